@@ -1,0 +1,164 @@
+using System.Globalization;
+
+namespace Overlap.Core.Data;
+
+/// <summary>
+/// Accumulates one column while a file streams by. It stays numeric while every value parses as a number
+/// and switches to categories at the first value that does not (unless the rule forces a kind).
+/// A rejected value throws <see cref="ColumnValueException"/>; the reader adds where it was.
+/// </summary>
+internal sealed class ColumnBuilder
+{
+    private const NumberStyles NumberStyle = NumberStyles.Float;
+    private readonly ColumnRule _rule;
+    private double[] _numbers = new double[1024];
+    private int[]? _codes;
+    private Dictionary<string, int>? _index;
+    private Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+    private List<string>? _categories;
+    private int _count;
+
+    public ColumnBuilder(string name, ColumnRule? rule)
+    {
+        Name = name;
+        _rule = rule ?? new ColumnRule();
+        if (_rule.Kind == ColumnKind.Categorical)
+        {
+            SwitchToCategorical();
+        }
+    }
+
+    public string Name { get; }
+
+    public int Count => _count;
+
+    private bool IsNumeric => _codes is null;
+
+    public void AddMissing()
+    {
+        if (_rule.Required)
+        {
+            throw new ColumnValueException($"the {RoleName} is missing; every row needs one");
+        }
+        if (IsNumeric)
+        {
+            AppendNumber(double.NaN);
+        }
+        else
+        {
+            AppendCode(-1);
+        }
+    }
+
+    public void AddNumber(double value)
+    {
+        if (double.IsNaN(value))
+        {
+            AddMissing();
+            return;
+        }
+        if (IsNumeric)
+        {
+            Check(value);
+            AppendNumber(value);
+        }
+        else
+        {
+            AppendCode(CodeOf(NumericColumn.Format(value)));
+        }
+    }
+
+    public void AddText(ReadOnlySpan<char> text)
+    {
+        text = text.Trim();
+        if (IsMissingToken(text))
+        {
+            AddMissing();
+            return;
+        }
+        if (IsNumeric)
+        {
+            if (double.TryParse(text, NumberStyle, CultureInfo.InvariantCulture, out var value))
+            {
+                Check(value);
+                AppendNumber(value);
+                return;
+            }
+            if (_rule.Kind == ColumnKind.Numeric)
+            {
+                throw new ColumnValueException($"'{Shorten(text)}' is not a number; the {RoleName} must be numeric");
+            }
+            SwitchToCategorical();
+        }
+        AppendCode(CodeOf(text));
+    }
+
+    public Column Build() => IsNumeric
+        ? new NumericColumn(Name, _numbers, _count)
+        : new CategoricalColumn(Name, _codes!, _count, _categories!);
+
+    private string RoleName => _rule.Role is null ? $"value in column '{Name}'" : $"{_rule.Role} (column '{Name}')";
+
+    private void Check(double value)
+    {
+        if (value < _rule.Min || value > _rule.Max || (double.IsInfinity(value) && _rule.Kind == ColumnKind.Numeric))
+        {
+            var range = string.Create(CultureInfo.InvariantCulture, $"{_rule.Min} to {_rule.Max}");
+            throw new ColumnValueException($"{NumericColumn.Format(value)} is out of range; the {RoleName} must be between {range}");
+        }
+    }
+
+    private static bool IsMissingToken(ReadOnlySpan<char> text) =>
+        text.IsEmpty
+        || text.Equals("NA", StringComparison.OrdinalIgnoreCase)
+        || text.Equals("N/A", StringComparison.OrdinalIgnoreCase)
+        || text.Equals("null", StringComparison.OrdinalIgnoreCase)
+        || text.Equals("None", StringComparison.Ordinal)
+        || text.Equals("NaN", StringComparison.OrdinalIgnoreCase);
+
+    private static string Shorten(ReadOnlySpan<char> text) => text.Length <= 40 ? text.ToString() : string.Concat(text[..37], "...");
+
+    private void AppendNumber(double value)
+    {
+        if (_count == _numbers.Length)
+        {
+            Array.Resize(ref _numbers, _numbers.Length * 2);
+        }
+        _numbers[_count++] = value;
+    }
+
+    private void AppendCode(int code)
+    {
+        if (_count == _codes!.Length)
+        {
+            Array.Resize(ref _codes, _codes.Length * 2);
+        }
+        _codes[_count++] = code;
+    }
+
+    private int CodeOf(ReadOnlySpan<char> text)
+    {
+        if (_lookup.TryGetValue(text, out var code))
+        {
+            return code;
+        }
+        var name = text.ToString();
+        code = _categories!.Count;
+        _categories.Add(name);
+        _index![name] = code;
+        return code;
+    }
+
+    private void SwitchToCategorical()
+    {
+        _index = new Dictionary<string, int>(StringComparer.Ordinal);
+        _lookup = _index.GetAlternateLookup<ReadOnlySpan<char>>();
+        _categories = [];
+        _codes = new int[Math.Max(1024, _numbers.Length)];
+        for (var i = 0; i < _count; i++)
+        {
+            _codes[i] = double.IsNaN(_numbers[i]) ? -1 : CodeOf(NumericColumn.Format(_numbers[i]));
+        }
+        _numbers = [];
+    }
+}
