@@ -1,3 +1,5 @@
+using Overlap.Core.Text;
+
 namespace Overlap.Core.Data;
 
 /// <summary>What every reader shares: mapping the header to builders, checking named columns exist, finishing.</summary>
@@ -53,40 +55,6 @@ internal static class TableReaderSupport
     }
 
     /// <summary>" (did you mean 'x'?)" when a header name is close to the wanted one.</summary>
-    public static string Suggest(string wanted, IEnumerable<string> names)
-    {
-        string? best = null;
-        var bestDistance = int.MaxValue;
-        foreach (var name in names)
-        {
-            var d = Levenshtein(wanted.ToLowerInvariant(), name.ToLowerInvariant());
-            if (d < bestDistance)
-            {
-                bestDistance = d;
-                best = name;
-            }
-        }
-        return best is not null && bestDistance <= Math.Max(2, wanted.Length / 3) ? $" (did you mean '{best}'?)" : string.Empty;
-    }
-
-    private static int Levenshtein(string a, string b)
-    {
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
-        for (var j = 0; j <= b.Length; j++)
-        {
-            previous[j] = j;
-        }
-        for (var i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-            }
-            (previous, current) = (current, previous);
-        }
-        return previous[b.Length];
-    }
+    public static string Suggest(string wanted, IEnumerable<string> names) =>
+        Suggestions.Nearest(wanted, names) is { } near ? $" (did you mean '{near}'?)" : string.Empty;
 }

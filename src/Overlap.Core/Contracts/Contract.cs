@@ -1,0 +1,50 @@
+namespace Overlap.Core.Contracts;
+
+/// <summary>A feature's quality contract (<c>overlap.yaml</c>): what good enough means, written down.</summary>
+public sealed record Contract
+{
+    /// <summary>The feature's slug.</summary>
+    public required string Feature { get; init; }
+
+    /// <summary>What the feature does, in a sentence.</summary>
+    public string? Description { get; init; }
+
+    /// <summary>Who owns it: role → contact.</summary>
+    public IReadOnlyDictionary<string, string> Owners { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>What the model does.</summary>
+    public required TaskKind Task { get; init; }
+
+    /// <summary>The label values.</summary>
+    public ContractLabels Labels { get; init; } = new();
+
+    /// <summary>Which columns hold what.</summary>
+    public required ContractColumns Columns { get; init; }
+
+    /// <summary>The decision threshold on the score (binary); ignored when <see cref="OptimizeThreshold"/>.</summary>
+    public double Threshold { get; init; } = 0.5;
+
+    /// <summary>Use the threshold with the lowest expected cost on the data.</summary>
+    public bool OptimizeThreshold { get; init; }
+
+    /// <summary>What each kind of error costs.</summary>
+    public ContractCosts Costs { get; init; } = new();
+
+    /// <summary>The words statements use.</summary>
+    public ContractWords Words { get; init; } = new();
+
+    /// <summary>Two-sided confidence of every interval.</summary>
+    public double Confidence { get; init; } = 0.95;
+
+    /// <summary>The bars.</summary>
+    public IReadOnlyList<Requirement> Requirements { get; init; } = [];
+
+    /// <summary>How production is watched, if written.</summary>
+    public MonitoringPolicy? Monitoring { get; init; }
+
+    /// <summary>Which cases go to a person, if written.</summary>
+    public ReviewPolicy? Review { get; init; }
+
+    /// <summary>Drift test choices.</summary>
+    public DriftPolicy Drift { get; init; } = new();
+}

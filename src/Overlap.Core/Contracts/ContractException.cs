@@ -1,0 +1,52 @@
+namespace Overlap.Core.Contracts;
+
+/// <summary>
+/// A contract that cannot be used. <see cref="Exception.Message"/> is one line for a person:
+/// "overlap.yaml:12: unknown key 'treshold'; did you mean 'threshold'?".
+/// </summary>
+public sealed class ContractException : Exception
+{
+    /// <summary>Creates the error for a place in a contract file.</summary>
+    /// <param name="source">The file as the user named it.</param>
+    /// <param name="line">1-based line, or 0 when the problem is the file as a whole.</param>
+    /// <param name="problem">What is wrong and what to write instead.</param>
+    public ContractException(string source, int line, string problem)
+        : base(line > 0 ? $"{source}:{line}: {problem}" : $"{source}: {problem}")
+    {
+        Source = source;
+        Line = line;
+        Problem = problem;
+    }
+
+    /// <summary>Creates an empty error (for serializers).</summary>
+    public ContractException()
+    {
+        Source = string.Empty;
+        Problem = string.Empty;
+    }
+
+    /// <summary>Creates an error with a message only.</summary>
+    public ContractException(string message)
+        : base(message)
+    {
+        Source = string.Empty;
+        Problem = message;
+    }
+
+    /// <summary>Creates an error with a message and its cause.</summary>
+    public ContractException(string message, Exception inner)
+        : base(message, inner)
+    {
+        Source = string.Empty;
+        Problem = message;
+    }
+
+    /// <summary>The 1-based line of the problem; 0 when it concerns the whole file.</summary>
+    public int Line { get; }
+
+    /// <summary>What is wrong and what to write instead, without the place.</summary>
+    public string Problem { get; }
+
+    /// <summary>The file as the user named it.</summary>
+    public new string Source { get; }
+}

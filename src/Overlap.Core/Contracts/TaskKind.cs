@@ -1,0 +1,14 @@
+namespace Overlap.Core.Contracts;
+
+/// <summary>What the model does.</summary>
+public enum TaskKind
+{
+    /// <summary>Two outcomes, with a score for the positive one.</summary>
+    Binary,
+
+    /// <summary>One of several named classes.</summary>
+    Multiclass,
+
+    /// <summary>A number.</summary>
+    Regression,
+}
