@@ -1,0 +1,134 @@
+using System.Globalization;
+using Overlap.Core.Contracts;
+
+namespace Overlap.Core.Statements;
+
+/// <summary>Turns metrics, bars and results into sentences a stakeholder can act on, in the contract's words.</summary>
+public static class Phrasing
+{
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    /// <summary>"spam email" → "spam emails".</summary>
+    public static string Plural(string noun) =>
+        noun.EndsWith('s') || noun.EndsWith("data", StringComparison.Ordinal) ? noun : noun + "s";
+
+    /// <summary>A share as a whole percentage or with one decimal when small: 0.9 → "90%", 0.012 → "1.2%".</summary>
+    public static string Percent(double share)
+    {
+        var p = share * 100;
+        return Math.Abs(p) < 10 && Math.Round(p) != p ? p.ToString("0.#", Invariant) + "%" : p.ToString("0", Invariant) + "%";
+    }
+
+    /// <summary>A number for prose: at most four significant digits.</summary>
+    public static string Number(double value) =>
+        double.IsNaN(value) ? "n/a" : Math.Abs(value) >= 1000 ? value.ToString("#,0", Invariant) : value.ToString("0.####", Invariant);
+
+    /// <summary>A rate as "1 in 20" when it is rare, else "12 of every 100".</summary>
+    public static string Frequency(double rate)
+    {
+        if (double.IsNaN(rate))
+        {
+            return "an unknown share";
+        }
+        if (rate <= 0)
+        {
+            return "none";
+        }
+        if (rate < 0.2)
+        {
+            var n = Math.Round(1 / rate);
+            return $"1 in {n.ToString("#,0", Invariant)}";
+        }
+        return $"{Math.Round(rate * 100).ToString("0", Invariant)} of every 100";
+    }
+
+    /// <summary>The promise a requirement makes, as a sentence ("Catch at least 90% of spam emails.").</summary>
+    public static string Promise(Requirement requirement, ContractWords words)
+    {
+        ArgumentNullException.ThrowIfNull(requirement);
+        ArgumentNullException.ThrowIfNull(words);
+        var info = MetricCatalog.Find(requirement.Metric);
+        var bar = info?.Bounded == true && !requirement.Metric.StartsWith("latency", StringComparison.Ordinal) ? Percent(requirement.Value) : Number(requirement.Value);
+        var pos = Plural(words.Positive);
+        var neg = Plural(words.Negative);
+        var atLeast = requirement.Bound == Bound.Min ? "at least" : "at most";
+        if (requirement.Bound == Bound.MaxGap)
+        {
+            var points = Number(requirement.Value * (info?.Bounded == true ? 100 : 1));
+            var unit = info?.Bounded == true ? " percentage points" : string.Empty;
+            var direction = info?.HigherIsBetter == false ? "worse" : "below";
+            return $"No {requirement.By} group may fall more than {points}{unit} {direction} the overall {Name(requirement.Metric)}.";
+        }
+        var scope = requirement.By is null ? string.Empty : $"In every {requirement.By} group, ";
+        var sentence = requirement.Metric switch
+        {
+            "recall" => $"catch {atLeast} {bar} of {pos}",
+            "false_positive_rate" => $"{words.Action} {atLeast} {bar} of {neg} by mistake",
+            "false_negative_rate" => $"miss {atLeast} {bar} of {pos}",
+            "precision" => $"of the {Plural(words.Example)} {words.Action}, {atLeast} {bar} must really be {pos}",
+            "specificity" => $"leave {atLeast} {bar} of {neg} alone",
+            "accuracy" => $"decide {atLeast} {bar} of {Plural(words.Example)} correctly",
+            "positive_rate" => $"{words.Action} {atLeast} {bar} of all {Plural(words.Example)}",
+            "latency_p50_ms" => $"answer half of requests within {bar} ms",
+            "latency_p95_ms" => $"answer 95% of requests within {bar} ms",
+            "latency_p99_ms" => $"answer 99% of requests within {bar} ms",
+            "cost_per_1000" => $"cost {atLeast} {bar} per 1,000 predictions",
+            _ => $"keep {Name(requirement.Metric)} {atLeast} {bar}",
+        };
+        var body = scope.Length == 0 ? Capitalize(sentence) : scope + sentence;
+        return $"{body}.";
+    }
+
+    /// <summary>What a measured metric means, in words ("Catches 89 of every 100 spam emails (81 to 93 at 95% confidence).").</summary>
+    public static string Result(string metric, double value, double low, double high, double confidence, ContractWords words, string? segment = null)
+    {
+        ArgumentNullException.ThrowIfNull(words);
+        var pos = Plural(words.Positive);
+        var neg = Plural(words.Negative);
+        var ci = double.IsNaN(low) ? string.Empty : $" ({Range(metric, low, high)} at {Percent(confidence)} confidence)";
+        var where = segment is null ? string.Empty : $"For {segment}: ";
+        var core = metric switch
+        {
+            "recall" => $"catches {Frequency(value)} {pos}",
+            "false_negative_rate" => $"misses {Frequency(value)} {pos}",
+            "false_positive_rate" => $"{Frequency(value)} {neg} {(value < 0.2 ? "is" : "are")} {words.Action} by mistake",
+            "specificity" => $"leaves {Frequency(value)} {neg} alone",
+            "precision" => $"of every 100 {Plural(words.Example)} {words.Action}, {Math.Round(value * 100).ToString("0", Invariant)} really are {pos}",
+            "accuracy" => $"decides {Frequency(value)} {Plural(words.Example)} correctly",
+            "positive_rate" => $"{Frequency(value)} {Plural(words.Example)} {(value < 0.2 ? "is" : "are")} {words.Action}",
+            _ => $"{Name(metric)} is {Number(value)}",
+        };
+        var sentence = Capitalize(core) + ci + ".";
+        return where.Length == 0 ? sentence : where + core + ci + ".";
+    }
+
+    /// <summary>An interval in the units of its metric: rates as "81 to 93" out of 100 or percentages, others as numbers.</summary>
+    public static string Range(string metric, double low, double high)
+    {
+        var info = MetricCatalog.Find(metric);
+        if (info?.IsProportion == true)
+        {
+            return $"{Percent(low)} to {Percent(high)}";
+        }
+        return $"{Number(low)} to {Number(high)}";
+    }
+
+    /// <summary>A metric name for prose: "false_positive_rate" → "false positive rate".</summary>
+    public static string Name(string metric) => metric switch
+    {
+        "roc_auc" => "ROC AUC",
+        "pr_auc" => "PR AUC",
+        "f1" => "F1",
+        "ece" => "calibration error (ECE)",
+        "mae" => "mean absolute error",
+        "rmse" => "RMSE",
+        "r2" => "R²",
+        "mape" => "mean absolute percentage error",
+        "median_ae" => "median absolute error",
+        _ => metric.Replace('_', ' '),
+    };
+
+    /// <summary>Upper-cases the first letter.</summary>
+    public static string Capitalize(string text) =>
+        string.IsNullOrEmpty(text) ? text : char.ToUpperInvariant(text[0]) + text[1..];
+}
