@@ -49,7 +49,7 @@ public static class ContractExplainer
         }
         foreach (var r in contract.Requirements)
         {
-            var production = MetricCatalog.Find(r.Metric)?.ProductionOnly == true ? " (checked on production traffic)" : string.Empty;
+            var production = MetricCatalog.Find(r.Metric)?.ProductionOnly == true ? " Checked on production traffic." : string.Empty;
             sb.AppendLine(inv, $"  - {Phrasing.Promise(r, w)}{production}");
         }
         sb.AppendLine(inv, $"  A promise counts as kept only when the whole {confidence} interval clears the bar, and as broken only when the whole interval misses it; otherwise the answer is \"not enough data yet\", with how many more labelled {Phrasing.Plural(w.Example)} would settle it.");
@@ -78,7 +78,7 @@ public static class ContractExplainer
         {
             sb.AppendLine();
             sb.AppendLine("In production");
-            sb.AppendLine(inv, $"  Judged every {Duration(m.Window)}, on windows with at least {m.MinSamples} labelled {Phrasing.Plural(w.Example)} before a verdict can raise an alert.");
+            sb.AppendLine(inv, $"  Judged every {(m.Window == TimeSpan.FromDays(1) ? "day" : Duration(m.Window))}, on windows with at least {m.MinSamples} labelled {Phrasing.Plural(w.Example)} before a verdict can raise an alert.");
             if (m.Reference is { } r)
             {
                 sb.AppendLine(r.Data is not null
@@ -139,11 +139,11 @@ public static class ContractExplainer
         var inv = CultureInfo.InvariantCulture;
         if (span.TotalDays >= 1 && span.TotalDays == Math.Floor(span.TotalDays))
         {
-            return span.TotalDays == 1 ? "day" : string.Create(inv, $"{span.TotalDays} days");
+            return span.TotalDays == 1 ? "1 day" : string.Create(inv, $"{span.TotalDays} days");
         }
         if (span.TotalHours >= 1 && span.TotalHours == Math.Floor(span.TotalHours))
         {
-            return span.TotalHours == 1 ? "hour" : string.Create(inv, $"{span.TotalHours} hours");
+            return span.TotalHours == 1 ? "1 hour" : string.Create(inv, $"{span.TotalHours} hours");
         }
         return string.Create(inv, $"{span.TotalMinutes} minutes");
     }

@@ -48,7 +48,7 @@ public static class Phrasing
         ArgumentNullException.ThrowIfNull(requirement);
         ArgumentNullException.ThrowIfNull(words);
         var info = MetricCatalog.Find(requirement.Metric);
-        var bar = info?.Bounded == true && !requirement.Metric.StartsWith("latency", StringComparison.Ordinal) ? Percent(requirement.Value) : Number(requirement.Value);
+        var bar = info?.IsProportion == true ? Percent(requirement.Value) : Number(requirement.Value);
         var pos = Plural(words.Positive);
         var neg = Plural(words.Negative);
         var atLeast = requirement.Bound == Bound.Min ? "at least" : "at most";
@@ -63,12 +63,12 @@ public static class Phrasing
         var sentence = requirement.Metric switch
         {
             "recall" => $"catch {atLeast} {bar} of {pos}",
-            "false_positive_rate" => $"{words.Action} {atLeast} {bar} of {neg} by mistake",
+            "false_positive_rate" => $"{atLeast} {bar} of {neg} may be {words.Action} by mistake",
             "false_negative_rate" => $"miss {atLeast} {bar} of {pos}",
             "precision" => $"of the {Plural(words.Example)} {words.Action}, {atLeast} {bar} must really be {pos}",
             "specificity" => $"leave {atLeast} {bar} of {neg} alone",
             "accuracy" => $"decide {atLeast} {bar} of {Plural(words.Example)} correctly",
-            "positive_rate" => $"{words.Action} {atLeast} {bar} of all {Plural(words.Example)}",
+            "positive_rate" => $"{atLeast} {bar} of all {Plural(words.Example)} may be {words.Action}",
             "latency_p50_ms" => $"answer half of requests within {bar} ms",
             "latency_p95_ms" => $"answer 95% of requests within {bar} ms",
             "latency_p99_ms" => $"answer 99% of requests within {bar} ms",

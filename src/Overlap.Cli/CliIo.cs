@@ -1,0 +1,30 @@
+using Spectre.Console;
+
+namespace Overlap.Cli;
+
+/// <summary>Where a command writes: machine output to <see cref="Out"/>, everything for people to <see cref="Err"/>.</summary>
+internal sealed class CliIo(TextWriter stdout, TextWriter stderr)
+{
+    public TextWriter Out { get; } = stdout;
+
+    public TextWriter ErrWriter { get; } = stderr;
+
+    /// <summary>Console for people, on stderr; plain text when stderr is not a terminal.</summary>
+    public IAnsiConsole Err { get; } = Create(stderr);
+
+    /// <summary>Console for the text report, on stdout; colours only on a terminal.</summary>
+    public IAnsiConsole OutConsole { get; } = Create(stdout);
+
+    private static IAnsiConsole Create(TextWriter writer)
+    {
+        var interactive = ReferenceEquals(writer, Console.Out) ? !Console.IsOutputRedirected
+            : ReferenceEquals(writer, Console.Error) && !Console.IsErrorRedirected;
+        return AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(writer),
+            Ansi = interactive && Environment.GetEnvironmentVariable("NO_COLOR") is null ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = interactive ? InteractionSupport.Detect : InteractionSupport.No,
+        });
+    }
+}

@@ -1,0 +1,61 @@
+using System.CommandLine;
+using Overlap.Cli.Commands;
+using Overlap.Core.Contracts;
+using Overlap.Core.Data;
+
+namespace Overlap.Cli;
+
+/// <summary>The <c>overlap</c> command: parses, runs, and maps every failure to one line and an exit code.</summary>
+internal static class OverlapCli
+{
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
+    {
+        var io = new CliIo(stdout, stderr);
+        var root = new RootCommand("Overlap: write down what good enough means for an AI feature, prove it before release, and watch it after.");
+        root.Subcommands.Add(EvalCommand.Create(io, gate: false));
+        root.Subcommands.Add(EvalCommand.Create(io, gate: true));
+        root.Subcommands.Add(DriftCommand.Create(io));
+        root.Subcommands.Add(PlanCommand.Create(io));
+        root.Subcommands.Add(ContractCommand.Create(io));
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+            {
+                await stderr.WriteLineAsync($"error: {error.Message}").ConfigureAwait(false);
+            }
+            await stderr.WriteLineAsync($"Run 'overlap {string.Join(' ', args.TakeWhile(a => !a.StartsWith('-')))} --help' for usage.".Replace("  ", " ", StringComparison.Ordinal)).ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+        try
+        {
+            var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
+            return await parse.InvokeAsync(config, cancellationToken).ConfigureAwait(false);
+        }
+        catch (UserException e)
+        {
+            await stderr.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
+            return e.ExitCode;
+        }
+        catch (ContractException e)
+        {
+            await stderr.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
+            return ExitCodes.DataError;
+        }
+        catch (DataException e)
+        {
+            await stderr.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
+            return ExitCodes.DataError;
+        }
+        catch (OperationCanceledException)
+        {
+            await stderr.WriteLineAsync("cancelled").ConfigureAwait(false);
+            return ExitCodes.Cancelled;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            await stderr.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
+            return ExitCodes.CantCreate;
+        }
+    }
+}
