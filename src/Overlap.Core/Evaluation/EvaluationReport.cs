@@ -1,0 +1,62 @@
+namespace Overlap.Core.Evaluation;
+
+/// <summary>An evaluation run judged against its contract: the JSON contract of record (DESIGN.md "Reports").</summary>
+public sealed record EvaluationReport
+{
+    /// <summary>The feature.</summary>
+    public required string Feature { get; init; }
+
+    /// <summary>binary, multiclass or regression.</summary>
+    public required string Task { get; init; }
+
+    /// <summary>The contract's verdict: the worst of its judged requirements.</summary>
+    public required Verdict Verdict { get; init; }
+
+    /// <summary>Examples evaluated.</summary>
+    public required long N { get; init; }
+
+    /// <summary>The decision threshold used (binary).</summary>
+    public double? Threshold { get; init; }
+
+    /// <summary>The confidence of every interval.</summary>
+    public required double Confidence { get; init; }
+
+    /// <summary>Every metric overall.</summary>
+    public required IReadOnlyDictionary<string, MetricValue> Metrics { get; init; }
+
+    /// <summary>The binary confusion matrix.</summary>
+    public ConfusionCounts? Confusion { get; init; }
+
+    /// <summary>The multiclass confusion matrix: rows actual, columns predicted, in <see cref="Classes"/> order.</summary>
+    public IReadOnlyList<IReadOnlyList<long>>? ConfusionMatrix { get; init; }
+
+    /// <summary>The class names (multiclass).</summary>
+    public IReadOnlyList<string>? Classes { get; init; }
+
+    /// <summary>Per class figures (multiclass): class → metric → value.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, MetricValue>>? PerClass { get; init; }
+
+    /// <summary>Segment column → value → figures.</summary>
+    public required IReadOnlyDictionary<string, IReadOnlyDictionary<string, SegmentResult>> Segments { get; init; }
+
+    /// <summary>Each requirement judged.</summary>
+    public required IReadOnlyList<RequirementResult> Requirements { get; init; }
+
+    /// <summary>Plain-language statements, most important first.</summary>
+    public required IReadOnlyList<string> Statements { get; init; }
+
+    /// <summary>Expected cost at the contract threshold and at the cost-optimal one (binary).</summary>
+    public CostSummary? Cost { get; init; }
+
+    /// <summary>Precision, recall, false-positive rate and cost at thresholds 0.00 to 1.00 (binary).</summary>
+    public IReadOnlyList<ThresholdPoint>? ThresholdSweep { get; init; }
+
+    /// <summary>Reliability table and ECE (binary).</summary>
+    public CalibrationSummary? Calibration { get; init; }
+
+    /// <summary>ROC and precision–recall curve points for charts (binary).</summary>
+    public CurveSet? Curves { get; init; }
+
+    /// <summary>The comparison with a baseline model, when one was given.</summary>
+    public ComparisonReport? Comparison { get; init; }
+}
