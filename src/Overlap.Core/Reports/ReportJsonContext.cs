@@ -1,0 +1,14 @@
+using System.Text.Json.Serialization;
+using Overlap.Core.Evaluation;
+
+namespace Overlap.Core.Reports;
+
+/// <summary>Source-generated JSON for every report: snake_case keys, lowercase verdicts, NaN as null.</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    WriteIndented = true,
+    UseStringEnumConverter = true,
+    Converters = [typeof(FiniteDoubleConverter), typeof(VerdictConverter)])]
+[JsonSerializable(typeof(EvaluationReport))]
+internal sealed partial class ReportJsonContext : JsonSerializerContext;
