@@ -78,7 +78,7 @@ internal static class ParquetTableReader
             _ when type == typeof(sbyte) => AppendNumbersAsync<sbyte>(group, field, rows, builder),
             _ when type == typeof(decimal) => AppendNumbersAsync<decimal>(group, field, rows, builder),
             _ when type == typeof(bool) => AppendBooleansAsync(group, field, rows, builder),
-            _ when type == typeof(string) => AppendStringsAsync(group, field, rows, builder),
+            _ when type == typeof(string) || type == typeof(ReadOnlyMemory<char>) => AppendStringsAsync(group, field, rows, builder),
             _ when type == typeof(DateTime) => AppendDatesAsync(group, field, rows, builder),
             _ => throw new ColumnValueException($"column '{field.Name}' has the Parquet type {type.Name}, which overlap does not read; cast it to a number or a string"),
         };
