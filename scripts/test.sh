@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs every test from a fresh clone: restores packages from NuGet, builds, runs all test projects,
+# and ends with one plain line "N passed, N failed, N skipped".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "The .NET 10 SDK is needed (https://dot.net); install it and run this again." >&2
+  exit 1
+fi
+results=$(mktemp -d)
+trap 'rm -rf "$results"' EXIT
+status=0
+dotnet build Overlap.slnx -c Release -warnaserror -nologo -v quiet || exit $?
+dotnet test Overlap.slnx -c Release --no-build --nologo \
+  --logger "trx;LogFilePrefix=run" --results-directory "$results" "$@" || status=$?
+passed=0; failed=0; skipped=0
+for trx in "$results"/*.trx; do
+  [ -e "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters"); f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  t=$(sed -n 's/.* total="\([0-9]*\)".*/\1/p' <<<"$counters"); e=$(sed -n 's/.* executed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${t:-0} - ${e:-0}))
+done
+if [ "$passed" -eq 0 ] && [ "$status" -eq 0 ]; then
+  echo "no test ran" >&2
+  status=1
+fi
+echo "$passed passed, $failed failed, $skipped skipped"
+exit $status

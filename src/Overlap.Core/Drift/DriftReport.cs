@@ -1,0 +1,29 @@
+namespace Overlap.Core.Drift;
+
+/// <summary>The drift of a data set against its reference: schema changes first, then each column.</summary>
+public sealed record DriftReport
+{
+    /// <summary>The feature, when a contract was given.</summary>
+    public string? Feature { get; init; }
+
+    /// <summary>Rows in the reference.</summary>
+    public required int ReferenceRows { get; init; }
+
+    /// <summary>Rows in the current data.</summary>
+    public required int CurrentRows { get; init; }
+
+    /// <summary>Each tested column.</summary>
+    public required IReadOnlyList<ColumnDrift> Columns { get; init; }
+
+    /// <summary>Share of tested columns that drifted.</summary>
+    public required double DriftedShare { get; init; }
+
+    /// <summary>True when at least half of the tested columns drifted.</summary>
+    public required bool DatasetDrift { get; init; }
+
+    /// <summary>Schema changes, found before the tests.</summary>
+    public required IReadOnlyList<SchemaChange> Schema { get; init; }
+
+    /// <summary>Plain-language summary lines.</summary>
+    public required IReadOnlyList<string> Statements { get; init; }
+}

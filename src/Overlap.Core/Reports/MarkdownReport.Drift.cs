@@ -1,0 +1,32 @@
+using System.Globalization;
+using System.Text;
+using Overlap.Core.Drift;
+
+namespace Overlap.Core.Reports;
+
+/// <content>Drift reports.</content>
+public static partial class MarkdownReport
+{
+    /// <summary>A drift report as Markdown.</summary>
+    public static string Write(DriftReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var sb = new StringBuilder();
+        sb.AppendLine(Inv, $"## Overlap drift{(report.Feature is null ? string.Empty : ": " + Escape(report.Feature))} — {(report.DatasetDrift ? "❌ drifted" : "✅ no dataset drift")}");
+        sb.AppendLine();
+        sb.AppendLine(Inv, $"{report.ReferenceRows:#,0} reference rows, {report.CurrentRows:#,0} current rows.");
+        sb.AppendLine();
+        foreach (var s in report.Statements)
+        {
+            sb.AppendLine(Inv, $"- {Escape(s)}");
+        }
+        sb.AppendLine();
+        sb.AppendLine("| column | kind | test | statistic | p-value | threshold | drift |");
+        sb.AppendLine("| --- | --- | --- | --- | --- | --- | --- |");
+        foreach (var c in report.Columns)
+        {
+            sb.AppendLine(Inv, $"| {Escape(c.Column)} | {c.Kind} | {c.Test} | {c.Statistic:0.####} | {(c.PValue is { } p ? p.ToString("0.####", Inv) : "—")} | {c.Threshold} | {(c.Drift ? "❌ yes" : "no")} |");
+        }
+        return sb.ToString();
+    }
+}
