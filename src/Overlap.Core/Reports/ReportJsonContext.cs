@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Overlap.Core.Drift;
 using Overlap.Core.Evaluation;
 
 namespace Overlap.Core.Reports;
@@ -11,4 +12,5 @@ namespace Overlap.Core.Reports;
     UseStringEnumConverter = true,
     Converters = [typeof(FiniteDoubleConverter), typeof(VerdictConverter)])]
 [JsonSerializable(typeof(EvaluationReport))]
+[JsonSerializable(typeof(DriftReport))]
 internal sealed partial class ReportJsonContext : JsonSerializerContext;
