@@ -2,7 +2,7 @@ using Overlap.Core.Contracts;
 
 namespace Overlap.Core.Drift;
 
-/// <summary>What <see cref="DriftAnalyzer"/> tests and how.</summary>
+/// <summary>What the drift analyzer tests and how.</summary>
 public sealed record DriftOptions
 {
     /// <summary>Columns to test; null tests every column the two data sets share.</summary>
