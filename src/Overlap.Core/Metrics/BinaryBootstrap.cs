@@ -1,0 +1,71 @@
+using Overlap.Core.Statistics;
+
+namespace Overlap.Core.Metrics;
+
+/// <summary>
+/// The percentile bootstrap of the non-proportion metrics, for the overall group and every segment value in
+/// the same pass. Replicate r draws its counts over the examples in score order from (seed, r) alone and
+/// writes only its own slots, so the result does not depend on how many threads ran.
+/// </summary>
+internal static class BinaryBootstrap
+{
+    /// <summary>The metrics of <see cref="BinaryMetricNames.Bootstrapped"/>, in that order.</summary>
+    public const int MetricCount = 6;
+
+    /// <summary>
+    /// The replicate values, laid out as [(accumulator · MetricCount + metric) · resamples + replicate].
+    /// </summary>
+    public static double[] Run(SortedBinaryData data, int resamples, ulong seed, int maxDegreeOfParallelism)
+    {
+        var accumulators = data.AccumulatorCount;
+        var values = new double[accumulators * MetricCount * resamples];
+        var next = -1;
+        RunWorkers(maxDegreeOfParallelism, resamples, () =>
+        {
+            // One set of buffers per worker; nothing is allocated per replicate or per row.
+            var counts = new int[data.Length];
+            var state = new double[accumulators * WeightedPass.Stride];
+            var lastGroup = new int[accumulators];
+            var metrics = new double[MetricCount];
+            int r;
+            while ((r = Interlocked.Increment(ref next)) < resamples)
+            {
+                Bootstrap.FillCounts(counts, seed, r);
+                WeightedPass.Run(data, counts, state, lastGroup);
+                for (var j = 0; j < accumulators; j++)
+                {
+                    Extract(state.AsSpan(j * WeightedPass.Stride, WeightedPass.Stride), metrics);
+                    for (var m = 0; m < MetricCount; m++)
+                    {
+                        values[(((j * MetricCount) + m) * resamples) + r] = metrics[m];
+                    }
+                }
+            }
+        });
+        return values;
+    }
+
+    /// <summary>The bootstrapped metrics of one accumulator, in <see cref="BinaryMetricNames.Bootstrapped"/> order.</summary>
+    public static void Extract(ReadOnlySpan<double> a, Span<double> into)
+    {
+        into[0] = WeightedPass.F1(a);
+        into[1] = WeightedPass.RocAuc(a);
+        into[2] = WeightedPass.PrAuc(a);
+        into[3] = WeightedPass.BrierScore(a);
+        into[4] = WeightedPass.LogLoss(a);
+        into[5] = WeightedPass.Ece(a);
+    }
+
+    /// <summary>Runs <paramref name="worker"/> on as many threads as allowed and useful; each pulls replicates until none are left.</summary>
+    public static void RunWorkers(int maxDegreeOfParallelism, int resamples, Action worker)
+    {
+        var workers = maxDegreeOfParallelism > 0 ? maxDegreeOfParallelism : Environment.ProcessorCount;
+        workers = Math.Max(1, Math.Min(workers, resamples));
+        if (workers == 1)
+        {
+            worker();
+            return;
+        }
+        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, _ => worker());
+    }
+}

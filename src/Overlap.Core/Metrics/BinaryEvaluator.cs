@@ -1,0 +1,99 @@
+using Overlap.Core.Statistics;
+
+namespace Overlap.Core.Metrics;
+
+/// <summary>
+/// Evaluates a scored binary data set: every metric with its interval, overall and per segment value,
+/// the reliability table, the threshold sweep and the cost-optimal threshold.
+/// </summary>
+/// <remarks>
+/// Point metrics match scikit-learn 1.2: <c>roc_auc_score</c> (NaN when a class is missing),
+/// <c>average_precision_score</c> (NaN without positives, where sklearn warns and returns 0),
+/// <c>brier_score_loss</c>, <c>log_loss</c> (scores clipped to [eps, 1 − eps], computed even when a
+/// segment has one class, as with <c>labels=[0, 1]</c>). Precision, recall, the rates and F1 are NaN when
+/// their denominator is zero (sklearn warns and returns 0). Proportions get Wilson intervals; F1, ROC AUC,
+/// PR AUC, Brier, log loss and ECE get percentile bootstrap intervals, computed in one weighted pass per
+/// resample over the presorted scores for every group at once.
+/// </remarks>
+public static class BinaryEvaluator
+{
+    /// <summary>Evaluates <paramref name="sample"/>.</summary>
+    /// <param name="sample">The scored, labelled examples.</param>
+    /// <param name="options">Threshold, confidence, bootstrap and costs; defaults when null.</param>
+    public static BinaryResult Evaluate(BinarySample sample, BinaryOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(sample);
+        options ??= new BinaryOptions();
+        options.Validate();
+        var data = SortedBinaryData.Create(sample.Scores.Span, sample.Labels.Span, sample.Predictions.Span, options.Threshold, sample.Segments);
+        var state = PointState(data);
+        var resamples = data.Length > 0 ? options.Resamples : 0;
+        var replicates = resamples > 0 ? BinaryBootstrap.Run(data, resamples, options.Seed, options.MaxDegreeOfParallelism) : [];
+
+        GroupMetrics Group(int accumulator, string? value) =>
+            Build(state.AsSpan(accumulator * WeightedPass.Stride, WeightedPass.Stride), value, options.Confidence,
+                replicates.AsSpan(accumulator * BinaryBootstrap.MetricCount * resamples, BinaryBootstrap.MetricCount * resamples), resamples);
+
+        var overall = Group(0, null);
+        var segments = new SegmentMetrics[sample.Segments.Count];
+        for (var c = 0; c < segments.Length; c++)
+        {
+            var column = sample.Segments[c];
+            var values = new GroupMetrics[column.Values.Count];
+            for (var k = 0; k < values.Length; k++)
+            {
+                values[k] = Group(data.Offsets[c] + k, column.Values[k]);
+            }
+            segments[c] = new SegmentMetrics(column.Name, values);
+        }
+
+        return new BinaryResult
+        {
+            N = data.Length,
+            Options = options,
+            Overall = overall,
+            Segments = segments,
+            Calibration = Calibration.Compute(sample.Scores.Span, sample.Labels.Span, options.Confidence),
+            Thresholds = ThresholdAnalysis.Analyze(data, overall.Confusion, options.Threshold, options.CostFalsePositive, options.CostFalseNegative),
+        };
+    }
+
+    /// <summary>The unweighted pass (every weight 1): the point estimates of every group.</summary>
+    internal static double[] PointState(SortedBinaryData data)
+    {
+        var ones = new int[data.Length];
+        ones.AsSpan().Fill(1);
+        var state = new double[data.AccumulatorCount * WeightedPass.Stride];
+        WeightedPass.Run(data, ones, state, new int[data.AccumulatorCount]);
+        return state;
+    }
+
+    private static GroupMetrics Build(ReadOnlySpan<double> a, string? value, double confidence, Span<double> replicates, int resamples)
+    {
+        var c = WeightedPass.Confusion(a);
+        var n = c.Total;
+        var metrics = new Dictionary<string, MetricValue>(StringComparer.Ordinal)
+        {
+            [BinaryMetricNames.Accuracy] = Proportion(c.Tp + c.Tn, n, confidence),
+            [BinaryMetricNames.Precision] = Proportion(c.Tp, c.PredictedPositives, confidence),
+            [BinaryMetricNames.Recall] = Proportion(c.Tp, c.Positives, confidence),
+            [BinaryMetricNames.Specificity] = Proportion(c.Tn, c.Negatives, confidence),
+            [BinaryMetricNames.FalsePositiveRate] = Proportion(c.Fp, c.Negatives, confidence),
+            [BinaryMetricNames.FalseNegativeRate] = Proportion(c.Fn, c.Positives, confidence),
+            [BinaryMetricNames.PositiveRate] = Proportion(c.PredictedPositives, n, confidence),
+        };
+        Span<double> points = stackalloc double[BinaryBootstrap.MetricCount];
+        BinaryBootstrap.Extract(a, points);
+        for (var m = 0; m < BinaryBootstrap.MetricCount; m++)
+        {
+            var interval = resamples > 0 && !double.IsNaN(points[m])
+                ? Bootstrap.Percentile(replicates.Slice(m * resamples, resamples), confidence)
+                : Interval.Unknown;
+            metrics[BinaryMetricNames.Bootstrapped[m]] = new MetricValue(points[m], interval, n);
+        }
+        return new GroupMetrics { Value = value, N = n, Confusion = c, Metrics = metrics };
+    }
+
+    private static MetricValue Proportion(long successes, long trials, double confidence) =>
+        new(WeightedPass.Ratio(successes, trials), Wilson.Interval(successes, trials, confidence), trials);
+}

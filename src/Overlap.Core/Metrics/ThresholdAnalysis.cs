@@ -1,0 +1,115 @@
+namespace Overlap.Core.Metrics;
+
+/// <summary>Threshold sweep, cost-optimal threshold and chart curves, from the presorted scores.</summary>
+internal static class ThresholdAnalysis
+{
+    /// <summary>Most points kept on a chart curve.</summary>
+    public const int MaxCurvePoints = 200;
+
+    public static ThresholdReport Analyze(SortedBinaryData data, Confusion current, double threshold, double costFp, double costFn)
+    {
+        // Cumulative counts at the end of each tie group: rows with score >= that group's score.
+        var groups = data.GroupCount;
+        var groupScore = new double[groups];
+        var cumPos = new long[groups];
+        var cumNeg = new long[groups];
+        long pos = 0, neg = 0;
+        var g = -1;
+        for (var i = 0; i < data.Length; i++)
+        {
+            if ((data.Flags[i] & SortedBinaryData.GroupStartBit) != 0)
+            {
+                g++;
+                groupScore[g] = data.Scores[i];
+            }
+            if ((data.Flags[i] & SortedBinaryData.LabelBit) != 0)
+            {
+                pos++;
+            }
+            else
+            {
+                neg++;
+            }
+            cumPos[g] = pos;
+            cumNeg[g] = neg;
+        }
+        var n = data.Length;
+
+        Confusion At(int flaggedGroups) => flaggedGroups == 0
+            ? new Confusion(0, 0, pos, neg)
+            : new Confusion(cumPos[flaggedGroups - 1], cumNeg[flaggedGroups - 1], pos - cumPos[flaggedGroups - 1], neg - cumNeg[flaggedGroups - 1]);
+
+        var sweep = new ThresholdPoint[101];
+        var flagged = 0;
+        for (var k = 100; k >= 0; k--)
+        {
+            var t = k / 100.0;
+            while (flagged < groups && groupScore[flagged] >= t)
+            {
+                flagged++;
+            }
+            sweep[k] = Point(t, At(flagged), costFp, costFn, n);
+        }
+
+        // Exact optimum over "flag nothing" and every distinct score; only a strictly lower cost moves
+        // the choice down, so ties stay at the higher threshold.
+        var best = Point(double.PositiveInfinity, At(0), costFp, costFn, n);
+        for (var j = 0; j < groups; j++)
+        {
+            var candidate = Point(groupScore[j], At(j + 1), costFp, costFn, n);
+            if (candidate.Cost < best.Cost)
+            {
+                best = candidate;
+            }
+        }
+
+        var roc = new CurvePoint[groups + 1];
+        var pr = new CurvePoint[groups + 1];
+        roc[0] = new CurvePoint(double.PositiveInfinity, 0, 0);
+        pr[0] = new CurvePoint(double.PositiveInfinity, 0, 1);
+        for (var j = 0; j < groups; j++)
+        {
+            var recall = WeightedPass.Ratio(cumPos[j], pos);
+            roc[j + 1] = new CurvePoint(groupScore[j], WeightedPass.Ratio(cumNeg[j], neg), recall);
+            pr[j + 1] = new CurvePoint(groupScore[j], recall, (double)cumPos[j] / (cumPos[j] + cumNeg[j]));
+        }
+
+        return new ThresholdReport
+        {
+            Sweep = sweep,
+            Optimum = best,
+            Current = Point(threshold, current, costFp, costFn, n),
+            Roc = Downsample(roc),
+            PrecisionRecall = Downsample(pr),
+        };
+    }
+
+    public static ThresholdPoint Point(double threshold, Confusion c, double costFp, double costFn, long n)
+    {
+        var cost = (c.Fp * costFp) + (c.Fn * costFn);
+        return new ThresholdPoint(
+            threshold,
+            c,
+            WeightedPass.Ratio(c.Tp, c.PredictedPositives),
+            WeightedPass.Ratio(c.Tp, c.Positives),
+            WeightedPass.Ratio(c.Fp, c.Negatives),
+            cost,
+            WeightedPass.Ratio(1000 * cost, n));
+    }
+
+    /// <summary>At most <see cref="MaxCurvePoints"/> evenly spaced points, the first and last always kept.</summary>
+    public static CurvePoint[] Downsample(CurvePoint[] points)
+    {
+        if (points.Length <= MaxCurvePoints)
+        {
+            return points;
+        }
+        var kept = new CurvePoint[MaxCurvePoints];
+        var last = points.Length - 1;
+        for (var i = 0; i < MaxCurvePoints; i++)
+        {
+            kept[i] = points[(int)Math.Round((double)i * last / (MaxCurvePoints - 1))];
+        }
+        return kept;
+    }
+}

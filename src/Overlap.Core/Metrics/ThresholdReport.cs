@@ -1,0 +1,23 @@
+namespace Overlap.Core.Metrics;
+
+/// <summary>Threshold sweep, cost-optimal threshold and chart curves of one scored data set.</summary>
+public sealed record ThresholdReport
+{
+    /// <summary>The decisions at thresholds 0.00, 0.01, …, 1.00.</summary>
+    public required IReadOnlyList<ThresholdPoint> Sweep { get; init; }
+
+    /// <summary>
+    /// The decisions at the threshold with the lowest total cost over every distinct score and "flag nothing"
+    /// (threshold +∞); ties go to the higher threshold.
+    /// </summary>
+    public required ThresholdPoint Optimum { get; init; }
+
+    /// <summary>The decisions actually evaluated: the contract threshold, or the given predictions.</summary>
+    public required ThresholdPoint Current { get; init; }
+
+    /// <summary>ROC curve from (0, 0) to (1, 1), at most about 200 points, both ends kept.</summary>
+    public required IReadOnlyList<CurvePoint> Roc { get; init; }
+
+    /// <summary>Precision–recall curve from (0, 1) by descending threshold, at most about 200 points, both ends kept.</summary>
+    public required IReadOnlyList<CurvePoint> PrecisionRecall { get; init; }
+}
