@@ -1,0 +1,142 @@
+using System.Globalization;
+using Overlap.Core.Drift;
+using Overlap.Core.Evaluation;
+using Overlap.Core.Reports;
+using Overlap.Core.Statements;
+using Spectre.Console;
+
+namespace Overlap.Cli.Output;
+
+/// <summary>The terminal summary of a report: verdict, statements, a requirement table, key figures.</summary>
+internal static class TextReport
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static string Render(EvaluationReport report) => Capture(console => Write(console, report, terse: false));
+
+    public static string Render(DriftReport report) => Capture(console => Write(console, report));
+
+    public static void Write(IAnsiConsole console, EvaluationReport report, bool terse)
+    {
+        var colour = Colour(report.Verdict);
+        console.MarkupLine(Inv, $"[bold {colour}]{VerdictText.Headline(report.Verdict)}[/]  [bold]{Markup.Escape(report.Feature)}[/]  {report.N:#,0} examples{(report.Threshold is { } t ? string.Create(Inv, $", threshold {t:0.###}") : string.Empty)}, {Phrasing.Percent(report.Confidence)} confidence");
+        console.WriteLine();
+        foreach (var s in report.Statements)
+        {
+            console.MarkupLine($"  • {Markup.Escape(s)}");
+        }
+        console.WriteLine();
+        var table = new Table().Border(TableBorder.Rounded).Expand();
+        table.AddColumn("requirement");
+        table.AddColumn("verdict");
+        table.AddColumn(new TableColumn("value").RightAligned());
+        table.AddColumn("interval");
+        table.AddColumn("why");
+        foreach (var r in report.Requirements)
+        {
+            var why = r.MoreExamplesNeeded is { } more ? string.Create(Inv, $"~{more:#,0} more labelled examples would settle it") : r.Segment is { } seg ? $"decided by {seg}" : string.Empty;
+            table.AddRow(
+                Markup.Escape(VerdictText.Bar(r)),
+                $"[{Colour(r.Verdict)}]{VerdictText.Word(r.Verdict)}[/]",
+                r.Value is { } v ? Fmt(v) : "—",
+                r.CiLow is { } lo && r.CiHigh is { } hi ? $"{Fmt(lo)} – {Fmt(hi)}" : "—",
+                Markup.Escape(why));
+        }
+        if (report.Requirements.Count > 0)
+        {
+            console.Write(table);
+        }
+        if (terse)
+        {
+            return;
+        }
+        var metrics = new Table().Border(TableBorder.Simple);
+        metrics.AddColumn("metric");
+        metrics.AddColumn(new TableColumn("value").RightAligned());
+        metrics.AddColumn("interval");
+        metrics.AddColumn(new TableColumn("n").RightAligned());
+        foreach (var (name, m) in report.Metrics)
+        {
+            metrics.AddRow(name, Fmt(m.Value), $"{Fmt(m.CiLow)} – {Fmt(m.CiHigh)}", m.N.ToString("#,0", Inv));
+        }
+        console.Write(metrics);
+        if (report.Confusion is { } c)
+        {
+            console.MarkupLine(Inv, $"  confusion: tp {c.Tp:#,0}  fp {c.Fp:#,0}  fn {c.Fn:#,0}  tn {c.Tn:#,0}");
+        }
+        if (report.Cost is { } cost)
+        {
+            console.MarkupLine(Inv, $"  cost: {cost.CostPer1000:#,0.##} {Markup.Escape(cost.Currency)} per 1,000 decisions at {cost.Threshold:0.###}; {cost.OptimalCostPer1000:#,0.##} at the cost-optimal threshold {cost.OptimalThreshold:0.###}");
+        }
+        if (report.Calibration is { } cal)
+        {
+            console.MarkupLine(Inv, $"  calibration: ECE {Fmt(cal.Ece)}");
+        }
+        if (report.Comparison is { } cmp)
+        {
+            console.WriteLine();
+            console.MarkupLine("[bold]Against the baseline[/]");
+            foreach (var s in cmp.Statements)
+            {
+                console.MarkupLine($"  • {Markup.Escape(s)}");
+            }
+        }
+    }
+
+    public static void Write(IAnsiConsole console, DriftReport report)
+    {
+        var colour = report.DatasetDrift ? "red" : "green";
+        console.MarkupLine(Inv, $"[bold {colour}]{(report.DatasetDrift ? "DRIFTED" : "NO DATASET DRIFT")}[/]  {report.ReferenceRows:#,0} reference rows, {report.CurrentRows:#,0} current rows");
+        console.WriteLine();
+        foreach (var s in report.Statements)
+        {
+            console.MarkupLine($"  • {Markup.Escape(s)}");
+        }
+        console.WriteLine();
+        var table = new Table().Border(TableBorder.Rounded);
+        table.AddColumn("column");
+        table.AddColumn("kind");
+        table.AddColumn("test");
+        table.AddColumn(new TableColumn("statistic").RightAligned());
+        table.AddColumn(new TableColumn("p-value").RightAligned());
+        table.AddColumn(new TableColumn("threshold").RightAligned());
+        table.AddColumn("drift");
+        foreach (var col in report.Columns)
+        {
+            table.AddRow(
+                Markup.Escape(col.Column),
+                col.Kind,
+                col.Test,
+                Fmt(col.Statistic),
+                col.PValue is { } p ? Fmt(p) : "—",
+                col.Threshold.ToString(Inv),
+                col.Drift ? "[red]yes[/]" : "no");
+        }
+        console.Write(table);
+    }
+
+    private static string Colour(Verdict verdict) => verdict switch
+    {
+        Verdict.Pass => "green",
+        Verdict.Fail => "red",
+        Verdict.Inconclusive => "yellow",
+        _ => "grey",
+    };
+
+    private static string Fmt(double v) => double.IsFinite(v) ? v.ToString("0.####", Inv) : "—";
+
+    private static string Capture(Action<IAnsiConsole> write)
+    {
+        var writer = new StringWriter(Inv);
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(writer),
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+        });
+        console.Profile.Width = 120;
+        write(console);
+        return writer.ToString();
+    }
+}
