@@ -91,7 +91,7 @@ internal static class WeightedPass
             pos += x * y;
             flagged += x * p;
             flaggedPos += x * (y & p);
-            var cell = f & 3;
+            var cell = ((f & SortedBinaryData.LabelBit) << 1) | ((f >> 1) & 1);
 
             // A row drawn zero times adds nothing to a segment (about a third of the rows of a replicate).
             for (var c = 0; c < codes.Length && x != 0; c++)

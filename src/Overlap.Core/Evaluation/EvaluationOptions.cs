@@ -1,0 +1,23 @@
+using Overlap.Core.Data;
+using Overlap.Core.Statistics;
+
+namespace Overlap.Core.Evaluation;
+
+/// <summary>How an evaluation run is carried out, beyond what the contract says.</summary>
+public sealed record EvaluationOptions
+{
+    /// <summary>The default bootstrap seed.</summary>
+    public const ulong DefaultSeed = Bootstrap.DefaultSeed;
+
+    /// <summary>Bootstrap resamples for the metrics that are not proportions. Default 1,000.</summary>
+    public int Resamples { get; init; } = Bootstrap.DefaultResamples;
+
+    /// <summary>Bootstrap seed: the same seed on the same data repeats a run exactly.</summary>
+    public ulong Seed { get; init; } = DefaultSeed;
+
+    /// <summary>The same examples scored by the model in use today, to compare against; null for none.</summary>
+    public Table? Baseline { get; init; }
+
+    /// <summary>Most cores the bootstrap may use; -1 (default) for all. Results do not depend on it.</summary>
+    public int MaxDegreeOfParallelism { get; init; } = -1;
+}

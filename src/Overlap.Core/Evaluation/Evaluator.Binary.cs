@@ -1,0 +1,161 @@
+using Overlap.Core.Contracts;
+using Overlap.Core.Data;
+using Overlap.Core.Metrics;
+using Overlap.Core.Statements;
+
+namespace Overlap.Core.Evaluation;
+
+public static partial class Evaluator
+{
+    private static EvaluationReport EvaluateBinary(Contract contract, Table table, int[] rows, EvaluationOptions options)
+    {
+        var sample = BinarySampleOf(contract, table, rows, contract.Columns.Label);
+        var hasScore = contract.Columns.Score is not null;
+        var binary = new BinaryOptions
+        {
+            Threshold = contract.Threshold,
+            Confidence = contract.Confidence,
+            Resamples = options.Resamples,
+            Seed = options.Seed,
+            CostFalsePositive = contract.Costs.FalsePositive,
+            CostFalseNegative = contract.Costs.FalseNegative,
+            MaxDegreeOfParallelism = options.MaxDegreeOfParallelism,
+        };
+        if (contract.OptimizeThreshold && hasScore && sample.Predictions.IsEmpty)
+        {
+            // The optimum is found on the data first (no bootstrap needed), then everything is judged there.
+            var probe = BinaryEvaluator.Evaluate(sample, binary with { Resamples = 0 });
+            binary = binary with { Threshold = Math.Min(1, probe.Thresholds.Optimum.Threshold) };
+        }
+        var result = BinaryEvaluator.Evaluate(sample, binary);
+        bool Keep(string metric) => hasScore || MetricCatalog.Find(metric)?.NeedsScore != true;
+
+        var segments = new Dictionary<string, IReadOnlyDictionary<string, SegmentResult>>(StringComparer.Ordinal);
+        foreach (var column in result.Segments)
+        {
+            var values = new Dictionary<string, SegmentResult>(StringComparer.Ordinal);
+            foreach (var g in column.Values)
+            {
+                values[g.Value!] = new SegmentResult { N = g.N, Metrics = Report(g.Metrics, Keep), Confusion = Counts(g.Confusion) };
+            }
+            segments[column.Column] = values;
+        }
+
+        var t = result.Thresholds;
+        var usesThreshold = sample.Predictions.IsEmpty;
+        var cost = hasScore
+            ? new CostSummary
+            {
+                Threshold = binary.Threshold,
+                CostPer1000 = t.Current.CostPer1000,
+                OptimalThreshold = t.Optimum.Threshold,
+                OptimalCostPer1000 = t.Optimum.CostPer1000,
+                Currency = contract.Costs.Currency,
+                FalsePositiveCost = contract.Costs.FalsePositive,
+                FalseNegativeCost = contract.Costs.FalseNegative,
+            }
+            : null;
+        var partial = new EvaluationReport
+        {
+            Feature = contract.Feature,
+            Task = "binary",
+            Verdict = Verdict.Pass,
+            N = result.N,
+            Threshold = usesThreshold ? binary.Threshold : null,
+            Confidence = contract.Confidence,
+            Metrics = Report(result.Overall.Metrics, Keep),
+            Confusion = Counts(result.Overall.Confusion),
+            Segments = segments,
+            Requirements = [],
+            Statements = [],
+            Cost = cost,
+            ThresholdSweep = hasScore ? [.. t.Sweep.Select(Point)] : null,
+            Calibration = hasScore ? new CalibrationSummary { Ece = result.Calibration.Ece, Bins = [.. result.Calibration.Bins.Select(Bin)] } : null,
+            Curves = hasScore
+                ? new CurveSet
+                {
+                    Roc = [.. t.Roc.Select(p => new CurvePoint(p.X, p.Y, p.Threshold))],
+                    PrecisionRecall = [.. t.PrecisionRecall.Select(p => new CurvePoint(p.X, p.Y, p.Threshold))],
+                }
+                : null,
+        };
+        if (options.Baseline is { } baselineTable)
+        {
+            partial = partial with { Comparison = CompareBinary(contract, table, rows, baselineTable, sample, binary) };
+        }
+        return Finish(contract, partial, BinaryLead(contract, partial, result));
+    }
+
+    /// <summary>Labels, scores, decisions and segments of the labelled rows.</summary>
+    private static BinarySample BinarySampleOf(Contract contract, Table table, int[] rows, string labelColumn)
+    {
+        var source = "data";
+        var labels = EvaluationInputs.Binary(Require(table, labelColumn, "label"), rows, contract.Labels, "label", source);
+        var predictions = contract.Columns.Prediction is { } p
+            ? EvaluationInputs.Binary(Require(table, p, "prediction"), rows, contract.Labels, "prediction", source)
+            : null;
+        double[] scores;
+        if (contract.Columns.Score is { } s)
+        {
+            scores = EvaluationInputs.Numbers(Require(table, s, "score"), rows);
+        }
+        else
+        {
+            // No score: the decision stands in for it; score-based metrics are dropped from the report.
+            scores = [.. predictions!.Select(d => (double)d)];
+        }
+        return new BinarySample(scores, labels, predictions ?? default, Segments(contract, table, rows));
+    }
+
+    private static ConfusionCounts Counts(Confusion c) => new(c.Tp, c.Fp, c.Fn, c.Tn);
+
+    private static ThresholdPoint Point(Metrics.ThresholdPoint p) =>
+        new(p.Threshold, p.Confusion.Tp, p.Confusion.Fp, p.Confusion.Fn, p.Confusion.Tn, p.Precision, p.Recall, p.FalsePositiveRate, p.Cost, p.CostPer1000);
+
+    private static CalibrationBin Bin(ReliabilityBin b) => new(b.Low, b.High, b.Count, b.MeanScore, b.ObservedRate, b.Interval.Low, b.Interval.High);
+
+    /// <summary>The sentences that open a binary report: what it catches, what it costs, where the optimum is.</summary>
+    private static List<string> BinaryLead(Contract contract, EvaluationReport report, BinaryResult result)
+    {
+        var w = contract.Words;
+        var lead = new List<string>();
+        var recall = report.Metrics[BinaryMetricNames.Recall];
+        var fpr = report.Metrics[BinaryMetricNames.FalsePositiveRate];
+        var precision = report.Metrics[BinaryMetricNames.Precision];
+        if (!double.IsNaN(recall.Value))
+        {
+            var caught = Phrasing.Result(BinaryMetricNames.Recall, recall.Value, recall.CiLow, recall.CiHigh, contract.Confidence, w).TrimEnd('.');
+            if (!double.IsNaN(fpr.Value))
+            {
+                var mistaken = Phrasing.Result(BinaryMetricNames.FalsePositiveRate, fpr.Value, fpr.CiLow, fpr.CiHigh, contract.Confidence, w);
+                caught += "; " + mistaken;
+            }
+            lead.Add(caught.EndsWith('.') ? caught : caught + ".");
+        }
+        if (!double.IsNaN(precision.Value))
+        {
+            lead.Add(Phrasing.Result(BinaryMetricNames.Precision, precision.Value, precision.CiLow, precision.CiHigh, contract.Confidence, w));
+        }
+        if (report.Cost is { } cost && contract.Costs.Given)
+        {
+            var per = $"per 1,000 {Phrasing.Plural(w.Example)}";
+            var here = string.Create(Inv, $"At threshold {Phrase(cost.Threshold)}, mistakes cost about {Phrase(cost.CostPer1000)} {cost.Currency} {per}");
+            if (cost.OptimalCostPer1000 < cost.CostPer1000 - 1e-9)
+            {
+                var saving = 1 - (cost.OptimalCostPer1000 / cost.CostPer1000);
+                lead.Add(string.Create(Inv, $"{here}; threshold {Phrase(cost.OptimalThreshold)} would cost {Phrase(cost.OptimalCostPer1000)} {cost.Currency} ({Phrasing.Percent(saving)} less) on this data."));
+            }
+            else
+            {
+                lead.Add(here + ", the lowest any threshold reaches on this data.");
+            }
+        }
+        if (result.Overall.N > 0 && report.Calibration is { } cal && !double.IsNaN(cal.Ece))
+        {
+            lead.Add(cal.Ece <= 0.02
+                ? string.Create(Inv, $"Scores are well calibrated: a score of 0.3 means about a 30% chance (calibration error {Phrase(cal.Ece)}).")
+                : string.Create(Inv, $"Scores are off from the observed rates by {Phrasing.Percent(cal.Ece)} on average (calibration error); read a score as a ranking, not a probability."));
+        }
+        return lead;
+    }
+}

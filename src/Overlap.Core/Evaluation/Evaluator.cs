@@ -1,0 +1,118 @@
+using System.Globalization;
+using Overlap.Core.Contracts;
+using Overlap.Core.Data;
+using Overlap.Core.Metrics;
+using Overlap.Core.Statements;
+using EngineMetric = Overlap.Core.Metrics.MetricValue;
+
+namespace Overlap.Core.Evaluation;
+
+/// <summary>
+/// An evaluation run: a scored, labelled data set judged against its contract. Computes every metric of the
+/// task with its interval, overall and for every value of every segment column, judges each requirement,
+/// and writes the statements a stakeholder reads.
+/// </summary>
+public static partial class Evaluator
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    /// <summary>The columns an evaluation reads from a data file, and the rules their values must meet.</summary>
+    /// <param name="contract">The contract naming the columns.</param>
+    /// <param name="source">The file's name, for error messages.</param>
+    public static TableReadOptions ReadOptions(Contract contract, string source) => EvaluationInputs.ReadOptions(contract, source);
+
+    /// <summary>Evaluates <paramref name="table"/> against <paramref name="contract"/>.</summary>
+    /// <exception cref="DataException">The data does not fit the contract (unknown label values, no labelled rows, …).</exception>
+    public static EvaluationReport Evaluate(Contract contract, Table table, EvaluationOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(contract);
+        ArgumentNullException.ThrowIfNull(table);
+        options ??= new EvaluationOptions();
+        var label = Require(table, contract.Columns.Label, "label");
+        var rows = EvaluationInputs.LabelledRows(label);
+        if (rows.Length == 0)
+        {
+            throw new DataException(table.RowCount == 0
+                ? "the data file has a header but no rows; point --data at the scored examples"
+                : $"none of the {table.RowCount:#,0} rows has a label in column '{label.Name}'; an evaluation needs labelled examples");
+        }
+        var report = contract.Task switch
+        {
+            TaskKind.Binary => EvaluateBinary(contract, table, rows, options),
+            TaskKind.Multiclass => EvaluateMulticlass(contract, table, rows, options),
+            _ => EvaluateRegression(contract, table, rows, options),
+        };
+        var unlabelled = table.RowCount - rows.Length;
+        if (unlabelled > 0)
+        {
+            report = report with
+            {
+                Statements = [.. report.Statements, string.Create(Inv, $"{unlabelled:#,0} of {table.RowCount:#,0} rows have no label yet and were left out.")],
+            };
+        }
+        return report;
+    }
+
+    /// <summary>Judges every requirement and assembles the report's common parts.</summary>
+    private static EvaluationReport Finish(Contract contract, EvaluationReport partial, IEnumerable<string> lead)
+    {
+        var requirements = contract.Requirements
+            .Select(r => RequirementJudge.Judge(r, contract, partial.Metrics, partial.N, partial.Segments))
+            .ToList();
+        var verdict = Judge.Worst(requirements.Select(r => r.Verdict));
+        var statements = new List<string>(lead);
+        statements.Add(Tally(requirements));
+        statements.AddRange(requirements.Where(r => r.Verdict is Verdict.Fail or Verdict.Inconclusive).Select(r => r.Statement));
+        return partial with { Verdict = verdict, Requirements = requirements, Statements = statements };
+    }
+
+    private static string Tally(IReadOnlyList<RequirementResult> requirements)
+    {
+        var judged = requirements.Where(r => r.Verdict != Verdict.Skipped).ToList();
+        if (judged.Count == 0)
+        {
+            return "The contract sets no requirement that can be judged on this data.";
+        }
+        var pass = judged.Count(r => r.Verdict == Verdict.Pass);
+        var fail = judged.Count(r => r.Verdict == Verdict.Fail);
+        var open = judged.Count - pass - fail;
+        var parts = new List<string> { string.Create(Inv, $"{pass} of {judged.Count} requirements met") };
+        if (fail > 0)
+        {
+            parts.Add(string.Create(Inv, $"{fail} not met"));
+        }
+        if (open > 0)
+        {
+            parts.Add(string.Create(Inv, $"{open} not settled yet (more labelled data needed)"));
+        }
+        var skipped = requirements.Count - judged.Count;
+        var tail = skipped > 0 ? string.Create(Inv, $"; {skipped} judged only in production") : string.Empty;
+        return string.Join(", ", parts) + tail + ".";
+    }
+
+    private static Column Require(Table table, string name, string role) =>
+        table.Find(name) ?? throw new DataException($"the data has no {role} column '{name}'; rename the column or fix columns.{role} in the contract");
+
+    private static MetricValue Report(EngineMetric m) => new(m.Value, m.Interval.Low, m.Interval.High, m.N);
+
+    private static Dictionary<string, MetricValue> Report(IReadOnlyDictionary<string, EngineMetric> metrics, Func<string, bool> keep)
+    {
+        var result = new Dictionary<string, MetricValue>(StringComparer.Ordinal);
+        foreach (var (name, m) in metrics)
+        {
+            if (keep(name))
+            {
+                result[name] = Report(m);
+            }
+        }
+        return result;
+    }
+
+    private static IReadOnlyList<SegmentColumn> Segments(Contract contract, Table table, int[] rows)
+    {
+        var names = contract.Columns.Segments.Concat(contract.Requirements.Select(r => r.By).OfType<string>()).Distinct(StringComparer.Ordinal);
+        return [.. names.Select(n => EvaluationInputs.Segment(Require(table, n, "segments"), rows))];
+    }
+
+    private static string Phrase(double value) => Phrasing.Number(value);
+}
