@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Overlap.Core.Evaluation;
 
 /// <summary>What errors cost at the contract threshold and at the cost-optimal threshold.</summary>
@@ -7,12 +9,14 @@ public sealed record CostSummary
     public required double Threshold { get; init; }
 
     /// <summary>Expected cost per 1,000 decisions at the contract's threshold.</summary>
+    [JsonPropertyName("cost_per_1000")]
     public required double CostPer1000 { get; init; }
 
     /// <summary>The threshold with the lowest total cost on this data.</summary>
     public required double OptimalThreshold { get; init; }
 
     /// <summary>Expected cost per 1,000 decisions at the optimal threshold.</summary>
+    [JsonPropertyName("optimal_cost_per_1000")]
     public required double OptimalCostPer1000 { get; init; }
 
     /// <summary>The cost unit.</summary>

@@ -107,6 +107,8 @@ public static partial class Evaluator
         return new BinarySample(scores, labels, predictions ?? default, Segments(contract, table, rows));
     }
 
+    private static string Money(double amount) => Phrasing.Number(Math.Round(amount, Math.Abs(amount) >= 100 ? 0 : 2));
+
     private static ConfusionCounts Counts(Confusion c) => new(c.Tp, c.Fp, c.Fn, c.Tn);
 
     private static ThresholdPoint Point(Metrics.ThresholdPoint p) =>
@@ -139,11 +141,11 @@ public static partial class Evaluator
         if (report.Cost is { } cost && contract.Costs.Given)
         {
             var per = $"per 1,000 {Phrasing.Plural(w.Example)}";
-            var here = string.Create(Inv, $"At threshold {Phrase(cost.Threshold)}, mistakes cost about {Phrase(cost.CostPer1000)} {cost.Currency} {per}");
+            var here = string.Create(Inv, $"At threshold {Phrase(cost.Threshold)}, mistakes cost about {Money(cost.CostPer1000)} {cost.Currency} {per}");
             if (cost.OptimalCostPer1000 < cost.CostPer1000 - 1e-9)
             {
                 var saving = 1 - (cost.OptimalCostPer1000 / cost.CostPer1000);
-                lead.Add(string.Create(Inv, $"{here}; threshold {Phrase(cost.OptimalThreshold)} would cost {Phrase(cost.OptimalCostPer1000)} {cost.Currency} ({Phrasing.Percent(saving)} less) on this data."));
+                lead.Add(string.Create(Inv, $"{here}; threshold {Phrase(cost.OptimalThreshold)} would cost {Money(cost.OptimalCostPer1000)} {cost.Currency} ({Phrasing.Percent(saving)} less) on this data."));
             }
             else
             {

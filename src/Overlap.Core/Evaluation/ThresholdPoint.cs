@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Overlap.Core.Evaluation;
 
 /// <summary>The decisions at one threshold.</summary>
@@ -11,4 +13,4 @@ namespace Overlap.Core.Evaluation;
 /// <param name="FalsePositiveRate">fp / (fp + tn).</param>
 /// <param name="Cost">fp × cost_fp + fn × cost_fn.</param>
 /// <param name="CostPer1000">Cost per 1,000 decisions.</param>
-public sealed record ThresholdPoint(double Threshold, long Tp, long Fp, long Fn, long Tn, double Precision, double Recall, double FalsePositiveRate, double Cost, double CostPer1000);
+public sealed record ThresholdPoint(double Threshold, long Tp, long Fp, long Fn, long Tn, double Precision, double Recall, double FalsePositiveRate, double Cost, [property: JsonPropertyName("cost_per_1000")] double CostPer1000);
