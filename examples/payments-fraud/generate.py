@@ -49,3 +49,11 @@ rng = np.random.default_rng(20260101)
 write(os.path.join(HERE, "scored.csv"), make(rng, 6000, 0))
 write(os.path.join(HERE, "reference.csv"), make(rng, 3000, 0))
 write(os.path.join(HERE, "current.csv"), make(rng, 3000, 60, shift=0.35))
+
+# The model in use today, on the same examples (shuffled; paired by payment_id): noisier scores.
+scored = make(np.random.default_rng(20260101), 6000, 0)
+noise = np.random.default_rng(5).normal(0, 0.08, len(scored))
+baseline = [{"payment_id": r["payment_id"], "outcome": r["outcome"],
+             "p_fraud": round(float(min(1.0, max(0.0, r["p_fraud"] + e))), 6)} for r, e in zip(scored, noise)]
+np.random.default_rng(3).shuffle(baseline)
+write(os.path.join(HERE, "baseline.csv"), baseline)

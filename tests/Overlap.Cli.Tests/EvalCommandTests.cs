@@ -123,6 +123,34 @@ public sealed class EvalCommandTests
         Assert.Contains("recall", text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Baseline_PairedById_SaysWhichDifferencesAreRealAndWhichAreNoise()
+    {
+        var baseline = CliRun.RepoFile("examples/payments-fraud/baseline.csv");
+        var (code, stdout, stderr) = await CliRun.RunAsync("eval", "-c", Contract, "-d", Scored, "--baseline", baseline, "-f", "json", "--resamples", "200");
+        Assert.True(code == 2, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        var comparison = json.RootElement.GetProperty("comparison");
+        Assert.Equal(6000, comparison.GetProperty("n").GetInt64());
+        var byMetric = comparison.GetProperty("differences").EnumerateArray().ToDictionary(d => d.GetProperty("metric").GetString()!);
+        Assert.Equal("mcnemar_chi2", byMetric["accuracy"].GetProperty("method").GetString());
+        Assert.Equal("better", byMetric["roc_auc"].GetProperty("direction").GetString());
+        // The baseline's noise leaves recall where it was: no real difference.
+        Assert.Equal("no_real_difference", byMetric["recall"].GetProperty("direction").GetString());
+        Assert.Equal(0.9535, byMetric["accuracy"].GetProperty("candidate").GetDouble(), 12);
+    }
+
+    [Fact]
+    public async Task Baseline_WithoutTheSameExamples_IsRefused()
+    {
+        using var folder = new TempFolder();
+        var lines = File.ReadAllLines(CliRun.RepoFile("examples/payments-fraud/baseline.csv"));
+        var partial = folder.Write("baseline.csv", string.Join('\n', lines.Take(100)) + "\n");
+        var (code, _, err) = await CliRun.RunAsync("eval", "-c", Contract, "-d", Scored, "--baseline", partial);
+        Assert.Equal(65, code);
+        CliRun.AssertOneLineError(err, "not in the baseline");
+    }
+
     private static void AssertFigures(JsonElement expected, JsonElement actual, string where)
     {
         foreach (var metric in new[] { "accuracy", "precision", "recall", "specificity", "false_positive_rate", "false_negative_rate", "positive_rate", "f1", "roc_auc", "pr_auc", "brier", "log_loss", "ece" })

@@ -47,7 +47,7 @@ internal static class EvalCommand
             var dataPath = parse.GetValue(data)!;
             var table = InputFiles.ReadTable(dataPath, Evaluator.ReadOptions(parsed, dataPath));
             var baselinePath = parse.GetValue(baseline);
-            var baselineTable = baselinePath is null ? null : InputFiles.ReadTable(baselinePath, Evaluator.ReadOptions(parsed, baselinePath), "baseline file");
+            var baselineTable = baselinePath is null ? null : InputFiles.ReadTable(baselinePath, Evaluator.BaselineReadOptions(parsed, baselinePath), "baseline file");
             cancellationToken.ThrowIfCancellationRequested();
             var report = Evaluator.Evaluate(parsed, table, new EvaluationOptions { Resamples = n, Seed = parse.GetValue(seed), Baseline = baselineTable });
             foreach (var (path, fmt) in outputs)

@@ -16,7 +16,10 @@ internal static class EvaluationInputs
     private static readonly string[] FalseWords = ["0", "false", "no", "n", "f"];
 
     /// <summary>The columns to read and the rules they must meet.</summary>
-    public static TableReadOptions ReadOptions(Contract contract, string source)
+    /// <param name="contract">The contract naming the columns.</param>
+    /// <param name="source">The file's name, for messages.</param>
+    /// <param name="withSegments">False for a baseline file, which needs only ids, labels and the model's output.</param>
+    public static TableReadOptions ReadOptions(Contract contract, string source, bool withSegments = true)
     {
         ArgumentNullException.ThrowIfNull(contract);
         var c = contract.Columns;
@@ -33,7 +36,7 @@ internal static class EvaluationInputs
         {
             rules[prediction] = new ColumnRule(contract.Task == TaskKind.Regression ? ColumnKind.Numeric : null, Required: true, Role: "prediction");
         }
-        foreach (var s in c.Segments)
+        foreach (var s in withSegments ? c.Segments : [])
         {
             rules.TryAdd(s, new ColumnRule(Role: "segment"));
         }

@@ -21,6 +21,11 @@ public static partial class Evaluator
     /// <param name="source">The file's name, for error messages.</param>
     public static TableReadOptions ReadOptions(Contract contract, string source) => EvaluationInputs.ReadOptions(contract, source);
 
+    /// <summary>The columns read from a baseline file: the id, the label and the baseline model's score or decision.</summary>
+    /// <param name="contract">The contract naming the columns.</param>
+    /// <param name="source">The file's name, for error messages.</param>
+    public static TableReadOptions BaselineReadOptions(Contract contract, string source) => EvaluationInputs.ReadOptions(contract, source, withSegments: false);
+
     /// <summary>Evaluates <paramref name="table"/> against <paramref name="contract"/>.</summary>
     /// <exception cref="DataException">The data does not fit the contract (unknown label values, no labelled rows, …).</exception>
     public static EvaluationReport Evaluate(Contract contract, Table table, EvaluationOptions? options = null)
