@@ -19,12 +19,18 @@ internal sealed class CliIo(TextWriter stdout, TextWriter stderr)
     {
         var interactive = ReferenceEquals(writer, Console.Out) ? !Console.IsOutputRedirected
             : ReferenceEquals(writer, Console.Error) && !Console.IsErrorRedirected;
-        return AnsiConsole.Create(new AnsiConsoleSettings
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(writer),
             Ansi = interactive && Environment.GetEnvironmentVariable("NO_COLOR") is null ? AnsiSupport.Detect : AnsiSupport.No,
             ColorSystem = interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
             Interactive = interactive ? InteractionSupport.Detect : InteractionSupport.No,
         });
+        if (!interactive)
+        {
+            // Files and CI logs have no width; 80 columns would wrap every sentence and table cell.
+            console.Profile.Width = 120;
+        }
+        return console;
     }
 }

@@ -151,6 +151,35 @@ public sealed class EvalCommandTests
         CliRun.AssertOneLineError(err, "not in the baseline");
     }
 
+    [Fact]
+    public async Task JsonLinesAndGzip_GiveTheSameReportAsCsv()
+    {
+        using var folder = new TempFolder();
+        var lines = File.ReadAllLines(Scored);
+        var header = lines[0].Split(',');
+        var jsonl = new StringBuilder();
+        foreach (var line in lines.Skip(1))
+        {
+            var cells = line.Split(',');
+            var fields = header.Select((h, i) => double.TryParse(cells[i], NumberStyles.Float, CultureInfo.InvariantCulture, out _)
+                ? $"\"{h}\":{cells[i]}"
+                : $"\"{h}\":\"{cells[i]}\"");
+            jsonl.Append('{').AppendJoin(',', fields).Append("}\n");
+        }
+        var jsonlPath = folder.Write("scored.jsonl", jsonl.ToString());
+        var gzPath = folder.PathOf("scored.csv.gz");
+        using (var gz = new System.IO.Compression.GZipStream(File.Create(gzPath), System.IO.Compression.CompressionLevel.Fastest))
+        {
+            gz.Write(File.ReadAllBytes(Scored));
+        }
+        var csv = await CliRun.RunAsync("eval", "-c", Contract, "-d", Scored, "-f", "json", "--resamples", "100");
+        var fromJsonl = await CliRun.RunAsync("eval", "-c", Contract, "-d", jsonlPath, "-f", "json", "--resamples", "100");
+        var fromGz = await CliRun.RunAsync("eval", "-c", Contract, "-d", gzPath, "-f", "json", "--resamples", "100");
+        Assert.True(fromJsonl.Code == 2, fromJsonl.Err);
+        Assert.Equal(csv.Out, fromJsonl.Out);
+        Assert.Equal(csv.Out, fromGz.Out);
+    }
+
     private static void AssertFigures(JsonElement expected, JsonElement actual, string where)
     {
         foreach (var metric in new[] { "accuracy", "precision", "recall", "specificity", "false_positive_rate", "false_negative_rate", "positive_rate", "f1", "roc_auc", "pr_auc", "brier", "log_loss", "ece" })
