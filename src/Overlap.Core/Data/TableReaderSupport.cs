@@ -21,7 +21,9 @@ internal static class TableReaderSupport
             {
                 if (!seen.Contains(wanted))
                 {
-                    throw new DataException($"{options.Source}: no column named '{wanted}'{Suggest(wanted, header)}; the columns are: {string.Join(", ", header)}");
+                    var role = options.Rules.GetValueOrDefault(wanted)?.Role;
+                    var named = role is null ? string.Empty : $", the contract's {role} column";
+                    throw new DataException($"{options.Source}: no column named '{wanted}'{named}{Suggest(wanted, header)}; the columns are: {string.Join(", ", header)}; rename the column or fix the contract");
                 }
             }
         }

@@ -130,7 +130,7 @@ public static partial class Evaluator
             if (!double.IsNaN(fpr.Value))
             {
                 var mistaken = Phrasing.Result(BinaryMetricNames.FalsePositiveRate, fpr.Value, fpr.CiLow, fpr.CiHigh, contract.Confidence, w);
-                caught += "; " + mistaken;
+                caught += "; " + char.ToLowerInvariant(mistaken[0]) + mistaken[1..];
             }
             lead.Add(caught.EndsWith('.') ? caught : caught + ".");
         }

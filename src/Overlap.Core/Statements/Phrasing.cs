@@ -32,7 +32,11 @@ public static class Phrasing
         }
         if (rate <= 0)
         {
-            return "none";
+            return "none of the";
+        }
+        if (rate >= 1)
+        {
+            return "all of the";
         }
         if (rate < 0.2)
         {

@@ -58,7 +58,7 @@ public sealed class TableReaderTests
     public void Csv_UnknownColumn_SuggestsTheNearestName()
     {
         var e = Assert.Throws<DataException>(() => Csv("p_spam,label\n0.1,1\n", new TableReadOptions { Source = "t.csv", Columns = ["p_spma", "label"] }));
-        Assert.Equal("t.csv: no column named 'p_spma' (did you mean 'p_spam'?); the columns are: p_spam, label", e.Message);
+        Assert.Equal("t.csv: no column named 'p_spma' (did you mean 'p_spam'?); the columns are: p_spam, label; rename the column or fix the contract", e.Message);
     }
 
     [Fact]
