@@ -53,7 +53,7 @@ public static partial class HtmlReport
 
     private static string RocChart(CurveSet curves, double? threshold)
     {
-        var s = new Svg(360, 320, "ROC curve: recall against false positive rate").XDomain(0, 1).YDomain(0, 1);
+        var s = new Svg(300, 280, "ROC curve: recall against false positive rate", left: 40, right: 10, top: 10, bottom: 32).XDomain(0, 1).YDomain(0, 1);
         s.Axes(Svg.Ticks(0, 1, 5), Svg.Ticks(0, 1, 5), Svg.Tick, Svg.Tick, "false positive rate", "recall");
         s.Segment(s.X(0), s.Y(0), s.X(1), s.Y(1), "diag");
         var points = curves.Roc.Select(p => (p.X, p.Y)).ToList();
@@ -64,7 +64,7 @@ public static partial class HtmlReport
 
     private static string PrChart(CurveSet curves, double? threshold, ConfusionCounts? confusion)
     {
-        var s = new Svg(360, 320, "Precision against recall").XDomain(0, 1).YDomain(0, 1);
+        var s = new Svg(300, 280, "Precision against recall", left: 40, right: 10, top: 10, bottom: 32).XDomain(0, 1).YDomain(0, 1);
         s.Axes(Svg.Ticks(0, 1, 5), Svg.Ticks(0, 1, 5), Svg.Tick, Svg.Tick, "recall", "precision");
         if (confusion is { } c && c.Tp + c.Fp + c.Fn + c.Tn > 0)
         {
@@ -99,7 +99,7 @@ public static partial class HtmlReport
 
     private static string CalibrationChart(CalibrationSummary cal)
     {
-        var s = new Svg(360, 320, "Reliability diagram: observed share against mean score").XDomain(0, 1).YDomain(0, 1);
+        var s = new Svg(300, 280, "Reliability diagram: observed share against mean score", left: 40, right: 10, top: 10, bottom: 32).XDomain(0, 1).YDomain(0, 1);
         s.Axes(Svg.Ticks(0, 1, 5), Svg.Ticks(0, 1, 5), Svg.Tick, Svg.Tick, "mean score", "observed share positive");
         var maxN = Math.Max(1, cal.Bins.Max(x => x.N));
         var histHeight = (s.Bottom - s.Top) * 0.16;
@@ -131,8 +131,16 @@ public static partial class HtmlReport
         s.Axes(Svg.Ticks(0, 1, 5), Svg.Ticks(0, max, 4), Svg.Tick, Svg.Tick, "threshold", $"cost per 1,000 ({cost.Currency})");
         var points = sweep.Select(p => (p.Threshold, p.CostPer1000)).ToList();
         s.Area(points, "area").Line(points, "s1");
-        Marker(s, threshold ?? cost.Threshold, cost.CostPer1000, "mark", "pt-ink", $"contract {Html.Num(threshold ?? cost.Threshold)}", 12);
-        Marker(s, cost.OptimalThreshold, cost.OptimalCostPer1000, "mark-pass", "pt-pass", $"optimal {Html.Num(cost.OptimalThreshold)}", 26);
+        var contract = threshold ?? cost.Threshold;
+        if (Math.Abs(contract - cost.OptimalThreshold) < 0.005)
+        {
+            Marker(s, cost.OptimalThreshold, cost.OptimalCostPer1000, "mark-pass", "pt-pass", $"contract {Html.Num(contract)} is cost-optimal", 12);
+        }
+        else
+        {
+            Marker(s, contract, cost.CostPer1000, "mark", "pt-ink", $"contract {Html.Num(contract)}", 12);
+            Marker(s, cost.OptimalThreshold, cost.OptimalCostPer1000, "mark-pass", "pt-pass", $"optimal {Html.Num(cost.OptimalThreshold)}", 26);
+        }
         return s.ToString();
     }
 

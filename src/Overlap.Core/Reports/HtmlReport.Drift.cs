@@ -110,7 +110,7 @@ public static partial class HtmlReport
             indices = indices.Where(keep.Contains).ToList();
         }
         var max = Svg.NiceMax(indices.SelectMany(i => new[] { Share(d.Reference[i]), Share(d.Current[i]) }).DefaultIfEmpty(0).Max());
-        var s = new Svg(380, 210, $"{c.Column}: reference and current distributions", left: 40, right: 8, top: 10, bottom: 38)
+        var s = new Svg(320, 190, $"{c.Column}: reference and current distributions", left: 36, right: 6, top: 8, bottom: 36)
             .XDomain(0, Math.Max(1, indices.Count)).YDomain(0, max);
         s.Axes([], Svg.Ticks(0, max, 4), Svg.Tick, Html.Percent);
         var group = (s.Right - s.Left) / Math.Max(1, indices.Count);

@@ -65,6 +65,7 @@ public static partial class HtmlReport
         "th{font-size:12px;font-weight:600;color:var(--muted);text-align:left;text-transform:uppercase;letter-spacing:.05em;padding:10px 14px;border-bottom:1px solid var(--line);white-space:nowrap}" +
         "td{padding:12px 14px;border-bottom:1px solid var(--line);vertical-align:top}" +
         "tr:last-child td{border-bottom:0}" +
+        "table.compact td{padding:8px 14px}" +
         "tbody tr:hover td{background:var(--sunken)}" +
         ".req td{vertical-align:middle}" +
         ".req .bar{font-weight:600;white-space:nowrap}" +

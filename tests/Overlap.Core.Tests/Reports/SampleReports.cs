@@ -22,8 +22,8 @@ internal static class SampleReports
         {
             var tld = Tlds[(i % 7) switch { 0 or 1 or 2 => 0, 3 or 4 => 1, 5 => 2, _ => 3 }];
             var label = random.NextDouble() < 0.38;
-            var shift = tld == "net" ? 1.2 : 2.1;
-            var logit = (label ? shift : -2.5) + (Normal(random) * 1.25);
+            var shift = tld == "net" ? 0.9 : 1.7;
+            var logit = (label ? shift : -1.9) + (Normal(random) * 1.2);
             rows.Add((label, 1 / (1 + Math.Exp(-logit)), tld));
         }
         const double threshold = 0.5;
@@ -104,7 +104,7 @@ internal static class SampleReports
         {
             var t = i / 100.0;
             var c = Count(rows, t);
-            var cost = (c.Fp * 4.0) + (c.Fn * 1.5);
+            var cost = (c.Fp * 4.0) + (c.Fn * 0.8);
             return new ThresholdPoint(t, c.Tp, c.Fp, c.Fn, c.Tn, c.Tp + c.Fp == 0 ? double.NaN : (double)c.Tp / (c.Tp + c.Fp),
                 (double)c.Tp / (c.Tp + c.Fn), (double)c.Fp / (c.Fp + c.Tn), cost, cost / rows.Count * 1000);
         }).ToList();
@@ -161,7 +161,7 @@ internal static class SampleReports
                 OptimalCostPer1000 = optimal.CostPer1000,
                 Currency = "USD",
                 FalsePositiveCost = 4.0,
-                FalseNegativeCost = 1.5,
+                FalseNegativeCost = 0.8,
             },
             ThresholdSweep = sweep,
             Calibration = new CalibrationSummary { Ece = ece, Bins = bins },
