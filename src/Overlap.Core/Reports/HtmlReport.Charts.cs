@@ -138,13 +138,15 @@ public static partial class HtmlReport
         }
         else
         {
-            Marker(s, contract, cost.CostPer1000, "mark", "pt-ink", $"contract {Html.Num(contract)}", 12);
-            Marker(s, cost.OptimalThreshold, cost.OptimalCostPer1000, "mark-pass", "pt-pass", $"optimal {Html.Num(cost.OptimalThreshold)}", 26);
+            // The lower threshold's label goes to its left, the higher one's to its right, so they never cross.
+            var optimalRight = cost.OptimalThreshold > contract;
+            Marker(s, contract, cost.CostPer1000, "mark", "pt-ink", $"contract {Html.Num(contract)}", 12, !optimalRight);
+            Marker(s, cost.OptimalThreshold, cost.OptimalCostPer1000, "mark-pass", "pt-pass", $"optimal {Html.Num(cost.OptimalThreshold)}", 12, optimalRight);
         }
         return s.ToString();
     }
 
-    private static void Marker(Svg s, double x, double y, string line, string dot, string text, double labelY)
+    private static void Marker(Svg s, double x, double y, string line, string dot, string text, double labelY, bool? toRight = null)
     {
         if (!double.IsFinite(x))
         {
@@ -153,7 +155,7 @@ public static partial class HtmlReport
         var px = s.X(x);
         s.Segment(px, labelY + 4, px, s.Bottom, line);
         s.Dot(px, s.Y(y), 4.5, dot, $"{text}: {Html.Money(y)} per 1,000");
-        var right = px < (s.Left + s.Right) / 2;
+        var right = toRight ?? px < (s.Left + s.Right) / 2;
         s.Text(px + (right ? 5 : -5), labelY, text, "lbl-b", right ? "start" : "end");
     }
 

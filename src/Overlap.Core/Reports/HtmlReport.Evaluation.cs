@@ -213,7 +213,7 @@ public static partial class HtmlReport
     {
         SectionHead(b, "metrics", "All metrics", $"Every figure overall, with its {Phrasing.Percent(r.Confidence)} interval and the examples behind it.");
         var hasMatrix = r.Confusion is not null || (r.ConfusionMatrix is { Count: > 0 } && r.Classes is { Count: > 0 });
-        b.Append("<div class=\"grid").Append(hasMatrix ? " two" : string.Empty).Append("\"><div class=\"card flush\"><div class=\"scroll\"><table class=\"compact\"><thead><tr><th>Metric</th><th class=\"num\">Value</th><th class=\"num\">Interval</th><th class=\"num\">n</th></tr></thead><tbody>");
+        b.Append("<div class=\"grid top").Append(hasMatrix ? " two" : string.Empty).Append("\"><div class=\"card flush\"><div class=\"scroll\"><table class=\"compact\"><thead><tr><th>Metric</th><th class=\"num\">Value</th><th class=\"num\">Interval</th><th class=\"num\">n</th></tr></thead><tbody>");
         foreach (var (name, m) in r.Metrics)
         {
             var ci = Html.Interval(m.CiLow, m.CiHigh);

@@ -60,6 +60,7 @@ public static partial class HtmlReport
         ".card .sub{color:var(--muted);font-size:13px;margin-bottom:10px}" +
         ".grid{display:grid;gap:16px;grid-template-columns:repeat(auto-fit,minmax(330px,1fr))}" +
         ".grid.two{grid-template-columns:repeat(auto-fit,minmax(440px,1fr))}" +
+        ".grid.top{align-items:start}" +
         ".scroll{overflow-x:auto}" +
         "table{border-collapse:collapse;width:100%;font-size:14px}" +
         "th{font-size:12px;font-weight:600;color:var(--muted);text-align:left;text-transform:uppercase;letter-spacing:.05em;padding:10px 14px;border-bottom:1px solid var(--line);white-space:nowrap}" +
