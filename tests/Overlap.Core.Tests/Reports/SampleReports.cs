@@ -151,7 +151,7 @@ internal static class SampleReports
             [
                 "Catches 88 of every 100 spam emails (86 to 90 at 95% confidence); 1 in 17 legitimate emails is moved to the spam folder.",
                 "Mail from .net domains is caught less often than the rest: recall 0.79 against 0.88 overall.",
-                "Precision is close to its bar of 0.9: about 1,200 more labelled examples would settle it.",
+                "Precision is too close to its bar to call: more labelled examples would settle it.",
             ],
             Cost = new CostSummary
             {
@@ -183,7 +183,7 @@ internal static class SampleReports
         {
             Verdict.Pass => "At least 9 in 10 emails moved to the spam folder are spam.",
             Verdict.Fail => "Fewer than 9 in 10 emails moved to the spam folder are spam.",
-            _ => "Precision may be just above or just below 0.9: not enough data yet.",
+            _ => "Precision may be just above or just below its bar: not enough data yet.",
         };
     }
 
