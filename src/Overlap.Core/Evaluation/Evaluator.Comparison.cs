@@ -111,7 +111,7 @@ public static partial class Evaluator
         foreach (var d in differences)
         {
             var sign = d.Difference >= 0 ? "+" : string.Empty;
-            var ci = d.CiLow is { } lo && d.CiHigh is { } hi ? $", {Phrasing.Number(lo)} to {Phrasing.Number(hi)}" : d.PValue is { } p ? (p < 0.0001 ? ", McNemar p < 0.0001" : string.Create(Inv, $", McNemar p = {p:0.####}")) : string.Empty;
+            var ci = d.CiLow is { } lo && d.CiHigh is { } hi ? $", {Phrasing.Number(lo)} to {Phrasing.Number(hi)}" : d.PValue is { } p ? ", McNemar " + Phrasing.PValue(p) : string.Empty;
             var verdict = d.Direction switch
             {
                 "better" => "a real improvement",

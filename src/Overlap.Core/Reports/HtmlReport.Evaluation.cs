@@ -136,7 +136,7 @@ public static partial class HtmlReport
         foreach (var d in cmp.Differences)
         {
             var cls = !d.Significant ? "diff-noise" : d.Direction == "better" ? "diff-better" : d.Direction == "worse" ? "diff-worse" : "diff-noise";
-            var evidence = d.PValue is { } p ? (p < 0.0001 ? "p < 0.0001" : $"p = {Html.Num(p)}") : Html.Interval(d.CiLow, d.CiHigh);
+            var evidence = d.PValue is { } p ? Phrasing.PValue(p) : Html.Interval(d.CiLow, d.CiHigh);
             var diff = double.IsFinite(d.Difference) ? (d.Difference > 0 ? "+" : string.Empty) + Html.Num(d.Difference) : "—";
             var word = d.Significant ? d.Direction.Replace('_', ' ') : "noise";
             b.Append("<tr><td>").Append(Html.E(Html.MetricName(d.Metric))).Append("</td><td class=\"num\">").Append(Html.Num(d.Baseline))

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Xml.Linq;
 using Overlap.Core.Drift;
+using Overlap.Core.Statements;
 
 namespace Overlap.Core.Reports;
 
@@ -14,7 +15,7 @@ public static partial class JunitReport
         var cases = report.Columns.Select(c =>
         {
             var element = new XElement("testcase", new XAttribute("classname", "overlap.drift"), new XAttribute("name", c.Column));
-            var detail = string.Create(CultureInfo.InvariantCulture, $"{c.Test} = {c.Statistic:0.####}{(c.PValue is { } p ? $", p = {p:0.####}" : string.Empty)}, threshold {c.Threshold}");
+            var detail = string.Create(CultureInfo.InvariantCulture, $"{c.Test} = {c.Statistic:0.####}{(c.PValue is { } p ? ", " + Phrasing.PValue(p) : string.Empty)}, threshold {c.Threshold}");
             element.Add(c.Drift ? new XElement("failure", new XAttribute("message", $"drifted: {detail}"), detail) : new XElement("system-out", detail));
             return element;
         }).ToList();

@@ -58,7 +58,7 @@ public static partial class MarkdownReport
             sb.AppendLine("| --- | --- | --- | --- | --- | --- |");
             foreach (var d in cmp.Differences)
             {
-                var evidence = d.PValue is { } p ? string.Create(Inv, $"p = {p:0.####}") : string.Create(Inv, $"{Fmt(d.CiLow ?? double.NaN)} – {Fmt(d.CiHigh ?? double.NaN)}");
+                var evidence = d.PValue is { } p ? Phrasing.PValue(p) : string.Create(Inv, $"{Fmt(d.CiLow ?? double.NaN)} – {Fmt(d.CiHigh ?? double.NaN)}");
                 sb.AppendLine(Inv, $"| {d.Metric} | {Fmt(d.Baseline)} | {Fmt(d.Candidate)} | {d.Difference:+0.####;-0.####;0} | {evidence} | {(d.Significant ? d.Direction.Replace('_', ' ') : "noise")} |");
             }
         }

@@ -132,6 +132,10 @@ public static class Phrasing
         _ => metric.Replace('_', ' '),
     };
 
+    /// <summary>A p-value as people read it: "p = 0.0123", or "p &lt; 0.0001" for anything smaller.</summary>
+    public static string PValue(double p) =>
+        p < 0.0001 ? "p < 0.0001" : "p = " + p.ToString("0.####", Invariant);
+
     /// <summary>Upper-cases the first letter.</summary>
     public static string Capitalize(string text) =>
         string.IsNullOrEmpty(text) ? text : char.ToUpperInvariant(text[0]) + text[1..];
