@@ -11,8 +11,6 @@ namespace Overlap.Core.Contracts;
 /// </summary>
 public static partial class ContractParser
 {
-    private static readonly string[] DriftTests = ["auto", "ks", "wasserstein", "chi_square", "jensen_shannon", "psi"];
-
     /// <summary>Parses contract text; <paramref name="source"/> is the file name used in errors.</summary>
     /// <exception cref="ContractException">The contract is not valid.</exception>
     public static Contract Parse(string text, string source = "overlap.yaml")
@@ -38,7 +36,7 @@ public static partial class ContractParser
         {
             throw new ContractException(source, 1, "the contract must be a mapping of keys such as 'feature:', 'task:' and 'requirements:'");
         }
-        return Read(new YamlMap(root, source, "the contract"));
+        return Read(new YamlMap(root, source, "the contract", ContractKeys.TopLevel));
     }
 
     private static Contract Read(YamlMap map)
@@ -128,7 +126,7 @@ public static partial class ContractParser
             }
             else
             {
-                var m = map.Map("labels")!;
+                var m = map.Map("labels", ContractKeys.Labels)!;
                 classes = m.Strings("classes") ?? throw m.Error("'labels' needs 'classes', such as classes: [billing, technical, sales]");
                 m.Finish();
             }
@@ -139,7 +137,7 @@ public static partial class ContractParser
             return new ContractLabels { Classes = classes };
         }
         var labelsNode = map.Require("labels", "labels: { positive: spam, negative: ham }");
-        var lm = map.Map("labels")!;
+        var lm = map.Map("labels", ContractKeys.Labels)!;
         var positive = lm.String("positive") ?? throw map.Error(labelsNode, "'labels' needs 'positive', the label value of the case the model should catch, such as positive: spam");
         var negative = lm.String("negative") ?? throw map.Error(labelsNode, "'labels' needs 'negative', the label value of the other case, such as negative: ham");
         lm.Finish();
@@ -153,7 +151,7 @@ public static partial class ContractParser
     private static ContractColumns ReadColumns(YamlMap map, TaskKind task)
     {
         var node = map.Require("columns", "columns: { label: is_spam, score: p_spam }");
-        var m = map.Map("columns")!;
+        var m = map.Map("columns", ContractKeys.Columns)!;
         var label = m.String("label") ?? throw map.Error(node, "'columns' needs 'label', the column with the true outcome");
         var score = m.String("score");
         var prediction = m.String("prediction");
@@ -198,7 +196,7 @@ public static partial class ContractParser
 
     private static ContractCosts ReadCosts(YamlMap map)
     {
-        var m = map.Map("costs");
+        var m = map.Map("costs", ContractKeys.Costs);
         if (m is null)
         {
             return new ContractCosts();
@@ -216,7 +214,7 @@ public static partial class ContractParser
 
     private static ContractWords ReadWords(YamlMap map)
     {
-        var m = map.Map("words");
+        var m = map.Map("words", ContractKeys.Words);
         if (m is null)
         {
             return new ContractWords();
@@ -247,7 +245,7 @@ public static partial class ContractParser
             {
                 throw map.Error(item, "each requirement is a mapping such as { metric: recall, min: 0.9 }");
             }
-            var m = new YamlMap(node, ErrorSource(map), "a requirement");
+            var m = new YamlMap(node, ErrorSource(map), "a requirement", ContractKeys.Requirement);
             var metricNode = m.Require("metric", "{ metric: recall, min: 0.9 }");
             var metric = m.Scalar(metricNode, "metric");
             var info = MetricCatalog.Find(metric);
@@ -301,14 +299,14 @@ public static partial class ContractParser
 
     private static MonitoringPolicy? ReadMonitoring(YamlMap map)
     {
-        var m = map.Map("monitoring");
+        var m = map.Map("monitoring", ContractKeys.Monitoring);
         if (m is null)
         {
             return null;
         }
         var window = m.Duration("window") ?? TimeSpan.FromDays(1);
         ReferencePeriod? reference = null;
-        if (m.Map("reference") is { } r)
+        if (m.Map("reference", ContractKeys.Reference) is { } r)
         {
             reference = new ReferencePeriod(Date(r, "from"), Date(r, "to"), r.String("data"));
             r.Finish();
@@ -322,7 +320,7 @@ public static partial class ContractParser
             }
         }
         RetrainPolicy? retrain = null;
-        if (m.Map("retrain_when") is { } rw)
+        if (m.Map("retrain_when", ContractKeys.RetrainWhen) is { } rw)
         {
             retrain = new RetrainPolicy(rw.Integer("failed_windows", 1), rw.Integer("drifted_windows", 1));
             rw.Finish();
@@ -336,7 +334,7 @@ public static partial class ContractParser
                 {
                     throw m.Error(a, "each alert is a mapping such as { webhook: \"https://hooks.example.com/overlap\" }");
                 }
-                var am = new YamlMap(an, ErrorSource(map), "an alert");
+                var am = new YamlMap(an, ErrorSource(map), "an alert", ContractKeys.Alert);
                 var hook = am.String("webhook") ?? throw am.Error("an alert needs 'webhook: <https address>'");
                 if (!Uri.TryCreate(hook, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
                 {
@@ -376,7 +374,7 @@ public static partial class ContractParser
 
     private static ReviewPolicy? ReadReview(YamlMap map, TaskKind task)
     {
-        var m = map.Map("review");
+        var m = map.Map("review", ContractKeys.Review);
         if (m is null)
         {
             return null;
@@ -441,7 +439,7 @@ public static partial class ContractParser
 
     private static DriftPolicy ReadDrift(YamlMap map)
     {
-        var m = map.Map("drift");
+        var m = map.Map("drift", ContractKeys.Drift);
         if (m is null)
         {
             return new DriftPolicy();
@@ -463,7 +461,7 @@ public static partial class ContractParser
     private static string CheckTest(YamlMap m, YamlNode node)
     {
         var test = m.Scalar(node, "test");
-        return DriftTests.Contains(test) ? test : throw m.Error(node, $"unknown drift test '{test}'; use one of: {string.Join(", ", DriftTests)}");
+        return ContractKeys.DriftTests.Contains(test) ? test : throw m.Error(node, $"unknown drift test '{test}'; use one of: {string.Join(", ", ContractKeys.DriftTests)}");
     }
 
     private static string ErrorSource(YamlMap map) => map.Error("x").Source;

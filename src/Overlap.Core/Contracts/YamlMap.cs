@@ -14,12 +14,15 @@ internal sealed class YamlMap
     private readonly string _source;
     private readonly string _where;
     private readonly HashSet<string> _known = new(StringComparer.Ordinal);
+    private readonly IReadOnlyCollection<string>? _keys;
 
-    public YamlMap(YamlMappingNode node, string source, string where)
+    /// <summary>Wraps a mapping; <paramref name="keys"/> (from <see cref="ContractKeys"/>) lists every key the parser may take from it, null when free-form.</summary>
+    public YamlMap(YamlMappingNode node, string source, string where, IReadOnlyCollection<string>? keys = null)
     {
         _node = node;
         _source = source;
         _where = where;
+        _keys = keys;
     }
 
     public int Line => LineOf(_node);
@@ -32,6 +35,10 @@ internal sealed class YamlMap
 
     public YamlNode? Take(string key)
     {
+        if (_keys is not null && !_keys.Contains(key))
+        {
+            throw new InvalidOperationException($"The parser reads '{key}' in {_where}, which ContractKeys does not list; add it there (and to docs/contract.md and docs/overlap.schema.json).");
+        }
         _known.Add(key);
         foreach (var (k, v) in _node.Children)
         {
@@ -48,13 +55,13 @@ internal sealed class YamlMap
         return Take(key) ?? throw Error($"{_where} needs '{key}', for example: {example}");
     }
 
-    public YamlMap? Map(string key)
+    public YamlMap? Map(string key, IReadOnlyCollection<string>? keys = null)
     {
         var node = Take(key);
         return node switch
         {
             null => null,
-            YamlMappingNode m => new YamlMap(m, _source, $"'{key}'"),
+            YamlMappingNode m => new YamlMap(m, _source, $"'{key}'", keys),
             _ => throw Error(node, $"'{key}' must be a mapping of keys to values, such as {key}: {{ name: value }}"),
         };
     }

@@ -9,8 +9,6 @@ public static partial class ReportJson
     /// <summary>An evaluation report as indented JSON.</summary>
     public static string Write(EvaluationReport report) => JsonSerializer.Serialize(report, ReportJsonContext.Default.EvaluationReport);
 
-    /// <summary>A plan as indented JSON.</summary>
-
     /// <summary>Reads an evaluation report back (for comparisons and tests).</summary>
     public static EvaluationReport? ReadEvaluation(string json) => JsonSerializer.Deserialize(json, ReportJsonContext.Default.EvaluationReport);
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Overlap.Core.Drift;
 using Overlap.Core.Evaluation;
+using Overlap.Core.Planning;
 
 namespace Overlap.Core.Reports;
 
@@ -13,4 +14,6 @@ namespace Overlap.Core.Reports;
     Converters = [typeof(FiniteDoubleConverter), typeof(VerdictConverter)])]
 [JsonSerializable(typeof(EvaluationReport))]
 [JsonSerializable(typeof(DriftReport))]
+[JsonSerializable(typeof(SamplePlan))]
+[JsonSerializable(typeof(ComparisonPlan))]
 internal sealed partial class ReportJsonContext : JsonSerializerContext;
