@@ -75,7 +75,7 @@ public sealed class PlanCommandTests : IDisposable
         var channel = reqs[3];
         Assert.Equal("channel", channel.GetProperty("by").GetString());
         var segments = channel.GetProperty("segments").EnumerateArray().ToList();
-        Assert.Equal(["web", "app", "pos"], segments.Select(s => s.GetProperty("value").GetString()));
+        Assert.Equal(["app", "pos", "web"], segments.Select(s => s.GetProperty("value").GetString()));
         Assert.All(segments, s => Assert.Equal(Math.Max(0, s.GetProperty("needed").GetInt64() - s.GetProperty("current").GetInt64()), s.GetProperty("more").GetInt64()));
         Assert.Equal(["roc_auc", "recall", "latency_p95_ms"], json.GetProperty("skipped").EnumerateArray().Select(s => s.GetProperty("metric").GetString()));
     }
@@ -97,7 +97,7 @@ public sealed class PlanCommandTests : IDisposable
         var data = Write("d.csv", "y,s\nspam,0.9\nmaybe,0.2\n");
         var (code, _, stderr) = await Run("plan", "--contract", contract, "--data", data);
         Assert.Equal(65, code);
-        Assert.Equal("error: the label column 'y' holds 'maybe', which is neither labels.positive ('spam') nor labels.negative ('ham'); fix the data or the contract's labels", stderr.TrimEnd());
+        Assert.Equal($"error: {data}: data row 2 has label 'maybe' in column 'y', but the contract names the labels 'spam' and 'ham'; fix the data or the contract's labels", stderr.TrimEnd());
     }
 
     [Theory]

@@ -24,6 +24,9 @@ public sealed class Table
     /// <summary>How many rows were read.</summary>
     public int RowCount { get; }
 
+    /// <summary>Where the rows came from (the file name), for messages.</summary>
+    public string Source { get; init; } = "data";
+
     /// <summary>The column with this name, or null.</summary>
     public Column? Find(string name) => _byName.GetValueOrDefault(name);
 

@@ -53,7 +53,7 @@ internal static class TableReaderSupport
                 columns.Add(b.Build());
             }
         }
-        return new Table(columns, rows);
+        return new Table(columns, rows) { Source = options.Source };
     }
 
     /// <summary>" (did you mean 'x'?)" when a header name is close to the wanted one.</summary>

@@ -89,7 +89,7 @@ public static partial class Evaluator
     /// <summary>Labels, scores, decisions and segments of the labelled rows.</summary>
     private static BinarySample BinarySampleOf(Contract contract, Table table, int[] rows, string labelColumn)
     {
-        var source = "data";
+        var source = table.Source;
         var labels = EvaluationInputs.Binary(Require(table, labelColumn, "label"), rows, contract.Labels, "label", source);
         var predictions = contract.Columns.Prediction is { } p
             ? EvaluationInputs.Binary(Require(table, p, "prediction"), rows, contract.Labels, "prediction", source)

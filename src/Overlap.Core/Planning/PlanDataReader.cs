@@ -1,45 +1,21 @@
 using Overlap.Core.Contracts;
 using Overlap.Core.Data;
+using Overlap.Core.Evaluation;
 using Overlap.Core.Metrics;
 
 namespace Overlap.Core.Planning;
 
 /// <summary>
 /// Counts what a labelled data set shows for a plan: the confusion counts overall and per segment value, with
-/// decisions taken as the contract says (the prediction column, else score ≥ threshold). Rows without a label
-/// are not counted.
+/// labels and decisions read exactly as <c>overlap eval</c> reads them (the prediction column, else
+/// score ≥ threshold, the cost-optimal one for <c>threshold: optimize</c>). Rows without a label are not counted.
+/// For a multiclass task a right decision counts as a true positive and a wrong one as a true negative, so that
+/// accuracy is tp / n; a regression task only counts examples.
 /// </summary>
 public static class PlanDataReader
 {
-    /// <summary>The columns a plan reads and the rules they must follow.</summary>
-    public static TableReadOptions Options(Contract contract, string source)
-    {
-        ArgumentNullException.ThrowIfNull(contract);
-        var c = contract.Columns;
-        var rules = new Dictionary<string, ColumnRule>(StringComparer.Ordinal)
-        {
-            [c.Label] = new(ColumnKind.Categorical, Role: "label"),
-        };
-        var columns = new List<string> { c.Label };
-        if (contract.Task != TaskKind.Regression)
-        {
-            if (c.Prediction is not null)
-            {
-                rules[c.Prediction] = new(ColumnKind.Categorical, Required: true, Role: "prediction");
-                columns.Add(c.Prediction);
-            }
-            else if (c.Score is not null)
-            {
-                rules[c.Score] = new(ColumnKind.Numeric, Required: true, Min: 0, Max: 1, Role: "score");
-                columns.Add(c.Score);
-            }
-        }
-        foreach (var s in c.Segments)
-        {
-            rules.TryAdd(s, new(ColumnKind.Categorical, Role: "segment"));
-        }
-        return new TableReadOptions { Columns = [.. columns.Concat(c.Segments).Distinct(StringComparer.Ordinal)], Rules = rules, Source = source };
-    }
+    /// <summary>The columns a plan reads and the rules they must follow: those of an evaluation.</summary>
+    public static TableReadOptions Options(Contract contract, string source) => Evaluator.ReadOptions(contract, source);
 
     /// <summary>Counts the labelled rows of <paramref name="table"/> (read with <see cref="Options"/>).</summary>
     /// <exception cref="DataException">A label or a prediction is not one the contract names.</exception>
@@ -48,121 +24,75 @@ public static class PlanDataReader
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(contract);
         var c = contract.Columns;
-        var labels = Required(table, c.Label);
-        var n = table.RowCount;
-        // Per row: -1 unlabelled, else bit 0 "right label is positive / decision right", bit 1 "flagged".
-        var outcome = new int[n];
-        if (contract.Task == TaskKind.Multiclass)
+        var labels = table.Find(c.Label) ?? throw new DataException($"the data has no label column '{c.Label}'; add it or fix columns.label in the contract");
+        var rows = EvaluationInputs.LabelledRows(labels);
+        var one = new Confusion[rows.Length];
+        if (contract.Task == TaskKind.Binary)
         {
-            var predictions = Required(table, c.Prediction!);
-            for (var i = 0; i < n; i++)
+            var truth = EvaluationInputs.Binary(labels, rows, contract.Labels, "label", table.Source);
+            var flagged = Decisions(table, contract, rows, truth);
+            for (var i = 0; i < rows.Length; i++)
             {
-                var label = labels.Text(i);
-                outcome[i] = label is null ? -1 : label == predictions.Text(i) ? 1 | 2 : 0;
+                one[i] = (truth[i] == 1, flagged[i]) switch
+                {
+                    (true, true) => new Confusion(1, 0, 0, 0),
+                    (false, true) => new Confusion(0, 1, 0, 0),
+                    (true, false) => new Confusion(0, 0, 1, 0),
+                    _ => new Confusion(0, 0, 0, 1),
+                };
             }
         }
-        else if (contract.Task == TaskKind.Binary)
+        else if (contract.Task == TaskKind.Multiclass && c.Prediction is { } p && table.Find(p) is { } predictions)
         {
-            var decide = Decisions(table, contract, labels);
-            for (var i = 0; i < n; i++)
+            for (var i = 0; i < rows.Length; i++)
             {
-                var label = labels.Text(i);
-                outcome[i] = label is null ? -1 : (Positive(label, contract, labels.Name) ? 1 : 0) | (decide[i] ? 2 : 0);
+                one[i] = labels.Text(rows[i]) == predictions.Text(rows[i]) ? new Confusion(1, 0, 0, 0) : new Confusion(0, 0, 0, 1);
             }
         }
         else
         {
-            for (var i = 0; i < n; i++)
-            {
-                outcome[i] = labels.Text(i) is null ? -1 : 0;
-            }
+            Array.Fill(one, new Confusion(0, 0, 0, 1));
         }
 
         var overall = new Confusion();
-        var segments = new Dictionary<string, IReadOnlyList<KeyValuePair<string, Confusion>>>(StringComparer.Ordinal);
-        var perColumn = c.Segments.Select(s => (CategoricalColumn)Required(table, s)).Select(col => (Column: col, Counts: new Confusion[col.Categories.Count])).ToList();
-        for (var i = 0; i < n; i++)
+        foreach (var x in one)
         {
-            if (outcome[i] < 0)
+            overall += x;
+        }
+        var segments = new Dictionary<string, IReadOnlyList<KeyValuePair<string, Confusion>>>(StringComparer.Ordinal);
+        foreach (var name in c.Segments)
+        {
+            var column = EvaluationInputs.Segment(table.Find(name) ?? throw new DataException($"the data has no segment column '{name}'; add it or fix columns.segments in the contract"), rows);
+            var counts = new Confusion[column.Values.Count];
+            var codes = column.Codes.Span;
+            for (var i = 0; i < rows.Length; i++)
             {
-                continue;
-            }
-            var one = One(outcome[i]);
-            overall += one;
-            foreach (var (column, counts) in perColumn)
-            {
-                var code = column.Codes[i];
-                if (code >= 0)
+                if (codes[i] >= 0)
                 {
-                    counts[code] += one;
+                    counts[codes[i]] += one[i];
                 }
             }
-        }
-        foreach (var (column, counts) in perColumn)
-        {
-            segments[column.Name] = [.. column.Categories.Select((v, k) => KeyValuePair.Create(v, counts[k])).Where(kv => kv.Value.Total > 0)];
+            segments[name] = [.. column.Values.Select((v, k) => KeyValuePair.Create(v, counts[k]))];
         }
         return new PlanData { Overall = overall, Segments = segments };
     }
 
-    private static Confusion One(int outcome) => outcome switch
-    {
-        3 => new Confusion(1, 0, 0, 0),
-        2 => new Confusion(0, 1, 0, 0),
-        1 => new Confusion(0, 0, 1, 0),
-        _ => new Confusion(0, 0, 0, 1),
-    };
-
-    private static bool[] Decisions(Table table, Contract contract, Column labels)
+    private static bool[] Decisions(Table table, Contract contract, int[] rows, byte[] truth)
     {
         var c = contract.Columns;
-        var n = table.RowCount;
-        var flagged = new bool[n];
-        if (c.Prediction is not null)
+        if (c.Prediction is { } p && table.Find(p) is { } predictions)
         {
-            var predictions = Required(table, c.Prediction);
-            for (var i = 0; i < n; i++)
-            {
-                flagged[i] = predictions.Text(i) switch
-                {
-                    null => false,
-                    var p when p == contract.Labels.Positive || p is "1" or "true" or "True" => true,
-                    var p when p == contract.Labels.Negative || p is "0" or "false" or "False" => false,
-                    var p => throw new DataException($"the prediction column '{predictions.Name}' holds '{p}' in row {i + 1}; write '{contract.Labels.Positive}' or '{contract.Labels.Negative}' (or 1 and 0)"),
-                };
-            }
-            return flagged;
+            return [.. EvaluationInputs.Binary(predictions, rows, contract.Labels, "prediction", table.Source).Select(d => d == 1)];
         }
-        var scores = (NumericColumn)Required(table, c.Score!);
+        var score = table.Find(c.Score!) ?? throw new DataException($"the data has no score column '{c.Score}'; add it or fix columns.score in the contract");
+        var scores = EvaluationInputs.Numbers(score, rows);
         var threshold = contract.Threshold;
         if (contract.OptimizeThreshold)
         {
             // The cost-optimal threshold on the labelled rows, as `overlap eval` picks it.
-            var rows = Enumerable.Range(0, n).Where(i => labels.Text(i) is not null).ToArray();
-            var sample = new BinarySample(
-                rows.Select(i => scores.Values[i]).ToArray(),
-                rows.Select(i => Positive(labels.Text(i)!, contract, labels.Name) ? (byte)1 : (byte)0).ToArray());
             var options = new BinaryOptions { Resamples = 0, CostFalsePositive = contract.Costs.FalsePositive, CostFalseNegative = contract.Costs.FalseNegative };
-            threshold = BinaryEvaluator.Evaluate(sample, options).Thresholds.Optimum.Threshold;
+            threshold = Math.Min(1, BinaryEvaluator.Evaluate(new BinarySample(scores, truth), options).Thresholds.Optimum.Threshold);
         }
-        for (var i = 0; i < n; i++)
-        {
-            flagged[i] = scores.Values[i] >= threshold;
-        }
-        return flagged;
+        return [.. scores.Select(s => s >= threshold)];
     }
-
-    private static bool Positive(string label, Contract contract, string column)
-    {
-        if (label == contract.Labels.Positive)
-        {
-            return true;
-        }
-        return label == contract.Labels.Negative
-            ? false
-            : throw new DataException($"the label column '{column}' holds '{label}', which is neither labels.positive ('{contract.Labels.Positive}') nor labels.negative ('{contract.Labels.Negative}'); fix the data or the contract's labels");
-    }
-
-    private static Column Required(Table table, string name) =>
-        table.Find(name) ?? throw new DataException($"the data has no column '{name}', which the contract names; add it or fix 'columns' in the contract");
 }
