@@ -141,6 +141,7 @@ def main():
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--python-resamples", type=int, default=3, help="bootstrap resamples Python actually runs (scaled to 1,000)")
     parser.add_argument("--skip-build", action="store_true")
+    parser.add_argument("--only", choices=["eval", "drift"], help="run one of the two comparisons")
     args = parser.parse_args()
     rng = np.random.default_rng(7)
     if not args.skip_build:
@@ -152,26 +153,39 @@ def main():
         reference = os.path.join(tmp, "reference.csv")
         current = os.path.join(tmp, "current.csv")
         print(f"generating {args.rows:,} scored rows and 2 x {args.rows:,} x 20 drift rows ...", flush=True)
-        write_eval_data(data, args.rows, rng)
-        write_drift_data(reference, current, args.rows, rng)
+        if args.only != "drift":
+            write_eval_data(data, args.rows, rng)
+        if args.only != "eval":
+            write_drift_data(reference, current, args.rows, rng)
         with open(contract, "w") as f:
             f.write("feature: bench\ntask: binary\nlabels: { positive: 1, negative: 0 }\ncolumns: { id: id, label: label, score: score, segments: [channel, region] }\n"
                     "threshold: 0.3\nrequirements:\n  - { metric: recall, min: 0.5 }\n  - { metric: roc_auc, min: 0.7 }\n"
                     "  - { metric: recall, by: region, max_gap: 0.05 }\n")
 
-        overlap_eval, overlap_eval_mb = run_overlap(["eval", "--contract", contract, "--data", data, "--resamples", str(RESAMPLES), "--format", "json"])
-        py_point, py_per_resample = python_eval(data, 0.3, args.python_resamples, rng)
-        py_eval = py_point + RESAMPLES * py_per_resample
-
-        overlap_drift, overlap_drift_mb = run_overlap(["drift", "--reference", reference, "--current", current, "--format", "json"])
-        py_drift, _ = python_drift(reference, current)
+        if args.only != "drift":
+            overlap_eval, overlap_eval_mb = run_overlap(["eval", "--contract", contract, "--data", data, "--resamples", str(RESAMPLES), "--format", "json"])
+            py_point, py_per_resample = python_eval(data, 0.3, args.python_resamples, rng)
+            py_eval = py_point + RESAMPLES * py_per_resample
+        if args.only != "eval":
+            overlap_drift, overlap_drift_mb = run_overlap(["drift", "--reference", reference, "--current", current, "--format", "json"])
+            py_drift, _ = python_drift(reference, current)
 
     print()
+    if args.only != "drift":
+        print_eval(args, overlap_eval, overlap_eval_mb, py_eval, py_point, py_per_resample)
+    if args.only != "eval":
+        print_drift(args, overlap_drift, overlap_drift_mb, py_drift)
+
+
+def print_eval(args, overlap_eval, overlap_eval_mb, py_eval, py_point, py_per_resample):
     print(f"eval, {args.rows:,} rows, every metric overall and for 7 segment values, {RESAMPLES:,}-resample bootstrap")
     print(f"  overlap eval                   {overlap_eval:9.2f} s   peak {overlap_eval_mb:,.0f} MiB")
     print(f"  pandas + scikit-learn          {py_eval:9.2f} s   (read + point {py_point:.2f} s, {py_per_resample:.2f} s per resample x {RESAMPLES:,}; "
           f"{args.python_resamples} resamples run, scaled)")
     print(f"  ratio                          {py_eval / overlap_eval:9.1f} x faster   (target >= 100 x)")
+
+
+def print_drift(args, overlap_drift, overlap_drift_mb, py_drift):
     print(f"drift, 2 x {args.rows:,} rows x 20 columns, default tests (Wasserstein / std and Jensen-Shannon)")
     print(f"  overlap drift                  {overlap_drift:9.2f} s   peak {overlap_drift_mb:,.0f} MiB")
     print(f"  pandas + scipy                 {py_drift:9.2f} s")
