@@ -17,16 +17,10 @@ public static class ChiSquare
     /// </summary>
     public static TestResult Homogeneity(ReadOnlySpan<long> reference, ReadOnlySpan<long> current)
     {
-        if (reference.Length != current.Length)
-        {
-            throw new ArgumentException("the two rows must have the same number of categories");
-        }
-        double refTotal = 0, curTotal = 0;
+        var (refTotal, curTotal) = CountVectors.Totals(reference, current);
         var categories = 0;
         for (var i = 0; i < reference.Length; i++)
         {
-            refTotal += reference[i];
-            curTotal += current[i];
             if (reference[i] + current[i] > 0)
             {
                 categories++;

@@ -9,16 +9,7 @@ public static class JensenShannon
     /// </summary>
     public static double Distance(ReadOnlySpan<long> p, ReadOnlySpan<long> q)
     {
-        if (p.Length != q.Length)
-        {
-            throw new ArgumentException("the two count vectors must have the same length");
-        }
-        double pTotal = 0, qTotal = 0;
-        for (var i = 0; i < p.Length; i++)
-        {
-            pTotal += p[i];
-            qTotal += q[i];
-        }
+        var (pTotal, qTotal) = CountVectors.Totals(p, q);
         if (pTotal == 0 || qTotal == 0)
         {
             return double.NaN;

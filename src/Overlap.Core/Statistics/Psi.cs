@@ -45,16 +45,7 @@ public static class Psi
     /// <summary>PSI of categories given as counts per category (same order in both). Either total zero gives NaN.</summary>
     public static double Categorical(ReadOnlySpan<long> referenceCounts, ReadOnlySpan<long> currentCounts)
     {
-        if (referenceCounts.Length != currentCounts.Length)
-        {
-            throw new ArgumentException("the two count vectors must have the same length");
-        }
-        double refTotal = 0, curTotal = 0;
-        for (var i = 0; i < referenceCounts.Length; i++)
-        {
-            refTotal += referenceCounts[i];
-            curTotal += currentCounts[i];
-        }
+        var (refTotal, curTotal) = CountVectors.Totals(referenceCounts, currentCounts);
         if (refTotal == 0 || curTotal == 0)
         {
             return double.NaN;
