@@ -1,12 +1,116 @@
 using System.CommandLine;
+using Overlap.Cli.Output;
+using Overlap.Core.Contracts;
+using Overlap.Core.Data;
+using Overlap.Core.Drift;
+using Overlap.Core.Reports;
+using Overlap.Core.Text;
 
 namespace Overlap.Cli.Commands;
 
+/// <summary><c>overlap drift --reference R --current C</c>: exit 0 when the data set has not drifted, 1 when it has.</summary>
 internal static class DriftCommand
 {
     public static Command Create(CliIo io)
     {
-        _ = io;
-        return new Command("drift", "todo");
+        var reference = new Option<string>("--reference") { Description = "The reference data (.csv, .jsonl or .parquet, optionally .gz).", Required = true };
+        var current = new Option<string>("--current") { Description = "The current data to compare with it.", Required = true };
+        var contract = new Option<string?>("--contract") { Description = "A contract (overlap.yaml): its feature name, drift policy and feature columns are used." };
+        var columns = new Option<string?>("--columns") { Description = "Columns to test, comma-separated (default: the contract's features, or every column)." };
+        var test = new Option<string>("--test") { Description = "auto, ks, wasserstein, chi_square, jensen_shannon or psi for every column (default: the contract's policy, else auto)." };
+        var format = new Option<string>("--format") { Description = "What to print: text, json, markdown, junit or html.", DefaultValueFactory = _ => "text" };
+        var output = new Option<string[]>("--output") { Description = "Also write the report to this file, in the format its extension names; may repeat.", AllowMultipleArgumentsPerToken = false };
+        var command = new Command("drift", "Compare current data with a reference, column by column; exit 1 when the data set has drifted.")
+        {
+            reference, current, contract, columns, test, format, output,
+        };
+        command.SetAction(parse =>
+        {
+            var printFormat = ParseFormat(parse.GetValue(format)!);
+            var outputs = (parse.GetValue(output) ?? []).Select(path => (path, ReportFormats.FromPath(path) ?? printFormat)).ToList();
+            var contractPath = parse.GetValue(contract);
+            var parsedContract = contractPath is null ? null : InputFiles.ReadContract(contractPath);
+            var policy = Policy(parse.GetValue(test), parsedContract);
+            var referenceTable = InputFiles.ReadTable(parse.GetValue(reference)!, new TableReadOptions { Source = parse.GetValue(reference)! }, "reference data");
+            var currentTable = InputFiles.ReadTable(parse.GetValue(current)!, new TableReadOptions { Source = parse.GetValue(current)! }, "current data");
+            var options = new DriftOptions
+            {
+                Feature = parsedContract?.Feature,
+                Policy = policy,
+                Columns = Columns(parse.GetValue(columns), parsedContract, referenceTable),
+            };
+            var report = DriftAnalyzer.Analyze(referenceTable, currentTable, options);
+            foreach (var (path, fileFormat) in outputs)
+            {
+                ReportWriter.WriteFile(path, ReportWriter.Render(report, fileFormat));
+            }
+            if (printFormat == ReportFormat.Text)
+            {
+                TextReport.Write(io.OutConsole, report);
+            }
+            else
+            {
+                io.Out.Write(ReportWriter.Render(report, printFormat));
+            }
+            return report.DatasetDrift ? ExitCodes.Fail : ExitCodes.Pass;
+        });
+        return command;
+    }
+
+    private static ReportFormat ParseFormat(string name) => ReportFormats.Parse(name)
+        ?? throw new UserException(ExitCodes.Usage, $"unknown --format '{name}'; use text, json, markdown, junit or html");
+
+    private static DriftPolicy Policy(string? test, Contract? contract)
+    {
+        var policy = contract?.Drift ?? new DriftPolicy();
+        if (test is null)
+        {
+            return policy;
+        }
+        if (!DriftTests.TryParse(test, out _))
+        {
+            throw new UserException(ExitCodes.Usage, $"unknown --test '{test}'; use auto, ks, wasserstein, chi_square, jensen_shannon or psi");
+        }
+        // --test overrides the contract for every column, its per-column choices included.
+        return new DriftPolicy { Test = test.ToLowerInvariant() };
+    }
+
+    /// <summary>--columns, else the contract's features (or every column but its id, time, label, score, prediction and latency), else null (all).</summary>
+    private static List<string>? Columns(string? columns, Contract? contract, Table reference)
+    {
+        if (columns is not null)
+        {
+            var names = columns.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal).ToList();
+            if (names.Count == 0)
+            {
+                throw new UserException(ExitCodes.Usage, "--columns names no column; give a comma-separated list such as amount,channel");
+            }
+            foreach (var name in names.Where(n => !reference.Has(n)))
+            {
+                var known = reference.Columns.Select(c => c.Name);
+                var nearest = Suggestions.Nearest(name, known);
+                throw new UserException(ExitCodes.DataError, nearest is null
+                    ? $"--columns names '{name}', which the reference data does not have; it has: {string.Join(", ", known)}"
+                    : $"--columns names '{name}', which the reference data does not have; did you mean '{nearest}'?");
+            }
+            return names;
+        }
+        if (contract is null)
+        {
+            return null;
+        }
+        if (contract.Columns.Features is { Count: > 0 } features)
+        {
+            return [.. features];
+        }
+        var roles = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var role in new[] { contract.Columns.Id, contract.Columns.Time, contract.Columns.Label, contract.Columns.Score, contract.Columns.Prediction, contract.Columns.LatencyMs })
+        {
+            if (role is not null)
+            {
+                roles.Add(role);
+            }
+        }
+        return [.. reference.Columns.Select(c => c.Name).Where(n => !roles.Contains(n))];
     }
 }

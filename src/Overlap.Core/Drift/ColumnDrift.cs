@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Overlap.Core.Drift;
 
 /// <summary>One column's drift verdict (the DESIGN.md report shape, with the distributions added).</summary>
@@ -15,7 +17,8 @@ public sealed record ColumnDrift
     /// <summary>The test's statistic (D, normalised distance, chi-square, JS distance or PSI).</summary>
     public required double Statistic { get; init; }
 
-    /// <summary>The p-value, for ks and chi_square; null for the distances.</summary>
+    /// <summary>The p-value, for ks and chi_square; null for the distances (written as null: DESIGN.md's shape has the field).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public double? PValue { get; init; }
 
     /// <summary>The threshold drift is judged at: the p-value's alpha, or the statistic's bar.</summary>

@@ -1,40 +1,40 @@
-using MathNet.Numerics;
-using MathNet.Numerics.Distributions;
-
 namespace Overlap.Core.Statistics;
 
 /// <summary>
-/// McNemar's test for two classifiers judged on the same examples, from the discordant pairs only, as
-/// <c>statsmodels.stats.contingency_tables.mcnemar</c>: the exact binomial test below 25 discordant pairs,
-/// else the chi-square statistic with continuity correction.
+/// McNemar's test for paired binary outcomes (model A right and B wrong, and the reverse), as
+/// <c>statsmodels.stats.contingency_tables.mcnemar</c>: exact below 25 discordant pairs, else chi-square
+/// with continuity correction (DESIGN.md).
 /// </summary>
 public static class McNemar
 {
-    /// <summary>Discordant pairs below which the exact test is used.</summary>
+    /// <summary>Discordant pairs below this use the exact binomial test.</summary>
     public const int ExactBelow = 25;
 
-    /// <summary>Tests whether the two models are right equally often.</summary>
-    /// <param name="onlyFirstRight">Examples only the first model gets right.</param>
-    /// <param name="onlySecondRight">Examples only the second model gets right.</param>
-    public static McNemarResult Test(long onlyFirstRight, long onlySecondRight)
+    /// <summary>
+    /// Tests b against c (the two discordant counts). Exact: statistic min(b, c), p = min(1, 2·P(Bin(b+c, ½) ≤ min(b, c)))
+    /// (<c>mcnemar(table, exact=True)</c>; no discordant pairs gives p 1). Otherwise statistic (|b − c| − 1)² / (b + c),
+    /// p from chi-square with 1 degree of freedom (<c>exact=False, correction=True</c>).
+    /// </summary>
+    public static TestResult Test(long b, long c)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(onlyFirstRight);
-        ArgumentOutOfRangeException.ThrowIfNegative(onlySecondRight);
-        var n = onlyFirstRight + onlySecondRight;
+        ArgumentOutOfRangeException.ThrowIfNegative(b);
+        ArgumentOutOfRangeException.ThrowIfNegative(c);
+        var n = b + c;
         if (n < ExactBelow)
         {
-            var k = Math.Min(onlyFirstRight, onlySecondRight);
-            var p = n == 0 ? 1 : Math.Min(1, 2 * Binomial.CDF(0.5, (int)n, k));
-            return new McNemarResult(k, p, Exact: true);
+            var k = Math.Min(b, c);
+            // P(X ≤ k) for X ~ Bin(n, 1/2): the binomial coefficients are exact in doubles for n < 25.
+            double coefficient = 1, sum = 0;
+            for (var i = 0; i <= k; i++)
+            {
+                sum += coefficient;
+                coefficient = coefficient * (n - i) / (i + 1);
+            }
+            var p = Math.Min(1.0, 2 * sum / Math.Pow(2, n));
+            return new TestResult(k, p, true);
         }
-        var d = Math.Abs(onlyFirstRight - onlySecondRight) - 1.0;
-        var statistic = d * d / n;
-        return new McNemarResult(statistic, SpecialFunctions.GammaUpperRegularized(0.5, statistic / 2), Exact: false);
+        var gap = Math.Abs(b - c) - 1.0;
+        var statistic = gap * gap / n;
+        return new TestResult(statistic, ChiSquare.Survival(statistic, 1), false);
     }
 }
-
-/// <summary>The outcome of <see cref="McNemar.Test"/>.</summary>
-/// <param name="Statistic">The smaller discordant count (exact) or the corrected chi-square statistic.</param>
-/// <param name="PValue">Two-sided p-value.</param>
-/// <param name="Exact">True when the exact binomial test was used.</param>
-public readonly record struct McNemarResult(double Statistic, double PValue, bool Exact);

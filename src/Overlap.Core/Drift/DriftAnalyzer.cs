@@ -1,0 +1,356 @@
+using System.Globalization;
+using Overlap.Core.Contracts;
+using Overlap.Core.Data;
+using Overlap.Core.Statements;
+using Overlap.Core.Statistics;
+
+namespace Overlap.Core.Drift;
+
+/// <summary>
+/// Compares a current data set with its reference: schema checks first (missing or new columns, changed
+/// types, jumps in the missing share, unseen categories), then one test per column with DESIGN.md's
+/// defaults (as Evidently picks them) unless a test is forced, then dataset drift (half the columns or more).
+/// Columns are tested in parallel.
+/// </summary>
+public static class DriftAnalyzer
+{
+    /// <summary>Runs the checks and tests.</summary>
+    public static DriftReport Analyze(Table reference, Table current, DriftOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        ArgumentNullException.ThrowIfNull(current);
+        ArgumentNullException.ThrowIfNull(options);
+        var schema = new List<SchemaChange>();
+        var names = options.Columns ?? reference.Columns.Select(c => c.Name).ToList();
+        foreach (var name in names)
+        {
+            if (!reference.Has(name))
+            {
+                schema.Add(new SchemaChange(name, "missing_column", $"'{name}' is not in the reference data"));
+            }
+            else if (!current.Has(name))
+            {
+                schema.Add(new SchemaChange(name, "missing_column", $"'{name}' is in the reference but missing from the current data"));
+            }
+        }
+        if (options.Columns is null)
+        {
+            foreach (var c in current.Columns.Where(c => !reference.Has(c.Name)))
+            {
+                schema.Add(new SchemaChange(c.Name, "new_column", $"'{c.Name}' is new: the reference has no such column"));
+            }
+        }
+        var tested = names.Where(n => reference.Has(n) && current.Has(n)).ToList();
+        var forced = new DriftTestKind?[tested.Count];
+        for (var i = 0; i < tested.Count; i++)
+        {
+            // Checked here, not inside Parallel.For, so a bad request surfaces as one DataException rather than an AggregateException.
+            forced[i] = Forced(tested[i], options.Policy);
+            if (forced[i] is DriftTestKind.Ks or DriftTestKind.Wasserstein && !(reference.Find(tested[i]) is NumericColumn && current.Find(tested[i]) is NumericColumn))
+            {
+                throw new DataException($"column '{tested[i]}' holds categories, so the {DriftTests.Name(forced[i]!.Value)} test cannot run on it; use chi_square, jensen_shannon or psi for it");
+            }
+        }
+        var results = new ColumnDrift[tested.Count];
+        var changes = new List<SchemaChange>[tested.Count];
+        Parallel.For(0, tested.Count, i =>
+        {
+            changes[i] = [];
+            results[i] = AnalyzeColumn(reference.Find(tested[i])!, current.Find(tested[i])!, forced[i], options.NullShareJump, changes[i]);
+        });
+        foreach (var c in changes)
+        {
+            schema.AddRange(c);
+        }
+        var drifted = results.Count(r => r.Drift);
+        var share = results.Length == 0 ? 0 : (double)drifted / results.Length;
+        var datasetDrift = results.Length > 0 && share >= 0.5;
+        var statements = new List<string>
+        {
+            results.Length == 0
+                ? "No column could be tested: the two data sets share none of the columns asked for."
+                : string.Create(CultureInfo.InvariantCulture, $"{drifted} of {results.Length} columns drifted ({Phrasing.Percent(share)}); {(datasetDrift ? "the data set as a whole has drifted" : "the data set as a whole has not drifted")}."),
+        };
+        statements.AddRange(results.Where(r => r.Drift).Select(r => Describe(r)));
+        statements.AddRange(schema.Select(s => $"Schema: {s.Detail}."));
+        return new DriftReport
+        {
+            Feature = options.Feature,
+            ReferenceRows = reference.RowCount,
+            CurrentRows = current.RowCount,
+            Columns = results,
+            DriftedShare = share,
+            DatasetDrift = datasetDrift,
+            Schema = schema,
+            Statements = statements,
+        };
+    }
+
+    private static string Describe(ColumnDrift r) => r.PValue is { } p
+        ? string.Create(CultureInfo.InvariantCulture, $"'{r.Column}' drifted: {r.Test} p {(p < 0.0001 ? "< 0.0001" : $"= {p:0.####}")} (below {r.Threshold}).")
+        : string.Create(CultureInfo.InvariantCulture, $"'{r.Column}' drifted: {r.Test} = {r.Statistic:0.####} (at or above {r.Threshold}).");
+
+    private static ColumnDrift AnalyzeColumn(Column reference, Column current, DriftTestKind? forced, double nullShareJump, List<SchemaChange> schema)
+    {
+        var name = reference.Name;
+        var refMissing = reference.Count == 0 ? 0 : (double)reference.MissingCount / reference.Count;
+        var curMissing = current.Count == 0 ? 0 : (double)current.MissingCount / current.Count;
+        if (Math.Abs(curMissing - refMissing) >= nullShareJump)
+        {
+            schema.Add(new SchemaChange(name, "null_share_jump", $"'{name}' is missing in {Phrasing.Percent(curMissing)} of current rows against {Phrasing.Percent(refMissing)} of reference rows"));
+        }
+        if (reference.Kind != current.Kind)
+        {
+            schema.Add(new SchemaChange(name, "type_changed", $"'{name}' was {Kind(reference.Kind)} in the reference and is {Kind(current.Kind)} now"));
+        }
+        if (reference is NumericColumn rn && current is NumericColumn cn)
+        {
+            var refSorted = rn.SortedPresentValues();
+            var curSorted = cn.SortedPresentValues();
+            // Few distinct values make a number a category (DESIGN.md), unless a numeric test is forced on it.
+            var categorical = forced is DriftTestKind.ChiSquare or DriftTestKind.JensenShannon
+                || (forced is null or DriftTestKind.Psi && CountDistinctUpTo(refSorted, LowCardinality + 1) <= LowCardinality);
+            if (!categorical)
+            {
+                var result = NumericDrift.Run(refSorted, curSorted, forced);
+                return Build(name, "numeric", result, refSorted.Length, curSorted.Length, Histogram(refSorted, curSorted));
+            }
+            var (rc, cc, labels) = CountValues(refSorted, curSorted);
+            ReportUnseen(name, rc, cc, labels, schema);
+            return BuildCategorical(name, "numeric", rc, cc, labels, forced);
+        }
+        var (refCounts, curCounts, cats) = CountCategories(reference, current);
+        ReportUnseen(name, refCounts, curCounts, cats, schema);
+        return BuildCategorical(name, "categorical", refCounts, curCounts, cats, forced);
+    }
+
+    private static void ReportUnseen(string name, long[] refCounts, long[] curCounts, List<string> labels, List<SchemaChange> schema)
+    {
+        var unseen = new List<string>();
+        long unseenRows = 0, currentRows = 0;
+        for (var i = 0; i < labels.Count; i++)
+        {
+            currentRows += curCounts[i];
+            if (refCounts[i] == 0 && curCounts[i] > 0)
+            {
+                unseen.Add(labels[i]);
+                unseenRows += curCounts[i];
+            }
+        }
+        if (unseen.Count > 0)
+        {
+            var shown = string.Join(", ", unseen.Take(5).Select(u => $"'{u}'"));
+            var more = unseen.Count > 5 ? string.Create(CultureInfo.InvariantCulture, $" and {unseen.Count - 5} more") : string.Empty;
+            schema.Add(new SchemaChange(name, "unseen_categories", string.Create(CultureInfo.InvariantCulture, $"'{name}' has {unseen.Count} value{(unseen.Count == 1 ? string.Empty : "s")} never seen in the reference ({shown}{more}), in {Phrasing.Percent((double)unseenRows / Math.Max(1, currentRows))} of current rows")));
+        }
+    }
+
+    private static ColumnDrift BuildCategorical(string name, string kind, long[] refCounts, long[] curCounts, IReadOnlyList<string> labels, DriftTestKind? forced)
+    {
+        var result = CategoricalDrift.Run(refCounts, curCounts, forced);
+        return Build(name, kind, result, Sum(refCounts), Sum(curCounts), Shares(refCounts, curCounts, labels));
+    }
+
+    private static ColumnDrift Build(string name, string kind, ColumnDriftResult result, long refN, long curN, DistributionSummary distribution) => new()
+    {
+        Column = name,
+        Kind = kind,
+        Test = DriftTests.Name(result.Test),
+        Statistic = result.Statistic,
+        PValue = result.PValue,
+        Threshold = result.Threshold,
+        Drift = result.Drift,
+        ReferenceN = refN,
+        CurrentN = curN,
+        Distribution = distribution,
+    };
+
+    private static string Kind(ColumnKind kind) => kind == ColumnKind.Numeric ? "numeric" : "categorical";
+
+    /// <summary>Numbers with at most this many distinct reference values are tested as categories (DESIGN.md).</summary>
+    private const int LowCardinality = 5;
+
+    private static DriftTestKind? Forced(string column, DriftPolicy policy)
+    {
+        var word = policy.Columns.GetValueOrDefault(column) ?? policy.Test;
+        return DriftTests.TryParse(word, out var kind) ? kind
+            : throw new DataException($"unknown drift test '{word}' for column '{column}'; use one of: auto, ks, wasserstein, chi_square, jensen_shannon, psi");
+    }
+
+    private static long Sum(long[] counts)
+    {
+        long total = 0;
+        foreach (var c in counts)
+        {
+            total += c;
+        }
+        return total;
+    }
+
+    private static int CountDistinctUpTo(double[] sorted, int cap)
+    {
+        var distinct = 0;
+        for (var i = 0; i < sorted.Length && distinct < cap; i++)
+        {
+            if (i == 0 || sorted[i] != sorted[i - 1])
+            {
+                distinct++;
+            }
+        }
+        return distinct;
+    }
+
+    /// <summary>Counts of each distinct value in either sample, by one merge of the sorted arrays: O(n) whatever the number of distinct values.</summary>
+    private static (long[] Ref, long[] Cur, List<string> Labels) CountValues(double[] refSorted, double[] curSorted)
+    {
+        var r = new List<long>();
+        var c = new List<long>();
+        var labels = new List<string>();
+        int i = 0, j = 0;
+        while (i < refSorted.Length || j < curSorted.Length)
+        {
+            var v = i < refSorted.Length && (j >= curSorted.Length || refSorted[i] <= curSorted[j]) ? refSorted[i] : curSorted[j];
+            var start = i;
+            while (i < refSorted.Length && refSorted[i] == v)
+            {
+                i++;
+            }
+            var curStart = j;
+            while (j < curSorted.Length && curSorted[j] == v)
+            {
+                j++;
+            }
+            r.Add(i - start);
+            c.Add(j - curStart);
+            labels.Add(NumericColumn.Format(v));
+        }
+        return ([.. r], [.. c], labels);
+    }
+
+    /// <summary>Counts per category name over both columns; categorical columns are counted by code, never by row text.</summary>
+    private static (long[] Ref, long[] Cur, List<string> Labels) CountCategories(Column reference, Column current)
+    {
+        var labels = new List<string>();
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        var refByLabel = CountByLabel(reference, labels, index);
+        var curByLabel = CountByLabel(current, labels, index);
+        var r = new long[labels.Count];
+        var c = new long[labels.Count];
+        refByLabel.CopyTo(r);
+        curByLabel.CopyTo(c);
+        return (r, c, labels);
+    }
+
+    private static List<long> CountByLabel(Column column, List<string> labels, Dictionary<string, int> index)
+    {
+        var counts = new List<long>();
+        void Add(string label, long count)
+        {
+            var code = Intern(label, labels, index);
+            while (counts.Count <= code)
+            {
+                counts.Add(0);
+            }
+            counts[code] += count;
+        }
+        if (column is CategoricalColumn cat)
+        {
+            var byCode = cat.CountsByCode();
+            for (var k = 0; k < byCode.Length; k++)
+            {
+                Add(cat.Categories[k], byCode[k]);
+            }
+            return counts;
+        }
+        // A numeric column compared with a categorical one (its type changed): compare the values as text.
+        for (var row = 0; row < column.Count; row++)
+        {
+            if (column.Text(row) is { } text)
+            {
+                Add(text, 1);
+            }
+        }
+        return counts;
+    }
+
+    private static int Intern(string value, List<string> labels, Dictionary<string, int> index)
+    {
+        if (!index.TryGetValue(value, out var code))
+        {
+            code = labels.Count;
+            labels.Add(value);
+            index[value] = code;
+        }
+        return code;
+    }
+
+    private static DistributionSummary Histogram(double[] refSorted, double[] curSorted)
+    {
+        const int bins = 20;
+        if (refSorted.Length == 0 || curSorted.Length == 0)
+        {
+            return new DistributionSummary { Bins = [], Reference = [], Current = [] };
+        }
+        var lo = Math.Min(Bootstrap.Quantile(refSorted, 0.01), Bootstrap.Quantile(curSorted, 0.01));
+        var hi = Math.Max(Bootstrap.Quantile(refSorted, 0.99), Bootstrap.Quantile(curSorted, 0.99));
+        if (hi <= lo)
+        {
+            hi = lo + 1;
+        }
+        var width = (hi - lo) / bins;
+        double[] Count(double[] values)
+        {
+            var shares = new double[bins];
+            foreach (var v in values)
+            {
+                var b = (int)Math.Clamp(Math.Floor((v - lo) / width), 0, bins - 1);
+                shares[b]++;
+            }
+            for (var i = 0; i < bins; i++)
+            {
+                shares[i] /= values.Length;
+            }
+            return shares;
+        }
+        var labels = Enumerable.Range(0, bins).Select(i => Phrasing.Number(lo + (i * width))).ToList();
+        return new DistributionSummary { Bins = labels, Reference = Count(refSorted), Current = Count(curSorted) };
+    }
+
+    private static DistributionSummary Shares(long[] refCounts, long[] curCounts, IReadOnlyList<string> labels)
+    {
+        const int top = 12;
+        double refTotal = Math.Max(1, Sum(refCounts));
+        double curTotal = Math.Max(1, Sum(curCounts));
+        var order = new int[labels.Count];
+        var weight = new double[labels.Count];
+        for (var i = 0; i < order.Length; i++)
+        {
+            order[i] = i;
+            weight[i] = -((refCounts[i] / refTotal) + (curCounts[i] / curTotal));
+        }
+        Array.Sort(weight, order);
+        var shown = Math.Min(top, order.Length);
+        var bins = new List<string>(shown + 1);
+        var r = new List<double>(shown + 1);
+        var c = new List<double>(shown + 1);
+        for (var k = 0; k < shown; k++)
+        {
+            bins.Add(labels[order[k]]);
+            r.Add(refCounts[order[k]] / refTotal);
+            c.Add(curCounts[order[k]] / curTotal);
+        }
+        if (order.Length > top)
+        {
+            long restRef = 0, restCur = 0;
+            for (var k = top; k < order.Length; k++)
+            {
+                restRef += refCounts[order[k]];
+                restCur += curCounts[order[k]];
+            }
+            bins.Add("(other)");
+            r.Add(restRef / refTotal);
+            c.Add(restCur / curTotal);
+        }
+        return new DistributionSummary { Bins = bins, Reference = r, Current = c };
+    }
+}

@@ -1,0 +1,241 @@
+using Overlap.Core.Contracts;
+using Overlap.Core.Data;
+using Overlap.Core.Drift;
+using Overlap.Core.Statistics;
+using Overlap.Core.Tests.Statistics;
+
+namespace Overlap.Core.Tests.Drift;
+
+public class DriftAnalyzerTests
+{
+    private static NumericColumn Num(string name, double[] values) => new(name, values, values.Length);
+
+    private static CategoricalColumn Cat(string name, string?[] values)
+    {
+        var categories = new List<string>();
+        var codes = new int[values.Length];
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (values[i] is null)
+            {
+                codes[i] = -1;
+                continue;
+            }
+            var code = categories.IndexOf(values[i]!);
+            if (code < 0)
+            {
+                code = categories.Count;
+                categories.Add(values[i]!);
+            }
+            codes[i] = code;
+        }
+        return new CategoricalColumn(name, codes, values.Length, categories);
+    }
+
+    private static Table TableOf(params Column[] columns) => new(columns, columns.Length == 0 ? 0 : columns[0].Count);
+
+    private static (Table Reference, Table Current) FixtureTables(string size)
+    {
+        var c = DriftFixtures.Get("analyzer").GetProperty(size);
+        var r = c.GetProperty("reference");
+        var k = c.GetProperty("current");
+        return (TableOf(Num("amount", r.Doubles("amount")), Cat("channel", r.Strings("channel"))),
+                TableOf(Num("amount", k.Doubles("amount")), Cat("channel", k.Strings("channel"))));
+    }
+
+    private static ColumnDrift Column(DriftReport report, string name) => report.Columns.Single(c => c.Column == name);
+
+    [Fact]
+    public void Analyze_SmallReference_UsesKsAndChiSquareWithScipyFigures()
+    {
+        var (reference, current) = FixtureTables("small");
+        var expected = DriftFixtures.Get("analyzer").GetProperty("small");
+        var report = DriftAnalyzer.Analyze(reference, current, new DriftOptions());
+
+        var amount = Column(report, "amount");
+        Assert.Equal("ks", amount.Test);
+        Assert.Equal("numeric", amount.Kind);
+        DriftFixtures.AssertStatistic(expected.GetProperty("amount_ks").Number("statistic"), amount.Statistic, "ks D");
+        DriftFixtures.AssertPValue(expected.GetProperty("amount_ks").Number("p_value"), amount.PValue!.Value, "ks p");
+        Assert.True(amount.Drift);
+        Assert.Equal(0.05, amount.Threshold);
+
+        var channel = Column(report, "channel");
+        Assert.Equal("chi_square", channel.Test);
+        DriftFixtures.AssertStatistic(expected.GetProperty("channel_chi_square").Number("statistic"), channel.Statistic, "chi2");
+        DriftFixtures.AssertPValue(expected.GetProperty("channel_chi_square").Number("p_value"), channel.PValue!.Value, "chi2 p");
+        Assert.True(channel.Drift);
+        Assert.True(report.DatasetDrift);
+        Assert.Equal(1.0, report.DriftedShare);
+        Assert.Empty(report.Schema);
+    }
+
+    [Fact]
+    public void Analyze_LargeReference_UsesNormalisedWassersteinAndJensenShannon()
+    {
+        var (reference, current) = FixtureTables("large");
+        var expected = DriftFixtures.Get("analyzer").GetProperty("large");
+        var report = DriftAnalyzer.Analyze(reference, current, new DriftOptions());
+
+        var amount = Column(report, "amount");
+        Assert.Equal("wasserstein", amount.Test);
+        Assert.Null(amount.PValue);
+        DriftFixtures.AssertStatistic(expected.Number("amount_wasserstein_norm"), amount.Statistic, "wasserstein / std");
+        Assert.True(amount.Drift);
+        Assert.Equal(0.1, amount.Threshold);
+
+        var channel = Column(report, "channel");
+        Assert.Equal("jensen_shannon", channel.Test);
+        DriftFixtures.AssertStatistic(expected.Number("channel_jensen_shannon"), channel.Statistic, "js");
+        Assert.True(channel.Drift);
+        Assert.Equal(5000, channel.ReferenceN);
+        Assert.Equal(4000, channel.CurrentN);
+    }
+
+    [Fact]
+    public void Analyze_ForcedPsiForOneColumn_RunsNumericPsi()
+    {
+        var (reference, current) = FixtureTables("large");
+        var expected = DriftFixtures.Get("analyzer").GetProperty("large");
+        var policy = new DriftPolicy { Columns = new Dictionary<string, string> { ["amount"] = "psi" } };
+        var report = DriftAnalyzer.Analyze(reference, current, new DriftOptions { Policy = policy });
+
+        var amount = Column(report, "amount");
+        Assert.Equal("psi", amount.Test);
+        DriftFixtures.AssertStatistic(expected.Number("amount_psi"), amount.Statistic, "psi");
+        Assert.Equal(0.25, amount.Threshold);
+        Assert.Equal(expected.Number("amount_psi") >= 0.25, amount.Drift);
+        Assert.Equal("jensen_shannon", Column(report, "channel").Test);
+    }
+
+    [Fact]
+    public void Analyze_ForcedKsForAll_OnCategories_IsADataError()
+    {
+        var (reference, current) = FixtureTables("small");
+        var options = new DriftOptions { Policy = new DriftPolicy { Test = "ks" } };
+        var e = Assert.Throws<DataException>(() => DriftAnalyzer.Analyze(reference, current, options));
+        Assert.Contains("'channel' holds categories", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Analyze_ForcedKsOnLowCardinalityNumber_RunsKsOnTheNumbers()
+    {
+        double[] r = [.. Enumerable.Range(0, 200).Select(i => (double)(i % 3))];
+        double[] c = [.. Enumerable.Range(0, 200).Select(i => (double)(i % 4 == 0 ? 2 : i % 3))];
+        var options = new DriftOptions { Policy = new DriftPolicy { Test = "ks" } };
+        var report = DriftAnalyzer.Analyze(TableOf(Num("items", r)), TableOf(Num("items", c)), options);
+        var items = Column(report, "items");
+        Assert.Equal("ks", items.Test);
+        var rs = (double[])r.Clone();
+        var cs = (double[])c.Clone();
+        Array.Sort(rs);
+        Array.Sort(cs);
+        Assert.Equal(KolmogorovSmirnov.TwoSample(rs, cs).Statistic, items.Statistic);
+    }
+
+    [Fact]
+    public void Analyze_LowCardinalityNumber_IsTestedAsCategoriesWithUnseenValues()
+    {
+        double[] r = [.. Enumerable.Range(0, 300).Select(i => (double)(1 + (i % 3)))];
+        double[] c = [.. Enumerable.Range(0, 300).Select(i => (double)(1 + (i % 4)))];
+        var report = DriftAnalyzer.Analyze(TableOf(Num("items", r)), TableOf(Num("items", c)), new DriftOptions());
+        var items = Column(report, "items");
+        Assert.Equal("chi_square", items.Test);
+        Assert.Equal("numeric", items.Kind);
+        var expected = ChiSquare.Homogeneity([100, 100, 100, 0], [75, 75, 75, 75]);
+        Assert.Equal(expected.Statistic, items.Statistic, 12);
+        Assert.Equal(expected.PValue, items.PValue!.Value, 12);
+        var unseen = Assert.Single(report.Schema, s => s.Change == "unseen_categories");
+        Assert.Contains("'4'", unseen.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Analyze_MissingAndNewColumns_AreSchemaChangesAndNotTested()
+    {
+        var reference = TableOf(Num("a", [1, 2, 3, 4, 5, 6, 7]), Num("gone", [1, 2, 3, 4, 5, 6, 7]));
+        var current = TableOf(Num("a", [1, 2, 3, 4, 5, 6, 7]), Num("fresh", [1, 2, 3, 4, 5, 6, 7]));
+        var report = DriftAnalyzer.Analyze(reference, current, new DriftOptions());
+        Assert.Equal(["a"], report.Columns.Select(c => c.Column));
+        Assert.Contains(report.Schema, s => s is { Column: "gone", Change: "missing_column" });
+        Assert.Contains(report.Schema, s => s is { Column: "fresh", Change: "new_column" });
+        Assert.False(report.DatasetDrift);
+        Assert.Equal(0, Column(report, "a").Statistic);
+        Assert.Equal(1, Column(report, "a").PValue);
+    }
+
+    [Fact]
+    public void Analyze_TypeChange_IsReportedAndComparedAsText()
+    {
+        var reference = TableOf(Num("zip", [1, 2, 3, 1, 2, 3]));
+        var current = TableOf(Cat("zip", ["1", "2", "x", "1", "2", "3"]));
+        var report = DriftAnalyzer.Analyze(reference, current, new DriftOptions());
+        Assert.Contains(report.Schema, s => s is { Column: "zip", Change: "type_changed" } && s.Detail.Contains("was numeric", StringComparison.Ordinal));
+        var zip = Column(report, "zip");
+        Assert.Equal("categorical", zip.Kind);
+        Assert.Equal("chi_square", zip.Test);
+        Assert.Contains(report.Schema, s => s is { Column: "zip", Change: "unseen_categories" } && s.Detail.Contains("'x'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Analyze_NullShareJump_IsASchemaChange()
+    {
+        var reference = TableOf(Cat("region", ["eu", "us", "eu", "us", "eu", "us", "eu", "us", "eu", "us"]));
+        var current = TableOf(Cat("region", ["eu", null, "eu", "us", null, "us", "eu", "us", "eu", "us"]));
+        var report = DriftAnalyzer.Analyze(reference, current, new DriftOptions());
+        var jump = Assert.Single(report.Schema);
+        Assert.Equal("null_share_jump", jump.Change);
+        Assert.Equal(8, Column(report, "region").CurrentN);
+    }
+
+    [Fact]
+    public void Analyze_HalfTheColumnsDrifted_IsDatasetDrift()
+    {
+        double[] same = [.. Enumerable.Range(0, 100).Select(i => (double)i)];
+        double[] shifted = [.. Enumerable.Range(0, 100).Select(i => i + 60.0)];
+        var reference = TableOf(Num("a", same), Num("b", same), Num("c", same), Num("d", same));
+        var half = TableOf(Num("a", shifted), Num("b", shifted), Num("c", same), Num("d", same));
+        var report = DriftAnalyzer.Analyze(reference, half, new DriftOptions());
+        Assert.Equal(0.5, report.DriftedShare);
+        Assert.True(report.DatasetDrift);
+
+        var quarter = TableOf(Num("a", shifted), Num("b", same), Num("c", same), Num("d", same));
+        report = DriftAnalyzer.Analyze(reference, quarter, new DriftOptions());
+        Assert.Equal(0.25, report.DriftedShare);
+        Assert.False(report.DatasetDrift);
+        Assert.Contains("1 of 4 columns drifted", report.Statements[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Analyze_UnknownPolicyWord_IsADataError()
+    {
+        var (reference, current) = FixtureTables("small");
+        var options = new DriftOptions { Policy = new DriftPolicy { Test = "t_test" } };
+        Assert.Throws<DataException>(() => DriftAnalyzer.Analyze(reference, current, options));
+    }
+
+    [Fact]
+    public void NumericDrift_ConstantReference_FloorsTheStd()
+    {
+        double[] reference = [.. Enumerable.Repeat(3.0, 2000)];
+        double[] current = [.. Enumerable.Repeat(3.0, 1000), .. Enumerable.Repeat(4.0, 1000)];
+        var same = NumericDrift.Run(reference, reference, null);
+        Assert.Equal(0, same.Statistic);
+        Assert.False(same.Drift);
+        var moved = NumericDrift.Run(reference, current, null);
+        Assert.Equal(0.5 / NumericDrift.MinimumStd, moved.Statistic, 9);
+        Assert.True(moved.Drift);
+    }
+
+    [Fact]
+    public void CategoricalDrift_ForcedNumericTest_Throws() =>
+        Assert.Throws<ArgumentException>(() => CategoricalDrift.Run([1, 2], [2, 1], DriftTestKind.Wasserstein));
+
+    [Fact]
+    public void CategoricalDrift_ForcedPsi_UsesShares()
+    {
+        var result = CategoricalDrift.Run([500, 300, 200], [700, 300, 0], DriftTestKind.Psi);
+        var expected = DriftFixtures.Cases("psi_categorical").First(c => c.GetProperty("name").GetString() == "vanished").Number("psi");
+        DriftFixtures.AssertStatistic(expected, result.Statistic, "psi");
+        Assert.True(result.Drift);
+    }
+}
