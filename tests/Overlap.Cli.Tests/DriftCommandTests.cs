@@ -7,23 +7,9 @@ public sealed class DriftCommandTests : IDisposable
 {
     private readonly string _temp = Directory.CreateTempSubdirectory("overlap-drift-").FullName;
 
-    private static string Example(string file)
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Overlap.slnx")))
-        {
-            dir = dir.Parent;
-        }
-        return Path.Combine(dir!.FullName, "examples", "payments-fraud", file);
-    }
+    private static string Example(string file) => CliRun.RepoFile("examples/payments-fraud/" + file);
 
-    private static async Task<(int Code, string Out, string Err)> Run(params string[] args)
-    {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var code = await OverlapCli.RunAsync(args, stdout, stderr, CancellationToken.None);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
+    private static Task<(int Code, string Out, string Err)> Run(params string[] args) => CliRun.RunAsync(args);
 
     private string Copy(string example)
     {
