@@ -116,11 +116,9 @@ internal sealed class SortedBinaryData
             }
         }
 
-        var accumulators = 1;
+        SegmentColumns.Offsets(segments, out var accumulators).CopyTo(d.Offsets, 0);
         for (var c = 0; c < segments.Count; c++)
         {
-            d.Offsets[c] = accumulators;
-            accumulators += segments[c].Values.Count;
             var source = segments[c].Codes.Span;
             var codes = new int[n];
             for (var i = 0; i < n; i++)
