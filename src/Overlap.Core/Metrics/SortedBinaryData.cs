@@ -71,24 +71,15 @@ internal sealed class SortedBinaryData
             keys[i] = -scores[i];
             d.Order[i] = i;
         }
-        Array.Sort(keys, d.Order);
-
-        // Array.Sort is not stable: order each tie run by row so the layout is canonical.
+        RowOrder.Sort(keys, d.Order);
         var groups = 0;
-        for (var start = 0; start < n;)
+        for (var i = 0; i < n; i++)
         {
-            var end = start + 1;
-            while (end < n && keys[end] == keys[start])
+            if (i == 0 || keys[i] != keys[i - 1])
             {
-                end++;
+                d.Flags[i] = GroupStartBit;
+                groups++;
             }
-            if (end - start > 1)
-            {
-                d.Order.AsSpan(start, end - start).Sort();
-            }
-            d.Flags[start] = GroupStartBit;
-            groups++;
-            start = end;
         }
         d.GroupCount = groups;
         d.GroupScore = new double[groups];

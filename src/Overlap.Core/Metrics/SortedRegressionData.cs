@@ -71,22 +71,7 @@ internal sealed class SortedRegressionData
             keys[i] = Math.Abs(predictions[i] - targets[i]);
             d.Order[i] = i;
         }
-        Array.Sort(keys, d.Order);
-
-        // Array.Sort is not stable: order each tie run by row so the layout is canonical.
-        for (var start = 0; start < n;)
-        {
-            var end = start + 1;
-            while (end < n && keys[end] == keys[start])
-            {
-                end++;
-            }
-            if (end - start > 1)
-            {
-                d.Order.AsSpan(start, end - start).Sort();
-            }
-            start = end;
-        }
+        RowOrder.Sort(keys, d.Order);
 
         for (var i = 0; i < n; i++)
         {

@@ -78,4 +78,25 @@ internal static class MetricFixtures
         }
         return groups;
     }
+
+    /// <summary>
+    /// Checks the overall group and every segment value of a fixture case against the engine's, with
+    /// <paramref name="check"/>(expected, actual, label).
+    /// </summary>
+    public static void CheckAllGroups<TGroup>(JsonElement c, TGroup overall, IReadOnlyList<(string Column, IReadOnlyList<TGroup> Values)> segments, Action<JsonElement, TGroup, string> check)
+    {
+        var name = c.GetProperty("name").GetString()!;
+        check(c.GetProperty("overall"), overall, name);
+        var expected = c.GetProperty("segments").EnumerateArray().ToArray();
+        Assert.Equal(expected.Length, segments.Count);
+        for (var s = 0; s < expected.Length; s++)
+        {
+            var values = expected[s].GetProperty("values").EnumerateArray().ToArray();
+            Assert.Equal(values.Length, segments[s].Values.Count);
+            for (var v = 0; v < values.Length; v++)
+            {
+                check(values[v], segments[s].Values[v], $"{name} {segments[s].Column}[{v}]");
+            }
+        }
+    }
 }
