@@ -1,5 +1,3 @@
-using Overlap.Core.Statistics;
-
 namespace Overlap.Core.Metrics;
 
 /// <summary>
@@ -18,31 +16,19 @@ internal static class BinaryBootstrap
     public static double[] Run(SortedBinaryData data, int resamples, ulong seed, int maxDegreeOfParallelism)
     {
         var accumulators = data.AccumulatorCount;
-        var values = new double[accumulators * MetricCount * resamples];
-        var next = -1;
-        RunWorkers(maxDegreeOfParallelism, resamples, () =>
+        return ReplicateRunner.Run(data.Length, accumulators, MetricCount, resamples, seed, maxDegreeOfParallelism, () =>
         {
-            // One set of buffers per worker; nothing is allocated per replicate or per row.
-            var counts = new int[data.Length];
             var state = new double[accumulators * WeightedPass.Stride];
             var lastGroup = new int[accumulators];
-            var metrics = new double[MetricCount];
-            int r;
-            while ((r = Interlocked.Increment(ref next)) < resamples)
+            return (counts, metrics) =>
             {
-                Bootstrap.FillCounts(counts, seed, r);
                 WeightedPass.Run(data, counts, state, lastGroup);
                 for (var j = 0; j < accumulators; j++)
                 {
-                    Extract(state.AsSpan(j * WeightedPass.Stride, WeightedPass.Stride), metrics);
-                    for (var m = 0; m < MetricCount; m++)
-                    {
-                        values[(((j * MetricCount) + m) * resamples) + r] = metrics[m];
-                    }
+                    Extract(state.AsSpan(j * WeightedPass.Stride, WeightedPass.Stride), metrics.Slice(j * MetricCount, MetricCount));
                 }
-            }
+            };
         });
-        return values;
     }
 
     /// <summary>The bootstrapped metrics of one accumulator, in <see cref="BinaryMetricNames.Bootstrapped"/> order.</summary>
@@ -54,18 +40,5 @@ internal static class BinaryBootstrap
         into[3] = WeightedPass.BrierScore(a);
         into[4] = WeightedPass.LogLoss(a);
         into[5] = WeightedPass.Ece(a);
-    }
-
-    /// <summary>Runs <paramref name="worker"/> on as many threads as allowed and useful; each pulls replicates until none are left.</summary>
-    public static void RunWorkers(int maxDegreeOfParallelism, int resamples, Action worker)
-    {
-        var workers = maxDegreeOfParallelism > 0 ? maxDegreeOfParallelism : Environment.ProcessorCount;
-        workers = Math.Max(1, Math.Min(workers, resamples));
-        if (workers == 1)
-        {
-            worker();
-            return;
-        }
-        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, _ => worker());
     }
 }

@@ -1,5 +1,3 @@
-using Overlap.Core.Statistics;
-
 namespace Overlap.Core.Metrics;
 
 /// <summary>
@@ -35,17 +33,7 @@ public static class BinaryEvaluator
                 replicates.AsSpan(accumulator * BinaryBootstrap.MetricCount * resamples, BinaryBootstrap.MetricCount * resamples), resamples);
 
         var overall = Group(0, null);
-        var segments = new SegmentMetrics[sample.Segments.Count];
-        for (var c = 0; c < segments.Length; c++)
-        {
-            var column = sample.Segments[c];
-            var values = new GroupMetrics[column.Values.Count];
-            for (var k = 0; k < values.Length; k++)
-            {
-                values[k] = Group(data.Offsets[c] + k, column.Values[k]);
-            }
-            segments[c] = new SegmentMetrics(column.Name, values);
-        }
+        var segments = SegmentColumns.Build(sample.Segments, data.Offsets, Group, (name, values) => new SegmentMetrics(name, values));
 
         return new BinaryResult
         {
@@ -74,26 +62,20 @@ public static class BinaryEvaluator
         var n = c.Total;
         var metrics = new Dictionary<string, MetricValue>(StringComparer.Ordinal)
         {
-            [BinaryMetricNames.Accuracy] = Proportion(c.Tp + c.Tn, n, confidence),
-            [BinaryMetricNames.Precision] = Proportion(c.Tp, c.PredictedPositives, confidence),
-            [BinaryMetricNames.Recall] = Proportion(c.Tp, c.Positives, confidence),
-            [BinaryMetricNames.Specificity] = Proportion(c.Tn, c.Negatives, confidence),
-            [BinaryMetricNames.FalsePositiveRate] = Proportion(c.Fp, c.Negatives, confidence),
-            [BinaryMetricNames.FalseNegativeRate] = Proportion(c.Fn, c.Positives, confidence),
-            [BinaryMetricNames.PositiveRate] = Proportion(c.PredictedPositives, n, confidence),
+            [BinaryMetricNames.Accuracy] = MetricIntervals.Proportion(c.Tp + c.Tn, n, confidence),
+            [BinaryMetricNames.Precision] = MetricIntervals.Proportion(c.Tp, c.PredictedPositives, confidence),
+            [BinaryMetricNames.Recall] = MetricIntervals.Proportion(c.Tp, c.Positives, confidence),
+            [BinaryMetricNames.Specificity] = MetricIntervals.Proportion(c.Tn, c.Negatives, confidence),
+            [BinaryMetricNames.FalsePositiveRate] = MetricIntervals.Proportion(c.Fp, c.Negatives, confidence),
+            [BinaryMetricNames.FalseNegativeRate] = MetricIntervals.Proportion(c.Fn, c.Positives, confidence),
+            [BinaryMetricNames.PositiveRate] = MetricIntervals.Proportion(c.PredictedPositives, n, confidence),
         };
         Span<double> points = stackalloc double[BinaryBootstrap.MetricCount];
         BinaryBootstrap.Extract(a, points);
         for (var m = 0; m < BinaryBootstrap.MetricCount; m++)
         {
-            var interval = resamples > 0 && !double.IsNaN(points[m])
-                ? Bootstrap.Percentile(replicates.Slice(m * resamples, resamples), confidence)
-                : Interval.Unknown;
-            metrics[BinaryMetricNames.Bootstrapped[m]] = new MetricValue(points[m], interval, n);
+            metrics[BinaryMetricNames.Bootstrapped[m]] = MetricIntervals.Bootstrapped(points[m], replicates.Slice(m * resamples, resamples), confidence, n);
         }
         return new GroupMetrics { Value = value, N = n, Confusion = c, Metrics = metrics };
     }
-
-    private static MetricValue Proportion(long successes, long trials, double confidence) =>
-        new(WeightedPass.Ratio(successes, trials), Wilson.Interval(successes, trials, confidence), trials);
 }

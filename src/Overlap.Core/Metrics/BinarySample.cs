@@ -41,24 +41,7 @@ public sealed class BinarySample
         }
         CheckBinary(labels.Span, nameof(labels));
         CheckBinary(predictions.Span, nameof(predictions));
-        segments ??= [];
-        foreach (var column in segments)
-        {
-            ArgumentNullException.ThrowIfNull(column);
-            if (column.Codes.Length != n)
-            {
-                throw new ArgumentException($"Segment column '{column.Name}' has {column.Codes.Length} codes for {n} scores.", nameof(segments));
-            }
-            var k = column.Values.Count;
-            var codes = column.Codes.Span;
-            for (var i = 0; i < n; i++)
-            {
-                if (codes[i] < -1 || codes[i] >= k)
-                {
-                    throw new ArgumentException($"Segment column '{column.Name}' has code {codes[i]} at row {i}; codes run from -1 to {k - 1}.", nameof(segments));
-                }
-            }
-        }
+        segments = SegmentColumns.Validate(segments, n, nameof(segments));
         Scores = scores;
         Labels = labels;
         Predictions = predictions;

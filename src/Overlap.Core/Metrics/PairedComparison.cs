@@ -59,7 +59,7 @@ public static class PairedComparison
         var seed = options.Seed;
         if (resamples > 0)
         {
-            BinaryBootstrap.RunWorkers(options.MaxDegreeOfParallelism, resamples, () =>
+            ReplicateRunner.RunWorkers(options.MaxDegreeOfParallelism, resamples, () =>
             {
                 var counts = new int[n];
                 var weightsA = new int[n];

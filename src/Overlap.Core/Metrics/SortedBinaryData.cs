@@ -71,24 +71,15 @@ internal sealed class SortedBinaryData
             keys[i] = -scores[i];
             d.Order[i] = i;
         }
-        Array.Sort(keys, d.Order);
-
-        // Array.Sort is not stable: order each tie run by row so the layout is canonical.
+        RowOrder.Sort(keys, d.Order);
         var groups = 0;
-        for (var start = 0; start < n;)
+        for (var i = 0; i < n; i++)
         {
-            var end = start + 1;
-            while (end < n && keys[end] == keys[start])
+            if (i == 0 || keys[i] != keys[i - 1])
             {
-                end++;
+                d.Flags[i] = GroupStartBit;
+                groups++;
             }
-            if (end - start > 1)
-            {
-                d.Order.AsSpan(start, end - start).Sort();
-            }
-            d.Flags[start] = GroupStartBit;
-            groups++;
-            start = end;
         }
         d.GroupCount = groups;
         d.GroupScore = new double[groups];
@@ -116,11 +107,9 @@ internal sealed class SortedBinaryData
             }
         }
 
-        var accumulators = 1;
+        SegmentColumns.Offsets(segments, out var accumulators).CopyTo(d.Offsets, 0);
         for (var c = 0; c < segments.Count; c++)
         {
-            d.Offsets[c] = accumulators;
-            accumulators += segments[c].Values.Count;
             var source = segments[c].Codes.Span;
             var codes = new int[n];
             for (var i = 0; i < n; i++)
