@@ -31,8 +31,13 @@ internal static class DriftCommand
             var contractPath = parse.GetValue(contract);
             var parsedContract = contractPath is null ? null : InputFiles.ReadContract(contractPath);
             var policy = Policy(parse.GetValue(test), parsedContract);
-            var referenceTable = InputFiles.ReadTable(parse.GetValue(reference)!, new TableReadOptions { Source = parse.GetValue(reference)! }, "reference data");
-            var currentTable = InputFiles.ReadTable(parse.GetValue(current)!, new TableReadOptions { Source = parse.GetValue(current)! }, "current data");
+            // The two files are read at the same time, one per core; errors surface unwrapped, reference first.
+            var referencePath = parse.GetValue(reference)!;
+            var currentPath = parse.GetValue(current)!;
+            var readReference = Task.Run(() => InputFiles.ReadTable(referencePath, new TableReadOptions { Source = referencePath }, "reference data"));
+            var readCurrent = Task.Run(() => InputFiles.ReadTable(currentPath, new TableReadOptions { Source = currentPath }, "current data"));
+            var referenceTable = readReference.GetAwaiter().GetResult();
+            var currentTable = readCurrent.GetAwaiter().GetResult();
             var options = new DriftOptions
             {
                 Feature = parsedContract?.Feature,

@@ -78,7 +78,7 @@ internal sealed class ColumnBuilder
         }
         if (IsNumeric)
         {
-            if (double.TryParse(text, NumberStyle, CultureInfo.InvariantCulture, out var value))
+            if (FastNumber.TryParse(text, out var value) || double.TryParse(text, NumberStyle, CultureInfo.InvariantCulture, out value))
             {
                 Check(value);
                 AppendNumber(value);
