@@ -1,5 +1,7 @@
 using Overlap.Core.Contracts;
 using Overlap.Core.Data;
+using Overlap.Core.Metrics;
+using Overlap.Core.Statements;
 
 namespace Overlap.Core.Evaluation;
 
@@ -7,17 +9,145 @@ public static partial class Evaluator
 {
     private static EvaluationReport EvaluateMulticlass(Contract contract, Table table, int[] rows, EvaluationOptions options)
     {
-        _ = table;
-        _ = rows;
-        _ = options;
-        throw new DataException($"'{contract.Feature}' is a multiclass contract; multiclass evaluation is not available yet");
+        var label = Require(table, contract.Columns.Label, "label");
+        var prediction = Require(table, contract.Columns.Prediction!, "prediction");
+        var classes = EvaluationInputs.ClassList(contract.Labels, rows, label, prediction);
+        var sample = new MulticlassSample(
+            EvaluationInputs.Classes(label, rows, classes, "label", table.Source, contract.Labels),
+            EvaluationInputs.Classes(prediction, rows, classes, "prediction", table.Source, contract.Labels),
+            classes,
+            Segments(contract, table, rows));
+        var result = MulticlassEvaluator.Evaluate(sample, new MulticlassOptions
+        {
+            Confidence = contract.Confidence,
+            Resamples = options.Resamples,
+            Seed = options.Seed,
+            MaxDegreeOfParallelism = options.MaxDegreeOfParallelism,
+        });
+        var segments = new Dictionary<string, IReadOnlyDictionary<string, SegmentResult>>(StringComparer.Ordinal);
+        foreach (var column in result.Segments)
+        {
+            var values = new Dictionary<string, SegmentResult>(StringComparer.Ordinal);
+            foreach (var g in column.Values)
+            {
+                values[g.Value!] = new SegmentResult { N = g.N, Metrics = Report(g.Metrics, _ => true) };
+            }
+            segments[column.Column] = values;
+        }
+        var perClass = new Dictionary<string, IReadOnlyDictionary<string, MetricValue>>(StringComparer.Ordinal);
+        foreach (var c in result.Overall.Classes)
+        {
+            perClass[c.Class] = Report(c.Metrics, _ => true);
+        }
+        var partial = new EvaluationReport
+        {
+            Feature = contract.Feature,
+            Task = "multiclass",
+            Verdict = Verdict.Pass,
+            N = result.N,
+            Confidence = contract.Confidence,
+            Metrics = Report(result.Overall.Metrics, _ => true),
+            ConfusionMatrix = [.. result.Overall.Confusion.ToRows()],
+            Classes = classes,
+            PerClass = perClass,
+            Segments = segments,
+            Requirements = [],
+            Statements = [],
+        };
+        return Finish(contract, partial, MulticlassLead(contract, partial, result));
+    }
+
+    private static List<string> MulticlassLead(Contract contract, EvaluationReport report, MulticlassResult result)
+    {
+        var w = contract.Words;
+        var lead = new List<string>();
+        var accuracy = report.Metrics[MulticlassMetricNames.Accuracy];
+        lead.Add(Phrasing.Result(MulticlassMetricNames.Accuracy, accuracy.Value, accuracy.CiLow, accuracy.CiHigh, contract.Confidence, w));
+        var weakest = result.Overall.Classes.Where(c => c.Support > 0 && !double.IsNaN(c[MulticlassMetricNames.Recall].Value))
+            .OrderBy(c => c[MulticlassMetricNames.Recall].Value).FirstOrDefault();
+        if (weakest is not null)
+        {
+            var r = weakest[MulticlassMetricNames.Recall];
+            var ci = $" ({Phrasing.Range(MulticlassMetricNames.Recall, r.Interval.Low, r.Interval.High)} at {Phrasing.Percent(contract.Confidence)} confidence)";
+            lead.Add($"Hardest class: '{weakest.Class}', where {Phrasing.Frequency(r.Value)} '{weakest.Class}' {Phrasing.Plural(w.Example)} get the right answer{ci}.");
+        }
+        var confused = MostConfused(result.Overall.Confusion, result.Classes);
+        if (confused is { } pair)
+        {
+            lead.Add($"The most common mistake: '{pair.Actual}' taken for '{pair.Predicted}' ({pair.Count:#,0} {Phrasing.Plural(w.Example)}).");
+        }
+        return lead;
+    }
+
+    private static (string Actual, string Predicted, long Count)? MostConfused(ConfusionMatrix matrix, IReadOnlyList<string> classes)
+    {
+        (string, string, long)? best = null;
+        for (var a = 0; a < matrix.ClassCount; a++)
+        {
+            for (var p = 0; p < matrix.ClassCount; p++)
+            {
+                if (a != p && matrix[a, p] > 0 && (best is null || matrix[a, p] > best.Value.Item3))
+                {
+                    best = (classes[a], classes[p], matrix[a, p]);
+                }
+            }
+        }
+        return best;
     }
 
     private static EvaluationReport EvaluateRegression(Contract contract, Table table, int[] rows, EvaluationOptions options)
     {
-        _ = table;
-        _ = rows;
-        _ = options;
-        throw new DataException($"'{contract.Feature}' is a regression contract; regression evaluation is not available yet");
+        var target = Require(table, contract.Columns.Label, "label");
+        var prediction = Require(table, contract.Columns.Prediction!, "prediction");
+        var predictions = EvaluationInputs.Numbers(prediction, rows);
+        for (var i = 0; i < predictions.Length; i++)
+        {
+            if (double.IsNaN(predictions[i]))
+            {
+                throw new DataException($"{table.Source}: data row {rows[i] + 1} has a label but no prediction (column '{prediction.Name}'); every labelled example needs one");
+            }
+        }
+        var sample = new RegressionSample(EvaluationInputs.Numbers(target, rows), predictions, Segments(contract, table, rows));
+        var result = RegressionEvaluator.Evaluate(sample, new RegressionOptions
+        {
+            Confidence = contract.Confidence,
+            Resamples = options.Resamples,
+            Seed = options.Seed,
+            MaxDegreeOfParallelism = options.MaxDegreeOfParallelism,
+        });
+        var segments = new Dictionary<string, IReadOnlyDictionary<string, SegmentResult>>(StringComparer.Ordinal);
+        foreach (var column in result.Segments)
+        {
+            var values = new Dictionary<string, SegmentResult>(StringComparer.Ordinal);
+            foreach (var g in column.Values)
+            {
+                values[g.Value!] = new SegmentResult { N = g.N, Metrics = Report(g.Metrics, _ => true) };
+            }
+            segments[column.Column] = values;
+        }
+        var partial = new EvaluationReport
+        {
+            Feature = contract.Feature,
+            Task = "regression",
+            Verdict = Verdict.Pass,
+            N = result.N,
+            Confidence = contract.Confidence,
+            Metrics = Report(result.Overall.Metrics, _ => true),
+            Segments = segments,
+            Requirements = [],
+            Statements = [],
+        };
+        var m = partial.Metrics;
+        var pct = Phrasing.Percent(contract.Confidence);
+        var lead = new List<string>
+        {
+            $"Estimates are off by {Round(m[RegressionMetricNames.Mae].Value)} on average ({Round(m[RegressionMetricNames.Mae].CiLow)} to {Round(m[RegressionMetricNames.Mae].CiHigh)} at {pct} confidence); half of them are within {Round(m[RegressionMetricNames.MedianAe].Value)}.",
+            $"The model explains {Phrasing.Percent(Math.Max(0, m[RegressionMetricNames.R2].Value))} of the variation in the outcome (R² {Round(m[RegressionMetricNames.R2].Value)}).",
+        };
+        return Finish(contract, partial, lead);
     }
+
+    /// <summary>A figure to three significant digits, for sentences.</summary>
+    private static string Round(double value) =>
+        double.IsFinite(value) && value != 0 ? Phrasing.Number(Math.Round(value, Math.Max(0, 2 - (int)Math.Floor(Math.Log10(Math.Abs(value)))))) : Phrasing.Number(value);
 }
