@@ -30,16 +30,7 @@ public static partial class Evaluator
         var result = BinaryEvaluator.Evaluate(sample, binary);
         bool Keep(string metric) => hasScore || MetricCatalog.Find(metric)?.NeedsScore != true;
 
-        var segments = new Dictionary<string, IReadOnlyDictionary<string, SegmentResult>>(StringComparer.Ordinal);
-        foreach (var column in result.Segments)
-        {
-            var values = new Dictionary<string, SegmentResult>(StringComparer.Ordinal);
-            foreach (var g in column.Values)
-            {
-                values[g.Value!] = new SegmentResult { N = g.N, Metrics = Report(g.Metrics, Keep), Confusion = Counts(g.Confusion) };
-            }
-            segments[column.Column] = values;
-        }
+        var segments = SegmentResults(result.Segments.Select(c => (c.Column, c.Values.Select(g => (g.Value!, new SegmentResult { N = g.N, Metrics = Report(g.Metrics, Keep), Confusion = Counts(g.Confusion) })))));
 
         var t = result.Thresholds;
         var usesThreshold = sample.Predictions.IsEmpty;

@@ -24,16 +24,7 @@ public static partial class Evaluator
             Seed = options.Seed,
             MaxDegreeOfParallelism = options.MaxDegreeOfParallelism,
         });
-        var segments = new Dictionary<string, IReadOnlyDictionary<string, SegmentResult>>(StringComparer.Ordinal);
-        foreach (var column in result.Segments)
-        {
-            var values = new Dictionary<string, SegmentResult>(StringComparer.Ordinal);
-            foreach (var g in column.Values)
-            {
-                values[g.Value!] = new SegmentResult { N = g.N, Metrics = Report(g.Metrics, _ => true) };
-            }
-            segments[column.Column] = values;
-        }
+        var segments = SegmentResults(result.Segments.Select(c => (c.Column, c.Values.Select(g => (g.Value!, new SegmentResult { N = g.N, Metrics = Report(g.Metrics, _ => true) })))));
         var perClass = new Dictionary<string, IReadOnlyDictionary<string, MetricValue>>(StringComparer.Ordinal);
         foreach (var c in result.Overall.Classes)
         {
@@ -115,16 +106,7 @@ public static partial class Evaluator
             Seed = options.Seed,
             MaxDegreeOfParallelism = options.MaxDegreeOfParallelism,
         });
-        var segments = new Dictionary<string, IReadOnlyDictionary<string, SegmentResult>>(StringComparer.Ordinal);
-        foreach (var column in result.Segments)
-        {
-            var values = new Dictionary<string, SegmentResult>(StringComparer.Ordinal);
-            foreach (var g in column.Values)
-            {
-                values[g.Value!] = new SegmentResult { N = g.N, Metrics = Report(g.Metrics, _ => true) };
-            }
-            segments[column.Column] = values;
-        }
+        var segments = SegmentResults(result.Segments.Select(c => (c.Column, c.Values.Select(g => (g.Value!, new SegmentResult { N = g.N, Metrics = Report(g.Metrics, _ => true) })))));
         var partial = new EvaluationReport
         {
             Feature = contract.Feature,

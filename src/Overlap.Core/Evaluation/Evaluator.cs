@@ -113,6 +113,22 @@ public static partial class Evaluator
         return result;
     }
 
+    /// <summary>The report's segments: per column, per value, in the engine's order.</summary>
+    private static Dictionary<string, IReadOnlyDictionary<string, SegmentResult>> SegmentResults(IEnumerable<(string Column, IEnumerable<(string Value, SegmentResult Result)> Values)> columns)
+    {
+        var segments = new Dictionary<string, IReadOnlyDictionary<string, SegmentResult>>(StringComparer.Ordinal);
+        foreach (var (column, values) in columns)
+        {
+            var byValue = new Dictionary<string, SegmentResult>(StringComparer.Ordinal);
+            foreach (var (value, result) in values)
+            {
+                byValue[value] = result;
+            }
+            segments[column] = byValue;
+        }
+        return segments;
+    }
+
     private static IReadOnlyList<SegmentColumn> Segments(Contract contract, Table table, int[] rows)
     {
         var names = contract.Columns.Segments.Concat(contract.Requirements.Select(r => r.By).OfType<string>()).Distinct(StringComparer.Ordinal);
