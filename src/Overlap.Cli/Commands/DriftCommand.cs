@@ -15,11 +15,11 @@ internal static class DriftCommand
     {
         var reference = new Option<string>("--reference") { Description = "The reference data (.csv, .jsonl or .parquet, optionally .gz).", Required = true };
         var current = new Option<string>("--current") { Description = "The current data to compare with it.", Required = true };
-        var contract = new Option<string?>("--contract") { Description = "A contract (overlap.yaml): its feature name, drift policy and feature columns are used." };
+        var contract = new Option<string?>("--contract", "-c") { Description = "A contract (overlap.yaml): its feature name, drift policy and feature columns are used." };
         var columns = new Option<string?>("--columns") { Description = "Columns to test, comma-separated (default: the contract's features, or every column)." };
         var test = new Option<string>("--test") { Description = "auto, ks, wasserstein, chi_square, jensen_shannon or psi for every column (default: the contract's policy, else auto)." };
-        var format = new Option<string>("--format") { Description = "What to print: text, json, markdown, junit or html.", DefaultValueFactory = _ => "text" };
-        var output = new Option<string[]>("--output") { Description = "Also write the report to this file, in the format its extension names; may repeat.", AllowMultipleArgumentsPerToken = false };
+        var format = new Option<string>("--format", "-f") { Description = "What to print: text, json, markdown, junit or html.", DefaultValueFactory = _ => "text" };
+        var output = new Option<string[]>("--output", "-o") { Description = "Also write the report to this file, in the format its extension names; may repeat.", AllowMultipleArgumentsPerToken = false };
         var command = new Command("drift", "Compare current data with a reference, column by column; exit 1 when the data set has drifted.")
         {
             reference, current, contract, columns, test, format, output,

@@ -162,13 +162,17 @@ public static class Planner
             };
         IReadOnlyList<SegmentPlan>? segments = null;
         var total = Examples(needed, share);
-        if (r.By is not null && data is not null && data.Segments.TryGetValue(r.By, out var values))
+        if (r.By is not null && data is not null && data.Segments.TryGetValue(r.By, out var values) && values.Count > 0)
         {
-            segments = [.. values.Select(v => Segment(v.Key, v.Value, basis, needed))];
-            // At the current mix, the value with the fewest basis examples per example overall sets the total.
-            total = values.Any(v => Count(basis, v.Value) == 0)
+            // Each group is judged on its own interval, so each is sized at its own observed rate and its own
+            // distance to the bar (the overall figures stand in for a group with nothing to observe).
+            segments = [.. values.Select(v => Segment(v.Key, v.Value, basis, r, options, confidence, expected, margin))];
+            var hardest = segments.MaxBy(s => s.Needed)!;
+            needed = hardest.Needed;
+            // At the current mix, the group that fills most slowly sets the total.
+            total = segments.Any(v => v.Current == 0)
                 ? null
-                : values.Max(v => (long)Math.Ceiling((double)needed * data.Overall.Total / Count(basis, v.Value)));
+                : segments.Max(v => (long)Math.Ceiling((double)v.Needed * data.Overall.Total / v.Current));
         }
         var plan = new RequirementPlan
         {
@@ -191,13 +195,20 @@ public static class Planner
         return plan with { Statement = Statement(plan, words, data is not null) };
     }
 
-    private static SegmentPlan Segment(string value, Confusion c, PlanBasis basis, long needed)
+    private static SegmentPlan Segment(string value, Confusion c, PlanBasis basis, Requirement r, PlanOptions options, double confidence, double fallbackExpected, double fallbackMargin)
     {
         var current = Count(basis, c);
         double? share = current > 0 ? (double)current / c.Total : null;
+        var observed = Observed(r.Metric, c);
+        var expected = double.IsNaN(observed) ? fallbackExpected : observed;
+        var gap = Math.Abs(expected - r.Value);
+        var margin = options.Margin ?? (double.IsNaN(observed) ? fallbackMargin : gap > SmallestDataMargin ? Math.Min(gap, 0.5) : DefaultMargin);
+        var needed = SampleSize.ForWilson(expected, margin, confidence);
         return new SegmentPlan
         {
             Value = value,
+            Expected = expected,
+            Margin = margin,
             Current = current,
             Needed = needed,
             More = Math.Max(0, needed - current),
@@ -216,9 +227,12 @@ public static class Planner
         var points = Math.Round(p.Margin * 100, 2);
         var within = $"to within ±{Phrasing.Number(points)} point{(points == 1 ? string.Empty : "s")} at {Phrasing.Percent(p.Confidence)} confidence";
         var goal = p.Bar is { } bar
-            ? $"To judge {Phrasing.Name(p.Metric)} {(p.Bound == "max" ? "≤" : "≥")} {bar.ToString("0.00##", CultureInfo.InvariantCulture)}{(p.By is null ? string.Empty : $" in every {p.By} group")} {within}"
+            ? $"To judge {Phrasing.Name(p.Metric)} {(p.Bound == "max" ? "≤" : "≥")} {bar.ToString("0.00##", CultureInfo.InvariantCulture)}{(p.By is null ? $" {within}" : p.Segments is { Count: > 0 } ? $" in every {p.By} group at {Phrasing.Percent(p.Confidence)} confidence," : $" in every {p.By} group {within}")}"
             : $"To measure {Phrasing.Name(p.Metric)} {within}, when it is about {Phrasing.Percent(p.Expected)},";
-        var each = p.By is null ? string.Empty : " in each group";
+        var hardest = p.Segments is { Count: > 0 } groups ? groups.MaxBy(g => g.Needed) : null;
+        var each = p.By is null ? string.Empty
+            : hardest is null ? " in each group"
+            : $" in the hardest group, {p.By} = {hardest.Value} ({Phrasing.Percent(hardest.Expected)} now, sized to ±{Phrasing.Number(Math.Round(hardest.Margin * 100, 2))} points)";
         var sentence = $"{goal} you need about {Phrasing.Number(p.Needed)} labelled {noun}{each}";
         if (p.Basis != PlanBasis.Examples)
         {

@@ -9,6 +9,12 @@ public sealed record SegmentPlan
     /// <summary>Labelled examples of the plan's basis the data holds for this value now.</summary>
     public required long Current { get; init; }
 
+    /// <summary>The rate the group is sized at: its observed figure, or the overall one when it has none.</summary>
+    public required double Expected { get; init; }
+
+    /// <summary>The half-width the group is sized to: its distance to the bar, unless a margin was given.</summary>
+    public required double Margin { get; init; }
+
     /// <summary>Labelled examples of the basis this value needs.</summary>
     public required long Needed { get; init; }
 

@@ -67,12 +67,15 @@ public sealed class PlannerTests
         Assert.Equal(SampleSize.ForWilson(0.8, 0.1, 0.95), recall.Needed);
         Assert.Equal(100, recall.Current);
         var byTld = plan.Requirements[2];
-        Assert.Equal(Planner.DefaultMargin, byTld.Margin);
-        var needed = SampleSize.ForWilson(0.8, 0.02, 0.95);
-        Assert.Equal(needed, byTld.Needed);
-        Assert.Equal([needed - 70, needed - 30], byTld.Segments!.Select(s => s.More));
-        Assert.Equal((long)Math.Ceiling(needed * 1000.0 / 30), byTld.ExamplesNeeded);
-        Assert.Equal((long)Math.Ceiling(needed / 0.075 - 1e-9), byTld.Segments![1].ExamplesNeeded);
+        // Each group is sized at its own recall and its own distance to the 0.80 bar: com 60/70, org 20/30.
+        var com = SampleSize.ForWilson(60.0 / 70, (60.0 / 70) - 0.8, 0.95);
+        var org = SampleSize.ForWilson(20.0 / 30, 0.8 - (20.0 / 30), 0.95);
+        Assert.Equal([com, org], byTld.Segments!.Select(s => s.Needed));
+        Assert.Equal(Math.Max(com, org), byTld.Needed);
+        Assert.Equal([Math.Max(0, com - 70), Math.Max(0, org - 30)], byTld.Segments!.Select(s => s.More));
+        Assert.Equal(Math.Max((long)Math.Ceiling(com * 1000.0 / 70), (long)Math.Ceiling(org * 1000.0 / 30)), byTld.ExamplesNeeded);
+        Assert.Equal((long)Math.Ceiling(org / 0.075 - 1e-9), byTld.Segments![1].ExamplesNeeded);
+        Assert.Contains("hardest group, tld = ", byTld.Statement, StringComparison.Ordinal);
     }
 
     [Theory]
