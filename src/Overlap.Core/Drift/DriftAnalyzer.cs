@@ -312,7 +312,8 @@ public static class DriftAnalyzer
             }
             return shares;
         }
-        var labels = Enumerable.Range(0, bins).Select(i => Phrasing.Number(lo + (i * width))).ToList();
+        // Lower edges to three significant digits: enough to read a chart's axis, short enough to fit under a bar.
+        var labels = Enumerable.Range(0, bins).Select(i => Phrasing.Number(Significant(lo + (i * width), 3))).ToList();
         return new DistributionSummary { Bins = labels, Reference = Count(refSorted), Current = Count(curSorted) };
     }
 
@@ -352,5 +353,15 @@ public static class DriftAnalyzer
             c.Add(restCur / curTotal);
         }
         return new DistributionSummary { Bins = bins, Reference = r, Current = c };
+    }
+
+    private static double Significant(double value, int digits)
+    {
+        if (value == 0 || !double.IsFinite(value))
+        {
+            return value;
+        }
+        var decimals = digits - 1 - (int)Math.Floor(Math.Log10(Math.Abs(value)));
+        return decimals >= 0 ? Math.Round(value, Math.Min(decimals, 15)) : Math.Round(value / Math.Pow(10, -decimals)) * Math.Pow(10, -decimals);
     }
 }
