@@ -40,7 +40,12 @@ public static class DriftAnalyzer
                 schema.Add(new SchemaChange(c.Name, "new_column", $"'{c.Name}' is new: the reference has no such column"));
             }
         }
-        var tested = names.Where(n => reference.Has(n) && current.Has(n)).ToList();
+        var shared = names.Where(n => reference.Has(n) && current.Has(n)).ToList();
+        // Identifiers (a text value per row) drift by construction; test them only when named explicitly.
+        var skipped = options.Columns is null
+            ? shared.Select(n => (Name: n, Reason: SkipReason(reference.Find(n)!))).Where(x => x.Reason is not null).Select(x => new SkippedColumn(x.Name, x.Reason!)).ToList()
+            : [];
+        var tested = shared.Where(n => !skipped.Exists(k => k.Column == n)).ToList();
         var forced = new DriftTestKind?[tested.Count];
         for (var i = 0; i < tested.Count; i++)
         {
@@ -73,6 +78,7 @@ public static class DriftAnalyzer
         };
         statements.AddRange(results.Where(r => r.Drift).Select(r => Describe(r)));
         statements.AddRange(schema.Select(s => $"Schema: {s.Detail}."));
+        statements.AddRange(skipped.Select(k => $"Not tested: '{k.Column}', {k.Reason}."));
         return new DriftReport
         {
             Feature = options.Feature,
@@ -83,6 +89,7 @@ public static class DriftAnalyzer
             DatasetDrift = datasetDrift,
             Schema = schema,
             Statements = statements,
+            Skipped = skipped,
         };
     }
 
@@ -363,5 +370,28 @@ public static class DriftAnalyzer
         }
         var decimals = digits - 1 - (int)Math.Floor(Math.Log10(Math.Abs(value)));
         return decimals >= 0 ? Math.Round(value, Math.Min(decimals, 15)) : Math.Round(value / Math.Pow(10, -decimals)) * Math.Pow(10, -decimals);
+    }
+
+    /// <summary>
+    /// Why a column should not be tested by default, or null: an identifier (a text column with a distinct value
+    /// in nine rows of ten or more, over at least 100 rows) or a timestamp (text values that read as dates), both
+    /// of which differ between any two periods by construction.
+    /// </summary>
+    private static string? SkipReason(Column column)
+    {
+        if (column is not CategoricalColumn c)
+        {
+            return null;
+        }
+        var present = c.Count - c.MissingCount;
+        if (present >= 100 && c.Categories.Count >= 0.9 * present)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"an identifier ({c.Categories.Count:#,0} distinct values in {present:#,0} reference rows); name it in --columns to test it anyway");
+        }
+        if (c.Categories.Count >= 20 && c.Categories.Take(5).All(v => v.Length >= 8 && DateTimeOffset.TryParse(v, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out _)))
+        {
+            return "a timestamp, which moves on by construction; compare time windows instead, or name it in --columns to test it anyway";
+        }
+        return null;
     }
 }

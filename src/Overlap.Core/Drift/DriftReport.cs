@@ -26,4 +26,7 @@ public sealed record DriftReport
 
     /// <summary>Plain-language summary lines.</summary>
     public required IReadOnlyList<string> Statements { get; init; }
+
+    /// <summary>Columns left untested, with why (identifiers, unless named explicitly).</summary>
+    public IReadOnlyList<SkippedColumn> Skipped { get; init; } = [];
 }

@@ -238,4 +238,24 @@ public class DriftAnalyzerTests
         DriftFixtures.AssertStatistic(expected, result.Statistic, "psi");
         Assert.True(result.Drift);
     }
+
+    [Fact]
+    public void IdentifiersAndTimestamps_AreNotTested_UnlessNamed()
+    {
+        string?[] Ids(int offset) => [.. Enumerable.Range(offset, 200).Select(i => $"id{i}")];
+        string?[] Times(int day) => [.. Enumerable.Range(0, 200).Select(i => $"2026-01-{day:00}T{i % 24:00}:{i % 60:00}:00Z")];
+        string?[] Plans() => [.. Enumerable.Range(0, 200).Select(i => i % 3 == 0 ? "pro" : "free")];
+        var reference = TableOf(Cat("id", Ids(0)), Cat("at", Times(1)), Cat("plan", Plans()));
+        var current = TableOf(Cat("id", Ids(1000)), Cat("at", Times(9)), Cat("plan", Plans()));
+
+        var report = DriftAnalyzer.Analyze(reference, current, new DriftOptions());
+        Assert.Equal(["plan"], report.Columns.Select(c => c.Column));
+        Assert.Equal(["id", "at"], report.Skipped.Select(k => k.Column));
+        Assert.Contains("identifier (200 distinct values in 200 reference rows)", report.Skipped[0].Reason, StringComparison.Ordinal);
+        Assert.Contains("timestamp", report.Skipped[1].Reason, StringComparison.Ordinal);
+
+        var named = DriftAnalyzer.Analyze(reference, current, new DriftOptions { Columns = ["id", "at"] });
+        Assert.Empty(named.Skipped);
+        Assert.Equal(["id", "at"], named.Columns.Select(c => c.Column));
+    }
 }
