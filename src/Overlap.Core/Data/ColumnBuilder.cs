@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 
 namespace Overlap.Core.Data;
 
@@ -16,6 +17,9 @@ internal sealed class ColumnBuilder
     private Dictionary<string, int>? _index;
     private Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _lookup;
     private List<string>? _categories;
+    private ulong[]? _shortKeys;
+    private int[]? _shortCodes;
+    private char[] _chars = new char[64];
     private int _count;
 
     public ColumnBuilder(string name, ColumnRule? rule)
@@ -93,6 +97,75 @@ internal sealed class ColumnBuilder
         AppendCode(CodeOf(text));
     }
 
+    /// <summary>Makes room for about this many rows at once, so a large file does not grow the column by copying.</summary>
+    public void Reserve(int rows)
+    {
+        if (IsNumeric && _numbers.Length < rows)
+        {
+            Array.Resize(ref _numbers, rows);
+        }
+        else if (!IsNumeric && _codes!.Length < rows)
+        {
+            Array.Resize(ref _codes, rows);
+        }
+    }
+
+    /// <summary>
+    /// Adds a value as UTF-8 bytes, as the CSV reader holds them: a plain decimal is parsed from the bytes, a short
+    /// category is found by its bytes packed in a word, anything else is decoded and taken as <see cref="AddText"/> does.
+    /// </summary>
+    public void AddUtf8(ReadOnlySpan<byte> utf8)
+    {
+        if (IsNumeric)
+        {
+            if (FastNumber.TryParse(utf8, out var value))
+            {
+                Check(value);
+                AppendNumber(value);
+                return;
+            }
+        }
+        else if (TryPack(utf8, out var key) && _shortKeys![Slot(key)] == key)
+        {
+            AppendCode(_shortCodes![Slot(key)]);
+            return;
+        }
+        if (_chars.Length < utf8.Length)
+        {
+            _chars = new char[Math.Max(utf8.Length, _chars.Length * 2)];
+        }
+        var length = Encoding.UTF8.GetChars(utf8, _chars);
+        AddText(_chars.AsSpan(0, length));
+        // Remember a short category by its bytes; missing values (code -1) go through AddText each time.
+        if (!IsNumeric && _codes![_count - 1] >= 0 && TryPack(utf8, out var packed))
+        {
+            _shortKeys![Slot(packed)] = packed;
+            _shortCodes![Slot(packed)] = _codes[_count - 1];
+        }
+    }
+
+    /// <summary>How many short categories are remembered by their bytes; more share slots and fall back to the dictionary.</summary>
+    private const int ShortSlots = 1024;
+
+    /// <summary>A slot in the short-category cache, by Fibonacci hashing of the packed bytes. Key 0 (empty text) is never stored.</summary>
+    private static int Slot(ulong key) => (int)((key * 0x9E3779B97F4A7C15UL) >> 54);
+
+    /// <summary>One to seven bytes as one word: the bytes, then the length in the top byte.</summary>
+    private static bool TryPack(ReadOnlySpan<byte> utf8, out ulong key)
+    {
+        key = 0;
+        if (utf8.Length is 0 or > 7)
+        {
+            return false;
+        }
+        for (var i = 0; i < utf8.Length; i++)
+        {
+            key |= (ulong)utf8[i] << (8 * i);
+        }
+        key |= (ulong)utf8.Length << 56;
+        return true;
+    }
+
     public Column Build() => IsNumeric
         ? new NumericColumn(Name, _numbers, _count)
         : new CategoricalColumn(Name, _codes!, _count, _categories!);
@@ -154,6 +227,8 @@ internal sealed class ColumnBuilder
         _index = new Dictionary<string, int>(StringComparer.Ordinal);
         _lookup = _index.GetAlternateLookup<ReadOnlySpan<char>>();
         _categories = [];
+        _shortKeys = new ulong[ShortSlots];
+        _shortCodes = new int[ShortSlots];
         _codes = new int[Math.Max(1024, _numbers.Length)];
         for (var i = 0; i < _count; i++)
         {

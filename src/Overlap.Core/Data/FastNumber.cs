@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Overlap.Core.Data;
 
 /// <summary>
@@ -14,41 +16,54 @@ internal static class FastNumber
     ];
 
     /// <summary>True, with the value, when <paramref name="text"/> is a plain decimal of at most 15 digits.</summary>
-    public static bool TryParse(ReadOnlySpan<char> text, out double value)
+    public static bool TryParse(ReadOnlySpan<char> text, out double value) => TryParse<char>(text, out value);
+
+    /// <summary>The same for UTF-8 bytes, as the CSV reader holds them.</summary>
+    public static bool TryParse(ReadOnlySpan<byte> utf8, out double value) => TryParse<byte>(utf8, out value);
+
+    private static bool TryParse<TChar>(ReadOnlySpan<TChar> text, out double value)
+        where TChar : unmanaged, IBinaryInteger<TChar>
     {
         value = 0;
         var i = 0;
         var negative = false;
-        if (text.Length > 0 && (text[0] == '-' || text[0] == '+'))
+        var first = text.Length > 0 ? int.CreateTruncating(text[0]) : 0;
+        if (first == '-' || first == '+')
         {
-            negative = text[0] == '-';
+            negative = first == '-';
             i = 1;
         }
+        // Integer digits, then optionally '.' and at least one fraction digit, then the end: nothing else.
         long mantissa = 0;
-        var digits = 0;
-        var fraction = -1;
-        for (; i < text.Length; i++)
+        var integerStart = i;
+        uint digit;
+        while (i < text.Length && (digit = uint.CreateTruncating(text[i]) - '0') <= 9)
         {
-            var c = text[i];
-            if (c >= '0' && c <= '9')
+            mantissa = (mantissa * 10) + digit;
+            i++;
+        }
+        var digits = i - integerStart;
+        var fraction = 0;
+        if (i < text.Length)
+        {
+            if (int.CreateTruncating(text[i]) != '.')
             {
-                mantissa = (mantissa * 10) + (c - '0');
-                digits++;
-                if (fraction >= 0)
-                {
-                    fraction++;
-                }
+                return false;
             }
-            else if (c == '.' && fraction < 0)
+            var fractionStart = ++i;
+            while (i < text.Length && (digit = uint.CreateTruncating(text[i]) - '0') <= 9)
             {
-                fraction = 0;
+                mantissa = (mantissa * 10) + digit;
+                i++;
             }
-            else
+            fraction = i - fractionStart;
+            if (fraction == 0 || i < text.Length)
             {
                 return false;
             }
         }
-        if (digits == 0 || digits > 15 || fraction == 0)
+        digits += fraction;
+        if (digits == 0 || digits > 15)
         {
             return false;
         }

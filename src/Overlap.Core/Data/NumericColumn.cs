@@ -1,4 +1,5 @@
 using System.Globalization;
+using Overlap.Core.Statistics;
 
 namespace Overlap.Core.Data;
 
@@ -49,19 +50,21 @@ public sealed class NumericColumn : Column
     /// <summary>A number as the shortest text that reads back to it ("1", "0.25").</summary>
     public static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 
-    /// <summary>The non-missing values, sorted ascending, in a new array.</summary>
-    public double[] SortedPresentValues()
+    /// <summary>
+    /// Writes the non-missing values, sorted ascending, to the start of <paramref name="destination"/> (at least
+    /// <see cref="Column.Count"/> long, so a pooled buffer can be reused column after column) and returns how many.
+    /// </summary>
+    public int SortPresentValuesInto(Span<double> destination)
     {
-        var result = new double[Count - MissingCount];
         var k = 0;
         foreach (var v in Values)
         {
             if (!double.IsNaN(v))
             {
-                result[k++] = v;
+                destination[k++] = v;
             }
         }
-        Array.Sort(result);
-        return result;
+        RadixSort.Sort(destination[..k]);
+        return k;
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using Overlap.Core.Contracts;
 using Overlap.Core.Data;
@@ -112,23 +113,37 @@ public static class DriftAnalyzer
         }
         if (reference is NumericColumn rn && current is NumericColumn cn)
         {
-            var refSorted = rn.SortedPresentValues();
-            var curSorted = cn.SortedPresentValues();
-            // Few distinct values make a number a category (DESIGN.md), unless a numeric test is forced on it.
-            var categorical = forced is DriftTestKind.ChiSquare or DriftTestKind.JensenShannon
-                || (forced is null or DriftTestKind.Psi && CountDistinctUpTo(refSorted, LowCardinality + 1) <= LowCardinality);
-            if (!categorical)
+            // Sorted copies in pooled buffers: each worker reuses the same memory column after column.
+            var refBuffer = ArrayPool<double>.Shared.Rent(rn.Count);
+            var curBuffer = ArrayPool<double>.Shared.Rent(cn.Count);
+            try
             {
-                var result = NumericDrift.Run(refSorted, curSorted, forced);
-                return Build(name, "numeric", result, refSorted.Length, curSorted.Length, Histogram(refSorted, curSorted));
+                return AnalyzeNumeric(name, refBuffer.AsSpan(0, rn.SortPresentValuesInto(refBuffer)), curBuffer.AsSpan(0, cn.SortPresentValuesInto(curBuffer)), forced, schema);
             }
-            var (rc, cc, labels) = CountValues(refSorted, curSorted);
-            ReportUnseen(name, rc, cc, labels, schema);
-            return BuildCategorical(name, "numeric", rc, cc, labels, forced);
+            finally
+            {
+                ArrayPool<double>.Shared.Return(refBuffer);
+                ArrayPool<double>.Shared.Return(curBuffer);
+            }
         }
         var (refCounts, curCounts, cats) = CountCategories(reference, current);
         ReportUnseen(name, refCounts, curCounts, cats, schema);
         return BuildCategorical(name, "categorical", refCounts, curCounts, cats, forced);
+    }
+
+    private static ColumnDrift AnalyzeNumeric(string name, ReadOnlySpan<double> refSorted, ReadOnlySpan<double> curSorted, DriftTestKind? forced, List<SchemaChange> schema)
+    {
+        // Few distinct values make a number a category (DESIGN.md), unless a numeric test is forced on it.
+        var categorical = forced is DriftTestKind.ChiSquare or DriftTestKind.JensenShannon
+            || (forced is null or DriftTestKind.Psi && CountDistinctUpTo(refSorted, LowCardinality + 1) <= LowCardinality);
+        if (!categorical)
+        {
+            var result = NumericDrift.Run(refSorted, curSorted, forced);
+            return Build(name, "numeric", result, refSorted.Length, curSorted.Length, Histogram(refSorted, curSorted));
+        }
+        var (rc, cc, labels) = CountValues(refSorted, curSorted);
+        ReportUnseen(name, rc, cc, labels, schema);
+        return BuildCategorical(name, "numeric", rc, cc, labels, forced);
     }
 
     private static void ReportUnseen(string name, long[] refCounts, long[] curCounts, List<string> labels, List<SchemaChange> schema)
@@ -194,7 +209,7 @@ public static class DriftAnalyzer
         return total;
     }
 
-    private static int CountDistinctUpTo(double[] sorted, int cap)
+    private static int CountDistinctUpTo(ReadOnlySpan<double> sorted, int cap)
     {
         var distinct = 0;
         for (var i = 0; i < sorted.Length && distinct < cap; i++)
@@ -208,7 +223,7 @@ public static class DriftAnalyzer
     }
 
     /// <summary>Counts of each distinct value in either sample, by one merge of the sorted arrays: O(n) whatever the number of distinct values.</summary>
-    private static (long[] Ref, long[] Cur, List<string> Labels) CountValues(double[] refSorted, double[] curSorted)
+    private static (long[] Ref, long[] Cur, List<string> Labels) CountValues(ReadOnlySpan<double> refSorted, ReadOnlySpan<double> curSorted)
     {
         var r = new List<long>();
         var c = new List<long>();
@@ -291,7 +306,7 @@ public static class DriftAnalyzer
         return code;
     }
 
-    private static DistributionSummary Histogram(double[] refSorted, double[] curSorted)
+    private static DistributionSummary Histogram(ReadOnlySpan<double> refSorted, ReadOnlySpan<double> curSorted)
     {
         const int bins = 20;
         if (refSorted.Length == 0 || curSorted.Length == 0)
@@ -305,7 +320,7 @@ public static class DriftAnalyzer
             hi = lo + 1;
         }
         var width = (hi - lo) / bins;
-        double[] Count(double[] values)
+        double[] Count(ReadOnlySpan<double> values)
         {
             var shares = new double[bins];
             foreach (var v in values)

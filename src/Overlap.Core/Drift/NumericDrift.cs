@@ -20,10 +20,8 @@ public static class NumericDrift
     /// tested: statistic NaN, no p-value, no drift.
     /// </summary>
     /// <exception cref="ArgumentException">A categorical test (chi_square, jensen_shannon) was forced on numbers.</exception>
-    public static ColumnDriftResult Run(double[] referenceSorted, double[] currentSorted, DriftTestKind? forced)
+    public static ColumnDriftResult Run(ReadOnlySpan<double> referenceSorted, ReadOnlySpan<double> currentSorted, DriftTestKind? forced)
     {
-        ArgumentNullException.ThrowIfNull(referenceSorted);
-        ArgumentNullException.ThrowIfNull(currentSorted);
         var test = forced ?? (referenceSorted.Length <= DriftTests.LargeReference ? DriftTestKind.Ks : DriftTestKind.Wasserstein);
         var empty = referenceSorted.Length == 0 || currentSorted.Length == 0;
         switch (test)

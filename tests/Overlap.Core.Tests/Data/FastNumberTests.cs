@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using FsCheck.Xunit;
 using Overlap.Core.Data;
 
@@ -35,7 +36,14 @@ public sealed class FastNumberTests
     [InlineData("v3")]
     [InlineData("NaN")]
     [InlineData("1,5")]
-    public void AnythingElse_IsLeftToTheGeneralParser(string text) => Assert.False(FastNumber.TryParse(text, out _));
+    [InlineData("-.")]
+    [InlineData("1.5x")]
+    [InlineData("12a")]
+    public void AnythingElse_IsLeftToTheGeneralParser(string text)
+    {
+        Assert.False(FastNumber.TryParse(text, out _));
+        Assert.False(FastNumber.TryParse(Encoding.UTF8.GetBytes(text), out _));
+    }
 
     [Property(MaxTest = 2000)]
     public bool AnyFormattedDouble_ParsesToTheSameBits(double x, byte decimals)
@@ -47,6 +55,12 @@ public sealed class FastNumberTests
         foreach (var text in new[] { x.ToString("R", CultureInfo.InvariantCulture), x.ToString("F" + (decimals % 12), CultureInfo.InvariantCulture), (x / 1000).ToString("G10", CultureInfo.InvariantCulture) })
         {
             if (FastNumber.TryParse(text, out var fast) && BitConverter.DoubleToInt64Bits(fast) != BitConverter.DoubleToInt64Bits(double.Parse(text, CultureInfo.InvariantCulture)))
+            {
+                return false;
+            }
+            // The UTF-8 path the CSV reader takes accepts exactly the same texts and gives the same bits.
+            var fromBytes = FastNumber.TryParse(Encoding.UTF8.GetBytes(text), out var viaBytes);
+            if (fromBytes != FastNumber.TryParse(text, out var viaChars) || BitConverter.DoubleToInt64Bits(viaBytes) != BitConverter.DoubleToInt64Bits(viaChars))
             {
                 return false;
             }

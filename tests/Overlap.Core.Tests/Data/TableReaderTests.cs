@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Overlap.Core.Data;
 using Parquet.Serialization;
@@ -45,6 +46,107 @@ public sealed class TableReaderTests
         var v = Assert.IsType<CategoricalColumn>(table.Find("v"));
         Assert.Equal(["1", "2.5", "abc", "1"], Enumerable.Range(0, 4).Select(v.Text));
         Assert.Equal(3, v.Categories.Count);
+    }
+
+    [Theory]
+    [InlineData(7)]
+    [InlineData(65536)]
+    public void Csv_LargeFileArrivingInPieces_IsReadExactlyAsWritten(int chunk)
+    {
+        // Several times the reader's 1 MiB block, through a stream that cannot seek and hands out `chunk` bytes at a
+        // time: quoted separators, doubled quotes and newlines at every offset, CRLF and LF, one field longer than a
+        // block, and more short categories than the reader remembers by their bytes.
+        var random = new Random(11);
+        var csv = new StringBuilder("id,text,score,kind\n");
+        var texts = new List<string>();
+        var scores = new List<double>();
+        var kinds = new List<string>();
+        for (var i = 0; i < 30000; i++)
+        {
+            var text = (i % 5) switch
+            {
+                0 => $"plain {i}",
+                1 => $"a, \"b\" {i}",
+                2 => $"line\nbreak {i}",
+                3 => i == 12003 ? new string('x', 1_500_000) : string.Empty,
+                _ => new string((char)('a' + (i % 26)), random.Next(1, 300)),
+            };
+            var score = Math.Round(random.NextDouble(), random.Next(1, 9));
+            var kind = $"k{random.Next(0, 3000)}";
+            texts.Add(text);
+            scores.Add(score);
+            kinds.Add(kind);
+            var quoted = text.IndexOfAny([',', '"', '\n']) >= 0 || i % 7 == 0 ? $"\"{text.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : text;
+            csv.Append(CultureInfo.InvariantCulture, $"{i},{quoted},{score:R},{kind}").Append(i % 2 == 0 ? "\r\n" : "\n");
+        }
+        var table = TableReader.Read(new TrickleStream(Encoding.UTF8.GetBytes(csv.ToString()), chunk), DataFormat.Csv, new TableReadOptions { Source = "big.csv" });
+        Assert.Equal(texts.Count, table.RowCount);
+        var textColumn = table.Find("text")!;
+        var scoreColumn = (NumericColumn)table.Find("score")!;
+        var kindColumn = (CategoricalColumn)table.Find("kind")!;
+        for (var i = 0; i < texts.Count; i++)
+        {
+            Assert.Equal(texts[i].Length == 0 ? null : texts[i], textColumn.Text(i));
+            Assert.Equal(scores[i], scoreColumn.Values[i]);
+            Assert.Equal(kinds[i], kindColumn.Text(i));
+        }
+        Assert.Equal(kinds.Distinct().Count(), kindColumn.Categories.Count);
+    }
+
+    [Fact]
+    public void Csv_LineNumbers_CountNewlinesInsideQuotes()
+    {
+        var e = Assert.Throws<DataException>(() => Csv("a,b\n1,\"x\ny\"\n\n3\n"));
+        Assert.StartsWith("t.csv, line 5: 1 fields where the header has 2", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Csv_Utf16_IsRefusedWithWhatToDo()
+    {
+        var e = Assert.Throws<DataException>(() => TableReader.Read(new MemoryStream(Encoding.Unicode.GetPreamble().Concat(Encoding.Unicode.GetBytes("a,b\n1,2\n")).ToArray()), DataFormat.Csv, new TableReadOptions { Source = "t.csv" }));
+        Assert.Equal("t.csv is UTF-16 text; save it as UTF-8 (in Excel: CSV UTF-8) and run again", e.Message);
+    }
+
+    [Fact]
+    public void Csv_LastRowWithoutNewlineAndTabSeparator_AreRead()
+    {
+        var table = Csv("a\tb\n1\t\"x\"\n2\ty");
+        Assert.Equal(2, table.RowCount);
+        Assert.Equal(["x", "y"], Enumerable.Range(0, 2).Select(table.Find("b")!.Text));
+    }
+
+    /// <summary>A stream that cannot seek and returns at most a few bytes per read, as a pipe may.</summary>
+    private sealed class TrickleStream(byte[] data, int chunk) : Stream
+    {
+        private int _position;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => _position; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            var n = Math.Min(Math.Min(count, chunk), data.Length - _position);
+            Array.Copy(data, _position, buffer, offset, n);
+            _position += n;
+            return n;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     [Fact]
