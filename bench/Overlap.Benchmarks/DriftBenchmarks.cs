@@ -12,20 +12,17 @@ namespace Overlap.Benchmarks;
 /// the reference from CSV.
 /// </summary>
 [MemoryDiagnoser]
-public class DriftBenchmarks
+public class DriftBenchmarks : SizedBenchmark
 {
     private Table _reference = null!;
     private Table _current = null!;
     private double[] _buffer = [];
     private byte[] _csv = [];
 
-    [Params(100_000, 1_000_000)]
-    public int Rows { get; set; }
-
     [GlobalSetup]
     public void Setup()
     {
-        var random = new Random(42);
+        var random = NewRandom();
         (_reference, var csv) = Make(random, 0);
         (_current, _) = Make(random, 0.15);
         _csv = Encoding.UTF8.GetBytes(csv);

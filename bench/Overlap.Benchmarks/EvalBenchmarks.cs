@@ -10,18 +10,15 @@ namespace Overlap.Benchmarks;
 /// for the default 1,000), and reading the same rows from CSV.
 /// </summary>
 [MemoryDiagnoser]
-public class EvalBenchmarks
+public class EvalBenchmarks : SizedBenchmark
 {
     private BinarySample _sample = null!;
     private byte[] _csv = [];
 
-    [Params(100_000, 1_000_000)]
-    public int Rows { get; set; }
-
     [GlobalSetup]
     public void Setup()
     {
-        var random = new Random(42);
+        var random = NewRandom();
         var scores = new double[Rows];
         var labels = new byte[Rows];
         var channel = new int[Rows];
