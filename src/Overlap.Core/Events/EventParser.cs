@@ -1,0 +1,255 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace Overlap.Core.Events;
+
+/// <summary>
+/// Reads a batch of events sent as a JSON array or as NDJSON (one object per line) and checks each on its own:
+/// a bad event is refused with its index and the reason, the others are kept. Field names are snake_case as in
+/// docs/api.md. The whole batch is refused only when it is not JSON at all (<see cref="EventFormatException"/>).
+/// </summary>
+public static partial class EventParser
+{
+    /// <summary>Longest id accepted, in characters.</summary>
+    public const int MaxIdLength = 200;
+
+    /// <summary>Parses and checks a batch.</summary>
+    /// <exception cref="EventFormatException">The body is neither a JSON array of objects nor NDJSON.</exception>
+    public static EventBatch Parse(ReadOnlyMemory<byte> body)
+    {
+        var span = body.Span;
+        var start = 0;
+        while (start < span.Length && (span[start] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n' || (start == 0 && span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))))
+        {
+            start += span[start] == 0xEF ? 3 : 1;
+        }
+        if (start == span.Length)
+        {
+            throw new EventFormatException("the body is empty; send a JSON array of events or one JSON object per line (NDJSON)");
+        }
+        var batch = new EventBatch();
+        if (span[start] == (byte)'[')
+        {
+            ParseArray(body[start..], batch);
+        }
+        else if (span[start] == (byte)'{')
+        {
+            ParseLines(body[start..], batch);
+        }
+        else
+        {
+            throw new EventFormatException("the body must start with '[' (a JSON array of events) or '{' (one JSON object per line, NDJSON)");
+        }
+        return batch;
+    }
+
+    private static void ParseArray(ReadOnlyMemory<byte> body, EventBatch batch)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body);
+        }
+        catch (JsonException e)
+        {
+            throw new EventFormatException($"the body is not valid JSON ({Where(e)}): {Reason(e)}; send a JSON array of event objects, or NDJSON so one bad line does not spoil the rest");
+        }
+        using (document)
+        {
+            var index = 0;
+            foreach (var element in document.RootElement.EnumerateArray())
+            {
+                Add(element, index++, batch);
+            }
+            batch.Count = index;
+        }
+    }
+
+    private static void ParseLines(ReadOnlyMemory<byte> body, EventBatch batch)
+    {
+        var index = 0;
+        var rest = body;
+        while (!rest.IsEmpty)
+        {
+            var newline = rest.Span.IndexOf((byte)'\n');
+            var line = newline < 0 ? rest : rest[..newline];
+            rest = newline < 0 ? ReadOnlyMemory<byte>.Empty : rest[(newline + 1)..];
+            if (line.Span.Trim(" \t\r"u8).IsEmpty)
+            {
+                continue;
+            }
+            try
+            {
+                using var document = JsonDocument.Parse(line);
+                Add(document.RootElement, index, batch);
+            }
+            catch (JsonException e)
+            {
+                batch.Errors.Add(new EventError(index, $"not valid JSON ({Reason(e)}); send one JSON object per line"));
+            }
+            index++;
+        }
+        batch.Count = index;
+    }
+
+    private static void Add(JsonElement element, int index, EventBatch batch)
+    {
+        try
+        {
+            batch.Events.Add((index, Read(element)));
+        }
+        catch (EventFormatException e)
+        {
+            batch.Errors.Add(new EventError(index, e.Message));
+        }
+    }
+
+    private static FeatureEvent Read(JsonElement e)
+    {
+        if (e.ValueKind != JsonValueKind.Object)
+        {
+            throw new EventFormatException($"an event must be a JSON object, not {Describe(e)}");
+        }
+        var type = RequiredText(e, "type");
+        var id = RequiredText(e, "id");
+        if (id.Length > MaxIdLength)
+        {
+            throw new EventFormatException($"'id' is {id.Length} characters long; keep ids to {MaxIdLength}");
+        }
+        var time = Time(e);
+        return type switch
+        {
+            "prediction" => new PredictionEvent
+            {
+                Id = id,
+                Time = time,
+                Feature = Feature(RequiredText(e, "feature")),
+                ModelVersion = OptionalText(e, "model_version"),
+                Score = Number(e, "score"),
+                Prediction = OptionalText(e, "prediction"),
+                LatencyMs = NonNegative(e, "latency_ms"),
+                Cost = NonNegative(e, "cost"),
+                InputsJson = Object(e, "inputs"),
+                AttributesJson = Object(e, "attributes"),
+            },
+            "outcome" => new OutcomeEvent
+            {
+                Id = id,
+                Time = time,
+                PredictionId = RequiredText(e, "prediction_id"),
+                Label = RequiredText(e, "label"),
+                Source = OptionalText(e, "source"),
+            },
+            "feedback" => new FeedbackEvent
+            {
+                Id = id,
+                Time = time,
+                PredictionId = RequiredText(e, "prediction_id"),
+                FeedbackKind = RequiredText(e, "kind"),
+            },
+            "business" => new BusinessEvent
+            {
+                Id = id,
+                Time = time,
+                Name = RequiredText(e, "name"),
+                Value = Number(e, "value") ?? throw new EventFormatException("'value' is missing; a business event needs a number"),
+                PredictionId = OptionalText(e, "prediction_id"),
+                Feature = OptionalText(e, "feature") is { } f ? Feature(f) : null,
+            },
+            _ => throw new EventFormatException($"unknown type '{type}'; use prediction, outcome, feedback or business"),
+        };
+    }
+
+    private static string Feature(string slug) => SlugPattern().IsMatch(slug)
+        ? slug
+        : throw new EventFormatException($"'feature' is '{slug}'; a feature is named by lower-case letters, digits and '-'");
+
+    private static DateTimeOffset Time(JsonElement e)
+    {
+        if (!e.TryGetProperty("time", out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            throw new EventFormatException("'time' is missing; give when it happened as ISO 8601 with an offset, e.g. 2026-11-23T10:15:00Z");
+        }
+        if (value.ValueKind == JsonValueKind.String && DateTimeOffset.TryParse(value.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time))
+        {
+            return time;
+        }
+        throw new EventFormatException($"'time' is {Describe(value)}; give it as ISO 8601 text with an offset, e.g. 2026-11-23T10:15:00Z");
+    }
+
+    private static string RequiredText(JsonElement e, string name) =>
+        OptionalText(e, name) is { Length: > 0 } text ? text : throw new EventFormatException($"'{name}' is missing or empty");
+
+    /// <summary>A string, or a number or boolean written as text (labels and predictions may be 1 or true).</summary>
+    private static string? OptionalText(JsonElement e, string name)
+    {
+        if (!e.TryGetProperty(name, out var value))
+        {
+            return null;
+        }
+        return value.ValueKind switch
+        {
+            JsonValueKind.String => value.GetString(),
+            JsonValueKind.Number => value.GetRawText(),
+            JsonValueKind.True => "true",
+            JsonValueKind.False => "false",
+            JsonValueKind.Null => null,
+            _ => throw new EventFormatException($"'{name}' is {Describe(value)}; it must be text, a number or true/false"),
+        };
+    }
+
+    private static double? Number(JsonElement e, string name)
+    {
+        if (!e.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var number) && double.IsFinite(number))
+        {
+            return number;
+        }
+        throw new EventFormatException($"'{name}' is {Describe(value)}; it must be a finite number (NaN and Infinity are not numbers here)");
+    }
+
+    private static double? NonNegative(JsonElement e, string name)
+    {
+        var value = Number(e, name);
+        return value < 0 ? throw new EventFormatException($"'{name}' is {value.Value.ToString(CultureInfo.InvariantCulture)}; it cannot be negative") : value;
+    }
+
+    private static string? Object(JsonElement e, string name)
+    {
+        if (!e.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+        return value.ValueKind == JsonValueKind.Object
+            ? value.GetRawText()
+            : throw new EventFormatException($"'{name}' is {Describe(value)}; it must be a JSON object of names and values");
+    }
+
+    private static string Describe(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => $"the text \"{Shorten(value.GetString()!)}\"",
+        JsonValueKind.Number => $"the number {value.GetRawText()}",
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.True or JsonValueKind.False => value.GetRawText(),
+        _ => "null",
+    };
+
+    private static string Shorten(string text) => text.Length <= 40 ? text : string.Concat(text.AsSpan(0, 37), "...");
+
+    private static string Where(JsonException e) => string.Create(CultureInfo.InvariantCulture, $"line {(e.LineNumber ?? 0) + 1}, byte {(e.BytePositionInLine ?? 0) + 1}");
+
+    private static string Reason(JsonException e)
+    {
+        var message = e.Message;
+        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        return (cut > 0 ? message[..cut] : message).TrimEnd('.');
+    }
+
+    [GeneratedRegex("^[a-z0-9-]+$")]
+    private static partial Regex SlugPattern();
+}

@@ -1,0 +1,269 @@
+using System.Data.Common;
+using DuckDB.NET.Data;
+using Overlap.Core.Events;
+
+namespace Overlap.Storage;
+
+/// <summary>
+/// The embedded store: one DuckDB file. Writes go through one connection, one transaction per append (DuckDB
+/// commits through its write-ahead log, so a committed append survives a crash); reads use their own connections
+/// to the same database. Events are appended into staging tables with DuckDB's appender and moved with
+/// <c>INSERT OR IGNORE</c>, which makes a second delivery of an id a no-op. Times are kept as microseconds since
+/// the Unix epoch (UTC), so windows are integer arithmetic.
+/// </summary>
+public sealed class DuckDbEventStore : IEventStore
+{
+    private readonly DuckDBConnection _connection;
+    private readonly SemaphoreSlim _write = new(1, 1);
+
+    private DuckDbEventStore(DuckDBConnection connection) => _connection = connection;
+
+    /// <summary>The file name inside the data folder.</summary>
+    public const string FileName = "overlap.duckdb";
+
+    /// <summary>Opens (creating when new) the store in <paramref name="folder"/>.</summary>
+    public static async Task<DuckDbEventStore> OpenAsync(string folder, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        Directory.CreateDirectory(folder);
+        var connection = new DuckDBConnection($"Data Source={Path.Combine(folder, FileName)}");
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var store = new DuckDbEventStore(connection);
+        await store.ExecuteAsync(StoreSchema.Create, cancellationToken).ConfigureAwait(false);
+        // Staged rows of an append that never committed were never acknowledged: drop them.
+        await store.ExecuteAsync(StoreSchema.ClearStaging, cancellationToken).ConfigureAwait(false);
+        return store;
+    }
+
+    /// <inheritdoc />
+    public async Task<ContractVersion> PutContractAsync(string feature, string yaml, string changedBy, DateTimeOffset changedAt, CancellationToken cancellationToken = default)
+    {
+        await _write.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = """
+                INSERT INTO contracts
+                SELECT $feature, coalesce(max(version), 0) + 1, $yaml, $by, $at FROM contracts WHERE feature = $feature
+                RETURNING version
+                """;
+            command.Parameters.Add(new DuckDBParameter("feature", feature));
+            command.Parameters.Add(new DuckDBParameter("yaml", yaml));
+            command.Parameters.Add(new DuckDBParameter("by", changedBy));
+            command.Parameters.Add(new DuckDBParameter("at", ToMicroseconds(changedAt)));
+            var version = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+            return new ContractVersion(feature, version, yaml, changedBy, changedAt);
+        }
+        finally
+        {
+            _write.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<ContractVersion?> GetContractAsync(string feature, int? version = null, CancellationToken cancellationToken = default)
+    {
+        var sql = version is null
+            ? "SELECT feature, version, yaml, changed_by, changed_at_us FROM contracts WHERE feature = $feature ORDER BY version DESC LIMIT 1"
+            : "SELECT feature, version, yaml, changed_by, changed_at_us FROM contracts WHERE feature = $feature AND version = $version";
+        var rows = await QueryAsync(sql, ReadContract, cancellationToken, ("feature", feature), ("version", version ?? 0)).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ContractVersion>> ListContractVersionsAsync(string feature, CancellationToken cancellationToken = default) =>
+        QueryAsync("SELECT feature, version, yaml, changed_by, changed_at_us FROM contracts WHERE feature = $feature ORDER BY version", ReadContract, cancellationToken, ("feature", feature));
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<string>> ListFeaturesAsync(CancellationToken cancellationToken = default) =>
+        QueryAsync("SELECT DISTINCT feature FROM contracts ORDER BY feature", r => r.GetString(0), cancellationToken);
+
+    /// <inheritdoc />
+    public async Task AddKeyAsync(ApiKeyRecord key, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        await _write.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = "INSERT INTO api_keys VALUES ($id, $hash, $role, $name, $at)";
+            command.Parameters.Add(new DuckDBParameter("id", key.Id));
+            command.Parameters.Add(new DuckDBParameter("hash", key.Hash));
+            command.Parameters.Add(new DuckDBParameter("role", key.Role.ToString().ToLowerInvariant()));
+            command.Parameters.Add(new DuckDBParameter("name", key.Name));
+            command.Parameters.Add(new DuckDBParameter("at", ToMicroseconds(key.CreatedAt)));
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _write.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<ApiKeyRecord?> FindKeyAsync(string hash, CancellationToken cancellationToken = default)
+    {
+        var rows = await QueryAsync(
+            "SELECT id, hash, role, name, created_at_us FROM api_keys WHERE hash = $hash",
+            r => new ApiKeyRecord(r.GetString(0), r.GetString(1), Enum.Parse<KeyRole>(r.GetString(2), ignoreCase: true), r.GetString(3), FromMicroseconds(r.GetInt64(4))),
+            cancellationToken,
+            ("hash", hash)).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    /// <inheritdoc />
+    public async Task<AppendResult> AppendAsync(IReadOnlyList<FeatureEvent> events, DateTimeOffset receivedAt, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        if (events.Count == 0)
+        {
+            return default;
+        }
+        var received = ToMicroseconds(receivedAt);
+        await _write.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var staged = StageAll(events, received);
+            using var transaction = _connection.BeginTransaction();
+            var stored = 0;
+            foreach (var (table, count) in staged)
+            {
+                if (count == 0)
+                {
+                    continue;
+                }
+                using var move = _connection.CreateCommand();
+                move.Transaction = transaction;
+                move.CommandText = $"INSERT OR IGNORE INTO {table} SELECT DISTINCT ON (id) * FROM stage_{table}";
+                stored += move.ExecuteNonQuery();
+                using var clear = _connection.CreateCommand();
+                clear.Transaction = transaction;
+                clear.CommandText = $"DELETE FROM stage_{table}";
+                clear.ExecuteNonQuery();
+            }
+            transaction.Commit();
+            return new AppendResult(stored, events.Count - stored);
+        }
+        finally
+        {
+            _write.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<EventCounts> CountAsync(string feature, CancellationToken cancellationToken = default)
+    {
+        var rows = await QueryAsync(
+            """
+            SELECT
+              (SELECT count(*) FROM predictions WHERE feature = $feature),
+              (SELECT count(*) FROM outcomes o JOIN predictions p ON p.id = o.prediction_id WHERE p.feature = $feature),
+              (SELECT count(*) FROM feedback f JOIN predictions p ON p.id = f.prediction_id WHERE p.feature = $feature),
+              (SELECT count(*) FROM business b LEFT JOIN predictions p ON p.id = b.prediction_id WHERE coalesce(b.feature, p.feature) = $feature),
+              (SELECT count(DISTINCT o.prediction_id) FROM outcomes o JOIN predictions p ON p.id = o.prediction_id WHERE p.feature = $feature)
+            """,
+            r => new EventCounts(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4)),
+            cancellationToken,
+            ("feature", feature)).ConfigureAwait(false);
+        return rows[0];
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _write.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await _connection.DisposeAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _write.Release();
+            _write.Dispose();
+        }
+    }
+
+    /// <summary>Microseconds since the Unix epoch, UTC.</summary>
+    public static long ToMicroseconds(DateTimeOffset time) => (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
+
+    /// <summary>The inverse of <see cref="ToMicroseconds"/>.</summary>
+    public static DateTimeOffset FromMicroseconds(long microseconds) => DateTimeOffset.UnixEpoch.AddTicks(microseconds * 10);
+
+    private List<(string Table, int Count)> StageAll(IReadOnlyList<FeatureEvent> events, long received)
+    {
+        var counts = new Dictionary<string, int> { ["predictions"] = 0, ["outcomes"] = 0, ["feedback"] = 0, ["business"] = 0 };
+        using (var predictions = _connection.CreateAppender("stage_predictions"))
+        using (var outcomes = _connection.CreateAppender("stage_outcomes"))
+        using (var feedback = _connection.CreateAppender("stage_feedback"))
+        using (var business = _connection.CreateAppender("stage_business"))
+        {
+            foreach (var e in events)
+            {
+                var time = ToMicroseconds(e.Time);
+                switch (e)
+                {
+                    case PredictionEvent p:
+                        predictions.CreateRow().AppendValue(p.Id).AppendValue(p.Feature).AppendValue(time).AppendValue(p.ModelVersion)
+                            .AppendValue(p.Score).AppendValue(p.Prediction).AppendValue(p.LatencyMs).AppendValue(p.Cost)
+                            .AppendValue(p.InputsJson).AppendValue(p.AttributesJson).AppendValue(received).EndRow();
+                        counts["predictions"]++;
+                        break;
+                    case OutcomeEvent o:
+                        outcomes.CreateRow().AppendValue(o.Id).AppendValue(o.PredictionId).AppendValue(o.Label).AppendValue(o.Source)
+                            .AppendValue(time).AppendValue(received).EndRow();
+                        counts["outcomes"]++;
+                        break;
+                    case FeedbackEvent f:
+                        feedback.CreateRow().AppendValue(f.Id).AppendValue(f.PredictionId).AppendValue(f.FeedbackKind)
+                            .AppendValue(time).AppendValue(received).EndRow();
+                        counts["feedback"]++;
+                        break;
+                    case BusinessEvent b:
+                        business.CreateRow().AppendValue(b.Id).AppendValue(b.Name).AppendValue(b.Value).AppendValue(b.PredictionId)
+                            .AppendValue(b.Feature).AppendValue(time).AppendValue(received).EndRow();
+                        counts["business"]++;
+                        break;
+                    default:
+                        throw new ArgumentException($"unknown event type {e.GetType().Name}", nameof(events));
+                }
+            }
+        }
+        return [.. counts.Select(c => (c.Key, c.Value))];
+    }
+
+    private async Task ExecuteAsync(string sql, CancellationToken cancellationToken)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, Func<DbDataReader, T> read, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    {
+        // DuckDB.NET shares one database instance between connections to the same file in a process.
+        var reader = new DuckDBConnection(_connection.ConnectionString);
+        await using (reader.ConfigureAwait(false))
+        {
+            await reader.OpenAsync(cancellationToken).ConfigureAwait(false);
+            using var command = reader.CreateCommand();
+            command.CommandText = sql;
+            foreach (var (name, value) in parameters)
+            {
+                if (sql.Contains($"${name}", StringComparison.Ordinal))
+                {
+                    command.Parameters.Add(new DuckDBParameter(name, value));
+                }
+            }
+            var rows = new List<T>();
+            using var result = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await result.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                rows.Add(read(result));
+            }
+            return rows;
+        }
+    }
+
+    private static ContractVersion ReadContract(DbDataReader r) =>
+        new(r.GetString(0), r.GetInt32(1), r.GetString(2), r.GetString(3), FromMicroseconds(r.GetInt64(4)));
+}

@@ -1,0 +1,38 @@
+using Overlap.Core.Events;
+
+namespace Overlap.Storage;
+
+/// <summary>
+/// Everything the server keeps: contracts with their history, API keys, and events. The embedded DuckDB file is
+/// the first implementation; a server-scale backend implements the same interface, and neither Core nor the
+/// endpoints change.
+/// </summary>
+public interface IEventStore : IAsyncDisposable
+{
+    /// <summary>Stores a new version of a feature's contract and returns it (version 1 for the first).</summary>
+    Task<ContractVersion> PutContractAsync(string feature, string yaml, string changedBy, DateTimeOffset changedAt, CancellationToken cancellationToken = default);
+
+    /// <summary>The latest version of a feature's contract, or the given version; null when there is none.</summary>
+    Task<ContractVersion?> GetContractAsync(string feature, int? version = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Every version of a feature's contract, oldest first.</summary>
+    Task<IReadOnlyList<ContractVersion>> ListContractVersionsAsync(string feature, CancellationToken cancellationToken = default);
+
+    /// <summary>The features that have a contract.</summary>
+    Task<IReadOnlyList<string>> ListFeaturesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Stores a key's hash and role.</summary>
+    Task AddKeyAsync(ApiKeyRecord key, CancellationToken cancellationToken = default);
+
+    /// <summary>The key with this hash, or null.</summary>
+    Task<ApiKeyRecord?> FindKeyAsync(string hash, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Stores events in one transaction; an id already stored (for its kind) is skipped. When the task completes
+    /// the events are durable: committed to the database's write-ahead log on disk.
+    /// </summary>
+    Task<AppendResult> AppendAsync(IReadOnlyList<FeatureEvent> events, DateTimeOffset receivedAt, CancellationToken cancellationToken = default);
+
+    /// <summary>How many events a feature has.</summary>
+    Task<EventCounts> CountAsync(string feature, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,32 @@
+namespace Overlap.Storage;
+
+/// <summary>The DuckDB tables. Times are microseconds since the Unix epoch (UTC); JSON objects are kept as text.</summary>
+internal static class StoreSchema
+{
+    public const string Create = """
+        CREATE TABLE IF NOT EXISTS contracts (
+          feature VARCHAR NOT NULL, version INTEGER NOT NULL, yaml VARCHAR NOT NULL,
+          changed_by VARCHAR NOT NULL, changed_at_us BIGINT NOT NULL, PRIMARY KEY (feature, version));
+        CREATE TABLE IF NOT EXISTS api_keys (
+          id VARCHAR PRIMARY KEY, hash VARCHAR NOT NULL UNIQUE, role VARCHAR NOT NULL, name VARCHAR NOT NULL, created_at_us BIGINT NOT NULL);
+        CREATE TABLE IF NOT EXISTS predictions (
+          id VARCHAR PRIMARY KEY, feature VARCHAR NOT NULL, time_us BIGINT NOT NULL, model_version VARCHAR, score DOUBLE,
+          prediction VARCHAR, latency_ms DOUBLE, cost DOUBLE, inputs VARCHAR, attributes VARCHAR, received_us BIGINT NOT NULL);
+        CREATE TABLE IF NOT EXISTS outcomes (
+          id VARCHAR PRIMARY KEY, prediction_id VARCHAR NOT NULL, label VARCHAR NOT NULL, source VARCHAR,
+          time_us BIGINT NOT NULL, received_us BIGINT NOT NULL);
+        CREATE TABLE IF NOT EXISTS feedback (
+          id VARCHAR PRIMARY KEY, prediction_id VARCHAR NOT NULL, kind VARCHAR NOT NULL, time_us BIGINT NOT NULL, received_us BIGINT NOT NULL);
+        CREATE TABLE IF NOT EXISTS business (
+          id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, value DOUBLE NOT NULL, prediction_id VARCHAR, feature VARCHAR,
+          time_us BIGINT NOT NULL, received_us BIGINT NOT NULL);
+        CREATE TABLE IF NOT EXISTS stage_predictions AS SELECT * FROM predictions LIMIT 0;
+        CREATE TABLE IF NOT EXISTS stage_outcomes AS SELECT * FROM outcomes LIMIT 0;
+        CREATE TABLE IF NOT EXISTS stage_feedback AS SELECT * FROM feedback LIMIT 0;
+        CREATE TABLE IF NOT EXISTS stage_business AS SELECT * FROM business LIMIT 0;
+        """;
+
+    public const string ClearStaging = """
+        DELETE FROM stage_predictions; DELETE FROM stage_outcomes; DELETE FROM stage_feedback; DELETE FROM stage_business;
+        """;
+}

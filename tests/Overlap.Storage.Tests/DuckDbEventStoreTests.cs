@@ -1,0 +1,88 @@
+using Overlap.Core.Events;
+
+namespace Overlap.Storage.Tests;
+
+/// <summary>The embedded store on a real DuckDB file in a temporary folder.</summary>
+public sealed class DuckDbEventStoreTests : IDisposable
+{
+    private static readonly DateTimeOffset Noon = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
+    private readonly string _folder = Directory.CreateTempSubdirectory("overlap-store-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public async Task Append_SameIdTwice_IsStoredOnceAndSurvivesReopening()
+    {
+        await using (var store = await DuckDbEventStore.OpenAsync(_folder))
+        {
+            var first = await store.AppendAsync([Prediction("p1", 0.9), Prediction("p2", 0.1), Outcome("o1", "p1", "1")], Noon);
+            Assert.Equal(new AppendResult(3, 0), first);
+            // A retry of the same batch, plus one new event and a duplicate inside the batch.
+            var second = await store.AppendAsync([Prediction("p1", 0.9), Prediction("p3", 0.4), Prediction("p3", 0.4), Outcome("o1", "p1", "1")], Noon);
+            Assert.Equal(new AppendResult(1, 3), second);
+        }
+        await using (var reopened = await DuckDbEventStore.OpenAsync(_folder))
+        {
+            Assert.Equal(new EventCounts(3, 1, 0, 0, 1), await reopened.CountAsync("fraud"));
+            Assert.Equal(new EventCounts(0, 0, 0, 0, 0), await reopened.CountAsync("other"));
+        }
+    }
+
+    [Fact]
+    public async Task Append_EveryKind_IsCountedForItsFeature()
+    {
+        await using var store = await DuckDbEventStore.OpenAsync(_folder);
+        await store.AppendAsync(
+        [
+            Prediction("p1", 0.2),
+            new FeedbackEvent { Id = "f1", Time = Noon, PredictionId = "p1", FeedbackKind = "thumbs_down" },
+            new BusinessEvent { Id = "b1", Time = Noon, Name = "chargeback", Value = 120.5, PredictionId = "p1" },
+            new BusinessEvent { Id = "b2", Time = Noon, Name = "refund", Value = 3, Feature = "fraud" },
+            new BusinessEvent { Id = "b3", Time = Noon, Name = "refund", Value = 3, Feature = "other" },
+        ], Noon);
+        Assert.Equal(new EventCounts(1, 0, 1, 2, 0), await store.CountAsync("fraud"));
+    }
+
+    [Fact]
+    public async Task Contracts_KeepEveryVersionWithWhoAndWhen()
+    {
+        await using var store = await DuckDbEventStore.OpenAsync(_folder);
+        Assert.Null(await store.GetContractAsync("fraud"));
+        var v1 = await store.PutContractAsync("fraud", "feature: fraud\n", "ana", Noon);
+        var v2 = await store.PutContractAsync("fraud", "feature: fraud\nthreshold: 0.3\n", "ben", Noon.AddDays(1));
+        await store.PutContractAsync("spam", "feature: spam\n", "ana", Noon);
+        Assert.Equal((1, 2), (v1.Version, v2.Version));
+        Assert.Equal(v2, await store.GetContractAsync("fraud"));
+        Assert.Equal(v1, await store.GetContractAsync("fraud", 1));
+        Assert.Null(await store.GetContractAsync("fraud", 3));
+        Assert.Equal([v1, v2], await store.ListContractVersionsAsync("fraud"));
+        Assert.Equal(["fraud", "spam"], await store.ListFeaturesAsync());
+    }
+
+    [Fact]
+    public async Task Keys_AreFoundByHashOnly()
+    {
+        await using var store = await DuckDbEventStore.OpenAsync(_folder);
+        var key = new ApiKeyRecord("k1", "abc123", KeyRole.Reviewer, "ana's laptop", Noon);
+        await store.AddKeyAsync(key);
+        Assert.Equal(key, await store.FindKeyAsync("abc123"));
+        Assert.Null(await store.FindKeyAsync("k1"));
+    }
+
+    [Fact]
+    public async Task Text_LooksLikeSql_IsStoredAsText()
+    {
+        await using var store = await DuckDbEventStore.OpenAsync(_folder);
+        const string nasty = "x'); DROP TABLE predictions; --";
+        await store.AppendAsync([Prediction(nasty, 0.5) with { Prediction = nasty, AttributesJson = "{\"c\":\"'; DELETE FROM outcomes; --\"}" }], Noon);
+        await store.PutContractAsync("fraud", nasty, nasty, Noon);
+        Assert.Equal(1, (await store.CountAsync("fraud")).Predictions);
+        Assert.Equal(nasty, (await store.GetContractAsync("fraud"))!.Yaml);
+    }
+
+    private static PredictionEvent Prediction(string id, double score) =>
+        new() { Id = id, Time = Noon, Feature = "fraud", Score = score, ModelVersion = "v1", LatencyMs = 12, AttributesJson = "{\"country\":\"de\"}" };
+
+    private static OutcomeEvent Outcome(string id, string predictionId, string label) =>
+        new() { Id = id, Time = Noon.AddDays(2), PredictionId = predictionId, Label = label };
+}
