@@ -2,6 +2,7 @@ using System.CommandLine;
 using Overlap.Cli.Commands;
 using Overlap.Core.Contracts;
 using Overlap.Core.Data;
+using Overlap.Storage;
 
 namespace Overlap.Cli;
 
@@ -17,6 +18,8 @@ internal static class OverlapCli
         root.Subcommands.Add(DriftCommand.Create(io));
         root.Subcommands.Add(PlanCommand.Create(io));
         root.Subcommands.Add(ContractCommand.Create(io));
+        root.Subcommands.Add(ServeCommand.Create(io));
+        root.Subcommands.Add(KeysCommand.Create(io, TimeProvider.System));
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
@@ -46,6 +49,11 @@ internal static class OverlapCli
         {
             await stderr.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
             return ExitCodes.DataError;
+        }
+        catch (StoreUnavailableException e)
+        {
+            await stderr.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
+            return ExitCodes.Unavailable;
         }
         catch (OperationCanceledException)
         {

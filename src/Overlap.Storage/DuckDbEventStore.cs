@@ -26,8 +26,22 @@ public sealed class DuckDbEventStore : IEventStore
     {
         ArgumentNullException.ThrowIfNull(folder);
         Directory.CreateDirectory(folder);
-        var connection = new DuckDBConnection($"Data Source={Path.Combine(folder, FileName)}");
-        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var path = Path.Combine(folder, FileName);
+        var connection = new DuckDBConnection($"Data Source={path}");
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (DuckDBException e) when (e.Message.Contains("lock", StringComparison.OrdinalIgnoreCase))
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw new StoreUnavailableException($"the store {path} is in use by another process (a running 'overlap serve'?); stop that process first, or do this through its HTTP API", e);
+        }
+        catch (DuckDBException e)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw new StoreUnavailableException($"the store {path} cannot be opened ({e.Message.Split('\n')[0]}); check the folder is writable and the file is an Overlap store", e);
+        }
         var store = new DuckDbEventStore(connection);
         await store.ExecuteAsync(StoreSchema.Create, cancellationToken).ConfigureAwait(false);
         // Staged rows of an append that never committed were never acknowledged: drop them.

@@ -1,0 +1,39 @@
+using System.CommandLine;
+using Microsoft.Extensions.Hosting;
+using Overlap.Server;
+
+namespace Overlap.Cli.Commands;
+
+/// <summary><c>overlap serve [--data DIR] [--urls URL]</c>: the server on the embedded store, until Ctrl-C.</summary>
+internal static class ServeCommand
+{
+    public static Command Create(CliIo io)
+    {
+        var data = DataOption();
+        var urls = new Option<string>("--urls") { Description = "Where to listen (port 0 picks a free one).", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
+        var command = new Command("serve", "Run the Overlap server (ingest, contracts, monitoring) on the embedded store in --data.") { data, urls };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var options = new ServerOptions { DataFolder = parse.GetValue(data)!, Urls = parse.GetValue(urls)! };
+            var app = await OverlapServer.BuildAsync(options, cancellationToken).ConfigureAwait(false);
+            await using (app.ConfigureAwait(false))
+            {
+                await app.StartAsync(cancellationToken).ConfigureAwait(false);
+                await io.ErrWriter.WriteLineAsync($"Overlap is serving at {string.Join(", ", OverlapServer.Addresses(app))} (data in {Path.GetFullPath(options.DataFolder)}). Ctrl-C stops it.").ConfigureAwait(false);
+                try
+                {
+                    await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+            return ExitCodes.Pass;
+        });
+        return command;
+    }
+
+    /// <summary>The <c>--data</c> option every server-side command shares.</summary>
+    public static Option<string> DataOption() => new("--data") { Description = "The folder holding the store (created when missing).", DefaultValueFactory = _ => "overlap-data" };
+}

@@ -1,0 +1,93 @@
+using System.Security.Claims;
+using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Overlap.Core.Contracts;
+using Overlap.Server.Auth;
+using Overlap.Storage;
+
+namespace Overlap.Server.Endpoints;
+
+/// <summary>Contracts: put a new version (admin), read the latest or any version, list the history and the features.</summary>
+internal static class ContractEndpoints
+{
+    /// <summary>A contract is a page of YAML; anything much larger is a mistake.</summary>
+    private const int MaxContractBytes = 1024 * 1024;
+
+    public static RouteGroupBuilder MapContracts(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v1/features").WithTags("Contracts");
+        group.MapGet("/", ListFeaturesAsync).RequireAuthorization(Policies.Read);
+        group.MapPut("/{feature}/contract", PutAsync).RequireAuthorization(Policies.Admin);
+        group.MapGet("/{feature}/contract", GetAsync).RequireAuthorization(Policies.Read);
+        group.MapGet("/{feature}/contract/versions", VersionsAsync).RequireAuthorization(Policies.Read);
+        group.MapGet("/{feature}/counts", CountsAsync).RequireAuthorization(Policies.Read);
+        return group;
+    }
+
+    private static async Task<Ok<string[]>> ListFeaturesAsync(IEventStore store, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await store.ListFeaturesAsync(cancellationToken).ConfigureAwait(false)).ToArray());
+
+    private static async Task<Results<Created<ContractResponse>, BadRequest<ProblemDetails>>> PutAsync(
+        string feature, HttpRequest request, ClaimsPrincipal user, IEventStore store, FeatureDirectory features, ServerOptions options, CancellationToken cancellationToken)
+    {
+        byte[]? body;
+        try
+        {
+            body = await RequestBody.ReadAsync(request, MaxContractBytes, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidDataException)
+        {
+            return Bad("The body is not gzip", "The request says 'Content-Encoding: gzip' but the body is not gzip; send it plain or compress it.");
+        }
+        if (body is null)
+        {
+            return Bad("The contract is too large", $"A contract is at most {MaxContractBytes / 1024} KiB of YAML or JSON.");
+        }
+        var text = Encoding.UTF8.GetString(body);
+        Contract contract;
+        try
+        {
+            // YAML is a superset of JSON, so one parser reads both.
+            contract = ContractParser.Parse(text, $"the contract for '{feature}'");
+        }
+        catch (ContractException e)
+        {
+            return Bad("The contract is not valid", e.Message);
+        }
+        if (contract.Feature != feature)
+        {
+            return Bad("The contract names another feature", $"The body says 'feature: {contract.Feature}' but was put at /v1/features/{feature}/contract; make the two the same.");
+        }
+        var changedBy = user.FindFirstValue(ClaimTypes.Name) ?? "unknown";
+        var version = await store.PutContractAsync(feature, text, changedBy, options.Time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        features.Set(feature, contract);
+        return TypedResults.Created($"/v1/features/{feature}/contract?version={version.Version}", ToResponse(version));
+    }
+
+    private static async Task<Results<Ok<ContractResponse>, NotFound<ProblemDetails>>> GetAsync(string feature, int? version, IEventStore store, CancellationToken cancellationToken)
+    {
+        var found = await store.GetContractAsync(feature, version, cancellationToken).ConfigureAwait(false);
+        return found is null
+            ? TypedResults.NotFound(new ProblemDetails { Status = 404, Title = "No such contract", Detail = version is null ? $"'{feature}' has no contract yet; PUT one at /v1/features/{feature}/contract." : $"'{feature}' has no contract version {version}; GET /v1/features/{feature}/contract/versions lists them." })
+            : TypedResults.Ok(ToResponse(found));
+    }
+
+    private static async Task<Ok<ContractVersionSummary[]>> VersionsAsync(string feature, IEventStore store, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await store.ListContractVersionsAsync(feature, cancellationToken).ConfigureAwait(false)).Select(v => new ContractVersionSummary(v.Version, v.ChangedBy, v.ChangedAt)).ToArray());
+
+    private static async Task<Results<Ok<CountsResponse>, NotFound<ProblemDetails>>> CountsAsync(string feature, IEventStore store, FeatureDirectory features, CancellationToken cancellationToken)
+    {
+        if (!features.Has(feature))
+        {
+            return TypedResults.NotFound(new ProblemDetails { Status = 404, Title = "No such feature", Detail = $"'{feature}' has no contract yet; PUT one at /v1/features/{feature}/contract." });
+        }
+        var c = await store.CountAsync(feature, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(new CountsResponse(feature, c.Predictions, c.Outcomes, c.Feedback, c.Business, c.Labelled));
+    }
+
+    private static ContractResponse ToResponse(ContractVersion v) => new(v.Feature, v.Version, v.ChangedBy, v.ChangedAt, v.Yaml);
+
+    private static BadRequest<ProblemDetails> Bad(string title, string detail) =>
+        TypedResults.BadRequest(new ProblemDetails { Status = 400, Title = title, Detail = detail });
+}

@@ -1,0 +1,28 @@
+using System.Collections.Concurrent;
+using Overlap.Core.Contracts;
+using Overlap.Storage;
+
+namespace Overlap.Server;
+
+/// <summary>The features that have a contract, with the latest contract parsed: ingest checks a feature against it on every event.</summary>
+internal sealed class FeatureDirectory
+{
+    private readonly ConcurrentDictionary<string, Contract> _contracts = new(StringComparer.Ordinal);
+
+    public static async Task<FeatureDirectory> LoadAsync(IEventStore store, CancellationToken cancellationToken)
+    {
+        var directory = new FeatureDirectory();
+        foreach (var feature in await store.ListFeaturesAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var latest = await store.GetContractAsync(feature, cancellationToken: cancellationToken).ConfigureAwait(false);
+            directory.Set(feature, ContractParser.Parse(latest!.Yaml, $"{feature} contract, version {latest.Version}"));
+        }
+        return directory;
+    }
+
+    public bool Has(string feature) => _contracts.ContainsKey(feature);
+
+    public Contract? Find(string feature) => _contracts.GetValueOrDefault(feature);
+
+    public void Set(string feature, Contract contract) => _contracts[feature] = contract;
+}

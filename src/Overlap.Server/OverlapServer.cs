@@ -1,0 +1,78 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Overlap.Server.Auth;
+using Overlap.Server.Endpoints;
+using Overlap.Server.Ingest;
+using Overlap.Storage;
+
+namespace Overlap.Server;
+
+/// <summary>Builds the server: the store, auth, the ingest queue and the endpoints, wired in one place.</summary>
+public static class OverlapServer
+{
+    /// <summary>Opens the store in <see cref="ServerOptions.DataFolder"/> and builds the app (not started).</summary>
+    public static async Task<WebApplication> BuildAsync(ServerOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var store = await DuckDbEventStore.OpenAsync(options.DataFolder, cancellationToken).ConfigureAwait(false);
+        var features = await FeatureDirectory.LoadAsync(store, cancellationToken).ConfigureAwait(false);
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls(options.Urls);
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxBodyBytes);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        // Auth brings data protection along; no cookie is issued yet, so its key-storage warning says nothing useful.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton<IEventStore>(store);
+        builder.Services.AddSingleton(features);
+        builder.Services.AddSingleton<KeyCache>();
+        builder.Services.AddSingleton<IngestQueue>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<IngestQueue>());
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, ServerJsonContext.Default);
+            o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        });
+        builder.Services.AddProblemDetails();
+        builder.Services.AddAuthentication(ApiKeyAuthentication.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
+        builder.Services.AddAuthorization(o =>
+        {
+            Policies.Add(o);
+            // Whatever no endpoint names (an unknown path too) needs a key.
+            o.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();
+        });
+        builder.Services.AddOpenApi();
+
+        var app = builder.Build();
+        app.UseExceptionHandler(error => error.Run(context =>
+            Problems.Write(context, StatusCodes.Status500InternalServerError, "Something went wrong on the server", "The server logged what happened; nothing in this request was half-applied. Retry, and report it if it keeps happening.")));
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapHealth();
+        app.MapContracts();
+        app.MapEvents();
+        app.MapOpenApi().RequireAuthorization(Policies.Read);
+        // The ingest queue drains before this runs: the store closes last.
+        app.Lifetime.ApplicationStopped.Register(() => store.DisposeAsync().AsTask().GetAwaiter().GetResult());
+        return app;
+    }
+
+    /// <summary>The addresses the started app listens on (the real port when port 0 was asked for).</summary>
+    public static IReadOnlyList<string> Addresses(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return [.. app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? []];
+    }
+}

@@ -1,0 +1,17 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Mvc;
+using Overlap.Core.Events;
+using Overlap.Server.Endpoints;
+
+namespace Overlap.Server;
+
+/// <summary>Source-generated JSON for every body the server writes: snake_case, as the CLI's reports.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(ProblemDetails))]
+[JsonSerializable(typeof(IngestResponse))]
+[JsonSerializable(typeof(EventError))]
+[JsonSerializable(typeof(ContractResponse))]
+[JsonSerializable(typeof(ContractVersionSummary[]))]
+[JsonSerializable(typeof(HealthResponse))]
+[JsonSerializable(typeof(CountsResponse))]
+internal sealed partial class ServerJsonContext : JsonSerializerContext;

@@ -1,0 +1,20 @@
+namespace Overlap.Server;
+
+/// <summary>How <c>overlap serve</c> runs.</summary>
+public sealed class ServerOptions
+{
+    /// <summary>The folder holding the DuckDB file.</summary>
+    public string DataFolder { get; init; } = "overlap-data";
+
+    /// <summary>Where to listen, e.g. http://127.0.0.1:5080 (port 0 picks a free port).</summary>
+    public string Urls { get; init; } = "http://127.0.0.1:5080";
+
+    /// <summary>The largest request body accepted, in bytes (after gzip is undone); more is answered 413.</summary>
+    public long MaxBodyBytes { get; init; } = 16 * 1024 * 1024;
+
+    /// <summary>How many ingest batches may wait for the writer; when full, ingest is answered 429 with Retry-After.</summary>
+    public int IngestQueueCapacity { get; init; } = 512;
+
+    /// <summary>The clock: the system's, or a fake one in tests.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+}

@@ -1,0 +1,4 @@
+namespace Overlap.Storage;
+
+/// <summary>The store cannot be opened: locked by another process, unreadable, or not an Overlap store. The message says what to do.</summary>
+public sealed class StoreUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

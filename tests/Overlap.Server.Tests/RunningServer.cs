@@ -1,0 +1,73 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Overlap.Server.Auth;
+using Overlap.Storage;
+
+namespace Overlap.Server.Tests;
+
+/// <summary>A real server on a free loopback port over a real DuckDB file in a temporary folder, with one key per role.</summary>
+internal sealed class RunningServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly Dictionary<KeyRole, string> _keys;
+
+    private RunningServer(WebApplication app, string folder, Uri address, Dictionary<KeyRole, string> keys)
+    {
+        _app = app;
+        Folder = folder;
+        Address = address;
+        _keys = keys;
+    }
+
+    public string Folder { get; }
+
+    public Uri Address { get; }
+
+    public IEventStore Store => _app.Services.GetRequiredService<IEventStore>();
+
+    public static async Task<RunningServer> StartAsync(string? folder = null, long maxBodyBytes = 16 * 1024 * 1024)
+    {
+        folder ??= Directory.CreateTempSubdirectory("overlap-server-").FullName;
+        var app = await OverlapServer.BuildAsync(new ServerOptions { DataFolder = folder, Urls = "http://127.0.0.1:0", MaxBodyBytes = maxBodyBytes });
+        await app.StartAsync();
+        var store = app.Services.GetRequiredService<IEventStore>();
+        var keys = new Dictionary<KeyRole, string>();
+        foreach (var role in Enum.GetValues<KeyRole>())
+        {
+            keys[role] = await ApiKeys.CreateAsync(store, role, $"{role} tester", DateTimeOffset.UnixEpoch);
+        }
+        return new RunningServer(app, folder, new Uri(OverlapServer.Addresses(app)[0]), keys);
+    }
+
+    /// <summary>A client with the key of <paramref name="role"/>, or with no key.</summary>
+    public HttpClient Client(KeyRole? role)
+    {
+        var client = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(30) };
+        if (role is { } r)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _keys[r]);
+        }
+        return client;
+    }
+
+    /// <summary>Stops the server and closes the store, leaving the folder for a new server to open.</summary>
+    public async Task StopKeepingDataAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopKeepingDataAsync();
+        try
+        {
+            Directory.Delete(Folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // The folder is temporary; a leftover file does not fail a test.
+        }
+    }
+}
