@@ -26,10 +26,13 @@ internal sealed class RunningServer : IAsyncDisposable
 
     public IEventStore Store => _app.Services.GetRequiredService<IEventStore>();
 
-    public static async Task<RunningServer> StartAsync(string? folder = null, long maxBodyBytes = 16 * 1024 * 1024)
+    /// <summary>The key of a role, for clients that send it themselves.</summary>
+    public string Key(KeyRole role) => _keys[role];
+
+    public static async Task<RunningServer> StartAsync(string? folder = null, string urls = "http://127.0.0.1:0")
     {
         folder ??= Directory.CreateTempSubdirectory("overlap-server-").FullName;
-        var app = await OverlapServer.BuildAsync(new ServerOptions { DataFolder = folder, Urls = "http://127.0.0.1:0", MaxBodyBytes = maxBodyBytes });
+        var app = await OverlapServer.BuildAsync(new ServerOptions { DataFolder = folder, Urls = urls });
         await app.StartAsync();
         var store = app.Services.GetRequiredService<IEventStore>();
         var keys = new Dictionary<KeyRole, string>();

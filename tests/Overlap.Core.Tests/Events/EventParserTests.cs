@@ -81,4 +81,23 @@ public sealed class EventParserTests
         var batch = Parse($"[{{\"type\":\"feedback\",\"id\":\"{new string('x', 201)}\",\"prediction_id\":\"p\",\"kind\":\"edited\",\"time\":\"2026-11-23T10:00:00Z\"}}]");
         Assert.Equal("'id' is 201 characters long; keep ids to 200", Assert.Single(batch.Errors).Error);
     }
+
+    [Fact]
+    public void WrittenEvents_ParseBackEqual()
+    {
+        var time = new DateTimeOffset(2026, 11, 23, 10, 15, 30, 123, TimeSpan.FromHours(1)).AddTicks(4567);
+        FeatureEvent[] events =
+        [
+            new PredictionEvent { Id = "p\"1", Time = time, Feature = "fraud", ModelVersion = "v2", Score = 0.1 + 0.2, Prediction = "1", LatencyMs = 12.25, Cost = 0.0003, InputsJson = "{\"amount\":120.5,\"text\":\"h\u00e9\"}", AttributesJson = "{\"country\":\"de\"}" },
+            new PredictionEvent { Id = "p2", Time = time, Feature = "fraud" },
+            new OutcomeEvent { Id = "o1", Time = time, PredictionId = "p\"1", Label = "spam", Source = "review" },
+            new FeedbackEvent { Id = "f1", Time = time, PredictionId = "p2", FeedbackKind = "edited" },
+            new BusinessEvent { Id = "b1", Time = time, Name = "refund", Value = -12.5, PredictionId = "p2", Feature = "fraud" },
+        ];
+        var output = new System.Buffers.ArrayBufferWriter<byte>();
+        EventWriter.WriteNdjson(events, output);
+        var batch = EventParser.Parse(output.WrittenMemory);
+        Assert.Empty(batch.Errors);
+        Assert.Equal(events, batch.Events.Select(e => e.Event));
+    }
 }

@@ -1,0 +1,48 @@
+namespace Overlap.Client;
+
+/// <summary>Where the client sends events and how it batches and retries.</summary>
+public sealed class OverlapClientOptions
+{
+    /// <summary>The server's base address, e.g. http://127.0.0.1:5080.</summary>
+    public Uri? Endpoint { get; set; }
+
+    /// <summary>An API key with the ingest (or admin) role.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>Events held in memory while waiting to be sent; when full, new events are dropped (and counted), never waited for.</summary>
+    public int QueueCapacity { get; set; } = 10_000;
+
+    /// <summary>The most events in one request.</summary>
+    public int MaxBatchSize { get; set; } = 500;
+
+    /// <summary>How long a partly filled batch waits for more events before it is sent.</summary>
+    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The first wait before a retry; it doubles (with jitter) up to <see cref="MaxBackoff"/>.</summary>
+    public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>The longest wait between retries.</summary>
+    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long disposing waits for queued events to be sent before dropping the rest.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The clock used for event times and waits; a fake one in tests.</summary>
+    public TimeProvider Time { get; set; } = TimeProvider.System;
+
+    internal void Validate()
+    {
+        if (Endpoint is null || !Endpoint.IsAbsoluteUri)
+        {
+            throw new ArgumentException("Overlap needs Endpoint: the server's absolute address, e.g. http://127.0.0.1:5080", nameof(Endpoint));
+        }
+        if (string.IsNullOrWhiteSpace(ApiKey))
+        {
+            throw new ArgumentException("Overlap needs ApiKey: create one with 'overlap keys create --role ingest'", nameof(ApiKey));
+        }
+        if (QueueCapacity < 1 || MaxBatchSize < 1)
+        {
+            throw new ArgumentException("QueueCapacity and MaxBatchSize must be at least 1");
+        }
+    }
+}
