@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Globalization;
 using DuckDB.NET.Data;
 using Overlap.Core.Events;
 
@@ -65,7 +66,7 @@ public sealed class DuckDbEventStore : IEventStore
             command.Parameters.Add(new DuckDBParameter("yaml", yaml));
             command.Parameters.Add(new DuckDBParameter("by", changedBy));
             command.Parameters.Add(new DuckDBParameter("at", ToMicroseconds(changedAt)));
-            var version = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+            var version = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
             return new ContractVersion(feature, version, yaml, changedBy, changedAt);
         }
         finally
@@ -163,6 +164,50 @@ public sealed class DuckDbEventStore : IEventStore
             _write.Release();
         }
     }
+
+    /// <inheritdoc />
+    public async Task<ProductionRows> ReadPredictionsAsync(string feature, DateTimeOffset from, DateTimeOffset to, IReadOnlyList<string> attributes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(attributes);
+        // Attribute names are bound as JSON paths, never spliced into the SQL.
+        var extracts = string.Concat(attributes.Select((_, i) => $", coalesce(json_extract_string(p.attributes, $a{i}), json_extract_string(p.inputs, $a{i}))"));
+        var sql = $"""
+            SELECT p.id, p.time_us, p.score, p.prediction, o.label, p.latency_ms, p.cost, p.model_version{extracts}
+            FROM predictions p
+            LEFT JOIN (SELECT prediction_id, arg_max(label, time_us) AS label FROM outcomes GROUP BY prediction_id) o ON o.prediction_id = p.id
+            WHERE p.feature = $feature AND p.time_us >= $from AND p.time_us < $to
+            ORDER BY p.time_us, p.id
+            """;
+        var parameters = new List<(string, object)> { ("feature", feature), ("from", ToMicroseconds(from)), ("to", ToMicroseconds(to)) };
+        parameters.AddRange(attributes.Select((name, i) => ($"a{i}", (object)$"$.\"{name.Replace("\"", "\\\"", StringComparison.Ordinal)}\"")));
+        var rows = await QueryAsync(sql, r =>
+        {
+            var values = new object[8 + attributes.Count];
+            r.GetValues(values);
+            return values;
+        }, cancellationToken, [.. parameters]).ConfigureAwait(false);
+        var byName = new Dictionary<string, string?[]>(StringComparer.Ordinal);
+        for (var a = 0; a < attributes.Count; a++)
+        {
+            byName[attributes[a]] = [.. rows.Select(v => Text(v[8 + a]))];
+        }
+        return new ProductionRows
+        {
+            Ids = [.. rows.Select(v => Text(v[0])!)],
+            TimesUs = [.. rows.Select(v => Convert.ToInt64(v[1], CultureInfo.InvariantCulture))],
+            Scores = [.. rows.Select(v => Number(v[2]))],
+            Predictions = [.. rows.Select(v => Text(v[3]))],
+            Labels = [.. rows.Select(v => Text(v[4]))],
+            LatencyMs = [.. rows.Select(v => Number(v[5]))],
+            Costs = [.. rows.Select(v => Number(v[6]))],
+            ModelVersions = [.. rows.Select(v => Text(v[7]))],
+            Attributes = byName,
+        };
+    }
+
+    private static string? Text(object? value) => value is null or DBNull ? null : Convert.ToString(value, CultureInfo.InvariantCulture);
+
+    private static double Number(object? value) => value is null or DBNull ? double.NaN : Convert.ToDouble(value, CultureInfo.InvariantCulture);
 
     /// <inheritdoc />
     public async Task<EventCounts> CountAsync(string feature, CancellationToken cancellationToken = default)

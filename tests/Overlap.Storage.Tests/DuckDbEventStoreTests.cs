@@ -80,6 +80,30 @@ public sealed class DuckDbEventStoreTests : IDisposable
         Assert.Equal(nasty, (await store.GetContractAsync("fraud"))!.Yaml);
     }
 
+    [Fact]
+    public async Task ReadPredictions_TimeRange_LatestLabel_AttributesThenInputs()
+    {
+        await using var store = await DuckDbEventStore.OpenAsync(_folder);
+        await store.AppendAsync(
+        [
+            Prediction("p1", 0.9) with { Time = Noon.AddHours(1), AttributesJson = "{\"channel\":\"web\",\"odd \\\"name\":\"x\"}", InputsJson = "{\"amount\":120.5}" },
+            Prediction("p2", 0.1) with { Time = Noon, AttributesJson = null, InputsJson = "{\"channel\":\"app\",\"amount\":7}", LatencyMs = null },
+            Prediction("p3", 0.5) with { Time = Noon.AddDays(1) },
+            Outcome("o1", "p1", "0"),
+            Outcome("o2", "p1", "1") with { Time = Noon.AddDays(3) },
+        ], Noon);
+        var rows = await store.ReadPredictionsAsync("fraud", Noon, Noon.AddDays(1), ["channel", "amount", "odd \"name", "missing"]);
+        Assert.Equal(["p2", "p1"], rows.Ids);
+        Assert.Equal([DuckDbEventStore.ToMicroseconds(Noon), DuckDbEventStore.ToMicroseconds(Noon.AddHours(1))], rows.TimesUs);
+        Assert.Equal([0.1, 0.9], rows.Scores);
+        Assert.Equal([null, "1"], (IEnumerable<string?>)rows.Labels);
+        Assert.Equal([double.NaN, 12], rows.LatencyMs);
+        Assert.Equal(["app", "web"], (IEnumerable<string?>)rows.Attributes["channel"]);
+        Assert.Equal(["7", "120.5"], (IEnumerable<string?>)rows.Attributes["amount"]);
+        Assert.Equal([null, "x"], (IEnumerable<string?>)rows.Attributes["odd \"name"]);
+        Assert.Equal([null, null], (IEnumerable<string?>)rows.Attributes["missing"]);
+    }
+
     private static PredictionEvent Prediction(string id, double score) =>
         new() { Id = id, Time = Noon, Feature = "fraud", Score = score, ModelVersion = "v1", LatencyMs = 12, AttributesJson = "{\"country\":\"de\"}" };
 
