@@ -63,6 +63,7 @@ public static class OverlapServer
         app.MapHealth();
         app.MapContracts();
         app.MapEvents();
+        app.MapMonitoring();
         app.MapOpenApi().RequireAuthorization(Policies.Read);
         // The ingest queue drains before this runs: the store closes last.
         app.Lifetime.ApplicationStopped.Register(() => store.DisposeAsync().AsTask().GetAwaiter().GetResult());

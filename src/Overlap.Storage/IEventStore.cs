@@ -33,6 +33,12 @@ public interface IEventStore : IAsyncDisposable
     /// </summary>
     Task<AppendResult> AppendAsync(IReadOnlyList<FeatureEvent> events, DateTimeOffset receivedAt, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// A feature's predictions with <paramref name="from"/> ≤ time &lt; <paramref name="to"/>, oldest first, each with
+    /// its latest outcome and the values of <paramref name="attributes"/>.
+    /// </summary>
+    Task<ProductionRows> ReadPredictionsAsync(string feature, DateTimeOffset from, DateTimeOffset to, IReadOnlyList<string> attributes, CancellationToken cancellationToken = default);
+
     /// <summary>How many events a feature has.</summary>
     Task<EventCounts> CountAsync(string feature, CancellationToken cancellationToken = default);
 }

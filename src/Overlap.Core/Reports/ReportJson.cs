@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Overlap.Core.Evaluation;
+using Overlap.Core.Monitoring;
 
 namespace Overlap.Core.Reports;
 
@@ -8,6 +9,12 @@ public static partial class ReportJson
 {
     /// <summary>An evaluation report as indented JSON.</summary>
     public static string Write(EvaluationReport report) => JsonSerializer.Serialize(report, ReportJsonContext.Default.EvaluationReport);
+
+    /// <summary>Production windows as indented JSON; each window's evaluation has the shape of <c>overlap eval</c>'s.</summary>
+    public static string Write(MonitoringReport report) => JsonSerializer.Serialize(report, ReportJsonContext.Default.MonitoringReport);
+
+    /// <summary>Reads production windows back (for clients and tests).</summary>
+    public static MonitoringReport? ReadMonitoring(string json) => JsonSerializer.Deserialize(json, ReportJsonContext.Default.MonitoringReport);
 
     /// <summary>Reads an evaluation report back (for comparisons and tests).</summary>
     public static EvaluationReport? ReadEvaluation(string json) => JsonSerializer.Deserialize(json, ReportJsonContext.Default.EvaluationReport);

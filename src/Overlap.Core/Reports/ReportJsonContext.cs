@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Overlap.Core.Drift;
 using Overlap.Core.Evaluation;
+using Overlap.Core.Monitoring;
 using Overlap.Core.Planning;
 
 namespace Overlap.Core.Reports;
@@ -16,4 +17,5 @@ namespace Overlap.Core.Reports;
 [JsonSerializable(typeof(DriftReport))]
 [JsonSerializable(typeof(SamplePlan))]
 [JsonSerializable(typeof(ComparisonPlan))]
+[JsonSerializable(typeof(MonitoringReport))]
 internal sealed partial class ReportJsonContext : JsonSerializerContext;

@@ -1,0 +1,17 @@
+namespace Overlap.Core.Monitoring;
+
+/// <summary>A feature's production windows, oldest first.</summary>
+public sealed record MonitoringReport
+{
+    /// <summary>The feature's slug.</summary>
+    public required string Feature { get; init; }
+
+    /// <summary>The contract version the windows were judged against.</summary>
+    public required int ContractVersion { get; init; }
+
+    /// <summary>The window length, as the contract writes it ("1d", "1h").</summary>
+    public required string Window { get; init; }
+
+    /// <summary>The windows.</summary>
+    public required IReadOnlyList<WindowReport> Windows { get; init; }
+}

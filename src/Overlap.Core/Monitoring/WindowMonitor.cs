@@ -1,0 +1,62 @@
+using Overlap.Core.Contracts;
+using Overlap.Core.Evaluation;
+using Overlap.Core.Statistics;
+
+namespace Overlap.Core.Monitoring;
+
+/// <summary>Summarises production windows: volume, latency percentiles, cost, and the contract evaluation of what is labelled.</summary>
+public static class WindowMonitor
+{
+    /// <summary>The windows of <paramref name="length"/> that cover [<paramref name="from"/>, <paramref name="to"/>), aligned to multiples of the length since the Unix epoch (UTC).</summary>
+    public static IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)> Windows(DateTimeOffset from, DateTimeOffset to, TimeSpan length)
+    {
+        if (length <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(length), "a window must be longer than zero");
+        }
+        var windows = new List<(DateTimeOffset, DateTimeOffset)>();
+        for (var start = Floor(from, length); start < to; start += length)
+        {
+            windows.Add((start, start + length));
+        }
+        return windows;
+    }
+
+    /// <summary>The start of the window holding <paramref name="time"/>.</summary>
+    public static DateTimeOffset Floor(DateTimeOffset time, TimeSpan length)
+    {
+        var ticks = time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks;
+        var floored = ticks - (((ticks % length.Ticks) + length.Ticks) % length.Ticks);
+        return DateTimeOffset.UnixEpoch.AddTicks(floored);
+    }
+
+    /// <summary>A window length as a contract writes it: "1d", "6h", "15m", "30s".</summary>
+    public static string Describe(TimeSpan length) =>
+        length.Ticks % TimeSpan.TicksPerDay == 0 ? $"{length.Ticks / TimeSpan.TicksPerDay}d"
+        : length.Ticks % TimeSpan.TicksPerHour == 0 ? $"{length.Ticks / TimeSpan.TicksPerHour}h"
+        : length.Ticks % TimeSpan.TicksPerMinute == 0 ? $"{length.Ticks / TimeSpan.TicksPerMinute}m"
+        : $"{length.Ticks / TimeSpan.TicksPerSecond}s";
+
+    /// <summary>Summarises one window.</summary>
+    public static WindowReport Summarize(Contract contract, ProductionWindow window, EvaluationOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(contract);
+        ArgumentNullException.ThrowIfNull(window);
+        var latencies = Present(window.LatencyMs);
+        var costs = Present(window.Costs);
+        Array.Sort(latencies);
+        return new WindowReport
+        {
+            Start = window.Start,
+            End = window.End,
+            Predictions = window.Predictions,
+            Labelled = window.Labelled.RowCount,
+            LatencyMs = latencies.Length == 0 ? null : new LatencySummary(latencies.Length, Bootstrap.Quantile(latencies, 0.50), Bootstrap.Quantile(latencies, 0.95), Bootstrap.Quantile(latencies, 0.99)),
+            CostTotal = costs.Length == 0 ? null : costs.Sum(),
+            CostMean = costs.Length == 0 ? null : costs.Average(),
+            Evaluation = window.Labelled.RowCount == 0 ? null : Evaluator.Evaluate(contract, window.Labelled, options),
+        };
+    }
+
+    private static double[] Present(double[] values) => [.. values.Where(v => !double.IsNaN(v))];
+}

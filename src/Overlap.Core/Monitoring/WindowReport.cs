@@ -1,0 +1,31 @@
+using Overlap.Core.Evaluation;
+
+namespace Overlap.Core.Monitoring;
+
+/// <summary>What one window of production shows: volume, latency, cost, and, once labels arrive, the evaluation against the contract.</summary>
+public sealed record WindowReport
+{
+    /// <summary>Where the window starts (inclusive).</summary>
+    public required DateTimeOffset Start { get; init; }
+
+    /// <summary>Where it ends (exclusive).</summary>
+    public required DateTimeOffset End { get; init; }
+
+    /// <summary>How many predictions.</summary>
+    public required int Predictions { get; init; }
+
+    /// <summary>How many of them have a label.</summary>
+    public required int Labelled { get; init; }
+
+    /// <summary>Latency percentiles; null when no prediction sent a latency.</summary>
+    public LatencySummary? LatencyMs { get; init; }
+
+    /// <summary>The total cost of the predictions that sent one; null when none did.</summary>
+    public double? CostTotal { get; init; }
+
+    /// <summary>The mean cost per prediction that sent one; null when none did.</summary>
+    public double? CostMean { get; init; }
+
+    /// <summary>The labelled predictions judged against the contract, exactly as <c>overlap eval</c> judges a file; null with no labels.</summary>
+    public EvaluationReport? Evaluation { get; init; }
+}

@@ -1,0 +1,72 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Overlap.Core.Contracts;
+using Overlap.Core.Evaluation;
+using Overlap.Core.Monitoring;
+using Overlap.Core.Reports;
+using Overlap.Server.Auth;
+using Overlap.Server.Monitoring;
+using Overlap.Storage;
+
+namespace Overlap.Server.Endpoints;
+
+/// <summary><c>GET /v1/features/{feature}/metrics</c>: production windows judged against the latest contract.</summary>
+internal static class MonitoringEndpoints
+{
+    /// <summary>Windows shown when no range is asked for.</summary>
+    private const int DefaultWindows = 7;
+
+    /// <summary>The most windows one request may ask for.</summary>
+    private const int MaxWindows = 400;
+
+    public static RouteGroupBuilder MapMonitoring(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v1/features/{feature}").WithTags("Monitoring").RequireAuthorization(Policies.Read);
+        group.MapGet("/metrics", MetricsAsync);
+        return group;
+    }
+
+    private static async Task<Results<ContentHttpResult, NotFound<ProblemDetails>, BadRequest<ProblemDetails>>> MetricsAsync(
+        string feature, string? from, string? to, int? resamples, IEventStore store, ServerOptions options, CancellationToken cancellationToken)
+    {
+        var version = await store.GetContractAsync(feature, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (version is null)
+        {
+            return TypedResults.NotFound(new ProblemDetails { Status = 404, Title = "No such feature", Detail = $"'{feature}' has no contract yet; PUT one at /v1/features/{feature}/contract." });
+        }
+        var contract = ContractParser.Parse(version.Yaml, $"{feature} contract, version {version.Version}");
+        var length = contract.Monitoring?.Window ?? TimeSpan.FromDays(1);
+        var end = to is null ? WindowMonitor.Floor(options.Time.GetUtcNow(), length) + length : ParseTime(to);
+        var start = from is null ? end - (DefaultWindows * length) : ParseTime(from);
+        if (end is null || start is null || start >= end)
+        {
+            return Bad("from and to must be ISO 8601 times or dates with from before to, e.g. ?from=2026-11-01&to=2026-11-08");
+        }
+        var windows = WindowMonitor.Windows(start.Value, end.Value, length);
+        if (windows.Count > MaxWindows)
+        {
+            return Bad(string.Create(CultureInfo.InvariantCulture, $"{windows.Count} windows of {WindowMonitor.Describe(length)} asked for; ask for at most {MaxWindows} at a time"));
+        }
+        if (resamples is < 0 or > 10_000)
+        {
+            return Bad("resamples must be between 0 (no bootstrap intervals) and 10000");
+        }
+        var rows = await store.ReadPredictionsAsync(feature, windows[0].Start, windows[^1].End, ProductionWindows.Attributes(contract), cancellationToken).ConfigureAwait(false);
+        var evaluation = resamples is { } r ? new EvaluationOptions { Resamples = r } : new EvaluationOptions();
+        var report = new MonitoringReport
+        {
+            Feature = feature,
+            ContractVersion = version.Version,
+            Window = WindowMonitor.Describe(length),
+            Windows = [.. ProductionWindows.Cut(contract, rows, windows).Select(w => WindowMonitor.Summarize(contract, w, evaluation))],
+        };
+        return TypedResults.Content(ReportJson.Write(report), "application/json");
+    }
+
+    private static DateTimeOffset? ParseTime(string text) =>
+        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time) ? time : null;
+
+    private static BadRequest<ProblemDetails> Bad(string detail) =>
+        TypedResults.BadRequest(new ProblemDetails { Status = 400, Title = "The range is not valid", Detail = detail });
+}

@@ -1,0 +1,65 @@
+using Overlap.Core.Contracts;
+using Overlap.Core.Data;
+using Overlap.Core.Evaluation;
+using Overlap.Core.Monitoring;
+using Overlap.Storage;
+
+namespace Overlap.Server.Monitoring;
+
+/// <summary>Cuts stored predictions into the contract's windows, with the labelled ones as a table in the contract's columns.</summary>
+internal static class ProductionWindows
+{
+    /// <summary>The attributes a contract needs from each prediction: its segments.</summary>
+    public static IReadOnlyList<string> Attributes(Contract contract) => contract.Columns.Segments;
+
+    public static IEnumerable<ProductionWindow> Cut(Contract contract, ProductionRows rows, IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)> windows)
+    {
+        var options = Evaluator.ReadOptions(contract, $"{contract.Feature} production");
+        var row = 0;
+        foreach (var (start, end) in windows)
+        {
+            var endUs = DuckDbEventStore.ToMicroseconds(end);
+            var first = row;
+            while (row < rows.Count && rows.TimesUs[row] < endUs)
+            {
+                row++;
+            }
+            yield return Window(contract, rows, first, row, start, end, options);
+        }
+    }
+
+    private static ProductionWindow Window(Contract contract, ProductionRows rows, int first, int last, DateTimeOffset start, DateTimeOffset end, TableReadOptions options)
+    {
+        var builder = new TableBuilder(new TableReadOptions { Columns = options.Columns, Rules = options.Rules, Source = $"{contract.Feature} production, {start:yyyy-MM-dd HH:mm} to {end:yyyy-MM-dd HH:mm} UTC" });
+        var columns = contract.Columns;
+        var values = new object?[builder.Columns.Count];
+        for (var i = first; i < last; i++)
+        {
+            // Only labelled predictions are judged; a binary one without a score cannot be.
+            if (rows.Labels[i] is null || (columns.Score is not null && double.IsNaN(rows.Scores[i])))
+            {
+                continue;
+            }
+            for (var c = 0; c < values.Length; c++)
+            {
+                var name = builder.Columns[c];
+                values[c] = name == columns.Label ? rows.Labels[i]
+                    : name == columns.Score ? rows.Scores[i]
+                    : name == columns.Prediction ? rows.Predictions[i]
+                    : name == columns.Id ? rows.Ids[i]
+                    : rows.Attributes.TryGetValue(name, out var attribute) ? attribute[i]
+                    : null;
+            }
+            builder.AddRow(values);
+        }
+        return new ProductionWindow
+        {
+            Start = start,
+            End = end,
+            Predictions = last - first,
+            LatencyMs = rows.LatencyMs[first..last],
+            Costs = rows.Costs[first..last],
+            Labelled = builder.Build(),
+        };
+    }
+}

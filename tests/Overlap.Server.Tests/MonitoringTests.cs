@@ -1,0 +1,123 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Overlap.Core.Contracts;
+using Overlap.Core.Data;
+using Overlap.Core.Evaluation;
+using Overlap.Core.Monitoring;
+using Overlap.Core.Reports;
+using Overlap.Storage;
+
+namespace Overlap.Server.Tests;
+
+/// <summary>
+/// Production windows from events sent over HTTP: each labelled window's evaluation is exactly what <c>overlap eval</c>
+/// computes on the same rows from a file, latency percentiles match numpy, unlabelled windows say so.
+/// </summary>
+public sealed class MonitoringTests : IAsyncLifetime
+{
+    private const string Feature = "payments-fraud";
+    private static readonly string Fixtures = Path.Combine(AppContext.BaseDirectory, "Fixtures");
+    private RunningServer _server = null!;
+    private string[] _header = [];
+    private List<string[]> _rows = [];
+
+    public async Task InitializeAsync()
+    {
+        _server = await RunningServer.StartAsync();
+        using var admin = _server.Client(KeyRole.Admin);
+        var put = await admin.PutAsync($"/v1/features/{Feature}/contract", new StringContent(await File.ReadAllTextAsync(Path.Combine(Fixtures, "payments-fraud.yaml"))));
+        Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+        var lines = await File.ReadAllLinesAsync(Path.Combine(Fixtures, "payments-fraud-scored.csv"));
+        _header = lines[0].Split(',');
+        _rows = [.. lines.Skip(1).Select(l => l.Split(','))];
+        // Every payment as a prediction; outcomes for all but the last five days, which are still waiting for labels.
+        var events = new StringBuilder();
+        foreach (var r in _rows)
+        {
+            events.Append(CultureInfo.InvariantCulture, $$$"""{"type":"prediction","id":"{{{Get(r, "payment_id")}}}","feature":"{{{Feature}}}","time":"{{{Get(r, "created_at")}}}","score":{{{Get(r, "p_fraud")}}},"latency_ms":{{{Get(r, "latency_ms")}}},"cost":0.002,"attributes":{"channel":"{{{Get(r, "channel")}}}","region":"{{{Get(r, "region")}}}"},"inputs":{"amount":{{{Get(r, "amount")}}}}}""").Append('\n');
+            if (string.CompareOrdinal(Get(r, "created_at"), "2026-01-26") < 0)
+            {
+                events.Append(CultureInfo.InvariantCulture, $$"""{"type":"outcome","id":"o-{{Get(r, "payment_id")}}","prediction_id":"{{Get(r, "payment_id")}}","label":"{{Get(r, "outcome")}}","time":"2026-02-15T00:00:00Z"}""").Append('\n');
+            }
+        }
+        using var ingest = _server.Client(KeyRole.Ingest);
+        var response = await ingest.PostAsync("/v1/events", new StringContent(events.ToString(), Encoding.UTF8, "application/x-ndjson"));
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+    }
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    private string Get(string[] row, string column) => row[Array.IndexOf(_header, column)];
+
+    private async Task<MonitoringReport> MetricsAsync(string query)
+    {
+        using var viewer = _server.Client(KeyRole.Viewer);
+        var response = await viewer.GetAsync($"/v1/features/{Feature}/metrics?{query}");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return ReportJson.ReadMonitoring(await response.Content.ReadAsStringAsync())!;
+    }
+
+    [Fact]
+    public async Task LabelledWindows_AreJudgedExactlyAsOverlapEvalJudgesTheSameRows()
+    {
+        var report = await MetricsAsync("from=2026-01-01&to=2026-01-04&resamples=200");
+        Assert.Equal((Feature, 1, "1d"), (report.Feature, report.ContractVersion, report.Window));
+        Assert.Equal(3, report.Windows.Count);
+        var contract = ContractParser.Parse(await File.ReadAllTextAsync(Path.Combine(Fixtures, "payments-fraud.yaml")));
+        foreach (var window in report.Windows)
+        {
+            var day = window.Start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            // The same day's rows as a file, in the order the store keeps them (time, then id).
+            var rows = _rows.Where(r => Get(r, "created_at").StartsWith(day, StringComparison.Ordinal))
+                .OrderBy(r => DateTimeOffset.Parse(Get(r, "created_at"), CultureInfo.InvariantCulture)).ThenBy(r => Get(r, "payment_id"), StringComparer.Ordinal).ToList();
+            var csv = string.Join('\n', [string.Join(',', _header), .. rows.Select(r => string.Join(',', r))]);
+            var table = TableReader.Read(new MemoryStream(Encoding.UTF8.GetBytes(csv)), DataFormat.Csv, Evaluator.ReadOptions(contract, $"{day}.csv"));
+            var offline = Evaluator.Evaluate(contract, table, new EvaluationOptions { Resamples = 200 });
+            Assert.Equal((200, 200), (window.Predictions, window.Labelled));
+            Assert.Equal(ReportJson.Write(offline), ReportJson.Write(window.Evaluation!));
+        }
+    }
+
+    [Fact]
+    public async Task Latency_PercentilesMatchNumpy_CostIsSummed()
+    {
+        var report = await MetricsAsync("from=2026-01-01&to=2026-01-04&resamples=0");
+        using var fixtures = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(Fixtures, "latency_fixtures.json")));
+        foreach (var window in report.Windows)
+        {
+            var expected = fixtures.RootElement.GetProperty("days").GetProperty(window.Start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            Assert.Equal(expected.GetProperty("n").GetInt64(), window.LatencyMs!.N);
+            Assert.Equal(expected.GetProperty("p50").GetDouble(), window.LatencyMs.P50, 1e-9);
+            Assert.Equal(expected.GetProperty("p95").GetDouble(), window.LatencyMs.P95, 1e-9);
+            Assert.Equal(expected.GetProperty("p99").GetDouble(), window.LatencyMs.P99, 1e-9);
+            Assert.Equal(200 * 0.002, window.CostTotal!.Value, 1e-12);
+            Assert.Equal(0.002, window.CostMean!.Value, 1e-15);
+        }
+    }
+
+    [Fact]
+    public async Task UnlabelledAndEmptyWindows_SayWhatTheyHave()
+    {
+        var report = await MetricsAsync("from=2026-01-28T00:00:00Z&to=2026-02-01T00:00:00Z&resamples=0");
+        Assert.Equal([200, 200, 200, 0], report.Windows.Select(w => w.Predictions));
+        Assert.All(report.Windows, w => Assert.Equal(0, w.Labelled));
+        Assert.All(report.Windows, w => Assert.Null(w.Evaluation));
+        Assert.Null(report.Windows[^1].LatencyMs);
+    }
+
+    [Theory]
+    [InlineData("from=2026-01-05&to=2026-01-01", "from before to")]
+    [InlineData("from=yesterday", "ISO 8601")]
+    [InlineData("from=2020-01-01&to=2026-01-01", "at most 400")]
+    [InlineData("resamples=-1", "resamples must be between 0")]
+    public async Task BadRanges_AreA400ThatSaysWhatToAskFor(string query, string mention)
+    {
+        using var viewer = _server.Client(KeyRole.Viewer);
+        var response = await viewer.GetAsync($"/v1/features/{Feature}/metrics?{query}");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(mention, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await viewer.GetAsync("/v1/features/nothing/metrics")).StatusCode);
+    }
+}
