@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Overlap.Core.Contracts;
 using Overlap.Core.Data;
+using Overlap.Core.Drift;
 using Overlap.Core.Evaluation;
 using Overlap.Core.Monitoring;
 using Overlap.Core.Reports;
@@ -36,7 +37,7 @@ public sealed class MonitoringTests : IAsyncLifetime
         var events = new StringBuilder();
         foreach (var r in _rows)
         {
-            events.Append(CultureInfo.InvariantCulture, $$$"""{"type":"prediction","id":"{{{Get(r, "payment_id")}}}","feature":"{{{Feature}}}","time":"{{{Get(r, "created_at")}}}","score":{{{Get(r, "p_fraud")}}},"latency_ms":{{{Get(r, "latency_ms")}}},"cost":0.002,"attributes":{"channel":"{{{Get(r, "channel")}}}","region":"{{{Get(r, "region")}}}"},"inputs":{"amount":{{{Get(r, "amount")}}}}}""").Append('\n');
+            events.Append(CultureInfo.InvariantCulture, $$$"""{"type":"prediction","id":"{{{Get(r, "payment_id")}}}","feature":"{{{Feature}}}","time":"{{{Get(r, "created_at")}}}","score":{{{Get(r, "p_fraud")}}},"latency_ms":{{{Get(r, "latency_ms")}}},"cost":0.002,"attributes":{"channel":"{{{Get(r, "channel")}}}","region":"{{{Get(r, "region")}}}"},"inputs":{"amount":{{{Get(r, "amount")}}},"account_age_days":{{{Get(r, "account_age_days")}}},"items":{{{Get(r, "items")}}},"hour":{{{Get(r, "hour")}}}}}""").Append('\n');
             if (string.CompareOrdinal(Get(r, "created_at"), "2026-01-26") < 0)
             {
                 events.Append(CultureInfo.InvariantCulture, $$"""{"type":"outcome","id":"o-{{Get(r, "payment_id")}}","prediction_id":"{{Get(r, "payment_id")}}","label":"{{Get(r, "outcome")}}","time":"2026-02-15T00:00:00Z"}""").Append('\n');
@@ -78,6 +79,31 @@ public sealed class MonitoringTests : IAsyncLifetime
             Assert.Equal((200, 200), (window.Predictions, window.Labelled));
             Assert.Equal(ReportJson.Write(offline), ReportJson.Write(window.Evaluation!));
         }
+    }
+
+    [Fact]
+    public async Task Drift_OfEachWindowAgainstTheReferencePeriod_IsWhatOverlapDriftSaysOfTheSameRows()
+    {
+        var report = await MetricsAsync("from=2026-01-10&to=2026-01-12&resamples=0");
+        var contract = ContractParser.Parse(await File.ReadAllTextAsync(Path.Combine(Fixtures, "payments-fraud.yaml")));
+        var columns = WindowMonitor.DriftColumns(contract);
+        Assert.Equal(["amount", "account_age_days", "items", "hour", "channel", "region", "p_fraud"], columns);
+        // The contract's reference is January 2026: every row here.
+        var reference = Table(_rows, columns);
+        foreach (var window in report.Windows)
+        {
+            var day = window.Start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            var current = Table([.. _rows.Where(r => Get(r, "created_at").StartsWith(day, StringComparison.Ordinal))], columns);
+            var offline = DriftAnalyzer.Analyze(reference, current, new DriftOptions { Feature = Feature, Policy = contract.Drift, Columns = columns });
+            Assert.Equal(ReportJson.Write(offline), ReportJson.Write(window.Drift!));
+            Assert.Equal(7, window.Drift!.Columns.Count);
+        }
+    }
+
+    private Table Table(List<string[]> rows, IReadOnlyList<string> columns)
+    {
+        var csv = string.Join('\n', [string.Join(',', _header), .. rows.Select(r => string.Join(',', r))]);
+        return TableReader.Read(new MemoryStream(Encoding.UTF8.GetBytes(csv)), DataFormat.Csv, new TableReadOptions { Columns = columns, Source = "rows.csv" });
     }
 
     [Fact]

@@ -25,4 +25,7 @@ public sealed record ProductionWindow
 
     /// <summary>The labelled predictions, in the contract's columns.</summary>
     public required Table Labelled { get; init; }
+
+    /// <summary>Every prediction's watched inputs and score (<see cref="WindowMonitor.DriftColumns"/>), for drift.</summary>
+    public required Table Inputs { get; init; }
 }

@@ -1,4 +1,6 @@
 using Overlap.Core.Contracts;
+using Overlap.Core.Data;
+using Overlap.Core.Drift;
 using Overlap.Core.Evaluation;
 using Overlap.Core.Statistics;
 
@@ -37,8 +39,26 @@ public static class WindowMonitor
         : length.Ticks % TimeSpan.TicksPerMinute == 0 ? $"{length.Ticks / TimeSpan.TicksPerMinute}m"
         : $"{length.Ticks / TimeSpan.TicksPerSecond}s";
 
-    /// <summary>Summarises one window.</summary>
-    public static WindowReport Summarize(Contract contract, ProductionWindow window, EvaluationOptions? options = null)
+    /// <summary>
+    /// The columns production drift watches: the contract's <c>features</c> (or, when it names none, its segments), then
+    /// the score column, so a model whose scores move is seen even when its inputs look the same.
+    /// </summary>
+    public static IReadOnlyList<string> DriftColumns(Contract contract)
+    {
+        ArgumentNullException.ThrowIfNull(contract);
+        var columns = new List<string>(contract.Columns.Features ?? contract.Columns.Segments);
+        if (contract.Columns.Score is { } score && !columns.Contains(score))
+        {
+            columns.Add(score);
+        }
+        return columns;
+    }
+
+    /// <summary>
+    /// Summarises one window; with a <paramref name="reference"/> (the reference period's <see cref="ProductionWindow.Inputs"/>)
+    /// its inputs are tested for drift as <c>overlap drift</c> tests two files.
+    /// </summary>
+    public static WindowReport Summarize(Contract contract, ProductionWindow window, EvaluationOptions? options = null, Table? reference = null)
     {
         ArgumentNullException.ThrowIfNull(contract);
         ArgumentNullException.ThrowIfNull(window);
@@ -55,6 +75,9 @@ public static class WindowMonitor
             CostTotal = costs.Length == 0 ? null : costs.Sum(),
             CostMean = costs.Length == 0 ? null : costs.Average(),
             Evaluation = window.Labelled.RowCount == 0 ? null : Evaluator.Evaluate(contract, window.Labelled, options),
+            Drift = reference is null || reference.RowCount == 0 || window.Inputs.RowCount == 0
+                ? null
+                : DriftAnalyzer.Analyze(reference, window.Inputs, new DriftOptions { Feature = contract.Feature, Policy = contract.Drift, Columns = DriftColumns(contract) }),
         };
     }
 

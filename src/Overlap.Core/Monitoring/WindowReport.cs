@@ -1,3 +1,4 @@
+using Overlap.Core.Drift;
 using Overlap.Core.Evaluation;
 
 namespace Overlap.Core.Monitoring;
@@ -25,6 +26,9 @@ public sealed record WindowReport
 
     /// <summary>The mean cost per prediction that sent one; null when none did.</summary>
     public double? CostMean { get; init; }
+
+    /// <summary>The window's inputs and score against the reference; null without a reference or without predictions.</summary>
+    public DriftReport? Drift { get; init; }
 
     /// <summary>The labelled predictions judged against the contract, exactly as <c>overlap eval</c> judges a file; null with no labels.</summary>
     public EvaluationReport? Evaluation { get; init; }

@@ -9,8 +9,12 @@ namespace Overlap.Server.Monitoring;
 /// <summary>Cuts stored predictions into the contract's windows, with the labelled ones as a table in the contract's columns.</summary>
 internal static class ProductionWindows
 {
-    /// <summary>The attributes a contract needs from each prediction: its segments.</summary>
-    public static IReadOnlyList<string> Attributes(Contract contract) => contract.Columns.Segments;
+    /// <summary>The attributes a contract needs from each prediction: its segments and watched features.</summary>
+    public static IReadOnlyList<string> Attributes(Contract contract) =>
+        [.. contract.Columns.Segments.Concat(contract.Columns.Features ?? []).Distinct(StringComparer.Ordinal)];
+
+    /// <summary>The watched inputs and score of every row, as one table: the reference for drift.</summary>
+    public static Table Inputs(Contract contract, ProductionRows rows, string source) => Inputs(contract, rows, 0, rows.Count, source);
 
     public static IEnumerable<ProductionWindow> Cut(Contract contract, ProductionRows rows, IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)> windows)
     {
@@ -28,9 +32,26 @@ internal static class ProductionWindows
         }
     }
 
+    private static Table Inputs(Contract contract, ProductionRows rows, int first, int last, string source)
+    {
+        var columns = WindowMonitor.DriftColumns(contract);
+        var builder = new TableBuilder(new TableReadOptions { Columns = columns, Source = source });
+        var values = new object?[columns.Count];
+        for (var i = first; i < last; i++)
+        {
+            for (var c = 0; c < values.Length; c++)
+            {
+                values[c] = columns[c] == contract.Columns.Score ? rows.Scores[i] : rows.Attributes[columns[c]][i];
+            }
+            builder.AddRow(values);
+        }
+        return builder.Build();
+    }
+
     private static ProductionWindow Window(Contract contract, ProductionRows rows, int first, int last, DateTimeOffset start, DateTimeOffset end, TableReadOptions options)
     {
-        var builder = new TableBuilder(new TableReadOptions { Columns = options.Columns, Rules = options.Rules, Source = $"{contract.Feature} production, {start:yyyy-MM-dd HH:mm} to {end:yyyy-MM-dd HH:mm} UTC" });
+        var source = $"{contract.Feature} production, {start:yyyy-MM-dd HH:mm} to {end:yyyy-MM-dd HH:mm} UTC";
+        var builder = new TableBuilder(new TableReadOptions { Columns = options.Columns, Rules = options.Rules, Source = source });
         var columns = contract.Columns;
         var values = new object?[builder.Columns.Count];
         for (var i = first; i < last; i++)
@@ -54,6 +75,7 @@ internal static class ProductionWindows
         }
         return new ProductionWindow
         {
+            Inputs = Inputs(contract, rows, first, last, source),
             Start = start,
             End = end,
             Predictions = last - first,
