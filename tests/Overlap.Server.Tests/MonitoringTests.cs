@@ -5,6 +5,7 @@ using System.Text.Json;
 using Overlap.Core.Contracts;
 using Overlap.Core.Data;
 using Overlap.Core.Drift;
+using Overlap.Core.Estimation;
 using Overlap.Core.Evaluation;
 using Overlap.Core.Monitoring;
 using Overlap.Core.Reports;
@@ -105,6 +106,43 @@ public sealed class MonitoringTests : IAsyncLifetime
         var csv = string.Join('\n', [string.Join(',', _header), .. rows.Select(r => string.Join(',', r))]);
         return TableReader.Read(new MemoryStream(Encoding.UTF8.GetBytes(csv)), DataFormat.Csv, new TableReadOptions { Columns = columns, Source = "rows.csv" });
     }
+
+    [Fact]
+    public async Task Estimates_AreCbpeOnTheWindowsScores_CalibratedOnTheLabelledReference()
+    {
+        var report = await MetricsAsync("from=2026-01-20&to=2026-01-31&resamples=200");
+        var contract = ContractParser.Parse(await File.ReadAllTextAsync(Path.Combine(Fixtures, "payments-fraud.yaml")));
+        // The reference period (January) as the store orders it; its labelled rows fit the calibration.
+        var ordered = _rows.OrderBy(r => DateTimeOffset.Parse(Get(r, "created_at"), CultureInfo.InvariantCulture)).ThenBy(r => Get(r, "payment_id"), StringComparer.Ordinal).ToList();
+        var labelled = ordered.Where(r => string.CompareOrdinal(Get(r, "created_at"), "2026-01-26") < 0).ToList();
+        var calibration = ScoreCalibration.Fit([.. labelled.Select(Score)], [.. labelled.Select(r => Get(r, "outcome") == "fraud" ? (byte)1 : (byte)0)]);
+        foreach (var window in report.Windows)
+        {
+            var day = window.Start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            var scores = ordered.Where(r => Get(r, "created_at").StartsWith(day, StringComparison.Ordinal)).Select(Score).ToArray();
+            var offline = PerformanceEstimator.Estimate(scores, [.. scores.Select(calibration.Probability)], contract.Threshold, contract.Confidence, 200, EvaluationOptions.DefaultSeed, calibration.Recalibrated);
+            // Through the report's JSON, which writes 12 significant digits.
+            var served = window.Estimated!;
+            Assert.Equal((offline.N, offline.Recalibrated), (served.N, served.Recalibrated));
+            Assert.Equal(offline.ExpectedTp, served.ExpectedTp, 1e-9);
+            Assert.Equal(offline.ExpectedFn, served.ExpectedFn, 1e-9);
+            foreach (var (name, value) in offline.Metrics)
+            {
+                Assert.Equal(value.Value, served.Metrics[name].Value, 1e-9);
+                Assert.Equal(value.CiLow, served.Metrics[name].CiLow, 1e-9);
+                Assert.Equal(value.CiHigh, served.Metrics[name].CiHigh, 1e-9);
+            }
+            if (window.Evaluation is { } realised)
+            {
+                // Estimated and realised side by side: the estimate lands inside the realised recall's interval.
+                var recall = realised.Metrics["recall"];
+                Assert.InRange(window.Estimated!.Metrics["recall"].Value, recall.CiLow, recall.CiHigh);
+            }
+        }
+        Assert.Contains(report.Windows, w => w.Evaluation is null && w.Estimated is not null);
+    }
+
+    private double Score(string[] row) => double.Parse(Get(row, "p_fraud"), CultureInfo.InvariantCulture);
 
     [Fact]
     public async Task Latency_PercentilesMatchNumpy_CostIsSummed()

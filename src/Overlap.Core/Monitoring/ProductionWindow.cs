@@ -17,6 +17,9 @@ public sealed record ProductionWindow
     /// <summary>How many predictions fell in the window.</summary>
     public required int Predictions { get; init; }
 
+    /// <summary>Each prediction's score, NaN where not sent.</summary>
+    public required double[] Scores { get; init; }
+
     /// <summary>Each prediction's latency in milliseconds, NaN where not sent.</summary>
     public required double[] LatencyMs { get; init; }
 

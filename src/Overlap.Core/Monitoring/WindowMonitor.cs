@@ -1,6 +1,7 @@
 using Overlap.Core.Contracts;
 using Overlap.Core.Data;
 using Overlap.Core.Drift;
+using Overlap.Core.Estimation;
 using Overlap.Core.Evaluation;
 using Overlap.Core.Statistics;
 
@@ -54,11 +55,15 @@ public static class WindowMonitor
         return columns;
     }
 
+    /// <summary>Label draws behind an estimate's intervals: enough for a 95% interval, affordable on a million predictions.</summary>
+    public const int EstimateDraws = 200;
+
     /// <summary>
     /// Summarises one window; with a <paramref name="reference"/> (the reference period's <see cref="ProductionWindow.Inputs"/>)
-    /// its inputs are tested for drift as <c>overlap drift</c> tests two files.
+    /// its inputs are tested for drift as <c>overlap drift</c> tests two files; with a <paramref name="calibration"/> a
+    /// binary contract's performance is estimated from the scores (<see cref="PerformanceEstimator"/>).
     /// </summary>
-    public static WindowReport Summarize(Contract contract, ProductionWindow window, EvaluationOptions? options = null, Table? reference = null)
+    public static WindowReport Summarize(Contract contract, ProductionWindow window, EvaluationOptions? options = null, Table? reference = null, ScoreCalibration? calibration = null)
     {
         ArgumentNullException.ThrowIfNull(contract);
         ArgumentNullException.ThrowIfNull(window);
@@ -75,10 +80,26 @@ public static class WindowMonitor
             CostTotal = costs.Length == 0 ? null : costs.Sum(),
             CostMean = costs.Length == 0 ? null : costs.Average(),
             Evaluation = window.Labelled.RowCount == 0 ? null : Evaluator.Evaluate(contract, window.Labelled, options),
+            Estimated = Estimate(contract, window, calibration, options ?? new EvaluationOptions()),
             Drift = reference is null || reference.RowCount == 0 || window.Inputs.RowCount == 0
                 ? null
                 : DriftAnalyzer.Analyze(reference, window.Inputs, new DriftOptions { Feature = contract.Feature, Policy = contract.Drift, Columns = DriftColumns(contract) }),
         };
+    }
+
+    private static EstimatedPerformance? Estimate(Contract contract, ProductionWindow window, ScoreCalibration? calibration, EvaluationOptions options)
+    {
+        if (calibration is null || contract.Task != TaskKind.Binary)
+        {
+            return null;
+        }
+        var scores = Present(window.Scores);
+        if (scores.Length == 0)
+        {
+            return null;
+        }
+        var probabilities = scores.Select(calibration.Probability).ToArray();
+        return PerformanceEstimator.Estimate(scores, probabilities, contract.Threshold, contract.Confidence, Math.Min(options.Resamples, EstimateDraws), options.Seed, calibration.Recalibrated);
     }
 
     private static double[] Present(double[] values) => [.. values.Where(v => !double.IsNaN(v))];

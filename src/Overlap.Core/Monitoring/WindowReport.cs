@@ -1,4 +1,5 @@
 using Overlap.Core.Drift;
+using Overlap.Core.Estimation;
 using Overlap.Core.Evaluation;
 
 namespace Overlap.Core.Monitoring;
@@ -26,6 +27,12 @@ public sealed record WindowReport
 
     /// <summary>The mean cost per prediction that sent one; null when none did.</summary>
     public double? CostMean { get; init; }
+
+    /// <summary>
+    /// Performance estimated from the scores of every prediction in the window, labelled or not (binary contracts);
+    /// beside <see cref="Evaluation"/> once labels come.
+    /// </summary>
+    public EstimatedPerformance? Estimated { get; init; }
 
     /// <summary>The window's inputs and score against the reference; null without a reference or without predictions.</summary>
     public DriftReport? Drift { get; init; }

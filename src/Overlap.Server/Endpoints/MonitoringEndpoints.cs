@@ -2,7 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Overlap.Core.Contracts;
-using Overlap.Core.Data;
+using Overlap.Core.Estimation;
 using Overlap.Core.Evaluation;
 using Overlap.Core.Monitoring;
 using Overlap.Core.Reports;
@@ -55,26 +55,27 @@ internal static class MonitoringEndpoints
         }
         var rows = await store.ReadPredictionsAsync(feature, windows[0].Start, windows[^1].End, ProductionWindows.Attributes(contract), cancellationToken).ConfigureAwait(false);
         var evaluation = resamples is { } r ? new EvaluationOptions { Resamples = r } : new EvaluationOptions();
-        var reference = await ReferenceAsync(contract, store, cancellationToken).ConfigureAwait(false);
+        var referenceRows = await ReferenceRowsAsync(contract, store, cancellationToken).ConfigureAwait(false);
+        var reference = referenceRows is null ? null : ProductionWindows.Inputs(contract, referenceRows, $"{feature} reference period");
+        var calibration = referenceRows is null ? ScoreCalibration.Identity : ProductionWindows.Calibration(contract, referenceRows);
         var report = new MonitoringReport
         {
             Feature = feature,
             ContractVersion = version.Version,
             Window = WindowMonitor.Describe(length),
-            Windows = [.. ProductionWindows.Cut(contract, rows, windows).Select(w => WindowMonitor.Summarize(contract, w, evaluation, reference))],
+            Windows = [.. ProductionWindows.Cut(contract, rows, windows).Select(w => WindowMonitor.Summarize(contract, w, evaluation, reference, calibration))],
         };
         return TypedResults.Content(ReportJson.Write(report), "application/json");
     }
 
-    /// <summary>The reference period's inputs, when the contract names one (a reference file is for <c>overlap drift</c>).</summary>
-    private static async Task<Table?> ReferenceAsync(Contract contract, IEventStore store, CancellationToken cancellationToken)
+    /// <summary>The reference period's predictions, when the contract names one (a reference file is for <c>overlap drift</c>).</summary>
+    private static async Task<ProductionRows?> ReferenceRowsAsync(Contract contract, IEventStore store, CancellationToken cancellationToken)
     {
         if (contract.Monitoring?.Reference is not { From: { } from, To: { } to })
         {
             return null;
         }
-        var rows = await store.ReadPredictionsAsync(contract.Feature, from, to, ProductionWindows.Attributes(contract), cancellationToken).ConfigureAwait(false);
-        return ProductionWindows.Inputs(contract, rows, $"{contract.Feature} reference, {from:yyyy-MM-dd} to {to:yyyy-MM-dd}");
+        return await store.ReadPredictionsAsync(contract.Feature, from, to, ProductionWindows.Attributes(contract), cancellationToken).ConfigureAwait(false);
     }
 
     private static DateTimeOffset? ParseTime(string text) =>

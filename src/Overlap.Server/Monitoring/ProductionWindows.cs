@@ -1,5 +1,6 @@
 using Overlap.Core.Contracts;
 using Overlap.Core.Data;
+using Overlap.Core.Estimation;
 using Overlap.Core.Evaluation;
 using Overlap.Core.Monitoring;
 using Overlap.Storage;
@@ -30,6 +31,25 @@ internal static class ProductionWindows
             }
             yield return Window(contract, rows, first, row, start, end, options);
         }
+    }
+
+    /// <summary>
+    /// The calibration for estimating a binary feature's performance: fitted on the labelled reference predictions
+    /// (isotonic when it helps), or the scores as they are when the reference has no labels.
+    /// </summary>
+    public static ScoreCalibration Calibration(Contract contract, ProductionRows reference)
+    {
+        var scores = new List<double>();
+        var labels = new List<byte>();
+        for (var i = 0; i < reference.Count; i++)
+        {
+            if (reference.Labels[i] is { } label && !double.IsNaN(reference.Scores[i]) && (label == contract.Labels.Positive || label == contract.Labels.Negative))
+            {
+                scores.Add(reference.Scores[i]);
+                labels.Add(label == contract.Labels.Positive ? (byte)1 : (byte)0);
+            }
+        }
+        return ScoreCalibration.Fit([.. scores], [.. labels]);
     }
 
     private static Table Inputs(Contract contract, ProductionRows rows, int first, int last, string source)
@@ -79,6 +99,7 @@ internal static class ProductionWindows
             Start = start,
             End = end,
             Predictions = last - first,
+            Scores = rows.Scores[first..last],
             LatencyMs = rows.LatencyMs[first..last],
             Costs = rows.Costs[first..last],
             Labelled = builder.Build(),
