@@ -14,4 +14,7 @@ public sealed record MonitoringReport
 
     /// <summary>The windows.</summary>
     public required IReadOnlyList<WindowReport> Windows { get; init; }
+
+    /// <summary>The contract's <c>retrain_when</c> applied to these windows; null when it sets none.</summary>
+    public RetrainRecommendation? Retrain { get; init; }
 }

@@ -58,12 +58,14 @@ internal static class MonitoringEndpoints
         var referenceRows = await ReferenceRowsAsync(contract, store, cancellationToken).ConfigureAwait(false);
         var reference = referenceRows is null ? null : ProductionWindows.Inputs(contract, referenceRows, $"{feature} reference period");
         var calibration = referenceRows is null ? ScoreCalibration.Identity : ProductionWindows.Calibration(contract, referenceRows);
+        List<WindowReport> summaries = [.. ProductionWindows.Cut(contract, rows, windows).Select(w => WindowMonitor.Summarize(contract, w, evaluation, reference, calibration))];
         var report = new MonitoringReport
         {
             Feature = feature,
             ContractVersion = version.Version,
             Window = WindowMonitor.Describe(length),
-            Windows = [.. ProductionWindows.Cut(contract, rows, windows).Select(w => WindowMonitor.Summarize(contract, w, evaluation, reference, calibration))],
+            Windows = summaries,
+            Retrain = RetrainAdvisor.Advise(contract.Monitoring?.RetrainWhen, summaries),
         };
         return TypedResults.Content(ReportJson.Write(report), "application/json");
     }
