@@ -64,6 +64,7 @@ public static class OverlapServer
         app.MapContracts();
         app.MapEvents();
         app.MapMonitoring();
+        app.MapExport();
         app.MapOpenApi().RequireAuthorization(Policies.Read);
         // The ingest queue drains before this runs: the store closes last.
         app.Lifetime.ApplicationStopped.Register(() => store.DisposeAsync().AsTask().GetAwaiter().GetResult());

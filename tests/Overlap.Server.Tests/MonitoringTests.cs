@@ -144,6 +144,43 @@ public sealed class MonitoringTests : IAsyncLifetime
 
     private double Score(string[] row) => double.Parse(Get(row, "p_fraud"), CultureInfo.InvariantCulture);
 
+    [Theory]
+    [InlineData("csv", DataFormat.Csv)]
+    [InlineData("parquet", DataFormat.Parquet)]
+    public async Task Export_LabelledRows_AreTheNextEvaluationSet(string format, DataFormat dataFormat)
+    {
+        using var viewer = _server.Client(KeyRole.Viewer);
+        var response = await viewer.GetAsync($"/v1/features/{Feature}/export?labelled=true&format={format}&from=2026-01-20");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        var contract = ContractParser.Parse(await File.ReadAllTextAsync(Path.Combine(Fixtures, "payments-fraud.yaml")));
+        // Read back as overlap eval reads a file: the same verdicts and figures as the rows it came from.
+        var exported = TableReader.Read(new MemoryStream(bytes), dataFormat, Evaluator.ReadOptions(contract, $"export.{format}"));
+        var rows = _rows.Where(r => string.CompareOrdinal(Get(r, "created_at"), "2026-01-20") >= 0 && string.CompareOrdinal(Get(r, "created_at"), "2026-01-26") < 0)
+            .OrderBy(r => DateTimeOffset.Parse(Get(r, "created_at"), CultureInfo.InvariantCulture)).ThenBy(r => Get(r, "payment_id"), StringComparer.Ordinal).ToList();
+        Assert.Equal(rows.Count, exported.RowCount);
+        var csv = string.Join('\n', [string.Join(',', _header), .. rows.Select(r => string.Join(',', r))]);
+        var original = TableReader.Read(new MemoryStream(Encoding.UTF8.GetBytes(csv)), DataFormat.Csv, Evaluator.ReadOptions(contract, "original.csv"));
+        var options = new EvaluationOptions { Resamples = 100 };
+        Assert.Equal(ReportJson.Write(Evaluator.Evaluate(contract, original, options)), ReportJson.Write(Evaluator.Evaluate(contract, exported, options)));
+        // Every watched input is there too, as numbers where they are numbers.
+        var all = TableReader.Read(new MemoryStream(bytes), dataFormat, new TableReadOptions { Source = "export" });
+        Assert.IsType<NumericColumn>(all.Find("amount"));
+        Assert.IsType<CategoricalColumn>(all.Find("channel"));
+        Assert.Equal(rows.Select(r => Get(r, "payment_id")), Enumerable.Range(0, all.RowCount).Select(all.Find("payment_id")!.Text));
+    }
+
+    [Fact]
+    public async Task Export_UnknownFormat_IsA400()
+    {
+        using var viewer = _server.Client(KeyRole.Viewer);
+        var response = await viewer.GetAsync($"/v1/features/{Feature}/export?format=xlsx");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("use csv or parquet", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var ingest = _server.Client(KeyRole.Ingest);
+        Assert.Equal(HttpStatusCode.Forbidden, (await ingest.GetAsync($"/v1/features/{Feature}/export")).StatusCode);
+    }
+
     [Fact]
     public async Task Latency_PercentilesMatchNumpy_CostIsSummed()
     {

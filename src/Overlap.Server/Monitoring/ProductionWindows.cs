@@ -14,6 +14,25 @@ internal static class ProductionWindows
     public static IReadOnlyList<string> Attributes(Contract contract) =>
         [.. contract.Columns.Segments.Concat(contract.Columns.Features ?? []).Distinct(StringComparer.Ordinal)];
 
+    /// <summary>The rows that have a label.</summary>
+    public static ProductionRows Labelled(ProductionRows rows)
+    {
+        var keep = Enumerable.Range(0, rows.Count).Where(i => rows.Labels[i] is not null).ToArray();
+        T[] Pick<T>(T[] values) => [.. keep.Select(i => values[i])];
+        return new ProductionRows
+        {
+            Ids = Pick(rows.Ids),
+            TimesUs = Pick(rows.TimesUs),
+            Scores = Pick(rows.Scores),
+            Predictions = Pick(rows.Predictions),
+            Labels = Pick(rows.Labels),
+            LatencyMs = Pick(rows.LatencyMs),
+            Costs = Pick(rows.Costs),
+            ModelVersions = Pick(rows.ModelVersions),
+            Attributes = rows.Attributes.ToDictionary(a => a.Key, a => Pick(a.Value), StringComparer.Ordinal),
+        };
+    }
+
     /// <summary>The watched inputs and score of every row, as one table: the reference for drift.</summary>
     public static Table Inputs(Contract contract, ProductionRows rows, string source) => Inputs(contract, rows, 0, rows.Count, source);
 
