@@ -80,7 +80,7 @@ internal static class ContractEndpoints
     {
         if (!features.Has(feature))
         {
-            return TypedResults.NotFound(new ProblemDetails { Status = 404, Title = "No such feature", Detail = $"'{feature}' has no contract yet; PUT one at /v1/features/{feature}/contract." });
+            return Answers.NoSuchFeature(feature);
         }
         var c = await store.CountAsync(feature, cancellationToken).ConfigureAwait(false);
         return TypedResults.Ok(new CountsResponse(feature, c.Predictions, c.Outcomes, c.Feedback, c.Business, c.Labelled));

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Overlap.Core.Contracts;
@@ -24,20 +23,21 @@ internal static class ExportEndpoints
         var version = await store.GetContractAsync(feature, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (version is null)
         {
-            return TypedResults.NotFound(new ProblemDetails { Status = 404, Title = "No such feature", Detail = $"'{feature}' has no contract yet; PUT one at /v1/features/{feature}/contract." });
+            return Answers.NoSuchFeature(feature);
         }
         format ??= "csv";
         if (format is not ("csv" or "parquet"))
         {
             return Bad($"format '{format}' is not offered; use csv or parquet");
         }
-        DateTimeOffset start = DateTimeOffset.UnixEpoch, end = DateTimeOffset.MaxValue;
-        if ((from is not null && !TryParse(from, out start)) || (to is not null && !TryParse(to, out end)) || start >= end)
+        var start = from is null ? DateTimeOffset.UnixEpoch : Answers.Time(from);
+        var end = to is null ? DateTimeOffset.MaxValue : Answers.Time(to);
+        if (start is null || end is null || start >= end)
         {
             return Bad("from and to must be ISO 8601 dates or times with from before to, e.g. ?from=2026-11-01&to=2026-11-08");
         }
         var contract = ContractParser.Parse(version.Yaml, $"{feature} contract, version {version.Version}");
-        var rows = await store.ReadPredictionsAsync(feature, start, end, ProductionWindows.Attributes(contract), cancellationToken).ConfigureAwait(false);
+        var rows = await store.ReadPredictionsAsync(feature, start.Value, end.Value, ProductionWindows.Attributes(contract), cancellationToken).ConfigureAwait(false);
         if (labelled == true)
         {
             rows = ProductionWindows.Labelled(rows);
@@ -47,9 +47,6 @@ internal static class ExportEndpoints
             ? TypedResults.File(TrainingSetExport.Csv(contract, rows), "text/csv", $"{name}.csv")
             : TypedResults.File(await TrainingSetExport.ParquetAsync(contract, rows, cancellationToken).ConfigureAwait(false), "application/vnd.apache.parquet", $"{name}.parquet");
     }
-
-    private static bool TryParse(string text, out DateTimeOffset time) =>
-        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out time);
 
     private static BadRequest<ProblemDetails> Bad(string detail) =>
         TypedResults.BadRequest(new ProblemDetails { Status = 400, Title = "The export request is not valid", Detail = detail });

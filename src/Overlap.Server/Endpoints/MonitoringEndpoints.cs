@@ -34,12 +34,12 @@ internal static class MonitoringEndpoints
         var version = await store.GetContractAsync(feature, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (version is null)
         {
-            return TypedResults.NotFound(new ProblemDetails { Status = 404, Title = "No such feature", Detail = $"'{feature}' has no contract yet; PUT one at /v1/features/{feature}/contract." });
+            return Answers.NoSuchFeature(feature);
         }
         var contract = ContractParser.Parse(version.Yaml, $"{feature} contract, version {version.Version}");
         var length = contract.Monitoring?.Window ?? TimeSpan.FromDays(1);
-        var end = to is null ? WindowMonitor.Floor(options.Time.GetUtcNow(), length) + length : ParseTime(to);
-        var start = from is null ? end - (DefaultWindows * length) : ParseTime(from);
+        var end = to is null ? WindowMonitor.Floor(options.Time.GetUtcNow(), length) + length : Answers.Time(to);
+        var start = from is null ? end - (DefaultWindows * length) : Answers.Time(from);
         if (end is null || start is null || start >= end)
         {
             return Bad("from and to must be ISO 8601 times or dates with from before to, e.g. ?from=2026-11-01&to=2026-11-08");
@@ -79,9 +79,6 @@ internal static class MonitoringEndpoints
         }
         return await store.ReadPredictionsAsync(contract.Feature, from, to, ProductionWindows.Attributes(contract), cancellationToken).ConfigureAwait(false);
     }
-
-    private static DateTimeOffset? ParseTime(string text) =>
-        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time) ? time : null;
 
     private static BadRequest<ProblemDetails> Bad(string detail) =>
         TypedResults.BadRequest(new ProblemDetails { Status = 400, Title = "The range is not valid", Detail = detail });
