@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging;
 using Overlap.Server.Auth;
 using Overlap.Server.Endpoints;
 using Overlap.Server.Ingest;
+using Overlap.Server.Monitoring;
 using Overlap.Storage;
 
 namespace Overlap.Server;
@@ -35,6 +36,7 @@ public static class OverlapServer
         builder.Services.AddSingleton<IEventStore>(store);
         builder.Services.AddSingleton(features);
         builder.Services.AddSingleton<KeyCache>();
+        builder.Services.AddSingleton<FeatureMonitor>();
         builder.Services.AddSingleton<IngestQueue>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IngestQueue>());
         builder.Services.ConfigureHttpJsonOptions(o =>

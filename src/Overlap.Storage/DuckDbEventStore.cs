@@ -94,25 +94,11 @@ public sealed class DuckDbEventStore : IEventStore
         QueryAsync("SELECT DISTINCT feature FROM contracts ORDER BY feature", r => r.GetString(0), cancellationToken);
 
     /// <inheritdoc />
-    public async Task AddKeyAsync(ApiKeyRecord key, CancellationToken cancellationToken = default)
+    public Task AddKeyAsync(ApiKeyRecord key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        await _write.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            using var command = _connection.CreateCommand();
-            command.CommandText = "INSERT INTO api_keys VALUES ($id, $hash, $role, $name, $at)";
-            command.Parameters.Add(new DuckDBParameter("id", key.Id));
-            command.Parameters.Add(new DuckDBParameter("hash", key.Hash));
-            command.Parameters.Add(new DuckDBParameter("role", key.Role.ToString().ToLowerInvariant()));
-            command.Parameters.Add(new DuckDBParameter("name", key.Name));
-            command.Parameters.Add(new DuckDBParameter("at", ToMicroseconds(key.CreatedAt)));
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _write.Release();
-        }
+        return WriteAsync("INSERT INTO api_keys VALUES ($id, $hash, $role, $name, $at)", cancellationToken,
+            ("id", key.Id), ("hash", key.Hash), ("role", key.Role.ToString().ToLowerInvariant()), ("name", key.Name), ("at", ToMicroseconds(key.CreatedAt)));
     }
 
     /// <inheritdoc />
@@ -210,6 +196,55 @@ public sealed class DuckDbEventStore : IEventStore
     private static double Number(object? value) => value is null or DBNull ? double.NaN : Convert.ToDouble(value, CultureInfo.InvariantCulture);
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<AlertStateRecord>> GetAlertStatesAsync(string feature, CancellationToken cancellationToken = default) =>
+        QueryAsync(
+            "SELECT feature, check_name, state, window_start_us, statement, updated_us FROM alert_states WHERE feature = $feature ORDER BY check_name",
+            r => new AlertStateRecord(r.GetString(0), r.GetString(1), r.GetString(2), FromMicroseconds(r.GetInt64(3)), r.GetString(4), FromMicroseconds(r.GetInt64(5))),
+            cancellationToken,
+            ("feature", feature));
+
+    /// <inheritdoc />
+    public Task SaveAlertStateAsync(AlertStateRecord state, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return WriteAsync("INSERT OR REPLACE INTO alert_states VALUES ($feature, $check, $state, $window, $statement, $updated)", cancellationToken,
+            ("feature", state.Feature), ("check", state.Check), ("state", state.State), ("window", ToMicroseconds(state.WindowStart)), ("statement", state.Statement), ("updated", ToMicroseconds(state.UpdatedAt)));
+    }
+
+    /// <inheritdoc />
+    public async Task<AlertEventRecord> AddAlertEventAsync(AlertEventRecord alert, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        await _write.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var command = Command(
+                "INSERT INTO alert_events (feature, check_name, state, previous, window_start_us, statement, created_us, delivery, attempts) " +
+                "VALUES ($feature, $check, $state, $previous, $window, $statement, $created, $delivery, $attempts) RETURNING id",
+                ("feature", alert.Feature), ("check", alert.Check), ("state", alert.State), ("previous", alert.Previous), ("window", ToMicroseconds(alert.WindowStart)),
+                ("statement", alert.Statement), ("created", ToMicroseconds(alert.CreatedAt)), ("delivery", alert.Delivery), ("attempts", alert.Attempts));
+            var id = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+            return alert with { Id = id };
+        }
+        finally
+        {
+            _write.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public Task SetAlertDeliveryAsync(long id, string delivery, int attempts, CancellationToken cancellationToken = default) =>
+        WriteAsync("UPDATE alert_events SET delivery = $delivery, attempts = $attempts WHERE id = $id", cancellationToken, ("delivery", delivery), ("attempts", attempts), ("id", id));
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<AlertEventRecord>> ListAlertEventsAsync(string feature, int limit, CancellationToken cancellationToken = default) =>
+        QueryAsync(
+            "SELECT id, feature, check_name, state, previous, window_start_us, statement, created_us, delivery, attempts FROM alert_events WHERE feature = $feature ORDER BY id DESC LIMIT $limit",
+            r => new AlertEventRecord(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), FromMicroseconds(r.GetInt64(5)), r.GetString(6), FromMicroseconds(r.GetInt64(7)), r.GetString(8), r.GetInt32(9)),
+            cancellationToken,
+            ("feature", feature), ("limit", limit));
+
+    /// <inheritdoc />
     public async Task<EventCounts> CountAsync(string feature, CancellationToken cancellationToken = default)
     {
         var rows = await QueryAsync(
@@ -288,6 +323,32 @@ public sealed class DuckDbEventStore : IEventStore
             }
         }
         return [.. counts.Select(c => (c.Key, c.Value))];
+    }
+
+    /// <summary>One statement on the write connection, one writer at a time.</summary>
+    private async Task WriteAsync(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    {
+        await _write.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var command = Command(sql, parameters);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _write.Release();
+        }
+    }
+
+    private DuckDBCommand Command(string sql, params (string Name, object Value)[] parameters)
+    {
+        var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.Add(new DuckDBParameter(name, value));
+        }
+        return command;
     }
 
     private async Task ExecuteAsync(string sql, CancellationToken cancellationToken)

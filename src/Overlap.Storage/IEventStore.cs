@@ -39,6 +39,21 @@ public interface IEventStore : IAsyncDisposable
     /// </summary>
     Task<ProductionRows> ReadPredictionsAsync(string feature, DateTimeOffset from, DateTimeOffset to, IReadOnlyList<string> attributes, CancellationToken cancellationToken = default);
 
+    /// <summary>Every check's current state for a feature.</summary>
+    Task<IReadOnlyList<AlertStateRecord>> GetAlertStatesAsync(string feature, CancellationToken cancellationToken = default);
+
+    /// <summary>Sets a check's current state.</summary>
+    Task SaveAlertStateAsync(AlertStateRecord state, CancellationToken cancellationToken = default);
+
+    /// <summary>Appends a state change to the history and returns it with its id.</summary>
+    Task<AlertEventRecord> AddAlertEventAsync(AlertEventRecord alert, CancellationToken cancellationToken = default);
+
+    /// <summary>Records what became of a state change's webhooks.</summary>
+    Task SetAlertDeliveryAsync(long id, string delivery, int attempts, CancellationToken cancellationToken = default);
+
+    /// <summary>A feature's state changes, newest first.</summary>
+    Task<IReadOnlyList<AlertEventRecord>> ListAlertEventsAsync(string feature, int limit, CancellationToken cancellationToken = default);
+
     /// <summary>How many events a feature has.</summary>
     Task<EventCounts> CountAsync(string feature, CancellationToken cancellationToken = default);
 }

@@ -20,6 +20,14 @@ internal static class StoreSchema
         CREATE TABLE IF NOT EXISTS business (
           id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, value DOUBLE NOT NULL, prediction_id VARCHAR, feature VARCHAR,
           time_us BIGINT NOT NULL, received_us BIGINT NOT NULL);
+        CREATE TABLE IF NOT EXISTS alert_states (
+          feature VARCHAR NOT NULL, check_name VARCHAR NOT NULL, state VARCHAR NOT NULL, window_start_us BIGINT NOT NULL,
+          statement VARCHAR NOT NULL, updated_us BIGINT NOT NULL, PRIMARY KEY (feature, check_name));
+        CREATE SEQUENCE IF NOT EXISTS alert_event_ids;
+        CREATE TABLE IF NOT EXISTS alert_events (
+          id BIGINT PRIMARY KEY DEFAULT nextval('alert_event_ids'), feature VARCHAR NOT NULL, check_name VARCHAR NOT NULL,
+          state VARCHAR NOT NULL, previous VARCHAR NOT NULL, window_start_us BIGINT NOT NULL, statement VARCHAR NOT NULL,
+          created_us BIGINT NOT NULL, delivery VARCHAR NOT NULL, attempts INTEGER NOT NULL);
         CREATE TABLE IF NOT EXISTS stage_predictions AS SELECT * FROM predictions LIMIT 0;
         CREATE TABLE IF NOT EXISTS stage_outcomes AS SELECT * FROM outcomes LIMIT 0;
         CREATE TABLE IF NOT EXISTS stage_feedback AS SELECT * FROM feedback LIMIT 0;
