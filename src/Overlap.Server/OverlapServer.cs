@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Overlap.Server.Alerts;
 using Overlap.Server.Auth;
 using Overlap.Server.Endpoints;
 using Overlap.Server.Ingest;
@@ -37,6 +38,10 @@ public static class OverlapServer
         builder.Services.AddSingleton(features);
         builder.Services.AddSingleton<KeyCache>();
         builder.Services.AddSingleton<FeatureMonitor>();
+        builder.Services.AddSingleton<AlertService>();
+        builder.Services.AddSingleton<WebhookDelivery>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<WebhookDelivery>());
+        builder.Services.AddHostedService<AlertScheduler>();
         builder.Services.AddSingleton<IngestQueue>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IngestQueue>());
         builder.Services.ConfigureHttpJsonOptions(o =>
@@ -67,6 +72,7 @@ public static class OverlapServer
         app.MapEvents();
         app.MapMonitoring();
         app.MapExport();
+        app.MapAlerts();
         app.MapOpenApi().RequireAuthorization(Policies.Read);
         // The ingest queue drains before this runs: the store closes last.
         app.Lifetime.ApplicationStopped.Register(() => store.DisposeAsync().AsTask().GetAwaiter().GetResult());

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Mvc;
 using Overlap.Core.Events;
+using Overlap.Server.Alerts;
 using Overlap.Server.Endpoints;
 
 namespace Overlap.Server;
@@ -14,4 +15,7 @@ namespace Overlap.Server;
 [JsonSerializable(typeof(ContractVersionSummary[]))]
 [JsonSerializable(typeof(HealthResponse))]
 [JsonSerializable(typeof(CountsResponse))]
+[JsonSerializable(typeof(WebhookBody))]
+[JsonSerializable(typeof(AlertEvaluation))]
+[JsonSerializable(typeof(AlertsResponse))]
 internal sealed partial class ServerJsonContext : JsonSerializerContext;

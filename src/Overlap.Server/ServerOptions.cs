@@ -1,7 +1,7 @@
 namespace Overlap.Server;
 
 /// <summary>How <c>overlap serve</c> runs.</summary>
-public sealed class ServerOptions
+public sealed record ServerOptions
 {
     /// <summary>The folder holding the DuckDB file.</summary>
     public string DataFolder { get; init; } = "overlap-data";
@@ -14,6 +14,12 @@ public sealed class ServerOptions
 
     /// <summary>How many ingest batches may wait for the writer; when full, ingest is answered 429 with Retry-After.</summary>
     public int IngestQueueCapacity { get; init; } = 512;
+
+    /// <summary>How many times an alert webhook is tried before it is recorded as failed.</summary>
+    public int WebhookAttempts { get; init; } = 5;
+
+    /// <summary>The wait before a webhook's second attempt; it doubles for each one after.</summary>
+    public TimeSpan WebhookBackoff { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>The clock: the system's, or a fake one in tests.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;

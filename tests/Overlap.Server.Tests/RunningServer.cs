@@ -29,10 +29,11 @@ internal sealed class RunningServer : IAsyncDisposable
     /// <summary>The key of a role, for clients that send it themselves.</summary>
     public string Key(KeyRole role) => _keys[role];
 
-    public static async Task<RunningServer> StartAsync(string? folder = null, string urls = "http://127.0.0.1:0")
+    public static async Task<RunningServer> StartAsync(string? folder = null, string urls = "http://127.0.0.1:0", Func<ServerOptions, ServerOptions>? configure = null)
     {
         folder ??= Directory.CreateTempSubdirectory("overlap-server-").FullName;
-        var app = await OverlapServer.BuildAsync(new ServerOptions { DataFolder = folder, Urls = urls });
+        var options = new ServerOptions { DataFolder = folder, Urls = urls };
+        var app = await OverlapServer.BuildAsync(configure is null ? options : configure(options));
         await app.StartAsync();
         var store = app.Services.GetRequiredService<IEventStore>();
         var keys = new Dictionary<KeyRole, string>();

@@ -1,0 +1,65 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Overlap.Server.Monitoring;
+using Overlap.Storage;
+
+namespace Overlap.Server.Alerts;
+
+/// <summary>
+/// Evaluates every feature's alerts when a window's labels fall due (the window closed, plus the contract's label
+/// delay), on the server's clock. It wakes at the next due time of any feature, or after a minute to pick up new
+/// contracts, and evaluates each feature whose due window moved on since it last looked.
+/// </summary>
+internal sealed partial class AlertScheduler(IEventStore store, FeatureMonitor monitor, AlertService alerts, ServerOptions options, ILogger<AlertScheduler> logger) : BackgroundService
+{
+    private static readonly TimeSpan MaxSleep = TimeSpan.FromMinutes(1);
+    private readonly Dictionary<string, DateTimeOffset> _evaluated = new(StringComparer.Ordinal);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var sleep = MaxSleep;
+            try
+            {
+                var now = options.Time.GetUtcNow();
+                foreach (var feature in await store.ListFeaturesAsync(stoppingToken).ConfigureAwait(false))
+                {
+                    if (await monitor.ContractAsync(feature, stoppingToken).ConfigureAwait(false) is not var (contract, _))
+                    {
+                        continue;
+                    }
+                    var length = FeatureMonitor.WindowLength(contract);
+                    var delay = contract.Monitoring?.LabelDelay ?? TimeSpan.Zero;
+                    var due = AlertService.DueWindow(length, delay, now);
+                    if (!_evaluated.TryGetValue(feature, out var last) || last != due)
+                    {
+                        await alerts.EvaluateAsync(feature, due, stoppingToken).ConfigureAwait(false);
+                        _evaluated[feature] = due;
+                    }
+                    // The next window falls due when it has closed and its label delay has passed.
+                    var next = due + length + length + delay - now;
+                    if (next > TimeSpan.Zero && next < sleep)
+                    {
+                        sleep = next;
+                    }
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogEvaluationFailed(logger, e);
+            }
+            try
+            {
+                await Task.Delay(sleep, options.Time, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Evaluating alerts failed; trying again at the next wake")]
+    private static partial void LogEvaluationFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,75 @@
+using Overlap.Core.Evaluation;
+using Overlap.Core.Monitoring;
+using Overlap.Server.Monitoring;
+using Overlap.Storage;
+
+namespace Overlap.Server.Alerts;
+
+/// <summary>
+/// Judges a window's checks and keeps one state per check. A state change is recorded in the history; entering or
+/// leaving the alert state is sent to the contract's webhooks. The same state twice is not news: nothing is recorded
+/// or sent again (deduplication).
+/// </summary>
+internal sealed class AlertService(IEventStore store, FeatureMonitor monitor, WebhookDelivery webhooks, ServerOptions options)
+{
+    /// <summary>Serialises evaluations so two at once cannot both see the old state and both announce the new one.</summary>
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    /// <summary>
+    /// The window whose labels are due by now: the latest window that closed at least the contract's label delay ago.
+    /// </summary>
+    public static DateTimeOffset DueWindow(TimeSpan length, TimeSpan labelDelay, DateTimeOffset now) =>
+        WindowMonitor.Floor(now - labelDelay, length) - length;
+
+    /// <summary>Evaluates a window (by default the one due now); null when the feature has no contract.</summary>
+    public async Task<AlertEvaluation?> EvaluateAsync(string feature, DateTimeOffset? windowStart, CancellationToken cancellationToken)
+    {
+        if (await monitor.ContractAsync(feature, cancellationToken).ConfigureAwait(false) is not var (contract, version))
+        {
+            return null;
+        }
+        var length = FeatureMonitor.WindowLength(contract);
+        var start = windowStart is { } asked ? WindowMonitor.Floor(asked, length) : DueWindow(length, contract.Monitoring?.LabelDelay ?? TimeSpan.Zero, options.Time.GetUtcNow());
+        var report = await monitor.ReportAsync(contract, version, [(start, start + length)], new EvaluationOptions(), cancellationToken).ConfigureAwait(false);
+        var checks = AlertRules.Evaluate(contract, report.Windows[0]);
+        var hooks = contract.Monitoring?.AlertWebhooks ?? [];
+        var changes = new List<AlertEventRecord>();
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var current = (await store.GetAlertStatesAsync(feature, cancellationToken).ConfigureAwait(false)).ToDictionary(s => s.Check, StringComparer.Ordinal);
+            var now = options.Time.GetUtcNow();
+            foreach (var check in checks)
+            {
+                var state = Name(check.State);
+                var previous = current.TryGetValue(check.Check, out var known) ? known.State : Name(AlertState.NoData);
+                await store.SaveAlertStateAsync(new AlertStateRecord(feature, check.Check, state, start, check.Statement, now), cancellationToken).ConfigureAwait(false);
+                if (state == previous)
+                {
+                    continue;
+                }
+                var paged = hooks.Count > 0 && (state == Name(AlertState.Alert) || previous == Name(AlertState.Alert));
+                var change = await store.AddAlertEventAsync(new AlertEventRecord(0, feature, check.Check, state, previous, start, check.Statement, now, paged ? "pending" : "none", 0), cancellationToken).ConfigureAwait(false);
+                changes.Add(change);
+                if (paged)
+                {
+                    webhooks.Enqueue(change, hooks);
+                }
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+        return new AlertEvaluation(feature, start, [.. checks.Select(c => new CheckView(c.Check, Name(c.State), c.Statement))], changes);
+    }
+
+    /// <summary>A state as the API writes it: no_data, ok, warning, alert.</summary>
+    public static string Name(AlertState state) => state switch
+    {
+        AlertState.NoData => "no_data",
+        AlertState.Ok => "ok",
+        AlertState.Warning => "warning",
+        _ => "alert",
+    };
+}
