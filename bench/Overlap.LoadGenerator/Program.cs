@@ -1,0 +1,231 @@
+// Load generator for `overlap serve`: loopback only, bounded in events and time.
+//
+//   dotnet build src/Overlap.Cli -c Release
+//   dotnet run -c Release --project bench/Overlap.LoadGenerator -- [--events 3000000] [--seconds 60] [--batch 500] [--concurrency 8]
+//
+// It starts a real `overlap serve` (the Release build) on a fresh data folder and a free loopback port, creates a key,
+// puts a contract, then runs two phases:
+//   1. throughput: `concurrency` senders post NDJSON batches of `batch` predictions as fast as the server acknowledges
+//      them (202, durable), until `events` are stored or `seconds` pass: sustained events/s;
+//   2. latency: batches paced at half the DESIGN.md target (25,000 events/s) for `seconds / 3`: acknowledgement latency
+//      percentiles (send to 202).
+// It prints the server's peak resident memory (VmHWM) after both.
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+
+var events = Arg("--events", 3_000_000);
+var seconds = Arg("--seconds", 60);
+var batch = Arg("--batch", 500);
+var concurrency = Arg("--concurrency", 8);
+const int HalfTarget = 25_000;
+
+var root = FindRoot();
+var overlap = Path.Combine(root, "src", "Overlap.Cli", "bin", "Release", "net10.0", "overlap.dll");
+if (!File.Exists(overlap))
+{
+    Console.Error.WriteLine($"error: {overlap} is missing; run 'dotnet build src/Overlap.Cli -c Release' first");
+    return 66;
+}
+var data = Directory.CreateTempSubdirectory("overlap-load-").FullName;
+try
+{
+    var key = Run(overlap, "keys", "create", "--data", data, "--role", "admin").Trim();
+    var port = FreePort();
+    using var server = Start(overlap, "serve", "--data", data, "--urls", $"http://127.0.0.1:{port}");
+    using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency * 2 }) { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
+    http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+    await WaitHealthyAsync(http);
+    var contract = await File.ReadAllTextAsync(Path.Combine(root, "examples", "payments-fraud", "overlap.yaml"));
+    (await http.PutAsync("/v1/features/payments-fraud/contract", new StringContent(contract))).EnsureSuccessStatusCode();
+
+    Console.WriteLine($"overlap serve on 127.0.0.1:{port}, {Environment.ProcessorCount} cores, batches of {batch:N0}, {concurrency} senders");
+    var next = 0L;
+    byte[] Body() => Batch(Interlocked.Add(ref next, batch) - batch, batch);
+
+    // Phase 1: throughput.
+    var stored = 0L;
+    var refused = 0L;
+    var clock = Stopwatch.StartNew();
+    var limit = TimeSpan.FromSeconds(seconds);
+    await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
+    {
+        while (Interlocked.Read(ref stored) < events && clock.Elapsed < limit)
+        {
+            using var response = await http.PostAsync("/v1/events", Content(Body()));
+            if (response.StatusCode == HttpStatusCode.Accepted)
+            {
+                Interlocked.Add(ref stored, batch);
+            }
+            else
+            {
+                Interlocked.Increment(ref refused);
+                await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromMilliseconds(100));
+            }
+        }
+    })));
+    var throughputSeconds = clock.Elapsed.TotalSeconds;
+    var rate = stored / throughputSeconds;
+    Console.WriteLine($"throughput   {stored:N0} events acknowledged in {throughputSeconds:F1} s: {rate:N0} events/s sustained (target >= 50,000); {refused:N0} batches answered 429/5xx");
+
+    // Phase 2: latency at half the target rate, paced.
+    var latencies = new List<double>();
+    var interval = TimeSpan.FromSeconds((double)batch / HalfTarget);
+    var phase = TimeSpan.FromSeconds(Math.Max(5, seconds / 3));
+    var pending = new List<Task>();
+    clock.Restart();
+    for (var i = 0; clock.Elapsed < phase; i++)
+    {
+        var due = interval * i;
+        if (due > clock.Elapsed)
+        {
+            await Task.Delay(due - clock.Elapsed);
+        }
+        var body = Body();
+        pending.Add(Task.Run(async () =>
+        {
+            var sent = Stopwatch.StartNew();
+            using var response = await http.PostAsync("/v1/events", Content(body));
+            var ms = sent.Elapsed.TotalMilliseconds;
+            if (response.StatusCode == HttpStatusCode.Accepted)
+            {
+                lock (latencies)
+                {
+                    latencies.Add(ms);
+                }
+            }
+        }));
+    }
+    await Task.WhenAll(pending);
+    latencies.Sort();
+    Console.WriteLine($"latency      {latencies.Count:N0} batches at {HalfTarget:N0} events/s: acknowledgement p50 {Percentile(latencies, 0.50):F1} ms, p95 {Percentile(latencies, 0.95):F1} ms, p99 {Percentile(latencies, 0.99):F1} ms (target p99 <= 50 ms)");
+    Console.WriteLine($"memory       server peak resident {PeakMib(server):N0} MiB (target <= 1,024 MiB)");
+    var count = await http.GetStringAsync("/v1/features/payments-fraud/counts");
+    Console.WriteLine($"stored       {count}");
+    server.Kill(entireProcessTree: true);
+    await server.WaitForExitAsync();
+    return 0;
+}
+finally
+{
+    Directory.Delete(data, recursive: true);
+}
+
+static ByteArrayContent Content(byte[] body)
+{
+    var content = new ByteArrayContent(body);
+    content.Headers.ContentType = new MediaTypeHeaderValue("application/x-ndjson");
+    return content;
+}
+
+static byte[] Batch(long first, int count)
+{
+    var random = new Random((int)(first % int.MaxValue));
+    var text = new StringBuilder(count * 220);
+    string[] channels = ["web", "app", "pos"];
+    string[] regions = ["eu", "us", "apac", "latam"];
+    var start = new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
+    for (var i = 0; i < count; i++)
+    {
+        var id = first + i;
+        var time = start.AddSeconds(id % 2_592_000).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        var score = Math.Round(random.NextDouble(), 6);
+        var latency = Math.Round(20 + (random.NextDouble() * 80), 1);
+        var amount = Math.Round(random.NextDouble() * 500, 2);
+        var items = random.Next(1, 9);
+        text.Append(CultureInfo.InvariantCulture, $"{{\"type\":\"prediction\",\"id\":\"p{id}\",\"feature\":\"payments-fraud\",\"time\":\"{time}\",\"score\":{score},\"latency_ms\":{latency},\"model_version\":\"v3\",")
+            .Append(CultureInfo.InvariantCulture, $"\"inputs\":{{\"amount\":{amount},\"items\":{items}}},\"attributes\":{{\"channel\":\"{channels[id % 3]}\",\"region\":\"{regions[id % 4]}\"}}}}").Append('\n');
+    }
+    return Encoding.UTF8.GetBytes(text.ToString());
+}
+
+static double Percentile(List<double> sorted, double q)
+{
+    if (sorted.Count == 0)
+    {
+        return double.NaN;
+    }
+    var position = q * (sorted.Count - 1);
+    var lower = (int)Math.Floor(position);
+    var upper = Math.Min(lower + 1, sorted.Count - 1);
+    return sorted[lower] + ((position - lower) * (sorted[upper] - sorted[lower]));
+}
+
+static double PeakMib(Process process)
+{
+    foreach (var line in File.ReadLines($"/proc/{process.Id}/status"))
+    {
+        if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+        {
+            return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
+        }
+    }
+    return double.NaN;
+}
+
+static string Run(string dll, params string[] args)
+{
+    using var process = Start(dll, args);
+    var output = process.StandardOutput.ReadToEnd();
+    process.WaitForExit();
+    return process.ExitCode == 0 ? output : throw new InvalidOperationException($"overlap {string.Join(' ', args)} exited {process.ExitCode}");
+}
+
+static Process Start(string dll, params string[] args)
+{
+    var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+    start.ArgumentList.Add(dll);
+    foreach (var a in args)
+    {
+        start.ArgumentList.Add(a);
+    }
+    var process = Process.Start(start)!;
+    process.ErrorDataReceived += (_, _) => { };
+    process.BeginErrorReadLine();
+    return process;
+}
+
+static async Task WaitHealthyAsync(HttpClient http)
+{
+    for (var i = 0; i < 300; i++)
+    {
+        try
+        {
+            if ((await http.GetAsync("/healthz")).IsSuccessStatusCode)
+            {
+                return;
+            }
+        }
+        catch (HttpRequestException)
+        {
+        }
+        await Task.Delay(100);
+    }
+    throw new TimeoutException("overlap serve did not become healthy in 30 s");
+}
+
+static int FreePort()
+{
+    using var listener = new TcpListener(IPAddress.Loopback, 0);
+    listener.Start();
+    return ((IPEndPoint)listener.LocalEndpoint).Port;
+}
+
+static string FindRoot()
+{
+    var dir = new DirectoryInfo(AppContext.BaseDirectory);
+    while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Overlap.slnx")))
+    {
+        dir = dir.Parent;
+    }
+    return dir?.FullName ?? throw new InvalidOperationException("Overlap.slnx not found above the load generator");
+}
+
+int Arg(string name, int fallback)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+}
