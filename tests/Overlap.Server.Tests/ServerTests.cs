@@ -61,6 +61,10 @@ public sealed class ServerTests : IAsyncLifetime
         Assert.Equal(ingest, (await client.PostAsync("/v1/events", Json("[" + Prediction("r1") + "]"))).StatusCode);
         Assert.Equal(read, (await client.GetAsync($"/v1/features/{Feature}/contract")).StatusCode);
         Assert.Equal(read, (await client.GetAsync("/openapi/v1.json")).StatusCode);
+        Assert.Equal(read, (await client.GetAsync($"/v1/features/{Feature}/metrics?resamples=0")).StatusCode);
+        Assert.Equal(read, (await client.GetAsync($"/v1/features/{Feature}/alerts")).StatusCode);
+        Assert.Equal(read, (await client.GetAsync($"/v1/features/{Feature}/export")).StatusCode);
+        Assert.Equal(putContract == HttpStatusCode.Created ? HttpStatusCode.OK : HttpStatusCode.Forbidden, (await client.PostAsync($"/v1/features/{Feature}/alerts/evaluate", null)).StatusCode);
         Assert.Equal(putContract, (await client.PutAsync($"/v1/features/{Feature}/contract", new StringContent(ContractText()))).StatusCode);
     }
 
