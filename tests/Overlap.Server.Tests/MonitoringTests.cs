@@ -76,9 +76,15 @@ public sealed class MonitoringTests : IAsyncLifetime
                 .OrderBy(r => DateTimeOffset.Parse(Get(r, "created_at"), CultureInfo.InvariantCulture)).ThenBy(r => Get(r, "payment_id"), StringComparer.Ordinal).ToList();
             var csv = string.Join('\n', [string.Join(',', _header), .. rows.Select(r => string.Join(',', r))]);
             var table = TableReader.Read(new MemoryStream(Encoding.UTF8.GetBytes(csv)), DataFormat.Csv, Evaluator.ReadOptions(contract, $"{day}.csv"));
-            var offline = Evaluator.Evaluate(contract, table, new EvaluationOptions { Resamples = 200 });
+            // Production adds what a file of labelled rows lacks: latency over every prediction, judged like any metric.
+            double[] latencies = [.. rows.Select(r => double.Parse(Get(r, "latency_ms"), CultureInfo.InvariantCulture)).Order()];
+            var offline = Evaluator.Evaluate(contract, table, new EvaluationOptions { Resamples = 200, ProductionMetrics = ProductionMetrics.Latency(latencies, contract.Confidence) });
             Assert.Equal((200, 200), (window.Predictions, window.Labelled));
             Assert.Equal(ReportJson.Write(offline), ReportJson.Write(window.Evaluation!));
+            var latency = window.Evaluation!.Requirements.Single(r => r.Metric == "latency_p95_ms");
+            Assert.NotEqual(Verdict.Skipped, latency.Verdict);
+            Assert.Equal(offline.Metrics["latency_p95_ms"].Value, latency.Value!.Value, 1e-9);
+            Assert.InRange(latency.Value.Value, latencies[(int)(0.9 * latencies.Length)], latencies[^1]);
         }
     }
 

@@ -18,6 +18,12 @@ public sealed record EvaluationOptions
     /// <summary>The same examples scored by the model in use today, to compare against; null for none.</summary>
     public Table? Baseline { get; init; }
 
+    /// <summary>
+    /// Metrics measured outside the labelled rows (production latency percentiles over every prediction), with their
+    /// intervals; requirements on them are judged like any other. Null offline, where they are skipped.
+    /// </summary>
+    public IReadOnlyDictionary<string, MetricValue>? ProductionMetrics { get; init; }
+
     /// <summary>Most cores the bootstrap may use; -1 (default) for all. Results do not depend on it.</summary>
     public int MaxDegreeOfParallelism { get; init; } = -1;
 }

@@ -74,7 +74,7 @@ public static partial class Evaluator
         {
             partial = partial with { Comparison = CompareBinary(contract, table, rows, baselineTable, sample, binary) };
         }
-        return Finish(contract, partial, BinaryLead(contract, partial, result));
+        return Finish(contract, partial, BinaryLead(contract, partial, result), options);
     }
 
     /// <summary>Labels, scores, decisions and segments of the labelled rows.</summary>

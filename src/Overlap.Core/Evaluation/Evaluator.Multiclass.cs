@@ -45,7 +45,7 @@ public static partial class Evaluator
             Requirements = [],
             Statements = [],
         };
-        return Finish(contract, partial, MulticlassLead(contract, partial, result));
+        return Finish(contract, partial, MulticlassLead(contract, partial, result), options);
     }
 
     private static List<string> MulticlassLead(Contract contract, EvaluationReport report, MulticlassResult result)
@@ -126,7 +126,7 @@ public static partial class Evaluator
             $"Estimates are off by {Round(m[RegressionMetricNames.Mae].Value)} on average ({Round(m[RegressionMetricNames.Mae].CiLow)} to {Round(m[RegressionMetricNames.Mae].CiHigh)} at {pct} confidence); half of them are within {Round(m[RegressionMetricNames.MedianAe].Value)}.",
             $"The model explains {Phrasing.Percent(Math.Max(0, m[RegressionMetricNames.R2].Value))} of the variation in the outcome (R² {Round(m[RegressionMetricNames.R2].Value)}).",
         };
-        return Finish(contract, partial, lead);
+        return Finish(contract, partial, lead, options);
     }
 
     /// <summary>A figure to three significant digits, for sentences.</summary>

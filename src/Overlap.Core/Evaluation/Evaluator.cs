@@ -59,8 +59,17 @@ public static partial class Evaluator
     }
 
     /// <summary>Judges every requirement and assembles the report's common parts.</summary>
-    private static EvaluationReport Finish(Contract contract, EvaluationReport partial, IEnumerable<string> lead)
+    private static EvaluationReport Finish(Contract contract, EvaluationReport partial, IEnumerable<string> lead, EvaluationOptions options)
     {
+        if (options.ProductionMetrics is { Count: > 0 } production)
+        {
+            var metrics = new Dictionary<string, MetricValue>(partial.Metrics, StringComparer.Ordinal);
+            foreach (var (name, value) in production)
+            {
+                metrics[name] = value;
+            }
+            partial = partial with { Metrics = metrics };
+        }
         var requirements = contract.Requirements
             .Select(r => RequirementJudge.Judge(r, contract, partial.Metrics, partial.N, partial.Segments))
             .ToList();

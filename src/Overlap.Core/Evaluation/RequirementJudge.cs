@@ -33,9 +33,9 @@ internal static class RequirementJudge
             Verdict = Verdict.Skipped,
             Statement = string.Empty,
         };
-        if (info?.ProductionOnly == true || !overall.ContainsKey(requirement.Metric))
+        if (!overall.ContainsKey(requirement.Metric))
         {
-            return common with { Statement = $"{promise} Judged in production, not on an offline data set." };
+            return common with { Statement = info?.ProductionOnly == true ? $"{promise} Judged in production, not on an offline data set." : $"{promise} Not measured on this data." };
         }
         if (requirement.By is null)
         {
@@ -154,9 +154,10 @@ internal static class RequirementJudge
         if (more is { } m)
         {
             var group = where is null ? string.Empty : $" with {where}";
-            text += string.Create(Inv, $" About {m:#,0} more labelled {Phrasing.Plural(contract.Words.Example)}{group} would settle it, if the rate holds.");
+            // Latency and cost are measured on every prediction, labelled or not.
+            var kind = MetricCatalog.Find(requirement.Metric)?.ProductionOnly == true ? "more" : "more labelled";
+            text += string.Create(Inv, $" About {m:#,0} {kind} {Phrasing.Plural(contract.Words.Example)}{group} would settle it, if the rate holds.");
         }
-        _ = requirement;
         return text;
     }
 

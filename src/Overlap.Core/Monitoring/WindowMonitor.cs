@@ -79,7 +79,7 @@ public static class WindowMonitor
             LatencyMs = latencies.Length == 0 ? null : new LatencySummary(latencies.Length, Bootstrap.Quantile(latencies, 0.50), Bootstrap.Quantile(latencies, 0.95), Bootstrap.Quantile(latencies, 0.99)),
             CostTotal = costs.Length == 0 ? null : costs.Sum(),
             CostMean = costs.Length == 0 ? null : costs.Average(),
-            Evaluation = window.Labelled.RowCount == 0 ? null : Evaluator.Evaluate(contract, window.Labelled, options),
+            Evaluation = window.Labelled.RowCount == 0 ? null : Evaluator.Evaluate(contract, window.Labelled, (options ?? new EvaluationOptions()) with { ProductionMetrics = ProductionMetrics.Latency(latencies, contract.Confidence) }),
             Estimated = Estimate(contract, window, calibration, options ?? new EvaluationOptions()),
             Drift = reference is null || reference.RowCount == 0 || window.Inputs.RowCount == 0
                 ? null

@@ -100,11 +100,19 @@ public static class Phrasing
             "precision" => $"of every 100 {Plural(words.Example)} {words.Action}, {Math.Round(value * 100).ToString("0", Invariant)} really are {pos}",
             "accuracy" => $"decides {Frequency(value)} {Plural(words.Example)} correctly",
             "positive_rate" => $"{Frequency(value)} {Plural(words.Example)} {(value < 0.2 ? "is" : "are")} {words.Action}",
+            "latency_p50_ms" or "latency_p95_ms" or "latency_p99_ms" => $"{LatencyShare(metric)} of requests are answered within {Number(Math.Round(value))} ms",
             _ => $"{Name(metric)} is {Number(value)}",
         };
         var sentence = Capitalize(core) + ci + ".";
         return where.Length == 0 ? sentence : where + core + ci + ".";
     }
+
+    private static string LatencyShare(string metric) => metric switch
+    {
+        "latency_p50_ms" => "half",
+        "latency_p95_ms" => "95%",
+        _ => "99%",
+    };
 
     /// <summary>An interval in the units of its metric: rates as "81 to 93" out of 100 or percentages, others as numbers.</summary>
     public static string Range(string metric, double low, double high)
@@ -114,7 +122,8 @@ public static class Phrasing
         {
             return $"{Percent(low)} to {Percent(high)}";
         }
-        return $"{Number(low)} to {Number(high)}";
+        var unit = metric.EndsWith("_ms", StringComparison.Ordinal) ? " ms" : string.Empty;
+        return $"{Number(low)} to {Number(high)}{unit}";
     }
 
     /// <summary>A metric name for prose: "false_positive_rate" → "false positive rate".</summary>
