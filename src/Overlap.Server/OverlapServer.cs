@@ -42,6 +42,11 @@ public static class OverlapServer
         builder.Services.AddSingleton<WebhookDelivery>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<WebhookDelivery>());
         builder.Services.AddHostedService<AlertScheduler>();
+        var log = EventLog.Open(Path.Combine(options.DataFolder, "log"));
+        builder.Services.AddSingleton(log);
+        // The loader is registered before the queue, so it stops after it and loads what the queue acknowledged last.
+        builder.Services.AddSingleton<LogLoader>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<LogLoader>());
         builder.Services.AddSingleton<IngestQueue>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IngestQueue>());
         builder.Services.ConfigureHttpJsonOptions(o =>
@@ -74,8 +79,12 @@ public static class OverlapServer
         app.MapExport();
         app.MapAlerts();
         app.MapOpenApi().RequireAuthorization(Policies.Read);
-        // The ingest queue drains before this runs: the store closes last.
-        app.Lifetime.ApplicationStopped.Register(() => store.DisposeAsync().AsTask().GetAwaiter().GetResult());
+        // The ingest queue drains into the log and the loader empties it before this runs: the store closes last.
+        app.Lifetime.ApplicationStopped.Register(() =>
+        {
+            store.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            log.Dispose();
+        });
         return app;
     }
 

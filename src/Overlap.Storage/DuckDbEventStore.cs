@@ -113,10 +113,24 @@ public sealed class DuckDbEventStore : IEventStore
     }
 
     /// <inheritdoc />
-    public async Task<AppendResult> AppendAsync(IReadOnlyList<FeatureEvent> events, DateTimeOffset receivedAt, CancellationToken cancellationToken = default)
+    public Task<AppendResult> AppendAsync(IReadOnlyList<FeatureEvent> events, DateTimeOffset receivedAt, CancellationToken cancellationToken = default) =>
+        AppendAsync(events, receivedAt, null, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<AppendResult> AppendFromLogAsync(IReadOnlyList<FeatureEvent> events, DateTimeOffset receivedAt, long logPosition, CancellationToken cancellationToken = default) =>
+        AppendAsync(events, receivedAt, logPosition, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<long?> GetLogPositionAsync(CancellationToken cancellationToken = default)
+    {
+        var rows = await QueryAsync("SELECT position FROM ingest_log WHERE id = 1", r => r.GetInt64(0), cancellationToken).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    private async Task<AppendResult> AppendAsync(IReadOnlyList<FeatureEvent> events, DateTimeOffset receivedAt, long? logPosition, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(events);
-        if (events.Count == 0)
+        if (events.Count == 0 && logPosition is null)
         {
             return default;
         }
@@ -141,6 +155,12 @@ public sealed class DuckDbEventStore : IEventStore
                 clear.Transaction = transaction;
                 clear.CommandText = $"DELETE FROM stage_{table}";
                 clear.ExecuteNonQuery();
+            }
+            if (logPosition is { } position)
+            {
+                using var mark = Command("INSERT OR REPLACE INTO ingest_log VALUES (1, $position)", ("position", position));
+                mark.Transaction = transaction;
+                mark.ExecuteNonQuery();
             }
             transaction.Commit();
             return new AppendResult(stored, events.Count - stored);

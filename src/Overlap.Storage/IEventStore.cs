@@ -34,6 +34,15 @@ public interface IEventStore : IAsyncDisposable
     Task<AppendResult> AppendAsync(IReadOnlyList<FeatureEvent> events, DateTimeOffset receivedAt, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Stores events loaded from the ingest log and, in the same transaction, the log position they reach, so a
+    /// crash between the two can neither lose nor double a batch.
+    /// </summary>
+    Task<AppendResult> AppendFromLogAsync(IReadOnlyList<FeatureEvent> events, DateTimeOffset receivedAt, long logPosition, CancellationToken cancellationToken = default);
+
+    /// <summary>The ingest log position loaded so far; null before the first load.</summary>
+    Task<long?> GetLogPositionAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// A feature's predictions with <paramref name="from"/> ≤ time &lt; <paramref name="to"/>, oldest first, each with
     /// its latest outcome and the values of <paramref name="attributes"/>.
     /// </summary>

@@ -28,6 +28,7 @@ internal static class StoreSchema
           id BIGINT PRIMARY KEY DEFAULT nextval('alert_event_ids'), feature VARCHAR NOT NULL, check_name VARCHAR NOT NULL,
           state VARCHAR NOT NULL, previous VARCHAR NOT NULL, window_start_us BIGINT NOT NULL, statement VARCHAR NOT NULL,
           created_us BIGINT NOT NULL, delivery VARCHAR NOT NULL, attempts INTEGER NOT NULL);
+        CREATE TABLE IF NOT EXISTS ingest_log (id INTEGER PRIMARY KEY, position BIGINT NOT NULL);
         CREATE TABLE IF NOT EXISTS stage_predictions AS SELECT * FROM predictions LIMIT 0;
         CREATE TABLE IF NOT EXISTS stage_outcomes AS SELECT * FROM outcomes LIMIT 0;
         CREATE TABLE IF NOT EXISTS stage_feedback AS SELECT * FROM feedback LIMIT 0;

@@ -10,8 +10,9 @@ using Overlap.Storage;
 namespace Overlap.Cli.Tests;
 
 /// <summary>
-/// Durability: a real <c>overlap serve</c> process is killed with SIGKILL in the middle of ingest. After a restart every
-/// event it acknowledged (202) is there, nothing it was never sent is, and delivering everything again stores nothing twice.
+/// Durability: a real <c>overlap serve</c> process is killed with SIGKILL in the middle of ingest. After a restart (which
+/// loads its ingest log into the store) every event it acknowledged (202) is there, nothing it was never sent is, and
+/// delivering everything again stores nothing twice.
 /// </summary>
 public sealed class ServeKillTests
 {
@@ -73,6 +74,16 @@ public sealed class ServeKillTests
         }
         Assert.True(acknowledged.Count >= 5_000, $"only {acknowledged.Count} events were acknowledged before the kill");
 
+        // Restart: the server loads what its log acknowledged; counting waits for that, then it is killed again.
+        port = FreePort();
+        using (var server = StartServe(folder.Path, port))
+        {
+            using var client = Client(port, key);
+            await WaitUntilHealthyAsync(client, server);
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/v1/features/{Feature}/counts")).StatusCode);
+            server.Kill(entireProcessTree: true);
+            await server.WaitForExitAsync();
+        }
         var sentIds = sent.Values.SelectMany(IdsOf).ToHashSet();
         var stored = await StoredIdsAsync(folder.Path);
         Assert.Equal(stored.Count, stored.Distinct().Count());
@@ -93,6 +104,7 @@ public sealed class ServeKillTests
                 var response = await client.PostAsync("/v1/events", new StringContent(body, Encoding.UTF8, "application/json"));
                 Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
             }
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/v1/features/{Feature}/counts")).StatusCode);
             server.Kill(entireProcessTree: true);
             await server.WaitForExitAsync();
         }

@@ -49,7 +49,7 @@ public sealed class OverlapClientTests
         await services.DisposeAsync();
 
         Assert.Equal(new OverlapClientStats(1_336, 1_336, 0, 0, 0), client.Stats);
-        Assert.Equal(new EventCounts(1_234, 100, 1, 1, 100), await server.Store.CountAsync(Feature));
+        Assert.Equal(new EventCounts(1_234, 100, 1, 1, 100), await server.CountAsync(Feature));
     }
 
     [Fact]
@@ -99,7 +99,7 @@ public sealed class OverlapClientTests
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await client.FlushAsync(timeout.Token);
         Assert.Equal((300L, 0L, 0L), (client.Stats.Sent, client.Stats.Rejected, client.Stats.Dropped));
-        Assert.Equal(300, (await server.Store.CountAsync(Feature)).Predictions);
+        Assert.Equal(300, (await server.CountAsync(Feature)).Predictions);
         await client.DisposeAsync();
     }
 

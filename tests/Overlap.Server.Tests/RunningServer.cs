@@ -26,6 +26,15 @@ internal sealed class RunningServer : IAsyncDisposable
 
     public IEventStore Store => _app.Services.GetRequiredService<IEventStore>();
 
+    /// <summary>A feature's counts through GET /counts, which waits until every acknowledged event has reached the store.</summary>
+    public async Task<EventCounts> CountAsync(string feature)
+    {
+        using var viewer = Client(KeyRole.Viewer);
+        using var json = System.Text.Json.JsonDocument.Parse(await viewer.GetStringAsync($"/v1/features/{feature}/counts"));
+        var c = json.RootElement;
+        return new EventCounts(c.GetProperty("predictions").GetInt64(), c.GetProperty("outcomes").GetInt64(), c.GetProperty("feedback").GetInt64(), c.GetProperty("business").GetInt64(), c.GetProperty("labelled").GetInt64());
+    }
+
     /// <summary>The key of a role, for clients that send it themselves.</summary>
     public string Key(KeyRole role) => _keys[role];
 

@@ -32,7 +32,7 @@ public sealed class ServerTests : IAsyncLifetime
 
     private static async Task<JsonElement> Body(HttpResponseMessage response) => JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
 
-    private async Task<long> PredictionsStored() => (await _server.Store.CountAsync(Feature)).Predictions;
+    private async Task<long> PredictionsStored() => (await _server.CountAsync(Feature)).Predictions;
 
     [Fact]
     public async Task Health_IsOpen_EverythingElseNeedsAValidKey()
@@ -110,7 +110,7 @@ public sealed class ServerTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Accepted, (await ingest.PostAsync("/v1/events", Json(batch))).StatusCode);
         var outcome = """{"type":"outcome","id":"o1","prediction_id":"p1","label":1,"time":"2026-11-25T10:00:00Z"}""";
         Assert.Equal(HttpStatusCode.Accepted, (await ingest.PostAsync("/v1/events", Json(outcome + "\n" + outcome + "\n"))).StatusCode);
-        Assert.Equal(new EventCounts(2, 1, 0, 0, 1), await _server.Store.CountAsync(Feature));
+        Assert.Equal(new EventCounts(2, 1, 0, 0, 1), await _server.CountAsync(Feature));
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Overlap.Core.Contracts;
 using Overlap.Server.Auth;
+using Overlap.Server.Ingest;
 using Overlap.Storage;
 
 namespace Overlap.Server.Endpoints;
@@ -76,12 +77,13 @@ internal static class ContractEndpoints
     private static async Task<Ok<ContractVersionSummary[]>> VersionsAsync(string feature, IEventStore store, CancellationToken cancellationToken) =>
         TypedResults.Ok((await store.ListContractVersionsAsync(feature, cancellationToken).ConfigureAwait(false)).Select(v => new ContractVersionSummary(v.Version, v.ChangedBy, v.ChangedAt)).ToArray());
 
-    private static async Task<Results<Ok<CountsResponse>, NotFound<ProblemDetails>>> CountsAsync(string feature, IEventStore store, FeatureDirectory features, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<CountsResponse>, NotFound<ProblemDetails>>> CountsAsync(string feature, IEventStore store, FeatureDirectory features, LogLoader loader, CancellationToken cancellationToken)
     {
         if (!features.Has(feature))
         {
             return Answers.NoSuchFeature(feature);
         }
+        await loader.WaitLoadedAsync(cancellationToken).ConfigureAwait(false);
         var c = await store.CountAsync(feature, cancellationToken).ConfigureAwait(false);
         return TypedResults.Ok(new CountsResponse(feature, c.Predictions, c.Outcomes, c.Feedback, c.Business, c.Labelled));
     }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Overlap.Core.Contracts;
 using Overlap.Server.Auth;
+using Overlap.Server.Ingest;
 using Overlap.Server.Monitoring;
 using Overlap.Storage;
 
@@ -18,7 +19,7 @@ internal static class ExportEndpoints
     }
 
     private static async Task<Results<FileContentHttpResult, NotFound<ProblemDetails>, BadRequest<ProblemDetails>>> ExportAsync(
-        string feature, bool? labelled, string? format, string? from, string? to, IEventStore store, CancellationToken cancellationToken)
+        string feature, bool? labelled, string? format, string? from, string? to, IEventStore store, LogLoader loader, CancellationToken cancellationToken)
     {
         var version = await store.GetContractAsync(feature, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (version is null)
@@ -37,6 +38,7 @@ internal static class ExportEndpoints
             return Bad("from and to must be ISO 8601 dates or times with from before to, e.g. ?from=2026-11-01&to=2026-11-08");
         }
         var contract = ContractParser.Parse(version.Yaml, $"{feature} contract, version {version.Version}");
+        await loader.WaitLoadedAsync(cancellationToken).ConfigureAwait(false);
         var rows = await store.ReadPredictionsAsync(feature, start.Value, end.Value, ProductionWindows.Attributes(contract), cancellationToken).ConfigureAwait(false);
         if (labelled == true)
         {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -7,11 +8,11 @@ using Overlap.Storage;
 namespace Overlap.Server.Ingest;
 
 /// <summary>
-/// The bounded queue between the ingest endpoint and the store. Requests wait here for the one writer, which takes
-/// every request queued at that moment and stores them in one transaction (group commit), then answers each. A full
-/// queue refuses at once (the endpoint answers 429) rather than piling up memory.
+/// The bounded queue between the ingest endpoint and the log. Requests wait here for the one writer, which takes
+/// every request queued at that moment and appends them to the <see cref="EventLog"/> as one fsynced frame (group
+/// commit), then answers each. A full queue refuses at once (the endpoint answers 429) rather than piling up memory.
 /// </summary>
-internal sealed partial class IngestQueue(ServerOptions options, IEventStore store, ILogger<IngestQueue> logger) : BackgroundService
+internal sealed partial class IngestQueue(ServerOptions options, EventLog log, LogLoader loader, ILogger<IngestQueue> logger) : BackgroundService
 {
     /// <summary>The most events one transaction takes.</summary>
     private const int MaxEventsPerCommit = 50_000;
@@ -45,7 +46,11 @@ internal sealed partial class IngestQueue(ServerOptions options, IEventStore sto
             }
             try
             {
-                await store.AppendAsync(events, options.Time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+                // Durable once in the log (fsynced); the loader moves it into the store in the background.
+                var payload = new ArrayBufferWriter<byte>();
+                EventWriter.WriteNdjson(events, payload);
+                log.Append(payload.WrittenSpan, DuckDbEventStore.ToMicroseconds(options.Time.GetUtcNow()));
+                loader.Notify();
                 foreach (var p in group)
                 {
                     p.Done.SetResult();

@@ -2,12 +2,13 @@ using Overlap.Core.Contracts;
 using Overlap.Core.Estimation;
 using Overlap.Core.Evaluation;
 using Overlap.Core.Monitoring;
+using Overlap.Server.Ingest;
 using Overlap.Storage;
 
 namespace Overlap.Server.Monitoring;
 
 /// <summary>Computes a feature's production windows from the store: what the metrics endpoint shows and the alerts judge.</summary>
-internal sealed class FeatureMonitor(IEventStore store)
+internal sealed class FeatureMonitor(IEventStore store, LogLoader loader)
 {
     /// <summary>The latest contract, parsed, with its version; null when the feature has none.</summary>
     public async Task<(Contract Contract, int Version)?> ContractAsync(string feature, CancellationToken cancellationToken)
@@ -19,6 +20,8 @@ internal sealed class FeatureMonitor(IEventStore store)
     /// <summary>The report over <paramref name="windows"/> (consecutive, oldest first), judged against <paramref name="contract"/>.</summary>
     public async Task<MonitoringReport> ReportAsync(Contract contract, int version, IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)> windows, EvaluationOptions evaluation, CancellationToken cancellationToken)
     {
+        // Every event acknowledged so far is part of the answer.
+        await loader.WaitLoadedAsync(cancellationToken).ConfigureAwait(false);
         var attributes = ProductionWindows.Attributes(contract);
         var rows = await store.ReadPredictionsAsync(contract.Feature, windows[0].Start, windows[^1].End, attributes, cancellationToken).ConfigureAwait(false);
         var referenceRows = contract.Monitoring?.Reference is { From: { } from, To: { } to }

@@ -1,0 +1,132 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Overlap.Core.Events;
+using Overlap.Storage;
+
+namespace Overlap.Server.Ingest;
+
+/// <summary>
+/// Moves acknowledged batches from the <see cref="EventLog"/> into the store, in large transactions that also record
+/// how far the log has been loaded (so a restart resumes exactly there). Reads that must see every acknowledged event
+/// wait for it first (<see cref="WaitLoadedAsync"/>); fully loaded segments are deleted.
+/// </summary>
+internal sealed partial class LogLoader(EventLog log, IEventStore store, ILogger<LogLoader> logger) : BackgroundService
+{
+    /// <summary>The most events one load transaction takes.</summary>
+    private const int MaxEventsPerLoad = 100_000;
+
+    private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
+    private readonly Lock _gate = new();
+    private TaskCompletionSource _progress = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _loaded = -1;
+
+    /// <summary>Says new frames are in the log.</summary>
+    public void Notify() => _wake.Release();
+
+    /// <summary>Waits until everything acknowledged before the call is in the store.</summary>
+    public async Task WaitLoadedAsync(CancellationToken cancellationToken)
+    {
+        var target = log.DurableEnd;
+        while (true)
+        {
+            Task progress;
+            lock (_gate)
+            {
+                if (Interlocked.Read(ref _loaded) >= target)
+                {
+                    return;
+                }
+                progress = _progress.Task;
+            }
+            Notify();
+            await progress.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        Interlocked.Exchange(ref _loaded, await store.GetLogPositionAsync(stoppingToken).ConfigureAwait(false) ?? log.Start);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                while (await LoadOnceAsync(CancellationToken.None).ConfigureAwait(false))
+                {
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The events stay in the log; the next wake tries again.
+                LogLoadFailed(logger, e);
+            }
+            try
+            {
+                await _wake.WaitAsync(TimeSpan.FromSeconds(1), stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        // Load what the ingest queue acknowledged while stopping, so a clean stop leaves the log empty.
+        if (Interlocked.Read(ref _loaded) >= 0)
+        {
+            while (await LoadOnceAsync(CancellationToken.None).ConfigureAwait(false))
+            {
+            }
+        }
+    }
+
+    public override void Dispose()
+    {
+        _wake.Dispose();
+        base.Dispose();
+    }
+
+    /// <summary>Loads up to <see cref="MaxEventsPerLoad"/> events; false when there was nothing to load.</summary>
+    private async Task<bool> LoadOnceAsync(CancellationToken cancellationToken)
+    {
+        var from = Interlocked.Read(ref _loaded);
+        var to = log.DurableEnd;
+        if (from >= to)
+        {
+            Signal();
+            return false;
+        }
+        var events = new List<FeatureEvent>();
+        var end = from;
+        long received = 0;
+        foreach (var (frameEnd, receivedUs, payload) in log.Read(from, to))
+        {
+            events.AddRange(EventParser.Parse(payload).Events.Select(e => e.Event));
+            end = frameEnd;
+            received = receivedUs;
+            if (events.Count >= MaxEventsPerLoad)
+            {
+                break;
+            }
+        }
+        await store.AppendFromLogAsync(events, DuckDbEventStore.FromMicroseconds(received), end, cancellationToken).ConfigureAwait(false);
+        Interlocked.Exchange(ref _loaded, end);
+        log.DeleteBefore(end);
+        Signal();
+        return true;
+    }
+
+    private void Signal()
+    {
+        lock (_gate)
+        {
+            _progress.TrySetResult();
+            _progress = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Loading the ingest log into the store failed; the events are safe in the log and loading will be retried")]
+    private static partial void LogLoadFailed(ILogger logger, Exception exception);
+}
