@@ -140,6 +140,7 @@ public sealed class DuckDbEventStore : IEventStore
         {
             var staged = StageAll(events, received);
             using var transaction = _connection.BeginTransaction();
+            long? change = null;
             var stored = 0;
             foreach (var (table, count) in staged)
             {
@@ -151,6 +152,18 @@ public sealed class DuckDbEventStore : IEventStore
                 move.Transaction = transaction;
                 move.CommandText = $"INSERT OR IGNORE INTO {table} SELECT DISTINCT ON (id) * FROM stage_{table}";
                 stored += move.ExecuteNonQuery();
+                if (StoreSchema.MarkChanged.GetValueOrDefault(table) is { } mark)
+                {
+                    if (change is null)
+                    {
+                        using var next = Command("SELECT nextval('change_seq')");
+                        next.Transaction = transaction;
+                        change = Convert.ToInt64(next.ExecuteScalar(), CultureInfo.InvariantCulture);
+                    }
+                    using var changed = Command(mark, ("change", change.Value));
+                    changed.Transaction = transaction;
+                    changed.ExecuteNonQuery();
+                }
                 using var clear = _connection.CreateCommand();
                 clear.Transaction = transaction;
                 clear.CommandText = $"DELETE FROM stage_{table}";
@@ -263,6 +276,30 @@ public sealed class DuckDbEventStore : IEventStore
             r => new AlertEventRecord(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), FromMicroseconds(r.GetInt64(5)), r.GetString(6), FromMicroseconds(r.GetInt64(7)), r.GetString(8), r.GetInt32(9)),
             cancellationToken,
             ("feature", feature), ("limit", limit));
+
+    /// <inheritdoc />
+    public async Task<long> CurrentChangeAsync(string feature, CancellationToken cancellationToken = default) =>
+        (await QueryAsync("SELECT coalesce(max(change), 0) FROM changed_hours WHERE feature = $feature", r => r.GetInt64(0), cancellationToken, ("feature", feature)).ConfigureAwait(false))[0];
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyDictionary<DateTimeOffset, string>> CurrentWindowReportsAsync(string feature, DateTimeOffset from, DateTimeOffset to, TimeSpan window, int contractVersion, int resamples, CancellationToken cancellationToken = default)
+    {
+        var rows = await QueryAsync(
+            "SELECT r.window_start_us, r.report FROM window_reports r " +
+            "WHERE r.feature = $feature AND r.window_us = $window AND r.contract_version = $version AND r.resamples = $resamples " +
+            "AND r.window_start_us >= $from AND r.window_start_us < $to " +
+            "AND NOT EXISTS (SELECT 1 FROM changed_hours c WHERE c.feature = r.feature AND c.change > r.as_of " +
+            "AND c.hour >= r.window_start_us // 3600000000 AND c.hour <= (r.window_start_us + r.window_us - 1) // 3600000000)",
+            r => (FromMicroseconds(r.GetInt64(0)), r.GetString(1)),
+            cancellationToken,
+            ("feature", feature), ("window", window.Ticks / 10), ("version", contractVersion), ("resamples", resamples), ("from", ToMicroseconds(from)), ("to", ToMicroseconds(to))).ConfigureAwait(false);
+        return rows.ToDictionary(r => r.Item1, r => r.Item2);
+    }
+
+    /// <inheritdoc />
+    public Task SaveWindowReportAsync(string feature, DateTimeOffset start, TimeSpan window, int contractVersion, int resamples, long asOf, DateTimeOffset computedAt, string json, CancellationToken cancellationToken = default) =>
+        WriteAsync("INSERT OR REPLACE INTO window_reports VALUES ($feature, $start, $window, $version, $resamples, $asOf, $computed, $report)", cancellationToken,
+            ("feature", feature), ("start", ToMicroseconds(start)), ("window", window.Ticks / 10), ("version", contractVersion), ("resamples", resamples), ("asOf", asOf), ("computed", ToMicroseconds(computedAt)), ("report", json));
 
     /// <inheritdoc />
     public async Task<EventCounts> CountAsync(string feature, CancellationToken cancellationToken = default)

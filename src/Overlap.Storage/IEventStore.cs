@@ -63,6 +63,18 @@ public interface IEventStore : IAsyncDisposable
     /// <summary>A feature's state changes, newest first.</summary>
     Task<IReadOnlyList<AlertEventRecord>> ListAlertEventsAsync(string feature, int limit, CancellationToken cancellationToken = default);
 
+    /// <summary>The feature's latest change number (see <c>changed_hours</c>): a report computed at it is current until it moves.</summary>
+    Task<long> CurrentChangeAsync(string feature, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The stored reports of windows starting in [<paramref name="from"/>, <paramref name="to"/>) that are still current:
+    /// no prediction or label in their hours changed after they were computed. By window start.
+    /// </summary>
+    Task<IReadOnlyDictionary<DateTimeOffset, string>> CurrentWindowReportsAsync(string feature, DateTimeOffset from, DateTimeOffset to, TimeSpan window, int contractVersion, int resamples, CancellationToken cancellationToken = default);
+
+    /// <summary>Stores a window's report as computed at change number <paramref name="asOf"/>.</summary>
+    Task SaveWindowReportAsync(string feature, DateTimeOffset start, TimeSpan window, int contractVersion, int resamples, long asOf, DateTimeOffset computedAt, string json, CancellationToken cancellationToken = default);
+
     /// <summary>How many events a feature has.</summary>
     Task<EventCounts> CountAsync(string feature, CancellationToken cancellationToken = default);
 }

@@ -28,12 +28,28 @@ internal static class StoreSchema
           id BIGINT PRIMARY KEY DEFAULT nextval('alert_event_ids'), feature VARCHAR NOT NULL, check_name VARCHAR NOT NULL,
           state VARCHAR NOT NULL, previous VARCHAR NOT NULL, window_start_us BIGINT NOT NULL, statement VARCHAR NOT NULL,
           created_us BIGINT NOT NULL, delivery VARCHAR NOT NULL, attempts INTEGER NOT NULL);
+        CREATE SEQUENCE IF NOT EXISTS change_seq;
+        CREATE TABLE IF NOT EXISTS changed_hours (feature VARCHAR NOT NULL, hour BIGINT NOT NULL, change BIGINT NOT NULL, PRIMARY KEY (feature, hour));
+        CREATE TABLE IF NOT EXISTS window_reports (
+          feature VARCHAR NOT NULL, window_start_us BIGINT NOT NULL, window_us BIGINT NOT NULL, contract_version INTEGER NOT NULL,
+          resamples INTEGER NOT NULL, as_of BIGINT NOT NULL, computed_us BIGINT NOT NULL, report VARCHAR NOT NULL,
+          PRIMARY KEY (feature, window_start_us, window_us, contract_version, resamples));
         CREATE TABLE IF NOT EXISTS ingest_log (id INTEGER PRIMARY KEY, position BIGINT NOT NULL);
         CREATE TABLE IF NOT EXISTS stage_predictions AS SELECT * FROM predictions LIMIT 0;
         CREATE TABLE IF NOT EXISTS stage_outcomes AS SELECT * FROM outcomes LIMIT 0;
         CREATE TABLE IF NOT EXISTS stage_feedback AS SELECT * FROM feedback LIMIT 0;
         CREATE TABLE IF NOT EXISTS stage_business AS SELECT * FROM business LIMIT 0;
         """;
+
+    /// <summary>
+    /// Per table, how an append marks the hours whose predictions it changed (new predictions, new labels), with the
+    /// append's change number: a stored window report is current while no hour of its window changed after it.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> MarkChanged = new Dictionary<string, string>
+    {
+        ["predictions"] = "INSERT OR REPLACE INTO changed_hours SELECT DISTINCT feature, time_us // 3600000000, $change FROM stage_predictions",
+        ["outcomes"] = "INSERT OR REPLACE INTO changed_hours SELECT DISTINCT p.feature, p.time_us // 3600000000, $change FROM stage_outcomes o JOIN predictions p ON p.id = o.prediction_id",
+    };
 
     public const string ClearStaging = """
         DELETE FROM stage_predictions; DELETE FROM stage_outcomes; DELETE FROM stage_feedback; DELETE FROM stage_business;

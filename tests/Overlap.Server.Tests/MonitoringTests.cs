@@ -188,6 +188,29 @@ public sealed class MonitoringTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ClosedWindows_AreReadBackUntilTheirDataChange()
+    {
+        var first = await MetricsAsync("from=2026-01-01&to=2026-01-04&resamples=100");
+        var again = await MetricsAsync("from=2026-01-01&to=2026-01-04&resamples=100");
+        Assert.Equal(ReportJson.Write(first), ReportJson.Write(again));
+
+        // A late label for a payment of 2 January (relabelled as fraud) changes that window alone.
+        var payment = _rows.First(r => Get(r, "created_at").StartsWith("2026-01-02", StringComparison.Ordinal) && Get(r, "outcome") == "legit");
+        using (var ingest = _server.Client(KeyRole.Ingest))
+        {
+            var late = $$$"""[{"type":"outcome","id":"late-1","prediction_id":"{{{Get(payment, "payment_id")}}}","label":"fraud","time":"2026-03-01T00:00:00Z"}]""";
+            Assert.Equal(HttpStatusCode.Accepted, (await ingest.PostAsync("/v1/events", new StringContent(late, Encoding.UTF8, "application/json"))).StatusCode);
+        }
+        var after = await MetricsAsync("from=2026-01-01&to=2026-01-04&resamples=100");
+        Assert.Equal([first.Windows[0].ComputedAt, first.Windows[2].ComputedAt], new[] { after.Windows[0].ComputedAt, after.Windows[2].ComputedAt });
+        Assert.NotEqual(first.Windows[1].ComputedAt, after.Windows[1].ComputedAt);
+        Assert.Equal(first.Windows[1].Evaluation!.Confusion!.Tp + first.Windows[1].Evaluation!.Confusion!.Fn + 1, after.Windows[1].Evaluation!.Confusion!.Tp + after.Windows[1].Evaluation!.Confusion!.Fn);
+        // Other settings are other reports.
+        var fewer = await MetricsAsync("from=2026-01-01&to=2026-01-04&resamples=0");
+        Assert.NotEqual(after.Windows[0].ComputedAt, fewer.Windows[0].ComputedAt);
+    }
+
+    [Fact]
     public async Task Latency_PercentilesMatchNumpy_CostIsSummed()
     {
         var report = await MetricsAsync("from=2026-01-01&to=2026-01-04&resamples=0");

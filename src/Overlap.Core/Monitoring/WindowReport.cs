@@ -13,6 +13,9 @@ public sealed record WindowReport
     /// <summary>Where it ends (exclusive).</summary>
     public required DateTimeOffset End { get; init; }
 
+    /// <summary>When this report was computed from the rows (a closed window's report is kept until its data change).</summary>
+    public DateTimeOffset? ComputedAt { get; init; }
+
     /// <summary>How many predictions.</summary>
     public required int Predictions { get; init; }
 

@@ -13,6 +13,12 @@ public static partial class ReportJson
     /// <summary>Production windows as indented JSON; each window's evaluation has the shape of <c>overlap eval</c>'s.</summary>
     public static string Write(MonitoringReport report) => JsonSerializer.Serialize(report, ReportJsonContext.Default.MonitoringReport);
 
+    /// <summary>One production window as JSON, as the server stores it once computed.</summary>
+    public static string Write(WindowReport report) => JsonSerializer.Serialize(report, ReportJsonContext.Default.WindowReport);
+
+    /// <summary>Reads a stored production window back.</summary>
+    public static WindowReport? ReadWindow(string json) => JsonSerializer.Deserialize(json, ReportJsonContext.Default.WindowReport);
+
     /// <summary>Reads production windows back (for clients and tests).</summary>
     public static MonitoringReport? ReadMonitoring(string json) => JsonSerializer.Deserialize(json, ReportJsonContext.Default.MonitoringReport);
 

@@ -18,4 +18,5 @@ namespace Overlap.Core.Reports;
 [JsonSerializable(typeof(SamplePlan))]
 [JsonSerializable(typeof(ComparisonPlan))]
 [JsonSerializable(typeof(MonitoringReport))]
+[JsonSerializable(typeof(WindowReport))]
 internal sealed partial class ReportJsonContext : JsonSerializerContext;

@@ -2,13 +2,14 @@ using Overlap.Core.Contracts;
 using Overlap.Core.Estimation;
 using Overlap.Core.Evaluation;
 using Overlap.Core.Monitoring;
+using Overlap.Core.Reports;
 using Overlap.Server.Ingest;
 using Overlap.Storage;
 
 namespace Overlap.Server.Monitoring;
 
 /// <summary>Computes a feature's production windows from the store: what the metrics endpoint shows and the alerts judge.</summary>
-internal sealed class FeatureMonitor(IEventStore store, LogLoader loader)
+internal sealed class FeatureMonitor(IEventStore store, LogLoader loader, ServerOptions options)
 {
     /// <summary>The latest contract, parsed, with its version; null when the feature has none.</summary>
     public async Task<(Contract Contract, int Version)?> ContractAsync(string feature, CancellationToken cancellationToken)
@@ -17,25 +18,56 @@ internal sealed class FeatureMonitor(IEventStore store, LogLoader loader)
         return version is null ? null : (ContractParser.Parse(version.Yaml, $"{feature} contract, version {version.Version}"), version.Version);
     }
 
-    /// <summary>The report over <paramref name="windows"/> (consecutive, oldest first), judged against <paramref name="contract"/>.</summary>
+    /// <summary>
+    /// The report over <paramref name="windows"/> (ascending), judged against <paramref name="contract"/>. A closed window
+    /// whose report is stored and still current (no prediction or label in it changed since) is read back; the others
+    /// are computed from the rows, and stored once closed, so thirty days of history cost thirty reads, not a re-scan.
+    /// </summary>
     public async Task<MonitoringReport> ReportAsync(Contract contract, int version, IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)> windows, EvaluationOptions evaluation, CancellationToken cancellationToken)
     {
         // Every event acknowledged so far is part of the answer.
         await loader.WaitLoadedAsync(cancellationToken).ConfigureAwait(false);
-        var attributes = ProductionWindows.Attributes(contract);
-        var rows = await store.ReadPredictionsAsync(contract.Feature, windows[0].Start, windows[^1].End, attributes, cancellationToken).ConfigureAwait(false);
-        var referenceRows = contract.Monitoring?.Reference is { From: { } from, To: { } to }
-            ? await store.ReadPredictionsAsync(contract.Feature, from, to, attributes, cancellationToken).ConfigureAwait(false)
-            : null;
-        // A reference file (reference: { data: … }) is for overlap drift; the server compares with a stored period.
-        var reference = referenceRows is null ? null : ProductionWindows.Inputs(contract, referenceRows, $"{contract.Feature} reference period");
-        var calibration = referenceRows is null ? ScoreCalibration.Identity : ProductionWindows.Calibration(contract, referenceRows);
-        List<WindowReport> summaries = [.. ProductionWindows.Cut(contract, rows, windows).Select(w => WindowMonitor.Summarize(contract, w, evaluation, reference, calibration))];
+        var feature = contract.Feature;
+        var length = WindowLength(contract);
+        var asOf = await store.CurrentChangeAsync(feature, cancellationToken).ConfigureAwait(false);
+        var now = options.Time.GetUtcNow();
+        var stored = await store.CurrentWindowReportsAsync(feature, windows[0].Start, windows[^1].End, length, version, evaluation.Resamples, cancellationToken).ConfigureAwait(false);
+        var reports = new WindowReport?[windows.Count];
+        for (var i = 0; i < windows.Count; i++)
+        {
+            if (windows[i].End <= now && stored.TryGetValue(windows[i].Start, out var json))
+            {
+                reports[i] = ReportJson.ReadWindow(json);
+            }
+        }
+        var missing = Enumerable.Range(0, windows.Count).Where(i => reports[i] is null).ToList();
+        if (missing.Count > 0)
+        {
+            var attributes = ProductionWindows.Attributes(contract);
+            var rows = await store.ReadPredictionsAsync(feature, windows[missing[0]].Start, windows[missing[^1]].End, attributes, cancellationToken).ConfigureAwait(false);
+            var referenceRows = contract.Monitoring?.Reference is { From: { } from, To: { } to }
+                ? await store.ReadPredictionsAsync(feature, from, to, attributes, cancellationToken).ConfigureAwait(false)
+                : null;
+            // A reference file (reference: { data: … }) is for overlap drift; the server compares with a stored period.
+            var reference = referenceRows is null ? null : ProductionWindows.Inputs(contract, referenceRows, $"{feature} reference period");
+            var calibration = referenceRows is null ? ScoreCalibration.Identity : ProductionWindows.Calibration(contract, referenceRows);
+            var computed = ProductionWindows.Cut(contract, rows, [.. missing.Select(i => windows[i])]).Select(w => WindowMonitor.Summarize(contract, w, evaluation, reference, calibration) with { ComputedAt = now }).ToList();
+            for (var k = 0; k < missing.Count; k++)
+            {
+                var i = missing[k];
+                reports[i] = computed[k];
+                if (windows[i].End <= now)
+                {
+                    await store.SaveWindowReportAsync(feature, windows[i].Start, length, version, evaluation.Resamples, asOf, now, ReportJson.Write(computed[k]), cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        List<WindowReport> summaries = [.. reports.Select(r => r!)];
         return new MonitoringReport
         {
-            Feature = contract.Feature,
+            Feature = feature,
             ContractVersion = version,
-            Window = WindowMonitor.Describe(WindowLength(contract)),
+            Window = WindowMonitor.Describe(length),
             Windows = summaries,
             Retrain = RetrainAdvisor.Advise(contract.Monitoring?.RetrainWhen, summaries),
         };

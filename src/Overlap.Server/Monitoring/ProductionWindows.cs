@@ -42,6 +42,12 @@ internal static class ProductionWindows
         var row = 0;
         foreach (var (start, end) in windows)
         {
+            // Windows may leave gaps (those already reported): skip the rows between.
+            var startUs = DuckDbEventStore.ToMicroseconds(start);
+            while (row < rows.Count && rows.TimesUs[row] < startUs)
+            {
+                row++;
+            }
             var endUs = DuckDbEventStore.ToMicroseconds(end);
             var first = row;
             while (row < rows.Count && rows.TimesUs[row] < endUs)
