@@ -8,7 +8,9 @@
 //   1. throughput: `concurrency` senders post NDJSON batches of `batch` predictions as fast as the server acknowledges
 //      them (202, durable), until `events` are stored or `seconds` pass: sustained events/s;
 //   2. latency: batches paced at half the DESIGN.md target (25,000 events/s) for `seconds / 3`: acknowledgement latency
-//      percentiles (send to 202).
+//      percentiles (send to 202);
+//   3. with --per-day N (and --days D, default 30): N labelled predictions a day for D days of January 2026, then the
+//      metrics endpoint over those D windows, once cold (computed from the rows) and 20 times warm (read back).
 // It prints the server's peak resident memory (VmHWM) after both.
 using System.Diagnostics;
 using System.Globalization;
@@ -107,6 +109,34 @@ try
     await Task.WhenAll(pending);
     latencies.Sort();
     Console.WriteLine($"latency      {latencies.Count:N0} batches at {HalfTarget:N0} events/s: acknowledgement p50 {Percentile(latencies, 0.50):F1} ms, p95 {Percentile(latencies, 0.95):F1} ms, p99 {Percentile(latencies, 0.99):F1} ms (target p99 <= 50 ms)");
+    // Phase 3 (optional): query latency over 30 daily windows of labelled predictions.
+    var perDay = Arg("--per-day", 0);
+    if (perDay > 0)
+    {
+        var days = Arg("--days", 30);
+        var queryClock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(sender => Task.Run(async () =>
+        {
+            for (var b = sender; (long)b * batch < (long)days * perDay; b += concurrency)
+            {
+                (await http.PostAsync("/v1/events", Content(Labelled((long)b * batch, batch, perDay)))).EnsureSuccessStatusCode();
+            }
+        })));
+        Console.WriteLine($"history      {(long)days * perDay:N0} labelled predictions over {days} days sent in {queryClock.Elapsed.TotalSeconds:F0} s");
+        var range = $"/v1/features/payments-fraud/metrics?from=2026-01-01&to=2026-01-{days + 1:D2}";
+        queryClock.Restart();
+        await http.GetStringAsync(range);
+        Console.WriteLine($"query cold   {days} windows computed from the rows in {queryClock.Elapsed.TotalSeconds:F1} s (bootstrap of 1,000 per window)");
+        var timings = new List<double>();
+        for (var i = 0; i < 20; i++)
+        {
+            queryClock.Restart();
+            await http.GetStringAsync(range);
+            timings.Add(queryClock.Elapsed.TotalMilliseconds);
+        }
+        timings.Sort();
+        Console.WriteLine($"query warm   {days} windows read back: p50 {Percentile(timings, 0.5):F0} ms, max {timings[^1]:F0} ms over 20 requests (target <= 200 ms)");
+    }
     Console.WriteLine($"memory       server peak resident {PeakMib(server):N0} MiB (target <= 1,024 MiB)");
     var count = await http.GetStringAsync("/v1/features/payments-fraud/counts");
     Console.WriteLine($"stored       {count}");
@@ -143,6 +173,26 @@ static byte[] Batch(long first, int count)
         var items = random.Next(1, 9);
         text.Append(CultureInfo.InvariantCulture, $"{{\"type\":\"prediction\",\"id\":\"p{id}\",\"feature\":\"payments-fraud\",\"time\":\"{time}\",\"score\":{score},\"latency_ms\":{latency},\"model_version\":\"v3\",")
             .Append(CultureInfo.InvariantCulture, $"\"inputs\":{{\"amount\":{amount},\"items\":{items}}},\"attributes\":{{\"channel\":\"{channels[id % 3]}\",\"region\":\"{regions[id % 4]}\"}}}}").Append('\n');
+    }
+    return Encoding.UTF8.GetBytes(text.ToString());
+}
+
+static byte[] Labelled(long first, int count, int perDay)
+{
+    var random = new Random((int)(first % int.MaxValue));
+    var text = new StringBuilder(count * 400);
+    string[] channels = ["web", "app", "pos"];
+    string[] regions = ["eu", "us", "apac", "latam"];
+    var start = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    for (var i = 0; i < count; i++)
+    {
+        var n = first + i;
+        var time = start.AddDays(n / perDay).AddSeconds(n % perDay * 86_400.0 / perDay).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+        var score = Math.Round(Math.Pow(random.NextDouble(), 3), 6);
+        var fraud = random.NextDouble() < score ? "fraud" : "legit";
+        text.Append(CultureInfo.InvariantCulture, $"{{\"type\":\"prediction\",\"id\":\"h{n}\",\"feature\":\"payments-fraud\",\"time\":\"{time}\",\"score\":{score},\"latency_ms\":{Math.Round(20 + (random.NextDouble() * 100), 1)},")
+            .Append(CultureInfo.InvariantCulture, $"\"inputs\":{{\"amount\":{Math.Round(random.NextDouble() * 500, 2)}}},\"attributes\":{{\"channel\":\"{channels[n % 3]}\",\"region\":\"{regions[n % 4]}\"}}}}\n")
+            .Append(CultureInfo.InvariantCulture, $"{{\"type\":\"outcome\",\"id\":\"o{n}\",\"prediction_id\":\"h{n}\",\"label\":\"{fraud}\",\"time\":\"2026-03-01T00:00:00Z\"}}\n");
     }
     return Encoding.UTF8.GetBytes(text.ToString());
 }

@@ -47,6 +47,8 @@ public sealed class DuckDbEventStore : IEventStore
         await store.ExecuteAsync(StoreSchema.Create, cancellationToken).ConfigureAwait(false);
         // Staged rows of an append that never committed were never acknowledged: drop them.
         await store.ExecuteAsync(StoreSchema.ClearStaging, cancellationToken).ConfigureAwait(false);
+        // DuckDB would take 80% of the machine for its buffers; the server has a memory budget (DESIGN.md: 1 GiB in all).
+        await store.ExecuteAsync("SET memory_limit = '384MB'", cancellationToken).ConfigureAwait(false);
         return store;
     }
 
@@ -199,34 +201,45 @@ public sealed class DuckDbEventStore : IEventStore
             """;
         var parameters = new List<(string, object)> { ("feature", feature), ("from", ToMicroseconds(from)), ("to", ToMicroseconds(to)) };
         parameters.AddRange(attributes.Select((name, i) => ($"a{i}", (object)$"$.\"{name.Replace("\"", "\\\"", StringComparison.Ordinal)}\"")));
-        var rows = await QueryAsync(sql, r =>
+        // Typed reads straight into columns: no boxed value per cell, so a window of a million predictions stays compact.
+        var ids = new List<string>();
+        var times = new List<long>();
+        var scores = new List<double>();
+        var predictions = new List<string?>();
+        var labels = new List<string?>();
+        var latencies = new List<double>();
+        var costs = new List<double>();
+        var models = new List<string?>();
+        var byName = attributes.Select(_ => new List<string?>()).ToArray();
+        await QueryAsync(sql, r =>
         {
-            var values = new object[8 + attributes.Count];
-            r.GetValues(values);
-            return values;
+            ids.Add(r.GetString(0));
+            times.Add(r.GetInt64(1));
+            scores.Add(r.IsDBNull(2) ? double.NaN : r.GetDouble(2));
+            predictions.Add(r.IsDBNull(3) ? null : r.GetString(3));
+            labels.Add(r.IsDBNull(4) ? null : r.GetString(4));
+            latencies.Add(r.IsDBNull(5) ? double.NaN : r.GetDouble(5));
+            costs.Add(r.IsDBNull(6) ? double.NaN : r.GetDouble(6));
+            models.Add(r.IsDBNull(7) ? null : r.GetString(7));
+            for (var a = 0; a < byName.Length; a++)
+            {
+                byName[a].Add(r.IsDBNull(8 + a) ? null : r.GetString(8 + a));
+            }
+            return 0;
         }, cancellationToken, [.. parameters]).ConfigureAwait(false);
-        var byName = new Dictionary<string, string?[]>(StringComparer.Ordinal);
-        for (var a = 0; a < attributes.Count; a++)
-        {
-            byName[attributes[a]] = [.. rows.Select(v => Text(v[8 + a]))];
-        }
         return new ProductionRows
         {
-            Ids = [.. rows.Select(v => Text(v[0])!)],
-            TimesUs = [.. rows.Select(v => Convert.ToInt64(v[1], CultureInfo.InvariantCulture))],
-            Scores = [.. rows.Select(v => Number(v[2]))],
-            Predictions = [.. rows.Select(v => Text(v[3]))],
-            Labels = [.. rows.Select(v => Text(v[4]))],
-            LatencyMs = [.. rows.Select(v => Number(v[5]))],
-            Costs = [.. rows.Select(v => Number(v[6]))],
-            ModelVersions = [.. rows.Select(v => Text(v[7]))],
-            Attributes = byName,
+            Ids = [.. ids],
+            TimesUs = [.. times],
+            Scores = [.. scores],
+            Predictions = [.. predictions],
+            Labels = [.. labels],
+            LatencyMs = [.. latencies],
+            Costs = [.. costs],
+            ModelVersions = [.. models],
+            Attributes = attributes.Select((name, a) => (name, a)).ToDictionary(x => x.name, x => byName[x.a].ToArray(), StringComparer.Ordinal),
         };
     }
-
-    private static string? Text(object? value) => value is null or DBNull ? null : Convert.ToString(value, CultureInfo.InvariantCulture);
-
-    private static double Number(object? value) => value is null or DBNull ? double.NaN : Convert.ToDouble(value, CultureInfo.InvariantCulture);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<AlertStateRecord>> GetAlertStatesAsync(string feature, CancellationToken cancellationToken = default) =>

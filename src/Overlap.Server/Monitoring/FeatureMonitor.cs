@@ -44,21 +44,22 @@ internal sealed class FeatureMonitor(IEventStore store, LogLoader loader, Server
         if (missing.Count > 0)
         {
             var attributes = ProductionWindows.Attributes(contract);
-            var rows = await store.ReadPredictionsAsync(feature, windows[missing[0]].Start, windows[missing[^1]].End, attributes, cancellationToken).ConfigureAwait(false);
             var referenceRows = contract.Monitoring?.Reference is { From: { } from, To: { } to }
                 ? await store.ReadPredictionsAsync(feature, from, to, attributes, cancellationToken).ConfigureAwait(false)
                 : null;
             // A reference file (reference: { data: … }) is for overlap drift; the server compares with a stored period.
             var reference = referenceRows is null ? null : ProductionWindows.Inputs(contract, referenceRows, $"{feature} reference period");
             var calibration = referenceRows is null ? ScoreCalibration.Identity : ProductionWindows.Calibration(contract, referenceRows);
-            var computed = ProductionWindows.Cut(contract, rows, [.. missing.Select(i => windows[i])]).Select(w => WindowMonitor.Summarize(contract, w, evaluation, reference, calibration) with { ComputedAt = now }).ToList();
-            for (var k = 0; k < missing.Count; k++)
+            // One window's rows at a time, so memory holds a window, never the whole range.
+            foreach (var i in missing)
             {
-                var i = missing[k];
-                reports[i] = computed[k];
+                var rows = await store.ReadPredictionsAsync(feature, windows[i].Start, windows[i].End, attributes, cancellationToken).ConfigureAwait(false);
+                var window = ProductionWindows.Cut(contract, rows, [windows[i]]).Single();
+                var computed = WindowMonitor.Summarize(contract, window, evaluation, reference, calibration) with { ComputedAt = now };
+                reports[i] = computed;
                 if (windows[i].End <= now)
                 {
-                    await store.SaveWindowReportAsync(feature, windows[i].Start, length, version, evaluation.Resamples, asOf, now, ReportJson.Write(computed[k]), cancellationToken).ConfigureAwait(false);
+                    await store.SaveWindowReportAsync(feature, windows[i].Start, length, version, evaluation.Resamples, asOf, now, ReportJson.Write(computed), cancellationToken).ConfigureAwait(false);
                 }
             }
         }
