@@ -187,16 +187,19 @@ public sealed class DuckDbEventStore : IEventStore
     }
 
     /// <inheritdoc />
-    public async Task<ProductionRows> ReadPredictionsAsync(string feature, DateTimeOffset from, DateTimeOffset to, IReadOnlyList<string> attributes, CancellationToken cancellationToken = default)
+    public async Task<ProductionRows> ReadPredictionsAsync(string feature, DateTimeOffset from, DateTimeOffset to, IReadOnlyList<string> attributes, int? sample = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(attributes);
-        // Attribute names are bound as JSON paths, never spliced into the SQL.
+        // Attribute names are bound as JSON paths, never spliced into the SQL; the sample size is a whole number.
         var extracts = string.Concat(attributes.Select((_, i) => $", coalesce(json_extract_string(p.attributes, $a{i}), json_extract_string(p.inputs, $a{i}))"));
+        var range = "SELECT * FROM predictions WHERE feature = $feature AND time_us >= $from AND time_us < $to";
+        var rows = sample is { } size ? $"SELECT * FROM ({range}) USING SAMPLE reservoir({size.ToString(CultureInfo.InvariantCulture)} ROWS) REPEATABLE (7)" : range;
+        // Outcomes are joined for the predictions in range only, the latest one winning.
         var sql = $"""
+            WITH p AS ({rows}),
+            o AS (SELECT o.prediction_id, arg_max(o.label, o.time_us) AS label FROM outcomes o JOIN p ON p.id = o.prediction_id GROUP BY o.prediction_id)
             SELECT p.id, p.time_us, p.score, p.prediction, o.label, p.latency_ms, p.cost, p.model_version{extracts}
-            FROM predictions p
-            LEFT JOIN (SELECT prediction_id, arg_max(label, time_us) AS label FROM outcomes GROUP BY prediction_id) o ON o.prediction_id = p.id
-            WHERE p.feature = $feature AND p.time_us >= $from AND p.time_us < $to
+            FROM p LEFT JOIN o ON o.prediction_id = p.id
             ORDER BY p.time_us, p.id
             """;
         var parameters = new List<(string, object)> { ("feature", feature), ("from", ToMicroseconds(from)), ("to", ToMicroseconds(to)) };
@@ -293,6 +296,12 @@ public sealed class DuckDbEventStore : IEventStore
     /// <inheritdoc />
     public async Task<long> CurrentChangeAsync(string feature, CancellationToken cancellationToken = default) =>
         (await QueryAsync("SELECT coalesce(max(change), 0) FROM changed_hours WHERE feature = $feature", r => r.GetInt64(0), cancellationToken, ("feature", feature)).ConfigureAwait(false))[0];
+
+    /// <inheritdoc />
+    public async Task<long> ChangeInRangeAsync(string feature, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
+        (await QueryAsync(
+            "SELECT coalesce(max(change), 0) FROM changed_hours WHERE feature = $feature AND hour >= $from // 3600000000 AND hour <= ($to - 1) // 3600000000",
+            r => r.GetInt64(0), cancellationToken, ("feature", feature), ("from", ToMicroseconds(from)), ("to", ToMicroseconds(to))).ConfigureAwait(false))[0];
 
     /// <inheritdoc />
     public async Task<IReadOnlyDictionary<DateTimeOffset, string>> CurrentWindowReportsAsync(string feature, DateTimeOffset from, DateTimeOffset to, TimeSpan window, int contractVersion, int resamples, CancellationToken cancellationToken = default)

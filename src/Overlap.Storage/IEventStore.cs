@@ -44,9 +44,13 @@ public interface IEventStore : IAsyncDisposable
 
     /// <summary>
     /// A feature's predictions with <paramref name="from"/> ≤ time &lt; <paramref name="to"/>, oldest first, each with
-    /// its latest outcome and the values of <paramref name="attributes"/>.
+    /// its latest outcome and the values of <paramref name="attributes"/>; with <paramref name="sample"/>, a uniform
+    /// random sample of at most that many (reservoir sampling with a fixed seed, so the same data give the same sample).
     /// </summary>
-    Task<ProductionRows> ReadPredictionsAsync(string feature, DateTimeOffset from, DateTimeOffset to, IReadOnlyList<string> attributes, CancellationToken cancellationToken = default);
+    Task<ProductionRows> ReadPredictionsAsync(string feature, DateTimeOffset from, DateTimeOffset to, IReadOnlyList<string> attributes, int? sample = null, CancellationToken cancellationToken = default);
+
+    /// <summary>The latest change number among the hours of [<paramref name="from"/>, <paramref name="to"/>): whether anything there changed since.</summary>
+    Task<long> ChangeInRangeAsync(string feature, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
 
     /// <summary>Every check's current state for a feature.</summary>
     Task<IReadOnlyList<AlertStateRecord>> GetAlertStatesAsync(string feature, CancellationToken cancellationToken = default);

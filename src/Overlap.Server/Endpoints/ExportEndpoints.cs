@@ -39,7 +39,7 @@ internal static class ExportEndpoints
         }
         var contract = ContractParser.Parse(version.Yaml, $"{feature} contract, version {version.Version}");
         await loader.WaitLoadedAsync(cancellationToken).ConfigureAwait(false);
-        var rows = await store.ReadPredictionsAsync(feature, start.Value, end.Value, ProductionWindows.Attributes(contract), cancellationToken).ConfigureAwait(false);
+        var rows = await store.ReadPredictionsAsync(feature, start.Value, end.Value, ProductionWindows.Attributes(contract), cancellationToken: cancellationToken).ConfigureAwait(false);
         if (labelled == true)
         {
             rows = ProductionWindows.Labelled(rows);

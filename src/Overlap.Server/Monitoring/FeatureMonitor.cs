@@ -1,4 +1,5 @@
 using Overlap.Core.Contracts;
+using Overlap.Core.Data;
 using Overlap.Core.Estimation;
 using Overlap.Core.Evaluation;
 using Overlap.Core.Monitoring;
@@ -44,16 +45,11 @@ internal sealed class FeatureMonitor(IEventStore store, LogLoader loader, Server
         if (missing.Count > 0)
         {
             var attributes = ProductionWindows.Attributes(contract);
-            var referenceRows = contract.Monitoring?.Reference is { From: { } from, To: { } to }
-                ? await store.ReadPredictionsAsync(feature, from, to, attributes, cancellationToken).ConfigureAwait(false)
-                : null;
-            // A reference file (reference: { data: … }) is for overlap drift; the server compares with a stored period.
-            var reference = referenceRows is null ? null : ProductionWindows.Inputs(contract, referenceRows, $"{feature} reference period");
-            var calibration = referenceRows is null ? ScoreCalibration.Identity : ProductionWindows.Calibration(contract, referenceRows);
+            var (reference, calibration) = await ReferenceAsync(contract, version, attributes, cancellationToken).ConfigureAwait(false);
             // One window's rows at a time, so memory holds a window, never the whole range.
             foreach (var i in missing)
             {
-                var rows = await store.ReadPredictionsAsync(feature, windows[i].Start, windows[i].End, attributes, cancellationToken).ConfigureAwait(false);
+                var rows = await store.ReadPredictionsAsync(feature, windows[i].Start, windows[i].End, attributes, cancellationToken: cancellationToken).ConfigureAwait(false);
                 var window = ProductionWindows.Cut(contract, rows, [windows[i]]).Single();
                 var computed = WindowMonitor.Summarize(contract, window, evaluation, reference, calibration) with { ComputedAt = now };
                 reports[i] = computed;
@@ -72,6 +68,41 @@ internal sealed class FeatureMonitor(IEventStore store, LogLoader loader, Server
             Windows = summaries,
             Retrain = RetrainAdvisor.Advise(contract.Monitoring?.RetrainWhen, summaries),
         };
+    }
+
+    /// <summary>The most reference predictions read for drift and calibration: a larger period is sampled uniformly.</summary>
+    public const int ReferenceSample = 100_000;
+
+    private readonly Dictionary<(string Feature, int Version), (long Change, Table? Inputs, ScoreCalibration Calibration)> _references = [];
+    private readonly Lock _referencesGate = new();
+
+    /// <summary>
+    /// The reference period's inputs (for drift) and the score calibration fitted on its labels, kept per contract
+    /// version until a prediction or label in the period changes. A reference file (reference: { data: … }) is for
+    /// overlap drift; the server compares with a stored period, sampled to <see cref="ReferenceSample"/> predictions.
+    /// </summary>
+    private async Task<(Table? Inputs, ScoreCalibration Calibration)> ReferenceAsync(Contract contract, int version, IReadOnlyList<string> attributes, CancellationToken cancellationToken)
+    {
+        if (contract.Monitoring?.Reference is not { From: { } from, To: { } to })
+        {
+            return (null, ScoreCalibration.Identity);
+        }
+        var change = await store.ChangeInRangeAsync(contract.Feature, from, to, cancellationToken).ConfigureAwait(false);
+        lock (_referencesGate)
+        {
+            if (_references.TryGetValue((contract.Feature, version), out var known) && known.Change == change)
+            {
+                return (known.Inputs, known.Calibration);
+            }
+        }
+        var rows = await store.ReadPredictionsAsync(contract.Feature, from, to, attributes, ReferenceSample, cancellationToken).ConfigureAwait(false);
+        var inputs = ProductionWindows.Inputs(contract, rows, $"{contract.Feature} reference period");
+        var calibration = ProductionWindows.Calibration(contract, rows);
+        lock (_referencesGate)
+        {
+            _references[(contract.Feature, version)] = (change, inputs, calibration);
+        }
+        return (inputs, calibration);
     }
 
     /// <summary>The contract's window, a day when it sets none.</summary>
