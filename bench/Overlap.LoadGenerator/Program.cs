@@ -38,7 +38,7 @@ try
     var key = Run(overlap, "keys", "create", "--data", data, "--role", "admin").Trim();
     var port = FreePort();
     using var server = Start(overlap, "serve", "--data", data, "--urls", $"http://127.0.0.1:{port}");
-    using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency * 2 }) { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
+    using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency * 2 }) { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(15) };
     http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
     await WaitHealthyAsync(http);
     var contract = await File.ReadAllTextAsync(Path.Combine(root, "examples", "payments-fraud", "overlap.yaml"));
@@ -160,8 +160,6 @@ static byte[] Batch(long first, int count)
 {
     var random = new Random((int)(first % int.MaxValue));
     var text = new StringBuilder(count * 220);
-    string[] channels = ["web", "app", "pos"];
-    string[] regions = ["eu", "us", "apac", "latam"];
     var start = new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
     for (var i = 0; i < count; i++)
     {
@@ -172,7 +170,7 @@ static byte[] Batch(long first, int count)
         var amount = Math.Round(random.NextDouble() * 500, 2);
         var items = random.Next(1, 9);
         text.Append(CultureInfo.InvariantCulture, $"{{\"type\":\"prediction\",\"id\":\"p{id}\",\"feature\":\"payments-fraud\",\"time\":\"{time}\",\"score\":{score},\"latency_ms\":{latency},\"model_version\":\"v3\",")
-            .Append(CultureInfo.InvariantCulture, $"\"inputs\":{{\"amount\":{amount},\"items\":{items}}},\"attributes\":{{\"channel\":\"{channels[id % 3]}\",\"region\":\"{regions[id % 4]}\"}}}}").Append('\n');
+            .Append(CultureInfo.InvariantCulture, $"\"inputs\":{{\"amount\":{amount},\"items\":{items}}},\"attributes\":{{\"channel\":\"{Segments.Channels[id % 3]}\",\"region\":\"{Segments.Regions[id % 4]}\"}}}}").Append('\n');
     }
     return Encoding.UTF8.GetBytes(text.ToString());
 }
@@ -181,8 +179,6 @@ static byte[] Labelled(long first, int count, int perDay)
 {
     var random = new Random((int)(first % int.MaxValue));
     var text = new StringBuilder(count * 400);
-    string[] channels = ["web", "app", "pos"];
-    string[] regions = ["eu", "us", "apac", "latam"];
     var start = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
     for (var i = 0; i < count; i++)
     {
@@ -191,7 +187,7 @@ static byte[] Labelled(long first, int count, int perDay)
         var score = Math.Round(Math.Pow(random.NextDouble(), 3), 6);
         var fraud = random.NextDouble() < score ? "fraud" : "legit";
         text.Append(CultureInfo.InvariantCulture, $"{{\"type\":\"prediction\",\"id\":\"h{n}\",\"feature\":\"payments-fraud\",\"time\":\"{time}\",\"score\":{score},\"latency_ms\":{Math.Round(20 + (random.NextDouble() * 100), 1)},")
-            .Append(CultureInfo.InvariantCulture, $"\"inputs\":{{\"amount\":{Math.Round(random.NextDouble() * 500, 2)}}},\"attributes\":{{\"channel\":\"{channels[n % 3]}\",\"region\":\"{regions[n % 4]}\"}}}}\n")
+            .Append(CultureInfo.InvariantCulture, $"\"inputs\":{{\"amount\":{Math.Round(random.NextDouble() * 500, 2)}}},\"attributes\":{{\"channel\":\"{Segments.Channels[n % 3]}\",\"region\":\"{Segments.Regions[n % 4]}\"}}}}\n")
             .Append(CultureInfo.InvariantCulture, $"{{\"type\":\"outcome\",\"id\":\"o{n}\",\"prediction_id\":\"h{n}\",\"label\":\"{fraud}\",\"time\":\"2026-03-01T00:00:00Z\"}}\n");
     }
     return Encoding.UTF8.GetBytes(text.ToString());
@@ -283,4 +279,11 @@ int Arg(string name, int fallback)
 {
     var i = Array.IndexOf(args, name);
     return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+}
+
+/// <summary>The segment values every generated prediction draws from.</summary>
+internal static class Segments
+{
+    public static readonly string[] Channels = ["web", "app", "pos"];
+    public static readonly string[] Regions = ["eu", "us", "apac", "latam"];
 }
