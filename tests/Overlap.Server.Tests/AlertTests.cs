@@ -176,6 +176,10 @@ public sealed class AlertTests : IAsyncLifetime
         Assert.Empty(await History());
         await AdvanceUntilAsync(new DateTimeOffset(2026, 3, 2, 0, 1, 0, TimeSpan.Zero), 1);
         Assert.Equal(["2026-03-01T00:00:00+00:00 alert"], await History());
+        // The window was computed and stored when it closed: an hour later, the metrics view reads that report back.
+        clock.Advance(TimeSpan.FromHours(1));
+        var metrics = Overlap.Core.Reports.ReportJson.ReadMonitoring(await viewer.GetStringAsync($"/v1/features/{Feature}/metrics?from=2026-03-01&to=2026-03-02"))!;
+        Assert.True(metrics.Windows[0].ComputedAt < new DateTimeOffset(2026, 3, 2, 0, 30, 0, TimeSpan.Zero), $"computed at {metrics.Windows[0].ComputedAt}");
         await AdvanceUntilAsync(new DateTimeOffset(2026, 3, 3, 0, 1, 0, TimeSpan.Zero), 2);
         Assert.Equal(["2026-03-02T00:00:00+00:00 ok", "2026-03-01T00:00:00+00:00 alert"], await History());
     }

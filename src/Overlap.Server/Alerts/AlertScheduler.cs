@@ -1,19 +1,21 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Overlap.Core.Evaluation;
 using Overlap.Server.Monitoring;
 using Overlap.Storage;
 
 namespace Overlap.Server.Alerts;
 
 /// <summary>
-/// Evaluates every feature's alerts when a window's labels fall due (the window closed, plus the contract's label
-/// delay), on the server's clock. It wakes at the next due time of any feature, or after a minute to pick up new
+/// Computes and stores each feature's window when it closes, and evaluates its alerts when a window's labels fall due
+/// (the window closed, plus the contract's label delay), on the server's clock. It wakes at the next due time of any feature, or after a minute to pick up new
 /// contracts, and evaluates each feature whose due window moved on since it last looked.
 /// </summary>
 internal sealed partial class AlertScheduler(IEventStore store, FeatureMonitor monitor, AlertService alerts, ServerOptions options, ILogger<AlertScheduler> logger) : BackgroundService
 {
     private static readonly TimeSpan MaxSleep = TimeSpan.FromMinutes(1);
     private readonly Dictionary<string, DateTimeOffset> _evaluated = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _computed = new(StringComparer.Ordinal);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -25,12 +27,19 @@ internal sealed partial class AlertScheduler(IEventStore store, FeatureMonitor m
                 var now = options.Time.GetUtcNow();
                 foreach (var feature in await store.ListFeaturesAsync(stoppingToken).ConfigureAwait(false))
                 {
-                    if (await monitor.ContractAsync(feature, stoppingToken).ConfigureAwait(false) is not var (contract, _))
+                    if (await monitor.ContractAsync(feature, stoppingToken).ConfigureAwait(false) is not var (contract, version))
                     {
                         continue;
                     }
                     var length = FeatureMonitor.WindowLength(contract);
                     var delay = contract.Monitoring?.LabelDelay ?? TimeSpan.Zero;
+                    // The window that just closed is computed and stored once, so the metrics view reads it back.
+                    var closed = AlertService.DueWindow(length, TimeSpan.Zero, now);
+                    if (!_computed.TryGetValue(feature, out var lastClosed) || lastClosed != closed)
+                    {
+                        await monitor.ReportAsync(contract, version, [(closed, closed + length)], new EvaluationOptions(), stoppingToken).ConfigureAwait(false);
+                        _computed[feature] = closed;
+                    }
                     var due = AlertService.DueWindow(length, delay, now);
                     if (!_evaluated.TryGetValue(feature, out var last) || last != due)
                     {
