@@ -38,7 +38,7 @@ try
     var key = Run(overlap, "keys", "create", "--data", data, "--role", "admin").Trim();
     var port = FreePort();
     using var server = Start(overlap, "serve", "--data", data, "--urls", $"http://127.0.0.1:{port}");
-    using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency * 2 }) { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(15) };
+    using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency * 2 }) { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(60) };
     http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
     await WaitHealthyAsync(http);
     var contract = await File.ReadAllTextAsync(Path.Combine(root, "examples", "payments-fraud", "overlap.yaml"));
