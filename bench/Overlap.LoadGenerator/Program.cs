@@ -38,6 +38,8 @@ try
     var key = Run(overlap, "keys", "create", "--data", data, "--role", "admin").Trim();
     var port = FreePort();
     using var server = Start(overlap, "serve", "--data", data, "--urls", $"http://127.0.0.1:{port}");
+    // However this run ends, the server goes with it.
+    using var stop = new Killer(server);
     using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency * 2 }) { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(60) };
     http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
     await WaitHealthyAsync(http);
@@ -286,4 +288,17 @@ internal static class Segments
 {
     public static readonly string[] Channels = ["web", "app", "pos"];
     public static readonly string[] Regions = ["eu", "us", "apac", "latam"];
+}
+
+/// <summary>Kills the server when the run ends, normally or by an exception.</summary>
+internal sealed class Killer(Process server) : IDisposable
+{
+    public void Dispose()
+    {
+        if (!server.HasExited)
+        {
+            server.Kill(entireProcessTree: true);
+            server.WaitForExit();
+        }
+    }
 }
