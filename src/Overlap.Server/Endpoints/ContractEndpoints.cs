@@ -83,7 +83,7 @@ internal static class ContractEndpoints
         {
             return Answers.NoSuchFeature(feature);
         }
-        await loader.WaitLoadedAsync(cancellationToken).ConfigureAwait(false);
+        await loader.CatchUpAsync(cancellationToken).ConfigureAwait(false);
         var c = await store.CountAsync(feature, cancellationToken).ConfigureAwait(false);
         return TypedResults.Ok(new CountsResponse(feature, c.Predictions, c.Outcomes, c.Feedback, c.Business, c.Labelled));
     }

@@ -38,7 +38,7 @@ internal static class ExportEndpoints
             return Bad("from and to must be ISO 8601 dates or times with from before to, e.g. ?from=2026-11-01&to=2026-11-08");
         }
         var contract = ContractParser.Parse(version.Yaml, $"{feature} contract, version {version.Version}");
-        await loader.WaitLoadedAsync(cancellationToken).ConfigureAwait(false);
+        await loader.CatchUpAsync(cancellationToken).ConfigureAwait(false);
         var rows = await store.ReadPredictionsAsync(feature, start.Value, end.Value, ProductionWindows.Attributes(contract), cancellationToken: cancellationToken).ConfigureAwait(false);
         if (labelled == true)
         {

@@ -8,7 +8,7 @@ namespace Overlap.Server.Ingest;
 /// <summary>
 /// Moves acknowledged batches from the <see cref="EventLog"/> into the store, in large transactions that also record
 /// how far the log has been loaded (so a restart resumes exactly there). Reads that must see every acknowledged event
-/// wait for it first (<see cref="WaitLoadedAsync"/>); fully loaded segments are deleted.
+/// wait for it first (<see cref="CatchUpAsync"/>, bounded); fully loaded segments are deleted.
 /// </summary>
 internal sealed partial class LogLoader(EventLog log, IEventStore store, ILogger<LogLoader> logger) : BackgroundService
 {
@@ -22,6 +22,28 @@ internal sealed partial class LogLoader(EventLog log, IEventStore store, ILogger
 
     /// <summary>Says new frames are in the log.</summary>
     public void Notify() => _wake.Release();
+
+    /// <summary>How long a read waits for the loader to catch up before it answers with what is loaded.</summary>
+    public static readonly TimeSpan ReadWait = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Waits, at most <see cref="ReadWait"/>, until everything acknowledged before the call is in the store; false when
+    /// the loader is still behind (a backlog after a burst), and the read then shows what is loaded so far.
+    /// </summary>
+    public async Task<bool> CatchUpAsync(CancellationToken cancellationToken)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(ReadWait);
+        try
+        {
+            await WaitLoadedAsync(limit.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
 
     /// <summary>Waits until everything acknowledged before the call is in the store.</summary>
     public async Task WaitLoadedAsync(CancellationToken cancellationToken)

@@ -26,8 +26,8 @@ internal sealed class FeatureMonitor(IEventStore store, LogLoader loader, Server
     /// </summary>
     public async Task<MonitoringReport> ReportAsync(Contract contract, int version, IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)> windows, EvaluationOptions evaluation, CancellationToken cancellationToken)
     {
-        // Every event acknowledged so far is part of the answer.
-        await loader.WaitLoadedAsync(cancellationToken).ConfigureAwait(false);
+        // Every event acknowledged so far is part of the answer, unless the loader is far behind (then what is loaded).
+        await loader.CatchUpAsync(cancellationToken).ConfigureAwait(false);
         var feature = contract.Feature;
         var length = WindowLength(contract);
         var asOf = await store.CurrentChangeAsync(feature, cancellationToken).ConfigureAwait(false);
