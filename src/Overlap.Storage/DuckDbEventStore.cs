@@ -26,7 +26,14 @@ public sealed class DuckDbEventStore : IEventStore
     public static async Task<DuckDbEventStore> OpenAsync(string folder, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(folder);
-        Directory.CreateDirectory(folder);
+        try
+        {
+            Directory.CreateDirectory(folder);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new StoreUnavailableException($"the data folder {folder} cannot be created ({e.Message.TrimEnd('.')}); choose a folder you can write to with --data", e);
+        }
         var path = Path.Combine(folder, FileName);
         var connection = new DuckDBConnection($"Data Source={path}");
         try

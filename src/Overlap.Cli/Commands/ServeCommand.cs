@@ -18,7 +18,14 @@ internal static class ServeCommand
             var app = await OverlapServer.BuildAsync(options, cancellationToken).ConfigureAwait(false);
             await using (app.ConfigureAwait(false))
             {
-                await app.StartAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await app.StartAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+                {
+                    throw new UserException(ExitCodes.Unavailable, $"{options.Urls} is in use by another program; pick a free address with --urls, e.g. --urls http://127.0.0.1:5081");
+                }
                 await io.ErrWriter.WriteLineAsync($"Overlap is serving at {string.Join(", ", OverlapServer.Addresses(app))} (data in {Path.GetFullPath(options.DataFolder)}). Ctrl-C stops it.").ConfigureAwait(false);
                 try
                 {
