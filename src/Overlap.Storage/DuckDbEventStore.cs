@@ -221,19 +221,21 @@ public sealed class DuckDbEventStore : IEventStore
         var costs = new List<double>();
         var models = new List<string?>();
         var byName = attributes.Select(_ => new List<string?>()).ToArray();
+        // Labels, decisions, versions and attributes repeat a few values a million times: keep one string of each.
+        var pool = new TextPool();
         await QueryAsync(sql, r =>
         {
             ids.Add(r.GetString(0));
             times.Add(r.GetInt64(1));
             scores.Add(r.IsDBNull(2) ? double.NaN : r.GetDouble(2));
-            predictions.Add(r.IsDBNull(3) ? null : r.GetString(3));
-            labels.Add(r.IsDBNull(4) ? null : r.GetString(4));
+            predictions.Add(r.IsDBNull(3) ? null : pool.Intern(r.GetString(3)));
+            labels.Add(r.IsDBNull(4) ? null : pool.Intern(r.GetString(4)));
             latencies.Add(r.IsDBNull(5) ? double.NaN : r.GetDouble(5));
             costs.Add(r.IsDBNull(6) ? double.NaN : r.GetDouble(6));
-            models.Add(r.IsDBNull(7) ? null : r.GetString(7));
+            models.Add(r.IsDBNull(7) ? null : pool.Intern(r.GetString(7)));
             for (var a = 0; a < byName.Length; a++)
             {
-                byName[a].Add(r.IsDBNull(8 + a) ? null : r.GetString(8 + a));
+                byName[a].Add(r.IsDBNull(8 + a) ? null : pool.Intern(r.GetString(8 + a)));
             }
             return 0;
         }, cancellationToken, [.. parameters]).ConfigureAwait(false);

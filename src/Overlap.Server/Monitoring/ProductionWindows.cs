@@ -38,7 +38,9 @@ internal static class ProductionWindows
 
     public static IEnumerable<ProductionWindow> Cut(Contract contract, ProductionRows rows, IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)> windows)
     {
-        var options = Evaluator.ReadOptions(contract, $"{contract.Feature} production");
+        // Production windows are judged alone (no baseline to pair by id), so the id column, a distinct value per row, stays out.
+        var read = Evaluator.ReadOptions(contract, $"{contract.Feature} production");
+        var options = new TableReadOptions { Columns = [.. read.Columns!.Where(c => c != contract.Columns.Id)], Rules = read.Rules, Source = read.Source };
         var row = 0;
         foreach (var (start, end) in windows)
         {
