@@ -313,24 +313,39 @@ public sealed class DuckDbEventStore : IEventStore
             r => r.GetInt64(0), cancellationToken, ("feature", feature), ("from", ToMicroseconds(from)), ("to", ToMicroseconds(to))).ConfigureAwait(false))[0];
 
     /// <inheritdoc />
-    public async Task<IReadOnlyDictionary<DateTimeOffset, string>> CurrentWindowReportsAsync(string feature, DateTimeOffset from, DateTimeOffset to, TimeSpan window, int contractVersion, int resamples, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyDictionary<DateTimeOffset, StoredWindow>> CurrentWindowReportsAsync(string feature, DateTimeOffset from, DateTimeOffset to, TimeSpan window, int contractVersion, int resamples, CancellationToken cancellationToken = default)
     {
         var rows = await QueryAsync(
-            "SELECT r.window_start_us, r.report FROM window_reports r " +
+            "SELECT r.window_start_us, r.report, r.summary FROM window_reports r " +
             "WHERE r.feature = $feature AND r.window_us = $window AND r.contract_version = $version AND r.resamples = $resamples " +
             "AND r.window_start_us >= $from AND r.window_start_us < $to " +
             "AND NOT EXISTS (SELECT 1 FROM changed_hours c WHERE c.feature = r.feature AND c.change > r.as_of " +
             "AND c.hour >= r.window_start_us // 3600000000 AND c.hour <= (r.window_start_us + r.window_us - 1) // 3600000000)",
-            r => (FromMicroseconds(r.GetInt64(0)), r.GetString(1)),
+            r => (FromMicroseconds(r.GetInt64(0)), new StoredWindow(r.GetString(1), r.IsDBNull(2) ? null : Bytes(r.GetValue(2)))),
             cancellationToken,
             ("feature", feature), ("window", window.Ticks / 10), ("version", contractVersion), ("resamples", resamples), ("from", ToMicroseconds(from)), ("to", ToMicroseconds(to))).ConfigureAwait(false);
         return rows.ToDictionary(r => r.Item1, r => r.Item2);
     }
 
     /// <inheritdoc />
-    public Task SaveWindowReportAsync(string feature, DateTimeOffset start, TimeSpan window, int contractVersion, int resamples, long asOf, DateTimeOffset computedAt, string json, CancellationToken cancellationToken = default) =>
-        WriteAsync("INSERT OR REPLACE INTO window_reports VALUES ($feature, $start, $window, $version, $resamples, $asOf, $computed, $report)", cancellationToken,
-            ("feature", feature), ("start", ToMicroseconds(start)), ("window", window.Ticks / 10), ("version", contractVersion), ("resamples", resamples), ("asOf", asOf), ("computed", ToMicroseconds(computedAt)), ("report", json));
+    public Task SaveWindowReportAsync(string feature, DateTimeOffset start, TimeSpan window, int contractVersion, int resamples, long asOf, DateTimeOffset computedAt, string json, byte[]? summary, CancellationToken cancellationToken = default) =>
+        WriteAsync(
+            "INSERT OR REPLACE INTO window_reports (feature, window_start_us, window_us, contract_version, resamples, as_of, computed_us, report, summary) " +
+            "VALUES ($feature, $start, $window, $version, $resamples, $asOf, $computed, $report, $summary)", cancellationToken,
+            ("feature", feature), ("start", ToMicroseconds(start)), ("window", window.Ticks / 10), ("version", contractVersion), ("resamples", resamples), ("asOf", asOf), ("computed", ToMicroseconds(computedAt)), ("report", json), ("summary", (object?)summary ?? DBNull.Value));
+
+    /// <summary>A BLOB as DuckDB.NET hands it over (a stream over native memory, or bytes), copied out.</summary>
+    private static byte[] Bytes(object value)
+    {
+        if (value is byte[] bytes)
+        {
+            return bytes;
+        }
+        using var source = (Stream)value;
+        using var copy = new MemoryStream();
+        source.CopyTo(copy);
+        return copy.ToArray();
+    }
 
     /// <inheritdoc />
     public async Task<EventCounts> CountAsync(string feature, CancellationToken cancellationToken = default)

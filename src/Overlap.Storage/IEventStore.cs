@@ -74,10 +74,10 @@ public interface IEventStore : IAsyncDisposable
     /// The stored reports of windows starting in [<paramref name="from"/>, <paramref name="to"/>) that are still current:
     /// no prediction or label in their hours changed after they were computed. By window start.
     /// </summary>
-    Task<IReadOnlyDictionary<DateTimeOffset, string>> CurrentWindowReportsAsync(string feature, DateTimeOffset from, DateTimeOffset to, TimeSpan window, int contractVersion, int resamples, CancellationToken cancellationToken = default);
+    Task<IReadOnlyDictionary<DateTimeOffset, StoredWindow>> CurrentWindowReportsAsync(string feature, DateTimeOffset from, DateTimeOffset to, TimeSpan window, int contractVersion, int resamples, CancellationToken cancellationToken = default);
 
-    /// <summary>Stores a window's report as computed at change number <paramref name="asOf"/>.</summary>
-    Task SaveWindowReportAsync(string feature, DateTimeOffset start, TimeSpan window, int contractVersion, int resamples, long asOf, DateTimeOffset computedAt, string json, CancellationToken cancellationToken = default);
+    /// <summary>Stores a window's report (JSON) and its mergeable summary as computed at change number <paramref name="asOf"/>.</summary>
+    Task SaveWindowReportAsync(string feature, DateTimeOffset start, TimeSpan window, int contractVersion, int resamples, long asOf, DateTimeOffset computedAt, string json, byte[]? summary, CancellationToken cancellationToken = default);
 
     /// <summary>How many events a feature has.</summary>
     Task<EventCounts> CountAsync(string feature, CancellationToken cancellationToken = default);

@@ -34,6 +34,7 @@ internal static class StoreSchema
           feature VARCHAR NOT NULL, window_start_us BIGINT NOT NULL, window_us BIGINT NOT NULL, contract_version INTEGER NOT NULL,
           resamples INTEGER NOT NULL, as_of BIGINT NOT NULL, computed_us BIGINT NOT NULL, report VARCHAR NOT NULL,
           PRIMARY KEY (feature, window_start_us, window_us, contract_version, resamples));
+        ALTER TABLE window_reports ADD COLUMN IF NOT EXISTS summary BLOB;
         CREATE TABLE IF NOT EXISTS ingest_log (id INTEGER PRIMARY KEY, position BIGINT NOT NULL);
         CREATE TABLE IF NOT EXISTS stage_predictions AS SELECT * FROM predictions LIMIT 0;
         CREATE TABLE IF NOT EXISTS stage_outcomes AS SELECT * FROM outcomes LIMIT 0;

@@ -24,6 +24,12 @@ public sealed record EvaluationOptions
     /// </summary>
     public IReadOnlyDictionary<string, MetricValue>? ProductionMetrics { get; init; }
 
+    /// <summary>
+    /// How many examples each row of the table stands for (a binary feature's merged window summaries), or null when
+    /// one each. Proportions and counts are then those of the examples; the bootstrap resamples each row Poisson(f) times.
+    /// </summary>
+    public IReadOnlyList<int>? Frequencies { get; init; }
+
     /// <summary>Most cores the bootstrap may use; -1 (default) for all. Results do not depend on it.</summary>
     public int MaxDegreeOfParallelism { get; init; } = -1;
 }

@@ -9,7 +9,7 @@ public static partial class Evaluator
 {
     private static EvaluationReport EvaluateBinary(Contract contract, Table table, int[] rows, EvaluationOptions options)
     {
-        var sample = BinarySampleOf(contract, table, rows, contract.Columns.Label);
+        var sample = BinarySampleOf(contract, table, rows, contract.Columns.Label, options.Frequencies);
         var hasScore = contract.Columns.Score is not null;
         var binary = new BinaryOptions
         {
@@ -77,8 +77,19 @@ public static partial class Evaluator
         return Finish(contract, partial, BinaryLead(contract, partial, result), options);
     }
 
+    /// <summary>
+    /// The labelled rows of a binary <paramref name="table"/> as the evaluation reads them (labels and decisions mapped
+    /// through the contract, every segment column); null when no row has a label.
+    /// </summary>
+    /// <exception cref="DataException">The data does not fit the contract, as <see cref="Evaluate"/> says it.</exception>
+    internal static BinarySample? LabelledBinarySample(Contract contract, Table table)
+    {
+        var rows = EvaluationInputs.LabelledRows(Require(table, contract.Columns.Label, "label"));
+        return rows.Length == 0 ? null : BinarySampleOf(contract, table, rows, contract.Columns.Label);
+    }
+
     /// <summary>Labels, scores, decisions and segments of the labelled rows.</summary>
-    private static BinarySample BinarySampleOf(Contract contract, Table table, int[] rows, string labelColumn)
+    private static BinarySample BinarySampleOf(Contract contract, Table table, int[] rows, string labelColumn, IReadOnlyList<int>? frequencies = null)
     {
         var source = table.Source;
         var labels = EvaluationInputs.Binary(Require(table, labelColumn, "label"), rows, contract.Labels, "label", source);
@@ -95,7 +106,8 @@ public static partial class Evaluator
             // No score: the decision stands in for it; score-based metrics are dropped from the report.
             scores = [.. predictions!.Select(d => (double)d)];
         }
-        return new BinarySample(scores, labels, predictions ?? default, Segments(contract, table, rows));
+        int[]? weights = frequencies is null ? null : [.. rows.Select(r => frequencies[r])];
+        return new BinarySample(scores, labels, predictions ?? default, Segments(contract, table, rows), weights ?? default);
     }
 
     private static string Money(double amount) => Phrasing.Number(Math.Round(amount, Math.Abs(amount) >= 100 ? 0 : 2));

@@ -41,6 +41,10 @@ public static partial class Evaluator
                 ? "the data file has a header but no rows; point --data at the scored examples"
                 : $"none of the {table.RowCount:#,0} rows has a label in column '{label.Name}'; an evaluation needs labelled examples");
         }
+        if (options.Frequencies is { } frequencies && (contract.Task != TaskKind.Binary || frequencies.Count != table.RowCount))
+        {
+            throw new ArgumentException("Frequencies are for binary tasks, one per row of the table.", nameof(options));
+        }
         var report = contract.Task switch
         {
             TaskKind.Binary => EvaluateBinary(contract, table, rows, options),

@@ -1,3 +1,5 @@
+using Overlap.Core.Statistics;
+
 namespace Overlap.Core.Metrics;
 
 /// <summary>
@@ -16,6 +18,9 @@ internal static class BinaryBootstrap
     public static double[] Run(SortedBinaryData data, int resamples, ulong seed, int maxDegreeOfParallelism)
     {
         var accumulators = data.AccumulatorCount;
+        // Rows standing for several examples are resampled by the Poisson bootstrap: each row's count is drawn from
+        // Poisson(frequency), as many multinomial draws over the examples behind it would give.
+        ReplicateFill? fill = data.Weighted ? new PoissonDraw(data.Weights).Fill : null;
         return ReplicateRunner.Run(data.Length, accumulators, MetricCount, resamples, seed, maxDegreeOfParallelism, () =>
         {
             var state = new double[accumulators * WeightedPass.Stride];
@@ -28,7 +33,7 @@ internal static class BinaryBootstrap
                     Extract(state.AsSpan(j * WeightedPass.Stride, WeightedPass.Stride), metrics.Slice(j * MetricCount, MetricCount));
                 }
             };
-        });
+        }, fill);
     }
 
     /// <summary>The bootstrapped metrics of one accumulator, in <see cref="BinaryMetricNames.Bootstrapped"/> order.</summary>

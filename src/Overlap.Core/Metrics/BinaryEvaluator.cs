@@ -23,9 +23,9 @@ public static class BinaryEvaluator
         ArgumentNullException.ThrowIfNull(sample);
         options ??= new BinaryOptions();
         options.Validate();
-        var data = SortedBinaryData.Create(sample.Scores.Span, sample.Labels.Span, sample.Predictions.Span, options.Threshold, sample.Segments);
+        var data = SortedBinaryData.Create(sample.Scores.Span, sample.Labels.Span, sample.Predictions.Span, options.Threshold, sample.Segments, sample.Frequencies.Span);
         var state = PointState(data);
-        var resamples = data.Length > 0 ? options.Resamples : 0;
+        var resamples = data.Total > 0 ? options.Resamples : 0;
         var replicates = resamples > 0 ? BinaryBootstrap.Run(data, resamples, options.Seed, options.MaxDegreeOfParallelism) : [];
 
         GroupMetrics Group(int accumulator, string? value) =>
@@ -37,22 +37,20 @@ public static class BinaryEvaluator
 
         return new BinaryResult
         {
-            N = data.Length,
+            N = data.Total,
             Options = options,
             Overall = overall,
             Segments = segments,
-            Calibration = Calibration.Compute(sample.Scores.Span, sample.Labels.Span, options.Confidence),
+            Calibration = Calibration.Compute(sample.Scores.Span, sample.Labels.Span, options.Confidence, sample.Frequencies.Span),
             Thresholds = ThresholdAnalysis.Analyze(data, overall.Confusion, options.Threshold, options.CostFalsePositive, options.CostFalseNegative),
         };
     }
 
-    /// <summary>The unweighted pass (every weight 1): the point estimates of every group.</summary>
+    /// <summary>The pass with every row at its own weight (1, or its frequency): the point estimates of every group.</summary>
     internal static double[] PointState(SortedBinaryData data)
     {
-        var ones = new int[data.Length];
-        ones.AsSpan().Fill(1);
         var state = new double[data.AccumulatorCount * WeightedPass.Stride];
-        WeightedPass.Run(data, ones, state, new int[data.AccumulatorCount]);
+        WeightedPass.Run(data, data.Weights, state, new int[data.AccumulatorCount]);
         return state;
     }
 

@@ -14,12 +14,17 @@ public sealed class BinarySample
     /// <c>score &gt;= threshold</c>.
     /// </param>
     /// <param name="segments">Zero or more segment columns, each with one code per example.</param>
-    /// <exception cref="ArgumentException">Lengths differ, a score is outside [0, 1], a label or a code is invalid.</exception>
+    /// <param name="frequencies">
+    /// How many examples each row stands for (a summary kept per cell rather than per example); when empty, one each.
+    /// A row of frequency f is exactly f copies of it; the bootstrap then draws each row's count from Poisson(f).
+    /// </param>
+    /// <exception cref="ArgumentException">Lengths differ, a score is outside [0, 1], a label, code or frequency is invalid.</exception>
     public BinarySample(
         ReadOnlyMemory<double> scores,
         ReadOnlyMemory<byte> labels,
         ReadOnlyMemory<byte> predictions = default,
-        IReadOnlyList<SegmentColumn>? segments = null)
+        IReadOnlyList<SegmentColumn>? segments = null,
+        ReadOnlyMemory<int> frequencies = default)
     {
         var n = scores.Length;
         if (labels.Length != n)
@@ -42,14 +47,30 @@ public sealed class BinarySample
         CheckBinary(labels.Span, nameof(labels));
         CheckBinary(predictions.Span, nameof(predictions));
         segments = SegmentColumns.Validate(segments, n, nameof(segments));
+        if (!frequencies.IsEmpty)
+        {
+            if (frequencies.Length != n)
+            {
+                throw new ArgumentException($"{frequencies.Length} frequencies for {n} scores.", nameof(frequencies));
+            }
+            var negative = frequencies.Span.IndexOfAnyInRange(int.MinValue, -1);
+            if (negative >= 0)
+            {
+                throw new ArgumentException($"Frequency {frequencies.Span[negative]} at row {negative} is negative.", nameof(frequencies));
+            }
+        }
         Scores = scores;
+        Frequencies = frequencies;
         Labels = labels;
         Predictions = predictions;
         Segments = segments;
     }
 
-    /// <summary>Number of examples.</summary>
+    /// <summary>Number of rows (each standing for its frequency of examples).</summary>
     public int Count => Scores.Length;
+
+    /// <summary>How many examples each row stands for, or empty when one each.</summary>
+    public ReadOnlyMemory<int> Frequencies { get; }
 
     /// <summary>Probability of the positive class per example.</summary>
     public ReadOnlyMemory<double> Scores { get; }

@@ -15,7 +15,8 @@ public static class Calibration
     /// <param name="scores">Probability of the positive class per example, in [0, 1].</param>
     /// <param name="labels">True label per example (1 positive, 0 negative).</param>
     /// <param name="confidence">Confidence of each bin's Wilson interval.</param>
-    public static CalibrationReport Compute(ReadOnlySpan<double> scores, ReadOnlySpan<byte> labels, double confidence)
+    /// <param name="frequencies">How many examples each row stands for; empty for one each.</param>
+    public static CalibrationReport Compute(ReadOnlySpan<double> scores, ReadOnlySpan<byte> labels, double confidence, ReadOnlySpan<int> frequencies = default)
     {
         if (scores.Length != labels.Length)
         {
@@ -27,12 +28,15 @@ public static class Calibration
         counts.Clear();
         positives.Clear();
         scoreSums.Clear();
+        long total = 0;
         for (var i = 0; i < scores.Length; i++)
         {
             var b = SortedBinaryData.EceBin(scores[i]);
-            counts[b]++;
-            positives[b] += labels[i];
-            scoreSums[b] += scores[i];
+            var f = frequencies.IsEmpty ? 1 : frequencies[i];
+            counts[b] += f;
+            positives[b] += labels[i] * (long)f;
+            scoreSums[b] += scores[i] * f;
+            total += f;
         }
         var bins = new ReliabilityBin[BinCount];
         var ece = 0.0;
@@ -44,9 +48,9 @@ public static class Calibration
             bins[b] = new ReliabilityBin(b / 10.0, (b + 1) / 10.0, n, mean, observed, Wilson.Interval(positives[b], n, confidence));
             if (n > 0)
             {
-                ece += (double)n / scores.Length * Math.Abs(observed - mean);
+                ece += (double)n / total * Math.Abs(observed - mean);
             }
         }
-        return new CalibrationReport(bins, scores.Length > 0 ? ece : double.NaN);
+        return new CalibrationReport(bins, total > 0 ? ece : double.NaN);
     }
 }

@@ -5,6 +5,9 @@ namespace Overlap.Core.Metrics;
 /// <summary>Computes every group's bootstrapped metrics from one replicate's draw counts into <c>metrics</c> ([accumulator · metricCount + metric]).</summary>
 internal delegate void ReplicateKernel(ReadOnlySpan<int> counts, Span<double> metrics);
 
+/// <summary>Fills one replicate's draw count per row from (seed, replicate) alone.</summary>
+internal delegate void ReplicateFill(Span<int> counts, ulong seed, int replicate);
+
 /// <summary>
 /// Runs the percentile bootstrap replicates of an engine on worker threads. Replicate r draws its counts from
 /// (seed, r) alone and writes only its own slots, so the result does not depend on how many threads ran.
@@ -14,9 +17,11 @@ internal static class ReplicateRunner
     /// <summary>
     /// The replicate values, laid out as [(accumulator · metricCount + metric) · resamples + replicate].
     /// <paramref name="createKernel"/> is called once per worker, so a kernel may own its scratch buffers.
+    /// <paramref name="fill"/> draws each replicate's counts; by default n draws with replacement over the n rows.
     /// </summary>
-    public static double[] Run(int length, int accumulators, int metricCount, int resamples, ulong seed, int maxDegreeOfParallelism, Func<ReplicateKernel> createKernel)
+    public static double[] Run(int length, int accumulators, int metricCount, int resamples, ulong seed, int maxDegreeOfParallelism, Func<ReplicateKernel> createKernel, ReplicateFill? fill = null)
     {
+        fill ??= Bootstrap.FillCounts;
         var values = new double[accumulators * metricCount * resamples];
         var next = -1;
         RunWorkers(maxDegreeOfParallelism, resamples, () =>
@@ -28,7 +33,7 @@ internal static class ReplicateRunner
             int r;
             while ((r = Interlocked.Increment(ref next)) < resamples)
             {
-                Bootstrap.FillCounts(counts, seed, r);
+                fill(counts, seed, r);
                 kernel(counts, metrics);
                 for (var slot = 0; slot < metrics.Length; slot++)
                 {

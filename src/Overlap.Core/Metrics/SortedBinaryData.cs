@@ -17,6 +17,7 @@ internal sealed class SortedBinaryData
         Scores = new double[length];
         Order = new int[length];
         Flags = new byte[length];
+        Weights = new int[length];
         Codes = new int[segmentColumns][];
         Offsets = new int[segmentColumns];
     }
@@ -30,6 +31,15 @@ internal sealed class SortedBinaryData
     public int[] Order { get; }
 
     public byte[] Flags { get; }
+
+    /// <summary>How many examples each sorted row stands for (1 unless the sample carries frequencies).</summary>
+    public int[] Weights { get; }
+
+    /// <summary>Whether rows carry frequencies (the bootstrap then draws Poisson counts).</summary>
+    public bool Weighted { get; private set; }
+
+    /// <summary>The number of examples: the sum of <see cref="Weights"/>.</summary>
+    public long Total { get; private set; }
 
     /// <summary>Per tie group (distinct score, descending): the score.</summary>
     public double[] GroupScore { get; private set; } = [];
@@ -61,7 +71,8 @@ internal sealed class SortedBinaryData
         ReadOnlySpan<byte> labels,
         ReadOnlySpan<byte> predictions,
         double threshold,
-        IReadOnlyList<SegmentColumn> segments)
+        IReadOnlyList<SegmentColumn> segments,
+        ReadOnlySpan<int> frequencies = default)
     {
         var n = scores.Length;
         var d = new SortedBinaryData(n, segments.Count);
@@ -96,6 +107,8 @@ internal sealed class SortedBinaryData
             var y = labels[row];
             var decided = hasPredictions ? predictions[row] == 1 : s >= threshold;
             d.Scores[i] = s;
+            d.Weights[i] = frequencies.IsEmpty ? 1 : frequencies[row];
+            d.Total += d.Weights[i];
             d.Flags[i] |= (byte)(y | (decided ? DecisionBit : 0));
             if ((d.Flags[i] & GroupStartBit) != 0)
             {
@@ -119,6 +132,7 @@ internal sealed class SortedBinaryData
             d.Codes[c] = codes;
         }
         d.AccumulatorCount = accumulators;
+        d.Weighted = !frequencies.IsEmpty;
         return d;
     }
 

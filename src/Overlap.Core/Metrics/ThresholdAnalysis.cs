@@ -24,16 +24,16 @@ internal static class ThresholdAnalysis
             }
             if ((data.Flags[i] & SortedBinaryData.LabelBit) != 0)
             {
-                pos++;
+                pos += data.Weights[i];
             }
             else
             {
-                neg++;
+                neg += data.Weights[i];
             }
             cumPos[g] = pos;
             cumNeg[g] = neg;
         }
-        var n = data.Length;
+        var n = data.Total;
 
         Confusion At(int flaggedGroups) => flaggedGroups == 0
             ? new Confusion(0, 0, pos, neg)

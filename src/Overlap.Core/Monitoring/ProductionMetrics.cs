@@ -17,11 +17,30 @@ public static class ProductionMetrics
         {
             return metrics;
         }
-        foreach (var (name, q) in new[] { ("latency_p50_ms", 0.50), ("latency_p95_ms", 0.95), ("latency_p99_ms", 0.99) })
+        foreach (var (name, q) in Percentiles)
         {
             var interval = QuantileInterval.OrderStatistic(sortedLatencies, q, confidence);
             metrics[name] = new MetricValue(Bootstrap.Quantile(sortedLatencies, q), interval.Low, interval.High, sortedLatencies.Length);
         }
         return metrics;
     }
+
+    /// <summary>The latency metrics of a merged sketch: percentiles and order-statistic intervals within its relative accuracy; none when empty.</summary>
+    public static IReadOnlyDictionary<string, MetricValue> Latency(QuantileSketch sketch, double confidence)
+    {
+        ArgumentNullException.ThrowIfNull(sketch);
+        var metrics = new Dictionary<string, MetricValue>(StringComparer.Ordinal);
+        if (sketch.Count == 0)
+        {
+            return metrics;
+        }
+        foreach (var (name, q) in Percentiles)
+        {
+            var interval = sketch.OrderStatisticInterval(q, confidence);
+            metrics[name] = new MetricValue(sketch.Quantile(q), interval.Low, interval.High, sketch.Count);
+        }
+        return metrics;
+    }
+
+    private static readonly (string Name, double Q)[] Percentiles = [("latency_p50_ms", 0.50), ("latency_p95_ms", 0.95), ("latency_p99_ms", 0.99)];
 }

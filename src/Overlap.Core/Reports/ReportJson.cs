@@ -16,6 +16,12 @@ public static partial class ReportJson
     /// <summary>One production window as JSON, as the server stores it once computed.</summary>
     public static string Write(WindowReport report) => JsonSerializer.Serialize(report, ReportJsonContext.Default.WindowReport);
 
+    /// <summary>A range of production judged from its merged window summaries, as JSON.</summary>
+    public static string Write(RangeReport report) => JsonSerializer.Serialize(report, ReportJsonContext.Default.RangeReport);
+
+    /// <summary>Reads a range report written by <see cref="Write(RangeReport)"/>.</summary>
+    public static RangeReport? ReadRange(string json) => JsonSerializer.Deserialize(json, ReportJsonContext.Default.RangeReport);
+
     /// <summary>Reads a stored production window back.</summary>
     public static WindowReport? ReadWindow(string json) => JsonSerializer.Deserialize(json, ReportJsonContext.Default.WindowReport);
 

@@ -19,4 +19,5 @@ namespace Overlap.Core.Reports;
 [JsonSerializable(typeof(ComparisonPlan))]
 [JsonSerializable(typeof(MonitoringReport))]
 [JsonSerializable(typeof(WindowReport))]
+[JsonSerializable(typeof(RangeReport))]
 internal sealed partial class ReportJsonContext : JsonSerializerContext;

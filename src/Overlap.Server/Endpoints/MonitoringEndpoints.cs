@@ -22,7 +22,57 @@ internal static class MonitoringEndpoints
     {
         var group = app.MapGroup("/v1/features/{feature}").WithTags("Monitoring").RequireAuthorization(Policies.Read);
         group.MapGet("/metrics", MetricsAsync);
+        group.MapGet("/summary", SummaryAsync);
         return group;
+    }
+
+    /// <summary>The range a summary covers when none is asked for.</summary>
+    private static readonly TimeSpan DefaultRange = TimeSpan.FromDays(30);
+
+    /// <summary>The most windows one summary may merge.</summary>
+    private const int MaxMergedWindows = 10_000;
+
+    private static async Task<Results<ContentHttpResult, NotFound<ProblemDetails>, BadRequest<ProblemDetails>>> SummaryAsync(
+        string feature, string? from, string? to, int? resamples, FeatureMonitor monitor, ServerOptions options, CancellationToken cancellationToken)
+    {
+        if (await monitor.ContractAsync(feature, cancellationToken).ConfigureAwait(false) is not var (contract, version))
+        {
+            return Answers.NoSuchFeature(feature);
+        }
+        var length = FeatureMonitor.WindowLength(contract);
+        var range = Range(from, to, length, DefaultRange, options, MaxMergedWindows, resamples, out var problem);
+        if (range is null)
+        {
+            return Bad(problem!);
+        }
+        var report = await monitor.RangeAsync(contract, version, range.Value.Windows, range.Value.Evaluation, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Content(ReportJson.Write(report), "application/json");
+    }
+
+    /// <summary>The windows of [from, to) (by default the <paramref name="fallback"/> up to the end of the current window) and the bootstrap asked for; null with the problem in words.</summary>
+    private static (IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)> Windows, EvaluationOptions Evaluation)? Range(
+        string? from, string? to, TimeSpan length, TimeSpan fallback, ServerOptions options, int maxWindows, int? resamples, out string? problem)
+    {
+        problem = null;
+        var end = to is null ? WindowMonitor.Floor(options.Time.GetUtcNow(), length) + length : Answers.Time(to);
+        var start = from is null ? end - fallback : Answers.Time(from);
+        if (end is null || start is null || start >= end)
+        {
+            problem = "from and to must be ISO 8601 times or dates with from before to, e.g. ?from=2026-11-01&to=2026-11-08";
+            return null;
+        }
+        var windows = WindowMonitor.Windows(start.Value, end.Value, length);
+        if (windows.Count > maxWindows)
+        {
+            problem = string.Create(CultureInfo.InvariantCulture, $"{windows.Count} windows of {WindowMonitor.Describe(length)} asked for; ask for at most {maxWindows} at a time");
+            return null;
+        }
+        if (resamples is < 0 or > 10_000)
+        {
+            problem = "resamples must be between 0 (no bootstrap intervals) and 10000";
+            return null;
+        }
+        return (windows, resamples is { } r ? new EvaluationOptions { Resamples = r } : new EvaluationOptions());
     }
 
     private static async Task<Results<ContentHttpResult, NotFound<ProblemDetails>, BadRequest<ProblemDetails>>> MetricsAsync(
@@ -33,22 +83,12 @@ internal static class MonitoringEndpoints
             return Answers.NoSuchFeature(feature);
         }
         var length = FeatureMonitor.WindowLength(contract);
-        var end = to is null ? WindowMonitor.Floor(options.Time.GetUtcNow(), length) + length : Answers.Time(to);
-        var start = from is null ? end - (DefaultWindows * length) : Answers.Time(from);
-        if (end is null || start is null || start >= end)
+        var range = Range(from, to, length, DefaultWindows * length, options, MaxWindows, resamples, out var problem);
+        if (range is null)
         {
-            return Bad("from and to must be ISO 8601 times or dates with from before to, e.g. ?from=2026-11-01&to=2026-11-08");
+            return Bad(problem!);
         }
-        var windows = WindowMonitor.Windows(start.Value, end.Value, length);
-        if (windows.Count > MaxWindows)
-        {
-            return Bad(string.Create(CultureInfo.InvariantCulture, $"{windows.Count} windows of {WindowMonitor.Describe(length)} asked for; ask for at most {MaxWindows} at a time"));
-        }
-        if (resamples is < 0 or > 10_000)
-        {
-            return Bad("resamples must be between 0 (no bootstrap intervals) and 10000");
-        }
-        var evaluation = resamples is { } r ? new EvaluationOptions { Resamples = r } : new EvaluationOptions();
+        var (windows, evaluation) = range.Value;
         var report = await monitor.ReportAsync(contract, version, windows, evaluation, cancellationToken).ConfigureAwait(false);
         return TypedResults.Content(ReportJson.Write(report), "application/json");
     }

@@ -26,6 +26,53 @@ internal sealed class FeatureMonitor(IEventStore store, LogLoader loader, Server
     /// </summary>
     public async Task<MonitoringReport> ReportAsync(Contract contract, int version, IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)> windows, EvaluationOptions evaluation, CancellationToken cancellationToken)
     {
+        var (reports, _, _) = await WindowsAsync(contract, version, windows, evaluation, summaries: false, cancellationToken).ConfigureAwait(false);
+        return new MonitoringReport
+        {
+            Feature = contract.Feature,
+            ContractVersion = version,
+            Window = WindowMonitor.Describe(WindowLength(contract)),
+            Windows = reports,
+            Retrain = RetrainAdvisor.Advise(contract.Monitoring?.RetrainWhen, reports),
+        };
+    }
+
+    private readonly Dictionary<(string Feature, int Version, DateTimeOffset From, DateTimeOffset To, int Resamples), (long Change, ScoreCalibration Calibration, RangeReport Report)> _ranges = [];
+
+    /// <summary>
+    /// The range covered by <paramref name="windows"/> judged as one, from the merge of the windows' stored summaries
+    /// (computed from the rows only for windows not stored yet or changed since). A merge is kept until a prediction or
+    /// label in the range changes.
+    /// </summary>
+    public async Task<RangeReport> RangeAsync(Contract contract, int version, IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)> windows, EvaluationOptions evaluation, CancellationToken cancellationToken)
+    {
+        await loader.CatchUpAsync(cancellationToken).ConfigureAwait(false);
+        var key = (contract.Feature, version, windows[0].Start, windows[^1].End, evaluation.Resamples);
+        var change = await store.ChangeInRangeAsync(contract.Feature, key.Start, key.End, cancellationToken).ConfigureAwait(false);
+        var (_, calibration) = await ReferenceAsync(contract, version, ProductionWindows.Attributes(contract), cancellationToken).ConfigureAwait(false);
+        lock (_referencesGate)
+        {
+            if (_ranges.TryGetValue(key, out var known) && known.Change == change && ReferenceEquals(known.Calibration, calibration))
+            {
+                return known.Report;
+            }
+        }
+        var (_, summaries, _) = await WindowsAsync(contract, version, windows, evaluation, summaries: true, cancellationToken).ConfigureAwait(false);
+        var merged = WindowSummary.Merge(summaries);
+        var report = RangeMonitor.Summarize(contract, version, WindowLength(contract), merged, evaluation, calibration.Recalibrated) with { ComputedAt = options.Time.GetUtcNow() };
+        lock (_referencesGate)
+        {
+            _ranges[key] = (change, calibration, report);
+        }
+        return report;
+    }
+
+    /// <summary>
+    /// Each window's report and, when asked, its summary: read back when stored and current, else computed from the rows
+    /// (one window at a time, so memory holds a window, never the range) and stored once the window has closed.
+    /// </summary>
+    private async Task<(List<WindowReport> Reports, List<WindowSummary> Summaries, long AsOf)> WindowsAsync(Contract contract, int version, IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)> windows, EvaluationOptions evaluation, bool summaries, CancellationToken cancellationToken)
+    {
         // Every event acknowledged so far is part of the answer, unless the loader is far behind (then what is loaded).
         await loader.CatchUpAsync(cancellationToken).ConfigureAwait(false);
         var feature = contract.Feature;
@@ -34,11 +81,17 @@ internal sealed class FeatureMonitor(IEventStore store, LogLoader loader, Server
         var now = options.Time.GetUtcNow();
         var stored = await store.CurrentWindowReportsAsync(feature, windows[0].Start, windows[^1].End, length, version, evaluation.Resamples, cancellationToken).ConfigureAwait(false);
         var reports = new WindowReport?[windows.Count];
+        var kept = new WindowSummary?[windows.Count];
         for (var i = 0; i < windows.Count; i++)
         {
-            if (windows[i].End <= now && stored.TryGetValue(windows[i].Start, out var json))
+            if (windows[i].End <= now && stored.TryGetValue(windows[i].Start, out var window))
             {
-                reports[i] = ReportJson.ReadWindow(json);
+                var summary = summaries && window.Summary is { } bytes ? WindowSummary.FromBytes(bytes) : null;
+                if (!summaries || summary is not null)
+                {
+                    reports[i] = ReportJson.ReadWindow(window.Report);
+                    kept[i] = summary;
+                }
             }
         }
         var missing = Enumerable.Range(0, windows.Count).Where(i => reports[i] is null).ToList();
@@ -46,28 +99,21 @@ internal sealed class FeatureMonitor(IEventStore store, LogLoader loader, Server
         {
             var attributes = ProductionWindows.Attributes(contract);
             var (reference, calibration) = await ReferenceAsync(contract, version, attributes, cancellationToken).ConfigureAwait(false);
-            // One window's rows at a time, so memory holds a window, never the whole range.
             foreach (var i in missing)
             {
                 var rows = await store.ReadPredictionsAsync(feature, windows[i].Start, windows[i].End, attributes, cancellationToken: cancellationToken).ConfigureAwait(false);
                 var window = ProductionWindows.Cut(contract, rows, [windows[i]]).Single();
                 var computed = WindowMonitor.Summarize(contract, window, evaluation, reference, calibration) with { ComputedAt = now };
+                var summary = WindowSummary.Build(contract, window, computed, calibration);
                 reports[i] = computed;
+                kept[i] = summary;
                 if (windows[i].End <= now)
                 {
-                    await store.SaveWindowReportAsync(feature, windows[i].Start, length, version, evaluation.Resamples, asOf, now, ReportJson.Write(computed), cancellationToken).ConfigureAwait(false);
+                    await store.SaveWindowReportAsync(feature, windows[i].Start, length, version, evaluation.Resamples, asOf, now, ReportJson.Write(computed), summary.ToBytes(), cancellationToken).ConfigureAwait(false);
                 }
             }
         }
-        List<WindowReport> summaries = [.. reports.Select(r => r!)];
-        return new MonitoringReport
-        {
-            Feature = feature,
-            ContractVersion = version,
-            Window = WindowMonitor.Describe(length),
-            Windows = summaries,
-            Retrain = RetrainAdvisor.Advise(contract.Monitoring?.RetrainWhen, summaries),
-        };
+        return ([.. reports.Select(r => r!)], summaries ? [.. kept.Select(s => s!)] : [], asOf);
     }
 
     /// <summary>The most reference predictions read for drift and calibration: a larger period is sampled uniformly.</summary>

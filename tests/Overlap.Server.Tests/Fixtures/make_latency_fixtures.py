@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Latency percentiles per day of examples/payments-fraud/scored.csv, as numpy computes them (linear interpolation),
-and the total and mean cost when every prediction costs 0.002. Regenerate with:
+over the whole month (what a 30-day summary merges), and the total and mean cost when every prediction costs 0.002. Regenerate with:
 
     /usr/bin/python3 tests/Overlap.Server.Tests/Fixtures/make_latency_fixtures.py
 """
@@ -24,6 +24,8 @@ for day, group in frame.groupby("day"):
         "p95": float(np.percentile(latency, 95)),
         "p99": float(np.percentile(latency, 99)),
     }
+latency = frame["latency_ms"].to_numpy()
+month = {"n": int(len(frame)), "p50": float(np.percentile(latency, 50)), "p95": float(np.percentile(latency, 95)), "p99": float(np.percentile(latency, 99))}
 with open(os.path.join(HERE, "latency_fixtures.json"), "w") as out:
-    json.dump({"generator": "numpy.percentile (linear)", "days": days}, out, indent=1, sort_keys=True)
+    json.dump({"generator": "numpy.percentile (linear)", "days": days, "month": month}, out, indent=1, sort_keys=True)
     out.write("\n")

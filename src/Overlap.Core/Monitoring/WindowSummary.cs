@@ -1,0 +1,350 @@
+using Overlap.Core.Contracts;
+using Overlap.Core.Estimation;
+using Overlap.Core.Evaluation;
+using Overlap.Core.Statistics;
+
+namespace Overlap.Core.Monitoring;
+
+/// <summary>
+/// What a range of production needs from one window, in a form that merges: counts, cost sums, a latency sketch, the
+/// labelled predictions of a binary feature as cells of (score bin, label, decision, segment values) with their count
+/// and score sum, every prediction's calibrated probability sums per score bin for the estimate, and which columns
+/// drifted. Thirty days are then the merge of thirty summaries, never a re-scan of the rows.
+/// </summary>
+/// <remarks>
+/// Score bins are <see cref="ScoreBin"/> wide and anchored at the contract threshold, so every cell lies wholly on one
+/// side of it: counts at the threshold, and every proportion and Wilson interval built from them, are exact. Figures
+/// that depend on where a score sits inside its bin (ROC and PR AUC, Brier, log loss, ECE, the threshold sweep) take
+/// each cell at its mean score, so they can differ from a re-scan of the rows by about the bin width.
+/// </remarks>
+public sealed class WindowSummary
+{
+    /// <summary>The width of a score bin.</summary>
+    public const double ScoreBin = 0.001;
+
+    private const char Separator = '\u001f';
+    private const int FormatVersion = 1;
+
+    /// <summary>Where the window starts (inclusive).</summary>
+    public required DateTimeOffset Start { get; init; }
+
+    /// <summary>Where it ends (exclusive).</summary>
+    public required DateTimeOffset End { get; init; }
+
+    /// <summary>How many predictions.</summary>
+    public long Predictions { get; private set; }
+
+    /// <summary>How many of them have a label the contract knows.</summary>
+    public long Labelled { get; private set; }
+
+    /// <summary>The sum of the costs sent.</summary>
+    public double CostSum { get; private set; }
+
+    /// <summary>How many predictions sent a cost.</summary>
+    public long CostCount { get; private set; }
+
+    /// <summary>The latencies sent.</summary>
+    public QuantileSketch Latency { get; private set; } = new();
+
+    /// <summary>The segment columns of the cells, in order.</summary>
+    public IReadOnlyList<string> SegmentColumns { get; private set; } = [];
+
+    /// <summary>Labelled cells: (bin, label bit 1 and decision bit 2, segment values joined) → (count, score sum).</summary>
+    internal Dictionary<(int Bin, byte Flags, string Segments), (long Count, double ScoreSum)> Cells { get; } = [];
+
+    /// <summary>Every scored prediction per bin: (count, score sum, Σ p, Σ p²) with p the calibrated probability.</summary>
+    internal Dictionary<int, (long Count, double ScoreSum, double ProbabilitySum, double ProbabilitySquares)> Scores { get; } = [];
+
+    /// <summary>Whether the window's inputs drifted (null without a drift test), and how many windows of a merge did.</summary>
+    public int DriftedWindows { get; private set; }
+
+    /// <summary>How many windows of a merge were tested for drift.</summary>
+    public int DriftTestedWindows { get; private set; }
+
+    /// <summary>Column → how many windows it drifted in.</summary>
+    public Dictionary<string, int> DriftedColumns { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>How many windows were merged into this summary.</summary>
+    public int Windows { get; private set; } = 1;
+
+    /// <summary>The score bin of <paramref name="score"/>: bins are anchored at <paramref name="threshold"/>, so bin ≥ 0 exactly when score ≥ threshold.</summary>
+    public static int Bin(double score, double threshold) => (int)Math.Floor((score - threshold) / ScoreBin);
+
+    /// <summary>Summarises one window, beside the report computed from the same rows.</summary>
+    /// <exception cref="Data.DataException">The labelled rows do not fit the contract (as the window's evaluation would say).</exception>
+    public static WindowSummary Build(Contract contract, ProductionWindow window, WindowReport report, ScoreCalibration? calibration)
+    {
+        ArgumentNullException.ThrowIfNull(contract);
+        ArgumentNullException.ThrowIfNull(window);
+        ArgumentNullException.ThrowIfNull(report);
+        var summary = new WindowSummary { Start = window.Start, End = window.End, Predictions = window.Predictions };
+        foreach (var latency in window.LatencyMs)
+        {
+            summary.Latency.Add(latency);
+        }
+        foreach (var cost in window.Costs)
+        {
+            if (!double.IsNaN(cost))
+            {
+                summary.CostSum += cost;
+                summary.CostCount++;
+            }
+        }
+        if (report.Drift is { } drift)
+        {
+            summary.DriftTestedWindows = 1;
+            summary.DriftedWindows = drift.DatasetDrift ? 1 : 0;
+            foreach (var column in drift.Columns.Where(c => c.Drift))
+            {
+                summary.DriftedColumns[column.Column] = 1;
+            }
+        }
+        if (contract.Task != TaskKind.Binary)
+        {
+            summary.Labelled = window.Labelled.RowCount;
+            return summary;
+        }
+        var t = contract.Threshold;
+        if (calibration is not null && contract.Columns.Score is not null)
+        {
+            foreach (var score in window.Scores)
+            {
+                if (!double.IsNaN(score))
+                {
+                    var p = calibration.Probability(score);
+                    var bin = Bin(score, t);
+                    var (count, sum, probabilities, squares) = summary.Scores.GetValueOrDefault(bin);
+                    summary.Scores[bin] = (count + 1, sum + score, probabilities + p, squares + (p * p));
+                }
+            }
+        }
+        if (Evaluator.LabelledBinarySample(contract, window.Labelled) is not { } sample)
+        {
+            return summary;
+        }
+        summary.SegmentColumns = [.. sample.Segments.Select(s => s.Name)];
+        var scores = sample.Scores.Span;
+        var labels = sample.Labels.Span;
+        var decisions = sample.Predictions.Span;
+        var values = new string[sample.Segments.Count];
+        for (var i = 0; i < sample.Count; i++)
+        {
+            for (var c = 0; c < values.Length; c++)
+            {
+                var column = sample.Segments[c];
+                values[c] = column.Values[column.Codes.Span[i]];
+            }
+            var decided = decisions.IsEmpty ? scores[i] >= t : decisions[i] == 1;
+            var key = (Bin(scores[i], t), (byte)(labels[i] | (decided ? 2 : 0)), string.Join(Separator, values));
+            var (count, sum) = summary.Cells.GetValueOrDefault(key);
+            summary.Cells[key] = (count + 1, sum + scores[i]);
+        }
+        summary.Labelled = sample.Count;
+        return summary;
+    }
+
+    /// <summary>The merge of <paramref name="summaries"/> (at least one) over [first start, last end).</summary>
+    public static WindowSummary Merge(IReadOnlyList<WindowSummary> summaries)
+    {
+        ArgumentNullException.ThrowIfNull(summaries);
+        if (summaries.Count == 0)
+        {
+            throw new ArgumentException("at least one summary is needed", nameof(summaries));
+        }
+        var merged = new WindowSummary { Start = summaries.Min(s => s.Start), End = summaries.Max(s => s.End), Windows = 0 };
+        foreach (var s in summaries)
+        {
+            if (s.Cells.Count > 0 && merged.SegmentColumns.Count == 0)
+            {
+                merged.SegmentColumns = s.SegmentColumns;
+            }
+            else if (s.Cells.Count > 0 && !merged.SegmentColumns.SequenceEqual(s.SegmentColumns, StringComparer.Ordinal))
+            {
+                throw new ArgumentException("summaries of different segment columns (different contract versions) do not merge", nameof(summaries));
+            }
+            merged.Windows += s.Windows;
+            merged.Predictions += s.Predictions;
+            merged.Labelled += s.Labelled;
+            merged.CostSum += s.CostSum;
+            merged.CostCount += s.CostCount;
+            merged.Latency.Merge(s.Latency);
+            merged.DriftedWindows += s.DriftedWindows;
+            merged.DriftTestedWindows += s.DriftTestedWindows;
+            foreach (var (column, windows) in s.DriftedColumns)
+            {
+                merged.DriftedColumns[column] = merged.DriftedColumns.GetValueOrDefault(column) + windows;
+            }
+            foreach (var (key, (count, sum)) in s.Cells)
+            {
+                var (c, total) = merged.Cells.GetValueOrDefault(key);
+                merged.Cells[key] = (c + count, total + sum);
+            }
+            foreach (var (bin, (count, sum, probabilities, squares)) in s.Scores)
+            {
+                var (c, total, p, q) = merged.Scores.GetValueOrDefault(bin);
+                merged.Scores[bin] = (c + count, total + sum, p + probabilities, q + squares);
+            }
+        }
+        return merged;
+    }
+
+    /// <summary>
+    /// The labelled cells as rows in the contract's columns (label, score, decision, segments) with the number of
+    /// predictions each stands for: what <see cref="Evaluator.Evaluate"/> judges with <see cref="EvaluationOptions.Frequencies"/>.
+    /// A cell's score is its mean, kept inside its bin's side of the threshold and in [0, 1].
+    /// </summary>
+    public (Data.Table Table, int[] Frequencies) LabelledTable(Contract contract, string source)
+    {
+        ArgumentNullException.ThrowIfNull(contract);
+        var columns = contract.Columns;
+        var names = new List<string> { columns.Label };
+        if (columns.Score is { } score)
+        {
+            names.Add(score);
+        }
+        if (columns.Prediction is { } prediction)
+        {
+            names.Add(prediction);
+        }
+        names.AddRange(SegmentColumns.Where(s => !names.Contains(s)));
+        var builder = new Data.TableBuilder(new Data.TableReadOptions { Columns = names, Source = source });
+        var labels = contract.Labels;
+        var positive = labels.Positive ?? "1";
+        var negative = labels.Negative ?? (positive == "0" ? "1" : "0");
+        var frequencies = new List<int>(Cells.Count);
+        var row = new object?[builder.Columns.Count];
+        foreach (var ((bin, flags, segments), (count, sum)) in Cells.OrderBy(c => c.Key.Bin).ThenBy(c => c.Key.Flags).ThenBy(c => c.Key.Segments, StringComparer.Ordinal))
+        {
+            var values = SegmentColumns.Count == 0 ? [] : segments.Split(Separator);
+            for (var c = 0; c < row.Length; c++)
+            {
+                var name = builder.Columns[c];
+                row[c] = name == columns.Label ? ((flags & 1) != 0 ? positive : negative)
+                    : name == columns.Score ? Representative(sum / count, bin, contract.Threshold)
+                    : name == columns.Prediction ? ((flags & 2) != 0 ? positive : negative)
+                    : values[SegmentIndex(name)];
+            }
+            builder.AddRow(row);
+            frequencies.Add(checked((int)count));
+        }
+        return (builder.Build(), [.. frequencies]);
+    }
+
+    /// <summary>Performance estimated over every scored prediction merged here; null without scores.</summary>
+    public EstimatedPerformance? Estimate(Contract contract, bool recalibrated, int draws, ulong seed)
+    {
+        ArgumentNullException.ThrowIfNull(contract);
+        if (Scores.Count == 0)
+        {
+            return null;
+        }
+        var bins = Scores.OrderBy(b => b.Key).ToArray();
+        var scores = bins.Select(b => Representative(b.Value.ScoreSum / b.Value.Count, b.Key, contract.Threshold)).ToArray();
+        return PerformanceEstimator.Estimate(scores, [.. bins.Select(b => b.Value.Count)], [.. bins.Select(b => b.Value.ProbabilitySum)], [.. bins.Select(b => b.Value.ProbabilitySquares)], contract.Threshold, contract.Confidence, draws, seed, recalibrated);
+    }
+
+    private int SegmentIndex(string name)
+    {
+        for (var i = 0; i < SegmentColumns.Count; i++)
+        {
+            if (SegmentColumns[i] == name)
+            {
+                return i;
+            }
+        }
+        throw new InvalidOperationException($"no segment column '{name}' in the summary");
+    }
+
+    /// <summary>A cell's mean score, on its bin's side of the threshold (a rounded mean must not cross it) and in [0, 1].</summary>
+    private static double Representative(double mean, int bin, double threshold) =>
+        Math.Clamp(bin >= 0 ? Math.Max(mean, threshold) : Math.Min(mean, Math.BitDecrement(threshold)), 0, 1);
+
+    /// <summary>Writes the summary compactly (a closed window's is stored beside its report).</summary>
+    public byte[] ToBytes()
+    {
+        using var stream = new MemoryStream();
+        using (var w = new BinaryWriter(stream))
+        {
+            w.Write(FormatVersion);
+            w.Write(Start.UtcTicks);
+            w.Write(End.UtcTicks);
+            w.Write(Windows);
+            w.Write(Predictions);
+            w.Write(Labelled);
+            w.Write(CostSum);
+            w.Write(CostCount);
+            Latency.Write(w);
+            w.Write(DriftedWindows);
+            w.Write(DriftTestedWindows);
+            w.Write(DriftedColumns.Count);
+            foreach (var (column, windows) in DriftedColumns)
+            {
+                w.Write(column);
+                w.Write(windows);
+            }
+            w.Write(SegmentColumns.Count);
+            foreach (var column in SegmentColumns)
+            {
+                w.Write(column);
+            }
+            w.Write(Cells.Count);
+            foreach (var ((bin, flags, segments), (count, sum)) in Cells)
+            {
+                w.Write(bin);
+                w.Write(flags);
+                w.Write(segments);
+                w.Write(count);
+                w.Write(sum);
+            }
+            w.Write(Scores.Count);
+            foreach (var (bin, (count, sum, probabilities, squares)) in Scores)
+            {
+                w.Write(bin);
+                w.Write(count);
+                w.Write(sum);
+                w.Write(probabilities);
+                w.Write(squares);
+            }
+        }
+        return stream.ToArray();
+    }
+
+    /// <summary>Reads what <see cref="ToBytes"/> wrote; null when it was written by another format version.</summary>
+    public static WindowSummary? FromBytes(byte[] bytes)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        using var r = new BinaryReader(new MemoryStream(bytes));
+        if (r.ReadInt32() != FormatVersion)
+        {
+            return null;
+        }
+        var summary = new WindowSummary { Start = new DateTimeOffset(r.ReadInt64(), TimeSpan.Zero), End = new DateTimeOffset(r.ReadInt64(), TimeSpan.Zero) };
+        summary.Windows = r.ReadInt32();
+        summary.Predictions = r.ReadInt64();
+        summary.Labelled = r.ReadInt64();
+        summary.CostSum = r.ReadDouble();
+        summary.CostCount = r.ReadInt64();
+        summary.Latency = QuantileSketch.Read(r);
+        summary.DriftedWindows = r.ReadInt32();
+        summary.DriftTestedWindows = r.ReadInt32();
+        for (var i = r.ReadInt32(); i > 0; i--)
+        {
+            summary.DriftedColumns[r.ReadString()] = r.ReadInt32();
+        }
+        var segmentColumns = new string[r.ReadInt32()];
+        for (var i = 0; i < segmentColumns.Length; i++)
+        {
+            segmentColumns[i] = r.ReadString();
+        }
+        summary.SegmentColumns = segmentColumns;
+        for (var i = r.ReadInt32(); i > 0; i--)
+        {
+            summary.Cells[(r.ReadInt32(), r.ReadByte(), r.ReadString())] = (r.ReadInt64(), r.ReadDouble());
+        }
+        for (var i = r.ReadInt32(); i > 0; i--)
+        {
+            summary.Scores[r.ReadInt32()] = (r.ReadInt64(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble());
+        }
+        return summary;
+    }
+}
