@@ -8,17 +8,18 @@ if ! command -v dotnet >/dev/null 2>&1; then
   echo "The .NET 10 SDK is needed (https://dot.net); install it and run this again." >&2
   exit 1
 fi
-# The HTML report's browser test renders pages in headless Chromium: install it on Debian/Ubuntu when missing.
+# The HTML report's browser test and the dashboard's Playwright tests use Debian's headless Chromium (never a
+# downloaded browser): install it on Debian/Ubuntu when missing.
 if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then
   if command -v apt-get >/dev/null 2>&1; then
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    echo "Installing chromium for the HTML report's browser test..." >&2
+    echo "Installing chromium for the browser tests..." >&2
     { $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q \
       && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; } >&2 \
-      || echo "Could not install chromium; the HTML report's browser test will fail until it is installed." >&2
+      || echo "Could not install chromium; the browser tests will fail until it is installed." >&2
   else
-    echo "chromium is missing and there is no apt-get: install Chromium, or the HTML report's browser test fails." >&2
+    echo "chromium is missing and there is no apt-get: install Chromium, or the browser tests fail." >&2
   fi
 fi
 results=$(mktemp -d)

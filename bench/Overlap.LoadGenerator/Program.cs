@@ -38,7 +38,7 @@ try
 {
     var key = Run(overlap, "keys", "create", "--data", data, "--role", "admin").Trim();
     var port = FreePort();
-    using var server = Start(overlap, "serve", "--data", data, "--urls", $"http://127.0.0.1:{port}");
+    using var server = Start(overlap, ["serve", "--data", data, "--urls", $"http://127.0.0.1:{port}"]);
     // However this run ends, the server goes with it.
     using var stop = new Killer(server);
     using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency * 2 }) { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(60) };
@@ -128,7 +128,7 @@ try
         Console.WriteLine($"history      {(long)days * perDay:N0} labelled predictions over {days} days sent in {queryClock.Elapsed.TotalSeconds:F0} s");
         // The cold query is timed once everything sent is in the store (a read waits at most 10 s for the loader).
         queryClock.Restart();
-        while (JsonDocument.Parse(await http.GetStringAsync("/v1/features/payments-fraud/counts")).RootElement.GetProperty("labelled").GetInt64() < (long)days * perDay)
+        while (JsonDocument.Parse(await Answer(http, "/v1/features/payments-fraud/counts")).RootElement.GetProperty("labelled").GetInt64() < (long)days * perDay)
         {
             await Task.Delay(1000);
         }
@@ -217,6 +217,14 @@ static byte[] Labelled(long first, int count, int perDay)
     return Encoding.UTF8.GetBytes(text.ToString());
 }
 
+// The body of a successful answer; a failed one stops the run with its status and body.
+static async Task<string> Answer(HttpClient http, string path)
+{
+    var response = await http.GetAsync(path);
+    var body = await response.Content.ReadAsStringAsync();
+    return response.IsSuccessStatusCode ? body : throw new InvalidOperationException($"GET {path} answered {(int)response.StatusCode}: {body}");
+}
+
 static double Percentile(List<double> sorted, double q)
 {
     if (sorted.Count == 0)
@@ -243,13 +251,13 @@ static double PeakMib(Process process)
 
 static string Run(string dll, params string[] args)
 {
-    using var process = Start(dll, args);
+    using var process = Start(dll, args, echo: false);
     var output = process.StandardOutput.ReadToEnd();
     process.WaitForExit();
     return process.ExitCode == 0 ? output : throw new InvalidOperationException($"overlap {string.Join(' ', args)} exited {process.ExitCode}");
 }
 
-static Process Start(string dll, params string[] args)
+static Process Start(string dll, string[] args, bool echo = true)
 {
     var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
     start.ArgumentList.Add(dll);
@@ -258,8 +266,22 @@ static Process Start(string dll, params string[] args)
         start.ArgumentList.Add(a);
     }
     var process = Process.Start(start)!;
-    process.ErrorDataReceived += (_, _) => { };
+    // What the server logs (warnings and errors only) is shown, so a failed request can be explained; both pipes are
+    // drained so the server never blocks on a full one.
+    void Echo(object sender, DataReceivedEventArgs e)
+    {
+        if (e.Data is { } line)
+        {
+            Console.Error.WriteLine($"server: {line}");
+        }
+    }
+    process.ErrorDataReceived += Echo;
     process.BeginErrorReadLine();
+    if (echo)
+    {
+        process.OutputDataReceived += Echo;
+        process.BeginOutputReadLine();
+    }
     return process;
 }
 

@@ -22,6 +22,9 @@ internal sealed class FeatureDirectory
 
     public bool Has(string feature) => _contracts.ContainsKey(feature);
 
+    /// <summary>The features with a contract, by name.</summary>
+    public IReadOnlyList<string> Names => [.. _contracts.Keys.Order(StringComparer.Ordinal)];
+
     public Contract? Find(string feature) => _contracts.GetValueOrDefault(feature);
 
     public void Set(string feature, Contract contract) => _contracts[feature] = contract;

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -8,7 +7,9 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Overlap.Server.Alerts;
+using MudBlazor.Services;
 using Overlap.Server.Auth;
+using Overlap.Server.Dashboard;
 using Overlap.Server.Endpoints;
 using Overlap.Server.Ingest;
 using Overlap.Server.Monitoring;
@@ -33,7 +34,8 @@ public static class OverlapServer
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
         // A failed start (a port in use) is reported by the caller in one line, not logged with a stack trace.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
-        // Auth brings data protection along; no cookie is issued yet, so its key-storage warning says nothing useful.
+        // The dashboard's cookie keys sit in the data folder beside the store, as protected as the data itself; the
+        // warning that they are not encrypted again at rest would be logged on every first start and says nothing new.
         builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<IEventStore>(store);
@@ -58,8 +60,10 @@ public static class OverlapServer
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         });
         builder.Services.AddProblemDetails();
-        builder.Services.AddAuthentication(ApiKeyAuthentication.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
+        DashboardAuth.Add(builder.Services, options);
+        builder.Services.AddRazorComponents();
+        builder.Services.AddMudServices();
+        builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddAuthorization(o =>
         {
             Policies.Add(o);
@@ -74,6 +78,7 @@ public static class OverlapServer
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseAntiforgery();
         app.MapHealth();
         app.MapContracts();
         app.MapEvents();
@@ -81,6 +86,7 @@ public static class OverlapServer
         app.MapExport();
         app.MapAlerts();
         app.MapOpenApi().RequireAuthorization(Policies.Read);
+        app.MapDashboard();
         // The ingest queue drains into the log and the loader empties it before this runs: the store closes last.
         app.Lifetime.ApplicationStopped.Register(() =>
         {

@@ -6,6 +6,7 @@ using System.Net.Sockets;
 using System.Text;
 using DuckDB.NET.Data;
 using Overlap.Storage;
+using Overlap.Tests.Shared;
 
 namespace Overlap.Cli.Tests;
 
@@ -28,11 +29,11 @@ public sealed class ServeKillTests
         var sent = new ConcurrentDictionary<int, string>();
         var acknowledged = new ConcurrentBag<string>();
 
-        var port = FreePort();
+        var port = ServeProcess.FreePort();
         using (var server = StartServe(folder.Path, port))
         {
             using var client = Client(port, key);
-            await WaitUntilHealthyAsync(client, server);
+            await ServeProcess.WaitUntilHealthyAsync(client, server);
             var put = await client.PutAsync($"/v1/features/{Feature}/contract", new StringContent(await File.ReadAllTextAsync(CliRun.RepoFile("examples/payments-fraud/overlap.yaml"))));
             Assert.Equal(HttpStatusCode.Created, put.StatusCode);
 
@@ -75,11 +76,11 @@ public sealed class ServeKillTests
         Assert.True(acknowledged.Count >= 5_000, $"only {acknowledged.Count} events were acknowledged before the kill");
 
         // Restart: the server loads what its log acknowledged; counting waits for that, then it is killed again.
-        port = FreePort();
+        port = ServeProcess.FreePort();
         using (var server = StartServe(folder.Path, port))
         {
             using var client = Client(port, key);
-            await WaitUntilHealthyAsync(client, server);
+            await ServeProcess.WaitUntilHealthyAsync(client, server);
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/v1/features/{Feature}/counts")).StatusCode);
             server.Kill(entireProcessTree: true);
             await server.WaitForExitAsync();
@@ -94,11 +95,11 @@ public sealed class ServeKillTests
         Assert.True(invented.Count == 0, $"{invented.Count} stored events were never sent, e.g. {invented.FirstOrDefault()}");
 
         // A client retrying everything after the restart: nothing is stored twice.
-        port = FreePort();
+        port = ServeProcess.FreePort();
         using (var server = StartServe(folder.Path, port))
         {
             using var client = Client(port, key);
-            await WaitUntilHealthyAsync(client, server);
+            await ServeProcess.WaitUntilHealthyAsync(client, server);
             foreach (var body in sent.Values)
             {
                 var response = await client.PostAsync("/v1/events", new StringContent(body, Encoding.UTF8, "application/json"));
@@ -134,58 +135,13 @@ public sealed class ServeKillTests
         return ids;
     }
 
-    private static Process StartServe(string folder, int port)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "overlap.dll"), "serve", "--data", folder, "--urls", $"http://127.0.0.1:{port}" })
-        {
-            start.ArgumentList.Add(arg);
-        }
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
+    private static Process StartServe(string folder, int port) =>
+        ServeProcess.Start(["serve", "--data", folder, "--urls", $"http://127.0.0.1:{port}"]);
 
     private static HttpClient Client(int port, string key)
     {
         var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(20) };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
         return client;
-    }
-
-    private static async Task WaitUntilHealthyAsync(HttpClient client, Process server)
-    {
-        var waited = Stopwatch.StartNew();
-        while (waited.Elapsed < TimeSpan.FromSeconds(30))
-        {
-            Assert.False(server.HasExited, "overlap serve exited before it was healthy");
-            try
-            {
-                if ((await client.GetAsync("/healthz")).IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-            await Task.Delay(100);
-        }
-        Assert.Fail("overlap serve did not answer /healthz within 30 s");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -43,7 +43,12 @@ public sealed class ServerTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
         Assert.Contains("overlap keys create", (await Body(refused)).GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/openapi/v1.json")).StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/no/such/path")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/v1/no/such/path")).StatusCode);
+        // A page of the dashboard (any other path) sends a browser to sign in first.
+        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = _server.Address };
+        var page = await browser.GetAsync("/no/such/path");
+        Assert.Equal(HttpStatusCode.Found, page.StatusCode);
+        Assert.StartsWith("/signin?ReturnUrl=", page.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
         using var forged = new HttpClient { BaseAddress = _server.Address };
         forged.DefaultRequestHeaders.Add("X-Api-Key", "ovl_not-a-key");
         Assert.Equal(HttpStatusCode.Unauthorized, (await forged.PostAsync("/v1/events", Json("[" + Prediction("x") + "]"))).StatusCode);

@@ -44,10 +44,7 @@ internal sealed class ApiKeyAuthentication(
             }
             cache.Keys[hash] = record;
         }
-        var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.Name, record.Name), new Claim(ClaimTypes.NameIdentifier, record.Id), new Claim(ClaimTypes.Role, record.Role.ToString())],
-            SchemeName);
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+        return AuthenticateResult.Success(new AuthenticationTicket(ApiKeys.Principal(record, SchemeName), SchemeName));
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>

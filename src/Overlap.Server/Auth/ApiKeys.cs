@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using Overlap.Storage;
@@ -18,6 +19,15 @@ public static class ApiKeys
         var id = Base64Url(RandomNumberGenerator.GetBytes(6));
         await store.AddKeyAsync(new ApiKeyRecord(id, Hash(key), role, name, now), cancellationToken).ConfigureAwait(false);
         return key;
+    }
+
+    /// <summary>The user a key signs in as: its name, id and role, authenticated by <paramref name="scheme"/>.</summary>
+    public static ClaimsPrincipal Principal(ApiKeyRecord record, string scheme)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return new ClaimsPrincipal(new ClaimsIdentity(
+            [new Claim(ClaimTypes.Name, record.Name), new Claim(ClaimTypes.NameIdentifier, record.Id), new Claim(ClaimTypes.Role, record.Role.ToString())],
+            scheme));
     }
 
     /// <summary>The SHA-256 of a key, as lower-case hex.</summary>

@@ -1,0 +1,47 @@
+using System.Reflection;
+
+namespace Overlap.Server.Dashboard;
+
+/// <summary>
+/// The component library's stylesheet and script, embedded in this assembly at build time from its NuGet package and
+/// served from it: nothing from a CDN, the dashboard works offline and from wherever <c>overlap</c> is installed.
+/// </summary>
+internal static class DashboardAssets
+{
+    private static readonly Assembly Assembly = typeof(DashboardAssets).Assembly;
+
+    /// <summary>Changes with every build, so browsers may keep an asset for a year.</summary>
+    private static readonly string Version = Assembly.ManifestModule.ModuleVersionId.ToString("N")[..12];
+
+    private static readonly Dictionary<string, (string ContentType, byte[] Bytes)> Files = Load();
+
+    /// <summary>The address of an embedded asset.</summary>
+    public static string Path(string name) => $"/assets/{Version}/{name}";
+
+    /// <summary>Serves the embedded assets; anything else there is a 404.</summary>
+    public static void Map(IEndpointRouteBuilder app) =>
+        app.MapGet("/assets/{version}/{name}", (string name, HttpContext context) =>
+        {
+            if (!Files.TryGetValue(name, out var file))
+            {
+                return Results.NotFound();
+            }
+            context.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
+            return Results.Bytes(file.Bytes, file.ContentType);
+        }).AllowAnonymous().ExcludeFromDescription();
+
+    private static Dictionary<string, (string, byte[])> Load()
+    {
+        var files = new Dictionary<string, (string, byte[])>(StringComparer.Ordinal);
+        foreach (var resource in Assembly.GetManifestResourceNames().Where(r => r.StartsWith("dashboard/", StringComparison.Ordinal)))
+        {
+            using var stream = Assembly.GetManifestResourceStream(resource)!;
+            using var copy = new MemoryStream();
+            stream.CopyTo(copy);
+            var name = resource["dashboard/".Length..];
+            var type = name.EndsWith(".css", StringComparison.Ordinal) ? "text/css" : name.EndsWith(".js", StringComparison.Ordinal) ? "text/javascript" : "application/octet-stream";
+            files[name] = (type, copy.ToArray());
+        }
+        return files;
+    }
+}

@@ -1,0 +1,60 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.DependencyInjection;
+using Overlap.Server.Auth;
+
+namespace Overlap.Server.Dashboard;
+
+/// <summary>
+/// Sign-in for the browser: an API key pasted once becomes an HttpOnly, SameSite=Strict cookie carrying the key's role.
+/// API calls keep authenticating by key; a request is sent to the key scheme when it carries a key or asks for the API.
+/// </summary>
+internal static class DashboardAuth
+{
+    /// <summary>The scheme that picks the key or the cookie for a request.</summary>
+    public const string Selector = "KeyOrCookie";
+
+    /// <summary>How long a sign-in lasts without use.</summary>
+    public static readonly TimeSpan Idle = TimeSpan.FromHours(8);
+
+    /// <summary>Adds the key scheme, the cookie scheme and the selector between them; cookie keys live in the data folder.</summary>
+    public static AuthenticationBuilder Add(IServiceCollection services, ServerOptions options)
+    {
+        services.AddDataProtection()
+            .SetApplicationName("overlap")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(options.DataFolder, "cookie-keys")));
+        return services.AddAuthentication(o =>
+            {
+                o.DefaultScheme = Selector;
+                o.DefaultChallengeScheme = Selector;
+            })
+            .AddPolicyScheme(Selector, "An API key or the dashboard's cookie", o =>
+                o.ForwardDefaultSelector = context => IsApi(context.Request) ? ApiKeyAuthentication.SchemeName : CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null)
+            .AddCookie(CookieAuthenticationDefaults.AuthenticationScheme, o =>
+            {
+                o.LoginPath = "/signin";
+                o.AccessDeniedPath = "/denied";
+                o.ExpireTimeSpan = Idle;
+                o.SlidingExpiration = true;
+                o.Cookie.Name = "overlap";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Strict;
+                // Secure whenever the dashboard is served over HTTPS; plain HTTP is for loopback.
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            });
+    }
+
+    /// <summary>Whether a request is an API call: it carries a key, or asks for the API, the OpenAPI document or health.</summary>
+    public static bool IsApi(HttpRequest request) =>
+        request.Headers.ContainsKey("X-Api-Key")
+        || request.Headers.Authorization.Count > 0
+        || request.Path.StartsWithSegments("/v1", StringComparison.Ordinal)
+        || request.Path.StartsWithSegments("/openapi", StringComparison.Ordinal)
+        || request.Path.StartsWithSegments("/healthz", StringComparison.Ordinal);
+
+    /// <summary>A return address inside the dashboard, or the overview (never another site).</summary>
+    public static string LocalOrHome(string? returnUrl) =>
+        returnUrl is { Length: > 0 } url && url[0] == '/' && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal) ? url : "/";
+}

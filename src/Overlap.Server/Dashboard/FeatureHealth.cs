@@ -1,0 +1,55 @@
+using Overlap.Core.Evaluation;
+using Overlap.Core.Monitoring;
+using Overlap.Server.Monitoring;
+using Overlap.Storage;
+
+namespace Overlap.Server.Dashboard;
+
+/// <summary>What the overview shows of one feature: the last 30 days judged as one, daily figures of the key metric, open alerts.</summary>
+internal sealed record FeatureHealth(
+    string Feature,
+    int ContractVersion,
+    string? Description,
+    RangeReport Range,
+    IReadOnlyList<(DateTimeOffset Day, double? Value)> KeyMetric,
+    string KeyMetricName,
+    IReadOnlyList<AlertStateRecord> OpenAlerts)
+{
+    /// <summary>How far back the overview looks.</summary>
+    public static readonly TimeSpan Range30Days = TimeSpan.FromDays(30);
+
+    /// <summary>Bootstrap resamples behind the dashboard's figures (the stored windows and merges are shared with the API's default).</summary>
+    public static EvaluationOptions Evaluation { get; } = new();
+
+    /// <summary>The contract's verdict over the range: the evaluation's, or no data when nothing is labelled yet.</summary>
+    public string Verdict => Range.Evaluation?.Verdict switch
+    {
+        Core.Evaluation.Verdict.Pass => "meets its contract",
+        Core.Evaluation.Verdict.Fail => "misses its contract",
+        Core.Evaluation.Verdict.Inconclusive => "not settled yet",
+        _ => "no labelled data yet",
+    };
+
+    /// <summary>Builds every feature's health, the newest 30 days up to the end of the current window.</summary>
+    public static async Task<IReadOnlyList<FeatureHealth>> AllAsync(FeatureDirectory features, FeatureMonitor monitor, IEventStore store, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var result = new List<FeatureHealth>();
+        foreach (var feature in features.Names)
+        {
+            if (await monitor.ContractAsync(feature, cancellationToken).ConfigureAwait(false) is not var (contract, version))
+            {
+                continue;
+            }
+            var length = FeatureMonitor.WindowLength(contract);
+            var end = WindowMonitor.Floor(now, length) + length;
+            var windows = WindowMonitor.Windows(end - Range30Days, end, length);
+            var range = await monitor.RangeAsync(contract, version, windows, Evaluation, cancellationToken).ConfigureAwait(false);
+            var report = await monitor.ReportAsync(contract, version, windows, Evaluation, cancellationToken).ConfigureAwait(false);
+            var key = contract.Requirements.FirstOrDefault(r => r.By is null)?.Metric ?? "accuracy";
+            var series = report.Windows.Select(w => (w.Start, w.Evaluation?.Metrics.TryGetValue(key, out var m) == true && !double.IsNaN(m.Value) ? m.Value : (double?)null)).ToList();
+            var alerts = (await store.GetAlertStatesAsync(feature, cancellationToken).ConfigureAwait(false)).Where(a => a.State == "alert").ToList();
+            result.Add(new FeatureHealth(feature, version, contract.Description, range, series, key, alerts));
+        }
+        return result;
+    }
+}

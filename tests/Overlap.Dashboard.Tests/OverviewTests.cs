@@ -1,0 +1,90 @@
+using Microsoft.Playwright;
+
+namespace Overlap.Dashboard.Tests;
+
+/// <summary>The dashboard in Debian's Chromium, driven by Playwright, against a real overlap serve on loopback.</summary>
+public sealed class OverviewTests(DashboardServer server) : IClassFixture<DashboardServer>, IAsyncLifetime
+{
+    private IPlaywright _playwright = null!;
+    private IBrowser _browser = null!;
+
+    /// <summary>Where screenshots are kept for a person to look at.</summary>
+    public static string Screenshots { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
+
+    public async Task InitializeAsync()
+    {
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = Chromium(), Headless = true });
+        Directory.CreateDirectory(Screenshots);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _browser.DisposeAsync();
+        _playwright.Dispose();
+    }
+
+    private static string Chromium() =>
+        new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser" }.FirstOrDefault(File.Exists)
+        ?? throw new InvalidOperationException("Debian's Chromium is needed at /usr/bin/chromium (apt-get install -y chromium; scripts/test.sh does this).");
+
+    private async Task<IPage> SignedInAsync(string key)
+    {
+        var page = await _browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = server.Address, ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        await page.GotoAsync("/");
+        Assert.EndsWith("/signin?ReturnUrl=%2F", page.Url, StringComparison.Ordinal);
+        await page.FillAsync("#key", key);
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForURLAsync($"{server.Address}/");
+        return page;
+    }
+
+    [Fact]
+    public async Task Overview_ShowsEachFeatureJudgedOverThirtyDays_InPlainWords()
+    {
+        var page = await SignedInAsync(server.ViewerKey);
+        var feature = page.Locator("[data-testid=feature][data-feature=payments-fraud]");
+        await Assertions.Expect(feature).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "overview.png"), FullPage = true });
+
+        // The range holds every payment of the last 30 days; the verdict is the contract's over the labelled ones.
+        var volume = await feature.Locator("[data-testid=volume]").InnerTextAsync();
+        var (predictions, labelled) = server.InLast30Days;
+        Assert.True(predictions > 5000, $"{predictions} payments in range");
+        Assert.Contains($"{predictions:#,0} predictions, {labelled:#,0} with a label", volume, StringComparison.Ordinal);
+        var verdict = await feature.Locator("[data-testid=verdict]").InnerTextAsync();
+        Assert.Contains(verdict.Trim(), new[] { "meets its contract", "misses its contract", "not settled yet" });
+        // Each judged requirement is a sentence a product manager can read.
+        var requirements = await feature.Locator("[data-testid=requirements] .mud-list-item").AllInnerTextsAsync();
+        Assert.True(requirements.Count >= 5, $"{requirements.Count} requirement statements");
+        Assert.Contains(requirements, r => r.Contains("fraudulent payment", StringComparison.Ordinal));
+        Assert.True(await feature.Locator("[data-testid=sparkline] polyline").CountAsync() > 0, "the key metric's sparkline is drawn");
+        Assert.Contains("(viewer)", await page.Locator("[data-testid=signed-in-as]").InnerTextAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnUnknownKey_IsRefusedWithWhatToDo_AndNothingIsShown()
+    {
+        var page = await _browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = server.Address });
+        await page.GotoAsync("/signin");
+        await page.FillAsync("#key", "ovl_not-a-key");
+        await page.ClickAsync("button[type=submit]");
+        await Assertions.Expect(page.Locator("[data-testid=signin-problem]")).ToContainTextAsync("not known here");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "signin-refused.png") });
+        await page.GotoAsync("/");
+        Assert.Contains("/signin", page.Url, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheSessionCookie_IsHttpOnlyAndStrict_AndSigningOutEndsIt()
+    {
+        var page = await SignedInAsync(server.AdminKey);
+        var cookie = (await page.Context.CookiesAsync()).Single(c => c.Name == "overlap");
+        Assert.True(cookie.HttpOnly);
+        Assert.Equal(SameSiteAttribute.Strict, cookie.SameSite);
+        await page.ClickAsync("text=Sign out");
+        await page.WaitForURLAsync("**/signin");
+        await page.GotoAsync("/");
+        Assert.Contains("/signin", page.Url, StringComparison.Ordinal);
+    }
+}
