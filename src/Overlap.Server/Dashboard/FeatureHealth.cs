@@ -6,7 +6,7 @@ using Overlap.Storage;
 namespace Overlap.Server.Dashboard;
 
 /// <summary>What the overview shows of one feature: the last 30 days judged as one, daily figures of the key metric, open alerts.</summary>
-internal sealed record FeatureHealth(
+public sealed record FeatureHealth(
     string Feature,
     int ContractVersion,
     string? Description,
@@ -31,7 +31,7 @@ internal sealed record FeatureHealth(
     };
 
     /// <summary>Builds every feature's health, the newest 30 days up to the end of the current window.</summary>
-    public static async Task<IReadOnlyList<FeatureHealth>> AllAsync(FeatureDirectory features, FeatureMonitor monitor, IEventStore store, DateTimeOffset now, CancellationToken cancellationToken)
+    internal static async Task<IReadOnlyList<FeatureHealth>> AllAsync(FeatureDirectory features, FeatureMonitor monitor, IEventStore store, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var result = new List<FeatureHealth>();
         foreach (var feature in features.Names)

@@ -4,7 +4,7 @@ using System.Text;
 namespace Overlap.Server.Dashboard;
 
 /// <summary>A tiny line chart as inline SVG: no script, nothing to load.</summary>
-internal static class Sparkline
+public static class Sparkline
 {
     /// <summary>The values left to right on [min, max] of what is present; a missing value breaks the line.</summary>
     public static string Svg(IReadOnlyList<double?> values, int width, int height)

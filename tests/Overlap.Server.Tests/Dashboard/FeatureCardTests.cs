@@ -1,0 +1,92 @@
+using System.Text;
+using Bunit;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor.Services;
+using Overlap.Core.Contracts;
+using Overlap.Core.Data;
+using Overlap.Core.Evaluation;
+using Overlap.Core.Monitoring;
+using Overlap.Server.Dashboard;
+using Overlap.Storage;
+
+namespace Overlap.Server.Tests.Dashboard;
+
+/// <summary>The overview's feature card, rendered by bUnit from a real evaluation.</summary>
+public sealed class FeatureCardTests
+{
+    private const string Contract = """
+        feature: spam-filter
+        description: "Moves <script>alert('x')</script> & other junk mail out of the inbox."
+        task: binary
+        labels: { positive: spam, negative: ham }
+        columns: { label: y, score: s }
+        threshold: 0.5
+        words: { positive: spam email, negative: legitimate email, action: moved to junk, example: email }
+        requirements:
+          - { metric: recall, min: 0.6 }
+          - { metric: false_positive_rate, max: 0.2 }
+          - { metric: latency_p95_ms, max: 100 }
+        """;
+
+    /// <summary>A bUnit context with MudBlazor's services (disposed asynchronously, as they require).</summary>
+    private static BunitContext Context()
+    {
+        var context = new BunitContext();
+        context.Services.AddMudServices();
+        context.JSInterop.Mode = JSRuntimeMode.Loose;
+        return context;
+    }
+
+    private static (FeatureHealth Health, EvaluationReport Evaluation) Health(IReadOnlyList<AlertStateRecord> alerts)
+    {
+        var contract = ContractParser.Parse(Contract);
+        var csv = new StringBuilder("y,s\n");
+        for (var i = 0; i < 200; i++)
+        {
+            var spam = i % 2 == 0;
+            csv.Append(spam ? "spam," : "ham,").Append(spam ? (i % 10 == 0 ? "0.3" : "0.9") : (i % 7 == 0 ? "0.7" : "0.1")).Append('\n');
+        }
+        var table = TableReader.Read(new MemoryStream(Encoding.UTF8.GetBytes(csv.ToString())), DataFormat.Csv, Evaluator.ReadOptions(contract, "spam.csv"));
+        var evaluation = Evaluator.Evaluate(contract, table, new EvaluationOptions { Resamples = 0 });
+        var start = new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
+        var range = new RangeReport
+        {
+            Feature = contract.Feature, ContractVersion = 2, Window = "1d", From = start, To = start.AddDays(30), Windows = 30,
+            Predictions = 12_345, Labelled = 200, Evaluation = evaluation, DriftTestedWindows = 0, DriftedWindows = 0,
+            DriftedColumns = new Dictionary<string, int>(), Precision = RangeMonitor.Precision,
+        };
+        return (new FeatureHealth(contract.Feature, 2, contract.Description, range, [(start, 0.8), (start.AddDays(1), null), (start.AddDays(2), 0.9)], "recall", alerts), evaluation);
+    }
+
+    [Fact]
+    public async Task Shows_the_verdict_and_every_judged_requirement_in_its_own_words()
+    {
+        await using var context = Context();
+        var (health, evaluation) = Health([]);
+        var card = context.Render<FeatureCard>(p => p.Add(c => c.Health, health));
+
+        Assert.Equal(health.Verdict, card.Find("[data-testid=verdict]").TextContent.Trim());
+        var judged = evaluation.Requirements.Where(r => r.Verdict != Verdict.Skipped).Select(r => r.Statement).ToList();
+        Assert.Equal(2, judged.Count);
+        Assert.Equal(judged, card.FindAll("[data-testid=requirements] .mud-list-item-text").Select(e => e.TextContent.Trim()));
+        Assert.Contains("12,345 predictions, 200 with a label, over 30 windows of 1d (contract version 2)", card.Find("[data-testid=volume]").TextContent, StringComparison.Ordinal);
+        Assert.Empty(card.FindAll("[data-testid=open-alerts]"));
+        // Two values with a gap between them: two points, no line across the gap.
+        Assert.Equal(2, card.FindAll("[data-testid=sparkline] circle").Count);
+        Assert.Empty(card.FindAll("[data-testid=sparkline] polyline"));
+    }
+
+    [Fact]
+    public async Task User_text_is_escaped_never_run()
+    {
+        await using var context = Context();
+        var (health, _) = Health([new AlertStateRecord("spam-filter", "recall min 0.6", "alert", DateTimeOffset.UnixEpoch, "Recall <b>fell</b> to 0.41", DateTimeOffset.UnixEpoch)]);
+        var card = context.Render<FeatureCard>(p => p.Add(c => c.Health, health));
+
+        Assert.Empty(card.FindAll("script"));
+        Assert.Contains("&lt;script&gt;", card.Find("[data-testid=description]").InnerHtml, StringComparison.Ordinal);
+        var alert = card.Find("[data-testid=open-alerts]");
+        Assert.Empty(alert.QuerySelectorAll("b"));
+        Assert.Contains("1 open alert: Recall <b>fell</b> to 0.41", alert.TextContent, StringComparison.Ordinal);
+    }
+}
