@@ -61,7 +61,7 @@ public static class OverlapServer
         });
         builder.Services.AddProblemDetails();
         DashboardAuth.Add(builder.Services, options);
-        builder.Services.AddRazorComponents();
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddAuthorization(o =>

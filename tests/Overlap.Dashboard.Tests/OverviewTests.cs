@@ -28,9 +28,33 @@ public sealed class OverviewTests(DashboardServer server) : IClassFixture<Dashbo
         new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser" }.FirstOrDefault(File.Exists)
         ?? throw new InvalidOperationException("Debian's Chromium is needed at /usr/bin/chromium (apt-get install -y chromium; scripts/test.sh does this).");
 
-    private async Task<IPage> SignedInAsync(string key)
+    /// <summary>What the browser reported as errors (a script that failed to load, an exception in a page).</summary>
+    private readonly List<string> _errors = [];
+
+    private async Task<IPage> NewPageAsync()
     {
         var page = await _browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = server.Address, ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                _errors.Add(message.Text);
+            }
+        };
+        page.PageError += (_, error) => _errors.Add(error);
+        page.Response += (_, response) =>
+        {
+            if (response.Status >= 400)
+            {
+                _errors.Add($"{response.Status} for {response.Url}");
+            }
+        };
+        return page;
+    }
+
+    private async Task<IPage> SignedInAsync(string key)
+    {
+        var page = await NewPageAsync();
         await page.GotoAsync("/");
         Assert.EndsWith("/signin?ReturnUrl=%2F", page.Url, StringComparison.Ordinal);
         await page.FillAsync("#key", key);
@@ -60,12 +84,15 @@ public sealed class OverviewTests(DashboardServer server) : IClassFixture<Dashbo
         Assert.Contains(requirements, r => r.Contains("fraudulent payment", StringComparison.Ordinal));
         Assert.True(await feature.Locator("[data-testid=sparkline] polyline").CountAsync() > 0, "the key metric's sparkline is drawn");
         Assert.Contains("(viewer)", await page.Locator("[data-testid=signed-in-as]").InnerTextAsync(), StringComparison.Ordinal);
+        // Blazor's script and the component library's came from the server itself and started without an error.
+        Assert.True(await page.EvaluateAsync<bool>("() => typeof window.Blazor === 'object'"), "blazor.web.js is loaded");
+        Assert.True(_errors.Count == 0, string.Join('\n', _errors));
     }
 
     [Fact]
     public async Task AnUnknownKey_IsRefusedWithWhatToDo_AndNothingIsShown()
     {
-        var page = await _browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = server.Address });
+        var page = await NewPageAsync();
         await page.GotoAsync("/signin");
         await page.FillAsync("#key", "ovl_not-a-key");
         await page.ClickAsync("button[type=submit]");

@@ -3,8 +3,9 @@ using System.Reflection;
 namespace Overlap.Server.Dashboard;
 
 /// <summary>
-/// The component library's stylesheet and script, embedded in this assembly at build time from its NuGet package and
-/// served from it: nothing from a CDN, the dashboard works offline and from wherever <c>overlap</c> is installed.
+/// The component library's stylesheet and script, and Blazor's own script, embedded in this assembly at build time from
+/// their NuGet packages and served from it: nothing from a CDN, the dashboard works offline and from wherever
+/// <c>overlap</c> is installed.
 /// </summary>
 internal static class DashboardAssets
 {
@@ -18,8 +19,9 @@ internal static class DashboardAssets
     /// <summary>The address of an embedded asset.</summary>
     public static string Path(string name) => $"/assets/{Version}/{name}";
 
-    /// <summary>Serves the embedded assets; anything else there is a 404.</summary>
-    public static void Map(IEndpointRouteBuilder app) =>
+    /// <summary>Serves the embedded assets, and Blazor's script where it looks for it; anything else there is a 404.</summary>
+    public static void Map(IEndpointRouteBuilder app)
+    {
         app.MapGet("/assets/{version}/{name}", (string name, HttpContext context) =>
         {
             if (!Files.TryGetValue(name, out var file))
@@ -29,16 +31,23 @@ internal static class DashboardAssets
             context.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
             return Results.Bytes(file.Bytes, file.ContentType);
         }).AllowAnonymous().ExcludeFromDescription();
+        app.MapGet("/_framework/blazor.web.js", (HttpContext context) =>
+        {
+            var file = Files["framework/blazor.web.js"];
+            context.Response.Headers.CacheControl = "no-cache";
+            return Results.Bytes(file.Bytes, file.ContentType);
+        }).AllowAnonymous().ExcludeFromDescription();
+    }
 
     private static Dictionary<string, (string, byte[])> Load()
     {
         var files = new Dictionary<string, (string, byte[])>(StringComparer.Ordinal);
-        foreach (var resource in Assembly.GetManifestResourceNames().Where(r => r.StartsWith("dashboard/", StringComparison.Ordinal)))
+        foreach (var resource in Assembly.GetManifestResourceNames().Where(r => r.StartsWith("dashboard/", StringComparison.Ordinal) || r.StartsWith("framework/", StringComparison.Ordinal)))
         {
             using var stream = Assembly.GetManifestResourceStream(resource)!;
             using var copy = new MemoryStream();
             stream.CopyTo(copy);
-            var name = resource["dashboard/".Length..];
+            var name = resource.StartsWith("dashboard/", StringComparison.Ordinal) ? resource["dashboard/".Length..] : resource;
             var type = name.EndsWith(".css", StringComparison.Ordinal) ? "text/css" : name.EndsWith(".js", StringComparison.Ordinal) ? "text/javascript" : "application/octet-stream";
             files[name] = (type, copy.ToArray());
         }

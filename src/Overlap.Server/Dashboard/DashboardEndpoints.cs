@@ -19,6 +19,6 @@ internal static class DashboardEndpoints
             await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme).ConfigureAwait(false);
             return Results.Redirect("/signin");
         }).AllowAnonymous().DisableAntiforgery().ExcludeFromDescription();
-        app.MapRazorComponents<App>();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }
 }
