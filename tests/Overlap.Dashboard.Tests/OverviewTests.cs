@@ -90,6 +90,25 @@ public sealed class OverviewTests(DashboardServer server) : IClassFixture<Dashbo
     }
 
     [Fact]
+    public async Task AFeature_ShowsEachWindow_RealisedBesideEstimated()
+    {
+        var page = await SignedInAsync(server.ViewerKey);
+        await page.ClickAsync("[data-testid=feature-link]");
+        await page.WaitForURLAsync($"{server.Address}/features/payments-fraud");
+        var rows = page.Locator("[data-testid=window]");
+        await Assertions.Expect(rows.First).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "feature.png"), FullPage = true });
+        Assert.Equal(30, await rows.CountAsync());
+        // Newest first: today has no labels yet and shows only the estimate; a labelled day shows both with intervals.
+        var cells = await rows.Nth(10).Locator("td").AllInnerTextsAsync();
+        Assert.Matches(@"^[01]\.\d{3} \([01]\.\d{3}–[01]\.\d{3}\)$", cells[4]);
+        Assert.Matches(@"^[01]\.\d{3} \([01]\.\d{3}–[01]\.\d{3}\)$", cells[5]);
+        var newest = await rows.Nth(0).Locator("td").AllInnerTextsAsync();
+        Assert.Equal("no labels yet", newest[3]);
+        Assert.True(_errors.Count == 0, string.Join('\n', _errors));
+    }
+
+    [Fact]
     public async Task AnUnknownKey_IsRefusedWithWhatToDo_AndNothingIsShown()
     {
         var page = await NewPageAsync();

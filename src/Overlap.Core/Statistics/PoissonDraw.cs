@@ -27,9 +27,17 @@ internal sealed class PoissonDraw
         }
     }
 
-    /// <summary>One draw from Poisson(<paramref name="mean"/>) for any mean ≥ 0 (the constants computed on the spot).</summary>
+    /// <summary>
+    /// One draw from Poisson(<paramref name="mean"/>) for any mean ≥ 0 (the constants computed on the spot); a mean
+    /// below 0 (a difference of sums a rounding below zero) draws 0.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The mean is NaN (the rejection loop would never end).</exception>
     public static double Sample(ref Xoshiro256 rng, double mean)
     {
+        if (double.IsNaN(mean))
+        {
+            throw new ArgumentOutOfRangeException(nameof(mean), mean, "a Poisson mean is a number");
+        }
         Span<double> c = stackalloc double[Stride];
         Prepare(mean, c);
         return Draw(ref rng, mean, c);
@@ -67,22 +75,29 @@ internal sealed class PoissonDraw
 
     private static double Draw(ref Xoshiro256 rng, double lam, ReadOnlySpan<double> c)
     {
-        if (lam == 0)
+        if (lam <= 0)
         {
             return 0;
         }
         if (lam < InversionBelow)
         {
-            // Inversion by sequential search: k is the least value whose CDF reaches u.
+            // Inversion by sequential search: k is the least value whose CDF reaches u. The summed CDF can stop a few
+            // ulps short of 1, below the largest u; the search then ends where the terms stop adding (k near the
+            // tail's end), not at an arbitrary cap far beyond it.
             var u = rng.NextDouble();
             var p = c[0];
             var f = p;
             var k = 0;
-            while (u > f && k < 200)
+            while (u > f)
             {
                 k++;
                 p *= lam / k;
-                f += p;
+                var next = f + p;
+                if (next == f)
+                {
+                    break;
+                }
+                f = next;
             }
             return k;
         }

@@ -1,3 +1,4 @@
+using MathNet.Numerics;
 using MathNet.Numerics.Distributions;
 
 namespace Overlap.Core.Statistics;
@@ -32,6 +33,34 @@ public static class QuantileInterval
         {
             var mid = lo + ((hi - lo) / 2);
             if (Binomial.CDF(q, n, mid) >= p)
+            {
+                hi = mid;
+            }
+            else
+            {
+                lo = mid + 1;
+            }
+        }
+        return lo;
+    }
+
+    /// <summary>
+    /// As <see cref="BinomialQuantile(double, int, double)"/> for counts beyond <see cref="int.MaxValue"/> (a merged
+    /// sketch of many windows); the same figure whenever n fits an int. Beyond, P(Binomial(n, q) ≤ k) is the regularized
+    /// incomplete beta I₁₋q(n − k, k + 1), which is how MathNet's CDF computes it; scipy agrees to the rank at n = 3·10⁹
+    /// and within a few parts in 10¹⁰ of n at 10¹¹.
+    /// </summary>
+    public static long BinomialQuantile(double p, long n, double q)
+    {
+        if (n <= int.MaxValue)
+        {
+            return BinomialQuantile(p, (int)n, q);
+        }
+        long lo = 0, hi = n;
+        while (lo < hi)
+        {
+            var mid = lo + ((hi - lo) / 2);
+            if (SpecialFunctions.BetaRegularized(n - (double)mid, mid + 1.0, 1 - q) >= p)
             {
                 hi = mid;
             }

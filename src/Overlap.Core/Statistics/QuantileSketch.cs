@@ -48,15 +48,17 @@ public sealed class QuantileSketch
     public void Add(double value) => Add(value, 1);
 
     /// <summary>Adds <paramref name="count"/> copies of a value; NaN is ignored.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative or infinite, or the count is negative.</exception>
     public void Add(double value, long count)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
         if (double.IsNaN(value) || count == 0)
         {
             return;
         }
-        if (value < 0 || double.IsInfinity(value) || count < 0)
+        if (value < 0 || double.IsInfinity(value))
         {
-            throw new ArgumentOutOfRangeException(nameof(value), value, "a quantile sketch takes finite values ≥ 0 and counts ≥ 0");
+            throw new ArgumentOutOfRangeException(nameof(value), value, "a quantile sketch takes finite values ≥ 0");
         }
         if (value < MinIndexable)
         {
@@ -85,7 +87,9 @@ public sealed class QuantileSketch
         {
             return;
         }
-        foreach (var (key, count) in other._buckets)
+        // A sketch merged into itself doubles; its buckets are copied first, as they change while being read.
+        IEnumerable<KeyValuePair<int, long>> buckets = ReferenceEquals(other, this) ? [.. _buckets] : other._buckets;
+        foreach (var (key, count) in buckets)
         {
             _buckets[key] = _buckets.GetValueOrDefault(key) + count;
         }
@@ -128,8 +132,13 @@ public sealed class QuantileSketch
     }
 
     /// <summary>The q-quantile with numpy's default linear interpolation between the order statistics; NaN when empty.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="q"/> is not in [0, 1] (numpy refuses it too).</exception>
     public double Quantile(double q)
     {
+        if (!(q is >= 0 and <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(q), q, "a quantile is in [0, 1]");
+        }
         if (Count == 0)
         {
             return double.NaN;
@@ -143,7 +152,8 @@ public sealed class QuantileSketch
 
     /// <summary>
     /// The distribution-free interval of the q-quantile: the ranks of <see cref="QuantileInterval.OrderStatistic"/>,
-    /// their values read from the sketch (so within its relative accuracy); unknown when empty.
+    /// their values read from the sketch (so within its relative accuracy); unknown when empty. Counts beyond
+    /// <see cref="int.MaxValue"/> (a merge of many busy windows) are fine.
     /// </summary>
     public Interval OrderStatisticInterval(double q, double confidence)
     {
@@ -151,7 +161,7 @@ public sealed class QuantileSketch
         {
             return Interval.Unknown;
         }
-        var n = checked((int)Count);
+        var n = Count;
         var alpha = 1 - confidence;
         var low = QuantileInterval.BinomialQuantile(alpha / 2, n, q);
         var high = QuantileInterval.BinomialQuantile(1 - (alpha / 2), n, q) + 1;

@@ -30,6 +30,13 @@ public sealed record FeatureHealth(
         _ => "no labelled data yet",
     };
 
+    /// <summary>The metric a feature is followed by: its first overall requirement's, else accuracy.</summary>
+    public static string KeyMetricOf(Core.Contracts.Contract contract)
+    {
+        ArgumentNullException.ThrowIfNull(contract);
+        return contract.Requirements.FirstOrDefault(r => r.By is null)?.Metric ?? "accuracy";
+    }
+
     /// <summary>Builds every feature's health, the newest 30 days up to the end of the current window.</summary>
     internal static async Task<IReadOnlyList<FeatureHealth>> AllAsync(FeatureDirectory features, FeatureMonitor monitor, IEventStore store, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -45,7 +52,7 @@ public sealed record FeatureHealth(
             var windows = WindowMonitor.Windows(end - Range30Days, end, length);
             var range = await monitor.RangeAsync(contract, version, windows, Evaluation, cancellationToken).ConfigureAwait(false);
             var report = await monitor.ReportAsync(contract, version, windows, Evaluation, cancellationToken).ConfigureAwait(false);
-            var key = contract.Requirements.FirstOrDefault(r => r.By is null)?.Metric ?? "accuracy";
+            var key = KeyMetricOf(contract);
             var series = report.Windows.Select(w => (w.Start, w.Evaluation?.Metrics.TryGetValue(key, out var m) == true && !double.IsNaN(m.Value) ? m.Value : (double?)null)).ToList();
             var alerts = (await store.GetAlertStatesAsync(feature, cancellationToken).ConfigureAwait(false)).Where(a => a.State == "alert").ToList();
             result.Add(new FeatureHealth(feature, version, contract.Description, range, series, key, alerts));

@@ -30,6 +30,16 @@ public sealed class QuantileSketchTests
         return sketch;
     }
 
+    private static byte[] Bytes(QuantileSketch sketch)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream))
+        {
+            sketch.Write(writer);
+        }
+        return stream.ToArray();
+    }
+
     private static void Within(double expected, double actual, string what) =>
         Assert.True(Math.Abs(actual - expected) <= (Alpha * Math.Abs(expected)) + 1e-9, $"{what}: expected {expected} within {Alpha:P1}, got {actual}");
 
@@ -77,13 +87,11 @@ public sealed class QuantileSketchTests
         {
             merged.Merge(Sketch(chunk));
         }
-        using var stream = new MemoryStream();
-        using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true))
-        {
-            merged.Write(writer);
-        }
-        stream.Position = 0;
+        // The written form holds the count, min, max, zero bucket and every bucket: equal bytes are equal sketches.
+        Assert.Equal(Bytes(whole), Bytes(merged));
+        using var stream = new MemoryStream(Bytes(merged));
         var read = QuantileSketch.Read(new BinaryReader(stream));
+        Assert.Equal(Bytes(whole), Bytes(read));
         foreach (var sketch in new[] { merged, read })
         {
             Assert.Equal((whole.Count, whole.Min, whole.Max), (sketch.Count, sketch.Min, sketch.Max));
@@ -92,6 +100,39 @@ public sealed class QuantileSketchTests
                 Assert.Equal(whole.ValueAtRank(k), sketch.ValueAtRank(k));
             }
         }
+    }
+
+    [Fact]
+    public void A_sketch_merged_into_itself_counts_every_value_twice()
+    {
+        var (values, _) = Latencies("small");
+        var once = Sketch(values);
+        once.Merge(once);
+        Assert.Equal(Bytes(Sketch(values.Concat(values))), Bytes(once));
+    }
+
+    [Fact]
+    public void Counts_beyond_int_take_scipys_binomial_ranks()
+    {
+        var alpha = 1 - Fixtures().GetProperty("confidence").GetDouble();
+        foreach (var c in Fixtures().GetProperty("binomial_ranks").EnumerateArray())
+        {
+            var n = c.GetProperty("n").GetInt64();
+            var q = c.GetProperty("q").GetDouble();
+            // Exact at 3·10⁹; at 10¹¹ MathNet's incomplete beta may move a rank by a few parts in 10¹⁰.
+            var tolerance = n <= 5_000_000_000 ? 0 : n * 1e-9;
+            Assert.InRange(QuantileInterval.BinomialQuantile(alpha / 2, n, q) - c.GetProperty("low").GetInt64(), -tolerance, tolerance);
+            Assert.InRange(QuantileInterval.BinomialQuantile(1 - (alpha / 2), n, q) - c.GetProperty("high").GetInt64(), -tolerance, tolerance);
+        }
+        // Three billion latencies, half at 10 ms and half at 100 ms: the median's interval straddles the two.
+        var sketch = new QuantileSketch();
+        sketch.Add(10, 1_500_000_000);
+        sketch.Add(100, 1_500_000_000);
+        var interval = sketch.OrderStatisticInterval(0.5, 0.95);
+        Within(10, interval.Low, "p50 low");
+        Within(100, interval.High, "p50 high");
+        Within(100, sketch.OrderStatisticInterval(0.95, 0.95).Low, "p95 low");
+        Within(10, sketch.Quantile(0.25), "p25");
     }
 
     [Fact]
@@ -104,7 +145,10 @@ public sealed class QuantileSketchTests
         Assert.Equal(0, sketch.Count);
         Assert.Throws<ArgumentOutOfRangeException>(() => sketch.Add(-1));
         Assert.Throws<ArgumentOutOfRangeException>(() => sketch.Add(double.PositiveInfinity));
+        Assert.Throws<ArgumentOutOfRangeException>(() => sketch.Add(1, -1));
         Assert.Throws<ArgumentException>(() => sketch.Merge(new QuantileSketch(0.01)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => sketch.Quantile(1.5));
+        Assert.Throws<ArgumentOutOfRangeException>(() => sketch.Quantile(double.NaN));
         sketch.Add(12.5, 3);
         Assert.Equal((3L, 12.5, 12.5), (sketch.Count, sketch.Quantile(0.5), sketch.Quantile(0.99)));
     }

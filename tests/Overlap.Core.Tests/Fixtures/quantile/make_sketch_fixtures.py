@@ -6,6 +6,8 @@
 It rewrites sketch_fixtures.json beside this script:
 - latencies: seeded log-normal latencies in ms (rounded to 0.1), numpy's linear percentiles, and the order statistics
   at the ranks scipy.stats.binom.ppf gives for the distribution-free 95% interval (as make_quantile_fixtures.py);
+- binomial_ranks: scipy.stats.binom.ppf at counts beyond 2^31 (a merge of many busy windows), for the long overload
+  of QuantileInterval.BinomialQuantile;
 - poisson: scipy.stats.poisson's pmf for the means the bootstrap draws with.
 """
 import json
@@ -37,6 +39,15 @@ def latencies(name, seed, n):
     return {"name": name, "values": values.tolist(), "min": float(x[0]), "max": float(x[-1]), "quantiles": quantiles}
 
 
+def binomial_ranks():
+    alpha = 1 - CONFIDENCE
+    return [
+        {"n": n, "q": q, "low": int(binom.ppf(alpha / 2, n, q)), "high": int(binom.ppf(1 - alpha / 2, n, q))}
+        for n in (3_000_000_000, 100_000_000_000)
+        for q in (0.5, 0.95, 0.99)
+    ]
+
+
 def main():
     means = [1, 3, 9, 10, 30, 250, 4000]
     pmf = {}
@@ -47,6 +58,7 @@ def main():
         "generator": "numpy.percentile (linear), scipy.stats.binom.ppf, scipy.stats.poisson.pmf",
         "confidence": CONFIDENCE,
         "latencies": [latencies("small", 5, 1000), latencies("large", 6, 20000)],
+        "binomial_ranks": binomial_ranks(),
         "poisson": pmf,
     }
     with open(os.path.join(HERE, "sketch_fixtures.json"), "w") as out:
