@@ -105,6 +105,15 @@ public sealed class OverviewTests(DashboardServer server) : IClassFixture<Dashbo
         Assert.Matches(@"^[01]\.\d{3} \([01]\.\d{3}–[01]\.\d{3}\)$", cells[5]);
         var newest = await rows.Nth(0).Locator("td").AllInnerTextsAsync();
         Assert.Equal("no labels yet", newest[3]);
+
+        // The contract in plain words: exactly what overlap contract explain says of the same file.
+        await page.ClickAsync("[data-testid=contract-link]");
+        await page.WaitForURLAsync($"{server.Address}/features/payments-fraud/contract");
+        var explain = await page.Locator("[data-testid=explain]").InnerTextAsync();
+        var expected = Overlap.Core.Contracts.ContractExplainer.Explain(Overlap.Core.Contracts.ContractParser.Parse(await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Fixtures", "payments-fraud.yaml"))));
+        Assert.Equal(expected.Trim().ReplaceLineEndings("\n"), explain.Trim().ReplaceLineEndings("\n"));
+        Assert.Equal(1, await page.Locator("[data-testid=versions] tbody tr").CountAsync());
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "contract.png"), FullPage = true });
         Assert.True(_errors.Count == 0, string.Join('\n', _errors));
     }
 
