@@ -118,6 +118,34 @@ public sealed class OverviewTests(DashboardServer server) : IClassFixture<Dashbo
     }
 
     [Fact]
+    public async Task Alerts_ShowTheStatesTheServerJudged_AndTheirHistory()
+    {
+        // Judge a labelled day on demand, as the scheduler does when its labels fall due.
+        var day = TimeProvider.System.GetUtcNow().UtcDateTime.Date.AddDays(-10).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        using var admin = server.Client(server.AdminKey);
+        (await admin.PostAsync($"/v1/features/payments-fraud/alerts/evaluate?window={day}", null)).EnsureSuccessStatusCode();
+        using var api = System.Text.Json.JsonDocument.Parse(await admin.GetStringAsync("/v1/features/payments-fraud/alerts"));
+        var states = api.RootElement.GetProperty("states").EnumerateArray().Select(s => (Check: s.GetProperty("check").GetString()!, State: s.GetProperty("state").GetString()!)).ToList();
+        Assert.NotEmpty(states);
+
+        var page = await SignedInAsync(server.ViewerKey);
+        await page.GotoAsync("/features/payments-fraud");
+        await page.ClickAsync("[data-testid=alerts-link]");
+        await page.WaitForURLAsync($"{server.Address}/features/payments-fraud/alerts");
+        var rows = page.Locator("[data-testid=states] tbody tr");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "alerts.png"), FullPage = true });
+        Assert.True(states.Count == await rows.CountAsync(), await page.Locator("body").InnerTextAsync());
+        for (var i = 0; i < states.Count; i++)
+        {
+            var cells = await rows.Nth(i).Locator("td").AllInnerTextsAsync();
+            Assert.Equal(states[i], (cells[0], cells[1].Trim()));
+        }
+        // Every check left no_data when it was first judged: one change each in the history.
+        Assert.Equal(api.RootElement.GetProperty("history").GetArrayLength(), await page.Locator("[data-testid=history] tbody tr").CountAsync());
+        Assert.True(_errors.Count == 0, string.Join('\n', _errors));
+    }
+
+    [Fact]
     public async Task AnUnknownKey_IsRefusedWithWhatToDo_AndNothingIsShown()
     {
         var page = await NewPageAsync();
