@@ -106,6 +106,16 @@ public sealed class OverviewTests(DashboardServer server) : IClassFixture<Dashbo
         var newest = await rows.Nth(0).Locator("td").AllInnerTextsAsync();
         Assert.Equal("no labels yet", newest[3]);
 
+        // The month by segment: the same figures the summary API gives, and the cost at the threshold against the optimum.
+        using var viewer = server.Client(server.ViewerKey);
+        using var summary = System.Text.Json.JsonDocument.Parse(await viewer.GetStringAsync("/v1/features/payments-fraud/summary"));
+        var web = summary.RootElement.GetProperty("evaluation").GetProperty("segments").GetProperty("channel").GetProperty("web");
+        var recall = web.GetProperty("metrics").GetProperty("recall");
+        var figure = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{recall.GetProperty("value").GetDouble():0.000} ({recall.GetProperty("ci_low").GetDouble():0.000}–{recall.GetProperty("ci_high").GetDouble():0.000})");
+        var segment = page.Locator("[data-testid=segment]", new PageLocatorOptions { HasText = "channel = web" });
+        Assert.Equal(["channel = web", web.GetProperty("n").GetInt64().ToString("#,0", System.Globalization.CultureInfo.InvariantCulture), figure], await segment.Locator("td").AllInnerTextsAsync());
+        Assert.Contains("per 1,000 decisions over the last 30 days", await page.Locator("[data-testid=cost]").InnerTextAsync(), StringComparison.Ordinal);
+
         // The contract in plain words: exactly what overlap contract explain says of the same file.
         await page.ClickAsync("[data-testid=contract-link]");
         await page.WaitForURLAsync($"{server.Address}/features/payments-fraud/contract");
