@@ -13,6 +13,7 @@ using Overlap.Server.Dashboard;
 using Overlap.Server.Endpoints;
 using Overlap.Server.Ingest;
 using Overlap.Server.Monitoring;
+using Overlap.Server.Review;
 using Overlap.Storage;
 
 namespace Overlap.Server;
@@ -39,6 +40,8 @@ public static class OverlapServer
         builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<IEventStore>(store);
+        builder.Services.AddSingleton<IReviewStore>(store);
+        builder.Services.AddSingleton<ReviewQueue>();
         builder.Services.AddSingleton(features);
         builder.Services.AddSingleton<KeyCache>();
         builder.Services.AddSingleton<FeatureMonitor>();
@@ -85,6 +88,7 @@ public static class OverlapServer
         app.MapMonitoring();
         app.MapExport();
         app.MapAlerts();
+        app.MapReview();
         app.MapOpenApi().RequireAuthorization(Policies.Read);
         app.MapDashboard();
         // The ingest queue drains into the log and the loader empties it before this runs: the store closes last.

@@ -18,4 +18,5 @@ namespace Overlap.Server;
 [JsonSerializable(typeof(WebhookBody))]
 [JsonSerializable(typeof(AlertEvaluation))]
 [JsonSerializable(typeof(AlertsResponse))]
+[JsonSerializable(typeof(Review.ReviewQueueResponse))]
 internal sealed partial class ServerJsonContext : JsonSerializerContext;

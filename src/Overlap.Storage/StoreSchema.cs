@@ -35,6 +35,10 @@ internal static class StoreSchema
           resamples INTEGER NOT NULL, as_of BIGINT NOT NULL, computed_us BIGINT NOT NULL, report VARCHAR NOT NULL,
           PRIMARY KEY (feature, window_start_us, window_us, contract_version, resamples));
         ALTER TABLE window_reports ADD COLUMN IF NOT EXISTS summary BLOB;
+        CREATE TABLE IF NOT EXISTS review_items (
+          prediction_id VARCHAR PRIMARY KEY, feature VARCHAR NOT NULL, reason VARCHAR NOT NULL, routed_us BIGINT NOT NULL,
+          status VARCHAR NOT NULL, claimed_by VARCHAR, claim_expires_us BIGINT);
+        CREATE TABLE IF NOT EXISTS review_routing (feature VARCHAR PRIMARY KEY, routed_until_us BIGINT NOT NULL);
         CREATE TABLE IF NOT EXISTS ingest_log (id INTEGER PRIMARY KEY, position BIGINT NOT NULL);
         CREATE TABLE IF NOT EXISTS stage_predictions AS SELECT * FROM predictions LIMIT 0;
         CREATE TABLE IF NOT EXISTS stage_outcomes AS SELECT * FROM outcomes LIMIT 0;

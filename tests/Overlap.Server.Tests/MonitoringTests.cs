@@ -246,6 +246,38 @@ public sealed class MonitoringTests : IAsyncLifetime
         Assert.Equal(b.Tp + b.Fn + 1, a.Tp + a.Fn);
     }
 
+    [Fact]
+    public async Task Review_RoutesEveryUncertainPayment_AndASmallSampleOfTheRest()
+    {
+        using var viewer = _server.Client(KeyRole.Viewer);
+        var response = await viewer.GetAsync($"/v1/features/{Feature}/review?limit=500");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var root = body.RootElement;
+        Assert.True(root.GetProperty("routed").GetBoolean());
+        // The contract: "score between 0.4 and 0.6", and 1% of all payments at random.
+        var uncertain = _rows.Where(r => Score(r) is >= 0.4 and <= 0.6).Select(r => Get(r, "payment_id")).ToHashSet();
+        var counts = root.GetProperty("counts");
+        Assert.Equal(uncertain.Count, counts.GetProperty("uncertain").GetInt64());
+        var sampled = counts.GetProperty("sampled").GetInt64();
+        Assert.InRange(sampled, 30, 90);
+        Assert.Equal(uncertain.Count + sampled, counts.GetProperty("pending").GetInt64());
+        var items = root.GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal((int)Math.Min(500, uncertain.Count + sampled), items.Count);
+        foreach (var item in items)
+        {
+            var id = item.GetProperty("prediction_id").GetString()!;
+            Assert.Equal(uncertain.Contains(id) ? "uncertain" : "sample", item.GetProperty("reason").GetString());
+            Assert.Equal(Score(_rows.Single(r => Get(r, "payment_id") == id)), item.GetProperty("score").GetDouble());
+        }
+        // Asking again routes nothing new; an ingest key may not read the queue.
+        using var again = JsonDocument.Parse(await viewer.GetStringAsync($"/v1/features/{Feature}/review"));
+        Assert.Equal(uncertain.Count + sampled, again.RootElement.GetProperty("counts").GetProperty("pending").GetInt64());
+        using var ingest = _server.Client(KeyRole.Ingest);
+        Assert.Equal(HttpStatusCode.Forbidden, (await ingest.GetAsync($"/v1/features/{Feature}/review")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await viewer.GetAsync($"/v1/features/{Feature}/review?status=maybe")).StatusCode);
+    }
+
     private double Score(string[] row) => double.Parse(Get(row, "p_fraud"), CultureInfo.InvariantCulture);
 
     [Theory]

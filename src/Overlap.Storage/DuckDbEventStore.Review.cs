@@ -1,0 +1,68 @@
+using System.Globalization;
+
+namespace Overlap.Storage;
+
+public sealed partial class DuckDbEventStore
+{
+    /// <summary>Statuses of a review item.</summary>
+    public const string Pending = "pending";
+
+    /// <inheritdoc />
+    public async Task<int> RouteForReviewAsync(string feature, double scoreLow, double scoreHigh, double sample, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        if (double.IsNaN(sample) || sample < 0 || sample > 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(sample), sample, "a review sample is a share in [0, 1]");
+        }
+        // Predictions received at or after the last routed receipt time are looked at again: a later load can carry the
+        // same receipt time, and the decision is the same for a prediction seen twice (its score and id hash), while
+        // one already routed stays as it is. One in a million is the finest share the hash is cut at; infinite bounds
+        // become the largest finite ones.
+        var cut = (long)Math.Round(sample * 1_000_000);
+        var low = Math.Max(scoreLow, double.MinValue);
+        var high = Math.Min(scoreHigh, double.MaxValue);
+        var sql = string.Create(CultureInfo.InvariantCulture, $"""
+            BEGIN TRANSACTION;
+            CREATE OR REPLACE TEMP TABLE review_batch AS
+              SELECT p.id, p.feature, p.score, p.received_us FROM predictions p
+              WHERE p.feature = $feature
+                AND p.received_us >= coalesce((SELECT routed_until_us FROM review_routing WHERE feature = $feature), -1);
+            INSERT INTO review_items
+              SELECT id, feature, CASE WHEN score >= $low AND score <= $high THEN 'uncertain' ELSE 'sample' END, $now, '{Pending}', NULL, NULL
+              FROM review_batch
+              WHERE ((score >= $low AND score <= $high) OR hash(id) % 1000000 < $cut)
+                AND id NOT IN (SELECT prediction_id FROM review_items)
+            ON CONFLICT DO NOTHING;
+            INSERT OR REPLACE INTO review_routing
+              SELECT $feature, greatest(coalesce(max(received_us), -1), coalesce((SELECT routed_until_us FROM review_routing WHERE feature = $feature), -1)) FROM review_batch;
+            COMMIT;
+            """);
+        var before = (await CountReviewItemsAsync(feature, cancellationToken).ConfigureAwait(false)).Total;
+        await WriteAsync(sql, cancellationToken, ("feature", feature), ("low", low), ("high", high), ("cut", cut), ("now", ToMicroseconds(now))).ConfigureAwait(false);
+        return (int)((await CountReviewItemsAsync(feature, cancellationToken).ConfigureAwait(false)).Total - before);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ReviewItem>> ListReviewItemsAsync(string feature, string? status, int limit, CancellationToken cancellationToken = default) =>
+        QueryAsync(
+            "SELECT r.prediction_id, r.feature, r.reason, r.routed_us, r.status, r.claimed_by, r.claim_expires_us, p.time_us, p.score, p.prediction, p.inputs, p.attributes " +
+            "FROM review_items r JOIN predictions p ON p.id = r.prediction_id " +
+            "WHERE r.feature = $feature AND ($status IS NULL OR r.status = $status) ORDER BY r.routed_us, p.time_us, r.prediction_id LIMIT $limit",
+            r => new ReviewItem(
+                r.GetString(0), r.GetString(1), r.GetString(2), FromMicroseconds(r.GetInt64(3)), r.GetString(4),
+                r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : FromMicroseconds(r.GetInt64(6)),
+                FromMicroseconds(r.GetInt64(7)), r.IsDBNull(8) ? null : r.GetDouble(8), r.IsDBNull(9) ? null : r.GetString(9),
+                r.IsDBNull(10) ? null : r.GetString(10), r.IsDBNull(11) ? null : r.GetString(11)),
+            cancellationToken,
+            ("feature", feature), ("status", (object?)status ?? DBNull.Value), ("limit", limit));
+
+    /// <inheritdoc />
+    public async Task<ReviewQueueCounts> CountReviewItemsAsync(string feature, CancellationToken cancellationToken = default) =>
+        (await QueryAsync(
+            $"SELECT count(*) FILTER (WHERE status = '{Pending}'), min(routed_us) FILTER (WHERE status = '{Pending}'), count(*) FILTER (WHERE status = 'decided'), " +
+            "count(*) FILTER (WHERE status = 'escalated'), count(*) FILTER (WHERE reason = 'uncertain'), count(*) FILTER (WHERE reason = 'sample') " +
+            "FROM review_items WHERE feature = $feature",
+            r => new ReviewQueueCounts(r.GetInt64(0), r.IsDBNull(1) ? null : FromMicroseconds(r.GetInt64(1)), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetInt64(5)),
+            cancellationToken,
+            ("feature", feature)).ConfigureAwait(false))[0];
+}

@@ -1,0 +1,31 @@
+namespace Overlap.Storage;
+
+/// <summary>The review queue: predictions routed to a person by the contract's <c>review</c> policy.</summary>
+public interface IReviewStore
+{
+    /// <summary>
+    /// Routes the feature's predictions stored since the last call: those whose score is in [<paramref name="scoreLow"/>,
+    /// <paramref name="scoreHigh"/>] as uncertain, and a deterministic share <paramref name="sample"/> of all the others
+    /// (by a hash of the id, so a prediction is sampled or not whatever the order of arrival). A prediction is routed once.
+    /// </summary>
+    /// <returns>How many predictions were routed now.</returns>
+    Task<int> RouteForReviewAsync(string feature, double scoreLow, double scoreHigh, double sample, DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    /// <summary>The feature's items in <paramref name="status"/> (null for every status), oldest first, with what the model said.</summary>
+    Task<IReadOnlyList<ReviewItem>> ListReviewItemsAsync(string feature, string? status, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>The feature's queue in figures.</summary>
+    Task<ReviewQueueCounts> CountReviewItemsAsync(string feature, CancellationToken cancellationToken = default);
+}
+
+/// <summary>One routed prediction: why, when, where it stands, and the model's output.</summary>
+public sealed record ReviewItem(
+    string PredictionId, string Feature, string Reason, DateTimeOffset RoutedAt, string Status, string? ClaimedBy, DateTimeOffset? ClaimExpires,
+    DateTimeOffset PredictionTime, double? Score, string? Prediction, string? Inputs, string? Attributes);
+
+/// <summary>A queue in figures: pending items and when the oldest was routed, decided items, by reason.</summary>
+public sealed record ReviewQueueCounts(long Pending, DateTimeOffset? OldestPending, long Decided, long Escalated, long Uncertain, long Sampled)
+{
+    /// <summary>Every item ever routed.</summary>
+    public long Total => Uncertain + Sampled;
+}
