@@ -19,4 +19,7 @@ namespace Overlap.Server;
 [JsonSerializable(typeof(AlertEvaluation))]
 [JsonSerializable(typeof(AlertsResponse))]
 [JsonSerializable(typeof(Review.ReviewQueueResponse))]
+[JsonSerializable(typeof(Review.ReviewDecisionRequest))]
+[JsonSerializable(typeof(Review.ReviewDecisionResponse))]
+[JsonSerializable(typeof(Overlap.Storage.ReviewItem))]
 internal sealed partial class ServerJsonContext : JsonSerializerContext;

@@ -42,19 +42,59 @@ public sealed partial class DuckDbEventStore
         return (int)((await CountReviewItemsAsync(feature, cancellationToken).ConfigureAwait(false)).Total - before);
     }
 
+    private const string ItemColumns =
+        "SELECT r.prediction_id, r.feature, r.reason, r.routed_us, r.status, r.claimed_by, r.claim_expires_us, p.time_us, p.score, p.prediction, p.inputs, p.attributes " +
+        "FROM review_items r JOIN predictions p ON p.id = r.prediction_id ";
+
+    private static ReviewItem ReadItem(System.Data.Common.DbDataReader r) => new(
+        r.GetString(0), r.GetString(1), r.GetString(2), FromMicroseconds(r.GetInt64(3)), r.GetString(4),
+        r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : FromMicroseconds(r.GetInt64(6)),
+        FromMicroseconds(r.GetInt64(7)), r.IsDBNull(8) ? null : r.GetDouble(8), r.IsDBNull(9) ? null : r.GetString(9),
+        r.IsDBNull(10) ? null : r.GetString(10), r.IsDBNull(11) ? null : r.GetString(11));
+
     /// <inheritdoc />
     public Task<IReadOnlyList<ReviewItem>> ListReviewItemsAsync(string feature, string? status, int limit, CancellationToken cancellationToken = default) =>
         QueryAsync(
-            "SELECT r.prediction_id, r.feature, r.reason, r.routed_us, r.status, r.claimed_by, r.claim_expires_us, p.time_us, p.score, p.prediction, p.inputs, p.attributes " +
-            "FROM review_items r JOIN predictions p ON p.id = r.prediction_id " +
-            "WHERE r.feature = $feature AND ($status IS NULL OR r.status = $status) ORDER BY r.routed_us, p.time_us, r.prediction_id LIMIT $limit",
-            r => new ReviewItem(
-                r.GetString(0), r.GetString(1), r.GetString(2), FromMicroseconds(r.GetInt64(3)), r.GetString(4),
-                r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : FromMicroseconds(r.GetInt64(6)),
-                FromMicroseconds(r.GetInt64(7)), r.IsDBNull(8) ? null : r.GetDouble(8), r.IsDBNull(9) ? null : r.GetString(9),
-                r.IsDBNull(10) ? null : r.GetString(10), r.IsDBNull(11) ? null : r.GetString(11)),
-            cancellationToken,
-            ("feature", feature), ("status", (object?)status ?? DBNull.Value), ("limit", limit));
+            ItemColumns + "WHERE r.feature = $feature AND ($status IS NULL OR r.status = $status) ORDER BY r.routed_us, p.time_us, r.prediction_id LIMIT $limit",
+            ReadItem, cancellationToken, ("feature", feature), ("status", (object?)status ?? DBNull.Value), ("limit", limit));
+
+    /// <inheritdoc />
+    public async Task<ReviewItem?> GetReviewItemAsync(string feature, string predictionId, CancellationToken cancellationToken = default) =>
+        (await QueryAsync(ItemColumns + "WHERE r.feature = $feature AND r.prediction_id = $id", ReadItem, cancellationToken, ("feature", feature), ("id", predictionId)).ConfigureAwait(false))
+        .SingleOrDefault();
+
+    /// <inheritdoc />
+    public async Task<ReviewItem?> ClaimReviewItemAsync(string feature, string predictionId, string reviewer, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken = default)
+    {
+        await WriteAsync(
+            $"UPDATE review_items SET claimed_by = $reviewer, claim_expires_us = $until WHERE feature = $feature AND prediction_id = $id AND status IN ('{Pending}', 'escalated') " +
+            "AND (claimed_by IS NULL OR claimed_by = $reviewer OR claim_expires_us < $now)",
+            cancellationToken, ("feature", feature), ("id", predictionId), ("reviewer", reviewer), ("now", ToMicroseconds(now)), ("until", ToMicroseconds(until))).ConfigureAwait(false);
+        return await GetReviewItemAsync(feature, predictionId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> DecideReviewItemAsync(ReviewDecision decision, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        var sql = $"""
+            BEGIN TRANSACTION;
+            INSERT INTO review_decisions (prediction_id, feature, reviewer, decision, label, category, note, decided_us)
+              SELECT prediction_id, feature, $reviewer, $decision, $label, $category, $note, $now FROM review_items
+              WHERE feature = $feature AND prediction_id = $id AND status IN ('{Pending}', 'escalated') AND claimed_by = $reviewer AND claim_expires_us >= $now;
+            UPDATE review_items SET status = 'decided', claimed_by = NULL, claim_expires_us = NULL
+              WHERE feature = $feature AND prediction_id = $id AND status IN ('{Pending}', 'escalated') AND claimed_by = $reviewer AND claim_expires_us >= $now;
+            COMMIT;
+            """;
+        await WriteAsync(sql, cancellationToken,
+            ("feature", decision.Feature), ("id", decision.PredictionId), ("reviewer", decision.Reviewer), ("decision", decision.Decision),
+            ("label", (object?)decision.Label ?? DBNull.Value), ("category", (object?)decision.Category ?? DBNull.Value), ("note", (object?)decision.Note ?? DBNull.Value),
+            ("now", ToMicroseconds(decision.DecidedAt))).ConfigureAwait(false);
+        var decided = await QueryAsync(
+            "SELECT count(*) FROM review_decisions WHERE feature = $feature AND prediction_id = $id AND reviewer = $reviewer AND decided_us = $now",
+            r => r.GetInt64(0), cancellationToken, ("feature", decision.Feature), ("id", decision.PredictionId), ("reviewer", decision.Reviewer), ("now", ToMicroseconds(decision.DecidedAt))).ConfigureAwait(false);
+        return decided[0] > 0;
+    }
 
     /// <inheritdoc />
     public async Task<ReviewQueueCounts> CountReviewItemsAsync(string feature, CancellationToken cancellationToken = default) =>

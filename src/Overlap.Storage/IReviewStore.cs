@@ -16,7 +16,25 @@ public interface IReviewStore
 
     /// <summary>The feature's queue in figures.</summary>
     Task<ReviewQueueCounts> CountReviewItemsAsync(string feature, CancellationToken cancellationToken = default);
+
+    /// <summary>One item with what the model said; null when the prediction was not routed.</summary>
+    Task<ReviewItem?> GetReviewItemAsync(string feature, string predictionId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Locks an open item for <paramref name="reviewer"/> until <paramref name="until"/>: granted when nobody holds it, the
+    /// lock expired, or the reviewer holds it already. The item as it stands after the attempt (null when not routed).
+    /// </summary>
+    Task<ReviewItem?> ClaimReviewItemAsync(string feature, string predictionId, string reviewer, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Records a decision by the reviewer who holds the item's lock and closes the item (status decided, lock released);
+    /// false, changing nothing, when the reviewer does not hold a live lock on an open item.
+    /// </summary>
+    Task<bool> DecideReviewItemAsync(ReviewDecision decision, CancellationToken cancellationToken = default);
 }
+
+/// <summary>A reviewer's decision: approve, correct (with the right label) or reject, with a failure category and a note.</summary>
+public sealed record ReviewDecision(string Feature, string PredictionId, string Reviewer, string Decision, string? Label, string? Category, string? Note, DateTimeOffset DecidedAt);
 
 /// <summary>One routed prediction: why, when, where it stands, and the model's output.</summary>
 public sealed record ReviewItem(

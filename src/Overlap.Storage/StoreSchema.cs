@@ -38,6 +38,10 @@ internal static class StoreSchema
         CREATE TABLE IF NOT EXISTS review_items (
           prediction_id VARCHAR PRIMARY KEY, feature VARCHAR NOT NULL, reason VARCHAR NOT NULL, routed_us BIGINT NOT NULL,
           status VARCHAR NOT NULL, claimed_by VARCHAR, claim_expires_us BIGINT);
+        CREATE SEQUENCE IF NOT EXISTS review_decision_ids START 1;
+        CREATE TABLE IF NOT EXISTS review_decisions (
+          id BIGINT PRIMARY KEY DEFAULT nextval('review_decision_ids'), prediction_id VARCHAR NOT NULL, feature VARCHAR NOT NULL,
+          reviewer VARCHAR NOT NULL, decision VARCHAR NOT NULL, label VARCHAR, category VARCHAR, note VARCHAR, decided_us BIGINT NOT NULL);
         CREATE TABLE IF NOT EXISTS review_routing (feature VARCHAR PRIMARY KEY, routed_until_us BIGINT NOT NULL);
         CREATE TABLE IF NOT EXISTS ingest_log (id INTEGER PRIMARY KEY, position BIGINT NOT NULL);
         CREATE TABLE IF NOT EXISTS stage_predictions AS SELECT * FROM predictions LIMIT 0;

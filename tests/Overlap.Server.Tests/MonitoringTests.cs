@@ -278,6 +278,55 @@ public sealed class MonitoringTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, (await viewer.GetAsync($"/v1/features/{Feature}/review?status=maybe")).StatusCode);
     }
 
+    [Fact]
+    public async Task Review_AClaimedDecision_BecomesAReviewedOutcomeInTheMetrics()
+    {
+        using var reviewer = _server.Client(KeyRole.Reviewer);
+        using var other = _server.Client(KeyRole.Admin);
+        using var viewer = _server.Client(KeyRole.Viewer);
+        using var queue = JsonDocument.Parse(await viewer.GetStringAsync($"/v1/features/{Feature}/review?limit=500"));
+        // Two routed payments of 28 January, a day whose labels have not come yet.
+        var waiting = queue.RootElement.GetProperty("items").EnumerateArray()
+            .Where(i => i.GetProperty("prediction_time").GetString()!.StartsWith("2026-01-28", StringComparison.Ordinal))
+            .Select(i => (Id: i.GetProperty("prediction_id").GetString()!, Score: i.GetProperty("score").GetDouble())).Take(2).ToList();
+        Assert.Equal(2, waiting.Count);
+        var (first, second) = (waiting[0].Id, waiting[1].Id);
+        var before = (await MetricsAsync("from=2026-01-28&to=2026-01-29&resamples=0")).Windows.Single();
+        Assert.Equal(0, before.Labelled);
+
+        // A viewer sees but may not decide; deciding needs the claim; the claim is one reviewer's at a time.
+        Assert.Equal(HttpStatusCode.Forbidden, (await viewer.PostAsync($"/v1/features/{Feature}/review/{first}/claim", null)).StatusCode);
+        var correct = JsonContent("""{"decision":"correct","label":"fraud","category":"stolen_card","note":"card reported <b>stolen</b>"}""");
+        Assert.Equal(HttpStatusCode.Conflict, (await reviewer.PostAsync($"/v1/features/{Feature}/review/{first}/decision", correct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await reviewer.PostAsync($"/v1/features/{Feature}/review/{first}/claim", null)).StatusCode);
+        var taken = await other.PostAsync($"/v1/features/{Feature}/review/{first}/claim", null);
+        Assert.Equal(HttpStatusCode.Conflict, taken.StatusCode);
+        Assert.Contains("Another reviewer holds this item", await taken.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var bad = await reviewer.PostAsync($"/v1/features/{Feature}/review/{first}/decision", JsonContent("""{"decision":"correct","label":"maybe"}"""));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("fraud, legit", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var decided = await reviewer.PostAsync($"/v1/features/{Feature}/review/{first}/decision", correct);
+        Assert.Equal(HttpStatusCode.OK, decided.StatusCode);
+        Assert.Equal("fraud", JsonDocument.Parse(await decided.Content.ReadAsStringAsync()).RootElement.GetProperty("label").GetString());
+        // A decided item is closed.
+        Assert.Equal(HttpStatusCode.Conflict, (await other.PostAsync($"/v1/features/{Feature}/review/{first}/claim", null)).StatusCode);
+
+        // Approving the second: the model's own decision (score against the 0.15 threshold) becomes its label.
+        Assert.Equal(HttpStatusCode.OK, (await other.PostAsync($"/v1/features/{Feature}/review/{second}/claim", null)).StatusCode);
+        var approved = await other.PostAsync($"/v1/features/{Feature}/review/{second}/decision", JsonContent("""{"decision":"approve"}"""));
+        Assert.Equal(waiting[1].Score >= 0.15 ? "fraud" : "legit", JsonDocument.Parse(await approved.Content.ReadAsStringAsync()).RootElement.GetProperty("label").GetString());
+
+        // The window now has two labelled payments, and the decisions are outcomes marked as reviewed by a person.
+        var after = (await MetricsAsync("from=2026-01-28&to=2026-01-29&resamples=0")).Windows.Single();
+        Assert.Equal(2, after.Labelled);
+        Assert.Equal(2, (await _server.CountAsync(Feature)).Labelled - 5000);
+        using var counts = JsonDocument.Parse(await viewer.GetStringAsync($"/v1/features/{Feature}/review"));
+        Assert.Equal(2, counts.RootElement.GetProperty("counts").GetProperty("decided").GetInt64());
+        Assert.Equal(HttpStatusCode.NotFound, (await reviewer.PostAsync($"/v1/features/{Feature}/review/no-such-payment/claim", null)).StatusCode);
+    }
+
+    private static StringContent JsonContent(string json) => new(json, Encoding.UTF8, "application/json");
+
     private double Score(string[] row) => double.Parse(Get(row, "p_fraud"), CultureInfo.InvariantCulture);
 
     [Theory]

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Overlap.Server.Auth;
@@ -16,8 +17,48 @@ internal static class ReviewEndpoints
     {
         var group = app.MapGroup("/v1/features/{feature}/review").WithTags("Review");
         group.MapGet("/", ListAsync).RequireAuthorization(Policies.Read);
+        group.MapPost("/{predictionId}/claim", ClaimAsync).RequireAuthorization(Policies.Review);
+        group.MapPost("/{predictionId}/decision", DecideAsync).RequireAuthorization(Policies.Review);
         return group;
     }
+
+    /// <summary>Who is deciding: the key's id (names may repeat).</summary>
+    private static string Reviewer(HttpContext context) => context.User.FindFirstValue(ClaimTypes.NameIdentifier) ?? "unknown";
+
+    private static async Task<Results<Ok<ReviewItem>, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> ClaimAsync(
+        string feature, string predictionId, ReviewQueue queue, FeatureDirectory features, HttpContext context, CancellationToken cancellationToken)
+    {
+        if (!features.Has(feature))
+        {
+            return Answers.NoSuchFeature(feature);
+        }
+        var (item, problem) = await queue.ClaimAsync(feature, predictionId, Reviewer(context), cancellationToken).ConfigureAwait(false);
+        if (item is null)
+        {
+            return NotRouted(feature, predictionId);
+        }
+        return problem is null ? TypedResults.Ok(item) : TypedResults.Conflict(new ProblemDetails { Status = 409, Title = "The item is not yours to decide", Detail = problem });
+    }
+
+    private static async Task<Results<Ok<ReviewDecisionResponse>, NotFound<ProblemDetails>, BadRequest<ProblemDetails>, Conflict<ProblemDetails>>> DecideAsync(
+        string feature, string predictionId, ReviewDecisionRequest request, ReviewQueue queue, FeatureDirectory features, HttpContext context, CancellationToken cancellationToken)
+    {
+        if (!features.Has(feature))
+        {
+            return Answers.NoSuchFeature(feature);
+        }
+        var outcome = await queue.DecideAsync(feature, predictionId, Reviewer(context), request.Decision ?? "", request.Label, request.Category, request.Note, cancellationToken).ConfigureAwait(false);
+        return outcome.Result switch
+        {
+            DecisionResult.NotRouted => NotRouted(feature, predictionId),
+            DecisionResult.Invalid => TypedResults.BadRequest(new ProblemDetails { Status = 400, Title = "The decision is not valid", Detail = outcome.Problem }),
+            DecisionResult.NotHeld => TypedResults.Conflict(new ProblemDetails { Status = 409, Title = "The item is not yours to decide", Detail = outcome.Problem }),
+            _ => TypedResults.Ok(new ReviewDecisionResponse(predictionId, "decided", outcome.Label)),
+        };
+    }
+
+    private static NotFound<ProblemDetails> NotRouted(string feature, string predictionId) =>
+        TypedResults.NotFound(new ProblemDetails { Status = 404, Title = "No such review item", Detail = $"Prediction '{predictionId}' of {feature} was not routed to review; list the queue with GET /v1/features/{feature}/review." });
 
     private static async Task<Results<Ok<ReviewQueueResponse>, NotFound<ProblemDetails>, BadRequest<ProblemDetails>>> ListAsync(
         string feature, string? status, int? limit, ReviewQueue queue, IReviewStore store, FeatureDirectory features, LogLoader loader, CancellationToken cancellationToken)

@@ -1,10 +1,18 @@
+using Overlap.Core.Contracts;
+using Overlap.Core.Events;
 using Overlap.Storage;
 
 namespace Overlap.Server.Review;
 
-/// <summary>The review queue of a feature: routes what arrived since the last look by the latest contract, then reads.</summary>
-internal sealed class ReviewQueue(IReviewStore store, FeatureDirectory features, ServerOptions options)
+/// <summary>
+/// The review queue of a feature: routes what arrived since the last look by the latest contract, hands out expiring
+/// locks, and turns decisions into outcomes marked as reviewed by a person (<c>source: review</c>).
+/// </summary>
+internal sealed class ReviewQueue(IReviewStore store, IEventStore events, FeatureDirectory features, ServerOptions options)
 {
+    /// <summary>How long a claim holds an item for its reviewer.</summary>
+    public static readonly TimeSpan Lease = TimeSpan.FromMinutes(10);
+
     /// <summary>Routes the feature's new predictions by its contract's <c>review</c> policy; false when the feature has none.</summary>
     public async Task<bool> RouteAsync(string feature, CancellationToken cancellationToken)
     {
@@ -15,7 +23,101 @@ internal sealed class ReviewQueue(IReviewStore store, FeatureDirectory features,
         await store.RouteForReviewAsync(feature, policy.ScoreLow, policy.ScoreHigh, policy.Sample, options.Time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         return true;
     }
+
+    /// <summary>Claims an item for <paramref name="reviewer"/>; the outcome says whether the lock is theirs and, if not, why.</summary>
+    public async Task<(ReviewItem? Item, string? Problem)> ClaimAsync(string feature, string predictionId, string reviewer, CancellationToken cancellationToken)
+    {
+        var now = options.Time.GetUtcNow();
+        var item = await store.ClaimReviewItemAsync(feature, predictionId, reviewer, now, now + Lease, cancellationToken).ConfigureAwait(false);
+        return item switch
+        {
+            null => (null, null),
+            { Status: "decided" } => (item, "This item is decided already."),
+            { ClaimedBy: var by, ClaimExpires: var until } when by != reviewer => (item, $"Another reviewer holds this item until {until:HH:mm:ss} UTC; take another one."),
+            _ => (item, null),
+        };
+    }
+
+    /// <summary>
+    /// Decides an item the reviewer holds. approve: the model's answer was right; correct: it was wrong and
+    /// <paramref name="label"/> is right; reject: it was wrong (binary: the other label). The label becomes an outcome.
+    /// </summary>
+    public async Task<DecisionOutcome> DecideAsync(string feature, string predictionId, string reviewer, string decision, string? label, string? category, string? note, CancellationToken cancellationToken)
+    {
+        var contract = features.Find(feature)!;
+        var item = await store.GetReviewItemAsync(feature, predictionId, cancellationToken).ConfigureAwait(false);
+        if (item is null)
+        {
+            return new DecisionOutcome(DecisionResult.NotRouted, null, null);
+        }
+        if (contract.Review?.FailureCategories is { Count: > 0 } categories && category is not null && !categories.Contains(category, StringComparer.Ordinal))
+        {
+            return DecisionOutcome.Invalid($"category must be one of the contract's failure categories: {string.Join(", ", categories)}");
+        }
+        var (positive, negative) = (contract.Labels.Positive ?? "1", contract.Labels.Negative ?? "0");
+        var model = item.Prediction ?? (contract.Task == TaskKind.Binary && item.Score is { } s ? (s >= contract.Threshold ? positive : negative) : null);
+        string? outcome;
+        switch (decision)
+        {
+            case "approve":
+                outcome = model;
+                break;
+            case "correct":
+                if (string.IsNullOrWhiteSpace(label))
+                {
+                    return DecisionOutcome.Invalid("a correction needs the right label");
+                }
+                var allowed = contract.Task switch
+                {
+                    TaskKind.Binary => [positive, negative],
+                    TaskKind.Multiclass => contract.Labels.Classes,
+                    _ => null,
+                };
+                if (allowed is not null && !allowed.Contains(label, StringComparer.Ordinal))
+                {
+                    return DecisionOutcome.Invalid($"label must be one of: {string.Join(", ", allowed)}");
+                }
+                outcome = label;
+                break;
+            case "reject":
+                outcome = contract.Task == TaskKind.Binary && model is not null ? (model == positive ? negative : positive) : null;
+                break;
+            default:
+                return DecisionOutcome.Invalid("decision must be approve, correct or reject");
+        }
+        var now = options.Time.GetUtcNow();
+        if (!await store.DecideReviewItemAsync(new ReviewDecision(feature, predictionId, reviewer, decision, outcome, category, note, now), cancellationToken).ConfigureAwait(false))
+        {
+            return new DecisionOutcome(DecisionResult.NotHeld, null, "Claim the item first (or again: a claim lasts 10 minutes, and a decided item is closed).");
+        }
+        if (outcome is not null)
+        {
+            await events.AppendAsync([new OutcomeEvent { Id = $"review:{predictionId}:{now.UtcTicks}", PredictionId = predictionId, Label = outcome, Source = "review", Time = now }], now, cancellationToken).ConfigureAwait(false);
+        }
+        return new DecisionOutcome(DecisionResult.Decided, outcome, null);
+    }
+}
+
+/// <summary>How a decision went.</summary>
+internal enum DecisionResult
+{
+    Decided,
+    NotRouted,
+    Invalid,
+    NotHeld,
+}
+
+/// <summary>How a decision went, the label recorded as the outcome, and what was wrong in words.</summary>
+internal sealed record DecisionOutcome(DecisionResult Result, string? Label, string? Problem)
+{
+    public static DecisionOutcome Invalid(string problem) => new(DecisionResult.Invalid, null, problem);
 }
 
 /// <summary><c>GET /v1/features/{feature}/review</c>: the queue in figures and its oldest items.</summary>
 public sealed record ReviewQueueResponse(string Feature, bool Routed, ReviewQueueCounts Counts, IReadOnlyList<ReviewItem> Items);
+
+/// <summary>A decision as sent: approve, correct (with <c>label</c>) or reject, with an optional failure category and note.</summary>
+public sealed record ReviewDecisionRequest(string? Decision, string? Label, string? Category, string? Note);
+
+/// <summary>What a decision did: the item's status and the label recorded as the outcome (null when none).</summary>
+public sealed record ReviewDecisionResponse(string PredictionId, string Status, string? Label);
