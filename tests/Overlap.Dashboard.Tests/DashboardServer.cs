@@ -23,6 +23,8 @@ public sealed class DashboardServer : IAsyncLifetime
 
     public string ViewerKey { get; private set; } = "";
 
+    public string ReviewerKey { get; private set; } = "";
+
     /// <summary>Each payment sent: its time and whether its outcome was sent too.</summary>
     public IReadOnlyList<(DateTimeOffset Time, bool Labelled)> Sent { get; private set; } = [];
 
@@ -42,6 +44,7 @@ public sealed class DashboardServer : IAsyncLifetime
         Directory.CreateDirectory(_data);
         AdminKey = await RunAsync("keys", "create", "--data", _data, "--role", "admin");
         ViewerKey = await RunAsync("keys", "create", "--data", _data, "--role", "viewer");
+        ReviewerKey = await RunAsync("keys", "create", "--data", _data, "--role", "reviewer");
         var port = ServeProcess.FreePort();
         Address = $"http://127.0.0.1:{port}";
         _server = ServeProcess.Start(["serve", "--data", _data, "--urls", Address]);

@@ -156,6 +156,44 @@ public sealed class OverviewTests(DashboardServer server) : IClassFixture<Dashbo
     }
 
     [Fact]
+    public async Task AReviewer_DecidesWithOneKey_AndTheMetricsCountTheLabel_WhileAViewerMayNotDecide()
+    {
+        using var api = server.Client(server.AdminKey);
+        async Task<long> OutcomesAsync() => System.Text.Json.JsonDocument.Parse(await api.GetStringAsync("/v1/features/payments-fraud/counts")).RootElement.GetProperty("outcomes").GetInt64();
+
+        // A viewer sees the item but has no way to decide, by button or by key.
+        var viewer = await SignedInAsync(server.ViewerKey);
+        await viewer.GotoAsync("/features/payments-fraud/review");
+        await Assertions.Expect(viewer.Locator("[data-testid=viewer-only]")).ToBeVisibleAsync();
+        Assert.Equal(0, await viewer.Locator("[data-testid=approve]").CountAsync());
+        var figures = await viewer.Locator("[data-testid=queue-figures]").InnerTextAsync();
+        await viewer.Locator("[data-testid=review-item]").PressAsync("a");
+        await viewer.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "review-viewer.png"), FullPage = true });
+
+        var reviewer = await SignedInAsync(server.ReviewerKey);
+        await reviewer.GotoAsync("/features/payments-fraud/review");
+        var item = reviewer.Locator("[data-testid=review-item]");
+        await Assertions.Expect(item).ToBeFocusedAsync();
+        var first = await item.GetAttributeAsync("data-prediction");
+        Assert.Contains(" 0 decided", await reviewer.Locator("[data-testid=queue-figures]").InnerTextAsync(), StringComparison.Ordinal);
+        await reviewer.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "review.png"), FullPage = true });
+        var outcomes = await OutcomesAsync();
+
+        // One key: R rejects (the model was wrong); the next item comes up, focused for the next key.
+        await item.PressAsync("r");
+        await Assertions.Expect(reviewer.Locator("[data-testid=review-message]")).ToContainTextAsync($"{first}: rejected; recorded as");
+        await Assertions.Expect(reviewer.Locator("[data-testid=queue-figures]")).ToContainTextAsync(" 1 decided");
+        Assert.NotEqual(first, await reviewer.Locator("[data-testid=review-item]").GetAttributeAsync("data-prediction"));
+        await reviewer.Locator("[data-testid=review-item]").PressAsync("a");
+        await Assertions.Expect(reviewer.Locator("[data-testid=queue-figures]")).ToContainTextAsync(" 2 decided");
+        // Each decision is an outcome in the store (the latest label of a prediction is the one the metrics use).
+        Assert.Equal(outcomes + 2, await OutcomesAsync());
+        // The viewer's key press changed nothing.
+        Assert.Contains(" 0 decided", figures, StringComparison.Ordinal);
+        Assert.True(_errors.Count == 0, string.Join('\n', _errors));
+    }
+
+    [Fact]
     public async Task AnUnknownKey_IsRefusedWithWhatToDo_AndNothingIsShown()
     {
         var page = await NewPageAsync();

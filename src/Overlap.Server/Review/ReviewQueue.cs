@@ -24,6 +24,14 @@ internal sealed class ReviewQueue(IReviewStore store, IEventStore events, Featur
         return true;
     }
 
+    /// <summary>The model's answer for an item: its decision as sent, or for a binary contract its score against the threshold.</summary>
+    public string? ModelLabel(string feature, ReviewItem item) => features.Find(feature) is { } contract ? ModelLabel(contract, item) : item.Prediction;
+
+    private static string? ModelLabel(Contract contract, ReviewItem item) =>
+        item.Prediction ?? (contract.Task == TaskKind.Binary && item.Score is { } s
+            ? (s >= contract.Threshold ? contract.Labels.Positive ?? "1" : contract.Labels.Negative ?? "0")
+            : null);
+
     /// <summary>Claims an item for <paramref name="reviewer"/>; the outcome says whether the lock is theirs and, if not, why.</summary>
     public async Task<(ReviewItem? Item, string? Problem)> ClaimAsync(string feature, string predictionId, string reviewer, CancellationToken cancellationToken)
     {
@@ -55,7 +63,7 @@ internal sealed class ReviewQueue(IReviewStore store, IEventStore events, Featur
             return DecisionOutcome.Invalid($"category must be one of the contract's failure categories: {string.Join(", ", categories)}");
         }
         var (positive, negative) = (contract.Labels.Positive ?? "1", contract.Labels.Negative ?? "0");
-        var model = item.Prediction ?? (contract.Task == TaskKind.Binary && item.Score is { } s ? (s >= contract.Threshold ? positive : negative) : null);
+        var model = ModelLabel(contract, item);
         string? outcome;
         switch (decision)
         {
