@@ -4,8 +4,8 @@ namespace Overlap.Storage;
 
 public sealed partial class DuckDbEventStore
 {
-    /// <summary>Statuses of a review item.</summary>
-    public const string Pending = "pending";
+    /// <summary>The status of a review item waiting for a decision (the others: decided, escalated).</summary>
+    private const string Pending = "pending";
 
     /// <inheritdoc />
     public async Task<int> RouteForReviewAsync(string feature, double scoreLow, double scoreHigh, double sample, DateTimeOffset now, CancellationToken cancellationToken = default)

@@ -39,6 +39,9 @@ internal sealed class FeatureMonitor(IEventStore store, LogLoader loader, Server
 
     private readonly Dictionary<(string Feature, int Version, DateTimeOffset From, DateTimeOffset To, int Resamples), (long Change, ScoreCalibration Calibration, RangeReport Report)> _ranges = [];
 
+    /// <summary>The most merged ranges kept in memory (each a report of a few kilobytes to a few hundred).</summary>
+    private const int MaxRanges = 256;
+
     /// <summary>
     /// The range covered by <paramref name="windows"/> judged as one, from the merge of the windows' stored summaries
     /// (computed from the rows only for windows not stored yet or changed since). A merge is kept until a prediction or
@@ -62,6 +65,11 @@ internal sealed class FeatureMonitor(IEventStore store, LogLoader loader, Server
         var report = RangeMonitor.Summarize(contract, version, WindowLength(contract), merged, evaluation, calibration.Recalibrated) with { ComputedAt = options.Time.GetUtcNow() };
         lock (_referencesGate)
         {
+            // Ranges move with the clock (the default ends with the current window): old ones are let go, not kept for ever.
+            if (_ranges.Count >= MaxRanges)
+            {
+                _ranges.Clear();
+            }
             _ranges[key] = (change, calibration, report);
         }
         return report;
