@@ -97,6 +97,34 @@ public sealed partial class DuckDbEventStore
     }
 
     /// <inheritdoc />
+    public async Task<int> EscalateReviewItemsAsync(string feature, DateTimeOffset before, CancellationToken cancellationToken = default)
+    {
+        var waiting = await QueryAsync(
+            $"SELECT count(*) FROM review_items WHERE feature = $feature AND status = '{Pending}' AND routed_us < $before",
+            r => r.GetInt64(0), cancellationToken, ("feature", feature), ("before", ToMicroseconds(before))).ConfigureAwait(false);
+        if (waiting[0] == 0)
+        {
+            return 0;
+        }
+        await WriteAsync(
+            $"UPDATE review_items SET status = 'escalated' WHERE feature = $feature AND status = '{Pending}' AND routed_us < $before",
+            cancellationToken, ("feature", feature), ("before", ToMicroseconds(before))).ConfigureAwait(false);
+        return (int)waiting[0];
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<(DateTimeOffset Day, long Decided)>> DecisionsPerDayAsync(string feature, DateTimeOffset now, int days, CancellationToken cancellationToken = default)
+    {
+        var today = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero);
+        var first = today.AddDays(1 - days);
+        var counts = (await QueryAsync(
+            "SELECT decided_us // 86400000000, count(*) FROM review_decisions WHERE feature = $feature AND decided_us >= $from GROUP BY 1",
+            r => (r.GetInt64(0), r.GetInt64(1)), cancellationToken, ("feature", feature), ("from", ToMicroseconds(first))).ConfigureAwait(false))
+            .ToDictionary(c => c.Item1, c => c.Item2);
+        return [.. Enumerable.Range(0, days).Select(d => first.AddDays(d)).Select(day => (day, counts.GetValueOrDefault(ToMicroseconds(day) / 86_400_000_000)))];
+    }
+
+    /// <inheritdoc />
     public async Task<ReviewQueueCounts> CountReviewItemsAsync(string feature, CancellationToken cancellationToken = default) =>
         (await QueryAsync(
             $"SELECT count(*) FILTER (WHERE status = '{Pending}'), min(routed_us) FILTER (WHERE status = '{Pending}'), count(*) FILTER (WHERE status = 'decided'), " +

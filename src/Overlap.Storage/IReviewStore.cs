@@ -11,6 +11,12 @@ public interface IReviewStore
     /// <returns>How many predictions were routed now.</returns>
     Task<int> RouteForReviewAsync(string feature, double scoreLow, double scoreHigh, double sample, DateTimeOffset now, CancellationToken cancellationToken = default);
 
+    /// <summary>Escalates the feature's items still pending that were routed before <paramref name="before"/>; how many.</summary>
+    Task<int> EscalateReviewItemsAsync(string feature, DateTimeOffset before, CancellationToken cancellationToken = default);
+
+    /// <summary>Decisions per UTC day over the last <paramref name="days"/> days up to <paramref name="now"/>, oldest first (days without any included).</summary>
+    Task<IReadOnlyList<(DateTimeOffset Day, long Decided)>> DecisionsPerDayAsync(string feature, DateTimeOffset now, int days, CancellationToken cancellationToken = default);
+
     /// <summary>The feature's items in <paramref name="status"/> (null for every status), oldest first, with what the model said.</summary>
     Task<IReadOnlyList<ReviewItem>> ListReviewItemsAsync(string feature, string? status, int limit, CancellationToken cancellationToken = default);
 

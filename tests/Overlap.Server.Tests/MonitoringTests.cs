@@ -322,6 +322,10 @@ public sealed class MonitoringTests : IAsyncLifetime
         Assert.Equal(2, (await _server.CountAsync(Feature)).Labelled - 5000);
         using var counts = JsonDocument.Parse(await viewer.GetStringAsync($"/v1/features/{Feature}/review"));
         Assert.Equal(2, counts.RootElement.GetProperty("counts").GetProperty("decided").GetInt64());
+        // Both decisions were made today (UTC), the last of the 14 days listed.
+        var perDay = counts.RootElement.GetProperty("decided_per_day").EnumerateArray().ToList();
+        Assert.Equal(14, perDay.Count);
+        Assert.Equal([.. Enumerable.Repeat(0L, 13), 2L], perDay.Select(d => d.GetProperty("decided").GetInt64()));
         Assert.Equal(HttpStatusCode.NotFound, (await reviewer.PostAsync($"/v1/features/{Feature}/review/no-such-payment/claim", null)).StatusCode);
     }
 

@@ -72,4 +72,41 @@ public sealed class ReviewStoreTests : IDisposable
         Assert.Equal(sampledSets[0], sampledSets[1]);
         Assert.InRange(sampledSets[0].Count, 400 - 72, 400 + 72);
     }
+
+    [Fact]
+    public async Task Items_waiting_too_long_are_escalated_and_decisions_are_counted_per_day()
+    {
+        await using var store = await DuckDbEventStore.OpenAsync(_folder);
+        await store.AppendAsync([.. Enumerable.Range(0, 1000).Select(Prediction)], Noon);
+        var routed = await store.RouteForReviewAsync("spam", 0.4, 0.6, 0, Noon);
+        Assert.Equal(201, routed);
+        var items = await store.ListReviewItemsAsync("spam", "pending", 10);
+
+        // Two decided on the first day, one on the next; an expired or foreign lock decides nothing.
+        async Task<bool> DecideAsync(ReviewItem item, string reviewer, DateTimeOffset at, bool claim = true)
+        {
+            if (claim)
+            {
+                await store.ClaimReviewItemAsync("spam", item.PredictionId, reviewer, at, at.AddMinutes(10));
+            }
+            return await store.DecideReviewItemAsync(new ReviewDecision("spam", item.PredictionId, reviewer, "approve", "spam", null, null, at));
+        }
+        Assert.True(await DecideAsync(items[0], "ana", Noon.AddHours(1)));
+        Assert.True(await DecideAsync(items[1], "ana", Noon.AddHours(2)));
+        await store.ClaimReviewItemAsync("spam", items[2].PredictionId, "ana", Noon.AddHours(3), Noon.AddHours(3).AddMinutes(10));
+        Assert.False(await DecideAsync(items[2], "ben", Noon.AddHours(3).AddMinutes(1), claim: false));
+        Assert.False(await DecideAsync(items[2], "ana", Noon.AddHours(4), claim: false));
+        Assert.True(await DecideAsync(items[2], "ana", Noon.AddDays(1)));
+        Assert.False(await DecideAsync(items[2], "ana", Noon.AddDays(1).AddMinutes(1)));
+
+        var perDay = await store.DecisionsPerDayAsync("spam", Noon.AddDays(1), 3);
+        Assert.Equal([(Noon.Date.AddDays(-1), 0L), (Noon.Date, 2L), (Noon.Date.AddDays(1), 1L)], perDay.Select(d => (d.Day.UtcDateTime, d.Decided)).Select(d => (d.UtcDateTime.Date, d.Decided)));
+
+        // A day later the 198 still pending are escalated; decided items are not.
+        Assert.Equal(0, await store.EscalateReviewItemsAsync("spam", Noon));
+        Assert.Equal(198, await store.EscalateReviewItemsAsync("spam", Noon.AddDays(1)));
+        var counts = await store.CountReviewItemsAsync("spam");
+        Assert.Equal((0L, 3L, 198L), (counts.Pending, counts.Decided, counts.Escalated));
+        Assert.Equal(0, await store.EscalateReviewItemsAsync("spam", Noon.AddDays(2)));
+    }
 }

@@ -61,7 +61,7 @@ internal static class ReviewEndpoints
         TypedResults.NotFound(new ProblemDetails { Status = 404, Title = "No such review item", Detail = $"Prediction '{predictionId}' of {feature} was not routed to review; list the queue with GET /v1/features/{feature}/review." });
 
     private static async Task<Results<Ok<ReviewQueueResponse>, NotFound<ProblemDetails>, BadRequest<ProblemDetails>>> ListAsync(
-        string feature, string? status, int? limit, ReviewQueue queue, IReviewStore store, FeatureDirectory features, LogLoader loader, CancellationToken cancellationToken)
+        string feature, string? status, int? limit, ReviewQueue queue, IReviewStore store, FeatureDirectory features, LogLoader loader, ServerOptions options, CancellationToken cancellationToken)
     {
         if (!features.Has(feature))
         {
@@ -75,6 +75,7 @@ internal static class ReviewEndpoints
         var routed = await queue.RouteAsync(feature, cancellationToken).ConfigureAwait(false);
         var counts = await store.CountReviewItemsAsync(feature, cancellationToken).ConfigureAwait(false);
         var items = await store.ListReviewItemsAsync(feature, status ?? "pending", limit ?? 50, cancellationToken).ConfigureAwait(false);
-        return TypedResults.Ok(new ReviewQueueResponse(feature, routed, counts, items));
+        var perDay = await store.DecisionsPerDayAsync(feature, options.Time.GetUtcNow(), 14, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(new ReviewQueueResponse(feature, routed, counts, [.. perDay.Select(d => new DecidedOnDay(d.Day, d.Decided))], items));
     }
 }

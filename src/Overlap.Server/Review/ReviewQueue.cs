@@ -13,14 +13,22 @@ internal sealed class ReviewQueue(IReviewStore store, IEventStore events, Featur
     /// <summary>How long a claim holds an item for its reviewer.</summary>
     public static readonly TimeSpan Lease = TimeSpan.FromMinutes(10);
 
-    /// <summary>Routes the feature's new predictions by its contract's <c>review</c> policy; false when the feature has none.</summary>
+    /// <summary>
+    /// Routes the feature's new predictions by its contract's <c>review</c> policy and escalates items left pending longer
+    /// than its <c>escalate_after</c>; false when the feature has no policy.
+    /// </summary>
     public async Task<bool> RouteAsync(string feature, CancellationToken cancellationToken)
     {
         if (features.Find(feature)?.Review is not { } policy)
         {
             return false;
         }
-        await store.RouteForReviewAsync(feature, policy.ScoreLow, policy.ScoreHigh, policy.Sample, options.Time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        var now = options.Time.GetUtcNow();
+        await store.RouteForReviewAsync(feature, policy.ScoreLow, policy.ScoreHigh, policy.Sample, now, cancellationToken).ConfigureAwait(false);
+        if (policy.EscalateAfter is { } wait)
+        {
+            await store.EscalateReviewItemsAsync(feature, now - wait, cancellationToken).ConfigureAwait(false);
+        }
         return true;
     }
 
@@ -121,8 +129,11 @@ internal sealed record DecisionOutcome(DecisionResult Result, string? Label, str
     public static DecisionOutcome Invalid(string problem) => new(DecisionResult.Invalid, null, problem);
 }
 
-/// <summary><c>GET /v1/features/{feature}/review</c>: the queue in figures and its oldest items.</summary>
-public sealed record ReviewQueueResponse(string Feature, bool Routed, ReviewQueueCounts Counts, IReadOnlyList<ReviewItem> Items);
+/// <summary><c>GET /v1/features/{feature}/review</c>: the queue in figures, decisions per day (last 14), and its oldest items.</summary>
+public sealed record ReviewQueueResponse(string Feature, bool Routed, ReviewQueueCounts Counts, IReadOnlyList<DecidedOnDay> DecidedPerDay, IReadOnlyList<ReviewItem> Items);
+
+/// <summary>How many decisions a UTC day saw.</summary>
+public sealed record DecidedOnDay(DateTimeOffset Day, long Decided);
 
 /// <summary>A decision as sent: approve, correct (with <c>label</c>) or reject, with an optional failure category and note.</summary>
 public sealed record ReviewDecisionRequest(string? Decision, string? Label, string? Category, string? Note);
