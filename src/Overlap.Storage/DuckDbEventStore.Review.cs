@@ -97,6 +97,12 @@ public sealed partial class DuckDbEventStore
     }
 
     /// <inheritdoc />
+    public async Task<IReadOnlySet<string>> RegressionCaseIdsAsync(string feature, CancellationToken cancellationToken = default) =>
+        (await QueryAsync(
+            "SELECT DISTINCT prediction_id FROM review_decisions WHERE feature = $feature AND decision IN ('correct', 'reject')",
+            r => r.GetString(0), cancellationToken, ("feature", feature)).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
+
+    /// <inheritdoc />
     public async Task<int> EscalateReviewItemsAsync(string feature, DateTimeOffset before, CancellationToken cancellationToken = default)
     {
         var waiting = await QueryAsync(

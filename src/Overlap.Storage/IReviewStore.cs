@@ -11,6 +11,9 @@ public interface IReviewStore
     /// <returns>How many predictions were routed now.</returns>
     Task<int> RouteForReviewAsync(string feature, double scoreLow, double scoreHigh, double sample, DateTimeOffset now, CancellationToken cancellationToken = default);
 
+    /// <summary>The predictions a reviewer corrected or rejected: the model was wrong on them, so they are regression cases.</summary>
+    Task<IReadOnlySet<string>> RegressionCaseIdsAsync(string feature, CancellationToken cancellationToken = default);
+
     /// <summary>Escalates the feature's items still pending that were routed before <paramref name="before"/>; how many.</summary>
     Task<int> EscalateReviewItemsAsync(string feature, DateTimeOffset before, CancellationToken cancellationToken = default);
 

@@ -327,6 +327,15 @@ public sealed class MonitoringTests : IAsyncLifetime
         Assert.Equal(14, perDay.Count);
         Assert.Equal([.. Enumerable.Repeat(0L, 13), 2L], perDay.Select(d => d.GetProperty("decided").GetInt64()));
         Assert.Equal(HttpStatusCode.NotFound, (await reviewer.PostAsync($"/v1/features/{Feature}/review/no-such-payment/claim", null)).StatusCode);
+
+        // The corrected payment, and only it, is a regression case for the next evaluation set, with the reviewer's label,
+        // and overlap eval reads the export as it is.
+        var export = await viewer.GetStringAsync($"/v1/features/{Feature}/export?regression=true");
+        var contract = ContractParser.Parse(await File.ReadAllTextAsync(Path.Combine(Fixtures, "payments-fraud.yaml")));
+        var table = TableReader.Read(new MemoryStream(Encoding.UTF8.GetBytes(export)), DataFormat.Csv, Evaluator.ReadOptions(contract, "regression.csv"));
+        Assert.Equal(1, table.RowCount);
+        Assert.Equal(first, table.Find("payment_id")!.Text(0));
+        Assert.Equal("fraud", table.Find("outcome")!.Text(0));
     }
 
     private static StringContent JsonContent(string json) => new(json, Encoding.UTF8, "application/json");

@@ -8,7 +8,10 @@ using Overlap.Storage;
 
 namespace Overlap.Server.Endpoints;
 
-/// <summary><c>GET /v1/features/{feature}/export?labelled=true&amp;format=csv|parquet</c>: the next training set.</summary>
+/// <summary>
+/// <c>GET /v1/features/{feature}/export?labelled=true&amp;format=csv|parquet</c>: the next training set;
+/// <c>?regression=true</c>: the predictions reviewers corrected or rejected, as regression cases.
+/// </summary>
 internal static class ExportEndpoints
 {
     public static RouteGroupBuilder MapExport(this IEndpointRouteBuilder app)
@@ -19,7 +22,7 @@ internal static class ExportEndpoints
     }
 
     private static async Task<Results<FileContentHttpResult, NotFound<ProblemDetails>, BadRequest<ProblemDetails>>> ExportAsync(
-        string feature, bool? labelled, string? format, string? from, string? to, IEventStore store, LogLoader loader, CancellationToken cancellationToken)
+        string feature, bool? labelled, bool? regression, string? format, string? from, string? to, IEventStore store, IReviewStore reviews, LogLoader loader, CancellationToken cancellationToken)
     {
         var version = await store.GetContractAsync(feature, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (version is null)
@@ -44,7 +47,13 @@ internal static class ExportEndpoints
         {
             rows = ProductionWindows.Labelled(rows);
         }
-        var name = $"{feature}-{(labelled == true ? "labelled" : "all")}";
+        if (regression == true)
+        {
+            // The predictions reviewers corrected or rejected, with the label they gave: cases for the next evaluation set.
+            var cases = await reviews.RegressionCaseIdsAsync(feature, cancellationToken).ConfigureAwait(false);
+            rows = ProductionWindows.Where(rows, i => cases.Contains(rows.Ids[i]));
+        }
+        var name = $"{feature}-{(regression == true ? "regression" : labelled == true ? "labelled" : "all")}";
         return format == "csv"
             ? TypedResults.File(TrainingSetExport.Csv(contract, rows), "text/csv", $"{name}.csv")
             : TypedResults.File(await TrainingSetExport.ParquetAsync(contract, rows, cancellationToken).ConfigureAwait(false), "application/vnd.apache.parquet", $"{name}.parquet");

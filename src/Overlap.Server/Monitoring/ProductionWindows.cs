@@ -15,9 +15,12 @@ internal static class ProductionWindows
         [.. contract.Columns.Segments.Concat(contract.Columns.Features ?? []).Distinct(StringComparer.Ordinal)];
 
     /// <summary>The rows that have a label.</summary>
-    public static ProductionRows Labelled(ProductionRows rows)
+    public static ProductionRows Labelled(ProductionRows rows) => Where(rows, i => rows.Labels[i] is not null);
+
+    /// <summary>The rows whose index passes <paramref name="predicate"/>, in order.</summary>
+    public static ProductionRows Where(ProductionRows rows, Func<int, bool> predicate)
     {
-        var keep = Enumerable.Range(0, rows.Count).Where(i => rows.Labels[i] is not null).ToArray();
+        var keep = Enumerable.Range(0, rows.Count).Where(predicate).ToArray();
         T[] Pick<T>(T[] values) => [.. keep.Select(i => values[i])];
         return new ProductionRows
         {
