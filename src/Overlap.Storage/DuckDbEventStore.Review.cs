@@ -97,6 +97,14 @@ public sealed partial class DuckDbEventStore
     }
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<ReviewDecision>> UnrecordedDecisionsAsync(CancellationToken cancellationToken = default) =>
+        QueryAsync(
+            "SELECT d.feature, d.prediction_id, d.reviewer, d.decision, d.label, d.category, d.note, d.decided_us FROM review_decisions d " +
+            "WHERE d.label IS NOT NULL AND NOT EXISTS (SELECT 1 FROM outcomes o WHERE o.prediction_id = d.prediction_id AND o.id = 'review:' || d.prediction_id || ':' || d.decided_us)",
+            r => new ReviewDecision(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : r.GetString(6), FromMicroseconds(r.GetInt64(7))),
+            cancellationToken);
+
+    /// <inheritdoc />
     public async Task<IReadOnlySet<string>> RegressionCaseIdsAsync(string feature, CancellationToken cancellationToken = default) =>
         (await QueryAsync(
             "SELECT DISTINCT prediction_id FROM review_decisions WHERE feature = $feature AND decision IN ('correct', 'reject')",

@@ -11,6 +11,12 @@ public interface IReviewStore
     /// <returns>How many predictions were routed now.</returns>
     Task<int> RouteForReviewAsync(string feature, double scoreLow, double scoreHigh, double sample, DateTimeOffset now, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Decisions with a label whose outcome (<see cref="ReviewDecision.OutcomeId"/>) is not stored: the server stopped between the two
+    /// writes. The server appends them when it starts.
+    /// </summary>
+    Task<IReadOnlyList<ReviewDecision>> UnrecordedDecisionsAsync(CancellationToken cancellationToken = default);
+
     /// <summary>The predictions a reviewer corrected or rejected: the model was wrong on them, so they are regression cases.</summary>
     Task<IReadOnlySet<string>> RegressionCaseIdsAsync(string feature, CancellationToken cancellationToken = default);
 
@@ -43,7 +49,11 @@ public interface IReviewStore
 }
 
 /// <summary>A reviewer's decision: approve, correct (with the right label) or reject, with a failure category and a note.</summary>
-public sealed record ReviewDecision(string Feature, string PredictionId, string Reviewer, string Decision, string? Label, string? Category, string? Note, DateTimeOffset DecidedAt);
+public sealed record ReviewDecision(string Feature, string PredictionId, string Reviewer, string Decision, string? Label, string? Category, string? Note, DateTimeOffset DecidedAt)
+{
+    /// <summary>The id of the outcome a decision records: one per decision, so writing it twice stores it once.</summary>
+    public string OutcomeId => $"review:{PredictionId}:{DuckDbEventStore.ToMicroseconds(DecidedAt)}";
+}
 
 /// <summary>One routed prediction: why, when, where it stands, and the model's output.</summary>
 public sealed record ReviewItem(

@@ -109,4 +109,23 @@ public sealed class ReviewStoreTests : IDisposable
         Assert.Equal((0L, 3L, 198L), (counts.Pending, counts.Decided, counts.Escalated));
         Assert.Equal(0, await store.EscalateReviewItemsAsync("spam", Noon.AddDays(2)));
     }
+
+    [Fact]
+    public async Task A_decision_without_its_outcome_is_found_until_the_outcome_is_stored()
+    {
+        await using var store = await DuckDbEventStore.OpenAsync(_folder);
+        await store.AppendAsync([.. Enumerable.Range(0, 1000).Select(Prediction)], Noon);
+        await store.RouteForReviewAsync("spam", 0.4, 0.6, 0, Noon);
+        var item = (await store.ListReviewItemsAsync("spam", "pending", 1))[0];
+        await store.ClaimReviewItemAsync("spam", item.PredictionId, "ana", Noon, Noon.AddMinutes(10));
+        var decision = new ReviewDecision("spam", item.PredictionId, "ana", "correct", "ham", "newsletter", "a note", Noon.AddMinutes(1));
+        Assert.True(await store.DecideReviewItemAsync(decision));
+
+        // The stop came before the outcome was written.
+        Assert.Equal([decision], await store.UnrecordedDecisionsAsync());
+        var outcome = new OutcomeEvent { Id = decision.OutcomeId, PredictionId = item.PredictionId, Label = "ham", Source = "review", Time = decision.DecidedAt };
+        Assert.Equal(new AppendResult(1, 0), await store.AppendAsync([outcome], decision.DecidedAt));
+        Assert.Empty(await store.UnrecordedDecisionsAsync());
+        Assert.Equal(new AppendResult(0, 1), await store.AppendAsync([outcome], decision.DecidedAt));
+    }
 }

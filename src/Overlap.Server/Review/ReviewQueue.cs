@@ -32,6 +32,14 @@ internal sealed class ReviewQueue(IReviewStore store, IEventStore events, Featur
         return true;
     }
 
+    /// <summary>
+    /// Stores each decision's label as an outcome marked <c>source: review</c> (a second write of the same decision is a
+    /// no-op). Also run at start-up for decisions whose outcome a stop cut off (<see cref="IReviewStore.UnrecordedDecisionsAsync"/>).
+    /// </summary>
+    public static Task RecordAsync(IEventStore events, IReadOnlyList<ReviewDecision> decisions, CancellationToken cancellationToken) =>
+        events.AppendAsync([.. decisions.Select(d => new OutcomeEvent { Id = d.OutcomeId, PredictionId = d.PredictionId, Label = d.Label!, Source = "review", Time = d.DecidedAt })],
+            decisions.Count == 0 ? DateTimeOffset.UnixEpoch : decisions.Max(d => d.DecidedAt), cancellationToken);
+
     /// <summary>The model's answer for an item: its decision as sent, or for a binary contract its score against the threshold.</summary>
     public string? ModelLabel(string feature, ReviewItem item) => features.Find(feature) is { } contract ? ModelLabel(contract, item) : item.Prediction;
 
@@ -102,13 +110,14 @@ internal sealed class ReviewQueue(IReviewStore store, IEventStore events, Featur
                 return DecisionOutcome.Invalid("decision must be approve, correct or reject");
         }
         var now = options.Time.GetUtcNow();
-        if (!await store.DecideReviewItemAsync(new ReviewDecision(feature, predictionId, reviewer, decision, outcome, category, note, now), cancellationToken).ConfigureAwait(false))
+        var recorded = new ReviewDecision(feature, predictionId, reviewer, decision, outcome, category, note, now);
+        if (!await store.DecideReviewItemAsync(recorded, cancellationToken).ConfigureAwait(false))
         {
             return new DecisionOutcome(DecisionResult.NotHeld, null, "Claim the item first (or again: a claim lasts 10 minutes, and a decided item is closed).");
         }
         if (outcome is not null)
         {
-            await events.AppendAsync([new OutcomeEvent { Id = $"review:{predictionId}:{now.UtcTicks}", PredictionId = predictionId, Label = outcome, Source = "review", Time = now }], now, cancellationToken).ConfigureAwait(false);
+            await RecordAsync(events, [recorded], cancellationToken).ConfigureAwait(false);
         }
         return new DecisionOutcome(DecisionResult.Decided, outcome, null);
     }
