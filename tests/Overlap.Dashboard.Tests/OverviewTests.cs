@@ -97,6 +97,10 @@ public sealed class OverviewTests(DashboardServer server) : IClassFixture<Dashbo
         await page.WaitForURLAsync($"{server.Address}/features/payments-fraud");
         var rows = page.Locator("[data-testid=window]");
         await Assertions.Expect(rows.First).ToBeVisibleAsync();
+        // The chart library's script came from the server and drew the realised and estimated lines with their bands.
+        await Assertions.Expect(page.Locator("[data-testid=metric-chart] svg.main-svg").First).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        Assert.Equal(4, await page.Locator("[data-testid=metric-chart] g.trace.scatter").CountAsync());
+        Assert.Equal(2, await page.Locator("[data-testid=metric-chart] .legendtext").CountAsync());
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "feature.png"), FullPage = true });
         Assert.Equal(30, await rows.CountAsync());
         // Newest first: today has no labels yet and shows only the estimate; a labelled day shows both with intervals.

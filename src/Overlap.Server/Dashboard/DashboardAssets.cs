@@ -37,12 +37,22 @@ internal static class DashboardAssets
             context.Response.Headers.CacheControl = "no-cache";
             return Results.Bytes(file.Bytes, file.ContentType);
         }).AllowAnonymous().ExcludeFromDescription();
+        // The chart library loads its script and its interop module from here, as a Razor class library's assets.
+        app.MapGet("/_content/{package}/{name}", (string package, string name, HttpContext context) =>
+        {
+            if (!Files.TryGetValue($"content/{package}/{name}", out var file))
+            {
+                return Results.NotFound();
+            }
+            context.Response.Headers.CacheControl = "public, max-age=86400";
+            return Results.Bytes(file.Bytes, file.ContentType);
+        }).AllowAnonymous().ExcludeFromDescription();
     }
 
     private static Dictionary<string, (string, byte[])> Load()
     {
         var files = new Dictionary<string, (string, byte[])>(StringComparer.Ordinal);
-        foreach (var resource in Assembly.GetManifestResourceNames().Where(r => r.StartsWith("dashboard/", StringComparison.Ordinal) || r.StartsWith("framework/", StringComparison.Ordinal)))
+        foreach (var resource in Assembly.GetManifestResourceNames().Where(r => r.StartsWith("dashboard/", StringComparison.Ordinal) || r.StartsWith("framework/", StringComparison.Ordinal) || r.StartsWith("content/", StringComparison.Ordinal)))
         {
             using var stream = Assembly.GetManifestResourceStream(resource)!;
             using var copy = new MemoryStream();
