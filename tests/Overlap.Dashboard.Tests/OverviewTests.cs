@@ -84,6 +84,13 @@ public sealed class OverviewTests(DashboardServer server) : IClassFixture<Dashbo
         Assert.Contains(requirements, r => r.Contains("fraudulent payment", StringComparison.Ordinal));
         Assert.True(await feature.Locator("[data-testid=sparkline] polyline").CountAsync() > 0, "the key metric's sparkline is drawn");
         Assert.Contains("(viewer)", await page.Locator("[data-testid=signed-in-as]").InnerTextAsync(), StringComparison.Ordinal);
+        // The review queue in figures, the same as the API's.
+        using var api = server.Client(server.ViewerKey);
+        using var queue = System.Text.Json.JsonDocument.Parse(await api.GetStringAsync("/v1/features/payments-fraud/review"));
+        var pending = queue.RootElement.GetProperty("counts").GetProperty("pending").GetInt64();
+        Assert.True(pending > 0);
+        await page.ReloadAsync();
+        Assert.Contains($"{pending} pending", await feature.Locator("[data-testid=review-figures]").InnerTextAsync(), StringComparison.Ordinal);
         // Blazor's script and the component library's came from the server itself and started without an error.
         Assert.True(await page.EvaluateAsync<bool>("() => typeof window.Blazor === 'object'"), "blazor.web.js is loaded");
         Assert.True(_errors.Count == 0, string.Join('\n', _errors));

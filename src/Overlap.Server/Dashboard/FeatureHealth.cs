@@ -13,7 +13,8 @@ public sealed record FeatureHealth(
     RangeReport Range,
     IReadOnlyList<(DateTimeOffset Day, double? Value)> KeyMetric,
     string KeyMetricName,
-    IReadOnlyList<AlertStateRecord> OpenAlerts)
+    IReadOnlyList<AlertStateRecord> OpenAlerts,
+    ReviewQueueCounts? Review = null)
 {
     /// <summary>How far back the overview looks.</summary>
     public static readonly TimeSpan Range30Days = TimeSpan.FromDays(30);
@@ -38,7 +39,7 @@ public sealed record FeatureHealth(
     }
 
     /// <summary>Builds every feature's health, the newest 30 days up to the end of the current window.</summary>
-    internal static async Task<IReadOnlyList<FeatureHealth>> AllAsync(FeatureDirectory features, FeatureMonitor monitor, IEventStore store, DateTimeOffset now, CancellationToken cancellationToken)
+    internal static async Task<IReadOnlyList<FeatureHealth>> AllAsync(FeatureDirectory features, FeatureMonitor monitor, IEventStore store, Review.ReviewQueue queue, IReviewStore reviews, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var result = new List<FeatureHealth>();
         foreach (var feature in features.Names)
@@ -55,7 +56,8 @@ public sealed record FeatureHealth(
             var key = KeyMetricOf(contract);
             var series = report.Windows.Select(w => (w.Start, w.Evaluation?.Metrics.TryGetValue(key, out var m) == true && !double.IsNaN(m.Value) ? m.Value : (double?)null)).ToList();
             var alerts = (await store.GetAlertStatesAsync(feature, cancellationToken).ConfigureAwait(false)).Where(a => a.State == "alert").ToList();
-            result.Add(new FeatureHealth(feature, version, contract.Description, range, series, key, alerts));
+            var review = await queue.RouteAsync(feature, cancellationToken).ConfigureAwait(false) ? await reviews.CountReviewItemsAsync(feature, cancellationToken).ConfigureAwait(false) : null;
+            result.Add(new FeatureHealth(feature, version, contract.Description, range, series, key, alerts, review));
         }
         return result;
     }
