@@ -327,6 +327,9 @@ public sealed class MonitoringTests : IAsyncLifetime
         Assert.Equal(14, perDay.Count);
         Assert.Equal([.. Enumerable.Repeat(0L, 13), 2L], perDay.Select(d => d.GetProperty("decided").GetInt64()));
         Assert.Equal(HttpStatusCode.NotFound, (await reviewer.PostAsync($"/v1/features/{Feature}/review/no-such-payment/claim", null)).StatusCode);
+        var malformed = await reviewer.PostAsync($"/v1/features/{Feature}/review/{second}/decision", JsonContent("{decision: approve"));
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        Assert.Contains("decision", await malformed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
         // The corrected payment, and only it, is a regression case for the next evaluation set, with the reviewer's label,
         // and overlap eval reads the export as it is.

@@ -1,4 +1,6 @@
 using System.Security.Claims;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Overlap.Server.Auth;
@@ -41,11 +43,29 @@ internal static class ReviewEndpoints
     }
 
     private static async Task<Results<Ok<ReviewDecisionResponse>, NotFound<ProblemDetails>, BadRequest<ProblemDetails>, Conflict<ProblemDetails>>> DecideAsync(
-        string feature, string predictionId, ReviewDecisionRequest request, ReviewQueue queue, FeatureDirectory features, HttpContext context, CancellationToken cancellationToken)
+        string feature, string predictionId, ReviewQueue queue, FeatureDirectory features, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, HttpContext context, CancellationToken cancellationToken)
     {
         if (!features.Has(feature))
         {
             return Answers.NoSuchFeature(feature);
+        }
+        ReviewDecisionRequest? request;
+        try
+        {
+            request = await context.Request.ReadFromJsonAsync<ReviewDecisionRequest>(json.Value.SerializerOptions, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            request = null;
+        }
+        if (request is null)
+        {
+            return TypedResults.BadRequest(new ProblemDetails
+            {
+                Status = 400,
+                Title = "The decision is not valid",
+                Detail = """send a JSON object such as {"decision": "correct", "label": "fraud", "category": "stolen_card", "note": "…"} with Content-Type: application/json""",
+            });
         }
         var outcome = await queue.DecideAsync(feature, predictionId, Reviewer(context), request.Decision ?? "", request.Label, request.Category, request.Note, cancellationToken).ConfigureAwait(false);
         return outcome.Result switch
