@@ -25,6 +25,9 @@ internal sealed class FeatureDirectory
     /// <summary>The features with a contract, by name.</summary>
     public IReadOnlyList<string> Names => [.. _contracts.Keys.Order(StringComparer.Ordinal)];
 
+    /// <summary>The features whose contract sends cases to people, by name.</summary>
+    public IReadOnlyList<string> WithReview() => [.. _contracts.Where(c => c.Value.Review is not null).Select(c => c.Key).Order(StringComparer.Ordinal)];
+
     public Contract? Find(string feature) => _contracts.GetValueOrDefault(feature);
 
     public void Set(string feature, Contract contract) => _contracts[feature] = contract;

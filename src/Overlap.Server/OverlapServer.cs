@@ -54,6 +54,7 @@ public static class OverlapServer
         builder.Services.AddSingleton<WebhookDelivery>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<WebhookDelivery>());
         builder.Services.AddHostedService<AlertScheduler>();
+        builder.Services.AddHostedService<ReviewScheduler>();
         var log = EventLog.Open(Path.Combine(options.DataFolder, "log"));
         builder.Services.AddSingleton(log);
         // The loader is registered before the queue, so it stops after it and loads what the queue acknowledged last.

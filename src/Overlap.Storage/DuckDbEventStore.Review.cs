@@ -4,21 +4,29 @@ namespace Overlap.Storage;
 
 public sealed partial class DuckDbEventStore
 {
-    /// <summary>The status of a review item waiting for a decision (the others: decided, escalated).</summary>
+    /// <summary>The status of a review item waiting for a decision (the others: second, escalated, decided).</summary>
     private const string Pending = "pending";
 
+    /// <summary>The statuses of an item still open for a decision.</summary>
+    private const string Open = "('pending', 'second', 'escalated')";
+
     /// <inheritdoc />
-    public async Task<int> RouteForReviewAsync(string feature, double scoreLow, double scoreHigh, double sample, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public async Task<int> RouteForReviewAsync(string feature, double scoreLow, double scoreHigh, double sample, double secondOpinion, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         if (double.IsNaN(sample) || sample < 0 || sample > 1)
         {
             throw new ArgumentOutOfRangeException(nameof(sample), sample, "a review sample is a share in [0, 1]");
         }
+        if (double.IsNaN(secondOpinion) || secondOpinion < 0 || secondOpinion > 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(secondOpinion), secondOpinion, "a second-opinion share is in [0, 1]");
+        }
         // Predictions received at or after the last routed receipt time are looked at again: a later load can carry the
         // same receipt time, and the decision is the same for a prediction seen twice (its score and id hash), while
         // one already routed stays as it is. One in a million is the finest share the hash is cut at; infinite bounds
-        // become the largest finite ones.
+        // become the largest finite ones. Which items a second reviewer decides too is picked by another hash of the id.
         var cut = (long)Math.Round(sample * 1_000_000);
+        var second = (long)Math.Round(secondOpinion * 1_000_000);
         var low = Math.Max(scoreLow, double.MinValue);
         var high = Math.Min(scoreHigh, double.MaxValue);
         var sql = string.Create(CultureInfo.InvariantCulture, $"""
@@ -27,8 +35,9 @@ public sealed partial class DuckDbEventStore
               SELECT p.id, p.feature, p.score, p.received_us FROM predictions p
               WHERE p.feature = $feature
                 AND p.received_us >= coalesce((SELECT routed_until_us FROM review_routing WHERE feature = $feature), -1);
-            INSERT INTO review_items
-              SELECT id, feature, CASE WHEN score >= $low AND score <= $high THEN 'uncertain' ELSE 'sample' END, $now, '{Pending}', NULL, NULL
+            INSERT INTO review_items (prediction_id, feature, reason, routed_us, status, claimed_by, claim_expires_us, opinions, escalated_because)
+              SELECT id, feature, CASE WHEN score >= $low AND score <= $high THEN 'uncertain' ELSE 'sample' END, $now, '{Pending}', NULL, NULL,
+                CASE WHEN hash(id || '#second') % 1000000 < $second THEN 2 ELSE 1 END, NULL
               FROM review_batch
               WHERE ((score >= $low AND score <= $high) OR hash(id) % 1000000 < $cut)
                 AND id NOT IN (SELECT prediction_id FROM review_items)
@@ -38,19 +47,20 @@ public sealed partial class DuckDbEventStore
             COMMIT;
             """);
         var before = (await CountReviewItemsAsync(feature, cancellationToken).ConfigureAwait(false)).Total;
-        await WriteAsync(sql, cancellationToken, ("feature", feature), ("low", low), ("high", high), ("cut", cut), ("now", ToMicroseconds(now))).ConfigureAwait(false);
+        await WriteAsync(sql, cancellationToken, ("feature", feature), ("low", low), ("high", high), ("cut", cut), ("second", second), ("now", ToMicroseconds(now))).ConfigureAwait(false);
         return (int)((await CountReviewItemsAsync(feature, cancellationToken).ConfigureAwait(false)).Total - before);
     }
 
     private const string ItemColumns =
-        "SELECT r.prediction_id, r.feature, r.reason, r.routed_us, r.status, r.claimed_by, r.claim_expires_us, p.time_us, p.score, p.prediction, p.inputs, p.attributes " +
+        "SELECT r.prediction_id, r.feature, r.reason, r.routed_us, r.status, r.claimed_by, r.claim_expires_us, p.time_us, p.score, p.prediction, p.inputs, p.attributes, " +
+        "coalesce(r.opinions, 1), r.escalated_because " +
         "FROM review_items r JOIN predictions p ON p.id = r.prediction_id ";
 
     private static ReviewItem ReadItem(System.Data.Common.DbDataReader r) => new(
         r.GetString(0), r.GetString(1), r.GetString(2), FromMicroseconds(r.GetInt64(3)), r.GetString(4),
         r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : FromMicroseconds(r.GetInt64(6)),
         FromMicroseconds(r.GetInt64(7)), r.IsDBNull(8) ? null : r.GetDouble(8), r.IsDBNull(9) ? null : r.GetString(9),
-        r.IsDBNull(10) ? null : r.GetString(10), r.IsDBNull(11) ? null : r.GetString(11));
+        r.IsDBNull(10) ? null : r.GetString(10), r.IsDBNull(11) ? null : r.GetString(11), r.GetInt32(12), r.IsDBNull(13) ? null : r.GetString(13));
 
     /// <inheritdoc />
     public Task<IReadOnlyList<ReviewItem>> ListReviewItemsAsync(string feature, string? status, int limit, CancellationToken cancellationToken = default) =>
@@ -67,26 +77,33 @@ public sealed partial class DuckDbEventStore
     public async Task<ReviewItem?> ClaimReviewItemAsync(string feature, string predictionId, string reviewer, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken = default)
     {
         await WriteAsync(
-            $"UPDATE review_items SET claimed_by = $reviewer, claim_expires_us = $until WHERE feature = $feature AND prediction_id = $id AND status IN ('{Pending}', 'escalated') " +
-            "AND (claimed_by IS NULL OR claimed_by = $reviewer OR claim_expires_us < $now)",
+            $"UPDATE review_items SET claimed_by = $reviewer, claim_expires_us = $until WHERE feature = $feature AND prediction_id = $id AND status IN {Open} " +
+            "AND (claimed_by IS NULL OR claimed_by = $reviewer OR claim_expires_us < $now) " +
+            "AND NOT EXISTS (SELECT 1 FROM review_decisions d WHERE d.feature = $feature AND d.prediction_id = $id AND d.reviewer = $reviewer)",
             cancellationToken, ("feature", feature), ("id", predictionId), ("reviewer", reviewer), ("now", ToMicroseconds(now)), ("until", ToMicroseconds(until))).ConfigureAwait(false);
         return await GetReviewItemAsync(feature, predictionId, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public async Task<bool> DecideReviewItemAsync(ReviewDecision decision, CancellationToken cancellationToken = default)
+    public async Task<bool> DecideReviewItemAsync(ReviewDecision decision, string next, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(decision);
+        if (next is not ("decided" or "second" or "escalated"))
+        {
+            throw new ArgumentOutOfRangeException(nameof(next), next, "an item goes on to decided, second or escalated");
+        }
+        // The decision is written before the status changes, while the lock still names the reviewer.
         var sql = $"""
             BEGIN TRANSACTION;
-            INSERT INTO review_decisions (prediction_id, feature, reviewer, decision, label, category, note, decided_us)
-              SELECT prediction_id, feature, $reviewer, $decision, $label, $category, $note, $now FROM review_items
-              WHERE feature = $feature AND prediction_id = $id AND status IN ('{Pending}', 'escalated') AND claimed_by = $reviewer AND claim_expires_us >= $now;
-            UPDATE review_items SET status = 'decided', claimed_by = NULL, claim_expires_us = NULL
-              WHERE feature = $feature AND prediction_id = $id AND status IN ('{Pending}', 'escalated') AND claimed_by = $reviewer AND claim_expires_us >= $now;
+            INSERT INTO review_decisions (prediction_id, feature, reviewer, decision, label, category, note, decided_us, final)
+              SELECT prediction_id, feature, $reviewer, $decision, $label, $category, $note, $now, $final FROM review_items
+              WHERE feature = $feature AND prediction_id = $id AND status IN {Open} AND claimed_by = $reviewer AND claim_expires_us >= $now;
+            UPDATE review_items SET status = $next, claimed_by = NULL, claim_expires_us = NULL,
+                escalated_because = CASE WHEN $next = 'escalated' THEN 'disagreement' ELSE escalated_because END
+              WHERE feature = $feature AND prediction_id = $id AND status IN {Open} AND claimed_by = $reviewer AND claim_expires_us >= $now;
             COMMIT;
             """;
-        await WriteAsync(sql, cancellationToken,
+        await WriteAsync(sql, cancellationToken, ("next", next), ("final", decision.Final),
             ("feature", decision.Feature), ("id", decision.PredictionId), ("reviewer", decision.Reviewer), ("decision", decision.Decision),
             ("label", (object?)decision.Label ?? DBNull.Value), ("category", (object?)decision.Category ?? DBNull.Value), ("note", (object?)decision.Note ?? DBNull.Value),
             ("now", ToMicroseconds(decision.DecidedAt))).ConfigureAwait(false);
@@ -100,28 +117,28 @@ public sealed partial class DuckDbEventStore
     public Task<IReadOnlyList<ReviewDecision>> UnrecordedDecisionsAsync(CancellationToken cancellationToken = default) =>
         QueryAsync(
             "SELECT d.feature, d.prediction_id, d.reviewer, d.decision, d.label, d.category, d.note, d.decided_us FROM review_decisions d " +
-            "WHERE d.label IS NOT NULL AND NOT EXISTS (SELECT 1 FROM outcomes o WHERE o.prediction_id = d.prediction_id AND o.id = 'review:' || d.prediction_id || ':' || d.decided_us)",
+            "WHERE d.label IS NOT NULL AND d.final AND NOT EXISTS (SELECT 1 FROM outcomes o WHERE o.prediction_id = d.prediction_id AND o.id = 'review:' || d.prediction_id || ':' || d.decided_us)",
             r => new ReviewDecision(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : r.GetString(6), FromMicroseconds(r.GetInt64(7))),
             cancellationToken);
 
     /// <inheritdoc />
     public async Task<IReadOnlySet<string>> RegressionCaseIdsAsync(string feature, CancellationToken cancellationToken = default) =>
         (await QueryAsync(
-            "SELECT DISTINCT prediction_id FROM review_decisions WHERE feature = $feature AND decision IN ('correct', 'reject')",
+            "SELECT DISTINCT prediction_id FROM review_decisions WHERE feature = $feature AND final AND decision IN ('correct', 'reject')",
             r => r.GetString(0), cancellationToken, ("feature", feature)).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
 
     /// <inheritdoc />
     public async Task<int> EscalateReviewItemsAsync(string feature, DateTimeOffset before, CancellationToken cancellationToken = default)
     {
         var waiting = await QueryAsync(
-            $"SELECT count(*) FROM review_items WHERE feature = $feature AND status = '{Pending}' AND routed_us < $before",
+            $"SELECT count(*) FROM review_items WHERE feature = $feature AND status IN ('{Pending}', 'second') AND routed_us < $before",
             r => r.GetInt64(0), cancellationToken, ("feature", feature), ("before", ToMicroseconds(before))).ConfigureAwait(false);
         if (waiting[0] == 0)
         {
             return 0;
         }
         await WriteAsync(
-            $"UPDATE review_items SET status = 'escalated' WHERE feature = $feature AND status = '{Pending}' AND routed_us < $before",
+            $"UPDATE review_items SET status = 'escalated', escalated_because = 'waited' WHERE feature = $feature AND status IN ('{Pending}', 'second') AND routed_us < $before",
             cancellationToken, ("feature", feature), ("before", ToMicroseconds(before))).ConfigureAwait(false);
         return (int)waiting[0];
     }
@@ -142,9 +159,33 @@ public sealed partial class DuckDbEventStore
     public async Task<ReviewQueueCounts> CountReviewItemsAsync(string feature, CancellationToken cancellationToken = default) =>
         (await QueryAsync(
             $"SELECT count(*) FILTER (WHERE status = '{Pending}'), min(routed_us) FILTER (WHERE status = '{Pending}'), count(*) FILTER (WHERE status = 'decided'), " +
-            "count(*) FILTER (WHERE status = 'escalated'), count(*) FILTER (WHERE reason = 'uncertain'), count(*) FILTER (WHERE reason = 'sample') " +
+            "count(*) FILTER (WHERE status = 'escalated'), count(*) FILTER (WHERE reason = 'uncertain'), count(*) FILTER (WHERE reason = 'sample'), " +
+            "count(*) FILTER (WHERE status = 'second'), count(*) FILTER (WHERE escalated_because = 'disagreement') " +
             "FROM review_items WHERE feature = $feature",
-            r => new ReviewQueueCounts(r.GetInt64(0), r.IsDBNull(1) ? null : FromMicroseconds(r.GetInt64(1)), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetInt64(5)),
+            r => new ReviewQueueCounts(r.GetInt64(0), r.IsDBNull(1) ? null : FromMicroseconds(r.GetInt64(1)), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetInt64(5), r.GetInt64(6), r.GetInt64(7)),
             cancellationToken,
             ("feature", feature)).ConfigureAwait(false))[0];
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ReviewDecision>> ReviewDecisionsAsync(string feature, string predictionId, CancellationToken cancellationToken = default) =>
+        QueryAsync(
+            "SELECT feature, prediction_id, reviewer, decision, label, category, note, decided_us, final FROM review_decisions " +
+            "WHERE feature = $feature AND prediction_id = $id ORDER BY id",
+            r => new ReviewDecision(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5),
+                r.IsDBNull(6) ? null : r.GetString(6), FromMicroseconds(r.GetInt64(7))) { Final = r.GetBoolean(8) },
+            cancellationToken, ("feature", feature), ("id", predictionId));
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<(string First, string Second)>> SecondOpinionsAsync(string feature, CancellationToken cancellationToken = default) =>
+        QueryAsync(
+            "SELECT first(answer ORDER BY id), last(answer ORDER BY id) FROM (" +
+            "  SELECT prediction_id, id, coalesce(label, decision) AS answer, row_number() OVER (PARTITION BY prediction_id ORDER BY id) AS k " +
+            "  FROM review_decisions WHERE feature = $feature) WHERE k <= 2 GROUP BY prediction_id HAVING count(*) = 2 ORDER BY prediction_id",
+            r => (r.GetString(0), r.GetString(1)), cancellationToken, ("feature", feature));
+
+    /// <inheritdoc />
+    public Task ReleaseReviewItemAsync(string feature, string predictionId, string reviewer, CancellationToken cancellationToken = default) =>
+        WriteAsync(
+            "UPDATE review_items SET claimed_by = NULL, claim_expires_us = NULL WHERE feature = $feature AND prediction_id = $id AND claimed_by = $reviewer",
+            cancellationToken, ("feature", feature), ("id", predictionId), ("reviewer", reviewer));
 }

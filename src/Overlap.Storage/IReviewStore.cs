@@ -7,9 +7,10 @@ public interface IReviewStore
     /// Routes the feature's predictions stored since the last call: those whose score is in [<paramref name="scoreLow"/>,
     /// <paramref name="scoreHigh"/>] as uncertain, and a deterministic share <paramref name="sample"/> of all the others
     /// (by a hash of the id, so a prediction is sampled or not whatever the order of arrival). A prediction is routed once.
+    /// A share <c>secondOpinion</c> of the routed items (picked by another hash of the id) needs a second reviewer's decision too.
     /// </summary>
     /// <returns>How many predictions were routed now.</returns>
-    Task<int> RouteForReviewAsync(string feature, double scoreLow, double scoreHigh, double sample, DateTimeOffset now, CancellationToken cancellationToken = default);
+    Task<int> RouteForReviewAsync(string feature, double scoreLow, double scoreHigh, double sample, double secondOpinion, DateTimeOffset now, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Decisions with a label whose outcome (<see cref="ReviewDecision.OutcomeId"/>) is not stored: the server stopped between the two
@@ -20,7 +21,7 @@ public interface IReviewStore
     /// <summary>The predictions a reviewer corrected or rejected: the model was wrong on them, so they are regression cases.</summary>
     Task<IReadOnlySet<string>> RegressionCaseIdsAsync(string feature, CancellationToken cancellationToken = default);
 
-    /// <summary>Escalates the feature's items still pending that were routed before <paramref name="before"/>; how many.</summary>
+    /// <summary>Escalates the feature's items still waiting (for a first or a second opinion) that were routed before <paramref name="before"/>; how many.</summary>
     Task<int> EscalateReviewItemsAsync(string feature, DateTimeOffset before, CancellationToken cancellationToken = default);
 
     /// <summary>Decisions per UTC day over the last <paramref name="days"/> days up to <paramref name="now"/>, oldest first (days without any included).</summary>
@@ -37,31 +38,57 @@ public interface IReviewStore
 
     /// <summary>
     /// Locks an open item for <paramref name="reviewer"/> until <paramref name="until"/>: granted when nobody holds it, the
-    /// lock expired, or the reviewer holds it already. The item as it stands after the attempt (null when not routed).
+    /// lock expired, or the reviewer holds it already, and never to a reviewer who decided the item before (a second
+    /// opinion comes from someone else). The item as it stands after the attempt (null when not routed).
     /// </summary>
     Task<ReviewItem?> ClaimReviewItemAsync(string feature, string predictionId, string reviewer, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Records a decision by the reviewer who holds the item's lock and closes the item (status decided, lock released);
+    /// Records a decision by the reviewer who holds the item's lock, releases the lock and moves the item on to
+    /// <paramref name="next"/>: decided, second (waiting for a second opinion) or escalated (two opinions disagree);
     /// false, changing nothing, when the reviewer does not hold a live lock on an open item.
     /// </summary>
-    Task<bool> DecideReviewItemAsync(ReviewDecision decision, CancellationToken cancellationToken = default);
+    Task<bool> DecideReviewItemAsync(ReviewDecision decision, string next, CancellationToken cancellationToken = default);
+
+    /// <summary>Every decision on one item, in the order they were made.</summary>
+    Task<IReadOnlyList<ReviewDecision>> ReviewDecisionsAsync(string feature, string predictionId, CancellationToken cancellationToken = default);
+
+    /// <summary>The first two answers (the label, or the decision when it set none) of each item decided twice.</summary>
+    Task<IReadOnlyList<(string First, string Second)>> SecondOpinionsAsync(string feature, CancellationToken cancellationToken = default);
+
+    /// <summary>Gives up <paramref name="reviewer"/>'s lock on an item (a reviewer who skips it or leaves the page); nothing when they hold none.</summary>
+    Task ReleaseReviewItemAsync(string feature, string predictionId, string reviewer, CancellationToken cancellationToken = default);
 }
 
 /// <summary>A reviewer's decision: approve, correct (with the right label) or reject, with a failure category and a note.</summary>
 public sealed record ReviewDecision(string Feature, string PredictionId, string Reviewer, string Decision, string? Label, string? Category, string? Note, DateTimeOffset DecidedAt)
 {
+    /// <summary>
+    /// True when the decision settles the item and its label becomes an outcome; false for a first opinion waiting for a
+    /// second one, or two opinions that disagree.
+    /// </summary>
+    public bool Final { get; init; } = true;
+
+    /// <summary>What the decision says, to compare two opinions: the label, or the decision when it set none.</summary>
+    public string Answer => Label ?? Decision;
+
     /// <summary>The id of the outcome a decision records: one per decision, so writing it twice stores it once.</summary>
     public string OutcomeId => $"review:{PredictionId}:{DuckDbEventStore.ToMicroseconds(DecidedAt)}";
 }
 
-/// <summary>One routed prediction: why, when, where it stands, and the model's output.</summary>
+/// <summary>
+/// One routed prediction: why, when, where it stands (pending, second: waiting for a second opinion, escalated,
+/// decided), the model's output, how many opinions it needs, and why it was escalated (waited, disagreement).
+/// </summary>
 public sealed record ReviewItem(
     string PredictionId, string Feature, string Reason, DateTimeOffset RoutedAt, string Status, string? ClaimedBy, DateTimeOffset? ClaimExpires,
-    DateTimeOffset PredictionTime, double? Score, string? Prediction, string? Inputs, string? Attributes);
+    DateTimeOffset PredictionTime, double? Score, string? Prediction, string? Inputs, string? Attributes, int Opinions = 1, string? EscalatedBecause = null);
 
-/// <summary>A queue in figures: pending items and when the oldest was routed, decided items, by reason.</summary>
-public sealed record ReviewQueueCounts(long Pending, DateTimeOffset? OldestPending, long Decided, long Escalated, long Uncertain, long Sampled)
+/// <summary>
+/// A queue in figures: pending items and when the oldest was routed, decided and escalated items, items by reason,
+/// items waiting for a second opinion, and items whose two opinions disagreed (resolved or not).
+/// </summary>
+public sealed record ReviewQueueCounts(long Pending, DateTimeOffset? OldestPending, long Decided, long Escalated, long Uncertain, long Sampled, long AwaitingSecond = 0, long Disagreements = 0)
 {
     /// <summary>Every item ever routed.</summary>
     public long Total => Uncertain + Sampled;

@@ -42,6 +42,9 @@ internal static class StoreSchema
         CREATE TABLE IF NOT EXISTS review_decisions (
           id BIGINT PRIMARY KEY DEFAULT nextval('review_decision_ids'), prediction_id VARCHAR NOT NULL, feature VARCHAR NOT NULL,
           reviewer VARCHAR NOT NULL, decision VARCHAR NOT NULL, label VARCHAR, category VARCHAR, note VARCHAR, decided_us BIGINT NOT NULL);
+        ALTER TABLE review_items ADD COLUMN IF NOT EXISTS opinions INTEGER DEFAULT 1;
+        ALTER TABLE review_items ADD COLUMN IF NOT EXISTS escalated_because VARCHAR;
+        ALTER TABLE review_decisions ADD COLUMN IF NOT EXISTS final BOOLEAN DEFAULT true;
         CREATE TABLE IF NOT EXISTS review_routing (feature VARCHAR PRIMARY KEY, routed_until_us BIGINT NOT NULL);
         CREATE TABLE IF NOT EXISTS ingest_log (id INTEGER PRIMARY KEY, position BIGINT NOT NULL);
         CREATE TABLE IF NOT EXISTS stage_predictions AS SELECT * FROM predictions LIMIT 0;

@@ -197,8 +197,21 @@ public sealed class OverviewTests(DashboardServer server) : IClassFixture<Dashbo
         Assert.NotEqual(first, await reviewer.Locator("[data-testid=review-item]").GetAttributeAsync("data-prediction"));
         await reviewer.Locator("[data-testid=review-item]").PressAsync("a");
         await Assertions.Expect(reviewer.Locator("[data-testid=queue-figures]")).ToContainTextAsync(" 2 decided");
+        // S skips: the item is given back at once (another reviewer can claim it) and the next one comes up.
+        var skipped = await reviewer.Locator("[data-testid=review-item]").GetAttributeAsync("data-prediction");
+        await reviewer.Locator("[data-testid=review-item]").PressAsync("s");
+        await Assertions.Expect(reviewer.Locator("[data-testid=review-item]")).Not.ToHaveAttributeAsync("data-prediction", skipped!);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await api.PostAsync($"/v1/features/payments-fraud/review/{skipped}/claim", null)).StatusCode);
+        // C then 2 corrects to the second answer the contract names (legit); the choices are shown with their numbers.
+        var corrected = await reviewer.Locator("[data-testid=review-item]").GetAttributeAsync("data-prediction");
+        await reviewer.Locator("[data-testid=review-item]").PressAsync("c");
+        await Assertions.Expect(reviewer.Locator("[data-testid=labels]")).ToContainTextAsync("2: legit");
+        await reviewer.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "review-correct.png"), FullPage = true });
+        await reviewer.Locator("[data-testid=review-item]").PressAsync("2");
+        await Assertions.Expect(reviewer.Locator("[data-testid=review-message]")).ToContainTextAsync($"{corrected}: corrected to legit; recorded as legit");
+        await Assertions.Expect(reviewer.Locator("[data-testid=queue-figures]")).ToContainTextAsync(" 3 decided");
         // Each decision is an outcome in the store (the latest label of a prediction is the one the metrics use).
-        Assert.Equal(outcomes + 2, await OutcomesAsync());
+        Assert.Equal(outcomes + 3, await OutcomesAsync());
         // The viewer's key press changed nothing.
         Assert.Contains(" 0 decided", figures, StringComparison.Ordinal);
         Assert.True(_errors.Count == 0, string.Join('\n', _errors));

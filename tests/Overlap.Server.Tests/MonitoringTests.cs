@@ -296,7 +296,7 @@ public sealed class MonitoringTests : IAsyncLifetime
 
         // A viewer sees but may not decide; deciding needs the claim; the claim is one reviewer's at a time.
         Assert.Equal(HttpStatusCode.Forbidden, (await viewer.PostAsync($"/v1/features/{Feature}/review/{first}/claim", null)).StatusCode);
-        var correct = JsonContent("""{"decision":"correct","label":"fraud","category":"stolen_card","note":"card reported <b>stolen</b>"}""");
+        var correct = JsonContent("""{"decision":"correct","label":"legit","category":"merchant_error","note":"a <b>duplicate</b> charge, not fraud"}""");
         Assert.Equal(HttpStatusCode.Conflict, (await reviewer.PostAsync($"/v1/features/{Feature}/review/{first}/decision", correct)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await reviewer.PostAsync($"/v1/features/{Feature}/review/{first}/claim", null)).StatusCode);
         var taken = await other.PostAsync($"/v1/features/{Feature}/review/{first}/claim", null);
@@ -307,7 +307,7 @@ public sealed class MonitoringTests : IAsyncLifetime
         Assert.Contains("fraud, legit", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         var decided = await reviewer.PostAsync($"/v1/features/{Feature}/review/{first}/decision", correct);
         Assert.Equal(HttpStatusCode.OK, decided.StatusCode);
-        Assert.Equal("fraud", JsonDocument.Parse(await decided.Content.ReadAsStringAsync()).RootElement.GetProperty("label").GetString());
+        Assert.Equal("legit", JsonDocument.Parse(await decided.Content.ReadAsStringAsync()).RootElement.GetProperty("label").GetString());
         // A decided item is closed.
         Assert.Equal(HttpStatusCode.Conflict, (await other.PostAsync($"/v1/features/{Feature}/review/{first}/claim", null)).StatusCode);
 
@@ -338,7 +338,7 @@ public sealed class MonitoringTests : IAsyncLifetime
         var table = TableReader.Read(new MemoryStream(Encoding.UTF8.GetBytes(export)), DataFormat.Csv, Evaluator.ReadOptions(contract, "regression.csv"));
         Assert.Equal(1, table.RowCount);
         Assert.Equal(first, table.Find("payment_id")!.Text(0));
-        Assert.Equal("fraud", table.Find("outcome")!.Text(0));
+        Assert.Equal("legit", table.Find("outcome")!.Text(0));
     }
 
     [Fact]
@@ -353,7 +353,7 @@ public sealed class MonitoringTests : IAsyncLifetime
         var item = (await reviews.ListReviewItemsAsync(Feature, "pending", 1))[0];
         var now = TimeProvider.System.GetUtcNow();
         await reviews.ClaimReviewItemAsync(Feature, item.PredictionId, "ana", now, now.AddMinutes(10));
-        Assert.True(await reviews.DecideReviewItemAsync(new ReviewDecision(Feature, item.PredictionId, "ana", "correct", "fraud", null, null, now)));
+        Assert.True(await reviews.DecideReviewItemAsync(new ReviewDecision(Feature, item.PredictionId, "ana", "correct", "fraud", null, null, now), "decided"));
         var before = await _server.CountAsync(Feature);
 
         var folder = _server.Folder;

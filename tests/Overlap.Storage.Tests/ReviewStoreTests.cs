@@ -20,7 +20,7 @@ public sealed class ReviewStoreTests : IDisposable
     {
         await using var store = await DuckDbEventStore.OpenAsync(_folder);
         await store.AppendAsync([.. Enumerable.Range(0, 4000).Select(Prediction)], Noon);
-        var routed = await store.RouteForReviewAsync("spam", 0.4, 0.6, 0.1, Noon.AddMinutes(1));
+        var routed = await store.RouteForReviewAsync("spam", 0.4, 0.6, 0.1, 0, Noon.AddMinutes(1));
 
         var items = await store.ListReviewItemsAsync("spam", "pending", 10_000);
         Assert.Equal(routed, items.Count);
@@ -37,9 +37,9 @@ public sealed class ReviewStoreTests : IDisposable
         Assert.NotNull(first.Prediction);
 
         // Routing again routes nothing; new predictions are routed alone, with the same hash cut.
-        Assert.Equal(0, await store.RouteForReviewAsync("spam", 0.4, 0.6, 0.1, Noon.AddMinutes(2)));
+        Assert.Equal(0, await store.RouteForReviewAsync("spam", 0.4, 0.6, 0.1, 0, Noon.AddMinutes(2)));
         await store.AppendAsync([.. Enumerable.Range(4000, 1000).Select(Prediction)], Noon.AddMinutes(3));
-        var more = await store.RouteForReviewAsync("spam", 0.4, 0.6, 0.1, Noon.AddMinutes(4));
+        var more = await store.RouteForReviewAsync("spam", 0.4, 0.6, 0.1, 0, Noon.AddMinutes(4));
         Assert.InRange(more, 201 + 80 - 34, 201 + 80 + 34);
         var counts = await store.CountReviewItemsAsync("spam");
         Assert.Equal((routed + more, (long)uncertain.Count + 201), (counts.Pending, counts.Uncertain));
@@ -60,7 +60,7 @@ public sealed class ReviewStoreTests : IDisposable
                 foreach (var chunk in order.Chunk(300))
                 {
                     await store.AppendAsync([.. chunk.Select(Prediction)], Noon);
-                    await store.RouteForReviewAsync("spam", double.PositiveInfinity, double.NegativeInfinity, 0.2, Noon);
+                    await store.RouteForReviewAsync("spam", double.PositiveInfinity, double.NegativeInfinity, 0.2, 0, Noon);
                 }
                 sampledSets.Add([.. (await store.ListReviewItemsAsync("spam", null, 10_000)).Select(i => i.PredictionId)]);
             }
@@ -78,7 +78,7 @@ public sealed class ReviewStoreTests : IDisposable
     {
         await using var store = await DuckDbEventStore.OpenAsync(_folder);
         await store.AppendAsync([.. Enumerable.Range(0, 1000).Select(Prediction)], Noon);
-        var routed = await store.RouteForReviewAsync("spam", 0.4, 0.6, 0, Noon);
+        var routed = await store.RouteForReviewAsync("spam", 0.4, 0.6, 0, 0, Noon);
         Assert.Equal(201, routed);
         var items = await store.ListReviewItemsAsync("spam", "pending", 10);
 
@@ -89,7 +89,7 @@ public sealed class ReviewStoreTests : IDisposable
             {
                 await store.ClaimReviewItemAsync("spam", item.PredictionId, reviewer, at, at.AddMinutes(10));
             }
-            return await store.DecideReviewItemAsync(new ReviewDecision("spam", item.PredictionId, reviewer, "approve", "spam", null, null, at));
+            return await store.DecideReviewItemAsync(new ReviewDecision("spam", item.PredictionId, reviewer, "approve", "spam", null, null, at), "decided");
         }
         Assert.True(await DecideAsync(items[0], "ana", Noon.AddHours(1)));
         Assert.True(await DecideAsync(items[1], "ana", Noon.AddHours(2)));
@@ -115,11 +115,11 @@ public sealed class ReviewStoreTests : IDisposable
     {
         await using var store = await DuckDbEventStore.OpenAsync(_folder);
         await store.AppendAsync([.. Enumerable.Range(0, 1000).Select(Prediction)], Noon);
-        await store.RouteForReviewAsync("spam", 0.4, 0.6, 0, Noon);
+        await store.RouteForReviewAsync("spam", 0.4, 0.6, 0, 0, Noon);
         var item = (await store.ListReviewItemsAsync("spam", "pending", 1))[0];
         await store.ClaimReviewItemAsync("spam", item.PredictionId, "ana", Noon, Noon.AddMinutes(10));
         var decision = new ReviewDecision("spam", item.PredictionId, "ana", "correct", "ham", "newsletter", "a note", Noon.AddMinutes(1));
-        Assert.True(await store.DecideReviewItemAsync(decision));
+        Assert.True(await store.DecideReviewItemAsync(decision, "decided"));
 
         // The stop came before the outcome was written.
         Assert.Equal([decision], await store.UnrecordedDecisionsAsync());
@@ -127,5 +127,81 @@ public sealed class ReviewStoreTests : IDisposable
         Assert.Equal(new AppendResult(1, 0), await store.AppendAsync([outcome], decision.DecidedAt));
         Assert.Empty(await store.UnrecordedDecisionsAsync());
         Assert.Equal(new AppendResult(0, 1), await store.AppendAsync([outcome], decision.DecidedAt));
+    }
+
+    [Fact]
+    public async Task A_second_opinion_comes_from_another_reviewer_and_only_a_settling_decision_is_final()
+    {
+        await using var store = await DuckDbEventStore.OpenAsync(_folder);
+        await store.AppendAsync([.. Enumerable.Range(0, 1000).Select(Prediction)], Noon);
+        await store.RouteForReviewAsync("spam", 0.4, 0.6, 0, 1, Noon);
+        var items = await store.ListReviewItemsAsync("spam", "pending", 3);
+        Assert.All(items, i => Assert.Equal(2, i.Opinions));
+        var at = Noon.AddMinutes(1);
+
+        async Task<bool> DecideAsync(ReviewItem item, string reviewer, string label, string next)
+        {
+            at = at.AddMinutes(1);
+            var claimed = await store.ClaimReviewItemAsync("spam", item.PredictionId, reviewer, at, at.AddMinutes(10));
+            return claimed!.ClaimedBy == reviewer
+                && await store.DecideReviewItemAsync(new ReviewDecision("spam", item.PredictionId, reviewer, "correct", label, null, null, at) { Final = next == "decided" }, next);
+        }
+
+        // Ana's first opinion waits for a second one; she cannot give it herself, and it is not an outcome to record.
+        Assert.True(await DecideAsync(items[0], "ana", "spam", "second"));
+        Assert.Equal("second", (await store.GetReviewItemAsync("spam", items[0].PredictionId))!.Status);
+        Assert.False(await DecideAsync(items[0], "ana", "spam", "decided"));
+        Assert.Empty(await store.UnrecordedDecisionsAsync());
+        Assert.True(await DecideAsync(items[0], "ben", "spam", "decided"));
+        Assert.Single(await store.UnrecordedDecisionsAsync());
+
+        // Two opinions that differ escalate the item; neither reviewer may settle it, a third one does.
+        Assert.True(await DecideAsync(items[1], "ana", "spam", "second"));
+        Assert.True(await DecideAsync(items[1], "ben", "ham", "escalated"));
+        var escalated = await store.GetReviewItemAsync("spam", items[1].PredictionId);
+        Assert.Equal(("escalated", "disagreement"), (escalated!.Status, escalated.EscalatedBecause));
+        Assert.False(await DecideAsync(items[1], "ana", "ham", "decided"));
+        Assert.False(await DecideAsync(items[1], "ben", "ham", "decided"));
+        Assert.True(await DecideAsync(items[1], "cleo", "ham", "decided"));
+        Assert.Equal(["ana", "ben", "cleo"], (await store.ReviewDecisionsAsync("spam", items[1].PredictionId)).Select(d => d.Reviewer));
+        Assert.Equal([false, false, true], (await store.ReviewDecisionsAsync("spam", items[1].PredictionId)).Select(d => d.Final));
+
+        // The first two answers of each item decided twice, for the agreement figure; the third does not count.
+        Assert.Equal([("spam", "spam"), ("spam", "ham")], (await store.SecondOpinionsAsync("spam")).OrderBy(p => p.Second == "ham"));
+        var counts = await store.CountReviewItemsAsync("spam");
+        Assert.Equal((2L, 1L, 0L), (counts.Decided, counts.Disagreements, counts.AwaitingSecond));
+
+        // A lock given up is free for the next reviewer at once.
+        at = at.AddMinutes(1);
+        await store.ClaimReviewItemAsync("spam", items[2].PredictionId, "dan", at, at.AddMinutes(10));
+        await store.ReleaseReviewItemAsync("spam", items[2].PredictionId, "dan");
+        Assert.Equal("eve", (await store.ClaimReviewItemAsync("spam", items[2].PredictionId, "eve", at, at.AddMinutes(10)))!.ClaimedBy);
+    }
+
+    [Fact]
+    public async Task The_second_opinion_share_is_picked_by_the_id_whatever_the_order()
+    {
+        await using var store = await DuckDbEventStore.OpenAsync(_folder);
+        await store.AppendAsync([.. Enumerable.Range(0, 2000).Select(Prediction)], Noon);
+        await store.RouteForReviewAsync("spam", double.PositiveInfinity, double.NegativeInfinity, 1, 0.3, Noon);
+        var twice = (await store.ListReviewItemsAsync("spam", "pending", 2000)).Where(i => i.Opinions == 2).Select(i => i.PredictionId).ToHashSet();
+        // 30% of 2,000 is 600, with a binomial standard deviation of about 20.
+        Assert.InRange(twice.Count, 540, 660);
+
+        var other = Directory.CreateTempSubdirectory("overlap-review-second-").FullName;
+        try
+        {
+            await using var reversed = await DuckDbEventStore.OpenAsync(other);
+            foreach (var i in Enumerable.Range(0, 2000).Reverse().Chunk(500))
+            {
+                await reversed.AppendAsync([.. i.Select(Prediction)], Noon);
+                await reversed.RouteForReviewAsync("spam", double.PositiveInfinity, double.NegativeInfinity, 1, 0.3, Noon);
+            }
+            Assert.Equal(twice, (await reversed.ListReviewItemsAsync("spam", "pending", 2000)).Where(i => i.Opinions == 2).Select(i => i.PredictionId).ToHashSet());
+        }
+        finally
+        {
+            Directory.Delete(other, recursive: true);
+        }
     }
 }

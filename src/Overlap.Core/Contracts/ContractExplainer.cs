@@ -121,6 +121,10 @@ public static class ContractExplainer
                 parts.Add($"{Phrasing.Percent(review.Sample)} of all {Phrasing.Plural(w.Example)} are picked at random for review, so the labels are not biased toward hard cases");
             }
             sb.AppendLine(inv, $"  {Phrasing.Capitalize(string.Join("; ", parts))}.");
+            if (review.SecondOpinion > 0)
+            {
+                sb.AppendLine(inv, $"  {Phrasing.Capitalize(Phrasing.Percent(review.SecondOpinion))} of the cases sent to a person get a second reviewer, to measure how far reviewers agree; when the two disagree, the case is escalated.");
+            }
             if (review.EscalateAfter is { } esc)
             {
                 sb.AppendLine(inv, $"  A case waiting longer than {Duration(esc)} is escalated.");

@@ -30,7 +30,7 @@ internal static class ContractKeys
 
     public static readonly string[] Alert = ["webhook"];
 
-    public static readonly string[] Review = ["when", "sample", "escalate_after", "failure_categories"];
+    public static readonly string[] Review = ["when", "sample", "second_opinion", "escalate_after", "failure_categories"];
 
     public static readonly string[] Drift = ["test", "columns"];
 

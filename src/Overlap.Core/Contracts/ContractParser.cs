@@ -401,6 +401,7 @@ public static partial class ContractParser
             ScoreLow = when is null ? double.PositiveInfinity : low,
             ScoreHigh = when is null ? double.NegativeInfinity : high,
             Sample = sample,
+            SecondOpinion = m.Number("second_opinion", 0, 1, "a share between 0 and 1 of routed cases a second reviewer also decides, such as 0.1") ?? 0,
             EscalateAfter = m.Duration("escalate_after"),
             FailureCategories = m.Strings("failure_categories") ?? [],
         };

@@ -15,6 +15,12 @@ public sealed record ReviewPolicy
     /// <summary>A random share of all cases also reviewed, for unbiased labels.</summary>
     public double Sample { get; init; }
 
+    /// <summary>
+    /// The share of routed cases a second reviewer decides too, without seeing the first decision: it measures how far
+    /// reviewers agree, and a disagreement escalates the case. 0 (the default) asks for one opinion.
+    /// </summary>
+    public double SecondOpinion { get; init; }
+
     /// <summary>How long a case may wait before it is escalated.</summary>
     public TimeSpan? EscalateAfter { get; init; }
 

@@ -73,7 +73,7 @@ internal static class ReviewEndpoints
             DecisionResult.NotRouted => NotRouted(feature, predictionId),
             DecisionResult.Invalid => TypedResults.BadRequest(new ProblemDetails { Status = 400, Title = "The decision is not valid", Detail = outcome.Problem }),
             DecisionResult.NotHeld => TypedResults.Conflict(new ProblemDetails { Status = 409, Title = "The item is not yours to decide", Detail = outcome.Problem }),
-            _ => TypedResults.Ok(new ReviewDecisionResponse(predictionId, "decided", outcome.Label)),
+            _ => TypedResults.Ok(new ReviewDecisionResponse(predictionId, outcome.Status, outcome.Label)),
         };
     }
 
@@ -87,15 +87,16 @@ internal static class ReviewEndpoints
         {
             return Answers.NoSuchFeature(feature);
         }
-        if (status is not (null or "pending" or "decided" or "escalated") || limit is < 1 or > MaxItems)
+        if (status is not (null or "pending" or "second" or "decided" or "escalated") || limit is < 1 or > MaxItems)
         {
-            return TypedResults.BadRequest(new ProblemDetails { Status = 400, Title = "The query is not valid", Detail = $"status is pending, decided or escalated (or left out for all); limit is between 1 and {MaxItems}" });
+            return TypedResults.BadRequest(new ProblemDetails { Status = 400, Title = "The query is not valid", Detail = $"status is pending, second, decided or escalated (or left out for pending); limit is between 1 and {MaxItems}" });
         }
         await loader.CatchUpAsync(cancellationToken).ConfigureAwait(false);
         var routed = await queue.RouteAsync(feature, cancellationToken).ConfigureAwait(false);
         var counts = await store.CountReviewItemsAsync(feature, cancellationToken).ConfigureAwait(false);
         var items = await store.ListReviewItemsAsync(feature, status ?? "pending", limit ?? 50, cancellationToken).ConfigureAwait(false);
         var perDay = await store.DecisionsPerDayAsync(feature, options.Time.GetUtcNow(), 14, cancellationToken).ConfigureAwait(false);
-        return TypedResults.Ok(new ReviewQueueResponse(feature, routed, counts, [.. perDay.Select(d => new DecidedOnDay(d.Day, d.Decided))], items));
+        var agreement = await queue.AgreementAsync(feature, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(new ReviewQueueResponse(feature, routed, counts, [.. perDay.Select(d => new DecidedOnDay(d.Day, d.Decided))], AgreementFigures.Of(agreement), items));
     }
 }

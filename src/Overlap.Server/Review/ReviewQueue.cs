@@ -1,5 +1,6 @@
 using Overlap.Core.Contracts;
 using Overlap.Core.Events;
+using Overlap.Core.Statistics;
 using Overlap.Storage;
 
 namespace Overlap.Server.Review;
@@ -24,7 +25,7 @@ internal sealed class ReviewQueue(IReviewStore store, IEventStore events, Featur
             return false;
         }
         var now = options.Time.GetUtcNow();
-        await store.RouteForReviewAsync(feature, policy.ScoreLow, policy.ScoreHigh, policy.Sample, now, cancellationToken).ConfigureAwait(false);
+        await store.RouteForReviewAsync(feature, policy.ScoreLow, policy.ScoreHigh, policy.Sample, policy.SecondOpinion, now, cancellationToken).ConfigureAwait(false);
         if (policy.EscalateAfter is { } wait)
         {
             await store.EscalateReviewItemsAsync(feature, now - wait, cancellationToken).ConfigureAwait(false);
@@ -57,10 +58,19 @@ internal sealed class ReviewQueue(IReviewStore store, IEventStore events, Featur
         {
             null => (null, null),
             { Status: "decided" } => (item, "This item is decided already."),
-            { ClaimedBy: var by, ClaimExpires: var until } when by != reviewer => (item, $"Another reviewer holds this item until {until:HH:mm:ss} UTC; take another one."),
-            _ => (item, null),
+            { ClaimedBy: var by } when by == reviewer => (item, null),
+            { ClaimedBy: not null, ClaimExpires: var until } when until >= now => (item, $"Another reviewer holds this item until {until:HH:mm:ss} UTC; take another one."),
+            _ => (item, "You decided this item already; a second opinion must come from another reviewer."),
         };
     }
+
+    /// <summary>Gives up the reviewer's lock on an item, so another reviewer can take it at once.</summary>
+    public Task ReleaseAsync(string feature, string predictionId, string reviewer, CancellationToken cancellationToken) =>
+        store.ReleaseReviewItemAsync(feature, predictionId, reviewer, cancellationToken);
+
+    /// <summary>How far reviewers agree on the items two of them decided, at the contract's confidence.</summary>
+    public async Task<ReviewerAgreement> AgreementAsync(string feature, CancellationToken cancellationToken) =>
+        ReviewerAgreement.Of(await store.SecondOpinionsAsync(feature, cancellationToken).ConfigureAwait(false), features.Find(feature)?.Confidence ?? 0.95);
 
     /// <summary>
     /// Decides an item the reviewer holds. approve: the model's answer was right; correct: it was wrong and
@@ -102,6 +112,8 @@ internal sealed class ReviewQueue(IReviewStore store, IEventStore events, Featur
                     return DecisionOutcome.Invalid($"label must be one of: {string.Join(", ", allowed)}");
                 }
                 outcome = label;
+                // A correction to the model's own answer says the model was right.
+                decision = label == model ? "approve" : decision;
                 break;
             case "reject":
                 outcome = contract.Task == TaskKind.Binary && model is not null ? (model == positive ? negative : positive) : null;
@@ -110,16 +122,27 @@ internal sealed class ReviewQueue(IReviewStore store, IEventStore events, Featur
                 return DecisionOutcome.Invalid("decision must be approve, correct or reject");
         }
         var now = options.Time.GetUtcNow();
-        var recorded = new ReviewDecision(feature, predictionId, reviewer, decision, outcome, category, note, now);
-        if (!await store.DecideReviewItemAsync(recorded, cancellationToken).ConfigureAwait(false))
+        // An item that needs two opinions waits for a second reviewer after the first; two that agree settle it, two that
+        // disagree escalate it, and the next decision (from a third reviewer) settles it. Only a settling decision's
+        // label becomes an outcome.
+        var before = await store.ReviewDecisionsAsync(feature, predictionId, cancellationToken).ConfigureAwait(false);
+        var answer = outcome ?? decision;
+        var next = (item.Opinions, before.Count) switch
+        {
+            (< 2, _) or (_, >= 2) => "decided",
+            (_, 0) => "second",
+            _ => string.Equals(before[0].Answer, answer, StringComparison.Ordinal) ? "decided" : "escalated",
+        };
+        var recorded = new ReviewDecision(feature, predictionId, reviewer, decision, outcome, category, note, now) { Final = next == "decided" };
+        if (!await store.DecideReviewItemAsync(recorded, next, cancellationToken).ConfigureAwait(false))
         {
             return new DecisionOutcome(DecisionResult.NotHeld, null, "Claim the item first (or again: a claim lasts 10 minutes, and a decided item is closed).");
         }
-        if (outcome is not null)
+        if (outcome is not null && recorded.Final)
         {
             await RecordAsync(events, [recorded], cancellationToken).ConfigureAwait(false);
         }
-        return new DecisionOutcome(DecisionResult.Decided, outcome, null);
+        return new DecisionOutcome(DecisionResult.Decided, recorded.Final ? outcome : null, null) { Status = next };
     }
 }
 
@@ -135,11 +158,30 @@ internal enum DecisionResult
 /// <summary>How a decision went, the label recorded as the outcome, and what was wrong in words.</summary>
 internal sealed record DecisionOutcome(DecisionResult Result, string? Label, string? Problem)
 {
+    /// <summary>Where the item went: decided, second (waiting for a second opinion) or escalated (two opinions disagree).</summary>
+    public string Status { get; init; } = "decided";
+
     public static DecisionOutcome Invalid(string problem) => new(DecisionResult.Invalid, null, problem);
 }
 
-/// <summary><c>GET /v1/features/{feature}/review</c>: the queue in figures, decisions per day (last 14), and its oldest items.</summary>
-public sealed record ReviewQueueResponse(string Feature, bool Routed, ReviewQueueCounts Counts, IReadOnlyList<DecidedOnDay> DecidedPerDay, IReadOnlyList<ReviewItem> Items);
+/// <summary>
+/// <c>GET /v1/features/{feature}/review</c>: the queue in figures, decisions per day (last 14), agreement between
+/// reviewers on the items two of them decided, and its oldest items.
+/// </summary>
+public sealed record ReviewQueueResponse(string Feature, bool Routed, ReviewQueueCounts Counts, IReadOnlyList<DecidedOnDay> DecidedPerDay, AgreementFigures Agreement, IReadOnlyList<ReviewItem> Items);
+
+/// <summary>
+/// Agreement between reviewers: items decided by two, how many of those agree, the share with its interval (null with
+/// no such item), and Cohen's kappa (null when it cannot be computed).
+/// </summary>
+public sealed record AgreementFigures(long Items, long Agreeing, double? Share, double? Low, double? High, double? Kappa)
+{
+    /// <summary>The figures of an agreement, with null for what cannot be computed.</summary>
+    public static AgreementFigures Of(ReviewerAgreement a) =>
+        new(a.Cases, a.Agreeing, Finite(a.Share), Finite(a.Interval.Low), Finite(a.Interval.High), Finite(a.Kappa));
+
+    private static double? Finite(double v) => double.IsFinite(v) ? v : null;
+}
 
 /// <summary>How many decisions a UTC day saw.</summary>
 public sealed record DecidedOnDay(DateTimeOffset Day, long Decided);
@@ -147,5 +189,8 @@ public sealed record DecidedOnDay(DateTimeOffset Day, long Decided);
 /// <summary>A decision as sent: approve, correct (with <c>label</c>) or reject, with an optional failure category and note.</summary>
 public sealed record ReviewDecisionRequest(string? Decision, string? Label, string? Category, string? Note);
 
-/// <summary>What a decision did: the item's status and the label recorded as the outcome (null when none).</summary>
+/// <summary>
+/// What a decision did: the item's status (decided, second: waiting for a second opinion, escalated: two opinions
+/// disagree) and the label recorded as the outcome (null when none, or not yet).
+/// </summary>
 public sealed record ReviewDecisionResponse(string PredictionId, string Status, string? Label);

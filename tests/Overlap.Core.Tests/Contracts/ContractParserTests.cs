@@ -60,6 +60,17 @@ public sealed class ContractParserTests
         Assert.Equal(TimeSpan.FromHours(24), c.Review.EscalateAfter);
     }
 
+    [Fact]
+    public void Review_SecondOpinion_IsAShareThatTheExplanationStates()
+    {
+        var c = ContractParser.Parse(Valid.Replace("  sample: 0.02", "  sample: 0.02\n  second_opinion: 0.1", StringComparison.Ordinal));
+        Assert.Equal(0.1, c.Review!.SecondOpinion);
+        Assert.Equal(0, ContractParser.Parse(Valid).Review!.SecondOpinion);
+        Assert.Contains("10% of the cases sent to a person get a second reviewer", ContractExplainer.Explain(c), StringComparison.Ordinal);
+        var refused = Refuse(Valid.Replace("  sample: 0.02", "  sample: 0.02\n  second_opinion: 2", StringComparison.Ordinal));
+        Assert.Contains("second_opinion", refused.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("treshold: 0.5", 2, "unknown key 'treshold' in the contract; did you mean 'threshold'?")]
     [InlineData("threshold: high", 2, "'threshold' must be a number, not 'high'; write a score between 0 and 1, or 'optimize'")]
