@@ -26,6 +26,9 @@ internal sealed class RunningServer : IAsyncDisposable
 
     public IEventStore Store => _app.Services.GetRequiredService<IEventStore>();
 
+    /// <summary>The server's services, for tests that look inside.</summary>
+    public IServiceProvider Services => _app.Services;
+
     /// <summary>A feature's counts through GET /counts, which waits until every acknowledged event has reached the store.</summary>
     public async Task<EventCounts> CountAsync(string feature)
     {

@@ -39,7 +39,7 @@ public sealed record FeatureHealth(
     }
 
     /// <summary>Builds every feature's health, the newest 30 days up to the end of the current window.</summary>
-    internal static async Task<IReadOnlyList<FeatureHealth>> AllAsync(FeatureDirectory features, FeatureMonitor monitor, IEventStore store, Review.ReviewQueue queue, IReviewStore reviews, DateTimeOffset now, CancellationToken cancellationToken)
+    internal static async Task<IReadOnlyList<FeatureHealth>> AllAsync(FeatureDirectory features, FeatureMonitor monitor, IEventStore store, IReviewStore reviews, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var result = new List<FeatureHealth>();
         foreach (var feature in features.Names)
@@ -51,12 +51,13 @@ public sealed record FeatureHealth(
             var length = FeatureMonitor.WindowLength(contract);
             var end = WindowMonitor.Floor(now, length) + length;
             var windows = WindowMonitor.Windows(end - Range30Days, end, length);
-            var range = await monitor.RangeAsync(contract, version, windows, Evaluation, cancellationToken).ConfigureAwait(false);
-            var report = await monitor.ReportAsync(contract, version, windows, Evaluation, cancellationToken).ConfigureAwait(false);
+            var range = await monitor.RangeAsync(contract, version, windows, Evaluation, cancellationToken, stale: true).ConfigureAwait(false);
+            var report = await monitor.ReportAsync(contract, version, windows, Evaluation, cancellationToken, stale: true).ConfigureAwait(false);
             var key = KeyMetricOf(contract);
             var series = report.Windows.Select(w => (w.Start, w.Evaluation?.Metrics.TryGetValue(key, out var m) == true && !double.IsNaN(m.Value) ? m.Value : (double?)null)).ToList();
             var alerts = (await store.GetAlertStatesAsync(feature, cancellationToken).ConfigureAwait(false)).Where(a => a.State == "alert").ToList();
-            var review = await queue.RouteAsync(feature, cancellationToken).ConfigureAwait(false) ? await reviews.CountReviewItemsAsync(feature, cancellationToken).ConfigureAwait(false) : null;
+            // The queue is routed by the server every 30 s; the overview only counts it.
+            var review = contract.Review is not null ? await reviews.CountReviewItemsAsync(feature, cancellationToken).ConfigureAwait(false) : null;
             result.Add(new FeatureHealth(feature, version, contract.Description, range, series, key, alerts, review));
         }
         return result;

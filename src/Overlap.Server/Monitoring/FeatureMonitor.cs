@@ -5,13 +5,20 @@ using Overlap.Core.Evaluation;
 using Overlap.Core.Monitoring;
 using Overlap.Core.Reports;
 using Overlap.Server.Ingest;
+using Microsoft.Extensions.Logging;
 using Overlap.Storage;
 
 namespace Overlap.Server.Monitoring;
 
 /// <summary>Computes a feature's production windows from the store: what the metrics endpoint shows and the alerts judge.</summary>
-internal sealed class FeatureMonitor(IEventStore store, LogLoader loader, ServerOptions options)
+internal sealed partial class FeatureMonitor(IEventStore store, LogLoader loader, ServerOptions options, ILogger<FeatureMonitor> logger)
 {
+    /// <summary>
+    /// How old a figure that is still moving (the open window, a range whose data changed) may be when a dashboard page
+    /// asks with <c>stale: true</c>: the page gets the kept figure at once and a fresh one is computed in the background.
+    /// </summary>
+    public static readonly TimeSpan FreshFor = TimeSpan.FromSeconds(30);
+
     /// <summary>The latest contract, parsed, with its version; null when the feature has none.</summary>
     public async Task<(Contract Contract, int Version)?> ContractAsync(string feature, CancellationToken cancellationToken)
     {
@@ -23,10 +30,13 @@ internal sealed class FeatureMonitor(IEventStore store, LogLoader loader, Server
     /// The report over <paramref name="windows"/> (ascending), judged against <paramref name="contract"/>. A closed window
     /// whose report is stored and still current (no prediction or label in it changed since) is read back; the others
     /// are computed from the rows, and stored once closed, so thirty days of history cost thirty reads, not a re-scan.
+    /// With <c>stale</c> (a dashboard page), the open window is answered from its last computation (at most
+    /// <see cref="FreshFor"/> old, else recomputed in the background while the kept one is shown), not recomputed from
+    /// its rows on every view.
     /// </summary>
-    public async Task<MonitoringReport> ReportAsync(Contract contract, int version, IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)> windows, EvaluationOptions evaluation, CancellationToken cancellationToken)
+    public async Task<MonitoringReport> ReportAsync(Contract contract, int version, IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)> windows, EvaluationOptions evaluation, CancellationToken cancellationToken, bool stale = false)
     {
-        var (reports, _, _) = await WindowsAsync(contract, version, windows, evaluation, summaries: false, cancellationToken).ConfigureAwait(false);
+        var (reports, _, _) = await WindowsAsync(contract, version, windows, evaluation, summaries: false, stale, cancellationToken).ConfigureAwait(false);
         return new MonitoringReport
         {
             Feature = contract.Feature,
@@ -45,9 +55,10 @@ internal sealed class FeatureMonitor(IEventStore store, LogLoader loader, Server
     /// <summary>
     /// The range covered by <paramref name="windows"/> judged as one, from the merge of the windows' stored summaries
     /// (computed from the rows only for windows not stored yet or changed since). A merge is kept until a prediction or
-    /// label in the range changes.
+    /// label in the range changes; with <paramref name="stale"/> (a dashboard page), a kept merge whose data changed since
+    /// is answered at once while a fresh one is merged in the background.
     /// </summary>
-    public async Task<RangeReport> RangeAsync(Contract contract, int version, IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)> windows, EvaluationOptions evaluation, CancellationToken cancellationToken)
+    public async Task<RangeReport> RangeAsync(Contract contract, int version, IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)> windows, EvaluationOptions evaluation, CancellationToken cancellationToken, bool stale = false)
     {
         await loader.CatchUpAsync(cancellationToken).ConfigureAwait(false);
         var key = (contract.Feature, version, windows[0].Start, windows[^1].End, evaluation.Resamples);
@@ -55,14 +66,45 @@ internal sealed class FeatureMonitor(IEventStore store, LogLoader loader, Server
         var (_, calibration) = await ReferenceAsync(contract, version, ProductionWindows.Attributes(contract), cancellationToken).ConfigureAwait(false);
         lock (_referencesGate)
         {
-            if (_ranges.TryGetValue(key, out var known) && known.Change == change && ReferenceEquals(known.Calibration, calibration))
+            if (_ranges.TryGetValue(key, out var known) && ReferenceEquals(known.Calibration, calibration))
             {
-                return known.Report;
+                if (known.Change == change)
+                {
+                    return known.Report;
+                }
+                if (stale)
+                {
+                    if (known.Report.ComputedAt is not { } at || options.Time.GetUtcNow() - at > FreshFor)
+                    {
+                        Refresh(key, () => MergeAsync(contract, version, windows, evaluation, key, change, calibration, stale: true, CancellationToken.None));
+                    }
+                    return known.Report;
+                }
+            }
+            // A new day moves the range on: until the new merge is ready, a page shows the latest range it has.
+            var previous = stale
+                ? _ranges.Where(r => r.Key.Feature == key.Feature && r.Key.Version == version && r.Key.Resamples == key.Resamples && r.Key.To - r.Key.From == key.End - key.Start && ReferenceEquals(r.Value.Calibration, calibration))
+                    .OrderByDescending(r => r.Key.To).Select(r => r.Value.Report).FirstOrDefault()
+                : null;
+            if (previous is not null)
+            {
+                Refresh(key, () => MergeAsync(contract, version, windows, evaluation, key, change, calibration, stale: true, CancellationToken.None));
+                return previous;
             }
         }
-        var (_, summaries, _) = await WindowsAsync(contract, version, windows, evaluation, summaries: true, cancellationToken).ConfigureAwait(false);
+        return await MergeAsync(contract, version, windows, evaluation, key, change, calibration, stale, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<RangeReport> MergeAsync(
+        Contract contract, int version, IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)> windows, EvaluationOptions evaluation,
+        (string Feature, int Version, DateTimeOffset From, DateTimeOffset To, int Resamples) key, long change, ScoreCalibration calibration, bool stale, CancellationToken cancellationToken)
+    {
+        var (_, summaries, _) = await WindowsAsync(contract, version, windows, evaluation, summaries: true, stale, cancellationToken).ConfigureAwait(false);
         var merged = WindowSummary.Merge(summaries);
-        var report = RangeMonitor.Summarize(contract, version, WindowLength(contract), merged, evaluation, calibration.Recalibrated) with { ComputedAt = options.Time.GetUtcNow() };
+        var now = options.Time.GetUtcNow();
+        var report = RangeMonitor.Summarize(contract, version, WindowLength(contract), merged, evaluation, calibration.Recalibrated) with { ComputedAt = now };
+        // A merge that took the open window as last computed is not known to be current: an exact request merges again.
+        var current = stale && windows[^1].End > now ? -1 : change;
         lock (_referencesGate)
         {
             // Ranges move with the clock (the default ends with the current window): old ones are let go, not kept for ever.
@@ -70,7 +112,7 @@ internal sealed class FeatureMonitor(IEventStore store, LogLoader loader, Server
             {
                 _ranges.Clear();
             }
-            _ranges[key] = (change, calibration, report);
+            _ranges[key] = (current, calibration, report);
         }
         return report;
     }
@@ -79,7 +121,7 @@ internal sealed class FeatureMonitor(IEventStore store, LogLoader loader, Server
     /// Each window's report and, when asked, its summary: read back when stored and current, else computed from the rows
     /// (one window at a time, so memory holds a window, never the range) and stored once the window has closed.
     /// </summary>
-    private async Task<(List<WindowReport> Reports, List<WindowSummary> Summaries, long AsOf)> WindowsAsync(Contract contract, int version, IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)> windows, EvaluationOptions evaluation, bool summaries, CancellationToken cancellationToken)
+    private async Task<(List<WindowReport> Reports, List<WindowSummary> Summaries, long AsOf)> WindowsAsync(Contract contract, int version, IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)> windows, EvaluationOptions evaluation, bool summaries, bool stale, CancellationToken cancellationToken)
     {
         // Every event acknowledged so far is part of the answer, unless the loader is far behind (then what is loaded).
         await loader.CatchUpAsync(cancellationToken).ConfigureAwait(false);
@@ -101,6 +143,10 @@ internal sealed class FeatureMonitor(IEventStore store, LogLoader loader, Server
                     kept[i] = summary;
                 }
             }
+            else if (stale && windows[i].End > now && OpenWindow(contract, version, windows[i], evaluation, now) is { } open)
+            {
+                (reports[i], kept[i]) = open;
+            }
         }
         var missing = Enumerable.Range(0, windows.Count).Where(i => reports[i] is null).ToList();
         if (missing.Count > 0)
@@ -119,10 +165,75 @@ internal sealed class FeatureMonitor(IEventStore store, LogLoader loader, Server
                 {
                     await store.SaveWindowReportAsync(feature, windows[i].Start, length, version, evaluation.Resamples, asOf, now, ReportJson.Write(computed), summary.ToBytes(), cancellationToken).ConfigureAwait(false);
                 }
+                else
+                {
+                    lock (_referencesGate)
+                    {
+                        _open[(feature, version, windows[i].Start, evaluation.Resamples)] = (now, computed, summary);
+                    }
+                }
             }
         }
         return ([.. reports.Select(r => r!)], summaries ? [.. kept.Select(s => s!)] : [], asOf);
     }
+
+    /// <summary>The open windows last computed, per feature, contract version, start and resamples, with when.</summary>
+    private readonly Dictionary<(string Feature, int Version, DateTimeOffset Start, int Resamples), (DateTimeOffset At, WindowReport Report, WindowSummary Summary)> _open = [];
+
+    /// <summary>What is being computed in the background, so each figure has one computation at a time.</summary>
+    private readonly HashSet<object> _refreshing = [];
+
+    /// <summary>
+    /// The open window as last computed; when that is older than <see cref="FreshFor"/>, a new computation starts in the
+    /// background (its result is kept for the next view). Null when it was never computed.
+    /// </summary>
+    private (WindowReport, WindowSummary)? OpenWindow(Contract contract, int version, (DateTimeOffset Start, DateTimeOffset End) window, EvaluationOptions evaluation, DateTimeOffset now)
+    {
+        var key = (contract.Feature, version, window.Start, evaluation.Resamples);
+        lock (_referencesGate)
+        {
+            if (!_open.TryGetValue(key, out var kept))
+            {
+                return null;
+            }
+            if (now - kept.At > FreshFor)
+            {
+                Refresh(key, () => WindowsAsync(contract, version, [window], evaluation, summaries: true, stale: false, CancellationToken.None));
+            }
+            return (kept.Report, kept.Summary);
+        }
+    }
+
+    /// <summary>Starts <paramref name="compute"/> in the background unless the same figure is being computed already; called under the gate.</summary>
+    private void Refresh<T>(object key, Func<Task<T>> compute)
+    {
+        if (!_refreshing.Add(key))
+        {
+            return;
+        }
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await compute().ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                // The kept figure stays on the page; the next view after FreshFor tries again.
+                LogRefreshFailed(logger, key.ToString() ?? "", e);
+            }
+            finally
+            {
+                lock (_referencesGate)
+                {
+                    _refreshing.Remove(key);
+                }
+            }
+        });
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refreshing {Figure} in the background failed; the dashboard shows the previous figure until the next try")]
+    private static partial void LogRefreshFailed(ILogger logger, string figure, Exception exception);
 
     /// <summary>The most reference predictions read for drift and calibration: a larger period is sampled uniformly.</summary>
     public const int ReferenceSample = 100_000;
