@@ -316,17 +316,36 @@ public sealed partial class DuckDbEventStore : IEventStore, IReviewStore
             r => r.GetInt64(0), cancellationToken, ("feature", feature), ("from", ToMicroseconds(from)), ("to", ToMicroseconds(to))).ConfigureAwait(false))[0];
 
     /// <inheritdoc />
-    public async Task<IReadOnlyDictionary<DateTimeOffset, StoredWindow>> CurrentWindowReportsAsync(string feature, DateTimeOffset from, DateTimeOffset to, TimeSpan window, int contractVersion, int resamples, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyDictionary<DateTimeOffset, long>> CurrentWindowStampsAsync(string feature, DateTimeOffset from, DateTimeOffset to, TimeSpan window, int contractVersion, int resamples, CancellationToken cancellationToken = default)
     {
         var rows = await QueryAsync(
-            "SELECT r.window_start_us, r.report, r.summary FROM window_reports r " +
+            "SELECT r.window_start_us, r.computed_us FROM window_reports r " +
             "WHERE r.feature = $feature AND r.window_us = $window AND r.contract_version = $version AND r.resamples = $resamples " +
             "AND r.window_start_us >= $from AND r.window_start_us < $to " +
             "AND NOT EXISTS (SELECT 1 FROM changed_hours c WHERE c.feature = r.feature AND c.change > r.as_of " +
             "AND c.hour >= r.window_start_us // 3600000000 AND c.hour <= (r.window_start_us + r.window_us - 1) // 3600000000)",
-            r => (FromMicroseconds(r.GetInt64(0)), new StoredWindow(r.GetString(1), r.IsDBNull(2) ? null : Bytes(r.GetValue(2)))),
+            r => (FromMicroseconds(r.GetInt64(0)), r.GetInt64(1)),
             cancellationToken,
             ("feature", feature), ("window", window.Ticks / 10), ("version", contractVersion), ("resamples", resamples), ("from", ToMicroseconds(from)), ("to", ToMicroseconds(to))).ConfigureAwait(false);
+        return rows.ToDictionary(r => r.Item1, r => r.Item2);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyDictionary<DateTimeOffset, StoredWindow>> WindowReportsAsync(string feature, IReadOnlyCollection<DateTimeOffset> starts, TimeSpan window, int contractVersion, int resamples, bool summaries, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(starts);
+        if (starts.Count == 0)
+        {
+            return new Dictionary<DateTimeOffset, StoredWindow>();
+        }
+        // The starts are numbers, written into the query as such.
+        var list = string.Join(", ", starts.Select(s => ToMicroseconds(s).ToString(CultureInfo.InvariantCulture)));
+        var rows = await QueryAsync(
+            $"SELECT window_start_us, report, {(summaries ? "summary" : "NULL")}, computed_us FROM window_reports " +
+            $"WHERE feature = $feature AND window_us = $window AND contract_version = $version AND resamples = $resamples AND window_start_us IN ({list})",
+            r => (FromMicroseconds(r.GetInt64(0)), new StoredWindow(r.GetString(1), r.IsDBNull(2) ? null : Bytes(r.GetValue(2)), r.GetInt64(3))),
+            cancellationToken,
+            ("feature", feature), ("window", window.Ticks / 10), ("version", contractVersion), ("resamples", resamples)).ConfigureAwait(false);
         return rows.ToDictionary(r => r.Item1, r => r.Item2);
     }
 

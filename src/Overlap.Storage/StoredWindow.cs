@@ -1,4 +1,7 @@
 namespace Overlap.Storage;
 
-/// <summary>A window's stored report (JSON) and its mergeable summary (null for reports stored before summaries were kept).</summary>
-public sealed record StoredWindow(string Report, byte[]? Summary);
+/// <summary>
+/// A window's stored report (JSON), its mergeable summary (null when not asked for, or stored before summaries were
+/// kept), and when it was computed (microseconds since the epoch).
+/// </summary>
+public sealed record StoredWindow(string Report, byte[]? Summary, long Stamp = 0);

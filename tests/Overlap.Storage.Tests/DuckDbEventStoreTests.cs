@@ -109,4 +109,32 @@ public sealed class DuckDbEventStoreTests : IDisposable
 
     private static OutcomeEvent Outcome(string id, string predictionId, string label) =>
         new() { Id = id, Time = Noon.AddDays(2), PredictionId = predictionId, Label = label };
+
+    [Fact]
+    public async Task WindowReports_AreCurrentUntilTheirHoursChange_AndReadWithOrWithoutSummaries()
+    {
+        await using var store = await DuckDbEventStore.OpenAsync(_folder);
+        var day = TimeSpan.FromDays(1);
+        var (first, second) = (Noon.Date, Noon.Date.AddDays(1));
+        await store.AppendAsync([new PredictionEvent { Id = "a", Feature = "spam", Time = first.AddHours(1), Score = 0.2 }], Noon);
+        var asOf = await store.CurrentChangeAsync("spam");
+        await store.SaveWindowReportAsync("spam", first, day, 1, 1000, asOf, Noon, "{\"n\":1}", [1, 2, 3]);
+        await store.SaveWindowReportAsync("spam", second, day, 1, 1000, asOf, Noon.AddMinutes(1), "{\"n\":2}", [4]);
+
+        var stamps = await store.CurrentWindowStampsAsync("spam", first, second.AddDays(1), day, 1, 1000);
+        Assert.Equal([(new DateTimeOffset(first), DuckDbEventStore.ToMicroseconds(Noon)), (new DateTimeOffset(second), DuckDbEventStore.ToMicroseconds(Noon.AddMinutes(1)))],
+            stamps.OrderBy(s => s.Key).Select(s => (s.Key, s.Value)));
+        var plain = await store.WindowReportsAsync("spam", [.. stamps.Keys], day, 1, 1000, summaries: false);
+        Assert.Equal(("{\"n\":1}", (byte[]?)null), (plain[first].Report, plain[first].Summary));
+        var full = await store.WindowReportsAsync("spam", [second], day, 1, 1000, summaries: true);
+        Assert.Equal([4], full[second].Summary!);
+        Assert.Equal(DuckDbEventStore.ToMicroseconds(Noon.AddMinutes(1)), full[second].Stamp);
+        // Another contract version, resample count or window length has no stored report.
+        Assert.Empty(await store.CurrentWindowStampsAsync("spam", first, second.AddDays(1), day, 2, 1000));
+        Assert.Empty(await store.WindowReportsAsync("spam", [first], day, 1, 0, summaries: false));
+
+        // A late prediction in the second day makes its report stale; the first stays current.
+        await store.AppendAsync([new PredictionEvent { Id = "b", Feature = "spam", Time = second.AddHours(5), Score = 0.9 }], Noon.AddHours(1));
+        Assert.Equal([new DateTimeOffset(first)], (await store.CurrentWindowStampsAsync("spam", first, second.AddDays(1), day, 1, 1000)).Keys);
+    }
 }

@@ -129,19 +129,15 @@ internal sealed partial class FeatureMonitor(IEventStore store, LogLoader loader
         var length = WindowLength(contract);
         var asOf = await store.CurrentChangeAsync(feature, cancellationToken).ConfigureAwait(false);
         var now = options.Time.GetUtcNow();
-        var stored = await store.CurrentWindowReportsAsync(feature, windows[0].Start, windows[^1].End, length, version, evaluation.Resamples, cancellationToken).ConfigureAwait(false);
+        var stored = await StoredWindowsAsync(feature, windows, length, version, evaluation.Resamples, summaries, now, cancellationToken).ConfigureAwait(false);
         var reports = new WindowReport?[windows.Count];
         var kept = new WindowSummary?[windows.Count];
         for (var i = 0; i < windows.Count; i++)
         {
-            if (windows[i].End <= now && stored.TryGetValue(windows[i].Start, out var window))
+            if (windows[i].End <= now && stored.TryGetValue(windows[i].Start, out var window) && (!summaries || window.Summary is not null))
             {
-                var summary = summaries && window.Summary is { } bytes ? WindowSummary.FromBytes(bytes) : null;
-                if (!summaries || summary is not null)
-                {
-                    reports[i] = ReportJson.ReadWindow(window.Report);
-                    kept[i] = summary;
-                }
+                reports[i] = window.Report;
+                kept[i] = window.Summary;
             }
             else if (stale && windows[i].End > now && OpenWindow(contract, version, windows[i], evaluation, now) is { } open)
             {
@@ -175,6 +171,56 @@ internal sealed partial class FeatureMonitor(IEventStore store, LogLoader loader
             }
         }
         return ([.. reports.Select(r => r!)], summaries ? [.. kept.Select(s => s!)] : [], asOf);
+    }
+
+    /// <summary>
+    /// Stored reports read back, parsed, by feature, window and contract version, with their stamp: while a window's
+    /// stored report keeps its stamp, a read costs a look at the stamps, not a transfer and a parse of the report.
+    /// </summary>
+    private readonly Dictionary<(string Feature, DateTimeOffset Start, TimeSpan Length, int Version, int Resamples), (long Stamp, WindowReport Report, WindowSummary? Summary)> _stored = [];
+
+    /// <summary>The most stored window reports kept parsed in memory (a month of daily windows for a few dozen features).</summary>
+    private const int MaxStored = 1024;
+
+    /// <summary>The closed windows' current stored reports, parsed: from memory when their stamp is unchanged, else read and parsed.</summary>
+    private async Task<Dictionary<DateTimeOffset, (WindowReport Report, WindowSummary? Summary)>> StoredWindowsAsync(
+        string feature, IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)> windows, TimeSpan length, int version, int resamples, bool summaries, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var stamps = await store.CurrentWindowStampsAsync(feature, windows[0].Start, windows[^1].End, length, version, resamples, cancellationToken).ConfigureAwait(false);
+        var result = new Dictionary<DateTimeOffset, (WindowReport, WindowSummary?)>();
+        var missing = new List<DateTimeOffset>();
+        lock (_referencesGate)
+        {
+            foreach (var (start, stamp) in stamps)
+            {
+                if (_stored.TryGetValue((feature, start, length, version, resamples), out var known) && known.Stamp == stamp && (!summaries || known.Summary is not null))
+                {
+                    result[start] = (known.Report, known.Summary);
+                }
+                else if (start + length <= now)
+                {
+                    missing.Add(start);
+                }
+            }
+        }
+        if (missing.Count > 0)
+        {
+            var read = await store.WindowReportsAsync(feature, missing, length, version, resamples, summaries, cancellationToken).ConfigureAwait(false);
+            lock (_referencesGate)
+            {
+                if (_stored.Count + read.Count > MaxStored)
+                {
+                    _stored.Clear();
+                }
+                foreach (var (start, window) in read)
+                {
+                    var parsed = (ReportJson.ReadWindow(window.Report) ?? throw new InvalidDataException($"the stored report of {feature}'s window at {start:O} is empty"), window.Summary is { } bytes ? WindowSummary.FromBytes(bytes) : null);
+                    result[start] = parsed;
+                    _stored[(feature, start, length, version, resamples)] = (window.Stamp, parsed.Item1, parsed.Item2);
+                }
+            }
+        }
+        return result;
     }
 
     /// <summary>The open windows last computed, per feature, contract version, start and resamples, with when.</summary>
