@@ -46,6 +46,7 @@ public static class OverlapServer
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<IEventStore>(store);
         builder.Services.AddSingleton<IReviewStore>(store);
+        builder.Services.AddSingleton<IUserStore>(store);
         builder.Services.AddSingleton<ReviewQueue>();
         builder.Services.AddSingleton(features);
         builder.Services.AddSingleton<KeyCache>();
