@@ -49,6 +49,7 @@ public static class OverlapServer
         builder.Services.AddSingleton<IUserStore>(store);
         builder.Services.AddSingleton<ReviewQueue>();
         builder.Services.AddSingleton(features);
+        builder.Services.AddSingleton<ContractSaver>();
         builder.Services.AddSingleton<KeyCache>();
         builder.Services.AddSingleton<FeatureMonitor>();
         builder.Services.AddSingleton<AlertService>();
