@@ -17,7 +17,9 @@ internal sealed class PasswordSignIn(IUserStore store, ServerOptions options)
     {
         name = name?.Trim() ?? "";
         password ??= "";
-        if (name.Length == 0 || name.Length > Users.MaxNameLength || password.Length == 0 || password.Length > Passwords.MaxLength)
+        // A name no user can have is not looked up: it could only be a way round the throttle (the store ignores case
+        // more widely than the throttle does for letters outside ASCII).
+        if (Users.NameProblem(name) is not null || password.Length == 0 || password.Length > Passwords.MaxLength)
         {
             return new PasswordCheck(null, null);
         }

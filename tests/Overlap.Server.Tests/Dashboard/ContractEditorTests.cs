@@ -124,6 +124,19 @@ public sealed class ContractEditorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TextFromTheContract_IsEscapedInTheDiffTheExplanationAndTheEditor()
+    {
+        using var api = _server.Client(KeyRole.Admin);
+        var hostile = ContractText().Replace("description: Holds", "description: <script>alert('x')</script> & holds", StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Created, (await api.PutAsync($"/v1/features/{Feature}/contract", new StringContent(hostile))).StatusCode);
+        using var admin = await SignedInAsync(KeyRole.Admin);
+        var (_, html) = await admin.PageAsync(Page);
+        Assert.DoesNotContain("<script>alert", html, StringComparison.Ordinal);
+        // In the explanation, the added line of the diff and the textarea.
+        Assert.True(Regex.Matches(html, "&lt;script&gt;alert").Count >= 3, "the description is shown, escaped, three times");
+    }
+
+    [Fact]
     public async Task TheDiff_ComparesAnyTwoVersions_DefaultingToTheLastTwo()
     {
         using var api = _server.Client(KeyRole.Admin);
