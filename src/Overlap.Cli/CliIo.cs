@@ -3,8 +3,11 @@ using Spectre.Console;
 namespace Overlap.Cli;
 
 /// <summary>Where a command writes: machine output to <see cref="Out"/>, everything for people to <see cref="Err"/>.</summary>
-internal sealed class CliIo(TextWriter stdout, TextWriter stderr)
+internal sealed class CliIo(TextWriter stdout, TextWriter stderr, TextReader? stdin = null)
 {
+    /// <summary>Standard input (a secret piped in, such as <c>--password-stdin</c>).</summary>
+    public TextReader In { get; } = stdin ?? Console.In;
+
     public TextWriter Out { get; } = stdout;
 
     public TextWriter ErrWriter { get; } = stderr;

@@ -9,9 +9,13 @@ namespace Overlap.Cli;
 /// <summary>The <c>overlap</c> command: parses, runs, and maps every failure to one line and an exit code.</summary>
 internal static class OverlapCli
 {
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
+    public static Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default) =>
+        RunAsync(args, null, stdout, stderr, cancellationToken);
+
+    /// <summary>Runs with <paramref name="stdin"/> as standard input (null: the console's).</summary>
+    public static async Task<int> RunAsync(string[] args, TextReader? stdin, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
     {
-        var io = new CliIo(stdout, stderr);
+        var io = new CliIo(stdout, stderr, stdin);
         var root = new RootCommand("Overlap: write down what good enough means for an AI feature, prove it before release, and watch it after.");
         root.Subcommands.Add(EvalCommand.Create(io, gate: false));
         root.Subcommands.Add(EvalCommand.Create(io, gate: true));
@@ -20,6 +24,7 @@ internal static class OverlapCli
         root.Subcommands.Add(ContractCommand.Create(io));
         root.Subcommands.Add(ServeCommand.Create(io));
         root.Subcommands.Add(KeysCommand.Create(io, TimeProvider.System));
+        root.Subcommands.Add(UsersCommand.Create(io, TimeProvider.System));
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {

@@ -46,8 +46,10 @@ public static class OverlapServer
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<IEventStore>(store);
         builder.Services.AddSingleton<IReviewStore>(store);
+        builder.Services.AddSingleton<IUserStore>(store);
         builder.Services.AddSingleton<ReviewQueue>();
         builder.Services.AddSingleton(features);
+        builder.Services.AddSingleton<ContractSaver>();
         builder.Services.AddSingleton<KeyCache>();
         builder.Services.AddSingleton<FeatureMonitor>();
         builder.Services.AddSingleton<AlertService>();

@@ -12,7 +12,7 @@ namespace Overlap.Storage;
 /// <c>INSERT OR IGNORE</c>, which makes a second delivery of an id a no-op. Times are kept as microseconds since
 /// the Unix epoch (UTC), so windows are integer arithmetic.
 /// </summary>
-public sealed partial class DuckDbEventStore : IEventStore, IReviewStore
+public sealed partial class DuckDbEventStore : IEventStore, IReviewStore, IUserStore
 {
     private readonly DuckDBConnection _connection;
     private readonly SemaphoreSlim _write = new(1, 1);
@@ -450,14 +450,14 @@ public sealed partial class DuckDbEventStore : IEventStore, IReviewStore
         return [.. counts.Select(c => (c.Key, c.Value))];
     }
 
-    /// <summary>One statement on the write connection, one writer at a time.</summary>
-    private async Task WriteAsync(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    /// <summary>One statement on the write connection, one writer at a time; how many rows it changed.</summary>
+    private async Task<int> WriteAsync(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
     {
         await _write.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             using var command = Command(sql, parameters);
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {

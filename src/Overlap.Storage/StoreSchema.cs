@@ -9,6 +9,9 @@ internal static class StoreSchema
           changed_by VARCHAR NOT NULL, changed_at_us BIGINT NOT NULL, PRIMARY KEY (feature, version));
         CREATE TABLE IF NOT EXISTS api_keys (
           id VARCHAR PRIMARY KEY, hash VARCHAR NOT NULL UNIQUE, role VARCHAR NOT NULL, name VARCHAR NOT NULL, created_at_us BIGINT NOT NULL);
+        CREATE TABLE IF NOT EXISTS users (
+          name_key VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, role VARCHAR NOT NULL, password_hash VARCHAR NOT NULL,
+          stamp VARCHAR NOT NULL, created_at_us BIGINT NOT NULL, password_changed_at_us BIGINT NOT NULL);
         CREATE TABLE IF NOT EXISTS predictions (
           id VARCHAR PRIMARY KEY, feature VARCHAR NOT NULL, time_us BIGINT NOT NULL, model_version VARCHAR, score DOUBLE,
           prediction VARCHAR, latency_ms DOUBLE, cost DOUBLE, inputs VARCHAR, attributes VARCHAR, received_us BIGINT NOT NULL);

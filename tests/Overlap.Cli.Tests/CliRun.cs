@@ -3,11 +3,15 @@ namespace Overlap.Cli.Tests;
 /// <summary>Runs the real <c>overlap</c> entry point in process and captures what it prints.</summary>
 internal static class CliRun
 {
-    public static async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
+    public static Task<(int Code, string Out, string Err)> RunAsync(params string[] args) => RunWithInputAsync("", args);
+
+    /// <summary>Runs with <paramref name="input"/> piped to standard input.</summary>
+    public static async Task<(int Code, string Out, string Err)> RunWithInputAsync(string input, params string[] args)
     {
+        using var stdin = new StringReader(input);
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        var code = await OverlapCli.RunAsync(args, stdout, stderr, CancellationToken.None);
+        var code = await OverlapCli.RunAsync(args, stdin, stdout, stderr, CancellationToken.None);
         return (code, stdout.ToString(), stderr.ToString());
     }
 

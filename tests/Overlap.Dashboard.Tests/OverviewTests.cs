@@ -24,7 +24,7 @@ public sealed class OverviewTests(DashboardServer server) : IClassFixture<Dashbo
         _playwright.Dispose();
     }
 
-    private static string Chromium() =>
+    internal static string Chromium() =>
         new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser" }.FirstOrDefault(File.Exists)
         ?? throw new InvalidOperationException("Debian's Chromium is needed at /usr/bin/chromium (apt-get install -y chromium; scripts/test.sh does this).");
 
@@ -34,21 +34,7 @@ public sealed class OverviewTests(DashboardServer server) : IClassFixture<Dashbo
     private async Task<IPage> NewPageAsync()
     {
         var page = await _browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = server.Address, ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
-        page.Console += (_, message) =>
-        {
-            if (message.Type == "error")
-            {
-                _errors.Add(message.Text);
-            }
-        };
-        page.PageError += (_, error) => _errors.Add(error);
-        page.Response += (_, response) =>
-        {
-            if (response.Status >= 400)
-            {
-                _errors.Add($"{response.Status} for {response.Url}");
-            }
-        };
+        BrowserErrors.Collect(page, _errors);
         return page;
     }
 

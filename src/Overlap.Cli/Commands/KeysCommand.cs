@@ -22,12 +22,17 @@ internal static class KeysCommand
             {
                 var key = await ApiKeys.CreateAsync(store, keyRole, parse.GetValue(name) ?? $"{keyRole.ToString().ToLowerInvariant()} key", time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
                 await io.Out.WriteLineAsync(key).ConfigureAwait(false);
-                var article = keyRole is KeyRole.Admin or KeyRole.Ingest ? "an" : "a";
-                await io.ErrWriter.WriteLineAsync($"Created {article} {keyRole.ToString().ToLowerInvariant()} key. It is shown this once; keep it secret.").ConfigureAwait(false);
+                await io.ErrWriter.WriteLineAsync($"Created {Article(keyRole)} {RoleName(keyRole)} key. It is shown this once; keep it secret.").ConfigureAwait(false);
             }
             return ExitCodes.Pass;
         });
         var command = new Command("keys", "Manage the server's API keys.") { create };
         return command;
     }
+
+    /// <summary>A role as written on the command line: "reviewer".</summary>
+    public static string RoleName(KeyRole role) => role.ToString().ToLowerInvariant();
+
+    /// <summary>"a" or "an" before the role's name.</summary>
+    public static string Article(KeyRole role) => role is KeyRole.Admin or KeyRole.Ingest ? "an" : "a";
 }

@@ -7,7 +7,8 @@ using Overlap.Server.Auth;
 namespace Overlap.Server.Dashboard;
 
 /// <summary>
-/// Sign-in for the browser: an API key pasted once becomes an HttpOnly, SameSite=Strict cookie carrying the key's role.
+/// Sign-in for the browser: an API key pasted once, or a user's name and password, becomes an HttpOnly, SameSite=Strict
+/// cookie carrying the name and role.
 /// API calls keep authenticating by key; a request is sent to the key scheme when it carries a key or asks for the API.
 /// </summary>
 internal static class DashboardAuth
@@ -21,6 +22,8 @@ internal static class DashboardAuth
     /// <summary>Adds the key scheme, the cookie scheme and the selector between them; cookie keys live in the data folder.</summary>
     public static AuthenticationBuilder Add(IServiceCollection services, ServerOptions options)
     {
+        services.AddSingleton<PasswordSignIn>();
+        services.AddSingleton<UserSessions>();
         services.AddDataProtection()
             .SetApplicationName("overlap")
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(options.DataFolder, "cookie-keys")));
@@ -43,6 +46,8 @@ internal static class DashboardAuth
                 o.Cookie.SameSite = SameSiteMode.Strict;
                 // Secure whenever the dashboard is served over HTTPS; plain HTTP is for loopback.
                 o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                // A user removed, or whose password was set again, is signed out on their next request.
+                o.Events.OnValidatePrincipal = context => context.HttpContext.RequestServices.GetRequiredService<UserSessions>().ValidateAsync(context);
             });
     }
 

@@ -2,7 +2,6 @@ using System.Security.Claims;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Overlap.Core.Contracts;
 using Overlap.Server.Auth;
 using Overlap.Server.Ingest;
 using Overlap.Storage;
@@ -30,7 +29,7 @@ internal static class ContractEndpoints
         TypedResults.Ok((await store.ListFeaturesAsync(cancellationToken).ConfigureAwait(false)).ToArray());
 
     private static async Task<Results<Created<ContractResponse>, BadRequest<ProblemDetails>>> PutAsync(
-        string feature, HttpRequest request, ClaimsPrincipal user, IEventStore store, FeatureDirectory features, ServerOptions options, CancellationToken cancellationToken)
+        string feature, HttpRequest request, ClaimsPrincipal user, ContractSaver saver, CancellationToken cancellationToken)
     {
         byte[]? body;
         try
@@ -45,25 +44,10 @@ internal static class ContractEndpoints
         {
             return Bad("The contract is too large", $"A contract is at most {MaxContractBytes / 1024} KiB of YAML or JSON.");
         }
-        var text = Encoding.UTF8.GetString(body);
-        Contract contract;
-        try
-        {
-            // YAML is a superset of JSON, so one parser reads both.
-            contract = ContractParser.Parse(text, $"the contract for '{feature}'");
-        }
-        catch (ContractException e)
-        {
-            return Bad("The contract is not valid", e.Message);
-        }
-        if (contract.Feature != feature)
-        {
-            return Bad("The contract names another feature", $"The body says 'feature: {contract.Feature}' but was put at /v1/features/{feature}/contract; make the two the same.");
-        }
-        var changedBy = user.FindFirstValue(ClaimTypes.Name) ?? "unknown";
-        var version = await store.PutContractAsync(feature, text, changedBy, options.Time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-        features.Set(feature, contract);
-        return TypedResults.Created($"/v1/features/{feature}/contract?version={version.Version}", ToResponse(version));
+        var saved = await saver.SaveAsync(feature, Encoding.UTF8.GetString(body), user.FindFirstValue(ClaimTypes.Name) ?? "unknown", cancellationToken).ConfigureAwait(false);
+        return saved.Saved is { } version
+            ? TypedResults.Created($"/v1/features/{feature}/contract?version={version.Version}", ToResponse(version))
+            : Bad(saved.Title!, saved.Detail!);
     }
 
     private static async Task<Results<Ok<ContractResponse>, NotFound<ProblemDetails>>> GetAsync(string feature, int? version, IEventStore store, CancellationToken cancellationToken)

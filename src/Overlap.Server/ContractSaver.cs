@@ -1,0 +1,40 @@
+using Overlap.Core.Contracts;
+using Overlap.Storage;
+
+namespace Overlap.Server;
+
+/// <summary>
+/// Saves a new version of a feature's contract after the checks every writer shares (<c>PUT /v1/features/{f}/contract</c>
+/// and the dashboard's editor): it parses, and it names the feature it is saved for. The parsed contract becomes the
+/// feature's current one at once.
+/// </summary>
+internal sealed class ContractSaver(IEventStore store, FeatureDirectory features, ServerOptions options)
+{
+    /// <summary>The saved version, or why nothing was saved.</summary>
+    public async Task<ContractSave> SaveAsync(string feature, string text, string changedBy, CancellationToken cancellationToken)
+    {
+        Contract contract;
+        try
+        {
+            // YAML is a superset of JSON, so one parser reads both.
+            contract = ContractParser.Parse(text, $"the contract for '{feature}'");
+        }
+        catch (ContractException e)
+        {
+            return ContractSave.Refused("The contract is not valid", e.Message);
+        }
+        if (contract.Feature != feature)
+        {
+            return ContractSave.Refused("The contract names another feature", $"The contract says 'feature: {contract.Feature}' but is saved as the contract of '{feature}'; make the two the same.");
+        }
+        var version = await store.PutContractAsync(feature, text, changedBy, options.Time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        features.Set(feature, contract);
+        return new ContractSave(version, null, null);
+    }
+}
+
+/// <summary>A saved version, or the title and detail of why the contract was refused.</summary>
+internal sealed record ContractSave(ContractVersion? Saved, string? Title, string? Detail)
+{
+    public static ContractSave Refused(string title, string detail) => new(null, title, detail);
+}

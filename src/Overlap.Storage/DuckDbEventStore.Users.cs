@@ -1,0 +1,40 @@
+using System.Data.Common;
+
+namespace Overlap.Storage;
+
+public sealed partial class DuckDbEventStore
+{
+    private const string UserColumns = "SELECT name, role, password_hash, stamp, created_at_us, password_changed_at_us FROM users ";
+
+    private static UserRecord ReadUser(DbDataReader r) => new(
+        r.GetString(0), Enum.Parse<KeyRole>(r.GetString(1), ignoreCase: true), r.GetString(2), r.GetString(3), FromMicroseconds(r.GetInt64(4)), FromMicroseconds(r.GetInt64(5)));
+
+    /// <inheritdoc />
+    public async Task<bool> AddUserAsync(UserRecord user, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var added = await WriteAsync(
+            "INSERT INTO users VALUES (lower($name), $name, $role, $hash, $stamp, $created, $changed) ON CONFLICT DO NOTHING", cancellationToken,
+            ("name", user.Name), ("role", user.Role.ToString().ToLowerInvariant()), ("hash", user.PasswordHash), ("stamp", user.Stamp),
+            ("created", ToMicroseconds(user.CreatedAt)), ("changed", ToMicroseconds(user.PasswordChangedAt))).ConfigureAwait(false);
+        return added == 1;
+    }
+
+    /// <inheritdoc />
+    public async Task<UserRecord?> FindUserAsync(string name, CancellationToken cancellationToken = default) =>
+        (await QueryAsync(UserColumns + "WHERE name_key = lower($name)", ReadUser, cancellationToken, ("name", name)).ConfigureAwait(false)).SingleOrDefault();
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<UserRecord>> ListUsersAsync(CancellationToken cancellationToken = default) =>
+        QueryAsync(UserColumns + "ORDER BY name_key", ReadUser, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<bool> RemoveUserAsync(string name, CancellationToken cancellationToken = default) =>
+        await WriteAsync("DELETE FROM users WHERE name_key = lower($name)", cancellationToken, ("name", name)).ConfigureAwait(false) == 1;
+
+    /// <inheritdoc />
+    public async Task<bool> SetPasswordAsync(string name, string passwordHash, string stamp, DateTimeOffset changedAt, CancellationToken cancellationToken = default) =>
+        await WriteAsync(
+            "UPDATE users SET password_hash = $hash, stamp = $stamp, password_changed_at_us = $changed WHERE name_key = lower($name)", cancellationToken,
+            ("name", name), ("hash", passwordHash), ("stamp", stamp), ("changed", ToMicroseconds(changedAt))).ConfigureAwait(false) == 1;
+}

@@ -1,0 +1,154 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+
+namespace Overlap.Dashboard.Tests;
+
+/// <summary>
+/// Users created with the real CLI sign in with a password; an admin edits a contract in the browser and reads the
+/// diff between its versions; a viewer sees no editor and is refused if they post anyway. The edits go to a copy of
+/// the example contract under another feature, so the fixture's payments-fraud contract stays at version 1.
+/// </summary>
+public sealed class ContractEditingTests(DashboardServer server) : IClassFixture<DashboardServer>, IAsyncLifetime
+{
+    private const string Feature = "payments-fraud-edits";
+    private const string ContractPage = $"/features/{Feature}/contract";
+    private const string NewBar = "  - { metric: specificity, min: 0.90 }";
+    private IPlaywright _playwright = null!;
+    private IBrowser _browser = null!;
+    private string _yaml = "";
+
+    /// <summary>What the browser reported as errors: a failed script, an exception, an answer of 400 or more.</summary>
+    private readonly List<string> _errors = [];
+
+    public async Task InitializeAsync()
+    {
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = OverviewTests.Chromium(), Headless = true });
+        Directory.CreateDirectory(OverviewTests.Screenshots);
+        var example = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Fixtures", "payments-fraud.yaml"));
+        _yaml = example.Replace("feature: payments-fraud", $"feature: {Feature}", StringComparison.Ordinal);
+        // xUnit makes this class anew for each test, over the one fixture: the copy is put once.
+        using var admin = server.Client(server.AdminKey);
+        if ((await admin.GetAsync($"/v1/features/{Feature}/contract")).StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            var put = await admin.PutAsync($"/v1/features/{Feature}/contract", new StringContent(_yaml));
+            Assert.Equal(System.Net.HttpStatusCode.Created, put.StatusCode);
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _browser.DisposeAsync();
+        _playwright.Dispose();
+    }
+
+    private static string Shot(string name) => Path.Combine(OverviewTests.Screenshots, name);
+
+    /// <summary>A new browser context (its own cookies) on the contract page, signed in with a name and password.</summary>
+    private async Task<IPage> SignedInAsync(string name, string password)
+    {
+        var context = await _browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = server.Address, ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        var page = await context.NewPageAsync();
+        BrowserErrors.Collect(page, _errors);
+        await page.GotoAsync(ContractPage);
+        Assert.Contains("/signin?ReturnUrl=", page.Url, StringComparison.Ordinal);
+        await page.FillAsync("#name", name);
+        await page.FillAsync("#password", password);
+        await page.ClickAsync("[data-testid=password-form] button[type=submit]");
+        await page.WaitForURLAsync($"{server.Address}{ContractPage}");
+        return page;
+    }
+
+    [Fact]
+    public async Task AWrongPassword_GetsOneGenericAnswer()
+    {
+        var page = await _browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = server.Address });
+        await page.GotoAsync("/signin");
+        await page.FillAsync("#name", "ana");
+        await page.FillAsync("#password", server.AdminPassword + "x");
+        await page.ClickAsync("[data-testid=password-form] button[type=submit]");
+        await Assertions.Expect(page.Locator("[data-testid=signin-problem]")).ToHaveTextAsync("That name and password do not match.");
+        // The name typed is kept; the password is not.
+        Assert.Equal("ana", await page.InputValueAsync("#name"));
+        Assert.Equal("", await page.InputValueAsync("#password"));
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Shot("signin-password-refused.png") });
+        await page.GotoAsync("/");
+        Assert.Contains("/signin", page.Url, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AViewer_SeesTheContractButNoEditor_AndAPostAnywayIsRefused()
+    {
+        var page = await SignedInAsync("ben", server.ViewerPassword);
+        Assert.Equal("ben (viewer)", (await page.Locator("[data-testid=signed-in-as]").InnerTextAsync()).Trim());
+        await Assertions.Expect(page.Locator("[data-testid=explain]")).ToContainTextAsync(Feature);
+        Assert.Equal(0, await page.Locator("[data-testid=editor]").CountAsync());
+        Assert.Equal(0, await page.Locator("text=Save as new version").CountAsync());
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Shot("contract-viewer.png"), FullPage = true });
+        Assert.True(_errors.Count == 0, string.Join('\n', _errors));
+
+        // The viewer's own session token, the editor's form name, a contract: refused, and no version added.
+        using var api = server.Client(server.ViewerKey);
+        async Task<int> VersionsAsync() => System.Text.Json.JsonDocument.Parse(await api.GetStringAsync($"/v1/features/{Feature}/contract/versions")).RootElement.GetArrayLength();
+        var versions = await VersionsAsync();
+        var status = await page.EvaluateAsync<int>("""
+            async () => {
+              const token = document.querySelector('input[name=__RequestVerificationToken]').value;
+              const body = new URLSearchParams({ _handler: 'contract-edit', __RequestVerificationToken: token, 'Edit.Yaml': 'feature: payments-fraud-edits' });
+              return (await fetch(location.pathname, { method: 'POST', body })).status;
+            }
+            """);
+        Assert.Equal(403, status);
+        Assert.Equal(versions, await VersionsAsync());
+    }
+
+    [Fact]
+    public async Task AnAdmin_AddsABar_SeesVersion2_AndTheDiffInLinesAndWords()
+    {
+        var page = await SignedInAsync("ana", server.AdminPassword);
+        Assert.Equal("ana (admin)", (await page.Locator("[data-testid=signed-in-as]").InnerTextAsync()).Trim());
+        var editor = page.Locator("[data-testid=editor]");
+        Assert.Equal(_yaml, (await editor.InputValueAsync()).ReplaceLineEndings("\n"));
+
+        // A mistake first: refused with the line to fix, the text kept for correcting.
+        var mistake = _yaml.Replace("  - { metric: precision, min: 0.40 }", "  - { metric: precission, min: 0.40 }", StringComparison.Ordinal);
+        await editor.FillAsync(mistake);
+        await page.ClickAsync("[data-testid=save]");
+        await Assertions.Expect(page.Locator("[data-testid=edit-problem]")).ToContainTextAsync("The contract is not valid");
+        await Assertions.Expect(page.Locator("[data-testid=edit-problem]")).ToContainTextAsync("precission");
+        Assert.Equal(mistake, (await page.Locator("[data-testid=editor]").InputValueAsync()).ReplaceLineEndings("\n"));
+        await page.Locator("[data-testid=edit-problem]").ScrollIntoViewIfNeededAsync();
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Shot("contract-invalid.png") });
+
+        var edited = _yaml.Replace("  - { metric: precision, min: 0.40 }\n", "  - { metric: precision, min: 0.40 }\n" + NewBar + "\n", StringComparison.Ordinal);
+        await page.Locator("[data-testid=editor]").FillAsync(edited);
+        await page.ClickAsync("[data-testid=save]");
+        await page.WaitForURLAsync(new Regex("contract\\?saved=2$"));
+        await Assertions.Expect(page.Locator("[data-testid=saved]")).ToContainTextAsync("Saved as version 2.");
+        await Assertions.Expect(page.Locator("[data-testid=latest]")).ToContainTextAsync("Version 2, changed by ana");
+        Assert.Equal(2, await page.Locator("[data-testid=versions] tbody tr").CountAsync());
+        Assert.Contains("at least 90% of legitimate payments", await page.Locator("[data-testid=explain]").InnerTextAsync(), StringComparison.Ordinal);
+
+        // Pick the two versions (the defaults, chosen by hand) and compare.
+        await page.SelectOptionAsync("#from", "1");
+        await page.SelectOptionAsync("#to", "2");
+        await page.ClickAsync("[data-testid=compare-form] button[type=submit]");
+        await page.WaitForURLAsync(new Regex("from=1&to=2$"));
+        var added = page.Locator("[data-testid=diff] [data-kind=added]");
+        Assert.Equal(1, await added.CountAsync());
+        Assert.Contains(NewBar.Trim(), await added.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await page.Locator("[data-testid=diff] [data-kind=removed]").CountAsync());
+        Assert.Equal("rgb(230, 255, 236)", await added.EvaluateAsync<string>("e => getComputedStyle(e).backgroundColor"));
+        Assert.True(await page.Locator("[data-testid=diff] [data-kind=skipped]").CountAsync() >= 1, "unchanged lines are collapsed");
+        Assert.Equal(
+            ["New bar: Leave at least 90% of legitimate payments alone."],
+            (await page.Locator("[data-testid=changes] .mud-list-item").AllInnerTextsAsync()).Select(t => t.Trim()));
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Shot("contract-diff.png"), FullPage = true });
+
+        using var api = server.Client(server.ViewerKey);
+        using var latest = System.Text.Json.JsonDocument.Parse(await api.GetStringAsync($"/v1/features/{Feature}/contract"));
+        Assert.Equal((2, "ana"), (latest.RootElement.GetProperty("version").GetInt32(), latest.RootElement.GetProperty("changed_by").GetString()));
+        Assert.Equal(edited, latest.RootElement.GetProperty("yaml").GetString());
+        Assert.True(_errors.Count == 0, string.Join('\n', _errors));
+    }
+}
