@@ -43,6 +43,10 @@ internal static class StoreSchema
           id BIGINT PRIMARY KEY DEFAULT nextval('review_decision_ids'), prediction_id VARCHAR NOT NULL, feature VARCHAR NOT NULL,
           reviewer VARCHAR NOT NULL, decision VARCHAR NOT NULL, label VARCHAR, category VARCHAR, note VARCHAR, decided_us BIGINT NOT NULL);
         CREATE TABLE IF NOT EXISTS review_routing (feature VARCHAR PRIMARY KEY, routed_until_us BIGINT NOT NULL);
+        CREATE SEQUENCE IF NOT EXISTS evaluation_run_ids START 1;
+        CREATE TABLE IF NOT EXISTS evaluation_runs (
+          id BIGINT PRIMARY KEY DEFAULT nextval('evaluation_run_ids'), feature VARCHAR NOT NULL, contract_version INTEGER, name VARCHAR NOT NULL,
+          uploaded_by VARCHAR NOT NULL, uploaded_us BIGINT NOT NULL, source VARCHAR NOT NULL, n BIGINT NOT NULL, verdict VARCHAR NOT NULL, report VARCHAR NOT NULL);
         CREATE TABLE IF NOT EXISTS ingest_log (id INTEGER PRIMARY KEY, position BIGINT NOT NULL);
         CREATE TABLE IF NOT EXISTS stage_predictions AS SELECT * FROM predictions LIMIT 0;
         CREATE TABLE IF NOT EXISTS stage_outcomes AS SELECT * FROM outcomes LIMIT 0;
