@@ -70,7 +70,7 @@ internal sealed class EvaluationRuns(IEvaluationStore runs, IEventStore store, S
         }
         if (data.Length == 0)
         {
-            return RunAdded.Bad("The data file is empty", "Send the scored examples (CSV, JSON Lines or Parquet) as the body, or as the 'file' part of a multipart form.");
+            return RunAdded.Bad("The data file is empty", "The file is empty (0 bytes): send the scored examples (CSV, JSON Lines or Parquet) as the body, or as the 'file' part of a multipart form.");
         }
         if (await store.GetContractAsync(feature, cancellationToken: cancellationToken).ConfigureAwait(false) is not { } latest)
         {
