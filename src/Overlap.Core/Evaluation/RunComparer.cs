@@ -189,9 +189,7 @@ public static class RunComparer
     {
         var statements = new List<string>
         {
-            a.Verdict == b.Verdict
-                ? $"Both runs {VerdictWords(a.Verdict, plural: true)} ({sides.A}: {a.N.ToString("#,0", Inv)} examples; {sides.B}: {b.N.ToString("#,0", Inv)})."
-                : $"{sides.A} {VerdictWords(a.Verdict)} on {a.N.ToString("#,0", Inv)} examples; {sides.B} {VerdictWords(b.Verdict)} on {b.N.ToString("#,0", Inv)}.",
+            $"{sides.A}, on {a.N.ToString("#,0", Inv)} examples: {VerdictWords(a.Verdict)}. {sides.B}, on {b.N.ToString("#,0", Inv)} examples: {VerdictWords(b.Verdict)}.",
         };
         var better = metrics.Where(m => m.Direction == "better").Select(m => Phrasing.Name(m.Metric)).ToList();
         var worse = metrics.Where(m => m.Direction == "worse").Select(m => Phrasing.Name(m.Metric)).ToList();
@@ -213,11 +211,11 @@ public static class RunComparer
         return statements;
     }
 
-    private static string VerdictWords(Verdict verdict, bool plural = false) => verdict switch
+    private static string VerdictWords(Verdict verdict) => verdict switch
     {
-        Verdict.Pass => plural ? "meet the contract" : "meets the contract",
-        Verdict.Fail => plural ? "miss the contract" : "misses the contract",
-        _ => plural ? "are not settled yet (not enough data)" : "is not settled yet (not enough data)",
+        Verdict.Pass => "meets the contract",
+        Verdict.Fail => "misses the contract",
+        _ => "not settled yet (not enough data)",
     };
 
     private static string List(List<string> names) => names.Count == 0 ? "nothing" : string.Join(", ", names);
