@@ -20,7 +20,8 @@ public sealed partial class DuckDbEventStore
                 ("feature", run.Feature), ("version", (object?)run.ContractVersion ?? DBNull.Value), ("name", run.Name), ("by", run.UploadedBy),
                 ("at", ToMicroseconds(run.UploadedAt)), ("source", run.Source), ("n", run.N), ("verdict", run.Verdict), ("report", run.Report));
             var id = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
-            return new EvaluationRun(id, run.Feature, run.ContractVersion, run.Name, run.UploadedBy, run.UploadedAt, run.Source, run.N, run.Verdict);
+            // The time as stored (to the microsecond), so the run answered now equals the run listed later.
+            return new EvaluationRun(id, run.Feature, run.ContractVersion, run.Name, run.UploadedBy, FromMicroseconds(ToMicroseconds(run.UploadedAt)), run.Source, run.N, run.Verdict);
         }
         finally
         {

@@ -60,6 +60,7 @@ public sealed class EvaluationTests : IAsyncLifetime
         var id = await CreatedId(created);
         Assert.Equal($"/v1/features/{Feature}/evaluations/{id}", created.Headers.Location!.OriginalString);
         var run = await Body(created);
+        Assert.Equal(run.GetProperty("uploaded_at").GetDateTimeOffset(), (await Body(await reviewer.GetAsync($"/v1/features/{Feature}/evaluations")))[0].GetProperty("uploaded_at").GetDateTimeOffset());
         Assert.Equal(("model v1", "Reviewer tester", "upload", 1, 2000L), (run.GetProperty("name").GetString(), run.GetProperty("uploaded_by").GetString(), run.GetProperty("source").GetString(), run.GetProperty("contract_version").GetInt32(), run.GetProperty("n").GetInt64()));
         Assert.Equal(VerdictText.Word(ReportJson.ReadEvaluation(report)!.Verdict), run.GetProperty("verdict").GetString());
 
@@ -158,13 +159,19 @@ public sealed class EvaluationTests : IAsyncLifetime
         var url = $"/v1/features/{Feature}/evaluations";
         Assert.Contains("overlap eval --contract overlap.yaml --data FILE --format json", await Refused(await reviewer.PostAsync(url, Json("feature,n\nx,1")), HttpStatusCode.BadRequest), StringComparison.Ordinal);
         Assert.Contains("lacks metrics", await Refused(await reviewer.PostAsync(url, Json("""{"feature":"payments-fraud","task":"binary","verdict":"pass","n":3,"confidence":0.95,"metrics":null,"segments":{},"requirements":[],"statements":[]}""")), HttpStatusCode.BadRequest), StringComparison.Ordinal);
-        Assert.Contains("overlap eval", await Refused(await reviewer.PostAsync(url, Json("""{"feature":"payments-fraud","n":3}""")), HttpStatusCode.BadRequest), StringComparison.Ordinal);
+        var lacking = await Refused(await reviewer.PostAsync(url, Json("""{"feature":"payments-fraud","n":3}""")), HttpStatusCode.BadRequest);
+        Assert.Contains("it lacks 'task', 'verdict'", lacking, StringComparison.Ordinal);
+        Assert.DoesNotContain("Overlap.Core", lacking, StringComparison.Ordinal);
+        Assert.DoesNotContain("Overlap.Core", await Refused(await reviewer.PostAsync(url, Json("""{"feature":"payments-fraud","n":"three"}""")), HttpStatusCode.BadRequest), StringComparison.Ordinal);
         var other = ReportJson.Write(Evaluate(Scored(300), 100) with { Feature = "spam-filter" });
         Assert.Contains("/v1/features/spam-filter/evaluations", await Refused(await reviewer.PostAsync(url, Json(other)), HttpStatusCode.BadRequest), StringComparison.Ordinal);
         var report = ReportJson.Write(Evaluate(Scored(300), 100));
         Assert.Contains("no contract version 7", await Refused(await reviewer.PostAsync(url + "?contract_version=7", Json(report)), HttpStatusCode.BadRequest), StringComparison.Ordinal);
         Assert.Contains("at most 200 characters", await Refused(await reviewer.PostAsync(url + "?name=" + new string('x', 201), Json(report)), HttpStatusCode.BadRequest), StringComparison.Ordinal);
-        Assert.Contains("at most 2 MiB", await Refused(await reviewer.PostAsync(url + "/run", new StringContent(new string('x', 3 * 1024 * 1024), Encoding.UTF8, "text/csv")), HttpStatusCode.RequestEntityTooLarge), StringComparison.Ordinal);
+        // Expect: 100-continue lets the server refuse on the declared length before the client sends it all.
+        using var large = new HttpRequestMessage(HttpMethod.Post, url + "/run") { Content = new StringContent(new string('x', 3 * 1024 * 1024), Encoding.UTF8, "text/csv") };
+        large.Headers.ExpectContinue = true;
+        Assert.Contains("at most 2 MiB", await Refused(await reviewer.SendAsync(large), HttpStatusCode.RequestEntityTooLarge), StringComparison.Ordinal);
         // A data file: an unknown format, a column the contract names missing (the reader's own words), nothing at all.
         Assert.Contains("?format=csv|jsonl|parquet", await Refused(await reviewer.PostAsync(url + "/run", new StringContent(Scored(10), Encoding.UTF8, "application/octet-stream")), HttpStatusCode.BadRequest), StringComparison.Ordinal);
         var noScore = string.Join('\n', Scored(10).Split('\n').Select(l => string.Join(',', l.Split(',').Where((_, i) => i != 8))));

@@ -143,6 +143,15 @@ internal sealed class EvaluationRuns(IEvaluationStore runs, IEventStore store, S
             ? RunAdded.Bad("The name is too long", $"A run's name is at most {MaxName} characters; this one has {name.Length}.")
             : null;
 
-    private static string Line(JsonException e) =>
-        e.LineNumber is { } line ? string.Create(CultureInfo.InvariantCulture, $"line {line + 1}: {e.Message.Split(" Path:")[0].TrimEnd('.')}") : e.Message;
+    /// <summary>Where and why the JSON did not read as a report, without the names of .NET types.</summary>
+    private static string Line(JsonException e)
+    {
+        var missing = System.Text.RegularExpressions.Regex.Match(e.Message, "missing required properties including: (.*?)\\.?$");
+        if (missing.Success)
+        {
+            return $"it lacks {missing.Groups[1].Value}";
+        }
+        var why = System.Text.RegularExpressions.Regex.Replace(e.Message.Split(" Path:")[0].TrimEnd('.'), "'?Overlap\\.Core\\.[A-Za-z.]+'?", "a report field");
+        return e.LineNumber is { } line ? string.Create(CultureInfo.InvariantCulture, $"line {line + 1}: {why}") : why;
+    }
 }
