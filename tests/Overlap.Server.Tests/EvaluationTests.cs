@@ -131,6 +131,37 @@ public sealed class EvaluationTests : IAsyncLifetime
         Assert.Contains("compare?a=1&b=2", (await Body(missing)).GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AReportFromEvalWithABaseline_KeepsItsPairedComparison_WhichTheComparisonOfRunsCarries()
+    {
+        // The same January payments scored by the model in use (scores × 0.7) as the baseline.
+        var csv = Scored(2000);
+        var score = Array.IndexOf(csv.Split('\n')[0].Split(','), "p_fraud");
+        var baselineCsv = string.Join('\n', csv.TrimEnd('\n').Split('\n').Select((line, i) =>
+        {
+            var cells = line.Split(',');
+            if (i > 0)
+            {
+                cells[score] = (double.Parse(cells[score], System.Globalization.CultureInfo.InvariantCulture) * 0.7).ToString("0.######", System.Globalization.CultureInfo.InvariantCulture);
+            }
+            return string.Join(',', cells);
+        })) + "\n";
+        var baseline = TableReader.Read(new MemoryStream(Encoding.UTF8.GetBytes(baselineCsv)), DataFormat.Csv, Evaluator.BaselineReadOptions(Contract(), "baseline.csv"));
+        var table = TableReader.Read(new MemoryStream(Encoding.UTF8.GetBytes(csv)), DataFormat.Csv, Evaluator.ReadOptions(Contract(), "data.csv"));
+        var paired = Evaluator.Evaluate(Contract(), table, new EvaluationOptions { Resamples = 200, Baseline = baseline });
+        Assert.NotNull(paired.Comparison);
+
+        using var reviewer = _server.Client(KeyRole.Reviewer);
+        var a = await CreatedId(await reviewer.PostAsync($"/v1/features/{Feature}/evaluations?name=current", Json(ReportJson.Write(Evaluate(Scored(500), 200)))));
+        var b = await CreatedId(await reviewer.PostAsync($"/v1/features/{Feature}/evaluations?name=candidate", Json(ReportJson.Write(paired))));
+        var comparison = ReportJson.ReadRunComparison(await reviewer.GetStringAsync($"/v1/features/{Feature}/evaluations/compare?a={a}&b={b}"))!;
+        Assert.Null(comparison.PairedA);
+        Assert.Contains("\"comparison\": {", await reviewer.GetStringAsync($"/v1/features/{Feature}/evaluations/{b}"), StringComparison.Ordinal);
+        Assert.Equal(paired.Comparison.Differences.Select(d => (d.Metric, d.Method, d.Direction)), comparison.PairedB!.Differences.Select(d => (d.Metric, d.Method, d.Direction)));
+        Assert.Equal(paired.Comparison.Differences[0].PValue!.Value, comparison.PairedB.Differences[0].PValue!.Value, 12);
+        Assert.Contains(comparison.Statements, s => s.Contains("--baseline carries a paired comparison", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData(KeyRole.Viewer, HttpStatusCode.OK, HttpStatusCode.Forbidden)]
     [InlineData(KeyRole.Ingest, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden)]
