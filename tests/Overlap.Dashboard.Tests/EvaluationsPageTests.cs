@@ -40,13 +40,15 @@ public sealed class EvaluationsPageTests(DashboardServer server) : IClassFixture
     /// January's first half as it is (run A), and its second half rescored by a model that scores higher (run B: score
     /// × 1.6, capped at 1), so the runs are on different examples and B flags more payments.
     /// </summary>
-    private (string First, string Second) SplitScored()
+    private (string First, string Second, string SecondAsScored) SplitScored()
     {
         var lines = File.ReadAllLines(Fixture("payments-fraud-scored.csv"));
         var score = Array.IndexOf(lines[0].Split(','), "p_fraud");
         var half = (lines.Length - 1) / 2;
         var first = Path.Combine(_folder, "january-first-half.csv");
         File.WriteAllLines(first, lines.Take(half + 1));
+        var secondAsScored = Path.Combine(_folder, "january-second-half.csv");
+        File.WriteAllLines(secondAsScored, lines.Take(1).Concat(lines.Skip(half + 1)));
         var second = Path.Combine(_folder, "january-second-half-v2.csv");
         File.WriteAllLines(second, lines.Take(1).Concat(lines.Skip(half + 1).Select(l =>
         {
@@ -54,7 +56,7 @@ public sealed class EvaluationsPageTests(DashboardServer server) : IClassFixture
             cells[score] = Math.Min(1, double.Parse(cells[score], CultureInfo.InvariantCulture) * 1.6).ToString("0.######", CultureInfo.InvariantCulture);
             return string.Join(',', cells);
         })));
-        return (first, second);
+        return (first, second, secondAsScored);
     }
 
     private static string Fig(JsonElement m) =>
@@ -68,7 +70,7 @@ public sealed class EvaluationsPageTests(DashboardServer server) : IClassFixture
     [Fact]
     public async Task AReportFromOverlapEval_AndAFileRunFromThePage_AreListedAndCompared_WithTheFiguresOfTheirJson()
     {
-        var (first, second) = SplitScored();
+        var (first, second, secondAsScored) = SplitScored();
         var contract = Fixture("payments-fraud.yaml");
         var reportA = Path.Combine(_folder, "model-v1.json");
         await OverlapAsync("eval", "--contract", contract, "--data", first, "-o", reportA);
@@ -163,10 +165,35 @@ public sealed class EvaluationsPageTests(DashboardServer server) : IClassFixture
         Assert.True(await page.Locator("[data-testid=segment-row][data-segment='channel=web'][data-metric=recall]").CountAsync() == 1);
         await DashboardBrowser.ScreenshotAsync(page, "evaluations-compare.png");
 
+        // Model v2 against the model in use on the same examples (overlap eval --baseline): the run carries the paired
+        // comparison, shown as the authoritative one beside the comparison of runs.
+        var paired = Path.Combine(_folder, "model-v2-paired.json");
+        await OverlapAsync("eval", "--contract", contract, "--data", second, "--baseline", secondAsScored, "-o", paired);
+        using var jsonPaired = JsonDocument.Parse(await File.ReadAllTextAsync(paired));
+        await page.SetInputFilesAsync("[data-testid=upload-file]", paired);
+        await page.FillAsync("[data-testid=upload-name]", "model v2, paired with the current model");
+        await page.ClickAsync("[data-testid=upload-submit]");
+        await page.WaitForURLAsync(new Regex(@"\?added=\d+$"));
+        var idPaired = long.Parse(new Uri(page.Url).Query.Split('=')[1], CultureInfo.InvariantCulture);
+        await page.GotoAsync($"/features/{Feature}/evaluations?a={idA}&b={idPaired}");
+        var differences = jsonPaired.RootElement.GetProperty("comparison").GetProperty("differences");
+        var pairedRows = page.Locator("[data-testid=paired] [data-testid=paired-row]");
+        Assert.Equal(differences.GetArrayLength(), await pairedRows.CountAsync());
+        for (var i = 0; i < differences.GetArrayLength(); i++)
+        {
+            var d = differences[i];
+            var cells = await pairedRows.Nth(i).Locator("td").AllInnerTextsAsync();
+            Assert.Equal(d.GetProperty("baseline").GetDouble().ToString("0.000", CultureInfo.InvariantCulture), cells[1]);
+            Assert.Equal(d.GetProperty("candidate").GetDouble().ToString("0.000", CultureInfo.InvariantCulture), cells[2]);
+            Assert.StartsWith(Signed(d.GetProperty("difference").GetDouble()), cells[3], StringComparison.Ordinal);
+            Assert.Equal(d.GetProperty("direction").GetString() == "no_real_difference" ? "noise" : "real: " + d.GetProperty("direction").GetString(), cells[5]);
+        }
+        await DashboardBrowser.ScreenshotAsync(page, "evaluations-paired.png");
+
         // A viewer sees the runs but no form.
         var viewer = await _browser.SignedInAsync(server.ViewerKey);
         await viewer.GotoAsync($"/features/{Feature}/evaluations");
-        Assert.Equal(2, await viewer.Locator("[data-testid=run]").CountAsync());
+        Assert.Equal(3, await viewer.Locator("[data-testid=run]").CountAsync());
         Assert.Equal(0, await viewer.Locator("[data-testid=upload-form]").CountAsync());
 
         // A post without the form's antiforgery token adds nothing, nor does a viewer's.
@@ -183,7 +210,7 @@ public sealed class EvaluationsPageTests(DashboardServer server) : IClassFixture
         Assert.Equal(302, denied.Status);
         Assert.Contains("/denied", denied.Headers["location"], StringComparison.Ordinal);
         using var after = JsonDocument.Parse(await api.GetStringAsync($"/v1/features/{Feature}/evaluations"));
-        Assert.Equal(2, after.RootElement.GetArrayLength());
+        Assert.Equal(3, after.RootElement.GetArrayLength());
         Assert.True(_browser.Errors.Count == 0, string.Join('\n', _browser.Errors));
     }
 }
