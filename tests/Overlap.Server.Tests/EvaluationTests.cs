@@ -98,8 +98,11 @@ public sealed class EvaluationTests : IAsyncLifetime
         };
         var formId = await CreatedId(await admin.PostAsync($"/v1/features/{Feature}/evaluations/run", form));
         Assert.Equal(expected, await admin.GetStringAsync($"/v1/features/{Feature}/evaluations/{formId}"));
+        // A blank name becomes the file's name.
+        using var unnamed = new MultipartFormDataContent { { new ByteArrayContent(Encoding.UTF8.GetBytes(csv)), "file", "february.csv" }, { new StringContent("  "), "name" } };
+        Assert.Equal("february.csv", (await Body(await admin.PostAsync($"/v1/features/{Feature}/evaluations/run?resamples=100", unnamed))).GetProperty("name").GetString());
         var runs = await Body(await admin.GetAsync($"/v1/features/{Feature}/evaluations"));
-        Assert.Equal(new[] { "model v2", "raw" }, runs.EnumerateArray().Select(r => r.GetProperty("name").GetString()!).ToArray());
+        Assert.Equal(new[] { "february.csv", "model v2", "raw" }, runs.EnumerateArray().Select(r => r.GetProperty("name").GetString()!).ToArray());
     }
 
     [Fact]

@@ -26,6 +26,7 @@ internal sealed class EvaluationRuns(IEvaluationStore runs, IEventStore store, S
     /// <summary>Stores a report uploaded from <c>overlap eval --format json</c>, after checking it is one, of this feature.</summary>
     public async Task<RunAdded> AddReportAsync(string feature, byte[] json, string? name, int? contractVersion, string by, CancellationToken cancellationToken)
     {
+        name = Named(name);
         if (Refused(name) is { } badName)
         {
             return badName;
@@ -60,6 +61,7 @@ internal sealed class EvaluationRuns(IEvaluationStore runs, IEventStore store, S
     /// </summary>
     public async Task<RunAdded> RunAsync(string feature, byte[] data, string fileName, DataFormat format, string? name, string by, int resamples, ulong seed, CancellationToken cancellationToken)
     {
+        name = Named(name);
         if (Refused(name) is { } badName)
         {
             return badName;
@@ -137,6 +139,9 @@ internal sealed class EvaluationRuns(IEvaluationStore runs, IEventStore store, S
             cancellationToken).ConfigureAwait(false);
 
     private string DefaultName(string what) => string.Create(CultureInfo.InvariantCulture, $"{what} of {options.Time.GetUtcNow():yyyy-MM-dd HH:mm} UTC");
+
+    /// <summary>A name as given, trimmed; null when blank (a default is used).</summary>
+    private static string? Named(string? name) => string.IsNullOrWhiteSpace(name) ? null : name.Trim();
 
     private static RunAdded? Refused(string? name) =>
         name is { Length: > MaxName }
