@@ -48,6 +48,8 @@ public static class OverlapServer
         builder.Services.AddSingleton<IReviewStore>(store);
         builder.Services.AddSingleton<IUserStore>(store);
         builder.Services.AddSingleton<ReviewQueue>();
+        builder.Services.AddSingleton<IEvaluationStore>(store);
+        builder.Services.AddSingleton<Evaluations.EvaluationRuns>();
         builder.Services.AddSingleton(features);
         builder.Services.AddSingleton<ContractSaver>();
         builder.Services.AddSingleton<KeyCache>();
@@ -97,6 +99,8 @@ public static class OverlapServer
         app.MapExport();
         app.MapAlerts();
         app.MapReview();
+        app.MapEvaluations();
+        app.MapEvaluationPages();
         app.MapOpenApi().RequireAuthorization(Policies.Read);
         app.MapDashboard();
         // The ingest queue drains into the log and the loader empties it before this runs: the store closes last.

@@ -22,4 +22,6 @@ namespace Overlap.Server;
 [JsonSerializable(typeof(Review.ReviewDecisionRequest))]
 [JsonSerializable(typeof(Review.ReviewDecisionResponse))]
 [JsonSerializable(typeof(Overlap.Storage.ReviewItem))]
+[JsonSerializable(typeof(Overlap.Storage.EvaluationRun))]
+[JsonSerializable(typeof(IReadOnlyList<Overlap.Storage.EvaluationRun>))]
 internal sealed partial class ServerJsonContext : JsonSerializerContext;

@@ -12,7 +12,7 @@ namespace Overlap.Storage;
 /// <c>INSERT OR IGNORE</c>, which makes a second delivery of an id a no-op. Times are kept as microseconds since
 /// the Unix epoch (UTC), so windows are integer arithmetic.
 /// </summary>
-public sealed partial class DuckDbEventStore : IEventStore, IReviewStore, IUserStore
+public sealed partial class DuckDbEventStore : IEventStore, IReviewStore, IUserStore, IEvaluationStore
 {
     private readonly DuckDBConnection _connection;
     private readonly SemaphoreSlim _write = new(1, 1);

@@ -49,6 +49,10 @@ internal static class StoreSchema
         ALTER TABLE review_items ADD COLUMN IF NOT EXISTS escalated_because VARCHAR;
         ALTER TABLE review_decisions ADD COLUMN IF NOT EXISTS final BOOLEAN DEFAULT true;
         CREATE TABLE IF NOT EXISTS review_routing (feature VARCHAR PRIMARY KEY, routed_until_us BIGINT NOT NULL);
+        CREATE SEQUENCE IF NOT EXISTS evaluation_run_ids START 1;
+        CREATE TABLE IF NOT EXISTS evaluation_runs (
+          id BIGINT PRIMARY KEY DEFAULT nextval('evaluation_run_ids'), feature VARCHAR NOT NULL, contract_version INTEGER, name VARCHAR NOT NULL,
+          uploaded_by VARCHAR NOT NULL, uploaded_us BIGINT NOT NULL, source VARCHAR NOT NULL, n BIGINT NOT NULL, verdict VARCHAR NOT NULL, report VARCHAR NOT NULL);
         CREATE TABLE IF NOT EXISTS ingest_log (id INTEGER PRIMARY KEY, position BIGINT NOT NULL);
         CREATE TABLE IF NOT EXISTS stage_predictions AS SELECT * FROM predictions LIMIT 0;
         CREATE TABLE IF NOT EXISTS stage_outcomes AS SELECT * FROM outcomes LIMIT 0;

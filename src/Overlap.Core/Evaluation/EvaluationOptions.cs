@@ -9,8 +9,11 @@ public sealed record EvaluationOptions
     /// <summary>The default bootstrap seed.</summary>
     public const ulong DefaultSeed = Bootstrap.DefaultSeed;
 
+    /// <summary>The default bootstrap resamples.</summary>
+    public const int DefaultResamples = Bootstrap.DefaultResamples;
+
     /// <summary>Bootstrap resamples for the metrics that are not proportions. Default 1,000.</summary>
-    public int Resamples { get; init; } = Bootstrap.DefaultResamples;
+    public int Resamples { get; init; } = DefaultResamples;
 
     /// <summary>Bootstrap seed: the same seed on the same data repeats a run exactly.</summary>
     public ulong Seed { get; init; } = DefaultSeed;

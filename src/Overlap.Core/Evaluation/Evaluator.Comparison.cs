@@ -66,7 +66,8 @@ public static partial class Evaluator
         return new ComparisonReport { N = result.N, Differences = differences, Statements = ComparisonStatements(differences, contract.Confidence, result) };
     }
 
-    private static string Direction(bool real, double difference, bool higherIsBetter) =>
+    /// <summary>better, worse or no_real_difference, from the second model's side.</summary>
+    internal static string Direction(bool real, double difference, bool higherIsBetter) =>
         !real || difference == 0 ? "no_real_difference" : (difference > 0) == higherIsBetter ? "better" : "worse";
 
     /// <summary>Candidate rows (labelled) to baseline rows: by id when both files have the contract's id column, else by position.</summary>

@@ -28,6 +28,12 @@ public static partial class ReportJson
     /// <summary>Reads production windows back (for clients and tests).</summary>
     public static MonitoringReport? ReadMonitoring(string json) => JsonSerializer.Deserialize(json, ReportJsonContext.Default.MonitoringReport);
 
+    /// <summary>Two evaluation runs compared, as indented JSON.</summary>
+    public static string Write(RunComparison comparison) => JsonSerializer.Serialize(comparison, ReportJsonContext.Default.RunComparison);
+
+    /// <summary>Reads a run comparison back (for clients and tests).</summary>
+    public static RunComparison? ReadRunComparison(string json) => JsonSerializer.Deserialize(json, ReportJsonContext.Default.RunComparison);
+
     /// <summary>Reads an evaluation report back (for comparisons and tests).</summary>
     public static EvaluationReport? ReadEvaluation(string json) => JsonSerializer.Deserialize(json, ReportJsonContext.Default.EvaluationReport);
 }

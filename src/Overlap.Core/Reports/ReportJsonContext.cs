@@ -20,4 +20,5 @@ namespace Overlap.Core.Reports;
 [JsonSerializable(typeof(MonitoringReport))]
 [JsonSerializable(typeof(WindowReport))]
 [JsonSerializable(typeof(RangeReport))]
+[JsonSerializable(typeof(RunComparison))]
 internal sealed partial class ReportJsonContext : JsonSerializerContext;
