@@ -19,6 +19,15 @@ internal sealed partial class FeatureMonitor(IEventStore store, LogLoader loader
     /// </summary>
     public static readonly TimeSpan FreshFor = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// A figure is refreshed at most once per this many times what it took to compute, so a window of a million rows that
+    /// takes 20 s is refreshed every few minutes, not every <see cref="FreshFor"/>: background work stays a small share of a core.
+    /// </summary>
+    private const int RefreshCostFactor = 10;
+
+    private static bool Due(DateTimeOffset computedAt, TimeSpan took, DateTimeOffset now) =>
+        now - computedAt > (took * RefreshCostFactor > FreshFor ? took * RefreshCostFactor : FreshFor);
+
     /// <summary>The latest contract, parsed, with its version; null when the feature has none.</summary>
     public async Task<(Contract Contract, int Version)?> ContractAsync(string feature, CancellationToken cancellationToken)
     {
@@ -30,8 +39,8 @@ internal sealed partial class FeatureMonitor(IEventStore store, LogLoader loader
     /// The report over <paramref name="windows"/> (ascending), judged against <paramref name="contract"/>. A closed window
     /// whose report is stored and still current (no prediction or label in it changed since) is read back; the others
     /// are computed from the rows, and stored once closed, so thirty days of history cost thirty reads, not a re-scan.
-    /// With <c>stale</c> (a dashboard page), the open window is answered from its last computation (at most
-    /// <see cref="FreshFor"/> old, else recomputed in the background while the kept one is shown), not recomputed from
+    /// With <c>stale</c> (a dashboard page), the open window is answered from its last computation (refreshed when
+    /// older than <see cref="FreshFor"/>, or longer for a costly window, in the background while the kept one is shown), not recomputed from
     /// its rows on every view.
     /// </summary>
     public async Task<MonitoringReport> ReportAsync(Contract contract, int version, IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)> windows, EvaluationOptions evaluation, CancellationToken cancellationToken, bool stale = false)
@@ -47,7 +56,7 @@ internal sealed partial class FeatureMonitor(IEventStore store, LogLoader loader
         };
     }
 
-    private readonly Dictionary<(string Feature, int Version, DateTimeOffset From, DateTimeOffset To, int Resamples), (long Change, ScoreCalibration Calibration, RangeReport Report)> _ranges = [];
+    private readonly Dictionary<(string Feature, int Version, DateTimeOffset From, DateTimeOffset To, int Resamples), (long Change, ScoreCalibration Calibration, RangeReport Report, TimeSpan Took)> _ranges = [];
 
     /// <summary>The most merged ranges kept in memory (each a report of a few kilobytes to a few hundred).</summary>
     private const int MaxRanges = 256;
@@ -74,7 +83,7 @@ internal sealed partial class FeatureMonitor(IEventStore store, LogLoader loader
                 }
                 if (stale)
                 {
-                    if (known.Report.ComputedAt is not { } at || options.Time.GetUtcNow() - at > FreshFor)
+                    if (known.Report.ComputedAt is not { } at || Due(at, known.Took, options.Time.GetUtcNow()))
                     {
                         Refresh(key, () => MergeAsync(contract, version, windows, evaluation, key, change, calibration, stale: true, CancellationToken.None));
                     }
@@ -99,6 +108,7 @@ internal sealed partial class FeatureMonitor(IEventStore store, LogLoader loader
         Contract contract, int version, IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)> windows, EvaluationOptions evaluation,
         (string Feature, int Version, DateTimeOffset From, DateTimeOffset To, int Resamples) key, long change, ScoreCalibration calibration, bool stale, CancellationToken cancellationToken)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var (_, summaries, _) = await WindowsAsync(contract, version, windows, evaluation, summaries: true, stale, cancellationToken).ConfigureAwait(false);
         var merged = WindowSummary.Merge(summaries);
         var now = options.Time.GetUtcNow();
@@ -112,7 +122,7 @@ internal sealed partial class FeatureMonitor(IEventStore store, LogLoader loader
             {
                 _ranges.Clear();
             }
-            _ranges[key] = (current, calibration, report);
+            _ranges[key] = (current, calibration, report, clock.Elapsed);
         }
         return report;
     }
@@ -151,6 +161,7 @@ internal sealed partial class FeatureMonitor(IEventStore store, LogLoader loader
             var (reference, calibration) = await ReferenceAsync(contract, version, attributes, cancellationToken).ConfigureAwait(false);
             foreach (var i in missing)
             {
+                var clock = System.Diagnostics.Stopwatch.StartNew();
                 var rows = await store.ReadPredictionsAsync(feature, windows[i].Start, windows[i].End, attributes, cancellationToken: cancellationToken).ConfigureAwait(false);
                 var window = ProductionWindows.Cut(contract, rows, [windows[i]]).Single();
                 var computed = WindowMonitor.Summarize(contract, window, evaluation, reference, calibration) with { ComputedAt = now };
@@ -165,7 +176,7 @@ internal sealed partial class FeatureMonitor(IEventStore store, LogLoader loader
                 {
                     lock (_referencesGate)
                     {
-                        _open[(feature, version, windows[i].Start, evaluation.Resamples)] = (now, computed, summary);
+                        _open[(feature, version, windows[i].Start, evaluation.Resamples)] = (now, computed, summary, clock.Elapsed);
                     }
                 }
             }
@@ -224,7 +235,7 @@ internal sealed partial class FeatureMonitor(IEventStore store, LogLoader loader
     }
 
     /// <summary>The open windows last computed, per feature, contract version, start and resamples, with when.</summary>
-    private readonly Dictionary<(string Feature, int Version, DateTimeOffset Start, int Resamples), (DateTimeOffset At, WindowReport Report, WindowSummary Summary)> _open = [];
+    private readonly Dictionary<(string Feature, int Version, DateTimeOffset Start, int Resamples), (DateTimeOffset At, WindowReport Report, WindowSummary Summary, TimeSpan Took)> _open = [];
 
     /// <summary>What is being computed in the background, so each figure has one computation at a time.</summary>
     private readonly HashSet<object> _refreshing = [];
@@ -242,7 +253,7 @@ internal sealed partial class FeatureMonitor(IEventStore store, LogLoader loader
             {
                 return null;
             }
-            if (now - kept.At > FreshFor)
+            if (Due(kept.At, kept.Took, now))
             {
                 Refresh(key, () => WindowsAsync(contract, version, [window], evaluation, summaries: true, stale: false, CancellationToken.None));
             }
