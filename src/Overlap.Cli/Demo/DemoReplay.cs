@@ -1,0 +1,200 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
+using Overlap.Client;
+using Overlap.Core.Events;
+
+namespace Overlap.Cli.Demo;
+
+/// <summary>One email as production sees it: when it came, the model's score, the true label (known later), and what was sent with it.</summary>
+/// <param name="Id">The message id.</param>
+/// <param name="Time">When it arrived.</param>
+/// <param name="Score">The model's probability of spam.</param>
+/// <param name="Label">The true label (spam or ham), sent as an outcome after the label delay.</param>
+/// <param name="InputsJson">The inputs as a JSON object (what the model read, in numbers).</param>
+/// <param name="AttributesJson">The attributes as a JSON object (the segments).</param>
+internal sealed record ReplayMail(string Id, DateTimeOffset Time, double Score, string Label, string InputsJson, string AttributesJson);
+
+/// <summary>How the replay runs: the feature, keys, the server's clock, the label delay, the reviewers' pace.</summary>
+internal sealed record ReplayOptions
+{
+    public required string Feature { get; init; }
+
+    public required Uri Server { get; init; }
+
+    public required string IngestKey { get; init; }
+
+    /// <summary>The scripted reviewers' keys: the first decides, the second gives second opinions, the third settles disagreements.</summary>
+    public required IReadOnlyList<string> ReviewerKeys { get; init; }
+
+    /// <summary>The server's clock, moved by the replay an hour at a time.</summary>
+    public required FakeTimeProvider Clock { get; init; }
+
+    /// <summary>How long after an email its true label arrives.</summary>
+    public TimeSpan LabelDelay { get; init; } = TimeSpan.FromDays(3);
+
+    /// <summary>The share of emails whose true label arrives at all (users report only some).</summary>
+    public double LabelledShare { get; init; } = 0.8;
+
+    /// <summary>How many review items the scripted reviewers decide each replayed day.</summary>
+    public int ReviewsPerDay { get; init; } = 12;
+
+    /// <summary>How often a scripted reviewer gets it wrong (so reviewers do not agree perfectly).</summary>
+    public double ReviewerSlip { get; init; } = 0.05;
+
+    /// <summary>How long the whole replay should take in real time.</summary>
+    public TimeSpan Budget { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The model version the predictions carry.</summary>
+    public string ModelVersion { get; init; } = "v1";
+}
+
+/// <summary>What the replay did, in figures.</summary>
+internal sealed record ReplayResult(int Predictions, int Outcomes, int Reviewed, DateTimeOffset From, DateTimeOffset To);
+
+/// <summary>
+/// Replays emails in date order into a running server through the .NET SDK, on the server's own clock moved an hour at a
+/// time (so windows close, labels fall due and alerts are judged as they would in production, only faster): predictions
+/// when they arrive, true labels after the label delay, and a scripted pair of reviewers working the review queue each
+/// day from the true labels, with a small slip rate.
+/// </summary>
+internal static class DemoReplay
+{
+    private static readonly TimeSpan Step = TimeSpan.FromHours(1);
+
+    /// <summary>Runs the replay; <paramref name="progress"/> gets the share done (0 to 1).</summary>
+    public static async Task<ReplayResult> RunAsync(IReadOnlyList<ReplayMail> mails, ReplayOptions options, IProgress<double>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(mails);
+        ArgumentNullException.ThrowIfNull(options);
+        if (mails.Count == 0)
+        {
+            return new ReplayResult(0, 0, 0, options.Clock.GetUtcNow(), options.Clock.GetUtcNow());
+        }
+        var ordered = mails.OrderBy(m => m.Time).ThenBy(m => m.Id, StringComparer.Ordinal).ToList();
+        var labels = ordered.Where(m => Picked(m.Id, "label") < options.LabelledShare).OrderBy(m => m.Time + options.LabelDelay).ToList();
+        var truth = ordered.ToDictionary(m => m.Id, m => m.Label, StringComparer.Ordinal);
+        var start = Floor(ordered[0].Time);
+        var end = Floor(ordered[^1].Time + options.LabelDelay) + Step + Step;
+        var steps = (int)Math.Ceiling((end - start) / Step);
+        var pause = options.Budget / steps;
+        await using var client = new OverlapClient(new OverlapClientOptions { Endpoint = options.Server, ApiKey = options.IngestKey, FlushInterval = TimeSpan.FromMilliseconds(200) });
+        using var reviewers = new ReviewerPanel(options, truth);
+        var (sent, labelled, reviewed) = (0, 0, 0);
+        var clock = Stopwatch.StartNew();
+        for (var step = 1; step <= steps; step++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var now = start + (step * Step);
+            while (sent < ordered.Count && ordered[sent].Time < now)
+            {
+                var m = ordered[sent++];
+                client.LogPrediction(new PredictionEvent
+                {
+                    Id = m.Id, Feature = options.Feature, Time = m.Time, Score = m.Score, ModelVersion = options.ModelVersion,
+                    InputsJson = m.InputsJson, AttributesJson = m.AttributesJson,
+                });
+            }
+            while (labelled < labels.Count && labels[labelled].Time + options.LabelDelay < now)
+            {
+                var m = labels[labelled++];
+                client.LogOutcome(new OutcomeEvent { Id = $"label-{m.Id}", PredictionId = m.Id, Label = m.Label, Time = m.Time + options.LabelDelay });
+            }
+            // The events of the hour are in the server before its clock moves past them.
+            await client.FlushAsync(cancellationToken).ConfigureAwait(false);
+            options.Clock.SetUtcNow(now);
+            if (now.Hour == 17)
+            {
+                // The reviewers' working day ends at five.
+                reviewed += await reviewers.WorkAsync(options.ReviewsPerDay, cancellationToken).ConfigureAwait(false);
+            }
+            progress?.Report((double)step / steps);
+            var behind = (pause * step) - clock.Elapsed;
+            if (behind > TimeSpan.Zero)
+            {
+                await Task.Delay(behind, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        return new ReplayResult(sent, labelled, reviewed, start, end);
+    }
+
+    private static DateTimeOffset Floor(DateTimeOffset t) => new(t.UtcDateTime.Date.AddHours(t.UtcDateTime.Hour), TimeSpan.Zero);
+
+    /// <summary>A number in [0, 1) fixed by the id and a purpose, so the same emails are labelled and slipped on every run.</summary>
+    internal static double Picked(string id, string purpose) =>
+        System.IO.Hashing.XxHash64.HashToUInt64(System.Text.Encoding.UTF8.GetBytes($"{purpose}:{id}")) / (ulong.MaxValue + 1.0);
+
+    /// <summary>Two scripted reviewers working the queue over the API, deciding from the true label with a small slip rate.</summary>
+    private sealed class ReviewerPanel : IDisposable
+    {
+        private readonly ReplayOptions _options;
+        private readonly IReadOnlyDictionary<string, string> _truth;
+        private readonly HttpClient[] _reviewers;
+
+        public ReviewerPanel(ReplayOptions options, IReadOnlyDictionary<string, string> truth)
+        {
+            _options = options;
+            _truth = truth;
+            _reviewers = [.. options.ReviewerKeys.Select(key =>
+            {
+                var http = new HttpClient { BaseAddress = options.Server, Timeout = TimeSpan.FromSeconds(60) };
+                http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+                return http;
+            })];
+        }
+
+        /// <summary>Decides up to <paramref name="count"/> items: second opinions and escalations first, then the oldest pending.</summary>
+        public async Task<int> WorkAsync(int count, CancellationToken cancellationToken)
+        {
+            var done = 0;
+            foreach (var status in (string[])["escalated", "second", "pending"])
+            {
+                using var queue = JsonDocument.Parse(await _reviewers[0].GetStringAsync($"/v1/features/{_options.Feature}/review?status={status}&limit={count}", cancellationToken).ConfigureAwait(false));
+                foreach (var item in queue.RootElement.GetProperty("items").EnumerateArray())
+                {
+                    if (done >= count)
+                    {
+                        return done;
+                    }
+                    var id = item.GetProperty("prediction_id").GetString()!;
+                    // Whoever has not decided it yet takes it: the first reviewer, else the second, else the third.
+                    foreach (var (reviewer, who) in _reviewers.Select((r, i) => (r, i)))
+                    {
+                        if (await DecideAsync(reviewer, who, id, cancellationToken).ConfigureAwait(false))
+                        {
+                            done++;
+                            break;
+                        }
+                    }
+                }
+            }
+            return done;
+        }
+
+        private async Task<bool> DecideAsync(HttpClient reviewer, int who, string id, CancellationToken cancellationToken)
+        {
+            using var claim = await reviewer.PostAsync($"/v1/features/{_options.Feature}/review/{Uri.EscapeDataString(id)}/claim", null, cancellationToken).ConfigureAwait(false);
+            if (!claim.IsSuccessStatusCode || !_truth.TryGetValue(id, out var label))
+            {
+                return false;
+            }
+            if (Picked(id, $"slip-{who}") < _options.ReviewerSlip)
+            {
+                label = label == "spam" ? "ham" : "spam";
+            }
+            using var decision = await reviewer.PostAsJsonAsync($"/v1/features/{_options.Feature}/review/{Uri.EscapeDataString(id)}/decision",
+                new Dictionary<string, string> { ["decision"] = "correct", ["label"] = label }, cancellationToken).ConfigureAwait(false);
+            return decision.IsSuccessStatusCode;
+        }
+
+        public void Dispose()
+        {
+            foreach (var r in _reviewers)
+            {
+                r.Dispose();
+            }
+        }
+    }
+}

@@ -1,0 +1,104 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Overlap.Cli.Demo;
+using Overlap.Server;
+using Overlap.Server.Auth;
+using Overlap.Storage;
+
+namespace Overlap.Cli.Tests;
+
+/// <summary>
+/// The demo's replay on synthetic mail against a real server on a clock the replay moves: every prediction and every
+/// due label arrives, the scripted reviewers work the queue (second opinions included), and the server judges the
+/// windows on its own clock.
+/// </summary>
+public sealed class DemoReplayTests
+{
+    private const string Contract = """
+        feature: mail
+        task: binary
+        labels: { positive: spam, negative: ham }
+        columns: { id: id, time: time, label: label, score: score, segments: [sender], features: [length, sender] }
+        threshold: 0.5
+        requirements:
+          - { metric: recall, min: 0.8 }
+          - { metric: false_positive_rate, max: 0.05 }
+        monitoring:
+          window: 1d
+          reference: { from: 2002-03-01, to: 2002-03-08 }
+          min_samples: 20
+          label_delay: 2d
+        review:
+          when: "score between 0.3 and 0.7"
+          second_opinion: 0.5
+        """;
+
+    [Fact]
+    public async Task Replay_SendsEveryMailAndDueLabel_AndReviewersWorkTheQueue_OnTheServersClock()
+    {
+        var start = new DateTimeOffset(2002, 3, 1, 0, 0, 0, TimeSpan.Zero);
+        var clock = new FakeTimeProvider(start);
+        using var folder = new TempFolder();
+        var app = await OverlapServer.BuildAsync(new ServerOptions { DataFolder = folder.Path, Urls = "http://127.0.0.1:0", Time = clock });
+        await using var _ = app;
+        await app.StartAsync();
+        var store = app.Services.GetRequiredService<IEventStore>();
+        var admin = await ApiKeys.CreateAsync(store, KeyRole.Admin, "admin", start);
+        var ingest = await ApiKeys.CreateAsync(store, KeyRole.Ingest, "replay", start);
+        string[] reviewers = [.. await Task.WhenAll(new[] { "ana", "ben", "lead" }.Select(n => ApiKeys.CreateAsync(store, KeyRole.Reviewer, n, start)))];
+        var address = new Uri(OverlapServer.Addresses(app)[0]);
+        using var http = new HttpClient { BaseAddress = address };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", admin);
+        Assert.Equal(HttpStatusCode.Created, (await http.PutAsync("/v1/features/mail/contract", new StringContent(Contract))).StatusCode);
+
+        // Twelve days of mail, 60 a day; the last four days' spam is longer (a new campaign).
+        var random = new Random(7);
+        var mails = Enumerable.Range(0, 720).Select(i =>
+        {
+            var time = start.AddMinutes(i * 24);
+            var spam = random.NextDouble() < 0.4;
+            var score = Math.Clamp((spam ? 0.75 : 0.2) + ((random.NextDouble() - 0.5) * 0.6), 0, 1);
+            var length = (spam && time >= start.AddDays(8) ? 900 : 300) + random.Next(100);
+            return new ReplayMail($"m{i:D4}", time, Math.Round(score, 4), spam ? "spam" : "ham",
+                string.Create(CultureInfo.InvariantCulture, $$"""{"length":{{length}}}"""), $$"""{"sender":"{{(i % 3 == 0 ? "freemail" : "company")}}"}""");
+        }).ToList();
+        var options = new ReplayOptions
+        {
+            Feature = "mail", Server = address, IngestKey = ingest, ReviewerKeys = reviewers, Clock = clock,
+            LabelDelay = TimeSpan.FromDays(2), LabelledShare = 0.8, ReviewsPerDay = 10, Budget = TimeSpan.FromSeconds(3),
+        };
+        var seen = new List<double>();
+        var result = await DemoReplay.RunAsync(mails, options, new Progress<double>(seen.Add), CancellationToken.None);
+
+        // Every mail and every label that fell due before the end; the labelled share is picked by id, the same on every run.
+        var labelled = mails.Count(m => DemoReplay.Picked(m.Id, "label") < 0.8);
+        Assert.Equal((720, labelled), (result.Predictions, result.Outcomes));
+        Assert.InRange(labelled, 540, 610);
+        using var counts = JsonDocument.Parse(await http.GetStringAsync("/v1/features/mail/counts"));
+        Assert.Equal(720, counts.RootElement.GetProperty("predictions").GetInt64());
+        // Outcomes: the labels, plus one per settled review (a first opinion waiting for a second one records none).
+        Assert.InRange(counts.RootElement.GetProperty("outcomes").GetInt64(), labelled + 1, labelled + result.Reviewed);
+        Assert.Equal(result.To, clock.GetUtcNow());
+
+        // The reviewers decided every day; half the items needed two of them, so agreement is measured.
+        using var queue = JsonDocument.Parse(await http.GetStringAsync("/v1/features/mail/review"));
+        var figures = queue.RootElement;
+        Assert.True(result.Reviewed >= 10 * 10, $"reviewed {result.Reviewed}");
+        Assert.True(figures.GetProperty("agreement").GetProperty("items").GetInt64() > 10, figures.GetProperty("agreement").ToString());
+        Assert.True(figures.GetProperty("counts").GetProperty("decided").GetInt64() > 50, figures.GetProperty("counts").ToString());
+
+        // The windows were judged on the server's clock; the new campaign shows as drift in the length of mail.
+        using var metrics = JsonDocument.Parse(await http.GetStringAsync("/v1/features/mail/metrics?from=2002-03-01&to=2002-03-13&resamples=0"));
+        var windows = metrics.RootElement.GetProperty("windows").EnumerateArray().ToList();
+        Assert.Equal(12, windows.Count);
+        var drifted = windows.Where(w => w.TryGetProperty("drift", out var d) && d.GetProperty("columns").EnumerateArray().Any(c => c.GetProperty("column").GetString() == "length" && c.GetProperty("drift").GetBoolean()))
+            .Select(w => w.GetProperty("start").GetDateTimeOffset().Day).ToList();
+        Assert.Equal([9, 10, 11, 12], drifted);
+        Assert.Equal(1.0, seen.Max());
+    }
+}
