@@ -1,0 +1,73 @@
+using Microsoft.Playwright;
+
+namespace Overlap.Dashboard.Tests;
+
+/// <summary>
+/// Debian's Chromium driven by Playwright against the fixture's server: pages that record every error the browser
+/// reports (a script that failed to load, an exception, a response of 400 or more), and signing in with a key.
+/// </summary>
+public sealed class DashboardBrowser(DashboardServer server) : IAsyncDisposable
+{
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    /// <summary>Where screenshots are kept for a person to look at.</summary>
+    public static string Screenshots { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
+
+    /// <summary>What the browser reported as errors, on any page opened here.</summary>
+    public List<string> Errors { get; } = [];
+
+    public async Task StartAsync()
+    {
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = Chromium(), Headless = true });
+        Directory.CreateDirectory(Screenshots);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+        _playwright?.Dispose();
+    }
+
+    private static string Chromium() =>
+        new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser" }.FirstOrDefault(File.Exists)
+        ?? throw new InvalidOperationException("Debian's Chromium is needed at /usr/bin/chromium (apt-get install -y chromium; scripts/test.sh does this).");
+
+    /// <summary>A new page on the server, its errors recorded in <see cref="Errors"/>.</summary>
+    public async Task<IPage> NewPageAsync()
+    {
+        var page = await _browser!.NewPageAsync(new BrowserNewPageOptions { BaseURL = server.Address, ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                Errors.Add(message.Text);
+            }
+        };
+        page.PageError += (_, error) => Errors.Add(error);
+        page.Response += (_, response) =>
+        {
+            if (response.Status >= 400)
+            {
+                Errors.Add($"{response.Status} for {response.Url}");
+            }
+        };
+        return page;
+    }
+
+    /// <summary>A page signed in with <paramref name="key"/>, on the overview.</summary>
+    public async Task<IPage> SignedInAsync(string key)
+    {
+        var page = await NewPageAsync();
+        await page.GotoAsync("/");
+        Assert.EndsWith("/signin?ReturnUrl=%2F", page.Url, StringComparison.Ordinal);
+        await page.FillAsync("#key", key);
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForURLAsync($"{server.Address}/");
+        return page;
+    }
+}
