@@ -1,8 +1,8 @@
 namespace Overlap.Server.Dashboard;
 
 /// <summary>
-/// One window of the volume, latency and cost charts; null where the window has no such figure (chart parameters
-/// travel as JSON, which has no NaN).
+/// One window of the volume, latency and cost charts; null where the window has no such figure (what a chart draws
+/// goes to plotly.js as JSON, which has no NaN).
 /// </summary>
 /// <param name="Start">The window's start.</param>
 /// <param name="Predictions">Predictions in the window.</param>
