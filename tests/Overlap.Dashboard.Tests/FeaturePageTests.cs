@@ -200,6 +200,10 @@ public sealed class FeaturePageTests(DashboardServer server) : IClassFixture<Das
             Assert.Equal(1, await page.Locator($"tr[id=window-{start:yyyy-MM-dd'T'HH-mm}]").CountAsync());
             Assert.Contains(evidence[i].GetProperty("reason").GetString()!, await items.Nth(i).InnerTextAsync(), StringComparison.Ordinal);
         }
+        // Following a piece of evidence brings its window's row into view.
+        var first = DateTimeOffset.Parse(evidence[0].GetProperty("start").GetString()!, Inv);
+        await items.Nth(0).Locator("a").ClickAsync();
+        await Assertions.Expect(page.Locator($"tr[id=window-{first:yyyy-MM-dd'T'HH-mm}]")).ToBeInViewportAsync();
         await page.Locator("[data-testid=verdict]").ScreenshotAsync(new LocatorScreenshotOptions { Path = Path.Combine(DashboardBrowser.Screenshots, "feature-verdict.png") });
         Assert.True(_browser.Errors.Count == 0, string.Join('\n', _browser.Errors));
     }
