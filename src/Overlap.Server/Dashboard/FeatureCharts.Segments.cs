@@ -43,7 +43,7 @@ internal static partial class FeatureCharts
                 points.Add(new SegmentPoint(column, value, segment.N, Finite(m.Value), Finite(m.CiLow), Finite(m.CiHigh), bar, misses));
             }
         }
-        return new SegmentChartData(metric, Finite(all.Value), Finite(all.CiLow), Finite(all.CiHigh), [.. points]);
+        return new SegmentChartData(metric, Finite(all.Value), Finite(all.CiLow), Finite(all.CiHigh), [.. points], evaluation.Confidence);
     }
 
     /// <summary>The metric overall with its interval, and which segments miss the contract's bar, in numbers.</summary>

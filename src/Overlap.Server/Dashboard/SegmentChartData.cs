@@ -6,4 +6,5 @@ namespace Overlap.Server.Dashboard;
 /// <param name="AllLow">Its interval's lower bound.</param>
 /// <param name="AllHigh">Its interval's upper bound.</param>
 /// <param name="Points">Each segment value, by column then value.</param>
-public sealed record SegmentChartData(string Metric, double? All, double? AllLow, double? AllHigh, SegmentPoint[] Points);
+/// <param name="Confidence">The intervals' confidence (0.95).</param>
+public sealed record SegmentChartData(string Metric, double? All, double? AllLow, double? AllHigh, SegmentPoint[] Points, double Confidence);

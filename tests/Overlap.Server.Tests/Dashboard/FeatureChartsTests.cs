@@ -89,7 +89,7 @@ public sealed class FeatureChartsTests
         var data = FeatureCharts.Segments(evaluation, contract, "recall")!;
 
         var all = evaluation.Metrics["recall"];
-        Assert.Equal((all.Value, all.CiLow, all.CiHigh), (data.All, data.AllLow, data.AllHigh));
+        Assert.Equal((all.Value, all.CiLow, all.CiHigh, 0.95), (data.All, data.AllLow, data.AllHigh, data.Confidence));
         var expected = evaluation.Segments.SelectMany(c => c.Value.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => (Column: c.Key, Value: v.Key, Result: v.Value))).ToList();
         Assert.Equal(6, expected.Count);
         Assert.Equal(expected.Select(e => $"{e.Column} = {e.Value}"), data.Points.Select(p => p.Label));
