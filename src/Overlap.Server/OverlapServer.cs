@@ -76,6 +76,7 @@ public static class OverlapServer
         DashboardAuth.Add(builder.Services, options);
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
+        builder.Services.AddScoped<FeaturePage>();
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddAuthorization(o =>
         {

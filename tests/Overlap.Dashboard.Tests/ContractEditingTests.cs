@@ -13,18 +13,15 @@ public sealed class ContractEditingTests(DashboardServer server) : IClassFixture
     private const string Feature = "payments-fraud-edits";
     private const string ContractPage = $"/features/{Feature}/contract";
     private const string NewBar = "  - { metric: specificity, min: 0.90 }";
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
+    private readonly DashboardBrowser _browser = new(server);
     private string _yaml = "";
 
     /// <summary>What the browser reported as errors: a failed script, an exception, an answer of 400 or more.</summary>
-    private readonly List<string> _errors = [];
+    private List<string> _errors => _browser.Errors;
 
     public async Task InitializeAsync()
     {
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = OverviewTests.Chromium(), Headless = true });
-        Directory.CreateDirectory(OverviewTests.Screenshots);
+        await _browser.StartAsync();
         var example = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Fixtures", "payments-fraud.yaml"));
         _yaml = example.Replace("feature: payments-fraud", $"feature: {Feature}", StringComparison.Ordinal);
         // xUnit makes this class anew for each test, over the one fixture: the copy is put once.
@@ -36,20 +33,14 @@ public sealed class ContractEditingTests(DashboardServer server) : IClassFixture
         }
     }
 
-    public async Task DisposeAsync()
-    {
-        await _browser.DisposeAsync();
-        _playwright.Dispose();
-    }
+    public async Task DisposeAsync() => await _browser.DisposeAsync();
 
     private static string Shot(string name) => Path.Combine(OverviewTests.Screenshots, name);
 
     /// <summary>A new browser context (its own cookies) on the contract page, signed in with a name and password.</summary>
     private async Task<IPage> SignedInAsync(string name, string password)
     {
-        var context = await _browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = server.Address, ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
-        var page = await context.NewPageAsync();
-        BrowserErrors.Collect(page, _errors);
+        var page = await _browser.NewPageAsync();
         await page.GotoAsync(ContractPage);
         Assert.Contains("/signin?ReturnUrl=", page.Url, StringComparison.Ordinal);
         await page.FillAsync("#name", name);
@@ -62,7 +53,7 @@ public sealed class ContractEditingTests(DashboardServer server) : IClassFixture
     [Fact]
     public async Task AWrongPassword_GetsOneGenericAnswer()
     {
-        var page = await _browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = server.Address });
+        var page = await _browser.NewPageAsync();
         await page.GotoAsync("/signin");
         await page.FillAsync("#name", "ana");
         await page.FillAsync("#password", server.AdminPassword + "x");

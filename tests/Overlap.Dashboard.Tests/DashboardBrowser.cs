@@ -3,71 +3,76 @@ using Microsoft.Playwright;
 namespace Overlap.Dashboard.Tests;
 
 /// <summary>
-/// Debian's Chromium driven by Playwright against a <see cref="DashboardServer"/>: pages that record every console error,
-/// page error and failed response, and signing in with a key.
+/// Debian's Chromium driven by Playwright against the fixture's server: pages that record every error the browser
+/// reports (a script that failed to load, an exception, a response of 400 or more), and signing in with a key.
 /// </summary>
-public sealed class DashboardBrowser : IAsyncDisposable
+public sealed class DashboardBrowser(string address) : IAsyncDisposable
 {
-    private readonly IPlaywright _playwright;
-    private readonly IBrowser _browser;
-    private readonly string _address;
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
 
-    private DashboardBrowser(IPlaywright playwright, IBrowser browser, string address)
+    public DashboardBrowser(DashboardServer server)
+        : this(server.Address)
     {
-        _playwright = playwright;
-        _browser = browser;
-        _address = address;
     }
-
-    /// <summary>What the browser reported as errors (a script that failed to load, an exception in a page, a 4xx or 5xx).</summary>
-    public List<string> Errors { get; } = [];
 
     /// <summary>Where screenshots are kept for a person to look at.</summary>
     public static string Screenshots { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
 
+    /// <summary>What the browser reported as errors, on any page opened here.</summary>
+    public List<string> Errors { get; } = [];
+
+    /// <summary>A browser for the server at <paramref name="address"/>, started.</summary>
     public static async Task<DashboardBrowser> StartAsync(string address)
     {
-        var chromium = new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser" }.FirstOrDefault(File.Exists)
-            ?? throw new InvalidOperationException("Debian's Chromium is needed at /usr/bin/chromium (apt-get install -y chromium; scripts/test.sh does this).");
-        var playwright = await Playwright.CreateAsync();
-        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = chromium, Headless = true });
-        Directory.CreateDirectory(Screenshots);
-        return new DashboardBrowser(playwright, browser, address);
+        var browser = new DashboardBrowser(address);
+        await browser.StartAsync();
+        return browser;
     }
 
-    /// <summary>A new page (its own cookies) signed in with <paramref name="key"/>, on the overview.</summary>
+    public async Task StartAsync()
+    {
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = Chromium(), Headless = true });
+        Directory.CreateDirectory(Screenshots);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+        _playwright?.Dispose();
+    }
+
+    /// <summary>Debian's Chromium, never a downloaded browser.</summary>
+    internal static string Chromium() =>
+        new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser" }.FirstOrDefault(File.Exists)
+        ?? throw new InvalidOperationException("Debian's Chromium is needed at /usr/bin/chromium (apt-get install -y chromium; scripts/test.sh does this).");
+
+    /// <summary>A new page (its own cookies) on the server, its errors recorded in <see cref="Errors"/>.</summary>
+    public async Task<IPage> NewPageAsync()
+    {
+        var context = await _browser!.NewContextAsync(new BrowserNewContextOptions { BaseURL = address, ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        var page = await context.NewPageAsync();
+        BrowserErrors.Collect(page, Errors);
+        return page;
+    }
+
+    /// <summary>A page signed in with <paramref name="key"/>, on the overview.</summary>
     public async Task<IPage> SignedInAsync(string key)
     {
-        var page = await _browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = _address, ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
-        page.Console += (_, message) =>
-        {
-            if (message.Type == "error")
-            {
-                Errors.Add(message.Text);
-            }
-        };
-        page.PageError += (_, error) => Errors.Add(error);
-        page.Response += (_, response) =>
-        {
-            if (response.Status >= 400)
-            {
-                Errors.Add($"{response.Status} for {response.Url}");
-            }
-        };
+        var page = await NewPageAsync();
         await page.GotoAsync("/");
+        Assert.EndsWith("/signin?ReturnUrl=%2F", page.Url, StringComparison.Ordinal);
         await page.FillAsync("#key", key);
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync($"{_address}/");
+        await page.WaitForURLAsync($"{address}/");
         return page;
     }
 
     /// <summary>A full-page screenshot under <see cref="Screenshots"/>.</summary>
     public static Task ScreenshotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, name), FullPage = true });
-
-    public async ValueTask DisposeAsync()
-    {
-        await _browser.DisposeAsync();
-        _playwright.Dispose();
-    }
 }

@@ -83,7 +83,12 @@ public sealed class DashboardServer : IAsyncLifetime
 
     private static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", name);
 
-    /// <summary>The example's January, moved to end yesterday; outcomes for all but the last five days.</summary>
+    /// <summary>
+    /// The example's January, moved to end yesterday, with outcomes for all but the last five days; each call's cost.
+    /// The same payments also at their own times (with outcomes), as the contract's reference period, so windows are
+    /// tested for drift; the last three days of payments shifted (amounts doubled, younger accounts, more items), and on
+    /// the last day some from a channel the reference never saw, so those windows drift and show a schema change.
+    /// </summary>
     private static async Task<IReadOnlyList<(DateTimeOffset, bool)>> SendPaymentsAsync(HttpClient client)
     {
         var lines = await File.ReadAllLinesAsync(Fixture("payments-fraud-scored.csv"));
@@ -91,22 +96,42 @@ public sealed class DashboardServer : IAsyncLifetime
         string Get(string[] row, string column) => row[Array.IndexOf(header, column)];
         var shift = TimeProvider.System.GetUtcNow().UtcDateTime.Date.AddDays(-1) - new DateTime(2026, 1, 31, 0, 0, 0, DateTimeKind.Utc);
         var lastLabelled = new DateTimeOffset(TimeProvider.System.GetUtcNow().UtcDateTime.Date.AddDays(-6), TimeSpan.Zero);
+        var drifted = new DateTimeOffset(TimeProvider.System.GetUtcNow().UtcDateTime.Date.AddDays(-4), TimeSpan.Zero);
+        var lastDay = new DateTimeOffset(TimeProvider.System.GetUtcNow().UtcDateTime.Date.AddDays(-2), TimeSpan.Zero);
         var events = new StringBuilder();
+        var reference = new StringBuilder();
         var sent = new List<(DateTimeOffset, bool)>();
+        var index = 0;
         foreach (var r in lines.Skip(1).Select(l => l.Split(',')))
         {
-            var time = DateTimeOffset.Parse(Get(r, "created_at"), CultureInfo.InvariantCulture) + shift;
-            var when = time.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-            events.Append(CultureInfo.InvariantCulture, $$$"""{"type":"prediction","id":"{{{Get(r, "payment_id")}}}","feature":"{{{Feature}}}","time":"{{{when}}}","score":{{{Get(r, "p_fraud")}}},"latency_ms":{{{Get(r, "latency_ms")}}},"attributes":{"channel":"{{{Get(r, "channel")}}}","region":"{{{Get(r, "region")}}}"},"inputs":{"amount":{{{Get(r, "amount")}}},"account_age_days":{{{Get(r, "account_age_days")}}},"items":{{{Get(r, "items")}}},"hour":{{{Get(r, "hour")}}}}}""").Append('\n');
+            var original = DateTimeOffset.Parse(Get(r, "created_at"), CultureInfo.InvariantCulture);
+            var time = original + shift;
+            var shifted = time >= drifted;
+            var amount = double.Parse(Get(r, "amount"), CultureInfo.InvariantCulture) * (shifted ? 2 : 1);
+            var age = int.Parse(Get(r, "account_age_days"), CultureInfo.InvariantCulture) / (shifted ? 3 : 1);
+            var items = int.Parse(Get(r, "items"), CultureInfo.InvariantCulture) + (shifted ? 2 : 0);
+            var channel = time >= lastDay && index++ % 10 == 0 ? "kiosk" : Get(r, "channel");
+            Append(events, Get(r, "payment_id"), time, r, channel, amount, age, items);
             sent.Add((time, time < lastLabelled));
+            Append(reference, "ref-" + Get(r, "payment_id"), original, r, Get(r, "channel"), double.Parse(Get(r, "amount"), CultureInfo.InvariantCulture), int.Parse(Get(r, "account_age_days"), CultureInfo.InvariantCulture), int.Parse(Get(r, "items"), CultureInfo.InvariantCulture));
+            Outcome(reference, "ref-" + Get(r, "payment_id"), original, r);
             if (time < lastLabelled)
             {
-                events.Append(CultureInfo.InvariantCulture, $$"""{"type":"outcome","id":"o-{{Get(r, "payment_id")}}","prediction_id":"{{Get(r, "payment_id")}}","label":"{{Get(r, "outcome")}}","time":"{{when}}"}""").Append('\n');
+                Outcome(events, Get(r, "payment_id"), time, r);
             }
         }
-        var response = await client.PostAsync("/v1/events", new StringContent(events.ToString(), Encoding.UTF8, "application/x-ndjson"));
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        foreach (var batch in new[] { reference, events })
+        {
+            var response = await client.PostAsync("/v1/events", new StringContent(batch.ToString(), Encoding.UTF8, "application/x-ndjson"));
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        }
         return sent;
+
+        void Append(StringBuilder to, string id, DateTimeOffset time, string[] r, string channel, double amount, int age, int items) =>
+            to.Append(CultureInfo.InvariantCulture, $$$"""{"type":"prediction","id":"{{{id}}}","feature":"{{{Feature}}}","time":"{{{When(time)}}}","score":{{{Get(r, "p_fraud")}}},"latency_ms":{{{Get(r, "latency_ms")}}},"cost":{{{items * 0.001}}},"attributes":{"channel":"{{{channel}}}","region":"{{{Get(r, "region")}}}"},"inputs":{"amount":{{{amount}}},"account_age_days":{{{age}}},"items":{{{items}}},"hour":{{{Get(r, "hour")}}}}}""").Append('\n');
+        void Outcome(StringBuilder to, string id, DateTimeOffset time, string[] r) =>
+            to.Append(CultureInfo.InvariantCulture, $$"""{"type":"outcome","id":"o-{{id}}","prediction_id":"{{id}}","label":"{{Get(r, "outcome")}}","time":"{{When(time)}}"}""").Append('\n');
+        static string When(DateTimeOffset time) => time.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
     }
 
     private static async Task<string> RunAsync(params string[] args)

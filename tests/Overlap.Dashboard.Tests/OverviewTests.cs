@@ -5,49 +5,18 @@ namespace Overlap.Dashboard.Tests;
 /// <summary>The dashboard in Debian's Chromium, driven by Playwright, against a real overlap serve on loopback.</summary>
 public sealed class OverviewTests(DashboardServer server) : IClassFixture<DashboardServer>, IAsyncLifetime
 {
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
+    private readonly DashboardBrowser _browser = new(server);
 
     /// <summary>Where screenshots are kept for a person to look at.</summary>
-    public static string Screenshots { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
+    public static string Screenshots => DashboardBrowser.Screenshots;
 
-    public async Task InitializeAsync()
-    {
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = Chromium(), Headless = true });
-        Directory.CreateDirectory(Screenshots);
-    }
+    public Task InitializeAsync() => _browser.StartAsync();
 
-    public async Task DisposeAsync()
-    {
-        await _browser.DisposeAsync();
-        _playwright.Dispose();
-    }
+    public async Task DisposeAsync() => await _browser.DisposeAsync();
 
-    internal static string Chromium() =>
-        new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser" }.FirstOrDefault(File.Exists)
-        ?? throw new InvalidOperationException("Debian's Chromium is needed at /usr/bin/chromium (apt-get install -y chromium; scripts/test.sh does this).");
+    private Task<IPage> NewPageAsync() => _browser.NewPageAsync();
 
-    /// <summary>What the browser reported as errors (a script that failed to load, an exception in a page).</summary>
-    private readonly List<string> _errors = [];
-
-    private async Task<IPage> NewPageAsync()
-    {
-        var page = await _browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = server.Address, ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
-        BrowserErrors.Collect(page, _errors);
-        return page;
-    }
-
-    private async Task<IPage> SignedInAsync(string key)
-    {
-        var page = await NewPageAsync();
-        await page.GotoAsync("/");
-        Assert.EndsWith("/signin?ReturnUrl=%2F", page.Url, StringComparison.Ordinal);
-        await page.FillAsync("#key", key);
-        await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync($"{server.Address}/");
-        return page;
-    }
+    private Task<IPage> SignedInAsync(string key) => _browser.SignedInAsync(key);
 
     [Fact]
     public async Task Overview_ShowsEachFeatureJudgedOverThirtyDays_InPlainWords()
@@ -79,7 +48,7 @@ public sealed class OverviewTests(DashboardServer server) : IClassFixture<Dashbo
         Assert.Contains($"{pending} pending", await feature.Locator("[data-testid=review-figures]").InnerTextAsync(), StringComparison.Ordinal);
         // Blazor's script and the component library's came from the server itself and started without an error.
         Assert.True(await page.EvaluateAsync<bool>("() => typeof window.Blazor === 'object'"), "blazor.web.js is loaded");
-        Assert.True(_errors.Count == 0, string.Join('\n', _errors));
+        Assert.True(_browser.Errors.Count == 0, string.Join('\n', _browser.Errors));
     }
 
     [Fact]
@@ -121,7 +90,7 @@ public sealed class OverviewTests(DashboardServer server) : IClassFixture<Dashbo
         Assert.Equal(expected.Trim().ReplaceLineEndings("\n"), explain.Trim().ReplaceLineEndings("\n"));
         Assert.Equal(1, await page.Locator("[data-testid=versions] tbody tr").CountAsync());
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "contract.png"), FullPage = true });
-        Assert.True(_errors.Count == 0, string.Join('\n', _errors));
+        Assert.True(_browser.Errors.Count == 0, string.Join('\n', _browser.Errors));
     }
 
     [Fact]
@@ -149,7 +118,7 @@ public sealed class OverviewTests(DashboardServer server) : IClassFixture<Dashbo
         }
         // Every check left no_data when it was first judged: one change each in the history.
         Assert.Equal(api.RootElement.GetProperty("history").GetArrayLength(), await page.Locator("[data-testid=history] tbody tr").CountAsync());
-        Assert.True(_errors.Count == 0, string.Join('\n', _errors));
+        Assert.True(_browser.Errors.Count == 0, string.Join('\n', _browser.Errors));
     }
 
     [Fact]
@@ -200,7 +169,7 @@ public sealed class OverviewTests(DashboardServer server) : IClassFixture<Dashbo
         Assert.Equal(outcomes + 3, await OutcomesAsync());
         // The viewer's key press changed nothing.
         Assert.Contains(" 0 decided", figures, StringComparison.Ordinal);
-        Assert.True(_errors.Count == 0, string.Join('\n', _errors));
+        Assert.True(_browser.Errors.Count == 0, string.Join('\n', _browser.Errors));
     }
 
     [Fact]

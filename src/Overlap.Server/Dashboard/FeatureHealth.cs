@@ -23,7 +23,10 @@ public sealed record FeatureHealth(
     public static EvaluationOptions Evaluation { get; } = new();
 
     /// <summary>The contract's verdict over the range: the evaluation's, or no data when nothing is labelled yet.</summary>
-    public string Verdict => Range.Evaluation?.Verdict switch
+    public string Verdict => VerdictOf(Range);
+
+    /// <summary>A range's verdict in words: its evaluation's, or no data when nothing is labelled yet.</summary>
+    public static string VerdictOf(RangeReport range) => (range ?? throw new ArgumentNullException(nameof(range))).Evaluation?.Verdict switch
     {
         Core.Evaluation.Verdict.Pass => "meets its contract",
         Core.Evaluation.Verdict.Fail => "misses its contract",
@@ -38,6 +41,14 @@ public sealed record FeatureHealth(
         return contract.Requirements.FirstOrDefault(r => r.By is null)?.Metric ?? "accuracy";
     }
 
+    /// <summary>The contract's windows of the last 30 days, up to the end of the one that holds <paramref name="now"/>.</summary>
+    public static IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)> Last30Days(Core.Contracts.Contract contract, DateTimeOffset now)
+    {
+        var length = FeatureMonitor.WindowLength(contract);
+        var end = WindowMonitor.Floor(now, length) + length;
+        return WindowMonitor.Windows(end - Range30Days, end, length);
+    }
+
     /// <summary>Builds every feature's health, the newest 30 days up to the end of the current window.</summary>
     internal static async Task<IReadOnlyList<FeatureHealth>> AllAsync(FeatureDirectory features, FeatureMonitor monitor, IEventStore store, IReviewStore reviews, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -48,9 +59,7 @@ public sealed record FeatureHealth(
             {
                 continue;
             }
-            var length = FeatureMonitor.WindowLength(contract);
-            var end = WindowMonitor.Floor(now, length) + length;
-            var windows = WindowMonitor.Windows(end - Range30Days, end, length);
+            var windows = Last30Days(contract, now);
             var range = await monitor.RangeAsync(contract, version, windows, Evaluation, cancellationToken, stale: true).ConfigureAwait(false);
             var report = await monitor.ReportAsync(contract, version, windows, Evaluation, cancellationToken, stale: true).ConfigureAwait(false);
             var key = KeyMetricOf(contract);
