@@ -20,8 +20,20 @@ public static class Phrasing
     }
 
     /// <summary>A number for prose: at most four significant digits.</summary>
-    public static string Number(double value) =>
-        double.IsNaN(value) ? "n/a" : Math.Abs(value) >= 1000 ? value.ToString("#,0", Invariant) : value.ToString("0.####", Invariant);
+    public static string Number(double value)
+    {
+        if (double.IsNaN(value))
+        {
+            return "n/a";
+        }
+        if (Math.Abs(value) >= 1000)
+        {
+            return value.ToString("#,0", Invariant);
+        }
+        // Four significant digits: 139.0771 → 139.1, 0.97472 → 0.9747, 0.057812 → 0.05781.
+        var decimals = value == 0 ? 0 : Math.Clamp(3 - (int)Math.Floor(Math.Log10(Math.Abs(value))), 0, 12);
+        return Math.Round(value, decimals).ToString("0." + new string('#', Math.Max(decimals, 1)), Invariant);
+    }
 
     /// <summary>A rate as "1 in 20" when it is rare, else "12 of every 100".</summary>
     public static string Frequency(double rate)

@@ -65,7 +65,7 @@ public sealed record FeatureHealth(
             var key = KeyMetricOf(contract);
             var series = report.Windows.Select(w => (w.Start, w.Evaluation?.Metrics.TryGetValue(key, out var m) == true && !double.IsNaN(m.Value) ? m.Value : (double?)null)).ToList();
             var alerts = (await store.GetAlertStatesAsync(feature, cancellationToken).ConfigureAwait(false)).Where(a => a.State == "alert").ToList();
-            // The queue is routed by the server every 30 s; the overview only counts it.
+            // The queue is routed by the server every 5 s; the overview only counts it.
             var review = contract.Review is not null ? await reviews.CountReviewItemsAsync(feature, cancellationToken).ConfigureAwait(false) : null;
             result.Add(new FeatureHealth(feature, version, contract.Description, range, series, key, alerts, review));
         }

@@ -10,7 +10,7 @@ namespace Overlap.Server.Review;
 internal sealed partial class ReviewScheduler(ReviewQueue queue, FeatureDirectory features, ServerOptions options, ILogger<ReviewScheduler> logger) : BackgroundService
 {
     /// <summary>How often the queues are routed.</summary>
-    public static readonly TimeSpan Period = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan Period = TimeSpan.FromSeconds(5);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
