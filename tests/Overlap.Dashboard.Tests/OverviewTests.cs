@@ -165,6 +165,8 @@ public sealed class OverviewTests(DashboardServer server) : IClassFixture<Dashbo
         await reviewer.Locator("[data-testid=review-item]").PressAsync("2");
         await Assertions.Expect(reviewer.Locator("[data-testid=review-message]")).ToContainTextAsync($"{corrected}: corrected to legit; recorded as legit");
         await Assertions.Expect(reviewer.Locator("[data-testid=queue-figures]")).ToContainTextAsync(" 3 decided");
+        // Today, the last of the 14 days, has the three decisions.
+        await Assertions.Expect(reviewer.Locator("[data-testid=decided-per-day]")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"(0 · ){13}3\s*$"));
         // Each decision is an outcome in the store (the latest label of a prediction is the one the metrics use).
         Assert.Equal(outcomes + 3, await OutcomesAsync());
         // The viewer's key press changed nothing.
