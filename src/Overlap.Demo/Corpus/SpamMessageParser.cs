@@ -20,6 +20,10 @@ public static partial class SpamMessageParser
 
     private const int MaxBodyChars = 100_000;
 
+    // .NET has only the Unicode encodings and Latin-1 built in; 2002 mail is often GB2312, Big5, KOI8-R or
+    // windows-1252, which MimeKit would otherwise read as Latin-1. A static constructor runs before any Parse.
+    static SpamMessageParser() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+
     /// <summary>Parses <paramref name="raw"/>, the message's original bytes (an mbox <c>From </c> line first is allowed).</summary>
     /// <param name="raw">The message.</param>
     /// <param name="id">The corpus id (<c>group/number</c>).</param>
@@ -146,12 +150,13 @@ public static partial class SpamMessageParser
         return text.Length > MaxBodyChars ? text[..MaxBodyChars] : text;
     }
 
-    /// <summary>Leaf parts with a file name or an attachment disposition, and attached messages (not descended into).</summary>
+    /// <summary>Leaf parts with a file name or an attachment disposition, and attached messages (message/rfc822, not descended into).</summary>
     internal static int CountAttachments(MimeEntity? entity) => entity switch
     {
         null => 0,
         Multipart multipart => multipart.Sum(CountAttachments),
-        MessagePart => 1,
+        // message/rfc822 only: MimeKit also reads text/rfc822-headers (in bounce reports) as a MessagePart.
+        MessagePart message => message.ContentType.IsMimeType("message", "rfc822") ? 1 : 0,
         MimePart part => part.IsAttachment || !string.IsNullOrEmpty(part.FileName) ? 1 : 0,
         _ => 0,
     };
