@@ -125,7 +125,10 @@ def body(msg):
 
 def parse(path):
     with open(path, "rb") as f:
-        raw = f.read()
+        return parse_bytes(f.read())
+
+
+def parse_bytes(raw):
     from_line = None
     if raw.startswith(b"From "):
         end = raw.index(b"\n")
