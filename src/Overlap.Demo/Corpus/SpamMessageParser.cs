@@ -33,9 +33,14 @@ public static partial class SpamMessageParser
         ArgumentNullException.ThrowIfNull(raw);
         var (fromLine, offset) = MboxFromLine(raw);
         MimeMessage message;
-        using (var stream = new MemoryStream(raw, offset, raw.Length - offset, writable: false))
+        try
         {
+            using var stream = new MemoryStream(raw, offset, raw.Length - offset, writable: false);
             message = MimeMessage.Load(stream);
+        }
+        catch (FormatException)
+        {
+            message = new MimeMessage(); // nothing MimeKit can read: an empty message, dated by the mbox line if any
         }
         var (date, source) = SendingDate(message, fromLine);
         var domain = SenderDomain(message, fromLine);

