@@ -109,4 +109,19 @@ public sealed class SecondOpinionTests : IAsyncLifetime
         Assert.Equal(2, rows.Length);
         Assert.StartsWith("t2,", rows[1], StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task AnIdWithASlash_IsClaimedAndDecided_EscapedInThePath()
+    {
+        using var ingest = _server.Client(KeyRole.Ingest);
+        var line = $$$"""{"type":"prediction","id":"spam-2/00154","feature":"{{{Feature}}}","time":"2026-01-10T11:00:00Z","score":0.5,"inputs":{"amount":1,"account_age_days":3,"items":1,"hour":10}}""";
+        Assert.Equal(HttpStatusCode.Accepted, (await ingest.PostAsync("/v1/events", new StringContent(line, Encoding.UTF8, "application/x-ndjson"))).StatusCode);
+        await _server.CountAsync(Feature);
+        using var ana = await ReviewerAsync("ana");
+        using var ben = await ReviewerAsync("ben");
+        // Reading the queue routes what arrived.
+        Assert.Contains("spam-2/00154", await ana.GetStringAsync($"/v1/features/{Feature}/review"), StringComparison.Ordinal);
+        Assert.Equal((HttpStatusCode.OK, "second", null), await DecideAsync(ana, Uri.EscapeDataString("spam-2/00154"), """{"decision":"approve"}"""));
+        Assert.Equal((HttpStatusCode.OK, "decided", "fraud"), await DecideAsync(ben, Uri.EscapeDataString("spam-2/00154"), """{"decision":"approve"}"""));
+    }
 }

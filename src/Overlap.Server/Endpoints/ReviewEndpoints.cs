@@ -24,6 +24,12 @@ internal static class ReviewEndpoints
         return group;
     }
 
+    /// <summary>
+    /// The prediction id as sent: a client escapes a slash in an id as %2F, which routing leaves escaped in a path
+    /// segment, so the segment is unescaped here ("spam-2%2F00154" is the prediction "spam-2/00154").
+    /// </summary>
+    private static string Id(string segment) => Uri.UnescapeDataString(segment);
+
     /// <summary>Who is deciding: the key's id (names may repeat).</summary>
     private static string Reviewer(HttpContext context) => context.User.FindFirstValue(ClaimTypes.NameIdentifier) ?? "unknown";
 
@@ -34,6 +40,7 @@ internal static class ReviewEndpoints
         {
             return Answers.NoSuchFeature(feature);
         }
+        predictionId = Id(predictionId);
         var (item, problem) = await queue.ClaimAsync(feature, predictionId, Reviewer(context), cancellationToken).ConfigureAwait(false);
         if (item is null)
         {
@@ -49,6 +56,7 @@ internal static class ReviewEndpoints
         {
             return Answers.NoSuchFeature(feature);
         }
+        predictionId = Id(predictionId);
         ReviewDecisionRequest? request;
         try
         {

@@ -1,0 +1,56 @@
+using System.Globalization;
+using Spectre.Console;
+
+namespace Overlap.Cli.Demo;
+
+/// <summary>The demo's findings in plain words, every figure from <see cref="DemoSummary"/>.</summary>
+internal static class DemoReport
+{
+    public static void Print(IAnsiConsole console, DemoSummary s, string reports)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        string Pct(double? v) => v is { } x ? x.ToString("0.0%", inv) : "–";
+        console.WriteLine();
+        console.MarkupLine("[bold]What Overlap found[/]");
+        console.MarkupLine(Markup.Escape(string.Create(inv,
+            $"Before release, on {s.BeforeRelease.N:N0} held-out early emails: {s.BeforeRelease.Verdict} (recall {Pct(s.BeforeRelease.Recall)}, false positive rate {Pct(s.BeforeRelease.FalsePositiveRate)}).")));
+        console.MarkupLine(Markup.Escape(string.Create(inv,
+            $"Production: {s.Replay.Predictions:N0} emails replayed from {s.Replay.From:yyyy-MM-dd} to {s.Replay.To:yyyy-MM-dd}, {s.Replay.Outcomes:N0} true labels arrived later, reviewers decided {s.ReviewDecided:N0} cases ({s.ReviewPending:N0} still pending).")));
+        var table = new Table().AddColumns("Window", "Emails", "Labelled", "Verdict", $"{s.KeyMetric} realised", $"{s.KeyMetric} estimated", "Drift");
+        foreach (var w in s.Windows.Where(w => w.Predictions > 0))
+        {
+            table.AddRow(
+                w.Start.ToString("yyyy-MM-dd", inv), w.Predictions.ToString("N0", inv), w.Labelled.ToString("N0", inv), w.Verdict ?? "no labels yet",
+                w.Realised?.ToString("0.000", inv) ?? "–", w.Estimated?.ToString("0.000", inv) ?? "–",
+                Markup.Escape(w.Drifted ? "drifted: " + string.Join(", ", w.DriftedColumns) : w.DriftedColumns.Count > 0 ? string.Join(", ", w.DriftedColumns) : "none"));
+        }
+        console.Write(table);
+        if (s.EstimateGap is { } gap)
+        {
+            console.MarkupLine(Markup.Escape(string.Create(inv,
+                $"Estimated before labels against realised after: {s.KeyMetric} differs by {gap:0.000} on average over the labelled windows (at most {s.EstimateGapMax:0.000}).")));
+        }
+        var fired = s.Alerts.Where(a => a.State == "alert").ToList();
+        console.MarkupLine(Markup.Escape(fired.Count == 0
+            ? "No alert fired."
+            : $"Alerts fired: {string.Join("; ", fired.Select(a => $"{a.Check} (window of {a.Window.ToString("yyyy-MM-dd", inv)})"))}."));
+        if (s.ReviewAgreement is { } agreement)
+        {
+            console.MarkupLine(Markup.Escape(string.Create(inv, $"Reviewers agreed on {agreement:0%} of the cases two of them decided (Cohen's kappa {s.ReviewKappa:0.00}).")));
+        }
+        if (s.Retrain is { } retrain)
+        {
+            console.MarkupLine(Markup.Escape(retrain.Statement));
+        }
+        if (s.Retrained is { } v2)
+        {
+            console.MarkupLine(Markup.Escape(string.Create(inv,
+                $"Model v2 learned from {v2.LearnedFromProduction:N0} production emails labelled by users and reviewers; v1 and v2 compared on the same {v2.Compared:N0} later emails:")));
+            foreach (var statement in v2.Statements)
+            {
+                console.MarkupLine("  " + Markup.Escape(statement));
+            }
+        }
+        console.MarkupLine(Markup.Escape($"Reports (HTML and JSON) and summary.json are in {reports}."));
+    }
+}

