@@ -28,7 +28,7 @@ internal static class DemoReport
         if (s.EstimateGap is { } gap)
         {
             console.MarkupLine(Markup.Escape(string.Create(inv,
-                $"Estimated before labels against realised after: {s.KeyMetric} differs by {gap:0.000} on average over the labelled windows (at most {s.EstimateGapMax:0.000}).")));
+                $"Estimated before labels against realised after: {s.KeyMetric} differs by {gap:0.000} on average (at most {s.EstimateGapMax:0.000}) over the {s.Windows.Count(w => w.Settled)} windows with enough labels to tell (realised interval at most {DemoRun.SettledWidth} wide).")));
         }
         var fired = s.Alerts.Where(a => a.State == "alert").ToList();
         console.MarkupLine(Markup.Escape(fired.Count == 0

