@@ -63,6 +63,11 @@ internal static class DemoCommand
             {
                 throw new UserException(ExitCodes.Unavailable, $"{options.Urls} is in use by another program; pick a free address with --urls, e.g. --urls http://127.0.0.1:5081");
             }
+            catch (Exception e) when (e is HttpRequestException or InvalidOperationException or System.Text.Json.JsonException)
+            {
+                // The demo talks to its own server; a failure there is a bug to report, said in one line.
+                throw new UserException(ExitCodes.Software, $"the demo stopped: {e.Message}; the reports so far are in {options.ReportFolder}. Run it again, and report it if it keeps happening.");
+            }
             await using (served.App.ConfigureAwait(false))
             {
                 DemoReport.Print(io.Err, served.Summary, options.ReportFolder);
