@@ -130,8 +130,7 @@ internal static class DemoReplay
     private static DateTimeOffset Floor(DateTimeOffset t) => new(t.UtcDateTime.Date.AddHours(t.UtcDateTime.Hour), TimeSpan.Zero);
 
     /// <summary>A number in [0, 1) fixed by the id and a purpose, so the same emails are labelled and slipped on every run.</summary>
-    internal static double Picked(string id, string purpose) =>
-        System.IO.Hashing.XxHash64.HashToUInt64(System.Text.Encoding.UTF8.GetBytes($"{purpose}:{id}")) / (ulong.MaxValue + 1.0);
+    internal static double Picked(string id, string purpose) => Overlap.Demo.Data.SpamDemoData.Unit($"{purpose}:{id}");
 
     /// <summary>Two scripted reviewers working the queue over the API, deciding from the true label with a small slip rate.</summary>
     private sealed class ReviewerPanel : IDisposable

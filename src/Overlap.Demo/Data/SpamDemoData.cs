@@ -38,8 +38,8 @@ public static class SpamDemoData
         return new SpamSplit(train, holdout, dated.Skip(early).ToList());
     }
 
-    /// <summary>A number in [0, 1) from the id alone (XxHash64).</summary>
-    internal static double Unit(string id) => (XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(id)) >> 11) * (1.0 / (1UL << 53));
+    /// <summary>A number in [0, 1) from the text alone (XxHash64): the same on every run and in any order.</summary>
+    public static double Unit(string id) => (XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(id)) >> 11) * (1.0 / (1UL << 53));
 
     /// <summary>Writes the scored messages as CSV with <see cref="Columns"/>: one row per message, its score beside it.</summary>
     public static void WriteScoredCsv(TextWriter writer, IReadOnlyList<SpamMessage> messages, IReadOnlyList<double> scores)
