@@ -68,7 +68,8 @@ public sealed class DashboardBrowser(string address) : IAsyncDisposable
         Assert.EndsWith("/signin?ReturnUrl=%2F", page.Url, StringComparison.Ordinal);
         await page.FillAsync("#key", key);
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync($"{address}/");
+        // The first overview after a start computes the month from the rows (cold): seconds, more on a busy machine.
+        await page.WaitForURLAsync($"{address}/", new PageWaitForURLOptions { Timeout = 120_000 });
         return page;
     }
 

@@ -11,6 +11,7 @@ namespace Overlap.Dashboard.Tests;
 /// reviewers' agreement, and v1 and v2 among the evaluation runs. The screenshots are the walkthrough's; with
 /// OVERLAP_WALKTHROUGH_SHOTS set to a folder they are written there too (docs/images).
 /// </summary>
+[Collection(nameof(DemoDashboardTests))]
 public sealed class DemoDashboardTests : IAsyncLifetime
 {
     private readonly string _data = Path.Combine(Path.GetTempPath(), "overlap-demo-ui-" + Guid.NewGuid().ToString("N")[..8]);
@@ -89,3 +90,7 @@ public sealed class DemoDashboardTests : IAsyncLifetime
         Assert.True(browser.Errors.Count == 0, string.Join('\n', browser.Errors));
     }
 }
+
+/// <summary>The demo trains a model and replays months of mail on both cores: it runs alone, not beside the other browser tests.</summary>
+[CollectionDefinition(nameof(DemoDashboardTests), DisableParallelization = true)]
+public sealed class DemoDashboardCollection;
