@@ -8,7 +8,7 @@ using Overlap.Core.Text;
 
 namespace Overlap.Cli.Commands;
 
-/// <summary><c>overlap drift --reference R --current C</c>: exit 0 when the data set has not drifted, 1 when it has.</summary>
+/// <summary><c>overlap drift --reference R --current C</c>: exit 0 when the data set has not drifted, 1 when it has (a missing column or a changed type included).</summary>
 internal static class DriftCommand
 {
     public static Command Create(CliIo io)
@@ -18,11 +18,12 @@ internal static class DriftCommand
         var contract = new Option<string?>("--contract", "-c") { Description = "A contract (overlap.yaml): its feature name, drift policy and feature columns are used." };
         var columns = new Option<string?>("--columns") { Description = "Columns to test, comma-separated (default: the contract's features, or every column)." };
         var test = new Option<string>("--test") { Description = "auto, ks, wasserstein, chi_square, jensen_shannon or psi for every column (default: the contract's policy, else auto)." };
+        var minSamples = new Option<int?>("--min-samples") { Description = $"Non-missing values each side needs before a column is judged (default: the contract's monitoring.min_samples, else {DriftOptions.DefaultMinSamples}); below it the column is 'not enough data'." };
         var format = new Option<string>("--format", "-f") { Description = "What to print: text, json, markdown, junit or html.", DefaultValueFactory = _ => "text" };
         var output = new Option<string[]>("--output", "-o") { Description = "Also write the report to this file, in the format its extension names; may repeat.", AllowMultipleArgumentsPerToken = false };
         var command = new Command("drift", "Compare current data with a reference, column by column; exit 1 when the data set has drifted.")
         {
-            reference, current, contract, columns, test, format, output,
+            reference, current, contract, columns, test, minSamples, format, output,
         };
         command.SetAction(parse =>
         {
@@ -31,6 +32,11 @@ internal static class DriftCommand
             var contractPath = parse.GetValue(contract);
             var parsedContract = contractPath is null ? null : InputFiles.ReadContract(contractPath);
             var policy = Policy(parse.GetValue(test), parsedContract);
+            var minimum = parse.GetValue(minSamples) ?? parsedContract?.Monitoring?.MinSamples ?? DriftOptions.DefaultMinSamples;
+            if (minimum < 1)
+            {
+                throw new UserException(ExitCodes.Usage, $"--min-samples {minimum} is too small; give at least 1 (the default is {DriftOptions.DefaultMinSamples})");
+            }
             // The two files are read at the same time, one per core; errors surface unwrapped, reference first.
             var referencePath = parse.GetValue(reference)!;
             var currentPath = parse.GetValue(current)!;
@@ -43,6 +49,8 @@ internal static class DriftCommand
                 Feature = parsedContract?.Feature,
                 Policy = policy,
                 Columns = Columns(parse.GetValue(columns), parsedContract, referenceTable),
+                MinSamples = minimum,
+                Roles = parsedContract is null ? null : DriftOptions.RolesOf(parsedContract),
             };
             var report = DriftAnalyzer.Analyze(referenceTable, currentTable, options);
             foreach (var (path, fileFormat) in outputs)
@@ -108,14 +116,7 @@ internal static class DriftCommand
         {
             return [.. features];
         }
-        var roles = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var role in new[] { contract.Columns.Id, contract.Columns.Time, contract.Columns.Label, contract.Columns.Score, contract.Columns.Prediction, contract.Columns.LatencyMs })
-        {
-            if (role is not null)
-            {
-                roles.Add(role);
-            }
-        }
-        return [.. reference.Columns.Select(c => c.Name).Where(n => !roles.Contains(n))];
+        var roles = DriftOptions.RolesOf(contract);
+        return [.. reference.Columns.Select(c => c.Name).Where(n => !roles.ContainsKey(n))];
     }
 }

@@ -86,7 +86,7 @@ internal static class TextReport
     public static void Write(IAnsiConsole console, DriftReport report)
     {
         var colour = report.DatasetDrift ? "red" : "green";
-        console.MarkupLine(Inv, $"[bold {colour}]{(report.DatasetDrift ? "DRIFTED" : "NO DATASET DRIFT")}[/]  {report.ReferenceRows:#,0} reference rows, {report.CurrentRows:#,0} current rows");
+        console.MarkupLine(Inv, $"[bold {colour}]{(report.DatasetDrift ? "DRIFTED" : report.Columns.Count > 0 && report.NotJudged == report.Columns.Count ? "NOT ENOUGH DATA" : "NO DATASET DRIFT")}[/]  {report.ReferenceRows:#,0} reference rows, {report.CurrentRows:#,0} current rows");
         console.WriteLine();
         foreach (var s in report.Statements)
         {
@@ -109,10 +109,16 @@ internal static class TextReport
                 col.Test,
                 Fmt(col.Statistic),
                 col.PValue is { } p ? Fmt(p) : "—",
-                col.Threshold.ToString(Inv),
-                col.Drift ? "[red]yes[/]" : "no");
+                Fmt(col.Threshold),
+                col.DriftVerdict switch { true => "[red]yes[/]", false => "no", null => "[yellow]not judged[/]" });
         }
         console.Write(table);
+        console.WriteLine();
+        console.MarkupLine("What the figures mean:");
+        foreach (var col in report.Columns)
+        {
+            console.MarkupLine($"  • {Markup.Escape(col.Column)}: {Markup.Escape(col.Meaning ?? col.Reason ?? "no statistic")}");
+        }
     }
 
     private static string Colour(Verdict verdict) => verdict switch

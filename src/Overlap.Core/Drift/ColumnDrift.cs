@@ -24,8 +24,24 @@ public sealed record ColumnDrift
     /// <summary>The threshold drift is judged at: the p-value's alpha, or the statistic's bar.</summary>
     public required double Threshold { get; init; }
 
-    /// <summary>True when the column drifted.</summary>
-    public required bool Drift { get; init; }
+    /// <summary>True when the column drifted (a missing column or a changed type counts); false when stable or not judged (see <see cref="Reason"/>).</summary>
+    [JsonIgnore]
+    public bool Drift { get; init; }
+
+    /// <summary>The JSON <c>drift</c>: true, false, or null when the column could not be judged (<see cref="Reason"/> says why).</summary>
+    [JsonPropertyName("drift")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
+    public bool? DriftVerdict
+    {
+        get => Reason is not null && !Drift ? null : Drift;
+        init => Drift = value ?? false;
+    }
+
+    /// <summary>Why the column was not tested as before: not enough data (drift null), or missing or of another type now (drift true).</summary>
+    public string? Reason { get; init; }
+
+    /// <summary>The statistic in words: its unit or scale, its threshold and what the figure says; null when there is no statistic.</summary>
+    public string? Meaning { get; init; }
 
     /// <summary>Non-missing values in the reference.</summary>
     public long ReferenceN { get; init; }

@@ -21,17 +21,32 @@ public static class DriftAnalyzer
         ArgumentNullException.ThrowIfNull(reference);
         ArgumentNullException.ThrowIfNull(current);
         ArgumentNullException.ThrowIfNull(options);
+        var minSamples = Math.Max(1, options.MinSamples);
         var schema = new List<SchemaChange>();
+        var skipped = new List<SkippedColumn>();
+        var unjudged = new List<ColumnDrift>();
         var names = options.Columns ?? reference.Columns.Select(c => c.Name).ToList();
+        var candidates = new List<string>();
         foreach (var name in names)
         {
-            if (!reference.Has(name))
+            // The contract's id, time, label, score and prediction are not inputs: they move by construction or are what is judged.
+            if (options.Roles?.GetValueOrDefault(name) is { } role)
+            {
+                skipped.Add(new SkippedColumn(name, $"the contract names it as the {role} column, so it is not an input; drift is judged on inputs only"));
+            }
+            else if (!reference.Has(name))
             {
                 schema.Add(new SchemaChange(name, "missing_column", $"'{name}' is not in the reference data"));
+                unjudged.Add(SchemaEntry(name, null, current.Find(name), drift: false, "not in the reference data, so there is nothing to compare it with; add it to the reference or leave it out"));
             }
             else if (!current.Has(name))
             {
                 schema.Add(new SchemaChange(name, "missing_column", $"'{name}' is in the reference but missing from the current data"));
+                unjudged.Add(SchemaEntry(name, reference.Find(name), null, drift: true, "missing from the current data (the reference has it): whatever reads this column gets nothing, so it counts as drift"));
+            }
+            else
+            {
+                candidates.Add(name);
             }
         }
         if (options.Columns is null)
@@ -41,12 +56,18 @@ public static class DriftAnalyzer
                 schema.Add(new SchemaChange(c.Name, "new_column", $"'{c.Name}' is new: the reference has no such column"));
             }
         }
-        var shared = names.Where(n => reference.Has(n) && current.Has(n)).ToList();
-        // Identifiers (a text value per row) drift by construction; test them only when named explicitly.
-        var skipped = options.Columns is null
-            ? shared.Select(n => (Name: n, Reason: SkipReason(reference.Find(n)!))).Where(x => x.Reason is not null).Select(x => new SkippedColumn(x.Name, x.Reason!)).ToList()
-            : [];
-        var tested = shared.Where(n => !skipped.Exists(k => k.Column == n)).ToList();
+        // Identifiers and timestamps differ between any two periods by construction; test them only when named explicitly.
+        if (options.Columns is null)
+        {
+            foreach (var name in candidates)
+            {
+                if (SkipReason(reference.Find(name)!, current.Find(name)!, minSamples) is { } reason)
+                {
+                    skipped.Add(new SkippedColumn(name, reason));
+                }
+            }
+        }
+        var tested = candidates.Where(n => !skipped.Exists(k => k.Column == n)).ToList();
         var forced = new DriftTestKind?[tested.Count];
         for (var i = 0; i < tested.Count; i++)
         {
@@ -57,27 +78,27 @@ public static class DriftAnalyzer
                 throw new DataException($"column '{tested[i]}' holds categories, so the {DriftTests.Name(forced[i]!.Value)} test cannot run on it; use chi_square, jensen_shannon or psi for it");
             }
         }
-        var results = new ColumnDrift[tested.Count];
+        var tests = new ColumnDrift[tested.Count];
         var changes = new List<SchemaChange>[tested.Count];
         Parallel.For(0, tested.Count, i =>
         {
             changes[i] = [];
-            results[i] = AnalyzeColumn(reference.Find(tested[i])!, current.Find(tested[i])!, forced[i], options.NullShareJump, changes[i]);
+            tests[i] = AnalyzeColumn(reference.Find(tested[i])!, current.Find(tested[i])!, forced[i], options.NullShareJump, minSamples, changes[i]);
         });
         foreach (var c in changes)
         {
             schema.AddRange(c);
         }
+        // In the order asked for: a missing column keeps its place among the tested ones.
+        var byName = tests.Concat(unjudged).ToDictionary(c => c.Column, StringComparer.Ordinal);
+        var results = names.Where(byName.ContainsKey).Select(n => byName[n]).ToList();
+        var judged = results.Count(r => r.DriftVerdict is not null);
         var drifted = results.Count(r => r.Drift);
-        var share = results.Length == 0 ? 0 : (double)drifted / results.Length;
-        var datasetDrift = results.Length > 0 && share >= 0.5;
-        var statements = new List<string>
-        {
-            results.Length == 0
-                ? "No column could be tested: the two data sets share none of the columns asked for."
-                : string.Create(CultureInfo.InvariantCulture, $"{drifted} of {results.Length} columns drifted ({Phrasing.Percent(share)}); {(datasetDrift ? "the data set as a whole has drifted" : "the data set as a whole has not drifted")}."),
-        };
-        statements.AddRange(results.Where(r => r.Drift).Select(r => Describe(r)));
+        var share = judged == 0 ? 0 : (double)drifted / judged;
+        var breaks = results.Where(r => r.Drift && r.Test == DriftTests.Schema).ToList();
+        var datasetDrift = breaks.Count > 0 || (judged > 0 && share >= 0.5);
+        var statements = new List<string> { Headline(results.Count, judged, drifted, share, datasetDrift, breaks, minSamples) };
+        statements.AddRange(results.Where(r => r.Drift).Select(r => $"'{r.Column}' drifted: {r.Meaning ?? r.Reason}."));
         statements.AddRange(schema.Select(s => $"Schema: {s.Detail}."));
         statements.AddRange(skipped.Select(k => $"Not tested: '{k.Column}', {k.Reason}."));
         return new DriftReport
@@ -88,17 +109,50 @@ public static class DriftAnalyzer
             Columns = results,
             DriftedShare = share,
             DatasetDrift = datasetDrift,
+            NotJudged = results.Count - judged,
+            MinSamples = minSamples,
             Schema = schema,
             Statements = statements,
             Skipped = skipped,
         };
     }
 
-    private static string Describe(ColumnDrift r) => r.PValue is { } p
-        ? string.Create(CultureInfo.InvariantCulture, $"'{r.Column}' drifted: {r.Test} p {(p < 0.0001 ? "< 0.0001" : $"= {p:0.####}")} (below {r.Threshold}).")
-        : string.Create(CultureInfo.InvariantCulture, $"'{r.Column}' drifted: {r.Test} = {r.Statistic:0.####} (at or above {r.Threshold}).");
+    private static string Headline(int columns, int judged, int drifted, double share, bool datasetDrift, List<ColumnDrift> breaks, int minSamples)
+    {
+        if (columns == 0)
+        {
+            return "No column could be tested: the two data sets share none of the columns asked for.";
+        }
+        var notJudged = columns - judged;
+        var unjudged = notJudged == 0 ? string.Empty : string.Create(CultureInfo.InvariantCulture,
+            $"; {notJudged} column{(notJudged == 1 ? string.Empty : "s")} could not be judged (fewer than {minSamples} values on a side, or not in the reference)");
+        if (judged == 0)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"None of the {columns} columns could be judged (fewer than {minSamples} values on a side, or not in the reference), so whether the data set drifted cannot be said yet; send more data or lower min_samples.");
+        }
+        var verdict = breaks.Count > 0
+            ? "the data set as a whole has drifted: " + string.Join(", ", breaks.Select(b => b.Reason!.StartsWith("missing", StringComparison.Ordinal) ? $"'{b.Column}' is missing from the current data" : $"'{b.Column}' changed type"))
+            : datasetDrift ? "the data set as a whole has drifted" : "the data set as a whole has not drifted";
+        return string.Create(CultureInfo.InvariantCulture, $"{drifted} of {judged} columns drifted ({Phrasing.Percent(share)}){unjudged}; {verdict}.");
+    }
 
-    private static ColumnDrift AnalyzeColumn(Column reference, Column current, DriftTestKind? forced, double nullShareJump, List<SchemaChange> schema)
+    /// <summary>A column judged by its schema alone (absent from one side, or of another type now): no statistic, the reason instead.</summary>
+    private static ColumnDrift SchemaEntry(string name, Column? reference, Column? current, bool drift, string reason) => new()
+    {
+        Column = name,
+        Kind = (reference ?? current) is { } c ? Kind(c.Kind) : "unknown",
+        Test = DriftTests.Schema,
+        Statistic = double.NaN,
+        Threshold = double.NaN,
+        Drift = drift,
+        Reason = reason,
+        ReferenceN = Present(reference),
+        CurrentN = Present(current),
+    };
+
+    private static int Present(Column? column) => column is null ? 0 : column.Count - column.MissingCount;
+
+    private static ColumnDrift AnalyzeColumn(Column reference, Column current, DriftTestKind? forced, double nullShareJump, int minSamples, List<SchemaChange> schema)
     {
         var name = reference.Name;
         var refMissing = reference.Count == 0 ? 0 : (double)reference.MissingCount / reference.Count;
@@ -107,10 +161,32 @@ public static class DriftAnalyzer
         {
             schema.Add(new SchemaChange(name, "null_share_jump", $"'{name}' is missing in {Phrasing.Percent(curMissing)} of current rows against {Phrasing.Percent(refMissing)} of reference rows"));
         }
-        if (reference.Kind != current.Kind)
+        // A type change is drift, and the values are not compared as if they meant the same (a side with no values has no type to speak of).
+        if (reference.Kind != current.Kind && Present(reference) > 0 && Present(current) > 0)
         {
-            schema.Add(new SchemaChange(name, "type_changed", $"'{name}' was {Kind(reference.Kind)} in the reference and is {Kind(current.Kind)} now"));
+            var detail = $"was {TypeWord(reference.Kind)} in the reference and is {TypeWord(current.Kind)} now{Example(reference, current)}";
+            schema.Add(new SchemaChange(name, "type_changed", $"'{name}' {detail}"));
+            return SchemaEntry(name, reference, current, drift: true, $"{detail}: a schema change, which counts as drift; its values are not compared as if they meant the same");
         }
+        var column = TestColumn(reference, current, forced, schema);
+        if (column.ReferenceN >= minSamples && column.CurrentN >= minSamples)
+        {
+            return column;
+        }
+        return column with
+        {
+            Statistic = double.NaN,
+            PValue = null,
+            Drift = false,
+            Meaning = null,
+            Reason = string.Create(CultureInfo.InvariantCulture,
+                $"not enough data: {column.CurrentN:#,0} value{(column.CurrentN == 1 ? string.Empty : "s")} in the current data and {column.ReferenceN:#,0} in the reference, and at least {minSamples:#,0} on each side are needed to judge drift (min_samples)"),
+        };
+    }
+
+    private static ColumnDrift TestColumn(Column reference, Column current, DriftTestKind? forced, List<SchemaChange> schema)
+    {
+        var name = reference.Name;
         if (reference is NumericColumn rn && current is NumericColumn cn)
         {
             // Sorted copies in pooled buffers: each worker reuses the same memory column after column.
@@ -129,6 +205,14 @@ public static class DriftAnalyzer
         var (refCounts, curCounts, cats) = CountCategories(reference, current);
         ReportUnseen(name, refCounts, curCounts, cats, schema);
         return BuildCategorical(name, "categorical", refCounts, curCounts, cats, forced);
+    }
+
+    /// <summary>For a type change, a value of the text side that is not a number, so the reader sees what broke.</summary>
+    private static string Example(Column reference, Column current)
+    {
+        var text = (reference as CategoricalColumn) ?? (current as CategoricalColumn);
+        var odd = text?.Categories.FirstOrDefault(v => !double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out _));
+        return odd is null ? string.Empty : $" (for example '{odd}')";
     }
 
     private static ColumnDrift AnalyzeNumeric(string name, ReadOnlySpan<double> refSorted, ReadOnlySpan<double> curSorted, DriftTestKind? forced, List<SchemaChange> schema)
@@ -182,12 +266,16 @@ public static class DriftAnalyzer
         PValue = result.PValue,
         Threshold = result.Threshold,
         Drift = result.Drift,
+        Meaning = DriftMeaning.Of(result),
         ReferenceN = refN,
         CurrentN = curN,
         Distribution = distribution,
     };
 
     private static string Kind(ColumnKind kind) => kind == ColumnKind.Numeric ? "numeric" : "categorical";
+
+    // In sentences a categorical column is "text": that is what a type change looks like in the file.
+    private static string TypeWord(ColumnKind kind) => kind == ColumnKind.Numeric ? "numeric" : "text";
 
     /// <summary>Numbers with at most this many distinct reference values are tested as categories (DESIGN.md).</summary>
     private const int LowCardinality = 5;
@@ -388,25 +476,66 @@ public static class DriftAnalyzer
     }
 
     /// <summary>
-    /// Why a column should not be tested by default, or null: an identifier (a text column with a distinct value
-    /// in nine rows of ten or more, over at least 100 rows) or a timestamp (text values that read as dates), both
-    /// of which differ between any two periods by construction.
+    /// Why a column should not be tested by default, or null: an identifier (a text column with a distinct value in
+    /// nine reference rows of ten or more, over at least 100 rows; or any column in which no value occurs twice, in
+    /// either data set or across the two), or a timestamp (text values that read as dates): both differ between any
+    /// two periods by construction. Numbers count as an id only when they are whole, so a continuous measure whose
+    /// values rarely repeat is still tested.
     /// </summary>
-    private static string? SkipReason(Column column)
+    private static string? SkipReason(Column reference, Column current, int minSamples)
     {
-        if (column is not CategoricalColumn c)
+        if (reference is CategoricalColumn c)
         {
-            return null;
+            var present = c.Count - c.MissingCount;
+            if (present >= 100 && c.Categories.Count >= 0.9 * present)
+            {
+                return string.Create(CultureInfo.InvariantCulture, $"an identifier ({c.Categories.Count:#,0} distinct values in {present:#,0} reference rows); name it in --columns to test it anyway");
+            }
+            if (c.Categories.Count >= 20 && c.Categories.Take(5).All(v => v.Length >= 8 && DateTimeOffset.TryParse(v, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out _)))
+            {
+                return "a timestamp, which moves on by construction; compare time windows instead, or name it in --columns to test it anyway";
+            }
         }
-        var present = c.Count - c.MissingCount;
-        if (present >= 100 && c.Categories.Count >= 0.9 * present)
+        var enough = Math.Max(2, minSamples);
+        return Present(reference) >= enough && Present(current) >= enough && AllDistinct(reference, current)
+            ? "skipped: every value is distinct, on each side and across the two, so it looks like an id; name it in --columns to test it anyway"
+            : null;
+    }
+
+    /// <summary>True when no value occurs twice over both columns (numbers: and every one is whole); stops at the first repeat, so ordinary columns cost little.</summary>
+    private static bool AllDistinct(Column reference, Column current)
+    {
+        if (reference is CategoricalColumn rc && current is CategoricalColumn cc)
         {
-            return string.Create(CultureInfo.InvariantCulture, $"an identifier ({c.Categories.Count:#,0} distinct values in {present:#,0} reference rows); name it in --columns to test it anyway");
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var cat in new[] { rc, cc })
+            {
+                var counts = cat.CountsByCode();
+                for (var k = 0; k < counts.Length; k++)
+                {
+                    if (counts[k] > 1 || (counts[k] == 1 && !seen.Add(cat.Categories[k])))
+                    {
+                        return false;
+                    }
+                }
+            }
+            return true;
         }
-        if (c.Categories.Count >= 20 && c.Categories.Take(5).All(v => v.Length >= 8 && DateTimeOffset.TryParse(v, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out _)))
+        if (reference is not NumericColumn rn || current is not NumericColumn cn)
         {
-            return "a timestamp, which moves on by construction; compare time windows instead, or name it in --columns to test it anyway";
+            return false;
         }
-        return null;
+        var numbers = new HashSet<double>();
+        foreach (var values in new[] { rn, cn })
+        {
+            foreach (var v in values.Values)
+            {
+                if (!double.IsNaN(v) && (v != Math.Floor(v) || !numbers.Add(v)))
+                {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 }

@@ -16,4 +16,29 @@ public sealed record DriftOptions
 
     /// <summary>A jump in a column's missing share at least this large (absolute) is a schema change.</summary>
     public double NullShareJump { get; init; } = 0.05;
+
+    /// <summary>Non-missing values <see cref="MinSamples"/> asks of each side by default.</summary>
+    public const int DefaultMinSamples = 30;
+
+    /// <summary>Non-missing values each side needs before a column is judged; below it the column is "not enough data", neither drift nor stable.</summary>
+    public int MinSamples { get; init; } = DefaultMinSamples;
+
+    /// <summary>Columns never tested as inputs, with the role the contract gives them (id, time, label, score, prediction, latency).</summary>
+    public IReadOnlyDictionary<string, string>? Roles { get; init; }
+
+    /// <summary>The columns a contract names as id, time, label, score, prediction or latency, each with its role.</summary>
+    public static IReadOnlyDictionary<string, string> RolesOf(Contract contract)
+    {
+        ArgumentNullException.ThrowIfNull(contract);
+        var roles = new Dictionary<string, string>(StringComparer.Ordinal);
+        var c = contract.Columns;
+        foreach (var (column, role) in new[] { (c.Id, "id"), (c.Time, "time"), (c.Label, "label"), (c.Score, "score"), (c.Prediction, "prediction"), (c.LatencyMs, "latency") })
+        {
+            if (column is not null)
+            {
+                roles.TryAdd(column, role);
+            }
+        }
+        return roles;
+    }
 }

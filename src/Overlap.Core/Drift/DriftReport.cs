@@ -15,11 +15,17 @@ public sealed record DriftReport
     /// <summary>Each tested column.</summary>
     public required IReadOnlyList<ColumnDrift> Columns { get; init; }
 
-    /// <summary>Share of tested columns that drifted.</summary>
+    /// <summary>Share of the judged columns that drifted (columns without enough data are left out).</summary>
     public required double DriftedShare { get; init; }
 
-    /// <summary>True when at least half of the tested columns drifted.</summary>
+    /// <summary>True when at least half of the judged columns drifted, or a column is missing or changed type.</summary>
     public required bool DatasetDrift { get; init; }
+
+    /// <summary>Columns that could not be judged: fewer than <see cref="MinSamples"/> values on a side, or absent from the reference.</summary>
+    public int NotJudged { get; init; }
+
+    /// <summary>The non-missing values each side needed for a column to be judged.</summary>
+    public int MinSamples { get; init; } = DriftOptions.DefaultMinSamples;
 
     /// <summary>Schema changes, found before the tests.</summary>
     public required IReadOnlyList<SchemaChange> Schema { get; init; }
@@ -27,6 +33,6 @@ public sealed record DriftReport
     /// <summary>Plain-language summary lines.</summary>
     public required IReadOnlyList<string> Statements { get; init; }
 
-    /// <summary>Columns left untested, with why (identifiers, unless named explicitly).</summary>
+    /// <summary>Columns left untested, with why (the contract's id, time, label, score or prediction; identifiers, unless named explicitly).</summary>
     public IReadOnlyList<SkippedColumn> Skipped { get; init; } = [];
 }

@@ -15,6 +15,12 @@ public static class DriftTests
     /// <summary>The bar for PSI.</summary>
     public const double PsiThreshold = 0.25;
 
+    /// <summary>The PSI from which a shift is worth watching, below drift.</summary>
+    public const double PsiWarn = 0.1;
+
+    /// <summary>The report's test name for a column judged by its schema (missing, or of another type now), not by a statistic.</summary>
+    public const string Schema = "schema";
+
     /// <summary>The report and contract name of a test: ks, wasserstein, chi_square, jensen_shannon or psi.</summary>
     public static string Name(DriftTestKind kind) => kind switch
     {

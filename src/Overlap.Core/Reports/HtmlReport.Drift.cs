@@ -17,17 +17,22 @@ public static partial class HtmlReport
     {
         ArgumentNullException.ThrowIfNull(report);
         var b = new StringBuilder(64 * 1024);
-        var headline = report.DatasetDrift ? "DRIFT DETECTED" : "NO DATASET DRIFT";
+        var undecided = report.Columns.Count > 0 && report.NotJudged == report.Columns.Count;
+        var headline = report.DatasetDrift ? "DRIFT DETECTED" : undecided ? "NOT ENOUGH DATA" : "NO DATASET DRIFT";
         Open(b, $"{report.Feature ?? "Data"} · {headline} · Overlap drift");
         var drifted = report.Columns.Count(c => c.Drift);
-        var verdict = report.DatasetDrift ? Verdict.Fail : drifted > 0 ? Verdict.Inconclusive : Verdict.Pass;
+        var verdict = report.DatasetDrift ? Verdict.Fail : drifted > 0 || undecided ? Verdict.Inconclusive : Verdict.Pass;
         b.Append("<header class=\"hero v-").Append(VerdictText.Word(verdict)).Append("\">")
             .Append("<div class=\"eyebrow\"><span class=\"logo\"></span>Overlap · drift report</div>")
             .Append("<div class=\"title-row\"><h1>").Append(Html.E(report.Feature ?? "Data drift")).Append("</h1>")
             .Append(Pill(verdict, headline).Replace("class=\"pill ", "class=\"pill badge ", StringComparison.Ordinal)).Append("</div><dl class=\"facts\">");
         Fact(b, "Reference rows", Html.Count(report.ReferenceRows));
         Fact(b, "Current rows", Html.Count(report.CurrentRows));
-        Fact(b, "Drifted columns", $"{Html.Count(drifted)} of {Html.Count(report.Columns.Count)}");
+        Fact(b, "Drifted columns", $"{Html.Count(drifted)} of {Html.Count(report.Columns.Count - report.NotJudged)}");
+        if (report.NotJudged > 0)
+        {
+            Fact(b, "Not judged", $"{Html.Count(report.NotJudged)} (under {Html.Count(report.MinSamples)} values a side)");
+        }
         Fact(b, "Drifted share", Html.Percent(report.DriftedShare));
         Fact(b, "Schema changes", Html.Count(report.Schema.Count));
         b.Append("</dl>");
@@ -46,7 +51,7 @@ public static partial class HtmlReport
             b.Append("</ul></div></section>");
         }
 
-        SectionHead(b, "columns", "Columns", "Drift is judged per column; the data set has drifted when at least half of its columns have.");
+        SectionHead(b, "columns", "Columns", "Drift is judged per column; the data set has drifted when at least half of the judged columns have, or when a column is missing or changed type.");
         b.Append("<div class=\"card flush\"><div class=\"scroll\">");
         if (report.Columns.Count == 0)
         {
@@ -54,13 +59,14 @@ public static partial class HtmlReport
         }
         else
         {
-            b.Append("<table><thead><tr><th>Column</th><th>Kind</th><th>Test</th><th class=\"num\">Statistic</th><th class=\"num\">p-value</th><th class=\"num\">Threshold</th><th class=\"num\">Reference n</th><th class=\"num\">Current n</th><th>Drift</th></tr></thead><tbody>");
+            b.Append("<table><thead><tr><th>Column</th><th>Kind</th><th>Test</th><th class=\"num\">Statistic</th><th class=\"num\">p-value</th><th class=\"num\">Threshold</th><th class=\"num\">Reference n</th><th class=\"num\">Current n</th><th>What it means</th><th>Drift</th></tr></thead><tbody>");
             foreach (var c in report.Columns)
             {
                 b.Append("<tr><td><b>").Append(Html.E(c.Column)).Append("</b></td><td class=\"muted\">").Append(Html.E(c.Kind)).Append("</td><td class=\"mono\">")
                     .Append(Html.E(c.Test)).Append("</td><td class=\"num\">").Append(Html.Num(c.Statistic)).Append("</td><td class=\"num\">").Append(PValue(c.PValue))
                     .Append("</td><td class=\"num muted\">").Append(Html.Num(c.Threshold)).Append("</td><td class=\"num muted\">").Append(Html.Count(c.ReferenceN))
-                    .Append("</td><td class=\"num muted\">").Append(Html.Count(c.CurrentN)).Append("</td><td>").Append(DriftPill(c.Drift)).Append("</td></tr>");
+                    .Append("</td><td class=\"num muted\">").Append(Html.Count(c.CurrentN)).Append("</td><td class=\"muted\">").Append(Html.E(c.Meaning ?? c.Reason ?? "—"))
+                    .Append("</td><td>").Append(DriftPill(c.DriftVerdict)).Append("</td></tr>");
             }
             b.Append("</tbody></table>");
         }
@@ -74,20 +80,26 @@ public static partial class HtmlReport
             foreach (var c in charted)
             {
                 b.Append("<div class=\"card\"><div class=\"title-row\" style=\"margin:0;justify-content:space-between\"><h3>").Append(Html.E(c.Column)).Append("</h3>")
-                    .Append(DriftPill(c.Drift)).Append("</div><div class=\"sub\">").Append(Html.E(c.Kind)).Append(" · <span class=\"mono\">").Append(Html.E(c.Test))
+                    .Append(DriftPill(c.DriftVerdict)).Append("</div><div class=\"sub\">").Append(Html.E(c.Kind)).Append(" · <span class=\"mono\">").Append(Html.E(c.Test))
                     .Append("</span> ").Append(Html.Num(c.Statistic));
                 if (c.PValue is { } p)
                 {
                     b.Append(" · p ").Append(PValue(p));
                 }
-                b.Append(" · threshold ").Append(Html.Num(c.Threshold)).Append("</div>").Append(DistributionChart(c)).Append("</div>");
+                b.Append(" · threshold ").Append(Html.Num(c.Threshold)).Append("</div><p class=\"muted\">").Append(Html.E(c.Meaning ?? c.Reason ?? string.Empty)).Append("</p>")
+                    .Append(DistributionChart(c)).Append("</div>");
             }
             b.Append("</div></section>");
         }
         return Close(b);
     }
 
-    private static string DriftPill(bool drift) => drift ? Pill(Verdict.Fail, "drifted") : Pill(Verdict.Pass, "stable");
+    private static string DriftPill(bool? drift) => drift switch
+    {
+        true => Pill(Verdict.Fail, "drifted"),
+        false => Pill(Verdict.Pass, "stable"),
+        null => Pill(Verdict.Inconclusive, "not judged"),
+    };
 
     private static string PValue(double? p) => p switch
     {

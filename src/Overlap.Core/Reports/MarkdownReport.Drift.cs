@@ -20,12 +20,15 @@ public static partial class MarkdownReport
             sb.AppendLine(Inv, $"- {Escape(s)}");
         }
         sb.AppendLine();
-        sb.AppendLine("| column | kind | test | statistic | p-value | threshold | drift |");
-        sb.AppendLine("| --- | --- | --- | --- | --- | --- | --- |");
+        sb.AppendLine("| column | kind | test | statistic | p-value | threshold | drift | what it means |");
+        sb.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- |");
         foreach (var c in report.Columns)
         {
-            sb.AppendLine(Inv, $"| {Escape(c.Column)} | {c.Kind} | {c.Test} | {c.Statistic:0.####} | {(c.PValue is { } p ? p.ToString("0.####", Inv) : "—")} | {c.Threshold} | {(c.Drift ? "❌ yes" : "no")} |");
+            var drift = c.DriftVerdict switch { true => "❌ yes", false => "no", null => "⚠️ not judged" };
+            sb.AppendLine(Inv, $"| {Escape(c.Column)} | {c.Kind} | {c.Test} | {Figure(c.Statistic)} | {(c.PValue is { } p ? p.ToString("0.####", Inv) : "—")} | {Figure(c.Threshold)} | {drift} | {Escape(c.Meaning ?? c.Reason ?? "—")} |");
         }
         return sb.ToString();
     }
+
+    private static string Figure(double value) => double.IsFinite(value) ? value.ToString("0.####", Inv) : "—";
 }
