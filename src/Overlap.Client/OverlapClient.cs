@@ -13,8 +13,8 @@ namespace Overlap.Client;
 /// <summary>
 /// The SDK: Log methods put events in a bounded in-memory queue and return; one background loop sends them in
 /// gzipped NDJSON batches to <c>POST /v1/events</c>, retrying with exponential backoff and jitter (honouring
-/// Retry-After) on network errors, 408, 429 and 5xx. Refused events (400) are counted, not retried; a batch too large
-/// (413) is split. Disposing sends what is queued, for up to <see cref="OverlapClientOptions.ShutdownTimeout"/>.
+/// Retry-After) on network errors, 408, 429 and 5xx for up to <see cref="OverlapClientOptions.RetryLimit"/>, after which
+/// the batch is dropped, counted and logged. Refused events (400) are counted, not retried; a batch too large (413) is split. Disposing sends what is queued, for up to <see cref="OverlapClientOptions.ShutdownTimeout"/>.
 /// Nothing here blocks or throws into the caller; every event is counted as sent, rejected or dropped.
 /// </summary>
 public sealed partial class OverlapClient : IOverlapClient
@@ -162,6 +162,7 @@ public sealed partial class OverlapClient : IOverlapClient
     private async Task SendAsync(IReadOnlyList<FeatureEvent> batch)
     {
         var body = Compress(batch);
+        var giveUpAt = _options.Time.GetUtcNow() + _options.RetryLimit;
         for (var attempt = 0; ; attempt++)
         {
             TimeSpan? retryAfter = null;
@@ -205,10 +206,18 @@ public sealed partial class OverlapClient : IOverlapClient
             {
                 // The server is unreachable or too slow: retry below.
             }
+            var wait = retryAfter ?? Backoff(attempt);
+            if (_options.Time.GetUtcNow() + wait > giveUpAt)
+            {
+                // A server that keeps failing must not hold the queue for ever: the batch is given up and counted.
+                LogGaveUp(_logger, batch.Count, attempt + 1, _options.RetryLimit);
+                Interlocked.Add(ref _dropped, batch.Count);
+                return;
+            }
             Interlocked.Increment(ref _retries);
             try
             {
-                await Task.Delay(retryAfter ?? Backoff(attempt), _options.Time, _abort.Token).ConfigureAwait(false);
+                await Task.Delay(wait, _options.Time, _abort.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -254,6 +263,9 @@ public sealed partial class OverlapClient : IOverlapClient
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Overlap refused a batch of {Count} events with HTTP {Status}; check the endpoint and the API key's role. The events are dropped")]
     private static partial void LogRefused(ILogger logger, int status, int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Overlap could not store a batch of {Count} events after {Attempts} attempts within {Limit}; the events are dropped")]
+    private static partial void LogGaveUp(ILogger logger, int count, int attempts, TimeSpan limit);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Overlap client closed: {Sent} events sent, {Rejected} rejected by the server, {Dropped} dropped")]
     private static partial void LogLost(ILogger logger, long sent, long rejected, long dropped);

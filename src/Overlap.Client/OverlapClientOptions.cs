@@ -24,6 +24,12 @@ public sealed class OverlapClientOptions
     /// <summary>The longest wait between retries.</summary>
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long a batch is retried (network errors, 408, 429, 5xx) before it is given up: dropped, counted in
+    /// <see cref="OverlapClientStats.Dropped"/> and logged. A 400 is never retried.
+    /// </summary>
+    public TimeSpan RetryLimit { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>How long disposing waits for queued events to be sent before dropping the rest.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
@@ -39,6 +45,10 @@ public sealed class OverlapClientOptions
         if (string.IsNullOrWhiteSpace(ApiKey))
         {
             throw new ArgumentException("Overlap needs ApiKey: create one with 'overlap keys create --role ingest'", nameof(ApiKey));
+        }
+        if (RetryLimit < TimeSpan.Zero)
+        {
+            throw new ArgumentException("RetryLimit cannot be negative; use TimeSpan.Zero to never retry", nameof(RetryLimit));
         }
         if (QueueCapacity < 1 || MaxBatchSize < 1)
         {

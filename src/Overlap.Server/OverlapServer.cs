@@ -65,6 +65,7 @@ public static class OverlapServer
         builder.Services.AddSingleton<LogLoader>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LogLoader>());
         builder.Services.AddSingleton<IngestQueue>();
+        builder.Services.AddSingleton<IngestCheck>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IngestQueue>());
         builder.Services.ConfigureHttpJsonOptions(o =>
         {

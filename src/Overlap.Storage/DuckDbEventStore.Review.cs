@@ -40,7 +40,7 @@ public sealed partial class DuckDbEventStore
                 CASE WHEN hash(id || '#second') % 1000000 < $second THEN 2 ELSE 1 END, NULL
               FROM review_batch
               WHERE ((score >= $low AND score <= $high) OR hash(id) % 1000000 < $cut)
-                AND id NOT IN (SELECT prediction_id FROM review_items)
+                AND id NOT IN (SELECT prediction_id FROM review_items WHERE feature = $feature)
             ON CONFLICT DO NOTHING;
             INSERT OR REPLACE INTO review_routing
               SELECT $feature, greatest(coalesce(max(received_us), -1), coalesce((SELECT routed_until_us FROM review_routing WHERE feature = $feature), -1)) FROM review_batch;
@@ -54,7 +54,7 @@ public sealed partial class DuckDbEventStore
     private const string ItemColumns =
         "SELECT r.prediction_id, r.feature, r.reason, r.routed_us, r.status, r.claimed_by, r.claim_expires_us, p.time_us, p.score, p.prediction, p.inputs, p.attributes, " +
         "coalesce(r.opinions, 1), r.escalated_because " +
-        "FROM review_items r JOIN predictions p ON p.id = r.prediction_id ";
+        "FROM review_items r JOIN predictions p ON p.feature = r.feature AND p.id = r.prediction_id ";
 
     private static ReviewItem ReadItem(System.Data.Common.DbDataReader r) => new(
         r.GetString(0), r.GetString(1), r.GetString(2), FromMicroseconds(r.GetInt64(3)), r.GetString(4),
@@ -117,7 +117,7 @@ public sealed partial class DuckDbEventStore
     public Task<IReadOnlyList<ReviewDecision>> UnrecordedDecisionsAsync(CancellationToken cancellationToken = default) =>
         QueryAsync(
             "SELECT d.feature, d.prediction_id, d.reviewer, d.decision, d.label, d.category, d.note, d.decided_us FROM review_decisions d " +
-            "WHERE d.label IS NOT NULL AND d.final AND NOT EXISTS (SELECT 1 FROM outcomes o WHERE o.prediction_id = d.prediction_id AND o.id = 'review:' || d.prediction_id || ':' || d.decided_us)",
+            "WHERE d.label IS NOT NULL AND d.final AND NOT EXISTS (SELECT 1 FROM outcomes o WHERE o.feature = d.feature AND o.prediction_id = d.prediction_id AND o.id = 'review:' || d.prediction_id || ':' || d.decided_us)",
             r => new ReviewDecision(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : r.GetString(6), FromMicroseconds(r.GetInt64(7))),
             cancellationToken);
 

@@ -52,6 +52,10 @@ public sealed partial class DuckDbEventStore : IEventStore, IReviewStore, IUserS
         }
         var store = new DuckDbEventStore(connection);
         await store.ExecuteAsync(StoreSchema.Create, cancellationToken).ConfigureAwait(false);
+        if ((await store.QueryAsync(StoreSchema.IsGlobalIds, r => r.GetBoolean(0), cancellationToken).ConfigureAwait(false))[0])
+        {
+            await store.ExecuteAsync(StoreSchema.MigrateToFeatureIds, cancellationToken).ConfigureAwait(false);
+        }
         // Staged rows of an append that never committed were never acknowledged: drop them.
         await store.ExecuteAsync(StoreSchema.ClearStaging, cancellationToken).ConfigureAwait(false);
         // DuckDB would take 80% of the machine for its buffers. 384 MB kept the server near 500 MiB in all, but the
@@ -160,9 +164,15 @@ public sealed partial class DuckDbEventStore : IEventStore, IReviewStore, IUserS
                 {
                     continue;
                 }
+                if (StoreSchema.FillFeature.GetValueOrDefault(table) is { } fill)
+                {
+                    using var missing = Command(fill);
+                    missing.Transaction = transaction;
+                    missing.ExecuteNonQuery();
+                }
                 using var move = _connection.CreateCommand();
                 move.Transaction = transaction;
-                move.CommandText = $"INSERT OR IGNORE INTO {table} SELECT DISTINCT ON (id) * FROM stage_{table}";
+                move.CommandText = $"INSERT OR IGNORE INTO {table} SELECT DISTINCT ON (feature, id) * FROM stage_{table}";
                 stored += move.ExecuteNonQuery();
                 if (StoreSchema.MarkChanged.GetValueOrDefault(table) is { } mark)
                 {
@@ -207,7 +217,7 @@ public sealed partial class DuckDbEventStore : IEventStore, IReviewStore, IUserS
         // Outcomes are joined for the predictions in range only, the latest one winning.
         var sql = $"""
             WITH p AS ({rows}),
-            o AS (SELECT o.prediction_id, arg_max(o.label, o.time_us) AS label FROM outcomes o JOIN p ON p.id = o.prediction_id GROUP BY o.prediction_id)
+            o AS (SELECT o.prediction_id, arg_max(o.label, o.time_us) AS label FROM outcomes o JOIN p ON p.id = o.prediction_id WHERE o.feature = $feature GROUP BY o.prediction_id)
             SELECT p.id, p.time_us, p.score, p.prediction, o.label, p.latency_ms, p.cost, p.model_version{extracts}
             FROM p LEFT JOIN o ON o.prediction_id = p.id
             ORDER BY p.time_us, p.id
@@ -370,16 +380,32 @@ public sealed partial class DuckDbEventStore : IEventStore, IReviewStore, IUserS
     }
 
     /// <inheritdoc />
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> FeaturesOfPredictionsAsync(IReadOnlyCollection<string> predictionIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(predictionIds);
+        if (predictionIds.Count == 0)
+        {
+            return new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        }
+        // One bound parameter per id: ids are never spliced into the SQL.
+        var ids = predictionIds.Distinct(StringComparer.Ordinal).Select((id, i) => ($"i{i}", (object)id)).ToArray();
+        var rows = await QueryAsync(
+            $"SELECT id, feature FROM predictions WHERE id IN ({string.Join(", ", ids.Select(p => "$" + p.Item1))}) ORDER BY feature",
+            r => (Id: r.GetString(0), Feature: r.GetString(1)), cancellationToken, ids).ConfigureAwait(false);
+        return rows.GroupBy(r => r.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => (IReadOnlyList<string>)[.. g.Select(r => r.Feature)], StringComparer.Ordinal);
+    }
+
+    /// <inheritdoc />
     public async Task<EventCounts> CountAsync(string feature, CancellationToken cancellationToken = default)
     {
         var rows = await QueryAsync(
             """
             SELECT
               (SELECT count(*) FROM predictions WHERE feature = $feature),
-              (SELECT count(*) FROM outcomes o JOIN predictions p ON p.id = o.prediction_id WHERE p.feature = $feature),
-              (SELECT count(*) FROM feedback f JOIN predictions p ON p.id = f.prediction_id WHERE p.feature = $feature),
-              (SELECT count(*) FROM business b LEFT JOIN predictions p ON p.id = b.prediction_id WHERE coalesce(b.feature, p.feature) = $feature),
-              (SELECT count(DISTINCT o.prediction_id) FROM outcomes o JOIN predictions p ON p.id = o.prediction_id WHERE p.feature = $feature)
+              (SELECT count(*) FROM outcomes o JOIN predictions p ON p.feature = o.feature AND p.id = o.prediction_id WHERE o.feature = $feature),
+              (SELECT count(*) FROM feedback f JOIN predictions p ON p.feature = f.feature AND p.id = f.prediction_id WHERE f.feature = $feature),
+              (SELECT count(*) FROM business b WHERE b.feature = $feature),
+              (SELECT count(DISTINCT o.prediction_id) FROM outcomes o JOIN predictions p ON p.feature = o.feature AND p.id = o.prediction_id WHERE o.feature = $feature)
             """,
             r => new EventCounts(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4)),
             cancellationToken,
@@ -429,12 +455,12 @@ public sealed partial class DuckDbEventStore : IEventStore, IReviewStore, IUserS
                         break;
                     case OutcomeEvent o:
                         outcomes.CreateRow().AppendValue(o.Id).AppendValue(o.PredictionId).AppendValue(o.Label).AppendValue(o.Source)
-                            .AppendValue(time).AppendValue(received).EndRow();
+                            .AppendValue(time).AppendValue(received).AppendValue(o.Feature).EndRow();
                         counts["outcomes"]++;
                         break;
                     case FeedbackEvent f:
                         feedback.CreateRow().AppendValue(f.Id).AppendValue(f.PredictionId).AppendValue(f.FeedbackKind)
-                            .AppendValue(time).AppendValue(received).EndRow();
+                            .AppendValue(time).AppendValue(received).AppendValue(f.Feature).EndRow();
                         counts["feedback"]++;
                         break;
                     case BusinessEvent b:

@@ -28,7 +28,8 @@ public interface IEventStore : IAsyncDisposable
     Task<ApiKeyRecord?> FindKeyAsync(string hash, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Stores events in one transaction; an id already stored (for its kind) is skipped. When the task completes
+    /// Stores events in one transaction; an id already stored (for its kind and feature) is skipped. An outcome,
+    /// feedback or business result without a feature takes that of the stored prediction it names. When the task completes
     /// the events are durable: committed to the database's write-ahead log on disk.
     /// </summary>
     Task<AppendResult> AppendAsync(IReadOnlyList<FeatureEvent> events, DateTimeOffset receivedAt, CancellationToken cancellationToken = default);
@@ -85,6 +86,12 @@ public interface IEventStore : IAsyncDisposable
 
     /// <summary>Stores a window's report (JSON) and its mergeable summary as computed at change number <paramref name="asOf"/>.</summary>
     Task SaveWindowReportAsync(string feature, DateTimeOffset start, TimeSpan window, int contractVersion, int resamples, long asOf, DateTimeOffset computedAt, string json, byte[]? summary, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// For each of <paramref name="predictionIds"/> that is stored, the features that have a prediction with that id
+    /// (ids are unique per feature, so there may be several), by id.
+    /// </summary>
+    Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> FeaturesOfPredictionsAsync(IReadOnlyCollection<string> predictionIds, CancellationToken cancellationToken = default);
 
     /// <summary>How many events a feature has.</summary>
     Task<EventCounts> CountAsync(string feature, CancellationToken cancellationToken = default);

@@ -3,7 +3,77 @@ namespace Overlap.Storage;
 /// <summary>The DuckDB tables. Times are microseconds since the Unix epoch (UTC); JSON objects are kept as text.</summary>
 internal static class StoreSchema
 {
-    public const string Create = """
+    // Event ids are unique per feature: the same id sent for two features is two events. Outcomes, feedback and review
+    // items name their feature and meet their prediction on (feature, prediction_id).
+    private const string Predictions = """
+        (id VARCHAR NOT NULL, feature VARCHAR NOT NULL, time_us BIGINT NOT NULL, model_version VARCHAR, score DOUBLE,
+          prediction VARCHAR, latency_ms DOUBLE, cost DOUBLE, inputs VARCHAR, attributes VARCHAR, received_us BIGINT NOT NULL,
+          PRIMARY KEY (feature, id))
+        """;
+
+    private const string Outcomes = """
+        (id VARCHAR NOT NULL, prediction_id VARCHAR NOT NULL, label VARCHAR NOT NULL, source VARCHAR,
+          time_us BIGINT NOT NULL, received_us BIGINT NOT NULL, feature VARCHAR NOT NULL, PRIMARY KEY (feature, id))
+        """;
+
+    private const string Feedback = """
+        (id VARCHAR NOT NULL, prediction_id VARCHAR NOT NULL, kind VARCHAR NOT NULL, time_us BIGINT NOT NULL, received_us BIGINT NOT NULL,
+          feature VARCHAR NOT NULL, PRIMARY KEY (feature, id))
+        """;
+
+    private const string Business = """
+        (id VARCHAR NOT NULL, name VARCHAR NOT NULL, value DOUBLE NOT NULL, prediction_id VARCHAR, feature VARCHAR NOT NULL,
+          time_us BIGINT NOT NULL, received_us BIGINT NOT NULL, PRIMARY KEY (feature, id))
+        """;
+
+    private const string ReviewItems = """
+        (prediction_id VARCHAR NOT NULL, feature VARCHAR NOT NULL, reason VARCHAR NOT NULL, routed_us BIGINT NOT NULL,
+          status VARCHAR NOT NULL, claimed_by VARCHAR, claim_expires_us BIGINT, PRIMARY KEY (feature, prediction_id))
+        """;
+
+    /// <summary>True (one row) when the store was made before ids were per feature: its outcomes have no feature.</summary>
+    public const string IsGlobalIds =
+        "SELECT count(*) = 0 FROM duckdb_columns() WHERE schema_name = 'main' AND table_name = 'outcomes' AND column_name = 'feature'";
+
+    /// <summary>
+    /// Moves a store with global ids to keys per feature, in one transaction: each event table is rebuilt under its new
+    /// key; an outcome, feedback or business result takes the feature of the prediction it names ('' when none is stored).
+    /// </summary>
+    public const string MigrateToFeatureIds = $$"""
+        BEGIN TRANSACTION;
+        CREATE TABLE predictions_v2 {{Predictions}};
+        INSERT INTO predictions_v2 SELECT * FROM predictions;
+        CREATE TABLE outcomes_v2 {{Outcomes}};
+        INSERT INTO outcomes_v2 SELECT o.*, coalesce((SELECT min(p.feature) FROM predictions p WHERE p.id = o.prediction_id), '') FROM outcomes o;
+        CREATE TABLE feedback_v2 {{Feedback}};
+        INSERT INTO feedback_v2 SELECT f.*, coalesce((SELECT min(p.feature) FROM predictions p WHERE p.id = f.prediction_id), '') FROM feedback f;
+        CREATE TABLE business_v2 {{Business}};
+        INSERT INTO business_v2 SELECT b.id, b.name, b.value, b.prediction_id,
+          coalesce(b.feature, (SELECT min(p.feature) FROM predictions p WHERE p.id = b.prediction_id), ''), b.time_us, b.received_us FROM business b;
+        CREATE TABLE review_items_v2 {{ReviewItems}};
+        ALTER TABLE review_items_v2 ADD COLUMN opinions INTEGER DEFAULT 1;
+        ALTER TABLE review_items_v2 ADD COLUMN escalated_because VARCHAR;
+        INSERT INTO review_items_v2 SELECT prediction_id, feature, reason, routed_us, status, claimed_by, claim_expires_us, opinions, escalated_because FROM review_items;
+        DROP TABLE stage_predictions; DROP TABLE stage_outcomes; DROP TABLE stage_feedback; DROP TABLE stage_business;
+        DROP TABLE predictions; DROP TABLE outcomes; DROP TABLE feedback; DROP TABLE business; DROP TABLE review_items;
+        ALTER TABLE predictions_v2 RENAME TO predictions;
+        ALTER TABLE outcomes_v2 RENAME TO outcomes;
+        ALTER TABLE feedback_v2 RENAME TO feedback;
+        ALTER TABLE business_v2 RENAME TO business;
+        ALTER TABLE review_items_v2 RENAME TO review_items;
+        {{Staging}}
+        COMMIT;
+        """;
+
+    // Staging tables take the event tables' columns without their constraints: a feature left out is filled in before the move.
+    private const string Staging = """
+        CREATE TABLE IF NOT EXISTS stage_predictions AS SELECT * FROM predictions LIMIT 0;
+        CREATE TABLE IF NOT EXISTS stage_outcomes AS SELECT * FROM outcomes LIMIT 0;
+        CREATE TABLE IF NOT EXISTS stage_feedback AS SELECT * FROM feedback LIMIT 0;
+        CREATE TABLE IF NOT EXISTS stage_business AS SELECT * FROM business LIMIT 0;
+        """;
+
+    public const string Create = $$"""
         CREATE TABLE IF NOT EXISTS contracts (
           feature VARCHAR NOT NULL, version INTEGER NOT NULL, yaml VARCHAR NOT NULL,
           changed_by VARCHAR NOT NULL, changed_at_us BIGINT NOT NULL, PRIMARY KEY (feature, version));
@@ -12,17 +82,10 @@ internal static class StoreSchema
         CREATE TABLE IF NOT EXISTS users (
           name_key VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, role VARCHAR NOT NULL, password_hash VARCHAR NOT NULL,
           stamp VARCHAR NOT NULL, created_at_us BIGINT NOT NULL, password_changed_at_us BIGINT NOT NULL);
-        CREATE TABLE IF NOT EXISTS predictions (
-          id VARCHAR PRIMARY KEY, feature VARCHAR NOT NULL, time_us BIGINT NOT NULL, model_version VARCHAR, score DOUBLE,
-          prediction VARCHAR, latency_ms DOUBLE, cost DOUBLE, inputs VARCHAR, attributes VARCHAR, received_us BIGINT NOT NULL);
-        CREATE TABLE IF NOT EXISTS outcomes (
-          id VARCHAR PRIMARY KEY, prediction_id VARCHAR NOT NULL, label VARCHAR NOT NULL, source VARCHAR,
-          time_us BIGINT NOT NULL, received_us BIGINT NOT NULL);
-        CREATE TABLE IF NOT EXISTS feedback (
-          id VARCHAR PRIMARY KEY, prediction_id VARCHAR NOT NULL, kind VARCHAR NOT NULL, time_us BIGINT NOT NULL, received_us BIGINT NOT NULL);
-        CREATE TABLE IF NOT EXISTS business (
-          id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, value DOUBLE NOT NULL, prediction_id VARCHAR, feature VARCHAR,
-          time_us BIGINT NOT NULL, received_us BIGINT NOT NULL);
+        CREATE TABLE IF NOT EXISTS predictions {{Predictions}};
+        CREATE TABLE IF NOT EXISTS outcomes {{Outcomes}};
+        CREATE TABLE IF NOT EXISTS feedback {{Feedback}};
+        CREATE TABLE IF NOT EXISTS business {{Business}};
         CREATE TABLE IF NOT EXISTS alert_states (
           feature VARCHAR NOT NULL, check_name VARCHAR NOT NULL, state VARCHAR NOT NULL, window_start_us BIGINT NOT NULL,
           statement VARCHAR NOT NULL, updated_us BIGINT NOT NULL, PRIMARY KEY (feature, check_name));
@@ -38,9 +101,7 @@ internal static class StoreSchema
           resamples INTEGER NOT NULL, as_of BIGINT NOT NULL, computed_us BIGINT NOT NULL, report VARCHAR NOT NULL,
           PRIMARY KEY (feature, window_start_us, window_us, contract_version, resamples));
         ALTER TABLE window_reports ADD COLUMN IF NOT EXISTS summary BLOB;
-        CREATE TABLE IF NOT EXISTS review_items (
-          prediction_id VARCHAR PRIMARY KEY, feature VARCHAR NOT NULL, reason VARCHAR NOT NULL, routed_us BIGINT NOT NULL,
-          status VARCHAR NOT NULL, claimed_by VARCHAR, claim_expires_us BIGINT);
+        CREATE TABLE IF NOT EXISTS review_items {{ReviewItems}};
         CREATE SEQUENCE IF NOT EXISTS review_decision_ids START 1;
         CREATE TABLE IF NOT EXISTS review_decisions (
           id BIGINT PRIMARY KEY DEFAULT nextval('review_decision_ids'), prediction_id VARCHAR NOT NULL, feature VARCHAR NOT NULL,
@@ -54,10 +115,7 @@ internal static class StoreSchema
           id BIGINT PRIMARY KEY DEFAULT nextval('evaluation_run_ids'), feature VARCHAR NOT NULL, contract_version INTEGER, name VARCHAR NOT NULL,
           uploaded_by VARCHAR NOT NULL, uploaded_us BIGINT NOT NULL, source VARCHAR NOT NULL, n BIGINT NOT NULL, verdict VARCHAR NOT NULL, report VARCHAR NOT NULL);
         CREATE TABLE IF NOT EXISTS ingest_log (id INTEGER PRIMARY KEY, position BIGINT NOT NULL);
-        CREATE TABLE IF NOT EXISTS stage_predictions AS SELECT * FROM predictions LIMIT 0;
-        CREATE TABLE IF NOT EXISTS stage_outcomes AS SELECT * FROM outcomes LIMIT 0;
-        CREATE TABLE IF NOT EXISTS stage_feedback AS SELECT * FROM feedback LIMIT 0;
-        CREATE TABLE IF NOT EXISTS stage_business AS SELECT * FROM business LIMIT 0;
+        {{Staging}}
         """;
 
     /// <summary>
@@ -67,8 +125,16 @@ internal static class StoreSchema
     public static readonly IReadOnlyDictionary<string, string> MarkChanged = new Dictionary<string, string>
     {
         ["predictions"] = "INSERT OR REPLACE INTO changed_hours SELECT DISTINCT feature, time_us // 3600000000, $change FROM stage_predictions",
-        ["outcomes"] = "INSERT OR REPLACE INTO changed_hours SELECT DISTINCT p.feature, p.time_us // 3600000000, $change FROM stage_outcomes o JOIN predictions p ON p.id = o.prediction_id",
+        ["outcomes"] = "INSERT OR REPLACE INTO changed_hours SELECT DISTINCT p.feature, p.time_us // 3600000000, $change FROM stage_outcomes o JOIN predictions p ON p.feature = o.feature AND p.id = o.prediction_id",
     };
+
+    /// <summary>
+    /// Per table, how an append fills in the feature of an outcome, feedback or business result sent without one (an
+    /// older ingest log, a direct writer): the feature of the prediction it names, once predictions are moved; '' when none.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> FillFeature = new[] { "outcomes", "feedback", "business" }.ToDictionary(
+        table => table,
+        table => $"UPDATE stage_{table} s SET feature = coalesce((SELECT min(p.feature) FROM predictions p WHERE p.id = s.prediction_id), '') WHERE s.feature IS NULL");
 
     public const string ClearStaging = """
         DELETE FROM stage_predictions; DELETE FROM stage_outcomes; DELETE FROM stage_feedback; DELETE FROM stage_business;

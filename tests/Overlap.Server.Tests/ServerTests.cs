@@ -179,7 +179,7 @@ public sealed class ServerTests : IAsyncLifetime
     {
         using var ingest = _server.Client(KeyRole.Ingest);
         const string id = "x'); DROP TABLE predictions; --";
-        var response = await ingest.PostAsJsonAsync("/v1/events", new[] { new Dictionary<string, object> { ["type"] = "prediction", ["id"] = id, ["feature"] = Feature, ["time"] = "2026-11-23T10:00:00Z", ["prediction"] = "'; DELETE FROM outcomes; --" } });
+        var response = await ingest.PostAsJsonAsync("/v1/events", new[] { new Dictionary<string, object> { ["type"] = "prediction", ["id"] = id, ["feature"] = Feature, ["time"] = "2026-11-23T10:00:00Z", ["attributes"] = new Dictionary<string, string> { ["channel"] = "'; DELETE FROM outcomes; --" } } });
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.Equal(1, await PredictionsStored());
     }

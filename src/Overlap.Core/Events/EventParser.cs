@@ -1,13 +1,16 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using System.Text.Unicode;
 
 namespace Overlap.Core.Events;
 
 /// <summary>
 /// Reads a batch of events sent as a JSON array or as NDJSON (one object per line) and checks each on its own:
 /// a bad event is refused with its index and the reason, the others are kept. Field names are snake_case as in
-/// docs/api.md. The whole batch is refused only when it is not JSON at all (<see cref="EventFormatException"/>).
+/// docs/api.md. Every text, at any depth (ids, labels, keys and values of attributes and inputs), must be valid UTF-8
+/// with no NUL and no lone surrogate: a store cannot keep such text faithfully. The whole batch is refused only when it
+/// is not JSON at all (<see cref="EventFormatException"/>); invalid UTF-8 inside one NDJSON line refuses that line alone.
 /// </summary>
 public static partial class EventParser
 {
@@ -46,6 +49,12 @@ public static partial class EventParser
 
     private static void ParseArray(ReadOnlyMemory<byte> body, EventBatch batch)
     {
+        if (InvalidUtf8At(body.Span) is { } bad)
+        {
+            var line = body.Span[..bad].Count((byte)'\n') + 1;
+            var column = bad - (body.Span[..bad].LastIndexOf((byte)'\n') + 1) + 1;
+            throw new EventFormatException(string.Create(CultureInfo.InvariantCulture, $"the body is not valid UTF-8 (line {line}, byte {column}); send text encoded as UTF-8, or NDJSON so one bad line does not spoil the rest"));
+        }
         JsonDocument document;
         try
         {
@@ -77,6 +86,11 @@ public static partial class EventParser
             rest = newline < 0 ? ReadOnlyMemory<byte>.Empty : rest[(newline + 1)..];
             if (line.Span.Trim(" \t\r"u8).IsEmpty)
             {
+                continue;
+            }
+            if (InvalidUtf8At(line.Span) is { } bad)
+            {
+                batch.Errors.Add(new EventError(index++, string.Create(CultureInfo.InvariantCulture, $"not valid UTF-8 (byte {bad + 1} of the line); send text encoded as UTF-8")));
                 continue;
             }
             try
@@ -111,6 +125,7 @@ public static partial class EventParser
         {
             throw new EventFormatException($"an event must be a JSON object, not {Describe(e)}");
         }
+        CheckText(e, null);
         var type = RequiredText(e, "type");
         var id = RequiredText(e, "id");
         if (id.Length > MaxIdLength)
@@ -138,6 +153,7 @@ public static partial class EventParser
                 Id = id,
                 Time = time,
                 PredictionId = RequiredText(e, "prediction_id"),
+                Feature = OptionalFeature(e),
                 Label = RequiredText(e, "label"),
                 Source = OptionalText(e, "source"),
             },
@@ -146,6 +162,7 @@ public static partial class EventParser
                 Id = id,
                 Time = time,
                 PredictionId = RequiredText(e, "prediction_id"),
+                Feature = OptionalFeature(e),
                 FeedbackKind = RequiredText(e, "kind"),
             },
             "business" => new BusinessEvent
@@ -155,11 +172,96 @@ public static partial class EventParser
                 Name = RequiredText(e, "name"),
                 Value = Number(e, "value") ?? throw new EventFormatException("'value' is missing; a business event needs a number"),
                 PredictionId = OptionalText(e, "prediction_id"),
-                Feature = OptionalText(e, "feature") is { } f ? Feature(f) : null,
+                Feature = OptionalFeature(e),
             },
             _ => throw new EventFormatException($"unknown type '{type}'; use prediction, outcome, feedback or business"),
         };
     }
+
+    /// <summary>The index of the first byte that is not valid UTF-8, or null when all are.</summary>
+    private static int? InvalidUtf8At(ReadOnlySpan<byte> bytes)
+    {
+        if (Utf8.IsValid(bytes))
+        {
+            return null;
+        }
+        var chars = new char[bytes.Length];
+        Utf8.ToUtf16(bytes, chars, out var read, out _, replaceInvalidSequences: false);
+        return read;
+    }
+
+    /// <summary>Refuses a NUL or a lone surrogate in any name or text of the event, naming where it is.</summary>
+    private static void CheckText(JsonElement element, string? path)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    var name = Text(property, path);
+                    CheckText(property.Value, path is null ? name : $"{path}.{name}");
+                }
+                break;
+            case JsonValueKind.Array:
+                var i = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    CheckText(item, string.Create(CultureInfo.InvariantCulture, $"{path}[{i++}]"));
+                }
+                break;
+            case JsonValueKind.String:
+                string value;
+                try
+                {
+                    value = element.GetString()!;
+                }
+                catch (InvalidOperationException)
+                {
+                    throw LoneSurrogate(path);
+                }
+                CheckText(value, path);
+                break;
+        }
+    }
+
+    private static string Text(JsonProperty property, string? path)
+    {
+        string name;
+        try
+        {
+            name = property.Name;
+        }
+        catch (InvalidOperationException)
+        {
+            throw LoneSurrogate(path is null ? "a name" : $"a name in '{path}'");
+        }
+        CheckText(name, path is null ? "a name" : $"a name in '{path}'");
+        return name;
+    }
+
+    private static void CheckText(string text, string? path)
+    {
+        if (text.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new EventFormatException($"'{path}' holds a NUL character (U+0000, \\u0000); text cannot hold it, so remove it");
+        }
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                throw LoneSurrogate(path);
+            }
+        }
+    }
+
+    private static EventFormatException LoneSurrogate(string? path) =>
+        new($"'{path}' holds a lone surrogate (half of a UTF-16 pair, such as \\ud800 alone); send valid Unicode text");
+
+    private static string? OptionalFeature(JsonElement e) => OptionalText(e, "feature") is { } slug ? Feature(slug) : null;
 
     private static string Feature(string slug) => SlugPattern().IsMatch(slug)
         ? slug

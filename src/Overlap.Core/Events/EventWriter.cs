@@ -43,11 +43,13 @@ public static class EventWriter
                 break;
             case OutcomeEvent o:
                 w.WriteString("prediction_id", o.PredictionId);
+                WriteOptional(w, "feature", o.Feature);
                 w.WriteString("label", o.Label);
                 WriteOptional(w, "source", o.Source);
                 break;
             case FeedbackEvent f:
                 w.WriteString("prediction_id", f.PredictionId);
+                WriteOptional(w, "feature", f.Feature);
                 w.WriteString("kind", f.FeedbackKind);
                 break;
             case BusinessEvent b:

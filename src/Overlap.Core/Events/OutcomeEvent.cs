@@ -6,6 +6,12 @@ public sealed record OutcomeEvent : FeatureEvent
     /// <summary>The id of the prediction this labels.</summary>
     public required string PredictionId { get; init; }
 
+    /// <summary>
+    /// The feature of the prediction. Ids are unique per feature, so this says which prediction is meant; when null the
+    /// server finds the one feature that has a prediction with this id.
+    /// </summary>
+    public string? Feature { get; init; }
+
     /// <summary>The label as text ("1", "spam").</summary>
     public required string Label { get; init; }
 

@@ -21,7 +21,7 @@ internal static class EventEndpoints
     }
 
     private static async Task<Results<Accepted<IngestResponse>, BadRequest<IngestResponse>, ProblemHttpResult>> PostAsync(
-        HttpContext context, IngestQueue queue, FeatureDirectory features, ServerOptions options, CancellationToken cancellationToken)
+        HttpContext context, IngestQueue queue, IngestCheck check, ServerOptions options, CancellationToken cancellationToken)
     {
         byte[]? body;
         try
@@ -49,26 +49,7 @@ internal static class EventEndpoints
         {
             return Problem(400, "The body is not a batch of events", $"{char.ToUpperInvariant(e.Message[0])}{e.Message[1..]}. Nothing from this batch was kept.");
         }
-        var rejected = new List<EventError>(batch.Errors);
-        var good = new List<FeatureEvent>(batch.Events.Count);
-        foreach (var (index, e) in batch.Events)
-        {
-            var feature = e switch
-            {
-                PredictionEvent p => p.Feature,
-                BusinessEvent b => b.Feature,
-                _ => null,
-            };
-            if (feature is not null && !features.Has(feature))
-            {
-                rejected.Add(new EventError(index, $"unknown feature '{feature}'; put its contract first: PUT /v1/features/{feature}/contract"));
-            }
-            else
-            {
-                good.Add(e);
-            }
-        }
-        rejected.Sort((a, b) => a.Index.CompareTo(b.Index));
+        var (good, rejected) = await check.CheckAsync(batch, cancellationToken).ConfigureAwait(false);
         if (good.Count == 0)
         {
             return TypedResults.BadRequest(new IngestResponse(0, rejected));

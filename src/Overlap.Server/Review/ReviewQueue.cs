@@ -38,16 +38,18 @@ internal sealed class ReviewQueue(IReviewStore store, IEventStore events, Featur
     /// no-op). Also run at start-up for decisions whose outcome a stop cut off (<see cref="IReviewStore.UnrecordedDecisionsAsync"/>).
     /// </summary>
     public static Task RecordAsync(IEventStore events, IReadOnlyList<ReviewDecision> decisions, CancellationToken cancellationToken) =>
-        events.AppendAsync([.. decisions.Select(d => new OutcomeEvent { Id = d.OutcomeId, PredictionId = d.PredictionId, Label = d.Label!, Source = "review", Time = d.DecidedAt })],
+        events.AppendAsync([.. decisions.Select(d => new OutcomeEvent { Id = d.OutcomeId, Feature = d.Feature, PredictionId = d.PredictionId, Label = d.Label!, Source = "review", Time = d.DecidedAt })],
             decisions.Count == 0 ? DateTimeOffset.UnixEpoch : decisions.Max(d => d.DecidedAt), cancellationToken);
 
     /// <summary>The model's answer for an item: its decision as sent, or for a binary contract its score against the threshold.</summary>
     public string? ModelLabel(string feature, ReviewItem item) => features.Find(feature) is { } contract ? ModelLabel(contract, item) : item.Prediction;
 
     private static string? ModelLabel(Contract contract, ReviewItem item) =>
-        item.Prediction ?? (contract.Task == TaskKind.Binary && item.Score is { } s
-            ? (s >= contract.Threshold ? contract.Labels.Positive ?? "1" : contract.Labels.Negative ?? "0")
-            : null);
+        item.Prediction is { } sent
+            ? EventContractCheck.Normalize(contract, sent) ?? sent
+            : contract.Task == TaskKind.Binary && item.Score is { } s
+                ? (s >= contract.Threshold ? contract.Labels.Positive ?? "1" : contract.Labels.Negative ?? "0")
+                : null;
 
     /// <summary>Claims an item for <paramref name="reviewer"/>; the outcome says whether the lock is theirs and, if not, why.</summary>
     public async Task<(ReviewItem? Item, string? Problem)> ClaimAsync(string feature, string predictionId, string reviewer, CancellationToken cancellationToken)
@@ -115,9 +117,14 @@ internal sealed class ReviewQueue(IReviewStore store, IEventStore events, Featur
         }
         var (positive, negative) = (contract.Labels.Positive ?? "1", contract.Labels.Negative ?? "0");
         var model = ModelLabel(contract, item);
+        // The outcome a decision writes is always a label the contract names, whatever the stored prediction holds.
+        var unnamed = model is not null && EventContractCheck.Normalize(contract, model) is null;
+        var allowed = EventContractCheck.Allowed(contract) is { } names ? $"one of: {names}" : "a number";
         string? outcome;
         switch (decision)
         {
+            case "approve" or "reject" when unnamed:
+                return DecisionOutcome.Invalid($"the model's answer '{model}' is not a label of the contract; correct it with the right label, {allowed}");
             case "approve":
                 outcome = model;
                 break;
@@ -126,19 +133,13 @@ internal sealed class ReviewQueue(IReviewStore store, IEventStore events, Featur
                 {
                     return DecisionOutcome.Invalid("a correction needs the right label");
                 }
-                var allowed = contract.Task switch
+                if (EventContractCheck.Normalize(contract, label) is not { } named)
                 {
-                    TaskKind.Binary => [positive, negative],
-                    TaskKind.Multiclass => contract.Labels.Classes,
-                    _ => null,
-                };
-                if (allowed is not null && !allowed.Contains(label, StringComparer.Ordinal))
-                {
-                    return DecisionOutcome.Invalid($"label must be one of: {string.Join(", ", allowed)}");
+                    return DecisionOutcome.Invalid($"label must be {allowed}");
                 }
-                outcome = label;
+                outcome = named;
                 // A correction to the model's own answer says the model was right.
-                decision = label == model ? "approve" : decision;
+                decision = named == model ? "approve" : decision;
                 break;
             case "reject":
                 outcome = contract.Task == TaskKind.Binary && model is not null ? (model == positive ? negative : positive) : null;
