@@ -191,7 +191,8 @@ public sealed partial class BadRowsTests
     {
         ["label banana"] = "label 'banana' is not a label of contract version 1",
         ["label 1 on a named binary"] = "label '1' is not a label of contract version 1",
-        ["label with a NUL"] = "label 'fr\uFFFDaud' is not a label of contract version 1",
+        // The store cuts text at a NUL (the door refuses one); what is left is not a label either.
+        ["label with a NUL"] = "label 'fr' is not a label of contract version 1",
         ["label with a lone surrogate"] = "label 'fraud\uFFFD' is not a label of contract version 1",
         ["prediction not a label"] = "prediction 'maybe' is not a label of contract version 1",
         ["score 7"] = "score 7 is outside 0 to 1, the range contract version 1 allows (the prediction counts, its score does not)",
@@ -245,6 +246,8 @@ public sealed partial class BadRowsTests
             Good($"x{i}", seven.AddMinutes(i)) with { LatencyMs = null, Cost = null },
             Label($"x{i}", "x"),
         })], Now);
+        // A stored report is known by when it was computed: the clock moves on, as it does between two requests.
+        clock.Advance(TimeSpan.FromSeconds(1));
         const string Reason = "label 'x' is not a label of contract version 1";
         var window = (await JsonAsync(viewer, Day)).GetProperty("windows")[0];
         Assert.Equal((42, 30), (window.GetProperty("predictions").GetInt32(), window.GetProperty("labelled").GetInt32()));
