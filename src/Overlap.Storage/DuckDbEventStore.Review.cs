@@ -52,7 +52,7 @@ public sealed partial class DuckDbEventStore
     }
 
     private const string ItemColumns =
-        "SELECT r.prediction_id, r.feature, r.reason, r.routed_us, r.status, r.claimed_by, r.claim_expires_us, p.time_us, p.score, p.prediction, p.inputs, p.attributes, " +
+        "SELECT r.prediction_id, r.feature, r.reason, r.routed_us, r.status, r.claimed_by, r.claim_expires_us, p.time_us, CASE WHEN isfinite(p.score) THEN p.score END AS score, p.prediction, p.inputs, p.attributes, " +
         "coalesce(r.opinions, 1), r.escalated_because " +
         "FROM review_items r JOIN predictions p ON p.feature = r.feature AND p.id = r.prediction_id ";
 

@@ -212,7 +212,9 @@ public sealed partial class DuckDbEventStore : IEventStore, IReviewStore, IUserS
         ArgumentNullException.ThrowIfNull(attributes);
         // Attribute names are bound as JSON paths, never spliced into the SQL; the sample size is a whole number.
         var extracts = string.Concat(attributes.Select((_, i) => $", coalesce(json_extract_string(p.attributes, $a{i}), json_extract_string(p.inputs, $a{i}))"));
-        var range = "SELECT * FROM predictions WHERE feature = $feature AND time_us >= $from AND time_us < $to";
+        // Stored JSON that does not parse (a lone surrogate escape such as \ud800) must not fail the read: such escapes
+        // are read as U+FFFD, and what still does not parse is read as no attributes.
+        var range = $"SELECT * REPLACE ({Readable("attributes")} AS attributes, {Readable("inputs")} AS inputs) FROM predictions WHERE feature = $feature AND time_us >= $from AND time_us < $to";
         var rows = sample is { } size ? $"SELECT * FROM ({range}) USING SAMPLE reservoir({size.ToString(CultureInfo.InvariantCulture)} ROWS) REPEATABLE (7)" : range;
         // Outcomes are joined for the predictions in range only, the latest one winning.
         var sql = $"""
@@ -264,6 +266,13 @@ public sealed partial class DuckDbEventStore : IEventStore, IReviewStore, IUserS
             ModelVersions = [.. models],
             Attributes = attributes.Select((name, a) => (name, a)).ToDictionary(x => x.name, x => byName[x.a].ToArray(), StringComparer.Ordinal),
         };
+    }
+
+    /// <summary>SQL for a JSON text column as json_extract can read it: as stored when valid, else with lone surrogate escapes as U+FFFD, else null.</summary>
+    private static string Readable(string column)
+    {
+        var repaired = $"regexp_replace({column}, '\\\\u[dD][89a-fA-F][0-9a-fA-F]{{2}}', '\\\\uFFFD', 'g')";
+        return $"CASE WHEN {column} IS NULL OR json_valid({column}) THEN {column} WHEN json_valid({repaired}) THEN {repaired} END";
     }
 
     /// <inheritdoc />

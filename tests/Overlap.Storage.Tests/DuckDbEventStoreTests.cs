@@ -70,6 +70,22 @@ public sealed class DuckDbEventStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task ReadPredictions_AttributesWithALoneSurrogateEscape_AreReadWithAReplacementCharacter()
+    {
+        await using var store = await DuckDbEventStore.OpenAsync(_folder);
+        await store.AppendAsync(
+        [
+            Prediction("p1", 0.5) with { AttributesJson = "{\"channel\":\"web\\ud800\"}", InputsJson = "{\"amount\":\"\\udfff1\"}" },
+            Prediction("p2", 0.6) with { AttributesJson = "{\"channel\": not json" },
+            Prediction("p3", 0.7) with { AttributesJson = "{\"channel\":\"app\"}" },
+        ], Noon);
+        var rows = await store.ReadPredictionsAsync("fraud", Noon.AddDays(-1), Noon.AddDays(1), ["channel", "amount"]);
+        Assert.Equal(["p1", "p2", "p3"], rows.Ids);
+        Assert.Equal(new string?[] { "web\uFFFD", null, "app" }, rows.Attributes["channel"].AsEnumerable());
+        Assert.Equal(new string?[] { "\uFFFD1", null, null }, rows.Attributes["amount"].AsEnumerable());
+    }
+
+    [Fact]
     public async Task Text_LooksLikeSql_IsStoredAsText()
     {
         await using var store = await DuckDbEventStore.OpenAsync(_folder);

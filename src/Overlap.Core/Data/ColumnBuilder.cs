@@ -174,11 +174,42 @@ internal sealed class ColumnBuilder
 
     private void Check(double value)
     {
-        if (value < _rule.Min || value > _rule.Max || (double.IsInfinity(value) && _rule.Kind == ColumnKind.Numeric))
+        if (OutOfRange(value) is { } problem)
         {
-            var range = string.Create(CultureInfo.InvariantCulture, $"{_rule.Min} to {_rule.Max}");
-            throw new ColumnValueException($"{NumericColumn.Format(value)} is out of range; the {RoleName} must be between {range}");
+            throw new ColumnValueException(problem);
         }
+    }
+
+    private string? OutOfRange(double value)
+    {
+        return _rule.Admits(value) ? null : $"{NumericColumn.Format(value)} is out of range; the {RoleName} must be between {_rule.Range}";
+    }
+
+    /// <summary>
+    /// Why <see cref="AddMissing"/>, <see cref="AddNumber"/> or <see cref="AddText"/> would refuse this value (a double,
+    /// text or null), without adding it; null when it would be taken.
+    /// </summary>
+    public string? Refusal(object? value)
+    {
+        var number = double.NaN;
+        switch (value)
+        {
+            case double d:
+                number = d;
+                break;
+            case string s when !IsMissingToken(s.AsSpan().Trim()):
+                var text = s.AsSpan().Trim();
+                if (FastNumber.TryParse(text, out number) || double.TryParse(text, NumberStyle, CultureInfo.InvariantCulture, out number))
+                {
+                    break;
+                }
+                return _rule.Kind == ColumnKind.Numeric ? $"'{Shorten(text)}' is not a number; the {RoleName} must be numeric" : null;
+        }
+        if (double.IsNaN(number))
+        {
+            return _rule.Required ? $"the {RoleName} is missing; every row needs one" : null;
+        }
+        return IsNumeric ? OutOfRange(number) : null;
     }
 
     private static bool IsMissingToken(ReadOnlySpan<char> text) =>

@@ -61,6 +61,29 @@ public sealed class TableBuilder
         _rows++;
     }
 
+    /// <summary>
+    /// Adds one row when every value meets its column's rule; otherwise adds nothing and says why (the first value
+    /// refused), so a reader of stored rows can leave a bad one out and count it instead of failing.
+    /// </summary>
+    public bool TryAddRow(ReadOnlySpan<object?> values, out string? refusal)
+    {
+        if (values.Length != _builders.Length)
+        {
+            throw new ArgumentException($"{values.Length} values for {_builders.Length} columns", nameof(values));
+        }
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (_builders[i]!.Refusal(values[i]) is { } problem)
+            {
+                refusal = problem;
+                return false;
+            }
+        }
+        refusal = null;
+        AddRow(values);
+        return true;
+    }
+
     /// <summary>The table; a table with no rows is allowed here (an empty window).</summary>
     public Table Build() => new([.. _builders.Select(b => b!.Build())], _rows) { Source = _options.Source };
 }

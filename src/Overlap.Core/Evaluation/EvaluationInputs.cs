@@ -104,32 +104,9 @@ internal static class EvaluationInputs
             {
                 return known;
             }
-            byte? value = null;
-            if (labels.Positive is { } positive)
-            {
-                if (text == positive)
-                {
-                    value = 1;
-                }
-                else if (labels.Negative is null || text == labels.Negative)
-                {
-                    value = 0;
-                }
-            }
-            else if (TrueWords.Contains(text, StringComparer.OrdinalIgnoreCase))
-            {
-                value = 1;
-            }
-            else if (FalseWords.Contains(text, StringComparer.OrdinalIgnoreCase))
-            {
-                value = 0;
-            }
-            if (value is null)
-            {
-                throw new DataException(UnknownLabel(column.Name, text, row, labels, role, source));
-            }
-            map[text] = value.Value;
-            return value.Value;
+            var value = BinaryValue(text, labels) ?? throw new DataException(UnknownLabel(column.Name, text, row, labels, role, source));
+            map[text] = value;
+            return value;
         }
 
         var result = new byte[rows.Length];
@@ -165,6 +142,29 @@ internal static class EvaluationInputs
         }
         return result;
     }
+
+    /// <summary>
+    /// A binary label or decision as 1 (positive) or 0 (negative), by the contract's labels (or 1/0, true/false, yes/no
+    /// when it names none); null when the contract does not account for it.
+    /// </summary>
+    public static byte? BinaryValue(string text, ContractLabels labels)
+    {
+        if (labels.Positive is { } positive)
+        {
+            return text == positive ? (byte)1 : labels.Negative is null || text == labels.Negative ? (byte)0 : null;
+        }
+        return TrueWords.Contains(text, StringComparer.OrdinalIgnoreCase) ? (byte)1
+            : FalseWords.Contains(text, StringComparer.OrdinalIgnoreCase) ? (byte)0
+            : null;
+    }
+
+    /// <summary>Whether a label or prediction is one the contract accounts for (regression values are checked as numbers by the column rules).</summary>
+    public static bool Named(Contract contract, string text) => contract.Task switch
+    {
+        TaskKind.Binary => BinaryValue(text, contract.Labels) is not null,
+        TaskKind.Multiclass => contract.Labels.Classes.Count == 0 || contract.Labels.Classes.Contains(text, StringComparer.Ordinal),
+        _ => true,
+    };
 
     /// <summary>
     /// A class column as codes into <paramref name="classes"/>. The contract's <c>labels.classes</c>, when

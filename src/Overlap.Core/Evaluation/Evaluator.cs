@@ -26,6 +26,18 @@ public static partial class Evaluator
     /// <param name="source">The file's name, for error messages.</param>
     public static TableReadOptions BaselineReadOptions(Contract contract, string source) => EvaluationInputs.ReadOptions(contract, source, withSegments: false);
 
+    /// <summary>
+    /// Whether the contract accounts for <paramref name="text"/> as a label or prediction: one of a binary contract's
+    /// labels (or 1/0, true/false, yes/no when it names none), one of a multiclass contract's classes when it lists them;
+    /// a regression value is checked as a number by the column rules instead. Evaluation refuses a row that fails this.
+    /// </summary>
+    public static bool NamesLabel(Contract contract, string text)
+    {
+        ArgumentNullException.ThrowIfNull(contract);
+        ArgumentNullException.ThrowIfNull(text);
+        return EvaluationInputs.Named(contract, text);
+    }
+
     /// <summary>Evaluates <paramref name="table"/> against <paramref name="contract"/>.</summary>
     /// <exception cref="DataException">The data does not fit the contract (unknown label values, no labelled rows, …).</exception>
     public static EvaluationReport Evaluate(Contract contract, Table table, EvaluationOptions? options = null)

@@ -29,6 +29,9 @@ public sealed record ProductionWindow
     /// <summary>The labelled predictions, in the contract's columns.</summary>
     public required Table Labelled { get; init; }
 
+    /// <summary>What of the window's stored rows could not be used, by reason (see <see cref="Monitoring.LeftOut"/>); null when nothing.</summary>
+    public IReadOnlyList<LeftOut>? LeftOut { get; init; }
+
     /// <summary>Every prediction's watched inputs and score (<see cref="WindowMonitor.DriftColumns"/>), for drift.</summary>
     public required Table Inputs { get; init; }
 }

@@ -40,6 +40,7 @@ public static class RangeMonitor
             Windows = merged.Windows,
             Predictions = merged.Predictions,
             Labelled = merged.Labelled,
+            LeftOut = merged.LeftOut.ToList(),
             LatencyMs = latency.Count == 0 ? null : new LatencySummary(latency.Count, latency.Quantile(0.50), latency.Quantile(0.95), latency.Quantile(0.99)),
             CostTotal = merged.CostCount == 0 ? null : merged.CostSum,
             CostMean = merged.CostCount == 0 ? null : merged.CostSum / merged.CostCount,

@@ -36,6 +36,9 @@ public sealed record RangeReport
     /// <summary>How many of them have a label.</summary>
     public required long Labelled { get; init; }
 
+    /// <summary>What the windows left out of their figures, by reason, summed over the range; null (omitted) when nothing.</summary>
+    public IReadOnlyList<LeftOut>? LeftOut { get; init; }
+
     /// <summary>Latency percentiles from the merged sketch (within half a percent); null when none sent one.</summary>
     public LatencySummary? LatencyMs { get; init; }
 

@@ -76,6 +76,7 @@ public static class WindowMonitor
             End = window.End,
             Predictions = window.Predictions,
             Labelled = window.Labelled.RowCount,
+            LeftOut = window.LeftOut,
             LatencyMs = latencies.Length == 0 ? null : new LatencySummary(latencies.Length, Bootstrap.Quantile(latencies, 0.50), Bootstrap.Quantile(latencies, 0.95), Bootstrap.Quantile(latencies, 0.99)),
             CostTotal = costs.Length == 0 ? null : costs.Sum(),
             CostMean = costs.Length == 0 ? null : costs.Average(),

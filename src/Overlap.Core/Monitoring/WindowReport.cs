@@ -22,6 +22,12 @@ public sealed record WindowReport
     /// <summary>How many of them have a label.</summary>
     public required int Labelled { get; init; }
 
+    /// <summary>
+    /// Stored rows (or values of them) left out of these figures because they do not fit the contract, counted by reason
+    /// ("label 'x' is not a label of contract version 3"); null (omitted) when nothing was.
+    /// </summary>
+    public IReadOnlyList<LeftOut>? LeftOut { get; init; }
+
     /// <summary>Latency percentiles; null when no prediction sent a latency.</summary>
     public LatencySummary? LatencyMs { get; init; }
 

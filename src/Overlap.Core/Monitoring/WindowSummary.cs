@@ -23,7 +23,8 @@ public sealed class WindowSummary
     public const double ScoreBin = 0.001;
 
     private const char Separator = '\u001f';
-    private const int FormatVersion = 1;
+    /// <summary>Version 2 adds the left-out counts at the end; version 1 (without them) is still read.</summary>
+    private const int FormatVersion = 2;
 
     /// <summary>Where the window starts (inclusive).</summary>
     public required DateTimeOffset Start { get; init; }
@@ -64,6 +65,9 @@ public sealed class WindowSummary
     /// <summary>Column → how many windows it drifted in.</summary>
     public Dictionary<string, int> DriftedColumns { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>What the windows left out of their figures, by reason.</summary>
+    public LeftOutTally LeftOut { get; } = new();
+
     /// <summary>How many windows were merged into this summary.</summary>
     public int Windows { get; private set; } = 1;
 
@@ -78,6 +82,7 @@ public sealed class WindowSummary
         ArgumentNullException.ThrowIfNull(window);
         ArgumentNullException.ThrowIfNull(report);
         var summary = new WindowSummary { Start = window.Start, End = window.End, Predictions = window.Predictions };
+        summary.LeftOut.Add(window.LeftOut);
         foreach (var latency in window.LatencyMs)
         {
             summary.Latency.Add(latency);
@@ -170,6 +175,7 @@ public sealed class WindowSummary
             merged.Latency.Merge(s.Latency);
             merged.DriftedWindows += s.DriftedWindows;
             merged.DriftTestedWindows += s.DriftTestedWindows;
+            merged.LeftOut.Add(s.LeftOut.ToList());
             foreach (var (column, windows) in s.DriftedColumns)
             {
                 merged.DriftedColumns[column] = merged.DriftedColumns.GetValueOrDefault(column) + windows;
@@ -305,16 +311,24 @@ public sealed class WindowSummary
                 w.Write(probabilities);
                 w.Write(squares);
             }
+            var leftOut = LeftOut.ToList() ?? [];
+            w.Write(leftOut.Count);
+            foreach (var item in leftOut)
+            {
+                w.Write(item.Reason);
+                w.Write(item.Count);
+            }
         }
         return stream.ToArray();
     }
 
-    /// <summary>Reads what <see cref="ToBytes"/> wrote; null when it was written by another format version.</summary>
+    /// <summary>Reads what <see cref="ToBytes"/> wrote, in this format version or version 1; null when written by another.</summary>
     public static WindowSummary? FromBytes(byte[] bytes)
     {
         ArgumentNullException.ThrowIfNull(bytes);
         using var r = new BinaryReader(new MemoryStream(bytes));
-        if (r.ReadInt32() != FormatVersion)
+        var version = r.ReadInt32();
+        if (version is not (1 or FormatVersion))
         {
             return null;
         }
@@ -344,6 +358,10 @@ public sealed class WindowSummary
         for (var i = r.ReadInt32(); i > 0; i--)
         {
             summary.Scores[r.ReadInt32()] = (r.ReadInt64(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble());
+        }
+        for (var i = version == 1 ? 0 : r.ReadInt32(); i > 0; i--)
+        {
+            summary.LeftOut.Add(r.ReadString(), r.ReadInt64());
         }
         return summary;
     }

@@ -163,7 +163,7 @@ internal sealed partial class FeatureMonitor(IEventStore store, LogLoader loader
             {
                 var clock = System.Diagnostics.Stopwatch.StartNew();
                 var rows = await store.ReadPredictionsAsync(feature, windows[i].Start, windows[i].End, attributes, cancellationToken: cancellationToken).ConfigureAwait(false);
-                var window = ProductionWindows.Cut(contract, rows, [windows[i]]).Single();
+                var window = ProductionWindows.Cut(contract, version, rows, [windows[i]]).Single();
                 var computed = WindowMonitor.Summarize(contract, window, evaluation, reference, calibration) with { ComputedAt = now };
                 var summary = WindowSummary.Build(contract, window, computed, calibration);
                 reports[i] = computed;
@@ -318,8 +318,8 @@ internal sealed partial class FeatureMonitor(IEventStore store, LogLoader loader
             }
         }
         var rows = await store.ReadPredictionsAsync(contract.Feature, from, to, attributes, ReferenceSample, cancellationToken).ConfigureAwait(false);
-        var inputs = ProductionWindows.Inputs(contract, rows, $"{contract.Feature} reference period");
-        var calibration = ProductionWindows.Calibration(contract, rows);
+        var inputs = ProductionWindows.Inputs(contract, version, rows, $"{contract.Feature} reference period");
+        var calibration = ProductionWindows.Calibration(contract, version, rows);
         lock (_referencesGate)
         {
             _references[(contract.Feature, version)] = (change, inputs, calibration);

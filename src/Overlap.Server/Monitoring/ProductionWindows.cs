@@ -36,10 +36,22 @@ internal static class ProductionWindows
         };
     }
 
-    /// <summary>The watched inputs and score of every row, as one table: the reference for drift.</summary>
-    public static Table Inputs(Contract contract, ProductionRows rows, string source) => Inputs(contract, rows, 0, rows.Count, source);
+    /// <summary>The watched inputs and score of every row, as one table: the reference for drift (values the contract cannot take left out).</summary>
+    public static Table Inputs(Contract contract, int version, ProductionRows rows, string source)
+    {
+        var screen = new RowScreen(contract, version);
+        return Inputs(contract, [.. rows.Scores.Select(screen.Score)], Repaired(rows, 0, rows.Count, screen), source);
+    }
 
-    public static IEnumerable<ProductionWindow> Cut(Contract contract, ProductionRows rows, IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)> windows)
+    /// <summary>The attributes of rows [first, last), with NULs and lone surrogates replaced (and counted) once for every reader of them.</summary>
+    private static Dictionary<string, string?[]> Repaired(ProductionRows rows, int first, int last, RowScreen screen) =>
+        rows.Attributes.ToDictionary(a => a.Key, a => a.Value[first..last].Select(v => screen.Text(a.Key, v)).ToArray(), StringComparer.Ordinal);
+
+    /// <summary>
+    /// The rows cut into <paramref name="windows"/>, judged by contract <paramref name="version"/>: each window's rows and
+    /// values that version cannot take are left out and counted in <see cref="ProductionWindow.LeftOut"/> (see <see cref="RowScreen"/>).
+    /// </summary>
+    public static IEnumerable<ProductionWindow> Cut(Contract contract, int version, ProductionRows rows, IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)> windows)
     {
         // Production windows are judged alone (no baseline to pair by id), so the id column, a distinct value per row, stays out.
         var read = Evaluator.ReadOptions(contract, $"{contract.Feature} production");
@@ -59,7 +71,7 @@ internal static class ProductionWindows
             {
                 row++;
             }
-            yield return Window(contract, rows, first, row, start, end, options);
+            yield return Window(contract, rows, first, row, start, end, options, new RowScreen(contract, version));
         }
     }
 
@@ -67,72 +79,81 @@ internal static class ProductionWindows
     /// The calibration for estimating a binary feature's performance: fitted on the labelled reference predictions
     /// (isotonic when it helps), or the scores as they are when the reference has no labels.
     /// </summary>
-    public static ScoreCalibration Calibration(Contract contract, ProductionRows reference)
+    public static ScoreCalibration Calibration(Contract contract, int version, ProductionRows reference)
     {
+        var screen = new RowScreen(contract, version);
         var scores = new List<double>();
         var labels = new List<byte>();
         for (var i = 0; i < reference.Count; i++)
         {
-            if (reference.Labels[i] is { } label && !double.IsNaN(reference.Scores[i]) && (label == contract.Labels.Positive || label == contract.Labels.Negative))
+            var score = screen.Score(reference.Scores[i]);
+            if (reference.Labels[i] is { } label && !double.IsNaN(score) && (label == contract.Labels.Positive || label == contract.Labels.Negative))
             {
-                scores.Add(reference.Scores[i]);
+                scores.Add(score);
                 labels.Add(label == contract.Labels.Positive ? (byte)1 : (byte)0);
             }
         }
         return ScoreCalibration.Fit([.. scores], [.. labels]);
     }
 
-    private static Table Inputs(Contract contract, ProductionRows rows, int first, int last, string source)
+    private static Table Inputs(Contract contract, double[] scores, Dictionary<string, string?[]> attributes, string source)
     {
         var columns = WindowMonitor.DriftColumns(contract);
         var builder = new TableBuilder(new TableReadOptions { Columns = columns, Source = source });
         var values = new object?[columns.Count];
-        for (var i = first; i < last; i++)
+        for (var i = 0; i < scores.Length; i++)
         {
             for (var c = 0; c < values.Length; c++)
             {
-                values[c] = columns[c] == contract.Columns.Score ? rows.Scores[i] : rows.Attributes[columns[c]][i];
+                values[c] = columns[c] == contract.Columns.Score ? scores[i] : attributes[columns[c]][i];
             }
             builder.AddRow(values);
         }
         return builder.Build();
     }
 
-    private static ProductionWindow Window(Contract contract, ProductionRows rows, int first, int last, DateTimeOffset start, DateTimeOffset end, TableReadOptions options)
+    private static ProductionWindow Window(Contract contract, ProductionRows rows, int first, int last, DateTimeOffset start, DateTimeOffset end, TableReadOptions options, RowScreen screen)
     {
         var source = $"{contract.Feature} production, {start:yyyy-MM-dd HH:mm} to {end:yyyy-MM-dd HH:mm} UTC";
         var builder = new TableBuilder(new TableReadOptions { Columns = options.Columns, Rules = options.Rules, Source = source });
         var columns = contract.Columns;
         var values = new object?[builder.Columns.Count];
+        var scores = new double[last - first];
+        var attributes = Repaired(rows, first, last, screen);
         for (var i = first; i < last; i++)
         {
-            // Only labelled predictions are judged; a binary one without a score cannot be.
-            if (rows.Labels[i] is null || (columns.Score is not null && double.IsNaN(rows.Scores[i])))
+            scores[i - first] = screen.Score(rows.Scores[i]);
+            // Only labelled predictions are judged; a binary one without a usable score cannot be.
+            if (screen.Label(rows.Labels[i]) is not { } label || (columns.Score is not null && double.IsNaN(scores[i - first])) || !screen.Prediction(rows.Predictions[i]))
             {
                 continue;
             }
             for (var c = 0; c < values.Length; c++)
             {
                 var name = builder.Columns[c];
-                values[c] = name == columns.Label ? rows.Labels[i]
-                    : name == columns.Score ? rows.Scores[i]
+                values[c] = name == columns.Label ? label
+                    : name == columns.Score ? scores[i - first]
                     : name == columns.Prediction ? rows.Predictions[i]
                     : name == columns.Id ? rows.Ids[i]
-                    : rows.Attributes.TryGetValue(name, out var attribute) ? attribute[i]
+                    : attributes.TryGetValue(name, out var attribute) ? attribute[i - first]
                     : null;
             }
-            builder.AddRow(values);
+            if (!builder.TryAddRow(values, out var refusal))
+            {
+                screen.Refused(refusal!);
+            }
         }
         return new ProductionWindow
         {
-            Inputs = Inputs(contract, rows, first, last, source),
+            Inputs = Inputs(contract, scores, attributes, source),
             Start = start,
             End = end,
             Predictions = last - first,
-            Scores = rows.Scores[first..last],
-            LatencyMs = rows.LatencyMs[first..last],
-            Costs = rows.Costs[first..last],
+            Scores = scores,
+            LatencyMs = [.. rows.LatencyMs[first..last].Select(screen.Latency)],
+            Costs = [.. rows.Costs[first..last].Select(screen.Cost)],
             Labelled = builder.Build(),
+            LeftOut = screen.LeftOut.ToList(),
         };
     }
 }
