@@ -40,8 +40,9 @@ internal static partial class ContractSecrets
         {
             spans = SecretSpans(yaml);
         }
-        catch (YamlException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
+            // YamlDotNet throws more than YamlException on some broken text; whatever it throws, the loose mask hides more, not less.
             return MaskLoosely(yaml);
         }
         var hunted = spans.Select(s => s.Value).Where(v => v.Length >= MinHunted && !v.Contains('\n', StringComparison.Ordinal)).Distinct(StringComparer.Ordinal).ToList();
