@@ -1,14 +1,15 @@
 using Overlap.Core.Contracts;
+using Overlap.Server.Alerts;
 using Overlap.Storage;
 
 namespace Overlap.Server;
 
 /// <summary>
 /// Saves a new version of a feature's contract after the checks every writer shares (<c>PUT /v1/features/{f}/contract</c>
-/// and the dashboard's editor): it parses, and it names the feature it is saved for. The parsed contract becomes the
-/// feature's current one at once.
+/// and the dashboard's editor): it parses, it names the feature it is saved for, and its webhooks reach only addresses
+/// <see cref="WebhookAddressPolicy"/> allows. The parsed contract becomes the feature's current one at once.
 /// </summary>
-internal sealed class ContractSaver(IEventStore store, FeatureDirectory features, ServerOptions options)
+internal sealed class ContractSaver(IEventStore store, FeatureDirectory features, ServerOptions options, WebhookAddressPolicy addresses)
 {
     /// <summary>The saved version, or why nothing was saved.</summary>
     public async Task<ContractSave> SaveAsync(string feature, string text, string changedBy, CancellationToken cancellationToken)
@@ -26,6 +27,14 @@ internal sealed class ContractSaver(IEventStore store, FeatureDirectory features
         if (contract.Feature != feature)
         {
             return ContractSave.Refused("The contract names another feature", $"The contract says 'feature: {contract.Feature}' but is saved as the contract of '{feature}'; make the two the same.");
+        }
+        var hooks = contract.Monitoring?.AlertWebhooks ?? [];
+        for (var i = 0; i < hooks.Count; i++)
+        {
+            if (Uri.TryCreate(hooks[i], UriKind.Absolute, out var url) && await addresses.CheckAsync(url, cancellationToken).ConfigureAwait(false) is { } refusal)
+            {
+                return ContractSave.Refused("A webhook may not reach that address", $"monitoring.alerts[{i}].webhook {refusal}; {WebhookAddressPolicy.HowToAllow}.");
+            }
         }
         var version = await store.PutContractAsync(feature, text, changedBy, options.Time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         features.Set(feature, contract);

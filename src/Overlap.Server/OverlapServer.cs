@@ -55,6 +55,7 @@ public static class OverlapServer
         builder.Services.AddSingleton<KeyCache>();
         builder.Services.AddSingleton<FeatureMonitor>();
         builder.Services.AddSingleton<AlertService>();
+        builder.Services.AddSingleton<WebhookAddressPolicy>();
         builder.Services.AddSingleton<WebhookDelivery>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<WebhookDelivery>());
         builder.Services.AddHostedService<AlertScheduler>();

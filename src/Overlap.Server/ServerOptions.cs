@@ -21,6 +21,18 @@ public sealed record ServerOptions
     /// <summary>The wait before a webhook's second attempt; it doubles for each one after.</summary>
     public TimeSpan WebhookBackoff { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long one webhook attempt may take, connecting and answering, before it counts as failed.</summary>
+    public TimeSpan WebhookTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Hosts (<c>hooks.internal</c>) and address ranges (<c>10.0.0.0/8</c>, <c>127.0.0.1</c>) webhooks may reach although
+    /// they are loopback, private, link-local or this server's own; by default webhooks reach only public addresses.
+    /// </summary>
+    public IReadOnlyList<string> WebhookAllow { get; init; } = [];
+
+    /// <summary>Why <paramref name="entry"/> cannot be a <see cref="WebhookAllow"/> entry, or null when it can.</summary>
+    public static string? WebhookAllowError(string entry) => Alerts.WebhookAddressPolicy.AllowEntryError(entry);
+
     /// <summary>The clock: the system's, or a fake one in tests.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 }

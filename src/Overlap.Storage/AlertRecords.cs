@@ -5,6 +5,7 @@ public sealed record AlertStateRecord(string Feature, string Check, string State
 
 /// <summary>
 /// A change of a check's state, kept as history; <paramref name="Delivery"/> says what became of its webhooks
-/// (pending, delivered, failed, none) after <paramref name="Attempts"/> attempts.
+/// (pending, delivered, failed, none) after <paramref name="Attempts"/> attempts, and <paramref name="DeliveryReason"/>
+/// why a failed one failed.
 /// </summary>
-public sealed record AlertEventRecord(long Id, string Feature, string Check, string State, string Previous, DateTimeOffset WindowStart, string Statement, DateTimeOffset CreatedAt, string Delivery, int Attempts);
+public sealed record AlertEventRecord(long Id, string Feature, string Check, string State, string Previous, DateTimeOffset WindowStart, string Statement, DateTimeOffset CreatedAt, string Delivery, int Attempts, string? DeliveryReason = null);

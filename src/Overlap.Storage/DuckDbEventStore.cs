@@ -313,14 +313,14 @@ public sealed partial class DuckDbEventStore : IEventStore, IReviewStore, IUserS
     }
 
     /// <inheritdoc />
-    public Task SetAlertDeliveryAsync(long id, string delivery, int attempts, CancellationToken cancellationToken = default) =>
-        WriteAsync("UPDATE alert_events SET delivery = $delivery, attempts = $attempts WHERE id = $id", cancellationToken, ("delivery", delivery), ("attempts", attempts), ("id", id));
+    public Task SetAlertDeliveryAsync(long id, string delivery, int attempts, string? reason, CancellationToken cancellationToken = default) =>
+        WriteAsync("UPDATE alert_events SET delivery = $delivery, attempts = $attempts, delivery_reason = $reason WHERE id = $id", cancellationToken, ("delivery", delivery), ("attempts", attempts), ("reason", (object?)reason ?? DBNull.Value), ("id", id));
 
     /// <inheritdoc />
     public Task<IReadOnlyList<AlertEventRecord>> ListAlertEventsAsync(string feature, int limit, CancellationToken cancellationToken = default) =>
         QueryAsync(
-            "SELECT id, feature, check_name, state, previous, window_start_us, statement, created_us, delivery, attempts FROM alert_events WHERE feature = $feature ORDER BY id DESC LIMIT $limit",
-            r => new AlertEventRecord(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), FromMicroseconds(r.GetInt64(5)), r.GetString(6), FromMicroseconds(r.GetInt64(7)), r.GetString(8), r.GetInt32(9)),
+            "SELECT id, feature, check_name, state, previous, window_start_us, statement, created_us, delivery, attempts, delivery_reason FROM alert_events WHERE feature = $feature ORDER BY id DESC LIMIT $limit",
+            r => new AlertEventRecord(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), FromMicroseconds(r.GetInt64(5)), r.GetString(6), FromMicroseconds(r.GetInt64(7)), r.GetString(8), r.GetInt32(9), r.IsDBNull(10) ? null : r.GetString(10)),
             cancellationToken,
             ("feature", feature), ("limit", limit));
 

@@ -62,8 +62,8 @@ public interface IEventStore : IAsyncDisposable
     /// <summary>Appends a state change to the history and returns it with its id.</summary>
     Task<AlertEventRecord> AddAlertEventAsync(AlertEventRecord alert, CancellationToken cancellationToken = default);
 
-    /// <summary>Records what became of a state change's webhooks.</summary>
-    Task SetAlertDeliveryAsync(long id, string delivery, int attempts, CancellationToken cancellationToken = default);
+    /// <summary>Records what became of a state change's webhooks, and why when they failed.</summary>
+    Task SetAlertDeliveryAsync(long id, string delivery, int attempts, string? reason, CancellationToken cancellationToken = default);
 
     /// <summary>A feature's state changes, newest first.</summary>
     Task<IReadOnlyList<AlertEventRecord>> ListAlertEventsAsync(string feature, int limit, CancellationToken cancellationToken = default);

@@ -94,6 +94,7 @@ internal static class StoreSchema
           id BIGINT PRIMARY KEY DEFAULT nextval('alert_event_ids'), feature VARCHAR NOT NULL, check_name VARCHAR NOT NULL,
           state VARCHAR NOT NULL, previous VARCHAR NOT NULL, window_start_us BIGINT NOT NULL, statement VARCHAR NOT NULL,
           created_us BIGINT NOT NULL, delivery VARCHAR NOT NULL, attempts INTEGER NOT NULL);
+        ALTER TABLE alert_events ADD COLUMN IF NOT EXISTS delivery_reason VARCHAR;
         CREATE SEQUENCE IF NOT EXISTS change_seq;
         CREATE TABLE IF NOT EXISTS changed_hours (feature VARCHAR NOT NULL, hour BIGINT NOT NULL, change BIGINT NOT NULL, PRIMARY KEY (feature, hour));
         CREATE TABLE IF NOT EXISTS window_reports (

@@ -13,7 +13,8 @@ namespace Overlap.Server.Tests;
 
 /// <summary>
 /// Alerts end to end: a window judged on demand, one state per check, a state change recorded once, and a
-/// Slack-compatible webhook delivered to a real receiver on loopback that fails its first attempt.
+/// Slack-compatible webhook delivered to a real receiver on loopback (allowed by the server's settings) that fails its
+/// first attempt.
 /// </summary>
 public sealed class AlertTests : IAsyncLifetime
 {
@@ -43,29 +44,36 @@ public sealed class AlertTests : IAsyncLifetime
         });
         await _receiver.StartAsync();
         _hook = $"{OverlapServer.Addresses(_receiver)[0]}/hook";
-        _server = await RunningServer.StartAsync(configure: o => o with { WebhookBackoff = TimeSpan.FromMilliseconds(50) });
+        _server = await RunningServer.StartAsync(configure: o => o with { WebhookBackoff = TimeSpan.FromMilliseconds(50), WebhookAllow = ["127.0.0.1/32"] });
         await PutContractAndEventsAsync(_server, _hook);
     }
 
     /// <summary>The contract (recall ≥ 0.8, alerts to the receiver) and two days: 1 March poor, 2 March good.</summary>
-    private static async Task PutContractAndEventsAsync(RunningServer server, string hook)
+    internal static async Task PutContractAndEventsAsync(RunningServer server, string hook)
     {
         using var admin = server.Client(KeyRole.Admin);
-        var contract = $$"""
-            feature: {{Feature}}
-            task: binary
-            labels: { positive: "1", negative: "0" }
-            columns: { id: id, label: y, score: s }
-            threshold: 0.5
-            requirements:
-              - { metric: recall, min: 0.8 }
-            monitoring:
-              window: 1d
-              min_samples: 50
-              alerts: [ { webhook: "{{hook}}" } ]
-            """;
-        Assert.Equal(HttpStatusCode.Created, (await admin.PutAsync($"/v1/features/{Feature}/contract", new StringContent(contract))).StatusCode);
-        // 1 March: positives scored low, so recall is poor. 2 March: positives scored high.
+        Assert.Equal(HttpStatusCode.Created, (await admin.PutAsync($"/v1/features/{Feature}/contract", new StringContent(ContractText(hook)))).StatusCode);
+        await PostEventsAsync(server);
+    }
+
+    /// <summary>The contract: recall ≥ 0.8, alerts to <paramref name="hook"/>.</summary>
+    internal static string ContractText(string hook) => $$"""
+        feature: {{Feature}}
+        task: binary
+        labels: { positive: "1", negative: "0" }
+        columns: { id: id, label: y, score: s }
+        threshold: 0.5
+        requirements:
+          - { metric: recall, min: 0.8 }
+        monitoring:
+          window: 1d
+          min_samples: 50
+          alerts: [ { webhook: "{{hook}}" } ]
+        """;
+
+    /// <summary>Two days: 1 March poor (positives scored low), 2 March good (positives scored high).</summary>
+    internal static async Task PostEventsAsync(RunningServer server)
+    {
         var events = new StringBuilder();
         foreach (var (day, positiveScore) in new[] { ("2026-03-01", 0.1), ("2026-03-02", 0.9) })
         {
@@ -149,7 +157,7 @@ public sealed class AlertTests : IAsyncLifetime
     {
         // A second server on a fake clock, starting early on 1 March; its checks run when windows close.
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 6, 0, 0, TimeSpan.Zero));
-        await using var server = await RunningServer.StartAsync(configure: o => o with { Time = clock, WebhookBackoff = TimeSpan.FromMilliseconds(50) });
+        await using var server = await RunningServer.StartAsync(configure: o => o with { Time = clock, WebhookBackoff = TimeSpan.FromMilliseconds(50), WebhookAllow = ["127.0.0.1/32"] });
         await PutContractAndEventsAsync(server, _hook);
         using var viewer = server.Client(KeyRole.Viewer);
         async Task<string[]> History() =>

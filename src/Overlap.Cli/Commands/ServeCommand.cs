@@ -11,10 +11,11 @@ internal static class ServeCommand
     {
         var data = DataOption();
         var urls = new Option<string>("--urls") { Description = "Where to listen (port 0 picks a free one).", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
-        var command = new Command("serve", "Run the Overlap server (ingest, contracts, monitoring) on the embedded store in --data.") { data, urls };
+        var allow = WebhookAllowOption();
+        var command = new Command("serve", "Run the Overlap server (ingest, contracts, monitoring) on the embedded store in --data.") { data, urls, allow };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var options = new ServerOptions { DataFolder = parse.GetValue(data)!, Urls = parse.GetValue(urls)! };
+            var options = new ServerOptions { DataFolder = parse.GetValue(data)!, Urls = parse.GetValue(urls)!, WebhookAllow = parse.GetValue(allow) ?? [] };
             var app = await OverlapServer.BuildAsync(options, cancellationToken).ConfigureAwait(false);
             await using (app.ConfigureAwait(false))
             {
@@ -39,6 +40,28 @@ internal static class ServeCommand
             return ExitCodes.Pass;
         });
         return command;
+    }
+
+    /// <summary><c>--webhook-allow HOST|CIDR</c>, repeatable: in-house receivers alerts may reach although their addresses are not public.</summary>
+    private static Option<string[]> WebhookAllowOption()
+    {
+        var allow = new Option<string[]>("--webhook-allow")
+        {
+            Description = "A host or address range (e.g. hooks.internal, 10.0.0.0/8) alert webhooks may reach although it is loopback, private or this server; repeat for more. By default webhooks reach only public addresses.",
+            Arity = ArgumentArity.OneOrMore,
+            AllowMultipleArgumentsPerToken = false,
+        };
+        allow.Validators.Add(result =>
+        {
+            foreach (var entry in result.GetValueOrDefault<string[]>() ?? [])
+            {
+                if (ServerOptions.WebhookAllowError(entry) is { } error)
+                {
+                    result.AddError($"--webhook-allow {error}.");
+                }
+            }
+        });
+        return allow;
     }
 
     /// <summary>The <c>--data</c> option every server-side command shares.</summary>

@@ -11,13 +11,31 @@ namespace Overlap.Server.Alerts;
 /// <summary>
 /// Sends alert state changes to webhooks in the background, retrying each address with exponential backoff
 /// (<see cref="ServerOptions.WebhookAttempts"/> attempts from <see cref="ServerOptions.WebhookBackoff"/>), and records
-/// the outcome in the alert history. The body is Slack-compatible: <c>text</c> carries the message, the other fields
-/// carry the same facts for machines.
+/// the outcome and its reason in the alert history. Redirects are not followed; only addresses
+/// <see cref="WebhookAddressPolicy"/> allows are reached; each attempt has <see cref="ServerOptions.WebhookTimeout"/> and
+/// at most <see cref="MaxAnswerBytes"/> of the answer are read. No failure of one delivery ends the loop. The body is
+/// Slack-compatible: <c>text</c> carries the message, the other fields carry the same facts for machines.
 /// </summary>
-internal sealed partial class WebhookDelivery(IEventStore store, ServerOptions options, ILogger<WebhookDelivery> logger) : BackgroundService
+internal sealed partial class WebhookDelivery(IEventStore store, ServerOptions options, WebhookAddressPolicy addresses, ILogger<WebhookDelivery> logger) : BackgroundService
 {
+    /// <summary>A receiver's answer matters only by its status; more than this of its body is never read.</summary>
+    public const int MaxAnswerBytes = 4096;
+
+    /// <summary>A reason longer than this (a receiver's long Location) is cut, so the history stays readable.</summary>
+    private const int MaxShown = 200;
+
     private readonly Channel<(AlertEventRecord Alert, IReadOnlyList<string> Urls)> _queue = Channel.CreateUnbounded<(AlertEventRecord, IReadOnlyList<string>)>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly HttpClient _http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }) { Timeout = TimeSpan.FromSeconds(10) };
+    private readonly HttpClient _http = new(new SocketsHttpHandler
+    {
+        AllowAutoRedirect = false,
+        // A proxy would be the address checked instead of the receiver's.
+        UseProxy = false,
+        ConnectCallback = addresses.ConnectAsync,
+        ConnectTimeout = options.WebhookTimeout,
+        MaxResponseHeadersLength = 16,
+        PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+    })
+    { Timeout = Timeout.InfiniteTimeSpan };
 
     public void Enqueue(AlertEventRecord alert, IReadOnlyList<string> urls) => _queue.Writer.TryWrite((alert, urls));
 
@@ -36,20 +54,43 @@ internal sealed partial class WebhookDelivery(IEventStore store, ServerOptions o
         {
             await foreach (var (alert, urls) in _queue.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
             {
-                var attempts = 0;
-                var delivered = true;
-                foreach (var url in urls)
+                try
                 {
-                    var (ok, tries) = await SendAsync(url, alert, stoppingToken).ConfigureAwait(false);
-                    attempts += tries;
-                    delivered &= ok;
+                    await DeliverAsync(alert, urls, stoppingToken).ConfigureAwait(false);
                 }
-                await store.SetAlertDeliveryAsync(alert.Id, delivered ? "delivered" : "failed", attempts, CancellationToken.None).ConfigureAwait(false);
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    LogRecordFailed(logger, alert.Id, e);
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Shutting down: undelivered alerts stay 'pending' in the history.
+        }
+    }
+
+    /// <summary>Sends one change to each of its webhooks and records the outcome; whatever goes wrong is logged and recorded, never thrown.</summary>
+    private async Task DeliverAsync(AlertEventRecord alert, IReadOnlyList<string> urls, CancellationToken stoppingToken)
+    {
+        var attempts = 0;
+        var reasons = new List<string>();
+        for (var i = 0; i < urls.Count; i++)
+        {
+            var (tries, reason) = await SendAsync(urls[i], alert, stoppingToken).ConfigureAwait(false);
+            attempts += tries;
+            if (reason is not null)
+            {
+                reasons.Add(urls.Count == 1 ? reason : $"monitoring.alerts[{i}].webhook: {reason}");
+            }
+        }
+        try
+        {
+            await store.SetAlertDeliveryAsync(alert.Id, reasons.Count == 0 ? "delivered" : "failed", attempts, reasons.Count == 0 ? null : string.Join("; ", reasons), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogRecordFailed(logger, alert.Id, e);
         }
     }
 
@@ -59,36 +100,104 @@ internal sealed partial class WebhookDelivery(IEventStore store, ServerOptions o
         base.Dispose();
     }
 
-    private async Task<(bool Delivered, int Attempts)> SendAsync(string url, AlertEventRecord alert, CancellationToken cancellationToken)
+    /// <summary>Tries one address until it takes the alert, a failure is final, or the attempts run out: the attempts made, and why it failed (null when delivered).</summary>
+    private async Task<(int Attempts, string? Reason)> SendAsync(string url, AlertEventRecord alert, CancellationToken cancellationToken)
     {
         var body = new WebhookBody(Text(alert), alert.Feature, alert.Check, alert.State, alert.Previous, alert.WindowStart, alert.Statement);
         var delay = options.WebhookBackoff;
+        var shown = ContractSecrets.MaskUrl(url);
         for (var attempt = 1; ; attempt++)
         {
-            try
+            var (delivered, final, reason) = await AttemptAsync(url, body, cancellationToken).ConfigureAwait(false);
+            if (delivered)
             {
-                using var response = await _http.PostAsJsonAsync(url, body, ServerJsonContext.Default.WebhookBody, cancellationToken).ConfigureAwait(false);
-                if (response.IsSuccessStatusCode)
-                {
-                    return (true, attempt);
-                }
-                LogAttemptFailed(logger, url, attempt, $"HTTP {(int)response.StatusCode}");
+                return (attempt, null);
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+            LogAttemptFailed(logger, alert.Feature, shown, attempt, reason);
+            if (final || attempt >= options.WebhookAttempts)
             {
-                LogAttemptFailed(logger, url, attempt, e.Message);
-            }
-            if (attempt >= options.WebhookAttempts)
-            {
-                return (false, attempt);
+                return (attempt, reason);
             }
             await Task.Delay(delay, options.Time, cancellationToken).ConfigureAwait(false);
             delay *= 2;
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Alert webhook {Url} failed on attempt {Attempt}: {Reason}")]
-    private static partial void LogAttemptFailed(ILogger logger, string url, int attempt, string reason);
+    /// <summary>One post: delivered, or why not and whether trying again could help.</summary>
+    private async Task<(bool Delivered, bool Final, string Reason)> AttemptAsync(string url, WebhookBody body, CancellationToken cancellationToken)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            return (false, true, "a webhook must be an http or https address");
+        }
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        attempt.CancelAfter(options.WebhookTimeout);
+        try
+        {
+            using var content = JsonContent.Create(body, ServerJsonContext.Default.WebhookBody);
+            using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = content };
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attempt.Token).ConfigureAwait(false);
+            await ReadAtMostAsync(response, attempt.Token).ConfigureAwait(false);
+            var status = (int)response.StatusCode;
+            return status switch
+            {
+                >= 200 and < 300 => (true, true, ""),
+                >= 300 and < 400 => (false, true, $"the receiver answered {status} (redirect to {Shown(response.Headers.Location)}); redirects are not followed"),
+                408 or 429 or >= 500 => (false, false, $"the receiver answered {status}"),
+                _ => (false, true, $"the receiver answered {status}"),
+            };
+        }
+        catch (HttpRequestException e) when (e.InnerException is WebhookRefusedException refused)
+        {
+            return (false, true, refused.Message);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return (false, false, $"no answer within {options.WebhookTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s");
+        }
+        catch (HttpRequestException e)
+        {
+            return (false, false, $"could not reach the receiver: {Cut(e.Message)}");
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Whatever else one receiver provokes, it fails this delivery, never the loop.
+            return (false, false, $"the delivery failed: {Cut(e.Message)}");
+        }
+    }
+
+    /// <summary>Reads at most <see cref="MaxAnswerBytes"/> of the answer, so a receiver cannot make the server read a huge body.</summary>
+    private static async Task ReadAtMostAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            var buffer = new byte[MaxAnswerBytes];
+            var read = 0;
+            int n;
+            while (read < buffer.Length && (n = await stream.ReadAsync(buffer.AsMemory(read), cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                read += n;
+            }
+        }
+    }
+
+    /// <summary>Where a redirect pointed, without a path or query that could carry a secret.</summary>
+    private static string Shown(Uri? location) => location switch
+    {
+        null => "nowhere",
+        { IsAbsoluteUri: false } => "a relative address",
+        { Scheme: "http" or "https" } => ContractSecrets.MaskUrl(location.OriginalString),
+        _ => $"a {location.Scheme}: address",
+    };
+
+    private static string Cut(string text) => text.Length <= MaxShown ? text : text[..MaxShown] + "…";
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Alert webhook of {Feature} ({Url}) failed on attempt {Attempt}: {Reason}")]
+    private static partial void LogAttemptFailed(ILogger logger, string feature, string url, int attempt, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Recording the delivery of alert {Id} failed; it stays pending in the history")]
+    private static partial void LogRecordFailed(ILogger logger, long id, Exception exception);
 }
 
 /// <summary>What a webhook receives: Slack reads <c>text</c>; the rest is for machines.</summary>

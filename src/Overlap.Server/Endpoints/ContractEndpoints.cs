@@ -50,12 +50,13 @@ internal static class ContractEndpoints
             : Bad(saved.Title!, saved.Detail!);
     }
 
-    private static async Task<Results<Ok<ContractResponse>, NotFound<ProblemDetails>>> GetAsync(string feature, int? version, IEventStore store, CancellationToken cancellationToken)
+    /// <summary>The contract as stored for an admin; for every other role with its webhook addresses masked (<see cref="ContractSecrets"/>).</summary>
+    private static async Task<Results<Ok<ContractResponse>, NotFound<ProblemDetails>>> GetAsync(string feature, int? version, ClaimsPrincipal user, IEventStore store, CancellationToken cancellationToken)
     {
         var found = await store.GetContractAsync(feature, version, cancellationToken).ConfigureAwait(false);
         return found is null
             ? TypedResults.NotFound(new ProblemDetails { Status = 404, Title = "No such contract", Detail = version is null ? $"'{feature}' has no contract yet; PUT one at /v1/features/{feature}/contract." : $"'{feature}' has no contract version {version}; GET /v1/features/{feature}/contract/versions lists them." })
-            : TypedResults.Ok(ToResponse(found));
+            : TypedResults.Ok(ToResponse(user.IsInRole(nameof(KeyRole.Admin)) ? found : found with { Yaml = ContractSecrets.Mask(found.Yaml) }));
     }
 
     private static async Task<Ok<ContractVersionSummary[]>> VersionsAsync(string feature, IEventStore store, CancellationToken cancellationToken) =>
