@@ -1,7 +1,7 @@
 namespace Overlap.Storage;
 
 /// <summary>The DuckDB tables. Times are microseconds since the Unix epoch (UTC); JSON objects are kept as text.</summary>
-internal static class StoreSchema
+internal static partial class StoreSchema
 {
     public const string Create = """
         CREATE TABLE IF NOT EXISTS contracts (
