@@ -104,6 +104,7 @@ public static class OverlapServer
         app.MapReview();
         app.MapEvaluations();
         app.MapEvaluationPages();
+        app.MapAdmin();
         app.MapOpenApi().RequireAuthorization(Policies.Read);
         app.MapDashboard();
         // The ingest queue drains into the log and the loader empties it before this runs: the store closes last.

@@ -24,4 +24,11 @@ namespace Overlap.Server;
 [JsonSerializable(typeof(Overlap.Storage.ReviewItem))]
 [JsonSerializable(typeof(Overlap.Storage.EvaluationRun))]
 [JsonSerializable(typeof(IReadOnlyList<Overlap.Storage.EvaluationRun>))]
+[JsonSerializable(typeof(AdminKey[]))]
+[JsonSerializable(typeof(NewAdminKey))]
+[JsonSerializable(typeof(AdminKeyRequest))]
+[JsonSerializable(typeof(AdminUser[]))]
+[JsonSerializable(typeof(AdminUserRequest))]
+[JsonSerializable(typeof(AdminPasswordRequest))]
+[JsonSerializable(typeof(AdminPassword))]
 internal sealed partial class ServerJsonContext : JsonSerializerContext;

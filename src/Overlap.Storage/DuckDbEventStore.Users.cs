@@ -29,12 +29,21 @@ public sealed partial class DuckDbEventStore
         QueryAsync(UserColumns + "ORDER BY name_key", ReadUser, cancellationToken);
 
     /// <inheritdoc />
-    public async Task<bool> RemoveUserAsync(string name, CancellationToken cancellationToken = default) =>
-        await WriteAsync("DELETE FROM users WHERE name_key = lower($name)", cancellationToken, ("name", name)).ConfigureAwait(false) == 1;
+    public async Task<bool> RemoveUserAsync(string name, CancellationToken cancellationToken = default)
+    {
+        var removed = await WriteAsync("DELETE FROM users WHERE name_key = lower($name)", cancellationToken, ("name", name)).ConfigureAwait(false) == 1;
+        // A removed user's sign-ins go with them.
+        await WriteAsync("DELETE FROM sessions WHERE subject = $subject", cancellationToken, ("subject", SessionRecord.UserSubject(name))).ConfigureAwait(false);
+        return removed;
+    }
 
     /// <inheritdoc />
-    public async Task<bool> SetPasswordAsync(string name, string passwordHash, string stamp, DateTimeOffset changedAt, CancellationToken cancellationToken = default) =>
-        await WriteAsync(
+    public async Task<bool> SetPasswordAsync(string name, string passwordHash, string stamp, DateTimeOffset changedAt, CancellationToken cancellationToken = default)
+    {
+        var changed = await WriteAsync(
             "UPDATE users SET password_hash = $hash, stamp = $stamp, password_changed_at_us = $changed WHERE name_key = lower($name)", cancellationToken,
             ("name", name), ("hash", passwordHash), ("stamp", stamp), ("changed", ToMicroseconds(changedAt))).ConfigureAwait(false) == 1;
+        await RevokeSessionsOfAsync(SessionRecord.UserSubject(name), changedAt, cancellationToken).ConfigureAwait(false);
+        return changed;
+    }
 }

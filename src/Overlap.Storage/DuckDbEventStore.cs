@@ -43,7 +43,7 @@ public sealed partial class DuckDbEventStore : IEventStore, IReviewStore, IUserS
         catch (DuckDBException e) when (e.Message.Contains("lock", StringComparison.OrdinalIgnoreCase))
         {
             await connection.DisposeAsync().ConfigureAwait(false);
-            throw new StoreUnavailableException($"the store {path} is in use by another process (a running 'overlap serve'?); stop that process first, or do this through its HTTP API", e);
+            throw new StoreUnavailableException($"the store {path} is in use by another process (a running 'overlap serve'?); stop that process first", e, inUse: true);
         }
         catch (DuckDBException e)
         {
@@ -56,6 +56,7 @@ public sealed partial class DuckDbEventStore : IEventStore, IReviewStore, IUserS
         {
             await store.ExecuteAsync(StoreSchema.MigrateToFeatureIds, cancellationToken).ConfigureAwait(false);
         }
+        await store.ExecuteAsync(StoreSchema.Access, cancellationToken).ConfigureAwait(false);
         // Staged rows of an append that never committed were never acknowledged: drop them.
         await store.ExecuteAsync(StoreSchema.ClearStaging, cancellationToken).ConfigureAwait(false);
         // DuckDB would take 80% of the machine for its buffers. 384 MB kept the server near 500 MiB in all, but the
@@ -113,18 +114,15 @@ public sealed partial class DuckDbEventStore : IEventStore, IReviewStore, IUserS
     public Task AddKeyAsync(ApiKeyRecord key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return WriteAsync("INSERT INTO api_keys VALUES ($id, $hash, $role, $name, $at)", cancellationToken,
-            ("id", key.Id), ("hash", key.Hash), ("role", key.Role.ToString().ToLowerInvariant()), ("name", key.Name), ("at", ToMicroseconds(key.CreatedAt)));
+        return WriteAsync("INSERT INTO api_keys (id, hash, role, name, created_at_us, expires_at_us) VALUES ($id, $hash, $role, $name, $at, $expires)", cancellationToken,
+            ("id", key.Id), ("hash", key.Hash), ("role", key.Role.ToString().ToLowerInvariant()), ("name", key.Name), ("at", ToMicroseconds(key.CreatedAt)),
+            ("expires", key.ExpiresAt is { } expires ? ToMicroseconds(expires) : DBNull.Value));
     }
 
     /// <inheritdoc />
     public async Task<ApiKeyRecord?> FindKeyAsync(string hash, CancellationToken cancellationToken = default)
     {
-        var rows = await QueryAsync(
-            "SELECT id, hash, role, name, created_at_us FROM api_keys WHERE hash = $hash",
-            r => new ApiKeyRecord(r.GetString(0), r.GetString(1), Enum.Parse<KeyRole>(r.GetString(2), ignoreCase: true), r.GetString(3), FromMicroseconds(r.GetInt64(4))),
-            cancellationToken,
-            ("hash", hash)).ConfigureAwait(false);
+        var rows = await QueryAsync(KeyColumns + "WHERE hash = $hash", ReadKey, cancellationToken, ("hash", hash)).ConfigureAwait(false);
         return rows.Count == 0 ? null : rows[0];
     }
 

@@ -1,7 +1,7 @@
 namespace Overlap.Storage;
 
 /// <summary>The DuckDB tables. Times are microseconds since the Unix epoch (UTC); JSON objects are kept as text.</summary>
-internal static class StoreSchema
+internal static partial class StoreSchema
 {
     // Event ids are unique per feature: the same id sent for two features is two events. Outcomes, feedback and review
     // items name their feature and meet their prediction on (feature, prediction_id).

@@ -1,33 +1,107 @@
 using System.CommandLine;
 using Overlap.Server.Auth;
 using Overlap.Storage;
+using Spectre.Console;
 
 namespace Overlap.Cli.Commands;
 
-/// <summary><c>overlap keys create --data DIR --role ROLE</c>: prints the new key alone on stdout.</summary>
+/// <summary>
+/// <c>overlap keys create|list|revoke</c>: a new key is printed once, alone on stdout; only its hash is stored. These
+/// work on the store file, so while the server runs the same is done through its admin API or the Access page.
+/// </summary>
 internal static class KeysCommand
 {
-    public static Command Create(CliIo io, TimeProvider time)
+    public static Command Create(CliIo io, TimeProvider time) =>
+        new("keys", "Manage the server's API keys (while it is stopped; while it runs, use /v1/admin/keys or the Access page).")
+        {
+            CreateKey(io, time), List(io, time), Revoke(io, time),
+        };
+
+    private static Command CreateKey(CliIo io, TimeProvider time)
     {
         var data = ServeCommand.DataOption();
         var role = new Option<string>("--role") { Description = "What the key may do: ingest, viewer, reviewer or admin.", Required = true };
         role.AcceptOnlyFromAmong("ingest", "viewer", "reviewer", "admin");
-        var name = new Option<string?>("--name") { Description = "Who or what the key is for, shown in contract history." };
-        var create = new Command("create", "Create an API key; the key is printed once, alone on stdout, and only its hash is stored.") { data, role, name };
+        var name = new Option<string?>("--name") { Description = "Who or what the key is for, shown in lists and contract history." };
+        var expires = new Option<string?>("--expires") { Description = "When the key stops working: a duration such as 90d, or a date such as 2027-01-31 (UTC). Default: never." };
+        var create = new Command("create", "Create an API key; the key is printed once, alone on stdout, and only its hash is stored.") { data, role, name, expires };
         create.SetAction(async (parse, cancellationToken) =>
         {
             var keyRole = Enum.Parse<KeyRole>(parse.GetValue(role)!, ignoreCase: true);
-            var store = await DuckDbEventStore.OpenAsync(parse.GetValue(data)!, cancellationToken).ConfigureAwait(false);
+            var now = time.GetUtcNow();
+            var (expiresAt, problem) = ApiKeys.ParseExpiry(parse.GetValue(expires), now);
+            if (problem is not null)
+            {
+                throw new UserException(ExitCodes.Usage, $"--expires: {problem}");
+            }
+            var store = await AccessStore.OpenAsync(parse.GetValue(data)!, mustExist: false, cancellationToken).ConfigureAwait(false);
             await using (store.ConfigureAwait(false))
             {
-                var key = await ApiKeys.CreateAsync(store, keyRole, parse.GetValue(name) ?? $"{keyRole.ToString().ToLowerInvariant()} key", time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+                var keyName = parse.GetValue(name) ?? $"{RoleName(keyRole)} key";
+                var (key, record) = await ApiKeys.CreateAsync(store, keyRole, keyName, now, expiresAt, cancellationToken).ConfigureAwait(false);
                 await io.Out.WriteLineAsync(key).ConfigureAwait(false);
-                await io.ErrWriter.WriteLineAsync($"Created {Article(keyRole)} {RoleName(keyRole)} key. It is shown this once; keep it secret.").ConfigureAwait(false);
+                var until = expiresAt is { } at ? $", expiring {ApiKeys.Day(at)}" : "";
+                await io.ErrWriter.WriteLineAsync($"Created {Article(keyRole)} {RoleName(keyRole)} key (id {record.Id}{until}). It is shown this once; keep it secret.").ConfigureAwait(false);
             }
             return ExitCodes.Pass;
         });
-        var command = new Command("keys", "Manage the server's API keys.") { create };
-        return command;
+        return create;
+    }
+
+    private static Command List(CliIo io, TimeProvider time)
+    {
+        var data = ServeCommand.DataOption();
+        var list = new Command("list", "List the keys: id, name, role, created, expires, last used (never the key itself).") { data };
+        list.SetAction(async (parse, cancellationToken) =>
+        {
+            var store = await AccessStore.OpenAsync(parse.GetValue(data)!, mustExist: true, cancellationToken).ConfigureAwait(false);
+            await using (store.ConfigureAwait(false))
+            {
+                var keys = await store.ListKeysAsync(cancellationToken).ConfigureAwait(false);
+                if (keys.Count == 0)
+                {
+                    await io.ErrWriter.WriteLineAsync("No keys yet; create one with 'overlap keys create --role viewer'.").ConfigureAwait(false);
+                    return ExitCodes.Pass;
+                }
+                var now = time.GetUtcNow();
+                var table = new Table().AddColumns("Id", "Name", "Role", "Created", "Expires", "Last used", "State");
+                foreach (var k in keys)
+                {
+                    table.AddRow(
+                        Markup.Escape(k.Id), Markup.Escape(k.Name), RoleName(k.Role), ApiKeys.Day(k.CreatedAt),
+                        k.ExpiresAt is { } e ? ApiKeys.Day(e) : "never", k.LastUsedAt is { } u ? ApiKeys.Day(u) : "never",
+                        Markup.Escape(ApiKeys.Refusal(k, now) is { } refusal ? refusal.Replace("this key ", "", StringComparison.Ordinal) : "active"));
+                }
+                io.OutConsole.Write(table);
+            }
+            return ExitCodes.Pass;
+        });
+        return list;
+    }
+
+    private static Command Revoke(CliIo io, TimeProvider time)
+    {
+        var data = ServeCommand.DataOption();
+        var id = new Argument<string>("ID") { Description = "The key's id, as 'overlap keys list' shows it." };
+        var revoke = new Command("revoke", "Revoke a key: it stops working, and dashboard sessions signed in with it end.") { id, data };
+        revoke.SetAction(async (parse, cancellationToken) =>
+        {
+            var keyId = parse.GetValue(id)!;
+            var store = await AccessStore.OpenAsync(parse.GetValue(data)!, mustExist: true, cancellationToken).ConfigureAwait(false);
+            await using (store.ConfigureAwait(false))
+            {
+                if (!await store.RevokeKeyAsync(keyId, time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
+                {
+                    var known = (await store.ListKeysAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(k => k.Id == keyId);
+                    throw new UserException(ExitCodes.DataError, known is null
+                        ? $"there is no key '{keyId}'; see 'overlap keys list'"
+                        : $"the key '{keyId}' was revoked already, on {ApiKeys.Day(known.RevokedAt!.Value)}");
+                }
+            }
+            await io.ErrWriter.WriteLineAsync($"Revoked key {keyId}; it no longer works, and sessions signed in with it have ended.").ConfigureAwait(false);
+            return ExitCodes.Pass;
+        });
+        return revoke;
     }
 
     /// <summary>A role as written on the command line: "reviewer".</summary>

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Text;
 using Overlap.Core.Text;
 using Overlap.Server.Auth;
@@ -41,7 +40,7 @@ internal static class UsersCommand
             var userName = CheckedName(parse.GetValue(name)!);
             var userRole = Enum.Parse<KeyRole>(parse.GetValue(role)!, ignoreCase: true);
             var (password, generated) = await PasswordAsync(io, parse.GetValue(stdin), userName).ConfigureAwait(false);
-            var store = await DuckDbEventStore.OpenAsync(parse.GetValue(data)!, cancellationToken).ConfigureAwait(false);
+            var store = await AccessStore.OpenAsync(parse.GetValue(data)!, mustExist: false, cancellationToken).ConfigureAwait(false);
             await using (store.ConfigureAwait(false))
             {
                 if (await store.FindUserAsync(userName, cancellationToken).ConfigureAwait(false) is { } existing)
@@ -92,7 +91,7 @@ internal static class UsersCommand
     {
         var data = ServeCommand.DataOption();
         var name = NameArgument();
-        var remove = new Command("remove", "Remove a user; a browser they are signed in on is signed out at its next request.") { name, data };
+        var remove = new Command("remove", "Remove a user; their sessions end at once.") { name, data };
         remove.SetAction(async (parse, cancellationToken) =>
         {
             var userName = parse.GetValue(name)!;
@@ -184,10 +183,8 @@ internal static class UsersCommand
         await io.ErrWriter.WriteLineAsync(done).ConfigureAwait(false);
     }
 
-    private static async Task<DuckDbEventStore> OpenExistingAsync(string folder, CancellationToken cancellationToken) =>
-        File.Exists(Path.Combine(folder, DuckDbEventStore.FileName))
-            ? await DuckDbEventStore.OpenAsync(folder, cancellationToken).ConfigureAwait(false)
-            : throw new UserException(ExitCodes.NoInput, $"there is no Overlap store in {folder}; point --data at the folder 'overlap serve' uses");
+    private static Task<DuckDbEventStore> OpenExistingAsync(string folder, CancellationToken cancellationToken) =>
+        AccessStore.OpenAsync(folder, mustExist: true, cancellationToken);
 
     private static async Task<UserException> UnknownAsync(IUserStore store, string name, CancellationToken cancellationToken)
     {
@@ -196,5 +193,5 @@ internal static class UsersCommand
         return new UserException(ExitCodes.NoUser, $"there is no user '{name}'; {hint}");
     }
 
-    private static string Day(DateTimeOffset time) => time.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
+    private static string Day(DateTimeOffset time) => ApiKeys.Day(time);
 }

@@ -10,17 +10,26 @@ namespace Overlap.Server.Auth;
 
 /// <summary>
 /// Authenticates a request by its API key (<c>Authorization: Bearer ovl_…</c> or <c>X-Api-Key: ovl_…</c>): the key
-/// is hashed and looked up; the key's role becomes the user's role claim. Known keys are remembered in memory.
+/// is hashed and looked up; the key's role becomes the user's role claim. Known keys are remembered in memory; a
+/// revoked or expired key is refused with the reason, and every failure counts against the client's address
+/// (<see cref="AuthThrottle"/>), which is answered 429 once it has failed too often.
 /// </summary>
 internal sealed class ApiKeyAuthentication(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
     IEventStore store,
-    KeyCache cache)
+    KeyCache cache,
+    AuthThrottle throttle,
+    KeyUsage usage,
+    ServerOptions server)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
+
+    // Why this request's key failed, for the challenge: a reason, or how long the address is refused for.
+    private string? _refusal;
+    private TimeSpan? _throttled;
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -34,28 +43,66 @@ internal sealed class ApiKeyAuthentication(
         {
             return AuthenticateResult.NoResult();
         }
+        var address = Context.Connection.RemoteIpAddress;
+        if (throttle.Refused(address) is { } wait)
+        {
+            _throttled = wait;
+            return AuthenticateResult.Fail("too many failed authentications from this address");
+        }
         var hash = ApiKeys.Hash(key);
         if (!cache.Keys.TryGetValue(hash, out var record))
         {
             record = await store.FindKeyAsync(hash, Context.RequestAborted).ConfigureAwait(false);
             if (record is null)
             {
+                throttle.Failed(address);
                 return AuthenticateResult.Fail("unknown API key");
             }
             cache.Keys[hash] = record;
         }
+        if (ApiKeys.Refusal(record, server.Time.GetUtcNow()) is { } refusal)
+        {
+            throttle.Failed(address);
+            _refusal = refusal;
+            return AuthenticateResult.Fail(refusal);
+        }
+        usage.Used(record.Id);
         return AuthenticateResult.Success(new AuthenticationTicket(ApiKeys.Principal(record, SchemeName), SchemeName));
     }
 
-    protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
-        Problems.Write(Context, StatusCodes.Status401Unauthorized, "An API key is needed", "Send it as 'Authorization: Bearer ovl_…' or 'X-Api-Key: ovl_…'; create one with 'overlap keys create --data DIR --role ROLE'.");
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        if (_throttled is { } wait)
+        {
+            Response.Headers.RetryAfter = AuthThrottle.RetryAfter(wait);
+            return Problems.Write(Context, StatusCodes.Status429TooManyRequests, "Too many failed authentications from this address",
+                $"Try again in {AuthThrottle.Wait(wait)}, with a key that is valid (see 'overlap keys list' or GET /v1/admin/keys).");
+        }
+        return _refusal is { } refusal
+            ? Problems.Write(Context, StatusCodes.Status401Unauthorized, "This API key no longer works", $"{Capitalised(refusal)}; ask an admin for a new one (overlap keys create, POST /v1/admin/keys or the dashboard's Access page).")
+            : Problems.Write(Context, StatusCodes.Status401Unauthorized, "An API key is needed", "Send it as 'Authorization: Bearer ovl_…' or 'X-Api-Key: ovl_…'; an admin creates one with 'overlap keys create --data DIR --role ROLE', POST /v1/admin/keys or the dashboard's Access page.");
+    }
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         Problems.Write(Context, StatusCodes.Status403Forbidden, "This key's role may not do that", $"The key has the role '{Context.User.FindFirstValue(ClaimTypes.Role)?.ToLowerInvariant()}'; use a key with a role allowed here (see docs/api.md).");
+
+    private static string Capitalised(string text) => string.Concat(text[..1].ToUpperInvariant(), text[1..]);
 }
 
-/// <summary>Keys already looked up, by hash.</summary>
+/// <summary>Keys already looked up, by hash; a key revoked on this server is forgotten at once.</summary>
 internal sealed class KeyCache
 {
     public ConcurrentDictionary<string, ApiKeyRecord> Keys { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Drops the key with this id, so its next use reads the store again.</summary>
+    public void Forget(string id)
+    {
+        foreach (var (hash, record) in Keys)
+        {
+            if (record.Id == id)
+            {
+                Keys.TryRemove(hash, out _);
+            }
+        }
+    }
 }

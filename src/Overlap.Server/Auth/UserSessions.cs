@@ -7,9 +7,10 @@ using Overlap.Storage;
 namespace Overlap.Server.Auth;
 
 /// <summary>
-/// Ends the cookie session of a user who was removed, or whose password was set again since they signed in: on each
-/// request the cookie's stamp is checked against the store, read at most every <see cref="CacheFor"/> per user.
-/// Sessions signed in with a key carry no stamp and are not checked (keys are not revoked).
+/// Ends a cookie session that may no longer be: one in the ingest role (ingest keys cannot open the dashboard), one
+/// signed in with a key that has since expired, and one of a user who was removed or whose password was set again
+/// since they signed in (the cookie's stamp is checked against the store, read at most every <see cref="CacheFor"/>
+/// per user). Revoked keys and sessions are refused before this, by <see cref="SessionTicketStore"/>.
 /// </summary>
 internal sealed class UserSessions(IUserStore store, ServerOptions options)
 {
@@ -23,7 +24,16 @@ internal sealed class UserSessions(IUserStore store, ServerOptions options)
     {
         ArgumentNullException.ThrowIfNull(context);
         var principal = context.Principal;
-        if (principal?.FindFirstValue(Users.StampClaim) is not { } stamp)
+        if (principal is null)
+        {
+            return;
+        }
+        if (principal.IsInRole(nameof(KeyRole.Ingest)) || KeyExpired(principal))
+        {
+            await RejectAsync(context).ConfigureAwait(false);
+            return;
+        }
+        if (principal.FindFirstValue(Users.StampClaim) is not { } stamp)
         {
             return;
         }
@@ -31,10 +41,23 @@ internal sealed class UserSessions(IUserStore store, ServerOptions options)
         var user = await FindAsync(name, context.HttpContext.RequestAborted).ConfigureAwait(false);
         if (user is null || user.Stamp != stamp || !principal.IsInRole(user.Role.ToString()))
         {
-            context.RejectPrincipal();
-            await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme).ConfigureAwait(false);
+            await RejectAsync(context).ConfigureAwait(false);
         }
     }
+
+    private static async Task RejectAsync(CookieValidatePrincipalContext context)
+    {
+        context.RejectPrincipal();
+        await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme).ConfigureAwait(false);
+    }
+
+    private bool KeyExpired(ClaimsPrincipal principal) =>
+        principal.FindFirstValue(ApiKeys.ExpiresClaim) is { } seconds
+        && long.TryParse(seconds, System.Globalization.CultureInfo.InvariantCulture, out var unix)
+        && DateTimeOffset.FromUnixTimeSeconds(unix) <= options.Time.GetUtcNow();
+
+    /// <summary>Forgets what was read of a user, so a change made on this server counts at their next request.</summary>
+    public void Forget(string name) => _cache.TryRemove(name, out _);
 
     private async Task<UserRecord?> FindAsync(string name, CancellationToken cancellationToken)
     {

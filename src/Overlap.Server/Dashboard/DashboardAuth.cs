@@ -8,8 +8,9 @@ namespace Overlap.Server.Dashboard;
 
 /// <summary>
 /// Sign-in for the browser: an API key pasted once, or a user's name and password, becomes an HttpOnly, SameSite=Strict
-/// cookie carrying the name and role.
-/// API calls keep authenticating by key; a request is sent to the key scheme when it carries a key or asks for the API.
+/// cookie carrying only a session id; the session is kept on the server (<see cref="SessionTicketStore"/>), so
+/// signing out ends it for good. API calls keep authenticating by key; a request is sent to the key scheme when it
+/// carries a key or asks for the API.
 /// </summary>
 internal static class DashboardAuth
 {
@@ -24,6 +25,15 @@ internal static class DashboardAuth
     {
         services.AddSingleton<PasswordSignIn>();
         services.AddSingleton<UserSessions>();
+        services.AddSingleton<AuthThrottle>();
+        services.AddSingleton<PasswordBackoff>();
+        services.AddSingleton<TrustedDevices>();
+        services.AddSingleton<SessionTicketStore>();
+        services.AddSingleton<KeyUsage>();
+        services.AddSingleton<AccessAdmin>();
+        services.AddHostedService(sp => sp.GetRequiredService<KeyUsage>());
+        services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
+            .Configure<SessionTicketStore>((o, sessions) => o.SessionStore = sessions);
         services.AddDataProtection()
             .SetApplicationName("overlap")
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(options.DataFolder, "cookie-keys")));

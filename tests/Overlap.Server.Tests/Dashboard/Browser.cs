@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Text.RegularExpressions;
 
 namespace Overlap.Server.Tests.Dashboard;
@@ -6,11 +7,40 @@ namespace Overlap.Server.Tests.Dashboard;
 /// <summary>
 /// A minimal browser over HttpClient for server-rendered pages: keeps cookies itself (so a test can read their flags
 /// and carry them to a restarted server), follows no redirects, and posts a page's form with its hidden fields
-/// (Blazor's form name and the antiforgery token).
+/// (Blazor's form name and the antiforgery token). With <c>from</c> it connects from another loopback address
+/// (127.0.0.2, …: all of 127.0.0.0/8 is loopback), so a test can be two clients at two addresses.
 /// </summary>
-internal sealed partial class Browser(Uri address) : IDisposable
+internal sealed partial class Browser(Uri address, IPAddress? from = null) : IDisposable
 {
-    private readonly HttpClient _client = new(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
+    private readonly HttpClient _client = new(Handler(from)) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
+
+    /// <summary>A handler that keeps no cookies, follows no redirects, and binds to <paramref name="from"/> when given (loopback only).</summary>
+    public static SocketsHttpHandler Handler(IPAddress? from)
+    {
+        var handler = new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false };
+        if (from is not null)
+        {
+            Assert.True(IPAddress.IsLoopback(from), "tests connect from loopback addresses only");
+            handler.ConnectCallback = async (context, cancellationToken) =>
+            {
+                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                try
+                {
+                    socket.Bind(new IPEndPoint(from, 0));
+                    var target = context.DnsEndPoint;
+                    Assert.True(IPAddress.IsLoopback(IPAddress.Parse(target.Host)), "tests connect to loopback addresses only");
+                    await socket.ConnectAsync(IPAddress.Parse(target.Host), target.Port, cancellationToken);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            };
+        }
+        return handler;
+    }
 
     public Dictionary<string, string> Cookies { get; } = new(StringComparer.Ordinal);
 
