@@ -85,7 +85,7 @@ internal sealed class FaultCorpus(int seed)
         var score = Math.Round(_random.NextDouble(), 4).ToString(CultureInfo.InvariantCulture);
         string[] decisions = ["", ",\"prediction\":\"spam\"", ",\"prediction\":\"ham\"", ",\"prediction\":1", ",\"prediction\":0", ",\"prediction\":true", ",\"prediction\":\"0\""];
         string[] channels = ["web", "mobile", "\u00e9t\u00e9", "\u4e2d\u6587", "\ud83d\udce7 mail", "<a href=\\\"https://evil.example\\\">click</a>", "=HYPERLINK(\\\"x\\\")", ""];
-        var json = $$"""{"type":"prediction","id":"{{id}}","feature":"{{feature}}","time":"{{Time()}}","score":{{score}}{{decisions[_random.Next(decisions.Length)]}},"latency_ms":{{_random.Next(1, 900)}},"attributes":{"channel":"{{channels[_random.Next(channels.Length)]}}"}}""";
+        var json = $$$"""{"type":"prediction","id":"{{{id}}}","feature":"{{{feature}}}","time":"{{{Time()}}}","score":{{{score}}}{{{decisions[_random.Next(decisions.Length)]}}},"latency_ms":{{{_random.Next(1, 900)}}},"attributes":{"channel":"{{{channels[_random.Next(channels.Length)]}}}"}}""";
         return (Encoding.UTF8.GetBytes(json), new FuzzLine(feature, id, null));
     }
 
@@ -97,15 +97,15 @@ internal sealed class FaultCorpus(int seed)
     {
         var feature = Features[_random.Next(Features.Length)];
         var id = $"bad{Interlocked.Increment(ref _next)}";
-        var prefix = $$"""{"type":"prediction","feature":"{{feature}}","time":"{{Time()}}""";
+        var prefix = $"{{\"type\":\"prediction\",\"feature\":\"{feature}\",\"time\":\"{Time()}\"";
         (string Json, string Why)[] kinds =
         [
             ($$"""{{prefix}},"id":"{{id}}\u0000tail","score":0.5}""", "NUL in the id"),
             ($$"""{{prefix}},"id":"{{id}}\ud800","score":0.5}""", "lone high surrogate in the id"),
-            ($$"""{{prefix}},"id":"{{id}}","score":0.5,"attributes":{"channel":"x\ud800"}}""", "lone surrogate in an attribute value"),
-            ($$"""{{prefix}},"id":"{{id}}","score":0.5,"attributes":{"ch\udc00":"web"}}""", "lone low surrogate in an attribute key"),
-            ($$"""{{prefix}},"id":"{{id}}","score":0.5,"attributes":{"channel":"\udc00\ud800"}}""", "surrogates in the wrong order"),
-            ($$"""{{prefix}},"id":"{{id}}","score":0.5,"inputs":{"subject":"a\u0000b"}}""", "NUL in an input"),
+            ($$$"""{{{prefix}}},"id":"{{{id}}}","score":0.5,"attributes":{"channel":"x\ud800"}}""", "lone surrogate in an attribute value"),
+            ($$$"""{{{prefix}}},"id":"{{{id}}}","score":0.5,"attributes":{"ch\udc00":"web"}}""", "lone low surrogate in an attribute key"),
+            ($$$"""{{{prefix}}},"id":"{{{id}}}","score":0.5,"attributes":{"channel":"\udc00\ud800"}}""", "surrogates in the wrong order"),
+            ($$$"""{{{prefix}}},"id":"{{{id}}}","score":0.5,"inputs":{"subject":"a\u0000b"}}""", "NUL in an input"),
             ($$"""{{prefix}},"id":"{{id}}","score":7}""", "a score of 7 on a probability contract"),
             ($$"""{{prefix}},"id":"{{id}}","score":-0.25}""", "a negative probability"),
             ($$"""{{prefix}},"id":"{{id}}","score":1e400}""", "a score that overflows to infinity"),
@@ -119,7 +119,7 @@ internal sealed class FaultCorpus(int seed)
             ($$"""{{prefix}},"id":"{{new string('x', 300)}}","score":0.5}""", "an id over 200 characters"),
             ($$"""{"type":"prediction","feature":"{{feature}}","id":"{{id}}","time":"yesterday","score":0.5}""", "a time that is not a date"),
             ($$"""{"type":"telemetry","id":"{{id}}","time":"{{Time()}}"}""", "an unknown type"),
-            ($$"""{{prefix}},"id":"{{id}}","score":0.5,"attributes":{{new string('[', 5000)}}{{new string(']', 5000)}}}""", "attributes nested 5,000 deep"),
+            ($$$"""{{{prefix}}},"id":"{{{id}}}","score":0.5,"attributes":{{{new string('[', 5000)}}}{{{new string(']', 5000)}}}}""", "attributes nested 5,000 deep"),
             ("[1,2,3]", "an array where an event should be"),
         ];
         if (!array && _random.NextDouble() < 0.3)
