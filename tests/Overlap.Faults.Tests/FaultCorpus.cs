@@ -119,7 +119,6 @@ internal sealed class FaultCorpus(int seed)
             ($$"""{{prefix}},"id":"{{new string('x', 300)}}","score":0.5}""", "an id over 200 characters"),
             ($$"""{"type":"prediction","feature":"{{feature}}","id":"{{id}}","time":"yesterday","score":0.5}""", "a time that is not a date"),
             ($$"""{"type":"telemetry","id":"{{id}}","time":"{{Time()}}"}""", "an unknown type"),
-            ($$$"""{{{prefix}}},"id":"{{{id}}}","score":0.5,"attributes":{{{new string('[', 5000)}}}{{{new string(']', 5000)}}}}""", "attributes nested 5,000 deep"),
             ("[1,2,3]", "an array where an event should be"),
         ];
         if (!array && _random.NextDouble() < 0.3)
@@ -129,6 +128,11 @@ internal sealed class FaultCorpus(int seed)
             var bytes = raw[_random.Next(raw.Length)];
             var head = Encoding.UTF8.GetBytes($$"""{{prefix}},"id":"{{id}}","score":0.5,"attributes":{"channel":"x""");
             return ([.. head, .. bytes, .. "\"}}"u8.ToArray()], new FuzzLine(feature, id, "invalid UTF-8 bytes"));
+        }
+        if (!array && _random.NextDouble() < 0.05)
+        {
+            // Deeper than any parser's limit: in NDJSON that line alone is refused (in an array it spoils the array).
+            return (Encoding.UTF8.GetBytes($$$"""{{{prefix}}},"id":"{{{id}}}","score":0.5,"attributes":{{{new string('[', 5000)}}}{{{new string(']', 5000)}}}}"""), new FuzzLine(feature, id, "attributes nested 5,000 deep"));
         }
         if (!array && _random.NextDouble() < 0.1)
         {
@@ -152,6 +156,7 @@ internal sealed class FaultCorpus(int seed)
             (Encoding.UTF8.GetBytes(new string('[', 100_000)), "arrays nested 100,000 deep"),
             ([(byte)'[', .. Encoding.UTF8.GetBytes($$"""{"type":"prediction","id":"raw","feature":"alpha","time":"{{Time()}}","score":0.5,"attributes":{"c":"x"""), 0xFF, .. "\"}}]"u8.ToArray()], "a JSON array holding invalid UTF-8"),
             ([0x1F, 0x8B, 0x08, 0x00, 0x01, 0x02], "gzip magic with nothing behind it"),
+            (Encoding.UTF8.GetBytes($$$"""[{"type":"prediction","id":"deep","feature":"alpha","time":"{{{Time()}}}","score":0.5,"attributes":{{{new string('[', 5000)}}}{{{new string(']', 5000)}}}}]"""), "a JSON array whose one event is nested 5,000 deep"),
         ];
         var (body, why) = bodies[_random.Next(bodies.Length)];
         return new FuzzBatch(body, [], body.Length > 0 && body[0] == (byte)'[', why);

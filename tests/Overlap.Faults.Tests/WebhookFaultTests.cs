@@ -54,14 +54,23 @@ public sealed class WebhookFaultTests
             var address = new Uri(OverlapServer.Addresses(app)[0]);
             using var admin = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
             admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", adminKey);
-            var contract = FaultCorpus.Contract(Feature) + $"  alerts: [ {string.Join(", ", paths.Select(p => $"{{ webhook: \"{hooks}{p}\" }}"))} ]\n";
-            contract = contract.Replace("monitoring: { window: 1d, min_samples: 20 }\n  alerts:", "monitoring:\n  window: 1d\n  min_samples: 20\n  alerts:", StringComparison.Ordinal);
+            var hookList = string.Join(", ", paths.Select(p => $"{{ webhook: \"{hooks}{p}\" }}"));
+            // Without a decision column, so the poor day's decisions come from its scores.
+            var contract = FaultCorpus.Contract(Feature).Replace(" prediction: decision,", "", StringComparison.Ordinal).Replace("min_samples: 20 }", $"min_samples: 20, alerts: [ {hookList} ] }}", StringComparison.Ordinal);
             var put = await admin.PutAsync($"/v1/features/{Feature}/contract", new StringContent(contract));
             Assert.True(put.StatusCode == HttpStatusCode.Created, await put.Content.ReadAsStringAsync());
-            Assert.Equal(HttpStatusCode.Accepted, (await admin.PostAsync("/v1/events", new StringContent(PoorDay(), Encoding.UTF8, "application/x-ndjson"))).StatusCode);
+            var posted = await admin.PostAsync("/v1/events", new StringContent(PoorDay(), Encoding.UTF8, "application/x-ndjson"));
+            var postedBody = await posted.Content.ReadAsStringAsync();
+            Assert.True(posted.StatusCode == HttpStatusCode.Accepted && postedBody.Contains("\"accepted\":400", StringComparison.Ordinal), postedBody);
+            using (var counts = JsonDocument.Parse(await admin.GetStringAsync($"/v1/features/{Feature}/counts")))
+            {
+                Assert.True(counts.RootElement.GetProperty("labelled").GetInt64() == 200, counts.RootElement.ToString());
+            }
 
             var evaluate = await admin.PostAsync($"/v1/features/{Feature}/alerts/evaluate?window=2026-03-01", null);
-            Assert.Equal(HttpStatusCode.OK, evaluate.StatusCode);
+            var evaluation = await evaluate.Content.ReadAsStringAsync();
+            Assert.True(evaluate.StatusCode == HttpStatusCode.OK, evaluation);
+            Assert.True(JsonDocument.Parse(evaluation).RootElement.GetProperty("changes").GetArrayLength() == 1, $"the poor day should alert once: {evaluation}");
             // Every delivery ends (failed, since most receivers misbehave) within a bounded time.
             var waited = Stopwatch.StartNew();
             string delivery;

@@ -137,7 +137,9 @@ public sealed class WindowSummary
             for (var c = 0; c < values.Length; c++)
             {
                 var column = sample.Segments[c];
-                values[c] = column.Values[column.Codes.Span[i]];
+                var code = column.Codes.Span[i];
+                // A prediction without the segment (the attribute was never sent) is kept with the value missing.
+                values[c] = code < 0 ? "" : column.Values[code];
             }
             var decided = decisions.IsEmpty ? scores[i] >= t : decisions[i] == 1;
             var key = (Bin(scores[i], t), (byte)(labels[i] | (decided ? 2 : 0)), string.Join(Separator, values));
@@ -228,7 +230,7 @@ public sealed class WindowSummary
                 row[c] = name == columns.Label ? ((flags & 1) != 0 ? positive : negative)
                     : name == columns.Score ? Representative(sum / count, bin, contract.Threshold)
                     : name == columns.Prediction ? ((flags & 2) != 0 ? positive : negative)
-                    : values[SegmentIndex(name)];
+                    : values[SegmentIndex(name)] is { Length: > 0 } value ? value : null;
             }
             builder.AddRow(row);
             frequencies.Add(checked((int)count));
