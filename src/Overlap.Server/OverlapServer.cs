@@ -73,6 +73,8 @@ public static class OverlapServer
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         });
         builder.Services.AddProblemDetails();
+        // A value that does not bind throws, so Problems.UseBindingProblems answers it naming the parameter (not an empty 400).
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         DashboardAuth.Add(builder.Services, options);
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
@@ -90,6 +92,7 @@ public static class OverlapServer
         app.UseExceptionHandler(error => error.Run(context =>
             Problems.Write(context, StatusCodes.Status500InternalServerError, "Something went wrong on the server", "The server logged what happened; nothing in this request was half-applied. Retry, and report it if it keeps happening.")));
         app.UseStatusCodePages();
+        app.UseBindingProblems();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
