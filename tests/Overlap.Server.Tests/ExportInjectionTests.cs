@@ -26,13 +26,11 @@ public sealed class ExportInjectionTests
 
         var csv = await admin.GetStringAsync("/v1/features/payments-fraud/export?format=csv");
         var lines = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Contains("\"'=HYPERLINK(\"\"http://example.invalid\"\",\"\"x\"\")\"", csv, StringComparison.Ordinal);
-        Assert.Contains(",\"'+1+2\",", csv, StringComparison.Ordinal);
-        Assert.Contains(",\"'-2+3\",", csv, StringComparison.Ordinal);
-        Assert.Contains(",\"'@SUM(A1)\",", csv, StringComparison.Ordinal);
-        Assert.Contains(",\"'\tcmd\",", csv, StringComparison.Ordinal);
-        Assert.Contains(",\"'\rcmd\",", csv, StringComparison.Ordinal);
-        Assert.Contains(",web,", csv, StringComparison.Ordinal);
+        string[] neutralised = ["\"'=HYPERLINK(\"\"http://example.invalid\"\",\"\"x\"\")\"", ",\"'+1+2\",", ",\"'-2+3\",", ",\"'@SUM(A1)\",", ",\"'\tcmd\",", ",\"'\rcmd\",", ",web,"];
+        foreach (var cell in neutralised)
+        {
+            Assert.Contains(cell, csv, StringComparison.Ordinal);
+        }
         // A negative number is a number, not a formula: the amount is written as it is.
         Assert.Contains(",-12.5", csv, StringComparison.Ordinal);
         Assert.DoesNotContain("'-12.5", csv, StringComparison.Ordinal);

@@ -86,16 +86,20 @@ internal sealed partial class LogLoader(EventLog log, IEventStore store, ServerO
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        Interlocked.Exchange(ref _loaded, await store.GetLogPositionAsync(stoppingToken).ConfigureAwait(false) ?? log.Start);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
+                if (Interlocked.Read(ref _loaded) < 0)
+                {
+                    // Where loading resumes; a store that cannot answer yet is asked again at the next wake.
+                    Interlocked.Exchange(ref _loaded, await store.GetLogPositionAsync(stoppingToken).ConfigureAwait(false) ?? log.Start);
+                }
                 while (await LoadOnceAsync(CancellationToken.None).ConfigureAwait(false))
                 {
                 }
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
                 // The events stay in the log; the next wake tries again.
                 LogLoadFailed(logger, e);
