@@ -12,10 +12,9 @@ internal static class OverlapCli
     public static Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default) =>
         RunAsync(args, null, stdout, stderr, cancellationToken);
 
-    /// <summary>Runs with <paramref name="stdin"/> as standard input (null: the console's).</summary>
-    public static async Task<int> RunAsync(string[] args, TextReader? stdin, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
+    /// <summary>Every command, writing to <paramref name="io"/>.</summary>
+    public static RootCommand Root(CliIo io)
     {
-        var io = new CliIo(stdout, stderr, stdin);
         var root = new RootCommand("Overlap: write down what good enough means for an AI feature, prove it before release, and watch it after.");
         root.Subcommands.Add(EvalCommand.Create(io, gate: false));
         root.Subcommands.Add(EvalCommand.Create(io, gate: true));
@@ -26,6 +25,14 @@ internal static class OverlapCli
         root.Subcommands.Add(DemoCommand.Create(io));
         root.Subcommands.Add(KeysCommand.Create(io, TimeProvider.System));
         root.Subcommands.Add(UsersCommand.Create(io, TimeProvider.System));
+        return root;
+    }
+
+    /// <summary>Runs with <paramref name="stdin"/> as standard input (null: the console's).</summary>
+    public static async Task<int> RunAsync(string[] args, TextReader? stdin, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
+    {
+        var io = new CliIo(stdout, stderr, stdin);
+        var root = Root(io);
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
@@ -38,7 +45,10 @@ internal static class OverlapCli
         }
         try
         {
-            var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
+            // Ctrl-C cancels the token (Program.cs); SIGTERM is left to the server's host, which drains and stops so the
+            // command exits 0. System.CommandLine's own handler would end the process with 130 or 143 two seconds after
+            // the signal, however far the drain had got.
+            var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
             return await parse.InvokeAsync(config, cancellationToken).ConfigureAwait(false);
         }
         catch (UserException e)

@@ -53,6 +53,9 @@ public static class OverlapServer
         builder.Services.AddSingleton(features);
         builder.Services.AddSingleton<ContractSaver>();
         builder.Services.AddSingleton<KeyCache>();
+        // Registered before the schedulers and the loader, so it stops after them: its pieces of work end before theirs.
+        builder.Services.AddSingleton<BackgroundWork>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<BackgroundWork>());
         builder.Services.AddSingleton<FeatureMonitor>();
         builder.Services.AddSingleton<AlertService>();
         builder.Services.AddSingleton<WebhookAddressPolicy>();
@@ -75,6 +78,8 @@ public static class OverlapServer
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         });
         builder.Services.AddProblemDetails();
+        // A value that does not bind throws, so Problems.UseBindingProblems answers it naming the parameter (not an empty 400).
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         DashboardAuth.Add(builder.Services, options);
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
@@ -92,6 +97,7 @@ public static class OverlapServer
         app.UseExceptionHandler(error => error.Run(context =>
             Problems.Write(context, StatusCodes.Status500InternalServerError, "Something went wrong on the server", "The server logged what happened; nothing in this request was half-applied. Retry, and report it if it keeps happening.")));
         app.UseStatusCodePages();
+        app.UseBindingProblems();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
@@ -114,6 +120,23 @@ public static class OverlapServer
             log.Dispose();
         });
         return app;
+    }
+
+    /// <summary>
+    /// The background service whose failure stopped the host, with its exception; null when the host was stopped (Ctrl-C,
+    /// SIGTERM) rather than stopping itself. Background work catches and retries what it can, so this is a bug to report.
+    /// </summary>
+    public static (string Service, Exception Exception)? StoppedBy(IServiceProvider services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        foreach (var service in services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<Microsoft.Extensions.Hosting.BackgroundService>())
+        {
+            if (service.ExecuteTask is { IsFaulted: true, Exception: { } failed })
+            {
+                return (service.GetType().Name, failed.InnerException ?? failed);
+            }
+        }
+        return null;
     }
 
     /// <summary>The addresses the started app listens on (the real port when port 0 was asked for).</summary>

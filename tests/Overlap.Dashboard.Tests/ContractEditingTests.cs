@@ -142,4 +142,23 @@ public sealed class ContractEditingTests(DashboardServer server) : IClassFixture
         Assert.Equal(edited, latest.RootElement.GetProperty("yaml").GetString());
         Assert.True(_errors.Count == 0, string.Join('\n', _errors));
     }
+
+    [Fact]
+    public async Task AnAdmin_SavesAnUnclosedBrace_KeepsTheTextAndSeesWhereToClose()
+    {
+        var page = await SignedInAsync("ana", server.AdminPassword);
+        var editor = page.Locator("[data-testid=editor]");
+        var before = (await editor.InputValueAsync()).ReplaceLineEndings("\n");
+        // An unclosed { with more lines after it: YamlDotNet threw InvalidOperationException, a 500 that lost the edit.
+        var broken = before.Replace("labels: { positive: fraud, negative: legit }", "labels: { positive: fraud, negative: legit", StringComparison.Ordinal);
+        Assert.NotEqual(before, broken);
+        await editor.FillAsync(broken, new LocatorFillOptions { Timeout = 30_000 });
+        await page.ClickAsync("[data-testid=save]", new PageClickOptions { Timeout = 30_000 });
+        var problem = page.Locator("[data-testid=edit-problem]");
+        var wait = new LocatorAssertionsToContainTextOptions { Timeout = 30_000 };
+        await Assertions.Expect(problem).ToContainTextAsync("The contract is not valid", wait);
+        await Assertions.Expect(problem).ToContainTextAsync("the '{' opened at line 7, column 9 is not closed; end it with '}'", wait);
+        Assert.Equal(broken, (await page.Locator("[data-testid=editor]").InputValueAsync()).ReplaceLineEndings("\n"));
+        Assert.True(_errors.Count == 0, string.Join('\n', _errors));
+    }
 }

@@ -20,7 +20,7 @@ public sealed class IngestQueueTests : IDisposable
     {
         await using var store = await DuckDbEventStore.OpenAsync(_folder);
         using var log = EventLog.Open(Path.Combine(_folder, "log"));
-        using var loader = new LogLoader(log, store, NullLogger<LogLoader>.Instance);
+        using var loader = new LogLoader(log, store, new ServerOptions(), NullLogger<LogLoader>.Instance);
         await loader.StartAsync(CancellationToken.None);
         using var queue = new IngestQueue(new ServerOptions { IngestQueueCapacity = 2 }, log, loader, NullLogger<IngestQueue>.Instance);
         var first = queue.TryEnqueue(Events("a", 10));
@@ -46,7 +46,7 @@ public sealed class IngestQueueTests : IDisposable
     {
         await using var store = await DuckDbEventStore.OpenAsync(_folder);
         var log = EventLog.Open(Path.Combine(_folder, "log"));
-        using var loader = new LogLoader(log, store, NullLogger<LogLoader>.Instance);
+        using var loader = new LogLoader(log, store, new ServerOptions(), NullLogger<LogLoader>.Instance);
         using var queue = new IngestQueue(new ServerOptions(), log, loader, NullLogger<IngestQueue>.Instance);
         log.Dispose();
         await queue.StartAsync(CancellationToken.None);
@@ -78,7 +78,7 @@ public sealed class IngestQueueTests : IDisposable
         var last = Directory.EnumerateFiles(folder).Order().Last();
         await File.AppendAllBytesAsync(last, [0x4F, 0x56, 0x4C, 0x31, 200, 0, 0, 0, 1, 2, 3]);
         using var reopened = EventLog.Open(folder, segmentBytes: 4096);
-        using var loader = new LogLoader(reopened, store, NullLogger<LogLoader>.Instance);
+        using var loader = new LogLoader(reopened, store, new ServerOptions(), NullLogger<LogLoader>.Instance);
         await loader.StartAsync(CancellationToken.None);
         await loader.WaitLoadedAsync(CancellationToken.None);
         Assert.Equal(200, (await store.CountAsync("f")).Predictions);

@@ -19,7 +19,7 @@ internal static class DemoCommand
     public static Command Create(CliIo io)
     {
         var data = new Option<string>("--data") { Description = "The demo's data folder (emptied and filled anew on every run).", DefaultValueFactory = _ => "overlap-demo" };
-        var urls = new Option<string>("--urls") { Description = "Where the dashboard listens (port 0 picks a free one).", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
+        var urls = ServeCommand.UrlsOption("Where the dashboard listens (port 0 picks a free one).");
         var cache = new Option<string?>("--cache") { Description = "Where the SpamAssassin corpus is kept after its first download (default: ~/.cache/overlap/spam-assassin)." };
         var reports = new Option<string?>("--reports") { Description = "Where the reports go (default: DATA/reports)." };
         var noServe = new Option<bool>("--no-serve") { Description = "Stop after the reports are written, instead of serving the dashboard until Ctrl-C." };

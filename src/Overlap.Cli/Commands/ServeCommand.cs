@@ -1,16 +1,23 @@
 using System.CommandLine;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Overlap.Server;
 
 namespace Overlap.Cli.Commands;
 
-/// <summary><c>overlap serve [--data DIR] [--urls URL]</c>: the server on the embedded store, until Ctrl-C.</summary>
-internal static class ServeCommand
+/// <summary>
+/// <c>overlap serve [--data DIR] [--urls URL]</c>: the server on the embedded store, until Ctrl-C or SIGTERM, which drain
+/// the ingest queue and the loader and exit 0. A failure that stops the server on its own is logged with its cause and
+/// exits 70, never 0.
+/// </summary>
+internal static partial class ServeCommand
 {
     public static Command Create(CliIo io)
     {
         var data = DataOption();
-        var urls = new Option<string>("--urls") { Description = "Where to listen (port 0 picks a free one).", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
+        var urls = UrlsOption("Where to listen (port 0 picks a free one).");
         var allow = WebhookAllowOption();
         var command = new Command("serve", "Run the Overlap server (ingest, contracts, monitoring) on the embedded store in --data.") { data, urls, allow };
         command.SetAction(async (parse, cancellationToken) =>
@@ -35,6 +42,12 @@ internal static class ServeCommand
                 finally
                 {
                     await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+                }
+                if (OverlapServer.StoppedBy(app.Services) is { } failure)
+                {
+                    // The host stops itself when background work fails; that is a failure of the server, never a clean exit.
+                    LogStopped(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Overlap.Serve"), failure.Service, failure.Exception);
+                    throw new UserException(ExitCodes.Software, $"the server stopped because its {failure.Service} failed: {failure.Exception.Message.TrimEnd('.')}; the log above has the details. Start it again, and report it if it keeps happening.");
                 }
             }
             return ExitCodes.Pass;
@@ -66,4 +79,33 @@ internal static class ServeCommand
 
     /// <summary>The <c>--data</c> option every server-side command shares.</summary>
     public static Option<string> DataOption() => new("--data") { Description = "The folder holding the store (created when missing).", DefaultValueFactory = _ => "overlap-data" };
+
+    /// <summary>The <c>--urls</c> option of the commands that serve, checked when parsed so a bad address is a usage error, not a stack trace.</summary>
+    public static Option<string> UrlsOption(string description)
+    {
+        var urls = new Option<string>("--urls") { Description = description, DefaultValueFactory = _ => "http://127.0.0.1:5080" };
+        urls.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<string>() ?? "";
+            foreach (var url in value.Split(';', StringSplitOptions.TrimEntries))
+            {
+                try
+                {
+                    if (!BindingAddress.Parse(url).Scheme.StartsWith("http", StringComparison.OrdinalIgnoreCase))
+                    {
+                        throw new FormatException();
+                    }
+                }
+                catch (FormatException)
+                {
+                    result.AddError($"--urls '{url}' is not an address to listen on; write a scheme, host and port such as http://127.0.0.1:5080 (several separated by ;)");
+                    return;
+                }
+            }
+        });
+        return urls;
+    }
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The server stopped because its {Service} failed")]
+    private static partial void LogStopped(ILogger logger, string service, Exception exception);
 }

@@ -18,6 +18,20 @@ public sealed class ContractException : Exception
         Problem = problem;
     }
 
+    /// <summary>Creates the error for a place in a contract file, with its column (a syntax error).</summary>
+    /// <param name="source">The file as the user named it.</param>
+    /// <param name="line">1-based line.</param>
+    /// <param name="column">1-based column.</param>
+    /// <param name="problem">What is wrong and what to write instead.</param>
+    public ContractException(string source, int line, int column, string problem)
+        : base($"{source}:{line}:{column}: {problem}")
+    {
+        Source = source;
+        Line = line;
+        Column = column;
+        Problem = problem;
+    }
+
     /// <summary>Creates an empty error (for serializers).</summary>
     public ContractException()
     {
@@ -43,6 +57,9 @@ public sealed class ContractException : Exception
 
     /// <summary>The 1-based line of the problem; 0 when it concerns the whole file.</summary>
     public int Line { get; }
+
+    /// <summary>The 1-based column of the problem; 0 when only the line is known.</summary>
+    public int Column { get; }
 
     /// <summary>What is wrong and what to write instead, without the place.</summary>
     public string Problem { get; }

@@ -21,22 +21,44 @@ public static partial class ContractParser
             throw new ContractException(source, 0, "the contract is empty; start from 'overlap contract init' or the example in docs/contract.md");
         }
         var stream = new YamlStream();
+        var parser = new BoundedYamlParser(text);
         try
         {
-            stream.Load(new StringReader(text));
+            stream.Load(parser);
         }
         catch (YamlException e)
         {
-            var reason = e.InnerException?.Message ?? e.Message;
-            var cut = reason.IndexOf("): ", StringComparison.Ordinal);
-            reason = cut > 0 ? reason[(cut + 3)..] : reason;
-            throw new ContractException(source, (int)e.Start.Line, $"not valid YAML: {reason.TrimEnd('.')}; check the indentation and that every 'key: value' has a space after the colon");
+            throw SyntaxError(source, parser, e.Start, e.InnerException?.Message ?? e.Message);
+        }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet's scanner throws this, without a place, on some unfinished flow collections: the place is where it stopped.
+            throw SyntaxError(source, parser, parser.LastEnd, e.Message);
         }
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
         {
             throw new ContractException(source, 1, "the contract must be a mapping of keys such as 'feature:', 'task:' and 'requirements:'");
         }
         return Read(new YamlMap(root, source, "the contract", ContractKeys.TopLevel));
+    }
+
+    /// <summary>A YAML syntax error at its line and column, saying what to write: closing an open <c>{</c> or <c>[</c> when one is.</summary>
+    private static ContractException SyntaxError(string source, BoundedYamlParser parser, Mark at, string reason)
+    {
+        var cut = reason.IndexOf("): ", StringComparison.Ordinal);
+        reason = (cut > 0 ? reason[(cut + 3)..] : reason).TrimEnd('.');
+        var (line, column) = ((int)Math.Max(at.Line, 1), (int)Math.Max(at.Column, 1));
+        if (reason.Contains("nested more than", StringComparison.Ordinal))
+        {
+            return new ContractException(source, line, column, reason);
+        }
+        if (parser.OpenFlow is { } open)
+        {
+            var (opener, closer) = open is YamlDotNet.Core.Events.MappingStart ? ('{', '}') : ('[', ']');
+            return new ContractException(source, line, column, string.Create(CultureInfo.InvariantCulture,
+                $"not valid YAML: the '{opener}' opened at line {open.Start.Line}, column {open.Start.Column} is not closed; end it with '{closer}' and put ',' between its entries"));
+        }
+        return new ContractException(source, line, column, $"not valid YAML: {reason}; check the indentation and that every 'key: value' has a space after the colon");
     }
 
     private static Contract Read(YamlMap map)

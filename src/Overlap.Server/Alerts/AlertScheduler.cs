@@ -22,41 +22,30 @@ internal sealed partial class AlertScheduler(IEventStore store, FeatureMonitor m
         while (!stoppingToken.IsCancellationRequested)
         {
             var sleep = MaxSleep;
+            IReadOnlyList<string> features = [];
             try
             {
-                var now = options.Time.GetUtcNow();
-                foreach (var feature in await store.ListFeaturesAsync(stoppingToken).ConfigureAwait(false))
+                features = await store.ListFeaturesAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                LogEvaluationFailed(logger, "every feature", e);
+            }
+            foreach (var feature in features)
+            {
+                try
                 {
-                    if (await monitor.ContractAsync(feature, stoppingToken).ConfigureAwait(false) is not var (contract, version))
-                    {
-                        continue;
-                    }
-                    var length = FeatureMonitor.WindowLength(contract);
-                    var delay = contract.Monitoring?.LabelDelay ?? TimeSpan.Zero;
-                    // The window that just closed is computed and stored once, so the metrics view reads it back.
-                    var closed = AlertService.DueWindow(length, TimeSpan.Zero, now);
-                    if (!_computed.TryGetValue(feature, out var lastClosed) || lastClosed != closed)
-                    {
-                        await monitor.ReportAsync(contract, version, [(closed, closed + length)], new EvaluationOptions(), stoppingToken).ConfigureAwait(false);
-                        _computed[feature] = closed;
-                    }
-                    var due = AlertService.DueWindow(length, delay, now);
-                    if (!_evaluated.TryGetValue(feature, out var last) || last != due)
-                    {
-                        await alerts.EvaluateAsync(feature, due, stoppingToken).ConfigureAwait(false);
-                        _evaluated[feature] = due;
-                    }
-                    // The next window falls due when it has closed and its label delay has passed.
-                    var next = due + length + length + delay - now;
-                    if (next > TimeSpan.Zero && next < sleep)
+                    if (await WakeAsync(feature, stoppingToken).ConfigureAwait(false) is { } next && next < sleep)
                     {
                         sleep = next;
                     }
                 }
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                LogEvaluationFailed(logger, e);
+                catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+                {
+                    // One feature's failure (a contract that no longer reads, a window that cannot be computed) is
+                    // logged and tried again at the next wake; the other features are evaluated as usual.
+                    LogEvaluationFailed(logger, feature, e);
+                }
             }
             try
             {
@@ -69,6 +58,34 @@ internal sealed partial class AlertScheduler(IEventStore store, FeatureMonitor m
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Evaluating alerts failed; trying again at the next wake")]
-    private static partial void LogEvaluationFailed(ILogger logger, Exception exception);
+    /// <summary>Computes the feature's window that just closed and evaluates the one due; the time until its next is due, if any.</summary>
+    private async Task<TimeSpan?> WakeAsync(string feature, CancellationToken stoppingToken)
+    {
+        var now = options.Time.GetUtcNow();
+        if (await monitor.ContractAsync(feature, stoppingToken).ConfigureAwait(false) is not var (contract, version))
+        {
+            return null;
+        }
+        var length = FeatureMonitor.WindowLength(contract);
+        var delay = contract.Monitoring?.LabelDelay ?? TimeSpan.Zero;
+        // The window that just closed is computed and stored once, so the metrics view reads it back.
+        var closed = AlertService.DueWindow(length, TimeSpan.Zero, now);
+        if (!_computed.TryGetValue(feature, out var lastClosed) || lastClosed != closed)
+        {
+            await monitor.ReportAsync(contract, version, [(closed, closed + length)], new EvaluationOptions(), stoppingToken).ConfigureAwait(false);
+            _computed[feature] = closed;
+        }
+        var due = AlertService.DueWindow(length, delay, now);
+        if (!_evaluated.TryGetValue(feature, out var last) || last != due)
+        {
+            await alerts.EvaluateAsync(feature, due, stoppingToken).ConfigureAwait(false);
+            _evaluated[feature] = due;
+        }
+        // The next window falls due when it has closed and its label delay has passed.
+        var next = due + length + length + delay - now;
+        return next > TimeSpan.Zero ? next : null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Evaluating the alerts of {Feature} failed; trying again at the next wake")]
+    private static partial void LogEvaluationFailed(ILogger logger, string feature, Exception exception);
 }

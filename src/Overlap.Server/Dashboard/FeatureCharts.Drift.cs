@@ -23,7 +23,7 @@ internal static partial class FeatureCharts
         static double Share(double v) => double.IsFinite(v) ? v : 0;
         return new DriftOverlay(
             column.Column, column.Kind, column.Test, Finite(column.Statistic), Finite(column.PValue), column.Threshold, column.Drift,
-            [.. Enumerable.Range(0, bins).Select(i => d!.Bins[i])],
+            [.. Enumerable.Range(0, bins).Select(i => PlainText(d!.Bins[i]))],
             [.. Enumerable.Range(0, bins).Select(i => Share(d!.Reference[i]))],
             [.. Enumerable.Range(0, bins).Select(i => Share(d!.Current[i]))]);
     }

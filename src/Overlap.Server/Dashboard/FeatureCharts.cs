@@ -31,6 +31,19 @@ internal static partial class FeatureCharts
         _ => $"each window of {window}",
     };
 
+    /// <summary>
+    /// Text from the data (a segment value, a category) as Plotly draws it literally: Plotly reads tags such as
+    /// <c>&lt;a href=…&gt;</c> and <c>&lt;br&gt;</c> in labels, legends and hover text, and decodes entities only after
+    /// it has found the tags, so &amp;, &lt; and &gt; written as entities show as themselves and make no link.
+    /// </summary>
+    public static string PlainText(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return text.AsSpan().IndexOfAny("&<>") < 0
+            ? text
+            : text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
+    }
+
     private static string Count(long n) => n.ToString("#,0", Invariant);
 
     private static string Money(double value) => value.ToString("#,0.##", Invariant);

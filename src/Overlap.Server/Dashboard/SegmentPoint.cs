@@ -13,4 +13,7 @@ public sealed record SegmentPoint(string Column, string Value, long N, double? F
 {
     /// <summary>The label on the chart's axis, "channel = web".</summary>
     public string Label => $"{Column} = {Value}";
+
+    /// <summary>The label as a chart draws it: <see cref="Label"/> as plain text, never Plotly markup (a value may hold anything).</summary>
+    public string ChartLabel => FeatureCharts.PlainText(Label);
 }

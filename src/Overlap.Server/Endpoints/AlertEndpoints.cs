@@ -35,7 +35,7 @@ internal static class AlertEndpoints
         DateTimeOffset? start = null;
         if (window is not null && (start = Answers.Time(window)) is null)
         {
-            return TypedResults.BadRequest(new ProblemDetails { Status = 400, Title = "The window is not valid", Detail = "window must be an ISO 8601 date or time inside the window to evaluate, e.g. ?window=2026-11-20; leave it out for the window due now" });
+            return TypedResults.BadRequest(new ProblemDetails { Status = 400, Title = "The window is not valid", Detail = $"window must be an ISO 8601 date or time {Answers.TimeRange} inside the window to evaluate, e.g. ?window=2026-11-20; leave it out for the window due now" });
         }
         var evaluation = await alerts.EvaluateAsync(feature, start, cancellationToken).ConfigureAwait(false);
         return evaluation is null ? Answers.NoSuchFeature(feature) : TypedResults.Ok(evaluation);

@@ -60,6 +60,10 @@ internal static class EvaluationEndpoints
         {
             return Problem(Answers.NoSuchFeature(feature).Value!);
         }
+        if (Answers.ResamplesProblem(resamples) is { } bad)
+        {
+            return Problem(400, "A parameter is not valid", bad);
+        }
         var upload = await Upload.ReadAsync(request, options.MaxBodyBytes, cancellationToken).ConfigureAwait(false);
         if (upload.Content is null)
         {

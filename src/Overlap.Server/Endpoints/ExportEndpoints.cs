@@ -38,7 +38,7 @@ internal static class ExportEndpoints
         var end = to is null ? DateTimeOffset.MaxValue : Answers.Time(to);
         if (start is null || end is null || start >= end)
         {
-            return Bad("from and to must be ISO 8601 dates or times with from before to, e.g. ?from=2026-11-01&to=2026-11-08");
+            return Bad($"from and to must be ISO 8601 dates or times {Answers.TimeRange} with from before to, e.g. ?from=2026-11-01&to=2026-11-08");
         }
         var contract = ContractParser.Parse(version.Yaml, $"{feature} contract, version {version.Version}");
         await loader.CatchUpAsync(cancellationToken).ConfigureAwait(false);

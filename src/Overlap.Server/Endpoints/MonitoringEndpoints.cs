@@ -58,18 +58,20 @@ internal static class MonitoringEndpoints
         var start = from is null ? end - fallback : Answers.Time(from);
         if (end is null || start is null || start >= end)
         {
-            problem = "from and to must be ISO 8601 times or dates with from before to, e.g. ?from=2026-11-01&to=2026-11-08";
+            problem = $"from and to must be ISO 8601 times or dates {Answers.TimeRange} with from before to, e.g. ?from=2026-11-01&to=2026-11-08";
+            return null;
+        }
+        // Counted before the windows are listed, so a range of centuries is refused without listing millions of them.
+        var count = ((end.Value - WindowMonitor.Floor(start.Value, length)).Ticks + length.Ticks - 1) / length.Ticks;
+        if (count > maxWindows)
+        {
+            problem = string.Create(CultureInfo.InvariantCulture, $"{count} windows of {WindowMonitor.Describe(length)} asked for; ask for at most {maxWindows} at a time");
             return null;
         }
         var windows = WindowMonitor.Windows(start.Value, end.Value, length);
-        if (windows.Count > maxWindows)
+        if (Answers.ResamplesProblem(resamples) is { } bad)
         {
-            problem = string.Create(CultureInfo.InvariantCulture, $"{windows.Count} windows of {WindowMonitor.Describe(length)} asked for; ask for at most {maxWindows} at a time");
-            return null;
-        }
-        if (resamples is < 0 or > 10_000)
-        {
-            problem = "resamples must be between 0 (no bootstrap intervals) and 10000";
+            problem = bad;
             return null;
         }
         return (windows, resamples is { } r ? new EvaluationOptions { Resamples = r } : new EvaluationOptions());

@@ -11,8 +11,8 @@ public sealed record ContractResponse(string Feature, int Version, string Change
 /// <summary>A version in a contract's history, without its text.</summary>
 public sealed record ContractVersionSummary(int Version, string ChangedBy, DateTimeOffset ChangedAt);
 
-/// <summary>The health probe.</summary>
-public sealed record HealthResponse(string Status);
+/// <summary>The health probe: <c>ok</c>, or <c>unhealthy</c> with the reason.</summary>
+public sealed record HealthResponse(string Status, string? Reason = null);
 
 /// <summary>How many events a feature has.</summary>
 public sealed record CountsResponse(string Feature, long Predictions, long Outcomes, long Feedback, long Business, long Labelled);

@@ -10,7 +10,7 @@ namespace Overlap.Server.Ingest;
 /// how far the log has been loaded (so a restart resumes exactly there). Reads that must see every acknowledged event
 /// wait for it first (<see cref="CatchUpAsync"/>, bounded); fully loaded segments are deleted.
 /// </summary>
-internal sealed partial class LogLoader(EventLog log, IEventStore store, ILogger<LogLoader> logger) : BackgroundService
+internal sealed partial class LogLoader(EventLog log, IEventStore store, ServerOptions options, ILogger<LogLoader> logger) : BackgroundService
 {
     /// <summary>The most events one load transaction takes.</summary>
     private const int MaxEventsPerLoad = 100_000;
@@ -19,6 +19,25 @@ internal sealed partial class LogLoader(EventLog log, IEventStore store, ILogger
     private readonly Lock _gate = new();
     private TaskCompletionSource _progress = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _loaded = -1;
+
+    /// <summary>When the loader last moved on or found nothing to load (ticks of <see cref="ServerOptions.Time"/>).</summary>
+    private long _progressAt = options.Time.GetUtcNow().UtcTicks;
+
+    /// <summary>How long acknowledged events may wait for the loader before <c>/healthz</c> calls it stuck.</summary>
+    public static readonly TimeSpan StuckAfter = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Why the loader is stuck, or null: acknowledged events are in the log and it has neither loaded any nor been idle
+    /// for more than <see cref="StuckAfter"/> (a store that refuses writes, a loader that stopped).
+    /// </summary>
+    public string? Stuck()
+    {
+        var waiting = log.DurableEnd - Interlocked.Read(ref _loaded);
+        var since = options.Time.GetUtcNow() - new DateTimeOffset(Interlocked.Read(ref _progressAt), TimeSpan.Zero);
+        return waiting > 0 && since > StuckAfter
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"the loader has moved no acknowledged event into the store for {since.TotalSeconds:0} s ({waiting} bytes of the ingest log wait); the server log says why")
+            : null;
+    }
 
     /// <summary>Says new frames are in the log.</summary>
     public void Notify() => _wake.Release();
@@ -67,16 +86,20 @@ internal sealed partial class LogLoader(EventLog log, IEventStore store, ILogger
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        Interlocked.Exchange(ref _loaded, await store.GetLogPositionAsync(stoppingToken).ConfigureAwait(false) ?? log.Start);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
+                if (Interlocked.Read(ref _loaded) < 0)
+                {
+                    // Where loading resumes; a store that cannot answer yet is asked again at the next wake.
+                    Interlocked.Exchange(ref _loaded, await store.GetLogPositionAsync(stoppingToken).ConfigureAwait(false) ?? log.Start);
+                }
                 while (await LoadOnceAsync(CancellationToken.None).ConfigureAwait(false))
                 {
                 }
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
                 // The events stay in the log; the next wake tries again.
                 LogLoadFailed(logger, e);
@@ -117,6 +140,7 @@ internal sealed partial class LogLoader(EventLog log, IEventStore store, ILogger
         var to = log.DurableEnd;
         if (from >= to)
         {
+            Interlocked.Exchange(ref _progressAt, options.Time.GetUtcNow().UtcTicks);
             Signal();
             return false;
         }
@@ -135,6 +159,7 @@ internal sealed partial class LogLoader(EventLog log, IEventStore store, ILogger
         }
         await store.AppendFromLogAsync(events, DuckDbEventStore.FromMicroseconds(received), end, cancellationToken).ConfigureAwait(false);
         Interlocked.Exchange(ref _loaded, end);
+        Interlocked.Exchange(ref _progressAt, options.Time.GetUtcNow().UtcTicks);
         log.DeleteBefore(end);
         Signal();
         return true;

@@ -11,7 +11,7 @@ using Overlap.Storage;
 namespace Overlap.Server.Monitoring;
 
 /// <summary>Computes a feature's production windows from the store: what the metrics endpoint shows and the alerts judge.</summary>
-internal sealed partial class FeatureMonitor(IEventStore store, LogLoader loader, ServerOptions options, ILogger<FeatureMonitor> logger)
+internal sealed partial class FeatureMonitor(IEventStore store, LogLoader loader, ServerOptions options, BackgroundWork background, ILogger<FeatureMonitor> logger)
 {
     /// <summary>
     /// How old a figure that is still moving (the open window, a range whose data changed) may be when a dashboard page
@@ -85,7 +85,7 @@ internal sealed partial class FeatureMonitor(IEventStore store, LogLoader loader
                 {
                     if (known.Report.ComputedAt is not { } at || Due(at, known.Took, options.Time.GetUtcNow()))
                     {
-                        Refresh(key, () => MergeAsync(contract, version, windows, evaluation, key, change, calibration, stale: true, CancellationToken.None));
+                        Refresh(key, token => MergeAsync(contract, version, windows, evaluation, key, change, calibration, stale: true, token));
                     }
                     return known.Report;
                 }
@@ -97,7 +97,7 @@ internal sealed partial class FeatureMonitor(IEventStore store, LogLoader loader
                 : null;
             if (previous is not null)
             {
-                Refresh(key, () => MergeAsync(contract, version, windows, evaluation, key, change, calibration, stale: true, CancellationToken.None));
+                Refresh(key, token => MergeAsync(contract, version, windows, evaluation, key, change, calibration, stale: true, token));
                 return previous;
             }
         }
@@ -255,24 +255,31 @@ internal sealed partial class FeatureMonitor(IEventStore store, LogLoader loader
             }
             if (Due(kept.At, kept.Took, now))
             {
-                Refresh(key, () => WindowsAsync(contract, version, [window], evaluation, summaries: true, stale: false, CancellationToken.None));
+                Refresh(key, token => WindowsAsync(contract, version, [window], evaluation, summaries: true, stale: false, token));
             }
             return (kept.Report, kept.Summary);
         }
     }
 
-    /// <summary>Starts <paramref name="compute"/> in the background unless the same figure is being computed already; called under the gate.</summary>
-    private void Refresh<T>(object key, Func<Task<T>> compute)
+    /// <summary>
+    /// Starts <paramref name="compute"/> in the background, owned by the host (<see cref="BackgroundWork"/>: it gets the
+    /// stopping token and is awaited before the store closes), unless the same figure is being computed already; called under the gate.
+    /// </summary>
+    private void Refresh<T>(object key, Func<CancellationToken, Task<T>> compute)
     {
         if (!_refreshing.Add(key))
         {
             return;
         }
-        _ = Task.Run(async () =>
+        var started = background.Start(async token =>
         {
             try
             {
-                await compute().ConfigureAwait(false);
+                await compute(token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                // The server is stopping: the figure is computed again on the next start.
             }
             catch (Exception e)
             {
@@ -287,6 +294,10 @@ internal sealed partial class FeatureMonitor(IEventStore store, LogLoader loader
                 }
             }
         });
+        if (!started)
+        {
+            _refreshing.Remove(key);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refreshing {Figure} in the background failed; the dashboard shows the previous figure until the next try")]

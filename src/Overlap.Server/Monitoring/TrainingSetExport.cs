@@ -20,10 +20,10 @@ internal static class TrainingSetExport
     {
         var columns = Columns(contract, rows);
         var csv = new StringBuilder();
-        csv.AppendJoin(',', columns.Select(c => Quote(c.Name))).Append('\n');
+        csv.AppendJoin(',', columns.Select(c => Quote(Neutralise(c.Name)))).Append('\n');
         for (var i = 0; i < rows.Count; i++)
         {
-            csv.AppendJoin(',', columns.Select(c => Quote(c.Text(i) ?? string.Empty))).Append('\n');
+            csv.AppendJoin(',', columns.Select(c => Quote(Neutralise(c.Text(i) ?? string.Empty)))).Append('\n');
         }
         return Encoding.UTF8.GetBytes(csv.ToString());
     }
@@ -98,6 +98,16 @@ internal static class TrainingSetExport
 
     private static string? Number(double value) => double.IsNaN(value) ? null : value.ToString("R", CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// A cell a spreadsheet would run as a formula (starting with =, +, -, @, tab or carriage return, and not a plain
+    /// number) gets a leading single quote, as OWASP advises for CSV injection; <see cref="Quote"/> then quotes it.
+    /// A number such as -0.5 is left as it is, so numeric columns stay numbers.
+    /// </summary>
+    private static string Neutralise(string value) =>
+        value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r' && !double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _)
+            ? "'" + value
+            : value;
+
     private static string Quote(string value) =>
-        value.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : value;
+        value.AsSpan().IndexOfAny(",\"\n\r\t'") >= 0 ? $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : value;
 }

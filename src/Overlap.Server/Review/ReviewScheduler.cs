@@ -16,16 +16,17 @@ internal sealed partial class ReviewScheduler(ReviewQueue queue, FeatureDirector
     {
         while (!stoppingToken.IsCancellationRequested)
         {
-            try
+            foreach (var feature in features.WithReview())
             {
-                foreach (var feature in features.WithReview())
+                try
                 {
                     await queue.RouteAsync(feature, stoppingToken).ConfigureAwait(false);
                 }
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                LogRoutingFailed(logger, e);
+                catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+                {
+                    // One feature's failure is logged and tried again at the next wake; the other queues are routed as usual.
+                    LogRoutingFailed(logger, feature, e);
+                }
             }
             try
             {
@@ -38,6 +39,6 @@ internal sealed partial class ReviewScheduler(ReviewQueue queue, FeatureDirector
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Routing the review queues failed; trying again at the next wake")]
-    private static partial void LogRoutingFailed(ILogger logger, Exception exception);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Routing the review queue of {Feature} failed; trying again at the next wake")]
+    private static partial void LogRoutingFailed(ILogger logger, string feature, Exception exception);
 }

@@ -101,6 +101,40 @@ public sealed class ContractParserTests
     }
 
     [Fact]
+    public void Parse_UnclosedBraceBeforeMoreLines_SaysWhereItOpenedAndWhatToWrite()
+    {
+        // YamlDotNet's scanner throws InvalidOperationException here, which was a 500 on PUT and a lost edit in the dashboard.
+        var e = Refuse("feature: x\ntask: binary\nlabels: {positive: a, negative: b\nthreshold: 0.5\n");
+        Assert.True(e.Line >= 3, e.Message);
+        Assert.Contains("the '{' opened at line 3, column 9 is not closed; end it with '}'", e.Problem, StringComparison.Ordinal);
+        Assert.Matches(@"^c\.yaml:\d+:\d+: not valid YAML", e.Message);
+    }
+
+    [Fact]
+    public void Parse_UnclosedBracket_SaysWhereItOpened()
+    {
+        var e = Refuse("feature: x\ntask: binary\nrequirements: [ {metric: recall, min: 0.9}\n");
+        Assert.Contains("the '[' opened at line 3, column 15 is not closed; end it with ']'", e.Problem, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("[", "]")]
+    [InlineData("{a: ", "}")]
+    [InlineData("- ", "")]
+    public void Parse_NestedDeeperThanTheLimit_IsRefusedWithTheLine(string open, string close)
+    {
+        // 500 levels: deep enough to be refused, shallow enough not to overflow the stack if the bound were missing
+        // (the 100,000-deep body is sent to a server in a child process, in Overlap.Cli.Tests).
+        var depth = 500;
+        var text = open == "- "
+            ? "feature: x\nnest:\n" + string.Concat(Enumerable.Range(0, depth).Select(i => new string(' ', i * 2) + "-\n")) + new string(' ', depth * 2) + "x\n"
+            : "feature: x\nnest: " + string.Concat(Enumerable.Repeat(open, depth)) + "x" + string.Concat(Enumerable.Repeat(close, depth)) + "\n";
+        var e = Refuse(text);
+        Assert.Contains("nested more than 64 levels deep", e.Problem, StringComparison.Ordinal);
+        Assert.True(e.Line >= 2, e.Message);
+    }
+
+    [Fact]
     public void Parse_MissingRequiredKeys_SayWhatToWrite()
     {
         Assert.Equal("the contract needs 'feature', for example: feature: spam-filter", Refuse("task: binary").Problem);

@@ -188,6 +188,36 @@ public sealed class FeatureChartsTests
     }
 
     [Fact]
+    public void Segments_ValueHoldingMarkup_IsPlainTextOnTheChart()
+    {
+        var contract = ContractParser.Parse(Contract);
+        var csv = new StringBuilder("y,s,tier,region,channel\n");
+        for (var i = 0; i < 40; i++)
+        {
+            csv.Append(Inv, $"{(i % 2 == 0 ? "fraud" : "legit")},{(i % 2 == 0 ? 0.8 : 0.2)},gold,north,{(i % 4 < 2 ? "<a href=https://example.invalid>win</a> & <br>" : "web")}\n");
+        }
+        var table = TableReader.Read(new MemoryStream(Encoding.UTF8.GetBytes(csv.ToString())), DataFormat.Csv, Evaluator.ReadOptions(contract, "payments.csv"));
+        var data = FeatureCharts.Segments(Evaluator.Evaluate(contract, table, new EvaluationOptions { Resamples = 0 }), contract, "recall")!;
+        var point = data.Points.Single(p => p.Column == "channel" && p.Value.StartsWith('<'));
+        // The sentence (escaped by Razor) keeps the value as it is; the chart's label carries no tag Plotly would draw.
+        Assert.Equal("channel = <a href=https://example.invalid>win</a> & <br>", point.Label);
+        Assert.Equal("channel = &lt;a href=https://example.invalid&gt;win&lt;/a&gt; &amp; &lt;br&gt;", point.ChartLabel);
+        Assert.DoesNotContain('<', point.ChartLabel);
+        Assert.Equal("web", FeatureCharts.PlainText("web"));
+    }
+
+    [Fact]
+    public void Overlay_CategoryHoldingMarkup_IsPlainTextOnTheChart()
+    {
+        var overlay = FeatureCharts.Overlay(new ColumnDrift
+        {
+            Column = "channel", Kind = "categorical", Test = "chi_square", Statistic = 1, PValue = 0.5, Threshold = 0.05, Drift = false,
+            Distribution = new DistributionSummary { Bins = ["<a href=x>y</a>", "web"], Reference = [0.5, 0.5], Current = [0.4, 0.6] },
+        });
+        Assert.Equal(["&lt;a href=x&gt;y&lt;/a&gt;", "web"], overlay.Bins);
+    }
+
+    [Fact]
     public void DriftTests_AreSaidWithTheirStatisticPValueAndVerdict()
     {
         Assert.Equal("Chi-square 54.2, p < 0.0001 (drift below p = 0.05): drifted",

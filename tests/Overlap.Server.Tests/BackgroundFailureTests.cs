@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using Overlap.Core.Evaluation;
+using Overlap.Storage;
+
+namespace Overlap.Server.Tests;
+
+/// <summary>
+/// The server never stops on its own: one feature's failure in the background leaves the others served, work started in
+/// the background is owned by the host, and a failure that does stop the host is reported rather than taken for a clean stop.
+/// </summary>
+public sealed class BackgroundFailureTests
+{
+    [Fact]
+    public async Task AlertScheduler_OneFeaturesContractNoLongerReads_OtherFeaturesWindowsAreStillComputed()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 22, 0, 0, TimeSpan.Zero));
+        await using var server = await RunningServer.StartAsync(configure: o => o with { Time = clock });
+        using var admin = server.Client(KeyRole.Admin);
+        var put = await admin.PutAsync("/v1/features/payments-fraud/contract", new StringContent(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "payments-fraud.yaml"))));
+        Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+        // Stored as an older server or a hand edit left it: it sorts first and no longer parses.
+        await server.Store.PutContractAsync("a-broken", "feature: a-broken\ntask: nonsense\n", "test", clock.GetUtcNow());
+
+        var day = new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
+        var waited = Stopwatch.StartNew();
+        while ((await server.Store.CurrentWindowStampsAsync("payments-fraud", day, day.AddDays(1), TimeSpan.FromDays(1), 1, new EvaluationOptions().Resamples)).Count == 0)
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(30), "the scheduler never stored payments-fraud's closed window");
+            clock.Advance(TimeSpan.FromMinutes(30));
+            await Task.Delay(50);
+        }
+    }
+
+    [Fact]
+    public async Task BackgroundWork_HostStops_CancelsAndWaitsForWhatRuns()
+    {
+        using var work = new BackgroundWork();
+        var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Assert.True(work.Start(async token =>
+        {
+            entered.SetResult();
+            try
+            {
+                await Task.Delay(Timeout.Infinite, token);
+            }
+            finally
+            {
+                await Task.Delay(100, CancellationToken.None);
+                finished.SetResult();
+            }
+        }));
+        await entered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await work.StopAsync(CancellationToken.None);
+        Assert.True(finished.Task.IsCompleted, "stopping returned while a piece of work was still running");
+        Assert.Equal(0, work.Running);
+        Assert.False(work.Start(_ => Task.CompletedTask), "work was started after the host stopped");
+    }
+
+    [Fact]
+    public async Task StoppedBy_ABackgroundServiceFailed_NamesItAndItsCause()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddHostedService<Failing>();
+        using var host = builder.Build();
+        await host.StartAsync();
+        await host.WaitForShutdownAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        var stopped = OverlapServer.StoppedBy(host.Services);
+        Assert.NotNull(stopped);
+        Assert.Equal(nameof(Failing), stopped.Value.Service);
+        Assert.Equal("the receiver answered data:", stopped.Value.Exception.Message);
+    }
+
+    [Fact]
+    public async Task StoppedBy_ARunningServer_IsNull()
+    {
+        await using var server = await RunningServer.StartAsync();
+        Assert.Null(OverlapServer.StoppedBy(server.Services));
+    }
+
+    private sealed class Failing : BackgroundService
+    {
+        protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+        {
+            await Task.Yield();
+            throw new NotSupportedException("the receiver answered data:");
+        }
+    }
+}
