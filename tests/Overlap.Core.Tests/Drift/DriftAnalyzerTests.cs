@@ -296,7 +296,7 @@ public class DriftAnalyzerTests
             Assert.Contains("1 value in the current data", column.Reason, StringComparison.Ordinal);
             Assert.Contains("at least 30", column.Reason, StringComparison.Ordinal);
         }
-        Assert.Contains("2 columns could not be judged", report.Statements[0], StringComparison.Ordinal);
+        Assert.Contains("None of the 2 columns could be judged", report.Statements[0], StringComparison.Ordinal);
     }
 
     [Fact]
