@@ -10,6 +10,12 @@ internal sealed class CliIo(TextWriter stdout, TextWriter stderr, TextReader? st
 
     public TextWriter Out { get; } = stdout;
 
+    /// <summary>The clock reports are stamped with.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>True when a person can answer questions: standard input is the console's, not redirected.</summary>
+    public bool CanAsk { get; } = stdin is null && !Console.IsInputRedirected;
+
     public TextWriter ErrWriter { get; } = stderr;
 
     /// <summary>Console for people, on stderr; plain text when stderr is not a terminal.</summary>

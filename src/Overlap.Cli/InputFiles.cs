@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using Overlap.Core.Contracts;
 using Overlap.Core.Data;
+using Overlap.Core.Provenance;
 
 namespace Overlap.Cli;
 
@@ -44,6 +45,23 @@ internal static class InputFiles
         catch (InvalidDataException e)
         {
             throw new DataException($"{path} is not valid gzip ({e.Message.TrimEnd('.')}); decompress it or compress it again");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UserException(ExitCodes.NoInput, $"cannot read the {what} {path}: {e.Message}");
+        }
+    }
+
+    /// <summary>A data file's name, SHA-256 and rows, for the report's provenance.</summary>
+    public static DataFileProvenance Describe(string role, string path, long rows) => new(role, Path.GetFileName(path), Sha256(path, $"{role} file"), rows);
+
+    /// <summary>SHA-256 of a file's bytes as stored.</summary>
+    public static string Sha256(string path, string what)
+    {
+        try
+        {
+            using var file = File.OpenRead(path);
+            return ProvenanceFacts.Sha256(file);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -58,7 +58,11 @@ internal static class OverlapCli
         }
         catch (ContractException e)
         {
-            await stderr.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
+            // A contract can be refused for several reasons at once: one line each.
+            foreach (var error in e.Errors)
+            {
+                await stderr.WriteLineAsync($"error: {error.Message}").ConfigureAwait(false);
+            }
             return ExitCodes.DataError;
         }
         catch (DataException e)

@@ -15,6 +15,10 @@ internal static class CliRun
         return (code, stdout.ToString(), stderr.ToString());
     }
 
+    /// <summary>An evaluation report's JSON without its provenance: the figures alone, to compare runs of other files or places.</summary>
+    public static string WithoutProvenance(string json) =>
+        Overlap.Core.Reports.ReportJson.Write(Overlap.Core.Reports.ReportJson.ReadEvaluation(json)! with { Provenance = null });
+
     /// <summary>The repository root: the folder holding Overlap.slnx.</summary>
     public static string Root { get; } = FindRoot();
 

@@ -123,6 +123,27 @@ public sealed class EvalCommandTests
         Assert.Contains("recall", text, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("missing-folder")]
+    [InlineData("is-a-folder")]
+    public async Task Gate_StepSummaryCannotBeWritten_WarnsAndKeepsTheVerdictsExitCode(string kind)
+    {
+        using var folder = new TempFolder();
+        var summary = kind == "is-a-folder" ? folder.Path : folder.PathOf(Path.Combine("no-such-folder", "summary.md"));
+        Environment.SetEnvironmentVariable("GITHUB_STEP_SUMMARY", summary);
+        (int Code, string Out, string Err) run;
+        try
+        {
+            run = await CliRun.RunAsync("gate", "-c", Contract, "-d", Scored, "--resamples", "100");
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("GITHUB_STEP_SUMMARY", null);
+        }
+        Assert.Equal(2, run.Code);
+        CliRun.AssertOneLineError(run.Err, "warning: cannot append the report to GITHUB_STEP_SUMMARY", "the verdict's exit code is unchanged");
+    }
+
     [Fact]
     public async Task Baseline_PairedById_SaysWhichDifferencesAreRealAndWhichAreNoise()
     {
@@ -176,8 +197,10 @@ public sealed class EvalCommandTests
         var fromJsonl = await CliRun.RunAsync("eval", "-c", Contract, "-d", jsonlPath, "-f", "json", "--resamples", "100");
         var fromGz = await CliRun.RunAsync("eval", "-c", Contract, "-d", gzPath, "-f", "json", "--resamples", "100");
         Assert.True(fromJsonl.Code == 2, fromJsonl.Err);
-        Assert.Equal(csv.Out, fromJsonl.Out);
-        Assert.Equal(csv.Out, fromGz.Out);
+        // The figures agree; only the provenance (file name, hash, time) tells the files apart.
+        Assert.Equal(CliRun.WithoutProvenance(csv.Out), CliRun.WithoutProvenance(fromJsonl.Out));
+        Assert.Equal(CliRun.WithoutProvenance(csv.Out), CliRun.WithoutProvenance(fromGz.Out));
+        Assert.Equal("scored.csv.gz", Overlap.Core.Reports.ReportJson.ReadEvaluation(fromGz.Out)!.Provenance!.Data[0].Name);
     }
 
     private static void AssertFigures(JsonElement expected, JsonElement actual, string where)

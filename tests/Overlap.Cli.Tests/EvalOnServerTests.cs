@@ -42,7 +42,11 @@ public sealed class EvalOnServerTests
                 Assert.True(created.StatusCode == HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
                 var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetInt64();
                 var stored = await client.GetStringAsync($"/v1/features/payments-fraud/evaluations/{id}");
-                Assert.Equal(printed, stored + Environment.NewLine);
+                Assert.Equal(CliRun.WithoutProvenance(printed), CliRun.WithoutProvenance(stored));
+                // Both say they read the same file: its name, SHA-256 and rows; the server names its stored contract's version.
+                var (cli, server) = (Overlap.Core.Reports.ReportJson.ReadEvaluation(printed)!.Provenance!, Overlap.Core.Reports.ReportJson.ReadEvaluation(stored)!.Provenance!);
+                Assert.Equal(cli.Data, server.Data);
+                Assert.Equal((1, cli.ContractSha256), (server.ContractVersion!.Value, server.ContractSha256));
             }
         }
         finally

@@ -41,6 +41,8 @@ public sealed class EvaluationTests : IAsyncLifetime
         return Evaluator.Evaluate(Contract(), table, new EvaluationOptions { Resamples = resamples });
     }
 
+    private static string WithoutProvenance(string json) => ReportJson.Write(ReportJson.ReadEvaluation(json)! with { Provenance = null });
+
     private static async Task<JsonElement> Body(HttpResponseMessage response) => JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
 
     private static StringContent Json(string text) => new(text, Encoding.UTF8, "application/json");
@@ -86,10 +88,20 @@ public sealed class EvaluationTests : IAsyncLifetime
         var csv = Scored(1500);
         var expected = ReportJson.Write(Evaluate(csv));
         using var admin = _server.Client(KeyRole.Admin);
+        var before = TimeProvider.System.GetUtcNow();
         var raw = await admin.PostAsync($"/v1/features/{Feature}/evaluations/run?name=raw", new StringContent(csv, Encoding.UTF8, "text/csv"));
         var rawId = await CreatedId(raw);
         Assert.Equal(("run", 1, 1500L), ((await Body(raw)).GetProperty("source").GetString(), (await Body(raw)).GetProperty("contract_version").GetInt32(), (await Body(raw)).GetProperty("n").GetInt64()));
-        Assert.Equal(expected, await admin.GetStringAsync($"/v1/features/{Feature}/evaluations/{rawId}"));
+        var stored = await admin.GetStringAsync($"/v1/features/{Feature}/evaluations/{rawId}");
+        Assert.Equal(expected, WithoutProvenance(stored));
+        // The run the server evaluated says what produced it.
+        var provenance = ReportJson.ReadEvaluation(stored)!.Provenance!;
+        Assert.Equal((1, "payments-fraud contract", EvaluationOptions.DefaultSeed, EvaluationOptions.DefaultResamples), (provenance.ContractVersion!.Value, provenance.Contract, provenance.Seed!.Value, provenance.Resamples!.Value));
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(ContractText()))), provenance.ContractSha256);
+        var file = Assert.Single(provenance.Data);
+        Assert.Equal(("data", 1500L, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(csv)))), (file.Role, file.Rows, file.Sha256));
+        Assert.InRange(provenance.CreatedAt, before.AddSeconds(-1), TimeProvider.System.GetUtcNow().AddSeconds(1));
+        Assert.Equal(Overlap.Core.Provenance.RunProvenance.CurrentVersion, provenance.OverlapVersion);
 
         using var form = new MultipartFormDataContent
         {
@@ -97,7 +109,9 @@ public sealed class EvaluationTests : IAsyncLifetime
             { new StringContent("model v2"), "name" },
         };
         var formId = await CreatedId(await admin.PostAsync($"/v1/features/{Feature}/evaluations/run", form));
-        Assert.Equal(expected, await admin.GetStringAsync($"/v1/features/{Feature}/evaluations/{formId}"));
+        var fromForm = await admin.GetStringAsync($"/v1/features/{Feature}/evaluations/{formId}");
+        Assert.Equal(expected, WithoutProvenance(fromForm));
+        Assert.Equal("january.csv", ReportJson.ReadEvaluation(fromForm)!.Provenance!.Data[0].Name);
         // A blank name becomes the file's name.
         using var unnamed = new MultipartFormDataContent { { new ByteArrayContent(Encoding.UTF8.GetBytes(csv)), "file", "february.csv" }, { new StringContent("  "), "name" } };
         Assert.Equal("february.csv", (await Body(await admin.PostAsync($"/v1/features/{Feature}/evaluations/run?resamples=100", unnamed))).GetProperty("name").GetString());

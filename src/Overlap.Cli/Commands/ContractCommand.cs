@@ -3,14 +3,14 @@ using Overlap.Core.Contracts;
 
 namespace Overlap.Cli.Commands;
 
-/// <summary><c>overlap contract validate|explain FILE</c>.</summary>
+/// <summary><c>overlap contract init|validate|explain</c>.</summary>
 internal static class ContractCommand
 {
     public static Command Create(CliIo io)
     {
-        var command = new Command("contract", "Check a quality contract, or read it out in plain English.");
+        var command = new Command("contract", "Draft a quality contract, check one, or read it out in plain English.");
         var validateFile = new Argument<string>("file") { Description = "The contract (overlap.yaml)." };
-        var validate = new Command("validate", "Check that a contract parses and makes sense; exit 0 when it does, 65 with the line to fix when not.") { validateFile };
+        var validate = new Command("validate", "Check that a contract parses and makes sense; exit 0 when it does, 65 with every line to fix when not.") { validateFile };
         validate.SetAction(parse =>
         {
             var path = parse.GetValue(validateFile)!;
@@ -26,6 +26,7 @@ internal static class ContractCommand
             io.Out.Write(ContractExplainer.Explain(contract));
             return ExitCodes.Pass;
         });
+        command.Subcommands.Add(ContractInitCommand.Create(io));
         command.Subcommands.Add(validate);
         command.Subcommands.Add(explain);
         return command;

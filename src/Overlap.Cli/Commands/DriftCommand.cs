@@ -52,7 +52,11 @@ internal static class DriftCommand
                 MinSamples = minimum,
                 Roles = parsedContract is null ? null : DriftOptions.RolesOf(parsedContract),
             };
-            var report = DriftAnalyzer.Analyze(referenceTable, currentTable, options);
+            var report = DriftAnalyzer.Analyze(referenceTable, currentTable, options) with
+            {
+                Provenance = CliProvenance.For(io, contractPath,
+                    [InputFiles.Describe("reference", referencePath, referenceTable.RowCount), InputFiles.Describe("current", currentPath, currentTable.RowCount)]),
+            };
             foreach (var (path, fileFormat) in outputs)
             {
                 ReportWriter.WriteFile(path, ReportWriter.Render(report, fileFormat));

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Overlap.Cli.Output;
 using Overlap.Core.Evaluation;
+using Overlap.Core.Provenance;
 using Overlap.Core.Reports;
 
 namespace Overlap.Cli.Commands;
@@ -50,6 +51,12 @@ internal static class EvalCommand
             var baselineTable = baselinePath is null ? null : InputFiles.ReadTable(baselinePath, Evaluator.BaselineReadOptions(parsed, baselinePath), "baseline file");
             cancellationToken.ThrowIfCancellationRequested();
             var report = Evaluator.Evaluate(parsed, table, new EvaluationOptions { Resamples = n, Seed = parse.GetValue(seed), Baseline = baselineTable });
+            List<DataFileProvenance> files = [InputFiles.Describe("data", dataPath, table.RowCount)];
+            if (baselinePath is not null)
+            {
+                files.Add(InputFiles.Describe("baseline", baselinePath, baselineTable!.RowCount));
+            }
+            report = report with { Provenance = CliProvenance.For(io, contractPath, files, parse.GetValue(seed), n) };
             foreach (var (path, fmt) in outputs)
             {
                 ReportWriter.WriteFile(path, ReportWriter.Render(report, fmt));
@@ -64,7 +71,7 @@ internal static class EvalCommand
             }
             if (gate && Environment.GetEnvironmentVariable("GITHUB_STEP_SUMMARY") is { Length: > 0 } summary)
             {
-                File.AppendAllText(summary, MarkdownReport.Write(report) + Environment.NewLine);
+                AppendStepSummary(io, summary, MarkdownReport.Write(report));
             }
             foreach (var (path, _) in outputs)
             {
@@ -78,6 +85,19 @@ internal static class EvalCommand
             });
         });
         return command;
+    }
+
+    // The summary is a courtesy to the CI page; a path that cannot be written must not replace the verdict's exit code.
+    private static void AppendStepSummary(CliIo io, string path, string markdown)
+    {
+        try
+        {
+            File.AppendAllText(path, markdown + Environment.NewLine);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+        {
+            io.ErrWriter.WriteLine($"warning: cannot append the report to GITHUB_STEP_SUMMARY ({path}): {e.Message.TrimEnd('.')}; the verdict's exit code is unchanged");
+        }
     }
 
     public static ReportFormat ParseFormat(string name) => ReportFormats.Parse(name)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Overlap.Core.Drift;
 using Overlap.Core.Evaluation;
+using Overlap.Core.Provenance;
 using Overlap.Core.Reports;
 using Overlap.Core.Statements;
 using Spectre.Console;
@@ -48,6 +49,7 @@ internal static class TextReport
         }
         if (terse)
         {
+            Footer(console, report.Provenance);
             return;
         }
         var metrics = new Table().Border(TableBorder.Simple);
@@ -81,6 +83,7 @@ internal static class TextReport
                 console.MarkupLine($"  • {Markup.Escape(s)}");
             }
         }
+        Footer(console, report.Provenance);
     }
 
     public static void Write(IAnsiConsole console, DriftReport report)
@@ -118,6 +121,21 @@ internal static class TextReport
         foreach (var col in report.Columns)
         {
             console.MarkupLine($"  • {Markup.Escape(col.Column)}: {Markup.Escape(col.Meaning ?? col.Reason ?? "no statistic")}");
+        }
+        Footer(console, report.Provenance);
+    }
+
+    // What produced the figures, dim at the end so it never competes with the verdict.
+    private static void Footer(IAnsiConsole console, RunProvenance? provenance)
+    {
+        if (provenance is null)
+        {
+            return;
+        }
+        console.WriteLine();
+        foreach (var (key, value) in ProvenanceFacts.Of(provenance))
+        {
+            console.MarkupLine($"[dim]{Markup.Escape(key)}: {Markup.Escape(value)}[/]");
         }
     }
 

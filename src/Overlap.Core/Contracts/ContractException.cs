@@ -16,6 +16,21 @@ public sealed class ContractException : Exception
         Source = source;
         Line = line;
         Problem = problem;
+        Errors = [this];
+    }
+
+    /// <summary>Several refusals of one contract at once; the message has one line per refusal, the place and problem are the first's.</summary>
+    public ContractException(IReadOnlyList<ContractException> errors)
+        : base(string.Join(Environment.NewLine, (errors ?? throw new ArgumentNullException(nameof(errors))).Select(e => e.Message)))
+    {
+        if (errors.Count == 0)
+        {
+            throw new ArgumentException("at least one error is needed", nameof(errors));
+        }
+        Source = errors[0].Source;
+        Line = errors[0].Line;
+        Problem = errors[0].Problem;
+        Errors = errors;
     }
 
     /// <summary>Creates the error for a place in a contract file, with its column (a syntax error).</summary>
@@ -37,6 +52,7 @@ public sealed class ContractException : Exception
     {
         Source = string.Empty;
         Problem = string.Empty;
+        Errors = [this];
     }
 
     /// <summary>Creates an error with a message only.</summary>
@@ -45,6 +61,7 @@ public sealed class ContractException : Exception
     {
         Source = string.Empty;
         Problem = message;
+        Errors = [this];
     }
 
     /// <summary>Creates an error with a message and its cause.</summary>
@@ -53,7 +70,11 @@ public sealed class ContractException : Exception
     {
         Source = string.Empty;
         Problem = message;
+        Errors = [this];
     }
+
+    /// <summary>Every refusal of the contract, in line order (this one alone when there was one).</summary>
+    public IReadOnlyList<ContractException> Errors { get; }
 
     /// <summary>The 1-based line of the problem; 0 when it concerns the whole file.</summary>
     public int Line { get; }

@@ -18,7 +18,7 @@ public static partial class ContractParser
         ArgumentNullException.ThrowIfNull(text);
         if (string.IsNullOrWhiteSpace(text))
         {
-            throw new ContractException(source, 0, "the contract is empty; start from 'overlap contract init' or the example in docs/contract.md");
+            throw new ContractException(source, 0, "the contract is empty; draft one from your data with 'overlap contract init --data scored.csv' (it writes overlap.yaml), or start from the example in docs/contract.md");
         }
         var stream = new YamlStream();
         var parser = new BoundedYamlParser(text);
@@ -61,47 +61,49 @@ public static partial class ContractParser
         return new ContractException(source, line, column, $"not valid YAML: {reason}; check the indentation and that every 'key: value' has a space after the colon");
     }
 
+    // Each section is read on its own, so every refusal is reported at once; what depends on the task or the
+    // columns is checked only when those could be read (otherwise its errors would be guesses).
     private static Contract Read(YamlMap map)
     {
-        var featureNode = map.Require("feature", "feature: spam-filter");
-        var feature = map.Scalar(featureNode, "feature");
-        if (!SlugPattern().IsMatch(feature))
+        var errors = new ContractErrors();
+        var feature = errors.Try(() => ReadFeature(map), string.Empty);
+        var task = errors.Try(() => ReadTask(map), null);
+        var description = errors.Try(() => map.String("description"), null);
+        var owners = errors.Try(() => ReadOwners(map), new Dictionary<string, string>(StringComparer.Ordinal));
+        var labels = new ContractLabels();
+        ContractColumns? columns = null;
+        var (threshold, optimize) = (0.5, false);
+        if (task is { } t)
         {
-            throw map.Error(featureNode, $"'feature' is '{feature}'; use lowercase letters, digits and dashes, such as spam-filter");
+            labels = errors.Try(() => ReadLabels(map, t), labels);
+            columns = errors.Try<ContractColumns?>(() => ReadColumns(map, t), null);
+            (threshold, optimize) = errors.Try(() => ReadThreshold(map, t), (threshold, optimize));
         }
-        var taskNode = map.Require("task", "task: binary");
-        var task = map.Scalar(taskNode, "task") switch
+        var costs = errors.Try(() => ReadCosts(map), new ContractCosts());
+        var words = errors.Try(() => ReadWords(map), new ContractWords());
+        var confidence = errors.Try(() => ReadConfidence(map), 0.95);
+        var requirements = task is { } kind ? ReadRequirements(map, kind, columns, errors) : [];
+        var monitoring = errors.Try(() => ReadMonitoring(map), null);
+        var review = task is { } reviewTask ? errors.Try(() => ReadReview(map, reviewTask), null) : null;
+        var drift = errors.Try(() => ReadDrift(map), new DriftPolicy());
+        if (task is null)
         {
-            "binary" => TaskKind.Binary,
-            "multiclass" => TaskKind.Multiclass,
-            "regression" => TaskKind.Regression,
-            var other => throw map.Error(taskNode, $"'task' is '{other}'; write binary, multiclass or regression"),
-        };
-        var description = map.String("description");
-        var owners = ReadOwners(map);
-        var labels = ReadLabels(map, task);
-        var columns = ReadColumns(map, task);
-        var (threshold, optimize) = ReadThreshold(map, task);
-        var costs = ReadCosts(map);
-        var words = ReadWords(map);
-        var confidence = map.Number("confidence", 0.5, 0.9999, "write a confidence such as 0.95") ?? 0.95;
-        if (confidence <= 0.5)
-        {
-            throw map.Error("'confidence' must be above 0.5, such as 0.95");
+            // Unread for want of a task, but known keys: not "unknown key" errors.
+            foreach (var key in (string[])["labels", "columns", "threshold", "requirements", "review"])
+            {
+                map.Take(key);
+            }
         }
-        var requirements = ReadRequirements(map, task, columns);
-        var monitoring = ReadMonitoring(map);
-        var review = ReadReview(map, task);
-        var drift = ReadDrift(map);
-        map.Finish();
+        errors.Try(map.Finish);
+        errors.ThrowIfAny();
         return new Contract
         {
             Feature = feature,
             Description = description,
             Owners = owners,
-            Task = task,
+            Task = task!.Value,
             Labels = labels,
-            Columns = columns,
+            Columns = columns!,
             Threshold = threshold,
             OptimizeThreshold = optimize,
             Costs = costs,
@@ -112,6 +114,36 @@ public static partial class ContractParser
             Review = review,
             Drift = drift,
         };
+    }
+
+    private static string ReadFeature(YamlMap map)
+    {
+        var featureNode = map.Require("feature", "feature: spam-filter");
+        var feature = map.Scalar(featureNode, "feature");
+        return SlugPattern().IsMatch(feature) ? feature
+            : throw map.Error(featureNode, $"'feature' is '{feature}'; use lowercase letters, digits and dashes, such as spam-filter");
+    }
+
+    private static TaskKind? ReadTask(YamlMap map)
+    {
+        var taskNode = map.Require("task", "task: binary");
+        var text = map.Scalar(taskNode, "task");
+        return TaskFrom(text) ?? throw map.Error(taskNode, $"'task' is '{text}'; write binary, multiclass or regression");
+    }
+
+    /// <summary>The task a contract's <c>task:</c> value names, or null.</summary>
+    internal static TaskKind? TaskFrom(string text) => text switch
+    {
+        "binary" => TaskKind.Binary,
+        "multiclass" => TaskKind.Multiclass,
+        "regression" => TaskKind.Regression,
+        _ => null,
+    };
+
+    private static double ReadConfidence(YamlMap map)
+    {
+        var confidence = map.Number("confidence", 0.5, 0.9999, "write a confidence such as 0.95") ?? 0.95;
+        return confidence > 0.5 ? confidence : throw map.Error("'confidence' must be above 0.5, such as 0.95");
     }
 
     private static Dictionary<string, string> ReadOwners(YamlMap map)
@@ -253,9 +285,10 @@ public static partial class ContractParser
         return words;
     }
 
-    private static List<Requirement> ReadRequirements(YamlMap map, TaskKind task, ContractColumns columns)
+    // Each requirement is checked on its own; with the columns unreadable, the checks against them are left out.
+    private static List<Requirement> ReadRequirements(YamlMap map, TaskKind task, ContractColumns? columns, ContractErrors errors)
     {
-        var seq = map.Sequence("requirements");
+        var seq = errors.Try(() => map.Sequence("requirements"), null);
         var list = new List<Requirement>();
         if (seq is null)
         {
@@ -263,60 +296,68 @@ public static partial class ContractParser
         }
         foreach (var item in seq.Children)
         {
-            if (item is not YamlMappingNode node)
+            if (errors.Try<Requirement?>(() => ReadRequirement(map, item, task, columns), null) is { } requirement)
             {
-                throw map.Error(item, "each requirement is a mapping such as { metric: recall, min: 0.9 }");
+                list.Add(requirement);
             }
-            var m = new YamlMap(node, ErrorSource(map), "a requirement", ContractKeys.Requirement);
-            var metricNode = m.Require("metric", "{ metric: recall, min: 0.9 }");
-            var metric = m.Scalar(metricNode, "metric");
-            var info = MetricCatalog.Find(metric);
-            if (info is null)
-            {
-                var near = Text.Suggestions.Nearest(metric, MetricCatalog.All.Select(x => x.Name));
-                throw m.Error(metricNode, $"unknown metric '{metric}'; {(near is null ? "use one of: " + string.Join(", ", MetricCatalog.NamesFor(task)) : $"did you mean '{near}'?")}");
-            }
-            if (!info.Tasks.Contains(task))
-            {
-                throw m.Error(metricNode, $"'{metric}' does not fit a {task.ToString().ToLowerInvariant()} task; use one of: {string.Join(", ", MetricCatalog.NamesFor(task))}");
-            }
-            if (info.NeedsScore && columns.Score is null)
-            {
-                throw m.Error(metricNode, $"'{metric}' needs the model's score; add 'columns.score' or drop the requirement");
-            }
-            var upper = info.Bounded ? 1.0 : double.MaxValue;
-            var lower = info.Name == "r2" ? double.MinValue : 0;
-            var bounds = new List<(Bound Bound, double Value)>();
-            if (m.Number("min", lower, upper, info.Bounded ? "this metric lies between 0 and 1" : null) is { } min)
-            {
-                bounds.Add((Bound.Min, min));
-            }
-            if (m.Number("max", lower, upper, info.Bounded ? "this metric lies between 0 and 1" : null) is { } max)
-            {
-                bounds.Add((Bound.Max, max));
-            }
-            if (m.Number("max_gap", 0, upper, "a gap is zero or more") is { } gap)
-            {
-                bounds.Add((Bound.MaxGap, gap));
-            }
-            var by = m.String("by");
-            m.Take("description");
-            m.Finish();
-            if (bounds.Count != 1)
-            {
-                throw m.Error($"a requirement has exactly one of 'min', 'max' or 'max_gap'; this one has {(bounds.Count == 0 ? "none" : string.Join(" and ", bounds.Select(b => b.Bound.ToString().ToLowerInvariant())))}; write one requirement per bar");
-            }
-            if (bounds[0].Bound == Bound.MaxGap && by is null)
-            {
-                throw m.Error("'max_gap' compares segments with the overall figure, so it needs 'by: <segment column>'");
-            }
-            if (by is not null && !columns.Segments.Contains(by))
-            {
-                throw m.Error($"'by: {by}' names a column that is not in 'columns.segments'; add it there, such as segments: [{string.Join(", ", columns.Segments.Append(by))}]");
-            }
-            list.Add(new Requirement { Metric = metric, Bound = bounds[0].Bound, Value = bounds[0].Value, By = by, Line = m.Line });
         }
         return list;
+    }
+
+    private static Requirement ReadRequirement(YamlMap map, YamlNode item, TaskKind task, ContractColumns? columns)
+    {
+        if (item is not YamlMappingNode node)
+        {
+            throw map.Error(item, "each requirement is a mapping such as { metric: recall, min: 0.9 }");
+        }
+        var m = new YamlMap(node, ErrorSource(map), "a requirement", ContractKeys.Requirement);
+        var metricNode = m.Require("metric", "{ metric: recall, min: 0.9 }");
+        var metric = m.Scalar(metricNode, "metric");
+        var info = MetricCatalog.Find(metric);
+        if (info is null)
+        {
+            var near = Text.Suggestions.Nearest(metric, MetricCatalog.All.Select(x => x.Name));
+            throw m.Error(metricNode, $"unknown metric '{metric}'; {(near is null ? "use one of: " + string.Join(", ", MetricCatalog.NamesFor(task)) : $"did you mean '{near}'?")}");
+        }
+        if (!info.Tasks.Contains(task))
+        {
+            throw m.Error(metricNode, $"'{metric}' does not fit a {task.ToString().ToLowerInvariant()} task; use one of: {string.Join(", ", MetricCatalog.NamesFor(task))}");
+        }
+        if (info.NeedsScore && columns is { Score: null })
+        {
+            throw m.Error(metricNode, $"'{metric}' needs the model's score; add 'columns.score' or drop the requirement");
+        }
+        var upper = info.Bounded ? 1.0 : double.MaxValue;
+        var lower = info.Name == "r2" ? double.MinValue : 0;
+        var bounds = new List<(Bound Bound, double Value)>();
+        if (m.Number("min", lower, upper, info.Bounded ? "this metric lies between 0 and 1" : null) is { } min)
+        {
+            bounds.Add((Bound.Min, min));
+        }
+        if (m.Number("max", lower, upper, info.Bounded ? "this metric lies between 0 and 1" : null) is { } max)
+        {
+            bounds.Add((Bound.Max, max));
+        }
+        if (m.Number("max_gap", 0, upper, "a gap is zero or more") is { } gap)
+        {
+            bounds.Add((Bound.MaxGap, gap));
+        }
+        var by = m.String("by");
+        m.Take("description");
+        m.Finish();
+        if (bounds.Count != 1)
+        {
+            throw m.Error($"a requirement has exactly one of 'min', 'max' or 'max_gap'; this one has {(bounds.Count == 0 ? "none" : string.Join(" and ", bounds.Select(b => b.Bound.ToString().ToLowerInvariant())))}; write one requirement per bar");
+        }
+        if (bounds[0].Bound == Bound.MaxGap && by is null)
+        {
+            throw m.Error("'max_gap' compares segments with the overall figure, so it needs 'by: <segment column>'");
+        }
+        if (by is not null && columns is not null && !columns.Segments.Contains(by))
+        {
+            throw m.Error($"'by: {by}' names a column that is not in 'columns.segments'; add it there, such as segments: [{string.Join(", ", columns.Segments.Append(by))}]");
+        }
+        return new Requirement { Metric = metric, Bound = bounds[0].Bound, Value = bounds[0].Value, By = by, Line = m.Line };
     }
 
     private static MonitoringPolicy? ReadMonitoring(YamlMap map)

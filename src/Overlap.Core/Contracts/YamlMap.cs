@@ -180,8 +180,10 @@ internal sealed class YamlMap
         }
     }
 
+    /// <summary>Refuses every key nobody took, all at once.</summary>
     public void Finish()
     {
+        var errors = new ContractErrors();
         foreach (var (k, _) in _node.Children)
         {
             if (k is not YamlScalarNode s || s.Value is null || !_known.Contains(s.Value))
@@ -189,8 +191,9 @@ internal sealed class YamlMap
                 var name = (k as YamlScalarNode)?.Value ?? "?";
                 var near = Suggestions.Nearest(name, _known);
                 var hint = near is null ? $"the keys allowed here are: {string.Join(", ", _known)}" : $"did you mean '{near}'?";
-                throw Error(k, $"unknown key '{name}' in {_where}; {hint}");
+                errors.Add(Error(k, $"unknown key '{name}' in {_where}; {hint}"));
             }
         }
+        errors.ThrowIfAny();
     }
 }

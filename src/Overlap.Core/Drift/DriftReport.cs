@@ -1,3 +1,5 @@
+using Overlap.Core.Provenance;
+
 namespace Overlap.Core.Drift;
 
 /// <summary>The drift of a data set against its reference: schema changes first, then each column.</summary>
@@ -35,4 +37,7 @@ public sealed record DriftReport
 
     /// <summary>Columns left untested, with why (the contract's id, time, label, score or prediction; identifiers, unless named explicitly).</summary>
     public IReadOnlyList<SkippedColumn> Skipped { get; init; } = [];
+
+    /// <summary>What produced the report: Overlap's version, the contract, the reference and current files' hashes and time.</summary>
+    public RunProvenance? Provenance { get; init; }
 }

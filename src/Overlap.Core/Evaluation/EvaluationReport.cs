@@ -1,3 +1,5 @@
+using Overlap.Core.Provenance;
+
 namespace Overlap.Core.Evaluation;
 
 /// <summary>An evaluation run judged against its contract: the JSON contract of record (DESIGN.md "Reports").</summary>
@@ -59,4 +61,7 @@ public sealed record EvaluationReport
 
     /// <summary>The comparison with a baseline model, when one was given.</summary>
     public ComparisonReport? Comparison { get; init; }
+
+    /// <summary>What produced the report: Overlap's version, the contract, the data files' hashes, seed, resamples and time.</summary>
+    public RunProvenance? Provenance { get; init; }
 }

@@ -91,6 +91,7 @@ public static partial class HtmlReport
             }
             b.Append("</div></section>");
         }
+        AppendProvenance(b, report.Provenance);
         return Close(b);
     }
 

@@ -24,6 +24,7 @@ public static partial class HtmlReport
         CostSection(b, report);
         MetricsSection(b, report);
         CurvesSection(b, report);
+        AppendProvenance(b, report.Provenance);
         return Close(b);
     }
 

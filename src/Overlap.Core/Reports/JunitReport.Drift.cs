@@ -24,6 +24,6 @@ public static partial class JunitReport
             });
             return element;
         }).ToList();
-        return Suite("overlap.drift", cases, report.Columns.Count(c => c.Drift), report.NotJudged);
+        return Suite("overlap.drift", cases, report.Columns.Count(c => c.Drift), report.NotJudged, report.Provenance);
     }
 }

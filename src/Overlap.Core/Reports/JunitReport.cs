@@ -1,5 +1,6 @@
 using System.Xml.Linq;
 using Overlap.Core.Evaluation;
+using Overlap.Core.Provenance;
 
 namespace Overlap.Core.Reports;
 
@@ -28,11 +29,11 @@ public static partial class JunitReport
             }
             return element;
         }).ToList();
-        return Suite($"overlap.{report.Feature}", cases, report.Requirements.Count(r => r.Verdict == Verdict.Fail), report.Requirements.Count(r => r.Verdict is Verdict.Inconclusive or Verdict.Skipped));
+        return Suite($"overlap.{report.Feature}", cases, report.Requirements.Count(r => r.Verdict == Verdict.Fail), report.Requirements.Count(r => r.Verdict is Verdict.Inconclusive or Verdict.Skipped), report.Provenance);
     }
 
 
-    private static string Suite(string name, List<XElement> cases, int failures, int skipped)
+    private static string Suite(string name, List<XElement> cases, int failures, int skipped, RunProvenance? provenance)
     {
         var suite = new XElement("testsuite",
             new XAttribute("name", name),
@@ -40,6 +41,7 @@ public static partial class JunitReport
             new XAttribute("failures", failures),
             new XAttribute("skipped", skipped),
             new XAttribute("errors", 0),
+            Properties(provenance),
             cases);
         return new XDocument(new XDeclaration("1.0", "utf-8", null), new XElement("testsuites", suite)).Declaration + Environment.NewLine + new XElement("testsuites", suite).ToString();
     }

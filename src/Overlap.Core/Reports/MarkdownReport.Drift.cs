@@ -27,6 +27,7 @@ public static partial class MarkdownReport
             var drift = c.DriftVerdict switch { true => "❌ yes", false => "no", null => "⚠️ not judged" };
             sb.AppendLine(Inv, $"| {Escape(c.Column)} | {c.Kind} | {c.Test} | {Figure(c.Statistic)} | {(c.PValue is { } p ? p.ToString("0.####", Inv) : "—")} | {Figure(c.Threshold)} | {drift} | {Escape(c.Meaning ?? c.Reason ?? "—")} |");
         }
+        AppendProvenance(sb, report.Provenance);
         return sb.ToString();
     }
 

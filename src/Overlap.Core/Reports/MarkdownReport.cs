@@ -62,6 +62,7 @@ public static partial class MarkdownReport
                 sb.AppendLine(Inv, $"| {d.Metric} | {Fmt(d.Baseline)} | {Fmt(d.Candidate)} | {d.Difference:+0.####;-0.####;0} | {evidence} | {(d.Significant ? d.Direction.Replace('_', ' ') : "noise")} |");
             }
         }
+        AppendProvenance(sb, report.Provenance);
         return sb.ToString();
     }
 

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Overlap.Core.Contracts;
 using Overlap.Core.Data;
 using Overlap.Core.Evaluation;
+using Overlap.Core.Provenance;
 using Overlap.Core.Reports;
 using Overlap.Storage;
 
@@ -87,7 +88,20 @@ internal sealed class EvaluationRuns(IEvaluationStore runs, IEventStore store, S
                 using var input = new MemoryStream(data, writable: false);
                 using Stream stream = fileName.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(input, CompressionMode.Decompress) : input;
                 var table = TableReader.Read(stream, format, Evaluator.ReadOptions(contract, fileName));
-                return Evaluator.Evaluate(contract, table, new EvaluationOptions { Resamples = resamples, Seed = seed });
+                return Evaluator.Evaluate(contract, table, new EvaluationOptions { Resamples = resamples, Seed = seed }) with
+                {
+                    Provenance = new RunProvenance
+                    {
+                        OverlapVersion = RunProvenance.CurrentVersion,
+                        Contract = $"{feature} contract",
+                        ContractVersion = latest.Version,
+                        ContractSha256 = ProvenanceFacts.Sha256(Encoding.UTF8.GetBytes(latest.Yaml)),
+                        Data = [new DataFileProvenance("data", Path.GetFileName(fileName), ProvenanceFacts.Sha256(data), table.RowCount)],
+                        Seed = seed,
+                        Resamples = resamples,
+                        CreatedAt = options.Time.GetUtcNow(),
+                    },
+                };
             }, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is DataException or ContractException)

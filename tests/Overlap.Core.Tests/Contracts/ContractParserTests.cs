@@ -93,6 +93,36 @@ public sealed class ContractParserTests
     }
 
     [Fact]
+    public void Parse_SeveralMistakes_ReportsEveryOneWithItsLine()
+    {
+        var e = Refuse("""
+            feature: Spam Filter
+            task: binary
+            labels: { positive: y, negative: n }
+            columns: { label: l, score: s }
+            treshold: 0.4
+            confidence: 2
+            requirements:
+              - { metric: recal, min: 0.9 }
+              - { metric: precision, min: 0.8 }
+              - { metric: recall, max_gap: 0.1 }
+            monitoring: { window: daily }
+            """);
+        Assert.Equal(
+            [
+                (1, "'feature' is 'Spam Filter'; use lowercase letters, digits and dashes, such as spam-filter"),
+                (5, "unknown key 'treshold' in the contract; did you mean 'threshold'?"),
+                (6, "'confidence' is 2, outside 0.5 to 0.9999; write a confidence such as 0.95"),
+                (8, "unknown metric 'recal'; did you mean 'recall'?"),
+                (10, "'max_gap' compares segments with the overall figure, so it needs 'by: <segment column>'"),
+                (11, "'window' must be a duration such as 30m, 1h, 1d or 7d, not 'daily'"),
+            ],
+            e.Errors.Select(x => (x.Line, x.Problem)).ToList());
+        Assert.Equal(6, e.Message.Split('\n').Length);
+        Assert.StartsWith("c.yaml:1: ", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Parse_BadYaml_GivesTheLine()
     {
         var e = Refuse("feature: f\ntask: binary\n  labels: [\n");
