@@ -45,6 +45,7 @@ public sealed class ContractException : Exception
         Line = line;
         Column = column;
         Problem = problem;
+        Errors = [this];
     }
 
     /// <summary>Creates an empty error (for serializers).</summary>
