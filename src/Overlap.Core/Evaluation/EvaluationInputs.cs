@@ -93,10 +93,11 @@ internal static class EvaluationInputs
     /// <summary>
     /// A binary column (label or decision) as 1 for the positive label and 0 for the negative one. With
     /// <c>labels.positive</c> in the contract the text must match it (and <c>labels.negative</c> when that
-    /// is given too); without it, 1/0, true/false and yes/no are understood.
+    /// is given too), though a decision may also be written 1/0; without it, 1/0, true/false and yes/no are understood.
     /// </summary>
     public static byte[] Binary(Column column, int[] rows, ContractLabels labels, string role, string source)
     {
+        var decision = role == "prediction";
         var map = new Dictionary<string, byte>(StringComparer.Ordinal);
         byte Decide(string text, int row)
         {
@@ -111,7 +112,16 @@ internal static class EvaluationInputs
                 {
                     value = 1;
                 }
-                else if (labels.Negative is null || text == labels.Negative)
+                else if (text == labels.Negative)
+                {
+                    value = 0;
+                }
+                else if (decision && text is "1" or "0")
+                {
+                    // docs/contract.md lets a binary decision be written 1/0 beside named labels.
+                    value = text == "1" ? (byte)1 : (byte)0;
+                }
+                else if (labels.Negative is null)
                 {
                     value = 0;
                 }
