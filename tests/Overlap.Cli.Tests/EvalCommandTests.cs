@@ -224,4 +224,35 @@ public sealed class EvalCommandTests
             }
         }
     }
+
+    [Fact]
+    public async Task Eval_BinaryPredictionWrittenAsOneAndZero_IsJudged_NotRefused()
+    {
+        using var folder = new TempFolder();
+        var data = folder.Write("scored.csv", "y,d\n" + string.Concat(Enumerable.Repeat("fraud,1\n", 30)) + string.Concat(Enumerable.Repeat("fraud,0\n", 10)) + string.Concat(Enumerable.Repeat("legit,0\n", 60)));
+        var contract = folder.Write("overlap.yaml", "feature: t\ntask: binary\nlabels: { positive: fraud, negative: legit }\ncolumns: { label: y, prediction: d }\nrequirements:\n  - { metric: recall, min: 0.5 }\n");
+        var (code, stdout, stderr) = await CliRun.RunAsync("eval", "-c", contract, "-d", data, "-f", "json");
+        Assert.True(code == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        Assert.Equal(0.75, json.RootElement.GetProperty("metrics").GetProperty("recall").GetProperty("value").GetDouble(), 12);
+    }
+
+    [Fact]
+    public async Task Eval_RegressionWithBaseline_ReportsThePairedComparison_NotSilence()
+    {
+        using var folder = new TempFolder();
+        var data = new StringBuilder("id,y,d\n");
+        var baseline = new StringBuilder("id,y,d\n");
+        for (var i = 0; i < 100; i++)
+        {
+            data.Append(CultureInfo.InvariantCulture, $"{i},{i},{i + 1}\n");
+            baseline.Append(CultureInfo.InvariantCulture, $"{i},{i},{i + 4}\n");
+        }
+        var contract = folder.Write("overlap.yaml", "feature: t\ntask: regression\ncolumns: { id: id, label: y, prediction: d }\n");
+        var (code, stdout, stderr) = await CliRun.RunAsync("eval", "-c", contract, "-d", folder.Write("new.csv", data.ToString()), "--baseline", folder.Write("old.csv", baseline.ToString()), "-f", "json", "--resamples", "100");
+        Assert.True(code == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        var mae = json.RootElement.GetProperty("comparison").GetProperty("differences").EnumerateArray().Single(d => d.GetProperty("metric").GetString() == "mae");
+        Assert.Equal("better", mae.GetProperty("direction").GetString());
+    }
 }

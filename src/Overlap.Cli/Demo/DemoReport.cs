@@ -36,7 +36,11 @@ internal static class DemoReport
             : $"Alerts fired: {string.Join("; ", fired.Select(a => $"{a.Check} (window of {a.Window.ToString("yyyy-MM-dd", inv)})"))}."));
         if (s.ReviewAgreement is { } agreement)
         {
-            console.MarkupLine(Markup.Escape(string.Create(inv, $"Reviewers agreed on {agreement:0%} of the cases two of them decided (Cohen's kappa {s.ReviewKappa:0.00}).")));
+            // Kappa is undefined when every answer fell in one class (chance agreement is then 1): say so, never "kappa )".
+            var kappa = s.ReviewKappa is { } k && double.IsFinite(k)
+                ? string.Create(inv, $"Cohen's kappa {k:0.00}, where 0 is chance and 1 is full agreement")
+                : "Cohen's kappa cannot be measured: every answer was the same, so agreement by chance is certain";
+            console.MarkupLine(Markup.Escape(string.Create(inv, $"Reviewers agreed on {agreement:0%} of the cases two of them decided ({kappa}).")));
         }
         if (s.Retrain is { } retrain)
         {

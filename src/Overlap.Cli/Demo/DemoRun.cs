@@ -255,7 +255,7 @@ internal sealed class DemoRun(DemoOptions options, IDemoProgress progress)
             ReviewDecided = counts.GetProperty("decided").GetInt64(),
             ReviewPending = counts.GetProperty("pending").GetInt64(),
             ReviewAgreement = agreement.TryGetProperty("share", out var share) ? share.GetDouble() : null,
-            ReviewKappa = agreement.TryGetProperty("kappa", out var kappa) ? kappa.GetDouble() : null,
+            ReviewKappa = agreement.TryGetProperty("kappa", out var kappa) && kappa.ValueKind == JsonValueKind.Number ? kappa.GetDouble() : null,
             Retrain = metrics.Retrain,
         };
     }

@@ -20,7 +20,7 @@ internal static class TextReport
     public static void Write(IAnsiConsole console, EvaluationReport report, bool terse)
     {
         var colour = Colour(report.Verdict);
-        console.MarkupLine(Inv, $"[bold {colour}]{VerdictText.Headline(report.Verdict)}[/]  [bold]{Markup.Escape(report.Feature)}[/]  {report.N:#,0} examples{(report.Threshold is { } t ? string.Create(Inv, $", threshold {t:0.###}") : string.Empty)}, {Phrasing.Percent(report.Confidence)} confidence");
+        console.MarkupLine(Inv, $"[bold {colour}]{VerdictText.Headline(report.Verdict)}[/]  [bold]{Markup.Escape(report.Feature)}[/]  {report.N:#,0} examples{(report.Threshold is { } t ? string.Create(Inv, $", threshold {t:0.###}") : string.Empty)}, {Phrasing.Confidence(report.Confidence)} confidence");
         console.WriteLine();
         foreach (var s in report.Statements)
         {
@@ -35,12 +35,12 @@ internal static class TextReport
         table.AddColumn("why");
         foreach (var r in report.Requirements)
         {
-            var why = r.MoreExamplesNeeded is { } more ? string.Create(Inv, $"~{more:#,0} more labelled examples would settle it") : r.Segment is { } seg ? $"decided by {seg}" : string.Empty;
+            var why = r.Reason ?? (r.MoreExamplesNeeded is { } more ? $"~{Phrasing.Count(more, "more labelled example")} would settle it" : r.Segment is { } seg ? $"decided by {seg}" : "—");
             table.AddRow(
                 Markup.Escape(VerdictText.Bar(r)),
                 $"[{Colour(r.Verdict)}]{VerdictText.Word(r.Verdict)}[/]",
-                r.Value is { } v ? Fmt(v) : "—",
-                r.CiLow is { } lo && r.CiHigh is { } hi ? $"{Fmt(lo)} – {Fmt(hi)}" : "—",
+                FigureText.Value(r.Value ?? double.NaN),
+                Markup.Escape(FigureText.Interval(r.CiLow ?? double.NaN, r.CiHigh ?? double.NaN, r.Value is null ? "see why" : null)),
                 Markup.Escape(why));
         }
         if (report.Requirements.Count > 0)
@@ -59,7 +59,7 @@ internal static class TextReport
         metrics.AddColumn(new TableColumn("n").RightAligned());
         foreach (var (name, m) in report.Metrics)
         {
-            metrics.AddRow(name, Fmt(m.Value), $"{Fmt(m.CiLow)} – {Fmt(m.CiHigh)}", m.N.ToString("#,0", Inv));
+            metrics.AddRow(name, FigureText.Value(m.Value), Markup.Escape(FigureText.Interval(m.CiLow, m.CiHigh, m.Reason)), m.N.ToString("#,0", Inv));
         }
         console.Write(metrics);
         if (report.Confusion is { } c)
@@ -68,7 +68,7 @@ internal static class TextReport
         }
         if (report.Cost is { } cost)
         {
-            console.MarkupLine(Inv, $"  cost: {cost.CostPer1000:#,0.##} {Markup.Escape(cost.Currency)} per 1,000 decisions at {cost.Threshold:0.###}; {cost.OptimalCostPer1000:#,0.##} at the cost-optimal threshold {cost.OptimalThreshold:0.###}");
+            console.MarkupLine($"  cost: {Markup.Escape(FigureText.Cost(cost))}");
         }
         if (report.Calibration is { } cal)
         {

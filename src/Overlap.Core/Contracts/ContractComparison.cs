@@ -50,7 +50,7 @@ public static class ContractComparison
         }
         if (before.Confidence != after.Confidence)
         {
-            changes.Add($"Intervals are now judged at {Phrasing.Percent(after.Confidence)} confidence (was {Phrasing.Percent(before.Confidence)}).");
+            changes.Add($"Intervals are now judged at {Phrasing.Confidence(after.Confidence)} confidence (was {Phrasing.Confidence(before.Confidence)}).");
         }
         if (before.Costs.Given != after.Costs.Given)
         {

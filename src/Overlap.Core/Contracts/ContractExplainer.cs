@@ -41,7 +41,7 @@ public static class ContractExplainer
                 break;
         }
         sb.AppendLine();
-        var confidence = Phrasing.Percent(contract.Confidence);
+        var confidence = Phrasing.Confidence(contract.Confidence);
         sb.AppendLine(inv, $"What we promise (judged at {confidence} confidence)");
         if (contract.Requirements.Count == 0)
         {

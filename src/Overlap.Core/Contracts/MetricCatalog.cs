@@ -17,7 +17,7 @@ public static class MetricCatalog
         new("specificity", Binary, true, true, true, false, false, "share of negative cases left alone"),
         new("false_positive_rate", Binary, false, true, true, false, false, "share of negative cases wrongly flagged"),
         new("false_negative_rate", Binary, false, true, true, false, false, "share of positive cases missed"),
-        new("positive_rate", Binary, true, true, true, false, false, "share of all cases flagged"),
+        new("positive_rate", Binary, true, true, true, false, false, "share of all cases flagged", HasDirection: false),
         new("f1", Binary, true, false, true, false, false, "harmonic mean of precision and recall"),
         new("roc_auc", Binary, true, false, true, false, true, "chance a positive case scores above a negative one"),
         new("pr_auc", Binary, true, false, true, false, true, "average precision over all thresholds"),

@@ -9,4 +9,5 @@ namespace Overlap.Core.Contracts;
 /// <param name="ProductionOnly">True when only production traffic carries it (latency, cost).</param>
 /// <param name="NeedsScore">True when it needs the model's score, not just its decision.</param>
 /// <param name="Description">A short phrase for a person.</param>
-public sealed record MetricInfo(string Name, TaskKind[] Tasks, bool HigherIsBetter, bool IsProportion, bool Bounded, bool ProductionOnly, bool NeedsScore, string Description);
+/// <param name="HasDirection">False when neither a higher nor a lower value is better in itself (positive rate): a change is then "higher" or "lower", never "better" or "worse".</param>
+public sealed record MetricInfo(string Name, TaskKind[] Tasks, bool HigherIsBetter, bool IsProportion, bool Bounded, bool ProductionOnly, bool NeedsScore, string Description, bool HasDirection = true);

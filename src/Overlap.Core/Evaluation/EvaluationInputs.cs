@@ -93,10 +93,11 @@ internal static class EvaluationInputs
     /// <summary>
     /// A binary column (label or decision) as 1 for the positive label and 0 for the negative one. With
     /// <c>labels.positive</c> in the contract the text must match it (and <c>labels.negative</c> when that
-    /// is given too); without it, 1/0, true/false and yes/no are understood.
+    /// is given too), though a decision may also be written 1/0; without it, 1/0, true/false and yes/no are understood.
     /// </summary>
     public static byte[] Binary(Column column, int[] rows, ContractLabels labels, string role, string source)
     {
+        var decision = role == "prediction";
         var map = new Dictionary<string, byte>(StringComparer.Ordinal);
         byte Decide(string text, int row)
         {
@@ -104,7 +105,7 @@ internal static class EvaluationInputs
             {
                 return known;
             }
-            var value = BinaryValue(text, labels) ?? throw new DataException(UnknownLabel(column.Name, text, row, labels, role, source));
+            var value = BinaryValue(text, labels, decision) ?? throw new DataException(UnknownLabel(column.Name, text, row, labels, role, source));
             map[text] = value;
             return value;
         }
@@ -147,11 +148,16 @@ internal static class EvaluationInputs
     /// A binary label or decision as 1 (positive) or 0 (negative), by the contract's labels (or 1/0, true/false, yes/no
     /// when it names none); null when the contract does not account for it.
     /// </summary>
-    public static byte? BinaryValue(string text, ContractLabels labels)
+    public static byte? BinaryValue(string text, ContractLabels labels, bool decision = false)
     {
         if (labels.Positive is { } positive)
         {
-            return text == positive ? (byte)1 : labels.Negative is null || text == labels.Negative ? (byte)0 : null;
+            return text == positive ? (byte)1
+                : text == labels.Negative ? (byte)0
+                // docs/contract.md lets a binary decision be written 1/0 beside named labels.
+                : decision && text is "1" or "0" ? (text == "1" ? (byte)1 : (byte)0)
+                : labels.Negative is null ? (byte)0
+                : null;
         }
         return TrueWords.Contains(text, StringComparer.OrdinalIgnoreCase) ? (byte)1
             : FalseWords.Contains(text, StringComparer.OrdinalIgnoreCase) ? (byte)0

@@ -59,6 +59,9 @@ public sealed record EvaluationReport
     /// <summary>ROC and precision–recall curve points for charts (binary).</summary>
     public CurveSet? Curves { get; init; }
 
+    /// <summary>What a trivial rule (the most common class, the mean of the labels) scores on the same examples, and whether the model beats it.</summary>
+    public TrivialBaseline? TrivialBaseline { get; init; }
+
     /// <summary>The comparison with a baseline model, when one was given.</summary>
     public ComparisonReport? Comparison { get; init; }
 

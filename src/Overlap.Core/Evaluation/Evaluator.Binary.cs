@@ -21,16 +21,22 @@ public static partial class Evaluator
             CostFalseNegative = contract.Costs.FalseNegative,
             MaxDegreeOfParallelism = options.MaxDegreeOfParallelism,
         };
+        var bars = ThresholdBars(contract);
+        if (bars.Count > 0)
+        {
+            binary = binary with { Keeps = c => bars.TrueForAll(r => Effect(r, c, contract).Kept) };
+        }
         if (contract.OptimizeThreshold && hasScore && sample.Predictions.IsEmpty)
         {
-            // The optimum is found on the data first (no bootstrap needed), then everything is judged there.
+            // The optimum is found on the data first (no bootstrap needed), then everything is judged there; the
+            // cheapest threshold that keeps the requirements when one does, so the choice never breaks the contract.
             var probe = BinaryEvaluator.Evaluate(sample, binary with { Resamples = 0 });
-            binary = binary with { Threshold = Math.Min(1, probe.Thresholds.Optimum.Threshold) };
+            binary = binary with { Threshold = Math.Min(1, (probe.Thresholds.Kept ?? probe.Thresholds.Optimum).Threshold) };
         }
         var result = BinaryEvaluator.Evaluate(sample, binary);
         bool Keep(string metric) => hasScore || MetricCatalog.Find(metric)?.NeedsScore != true;
 
-        var segments = SegmentResults(result.Segments.Select(c => (c.Column, c.Values.Select(g => (g.Value!, new SegmentResult { N = g.N, Metrics = Report(g.Metrics, Keep), Confusion = Counts(g.Confusion) })))));
+        var segments = SegmentResults(result.Segments.Select(c => (c.Column, c.Values.Select(g => (g.Value!, new SegmentResult { N = g.N, Metrics = Report(g.Metrics, Keep, contract.Words), Confusion = Counts(g.Confusion) })))));
 
         var t = result.Thresholds;
         var usesThreshold = sample.Predictions.IsEmpty;
@@ -41,6 +47,10 @@ public static partial class Evaluator
                 CostPer1000 = t.Current.CostPer1000,
                 OptimalThreshold = t.Optimum.Threshold,
                 OptimalCostPer1000 = t.Optimum.CostPer1000,
+                OptimalEffects = bars.Count == 0 ? null : [.. bars.Select(r => Effect(r, t.Optimum.Confusion, contract))],
+                ConstrainedThreshold = t.Kept?.Threshold,
+                ConstrainedCostPer1000 = t.Kept?.CostPer1000,
+                ConstrainedReason = t.Kept is null ? NoThresholdKeeps : null,
                 Currency = contract.Costs.Currency,
                 FalsePositiveCost = contract.Costs.FalsePositive,
                 FalseNegativeCost = contract.Costs.FalseNegative,
@@ -54,8 +64,9 @@ public static partial class Evaluator
             N = result.N,
             Threshold = usesThreshold ? binary.Threshold : null,
             Confidence = contract.Confidence,
-            Metrics = Report(result.Overall.Metrics, Keep),
+            Metrics = Report(result.Overall.Metrics, Keep, contract.Words),
             Confusion = Counts(result.Overall.Confusion),
+            TrivialBaseline = TrivialBinary(contract, Counts(result.Overall.Confusion)),
             Segments = segments,
             Requirements = [],
             Statements = [],
@@ -110,6 +121,41 @@ public static partial class Evaluator
         return new BinarySample(scores, labels, predictions ?? default, Segments(contract, table, rows), weights ?? default);
     }
 
+    private const string NoThresholdKeeps = "no threshold keeps every requirement on this data: the bars on rates cannot all be met at one threshold with these examples";
+
+    /// <summary>The overall min/max requirements on a rate the threshold moves (recall, precision, …).</summary>
+    private static List<Requirement> ThresholdBars(Contract contract) =>
+        [.. contract.Requirements.Where(r => r.By is null && r.Bound is Bound.Min or Bound.Max && Confusion.Rates.Contains(r.Metric))];
+
+    /// <summary>A requirement at the decisions <paramref name="c"/>: its rate and Wilson interval, judged as the contract judges.</summary>
+    private static ThresholdEffect Effect(Requirement r, Confusion c, Contract contract)
+    {
+        var (successes, trials) = c.Rate(r.Metric)!.Value;
+        var interval = Statistics.Wilson.Interval(successes, trials, contract.Confidence);
+        return new ThresholdEffect
+        {
+            Metric = r.Metric,
+            Bound = ThresholdEffect.BoundName(r.Bound),
+            Bar = r.Value,
+            Value = trials > 0 ? (double)successes / trials : null,
+            Reason = trials > 0 ? null : Phrasing.Undefined(r.Metric, contract.Words),
+            Kept = Judge.Interval(r.Bound, r.Value, interval.Low, interval.High) == Verdict.Pass,
+        };
+    }
+
+    /// <summary>"recall would fall to 50%, below the contract's 80%".</summary>
+    private static string Broken(ThresholdEffect e)
+    {
+        if (e.Value is not { } v)
+        {
+            return $"{Phrasing.Name(e.Metric)} could not be measured ({e.Reason})";
+        }
+        var misses = e.Bound == "min" ? v < e.Bar : v > e.Bar;
+        return misses
+            ? $"{Phrasing.Name(e.Metric)} would be {Phrasing.Percent(v)}, {(e.Bound == "min" ? "below" : "above")} the contract's {Phrasing.Percent(e.Bar)}"
+            : $"{Phrasing.Name(e.Metric)} would be {Phrasing.Percent(v)}, too close to the contract's {Phrasing.Percent(e.Bar)} to be sure of it";
+    }
+
     private static string Money(double amount) => Phrasing.Number(Math.Round(amount, Math.Abs(amount) >= 100 ? 0 : 2));
 
     private static ConfusionCounts Counts(Confusion c) => new(c.Tp, c.Fp, c.Fn, c.Tn);
@@ -145,14 +191,26 @@ public static partial class Evaluator
         {
             var per = $"per 1,000 {Phrasing.Plural(w.Example)}";
             var here = string.Create(Inv, $"At threshold {Phrase(cost.Threshold)}, mistakes cost about {Money(cost.CostPer1000)} {cost.Currency} {per}");
+            var broken = cost.OptimalEffects?.Where(e => !e.Kept).ToList() ?? [];
             if (cost.OptimalCostPer1000 < cost.CostPer1000 - 1e-9)
             {
                 var saving = 1 - (cost.OptimalCostPer1000 / cost.CostPer1000);
-                lead.Add(string.Create(Inv, $"{here}; threshold {Phrase(cost.OptimalThreshold)} would cost {Money(cost.OptimalCostPer1000)} {cost.Currency} ({Phrasing.Percent(saving)} less) on this data."));
+                var optimum = string.Create(Inv, $"{here}; threshold {Phrase(cost.OptimalThreshold)} would cost {Money(cost.OptimalCostPer1000)} {cost.Currency} ({Phrasing.Percent(saving)} less) on this data");
+                lead.Add(broken.Count == 0 ? optimum + "." : $"{optimum}, but {string.Join(" and ", broken.Select(e => Broken(e)))}, so it would break the contract.");
             }
             else
             {
                 lead.Add(here + ", the lowest any threshold reaches on this data.");
+            }
+            if (cost.ConstrainedThreshold is { } kept && broken.Count > 0)
+            {
+                lead.Add(Math.Abs(kept - cost.Threshold) < 1e-12
+                    ? "The contract's own threshold is the cheapest that keeps every requirement."
+                    : string.Create(Inv, $"The cheapest threshold that keeps every requirement is {Phrase(kept)}, at about {Money(cost.ConstrainedCostPer1000!.Value)} {cost.Currency} {per}."));
+            }
+            else if (cost.ConstrainedReason is { } why)
+            {
+                lead.Add(Phrasing.Capitalize(why) + ".");
             }
         }
         if (result.Overall.N > 0 && report.Calibration is { } cal && !double.IsNaN(cal.Ece))

@@ -24,11 +24,11 @@ public static partial class Evaluator
             Seed = options.Seed,
             MaxDegreeOfParallelism = options.MaxDegreeOfParallelism,
         });
-        var segments = SegmentResults(result.Segments.Select(c => (c.Column, c.Values.Select(g => (g.Value!, new SegmentResult { N = g.N, Metrics = Report(g.Metrics, _ => true) })))));
+        var segments = SegmentResults(result.Segments.Select(c => (c.Column, c.Values.Select(g => (g.Value!, new SegmentResult { N = g.N, Metrics = Report(g.Metrics, _ => true, contract.Words) })))));
         var perClass = new Dictionary<string, IReadOnlyDictionary<string, MetricValue>>(StringComparer.Ordinal);
         foreach (var c in result.Overall.Classes)
         {
-            perClass[c.Class] = Report(c.Metrics, _ => true);
+            perClass[c.Class] = Report(c.Metrics, _ => true, contract.Words);
         }
         var partial = new EvaluationReport
         {
@@ -37,14 +37,19 @@ public static partial class Evaluator
             Verdict = Verdict.Pass,
             N = result.N,
             Confidence = contract.Confidence,
-            Metrics = Report(result.Overall.Metrics, _ => true),
+            Metrics = Report(result.Overall.Metrics, _ => true, contract.Words),
             ConfusionMatrix = [.. result.Overall.Confusion.ToRows()],
             Classes = classes,
             PerClass = perClass,
+            TrivialBaseline = TrivialMulticlass(contract, result.Overall.Confusion, classes),
             Segments = segments,
             Requirements = [],
             Statements = [],
         };
+        if (options.Baseline is { } baselineTable)
+        {
+            partial = partial with { Comparison = CompareMulticlass(contract, table, rows, baselineTable, sample) };
+        }
         return Finish(contract, partial, MulticlassLead(contract, partial, result), options);
     }
 
@@ -59,7 +64,7 @@ public static partial class Evaluator
         if (weakest is not null)
         {
             var r = weakest[MulticlassMetricNames.Recall];
-            var ci = $" ({Phrasing.Range(MulticlassMetricNames.Recall, r.Interval.Low, r.Interval.High)} at {Phrasing.Percent(contract.Confidence)} confidence)";
+            var ci = $" ({Phrasing.Range(MulticlassMetricNames.Recall, r.Interval.Low, r.Interval.High)} at {Phrasing.Confidence(contract.Confidence)} confidence)";
             lead.Add($"Hardest class: '{weakest.Class}', where {Phrasing.Frequency(r.Value)} '{weakest.Class}' {Phrasing.Plural(w.Example)} get the right answer{ci}.");
         }
         var confused = MostConfused(result.Overall.Confusion, result.Classes);
@@ -106,7 +111,7 @@ public static partial class Evaluator
             Seed = options.Seed,
             MaxDegreeOfParallelism = options.MaxDegreeOfParallelism,
         });
-        var segments = SegmentResults(result.Segments.Select(c => (c.Column, c.Values.Select(g => (g.Value!, new SegmentResult { N = g.N, Metrics = Report(g.Metrics, _ => true) })))));
+        var segments = SegmentResults(result.Segments.Select(c => (c.Column, c.Values.Select(g => (g.Value!, new SegmentResult { N = g.N, Metrics = Report(g.Metrics, _ => true, contract.Words) })))));
         var partial = new EvaluationReport
         {
             Feature = contract.Feature,
@@ -114,13 +119,18 @@ public static partial class Evaluator
             Verdict = Verdict.Pass,
             N = result.N,
             Confidence = contract.Confidence,
-            Metrics = Report(result.Overall.Metrics, _ => true),
+            Metrics = Report(result.Overall.Metrics, _ => true, contract.Words),
             Segments = segments,
             Requirements = [],
             Statements = [],
+            TrivialBaseline = TrivialRegression(contract, sample.Targets.Span, sample.Predictions.Span),
         };
+        if (options.Baseline is { } baselineTable)
+        {
+            partial = partial with { Comparison = CompareRegression(contract, table, rows, baselineTable, sample, options) };
+        }
         var m = partial.Metrics;
-        var pct = Phrasing.Percent(contract.Confidence);
+        var pct = Phrasing.Confidence(contract.Confidence);
         var lead = new List<string>
         {
             $"Estimates are off by {Round(m[RegressionMetricNames.Mae].Value)} on average ({Round(m[RegressionMetricNames.Mae].CiLow)} to {Round(m[RegressionMetricNames.Mae].CiHigh)} at {pct} confidence); half of them are within {Round(m[RegressionMetricNames.MedianAe].Value)}.",

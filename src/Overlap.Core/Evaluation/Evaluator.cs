@@ -91,6 +91,11 @@ public static partial class Evaluator
             .ToList();
         var verdict = Judge.Worst(requirements.Select(r => r.Verdict));
         var statements = new List<string>(lead);
+        if (partial.TrivialBaseline is { } trivial)
+        {
+            // A model that does not beat doing nothing is the first thing a reader needs to know.
+            statements.Insert(trivial.Beats ? statements.Count : 0, trivial.Statement);
+        }
         statements.Add(Tally(requirements));
         statements.AddRange(requirements.Where(r => r.Verdict is Verdict.Fail or Verdict.Inconclusive).Select(r => r.Statement));
         return partial with { Verdict = verdict, Requirements = requirements, Statements = statements };
@@ -125,14 +130,15 @@ public static partial class Evaluator
 
     private static MetricValue Report(EngineMetric m) => new(m.Value, m.Interval.Low, m.Interval.High, m.N);
 
-    private static Dictionary<string, MetricValue> Report(IReadOnlyDictionary<string, EngineMetric> metrics, Func<string, bool> keep)
+    /// <summary>The kept metrics, each undefined one with the reason in the contract's words.</summary>
+    private static Dictionary<string, MetricValue> Report(IReadOnlyDictionary<string, EngineMetric> metrics, Func<string, bool> keep, ContractWords words)
     {
         var result = new Dictionary<string, MetricValue>(StringComparer.Ordinal);
         foreach (var (name, m) in metrics)
         {
             if (keep(name))
             {
-                result[name] = Report(m);
+                result[name] = double.IsNaN(m.Value) ? Report(m) with { Reason = Phrasing.Undefined(name, words) } : Report(m);
             }
         }
         return result;

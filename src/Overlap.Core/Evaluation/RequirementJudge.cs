@@ -49,6 +49,7 @@ internal static class RequirementJudge
                 Value = Finite(m.Value),
                 CiLow = Finite(m.CiLow),
                 CiHigh = Finite(m.CiHigh),
+                Reason = double.IsNaN(m.Value) ? Phrasing.Undefined(requirement.Metric, contract.Words) : null,
                 MoreExamplesNeeded = more,
                 Statement = Compose(verdict, promise, result, more, requirement, contract, null),
             };
@@ -97,6 +98,7 @@ internal static class RequirementJudge
             Value = Finite(d.Value),
             CiLow = Finite(d.Low),
             CiHigh = Finite(d.High),
+            Reason = double.IsNaN(d.Value) ? $"{where}: {Phrasing.Undefined(requirement.Metric, contract.Words)}" : null,
             Segment = d.Name,
             Segments = perSegment,
             MoreExamplesNeeded = needed,
@@ -134,10 +136,14 @@ internal static class RequirementJudge
 
     private static string Gap(Requirement requirement, MetricInfo? info, double value, double low, double high, MetricValue segment, double overall, string where, Contract contract)
     {
+        if (double.IsNaN(value))
+        {
+            return $"For {where}: {Phrasing.Undefined(requirement.Metric, contract.Words)}.";
+        }
         var scale = info?.Bounded == true ? 100 : 1;
         var unit = info?.Bounded == true ? " points" : string.Empty;
         var name = Phrasing.Name(requirement.Metric);
-        var ci = double.IsNaN(low) ? string.Empty : string.Create(Inv, $" ({Points(low * scale)} to {Points(high * scale)}{unit} at {Phrasing.Percent(contract.Confidence)} confidence)");
+        var ci = double.IsNaN(low) ? string.Empty : string.Create(Inv, $" ({Points(low * scale)} to {Points(high * scale)}{unit} at {Phrasing.Confidence(contract.Confidence)} confidence)");
         var direction = info?.HigherIsBetter == false ? "worse than" : "below";
         return string.Create(Inv, $"Widest gap: {where}, {name} {Phrasing.Number(segment.Value)} against {Phrasing.Number(overall)} overall, {Points(value * scale)}{unit} {direction} overall{ci}.");
     }
@@ -156,7 +162,7 @@ internal static class RequirementJudge
             var group = where is null ? string.Empty : $" with {where}";
             // Latency and cost are measured on every prediction, labelled or not.
             var kind = MetricCatalog.Find(requirement.Metric)?.ProductionOnly == true ? "more" : "more labelled";
-            text += string.Create(Inv, $" About {m:#,0} {kind} {Phrasing.Plural(contract.Words.Example)}{group} would settle it, if the rate holds.");
+            text += $" About {Phrasing.Count(m, $"{kind} {contract.Words.Example}")}{group} would settle it, if the rate holds.";
         }
         return text;
     }

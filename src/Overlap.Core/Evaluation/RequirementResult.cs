@@ -30,6 +30,9 @@ public sealed record RequirementResult
     /// <summary>Upper bound of the figure's interval.</summary>
     public double? CiHigh { get; init; }
 
+    /// <summary>Why the figure has no value (null value), in words; null when it has one.</summary>
+    public string? Reason { get; init; }
+
     /// <summary>For a per-segment requirement, the segment value that decided the verdict.</summary>
     public string? Segment { get; init; }
 

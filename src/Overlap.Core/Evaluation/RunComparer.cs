@@ -103,7 +103,7 @@ public static class RunComparer
         }
         var difference = b.Value - a.Value;
         var real = interval.IsKnown && (interval.Low > 0 || interval.High < 0);
-        var direction = Evaluator.Direction(real, difference, info?.HigherIsBetter != false);
+        var direction = Evaluator.Direction(real, difference, metric);
         return new MetricComparison
         {
             Metric = metric,
@@ -194,8 +194,8 @@ public static class RunComparer
         var better = metrics.Where(m => m.Direction == "better").Select(m => Phrasing.Name(m.Metric)).ToList();
         var worse = metrics.Where(m => m.Direction == "worse").Select(m => Phrasing.Name(m.Metric)).ToList();
         statements.Add(better.Count + worse.Count == 0
-            ? $"No difference between the runs is real at {Phrasing.Percent(sides.Confidence)} confidence: with these examples, what differs is noise."
-            : $"{sides.B} is really better on {List(better)} and really worse on {List(worse)} at {Phrasing.Percent(sides.Confidence)} confidence; every other difference is noise.");
+            ? $"No difference between the runs is real at {Phrasing.Confidence(sides.Confidence)} confidence: with these examples, what differs is noise."
+            : $"{sides.B} is really better on {List(better)} and really worse on {List(worse)} at {Phrasing.Confidence(sides.Confidence)} confidence; every other difference is noise.");
         if (b.Comparison is not null || a.Comparison is not null)
         {
             statements.Add("A run evaluated with --baseline carries a paired comparison (the same examples scored by two models): for those two models it is the authoritative one, sharper than comparing runs.");

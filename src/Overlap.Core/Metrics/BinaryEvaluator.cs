@@ -42,7 +42,7 @@ public static class BinaryEvaluator
             Overall = overall,
             Segments = segments,
             Calibration = Calibration.Compute(sample.Scores.Span, sample.Labels.Span, options.Confidence, sample.Frequencies.Span),
-            Thresholds = ThresholdAnalysis.Analyze(data, overall.Confusion, options.Threshold, options.CostFalsePositive, options.CostFalseNegative),
+            Thresholds = ThresholdAnalysis.Analyze(data, overall.Confusion, options),
         };
     }
 
@@ -58,16 +58,12 @@ public static class BinaryEvaluator
     {
         var c = WeightedPass.Confusion(a);
         var n = c.Total;
-        var metrics = new Dictionary<string, MetricValue>(StringComparer.Ordinal)
+        var metrics = new Dictionary<string, MetricValue>(StringComparer.Ordinal);
+        foreach (var name in Confusion.Rates)
         {
-            [BinaryMetricNames.Accuracy] = MetricIntervals.Proportion(c.Tp + c.Tn, n, confidence),
-            [BinaryMetricNames.Precision] = MetricIntervals.Proportion(c.Tp, c.PredictedPositives, confidence),
-            [BinaryMetricNames.Recall] = MetricIntervals.Proportion(c.Tp, c.Positives, confidence),
-            [BinaryMetricNames.Specificity] = MetricIntervals.Proportion(c.Tn, c.Negatives, confidence),
-            [BinaryMetricNames.FalsePositiveRate] = MetricIntervals.Proportion(c.Fp, c.Negatives, confidence),
-            [BinaryMetricNames.FalseNegativeRate] = MetricIntervals.Proportion(c.Fn, c.Positives, confidence),
-            [BinaryMetricNames.PositiveRate] = MetricIntervals.Proportion(c.PredictedPositives, n, confidence),
-        };
+            var (successes, trials) = c.Rate(name)!.Value;
+            metrics[name] = MetricIntervals.Proportion(successes, trials, confidence);
+        }
         Span<double> points = stackalloc double[BinaryBootstrap.MetricCount];
         BinaryBootstrap.Extract(a, points);
         for (var m = 0; m < BinaryBootstrap.MetricCount; m++)

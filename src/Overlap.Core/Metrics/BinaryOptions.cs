@@ -12,6 +12,12 @@ public sealed record BinaryOptions : EngineOptions
     /// <summary>Cost of one false negative (a positive missed). Default 1.</summary>
     public double CostFalseNegative { get; init; } = 1;
 
+    /// <summary>
+    /// Whether the decisions with these counts keep every requirement the threshold moves; null when nothing constrains
+    /// the threshold. The cheapest threshold that keeps them is reported beside the unconstrained optimum.
+    /// </summary>
+    public Func<Confusion, bool>? Keeps { get; init; }
+
     internal override void Validate()
     {
         if (!(Threshold >= 0 && Threshold <= 1) && !double.IsPositiveInfinity(Threshold))

@@ -21,6 +21,29 @@ public readonly record struct Confusion(long Tp, long Fp, long Fn, long Tn)
     /// <summary>Examples flagged positive.</summary>
     public long PredictedPositives => Tp + Fp;
 
+    /// <summary>
+    /// The successes and trials behind a rate these counts decide (recall: tp of tp + fn), or null for a metric that is
+    /// not such a rate (ROC AUC, F1, …).
+    /// </summary>
+    public (long Successes, long Trials)? Rate(string metric) => metric switch
+    {
+        BinaryMetricNames.Accuracy => (Tp + Tn, Total),
+        BinaryMetricNames.Precision => (Tp, PredictedPositives),
+        BinaryMetricNames.Recall => (Tp, Positives),
+        BinaryMetricNames.Specificity => (Tn, Negatives),
+        BinaryMetricNames.FalsePositiveRate => (Fp, Negatives),
+        BinaryMetricNames.FalseNegativeRate => (Fn, Positives),
+        BinaryMetricNames.PositiveRate => (PredictedPositives, Total),
+        _ => null,
+    };
+
+    /// <summary>The names of the rates <see cref="Rate"/> knows, in report order.</summary>
+    public static IReadOnlyList<string> Rates { get; } =
+    [
+        BinaryMetricNames.Accuracy, BinaryMetricNames.Precision, BinaryMetricNames.Recall, BinaryMetricNames.Specificity,
+        BinaryMetricNames.FalsePositiveRate, BinaryMetricNames.FalseNegativeRate, BinaryMetricNames.PositiveRate,
+    ];
+
     /// <summary>Merges two sets of counts.</summary>
     public static Confusion operator +(Confusion left, Confusion right) =>
         new(left.Tp + right.Tp, left.Fp + right.Fp, left.Fn + right.Fn, left.Tn + right.Tn);

@@ -6,8 +6,9 @@ internal static class ThresholdAnalysis
     /// <summary>Most points kept on a chart curve.</summary>
     public const int MaxCurvePoints = 200;
 
-    public static ThresholdReport Analyze(SortedBinaryData data, Confusion current, double threshold, double costFp, double costFn)
+    public static ThresholdReport Analyze(SortedBinaryData data, Confusion current, BinaryOptions options)
     {
+        var (threshold, costFp, costFn) = (options.Threshold, options.CostFalsePositive, options.CostFalseNegative);
         // Cumulative counts at the end of each tie group: rows with score >= that group's score.
         var groups = data.GroupCount;
         var groupScore = new double[groups];
@@ -52,15 +53,28 @@ internal static class ThresholdAnalysis
         }
 
         // Exact optimum over "flag nothing" and every distinct score; only a strictly lower cost moves
-        // the choice down, so ties stay at the higher threshold.
-        var best = Point(double.PositiveInfinity, At(0), costFp, costFn, n);
-        for (var j = 0; j < groups; j++)
+        // the choice down, so ties stay at the higher threshold. "Flag nothing" is a real threshold: halfway
+        // between the highest score and 1 (none when a score is 1, since no threshold in [0, 1] flags nothing then).
+        ThresholdPoint? best = null, kept = null;
+        void Consider(ThresholdPoint candidate)
         {
-            var candidate = Point(groupScore[j], At(j + 1), costFp, costFn, n);
-            if (candidate.Cost < best.Cost)
+            if (best is null || candidate.Cost < best.Value.Cost)
             {
                 best = candidate;
             }
+            if (options.Keeps is { } keeps && (kept is null || candidate.Cost < kept.Value.Cost) && keeps(candidate.Confusion))
+            {
+                kept = candidate;
+            }
+        }
+        var top = groups > 0 ? groupScore[0] : 0;
+        if (top < 1)
+        {
+            Consider(Point((top + 1) / 2, At(0), costFp, costFn, n));
+        }
+        for (var j = 0; j < groups; j++)
+        {
+            Consider(Point(groupScore[j], At(j + 1), costFp, costFn, n));
         }
 
         var roc = new CurvePoint[groups + 1];
@@ -77,7 +91,8 @@ internal static class ThresholdAnalysis
         return new ThresholdReport
         {
             Sweep = sweep,
-            Optimum = best,
+            Optimum = best!.Value,
+            Kept = options.Keeps is null ? best.Value : kept,
             Current = Point(threshold, current, costFp, costFn, n),
             Roc = Downsample(roc),
             PrecisionRecall = Downsample(pr),

@@ -8,9 +8,15 @@ public sealed record ThresholdReport
 
     /// <summary>
     /// The decisions at the threshold with the lowest total cost over every distinct score and "flag nothing"
-    /// (threshold +∞); ties go to the higher threshold.
+    /// (a threshold halfway between the highest score and 1); ties go to the higher threshold.
     /// </summary>
     public required ThresholdPoint Optimum { get; init; }
+
+    /// <summary>
+    /// The decisions at the cheapest threshold (of the same candidates) that keeps every requirement the threshold moves
+    /// (<see cref="BinaryOptions.Keeps"/>); null when none does. The optimum itself when nothing constrains the threshold.
+    /// </summary>
+    public ThresholdPoint? Kept { get; init; }
 
     /// <summary>The decisions actually evaluated: the contract threshold, or the given predictions.</summary>
     public required ThresholdPoint Current { get; init; }

@@ -225,9 +225,9 @@ public static class Planner
         var noun = Noun(p.Basis, words);
         var examples = Phrasing.Plural(words.Example);
         var points = Math.Round(p.Margin * 100, 2);
-        var within = $"to within ±{Phrasing.Number(points)} point{(points == 1 ? string.Empty : "s")} at {Phrasing.Percent(p.Confidence)} confidence";
+        var within = $"to within ±{Phrasing.Number(points)} point{(points == 1 ? string.Empty : "s")} at {Phrasing.Confidence(p.Confidence)} confidence";
         var goal = p.Bar is { } bar
-            ? $"To judge {Phrasing.Name(p.Metric)} {(p.Bound == "max" ? "≤" : "≥")} {bar.ToString("0.00##", CultureInfo.InvariantCulture)}{(p.By is null ? $" {within}" : p.Segments is { Count: > 0 } ? $" in every {p.By} group at {Phrasing.Percent(p.Confidence)} confidence," : $" in every {p.By} group {within}")}"
+            ? $"To judge {Phrasing.Name(p.Metric)} {(p.Bound == "max" ? "≤" : "≥")} {bar.ToString("0.00##", CultureInfo.InvariantCulture)}{(p.By is null ? $" {within}" : p.Segments is { Count: > 0 } ? $" in every {p.By} group at {Phrasing.Confidence(p.Confidence)} confidence," : $" in every {p.By} group {within}")}"
             : $"To measure {Phrasing.Name(p.Metric)} {within}, when it is about {Phrasing.Percent(p.Expected)},";
         var hardest = p.Segments is { Count: > 0 } groups ? groups.MaxBy(g => g.Needed) : null;
         var each = p.By is null ? string.Empty

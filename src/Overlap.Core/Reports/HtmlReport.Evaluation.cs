@@ -41,7 +41,7 @@ public static partial class HtmlReport
         {
             Fact(b, "Threshold", Html.Num(t));
         }
-        Fact(b, "Confidence", Phrasing.Percent(r.Confidence));
+        Fact(b, "Confidence", Phrasing.Confidence(r.Confidence));
         b.Append("</dl>");
         Lead(b, r.Statements);
 
@@ -74,7 +74,7 @@ public static partial class HtmlReport
 
     private static void RequirementsSection(StringBuilder b, EvaluationReport r)
     {
-        SectionHead(b, "requirements", "Requirements", $"Judged on the {Phrasing.Percent(r.Confidence)} interval, never the point estimate.");
+        SectionHead(b, "requirements", "Requirements", $"Judged on the {Phrasing.Confidence(r.Confidence)} interval, never the point estimate.");
         b.Append("<div class=\"card flush\"><div class=\"scroll\">");
         if (r.Requirements.Count == 0)
         {
@@ -109,7 +109,7 @@ public static partial class HtmlReport
             }
             if (q.MoreExamplesNeeded is { } more)
             {
-                b.Append("<span class=\"more\">About ").Append(Html.Count(more)).Append(" more labelled examples would settle it.</span>");
+                b.Append("<span class=\"more\">About ").Append(Html.E(Phrasing.Count(more, "more labelled example"))).Append(" would settle it.</span>");
             }
             b.Append("</td></tr>");
         }
@@ -202,7 +202,8 @@ public static partial class HtmlReport
             {
                 b.Append("<span>saves <b>").Append(Html.Money(saving)).Append("</b> per 1,000</span>");
             }
-            b.Append("</div><div class=\"legend\"><span><i></i>expected cost</span><span><i class=\"ink\"></i>contract threshold</span><span><i class=\"pass\"></i>cost-optimal threshold</span></div>")
+            b.Append("</div><div class=\"sub\">").Append(Html.E(FigureText.Cost(cost))).Append("</div>");
+            b.Append("<div class=\"legend\"><span><i></i>expected cost</span><span><i class=\"ink\"></i>contract threshold</span><span><i class=\"pass\"></i>cost-optimal threshold</span></div>")
                 .Append(CostChart(sweep, cost, r.Threshold)).Append("</div>");
         }
         b.Append("<div class=\"card\"><h3>Trade-off by threshold</h3><div class=\"sub\">Flag when the score is at or above the threshold.</div>")
@@ -212,14 +213,13 @@ public static partial class HtmlReport
 
     private static void MetricsSection(StringBuilder b, EvaluationReport r)
     {
-        SectionHead(b, "metrics", "All metrics", $"Every figure overall, with its {Phrasing.Percent(r.Confidence)} interval and the examples behind it.");
+        SectionHead(b, "metrics", "All metrics", $"Every figure overall, with its {Phrasing.Confidence(r.Confidence)} interval and the examples behind it.");
         var hasMatrix = r.Confusion is not null || (r.ConfusionMatrix is { Count: > 0 } && r.Classes is { Count: > 0 });
         b.Append("<div class=\"grid top").Append(hasMatrix ? " two" : string.Empty).Append("\"><div class=\"card flush\"><div class=\"scroll\"><table class=\"compact\"><thead><tr><th>Metric</th><th class=\"num\">Value</th><th class=\"num\">Interval</th><th class=\"num\">n</th></tr></thead><tbody>");
         foreach (var (name, m) in r.Metrics)
         {
-            var ci = Html.Interval(m.CiLow, m.CiHigh);
-            b.Append("<tr><td>").Append(Html.E(Html.MetricName(name))).Append("</td><td class=\"num\"><b>").Append(Html.Num(m.Value)).Append("</b></td><td class=\"num muted\">")
-                .Append(Html.E(ci.Length > 0 ? ci : "—")).Append("</td><td class=\"num muted\">").Append(Html.Count(m.N)).Append("</td></tr>");
+            b.Append("<tr><td>").Append(Html.E(Html.MetricName(name))).Append("</td><td class=\"num\"><b>").Append(Html.E(double.IsFinite(m.Value) ? Html.Num(m.Value) : FigureText.Value(m.Value))).Append("</b></td><td class=\"num muted\">")
+                .Append(Html.E(FigureText.Interval(m.CiLow, m.CiHigh, m.Reason))).Append("</td><td class=\"num muted\">").Append(Html.Count(m.N)).Append("</td></tr>");
         }
         b.Append("</tbody></table></div></div>");
         if (r.Confusion is { } c)

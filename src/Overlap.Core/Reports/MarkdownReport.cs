@@ -17,7 +17,7 @@ public static partial class MarkdownReport
         var sb = new StringBuilder();
         sb.AppendLine(Inv, $"## Overlap: {Escape(report.Feature)} — {VerdictText.Mark(report.Verdict)}");
         sb.AppendLine();
-        sb.AppendLine(Inv, $"{report.N:#,0} examples{(report.Threshold is { } t ? string.Create(Inv, $", threshold {t:0.###}") : string.Empty)}, intervals at {Phrasing.Percent(report.Confidence)} confidence.");
+        sb.AppendLine(Inv, $"{report.N:#,0} examples{(report.Threshold is { } t ? string.Create(Inv, $", threshold {t:0.###}") : string.Empty)}, intervals at {Phrasing.Confidence(report.Confidence)} confidence.");
         sb.AppendLine();
         foreach (var s in report.Statements)
         {
@@ -28,15 +28,15 @@ public static partial class MarkdownReport
         sb.AppendLine("| --- | --- | --- | --- | --- |");
         foreach (var r in report.Requirements)
         {
-            var interval = r.CiLow is { } lo && r.CiHigh is { } hi && double.IsFinite(lo) ? string.Create(Inv, $"{lo:0.###} – {hi:0.###}") : string.Empty;
-            var value = r.Value is { } v && double.IsFinite(v) ? v.ToString("0.###", Inv) : string.Empty;
-            var note = r.MoreExamplesNeeded is { } more ? string.Create(Inv, $"about {more:#,0} more labelled examples would settle it") : r.Segment is { } seg ? $"decided by {Escape(seg)}" : string.Empty;
+            var interval = FigureText.Interval(r.CiLow ?? double.NaN, r.CiHigh ?? double.NaN, r.Value is null ? "—" : null);
+            var value = FigureText.Value(r.Value ?? double.NaN);
+            var note = r.Reason is { } reason ? Escape(reason) : r.MoreExamplesNeeded is { } more ? $"about {Phrasing.Count(more, "more labelled example")} would settle it" : r.Segment is { } seg ? $"decided by {Escape(seg)}" : "—";
             sb.AppendLine(Inv, $"| `{VerdictText.Bar(r)}` | {VerdictText.Mark(r.Verdict)} | {value} | {interval} | {note} |");
         }
         sb.AppendLine();
         if (report.Cost is { } cost)
         {
-            sb.AppendLine(Inv, $"**Cost**: {cost.CostPer1000:#,0.##} {Escape(cost.Currency)} per 1,000 decisions at threshold {cost.Threshold:0.###}; {cost.OptimalCostPer1000:#,0.##} at the cost-optimal threshold {cost.OptimalThreshold:0.###}.");
+            sb.AppendLine(Inv, $"**Cost**: {Escape(FigureText.Cost(cost))}");
             sb.AppendLine();
         }
         sb.AppendLine("<details><summary>All metrics</summary>");
@@ -45,7 +45,7 @@ public static partial class MarkdownReport
         sb.AppendLine("| --- | --- | --- | --- |");
         foreach (var (name, m) in report.Metrics)
         {
-            sb.AppendLine(Inv, $"| {name} | {Fmt(m.Value)} | {Fmt(m.CiLow)} – {Fmt(m.CiHigh)} | {m.N:#,0} |");
+            sb.AppendLine(Inv, $"| {name} | {FigureText.Value(m.Value)} | {Escape(FigureText.Interval(m.CiLow, m.CiHigh, m.Reason))} | {m.N:#,0} |");
         }
         sb.AppendLine();
         sb.AppendLine("</details>");
@@ -58,8 +58,9 @@ public static partial class MarkdownReport
             sb.AppendLine("| --- | --- | --- | --- | --- | --- |");
             foreach (var d in cmp.Differences)
             {
-                var evidence = d.PValue is { } p ? Phrasing.PValue(p) : string.Create(Inv, $"{Fmt(d.CiLow ?? double.NaN)} – {Fmt(d.CiHigh ?? double.NaN)}");
-                sb.AppendLine(Inv, $"| {d.Metric} | {Fmt(d.Baseline)} | {Fmt(d.Candidate)} | {d.Difference:+0.####;-0.####;0} | {evidence} | {(d.Significant ? d.Direction.Replace('_', ' ') : "noise")} |");
+                var evidence = d.PValue is { } p ? Phrasing.PValue(p) : FigureText.Interval(d.CiLow ?? double.NaN, d.CiHigh ?? double.NaN);
+                var difference = double.IsFinite(d.Difference) ? d.Difference.ToString("+0.####;-0.####;0", Inv) : "not measurable";
+                sb.AppendLine(Inv, $"| {d.Metric} | {FigureText.Value(d.Baseline)} | {FigureText.Value(d.Candidate)} | {difference} | {evidence} | {(d.Significant ? d.Direction.Replace('_', ' ') : "noise")} |");
             }
         }
         AppendProvenance(sb, report.Provenance);

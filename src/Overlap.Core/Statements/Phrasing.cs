@@ -19,6 +19,36 @@ public static class Phrasing
         return Math.Abs(p) < 10 && Math.Round(p) != p ? p.ToString("0.#", Invariant) + "%" : p.ToString("0", Invariant) + "%";
     }
 
+    /// <summary>A confidence level to the precision the contract gives it: 0.95 → "95%", 0.9999 → "99.99%".</summary>
+    public static string Confidence(double confidence) => (Math.Round(confidence * 100, 10)).ToString("0.##########", Invariant) + "%";
+
+    /// <summary>A count with its noun in the right number: (1, "payment") → "1 payment", (1200, "payment") → "1,200 payments".</summary>
+    public static string Count(long count, string noun) =>
+        count.ToString("#,0", Invariant) + " " + (count == 1 ? noun : Plural(noun));
+
+    /// <summary>
+    /// Why a metric has no value on a group of examples, in the contract's words: "no fraudulent payment among these
+    /// payments, so recall cannot be measured".
+    /// </summary>
+    public static string Undefined(string metric, ContractWords words)
+    {
+        ArgumentNullException.ThrowIfNull(words);
+        var name = Name(metric);
+        var these = $"these {Plural(words.Example)}";
+        var why = metric switch
+        {
+            "recall" or "false_negative_rate" or "pr_auc" => $"no {words.Positive} among {these}",
+            "specificity" or "false_positive_rate" => $"no {words.Negative} among {these}",
+            "precision" => $"none of {these} was {words.Action}",
+            "roc_auc" => $"{these} are all of one kind ({Plural(words.Positive)} or {Plural(words.Negative)} only)",
+            "f1" => $"nothing among {these} was both {words.Positive} and {words.Action}",
+            "r2" => $"every outcome among {these} is the same",
+            "mape" => $"an outcome among {these} is 0, and a percentage of 0 has no meaning",
+            _ => $"{these} do not give enough to work with",
+        };
+        return $"{why}, so {name} cannot be measured";
+    }
+
     /// <summary>A number for prose: at most four significant digits.</summary>
     public static string Number(double value)
     {
@@ -40,7 +70,7 @@ public static class Phrasing
     {
         if (double.IsNaN(rate))
         {
-            return "an unknown share";
+            return "an unmeasurable share of the";
         }
         if (rate <= 0)
         {
@@ -101,8 +131,13 @@ public static class Phrasing
         ArgumentNullException.ThrowIfNull(words);
         var pos = Plural(words.Positive);
         var neg = Plural(words.Negative);
-        var ci = double.IsNaN(low) ? string.Empty : $" ({Range(metric, low, high)} at {Percent(confidence)} confidence)";
         var where = segment is null ? string.Empty : $"For {segment}: ";
+        if (double.IsNaN(value))
+        {
+            var why = Undefined(metric, words);
+            return where.Length == 0 ? Capitalize(why) + "." : where + why + ".";
+        }
+        var ci = double.IsNaN(low) ? string.Empty : $" ({Range(metric, low, high)} at {Confidence(confidence)} confidence)";
         var core = metric switch
         {
             "recall" => $"catches {Frequency(value)} {pos}",

@@ -75,12 +75,13 @@ public sealed partial class HtmlReportTests
     }
 
     [Fact]
-    public void Write_UndefinedFigure_ShowsADashNotNaN()
+    public void Write_UndefinedFigure_SaysItIsNotMeasurableNotNaN()
     {
         var html = HtmlReport.Write(SampleReports.Binary());
         var row = Parse(html).Descendants("tr").Single(tr => tr.Elements("td").FirstOrDefault()?.Value == "log loss");
 
-        Assert.Equal("—", row.Elements("td").ElementAt(1).Value);
+        Assert.Equal("not measurable", row.Elements("td").ElementAt(1).Value);
+        Assert.Equal("no interval on this data", row.Elements("td").ElementAt(2).Value);
         Assert.DoesNotContain("NaN", html, StringComparison.Ordinal);
         Assert.DoesNotContain("Infinity", html, StringComparison.Ordinal);
     }
