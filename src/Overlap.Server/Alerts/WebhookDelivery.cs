@@ -33,6 +33,8 @@ internal sealed partial class WebhookDelivery(IEventStore store, ServerOptions o
         ConnectCallback = addresses.ConnectAsync,
         ConnectTimeout = options.WebhookTimeout,
         MaxResponseHeadersLength = 16,
+        // An answer left unread is never drained to reuse the connection: the connection is closed instead.
+        MaxResponseDrainSize = 0,
         PooledConnectionLifetime = TimeSpan.FromMinutes(2),
     })
     { Timeout = Timeout.InfiniteTimeSpan };
