@@ -61,5 +61,10 @@ public sealed class PairedTests
         Assert.Equal("real: better", cells[5]);
         var text = view.Find("[data-testid=paired]").TextContent;
         Assert.All(paired.Statements, s => Assert.Contains(s, text, StringComparison.Ordinal));
+        Assert.Contains("at 95% confidence", text, StringComparison.Ordinal);
+
+        // A contract's 0.9999 is said as it was written, not rounded to "100%".
+        var strict = context.Render<Paired>(p => p.Add(c => c.Run, "model <v2>").Add(c => c.Report, paired).Add(c => c.Confidence, 0.9999));
+        Assert.Contains("at 99.99% confidence", strict.Find("[data-testid=paired]").TextContent, StringComparison.Ordinal);
     }
 }
