@@ -7,8 +7,9 @@ namespace Overlap.Server.Dashboard;
 /// <param name="Statistic">The test's statistic; null when the column could not be tested.</param>
 /// <param name="PValue">The p-value, for ks and chi_square.</param>
 /// <param name="Threshold">The p-value's alpha, or the bar the statistic must reach.</param>
-/// <param name="Drift">True when the column drifted.</param>
+/// <param name="Drift">True when the column drifted, false when it is stable, null when it could not be judged.</param>
 /// <param name="Bins">Bin labels: the category, or the bin's lower edge.</param>
 /// <param name="Reference">Share of the reference in each bin.</param>
 /// <param name="Current">Share of the window in each bin.</param>
-public sealed record DriftOverlay(string Column, string Kind, string Test, double? Statistic, double? PValue, double Threshold, bool Drift, string[] Bins, double[] Reference, double[] Current);
+/// <param name="Reason">Why the column was not judged, or what its schema change is.</param>
+public sealed record DriftOverlay(string Column, string Kind, string Test, double? Statistic, double? PValue, double Threshold, bool? Drift, string[] Bins, double[] Reference, double[] Current, string? Reason = null);

@@ -22,10 +22,11 @@ internal static partial class FeatureCharts
         var bins = d is null ? 0 : Math.Min(d.Bins.Count, Math.Min(d.Reference.Count, d.Current.Count));
         static double Share(double v) => double.IsFinite(v) ? v : 0;
         return new DriftOverlay(
-            column.Column, column.Kind, column.Test, Finite(column.Statistic), Finite(column.PValue), column.Threshold, column.Drift,
+            column.Column, column.Kind, column.Test, Finite(column.Statistic), Finite(column.PValue), column.Threshold, column.DriftVerdict,
             [.. Enumerable.Range(0, bins).Select(i => PlainText(d!.Bins[i]))],
             [.. Enumerable.Range(0, bins).Select(i => Share(d!.Reference[i]))],
-            [.. Enumerable.Range(0, bins).Select(i => Share(d!.Current[i]))]);
+            [.. Enumerable.Range(0, bins).Select(i => Share(d!.Current[i]))],
+            column.Reason);
     }
 
     /// <summary>A column's test in words: "Wasserstein distance 0.42 (drift at 0.1 or more): drifted".</summary>
@@ -41,11 +42,16 @@ internal static partial class FeatureCharts
             "psi" => "PSI",
             _ => column.Test,
         };
+        if (column.Drift is null)
+        {
+            // Too few values on a side: neither drifted nor stable, and the page says so rather than "stable".
+            return $"{name}: not judged{(column.Reason is { Length: > 0 } reason ? $" ({reason})" : "")}";
+        }
         var statistic = column.Statistic is { } s ? Phrasing.Number(s) : "not computed";
         var judged = column.PValue is { } p
             ? $"{name} {statistic}, {Phrasing.PValue(p)} (drift below p = {Phrasing.Number(column.Threshold)})"
             : $"{name} {statistic} (drift at {Phrasing.Number(column.Threshold)} or more)";
-        return $"{judged}: {(column.Drift ? "drifted" : "stable")}";
+        return $"{judged}: {(column.Drift == true ? "drifted" : "stable")}";
     }
 
     /// <summary>The range's drift in numbers: how many windows were compared with the reference and how many drifted.</summary>

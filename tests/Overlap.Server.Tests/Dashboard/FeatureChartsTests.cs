@@ -226,6 +226,10 @@ public sealed class FeatureChartsTests
             FeatureCharts.DriftTestStatement(new DriftOverlay("amount", "numeric", "ks", 0.0612, 0.31268, 0.05, false, [], [], [])));
         Assert.Equal("Wasserstein distance (over the reference's standard deviation) 0.4213 (drift at 0.1 or more): drifted",
             FeatureCharts.DriftTestStatement(new DriftOverlay("amount", "numeric", "wasserstein", 0.42131, null, 0.1, true, [], [], [])));
+        // A column with too few values is not judged: never "stable" on the page.
+        var few = FeatureCharts.Overlay(new ColumnDrift { Column = "amount", Kind = "numeric", Test = "ks", Statistic = double.NaN, Threshold = 0.05, Reason = "not enough data: 3 values in the current data, at least 30 needed" });
+        Assert.Null(few.Drift);
+        Assert.Equal("Kolmogorov–Smirnov: not judged (not enough data: 3 values in the current data, at least 30 needed)", FeatureCharts.DriftTestStatement(few));
         Assert.Equal("PSI not computed (drift at 0.25 or more): stable",
             FeatureCharts.DriftTestStatement(FeatureCharts.Overlay(new ColumnDrift { Column = "x", Kind = "numeric", Test = "psi", Statistic = double.NaN, Threshold = 0.25, Drift = false })));
     }
