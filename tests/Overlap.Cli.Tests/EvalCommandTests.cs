@@ -35,6 +35,20 @@ public sealed class EvalCommandTests
     }
 
     [Fact]
+    public async Task Eval_ProductionOnlyRequirement_SaysWhyItIsNotJudged()
+    {
+        // The latency bar is judged on production events: the report says so instead of "see why" beside an empty "—".
+        var json = await CliRun.RunAsync("eval", "--contract", Contract, "--data", Scored, "--format", "json", "--resamples", "100");
+        using var doc = JsonDocument.Parse(json.Out);
+        var latency = doc.RootElement.GetProperty("requirements").EnumerateArray().Single(r => r.GetProperty("metric").GetString() == "latency_p95_ms");
+        Assert.Equal("judged in production, not on an offline data set", latency.GetProperty("reason").GetString());
+        var text = await CliRun.RunAsync("eval", "--contract", Contract, "--data", Scored, "--resamples", "100");
+        var row = text.Out.Split('\n').Single(l => l.Contains("latency_p95_ms", StringComparison.Ordinal));
+        Assert.Contains("judged in", row, StringComparison.Ordinal);
+        Assert.DoesNotContain("—", row, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task InconclusiveExit_CanBeDecidedEitherWay()
     {
         var pass = await CliRun.RunAsync("eval", "-c", Contract, "-d", Scored, "--resamples", "100", "--inconclusive", "pass", "-f", "json");

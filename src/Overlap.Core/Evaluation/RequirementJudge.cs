@@ -35,7 +35,8 @@ internal static class RequirementJudge
         };
         if (!overall.ContainsKey(requirement.Metric))
         {
-            return common with { Statement = info?.ProductionOnly == true ? $"{promise} Judged in production, not on an offline data set." : $"{promise} Not measured on this data." };
+            var reason = info?.ProductionOnly == true ? "judged in production, not on an offline data set" : "not measured on this data";
+            return common with { Statement = $"{promise} {Phrasing.Capitalize(reason)}.", Reason = reason };
         }
         if (requirement.By is null)
         {
