@@ -20,7 +20,7 @@ internal static class TextReport
     public static void Write(IAnsiConsole console, EvaluationReport report, bool terse)
     {
         var colour = Colour(report.Verdict);
-        console.MarkupLine(Inv, $"[bold {colour}]{VerdictText.Headline(report.Verdict)}[/]  [bold]{Markup.Escape(report.Feature)}[/]  {report.N:#,0} examples{(report.Threshold is { } t ? string.Create(Inv, $", threshold {t:0.###}") : string.Empty)}, {Phrasing.Confidence(report.Confidence)} confidence");
+        console.MarkupLine(Inv, $"[bold {colour}]{VerdictText.Headline(report.Verdict)}[/]  [bold]{Markup.Escape(report.Feature)}[/]  {Phrasing.Count(report.N, "example")}{(report.Threshold is { } t ? string.Create(Inv, $", threshold {t:0.###}") : string.Empty)}, {Phrasing.Confidence(report.Confidence)} confidence");
         console.WriteLine();
         foreach (var s in report.Statements)
         {

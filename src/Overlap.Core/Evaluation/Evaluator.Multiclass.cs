@@ -70,7 +70,7 @@ public static partial class Evaluator
         var confused = MostConfused(result.Overall.Confusion, result.Classes);
         if (confused is { } pair)
         {
-            lead.Add($"The most common mistake: '{pair.Actual}' taken for '{pair.Predicted}' ({pair.Count:#,0} {Phrasing.Plural(w.Example)}).");
+            lead.Add($"The most common mistake: '{pair.Actual}' taken for '{pair.Predicted}' ({Phrasing.Count(pair.Count, w.Example)}).");
         }
         return lead;
     }
@@ -133,8 +133,12 @@ public static partial class Evaluator
         var pct = Phrasing.Confidence(contract.Confidence);
         var lead = new List<string>
         {
-            $"Estimates are off by {Round(m[RegressionMetricNames.Mae].Value)} on average ({Round(m[RegressionMetricNames.Mae].CiLow)} to {Round(m[RegressionMetricNames.Mae].CiHigh)} at {pct} confidence); half of them are within {Round(m[RegressionMetricNames.MedianAe].Value)}.",
-            $"The model explains {Phrasing.Percent(Math.Max(0, m[RegressionMetricNames.R2].Value))} of the variation in the outcome (R² {Round(m[RegressionMetricNames.R2].Value)}).",
+            $"Estimates are off by {Round(m[RegressionMetricNames.Mae].Value)} on average"
+                + (double.IsNaN(m[RegressionMetricNames.Mae].CiLow) ? string.Empty : $" ({Round(m[RegressionMetricNames.Mae].CiLow)} to {Round(m[RegressionMetricNames.Mae].CiHigh)} at {pct} confidence)")
+                + $"; half of them are within {Round(m[RegressionMetricNames.MedianAe].Value)}.",
+            double.IsNaN(m[RegressionMetricNames.R2].Value)
+                ? $"How much of the variation the model explains is not known: {Phrasing.Undefined(RegressionMetricNames.R2, contract.Words)}."
+                : $"The model explains {Phrasing.Percent(Math.Max(0, m[RegressionMetricNames.R2].Value))} of the variation in the outcome (R² {Round(m[RegressionMetricNames.R2].Value)}).",
         };
         return Finish(contract, partial, lead, options);
     }

@@ -81,10 +81,21 @@ public static partial class Evaluator
         var worse = interval.IsKnown && (higherIsBetter ? high < 0 : low > 0);
         var difference = model - baseline;
         var info = MetricCatalog.Find(metric);
-        string Figure(double v) => info?.IsProportion == true ? Phrasing.Percent(v) : Phrasing.Number(v);
-        var sign = difference > 0 ? "+" : string.Empty;
-        var figures = $"{Phrasing.Name(metric)} {Figure(model)} against {Figure(baseline)} ({sign}{Phrasing.Number(difference)}"
-            + (interval.IsKnown ? $", {Phrasing.Number(low)} to {Phrasing.Number(high)} at {Phrasing.Confidence(contract.Confidence)} confidence)" : ")");
+        var proportion = info?.IsProportion == true;
+        string Figure(double v) => proportion ? Phrasing.Percent(v) : Phrasing.Number(v);
+        // A difference in words: "11.5 points lower" for a share, "72 higher" for a cost or an error.
+        string Amount(double v) => proportion ? Phrasing.Number(Math.Round(Math.Abs(v) * 100, 1)) + " points" : Phrasing.Number(Math.Abs(v));
+        static string Side(double v) => v >= 0 ? "higher" : "lower";
+        var level = Phrasing.Confidence(contract.Confidence);
+        var range = !interval.IsKnown
+            ? string.Empty
+            : Math.Sign(low) == Math.Sign(high) || low == 0 || high == 0
+                ? $" ({Amount(low)} to {Amount(high)} {Side(low + high)} at {level} confidence)"
+                : $" (from {Amount(low)} {Side(low)} to {Amount(high)} {Side(high)} at {level} confidence)";
+        var what = metric == "cost_per_1000"
+            ? $"mistakes cost {Figure(model)} {contract.Costs.Currency} per 1,000 {Phrasing.Plural(contract.Words.Example)} against {Figure(baseline)}"
+            : $"{Phrasing.Name(metric)} {Figure(model)} against {Figure(baseline)}";
+        var figures = $"{what} for the simple rule, {Amount(difference)} {Side(difference)}{range}";
         var statement = beats
             ? $"The model beats {rule}: {figures}."
             : worse

@@ -57,7 +57,8 @@ public static class Judge
             return null;
         }
         var distance = Math.Abs(value - bar);
-        var half = (high - low) / 2;
+        // The side of the interval that faces the bar must shrink to the distance; intervals need not be symmetric.
+        var half = bar > value ? high - value : value - low;
         if (distance <= 1e-12 || half <= 0)
         {
             return null;

@@ -50,9 +50,9 @@ internal static class RequirementJudge
                 Value = Finite(m.Value),
                 CiLow = Finite(m.CiLow),
                 CiHigh = Finite(m.CiHigh),
-                Reason = double.IsNaN(m.Value) ? Phrasing.Undefined(requirement.Metric, contract.Words) : null,
+                Reason = double.IsNaN(m.Value) ? Phrasing.Undefined(requirement.Metric, contract.Words) : double.IsNaN(m.CiLow) ? NoInterval : null,
                 MoreExamplesNeeded = more,
-                Statement = Compose(verdict, promise, result, more, requirement, contract, null),
+                Statement = Compose(verdict, promise, double.IsNaN(m.Value) || !double.IsNaN(m.CiLow) ? result : $"{result} {Phrasing.Capitalize(NoInterval)}.", more, requirement, contract, null),
             };
         }
 
@@ -107,6 +107,9 @@ internal static class RequirementJudge
         };
     }
 
+    /// <summary>Why a figure has a value but no interval: one example has no spread to resample.</summary>
+    private const string NoInterval = "one example gives no interval, so the verdict waits for more";
+
     /// <summary>About how many more labelled examples of the group would settle the verdict, scaled from the metric's denominator.</summary>
     private static long? MoreExamples(MetricValue m, long groupN, double bar)
     {
@@ -145,8 +148,12 @@ internal static class RequirementJudge
         var unit = info?.Bounded == true ? " points" : string.Empty;
         var name = Phrasing.Name(requirement.Metric);
         var ci = double.IsNaN(low) ? string.Empty : string.Create(Inv, $" ({Points(low * scale)} to {Points(high * scale)}{unit} at {Phrasing.Confidence(contract.Confidence)} confidence)");
-        var direction = info?.HigherIsBetter == false ? "worse than" : "below";
-        return string.Create(Inv, $"Widest gap: {where}, {name} {Phrasing.Number(segment.Value)} against {Phrasing.Number(overall)} overall, {Points(value * scale)}{unit} {direction} overall{ci}.");
+        // The gap is signed (positive = behind overall); a group ahead of overall is said to be ahead, never "-0.2 below".
+        var behind = info?.HigherIsBetter == false ? "worse than" : "below";
+        var ahead = info?.HigherIsBetter == false ? "better than" : "above";
+        var direction = value >= 0 ? behind : ahead;
+        var gapCi = ci.Length == 0 || value >= 0 ? ci : ci.Replace(" at ", $" {behind} overall at ", StringComparison.Ordinal);
+        return string.Create(Inv, $"Widest gap: {where}, {name} {Phrasing.Number(segment.Value)} against {Phrasing.Number(overall)} overall, {Points(Math.Abs(value) * scale)}{unit} {direction} overall{gapCi}.");
     }
 
     private static string Compose(Verdict verdict, string promise, string figure, long? more, Requirement requirement, Contract contract, string? where)

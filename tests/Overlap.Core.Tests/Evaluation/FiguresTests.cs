@@ -231,6 +231,60 @@ public sealed class FiguresTests
     }
 
     [Fact]
+    public void Evaluate_TrivialBaseline_GivesTheDifferenceInPointsBesideThePercentages()
+    {
+        // 0.85 against 0.90 is "5 points lower", never "85% against 90% (-0.05, -0.1 to 0.01)": shares and raw decimals mixed.
+        var report = Run(Fraud + "columns: { label: y, prediction: d }\n",
+            Csv("y,d", ("fraud,fraud", 5), ("fraud,legit", 5), ("legit,fraud", 10), ("legit,legit", 80)));
+        var statement = report.TrivialBaseline!.Statement;
+        Assert.Contains("accuracy 85% against 90% for the simple rule, 5 points lower (", statement, StringComparison.Ordinal);
+        Assert.DoesNotContain("-0.", statement, StringComparison.Ordinal);
+        // Low and high of the paired interval, as points on the side they fall.
+        var (low, high) = (report.TrivialBaseline.CiLow!.Value, report.TrivialBaseline.CiHigh!.Value);
+        Assert.True(low < 0 && high > 0);
+        Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"from {Phrasing.Number(Math.Round(-low * 100, 1))} points lower to {Phrasing.Number(Math.Round(high * 100, 1))} points higher at 95% confidence"), statement, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Evaluate_GapGroupAheadOfOverall_IsSaidToBeAbove_AndOneMistakeIsSingular()
+    {
+        const string yaml = "feature: t\ntask: multiclass\nlabels: { classes: [a, b] }\ncolumns: { label: y, prediction: d, segments: [g] }\n"
+            + "requirements:\n  - { metric: accuracy, by: g, max_gap: 0.1 }\n";
+        // Group y: 90 of 91 right, its gap settled under the bar; group x: 3 of 3 right, 1.1 points above the overall 93
+        // of 94 but too few to settle, so x decides the verdict: it is ahead of overall, not "-1.1 points below".
+        var report = Run(yaml, Csv("y,d,g", ("a,a,x", 3), ("a,a,y", 80), ("b,b,y", 10), ("a,b,y", 1)));
+        var gap = Assert.Single(report.Requirements);
+        Assert.Equal("x", gap.Segment);
+        Assert.Contains("1.1 points above overall", gap.Statement, StringComparison.Ordinal);
+        Assert.DoesNotContain("overall, -", gap.Statement, StringComparison.Ordinal);
+        Assert.Contains("The most common mistake: 'a' taken for 'b' (1 case).", report.Statements, StringComparer.Ordinal);
+        AssertReadable(AllStatements(report));
+    }
+
+    [Fact]
+    public void Evaluate_OneRegressionExample_PassesNothing_AndSaysWhatIsUnknown()
+    {
+        // One order, 2.8 minutes off: a bootstrap of one example is 2.8 to 2.8, which "passed" mae ≤ 5; R² read "NaN%".
+        const string yaml = "feature: t\ntask: regression\ncolumns: { label: y, prediction: d }\nrequirements:\n  - { metric: mae, max: 5 }\n  - { metric: r2, min: 0.7 }\n";
+        var report = Run(yaml, "y,d\n24.8,27.6\n");
+        var mae = report.Requirements[0];
+        Assert.Equal(Verdict.Inconclusive, mae.Verdict);
+        Assert.Equal(2.8, mae.Value!.Value, 9);
+        Assert.Null(mae.CiLow);
+        Assert.Equal("one example gives no interval, so the verdict waits for more", mae.Reason);
+        Assert.Contains("How much of the variation the model explains is not known: every outcome among these cases is the same, so R² cannot be measured.", report.Statements, StringComparer.Ordinal);
+        AssertReadable(AllStatements(report));
+    }
+
+    [Fact]
+    public void MoreNeeded_AsymmetricInterval_ScalesTheSideThatFacesTheBar()
+    {
+        // A gap of -0.0018 with interval -0.0621 to 0.1108 on 53 examples, bar 0.1: the upper side (0.1126 wide) must
+        // shrink to 0.1018, so 53 × (0.1126 / 0.1018)² ≈ 64.8 examples, 12 more; the symmetric half-width said "about 1".
+        Assert.Equal(12, Judge.MoreNeeded(-0.0018, -0.0621, 0.1108, 53, 0.1));
+    }
+
+    [Fact]
     public void Evaluate_RegressionTrivialBaseline_IsTheMeanOfTheLabels()
     {
         const string yaml = "feature: t\ntask: regression\ncolumns: { label: y, prediction: d }\n";
