@@ -89,7 +89,7 @@ internal static class TextReport
     public static void Write(IAnsiConsole console, DriftReport report)
     {
         var colour = report.DatasetDrift ? "red" : "green";
-        console.MarkupLine(Inv, $"[bold {colour}]{(report.DatasetDrift ? "DRIFTED" : report.Columns.Count > 0 && report.NotJudged == report.Columns.Count ? "NOT ENOUGH DATA" : "NO DATASET DRIFT")}[/]  {report.ReferenceRows:#,0} reference rows, {report.CurrentRows:#,0} current rows");
+        console.MarkupLine(Inv, $"[bold {colour}]{(report.DatasetDrift ? "DRIFTED" : report.Columns.Count > 0 && report.NotJudged == report.Columns.Count ? "NOT ENOUGH DATA" : "NO DATASET DRIFT")}[/]  {Phrasing.Count(report.ReferenceRows, "reference row")}, {Phrasing.Count(report.CurrentRows, "current row")}");
         console.WriteLine();
         foreach (var s in report.Statements)
         {

@@ -1,5 +1,6 @@
 using System.Text;
 using Overlap.Core.Drift;
+using Overlap.Core.Statements;
 
 namespace Overlap.Core.Reports;
 
@@ -13,7 +14,7 @@ public static partial class MarkdownReport
         var sb = new StringBuilder();
         sb.AppendLine(Inv, $"## Overlap drift{(report.Feature is null ? string.Empty : ": " + Escape(report.Feature))} — {(report.DatasetDrift ? "❌ drifted" : "✅ no dataset drift")}");
         sb.AppendLine();
-        sb.AppendLine(Inv, $"{report.ReferenceRows:#,0} reference rows, {report.CurrentRows:#,0} current rows.");
+        sb.AppendLine(Inv, $"{Phrasing.Count(report.ReferenceRows, "reference row")}, {Phrasing.Count(report.CurrentRows, "current row")}.");
         sb.AppendLine();
         foreach (var s in report.Statements)
         {
