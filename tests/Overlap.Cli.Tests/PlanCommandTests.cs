@@ -77,6 +77,20 @@ public sealed class PlanCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Plan_DataWithoutPositives_SaysNoneIsLabelledYet_AndLeavesNoDash()
+    {
+        // Only legitimate payments: no group has a fraudulent one, so "60% now" would be a figure nobody measured.
+        var lines = File.ReadAllLines(Example("scored.csv"));
+        var legit = Write("legit.csv", string.Join('\n', lines.Take(1).Concat(lines.Skip(1).Where(l => l.EndsWith(",legit", StringComparison.Ordinal)).Take(500))) + "\n");
+        var (code, stdout, stderr) = await Run("plan", "--contract", Example("overlap.yaml"), "--data", legit);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("(none labelled yet, so sized at 60%, to ±2 points)", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("now, sized", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("│     - │", stdout, StringComparison.Ordinal);
+        Assert.Contains("none yet", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Plan_CsvWithUnknownLabel_ExitsDataError()
     {
         var contract = Write("c.yaml", "feature: f\ntask: binary\nlabels: { positive: spam, negative: ham }\ncolumns: { label: y, score: s }\nrequirements:\n  - { metric: recall, min: 0.9 }\n");

@@ -191,10 +191,11 @@ internal static class PlanCommand
                         Phrasing.Number(s.Current),
                         Phrasing.Number(s.Needed),
                         Phrasing.Number(s.More),
-                        s.Share is { } share ? Phrasing.Percent(share) : "-",
-                        s.ExamplesNeeded is { } e ? Phrasing.Number(e) : "-");
+                        s.Share is { } share ? Phrasing.Percent(share) : "none yet",
+                        s.ExamplesNeeded is { } e ? Phrasing.Number(e) : "unknown");
                 }
                 console.Write(table);
+                io.Out.WriteLine("has, needs, more: labelled cases of the kind the bar counts; share: that kind's share of the group's labelled examples; examples: labelled examples of the group it takes at that share (unknown until the group has some).");
             }
             io.Out.WriteLine();
         }

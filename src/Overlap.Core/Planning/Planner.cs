@@ -232,8 +232,10 @@ public static class Planner
         var hardest = p.Segments is { Count: > 0 } groups ? groups.MaxBy(g => g.Needed) : null;
         var each = p.By is null ? string.Empty
             : hardest is null ? " in each group"
-            : $" in the hardest group, {p.By} = {hardest.Value} ({Phrasing.Percent(hardest.Expected)} now, sized to ±{Phrasing.Number(Math.Round(hardest.Margin * 100, 2))} points)";
-        var sentence = $"{goal} you need about {Phrasing.Number(p.Needed)} labelled {noun}{each}";
+            : hardest.Current == 0
+                ? $" in the hardest group, {p.By} = {hardest.Value} (none labelled yet, so sized at {Phrasing.Percent(hardest.Expected)}, to ±{Phrasing.Number(Math.Round(hardest.Margin * 100, 2))} points)"
+                : $" in the hardest group, {p.By} = {hardest.Value} ({Phrasing.Percent(hardest.Expected)} now, sized to ±{Phrasing.Number(Math.Round(hardest.Margin * 100, 2))} points)";
+        var sentence = $"{goal} you need about {Phrasing.Number(p.Needed)} labelled {(p.Needed == 1 ? Noun(p.Basis, words, one: true) : noun)}{each}";
         if (p.Basis != PlanBasis.Examples)
         {
             var mix = p.By is not null && p.Segments is not null ? "in all at the current mix"
@@ -255,11 +257,15 @@ public static class Planner
         return sentence;
     }
 
-    private static string Noun(PlanBasis basis, ContractWords words) => basis switch
+    private static string Noun(PlanBasis basis, ContractWords words, bool one = false)
     {
-        PlanBasis.Positives => Phrasing.Plural(words.Positive),
-        PlanBasis.Negatives => Phrasing.Plural(words.Negative),
-        PlanBasis.Flagged => $"{Phrasing.Plural(words.Example)} {words.Action}",
-        _ => Phrasing.Plural(words.Example),
-    };
+        string Number(string noun) => one ? noun : Phrasing.Plural(noun);
+        return basis switch
+        {
+            PlanBasis.Positives => Number(words.Positive),
+            PlanBasis.Negatives => Number(words.Negative),
+            PlanBasis.Flagged => $"{Number(words.Example)} {words.Action}",
+            _ => Number(words.Example),
+        };
+    }
 }
