@@ -58,6 +58,25 @@ public sealed class EvaluatorTests
     }
 
     [Fact]
+    public void Segments_RowsWithAnEmptyValue_FormAMissingGroupStatedInWords()
+    {
+        // 100 rows in a (recall 40 / 50), 60 with no g (recall 5 / 30): the empty ones are a group of their own.
+        var report = Run(Head + "requirements:\n  - { metric: recall, by: g, min: 0.5 }\n", Csv(
+            (0.9, "bad", "a", 40), (0.1, "bad", "a", 10), (0.1, "good", "a", 50),
+            (0.9, "bad", "", 5), (0.1, "bad", "", 25), (0.1, "good", "", 30)));
+        var groups = report.Segments["g"];
+        Assert.Equal(["(missing)", "a"], groups.Keys.Order(StringComparer.Ordinal));
+        var missing = groups["(missing)"];
+        Assert.Equal(60, missing.N);
+        Assert.Equal(5.0 / 30, missing.Metrics["recall"].Value, 12);
+        Assert.Equal(0.8, groups["a"].Metrics["recall"].Value, 12);
+        var r = Assert.Single(report.Requirements);
+        Assert.Equal(Verdict.Fail, r.Verdict);
+        Assert.Equal("(missing)", r.Segment);
+        Assert.Contains("60 examples have no value in g; they are grouped as '(missing)'.", report.Statements);
+    }
+
+    [Fact]
     public void SegmentWithoutPositives_LeavesARecallRequirementInconclusive_NotFailed()
     {
         var report = Run(Head + "requirements:\n  - { metric: recall, by: g, min: 0.5 }\n", Csv(
