@@ -77,6 +77,20 @@ public sealed class EvaluatorTests
     }
 
     [Fact]
+    public void VerdictReason_RecallMetButFalseAlarmsTooMany_NamesTheFalsePositiveRateAndItsBar()
+    {
+        // Recall 100 / 100 = 1 meets its bar; 30 of 200 good rows flagged is a false-positive rate of 0.15 against a bar of 0.05.
+        var report = Run(Head + "requirements:\n  - { metric: recall, min: 0.5 }\n  - { metric: false_positive_rate, max: 0.05 }\n", Csv(
+            (0.9, "bad", "a", 100), (0.9, "good", "a", 30), (0.1, "good", "a", 170)));
+        Assert.Equal(Verdict.Fail, report.Verdict);
+        var w = Wilson.Interval(30, 200, 0.95);
+        Assert.Equal(string.Create(CultureInfo.InvariantCulture, $"fail: false_positive_rate 0.15 ({w.Low:0.###} to {w.High:0.###}) above the bar 0.05"), VerdictReason.Of(report));
+
+        var passing = Run(Head + "requirements:\n  - { metric: recall, min: 0.5 }\n", Csv((0.9, "bad", "a", 100), (0.1, "good", "a", 200)));
+        Assert.Equal("pass: recall min 0.5 met", VerdictReason.Of(passing));
+    }
+
+    [Fact]
     public void SegmentWithoutPositives_LeavesARecallRequirementInconclusive_NotFailed()
     {
         var report = Run(Head + "requirements:\n  - { metric: recall, by: g, min: 0.5 }\n", Csv(
