@@ -16,17 +16,7 @@ public sealed class MissingSegmentTests
     {
         await using var server = await RunningServer.StartAsync();
         using var admin = server.Client(KeyRole.Admin);
-        const string contract = """
-            feature: mail
-            task: binary
-            labels: { positive: spam, negative: ham }
-            columns: { id: id, label: label, score: score, segments: [channel] }
-            threshold: 0.5
-            requirements:
-              - { metric: recall, min: 0.8 }
-            monitoring: { window: 1d, min_samples: 20 }
-            """;
-        Assert.Equal(HttpStatusCode.Created, (await admin.PutAsync("/v1/features/mail/contract", new StringContent(contract))).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await admin.PutAsync("/v1/features/mail/contract", new StringContent(WhyItMissesTests.Contract))).StatusCode);
         var events = new StringBuilder();
         for (var i = 0; i < 100; i++)
         {
