@@ -36,7 +36,7 @@ public sealed class FeatureChartsTests
     /// 600 payments, a third fraudulent: the gold tier's frauds are caught 8 times in 10, the basic tier's twice in 10
     /// (so basic's whole interval lies below its bar of 0.5); a false alarm on every 15th legitimate one.
     /// </summary>
-    private static (Contract Contract, EvaluationReport Evaluation) Evaluate(string text = Contract)
+    private static (Contract Contract, EvaluationReport Evaluation) Evaluate(string text = Contract, bool someWithoutChannel = false)
     {
         var contract = ContractParser.Parse(text);
         var csv = new StringBuilder("y,s,tier,region,channel\n");
@@ -47,7 +47,7 @@ public sealed class FeatureChartsTests
             var caught = gold ? (i / 3) % 10 != 0 : (i / 3) % 10 < 2;
             var score = fraud ? (caught ? 0.8 : 0.3) : (i % 15 == 1 ? 0.7 : 0.1);
             score += (i % 7) * 0.01;
-            csv.Append(Inv, $"{(fraud ? "fraud" : "legit")},{score},{(gold ? "gold" : "basic")},{(i % 5 == 0 ? "north" : "south")},{(i % 4 == 0 ? "web" : "app")}\n");
+            csv.Append(Inv, $"{(fraud ? "fraud" : "legit")},{score},{(gold ? "gold" : "basic")},{(i % 5 == 0 ? "north" : "south")},{(someWithoutChannel && i % 6 == 5 ? "" : i % 4 == 0 ? "web" : "app")}\n");
         }
         var table = TableReader.Read(new MemoryStream(Encoding.UTF8.GetBytes(csv.ToString())), DataFormat.Csv, Evaluator.ReadOptions(contract, "payments.csv"));
         return (contract, Evaluator.Evaluate(contract, table, new EvaluationOptions { Resamples = 0 }));
@@ -163,6 +163,18 @@ public sealed class FeatureChartsTests
         Assert.StartsWith(string.Create(Inv, $"Recall over every labelled prediction is {all.Value:0.000} ({all.CiLow:0.000} to {all.CiHigh:0.000}). {missing.Count} segment"), statement, StringComparison.Ordinal);
         Assert.Contains(string.Create(Inv, $"tier = basic at 0.200 ({tier["basic"].Low:0.000} to {tier["basic"].High:0.000}) against a bar of 0.5"), statement, StringComparison.Ordinal);
         Assert.Null(FeatureCharts.Segments(evaluation, contract, "no_such_metric"));
+    }
+
+    [Fact]
+    public void SegmentStatement_RowsWithoutAChannel_AreTheMissingGroup_SaidInWords()
+    {
+        // Every sixth payment (100 of 600) says no channel.
+        var (contract, evaluation) = Evaluate(someWithoutChannel: true);
+        var data = FeatureCharts.Segments(evaluation, contract, "recall")!;
+        var missing = data.Points.Single(p => p.Label == "channel = (missing)");
+        Assert.Equal(100, missing.N);
+        Assert.Equal(evaluation.Segments["channel"]["(missing)"].Metrics["recall"].Value, missing.Figure);
+        Assert.EndsWith(" 100 labelled predictions have no channel; they are the group channel = (missing).", FeatureCharts.SegmentStatement(data), StringComparison.Ordinal);
     }
 
     /// <summary>A numeric and a categorical column: the current one shifted and with a category never seen.</summary>
