@@ -47,7 +47,7 @@ public sealed class FeatureChartsTests
             var caught = gold ? (i / 3) % 10 != 0 : (i / 3) % 10 < 2;
             var score = fraud ? (caught ? 0.8 : 0.3) : (i % 15 == 1 ? 0.7 : 0.1);
             score += (i % 7) * 0.01;
-            csv.Append(Inv, $"{(fraud ? "fraud" : "legit")},{score},{(gold ? "gold" : "basic")},{(i % 5 == 0 ? "north" : "south")},{(someWithoutChannel && i % 6 == 5 ? "" : i % 4 == 0 ? "web" : "app")}\n");
+            csv.Append(Inv, $"{(fraud ? "fraud" : "legit")},{score},{(gold ? "gold" : "basic")},{(i % 5 == 0 ? "north" : "south")},{(someWithoutChannel && i % 5 == 1 ? "" : i % 4 == 0 ? "web" : "app")}\n");
         }
         var table = TableReader.Read(new MemoryStream(Encoding.UTF8.GetBytes(csv.ToString())), DataFormat.Csv, Evaluator.ReadOptions(contract, "payments.csv"));
         return (contract, Evaluator.Evaluate(contract, table, new EvaluationOptions { Resamples = 0 }));
@@ -168,13 +168,14 @@ public sealed class FeatureChartsTests
     [Fact]
     public void SegmentStatement_RowsWithoutAChannel_AreTheMissingGroup_SaidInWords()
     {
-        // Every sixth payment (100 of 600) says no channel.
+        // Every fifth payment (120 of 600, frauds among them) says no channel.
         var (contract, evaluation) = Evaluate(someWithoutChannel: true);
         var data = FeatureCharts.Segments(evaluation, contract, "recall")!;
         var missing = data.Points.Single(p => p.Label == "channel = (missing)");
-        Assert.Equal(100, missing.N);
+        Assert.Equal(120, missing.N);
+        Assert.NotNull(missing.Figure);
         Assert.Equal(evaluation.Segments["channel"]["(missing)"].Metrics["recall"].Value, missing.Figure);
-        Assert.EndsWith(" 100 labelled predictions have no channel; they are the group channel = (missing).", FeatureCharts.SegmentStatement(data), StringComparison.Ordinal);
+        Assert.EndsWith(" 120 labelled predictions have no channel; they are the group channel = (missing).", FeatureCharts.SegmentStatement(data), StringComparison.Ordinal);
     }
 
     /// <summary>A numeric and a categorical column: the current one shifted and with a category never seen.</summary>
