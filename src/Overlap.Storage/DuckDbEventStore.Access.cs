@@ -21,6 +21,9 @@ public sealed partial class DuckDbEventStore
 
     private static DateTimeOffset? OptionalTime(DbDataReader r, int column) => r.IsDBNull(column) ? null : FromMicroseconds(r.GetInt64(column));
 
+    /// <summary>A time that may be absent, as a parameter: microseconds, or NULL.</summary>
+    private static object OptionalMicroseconds(DateTimeOffset? time) => time is { } t ? ToMicroseconds(t) : DBNull.Value;
+
     /// <inheritdoc />
     public Task<IReadOnlyList<ApiKeyRecord>> ListKeysAsync(CancellationToken cancellationToken = default) =>
         QueryAsync(KeyColumns + "ORDER BY created_at_us, id", ReadKey, cancellationToken);

@@ -276,8 +276,8 @@ public sealed partial class DuckDbEventStore : IEventStore, IReviewStore, IUserS
     /// <inheritdoc />
     public Task<IReadOnlyList<AlertStateRecord>> GetAlertStatesAsync(string feature, CancellationToken cancellationToken = default) =>
         QueryAsync(
-            "SELECT feature, check_name, state, window_start_us, statement, updated_us FROM alert_states WHERE feature = $feature ORDER BY check_name",
-            r => new AlertStateRecord(r.GetString(0), r.GetString(1), r.GetString(2), FromMicroseconds(r.GetInt64(3)), r.GetString(4), FromMicroseconds(r.GetInt64(5))),
+            "SELECT feature, check_name, state, window_start_us, statement, updated_us, judged_from_us, judged_to_us FROM alert_states WHERE feature = $feature ORDER BY check_name",
+            r => new AlertStateRecord(r.GetString(0), r.GetString(1), r.GetString(2), FromMicroseconds(r.GetInt64(3)), r.GetString(4), FromMicroseconds(r.GetInt64(5)), OptionalTime(r, 6), OptionalTime(r, 7)),
             cancellationToken,
             ("feature", feature));
 
@@ -285,8 +285,11 @@ public sealed partial class DuckDbEventStore : IEventStore, IReviewStore, IUserS
     public Task SaveAlertStateAsync(AlertStateRecord state, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(state);
-        return WriteAsync("INSERT OR REPLACE INTO alert_states VALUES ($feature, $check, $state, $window, $statement, $updated)", cancellationToken,
-            ("feature", state.Feature), ("check", state.Check), ("state", state.State), ("window", ToMicroseconds(state.WindowStart)), ("statement", state.Statement), ("updated", ToMicroseconds(state.UpdatedAt)));
+        return WriteAsync(
+            "INSERT OR REPLACE INTO alert_states (feature, check_name, state, window_start_us, statement, updated_us, judged_from_us, judged_to_us) " +
+            "VALUES ($feature, $check, $state, $window, $statement, $updated, $from, $to)", cancellationToken,
+            ("feature", state.Feature), ("check", state.Check), ("state", state.State), ("window", ToMicroseconds(state.WindowStart)), ("statement", state.Statement), ("updated", ToMicroseconds(state.UpdatedAt)),
+            ("from", OptionalMicroseconds(state.JudgedFrom)), ("to", OptionalMicroseconds(state.JudgedTo)));
     }
 
     /// <inheritdoc />
@@ -297,10 +300,11 @@ public sealed partial class DuckDbEventStore : IEventStore, IReviewStore, IUserS
         try
         {
             using var command = Command(
-                "INSERT INTO alert_events (feature, check_name, state, previous, window_start_us, statement, created_us, delivery, attempts) " +
-                "VALUES ($feature, $check, $state, $previous, $window, $statement, $created, $delivery, $attempts) RETURNING id",
+                "INSERT INTO alert_events (feature, check_name, state, previous, window_start_us, statement, created_us, delivery, attempts, judged_from_us, judged_to_us) " +
+                "VALUES ($feature, $check, $state, $previous, $window, $statement, $created, $delivery, $attempts, $from, $to) RETURNING id",
                 ("feature", alert.Feature), ("check", alert.Check), ("state", alert.State), ("previous", alert.Previous), ("window", ToMicroseconds(alert.WindowStart)),
-                ("statement", alert.Statement), ("created", ToMicroseconds(alert.CreatedAt)), ("delivery", alert.Delivery), ("attempts", alert.Attempts));
+                ("statement", alert.Statement), ("created", ToMicroseconds(alert.CreatedAt)), ("delivery", alert.Delivery), ("attempts", alert.Attempts),
+                ("from", OptionalMicroseconds(alert.JudgedFrom)), ("to", OptionalMicroseconds(alert.JudgedTo)));
             var id = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
             return alert with { Id = id };
         }
@@ -317,8 +321,8 @@ public sealed partial class DuckDbEventStore : IEventStore, IReviewStore, IUserS
     /// <inheritdoc />
     public Task<IReadOnlyList<AlertEventRecord>> ListAlertEventsAsync(string feature, int limit, CancellationToken cancellationToken = default) =>
         QueryAsync(
-            "SELECT id, feature, check_name, state, previous, window_start_us, statement, created_us, delivery, attempts, delivery_reason FROM alert_events WHERE feature = $feature ORDER BY id DESC LIMIT $limit",
-            r => new AlertEventRecord(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), FromMicroseconds(r.GetInt64(5)), r.GetString(6), FromMicroseconds(r.GetInt64(7)), r.GetString(8), r.GetInt32(9), r.IsDBNull(10) ? null : r.GetString(10)),
+            "SELECT id, feature, check_name, state, previous, window_start_us, statement, created_us, delivery, attempts, delivery_reason, judged_from_us, judged_to_us FROM alert_events WHERE feature = $feature ORDER BY id DESC LIMIT $limit",
+            r => new AlertEventRecord(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), FromMicroseconds(r.GetInt64(5)), r.GetString(6), FromMicroseconds(r.GetInt64(7)), r.GetString(8), r.GetInt32(9), r.IsDBNull(10) ? null : r.GetString(10), OptionalTime(r, 11), OptionalTime(r, 12)),
             cancellationToken,
             ("feature", feature), ("limit", limit));
 

@@ -95,6 +95,10 @@ internal static partial class StoreSchema
           state VARCHAR NOT NULL, previous VARCHAR NOT NULL, window_start_us BIGINT NOT NULL, statement VARCHAR NOT NULL,
           created_us BIGINT NOT NULL, delivery VARCHAR NOT NULL, attempts INTEGER NOT NULL);
         ALTER TABLE alert_events ADD COLUMN IF NOT EXISTS delivery_reason VARCHAR;
+        ALTER TABLE alert_states ADD COLUMN IF NOT EXISTS judged_from_us BIGINT;
+        ALTER TABLE alert_states ADD COLUMN IF NOT EXISTS judged_to_us BIGINT;
+        ALTER TABLE alert_events ADD COLUMN IF NOT EXISTS judged_from_us BIGINT;
+        ALTER TABLE alert_events ADD COLUMN IF NOT EXISTS judged_to_us BIGINT;
         CREATE SEQUENCE IF NOT EXISTS change_seq;
         CREATE TABLE IF NOT EXISTS changed_hours (feature VARCHAR NOT NULL, hour BIGINT NOT NULL, change BIGINT NOT NULL, PRIMARY KEY (feature, hour));
         CREATE TABLE IF NOT EXISTS window_reports (

@@ -136,7 +136,27 @@ public sealed class FeaturePageTests(DashboardServer server) : IClassFixture<Das
         Equal([Number(costs, "optimal_threshold"), Number(costs, "optimal_cost_per_1000")], [.. Numbers(tradeOff[2].GetProperty("x")), .. Numbers(tradeOff[2].GetProperty("y"))]);
         var costText = await page.Locator("[data-testid=cost]").InnerTextAsync();
         Assert.Contains($"At the threshold {Number(costs, "threshold")!.Value.ToString("0.###", Inv)}, mistakes cost {Number(costs, "cost_per_1000")!.Value.ToString("#,0.##", Inv)} EUR per 1,000 decisions over the last 30 days", costText, StringComparison.Ordinal);
-        Assert.Contains($"the cost-optimal threshold {Number(costs, "optimal_threshold")!.Value.ToString("0.###", Inv)} would have cost {Number(costs, "optimal_cost_per_1000")!.Value.ToString("#,0.##", Inv)} EUR", costText, StringComparison.Ordinal);
+        // The advice keeps the contract: when the cost-optimal threshold would break a requirement, the page advises the
+        // cheapest threshold that keeps them all (marked on the chart too) and names the optimum only with what it breaks.
+        var breaks = costs.TryGetProperty("optimal_effects", out var effects) && effects.ValueKind == JsonValueKind.Array && effects.EnumerateArray().Any(e => !e.GetProperty("kept").GetBoolean());
+        if (!breaks)
+        {
+            Assert.Contains($"the cost-optimal threshold {Number(costs, "optimal_threshold")!.Value.ToString("0.###", Inv)} would have cost {Number(costs, "optimal_cost_per_1000")!.Value.ToString("#,0.##", Inv)} EUR", costText, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Contains($"The cheapest of all, {Number(costs, "optimal_threshold")!.Value.ToString("0.###", Inv)} at {Number(costs, "optimal_cost_per_1000")!.Value.ToString("#,0.##", Inv)} EUR, would break the contract: ", costText, StringComparison.Ordinal);
+            Assert.DoesNotContain("the cost-optimal threshold", costText, StringComparison.Ordinal);
+            if (Number(costs, "constrained_threshold") is { } kept && Number(costs, "constrained_cost_per_1000") < Number(costs, "cost_per_1000") - 0.005)
+            {
+                Assert.Contains($"The cheapest threshold that keeps every requirement is {kept.ToString("0.###", Inv)}: it would have cost {Number(costs, "constrained_cost_per_1000")!.Value.ToString("#,0.##", Inv)} EUR", costText, StringComparison.Ordinal);
+                Equal([kept, Number(costs, "constrained_cost_per_1000")], [.. Numbers(tradeOff[3].GetProperty("x")), .. Numbers(tradeOff[3].GetProperty("y"))]);
+            }
+            else
+            {
+                Assert.Contains("No threshold", costText, StringComparison.Ordinal);
+            }
+        }
 
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(DashboardBrowser.Screenshots, "feature-charts.png"), FullPage = true });
         foreach (var section in new[] { "key-metric", "volume", "costs", "segments", "threshold" })

@@ -241,8 +241,47 @@ internal static class EvaluationInputs
         return [.. seen];
     }
 
-    /// <summary>A segment column at the given rows: codes into the values present there (sorted), −1 for missing.</summary>
+    /// <summary>The group of the rows with no value in a segment column, so they are counted and judged, never dropped.</summary>
+    public const string MissingSegment = "(missing)";
+
+    /// <summary>
+    /// A segment column at the given rows: codes into the values present there (sorted), with the rows that have no
+    /// value in one more group, <see cref="MissingSegment"/>, last.
+    /// </summary>
     public static SegmentColumn Segment(Column column, int[] rows)
+    {
+        ArgumentNullException.ThrowIfNull(column);
+        return WithMissingGroup(Present(column, rows));
+    }
+
+    /// <summary>Gives the rows coded −1 (no value) the code of a <see cref="MissingSegment"/> group, when there are any.</summary>
+    private static SegmentColumn WithMissingGroup(SegmentColumn segment)
+    {
+        var codes = segment.Codes.ToArray();
+        if (Array.IndexOf(codes, -1) < 0)
+        {
+            return segment;
+        }
+        // A value that is literally "(missing)" in the data joins the group rather than making a second one of that name.
+        var values = segment.Values.ToList();
+        var code = values.IndexOf(MissingSegment);
+        if (code < 0)
+        {
+            code = values.Count;
+            values.Add(MissingSegment);
+        }
+        for (var i = 0; i < codes.Length; i++)
+        {
+            if (codes[i] < 0)
+            {
+                codes[i] = code;
+            }
+        }
+        return new SegmentColumn(segment.Name, codes, values);
+    }
+
+    /// <summary>A segment column at the given rows: codes into the values present there (sorted), −1 for missing.</summary>
+    private static SegmentColumn Present(Column column, int[] rows)
     {
         if (column is CategoricalColumn c)
         {

@@ -143,19 +143,6 @@ public static partial class Evaluator
         };
     }
 
-    /// <summary>"recall would fall to 50%, below the contract's 80%".</summary>
-    private static string Broken(ThresholdEffect e)
-    {
-        if (e.Value is not { } v)
-        {
-            return $"{Phrasing.Name(e.Metric)} could not be measured ({e.Reason})";
-        }
-        var misses = e.Bound == "min" ? v < e.Bar : v > e.Bar;
-        return misses
-            ? $"{Phrasing.Name(e.Metric)} would be {Phrasing.Percent(v)}, {(e.Bound == "min" ? "below" : "above")} the contract's {Phrasing.Percent(e.Bar)}"
-            : $"{Phrasing.Name(e.Metric)} would be {Phrasing.Percent(v)}, too close to the contract's {Phrasing.Percent(e.Bar)} to be sure of it";
-    }
-
     private static string Money(double amount) => Phrasing.Number(Math.Round(amount, Math.Abs(amount) >= 100 ? 0 : 2));
 
     private static ConfusionCounts Counts(Confusion c) => new(c.Tp, c.Fp, c.Fn, c.Tn);
@@ -196,7 +183,7 @@ public static partial class Evaluator
             {
                 var saving = 1 - (cost.OptimalCostPer1000 / cost.CostPer1000);
                 var optimum = string.Create(Inv, $"{here}; threshold {Phrase(cost.OptimalThreshold)} would cost {Money(cost.OptimalCostPer1000)} {cost.Currency} ({Phrasing.Percent(saving)} less) on this data");
-                lead.Add(broken.Count == 0 ? optimum + "." : $"{optimum}, but {string.Join(" and ", broken.Select(e => Broken(e)))}, so it would break the contract.");
+                lead.Add(broken.Count == 0 ? optimum + "." : $"{optimum}, but {string.Join(" and ", broken.Select(e => e.Said()))}, so it would break the contract.");
             }
             else
             {

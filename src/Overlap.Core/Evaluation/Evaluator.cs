@@ -71,8 +71,14 @@ public static partial class Evaluator
                 Statements = [.. report.Statements, string.Create(Inv, $"{unlabelled:#,0} of {table.RowCount:#,0} rows have no label yet and were left out.")],
             };
         }
-        return report;
+        return report with { Statements = [.. report.Statements, .. MissingGroups(report)] };
     }
+
+    /// <summary>One sentence per segment column with rows that have no value, so the "(missing)" group is never a surprise.</summary>
+    private static IEnumerable<string> MissingGroups(EvaluationReport report) =>
+        report.Segments
+            .Where(s => s.Value.ContainsKey(EvaluationInputs.MissingSegment))
+            .Select(s => string.Create(Inv, $"{s.Value[EvaluationInputs.MissingSegment].N:#,0} examples have no value in {s.Key}; they are grouped as '{EvaluationInputs.MissingSegment}'."));
 
     /// <summary>Judges every requirement and assembles the report's common parts.</summary>
     private static EvaluationReport Finish(Contract contract, EvaluationReport partial, IEnumerable<string> lead, EvaluationOptions options)

@@ -5,9 +5,10 @@ using Overlap.Core.Evaluation;
 namespace Overlap.Core.Monitoring;
 
 /// <summary>
-/// Turns a window into check states: each requirement by its verdict (pass → ok, inconclusive → warning, fail → alert
-/// once the window has <c>min_samples</c> labelled examples, warning before), and the data set's drift (dataset drift →
-/// alert, a drifted column → warning). A window without labels, or without a reference, leaves its checks at no data.
+/// Turns a window (or a range and its last window) into check states: each requirement by its verdict (pass → ok,
+/// inconclusive → warning, fail → alert once the data judged has <c>min_samples</c> labelled examples, warning before),
+/// and the data set's drift (dataset drift → alert, a drifted column → warning). Without labels, or without a
+/// reference, a check stays at no data. Each check says which data it judged (from, to).
 /// </summary>
 public static class AlertRules
 {
@@ -22,34 +23,54 @@ public static class AlertRules
         return string.Create(CultureInfo.InvariantCulture, $"{requirement.Metric}{by} {requirement.BoundKey} {requirement.Value}");
     }
 
-    /// <summary>Every check of a window, requirements in contract order, then drift.</summary>
+    /// <summary>Every check of a window, requirements in contract order, then drift; all judged on the window.</summary>
     public static IReadOnlyList<CheckResult> Evaluate(Contract contract, WindowReport window)
     {
         ArgumentNullException.ThrowIfNull(contract);
         ArgumentNullException.ThrowIfNull(window);
+        return [.. Requirements(contract, window.Evaluation, window.Predictions, window.Labelled, window.Start, window.End, "this window"), Drift(window)];
+    }
+
+    /// <summary>
+    /// Every check, requirements judged on <paramref name="range"/> (the same merged days the overview and the feature
+    /// page judge, so a requirement that misses there alerts here) and drift on <paramref name="window"/>, the range's
+    /// last window. <c>min_samples</c> counts the range's labelled examples.
+    /// </summary>
+    public static IReadOnlyList<CheckResult> Evaluate(Contract contract, RangeReport range, WindowReport window)
+    {
+        ArgumentNullException.ThrowIfNull(contract);
+        ArgumentNullException.ThrowIfNull(range);
+        ArgumentNullException.ThrowIfNull(window);
+        return [.. Requirements(contract, range.Evaluation, range.Predictions, range.Labelled, range.From, range.To, "the days judged"), Drift(window)];
+    }
+
+    /// <summary>Each requirement by its verdict on the evaluation of the data from <paramref name="from"/> to <paramref name="to"/>.</summary>
+    private static IEnumerable<CheckResult> Requirements(Contract contract, EvaluationReport? evaluation, long predictions, long labelled, DateTimeOffset from, DateTimeOffset to, string span)
+    {
         var minSamples = contract.Monitoring?.MinSamples ?? 200;
-        var results = new List<CheckResult>();
         for (var i = 0; i < contract.Requirements.Count; i++)
         {
             var name = Name(contract.Requirements[i]);
-            var judged = window.Evaluation?.Requirements.Count > i ? window.Evaluation.Requirements[i] : null;
-            results.Add(judged switch
+            var judged = evaluation?.Requirements.Count > i ? evaluation.Requirements[i] : null;
+            var (state, statement) = judged switch
             {
-                null => new CheckResult(name, AlertState.NoData, window.Predictions == 0 ? "No predictions in this window." : "No labels for this window yet."),
-                { Verdict: Verdict.Skipped } => new CheckResult(name, AlertState.NoData, judged.Statement),
-                { Verdict: Verdict.Pass } => new CheckResult(name, AlertState.Ok, judged.Statement),
-                { Verdict: Verdict.Inconclusive } => new CheckResult(name, AlertState.Warning, judged.Statement),
-                _ when window.Labelled >= minSamples => new CheckResult(name, AlertState.Alert, judged.Statement),
-                _ => new CheckResult(name, AlertState.Warning, string.Create(CultureInfo.InvariantCulture, $"{judged.Statement} (only {window.Labelled} labelled examples; an alert needs {minSamples})")),
-            });
+                null => (AlertState.NoData, predictions == 0 ? $"No predictions in {span}." : $"No labels for {span} yet."),
+                { Verdict: Verdict.Skipped } => (AlertState.NoData, judged.Statement),
+                { Verdict: Verdict.Pass } => (AlertState.Ok, judged.Statement),
+                { Verdict: Verdict.Inconclusive } => (AlertState.Warning, judged.Statement),
+                _ when labelled >= minSamples => (AlertState.Alert, judged.Statement),
+                _ => (AlertState.Warning, string.Create(CultureInfo.InvariantCulture, $"{judged.Statement} (only {labelled} labelled examples; an alert needs {minSamples})")),
+            };
+            yield return new CheckResult(name, state, statement, from, to);
         }
-        results.Add(window.Drift switch
-        {
-            null => new CheckResult(DriftCheck, AlertState.NoData, "No reference to compare with, or no predictions in this window."),
-            { DatasetDrift: true } d => new CheckResult(DriftCheck, AlertState.Alert, d.Statements[0]),
-            { } d when d.Columns.Any(c => c.Drift) => new CheckResult(DriftCheck, AlertState.Warning, d.Statements[0]),
-            { } d => new CheckResult(DriftCheck, AlertState.Ok, d.Statements[0]),
-        });
-        return results;
     }
+
+    /// <summary>The window's drift as a check.</summary>
+    private static CheckResult Drift(WindowReport window) => window.Drift switch
+    {
+        null => new CheckResult(DriftCheck, AlertState.NoData, "No reference to compare with, or no predictions in this window.", window.Start, window.End),
+        { DatasetDrift: true } d => new CheckResult(DriftCheck, AlertState.Alert, d.Statements[0], window.Start, window.End),
+        { } d when d.Columns.Any(c => c.Drift) => new CheckResult(DriftCheck, AlertState.Warning, d.Statements[0], window.Start, window.End),
+        { } d => new CheckResult(DriftCheck, AlertState.Ok, d.Statements[0], window.Start, window.End),
+    };
 }

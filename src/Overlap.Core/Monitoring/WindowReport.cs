@@ -48,4 +48,10 @@ public sealed record WindowReport
 
     /// <summary>The labelled predictions judged against the contract, exactly as <c>overlap eval</c> judges a file; null with no labels.</summary>
     public EvaluationReport? Evaluation { get; init; }
+
+    /// <summary>
+    /// Which requirement decided the window's verdict, in words ("fail: false_positive_rate 0.12 (0.1 to 0.14) above the
+    /// bar 0.05"); null with no labels. Derived from <see cref="Evaluation"/>, so a stored report reads it back too.
+    /// </summary>
+    public string? DecidedBy => Evaluation is { } e ? VerdictReason.Of(e) : null;
 }

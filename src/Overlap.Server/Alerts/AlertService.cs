@@ -1,4 +1,3 @@
-using Overlap.Core.Evaluation;
 using Overlap.Core.Monitoring;
 using Overlap.Server.Monitoring;
 using Overlap.Storage;
@@ -6,7 +5,7 @@ using Overlap.Storage;
 namespace Overlap.Server.Alerts;
 
 /// <summary>
-/// Judges a window's checks and keeps one state per check. A state change is recorded in the history; entering or
+/// Judges a window's checks (requirements on the 30 days that end with it, drift on the window) and keeps one state per check. A state change is recorded in the history; entering or
 /// leaving the alert state is sent to the contract's webhooks. The same state twice is not news: nothing is recorded
 /// or sent again (deduplication).
 /// </summary>
@@ -30,8 +29,12 @@ internal sealed class AlertService(IEventStore store, FeatureMonitor monitor, We
         }
         var length = FeatureMonitor.WindowLength(contract);
         var start = windowStart is { } asked ? WindowMonitor.Floor(asked, length) : DueWindow(length, contract.Monitoring?.LabelDelay ?? TimeSpan.Zero, options.Time.GetUtcNow());
-        var report = await monitor.ReportAsync(contract, version, [(start, start + length)], new EvaluationOptions(), cancellationToken).ConfigureAwait(false);
-        var checks = AlertRules.Evaluate(contract, report.Windows[0]);
+        var report = await monitor.ReportAsync(contract, version, [(start, start + length)], Dashboard.FeatureHealth.Evaluation, cancellationToken).ConfigureAwait(false);
+        // Requirements are judged on the 30 days that end with this window, as the overview and the feature page judge
+        // them: a requirement that misses there alerts here, even when no single window has min_samples labels.
+        var days = WindowMonitor.Windows(start + length - Dashboard.FeatureHealth.Range30Days, start + length, length);
+        var range = await monitor.RangeAsync(contract, version, days, Dashboard.FeatureHealth.Evaluation, cancellationToken).ConfigureAwait(false);
+        var checks = AlertRules.Evaluate(contract, range, report.Windows[0]);
         var hooks = contract.Monitoring?.AlertWebhooks ?? [];
         var changes = new List<AlertEventRecord>();
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -43,13 +46,13 @@ internal sealed class AlertService(IEventStore store, FeatureMonitor monitor, We
             {
                 var state = Name(check.State);
                 var previous = current.TryGetValue(check.Check, out var known) ? known.State : Name(AlertState.NoData);
-                await store.SaveAlertStateAsync(new AlertStateRecord(feature, check.Check, state, start, check.Statement, now), cancellationToken).ConfigureAwait(false);
+                await store.SaveAlertStateAsync(new AlertStateRecord(feature, check.Check, state, start, check.Statement, now, check.JudgedFrom, check.JudgedTo), cancellationToken).ConfigureAwait(false);
                 if (state == previous)
                 {
                     continue;
                 }
                 var paged = hooks.Count > 0 && (state == Name(AlertState.Alert) || previous == Name(AlertState.Alert));
-                var change = await store.AddAlertEventAsync(new AlertEventRecord(0, feature, check.Check, state, previous, start, check.Statement, now, paged ? "pending" : "none", 0), cancellationToken).ConfigureAwait(false);
+                var change = await store.AddAlertEventAsync(new AlertEventRecord(0, feature, check.Check, state, previous, start, check.Statement, now, paged ? "pending" : "none", 0, null, check.JudgedFrom, check.JudgedTo), cancellationToken).ConfigureAwait(false);
                 changes.Add(change);
                 if (paged)
                 {
@@ -61,7 +64,7 @@ internal sealed class AlertService(IEventStore store, FeatureMonitor monitor, We
         {
             _gate.Release();
         }
-        return new AlertEvaluation(feature, start, [.. checks.Select(c => new CheckView(c.Check, Name(c.State), c.Statement))], changes);
+        return new AlertEvaluation(feature, start, [.. checks.Select(c => new CheckView(c.Check, Name(c.State), c.Statement, c.JudgedFrom, c.JudgedTo))], changes);
     }
 
     /// <summary>A state as the API writes it: no_data, ok, warning, alert.</summary>

@@ -44,11 +44,21 @@ internal sealed partial class WebhookDelivery(IEventStore store, ServerOptions o
     /// <summary>The message a person reads in the channel.</summary>
     public static string Text(AlertEventRecord alert)
     {
-        var day = alert.WindowStart.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+        ArgumentNullException.ThrowIfNull(alert);
+        var judged = Judged(alert.WindowStart, alert.JudgedFrom, alert.JudgedTo);
         return alert.State == "alert"
-            ? $"[ALERT] {alert.Feature}: {alert.Check} (window from {day} UTC). {alert.Statement}"
-            : $"[RESOLVED] {alert.Feature}: {alert.Check} is {alert.State.Replace('_', ' ')} again (window from {day} UTC). {alert.Statement}";
+            ? $"[ALERT] {alert.Feature}: {alert.Check} ({judged}). {alert.Statement}"
+            : $"[RESOLVED] {alert.Feature}: {alert.Check} is {alert.State.Replace('_', ' ')} again ({judged}). {alert.Statement}";
     }
+
+    /// <summary>
+    /// The data a check judged, in words: "judged on 2026-02-01 00:00 to 2026-03-03 00:00 UTC" (a requirement's 30 days, a
+    /// drift check's window), or "window from 2026-03-01 00:00 UTC" for a state recorded before checks said so.
+    /// </summary>
+    public static string Judged(DateTimeOffset window, DateTimeOffset? from, DateTimeOffset? to) =>
+        from is { } f && to is { } t
+            ? $"judged on {f.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} to {t.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC"
+            : $"window from {window.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -105,7 +115,7 @@ internal sealed partial class WebhookDelivery(IEventStore store, ServerOptions o
     /// <summary>Tries one address until it takes the alert, a failure is final, or the attempts run out: the attempts made, and why it failed (null when delivered).</summary>
     private async Task<(int Attempts, string? Reason)> SendAsync(string url, AlertEventRecord alert, CancellationToken cancellationToken)
     {
-        var body = new WebhookBody(Text(alert), alert.Feature, alert.Check, alert.State, alert.Previous, alert.WindowStart, alert.Statement);
+        var body = new WebhookBody(Text(alert), alert.Feature, alert.Check, alert.State, alert.Previous, alert.WindowStart, alert.Statement, alert.JudgedFrom, alert.JudgedTo);
         var delay = options.WebhookBackoff;
         var shown = ContractSecrets.MaskUrl(url);
         for (var attempt = 1; ; attempt++)
@@ -210,4 +220,6 @@ public sealed record WebhookBody(
     string State,
     string Previous,
     DateTimeOffset WindowStart,
-    string Statement);
+    string Statement,
+    DateTimeOffset? JudgedFrom,
+    DateTimeOffset? JudgedTo);

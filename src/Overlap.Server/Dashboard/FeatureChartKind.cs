@@ -20,4 +20,10 @@ public enum FeatureChartKind
 
     /// <summary>Each column's distributions against the reference, for a window picked.</summary>
     Drift,
+
+    /// <summary>A failing or unsettled requirement's metric per window, with its bar (the requirement picked by index).</summary>
+    Requirement,
+
+    /// <summary>A failing or unsettled requirement's metric per segment, with each segment's bar.</summary>
+    RequirementSegments,
 }

@@ -58,13 +58,15 @@ internal static partial class FeatureCharts
         {
             return overall + " The contract names no segments.";
         }
+        var unnamed = string.Concat(data.Points.Where(p => p.Value == EvaluationInputs.MissingSegment)
+            .Select(p => $" {Count(p.N)} labelled predictions have no {p.Column}; they are the group {p.Label}."));
         var missing = data.Points.Where(p => p.MissesBar).ToList();
         if (missing.Count == 0)
         {
-            return $"{overall} No segment's interval lies wholly on the wrong side of the contract's bar.";
+            return $"{overall} No segment's interval lies wholly on the wrong side of the contract's bar.{unnamed}";
         }
         var list = string.Join("; ", missing.Select(p => $"{p.Label} at {Figure(p.Figure ?? double.NaN, p.Low, p.High)} against a bar of {Phrasing.Number(p.Bar ?? double.NaN)}"));
-        return $"{overall} {missing.Count} segment{(missing.Count == 1 ? " misses" : "s miss")} the contract's bar with {(missing.Count == 1 ? "its" : "their")} whole interval: {list}.";
+        return $"{overall} {missing.Count} segment{(missing.Count == 1 ? " misses" : "s miss")} the contract's bar with {(missing.Count == 1 ? "its" : "their")} whole interval: {list}.{unnamed}";
     }
 
     /// <summary>"0.812 (0.771 to 0.848)".</summary>

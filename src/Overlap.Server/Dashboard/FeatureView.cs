@@ -22,6 +22,7 @@ internal sealed class FeatureView
         TradeOff = range.Evaluation is { } e ? FeatureCharts.TradeOff(e) : null;
         Drift = FeatureCharts.DriftWindows(report);
         Schema = FeatureCharts.SchemaChanges(report);
+        Requirements = FeatureCharts.Requirements(contract, report, range);
         LatencyBar = contract.Requirements.FirstOrDefault(r => r.Metric == "latency_p95_ms" && r.By is null && r.Bound == Bound.Max)?.Value;
     }
 
@@ -54,6 +55,9 @@ internal sealed class FeatureView
 
     /// <summary>Each schema change with its window.</summary>
     public IReadOnlyList<(DateTimeOffset Start, SchemaChange Change)> Schema { get; }
+
+    /// <summary>Each requirement that fails or is unsettled over the range, with what its section draws.</summary>
+    public RequirementView[] Requirements { get; }
 
     /// <summary>The contract's bar on the 95th percentile latency, if it sets one.</summary>
     public double? LatencyBar { get; }

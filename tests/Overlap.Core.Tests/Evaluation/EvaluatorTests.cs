@@ -58,6 +58,39 @@ public sealed class EvaluatorTests
     }
 
     [Fact]
+    public void Segments_RowsWithAnEmptyValue_FormAMissingGroupStatedInWords()
+    {
+        // 100 rows in a (recall 40 / 50), 60 with no g (recall 5 / 30): the empty ones are a group of their own.
+        var report = Run(Head + "requirements:\n  - { metric: recall, by: g, min: 0.5 }\n", Csv(
+            (0.9, "bad", "a", 40), (0.1, "bad", "a", 10), (0.1, "good", "a", 50),
+            (0.9, "bad", "", 5), (0.1, "bad", "", 25), (0.1, "good", "", 30)));
+        var groups = report.Segments["g"];
+        Assert.Equal(["(missing)", "a"], groups.Keys.Order(StringComparer.Ordinal));
+        var missing = groups["(missing)"];
+        Assert.Equal(60, missing.N);
+        Assert.Equal(5.0 / 30, missing.Metrics["recall"].Value, 12);
+        Assert.Equal(0.8, groups["a"].Metrics["recall"].Value, 12);
+        var r = Assert.Single(report.Requirements);
+        Assert.Equal(Verdict.Fail, r.Verdict);
+        Assert.Equal("(missing)", r.Segment);
+        Assert.Contains("60 examples have no value in g; they are grouped as '(missing)'.", report.Statements);
+    }
+
+    [Fact]
+    public void VerdictReason_RecallMetButFalseAlarmsTooMany_NamesTheFalsePositiveRateAndItsBar()
+    {
+        // Recall 100 / 100 = 1 meets its bar; 30 of 200 good rows flagged is a false-positive rate of 0.15 against a bar of 0.05.
+        var report = Run(Head + "requirements:\n  - { metric: recall, min: 0.5 }\n  - { metric: false_positive_rate, max: 0.05 }\n", Csv(
+            (0.9, "bad", "a", 100), (0.9, "good", "a", 30), (0.1, "good", "a", 170)));
+        Assert.Equal(Verdict.Fail, report.Verdict);
+        var w = Wilson.Interval(30, 200, 0.95);
+        Assert.Equal(string.Create(CultureInfo.InvariantCulture, $"fail: false_positive_rate 0.15 ({w.Low:0.###} to {w.High:0.###}) above the bar 0.05"), VerdictReason.Of(report));
+
+        var passing = Run(Head + "requirements:\n  - { metric: recall, min: 0.5 }\n", Csv((0.9, "bad", "a", 100), (0.1, "good", "a", 200)));
+        Assert.Equal("pass: recall min 0.5 met", VerdictReason.Of(passing));
+    }
+
+    [Fact]
     public void SegmentWithoutPositives_LeavesARecallRequirementInconclusive_NotFailed()
     {
         var report = Run(Head + "requirements:\n  - { metric: recall, by: g, min: 0.5 }\n", Csv(

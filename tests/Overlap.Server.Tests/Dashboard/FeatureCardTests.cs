@@ -80,13 +80,15 @@ public sealed class FeatureCardTests
     public async Task User_text_is_escaped_never_run()
     {
         await using var context = Context();
-        var (health, _) = Health([new AlertStateRecord("spam-filter", "recall min 0.6", "alert", DateTimeOffset.UnixEpoch, "Recall <b>fell</b> to 0.41", DateTimeOffset.UnixEpoch)]);
+        var judged = new DateTimeOffset(2026, 3, 2, 0, 0, 0, TimeSpan.Zero);
+        var (health, _) = Health([new AlertStateRecord("spam-filter", "recall min 0.6", "alert", DateTimeOffset.UnixEpoch, "Recall <b>fell</b> to 0.41", DateTimeOffset.UnixEpoch, judged.AddDays(-30), judged)]);
         var card = context.Render<FeatureCard>(p => p.Add(c => c.Health, health));
 
         Assert.Empty(card.FindAll("script"));
         Assert.Contains("&lt;script&gt;", card.Find("[data-testid=description]").InnerHtml, StringComparison.Ordinal);
         var alert = card.Find("[data-testid=open-alerts]");
         Assert.Empty(alert.QuerySelectorAll("b"));
-        Assert.Contains("1 open alert: Recall <b>fell</b> to 0.41", alert.TextContent, StringComparison.Ordinal);
+        // The alert names its requirement and the days it judged, so the overview and the alert say the same thing.
+        Assert.Contains("1 open alert: recall min 0.6 (judged on 2026-01-31 00:00 to 2026-03-02 00:00 UTC): Recall <b>fell</b> to 0.41", alert.TextContent, StringComparison.Ordinal);
     }
 }

@@ -36,9 +36,9 @@ public sealed class FeatureChartsTests
     /// 600 payments, a third fraudulent: the gold tier's frauds are caught 8 times in 10, the basic tier's twice in 10
     /// (so basic's whole interval lies below its bar of 0.5); a false alarm on every 15th legitimate one.
     /// </summary>
-    private static (Contract Contract, EvaluationReport Evaluation) Evaluate()
+    private static (Contract Contract, EvaluationReport Evaluation) Evaluate(string text = Contract, bool someWithoutChannel = false)
     {
-        var contract = ContractParser.Parse(Contract);
+        var contract = ContractParser.Parse(text);
         var csv = new StringBuilder("y,s,tier,region,channel\n");
         for (var i = 0; i < 600; i++)
         {
@@ -47,7 +47,7 @@ public sealed class FeatureChartsTests
             var caught = gold ? (i / 3) % 10 != 0 : (i / 3) % 10 < 2;
             var score = fraud ? (caught ? 0.8 : 0.3) : (i % 15 == 1 ? 0.7 : 0.1);
             score += (i % 7) * 0.01;
-            csv.Append(Inv, $"{(fraud ? "fraud" : "legit")},{score},{(gold ? "gold" : "basic")},{(i % 5 == 0 ? "north" : "south")},{(i % 4 == 0 ? "web" : "app")}\n");
+            csv.Append(Inv, $"{(fraud ? "fraud" : "legit")},{score},{(gold ? "gold" : "basic")},{(i % 5 == 0 ? "north" : "south")},{(someWithoutChannel && i % 5 == 1 ? "" : i % 4 == 0 ? "web" : "app")}\n");
         }
         var table = TableReader.Read(new MemoryStream(Encoding.UTF8.GetBytes(csv.ToString())), DataFormat.Csv, Evaluator.ReadOptions(contract, "payments.csv"));
         return (contract, Evaluator.Evaluate(contract, table, new EvaluationOptions { Resamples = 0 }));
@@ -72,6 +72,48 @@ public sealed class FeatureChartsTests
         Assert.StartsWith($"At the threshold 0.5, mistakes cost {cost.CostPer1000.ToString("#,0.##", Inv)} EUR per 1,000 decisions over the last 30 days; the cost-optimal threshold {cost.OptimalThreshold.ToString("0.###", Inv)} would have cost {cost.OptimalCostPer1000.ToString("#,0.##", Inv)} EUR", statement, StringComparison.Ordinal);
         Assert.Equal("At the threshold 0.5, mistakes cost 10 EUR per 1,000 decisions over the last 30 days; no other threshold would have cost less.",
             FeatureCharts.TradeOffStatement(new TradeOffData([new CostPoint(0.5, 10)], 0.5, 10, 0.5, 10, "EUR")));
+    }
+
+    [Fact]
+    public void TradeOffStatement_OptimumBreaksRecall_AdvisesTheCheapestThresholdThatKeepsTheContract()
+    {
+        // A false alarm costs 50 times a missed fraud, so the cheapest threshold of all flags almost nothing and recall collapses.
+        var (_, evaluation) = Evaluate(Contract.Replace("false_positive: 2.0, false_negative: 25.0", "false_positive: 50.0, false_negative: 1.0", StringComparison.Ordinal));
+        var data = FeatureCharts.TradeOff(evaluation)!;
+        var cost = evaluation.Cost!;
+        Assert.Equal((cost.ConstrainedThreshold, cost.ConstrainedCostPer1000), (data.ConstrainedThreshold, data.ConstrainedCostPer1000));
+        var recall = Assert.Single(data.OptimalEffects!);
+        Assert.False(recall.Kept);
+        Assert.True(recall.Value < 0.6);
+        Assert.True(data.OptimumBreaksContract);
+        var kept = data.ConstrainedThreshold!.Value;
+        Assert.NotEqual(data.OptimalThreshold, kept);
+        Assert.Equal(data.ConstrainedCostPer1000!.Value, data.AdvisedCostPer1000);
+
+        var statement = FeatureCharts.TradeOffStatement(data);
+        var money = (double m) => m.ToString("#,0.##", Inv);
+        Assert.Equal(
+            $"At the threshold 0.5, mistakes cost {money(cost.CostPer1000)} EUR per 1,000 decisions over the last 30 days. "
+            + $"The cheapest threshold that keeps every requirement is {kept.ToString("0.###", Inv)}: it would have cost {money(cost.ConstrainedCostPer1000!.Value)} EUR, {money(cost.CostPer1000 - cost.ConstrainedCostPer1000!.Value)} less per 1,000 decisions. "
+            + $"The cheapest of all, {cost.OptimalThreshold.ToString("0.###", Inv)} at {money(cost.OptimalCostPer1000)} EUR, would break the contract: "
+            + $"recall would be {Overlap.Core.Statements.Phrasing.Percent(recall.Value!.Value)}, below the contract's 60%.",
+            statement);
+    }
+
+    [Fact]
+    public void TradeOffStatement_NoThresholdKeepsEveryRequirement_SaysSoAndAdvisesNone()
+    {
+        // Every fraud caught needs a threshold at or below 0.36, where 1 in 15 legitimate payments is flagged: far above 0.1%.
+        var (_, evaluation) = Evaluate(Contract
+            .Replace("false_positive: 2.0, false_negative: 25.0", "false_positive: 50.0, false_negative: 1.0", StringComparison.Ordinal)
+            .Replace("- { metric: recall, min: 0.6 }", "- { metric: recall, min: 0.99 }\n  - { metric: false_positive_rate, max: 0.001 }", StringComparison.Ordinal));
+        var data = FeatureCharts.TradeOff(evaluation)!;
+        Assert.Null(data.ConstrainedThreshold);
+        Assert.Equal(data.CostPer1000, data.AdvisedCostPer1000);
+        var statement = FeatureCharts.TradeOffStatement(data);
+        Assert.Contains($"over the last 30 days. No threshold keeps every requirement: {evaluation.Cost!.ConstrainedReason}. The cheapest of all, ", statement, StringComparison.Ordinal);
+        Assert.Contains("would break the contract: recall would be ", statement, StringComparison.Ordinal);
+        Assert.DoesNotContain("less per 1,000", statement, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -121,6 +163,19 @@ public sealed class FeatureChartsTests
         Assert.StartsWith(string.Create(Inv, $"Recall over every labelled prediction is {all.Value:0.000} ({all.CiLow:0.000} to {all.CiHigh:0.000}). {missing.Count} segment"), statement, StringComparison.Ordinal);
         Assert.Contains(string.Create(Inv, $"tier = basic at 0.200 ({tier["basic"].Low:0.000} to {tier["basic"].High:0.000}) against a bar of 0.5"), statement, StringComparison.Ordinal);
         Assert.Null(FeatureCharts.Segments(evaluation, contract, "no_such_metric"));
+    }
+
+    [Fact]
+    public void SegmentStatement_RowsWithoutAChannel_AreTheMissingGroup_SaidInWords()
+    {
+        // Every fifth payment (120 of 600, frauds among them) says no channel.
+        var (contract, evaluation) = Evaluate(someWithoutChannel: true);
+        var data = FeatureCharts.Segments(evaluation, contract, "recall")!;
+        var missing = data.Points.Single(p => p.Label == "channel = (missing)");
+        Assert.Equal(120, missing.N);
+        Assert.NotNull(missing.Figure);
+        Assert.Equal(evaluation.Segments["channel"]["(missing)"].Metrics["recall"].Value, missing.Figure);
+        Assert.EndsWith(" 120 labelled predictions have no channel; they are the group channel = (missing).", FeatureCharts.SegmentStatement(data), StringComparison.Ordinal);
     }
 
     /// <summary>A numeric and a categorical column: the current one shifted and with a category never seen.</summary>

@@ -16,17 +16,7 @@ public sealed class MissingSegmentTests
     {
         await using var server = await RunningServer.StartAsync();
         using var admin = server.Client(KeyRole.Admin);
-        const string contract = """
-            feature: mail
-            task: binary
-            labels: { positive: spam, negative: ham }
-            columns: { id: id, label: label, score: score, segments: [channel] }
-            threshold: 0.5
-            requirements:
-              - { metric: recall, min: 0.8 }
-            monitoring: { window: 1d, min_samples: 20 }
-            """;
-        Assert.Equal(HttpStatusCode.Created, (await admin.PutAsync("/v1/features/mail/contract", new StringContent(contract))).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await admin.PutAsync("/v1/features/mail/contract", new StringContent(WhyItMissesTests.Contract))).StatusCode);
         var events = new StringBuilder();
         for (var i = 0; i < 100; i++)
         {
@@ -45,11 +35,15 @@ public sealed class MissingSegmentTests
         Assert.Equal(100, evaluation.GetProperty("n").GetInt32());
         Assert.Equal(1.0, evaluation.GetProperty("metrics").GetProperty("recall").GetProperty("value").GetDouble());
         Assert.Equal(34, evaluation.GetProperty("segments").GetProperty("channel").GetProperty("web").GetProperty("n").GetInt32());
+        // The 66 without the attribute form a group of their own, stated in words, rather than vanishing from the breakdown.
+        Assert.Equal(66, evaluation.GetProperty("segments").GetProperty("channel").GetProperty("(missing)").GetProperty("n").GetInt32());
+        Assert.Contains(evaluation.GetProperty("statements").EnumerateArray(), s => s.GetString() == "66 examples have no value in channel; they are grouped as '(missing)'.");
 
         var summary = await admin.GetAsync("/v1/features/mail/summary?from=2026-03-01&to=2026-03-02");
         Assert.True(summary.StatusCode == HttpStatusCode.OK, await summary.Content.ReadAsStringAsync());
         using var month = JsonDocument.Parse(await summary.Content.ReadAsStringAsync());
         Assert.Equal(100, month.RootElement.GetProperty("evaluation").GetProperty("n").GetInt32());
         Assert.Equal(34, month.RootElement.GetProperty("evaluation").GetProperty("segments").GetProperty("channel").GetProperty("web").GetProperty("n").GetInt32());
+        Assert.Equal(66, month.RootElement.GetProperty("evaluation").GetProperty("segments").GetProperty("channel").GetProperty("(missing)").GetProperty("n").GetInt32());
     }
 }
