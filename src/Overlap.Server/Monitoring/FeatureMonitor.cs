@@ -53,6 +53,7 @@ internal sealed partial class FeatureMonitor(IEventStore store, LogLoader loader
             Window = WindowMonitor.Describe(WindowLength(contract)),
             Windows = reports,
             Retrain = RetrainAdvisor.Advise(contract.Monitoring?.RetrainWhen, reports),
+            EstimateCheck = EstimateChecker.Check(reports, Dashboard.FeatureHealth.KeyMetricOf(contract), WindowLength(contract)),
         };
     }
 
