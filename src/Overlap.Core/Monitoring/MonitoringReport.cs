@@ -23,4 +23,7 @@ public sealed record MonitoringReport
     /// nothing is estimated (not a binary contract, or a key metric the estimate does not cover).
     /// </summary>
     public Estimation.EstimateCheck? EstimateCheck { get; init; }
+
+    /// <summary>What the calibration behind the estimates was fitted on; null for a contract whose performance is not estimated.</summary>
+    public Estimation.CalibrationBasis? Calibration { get; init; }
 }

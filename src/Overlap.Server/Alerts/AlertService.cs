@@ -12,6 +12,9 @@ namespace Overlap.Server.Alerts;
 /// </summary>
 internal sealed class AlertService(IEventStore store, FeatureMonitor monitor, WebhookDelivery webhooks, ServerOptions options)
 {
+    /// <summary>Windows before the judged one that the estimate check looks back over (it judges the last few with labels enough among them).</summary>
+    private const int EstimateRecentWindows = 7;
+
     /// <summary>Serialises evaluations so two at once cannot both see the old state and both announce the new one.</summary>
     private readonly SemaphoreSlim _gate = new(1, 1);
 
@@ -31,7 +34,13 @@ internal sealed class AlertService(IEventStore store, FeatureMonitor monitor, We
         var length = FeatureMonitor.WindowLength(contract);
         var start = windowStart is { } asked ? WindowMonitor.Floor(asked, length) : DueWindow(length, contract.Monitoring?.LabelDelay ?? TimeSpan.Zero, options.Time.GetUtcNow());
         var report = await monitor.ReportAsync(contract, version, [(start, start + length)], new EvaluationOptions(), cancellationToken).ConfigureAwait(false);
-        var checks = AlertRules.Evaluate(contract, report.Windows[0]);
+        var checks = AlertRules.Evaluate(contract, report.Windows[0]).ToList();
+        // The estimate is judged on the recent windows up to the one judged, as the feature page judges it.
+        var recent = await monitor.ReportAsync(contract, version, WindowMonitor.Windows(start - (EstimateRecentWindows * length), start + length, length), new EvaluationOptions(), cancellationToken).ConfigureAwait(false);
+        if (recent.EstimateCheck is { } estimate)
+        {
+            checks.Add(EstimateAlert.Judge(estimate, feature));
+        }
         var hooks = contract.Monitoring?.AlertWebhooks ?? [];
         var changes = new List<AlertEventRecord>();
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
