@@ -107,6 +107,7 @@ public static class OverlapServer
         app.MapEvents();
         app.MapMonitoring();
         app.MapCalibration();
+        app.MapRecalibrationPage();
         app.MapExport();
         app.MapAlerts();
         app.MapReview();
