@@ -1,11 +1,10 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
-using Overlap.Core.Events;
 using Overlap.Server;
 using Overlap.Server.Auth;
 using Overlap.Storage;
+using Overlap.Tests.Shared;
 
 namespace Overlap.Dashboard.Tests;
 
@@ -16,7 +15,7 @@ namespace Overlap.Dashboard.Tests;
 /// </summary>
 public sealed class EstimateWarningTests : IAsyncLifetime
 {
-    private const string Feature = "spam";
+    private const string Feature = BrokenSpamModel.Feature;
     private static readonly DateTimeOffset Today = new(TimeProvider.System.GetUtcNow().UtcDateTime.Date, TimeSpan.Zero);
     private static readonly DateTimeOffset Day0 = Today.AddDays(-11);
 
@@ -35,21 +34,9 @@ public sealed class EstimateWarningTests : IAsyncLifetime
         _adminKey = await ApiKeys.CreateAsync(store, KeyRole.Admin, "ana", DateTimeOffset.UnixEpoch);
         using var admin = new HttpClient { BaseAddress = new Uri(_address), Timeout = TimeSpan.FromSeconds(60) };
         admin.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", _adminKey);
-        var contract = string.Create(CultureInfo.InvariantCulture, $$"""
-            feature: spam
-            task: binary
-            labels: { positive: spam, negative: ham }
-            columns: { id: id, time: time, label: label, score: p_spam }
-            threshold: 0.5
-            requirements:
-              - { metric: recall, min: 0.7 }
-            monitoring:
-              window: 1d
-              reference: { from: {{Day0:yyyy-MM-dd}}, to: {{Day0.AddDays(4):yyyy-MM-dd}} }
-              min_samples: 10
-            """);
-        Assert.Equal(System.Net.HttpStatusCode.Created, (await admin.PutAsync($"/v1/features/{Feature}/contract", new StringContent(contract))).StatusCode);
-        await store.AppendAsync(Events(), TimeProvider.System.GetUtcNow());
+        Assert.Equal(System.Net.HttpStatusCode.Created, (await admin.PutAsync($"/v1/features/{Feature}/contract", new StringContent(BrokenSpamModel.Contract(Day0)))).StatusCode);
+        // The last two days wait for their labels.
+        await store.AppendAsync(BrokenSpamModel.Events(Day0, labelledDays: 9), TimeProvider.System.GetUtcNow());
         _browser = await DashboardBrowser.StartAsync(_address);
     }
 
@@ -59,30 +46,6 @@ public sealed class EstimateWarningTests : IAsyncLifetime
         await _app.StopAsync();
         await _app.DisposeAsync();
         Directory.Delete(_folder, recursive: true);
-    }
-
-    /// <summary>
-    /// 200 emails a day for 11 days, half spam; spam scores 0.8 and ham 0.2 in the reference (the first 4 days), then half
-    /// the spam scores 0.2. Every day but the last two is labelled.
-    /// </summary>
-    private static List<FeatureEvent> Events()
-    {
-        var events = new List<FeatureEvent>();
-        for (var day = 0; day < 11; day++)
-        {
-            for (var i = 0; i < 200; i++)
-            {
-                var id = string.Create(CultureInfo.InvariantCulture, $"m{day}-{i}");
-                var spam = i % 2 == 0;
-                var time = Day0.AddDays(day).AddMinutes(7 * i);
-                events.Add(new PredictionEvent { Id = id, Feature = Feature, Time = time, Score = spam && !(day >= 4 && i % 4 == 2) ? 0.8 : 0.2 });
-                if (day < 9)
-                {
-                    events.Add(new OutcomeEvent { Id = $"o-{id}", PredictionId = id, Label = spam ? "spam" : "ham", Time = time.AddHours(1) });
-                }
-            }
-        }
-        return events;
     }
 
     [Fact]

@@ -1,11 +1,10 @@
-using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
-using Overlap.Core.Events;
 using Overlap.Core.Monitoring;
 using Overlap.Core.Reports;
 using Overlap.Storage;
+using Overlap.Tests.Shared;
 
 namespace Overlap.Server.Tests;
 
@@ -16,23 +15,9 @@ namespace Overlap.Server.Tests;
 /// </summary>
 public sealed class EstimateReliabilityTests : IAsyncLifetime
 {
-    private const string Feature = "spam";
+    private const string Feature = BrokenSpamModel.Feature;
     private static readonly DateTimeOffset Day0 = new(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset Now = Day0.AddDays(11).AddHours(12);
-
-    private const string Contract = """
-        feature: spam
-        task: binary
-        labels: { positive: spam, negative: ham }
-        columns: { id: id, time: time, label: label, score: p_spam }
-        threshold: 0.5
-        requirements:
-          - { metric: recall, min: 0.7 }
-        monitoring:
-          window: 1d
-          reference: { from: 2026-03-01, to: 2026-03-05 }
-          min_samples: 10
-        """;
 
     private readonly FakeTimeProvider _clock = new(Now);
     private RunningServer _server = null!;
@@ -41,33 +26,11 @@ public sealed class EstimateReliabilityTests : IAsyncLifetime
     {
         _server = await RunningServer.StartAsync(configure: o => o with { Time = _clock });
         using var admin = _server.Client(KeyRole.Admin);
-        Assert.Equal(HttpStatusCode.Created, (await admin.PutAsync($"/v1/features/{Feature}/contract", new StringContent(Contract))).StatusCode);
-        await _server.Store.AppendAsync(Events(), Now);
+        Assert.Equal(HttpStatusCode.Created, (await admin.PutAsync($"/v1/features/{Feature}/contract", new StringContent(BrokenSpamModel.Contract(Day0)))).StatusCode);
+        await _server.Store.AppendAsync(BrokenSpamModel.Events(Day0), Now);
     }
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
-
-    /// <summary>
-    /// 200 labelled emails a day for 11 days: half spam. In the reference (1 to 4 March) spam scores 0.8 and ham 0.2;
-    /// from 5 March half the spam scores 0.2.
-    /// </summary>
-    private static List<FeatureEvent> Events()
-    {
-        var events = new List<FeatureEvent>();
-        for (var day = 0; day < 11; day++)
-        {
-            for (var i = 0; i < 200; i++)
-            {
-                var id = string.Create(CultureInfo.InvariantCulture, $"m{day}-{i}");
-                var spam = i % 2 == 0;
-                var missed = day >= 4 && i % 4 == 2;
-                var time = Day0.AddDays(day).AddMinutes(7 * i);
-                events.Add(new PredictionEvent { Id = id, Feature = Feature, Time = time, Score = spam && !missed ? 0.8 : 0.2 });
-                events.Add(new OutcomeEvent { Id = $"o-{id}", PredictionId = id, Label = spam ? "spam" : "ham", Time = time.AddHours(1) });
-            }
-        }
-        return events;
-    }
 
     private async Task<MonitoringReport> MetricsAsync()
     {
