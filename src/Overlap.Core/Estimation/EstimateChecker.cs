@@ -5,20 +5,22 @@ using Overlap.Core.Statements;
 namespace Overlap.Core.Estimation;
 
 /// <summary>
-/// Checks the performance estimate against what labels later showed. A window is checked when it has an estimate and
-/// a realised figure of the metric whose interval is at most <see cref="SettledWidth"/> wide (enough labels to tell);
-/// the last <see cref="Recent"/> such windows are the recent ones. With fewer than <see cref="MinWindows"/> nothing is
-/// said; otherwise the estimate is unreliable when the realised interval excluded it in more than half of them.
+/// Checks the performance estimate against what labels later showed. The recent windows are the last
+/// <see cref="Recent"/> that have both an estimate and a realised figure of the metric with its interval. With fewer
+/// than <see cref="MinWindows"/> nothing is said. The estimate is unreliable when the realised interval excluded it in
+/// more than half of them: an interval excludes at its confidence however wide it is, so few labels never hide a miss.
+/// It holds when it is not unreliable and at least <see cref="MinWindows"/> of them have a realised interval at most
+/// <see cref="SettledWidth"/> wide: a wide interval that holds the estimate says little, so it cannot vouch for it.
 /// </summary>
 public static class EstimateChecker
 {
-    /// <summary>The widest realised interval a window may have to be checked: narrower means enough labels to tell.</summary>
+    /// <summary>The widest realised interval that can vouch for the estimate: narrower means enough labels to tell.</summary>
     public const double SettledWidth = 0.25;
 
-    /// <summary>How many of the latest checkable windows are judged.</summary>
+    /// <summary>How many of the latest labelled windows are judged.</summary>
     public const int Recent = 4;
 
-    /// <summary>The fewest checkable windows needed to judge.</summary>
+    /// <summary>The fewest labelled windows needed to judge, and the fewest narrow ones needed to say the estimate holds.</summary>
     public const int MinWindows = 2;
 
     /// <summary>
@@ -32,7 +34,7 @@ public static class EstimateChecker
         {
             return null;
         }
-        var checkable = windows.Where(w => Settled(w, metric)).TakeLast(Recent).ToList();
+        var checkable = windows.Where(w => Labelled(w, metric)).TakeLast(Recent).ToList();
         var checkedWindows = checkable.Select(w =>
         {
             var estimated = w.Estimated!.Metrics[metric].Value;
@@ -53,10 +55,13 @@ public static class EstimateChecker
         var excluded = checkedWindows.Count(w => w.Excluded);
         var unit = Unit(windowLength);
         var name = Phrasing.Name(metric);
-        if (checkedWindows.Count < MinWindows)
+        var unreliable = checkedWindows.Count >= MinWindows && excluded * 2 > checkedWindows.Count;
+        var settled = checkedWindows.Count(w => w.RealisedHigh - w.RealisedLow <= SettledWidth);
+        if (!unreliable && (checkedWindows.Count < MinWindows || settled < MinWindows))
         {
-            var reason = string.Create(CultureInfo.InvariantCulture,
-                $"only {checkedWindows.Count} labelled {(checkedWindows.Count == 1 ? unit.One : unit.Many)} with a realised {name} interval at most {SettledWidth} wide; the estimate is checked once {MinWindows} are");
+            var reason = checkedWindows.Count < MinWindows
+                ? string.Create(CultureInfo.InvariantCulture, $"only {checkedWindows.Count} labelled {(checkedWindows.Count == 1 ? unit.One : unit.Many)} with a realised {name}; the estimate is checked once {MinWindows} are")
+                : string.Create(CultureInfo.InvariantCulture, $"the realised {name} interval is at most {SettledWidth} wide in only {settled} of the last {checkedWindows.Count} labelled {unit.Many}: too few labels to say the estimate holds, and it was outside the realised interval in {excluded}");
             return new EstimateCheck
             {
                 Metric = metric, MeanError = checkedWindows.Count == 0 ? null : checkedWindows.Average(w => w.Error), MeanErrors = errors,
@@ -67,7 +72,6 @@ public static class EstimateChecker
         var mean = checkedWindows.Average(w => w.Error);
         var side = mean < 0 ? "below" : "above";
         var of = string.Create(CultureInfo.InvariantCulture, $"{excluded} of the last {checkedWindows.Count} labelled {unit.Many}");
-        var unreliable = excluded * 2 > checkedWindows.Count;
         return new EstimateCheck
         {
             Metric = metric, Reliable = !unreliable, MeanError = mean, MeanErrors = errors,
@@ -78,11 +82,10 @@ public static class EstimateChecker
         };
     }
 
-    /// <summary>True when the window has the metric estimated and realised, with a realised interval narrow enough to check against.</summary>
-    private static bool Settled(WindowReport window, string metric) =>
+    /// <summary>True when the window has the metric estimated and realised, with the realised interval.</summary>
+    private static bool Labelled(WindowReport window, string metric) =>
         window.Estimated?.Metrics.GetValueOrDefault(metric) is { } e && double.IsFinite(e.Value)
-        && window.Evaluation?.Metrics.GetValueOrDefault(metric) is { } r && double.IsFinite(r.Value) && double.IsFinite(r.CiLow) && double.IsFinite(r.CiHigh)
-        && r.CiHigh - r.CiLow <= SettledWidth;
+        && window.Evaluation?.Metrics.GetValueOrDefault(metric) is { } r && double.IsFinite(r.Value) && double.IsFinite(r.CiLow) && double.IsFinite(r.CiHigh);
 
     /// <summary>What a window is called in a sentence: a day, a week, an hour, else a window.</summary>
     private static (string One, string Many) Unit(TimeSpan length) =>
