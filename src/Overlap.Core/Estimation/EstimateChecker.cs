@@ -62,11 +62,13 @@ public static class EstimateChecker
             var reason = checkedWindows.Count < MinWindows
                 ? string.Create(CultureInfo.InvariantCulture, $"only {checkedWindows.Count} labelled {(checkedWindows.Count == 1 ? unit.One : unit.Many)} with a realised {name}; the estimate is checked once {MinWindows} are")
                 : string.Create(CultureInfo.InvariantCulture, $"the realised {name} interval is at most {SettledWidth} wide in only {settled} of the last {checkedWindows.Count} labelled {unit.Many}: too few labels to say the estimate holds, and it was outside the realised interval in {excluded}");
+            double? meanSoFar = checkedWindows.Count == 0 ? null : checkedWindows.Average(w => w.Error);
+            var soFar = meanSoFar is { } m ? $" So far it has been {Phrasing.Number(Math.Abs(m))} {(m < 0 ? "below" : "above")} the realised {name} on average." : "";
             return new EstimateCheck
             {
-                Metric = metric, MeanError = checkedWindows.Count == 0 ? null : checkedWindows.Average(w => w.Error), MeanErrors = errors,
+                Metric = metric, MeanError = meanSoFar, MeanErrors = errors,
                 WindowsChecked = checkedWindows.Count, WindowsExcluded = excluded, Windows = checkedWindows, Reason = reason,
-                Statement = $"Not known yet whether the estimate can be trusted: {reason}.",
+                Statement = $"Not known yet whether the estimate can be trusted: {reason}.{soFar}",
             };
         }
         var mean = checkedWindows.Average(w => w.Error);

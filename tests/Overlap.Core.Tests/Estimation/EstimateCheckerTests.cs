@@ -99,7 +99,7 @@ public sealed class EstimateCheckerTests
         Assert.Null(check.Reliable);
         Assert.Equal((1, 1), (check.WindowsChecked, check.WindowsExcluded));
         Assert.Equal("only 1 labelled day with a realised recall; the estimate is checked once 2 are", check.Reason);
-        Assert.Equal("Not known yet whether the estimate can be trusted: only 1 labelled day with a realised recall; the estimate is checked once 2 are.", check.Statement);
+        Assert.Equal("Not known yet whether the estimate can be trusted: only 1 labelled day with a realised recall; the estimate is checked once 2 are. So far it has been 0.5 below the realised recall on average.", check.Statement);
     }
 
     [Fact]
