@@ -49,6 +49,7 @@ public static class OverlapServer
         builder.Services.AddSingleton<IUserStore>(store);
         builder.Services.AddSingleton<ReviewQueue>();
         builder.Services.AddSingleton<IEvaluationStore>(store);
+        builder.Services.AddSingleton<ICalibrationStore>(store);
         builder.Services.AddSingleton<Evaluations.EvaluationRuns>();
         builder.Services.AddSingleton(features);
         builder.Services.AddSingleton<ContractSaver>();
@@ -105,6 +106,8 @@ public static class OverlapServer
         app.MapContracts();
         app.MapEvents();
         app.MapMonitoring();
+        app.MapCalibration();
+        app.MapRecalibrationPage();
         app.MapExport();
         app.MapAlerts();
         app.MapReview();

@@ -31,4 +31,5 @@ namespace Overlap.Server;
 [JsonSerializable(typeof(AdminUserRequest))]
 [JsonSerializable(typeof(AdminPasswordRequest))]
 [JsonSerializable(typeof(AdminPassword))]
+[JsonSerializable(typeof(RecalibrationResponse))]
 internal sealed partial class ServerJsonContext : JsonSerializerContext;

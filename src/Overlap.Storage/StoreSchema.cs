@@ -120,6 +120,8 @@ internal static partial class StoreSchema
           id BIGINT PRIMARY KEY DEFAULT nextval('evaluation_run_ids'), feature VARCHAR NOT NULL, contract_version INTEGER, name VARCHAR NOT NULL,
           uploaded_by VARCHAR NOT NULL, uploaded_us BIGINT NOT NULL, source VARCHAR NOT NULL, n BIGINT NOT NULL, verdict VARCHAR NOT NULL, report VARCHAR NOT NULL);
         CREATE TABLE IF NOT EXISTS ingest_log (id INTEGER PRIMARY KEY, position BIGINT NOT NULL);
+        CREATE TABLE IF NOT EXISTS calibrations (
+          feature VARCHAR PRIMARY KEY, from_us BIGINT NOT NULL, to_us BIGINT NOT NULL, n BIGINT NOT NULL, fitted_by VARCHAR NOT NULL, fitted_us BIGINT NOT NULL);
         {{Staging}}
         """;
 

@@ -30,6 +30,19 @@ internal static class DemoReport
             console.MarkupLine(Markup.Escape(string.Create(inv,
                 $"Estimated before labels against realised after: {s.KeyMetric} differs by {gap:0.000} on average (at most {s.EstimateGapMax:0.000}) over the {s.Windows.Count(w => w.Settled)} windows with enough labels to tell (realised interval at most {DemoRun.SettledWidth} wide).")));
         }
+        if (s.EstimateCheck is { } check)
+        {
+            var flagged = s.Alerts.Where(a => a.Check == Core.Monitoring.EstimateAlert.Check && a.State == "warning").Select(a => a.Window).Order().ToList();
+            console.MarkupLine(Markup.Escape(check.Statement + (flagged.Count > 0 ? $" The server first flagged it for the window of {flagged[0].ToString("yyyy-MM-dd", inv)}." : "")));
+        }
+        if (s.Recalibration is { } recalibration)
+        {
+            console.MarkupLine(Markup.Escape($"Recalibrated: {recalibration}"));
+            if (s.EstimateAfterRecalibration is { } after)
+            {
+                console.MarkupLine(Markup.Escape($"After recalibrating: {after.Statement}"));
+            }
+        }
         var fired = s.Alerts.Where(a => a.State == "alert").ToList();
         console.MarkupLine(Markup.Escape(fired.Count == 0
             ? "No alert fired."

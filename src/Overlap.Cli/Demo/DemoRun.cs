@@ -9,6 +9,7 @@ using Microsoft.Extensions.Time.Testing;
 using Overlap.Cli.Output;
 using Overlap.Core.Contracts;
 using Overlap.Core.Data;
+using Overlap.Core.Estimation;
 using Overlap.Core.Evaluation;
 using Overlap.Core.Monitoring;
 using Overlap.Core.Reports;
@@ -67,7 +68,7 @@ internal sealed class DemoRun(DemoOptions options, IDemoProgress progress)
     public static string ContractYaml { get; } = ReadContract();
 
     /// <summary>How narrow a window's realised interval must be for its estimate to be compared with it.</summary>
-    public const double SettledWidth = 0.25;
+    public const double SettledWidth = EstimateChecker.SettledWidth;
 
     /// <summary>The last 30% of the replayed mail is kept out of v2's training: v1 and v2 are compared on it.</summary>
     private const double ComparisonShare = 0.3;
@@ -148,6 +149,11 @@ internal sealed class DemoRun(DemoOptions options, IDemoProgress progress)
 
             progress.Step("Reading what Overlap found");
             var summary = await SummarizeAsync(http, contract, replay, before, cancellationToken).ConfigureAwait(false);
+            if (summary.EstimateCheck is { Reliable: false })
+            {
+                progress.Step("The estimate stopped holding: recalibrating it on the recent labelled and reviewed mail");
+                summary = await RecalibrateAsync(http, replay, summary, cancellationToken).ConfigureAwait(false);
+            }
 
             progress.Step("Retraining v2 on the labels production gathered, and comparing it with v1 on the same later mail");
             summary = summary with { Retrained = await RetrainAsync(http, contract, v1, split, production, models, cancellationToken).ConfigureAwait(false) };
@@ -179,13 +185,12 @@ internal sealed class DemoRun(DemoOptions options, IDemoProgress progress)
         return production;
     }
 
-    private static async Task SucceedAsync(Task<HttpResponseMessage> call)
+    /// <summary>The answer's body; a failure ends the demo with what the server said.</summary>
+    private static async Task<string> SucceedAsync(Task<HttpResponseMessage> call)
     {
         using var response = await call.ConfigureAwait(false);
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new InvalidOperationException($"the demo's server answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync().ConfigureAwait(false)}");
-        }
+        var body = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+        return response.IsSuccessStatusCode ? body : throw new InvalidOperationException($"the demo's server answered {(int)response.StatusCode}: {body}");
     }
 
     /// <summary>The held-out early mail as predictions with their labels, at their own dates (before the clock's start).</summary>
@@ -257,7 +262,18 @@ internal sealed class DemoRun(DemoOptions options, IDemoProgress progress)
             ReviewAgreement = agreement.TryGetProperty("share", out var share) ? share.GetDouble() : null,
             ReviewKappa = agreement.TryGetProperty("kappa", out var kappa) && kappa.ValueKind == JsonValueKind.Number ? kappa.GetDouble() : null,
             Retrain = metrics.Retrain,
+            EstimateCheck = metrics.EstimateCheck,
         };
+    }
+
+    /// <summary>The admin's recalibration (on the windows the estimate check judged), and the estimate check after it.</summary>
+    private static async Task<DemoSummary> RecalibrateAsync(HttpClient http, ReplayResult replay, DemoSummary summary, CancellationToken cancellationToken)
+    {
+        var feature = SpamEvents.Feature;
+        using var body = JsonDocument.Parse(await SucceedAsync(http.PostAsync($"/v1/features/{feature}/recalibrate", null, cancellationToken)).ConfigureAwait(false));
+        var range = string.Create(CultureInfo.InvariantCulture, $"from={replay.From:yyyy-MM-dd}&to={replay.To.AddDays(1):yyyy-MM-dd}");
+        var after = ReportJson.ReadMonitoring(await http.GetStringAsync($"/v1/features/{feature}/metrics?{range}", cancellationToken).ConfigureAwait(false))!;
+        return summary with { Recalibration = body.RootElement.GetProperty("calibration").GetProperty("statement").GetString(), EstimateAfterRecalibration = after.EstimateCheck };
     }
 
     private static double? Value(IReadOnlyDictionary<string, MetricValue>? metrics, string metric) =>
@@ -336,6 +352,15 @@ internal sealed record DemoSummary
     public RetrainRecommendation? Retrain { get; init; }
 
     public RetrainFigures? Retrained { get; init; }
+
+    /// <summary>Whether the estimate held against the realised figures of the last labelled windows, as the server judged it.</summary>
+    public EstimateCheck? EstimateCheck { get; init; }
+
+    /// <summary>What the recalibration was fitted on, when the demo recalibrated an unreliable estimate.</summary>
+    public string? Recalibration { get; init; }
+
+    /// <summary>The estimate check after the recalibration.</summary>
+    public EstimateCheck? EstimateAfterRecalibration { get; init; }
 }
 
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,

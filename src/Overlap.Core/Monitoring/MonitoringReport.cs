@@ -17,4 +17,13 @@ public sealed record MonitoringReport
 
     /// <summary>The contract's <c>retrain_when</c> applied to these windows; null when it sets none.</summary>
     public RetrainRecommendation? Retrain { get; init; }
+
+    /// <summary>
+    /// Whether the performance estimate held against the realised figures of the recent labelled windows; null when
+    /// nothing is estimated (not a binary contract, or a key metric the estimate does not cover).
+    /// </summary>
+    public Estimation.EstimateCheck? EstimateCheck { get; init; }
+
+    /// <summary>What the calibration behind the estimates was fitted on; null for a contract whose performance is not estimated.</summary>
+    public Estimation.CalibrationBasis? Calibration { get; init; }
 }

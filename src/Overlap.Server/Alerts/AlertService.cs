@@ -11,6 +11,9 @@ namespace Overlap.Server.Alerts;
 /// </summary>
 internal sealed class AlertService(IEventStore store, FeatureMonitor monitor, WebhookDelivery webhooks, ServerOptions options)
 {
+    /// <summary>Windows before the judged one that the estimate check looks back over (it judges the last few with labels enough among them).</summary>
+    private const int EstimateRecentWindows = 7;
+
     /// <summary>Serialises evaluations so two at once cannot both see the old state and both announce the new one.</summary>
     private readonly SemaphoreSlim _gate = new(1, 1);
 
@@ -34,7 +37,13 @@ internal sealed class AlertService(IEventStore store, FeatureMonitor monitor, We
         // them: a requirement that misses there alerts here, even when no single window has min_samples labels.
         var days = WindowMonitor.Windows(start + length - Dashboard.FeatureHealth.Range30Days, start + length, length);
         var range = await monitor.RangeAsync(contract, version, days, Dashboard.FeatureHealth.Evaluation, cancellationToken).ConfigureAwait(false);
-        var checks = AlertRules.Evaluate(contract, range, report.Windows[0]);
+        var checks = AlertRules.Evaluate(contract, range, report.Windows[0]).ToList();
+        // The estimate is judged on the recent windows up to the one judged, as the feature page judges it.
+        var recent = await monitor.ReportAsync(contract, version, WindowMonitor.Windows(start - (EstimateRecentWindows * length), start + length, length), Dashboard.FeatureHealth.Evaluation, cancellationToken).ConfigureAwait(false);
+        if (recent.EstimateCheck is { } estimate)
+        {
+            checks.Add(EstimateAlert.Judge(estimate, feature));
+        }
         var hooks = contract.Monitoring?.AlertWebhooks ?? [];
         var changes = new List<AlertEventRecord>();
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);

@@ -26,7 +26,13 @@ internal static class EvaluationPageEndpoints
     public static string PagePath(string feature) => $"/features/{Uri.EscapeDataString(feature)}/evaluations";
 
     /// <summary>A sealed message from the address back to its text; null when missing or tampered with.</summary>
-    public static string? Unseal(IDataProtectionProvider protection, string? sealedMessage)
+    public static string? Unseal(IDataProtectionProvider protection, string? sealedMessage) => Unseal(protection, sealedMessage, MessagePurpose);
+
+    /// <summary>A message sealed for an address under <paramref name="purpose"/>, so a link cannot put other words on a page.</summary>
+    public static string Seal(IDataProtectionProvider protection, string message, string purpose) => protection.CreateProtector(purpose).Protect(message);
+
+    /// <summary>A message sealed under <paramref name="purpose"/> back to its text; null when missing or tampered with.</summary>
+    public static string? Unseal(IDataProtectionProvider protection, string? sealedMessage, string purpose)
     {
         if (string.IsNullOrEmpty(sealedMessage))
         {
@@ -34,7 +40,7 @@ internal static class EvaluationPageEndpoints
         }
         try
         {
-            return protection.CreateProtector(MessagePurpose).Unprotect(sealedMessage);
+            return protection.CreateProtector(purpose).Unprotect(sealedMessage);
         }
         catch (CryptographicException)
         {
@@ -47,7 +53,7 @@ internal static class EvaluationPageEndpoints
         ServerOptions options, CancellationToken cancellationToken)
     {
         var page = PagePath(name);
-        IResult Back(string message) => Results.Redirect($"{page}?error={Uri.EscapeDataString(protection.CreateProtector(MessagePurpose).Protect(message))}");
+        IResult Back(string message) => Results.Redirect($"{page}?error={Uri.EscapeDataString(Seal(protection, message, MessagePurpose))}");
         if (!features.Has(name))
         {
             return Results.Redirect(page);

@@ -11,7 +11,7 @@ using Overlap.Storage;
 namespace Overlap.Server.Monitoring;
 
 /// <summary>Computes a feature's production windows from the store: what the metrics endpoint shows and the alerts judge.</summary>
-internal sealed partial class FeatureMonitor(IEventStore store, LogLoader loader, ServerOptions options, BackgroundWork background, ILogger<FeatureMonitor> logger)
+internal sealed partial class FeatureMonitor(IEventStore store, ICalibrationStore calibrations, LogLoader loader, ServerOptions options, BackgroundWork background, ILogger<FeatureMonitor> logger)
 {
     /// <summary>
     /// How old a figure that is still moving (the open window, a range whose data changed) may be when a dashboard page
@@ -46,6 +46,7 @@ internal sealed partial class FeatureMonitor(IEventStore store, LogLoader loader
     public async Task<MonitoringReport> ReportAsync(Contract contract, int version, IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)> windows, EvaluationOptions evaluation, CancellationToken cancellationToken, bool stale = false)
     {
         var (reports, _, _) = await WindowsAsync(contract, version, windows, evaluation, summaries: false, stale, cancellationToken).ConfigureAwait(false);
+        var basis = contract.Task == TaskKind.Binary ? (await ReferenceAsync(contract, version, ProductionWindows.Attributes(contract), cancellationToken).ConfigureAwait(false)).Basis : null;
         return new MonitoringReport
         {
             Feature = contract.Feature,
@@ -53,6 +54,8 @@ internal sealed partial class FeatureMonitor(IEventStore store, LogLoader loader
             Window = WindowMonitor.Describe(WindowLength(contract)),
             Windows = reports,
             Retrain = RetrainAdvisor.Advise(contract.Monitoring?.RetrainWhen, reports),
+            EstimateCheck = EstimateChecker.Check(reports, Dashboard.FeatureHealth.KeyMetricOf(contract), WindowLength(contract)),
+            Calibration = basis,
         };
     }
 
@@ -72,7 +75,7 @@ internal sealed partial class FeatureMonitor(IEventStore store, LogLoader loader
         await loader.CatchUpAsync(cancellationToken).ConfigureAwait(false);
         var key = (contract.Feature, version, windows[0].Start, windows[^1].End, evaluation.Resamples);
         var change = await store.ChangeInRangeAsync(contract.Feature, key.Start, key.End, cancellationToken).ConfigureAwait(false);
-        var (_, calibration) = await ReferenceAsync(contract, version, ProductionWindows.Attributes(contract), cancellationToken).ConfigureAwait(false);
+        var (_, calibration, _) = await ReferenceAsync(contract, version, ProductionWindows.Attributes(contract), cancellationToken).ConfigureAwait(false);
         lock (_referencesGate)
         {
             if (_ranges.TryGetValue(key, out var known) && ReferenceEquals(known.Calibration, calibration))
@@ -158,7 +161,7 @@ internal sealed partial class FeatureMonitor(IEventStore store, LogLoader loader
         if (missing.Count > 0)
         {
             var attributes = ProductionWindows.Attributes(contract);
-            var (reference, calibration) = await ReferenceAsync(contract, version, attributes, cancellationToken).ConfigureAwait(false);
+            var (reference, calibration, _) = await ReferenceAsync(contract, version, attributes, cancellationToken).ConfigureAwait(false);
             foreach (var i in missing)
             {
                 var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -306,36 +309,58 @@ internal sealed partial class FeatureMonitor(IEventStore store, LogLoader loader
     /// <summary>The most reference predictions read for drift and calibration: a larger period is sampled uniformly.</summary>
     public const int ReferenceSample = 100_000;
 
-    private readonly Dictionary<(string Feature, int Version), (long Change, Table? Inputs, ScoreCalibration Calibration)> _references = [];
+    private readonly Dictionary<(string Feature, int Version), (long Change, long CalibrationChange, CalibrationRecord? Recalibration, Table? Inputs, ScoreCalibration Calibration, CalibrationBasis Basis)> _references = [];
     private readonly Lock _referencesGate = new();
 
     /// <summary>
-    /// The reference period's inputs (for drift) and the score calibration fitted on its labels, kept per contract
-    /// version until a prediction or label in the period changes. A reference file (reference: { data: … }) is for
-    /// overlap drift; the server compares with a stored period, sampled to <see cref="ReferenceSample"/> predictions.
+    /// The reference period's inputs (for drift) and the score calibration, kept per contract version until a prediction
+    /// or label in either period changes: fitted on the period an admin recalibrated on when there is one, else on the
+    /// reference period's labels. A reference file (reference: { data: … }) is for overlap drift; the server compares
+    /// with a stored period, sampled to <see cref="ReferenceSample"/> predictions.
     /// </summary>
-    private async Task<(Table? Inputs, ScoreCalibration Calibration)> ReferenceAsync(Contract contract, int version, IReadOnlyList<string> attributes, CancellationToken cancellationToken)
+    private async Task<(Table? Inputs, ScoreCalibration Calibration, CalibrationBasis Basis)> ReferenceAsync(Contract contract, int version, IReadOnlyList<string> attributes, CancellationToken cancellationToken)
     {
-        if (contract.Monitoring?.Reference is not { From: { } from, To: { } to })
+        var recalibration = await calibrations.GetCalibrationAsync(contract.Feature, cancellationToken).ConfigureAwait(false);
+        var reference = contract.Monitoring?.Reference is { From: { } from, To: { } to } ? (From: from, To: to) : ((DateTimeOffset From, DateTimeOffset To)?)null;
+        if (reference is null && recalibration is null)
         {
-            return (null, ScoreCalibration.Identity);
+            return (null, ScoreCalibration.Identity, CalibrationBasis.Of(ScoreCalibration.Identity, null, null, 0));
         }
-        var change = await store.ChangeInRangeAsync(contract.Feature, from, to, cancellationToken).ConfigureAwait(false);
+        var change = reference is { } r ? await store.ChangeInRangeAsync(contract.Feature, r.From, r.To, cancellationToken).ConfigureAwait(false) : 0;
+        var calibrationChange = recalibration is { } c ? await store.ChangeInRangeAsync(contract.Feature, c.From, c.To, cancellationToken).ConfigureAwait(false) : change;
         lock (_referencesGate)
         {
-            if (_references.TryGetValue((contract.Feature, version), out var known) && known.Change == change)
+            if (_references.TryGetValue((contract.Feature, version), out var known) && known.Change == change && known.CalibrationChange == calibrationChange && known.Recalibration == recalibration)
             {
-                return (known.Inputs, known.Calibration);
+                return (known.Inputs, known.Calibration, known.Basis);
             }
         }
-        var rows = await store.ReadPredictionsAsync(contract.Feature, from, to, attributes, ReferenceSample, cancellationToken).ConfigureAwait(false);
-        var inputs = ProductionWindows.Inputs(contract, version, rows, $"{contract.Feature} reference period");
-        var calibration = ProductionWindows.Calibration(contract, version, rows);
+        Table? inputs = null;
+        (ScoreCalibration Calibration, int Labelled, int Positives) fit = (ScoreCalibration.Identity, 0, 0);
+        if (reference is { } period)
+        {
+            var rows = await store.ReadPredictionsAsync(contract.Feature, period.From, period.To, attributes, ReferenceSample, cancellationToken).ConfigureAwait(false);
+            inputs = ProductionWindows.Inputs(contract, version, rows, $"{contract.Feature} reference period");
+            fit = ProductionWindows.Calibration(contract, version, rows);
+        }
+        var basis = reference is { } p ? CalibrationBasis.Of(fit.Calibration, p.From, p.To, fit.Labelled) : CalibrationBasis.Of(fit.Calibration, null, null, 0);
+        if (recalibration is { } recalibrated)
+        {
+            fit = await FitAsync(contract, version, recalibrated.From, recalibrated.To, cancellationToken).ConfigureAwait(false);
+            basis = CalibrationBasis.Of(fit.Calibration, recalibrated.From, recalibrated.To, fit.Labelled, recalibrated.FittedBy, recalibrated.FittedAt);
+        }
         lock (_referencesGate)
         {
-            _references[(contract.Feature, version)] = (change, inputs, calibration);
+            _references[(contract.Feature, version)] = (change, calibrationChange, recalibration, inputs, fit.Calibration, basis);
         }
-        return (inputs, calibration);
+        return (inputs, fit.Calibration, basis);
+    }
+
+    /// <summary>The calibration fitted on the labelled predictions of [<paramref name="from"/>, <paramref name="to"/>), sampled to <see cref="ReferenceSample"/>.</summary>
+    private async Task<(ScoreCalibration Calibration, int Labelled, int Positives)> FitAsync(Contract contract, int version, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        var rows = await store.ReadPredictionsAsync(contract.Feature, from, to, [], ReferenceSample, cancellationToken).ConfigureAwait(false);
+        return ProductionWindows.Calibration(contract, version, rows);
     }
 
     /// <summary>The contract's window, a day when it sets none.</summary>

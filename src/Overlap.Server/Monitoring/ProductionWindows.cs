@@ -79,7 +79,7 @@ internal static class ProductionWindows
     /// The calibration for estimating a binary feature's performance: fitted on the labelled reference predictions
     /// (isotonic when it helps), or the scores as they are when the reference has no labels.
     /// </summary>
-    public static ScoreCalibration Calibration(Contract contract, int version, ProductionRows reference)
+    public static (ScoreCalibration Calibration, int Labelled, int Positives) Calibration(Contract contract, int version, ProductionRows reference)
     {
         var screen = new RowScreen(contract, version);
         var scores = new List<double>();
@@ -93,7 +93,7 @@ internal static class ProductionWindows
                 labels.Add(label == contract.Labels.Positive ? (byte)1 : (byte)0);
             }
         }
-        return ScoreCalibration.Fit([.. scores], [.. labels]);
+        return (ScoreCalibration.Fit([.. scores], [.. labels]), scores.Count, labels.Count(l => l == 1));
     }
 
     private static Table Inputs(Contract contract, double[] scores, Dictionary<string, string?[]> attributes, string source)

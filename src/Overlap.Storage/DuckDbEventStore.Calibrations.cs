@@ -1,0 +1,26 @@
+namespace Overlap.Storage;
+
+public sealed partial class DuckDbEventStore : ICalibrationStore
+{
+    /// <inheritdoc />
+    public async Task<CalibrationRecord?> GetCalibrationAsync(string feature, CancellationToken cancellationToken = default)
+    {
+        var rows = await QueryAsync(
+            "SELECT feature, from_us, to_us, n, fitted_by, fitted_us FROM calibrations WHERE feature = $feature",
+            r => new CalibrationRecord(r.GetString(0), FromMicroseconds(r.GetInt64(1)), FromMicroseconds(r.GetInt64(2)), r.GetInt64(3), r.GetString(4), FromMicroseconds(r.GetInt64(5))),
+            cancellationToken, ("feature", feature)).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    /// <inheritdoc />
+    public async Task SaveCalibrationAsync(CalibrationRecord calibration, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(calibration);
+        await WriteAsync(
+            "INSERT OR REPLACE INTO calibrations VALUES ($feature, $from, $to, $n, $by, $at)", cancellationToken,
+            ("feature", calibration.Feature), ("from", ToMicroseconds(calibration.From)), ("to", ToMicroseconds(calibration.To)), ("n", calibration.Rows),
+            ("by", calibration.FittedBy), ("at", ToMicroseconds(calibration.FittedAt))).ConfigureAwait(false);
+        // The stored windows carry estimates made with the calibration before: they are computed again when next read.
+        await WriteAsync("DELETE FROM window_reports WHERE feature = $feature", cancellationToken, ("feature", calibration.Feature)).ConfigureAwait(false);
+    }
+}
