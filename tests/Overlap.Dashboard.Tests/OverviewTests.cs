@@ -178,6 +178,23 @@ public sealed class OverviewTests(DashboardServer server) : IClassFixture<Dashbo
     }
 
     [Fact]
+    public async Task SignIn_AnOverviewSlowerThanThePageDefaults_IsWaitedForWithTheHelpersTimeout()
+    {
+        // A loaded machine, in small: the overview answers after 3 s while the page's own defaults are 1 s, as the
+        // click's default of 30 s was shorter than a cold overview under load. Every step must use the helper's timeout.
+        var page = await NewPageAsync();
+        page.SetDefaultTimeout(1_000);
+        page.SetDefaultNavigationTimeout(1_000);
+        await page.RouteAsync(url => url == $"{server.Address}/", async route =>
+        {
+            await Task.Delay(3_000);
+            await route.ContinueAsync();
+        });
+        await _browser.SignInAsync(page, server.ViewerKey);
+        await Assertions.Expect(page.Locator("[data-testid=signed-in-as]")).ToContainTextAsync("(viewer)", new() { Timeout = 15_000 });
+    }
+
+    [Fact]
     public async Task AnUnknownKey_IsRefusedWithWhatToDo_AndNothingIsShown()
     {
         var page = await NewPageAsync();
