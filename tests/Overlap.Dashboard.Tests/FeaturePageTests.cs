@@ -283,8 +283,8 @@ public sealed class FeaturePageTests(DashboardServer server) : IClassFixture<Das
         Assert.Equal(202, (int)sent.StatusCode);
         Assert.Equal((2, 0), (answer.RootElement.GetProperty("accepted").GetInt32(), answer.RootElement.GetProperty("rejected").GetArrayLength()));
 
-        // With a labelled prediction, the charts take the hint's place (once the current window is recomputed: seconds).
-        var until = TimeProvider.System.GetUtcNow().AddSeconds(60);
+        // With a labelled prediction, the charts take the hint's place (once the current window is recomputed: seconds, minutes on a loaded machine).
+        var until = TimeProvider.System.GetUtcNow().AddSeconds(150);
         do
         {
             await page.ReloadAsync(new() { Timeout = 60_000 });
