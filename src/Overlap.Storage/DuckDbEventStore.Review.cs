@@ -184,6 +184,15 @@ public sealed partial class DuckDbEventStore
             r => (r.GetString(0), r.GetString(1)), cancellationToken, ("feature", feature));
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<SettledReview>> SettledReviewsAsync(string feature, CancellationToken cancellationToken = default) =>
+        QueryAsync(
+            "SELECT d.prediction_id, d.decision, d.label, d.category, CASE WHEN isfinite(p.score) THEN p.score END, p.prediction FROM review_decisions d " +
+            "JOIN predictions p ON p.feature = d.feature AND p.id = d.prediction_id WHERE d.feature = $feature AND d.final ORDER BY d.id",
+            r => new SettledReview(r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3),
+                r.IsDBNull(4) ? null : r.GetDouble(4), r.IsDBNull(5) ? null : r.GetString(5)),
+            cancellationToken, ("feature", feature));
+
+    /// <inheritdoc />
     public Task ReleaseReviewItemAsync(string feature, string predictionId, string reviewer, CancellationToken cancellationToken = default) =>
         WriteAsync(
             "UPDATE review_items SET claimed_by = NULL, claim_expires_us = NULL WHERE feature = $feature AND prediction_id = $id AND claimed_by = $reviewer",

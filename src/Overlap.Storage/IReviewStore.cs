@@ -56,6 +56,13 @@ public interface IReviewStore
     /// <summary>The first two answers (the label, or the decision when it set none) of each item decided twice.</summary>
     Task<IReadOnlyList<(string First, string Second)>> SecondOpinionsAsync(string feature, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Every settling decision of the feature (the one whose label counts), oldest first, with the model's score and
+    /// prediction as stored: what the review page breaks down by failure category, or by the model's answer and the
+    /// reviewer's when the contract names no category.
+    /// </summary>
+    Task<IReadOnlyList<SettledReview>> SettledReviewsAsync(string feature, CancellationToken cancellationToken = default);
+
     /// <summary>Gives up <paramref name="reviewer"/>'s lock on an item (a reviewer who skips it or leaves the page); nothing when they hold none.</summary>
     Task ReleaseReviewItemAsync(string feature, string predictionId, string reviewer, CancellationToken cancellationToken = default);
 }

@@ -42,6 +42,10 @@ public sealed class DemoCommandTests
         Assert.Contains(s.GetProperty("alerts").EnumerateArray(), a => a.GetProperty("state").GetString() == "alert");
         // Reviewers worked the queue.
         Assert.True(s.GetProperty("review_decided").GetInt64() > 20, s.ToString());
+        // ...and stopped before the last days of mail, so the review queue has work to show, and the printout says how much.
+        var pending = s.GetProperty("review_pending").GetInt64();
+        Assert.True(pending > 0, s.ToString());
+        Assert.Contains($"{pending:N0} wait in the review queue for you to decide", System.Text.RegularExpressions.Regex.Replace(err, @"\s+", " "), StringComparison.Ordinal);
 
         // v2, retrained on production's labels, compared with v1 on the same later mail; the comparison is the one in its report.
         var v2 = s.GetProperty("retrained");

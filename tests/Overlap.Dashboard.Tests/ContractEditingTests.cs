@@ -41,12 +41,13 @@ public sealed class ContractEditingTests(DashboardServer server) : IClassFixture
     private async Task<IPage> SignedInAsync(string name, string password)
     {
         var page = await _browser.NewPageAsync();
-        await page.GotoAsync(ContractPage);
+        var wait = DashboardBrowser.SignInTimeout;
+        await page.GotoAsync(ContractPage, new PageGotoOptions { Timeout = wait });
         Assert.Contains("/signin?ReturnUrl=", page.Url, StringComparison.Ordinal);
-        await page.FillAsync("#name", name);
-        await page.FillAsync("#password", password);
-        await page.ClickAsync("[data-testid=password-form] button[type=submit]");
-        await page.WaitForURLAsync($"{server.Address}{ContractPage}");
+        await page.FillAsync("#name", name, new PageFillOptions { Timeout = wait });
+        await page.FillAsync("#password", password, new PageFillOptions { Timeout = wait });
+        await page.ClickAsync("[data-testid=password-form] button[type=submit]", new PageClickOptions { Timeout = wait });
+        await page.WaitForURLAsync($"{server.Address}{ContractPage}", new PageWaitForURLOptions { Timeout = wait });
         return page;
     }
 

@@ -60,17 +60,31 @@ public sealed class DashboardBrowser(string address) : IAsyncDisposable
         return page;
     }
 
+    /// <summary>
+    /// How long each step of signing in may take: the first overview after a start computes the month from the rows
+    /// (cold), seconds, more on a busy machine.
+    /// </summary>
+    public const float SignInTimeout = 120_000;
+
     /// <summary>A page signed in with <paramref name="key"/>, on the overview.</summary>
     public async Task<IPage> SignedInAsync(string key)
     {
         var page = await NewPageAsync();
-        await page.GotoAsync("/");
-        Assert.EndsWith("/signin?ReturnUrl=%2F", page.Url, StringComparison.Ordinal);
-        await page.FillAsync("#key", key);
-        await page.ClickAsync("button[type=submit]");
-        // The first overview after a start computes the month from the rows (cold): seconds, more on a busy machine.
-        await page.WaitForURLAsync($"{address}/", new PageWaitForURLOptions { Timeout = 120_000 });
+        await SignInAsync(page, key);
         return page;
+    }
+
+    /// <summary>
+    /// Signs <paramref name="page"/> in with <paramref name="key"/> and waits for the overview, every step (the
+    /// address, the form, the click and the navigation it starts) with <see cref="SignInTimeout"/>, never a default.
+    /// </summary>
+    public async Task SignInAsync(IPage page, string key)
+    {
+        await page.GotoAsync("/", new PageGotoOptions { Timeout = SignInTimeout });
+        Assert.EndsWith("/signin?ReturnUrl=%2F", page.Url, StringComparison.Ordinal);
+        await page.FillAsync("#key", key, new PageFillOptions { Timeout = SignInTimeout });
+        await page.ClickAsync("button[type=submit]", new PageClickOptions { Timeout = SignInTimeout });
+        await page.WaitForURLAsync($"{address}/", new PageWaitForURLOptions { Timeout = SignInTimeout });
     }
 
     /// <summary>A full-page screenshot under <see cref="Screenshots"/>.</summary>

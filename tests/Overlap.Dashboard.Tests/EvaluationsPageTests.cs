@@ -218,6 +218,39 @@ public sealed class EvaluationsPageTests(DashboardServer server) : IClassFixture
         Assert.Contains("/denied", denied.Headers["location"], StringComparison.Ordinal);
         using var after = JsonDocument.Parse(await api.GetStringAsync($"/v1/features/{Feature}/evaluations"));
         Assert.Equal(3, after.RootElement.GetArrayLength());
+
+        // Runs A and B are on different examples, and B flags more payments: its positive rate is really higher, which
+        // is neither better nor worse, and the summary says so instead of "no difference is real".
+        await page.GotoAsync($"/features/{Feature}/evaluations?a={idA}&b={idB}");
+        Assert.Contains("compared as independent samples", await page.Locator("[data-testid=comparison-metrics-title]").InnerTextAsync(), StringComparison.Ordinal);
+        var rate = await page.Locator("[data-testid=metric-row][data-metric=positive_rate] [data-testid=metric-statement]").InnerTextAsync();
+        Assert.EndsWith("a real difference.", rate.Trim(), StringComparison.Ordinal);
+        Assert.Contains("positive rate is really higher, which is neither better nor worse in itself", await page.Locator("[data-testid=comparison-statements]").InnerTextAsync(), StringComparison.Ordinal);
+
+        // The model in use on the same second half (the paired run's baseline) against the paired run: the page says
+        // they are the same examples, and every metric the paired block measured has the paired block's verdict.
+        var baselineReport = Path.Combine(_folder, "model-v1-second-half.json");
+        await OverlapAsync("eval", "--contract", contract, "--data", secondAsScored, "-o", baselineReport);
+        using (var reviewer = server.Client(server.ReviewerKey))
+        {
+            using var body = new StringContent(await File.ReadAllTextAsync(baselineReport), System.Text.Encoding.UTF8, "application/json");
+            (await reviewer.PostAsync($"/v1/features/{Feature}/evaluations?name=model%20v1%20second%20half", body)).EnsureSuccessStatusCode();
+        }
+        using var listed = JsonDocument.Parse(await api.GetStringAsync($"/v1/features/{Feature}/evaluations"));
+        var idBaseline = listed.RootElement[0].GetProperty("id").GetInt64();
+        await page.GotoAsync($"/features/{Feature}/evaluations?a={idBaseline}&b={idPaired}");
+        Assert.Contains("the same examples", await page.Locator("[data-testid=comparison-metrics-title]").InnerTextAsync(), StringComparison.Ordinal);
+        var summary = await page.Locator("[data-testid=comparison-statements]").InnerTextAsync();
+        Assert.Contains($"Both runs are on the same {jsonPaired.RootElement.GetProperty("n").GetInt64():#,0} examples", summary, StringComparison.Ordinal);
+        Assert.DoesNotContain("if they are the same examples", summary, StringComparison.Ordinal);
+        for (var i = 0; i < differences.GetArrayLength(); i++)
+        {
+            var d = differences[i];
+            var statement = await page.Locator($"[data-testid=metric-row][data-metric={d.GetProperty("metric").GetString()}] [data-testid=metric-statement]").InnerTextAsync();
+            Assert.Contains("(paired: the same examples scored by both models", statement, StringComparison.Ordinal);
+            Assert.Contains(d.GetProperty("significant").GetBoolean() ? "a real difference" : "not distinguishable from noise", statement, StringComparison.Ordinal);
+        }
+        await DashboardBrowser.ScreenshotAsync(page, "evaluations-same-examples.png");
         Assert.True(_browser.Errors.Count == 0, string.Join('\n', _browser.Errors));
     }
 }

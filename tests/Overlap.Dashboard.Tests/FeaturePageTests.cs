@@ -254,4 +254,70 @@ public sealed class FeaturePageTests(DashboardServer server) : IClassFixture<Das
             Equal(Numbers(distribution.GetProperty("current")), Numbers(chart[1].GetProperty("y")));
         }
     }
+
+    [Fact]
+    public async Task AFeatureWithoutData_SaysHowToSendIt_WithEventsTheServerAccepts_InsteadOfEmptyCharts()
+    {
+        // A new feature: its contract and no event yet.
+        const string Feature = "new-checkout";
+        using var admin = server.Client(server.AdminKey);
+        var yaml = (await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Fixtures", "payments-fraud.yaml"))).Replace("feature: payments-fraud", $"feature: {Feature}", StringComparison.Ordinal);
+        (await admin.PutAsync($"/v1/features/{Feature}/contract", new StringContent(yaml))).EnsureSuccessStatusCode();
+
+        // The overview says there is nothing yet and links to how to send it.
+        var page = await _browser.SignedInAsync(server.ViewerKey);
+        var card = page.Locator($"[data-testid=feature][data-feature={Feature}]");
+        await Assertions.Expect(card.Locator("[data-testid=no-data]")).ToContainTextAsync("No predictions yet", new() { Timeout = 30_000 });
+        Assert.EndsWith($"/features/{Feature}#send-data", await card.Locator("[data-testid=no-data] a").GetAttributeAsync("href"), StringComparison.Ordinal);
+
+        // The feature page shows how to send the first events instead of charts with no data and meaningless axes.
+        await page.GotoAsync($"/features/{Feature}");
+        var hint = page.Locator("[data-testid=send-data]");
+        await Assertions.Expect(hint).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        foreach (var empty in new[] { "key-metric", "volume", "costs", "drift", "windows" })
+        {
+            Assert.Equal(0, await page.Locator($"section[data-testid={empty}]").CountAsync());
+        }
+        Assert.Equal(0, await page.Locator(".js-plotly-plot").CountAsync());
+        await DashboardBrowser.ScreenshotAsync(page, "feature-without-data.png");
+        var curl = await hint.Locator("[data-testid=send-data-curl]").InnerTextAsync();
+        Assert.StartsWith("curl -X POST -H \"Authorization: Bearer $OVERLAP_KEY\" -H \"Content-Type: application/x-ndjson\"", curl, StringComparison.Ordinal);
+        Assert.Contains($"{server.Address}/v1/events <<'NDJSON'", curl, StringComparison.Ordinal);
+        var sdk = await hint.Locator("[data-testid=send-data-sdk]").InnerTextAsync();
+        Assert.Contains($"o.Endpoint = new Uri(\"{server.Address}\");", sdk, StringComparison.Ordinal);
+        Assert.Contains($"overlap.LogPrediction(new PredictionEvent", sdk, StringComparison.Ordinal);
+        Assert.Contains($"Feature = \"{Feature}\"", sdk, StringComparison.Ordinal);
+        Assert.Contains("LogOutcome(new OutcomeEvent", await hint.Locator("[data-testid=send-outcome-sdk]").InnerTextAsync(), StringComparison.Ordinal);
+
+        // The example events are shaped after the contract (its score, latency and segments) and the server takes both.
+        var lines = curl.Split('\n').SkipWhile(l => !l.EndsWith("<<'NDJSON'", StringComparison.Ordinal)).Skip(1).TakeWhile(l => l != "NDJSON").ToList();
+        Assert.Equal(2, lines.Count);
+        using (var prediction = JsonDocument.Parse(lines[0]))
+        {
+            var p = prediction.RootElement;
+            Assert.Equal(("prediction", Feature, 0.87, 42), (p.GetProperty("type").GetString(), p.GetProperty("feature").GetString(), p.GetProperty("score").GetDouble(), p.GetProperty("latency_ms").GetInt32()));
+            Assert.Equal(["channel", "region"], p.GetProperty("attributes").EnumerateObject().Select(a => a.Name));
+        }
+        var sent = await admin.PostAsync("/v1/events", new StringContent(string.Join('\n', lines), System.Text.Encoding.UTF8, "application/x-ndjson"));
+        using var answer = JsonDocument.Parse(await sent.Content.ReadAsStringAsync());
+        Assert.Equal(202, (int)sent.StatusCode);
+        Assert.Equal((2, 0), (answer.RootElement.GetProperty("accepted").GetInt32(), answer.RootElement.GetProperty("rejected").GetArrayLength()));
+
+        // With a labelled prediction, the charts take the hint's place (once the current window is recomputed: seconds, minutes on a loaded machine).
+        var until = TimeProvider.System.GetUtcNow().AddSeconds(150);
+        do
+        {
+            await page.ReloadAsync(new() { Timeout = 60_000 });
+        }
+        while (await page.Locator("section[data-testid=key-metric]").CountAsync() == 0 && TimeProvider.System.GetUtcNow() < until && await Pause());
+        await Assertions.Expect(page.Locator("section[data-testid=key-metric]")).ToBeVisibleAsync(new() { Timeout = 5_000 });
+        Assert.Equal(0, await page.Locator("[data-testid=send-data]").CountAsync());
+        Assert.True(_browser.Errors.Count == 0, string.Join('\n', _browser.Errors));
+
+        static async Task<bool> Pause()
+        {
+            await Task.Delay(1_000);
+            return true;
+        }
+    }
 }

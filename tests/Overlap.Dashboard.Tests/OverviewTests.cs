@@ -148,7 +148,23 @@ public sealed class OverviewTests(DashboardServer server) : IClassFixture<Dashbo
         await reviewer.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "review.png"), FullPage = true });
         var outcomes = await OutcomesAsync();
 
-        // One key: R rejects (the model was wrong); the next item comes up, focused for the next key.
+        // What waits is listed oldest first, each with why it was routed, the item shown among them.
+        var waiting = reviewer.Locator("[data-testid=waiting-item]");
+        Assert.True(await waiting.CountAsync() > 1);
+        Assert.Equal(1, await reviewer.Locator($"[data-testid=waiting-item][data-prediction='{first}']").CountAsync());
+        var routedAt = await waiting.Locator("td:first-child").AllInnerTextsAsync();
+        Assert.Equal(routedAt.Order(StringComparer.Ordinal), routedAt);
+        Assert.All(await waiting.Locator("[data-testid=waiting-why]").AllInnerTextsAsync(), why =>
+            Assert.True(why.StartsWith("uncertain score (score between 0.4 and 0.6)", StringComparison.Ordinal) || why.StartsWith("random sample", StringComparison.Ordinal), why));
+        // The inputs read as names and values, never raw JSON; the model's answer in the contract's words, its score as a chance.
+        Assert.Equal(1, await item.Locator("[data-testid=inputs] [data-testid=field][data-name=amount]").CountAsync());
+        Assert.Matches("^[a-z]+$", (await item.Locator("[data-testid=attributes] [data-testid=field][data-name=channel] [data-testid=field-value]").InnerTextAsync()).Trim());
+        Assert.DoesNotContain("{", await item.Locator("[data-testid=inputs]").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Matches(@"^The model said (fraud: fraudulent payment, held for review|legit: legitimate payment, not held for review): (nearly )?\d+(\.\d)?% chance of fraudulent payment, by the model's estimate \(payments from 15% are held for review\)\.$",
+            (await item.Locator("[data-testid=model-output]").InnerTextAsync()).Trim());
+
+        // One key: R rejects (the model was wrong), with the failure category chosen; the next item comes up, focused for the next key.
+        await item.Locator("[data-testid=category]").SelectOptionAsync("stolen_card");
         await item.PressAsync("r");
         await Assertions.Expect(reviewer.Locator("[data-testid=review-message]")).ToContainTextAsync($"{first}: rejected; recorded as");
         await Assertions.Expect(reviewer.Locator("[data-testid=queue-figures]")).ToContainTextAsync(" 1 decided");
@@ -168,6 +184,12 @@ public sealed class OverviewTests(DashboardServer server) : IClassFixture<Dashbo
         await reviewer.Locator("[data-testid=review-item]").PressAsync("2");
         await Assertions.Expect(reviewer.Locator("[data-testid=review-message]")).ToContainTextAsync($"{corrected}: corrected to legit; recorded as legit");
         await Assertions.Expect(reviewer.Locator("[data-testid=queue-figures]")).ToContainTextAsync(" 3 decided");
+        // The decisions broken down by the contract's failure categories: the rejection was a stolen card.
+        await Assertions.Expect(reviewer.Locator("[data-testid=breakdown-summary]")).ToContainTextAsync("Of 3 settled decisions");
+        Assert.Equal("1", await reviewer.Locator("[data-testid=breakdown-row][data-group=stolen_card] [data-testid=breakdown-count]").InnerTextAsync());
+        Assert.Equal(["stolen_card", "friendly_fraud", "merchant_error", "other"],
+            (await reviewer.Locator("[data-testid=breakdown-row]").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.group)")).Where(g => g != "no category given"));
+        await reviewer.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "review-breakdown.png"), FullPage = true });
         // Today, the last of the 14 days, has the three decisions.
         await Assertions.Expect(reviewer.Locator("[data-testid=decided-per-day]")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"(0 · ){13}3\s*$"));
         // Each decision is an outcome in the store (the latest label of a prediction is the one the metrics use).
@@ -175,6 +197,23 @@ public sealed class OverviewTests(DashboardServer server) : IClassFixture<Dashbo
         // The viewer's key press changed nothing.
         Assert.Contains(" 0 decided", figures, StringComparison.Ordinal);
         Assert.True(_browser.Errors.Count == 0, string.Join('\n', _browser.Errors));
+    }
+
+    [Fact]
+    public async Task SignIn_AnOverviewSlowerThanThePageDefaults_IsWaitedForWithTheHelpersTimeout()
+    {
+        // A loaded machine, in small: the overview answers after 3 s while the page's own defaults are 1 s, as the
+        // click's default of 30 s was shorter than a cold overview under load. Every step must use the helper's timeout.
+        var page = await NewPageAsync();
+        page.SetDefaultTimeout(1_000);
+        page.SetDefaultNavigationTimeout(1_000);
+        await page.RouteAsync(url => url == $"{server.Address}/", async route =>
+        {
+            await Task.Delay(3_000);
+            await route.ContinueAsync();
+        });
+        await _browser.SignInAsync(page, server.ViewerKey);
+        await Assertions.Expect(page.Locator("[data-testid=signed-in-as]")).ToContainTextAsync("(viewer)", new() { Timeout = 15_000 });
     }
 
     [Fact]

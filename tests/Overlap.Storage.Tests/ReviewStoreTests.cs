@@ -171,6 +171,13 @@ public sealed class ReviewStoreTests : IDisposable
         var counts = await store.CountReviewItemsAsync("spam");
         Assert.Equal((2L, 1L, 0L), (counts.Decided, counts.Disagreements, counts.AwaitingSecond));
 
+        // Only the settling decision of each item is listed for the review page's breakdown, with the model's score and prediction.
+        var settled = await store.SettledReviewsAsync("spam");
+        Assert.Equal(
+            [(items[0].PredictionId, "correct", "spam", items[0].Score, items[0].Prediction), (items[1].PredictionId, "correct", "ham", items[1].Score, items[1].Prediction)],
+            settled.Select(d => (d.PredictionId, d.Decision, d.Label, d.Score, d.Prediction)));
+        Assert.Empty(await store.SettledReviewsAsync("other"));
+
         // A lock given up is free for the next reviewer at once.
         at = at.AddMinutes(1);
         await store.ClaimReviewItemAsync("spam", items[2].PredictionId, "dan", at, at.AddMinutes(10));

@@ -41,6 +41,12 @@ internal sealed record ReplayOptions
     /// <summary>How many review items the scripted reviewers decide each replayed day.</summary>
     public int ReviewsPerDay { get; init; } = 15;
 
+    /// <summary>
+    /// How long before the last email the reviewers stop working the queue: the items routed since stay pending, so the
+    /// review page has work to show when the demo ends.
+    /// </summary>
+    public TimeSpan ReviewersAway { get; init; } = TimeSpan.FromDays(2);
+
     /// <summary>How often a scripted reviewer gets it wrong (so reviewers do not agree perfectly).</summary>
     public double ReviewerSlip { get; init; } = 0.05;
 
@@ -61,7 +67,7 @@ internal sealed record ReplayResult(int Predictions, int Outcomes, int Reviewed,
 /// Replays emails in date order into a running server through the .NET SDK, on the server's own clock moved an hour at a
 /// time (so windows close, labels fall due and alerts are judged as they would in production, only faster): predictions
 /// when they arrive, true labels after the label delay, and a scripted pair of reviewers working the review queue each
-/// day from the true labels, with a small slip rate.
+/// day from the true labels, with a small slip rate, until <see cref="ReplayOptions.ReviewersAway"/> before the last email.
 /// </summary>
 internal static class DemoReplay
 {
@@ -86,6 +92,7 @@ internal static class DemoReplay
         var start = Floor(ordered[0].Time);
         var end = Floor(ordered[^1].Time + options.LabelDelay) + Step + Step;
         var steps = (int)Math.Ceiling((end - start) / Step);
+        var lastReview = Floor(ordered[^1].Time) - options.ReviewersAway;
         var pause = options.Budget / steps;
         await using var client = new OverlapClient(new OverlapClientOptions { Endpoint = options.Server, ApiKey = options.IngestKey, FlushInterval = TimeSpan.FromMilliseconds(200) });
         using var reviewers = new ReviewerPanel(options, truth);
@@ -112,9 +119,9 @@ internal static class DemoReplay
             // The events of the hour are in the server before its clock moves past them.
             await client.FlushAsync(cancellationToken).ConfigureAwait(false);
             options.Clock.SetUtcNow(now);
-            if (now.Hour == 17)
+            if (now.Hour == 17 && now <= lastReview)
             {
-                // The reviewers' working day ends at five.
+                // The reviewers' working day ends at five; they are away for the last days, whose items wait for the person trying the demo.
                 reviewed += await reviewers.WorkAsync(options.ReviewsPerDay, cancellationToken).ConfigureAwait(false);
             }
             progress?.Report((double)step / steps);

@@ -15,7 +15,7 @@ internal static class DemoReport
         console.MarkupLine(Markup.Escape(string.Create(inv,
             $"Before release, on {s.BeforeRelease.N:N0} held-out early emails: {s.BeforeRelease.Verdict} (recall {Pct(s.BeforeRelease.Recall)}, false positive rate {Pct(s.BeforeRelease.FalsePositiveRate)}).")));
         console.MarkupLine(Markup.Escape(string.Create(inv,
-            $"Production: {s.Replay.Predictions:N0} emails replayed from {s.Replay.From:yyyy-MM-dd} to {s.Replay.To:yyyy-MM-dd}, {s.Replay.Outcomes:N0} true labels arrived later, reviewers decided {s.ReviewDecided:N0} cases ({s.ReviewPending:N0} still pending).")));
+            $"Production: {s.Replay.Predictions:N0} emails replayed from {s.Replay.From:yyyy-MM-dd} to {s.Replay.To:yyyy-MM-dd}, {s.Replay.Outcomes:N0} true labels arrived later, reviewers decided {s.ReviewDecided:N0} cases; {s.ReviewPending:N0} wait in the review queue for you to decide{(s.ReviewEscalated > 0 ? $", {s.ReviewEscalated:N0} of them escalated" : "")} (the scripted reviewers stop before the last days of mail).")));
         var table = new Table().AddColumns("Window", "Emails", "Labelled", "Verdict", $"{s.KeyMetric} realised", $"{s.KeyMetric} estimated", "Drift");
         foreach (var w in s.Windows.Where(w => w.Predictions > 0))
         {

@@ -258,7 +258,9 @@ internal sealed class DemoRun(DemoOptions options, IDemoProgress progress)
             EstimateGapMax = compared.Count == 0 ? null : compared.Max(w => Math.Abs(w.Realised!.Value - w.Estimated!.Value)),
             Alerts = history,
             ReviewDecided = counts.GetProperty("decided").GetInt64(),
-            ReviewPending = counts.GetProperty("pending").GetInt64(),
+            // Every case still open: pending, escalated (it waited longer than the contract allows) or waiting for a second opinion.
+            ReviewPending = counts.GetProperty("pending").GetInt64() + counts.GetProperty("escalated").GetInt64() + counts.GetProperty("awaiting_second").GetInt64(),
+            ReviewEscalated = counts.GetProperty("escalated").GetInt64(),
             ReviewAgreement = agreement.TryGetProperty("share", out var share) ? share.GetDouble() : null,
             ReviewKappa = agreement.TryGetProperty("kappa", out var kappa) && kappa.ValueKind == JsonValueKind.Number ? kappa.GetDouble() : null,
             Retrain = metrics.Retrain,
@@ -343,7 +345,11 @@ internal sealed record DemoSummary
 
     public long ReviewDecided { get; init; }
 
+    /// <summary>Cases still open in the review queue: pending, escalated or waiting for a second opinion.</summary>
     public long ReviewPending { get; init; }
+
+    /// <summary>Of the open cases, those escalated (waited longer than the contract allows, or two reviewers disagreed).</summary>
+    public long ReviewEscalated { get; init; }
 
     public double? ReviewAgreement { get; init; }
 

@@ -1,6 +1,6 @@
 namespace Overlap.Core.Evaluation;
 
-/// <summary>One metric of two runs on different examples: both figures, the difference B − A with its interval, and whether it is real.</summary>
+/// <summary>One metric of two runs: both figures, the difference B − A with its interval (independent samples, or paired when the runs share their examples), and whether it is real.</summary>
 public sealed record MetricComparison
 {
     /// <summary>The metric.</summary>
@@ -26,7 +26,8 @@ public sealed record MetricComparison
 
     /// <summary>
     /// newcombe (a rate: Newcombe's interval from the two runs' counts), mover_bootstrap (any other metric: from the two
-    /// runs' bootstrap intervals, approximate) or none (no figure to compare).
+    /// runs' bootstrap intervals, approximate), a paired method from a run's own <c>--baseline</c> comparison when the runs
+    /// share their examples (mcnemar_exact, mcnemar_chi2 or paired_bootstrap), or none (no figure to compare).
     /// </summary>
     public required string Method { get; init; }
 

@@ -12,7 +12,9 @@ namespace Overlap.Core.Evaluation;
 /// interval from the counts the report implies (value × n) and a pooled two-proportion z-test; any other metric gets
 /// MOVER from the two runs' percentile bootstrap intervals, an approximation marked as such, since a report does not
 /// carry its resamples. A difference is real when its interval excludes zero. When the same examples were scored by both
-/// models, <c>overlap eval --baseline</c> gives the paired comparison, which is sharper; a run carrying one keeps it.
+/// models, <c>overlap eval --baseline</c> gives the paired comparison, which is sharper; a run carrying one keeps it, and
+/// when that comparison's baseline is the other run (its figures, on as many examples) the runs share their examples and
+/// the overall metrics it measured take its paired difference, so the page never says two things about one metric.
 /// </summary>
 public static class RunComparer
 {
@@ -25,7 +27,10 @@ public static class RunComparer
         ArgumentNullException.ThrowIfNull(b);
         var confidence = Math.Max(a.Confidence, b.Confidence);
         var sides = new Sides(nameA, nameB, confidence, a.Confidence, b.Confidence);
-        var metrics = CompareMetrics(a.Metrics, b.Metrics, sides);
+        var paired = PairedOf(a, b);
+        var metrics = CompareMetrics(a.Metrics, b.Metrics, sides)
+            .Select(m => paired?.Differences.FirstOrDefault(d => d.Metric == m.Metric) is { } d && m.Difference is not null ? Paired(m, d, paired.Reversed, sides) : m)
+            .ToList();
         var segments = new List<SegmentComparison>();
         foreach (var column in a.Segments.Keys.Union(b.Segments.Keys, StringComparer.Ordinal).Order(StringComparer.Ordinal))
         {
@@ -50,7 +55,54 @@ public static class RunComparer
             Segments = segments,
             PairedA = a.Comparison,
             PairedB = b.Comparison,
-            Statements = Statements(a, b, metrics, sides),
+            SameExamples = paired is not null,
+            Statements = Statements(a, b, metrics, sides, paired),
+        };
+    }
+
+    /// <summary>A run's paired comparison whose baseline is the other run; Reversed when it is A's, with B as its baseline (then B − A is −difference).</summary>
+    private sealed record PairedRuns(IReadOnlyList<MetricDifference> Differences, long N, string Carrier, bool Reversed);
+
+    /// <summary>
+    /// The paired comparison that shows both runs are on the same examples: B's, whose baseline has A's figures on A's
+    /// number of examples (and its candidate B's), or A's with B as its baseline; null when neither shows it.
+    /// </summary>
+    private static PairedRuns? PairedOf(EvaluationReport a, EvaluationReport b)
+    {
+        if (b.Comparison is { } ofB && Matches(ofB, baseline: a, candidate: b))
+        {
+            return new PairedRuns(ofB.Differences, ofB.N, "B", Reversed: false);
+        }
+        return a.Comparison is { } ofA && Matches(ofA, baseline: b, candidate: a) ? new PairedRuns(ofA.Differences, ofA.N, "A", Reversed: true) : null;
+    }
+
+    /// <summary>True when every figure the comparison gives for both models is the two runs' own, on as many examples.</summary>
+    private static bool Matches(ComparisonReport comparison, EvaluationReport baseline, EvaluationReport candidate)
+    {
+        var figures = comparison.Differences.Where(d => double.IsFinite(d.Baseline) && double.IsFinite(d.Candidate)).ToList();
+        return comparison.N == baseline.N && comparison.N == candidate.N && figures.Count > 0
+            && figures.All(d => Same(baseline.Metrics.GetValueOrDefault(d.Metric), d.Baseline) && Same(candidate.Metrics.GetValueOrDefault(d.Metric), d.Candidate));
+    }
+
+    private static bool Same(MetricValue? figure, double value) => figure is not null && Math.Abs(figure.Value - value) < 1e-9;
+
+    /// <summary>A metric of runs on the same examples, with the paired difference a run's <c>--baseline</c> comparison measured.</summary>
+    private static MetricComparison Paired(MetricComparison independent, MetricDifference d, bool reversed, Sides sides)
+    {
+        var difference = independent.Difference!.Value;
+        var interval = d.CiLow is { } l && d.CiHigh is { } h ? (reversed ? new Interval(-h, -l) : new Interval(l, h)) : Interval.Unknown;
+        var direction = Evaluator.Direction(d.Significant, difference, d.Metric);
+        var test = d.PValue is { } p && interval.IsKnown is false ? $"; {d.Method.Replace('_', ' ')} {Phrasing.PValue(p)}" : string.Empty;
+        return independent with
+        {
+            CiLow = interval.IsKnown ? interval.Low : null,
+            CiHigh = interval.IsKnown ? interval.High : null,
+            PValue = d.PValue,
+            Method = d.Method,
+            Approximate = false,
+            Significant = d.Significant,
+            Direction = direction,
+            Statement = Statement(d.Metric, string.Empty, difference, interval, d.Significant, direction, approximate: false, sides, $" (paired: the same examples scored by both models{test})"),
         };
     }
 
@@ -139,7 +191,7 @@ public static class RunComparer
         return new Interval(m.Value - ((m.Value - m.CiLow) * scale), m.Value + ((m.CiHigh - m.Value) * scale));
     }
 
-    private static string Statement(string metric, string where, double difference, Interval interval, bool real, string direction, bool approximate, Sides sides)
+    private static string Statement(string metric, string where, double difference, Interval interval, bool real, string direction, bool approximate, Sides sides, string paired = "")
     {
         var name = $"{sides.B}'s {Phrasing.Name(metric)}{where}";
         string change;
@@ -157,12 +209,12 @@ public static class RunComparer
                 change += string.Create(Inv, $" ({Figure(low)} to {Figure(high)})");
             }
         }
-        var verdict = !interval.IsKnown
+        var verdict = !interval.IsKnown && paired.Length == 0
             ? "no interval to judge it by (the reports carry none)"
             : real
                 ? $"a real difference{(direction == "better" ? ", for the better" : direction == "worse" ? ", for the worse" : "")}"
                 : "not distinguishable from noise with these examples";
-        var note = approximate && interval.IsKnown ? " (approximate: from the two runs' bootstrap intervals)" : string.Empty;
+        var note = approximate && interval.IsKnown ? " (approximate: from the two runs' bootstrap intervals)" : paired;
         return $"{change}: {verdict}{note}.";
     }
 
@@ -185,22 +237,34 @@ public static class RunComparer
         return rows;
     }
 
-    private static List<string> Statements(EvaluationReport a, EvaluationReport b, List<MetricComparison> metrics, Sides sides)
+    private static List<string> Statements(EvaluationReport a, EvaluationReport b, List<MetricComparison> metrics, Sides sides, PairedRuns? paired)
     {
         var statements = new List<string>
         {
             $"{sides.A}, on {a.N.ToString("#,0", Inv)} examples: {VerdictWords(a.Verdict)}. {sides.B}, on {b.N.ToString("#,0", Inv)} examples: {VerdictWords(b.Verdict)}.",
         };
+        if (paired is not null)
+        {
+            var carrier = paired.Carrier == "B" ? sides.B : sides.A;
+            var other = paired.Carrier == "B" ? sides.A : sides.B;
+            statements.Add(string.Create(Inv, $"Both runs are on the same {paired.N:#,0} examples: {carrier} was evaluated with {other} as its baseline (--baseline), so the metrics that comparison measured are compared paired, which is sharper than comparing independent samples."));
+        }
         var better = metrics.Where(m => m.Direction == "better").Select(m => Phrasing.Name(m.Metric)).ToList();
         var worse = metrics.Where(m => m.Direction == "worse").Select(m => Phrasing.Name(m.Metric)).ToList();
-        statements.Add(better.Count + worse.Count == 0
-            ? $"No difference between the runs is real at {Phrasing.Confidence(sides.Confidence)} confidence: with these examples, what differs is noise."
-            : $"{sides.B} is really better on {List(better)} and really worse on {List(worse)} at {Phrasing.Confidence(sides.Confidence)} confidence; every other difference is noise.");
-        if (b.Comparison is not null || a.Comparison is not null)
+        // A metric with no good direction (positive rate) that really moved is said as higher or lower, never left out.
+        var moved = metrics.Where(m => m.Direction is "higher" or "lower").Select(m => $"{Phrasing.Name(m.Metric)} is really {m.Direction}").ToList();
+        var changed = moved.Count == 0 ? string.Empty : $" ({string.Join(", ", moved)}, which is neither better nor worse in itself)";
+        var confidence = Phrasing.Confidence(sides.Confidence);
+        statements.Add(better.Count + worse.Count + moved.Count == 0
+            ? $"No difference between the runs is real at {confidence} confidence: with these examples, what differs is noise."
+            : better.Count + worse.Count == 0
+                ? $"{sides.B} is neither really better nor really worse than {sides.A} at {confidence} confidence{changed}; every other difference is noise."
+                : $"{sides.B} is really better on {List(better)} and really worse on {List(worse)} at {confidence} confidence{changed}; every other difference is noise.");
+        if (paired is null && (b.Comparison is not null || a.Comparison is not null))
         {
             statements.Add("A run evaluated with --baseline carries a paired comparison (the same examples scored by two models): for those two models it is the authoritative one, sharper than comparing runs.");
         }
-        else if (a.N == b.N && a.Confusion is { } ca && b.Confusion is { } cb && ca.Tp + ca.Fn == cb.Tp + cb.Fn)
+        else if (paired is null && a.N == b.N && a.Confusion is { } ca && b.Confusion is { } cb && ca.Tp + ca.Fn == cb.Tp + cb.Fn)
         {
             statements.Add("The runs have as many examples and positives as each other: if they are the same examples, compare them paired with 'overlap eval --data B --baseline A', which is sharper than these intervals for independent samples.");
         }

@@ -1,8 +1,10 @@
 namespace Overlap.Core.Evaluation;
 
 /// <summary>
-/// Two evaluation runs compared as independent samples (different examples): every metric, overall and per segment,
-/// with the difference's interval, the requirements side by side, and any paired comparison a run carries.
+/// Two evaluation runs compared: every metric, overall and per segment, with the difference's interval, the
+/// requirements side by side, and any paired comparison a run carries. Runs on different examples are compared as
+/// independent samples; when one run's own paired comparison shows the other run is its baseline on the same examples,
+/// the overall metrics it measured take its paired figures (<see cref="SameExamples"/>).
 /// </summary>
 public sealed record RunComparison
 {
@@ -29,6 +31,13 @@ public sealed record RunComparison
 
     /// <summary>Run B's own paired comparison with a baseline scored on the same examples, if any: authoritative for those two models.</summary>
     public ComparisonReport? PairedB { get; init; }
+
+    /// <summary>
+    /// True when both runs are known to be on the same examples: one run was evaluated with <c>--baseline</c> and its
+    /// paired comparison's baseline has the other run's figures on as many examples. The overall metrics that paired
+    /// comparison measured then carry its (paired) difference, so the summary, the table and the paired block agree.
+    /// </summary>
+    public bool SameExamples { get; init; }
 
     /// <summary>The comparison in plain words, most important first.</summary>
     public required IReadOnlyList<string> Statements { get; init; }

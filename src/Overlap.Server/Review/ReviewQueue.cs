@@ -44,12 +44,21 @@ internal sealed class ReviewQueue(IReviewStore store, IEventStore events, Featur
     /// <summary>The model's answer for an item: its decision as sent, or for a binary contract its score against the threshold.</summary>
     public string? ModelLabel(string feature, ReviewItem item) => features.Find(feature) is { } contract ? ModelLabel(contract, item) : item.Prediction;
 
-    private static string? ModelLabel(Contract contract, ReviewItem item) =>
-        item.Prediction is { } sent
+    private static string? ModelLabel(Contract contract, ReviewItem item) => ModelLabel(contract, item.Prediction, item.Score);
+
+    /// <summary>The model's answer as a label: the prediction it sent, else (binary) its score against the threshold.</summary>
+    private static string? ModelLabel(Contract contract, string? prediction, double? score) =>
+        prediction is { } sent
             ? EventContractCheck.Normalize(contract, sent) ?? sent
-            : contract.Task == TaskKind.Binary && item.Score is { } s
+            : contract.Task == TaskKind.Binary && score is { } s
                 ? (s >= contract.Threshold ? contract.Labels.Positive ?? "1" : contract.Labels.Negative ?? "0")
                 : null;
+
+    /// <summary>The settled decisions in figures: how many found the model wrong, by failure category or by answer.</summary>
+    public async Task<ReviewBreakdown?> BreakdownAsync(string feature, CancellationToken cancellationToken) =>
+        features.Find(feature) is { } contract
+            ? ReviewBreakdown.Of(contract, await store.SettledReviewsAsync(feature, cancellationToken).ConfigureAwait(false), r => ModelLabel(contract, r.Prediction, r.Score))
+            : null;
 
     /// <summary>Claims an item for <paramref name="reviewer"/>; the outcome says whether the lock is theirs and, if not, why.</summary>
     public async Task<(ReviewItem? Item, string? Problem)> ClaimAsync(string feature, string predictionId, string reviewer, CancellationToken cancellationToken)

@@ -3,6 +3,7 @@ using Overlap.Core.Contracts;
 using Overlap.Core.Data;
 using Overlap.Core.Evaluation;
 using Overlap.Core.Reports;
+using Overlap.Core.Statements;
 using Overlap.Core.Statistics;
 
 namespace Overlap.Core.Tests.Evaluation;
@@ -135,5 +136,78 @@ public sealed class RunComparerTests
         Assert.EndsWith("not distinguishable from noise with these examples.", noise.Statement, StringComparison.Ordinal);
         var missing = RunComparer.CompareMetric("precision", new MetricValue(double.NaN, double.NaN, double.NaN, 0), Rate(3, 4, 0.95), 0.95);
         Assert.Equal(("none", "not_comparable", null), (missing.Method, missing.Direction, missing.Difference));
+    }
+
+    [Fact]
+    public void Compare_APositiveRateThatReallyMoved_IsHigherOrLower_NeverBetterOrWorse_AndTheSummarySaysSo()
+    {
+        var a = Report(("positive_rate", Rate(100, 1000, 0.95)), ("recall", Rate(80, 100, 0.95)));
+        var b = Report(("positive_rate", Rate(200, 1000, 0.95)), ("recall", Rate(81, 100, 0.95)));
+        var comparison = RunComparer.Compare(a, "v1", b, "v2");
+        var rate = comparison.Metrics.Single(m => m.Metric == "positive_rate");
+        Assert.Equal("higher", rate.Direction);
+        Assert.DoesNotContain("better", rate.Statement, StringComparison.Ordinal);
+        Assert.DoesNotContain("worse", rate.Statement, StringComparison.Ordinal);
+        // The summary names the move and never says nothing is real while the table says positive rate really moved.
+        Assert.Equal("v2 is neither really better nor really worse than v1 at 95% confidence (positive rate is really higher, which is neither better nor worse in itself); every other difference is noise.", comparison.Statements[1]);
+        Assert.False(comparison.SameExamples);
+    }
+
+    [Fact]
+    public void Compare_RunsOnTheSameExamples_OneWithTheOtherAsBaseline_AreSaidToBeTheSame_AndAgreeWithThePairedBlock()
+    {
+        var contract = ContractParser.Parse(File.ReadAllText(Path.Combine(Root(), "examples", "payments-fraud", "overlap.yaml")), "overlap.yaml");
+        var folder = Path.Combine(Root(), "examples", "payments-fraud");
+        // The baseline model's scores on the same payments, as a data file of its own (run A).
+        var baselineScores = File.ReadLines(Path.Combine(folder, "baseline.csv")).Skip(1).Select(l => l.Split(',')).ToDictionary(f => f[0], f => f[2], StringComparer.Ordinal);
+        var lines = File.ReadAllLines(Path.Combine(folder, "scored.csv"));
+        var score = Array.IndexOf(lines[0].Split(','), contract.Columns.Score);
+        var baselineCsv = string.Join('\n', lines.Select((l, i) => i == 0 ? l : string.Join(',', l.Split(',').Select((f, j) => j == score ? baselineScores[l.Split(',')[0]] : f))));
+        var a = Read(contract, baselineCsv, baseline: null);
+        var b = Read(contract, string.Join('\n', lines), File.ReadAllText(Path.Combine(folder, "baseline.csv")));
+        var comparison = RunComparer.Compare(ReportJson.ReadEvaluation(ReportJson.Write(a))!, "v1", ReportJson.ReadEvaluation(ReportJson.Write(b))!, "v2");
+
+        Assert.True(comparison.SameExamples);
+        Assert.Equal("Both runs are on the same 6,000 examples: v2 was evaluated with v1 as its baseline (--baseline), so the metrics that comparison measured are compared paired, which is sharper than comparing independent samples.", comparison.Statements[1]);
+        Assert.DoesNotContain(comparison.Statements, s => s.Contains("if they are the same examples", StringComparison.Ordinal));
+        // Every metric the paired block measured has the paired block's verdict in the table, so the page says one thing.
+        var paired = b.Comparison!.Differences;
+        Assert.NotEmpty(paired);
+        foreach (var d in paired)
+        {
+            var m = comparison.Metrics.Single(x => x.Metric == d.Metric);
+            Assert.Equal((d.Method, d.Significant, d.Direction, d.CiLow is null), (m.Method, m.Significant, m.Direction, m.CiLow is null));
+            Assert.Equal(d.Difference, m.Difference!.Value, 9);
+            Assert.Equal(d.CiLow ?? 0, m.CiLow ?? 0, 9);
+            Assert.Equal(d.CiHigh ?? 0, m.CiHigh ?? 0, 9);
+            Assert.Contains("(paired: the same examples scored by both models", m.Statement, StringComparison.Ordinal);
+        }
+        // The summary's better and worse are the paired block's.
+        var better = paired.Where(d => d.Direction == "better").Select(d => Phrasing.Name(d.Metric));
+        Assert.All(better, name => Assert.Contains(name, comparison.Statements[2].Split(" and really worse on ")[0], StringComparison.Ordinal));
+        // Reversed (A carries the comparison, B is its baseline): the same, with B − A the other way round.
+        var reversed = RunComparer.Compare(b, "v2", a, "v1");
+        Assert.True(reversed.SameExamples);
+        foreach (var d in paired.Where(d => d.CiLow is not null))
+        {
+            var m = reversed.Metrics.Single(x => x.Metric == d.Metric);
+            Assert.Equal(-d.CiHigh!.Value, m.CiLow!.Value, 9);
+            Assert.Equal(-d.CiLow!.Value, m.CiHigh!.Value, 9);
+        }
+    }
+
+    private static EvaluationReport Read(Contract contract, string csv, string? baseline)
+    {
+        var table = TableReader.Read(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(csv)), DataFormat.Csv, Evaluator.ReadOptions(contract, "data.csv"));
+        var other = baseline is null ? null : TableReader.Read(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(baseline)), DataFormat.Csv, Evaluator.BaselineReadOptions(contract, "baseline.csv"));
+        return Evaluator.Evaluate(contract, table, new EvaluationOptions { Resamples = 200, Baseline = other });
+    }
+
+    /// <summary>A report with only these overall figures (and no requirement): enough for the comparer.</summary>
+    private static EvaluationReport Report(params (string Metric, MetricValue Value)[] metrics)
+    {
+        var contract = ContractParser.Parse(File.ReadAllText(Path.Combine(Root(), "examples", "payments-fraud", "overlap.yaml")), "overlap.yaml");
+        var report = Evaluate(contract, "current.csv");
+        return report with { N = metrics[0].Value.N, Metrics = metrics.ToDictionary(m => m.Metric, m => m.Value, StringComparer.Ordinal), Requirements = [], Segments = new Dictionary<string, IReadOnlyDictionary<string, SegmentResult>>(), Comparison = null, Confusion = null };
     }
 }
