@@ -150,7 +150,8 @@ public sealed class AlertTests : IAsyncLifetime
         // A good next day does not resolve it: its 30 days still hold 1 March's misses (recall 100 of 200), as the overview's do.
         var next = await EvaluateAsync("2026-03-02");
         Assert.Equal("alert", next.GetProperty("checks")[0].GetProperty("state").GetString());
-        Assert.Empty(next.GetProperty("changes").EnumerateArray());
+        // (The estimate's reliability, a check of its own, may change as its recent days gain labels.)
+        Assert.DoesNotContain(next.GetProperty("changes").EnumerateArray(), c => c.GetProperty("check").GetString() == "recall min 0.8");
         var state = (await AlertsAsync()).GetProperty("states").EnumerateArray().Single(s => s.GetProperty("check").GetString() == "recall min 0.8");
         Assert.Equal(("2026-02-01T00:00:00+00:00", "2026-03-03T00:00:00+00:00"), (state.GetProperty("judged_from").GetString(), state.GetProperty("judged_to").GetString()));
 

@@ -42,7 +42,7 @@ internal sealed class AlertService(IEventStore store, FeatureMonitor monitor, We
         var recent = await monitor.ReportAsync(contract, version, WindowMonitor.Windows(start - (EstimateRecentWindows * length), start + length, length), Dashboard.FeatureHealth.Evaluation, cancellationToken).ConfigureAwait(false);
         if (recent.EstimateCheck is { } estimate)
         {
-            checks.Add(EstimateAlert.Judge(estimate, feature));
+            checks.Add(EstimateAlert.Judge(estimate, feature) with { JudgedFrom = start - (EstimateRecentWindows * length), JudgedTo = start + length });
         }
         var hooks = contract.Monitoring?.AlertWebhooks ?? [];
         var changes = new List<AlertEventRecord>();

@@ -38,7 +38,23 @@ internal static partial class FeatureCharts
         var estimated = range.Estimated?.Metrics.GetValueOrDefault(metric) is { } e && double.IsFinite(e.Value)
             ? $"; estimated from all {Count(range.Predictions)} predictions' scores, {Figure(e.Value, Finite(e.CiLow), Finite(e.CiHigh))}."
             : ".";
-        return realised + estimated;
+        return realised + estimated + EstimateMissed(range, metric);
+    }
+
+    /// <summary>
+    /// When the 30 days' realised interval excludes the 30 days' estimate, the estimate has stopped describing this
+    /// feature: said beside the two figures, so a reader never takes the estimate for the truth.
+    /// </summary>
+    private static string EstimateMissed(RangeReport range, string metric)
+    {
+        if (range.Evaluation?.Metrics.GetValueOrDefault(metric) is not { } r || range.Estimated?.Metrics.GetValueOrDefault(metric) is not { } e
+            || !double.IsFinite(r.Value) || !double.IsFinite(e.Value) || !double.IsFinite(r.CiLow) || !double.IsFinite(r.CiHigh)
+            || (e.Value >= r.CiLow && e.Value <= r.CiHigh))
+        {
+            return string.Empty;
+        }
+        var side = e.Value < r.CiLow ? "below" : "above";
+        return string.Create(Invariant, $" The estimate is {Math.Abs(e.Value - r.Value):0.000} {side} the realised figure, outside its interval: it does not describe these predictions any more, so trust the realised figure and recalibrate the estimate on recent labels.");
     }
 
     /// <summary>How many predictions came and how fast they were answered, over the range and at the slowest window.</summary>

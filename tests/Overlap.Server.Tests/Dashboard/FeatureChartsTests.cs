@@ -312,6 +312,20 @@ public sealed class FeatureChartsTests
         Assert.Equal(string.Create(Inv, $"Recall over the last 30 days is {recall.Value:0.000} ({recall.CiLow:0.000} to {recall.CiHigh:0.000}) on the 600 labelled predictions."),
             FeatureCharts.KeyMetricStatement(range, "recall"));
 
+        // The spam demo's case: an estimate far outside the realised interval is said to be wrong, by how much.
+        var off = range with
+        {
+            Estimated = new EstimatedPerformance
+            {
+                N = 12_345, Recalibrated = false, ExpectedTp = 1, ExpectedFp = 1, ExpectedFn = 1, ExpectedTn = 1,
+                Metrics = new Dictionary<string, MetricValue> { ["recall"] = new(recall.CiLow - 0.3, new Interval(recall.CiLow - 0.32, recall.CiLow - 0.28), 12_345) },
+            },
+        };
+        Assert.EndsWith(string.Create(Inv, $" The estimate is {recall.Value - (recall.CiLow - 0.3):0.000} below the realised figure, outside its interval: it does not describe these predictions any more, so trust the realised figure and recalibrate the estimate on recent labels."),
+            FeatureCharts.KeyMetricStatement(off, "recall"));
+        var close = off with { Estimated = off.Estimated! with { Metrics = new Dictionary<string, MetricValue> { ["recall"] = new(recall.Value, new Interval(recall.CiLow, recall.CiHigh), 12_345) } } };
+        Assert.DoesNotContain("The estimate is", FeatureCharts.KeyMetricStatement(close, "recall"), StringComparison.Ordinal);
+
         var quiet = range with { Predictions = 0, Labelled = 0, LatencyMs = null, CostTotal = null, CostMean = null, Evaluation = null, DriftTestedWindows = 0, DriftedWindows = 0 };
         Assert.Equal("No predictions in the last 30 days.", FeatureCharts.VolumeStatement(quiet, []));
         Assert.Equal("No prediction sent what its call cost. No labelled predictions yet, so no cost of mistakes.", FeatureCharts.CostStatement(quiet));
