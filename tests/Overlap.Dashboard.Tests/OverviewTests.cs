@@ -133,7 +133,8 @@ public sealed class OverviewTests(DashboardServer server) : IClassFixture<Dashbo
         // A viewer sees the item but has no way to decide, by button or by key.
         var viewer = await SignedInAsync(server.ViewerKey);
         await viewer.GotoAsync("/features/payments-fraud/review");
-        await Assertions.Expect(viewer.Locator("[data-testid=viewer-only]")).ToBeVisibleAsync();
+        // The interactive page starts its circuit first: seconds on a loaded machine.
+        await Assertions.Expect(viewer.Locator("[data-testid=viewer-only]")).ToBeVisibleAsync(new() { Timeout = 30_000 });
         Assert.Equal(0, await viewer.Locator("[data-testid=approve]").CountAsync());
         var figures = await viewer.Locator("[data-testid=queue-figures]").InnerTextAsync();
         await viewer.Locator("[data-testid=review-item]").PressAsync("a");
@@ -142,7 +143,7 @@ public sealed class OverviewTests(DashboardServer server) : IClassFixture<Dashbo
         var reviewer = await SignedInAsync(server.ReviewerKey);
         await reviewer.GotoAsync("/features/payments-fraud/review");
         var item = reviewer.Locator("[data-testid=review-item]");
-        await Assertions.Expect(item).ToBeFocusedAsync();
+        await Assertions.Expect(item).ToBeFocusedAsync(new() { Timeout = 30_000 });
         var first = await item.GetAttributeAsync("data-prediction");
         Assert.Contains(" 0 decided", await reviewer.Locator("[data-testid=queue-figures]").InnerTextAsync(), StringComparison.Ordinal);
         await reviewer.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "review.png"), FullPage = true });
