@@ -6,6 +6,7 @@ using MudBlazor.Services;
 using Overlap.Core.Contracts;
 using Overlap.Core.Data;
 using Overlap.Core.Drift;
+using Overlap.Core.Estimation;
 using Overlap.Core.Evaluation;
 using Overlap.Core.Monitoring;
 using Overlap.Server.Dashboard;
@@ -318,12 +319,12 @@ public sealed class FeatureChartsTests
             Estimated = new EstimatedPerformance
             {
                 N = 12_345, Recalibrated = false, ExpectedTp = 1, ExpectedFp = 1, ExpectedFn = 1, ExpectedTn = 1,
-                Metrics = new Dictionary<string, MetricValue> { ["recall"] = new(recall.CiLow - 0.3, new Interval(recall.CiLow - 0.32, recall.CiLow - 0.28), 12_345) },
+                Metrics = new Dictionary<string, MetricValue> { ["recall"] = new(recall.CiLow - 0.3, recall.CiLow - 0.32, recall.CiLow - 0.28, 12_345) },
             },
         };
         Assert.EndsWith(string.Create(Inv, $" The estimate is {recall.Value - (recall.CiLow - 0.3):0.000} below the realised figure, outside its interval: it does not describe these predictions any more, so trust the realised figure and recalibrate the estimate on recent labels."),
             FeatureCharts.KeyMetricStatement(off, "recall"));
-        var close = off with { Estimated = off.Estimated! with { Metrics = new Dictionary<string, MetricValue> { ["recall"] = new(recall.Value, new Interval(recall.CiLow, recall.CiHigh), 12_345) } } };
+        var close = off with { Estimated = off.Estimated! with { Metrics = new Dictionary<string, MetricValue> { ["recall"] = new(recall.Value, recall.CiLow, recall.CiHigh, 12_345) } } };
         Assert.DoesNotContain("The estimate is", FeatureCharts.KeyMetricStatement(close, "recall"), StringComparison.Ordinal);
 
         var quiet = range with { Predictions = 0, Labelled = 0, LatencyMs = null, CostTotal = null, CostMean = null, Evaluation = null, DriftTestedWindows = 0, DriftedWindows = 0 };
