@@ -1,5 +1,6 @@
 using System.Globalization;
 using Overlap.Core.Contracts;
+using Overlap.Core.Provenance;
 using Overlap.Core.Reports;
 using Overlap.Core.Statements;
 using Overlap.Core.Statistics;
@@ -87,6 +88,14 @@ public static class RunComparer
     private static bool Same(MetricValue? figure, double value) => figure is not null && Math.Abs(figure.Value - value) < 1e-9;
 
     /// <summary>A metric of runs on the same examples, with the paired difference a run's <c>--baseline</c> comparison measured.</summary>
+    /// <summary>The data file both runs read, by its SHA-256 in their provenance; null when either does not say or they differ.</summary>
+    private static DataFileProvenance? SameFile(EvaluationReport a, EvaluationReport b)
+    {
+        var fileA = a.Provenance?.Data.FirstOrDefault(d => d.Role == "data");
+        var fileB = b.Provenance?.Data.FirstOrDefault(d => d.Role == "data");
+        return fileA is not null && fileB is not null && fileA.Sha256.Length >= 12 && string.Equals(fileA.Sha256, fileB.Sha256, StringComparison.OrdinalIgnoreCase) ? fileA : null;
+    }
+
     private static MetricComparison Paired(MetricComparison independent, MetricDifference d, bool reversed, Sides sides)
     {
         var difference = independent.Difference!.Value;
@@ -263,6 +272,10 @@ public static class RunComparer
         if (paired is null && (b.Comparison is not null || a.Comparison is not null))
         {
             statements.Add("A run evaluated with --baseline carries a paired comparison (the same examples scored by two models): for those two models it is the authoritative one, sharper than comparing runs.");
+        }
+        else if (paired is null && SameFile(a, b) is { } file)
+        {
+            statements.Add(string.Create(Inv, $"Both runs read the same data file, {file.Name} ({file.Rows:#,0} rows, SHA-256 {file.Sha256[..12]}…): the same examples with the same scores, so what differs is the contract they were judged by (its threshold, bars or columns), not the model."));
         }
         else if (paired is null && a.N == b.N && a.Confusion is { } ca && b.Confusion is { } cb && ca.Tp + ca.Fn == cb.Tp + cb.Fn)
         {

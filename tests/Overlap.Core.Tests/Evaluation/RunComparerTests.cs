@@ -2,6 +2,7 @@ using System.Text.Json;
 using Overlap.Core.Contracts;
 using Overlap.Core.Data;
 using Overlap.Core.Evaluation;
+using Overlap.Core.Provenance;
 using Overlap.Core.Reports;
 using Overlap.Core.Statements;
 using Overlap.Core.Statistics;
@@ -85,6 +86,19 @@ public sealed class RunComparerTests
         using var stream = File.OpenRead(path);
         var table = TableReader.Read(stream, DataFormat.Csv, Evaluator.ReadOptions(contract, path));
         return Evaluator.Evaluate(contract, table, new EvaluationOptions { Resamples = 200 });
+    }
+
+    [Fact]
+    public void TwoRunsOfTheSameFile_AreSaidToBeTheSameExamples_NotDifferentOnes()
+    {
+        var contract = ContractParser.Parse(File.ReadAllText(Path.Combine(Root(), "examples", "payments-fraud", "overlap.yaml")), "overlap.yaml");
+        var file = new DataFileProvenance("data", "scored.csv", "9ab31b4f078e3de916ff76927f33f406c113e3da944e669d42b3a7c51f70e387", 6000);
+        RunProvenance Stamp() => new() { OverlapVersion = "test", Data = [file], CreatedAt = DateTimeOffset.UnixEpoch };
+        var a = Evaluate(contract, "scored.csv") with { Provenance = Stamp() };
+        var b = Evaluate(contract with { Threshold = 0.3 }, "scored.csv") with { Provenance = Stamp() };
+        var comparison = RunComparer.Compare(a, "strict", b, "lenient");
+        Assert.Contains("Both runs read the same data file, scored.csv (6,000 rows, SHA-256 9ab31b4f078e…): the same examples with the same scores, so what differs is the contract they were judged by (its threshold, bars or columns), not the model.", comparison.Statements);
+        Assert.DoesNotContain(comparison.Statements, t => t.Contains("if they are the same examples", StringComparison.Ordinal));
     }
 
     [Fact]
