@@ -55,6 +55,9 @@ public sealed class DashboardBrowser(string address) : IAsyncDisposable
     public async Task<IPage> NewPageAsync()
     {
         var context = await _browser!.NewContextAsync(new BrowserNewContextOptions { BaseURL = address, ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        // No step waits by Playwright's 30 s default: a form post that evaluates or refits takes longer on a busy machine.
+        context.SetDefaultTimeout(60_000);
+        context.SetDefaultNavigationTimeout(120_000);
         var page = await context.NewPageAsync();
         BrowserErrors.Collect(page, Errors);
         return page;

@@ -64,7 +64,8 @@ public sealed class EstimateWarningTests : IAsyncLifetime
         await Assertions.Expect(button).ToBeVisibleAsync(new() { Timeout = 5_000 });
         await DashboardBrowser.ScreenshotAsync(page, "estimate-warning.png");
 
-        await button.ClickAsync(new LocatorClickOptions { Timeout = 10_000 });
+        // The click waits for the form post's navigation, and the refit behind it is slow under load.
+        await button.ClickAsync(new LocatorClickOptions { Timeout = 120_000 });
         await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("recalibration="), new PageWaitForURLOptions { Timeout = 120_000 });
 
         await Assertions.Expect(page.GetByTestId("recalibration-message")).ToContainTextAsync("Recalibrated. Estimates use scores calibrated (isotonic) on the 800 labelled predictions from", new() { Timeout = 60_000 });
