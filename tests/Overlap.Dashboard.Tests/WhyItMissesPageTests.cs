@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Playwright;
+using Overlap.Tests.Shared;
 
 namespace Overlap.Dashboard.Tests;
 
@@ -21,17 +22,7 @@ public sealed class WhyItMissesPageTests(DashboardServer server) : IClassFixture
     {
         await _browser.StartAsync();
         using var admin = server.Client(server.AdminKey);
-        const string contract = """
-            feature: mail-filter
-            task: binary
-            labels: { positive: spam, negative: ham }
-            columns: { id: id, label: label, score: score, segments: [channel] }
-            threshold: 0.5
-            requirements:
-              - { metric: recall, min: 0.8 }
-              - { metric: false_positive_rate, max: 0.05 }
-            monitoring: { window: 1d, min_samples: 200 }
-            """;
+        var contract = FalseAlarmMail.Contract(Feature);
         Assert.Equal(HttpStatusCode.Created, (await admin.PutAsync($"/v1/features/{Feature}/contract", new StringContent(contract))).StatusCode);
         // Ten days ending yesterday, 40 labelled emails a day: 20 spam all caught, 4 of 20 legitimate ones flagged.
         var today = TimeProvider.System.GetUtcNow().UtcDateTime.Date;

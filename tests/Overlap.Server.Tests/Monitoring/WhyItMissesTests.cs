@@ -6,6 +6,7 @@ using Microsoft.Extensions.Time.Testing;
 using Overlap.Core.Evaluation;
 using Overlap.Server.Dashboard;
 using Overlap.Storage;
+using Overlap.Tests.Shared;
 
 namespace Overlap.Server.Tests.Monitoring;
 
@@ -18,18 +19,8 @@ public sealed class WhyItMissesTests
 {
     private const string Feature = "mail";
 
-    /// <summary>The mail contract: recall at least 0.8, false alarms at most 5%, segmented by channel (shared with <see cref="MissingSegmentTests"/>).</summary>
-    internal const string Contract = """
-        feature: mail
-        task: binary
-        labels: { positive: spam, negative: ham }
-        columns: { id: id, label: label, score: score, segments: [channel] }
-        threshold: 0.5
-        requirements:
-          - { metric: recall, min: 0.8 }
-          - { metric: false_positive_rate, max: 0.05 }
-        monitoring: { window: 1d, min_samples: 200 }
-        """;
+    /// <summary>The mail contract (shared with <see cref="MissingSegmentTests"/>).</summary>
+    internal static readonly string Contract = FalseAlarmMail.Contract(Feature);
 
     /// <summary>
     /// 10 days from 10 March, 40 labelled emails a day: 20 spam all caught, 20 legitimate of which 4 are flagged
