@@ -1,3 +1,5 @@
+using Overlap.Tests.Shared;
+
 namespace Overlap.Cli.Tests;
 
 /// <summary>Runs the real <c>overlap</c> entry point in process and captures what it prints.</summary>
@@ -20,10 +22,10 @@ internal static class CliRun
         Overlap.Core.Reports.ReportJson.Write(Overlap.Core.Reports.ReportJson.ReadEvaluation(json)! with { Provenance = null });
 
     /// <summary>The repository root: the folder holding Overlap.slnx.</summary>
-    public static string Root { get; } = FindRoot();
+    public static string Root => RepositoryRoot.Path;
 
     /// <summary>A file of the repository, by its path from the root.</summary>
-    public static string RepoFile(string relative) => Path.Combine(Root, relative.Replace('/', Path.DirectorySeparatorChar));
+    public static string RepoFile(string relative) => RepositoryRoot.File(relative);
 
     /// <summary>Asserts a user-facing error: one line, no stack trace, naming <paramref name="mentions"/>.</summary>
     public static void AssertOneLineError(string err, params string[] mentions)
@@ -36,16 +38,6 @@ internal static class CliRun
         {
             Assert.Contains(m, err, StringComparison.Ordinal);
         }
-    }
-
-    private static string FindRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Overlap.slnx")))
-        {
-            dir = dir.Parent;
-        }
-        return dir?.FullName ?? throw new InvalidOperationException("Overlap.slnx not found above the test folder");
     }
 }
 

@@ -4,7 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
 using Overlap.Client;
-using Overlap.Core.Events;
+using Overlap.Events;
 
 namespace Overlap.Cli.Demo;
 
