@@ -28,43 +28,5 @@ internal static class CliRun
     public static string RepoFile(string relative) => RepositoryRoot.File(relative);
 
     /// <summary>Asserts a user-facing error: one line, no stack trace, naming <paramref name="mentions"/>.</summary>
-    public static void AssertOneLineError(string err, params string[] mentions)
-    {
-        var lines = err.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        Assert.True(lines.Length == 1, $"expected one line, got:\n{err}");
-        Assert.DoesNotContain("Exception", err, StringComparison.Ordinal);
-        Assert.DoesNotContain("   at ", err, StringComparison.Ordinal);
-        foreach (var m in mentions)
-        {
-            Assert.Contains(m, err, StringComparison.Ordinal);
-        }
-    }
-}
-
-/// <summary>A temporary folder deleted when disposed.</summary>
-internal sealed class TempFolder : IDisposable
-{
-    public TempFolder() => Directory.CreateDirectory(Path);
-
-    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "overlap-tests-" + Guid.NewGuid().ToString("N"));
-
-    public string Write(string name, string content)
-    {
-        var file = System.IO.Path.Combine(Path, name);
-        System.IO.File.WriteAllText(file, content);
-        return file;
-    }
-
-    public string PathOf(string name) => System.IO.Path.Combine(Path, name);
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Path, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public static void AssertOneLineError(string err, params string[] mentions) => OneLineError.Assert(err, mentions);
 }
