@@ -6,7 +6,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Overlap.Core.Events;
+using Overlap.Events;
 
 namespace Overlap.Client;
 

@@ -142,6 +142,19 @@ public static class OverlapServer
         return null;
     }
 
+    /// <summary>
+    /// Creates an API key with <paramref name="role"/> on a built server and returns it (shown once; only its hash is
+    /// stored), dated by the server's clock (<see cref="ServerOptions.Time"/>). This is how an application that hosts the
+    /// server in its own process (the spam-filter sample) gets its first admin and ingest keys, as <c>overlap keys create</c>
+    /// does from the command line; once the server runs, admins manage keys over <c>/v1/admin/keys</c>.
+    /// </summary>
+    public static Task<string> CreateKeyAsync(WebApplication app, KeyRole role, string name, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var now = app.Services.GetRequiredService<ServerOptions>().Time.GetUtcNow();
+        return ApiKeys.CreateAsync(app.Services.GetRequiredService<IEventStore>(), role, name, now, cancellationToken);
+    }
+
     /// <summary>The addresses the started app listens on (the real port when port 0 was asked for).</summary>
     public static IReadOnlyList<string> Addresses(WebApplication app)
     {

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Mvc;
-using Overlap.Core.Events;
+using Overlap.Events;
 using Overlap.Server.Alerts;
 using Overlap.Server.Endpoints;
 

@@ -1,7 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using DuckDB.NET.Data;
-using Overlap.Core.Events;
+using Overlap.Events;
 
 namespace Overlap.Storage;
 

@@ -1,3 +1,5 @@
+using Overlap.Tests.Shared;
+
 namespace Overlap.Cli.Tests;
 
 /// <summary>Runs the real <c>overlap</c> entry point in process and captures what it prints.</summary>
@@ -20,59 +22,11 @@ internal static class CliRun
         Overlap.Core.Reports.ReportJson.Write(Overlap.Core.Reports.ReportJson.ReadEvaluation(json)! with { Provenance = null });
 
     /// <summary>The repository root: the folder holding Overlap.slnx.</summary>
-    public static string Root { get; } = FindRoot();
+    public static string Root => RepositoryRoot.Path;
 
     /// <summary>A file of the repository, by its path from the root.</summary>
-    public static string RepoFile(string relative) => Path.Combine(Root, relative.Replace('/', Path.DirectorySeparatorChar));
+    public static string RepoFile(string relative) => RepositoryRoot.File(relative);
 
     /// <summary>Asserts a user-facing error: one line, no stack trace, naming <paramref name="mentions"/>.</summary>
-    public static void AssertOneLineError(string err, params string[] mentions)
-    {
-        var lines = err.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        Assert.True(lines.Length == 1, $"expected one line, got:\n{err}");
-        Assert.DoesNotContain("Exception", err, StringComparison.Ordinal);
-        Assert.DoesNotContain("   at ", err, StringComparison.Ordinal);
-        foreach (var m in mentions)
-        {
-            Assert.Contains(m, err, StringComparison.Ordinal);
-        }
-    }
-
-    private static string FindRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Overlap.slnx")))
-        {
-            dir = dir.Parent;
-        }
-        return dir?.FullName ?? throw new InvalidOperationException("Overlap.slnx not found above the test folder");
-    }
-}
-
-/// <summary>A temporary folder deleted when disposed.</summary>
-internal sealed class TempFolder : IDisposable
-{
-    public TempFolder() => Directory.CreateDirectory(Path);
-
-    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "overlap-tests-" + Guid.NewGuid().ToString("N"));
-
-    public string Write(string name, string content)
-    {
-        var file = System.IO.Path.Combine(Path, name);
-        System.IO.File.WriteAllText(file, content);
-        return file;
-    }
-
-    public string PathOf(string name) => System.IO.Path.Combine(Path, name);
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Path, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public static void AssertOneLineError(string err, params string[] mentions) => OneLineError.Assert(err, mentions);
 }

@@ -31,7 +31,6 @@ public sealed class OptionValueTests
     [InlineData("serve", "--urls", "5095")]
     [InlineData("serve", "--urls", "ftp://127.0.0.1:21")]
     [InlineData("serve", "--urls", "http://")]
-    [InlineData("demo", "--urls", "5095")]
     public async Task ServingCommands_UrlsThatIsNotAnAddress_OneLineAndExit64(string command, string option, string value)
     {
         using var folder = new TempFolder();

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
-using Overlap.Core.Events;
+using Overlap.Events;
 using Overlap.Server.Auth;
 using Overlap.Server.Tests;
 using Overlap.Storage;

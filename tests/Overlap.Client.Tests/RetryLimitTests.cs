@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Overlap.Core.Events;
+using Overlap.Events;
 
 namespace Overlap.Client.Tests;
 

@@ -6,7 +6,7 @@ using Overlap.Tests.Shared;
 namespace Overlap.Dashboard.Tests;
 
 /// <summary>
-/// <c>overlap demo</c> as a user runs it (a third of the later mail, a short replay), then its dashboard in Chromium with
+/// The spam-filter sample (<c>dotnet run --project samples/SpamDemo</c>) as a user runs it (a third of the later mail, a short replay), then its dashboard in Chromium with
 /// the admin key it prints: the spam filter's verdict, the weeks that failed, the alerts, the review queue with the
 /// reviewers' agreement, and v1 and v2 among the evaluation runs. The screenshots are the walkthrough's; with
 /// OVERLAP_WALKTHROUGH_SHOTS set to a folder they are written there too (docs/images).
@@ -22,11 +22,11 @@ public sealed class DemoDashboardTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _address = $"http://127.0.0.1:{ServeProcess.FreePort()}";
-        _demo = ServeProcess.Start(["demo", "--data", _data, "--urls", _address, "--slice", "0.35", "--seconds", "15"], drainOutput: false);
+        _demo = ServeProcess.Start("SpamDemo.dll", ["--data", _data, "--urls", _address, "--slice", "0.35", "--seconds", "15"], drainOutput: false);
         // The admin key is the one line on stdout, printed once the dashboard serves.
         var line = _demo.StandardOutput.ReadLineAsync();
         var finished = await Task.WhenAny(line, Task.Delay(TimeSpan.FromMinutes(5)));
-        Assert.True(finished == line && line.Result is not null, "overlap demo printed no admin key within 5 minutes");
+        Assert.True(finished == line && line.Result is not null, "the spam-filter sample printed no admin key within 5 minutes");
         _key = line.Result!.Trim();
     }
 

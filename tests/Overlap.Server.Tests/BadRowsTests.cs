@@ -3,7 +3,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Time.Testing;
-using Overlap.Core.Events;
+using Overlap.Events;
 using Overlap.Server.Auth;
 using Overlap.Server.Tests.Dashboard;
 using Overlap.Storage;

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using Overlap.Core.Events;
+using Overlap.Events;
 using Overlap.Storage;
 
 namespace Overlap.Server.Tests;

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using Overlap.Core.Events;
+using Overlap.Events;
 using Overlap.Server.Ingest;
 using Overlap.Storage;
 

@@ -1,4 +1,4 @@
-using Overlap.Core.Events;
+using Overlap.Events;
 
 namespace Overlap.Storage.Tests;
 

@@ -1,5 +1,5 @@
 using DuckDB.NET.Data;
-using Overlap.Core.Events;
+using Overlap.Events;
 
 namespace Overlap.Storage.Tests;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Overlap.Core.Events;
+using Overlap.Events;
 
 namespace Overlap.Tests.Shared;
 

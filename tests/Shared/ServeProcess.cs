@@ -8,10 +8,13 @@ namespace Overlap.Tests.Shared;
 internal static class ServeProcess
 {
     /// <summary>Starts <c>dotnet overlap.dll</c> with <paramref name="args"/>; stderr is drained, and stdout too unless the caller reads it.</summary>
-    public static Process Start(IEnumerable<string> args, bool drainOutput = true)
+    public static Process Start(IEnumerable<string> args, bool drainOutput = true) => Start("overlap.dll", args, drainOutput);
+
+    /// <summary>Starts <c>dotnet <paramref name="assembly"/></c> (a program beside the test, such as the spam-filter sample's <c>SpamDemo.dll</c>) with <paramref name="args"/>.</summary>
+    public static Process Start(string assembly, IEnumerable<string> args, bool drainOutput = true)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "overlap.dll"));
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, assembly));
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);

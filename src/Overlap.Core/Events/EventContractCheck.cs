@@ -1,5 +1,6 @@
 using System.Globalization;
 using Overlap.Core.Contracts;
+using Overlap.Events;
 
 namespace Overlap.Core.Events;
 

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Overlap.Core.Events;
+using Overlap.Events;
 using Overlap.Server.Auth;
 using Overlap.Server.Ingest;
 

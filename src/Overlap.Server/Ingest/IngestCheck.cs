@@ -1,4 +1,5 @@
 using Overlap.Core.Events;
+using Overlap.Events;
 using Overlap.Storage;
 
 namespace Overlap.Server.Ingest;

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Overlap.Core.Events;
+using Overlap.Events;
 using Overlap.Storage;
 
 namespace Overlap.Server.Ingest;

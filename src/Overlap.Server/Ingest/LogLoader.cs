@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Overlap.Core.Events;
+using Overlap.Events;
 using Overlap.Storage;
 
 namespace Overlap.Server.Ingest;

@@ -1,6 +1,7 @@
 using Overlap.Core.Contracts;
 using Overlap.Core.Events;
 using Overlap.Core.Statistics;
+using Overlap.Events;
 using Overlap.Storage;
 
 namespace Overlap.Server.Review;

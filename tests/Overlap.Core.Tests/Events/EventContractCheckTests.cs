@@ -1,5 +1,6 @@
 using Overlap.Core.Contracts;
 using Overlap.Core.Events;
+using Overlap.Events;
 
 namespace Overlap.Core.Tests.Events;
 

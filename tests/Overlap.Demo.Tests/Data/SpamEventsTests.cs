@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
-using Overlap.Core.Events;
 using Overlap.Demo.Data;
+using Overlap.Events;
 
 namespace Overlap.Demo.Tests.Data;
 

@@ -4,9 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using Overlap.Cli.Output;
 using Overlap.Core.Contracts;
 using Overlap.Core.Data;
 using Overlap.Core.Estimation;
@@ -17,10 +15,9 @@ using Overlap.Demo.Corpus;
 using Overlap.Demo.Data;
 using Overlap.Demo.Model;
 using Overlap.Server;
-using Overlap.Server.Auth;
 using Overlap.Storage;
 
-namespace Overlap.Cli.Demo;
+namespace Overlap.Demo;
 
 /// <summary>Where the demo works and how much of it to run.</summary>
 internal sealed record DemoOptions
@@ -64,7 +61,7 @@ internal interface IDemoProgress
 /// </summary>
 internal sealed class DemoRun(DemoOptions options, IDemoProgress progress)
 {
-    /// <summary>The demo's contract, as in <c>examples/spam-filter/overlap.yaml</c> (embedded, so an installed tool has it).</summary>
+    /// <summary>The demo's contract, as in <c>examples/spam-filter/overlap.yaml</c> (embedded, so the built sample has it).</summary>
     public static string ContractYaml { get; } = ReadContract();
 
     /// <summary>How narrow a window's realised interval must be for its estimate to be compared with it.</summary>
@@ -76,7 +73,7 @@ internal sealed class DemoRun(DemoOptions options, IDemoProgress progress)
     private static string ReadContract()
     {
         using var stream = typeof(DemoRun).Assembly.GetManifestResourceStream("spam-filter.yaml")
-            ?? throw new InvalidOperationException("the spam-filter contract is not embedded in the overlap tool");
+            ?? throw new InvalidOperationException("the spam-filter contract is not embedded in the sample");
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd();
     }
@@ -116,14 +113,12 @@ internal sealed class DemoRun(DemoOptions options, IDemoProgress progress)
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
             var address = new Uri(OverlapServer.Addresses(app)[0]);
-            var store = app.Services.GetRequiredService<IEventStore>();
-            var now = clock.GetUtcNow();
-            var admin = await ApiKeys.CreateAsync(store, KeyRole.Admin, "demo admin", now, cancellationToken).ConfigureAwait(false);
-            var ingest = await ApiKeys.CreateAsync(store, KeyRole.Ingest, "mail server", now, cancellationToken).ConfigureAwait(false);
+            var admin = await OverlapServer.CreateKeyAsync(app, KeyRole.Admin, "demo admin", cancellationToken).ConfigureAwait(false);
+            var ingest = await OverlapServer.CreateKeyAsync(app, KeyRole.Ingest, "mail server", cancellationToken).ConfigureAwait(false);
             var reviewers = new List<string>();
             foreach (var name in (string[])["reviewer ana", "reviewer ben", "lead reviewer"])
             {
-                reviewers.Add(await ApiKeys.CreateAsync(store, KeyRole.Reviewer, name, now, cancellationToken).ConfigureAwait(false));
+                reviewers.Add(await OverlapServer.CreateKeyAsync(app, KeyRole.Reviewer, name, cancellationToken).ConfigureAwait(false));
             }
             using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromMinutes(5) };
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", admin);
@@ -210,18 +205,24 @@ internal sealed class DemoRun(DemoOptions options, IDemoProgress progress)
     {
         var csv = Path.Combine(options.ReportFolder, name + ".csv");
         SpamDemoData.WriteScoredCsv(csv, messages, scores);
-        var table = InputFiles.ReadTable(csv, Evaluator.ReadOptions(contract, csv));
+        var table = ReadCsv(csv, Evaluator.ReadOptions(contract, csv));
         Table? baselineTable = null;
         if (baseline is not null)
         {
             var baselineCsv = Path.Combine(options.ReportFolder, name + "-baseline.csv");
             SpamDemoData.WriteScoredCsv(baselineCsv, messages, baseline);
-            baselineTable = InputFiles.ReadTable(baselineCsv, Evaluator.BaselineReadOptions(contract, baselineCsv), "baseline file");
+            baselineTable = ReadCsv(baselineCsv, Evaluator.BaselineReadOptions(contract, baselineCsv));
         }
         var report = Evaluator.Evaluate(contract, table, new EvaluationOptions { Baseline = baselineTable });
-        ReportWriter.WriteFile(Path.Combine(options.ReportFolder, name + ".html"), ReportWriter.Render(report, ReportFormat.Html));
-        ReportWriter.WriteFile(Path.Combine(options.ReportFolder, name + ".json"), ReportWriter.Render(report, ReportFormat.Json));
+        File.WriteAllText(Path.Combine(options.ReportFolder, name + ".html"), HtmlReport.Write(report));
+        File.WriteAllText(Path.Combine(options.ReportFolder, name + ".json"), ReportJson.Write(report) + Environment.NewLine);
         return report;
+    }
+
+    private static Table ReadCsv(string path, TableReadOptions readOptions)
+    {
+        using var file = File.OpenRead(path);
+        return TableReader.Read(file, DataFormat.Csv, readOptions);
     }
 
     /// <summary>What the server computed from the replayed traffic: windows, estimates against realised figures, drift, alerts, review, retrain advice.</summary>

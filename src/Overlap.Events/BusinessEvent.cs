@@ -1,4 +1,4 @@
-namespace Overlap.Core.Events;
+namespace Overlap.Events;
 
 /// <summary>A downstream business result (a chargeback, a refund, a conversion).</summary>
 public sealed record BusinessEvent : FeatureEvent

@@ -1,4 +1,4 @@
-namespace Overlap.Core.Events;
+namespace Overlap.Events;
 
 /// <summary>A user's reaction to a prediction.</summary>
 public sealed record FeedbackEvent : FeatureEvent

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 
-namespace Overlap.Core.Events;
+namespace Overlap.Events;
 
 /// <summary>Writes events as NDJSON in the shape <see cref="EventParser"/> reads (snake_case, times in ISO 8601 UTC).</summary>
 public static class EventWriter

@@ -1,4 +1,4 @@
-namespace Overlap.Core.Events;
+namespace Overlap.Events;
 
 /// <summary>One event: every kind has an id (a second delivery of the same id is a no-op) and a time.</summary>
 public abstract record FeatureEvent

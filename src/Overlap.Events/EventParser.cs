@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using System.Text.Unicode;
 
-namespace Overlap.Core.Events;
+namespace Overlap.Events;
 
 /// <summary>
 /// Reads a batch of events sent as a JSON array or as NDJSON (one object per line) and checks each on its own:

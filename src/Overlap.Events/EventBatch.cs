@@ -1,4 +1,4 @@
-namespace Overlap.Core.Events;
+namespace Overlap.Events;
 
 /// <summary>A parsed batch: the good events with their positions, and why each bad one was refused.</summary>
 public sealed class EventBatch

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Spectre.Console;
 
-namespace Overlap.Cli.Demo;
+namespace Overlap.Demo;
 
 /// <summary>The demo's findings in plain words, every figure from <see cref="DemoSummary"/>.</summary>
 internal static class DemoReport

@@ -1,7 +1,7 @@
 using System.Text;
-using Overlap.Core.Events;
+using Overlap.Events;
 
-namespace Overlap.Core.Tests.Events;
+namespace Overlap.Events.Tests;
 
 public sealed class EventParserTests
 {

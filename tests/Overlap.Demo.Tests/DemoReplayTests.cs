@@ -3,14 +3,11 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using Overlap.Cli.Demo;
 using Overlap.Server;
-using Overlap.Server.Auth;
 using Overlap.Storage;
 
-namespace Overlap.Cli.Tests;
+namespace Overlap.Demo.Tests;
 
 /// <summary>
 /// The demo's replay on synthetic mail against a real server on a clock the replay moves: every prediction and every
@@ -56,10 +53,9 @@ public sealed class DemoReplayTests
             var server = new ReplayServer();
             server._app = await OverlapServer.BuildAsync(new ServerOptions { DataFolder = server._folder.Path, Urls = "http://127.0.0.1:0", Time = server.Clock });
             await server._app.StartAsync();
-            var store = server._app.Services.GetRequiredService<IEventStore>();
-            var admin = await ApiKeys.CreateAsync(store, KeyRole.Admin, "admin", Start);
-            var ingest = await ApiKeys.CreateAsync(store, KeyRole.Ingest, "replay", Start);
-            string[] reviewers = [.. await Task.WhenAll(new[] { "ana", "ben", "lead" }.Select(n => ApiKeys.CreateAsync(store, KeyRole.Reviewer, n, Start)))];
+            var admin = await OverlapServer.CreateKeyAsync(server._app, KeyRole.Admin, "admin");
+            var ingest = await OverlapServer.CreateKeyAsync(server._app, KeyRole.Ingest, "replay");
+            string[] reviewers = [.. await Task.WhenAll(new[] { "ana", "ben", "lead" }.Select(n => OverlapServer.CreateKeyAsync(server._app, KeyRole.Reviewer, n)))];
             var address = new Uri(OverlapServer.Addresses(server._app)[0]);
             server.Admin = new HttpClient { BaseAddress = address };
             server.Admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", admin);

@@ -4,9 +4,9 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
 using Overlap.Client;
-using Overlap.Core.Events;
+using Overlap.Events;
 
-namespace Overlap.Cli.Demo;
+namespace Overlap.Demo;
 
 /// <summary>One email as production sees it: when it came, the model's score, the true label (known later), and what was sent with it.</summary>
 /// <param name="Id">The message id.</param>

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Overlap.Core.Events;
 using Overlap.Demo.Corpus;
+using Overlap.Events;
 
 namespace Overlap.Demo.Data;
 

@@ -1,4 +1,4 @@
-namespace Overlap.Core.Events;
+namespace Overlap.Events;
 
 /// <summary>What production sends (DESIGN.md, Concepts).</summary>
 public enum EventKind

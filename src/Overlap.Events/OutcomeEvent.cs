@@ -1,4 +1,4 @@
-namespace Overlap.Core.Events;
+namespace Overlap.Events;
 
 /// <summary>The true label of an earlier prediction.</summary>
 public sealed record OutcomeEvent : FeatureEvent
