@@ -7,9 +7,10 @@ namespace Overlap.Server;
 /// <summary>
 /// Saves a new version of a feature's contract after the checks every writer shares (<c>PUT /v1/features/{f}/contract</c>
 /// and the dashboard's editor): it parses, it names the feature it is saved for, and its webhooks reach only addresses
-/// <see cref="WebhookAddressPolicy"/> allows. The parsed contract becomes the feature's current one at once.
+/// <see cref="WebhookAddressPolicy"/> allows. The parsed contract becomes the feature's current one at once
+/// (<see cref="ContractRegistry.Saved"/>): this is the one path that changes it.
 /// </summary>
-internal sealed class ContractSaver(IEventStore store, FeatureDirectory features, ServerOptions options, WebhookAddressPolicy addresses)
+internal sealed class ContractSaver(IEventStore store, ContractRegistry features, ServerOptions options, WebhookAddressPolicy addresses)
 {
     /// <summary>The saved version, or why nothing was saved.</summary>
     public async Task<ContractSave> SaveAsync(string feature, string text, string changedBy, CancellationToken cancellationToken)
@@ -37,7 +38,7 @@ internal sealed class ContractSaver(IEventStore store, FeatureDirectory features
             }
         }
         var version = await store.PutContractAsync(feature, text, changedBy, options.Time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-        features.Set(feature, contract);
+        features.Saved(version, contract);
         return new ContractSave(version, null, null);
     }
 }

@@ -26,7 +26,7 @@ public static class OverlapServer
     {
         ArgumentNullException.ThrowIfNull(options);
         var store = await DuckDbEventStore.OpenAsync(options.DataFolder, cancellationToken).ConfigureAwait(false);
-        var features = await FeatureDirectory.LoadAsync(store, cancellationToken).ConfigureAwait(false);
+        var features = await ContractRegistry.LoadAsync(store, cancellationToken).ConfigureAwait(false);
         // Review decisions whose outcome a stop cut off are recorded now, so no decision is lost.
         if (await store.UnrecordedDecisionsAsync(cancellationToken).ConfigureAwait(false) is { Count: > 0 } unrecorded)
         {

@@ -9,7 +9,7 @@ namespace Overlap.Server.Alerts;
 /// leaving the alert state is sent to the contract's webhooks. The same state twice is not news: nothing is recorded
 /// or sent again (deduplication).
 /// </summary>
-internal sealed class AlertService(IEventStore store, FeatureMonitor monitor, WebhookDelivery webhooks, ServerOptions options)
+internal sealed class AlertService(IEventStore store, FeatureMonitor monitor, ContractRegistry features, WebhookDelivery webhooks, ServerOptions options)
 {
     /// <summary>Windows before the judged one that the estimate check looks back over (it judges the last few with labels enough among them).</summary>
     private const int EstimateRecentWindows = 7;
@@ -26,7 +26,7 @@ internal sealed class AlertService(IEventStore store, FeatureMonitor monitor, We
     /// <summary>Evaluates a window (by default the one due now); null when the feature has no contract.</summary>
     public async Task<AlertEvaluation?> EvaluateAsync(string feature, DateTimeOffset? windowStart, CancellationToken cancellationToken)
     {
-        if (await monitor.ContractAsync(feature, cancellationToken).ConfigureAwait(false) is not var (contract, version))
+        if (features.Current(feature) is not var (contract, version, _))
         {
             return null;
         }

@@ -49,7 +49,7 @@ internal static class EvaluationPageEndpoints
     }
 
     private static async Task<IResult> UploadAsync(
-        string name, HttpContext context, IAntiforgery antiforgery, IDataProtectionProvider protection, EvaluationRuns runs, FeatureDirectory features,
+        string name, HttpContext context, IAntiforgery antiforgery, IDataProtectionProvider protection, EvaluationRuns runs, ContractRegistry features,
         ServerOptions options, CancellationToken cancellationToken)
     {
         var page = PagePath(name);

@@ -50,12 +50,12 @@ public sealed record FeatureHealth(
     }
 
     /// <summary>Builds every feature's health, the newest 30 days up to the end of the current window.</summary>
-    internal static async Task<IReadOnlyList<FeatureHealth>> AllAsync(FeatureDirectory features, FeatureMonitor monitor, IEventStore store, Review.ReviewQueue queue, DateTimeOffset now, CancellationToken cancellationToken)
+    internal static async Task<IReadOnlyList<FeatureHealth>> AllAsync(ContractRegistry features, FeatureMonitor monitor, IEventStore store, Review.ReviewQueue queue, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var result = new List<FeatureHealth>();
         foreach (var feature in features.Names)
         {
-            if (await monitor.ContractAsync(feature, cancellationToken).ConfigureAwait(false) is not var (contract, version))
+            if (features.Current(feature) is not var (contract, version, _))
             {
                 continue;
             }

@@ -7,7 +7,7 @@ namespace Overlap.Server.Dashboard;
 /// charts all draw from it. The charts are interactive, and what they draw stays on the server: their parameters,
 /// which travel through the browser, are only the feature's name and which chart.
 /// </summary>
-internal sealed class FeaturePage(FeatureMonitor monitor, ServerOptions options)
+internal sealed class FeaturePage(FeatureMonitor monitor, ContractRegistry features, ServerOptions options)
 {
     private readonly Dictionary<string, Task<FeatureView?>> _views = new(StringComparer.Ordinal);
 
@@ -26,7 +26,7 @@ internal sealed class FeaturePage(FeatureMonitor monitor, ServerOptions options)
 
     private async Task<FeatureView?> ComputeAsync(string feature)
     {
-        if (await monitor.ContractAsync(feature, CancellationToken.None).ConfigureAwait(false) is not var (contract, version))
+        if (features.Current(feature) is not var (contract, version, _))
         {
             return null;
         }

@@ -15,11 +15,11 @@ internal static class RecalibrationPage
     public static void MapRecalibrationPage(this IEndpointRouteBuilder app) =>
         app.MapPost("/features/{name}/recalibrate", RecalibrateAsync).RequireAuthorization(Policies.Admin).DisableAntiforgery().ExcludeFromDescription();
 
-    private static async Task<IResult> RecalibrateAsync(string name, HttpContext context, IAntiforgery antiforgery, IDataProtectionProvider protection, FeatureMonitor monitor, CancellationToken cancellationToken)
+    private static async Task<IResult> RecalibrateAsync(string name, HttpContext context, IAntiforgery antiforgery, IDataProtectionProvider protection, FeatureMonitor monitor, ContractRegistry features, CancellationToken cancellationToken)
     {
         var page = $"/features/{Uri.EscapeDataString(name)}";
         IResult Back(string message) => Results.Redirect($"{page}?recalibration={Uri.EscapeDataString(EvaluationPageEndpoints.Seal(protection, message, Purpose))}#key-metric");
-        if (await monitor.ContractAsync(name, cancellationToken).ConfigureAwait(false) is not var (contract, version) || contract.Task != Core.Contracts.TaskKind.Binary)
+        if (features.Current(name) is not var (contract, version, _) || contract.Task != Core.Contracts.TaskKind.Binary)
         {
             return Results.Redirect(page);
         }

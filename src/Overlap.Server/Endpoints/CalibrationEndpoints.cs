@@ -18,9 +18,9 @@ internal static class CalibrationEndpoints
     }
 
     private static async Task<Results<Ok<RecalibrationResponse>, NotFound<ProblemDetails>, BadRequest<ProblemDetails>, Conflict<ProblemDetails>>> RecalibrateAsync(
-        string feature, string? from, string? to, ClaimsPrincipal user, FeatureMonitor monitor, CancellationToken cancellationToken)
+        string feature, string? from, string? to, ClaimsPrincipal user, FeatureMonitor monitor, ContractRegistry features, CancellationToken cancellationToken)
     {
-        if (await monitor.ContractAsync(feature, cancellationToken).ConfigureAwait(false) is not var (contract, version))
+        if (features.Current(feature) is not var (contract, version, _))
         {
             return Answers.NoSuchFeature(feature);
         }

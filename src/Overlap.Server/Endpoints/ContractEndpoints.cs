@@ -62,7 +62,7 @@ internal static class ContractEndpoints
     private static async Task<Ok<ContractVersionSummary[]>> VersionsAsync(string feature, IEventStore store, CancellationToken cancellationToken) =>
         TypedResults.Ok((await store.ListContractVersionsAsync(feature, cancellationToken).ConfigureAwait(false)).Select(v => new ContractVersionSummary(v.Version, v.ChangedBy, v.ChangedAt)).ToArray());
 
-    private static async Task<Results<Ok<CountsResponse>, NotFound<ProblemDetails>>> CountsAsync(string feature, IEventStore store, FeatureDirectory features, LogLoader loader, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<CountsResponse>, NotFound<ProblemDetails>>> CountsAsync(string feature, IEventStore store, ContractRegistry features, LogLoader loader, CancellationToken cancellationToken)
     {
         if (!features.Has(feature))
         {

@@ -31,14 +31,14 @@ internal static class EvaluationEndpoints
     public static string Who(ClaimsPrincipal user) => user.FindFirstValue(ClaimTypes.Name) ?? "unknown";
 
     private static async Task<Results<Ok<IReadOnlyList<EvaluationRun>>, NotFound<ProblemDetails>>> ListAsync(
-        string feature, IEvaluationStore runs, FeatureDirectory features, CancellationToken cancellationToken) =>
+        string feature, IEvaluationStore runs, ContractRegistry features, CancellationToken cancellationToken) =>
         features.Has(feature)
             ? TypedResults.Ok(await runs.ListEvaluationRunsAsync(feature, cancellationToken).ConfigureAwait(false))
             : Answers.NoSuchFeature(feature);
 
     private static async Task<Results<Created<EvaluationRun>, ProblemHttpResult>> UploadAsync(
         string feature, string? name, [FromQuery(Name = "contract_version")] int? contractVersion, HttpRequest request, ClaimsPrincipal user,
-        EvaluationRuns runs, FeatureDirectory features, ServerOptions options, CancellationToken cancellationToken)
+        EvaluationRuns runs, ContractRegistry features, ServerOptions options, CancellationToken cancellationToken)
     {
         if (!features.Has(feature))
         {
@@ -54,7 +54,7 @@ internal static class EvaluationEndpoints
 
     private static async Task<Results<Created<EvaluationRun>, ProblemHttpResult>> RunAsync(
         string feature, string? name, string? format, int? resamples, ulong? seed, HttpRequest request, ClaimsPrincipal user,
-        EvaluationRuns runs, FeatureDirectory features, ServerOptions options, CancellationToken cancellationToken)
+        EvaluationRuns runs, ContractRegistry features, ServerOptions options, CancellationToken cancellationToken)
     {
         if (!features.Has(feature))
         {

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Overlap.Core.Contracts;
 using Overlap.Server.Auth;
 using Overlap.Server.Ingest;
 using Overlap.Server.Monitoring;
@@ -22,10 +21,9 @@ internal static class ExportEndpoints
     }
 
     private static async Task<Results<FileContentHttpResult, NotFound<ProblemDetails>, BadRequest<ProblemDetails>>> ExportAsync(
-        string feature, bool? labelled, bool? regression, string? format, string? from, string? to, IEventStore store, IReviewStore reviews, LogLoader loader, CancellationToken cancellationToken)
+        string feature, bool? labelled, bool? regression, string? format, string? from, string? to, IEventStore store, IReviewStore reviews, ContractRegistry features, LogLoader loader, CancellationToken cancellationToken)
     {
-        var version = await store.GetContractAsync(feature, cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (version is null)
+        if (features.Find(feature) is not { } contract)
         {
             return Answers.NoSuchFeature(feature);
         }
@@ -40,7 +38,6 @@ internal static class ExportEndpoints
         {
             return Bad($"from and to must be ISO 8601 dates or times {Answers.TimeRange} with from before to, e.g. ?from=2026-11-01&to=2026-11-08");
         }
-        var contract = ContractParser.Parse(version.Yaml, $"{feature} contract, version {version.Version}");
         await loader.CatchUpAsync(cancellationToken).ConfigureAwait(false);
         var rows = await store.ReadPredictionsAsync(feature, start.Value, end.Value, ProductionWindows.Attributes(contract), cancellationToken: cancellationToken).ConfigureAwait(false);
         if (labelled == true)

@@ -33,9 +33,9 @@ internal static class MonitoringEndpoints
     private const int MaxMergedWindows = 10_000;
 
     private static async Task<Results<ContentHttpResult, NotFound<ProblemDetails>, BadRequest<ProblemDetails>>> SummaryAsync(
-        string feature, string? from, string? to, int? resamples, FeatureMonitor monitor, ServerOptions options, CancellationToken cancellationToken)
+        string feature, string? from, string? to, int? resamples, FeatureMonitor monitor, ContractRegistry features, ServerOptions options, CancellationToken cancellationToken)
     {
-        if (await monitor.ContractAsync(feature, cancellationToken).ConfigureAwait(false) is not var (contract, version))
+        if (features.Current(feature) is not var (contract, version, _))
         {
             return Answers.NoSuchFeature(feature);
         }
@@ -78,9 +78,9 @@ internal static class MonitoringEndpoints
     }
 
     private static async Task<Results<ContentHttpResult, NotFound<ProblemDetails>, BadRequest<ProblemDetails>>> MetricsAsync(
-        string feature, string? from, string? to, int? resamples, FeatureMonitor monitor, ServerOptions options, CancellationToken cancellationToken)
+        string feature, string? from, string? to, int? resamples, FeatureMonitor monitor, ContractRegistry features, ServerOptions options, CancellationToken cancellationToken)
     {
-        if (await monitor.ContractAsync(feature, cancellationToken).ConfigureAwait(false) is not var (contract, version))
+        if (features.Current(feature) is not var (contract, version, _))
         {
             return Answers.NoSuchFeature(feature);
         }

@@ -34,7 +34,7 @@ internal static class ReviewEndpoints
     private static string Reviewer(HttpContext context) => context.User.FindFirstValue(ClaimTypes.NameIdentifier) ?? "unknown";
 
     private static async Task<Results<Ok<ReviewItem>, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> ClaimAsync(
-        string feature, string predictionId, ReviewQueue queue, FeatureDirectory features, HttpContext context, CancellationToken cancellationToken)
+        string feature, string predictionId, ReviewQueue queue, ContractRegistry features, HttpContext context, CancellationToken cancellationToken)
     {
         if (!features.Has(feature))
         {
@@ -50,7 +50,7 @@ internal static class ReviewEndpoints
     }
 
     private static async Task<Results<Ok<ReviewDecisionResponse>, NotFound<ProblemDetails>, BadRequest<ProblemDetails>, Conflict<ProblemDetails>>> DecideAsync(
-        string feature, string predictionId, ReviewQueue queue, FeatureDirectory features, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, HttpContext context, CancellationToken cancellationToken)
+        string feature, string predictionId, ReviewQueue queue, ContractRegistry features, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, HttpContext context, CancellationToken cancellationToken)
     {
         if (!features.Has(feature))
         {
@@ -89,7 +89,7 @@ internal static class ReviewEndpoints
         TypedResults.NotFound(new ProblemDetails { Status = 404, Title = "No such review item", Detail = $"Prediction '{predictionId}' of {feature} was not routed to review; list the queue with GET /v1/features/{feature}/review." });
 
     private static async Task<Results<Ok<ReviewQueueResponse>, NotFound<ProblemDetails>, BadRequest<ProblemDetails>>> ListAsync(
-        string feature, string? status, int? limit, ReviewQueue queue, IReviewStore store, FeatureDirectory features, LogLoader loader, ServerOptions options, CancellationToken cancellationToken)
+        string feature, string? status, int? limit, ReviewQueue queue, IReviewStore store, ContractRegistry features, LogLoader loader, ServerOptions options, CancellationToken cancellationToken)
     {
         if (!features.Has(feature))
         {

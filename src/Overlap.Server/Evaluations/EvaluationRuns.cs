@@ -16,7 +16,7 @@ namespace Overlap.Server.Evaluations;
 /// against the feature's latest contract by the same <see cref="Evaluator"/> with the same defaults as the CLI (so the
 /// report is the one <c>overlap eval</c> writes for that file), kept in <see cref="IEvaluationStore"/>; and two runs compared.
 /// </summary>
-internal sealed class EvaluationRuns(IEvaluationStore runs, IEventStore store, ServerOptions options)
+internal sealed class EvaluationRuns(IEvaluationStore runs, IEventStore store, ContractRegistry contracts, ServerOptions options)
 {
     /// <summary>The longest name a run may have.</summary>
     public const int MaxName = 200;
@@ -75,14 +75,14 @@ internal sealed class EvaluationRuns(IEvaluationStore runs, IEventStore store, S
         {
             return RunAdded.Bad("The data file is empty", "The file is empty (0 bytes): send the scored examples (CSV, JSON Lines or Parquet) as the body, or as the 'file' part of a multipart form.");
         }
-        if (await store.GetContractAsync(feature, cancellationToken: cancellationToken).ConfigureAwait(false) is not { } latest)
+        if (contracts.Current(feature) is not { } latest)
         {
             return RunAdded.Missing(feature);
         }
         EvaluationReport report;
         try
         {
-            var contract = ContractParser.Parse(latest.Yaml, $"{feature} contract, version {latest.Version}");
+            var contract = latest.Contract;
             report = await Task.Run(() =>
             {
                 using var input = new MemoryStream(data, writable: false);

@@ -28,13 +28,6 @@ internal sealed partial class FeatureMonitor(IEventStore store, ICalibrationStor
     private static bool Due(DateTimeOffset computedAt, TimeSpan took, DateTimeOffset now) =>
         now - computedAt > (took * RefreshCostFactor > FreshFor ? took * RefreshCostFactor : FreshFor);
 
-    /// <summary>The latest contract, parsed, with its version; null when the feature has none.</summary>
-    public async Task<(Contract Contract, int Version)?> ContractAsync(string feature, CancellationToken cancellationToken)
-    {
-        var version = await store.GetContractAsync(feature, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return version is null ? null : (ContractParser.Parse(version.Yaml, $"{feature} contract, version {version.Version}"), version.Version);
-    }
-
     /// <summary>
     /// The report over <paramref name="windows"/> (ascending), judged against <paramref name="contract"/>. A closed window
     /// whose report is stored and still current (no prediction or label in it changed since) is read back; the others

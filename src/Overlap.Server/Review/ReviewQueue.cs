@@ -9,7 +9,7 @@ namespace Overlap.Server.Review;
 /// The review queue of a feature: routes what arrived since the last look by the latest contract, hands out expiring
 /// locks, and turns decisions into outcomes marked as reviewed by a person (<c>source: review</c>).
 /// </summary>
-internal sealed class ReviewQueue(IReviewStore store, IEventStore events, FeatureDirectory features, ServerOptions options)
+internal sealed class ReviewQueue(IReviewStore store, IEventStore events, ContractRegistry features, ServerOptions options)
 {
     /// <summary>How long a claim holds an item for its reviewer.</summary>
     public static readonly TimeSpan Lease = TimeSpan.FromMinutes(10);

@@ -7,7 +7,7 @@ namespace Overlap.Server.Review;
 /// Routes new predictions to each feature's review queue, and escalates items that waited too long, every
 /// <see cref="Period"/> on the server's clock, so the queue fills while nobody looks at it (reading the queue routes too).
 /// </summary>
-internal sealed partial class ReviewScheduler(ReviewQueue queue, FeatureDirectory features, ServerOptions options, ILogger<ReviewScheduler> logger) : BackgroundService
+internal sealed partial class ReviewScheduler(ReviewQueue queue, ContractRegistry features, ServerOptions options, ILogger<ReviewScheduler> logger) : BackgroundService
 {
     /// <summary>How often the queues are routed.</summary>
     public static readonly TimeSpan Period = TimeSpan.FromSeconds(5);
