@@ -55,15 +55,18 @@ public static class OverlapServer
         builder.Services.AddSingleton<ContractSaver>();
         builder.Services.AddSingleton<KeyCache>();
         // Registered before the schedulers and the loader, so it stops after them: its pieces of work end before theirs.
-        builder.Services.AddSingleton<BackgroundWork>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<BackgroundWork>());
+        builder.Services.AddSingleton<FigureRefresher>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<FigureRefresher>());
+        builder.Services.AddSingleton<WindowCache>();
+        builder.Services.AddSingleton<RangeCache>();
         builder.Services.AddSingleton<FeatureMonitor>();
         builder.Services.AddSingleton<AlertService>();
         builder.Services.AddSingleton<WebhookAddressPolicy>();
         builder.Services.AddSingleton<WebhookDelivery>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<WebhookDelivery>());
         builder.Services.AddHostedService<AlertScheduler>();
-        builder.Services.AddHostedService<ReviewScheduler>();
+        builder.Services.AddSingleton<ReviewScheduler>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ReviewScheduler>());
         var log = EventLog.Open(Path.Combine(options.DataFolder, "log"));
         builder.Services.AddSingleton(log);
         // The loader is registered before the queue, so it stops after it and loads what the queue acknowledged last.

@@ -89,7 +89,7 @@ internal static class ReviewEndpoints
         TypedResults.NotFound(new ProblemDetails { Status = 404, Title = "No such review item", Detail = $"Prediction '{predictionId}' of {feature} was not routed to review; list the queue with GET /v1/features/{feature}/review." });
 
     private static async Task<Results<Ok<ReviewQueueResponse>, NotFound<ProblemDetails>, BadRequest<ProblemDetails>>> ListAsync(
-        string feature, string? status, int? limit, ReviewQueue queue, IReviewStore store, ContractRegistry features, LogLoader loader, ServerOptions options, CancellationToken cancellationToken)
+        string feature, string? status, int? limit, ReviewQueue queue, ReviewScheduler routing, IReviewStore store, ContractRegistry features, LogLoader loader, ServerOptions options, CancellationToken cancellationToken)
     {
         if (!features.Has(feature))
         {
@@ -100,7 +100,9 @@ internal static class ReviewEndpoints
             return TypedResults.BadRequest(new ProblemDetails { Status = 400, Title = "The query is not valid", Detail = $"status is pending, second, decided or escalated (or left out for pending); limit is between 1 and {MaxItems}" });
         }
         await loader.CatchUpAsync(cancellationToken).ConfigureAwait(false);
-        var routed = await queue.RouteAsync(feature, cancellationToken).ConfigureAwait(false);
+        // Routing is the scheduler's: the read waits for a pass that covers what was loaded, and writes nothing.
+        await routing.CatchUpAsync(cancellationToken).ConfigureAwait(false);
+        var routed = features.Find(feature)?.Review is not null;
         var counts = await store.CountReviewItemsAsync(feature, cancellationToken).ConfigureAwait(false);
         var items = await store.ListReviewItemsAsync(feature, status ?? "pending", limit ?? 50, cancellationToken).ConfigureAwait(false);
         var perDay = await store.DecisionsPerDayAsync(feature, options.Time.GetUtcNow(), 14, cancellationToken).ConfigureAwait(false);
