@@ -38,6 +38,9 @@ internal sealed class ContractRegistry(IEventStore store)
     /// <summary>The feature's current contract with its version and text; null when it has none.</summary>
     public CurrentContract? Current(string feature) => _contracts.GetValueOrDefault(feature);
 
+    /// <summary>Every version of the feature's contract, oldest first (none when it has no contract).</summary>
+    public Task<IReadOnlyList<ContractVersion>> VersionsAsync(string feature, CancellationToken cancellationToken) => store.ListContractVersionsAsync(feature, cancellationToken);
+
     /// <summary>Makes <paramref name="saved"/> (parsed as <paramref name="contract"/>) current, unless a later version already is.</summary>
     public void Saved(ContractVersion saved, Contract contract)
     {

@@ -1,18 +1,37 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Overlap.Server;
 
-/// <summary>RFC 9457 problem details written by hand where no endpoint result is in play (auth, limits, the last-resort handler).</summary>
+/// <summary>
+/// RFC 9457 problem details, built here and nowhere else: as typed results for endpoints, and written by hand where no
+/// endpoint result is in play (auth, limits, binding failures, the last-resort handler). Each has a status, a title
+/// saying what is wrong and a detail saying what to send instead.
+/// </summary>
 internal static partial class Problems
 {
+    /// <summary>The problem itself.</summary>
+    public static ProblemDetails Details(int status, string title, string? detail) => new() { Status = status, Title = title, Detail = detail };
+
+    /// <summary>400: the request is not valid.</summary>
+    public static BadRequest<ProblemDetails> BadRequest(string title, string? detail) => TypedResults.BadRequest(Details(StatusCodes.Status400BadRequest, title, detail));
+
+    /// <summary>404: what the request names does not exist.</summary>
+    public static NotFound<ProblemDetails> NotFound(string title, string? detail) => TypedResults.NotFound(Details(StatusCodes.Status404NotFound, title, detail));
+
+    /// <summary>409: the request conflicts with the state of what it names.</summary>
+    public static Conflict<ProblemDetails> Conflict(string title, string? detail) => TypedResults.Conflict(Details(StatusCodes.Status409Conflict, title, detail));
+
+    /// <summary>Any status, for endpoints whose answers vary more than one result type can say.</summary>
+    public static ProblemHttpResult Status(int status, string title, string? detail) => TypedResults.Problem(Details(status, title, detail));
+
     public static Task Write(HttpContext context, int status, string title, string detail)
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/problem+json";
-        var problem = new ProblemDetails { Status = status, Title = title, Detail = detail };
-        return context.Response.WriteAsync(JsonSerializer.Serialize(problem, ServerJsonContext.Default.ProblemDetails), context.RequestAborted);
+        return context.Response.WriteAsync(JsonSerializer.Serialize(Details(status, title, detail), ServerJsonContext.Default.ProblemDetails), context.RequestAborted);
     }
 
     /// <summary>

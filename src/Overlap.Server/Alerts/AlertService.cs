@@ -14,6 +14,17 @@ internal sealed class AlertService(IEventStore store, FeatureMonitor monitor, Co
     /// <summary>Windows before the judged one that the estimate check looks back over (it judges the last few with labels enough among them).</summary>
     private const int EstimateRecentWindows = 7;
 
+    /// <summary>How many of the latest state changes a reader is shown.</summary>
+    public const int HistoryLimit = 200;
+
+    /// <summary>The feature's current check states.</summary>
+    public async Task<IReadOnlyList<AlertStateView>> StatesAsync(string feature, CancellationToken cancellationToken) =>
+        [.. (await store.GetAlertStatesAsync(feature, cancellationToken).ConfigureAwait(false)).Select(AlertStateView.Of)];
+
+    /// <summary>The feature's latest <see cref="HistoryLimit"/> state changes, newest first.</summary>
+    public async Task<IReadOnlyList<AlertChangeView>> HistoryAsync(string feature, CancellationToken cancellationToken) =>
+        [.. (await store.ListAlertEventsAsync(feature, HistoryLimit, cancellationToken).ConfigureAwait(false)).Select(AlertChangeView.Of)];
+
     /// <summary>Serialises evaluations so two at once cannot both see the old state and both announce the new one.</summary>
     private readonly SemaphoreSlim _gate = new(1, 1);
 
@@ -73,7 +84,7 @@ internal sealed class AlertService(IEventStore store, FeatureMonitor monitor, Co
         {
             _gate.Release();
         }
-        return new AlertEvaluation(feature, start, [.. checks.Select(c => new CheckView(c.Check, Name(c.State), c.Statement, c.JudgedFrom, c.JudgedTo))], changes);
+        return new AlertEvaluation(feature, start, [.. checks.Select(c => new CheckView(c.Check, Name(c.State), c.Statement, c.JudgedFrom, c.JudgedTo))], [.. changes.Select(AlertChangeView.Of)]);
     }
 
     /// <summary>A state as the API writes it: no_data, ok, warning, alert.</summary>

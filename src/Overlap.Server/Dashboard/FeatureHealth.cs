@@ -13,7 +13,7 @@ public sealed record FeatureHealth(
     RangeReport Range,
     IReadOnlyList<(DateTimeOffset Day, double? Value)> KeyMetric,
     string KeyMetricName,
-    IReadOnlyList<AlertStateRecord> OpenAlerts,
+    IReadOnlyList<Alerts.AlertStateView> OpenAlerts,
     ReviewQueueCounts? Review = null)
 {
     /// <summary>How far back the overview looks.</summary>
@@ -50,7 +50,7 @@ public sealed record FeatureHealth(
     }
 
     /// <summary>Builds every feature's health, the newest 30 days up to the end of the current window.</summary>
-    internal static async Task<IReadOnlyList<FeatureHealth>> AllAsync(ContractRegistry features, FeatureMonitor monitor, IEventStore store, Review.ReviewQueue queue, DateTimeOffset now, CancellationToken cancellationToken)
+    internal static async Task<IReadOnlyList<FeatureHealth>> AllAsync(ContractRegistry features, FeatureMonitor monitor, Alerts.AlertService alerts, Review.ReviewQueue queue, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var result = new List<FeatureHealth>();
         foreach (var feature in features.Names)
@@ -64,10 +64,10 @@ public sealed record FeatureHealth(
             var report = await monitor.ReportAsync(contract, version, windows, Evaluation, cancellationToken, stale: true).ConfigureAwait(false);
             var key = KeyMetricOf(contract);
             var series = report.Windows.Select(w => (w.Start, w.Evaluation?.Metrics.TryGetValue(key, out var m) == true && !double.IsNaN(m.Value) ? m.Value : (double?)null)).ToList();
-            var alerts = (await store.GetAlertStatesAsync(feature, cancellationToken).ConfigureAwait(false)).Where(a => a.State == "alert").ToList();
+            var open = (await alerts.StatesAsync(feature, cancellationToken).ConfigureAwait(false)).Where(a => a.State == "alert").ToList();
             // The queue is routed by the server every 5 s; the overview only counts it.
             var review = contract.Review is not null ? await queue.GlanceAsync(feature, cancellationToken).ConfigureAwait(false) : null;
-            result.Add(new FeatureHealth(feature, version, contract.Description, range, series, key, alerts, review));
+            result.Add(new FeatureHealth(feature, version, contract.Description, range, series, key, open, review));
         }
         return result;
     }

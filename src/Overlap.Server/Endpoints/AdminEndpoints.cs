@@ -35,7 +35,7 @@ internal static class AdminEndpoints
     {
         if (await ReadAsync(request, ServerJsonContext.Default.AdminKeyRequest, cancellationToken).ConfigureAwait(false) is not { } body)
         {
-            return Bad("The key request is not valid", """send a JSON object such as {"role": "ingest", "name": "checkout service", "expires": "90d"}""");
+            return Problems.BadRequest("The key request is not valid", """send a JSON object such as {"role": "ingest", "name": "checkout service", "expires": "90d"}""");
         }
         var (created, problem) = await admin.CreateKeyAsync(body.Role, body.Name, body.Expires, cancellationToken).ConfigureAwait(false);
         return created is not null ? TypedResults.Created($"/v1/admin/keys/{created.Details.Id}", created) : TypedResults.BadRequest(Details(problem!));
@@ -52,7 +52,7 @@ internal static class AdminEndpoints
     {
         if (await ReadAsync(request, ServerJsonContext.Default.AdminUserRequest, cancellationToken).ConfigureAwait(false) is not { } body)
         {
-            return Bad("The user is not valid", """send a JSON object such as {"name": "ana@example.com", "role": "viewer"} (a password is generated unless you give one)""");
+            return Problems.BadRequest("The user is not valid", """send a JSON object such as {"name": "ana@example.com", "role": "viewer"} (a password is generated unless you give one)""");
         }
         var (added, problem) = await admin.AddUserAsync(body.Name, body.Role, body.Password, cancellationToken).ConfigureAwait(false);
         return added is not null ? TypedResults.Created($"/v1/admin/users/{Uri.EscapeDataString(added.User.Name)}", added)
@@ -67,16 +67,15 @@ internal static class AdminEndpoints
     {
         if (await ReadAsync(request, ServerJsonContext.Default.AdminPasswordRequest, cancellationToken, whenEmpty: new AdminPasswordRequest(null)).ConfigureAwait(false) is not { } body)
         {
-            return Bad("The password request is not valid", """send {"password": "…"}, or no body to have one generated""");
+            return Problems.BadRequest("The password request is not valid", """send {"password": "…"}, or no body to have one generated""");
         }
         var (changed, problem) = await admin.SetPasswordAsync(name, body.Password, cancellationToken).ConfigureAwait(false);
         return changed is not null ? TypedResults.Ok(changed)
             : problem!.Status == 404 ? TypedResults.NotFound(Details(problem)) : TypedResults.BadRequest(Details(problem));
     }
 
-    private static ProblemDetails Details(AccessProblem problem) => new() { Status = problem.Status, Title = problem.Title, Detail = problem.Detail };
+    private static ProblemDetails Details(AccessProblem problem) => Problems.Details(problem.Status, problem.Title, problem.Detail);
 
-    private static BadRequest<ProblemDetails> Bad(string title, string detail) => TypedResults.BadRequest(Details(new AccessProblem(400, title, detail)));
 
     /// <summary>The body as <typeparamref name="T"/> (<paramref name="whenEmpty"/> when there is none), or null when it is too large, not JSON, or not that shape.</summary>
     private static async Task<T?> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> type, CancellationToken cancellationToken, T? whenEmpty = null)

@@ -9,7 +9,7 @@ internal static class Answers
 {
     /// <summary>404 for a feature that has no contract, saying how to give it one.</summary>
     public static NotFound<ProblemDetails> NoSuchFeature(string feature) =>
-        TypedResults.NotFound(new ProblemDetails { Status = 404, Title = "No such feature", Detail = $"'{feature}' has no contract yet; PUT one at /v1/features/{feature}/contract." });
+        Problems.NotFound("No such feature", $"'{feature}' has no contract yet; PUT one at /v1/features/{feature}/contract.");
 
     /// <summary>The earliest time a query may name: ranges are moved by windows and label delays, which must not leave the calendar.</summary>
     public static readonly DateTimeOffset EarliestTime = new(1900, 1, 1, 0, 0, 0, TimeSpan.Zero);

@@ -26,17 +26,17 @@ internal static class CalibrationEndpoints
         }
         if (contract.Task != TaskKind.Binary)
         {
-            return TypedResults.BadRequest(new ProblemDetails { Status = 400, Title = "Nothing to recalibrate", Detail = $"{feature} is a {contract.Task.ToString().ToLowerInvariant()} contract; performance is estimated, and recalibrated, only for binary contracts" });
+            return Problems.BadRequest("Nothing to recalibrate", $"{feature} is a {contract.Task.ToString().ToLowerInvariant()} contract; performance is estimated, and recalibrated, only for binary contracts");
         }
         var (start, end) = await monitor.RecalibrationPeriodAsync(contract, version, cancellationToken).ConfigureAwait(false);
         var asked = (From: from is null ? start : Answers.Time(from), To: to is null ? end : Answers.Time(to));
         if (asked.From is not { } f || asked.To is not { } t || f >= t)
         {
-            return TypedResults.BadRequest(new ProblemDetails { Status = 400, Title = "The period is not valid", Detail = $"from and to must be ISO 8601 times or dates {Answers.TimeRange} with from before to, e.g. ?from=2026-11-01&to=2026-11-08; without them the recent labelled windows are used" });
+            return Problems.BadRequest("The period is not valid", $"from and to must be ISO 8601 times or dates {Answers.TimeRange} with from before to, e.g. ?from=2026-11-01&to=2026-11-08; without them the recent labelled windows are used");
         }
         var (basis, refusal) = await monitor.RecalibrateAsync(contract, version, f, t, EvaluationEndpoints.Who(user), cancellationToken).ConfigureAwait(false);
         return basis is null
-            ? TypedResults.Conflict(new ProblemDetails { Status = 409, Title = "Too few labels to recalibrate on", Detail = refusal })
+            ? Problems.Conflict("Too few labels to recalibrate on", refusal)
             : TypedResults.Ok(new RecalibrationResponse(feature, basis));
     }
 }

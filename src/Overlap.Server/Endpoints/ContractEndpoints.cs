@@ -21,7 +21,7 @@ internal static class ContractEndpoints
         group.MapPut("/{feature}/contract", PutAsync).RequireAuthorization(Policies.Admin);
         group.MapGet("/{feature}/contract", GetAsync).RequireAuthorization(Policies.Read);
         group.MapGet("/{feature}/contract/versions", VersionsAsync).RequireAuthorization(Policies.Read);
-        group.MapGet("/{feature}/counts", CountsAsync).RequireAuthorization(Policies.Read);
+        group.MapGet("/{feature}/counts", CountsAsync).RequireAuthorization(Policies.Read).RequireFeature();
         return group;
     }
 
@@ -38,16 +38,16 @@ internal static class ContractEndpoints
         }
         catch (InvalidDataException)
         {
-            return Bad("The body is not gzip", "The request says 'Content-Encoding: gzip' but the body is not gzip; send it plain or compress it.");
+            return Problems.BadRequest("The body is not gzip", "The request says 'Content-Encoding: gzip' but the body is not gzip; send it plain or compress it.");
         }
         if (body is null)
         {
-            return Bad("The contract is too large", $"A contract is at most {MaxContractBytes / 1024} KiB of YAML or JSON.");
+            return Problems.BadRequest("The contract is too large", $"A contract is at most {MaxContractBytes / 1024} KiB of YAML or JSON.");
         }
         var saved = await saver.SaveAsync(feature, Encoding.UTF8.GetString(body), user.FindFirstValue(ClaimTypes.Name) ?? "unknown", cancellationToken).ConfigureAwait(false);
         return saved.Saved is { } version
             ? TypedResults.Created($"/v1/features/{feature}/contract?version={version.Version}", ToResponse(version))
-            : Bad(saved.Title!, saved.Detail!);
+            : Problems.BadRequest(saved.Title!, saved.Detail!);
     }
 
     /// <summary>The contract as stored for an admin; for every other role with its webhook addresses masked (<see cref="ContractSecrets"/>).</summary>
@@ -55,26 +55,19 @@ internal static class ContractEndpoints
     {
         var found = await store.GetContractAsync(feature, version, cancellationToken).ConfigureAwait(false);
         return found is null
-            ? TypedResults.NotFound(new ProblemDetails { Status = 404, Title = "No such contract", Detail = version is null ? $"'{feature}' has no contract yet; PUT one at /v1/features/{feature}/contract." : $"'{feature}' has no contract version {version}; GET /v1/features/{feature}/contract/versions lists them." })
+            ? Problems.NotFound("No such contract", version is null ? $"'{feature}' has no contract yet; PUT one at /v1/features/{feature}/contract." : $"'{feature}' has no contract version {version}; GET /v1/features/{feature}/contract/versions lists them.")
             : TypedResults.Ok(ToResponse(user.IsInRole(nameof(KeyRole.Admin)) ? found : found with { Yaml = ContractSecrets.Mask(found.Yaml) }));
     }
 
-    private static async Task<Ok<ContractVersionSummary[]>> VersionsAsync(string feature, IEventStore store, CancellationToken cancellationToken) =>
-        TypedResults.Ok((await store.ListContractVersionsAsync(feature, cancellationToken).ConfigureAwait(false)).Select(v => new ContractVersionSummary(v.Version, v.ChangedBy, v.ChangedAt)).ToArray());
+    private static async Task<Ok<ContractVersionSummary[]>> VersionsAsync(string feature, ContractRegistry contracts, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await contracts.VersionsAsync(feature, cancellationToken).ConfigureAwait(false)).Select(v => new ContractVersionSummary(v.Version, v.ChangedBy, v.ChangedAt)).ToArray());
 
-    private static async Task<Results<Ok<CountsResponse>, NotFound<ProblemDetails>>> CountsAsync(string feature, IEventStore store, ContractRegistry features, LogLoader loader, CancellationToken cancellationToken)
+    private static async Task<Ok<CountsResponse>> CountsAsync(string feature, IEventStore store, LogLoader loader, CancellationToken cancellationToken)
     {
-        if (!features.Has(feature))
-        {
-            return Answers.NoSuchFeature(feature);
-        }
         await loader.CatchUpAsync(cancellationToken).ConfigureAwait(false);
         var c = await store.CountAsync(feature, cancellationToken).ConfigureAwait(false);
         return TypedResults.Ok(new CountsResponse(feature, c.Predictions, c.Outcomes, c.Feedback, c.Business, c.Labelled));
     }
 
     private static ContractResponse ToResponse(ContractVersion v) => new(v.Feature, v.Version, v.ChangedBy, v.ChangedAt, v.Yaml);
-
-    private static BadRequest<ProblemDetails> Bad(string title, string detail) =>
-        TypedResults.BadRequest(new ProblemDetails { Status = 400, Title = title, Detail = detail });
 }

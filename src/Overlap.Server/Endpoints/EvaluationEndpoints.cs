@@ -6,7 +6,6 @@ using Overlap.Core.Evaluation;
 using Overlap.Core.Reports;
 using Overlap.Server.Auth;
 using Overlap.Server.Evaluations;
-using Overlap.Storage;
 
 namespace Overlap.Server.Endpoints;
 
@@ -19,9 +18,9 @@ internal static class EvaluationEndpoints
     public static RouteGroupBuilder MapEvaluations(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1/features/{feature}/evaluations").WithTags("Evaluations");
-        group.MapGet("/", ListAsync).RequireAuthorization(Policies.Read);
-        group.MapPost("/", UploadAsync).RequireAuthorization(Policies.Review);
-        group.MapPost("/run", RunAsync).RequireAuthorization(Policies.Review);
+        group.MapGet("/", ListAsync).RequireAuthorization(Policies.Read).RequireFeature();
+        group.MapPost("/", UploadAsync).RequireAuthorization(Policies.Review).RequireFeature();
+        group.MapPost("/run", RunAsync).RequireAuthorization(Policies.Review).RequireFeature();
         group.MapGet("/compare", CompareAsync).RequireAuthorization(Policies.Read);
         group.MapGet("/{id:long}", GetAsync).RequireAuthorization(Policies.Read);
         return group;
@@ -30,20 +29,13 @@ internal static class EvaluationEndpoints
     /// <summary>Who added a run: the key's name, as for contracts.</summary>
     public static string Who(ClaimsPrincipal user) => user.FindFirstValue(ClaimTypes.Name) ?? "unknown";
 
-    private static async Task<Results<Ok<IReadOnlyList<EvaluationRun>>, NotFound<ProblemDetails>>> ListAsync(
-        string feature, IEvaluationStore runs, ContractRegistry features, CancellationToken cancellationToken) =>
-        features.Has(feature)
-            ? TypedResults.Ok(await runs.ListEvaluationRunsAsync(feature, cancellationToken).ConfigureAwait(false))
-            : Answers.NoSuchFeature(feature);
+    private static async Task<Ok<EvaluationRunView[]>> ListAsync(string feature, EvaluationRuns runs, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await runs.ListAsync(feature, cancellationToken).ConfigureAwait(false)).Select(EvaluationRunView.Of).ToArray());
 
-    private static async Task<Results<Created<EvaluationRun>, ProblemHttpResult>> UploadAsync(
+    private static async Task<Results<Created<EvaluationRunView>, ProblemHttpResult>> UploadAsync(
         string feature, string? name, [FromQuery(Name = "contract_version")] int? contractVersion, HttpRequest request, ClaimsPrincipal user,
-        EvaluationRuns runs, ContractRegistry features, ServerOptions options, CancellationToken cancellationToken)
+        EvaluationRuns runs, ServerOptions options, CancellationToken cancellationToken)
     {
-        if (!features.Has(feature))
-        {
-            return Problem(Answers.NoSuchFeature(feature).Value!);
-        }
         var upload = await Upload.ReadAsync(request, options.MaxBodyBytes, cancellationToken).ConfigureAwait(false);
         if (upload.Content is null)
         {
@@ -52,17 +44,13 @@ internal static class EvaluationEndpoints
         return Answer(await runs.AddReportAsync(feature, upload.Content, name ?? upload.Name, contractVersion, Who(user), cancellationToken).ConfigureAwait(false));
     }
 
-    private static async Task<Results<Created<EvaluationRun>, ProblemHttpResult>> RunAsync(
+    private static async Task<Results<Created<EvaluationRunView>, ProblemHttpResult>> RunAsync(
         string feature, string? name, string? format, int? resamples, ulong? seed, HttpRequest request, ClaimsPrincipal user,
-        EvaluationRuns runs, ContractRegistry features, ServerOptions options, CancellationToken cancellationToken)
+        EvaluationRuns runs, ServerOptions options, CancellationToken cancellationToken)
     {
-        if (!features.Has(feature))
-        {
-            return Problem(Answers.NoSuchFeature(feature).Value!);
-        }
         if (Answers.ResamplesProblem(resamples) is { } bad)
         {
-            return Problem(400, "A parameter is not valid", bad);
+            return Problems.Status(400, "A parameter is not valid", bad);
         }
         var upload = await Upload.ReadAsync(request, options.MaxBodyBytes, cancellationToken).ConfigureAwait(false);
         if (upload.Content is null)
@@ -73,7 +61,7 @@ internal static class EvaluationEndpoints
         var dataFormat = format is not null ? FormatNamed(format) : upload.FileName is not null ? DataFormats.FromFileName(upload.FileName) : FormatOf(request.ContentType);
         if (dataFormat is null)
         {
-            return Problem(400, "The data format is unknown",
+            return Problems.Status(400, "The data format is unknown",
                 $"Cannot tell the format of {fileName}: send Content-Type text/csv, application/x-ndjson or application/vnd.apache.parquet, add ?format=csv|jsonl|parquet, or upload it as the 'file' part of a multipart form with its file name (.csv, .jsonl, .parquet, optionally .gz).");
         }
         var added = await runs.RunAsync(feature, upload.Content, fileName, dataFormat.Value, name ?? upload.Name, Who(user),
@@ -81,12 +69,12 @@ internal static class EvaluationEndpoints
         return Answer(added);
     }
 
-    private static async Task<Results<ContentHttpResult, NotFound<ProblemDetails>, BadRequest<ProblemDetails>>> GetAsync(
+    private static async Task<Results<ReportResult<EvaluationReport>, ContentHttpResult, NotFound<ProblemDetails>, BadRequest<ProblemDetails>>> GetAsync(
         string feature, long id, string? format, EvaluationRuns runs, HttpResponse response, CancellationToken cancellationToken)
     {
         if (format is not (null or "json" or "html"))
         {
-            return TypedResults.BadRequest(new ProblemDetails { Status = 400, Title = "The format is unknown", Detail = $"format is '{format}'; use json (the default) or html." });
+            return Problems.BadRequest("The format is unknown", $"format is '{format}'; use json (the default) or html.");
         }
         if (await runs.ReadAsync(feature, id, cancellationToken).ConfigureAwait(false) is not { } found)
         {
@@ -96,7 +84,7 @@ internal static class EvaluationEndpoints
         {
             return Html(response, found.Report);
         }
-        return TypedResults.Text(ReportJson.Write(found.Report), "application/json");
+        return Reports.Ok(found.Report);
     }
 
     /// <summary>The report as the same self-contained HTML page <c>overlap eval --format html</c> writes; it runs no script.</summary>
@@ -106,27 +94,22 @@ internal static class EvaluationEndpoints
         return TypedResults.Text(HtmlReport.Write(report), "text/html; charset=utf-8");
     }
 
-    private static async Task<Results<ContentHttpResult, NotFound<ProblemDetails>, BadRequest<ProblemDetails>>> CompareAsync(
+    private static async Task<Results<ReportResult<RunComparison>, NotFound<ProblemDetails>, BadRequest<ProblemDetails>>> CompareAsync(
         string feature, long? a, long? b, EvaluationRuns runs, CancellationToken cancellationToken)
     {
         if (a is not { } first || b is not { } second)
         {
-            return TypedResults.BadRequest(new ProblemDetails { Status = 400, Title = "Two runs are needed", Detail = $"Name them by id: /v1/features/{feature}/evaluations/compare?a=1&b=2 (GET /v1/features/{feature}/evaluations lists the ids)." });
+            return Problems.BadRequest("Two runs are needed", $"Name them by id: /v1/features/{feature}/evaluations/compare?a=1&b=2 (GET /v1/features/{feature}/evaluations lists the ids).");
         }
         if (await runs.CompareAsync(feature, first, second, cancellationToken).ConfigureAwait(false) is not { } comparison)
         {
             return NoSuchRun(feature, first, second);
         }
-        return TypedResults.Text(ReportJson.Write(comparison), "application/json");
+        return Reports.Ok(comparison);
     }
 
     private static NotFound<ProblemDetails> NoSuchRun(string feature, params long[] ids) =>
-        TypedResults.NotFound(new ProblemDetails
-        {
-            Status = 404,
-            Title = "No such evaluation run",
-            Detail = $"{feature} has no run {string.Join(" or ", ids)}; GET /v1/features/{feature}/evaluations lists its runs.",
-        });
+        Problems.NotFound("No such evaluation run", $"{feature} has no run {string.Join(" or ", ids)}; GET /v1/features/{feature}/evaluations lists its runs.");
 
     private static DataFormat? FormatNamed(string format) => format.ToLowerInvariant() switch
     {
@@ -144,16 +127,12 @@ internal static class EvaluationEndpoints
         _ => null,
     };
 
-    private static Results<Created<EvaluationRun>, ProblemHttpResult> Answer(RunAdded added) =>
+    private static Results<Created<EvaluationRunView>, ProblemHttpResult> Answer(RunAdded added) =>
         added.Run is { } run
-            ? TypedResults.Created($"/v1/features/{run.Feature}/evaluations/{run.Id}", run)
-            : Problem(added.Status, added.Title, added.Detail);
+            ? TypedResults.Created($"/v1/features/{run.Feature}/evaluations/{run.Id}", EvaluationRunView.Of(run))
+            : Problems.Status(added.Status, added.Title, added.Detail);
 
     private static ProblemHttpResult Refused(Upload upload, string title) =>
-        Problem(upload.Status, upload.Status == 413 ? "The file is too large" : title, upload.Problem!);
+        Problems.Status(upload.Status, upload.Status == 413 ? "The file is too large" : title, upload.Problem!);
 
-    private static ProblemHttpResult Problem(int status, string title, string detail) =>
-        TypedResults.Problem(new ProblemDetails { Status = status, Title = title, Detail = detail });
-
-    private static ProblemHttpResult Problem(ProblemDetails problem) => TypedResults.Problem(problem);
 }

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using Overlap.Core.Events;
 using Overlap.Server.Auth;
 using Overlap.Server.Ingest;
@@ -30,7 +29,7 @@ internal static class EventEndpoints
         }
         catch (InvalidDataException)
         {
-            return Problem(400, "The body is not gzip", "The request says 'Content-Encoding: gzip' but the body is not gzip; send it plain or compress it.");
+            return Problems.Status(400, "The body is not gzip", "The request says 'Content-Encoding: gzip' but the body is not gzip; send it plain or compress it.");
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
@@ -38,7 +37,7 @@ internal static class EventEndpoints
         }
         if (body is null)
         {
-            return Problem(413, "The batch is too large", $"A batch is at most {options.MaxBodyBytes / (1024 * 1024)} MiB (after gzip is undone); send smaller batches. Nothing from this one was kept.");
+            return Problems.Status(413, "The batch is too large", $"A batch is at most {options.MaxBodyBytes / (1024 * 1024)} MiB (after gzip is undone); send smaller batches. Nothing from this one was kept.");
         }
         EventBatch batch;
         try
@@ -47,7 +46,7 @@ internal static class EventEndpoints
         }
         catch (EventFormatException e)
         {
-            return Problem(400, "The body is not a batch of events", $"{char.ToUpperInvariant(e.Message[0])}{e.Message[1..]}. Nothing from this batch was kept.");
+            return Problems.Status(400, "The body is not a batch of events", $"{char.ToUpperInvariant(e.Message[0])}{e.Message[1..]}. Nothing from this batch was kept.");
         }
         var (good, rejected) = await check.CheckAsync(batch, cancellationToken).ConfigureAwait(false);
         if (good.Count == 0)
@@ -58,7 +57,7 @@ internal static class EventEndpoints
         if (stored is null)
         {
             context.Response.Headers.RetryAfter = "1";
-            return Problem(429, "The write queue is full", "The server is storing other batches; retry this one after the Retry-After seconds. Nothing from it was kept.");
+            return Problems.Status(429, "The write queue is full", "The server is storing other batches; retry this one after the Retry-After seconds. Nothing from it was kept.");
         }
         try
         {
@@ -66,11 +65,8 @@ internal static class EventEndpoints
         }
         catch (StoreFailedException)
         {
-            return Problem(503, "The batch could not be stored", "Storing failed (the server logged why); nothing from this batch was kept. Retry it.");
+            return Problems.Status(503, "The batch could not be stored", "Storing failed (the server logged why); nothing from this batch was kept. Retry it.");
         }
         return TypedResults.Accepted((string?)null, new IngestResponse(good.Count, rejected));
     }
-
-    private static ProblemHttpResult Problem(int status, string title, string detail) =>
-        TypedResults.Problem(new ProblemDetails { Status = status, Title = title, Detail = detail });
 }

@@ -57,5 +57,5 @@ internal static class ExportEndpoints
     }
 
     private static BadRequest<ProblemDetails> Bad(string detail) =>
-        TypedResults.BadRequest(new ProblemDetails { Status = 400, Title = "The export request is not valid", Detail = detail });
+        Problems.BadRequest("The export request is not valid", detail);
 }

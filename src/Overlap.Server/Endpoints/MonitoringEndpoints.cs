@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Overlap.Core.Evaluation;
 using Overlap.Core.Monitoring;
-using Overlap.Core.Reports;
 using Overlap.Server.Auth;
 using Overlap.Server.Monitoring;
 
@@ -32,7 +31,7 @@ internal static class MonitoringEndpoints
     /// <summary>The most windows one summary may merge.</summary>
     private const int MaxMergedWindows = 10_000;
 
-    private static async Task<Results<ContentHttpResult, NotFound<ProblemDetails>, BadRequest<ProblemDetails>>> SummaryAsync(
+    private static async Task<Results<ReportResult<RangeReport>, NotFound<ProblemDetails>, BadRequest<ProblemDetails>>> SummaryAsync(
         string feature, string? from, string? to, int? resamples, FeatureMonitor monitor, ContractRegistry features, ServerOptions options, CancellationToken cancellationToken)
     {
         if (features.Current(feature) is not var (contract, version, _))
@@ -46,7 +45,7 @@ internal static class MonitoringEndpoints
             return Bad(problem!);
         }
         var report = await monitor.RangeAsync(contract, version, range.Value.Windows, range.Value.Evaluation, cancellationToken).ConfigureAwait(false);
-        return TypedResults.Content(ReportJson.Write(report), "application/json");
+        return Reports.Ok(report);
     }
 
     /// <summary>The windows of [from, to) (by default the <paramref name="fallback"/> up to the end of the current window) and the bootstrap asked for; null with the problem in words.</summary>
@@ -77,7 +76,7 @@ internal static class MonitoringEndpoints
         return (windows, resamples is { } r ? new EvaluationOptions { Resamples = r } : new EvaluationOptions());
     }
 
-    private static async Task<Results<ContentHttpResult, NotFound<ProblemDetails>, BadRequest<ProblemDetails>>> MetricsAsync(
+    private static async Task<Results<ReportResult<MonitoringReport>, NotFound<ProblemDetails>, BadRequest<ProblemDetails>>> MetricsAsync(
         string feature, string? from, string? to, int? resamples, FeatureMonitor monitor, ContractRegistry features, ServerOptions options, CancellationToken cancellationToken)
     {
         if (features.Current(feature) is not var (contract, version, _))
@@ -92,9 +91,9 @@ internal static class MonitoringEndpoints
         }
         var (windows, evaluation) = range.Value;
         var report = await monitor.ReportAsync(contract, version, windows, evaluation, cancellationToken).ConfigureAwait(false);
-        return TypedResults.Content(ReportJson.Write(report), "application/json");
+        return Reports.Ok(report);
     }
 
     private static BadRequest<ProblemDetails> Bad(string detail) =>
-        TypedResults.BadRequest(new ProblemDetails { Status = 400, Title = "The range is not valid", Detail = detail });
+        Problems.BadRequest("The range is not valid", detail);
 }

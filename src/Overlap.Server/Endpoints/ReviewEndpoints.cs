@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Mvc;
 using Overlap.Server.Auth;
 using Overlap.Server.Ingest;
 using Overlap.Server.Review;
-using Overlap.Storage;
 
 namespace Overlap.Server.Endpoints;
 
@@ -17,7 +16,7 @@ internal static class ReviewEndpoints
 
     public static RouteGroupBuilder MapReview(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/features/{feature}/review").WithTags("Review");
+        var group = app.MapGroup("/v1/features/{feature}/review").WithTags("Review").RequireFeature();
         group.MapGet("/", ListAsync).RequireAuthorization(Policies.Read);
         group.MapPost("/{predictionId}/claim", ClaimAsync).RequireAuthorization(Policies.Review);
         group.MapPost("/{predictionId}/decision", DecideAsync).RequireAuthorization(Policies.Review);
@@ -33,29 +32,21 @@ internal static class ReviewEndpoints
     /// <summary>Who is deciding: the key's id (names may repeat).</summary>
     private static string Reviewer(HttpContext context) => context.User.FindFirstValue(ClaimTypes.NameIdentifier) ?? "unknown";
 
-    private static async Task<Results<Ok<ReviewItem>, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> ClaimAsync(
-        string feature, string predictionId, ReviewQueue queue, ContractRegistry features, HttpContext context, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ReviewItemView>, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> ClaimAsync(
+        string feature, string predictionId, ReviewQueue queue, HttpContext context, CancellationToken cancellationToken)
     {
-        if (!features.Has(feature))
-        {
-            return Answers.NoSuchFeature(feature);
-        }
         predictionId = Id(predictionId);
         var (item, problem) = await queue.ClaimAsync(feature, predictionId, Reviewer(context), cancellationToken).ConfigureAwait(false);
         if (item is null)
         {
             return NotRouted(feature, predictionId);
         }
-        return problem is null ? TypedResults.Ok(item) : TypedResults.Conflict(new ProblemDetails { Status = 409, Title = "The item is not yours to decide", Detail = problem });
+        return problem is null ? TypedResults.Ok(ReviewItemView.Of(item)) : Problems.Conflict("The item is not yours to decide", problem);
     }
 
     private static async Task<Results<Ok<ReviewDecisionResponse>, NotFound<ProblemDetails>, BadRequest<ProblemDetails>, Conflict<ProblemDetails>>> DecideAsync(
-        string feature, string predictionId, ReviewQueue queue, ContractRegistry features, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, HttpContext context, CancellationToken cancellationToken)
+        string feature, string predictionId, ReviewQueue queue, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, HttpContext context, CancellationToken cancellationToken)
     {
-        if (!features.Has(feature))
-        {
-            return Answers.NoSuchFeature(feature);
-        }
         predictionId = Id(predictionId);
         ReviewDecisionRequest? request;
         try
@@ -68,45 +59,37 @@ internal static class ReviewEndpoints
         }
         if (request is null)
         {
-            return TypedResults.BadRequest(new ProblemDetails
-            {
-                Status = 400,
-                Title = "The decision is not valid",
-                Detail = """send a JSON object such as {"decision": "correct", "label": "fraud", "category": "stolen_card", "note": "…"} with Content-Type: application/json""",
-            });
+            return Problems.BadRequest("The decision is not valid",
+                """send a JSON object such as {"decision": "correct", "label": "fraud", "category": "stolen_card", "note": "…"} with Content-Type: application/json""");
         }
         var outcome = await queue.DecideAsync(feature, predictionId, Reviewer(context), request.Decision ?? "", request.Label, request.Category, request.Note, cancellationToken).ConfigureAwait(false);
         return outcome.Result switch
         {
             DecisionResult.NotRouted => NotRouted(feature, predictionId),
-            DecisionResult.Invalid => TypedResults.BadRequest(new ProblemDetails { Status = 400, Title = "The decision is not valid", Detail = outcome.Problem }),
-            DecisionResult.NotHeld => TypedResults.Conflict(new ProblemDetails { Status = 409, Title = "The item is not yours to decide", Detail = outcome.Problem }),
+            DecisionResult.Invalid => Problems.BadRequest("The decision is not valid", outcome.Problem),
+            DecisionResult.NotHeld => Problems.Conflict("The item is not yours to decide", outcome.Problem),
             _ => TypedResults.Ok(new ReviewDecisionResponse(predictionId, outcome.Status, outcome.Label)),
         };
     }
 
     private static NotFound<ProblemDetails> NotRouted(string feature, string predictionId) =>
-        TypedResults.NotFound(new ProblemDetails { Status = 404, Title = "No such review item", Detail = $"Prediction '{predictionId}' of {feature} was not routed to review; list the queue with GET /v1/features/{feature}/review." });
+        Problems.NotFound("No such review item", $"Prediction '{predictionId}' of {feature} was not routed to review; list the queue with GET /v1/features/{feature}/review.");
 
     private static async Task<Results<Ok<ReviewQueueResponse>, NotFound<ProblemDetails>, BadRequest<ProblemDetails>>> ListAsync(
-        string feature, string? status, int? limit, ReviewQueue queue, ReviewScheduler routing, IReviewStore store, ContractRegistry features, LogLoader loader, ServerOptions options, CancellationToken cancellationToken)
+        string feature, string? status, int? limit, ReviewQueue queue, ReviewScheduler routing, ContractRegistry features, LogLoader loader, CancellationToken cancellationToken)
     {
-        if (!features.Has(feature))
-        {
-            return Answers.NoSuchFeature(feature);
-        }
         if (status is not (null or "pending" or "second" or "decided" or "escalated") || limit is < 1 or > MaxItems)
         {
-            return TypedResults.BadRequest(new ProblemDetails { Status = 400, Title = "The query is not valid", Detail = $"status is pending, second, decided or escalated (or left out for pending); limit is between 1 and {MaxItems}" });
+            return Problems.BadRequest("The query is not valid", $"status is pending, second, decided or escalated (or left out for pending); limit is between 1 and {MaxItems}");
         }
         await loader.CatchUpAsync(cancellationToken).ConfigureAwait(false);
         // Routing is the scheduler's: the read waits for a pass that covers what was loaded, and writes nothing.
         await routing.CatchUpAsync(cancellationToken).ConfigureAwait(false);
         var routed = features.Find(feature)?.Review is not null;
-        var counts = await store.CountReviewItemsAsync(feature, cancellationToken).ConfigureAwait(false);
-        var items = await store.ListReviewItemsAsync(feature, status ?? "pending", limit ?? 50, cancellationToken).ConfigureAwait(false);
-        var perDay = await store.DecisionsPerDayAsync(feature, options.Time.GetUtcNow(), 14, cancellationToken).ConfigureAwait(false);
+        var counts = await queue.CountsAsync(feature, cancellationToken).ConfigureAwait(false);
+        var items = await queue.ItemsAsync(feature, status ?? "pending", limit ?? 50, cancellationToken).ConfigureAwait(false);
+        var perDay = await queue.DecidedPerDayAsync(feature, cancellationToken).ConfigureAwait(false);
         var agreement = await queue.AgreementAsync(feature, cancellationToken).ConfigureAwait(false);
-        return TypedResults.Ok(new ReviewQueueResponse(feature, routed, counts, [.. perDay.Select(d => new DecidedOnDay(d.Day, d.Decided))], AgreementFigures.Of(agreement), items));
+        return TypedResults.Ok(new ReviewQueueResponse(feature, routed, ReviewCountsView.Of(counts), perDay, AgreementFigures.Of(agreement), [.. items.Select(ReviewItemView.Of)]));
     }
 }

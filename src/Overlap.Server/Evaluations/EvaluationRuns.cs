@@ -24,6 +24,9 @@ internal sealed class EvaluationRuns(IEvaluationStore runs, IEventStore store, C
     /// <summary>What to send, for the messages of a refused report.</summary>
     private const string HowToSendReport = "send the JSON that 'overlap eval --contract overlap.yaml --data FILE --format json' prints (or writes with -o report.json), with Content-Type: application/json";
 
+    /// <summary>The feature's runs, newest first.</summary>
+    public Task<IReadOnlyList<EvaluationRun>> ListAsync(string feature, CancellationToken cancellationToken) => runs.ListEvaluationRunsAsync(feature, cancellationToken);
+
     /// <summary>Stores a report uploaded from <c>overlap eval --format json</c>, after checking it is one, of this feature.</summary>
     public async Task<RunAdded> AddReportAsync(string feature, byte[] json, string? name, int? contractVersion, string by, CancellationToken cancellationToken)
     {
