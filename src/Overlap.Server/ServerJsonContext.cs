@@ -2,7 +2,9 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Mvc;
 using Overlap.Core.Events;
 using Overlap.Server.Alerts;
-using Overlap.Server.Endpoints;
+using Overlap.Server.Api;
+using Overlap.Server.Auth;
+using Overlap.Server.Monitoring;
 
 namespace Overlap.Server;
 

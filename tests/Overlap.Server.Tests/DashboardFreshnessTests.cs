@@ -7,6 +7,7 @@ using Overlap.Core.Evaluation;
 using Overlap.Core.Monitoring;
 using Overlap.Server.Monitoring;
 using Overlap.Storage;
+using Overlap.Server.Contracts;
 
 namespace Overlap.Server.Tests;
 

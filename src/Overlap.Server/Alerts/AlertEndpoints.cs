@@ -1,9 +1,9 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Overlap.Server.Alerts;
 using Overlap.Server.Auth;
+using Overlap.Server.Api;
 
-namespace Overlap.Server.Endpoints;
+namespace Overlap.Server.Alerts;
 
 /// <summary>Alerts: current states and history (readers), evaluation on demand (admin).</summary>
 internal static class AlertEndpoints

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Overlap.Core.Evaluation;
 using Overlap.Server.Monitoring;
 using Overlap.Storage;
+using Overlap.Server.Contracts;
 
 namespace Overlap.Server.Alerts;
 

@@ -1,6 +1,7 @@
 using Overlap.Core.Monitoring;
 using Overlap.Server.Monitoring;
 using Overlap.Storage;
+using Overlap.Server.Contracts;
 
 namespace Overlap.Server.Alerts;
 
@@ -43,14 +44,14 @@ internal sealed class AlertService(IEventStore store, FeatureMonitor monitor, Co
         }
         var length = FeatureMonitor.WindowLength(contract);
         var start = windowStart is { } asked ? WindowMonitor.Floor(asked, length) : DueWindow(length, contract.Monitoring?.LabelDelay ?? TimeSpan.Zero, options.Time.GetUtcNow());
-        var report = await monitor.ReportAsync(contract, version, [(start, start + length)], Dashboard.FeatureHealth.Evaluation, cancellationToken).ConfigureAwait(false);
+        var report = await monitor.ReportAsync(contract, version, [(start, start + length)], FeatureHealth.Evaluation, cancellationToken).ConfigureAwait(false);
         // Requirements are judged on the 30 days that end with this window, as the overview and the feature page judge
         // them: a requirement that misses there alerts here, even when no single window has min_samples labels.
-        var days = WindowMonitor.Windows(start + length - Dashboard.FeatureHealth.Range30Days, start + length, length);
-        var range = await monitor.RangeAsync(contract, version, days, Dashboard.FeatureHealth.Evaluation, cancellationToken).ConfigureAwait(false);
+        var days = WindowMonitor.Windows(start + length - FeatureHealth.Range30Days, start + length, length);
+        var range = await monitor.RangeAsync(contract, version, days, FeatureHealth.Evaluation, cancellationToken).ConfigureAwait(false);
         var checks = AlertRules.Evaluate(contract, range, report.Windows[0]).ToList();
         // The estimate is judged on the recent windows up to the one judged, as the feature page judges it.
-        var recent = await monitor.ReportAsync(contract, version, WindowMonitor.Windows(start - (EstimateRecentWindows * length), start + length, length), Dashboard.FeatureHealth.Evaluation, cancellationToken).ConfigureAwait(false);
+        var recent = await monitor.ReportAsync(contract, version, WindowMonitor.Windows(start - (EstimateRecentWindows * length), start + length, length), FeatureHealth.Evaluation, cancellationToken).ConfigureAwait(false);
         if (recent.EstimateCheck is { } estimate)
         {
             checks.Add(EstimateAlert.Judge(estimate, feature) with { JudgedFrom = start - (EstimateRecentWindows * length), JudgedTo = start + length });

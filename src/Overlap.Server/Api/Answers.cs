@@ -2,7 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
-namespace Overlap.Server.Endpoints;
+namespace Overlap.Server.Api;
 
 /// <summary>What several endpoints answer alike.</summary>
 internal static class Answers

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
+using Overlap.Server.Contracts;
 
-namespace Overlap.Server.Endpoints;
+namespace Overlap.Server.Api;
 
 /// <summary>
 /// The check every endpoint about one feature's events shares: the <c>{feature}</c> it names has a contract

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Overlap.Server.Ingest;
 
-namespace Overlap.Server.Endpoints;
+namespace Overlap.Server.Api;
 
 /// <summary>
 /// <c>GET /healthz</c>: the one endpoint open without a key. 200 <c>ok</c> when the data folder takes a write (a small

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
-namespace Overlap.Server;
+namespace Overlap.Server.Api;
 
 /// <summary>
 /// RFC 9457 problem details, built here and nowhere else: as typed results for endpoints, and written by hand where no

@@ -4,7 +4,7 @@ using Overlap.Core.Evaluation;
 using Overlap.Core.Monitoring;
 using Overlap.Core.Reports;
 
-namespace Overlap.Server.Endpoints;
+namespace Overlap.Server.Api;
 
 /// <summary>
 /// A 200 answer carrying a report as <c>overlap eval --format json</c> writes it: through <see cref="ReportJson"/>

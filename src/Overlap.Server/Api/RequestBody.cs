@@ -1,6 +1,6 @@
 using System.IO.Compression;
 
-namespace Overlap.Server.Endpoints;
+namespace Overlap.Server.Api;
 
 /// <summary>Reads a request body whole, up to a limit that also bounds what gzip expands to (no decompression bombs).</summary>
 internal static class RequestBody

@@ -1,6 +1,6 @@
 using Overlap.Core.Events;
 
-namespace Overlap.Server.Endpoints;
+namespace Overlap.Server.Api;
 
 /// <summary>The answer to an ingest batch: how many events are now stored (an id already stored counts, as a no-op) and which were refused.</summary>
 public sealed record IngestResponse(int Accepted, IReadOnlyList<EventError> Rejected);

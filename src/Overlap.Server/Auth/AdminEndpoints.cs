@@ -2,9 +2,9 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Overlap.Server.Auth;
+using Overlap.Server.Api;
 
-namespace Overlap.Server.Endpoints;
+namespace Overlap.Server.Auth;
 
 /// <summary>
 /// Keys and users, managed while the server runs (the CLI's <c>overlap keys</c> and <c>overlap users</c> need it

@@ -1,4 +1,4 @@
-namespace Overlap.Server.Endpoints;
+namespace Overlap.Server.Auth;
 
 /// <summary>
 /// A key to create: its role (ingest, viewer, reviewer, admin), who it is for, and optionally when it expires

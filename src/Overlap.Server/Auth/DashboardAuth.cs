@@ -2,9 +2,8 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
-using Overlap.Server.Auth;
 
-namespace Overlap.Server.Dashboard;
+namespace Overlap.Server.Auth;
 
 /// <summary>
 /// Sign-in for the browser: an API key pasted once, or a user's name and password, becomes an HttpOnly, SameSite=Strict

@@ -5,8 +5,9 @@ using Microsoft.AspNetCore.Mvc;
 using Overlap.Server.Auth;
 using Overlap.Server.Ingest;
 using Overlap.Storage;
+using Overlap.Server.Api;
 
-namespace Overlap.Server.Endpoints;
+namespace Overlap.Server.Contracts;
 
 /// <summary>Contracts: put a new version (admin), read the latest or any version, list the history and the features.</summary>
 internal static class ContractEndpoints

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Overlap.Core.Contracts;
 using Overlap.Storage;
 
-namespace Overlap.Server;
+namespace Overlap.Server.Contracts;
 
 /// <summary>
 /// Each feature's current contract, parsed, with its version: the one place the server asks for it (ingest checks every

@@ -2,7 +2,7 @@ using Overlap.Core.Contracts;
 using Overlap.Server.Alerts;
 using Overlap.Storage;
 
-namespace Overlap.Server;
+namespace Overlap.Server.Contracts;
 
 /// <summary>
 /// Saves a new version of a feature's contract after the checks every writer shares (<c>PUT /v1/features/{f}/contract</c>

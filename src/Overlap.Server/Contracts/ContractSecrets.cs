@@ -1,10 +1,9 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using Overlap.Server.Dashboard;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 
-namespace Overlap.Server;
+namespace Overlap.Server.Contracts;
 
 /// <summary>
 /// Hides a contract's secrets from everyone but an admin: every <c>webhook</c> value (its address is all a sender needs)

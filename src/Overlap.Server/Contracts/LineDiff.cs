@@ -1,6 +1,6 @@
 using DiffPlex;
 
-namespace Overlap.Server.Dashboard;
+namespace Overlap.Server.Contracts;
 
 /// <summary>What a line of a diff is.</summary>
 internal enum DiffKind

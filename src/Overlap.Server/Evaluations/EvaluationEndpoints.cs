@@ -5,9 +5,9 @@ using Overlap.Core.Data;
 using Overlap.Core.Evaluation;
 using Overlap.Core.Reports;
 using Overlap.Server.Auth;
-using Overlap.Server.Evaluations;
+using Overlap.Server.Api;
 
-namespace Overlap.Server.Endpoints;
+namespace Overlap.Server.Evaluations;
 
 /// <summary>
 /// Evaluation runs: reports uploaded from <c>overlap eval</c> and data files evaluated here (reviewer or admin: people

@@ -2,10 +2,9 @@ using System.Security.Cryptography;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.DataProtection;
 using Overlap.Server.Auth;
-using Overlap.Server.Endpoints;
-using Overlap.Server.Evaluations;
+using Overlap.Server.Contracts;
 
-namespace Overlap.Server.Dashboard;
+namespace Overlap.Server.Evaluations;
 
 /// <summary>
 /// What the evaluations page needs beside the page itself: its upload form posts here (antiforgery checked, then back to

@@ -8,6 +8,7 @@ using Overlap.Core.Evaluation;
 using Overlap.Core.Provenance;
 using Overlap.Core.Reports;
 using Overlap.Storage;
+using Overlap.Server.Contracts;
 
 namespace Overlap.Server.Evaluations;
 

@@ -1,9 +1,9 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Overlap.Core.Events;
 using Overlap.Server.Auth;
-using Overlap.Server.Ingest;
+using Overlap.Server.Api;
 
-namespace Overlap.Server.Endpoints;
+namespace Overlap.Server.Ingest;
 
 /// <summary>
 /// <c>POST /v1/events</c>: a JSON array or NDJSON of events, gzip allowed. Each bad event is answered with its index and

@@ -1,5 +1,6 @@
 using Overlap.Core.Events;
 using Overlap.Storage;
+using Overlap.Server.Contracts;
 
 namespace Overlap.Server.Ingest;
 

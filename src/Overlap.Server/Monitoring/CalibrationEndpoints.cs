@@ -3,9 +3,11 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Overlap.Core.Contracts;
 using Overlap.Server.Auth;
-using Overlap.Server.Monitoring;
+using Overlap.Server.Contracts;
+using Overlap.Server.Api;
+using Overlap.Server.Evaluations;
 
-namespace Overlap.Server.Endpoints;
+namespace Overlap.Server.Monitoring;
 
 /// <summary><c>POST /v1/features/{feature}/recalibrate</c>: refit the estimate's score calibration on recent labelled predictions (admin).</summary>
 internal static class CalibrationEndpoints

@@ -2,10 +2,11 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Overlap.Server.Auth;
 using Overlap.Server.Ingest;
-using Overlap.Server.Monitoring;
 using Overlap.Storage;
+using Overlap.Server.Contracts;
+using Overlap.Server.Api;
 
-namespace Overlap.Server.Endpoints;
+namespace Overlap.Server.Monitoring;
 
 /// <summary>
 /// <c>GET /v1/features/{feature}/export?labelled=true&amp;format=csv|parquet</c>: the next training set;

@@ -1,9 +1,9 @@
 using Overlap.Core.Evaluation;
 using Overlap.Core.Monitoring;
-using Overlap.Server.Monitoring;
 using Overlap.Storage;
+using Overlap.Server.Contracts;
 
-namespace Overlap.Server.Dashboard;
+namespace Overlap.Server.Monitoring;
 
 /// <summary>What the overview shows of one feature: the last 30 days judged as one, daily figures of the key metric, open alerts.</summary>
 public sealed record FeatureHealth(

@@ -21,7 +21,7 @@ internal sealed partial class FeatureMonitor
         ArgumentNullException.ThrowIfNull(contract);
         var length = WindowLength(contract);
         var now = options.Time.GetUtcNow();
-        var report = await ReportAsync(contract, version, Dashboard.FeatureHealth.Last30Days(contract, now), new EvaluationOptions(), cancellationToken, stale: true).ConfigureAwait(false);
+        var report = await ReportAsync(contract, version, FeatureHealth.Last30Days(contract, now), new EvaluationOptions(), cancellationToken, stale: true).ConfigureAwait(false);
         if (report.EstimateCheck?.Windows is [var first, .., var last])
         {
             return (first.Start, last.Start + length);

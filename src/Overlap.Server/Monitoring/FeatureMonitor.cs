@@ -50,7 +50,7 @@ internal sealed partial class FeatureMonitor(IEventStore store, ICalibrationStor
             Window = WindowMonitor.Describe(WindowLength(contract)),
             Windows = reports,
             Retrain = RetrainAdvisor.Advise(contract.Monitoring?.RetrainWhen, reports),
-            EstimateCheck = EstimateChecker.Check(reports, Dashboard.FeatureHealth.KeyMetricOf(contract), WindowLength(contract)),
+            EstimateCheck = EstimateChecker.Check(reports, FeatureHealth.KeyMetricOf(contract), WindowLength(contract)),
             Calibration = basis,
         };
     }

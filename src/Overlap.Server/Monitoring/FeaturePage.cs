@@ -1,6 +1,6 @@
-using Overlap.Server.Monitoring;
+using Overlap.Server.Contracts;
 
-namespace Overlap.Server.Dashboard;
+namespace Overlap.Server.Monitoring;
 
 /// <summary>
 /// The feature page's data, computed once per scope: once for the page's request, and once for the circuit whose

@@ -1,8 +1,9 @@
 using Overlap.Core.Contracts;
 using Overlap.Core.Drift;
 using Overlap.Core.Monitoring;
+using Overlap.Server.Monitoring.Charts;
 
-namespace Overlap.Server.Dashboard;
+namespace Overlap.Server.Monitoring;
 
 /// <summary>What the feature page shows of the last 30 days: the windows and their merge, and what the charts draw of them.</summary>
 internal sealed class FeatureView

@@ -4,9 +4,10 @@ using Microsoft.AspNetCore.Mvc;
 using Overlap.Core.Evaluation;
 using Overlap.Core.Monitoring;
 using Overlap.Server.Auth;
-using Overlap.Server.Monitoring;
+using Overlap.Server.Contracts;
+using Overlap.Server.Api;
 
-namespace Overlap.Server.Endpoints;
+namespace Overlap.Server.Monitoring;
 
 /// <summary><c>GET /v1/features/{feature}/metrics</c>: production windows judged against the latest contract.</summary>
 internal static class MonitoringEndpoints

@@ -1,10 +1,10 @@
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.DataProtection;
 using Overlap.Server.Auth;
-using Overlap.Server.Endpoints;
-using Overlap.Server.Monitoring;
+using Overlap.Server.Contracts;
+using Overlap.Server.Evaluations;
 
-namespace Overlap.Server.Dashboard;
+namespace Overlap.Server.Monitoring;
 
 /// <summary>The feature page's recalibrate button posts here (admin, antiforgery checked); back to the page with what it did or why not.</summary>
 internal static class RecalibrationPage

@@ -1,6 +1,6 @@
 using Overlap.Core.Estimation;
 
-namespace Overlap.Server.Endpoints;
+namespace Overlap.Server.Monitoring;
 
 /// <summary>What a recalibration was fitted on.</summary>
 /// <param name="Feature">The feature.</param>

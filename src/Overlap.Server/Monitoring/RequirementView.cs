@@ -1,6 +1,7 @@
 using Overlap.Core.Evaluation;
+using Overlap.Server.Monitoring.Charts;
 
-namespace Overlap.Server.Dashboard;
+namespace Overlap.Server.Monitoring;
 
 /// <summary>
 /// A requirement that fails or is unsettled over the range, and what the feature page draws of it: its metric per

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Overlap.Core.Contracts;
 
-namespace Overlap.Server.Dashboard;
+namespace Overlap.Server.Monitoring;
 
 /// <summary>
 /// How to send a feature's first events, shaped after its contract: one prediction (its id, score or prediction,

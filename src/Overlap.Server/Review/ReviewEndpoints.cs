@@ -5,9 +5,10 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Overlap.Server.Auth;
 using Overlap.Server.Ingest;
-using Overlap.Server.Review;
+using Overlap.Server.Contracts;
+using Overlap.Server.Api;
 
-namespace Overlap.Server.Endpoints;
+namespace Overlap.Server.Review;
 
 /// <summary>The review queue: what the contract's <c>review</c> policy sent to a person.</summary>
 internal static class ReviewEndpoints

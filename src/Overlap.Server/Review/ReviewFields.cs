@@ -2,7 +2,7 @@ using System.Text.Json;
 using Overlap.Core.Contracts;
 using Overlap.Core.Statements;
 
-namespace Overlap.Server.Dashboard;
+namespace Overlap.Server.Review;
 
 /// <summary>
 /// A review item as a reviewer reads it: its stored inputs and attributes (JSON objects) as name and value pairs, and the

@@ -2,6 +2,7 @@ using Overlap.Core.Contracts;
 using Overlap.Core.Events;
 using Overlap.Core.Statistics;
 using Overlap.Storage;
+using Overlap.Server.Contracts;
 
 namespace Overlap.Server.Review;
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Overlap.Server.Contracts;
 
 namespace Overlap.Server.Review;
 

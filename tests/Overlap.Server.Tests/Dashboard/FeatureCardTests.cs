@@ -6,8 +6,8 @@ using Overlap.Core.Contracts;
 using Overlap.Core.Data;
 using Overlap.Core.Evaluation;
 using Overlap.Core.Monitoring;
-using Overlap.Server.Dashboard;
 using Overlap.Storage;
+using Overlap.Server.Monitoring;
 
 namespace Overlap.Server.Tests.Dashboard;
 

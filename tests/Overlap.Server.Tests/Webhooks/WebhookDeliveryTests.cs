@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Overlap.Storage;
+using Overlap.Server.Contracts;
 
 namespace Overlap.Server.Tests.Webhooks;
 

@@ -1,7 +1,7 @@
 using Plotly.Blazor;
 using Plotly.Blazor.LayoutLib;
 
-namespace Overlap.Server.Dashboard;
+namespace Overlap.Server.Monitoring.Charts;
 
 /// <summary>What the feature page's charts share: colours, the chart options, the layout with titled axes.</summary>
 internal static class ChartStyle

@@ -1,4 +1,4 @@
-namespace Overlap.Server.Dashboard;
+namespace Overlap.Server.Monitoring.Charts;
 
 /// <summary>One column's drift in a window: the test's outcome, and the reference and current shares per bin, to draw over each other.</summary>
 /// <param name="Column">The column.</param>

@@ -1,4 +1,4 @@
-namespace Overlap.Server.Dashboard;
+namespace Overlap.Server.Monitoring.Charts;
 
 /// <summary>A window tested for drift against the reference: whether the data set drifted, and each column.</summary>
 /// <param name="Start">The window's start.</param>

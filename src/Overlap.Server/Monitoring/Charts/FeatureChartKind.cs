@@ -1,4 +1,4 @@
-namespace Overlap.Server.Dashboard;
+namespace Overlap.Server.Monitoring.Charts;
 
 /// <summary>The charts of the feature page.</summary>
 public enum FeatureChartKind

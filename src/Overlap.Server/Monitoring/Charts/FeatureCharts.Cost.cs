@@ -1,6 +1,6 @@
 using Overlap.Core.Evaluation;
 
-namespace Overlap.Server.Dashboard;
+namespace Overlap.Server.Monitoring.Charts;
 
 internal static partial class FeatureCharts
 {

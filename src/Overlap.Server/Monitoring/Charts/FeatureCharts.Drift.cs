@@ -2,7 +2,7 @@ using Overlap.Core.Drift;
 using Overlap.Core.Monitoring;
 using Overlap.Core.Statements;
 
-namespace Overlap.Server.Dashboard;
+namespace Overlap.Server.Monitoring.Charts;
 
 internal static partial class FeatureCharts
 {

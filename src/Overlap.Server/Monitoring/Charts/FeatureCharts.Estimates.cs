@@ -1,7 +1,7 @@
 using Overlap.Core.Estimation;
 using Overlap.Core.Monitoring;
 
-namespace Overlap.Server.Dashboard;
+namespace Overlap.Server.Monitoring.Charts;
 
 internal static partial class FeatureCharts
 {

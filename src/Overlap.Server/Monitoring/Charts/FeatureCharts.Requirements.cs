@@ -3,7 +3,7 @@ using Overlap.Core.Evaluation;
 using Overlap.Core.Monitoring;
 using Overlap.Core.Statements;
 
-namespace Overlap.Server.Dashboard;
+namespace Overlap.Server.Monitoring.Charts;
 
 internal static partial class FeatureCharts
 {

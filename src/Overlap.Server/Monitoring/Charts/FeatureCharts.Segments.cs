@@ -2,7 +2,7 @@ using Overlap.Core.Contracts;
 using Overlap.Core.Evaluation;
 using Overlap.Core.Statements;
 
-namespace Overlap.Server.Dashboard;
+namespace Overlap.Server.Monitoring.Charts;
 
 internal static partial class FeatureCharts
 {

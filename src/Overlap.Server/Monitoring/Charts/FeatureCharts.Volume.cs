@@ -1,7 +1,7 @@
 using Overlap.Core.Monitoring;
 using Overlap.Core.Statements;
 
-namespace Overlap.Server.Dashboard;
+namespace Overlap.Server.Monitoring.Charts;
 
 internal static partial class FeatureCharts
 {

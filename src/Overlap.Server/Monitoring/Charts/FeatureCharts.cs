@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Overlap.Server.Dashboard;
+namespace Overlap.Server.Monitoring.Charts;
 
 /// <summary>
 /// Turns a feature's reports into what its page draws and says: small JSON-safe records for the charts (no NaN: a

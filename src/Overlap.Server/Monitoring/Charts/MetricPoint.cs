@@ -1,4 +1,4 @@
-namespace Overlap.Server.Dashboard;
+namespace Overlap.Server.Monitoring.Charts;
 
 /// <summary>
 /// One window of a metric chart: the realised figure and the estimate, each with its interval; null when missing

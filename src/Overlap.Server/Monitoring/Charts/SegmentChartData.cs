@@ -1,4 +1,4 @@
-namespace Overlap.Server.Dashboard;
+namespace Overlap.Server.Monitoring.Charts;
 
 /// <summary>The key metric per segment value against the figure over everything ('all').</summary>
 /// <param name="Metric">The metric.</param>

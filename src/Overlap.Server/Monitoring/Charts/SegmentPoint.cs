@@ -1,4 +1,4 @@
-namespace Overlap.Server.Dashboard;
+namespace Overlap.Server.Monitoring.Charts;
 
 /// <summary>One segment value's figure with its interval, and whether the interval is wholly on the wrong side of the contract's bar.</summary>
 /// <param name="Column">The segment column.</param>

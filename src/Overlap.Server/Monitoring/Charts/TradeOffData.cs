@@ -1,6 +1,6 @@
 using Overlap.Core.Evaluation;
 
-namespace Overlap.Server.Dashboard;
+namespace Overlap.Server.Monitoring.Charts;
 
 /// <summary>
 /// The threshold/cost trade-off: the sweep's cost per 1,000 decisions, the contract's threshold, the cost-optimal one

@@ -1,4 +1,4 @@
-namespace Overlap.Server.Dashboard;
+namespace Overlap.Server.Monitoring.Charts;
 
 /// <summary>
 /// One window of the volume, latency and cost charts; null where the window has no such figure (what a chart draws
