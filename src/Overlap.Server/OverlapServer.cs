@@ -8,9 +8,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Overlap.Server.Alerts;
 using MudBlazor.Services;
+using Overlap.Server.Api;
 using Overlap.Server.Auth;
+using Overlap.Server.Contracts;
 using Overlap.Server.Dashboard;
-using Overlap.Server.Endpoints;
+using Overlap.Server.Evaluations;
 using Overlap.Server.Ingest;
 using Overlap.Server.Monitoring;
 using Overlap.Server.Review;
@@ -26,7 +28,7 @@ public static class OverlapServer
     {
         ArgumentNullException.ThrowIfNull(options);
         var store = await DuckDbEventStore.OpenAsync(options.DataFolder, cancellationToken).ConfigureAwait(false);
-        var features = await FeatureDirectory.LoadAsync(store, cancellationToken).ConfigureAwait(false);
+        var features = await ContractRegistry.LoadAsync(store, cancellationToken).ConfigureAwait(false);
         // Review decisions whose outcome a stop cut off are recorded now, so no decision is lost.
         if (await store.UnrecordedDecisionsAsync(cancellationToken).ConfigureAwait(false) is { Count: > 0 } unrecorded)
         {
@@ -55,15 +57,18 @@ public static class OverlapServer
         builder.Services.AddSingleton<ContractSaver>();
         builder.Services.AddSingleton<KeyCache>();
         // Registered before the schedulers and the loader, so it stops after them: its pieces of work end before theirs.
-        builder.Services.AddSingleton<BackgroundWork>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<BackgroundWork>());
+        builder.Services.AddSingleton<FigureRefresher>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<FigureRefresher>());
+        builder.Services.AddSingleton<WindowCache>();
+        builder.Services.AddSingleton<RangeCache>();
         builder.Services.AddSingleton<FeatureMonitor>();
         builder.Services.AddSingleton<AlertService>();
         builder.Services.AddSingleton<WebhookAddressPolicy>();
         builder.Services.AddSingleton<WebhookDelivery>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<WebhookDelivery>());
         builder.Services.AddHostedService<AlertScheduler>();
-        builder.Services.AddHostedService<ReviewScheduler>();
+        builder.Services.AddSingleton<ReviewScheduler>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ReviewScheduler>());
         var log = EventLog.Open(Path.Combine(options.DataFolder, "log"));
         builder.Services.AddSingleton(log);
         // The loader is registered before the queue, so it stops after it and loads what the queue acknowledged last.

@@ -2,7 +2,9 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Mvc;
 using Overlap.Events;
 using Overlap.Server.Alerts;
-using Overlap.Server.Endpoints;
+using Overlap.Server.Api;
+using Overlap.Server.Auth;
+using Overlap.Server.Monitoring;
 
 namespace Overlap.Server;
 
@@ -21,9 +23,9 @@ namespace Overlap.Server;
 [JsonSerializable(typeof(Review.ReviewQueueResponse))]
 [JsonSerializable(typeof(Review.ReviewDecisionRequest))]
 [JsonSerializable(typeof(Review.ReviewDecisionResponse))]
-[JsonSerializable(typeof(Overlap.Storage.ReviewItem))]
-[JsonSerializable(typeof(Overlap.Storage.EvaluationRun))]
-[JsonSerializable(typeof(IReadOnlyList<Overlap.Storage.EvaluationRun>))]
+[JsonSerializable(typeof(Review.ReviewItemView))]
+[JsonSerializable(typeof(Evaluations.EvaluationRunView))]
+[JsonSerializable(typeof(Evaluations.EvaluationRunView[]))]
 [JsonSerializable(typeof(AdminKey[]))]
 [JsonSerializable(typeof(NewAdminKey))]
 [JsonSerializable(typeof(AdminKeyRequest))]

@@ -3,8 +3,10 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Overlap.Core.Evaluation;
+using Overlap.Server.Monitoring;
 using Overlap.Storage;
 
 namespace Overlap.Server.Tests;
@@ -37,12 +39,13 @@ public sealed class BackgroundFailureTests
     }
 
     [Fact]
-    public async Task BackgroundWork_HostStops_CancelsAndWaitsForWhatRuns()
+    public async Task FigureRefresher_HostStops_CancelsAndWaitsForWhatRuns()
     {
-        using var work = new BackgroundWork();
+        using var refresher = new FigureRefresher(NullLogger<FigureRefresher>.Instance);
+        await refresher.StartAsync(CancellationToken.None);
         var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Assert.True(work.Start(async token =>
+        Assert.True(refresher.TryQueue("figure", async token =>
         {
             entered.SetResult();
             try
@@ -56,10 +59,33 @@ public sealed class BackgroundFailureTests
             }
         }));
         await entered.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        await work.StopAsync(CancellationToken.None);
+        Assert.False(refresher.TryQueue("figure", _ => Task.CompletedTask), "the same figure was queued twice while it was being computed");
+        await refresher.StopAsync(CancellationToken.None);
         Assert.True(finished.Task.IsCompleted, "stopping returned while a piece of work was still running");
-        Assert.Equal(0, work.Running);
-        Assert.False(work.Start(_ => Task.CompletedTask), "work was started after the host stopped");
+        Assert.True(refresher.ExecuteTask is { IsCompletedSuccessfully: true }, "the refresher did not end cleanly on stop");
+    }
+
+    [Fact]
+    public async Task FigureRefresher_OneComputationFails_TheNextStillRunsAndTheFigureCanBeQueuedAgain()
+    {
+        using var refresher = new FigureRefresher(NullLogger<FigureRefresher>.Instance);
+        await refresher.StartAsync(CancellationToken.None);
+        var failed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var ran = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Assert.True(refresher.TryQueue("a", _ =>
+        {
+            failed.SetResult();
+            throw new InvalidOperationException("broken window");
+        }));
+        Assert.True(refresher.TryQueue("b", _ =>
+        {
+            ran.SetResult();
+            return Task.CompletedTask;
+        }));
+        await ran.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(failed.Task.IsCompleted);
+        Assert.True(refresher.TryQueue("a", _ => Task.CompletedTask), "a figure whose computation failed could not be queued again");
+        await refresher.StopAsync(CancellationToken.None);
     }
 
     [Fact]

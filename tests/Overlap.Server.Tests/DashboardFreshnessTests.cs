@@ -7,6 +7,7 @@ using Overlap.Core.Evaluation;
 using Overlap.Core.Monitoring;
 using Overlap.Server.Monitoring;
 using Overlap.Storage;
+using Overlap.Server.Contracts;
 
 namespace Overlap.Server.Tests;
 
@@ -34,7 +35,7 @@ public sealed class DashboardFreshnessTests
             await server.CountAsync(Feature);
         }
         var monitor = server.Services.GetRequiredService<FeatureMonitor>();
-        var (contract, version) = (await monitor.ContractAsync(Feature, CancellationToken.None))!.Value;
+        var (contract, version, _) = server.Services.GetRequiredService<ContractRegistry>().Current(Feature)!;
         (DateTimeOffset, DateTimeOffset)[] today = [(new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 3, 2, 0, 0, 0, TimeSpan.Zero))];
         var options = new EvaluationOptions { Resamples = 0 };
         async Task<int> PageAsync() => (await monitor.ReportAsync(contract, version, today, options, CancellationToken.None, stale: true)).Windows[0].Predictions;

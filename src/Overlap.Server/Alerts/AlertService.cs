@@ -1,6 +1,7 @@
 using Overlap.Core.Monitoring;
 using Overlap.Server.Monitoring;
 using Overlap.Storage;
+using Overlap.Server.Contracts;
 
 namespace Overlap.Server.Alerts;
 
@@ -9,10 +10,21 @@ namespace Overlap.Server.Alerts;
 /// leaving the alert state is sent to the contract's webhooks. The same state twice is not news: nothing is recorded
 /// or sent again (deduplication).
 /// </summary>
-internal sealed class AlertService(IEventStore store, FeatureMonitor monitor, WebhookDelivery webhooks, ServerOptions options)
+internal sealed class AlertService(IEventStore store, FeatureMonitor monitor, ContractRegistry features, WebhookDelivery webhooks, ServerOptions options)
 {
     /// <summary>Windows before the judged one that the estimate check looks back over (it judges the last few with labels enough among them).</summary>
     private const int EstimateRecentWindows = 7;
+
+    /// <summary>How many of the latest state changes a reader is shown.</summary>
+    public const int HistoryLimit = 200;
+
+    /// <summary>The feature's current check states.</summary>
+    public async Task<IReadOnlyList<AlertStateView>> StatesAsync(string feature, CancellationToken cancellationToken) =>
+        [.. (await store.GetAlertStatesAsync(feature, cancellationToken).ConfigureAwait(false)).Select(AlertStateView.Of)];
+
+    /// <summary>The feature's latest <see cref="HistoryLimit"/> state changes, newest first.</summary>
+    public async Task<IReadOnlyList<AlertChangeView>> HistoryAsync(string feature, CancellationToken cancellationToken) =>
+        [.. (await store.ListAlertEventsAsync(feature, HistoryLimit, cancellationToken).ConfigureAwait(false)).Select(AlertChangeView.Of)];
 
     /// <summary>Serialises evaluations so two at once cannot both see the old state and both announce the new one.</summary>
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -26,20 +38,20 @@ internal sealed class AlertService(IEventStore store, FeatureMonitor monitor, We
     /// <summary>Evaluates a window (by default the one due now); null when the feature has no contract.</summary>
     public async Task<AlertEvaluation?> EvaluateAsync(string feature, DateTimeOffset? windowStart, CancellationToken cancellationToken)
     {
-        if (await monitor.ContractAsync(feature, cancellationToken).ConfigureAwait(false) is not var (contract, version))
+        if (features.Current(feature) is not var (contract, version, _))
         {
             return null;
         }
         var length = FeatureMonitor.WindowLength(contract);
         var start = windowStart is { } asked ? WindowMonitor.Floor(asked, length) : DueWindow(length, contract.Monitoring?.LabelDelay ?? TimeSpan.Zero, options.Time.GetUtcNow());
-        var report = await monitor.ReportAsync(contract, version, [(start, start + length)], Dashboard.FeatureHealth.Evaluation, cancellationToken).ConfigureAwait(false);
+        var report = await monitor.ReportAsync(contract, version, [(start, start + length)], FeatureHealth.Evaluation, cancellationToken).ConfigureAwait(false);
         // Requirements are judged on the 30 days that end with this window, as the overview and the feature page judge
         // them: a requirement that misses there alerts here, even when no single window has min_samples labels.
-        var days = WindowMonitor.Windows(start + length - Dashboard.FeatureHealth.Range30Days, start + length, length);
-        var range = await monitor.RangeAsync(contract, version, days, Dashboard.FeatureHealth.Evaluation, cancellationToken).ConfigureAwait(false);
+        var days = WindowMonitor.Windows(start + length - FeatureHealth.Range30Days, start + length, length);
+        var range = await monitor.RangeAsync(contract, version, days, FeatureHealth.Evaluation, cancellationToken).ConfigureAwait(false);
         var checks = AlertRules.Evaluate(contract, range, report.Windows[0]).ToList();
         // The estimate is judged on the recent windows up to the one judged, as the feature page judges it.
-        var recent = await monitor.ReportAsync(contract, version, WindowMonitor.Windows(start - (EstimateRecentWindows * length), start + length, length), Dashboard.FeatureHealth.Evaluation, cancellationToken).ConfigureAwait(false);
+        var recent = await monitor.ReportAsync(contract, version, WindowMonitor.Windows(start - (EstimateRecentWindows * length), start + length, length), FeatureHealth.Evaluation, cancellationToken).ConfigureAwait(false);
         if (recent.EstimateCheck is { } estimate)
         {
             checks.Add(EstimateAlert.Judge(estimate, feature) with { JudgedFrom = start - (EstimateRecentWindows * length), JudgedTo = start + length });
@@ -73,7 +85,7 @@ internal sealed class AlertService(IEventStore store, FeatureMonitor monitor, We
         {
             _gate.Release();
         }
-        return new AlertEvaluation(feature, start, [.. checks.Select(c => new CheckView(c.Check, Name(c.State), c.Statement, c.JudgedFrom, c.JudgedTo))], changes);
+        return new AlertEvaluation(feature, start, [.. checks.Select(c => new CheckView(c.Check, Name(c.State), c.Statement, c.JudgedFrom, c.JudgedTo))], [.. changes.Select(AlertChangeView.Of)]);
     }
 
     /// <summary>A state as the API writes it: no_data, ok, warning, alert.</summary>

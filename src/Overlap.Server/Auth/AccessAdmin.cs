@@ -1,4 +1,3 @@
-using Overlap.Server.Endpoints;
 using Overlap.Storage;
 
 namespace Overlap.Server.Auth;

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Overlap.Storage;
+using Overlap.Server.Api;
 
 namespace Overlap.Server.Auth;
 

@@ -48,5 +48,5 @@ internal sealed class SessionTicketStore(IUserStore store, ServerOptions options
     public Task RemoveAsync(string key) => store.RevokeSessionAsync(ApiKeys.Hash(key), options.Time.GetUtcNow());
 
     private static DateTimeOffset Expires(AuthenticationTicket ticket, DateTimeOffset now) =>
-        ticket.Properties.ExpiresUtc ?? now + Dashboard.DashboardAuth.Idle;
+        ticket.Properties.ExpiresUtc ?? now + DashboardAuth.Idle;
 }

@@ -8,6 +8,7 @@ using Overlap.Core.Evaluation;
 using Overlap.Core.Provenance;
 using Overlap.Core.Reports;
 using Overlap.Storage;
+using Overlap.Server.Contracts;
 
 namespace Overlap.Server.Evaluations;
 
@@ -16,13 +17,16 @@ namespace Overlap.Server.Evaluations;
 /// against the feature's latest contract by the same <see cref="Evaluator"/> with the same defaults as the CLI (so the
 /// report is the one <c>overlap eval</c> writes for that file), kept in <see cref="IEvaluationStore"/>; and two runs compared.
 /// </summary>
-internal sealed class EvaluationRuns(IEvaluationStore runs, IEventStore store, ServerOptions options)
+internal sealed class EvaluationRuns(IEvaluationStore runs, IEventStore store, ContractRegistry contracts, ServerOptions options)
 {
     /// <summary>The longest name a run may have.</summary>
     public const int MaxName = 200;
 
     /// <summary>What to send, for the messages of a refused report.</summary>
     private const string HowToSendReport = "send the JSON that 'overlap eval --contract overlap.yaml --data FILE --format json' prints (or writes with -o report.json), with Content-Type: application/json";
+
+    /// <summary>The feature's runs, newest first.</summary>
+    public Task<IReadOnlyList<EvaluationRun>> ListAsync(string feature, CancellationToken cancellationToken) => runs.ListEvaluationRunsAsync(feature, cancellationToken);
 
     /// <summary>Stores a report uploaded from <c>overlap eval --format json</c>, after checking it is one, of this feature.</summary>
     public async Task<RunAdded> AddReportAsync(string feature, byte[] json, string? name, int? contractVersion, string by, CancellationToken cancellationToken)
@@ -75,14 +79,14 @@ internal sealed class EvaluationRuns(IEvaluationStore runs, IEventStore store, S
         {
             return RunAdded.Bad("The data file is empty", "The file is empty (0 bytes): send the scored examples (CSV, JSON Lines or Parquet) as the body, or as the 'file' part of a multipart form.");
         }
-        if (await store.GetContractAsync(feature, cancellationToken: cancellationToken).ConfigureAwait(false) is not { } latest)
+        if (contracts.Current(feature) is not { } latest)
         {
             return RunAdded.Missing(feature);
         }
         EvaluationReport report;
         try
         {
-            var contract = ContractParser.Parse(latest.Yaml, $"{feature} contract, version {latest.Version}");
+            var contract = latest.Contract;
             report = await Task.Run(() =>
             {
                 using var input = new MemoryStream(data, writable: false);

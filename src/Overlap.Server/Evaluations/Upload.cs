@@ -1,4 +1,4 @@
-using Overlap.Server.Endpoints;
+using Overlap.Server.Api;
 
 namespace Overlap.Server.Evaluations;
 

@@ -21,7 +21,7 @@ internal sealed partial class FeatureMonitor
         ArgumentNullException.ThrowIfNull(contract);
         var length = WindowLength(contract);
         var now = options.Time.GetUtcNow();
-        var report = await ReportAsync(contract, version, Dashboard.FeatureHealth.Last30Days(contract, now), new EvaluationOptions(), cancellationToken, stale: true).ConfigureAwait(false);
+        var report = await ReportAsync(contract, version, FeatureHealth.Last30Days(contract, now), new EvaluationOptions(), cancellationToken, stale: true).ConfigureAwait(false);
         if (report.EstimateCheck?.Windows is [var first, .., var last])
         {
             return (first.Start, last.Start + length);
@@ -48,25 +48,17 @@ internal sealed partial class FeatureMonitor
         }
         var now = options.Time.GetUtcNow();
         await calibrations.SaveCalibrationAsync(new CalibrationRecord(contract.Feature, from, to, fit.Labelled, by, now), cancellationToken).ConfigureAwait(false);
+        // Every figure kept in memory carries the old calibration's estimates.
+        windowsKept.Forget(contract.Feature);
+        rangesKept.Forget(contract.Feature);
         lock (_referencesGate)
         {
-            // Every figure kept in memory carries the old calibration's estimates.
-            Forget(_stored, k => k.Feature == contract.Feature);
-            Forget(_open, k => k.Feature == contract.Feature);
-            Forget(_ranges, k => k.Feature == contract.Feature);
-            Forget(_references, k => k.Feature == contract.Feature);
+            foreach (var key in _references.Keys.Where(k => k.Feature == contract.Feature).ToList())
+            {
+                _references.Remove(key);
+            }
         }
         var (_, _, basis) = await ReferenceAsync(contract, version, ProductionWindows.Attributes(contract), cancellationToken).ConfigureAwait(false);
         return (basis, null);
-    }
-
-    /// <summary>Removes the kept figures whose key matches; called under the gate.</summary>
-    private static void Forget<TKey, TValue>(Dictionary<TKey, TValue> kept, Func<TKey, bool> matches)
-        where TKey : notnull
-    {
-        foreach (var key in kept.Keys.Where(matches).ToList())
-        {
-            kept.Remove(key);
-        }
     }
 }

@@ -5,13 +5,16 @@ using Overlap.Core.Evaluation;
 using Overlap.Core.Monitoring;
 using Overlap.Core.Reports;
 using Overlap.Server.Ingest;
-using Microsoft.Extensions.Logging;
 using Overlap.Storage;
 
 namespace Overlap.Server.Monitoring;
 
-/// <summary>Computes a feature's production windows from the store: what the metrics endpoint shows and the alerts judge.</summary>
-internal sealed partial class FeatureMonitor(IEventStore store, ICalibrationStore calibrations, LogLoader loader, ServerOptions options, BackgroundWork background, ILogger<FeatureMonitor> logger)
+/// <summary>
+/// Computes a feature's production windows and ranges from the store: what the metrics endpoint shows and the alerts
+/// judge. What it computed is kept in <see cref="WindowCache"/> and <see cref="RangeCache"/>; a figure a page may see
+/// stale is brought up to date by <see cref="FigureRefresher"/>.
+/// </summary>
+internal sealed partial class FeatureMonitor(IEventStore store, ICalibrationStore calibrations, LogLoader loader, ServerOptions options, WindowCache windowsKept, RangeCache rangesKept, FigureRefresher refresher)
 {
     /// <summary>
     /// How old a figure that is still moving (the open window, a range whose data changed) may be when a dashboard page
@@ -27,13 +30,6 @@ internal sealed partial class FeatureMonitor(IEventStore store, ICalibrationStor
 
     private static bool Due(DateTimeOffset computedAt, TimeSpan took, DateTimeOffset now) =>
         now - computedAt > (took * RefreshCostFactor > FreshFor ? took * RefreshCostFactor : FreshFor);
-
-    /// <summary>The latest contract, parsed, with its version; null when the feature has none.</summary>
-    public async Task<(Contract Contract, int Version)?> ContractAsync(string feature, CancellationToken cancellationToken)
-    {
-        var version = await store.GetContractAsync(feature, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return version is null ? null : (ContractParser.Parse(version.Yaml, $"{feature} contract, version {version.Version}"), version.Version);
-    }
 
     /// <summary>
     /// The report over <paramref name="windows"/> (ascending), judged against <paramref name="contract"/>. A closed window
@@ -54,15 +50,10 @@ internal sealed partial class FeatureMonitor(IEventStore store, ICalibrationStor
             Window = WindowMonitor.Describe(WindowLength(contract)),
             Windows = reports,
             Retrain = RetrainAdvisor.Advise(contract.Monitoring?.RetrainWhen, reports),
-            EstimateCheck = EstimateChecker.Check(reports, Dashboard.FeatureHealth.KeyMetricOf(contract), WindowLength(contract)),
+            EstimateCheck = EstimateChecker.Check(reports, FeatureHealth.KeyMetricOf(contract), WindowLength(contract)),
             Calibration = basis,
         };
     }
-
-    private readonly Dictionary<(string Feature, int Version, DateTimeOffset From, DateTimeOffset To, int Resamples), (long Change, ScoreCalibration Calibration, RangeReport Report, TimeSpan Took)> _ranges = [];
-
-    /// <summary>The most merged ranges kept in memory (each a report of a few kilobytes to a few hundred).</summary>
-    private const int MaxRanges = 256;
 
     /// <summary>
     /// The range covered by <paramref name="windows"/> judged as one, from the merge of the windows' stored summaries
@@ -73,43 +64,36 @@ internal sealed partial class FeatureMonitor(IEventStore store, ICalibrationStor
     public async Task<RangeReport> RangeAsync(Contract contract, int version, IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)> windows, EvaluationOptions evaluation, CancellationToken cancellationToken, bool stale = false)
     {
         await loader.CatchUpAsync(cancellationToken).ConfigureAwait(false);
-        var key = (contract.Feature, version, windows[0].Start, windows[^1].End, evaluation.Resamples);
-        var change = await store.ChangeInRangeAsync(contract.Feature, key.Start, key.End, cancellationToken).ConfigureAwait(false);
+        var key = new RangeKey(contract.Feature, version, windows[0].Start, windows[^1].End, evaluation.Resamples);
+        var change = await store.ChangeInRangeAsync(contract.Feature, key.From, key.To, cancellationToken).ConfigureAwait(false);
         var (_, calibration, _) = await ReferenceAsync(contract, version, ProductionWindows.Attributes(contract), cancellationToken).ConfigureAwait(false);
-        lock (_referencesGate)
+        if (rangesKept.Find(key) is { } known && ReferenceEquals(known.Calibration, calibration))
         {
-            if (_ranges.TryGetValue(key, out var known) && ReferenceEquals(known.Calibration, calibration))
+            if (known.Change == change)
             {
-                if (known.Change == change)
-                {
-                    return known.Report;
-                }
-                if (stale)
-                {
-                    if (known.Report.ComputedAt is not { } at || Due(at, known.Took, options.Time.GetUtcNow()))
-                    {
-                        Refresh(key, token => MergeAsync(contract, version, windows, evaluation, key, change, calibration, stale: true, token));
-                    }
-                    return known.Report;
-                }
+                return known.Report;
             }
-            // A new day moves the range on: until the new merge is ready, a page shows the latest range it has.
-            var previous = stale
-                ? _ranges.Where(r => r.Key.Feature == key.Feature && r.Key.Version == version && r.Key.Resamples == key.Resamples && r.Key.To - r.Key.From == key.End - key.Start && ReferenceEquals(r.Value.Calibration, calibration))
-                    .OrderByDescending(r => r.Key.To).Select(r => r.Value.Report).FirstOrDefault()
-                : null;
-            if (previous is not null)
+            if (stale)
             {
-                Refresh(key, token => MergeAsync(contract, version, windows, evaluation, key, change, calibration, stale: true, token));
-                return previous;
+                if (known.Report.ComputedAt is not { } at || Due(at, known.Took, options.Time.GetUtcNow()))
+                {
+                    Refresh(key, token => MergeAsync(contract, version, windows, evaluation, key, change, calibration, stale: true, token));
+                }
+                return known.Report;
             }
+        }
+        // A new day moves the range on: until the new merge is ready, a page shows the latest range it has.
+        if (stale && rangesKept.Latest(key) is { } previous && ReferenceEquals(previous.Calibration, calibration))
+        {
+            Refresh(key, token => MergeAsync(contract, version, windows, evaluation, key, change, calibration, stale: true, token));
+            return previous.Report;
         }
         return await MergeAsync(contract, version, windows, evaluation, key, change, calibration, stale, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<RangeReport> MergeAsync(
         Contract contract, int version, IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)> windows, EvaluationOptions evaluation,
-        (string Feature, int Version, DateTimeOffset From, DateTimeOffset To, int Resamples) key, long change, ScoreCalibration calibration, bool stale, CancellationToken cancellationToken)
+        RangeKey key, long change, ScoreCalibration calibration, bool stale, CancellationToken cancellationToken)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var (_, summaries, _) = await WindowsAsync(contract, version, windows, evaluation, summaries: true, stale, cancellationToken).ConfigureAwait(false);
@@ -118,15 +102,7 @@ internal sealed partial class FeatureMonitor(IEventStore store, ICalibrationStor
         var report = RangeMonitor.Summarize(contract, version, WindowLength(contract), merged, evaluation, calibration.Recalibrated) with { ComputedAt = now };
         // A merge that took the open window as last computed is not known to be current: an exact request merges again.
         var current = stale && windows[^1].End > now ? -1 : change;
-        lock (_referencesGate)
-        {
-            // Ranges move with the clock (the default ends with the current window): old ones are let go, not kept for ever.
-            if (_ranges.Count >= MaxRanges)
-            {
-                _ranges.Clear();
-            }
-            _ranges[key] = (current, calibration, report, clock.Elapsed);
-        }
+        rangesKept.Keep(key, new MergedRange(current, calibration, report, clock.Elapsed, key.To));
         return report;
     }
 
@@ -152,9 +128,9 @@ internal sealed partial class FeatureMonitor(IEventStore store, ICalibrationStor
                 reports[i] = window.Report;
                 kept[i] = window.Summary;
             }
-            else if (stale && windows[i].End > now && OpenWindow(contract, version, windows[i], evaluation, now) is { } open)
+            else if (stale && windows[i].End > now && KeptOpenWindow(contract, version, windows[i], evaluation, now) is { } open)
             {
-                (reports[i], kept[i]) = open;
+                (reports[i], kept[i]) = (open.Report, open.Summary);
             }
         }
         var missing = Enumerable.Range(0, windows.Count).Where(i => reports[i] is null).ToList();
@@ -177,24 +153,12 @@ internal sealed partial class FeatureMonitor(IEventStore store, ICalibrationStor
                 }
                 else
                 {
-                    lock (_referencesGate)
-                    {
-                        _open[(feature, version, windows[i].Start, evaluation.Resamples)] = (now, computed, summary, clock.Elapsed);
-                    }
+                    windowsKept.KeepOpen(new OpenWindowKey(feature, version, windows[i].Start, evaluation.Resamples), new OpenWindow(now, computed, summary, clock.Elapsed));
                 }
             }
         }
         return ([.. reports.Select(r => r!)], summaries ? [.. kept.Select(s => s!)] : [], asOf);
     }
-
-    /// <summary>
-    /// Stored reports read back, parsed, by feature, window and contract version, with their stamp: while a window's
-    /// stored report keeps its stamp, a read costs a look at the stamps, not a transfer and a parse of the report.
-    /// </summary>
-    private readonly Dictionary<(string Feature, DateTimeOffset Start, TimeSpan Length, int Version, int Resamples), (long Stamp, WindowReport Report, WindowSummary? Summary)> _stored = [];
-
-    /// <summary>The most stored window reports kept parsed in memory (a month of daily windows for a few dozen features).</summary>
-    private const int MaxStored = 1024;
 
     /// <summary>The closed windows' current stored reports, parsed: from memory when their stamp is unchanged, else read and parsed.</summary>
     private async Task<Dictionary<DateTimeOffset, (WindowReport Report, WindowSummary? Summary)>> StoredWindowsAsync(
@@ -203,108 +167,54 @@ internal sealed partial class FeatureMonitor(IEventStore store, ICalibrationStor
         var stamps = await store.CurrentWindowStampsAsync(feature, windows[0].Start, windows[^1].End, length, version, resamples, cancellationToken).ConfigureAwait(false);
         var result = new Dictionary<DateTimeOffset, (WindowReport, WindowSummary?)>();
         var missing = new List<DateTimeOffset>();
-        lock (_referencesGate)
+        foreach (var (start, stamp) in stamps)
         {
-            foreach (var (start, stamp) in stamps)
+            if (windowsKept.Stored(new ClosedWindowKey(feature, start, length, version, resamples), stamp, summaries) is { } known)
             {
-                if (_stored.TryGetValue((feature, start, length, version, resamples), out var known) && known.Stamp == stamp && (!summaries || known.Summary is not null))
-                {
-                    result[start] = (known.Report, known.Summary);
-                }
-                else if (start + length <= now)
-                {
-                    missing.Add(start);
-                }
+                result[start] = known;
+            }
+            else if (start + length <= now)
+            {
+                missing.Add(start);
             }
         }
         if (missing.Count > 0)
         {
             var read = await store.WindowReportsAsync(feature, missing, length, version, resamples, summaries, cancellationToken).ConfigureAwait(false);
-            lock (_referencesGate)
+            foreach (var (start, window) in read)
             {
-                if (_stored.Count + read.Count > MaxStored)
-                {
-                    _stored.Clear();
-                }
-                foreach (var (start, window) in read)
-                {
-                    var parsed = (ReportJson.ReadWindow(window.Report) ?? throw new InvalidDataException($"the stored report of {feature}'s window at {start:O} is empty"), window.Summary is { } bytes ? WindowSummary.FromBytes(bytes) : null);
-                    result[start] = parsed;
-                    _stored[(feature, start, length, version, resamples)] = (window.Stamp, parsed.Item1, parsed.Item2);
-                }
+                var report = ReportJson.ReadWindow(window.Report) ?? throw new InvalidDataException($"the stored report of {feature}'s window at {start:O} is empty");
+                var summary = window.Summary is { } bytes ? WindowSummary.FromBytes(bytes) : null;
+                result[start] = (report, summary);
+                windowsKept.KeepStored(new ClosedWindowKey(feature, start, length, version, resamples), window.Stamp, report, summary);
             }
         }
         return result;
     }
 
-    /// <summary>The open windows last computed, per feature, contract version, start and resamples, with when.</summary>
-    private readonly Dictionary<(string Feature, int Version, DateTimeOffset Start, int Resamples), (DateTimeOffset At, WindowReport Report, WindowSummary Summary, TimeSpan Took)> _open = [];
-
-    /// <summary>What is being computed in the background, so each figure has one computation at a time.</summary>
-    private readonly HashSet<object> _refreshing = [];
-
     /// <summary>
-    /// The open window as last computed; when that is older than <see cref="FreshFor"/>, a new computation starts in the
+    /// The open window as last computed; when that is older than <see cref="FreshFor"/>, a new computation is queued in the
     /// background (its result is kept for the next view). Null when it was never computed.
     /// </summary>
-    private (WindowReport, WindowSummary)? OpenWindow(Contract contract, int version, (DateTimeOffset Start, DateTimeOffset End) window, EvaluationOptions evaluation, DateTimeOffset now)
+    private OpenWindow? KeptOpenWindow(Contract contract, int version, (DateTimeOffset Start, DateTimeOffset End) window, EvaluationOptions evaluation, DateTimeOffset now)
     {
-        var key = (contract.Feature, version, window.Start, evaluation.Resamples);
-        lock (_referencesGate)
+        var key = new OpenWindowKey(contract.Feature, version, window.Start, evaluation.Resamples);
+        if (windowsKept.Open(key) is not { } kept)
         {
-            if (!_open.TryGetValue(key, out var kept))
-            {
-                return null;
-            }
-            if (Due(kept.At, kept.Took, now))
-            {
-                Refresh(key, token => WindowsAsync(contract, version, [window], evaluation, summaries: true, stale: false, token));
-            }
-            return (kept.Report, kept.Summary);
+            return null;
         }
+        if (Due(kept.At, kept.Took, now))
+        {
+            Refresh(key, token => WindowsAsync(contract, version, [window], evaluation, summaries: true, stale: false, token));
+        }
+        return kept;
     }
 
     /// <summary>
-    /// Starts <paramref name="compute"/> in the background, owned by the host (<see cref="BackgroundWork"/>: it gets the
-    /// stopping token and is awaited before the store closes), unless the same figure is being computed already; called under the gate.
+    /// Queues <paramref name="compute"/> on <see cref="FigureRefresher"/> (owned by the host: it gets the stopping token
+    /// and is awaited before the store closes), unless the same figure is queued or being computed already.
     /// </summary>
-    private void Refresh<T>(object key, Func<CancellationToken, Task<T>> compute)
-    {
-        if (!_refreshing.Add(key))
-        {
-            return;
-        }
-        var started = background.Start(async token =>
-        {
-            try
-            {
-                await compute(token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (token.IsCancellationRequested)
-            {
-                // The server is stopping: the figure is computed again on the next start.
-            }
-            catch (Exception e)
-            {
-                // The kept figure stays on the page; the next view after FreshFor tries again.
-                LogRefreshFailed(logger, key.ToString() ?? "", e);
-            }
-            finally
-            {
-                lock (_referencesGate)
-                {
-                    _refreshing.Remove(key);
-                }
-            }
-        });
-        if (!started)
-        {
-            _refreshing.Remove(key);
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Refreshing {Figure} in the background failed; the dashboard shows the previous figure until the next try")]
-    private static partial void LogRefreshFailed(ILogger logger, string figure, Exception exception);
+    private void Refresh(object figure, Func<CancellationToken, Task> compute) => refresher.TryQueue(figure, compute);
 
     /// <summary>The most reference predictions read for drift and calibration: a larger period is sampled uniformly.</summary>
     public const int ReferenceSample = 100_000;

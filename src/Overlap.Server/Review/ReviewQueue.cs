@@ -3,6 +3,7 @@ using Overlap.Core.Events;
 using Overlap.Core.Statistics;
 using Overlap.Events;
 using Overlap.Storage;
+using Overlap.Server.Contracts;
 
 namespace Overlap.Server.Review;
 
@@ -10,7 +11,7 @@ namespace Overlap.Server.Review;
 /// The review queue of a feature: routes what arrived since the last look by the latest contract, hands out expiring
 /// locks, and turns decisions into outcomes marked as reviewed by a person (<c>source: review</c>).
 /// </summary>
-internal sealed class ReviewQueue(IReviewStore store, IEventStore events, FeatureDirectory features, ServerOptions options)
+internal sealed class ReviewQueue(IReviewStore store, IEventStore events, ContractRegistry features, ServerOptions options)
 {
     /// <summary>How long a claim holds an item for its reviewer.</summary>
     public static readonly TimeSpan Lease = TimeSpan.FromMinutes(10);
@@ -100,6 +101,20 @@ internal sealed class ReviewQueue(IReviewStore store, IEventStore events, Featur
         }
         return counts;
     }
+
+    /// <summary>The queue in figures, counted now.</summary>
+    public Task<ReviewQueueCounts> CountsAsync(string feature, CancellationToken cancellationToken) => store.CountReviewItemsAsync(feature, cancellationToken);
+
+    /// <summary>The oldest <paramref name="limit"/> items with <paramref name="status"/>.</summary>
+    public Task<IReadOnlyList<ReviewItem>> ItemsAsync(string feature, string status, int limit, CancellationToken cancellationToken) =>
+        store.ListReviewItemsAsync(feature, status, limit, cancellationToken);
+
+    /// <summary>Decisions per UTC day over the last <see cref="DecisionDays"/> days, oldest first.</summary>
+    public async Task<IReadOnlyList<DecidedOnDay>> DecidedPerDayAsync(string feature, CancellationToken cancellationToken) =>
+        [.. (await store.DecisionsPerDayAsync(feature, options.Time.GetUtcNow(), DecisionDays, cancellationToken).ConfigureAwait(false)).Select(d => new DecidedOnDay(d.Day, d.Decided))];
+
+    /// <summary>The days a queue's decisions are counted over.</summary>
+    public const int DecisionDays = 14;
 
     /// <summary>Gives up the reviewer's lock on an item, so another reviewer can take it at once.</summary>
     public Task ReleaseAsync(string feature, string predictionId, string reviewer, CancellationToken cancellationToken) =>
@@ -204,7 +219,7 @@ internal sealed record DecisionOutcome(DecisionResult Result, string? Label, str
 /// <c>GET /v1/features/{feature}/review</c>: the queue in figures, decisions per day (last 14), agreement between
 /// reviewers on the items two of them decided, and its oldest items.
 /// </summary>
-public sealed record ReviewQueueResponse(string Feature, bool Routed, ReviewQueueCounts Counts, IReadOnlyList<DecidedOnDay> DecidedPerDay, AgreementFigures Agreement, IReadOnlyList<ReviewItem> Items);
+public sealed record ReviewQueueResponse(string Feature, bool Routed, ReviewCountsView Counts, IReadOnlyList<DecidedOnDay> DecidedPerDay, AgreementFigures Agreement, IReadOnlyList<ReviewItemView> Items);
 
 /// <summary>
 /// Agreement between reviewers: items decided by two, how many of those agree, the share with its interval (null with

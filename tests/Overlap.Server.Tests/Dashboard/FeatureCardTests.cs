@@ -6,8 +6,8 @@ using Overlap.Core.Contracts;
 using Overlap.Core.Data;
 using Overlap.Core.Evaluation;
 using Overlap.Core.Monitoring;
-using Overlap.Server.Dashboard;
 using Overlap.Storage;
+using Overlap.Server.Monitoring;
 
 namespace Overlap.Server.Tests.Dashboard;
 
@@ -37,7 +37,7 @@ public sealed class FeatureCardTests
         return context;
     }
 
-    private static (FeatureHealth Health, EvaluationReport Evaluation) Health(IReadOnlyList<AlertStateRecord> alerts)
+    private static (FeatureHealth Health, EvaluationReport Evaluation) Health(IReadOnlyList<Overlap.Server.Alerts.AlertStateView> alerts)
     {
         var contract = ContractParser.Parse(Contract);
         var csv = new StringBuilder("y,s\n");
@@ -81,7 +81,7 @@ public sealed class FeatureCardTests
     {
         await using var context = Context();
         var judged = new DateTimeOffset(2026, 3, 2, 0, 0, 0, TimeSpan.Zero);
-        var (health, _) = Health([new AlertStateRecord("spam-filter", "recall min 0.6", "alert", DateTimeOffset.UnixEpoch, "Recall <b>fell</b> to 0.41", DateTimeOffset.UnixEpoch, judged.AddDays(-30), judged)]);
+        var (health, _) = Health([new Overlap.Server.Alerts.AlertStateView("spam-filter", "recall min 0.6", "alert", DateTimeOffset.UnixEpoch, "Recall <b>fell</b> to 0.41", DateTimeOffset.UnixEpoch, judged.AddDays(-30), judged)]);
         var card = context.Render<FeatureCard>(p => p.Add(c => c.Health, health));
 
         Assert.Empty(card.FindAll("script"));

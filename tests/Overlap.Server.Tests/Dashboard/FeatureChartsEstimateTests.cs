@@ -1,7 +1,7 @@
 using Overlap.Core.Estimation;
 using Overlap.Core.Evaluation;
 using Overlap.Core.Monitoring;
-using Overlap.Server.Dashboard;
+using Overlap.Server.Monitoring.Charts;
 
 namespace Overlap.Server.Tests.Dashboard;
 

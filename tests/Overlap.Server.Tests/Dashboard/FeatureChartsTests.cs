@@ -9,7 +9,7 @@ using Overlap.Core.Drift;
 using Overlap.Core.Estimation;
 using Overlap.Core.Evaluation;
 using Overlap.Core.Monitoring;
-using Overlap.Server.Dashboard;
+using Overlap.Server.Monitoring.Charts;
 
 namespace Overlap.Server.Tests.Dashboard;
 

@@ -1,5 +1,5 @@
 using FsCheck.Xunit;
-using Overlap.Server.Dashboard;
+using Overlap.Server.Contracts;
 
 namespace Overlap.Server.Tests.Dashboard;
 

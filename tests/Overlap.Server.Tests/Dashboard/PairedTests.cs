@@ -6,7 +6,7 @@ using MudBlazor.Services;
 using Overlap.Core.Contracts;
 using Overlap.Core.Data;
 using Overlap.Core.Evaluation;
-using Overlap.Server.Dashboard;
+using Overlap.Server.Evaluations;
 
 namespace Overlap.Server.Tests.Dashboard;
 

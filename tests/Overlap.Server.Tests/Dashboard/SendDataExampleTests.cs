@@ -2,9 +2,9 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Overlap.Core.Contracts;
-using Overlap.Server.Dashboard;
 using Overlap.Server.Review;
 using Overlap.Storage;
+using Overlap.Server.Monitoring;
 
 namespace Overlap.Server.Tests.Dashboard;
 

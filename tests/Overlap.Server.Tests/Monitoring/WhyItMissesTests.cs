@@ -4,9 +4,9 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Overlap.Core.Evaluation;
-using Overlap.Server.Dashboard;
 using Overlap.Storage;
 using Overlap.Tests.Shared;
+using Overlap.Server.Monitoring;
 
 namespace Overlap.Server.Tests.Monitoring;
 

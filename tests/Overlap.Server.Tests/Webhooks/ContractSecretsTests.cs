@@ -1,4 +1,4 @@
-using Overlap.Server.Dashboard;
+using Overlap.Server.Contracts;
 
 namespace Overlap.Server.Tests.Webhooks;
 

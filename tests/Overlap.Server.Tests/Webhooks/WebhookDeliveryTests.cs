@@ -4,8 +4,8 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Overlap.Core.Contracts;
 using Overlap.Storage;
+using Overlap.Server.Contracts;
 
 namespace Overlap.Server.Tests.Webhooks;
 
@@ -36,7 +36,7 @@ public sealed class WebhookDeliveryTests
             // As a contract saved before webhooks were checked: straight into the store, past the save-time check.
             var text = AlertTests.ContractText(hook);
             await server.Store.PutContractAsync(Feature, text, "before", DateTimeOffset.UnixEpoch);
-            server.Services.GetRequiredService<FeatureDirectory>().Set(Feature, ContractParser.Parse(text, "test"));
+            await server.Services.GetRequiredService<ContractRegistry>().ReloadAsync(Feature, CancellationToken.None);
             await AlertTests.PostEventsAsync(server);
         }
         using var admin = server.Client(KeyRole.Admin);

@@ -1,0 +1,63 @@
+using System.Collections.Concurrent;
+using Overlap.Core.Contracts;
+using Overlap.Storage;
+
+namespace Overlap.Server.Contracts;
+
+/// <summary>
+/// Each feature's current contract, parsed, with its version: the one place the server asks for it (ingest checks every
+/// event against it, monitoring, alerts, review, export and the pages judge by it). Loaded from the store when the server
+/// starts and replaced by the one save path (<see cref="ContractSaver"/>), so it is never parsed again per request.
+/// </summary>
+internal sealed class ContractRegistry(IEventStore store)
+{
+    private readonly ConcurrentDictionary<string, CurrentContract> _contracts = new(StringComparer.Ordinal);
+
+    /// <summary>A registry holding the latest version of every feature's contract in <paramref name="store"/>.</summary>
+    public static async Task<ContractRegistry> LoadAsync(IEventStore store, CancellationToken cancellationToken)
+    {
+        var registry = new ContractRegistry(store);
+        foreach (var feature in await store.ListFeaturesAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await registry.ReloadAsync(feature, cancellationToken).ConfigureAwait(false);
+        }
+        return registry;
+    }
+
+    public bool Has(string feature) => _contracts.ContainsKey(feature);
+
+    /// <summary>The features with a contract, by name.</summary>
+    public IReadOnlyList<string> Names => [.. _contracts.Keys.Order(StringComparer.Ordinal)];
+
+    /// <summary>The features whose contract sends cases to people, by name.</summary>
+    public IReadOnlyList<string> WithReview() => [.. _contracts.Where(c => c.Value.Contract.Review is not null).Select(c => c.Key).Order(StringComparer.Ordinal)];
+
+    /// <summary>The feature's current contract; null when it has none.</summary>
+    public Contract? Find(string feature) => Current(feature)?.Contract;
+
+    /// <summary>The feature's current contract with its version and text; null when it has none.</summary>
+    public CurrentContract? Current(string feature) => _contracts.GetValueOrDefault(feature);
+
+    /// <summary>Every version of the feature's contract, oldest first (none when it has no contract).</summary>
+    public Task<IReadOnlyList<ContractVersion>> VersionsAsync(string feature, CancellationToken cancellationToken) => store.ListContractVersionsAsync(feature, cancellationToken);
+
+    /// <summary>Makes <paramref name="saved"/> (parsed as <paramref name="contract"/>) current, unless a later version already is.</summary>
+    public void Saved(ContractVersion saved, Contract contract)
+    {
+        ArgumentNullException.ThrowIfNull(saved);
+        var current = new CurrentContract(contract, saved.Version, saved.Yaml);
+        _contracts.AddOrUpdate(saved.Feature, current, (_, known) => known.Version > current.Version ? known : current);
+    }
+
+    /// <summary>Reads the feature's latest version from the store again (a contract written there past the save path).</summary>
+    public async Task ReloadAsync(string feature, CancellationToken cancellationToken)
+    {
+        if (await store.GetContractAsync(feature, cancellationToken: cancellationToken).ConfigureAwait(false) is { } latest)
+        {
+            Saved(latest, ContractParser.Parse(latest.Yaml, $"{feature} contract, version {latest.Version}"));
+        }
+    }
+}
+
+/// <summary>A feature's current contract: parsed, its version number, and the text it was parsed from.</summary>
+internal sealed record CurrentContract(Contract Contract, int Version, string Yaml);

@@ -1,4 +1,0 @@
-namespace Overlap.Server.Endpoints;
-
-/// <summary>A key just created: <see cref="Key"/> is shown this once and never stored.</summary>
-public sealed record NewAdminKey(string Key, AdminKey Details);

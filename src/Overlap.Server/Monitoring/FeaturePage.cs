@@ -1,0 +1,38 @@
+using Overlap.Server.Contracts;
+
+namespace Overlap.Server.Monitoring;
+
+/// <summary>
+/// The feature page's data, computed once per scope: once for the page's request, and once for the circuit whose
+/// charts all draw from it. The charts are interactive, and what they draw stays on the server: their parameters,
+/// which travel through the browser, are only the feature's name and which chart.
+/// </summary>
+internal sealed class FeaturePage(FeatureMonitor monitor, ContractRegistry features, ServerOptions options)
+{
+    private readonly Dictionary<string, Task<FeatureView?>> _views = new(StringComparer.Ordinal);
+
+    /// <summary>The feature's last 30 days; null when it has no contract.</summary>
+    public Task<FeatureView?> LoadAsync(string feature)
+    {
+        lock (_views)
+        {
+            if (!_views.TryGetValue(feature, out var view))
+            {
+                _views[feature] = view = ComputeAsync(feature);
+            }
+            return view;
+        }
+    }
+
+    private async Task<FeatureView?> ComputeAsync(string feature)
+    {
+        if (features.Current(feature) is not var (contract, version, _))
+        {
+            return null;
+        }
+        var windows = FeatureHealth.Last30Days(contract, options.Time.GetUtcNow());
+        var report = await monitor.ReportAsync(contract, version, windows, FeatureHealth.Evaluation, CancellationToken.None, stale: true).ConfigureAwait(false);
+        var range = await monitor.RangeAsync(contract, version, windows, FeatureHealth.Evaluation, CancellationToken.None, stale: true).ConfigureAwait(false);
+        return new FeatureView(contract, report, range);
+    }
+}

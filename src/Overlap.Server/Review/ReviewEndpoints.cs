@@ -1,0 +1,96 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Overlap.Server.Auth;
+using Overlap.Server.Ingest;
+using Overlap.Server.Contracts;
+using Overlap.Server.Api;
+
+namespace Overlap.Server.Review;
+
+/// <summary>The review queue: what the contract's <c>review</c> policy sent to a person.</summary>
+internal static class ReviewEndpoints
+{
+    private const int MaxItems = 500;
+
+    public static RouteGroupBuilder MapReview(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v1/features/{feature}/review").WithTags("Review").RequireFeature();
+        group.MapGet("/", ListAsync).RequireAuthorization(Policies.Read);
+        group.MapPost("/{predictionId}/claim", ClaimAsync).RequireAuthorization(Policies.Review);
+        group.MapPost("/{predictionId}/decision", DecideAsync).RequireAuthorization(Policies.Review);
+        return group;
+    }
+
+    /// <summary>
+    /// The prediction id as sent: a client escapes a slash in an id as %2F, which routing leaves escaped in a path
+    /// segment, so the segment is unescaped here ("spam-2%2F00154" is the prediction "spam-2/00154").
+    /// </summary>
+    private static string Id(string segment) => Uri.UnescapeDataString(segment);
+
+    /// <summary>Who is deciding: the key's id (names may repeat).</summary>
+    private static string Reviewer(HttpContext context) => context.User.FindFirstValue(ClaimTypes.NameIdentifier) ?? "unknown";
+
+    private static async Task<Results<Ok<ReviewItemView>, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> ClaimAsync(
+        string feature, string predictionId, ReviewQueue queue, HttpContext context, CancellationToken cancellationToken)
+    {
+        predictionId = Id(predictionId);
+        var (item, problem) = await queue.ClaimAsync(feature, predictionId, Reviewer(context), cancellationToken).ConfigureAwait(false);
+        if (item is null)
+        {
+            return NotRouted(feature, predictionId);
+        }
+        return problem is null ? TypedResults.Ok(ReviewItemView.Of(item)) : Problems.Conflict("The item is not yours to decide", problem);
+    }
+
+    private static async Task<Results<Ok<ReviewDecisionResponse>, NotFound<ProblemDetails>, BadRequest<ProblemDetails>, Conflict<ProblemDetails>>> DecideAsync(
+        string feature, string predictionId, ReviewQueue queue, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, HttpContext context, CancellationToken cancellationToken)
+    {
+        predictionId = Id(predictionId);
+        ReviewDecisionRequest? request;
+        try
+        {
+            request = await context.Request.ReadFromJsonAsync<ReviewDecisionRequest>(json.Value.SerializerOptions, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            request = null;
+        }
+        if (request is null)
+        {
+            return Problems.BadRequest("The decision is not valid",
+                """send a JSON object such as {"decision": "correct", "label": "fraud", "category": "stolen_card", "note": "…"} with Content-Type: application/json""");
+        }
+        var outcome = await queue.DecideAsync(feature, predictionId, Reviewer(context), request.Decision ?? "", request.Label, request.Category, request.Note, cancellationToken).ConfigureAwait(false);
+        return outcome.Result switch
+        {
+            DecisionResult.NotRouted => NotRouted(feature, predictionId),
+            DecisionResult.Invalid => Problems.BadRequest("The decision is not valid", outcome.Problem),
+            DecisionResult.NotHeld => Problems.Conflict("The item is not yours to decide", outcome.Problem),
+            _ => TypedResults.Ok(new ReviewDecisionResponse(predictionId, outcome.Status, outcome.Label)),
+        };
+    }
+
+    private static NotFound<ProblemDetails> NotRouted(string feature, string predictionId) =>
+        Problems.NotFound("No such review item", $"Prediction '{predictionId}' of {feature} was not routed to review; list the queue with GET /v1/features/{feature}/review.");
+
+    private static async Task<Results<Ok<ReviewQueueResponse>, NotFound<ProblemDetails>, BadRequest<ProblemDetails>>> ListAsync(
+        string feature, string? status, int? limit, ReviewQueue queue, ReviewScheduler routing, ContractRegistry features, LogLoader loader, CancellationToken cancellationToken)
+    {
+        if (status is not (null or "pending" or "second" or "decided" or "escalated") || limit is < 1 or > MaxItems)
+        {
+            return Problems.BadRequest("The query is not valid", $"status is pending, second, decided or escalated (or left out for pending); limit is between 1 and {MaxItems}");
+        }
+        await loader.CatchUpAsync(cancellationToken).ConfigureAwait(false);
+        // Routing is the scheduler's: the read waits for a pass that covers what was loaded, and writes nothing.
+        await routing.CatchUpAsync(cancellationToken).ConfigureAwait(false);
+        var routed = features.Find(feature)?.Review is not null;
+        var counts = await queue.CountsAsync(feature, cancellationToken).ConfigureAwait(false);
+        var items = await queue.ItemsAsync(feature, status ?? "pending", limit ?? 50, cancellationToken).ConfigureAwait(false);
+        var perDay = await queue.DecidedPerDayAsync(feature, cancellationToken).ConfigureAwait(false);
+        var agreement = await queue.AgreementAsync(feature, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(new ReviewQueueResponse(feature, routed, ReviewCountsView.Of(counts), perDay, AgreementFigures.Of(agreement), [.. items.Select(ReviewItemView.Of)]));
+    }
+}
