@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using Overlap.Core.Timestamps;
 
 namespace Overlap.Storage;
 
@@ -18,10 +19,10 @@ public sealed partial class DuckDbEventStore
                 "INSERT INTO evaluation_runs (feature, contract_version, name, uploaded_by, uploaded_us, source, n, verdict, report) " +
                 "VALUES ($feature, $version, $name, $by, $at, $source, $n, $verdict, $report) RETURNING id",
                 ("feature", run.Feature), ("version", (object?)run.ContractVersion ?? DBNull.Value), ("name", run.Name), ("by", run.UploadedBy),
-                ("at", ToMicroseconds(run.UploadedAt)), ("source", run.Source), ("n", run.N), ("verdict", run.Verdict), ("report", run.Report));
+                ("at", UnixMicroseconds.From(run.UploadedAt)), ("source", run.Source), ("n", run.N), ("verdict", run.Verdict), ("report", run.Report));
             var id = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
             // The time as stored (to the microsecond), so the run answered now equals the run listed later.
-            return new EvaluationRun(id, run.Feature, run.ContractVersion, run.Name, run.UploadedBy, FromMicroseconds(ToMicroseconds(run.UploadedAt)), run.Source, run.N, run.Verdict);
+            return new EvaluationRun(id, run.Feature, run.ContractVersion, run.Name, run.UploadedBy, UnixMicroseconds.ToTime(UnixMicroseconds.From(run.UploadedAt)), run.Source, run.N, run.Verdict);
         }
         finally
         {
@@ -42,6 +43,6 @@ public sealed partial class DuckDbEventStore
     }
 
     private static EvaluationRun ReadRun(DbDataReader r) => new(
-        r.GetInt64(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetInt32(2), r.GetString(3), r.GetString(4), FromMicroseconds(r.GetInt64(5)),
+        r.GetInt64(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetInt32(2), r.GetString(3), r.GetString(4), UnixMicroseconds.ToTime(r.GetInt64(5)),
         r.GetString(6), r.GetInt64(7), r.GetString(8));
 }

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using DuckDB.NET.Data;
 using Overlap.Core.Events;
+using Overlap.Core.Timestamps;
 
 namespace Overlap.Storage;
 
@@ -50,6 +51,7 @@ public sealed partial class DuckDbEventStore : IEventStore, IReviewStore, IUserS
             await connection.DisposeAsync().ConfigureAwait(false);
             throw new StoreUnavailableException($"the store {path} cannot be opened ({e.Message.Split('\n')[0]}); check the folder is writable and the file is an Overlap store", e);
         }
+        RuleFunctions.Register(connection);
         var store = new DuckDbEventStore(connection);
         await store.ExecuteAsync(StoreSchema.Create, cancellationToken).ConfigureAwait(false);
         if ((await store.QueryAsync(StoreSchema.IsGlobalIds, r => r.GetBoolean(0), cancellationToken).ConfigureAwait(false))[0])
@@ -82,7 +84,7 @@ public sealed partial class DuckDbEventStore : IEventStore, IReviewStore, IUserS
             command.Parameters.Add(new DuckDBParameter("feature", feature));
             command.Parameters.Add(new DuckDBParameter("yaml", yaml));
             command.Parameters.Add(new DuckDBParameter("by", changedBy));
-            command.Parameters.Add(new DuckDBParameter("at", ToMicroseconds(changedAt)));
+            command.Parameters.Add(new DuckDBParameter("at", UnixMicroseconds.From(changedAt)));
             var version = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
             return new ContractVersion(feature, version, yaml, changedBy, changedAt);
         }
@@ -115,8 +117,8 @@ public sealed partial class DuckDbEventStore : IEventStore, IReviewStore, IUserS
     {
         ArgumentNullException.ThrowIfNull(key);
         return WriteAsync("INSERT INTO api_keys (id, hash, role, name, created_at_us, expires_at_us) VALUES ($id, $hash, $role, $name, $at, $expires)", cancellationToken,
-            ("id", key.Id), ("hash", key.Hash), ("role", key.Role.ToString().ToLowerInvariant()), ("name", key.Name), ("at", ToMicroseconds(key.CreatedAt)),
-            ("expires", key.ExpiresAt is { } expires ? ToMicroseconds(expires) : DBNull.Value));
+            ("id", key.Id), ("hash", key.Hash), ("role", key.Role.ToString().ToLowerInvariant()), ("name", key.Name), ("at", UnixMicroseconds.From(key.CreatedAt)),
+            ("expires", key.ExpiresAt is { } expires ? UnixMicroseconds.From(expires) : DBNull.Value));
     }
 
     /// <inheritdoc />
@@ -148,7 +150,7 @@ public sealed partial class DuckDbEventStore : IEventStore, IReviewStore, IUserS
         {
             return default;
         }
-        var received = ToMicroseconds(receivedAt);
+        var received = UnixMicroseconds.From(receivedAt);
         await _write.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -213,7 +215,8 @@ public sealed partial class DuckDbEventStore : IEventStore, IReviewStore, IUserS
         // Stored JSON that does not parse (a lone surrogate escape such as \ud800) must not fail the read: such escapes
         // are read as U+FFFD, and what still does not parse is read as no attributes.
         var range = $"SELECT * REPLACE ({Readable("attributes")} AS attributes, {Readable("inputs")} AS inputs) FROM predictions WHERE feature = $feature AND time_us >= $from AND time_us < $to";
-        var rows = sample is { } size ? $"SELECT * FROM ({range}) USING SAMPLE reservoir({size.ToString(CultureInfo.InvariantCulture)} ROWS) REPEATABLE (7)" : range;
+        // The sample is StableSample's: the rows with the smallest keys of their ids (ties by the id's bytes).
+        var rows = sample is { } size ? $"SELECT * FROM ({range}) ORDER BY {RuleFunctions.SampleKey}(id), id LIMIT {size.ToString(CultureInfo.InvariantCulture)}" : range;
         // Outcomes are joined for the predictions in range only, the latest one winning.
         var sql = $"""
             WITH p AS ({rows}),
@@ -222,7 +225,7 @@ public sealed partial class DuckDbEventStore : IEventStore, IReviewStore, IUserS
             FROM p LEFT JOIN o ON o.prediction_id = p.id
             ORDER BY p.time_us, p.id
             """;
-        var parameters = new List<(string, object)> { ("feature", feature), ("from", ToMicroseconds(from)), ("to", ToMicroseconds(to)) };
+        var parameters = new List<(string, object)> { ("feature", feature), ("from", UnixMicroseconds.From(from)), ("to", UnixMicroseconds.From(to)) };
         parameters.AddRange(attributes.Select((name, i) => ($"a{i}", (object)$"$.\"{name.Replace("\"", "\\\"", StringComparison.Ordinal)}\"")));
         // Typed reads straight into columns: no boxed value per cell, so a window of a million predictions stays compact.
         var ids = new List<string>();
@@ -277,7 +280,7 @@ public sealed partial class DuckDbEventStore : IEventStore, IReviewStore, IUserS
     public Task<IReadOnlyList<AlertStateRecord>> GetAlertStatesAsync(string feature, CancellationToken cancellationToken = default) =>
         QueryAsync(
             "SELECT feature, check_name, state, window_start_us, statement, updated_us, judged_from_us, judged_to_us FROM alert_states WHERE feature = $feature ORDER BY check_name",
-            r => new AlertStateRecord(r.GetString(0), r.GetString(1), r.GetString(2), FromMicroseconds(r.GetInt64(3)), r.GetString(4), FromMicroseconds(r.GetInt64(5)), OptionalTime(r, 6), OptionalTime(r, 7)),
+            r => new AlertStateRecord(r.GetString(0), r.GetString(1), r.GetString(2), UnixMicroseconds.ToTime(r.GetInt64(3)), r.GetString(4), UnixMicroseconds.ToTime(r.GetInt64(5)), OptionalTime(r, 6), OptionalTime(r, 7)),
             cancellationToken,
             ("feature", feature));
 
@@ -288,7 +291,7 @@ public sealed partial class DuckDbEventStore : IEventStore, IReviewStore, IUserS
         return WriteAsync(
             "INSERT OR REPLACE INTO alert_states (feature, check_name, state, window_start_us, statement, updated_us, judged_from_us, judged_to_us) " +
             "VALUES ($feature, $check, $state, $window, $statement, $updated, $from, $to)", cancellationToken,
-            ("feature", state.Feature), ("check", state.Check), ("state", state.State), ("window", ToMicroseconds(state.WindowStart)), ("statement", state.Statement), ("updated", ToMicroseconds(state.UpdatedAt)),
+            ("feature", state.Feature), ("check", state.Check), ("state", state.State), ("window", UnixMicroseconds.From(state.WindowStart)), ("statement", state.Statement), ("updated", UnixMicroseconds.From(state.UpdatedAt)),
             ("from", OptionalMicroseconds(state.JudgedFrom)), ("to", OptionalMicroseconds(state.JudgedTo)));
     }
 
@@ -302,8 +305,8 @@ public sealed partial class DuckDbEventStore : IEventStore, IReviewStore, IUserS
             using var command = Command(
                 "INSERT INTO alert_events (feature, check_name, state, previous, window_start_us, statement, created_us, delivery, attempts, judged_from_us, judged_to_us) " +
                 "VALUES ($feature, $check, $state, $previous, $window, $statement, $created, $delivery, $attempts, $from, $to) RETURNING id",
-                ("feature", alert.Feature), ("check", alert.Check), ("state", alert.State), ("previous", alert.Previous), ("window", ToMicroseconds(alert.WindowStart)),
-                ("statement", alert.Statement), ("created", ToMicroseconds(alert.CreatedAt)), ("delivery", alert.Delivery), ("attempts", alert.Attempts),
+                ("feature", alert.Feature), ("check", alert.Check), ("state", alert.State), ("previous", alert.Previous), ("window", UnixMicroseconds.From(alert.WindowStart)),
+                ("statement", alert.Statement), ("created", UnixMicroseconds.From(alert.CreatedAt)), ("delivery", alert.Delivery), ("attempts", alert.Attempts),
                 ("from", OptionalMicroseconds(alert.JudgedFrom)), ("to", OptionalMicroseconds(alert.JudgedTo)));
             var id = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
             return alert with { Id = id };
@@ -322,7 +325,7 @@ public sealed partial class DuckDbEventStore : IEventStore, IReviewStore, IUserS
     public Task<IReadOnlyList<AlertEventRecord>> ListAlertEventsAsync(string feature, int limit, CancellationToken cancellationToken = default) =>
         QueryAsync(
             "SELECT id, feature, check_name, state, previous, window_start_us, statement, created_us, delivery, attempts, delivery_reason, judged_from_us, judged_to_us FROM alert_events WHERE feature = $feature ORDER BY id DESC LIMIT $limit",
-            r => new AlertEventRecord(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), FromMicroseconds(r.GetInt64(5)), r.GetString(6), FromMicroseconds(r.GetInt64(7)), r.GetString(8), r.GetInt32(9), r.IsDBNull(10) ? null : r.GetString(10), OptionalTime(r, 11), OptionalTime(r, 12)),
+            r => new AlertEventRecord(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), UnixMicroseconds.ToTime(r.GetInt64(5)), r.GetString(6), UnixMicroseconds.ToTime(r.GetInt64(7)), r.GetString(8), r.GetInt32(9), r.IsDBNull(10) ? null : r.GetString(10), OptionalTime(r, 11), OptionalTime(r, 12)),
             cancellationToken,
             ("feature", feature), ("limit", limit));
 
@@ -334,7 +337,7 @@ public sealed partial class DuckDbEventStore : IEventStore, IReviewStore, IUserS
     public async Task<long> ChangeInRangeAsync(string feature, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
         (await QueryAsync(
             "SELECT coalesce(max(change), 0) FROM changed_hours WHERE feature = $feature AND hour >= $from // 3600000000 AND hour <= ($to - 1) // 3600000000",
-            r => r.GetInt64(0), cancellationToken, ("feature", feature), ("from", ToMicroseconds(from)), ("to", ToMicroseconds(to))).ConfigureAwait(false))[0];
+            r => r.GetInt64(0), cancellationToken, ("feature", feature), ("from", UnixMicroseconds.From(from)), ("to", UnixMicroseconds.From(to))).ConfigureAwait(false))[0];
 
     /// <inheritdoc />
     public async Task<IReadOnlyDictionary<DateTimeOffset, long>> CurrentWindowStampsAsync(string feature, DateTimeOffset from, DateTimeOffset to, TimeSpan window, int contractVersion, int resamples, CancellationToken cancellationToken = default)
@@ -345,9 +348,9 @@ public sealed partial class DuckDbEventStore : IEventStore, IReviewStore, IUserS
             "AND r.window_start_us >= $from AND r.window_start_us < $to " +
             "AND NOT EXISTS (SELECT 1 FROM changed_hours c WHERE c.feature = r.feature AND c.change > r.as_of " +
             "AND c.hour >= r.window_start_us // 3600000000 AND c.hour <= (r.window_start_us + r.window_us - 1) // 3600000000)",
-            r => (FromMicroseconds(r.GetInt64(0)), r.GetInt64(1)),
+            r => (UnixMicroseconds.ToTime(r.GetInt64(0)), r.GetInt64(1)),
             cancellationToken,
-            ("feature", feature), ("window", window.Ticks / 10), ("version", contractVersion), ("resamples", resamples), ("from", ToMicroseconds(from)), ("to", ToMicroseconds(to))).ConfigureAwait(false);
+            ("feature", feature), ("window", UnixMicroseconds.Of(window)), ("version", contractVersion), ("resamples", resamples), ("from", UnixMicroseconds.From(from)), ("to", UnixMicroseconds.From(to))).ConfigureAwait(false);
         return rows.ToDictionary(r => r.Item1, r => r.Item2);
     }
 
@@ -360,13 +363,13 @@ public sealed partial class DuckDbEventStore : IEventStore, IReviewStore, IUserS
             return new Dictionary<DateTimeOffset, StoredWindow>();
         }
         // The starts are numbers, written into the query as such.
-        var list = string.Join(", ", starts.Select(s => ToMicroseconds(s).ToString(CultureInfo.InvariantCulture)));
+        var list = string.Join(", ", starts.Select(s => UnixMicroseconds.From(s).ToString(CultureInfo.InvariantCulture)));
         var rows = await QueryAsync(
             $"SELECT window_start_us, report, {(summaries ? "summary" : "NULL")}, computed_us FROM window_reports " +
             $"WHERE feature = $feature AND window_us = $window AND contract_version = $version AND resamples = $resamples AND window_start_us IN ({list})",
-            r => (FromMicroseconds(r.GetInt64(0)), new StoredWindow(r.GetString(1), r.IsDBNull(2) ? null : Bytes(r.GetValue(2)), r.GetInt64(3))),
+            r => (UnixMicroseconds.ToTime(r.GetInt64(0)), new StoredWindow(r.GetString(1), r.IsDBNull(2) ? null : Bytes(r.GetValue(2)), r.GetInt64(3))),
             cancellationToken,
-            ("feature", feature), ("window", window.Ticks / 10), ("version", contractVersion), ("resamples", resamples)).ConfigureAwait(false);
+            ("feature", feature), ("window", UnixMicroseconds.Of(window)), ("version", contractVersion), ("resamples", resamples)).ConfigureAwait(false);
         return rows.ToDictionary(r => r.Item1, r => r.Item2);
     }
 
@@ -375,7 +378,7 @@ public sealed partial class DuckDbEventStore : IEventStore, IReviewStore, IUserS
         WriteAsync(
             "INSERT OR REPLACE INTO window_reports (feature, window_start_us, window_us, contract_version, resamples, as_of, computed_us, report, summary) " +
             "VALUES ($feature, $start, $window, $version, $resamples, $asOf, $computed, $report, $summary)", cancellationToken,
-            ("feature", feature), ("start", ToMicroseconds(start)), ("window", window.Ticks / 10), ("version", contractVersion), ("resamples", resamples), ("asOf", asOf), ("computed", ToMicroseconds(computedAt)), ("report", json), ("summary", (object?)summary ?? DBNull.Value));
+            ("feature", feature), ("start", UnixMicroseconds.From(start)), ("window", UnixMicroseconds.Of(window)), ("version", contractVersion), ("resamples", resamples), ("asOf", asOf), ("computed", UnixMicroseconds.From(computedAt)), ("report", json), ("summary", (object?)summary ?? DBNull.Value));
 
     /// <summary>A BLOB as DuckDB.NET hands it over (a stream over native memory, or bytes), copied out.</summary>
     private static byte[] Bytes(object value)
@@ -439,12 +442,6 @@ public sealed partial class DuckDbEventStore : IEventStore, IReviewStore, IUserS
         }
     }
 
-    /// <summary>Microseconds since the Unix epoch, UTC.</summary>
-    public static long ToMicroseconds(DateTimeOffset time) => (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
-
-    /// <summary>The inverse of <see cref="ToMicroseconds"/>.</summary>
-    public static DateTimeOffset FromMicroseconds(long microseconds) => DateTimeOffset.UnixEpoch.AddTicks(microseconds * 10);
-
     private List<(string Table, int Count)> StageAll(IReadOnlyList<FeatureEvent> events, long received)
     {
         var counts = new Dictionary<string, int> { ["predictions"] = 0, ["outcomes"] = 0, ["feedback"] = 0, ["business"] = 0 };
@@ -455,7 +452,7 @@ public sealed partial class DuckDbEventStore : IEventStore, IReviewStore, IUserS
         {
             foreach (var e in events)
             {
-                var time = ToMicroseconds(e.Time);
+                var time = UnixMicroseconds.From(e.Time);
                 switch (e)
                 {
                     case PredictionEvent p:
@@ -547,5 +544,5 @@ public sealed partial class DuckDbEventStore : IEventStore, IReviewStore, IUserS
     }
 
     private static ContractVersion ReadContract(DbDataReader r) =>
-        new(r.GetString(0), r.GetInt32(1), r.GetString(2), r.GetString(3), FromMicroseconds(r.GetInt64(4)));
+        new(r.GetString(0), r.GetInt32(1), r.GetString(2), r.GetString(3), UnixMicroseconds.ToTime(r.GetInt64(4)));
 }

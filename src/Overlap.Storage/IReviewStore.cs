@@ -1,3 +1,5 @@
+using Overlap.Core.Sampling;
+
 namespace Overlap.Storage;
 
 /// <summary>The review queue: predictions routed to a person by the contract's <c>review</c> policy.</summary>
@@ -80,7 +82,7 @@ public sealed record ReviewDecision(string Feature, string PredictionId, string 
     public string Answer => Label ?? Decision;
 
     /// <summary>The id of the outcome a decision records: one per decision, so writing it twice stores it once.</summary>
-    public string OutcomeId => $"review:{PredictionId}:{DuckDbEventStore.ToMicroseconds(DecidedAt)}";
+    public string OutcomeId => DerivedIds.ReviewOutcome(PredictionId, DecidedAt);
 }
 
 /// <summary>

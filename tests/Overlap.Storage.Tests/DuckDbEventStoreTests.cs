@@ -1,4 +1,5 @@
 using Overlap.Core.Events;
+using Overlap.Core.Timestamps;
 
 namespace Overlap.Storage.Tests;
 
@@ -110,7 +111,7 @@ public sealed class DuckDbEventStoreTests : IDisposable
         ], Noon);
         var rows = await store.ReadPredictionsAsync("fraud", Noon, Noon.AddDays(1), ["channel", "amount", "odd \"name", "missing"]);
         Assert.Equal(["p2", "p1"], rows.Ids);
-        Assert.Equal([DuckDbEventStore.ToMicroseconds(Noon), DuckDbEventStore.ToMicroseconds(Noon.AddHours(1))], rows.TimesUs);
+        Assert.Equal([UnixMicroseconds.From(Noon), UnixMicroseconds.From(Noon.AddHours(1))], rows.TimesUs);
         Assert.Equal([0.1, 0.9], rows.Scores);
         Assert.Equal([null, "1"], (IEnumerable<string?>)rows.Labels);
         Assert.Equal([double.NaN, 12], rows.LatencyMs);
@@ -138,13 +139,13 @@ public sealed class DuckDbEventStoreTests : IDisposable
         await store.SaveWindowReportAsync("spam", second, day, 1, 1000, asOf, Noon.AddMinutes(1), "{\"n\":2}", [4]);
 
         var stamps = await store.CurrentWindowStampsAsync("spam", first, second.AddDays(1), day, 1, 1000);
-        Assert.Equal([(new DateTimeOffset(first), DuckDbEventStore.ToMicroseconds(Noon)), (new DateTimeOffset(second), DuckDbEventStore.ToMicroseconds(Noon.AddMinutes(1)))],
+        Assert.Equal([(new DateTimeOffset(first), UnixMicroseconds.From(Noon)), (new DateTimeOffset(second), UnixMicroseconds.From(Noon.AddMinutes(1)))],
             stamps.OrderBy(s => s.Key).Select(s => (s.Key, s.Value)));
         var plain = await store.WindowReportsAsync("spam", [.. stamps.Keys], day, 1, 1000, summaries: false);
         Assert.Equal(("{\"n\":1}", (byte[]?)null), (plain[first].Report, plain[first].Summary));
         var full = await store.WindowReportsAsync("spam", [second], day, 1, 1000, summaries: true);
         Assert.Equal([4], full[second].Summary!);
-        Assert.Equal(DuckDbEventStore.ToMicroseconds(Noon.AddMinutes(1)), full[second].Stamp);
+        Assert.Equal(UnixMicroseconds.From(Noon.AddMinutes(1)), full[second].Stamp);
         // Another contract version, resample count or window length has no stored report.
         Assert.Empty(await store.CurrentWindowStampsAsync("spam", first, second.AddDays(1), day, 2, 1000));
         Assert.Empty(await store.WindowReportsAsync("spam", [first], day, 1, 0, summaries: false));

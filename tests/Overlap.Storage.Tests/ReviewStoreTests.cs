@@ -1,4 +1,5 @@
 using Overlap.Core.Events;
+using Overlap.Core.Sampling;
 
 namespace Overlap.Storage.Tests;
 
@@ -210,5 +211,21 @@ public sealed class ReviewStoreTests : IDisposable
         {
             Directory.Delete(other, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task The_store_routes_and_samples_exactly_the_ids_Cores_rules_pick()
+    {
+        await using var store = await DuckDbEventStore.OpenAsync(_folder);
+        var ids = Enumerable.Range(0, 3000).Select(i => $"p{i}").ToList();
+        await store.AppendAsync([.. Enumerable.Range(0, 3000).Select(Prediction)], Noon);
+        await store.RouteForReviewAsync("spam", double.PositiveInfinity, double.NegativeInfinity, 0.15, 0.4, Noon);
+        var items = await store.ListReviewItemsAsync("spam", null, 10_000);
+        Assert.Equal(ids.Where(id => StableSample.Takes(id, 0.15)).ToHashSet(), items.Select(i => i.PredictionId).ToHashSet());
+        Assert.Equal(items.Where(i => StableSample.NeedsSecondOpinion(i.PredictionId, 0.4)).Select(i => i.PredictionId).ToHashSet(),
+            items.Where(i => i.Opinions == 2).Select(i => i.PredictionId).ToHashSet());
+
+        var sample = await store.ReadPredictionsAsync("spam", Noon, Noon.AddDays(1), [], sample: 250);
+        Assert.Equal(StableSample.Pick(ids, 250), sample.Ids);
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Overlap.Core.Events;
+using Overlap.Core.Timestamps;
 using Overlap.Storage;
 
 namespace Overlap.Server.Ingest;
@@ -157,7 +158,7 @@ internal sealed partial class LogLoader(EventLog log, IEventStore store, ServerO
                 break;
             }
         }
-        await store.AppendFromLogAsync(events, DuckDbEventStore.FromMicroseconds(received), end, cancellationToken).ConfigureAwait(false);
+        await store.AppendFromLogAsync(events, UnixMicroseconds.ToTime(received), end, cancellationToken).ConfigureAwait(false);
         Interlocked.Exchange(ref _loaded, end);
         Interlocked.Exchange(ref _progressAt, options.Time.GetUtcNow().UtcTicks);
         log.DeleteBefore(end);
