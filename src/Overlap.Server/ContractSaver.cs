@@ -9,7 +9,7 @@ namespace Overlap.Server;
 /// and the dashboard's editor): it parses, it names the feature it is saved for, and its webhooks reach only addresses
 /// <see cref="WebhookAddressPolicy"/> allows. The parsed contract becomes the feature's current one at once.
 /// </summary>
-internal sealed class ContractSaver(IEventStore store, FeatureDirectory features, ServerOptions options, WebhookAddressPolicy addresses)
+internal sealed class ContractSaver(IContractStore store, FeatureDirectory features, ServerOptions options, WebhookAddressPolicy addresses)
 {
     /// <summary>The saved version, or why nothing was saved.</summary>
     public async Task<ContractSave> SaveAsync(string feature, string text, string changedBy, CancellationToken cancellationToken)

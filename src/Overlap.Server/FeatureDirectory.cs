@@ -9,15 +9,14 @@ internal sealed class FeatureDirectory
 {
     private readonly ConcurrentDictionary<string, Contract> _contracts = new(StringComparer.Ordinal);
 
-    public static async Task<FeatureDirectory> LoadAsync(IEventStore store, CancellationToken cancellationToken)
+    /// <summary>Reads every feature's latest contract from the store (once, at start).</summary>
+    public async Task LoadAsync(IContractStore store, CancellationToken cancellationToken)
     {
-        var directory = new FeatureDirectory();
         foreach (var feature in await store.ListFeaturesAsync(cancellationToken).ConfigureAwait(false))
         {
             var latest = await store.GetContractAsync(feature, cancellationToken: cancellationToken).ConfigureAwait(false);
-            directory.Set(feature, ContractParser.Parse(latest!.Yaml, $"{feature} contract, version {latest.Version}"));
+            Set(feature, ContractParser.Parse(latest!.Yaml, $"{feature} contract, version {latest.Version}"));
         }
-        return directory;
     }
 
     public bool Has(string feature) => _contracts.ContainsKey(feature);

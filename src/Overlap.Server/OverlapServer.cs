@@ -25,14 +25,6 @@ public static class OverlapServer
     public static async Task<WebApplication> BuildAsync(ServerOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var store = await DuckDbEventStore.OpenAsync(options.DataFolder, cancellationToken).ConfigureAwait(false);
-        var features = await FeatureDirectory.LoadAsync(store, cancellationToken).ConfigureAwait(false);
-        // Review decisions whose outcome a stop cut off are recorded now, so no decision is lost.
-        if (await store.UnrecordedDecisionsAsync(cancellationToken).ConfigureAwait(false) is { Count: > 0 } unrecorded)
-        {
-            await ReviewQueue.RecordAsync(store, unrecorded, cancellationToken).ConfigureAwait(false);
-        }
-
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(options.Urls);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxBodyBytes);
@@ -44,14 +36,10 @@ public static class OverlapServer
         // warning that they are not encrypted again at rest would be logged on every first start and says nothing new.
         builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
         builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton<IEventStore>(store);
-        builder.Services.AddSingleton<IReviewStore>(store);
-        builder.Services.AddSingleton<IUserStore>(store);
+        builder.Services.AddOverlapStorage(new StorageOptions { Location = options.DataFolder });
         builder.Services.AddSingleton<ReviewQueue>();
-        builder.Services.AddSingleton<IEvaluationStore>(store);
-        builder.Services.AddSingleton<ICalibrationStore>(store);
         builder.Services.AddSingleton<Evaluations.EvaluationRuns>();
-        builder.Services.AddSingleton(features);
+        builder.Services.AddSingleton<FeatureDirectory>();
         builder.Services.AddSingleton<ContractSaver>();
         builder.Services.AddSingleton<KeyCache>();
         // Registered before the schedulers and the loader, so it stops after them: its pieces of work end before theirs.
@@ -95,6 +83,22 @@ public static class OverlapServer
         builder.Services.AddOpenApi();
 
         var app = builder.Build();
+        try
+        {
+            // The store opens here (a store in use fails now, before anything starts), and the features' contracts load.
+            await app.Services.GetRequiredService<FeatureDirectory>().LoadAsync(app.Services.GetRequiredService<IContractStore>(), cancellationToken).ConfigureAwait(false);
+            // Review decisions whose outcome a stop cut off are recorded now, so no decision is lost.
+            if (await app.Services.GetRequiredService<IReviewStore>().UnrecordedDecisionsAsync(cancellationToken).ConfigureAwait(false) is { Count: > 0 } unrecorded)
+            {
+                await ReviewQueue.RecordAsync(app.Services.GetRequiredService<IEventSink>(), unrecorded, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            log.Dispose();
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
         app.UseExceptionHandler(error => error.Run(context =>
             Problems.Write(context, StatusCodes.Status500InternalServerError, "Something went wrong on the server", "The server logged what happened; nothing in this request was half-applied. Retry, and report it if it keeps happening.")));
         app.UseStatusCodePages();
@@ -116,12 +120,9 @@ public static class OverlapServer
         app.MapAdmin();
         app.MapOpenApi().RequireAuthorization(Policies.Read);
         app.MapDashboard();
-        // The ingest queue drains into the log and the loader empties it before this runs: the store closes last.
-        app.Lifetime.ApplicationStopped.Register(() =>
-        {
-            store.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            log.Dispose();
-        });
+        // The ingest queue drains into the log and the loader empties it before this runs; the store closes with the
+        // app's services, after every hosted service has stopped.
+        app.Lifetime.ApplicationStopped.Register(log.Dispose);
         return app;
     }
 

@@ -56,7 +56,7 @@ public sealed class DemoReplayTests
             var server = new ReplayServer();
             server._app = await OverlapServer.BuildAsync(new ServerOptions { DataFolder = server._folder.Path, Urls = "http://127.0.0.1:0", Time = server.Clock });
             await server._app.StartAsync();
-            var store = server._app.Services.GetRequiredService<IEventStore>();
+            var store = server._app.Services.GetRequiredService<IUserStore>();
             var admin = await ApiKeys.CreateAsync(store, KeyRole.Admin, "admin", Start);
             var ingest = await ApiKeys.CreateAsync(store, KeyRole.Ingest, "replay", Start);
             string[] reviewers = [.. await Task.WhenAll(new[] { "ana", "ben", "lead" }.Select(n => ApiKeys.CreateAsync(store, KeyRole.Reviewer, n, Start)))];

@@ -116,7 +116,7 @@ internal sealed class DemoRun(DemoOptions options, IDemoProgress progress)
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
             var address = new Uri(OverlapServer.Addresses(app)[0]);
-            var store = app.Services.GetRequiredService<IEventStore>();
+            var store = app.Services.GetRequiredService<IUserStore>();
             var now = clock.GetUtcNow();
             var admin = await ApiKeys.CreateAsync(store, KeyRole.Admin, "demo admin", now, cancellationToken).ConfigureAwait(false);
             var ingest = await ApiKeys.CreateAsync(store, KeyRole.Ingest, "mail server", now, cancellationToken).ConfigureAwait(false);

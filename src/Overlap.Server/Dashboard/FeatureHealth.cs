@@ -50,7 +50,7 @@ public sealed record FeatureHealth(
     }
 
     /// <summary>Builds every feature's health, the newest 30 days up to the end of the current window.</summary>
-    internal static async Task<IReadOnlyList<FeatureHealth>> AllAsync(FeatureDirectory features, FeatureMonitor monitor, IEventStore store, Review.ReviewQueue queue, DateTimeOffset now, CancellationToken cancellationToken)
+    internal static async Task<IReadOnlyList<FeatureHealth>> AllAsync(FeatureDirectory features, FeatureMonitor monitor, IAlertStore store, Review.ReviewQueue queue, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var result = new List<FeatureHealth>();
         foreach (var feature in features.Names)
@@ -64,7 +64,7 @@ public sealed record FeatureHealth(
             var report = await monitor.ReportAsync(contract, version, windows, Evaluation, cancellationToken, stale: true).ConfigureAwait(false);
             var key = KeyMetricOf(contract);
             var series = report.Windows.Select(w => (w.Start, w.Evaluation?.Metrics.TryGetValue(key, out var m) == true && !double.IsNaN(m.Value) ? m.Value : (double?)null)).ToList();
-            var alerts = (await store.GetAlertStatesAsync(feature, cancellationToken).ConfigureAwait(false)).Where(a => a.State == "alert").ToList();
+            var alerts = (await store.GetAlertStatesAsync(feature, cancellationToken).ConfigureAwait(false)).Where(a => a.State == AlertState.Alert).ToList();
             // The queue is routed by the server every 5 s; the overview only counts it.
             var review = contract.Review is not null ? await queue.GlanceAsync(feature, cancellationToken).ConfigureAwait(false) : null;
             result.Add(new FeatureHealth(feature, version, contract.Description, range, series, key, alerts, review));

@@ -19,7 +19,7 @@ internal static class AlertEndpoints
         return group;
     }
 
-    private static async Task<Results<Ok<AlertsResponse>, NotFound<ProblemDetails>>> ListAsync(string feature, IEventStore store, FeatureDirectory features, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<AlertsResponse>, NotFound<ProblemDetails>>> ListAsync(string feature, IAlertStore store, FeatureDirectory features, CancellationToken cancellationToken)
     {
         if (!features.Has(feature))
         {

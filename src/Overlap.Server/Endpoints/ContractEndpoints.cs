@@ -25,7 +25,7 @@ internal static class ContractEndpoints
         return group;
     }
 
-    private static async Task<Ok<string[]>> ListFeaturesAsync(IEventStore store, CancellationToken cancellationToken) =>
+    private static async Task<Ok<string[]>> ListFeaturesAsync(IContractStore store, CancellationToken cancellationToken) =>
         TypedResults.Ok((await store.ListFeaturesAsync(cancellationToken).ConfigureAwait(false)).ToArray());
 
     private static async Task<Results<Created<ContractResponse>, BadRequest<ProblemDetails>>> PutAsync(
@@ -51,7 +51,7 @@ internal static class ContractEndpoints
     }
 
     /// <summary>The contract as stored for an admin; for every other role with its webhook addresses masked (<see cref="ContractSecrets"/>).</summary>
-    private static async Task<Results<Ok<ContractResponse>, NotFound<ProblemDetails>>> GetAsync(string feature, int? version, ClaimsPrincipal user, IEventStore store, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ContractResponse>, NotFound<ProblemDetails>>> GetAsync(string feature, int? version, ClaimsPrincipal user, IContractStore store, CancellationToken cancellationToken)
     {
         var found = await store.GetContractAsync(feature, version, cancellationToken).ConfigureAwait(false);
         return found is null
@@ -59,10 +59,10 @@ internal static class ContractEndpoints
             : TypedResults.Ok(ToResponse(user.IsInRole(nameof(KeyRole.Admin)) ? found : found with { Yaml = ContractSecrets.Mask(found.Yaml) }));
     }
 
-    private static async Task<Ok<ContractVersionSummary[]>> VersionsAsync(string feature, IEventStore store, CancellationToken cancellationToken) =>
+    private static async Task<Ok<ContractVersionSummary[]>> VersionsAsync(string feature, IContractStore store, CancellationToken cancellationToken) =>
         TypedResults.Ok((await store.ListContractVersionsAsync(feature, cancellationToken).ConfigureAwait(false)).Select(v => new ContractVersionSummary(v.Version, v.ChangedBy, v.ChangedAt)).ToArray());
 
-    private static async Task<Results<Ok<CountsResponse>, NotFound<ProblemDetails>>> CountsAsync(string feature, IEventStore store, FeatureDirectory features, LogLoader loader, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<CountsResponse>, NotFound<ProblemDetails>>> CountsAsync(string feature, IEventReader store, FeatureDirectory features, LogLoader loader, CancellationToken cancellationToken)
     {
         if (!features.Has(feature))
         {

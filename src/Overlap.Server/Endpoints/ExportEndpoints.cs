@@ -22,9 +22,9 @@ internal static class ExportEndpoints
     }
 
     private static async Task<Results<FileContentHttpResult, NotFound<ProblemDetails>, BadRequest<ProblemDetails>>> ExportAsync(
-        string feature, bool? labelled, bool? regression, string? format, string? from, string? to, IEventStore store, IReviewStore reviews, LogLoader loader, CancellationToken cancellationToken)
+        string feature, bool? labelled, bool? regression, string? format, string? from, string? to, IContractStore contracts, IEventReader events, IReviewStore reviews, LogLoader loader, CancellationToken cancellationToken)
     {
-        var version = await store.GetContractAsync(feature, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var version = await contracts.GetContractAsync(feature, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (version is null)
         {
             return Answers.NoSuchFeature(feature);
@@ -42,7 +42,7 @@ internal static class ExportEndpoints
         }
         var contract = ContractParser.Parse(version.Yaml, $"{feature} contract, version {version.Version}");
         await loader.CatchUpAsync(cancellationToken).ConfigureAwait(false);
-        var rows = await store.ReadPredictionsAsync(feature, start.Value, end.Value, ProductionWindows.Attributes(contract), cancellationToken: cancellationToken).ConfigureAwait(false);
+        var rows = await events.ReadPredictionsAsync(feature, start.Value, end.Value, ProductionWindows.Attributes(contract), cancellationToken: cancellationToken).ConfigureAwait(false);
         if (labelled == true)
         {
             rows = ProductionWindows.Labelled(rows);

@@ -1,8 +1,9 @@
 using System.Security.Claims;
 using System.Text.Json;
-using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using Overlap.Core.Text;
 using Overlap.Server.Auth;
 using Overlap.Server.Ingest;
 using Overlap.Server.Review;
@@ -95,14 +96,15 @@ internal static class ReviewEndpoints
         {
             return Answers.NoSuchFeature(feature);
         }
-        if (status is not (null or "pending" or "second" or "decided" or "escalated") || limit is < 1 or > MaxItems)
+        var listed = ReviewStatus.Pending;
+        if ((status is not null && !WireName.TryParse(status, out listed)) || limit is < 1 or > MaxItems)
         {
             return TypedResults.BadRequest(new ProblemDetails { Status = 400, Title = "The query is not valid", Detail = $"status is pending, second, decided or escalated (or left out for pending); limit is between 1 and {MaxItems}" });
         }
         await loader.CatchUpAsync(cancellationToken).ConfigureAwait(false);
         var routed = await queue.RouteAsync(feature, cancellationToken).ConfigureAwait(false);
         var counts = await store.CountReviewItemsAsync(feature, cancellationToken).ConfigureAwait(false);
-        var items = await store.ListReviewItemsAsync(feature, status ?? "pending", limit ?? 50, cancellationToken).ConfigureAwait(false);
+        var items = await store.ListReviewItemsAsync(feature, listed, limit ?? 50, cancellationToken).ConfigureAwait(false);
         var perDay = await store.DecisionsPerDayAsync(feature, options.Time.GetUtcNow(), 14, cancellationToken).ConfigureAwait(false);
         var agreement = await queue.AgreementAsync(feature, cancellationToken).ConfigureAwait(false);
         return TypedResults.Ok(new ReviewQueueResponse(feature, routed, counts, [.. perDay.Select(d => new DecidedOnDay(d.Day, d.Decided))], AgreementFigures.Of(agreement), items));

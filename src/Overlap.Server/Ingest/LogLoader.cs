@@ -11,7 +11,7 @@ namespace Overlap.Server.Ingest;
 /// how far the log has been loaded (so a restart resumes exactly there). Reads that must see every acknowledged event
 /// wait for it first (<see cref="CatchUpAsync"/>, bounded); fully loaded segments are deleted.
 /// </summary>
-internal sealed partial class LogLoader(EventLog log, IEventStore store, ServerOptions options, ILogger<LogLoader> logger) : BackgroundService
+internal sealed partial class LogLoader(EventLog log, IEventSink store, ServerOptions options, ILogger<LogLoader> logger) : BackgroundService
 {
     /// <summary>The most events one load transaction takes.</summary>
     private const int MaxEventsPerLoad = 100_000;

@@ -2,9 +2,9 @@ using System.Data.Common;
 using System.Globalization;
 using Overlap.Core.Timestamps;
 
-namespace Overlap.Storage;
+namespace Overlap.Storage.DuckDb;
 
-public sealed partial class DuckDbEventStore
+internal sealed partial class DuckDbStore
 {
     private const string RunColumns = "SELECT id, feature, contract_version, name, uploaded_by, uploaded_us, source, n, verdict";
 

@@ -1,7 +1,7 @@
 using DuckDB.NET.Data;
 using Overlap.Core.Sampling;
 
-namespace Overlap.Storage;
+namespace Overlap.Storage.DuckDb;
 
 /// <summary>
 /// Core's sampling and id rules as DuckDB scalar functions, so the store's SQL picks the rows and names the ids that the

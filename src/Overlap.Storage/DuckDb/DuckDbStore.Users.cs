@@ -1,9 +1,9 @@
 using System.Data.Common;
 using Overlap.Core.Timestamps;
 
-namespace Overlap.Storage;
+namespace Overlap.Storage.DuckDb;
 
-public sealed partial class DuckDbEventStore
+internal sealed partial class DuckDbStore
 {
     private const string UserColumns = "SELECT name, role, password_hash, stamp, created_at_us, password_changed_at_us FROM users ";
 

@@ -2,31 +2,43 @@ using System.Data.Common;
 using System.Globalization;
 using DuckDB.NET.Data;
 using Overlap.Core.Events;
+using Overlap.Core.Monitoring;
+using Overlap.Core.Text;
 using Overlap.Core.Timestamps;
 
-namespace Overlap.Storage;
+namespace Overlap.Storage.DuckDb;
 
 /// <summary>
-/// The embedded store: one DuckDB file. Writes go through one connection, one transaction per append (DuckDB
-/// commits through its write-ahead log, so a committed append survives a crash); reads use their own connections
-/// to the same database. Events are appended into staging tables with DuckDB's appender and moved with
-/// <c>INSERT OR IGNORE</c>, which makes a second delivery of an id a no-op. Times are kept as microseconds since
-/// the Unix epoch (UTC), so windows are integer arithmetic.
+/// The embedded store: one DuckDB file, implementing every storage capability. Writes go through one connection, one
+/// transaction per append (DuckDB commits through its write-ahead log, so a committed append survives a crash); reads
+/// use their own connections to the same database. Events are appended into staging tables with DuckDB's appender and
+/// moved with <c>INSERT OR IGNORE</c>, which makes a second delivery of an id a no-op. Times are kept as
+/// <see cref="UnixMicroseconds"/>, so windows are integer arithmetic.
 /// </summary>
-public sealed partial class DuckDbEventStore : IEventStore, IReviewStore, IUserStore, IEvaluationStore
+internal sealed partial class DuckDbStore :
+    IEventSink, IEventReader, IContractStore, IReviewStore, IWindowReportStore, IAlertStore, IUserStore, IEvaluationStore, ICalibrationStore, IAsyncDisposable
 {
     private readonly DuckDBConnection _connection;
     private readonly SemaphoreSlim _write = new(1, 1);
+    private bool _disposed;
 
-    private DuckDbEventStore(DuckDBConnection connection) => _connection = connection;
+    private DuckDbStore(DuckDBConnection connection) => _connection = connection;
 
     /// <summary>The file name inside the data folder.</summary>
     public const string FileName = "overlap.duckdb";
 
-    /// <summary>Opens (creating when new) the store in <paramref name="folder"/>.</summary>
-    public static async Task<DuckDbEventStore> OpenAsync(string folder, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Opens (creating when new, unless <paramref name="mustExist"/>) the store in <paramref name="folder"/>. Opening a
+    /// DuckDB file is synchronous work (the native library has no asynchronous open), so this is not a task.
+    /// </summary>
+    public static DuckDbStore Open(string folder, bool mustExist = false)
     {
         ArgumentNullException.ThrowIfNull(folder);
+        var path = Path.Combine(folder, FileName);
+        if (mustExist && !File.Exists(path))
+        {
+            throw new StoreUnavailableException($"there is no Overlap store in {folder}; point --data at the folder 'overlap serve' uses", missing: true);
+        }
         try
         {
             Directory.CreateDirectory(folder);
@@ -35,37 +47,39 @@ public sealed partial class DuckDbEventStore : IEventStore, IReviewStore, IUserS
         {
             throw new StoreUnavailableException($"the data folder {folder} cannot be created ({e.Message.TrimEnd('.')}); choose a folder you can write to with --data", e);
         }
-        var path = Path.Combine(folder, FileName);
         var connection = new DuckDBConnection($"Data Source={path}");
         try
         {
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            connection.Open();
         }
         catch (DuckDBException e) when (e.Message.Contains("lock", StringComparison.OrdinalIgnoreCase))
         {
-            await connection.DisposeAsync().ConfigureAwait(false);
+            connection.Dispose();
             throw new StoreUnavailableException($"the store {path} is in use by another process (a running 'overlap serve'?); stop that process first", e, inUse: true);
         }
         catch (DuckDBException e)
         {
-            await connection.DisposeAsync().ConfigureAwait(false);
+            connection.Dispose();
             throw new StoreUnavailableException($"the store {path} cannot be opened ({e.Message.Split('\n')[0]}); check the folder is writable and the file is an Overlap store", e);
         }
         RuleFunctions.Register(connection);
-        var store = new DuckDbEventStore(connection);
-        await store.ExecuteAsync(StoreSchema.Create, cancellationToken).ConfigureAwait(false);
-        if ((await store.QueryAsync(StoreSchema.IsGlobalIds, r => r.GetBoolean(0), cancellationToken).ConfigureAwait(false))[0])
+        var store = new DuckDbStore(connection);
+        store.Execute(StoreSchema.Create);
+        using (var global = store.Command(StoreSchema.IsGlobalIds))
         {
-            await store.ExecuteAsync(StoreSchema.MigrateToFeatureIds, cancellationToken).ConfigureAwait(false);
+            if (global.ExecuteScalar() is true)
+            {
+                store.Execute(StoreSchema.MigrateToFeatureIds);
+            }
         }
-        await store.ExecuteAsync(StoreSchema.Access, cancellationToken).ConfigureAwait(false);
+        store.Execute(StoreSchema.Access);
         // Staged rows of an append that never committed were never acknowledged: drop them.
-        await store.ExecuteAsync(StoreSchema.ClearStaging, cancellationToken).ConfigureAwait(false);
+        store.Execute(StoreSchema.ClearStaging);
         // DuckDB would take 80% of the machine for its buffers. 384 MB kept the server near 500 MiB in all, but the
         // primary-key indexes on event ids grow with the history (an id seen before is a no-op, ever), and at about
         // 30 million stored events they no longer fit: the loader failed with out-of-memory. 1 GB holds the indexes of
         // about 60 million events; beyond that the ids need partitioning (see bench/README.md).
-        await store.ExecuteAsync("SET memory_limit = '1GB'", cancellationToken).ConfigureAwait(false);
+        store.Execute("SET memory_limit = '1GB'");
         return store;
     }
 
@@ -280,7 +294,7 @@ public sealed partial class DuckDbEventStore : IEventStore, IReviewStore, IUserS
     public Task<IReadOnlyList<AlertStateRecord>> GetAlertStatesAsync(string feature, CancellationToken cancellationToken = default) =>
         QueryAsync(
             "SELECT feature, check_name, state, window_start_us, statement, updated_us, judged_from_us, judged_to_us FROM alert_states WHERE feature = $feature ORDER BY check_name",
-            r => new AlertStateRecord(r.GetString(0), r.GetString(1), r.GetString(2), UnixMicroseconds.ToTime(r.GetInt64(3)), r.GetString(4), UnixMicroseconds.ToTime(r.GetInt64(5)), OptionalTime(r, 6), OptionalTime(r, 7)),
+            r => new AlertStateRecord(r.GetString(0), r.GetString(1), WireName.Parse<AlertState>(r.GetString(2)), UnixMicroseconds.ToTime(r.GetInt64(3)), r.GetString(4), UnixMicroseconds.ToTime(r.GetInt64(5)), OptionalTime(r, 6), OptionalTime(r, 7)),
             cancellationToken,
             ("feature", feature));
 
@@ -291,7 +305,7 @@ public sealed partial class DuckDbEventStore : IEventStore, IReviewStore, IUserS
         return WriteAsync(
             "INSERT OR REPLACE INTO alert_states (feature, check_name, state, window_start_us, statement, updated_us, judged_from_us, judged_to_us) " +
             "VALUES ($feature, $check, $state, $window, $statement, $updated, $from, $to)", cancellationToken,
-            ("feature", state.Feature), ("check", state.Check), ("state", state.State), ("window", UnixMicroseconds.From(state.WindowStart)), ("statement", state.Statement), ("updated", UnixMicroseconds.From(state.UpdatedAt)),
+            ("feature", state.Feature), ("check", state.Check), ("state", WireName.Of(state.State)), ("window", UnixMicroseconds.From(state.WindowStart)), ("statement", state.Statement), ("updated", UnixMicroseconds.From(state.UpdatedAt)),
             ("from", OptionalMicroseconds(state.JudgedFrom)), ("to", OptionalMicroseconds(state.JudgedTo)));
     }
 
@@ -305,7 +319,7 @@ public sealed partial class DuckDbEventStore : IEventStore, IReviewStore, IUserS
             using var command = Command(
                 "INSERT INTO alert_events (feature, check_name, state, previous, window_start_us, statement, created_us, delivery, attempts, judged_from_us, judged_to_us) " +
                 "VALUES ($feature, $check, $state, $previous, $window, $statement, $created, $delivery, $attempts, $from, $to) RETURNING id",
-                ("feature", alert.Feature), ("check", alert.Check), ("state", alert.State), ("previous", alert.Previous), ("window", UnixMicroseconds.From(alert.WindowStart)),
+                ("feature", alert.Feature), ("check", alert.Check), ("state", WireName.Of(alert.State)), ("previous", WireName.Of(alert.Previous)), ("window", UnixMicroseconds.From(alert.WindowStart)),
                 ("statement", alert.Statement), ("created", UnixMicroseconds.From(alert.CreatedAt)), ("delivery", alert.Delivery), ("attempts", alert.Attempts),
                 ("from", OptionalMicroseconds(alert.JudgedFrom)), ("to", OptionalMicroseconds(alert.JudgedTo)));
             var id = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
@@ -325,7 +339,7 @@ public sealed partial class DuckDbEventStore : IEventStore, IReviewStore, IUserS
     public Task<IReadOnlyList<AlertEventRecord>> ListAlertEventsAsync(string feature, int limit, CancellationToken cancellationToken = default) =>
         QueryAsync(
             "SELECT id, feature, check_name, state, previous, window_start_us, statement, created_us, delivery, attempts, delivery_reason, judged_from_us, judged_to_us FROM alert_events WHERE feature = $feature ORDER BY id DESC LIMIT $limit",
-            r => new AlertEventRecord(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), UnixMicroseconds.ToTime(r.GetInt64(5)), r.GetString(6), UnixMicroseconds.ToTime(r.GetInt64(7)), r.GetString(8), r.GetInt32(9), r.IsDBNull(10) ? null : r.GetString(10), OptionalTime(r, 11), OptionalTime(r, 12)),
+            r => new AlertEventRecord(r.GetInt64(0), r.GetString(1), r.GetString(2), WireName.Parse<AlertState>(r.GetString(3)), WireName.Parse<AlertState>(r.GetString(4)), UnixMicroseconds.ToTime(r.GetInt64(5)), r.GetString(6), UnixMicroseconds.ToTime(r.GetInt64(7)), r.GetString(8), r.GetInt32(9), r.IsDBNull(10) ? null : r.GetString(10), OptionalTime(r, 11), OptionalTime(r, 12)),
             cancellationToken,
             ("feature", feature), ("limit", limit));
 
@@ -430,9 +444,14 @@ public sealed partial class DuckDbEventStore : IEventStore, IReviewStore, IUserS
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
         await _write.WaitAsync().ConfigureAwait(false);
         try
         {
+            _disposed = true;
             await _connection.DisposeAsync().ConfigureAwait(false);
         }
         finally
@@ -510,11 +529,10 @@ public sealed partial class DuckDbEventStore : IEventStore, IReviewStore, IUserS
         return command;
     }
 
-    private async Task ExecuteAsync(string sql, CancellationToken cancellationToken)
+    private void Execute(string sql)
     {
-        using var command = _connection.CreateCommand();
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        using var command = Command(sql);
+        command.ExecuteNonQuery();
     }
 
     private async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, Func<DbDataReader, T> read, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)

@@ -1,9 +1,9 @@
 using System.Data.Common;
 using Overlap.Core.Timestamps;
 
-namespace Overlap.Storage;
+namespace Overlap.Storage.DuckDb;
 
-public sealed partial class DuckDbEventStore
+internal sealed partial class DuckDbStore
 {
     private const string KeyColumns = "SELECT id, hash, role, name, created_at_us, expires_at_us, last_used_us, revoked_at_us FROM api_keys ";
 

@@ -1,8 +1,8 @@
 using Overlap.Core.Timestamps;
 
-namespace Overlap.Storage;
+namespace Overlap.Storage.DuckDb;
 
-public sealed partial class DuckDbEventStore : ICalibrationStore
+internal sealed partial class DuckDbStore
 {
     /// <inheritdoc />
     public async Task<CalibrationRecord?> GetCalibrationAsync(string feature, CancellationToken cancellationToken = default)

@@ -1,15 +1,19 @@
 using System.Globalization;
+using Overlap.Core.Text;
 using Overlap.Core.Timestamps;
 
-namespace Overlap.Storage;
+namespace Overlap.Storage.DuckDb;
 
-public sealed partial class DuckDbEventStore
+internal sealed partial class DuckDbStore
 {
-    /// <summary>The status of a review item waiting for a decision (the others: second, escalated, decided).</summary>
-    private const string Pending = "pending";
+    // Statuses as stored: their names from ReviewStatus, written into the SQL as literals.
+    private static readonly string Pending = WireName.Of(ReviewStatus.Pending);
+    private static readonly string Second = WireName.Of(ReviewStatus.Second);
+    private static readonly string Escalated = WireName.Of(ReviewStatus.Escalated);
+    private static readonly string Decided = WireName.Of(ReviewStatus.Decided);
 
     /// <summary>The statuses of an item still open for a decision.</summary>
-    private const string Open = "('pending', 'second', 'escalated')";
+    private static readonly string OpenStatuses = $"('{Pending}', '{Second}', '{Escalated}')";
 
     /// <inheritdoc />
     public async Task<int> RouteForReviewAsync(string feature, double scoreLow, double scoreHigh, double sample, double secondOpinion, DateTimeOffset now, CancellationToken cancellationToken = default)
@@ -56,16 +60,16 @@ public sealed partial class DuckDbEventStore
         "FROM review_items r JOIN predictions p ON p.feature = r.feature AND p.id = r.prediction_id ";
 
     private static ReviewItem ReadItem(System.Data.Common.DbDataReader r) => new(
-        r.GetString(0), r.GetString(1), r.GetString(2), UnixMicroseconds.ToTime(r.GetInt64(3)), r.GetString(4),
+        r.GetString(0), r.GetString(1), r.GetString(2), UnixMicroseconds.ToTime(r.GetInt64(3)), WireName.Parse<ReviewStatus>(r.GetString(4)),
         r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : UnixMicroseconds.ToTime(r.GetInt64(6)),
         UnixMicroseconds.ToTime(r.GetInt64(7)), r.IsDBNull(8) ? null : r.GetDouble(8), r.IsDBNull(9) ? null : r.GetString(9),
         r.IsDBNull(10) ? null : r.GetString(10), r.IsDBNull(11) ? null : r.GetString(11), r.GetInt32(12), r.IsDBNull(13) ? null : r.GetString(13));
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<ReviewItem>> ListReviewItemsAsync(string feature, string? status, int limit, CancellationToken cancellationToken = default) =>
+    public Task<IReadOnlyList<ReviewItem>> ListReviewItemsAsync(string feature, ReviewStatus? status, int limit, CancellationToken cancellationToken = default) =>
         QueryAsync(
             ItemColumns + "WHERE r.feature = $feature AND ($status IS NULL OR r.status = $status) ORDER BY r.routed_us, p.time_us, r.prediction_id LIMIT $limit",
-            ReadItem, cancellationToken, ("feature", feature), ("status", (object?)status ?? DBNull.Value), ("limit", limit));
+            ReadItem, cancellationToken, ("feature", feature), ("status", status is { } named ? WireName.Of(named) : DBNull.Value), ("limit", limit));
 
     /// <inheritdoc />
     public async Task<ReviewItem?> GetReviewItemAsync(string feature, string predictionId, CancellationToken cancellationToken = default) =>
@@ -76,7 +80,7 @@ public sealed partial class DuckDbEventStore
     public async Task<ReviewItem?> ClaimReviewItemAsync(string feature, string predictionId, string reviewer, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken = default)
     {
         await WriteAsync(
-            $"UPDATE review_items SET claimed_by = $reviewer, claim_expires_us = $until WHERE feature = $feature AND prediction_id = $id AND status IN {Open} " +
+            $"UPDATE review_items SET claimed_by = $reviewer, claim_expires_us = $until WHERE feature = $feature AND prediction_id = $id AND status IN {OpenStatuses} " +
             "AND (claimed_by IS NULL OR claimed_by = $reviewer OR claim_expires_us < $now) " +
             "AND NOT EXISTS (SELECT 1 FROM review_decisions d WHERE d.feature = $feature AND d.prediction_id = $id AND d.reviewer = $reviewer)",
             cancellationToken, ("feature", feature), ("id", predictionId), ("reviewer", reviewer), ("now", UnixMicroseconds.From(now)), ("until", UnixMicroseconds.From(until))).ConfigureAwait(false);
@@ -84,10 +88,10 @@ public sealed partial class DuckDbEventStore
     }
 
     /// <inheritdoc />
-    public async Task<bool> DecideReviewItemAsync(ReviewDecision decision, string next, CancellationToken cancellationToken = default)
+    public async Task<bool> DecideReviewItemAsync(ReviewDecision decision, ReviewStatus next, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(decision);
-        if (next is not ("decided" or "second" or "escalated"))
+        if (next is ReviewStatus.Pending || !Enum.IsDefined(next))
         {
             throw new ArgumentOutOfRangeException(nameof(next), next, "an item goes on to decided, second or escalated");
         }
@@ -96,13 +100,13 @@ public sealed partial class DuckDbEventStore
             BEGIN TRANSACTION;
             INSERT INTO review_decisions (prediction_id, feature, reviewer, decision, label, category, note, decided_us, final)
               SELECT prediction_id, feature, $reviewer, $decision, $label, $category, $note, $now, $final FROM review_items
-              WHERE feature = $feature AND prediction_id = $id AND status IN {Open} AND claimed_by = $reviewer AND claim_expires_us >= $now;
+              WHERE feature = $feature AND prediction_id = $id AND status IN {OpenStatuses} AND claimed_by = $reviewer AND claim_expires_us >= $now;
             UPDATE review_items SET status = $next, claimed_by = NULL, claim_expires_us = NULL,
-                escalated_because = CASE WHEN $next = 'escalated' THEN 'disagreement' ELSE escalated_because END
-              WHERE feature = $feature AND prediction_id = $id AND status IN {Open} AND claimed_by = $reviewer AND claim_expires_us >= $now;
+                escalated_because = CASE WHEN $next = '{Escalated}' THEN 'disagreement' ELSE escalated_because END
+              WHERE feature = $feature AND prediction_id = $id AND status IN {OpenStatuses} AND claimed_by = $reviewer AND claim_expires_us >= $now;
             COMMIT;
             """;
-        await WriteAsync(sql, cancellationToken, ("next", next), ("final", decision.Final),
+        await WriteAsync(sql, cancellationToken, ("next", WireName.Of(next)), ("final", decision.Final),
             ("feature", decision.Feature), ("id", decision.PredictionId), ("reviewer", decision.Reviewer), ("decision", decision.Decision),
             ("label", (object?)decision.Label ?? DBNull.Value), ("category", (object?)decision.Category ?? DBNull.Value), ("note", (object?)decision.Note ?? DBNull.Value),
             ("now", UnixMicroseconds.From(decision.DecidedAt))).ConfigureAwait(false);
@@ -131,14 +135,14 @@ public sealed partial class DuckDbEventStore
     public async Task<int> EscalateReviewItemsAsync(string feature, DateTimeOffset before, CancellationToken cancellationToken = default)
     {
         var waiting = await QueryAsync(
-            $"SELECT count(*) FROM review_items WHERE feature = $feature AND status IN ('{Pending}', 'second') AND routed_us < $before",
+            $"SELECT count(*) FROM review_items WHERE feature = $feature AND status IN ('{Pending}', '{Second}') AND routed_us < $before",
             r => r.GetInt64(0), cancellationToken, ("feature", feature), ("before", UnixMicroseconds.From(before))).ConfigureAwait(false);
         if (waiting[0] == 0)
         {
             return 0;
         }
         await WriteAsync(
-            $"UPDATE review_items SET status = 'escalated', escalated_because = 'waited' WHERE feature = $feature AND status IN ('{Pending}', 'second') AND routed_us < $before",
+            $"UPDATE review_items SET status = '{Escalated}', escalated_because = 'waited' WHERE feature = $feature AND status IN ('{Pending}', '{Second}') AND routed_us < $before",
             cancellationToken, ("feature", feature), ("before", UnixMicroseconds.From(before))).ConfigureAwait(false);
         return (int)waiting[0];
     }
@@ -158,9 +162,9 @@ public sealed partial class DuckDbEventStore
     /// <inheritdoc />
     public async Task<ReviewQueueCounts> CountReviewItemsAsync(string feature, CancellationToken cancellationToken = default) =>
         (await QueryAsync(
-            $"SELECT count(*) FILTER (WHERE status = '{Pending}'), min(routed_us) FILTER (WHERE status = '{Pending}'), count(*) FILTER (WHERE status = 'decided'), " +
-            "count(*) FILTER (WHERE status = 'escalated'), count(*) FILTER (WHERE reason = 'uncertain'), count(*) FILTER (WHERE reason = 'sample'), " +
-            "count(*) FILTER (WHERE status = 'second'), count(*) FILTER (WHERE escalated_because = 'disagreement') " +
+            $"SELECT count(*) FILTER (WHERE status = '{Pending}'), min(routed_us) FILTER (WHERE status = '{Pending}'), count(*) FILTER (WHERE status = '{Decided}'), " +
+            $"count(*) FILTER (WHERE status = '{Escalated}'), count(*) FILTER (WHERE reason = 'uncertain'), count(*) FILTER (WHERE reason = 'sample'), " +
+            $"count(*) FILTER (WHERE status = '{Second}'), count(*) FILTER (WHERE escalated_because = 'disagreement') " +
             "FROM review_items WHERE feature = $feature",
             r => new ReviewQueueCounts(r.GetInt64(0), r.IsDBNull(1) ? null : UnixMicroseconds.ToTime(r.GetInt64(1)), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetInt64(5), r.GetInt64(6), r.GetInt64(7)),
             cancellationToken,
