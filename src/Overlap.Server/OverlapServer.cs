@@ -52,8 +52,8 @@ public static class OverlapServer
         builder.Services.AddHostedService(sp => sp.GetRequiredService<WebhookDelivery>());
         builder.Services.AddHostedService<AlertScheduler>();
         builder.Services.AddHostedService<ReviewScheduler>();
-        var log = EventLog.Open(Path.Combine(options.DataFolder, "log"));
-        builder.Services.AddSingleton(log);
+        // Opened when the loader first needs it, after the store (which makes the data folder, or says why it cannot).
+        builder.Services.AddSingleton(_ => EventLog.Open(Path.Combine(options.DataFolder, "log")));
         // The loader is registered before the queue, so it stops after it and loads what the queue acknowledged last.
         builder.Services.AddSingleton<LogLoader>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LogLoader>());
@@ -95,7 +95,6 @@ public static class OverlapServer
         }
         catch
         {
-            log.Dispose();
             await app.DisposeAsync().ConfigureAwait(false);
             throw;
         }
@@ -120,9 +119,8 @@ public static class OverlapServer
         app.MapAdmin();
         app.MapOpenApi().RequireAuthorization(Policies.Read);
         app.MapDashboard();
-        // The ingest queue drains into the log and the loader empties it before this runs; the store closes with the
-        // app's services, after every hosted service has stopped.
-        app.Lifetime.ApplicationStopped.Register(log.Dispose);
+        // The ingest queue drains into the log and the loader empties it before the host stops; the log and the store
+        // close with the app's services, after every hosted service has stopped.
         return app;
     }
 

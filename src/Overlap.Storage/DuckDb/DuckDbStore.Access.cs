@@ -26,6 +26,22 @@ internal sealed partial class DuckDbStore
     private static object OptionalMicroseconds(DateTimeOffset? time) => time is { } t ? UnixMicroseconds.From(t) : DBNull.Value;
 
     /// <inheritdoc />
+    public Task AddKeyAsync(ApiKeyRecord key, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return WriteAsync("INSERT INTO api_keys (id, hash, role, name, created_at_us, expires_at_us) VALUES ($id, $hash, $role, $name, $at, $expires)", cancellationToken,
+            ("id", key.Id), ("hash", key.Hash), ("role", key.Role.ToString().ToLowerInvariant()), ("name", key.Name), ("at", UnixMicroseconds.From(key.CreatedAt)),
+            ("expires", key.ExpiresAt is { } expires ? UnixMicroseconds.From(expires) : DBNull.Value));
+    }
+
+    /// <inheritdoc />
+    public async Task<ApiKeyRecord?> FindKeyAsync(string hash, CancellationToken cancellationToken = default)
+    {
+        var rows = await QueryAsync(KeyColumns + "WHERE hash = $hash", ReadKey, cancellationToken, ("hash", hash)).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    /// <inheritdoc />
     public Task<IReadOnlyList<ApiKeyRecord>> ListKeysAsync(CancellationToken cancellationToken = default) =>
         QueryAsync(KeyColumns + "ORDER BY created_at_us, id", ReadKey, cancellationToken);
 

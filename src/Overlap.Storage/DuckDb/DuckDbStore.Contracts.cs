@@ -1,0 +1,55 @@
+using System.Data.Common;
+using System.Globalization;
+using DuckDB.NET.Data;
+using Overlap.Core.Timestamps;
+
+namespace Overlap.Storage.DuckDb;
+
+internal sealed partial class DuckDbStore
+{
+    /// <inheritdoc />
+    public async Task<ContractVersion> PutContractAsync(string feature, string yaml, string changedBy, DateTimeOffset changedAt, CancellationToken cancellationToken = default)
+    {
+        await _write.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = """
+                INSERT INTO contracts
+                SELECT $feature, coalesce(max(version), 0) + 1, $yaml, $by, $at FROM contracts WHERE feature = $feature
+                RETURNING version
+                """;
+            command.Parameters.Add(new DuckDBParameter("feature", feature));
+            command.Parameters.Add(new DuckDBParameter("yaml", yaml));
+            command.Parameters.Add(new DuckDBParameter("by", changedBy));
+            command.Parameters.Add(new DuckDBParameter("at", UnixMicroseconds.From(changedAt)));
+            var version = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+            return new ContractVersion(feature, version, yaml, changedBy, changedAt);
+        }
+        finally
+        {
+            _write.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<ContractVersion?> GetContractAsync(string feature, int? version = null, CancellationToken cancellationToken = default)
+    {
+        var sql = version is null
+            ? "SELECT feature, version, yaml, changed_by, changed_at_us FROM contracts WHERE feature = $feature ORDER BY version DESC LIMIT 1"
+            : "SELECT feature, version, yaml, changed_by, changed_at_us FROM contracts WHERE feature = $feature AND version = $version";
+        var rows = await QueryAsync(sql, ReadContract, cancellationToken, ("feature", feature), ("version", version ?? 0)).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ContractVersion>> ListContractVersionsAsync(string feature, CancellationToken cancellationToken = default) =>
+        QueryAsync("SELECT feature, version, yaml, changed_by, changed_at_us FROM contracts WHERE feature = $feature ORDER BY version", ReadContract, cancellationToken, ("feature", feature));
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<string>> ListFeaturesAsync(CancellationToken cancellationToken = default) =>
+        QueryAsync("SELECT DISTINCT feature FROM contracts ORDER BY feature", r => r.GetString(0), cancellationToken);
+
+    private static ContractVersion ReadContract(DbDataReader r) =>
+        new(r.GetString(0), r.GetInt32(1), r.GetString(2), r.GetString(3), UnixMicroseconds.ToTime(r.GetInt64(4)));
+}
