@@ -1,4 +1,3 @@
-using System.Globalization;
 using Overlap.Core.Monitoring;
 using Overlap.Core.Text;
 using Overlap.Core.Timestamps;
@@ -30,22 +29,13 @@ internal sealed partial class DuckDbStore
     public async Task<AlertEventRecord> AddAlertEventAsync(AlertEventRecord alert, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(alert);
-        await _write.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            using var command = Command(
-                "INSERT INTO alert_events (feature, check_name, state, previous, window_start_us, statement, created_us, delivery, attempts, judged_from_us, judged_to_us) " +
-                "VALUES ($feature, $check, $state, $previous, $window, $statement, $created, $delivery, $attempts, $from, $to) RETURNING id",
-                ("feature", alert.Feature), ("check", alert.Check), ("state", WireName.Of(alert.State)), ("previous", WireName.Of(alert.Previous)), ("window", UnixMicroseconds.From(alert.WindowStart)),
-                ("statement", alert.Statement), ("created", UnixMicroseconds.From(alert.CreatedAt)), ("delivery", alert.Delivery), ("attempts", alert.Attempts),
-                ("from", OptionalMicroseconds(alert.JudgedFrom)), ("to", OptionalMicroseconds(alert.JudgedTo)));
-            var id = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
-            return alert with { Id = id };
-        }
-        finally
-        {
-            _write.Release();
-        }
+        var id = await InsertReturningAsync(
+            "INSERT INTO alert_events (feature, check_name, state, previous, window_start_us, statement, created_us, delivery, attempts, judged_from_us, judged_to_us) " +
+            "VALUES ($feature, $check, $state, $previous, $window, $statement, $created, $delivery, $attempts, $from, $to) RETURNING id", cancellationToken,
+            ("feature", alert.Feature), ("check", alert.Check), ("state", WireName.Of(alert.State)), ("previous", WireName.Of(alert.Previous)), ("window", UnixMicroseconds.From(alert.WindowStart)),
+            ("statement", alert.Statement), ("created", UnixMicroseconds.From(alert.CreatedAt)), ("delivery", alert.Delivery), ("attempts", alert.Attempts),
+            ("from", OptionalMicroseconds(alert.JudgedFrom)), ("to", OptionalMicroseconds(alert.JudgedTo))).ConfigureAwait(false);
+        return alert with { Id = id };
     }
 
     /// <inheritdoc />

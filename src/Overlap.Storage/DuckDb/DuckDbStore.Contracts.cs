@@ -1,6 +1,4 @@
 using System.Data.Common;
-using System.Globalization;
-using DuckDB.NET.Data;
 using Overlap.Core.Timestamps;
 
 namespace Overlap.Storage.DuckDb;
@@ -10,26 +8,14 @@ internal sealed partial class DuckDbStore
     /// <inheritdoc />
     public async Task<ContractVersion> PutContractAsync(string feature, string yaml, string changedBy, DateTimeOffset changedAt, CancellationToken cancellationToken = default)
     {
-        await _write.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            using var command = _connection.CreateCommand();
-            command.CommandText = """
-                INSERT INTO contracts
-                SELECT $feature, coalesce(max(version), 0) + 1, $yaml, $by, $at FROM contracts WHERE feature = $feature
-                RETURNING version
-                """;
-            command.Parameters.Add(new DuckDBParameter("feature", feature));
-            command.Parameters.Add(new DuckDBParameter("yaml", yaml));
-            command.Parameters.Add(new DuckDBParameter("by", changedBy));
-            command.Parameters.Add(new DuckDBParameter("at", UnixMicroseconds.From(changedAt)));
-            var version = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
-            return new ContractVersion(feature, version, yaml, changedBy, changedAt);
-        }
-        finally
-        {
-            _write.Release();
-        }
+        var version = await InsertReturningAsync(
+            """
+            INSERT INTO contracts
+            SELECT $feature, coalesce(max(version), 0) + 1, $yaml, $by, $at FROM contracts WHERE feature = $feature
+            RETURNING version
+            """, cancellationToken,
+            ("feature", feature), ("yaml", yaml), ("by", changedBy), ("at", UnixMicroseconds.From(changedAt))).ConfigureAwait(false);
+        return new ContractVersion(feature, (int)version, yaml, changedBy, changedAt);
     }
 
     /// <inheritdoc />

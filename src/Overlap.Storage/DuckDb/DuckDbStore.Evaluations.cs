@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Globalization;
 using Overlap.Core.Timestamps;
 
 namespace Overlap.Storage.DuckDb;
@@ -12,22 +11,13 @@ internal sealed partial class DuckDbStore
     public async Task<EvaluationRun> AddEvaluationRunAsync(NewEvaluationRun run, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(run);
-        await _write.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            using var command = Command(
-                "INSERT INTO evaluation_runs (feature, contract_version, name, uploaded_by, uploaded_us, source, n, verdict, report) " +
-                "VALUES ($feature, $version, $name, $by, $at, $source, $n, $verdict, $report) RETURNING id",
-                ("feature", run.Feature), ("version", (object?)run.ContractVersion ?? DBNull.Value), ("name", run.Name), ("by", run.UploadedBy),
-                ("at", UnixMicroseconds.From(run.UploadedAt)), ("source", run.Source), ("n", run.N), ("verdict", run.Verdict), ("report", run.Report));
-            var id = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
-            // The time as stored (to the microsecond), so the run answered now equals the run listed later.
-            return new EvaluationRun(id, run.Feature, run.ContractVersion, run.Name, run.UploadedBy, UnixMicroseconds.ToTime(UnixMicroseconds.From(run.UploadedAt)), run.Source, run.N, run.Verdict);
-        }
-        finally
-        {
-            _write.Release();
-        }
+        var id = await InsertReturningAsync(
+            "INSERT INTO evaluation_runs (feature, contract_version, name, uploaded_by, uploaded_us, source, n, verdict, report) " +
+            "VALUES ($feature, $version, $name, $by, $at, $source, $n, $verdict, $report) RETURNING id", cancellationToken,
+            ("feature", run.Feature), ("version", (object?)run.ContractVersion ?? DBNull.Value), ("name", run.Name), ("by", run.UploadedBy),
+            ("at", UnixMicroseconds.From(run.UploadedAt)), ("source", run.Source), ("n", run.N), ("verdict", run.Verdict), ("report", run.Report)).ConfigureAwait(false);
+        // The time as stored (to the microsecond), so the run answered now equals the run listed later.
+        return new EvaluationRun(id, run.Feature, run.ContractVersion, run.Name, run.UploadedBy, UnixMicroseconds.Stored(run.UploadedAt), run.Source, run.N, run.Verdict);
     }
 
     /// <inheritdoc />

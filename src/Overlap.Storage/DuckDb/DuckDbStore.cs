@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Globalization;
 using DuckDB.NET.Data;
 using Overlap.Core.Timestamps;
 
@@ -107,6 +108,21 @@ internal sealed partial class DuckDbStore :
         {
             using var command = Command(sql, parameters);
             return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _write.Release();
+        }
+    }
+
+    /// <summary>One <c>INSERT … RETURNING</c> of a number (an id, a version) on the write connection, one writer at a time; the number.</summary>
+    private async Task<long> InsertReturningAsync(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    {
+        await _write.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var command = Command(sql, parameters);
+            return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
         }
         finally
         {
