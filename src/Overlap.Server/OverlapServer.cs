@@ -27,14 +27,6 @@ public static class OverlapServer
     public static async Task<WebApplication> BuildAsync(ServerOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var store = await DuckDbEventStore.OpenAsync(options.DataFolder, cancellationToken).ConfigureAwait(false);
-        var features = await ContractRegistry.LoadAsync(store, cancellationToken).ConfigureAwait(false);
-        // Review decisions whose outcome a stop cut off are recorded now, so no decision is lost.
-        if (await store.UnrecordedDecisionsAsync(cancellationToken).ConfigureAwait(false) is { Count: > 0 } unrecorded)
-        {
-            await ReviewQueue.RecordAsync(store, unrecorded, cancellationToken).ConfigureAwait(false);
-        }
-
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(options.Urls);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxBodyBytes);
@@ -46,14 +38,10 @@ public static class OverlapServer
         // warning that they are not encrypted again at rest would be logged on every first start and says nothing new.
         builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
         builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton<IEventStore>(store);
-        builder.Services.AddSingleton<IReviewStore>(store);
-        builder.Services.AddSingleton<IUserStore>(store);
+        builder.Services.AddOverlapStorage(new StorageOptions { Location = options.DataFolder });
         builder.Services.AddSingleton<ReviewQueue>();
-        builder.Services.AddSingleton<IEvaluationStore>(store);
-        builder.Services.AddSingleton<ICalibrationStore>(store);
         builder.Services.AddSingleton<Evaluations.EvaluationRuns>();
-        builder.Services.AddSingleton(features);
+        builder.Services.AddSingleton<ContractRegistry>();
         builder.Services.AddSingleton<ContractSaver>();
         builder.Services.AddSingleton<KeyCache>();
         // Registered before the schedulers and the loader, so it stops after them: its pieces of work end before theirs.
@@ -69,8 +57,8 @@ public static class OverlapServer
         builder.Services.AddHostedService<AlertScheduler>();
         builder.Services.AddSingleton<ReviewScheduler>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ReviewScheduler>());
-        var log = EventLog.Open(Path.Combine(options.DataFolder, "log"));
-        builder.Services.AddSingleton(log);
+        // Opened when the loader first needs it, after the store (which makes the data folder, or says why it cannot).
+        builder.Services.AddSingleton(_ => EventLog.Open(Path.Combine(options.DataFolder, "log")));
         // The loader is registered before the queue, so it stops after it and loads what the queue acknowledged last.
         builder.Services.AddSingleton<LogLoader>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LogLoader>());
@@ -100,6 +88,21 @@ public static class OverlapServer
         builder.Services.AddOpenApi();
 
         var app = builder.Build();
+        try
+        {
+            // The store opens here (a store in use fails now, before anything starts), and the features' contracts load.
+            await app.Services.GetRequiredService<ContractRegistry>().LoadAsync(cancellationToken).ConfigureAwait(false);
+            // Review decisions whose outcome a stop cut off are recorded now, so no decision is lost.
+            if (await app.Services.GetRequiredService<IReviewStore>().UnrecordedDecisionsAsync(cancellationToken).ConfigureAwait(false) is { Count: > 0 } unrecorded)
+            {
+                await ReviewQueue.RecordAsync(app.Services.GetRequiredService<IEventSink>(), unrecorded, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
         app.UseExceptionHandler(error => error.Run(context =>
             Problems.Write(context, StatusCodes.Status500InternalServerError, "Something went wrong on the server", "The server logged what happened; nothing in this request was half-applied. Retry, and report it if it keeps happening.")));
         app.UseStatusCodePages();
@@ -121,12 +124,8 @@ public static class OverlapServer
         app.MapAdmin();
         app.MapOpenApi().RequireAuthorization(Policies.Read);
         app.MapDashboard();
-        // The ingest queue drains into the log and the loader empties it before this runs: the store closes last.
-        app.Lifetime.ApplicationStopped.Register(() =>
-        {
-            store.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            log.Dispose();
-        });
+        // The ingest queue drains into the log and the loader empties it before the host stops; the log and the store
+        // close with the app's services, after every hosted service has stopped.
         return app;
     }
 
@@ -157,7 +156,7 @@ public static class OverlapServer
     {
         ArgumentNullException.ThrowIfNull(app);
         var now = app.Services.GetRequiredService<ServerOptions>().Time.GetUtcNow();
-        return ApiKeys.CreateAsync(app.Services.GetRequiredService<IEventStore>(), role, name, now, cancellationToken);
+        return ApiKeys.CreateAsync(app.Services.GetRequiredService<IUserStore>(), role, name, now, cancellationToken);
     }
 
     /// <summary>The addresses the started app listens on (the real port when port 0 was asked for).</summary>

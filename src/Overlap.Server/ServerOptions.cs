@@ -3,7 +3,7 @@ namespace Overlap.Server;
 /// <summary>How <c>overlap serve</c> runs.</summary>
 public sealed record ServerOptions
 {
-    /// <summary>The folder holding the DuckDB file.</summary>
+    /// <summary>The data folder: the store (see <see cref="Overlap.Storage.StorageOptions"/>) and the ingest log.</summary>
     public string DataFolder { get; init; } = "overlap-data";
 
     /// <summary>Where to listen, e.g. http://127.0.0.1:5080 (port 0 picks a free port).</summary>

@@ -1,3 +1,5 @@
+using Overlap.Core.Sampling;
+
 namespace Overlap.Storage;
 
 /// <summary>The review queue: predictions routed to a person by the contract's <c>review</c> policy.</summary>
@@ -5,9 +7,10 @@ public interface IReviewStore
 {
     /// <summary>
     /// Routes the feature's predictions stored since the last call: those whose score is in [<paramref name="scoreLow"/>,
-    /// <paramref name="scoreHigh"/>] as uncertain, and a deterministic share <paramref name="sample"/> of all the others
-    /// (by a hash of the id, so a prediction is sampled or not whatever the order of arrival). A prediction is routed once.
-    /// A share <c>secondOpinion</c> of the routed items (picked by another hash of the id) needs a second reviewer's decision too.
+    /// <paramref name="scoreHigh"/>] as uncertain, and a share <paramref name="sample"/> of all the others picked by
+    /// <see cref="StableSample.Takes"/> (so a prediction is sampled or not whatever the order of arrival, by every store).
+    /// A prediction is routed once. The routed items <see cref="StableSample.NeedsSecondOpinion"/> picks for the share
+    /// <c>secondOpinion</c> need a second reviewer's decision too.
     /// </summary>
     /// <returns>How many predictions were routed now.</returns>
     Task<int> RouteForReviewAsync(string feature, double scoreLow, double scoreHigh, double sample, double secondOpinion, DateTimeOffset now, CancellationToken cancellationToken = default);
@@ -28,7 +31,7 @@ public interface IReviewStore
     Task<IReadOnlyList<(DateTimeOffset Day, long Decided)>> DecisionsPerDayAsync(string feature, DateTimeOffset now, int days, CancellationToken cancellationToken = default);
 
     /// <summary>The feature's items in <paramref name="status"/> (null for every status), oldest first, with what the model said.</summary>
-    Task<IReadOnlyList<ReviewItem>> ListReviewItemsAsync(string feature, string? status, int limit, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<ReviewItem>> ListReviewItemsAsync(string feature, ReviewStatus? status, int limit, CancellationToken cancellationToken = default);
 
     /// <summary>The feature's queue in figures.</summary>
     Task<ReviewQueueCounts> CountReviewItemsAsync(string feature, CancellationToken cancellationToken = default);
@@ -45,10 +48,10 @@ public interface IReviewStore
 
     /// <summary>
     /// Records a decision by the reviewer who holds the item's lock, releases the lock and moves the item on to
-    /// <paramref name="next"/>: decided, second (waiting for a second opinion) or escalated (two opinions disagree);
-    /// false, changing nothing, when the reviewer does not hold a live lock on an open item.
+    /// <paramref name="next"/>: decided, second (waiting for a second opinion) or escalated (two opinions disagree; the
+    /// item records why); false, changing nothing, when the reviewer does not hold a live lock on an open item.
     /// </summary>
-    Task<bool> DecideReviewItemAsync(ReviewDecision decision, string next, CancellationToken cancellationToken = default);
+    Task<bool> DecideReviewItemAsync(ReviewDecision decision, ReviewStatus next, CancellationToken cancellationToken = default);
 
     /// <summary>Every decision on one item, in the order they were made.</summary>
     Task<IReadOnlyList<ReviewDecision>> ReviewDecisionsAsync(string feature, string predictionId, CancellationToken cancellationToken = default);
@@ -80,7 +83,7 @@ public sealed record ReviewDecision(string Feature, string PredictionId, string 
     public string Answer => Label ?? Decision;
 
     /// <summary>The id of the outcome a decision records: one per decision, so writing it twice stores it once.</summary>
-    public string OutcomeId => $"review:{PredictionId}:{DuckDbEventStore.ToMicroseconds(DecidedAt)}";
+    public string OutcomeId => DerivedIds.ReviewOutcome(PredictionId, DecidedAt);
 }
 
 /// <summary>
@@ -88,7 +91,7 @@ public sealed record ReviewDecision(string Feature, string PredictionId, string 
 /// decided), the model's output, how many opinions it needs, and why it was escalated (waited, disagreement).
 /// </summary>
 public sealed record ReviewItem(
-    string PredictionId, string Feature, string Reason, DateTimeOffset RoutedAt, string Status, string? ClaimedBy, DateTimeOffset? ClaimExpires,
+    string PredictionId, string Feature, string Reason, DateTimeOffset RoutedAt, ReviewStatus Status, string? ClaimedBy, DateTimeOffset? ClaimExpires,
     DateTimeOffset PredictionTime, double? Score, string? Prediction, string? Inputs, string? Attributes, int Opinions = 1, string? EscalatedBecause = null);
 
 /// <summary>

@@ -1,8 +1,8 @@
 namespace Overlap.Storage;
 
 /// <summary>
-/// The dashboard's users, the management of API keys, and sign-in sessions. Names are unique regardless of case;
-/// lookups ignore case too.
+/// Users and keys: the dashboard's users, API keys (only their hashes), and sign-in sessions. User names are unique
+/// regardless of case; lookups ignore case too.
 /// </summary>
 public interface IUserStore
 {
@@ -20,6 +20,12 @@ public interface IUserStore
 
     /// <summary>Replaces a user's password hash and stamp and revokes their sessions; false when there is none by that name.</summary>
     Task<bool> SetPasswordAsync(string name, string passwordHash, string stamp, DateTimeOffset changedAt, CancellationToken cancellationToken = default);
+
+    /// <summary>Stores a key's hash and role.</summary>
+    Task AddKeyAsync(ApiKeyRecord key, CancellationToken cancellationToken = default);
+
+    /// <summary>The key with this hash, or null.</summary>
+    Task<ApiKeyRecord?> FindKeyAsync(string hash, CancellationToken cancellationToken = default);
 
     /// <summary>Every API key (revoked ones too), oldest first.</summary>
     Task<IReadOnlyList<ApiKeyRecord>> ListKeysAsync(CancellationToken cancellationToken = default);

@@ -1,5 +1,6 @@
 using Overlap.Server.Auth;
 using Overlap.Storage;
+using Overlap.Tests.Shared;
 
 namespace Overlap.Cli.Tests;
 
@@ -14,7 +15,8 @@ public sealed class KeysCommandTests
         Assert.Equal(0, code);
         var key = output.TrimEnd('\n');
         Assert.Matches("^ovl_[A-Za-z0-9_-]{43}$", key);
-        await using var store = await DuckDbEventStore.OpenAsync(folder.Path);
+        await using var opened = new TestStore(folder.Path);
+        var store = opened.Get<IUserStore>();
         var record = await store.FindKeyAsync(ApiKeys.Hash(key));
         Assert.Equal((KeyRole.Reviewer, "ana", null), (record!.Role, record.Name, record.ExpiresAt));
         Assert.Equal($"Created a reviewer key (id {record.Id}). It is shown this once; keep it secret.\n", err);
@@ -68,15 +70,17 @@ public sealed class KeysCommandTests
         using var folder = new TempFolder();
         var (_, output, _) = await CliRun.RunAsync("keys", "create", "--data", folder.Path, "--role", "viewer");
         string id;
-        await using (var store = await DuckDbEventStore.OpenAsync(folder.Path))
+        await using (var opened = new TestStore(folder.Path))
         {
+            var store = opened.Get<IUserStore>();
             id = (await store.FindKeyAsync(ApiKeys.Hash(output.TrimEnd('\n'))))!.Id;
         }
         var (code, _, err) = await CliRun.RunAsync("keys", "revoke", id, "--data", folder.Path);
         Assert.Equal(0, code);
         Assert.Contains($"Revoked key {id}", err, StringComparison.Ordinal);
-        await using (var store = await DuckDbEventStore.OpenAsync(folder.Path))
+        await using (var opened = new TestStore(folder.Path))
         {
+            var store = opened.Get<IUserStore>();
             var record = await store.FindKeyAsync(ApiKeys.Hash(output.TrimEnd('\n')));
             Assert.NotNull(record!.RevokedAt);
             Assert.StartsWith("this key was revoked on ", ApiKeys.Refusal(record, DateTimeOffset.MaxValue), StringComparison.Ordinal);

@@ -122,7 +122,7 @@ public sealed class ServeKillTests
 
     private static async Task<List<string>> StoredIdsAsync(string folder)
     {
-        await using var connection = new DuckDBConnection($"Data Source={Path.Combine(folder, DuckDbEventStore.FileName)}");
+        await using var connection = new DuckDBConnection($"Data Source={Path.Combine(folder, "overlap.duckdb")}");
         await connection.OpenAsync();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT id FROM predictions";

@@ -1,5 +1,6 @@
 using Overlap.Server.Auth;
 using Overlap.Storage;
+using Overlap.Tests.Shared;
 
 namespace Overlap.Cli.Tests;
 
@@ -18,7 +19,8 @@ public sealed class UsersCommandTests : IDisposable
 
     private async Task<UserRecord?> FindAsync(string name)
     {
-        await using var store = await DuckDbEventStore.OpenAsync(_folder.Path);
+        await using var opened = new TestStore(_folder.Path);
+        var store = opened.Get<IUserStore>();
         return await store.FindUserAsync(name);
     }
 

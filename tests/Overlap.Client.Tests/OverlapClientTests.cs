@@ -5,6 +5,7 @@ using Overlap.Events;
 using Overlap.Server.Auth;
 using Overlap.Server.Tests;
 using Overlap.Storage;
+using Overlap.Tests.Shared;
 
 namespace Overlap.Client.Tests;
 
@@ -70,11 +71,11 @@ public sealed class OverlapClientTests
     {
         var folder = Directory.CreateTempSubdirectory("overlap-client-").FullName;
         string key;
-        await using (var store = await DuckDbEventStore.OpenAsync(folder))
+        await using (var opened = new TestStore(folder))
         {
-            key = await ApiKeys.CreateAsync(store, KeyRole.Ingest, "app", Noon);
+            key = await ApiKeys.CreateAsync(opened.Get<IUserStore>(), KeyRole.Ingest, "app", Noon);
             // The contract is there before the server starts, so the first retry that reaches it is accepted.
-            await store.PutContractAsync(Feature, await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Fixtures", "payments-fraud.yaml")), "ana", Noon);
+            await opened.Get<IContractStore>().PutContractAsync(Feature, await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Fixtures", "payments-fraud.yaml")), "ana", Noon);
         }
         var port = FreePort();
         var client = new OverlapClient(new OverlapClientOptions

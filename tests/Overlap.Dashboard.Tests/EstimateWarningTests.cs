@@ -30,13 +30,12 @@ public sealed class EstimateWarningTests : IAsyncLifetime
         _app = await OverlapServer.BuildAsync(new ServerOptions { DataFolder = _folder, Urls = "http://127.0.0.1:0" });
         await _app.StartAsync();
         _address = OverlapServer.Addresses(_app)[0];
-        var store = _app.Services.GetRequiredService<IEventStore>();
-        _adminKey = await ApiKeys.CreateAsync(store, KeyRole.Admin, "ana", DateTimeOffset.UnixEpoch);
+        _adminKey = await ApiKeys.CreateAsync(_app.Services.GetRequiredService<IUserStore>(), KeyRole.Admin, "ana", DateTimeOffset.UnixEpoch);
         using var admin = new HttpClient { BaseAddress = new Uri(_address), Timeout = TimeSpan.FromSeconds(60) };
         admin.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", _adminKey);
         Assert.Equal(System.Net.HttpStatusCode.Created, (await admin.PutAsync($"/v1/features/{Feature}/contract", new StringContent(BrokenSpamModel.Contract(Day0)))).StatusCode);
         // The last two days wait for their labels.
-        await store.AppendAsync(BrokenSpamModel.Events(Day0, labelledDays: 9), TimeProvider.System.GetUtcNow());
+        await _app.Services.GetRequiredService<IEventSink>().AppendAsync(BrokenSpamModel.Events(Day0, labelledDays: 9), TimeProvider.System.GetUtcNow());
         _browser = await DashboardBrowser.StartAsync(_address);
     }
 

@@ -102,7 +102,7 @@ public sealed class KillDuringIngestTests
 
     private static async Task<List<(string, string)>> StoredAsync(string folder)
     {
-        await using var connection = new DuckDBConnection($"Data Source={Path.Combine(folder, DuckDbEventStore.FileName)}");
+        await using var connection = new DuckDBConnection($"Data Source={Path.Combine(folder, "overlap.duckdb")}");
         await connection.OpenAsync();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT feature, id FROM predictions";

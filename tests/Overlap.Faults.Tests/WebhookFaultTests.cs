@@ -49,7 +49,7 @@ public sealed class WebhookFaultTests
         await app.StartAsync();
         try
         {
-            var store = app.Services.GetRequiredService<IEventStore>();
+            var store = app.Services.GetRequiredService<IUserStore>();
             var adminKey = await ApiKeys.CreateAsync(store, KeyRole.Admin, "admin", DateTimeOffset.UnixEpoch);
             var address = new Uri(OverlapServer.Addresses(app)[0]);
             using var admin = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };

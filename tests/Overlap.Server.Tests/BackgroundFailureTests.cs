@@ -26,11 +26,11 @@ public sealed class BackgroundFailureTests
         var put = await admin.PutAsync("/v1/features/payments-fraud/contract", new StringContent(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "payments-fraud.yaml"))));
         Assert.Equal(HttpStatusCode.Created, put.StatusCode);
         // Stored as an older server or a hand edit left it: it sorts first and no longer parses.
-        await server.Store.PutContractAsync("a-broken", "feature: a-broken\ntask: nonsense\n", "test", clock.GetUtcNow());
+        await server.Store<IContractStore>().PutContractAsync("a-broken", "feature: a-broken\ntask: nonsense\n", "test", clock.GetUtcNow());
 
         var day = new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
         var waited = Stopwatch.StartNew();
-        while ((await server.Store.CurrentWindowStampsAsync("payments-fraud", day, day.AddDays(1), TimeSpan.FromDays(1), 1, new EvaluationOptions().Resamples)).Count == 0)
+        while ((await server.Store<IWindowReportStore>().CurrentWindowStampsAsync("payments-fraud", day, day.AddDays(1), TimeSpan.FromDays(1), 1, new EvaluationOptions().Resamples)).Count == 0)
         {
             Assert.True(waited.Elapsed < TimeSpan.FromSeconds(30), "the scheduler never stored payments-fraud's closed window");
             clock.Advance(TimeSpan.FromMinutes(30));

@@ -130,7 +130,7 @@ public sealed partial class BadRowsTests
         {
             using var admin = server.Client(KeyRole.Admin);
             Assert.Equal(HttpStatusCode.Created, (await admin.PutAsync($"/v1/features/{Feature}/contract", new StringContent(Contract))).StatusCode);
-            Assert.True(await ((IUserStore)server.Store).AddUserAsync(new UserRecord("ana", KeyRole.Admin, Passwords.Hash(Password), Passwords.NewStamp(), DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch)));
+            Assert.True(await server.Store<IUserStore>().AddUserAsync(new UserRecord("ana", KeyRole.Admin, Passwords.Hash(Password), Passwords.NewStamp(), DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch)));
         }
         return server;
     }
@@ -212,7 +212,7 @@ public sealed partial class BadRowsTests
     {
         var clock = new FakeTimeProvider(Now);
         await using var server = await StartAsync(clock);
-        await server.Store.AppendAsync([.. GoodRows(), .. BadRows(kind)], Now);
+        await server.Store<IEventSink>().AppendAsync([.. GoodRows(), .. BadRows(kind)], Now);
         await AssertEveryReaderAnswersAsync(server);
         if (Reasons.TryGetValue(kind, out var reason))
         {
@@ -231,7 +231,7 @@ public sealed partial class BadRowsTests
     {
         var clock = new FakeTimeProvider(Now);
         await using var server = await StartAsync(clock);
-        await server.Store.AppendAsync(GoodRows(), Now);
+        await server.Store<IEventSink>().AppendAsync(GoodRows(), Now);
         using var viewer = server.Client(KeyRole.Viewer);
         const string Day = $"/v1/features/{Feature}/metrics?from=2026-03-07&to=2026-03-08&resamples=50";
         const string Month = $"/v1/features/{Feature}/summary?from=2026-03-01&to=2026-03-11&resamples=50";
@@ -241,7 +241,7 @@ public sealed partial class BadRowsTests
 
         // Twelve predictions labelled 'x', as if labelled under an older contract (no latency or cost, so those figures stay).
         var seven = new DateTimeOffset(2026, 3, 7, 14, 0, 0, TimeSpan.Zero);
-        await server.Store.AppendAsync([.. Enumerable.Range(0, 12).SelectMany(i => new FeatureEvent[]
+        await server.Store<IEventSink>().AppendAsync([.. Enumerable.Range(0, 12).SelectMany(i => new FeatureEvent[]
         {
             Good($"x{i}", seven.AddMinutes(i)) with { LatencyMs = null, Cost = null },
             Label($"x{i}", "x"),
@@ -288,7 +288,7 @@ public sealed partial class BadRowsTests
     {
         var clock = new FakeTimeProvider(Now);
         var server = await StartAsync(clock);
-        await server.Store.AppendAsync([.. GoodRows(), .. BadKinds.Keys.SelectMany((kind, k) => BadRows(kind).Select(e => Renamed(e, k)))], Now);
+        await server.Store<IEventSink>().AppendAsync([.. GoodRows(), .. BadKinds.Keys.SelectMany((kind, k) => BadRows(kind).Select(e => Renamed(e, k)))], Now);
         await AssertEveryReaderAnswersAsync(server);
         var folder = server.Folder;
         await server.StopKeepingDataAsync();

@@ -30,7 +30,7 @@ public sealed class ContractRegistryTests
         var loaded = registry.Current(Feature)!;
         Assert.Equal((2, 0.25), (loaded.Version, loaded.Contract.Threshold));
         // A save that lands after a later one (two admins at once) does not make the older version current again.
-        var older = await second.Store.GetContractAsync(Feature, 1);
+        var older = await second.Store<IContractStore>().GetContractAsync(Feature, 1);
         registry.Saved(older!, loaded.Contract with { Threshold = 0.15 });
         Assert.Equal((2, 0.25), (registry.Current(Feature)!.Version, registry.Current(Feature)!.Contract.Threshold));
         Assert.Null(registry.Current("no-such-feature"));

@@ -27,7 +27,7 @@ public sealed class EstimateReliabilityTests : IAsyncLifetime
         _server = await RunningServer.StartAsync(configure: o => o with { Time = _clock });
         using var admin = _server.Client(KeyRole.Admin);
         Assert.Equal(HttpStatusCode.Created, (await admin.PutAsync($"/v1/features/{Feature}/contract", new StringContent(BrokenSpamModel.Contract(Day0)))).StatusCode);
-        await _server.Store.AppendAsync(BrokenSpamModel.Events(Day0), Now);
+        await _server.Store<IEventSink>().AppendAsync(BrokenSpamModel.Events(Day0), Now);
     }
 
     public async Task DisposeAsync() => await _server.DisposeAsync();

@@ -54,7 +54,7 @@ public sealed class EventValidationTests : IAsyncLifetime
     private async Task<ProductionRows> RowsAsync(string feature = Feature)
     {
         await _server.CountAsync(feature);
-        return await _server.Store.ReadPredictionsAsync(feature, Day, Day.AddDays(7), []);
+        return await _server.Store<IEventReader>().ReadPredictionsAsync(feature, Day, Day.AddDays(7), []);
     }
 
     [Fact]
@@ -209,7 +209,7 @@ public sealed class EventValidationTests : IAsyncLifetime
     public async Task Review_ApproveOnAStoredOne_WritesThePositiveLabel_AndAnUnnamedOneIsA400()
     {
         // Rows written straight into the store, as an older server or another writer may have left them.
-        await _server.Store.AppendAsync(
+        await _server.Store<IEventSink>().AppendAsync(
             [
                 new PredictionEvent { Id = "old1", Feature = Feature, Time = Day.AddHours(10), Score = 0.5, Prediction = "1" },
                 new PredictionEvent { Id = "odd1", Feature = Feature, Time = Day.AddHours(10), Score = 0.5, Prediction = "banana" },

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Overlap.Events;
 using Overlap.Server.Ingest;
 using Overlap.Storage;
+using Overlap.Tests.Shared;
 
 namespace Overlap.Server.Tests;
 
@@ -18,9 +19,11 @@ public sealed class IngestQueueTests : IDisposable
     [Fact]
     public async Task FullQueue_RefusesAtOnce_QueuedBatchesAreStoredOnceTheWriterRuns()
     {
-        await using var store = await DuckDbEventStore.OpenAsync(_folder);
+        await using var opened = new TestStore(_folder);
+        var store = opened.Get<IEventReader>();
+        var sink = opened.Get<IEventSink>();
         using var log = EventLog.Open(Path.Combine(_folder, "log"));
-        using var loader = new LogLoader(log, store, new ServerOptions(), NullLogger<LogLoader>.Instance);
+        using var loader = new LogLoader(log, sink, new ServerOptions(), NullLogger<LogLoader>.Instance);
         await loader.StartAsync(CancellationToken.None);
         using var queue = new IngestQueue(new ServerOptions { IngestQueueCapacity = 2 }, log, loader, NullLogger<IngestQueue>.Instance);
         var first = queue.TryEnqueue(Events("a", 10));
@@ -44,9 +47,10 @@ public sealed class IngestQueueTests : IDisposable
     [Fact]
     public async Task LogFailure_FailsTheWaitingBatches_AndAcknowledgesNothing()
     {
-        await using var store = await DuckDbEventStore.OpenAsync(_folder);
+        await using var opened = new TestStore(_folder);
+        var sink = opened.Get<IEventSink>();
         var log = EventLog.Open(Path.Combine(_folder, "log"));
-        using var loader = new LogLoader(log, store, new ServerOptions(), NullLogger<LogLoader>.Instance);
+        using var loader = new LogLoader(log, sink, new ServerOptions(), NullLogger<LogLoader>.Instance);
         using var queue = new IngestQueue(new ServerOptions(), log, loader, NullLogger<IngestQueue>.Instance);
         log.Dispose();
         await queue.StartAsync(CancellationToken.None);
@@ -59,7 +63,9 @@ public sealed class IngestQueueTests : IDisposable
     public async Task Log_TornLastFrame_IsCutOff_AndLoadingResumesWhereTheStoreLeftOff()
     {
         var folder = Path.Combine(_folder, "log");
-        await using var store = await DuckDbEventStore.OpenAsync(_folder);
+        await using var opened = new TestStore(_folder);
+        var store = opened.Get<IEventReader>();
+        var sink = opened.Get<IEventSink>();
         using (var log = EventLog.Open(folder, segmentBytes: 4096))
         {
             // Enough frames to span several small segments; the store loads the first half only.
@@ -70,7 +76,7 @@ public sealed class IngestQueueTests : IDisposable
                 var end = log.Append(payload.WrittenSpan, 0);
                 if (i == 19)
                 {
-                    await store.AppendFromLogAsync([.. log.Read(log.Start, end).SelectMany(f => EventParser.Parse(f.Payload).Events.Select(e => e.Event))], DateTimeOffset.UnixEpoch, end);
+                    await sink.AppendFromLogAsync([.. log.Read(log.Start, end).SelectMany(f => EventParser.Parse(f.Payload).Events.Select(e => e.Event))], DateTimeOffset.UnixEpoch, end);
                 }
             }
         }
@@ -78,7 +84,7 @@ public sealed class IngestQueueTests : IDisposable
         var last = Directory.EnumerateFiles(folder).Order().Last();
         await File.AppendAllBytesAsync(last, [0x4F, 0x56, 0x4C, 0x31, 200, 0, 0, 0, 1, 2, 3]);
         using var reopened = EventLog.Open(folder, segmentBytes: 4096);
-        using var loader = new LogLoader(reopened, store, new ServerOptions(), NullLogger<LogLoader>.Instance);
+        using var loader = new LogLoader(reopened, sink, new ServerOptions(), NullLogger<LogLoader>.Instance);
         await loader.StartAsync(CancellationToken.None);
         await loader.WaitLoadedAsync(CancellationToken.None);
         Assert.Equal(200, (await store.CountAsync("f")).Predictions);

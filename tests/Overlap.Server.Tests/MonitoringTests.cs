@@ -349,18 +349,18 @@ public sealed class MonitoringTests : IAsyncLifetime
             await viewer.GetStringAsync($"/v1/features/{Feature}/review");
         }
         // The decision is stored, then the server stops before writing its outcome.
-        var reviews = (IReviewStore)_server.Store;
-        var item = (await reviews.ListReviewItemsAsync(Feature, "pending", 1))[0];
+        var reviews = _server.Store<IReviewStore>();
+        var item = (await reviews.ListReviewItemsAsync(Feature, ReviewStatus.Pending, 1))[0];
         var now = TimeProvider.System.GetUtcNow();
         await reviews.ClaimReviewItemAsync(Feature, item.PredictionId, "ana", now, now.AddMinutes(10));
-        Assert.True(await reviews.DecideReviewItemAsync(new ReviewDecision(Feature, item.PredictionId, "ana", "correct", "fraud", null, null, now), "decided"));
+        Assert.True(await reviews.DecideReviewItemAsync(new ReviewDecision(Feature, item.PredictionId, "ana", "correct", "fraud", null, null, now), ReviewStatus.Decided));
         var before = await _server.CountAsync(Feature);
 
         var folder = _server.Folder;
         await _server.StopKeepingDataAsync();
         _server = await RunningServer.StartAsync(folder);
         Assert.Equal(before.Outcomes + 1, (await _server.CountAsync(Feature)).Outcomes);
-        Assert.Empty(await ((IReviewStore)_server.Store).UnrecordedDecisionsAsync());
+        Assert.Empty(await _server.Store<IReviewStore>().UnrecordedDecisionsAsync());
     }
 
     private static StringContent JsonContent(string json) => new(json, Encoding.UTF8, "application/json");

@@ -24,7 +24,7 @@ internal sealed class RunningServer : IAsyncDisposable
 
     public Uri Address { get; }
 
-    public IEventStore Store => _app.Services.GetRequiredService<IEventStore>();
+    public T Store<T>() where T : notnull => _app.Services.GetRequiredService<T>();
 
     /// <summary>The server's services, for tests that look inside.</summary>
     public IServiceProvider Services => _app.Services;
@@ -47,7 +47,7 @@ internal sealed class RunningServer : IAsyncDisposable
         var options = new ServerOptions { DataFolder = folder, Urls = urls };
         var app = await OverlapServer.BuildAsync(configure is null ? options : configure(options));
         await app.StartAsync();
-        var store = app.Services.GetRequiredService<IEventStore>();
+        var store = app.Services.GetRequiredService<IUserStore>();
         var keys = new Dictionary<KeyRole, string>();
         foreach (var role in Enum.GetValues<KeyRole>())
         {

@@ -38,7 +38,7 @@ public sealed class SecondOpinionTests : IAsyncLifetime
 
     private async Task<HttpClient> ReviewerAsync(string name)
     {
-        var key = await ApiKeys.CreateAsync(_server.Store, KeyRole.Reviewer, name, DateTimeOffset.UnixEpoch);
+        var key = await ApiKeys.CreateAsync(_server.Store<IUserStore>(), KeyRole.Reviewer, name, DateTimeOffset.UnixEpoch);
         var client = _server.Client(null);
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
         return client;

@@ -95,7 +95,7 @@ public sealed class ServerTests : IAsyncLifetime
         var elsewhere = await admin.PutAsync("/v1/features/other/contract", new StringContent(ContractText()));
         Assert.Equal(HttpStatusCode.BadRequest, elsewhere.StatusCode);
         Assert.Equal("The contract names another feature", (await Body(elsewhere)).GetProperty("title").GetString());
-        Assert.Equal(2, (await _server.Store.ListContractVersionsAsync(Feature)).Count);
+        Assert.Equal(2, (await _server.Store<IContractStore>().ListContractVersionsAsync(Feature)).Count);
     }
 
     [Fact]

@@ -1,27 +1,49 @@
+using Microsoft.Extensions.DependencyInjection;
 using Overlap.Storage;
 
 namespace Overlap.Cli.Commands;
 
 /// <summary>
-/// Opens the store for <c>overlap keys</c> and <c>overlap users</c>. They work on the file, so only while the server
-/// is stopped; while it runs, the same is done through its admin API or the dashboard's Access page, and the error says so.
+/// The store's users and keys for <c>overlap keys</c> and <c>overlap users</c>, opened through the same
+/// <see cref="StorageServices.AddOverlapStorage"/> as <c>overlap serve</c>. They work on the store itself, so only while
+/// the server is stopped; while it runs, the same is done through its admin API or the dashboard's Access page, and the
+/// error says so.
 /// </summary>
-internal static class AccessStore
+internal sealed class AccessStore : IAsyncDisposable
 {
-    public static async Task<DuckDbEventStore> OpenAsync(string folder, bool mustExist, CancellationToken cancellationToken)
+    private readonly ServiceProvider _services;
+
+    private AccessStore(ServiceProvider services, IUserStore users) => (_services, Users) = (services, users);
+
+    /// <summary>The users, keys and sessions.</summary>
+    public IUserStore Users { get; }
+
+    /// <summary>Opens the store in <paramref name="folder"/>; with <paramref name="mustExist"/>, a folder without one is an error.</summary>
+    public static AccessStore Open(string folder, bool mustExist)
     {
-        if (mustExist && !File.Exists(Path.Combine(folder, DuckDbEventStore.FileName)))
-        {
-            throw new UserException(ExitCodes.NoInput, $"there is no Overlap store in {folder}; point --data at the folder 'overlap serve' uses");
-        }
+        var services = new ServiceCollection().AddOverlapStorage(new StorageOptions { Location = folder, MustExist = mustExist }).BuildServiceProvider();
         try
         {
-            return await DuckDbEventStore.OpenAsync(folder, cancellationToken).ConfigureAwait(false);
+            return new AccessStore(services, services.GetRequiredService<IUserStore>());
+        }
+        catch (StoreUnavailableException e) when (e.Missing)
+        {
+            services.Dispose();
+            throw new UserException(ExitCodes.NoInput, e.Message);
         }
         catch (StoreUnavailableException e) when (e.InUse)
         {
+            services.Dispose();
             throw new UserException(ExitCodes.Unavailable,
                 $"the store in {folder} is in use by a running 'overlap serve'; while it runs, manage keys and users with its admin API (/v1/admin/keys, /v1/admin/users; see docs/api.md) or the dashboard's Access page (/admin/access), or stop it first");
         }
+        catch
+        {
+            services.Dispose();
+            throw;
+        }
     }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => _services.DisposeAsync();
 }

@@ -34,9 +34,10 @@ internal static class KeysCommand
             {
                 throw new UserException(ExitCodes.Usage, $"--expires: {problem}");
             }
-            var store = await AccessStore.OpenAsync(parse.GetValue(data)!, mustExist: false, cancellationToken).ConfigureAwait(false);
-            await using (store.ConfigureAwait(false))
+            var access = AccessStore.Open(parse.GetValue(data)!, mustExist: false);
+            await using (access.ConfigureAwait(false))
             {
+                var store = access.Users;
                 var keyName = parse.GetValue(name) ?? $"{RoleName(keyRole)} key";
                 var (key, record) = await ApiKeys.CreateAsync(store, keyRole, keyName, now, expiresAt, cancellationToken).ConfigureAwait(false);
                 await io.Out.WriteLineAsync(key).ConfigureAwait(false);
@@ -54,9 +55,10 @@ internal static class KeysCommand
         var list = new Command("list", "List the keys: id, name, role, created, expires, last used (never the key itself).") { data };
         list.SetAction(async (parse, cancellationToken) =>
         {
-            var store = await AccessStore.OpenAsync(parse.GetValue(data)!, mustExist: true, cancellationToken).ConfigureAwait(false);
-            await using (store.ConfigureAwait(false))
+            var access = AccessStore.Open(parse.GetValue(data)!, mustExist: true);
+            await using (access.ConfigureAwait(false))
             {
+                var store = access.Users;
                 var keys = await store.ListKeysAsync(cancellationToken).ConfigureAwait(false);
                 if (keys.Count == 0)
                 {
@@ -87,9 +89,10 @@ internal static class KeysCommand
         revoke.SetAction(async (parse, cancellationToken) =>
         {
             var keyId = parse.GetValue(id)!;
-            var store = await AccessStore.OpenAsync(parse.GetValue(data)!, mustExist: true, cancellationToken).ConfigureAwait(false);
-            await using (store.ConfigureAwait(false))
+            var access = AccessStore.Open(parse.GetValue(data)!, mustExist: true);
+            await using (access.ConfigureAwait(false))
             {
+                var store = access.Users;
                 if (!await store.RevokeKeyAsync(keyId, time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
                 {
                     var known = (await store.ListKeysAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(k => k.Id == keyId);

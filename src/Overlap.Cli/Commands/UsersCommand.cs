@@ -40,9 +40,10 @@ internal static class UsersCommand
             var userName = CheckedName(parse.GetValue(name)!);
             var userRole = Enum.Parse<KeyRole>(parse.GetValue(role)!, ignoreCase: true);
             var (password, generated) = await PasswordAsync(io, parse.GetValue(stdin), userName).ConfigureAwait(false);
-            var store = await AccessStore.OpenAsync(parse.GetValue(data)!, mustExist: false, cancellationToken).ConfigureAwait(false);
-            await using (store.ConfigureAwait(false))
+            var access = AccessStore.Open(parse.GetValue(data)!, mustExist: false);
+            await using (access.ConfigureAwait(false))
             {
+                var store = access.Users;
                 if (await store.FindUserAsync(userName, cancellationToken).ConfigureAwait(false) is { } existing)
                 {
                     throw new UserException(ExitCodes.DataError, $"there is already a user '{existing.Name}'; choose another name, or use 'overlap users set-password {existing.Name}' to give them a new password");
@@ -66,9 +67,10 @@ internal static class UsersCommand
         var list = new Command("list", "List the users with their role and when their password was last set.") { data };
         list.SetAction(async (parse, cancellationToken) =>
         {
-            var store = await OpenExistingAsync(parse.GetValue(data)!, cancellationToken).ConfigureAwait(false);
-            await using (store.ConfigureAwait(false))
+            var access = AccessStore.Open(parse.GetValue(data)!, mustExist: true);
+            await using (access.ConfigureAwait(false))
             {
+                var store = access.Users;
                 var users = await store.ListUsersAsync(cancellationToken).ConfigureAwait(false);
                 if (users.Count == 0)
                 {
@@ -95,9 +97,10 @@ internal static class UsersCommand
         remove.SetAction(async (parse, cancellationToken) =>
         {
             var userName = parse.GetValue(name)!;
-            var store = await OpenExistingAsync(parse.GetValue(data)!, cancellationToken).ConfigureAwait(false);
-            await using (store.ConfigureAwait(false))
+            var access = AccessStore.Open(parse.GetValue(data)!, mustExist: true);
+            await using (access.ConfigureAwait(false))
             {
+                var store = access.Users;
                 if (!await store.RemoveUserAsync(userName, cancellationToken).ConfigureAwait(false))
                 {
                     throw await UnknownAsync(store, userName, cancellationToken).ConfigureAwait(false);
@@ -118,9 +121,10 @@ internal static class UsersCommand
         set.SetAction(async (parse, cancellationToken) =>
         {
             var userName = parse.GetValue(name)!;
-            var store = await OpenExistingAsync(parse.GetValue(data)!, cancellationToken).ConfigureAwait(false);
-            await using (store.ConfigureAwait(false))
+            var access = AccessStore.Open(parse.GetValue(data)!, mustExist: true);
+            await using (access.ConfigureAwait(false))
             {
+                var store = access.Users;
                 var user = await store.FindUserAsync(userName, cancellationToken).ConfigureAwait(false) ?? throw await UnknownAsync(store, userName, cancellationToken).ConfigureAwait(false);
                 var (password, generated) = await PasswordAsync(io, parse.GetValue(stdin), user.Name).ConfigureAwait(false);
                 await store.SetPasswordAsync(user.Name, Passwords.Hash(password), Passwords.NewStamp(), time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
@@ -182,9 +186,6 @@ internal static class UsersCommand
         }
         await io.ErrWriter.WriteLineAsync(done).ConfigureAwait(false);
     }
-
-    private static Task<DuckDbEventStore> OpenExistingAsync(string folder, CancellationToken cancellationToken) =>
-        AccessStore.OpenAsync(folder, mustExist: true, cancellationToken);
 
     private static async Task<UserException> UnknownAsync(IUserStore store, string name, CancellationToken cancellationToken)
     {

@@ -12,7 +12,7 @@ namespace Overlap.Server.Alerts;
 /// (the window closed, plus the contract's label delay), on the server's clock. It wakes at the next due time of any feature, or after a minute to pick up new
 /// contracts, and evaluates each feature whose due window moved on since it last looked.
 /// </summary>
-internal sealed partial class AlertScheduler(IEventStore store, FeatureMonitor monitor, ContractRegistry contracts, AlertService alerts, ServerOptions options, ILogger<AlertScheduler> logger) : BackgroundService
+internal sealed partial class AlertScheduler(IContractStore store, FeatureMonitor monitor, ContractRegistry contracts, AlertService alerts, ServerOptions options, ILogger<AlertScheduler> logger) : BackgroundService
 {
     private static readonly TimeSpan MaxSleep = TimeSpan.FromMinutes(1);
     private readonly Dictionary<string, DateTimeOffset> _evaluated = new(StringComparer.Ordinal);

@@ -1,4 +1,5 @@
 using Overlap.Core.Monitoring;
+using Overlap.Core.Text;
 using Overlap.Server.Monitoring;
 using Overlap.Storage;
 using Overlap.Server.Contracts;
@@ -10,7 +11,7 @@ namespace Overlap.Server.Alerts;
 /// leaving the alert state is sent to the contract's webhooks. The same state twice is not news: nothing is recorded
 /// or sent again (deduplication).
 /// </summary>
-internal sealed class AlertService(IEventStore store, FeatureMonitor monitor, ContractRegistry features, WebhookDelivery webhooks, ServerOptions options)
+internal sealed class AlertService(IAlertStore store, FeatureMonitor monitor, ContractRegistry features, WebhookDelivery webhooks, ServerOptions options)
 {
     /// <summary>Windows before the judged one that the estimate check looks back over (it judges the last few with labels enough among them).</summary>
     private const int EstimateRecentWindows = 7;
@@ -65,14 +66,14 @@ internal sealed class AlertService(IEventStore store, FeatureMonitor monitor, Co
             var now = options.Time.GetUtcNow();
             foreach (var check in checks)
             {
-                var state = Name(check.State);
-                var previous = current.TryGetValue(check.Check, out var known) ? known.State : Name(AlertState.NoData);
+                var state = check.State;
+                var previous = current.TryGetValue(check.Check, out var known) ? known.State : AlertState.NoData;
                 await store.SaveAlertStateAsync(new AlertStateRecord(feature, check.Check, state, start, check.Statement, now, check.JudgedFrom, check.JudgedTo), cancellationToken).ConfigureAwait(false);
                 if (state == previous)
                 {
                     continue;
                 }
-                var paged = hooks.Count > 0 && (state == Name(AlertState.Alert) || previous == Name(AlertState.Alert));
+                var paged = hooks.Count > 0 && (state == AlertState.Alert || previous == AlertState.Alert);
                 var change = await store.AddAlertEventAsync(new AlertEventRecord(0, feature, check.Check, state, previous, start, check.Statement, now, paged ? "pending" : "none", 0, null, check.JudgedFrom, check.JudgedTo), cancellationToken).ConfigureAwait(false);
                 changes.Add(change);
                 if (paged)
@@ -85,15 +86,6 @@ internal sealed class AlertService(IEventStore store, FeatureMonitor monitor, Co
         {
             _gate.Release();
         }
-        return new AlertEvaluation(feature, start, [.. checks.Select(c => new CheckView(c.Check, Name(c.State), c.Statement, c.JudgedFrom, c.JudgedTo))], [.. changes.Select(AlertChangeView.Of)]);
+        return new AlertEvaluation(feature, start, [.. checks.Select(c => new CheckView(c.Check, WireName.Of(c.State), c.Statement, c.JudgedFrom, c.JudgedTo))], [.. changes.Select(AlertChangeView.Of)]);
     }
-
-    /// <summary>A state as the API writes it: no_data, ok, warning, alert.</summary>
-    public static string Name(AlertState state) => state switch
-    {
-        AlertState.NoData => "no_data",
-        AlertState.Ok => "ok",
-        AlertState.Warning => "warning",
-        _ => "alert",
-    };
 }

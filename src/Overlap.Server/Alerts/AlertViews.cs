@@ -1,3 +1,4 @@
+using Overlap.Core.Monitoring;
 using Overlap.Storage;
 
 namespace Overlap.Server.Alerts;
@@ -6,7 +7,7 @@ namespace Overlap.Server.Alerts;
 /// A check's current state as the API writes it (state: no_data, ok, warning, alert), the window it was judged on, in
 /// words, when, and the data it judged (from, to).
 /// </summary>
-public sealed record AlertStateView(string Feature, string Check, string State, DateTimeOffset WindowStart, string Statement, DateTimeOffset UpdatedAt, DateTimeOffset? JudgedFrom, DateTimeOffset? JudgedTo)
+public sealed record AlertStateView(string Feature, string Check, AlertState State, DateTimeOffset WindowStart, string Statement, DateTimeOffset UpdatedAt, DateTimeOffset? JudgedFrom, DateTimeOffset? JudgedTo)
 {
     /// <summary>The view of a stored state.</summary>
     public static AlertStateView Of(AlertStateRecord state)
@@ -20,7 +21,7 @@ public sealed record AlertStateView(string Feature, string Check, string State, 
 /// A change of a check's state as the API writes it, with what became of its webhooks (delivery: pending, delivered,
 /// failed, none; attempts; why a failed one failed) and the data the check judged (from, to).
 /// </summary>
-public sealed record AlertChangeView(long Id, string Feature, string Check, string State, string Previous, DateTimeOffset WindowStart, string Statement, DateTimeOffset CreatedAt, string Delivery, int Attempts, string? DeliveryReason, DateTimeOffset? JudgedFrom, DateTimeOffset? JudgedTo)
+public sealed record AlertChangeView(long Id, string Feature, string Check, AlertState State, AlertState Previous, DateTimeOffset WindowStart, string Statement, DateTimeOffset CreatedAt, string Delivery, int Attempts, string? DeliveryReason, DateTimeOffset? JudgedFrom, DateTimeOffset? JudgedTo)
 {
     /// <summary>The view of a stored change.</summary>
     public static AlertChangeView Of(AlertEventRecord change)

@@ -4,6 +4,8 @@ using System.Text.Json.Serialization;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Overlap.Core.Monitoring;
+using Overlap.Core.Text;
 using Overlap.Storage;
 using Overlap.Server.Contracts;
 
@@ -17,7 +19,7 @@ namespace Overlap.Server.Alerts;
 /// at most <see cref="MaxAnswerBytes"/> of the answer are read. No failure of one delivery ends the loop. The body is
 /// Slack-compatible: <c>text</c> carries the message, the other fields carry the same facts for machines.
 /// </summary>
-internal sealed partial class WebhookDelivery(IEventStore store, ServerOptions options, WebhookAddressPolicy addresses, ILogger<WebhookDelivery> logger) : BackgroundService
+internal sealed partial class WebhookDelivery(IAlertStore store, ServerOptions options, WebhookAddressPolicy addresses, ILogger<WebhookDelivery> logger) : BackgroundService
 {
     /// <summary>A receiver's answer matters only by its status; more than this of its body is never read.</summary>
     public const int MaxAnswerBytes = 4096;
@@ -47,9 +49,9 @@ internal sealed partial class WebhookDelivery(IEventStore store, ServerOptions o
     {
         ArgumentNullException.ThrowIfNull(alert);
         var judged = Judged(alert.WindowStart, alert.JudgedFrom, alert.JudgedTo);
-        return alert.State == "alert"
+        return alert.State == AlertState.Alert
             ? $"[ALERT] {alert.Feature}: {alert.Check} ({judged}). {alert.Statement}"
-            : $"[RESOLVED] {alert.Feature}: {alert.Check} is {alert.State.Replace('_', ' ')} again ({judged}). {alert.Statement}";
+            : $"[RESOLVED] {alert.Feature}: {alert.Check} is {WireName.Of(alert.State).Replace('_', ' ')} again ({judged}). {alert.Statement}";
     }
 
     /// <summary>
@@ -116,7 +118,7 @@ internal sealed partial class WebhookDelivery(IEventStore store, ServerOptions o
     /// <summary>Tries one address until it takes the alert, a failure is final, or the attempts run out: the attempts made, and why it failed (null when delivered).</summary>
     private async Task<(int Attempts, string? Reason)> SendAsync(string url, AlertEventRecord alert, CancellationToken cancellationToken)
     {
-        var body = new WebhookBody(Text(alert), alert.Feature, alert.Check, alert.State, alert.Previous, alert.WindowStart, alert.Statement, alert.JudgedFrom, alert.JudgedTo);
+        var body = new WebhookBody(Text(alert), alert.Feature, alert.Check, WireName.Of(alert.State), WireName.Of(alert.Previous), alert.WindowStart, alert.Statement, alert.JudgedFrom, alert.JudgedTo);
         var delay = options.WebhookBackoff;
         var shown = ContractSecrets.MaskUrl(url);
         for (var attempt = 1; ; attempt++)

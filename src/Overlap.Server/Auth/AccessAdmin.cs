@@ -8,7 +8,7 @@ namespace Overlap.Server.Auth;
 /// <see cref="UserSessions"/> remember is forgotten; the store ends the sessions of a removed user, a new password or
 /// a revoked key).
 /// </summary>
-internal sealed class AccessAdmin(IEventStore keys, IUserStore users, KeyCache cache, UserSessions sessions, ServerOptions options)
+internal sealed class AccessAdmin(IUserStore users, KeyCache cache, UserSessions sessions, ServerOptions options)
 {
     /// <summary>A key as the API and the Access page show it.</summary>
     public static AdminKey ToAdmin(ApiKeyRecord key)
@@ -44,7 +44,7 @@ internal sealed class AccessAdmin(IEventStore keys, IUserStore users, KeyCache c
             return (null, Bad("The expiry is not valid", $"'expires': {problem}."));
         }
         var keyName = string.IsNullOrWhiteSpace(name) ? $"{keyRole.ToString().ToLowerInvariant()} key" : name.Trim();
-        var (key, record) = await ApiKeys.CreateAsync(keys, keyRole, keyName, now, expiresAt, cancellationToken).ConfigureAwait(false);
+        var (key, record) = await ApiKeys.CreateAsync(users, keyRole, keyName, now, expiresAt, cancellationToken).ConfigureAwait(false);
         return (new NewAdminKey(key, ToAdmin(record)), null);
     }
 

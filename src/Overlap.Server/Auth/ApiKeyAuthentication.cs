@@ -19,7 +19,7 @@ internal sealed class ApiKeyAuthentication(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    IEventStore store,
+    IUserStore store,
     KeyCache cache,
     AuthThrottle throttle,
     KeyUsage usage,

@@ -15,11 +15,11 @@ public static class ApiKeys
     public const string ExpiresClaim = "overlap:key-expires";
 
     /// <summary>Creates a key, stores its hash and role, and returns the key itself (shown once, never stored).</summary>
-    public static async Task<string> CreateAsync(IEventStore store, KeyRole role, string name, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+    public static async Task<string> CreateAsync(IUserStore store, KeyRole role, string name, DateTimeOffset now, CancellationToken cancellationToken = default) =>
         (await CreateAsync(store, role, name, now, null, cancellationToken).ConfigureAwait(false)).Key;
 
     /// <summary>Creates a key that stops working at <paramref name="expiresAt"/> (null: never); the key and what is stored of it.</summary>
-    public static async Task<(string Key, ApiKeyRecord Record)> CreateAsync(IEventStore store, KeyRole role, string name, DateTimeOffset now, DateTimeOffset? expiresAt, CancellationToken cancellationToken = default)
+    public static async Task<(string Key, ApiKeyRecord Record)> CreateAsync(IUserStore store, KeyRole role, string name, DateTimeOffset now, DateTimeOffset? expiresAt, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         var key = Prefix + Base64Url(RandomNumberGenerator.GetBytes(32));

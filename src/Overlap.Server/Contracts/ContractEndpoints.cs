@@ -26,7 +26,7 @@ internal static class ContractEndpoints
         return group;
     }
 
-    private static async Task<Ok<string[]>> ListFeaturesAsync(IEventStore store, CancellationToken cancellationToken) =>
+    private static async Task<Ok<string[]>> ListFeaturesAsync(IContractStore store, CancellationToken cancellationToken) =>
         TypedResults.Ok((await store.ListFeaturesAsync(cancellationToken).ConfigureAwait(false)).ToArray());
 
     private static async Task<Results<Created<ContractResponse>, BadRequest<ProblemDetails>>> PutAsync(
@@ -52,7 +52,7 @@ internal static class ContractEndpoints
     }
 
     /// <summary>The contract as stored for an admin; for every other role with its webhook addresses masked (<see cref="ContractSecrets"/>).</summary>
-    private static async Task<Results<Ok<ContractResponse>, NotFound<ProblemDetails>>> GetAsync(string feature, int? version, ClaimsPrincipal user, IEventStore store, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ContractResponse>, NotFound<ProblemDetails>>> GetAsync(string feature, int? version, ClaimsPrincipal user, IContractStore store, CancellationToken cancellationToken)
     {
         var found = await store.GetContractAsync(feature, version, cancellationToken).ConfigureAwait(false);
         return found is null
@@ -63,7 +63,7 @@ internal static class ContractEndpoints
     private static async Task<Ok<ContractVersionSummary[]>> VersionsAsync(string feature, ContractRegistry contracts, CancellationToken cancellationToken) =>
         TypedResults.Ok((await contracts.VersionsAsync(feature, cancellationToken).ConfigureAwait(false)).Select(v => new ContractVersionSummary(v.Version, v.ChangedBy, v.ChangedAt)).ToArray());
 
-    private static async Task<Ok<CountsResponse>> CountsAsync(string feature, IEventStore store, LogLoader loader, CancellationToken cancellationToken)
+    private static async Task<Ok<CountsResponse>> CountsAsync(string feature, IEventReader store, LogLoader loader, CancellationToken cancellationToken)
     {
         await loader.CatchUpAsync(cancellationToken).ConfigureAwait(false);
         var c = await store.CountAsync(feature, cancellationToken).ConfigureAwait(false);

@@ -9,19 +9,17 @@ namespace Overlap.Server.Contracts;
 /// event against it, monitoring, alerts, review, export and the pages judge by it). Loaded from the store when the server
 /// starts and replaced by the one save path (<see cref="ContractSaver"/>), so it is never parsed again per request.
 /// </summary>
-internal sealed class ContractRegistry(IEventStore store)
+internal sealed class ContractRegistry(IContractStore store)
 {
     private readonly ConcurrentDictionary<string, CurrentContract> _contracts = new(StringComparer.Ordinal);
 
-    /// <summary>A registry holding the latest version of every feature's contract in <paramref name="store"/>.</summary>
-    public static async Task<ContractRegistry> LoadAsync(IEventStore store, CancellationToken cancellationToken)
+    /// <summary>Reads the latest version of every feature's contract from the store (once, when the server starts).</summary>
+    public async Task LoadAsync(CancellationToken cancellationToken)
     {
-        var registry = new ContractRegistry(store);
         foreach (var feature in await store.ListFeaturesAsync(cancellationToken).ConfigureAwait(false))
         {
-            await registry.ReloadAsync(feature, cancellationToken).ConfigureAwait(false);
+            await ReloadAsync(feature, cancellationToken).ConfigureAwait(false);
         }
-        return registry;
     }
 
     public bool Has(string feature) => _contracts.ContainsKey(feature);

@@ -10,7 +10,7 @@ namespace Overlap.Server.Contracts;
 /// <see cref="WebhookAddressPolicy"/> allows. The parsed contract becomes the feature's current one at once
 /// (<see cref="ContractRegistry.Saved"/>): this is the one path that changes it.
 /// </summary>
-internal sealed class ContractSaver(IEventStore store, ContractRegistry features, ServerOptions options, WebhookAddressPolicy addresses)
+internal sealed class ContractSaver(IContractStore store, ContractRegistry features, ServerOptions options, WebhookAddressPolicy addresses)
 {
     /// <summary>The saved version, or why nothing was saved.</summary>
     public async Task<ContractSave> SaveAsync(string feature, string text, string changedBy, CancellationToken cancellationToken)

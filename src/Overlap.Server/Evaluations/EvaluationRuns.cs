@@ -17,7 +17,7 @@ namespace Overlap.Server.Evaluations;
 /// against the feature's latest contract by the same <see cref="Evaluator"/> with the same defaults as the CLI (so the
 /// report is the one <c>overlap eval</c> writes for that file), kept in <see cref="IEvaluationStore"/>; and two runs compared.
 /// </summary>
-internal sealed class EvaluationRuns(IEvaluationStore runs, IEventStore store, ContractRegistry contracts, ServerOptions options)
+internal sealed class EvaluationRuns(IEvaluationStore runs, IContractStore store, ContractRegistry contracts, ServerOptions options)
 {
     /// <summary>The longest name a run may have.</summary>
     public const int MaxName = 200;

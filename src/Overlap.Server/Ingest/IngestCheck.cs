@@ -11,7 +11,7 @@ namespace Overlap.Server.Ingest;
 /// takes the feature of the prediction it names, looked up in the batch and the store; ids are unique per feature, so
 /// an id that two features hold needs the feature said.
 /// </summary>
-internal sealed class IngestCheck(ContractRegistry features, IEventStore store, LogLoader loader)
+internal sealed class IngestCheck(ContractRegistry features, IEventReader store, LogLoader loader)
 {
     /// <summary>The events to store, with their labels as the contracts name them, and why each other one was refused.</summary>
     public async Task<(List<FeatureEvent> Good, List<EventError> Rejected)> CheckAsync(EventBatch batch, CancellationToken cancellationToken)

@@ -3,7 +3,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Overlap.Events;
-using Overlap.Storage;
+using Overlap.Core.Timestamps;
 
 namespace Overlap.Server.Ingest;
 
@@ -49,7 +49,7 @@ internal sealed partial class IngestQueue(ServerOptions options, EventLog log, L
                 // Durable once in the log (fsynced); the loader moves it into the store in the background.
                 var payload = new ArrayBufferWriter<byte>();
                 EventWriter.WriteNdjson(events, payload);
-                log.Append(payload.WrittenSpan, DuckDbEventStore.ToMicroseconds(options.Time.GetUtcNow()));
+                log.Append(payload.WrittenSpan, UnixMicroseconds.From(options.Time.GetUtcNow()));
                 loader.Notify();
                 foreach (var p in group)
                 {

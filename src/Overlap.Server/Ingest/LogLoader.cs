@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Overlap.Core.Timestamps;
 using Overlap.Events;
 using Overlap.Storage;
 
@@ -10,7 +11,7 @@ namespace Overlap.Server.Ingest;
 /// how far the log has been loaded (so a restart resumes exactly there). Reads that must see every acknowledged event
 /// wait for it first (<see cref="CatchUpAsync"/>, bounded); fully loaded segments are deleted.
 /// </summary>
-internal sealed partial class LogLoader(EventLog log, IEventStore store, ServerOptions options, ILogger<LogLoader> logger) : BackgroundService
+internal sealed partial class LogLoader(EventLog log, IEventSink store, ServerOptions options, ILogger<LogLoader> logger) : BackgroundService
 {
     /// <summary>The most events one load transaction takes.</summary>
     private const int MaxEventsPerLoad = 100_000;
@@ -157,7 +158,7 @@ internal sealed partial class LogLoader(EventLog log, IEventStore store, ServerO
                 break;
             }
         }
-        await store.AppendFromLogAsync(events, DuckDbEventStore.FromMicroseconds(received), end, cancellationToken).ConfigureAwait(false);
+        await store.AppendFromLogAsync(events, UnixMicroseconds.ToTime(received), end, cancellationToken).ConfigureAwait(false);
         Interlocked.Exchange(ref _loaded, end);
         Interlocked.Exchange(ref _progressAt, options.Time.GetUtcNow().UtcTicks);
         log.DeleteBefore(end);

@@ -22,7 +22,7 @@ internal static class ExportEndpoints
     }
 
     private static async Task<Results<FileContentHttpResult, NotFound<ProblemDetails>, BadRequest<ProblemDetails>>> ExportAsync(
-        string feature, bool? labelled, bool? regression, string? format, string? from, string? to, IEventStore store, IReviewStore reviews, ContractRegistry features, LogLoader loader, CancellationToken cancellationToken)
+        string feature, bool? labelled, bool? regression, string? format, string? from, string? to, IEventReader events, IReviewStore reviews, ContractRegistry features, LogLoader loader, CancellationToken cancellationToken)
     {
         if (features.Find(feature) is not { } contract)
         {
@@ -40,7 +40,7 @@ internal static class ExportEndpoints
             return Bad($"from and to must be ISO 8601 dates or times {Answers.TimeRange} with from before to, e.g. ?from=2026-11-01&to=2026-11-08");
         }
         await loader.CatchUpAsync(cancellationToken).ConfigureAwait(false);
-        var rows = await store.ReadPredictionsAsync(feature, start.Value, end.Value, ProductionWindows.Attributes(contract), cancellationToken: cancellationToken).ConfigureAwait(false);
+        var rows = await events.ReadPredictionsAsync(feature, start.Value, end.Value, ProductionWindows.Attributes(contract), cancellationToken: cancellationToken).ConfigureAwait(false);
         if (labelled == true)
         {
             rows = ProductionWindows.Labelled(rows);

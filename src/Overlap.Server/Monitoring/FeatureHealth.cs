@@ -64,7 +64,7 @@ public sealed record FeatureHealth(
             var report = await monitor.ReportAsync(contract, version, windows, Evaluation, cancellationToken, stale: true).ConfigureAwait(false);
             var key = KeyMetricOf(contract);
             var series = report.Windows.Select(w => (w.Start, w.Evaluation?.Metrics.TryGetValue(key, out var m) == true && !double.IsNaN(m.Value) ? m.Value : (double?)null)).ToList();
-            var open = (await alerts.StatesAsync(feature, cancellationToken).ConfigureAwait(false)).Where(a => a.State == "alert").ToList();
+            var open = (await alerts.StatesAsync(feature, cancellationToken).ConfigureAwait(false)).Where(a => a.State == AlertState.Alert).ToList();
             // The queue is routed by the server every 5 s; the overview only counts it.
             var review = contract.Review is not null ? await queue.GlanceAsync(feature, cancellationToken).ConfigureAwait(false) : null;
             result.Add(new FeatureHealth(feature, version, contract.Description, range, series, key, open, review));

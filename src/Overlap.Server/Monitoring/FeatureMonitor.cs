@@ -14,7 +14,7 @@ namespace Overlap.Server.Monitoring;
 /// judge. What it computed is kept in <see cref="WindowCache"/> and <see cref="RangeCache"/>; a figure a page may see
 /// stale is brought up to date by <see cref="FigureRefresher"/>.
 /// </summary>
-internal sealed partial class FeatureMonitor(IEventStore store, ICalibrationStore calibrations, LogLoader loader, ServerOptions options, WindowCache windowsKept, RangeCache rangesKept, FigureRefresher refresher)
+internal sealed partial class FeatureMonitor(IEventReader events, IWindowReportStore reportCache, ICalibrationStore calibrations, LogLoader loader, ServerOptions options, WindowCache windowsKept, RangeCache rangesKept, FigureRefresher refresher)
 {
     /// <summary>
     /// How old a figure that is still moving (the open window, a range whose data changed) may be when a dashboard page
@@ -65,7 +65,7 @@ internal sealed partial class FeatureMonitor(IEventStore store, ICalibrationStor
     {
         await loader.CatchUpAsync(cancellationToken).ConfigureAwait(false);
         var key = new RangeKey(contract.Feature, version, windows[0].Start, windows[^1].End, evaluation.Resamples);
-        var change = await store.ChangeInRangeAsync(contract.Feature, key.From, key.To, cancellationToken).ConfigureAwait(false);
+        var change = await events.ChangeInRangeAsync(contract.Feature, key.From, key.To, cancellationToken).ConfigureAwait(false);
         var (_, calibration, _) = await ReferenceAsync(contract, version, ProductionWindows.Attributes(contract), cancellationToken).ConfigureAwait(false);
         if (rangesKept.Find(key) is { } known && ReferenceEquals(known.Calibration, calibration))
         {
@@ -116,7 +116,7 @@ internal sealed partial class FeatureMonitor(IEventStore store, ICalibrationStor
         await loader.CatchUpAsync(cancellationToken).ConfigureAwait(false);
         var feature = contract.Feature;
         var length = WindowLength(contract);
-        var asOf = await store.CurrentChangeAsync(feature, cancellationToken).ConfigureAwait(false);
+        var asOf = await events.CurrentChangeAsync(feature, cancellationToken).ConfigureAwait(false);
         var now = options.Time.GetUtcNow();
         var stored = await StoredWindowsAsync(feature, windows, length, version, evaluation.Resamples, summaries, now, cancellationToken).ConfigureAwait(false);
         var reports = new WindowReport?[windows.Count];
@@ -141,7 +141,7 @@ internal sealed partial class FeatureMonitor(IEventStore store, ICalibrationStor
             foreach (var i in missing)
             {
                 var clock = System.Diagnostics.Stopwatch.StartNew();
-                var rows = await store.ReadPredictionsAsync(feature, windows[i].Start, windows[i].End, attributes, cancellationToken: cancellationToken).ConfigureAwait(false);
+                var rows = await events.ReadPredictionsAsync(feature, windows[i].Start, windows[i].End, attributes, cancellationToken: cancellationToken).ConfigureAwait(false);
                 var window = ProductionWindows.Cut(contract, version, rows, [windows[i]]).Single();
                 var computed = WindowMonitor.Summarize(contract, window, evaluation, reference, calibration) with { ComputedAt = now };
                 var summary = WindowSummary.Build(contract, window, computed, calibration);
@@ -149,7 +149,7 @@ internal sealed partial class FeatureMonitor(IEventStore store, ICalibrationStor
                 kept[i] = summary;
                 if (windows[i].End <= now)
                 {
-                    await store.SaveWindowReportAsync(feature, windows[i].Start, length, version, evaluation.Resamples, asOf, now, ReportJson.Write(computed), summary.ToBytes(), cancellationToken).ConfigureAwait(false);
+                    await reportCache.SaveWindowReportAsync(feature, windows[i].Start, length, version, evaluation.Resamples, asOf, now, ReportJson.Write(computed), summary.ToBytes(), cancellationToken).ConfigureAwait(false);
                 }
                 else
                 {
@@ -164,7 +164,7 @@ internal sealed partial class FeatureMonitor(IEventStore store, ICalibrationStor
     private async Task<Dictionary<DateTimeOffset, (WindowReport Report, WindowSummary? Summary)>> StoredWindowsAsync(
         string feature, IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)> windows, TimeSpan length, int version, int resamples, bool summaries, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var stamps = await store.CurrentWindowStampsAsync(feature, windows[0].Start, windows[^1].End, length, version, resamples, cancellationToken).ConfigureAwait(false);
+        var stamps = await reportCache.CurrentWindowStampsAsync(feature, windows[0].Start, windows[^1].End, length, version, resamples, cancellationToken).ConfigureAwait(false);
         var result = new Dictionary<DateTimeOffset, (WindowReport, WindowSummary?)>();
         var missing = new List<DateTimeOffset>();
         foreach (var (start, stamp) in stamps)
@@ -180,7 +180,7 @@ internal sealed partial class FeatureMonitor(IEventStore store, ICalibrationStor
         }
         if (missing.Count > 0)
         {
-            var read = await store.WindowReportsAsync(feature, missing, length, version, resamples, summaries, cancellationToken).ConfigureAwait(false);
+            var read = await reportCache.WindowReportsAsync(feature, missing, length, version, resamples, summaries, cancellationToken).ConfigureAwait(false);
             foreach (var (start, window) in read)
             {
                 var report = ReportJson.ReadWindow(window.Report) ?? throw new InvalidDataException($"the stored report of {feature}'s window at {start:O} is empty");
@@ -236,8 +236,8 @@ internal sealed partial class FeatureMonitor(IEventStore store, ICalibrationStor
         {
             return (null, ScoreCalibration.Identity, CalibrationBasis.Of(ScoreCalibration.Identity, null, null, 0));
         }
-        var change = reference is { } r ? await store.ChangeInRangeAsync(contract.Feature, r.From, r.To, cancellationToken).ConfigureAwait(false) : 0;
-        var calibrationChange = recalibration is { } c ? await store.ChangeInRangeAsync(contract.Feature, c.From, c.To, cancellationToken).ConfigureAwait(false) : change;
+        var change = reference is { } r ? await events.ChangeInRangeAsync(contract.Feature, r.From, r.To, cancellationToken).ConfigureAwait(false) : 0;
+        var calibrationChange = recalibration is { } c ? await events.ChangeInRangeAsync(contract.Feature, c.From, c.To, cancellationToken).ConfigureAwait(false) : change;
         lock (_referencesGate)
         {
             if (_references.TryGetValue((contract.Feature, version), out var known) && known.Change == change && known.CalibrationChange == calibrationChange && known.Recalibration == recalibration)
@@ -249,7 +249,7 @@ internal sealed partial class FeatureMonitor(IEventStore store, ICalibrationStor
         (ScoreCalibration Calibration, int Labelled, int Positives) fit = (ScoreCalibration.Identity, 0, 0);
         if (reference is { } period)
         {
-            var rows = await store.ReadPredictionsAsync(contract.Feature, period.From, period.To, attributes, ReferenceSample, cancellationToken).ConfigureAwait(false);
+            var rows = await events.ReadPredictionsAsync(contract.Feature, period.From, period.To, attributes, ReferenceSample, cancellationToken).ConfigureAwait(false);
             inputs = ProductionWindows.Inputs(contract, version, rows, $"{contract.Feature} reference period");
             fit = ProductionWindows.Calibration(contract, version, rows);
         }
@@ -269,7 +269,7 @@ internal sealed partial class FeatureMonitor(IEventStore store, ICalibrationStor
     /// <summary>The calibration fitted on the labelled predictions of [<paramref name="from"/>, <paramref name="to"/>), sampled to <see cref="ReferenceSample"/>.</summary>
     private async Task<(ScoreCalibration Calibration, int Labelled, int Positives)> FitAsync(Contract contract, int version, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
-        var rows = await store.ReadPredictionsAsync(contract.Feature, from, to, [], ReferenceSample, cancellationToken).ConfigureAwait(false);
+        var rows = await events.ReadPredictionsAsync(contract.Feature, from, to, [], ReferenceSample, cancellationToken).ConfigureAwait(false);
         return ProductionWindows.Calibration(contract, version, rows);
     }
 

@@ -3,6 +3,7 @@ using Overlap.Core.Data;
 using Overlap.Core.Estimation;
 using Overlap.Core.Evaluation;
 using Overlap.Core.Monitoring;
+using Overlap.Core.Timestamps;
 using Overlap.Storage;
 
 namespace Overlap.Server.Monitoring;
@@ -60,12 +61,12 @@ internal static class ProductionWindows
         foreach (var (start, end) in windows)
         {
             // Windows may leave gaps (those already reported): skip the rows between.
-            var startUs = DuckDbEventStore.ToMicroseconds(start);
+            var startUs = UnixMicroseconds.From(start);
             while (row < rows.Count && rows.TimesUs[row] < startUs)
             {
                 row++;
             }
-            var endUs = DuckDbEventStore.ToMicroseconds(end);
+            var endUs = UnixMicroseconds.From(end);
             var first = row;
             while (row < rows.Count && rows.TimesUs[row] < endUs)
             {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Overlap.Core.Contracts;
+using Overlap.Core.Timestamps;
 using Overlap.Storage;
 using Parquet;
 using Parquet.Schema;
@@ -71,7 +72,7 @@ internal static class TrainingSetExport
         var columns = new List<ExportColumn>
         {
             new(c.Id ?? "id", false, i => rows.Ids[i]),
-            new(c.Time ?? "time", false, i => DuckDbEventStore.FromMicroseconds(rows.TimesUs[i]).ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture)),
+            new(c.Time ?? "time", false, i => UnixMicroseconds.ToTime(rows.TimesUs[i]).ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture)),
             new(c.Label, regression, i => rows.Labels[i]),
         };
         if (c.Score is { } score)

@@ -1,9 +1,11 @@
 using System.Security.Claims;
 using System.Text.Json;
-using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using Overlap.Core.Text;
 using Overlap.Server.Auth;
+using Overlap.Storage;
 using Overlap.Server.Ingest;
 using Overlap.Server.Contracts;
 using Overlap.Server.Api;
@@ -79,7 +81,8 @@ internal static class ReviewEndpoints
     private static async Task<Results<Ok<ReviewQueueResponse>, NotFound<ProblemDetails>, BadRequest<ProblemDetails>>> ListAsync(
         string feature, string? status, int? limit, ReviewQueue queue, ReviewScheduler routing, ContractRegistry features, LogLoader loader, CancellationToken cancellationToken)
     {
-        if (status is not (null or "pending" or "second" or "decided" or "escalated") || limit is < 1 or > MaxItems)
+        var listed = ReviewStatus.Pending;
+        if ((status is not null && !WireName.TryParse(status, out listed)) || limit is < 1 or > MaxItems)
         {
             return Problems.BadRequest("The query is not valid", $"status is pending, second, decided or escalated (or left out for pending); limit is between 1 and {MaxItems}");
         }
@@ -88,7 +91,7 @@ internal static class ReviewEndpoints
         await routing.CatchUpAsync(cancellationToken).ConfigureAwait(false);
         var routed = features.Find(feature)?.Review is not null;
         var counts = await queue.CountsAsync(feature, cancellationToken).ConfigureAwait(false);
-        var items = await queue.ItemsAsync(feature, status ?? "pending", limit ?? 50, cancellationToken).ConfigureAwait(false);
+        var items = await queue.ItemsAsync(feature, listed, limit ?? 50, cancellationToken).ConfigureAwait(false);
         var perDay = await queue.DecidedPerDayAsync(feature, cancellationToken).ConfigureAwait(false);
         var agreement = await queue.AgreementAsync(feature, cancellationToken).ConfigureAwait(false);
         return TypedResults.Ok(new ReviewQueueResponse(feature, routed, ReviewCountsView.Of(counts), perDay, AgreementFigures.Of(agreement), [.. items.Select(ReviewItemView.Of)]));

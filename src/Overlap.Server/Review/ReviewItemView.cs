@@ -7,7 +7,7 @@ namespace Overlap.Server.Review;
 /// (pending, second, decided, escalated), who holds it and until when, how many opinions it needs, and why it was escalated.
 /// </summary>
 public sealed record ReviewItemView(
-    string PredictionId, string Feature, string Reason, DateTimeOffset RoutedAt, string Status, string? ClaimedBy, DateTimeOffset? ClaimExpires,
+    string PredictionId, string Feature, string Reason, DateTimeOffset RoutedAt, ReviewStatus Status, string? ClaimedBy, DateTimeOffset? ClaimExpires,
     DateTimeOffset PredictionTime, double? Score, string? Prediction, string? Inputs, string? Attributes, int Opinions, string? EscalatedBecause)
 {
     /// <summary>The view of a stored item.</summary>

@@ -11,7 +11,7 @@ namespace Overlap.Server.Review;
 /// The review queue of a feature: routes what arrived since the last look by the latest contract, hands out expiring
 /// locks, and turns decisions into outcomes marked as reviewed by a person (<c>source: review</c>).
 /// </summary>
-internal sealed class ReviewQueue(IReviewStore store, IEventStore events, ContractRegistry features, ServerOptions options)
+internal sealed class ReviewQueue(IReviewStore store, IEventSink events, ContractRegistry features, ServerOptions options)
 {
     /// <summary>How long a claim holds an item for its reviewer.</summary>
     public static readonly TimeSpan Lease = TimeSpan.FromMinutes(10);
@@ -39,7 +39,7 @@ internal sealed class ReviewQueue(IReviewStore store, IEventStore events, Contra
     /// Stores each decision's label as an outcome marked <c>source: review</c> (a second write of the same decision is a
     /// no-op). Also run at start-up for decisions whose outcome a stop cut off (<see cref="IReviewStore.UnrecordedDecisionsAsync"/>).
     /// </summary>
-    public static Task RecordAsync(IEventStore events, IReadOnlyList<ReviewDecision> decisions, CancellationToken cancellationToken) =>
+    public static Task RecordAsync(IEventSink events, IReadOnlyList<ReviewDecision> decisions, CancellationToken cancellationToken) =>
         events.AppendAsync([.. decisions.Select(d => new OutcomeEvent { Id = d.OutcomeId, Feature = d.Feature, PredictionId = d.PredictionId, Label = d.Label!, Source = "review", Time = d.DecidedAt })],
             decisions.Count == 0 ? DateTimeOffset.UnixEpoch : decisions.Max(d => d.DecidedAt), cancellationToken);
 
@@ -70,7 +70,7 @@ internal sealed class ReviewQueue(IReviewStore store, IEventStore events, Contra
         return item switch
         {
             null => (null, null),
-            { Status: "decided" } => (item, "This item is decided already."),
+            { Status: ReviewStatus.Decided } => (item, "This item is decided already."),
             { ClaimedBy: var by } when by == reviewer => (item, null),
             { ClaimedBy: not null, ClaimExpires: var until } when until >= now => (item, $"Another reviewer holds this item until {until:HH:mm:ss} UTC; take another one."),
             _ => (item, "You decided this item already; a second opinion must come from another reviewer."),
@@ -106,7 +106,7 @@ internal sealed class ReviewQueue(IReviewStore store, IEventStore events, Contra
     public Task<ReviewQueueCounts> CountsAsync(string feature, CancellationToken cancellationToken) => store.CountReviewItemsAsync(feature, cancellationToken);
 
     /// <summary>The oldest <paramref name="limit"/> items with <paramref name="status"/>.</summary>
-    public Task<IReadOnlyList<ReviewItem>> ItemsAsync(string feature, string status, int limit, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<ReviewItem>> ItemsAsync(string feature, ReviewStatus? status, int limit, CancellationToken cancellationToken) =>
         store.ListReviewItemsAsync(feature, status, limit, cancellationToken);
 
     /// <summary>Decisions per UTC day over the last <see cref="DecisionDays"/> days, oldest first.</summary>
@@ -180,11 +180,11 @@ internal sealed class ReviewQueue(IReviewStore store, IEventStore events, Contra
         var answer = outcome ?? decision;
         var next = (item.Opinions, before.Count) switch
         {
-            (< 2, _) or (_, >= 2) => "decided",
-            (_, 0) => "second",
-            _ => string.Equals(before[0].Answer, answer, StringComparison.Ordinal) ? "decided" : "escalated",
+            (< 2, _) or (_, >= 2) => ReviewStatus.Decided,
+            (_, 0) => ReviewStatus.Second,
+            _ => string.Equals(before[0].Answer, answer, StringComparison.Ordinal) ? ReviewStatus.Decided : ReviewStatus.Escalated,
         };
-        var recorded = new ReviewDecision(feature, predictionId, reviewer, decision, outcome, category, note, now) { Final = next == "decided" };
+        var recorded = new ReviewDecision(feature, predictionId, reviewer, decision, outcome, category, note, now) { Final = next == ReviewStatus.Decided };
         if (!await store.DecideReviewItemAsync(recorded, next, cancellationToken).ConfigureAwait(false))
         {
             return new DecisionOutcome(DecisionResult.NotHeld, null, "Claim the item first (or again: a claim lasts 10 minutes, and a decided item is closed).");
@@ -210,7 +210,7 @@ internal enum DecisionResult
 internal sealed record DecisionOutcome(DecisionResult Result, string? Label, string? Problem)
 {
     /// <summary>Where the item went: decided, second (waiting for a second opinion) or escalated (two opinions disagree).</summary>
-    public string Status { get; init; } = "decided";
+    public ReviewStatus Status { get; init; } = ReviewStatus.Decided;
 
     public static DecisionOutcome Invalid(string problem) => new(DecisionResult.Invalid, null, problem);
 }
@@ -244,4 +244,4 @@ public sealed record ReviewDecisionRequest(string? Decision, string? Label, stri
 /// What a decision did: the item's status (decided, second: waiting for a second opinion, escalated: two opinions
 /// disagree) and the label recorded as the outcome (null when none, or not yet).
 /// </summary>
-public sealed record ReviewDecisionResponse(string PredictionId, string Status, string? Label);
+public sealed record ReviewDecisionResponse(string PredictionId, ReviewStatus Status, string? Label);

@@ -144,7 +144,7 @@ public sealed class AdminApiTests : IAsyncLifetime
         using var client = _server.Client(role);
         Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("/v1/admin/keys")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await client.PostAsync("/v1/admin/users", Json("""{"name": "eve", "role": "admin"}"""))).StatusCode);
-        Assert.Null(await ((IUserStore)_server.Store).FindUserAsync("eve"));
+        Assert.Null(await _server.Store<IUserStore>().FindUserAsync("eve"));
     }
 
     [Fact]
@@ -173,7 +173,7 @@ public sealed class AdminApiTests : IAsyncLifetime
         var key = System.Text.RegularExpressions.Regex.Match(created, "<code>(ovl_[A-Za-z0-9_-]+)</code>").Groups[1].Value;
         using var ingest = WithKey(key);
         Assert.NotEqual(HttpStatusCode.Unauthorized, (await ingest.PostAsync("/v1/events", Json("[]"))).StatusCode);
-        var record = (await ((IUserStore)_server.Store).ListKeysAsync()).Single(k => k.Name == "<b>checkout</b>");
+        var record = (await _server.Store<IUserStore>().ListKeysAsync()).Single(k => k.Name == "<b>checkout</b>");
         Assert.Equal(KeyRole.Ingest, record.Role);
         var (_, page) = await admin.PageAsync("/admin/access");
         Assert.DoesNotContain(key, page, StringComparison.Ordinal);
@@ -181,7 +181,7 @@ public sealed class AdminApiTests : IAsyncLifetime
         var fields = Browser.HiddenFields(page, "keys-form");
         fields["Revoke.Id"] = record.Id;
         Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync("/admin/access", fields)).StatusCode);
-        Assert.NotNull((await ((IUserStore)_server.Store).ListKeysAsync()).Single(k => k.Id == record.Id).RevokedAt);
+        Assert.NotNull((await _server.Store<IUserStore>().ListKeysAsync()).Single(k => k.Id == record.Id).RevokedAt);
 
         using var viewer = new Browser(_server.Address);
         await viewer.SubmitAsync("/signin", "key-form", new Dictionary<string, string> { ["Form.Key"] = _server.Key(KeyRole.Viewer) });

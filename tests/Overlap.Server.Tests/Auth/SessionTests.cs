@@ -17,7 +17,7 @@ public sealed class SessionTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _server = await RunningServer.StartAsync(configure: o => o with { Time = _clock });
-        Assert.True(await ((IUserStore)_server.Store).AddUserAsync(
+        Assert.True(await _server.Store<IUserStore>().AddUserAsync(
             new UserRecord("ana", KeyRole.Admin, Passwords.Hash(AnaPassword), Passwords.NewStamp(), DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch)));
     }
 

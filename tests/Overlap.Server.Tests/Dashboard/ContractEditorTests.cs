@@ -21,7 +21,7 @@ public sealed class ContractEditorTests : IAsyncLifetime
         foreach (var role in Users.Roles)
         {
             var user = new UserRecord(role.ToString().ToLowerInvariant() + "-user", role, Passwords.Hash(Password), Passwords.NewStamp(), DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch);
-            Assert.True(await ((IUserStore)_server.Store).AddUserAsync(user));
+            Assert.True(await _server.Store<IUserStore>().AddUserAsync(user));
         }
     }
 
@@ -56,7 +56,7 @@ public sealed class ContractEditorTests : IAsyncLifetime
         var saved = await SaveAsync(admin, edited);
         Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
         Assert.Equal($"{Page}?saved=2", saved.Headers.Location!.PathAndQuery);
-        var version = await _server.Store.GetContractAsync(Feature);
+        var version = await _server.Store<IContractStore>().GetContractAsync(Feature);
         Assert.Equal((2, "admin-user", edited), (version!.Version, version.ChangedBy, version.Yaml));
 
         var (status, html) = await admin.PageAsync($"{Page}?saved=2");
@@ -88,7 +88,7 @@ public sealed class ContractEditorTests : IAsyncLifetime
         Assert.Contains("The contract is not valid", problem, StringComparison.Ordinal);
         Assert.Contains(detail, problem, StringComparison.Ordinal);
         Assert.Contains("{ metric: recal, min: 0.70 }", WebUtility.HtmlDecode(Regex.Match(html, "<textarea.*?</textarea>", RegexOptions.Singleline).Value), StringComparison.Ordinal);
-        Assert.Single(await _server.Store.ListContractVersionsAsync(Feature));
+        Assert.Single(await _server.Store<IContractStore>().ListContractVersionsAsync(Feature));
     }
 
     [Fact]
@@ -99,7 +99,7 @@ public sealed class ContractEditorTests : IAsyncLifetime
         Assert.Contains("The contract names another feature", Text(await other.Content.ReadAsStringAsync()), StringComparison.Ordinal);
         var same = await SaveAsync(admin, ContractText());
         Assert.Contains("Nothing changed", Text(await same.Content.ReadAsStringAsync()), StringComparison.Ordinal);
-        Assert.Single(await _server.Store.ListContractVersionsAsync(Feature));
+        Assert.Single(await _server.Store<IContractStore>().ListContractVersionsAsync(Feature));
     }
 
     [Theory]
@@ -120,7 +120,7 @@ public sealed class ContractEditorTests : IAsyncLifetime
         var response = await browser.PostAsync(Page, fields);
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Contains("Only an admin may change a contract", Text(await response.Content.ReadAsStringAsync()), StringComparison.Ordinal);
-        Assert.Single(await _server.Store.ListContractVersionsAsync(Feature));
+        Assert.Single(await _server.Store<IContractStore>().ListContractVersionsAsync(Feature));
     }
 
     [Fact]

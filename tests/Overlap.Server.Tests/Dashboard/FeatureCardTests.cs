@@ -81,7 +81,7 @@ public sealed class FeatureCardTests
     {
         await using var context = Context();
         var judged = new DateTimeOffset(2026, 3, 2, 0, 0, 0, TimeSpan.Zero);
-        var (health, _) = Health([new Overlap.Server.Alerts.AlertStateView("spam-filter", "recall min 0.6", "alert", DateTimeOffset.UnixEpoch, "Recall <b>fell</b> to 0.41", DateTimeOffset.UnixEpoch, judged.AddDays(-30), judged)]);
+        var (health, _) = Health([new Overlap.Server.Alerts.AlertStateView("spam-filter", "recall min 0.6", AlertState.Alert, DateTimeOffset.UnixEpoch, "Recall <b>fell</b> to 0.41", DateTimeOffset.UnixEpoch, judged.AddDays(-30), judged)]);
         var card = context.Render<FeatureCard>(p => p.Add(c => c.Health, health));
 
         Assert.Empty(card.FindAll("script"));

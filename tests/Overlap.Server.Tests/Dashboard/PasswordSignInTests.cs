@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Time.Testing;
 using Overlap.Server.Auth;
 using Overlap.Storage;
+using Overlap.Tests.Shared;
 
 namespace Overlap.Server.Tests.Dashboard;
 
@@ -16,8 +17,8 @@ public sealed class PasswordSignInTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _server = await RunningServer.StartAsync(configure: o => o with { Time = _clock });
-        await AddUserAsync((IUserStore)_server.Store, "ana", KeyRole.Admin, AnaPassword);
-        await AddUserAsync((IUserStore)_server.Store, "ben", KeyRole.Viewer, BenPassword);
+        await AddUserAsync(_server.Store<IUserStore>(), "ana", KeyRole.Admin, AnaPassword);
+        await AddUserAsync(_server.Store<IUserStore>(), "ben", KeyRole.Viewer, BenPassword);
     }
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
@@ -109,7 +110,7 @@ public sealed class PasswordSignInTests : IAsyncLifetime
         await SignInAsync(ben, "ben", BenPassword);
         Assert.Equal(HttpStatusCode.OK, (await ana.GetAsync("/")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await ben.GetAsync("/")).StatusCode);
-        var store = (IUserStore)_server.Store;
+        var store = _server.Store<IUserStore>();
         Assert.True(await store.RemoveUserAsync("ana"));
         Assert.True(await store.SetPasswordAsync("ben", Passwords.Hash("a brand new passphrase"), Passwords.NewStamp(), _clock.GetUtcNow()));
         // The store is asked again once the short cache has run out.
@@ -136,8 +137,9 @@ public sealed class PasswordSignInTests : IAsyncLifetime
         var (anaCookie, keyCookie) = (ana.Cookies["overlap"], keyed.Cookies["overlap"]);
         await _server.StopKeepingDataAsync();
         // What 'overlap users remove ana' does while the server is stopped.
-        await using (var store = await DuckDbEventStore.OpenAsync(folder))
+        await using (var opened = new TestStore(folder))
         {
+            var store = opened.Get<IUserStore>();
             Assert.True(await store.RemoveUserAsync("ana"));
         }
         _server = await RunningServer.StartAsync(folder, configure: o => o with { Time = _clock });

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Overlap.Core.Evaluation;
+using Overlap.Core.Monitoring;
 using Overlap.Storage;
 using Overlap.Tests.Shared;
 using Overlap.Server.Monitoring;
@@ -86,7 +87,7 @@ public sealed class WhyItMissesTests
         Assert.StartsWith(FormattableString.Invariant($"Not met over the last 30 days: false_positive_rate 0.2 ({month.Low:0.###} to {month.High:0.###}) above the bar 0.05. The first chart follows false positive rate in each window"), requirement.Statement, StringComparison.Ordinal);
 
         // The overview's open alerts are the page's failing requirements, by the same names.
-        var alerts = await server.Store.GetAlertStatesAsync(Feature);
-        Assert.Equal(view.Requirements.Select(r => r.Name), alerts.Where(a => a.State == "alert").Select(a => a.Check));
+        var alerts = await server.Store<IAlertStore>().GetAlertStatesAsync(Feature);
+        Assert.Equal(view.Requirements.Select(r => r.Name), alerts.Where(a => a.State == AlertState.Alert).Select(a => a.Check));
     }
 }

@@ -25,7 +25,7 @@ public sealed class ContractMaskingTests : IAsyncLifetime
         foreach (var role in Users.Roles)
         {
             var user = new UserRecord(role.ToString().ToLowerInvariant() + "-user", role, Passwords.Hash(Password), Passwords.NewStamp(), DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch);
-            Assert.True(await ((IUserStore)_server.Store).AddUserAsync(user));
+            Assert.True(await _server.Store<IUserStore>().AddUserAsync(user));
         }
     }
 
@@ -92,6 +92,6 @@ public sealed class ContractMaskingTests : IAsyncLifetime
         Assert.Contains("A webhook may not reach that address", html, StringComparison.Ordinal);
         Assert.Contains("monitoring.alerts[0].webhook resolves to ", html, StringComparison.Ordinal);
         Assert.Contains("a loopback address", html, StringComparison.Ordinal);
-        Assert.Equal(2, (await _server.Store.ListContractVersionsAsync("fraud")).Count);
+        Assert.Equal(2, (await _server.Store<IContractStore>().ListContractVersionsAsync("fraud")).Count);
     }
 }

@@ -78,7 +78,7 @@ public sealed class WebhookAddressTests : IAsyncLifetime
         Assert.StartsWith("monitoring.alerts[0].webhook resolves to ", detail, StringComparison.Ordinal);
         Assert.Contains(why, detail, StringComparison.Ordinal);
         Assert.EndsWith("webhooks may reach only public addresses unless an admin allows this host with --webhook-allow.", detail, StringComparison.Ordinal);
-        Assert.Empty(await _server.Store.ListContractVersionsAsync("fraud"));
+        Assert.Empty(await _server.Store<IContractStore>().ListContractVersionsAsync("fraud"));
     }
 
     [Fact]

@@ -35,7 +35,7 @@ public sealed class WebhookDeliveryTests
         {
             // As a contract saved before webhooks were checked: straight into the store, past the save-time check.
             var text = AlertTests.ContractText(hook);
-            await server.Store.PutContractAsync(Feature, text, "before", DateTimeOffset.UnixEpoch);
+            await server.Store<IContractStore>().PutContractAsync(Feature, text, "before", DateTimeOffset.UnixEpoch);
             await server.Services.GetRequiredService<ContractRegistry>().ReloadAsync(Feature, CancellationToken.None);
             await AlertTests.PostEventsAsync(server);
         }

@@ -1,4 +1,4 @@
-namespace Overlap.Storage;
+namespace Overlap.Storage.DuckDb;
 
 internal static partial class StoreSchema
 {

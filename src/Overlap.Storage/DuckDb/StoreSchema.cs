@@ -1,4 +1,4 @@
-namespace Overlap.Storage;
+namespace Overlap.Storage.DuckDb;
 
 /// <summary>The DuckDB tables. Times are microseconds since the Unix epoch (UTC); JSON objects are kept as text.</summary>
 internal static partial class StoreSchema

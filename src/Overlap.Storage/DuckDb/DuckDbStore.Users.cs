@@ -1,13 +1,14 @@
 using System.Data.Common;
+using Overlap.Core.Timestamps;
 
-namespace Overlap.Storage;
+namespace Overlap.Storage.DuckDb;
 
-public sealed partial class DuckDbEventStore
+internal sealed partial class DuckDbStore
 {
     private const string UserColumns = "SELECT name, role, password_hash, stamp, created_at_us, password_changed_at_us FROM users ";
 
     private static UserRecord ReadUser(DbDataReader r) => new(
-        r.GetString(0), Enum.Parse<KeyRole>(r.GetString(1), ignoreCase: true), r.GetString(2), r.GetString(3), FromMicroseconds(r.GetInt64(4)), FromMicroseconds(r.GetInt64(5)));
+        r.GetString(0), Enum.Parse<KeyRole>(r.GetString(1), ignoreCase: true), r.GetString(2), r.GetString(3), UnixMicroseconds.ToTime(r.GetInt64(4)), UnixMicroseconds.ToTime(r.GetInt64(5)));
 
     /// <inheritdoc />
     public async Task<bool> AddUserAsync(UserRecord user, CancellationToken cancellationToken = default)
@@ -16,7 +17,7 @@ public sealed partial class DuckDbEventStore
         var added = await WriteAsync(
             "INSERT INTO users VALUES (lower($name), $name, $role, $hash, $stamp, $created, $changed) ON CONFLICT DO NOTHING", cancellationToken,
             ("name", user.Name), ("role", user.Role.ToString().ToLowerInvariant()), ("hash", user.PasswordHash), ("stamp", user.Stamp),
-            ("created", ToMicroseconds(user.CreatedAt)), ("changed", ToMicroseconds(user.PasswordChangedAt))).ConfigureAwait(false);
+            ("created", UnixMicroseconds.From(user.CreatedAt)), ("changed", UnixMicroseconds.From(user.PasswordChangedAt))).ConfigureAwait(false);
         return added == 1;
     }
 
@@ -42,7 +43,7 @@ public sealed partial class DuckDbEventStore
     {
         var changed = await WriteAsync(
             "UPDATE users SET password_hash = $hash, stamp = $stamp, password_changed_at_us = $changed WHERE name_key = lower($name)", cancellationToken,
-            ("name", name), ("hash", passwordHash), ("stamp", stamp), ("changed", ToMicroseconds(changedAt))).ConfigureAwait(false) == 1;
+            ("name", name), ("hash", passwordHash), ("stamp", stamp), ("changed", UnixMicroseconds.From(changedAt))).ConfigureAwait(false) == 1;
         await RevokeSessionsOfAsync(SessionRecord.UserSubject(name), changedAt, cancellationToken).ConfigureAwait(false);
         return changed;
     }

@@ -1,7 +1,8 @@
 using DuckDB.NET.Data;
 using Overlap.Events;
+using Overlap.Storage.DuckDb;
 
-namespace Overlap.Storage.Tests;
+namespace Overlap.Storage.Tests.DuckDb;
 
 /// <summary>
 /// Event ids are unique per feature, and a store written before that (ids global, outcomes and feedback without a
@@ -50,7 +51,7 @@ public sealed class SchemaMigrationTests : IDisposable
     [Fact]
     public async Task Open_StoreWithGlobalIds_KeepsEveryRowUnderTheFeatureKeys()
     {
-        var connection = new DuckDBConnection($"Data Source={Path.Combine(_folder, DuckDbEventStore.FileName)}");
+        var connection = new DuckDBConnection($"Data Source={Path.Combine(_folder, DuckDbStore.FileName)}");
         await using (connection)
         {
             await connection.OpenAsync();
@@ -59,7 +60,7 @@ public sealed class SchemaMigrationTests : IDisposable
             await command.ExecuteNonQueryAsync();
         }
 
-        await using (var store = await DuckDbEventStore.OpenAsync(_folder))
+        await using (var store = DuckDbStore.Open(_folder))
         {
             Assert.Equal(new EventCounts(2, 1, 1, 1, 1), await store.CountAsync("fraud"));
             var rows = await store.ReadPredictionsAsync("fraud", Noon.AddDays(-1), Noon.AddDays(1), ["channel"]);
@@ -72,7 +73,7 @@ public sealed class SchemaMigrationTests : IDisposable
             var result = await store.AppendAsync([Prediction("p1", "other", 0.3), new OutcomeEvent { Id = "o1", Feature = "other", PredictionId = "p1", Label = "legit", Time = Noon }], Noon);
             Assert.Equal(new AppendResult(2, 0), result);
         }
-        await using (var reopened = await DuckDbEventStore.OpenAsync(_folder))
+        await using (var reopened = DuckDbStore.Open(_folder))
         {
             Assert.Equal(new EventCounts(2, 1, 1, 1, 1), await reopened.CountAsync("fraud"));
             Assert.Equal(new EventCounts(1, 1, 0, 0, 1), await reopened.CountAsync("other"));
@@ -82,7 +83,7 @@ public sealed class SchemaMigrationTests : IDisposable
     [Fact]
     public async Task Append_SameIdForTwoFeatures_StoresBoth_AndOutcomesJoinTheirOwnFeature()
     {
-        await using var store = await DuckDbEventStore.OpenAsync(_folder);
+        await using var store = DuckDbStore.Open(_folder);
         var result = await store.AppendAsync(
         [
             Prediction("p1", "fraud", 0.9),

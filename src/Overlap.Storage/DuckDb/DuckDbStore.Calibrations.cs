@@ -1,13 +1,15 @@
-namespace Overlap.Storage;
+using Overlap.Core.Timestamps;
 
-public sealed partial class DuckDbEventStore : ICalibrationStore
+namespace Overlap.Storage.DuckDb;
+
+internal sealed partial class DuckDbStore
 {
     /// <inheritdoc />
     public async Task<CalibrationRecord?> GetCalibrationAsync(string feature, CancellationToken cancellationToken = default)
     {
         var rows = await QueryAsync(
             "SELECT feature, from_us, to_us, n, fitted_by, fitted_us FROM calibrations WHERE feature = $feature",
-            r => new CalibrationRecord(r.GetString(0), FromMicroseconds(r.GetInt64(1)), FromMicroseconds(r.GetInt64(2)), r.GetInt64(3), r.GetString(4), FromMicroseconds(r.GetInt64(5))),
+            r => new CalibrationRecord(r.GetString(0), UnixMicroseconds.ToTime(r.GetInt64(1)), UnixMicroseconds.ToTime(r.GetInt64(2)), r.GetInt64(3), r.GetString(4), UnixMicroseconds.ToTime(r.GetInt64(5))),
             cancellationToken, ("feature", feature)).ConfigureAwait(false);
         return rows.Count == 0 ? null : rows[0];
     }
@@ -18,8 +20,8 @@ public sealed partial class DuckDbEventStore : ICalibrationStore
         ArgumentNullException.ThrowIfNull(calibration);
         await WriteAsync(
             "INSERT OR REPLACE INTO calibrations VALUES ($feature, $from, $to, $n, $by, $at)", cancellationToken,
-            ("feature", calibration.Feature), ("from", ToMicroseconds(calibration.From)), ("to", ToMicroseconds(calibration.To)), ("n", calibration.Rows),
-            ("by", calibration.FittedBy), ("at", ToMicroseconds(calibration.FittedAt))).ConfigureAwait(false);
+            ("feature", calibration.Feature), ("from", UnixMicroseconds.From(calibration.From)), ("to", UnixMicroseconds.From(calibration.To)), ("n", calibration.Rows),
+            ("by", calibration.FittedBy), ("at", UnixMicroseconds.From(calibration.FittedAt))).ConfigureAwait(false);
         // The stored windows carry estimates made with the calibration before: they are computed again when next read.
         await WriteAsync("DELETE FROM window_reports WHERE feature = $feature", cancellationToken, ("feature", calibration.Feature)).ConfigureAwait(false);
     }

@@ -1,14 +1,19 @@
 using System.Globalization;
+using Overlap.Core.Text;
+using Overlap.Core.Timestamps;
 
-namespace Overlap.Storage;
+namespace Overlap.Storage.DuckDb;
 
-public sealed partial class DuckDbEventStore
+internal sealed partial class DuckDbStore
 {
-    /// <summary>The status of a review item waiting for a decision (the others: second, escalated, decided).</summary>
-    private const string Pending = "pending";
+    // Statuses as stored: their names from ReviewStatus, written into the SQL as literals.
+    private static readonly string Pending = WireName.Of(ReviewStatus.Pending);
+    private static readonly string Second = WireName.Of(ReviewStatus.Second);
+    private static readonly string Escalated = WireName.Of(ReviewStatus.Escalated);
+    private static readonly string Decided = WireName.Of(ReviewStatus.Decided);
 
     /// <summary>The statuses of an item still open for a decision.</summary>
-    private const string Open = "('pending', 'second', 'escalated')";
+    private static readonly string OpenStatuses = $"('{Pending}', '{Second}', '{Escalated}')";
 
     /// <inheritdoc />
     public async Task<int> RouteForReviewAsync(string feature, double scoreLow, double scoreHigh, double sample, double secondOpinion, DateTimeOffset now, CancellationToken cancellationToken = default)
@@ -22,11 +27,9 @@ public sealed partial class DuckDbEventStore
             throw new ArgumentOutOfRangeException(nameof(secondOpinion), secondOpinion, "a second-opinion share is in [0, 1]");
         }
         // Predictions received at or after the last routed receipt time are looked at again: a later load can carry the
-        // same receipt time, and the decision is the same for a prediction seen twice (its score and id hash), while
-        // one already routed stays as it is. One in a million is the finest share the hash is cut at; infinite bounds
-        // become the largest finite ones. Which items a second reviewer decides too is picked by another hash of the id.
-        var cut = (long)Math.Round(sample * 1_000_000);
-        var second = (long)Math.Round(secondOpinion * 1_000_000);
+        // same receipt time, and the decision is the same for a prediction seen twice (its score and id), while one
+        // already routed stays as it is. Infinite bounds become the largest finite ones. The sample and the items a
+        // second reviewer decides too are Core's StableSample rules, called from the SQL.
         var low = Math.Max(scoreLow, double.MinValue);
         var high = Math.Min(scoreHigh, double.MaxValue);
         var sql = string.Create(CultureInfo.InvariantCulture, $"""
@@ -37,9 +40,9 @@ public sealed partial class DuckDbEventStore
                 AND p.received_us >= coalesce((SELECT routed_until_us FROM review_routing WHERE feature = $feature), -1);
             INSERT INTO review_items (prediction_id, feature, reason, routed_us, status, claimed_by, claim_expires_us, opinions, escalated_because)
               SELECT id, feature, CASE WHEN score >= $low AND score <= $high THEN 'uncertain' ELSE 'sample' END, $now, '{Pending}', NULL, NULL,
-                CASE WHEN hash(id || '#second') % 1000000 < $second THEN 2 ELSE 1 END, NULL
+                CASE WHEN {RuleFunctions.SecondOpinion}(id, $second) THEN 2 ELSE 1 END, NULL
               FROM review_batch
-              WHERE ((score >= $low AND score <= $high) OR hash(id) % 1000000 < $cut)
+              WHERE ((score >= $low AND score <= $high) OR {RuleFunctions.Takes}(id, $cut))
                 AND id NOT IN (SELECT prediction_id FROM review_items WHERE feature = $feature)
             ON CONFLICT DO NOTHING;
             INSERT OR REPLACE INTO review_routing
@@ -47,7 +50,7 @@ public sealed partial class DuckDbEventStore
             COMMIT;
             """);
         var before = (await CountReviewItemsAsync(feature, cancellationToken).ConfigureAwait(false)).Total;
-        await WriteAsync(sql, cancellationToken, ("feature", feature), ("low", low), ("high", high), ("cut", cut), ("second", second), ("now", ToMicroseconds(now))).ConfigureAwait(false);
+        await WriteAsync(sql, cancellationToken, ("feature", feature), ("low", low), ("high", high), ("cut", sample), ("second", secondOpinion), ("now", UnixMicroseconds.From(now))).ConfigureAwait(false);
         return (int)((await CountReviewItemsAsync(feature, cancellationToken).ConfigureAwait(false)).Total - before);
     }
 
@@ -57,16 +60,16 @@ public sealed partial class DuckDbEventStore
         "FROM review_items r JOIN predictions p ON p.feature = r.feature AND p.id = r.prediction_id ";
 
     private static ReviewItem ReadItem(System.Data.Common.DbDataReader r) => new(
-        r.GetString(0), r.GetString(1), r.GetString(2), FromMicroseconds(r.GetInt64(3)), r.GetString(4),
-        r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : FromMicroseconds(r.GetInt64(6)),
-        FromMicroseconds(r.GetInt64(7)), r.IsDBNull(8) ? null : r.GetDouble(8), r.IsDBNull(9) ? null : r.GetString(9),
+        r.GetString(0), r.GetString(1), r.GetString(2), UnixMicroseconds.ToTime(r.GetInt64(3)), WireName.Parse<ReviewStatus>(r.GetString(4)),
+        r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : UnixMicroseconds.ToTime(r.GetInt64(6)),
+        UnixMicroseconds.ToTime(r.GetInt64(7)), r.IsDBNull(8) ? null : r.GetDouble(8), r.IsDBNull(9) ? null : r.GetString(9),
         r.IsDBNull(10) ? null : r.GetString(10), r.IsDBNull(11) ? null : r.GetString(11), r.GetInt32(12), r.IsDBNull(13) ? null : r.GetString(13));
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<ReviewItem>> ListReviewItemsAsync(string feature, string? status, int limit, CancellationToken cancellationToken = default) =>
+    public Task<IReadOnlyList<ReviewItem>> ListReviewItemsAsync(string feature, ReviewStatus? status, int limit, CancellationToken cancellationToken = default) =>
         QueryAsync(
             ItemColumns + "WHERE r.feature = $feature AND ($status IS NULL OR r.status = $status) ORDER BY r.routed_us, p.time_us, r.prediction_id LIMIT $limit",
-            ReadItem, cancellationToken, ("feature", feature), ("status", (object?)status ?? DBNull.Value), ("limit", limit));
+            ReadItem, cancellationToken, ("feature", feature), ("status", status is { } named ? WireName.Of(named) : DBNull.Value), ("limit", limit));
 
     /// <inheritdoc />
     public async Task<ReviewItem?> GetReviewItemAsync(string feature, string predictionId, CancellationToken cancellationToken = default) =>
@@ -77,18 +80,18 @@ public sealed partial class DuckDbEventStore
     public async Task<ReviewItem?> ClaimReviewItemAsync(string feature, string predictionId, string reviewer, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken = default)
     {
         await WriteAsync(
-            $"UPDATE review_items SET claimed_by = $reviewer, claim_expires_us = $until WHERE feature = $feature AND prediction_id = $id AND status IN {Open} " +
+            $"UPDATE review_items SET claimed_by = $reviewer, claim_expires_us = $until WHERE feature = $feature AND prediction_id = $id AND status IN {OpenStatuses} " +
             "AND (claimed_by IS NULL OR claimed_by = $reviewer OR claim_expires_us < $now) " +
             "AND NOT EXISTS (SELECT 1 FROM review_decisions d WHERE d.feature = $feature AND d.prediction_id = $id AND d.reviewer = $reviewer)",
-            cancellationToken, ("feature", feature), ("id", predictionId), ("reviewer", reviewer), ("now", ToMicroseconds(now)), ("until", ToMicroseconds(until))).ConfigureAwait(false);
+            cancellationToken, ("feature", feature), ("id", predictionId), ("reviewer", reviewer), ("now", UnixMicroseconds.From(now)), ("until", UnixMicroseconds.From(until))).ConfigureAwait(false);
         return await GetReviewItemAsync(feature, predictionId, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public async Task<bool> DecideReviewItemAsync(ReviewDecision decision, string next, CancellationToken cancellationToken = default)
+    public async Task<bool> DecideReviewItemAsync(ReviewDecision decision, ReviewStatus next, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(decision);
-        if (next is not ("decided" or "second" or "escalated"))
+        if (next is ReviewStatus.Pending || !Enum.IsDefined(next))
         {
             throw new ArgumentOutOfRangeException(nameof(next), next, "an item goes on to decided, second or escalated");
         }
@@ -97,19 +100,19 @@ public sealed partial class DuckDbEventStore
             BEGIN TRANSACTION;
             INSERT INTO review_decisions (prediction_id, feature, reviewer, decision, label, category, note, decided_us, final)
               SELECT prediction_id, feature, $reviewer, $decision, $label, $category, $note, $now, $final FROM review_items
-              WHERE feature = $feature AND prediction_id = $id AND status IN {Open} AND claimed_by = $reviewer AND claim_expires_us >= $now;
+              WHERE feature = $feature AND prediction_id = $id AND status IN {OpenStatuses} AND claimed_by = $reviewer AND claim_expires_us >= $now;
             UPDATE review_items SET status = $next, claimed_by = NULL, claim_expires_us = NULL,
-                escalated_because = CASE WHEN $next = 'escalated' THEN 'disagreement' ELSE escalated_because END
-              WHERE feature = $feature AND prediction_id = $id AND status IN {Open} AND claimed_by = $reviewer AND claim_expires_us >= $now;
+                escalated_because = CASE WHEN $next = '{Escalated}' THEN 'disagreement' ELSE escalated_because END
+              WHERE feature = $feature AND prediction_id = $id AND status IN {OpenStatuses} AND claimed_by = $reviewer AND claim_expires_us >= $now;
             COMMIT;
             """;
-        await WriteAsync(sql, cancellationToken, ("next", next), ("final", decision.Final),
+        await WriteAsync(sql, cancellationToken, ("next", WireName.Of(next)), ("final", decision.Final),
             ("feature", decision.Feature), ("id", decision.PredictionId), ("reviewer", decision.Reviewer), ("decision", decision.Decision),
             ("label", (object?)decision.Label ?? DBNull.Value), ("category", (object?)decision.Category ?? DBNull.Value), ("note", (object?)decision.Note ?? DBNull.Value),
-            ("now", ToMicroseconds(decision.DecidedAt))).ConfigureAwait(false);
+            ("now", UnixMicroseconds.From(decision.DecidedAt))).ConfigureAwait(false);
         var decided = await QueryAsync(
             "SELECT count(*) FROM review_decisions WHERE feature = $feature AND prediction_id = $id AND reviewer = $reviewer AND decided_us = $now",
-            r => r.GetInt64(0), cancellationToken, ("feature", decision.Feature), ("id", decision.PredictionId), ("reviewer", decision.Reviewer), ("now", ToMicroseconds(decision.DecidedAt))).ConfigureAwait(false);
+            r => r.GetInt64(0), cancellationToken, ("feature", decision.Feature), ("id", decision.PredictionId), ("reviewer", decision.Reviewer), ("now", UnixMicroseconds.From(decision.DecidedAt))).ConfigureAwait(false);
         return decided[0] > 0;
     }
 
@@ -117,8 +120,9 @@ public sealed partial class DuckDbEventStore
     public Task<IReadOnlyList<ReviewDecision>> UnrecordedDecisionsAsync(CancellationToken cancellationToken = default) =>
         QueryAsync(
             "SELECT d.feature, d.prediction_id, d.reviewer, d.decision, d.label, d.category, d.note, d.decided_us FROM review_decisions d " +
-            "WHERE d.label IS NOT NULL AND d.final AND NOT EXISTS (SELECT 1 FROM outcomes o WHERE o.feature = d.feature AND o.prediction_id = d.prediction_id AND o.id = 'review:' || d.prediction_id || ':' || d.decided_us)",
-            r => new ReviewDecision(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : r.GetString(6), FromMicroseconds(r.GetInt64(7))),
+            // The outcome id is DerivedIds.ReviewOutcome, the rule ReviewDecision.OutcomeId follows.
+            $"WHERE d.label IS NOT NULL AND d.final AND NOT EXISTS (SELECT 1 FROM outcomes o WHERE o.feature = d.feature AND o.prediction_id = d.prediction_id AND o.id = {RuleFunctions.ReviewOutcomeId}(d.prediction_id, d.decided_us))",
+            r => new ReviewDecision(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : r.GetString(6), UnixMicroseconds.ToTime(r.GetInt64(7))),
             cancellationToken);
 
     /// <inheritdoc />
@@ -131,15 +135,15 @@ public sealed partial class DuckDbEventStore
     public async Task<int> EscalateReviewItemsAsync(string feature, DateTimeOffset before, CancellationToken cancellationToken = default)
     {
         var waiting = await QueryAsync(
-            $"SELECT count(*) FROM review_items WHERE feature = $feature AND status IN ('{Pending}', 'second') AND routed_us < $before",
-            r => r.GetInt64(0), cancellationToken, ("feature", feature), ("before", ToMicroseconds(before))).ConfigureAwait(false);
+            $"SELECT count(*) FROM review_items WHERE feature = $feature AND status IN ('{Pending}', '{Second}') AND routed_us < $before",
+            r => r.GetInt64(0), cancellationToken, ("feature", feature), ("before", UnixMicroseconds.From(before))).ConfigureAwait(false);
         if (waiting[0] == 0)
         {
             return 0;
         }
         await WriteAsync(
-            $"UPDATE review_items SET status = 'escalated', escalated_because = 'waited' WHERE feature = $feature AND status IN ('{Pending}', 'second') AND routed_us < $before",
-            cancellationToken, ("feature", feature), ("before", ToMicroseconds(before))).ConfigureAwait(false);
+            $"UPDATE review_items SET status = '{Escalated}', escalated_because = 'waited' WHERE feature = $feature AND status IN ('{Pending}', '{Second}') AND routed_us < $before",
+            cancellationToken, ("feature", feature), ("before", UnixMicroseconds.From(before))).ConfigureAwait(false);
         return (int)waiting[0];
     }
 
@@ -150,19 +154,19 @@ public sealed partial class DuckDbEventStore
         var first = today.AddDays(1 - days);
         var counts = (await QueryAsync(
             "SELECT decided_us // 86400000000, count(*) FROM review_decisions WHERE feature = $feature AND decided_us >= $from GROUP BY 1",
-            r => (r.GetInt64(0), r.GetInt64(1)), cancellationToken, ("feature", feature), ("from", ToMicroseconds(first))).ConfigureAwait(false))
+            r => (r.GetInt64(0), r.GetInt64(1)), cancellationToken, ("feature", feature), ("from", UnixMicroseconds.From(first))).ConfigureAwait(false))
             .ToDictionary(c => c.Item1, c => c.Item2);
-        return [.. Enumerable.Range(0, days).Select(d => first.AddDays(d)).Select(day => (day, counts.GetValueOrDefault(ToMicroseconds(day) / 86_400_000_000)))];
+        return [.. Enumerable.Range(0, days).Select(d => first.AddDays(d)).Select(day => (day, counts.GetValueOrDefault(UnixMicroseconds.From(day) / 86_400_000_000)))];
     }
 
     /// <inheritdoc />
     public async Task<ReviewQueueCounts> CountReviewItemsAsync(string feature, CancellationToken cancellationToken = default) =>
         (await QueryAsync(
-            $"SELECT count(*) FILTER (WHERE status = '{Pending}'), min(routed_us) FILTER (WHERE status = '{Pending}'), count(*) FILTER (WHERE status = 'decided'), " +
-            "count(*) FILTER (WHERE status = 'escalated'), count(*) FILTER (WHERE reason = 'uncertain'), count(*) FILTER (WHERE reason = 'sample'), " +
-            "count(*) FILTER (WHERE status = 'second'), count(*) FILTER (WHERE escalated_because = 'disagreement') " +
+            $"SELECT count(*) FILTER (WHERE status = '{Pending}'), min(routed_us) FILTER (WHERE status = '{Pending}'), count(*) FILTER (WHERE status = '{Decided}'), " +
+            $"count(*) FILTER (WHERE status = '{Escalated}'), count(*) FILTER (WHERE reason = 'uncertain'), count(*) FILTER (WHERE reason = 'sample'), " +
+            $"count(*) FILTER (WHERE status = '{Second}'), count(*) FILTER (WHERE escalated_because = 'disagreement') " +
             "FROM review_items WHERE feature = $feature",
-            r => new ReviewQueueCounts(r.GetInt64(0), r.IsDBNull(1) ? null : FromMicroseconds(r.GetInt64(1)), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetInt64(5), r.GetInt64(6), r.GetInt64(7)),
+            r => new ReviewQueueCounts(r.GetInt64(0), r.IsDBNull(1) ? null : UnixMicroseconds.ToTime(r.GetInt64(1)), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetInt64(5), r.GetInt64(6), r.GetInt64(7)),
             cancellationToken,
             ("feature", feature)).ConfigureAwait(false))[0];
 
@@ -172,7 +176,7 @@ public sealed partial class DuckDbEventStore
             "SELECT feature, prediction_id, reviewer, decision, label, category, note, decided_us, final FROM review_decisions " +
             "WHERE feature = $feature AND prediction_id = $id ORDER BY id",
             r => new ReviewDecision(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5),
-                r.IsDBNull(6) ? null : r.GetString(6), FromMicroseconds(r.GetInt64(7))) { Final = r.GetBoolean(8) },
+                r.IsDBNull(6) ? null : r.GetString(6), UnixMicroseconds.ToTime(r.GetInt64(7))) { Final = r.GetBoolean(8) },
             cancellationToken, ("feature", feature), ("id", predictionId));
 
     /// <inheritdoc />

@@ -1,0 +1,61 @@
+using System.IO.Hashing;
+using System.Text;
+
+namespace Overlap.Core.Sampling;
+
+/// <summary>
+/// Which rows a sample takes, as a rule on each row's id alone, so every store (and every order of arrival) picks the
+/// same rows. An id's key is XXH64 (xxHash64, seed 0) of its UTF-8 bytes; its uniform is the key's top 53 bits divided
+/// by 2^53, a number in [0, 1). A share <c>s</c> of the ids is those whose uniform is below <c>s</c>; a sample of
+/// <c>k</c> rows is the <c>k</c> rows with the smallest keys (ties, which need two ids with the same 64-bit hash,
+/// go to the id that comes first by its UTF-8 bytes). docs/api.md ("Sampling and derived ids") states the same rules.
+/// </summary>
+public static class StableSample
+{
+    /// <summary>What is appended to an id before hashing to decide whether a review item needs a second opinion.</summary>
+    public const string SecondOpinionSuffix = "#second";
+
+    private const double TwoTo53 = 9007199254740992.0;
+
+    /// <summary>The id's sampling key: XXH64 of its UTF-8 bytes with seed 0.</summary>
+    public static ulong Key(string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        return XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(id));
+    }
+
+    /// <summary>The id's uniform in [0, 1): the top 53 bits of <see cref="Key"/> over 2^53.</summary>
+    public static double Uniform(string id) => (Key(id) >> 11) / TwoTo53;
+
+    /// <summary>Whether a share <paramref name="share"/> (in [0, 1]) of ids takes this one: its uniform is below the share.</summary>
+    public static bool Takes(string id, double share) => Uniform(id) < share;
+
+    /// <summary>Whether a routed review item needs a second reviewer, given the share that does: the rule of <see cref="Takes"/> on the id followed by <see cref="SecondOpinionSuffix"/>.</summary>
+    public static bool NeedsSecondOpinion(string id, double share)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        return Takes(id + SecondOpinionSuffix, share);
+    }
+
+    /// <summary>The sample of at most <paramref name="size"/> of <paramref name="ids"/>: those with the smallest keys, in the order of <paramref name="ids"/>.</summary>
+    public static IReadOnlyList<string> Pick(IReadOnlyList<string> ids, int size)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        ArgumentOutOfRangeException.ThrowIfNegative(size);
+        var taken = ids.Select((id, i) => (Key: Key(id), Bytes: Encoding.UTF8.GetBytes(id), Index: i))
+            .OrderBy(x => x.Key)
+            .ThenBy(x => x.Bytes, ByteOrder.Instance)
+            .Take(size)
+            .Select(x => x.Index)
+            .Order();
+        return [.. taken.Select(i => ids[i])];
+    }
+
+    /// <summary>Byte strings in lexicographic order (unsigned bytes, a prefix first).</summary>
+    private sealed class ByteOrder : IComparer<byte[]>
+    {
+        public static readonly ByteOrder Instance = new();
+
+        public int Compare(byte[]? x, byte[]? y) => x.AsSpan().SequenceCompareTo(y);
+    }
+}

@@ -1,0 +1,175 @@
+using System.Data.Common;
+using System.Globalization;
+using DuckDB.NET.Data;
+using Overlap.Core.Timestamps;
+
+namespace Overlap.Storage.DuckDb;
+
+/// <summary>
+/// The embedded store: one DuckDB file, implementing every storage capability. Writes go through one connection, one
+/// transaction per append (DuckDB commits through its write-ahead log, so a committed append survives a crash); reads
+/// use their own connections to the same database. Events are appended into staging tables with DuckDB's appender and
+/// moved with <c>INSERT OR IGNORE</c>, which makes a second delivery of an id a no-op. Times are kept as
+/// <see cref="UnixMicroseconds"/>, so windows are integer arithmetic.
+/// </summary>
+internal sealed partial class DuckDbStore :
+    IEventSink, IEventReader, IContractStore, IReviewStore, IWindowReportStore, IAlertStore, IUserStore, IEvaluationStore, ICalibrationStore, IAsyncDisposable
+{
+    private readonly DuckDBConnection _connection;
+    private readonly SemaphoreSlim _write = new(1, 1);
+    private bool _disposed;
+
+    private DuckDbStore(DuckDBConnection connection) => _connection = connection;
+
+    /// <summary>The file name inside the data folder.</summary>
+    public const string FileName = "overlap.duckdb";
+
+    /// <summary>
+    /// Opens (creating when new, unless <paramref name="mustExist"/>) the store in <paramref name="folder"/>. Opening a
+    /// DuckDB file is synchronous work (the native library has no asynchronous open), so this is not a task.
+    /// </summary>
+    public static DuckDbStore Open(string folder, bool mustExist = false)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        var path = Path.Combine(folder, FileName);
+        if (mustExist && !File.Exists(path))
+        {
+            throw new StoreUnavailableException($"there is no Overlap store in {folder}; point --data at the folder 'overlap serve' uses", missing: true);
+        }
+        try
+        {
+            Directory.CreateDirectory(folder);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new StoreUnavailableException($"the data folder {folder} cannot be created ({e.Message.TrimEnd('.')}); choose a folder you can write to with --data", e);
+        }
+        var connection = new DuckDBConnection($"Data Source={path}");
+        try
+        {
+            connection.Open();
+        }
+        catch (DuckDBException e) when (e.Message.Contains("lock", StringComparison.OrdinalIgnoreCase))
+        {
+            connection.Dispose();
+            throw new StoreUnavailableException($"the store {path} is in use by another process (a running 'overlap serve'?); stop that process first", e, inUse: true);
+        }
+        catch (DuckDBException e)
+        {
+            connection.Dispose();
+            throw new StoreUnavailableException($"the store {path} cannot be opened ({e.Message.Split('\n')[0]}); check the folder is writable and the file is an Overlap store", e);
+        }
+        RuleFunctions.Register(connection);
+        var store = new DuckDbStore(connection);
+        store.Execute(StoreSchema.Create);
+        using (var global = store.Command(StoreSchema.IsGlobalIds))
+        {
+            if (global.ExecuteScalar() is true)
+            {
+                store.Execute(StoreSchema.MigrateToFeatureIds);
+            }
+        }
+        store.Execute(StoreSchema.Access);
+        // Staged rows of an append that never committed were never acknowledged: drop them.
+        store.Execute(StoreSchema.ClearStaging);
+        // DuckDB would take 80% of the machine for its buffers. 384 MB kept the server near 500 MiB in all, but the
+        // primary-key indexes on event ids grow with the history (an id seen before is a no-op, ever), and at about
+        // 30 million stored events they no longer fit: the loader failed with out-of-memory. 1 GB holds the indexes of
+        // about 60 million events; beyond that the ids need partitioning (see bench/README.md).
+        store.Execute("SET memory_limit = '1GB'");
+        return store;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+        await _write.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            _disposed = true;
+            await _connection.DisposeAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _write.Release();
+            _write.Dispose();
+        }
+    }
+
+    /// <summary>One statement on the write connection, one writer at a time; how many rows it changed.</summary>
+    private async Task<int> WriteAsync(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    {
+        await _write.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var command = Command(sql, parameters);
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _write.Release();
+        }
+    }
+
+    /// <summary>One <c>INSERT … RETURNING</c> of a number (an id, a version) on the write connection, one writer at a time; the number.</summary>
+    private async Task<long> InsertReturningAsync(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    {
+        await _write.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var command = Command(sql, parameters);
+            return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+        }
+        finally
+        {
+            _write.Release();
+        }
+    }
+
+    private DuckDBCommand Command(string sql, params (string Name, object Value)[] parameters)
+    {
+        var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.Add(new DuckDBParameter(name, value));
+        }
+        return command;
+    }
+
+    private void Execute(string sql)
+    {
+        using var command = Command(sql);
+        command.ExecuteNonQuery();
+    }
+
+    private async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, Func<DbDataReader, T> read, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    {
+        // DuckDB.NET shares one database instance between connections to the same file in a process.
+        var reader = new DuckDBConnection(_connection.ConnectionString);
+        await using (reader.ConfigureAwait(false))
+        {
+            await reader.OpenAsync(cancellationToken).ConfigureAwait(false);
+            using var command = reader.CreateCommand();
+            command.CommandText = sql;
+            foreach (var (name, value) in parameters)
+            {
+                if (sql.Contains($"${name}", StringComparison.Ordinal))
+                {
+                    command.Parameters.Add(new DuckDBParameter(name, value));
+                }
+            }
+            var rows = new List<T>();
+            using var result = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await result.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                rows.Add(read(result));
+            }
+            return rows;
+        }
+    }
+}

@@ -1,0 +1,24 @@
+namespace Overlap.Storage;
+
+/// <summary>Which storage backend holds the server's data, and where.</summary>
+public sealed record StorageOptions
+{
+    /// <summary>The backend.</summary>
+    public StorageBackend Backend { get; init; } = StorageBackend.DuckDb;
+
+    /// <summary>Where the data is: for the embedded backend, the data folder that holds its file.</summary>
+    public required string Location { get; init; }
+
+    /// <summary>
+    /// Refuse to create a new store: opening fails with <see cref="StoreUnavailableException.Missing"/> when there is
+    /// none (commands that only make sense on an existing store, such as listing keys).
+    /// </summary>
+    public bool MustExist { get; init; }
+}
+
+/// <summary>The storage backends Overlap can use.</summary>
+public enum StorageBackend
+{
+    /// <summary>One embedded DuckDB file in a data folder.</summary>
+    DuckDb,
+}

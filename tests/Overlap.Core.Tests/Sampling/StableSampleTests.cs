@@ -1,0 +1,51 @@
+using Overlap.Core.Sampling;
+
+namespace Overlap.Core.Tests.Sampling;
+
+/// <summary>The sampling rule every store follows, checked against the xxHash specification's known XXH64 values.</summary>
+public sealed class StableSampleTests
+{
+    [Theory]
+    [InlineData("", 0xEF46DB3751D8E999UL)]
+    [InlineData("a", 0xD24EC4F1A98C6E5BUL)]
+    [InlineData("abc", 0x44BC2CF5AD770999UL)]
+    [InlineData("Nobody inspects the spammish repetition", 0xFBCEA83C8A378BF1UL)]
+    public void Key_IsXxHash64OfTheUtf8BytesWithSeedZero(string id, ulong expected) => Assert.Equal(expected, StableSample.Key(id));
+
+    [Theory]
+    [InlineData("", 0.9346749315317059)]
+    [InlineData("a", 0.8215144243236395)]
+    [InlineData("abc", 0.2684963321493933)]
+    public void Uniform_IsTheTop53BitsOverTwoTo53(string id, double expected) => Assert.Equal(expected, StableSample.Uniform(id));
+
+    [Fact]
+    public void Takes_CutsAtTheShare()
+    {
+        Assert.True(StableSample.Takes("abc", 0.27));
+        Assert.False(StableSample.Takes("abc", 0.26));
+        Assert.False(StableSample.Takes("abc", 0));
+        Assert.True(StableSample.Takes("", 1));
+    }
+
+    [Fact]
+    public void NeedsSecondOpinion_HashesTheIdWithItsSuffix() =>
+        Assert.Equal(StableSample.Takes("abc#second", 0.5), StableSample.NeedsSecondOpinion("abc", 0.5));
+
+    [Fact]
+    public void Takes_AShareOfManyIds_TakesAboutThatShare()
+    {
+        var taken = Enumerable.Range(0, 100_000).Count(i => StableSample.Takes($"pred-{i}", 0.1));
+        // Binomial(100000, 0.1): sd ≈ 95, so ±600 is over six standard deviations.
+        Assert.InRange(taken, 9_400, 10_600);
+    }
+
+    [Fact]
+    public void Pick_TakesTheSmallestKeysInTheOrderGiven()
+    {
+        // Keys: "abc" 0x44BC…, "a" 0xD24E…, "" 0xEF46….
+        Assert.Equal(["a", "abc"], StableSample.Pick(["", "a", "abc"], 2));
+        Assert.Equal(["abc"], StableSample.Pick(["", "a", "abc"], 1));
+        Assert.Equal(["", "a", "abc"], StableSample.Pick(["", "a", "abc"], 5));
+        Assert.Empty(StableSample.Pick(["", "a"], 0));
+    }
+}

@@ -1,0 +1,29 @@
+using Overlap.Tests.Shared;
+
+namespace Overlap.Storage.Tests.Conformance;
+
+/// <summary>A store opened through <see cref="StorageServices.AddOverlapStorage"/>, with each capability the server uses; disposing closes it.</summary>
+public sealed class StoreUnderTest(StorageOptions options) : IAsyncDisposable
+{
+    private readonly TestStore _store = new(options);
+
+    public IEventSink Sink => _store.Get<IEventSink>();
+
+    public IEventReader Reader => _store.Get<IEventReader>();
+
+    public IContractStore Contracts => _store.Get<IContractStore>();
+
+    public IReviewStore Reviews => _store.Get<IReviewStore>();
+
+    public IWindowReportStore Reports => _store.Get<IWindowReportStore>();
+
+    public IAlertStore Alerts => _store.Get<IAlertStore>();
+
+    public IUserStore Users => _store.Get<IUserStore>();
+
+    public IEvaluationStore Evaluations => _store.Get<IEvaluationStore>();
+
+    public ICalibrationStore Calibrations => _store.Get<ICalibrationStore>();
+
+    public ValueTask DisposeAsync() => _store.DisposeAsync();
+}
