@@ -1,3 +1,4 @@
+using Overlap.Core.Contracts;
 using Overlap.Core.Evaluation;
 using Overlap.Core.Statistics;
 
@@ -42,5 +43,6 @@ public static class ProductionMetrics
         return metrics;
     }
 
-    private static readonly (string Name, double Q)[] Percentiles = [("latency_p50_ms", 0.50), ("latency_p95_ms", 0.95), ("latency_p99_ms", 0.99)];
+    private static readonly (string Name, double Q)[] Percentiles =
+        [.. MetricCatalog.All.Where(m => m.LatencyQuantile is not null).Select(m => (m.Name, m.LatencyQuantile!.Value))];
 }
