@@ -9,7 +9,8 @@ namespace Overlap.Core.Tests.Contracts;
 /// <summary>Keeps docs/contract.md, docs/overlap.schema.json and the parser in step.</summary>
 public sealed class ContractSchemaTests
 {
-    private static readonly string Root = FindRoot();
+    /// <summary>The repository's root folder, where Overlap.slnx is.</summary>
+    internal static readonly string Root = FindRoot();
     private static readonly JsonObject Schema = JsonNode.Parse(File.ReadAllText(Path.Combine(Root, "docs", "overlap.schema.json")))!.AsObject();
     private static readonly string Doc = File.ReadAllText(Path.Combine(Root, "docs", "contract.md"));
 
