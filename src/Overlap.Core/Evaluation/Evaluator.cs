@@ -3,7 +3,6 @@ using Overlap.Core.Contracts;
 using Overlap.Core.Data;
 using Overlap.Core.Metrics;
 using Overlap.Core.Statements;
-using EngineMetric = Overlap.Core.Metrics.MetricValue;
 
 namespace Overlap.Core.Evaluation;
 
@@ -134,10 +133,10 @@ public static partial class Evaluator
     private static Column Require(Table table, string name, string role) =>
         table.Find(name) ?? throw new DataException($"the data has no {role} column '{name}'; rename the column or fix columns.{role} in the contract");
 
-    private static MetricValue Report(EngineMetric m) => new(m.Value, m.Interval.Low, m.Interval.High, m.N);
+    private static MetricValue Report(MetricEstimate m) => new(m.Value, m.Interval.Low, m.Interval.High, m.N);
 
     /// <summary>The kept metrics, each undefined one with the reason in the contract's words.</summary>
-    private static Dictionary<string, MetricValue> Report(IReadOnlyDictionary<string, EngineMetric> metrics, Func<string, bool> keep, ContractWords words)
+    private static Dictionary<string, MetricValue> Report(IReadOnlyDictionary<string, MetricEstimate> metrics, Func<string, bool> keep, ContractWords words)
     {
         var result = new Dictionary<string, MetricValue>(StringComparer.Ordinal);
         foreach (var (name, m) in metrics)

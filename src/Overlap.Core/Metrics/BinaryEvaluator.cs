@@ -58,7 +58,7 @@ public static class BinaryEvaluator
     {
         var c = WeightedPass.Confusion(a);
         var n = c.Total;
-        var metrics = new Dictionary<string, MetricValue>(StringComparer.Ordinal);
+        var metrics = new Dictionary<string, MetricEstimate>(StringComparer.Ordinal);
         foreach (var name in Confusion.Rates)
         {
             var (successes, trials) = c.Rate(name)!.Value;

@@ -13,9 +13,9 @@ public sealed record GroupMetrics
     public required Confusion Confusion { get; init; }
 
     /// <summary>Every metric of <see cref="BinaryMetricNames.All"/>, keyed by name.</summary>
-    public required IReadOnlyDictionary<string, MetricValue> Metrics { get; init; }
+    public required IReadOnlyDictionary<string, MetricEstimate> Metrics { get; init; }
 
     /// <summary>The metric of that name.</summary>
     /// <param name="name">One of <see cref="BinaryMetricNames"/>.</param>
-    public MetricValue this[string name] => Metrics[name];
+    public MetricEstimate this[string name] => Metrics[name];
 }
