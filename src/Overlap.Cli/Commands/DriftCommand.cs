@@ -52,8 +52,11 @@ internal static class DriftCommand
                 MinSamples = minimum,
                 Roles = parsedContract is null ? null : DriftOptions.RolesOf(parsedContract),
             };
-            var report = DriftAnalyzer.Analyze(referenceTable, currentTable, options) with
+            var report = DriftAnalyzer.Analyze(referenceTable, currentTable, options);
+            report = report with
             {
+                // Core says a guessed skip is overridden by naming the column; here that is --columns.
+                Skipped = [.. report.Skipped.Select(s => s.Overridable ? s with { Reason = $"{s.Reason} (--columns)" } : s)],
                 Provenance = CliProvenance.For(io, contractPath,
                     [InputFiles.Describe("reference", referencePath, referenceTable.RowCount), InputFiles.Describe("current", currentPath, currentTable.RowCount)]),
             };

@@ -63,7 +63,7 @@ public static class DriftAnalyzer
             {
                 if (SkipReason(reference.Find(name)!, current.Find(name)!, minSamples) is { } reason)
                 {
-                    skipped.Add(new SkippedColumn(name, reason));
+                    skipped.Add(new SkippedColumn(name, reason) { Overridable = true });
                 }
             }
         }
@@ -490,16 +490,16 @@ public static class DriftAnalyzer
             var present = c.Count - c.MissingCount;
             if (present >= 100 && c.Categories.Count >= 0.9 * present)
             {
-                return string.Create(CultureInfo.InvariantCulture, $"an identifier ({c.Categories.Count:#,0} distinct values in {present:#,0} reference rows); name it in --columns to test it anyway");
+                return string.Create(CultureInfo.InvariantCulture, $"an identifier ({c.Categories.Count:#,0} distinct values in {present:#,0} reference rows); to test it anyway, name it among the columns to test");
             }
             if (c.Categories.Count >= 20 && c.Categories.Take(5).All(v => v.Length >= 8 && DateTimeOffset.TryParse(v, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out _)))
             {
-                return "a timestamp, which moves on by construction; compare time windows instead, or name it in --columns to test it anyway";
+                return "a timestamp, which moves on by construction; compare time windows instead, or to test it anyway, name it among the columns to test";
             }
         }
         var enough = Math.Max(2, minSamples);
         return Present(reference) >= enough && Present(current) >= enough && AllDistinct(reference, current)
-            ? "skipped: every value is distinct, on each side and across the two, so it looks like an id; name it in --columns to test it anyway"
+            ? "skipped: every value is distinct, on each side and across the two, so it looks like an id; to test it anyway, name it among the columns to test"
             : null;
     }
 

@@ -49,7 +49,7 @@ public static partial class Evaluator
         if (rows.Length == 0)
         {
             throw new DataException(table.RowCount == 0
-                ? "the data file has a header but no rows; point --data at the scored examples"
+                ? "the data has a header but no rows; an evaluation needs the scored examples"
                 : $"none of the {table.RowCount:#,0} rows has a label in column '{label.Name}'; an evaluation needs labelled examples");
         }
         if (options.Frequencies is { } frequencies && (contract.Task != TaskKind.Binary || frequencies.Count != table.RowCount))
