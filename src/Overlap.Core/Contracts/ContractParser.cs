@@ -132,7 +132,7 @@ public static partial class ContractParser
     }
 
     /// <summary>The task a contract's <c>task:</c> value names, or null.</summary>
-    internal static TaskKind? TaskFrom(string text) => text switch
+    public static TaskKind? TaskFrom(string text) => text switch
     {
         "binary" => TaskKind.Binary,
         "multiclass" => TaskKind.Multiclass,

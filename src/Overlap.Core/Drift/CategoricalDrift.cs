@@ -3,7 +3,7 @@ using Overlap.Core.Data;
 namespace Overlap.Core.Drift;
 
 /// <summary>Drift of a categorical column (or a numeric one with at most 5 distinct values) with DESIGN.md's defaults.</summary>
-public static class CategoricalDrift
+internal static class CategoricalDrift
 {
     /// <summary>
     /// Tests two count vectors over the same categories (same order). Default by the reference's total count:

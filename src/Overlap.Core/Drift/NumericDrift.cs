@@ -3,7 +3,7 @@ using Overlap.Core.Data;
 namespace Overlap.Core.Drift;
 
 /// <summary>Drift of a numeric column with DESIGN.md's defaults (as Evidently picks them).</summary>
-public static class NumericDrift
+internal static class NumericDrift
 {
     /// <summary>
     /// The reference's standard deviation is floored at this before dividing the Wasserstein distance by it

@@ -76,8 +76,8 @@ public static partial class Evaluator
     /// <summary>One sentence per segment column with rows that have no value, so the "(missing)" group is never a surprise.</summary>
     private static IEnumerable<string> MissingGroups(EvaluationReport report) =>
         report.Segments
-            .Where(s => s.Value.ContainsKey(EvaluationInputs.MissingSegment))
-            .Select(s => string.Create(Inv, $"{s.Value[EvaluationInputs.MissingSegment].N:#,0} examples have no value in {s.Key}; they are grouped as '{EvaluationInputs.MissingSegment}'."));
+            .Where(s => s.Value.ContainsKey(SegmentResult.Missing))
+            .Select(s => string.Create(Inv, $"{s.Value[SegmentResult.Missing].N:#,0} examples have no value in {s.Key}; they are grouped as '{SegmentResult.Missing}'."));
 
     /// <summary>Judges every requirement and assembles the report's common parts.</summary>
     private static EvaluationReport Finish(Contract contract, EvaluationReport partial, IEnumerable<string> lead, EvaluationOptions options)

@@ -3,7 +3,7 @@ using Overlap.Core.Contracts;
 namespace Overlap.Core.Metrics;
 
 /// <summary>The binary metric names the code refers to, and the binary lists derived from <see cref="MetricCatalog"/>.</summary>
-public static class BinaryMetricNames
+internal static class BinaryMetricNames
 {
     /// <summary>Share of decisions that are right.</summary>
     public const string Accuracy = "accuracy";

@@ -20,7 +20,7 @@ namespace Overlap.Core.Metrics;
 /// groups × (4 + k) × resamples replicate values; the confusion matrices take groups × k² counts.
 /// </para>
 /// </remarks>
-public static class MulticlassEvaluator
+internal static class MulticlassEvaluator
 {
     /// <summary>Evaluates <paramref name="sample"/>.</summary>
     /// <param name="sample">The labelled predictions.</param>

@@ -3,7 +3,7 @@ using Overlap.Core.Contracts;
 namespace Overlap.Core.Metrics;
 
 /// <summary>The multiclass metric names the code refers to, and the multiclass lists derived from <see cref="MetricCatalog"/>.</summary>
-public static class MulticlassMetricNames
+internal static class MulticlassMetricNames
 {
     /// <summary>Share of examples whose predicted class is the true one.</summary>
     public const string Accuracy = BinaryMetricNames.Accuracy;

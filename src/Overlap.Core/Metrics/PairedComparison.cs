@@ -8,7 +8,7 @@ namespace Overlap.Core.Metrics;
 /// percentile bootstrap of B − A for the other metrics (each resample applies the same draw counts to both
 /// models, so what the models share cancels out).
 /// </summary>
-public static class PairedComparison
+internal static class PairedComparison
 {
     /// <summary>The metrics compared by the paired bootstrap, in result order.</summary>
     public static IReadOnlyList<string> Metrics { get; } = [.. Compared().Select(m => m.Name)];

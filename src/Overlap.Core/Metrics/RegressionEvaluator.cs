@@ -22,7 +22,7 @@ namespace Overlap.Core.Metrics;
 /// replicate values.
 /// </para>
 /// </remarks>
-public static class RegressionEvaluator
+internal static class RegressionEvaluator
 {
     /// <summary>Evaluates <paramref name="sample"/>.</summary>
     /// <param name="sample">The targets and predictions.</param>

@@ -1,7 +1,7 @@
 namespace Overlap.Core.Metrics;
 
 /// <summary>The regression metrics of one group of examples: all of them, or those of one segment value.</summary>
-public sealed record RegressionGroupMetrics
+internal sealed record RegressionGroupMetrics
 {
     /// <summary>The segment value, or null for the overall group.</summary>
     public required string? Value { get; init; }

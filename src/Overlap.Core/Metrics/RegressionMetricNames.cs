@@ -3,7 +3,7 @@ using Overlap.Core.Contracts;
 namespace Overlap.Core.Metrics;
 
 /// <summary>The regression metric names the code refers to, and the regression list derived from <see cref="MetricCatalog"/>.</summary>
-public static class RegressionMetricNames
+internal static class RegressionMetricNames
 {
     /// <summary>Mean absolute error.</summary>
     public const string Mae = "mae";

@@ -8,7 +8,7 @@ namespace Overlap.Core.Monitoring;
 /// The metrics only production carries, measured over every prediction of a window: latency p50, p95 and p99 (numpy's
 /// linear percentile) with distribution-free order-statistic intervals (<see cref="QuantileInterval"/>).
 /// </summary>
-public static class ProductionMetrics
+internal static class ProductionMetrics
 {
     /// <summary>The latency metrics of <paramref name="sortedLatencies"/> (ascending, no NaN); none when empty.</summary>
     public static IReadOnlyDictionary<string, MetricValue> Latency(ReadOnlySpan<double> sortedLatencies, double confidence)
