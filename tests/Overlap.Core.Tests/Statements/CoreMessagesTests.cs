@@ -35,7 +35,7 @@ public sealed partial class CoreMessagesTests
         Assert.Equal("the contract is empty; start from the example in docs/contract.md, or draft one from scored examples",
             Assert.Throws<ContractException>(() => ContractParser.Parse(" \n")).Problem);
 
-    // A flag inside a string literal: a quote, then anything but a quote, then --word (CSS custom properties excepted).
-    [GeneratedRegex("\"[^\"]*(?<![\\w(-])--[a-z][a-z0-9-]*(?![a-z0-9-]*:)")]
+    // A flag inside a string literal: a quote, then anything but a quote, then --word (CSS custom properties and var(--x) excepted).
+    [GeneratedRegex("\"[^\"]*(?<!var\\()(?<![\\w-])--[a-z][a-z0-9-]*(?![a-z0-9-]*:)")]
     private static partial Regex Flag();
 }
