@@ -11,6 +11,11 @@ internal static class InputFiles
     public static Contract ReadContract(string path)
     {
         var text = ReadText(path, "contract");
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            // Core refuses an empty contract in words any caller understands; here the command that drafts one can be named.
+            throw new ContractException(path, 0, "the contract is empty; draft one from your data with 'overlap contract init --data scored.csv' (it writes overlap.yaml), or start from the example in docs/contract.md");
+        }
         return ContractParser.Parse(text, path);
     }
 

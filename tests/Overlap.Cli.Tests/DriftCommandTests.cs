@@ -249,6 +249,8 @@ public sealed class DriftCommandTests : IDisposable
         Assert.DoesNotContain("payment_id", root.GetProperty("columns").EnumerateArray().Select(c => c.GetProperty("column").GetString()));
         var skipped = root.GetProperty("skipped").EnumerateArray().Single(k => k.GetProperty("column").GetString() == "payment_id");
         Assert.Contains("every value is distinct", skipped.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        // Core says to name the column among those tested; the CLI says which flag does that.
+        Assert.EndsWith("to test it anyway, name it among the columns to test (--columns)", skipped.GetProperty("reason").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -176,7 +176,7 @@ public sealed class EvaluationTests : IAsyncLifetime
         Assert.Contains("\"comparison\": {", await reviewer.GetStringAsync($"/v1/features/{Feature}/evaluations/{b}"), StringComparison.Ordinal);
         Assert.Equal(paired.Comparison.Differences.Select(d => (d.Metric, d.Method, d.Direction)), comparison.PairedB!.Differences.Select(d => (d.Metric, d.Method, d.Direction)));
         Assert.Equal(paired.Comparison.Differences[0].PValue!.Value, comparison.PairedB.Differences[0].PValue!.Value, 12);
-        Assert.Contains(comparison.Statements, s => s.Contains("--baseline carries a paired comparison", StringComparison.Ordinal));
+        Assert.Contains(comparison.Statements, s => s.Contains("with a baseline model carries a paired comparison", StringComparison.Ordinal));
     }
 
     [Theory]

@@ -17,7 +17,7 @@ internal static class DriftCommand
         var current = new Option<string>("--current") { Description = "The current data to compare with it.", Required = true };
         var contract = new Option<string?>("--contract", "-c") { Description = "A contract (overlap.yaml): its feature name, drift policy and feature columns are used." };
         var columns = new Option<string?>("--columns") { Description = "Columns to test, comma-separated (default: the contract's features, or every column)." };
-        var test = new Option<string>("--test") { Description = "auto, ks, wasserstein, chi_square, jensen_shannon or psi for every column (default: the contract's policy, else auto)." };
+        var test = new Option<string>("--test") { Description = $"{DriftTests.WordList} for every column (default: the contract's policy, else auto)." };
         var minSamples = new Option<int?>("--min-samples") { Description = $"Non-missing values each side needs before a column is judged (default: the contract's monitoring.min_samples, else {DriftOptions.DefaultMinSamples}); below it the column is 'not enough data'." };
         var format = new Option<string>("--format", "-f") { Description = "What to print: text, json, markdown, junit or html.", DefaultValueFactory = _ => "text" };
         var output = new Option<string[]>("--output", "-o") { Description = "Also write the report to this file, in the format its extension names; may repeat.", AllowMultipleArgumentsPerToken = false };
@@ -52,8 +52,11 @@ internal static class DriftCommand
                 MinSamples = minimum,
                 Roles = parsedContract is null ? null : DriftOptions.RolesOf(parsedContract),
             };
-            var report = DriftAnalyzer.Analyze(referenceTable, currentTable, options) with
+            var report = DriftAnalyzer.Analyze(referenceTable, currentTable, options);
+            report = report with
             {
+                // Core says a guessed skip is overridden by naming the column; here that is --columns.
+                Skipped = [.. report.Skipped.Select(s => s.Overridable ? s with { Reason = $"{s.Reason} (--columns)" } : s)],
                 Provenance = CliProvenance.For(io, contractPath,
                     [InputFiles.Describe("reference", referencePath, referenceTable.RowCount), InputFiles.Describe("current", currentPath, currentTable.RowCount)]),
             };
@@ -86,7 +89,7 @@ internal static class DriftCommand
         }
         if (!DriftTests.TryParse(test, out _))
         {
-            throw new UserException(ExitCodes.Usage, $"unknown --test '{test}'; use auto, ks, wasserstein, chi_square, jensen_shannon or psi");
+            throw new UserException(ExitCodes.Usage, $"unknown --test '{test}'; use {DriftTests.WordList}");
         }
         // --test overrides the contract for every column, its per-column choices included.
         return new DriftPolicy { Test = test.ToLowerInvariant() };

@@ -34,7 +34,7 @@ internal static class ContractKeys
 
     public static readonly string[] Drift = ["test", "columns"];
 
-    public static readonly string[] DriftTests = ["auto", "ks", "wasserstein", "chi_square", "jensen_shannon", "psi"];
+    public static readonly IReadOnlyList<string> DriftTests = global::Overlap.Core.Drift.DriftTests.Words;
 
     /// <summary>Each mapping's path in the contract (dots; [] for a list item) and its keys; owners and drift.columns are free-form.</summary>
     public static readonly IReadOnlyList<KeyValuePair<string, string[]>> All =

@@ -18,7 +18,7 @@ public static partial class ContractParser
         ArgumentNullException.ThrowIfNull(text);
         if (string.IsNullOrWhiteSpace(text))
         {
-            throw new ContractException(source, 0, "the contract is empty; draft one from your data with 'overlap contract init --data scored.csv' (it writes overlap.yaml), or start from the example in docs/contract.md");
+            throw new ContractException(source, 0, "the contract is empty; start from the example in docs/contract.md, or draft one from scored examples");
         }
         var stream = new YamlStream();
         var parser = new BoundedYamlParser(text);
@@ -132,7 +132,7 @@ public static partial class ContractParser
     }
 
     /// <summary>The task a contract's <c>task:</c> value names, or null.</summary>
-    internal static TaskKind? TaskFrom(string text) => text switch
+    public static TaskKind? TaskFrom(string text) => text switch
     {
         "binary" => TaskKind.Binary,
         "multiclass" => TaskKind.Multiclass,

@@ -1,6 +1,15 @@
+using System.Globalization;
+using Overlap.Core.Metrics;
+using Overlap.Core.Planning;
+using static Overlap.Core.Statements.Phrasing;
+
 namespace Overlap.Core.Contracts;
 
-/// <summary>Every metric name a contract may use, and what it fits.</summary>
+/// <summary>
+/// Every metric a contract may use, each declared once (<see cref="MetricInfo"/>), in report order. The engines'
+/// name lists and bootstrap slots, the planner, the phrasing and the docs' tables are all derived from it; adding a
+/// metric means a declaration here, its computation, and its test (<c>MetricCatalogTests</c> checks every derived place).
+/// </summary>
 public static class MetricCatalog
 {
     private static readonly TaskKind[] Binary = [TaskKind.Binary];
@@ -9,43 +18,168 @@ public static class MetricCatalog
     private static readonly TaskKind[] Regression = [TaskKind.Regression];
     private static readonly TaskKind[] Any = [TaskKind.Binary, TaskKind.Multiclass, TaskKind.Regression];
 
-    private static readonly Dictionary<string, MetricInfo> ByName = new MetricInfo[]
-    {
-        new("accuracy", Classification, true, true, true, false, false, "share of decisions that are right"),
-        new("precision", Binary, true, true, true, false, false, "share of flagged cases that are truly positive"),
-        new("recall", Binary, true, true, true, false, false, "share of positive cases that are caught"),
-        new("specificity", Binary, true, true, true, false, false, "share of negative cases left alone"),
-        new("false_positive_rate", Binary, false, true, true, false, false, "share of negative cases wrongly flagged"),
-        new("false_negative_rate", Binary, false, true, true, false, false, "share of positive cases missed"),
-        new("positive_rate", Binary, true, true, true, false, false, "share of all cases flagged", HasDirection: false),
-        new("f1", Binary, true, false, true, false, false, "harmonic mean of precision and recall"),
-        new("roc_auc", Binary, true, false, true, false, true, "chance a positive case scores above a negative one"),
-        new("pr_auc", Binary, true, false, true, false, true, "average precision over all thresholds"),
-        new("brier", Binary, false, false, true, false, true, "mean squared error of the score"),
-        new("log_loss", Binary, false, false, false, false, true, "mean negative log-likelihood of the score"),
-        new("ece", Binary, false, false, true, false, true, "expected calibration error of the score"),
-        new("macro_f1", Multiclass, true, false, true, false, false, "F1 averaged over classes"),
-        new("weighted_f1", Multiclass, true, false, true, false, false, "F1 averaged over classes, weighted by support"),
-        new("macro_precision", Multiclass, true, false, true, false, false, "precision averaged over classes"),
-        new("macro_recall", Multiclass, true, false, true, false, false, "recall averaged over classes"),
-        new("mae", Regression, false, false, false, false, false, "mean absolute error"),
-        new("rmse", Regression, false, false, false, false, false, "root mean squared error"),
-        new("r2", Regression, true, false, false, false, false, "share of variance explained"),
-        new("mape", Regression, false, false, false, false, false, "mean absolute percentage error, as a fraction"),
-        new("median_ae", Regression, false, false, false, false, false, "median absolute error"),
-        new("latency_p50_ms", Any, false, false, false, true, false, "median latency in milliseconds"),
-        new("latency_p95_ms", Any, false, false, false, true, false, "95th percentile latency in milliseconds"),
-        new("latency_p99_ms", Any, false, false, false, true, false, "99th percentile latency in milliseconds"),
-        new("cost_per_1000", Any, false, false, false, true, false, "cost of 1,000 predictions"),
-    }.ToDictionary(m => m.Name, StringComparer.Ordinal);
+    private static readonly MetricInfo[] Declared =
+    [
+        new(BinaryMetricNames.Accuracy, Classification, "share of decisions that are right")
+        {
+            HigherIsBetter = true, Interval = MetricInterval.Wilson, Bounded = true,
+            Basis = PlanBasis.Examples, Successes = c => c.Tp + c.Tn,
+            Promise = (w, atLeast, bar) => $"decide {atLeast} {bar} of {Plural(w.Example)} correctly",
+            Result = (w, v) => $"decides {Frequency(v)} {Plural(w.Example)} correctly",
+        },
+        new(BinaryMetricNames.Precision, Binary, "share of flagged cases that are truly positive")
+        {
+            HigherIsBetter = true, Interval = MetricInterval.Wilson, Bounded = true,
+            Basis = PlanBasis.Flagged, Successes = c => c.Tp, Pass = WeightedPass.Precision, PairedOrder = 6,
+            Undefined = (w, these) => $"none of {these} was {w.Action}",
+            Promise = (w, atLeast, bar) => $"of the {Plural(w.Example)} {w.Action}, {atLeast} {bar} must really be {Plural(w.Positive)}",
+            Result = (w, v) => $"of every 100 {Plural(w.Example)} {w.Action}, {Math.Round(v * 100).ToString("0", CultureInfo.InvariantCulture)} really are {Plural(w.Positive)}",
+        },
+        new(BinaryMetricNames.Recall, Binary, "share of positive cases that are caught")
+        {
+            HigherIsBetter = true, Interval = MetricInterval.Wilson, Bounded = true,
+            Basis = PlanBasis.Positives, Successes = c => c.Tp, Pass = WeightedPass.Recall, PairedOrder = 5,
+            Undefined = NoPositive,
+            Promise = (w, atLeast, bar) => $"catch {atLeast} {bar} of {Plural(w.Positive)}",
+            Result = (w, v) => $"catches {Frequency(v)} {Plural(w.Positive)}",
+        },
+        new(BinaryMetricNames.Specificity, Binary, "share of negative cases left alone")
+        {
+            HigherIsBetter = true, Interval = MetricInterval.Wilson, Bounded = true,
+            Basis = PlanBasis.Negatives, Successes = c => c.Tn,
+            Undefined = NoNegative,
+            Promise = (w, atLeast, bar) => $"leave {atLeast} {bar} of {Plural(w.Negative)} alone",
+            Result = (w, v) => $"leaves {Frequency(v)} {Plural(w.Negative)} alone",
+        },
+        new(BinaryMetricNames.FalsePositiveRate, Binary, "share of negative cases wrongly flagged")
+        {
+            Interval = MetricInterval.Wilson, Bounded = true,
+            Basis = PlanBasis.Negatives, Successes = c => c.Fp, Pass = WeightedPass.FalsePositiveRate, PairedOrder = 7,
+            Undefined = NoNegative,
+            Promise = (w, atLeast, bar) => $"{atLeast} {bar} of {Plural(w.Negative)} may be {w.Action} by mistake",
+            Result = (w, v) => $"{Frequency(v)} {Plural(w.Negative)} {(v < 0.2 ? "is" : "are")} {w.Action} by mistake",
+        },
+        new(BinaryMetricNames.FalseNegativeRate, Binary, "share of positive cases missed")
+        {
+            Interval = MetricInterval.Wilson, Bounded = true,
+            Basis = PlanBasis.Positives, Successes = c => c.Fn,
+            Undefined = NoPositive,
+            Promise = (w, atLeast, bar) => $"miss {atLeast} {bar} of {Plural(w.Positive)}",
+            Result = (w, v) => $"misses {Frequency(v)} {Plural(w.Positive)}",
+        },
+        new(BinaryMetricNames.PositiveRate, Binary, "share of all cases flagged")
+        {
+            HigherIsBetter = true, HasDirection = false, Interval = MetricInterval.Wilson, Bounded = true,
+            Basis = PlanBasis.Examples, Successes = c => c.Tp + c.Fp,
+            Promise = (w, atLeast, bar) => $"{atLeast} {bar} of all {Plural(w.Example)} may be {w.Action}",
+            Result = (w, v) => $"{Frequency(v)} {Plural(w.Example)} {(v < 0.2 ? "is" : "are")} {w.Action}",
+        },
+        new(BinaryMetricNames.F1, Binary, "harmonic mean of precision and recall")
+        {
+            HigherIsBetter = true, Interval = MetricInterval.Bootstrap, Bounded = true, ProseName = "F1",
+            Pass = WeightedPass.F1, PairedOrder = 4,
+            Undefined = (w, these) => $"nothing among {these} was both {w.Positive} and {w.Action}",
+        },
+        new(BinaryMetricNames.RocAuc, Binary, "chance a positive case scores above a negative one")
+        {
+            HigherIsBetter = true, Interval = MetricInterval.Bootstrap, Bounded = true, NeedsScore = true, ProseName = "ROC AUC",
+            Pass = WeightedPass.RocAuc, PairedOrder = 0,
+            Undefined = (w, these) => $"{these} are all of one kind ({Plural(w.Positive)} or {Plural(w.Negative)} only)",
+        },
+        new(BinaryMetricNames.PrAuc, Binary, "average precision over all thresholds")
+        {
+            HigherIsBetter = true, Interval = MetricInterval.Bootstrap, Bounded = true, NeedsScore = true, ProseName = "PR AUC",
+            Pass = WeightedPass.PrAuc, PairedOrder = 1,
+            Undefined = NoPositive,
+        },
+        new(BinaryMetricNames.Brier, Binary, "mean squared error of the score")
+        {
+            Interval = MetricInterval.Bootstrap, Bounded = true, NeedsScore = true,
+            Pass = WeightedPass.BrierScore, PairedOrder = 2,
+        },
+        new(BinaryMetricNames.LogLoss, Binary, "mean negative log-likelihood of the score")
+        {
+            Interval = MetricInterval.Bootstrap, NeedsScore = true,
+            Pass = WeightedPass.LogLoss, PairedOrder = 3,
+        },
+        new(BinaryMetricNames.Ece, Binary, "expected calibration error of the score")
+        {
+            Interval = MetricInterval.Bootstrap, Bounded = true, NeedsScore = true, ProseName = "calibration error (ECE)",
+            Pass = WeightedPass.Ece,
+        },
+        new(MulticlassMetricNames.MacroF1, Multiclass, "F1 averaged over classes")
+        {
+            HigherIsBetter = true, Interval = MetricInterval.Bootstrap, Bounded = true,
+        },
+        new(MulticlassMetricNames.WeightedF1, Multiclass, "F1 averaged over classes, weighted by support")
+        {
+            HigherIsBetter = true, Interval = MetricInterval.Bootstrap, Bounded = true,
+        },
+        new(MulticlassMetricNames.MacroPrecision, Multiclass, "precision averaged over classes")
+        {
+            HigherIsBetter = true, Interval = MetricInterval.Bootstrap, Bounded = true,
+        },
+        new(MulticlassMetricNames.MacroRecall, Multiclass, "recall averaged over classes")
+        {
+            HigherIsBetter = true, Interval = MetricInterval.Bootstrap, Bounded = true,
+        },
+        new(RegressionMetricNames.Mae, Regression, "mean absolute error")
+        {
+            Interval = MetricInterval.Bootstrap, ProseName = "mean absolute error",
+        },
+        new(RegressionMetricNames.Rmse, Regression, "root mean squared error")
+        {
+            Interval = MetricInterval.Bootstrap, ProseName = "RMSE",
+        },
+        new(RegressionMetricNames.R2, Regression, "share of variance explained")
+        {
+            HigherIsBetter = true, Interval = MetricInterval.Bootstrap, ProseName = "R²",
+            Undefined = (_, these) => $"every outcome among {these} is the same",
+        },
+        new(RegressionMetricNames.Mape, Regression, "mean absolute percentage error, as a fraction")
+        {
+            Interval = MetricInterval.Bootstrap, ProseName = "mean absolute percentage error",
+            Undefined = (_, these) => $"an outcome among {these} is 0, and a percentage of 0 has no meaning",
+        },
+        new(RegressionMetricNames.MedianAe, Regression, "median absolute error")
+        {
+            Interval = MetricInterval.Bootstrap, ProseName = "median absolute error",
+        },
+        Latency("latency_p50_ms", 0.50, "median latency in milliseconds", "half"),
+        Latency("latency_p95_ms", 0.95, "95th percentile latency in milliseconds", "95%"),
+        Latency("latency_p99_ms", 0.99, "99th percentile latency in milliseconds", "99%"),
+        new("cost_per_1000", Any, "cost of 1,000 predictions")
+        {
+            Interval = MetricInterval.Production, ProductionOnly = true,
+            Promise = (_, atLeast, bar) => $"cost {atLeast} {bar} per 1,000 predictions",
+        },
+    ];
 
-    /// <summary>All known metrics.</summary>
-    public static IEnumerable<MetricInfo> All => ByName.Values;
+    private static readonly Dictionary<string, MetricInfo> ByName = Declared.ToDictionary(m => m.Name, StringComparer.Ordinal);
+
+    /// <summary>All known metrics, in report order.</summary>
+    public static IReadOnlyList<MetricInfo> All => Declared;
 
     /// <summary>The metric with this name, or null.</summary>
     public static MetricInfo? Find(string name) => ByName.GetValueOrDefault(name);
 
     /// <summary>The names that fit a task, for messages.</summary>
     public static IEnumerable<string> NamesFor(TaskKind task) =>
-        ByName.Values.Where(m => m.Tasks.Contains(task)).Select(m => m.Name);
+        Declared.Where(m => m.Fits(task)).Select(m => m.Name);
+
+    /// <summary>The metrics judged on labelled examples of a task with the given interval, in report order.</summary>
+    internal static IReadOnlyList<string> Judged(TaskKind task, MetricInterval interval) =>
+        [.. Declared.Where(m => m.Fits(task) && m.Interval == interval && !m.ProductionOnly).Select(m => m.Name)];
+
+    private static MetricInfo Latency(string name, double quantile, string description, string share) =>
+        new(name, Any, description)
+        {
+            Interval = MetricInterval.Production, ProductionOnly = true, Unit = "ms", LatencyQuantile = quantile,
+            Promise = (_, _, bar) => $"answer {share} of requests within {bar} ms",
+            Result = (_, v) => $"{share} of requests are answered within {Number(Math.Round(v))} ms",
+        };
+
+    private static string NoPositive(ContractWords words, string these) => $"no {words.Positive} among {these}";
+
+    private static string NoNegative(ContractWords words, string these) => $"no {words.Negative} among {these}";
 }

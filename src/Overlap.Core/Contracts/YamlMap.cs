@@ -122,29 +122,7 @@ internal sealed class YamlMap
             return null;
         }
         var text = Scalar(node, key).Trim();
-        return ParseDuration(text) ?? throw Error(node, $"'{key}' must be a duration such as 30m, 1h, 1d or 7d, not '{text}'");
-    }
-
-    public static TimeSpan? ParseDuration(string text)
-    {
-        if (text.Length < 2)
-        {
-            return null;
-        }
-        var unit = text[^1];
-        if (!double.TryParse(text.AsSpan(0, text.Length - 1), NumberStyles.Float, CultureInfo.InvariantCulture, out var amount) || amount <= 0)
-        {
-            return null;
-        }
-        return unit switch
-        {
-            's' => TimeSpan.FromSeconds(amount),
-            'm' => TimeSpan.FromMinutes(amount),
-            'h' => TimeSpan.FromHours(amount),
-            'd' => TimeSpan.FromDays(amount),
-            'w' => TimeSpan.FromDays(7 * amount),
-            _ => null,
-        };
+        return Durations.Parse(text) ?? throw Error(node, $"'{key}' must be a duration such as 30m, 1h, 1d or 7d, not '{text}'");
     }
 
     public IReadOnlyList<string>? Strings(string key)

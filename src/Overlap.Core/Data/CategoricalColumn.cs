@@ -1,7 +1,7 @@
 namespace Overlap.Core.Data;
 
 /// <summary>A column of categories, stored as codes into <see cref="Categories"/>. A missing value is code -1.</summary>
-public sealed class CategoricalColumn : Column
+internal sealed class CategoricalColumn : Column
 {
     private readonly int[] _codes;
     private int _missing = -1;

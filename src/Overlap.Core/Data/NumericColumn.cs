@@ -4,7 +4,7 @@ using Overlap.Core.Statistics;
 namespace Overlap.Core.Data;
 
 /// <summary>A column of numbers. A missing value is NaN.</summary>
-public sealed class NumericColumn : Column
+internal sealed class NumericColumn : Column
 {
     private readonly double[] _values;
     private int _missing = -1;

@@ -1,9 +1,9 @@
-using Overlap.Core.Statistics;
+using Overlap.Core.Data;
 
 namespace Overlap.Core.Drift;
 
 /// <summary>Drift of a categorical column (or a numeric one with at most 5 distinct values) with DESIGN.md's defaults.</summary>
-public static class CategoricalDrift
+internal static class CategoricalDrift
 {
     /// <summary>
     /// Tests two count vectors over the same categories (same order). Default by the reference's total count:
@@ -21,20 +21,12 @@ public static class CategoricalDrift
         {
             referenceRows += count;
         }
-        var test = forced ?? (referenceRows <= DriftTests.LargeReference ? DriftTestKind.ChiSquare : DriftTestKind.JensenShannon);
-        switch (test)
+        var test = forced is { } kind ? DriftTests.Of(kind) : DriftTests.Default(ColumnKind.Categorical, referenceRows);
+        if (test.OnCounts is null)
         {
-            case DriftTestKind.ChiSquare:
-                var chi = ChiSquare.Homogeneity(referenceCounts, currentCounts);
-                return new ColumnDriftResult(test, chi.Statistic, chi.PValue, DriftTests.Alpha, chi.PValue < DriftTests.Alpha);
-            case DriftTestKind.JensenShannon:
-                var js = JensenShannon.Distance(referenceCounts, currentCounts);
-                return new ColumnDriftResult(test, js, null, DriftTests.DistanceThreshold, js >= DriftTests.DistanceThreshold);
-            case DriftTestKind.Psi:
-                var psi = Psi.Categorical(referenceCounts, currentCounts);
-                return new ColumnDriftResult(test, psi, null, DriftTests.PsiThreshold, psi >= DriftTests.PsiThreshold);
-            default:
-                throw new ArgumentException($"the {DriftTests.Name(test)} test is for numbers; categories take chi_square, jensen_shannon or psi", nameof(forced));
+            throw new ArgumentException($"the {test.Name} test is for numbers; categories take {DriftTests.NamesFor(ColumnKind.Categorical)}", nameof(forced));
         }
+        var (statistic, pValue) = test.OnCounts(referenceCounts, currentCounts);
+        return test.Judge(statistic, pValue);
     }
 }

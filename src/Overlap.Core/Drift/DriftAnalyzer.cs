@@ -63,7 +63,7 @@ public static class DriftAnalyzer
             {
                 if (SkipReason(reference.Find(name)!, current.Find(name)!, minSamples) is { } reason)
                 {
-                    skipped.Add(new SkippedColumn(name, reason));
+                    skipped.Add(new SkippedColumn(name, reason) { Overridable = true });
                 }
             }
         }
@@ -73,9 +73,9 @@ public static class DriftAnalyzer
         {
             // Checked here, not inside Parallel.For, so a bad request surfaces as one DataException rather than an AggregateException.
             forced[i] = Forced(tested[i], options.Policy);
-            if (forced[i] is DriftTestKind.Ks or DriftTestKind.Wasserstein && !(reference.Find(tested[i]) is NumericColumn && current.Find(tested[i]) is NumericColumn))
+            if (forced[i] is { } kind && !DriftTests.Of(kind).Takes(ColumnKind.Categorical) && !(reference.Find(tested[i]) is NumericColumn && current.Find(tested[i]) is NumericColumn))
             {
-                throw new DataException($"column '{tested[i]}' holds categories, so the {DriftTests.Name(forced[i]!.Value)} test cannot run on it; use chi_square, jensen_shannon or psi for it");
+                throw new DataException($"column '{tested[i]}' holds categories, so the {DriftTests.Name(kind)} test cannot run on it; use {DriftTests.NamesFor(ColumnKind.Categorical)} for it");
             }
         }
         var tests = new ColumnDrift[tested.Count];
@@ -218,8 +218,9 @@ public static class DriftAnalyzer
     private static ColumnDrift AnalyzeNumeric(string name, ReadOnlySpan<double> refSorted, ReadOnlySpan<double> curSorted, DriftTestKind? forced, List<SchemaChange> schema)
     {
         // Few distinct values make a number a category (DESIGN.md), unless a numeric test is forced on it.
-        var categorical = forced is DriftTestKind.ChiSquare or DriftTestKind.JensenShannon
-            || (forced is null or DriftTestKind.Psi && CountDistinctUpTo(refSorted, LowCardinality + 1) <= LowCardinality);
+        var test = forced is { } kind ? DriftTests.Of(kind) : null;
+        var categorical = test?.Takes(ColumnKind.Numeric) == false
+            || ((test is null || test.Takes(ColumnKind.Categorical)) && CountDistinctUpTo(refSorted, LowCardinality + 1) <= LowCardinality);
         if (!categorical)
         {
             var result = NumericDrift.Run(refSorted, curSorted, forced);
@@ -284,7 +285,7 @@ public static class DriftAnalyzer
     {
         var word = policy.Columns.GetValueOrDefault(column) ?? policy.Test;
         return DriftTests.TryParse(word, out var kind) ? kind
-            : throw new DataException($"unknown drift test '{word}' for column '{column}'; use one of: auto, ks, wasserstein, chi_square, jensen_shannon, psi");
+            : throw new DataException($"unknown drift test '{word}' for column '{column}'; use one of: {string.Join(", ", DriftTests.Words)}");
     }
 
     private static long Sum(long[] counts)
@@ -489,16 +490,16 @@ public static class DriftAnalyzer
             var present = c.Count - c.MissingCount;
             if (present >= 100 && c.Categories.Count >= 0.9 * present)
             {
-                return string.Create(CultureInfo.InvariantCulture, $"an identifier ({c.Categories.Count:#,0} distinct values in {present:#,0} reference rows); name it in --columns to test it anyway");
+                return string.Create(CultureInfo.InvariantCulture, $"an identifier ({c.Categories.Count:#,0} distinct values in {present:#,0} reference rows); to test it anyway, name it among the columns to test");
             }
             if (c.Categories.Count >= 20 && c.Categories.Take(5).All(v => v.Length >= 8 && DateTimeOffset.TryParse(v, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out _)))
             {
-                return "a timestamp, which moves on by construction; compare time windows instead, or name it in --columns to test it anyway";
+                return "a timestamp, which moves on by construction; compare time windows instead, or to test it anyway, name it among the columns to test";
             }
         }
         var enough = Math.Max(2, minSamples);
         return Present(reference) >= enough && Present(current) >= enough && AllDistinct(reference, current)
-            ? "skipped: every value is distinct, on each side and across the two, so it looks like an id; name it in --columns to test it anyway"
+            ? "skipped: every value is distinct, on each side and across the two, so it looks like an id; to test it anyway, name it among the columns to test"
             : null;
     }
 

@@ -1,9 +1,9 @@
-using Overlap.Core.Statistics;
+using Overlap.Core.Data;
 
 namespace Overlap.Core.Drift;
 
 /// <summary>Drift of a numeric column with DESIGN.md's defaults (as Evidently picks them).</summary>
-public static class NumericDrift
+internal static class NumericDrift
 {
     /// <summary>
     /// The reference's standard deviation is floored at this before dividing the Wasserstein distance by it
@@ -22,26 +22,13 @@ public static class NumericDrift
     /// <exception cref="ArgumentException">A categorical test (chi_square, jensen_shannon) was forced on numbers.</exception>
     public static ColumnDriftResult Run(ReadOnlySpan<double> referenceSorted, ReadOnlySpan<double> currentSorted, DriftTestKind? forced)
     {
-        var test = forced ?? (referenceSorted.Length <= DriftTests.LargeReference ? DriftTestKind.Ks : DriftTestKind.Wasserstein);
-        var empty = referenceSorted.Length == 0 || currentSorted.Length == 0;
-        switch (test)
+        var test = forced is { } kind ? DriftTests.Of(kind) : DriftTests.Default(ColumnKind.Numeric, referenceSorted.Length);
+        if (test.OnNumbers is null)
         {
-            case DriftTestKind.Ks:
-                if (empty)
-                {
-                    return new ColumnDriftResult(test, double.NaN, null, DriftTests.Alpha, false);
-                }
-                var ks = KolmogorovSmirnov.TwoSample(referenceSorted, currentSorted);
-                return new ColumnDriftResult(test, ks.Statistic, ks.PValue, DriftTests.Alpha, ks.PValue < DriftTests.Alpha);
-            case DriftTestKind.Wasserstein:
-                var distance = Wasserstein.Distance(referenceSorted, currentSorted) / Math.Max(PopulationStd(referenceSorted), MinimumStd);
-                return new ColumnDriftResult(test, distance, null, DriftTests.DistanceThreshold, distance >= DriftTests.DistanceThreshold);
-            case DriftTestKind.Psi:
-                var psi = Psi.Numeric(referenceSorted, currentSorted);
-                return new ColumnDriftResult(test, psi, null, DriftTests.PsiThreshold, psi >= DriftTests.PsiThreshold);
-            default:
-                throw new ArgumentException($"the {DriftTests.Name(test)} test is for categories; numbers take ks, wasserstein or psi", nameof(forced));
+            throw new ArgumentException($"the {test.Name} test is for categories; numbers take {DriftTests.NamesFor(ColumnKind.Numeric)}", nameof(forced));
         }
+        var (statistic, pValue) = test.OnNumbers(referenceSorted, currentSorted);
+        return test.Judge(statistic, pValue);
     }
 
     /// <summary>The population standard deviation (ddof 0), by Welford's update; NaN for no values.</summary>

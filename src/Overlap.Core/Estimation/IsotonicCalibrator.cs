@@ -6,7 +6,7 @@ namespace Overlap.Core.Estimation;
 /// the non-decreasing step that minimises squared error, and a new score is interpolated linearly between the fitted
 /// points and clipped to the first and last outside them.
 /// </summary>
-public sealed class IsotonicCalibrator
+internal sealed class IsotonicCalibrator
 {
     private readonly double[] _x;
     private readonly double[] _y;

@@ -13,7 +13,7 @@ namespace Overlap.Core.Estimation;
 /// intervals over draws of labels y ~ Bernoulli(p): the spread of what the labels would show if the probabilities are
 /// right. It estimates; labels, when they come, are the truth, and the two are shown side by side.
 /// </summary>
-public static class PerformanceEstimator
+internal static class PerformanceEstimator
 {
     /// <summary>The metrics estimated.</summary>
     public static IReadOnlyList<string> MetricNames { get; } =

@@ -1,3 +1,5 @@
+using Overlap.Core.Metrics;
+
 namespace Overlap.Core.Evaluation;
 
 /// <summary>Curve points for charts.</summary>

@@ -241,12 +241,9 @@ internal static class EvaluationInputs
         return [.. seen];
     }
 
-    /// <summary>The group of the rows with no value in a segment column, so they are counted and judged, never dropped.</summary>
-    public const string MissingSegment = "(missing)";
-
     /// <summary>
     /// A segment column at the given rows: codes into the values present there (sorted), with the rows that have no
-    /// value in one more group, <see cref="MissingSegment"/>, last.
+    /// value in one more group, <see cref="SegmentResult.Missing"/>, last.
     /// </summary>
     public static SegmentColumn Segment(Column column, int[] rows)
     {
@@ -254,7 +251,7 @@ internal static class EvaluationInputs
         return WithMissingGroup(Present(column, rows));
     }
 
-    /// <summary>Gives the rows coded −1 (no value) the code of a <see cref="MissingSegment"/> group, when there are any.</summary>
+    /// <summary>Gives the rows coded −1 (no value) the code of a <see cref="SegmentResult.Missing"/> group, when there are any.</summary>
     private static SegmentColumn WithMissingGroup(SegmentColumn segment)
     {
         var codes = segment.Codes.ToArray();
@@ -264,11 +261,11 @@ internal static class EvaluationInputs
         }
         // A value that is literally "(missing)" in the data joins the group rather than making a second one of that name.
         var values = segment.Values.ToList();
-        var code = values.IndexOf(MissingSegment);
+        var code = values.IndexOf(SegmentResult.Missing);
         if (code < 0)
         {
             code = values.Count;
-            values.Add(MissingSegment);
+            values.Add(SegmentResult.Missing);
         }
         for (var i = 0; i < codes.Length; i++)
         {

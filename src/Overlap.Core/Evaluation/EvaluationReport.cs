@@ -1,3 +1,4 @@
+using Overlap.Core.Metrics;
 using Overlap.Core.Provenance;
 
 namespace Overlap.Core.Evaluation;

@@ -71,13 +71,13 @@ public static partial class Evaluator
             Requirements = [],
             Statements = [],
             Cost = cost,
-            ThresholdSweep = hasScore ? [.. t.Sweep.Select(Point)] : null,
+            ThresholdSweep = hasScore ? t.Sweep : null,
             Calibration = hasScore ? new CalibrationSummary { Ece = result.Calibration.Ece, Bins = [.. result.Calibration.Bins.Select(Bin)] } : null,
             Curves = hasScore
                 ? new CurveSet
                 {
-                    Roc = [.. t.Roc.Select(p => new CurvePoint(p.X, p.Y, p.Threshold))],
-                    PrecisionRecall = [.. t.PrecisionRecall.Select(p => new CurvePoint(p.X, p.Y, p.Threshold))],
+                    Roc = t.Roc,
+                    PrecisionRecall = t.PrecisionRecall,
                 }
                 : null,
         };
@@ -146,9 +146,6 @@ public static partial class Evaluator
     private static string Money(double amount) => Phrasing.Number(Math.Round(amount, Math.Abs(amount) >= 100 ? 0 : 2));
 
     private static ConfusionCounts Counts(Confusion c) => new(c.Tp, c.Fp, c.Fn, c.Tn);
-
-    private static ThresholdPoint Point(Metrics.ThresholdPoint p) =>
-        new(p.Threshold, p.Confusion.Tp, p.Confusion.Fp, p.Confusion.Fn, p.Confusion.Tn, p.Precision, p.Recall, p.FalsePositiveRate, p.Cost, p.CostPer1000);
 
     private static CalibrationBin Bin(ReliabilityBin b) => new(b.Low, b.High, b.Count, b.MeanScore, b.ObservedRate, b.Interval.Low, b.Interval.High);
 

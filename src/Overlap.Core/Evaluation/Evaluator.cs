@@ -3,7 +3,6 @@ using Overlap.Core.Contracts;
 using Overlap.Core.Data;
 using Overlap.Core.Metrics;
 using Overlap.Core.Statements;
-using EngineMetric = Overlap.Core.Metrics.MetricValue;
 
 namespace Overlap.Core.Evaluation;
 
@@ -50,7 +49,7 @@ public static partial class Evaluator
         if (rows.Length == 0)
         {
             throw new DataException(table.RowCount == 0
-                ? "the data file has a header but no rows; point --data at the scored examples"
+                ? "the data has a header but no rows; an evaluation needs the scored examples"
                 : $"none of the {table.RowCount:#,0} rows has a label in column '{label.Name}'; an evaluation needs labelled examples");
         }
         if (options.Frequencies is { } frequencies && (contract.Task != TaskKind.Binary || frequencies.Count != table.RowCount))
@@ -77,8 +76,8 @@ public static partial class Evaluator
     /// <summary>One sentence per segment column with rows that have no value, so the "(missing)" group is never a surprise.</summary>
     private static IEnumerable<string> MissingGroups(EvaluationReport report) =>
         report.Segments
-            .Where(s => s.Value.ContainsKey(EvaluationInputs.MissingSegment))
-            .Select(s => string.Create(Inv, $"{s.Value[EvaluationInputs.MissingSegment].N:#,0} examples have no value in {s.Key}; they are grouped as '{EvaluationInputs.MissingSegment}'."));
+            .Where(s => s.Value.ContainsKey(SegmentResult.Missing))
+            .Select(s => string.Create(Inv, $"{s.Value[SegmentResult.Missing].N:#,0} examples have no value in {s.Key}; they are grouped as '{SegmentResult.Missing}'."));
 
     /// <summary>Judges every requirement and assembles the report's common parts.</summary>
     private static EvaluationReport Finish(Contract contract, EvaluationReport partial, IEnumerable<string> lead, EvaluationOptions options)
@@ -134,10 +133,10 @@ public static partial class Evaluator
     private static Column Require(Table table, string name, string role) =>
         table.Find(name) ?? throw new DataException($"the data has no {role} column '{name}'; rename the column or fix columns.{role} in the contract");
 
-    private static MetricValue Report(EngineMetric m) => new(m.Value, m.Interval.Low, m.Interval.High, m.N);
+    private static MetricValue Report(MetricEstimate m) => new(m.Value, m.Interval.Low, m.Interval.High, m.N);
 
     /// <summary>The kept metrics, each undefined one with the reason in the contract's words.</summary>
-    private static Dictionary<string, MetricValue> Report(IReadOnlyDictionary<string, EngineMetric> metrics, Func<string, bool> keep, ContractWords words)
+    private static Dictionary<string, MetricValue> Report(IReadOnlyDictionary<string, MetricEstimate> metrics, Func<string, bool> keep, ContractWords words)
     {
         var result = new Dictionary<string, MetricValue>(StringComparer.Ordinal);
         foreach (var (name, m) in metrics)

@@ -256,7 +256,7 @@ public static class RunComparer
         {
             var carrier = paired.Carrier == "B" ? sides.B : sides.A;
             var other = paired.Carrier == "B" ? sides.A : sides.B;
-            statements.Add(string.Create(Inv, $"Both runs are on the same {paired.N:#,0} examples: {carrier} was evaluated with {other} as its baseline (--baseline), so the metrics that comparison measured are compared paired, which is sharper than comparing independent samples."));
+            statements.Add(string.Create(Inv, $"Both runs are on the same {paired.N:#,0} examples: {carrier} was evaluated with {other} as its baseline, so the metrics that comparison measured are compared paired, which is sharper than comparing independent samples."));
         }
         var better = metrics.Where(m => m.Direction == "better").Select(m => Phrasing.Name(m.Metric)).ToList();
         var worse = metrics.Where(m => m.Direction == "worse").Select(m => Phrasing.Name(m.Metric)).ToList();
@@ -271,7 +271,7 @@ public static class RunComparer
                 : $"{sides.B} is really better on {List(better)} and really worse on {List(worse)} at {confidence} confidence{changed}; every other difference is noise.");
         if (paired is null && (b.Comparison is not null || a.Comparison is not null))
         {
-            statements.Add("A run evaluated with --baseline carries a paired comparison (the same examples scored by two models): for those two models it is the authoritative one, sharper than comparing runs.");
+            statements.Add("A run evaluated with a baseline model carries a paired comparison (the same examples scored by two models): for those two models it is the authoritative one, sharper than comparing runs.");
         }
         else if (paired is null && SameFile(a, b) is { } file)
         {
@@ -279,7 +279,7 @@ public static class RunComparer
         }
         else if (paired is null && a.N == b.N && a.Confusion is { } ca && b.Confusion is { } cb && ca.Tp + ca.Fn == cb.Tp + cb.Fn)
         {
-            statements.Add("The runs have as many examples and positives as each other: if they are the same examples, compare them paired with 'overlap eval --data B --baseline A', which is sharper than these intervals for independent samples.");
+            statements.Add("The runs have as many examples and positives as each other: if they are the same examples, compare them paired by evaluating B with A as its baseline, which is sharper than these intervals for independent samples.");
         }
         if (metrics.Any(m => m.Approximate && m.CiLow is not null))
         {

@@ -25,7 +25,7 @@ public sealed record ThresholdEffect
     public required bool Kept { get; init; }
 
     /// <summary>"recall would be 50%, below the contract's 80%": the figure against its bar, for the reports and the dashboard alike.</summary>
-    internal string Said()
+    public string Said()
     {
         var name = Phrasing.Name(Metric);
         if (Value is not { } v)

@@ -1,3 +1,4 @@
+using Overlap.Core.Contracts;
 using Overlap.Core.Statistics;
 
 namespace Overlap.Core.Metrics;
@@ -9,8 +10,11 @@ namespace Overlap.Core.Metrics;
 /// </summary>
 internal static class BinaryBootstrap
 {
-    /// <summary>The metrics of <see cref="BinaryMetricNames.Bootstrapped"/>, in that order.</summary>
-    public const int MetricCount = 6;
+    /// <summary>Each bootstrapped metric's reader, in <see cref="BinaryMetricNames.Bootstrapped"/> order: its slot.</summary>
+    private static readonly PassReader[] Slots = [.. BinaryMetricNames.Bootstrapped.Select(n => MetricCatalog.Find(n)!.Pass!)];
+
+    /// <summary>How many metrics <see cref="BinaryMetricNames.Bootstrapped"/> holds.</summary>
+    public static int MetricCount => Slots.Length;
 
     /// <summary>
     /// The replicate values, laid out as [(accumulator · MetricCount + metric) · resamples + replicate].
@@ -39,11 +43,9 @@ internal static class BinaryBootstrap
     /// <summary>The bootstrapped metrics of one accumulator, in <see cref="BinaryMetricNames.Bootstrapped"/> order.</summary>
     public static void Extract(ReadOnlySpan<double> a, Span<double> into)
     {
-        into[0] = WeightedPass.F1(a);
-        into[1] = WeightedPass.RocAuc(a);
-        into[2] = WeightedPass.PrAuc(a);
-        into[3] = WeightedPass.BrierScore(a);
-        into[4] = WeightedPass.LogLoss(a);
-        into[5] = WeightedPass.Ece(a);
+        for (var m = 0; m < Slots.Length; m++)
+        {
+            into[m] = Slots[m](a);
+        }
     }
 }

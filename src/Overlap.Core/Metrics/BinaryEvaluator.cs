@@ -13,7 +13,7 @@ namespace Overlap.Core.Metrics;
 /// PR AUC, Brier, log loss and ECE get percentile bootstrap intervals, computed in one weighted pass per
 /// resample over the presorted scores for every group at once.
 /// </remarks>
-public static class BinaryEvaluator
+internal static class BinaryEvaluator
 {
     /// <summary>Evaluates <paramref name="sample"/>.</summary>
     /// <param name="sample">The scored, labelled examples.</param>
@@ -58,7 +58,7 @@ public static class BinaryEvaluator
     {
         var c = WeightedPass.Confusion(a);
         var n = c.Total;
-        var metrics = new Dictionary<string, MetricValue>(StringComparer.Ordinal);
+        var metrics = new Dictionary<string, MetricEstimate>(StringComparer.Ordinal);
         foreach (var name in Confusion.Rates)
         {
             var (successes, trials) = c.Rate(name)!.Value;

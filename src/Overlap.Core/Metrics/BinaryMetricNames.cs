@@ -1,7 +1,9 @@
+using Overlap.Core.Contracts;
+
 namespace Overlap.Core.Metrics;
 
-/// <summary>The binary metric names used in contracts and reports (DESIGN.md, Statistics).</summary>
-public static class BinaryMetricNames
+/// <summary>The binary metric names the code refers to, and the binary lists derived from <see cref="MetricCatalog"/>.</summary>
+internal static class BinaryMetricNames
 {
     /// <summary>Share of decisions that are right.</summary>
     public const string Accuracy = "accuracy";
@@ -43,11 +45,10 @@ public static class BinaryMetricNames
     public const string Ece = "ece";
 
     /// <summary>The proportions, whose intervals are Wilson intervals.</summary>
-    public static IReadOnlyList<string> Proportions { get; } =
-        [Accuracy, Precision, Recall, Specificity, FalsePositiveRate, FalseNegativeRate, PositiveRate];
+    public static IReadOnlyList<string> Proportions { get; } = MetricCatalog.Judged(TaskKind.Binary, MetricInterval.Wilson);
 
     /// <summary>The metrics whose intervals come from the percentile bootstrap.</summary>
-    public static IReadOnlyList<string> Bootstrapped { get; } = [F1, RocAuc, PrAuc, Brier, LogLoss, Ece];
+    public static IReadOnlyList<string> Bootstrapped { get; } = MetricCatalog.Judged(TaskKind.Binary, MetricInterval.Bootstrap);
 
     /// <summary>Every binary metric, proportions first.</summary>
     public static IReadOnlyList<string> All { get; } = [.. Proportions, .. Bootstrapped];

@@ -1,7 +1,7 @@
 namespace Overlap.Core.Metrics;
 
 /// <summary>How a binary evaluation is run: decision threshold, confidence, bootstrap and error costs.</summary>
-public sealed record BinaryOptions : EngineOptions
+internal sealed record BinaryOptions : EngineOptions
 {
     /// <summary>Decision threshold: an example is flagged positive when its score is at or above it. Default 0.5.</summary>
     public double Threshold { get; init; } = 0.5;

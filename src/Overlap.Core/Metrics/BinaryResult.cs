@@ -1,7 +1,7 @@
 namespace Overlap.Core.Metrics;
 
 /// <summary>Everything a binary evaluation measured: metrics overall and per segment, calibration and thresholds.</summary>
-public sealed record BinaryResult
+internal sealed record BinaryResult
 {
     /// <summary>Examples evaluated.</summary>
     public required long N { get; init; }

@@ -4,7 +4,7 @@ namespace Overlap.Core.Metrics;
 /// Scored examples of a binary task: the positive-class probability and the true label of each example,
 /// optionally the decision actually taken and the segment columns. Validated on construction.
 /// </summary>
-public sealed class BinarySample
+internal sealed class BinarySample
 {
     /// <summary>Checks and holds the columns; nothing is copied.</summary>
     /// <param name="scores">Probability of the positive class per example, in [0, 1].</param>

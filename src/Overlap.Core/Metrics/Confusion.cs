@@ -1,3 +1,6 @@
+using Overlap.Core.Contracts;
+using Overlap.Core.Planning;
+
 namespace Overlap.Core.Metrics;
 
 /// <summary>
@@ -25,24 +28,11 @@ public readonly record struct Confusion(long Tp, long Fp, long Fn, long Tn)
     /// The successes and trials behind a rate these counts decide (recall: tp of tp + fn), or null for a metric that is
     /// not such a rate (ROC AUC, F1, …).
     /// </summary>
-    public (long Successes, long Trials)? Rate(string metric) => metric switch
-    {
-        BinaryMetricNames.Accuracy => (Tp + Tn, Total),
-        BinaryMetricNames.Precision => (Tp, PredictedPositives),
-        BinaryMetricNames.Recall => (Tp, Positives),
-        BinaryMetricNames.Specificity => (Tn, Negatives),
-        BinaryMetricNames.FalsePositiveRate => (Fp, Negatives),
-        BinaryMetricNames.FalseNegativeRate => (Fn, Positives),
-        BinaryMetricNames.PositiveRate => (PredictedPositives, Total),
-        _ => null,
-    };
+    public (long Successes, long Trials)? Rate(string metric) =>
+        MetricCatalog.Find(metric) is { Successes: { } successes, Basis: { } basis } ? (successes(this), Planner.Count(basis, this)) : null;
 
     /// <summary>The names of the rates <see cref="Rate"/> knows, in report order.</summary>
-    public static IReadOnlyList<string> Rates { get; } =
-    [
-        BinaryMetricNames.Accuracy, BinaryMetricNames.Precision, BinaryMetricNames.Recall, BinaryMetricNames.Specificity,
-        BinaryMetricNames.FalsePositiveRate, BinaryMetricNames.FalseNegativeRate, BinaryMetricNames.PositiveRate,
-    ];
+    public static IReadOnlyList<string> Rates { get; } = [.. MetricCatalog.All.Where(m => m.Successes is not null).Select(m => m.Name)];
 
     /// <summary>Merges two sets of counts.</summary>
     public static Confusion operator +(Confusion left, Confusion right) =>

@@ -4,7 +4,7 @@ namespace Overlap.Core.Metrics;
 /// The k×k confusion counts of a multiclass group: rows are true classes, columns predicted classes
 /// (as <c>sklearn.metrics.confusion_matrix(y_true, y_pred, labels=range(k))</c>).
 /// </summary>
-public sealed class ConfusionMatrix
+internal sealed class ConfusionMatrix
 {
     private readonly long[] _counts;
 

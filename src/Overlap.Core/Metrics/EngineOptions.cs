@@ -3,7 +3,7 @@ using Overlap.Core.Statistics;
 namespace Overlap.Core.Metrics;
 
 /// <summary>What every evaluation shares: the confidence of its intervals and how the bootstrap runs.</summary>
-public abstract record EngineOptions
+internal abstract record EngineOptions
 {
     /// <summary>Two-sided confidence of every interval. Default 0.95.</summary>
     public double Confidence { get; init; } = 0.95;

@@ -1,7 +1,7 @@
 namespace Overlap.Core.Metrics;
 
 /// <summary>The metrics of one group of examples: all of them, or those of one segment value.</summary>
-public sealed record GroupMetrics
+internal sealed record GroupMetrics
 {
     /// <summary>The segment value, or null for the overall group.</summary>
     public required string? Value { get; init; }
@@ -13,9 +13,9 @@ public sealed record GroupMetrics
     public required Confusion Confusion { get; init; }
 
     /// <summary>Every metric of <see cref="BinaryMetricNames.All"/>, keyed by name.</summary>
-    public required IReadOnlyDictionary<string, MetricValue> Metrics { get; init; }
+    public required IReadOnlyDictionary<string, MetricEstimate> Metrics { get; init; }
 
     /// <summary>The metric of that name.</summary>
     /// <param name="name">One of <see cref="BinaryMetricNames"/>.</param>
-    public MetricValue this[string name] => Metrics[name];
+    public MetricEstimate this[string name] => Metrics[name];
 }

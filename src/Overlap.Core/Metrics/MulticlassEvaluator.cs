@@ -20,7 +20,7 @@ namespace Overlap.Core.Metrics;
 /// groups × (4 + k) × resamples replicate values; the confusion matrices take groups × k² counts.
 /// </para>
 /// </remarks>
-public static class MulticlassEvaluator
+internal static class MulticlassEvaluator
 {
     /// <summary>Evaluates <paramref name="sample"/>.</summary>
     /// <param name="sample">The labelled predictions.</param>
@@ -101,7 +101,7 @@ public static class MulticlassEvaluator
         var points = new double[MulticlassMetricNames.Averages.Count + k];
         MulticlassData.Extract(a, k, points);
 
-        var metrics = new Dictionary<string, MetricValue>(StringComparer.Ordinal)
+        var metrics = new Dictionary<string, MetricEstimate>(StringComparer.Ordinal)
         {
             [MulticlassMetricNames.Accuracy] = MetricIntervals.Proportion(confusion.Correct, n, confidence),
         };
@@ -117,7 +117,7 @@ public static class MulticlassEvaluator
             var predicted = a[(c * MulticlassData.CountsPerClass) + MulticlassData.Predicted];
             var hits = a[(c * MulticlassData.CountsPerClass) + MulticlassData.Hits];
             var m = MulticlassMetricNames.Averages.Count + c;
-            classes[c] = new ClassMetrics(classNames[c], support, predicted, new Dictionary<string, MetricValue>(StringComparer.Ordinal)
+            classes[c] = new ClassMetrics(classNames[c], support, predicted, new Dictionary<string, MetricEstimate>(StringComparer.Ordinal)
             {
                 [MulticlassMetricNames.Precision] = MetricIntervals.Proportion(hits, predicted, confidence),
                 [MulticlassMetricNames.Recall] = MetricIntervals.Proportion(hits, support, confidence),

@@ -1,7 +1,7 @@
 namespace Overlap.Core.Metrics;
 
 /// <summary>The multiclass metrics of one group of examples: all of them, or those of one segment value.</summary>
-public sealed record MulticlassGroupMetrics
+internal sealed record MulticlassGroupMetrics
 {
     /// <summary>The segment value, or null for the overall group.</summary>
     public required string? Value { get; init; }
@@ -13,12 +13,12 @@ public sealed record MulticlassGroupMetrics
     public required ConfusionMatrix Confusion { get; init; }
 
     /// <summary>Every metric of <see cref="MulticlassMetricNames.All"/>, keyed by name.</summary>
-    public required IReadOnlyDictionary<string, MetricValue> Metrics { get; init; }
+    public required IReadOnlyDictionary<string, MetricEstimate> Metrics { get; init; }
 
     /// <summary>Per class, in class-code order: precision, recall and F1.</summary>
     public required IReadOnlyList<ClassMetrics> Classes { get; init; }
 
     /// <summary>The metric of that name.</summary>
     /// <param name="name">One of <see cref="MulticlassMetricNames.All"/>.</param>
-    public MetricValue this[string name] => Metrics[name];
+    public MetricEstimate this[string name] => Metrics[name];
 }

@@ -1,7 +1,9 @@
+using Overlap.Core.Contracts;
+
 namespace Overlap.Core.Metrics;
 
-/// <summary>The multiclass metric names used in contracts and reports (DESIGN.md, Statistics).</summary>
-public static class MulticlassMetricNames
+/// <summary>The multiclass metric names the code refers to, and the multiclass lists derived from <see cref="MetricCatalog"/>.</summary>
+internal static class MulticlassMetricNames
 {
     /// <summary>Share of examples whose predicted class is the true one.</summary>
     public const string Accuracy = BinaryMetricNames.Accuracy;
@@ -28,7 +30,7 @@ public static class MulticlassMetricNames
     public const string F1 = BinaryMetricNames.F1;
 
     /// <summary>The group metrics whose intervals come from the percentile bootstrap, in engine order.</summary>
-    public static IReadOnlyList<string> Averages { get; } = [MacroF1, WeightedF1, MacroPrecision, MacroRecall];
+    public static IReadOnlyList<string> Averages { get; } = MetricCatalog.Judged(TaskKind.Multiclass, MetricInterval.Bootstrap);
 
     /// <summary>Every group metric: accuracy, then the averages.</summary>
     public static IReadOnlyList<string> All { get; } = [Accuracy, .. Averages];

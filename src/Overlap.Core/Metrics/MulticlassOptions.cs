@@ -1,4 +1,4 @@
 namespace Overlap.Core.Metrics;
 
 /// <summary>How a multiclass evaluation is run: confidence and bootstrap (see <see cref="EngineOptions"/>).</summary>
-public sealed record MulticlassOptions : EngineOptions;
+internal sealed record MulticlassOptions : EngineOptions;

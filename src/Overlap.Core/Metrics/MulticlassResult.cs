@@ -1,7 +1,7 @@
 namespace Overlap.Core.Metrics;
 
 /// <summary>Everything a multiclass evaluation measured, overall and per segment value.</summary>
-public sealed record MulticlassResult
+internal sealed record MulticlassResult
 {
     /// <summary>Examples evaluated.</summary>
     public required long N { get; init; }

@@ -4,7 +4,7 @@ namespace Overlap.Core.Metrics;
 /// Examples of a multiclass task: the true and the predicted class of each example as codes into
 /// <see cref="Classes"/>, and optionally the segment columns. Validated on construction.
 /// </summary>
-public sealed class MulticlassSample
+internal sealed class MulticlassSample
 {
     /// <summary>Checks and holds the columns; nothing is copied.</summary>
     /// <param name="labels">True class per example, 0 to k-1.</param>

@@ -1,3 +1,4 @@
+using Overlap.Core.Contracts;
 using Overlap.Core.Statistics;
 
 namespace Overlap.Core.Metrics;
@@ -7,14 +8,13 @@ namespace Overlap.Core.Metrics;
 /// percentile bootstrap of B − A for the other metrics (each resample applies the same draw counts to both
 /// models, so what the models share cancels out).
 /// </summary>
-public static class PairedComparison
+internal static class PairedComparison
 {
     /// <summary>The metrics compared by the paired bootstrap, in result order.</summary>
-    public static IReadOnlyList<string> Metrics { get; } =
-    [
-        BinaryMetricNames.RocAuc, BinaryMetricNames.PrAuc, BinaryMetricNames.Brier, BinaryMetricNames.LogLoss,
-        BinaryMetricNames.F1, BinaryMetricNames.Recall, BinaryMetricNames.Precision, BinaryMetricNames.FalsePositiveRate,
-    ];
+    public static IReadOnlyList<string> Metrics { get; } = [.. Compared().Select(m => m.Name)];
+
+    /// <summary>Each compared metric's reader, in <see cref="Metrics"/> order.</summary>
+    private static readonly PassReader[] Readers = [.. Compared().Select(m => m.Pass!)];
 
     /// <summary>Compares model B with model A.</summary>
     /// <param name="a">Model A's scores (and decisions, if given) with the labels.</param>
@@ -126,15 +126,14 @@ public static class PairedComparison
         return right;
     }
 
+    private static IEnumerable<MetricInfo> Compared() =>
+        MetricCatalog.All.Where(m => m.PairedOrder is not null).OrderBy(m => m.PairedOrder);
+
     private static void Extract(ReadOnlySpan<double> a, Span<double> into)
     {
-        into[0] = WeightedPass.RocAuc(a);
-        into[1] = WeightedPass.PrAuc(a);
-        into[2] = WeightedPass.BrierScore(a);
-        into[3] = WeightedPass.LogLoss(a);
-        into[4] = WeightedPass.F1(a);
-        into[5] = WeightedPass.Recall(a);
-        into[6] = WeightedPass.Precision(a);
-        into[7] = WeightedPass.FalsePositiveRate(a);
+        for (var m = 0; m < Readers.Length; m++)
+        {
+            into[m] = Readers[m](a);
+        }
     }
 }

@@ -1,7 +1,7 @@
 namespace Overlap.Core.Metrics;
 
 /// <summary>Two models scored on the same labelled examples, compared pairwise (B − A).</summary>
-public sealed record PairedComparisonResult
+internal sealed record PairedComparisonResult
 {
     /// <summary>Examples compared.</summary>
     public required long N { get; init; }

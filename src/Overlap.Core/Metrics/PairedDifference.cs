@@ -7,7 +7,7 @@ namespace Overlap.Core.Metrics;
 /// <param name="B">Model B's value.</param>
 /// <param name="Difference">B − A.</param>
 /// <param name="Interval">Percentile interval of B − A over resamples that apply the same draw to both models.</param>
-public readonly record struct PairedDifference(double A, double B, double Difference, Interval Interval)
+internal readonly record struct PairedDifference(double A, double B, double Difference, Interval Interval)
 {
     /// <summary>True when the interval excludes 0: the difference is unlikely to be noise.</summary>
     public bool IsReal => Interval.IsKnown && (Interval.Low > 0 || Interval.High < 0);

@@ -22,7 +22,7 @@ namespace Overlap.Core.Metrics;
 /// replicate values.
 /// </para>
 /// </remarks>
-public static class RegressionEvaluator
+internal static class RegressionEvaluator
 {
     /// <summary>Evaluates <paramref name="sample"/>.</summary>
     /// <param name="sample">The targets and predictions.</param>
@@ -50,7 +50,7 @@ public static class RegressionEvaluator
             var n = (long)a[SortedRegressionData.Weight];
             Span<double> points = stackalloc double[metricCount];
             SortedRegressionData.Extract(a, points);
-            var metrics = new Dictionary<string, MetricValue>(StringComparer.Ordinal);
+            var metrics = new Dictionary<string, MetricEstimate>(StringComparer.Ordinal);
             for (var m = 0; m < metricCount; m++)
             {
                 var slice = replicates.AsSpan(((accumulator * metricCount) + m) * resamples, resamples);

@@ -1,7 +1,9 @@
+using Overlap.Core.Contracts;
+
 namespace Overlap.Core.Metrics;
 
-/// <summary>The regression metric names used in contracts and reports (DESIGN.md, Statistics).</summary>
-public static class RegressionMetricNames
+/// <summary>The regression metric names the code refers to, and the regression list derived from <see cref="MetricCatalog"/>.</summary>
+internal static class RegressionMetricNames
 {
     /// <summary>Mean absolute error.</summary>
     public const string Mae = "mae";
@@ -19,5 +21,5 @@ public static class RegressionMetricNames
     public const string MedianAe = "median_ae";
 
     /// <summary>Every regression metric, all with percentile bootstrap intervals, in engine order.</summary>
-    public static IReadOnlyList<string> All { get; } = [Mae, Rmse, R2, Mape, MedianAe];
+    public static IReadOnlyList<string> All { get; } = MetricCatalog.Judged(TaskKind.Regression, MetricInterval.Bootstrap);
 }

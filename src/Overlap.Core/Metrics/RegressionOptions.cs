@@ -1,4 +1,4 @@
 namespace Overlap.Core.Metrics;
 
 /// <summary>How a regression evaluation is run: confidence and bootstrap (see <see cref="EngineOptions"/>).</summary>
-public sealed record RegressionOptions : EngineOptions;
+internal sealed record RegressionOptions : EngineOptions;

@@ -1,7 +1,7 @@
 namespace Overlap.Core.Metrics;
 
 /// <summary>Everything a regression evaluation measured, overall and per segment value.</summary>
-public sealed record RegressionResult
+internal sealed record RegressionResult
 {
     /// <summary>Examples evaluated.</summary>
     public required long N { get; init; }

@@ -4,7 +4,7 @@ namespace Overlap.Core.Metrics;
 /// Examples of a regression task: the true target and the prediction of each example, optionally the
 /// segment columns. Validated on construction.
 /// </summary>
-public sealed class RegressionSample
+internal sealed class RegressionSample
 {
     /// <summary>Checks and holds the columns; nothing is copied.</summary>
     /// <param name="targets">True value per example; finite.</param>

@@ -8,4 +8,4 @@ namespace Overlap.Core.Metrics;
 /// <param name="Name">The column's name, as the contract writes it.</param>
 /// <param name="Codes">One code per example: 0 to <c>Values.Count - 1</c>, or -1 for missing.</param>
 /// <param name="Values">The distinct values, indexed by code (k = Values.Count).</param>
-public sealed record SegmentColumn(string Name, ReadOnlyMemory<int> Codes, IReadOnlyList<string> Values);
+internal sealed record SegmentColumn(string Name, ReadOnlyMemory<int> Codes, IReadOnlyList<string> Values);

@@ -79,13 +79,13 @@ internal static class ThresholdAnalysis
 
         var roc = new CurvePoint[groups + 1];
         var pr = new CurvePoint[groups + 1];
-        roc[0] = new CurvePoint(double.PositiveInfinity, 0, 0);
-        pr[0] = new CurvePoint(double.PositiveInfinity, 0, 1);
+        roc[0] = new CurvePoint(0, 0, double.PositiveInfinity);
+        pr[0] = new CurvePoint(0, 1, double.PositiveInfinity);
         for (var j = 0; j < groups; j++)
         {
             var recall = WeightedPass.Ratio(cumPos[j], pos);
-            roc[j + 1] = new CurvePoint(groupScore[j], WeightedPass.Ratio(cumNeg[j], neg), recall);
-            pr[j + 1] = new CurvePoint(groupScore[j], recall, (double)cumPos[j] / (cumPos[j] + cumNeg[j]));
+            roc[j + 1] = new CurvePoint(WeightedPass.Ratio(cumNeg[j], neg), recall, groupScore[j]);
+            pr[j + 1] = new CurvePoint(recall, (double)cumPos[j] / (cumPos[j] + cumNeg[j]), groupScore[j]);
         }
 
         return new ThresholdReport
@@ -104,7 +104,10 @@ internal static class ThresholdAnalysis
         var cost = (c.Fp * costFp) + (c.Fn * costFn);
         return new ThresholdPoint(
             threshold,
-            c,
+            c.Tp,
+            c.Fp,
+            c.Fn,
+            c.Tn,
             WeightedPass.Ratio(c.Tp, c.PredictedPositives),
             WeightedPass.Ratio(c.Tp, c.Positives),
             WeightedPass.Ratio(c.Fp, c.Negatives),

@@ -1,7 +1,7 @@
 namespace Overlap.Core.Metrics;
 
 /// <summary>Threshold sweep, cost-optimal threshold and chart curves of one scored data set.</summary>
-public sealed record ThresholdReport
+internal sealed record ThresholdReport
 {
     /// <summary>The decisions at thresholds 0.00, 0.01, …, 1.00.</summary>
     public required IReadOnlyList<ThresholdPoint> Sweep { get; init; }

@@ -1,3 +1,4 @@
+using Overlap.Core.Contracts;
 using Overlap.Core.Evaluation;
 using Overlap.Core.Statistics;
 
@@ -7,7 +8,7 @@ namespace Overlap.Core.Monitoring;
 /// The metrics only production carries, measured over every prediction of a window: latency p50, p95 and p99 (numpy's
 /// linear percentile) with distribution-free order-statistic intervals (<see cref="QuantileInterval"/>).
 /// </summary>
-public static class ProductionMetrics
+internal static class ProductionMetrics
 {
     /// <summary>The latency metrics of <paramref name="sortedLatencies"/> (ascending, no NaN); none when empty.</summary>
     public static IReadOnlyDictionary<string, MetricValue> Latency(ReadOnlySpan<double> sortedLatencies, double confidence)
@@ -42,5 +43,6 @@ public static class ProductionMetrics
         return metrics;
     }
 
-    private static readonly (string Name, double Q)[] Percentiles = [("latency_p50_ms", 0.50), ("latency_p95_ms", 0.95), ("latency_p99_ms", 0.99)];
+    private static readonly (string Name, double Q)[] Percentiles =
+        [.. MetricCatalog.All.Where(m => m.LatencyQuantile is not null).Select(m => (m.Name, m.LatencyQuantile!.Value))];
 }

@@ -19,31 +19,11 @@ public static class Planner
     public const double SmallestDataMargin = 0.005;
 
     /// <summary>Which examples a proportion metric counts, or null when the metric is not a proportion planned here.</summary>
-    public static PlanBasis? BasisOf(string metric) => metric switch
-    {
-        "accuracy" or "positive_rate" => PlanBasis.Examples,
-        "recall" or "false_negative_rate" => PlanBasis.Positives,
-        "specificity" or "false_positive_rate" => PlanBasis.Negatives,
-        "precision" => PlanBasis.Flagged,
-        _ => null,
-    };
+    public static PlanBasis? BasisOf(string metric) => MetricCatalog.Find(metric)?.Basis;
 
     /// <summary>The value of a proportion metric in a set of confusion counts; NaN when its denominator is empty.</summary>
-    public static double Observed(string metric, Confusion c)
-    {
-        double Share(long part, long whole) => whole > 0 ? (double)part / whole : double.NaN;
-        return metric switch
-        {
-            "accuracy" => Share(c.Tp + c.Tn, c.Total),
-            "positive_rate" => Share(c.PredictedPositives, c.Total),
-            "recall" => Share(c.Tp, c.Positives),
-            "false_negative_rate" => Share(c.Fn, c.Positives),
-            "specificity" => Share(c.Tn, c.Negatives),
-            "false_positive_rate" => Share(c.Fp, c.Negatives),
-            "precision" => Share(c.Tp, c.PredictedPositives),
-            _ => double.NaN,
-        };
-    }
+    public static double Observed(string metric, Confusion c) =>
+        c.Rate(metric) is { Trials: > 0 } rate ? (double)rate.Successes / rate.Trials : double.NaN;
 
     /// <summary>How many examples of a basis a set of counts holds.</summary>
     public static long Count(PlanBasis basis, Confusion c) => basis switch

@@ -8,7 +8,7 @@ namespace Overlap.Core.Planning;
 /// How many labelled examples a figure needs: enough for a Wilson interval of a given half-width, or enough
 /// to tell two rates apart with a two-sided test.
 /// </summary>
-public static class SampleSize
+internal static class SampleSize
 {
     /// <summary>Largest sample size any search goes to; beyond it the margin is not reachable in practice.</summary>
     public const long Limit = 1L << 40;

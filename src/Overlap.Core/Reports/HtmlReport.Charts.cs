@@ -1,5 +1,6 @@
 using Overlap.Core.Contracts;
 using Overlap.Core.Evaluation;
+using Overlap.Core.Metrics;
 
 namespace Overlap.Core.Reports;
 
@@ -86,13 +87,13 @@ public static partial class HtmlReport
             return;
         }
         var nearest = curve.Where(p => double.IsFinite(p.Threshold) && double.IsFinite(p.X) && double.IsFinite(p.Y))
-            .OrderBy(p => Math.Abs(p.Threshold - t)).FirstOrDefault();
-        if (nearest is null)
+            .OrderBy(p => Math.Abs(p.Threshold - t)).Cast<CurvePoint?>().FirstOrDefault();
+        if (nearest is not { } point)
         {
             return;
         }
-        var (x, y) = (s.X(nearest.X), s.Y(nearest.Y));
-        s.Dot(x, y, 5, "pt-ink", $"threshold {Html.Num(t)}: ({Html.Num(nearest.X)}, {Html.Num(nearest.Y)})");
+        var (x, y) = (s.X(point.X), s.Y(point.Y));
+        s.Dot(x, y, 5, "pt-ink", $"threshold {Html.Num(t)}: ({Html.Num(point.X)}, {Html.Num(point.Y)})");
         var right = x < (s.Left + s.Right) / 2;
         s.Text(x + (right ? 9 : -9), y + (y < s.Top + 20 ? 16 : -8), $"threshold {Html.Num(t)}", "lbl-b", right ? "start" : "end");
     }

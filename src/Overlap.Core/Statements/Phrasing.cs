@@ -35,17 +35,7 @@ public static class Phrasing
         ArgumentNullException.ThrowIfNull(words);
         var name = Name(metric);
         var these = $"these {Plural(words.Example)}";
-        var why = metric switch
-        {
-            "recall" or "false_negative_rate" or "pr_auc" => $"no {words.Positive} among {these}",
-            "specificity" or "false_positive_rate" => $"no {words.Negative} among {these}",
-            "precision" => $"none of {these} was {words.Action}",
-            "roc_auc" => $"{these} are all of one kind ({Plural(words.Positive)} or {Plural(words.Negative)} only)",
-            "f1" => $"nothing among {these} was both {words.Positive} and {words.Action}",
-            "r2" => $"every outcome among {these} is the same",
-            "mape" => $"an outcome among {these} is 0, and a percentage of 0 has no meaning",
-            _ => $"{these} do not give enough to work with",
-        };
+        var why = MetricCatalog.Find(metric)?.Undefined?.Invoke(words, these) ?? $"{these} do not give enough to work with";
         return $"{why}, so {name} cannot be measured";
     }
 
@@ -95,8 +85,6 @@ public static class Phrasing
         ArgumentNullException.ThrowIfNull(words);
         var info = MetricCatalog.Find(requirement.Metric);
         var bar = info?.IsProportion == true ? Percent(requirement.Value) : Number(requirement.Value);
-        var pos = Plural(words.Positive);
-        var neg = Plural(words.Negative);
         var atLeast = requirement.Bound == Bound.Min ? "at least" : "at most";
         if (requirement.Bound == Bound.MaxGap)
         {
@@ -106,21 +94,7 @@ public static class Phrasing
             return $"No {requirement.By} group may fall more than {points}{unit} {direction} the overall {Name(requirement.Metric)}.";
         }
         var scope = requirement.By is null ? string.Empty : $"In every {requirement.By} group, ";
-        var sentence = requirement.Metric switch
-        {
-            "recall" => $"catch {atLeast} {bar} of {pos}",
-            "false_positive_rate" => $"{atLeast} {bar} of {neg} may be {words.Action} by mistake",
-            "false_negative_rate" => $"miss {atLeast} {bar} of {pos}",
-            "precision" => $"of the {Plural(words.Example)} {words.Action}, {atLeast} {bar} must really be {pos}",
-            "specificity" => $"leave {atLeast} {bar} of {neg} alone",
-            "accuracy" => $"decide {atLeast} {bar} of {Plural(words.Example)} correctly",
-            "positive_rate" => $"{atLeast} {bar} of all {Plural(words.Example)} may be {words.Action}",
-            "latency_p50_ms" => $"answer half of requests within {bar} ms",
-            "latency_p95_ms" => $"answer 95% of requests within {bar} ms",
-            "latency_p99_ms" => $"answer 99% of requests within {bar} ms",
-            "cost_per_1000" => $"cost {atLeast} {bar} per 1,000 predictions",
-            _ => $"keep {Name(requirement.Metric)} {atLeast} {bar}",
-        };
+        var sentence = info?.Promise?.Invoke(words, atLeast, bar) ?? $"keep {Name(requirement.Metric)} {atLeast} {bar}";
         var body = scope.Length == 0 ? Capitalize(sentence) : scope + sentence;
         return $"{body}.";
     }
@@ -129,8 +103,6 @@ public static class Phrasing
     public static string Result(string metric, double value, double low, double high, double confidence, ContractWords words, string? segment = null)
     {
         ArgumentNullException.ThrowIfNull(words);
-        var pos = Plural(words.Positive);
-        var neg = Plural(words.Negative);
         var where = segment is null ? string.Empty : $"For {segment}: ";
         if (double.IsNaN(value))
         {
@@ -138,28 +110,10 @@ public static class Phrasing
             return where.Length == 0 ? Capitalize(why) + "." : where + why + ".";
         }
         var ci = double.IsNaN(low) ? string.Empty : $" ({Range(metric, low, high)} at {Confidence(confidence)} confidence)";
-        var core = metric switch
-        {
-            "recall" => $"catches {Frequency(value)} {pos}",
-            "false_negative_rate" => $"misses {Frequency(value)} {pos}",
-            "false_positive_rate" => $"{Frequency(value)} {neg} {(value < 0.2 ? "is" : "are")} {words.Action} by mistake",
-            "specificity" => $"leaves {Frequency(value)} {neg} alone",
-            "precision" => $"of every 100 {Plural(words.Example)} {words.Action}, {Math.Round(value * 100).ToString("0", Invariant)} really are {pos}",
-            "accuracy" => $"decides {Frequency(value)} {Plural(words.Example)} correctly",
-            "positive_rate" => $"{Frequency(value)} {Plural(words.Example)} {(value < 0.2 ? "is" : "are")} {words.Action}",
-            "latency_p50_ms" or "latency_p95_ms" or "latency_p99_ms" => $"{LatencyShare(metric)} of requests are answered within {Number(Math.Round(value))} ms",
-            _ => $"{Name(metric)} is {Number(value)}",
-        };
+        var core = MetricCatalog.Find(metric)?.Result?.Invoke(words, value) ?? $"{Name(metric)} is {Number(value)}";
         var sentence = Capitalize(core) + ci + ".";
         return where.Length == 0 ? sentence : where + core + ci + ".";
     }
-
-    private static string LatencyShare(string metric) => metric switch
-    {
-        "latency_p50_ms" => "half",
-        "latency_p95_ms" => "95%",
-        _ => "99%",
-    };
 
     /// <summary>An interval in the units of its metric: rates as "81 to 93" out of 100 or percentages, others as numbers.</summary>
     public static string Range(string metric, double low, double high)
@@ -169,24 +123,12 @@ public static class Phrasing
         {
             return $"{Percent(low)} to {Percent(high)}";
         }
-        var unit = metric.EndsWith("_ms", StringComparison.Ordinal) ? " ms" : string.Empty;
+        var unit = info?.Unit is { } u ? " " + u : string.Empty;
         return $"{Number(low)} to {Number(high)}{unit}";
     }
 
     /// <summary>A metric name for prose: "false_positive_rate" → "false positive rate".</summary>
-    public static string Name(string metric) => metric switch
-    {
-        "roc_auc" => "ROC AUC",
-        "pr_auc" => "PR AUC",
-        "f1" => "F1",
-        "ece" => "calibration error (ECE)",
-        "mae" => "mean absolute error",
-        "rmse" => "RMSE",
-        "r2" => "R²",
-        "mape" => "mean absolute percentage error",
-        "median_ae" => "median absolute error",
-        _ => metric.Replace('_', ' '),
-    };
+    public static string Name(string metric) => MetricCatalog.Find(metric)?.ProseName ?? metric.Replace('_', ' ');
 
     /// <summary>A p-value as people read it: "p = 0.0123", or "p &lt; 0.0001" for anything smaller.</summary>
     public static string PValue(double p) =>

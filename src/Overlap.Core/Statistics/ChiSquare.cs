@@ -7,7 +7,7 @@ namespace Overlap.Core.Statistics;
 /// <c>scipy.stats.chi2_contingency([reference, current], correction=False)</c> once the categories that
 /// are zero in both rows are dropped.
 /// </summary>
-public static class ChiSquare
+internal static class ChiSquare
 {
     /// <summary>
     /// Σ (observed − expected)² / expected with k − 1 degrees of freedom (k = categories present in either

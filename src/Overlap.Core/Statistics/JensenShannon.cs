@@ -1,7 +1,7 @@
 namespace Overlap.Core.Statistics;
 
 /// <summary>The Jensen–Shannon distance, as <c>scipy.spatial.distance.jensenshannon(p, q)</c> (natural log).</summary>
-public static class JensenShannon
+internal static class JensenShannon
 {
     /// <summary>
     /// sqrt((KL(p‖m) + KL(q‖m)) / 2) with m = (p + q)/2, after normalising both count vectors to shares;

@@ -6,7 +6,7 @@ namespace Overlap.Core.Statistics;
 /// (and D is then rounded to the lattice value h/lcm(n1, n2) as scipy does), else — or when the exact
 /// computation fails — the asymptotic p-value <c>kstwo.sf(D, round(n1·n2/(n1+n2)))</c>.
 /// </summary>
-public static class KolmogorovSmirnov
+internal static class KolmogorovSmirnov
 {
     /// <summary>scipy's <c>MAX_AUTO_N</c>: above this sample size <c>auto</c> goes asymptotic.</summary>
     public const int MaxExactN = 10000;

@@ -7,7 +7,7 @@ namespace Overlap.Core.Statistics;
 /// <c>statsmodels.stats.proportion.confint_proportions_2indep(method="newcomb", compare="diff")</c>; from percentile
 /// bootstrap intervals it approximates the percentile interval of the difference of independent resamples.
 /// </summary>
-public static class Mover
+internal static class Mover
 {
     /// <summary>
     /// The interval for <paramref name="b"/> − <paramref name="a"/>, each given with its interval at the same confidence:

@@ -5,7 +5,7 @@ namespace Overlap.Core.Statistics;
 /// reference's deciles; categories: one bin each), a share of 0 replaced by 0.0001, then
 /// PSI = Σ (current − reference)·ln(current / reference). Always ≥ 0.
 /// </summary>
-public static class Psi
+internal static class Psi
 {
     /// <summary>The share an empty bin is given, so the logarithm stays finite.</summary>
     public const double EmptyShare = 0.0001;

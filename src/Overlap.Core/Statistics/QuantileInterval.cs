@@ -9,7 +9,7 @@ namespace Overlap.Core.Statistics;
 /// F the Binomial(n, q) distribution (its quantile as <c>scipy.stats.binom.ppf</c>: the least k with F(k) ≥ p),
 /// clipped to x(1) and x(n). It assumes nothing about the shape of the values (latencies are skewed).
 /// </summary>
-public static class QuantileInterval
+internal static class QuantileInterval
 {
     /// <summary>The interval for quantile <paramref name="q"/> of <paramref name="sorted"/> (ascending, no NaN); unknown when empty.</summary>
     public static Interval OrderStatistic(ReadOnlySpan<double> sorted, double q, double confidence)

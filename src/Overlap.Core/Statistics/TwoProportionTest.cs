@@ -6,7 +6,7 @@ namespace Overlap.Core.Statistics;
 /// The two-sided z-test that two independent proportions are equal, with the pooled share in the standard error, as
 /// <c>statsmodels.stats.proportion.proportions_ztest([x1, x2], [n1, n2])</c>.
 /// </summary>
-public static class TwoProportionTest
+internal static class TwoProportionTest
 {
     /// <summary>
     /// The p-value for <paramref name="x1"/> of <paramref name="n1"/> against <paramref name="x2"/> of <paramref name="n2"/>.

@@ -1,7 +1,7 @@
 namespace Overlap.Core.Text;
 
 /// <summary>"Did you mean …?": the known name nearest to a mistyped one, by edit distance.</summary>
-internal static class Suggestions
+public static class Suggestions
 {
     /// <summary>The candidate nearest to <paramref name="name"/> (case-insensitive), or null when none is close.</summary>
     public static string? Nearest(string name, IEnumerable<string> candidates)

@@ -50,7 +50,7 @@ public static class ApiKeys
             return (null, null);
         }
         text = text.Trim();
-        DateTimeOffset? at = Core.Contracts.YamlMap.ParseDuration(text) is { } span ? now + span
+        DateTimeOffset? at = Core.Contracts.Durations.Parse(text) is { } span ? now + span
             : DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var time) ? time
             : null;
         return at switch

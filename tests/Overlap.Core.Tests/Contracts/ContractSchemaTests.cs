@@ -9,7 +9,8 @@ namespace Overlap.Core.Tests.Contracts;
 /// <summary>Keeps docs/contract.md, docs/overlap.schema.json and the parser in step.</summary>
 public sealed class ContractSchemaTests
 {
-    private static readonly string Root = FindRoot();
+    /// <summary>The repository's root folder, where Overlap.slnx is.</summary>
+    internal static readonly string Root = FindRoot();
     private static readonly JsonObject Schema = JsonNode.Parse(File.ReadAllText(Path.Combine(Root, "docs", "overlap.schema.json")))!.AsObject();
     private static readonly string Doc = File.ReadAllText(Path.Combine(Root, "docs", "contract.md"));
 
@@ -47,6 +48,7 @@ public sealed class ContractSchemaTests
         {
             Assert.True(Doc.Contains($"| `{m.Name}` |", StringComparison.Ordinal), $"docs/contract.md has no row for metric '{m.Name}'");
             var cells = Doc.Split('\n').Single(l => l.StartsWith($"| `{m.Name}` |", StringComparison.Ordinal)).Split('|', StringSplitOptions.TrimEntries);
+            Assert.Equal(m.Interval switch { MetricInterval.Wilson => "Wilson", MetricInterval.Bootstrap => "bootstrap", _ => "—" }, cells[3]);
             Assert.Equal(m.ProductionOnly ? "yes" : "no", cells[5]);
             Assert.Equal(m.NeedsScore ? "yes" : "no", cells[4]);
             Assert.Equal(string.Join(", ", m.Tasks.Select(t => t.ToString().ToLowerInvariant())), cells[2].Replace("any", "binary, multiclass, regression", StringComparison.Ordinal));

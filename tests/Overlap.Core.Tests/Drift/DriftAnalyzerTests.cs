@@ -241,6 +241,9 @@ public class DriftAnalyzerTests
         Assert.Equal(["id", "at"], report.Skipped.Select(k => k.Column));
         Assert.Contains("identifier (200 distinct values in 200 reference rows)", report.Skipped[0].Reason, StringComparison.Ordinal);
         Assert.Contains("timestamp", report.Skipped[1].Reason, StringComparison.Ordinal);
+        // Guessed skips say how to override them without naming a CLI flag, and are marked so a caller can name its own.
+        Assert.All(report.Skipped, k => Assert.True(k.Overridable));
+        Assert.All(report.Skipped, k => Assert.EndsWith("to test it anyway, name it among the columns to test", k.Reason, StringComparison.Ordinal));
 
         var named = DriftAnalyzer.Analyze(reference, current, new DriftOptions { Columns = ["id", "at"] });
         Assert.Empty(named.Skipped);

@@ -182,7 +182,7 @@ public sealed class RunComparerTests
         var comparison = RunComparer.Compare(ReportJson.ReadEvaluation(ReportJson.Write(a))!, "v1", ReportJson.ReadEvaluation(ReportJson.Write(b))!, "v2");
 
         Assert.True(comparison.SameExamples);
-        Assert.Equal("Both runs are on the same 6,000 examples: v2 was evaluated with v1 as its baseline (--baseline), so the metrics that comparison measured are compared paired, which is sharper than comparing independent samples.", comparison.Statements[1]);
+        Assert.Equal("Both runs are on the same 6,000 examples: v2 was evaluated with v1 as its baseline, so the metrics that comparison measured are compared paired, which is sharper than comparing independent samples.", comparison.Statements[1]);
         Assert.DoesNotContain(comparison.Statements, s => s.Contains("if they are the same examples", StringComparison.Ordinal));
         // Every metric the paired block measured has the paired block's verdict in the table, so the page says one thing.
         var paired = b.Comparison!.Differences;

@@ -47,7 +47,7 @@ internal static class MetricFixtures
     }
 
     /// <summary>A Wilson figure: value, interval and n as statsmodels gave them.</summary>
-    public static void Wilson(JsonElement expected, MetricValue actual, string what)
+    public static void Wilson(JsonElement expected, MetricEstimate actual, string what)
     {
         Close(Number(expected.GetProperty("value")), actual.Value, 1e-9, what);
         Close(Number(expected.GetProperty("ci_low")), actual.Interval.Low, 1e-9, what + " low");

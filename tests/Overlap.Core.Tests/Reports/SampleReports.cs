@@ -1,6 +1,7 @@
 using Overlap.Core.Contracts;
 using Overlap.Core.Drift;
 using Overlap.Core.Evaluation;
+using Overlap.Core.Metrics;
 
 namespace Overlap.Core.Tests.Reports;
 

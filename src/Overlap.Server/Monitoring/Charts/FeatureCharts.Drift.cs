@@ -33,15 +33,7 @@ internal static partial class FeatureCharts
     public static string DriftTestStatement(DriftOverlay column)
     {
         ArgumentNullException.ThrowIfNull(column);
-        var name = column.Test switch
-        {
-            "ks" => "Kolmogorov–Smirnov",
-            "wasserstein" => "Wasserstein distance (over the reference's standard deviation)",
-            "chi_square" => "Chi-square",
-            "jensen_shannon" => "Jensen–Shannon distance",
-            "psi" => "PSI",
-            _ => column.Test,
-        };
+        var name = DriftTests.Find(column.Test)?.Title ?? column.Test;
         if (column.Drift is null)
         {
             // Too few values on a side: neither drifted nor stable, and the page says so rather than "stable".

@@ -58,7 +58,7 @@ internal static partial class FeatureCharts
         {
             return overall + " The contract names no segments.";
         }
-        var unnamed = string.Concat(data.Points.Where(p => p.Value == EvaluationInputs.MissingSegment)
+        var unnamed = string.Concat(data.Points.Where(p => p.Value == SegmentResult.Missing)
             .Select(p => $" {Count(p.N)} labelled predictions have no {p.Column}; they are the group {p.Label}."));
         var missing = data.Points.Where(p => p.MissesBar).ToList();
         if (missing.Count == 0)

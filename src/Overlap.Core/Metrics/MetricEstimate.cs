@@ -9,4 +9,4 @@ namespace Overlap.Core.Metrics;
 /// The denominator: positives for recall, predicted positives for precision, negatives for specificity and
 /// the false positive rate, positives for the false negative rate, all examples for the rest.
 /// </param>
-public readonly record struct MetricValue(double Value, Interval Interval, long N);
+internal readonly record struct MetricEstimate(double Value, Interval Interval, long N);
