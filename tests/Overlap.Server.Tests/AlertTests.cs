@@ -110,7 +110,7 @@ public sealed class AlertTests : IAsyncLifetime
         return JsonDocument.Parse(await viewer.GetStringAsync($"/v1/features/{Feature}/alerts")).RootElement;
     }
 
-    private async Task WaitForAsync(Func<Task<bool>> condition)
+    private static async Task WaitForAsync(Func<Task<bool>> condition)
     {
         var waited = Stopwatch.StartNew();
         while (!await condition())

@@ -25,7 +25,7 @@ internal static class DriftCommand
         {
             reference, current, contract, columns, test, minSamples, format, output,
         };
-        command.SetAction(parse =>
+        command.SetAction(async (parse, cancellationToken) =>
         {
             var printFormat = ParseFormat(parse.GetValue(format)!);
             var outputs = (parse.GetValue(output) ?? []).Select(path => (path, ReportFormats.FromPath(path) ?? printFormat)).ToList();
@@ -40,10 +40,10 @@ internal static class DriftCommand
             // The two files are read at the same time, one per core; errors surface unwrapped, reference first.
             var referencePath = parse.GetValue(reference)!;
             var currentPath = parse.GetValue(current)!;
-            var readReference = Task.Run(() => InputFiles.ReadTable(referencePath, new TableReadOptions { Source = referencePath }, "reference data"));
-            var readCurrent = Task.Run(() => InputFiles.ReadTable(currentPath, new TableReadOptions { Source = currentPath }, "current data"));
-            var referenceTable = readReference.GetAwaiter().GetResult();
-            var currentTable = readCurrent.GetAwaiter().GetResult();
+            var readReference = Task.Run(() => InputFiles.ReadTable(referencePath, new TableReadOptions { Source = referencePath }, "reference data"), cancellationToken);
+            var readCurrent = Task.Run(() => InputFiles.ReadTable(currentPath, new TableReadOptions { Source = currentPath }, "current data"), cancellationToken);
+            var referenceTable = await readReference.ConfigureAwait(false);
+            var currentTable = await readCurrent.ConfigureAwait(false);
             var options = new DriftOptions
             {
                 Feature = parsedContract?.Feature,

@@ -46,7 +46,8 @@ internal static partial class ServeCommand
                 if (OverlapServer.StoppedBy(app.Services) is { } failure)
                 {
                     // The host stops itself when background work fails; that is a failure of the server, never a clean exit.
-                    LogStopped(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Overlap.Serve"), failure.Service, failure.Exception);
+                    var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Overlap.Serve");
+                    LogStopped(logger, failure.Service, failure.Exception);
                     throw new UserException(ExitCodes.Software, $"the server stopped because its {failure.Service} failed: {failure.Exception.Message.TrimEnd('.')}; the log above has the details. Start it again, and report it if it keeps happening.");
                 }
             }

@@ -11,6 +11,8 @@ namespace Overlap.Core.Data;
 /// </summary>
 internal static class ParquetTableReader
 {
+    // Parquet.Net reads only asynchronously and Core's readers are synchronous (the CLI and the server call them off any
+    // request thread, and no synchronization context is involved), so this is the one place that waits on a task.
     public static Table Read(Stream stream, TableReadOptions options) =>
         ReadAsync(stream, options).GetAwaiter().GetResult();
 

@@ -11,7 +11,7 @@ namespace Overlap.Server.Alerts;
 /// leaving the alert state is sent to the contract's webhooks. The same state twice is not news: nothing is recorded
 /// or sent again (deduplication).
 /// </summary>
-internal sealed class AlertService(IAlertStore store, FeatureMonitor monitor, ContractRegistry features, WebhookDelivery webhooks, ServerOptions options)
+internal sealed class AlertService(IAlertStore store, FeatureMonitor monitor, ContractRegistry features, WebhookDelivery webhooks, ServerOptions options) : IDisposable
 {
     /// <summary>Windows before the judged one that the estimate check looks back over (it judges the last few with labels enough among them).</summary>
     private const int EstimateRecentWindows = 7;
@@ -88,4 +88,7 @@ internal sealed class AlertService(IAlertStore store, FeatureMonitor monitor, Co
         }
         return new AlertEvaluation(feature, start, [.. checks.Select(c => new CheckView(c.Check, WireName.Of(c.State), c.Statement, c.JudgedFrom, c.JudgedTo))], [.. changes.Select(AlertChangeView.Of)]);
     }
+
+    /// <summary>Releases the gate that keeps one evaluation of a feature at a time.</summary>
+    public void Dispose() => _gate.Dispose();
 }

@@ -26,7 +26,7 @@ internal sealed class ReportResult<T> : IResult, IStatusCodeHttpResult, IValueHt
 
     object? IValueHttpResult.Value => Value;
 
-    public int StatusCode => StatusCodes.Status200OK;
+    public static int StatusCode => StatusCodes.Status200OK;
 
     int? IStatusCodeHttpResult.StatusCode => StatusCode;
 

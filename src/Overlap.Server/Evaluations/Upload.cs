@@ -26,7 +26,7 @@ internal sealed record Upload(byte[]? Content, string? FileName, string? Name, i
             }
             var form = await request.ReadFormAsync(cancellationToken).ConfigureAwait(false);
             var name = form["name"].ToString().Trim();
-            if ((form.Files["file"] ?? form.Files.FirstOrDefault()) is not { Length: > 0 } file)
+            if ((form.Files["file"] ?? (form.Files.Count > 0 ? form.Files[0] : null)) is not { Length: > 0 } file)
             {
                 return new Upload(null, null, null, StatusCodes.Status400BadRequest, "The form has no file: choose a JSON report from overlap eval, or a CSV, JSON Lines or Parquet file of scored examples.");
             }

@@ -109,6 +109,8 @@ internal static class TrainingSetExport
             ? "'" + value
             : value;
 
+    private static readonly System.Buffers.SearchValues<char> NeedsQuotes = System.Buffers.SearchValues.Create(",\"\n\r\t'");
+
     private static string Quote(string value) =>
-        value.AsSpan().IndexOfAny(",\"\n\r\t'") >= 0 ? $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : value;
+        value.AsSpan().IndexOfAny(NeedsQuotes) >= 0 ? $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : value;
 }

@@ -133,7 +133,7 @@ public sealed class ContractEditorTests : IAsyncLifetime
         var (_, html) = await admin.PageAsync(Page);
         Assert.DoesNotContain("<script>alert", html, StringComparison.Ordinal);
         // In the explanation, the added line of the diff and the textarea.
-        Assert.True(Regex.Matches(html, "&lt;script&gt;alert").Count >= 3, "the description is shown, escaped, three times");
+        Assert.True(Regex.Count(html, "&lt;script&gt;alert") >= 3, "the description is shown, escaped, three times");
     }
 
     [Fact]

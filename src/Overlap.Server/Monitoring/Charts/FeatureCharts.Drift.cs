@@ -11,7 +11,7 @@ internal static partial class FeatureCharts
     {
         ArgumentNullException.ThrowIfNull(report);
         return [.. report.Windows.Where(w => w.Drift is not null).Select(w => new DriftWindow(
-            w.Start, w.Drift!.DatasetDrift, w.Drift.DriftedShare, w.Drift.Statements.FirstOrDefault() ?? "", [.. w.Drift.Columns.Select(Overlay)]))];
+            w.Start, w.Drift!.DatasetDrift, w.Drift.DriftedShare, (w.Drift.Statements.Count > 0 ? w.Drift.Statements[0] : ""), [.. w.Drift.Columns.Select(Overlay)]))];
     }
 
     /// <summary>A column's test and its distributions; a share that is not a number counts as none.</summary>
