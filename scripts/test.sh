@@ -35,6 +35,9 @@ fi
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
 status=0
+# The layout rule (.editorconfig: 120 columns), checked by CSharpier before anything is built.
+dotnet tool restore >/dev/null || exit $?
+dotnet csharpier check . || { echo "Some files are not laid out as CSharpier would: run dotnet csharpier format ." >&2; exit 1; }
 dotnet build Overlap.slnx -c Release -warnaserror -nologo -v quiet || exit $?
 if [ "$#" -gt 0 ]; then
   dotnet test Overlap.slnx -c Release --no-build --nologo \

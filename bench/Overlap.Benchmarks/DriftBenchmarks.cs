@@ -45,7 +45,10 @@ public class DriftBenchmarks : SizedBenchmark
     }
 
     [Benchmark]
-    public int ReadCsv() => TableReader.Read(new MemoryStream(_csv), DataFormat.Csv, new TableReadOptions { Source = "reference.csv" }).RowCount;
+    public int ReadCsv() =>
+        TableReader
+            .Read(new MemoryStream(_csv), DataFormat.Csv, new TableReadOptions { Source = "reference.csv" })
+            .RowCount;
 
     private (Table Table, string Csv) Make(Random random, double shift)
     {
@@ -65,13 +68,17 @@ public class DriftBenchmarks : SizedBenchmark
         }
         for (var j = 0; j < 5; j++)
         {
-            columns.Add(new CategoricalColumn($"cat{j}", codes[j], Rows, [.. Enumerable.Range(0, 4 + j).Select(k => $"v{k}")]));
+            columns.Add(
+                new CategoricalColumn($"cat{j}", codes[j], Rows, [.. Enumerable.Range(0, 4 + j).Select(k => $"v{k}")])
+            );
         }
         var csv = new StringBuilder("num0,num1,num2,num3,num4,cat0,cat1,cat2,cat3,cat4\n");
         for (var i = 0; i < Rows; i++)
         {
-            csv.AppendJoin(',', numbers.Select(n => n[i].ToString("R", CultureInfo.InvariantCulture))).Append(',')
-               .AppendJoin(',', codes.Select(c => $"v{c[i]}")).Append('\n');
+            csv.AppendJoin(',', numbers.Select(n => n[i].ToString("R", CultureInfo.InvariantCulture)))
+                .Append(',')
+                .AppendJoin(',', codes.Select(c => $"v{c[i]}"))
+                .Append('\n');
         }
         return (new Table(columns, Rows), csv.ToString());
     }

@@ -30,22 +30,37 @@ public class EvalBenchmarks : SizedBenchmark
             labels[i] = (byte)(random.NextDouble() < scores[i] * 0.3 ? 1 : 0);
             channel[i] = random.Next(3);
             region[i] = random.Next(4);
-            csv.Append(System.Globalization.CultureInfo.InvariantCulture, $"{scores[i]},{labels[i]},c{channel[i]},r{region[i]}\n");
+            csv.Append(
+                System.Globalization.CultureInfo.InvariantCulture,
+                $"{scores[i]},{labels[i]},c{channel[i]},r{region[i]}\n"
+            );
         }
-        _sample = new BinarySample(scores, labels, default,
-        [
-            new SegmentColumn("channel", channel, ["c0", "c1", "c2"]),
-            new SegmentColumn("region", region, ["r0", "r1", "r2", "r3"]),
-        ]);
+        _sample = new BinarySample(
+            scores,
+            labels,
+            default,
+            [
+                new SegmentColumn("channel", channel, ["c0", "c1", "c2"]),
+                new SegmentColumn("region", region, ["r0", "r1", "r2", "r3"]),
+            ]
+        );
         _csv = Encoding.UTF8.GetBytes(csv.ToString());
     }
 
     [Benchmark]
-    public double PointEstimates() => BinaryEvaluator.Evaluate(_sample, new BinaryOptions { Resamples = 0 }).Overall[BinaryMetricNames.RocAuc].Value;
+    public double PointEstimates() =>
+        BinaryEvaluator.Evaluate(_sample, new BinaryOptions { Resamples = 0 }).Overall[BinaryMetricNames.RocAuc].Value;
 
     [Benchmark]
-    public double Bootstrap100() => BinaryEvaluator.Evaluate(_sample, new BinaryOptions { Resamples = 100 }).Overall[BinaryMetricNames.RocAuc].Interval.Low;
+    public double Bootstrap100() =>
+        BinaryEvaluator
+            .Evaluate(_sample, new BinaryOptions { Resamples = 100 })
+            .Overall[BinaryMetricNames.RocAuc]
+            .Interval.Low;
 
     [Benchmark]
-    public int ReadCsv() => TableReader.Read(new MemoryStream(_csv), DataFormat.Csv, new TableReadOptions { Source = "bench.csv" }).RowCount;
+    public int ReadCsv() =>
+        TableReader
+            .Read(new MemoryStream(_csv), DataFormat.Csv, new TableReadOptions { Source = "bench.csv" })
+            .RowCount;
 }

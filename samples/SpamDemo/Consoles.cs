@@ -10,13 +10,15 @@ internal static class Consoles
     {
         var output = new AnsiConsoleOutput(writer);
         var terminal = output.IsTerminal;
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = output,
-            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
-            ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-            Interactive = terminal ? InteractionSupport.Detect : InteractionSupport.No,
-        });
+        var console = AnsiConsole.Create(
+            new AnsiConsoleSettings
+            {
+                Out = output,
+                Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
+                ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+                Interactive = terminal ? InteractionSupport.Detect : InteractionSupport.No,
+            }
+        );
         // Files and CI logs have no width; 80 columns would wrap every sentence and table cell.
         console.Profile.Width = terminal ? console.Profile.Width : 120;
         return console;

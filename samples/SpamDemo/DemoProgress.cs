@@ -13,13 +13,22 @@ internal static class DemoProgress
             return await run(new PlainProgress(plain)).ConfigureAwait(false);
         }
         T result = default!;
-        await console.Progress().AutoClear(false).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+        await console
+            .Progress()
+            .AutoClear(false)
+            .Columns(
+                new TaskDescriptionColumn(),
+                new ProgressBarColumn(),
+                new PercentageColumn(),
+                new ElapsedTimeColumn()
+            )
             .StartAsync(async context =>
             {
                 var bar = new BarProgress(context, console);
                 result = await run(bar).ConfigureAwait(false);
                 bar.Complete();
-            }).ConfigureAwait(false);
+            })
+            .ConfigureAwait(false);
         return result;
     }
 

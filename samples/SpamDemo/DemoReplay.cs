@@ -15,7 +15,14 @@ namespace Overlap.Demo;
 /// <param name="Label">The true label (spam or ham), sent as an outcome after the label delay.</param>
 /// <param name="InputsJson">The inputs as a JSON object (what the model read, in numbers).</param>
 /// <param name="AttributesJson">The attributes as a JSON object (the segments).</param>
-internal sealed record ReplayMail(string Id, DateTimeOffset Time, double Score, string Label, string InputsJson, string AttributesJson);
+internal sealed record ReplayMail(
+    string Id,
+    DateTimeOffset Time,
+    double Score,
+    string Label,
+    string InputsJson,
+    string AttributesJson
+);
 
 /// <summary>How the replay runs: the feature, keys, the server's clock, the label delay, the reviewers' pace.</summary>
 internal sealed record ReplayOptions
@@ -61,7 +68,13 @@ internal sealed record ReplayOptions
 }
 
 /// <summary>What the replay did, in figures.</summary>
-internal sealed record ReplayResult(int Predictions, int Outcomes, int Reviewed, DateTimeOffset From, DateTimeOffset To);
+internal sealed record ReplayResult(
+    int Predictions,
+    int Outcomes,
+    int Reviewed,
+    DateTimeOffset From,
+    DateTimeOffset To
+);
 
 /// <summary>
 /// Replays emails in date order into a running server through the .NET SDK, on the server's own clock moved an hour at a
@@ -74,7 +87,12 @@ internal static class DemoReplay
     private static readonly TimeSpan Step = TimeSpan.FromHours(1);
 
     /// <summary>Runs the replay; <paramref name="progress"/> gets the share done (0 to 1).</summary>
-    public static async Task<ReplayResult> RunAsync(IReadOnlyList<ReplayMail> mails, ReplayOptions options, IProgress<double>? progress, CancellationToken cancellationToken)
+    public static async Task<ReplayResult> RunAsync(
+        IReadOnlyList<ReplayMail> mails,
+        ReplayOptions options,
+        IProgress<double>? progress,
+        CancellationToken cancellationToken
+    )
     {
         ArgumentNullException.ThrowIfNull(mails);
         ArgumentNullException.ThrowIfNull(options);
@@ -83,7 +101,10 @@ internal static class DemoReplay
             return new ReplayResult(0, 0, 0, options.Clock.GetUtcNow(), options.Clock.GetUtcNow());
         }
         var ordered = mails.OrderBy(m => m.Time).ThenBy(m => m.Id, StringComparer.Ordinal).ToList();
-        var labels = ordered.Where(m => Picked(m.Id, "label") < options.LabelledShare).OrderBy(m => m.Time + options.LabelDelay).ToList();
+        var labels = ordered
+            .Where(m => Picked(m.Id, "label") < options.LabelledShare)
+            .OrderBy(m => m.Time + options.LabelDelay)
+            .ToList();
         var truth = new Dictionary<string, string>(options.EarlierLabels, StringComparer.Ordinal);
         foreach (var m in ordered)
         {
@@ -94,7 +115,14 @@ internal static class DemoReplay
         var steps = (int)Math.Ceiling((end - start) / Step);
         var lastReview = Floor(ordered[^1].Time) - options.ReviewersAway;
         var pause = options.Budget / steps;
-        await using var client = new OverlapClient(new OverlapClientOptions { Endpoint = options.Server, ApiKey = options.IngestKey, FlushInterval = TimeSpan.FromMilliseconds(200) });
+        await using var client = new OverlapClient(
+            new OverlapClientOptions
+            {
+                Endpoint = options.Server,
+                ApiKey = options.IngestKey,
+                FlushInterval = TimeSpan.FromMilliseconds(200),
+            }
+        );
         using var reviewers = new ReviewerPanel(options, truth);
         var (sent, labelled, reviewed) = (0, 0, 0);
         var clock = Stopwatch.StartNew();
@@ -105,16 +133,31 @@ internal static class DemoReplay
             while (sent < ordered.Count && ordered[sent].Time < now)
             {
                 var m = ordered[sent++];
-                client.LogPrediction(new PredictionEvent
-                {
-                    Id = m.Id, Feature = options.Feature, Time = m.Time, Score = m.Score, ModelVersion = options.ModelVersion,
-                    InputsJson = m.InputsJson, AttributesJson = m.AttributesJson,
-                });
+                client.LogPrediction(
+                    new PredictionEvent
+                    {
+                        Id = m.Id,
+                        Feature = options.Feature,
+                        Time = m.Time,
+                        Score = m.Score,
+                        ModelVersion = options.ModelVersion,
+                        InputsJson = m.InputsJson,
+                        AttributesJson = m.AttributesJson,
+                    }
+                );
             }
             while (labelled < labels.Count && labels[labelled].Time + options.LabelDelay < now)
             {
                 var m = labels[labelled++];
-                client.LogOutcome(new OutcomeEvent { Id = $"label-{m.Id}", PredictionId = m.Id, Label = m.Label, Time = m.Time + options.LabelDelay });
+                client.LogOutcome(
+                    new OutcomeEvent
+                    {
+                        Id = $"label-{m.Id}",
+                        PredictionId = m.Id,
+                        Label = m.Label,
+                        Time = m.Time + options.LabelDelay,
+                    }
+                );
             }
             // The events of the hour are in the server before its clock moves past them.
             await client.FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -134,7 +177,8 @@ internal static class DemoReplay
         return new ReplayResult(sent, labelled, reviewed, start, end);
     }
 
-    private static DateTimeOffset Floor(DateTimeOffset t) => new(t.UtcDateTime.Date.AddHours(t.UtcDateTime.Hour), TimeSpan.Zero);
+    private static DateTimeOffset Floor(DateTimeOffset t) =>
+        new(t.UtcDateTime.Date.AddHours(t.UtcDateTime.Hour), TimeSpan.Zero);
 
     /// <summary>A number in [0, 1) fixed by the id and a purpose, so the same emails are labelled and slipped on every run.</summary>
     internal static double Picked(string id, string purpose) => Overlap.Demo.Data.SpamDemoData.Unit($"{purpose}:{id}");
@@ -150,12 +194,15 @@ internal static class DemoReplay
         {
             _options = options;
             _truth = truth;
-            _reviewers = [.. options.ReviewerKeys.Select(key =>
-            {
-                var http = new HttpClient { BaseAddress = options.Server, Timeout = TimeSpan.FromSeconds(60) };
-                http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-                return http;
-            })];
+            _reviewers =
+            [
+                .. options.ReviewerKeys.Select(key =>
+                {
+                    var http = new HttpClient { BaseAddress = options.Server, Timeout = TimeSpan.FromSeconds(60) };
+                    http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+                    return http;
+                }),
+            ];
         }
 
         /// <summary>Decides up to <paramref name="count"/> items: second opinions and escalations first, then the oldest pending.</summary>
@@ -165,7 +212,14 @@ internal static class DemoReplay
             foreach (var status in (string[])["escalated", "second", "pending"])
             {
                 // More than the day's share is listed: an item this panel may not decide (all three decided it) is passed over.
-                using var queue = JsonDocument.Parse(await _reviewers[0].GetStringAsync($"/v1/features/{_options.Feature}/review?status={status}&limit={count * 4}", cancellationToken).ConfigureAwait(false));
+                using var queue = JsonDocument.Parse(
+                    await _reviewers[0]
+                        .GetStringAsync(
+                            $"/v1/features/{_options.Feature}/review?status={status}&limit={count * 4}",
+                            cancellationToken
+                        )
+                        .ConfigureAwait(false)
+                );
                 foreach (var item in queue.RootElement.GetProperty("items").EnumerateArray())
                 {
                     if (done >= count)
@@ -187,13 +241,24 @@ internal static class DemoReplay
             return done;
         }
 
-        private async Task<bool> DecideAsync(HttpClient reviewer, int who, string id, CancellationToken cancellationToken)
+        private async Task<bool> DecideAsync(
+            HttpClient reviewer,
+            int who,
+            string id,
+            CancellationToken cancellationToken
+        )
         {
             if (!_truth.TryGetValue(id, out var label))
             {
                 return false;
             }
-            using var claim = await reviewer.PostAsync($"/v1/features/{_options.Feature}/review/{Uri.EscapeDataString(id)}/claim", null, cancellationToken).ConfigureAwait(false);
+            using var claim = await reviewer
+                .PostAsync(
+                    $"/v1/features/{_options.Feature}/review/{Uri.EscapeDataString(id)}/claim",
+                    null,
+                    cancellationToken
+                )
+                .ConfigureAwait(false);
             if (!claim.IsSuccessStatusCode)
             {
                 return false;
@@ -202,8 +267,13 @@ internal static class DemoReplay
             {
                 label = label == "spam" ? "ham" : "spam";
             }
-            using var decision = await reviewer.PostAsJsonAsync($"/v1/features/{_options.Feature}/review/{Uri.EscapeDataString(id)}/decision",
-                new Dictionary<string, string> { ["decision"] = "correct", ["label"] = label }, cancellationToken).ConfigureAwait(false);
+            using var decision = await reviewer
+                .PostAsJsonAsync(
+                    $"/v1/features/{_options.Feature}/review/{Uri.EscapeDataString(id)}/decision",
+                    new Dictionary<string, string> { ["decision"] = "correct", ["label"] = label },
+                    cancellationToken
+                )
+                .ConfigureAwait(false);
             return decision.IsSuccessStatusCode;
         }
 

@@ -92,8 +92,12 @@ internal sealed class DemoRun(DemoOptions options, IDemoProgress progress)
         var split = SpamDemoData.Split(corpus.Messages);
         var later = Continuous(split.Production);
         var production = later.Take((int)Math.Round(later.Count * Math.Clamp(options.Slice, 0.01, 1))).ToList();
-        progress.Say(string.Create(CultureInfo.InvariantCulture,
-            $"{corpus.Messages.Count:N0} emails: {split.Train.Count:N0} to train on, {split.Holdout.Count:N0} held out to judge the model before release, {production.Count:N0} replayed as production from {split.ProductionFrom:yyyy-MM-dd} to {production[^1].Date:yyyy-MM-dd}{(later.Count < split.Production.Count ? $" ({split.Production.Count - later.Count} stragglers dated after a gap of weeks left out)" : "")}."));
+        progress.Say(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"{corpus.Messages.Count:N0} emails: {split.Train.Count:N0} to train on, {split.Holdout.Count:N0} held out to judge the model before release, {production.Count:N0} replayed as production from {split.ProductionFrom:yyyy-MM-dd} to {production[^1].Date:yyyy-MM-dd}{(later.Count < split.Production.Count ? $" ({split.Production.Count - later.Count} stragglers dated after a gap of weeks left out)" : "")}."
+            )
+        );
 
         progress.Step("Training model v1 (ML.NET, subject and body) on the earliest mail");
         var v1 = SpamModel.Train(split.Train, "v1");
@@ -104,55 +108,121 @@ internal sealed class DemoRun(DemoOptions options, IDemoProgress progress)
         progress.Step("Judging v1 before release on held-out early mail");
         var holdoutScores = v1.ScoreAll(split.Holdout);
         var before = Evaluate(contract, split.Holdout, holdoutScores, baseline: null, "before-release");
-        progress.Say($"Before release: {VerdictText.Word(before.Verdict)}. {string.Join(" ", before.Statements.Take(2))}");
+        progress.Say(
+            $"Before release: {VerdictText.Word(before.Verdict)}. {string.Join(" ", before.Statements.Take(2))}"
+        );
 
         progress.Step("Starting the server on the embedded store");
         var clock = new FakeTimeProvider(Floor(split.ProductionFrom));
-        var app = await OverlapServer.BuildAsync(new ServerOptions { DataFolder = options.DataFolder, Urls = options.Urls, Time = clock }, cancellationToken).ConfigureAwait(false);
+        var app = await OverlapServer
+            .BuildAsync(
+                new ServerOptions
+                {
+                    DataFolder = options.DataFolder,
+                    Urls = options.Urls,
+                    Time = clock,
+                },
+                cancellationToken
+            )
+            .ConfigureAwait(false);
         try
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
             var address = new Uri(OverlapServer.Addresses(app)[0]);
-            var admin = await OverlapServer.CreateKeyAsync(app, KeyRole.Admin, "demo admin", cancellationToken).ConfigureAwait(false);
-            var ingest = await OverlapServer.CreateKeyAsync(app, KeyRole.Ingest, "mail server", cancellationToken).ConfigureAwait(false);
+            var admin = await OverlapServer
+                .CreateKeyAsync(app, KeyRole.Admin, "demo admin", cancellationToken)
+                .ConfigureAwait(false);
+            var ingest = await OverlapServer
+                .CreateKeyAsync(app, KeyRole.Ingest, "mail server", cancellationToken)
+                .ConfigureAwait(false);
             var reviewers = new List<string>();
             foreach (var name in (string[])["reviewer ana", "reviewer ben", "lead reviewer"])
             {
-                reviewers.Add(await OverlapServer.CreateKeyAsync(app, KeyRole.Reviewer, name, cancellationToken).ConfigureAwait(false));
+                reviewers.Add(
+                    await OverlapServer
+                        .CreateKeyAsync(app, KeyRole.Reviewer, name, cancellationToken)
+                        .ConfigureAwait(false)
+                );
             }
             using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromMinutes(5) };
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", admin);
-            await SucceedAsync(http.PutAsync($"/v1/features/{SpamEvents.Feature}/contract", new StringContent(ContractYaml), cancellationToken)).ConfigureAwait(false);
+            await SucceedAsync(
+                    http.PutAsync(
+                        $"/v1/features/{SpamEvents.Feature}/contract",
+                        new StringContent(ContractYaml),
+                        cancellationToken
+                    )
+                )
+                .ConfigureAwait(false);
 
             // The reference period is the held-out early mail scored by v1, with its labels: what "normal" looked like,
             // and what the score's calibration is fitted on (mail v1 was trained on would make it overconfident).
-            await SendReferenceAsync(address, ingest, split.Holdout, holdoutScores, cancellationToken).ConfigureAwait(false);
+            await SendReferenceAsync(address, ingest, split.Holdout, holdoutScores, cancellationToken)
+                .ConfigureAwait(false);
 
-            progress.Step($"Replaying {production.Count:N0} later emails through the SDK, labels 3 days later, reviewers daily");
+            progress.Step(
+                $"Replaying {production.Count:N0} later emails through the SDK, labels 3 days later, reviewers daily"
+            );
             var productionScores = v1.ScoreAll(production);
-            var mails = production.Select((m, i) =>
-            {
-                var e = SpamEvents.Prediction(m, productionScores[i], "v1", threshold: contract.Threshold);
-                return new ReplayMail(m.Id, m.Date!.Value, productionScores[i], m.Label, e.InputsJson!, e.AttributesJson!);
-            }).ToList();
-            var replay = await DemoReplay.RunAsync(mails, new ReplayOptions
-            {
-                Feature = SpamEvents.Feature, Server = address, IngestKey = ingest, ReviewerKeys = reviewers, Clock = clock,
-                LabelDelay = contract.Monitoring?.LabelDelay ?? TimeSpan.FromDays(3), Budget = options.ReplayTime,
-                EarlierLabels = split.Holdout.ToDictionary(m => m.Id, m => m.Label, StringComparer.Ordinal),
-            }, new Progress<double>(progress.Report), cancellationToken).ConfigureAwait(false);
+            var mails = production
+                .Select(
+                    (m, i) =>
+                    {
+                        var e = SpamEvents.Prediction(m, productionScores[i], "v1", threshold: contract.Threshold);
+                        return new ReplayMail(
+                            m.Id,
+                            m.Date!.Value,
+                            productionScores[i],
+                            m.Label,
+                            e.InputsJson!,
+                            e.AttributesJson!
+                        );
+                    }
+                )
+                .ToList();
+            var replay = await DemoReplay
+                .RunAsync(
+                    mails,
+                    new ReplayOptions
+                    {
+                        Feature = SpamEvents.Feature,
+                        Server = address,
+                        IngestKey = ingest,
+                        ReviewerKeys = reviewers,
+                        Clock = clock,
+                        LabelDelay = contract.Monitoring?.LabelDelay ?? TimeSpan.FromDays(3),
+                        Budget = options.ReplayTime,
+                        EarlierLabels = split.Holdout.ToDictionary(m => m.Id, m => m.Label, StringComparer.Ordinal),
+                    },
+                    new Progress<double>(progress.Report),
+                    cancellationToken
+                )
+                .ConfigureAwait(false);
 
             progress.Step("Reading what Overlap found");
             var summary = await SummarizeAsync(http, contract, replay, before, cancellationToken).ConfigureAwait(false);
             if (summary.EstimateCheck is { Reliable: false })
             {
-                progress.Step("The estimate stopped holding: recalibrating it on the recent labelled and reviewed mail");
+                progress.Step(
+                    "The estimate stopped holding: recalibrating it on the recent labelled and reviewed mail"
+                );
                 summary = await RecalibrateAsync(http, replay, summary, cancellationToken).ConfigureAwait(false);
             }
 
-            progress.Step("Retraining v2 on the labels production gathered, and comparing it with v1 on the same later mail");
-            summary = summary with { Retrained = await RetrainAsync(http, contract, v1, split, production, models, cancellationToken).ConfigureAwait(false) };
-            await File.WriteAllTextAsync(Path.Combine(options.ReportFolder, "summary.json"), JsonSerializer.Serialize(summary, SummaryJson.Default.DemoSummary), cancellationToken).ConfigureAwait(false);
+            progress.Step(
+                "Retraining v2 on the labels production gathered, and comparing it with v1 on the same later mail"
+            );
+            summary = summary with
+            {
+                Retrained = await RetrainAsync(http, contract, v1, split, production, models, cancellationToken)
+                    .ConfigureAwait(false),
+            };
+            await File.WriteAllTextAsync(
+                    Path.Combine(options.ReportFolder, "summary.json"),
+                    JsonSerializer.Serialize(summary, SummaryJson.Default.DemoSummary),
+                    cancellationToken
+                )
+                .ConfigureAwait(false);
             return new Served(app, address, admin, summary);
         }
         catch
@@ -185,13 +255,23 @@ internal sealed class DemoRun(DemoOptions options, IDemoProgress progress)
     {
         using var response = await call.ConfigureAwait(false);
         var body = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
-        return response.IsSuccessStatusCode ? body : throw new InvalidOperationException($"the demo's server answered {(int)response.StatusCode}: {body}");
+        return response.IsSuccessStatusCode
+            ? body
+            : throw new InvalidOperationException($"the demo's server answered {(int)response.StatusCode}: {body}");
     }
 
     /// <summary>The held-out early mail as predictions with their labels, at their own dates (before the clock's start).</summary>
-    private static async Task SendReferenceAsync(Uri address, string ingestKey, IReadOnlyList<SpamMessage> messages, IReadOnlyList<double> scores, CancellationToken cancellationToken)
+    private static async Task SendReferenceAsync(
+        Uri address,
+        string ingestKey,
+        IReadOnlyList<SpamMessage> messages,
+        IReadOnlyList<double> scores,
+        CancellationToken cancellationToken
+    )
     {
-        await using var client = new Overlap.Client.OverlapClient(new Overlap.Client.OverlapClientOptions { Endpoint = address, ApiKey = ingestKey });
+        await using var client = new Overlap.Client.OverlapClient(
+            new Overlap.Client.OverlapClientOptions { Endpoint = address, ApiKey = ingestKey }
+        );
         for (var i = 0; i < messages.Count; i++)
         {
             client.LogPrediction(SpamEvents.Prediction(messages[i], scores[i], "v1"));
@@ -201,7 +281,13 @@ internal sealed class DemoRun(DemoOptions options, IDemoProgress progress)
     }
 
     /// <summary>Evaluates scored messages against the contract (and against v1's scores as the baseline, when given), writing HTML and JSON reports.</summary>
-    private EvaluationReport Evaluate(Contract contract, IReadOnlyList<SpamMessage> messages, IReadOnlyList<double> scores, IReadOnlyList<double>? baseline, string name)
+    private EvaluationReport Evaluate(
+        Contract contract,
+        IReadOnlyList<SpamMessage> messages,
+        IReadOnlyList<double> scores,
+        IReadOnlyList<double>? baseline,
+        string name
+    )
     {
         var csv = Path.Combine(options.ReportFolder, name + ".csv");
         SpamDemoData.WriteScoredCsv(csv, messages, scores);
@@ -215,7 +301,10 @@ internal sealed class DemoRun(DemoOptions options, IDemoProgress progress)
         }
         var report = Evaluator.Evaluate(contract, table, new EvaluationOptions { Baseline = baselineTable });
         File.WriteAllText(Path.Combine(options.ReportFolder, name + ".html"), HtmlReport.Write(report));
-        File.WriteAllText(Path.Combine(options.ReportFolder, name + ".json"), ReportJson.Write(report) + Environment.NewLine);
+        File.WriteAllText(
+            Path.Combine(options.ReportFolder, name + ".json"),
+            ReportJson.Write(report) + Environment.NewLine
+        );
         return report;
     }
 
@@ -226,57 +315,122 @@ internal sealed class DemoRun(DemoOptions options, IDemoProgress progress)
     }
 
     /// <summary>What the server computed from the replayed traffic: windows, estimates against realised figures, drift, alerts, review, retrain advice.</summary>
-    private static async Task<DemoSummary> SummarizeAsync(HttpClient http, Contract contract, ReplayResult replay, EvaluationReport before, CancellationToken cancellationToken)
+    private static async Task<DemoSummary> SummarizeAsync(
+        HttpClient http,
+        Contract contract,
+        ReplayResult replay,
+        EvaluationReport before,
+        CancellationToken cancellationToken
+    )
     {
         var feature = SpamEvents.Feature;
-        var range = string.Create(CultureInfo.InvariantCulture, $"from={replay.From:yyyy-MM-dd}&to={replay.To.AddDays(1):yyyy-MM-dd}");
-        var metrics = ReportJson.ReadMonitoring(await http.GetStringAsync($"/v1/features/{feature}/metrics?{range}", cancellationToken).ConfigureAwait(false))!;
+        var range = string.Create(
+            CultureInfo.InvariantCulture,
+            $"from={replay.From:yyyy-MM-dd}&to={replay.To.AddDays(1):yyyy-MM-dd}"
+        );
+        var metrics = ReportJson.ReadMonitoring(
+            await http.GetStringAsync($"/v1/features/{feature}/metrics?{range}", cancellationToken)
+                .ConfigureAwait(false)
+        )!;
         var key = contract.Requirements.First(r => r.By is null).Metric;
         var minSamples = contract.Monitoring?.MinSamples ?? 0;
-        var windows = metrics.Windows.Select(w => new WindowFigures(
-            w.Start, w.Predictions, w.Labelled, w.Evaluation?.Verdict.ToString().ToLowerInvariant(),
-            Value(w.Evaluation?.Metrics, key), Value(w.Estimated?.Metrics, key), w.Drift?.DatasetDrift == true,
-            w.Drift?.Columns.Where(c => c.Drift).Select(c => c.Column).ToList() ?? [])
-        {
-            Settled = w.Labelled >= minSamples && w.Evaluation?.Metrics.TryGetValue(key, out var m) == true && m.CiHigh - m.CiLow <= SettledWidth,
-        }).ToList();
+        var windows = metrics
+            .Windows.Select(w => new WindowFigures(
+                w.Start,
+                w.Predictions,
+                w.Labelled,
+                w.Evaluation?.Verdict.ToString().ToLowerInvariant(),
+                Value(w.Evaluation?.Metrics, key),
+                Value(w.Estimated?.Metrics, key),
+                w.Drift?.DatasetDrift == true,
+                w.Drift?.Columns.Where(c => c.Drift).Select(c => c.Column).ToList() ?? []
+            )
+            {
+                Settled =
+                    w.Labelled >= minSamples
+                    && w.Evaluation?.Metrics.TryGetValue(key, out var m) == true
+                    && m.CiHigh - m.CiLow <= SettledWidth,
+            })
+            .ToList();
         // A realised figure from a handful of labels (recall from 3 spam emails) says little; the estimate is compared
         // where the realised interval is narrow enough to compare with.
         var compared = windows.Where(w => w.Realised is not null && w.Estimated is not null && w.Settled).ToList();
-        using var alerts = JsonDocument.Parse(await http.GetStringAsync($"/v1/features/{feature}/alerts", cancellationToken).ConfigureAwait(false));
-        var history = alerts.RootElement.GetProperty("history").EnumerateArray()
-            .Select(h => new AlertFigure(h.GetProperty("check").GetString()!, h.GetProperty("state").GetString()!, h.GetProperty("window_start").GetDateTimeOffset())).ToList();
-        using var review = JsonDocument.Parse(await http.GetStringAsync($"/v1/features/{feature}/review", cancellationToken).ConfigureAwait(false));
+        using var alerts = JsonDocument.Parse(
+            await http.GetStringAsync($"/v1/features/{feature}/alerts", cancellationToken).ConfigureAwait(false)
+        );
+        var history = alerts
+            .RootElement.GetProperty("history")
+            .EnumerateArray()
+            .Select(h => new AlertFigure(
+                h.GetProperty("check").GetString()!,
+                h.GetProperty("state").GetString()!,
+                h.GetProperty("window_start").GetDateTimeOffset()
+            ))
+            .ToList();
+        using var review = JsonDocument.Parse(
+            await http.GetStringAsync($"/v1/features/{feature}/review", cancellationToken).ConfigureAwait(false)
+        );
         var counts = review.RootElement.GetProperty("counts");
         var agreement = review.RootElement.GetProperty("agreement");
         return new DemoSummary
         {
-            BeforeRelease = new VerdictFigures(before.Verdict.ToString().ToLowerInvariant(), Value(before.Metrics, "recall"), Value(before.Metrics, "false_positive_rate"), before.N),
+            BeforeRelease = new VerdictFigures(
+                before.Verdict.ToString().ToLowerInvariant(),
+                Value(before.Metrics, "recall"),
+                Value(before.Metrics, "false_positive_rate"),
+                before.N
+            ),
             Replay = replay,
             KeyMetric = key,
             Windows = windows,
-            EstimateGap = compared.Count == 0 ? null : compared.Average(w => Math.Abs(w.Realised!.Value - w.Estimated!.Value)),
-            EstimateGapMax = compared.Count == 0 ? null : compared.Max(w => Math.Abs(w.Realised!.Value - w.Estimated!.Value)),
+            EstimateGap =
+                compared.Count == 0 ? null : compared.Average(w => Math.Abs(w.Realised!.Value - w.Estimated!.Value)),
+            EstimateGapMax =
+                compared.Count == 0 ? null : compared.Max(w => Math.Abs(w.Realised!.Value - w.Estimated!.Value)),
             Alerts = history,
             ReviewDecided = counts.GetProperty("decided").GetInt64(),
             // Every case still open: pending, escalated (it waited longer than the contract allows) or waiting for a second opinion.
-            ReviewPending = counts.GetProperty("pending").GetInt64() + counts.GetProperty("escalated").GetInt64() + counts.GetProperty("awaiting_second").GetInt64(),
+            ReviewPending =
+                counts.GetProperty("pending").GetInt64()
+                + counts.GetProperty("escalated").GetInt64()
+                + counts.GetProperty("awaiting_second").GetInt64(),
             ReviewEscalated = counts.GetProperty("escalated").GetInt64(),
             ReviewAgreement = agreement.TryGetProperty("share", out var share) ? share.GetDouble() : null,
-            ReviewKappa = agreement.TryGetProperty("kappa", out var kappa) && kappa.ValueKind == JsonValueKind.Number ? kappa.GetDouble() : null,
+            ReviewKappa =
+                agreement.TryGetProperty("kappa", out var kappa) && kappa.ValueKind == JsonValueKind.Number
+                    ? kappa.GetDouble()
+                    : null,
             Retrain = metrics.Retrain,
             EstimateCheck = metrics.EstimateCheck,
         };
     }
 
     /// <summary>The admin's recalibration (on the windows the estimate check judged), and the estimate check after it.</summary>
-    private static async Task<DemoSummary> RecalibrateAsync(HttpClient http, ReplayResult replay, DemoSummary summary, CancellationToken cancellationToken)
+    private static async Task<DemoSummary> RecalibrateAsync(
+        HttpClient http,
+        ReplayResult replay,
+        DemoSummary summary,
+        CancellationToken cancellationToken
+    )
     {
         var feature = SpamEvents.Feature;
-        using var body = JsonDocument.Parse(await SucceedAsync(http.PostAsync($"/v1/features/{feature}/recalibrate", null, cancellationToken)).ConfigureAwait(false));
-        var range = string.Create(CultureInfo.InvariantCulture, $"from={replay.From:yyyy-MM-dd}&to={replay.To.AddDays(1):yyyy-MM-dd}");
-        var after = ReportJson.ReadMonitoring(await http.GetStringAsync($"/v1/features/{feature}/metrics?{range}", cancellationToken).ConfigureAwait(false))!;
-        return summary with { Recalibration = body.RootElement.GetProperty("calibration").GetProperty("statement").GetString(), EstimateAfterRecalibration = after.EstimateCheck };
+        using var body = JsonDocument.Parse(
+            await SucceedAsync(http.PostAsync($"/v1/features/{feature}/recalibrate", null, cancellationToken))
+                .ConfigureAwait(false)
+        );
+        var range = string.Create(
+            CultureInfo.InvariantCulture,
+            $"from={replay.From:yyyy-MM-dd}&to={replay.To.AddDays(1):yyyy-MM-dd}"
+        );
+        var after = ReportJson.ReadMonitoring(
+            await http.GetStringAsync($"/v1/features/{feature}/metrics?{range}", cancellationToken)
+                .ConfigureAwait(false)
+        )!;
+        return summary with
+        {
+            Recalibration = body.RootElement.GetProperty("calibration").GetProperty("statement").GetString(),
+            EstimateAfterRecalibration = after.EstimateCheck,
+        };
     }
 
     private static double? Value(IReadOnlyDictionary<string, MetricValue>? metrics, string metric) =>
@@ -287,31 +441,80 @@ internal sealed class DemoRun(DemoOptions options, IDemoProgress progress)
     /// decisions, from the labelled export), except the latest 30% of it, on which v1 and v2 are compared as paired models.
     /// Both runs are uploaded to the server's evaluations.
     /// </summary>
-    private async Task<RetrainFigures> RetrainAsync(HttpClient http, Contract contract, SpamModel v1, SpamSplit split, IReadOnlyList<SpamMessage> production, string models, CancellationToken cancellationToken)
+    private async Task<RetrainFigures> RetrainAsync(
+        HttpClient http,
+        Contract contract,
+        SpamModel v1,
+        SpamSplit split,
+        IReadOnlyList<SpamMessage> production,
+        string models,
+        CancellationToken cancellationToken
+    )
     {
-        var export = await http.GetStringAsync($"/v1/features/{SpamEvents.Feature}/export?labelled=true&format=csv", cancellationToken).ConfigureAwait(false);
-        var table = TableReader.Read(new MemoryStream(Encoding.UTF8.GetBytes(export)), DataFormat.Csv, Evaluator.ReadOptions(contract, "export.csv"));
+        var export = await http.GetStringAsync(
+                $"/v1/features/{SpamEvents.Feature}/export?labelled=true&format=csv",
+                cancellationToken
+            )
+            .ConfigureAwait(false);
+        var table = TableReader.Read(
+            new MemoryStream(Encoding.UTF8.GetBytes(export)),
+            DataFormat.Csv,
+            Evaluator.ReadOptions(contract, "export.csv")
+        );
         var (ids, labels) = (table.Find(contract.Columns.Id!)!, table.Find(contract.Columns.Label)!);
-        var labelled = Enumerable.Range(0, table.RowCount).Where(i => ids.Text(i) is not null && labels.Text(i) is not null).ToDictionary(i => ids.Text(i)!, i => labels.Text(i)!, StringComparer.Ordinal);
+        var labelled = Enumerable
+            .Range(0, table.RowCount)
+            .Where(i => ids.Text(i) is not null && labels.Text(i) is not null)
+            .ToDictionary(i => ids.Text(i)!, i => labels.Text(i)!, StringComparer.Ordinal);
         var first = (int)Math.Round(production.Count * (1 - ComparisonShare));
         var comparison = production.Skip(first).ToList();
-        var learned = production.Take(first).Where(m => labelled.ContainsKey(m.Id)).Select(m => SpamExample.From(m, labelled[m.Id] == "spam")).ToList();
+        var learned = production
+            .Take(first)
+            .Where(m => labelled.ContainsKey(m.Id))
+            .Select(m => SpamExample.From(m, labelled[m.Id] == "spam"))
+            .ToList();
         var v2 = v1.Retrain([.. split.Train.Select(SpamExample.From), .. learned], "v2");
         v2.Save(Path.Combine(models, "spam-v2.zip"));
         var v1Scores = v1.ScoreAll(comparison);
         var v1Report = Evaluate(contract, comparison, v1Scores, baseline: null, "v1-on-later-mail");
         var v2Report = Evaluate(contract, comparison, v2.ScoreAll(comparison), v1Scores, "v2-vs-v1");
-        foreach (var (name, report) in new[] { ("v1 on the latest 30% of the replayed mail", v1Report), ("v2 on the latest 30% of the replayed mail (v1 as baseline)", v2Report) })
+        foreach (
+            var (name, report) in new[]
+            {
+                ("v1 on the latest 30% of the replayed mail", v1Report),
+                ("v2 on the latest 30% of the replayed mail (v1 as baseline)", v2Report),
+            }
+        )
         {
-            await SucceedAsync(http.PostAsync($"/v1/features/{SpamEvents.Feature}/evaluations?name={Uri.EscapeDataString(name)}",
-                new StringContent(ReportJson.Write(report), Encoding.UTF8, "application/json"), cancellationToken)).ConfigureAwait(false);
+            await SucceedAsync(
+                    http.PostAsync(
+                        $"/v1/features/{SpamEvents.Feature}/evaluations?name={Uri.EscapeDataString(name)}",
+                        new StringContent(ReportJson.Write(report), Encoding.UTF8, "application/json"),
+                        cancellationToken
+                    )
+                )
+                .ConfigureAwait(false);
         }
-        return new RetrainFigures(learned.Count, comparison.Count, v2Report.Comparison?.Differences ?? [], v2Report.Comparison?.Statements ?? []);
+        return new RetrainFigures(
+            learned.Count,
+            comparison.Count,
+            v2Report.Comparison?.Differences ?? [],
+            v2Report.Comparison?.Statements ?? []
+        );
     }
 }
 
 /// <summary>The key metric and drift of one window as the server judged it.</summary>
-internal sealed record WindowFigures(DateTimeOffset Start, int Predictions, int Labelled, string? Verdict, double? Realised, double? Estimated, bool Drifted, IReadOnlyList<string> DriftedColumns)
+internal sealed record WindowFigures(
+    DateTimeOffset Start,
+    int Predictions,
+    int Labelled,
+    string? Verdict,
+    double? Realised,
+    double? Estimated,
+    bool Drifted,
+    IReadOnlyList<string> DriftedColumns
+)
 {
     /// <summary>True when the realised figure rests on enough labels to compare the estimate with (its interval at most <see cref="DemoRun.SettledWidth"/> wide).</summary>
     public bool Settled { get; init; }
@@ -324,7 +527,12 @@ internal sealed record AlertFigure(string Check, string State, DateTimeOffset Wi
 internal sealed record VerdictFigures(string Verdict, double? Recall, double? FalsePositiveRate, long N);
 
 /// <summary>v2's training and its paired comparison with v1.</summary>
-internal sealed record RetrainFigures(int LearnedFromProduction, int Compared, IReadOnlyList<MetricDifference> Differences, IReadOnlyList<string> Statements);
+internal sealed record RetrainFigures(
+    int LearnedFromProduction,
+    int Compared,
+    IReadOnlyList<MetricDifference> Differences,
+    IReadOnlyList<string> Statements
+);
 
 /// <summary>What the demo found, as written to <c>summary.json</c>.</summary>
 internal sealed record DemoSummary
@@ -370,7 +578,11 @@ internal sealed record DemoSummary
     public EstimateCheck? EstimateAfterRecalibration { get; init; }
 }
 
-[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
+[JsonSourceGenerationOptions(
+    WriteIndented = true,
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals
+)]
 [JsonSerializable(typeof(DemoSummary))]
 internal sealed partial class SummaryJson : JsonSerializerContext;

@@ -26,15 +26,21 @@ internal sealed class CliIo(TextWriter stdout, TextWriter stderr, TextReader? st
 
     private static IAnsiConsole Create(TextWriter writer)
     {
-        var interactive = ReferenceEquals(writer, Console.Out) ? !Console.IsOutputRedirected
+        var interactive = ReferenceEquals(writer, Console.Out)
+            ? !Console.IsOutputRedirected
             : ReferenceEquals(writer, Console.Error) && !Console.IsErrorRedirected;
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(writer),
-            Ansi = interactive && Environment.GetEnvironmentVariable("NO_COLOR") is null ? AnsiSupport.Detect : AnsiSupport.No,
-            ColorSystem = interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-            Interactive = interactive ? InteractionSupport.Detect : InteractionSupport.No,
-        });
+        var console = AnsiConsole.Create(
+            new AnsiConsoleSettings
+            {
+                Out = new AnsiConsoleOutput(writer),
+                Ansi =
+                    interactive && Environment.GetEnvironmentVariable("NO_COLOR") is null
+                        ? AnsiSupport.Detect
+                        : AnsiSupport.No,
+                ColorSystem = interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+                Interactive = interactive ? InteractionSupport.Detect : InteractionSupport.No,
+            }
+        );
         if (!interactive)
         {
             // Files and CI logs have no width; 80 columns would wrap every sentence and table cell.

@@ -9,8 +9,10 @@ internal static class ExitCodes
     public const int Usage = 64;
     public const int DataError = 65;
     public const int NoInput = 66;
+
     /// <summary>No such user (EX_NOUSER).</summary>
     public const int NoUser = 67;
+
     /// <summary>A needed service or store is unavailable (EX_UNAVAILABLE): the store is locked by a running server.</summary>
     public const int Unavailable = 69;
     public const int Software = 70;

@@ -14,7 +14,11 @@ internal static class InputFiles
         if (string.IsNullOrWhiteSpace(text))
         {
             // Core refuses an empty contract in words any caller understands; here the command that drafts one can be named.
-            throw new ContractException(path, 0, "the contract is empty; draft one from your data with 'overlap contract init --data scored.csv' (it writes overlap.yaml), or start from the example in docs/contract.md");
+            throw new ContractException(
+                path,
+                0,
+                "the contract is empty; draft one from your data with 'overlap contract init --data scored.csv' (it writes overlap.yaml), or start from the example in docs/contract.md"
+            );
         }
         return ContractParser.Parse(text, path);
     }
@@ -36,7 +40,10 @@ internal static class InputFiles
     {
         EnsureReadable(path, what);
         var format = DataFormats.FromFileName(path)
-            ?? throw new UserException(ExitCodes.Usage, $"cannot tell the format of {path} from its name; use a .csv, .jsonl or .parquet file (optionally .gz)");
+            ?? throw new UserException(
+                ExitCodes.Usage,
+                $"cannot tell the format of {path} from its name; use a .csv, .jsonl or .parquet file (optionally .gz)"
+            );
         try
         {
             using var file = File.OpenRead(path);
@@ -44,12 +51,16 @@ internal static class InputFiles
             {
                 throw new DataException($"{path} is empty (0 bytes); point --data at the scored examples");
             }
-            using Stream stream = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(file, CompressionMode.Decompress) : file;
+            using Stream stream = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)
+                ? new GZipStream(file, CompressionMode.Decompress)
+                : file;
             return TableReader.Read(stream, format, options);
         }
         catch (InvalidDataException e)
         {
-            throw new DataException($"{path} is not valid gzip ({e.Message.TrimEnd('.')}); decompress it or compress it again");
+            throw new DataException(
+                $"{path} is not valid gzip ({e.Message.TrimEnd('.')}); decompress it or compress it again"
+            );
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -58,7 +69,8 @@ internal static class InputFiles
     }
 
     /// <summary>A data file's name, SHA-256 and rows, for the report's provenance.</summary>
-    public static DataFileProvenance Describe(string role, string path, long rows) => new(role, Path.GetFileName(path), Sha256(path, $"{role} file"), rows);
+    public static DataFileProvenance Describe(string role, string path, long rows) =>
+        new(role, Path.GetFileName(path), Sha256(path, $"{role} file"), rows);
 
     /// <summary>SHA-256 of a file's bytes as stored.</summary>
     public static string Sha256(string path, string what)
@@ -82,7 +94,10 @@ internal static class InputFiles
         }
         if (!File.Exists(path))
         {
-            throw new UserException(ExitCodes.NoInput, $"the {what} {path} does not exist; check the path (the current folder is {Environment.CurrentDirectory})");
+            throw new UserException(
+                ExitCodes.NoInput,
+                $"the {what} {path} does not exist; check the path (the current folder is {Environment.CurrentDirectory})"
+            );
         }
     }
 }

@@ -9,13 +9,19 @@ namespace Overlap.Cli;
 /// <summary>The <c>overlap</c> command: parses, runs, and maps every failure to one line and an exit code.</summary>
 internal static class OverlapCli
 {
-    public static Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default) =>
-        RunAsync(args, null, stdout, stderr, cancellationToken);
+    public static Task<int> RunAsync(
+        string[] args,
+        TextWriter stdout,
+        TextWriter stderr,
+        CancellationToken cancellationToken = default
+    ) => RunAsync(args, null, stdout, stderr, cancellationToken);
 
     /// <summary>Every command, writing to <paramref name="io"/>.</summary>
     public static RootCommand Root(CliIo io)
     {
-        var root = new RootCommand("Overlap: write down what good enough means for an AI feature, prove it before release, and watch it after.");
+        var root = new RootCommand(
+            "Overlap: write down what good enough means for an AI feature, prove it before release, and watch it after."
+        );
         root.Subcommands.Add(EvalCommand.Create(io, gate: false));
         root.Subcommands.Add(EvalCommand.Create(io, gate: true));
         root.Subcommands.Add(DriftCommand.Create(io));
@@ -28,7 +34,13 @@ internal static class OverlapCli
     }
 
     /// <summary>Runs with <paramref name="stdin"/> as standard input (null: the console's).</summary>
-    public static async Task<int> RunAsync(string[] args, TextReader? stdin, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
+    public static async Task<int> RunAsync(
+        string[] args,
+        TextReader? stdin,
+        TextWriter stdout,
+        TextWriter stderr,
+        CancellationToken cancellationToken = default
+    )
     {
         var io = new CliIo(stdout, stderr, stdin);
         var root = Root(io);
@@ -39,7 +51,15 @@ internal static class OverlapCli
             {
                 await stderr.WriteLineAsync($"error: {error.Message}").ConfigureAwait(false);
             }
-            await stderr.WriteLineAsync($"Run 'overlap {string.Join(' ', args.TakeWhile(a => !a.StartsWith('-')))} --help' for usage.".Replace("  ", " ", StringComparison.Ordinal)).ConfigureAwait(false);
+            await stderr
+                .WriteLineAsync(
+                    $"Run 'overlap {string.Join(' ', args.TakeWhile(a => !a.StartsWith('-')))} --help' for usage.".Replace(
+                        "  ",
+                        " ",
+                        StringComparison.Ordinal
+                    )
+                )
+                .ConfigureAwait(false);
             return ExitCodes.Usage;
         }
         try
@@ -47,7 +67,13 @@ internal static class OverlapCli
             // Ctrl-C cancels the token (Program.cs); SIGTERM is left to the server's host, which drains and stops so the
             // command exits 0. System.CommandLine's own handler would end the process with 130 or 143 two seconds after
             // the signal, however far the drain had got.
-            var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
+            var config = new InvocationConfiguration
+            {
+                Output = stdout,
+                Error = stderr,
+                EnableDefaultExceptionHandler = false,
+                ProcessTerminationTimeout = null,
+            };
             return await parse.InvokeAsync(config, cancellationToken).ConfigureAwait(false);
         }
         catch (UserException e)

@@ -37,9 +37,12 @@ public sealed partial class OverlapClient : IOverlapClient
 
     /// <summary>Creates a client with its own HTTP connection pool.</summary>
     public OverlapClient(OverlapClientOptions options, ILogger<OverlapClient>? logger = null)
-        : this(new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }), options, logger, ownsHttp: true)
-    {
-    }
+        : this(
+            new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }),
+            options,
+            logger,
+            ownsHttp: true
+        ) { }
 
     internal OverlapClient(HttpClient http, OverlapClientOptions options, ILogger<OverlapClient>? logger, bool ownsHttp)
     {
@@ -51,12 +54,25 @@ public sealed partial class OverlapClient : IOverlapClient
         _options = options;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _events = new Uri(options.Endpoint!, "v1/events");
-        _queue = Channel.CreateBounded<FeatureEvent>(new BoundedChannelOptions(options.QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        _queue = Channel.CreateBounded<FeatureEvent>(
+            new BoundedChannelOptions(options.QueueCapacity)
+            {
+                SingleReader = true,
+                FullMode = BoundedChannelFullMode.Wait,
+            }
+        );
         _sender = Task.Run(SendLoopAsync);
     }
 
     /// <inheritdoc />
-    public OverlapClientStats Stats => new(Interlocked.Read(ref _logged), Interlocked.Read(ref _sent), Interlocked.Read(ref _rejected), Interlocked.Read(ref _dropped), Interlocked.Read(ref _retries));
+    public OverlapClientStats Stats =>
+        new(
+            Interlocked.Read(ref _logged),
+            Interlocked.Read(ref _sent),
+            Interlocked.Read(ref _rejected),
+            Interlocked.Read(ref _dropped),
+            Interlocked.Read(ref _retries)
+        );
 
     /// <inheritdoc />
     public void LogPrediction(PredictionEvent prediction) => Enqueue(prediction);
@@ -76,7 +92,10 @@ public sealed partial class OverlapClient : IOverlapClient
         var target = Interlocked.Read(ref _logged);
         while (Done() < target && !_sender.IsCompleted)
         {
-            await Interlocked.Exchange(ref _flushNow, new CancellationTokenSource()).CancelAsync().ConfigureAwait(false);
+            await Interlocked
+                .Exchange(ref _flushNow, new CancellationTokenSource())
+                .CancelAsync()
+                .ConfigureAwait(false);
             await Task.Delay(TimeSpan.FromMilliseconds(10), cancellationToken).ConfigureAwait(false);
         }
     }
@@ -89,7 +108,8 @@ public sealed partial class OverlapClient : IOverlapClient
             return;
         }
         _queue.Writer.TryComplete();
-        var finished = await Task.WhenAny(_sender, Task.Delay(_options.ShutdownTimeout, _options.Time)).ConfigureAwait(false);
+        var finished = await Task.WhenAny(_sender, Task.Delay(_options.ShutdownTimeout, _options.Time))
+            .ConfigureAwait(false);
         if (finished != _sender)
         {
             await _abort.CancelAsync().ConfigureAwait(false);
@@ -111,7 +131,8 @@ public sealed partial class OverlapClient : IOverlapClient
         }
     }
 
-    private long Done() => Interlocked.Read(ref _sent) + Interlocked.Read(ref _rejected) + Interlocked.Read(ref _dropped);
+    private long Done() =>
+        Interlocked.Read(ref _sent) + Interlocked.Read(ref _rejected) + Interlocked.Read(ref _dropped);
 
     private void Enqueue(FeatureEvent? e)
     {
@@ -132,11 +153,17 @@ public sealed partial class OverlapClient : IOverlapClient
             if (batch.Count < _options.MaxBatchSize)
             {
                 // Give a partial batch until the flush interval (or a flush, or shutdown) to fill up.
-                using var wait = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token, Volatile.Read(ref _flushNow).Token);
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(
+                    _abort.Token,
+                    Volatile.Read(ref _flushNow).Token
+                );
                 wait.CancelAfter(_options.FlushInterval);
                 try
                 {
-                    while (batch.Count < _options.MaxBatchSize && await reader.WaitToReadAsync(wait.Token).ConfigureAwait(false))
+                    while (
+                        batch.Count < _options.MaxBatchSize
+                        && await reader.WaitToReadAsync(wait.Token).ConfigureAwait(false)
+                    )
                     {
                         Fill(reader, batch);
                     }
@@ -168,7 +195,10 @@ public sealed partial class OverlapClient : IOverlapClient
             TimeSpan? retryAfter = null;
             try
             {
-                using var request = new HttpRequestMessage(HttpMethod.Post, _events) { Content = new ByteArrayContent(body) };
+                using var request = new HttpRequestMessage(HttpMethod.Post, _events)
+                {
+                    Content = new ByteArrayContent(body),
+                };
                 request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/x-ndjson");
                 request.Content.Headers.ContentEncoding.Add("gzip");
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.ApiKey);
@@ -230,7 +260,10 @@ public sealed partial class OverlapClient : IOverlapClient
     /// <summary>Exponential backoff with full jitter between half and all of the step.</summary>
     private TimeSpan Backoff(int attempt)
     {
-        var step = Math.Min(_options.MaxBackoff.TotalMilliseconds, _options.InitialBackoff.TotalMilliseconds * Math.Pow(2, Math.Min(attempt, 30)));
+        var step = Math.Min(
+            _options.MaxBackoff.TotalMilliseconds,
+            _options.InitialBackoff.TotalMilliseconds * Math.Pow(2, Math.Min(attempt, 30))
+        );
 #pragma warning disable CA5394 // Jitter needs no cryptographic randomness.
         return TimeSpan.FromMilliseconds(step * (0.5 + (Random.Shared.NextDouble() * 0.5)));
 #pragma warning restore CA5394
@@ -240,7 +273,9 @@ public sealed partial class OverlapClient : IOverlapClient
     {
         try
         {
-            using var document = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync().ConfigureAwait(false)).ConfigureAwait(false);
+            using var document = await JsonDocument
+                .ParseAsync(await response.Content.ReadAsStreamAsync().ConfigureAwait(false))
+                .ConfigureAwait(false);
             return document.RootElement.TryGetProperty("accepted", out var accepted) ? accepted.GetInt32() : 0;
         }
         catch (JsonException)
@@ -261,12 +296,21 @@ public sealed partial class OverlapClient : IOverlapClient
         return output.ToArray();
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Overlap refused a batch of {Count} events with HTTP {Status}; check the endpoint and the API key's role. The events are dropped")]
+    [LoggerMessage(
+        Level = LogLevel.Error,
+        Message = "Overlap refused a batch of {Count} events with HTTP {Status}; check the endpoint and the API key's role. The events are dropped"
+    )]
     private static partial void LogRefused(ILogger logger, int status, int count);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Overlap could not store a batch of {Count} events after {Attempts} attempts within {Limit}; the events are dropped")]
+    [LoggerMessage(
+        Level = LogLevel.Error,
+        Message = "Overlap could not store a batch of {Count} events after {Attempts} attempts within {Limit}; the events are dropped"
+    )]
     private static partial void LogGaveUp(ILogger logger, int count, int attempts, TimeSpan limit);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Overlap client closed: {Sent} events sent, {Rejected} rejected by the server, {Dropped} dropped")]
+    [LoggerMessage(
+        Level = LogLevel.Warning,
+        Message = "Overlap client closed: {Sent} events sent, {Rejected} rejected by the server, {Dropped} dropped"
+    )]
     private static partial void LogLost(ILogger logger, long sent, long rejected, long dropped);
 }

@@ -40,15 +40,24 @@ public sealed class OverlapClientOptions
     {
         if (Endpoint is null || !Endpoint.IsAbsoluteUri)
         {
-            throw new ArgumentException("Overlap needs Endpoint: the server's absolute address, e.g. http://127.0.0.1:5080", nameof(Endpoint));
+            throw new ArgumentException(
+                "Overlap needs Endpoint: the server's absolute address, e.g. http://127.0.0.1:5080",
+                nameof(Endpoint)
+            );
         }
         if (string.IsNullOrWhiteSpace(ApiKey))
         {
-            throw new ArgumentException("Overlap needs ApiKey: create one with 'overlap keys create --role ingest'", nameof(ApiKey));
+            throw new ArgumentException(
+                "Overlap needs ApiKey: create one with 'overlap keys create --role ingest'",
+                nameof(ApiKey)
+            );
         }
         if (RetryLimit < TimeSpan.Zero)
         {
-            throw new ArgumentException("RetryLimit cannot be negative; use TimeSpan.Zero to never retry", nameof(RetryLimit));
+            throw new ArgumentException(
+                "RetryLimit cannot be negative; use TimeSpan.Zero to never retry",
+                nameof(RetryLimit)
+            );
         }
         if (QueueCapacity < 1 || MaxBatchSize < 1)
         {

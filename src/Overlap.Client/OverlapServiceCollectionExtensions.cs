@@ -8,11 +8,17 @@ namespace Overlap.Client;
 public static class OverlapServiceCollectionExtensions
 {
     /// <summary>Registers one <see cref="IOverlapClient"/> for the application; the container flushes it when disposed.</summary>
-    public static IServiceCollection AddOverlap(this IServiceCollection services, Action<OverlapClientOptions> configure)
+    public static IServiceCollection AddOverlap(
+        this IServiceCollection services,
+        Action<OverlapClientOptions> configure
+    )
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddOptions<OverlapClientOptions>().Configure(configure);
-        services.AddSingleton<IOverlapClient>(sp => new OverlapClient(sp.GetRequiredService<IOptions<OverlapClientOptions>>().Value, sp.GetService<ILogger<OverlapClient>>()));
+        services.AddSingleton<IOverlapClient>(sp => new OverlapClient(
+            sp.GetRequiredService<IOptions<OverlapClientOptions>>().Value,
+            sp.GetService<ILogger<OverlapClient>>()
+        ));
         return services;
     }
 }

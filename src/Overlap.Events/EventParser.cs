@@ -23,13 +23,21 @@ public static partial class EventParser
     {
         var span = body.Span;
         var start = 0;
-        while (start < span.Length && (span[start] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n' || (start == 0 && span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))))
+        while (
+            start < span.Length
+            && (
+                span[start] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n'
+                || (start == 0 && span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+            )
+        )
         {
             start += span[start] == 0xEF ? 3 : 1;
         }
         if (start == span.Length)
         {
-            throw new EventFormatException("the body is empty; send a JSON array of events or one JSON object per line (NDJSON)");
+            throw new EventFormatException(
+                "the body is empty; send a JSON array of events or one JSON object per line (NDJSON)"
+            );
         }
         var batch = new EventBatch();
         if (span[start] == (byte)'[')
@@ -42,7 +50,9 @@ public static partial class EventParser
         }
         else
         {
-            throw new EventFormatException("the body must start with '[' (a JSON array of events) or '{' (one JSON object per line, NDJSON)");
+            throw new EventFormatException(
+                "the body must start with '[' (a JSON array of events) or '{' (one JSON object per line, NDJSON)"
+            );
         }
         return batch;
     }
@@ -53,7 +63,12 @@ public static partial class EventParser
         {
             var line = body.Span[..bad].Count((byte)'\n') + 1;
             var column = bad - (body.Span[..bad].LastIndexOf((byte)'\n') + 1) + 1;
-            throw new EventFormatException(string.Create(CultureInfo.InvariantCulture, $"the body is not valid UTF-8 (line {line}, byte {column}); send text encoded as UTF-8, or NDJSON so one bad line does not spoil the rest"));
+            throw new EventFormatException(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"the body is not valid UTF-8 (line {line}, byte {column}); send text encoded as UTF-8, or NDJSON so one bad line does not spoil the rest"
+                )
+            );
         }
         JsonDocument document;
         try
@@ -62,7 +77,9 @@ public static partial class EventParser
         }
         catch (JsonException e)
         {
-            throw new EventFormatException($"the body is not valid JSON ({Where(e)}): {Reason(e)}; send a JSON array of event objects, or NDJSON so one bad line does not spoil the rest");
+            throw new EventFormatException(
+                $"the body is not valid JSON ({Where(e)}): {Reason(e)}; send a JSON array of event objects, or NDJSON so one bad line does not spoil the rest"
+            );
         }
         using (document)
         {
@@ -90,7 +107,15 @@ public static partial class EventParser
             }
             if (InvalidUtf8At(line.Span) is { } bad)
             {
-                batch.Errors.Add(new EventError(index++, string.Create(CultureInfo.InvariantCulture, $"not valid UTF-8 (byte {bad + 1} of the line); send text encoded as UTF-8")));
+                batch.Errors.Add(
+                    new EventError(
+                        index++,
+                        string.Create(
+                            CultureInfo.InvariantCulture,
+                            $"not valid UTF-8 (byte {bad + 1} of the line); send text encoded as UTF-8"
+                        )
+                    )
+                );
                 continue;
             }
             try
@@ -170,11 +195,14 @@ public static partial class EventParser
                 Id = id,
                 Time = time,
                 Name = RequiredText(e, "name"),
-                Value = Number(e, "value") ?? throw new EventFormatException("'value' is missing; a business event needs a number"),
+                Value = Number(e, "value")
+                    ?? throw new EventFormatException("'value' is missing; a business event needs a number"),
                 PredictionId = OptionalText(e, "prediction_id"),
                 Feature = OptionalFeature(e),
             },
-            _ => throw new EventFormatException($"unknown type '{type}'; use prediction, outcome, feedback or business"),
+            _ => throw new EventFormatException(
+                $"unknown type '{type}'; use prediction, outcome, feedback or business"
+            ),
         };
     }
 
@@ -243,7 +271,9 @@ public static partial class EventParser
     {
         if (text.Contains('\0', StringComparison.Ordinal))
         {
-            throw new EventFormatException($"'{path}' holds a NUL character (U+0000, \\u0000); text cannot hold it, so remove it");
+            throw new EventFormatException(
+                $"'{path}' holds a NUL character (U+0000, \\u0000); text cannot hold it, so remove it"
+            );
         }
         for (var i = 0; i < text.Length; i++)
         {
@@ -261,27 +291,45 @@ public static partial class EventParser
     private static EventFormatException LoneSurrogate(string? path) =>
         new($"'{path}' holds a lone surrogate (half of a UTF-16 pair, such as \\ud800 alone); send valid Unicode text");
 
-    private static string? OptionalFeature(JsonElement e) => OptionalText(e, "feature") is { } slug ? Feature(slug) : null;
+    private static string? OptionalFeature(JsonElement e) =>
+        OptionalText(e, "feature") is { } slug ? Feature(slug) : null;
 
-    private static string Feature(string slug) => SlugPattern().IsMatch(slug)
-        ? slug
-        : throw new EventFormatException($"'feature' is '{slug}'; a feature is named by lower-case letters, digits and '-'");
+    private static string Feature(string slug) =>
+        SlugPattern().IsMatch(slug)
+            ? slug
+            : throw new EventFormatException(
+                $"'feature' is '{slug}'; a feature is named by lower-case letters, digits and '-'"
+            );
 
     private static DateTimeOffset Time(JsonElement e)
     {
         if (!e.TryGetProperty("time", out var value) || value.ValueKind == JsonValueKind.Null)
         {
-            throw new EventFormatException("'time' is missing; give when it happened as ISO 8601 with an offset, e.g. 2026-11-23T10:15:00Z");
+            throw new EventFormatException(
+                "'time' is missing; give when it happened as ISO 8601 with an offset, e.g. 2026-11-23T10:15:00Z"
+            );
         }
-        if (value.ValueKind == JsonValueKind.String && DateTimeOffset.TryParse(value.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time))
+        if (
+            value.ValueKind == JsonValueKind.String
+            && DateTimeOffset.TryParse(
+                value.GetString(),
+                CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal,
+                out var time
+            )
+        )
         {
             return time;
         }
-        throw new EventFormatException($"'time' is {Describe(value)}; give it as ISO 8601 text with an offset, e.g. 2026-11-23T10:15:00Z");
+        throw new EventFormatException(
+            $"'time' is {Describe(value)}; give it as ISO 8601 text with an offset, e.g. 2026-11-23T10:15:00Z"
+        );
     }
 
     private static string RequiredText(JsonElement e, string name) =>
-        OptionalText(e, name) is { Length: > 0 } text ? text : throw new EventFormatException($"'{name}' is missing or empty");
+        OptionalText(e, name) is { Length: > 0 } text
+            ? text
+            : throw new EventFormatException($"'{name}' is missing or empty");
 
     /// <summary>A string, or a number or boolean written as text (labels and predictions may be 1 or true).</summary>
     private static string? OptionalText(JsonElement e, string name)
@@ -297,7 +345,9 @@ public static partial class EventParser
             JsonValueKind.True => "true",
             JsonValueKind.False => "false",
             JsonValueKind.Null => null,
-            _ => throw new EventFormatException($"'{name}' is {Describe(value)}; it must be text, a number or true/false"),
+            _ => throw new EventFormatException(
+                $"'{name}' is {Describe(value)}; it must be text, a number or true/false"
+            ),
         };
     }
 
@@ -311,13 +361,19 @@ public static partial class EventParser
         {
             return number;
         }
-        throw new EventFormatException($"'{name}' is {Describe(value)}; it must be a finite number (NaN and Infinity are not numbers here)");
+        throw new EventFormatException(
+            $"'{name}' is {Describe(value)}; it must be a finite number (NaN and Infinity are not numbers here)"
+        );
     }
 
     private static double? NonNegative(JsonElement e, string name)
     {
         var value = Number(e, name);
-        return value < 0 ? throw new EventFormatException($"'{name}' is {value.Value.ToString(CultureInfo.InvariantCulture)}; it cannot be negative") : value;
+        return value < 0
+            ? throw new EventFormatException(
+                $"'{name}' is {value.Value.ToString(CultureInfo.InvariantCulture)}; it cannot be negative"
+            )
+            : value;
     }
 
     private static string? Object(JsonElement e, string name)
@@ -328,22 +384,29 @@ public static partial class EventParser
         }
         return value.ValueKind == JsonValueKind.Object
             ? value.GetRawText()
-            : throw new EventFormatException($"'{name}' is {Describe(value)}; it must be a JSON object of names and values");
+            : throw new EventFormatException(
+                $"'{name}' is {Describe(value)}; it must be a JSON object of names and values"
+            );
     }
 
-    private static string Describe(JsonElement value) => value.ValueKind switch
-    {
-        JsonValueKind.String => $"the text \"{Shorten(value.GetString()!)}\"",
-        JsonValueKind.Number => $"the number {value.GetRawText()}",
-        JsonValueKind.Object => "an object",
-        JsonValueKind.Array => "an array",
-        JsonValueKind.True or JsonValueKind.False => value.GetRawText(),
-        _ => "null",
-    };
+    private static string Describe(JsonElement value) =>
+        value.ValueKind switch
+        {
+            JsonValueKind.String => $"the text \"{Shorten(value.GetString()!)}\"",
+            JsonValueKind.Number => $"the number {value.GetRawText()}",
+            JsonValueKind.Object => "an object",
+            JsonValueKind.Array => "an array",
+            JsonValueKind.True or JsonValueKind.False => value.GetRawText(),
+            _ => "null",
+        };
 
     private static string Shorten(string text) => text.Length <= 40 ? text : string.Concat(text.AsSpan(0, 37), "...");
 
-    private static string Where(JsonException e) => string.Create(CultureInfo.InvariantCulture, $"line {(e.LineNumber ?? 0) + 1}, byte {(e.BytePositionInLine ?? 0) + 1}");
+    private static string Where(JsonException e) =>
+        string.Create(
+            CultureInfo.InvariantCulture,
+            $"line {(e.LineNumber ?? 0) + 1}, byte {(e.BytePositionInLine ?? 0) + 1}"
+        );
 
     private static string Reason(JsonException e)
     {

@@ -28,7 +28,10 @@ public static class EventWriter
         w.WriteStartObject();
         w.WriteString("type", e.Kind.ToString().ToLowerInvariant());
         w.WriteString("id", e.Id);
-        w.WriteString("time", e.Time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture));
+        w.WriteString(
+            "time",
+            e.Time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture)
+        );
         switch (e)
         {
             case PredictionEvent p:

@@ -6,8 +6,8 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Overlap.Server.Alerts;
 using MudBlazor.Services;
+using Overlap.Server.Alerts;
 using Overlap.Server.Api;
 using Overlap.Server.Auth;
 using Overlap.Server.Contracts;
@@ -24,7 +24,10 @@ namespace Overlap.Server;
 public static class OverlapServer
 {
     /// <summary>Opens the store in <see cref="ServerOptions.DataFolder"/> and builds the app (not started).</summary>
-    public static async Task<WebApplication> BuildAsync(ServerOptions options, CancellationToken cancellationToken = default)
+    public static async Task<WebApplication> BuildAsync(
+        ServerOptions options,
+        CancellationToken cancellationToken = default
+    )
     {
         ArgumentNullException.ThrowIfNull(options);
         var builder = WebApplication.CreateSlimBuilder();
@@ -91,11 +94,22 @@ public static class OverlapServer
         try
         {
             // The store opens here (a store in use fails now, before anything starts), and the features' contracts load.
-            await app.Services.GetRequiredService<ContractRegistry>().LoadAsync(cancellationToken).ConfigureAwait(false);
+            await app
+                .Services.GetRequiredService<ContractRegistry>()
+                .LoadAsync(cancellationToken)
+                .ConfigureAwait(false);
             // Review decisions whose outcome a stop cut off are recorded now, so no decision is lost.
-            if (await app.Services.GetRequiredService<IReviewStore>().UnrecordedDecisionsAsync(cancellationToken).ConfigureAwait(false) is { Count: > 0 } unrecorded)
+            if (
+                await app
+                    .Services.GetRequiredService<IReviewStore>()
+                    .UnrecordedDecisionsAsync(cancellationToken)
+                    .ConfigureAwait(false) is
+                { Count: > 0 } unrecorded
+            )
             {
-                await ReviewQueue.RecordAsync(app.Services.GetRequiredService<IEventSink>(), unrecorded, cancellationToken).ConfigureAwait(false);
+                await ReviewQueue
+                    .RecordAsync(app.Services.GetRequiredService<IEventSink>(), unrecorded, cancellationToken)
+                    .ConfigureAwait(false);
             }
         }
         catch
@@ -103,8 +117,16 @@ public static class OverlapServer
             await app.DisposeAsync().ConfigureAwait(false);
             throw;
         }
-        app.UseExceptionHandler(error => error.Run(context =>
-            Problems.Write(context, StatusCodes.Status500InternalServerError, "Something went wrong on the server", "The server logged what happened; nothing in this request was half-applied. Retry, and report it if it keeps happening.")));
+        app.UseExceptionHandler(error =>
+            error.Run(context =>
+                Problems.Write(
+                    context,
+                    StatusCodes.Status500InternalServerError,
+                    "Something went wrong on the server",
+                    "The server logged what happened; nothing in this request was half-applied. Retry, and report it if it keeps happening."
+                )
+            )
+        );
         app.UseStatusCodePages();
         app.UseBindingProblems();
         app.UseAuthentication();
@@ -136,7 +158,11 @@ public static class OverlapServer
     public static (string Service, Exception Exception)? StoppedBy(IServiceProvider services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        foreach (var service in services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<Microsoft.Extensions.Hosting.BackgroundService>())
+        foreach (
+            var service in services
+                .GetServices<Microsoft.Extensions.Hosting.IHostedService>()
+                .OfType<Microsoft.Extensions.Hosting.BackgroundService>()
+        )
         {
             if (service.ExecuteTask is { IsFaulted: true, Exception: { } failed })
             {
@@ -152,7 +178,12 @@ public static class OverlapServer
     /// server in its own process (the spam-filter sample) gets its first admin and ingest keys, as <c>overlap keys create</c>
     /// does from the command line; once the server runs, admins manage keys over <c>/v1/admin/keys</c>.
     /// </summary>
-    public static Task<string> CreateKeyAsync(WebApplication app, KeyRole role, string name, CancellationToken cancellationToken = default)
+    public static Task<string> CreateKeyAsync(
+        WebApplication app,
+        KeyRole role,
+        string name,
+        CancellationToken cancellationToken = default
+    )
     {
         ArgumentNullException.ThrowIfNull(app);
         var now = app.Services.GetRequiredService<ServerOptions>().Time.GetUtcNow();

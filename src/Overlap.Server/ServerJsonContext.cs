@@ -9,7 +9,10 @@ using Overlap.Server.Monitoring;
 namespace Overlap.Server;
 
 /// <summary>Source-generated JSON for every body the server writes: snake_case, as the CLI's reports.</summary>
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull
+)]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(IngestResponse))]
 [JsonSerializable(typeof(EventError))]

@@ -5,5 +5,12 @@ namespace Overlap.Storage;
 /// with <see cref="RevokedAt"/> set no longer authenticates; <see cref="LastUsedAt"/> is kept to about a minute.
 /// </summary>
 public sealed record ApiKeyRecord(
-    string Id, string Hash, KeyRole Role, string Name, DateTimeOffset CreatedAt,
-    DateTimeOffset? ExpiresAt = null, DateTimeOffset? LastUsedAt = null, DateTimeOffset? RevokedAt = null);
+    string Id,
+    string Hash,
+    KeyRole Role,
+    string Name,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? ExpiresAt = null,
+    DateTimeOffset? LastUsedAt = null,
+    DateTimeOffset? RevokedAt = null
+);

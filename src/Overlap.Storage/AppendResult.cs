@@ -4,5 +4,6 @@ namespace Overlap.Storage;
 public readonly record struct AppendResult(int Stored, int Duplicates)
 {
     /// <summary>Adds two results, for batches written together.</summary>
-    public static AppendResult operator +(AppendResult a, AppendResult b) => new(a.Stored + b.Stored, a.Duplicates + b.Duplicates);
+    public static AppendResult operator +(AppendResult a, AppendResult b) =>
+        new(a.Stored + b.Stored, a.Duplicates + b.Duplicates);
 }

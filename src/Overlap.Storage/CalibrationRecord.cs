@@ -7,4 +7,11 @@ namespace Overlap.Storage;
 /// <param name="Rows">How many labelled predictions (users' labels and reviewers' decisions) it was fitted on.</param>
 /// <param name="FittedBy">Who asked for it (the key's or user's name).</param>
 /// <param name="FittedAt">When.</param>
-public sealed record CalibrationRecord(string Feature, DateTimeOffset From, DateTimeOffset To, long Rows, string FittedBy, DateTimeOffset FittedAt);
+public sealed record CalibrationRecord(
+    string Feature,
+    DateTimeOffset From,
+    DateTimeOffset To,
+    long Rows,
+    string FittedBy,
+    DateTimeOffset FittedAt
+);

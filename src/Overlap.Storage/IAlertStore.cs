@@ -4,7 +4,10 @@ namespace Overlap.Storage;
 public interface IAlertStore
 {
     /// <summary>Every check's current state for a feature, by check name.</summary>
-    Task<IReadOnlyList<AlertStateRecord>> GetAlertStatesAsync(string feature, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<AlertStateRecord>> GetAlertStatesAsync(
+        string feature,
+        CancellationToken cancellationToken = default
+    );
 
     /// <summary>Sets a check's current state (replacing the one before).</summary>
     Task SaveAlertStateAsync(AlertStateRecord state, CancellationToken cancellationToken = default);
@@ -13,8 +16,18 @@ public interface IAlertStore
     Task<AlertEventRecord> AddAlertEventAsync(AlertEventRecord alert, CancellationToken cancellationToken = default);
 
     /// <summary>Records what became of a state change's webhooks, and why when they failed.</summary>
-    Task SetAlertDeliveryAsync(long id, string delivery, int attempts, string? reason, CancellationToken cancellationToken = default);
+    Task SetAlertDeliveryAsync(
+        long id,
+        string delivery,
+        int attempts,
+        string? reason,
+        CancellationToken cancellationToken = default
+    );
 
     /// <summary>A feature's state changes, newest first, at most <paramref name="limit"/>.</summary>
-    Task<IReadOnlyList<AlertEventRecord>> ListAlertEventsAsync(string feature, int limit, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<AlertEventRecord>> ListAlertEventsAsync(
+        string feature,
+        int limit,
+        CancellationToken cancellationToken = default
+    );
 }

@@ -7,10 +7,17 @@ public interface IEvaluationStore
     Task<EvaluationRun> AddEvaluationRunAsync(NewEvaluationRun run, CancellationToken cancellationToken = default);
 
     /// <summary>The feature's runs without their reports, newest first.</summary>
-    Task<IReadOnlyList<EvaluationRun>> ListEvaluationRunsAsync(string feature, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<EvaluationRun>> ListEvaluationRunsAsync(
+        string feature,
+        CancellationToken cancellationToken = default
+    );
 
     /// <summary>One run of the feature with its report JSON; null when the feature has no run with that id.</summary>
-    Task<(EvaluationRun Run, string Report)?> GetEvaluationRunAsync(string feature, long id, CancellationToken cancellationToken = default);
+    Task<(EvaluationRun Run, string Report)?> GetEvaluationRunAsync(
+        string feature,
+        long id,
+        CancellationToken cancellationToken = default
+    );
 }
 
 /// <summary>A run to store.</summary>
@@ -23,7 +30,27 @@ public interface IEvaluationStore
 /// <param name="N">Examples evaluated.</param>
 /// <param name="Verdict">pass, fail or inconclusive.</param>
 /// <param name="Report">The report JSON, as <c>overlap eval --format json</c> writes it.</param>
-public sealed record NewEvaluationRun(string Feature, int? ContractVersion, string Name, string UploadedBy, DateTimeOffset UploadedAt, string Source, long N, string Verdict, string Report);
+public sealed record NewEvaluationRun(
+    string Feature,
+    int? ContractVersion,
+    string Name,
+    string UploadedBy,
+    DateTimeOffset UploadedAt,
+    string Source,
+    long N,
+    string Verdict,
+    string Report
+);
 
 /// <summary>A stored run, without its report.</summary>
-public sealed record EvaluationRun(long Id, string Feature, int? ContractVersion, string Name, string UploadedBy, DateTimeOffset UploadedAt, string Source, long N, string Verdict);
+public sealed record EvaluationRun(
+    long Id,
+    string Feature,
+    int? ContractVersion,
+    string Name,
+    string UploadedBy,
+    DateTimeOffset UploadedAt,
+    string Source,
+    long N,
+    string Verdict
+);

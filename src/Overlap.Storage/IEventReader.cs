@@ -12,10 +12,22 @@ public interface IEventReader
     /// <paramref name="sample"/>, at most that many, picked by <see cref="Overlap.Core.Sampling.StableSample"/> (the
     /// predictions whose ids have the smallest sampling keys), so every store picks the same ones.
     /// </summary>
-    Task<ProductionRows> ReadPredictionsAsync(string feature, DateTimeOffset from, DateTimeOffset to, IReadOnlyList<string> attributes, int? sample = null, CancellationToken cancellationToken = default);
+    Task<ProductionRows> ReadPredictionsAsync(
+        string feature,
+        DateTimeOffset from,
+        DateTimeOffset to,
+        IReadOnlyList<string> attributes,
+        int? sample = null,
+        CancellationToken cancellationToken = default
+    );
 
     /// <summary>The latest change number among the hours of [<paramref name="from"/>, <paramref name="to"/>): whether anything there changed since.</summary>
-    Task<long> ChangeInRangeAsync(string feature, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
+    Task<long> ChangeInRangeAsync(
+        string feature,
+        DateTimeOffset from,
+        DateTimeOffset to,
+        CancellationToken cancellationToken = default
+    );
 
     /// <summary>The feature's latest change number (it moves with every append that adds a prediction or a label, and may move more often: a report is then computed again, never kept stale): a report computed at it is current until it moves.</summary>
     Task<long> CurrentChangeAsync(string feature, CancellationToken cancellationToken = default);
@@ -24,7 +36,10 @@ public interface IEventReader
     /// For each of <paramref name="predictionIds"/> that is stored, the features that have a prediction with that id
     /// (ids are unique per feature, so there may be several), by id.
     /// </summary>
-    Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> FeaturesOfPredictionsAsync(IReadOnlyCollection<string> predictionIds, CancellationToken cancellationToken = default);
+    Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> FeaturesOfPredictionsAsync(
+        IReadOnlyCollection<string> predictionIds,
+        CancellationToken cancellationToken = default
+    );
 
     /// <summary>How many events a feature has.</summary>
     Task<EventCounts> CountAsync(string feature, CancellationToken cancellationToken = default);

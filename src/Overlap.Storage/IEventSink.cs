@@ -13,13 +13,22 @@ public interface IEventSink
     /// feedback or business result without a feature takes that of the stored prediction it names. When the task completes
     /// the events are durable.
     /// </summary>
-    Task<AppendResult> AppendAsync(IReadOnlyList<FeatureEvent> events, DateTimeOffset receivedAt, CancellationToken cancellationToken = default);
+    Task<AppendResult> AppendAsync(
+        IReadOnlyList<FeatureEvent> events,
+        DateTimeOffset receivedAt,
+        CancellationToken cancellationToken = default
+    );
 
     /// <summary>
     /// Stores events loaded from the ingest log and, in the same transaction, the log position they reach, so a
     /// crash between the two can neither lose nor double a batch.
     /// </summary>
-    Task<AppendResult> AppendFromLogAsync(IReadOnlyList<FeatureEvent> events, DateTimeOffset receivedAt, long logPosition, CancellationToken cancellationToken = default);
+    Task<AppendResult> AppendFromLogAsync(
+        IReadOnlyList<FeatureEvent> events,
+        DateTimeOffset receivedAt,
+        long logPosition,
+        CancellationToken cancellationToken = default
+    );
 
     /// <summary>The ingest log position loaded so far; null before the first load.</summary>
     Task<long?> GetLogPositionAsync(CancellationToken cancellationToken = default);

@@ -13,7 +13,15 @@ public interface IReviewStore
     /// <c>secondOpinion</c> need a second reviewer's decision too.
     /// </summary>
     /// <returns>How many predictions were routed now.</returns>
-    Task<int> RouteForReviewAsync(string feature, double scoreLow, double scoreHigh, double sample, double secondOpinion, DateTimeOffset now, CancellationToken cancellationToken = default);
+    Task<int> RouteForReviewAsync(
+        string feature,
+        double scoreLow,
+        double scoreHigh,
+        double sample,
+        double secondOpinion,
+        DateTimeOffset now,
+        CancellationToken cancellationToken = default
+    );
 
     /// <summary>
     /// Decisions with a label whose outcome (<see cref="ReviewDecision.OutcomeId"/>) is not stored: the server stopped between the two
@@ -25,53 +33,106 @@ public interface IReviewStore
     Task<IReadOnlySet<string>> RegressionCaseIdsAsync(string feature, CancellationToken cancellationToken = default);
 
     /// <summary>Escalates the feature's items still waiting (for a first or a second opinion) that were routed before <paramref name="before"/>; how many.</summary>
-    Task<int> EscalateReviewItemsAsync(string feature, DateTimeOffset before, CancellationToken cancellationToken = default);
+    Task<int> EscalateReviewItemsAsync(
+        string feature,
+        DateTimeOffset before,
+        CancellationToken cancellationToken = default
+    );
 
     /// <summary>Decisions per UTC day over the last <paramref name="days"/> days up to <paramref name="now"/>, oldest first (days without any included).</summary>
-    Task<IReadOnlyList<(DateTimeOffset Day, long Decided)>> DecisionsPerDayAsync(string feature, DateTimeOffset now, int days, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<(DateTimeOffset Day, long Decided)>> DecisionsPerDayAsync(
+        string feature,
+        DateTimeOffset now,
+        int days,
+        CancellationToken cancellationToken = default
+    );
 
     /// <summary>The feature's items in <paramref name="status"/> (null for every status), oldest first, with what the model said.</summary>
-    Task<IReadOnlyList<ReviewItem>> ListReviewItemsAsync(string feature, ReviewStatus? status, int limit, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<ReviewItem>> ListReviewItemsAsync(
+        string feature,
+        ReviewStatus? status,
+        int limit,
+        CancellationToken cancellationToken = default
+    );
 
     /// <summary>The feature's queue in figures.</summary>
     Task<ReviewQueueCounts> CountReviewItemsAsync(string feature, CancellationToken cancellationToken = default);
 
     /// <summary>One item with what the model said; null when the prediction was not routed.</summary>
-    Task<ReviewItem?> GetReviewItemAsync(string feature, string predictionId, CancellationToken cancellationToken = default);
+    Task<ReviewItem?> GetReviewItemAsync(
+        string feature,
+        string predictionId,
+        CancellationToken cancellationToken = default
+    );
 
     /// <summary>
     /// Locks an open item for <paramref name="reviewer"/> until <paramref name="until"/>: granted when nobody holds it, the
     /// lock expired, or the reviewer holds it already, and never to a reviewer who decided the item before (a second
     /// opinion comes from someone else). The item as it stands after the attempt (null when not routed).
     /// </summary>
-    Task<ReviewItem?> ClaimReviewItemAsync(string feature, string predictionId, string reviewer, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken = default);
+    Task<ReviewItem?> ClaimReviewItemAsync(
+        string feature,
+        string predictionId,
+        string reviewer,
+        DateTimeOffset now,
+        DateTimeOffset until,
+        CancellationToken cancellationToken = default
+    );
 
     /// <summary>
     /// Records a decision by the reviewer who holds the item's lock, releases the lock and moves the item on to
     /// <paramref name="next"/>: decided, second (waiting for a second opinion) or escalated (two opinions disagree; the
     /// item records why); false, changing nothing, when the reviewer does not hold a live lock on an open item.
     /// </summary>
-    Task<bool> DecideReviewItemAsync(ReviewDecision decision, ReviewStatus next, CancellationToken cancellationToken = default);
+    Task<bool> DecideReviewItemAsync(
+        ReviewDecision decision,
+        ReviewStatus next,
+        CancellationToken cancellationToken = default
+    );
 
     /// <summary>Every decision on one item, in the order they were made.</summary>
-    Task<IReadOnlyList<ReviewDecision>> ReviewDecisionsAsync(string feature, string predictionId, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<ReviewDecision>> ReviewDecisionsAsync(
+        string feature,
+        string predictionId,
+        CancellationToken cancellationToken = default
+    );
 
     /// <summary>The first two answers (the label, or the decision when it set none) of each item decided twice.</summary>
-    Task<IReadOnlyList<(string First, string Second)>> SecondOpinionsAsync(string feature, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<(string First, string Second)>> SecondOpinionsAsync(
+        string feature,
+        CancellationToken cancellationToken = default
+    );
 
     /// <summary>
     /// Every settling decision of the feature (the one whose label counts), oldest first, with the model's score and
     /// prediction as stored: what the review page breaks down by failure category, or by the model's answer and the
     /// reviewer's when the contract names no category.
     /// </summary>
-    Task<IReadOnlyList<SettledReview>> SettledReviewsAsync(string feature, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<SettledReview>> SettledReviewsAsync(
+        string feature,
+        CancellationToken cancellationToken = default
+    );
 
     /// <summary>Gives up <paramref name="reviewer"/>'s lock on an item (a reviewer who skips it or leaves the page); nothing when they hold none.</summary>
-    Task ReleaseReviewItemAsync(string feature, string predictionId, string reviewer, CancellationToken cancellationToken = default);
+    Task ReleaseReviewItemAsync(
+        string feature,
+        string predictionId,
+        string reviewer,
+        CancellationToken cancellationToken = default
+    );
 }
 
 /// <summary>A reviewer's decision: approve, correct (with the right label) or reject, with a failure category and a note.</summary>
-public sealed record ReviewDecision(string Feature, string PredictionId, string Reviewer, string Decision, string? Label, string? Category, string? Note, DateTimeOffset DecidedAt)
+public sealed record ReviewDecision(
+    string Feature,
+    string PredictionId,
+    string Reviewer,
+    string Decision,
+    string? Label,
+    string? Category,
+    string? Note,
+    DateTimeOffset DecidedAt
+)
 {
     /// <summary>
     /// True when the decision settles the item and its label becomes an outcome; false for a first opinion waiting for a
@@ -91,14 +152,36 @@ public sealed record ReviewDecision(string Feature, string PredictionId, string 
 /// decided), the model's output, how many opinions it needs, and why it was escalated (waited, disagreement).
 /// </summary>
 public sealed record ReviewItem(
-    string PredictionId, string Feature, string Reason, DateTimeOffset RoutedAt, ReviewStatus Status, string? ClaimedBy, DateTimeOffset? ClaimExpires,
-    DateTimeOffset PredictionTime, double? Score, string? Prediction, string? Inputs, string? Attributes, int Opinions = 1, string? EscalatedBecause = null);
+    string PredictionId,
+    string Feature,
+    string Reason,
+    DateTimeOffset RoutedAt,
+    ReviewStatus Status,
+    string? ClaimedBy,
+    DateTimeOffset? ClaimExpires,
+    DateTimeOffset PredictionTime,
+    double? Score,
+    string? Prediction,
+    string? Inputs,
+    string? Attributes,
+    int Opinions = 1,
+    string? EscalatedBecause = null
+);
 
 /// <summary>
 /// A queue in figures: pending items and when the oldest was routed, decided and escalated items, items by reason,
 /// items waiting for a second opinion, and items whose two opinions disagreed (resolved or not).
 /// </summary>
-public sealed record ReviewQueueCounts(long Pending, DateTimeOffset? OldestPending, long Decided, long Escalated, long Uncertain, long Sampled, long AwaitingSecond = 0, long Disagreements = 0)
+public sealed record ReviewQueueCounts(
+    long Pending,
+    DateTimeOffset? OldestPending,
+    long Decided,
+    long Escalated,
+    long Uncertain,
+    long Sampled,
+    long AwaitingSecond = 0,
+    long Disagreements = 0
+)
 {
     /// <summary>Every item ever routed.</summary>
     public long Total => Uncertain + Sampled;

@@ -19,7 +19,13 @@ public interface IUserStore
     Task<bool> RemoveUserAsync(string name, CancellationToken cancellationToken = default);
 
     /// <summary>Replaces a user's password hash and stamp and revokes their sessions; false when there is none by that name.</summary>
-    Task<bool> SetPasswordAsync(string name, string passwordHash, string stamp, DateTimeOffset changedAt, CancellationToken cancellationToken = default);
+    Task<bool> SetPasswordAsync(
+        string name,
+        string passwordHash,
+        string stamp,
+        DateTimeOffset changedAt,
+        CancellationToken cancellationToken = default
+    );
 
     /// <summary>Stores a key's hash and role.</summary>
     Task AddKeyAsync(ApiKeyRecord key, CancellationToken cancellationToken = default);
@@ -43,7 +49,12 @@ public interface IUserStore
     Task<SessionRecord?> FindSessionAsync(string idHash, CancellationToken cancellationToken = default);
 
     /// <summary>Replaces a session's ticket and expiry (a sliding sign-in was renewed).</summary>
-    Task RenewSessionAsync(string idHash, DateTimeOffset expiresAt, byte[] ticket, CancellationToken cancellationToken = default);
+    Task RenewSessionAsync(
+        string idHash,
+        DateTimeOffset expiresAt,
+        byte[] ticket,
+        CancellationToken cancellationToken = default
+    );
 
     /// <summary>Revokes one session (sign-out); sessions that ended more than a day ago are dropped at the same time.</summary>
     Task RevokeSessionAsync(string idHash, DateTimeOffset revokedAt, CancellationToken cancellationToken = default);

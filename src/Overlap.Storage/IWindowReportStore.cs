@@ -11,14 +11,41 @@ public interface IWindowReportStore
     /// prediction or label in their hours changed after it was computed), by window start, with when each was computed
     /// (microseconds since the epoch): a stored report is the same while this stamp is.
     /// </summary>
-    Task<IReadOnlyDictionary<DateTimeOffset, long>> CurrentWindowStampsAsync(string feature, DateTimeOffset from, DateTimeOffset to, TimeSpan window, int contractVersion, int resamples, CancellationToken cancellationToken = default);
+    Task<IReadOnlyDictionary<DateTimeOffset, long>> CurrentWindowStampsAsync(
+        string feature,
+        DateTimeOffset from,
+        DateTimeOffset to,
+        TimeSpan window,
+        int contractVersion,
+        int resamples,
+        CancellationToken cancellationToken = default
+    );
 
     /// <summary>
     /// The stored reports (JSON) of the windows starting at <paramref name="starts"/>, with their mergeable summaries when
     /// <paramref name="summaries"/>, and the stamp of each (see <see cref="CurrentWindowStampsAsync"/>). By window start.
     /// </summary>
-    Task<IReadOnlyDictionary<DateTimeOffset, StoredWindow>> WindowReportsAsync(string feature, IReadOnlyCollection<DateTimeOffset> starts, TimeSpan window, int contractVersion, int resamples, bool summaries, CancellationToken cancellationToken = default);
+    Task<IReadOnlyDictionary<DateTimeOffset, StoredWindow>> WindowReportsAsync(
+        string feature,
+        IReadOnlyCollection<DateTimeOffset> starts,
+        TimeSpan window,
+        int contractVersion,
+        int resamples,
+        bool summaries,
+        CancellationToken cancellationToken = default
+    );
 
     /// <summary>Stores a window's report (JSON) and its mergeable summary as computed at change number <paramref name="asOf"/> (see <see cref="IEventReader.CurrentChangeAsync"/>).</summary>
-    Task SaveWindowReportAsync(string feature, DateTimeOffset start, TimeSpan window, int contractVersion, int resamples, long asOf, DateTimeOffset computedAt, string json, byte[]? summary, CancellationToken cancellationToken = default);
+    Task SaveWindowReportAsync(
+        string feature,
+        DateTimeOffset start,
+        TimeSpan window,
+        int contractVersion,
+        int resamples,
+        long asOf,
+        DateTimeOffset computedAt,
+        string json,
+        byte[]? summary,
+        CancellationToken cancellationToken = default
+    );
 }

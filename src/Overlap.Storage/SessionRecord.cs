@@ -6,7 +6,14 @@ namespace Overlap.Storage;
 /// <see cref="RevokedAt"/>, and the cookie stops working at once. <see cref="Subject"/> says who signed in:
 /// <see cref="UserSubject"/> or <see cref="KeySubject"/>.
 /// </summary>
-public sealed record SessionRecord(string IdHash, string Subject, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, DateTimeOffset? RevokedAt, byte[] Ticket)
+public sealed record SessionRecord(
+    string IdHash,
+    string Subject,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset ExpiresAt,
+    DateTimeOffset? RevokedAt,
+    byte[] Ticket
+)
 {
     /// <summary>The subject of a user's sessions: "user:" and the name in lower case.</summary>
     public static string UserSubject(string name)

@@ -20,13 +20,27 @@ public static class StorageServices
         ArgumentNullException.ThrowIfNull(options);
         return options.Backend switch
         {
-            StorageBackend.DuckDb => services.AddCapabilities(_ => DuckDbStore.Open(options.Location, options.MustExist)),
+            StorageBackend.DuckDb => services.AddCapabilities(_ =>
+                DuckDbStore.Open(options.Location, options.MustExist)
+            ),
             _ => throw new ArgumentOutOfRangeException(nameof(options), options.Backend, "an unknown storage backend"),
         };
     }
 
-    private static IServiceCollection AddCapabilities<TStore>(this IServiceCollection services, Func<IServiceProvider, TStore> open)
-        where TStore : class, IEventSink, IEventReader, IContractStore, IReviewStore, IWindowReportStore, IAlertStore, IUserStore, IEvaluationStore, ICalibrationStore
+    private static IServiceCollection AddCapabilities<TStore>(
+        this IServiceCollection services,
+        Func<IServiceProvider, TStore> open
+    )
+        where TStore : class,
+            IEventSink,
+            IEventReader,
+            IContractStore,
+            IReviewStore,
+            IWindowReportStore,
+            IAlertStore,
+            IUserStore,
+            IEvaluationStore,
+            ICalibrationStore
     {
         services.AddSingleton(open);
         services.AddSingleton<IEventSink>(sp => sp.GetRequiredService<TStore>());

@@ -1,7 +1,12 @@
 namespace Overlap.Storage;
 
 /// <summary>The store cannot be opened: missing, locked by another process, unreadable, or not an Overlap store. The message says what to do.</summary>
-public sealed class StoreUnavailableException(string message, Exception? inner = null, bool inUse = false, bool missing = false) : Exception(message, inner)
+public sealed class StoreUnavailableException(
+    string message,
+    Exception? inner = null,
+    bool inUse = false,
+    bool missing = false
+) : Exception(message, inner)
 {
     /// <summary>Whether another process (a running <c>overlap serve</c>) holds the store.</summary>
     public bool InUse { get; } = inUse;

@@ -19,7 +19,13 @@ public sealed class BadInputTests
     public async Task MissingDataFile_Exits66()
     {
         using var f = new TempFolder();
-        var (code, _, err) = await CliRun.RunAsync("eval", "-c", f.Write("c.yaml", Contract), "-d", f.PathOf("nowhere.csv"));
+        var (code, _, err) = await CliRun.RunAsync(
+            "eval",
+            "-c",
+            f.Write("c.yaml", Contract),
+            "-d",
+            f.PathOf("nowhere.csv")
+        );
         Assert.Equal(66, code);
         CliRun.AssertOneLineError(err, "nowhere.csv", "does not exist");
     }
@@ -28,7 +34,13 @@ public sealed class BadInputTests
     public async Task MissingContract_Exits66()
     {
         using var f = new TempFolder();
-        var (code, _, err) = await CliRun.RunAsync("eval", "-c", f.PathOf("overlap.yaml"), "-d", f.Write("d.csv", Good));
+        var (code, _, err) = await CliRun.RunAsync(
+            "eval",
+            "-c",
+            f.PathOf("overlap.yaml"),
+            "-d",
+            f.Write("d.csv", Good)
+        );
         Assert.Equal(66, code);
         CliRun.AssertOneLineError(err, "overlap.yaml", "does not exist");
     }
@@ -37,7 +49,13 @@ public sealed class BadInputTests
     public async Task EmptyDataFile_Exits65()
     {
         using var f = new TempFolder();
-        var (code, _, err) = await CliRun.RunAsync("eval", "-c", f.Write("c.yaml", Contract), "-d", f.Write("d.csv", string.Empty));
+        var (code, _, err) = await CliRun.RunAsync(
+            "eval",
+            "-c",
+            f.Write("c.yaml", Contract),
+            "-d",
+            f.Write("d.csv", string.Empty)
+        );
         Assert.Equal(65, code);
         CliRun.AssertOneLineError(err, "empty");
     }
@@ -46,7 +64,13 @@ public sealed class BadInputTests
     public async Task HeaderOnlyDataFile_Exits65()
     {
         using var f = new TempFolder();
-        var (code, _, err) = await CliRun.RunAsync("eval", "-c", f.Write("c.yaml", Contract), "-d", f.Write("d.csv", "p_fraud,outcome,channel\n"));
+        var (code, _, err) = await CliRun.RunAsync(
+            "eval",
+            "-c",
+            f.Write("c.yaml", Contract),
+            "-d",
+            f.Write("d.csv", "p_fraud,outcome,channel\n")
+        );
         Assert.Equal(65, code);
         CliRun.AssertOneLineError(err, "no rows");
     }
@@ -65,7 +89,13 @@ public sealed class BadInputTests
     public async Task UnknownColumn_Exits65_AndSuggestsTheNearestName()
     {
         using var f = new TempFolder();
-        var (code, _, err) = await CliRun.RunAsync("eval", "-c", f.Write("c.yaml", Contract), "-d", f.Write("d.csv", Good.Replace("p_fraud", "pfraud", StringComparison.Ordinal)));
+        var (code, _, err) = await CliRun.RunAsync(
+            "eval",
+            "-c",
+            f.Write("c.yaml", Contract),
+            "-d",
+            f.Write("d.csv", Good.Replace("p_fraud", "pfraud", StringComparison.Ordinal))
+        );
         Assert.Equal(65, code);
         CliRun.AssertOneLineError(err, "p_fraud", "pfraud");
     }
@@ -74,7 +104,13 @@ public sealed class BadInputTests
     public async Task NonNumericScore_Exits65_WithTheRow()
     {
         using var f = new TempFolder();
-        var (code, _, err) = await CliRun.RunAsync("eval", "-c", f.Write("c.yaml", Contract), "-d", f.Write("d.csv", Good + "high,fraud,web\n"));
+        var (code, _, err) = await CliRun.RunAsync(
+            "eval",
+            "-c",
+            f.Write("c.yaml", Contract),
+            "-d",
+            f.Write("d.csv", Good + "high,fraud,web\n")
+        );
         Assert.Equal(65, code);
         CliRun.AssertOneLineError(err, "high", "p_fraud", "line 6");
     }
@@ -83,7 +119,13 @@ public sealed class BadInputTests
     public async Task OutOfRangeScore_Exits65()
     {
         using var f = new TempFolder();
-        var (code, _, err) = await CliRun.RunAsync("eval", "-c", f.Write("c.yaml", Contract), "-d", f.Write("d.csv", Good + "1.5,fraud,web\n"));
+        var (code, _, err) = await CliRun.RunAsync(
+            "eval",
+            "-c",
+            f.Write("c.yaml", Contract),
+            "-d",
+            f.Write("d.csv", Good + "1.5,fraud,web\n")
+        );
         Assert.Equal(65, code);
         CliRun.AssertOneLineError(err, "1.5", "p_fraud");
     }
@@ -92,7 +134,13 @@ public sealed class BadInputTests
     public async Task LabelTheContractDoesNotName_Exits65()
     {
         using var f = new TempFolder();
-        var (code, _, err) = await CliRun.RunAsync("eval", "-c", f.Write("c.yaml", Contract), "-d", f.Write("d.csv", Good + "0.3,chargeback,web\n"));
+        var (code, _, err) = await CliRun.RunAsync(
+            "eval",
+            "-c",
+            f.Write("c.yaml", Contract),
+            "-d",
+            f.Write("d.csv", Good + "0.3,chargeback,web\n")
+        );
         Assert.Equal(65, code);
         CliRun.AssertOneLineError(err, "'chargeback'", "'fraud'", "'legit'");
     }
@@ -101,7 +149,10 @@ public sealed class BadInputTests
     public async Task MetricThatDoesNotFitTheTask_Exits65()
     {
         using var f = new TempFolder();
-        var contract = f.Write("c.yaml", Contract.Replace("metric: recall", "metric: macro_f1", StringComparison.Ordinal));
+        var contract = f.Write(
+            "c.yaml",
+            Contract.Replace("metric: recall", "metric: macro_f1", StringComparison.Ordinal)
+        );
         var (code, _, err) = await CliRun.RunAsync("eval", "-c", contract, "-d", f.Write("d.csv", Good));
         Assert.Equal(65, code);
         CliRun.AssertOneLineError(err, "c.yaml:7:", "macro_f1", "recall");
@@ -111,7 +162,15 @@ public sealed class BadInputTests
     public async Task UnknownFormat_Exits64()
     {
         using var f = new TempFolder();
-        var (code, _, err) = await CliRun.RunAsync("eval", "-c", f.Write("c.yaml", Contract), "-d", f.Write("d.csv", Good), "-f", "pdf");
+        var (code, _, err) = await CliRun.RunAsync(
+            "eval",
+            "-c",
+            f.Write("c.yaml", Contract),
+            "-d",
+            f.Write("d.csv", Good),
+            "-f",
+            "pdf"
+        );
         Assert.Equal(64, code);
         CliRun.AssertOneLineError(err, "pdf", "json");
     }
@@ -120,7 +179,13 @@ public sealed class BadInputTests
     public async Task UnknownFileExtension_Exits64()
     {
         using var f = new TempFolder();
-        var (code, _, err) = await CliRun.RunAsync("eval", "-c", f.Write("c.yaml", Contract), "-d", f.Write("d.xlsx", Good));
+        var (code, _, err) = await CliRun.RunAsync(
+            "eval",
+            "-c",
+            f.Write("c.yaml", Contract),
+            "-d",
+            f.Write("d.xlsx", Good)
+        );
         Assert.Equal(64, code);
         CliRun.AssertOneLineError(err, "d.xlsx", ".csv");
     }
@@ -138,7 +203,13 @@ public sealed class BadInputTests
     public async Task CorruptGzip_Exits65()
     {
         using var f = new TempFolder();
-        var (code, _, err) = await CliRun.RunAsync("eval", "-c", f.Write("c.yaml", Contract), "-d", f.Write("d.csv.gz", "not gzip at all"));
+        var (code, _, err) = await CliRun.RunAsync(
+            "eval",
+            "-c",
+            f.Write("c.yaml", Contract),
+            "-d",
+            f.Write("d.csv.gz", "not gzip at all")
+        );
         Assert.Equal(65, code);
         CliRun.AssertOneLineError(err, "gzip");
     }

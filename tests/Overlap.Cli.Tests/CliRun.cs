@@ -5,7 +5,8 @@ namespace Overlap.Cli.Tests;
 /// <summary>Runs the real <c>overlap</c> entry point in process and captures what it prints.</summary>
 internal static class CliRun
 {
-    public static Task<(int Code, string Out, string Err)> RunAsync(params string[] args) => RunWithInputAsync("", args);
+    public static Task<(int Code, string Out, string Err)> RunAsync(params string[] args) =>
+        RunWithInputAsync("", args);
 
     /// <summary>Runs with <paramref name="input"/> piped to standard input.</summary>
     public static async Task<(int Code, string Out, string Err)> RunWithInputAsync(string input, params string[] args)
@@ -19,7 +20,12 @@ internal static class CliRun
 
     /// <summary>An evaluation report's JSON without its provenance: the figures alone, to compare runs of other files or places.</summary>
     public static string WithoutProvenance(string json) =>
-        Overlap.Core.Reports.ReportJson.Write(Overlap.Core.Reports.ReportJson.ReadEvaluation(json)! with { Provenance = null });
+        Overlap.Core.Reports.ReportJson.Write(
+            Overlap.Core.Reports.ReportJson.ReadEvaluation(json)! with
+            {
+                Provenance = null,
+            }
+        );
 
     /// <summary>The repository root: the folder holding Overlap.slnx.</summary>
     public static string Root => RepositoryRoot.Path;

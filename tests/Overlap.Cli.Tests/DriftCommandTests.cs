@@ -32,8 +32,17 @@ public sealed class DriftCommandTests : IDisposable
     [Fact]
     public async Task Drift_WithContract_TestsTheFeaturesAndExitsZeroWhenNotDrifted()
     {
-        var (code, stdout, stderr) = await Run("drift", "--reference", Copy("reference.csv"), "--current", Copy("current.csv"),
-            "--contract", Copy("overlap.yaml"), "--format", "json");
+        var (code, stdout, stderr) = await Run(
+            "drift",
+            "--reference",
+            Copy("reference.csv"),
+            "--current",
+            Copy("current.csv"),
+            "--contract",
+            Copy("overlap.yaml"),
+            "--format",
+            "json"
+        );
         Assert.Equal(0, code);
         Assert.Equal(string.Empty, stderr);
         using var json = JsonDocument.Parse(stdout);
@@ -41,7 +50,10 @@ public sealed class DriftCommandTests : IDisposable
         Assert.Equal("payments-fraud", root.GetProperty("feature").GetString());
         Assert.False(root.GetProperty("dataset_drift").GetBoolean());
         var columns = root.GetProperty("columns").EnumerateArray().ToList();
-        Assert.Equal(["amount", "account_age_days", "items", "hour", "channel", "region"], columns.Select(c => c.GetProperty("column").GetString()));
+        Assert.Equal(
+            ["amount", "account_age_days", "items", "hour", "channel", "region"],
+            columns.Select(c => c.GetProperty("column").GetString())
+        );
         var amount = columns[0];
         Assert.Equal("wasserstein", amount.GetProperty("test").GetString());
         Assert.Equal(JsonValueKind.Null, amount.GetProperty("p_value").ValueKind);
@@ -54,8 +66,17 @@ public sealed class DriftCommandTests : IDisposable
     [Fact]
     public async Task Drift_HalfTheColumnsDrifted_ExitsOne()
     {
-        var (code, stdout, _) = await Run("drift", "--reference", Copy("reference.csv"), "--current", Copy("current.csv"),
-            "--columns", "amount,items", "--format", "json");
+        var (code, stdout, _) = await Run(
+            "drift",
+            "--reference",
+            Copy("reference.csv"),
+            "--current",
+            Copy("current.csv"),
+            "--columns",
+            "amount,items",
+            "--format",
+            "json"
+        );
         Assert.Equal(1, code);
         using var json = JsonDocument.Parse(stdout);
         Assert.True(json.RootElement.GetProperty("dataset_drift").GetBoolean());
@@ -65,8 +86,19 @@ public sealed class DriftCommandTests : IDisposable
     [Fact]
     public async Task Drift_ForcedKs_ReportsPValues()
     {
-        var (code, stdout, _) = await Run("drift", "--reference", Copy("reference.csv"), "--current", Copy("current.csv"),
-            "--columns", "amount", "--test", "ks", "--format", "json");
+        var (code, stdout, _) = await Run(
+            "drift",
+            "--reference",
+            Copy("reference.csv"),
+            "--current",
+            Copy("current.csv"),
+            "--columns",
+            "amount",
+            "--test",
+            "ks",
+            "--format",
+            "json"
+        );
         using var json = JsonDocument.Parse(stdout);
         var amount = json.RootElement.GetProperty("columns")[0];
         Assert.Equal("ks", amount.GetProperty("test").GetString());
@@ -79,8 +111,17 @@ public sealed class DriftCommandTests : IDisposable
     {
         var markdown = Path.Combine(_temp, "out", "drift.md");
         var jsonPath = Path.Combine(_temp, "drift.json");
-        var (code, stdout, _) = await Run("drift", "--reference", Copy("reference.csv"), "--current", Copy("current.csv"),
-            "--output", markdown, "--output", jsonPath);
+        var (code, stdout, _) = await Run(
+            "drift",
+            "--reference",
+            Copy("reference.csv"),
+            "--current",
+            Copy("current.csv"),
+            "--output",
+            markdown,
+            "--output",
+            jsonPath
+        );
         Assert.Equal(0, code);
         Assert.Contains("NO DATASET DRIFT", stdout, StringComparison.Ordinal);
         Assert.True(File.Exists(markdown));
@@ -91,7 +132,15 @@ public sealed class DriftCommandTests : IDisposable
     [Fact]
     public async Task Drift_UnknownColumn_ExitsDataErrorWithSuggestion()
     {
-        var (code, _, stderr) = await Run("drift", "--reference", Copy("reference.csv"), "--current", Copy("current.csv"), "--columns", "amount,chanel");
+        var (code, _, stderr) = await Run(
+            "drift",
+            "--reference",
+            Copy("reference.csv"),
+            "--current",
+            Copy("current.csv"),
+            "--columns",
+            "amount,chanel"
+        );
         Assert.Equal(65, code);
         AssertOneLineError(stderr, "did you mean 'channel'?");
     }
@@ -99,7 +148,13 @@ public sealed class DriftCommandTests : IDisposable
     [Fact]
     public async Task Drift_MissingFile_ExitsNoInput()
     {
-        var (code, _, stderr) = await Run("drift", "--reference", Path.Combine(_temp, "nope.csv"), "--current", Copy("current.csv"));
+        var (code, _, stderr) = await Run(
+            "drift",
+            "--reference",
+            Path.Combine(_temp, "nope.csv"),
+            "--current",
+            Copy("current.csv")
+        );
         Assert.Equal(66, code);
         AssertOneLineError(stderr, "does not exist");
     }
@@ -109,7 +164,15 @@ public sealed class DriftCommandTests : IDisposable
     [InlineData("--format", "pdf", "unknown --format 'pdf'")]
     public async Task Drift_BadOption_ExitsUsage(string option, string value, string message)
     {
-        var (code, _, stderr) = await Run("drift", "--reference", Copy("reference.csv"), "--current", Copy("current.csv"), option, value);
+        var (code, _, stderr) = await Run(
+            "drift",
+            "--reference",
+            Copy("reference.csv"),
+            "--current",
+            Copy("current.csv"),
+            option,
+            value
+        );
         Assert.Equal(64, code);
         AssertOneLineError(stderr, message);
     }
@@ -125,14 +188,35 @@ public sealed class DriftCommandTests : IDisposable
     [Fact]
     public async Task Drift_ForcedKsOnCategories_ExitsDataError()
     {
-        var (code, _, stderr) = await Run("drift", "--reference", Copy("reference.csv"), "--current", Copy("current.csv"), "--columns", "channel", "--test", "ks");
+        var (code, _, stderr) = await Run(
+            "drift",
+            "--reference",
+            Copy("reference.csv"),
+            "--current",
+            Copy("current.csv"),
+            "--columns",
+            "channel",
+            "--test",
+            "ks"
+        );
         Assert.Equal(65, code);
         AssertOneLineError(stderr, "'channel' holds categories");
     }
 
     /// <summary>Runs <c>overlap drift</c> on the example's reference and contract against <paramref name="current"/>, as JSON.</summary>
     private Task<(int Code, string Out, string Err)> DriftJson(string current, params string[] extra) =>
-        Run(["drift", "--reference", Copy("reference.csv"), "--current", current, "--contract", Copy("overlap.yaml"), "--format", "json", .. extra]);
+        Run([
+            "drift",
+            "--reference",
+            Copy("reference.csv"),
+            "--current",
+            current,
+            "--contract",
+            Copy("overlap.yaml"),
+            "--format",
+            "json",
+            .. extra,
+        ]);
 
     /// <summary>The example's current data cut to its header and first <paramref name="rows"/> rows.</summary>
     private string FirstRows(int rows)
@@ -160,9 +244,15 @@ public sealed class DriftCommandTests : IDisposable
         using var json = JsonDocument.Parse(stdout);
         var root = json.RootElement;
         Assert.True(root.GetProperty("dataset_drift").GetBoolean());
-        var items = root.GetProperty("columns").EnumerateArray().Single(c => c.GetProperty("column").GetString() == "items");
+        var items = root.GetProperty("columns")
+            .EnumerateArray()
+            .Single(c => c.GetProperty("column").GetString() == "items");
         Assert.True(items.GetProperty("drift").GetBoolean());
-        Assert.Contains("missing from the current data", items.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Contains(
+            "missing from the current data",
+            items.GetProperty("reason").GetString(),
+            StringComparison.Ordinal
+        );
     }
 
     [Fact]
@@ -180,10 +270,17 @@ public sealed class DriftCommandTests : IDisposable
 
         Assert.Equal(1, code);
         using var json = JsonDocument.Parse(stdout);
-        var age = json.RootElement.GetProperty("columns").EnumerateArray().Single(c => c.GetProperty("column").GetString() == "account_age_days");
+        var age = json
+            .RootElement.GetProperty("columns")
+            .EnumerateArray()
+            .Single(c => c.GetProperty("column").GetString() == "account_age_days");
         Assert.True(age.GetProperty("drift").GetBoolean());
         Assert.Equal("schema", age.GetProperty("test").GetString());
-        Assert.Contains("was numeric in the reference and is text now", age.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Contains(
+            "was numeric in the reference and is text now",
+            age.GetProperty("reason").GetString(),
+            StringComparison.Ordinal
+        );
     }
 
     [Fact]
@@ -222,13 +319,29 @@ public sealed class DriftCommandTests : IDisposable
     [Fact]
     public async Task Drift_ContractRoleNamedInColumns_IsSkippedWithANote()
     {
-        var (code, stdout, _) = await Run("drift", "--reference", Copy("reference.csv"), "--current", Copy("current.csv"),
-            "--contract", Copy("overlap.yaml"), "--columns", "items,outcome,payment_id", "--format", "json");
+        var (code, stdout, _) = await Run(
+            "drift",
+            "--reference",
+            Copy("reference.csv"),
+            "--current",
+            Copy("current.csv"),
+            "--contract",
+            Copy("overlap.yaml"),
+            "--columns",
+            "items,outcome,payment_id",
+            "--format",
+            "json"
+        );
         Assert.Equal(0, code);
         using var json = JsonDocument.Parse(stdout);
         var root = json.RootElement;
-        Assert.Equal(["items"], root.GetProperty("columns").EnumerateArray().Select(c => c.GetProperty("column").GetString()));
-        var skipped = root.GetProperty("skipped").EnumerateArray().ToDictionary(k => k.GetProperty("column").GetString()!, k => k.GetProperty("reason").GetString()!);
+        Assert.Equal(
+            ["items"],
+            root.GetProperty("columns").EnumerateArray().Select(c => c.GetProperty("column").GetString())
+        );
+        var skipped = root.GetProperty("skipped")
+            .EnumerateArray()
+            .ToDictionary(k => k.GetProperty("column").GetString()!, k => k.GetProperty("reason").GetString()!);
         Assert.Contains("the contract names it as the label column", skipped["outcome"], StringComparison.Ordinal);
         Assert.Contains("the contract names it as the id column", skipped["payment_id"], StringComparison.Ordinal);
     }
@@ -240,17 +353,46 @@ public sealed class DriftCommandTests : IDisposable
         {
             var lines = File.ReadAllLines(Example(file));
             var path = Path.Combine(_temp, "numbered-" + file);
-            File.WriteAllLines(path, [lines[0], .. lines.Skip(1).Select((l, i) => (first + i).ToString(System.Globalization.CultureInfo.InvariantCulture) + l[l.IndexOf(',', StringComparison.Ordinal)..])]);
+            File.WriteAllLines(
+                path,
+                [
+                    lines[0],
+                    .. lines
+                        .Skip(1)
+                        .Select(
+                            (l, i) =>
+                                (first + i).ToString(System.Globalization.CultureInfo.InvariantCulture)
+                                + l[l.IndexOf(',', StringComparison.Ordinal)..]
+                        ),
+                ]
+            );
             return path;
         }
-        var (_, stdout, _) = await Run("drift", "--reference", Numbered("reference.csv", 1), "--current", Numbered("current.csv", 100_001), "--format", "json");
+        var (_, stdout, _) = await Run(
+            "drift",
+            "--reference",
+            Numbered("reference.csv", 1),
+            "--current",
+            Numbered("current.csv", 100_001),
+            "--format",
+            "json"
+        );
         using var json = JsonDocument.Parse(stdout);
         var root = json.RootElement;
-        Assert.DoesNotContain("payment_id", root.GetProperty("columns").EnumerateArray().Select(c => c.GetProperty("column").GetString()));
-        var skipped = root.GetProperty("skipped").EnumerateArray().Single(k => k.GetProperty("column").GetString() == "payment_id");
+        Assert.DoesNotContain(
+            "payment_id",
+            root.GetProperty("columns").EnumerateArray().Select(c => c.GetProperty("column").GetString())
+        );
+        var skipped = root.GetProperty("skipped")
+            .EnumerateArray()
+            .Single(k => k.GetProperty("column").GetString() == "payment_id");
         Assert.Contains("every value is distinct", skipped.GetProperty("reason").GetString(), StringComparison.Ordinal);
         // Core says to name the column among those tested; the CLI says which flag does that.
-        Assert.EndsWith("to test it anyway, name it among the columns to test (--columns)", skipped.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.EndsWith(
+            "to test it anyway, name it among the columns to test (--columns)",
+            skipped.GetProperty("reason").GetString(),
+            StringComparison.Ordinal
+        );
     }
 
     [Fact]
@@ -260,14 +402,46 @@ public sealed class DriftCommandTests : IDisposable
         using (var json = JsonDocument.Parse(stdout))
         {
             var amount = json.RootElement.GetProperty("columns")[0];
-            Assert.StartsWith("Wasserstein distance 0.3096 reference standard deviations (drift at 0.1)", amount.GetProperty("meaning").GetString(), StringComparison.Ordinal);
+            Assert.StartsWith(
+                "Wasserstein distance 0.3096 reference standard deviations (drift at 0.1)",
+                amount.GetProperty("meaning").GetString(),
+                StringComparison.Ordinal
+            );
         }
-        (_, stdout, _) = await Run("drift", "--reference", Copy("reference.csv"), "--current", Copy("current.csv"), "--contract", Copy("overlap.yaml"));
+        (_, stdout, _) = await Run(
+            "drift",
+            "--reference",
+            Copy("reference.csv"),
+            "--current",
+            Copy("current.csv"),
+            "--contract",
+            Copy("overlap.yaml")
+        );
         Assert.Contains("reference standard deviations (drift at 0.1)", stdout, StringComparison.Ordinal);
         Assert.Contains("(0 = same shares, 1 = no overlap; drift at 0.1)", stdout, StringComparison.Ordinal);
-        (_, stdout, _) = await Run("drift", "--reference", Copy("reference.csv"), "--current", Copy("current.csv"), "--contract", Copy("overlap.yaml"), "--format", "markdown");
+        (_, stdout, _) = await Run(
+            "drift",
+            "--reference",
+            Copy("reference.csv"),
+            "--current",
+            Copy("current.csv"),
+            "--contract",
+            Copy("overlap.yaml"),
+            "--format",
+            "markdown"
+        );
         Assert.Contains("reference standard deviations (drift at 0.1)", stdout, StringComparison.Ordinal);
-        (_, stdout, _) = await Run("drift", "--reference", Copy("reference.csv"), "--current", Copy("current.csv"), "--contract", Copy("overlap.yaml"), "--format", "html");
+        (_, stdout, _) = await Run(
+            "drift",
+            "--reference",
+            Copy("reference.csv"),
+            "--current",
+            Copy("current.csv"),
+            "--contract",
+            Copy("overlap.yaml"),
+            "--format",
+            "html"
+        );
         Assert.Contains("reference standard deviations (drift at 0.1)", stdout, StringComparison.Ordinal);
     }
 }

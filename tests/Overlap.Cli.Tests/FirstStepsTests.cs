@@ -24,7 +24,11 @@ public sealed class FirstStepsTests
         Assert.True(init.Code == 0, init.Err);
         var validate = await CliRun.RunAsync("contract", "validate", written);
         Assert.True(validate.Code == 0, validate.Err);
-        Assert.Contains("valid contract for 'payments-fraud' (binary, 2 requirements)", validate.Out, StringComparison.Ordinal);
+        Assert.Contains(
+            "valid contract for 'payments-fraud' (binary, 2 requirements)",
+            validate.Out,
+            StringComparison.Ordinal
+        );
     }
 
     [Fact]
@@ -32,7 +36,16 @@ public sealed class FirstStepsTests
     {
         using var folder = new TempFolder();
         var written = folder.PathOf("overlap.yaml");
-        var (code, _, stderr) = await CliRun.RunAsync("contract", "init", "-d", Scored, "-o", written, "--segments", "channel,region");
+        var (code, _, stderr) = await CliRun.RunAsync(
+            "contract",
+            "init",
+            "-d",
+            Scored,
+            "-o",
+            written,
+            "--segments",
+            "channel,region"
+        );
         Assert.True(code == 0, stderr);
         var yaml = File.ReadAllText(written);
         Assert.Contains("labels: { positive: fraud, negative: legit }", yaml, StringComparison.Ordinal);
@@ -53,13 +66,37 @@ public sealed class FirstStepsTests
     {
         using var folder = new TempFolder();
         var written = folder.PathOf("overlap.yaml");
-        var (code, _, stderr) = await CliRun.RunAsync("contract", "init", "-d", Scored, "-o", written, "--feature", "fraud-check", "--positive", "legit", "--negative", "fraud", "--id", "payment_id");
+        var (code, _, stderr) = await CliRun.RunAsync(
+            "contract",
+            "init",
+            "-d",
+            Scored,
+            "-o",
+            written,
+            "--feature",
+            "fraud-check",
+            "--positive",
+            "legit",
+            "--negative",
+            "fraud",
+            "--id",
+            "payment_id"
+        );
         Assert.True(code == 0, stderr);
         var yaml = File.ReadAllText(written);
         Assert.Contains("feature: fraud-check", yaml, StringComparison.Ordinal);
         Assert.Contains("labels: { positive: legit, negative: fraud }", yaml, StringComparison.Ordinal);
 
-        var bad = await CliRun.RunAsync("contract", "init", "-d", Scored, "-o", folder.PathOf("other.yaml"), "--label", "outcom");
+        var bad = await CliRun.RunAsync(
+            "contract",
+            "init",
+            "-d",
+            Scored,
+            "-o",
+            folder.PathOf("other.yaml"),
+            "--label",
+            "outcom"
+        );
         Assert.Equal(64, bad.Code);
         CliRun.AssertOneLineError(bad.Err, "no column 'outcom'", "did you mean 'outcome'?");
         Assert.False(File.Exists(folder.PathOf("other.yaml")));
@@ -83,7 +120,9 @@ public sealed class FirstStepsTests
     public async Task ContractValidate_SeveralMistakes_ReportsEachOnItsOwnLine()
     {
         using var folder = new TempFolder();
-        var contract = folder.Write("overlap.yaml", """
+        var contract = folder.Write(
+            "overlap.yaml",
+            """
             feature: fraud
             task: binary
             labels: { positive: fraud, negative: legit }
@@ -92,7 +131,8 @@ public sealed class FirstStepsTests
             requirements:
               - { metric: recal, min: 0.9 }
               - { metric: precision, mni: 0.8 }
-            """);
+            """
+        );
         var (code, _, stderr) = await CliRun.RunAsync("contract", "validate", contract);
         Assert.Equal(65, code);
         var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -110,8 +150,29 @@ public sealed class FirstStepsTests
         var contract = CliRun.RepoFile("examples/payments-fraud/overlap.yaml");
         var baseline = CliRun.RepoFile("examples/payments-fraud/baseline.csv");
         var before = TimeProvider.System.GetUtcNow();
-        var (code, stdout, stderr) = await CliRun.RunAsync("eval", "-c", contract, "-d", Scored, "--baseline", baseline, "-f", "json", "--resamples", "100", "--seed", "7",
-            "-o", folder.PathOf("r.md"), "-o", folder.PathOf("r.xml"), "-o", folder.PathOf("r.html"), "-o", folder.PathOf("r.txt"));
+        var (code, stdout, stderr) = await CliRun.RunAsync(
+            "eval",
+            "-c",
+            contract,
+            "-d",
+            Scored,
+            "--baseline",
+            baseline,
+            "-f",
+            "json",
+            "--resamples",
+            "100",
+            "--seed",
+            "7",
+            "-o",
+            folder.PathOf("r.md"),
+            "-o",
+            folder.PathOf("r.xml"),
+            "-o",
+            folder.PathOf("r.html"),
+            "-o",
+            folder.PathOf("r.txt")
+        );
         Assert.True(code == 2, stderr);
         using var json = JsonDocument.Parse(stdout);
         var p = json.RootElement.GetProperty("provenance");
@@ -121,17 +182,42 @@ public sealed class FirstStepsTests
         Assert.Equal(Sha(contract), p.GetProperty("contract_sha256").GetString());
         Assert.Equal(7UL, p.GetProperty("seed").GetUInt64());
         Assert.Equal(100, p.GetProperty("resamples").GetInt32());
-        Assert.InRange(p.GetProperty("created_at").GetDateTimeOffset(), before.AddSeconds(-1), TimeProvider.System.GetUtcNow().AddSeconds(1));
-        var data = p.GetProperty("data").EnumerateArray().Select(d => (d.GetProperty("role").GetString(), d.GetProperty("name").GetString(), d.GetProperty("sha256").GetString(), d.GetProperty("rows").GetInt64())).ToList();
-        Assert.Equal([("data", "scored.csv", Sha(Scored), 6000L), ("baseline", "baseline.csv", Sha(baseline), 6000L)], data);
+        Assert.InRange(
+            p.GetProperty("created_at").GetDateTimeOffset(),
+            before.AddSeconds(-1),
+            TimeProvider.System.GetUtcNow().AddSeconds(1)
+        );
+        var data = p.GetProperty("data")
+            .EnumerateArray()
+            .Select(d =>
+                (
+                    d.GetProperty("role").GetString(),
+                    d.GetProperty("name").GetString(),
+                    d.GetProperty("sha256").GetString(),
+                    d.GetProperty("rows").GetInt64()
+                )
+            )
+            .ToList();
+        Assert.Equal(
+            [("data", "scored.csv", Sha(Scored), 6000L), ("baseline", "baseline.csv", Sha(baseline), 6000L)],
+            data
+        );
 
         var markdown = File.ReadAllText(folder.PathOf("r.md"));
         Assert.Contains($"| data | scored.csv, 6,000 rows, sha256 {Sha(Scored)} |", markdown, StringComparison.Ordinal);
         Assert.Contains("| seed | 7 |", markdown, StringComparison.Ordinal);
-        var properties = XDocument.Load(folder.PathOf("r.xml")).Descendants("property").ToDictionary(e => e.Attribute("name")!.Value, e => e.Attribute("value")!.Value);
-        Assert.Equal($"overlap.yaml, no version (a file), sha256 {Sha(contract)}", properties["overlap.provenance.contract"]);
+        var properties = XDocument
+            .Load(folder.PathOf("r.xml"))
+            .Descendants("property")
+            .ToDictionary(e => e.Attribute("name")!.Value, e => e.Attribute("value")!.Value);
+        Assert.Equal(
+            $"overlap.yaml, no version (a file), sha256 {Sha(contract)}",
+            properties["overlap.provenance.contract"]
+        );
         Assert.Equal("100", properties["overlap.provenance.resamples"]);
-        var html = XDocument.Parse(File.ReadAllText(folder.PathOf("r.html")).Replace("<!DOCTYPE html>", string.Empty, StringComparison.Ordinal));
+        var html = XDocument.Parse(
+            File.ReadAllText(folder.PathOf("r.html")).Replace("<!DOCTYPE html>", string.Empty, StringComparison.Ordinal)
+        );
         var section = html.Descendants().Single(e => (string?)e.Attribute("id") == "provenance");
         Assert.Contains($"baseline.csv, 6,000 rows, sha256 {Sha(baseline)}", section.Value, StringComparison.Ordinal);
         var text = File.ReadAllText(folder.PathOf("r.txt"));
@@ -145,14 +231,36 @@ public sealed class FirstStepsTests
         var reference = CliRun.RepoFile("examples/payments-fraud/reference.csv");
         var current = CliRun.RepoFile("examples/payments-fraud/current.csv");
         var contract = CliRun.RepoFile("examples/payments-fraud/overlap.yaml");
-        var (code, stdout, stderr) = await CliRun.RunAsync("drift", "--reference", reference, "--current", current, "--contract", contract, "--format", "json");
+        var (code, stdout, stderr) = await CliRun.RunAsync(
+            "drift",
+            "--reference",
+            reference,
+            "--current",
+            current,
+            "--contract",
+            contract,
+            "--format",
+            "json"
+        );
         Assert.True(code is 0 or 1, stderr);
         using var json = JsonDocument.Parse(stdout);
         var p = json.RootElement.GetProperty("provenance");
         Assert.Equal(Sha(contract), p.GetProperty("contract_sha256").GetString());
-        var data = p.GetProperty("data").EnumerateArray().Select(d => (d.GetProperty("role").GetString(), d.GetProperty("name").GetString(), d.GetProperty("sha256").GetString())).ToList();
+        var data = p.GetProperty("data")
+            .EnumerateArray()
+            .Select(d =>
+                (
+                    d.GetProperty("role").GetString(),
+                    d.GetProperty("name").GetString(),
+                    d.GetProperty("sha256").GetString()
+                )
+            )
+            .ToList();
         Assert.Equal([("reference", "reference.csv", Sha(reference)), ("current", "current.csv", Sha(current))], data);
-        Assert.Equal(json.RootElement.GetProperty("reference_rows").GetInt64(), p.GetProperty("data")[0].GetProperty("rows").GetInt64());
+        Assert.Equal(
+            json.RootElement.GetProperty("reference_rows").GetInt64(),
+            p.GetProperty("data")[0].GetProperty("rows").GetInt64()
+        );
         Assert.False(p.TryGetProperty("seed", out _));
     }
 

@@ -11,7 +11,16 @@ public sealed class KeysCommandTests
     public async Task Create_PrintsTheKeyAloneOnStdout_AndStoresOnlyItsHash()
     {
         using var folder = new TempFolder();
-        var (code, output, err) = await CliRun.RunAsync("keys", "create", "--data", folder.Path, "--role", "reviewer", "--name", "ana");
+        var (code, output, err) = await CliRun.RunAsync(
+            "keys",
+            "create",
+            "--data",
+            folder.Path,
+            "--role",
+            "reviewer",
+            "--name",
+            "ana"
+        );
         Assert.Equal(0, code);
         var key = output.TrimEnd('\n');
         Assert.Matches("^ovl_[A-Za-z0-9_-]{43}$", key);
@@ -37,7 +46,18 @@ public sealed class KeysCommandTests
     public async Task CreateWithExpiry_ListShowsIdNameRoleAndDates_NeverTheKey()
     {
         using var folder = new TempFolder();
-        var (code, output, err) = await CliRun.RunAsync("keys", "create", "--data", folder.Path, "--role", "ingest", "--name", "checkout", "--expires", "2099-01-31");
+        var (code, output, err) = await CliRun.RunAsync(
+            "keys",
+            "create",
+            "--data",
+            folder.Path,
+            "--role",
+            "ingest",
+            "--name",
+            "checkout",
+            "--expires",
+            "2099-01-31"
+        );
         Assert.Equal(0, code);
         var key = output.TrimEnd('\n');
         Assert.Contains(", expiring 2099-01-31 00:00 UTC)", err, StringComparison.Ordinal);
@@ -58,7 +78,16 @@ public sealed class KeysCommandTests
     public async Task Create_AnExpiryThatIsNotADurationOrAFutureDate_IsAUsageError(string expires)
     {
         using var folder = new TempFolder();
-        var (code, output, err) = await CliRun.RunAsync("keys", "create", "--data", folder.Path, "--role", "viewer", "--expires", expires);
+        var (code, output, err) = await CliRun.RunAsync(
+            "keys",
+            "create",
+            "--data",
+            folder.Path,
+            "--role",
+            "viewer",
+            "--expires",
+            expires
+        );
         Assert.Equal(64, code);
         Assert.Empty(output);
         CliRun.AssertOneLineError(err, "--expires", expires);
@@ -83,7 +112,11 @@ public sealed class KeysCommandTests
             var store = opened.Get<IUserStore>();
             var record = await store.FindKeyAsync(ApiKeys.Hash(output.TrimEnd('\n')));
             Assert.NotNull(record!.RevokedAt);
-            Assert.StartsWith("this key was revoked on ", ApiKeys.Refusal(record, DateTimeOffset.MaxValue), StringComparison.Ordinal);
+            Assert.StartsWith(
+                "this key was revoked on ",
+                ApiKeys.Refusal(record, DateTimeOffset.MaxValue),
+                StringComparison.Ordinal
+            );
         }
         (code, var list, _) = await CliRun.RunAsync("keys", "list", "--data", folder.Path);
         Assert.Contains("was revoked on", list, StringComparison.Ordinal);
@@ -100,16 +133,34 @@ public sealed class KeysCommandTests
     {
         using var folder = new TempFolder();
         var port = Overlap.Tests.Shared.ServeProcess.FreePort();
-        using var server = Overlap.Tests.Shared.ServeProcess.Start(["serve", "--data", folder.Path, "--urls", $"http://127.0.0.1:{port}"]);
+        using var server = Overlap.Tests.Shared.ServeProcess.Start([
+            "serve",
+            "--data",
+            folder.Path,
+            "--urls",
+            $"http://127.0.0.1:{port}",
+        ]);
         try
         {
             using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
             await Overlap.Tests.Shared.ServeProcess.WaitUntilHealthyAsync(client, server);
-            foreach (var args in new[] { new[] { "keys", "list" }, ["keys", "create", "--role", "viewer"], ["users", "list"] })
+            foreach (
+                var args in new[]
+                {
+                    new[] { "keys", "list" },
+                    ["keys", "create", "--role", "viewer"],
+                    ["users", "list"],
+                }
+            )
             {
                 var (code, _, err) = await CliRun.RunAsync([.. args, "--data", folder.Path]);
                 Assert.Equal(69, code);
-                CliRun.AssertOneLineError(err, "in use by a running 'overlap serve'", "/v1/admin/keys", "/admin/access");
+                CliRun.AssertOneLineError(
+                    err,
+                    "in use by a running 'overlap serve'",
+                    "/v1/admin/keys",
+                    "/admin/access"
+                );
             }
         }
         finally

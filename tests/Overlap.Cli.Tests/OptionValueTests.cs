@@ -14,12 +14,22 @@ public sealed class OptionValueTests
         var checkedOptions = 0;
         foreach (var (path, command) in Commands(root, []))
         {
-            foreach (var option in command.Options.Where(o => o.ValueType != typeof(bool) && o.ValueType != typeof(string) && o.ValueType != typeof(string[]) && !o.Name.StartsWith("--help", StringComparison.Ordinal) && o.Name != "--version"))
+            foreach (
+                var option in command.Options.Where(o =>
+                    o.ValueType != typeof(bool)
+                    && o.ValueType != typeof(string)
+                    && o.ValueType != typeof(string[])
+                    && !o.Name.StartsWith("--help", StringComparison.Ordinal)
+                    && o.Name != "--version"
+                )
+            )
             {
                 var (code, _, err) = await CliRun.RunAsync([.. path, option.Name, "abc"]);
                 Assert.True(code == 64, $"overlap {string.Join(' ', path)} {option.Name} abc exited {code}: {err}");
                 // Required options left out are named on their own lines; the wrong value gets exactly one.
-                Assert.Single(ErrorLines(err), l => l.Contains(option.Name, StringComparison.Ordinal) && l.Contains("'abc'", StringComparison.Ordinal));
+                Assert.Single(ErrorLines(err), l =>
+                    l.Contains(option.Name, StringComparison.Ordinal) && l.Contains("'abc'", StringComparison.Ordinal)
+                );
                 Assert.DoesNotContain("   at ", err, StringComparison.Ordinal);
                 checkedOptions++;
             }
@@ -31,7 +41,11 @@ public sealed class OptionValueTests
     [InlineData("serve", "--urls", "5095")]
     [InlineData("serve", "--urls", "ftp://127.0.0.1:21")]
     [InlineData("serve", "--urls", "http://")]
-    public async Task ServingCommands_UrlsThatIsNotAnAddress_OneLineAndExit64(string command, string option, string value)
+    public async Task ServingCommands_UrlsThatIsNotAnAddress_OneLineAndExit64(
+        string command,
+        string option,
+        string value
+    )
     {
         using var folder = new TempFolder();
         var (code, _, err) = await CliRun.RunAsync(command, "--data", folder.PathOf("data"), option, value);
@@ -53,7 +67,10 @@ public sealed class OptionValueTests
     }
 
     private static List<string> ErrorLines(string err) =>
-        [.. err.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(l => l.StartsWith("error:", StringComparison.Ordinal))];
+        [
+            .. err.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Where(l => l.StartsWith("error:", StringComparison.Ordinal)),
+        ];
 
     private static IEnumerable<(string[] Path, Command Command)> Commands(Command command, string[] path)
     {

@@ -24,7 +24,13 @@ public sealed class ServeCommandTests
     {
         using var folder = new TempFolder();
         var file = folder.Write("not-a-folder", "x");
-        var (code, _, err) = await CliRun.RunAsync("serve", "--data", Path.Combine(file, "data"), "--urls", "http://127.0.0.1:0");
+        var (code, _, err) = await CliRun.RunAsync(
+            "serve",
+            "--data",
+            Path.Combine(file, "data"),
+            "--urls",
+            "http://127.0.0.1:0"
+        );
         Assert.Equal(69, code);
         CliRun.AssertOneLineError(err, "cannot be created", "--data");
     }
@@ -33,11 +39,25 @@ public sealed class ServeCommandTests
     public async Task WebhookAllow_NeitherHostNorRange_IsAUsageError()
     {
         using var folder = new TempFolder();
-        var (code, output, err) = await CliRun.RunAsync("serve", "--data", folder.Path, "--urls", "http://127.0.0.1:0", "--webhook-allow", "10.0.0.0/8", "--webhook-allow", "10.0.0.0/99");
+        var (code, output, err) = await CliRun.RunAsync(
+            "serve",
+            "--data",
+            folder.Path,
+            "--urls",
+            "http://127.0.0.1:0",
+            "--webhook-allow",
+            "10.0.0.0/8",
+            "--webhook-allow",
+            "10.0.0.0/99"
+        );
         Assert.Equal(64, code);
         Assert.Empty(output);
         // A usage error: the one line saying what is wrong, then where help is.
-        Assert.StartsWith("error: --webhook-allow '10.0.0.0/99' is neither a host name (hooks.internal), an address (10.0.0.5) nor a range (10.0.0.0/8).", err, StringComparison.Ordinal);
+        Assert.StartsWith(
+            "error: --webhook-allow '10.0.0.0/99' is neither a host name (hooks.internal), an address (10.0.0.5) nor a range (10.0.0.0/8).",
+            err,
+            StringComparison.Ordinal
+        );
         Assert.DoesNotContain("   at ", err, StringComparison.Ordinal);
     }
 }

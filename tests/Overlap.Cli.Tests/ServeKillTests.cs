@@ -34,34 +34,46 @@ public sealed class ServeKillTests
         {
             using var client = Client(port, key);
             await ServeProcess.WaitUntilHealthyAsync(client, server);
-            var put = await client.PutAsync($"/v1/features/{Feature}/contract", new StringContent(await File.ReadAllTextAsync(CliRun.RepoFile("examples/payments-fraud/overlap.yaml"))));
+            var put = await client.PutAsync(
+                $"/v1/features/{Feature}/contract",
+                new StringContent(await File.ReadAllTextAsync(CliRun.RepoFile("examples/payments-fraud/overlap.yaml")))
+            );
             Assert.Equal(HttpStatusCode.Created, put.StatusCode);
 
             using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            var senders = Enumerable.Range(0, 4).Select(s => Task.Run(async () =>
-            {
-                for (var b = 0; b < 400 && !stop.IsCancellationRequested; b++)
-                {
-                    var batch = s * 1000 + b;
-                    var ids = Enumerable.Range(0, 100).Select(i => $"s{s}-b{b}-{i}").ToList();
-                    sent[batch] = Body(ids);
-                    try
+            var senders = Enumerable
+                .Range(0, 4)
+                .Select(s =>
+                    Task.Run(async () =>
                     {
-                        var response = await client.PostAsync("/v1/events", new StringContent(sent[batch], Encoding.UTF8, "application/json"), stop.Token);
-                        if (response.StatusCode == HttpStatusCode.Accepted)
+                        for (var b = 0; b < 400 && !stop.IsCancellationRequested; b++)
                         {
-                            foreach (var id in ids)
+                            var batch = s * 1000 + b;
+                            var ids = Enumerable.Range(0, 100).Select(i => $"s{s}-b{b}-{i}").ToList();
+                            sent[batch] = Body(ids);
+                            try
                             {
-                                acknowledged.Add(id);
+                                var response = await client.PostAsync(
+                                    "/v1/events",
+                                    new StringContent(sent[batch], Encoding.UTF8, "application/json"),
+                                    stop.Token
+                                );
+                                if (response.StatusCode == HttpStatusCode.Accepted)
+                                {
+                                    foreach (var id in ids)
+                                    {
+                                        acknowledged.Add(id);
+                                    }
+                                }
+                            }
+                            catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
+                            {
+                                return;
                             }
                         }
-                    }
-                    catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
-                    {
-                        return;
-                    }
-                }
-            })).ToArray();
+                    })
+                )
+                .ToArray();
             // Kill once a good share has been acknowledged, while the senders are still going.
             var deadline = Stopwatch.StartNew();
             while (acknowledged.Count < 5_000 && deadline.Elapsed < TimeSpan.FromSeconds(45) && !server.HasExited)
@@ -90,9 +102,15 @@ public sealed class ServeKillTests
         Assert.Equal(stored.Count, stored.Distinct().Count());
         var storedSet = stored.ToHashSet();
         var lost = acknowledged.Where(id => !storedSet.Contains(id)).ToList();
-        Assert.True(lost.Count == 0, $"{lost.Count} acknowledged events are missing after the restart, e.g. {lost.FirstOrDefault()}");
+        Assert.True(
+            lost.Count == 0,
+            $"{lost.Count} acknowledged events are missing after the restart, e.g. {lost.FirstOrDefault()}"
+        );
         var invented = stored.Where(id => !sentIds.Contains(id)).ToList();
-        Assert.True(invented.Count == 0, $"{invented.Count} stored events were never sent, e.g. {invented.FirstOrDefault()}");
+        Assert.True(
+            invented.Count == 0,
+            $"{invented.Count} stored events were never sent, e.g. {invented.FirstOrDefault()}"
+        );
 
         // A client retrying everything after the restart: nothing is stored twice.
         port = ServeProcess.FreePort();
@@ -102,7 +120,10 @@ public sealed class ServeKillTests
             await ServeProcess.WaitUntilHealthyAsync(client, server);
             foreach (var body in sent.Values)
             {
-                var response = await client.PostAsync("/v1/events", new StringContent(body, Encoding.UTF8, "application/json"));
+                var response = await client.PostAsync(
+                    "/v1/events",
+                    new StringContent(body, Encoding.UTF8, "application/json")
+                );
                 Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
             }
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/v1/features/{Feature}/counts")).StatusCode);
@@ -115,10 +136,19 @@ public sealed class ServeKillTests
     }
 
     private static string Body(IEnumerable<string> ids) =>
-        "[" + string.Join(',', ids.Select(id => $$"""{"type":"prediction","id":"{{id}}","feature":"{{Feature}}","time":"2026-11-23T10:00:00Z","score":0.5}""")) + "]";
+        "["
+        + string.Join(
+            ',',
+            ids.Select(id =>
+                $$"""{"type":"prediction","id":"{{id}}","feature":"{{Feature}}","time":"2026-11-23T10:00:00Z","score":0.5}"""
+            )
+        )
+        + "]";
 
     private static IEnumerable<string> IdsOf(string body) =>
-        body.Split("\"id\":\"", StringSplitOptions.None).Skip(1).Select(part => part[..part.IndexOf('"', StringComparison.Ordinal)]);
+        body.Split("\"id\":\"", StringSplitOptions.None)
+            .Skip(1)
+            .Select(part => part[..part.IndexOf('"', StringComparison.Ordinal)]);
 
     private static async Task<List<string>> StoredIdsAsync(string folder)
     {
@@ -140,7 +170,11 @@ public sealed class ServeKillTests
 
     private static HttpClient Client(int port, string key)
     {
-        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(20) };
+        var client = new HttpClient
+        {
+            BaseAddress = new Uri($"http://127.0.0.1:{port}"),
+            Timeout = TimeSpan.FromSeconds(20),
+        };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
         return client;
     }

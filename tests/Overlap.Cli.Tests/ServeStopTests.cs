@@ -26,12 +26,25 @@ public sealed class ServeStopTests
             await PutContractAsync(client);
             for (var b = 0; b < 20; b++)
             {
-                var body = string.Concat(Enumerable.Range(0, 500).Select(i => $$"""{"type":"prediction","id":"b{{b}}-{{i}}","feature":"payments-fraud","time":"2026-03-01T00:00:00Z","score":0.5}""" + "\n"));
-                var response = await client.PostAsync("/v1/events", new StringContent(body, Encoding.UTF8, "application/x-ndjson"));
+                var body = string.Concat(
+                    Enumerable
+                        .Range(0, 500)
+                        .Select(i =>
+                            $$"""{"type":"prediction","id":"b{{b}}-{{i}}","feature":"payments-fraud","time":"2026-03-01T00:00:00Z","score":0.5}"""
+                            + "\n"
+                        )
+                );
+                var response = await client.PostAsync(
+                    "/v1/events",
+                    new StringContent(body, Encoding.UTF8, "application/x-ndjson")
+                );
                 Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
                 acknowledged += 500;
             }
-            using var kill = Process.Start("kill", ["-TERM", server.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            using var kill = Process.Start(
+                "kill",
+                ["-TERM", server.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]
+            );
             await kill.WaitForExitAsync();
             using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
             await server.WaitForExitAsync(limit.Token);
@@ -43,7 +56,9 @@ public sealed class ServeStopTests
         {
             using var client = Client(port, key);
             await ServeProcess.WaitUntilHealthyAsync(client, server);
-            using var counts = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync("/v1/features/payments-fraud/counts"));
+            using var counts = System.Text.Json.JsonDocument.Parse(
+                await client.GetStringAsync("/v1/features/payments-fraud/counts")
+            );
             Assert.Equal(acknowledged, counts.RootElement.GetProperty("predictions").GetInt64());
             server.Kill(entireProcessTree: true);
         }
@@ -63,9 +78,16 @@ public sealed class ServeStopTests
             var deep = "feature: x\nnest: " + new string('[', 100_000) + new string(']', 100_000) + "\n";
             var response = await client.PutAsync("/v1/features/x/contract", new StringContent(deep));
             Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-            Assert.Contains("nested more than 64 levels deep", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            Assert.Contains(
+                "nested more than 64 levels deep",
+                await response.Content.ReadAsStringAsync(),
+                StringComparison.Ordinal
+            );
             var json = "[" + string.Concat(Enumerable.Repeat("[", 100_000)) + "]";
-            var events = await client.PostAsync("/v1/events", new StringContent(json, Encoding.UTF8, "application/json"));
+            var events = await client.PostAsync(
+                "/v1/events",
+                new StringContent(json, Encoding.UTF8, "application/json")
+            );
             Assert.InRange((int)events.StatusCode, 400, 499);
             Assert.False(server.HasExited, "overlap serve exited");
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
@@ -97,13 +119,20 @@ public sealed class ServeStopTests
 
     private static async Task PutContractAsync(HttpClient client)
     {
-        var put = await client.PutAsync("/v1/features/payments-fraud/contract", new StringContent(await File.ReadAllTextAsync(CliRun.RepoFile("examples/payments-fraud/overlap.yaml"))));
+        var put = await client.PutAsync(
+            "/v1/features/payments-fraud/contract",
+            new StringContent(await File.ReadAllTextAsync(CliRun.RepoFile("examples/payments-fraud/overlap.yaml")))
+        );
         Assert.Equal(HttpStatusCode.Created, put.StatusCode);
     }
 
     private static HttpClient Client(int port, string key)
     {
-        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) };
+        var client = new HttpClient
+        {
+            BaseAddress = new Uri($"http://127.0.0.1:{port}"),
+            Timeout = TimeSpan.FromSeconds(60),
+        };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
         return client;
     }

@@ -11,7 +11,8 @@ namespace Overlap.Cli.Tests;
 /// </summary>
 public sealed class StorageBoundaryTests
 {
-    public static TheoryData<string> Assemblies => [typeof(OverlapServer).Assembly.Location, typeof(OverlapCli).Assembly.Location];
+    public static TheoryData<string> Assemblies =>
+        [typeof(OverlapServer).Assembly.Location, typeof(OverlapCli).Assembly.Location];
 
     [Theory]
     [MemberData(nameof(Assemblies))]
@@ -20,9 +21,16 @@ public sealed class StorageBoundaryTests
         using var file = File.OpenRead(path);
         using var pe = new PEReader(file);
         var metadata = pe.GetMetadataReader();
-        var assemblies = metadata.AssemblyReferences.Select(h => metadata.GetString(metadata.GetAssemblyReference(h).Name));
-        var types = metadata.TypeReferences.Select(h => metadata.GetTypeReference(h)).Select(t => $"{metadata.GetString(t.Namespace)}.{metadata.GetString(t.Name)}");
-        var named = assemblies.Concat(types).Where(n => n.Contains("duckdb", StringComparison.OrdinalIgnoreCase)).ToList();
+        var assemblies = metadata.AssemblyReferences.Select(h =>
+            metadata.GetString(metadata.GetAssemblyReference(h).Name)
+        );
+        var types = metadata
+            .TypeReferences.Select(h => metadata.GetTypeReference(h))
+            .Select(t => $"{metadata.GetString(t.Namespace)}.{metadata.GetString(t.Name)}");
+        var named = assemblies
+            .Concat(types)
+            .Where(n => n.Contains("duckdb", StringComparison.OrdinalIgnoreCase))
+            .ToList();
         Assert.Empty(named);
         // The check reads real references: the storage interfaces the server takes are among them.
         Assert.Contains("Overlap.Storage.IUserStore", types);

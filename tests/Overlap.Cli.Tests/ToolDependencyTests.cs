@@ -7,8 +7,18 @@ namespace Overlap.Cli.Tests;
 public sealed class ToolDependencyTests
 {
     [Fact]
-    public void TheToolRestoresWithoutTheDemoOrItsPackages() => RestoreGraph.AssertHolds(
-        "src/Overlap.Cli",
-        present: ["Overlap.Server", "DuckDB.NET.Data.Full"],
-        absent: ["SpamDemo", "Overlap.Demo", "Overlap.Client", "Microsoft.ML", "MimeKit", "Microsoft.Extensions.TimeProvider.Testing"]);
+    public void TheToolRestoresWithoutTheDemoOrItsPackages() =>
+        RestoreGraph.AssertHolds(
+            "src/Overlap.Cli",
+            present: ["Overlap.Server", "DuckDB.NET.Data.Full"],
+            absent:
+            [
+                "SpamDemo",
+                "Overlap.Demo",
+                "Overlap.Client",
+                "Microsoft.ML",
+                "MimeKit",
+                "Microsoft.Extensions.TimeProvider.Testing",
+            ]
+        );
 }

@@ -12,7 +12,8 @@ public sealed class UsersCommandTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    private Task<(int Code, string Out, string Err)> Run(params string[] args) => CliRun.RunAsync([.. args, "--data", _folder.Path]);
+    private Task<(int Code, string Out, string Err)> Run(params string[] args) =>
+        CliRun.RunAsync([.. args, "--data", _folder.Path]);
 
     private Task<(int Code, string Out, string Err)> RunWithPassword(string password, params string[] args) =>
         CliRun.RunWithInputAsync(password, [.. args, "--password-stdin", "--data", _folder.Path]);
@@ -31,7 +32,10 @@ public sealed class UsersCommandTests : IDisposable
         Assert.Equal(0, code);
         var password = output.TrimEnd('\n');
         Assert.Matches("^[A-Za-z2-9]{22}$", password);
-        Assert.Equal("Added ana@example.com as an admin. The password is shown this once; pass it on privately.\n", err);
+        Assert.Equal(
+            "Added ana@example.com as an admin. The password is shown this once; pass it on privately.\n",
+            err
+        );
         var user = await FindAsync("ana@example.com");
         Assert.Equal(KeyRole.Admin, user!.Role);
         Assert.DoesNotContain(password, user.PasswordHash, StringComparison.Ordinal);
@@ -114,7 +118,10 @@ public sealed class UsersCommandTests : IDisposable
         var (code, output, err) = await Run("users", "list");
         Assert.Equal(0, code);
         Assert.Empty(err);
-        var rows = output.Split('\n').Where(l => l.Contains("ana", StringComparison.Ordinal) || l.Contains("ben", StringComparison.Ordinal)).ToList();
+        var rows = output
+            .Split('\n')
+            .Where(l => l.Contains("ana", StringComparison.Ordinal) || l.Contains("ben", StringComparison.Ordinal))
+            .ToList();
         Assert.Equal(2, rows.Count);
         Assert.Contains("admin", rows[0], StringComparison.Ordinal);
         Assert.Contains("viewer", rows[1], StringComparison.Ordinal);

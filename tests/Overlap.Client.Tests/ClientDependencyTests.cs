@@ -9,8 +9,10 @@ namespace Overlap.Client.Tests;
 public sealed class ClientDependencyTests
 {
     [Fact]
-    public void TheSdkRestoresWithoutCoreYamlParquetOrMathNet() => RestoreGraph.AssertHolds(
-        "src/Overlap.Client",
-        present: ["Overlap.Events", "Microsoft.Extensions.Options"],
-        absent: ["Overlap.Core", "YamlDotNet", "Parquet.Net", "MathNet.Numerics"]);
+    public void TheSdkRestoresWithoutCoreYamlParquetOrMathNet() =>
+        RestoreGraph.AssertHolds(
+            "src/Overlap.Client",
+            present: ["Overlap.Events", "Microsoft.Extensions.Options"],
+            absent: ["Overlap.Core", "YamlDotNet", "Parquet.Net", "MathNet.Numerics"]
+        );
 }

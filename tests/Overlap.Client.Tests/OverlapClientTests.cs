@@ -16,13 +16,26 @@ public sealed class OverlapClientTests
     private static readonly DateTimeOffset Noon = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
 
     private static PredictionEvent Prediction(int i, string feature = Feature) =>
-        new() { Id = $"p{i}", Time = Noon.AddSeconds(i), Feature = feature, Score = (i % 100) / 100.0, LatencyMs = 20 + (i % 7), AttributesJson = "{\"channel\":\"web\"}" };
+        new()
+        {
+            Id = $"p{i}",
+            Time = Noon.AddSeconds(i),
+            Feature = feature,
+            Score = (i % 100) / 100.0,
+            LatencyMs = 20 + (i % 7),
+            AttributesJson = "{\"channel\":\"web\"}",
+        };
 
     private static async Task PutContractAsync(RunningServer server)
     {
         using var admin = server.Client(KeyRole.Admin);
-        var yaml = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Fixtures", "payments-fraud.yaml"));
-        Assert.Equal(HttpStatusCode.Created, (await admin.PutAsync($"/v1/features/{Feature}/contract", new StringContent(yaml))).StatusCode);
+        var yaml = await File.ReadAllTextAsync(
+            Path.Combine(AppContext.BaseDirectory, "Fixtures", "payments-fraud.yaml")
+        );
+        Assert.Equal(
+            HttpStatusCode.Created,
+            (await admin.PutAsync($"/v1/features/{Feature}/contract", new StringContent(yaml))).StatusCode
+        );
     }
 
     [Fact]
@@ -30,12 +43,14 @@ public sealed class OverlapClientTests
     {
         await using var server = await RunningServer.StartAsync();
         await PutContractAsync(server);
-        var services = new ServiceCollection().AddOverlap(o =>
-        {
-            o.Endpoint = server.Address;
-            o.ApiKey = server.Key(KeyRole.Ingest);
-            o.MaxBatchSize = 200;
-        }).BuildServiceProvider();
+        var services = new ServiceCollection()
+            .AddOverlap(o =>
+            {
+                o.Endpoint = server.Address;
+                o.ApiKey = server.Key(KeyRole.Ingest);
+                o.MaxBatchSize = 200;
+            })
+            .BuildServiceProvider();
         var client = services.GetRequiredService<IOverlapClient>();
         for (var i = 0; i < 1_234; i++)
         {
@@ -43,10 +58,35 @@ public sealed class OverlapClientTests
         }
         for (var i = 0; i < 100; i++)
         {
-            client.LogOutcome(new OutcomeEvent { Id = $"o{i}", Time = Noon.AddDays(1), PredictionId = $"p{i}", Label = (i % 3 == 0) ? "1" : "0" });
+            client.LogOutcome(
+                new OutcomeEvent
+                {
+                    Id = $"o{i}",
+                    Time = Noon.AddDays(1),
+                    PredictionId = $"p{i}",
+                    Label = (i % 3 == 0) ? "1" : "0",
+                }
+            );
         }
-        client.LogFeedback(new FeedbackEvent { Id = "f1", Time = Noon, PredictionId = "p1", FeedbackKind = "thumbs_down" });
-        client.LogBusiness(new BusinessEvent { Id = "b1", Time = Noon, Name = "chargeback", Value = 80, PredictionId = "p3" });
+        client.LogFeedback(
+            new FeedbackEvent
+            {
+                Id = "f1",
+                Time = Noon,
+                PredictionId = "p1",
+                FeedbackKind = "thumbs_down",
+            }
+        );
+        client.LogBusiness(
+            new BusinessEvent
+            {
+                Id = "b1",
+                Time = Noon,
+                Name = "chargeback",
+                Value = 80,
+                PredictionId = "p3",
+            }
+        );
         await services.DisposeAsync();
 
         Assert.Equal(new OverlapClientStats(1_336, 1_336, 0, 0, 0), client.Stats);
@@ -58,7 +98,9 @@ public sealed class OverlapClientTests
     {
         await using var server = await RunningServer.StartAsync();
         await PutContractAsync(server);
-        var client = new OverlapClient(new OverlapClientOptions { Endpoint = server.Address, ApiKey = server.Key(KeyRole.Ingest) });
+        var client = new OverlapClient(
+            new OverlapClientOptions { Endpoint = server.Address, ApiKey = server.Key(KeyRole.Ingest) }
+        );
         client.LogPrediction(Prediction(1));
         client.LogPrediction(Prediction(2, feature: "no-contract"));
         await client.FlushAsync();
@@ -75,17 +117,28 @@ public sealed class OverlapClientTests
         {
             key = await ApiKeys.CreateAsync(opened.Get<IUserStore>(), KeyRole.Ingest, "app", Noon);
             // The contract is there before the server starts, so the first retry that reaches it is accepted.
-            await opened.Get<IContractStore>().PutContractAsync(Feature, await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Fixtures", "payments-fraud.yaml")), "ana", Noon);
+            await opened
+                .Get<IContractStore>()
+                .PutContractAsync(
+                    Feature,
+                    await File.ReadAllTextAsync(
+                        Path.Combine(AppContext.BaseDirectory, "Fixtures", "payments-fraud.yaml")
+                    ),
+                    "ana",
+                    Noon
+                );
         }
         var port = FreePort();
-        var client = new OverlapClient(new OverlapClientOptions
-        {
-            Endpoint = new Uri($"http://127.0.0.1:{port}"),
-            ApiKey = key,
-            FlushInterval = TimeSpan.FromMilliseconds(50),
-            InitialBackoff = TimeSpan.FromMilliseconds(50),
-            MaxBackoff = TimeSpan.FromMilliseconds(200),
-        });
+        var client = new OverlapClient(
+            new OverlapClientOptions
+            {
+                Endpoint = new Uri($"http://127.0.0.1:{port}"),
+                ApiKey = key,
+                FlushInterval = TimeSpan.FromMilliseconds(50),
+                InitialBackoff = TimeSpan.FromMilliseconds(50),
+                MaxBackoff = TimeSpan.FromMilliseconds(200),
+            }
+        );
         for (var i = 0; i < 300; i++)
         {
             client.LogPrediction(Prediction(i));
@@ -107,15 +160,17 @@ public sealed class OverlapClientTests
     [Fact]
     public async Task NoServerAndAFullQueue_LogNeverThrows_AndEveryEventIsAccountedFor()
     {
-        var client = new OverlapClient(new OverlapClientOptions
-        {
-            Endpoint = new Uri($"http://127.0.0.1:{FreePort()}"),
-            ApiKey = "ovl_nobody",
-            QueueCapacity = 10,
-            MaxBatchSize = 5,
-            InitialBackoff = TimeSpan.FromMilliseconds(20),
-            ShutdownTimeout = TimeSpan.FromMilliseconds(300),
-        });
+        var client = new OverlapClient(
+            new OverlapClientOptions
+            {
+                Endpoint = new Uri($"http://127.0.0.1:{FreePort()}"),
+                ApiKey = "ovl_nobody",
+                QueueCapacity = 10,
+                MaxBatchSize = 5,
+                InitialBackoff = TimeSpan.FromMilliseconds(20),
+                ShutdownTimeout = TimeSpan.FromMilliseconds(300),
+            }
+        );
         for (var i = 0; i < 1_000; i++)
         {
             client.LogPrediction(Prediction(i));
@@ -125,7 +180,15 @@ public sealed class OverlapClientTests
         Assert.Equal(1_001, queued.Logged);
         Assert.InRange(queued.Dropped, 1_001 - 20, 1_001);
         await client.DisposeAsync();
-        client.LogOutcome(new OutcomeEvent { Id = "late", Time = Noon, PredictionId = "p1", Label = "1" });
+        client.LogOutcome(
+            new OutcomeEvent
+            {
+                Id = "late",
+                Time = Noon,
+                PredictionId = "p1",
+                Label = "1",
+            }
+        );
         var final = client.Stats;
         Assert.Equal((1_002L, 0L, 1_002L, 0L), (final.Logged, final.Sent, final.Dropped, final.Pending));
     }
@@ -133,8 +196,22 @@ public sealed class OverlapClientTests
     [Fact]
     public void MissingEndpointOrKey_IsRefusedAtConstruction()
     {
-        Assert.Contains("Endpoint", Assert.Throws<ArgumentException>(() => new OverlapClient(new OverlapClientOptions { ApiKey = "k" })).Message, StringComparison.Ordinal);
-        Assert.Contains("overlap keys create", Assert.Throws<ArgumentException>(() => new OverlapClient(new OverlapClientOptions { Endpoint = new Uri("http://127.0.0.1:1") })).Message, StringComparison.Ordinal);
+        Assert.Contains(
+            "Endpoint",
+            Assert
+                .Throws<ArgumentException>(() => new OverlapClient(new OverlapClientOptions { ApiKey = "k" }))
+                .Message,
+            StringComparison.Ordinal
+        );
+        Assert.Contains(
+            "overlap keys create",
+            Assert
+                .Throws<ArgumentException>(() =>
+                    new OverlapClient(new OverlapClientOptions { Endpoint = new Uri("http://127.0.0.1:1") })
+                )
+                .Message,
+            StringComparison.Ordinal
+        );
     }
 
     private static int FreePort()

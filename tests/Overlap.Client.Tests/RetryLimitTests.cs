@@ -14,7 +14,10 @@ public sealed class RetryLimitTests
     private static readonly DateTimeOffset Noon = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
 
     /// <summary>A loopback server that answers every batch with <paramref name="status"/>, counting the requests.</summary>
-    private static async Task<(WebApplication App, Uri Address, Func<int> Requests)> AnsweringAsync(int status, string body)
+    private static async Task<(WebApplication App, Uri Address, Func<int> Requests)> AnsweringAsync(
+        int status,
+        string body
+    )
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -32,23 +35,36 @@ public sealed class RetryLimitTests
     }
 
     /// <summary>Sends three events to a server answering <paramref name="status"/>; the stats once none is pending, and the requests it got.</summary>
-    private static async Task<(OverlapClientStats Stats, int Requests, int RequestsLater)> SendThreeAsync(int status, string body)
+    private static async Task<(OverlapClientStats Stats, int Requests, int RequestsLater)> SendThreeAsync(
+        int status,
+        string body
+    )
     {
         var (app, address, requests) = await AnsweringAsync(status, body);
         await using (app)
         {
-            var client = new OverlapClient(new OverlapClientOptions
-            {
-                Endpoint = address,
-                ApiKey = "ovl_test",
-                FlushInterval = TimeSpan.FromMilliseconds(20),
-                InitialBackoff = TimeSpan.FromMilliseconds(20),
-                MaxBackoff = TimeSpan.FromMilliseconds(100),
-                RetryLimit = TimeSpan.FromSeconds(1),
-            });
+            var client = new OverlapClient(
+                new OverlapClientOptions
+                {
+                    Endpoint = address,
+                    ApiKey = "ovl_test",
+                    FlushInterval = TimeSpan.FromMilliseconds(20),
+                    InitialBackoff = TimeSpan.FromMilliseconds(20),
+                    MaxBackoff = TimeSpan.FromMilliseconds(100),
+                    RetryLimit = TimeSpan.FromSeconds(1),
+                }
+            );
             for (var i = 0; i < 3; i++)
             {
-                client.LogPrediction(new PredictionEvent { Id = $"p{i}", Feature = "payments-fraud", Time = Noon, Score = 0.5 });
+                client.LogPrediction(
+                    new PredictionEvent
+                    {
+                        Id = $"p{i}",
+                        Feature = "payments-fraud",
+                        Time = Noon,
+                        Score = 0.5,
+                    }
+                );
             }
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             await client.FlushAsync(timeout.Token);

@@ -22,7 +22,9 @@ public sealed class ContractEditingTests(DashboardServer server) : IClassFixture
     public async Task InitializeAsync()
     {
         await _browser.StartAsync();
-        var example = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Fixtures", "payments-fraud.yaml"));
+        var example = await File.ReadAllTextAsync(
+            Path.Combine(AppContext.BaseDirectory, "Fixtures", "payments-fraud.yaml")
+        );
         _yaml = example.Replace("feature: payments-fraud", $"feature: {Feature}", StringComparison.Ordinal);
         // xUnit makes this class anew for each test, over the one fixture: the copy is put once.
         using var admin = server.Client(server.AdminKey);
@@ -46,7 +48,10 @@ public sealed class ContractEditingTests(DashboardServer server) : IClassFixture
         Assert.Contains("/signin?ReturnUrl=", page.Url, StringComparison.Ordinal);
         await page.FillAsync("#name", name, new PageFillOptions { Timeout = wait });
         await page.FillAsync("#password", password, new PageFillOptions { Timeout = wait });
-        await page.ClickAsync("[data-testid=password-form] button[type=submit]", new PageClickOptions { Timeout = wait });
+        await page.ClickAsync(
+            "[data-testid=password-form] button[type=submit]",
+            new PageClickOptions { Timeout = wait }
+        );
         await page.WaitForURLAsync($"{server.Address}{ContractPage}", new PageWaitForURLOptions { Timeout = wait });
         return page;
     }
@@ -59,7 +64,9 @@ public sealed class ContractEditingTests(DashboardServer server) : IClassFixture
         await page.FillAsync("#name", "ana");
         await page.FillAsync("#password", server.AdminPassword + "x");
         await page.ClickAsync("[data-testid=password-form] button[type=submit]");
-        await Assertions.Expect(page.Locator("[data-testid=signin-problem]")).ToHaveTextAsync("That name and password do not match.");
+        await Assertions
+            .Expect(page.Locator("[data-testid=signin-problem]"))
+            .ToHaveTextAsync("That name and password do not match.");
         // The name typed is kept; the password is not.
         Assert.Equal("ana", await page.InputValueAsync("#name"));
         Assert.Equal("", await page.InputValueAsync("#password"));
@@ -81,15 +88,20 @@ public sealed class ContractEditingTests(DashboardServer server) : IClassFixture
 
         // The viewer's own session token, the editor's form name, a contract: refused, and no version added.
         using var api = server.Client(server.ViewerKey);
-        async Task<int> VersionsAsync() => System.Text.Json.JsonDocument.Parse(await api.GetStringAsync($"/v1/features/{Feature}/contract/versions")).RootElement.GetArrayLength();
+        async Task<int> VersionsAsync() =>
+            System
+                .Text.Json.JsonDocument.Parse(await api.GetStringAsync($"/v1/features/{Feature}/contract/versions"))
+                .RootElement.GetArrayLength();
         var versions = await VersionsAsync();
-        var status = await page.EvaluateAsync<int>("""
+        var status = await page.EvaluateAsync<int>(
+            """
             async () => {
               const token = document.querySelector('input[name=__RequestVerificationToken]').value;
               const body = new URLSearchParams({ _handler: 'contract-edit', __RequestVerificationToken: token, 'Edit.Yaml': 'feature: payments-fraud-edits' });
               return (await fetch(location.pathname, { method: 'POST', body })).status;
             }
-            """);
+            """
+        );
         Assert.Equal(403, status);
         Assert.Equal(versions, await VersionsAsync());
     }
@@ -103,23 +115,37 @@ public sealed class ContractEditingTests(DashboardServer server) : IClassFixture
         Assert.Equal(_yaml, (await editor.InputValueAsync()).ReplaceLineEndings("\n"));
 
         // A mistake first: refused with the line to fix, the text kept for correcting.
-        var mistake = _yaml.Replace("  - { metric: precision, min: 0.40 }", "  - { metric: precission, min: 0.40 }", StringComparison.Ordinal);
+        var mistake = _yaml.Replace(
+            "  - { metric: precision, min: 0.40 }",
+            "  - { metric: precission, min: 0.40 }",
+            StringComparison.Ordinal
+        );
         await editor.FillAsync(mistake);
         await page.ClickAsync("[data-testid=save]");
-        await Assertions.Expect(page.Locator("[data-testid=edit-problem]")).ToContainTextAsync("The contract is not valid");
+        await Assertions
+            .Expect(page.Locator("[data-testid=edit-problem]"))
+            .ToContainTextAsync("The contract is not valid");
         await Assertions.Expect(page.Locator("[data-testid=edit-problem]")).ToContainTextAsync("precission");
         Assert.Equal(mistake, (await page.Locator("[data-testid=editor]").InputValueAsync()).ReplaceLineEndings("\n"));
         await page.Locator("[data-testid=edit-problem]").ScrollIntoViewIfNeededAsync();
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Shot("contract-invalid.png") });
 
-        var edited = _yaml.Replace("  - { metric: precision, min: 0.40 }\n", "  - { metric: precision, min: 0.40 }\n" + NewBar + "\n", StringComparison.Ordinal);
+        var edited = _yaml.Replace(
+            "  - { metric: precision, min: 0.40 }\n",
+            "  - { metric: precision, min: 0.40 }\n" + NewBar + "\n",
+            StringComparison.Ordinal
+        );
         await page.Locator("[data-testid=editor]").FillAsync(edited);
         await page.ClickAsync("[data-testid=save]");
         await page.WaitForURLAsync(new Regex("contract\\?saved=2$"));
         await Assertions.Expect(page.Locator("[data-testid=saved]")).ToContainTextAsync("Saved as version 2.");
         await Assertions.Expect(page.Locator("[data-testid=latest]")).ToContainTextAsync("Version 2, changed by ana");
         Assert.Equal(2, await page.Locator("[data-testid=versions] tbody tr").CountAsync());
-        Assert.Contains("at least 90% of legitimate payments", await page.Locator("[data-testid=explain]").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains(
+            "at least 90% of legitimate payments",
+            await page.Locator("[data-testid=explain]").InnerTextAsync(),
+            StringComparison.Ordinal
+        );
 
         // Pick the two versions (the defaults, chosen by hand) and compare.
         await page.SelectOptionAsync("#from", "1");
@@ -130,16 +156,31 @@ public sealed class ContractEditingTests(DashboardServer server) : IClassFixture
         Assert.Equal(1, await added.CountAsync());
         Assert.Contains(NewBar.Trim(), await added.InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal(0, await page.Locator("[data-testid=diff] [data-kind=removed]").CountAsync());
-        Assert.Equal("rgb(230, 255, 236)", await added.EvaluateAsync<string>("e => getComputedStyle(e).backgroundColor"));
-        Assert.True(await page.Locator("[data-testid=diff] [data-kind=skipped]").CountAsync() >= 1, "unchanged lines are collapsed");
+        Assert.Equal(
+            "rgb(230, 255, 236)",
+            await added.EvaluateAsync<string>("e => getComputedStyle(e).backgroundColor")
+        );
+        Assert.True(
+            await page.Locator("[data-testid=diff] [data-kind=skipped]").CountAsync() >= 1,
+            "unchanged lines are collapsed"
+        );
         Assert.Equal(
             ["New bar: Leave at least 90% of legitimate payments alone."],
-            (await page.Locator("[data-testid=changes] .mud-list-item").AllInnerTextsAsync()).Select(t => t.Trim()));
+            (await page.Locator("[data-testid=changes] .mud-list-item").AllInnerTextsAsync()).Select(t => t.Trim())
+        );
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Shot("contract-diff.png"), FullPage = true });
 
         using var api = server.Client(server.ViewerKey);
-        using var latest = System.Text.Json.JsonDocument.Parse(await api.GetStringAsync($"/v1/features/{Feature}/contract"));
-        Assert.Equal((2, "ana"), (latest.RootElement.GetProperty("version").GetInt32(), latest.RootElement.GetProperty("changed_by").GetString()));
+        using var latest = System.Text.Json.JsonDocument.Parse(
+            await api.GetStringAsync($"/v1/features/{Feature}/contract")
+        );
+        Assert.Equal(
+            (2, "ana"),
+            (
+                latest.RootElement.GetProperty("version").GetInt32(),
+                latest.RootElement.GetProperty("changed_by").GetString()
+            )
+        );
         Assert.Equal(edited, latest.RootElement.GetProperty("yaml").GetString());
         Assert.True(_errors.Count == 0, string.Join('\n', _errors));
     }
@@ -151,14 +192,20 @@ public sealed class ContractEditingTests(DashboardServer server) : IClassFixture
         var editor = page.Locator("[data-testid=editor]");
         var before = (await editor.InputValueAsync()).ReplaceLineEndings("\n");
         // An unclosed { with more lines after it: YamlDotNet threw InvalidOperationException, a 500 that lost the edit.
-        var broken = before.Replace("labels: { positive: fraud, negative: legit }", "labels: { positive: fraud, negative: legit", StringComparison.Ordinal);
+        var broken = before.Replace(
+            "labels: { positive: fraud, negative: legit }",
+            "labels: { positive: fraud, negative: legit",
+            StringComparison.Ordinal
+        );
         Assert.NotEqual(before, broken);
         await editor.FillAsync(broken, new LocatorFillOptions { Timeout = 30_000 });
         await page.ClickAsync("[data-testid=save]", new PageClickOptions { Timeout = 30_000 });
         var problem = page.Locator("[data-testid=edit-problem]");
         var wait = new LocatorAssertionsToContainTextOptions { Timeout = 30_000 };
         await Assertions.Expect(problem).ToContainTextAsync("The contract is not valid", wait);
-        await Assertions.Expect(problem).ToContainTextAsync("the '{' opened at line 7, column 9 is not closed; end it with '}'", wait);
+        await Assertions
+            .Expect(problem)
+            .ToContainTextAsync("the '{' opened at line 7, column 9 is not closed; end it with '}'", wait);
         Assert.Equal(broken, (await page.Locator("[data-testid=editor]").InputValueAsync()).ReplaceLineEndings("\n"));
         Assert.True(_errors.Count == 0, string.Join('\n', _errors));
     }

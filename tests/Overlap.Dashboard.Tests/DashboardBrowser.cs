@@ -12,9 +12,7 @@ public sealed class DashboardBrowser(string address) : IAsyncDisposable
     private IBrowser? _browser;
 
     public DashboardBrowser(DashboardServer server)
-        : this(server.Address)
-    {
-    }
+        : this(server.Address) { }
 
     /// <summary>Where screenshots are kept for a person to look at.</summary>
     public static string Screenshots { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
@@ -33,7 +31,9 @@ public sealed class DashboardBrowser(string address) : IAsyncDisposable
     public async Task StartAsync()
     {
         _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = Chromium(), Headless = true });
+        _browser = await _playwright.Chromium.LaunchAsync(
+            new BrowserTypeLaunchOptions { ExecutablePath = Chromium(), Headless = true }
+        );
         Directory.CreateDirectory(Screenshots);
     }
 
@@ -49,12 +49,20 @@ public sealed class DashboardBrowser(string address) : IAsyncDisposable
     /// <summary>Debian's Chromium, never a downloaded browser.</summary>
     internal static string Chromium() =>
         new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser" }.FirstOrDefault(File.Exists)
-        ?? throw new InvalidOperationException("Debian's Chromium is needed at /usr/bin/chromium (apt-get install -y chromium; scripts/test.sh does this).");
+        ?? throw new InvalidOperationException(
+            "Debian's Chromium is needed at /usr/bin/chromium (apt-get install -y chromium; scripts/test.sh does this)."
+        );
 
     /// <summary>A new page (its own cookies) on the server, its errors recorded in <see cref="Errors"/>.</summary>
     public async Task<IPage> NewPageAsync()
     {
-        var context = await _browser!.NewContextAsync(new BrowserNewContextOptions { BaseURL = address, ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        var context = await _browser!.NewContextAsync(
+            new BrowserNewContextOptions
+            {
+                BaseURL = address,
+                ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
+            }
+        );
         // No step waits by Playwright's 30 s default: a form post that evaluates or refits takes longer on a busy machine.
         context.SetDefaultTimeout(60_000);
         context.SetDefaultNavigationTimeout(120_000);

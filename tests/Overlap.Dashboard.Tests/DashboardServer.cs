@@ -14,7 +14,10 @@ namespace Overlap.Dashboard.Tests;
 public sealed class DashboardServer : IAsyncLifetime
 {
     private const string Feature = "payments-fraud";
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "overlap-dashboard-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly string _data = Path.Combine(
+        Path.GetTempPath(),
+        "overlap-dashboard-" + Guid.NewGuid().ToString("N")[..8]
+    );
     private Process? _server;
 
     public string Address { get; private set; } = "";
@@ -58,7 +61,10 @@ public sealed class DashboardServer : IAsyncLifetime
         _server = ServeProcess.Start(["serve", "--data", _data, "--urls", Address]);
         using var admin = Client(AdminKey);
         await ServeProcess.WaitUntilHealthyAsync(admin, _server);
-        var put = await admin.PutAsync($"/v1/features/{Feature}/contract", new StringContent(await File.ReadAllTextAsync(Fixture("payments-fraud.yaml"))));
+        var put = await admin.PutAsync(
+            $"/v1/features/{Feature}/contract",
+            new StringContent(await File.ReadAllTextAsync(Fixture("payments-fraud.yaml")))
+        );
         Assert.Equal(HttpStatusCode.Created, put.StatusCode);
         Sent = await SendPaymentsAsync(admin);
     }
@@ -94,8 +100,13 @@ public sealed class DashboardServer : IAsyncLifetime
         var lines = await File.ReadAllLinesAsync(Fixture("payments-fraud-scored.csv"));
         var header = lines[0].Split(',');
         string Get(string[] row, string column) => row[Array.IndexOf(header, column)];
-        var shift = TimeProvider.System.GetUtcNow().UtcDateTime.Date.AddDays(-1) - new DateTime(2026, 1, 31, 0, 0, 0, DateTimeKind.Utc);
-        var lastLabelled = new DateTimeOffset(TimeProvider.System.GetUtcNow().UtcDateTime.Date.AddDays(-6), TimeSpan.Zero);
+        var shift =
+            TimeProvider.System.GetUtcNow().UtcDateTime.Date.AddDays(-1)
+            - new DateTime(2026, 1, 31, 0, 0, 0, DateTimeKind.Utc);
+        var lastLabelled = new DateTimeOffset(
+            TimeProvider.System.GetUtcNow().UtcDateTime.Date.AddDays(-6),
+            TimeSpan.Zero
+        );
         var drifted = new DateTimeOffset(TimeProvider.System.GetUtcNow().UtcDateTime.Date.AddDays(-4), TimeSpan.Zero);
         var lastDay = new DateTimeOffset(TimeProvider.System.GetUtcNow().UtcDateTime.Date.AddDays(-2), TimeSpan.Zero);
         var events = new StringBuilder();
@@ -113,7 +124,16 @@ public sealed class DashboardServer : IAsyncLifetime
             var channel = time >= lastDay && index++ % 10 == 0 ? "kiosk" : Get(r, "channel");
             Append(events, Get(r, "payment_id"), time, r, channel, amount, age, items);
             sent.Add((time, time < lastLabelled));
-            Append(reference, "ref-" + Get(r, "payment_id"), original, r, Get(r, "channel"), double.Parse(Get(r, "amount"), CultureInfo.InvariantCulture), int.Parse(Get(r, "account_age_days"), CultureInfo.InvariantCulture), int.Parse(Get(r, "items"), CultureInfo.InvariantCulture));
+            Append(
+                reference,
+                "ref-" + Get(r, "payment_id"),
+                original,
+                r,
+                Get(r, "channel"),
+                double.Parse(Get(r, "amount"), CultureInfo.InvariantCulture),
+                int.Parse(Get(r, "account_age_days"), CultureInfo.InvariantCulture),
+                int.Parse(Get(r, "items"), CultureInfo.InvariantCulture)
+            );
             Outcome(reference, "ref-" + Get(r, "payment_id"), original, r);
             if (time < lastLabelled)
             {
@@ -122,16 +142,37 @@ public sealed class DashboardServer : IAsyncLifetime
         }
         foreach (var batch in new[] { reference, events })
         {
-            var response = await client.PostAsync("/v1/events", new StringContent(batch.ToString(), Encoding.UTF8, "application/x-ndjson"));
+            var response = await client.PostAsync(
+                "/v1/events",
+                new StringContent(batch.ToString(), Encoding.UTF8, "application/x-ndjson")
+            );
             Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         }
         return sent;
 
-        void Append(StringBuilder to, string id, DateTimeOffset time, string[] r, string channel, double amount, int age, int items) =>
-            to.Append(CultureInfo.InvariantCulture, $$$"""{"type":"prediction","id":"{{{id}}}","feature":"{{{Feature}}}","time":"{{{When(time)}}}","score":{{{Get(r, "p_fraud")}}},"latency_ms":{{{Get(r, "latency_ms")}}},"cost":{{{items * 0.001}}},"attributes":{"channel":"{{{channel}}}","region":"{{{Get(r, "region")}}}"},"inputs":{"amount":{{{amount}}},"account_age_days":{{{age}}},"items":{{{items}}},"hour":{{{Get(r, "hour")}}}}}""").Append('\n');
+        void Append(
+            StringBuilder to,
+            string id,
+            DateTimeOffset time,
+            string[] r,
+            string channel,
+            double amount,
+            int age,
+            int items
+        ) =>
+            to.Append(
+                    CultureInfo.InvariantCulture,
+                    $$$"""{"type":"prediction","id":"{{{id}}}","feature":"{{{Feature}}}","time":"{{{When(time)}}}","score":{{{Get(r, "p_fraud")}}},"latency_ms":{{{Get(r, "latency_ms")}}},"cost":{{{items * 0.001}}},"attributes":{"channel":"{{{channel}}}","region":"{{{Get(r, "region")}}}"},"inputs":{"amount":{{{amount}}},"account_age_days":{{{age}}},"items":{{{items}}},"hour":{{{Get(r, "hour")}}}}}"""
+                )
+                .Append('\n');
         void Outcome(StringBuilder to, string id, DateTimeOffset time, string[] r) =>
-            to.Append(CultureInfo.InvariantCulture, $$"""{"type":"outcome","id":"o-{{id}}","prediction_id":"{{id}}","label":"{{Get(r, "outcome")}}","time":"{{When(time)}}"}""").Append('\n');
-        static string When(DateTimeOffset time) => time.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+            to.Append(
+                    CultureInfo.InvariantCulture,
+                    $$"""{"type":"outcome","id":"o-{{id}}","prediction_id":"{{id}}","label":"{{Get(r, "outcome")}}","time":"{{When(time)}}"}"""
+                )
+                .Append('\n');
+        static string When(DateTimeOffset time) =>
+            time.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
     }
 
     private static async Task<string> RunAsync(params string[] args)

@@ -14,7 +14,10 @@ namespace Overlap.Dashboard.Tests;
 [Collection(nameof(DemoDashboardTests))]
 public sealed class DemoDashboardTests : IAsyncLifetime
 {
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "overlap-demo-ui-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly string _data = Path.Combine(
+        Path.GetTempPath(),
+        "overlap-demo-ui-" + Guid.NewGuid().ToString("N")[..8]
+    );
     private Process? _demo;
     private string _address = "";
     private string _key = "";
@@ -22,11 +25,18 @@ public sealed class DemoDashboardTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _address = $"http://127.0.0.1:{ServeProcess.FreePort()}";
-        _demo = ServeProcess.Start("SpamDemo.dll", ["--data", _data, "--urls", _address, "--slice", "0.35", "--seconds", "15"], drainOutput: false);
+        _demo = ServeProcess.Start(
+            "SpamDemo.dll",
+            ["--data", _data, "--urls", _address, "--slice", "0.35", "--seconds", "15"],
+            drainOutput: false
+        );
         // The admin key is the one line on stdout, printed once the dashboard serves.
         var line = _demo.StandardOutput.ReadLineAsync();
         var finished = await Task.WhenAny(line, Task.Delay(TimeSpan.FromMinutes(5)));
-        Assert.True(finished == line && line.Result is not null, "the spam-filter sample printed no admin key within 5 minutes");
+        Assert.True(
+            finished == line && line.Result is not null,
+            "the spam-filter sample printed no admin key within 5 minutes"
+        );
         _key = line.Result!.Trim();
     }
 
@@ -80,7 +90,9 @@ public sealed class DemoDashboardTests : IAsyncLifetime
         // The review queue: the reviewers' decisions per day and their agreement.
         await page.GotoAsync("/features/spam-filter/review");
         await Assertions.Expect(page.Locator("[data-testid=queue-figures]")).ToContainTextAsync("decided");
-        await Assertions.Expect(page.Locator("[data-testid=agreement]")).ToContainTextAsync(new Regex("Reviewers agree on \\d+ of \\d+"));
+        await Assertions
+            .Expect(page.Locator("[data-testid=agreement]"))
+            .ToContainTextAsync(new Regex("Reviewers agree on \\d+ of \\d+"));
         await ShotAsync(page, "demo-review.png");
 
         // v1 and v2 among the evaluation runs.

@@ -23,23 +23,48 @@ public sealed class WhyItMissesPageTests(DashboardServer server) : IClassFixture
         await _browser.StartAsync();
         using var admin = server.Client(server.AdminKey);
         var contract = FalseAlarmMail.Contract(Feature);
-        Assert.Equal(HttpStatusCode.Created, (await admin.PutAsync($"/v1/features/{Feature}/contract", new StringContent(contract))).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.Created,
+            (await admin.PutAsync($"/v1/features/{Feature}/contract", new StringContent(contract))).StatusCode
+        );
         // Ten days ending yesterday, 40 labelled emails a day: 20 spam all caught, 4 of 20 legitimate ones flagged.
         var today = TimeProvider.System.GetUtcNow().UtcDateTime.Date;
         var events = new StringBuilder();
         for (var day = 1; day <= 10; day++)
         {
-            var when = today.AddDays(-day).AddHours(10).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+            var when = today
+                .AddDays(-day)
+                .AddHours(10)
+                .ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
             for (var i = 0; i < 40; i++)
             {
                 var spam = i < 20;
-                var score = spam ? "0.9" : i < 24 ? "0.7" : "0.2";
+                var score =
+                    spam ? "0.9"
+                    : i < 24 ? "0.7"
+                    : "0.2";
                 var channel = i % 2 == 0 ? "web" : "app";
-                events.Append($$$"""{"type":"prediction","id":"m{{{day}}}-{{{i}}}","feature":"{{{Feature}}}","time":"{{{when}}}","score":{{{score}}},"attributes":{"channel":"{{{channel}}}"}}""").Append('\n');
-                events.Append($$"""{"type":"outcome","id":"mo{{day}}-{{i}}","prediction_id":"m{{day}}-{{i}}","label":"{{(spam ? "spam" : "ham")}}","time":"{{when}}"}""").Append('\n');
+                events
+                    .Append(
+                        $$$"""{"type":"prediction","id":"m{{{day}}}-{{{i}}}","feature":"{{{Feature}}}","time":"{{{when}}}","score":{{{score}}},"attributes":{"channel":"{{{channel}}}"}}"""
+                    )
+                    .Append('\n');
+                events
+                    .Append(
+                        $$"""{"type":"outcome","id":"mo{{day}}-{{i}}","prediction_id":"m{{day}}-{{i}}","label":"{{(spam ? "spam" : "ham")}}","time":"{{when}}"}"""
+                    )
+                    .Append('\n');
             }
         }
-        Assert.Equal(HttpStatusCode.Accepted, (await admin.PostAsync("/v1/events", new StringContent(events.ToString(), Encoding.UTF8, "application/x-ndjson"))).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.Accepted,
+            (
+                await admin.PostAsync(
+                    "/v1/events",
+                    new StringContent(events.ToString(), Encoding.UTF8, "application/x-ndjson")
+                )
+            ).StatusCode
+        );
     }
 
     public async Task DisposeAsync() => await _browser.DisposeAsync();
@@ -52,9 +77,17 @@ public sealed class WhyItMissesPageTests(DashboardServer server) : IClassFixture
 
         var section = page.Locator("[data-testid=requirement-0]");
         await Assertions.Expect(section).ToBeVisibleAsync(new() { Timeout = 30_000 });
-        await Assertions.Expect(section.Locator("h6")).ToHaveTextAsync("Why it misses: false_positive_rate max 0.05", new() { Timeout = 10_000 });
-        var statement = await section.Locator("[data-testid=requirement-0-statement]").InnerTextAsync(new() { Timeout = 10_000 });
-        Assert.StartsWith("Not met over the last 30 days: false_positive_rate 0.2 (", statement, StringComparison.Ordinal);
+        await Assertions
+            .Expect(section.Locator("h6"))
+            .ToHaveTextAsync("Why it misses: false_positive_rate max 0.05", new() { Timeout = 10_000 });
+        var statement = await section
+            .Locator("[data-testid=requirement-0-statement]")
+            .InnerTextAsync(new() { Timeout = 10_000 });
+        Assert.StartsWith(
+            "Not met over the last 30 days: false_positive_rate 0.2 (",
+            statement,
+            StringComparison.Ordinal
+        );
         Assert.Contains("above the bar 0.05", statement, StringComparison.Ordinal);
         // Recall passes, so it has no section of its own.
         Assert.Equal(0, await page.Locator("[data-testid=requirement-1]").CountAsync());
@@ -62,21 +95,40 @@ public sealed class WhyItMissesPageTests(DashboardServer server) : IClassFixture
         // Over time: the realised false-positive rate in the ten labelled days, and the bar drawn at 0.05.
         var plot = section.Locator("[data-testid=requirement-chart] .js-plotly-plot");
         await Assertions.Expect(plot.Locator("svg.main-svg").First).ToBeVisibleAsync(new() { Timeout = 30_000 });
-        using var chart = JsonDocument.Parse(await plot.EvaluateAsync<string>("e => JSON.stringify({ data: e.data, shapes: e.layout.shapes || [] })"));
-        var realised = chart.RootElement.GetProperty("data")[1].GetProperty("y").EnumerateArray().Where(v => v.ValueKind == JsonValueKind.Number).Select(v => v.GetDouble()).ToList();
+        using var chart = JsonDocument.Parse(
+            await plot.EvaluateAsync<string>("e => JSON.stringify({ data: e.data, shapes: e.layout.shapes || [] })")
+        );
+        var realised = chart
+            .RootElement.GetProperty("data")[1]
+            .GetProperty("y")
+            .EnumerateArray()
+            .Where(v => v.ValueKind == JsonValueKind.Number)
+            .Select(v => v.GetDouble())
+            .ToList();
         Assert.Equal(10, realised.Count);
         Assert.All(realised, v => Assert.Equal(0.2, v, 9));
-        Assert.Contains(chart.RootElement.GetProperty("shapes").EnumerateArray(), s => s.GetProperty("y0").GetDouble() == 0.05 && s.GetProperty("y1").GetDouble() == 0.05);
+        Assert.Contains(chart.RootElement.GetProperty("shapes").EnumerateArray(), s =>
+            s.GetProperty("y0").GetDouble() == 0.05 && s.GetProperty("y1").GetDouble() == 0.05
+        );
 
         // By segment: both channels, each against the bar.
         var segments = section.Locator("[data-testid=requirement-segment-chart] .js-plotly-plot");
         await Assertions.Expect(segments.Locator("svg.main-svg").First).ToBeVisibleAsync(new() { Timeout = 30_000 });
         using var bySegment = JsonDocument.Parse(await segments.EvaluateAsync<string>("e => JSON.stringify(e.data)"));
-        Assert.Equal(["channel = app", "channel = web"], bySegment.RootElement[0].GetProperty("x").EnumerateArray().Select(x => x.GetString()));
+        Assert.Equal(
+            ["channel = app", "channel = web"],
+            bySegment.RootElement[0].GetProperty("x").EnumerateArray().Select(x => x.GetString())
+        );
 
         // Each labelled window's row names the requirement that failed it, beside a recall of 1.
         var verdicts = await page.Locator("[data-testid=window-verdict]").AllInnerTextsAsync();
-        Assert.Equal(10, verdicts.Count(v => v.StartsWith("fail: false_positive_rate 0.2 (", StringComparison.Ordinal) && v.EndsWith("above the bar 0.05", StringComparison.Ordinal)));
+        Assert.Equal(
+            10,
+            verdicts.Count(v =>
+                v.StartsWith("fail: false_positive_rate 0.2 (", StringComparison.Ordinal)
+                && v.EndsWith("above the bar 0.05", StringComparison.Ordinal)
+            )
+        );
         Assert.Empty(_browser.Errors);
     }
 }

@@ -22,15 +22,34 @@ public sealed class DemoProgramTests
     {
         using var folder = new TempFolder();
         var data = Path.Combine(folder.Path, "demo");
-        var (code, _, err) = await RunAsync("--data", data, "--no-serve", "--slice", "0.5", "--seconds", "10", "--urls", "http://127.0.0.1:0");
+        var (code, _, err) = await RunAsync(
+            "--data",
+            data,
+            "--no-serve",
+            "--slice",
+            "0.5",
+            "--seconds",
+            "10",
+            "--urls",
+            "http://127.0.0.1:0"
+        );
         Assert.True(code == 0, err);
-        using var summary = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(data, "reports", "summary.json")));
+        using var summary = JsonDocument.Parse(
+            await File.ReadAllTextAsync(Path.Combine(data, "reports", "summary.json"))
+        );
         var s = summary.RootElement;
 
         // Before release: v1 judged on held-out early mail, as its own report says.
-        using var before = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(data, "reports", "before-release.json")));
-        Assert.Equal(before.RootElement.GetProperty("verdict").GetString(), s.GetProperty("before_release").GetProperty("verdict").GetString());
-        Assert.True(before.RootElement.GetProperty("metrics").GetProperty("roc_auc").GetProperty("value").GetDouble() > 0.95);
+        using var before = JsonDocument.Parse(
+            await File.ReadAllTextAsync(Path.Combine(data, "reports", "before-release.json"))
+        );
+        Assert.Equal(
+            before.RootElement.GetProperty("verdict").GetString(),
+            s.GetProperty("before_release").GetProperty("verdict").GetString()
+        );
+        Assert.True(
+            before.RootElement.GetProperty("metrics").GetProperty("roc_auc").GetProperty("value").GetDouble() > 0.95
+        );
 
         // Production: every replayed email is a prediction; most got a label later.
         var replay = s.GetProperty("replay");
@@ -44,7 +63,10 @@ public sealed class DemoProgramTests
         // Drift: later campaigns change the mail, and the data set drifts in some windows.
         Assert.Contains(windows, w => w.GetProperty("drifted").GetBoolean());
         // The estimate before labels tracks the realised recall where enough labels settle it (within 0.1 on average).
-        Assert.True(windows.Count(w => w.GetProperty("settled").GetBoolean()) >= 2, s.GetProperty("windows").ToString());
+        Assert.True(
+            windows.Count(w => w.GetProperty("settled").GetBoolean()) >= 2,
+            s.GetProperty("windows").ToString()
+        );
         Assert.InRange(s.GetProperty("estimate_gap").GetDouble(), 0, 0.1);
         // An alert fired.
         Assert.Contains(s.GetProperty("alerts").EnumerateArray(), a => a.GetProperty("state").GetString() == "alert");
@@ -53,17 +75,29 @@ public sealed class DemoProgramTests
         // ...and stopped before the last days of mail, so the review queue has work to show, and the printout says how much.
         var pending = s.GetProperty("review_pending").GetInt64();
         Assert.True(pending > 0, s.ToString());
-        Assert.Contains($"{pending:N0} wait in the review queue for you to decide", System.Text.RegularExpressions.Regex.Replace(err, @"\s+", " "), StringComparison.Ordinal);
+        Assert.Contains(
+            $"{pending:N0} wait in the review queue for you to decide",
+            System.Text.RegularExpressions.Regex.Replace(err, @"\s+", " "),
+            StringComparison.Ordinal
+        );
 
         // v2, retrained on production's labels, compared with v1 on the same later mail; the comparison is the one in its report.
         var v2 = s.GetProperty("retrained");
         Assert.True(v2.GetProperty("learned_from_production").GetInt32() > 500);
-        using var compared = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(data, "reports", "v2-vs-v1.json")));
+        using var compared = JsonDocument.Parse(
+            await File.ReadAllTextAsync(Path.Combine(data, "reports", "v2-vs-v1.json"))
+        );
         var comparison = compared.RootElement.GetProperty("comparison");
         Assert.Equal(v2.GetProperty("compared").GetInt32(), comparison.GetProperty("n").GetInt32());
         Assert.Equal(
-            comparison.GetProperty("differences").EnumerateArray().Select(d => (d.GetProperty("metric").GetString(), d.GetProperty("direction").GetString())),
-            v2.GetProperty("differences").EnumerateArray().Select(d => (d.GetProperty("metric").GetString(), d.GetProperty("direction").GetString())));
+            comparison
+                .GetProperty("differences")
+                .EnumerateArray()
+                .Select(d => (d.GetProperty("metric").GetString(), d.GetProperty("direction").GetString())),
+            v2.GetProperty("differences")
+                .EnumerateArray()
+                .Select(d => (d.GetProperty("metric").GetString(), d.GetProperty("direction").GetString()))
+        );
         Assert.Contains(v2.GetProperty("differences").EnumerateArray(), d => d.GetProperty("significant").GetBoolean());
         Assert.Contains("What Overlap found", err, StringComparison.Ordinal);
     }
@@ -85,13 +119,19 @@ public sealed class DemoProgramTests
     [InlineData("--slice", "abc", "--slice")]
     [InlineData("--slice", "2", "--slice")]
     [InlineData("--seconds", "abc", "--seconds")]
-    public async Task Demo_AValueThatIsNotAnOption_OneErrorLineAndExit64_LeavingTheFolderAlone(string option, string value, string named)
+    public async Task Demo_AValueThatIsNotAnOption_OneErrorLineAndExit64_LeavingTheFolderAlone(
+        string option,
+        string value,
+        string named
+    )
     {
         using var folder = new TempFolder();
         var data = folder.PathOf("data");
         var (code, _, err) = await RunAsync("--data", data, "--no-serve", option, value);
         Assert.Equal(64, code);
-        var errors = err.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(l => l.StartsWith("error:", StringComparison.Ordinal)).ToList();
+        var errors = err.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(l => l.StartsWith("error:", StringComparison.Ordinal))
+            .ToList();
         Assert.True(errors.Count == 1 && errors[0].Contains(named, StringComparison.Ordinal), err);
         Assert.DoesNotContain("   at ", err, StringComparison.Ordinal);
         Assert.False(Directory.Exists(data));

@@ -51,19 +51,43 @@ public sealed class DemoReplayTests
         public static async Task<ReplayServer> StartAsync()
         {
             var server = new ReplayServer();
-            server._app = await OverlapServer.BuildAsync(new ServerOptions { DataFolder = server._folder.Path, Urls = "http://127.0.0.1:0", Time = server.Clock });
+            server._app = await OverlapServer.BuildAsync(
+                new ServerOptions
+                {
+                    DataFolder = server._folder.Path,
+                    Urls = "http://127.0.0.1:0",
+                    Time = server.Clock,
+                }
+            );
             await server._app.StartAsync();
             var admin = await OverlapServer.CreateKeyAsync(server._app, KeyRole.Admin, "admin");
             var ingest = await OverlapServer.CreateKeyAsync(server._app, KeyRole.Ingest, "replay");
-            string[] reviewers = [.. await Task.WhenAll(new[] { "ana", "ben", "lead" }.Select(n => OverlapServer.CreateKeyAsync(server._app, KeyRole.Reviewer, n)))];
+            string[] reviewers =
+            [
+                .. await Task.WhenAll(
+                    new[] { "ana", "ben", "lead" }.Select(n =>
+                        OverlapServer.CreateKeyAsync(server._app, KeyRole.Reviewer, n)
+                    )
+                ),
+            ];
             var address = new Uri(OverlapServer.Addresses(server._app)[0]);
             server.Admin = new HttpClient { BaseAddress = address };
             server.Admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", admin);
-            Assert.Equal(HttpStatusCode.Created, (await server.Admin.PutAsync("/v1/features/mail/contract", new StringContent(Contract))).StatusCode);
+            Assert.Equal(
+                HttpStatusCode.Created,
+                (await server.Admin.PutAsync("/v1/features/mail/contract", new StringContent(Contract))).StatusCode
+            );
             server.Options = new ReplayOptions
             {
-                Feature = "mail", Server = address, IngestKey = ingest, ReviewerKeys = reviewers, Clock = server.Clock,
-                LabelDelay = TimeSpan.FromDays(2), LabelledShare = 0.8, ReviewsPerDay = 10, Budget = TimeSpan.FromSeconds(3),
+                Feature = "mail",
+                Server = address,
+                IngestKey = ingest,
+                ReviewerKeys = reviewers,
+                Clock = server.Clock,
+                LabelDelay = TimeSpan.FromDays(2),
+                LabelledShare = 0.8,
+                ReviewsPerDay = 10,
+                Budget = TimeSpan.FromSeconds(3),
             };
             return server;
         }
@@ -84,15 +108,26 @@ public sealed class DemoReplayTests
     {
         var start = ReplayServer.Start;
         var random = new Random(7);
-        return [.. Enumerable.Range(0, 720).Select(i =>
-        {
-            var time = start.AddMinutes(i * 24);
-            var spam = random.NextDouble() < 0.4;
-            var score = Math.Clamp((spam ? 0.75 : 0.2) + ((random.NextDouble() - 0.5) * 0.6), 0, 1);
-            var length = (spam && time >= start.AddDays(8) ? 900 : 300) + random.Next(100);
-            return new ReplayMail($"m{i:D4}", time, Math.Round(score, 4), spam ? "spam" : "ham",
-                string.Create(CultureInfo.InvariantCulture, $$"""{"length":{{length}}}"""), $$"""{"sender":"{{(i % 3 == 0 ? "freemail" : "company")}}"}""");
-        })];
+        return
+        [
+            .. Enumerable
+                .Range(0, 720)
+                .Select(i =>
+                {
+                    var time = start.AddMinutes(i * 24);
+                    var spam = random.NextDouble() < 0.4;
+                    var score = Math.Clamp((spam ? 0.75 : 0.2) + ((random.NextDouble() - 0.5) * 0.6), 0, 1);
+                    var length = (spam && time >= start.AddDays(8) ? 900 : 300) + random.Next(100);
+                    return new ReplayMail(
+                        $"m{i:D4}",
+                        time,
+                        Math.Round(score, 4),
+                        spam ? "spam" : "ham",
+                        string.Create(CultureInfo.InvariantCulture, $$"""{"length":{{length}}}"""),
+                        $$"""{"sender":"{{(i % 3 == 0 ? "freemail" : "company")}}"}"""
+                    );
+                }),
+        ];
     }
 
     [Fact]
@@ -101,9 +136,19 @@ public sealed class DemoReplayTests
         await using var server = await ReplayServer.StartAsync();
         var mails = Mails();
         // Reviewers fast enough to empty the queue every day: without a pause at the end, nothing would be left to try.
-        var result = await DemoReplay.RunAsync(mails, server.Options with { ReviewsPerDay = 100 }, null, CancellationToken.None);
+        var result = await DemoReplay.RunAsync(
+            mails,
+            server.Options with
+            {
+                ReviewsPerDay = 100,
+            },
+            null,
+            CancellationToken.None
+        );
         Assert.True(result.Reviewed > 100, $"reviewed {result.Reviewed}");
-        using var queue = JsonDocument.Parse(await server.Admin.GetStringAsync("/v1/features/mail/review?status=pending&limit=500"));
+        using var queue = JsonDocument.Parse(
+            await server.Admin.GetStringAsync("/v1/features/mail/review?status=pending&limit=500")
+        );
         var counts = queue.RootElement.GetProperty("counts");
         Assert.True(counts.GetProperty("pending").GetInt64() > 10, counts.ToString());
         // What waits is the last days' mail, routed after the reviewers' last working day (two days before the last email).
@@ -135,15 +180,30 @@ public sealed class DemoReplayTests
         var figures = queue.RootElement;
         // Nine working days at ten a day: the reviewers are away for the last two days of mail.
         Assert.True(result.Reviewed >= 9 * 10, $"reviewed {result.Reviewed}");
-        Assert.True(figures.GetProperty("agreement").GetProperty("items").GetInt64() > 10, figures.GetProperty("agreement").ToString());
-        Assert.True(figures.GetProperty("counts").GetProperty("decided").GetInt64() > 50, figures.GetProperty("counts").ToString());
+        Assert.True(
+            figures.GetProperty("agreement").GetProperty("items").GetInt64() > 10,
+            figures.GetProperty("agreement").ToString()
+        );
+        Assert.True(
+            figures.GetProperty("counts").GetProperty("decided").GetInt64() > 50,
+            figures.GetProperty("counts").ToString()
+        );
 
         // The windows were judged on the server's clock; the new campaign shows as drift in the length of mail.
-        using var metrics = JsonDocument.Parse(await http.GetStringAsync("/v1/features/mail/metrics?from=2002-03-01&to=2002-03-13&resamples=0"));
+        using var metrics = JsonDocument.Parse(
+            await http.GetStringAsync("/v1/features/mail/metrics?from=2002-03-01&to=2002-03-13&resamples=0")
+        );
         var windows = metrics.RootElement.GetProperty("windows").EnumerateArray().ToList();
         Assert.Equal(12, windows.Count);
-        var drifted = windows.Where(w => w.TryGetProperty("drift", out var d) && d.GetProperty("columns").EnumerateArray().Any(c => c.GetProperty("column").GetString() == "length" && c.GetProperty("drift").GetBoolean()))
-            .Select(w => w.GetProperty("start").GetDateTimeOffset().Day).ToList();
+        var drifted = windows
+            .Where(w =>
+                w.TryGetProperty("drift", out var d)
+                && d.GetProperty("columns")
+                    .EnumerateArray()
+                    .Any(c => c.GetProperty("column").GetString() == "length" && c.GetProperty("drift").GetBoolean())
+            )
+            .Select(w => w.GetProperty("start").GetDateTimeOffset().Day)
+            .ToList();
         Assert.Equal([9, 10, 11, 12], drifted);
         Assert.Equal(1.0, seen.Max());
     }

@@ -9,26 +9,41 @@ namespace Overlap.Faults.Tests;
 /// </summary>
 public sealed class ContractFuzzTests
 {
-    public static TheoryData<string, string> Hostile() => new()
-    {
-        { "mappings nested 100,000 deep", string.Concat(Enumerable.Repeat("{a: ", 100_000)) + "1" + new string('}', 100_000) },
-        { "sequences nested 100,000 deep", new string('[', 100_000) + new string(']', 100_000) },
-        { "block mappings nested 5,000 deep", string.Concat(Enumerable.Range(0, 5_000).Select(i => new string(' ', i) + "a:\n")) },
-        { "an unclosed brace", "feature: alpha\ntask: binary\nlabels: { positive: spam, negative: ham\n" },
-        { "aliases that expand a billion times", BillionLaughs() },
-        { "binary junk", Encoding.Latin1.GetString([.. Enumerable.Range(0, 4096).Select(i => (byte)(i * 37 % 256))]) },
-        { "a NUL in a value", "feature: alpha\ndescription: \"a\\0b\"\ntask: binary\n" },
-        { "a lone surrogate in a value", "feature: alpha\ndescription: \"a\\uD800b\"\ntask: binary\n" },
-        { "a document that is a list", "- feature: alpha\n- task: binary\n" },
-        { "an empty body", "" },
-    };
+    public static TheoryData<string, string> Hostile() =>
+        new()
+        {
+            {
+                "mappings nested 100,000 deep",
+                string.Concat(Enumerable.Repeat("{a: ", 100_000)) + "1" + new string('}', 100_000)
+            },
+            { "sequences nested 100,000 deep", new string('[', 100_000) + new string(']', 100_000) },
+            {
+                "block mappings nested 5,000 deep",
+                string.Concat(Enumerable.Range(0, 5_000).Select(i => new string(' ', i) + "a:\n"))
+            },
+            { "an unclosed brace", "feature: alpha\ntask: binary\nlabels: { positive: spam, negative: ham\n" },
+            { "aliases that expand a billion times", BillionLaughs() },
+            {
+                "binary junk",
+                Encoding.Latin1.GetString([.. Enumerable.Range(0, 4096).Select(i => (byte)(i * 37 % 256))])
+            },
+            { "a NUL in a value", "feature: alpha\ndescription: \"a\\0b\"\ntask: binary\n" },
+            { "a lone surrogate in a value", "feature: alpha\ndescription: \"a\\uD800b\"\ntask: binary\n" },
+            { "a document that is a list", "- feature: alpha\n- task: binary\n" },
+            { "an empty body", "" },
+        };
 
     [Fact]
     public async Task HostileContracts_AreRefusedWith400_AndTheServerKeepsServing()
     {
         await using var server = await ServerUnderTest.StartAsync();
         using var admin = server.Client(server.AdminKey);
-        Assert.Equal(HttpStatusCode.Created, (await admin.PutAsync("/v1/features/alpha/contract", new StringContent(FaultCorpus.Contract("alpha")))).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.Created,
+            (
+                await admin.PutAsync("/v1/features/alpha/contract", new StringContent(FaultCorpus.Contract("alpha")))
+            ).StatusCode
+        );
         var before = await admin.GetStringAsync("/v1/features/alpha/contract");
         var failures = new List<string>();
         foreach (var row in Hostile())
@@ -47,9 +62,14 @@ public sealed class ContractFuzzTests
             var body = await response.Content.ReadAsStringAsync();
             if (response.StatusCode != HttpStatusCode.BadRequest)
             {
-                failures.Add($"{what}: answered {(int)response.StatusCode}, not 400: {(body.Length > 300 ? body[..300] : body)}");
+                failures.Add(
+                    $"{what}: answered {(int)response.StatusCode}, not 400: {(body.Length > 300 ? body[..300] : body)}"
+                );
             }
-            else if (body.Contains("Exception", StringComparison.Ordinal) || body.Contains("   at ", StringComparison.Ordinal))
+            else if (
+                body.Contains("Exception", StringComparison.Ordinal)
+                || body.Contains("   at ", StringComparison.Ordinal)
+            )
             {
                 failures.Add($"{what}: the 400 shows a stack trace");
             }
@@ -70,7 +90,9 @@ public sealed class ContractFuzzTests
         var text = new StringBuilder("feature: alpha\nl0: &l0 \"lol\"\n");
         for (var level = 1; level <= 9; level++)
         {
-            text.Append($"l{level}: &l{level} [").AppendJoin(", ", Enumerable.Repeat($"*l{level - 1}", 10)).Append("]\n");
+            text.Append($"l{level}: &l{level} [")
+                .AppendJoin(", ", Enumerable.Repeat($"*l{level - 1}", 10))
+                .Append("]\n");
         }
         return text.Append("description: *l9\n").ToString();
     }

@@ -32,16 +32,17 @@ internal sealed class FaultCorpus(int seed)
     private int _next;
 
     /// <summary>A binary contract for <paramref name="feature"/> with labels spam/ham and a probability score.</summary>
-    public static string Contract(string feature) => $$"""
-        feature: {{feature}}
-        task: binary
-        labels: { positive: spam, negative: ham }
-        columns: { id: id, time: time, label: label, score: score, prediction: decision, segments: [channel] }
-        threshold: 0.5
-        requirements:
-          - { metric: recall, min: 0.8 }
-        monitoring: { window: 1d, min_samples: 20 }
-        """;
+    public static string Contract(string feature) =>
+        $$"""
+            feature: {{feature}}
+            task: binary
+            labels: { positive: spam, negative: ham }
+            columns: { id: id, time: time, label: label, score: score, prediction: decision, segments: [channel] }
+            threshold: 0.5
+            requirements:
+              - { metric: recall, min: 0.8 }
+            monitoring: { window: 1d, min_samples: 20 }
+            """;
 
     /// <summary>A batch of up to <paramref name="size"/> events, a fifth of them bad, or now and then a body that is not a batch.</summary>
     public FuzzBatch Next(int size)
@@ -83,9 +84,29 @@ internal sealed class FaultCorpus(int seed)
         // Ids are shared between the features on purpose: the same id for two features is two events.
         var id = $"p{_random.Next(4000)}";
         var score = Math.Round(_random.NextDouble(), 4).ToString(CultureInfo.InvariantCulture);
-        string[] decisions = ["", ",\"prediction\":\"spam\"", ",\"prediction\":\"ham\"", ",\"prediction\":1", ",\"prediction\":0", ",\"prediction\":true", ",\"prediction\":\"0\""];
-        string[] channels = ["web", "mobile", "\u00e9t\u00e9", "\u4e2d\u6587", "\ud83d\udce7 mail", "<a href=\\\"https://evil.example\\\">click</a>", "=HYPERLINK(\\\"x\\\")", ""];
-        var json = $$$"""{"type":"prediction","id":"{{{id}}}","feature":"{{{feature}}}","time":"{{{Time()}}}","score":{{{score}}}{{{decisions[_random.Next(decisions.Length)]}}},"latency_ms":{{{_random.Next(1, 900)}}},"attributes":{"channel":"{{{channels[_random.Next(channels.Length)]}}}"}}""";
+        string[] decisions =
+        [
+            "",
+            ",\"prediction\":\"spam\"",
+            ",\"prediction\":\"ham\"",
+            ",\"prediction\":1",
+            ",\"prediction\":0",
+            ",\"prediction\":true",
+            ",\"prediction\":\"0\"",
+        ];
+        string[] channels =
+        [
+            "web",
+            "mobile",
+            "\u00e9t\u00e9",
+            "\u4e2d\u6587",
+            "\ud83d\udce7 mail",
+            "<a href=\\\"https://evil.example\\\">click</a>",
+            "=HYPERLINK(\\\"x\\\")",
+            "",
+        ];
+        var json =
+            $$$"""{"type":"prediction","id":"{{{id}}}","feature":"{{{feature}}}","time":"{{{Time()}}}","score":{{{score}}}{{{decisions[_random.Next(decisions.Length)]}}},"latency_ms":{{{_random.Next(1, 900)}}},"attributes":{"channel":"{{{channels[_random.Next(channels.Length)]}}}"}}""";
         return (Encoding.UTF8.GetBytes(json), new FuzzLine(feature, id, null));
     }
 
@@ -102,29 +123,59 @@ internal sealed class FaultCorpus(int seed)
         [
             ($$"""{{prefix}},"id":"{{id}}\u0000tail","score":0.5}""", "NUL in the id"),
             ($$"""{{prefix}},"id":"{{id}}\ud800","score":0.5}""", "lone high surrogate in the id"),
-            ($$$"""{{{prefix}}},"id":"{{{id}}}","score":0.5,"attributes":{"channel":"x\ud800"}}""", "lone surrogate in an attribute value"),
-            ($$$"""{{{prefix}}},"id":"{{{id}}}","score":0.5,"attributes":{"ch\udc00":"web"}}""", "lone low surrogate in an attribute key"),
-            ($$$"""{{{prefix}}},"id":"{{{id}}}","score":0.5,"attributes":{"channel":"\udc00\ud800"}}""", "surrogates in the wrong order"),
+            (
+                $$$"""{{{prefix}}},"id":"{{{id}}}","score":0.5,"attributes":{"channel":"x\ud800"}}""",
+                "lone surrogate in an attribute value"
+            ),
+            (
+                $$$"""{{{prefix}}},"id":"{{{id}}}","score":0.5,"attributes":{"ch\udc00":"web"}}""",
+                "lone low surrogate in an attribute key"
+            ),
+            (
+                $$$"""{{{prefix}}},"id":"{{{id}}}","score":0.5,"attributes":{"channel":"\udc00\ud800"}}""",
+                "surrogates in the wrong order"
+            ),
             ($$$"""{{{prefix}}},"id":"{{{id}}}","score":0.5,"inputs":{"subject":"a\u0000b"}}""", "NUL in an input"),
             ($$"""{{prefix}},"id":"{{id}}","score":7}""", "a score of 7 on a probability contract"),
             ($$"""{{prefix}},"id":"{{id}}","score":-0.25}""", "a negative probability"),
             ($$"""{{prefix}},"id":"{{id}}","score":1e400}""", "a score that overflows to infinity"),
             ($$"""{{prefix}},"id":"{{id}}","score":"high"}""", "a score that is text"),
-            ($$"""{{prefix}},"id":"{{id}}","score":0.5,"prediction":"maybe"}""", "a prediction the contract does not name"),
-            ($$"""{{prefix}},"id":"{{id}}","score":0.5,"prediction":2}""", "a binary prediction that is neither 1 nor 0"),
-            ($$"""{"type":"outcome","id":"{{id}}","feature":"{{feature}}","prediction_id":"p1","label":"banana","time":"{{Time()}}"}""", "an outcome labelled banana"),
-            ($$"""{"type":"prediction","feature":"nope","time":"{{Time()}}","id":"{{id}}","score":0.5}""", "an unknown feature"),
+            (
+                $$"""{{prefix}},"id":"{{id}}","score":0.5,"prediction":"maybe"}""",
+                "a prediction the contract does not name"
+            ),
+            (
+                $$"""{{prefix}},"id":"{{id}}","score":0.5,"prediction":2}""",
+                "a binary prediction that is neither 1 nor 0"
+            ),
+            (
+                $$"""{"type":"outcome","id":"{{id}}","feature":"{{feature}}","prediction_id":"p1","label":"banana","time":"{{Time()}}"}""",
+                "an outcome labelled banana"
+            ),
+            (
+                $$"""{"type":"prediction","feature":"nope","time":"{{Time()}}","id":"{{id}}","score":0.5}""",
+                "an unknown feature"
+            ),
             ($$"""{{prefix}},"score":0.5}""", "no id"),
             ($$"""{{prefix}},"id":"","score":0.5}""", "an empty id"),
             ($$"""{{prefix}},"id":"{{new string('x', 300)}}","score":0.5}""", "an id over 200 characters"),
-            ($$"""{"type":"prediction","feature":"{{feature}}","id":"{{id}}","time":"yesterday","score":0.5}""", "a time that is not a date"),
+            (
+                $$"""{"type":"prediction","feature":"{{feature}}","id":"{{id}}","time":"yesterday","score":0.5}""",
+                "a time that is not a date"
+            ),
             ($$"""{"type":"telemetry","id":"{{id}}","time":"{{Time()}}"}""", "an unknown type"),
             ("[1,2,3]", "an array where an event should be"),
         ];
         if (!array && _random.NextDouble() < 0.3)
         {
             // Raw bytes no UTF-8 decoder accepts: a lone 0xFF, an overlong NUL, a surrogate encoded as CESU-8.
-            byte[][] raw = [[0xFF], [0xC0, 0x80], [0xED, 0xA0, 0x80], [0xE2, 0x82]];
+            byte[][] raw =
+            [
+                [0xFF],
+                [0xC0, 0x80],
+                [0xED, 0xA0, 0x80],
+                [0xE2, 0x82],
+            ];
             var bytes = raw[_random.Next(raw.Length)];
             var head = Encoding.UTF8.GetBytes($$"""{{prefix}},"id":"{{id}}","score":0.5,"attributes":{"channel":"x""");
             return ([.. head, .. bytes, .. "\"}}"u8.ToArray()], new FuzzLine(feature, id, "invalid UTF-8 bytes"));
@@ -132,11 +183,19 @@ internal sealed class FaultCorpus(int seed)
         if (!array && _random.NextDouble() < 0.05)
         {
             // Deeper than any parser's limit: in NDJSON that line alone is refused (in an array it spoils the array).
-            return (Encoding.UTF8.GetBytes($$$"""{{{prefix}}},"id":"{{{id}}}","score":0.5,"attributes":{{{new string('[', 5000)}}}{{{new string(']', 5000)}}}}"""), new FuzzLine(feature, id, "attributes nested 5,000 deep"));
+            return (
+                Encoding.UTF8.GetBytes(
+                    $$$"""{{{prefix}}},"id":"{{{id}}}","score":0.5,"attributes":{{{new string('[', 5000)}}}{{{new string(']', 5000)}}}}"""
+                ),
+                new FuzzLine(feature, id, "attributes nested 5,000 deep")
+            );
         }
         if (!array && _random.NextDouble() < 0.1)
         {
-            return (Encoding.UTF8.GetBytes($$"""{"type":"prediction","id":"{{id}}","feature":"""), new FuzzLine(feature, id, "a line cut short"));
+            return (
+                Encoding.UTF8.GetBytes($$"""{"type":"prediction","id":"{{id}}","feature":"""),
+                new FuzzLine(feature, id, "a line cut short")
+            );
         }
         var (json, why) = kinds[_random.Next(kinds.Length - (first && !array ? 1 : 0))];
         return (Encoding.UTF8.GetBytes(json), new FuzzLine(feature, id, why));
@@ -154,13 +213,37 @@ internal sealed class FaultCorpus(int seed)
             ("\"events\""u8.ToArray(), "a string"),
             ("["u8.ToArray(), "an array never closed"),
             (Encoding.UTF8.GetBytes(new string('[', 100_000)), "arrays nested 100,000 deep"),
-            ([(byte)'[', .. Encoding.UTF8.GetBytes($$"""{"type":"prediction","id":"raw","feature":"alpha","time":"{{Time()}}","score":0.5,"attributes":{"c":"x"""), 0xFF, .. "\"}}]"u8.ToArray()], "a JSON array holding invalid UTF-8"),
+            (
+                [
+                    (byte)'[',
+                    .. Encoding.UTF8.GetBytes(
+                        $$"""{"type":"prediction","id":"raw","feature":"alpha","time":"{{Time()}}","score":0.5,"attributes":{"c":"x"""
+                    ),
+                    0xFF,
+                    .. "\"}}]"u8.ToArray(),
+                ],
+                "a JSON array holding invalid UTF-8"
+            ),
             ([0x1F, 0x8B, 0x08, 0x00, 0x01, 0x02], "gzip magic with nothing behind it"),
-            (Encoding.UTF8.GetBytes($$$"""[{"type":"prediction","id":"deep","feature":"alpha","time":"{{{Time()}}}","score":0.5,"attributes":{{{new string('[', 5000)}}}{{{new string(']', 5000)}}}}]"""), "a JSON array whose one event is nested 5,000 deep"),
+            (
+                Encoding.UTF8.GetBytes(
+                    $$$"""[{"type":"prediction","id":"deep","feature":"alpha","time":"{{{Time()}}}","score":0.5,"attributes":{{{new string('[', 5000)}}}{{{new string(']', 5000)}}}}]"""
+                ),
+                "a JSON array whose one event is nested 5,000 deep"
+            ),
         ];
         var (body, why) = bodies[_random.Next(bodies.Length)];
         return new FuzzBatch(body, [], body.Length > 0 && body[0] == (byte)'[', why);
     }
 
-    private string Time() => new DateTimeOffset(2026, 11, 2 + _random.Next(20), _random.Next(24), _random.Next(60), 0, TimeSpan.Zero).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    private string Time() =>
+        new DateTimeOffset(
+            2026,
+            11,
+            2 + _random.Next(20),
+            _random.Next(24),
+            _random.Next(60),
+            0,
+            TimeSpan.Zero
+        ).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 }

@@ -25,29 +25,37 @@ public sealed class IngestFuzzTests
         {
             foreach (var feature in FaultCorpus.Features)
             {
-                var put = await admin.PutAsync($"/v1/features/{feature}/contract", new StringContent(FaultCorpus.Contract(feature)));
+                var put = await admin.PutAsync(
+                    $"/v1/features/{feature}/contract",
+                    new StringContent(FaultCorpus.Contract(feature))
+                );
                 Assert.Equal(HttpStatusCode.Created, put.StatusCode);
             }
         }
         var acknowledged = new ConcurrentDictionary<(string Feature, string Id), byte>();
         var failures = new ConcurrentQueue<string>();
         using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        var workers = Enumerable.Range(0, Workers).Select(w => Task.Run(async () =>
-        {
-            var corpus = new FaultCorpus(seed: 1200 + w);
-            var random = new Random(w);
-            using var ingest = server.Client(server.IngestKey);
-            for (var b = 0; b < BatchesPerWorker && !deadline.IsCancellationRequested; b++)
-            {
-                var batch = corpus.Next(random.Next(1, 60));
-                var (status, body) = await SendAsync(ingest, batch, deadline.Token);
-                var problem = Judge(batch, status, body, acknowledged);
-                if (problem is not null)
+        var workers = Enumerable
+            .Range(0, Workers)
+            .Select(w =>
+                Task.Run(async () =>
                 {
-                    failures.Enqueue($"worker {w} batch {b}: {problem}");
-                }
-            }
-        })).ToArray();
+                    var corpus = new FaultCorpus(seed: 1200 + w);
+                    var random = new Random(w);
+                    using var ingest = server.Client(server.IngestKey);
+                    for (var b = 0; b < BatchesPerWorker && !deadline.IsCancellationRequested; b++)
+                    {
+                        var batch = corpus.Next(random.Next(1, 60));
+                        var (status, body) = await SendAsync(ingest, batch, deadline.Token);
+                        var problem = Judge(batch, status, body, acknowledged);
+                        if (problem is not null)
+                        {
+                            failures.Enqueue($"worker {w} batch {b}: {problem}");
+                        }
+                    }
+                })
+            )
+            .ToArray();
         await Task.WhenAll(workers);
         server.AssertAlive("during the fuzzed ingest");
         Assert.False(deadline.IsCancellationRequested, "the fuzzed ingest did not finish within 3 minutes");
@@ -58,7 +66,10 @@ public sealed class IngestFuzzTests
         {
             using var counts = JsonDocument.Parse(await viewer.GetStringAsync($"/v1/features/{feature}/counts"));
             var expected = acknowledged.Keys.Count(k => k.Feature == feature);
-            Assert.True(expected > 100, $"only {expected} good events reached {feature}: the corpus is too bad to test storage");
+            Assert.True(
+                expected > 100,
+                $"only {expected} good events reached {feature}: the corpus is too bad to test storage"
+            );
             Assert.Equal(expected, counts.RootElement.GetProperty("predictions").GetInt64());
         }
         await ReaderSweep.AssertEveryReaderAnswersAsync(server.Address, server.AdminKey, FaultCorpus.Features);
@@ -66,23 +77,37 @@ public sealed class IngestFuzzTests
     }
 
     /// <summary>Sends a batch, waiting out 429s (nothing from a refused batch was kept, so it is sent again).</summary>
-    private static async Task<(HttpStatusCode, string)> SendAsync(HttpClient client, FuzzBatch batch, CancellationToken cancellationToken)
+    private static async Task<(HttpStatusCode, string)> SendAsync(
+        HttpClient client,
+        FuzzBatch batch,
+        CancellationToken cancellationToken
+    )
     {
         for (var attempt = 0; ; attempt++)
         {
             using var content = new ByteArrayContent(batch.Body);
-            content.Headers.ContentType = new MediaTypeHeaderValue(batch.Array ? "application/json" : "application/x-ndjson");
+            content.Headers.ContentType = new MediaTypeHeaderValue(
+                batch.Array ? "application/json" : "application/x-ndjson"
+            );
             using var response = await client.PostAsync("/v1/events", content, cancellationToken);
             if (response.StatusCode != HttpStatusCode.TooManyRequests || attempt >= 50)
             {
                 return (response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken));
             }
-            await Task.Delay(TimeSpan.FromSeconds(response.Headers.RetryAfter?.Delta?.TotalSeconds ?? 1), cancellationToken);
+            await Task.Delay(
+                TimeSpan.FromSeconds(response.Headers.RetryAfter?.Delta?.TotalSeconds ?? 1),
+                cancellationToken
+            );
         }
     }
 
     /// <summary>What is wrong with the answer to <paramref name="batch"/>, or null; records what it acknowledged.</summary>
-    private static string? Judge(FuzzBatch batch, HttpStatusCode status, string body, ConcurrentDictionary<(string, string), byte> acknowledged)
+    private static string? Judge(
+        FuzzBatch batch,
+        HttpStatusCode status,
+        string body,
+        ConcurrentDictionary<(string, string), byte> acknowledged
+    )
     {
         if ((int)status >= 500)
         {

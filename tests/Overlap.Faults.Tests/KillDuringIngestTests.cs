@@ -23,7 +23,15 @@ public sealed class KillDuringIngestTests
         {
             foreach (var feature in FaultCorpus.Features)
             {
-                Assert.Equal(HttpStatusCode.Created, (await admin.PutAsync($"/v1/features/{feature}/contract", new StringContent(FaultCorpus.Contract(feature)))).StatusCode);
+                Assert.Equal(
+                    HttpStatusCode.Created,
+                    (
+                        await admin.PutAsync(
+                            $"/v1/features/{feature}/contract",
+                            new StringContent(FaultCorpus.Contract(feature))
+                        )
+                    ).StatusCode
+                );
             }
         }
         var acknowledged = new ConcurrentDictionary<(string, string), byte>();
@@ -31,42 +39,53 @@ public sealed class KillDuringIngestTests
         for (var round = 0; round < 2; round++)
         {
             using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-            var senders = Enumerable.Range(0, 4).Select(w => Task.Run(async () =>
-            {
-                var corpus = new FaultCorpus(seed: 7000 + (round * 10) + w);
-                using var ingest = server.Client(server.IngestKey);
-                while (!stop.IsCancellationRequested)
-                {
-                    var batch = corpus.Next(100);
-                    foreach (var line in batch.Lines.Where(l => l.Refused is null))
+            var senders = Enumerable
+                .Range(0, 4)
+                .Select(w =>
+                    Task.Run(async () =>
                     {
-                        sentGood.TryAdd((line.Feature!, line.Id!), 0);
-                    }
-                    using var content = new ByteArrayContent(batch.Body);
-                    content.Headers.ContentType = new MediaTypeHeaderValue("application/x-ndjson");
-                    try
-                    {
-                        using var response = await ingest.PostAsync("/v1/events", content, stop.Token);
-                        if (response.StatusCode != HttpStatusCode.Accepted)
+                        var corpus = new FaultCorpus(seed: 7000 + (round * 10) + w);
+                        using var ingest = server.Client(server.IngestKey);
+                        while (!stop.IsCancellationRequested)
                         {
-                            continue;
-                        }
-                        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(stop.Token));
-                        var refused = json.RootElement.GetProperty("rejected").EnumerateArray().Select(r => r.GetProperty("index").GetInt32()).ToHashSet();
-                        for (var i = 0; i < batch.Lines.Count; i++)
-                        {
-                            if (!refused.Contains(i) && batch.Lines[i] is { Feature: { } f, Id: { } id })
+                            var batch = corpus.Next(100);
+                            foreach (var line in batch.Lines.Where(l => l.Refused is null))
                             {
-                                acknowledged.TryAdd((f, id), 0);
+                                sentGood.TryAdd((line.Feature!, line.Id!), 0);
+                            }
+                            using var content = new ByteArrayContent(batch.Body);
+                            content.Headers.ContentType = new MediaTypeHeaderValue("application/x-ndjson");
+                            try
+                            {
+                                using var response = await ingest.PostAsync("/v1/events", content, stop.Token);
+                                if (response.StatusCode != HttpStatusCode.Accepted)
+                                {
+                                    continue;
+                                }
+                                using var json = JsonDocument.Parse(
+                                    await response.Content.ReadAsStringAsync(stop.Token)
+                                );
+                                var refused = json
+                                    .RootElement.GetProperty("rejected")
+                                    .EnumerateArray()
+                                    .Select(r => r.GetProperty("index").GetInt32())
+                                    .ToHashSet();
+                                for (var i = 0; i < batch.Lines.Count; i++)
+                                {
+                                    if (!refused.Contains(i) && batch.Lines[i] is { Feature: { } f, Id: { } id })
+                                    {
+                                        acknowledged.TryAdd((f, id), 0);
+                                    }
+                                }
+                            }
+                            catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
+                            {
+                                return;
                             }
                         }
-                    }
-                    catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
-                    {
-                        return;
-                    }
-                }
-            })).ToArray();
+                    })
+                )
+                .ToArray();
             var waited = Stopwatch.StartNew();
             var target = (round + 1) * 1500;
             while (acknowledged.Count < target && waited.Elapsed < TimeSpan.FromSeconds(60) && !server.HasExited)
@@ -77,26 +96,38 @@ public sealed class KillDuringIngestTests
             await server.KillAsync();
             await stop.CancelAsync();
             await Task.WhenAll(senders);
-            Assert.True(acknowledged.Count >= target, $"only {acknowledged.Count} events were acknowledged by round {round}");
+            Assert.True(
+                acknowledged.Count >= target,
+                $"only {acknowledged.Count} events were acknowledged by round {round}"
+            );
             await server.RestartAsync();
         }
 
         using (var viewer = server.Client(server.ViewerKey))
         {
             // A count waits until the log is loaded into the store.
-            Assert.Equal(HttpStatusCode.OK, (await viewer.GetAsync($"/v1/features/{FaultCorpus.Features[0]}/counts")).StatusCode);
+            Assert.Equal(
+                HttpStatusCode.OK,
+                (await viewer.GetAsync($"/v1/features/{FaultCorpus.Features[0]}/counts")).StatusCode
+            );
         }
         await ReaderSweep.AssertEveryReaderAnswersAsync(server.Address, server.AdminKey, FaultCorpus.Features);
         await server.KillAsync();
 
         var stored = await StoredAsync(server.Folder);
         var duplicates = stored.GroupBy(k => k).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
-        Assert.True(duplicates.Count == 0, $"{duplicates.Count} events are stored twice, e.g. {duplicates.FirstOrDefault()}");
+        Assert.True(
+            duplicates.Count == 0,
+            $"{duplicates.Count} events are stored twice, e.g. {duplicates.FirstOrDefault()}"
+        );
         var storedSet = stored.ToHashSet();
         var lost = acknowledged.Keys.Where(k => !storedSet.Contains(k)).ToList();
         Assert.True(lost.Count == 0, $"{lost.Count} acknowledged events are missing, e.g. {lost.FirstOrDefault()}");
         var invented = stored.Where(k => !sentGood.ContainsKey(k)).ToList();
-        Assert.True(invented.Count == 0, $"{invented.Count} stored events were refused or never sent, e.g. {invented.FirstOrDefault()}");
+        Assert.True(
+            invented.Count == 0,
+            $"{invented.Count} stored events were refused or never sent, e.g. {invented.FirstOrDefault()}"
+        );
         Assert.Contains(stored, k => k.Item1 == "alpha" && storedSet.Contains(("beta", k.Item2)));
     }
 

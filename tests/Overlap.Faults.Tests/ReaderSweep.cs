@@ -11,25 +11,50 @@ namespace Overlap.Faults.Tests;
 internal static class ReaderSweep
 {
     /// <summary>Pages per feature, as the dashboard links them.</summary>
-    private static readonly string[] FeaturePages = ["/features/{0}", "/features/{0}/contract", "/features/{0}/alerts", "/features/{0}/evaluations", "/features/{0}/review"];
+    private static readonly string[] FeaturePages =
+    [
+        "/features/{0}",
+        "/features/{0}/contract",
+        "/features/{0}/alerts",
+        "/features/{0}/evaluations",
+        "/features/{0}/review",
+    ];
 
     public static async Task AssertEveryReaderAnswersAsync(Uri address, string adminKey, IReadOnlyList<string> features)
     {
         using var admin = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
-        admin.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", adminKey);
+        admin.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
+            "Bearer",
+            adminKey
+        );
         var failures = new List<string>();
         foreach (var path in await GetPathsAsync(admin, features))
         {
             var response = await admin.GetAsync(path);
             if ((int)response.StatusCode >= 500)
             {
-                failures.Add($"GET {path} answered {(int)response.StatusCode}: {Cut(await response.Content.ReadAsStringAsync())}");
+                failures.Add(
+                    $"GET {path} answered {(int)response.StatusCode}: {Cut(await response.Content.ReadAsStringAsync())}"
+                );
             }
         }
         using var browser = new Browser(address);
-        var signIn = await browser.SubmitAsync("/signin", "key-form", new Dictionary<string, string> { ["Form.Key"] = adminKey });
-        Assert.True(signIn.StatusCode is HttpStatusCode.Found or HttpStatusCode.SeeOther, $"signing in answered {(int)signIn.StatusCode}");
-        foreach (var page in features.SelectMany(f => FeaturePages.Select(p => string.Format(System.Globalization.CultureInfo.InvariantCulture, p, f))).Prepend("/"))
+        var signIn = await browser.SubmitAsync(
+            "/signin",
+            "key-form",
+            new Dictionary<string, string> { ["Form.Key"] = adminKey }
+        );
+        Assert.True(
+            signIn.StatusCode is HttpStatusCode.Found or HttpStatusCode.SeeOther,
+            $"signing in answered {(int)signIn.StatusCode}"
+        );
+        foreach (
+            var page in features
+                .SelectMany(f =>
+                    FeaturePages.Select(p => string.Format(System.Globalization.CultureInfo.InvariantCulture, p, f))
+                )
+                .Prepend("/")
+        )
         {
             var (status, html) = await browser.PageAsync(page);
             if (status != HttpStatusCode.OK)
@@ -53,7 +78,9 @@ internal static class ReaderSweep
             }
             foreach (var feature in features)
             {
-                var filled = path.Name.Replace("{feature}", feature, StringComparison.Ordinal).Replace("{name}", feature, StringComparison.Ordinal);
+                var filled = path
+                    .Name.Replace("{feature}", feature, StringComparison.Ordinal)
+                    .Replace("{name}", feature, StringComparison.Ordinal);
                 // Any other parameter (an id, a run) gets a plausible value; a 404 is an answer, a 5xx is not.
                 filled = System.Text.RegularExpressions.Regex.Replace(filled, "\\{[^}]+\\}", "1");
                 paths.Add(filled);

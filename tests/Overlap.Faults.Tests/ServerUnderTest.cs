@@ -66,9 +66,16 @@ internal sealed class ServerUnderTest : IAsyncDisposable
     {
         var port = ServeProcess.FreePort();
         Address = new Uri($"http://127.0.0.1:{port}");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "overlap.dll"));
-        foreach (var arg in (string[])["serve", "--data", Folder, "--urls", Address.ToString().TrimEnd('/'), .. ExtraArgs])
+        foreach (
+            var arg in (string[])["serve", "--data", Folder, "--urls", Address.ToString().TrimEnd('/'), .. ExtraArgs]
+        )
         {
             start.ArgumentList.Add(arg);
         }
@@ -95,7 +102,10 @@ internal sealed class ServerUnderTest : IAsyncDisposable
     /// <summary>Fails the test, with the server's own words, when the process is gone.</summary>
     public void AssertAlive(string when)
     {
-        Assert.False(_process.HasExited, $"overlap serve exited {when} (exit code {(_process.HasExited ? _process.ExitCode : 0)}); it said:\n{Log}");
+        Assert.False(
+            _process.HasExited,
+            $"overlap serve exited {when} (exit code {(_process.HasExited ? _process.ExitCode : 0)}); it said:\n{Log}"
+        );
     }
 
     /// <summary>SIGKILL, as a crash or an out-of-memory killer would.</summary>
@@ -116,9 +126,7 @@ internal sealed class ServerUnderTest : IAsyncDisposable
         {
             Directory.Delete(Folder, recursive: true);
         }
-        catch (IOException)
-        {
-        }
+        catch (IOException) { }
     }
 
     private void Append(string? line)
@@ -139,8 +147,24 @@ internal sealed class ServerUnderTest : IAsyncDisposable
 
     private static async Task<string> CreateKeyAsync(string folder, string role)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in (string[])[Path.Combine(AppContext.BaseDirectory, "overlap.dll"), "keys", "create", "--data", folder, "--role", role])
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (
+            var arg in (string[])
+                [
+                    Path.Combine(AppContext.BaseDirectory, "overlap.dll"),
+                    "keys",
+                    "create",
+                    "--data",
+                    folder,
+                    "--role",
+                    role,
+                ]
+        )
         {
             start.ArgumentList.Add(arg);
         }

@@ -32,7 +32,17 @@ public sealed class WebhookFaultTests
         var good = new ConcurrentQueue<string>();
         await using var receiver = await StartReceiverAsync(context => Interlocked.Increment(ref sinkHits), good);
         var hooks = OverlapServer.Addresses(receiver)[0];
-        string[] paths = ["/redirect-data", "/redirect-file", "/redirect-sink", "/hang", "/huge", "/error", "/reset", "/good"];
+        string[] paths =
+        [
+            "/redirect-data",
+            "/redirect-file",
+            "/redirect-sink",
+            "/hang",
+            "/huge",
+            "/error",
+            "/reset",
+            "/good",
+        ];
 
         var folder = Directory.CreateTempSubdirectory("overlap-faults-").FullName;
         var options = new ServerOptions
@@ -56,21 +66,37 @@ public sealed class WebhookFaultTests
             admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", adminKey);
             var hookList = string.Join(", ", paths.Select(p => $"{{ webhook: \"{hooks}{p}\" }}"));
             // Without a decision column, so the poor day's decisions come from its scores.
-            var contract = FaultCorpus.Contract(Feature).Replace(" prediction: decision,", "", StringComparison.Ordinal).Replace("min_samples: 20 }", $"min_samples: 20, alerts: [ {hookList} ] }}", StringComparison.Ordinal);
+            var contract = FaultCorpus
+                .Contract(Feature)
+                .Replace(" prediction: decision,", "", StringComparison.Ordinal)
+                .Replace("min_samples: 20 }", $"min_samples: 20, alerts: [ {hookList} ] }}", StringComparison.Ordinal);
             var put = await admin.PutAsync($"/v1/features/{Feature}/contract", new StringContent(contract));
             Assert.True(put.StatusCode == HttpStatusCode.Created, await put.Content.ReadAsStringAsync());
-            var posted = await admin.PostAsync("/v1/events", new StringContent(PoorDay(), Encoding.UTF8, "application/x-ndjson"));
+            var posted = await admin.PostAsync(
+                "/v1/events",
+                new StringContent(PoorDay(), Encoding.UTF8, "application/x-ndjson")
+            );
             var postedBody = await posted.Content.ReadAsStringAsync();
-            Assert.True(posted.StatusCode == HttpStatusCode.Accepted && postedBody.Contains("\"accepted\":400", StringComparison.Ordinal), postedBody);
+            Assert.True(
+                posted.StatusCode == HttpStatusCode.Accepted
+                    && postedBody.Contains("\"accepted\":400", StringComparison.Ordinal),
+                postedBody
+            );
             using (var counts = JsonDocument.Parse(await admin.GetStringAsync($"/v1/features/{Feature}/counts")))
             {
-                Assert.True(counts.RootElement.GetProperty("labelled").GetInt64() == 200, counts.RootElement.ToString());
+                Assert.True(
+                    counts.RootElement.GetProperty("labelled").GetInt64() == 200,
+                    counts.RootElement.ToString()
+                );
             }
 
             var evaluate = await admin.PostAsync($"/v1/features/{Feature}/alerts/evaluate?window=2026-03-01", null);
             var evaluation = await evaluate.Content.ReadAsStringAsync();
             Assert.True(evaluate.StatusCode == HttpStatusCode.OK, evaluation);
-            Assert.True(JsonDocument.Parse(evaluation).RootElement.GetProperty("changes").GetArrayLength() == 1, $"the poor day should alert once: {evaluation}");
+            Assert.True(
+                JsonDocument.Parse(evaluation).RootElement.GetProperty("changes").GetArrayLength() == 1,
+                $"the poor day should alert once: {evaluation}"
+            );
             // Every delivery ends (failed, since most receivers misbehave) within a bounded time.
             var waited = Stopwatch.StartNew();
             string delivery;
@@ -80,17 +106,26 @@ public sealed class WebhookFaultTests
                 using var alerts = JsonDocument.Parse(await admin.GetStringAsync($"/v1/features/{Feature}/alerts"));
                 delivery = alerts.RootElement.GetProperty("history")[0].GetProperty("delivery").GetString()!;
                 var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
-                Assert.False(lifetime.ApplicationStopping.IsCancellationRequested, "the server began to stop during webhook delivery");
-            }
-            while (delivery == "pending" && waited.Elapsed < TimeSpan.FromSeconds(90));
+                Assert.False(
+                    lifetime.ApplicationStopping.IsCancellationRequested,
+                    "the server began to stop during webhook delivery"
+                );
+            } while (delivery == "pending" && waited.Elapsed < TimeSpan.FromSeconds(90));
             Assert.Equal("failed", delivery);
             Assert.Single(good);
-            Assert.StartsWith("[ALERT] alpha: recall min 0.8", JsonDocument.Parse(good.Single()).RootElement.GetProperty("text").GetString(), StringComparison.Ordinal);
+            Assert.StartsWith(
+                "[ALERT] alpha: recall min 0.8",
+                JsonDocument.Parse(good.Single()).RootElement.GetProperty("text").GetString(),
+                StringComparison.Ordinal
+            );
             Assert.Equal(0, Volatile.Read(ref sinkHits));
 
             // A moment later the server is still up, healthy, and every reader answers.
             await Task.Delay(1500);
-            Assert.False(app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested, "the server stopped after webhook delivery");
+            Assert.False(
+                app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested,
+                "the server stopped after webhook delivery"
+            );
             Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/healthz")).StatusCode);
             await ReaderSweep.AssertEveryReaderAnswersAsync(address, adminKey, [Feature]);
         }
@@ -109,8 +144,16 @@ public sealed class WebhookFaultTests
         for (var i = 0; i < 200; i++)
         {
             var spam = i % 2 == 0;
-            events.Append($$"""{"type":"prediction","id":"p{{i}}","feature":"{{Feature}}","time":"2026-03-01T10:00:00Z","score":{{(spam ? "0.1" : "0.2")}}}""").Append('\n');
-            events.Append($$"""{"type":"outcome","id":"o{{i}}","feature":"{{Feature}}","prediction_id":"p{{i}}","label":"{{(spam ? "spam" : "ham")}}","time":"2026-03-01T12:00:00Z"}""").Append('\n');
+            events
+                .Append(
+                    $$"""{"type":"prediction","id":"p{{i}}","feature":"{{Feature}}","time":"2026-03-01T10:00:00Z","score":{{(spam ? "0.1" : "0.2")}}}"""
+                )
+                .Append('\n');
+            events
+                .Append(
+                    $$"""{"type":"outcome","id":"o{{i}}","feature":"{{Feature}}","prediction_id":"p{{i}}","label":"{{(spam ? "spam" : "ham")}}","time":"2026-03-01T12:00:00Z"}"""
+                )
+                .Append('\n');
         }
         return events.ToString();
     }
@@ -122,7 +165,9 @@ public sealed class WebhookFaultTests
         var receiver = builder.Build();
         receiver.MapPost("/redirect-data", (HttpContext c) => Redirect(c, "data:text/plain;base64,aGVsbG8=", 302));
         receiver.MapPost("/redirect-file", (HttpContext c) => Redirect(c, "file:///etc/passwd", 307));
-        receiver.MapPost("/redirect-sink", (HttpContext c) => Redirect(c, $"{OverlapServer.Addresses(receiver)[0]}/sink", 307));
+        receiver.MapPost("/redirect-sink", (HttpContext c) =>
+            Redirect(c, $"{OverlapServer.Addresses(receiver)[0]}/sink", 307)
+        );
         receiver.MapPost("/sink", (HttpContext c) =>
         {
             sink(c);

@@ -23,16 +23,39 @@ public sealed class BackgroundFailureTests
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 22, 0, 0, TimeSpan.Zero));
         await using var server = await RunningServer.StartAsync(configure: o => o with { Time = clock });
         using var admin = server.Client(KeyRole.Admin);
-        var put = await admin.PutAsync("/v1/features/payments-fraud/contract", new StringContent(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "payments-fraud.yaml"))));
+        var put = await admin.PutAsync(
+            "/v1/features/payments-fraud/contract",
+            new StringContent(
+                File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "payments-fraud.yaml"))
+            )
+        );
         Assert.Equal(HttpStatusCode.Created, put.StatusCode);
         // Stored as an older server or a hand edit left it: it sorts first and no longer parses.
-        await server.Store<IContractStore>().PutContractAsync("a-broken", "feature: a-broken\ntask: nonsense\n", "test", clock.GetUtcNow());
+        await server
+            .Store<IContractStore>()
+            .PutContractAsync("a-broken", "feature: a-broken\ntask: nonsense\n", "test", clock.GetUtcNow());
 
         var day = new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
         var waited = Stopwatch.StartNew();
-        while ((await server.Store<IWindowReportStore>().CurrentWindowStampsAsync("payments-fraud", day, day.AddDays(1), TimeSpan.FromDays(1), 1, new EvaluationOptions().Resamples)).Count == 0)
+        while (
+            (
+                await server
+                    .Store<IWindowReportStore>()
+                    .CurrentWindowStampsAsync(
+                        "payments-fraud",
+                        day,
+                        day.AddDays(1),
+                        TimeSpan.FromDays(1),
+                        1,
+                        new EvaluationOptions().Resamples
+                    )
+            ).Count == 0
+        )
         {
-            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(30), "the scheduler never stored payments-fraud's closed window");
+            Assert.True(
+                waited.Elapsed < TimeSpan.FromSeconds(30),
+                "the scheduler never stored payments-fraud's closed window"
+            );
             clock.Advance(TimeSpan.FromMinutes(30));
             await Task.Delay(50);
         }
@@ -46,23 +69,29 @@ public sealed class BackgroundFailureTests
         var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Assert.True(refresher.TryQueue("figure", async token =>
-        {
-            entered.SetResult();
-            try
             {
-                await Task.Delay(Timeout.Infinite, token);
-            }
-            finally
-            {
-                await Task.Delay(100, CancellationToken.None);
-                finished.SetResult();
-            }
-        }));
+                entered.SetResult();
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, token);
+                }
+                finally
+                {
+                    await Task.Delay(100, CancellationToken.None);
+                    finished.SetResult();
+                }
+            }));
         await entered.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.False(refresher.TryQueue("figure", _ => Task.CompletedTask), "the same figure was queued twice while it was being computed");
+        Assert.False(
+            refresher.TryQueue("figure", _ => Task.CompletedTask),
+            "the same figure was queued twice while it was being computed"
+        );
         await refresher.StopAsync(CancellationToken.None);
         Assert.True(finished.Task.IsCompleted, "stopping returned while a piece of work was still running");
-        Assert.True(refresher.ExecuteTask is { IsCompletedSuccessfully: true }, "the refresher did not end cleanly on stop");
+        Assert.True(
+            refresher.ExecuteTask is { IsCompletedSuccessfully: true },
+            "the refresher did not end cleanly on stop"
+        );
     }
 
     [Fact]
@@ -73,18 +102,21 @@ public sealed class BackgroundFailureTests
         var failed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var ran = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Assert.True(refresher.TryQueue("a", _ =>
-        {
-            failed.SetResult();
-            throw new InvalidOperationException("broken window");
-        }));
+            {
+                failed.SetResult();
+                throw new InvalidOperationException("broken window");
+            }));
         Assert.True(refresher.TryQueue("b", _ =>
-        {
-            ran.SetResult();
-            return Task.CompletedTask;
-        }));
+            {
+                ran.SetResult();
+                return Task.CompletedTask;
+            }));
         await ran.Task.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.True(failed.Task.IsCompleted);
-        Assert.True(refresher.TryQueue("a", _ => Task.CompletedTask), "a figure whose computation failed could not be queued again");
+        Assert.True(
+            refresher.TryQueue("a", _ => Task.CompletedTask),
+            "a figure whose computation failed could not be queued again"
+        );
         await refresher.StopAsync(CancellationToken.None);
     }
 

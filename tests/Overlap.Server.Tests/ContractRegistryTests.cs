@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
-using Overlap.Storage;
 using Overlap.Server.Contracts;
+using Overlap.Storage;
 
 namespace Overlap.Server.Tests;
 
@@ -13,13 +13,26 @@ public sealed class ContractRegistryTests
     [Fact]
     public async Task Registry_ContractSavedTwiceThenServerRestarted_HoldsTheLatestVersionParsed()
     {
-        var yaml = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Fixtures", "payments-fraud.yaml"));
+        var yaml = await File.ReadAllTextAsync(
+            Path.Combine(AppContext.BaseDirectory, "Fixtures", "payments-fraud.yaml")
+        );
         var folder = Directory.CreateTempSubdirectory("overlap-registry-").FullName;
         var first = await RunningServer.StartAsync(folder);
         using (var admin = first.Client(KeyRole.Admin))
         {
-            Assert.Equal(HttpStatusCode.Created, (await admin.PutAsync($"/v1/features/{Feature}/contract", new StringContent(yaml))).StatusCode);
-            Assert.Equal(HttpStatusCode.Created, (await admin.PutAsync($"/v1/features/{Feature}/contract", new StringContent(yaml.Replace("threshold: 0.15", "threshold: 0.25", StringComparison.Ordinal)))).StatusCode);
+            Assert.Equal(
+                HttpStatusCode.Created,
+                (await admin.PutAsync($"/v1/features/{Feature}/contract", new StringContent(yaml))).StatusCode
+            );
+            Assert.Equal(
+                HttpStatusCode.Created,
+                (
+                    await admin.PutAsync(
+                        $"/v1/features/{Feature}/contract",
+                        new StringContent(yaml.Replace("threshold: 0.15", "threshold: 0.25", StringComparison.Ordinal))
+                    )
+                ).StatusCode
+            );
         }
         var saved = first.Services.GetRequiredService<ContractRegistry>().Current(Feature)!;
         Assert.Equal((2, 0.25), (saved.Version, saved.Contract.Threshold));

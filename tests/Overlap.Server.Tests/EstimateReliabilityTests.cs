@@ -26,7 +26,15 @@ public sealed class EstimateReliabilityTests : IAsyncLifetime
     {
         _server = await RunningServer.StartAsync(configure: o => o with { Time = _clock });
         using var admin = _server.Client(KeyRole.Admin);
-        Assert.Equal(HttpStatusCode.Created, (await admin.PutAsync($"/v1/features/{Feature}/contract", new StringContent(BrokenSpamModel.Contract(Day0)))).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.Created,
+            (
+                await admin.PutAsync(
+                    $"/v1/features/{Feature}/contract",
+                    new StringContent(BrokenSpamModel.Contract(Day0))
+                )
+            ).StatusCode
+        );
         await _server.Store<IEventSink>().AppendAsync(BrokenSpamModel.Events(Day0), Now);
     }
 
@@ -35,7 +43,9 @@ public sealed class EstimateReliabilityTests : IAsyncLifetime
     private async Task<MonitoringReport> MetricsAsync()
     {
         using var viewer = _server.Client(KeyRole.Viewer);
-        return ReportJson.ReadMonitoring(await viewer.GetStringAsync($"/v1/features/{Feature}/metrics?from=2026-03-01&to=2026-03-12&resamples=200"))!;
+        return ReportJson.ReadMonitoring(
+            await viewer.GetStringAsync($"/v1/features/{Feature}/metrics?from=2026-03-01&to=2026-03-12&resamples=200")
+        )!;
     }
 
     [Fact]
@@ -48,13 +58,22 @@ public sealed class EstimateReliabilityTests : IAsyncLifetime
         Assert.Equal("recall", check.Metric);
         Assert.False(check.Reliable);
         Assert.Equal((4, 4), (check.WindowsChecked, check.WindowsExcluded));
-        Assert.Equal([Day0.AddDays(7), Day0.AddDays(8), Day0.AddDays(9), Day0.AddDays(10)], check.Windows.Select(w => w.Start));
+        Assert.Equal(
+            [Day0.AddDays(7), Day0.AddDays(8), Day0.AddDays(9), Day0.AddDays(10)],
+            check.Windows.Select(w => w.Start)
+        );
         Assert.All(check.Windows, w => Assert.Equal((1.0, 0.5), (w.Estimated, w.Realised)));
         Assert.Equal(0.5, check.MeanError!.Value, 12);
-        Assert.Equal("The estimate is unreliable: it has been 0.5 above the realised recall on average, outside the realised interval in 4 of the last 4 labelled days; do not trust it until it is recalibrated on recent labelled predictions.", check.Statement);
+        Assert.Equal(
+            "The estimate is unreliable: it has been 0.5 above the realised recall on average, outside the realised interval in 4 of the last 4 labelled days; do not trust it until it is recalibrated on recent labelled predictions.",
+            check.Statement
+        );
         Assert.Equal("reference", report.Calibration!.Source);
         Assert.Equal(800, report.Calibration.Rows);
-        Assert.Equal("Estimates use scores calibrated (isotonic) on the 800 labelled predictions of the reference period, 2026-03-01 to 2026-03-04.", report.Calibration.Statement);
+        Assert.Equal(
+            "Estimates use scores calibrated (isotonic) on the 800 labelled predictions of the reference period, 2026-03-01 to 2026-03-04.",
+            report.Calibration.Statement
+        );
     }
 
     [Fact]
@@ -65,10 +84,21 @@ public sealed class EstimateReliabilityTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, evaluated.StatusCode);
 
         using var alerts = JsonDocument.Parse(await admin.GetStringAsync($"/v1/features/{Feature}/alerts"));
-        var history = alerts.RootElement.GetProperty("history").EnumerateArray().Single(h => h.GetProperty("check").GetString() == EstimateAlert.Check);
+        var history = alerts
+            .RootElement.GetProperty("history")
+            .EnumerateArray()
+            .Single(h => h.GetProperty("check").GetString() == EstimateAlert.Check);
         Assert.Equal("warning", history.GetProperty("state").GetString());
-        Assert.StartsWith("The estimate is unreliable: it has been 0.5 above the realised recall", history.GetProperty("statement").GetString(), StringComparison.Ordinal);
-        Assert.EndsWith("An admin can recalibrate it on the feature page (or POST /v1/features/spam/recalibrate).", history.GetProperty("statement").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith(
+            "The estimate is unreliable: it has been 0.5 above the realised recall",
+            history.GetProperty("statement").GetString(),
+            StringComparison.Ordinal
+        );
+        Assert.EndsWith(
+            "An admin can recalibrate it on the feature page (or POST /v1/features/spam/recalibrate).",
+            history.GetProperty("statement").GetString(),
+            StringComparison.Ordinal
+        );
     }
 
     [Fact]
@@ -77,7 +107,10 @@ public sealed class EstimateReliabilityTests : IAsyncLifetime
         Assert.False((await MetricsAsync()).EstimateCheck!.Reliable);
         using (var viewer = _server.Client(KeyRole.Viewer))
         {
-            Assert.Equal(HttpStatusCode.Forbidden, (await viewer.PostAsync($"/v1/features/{Feature}/recalibrate", null)).StatusCode);
+            Assert.Equal(
+                HttpStatusCode.Forbidden,
+                (await viewer.PostAsync($"/v1/features/{Feature}/recalibrate", null)).StatusCode
+            );
         }
         using (var admin = _server.Client(KeyRole.Admin))
         {
@@ -97,7 +130,10 @@ public sealed class EstimateReliabilityTests : IAsyncLifetime
         Assert.True(after.EstimateCheck!.Reliable);
         Assert.Equal(0, after.EstimateCheck.WindowsExcluded);
         Assert.All(after.EstimateCheck.Windows, w => Assert.Equal(0.5, w.Estimated, 9));
-        Assert.Equal("Estimates use scores calibrated (isotonic) on the 800 labelled predictions from 2026-03-08 to 2026-03-11, recalibrated by Admin tester on 2026-03-12 12:00 UTC.", after.Calibration!.Statement);
+        Assert.Equal(
+            "Estimates use scores calibrated (isotonic) on the 800 labelled predictions from 2026-03-08 to 2026-03-11, recalibrated by Admin tester on 2026-03-12 12:00 UTC.",
+            after.Calibration!.Statement
+        );
 
         var folder = _server.Folder;
         await _server.StopKeepingDataAsync();
@@ -112,12 +148,24 @@ public sealed class EstimateReliabilityTests : IAsyncLifetime
     {
         using var admin = _server.Client(KeyRole.Admin);
 
-        var response = await admin.PostAsync($"/v1/features/{Feature}/recalibrate?from=2026-03-09T00:00:00Z&to=2026-03-09T03:00:00Z", null);
+        var response = await admin.PostAsync(
+            $"/v1/features/{Feature}/recalibrate?from=2026-03-09T00:00:00Z&to=2026-03-09T03:00:00Z",
+            null
+        );
 
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
         using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        Assert.Equal("26 labelled predictions from 2026-03-09 00:00 to 2026-03-09 03:00 UTC (13 spam, 13 ham); recalibrating needs at least 100, with both labels: send more labels or review more items, or ask for a longer period with from and to", problem.RootElement.GetProperty("detail").GetString());
-        Assert.Equal(HttpStatusCode.BadRequest, (await admin.PostAsync($"/v1/features/{Feature}/recalibrate?from=yesterday", null)).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsync("/v1/features/nope/recalibrate", null)).StatusCode);
+        Assert.Equal(
+            "26 labelled predictions from 2026-03-09 00:00 to 2026-03-09 03:00 UTC (13 spam, 13 ham); recalibrating needs at least 100, with both labels: send more labels or review more items, or ask for a longer period with from and to",
+            problem.RootElement.GetProperty("detail").GetString()
+        );
+        Assert.Equal(
+            HttpStatusCode.BadRequest,
+            (await admin.PostAsync($"/v1/features/{Feature}/recalibrate?from=yesterday", null)).StatusCode
+        );
+        Assert.Equal(
+            HttpStatusCode.NotFound,
+            (await admin.PostAsync("/v1/features/nope/recalibrate", null)).StatusCode
+        );
     }
 }

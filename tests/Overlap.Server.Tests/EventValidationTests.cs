@@ -23,9 +23,15 @@ public sealed class EventValidationTests : IAsyncLifetime
         _server = await RunningServer.StartAsync();
         using var admin = _server.Client(KeyRole.Admin);
         var text = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "payments-fraud.yaml"));
-        Assert.Equal(HttpStatusCode.Created, (await admin.PutAsync($"/v1/features/{Feature}/contract", new StringContent(text))).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.Created,
+            (await admin.PutAsync($"/v1/features/{Feature}/contract", new StringContent(text))).StatusCode
+        );
         var other = text.Replace($"feature: {Feature}", $"feature: {Other}", StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.Created, (await admin.PutAsync($"/v1/features/{Other}/contract", new StringContent(other))).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.Created,
+            (await admin.PutAsync($"/v1/features/{Other}/contract", new StringContent(other))).StatusCode
+        );
     }
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
@@ -33,7 +39,10 @@ public sealed class EventValidationTests : IAsyncLifetime
     private static string Prediction(string id, string feature = Feature, string score = "0.5", string extra = "") =>
         $$$"""{"type":"prediction","id":{{{JsonSerializer.Serialize(id)}}},"feature":"{{{feature}}}","time":"2026-11-23T10:00:00Z","score":{{{score}}}{{{extra}}}}""";
 
-    private async Task<(HttpStatusCode Status, JsonElement Body)> PostAsync(byte[] body, string contentType = "application/x-ndjson")
+    private async Task<(HttpStatusCode Status, JsonElement Body)> PostAsync(
+        byte[] body,
+        string contentType = "application/x-ndjson"
+    )
     {
         using var ingest = _server.Client(KeyRole.Ingest);
         var content = new ByteArrayContent(body);
@@ -43,13 +52,20 @@ public sealed class EventValidationTests : IAsyncLifetime
         return (response.StatusCode, JsonDocument.Parse(text).RootElement.Clone());
     }
 
-    private Task<(HttpStatusCode Status, JsonElement Body)> PostAsync(params string[] lines) => PostAsync(Encoding.UTF8.GetBytes(string.Join('\n', lines)));
+    private Task<(HttpStatusCode Status, JsonElement Body)> PostAsync(params string[] lines) =>
+        PostAsync(Encoding.UTF8.GetBytes(string.Join('\n', lines)));
 
-    private static string Joined<T>(IEnumerable<T> values) => string.Join(",", values.Select(v => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture) ?? "null"));
+    private static string Joined<T>(IEnumerable<T> values) =>
+        string.Join(
+            ",",
+            values.Select(v => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture) ?? "null")
+        );
 
-    private static int[] Rejected(JsonElement body) => [.. body.GetProperty("rejected").EnumerateArray().Select(r => r.GetProperty("index").GetInt32())];
+    private static int[] Rejected(JsonElement body) =>
+        [.. body.GetProperty("rejected").EnumerateArray().Select(r => r.GetProperty("index").GetInt32())];
 
-    private static string Reason(JsonElement body, int n) => body.GetProperty("rejected")[n].GetProperty("error").GetString()!;
+    private static string Reason(JsonElement body, int n) =>
+        body.GetProperty("rejected")[n].GetProperty("error").GetString()!;
 
     private async Task<ProductionRows> RowsAsync(string feature = Feature)
     {
@@ -64,7 +80,8 @@ public sealed class EventValidationTests : IAsyncLifetime
             Prediction("p1"),
             Prediction("p1", Other, "0.9"),
             """{"type":"outcome","id":"o1","feature":"payments-fraud","prediction_id":"p1","label":"legit","time":"2026-11-24T10:00:00Z"}""",
-            """{"type":"outcome","id":"o1","feature":"card-fraud","prediction_id":"p1","label":"fraud","time":"2026-11-24T10:00:00Z"}""");
+            """{"type":"outcome","id":"o1","feature":"card-fraud","prediction_id":"p1","label":"fraud","time":"2026-11-24T10:00:00Z"}"""
+        );
         Assert.Equal(HttpStatusCode.Accepted, status);
         Assert.Equal(new EventCounts(1, 1, 0, 0, 1), await _server.CountAsync(Feature));
         Assert.Equal(new EventCounts(1, 1, 0, 0, 1), await _server.CountAsync(Other));
@@ -90,7 +107,8 @@ public sealed class EventValidationTests : IAsyncLifetime
             Prediction("s1"),
             Prediction("s2", extra: ""","attributes":{"channel":"x\ud800"}"""),
             Prediction("s3", extra: ""","inputs":{"deep":[{"k\udc00":1}]}"""),
-            Prediction("s4"));
+            Prediction("s4")
+        );
         Assert.Equal(HttpStatusCode.Accepted, status);
         Assert.Equal(2, body.GetProperty("accepted").GetInt32());
         Assert.Equal([1, 2], Rejected(body));
@@ -135,7 +153,8 @@ public sealed class EventValidationTests : IAsyncLifetime
             Prediction("c2", extra: ",\"prediction\":\"maybe\""),
             Prediction("c3"),
             """{"type":"outcome","id":"o1","prediction_id":"c3","label":"banana","time":"2026-11-24T10:00:00Z"}""",
-            """{"type":"outcome","id":"o2","prediction_id":"c3","label":"legit","time":"2026-11-24T10:00:00Z"}""");
+            """{"type":"outcome","id":"o2","prediction_id":"c3","label":"legit","time":"2026-11-24T10:00:00Z"}"""
+        );
         Assert.Equal(HttpStatusCode.Accepted, status);
         Assert.Equal([0, 1, 3], Rejected(body));
         Assert.Contains("between 0 and 1", Reason(body, 0), StringComparison.Ordinal);
@@ -154,11 +173,15 @@ public sealed class EventValidationTests : IAsyncLifetime
     [InlineData("false", "legit")]
     [InlineData("\"1\"", "fraud")]
     [InlineData("\"legit\"", "legit")]
-    public async Task Ingest_BinaryPredictionAndLabelAsOneOrZero_AreStoredAsTheContractsLabels(string sent, string stored)
+    public async Task Ingest_BinaryPredictionAndLabelAsOneOrZero_AreStoredAsTheContractsLabels(
+        string sent,
+        string stored
+    )
     {
         var (status, body) = await PostAsync(
             Prediction("b1", extra: $",\"prediction\":{sent}"),
-            $$"""{"type":"outcome","id":"o1","prediction_id":"b1","label":{{sent}},"time":"2026-11-24T10:00:00Z"}""");
+            $$"""{"type":"outcome","id":"o1","prediction_id":"b1","label":{{sent}},"time":"2026-11-24T10:00:00Z"}"""
+        );
         Assert.Equal(HttpStatusCode.Accepted, status);
         Assert.Equal(2, body.GetProperty("accepted").GetInt32());
         var rows = await RowsAsync();
@@ -170,7 +193,9 @@ public sealed class EventValidationTests : IAsyncLifetime
     public async Task Ingest_OutcomeWithoutAFeature_ForAnIdInTwoFeatures_IsRefusedAskingForTheFeature()
     {
         await PostAsync(Prediction("twice"), Prediction("twice", Other));
-        var (status, body) = await PostAsync("""{"type":"outcome","id":"o1","prediction_id":"twice","label":"fraud","time":"2026-11-24T10:00:00Z"}""");
+        var (status, body) = await PostAsync(
+            """{"type":"outcome","id":"o1","prediction_id":"twice","label":"fraud","time":"2026-11-24T10:00:00Z"}"""
+        );
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Contains("'feature'", Reason(body, 0), StringComparison.Ordinal);
         Assert.Contains("card-fraud", Reason(body, 0), StringComparison.Ordinal);
@@ -180,7 +205,9 @@ public sealed class EventValidationTests : IAsyncLifetime
     public async Task Ingest_OutcomeWithoutAFeature_FindsItThroughItsPrediction()
     {
         await PostAsync(Prediction("once", Other));
-        var (status, _) = await PostAsync("""{"type":"outcome","id":"o1","prediction_id":"once","label":1,"time":"2026-11-24T10:00:00Z"}""");
+        var (status, _) = await PostAsync(
+            """{"type":"outcome","id":"o1","prediction_id":"once","label":1,"time":"2026-11-24T10:00:00Z"}"""
+        );
         Assert.Equal(HttpStatusCode.Accepted, status);
         Assert.Equal("fraud", Joined((await RowsAsync(Other)).Labels));
     }
@@ -191,7 +218,10 @@ public sealed class EventValidationTests : IAsyncLifetime
         await reviewer.GetStringAsync($"/v1/features/{feature}/review");
         var claim = await reviewer.PostAsync($"/v1/features/{feature}/review/{Uri.EscapeDataString(id)}/claim", null);
         Assert.Equal(HttpStatusCode.OK, claim.StatusCode);
-        var response = await reviewer.PostAsync($"/v1/features/{feature}/review/{Uri.EscapeDataString(id)}/decision", new StringContent(decision, Encoding.UTF8, "application/json"));
+        var response = await reviewer.PostAsync(
+            $"/v1/features/{feature}/review/{Uri.EscapeDataString(id)}/decision",
+            new StringContent(decision, Encoding.UTF8, "application/json")
+        );
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
@@ -209,11 +239,29 @@ public sealed class EventValidationTests : IAsyncLifetime
     public async Task Review_ApproveOnAStoredOne_WritesThePositiveLabel_AndAnUnnamedOneIsA400()
     {
         // Rows written straight into the store, as an older server or another writer may have left them.
-        await _server.Store<IEventSink>().AppendAsync(
-            [
-                new PredictionEvent { Id = "old1", Feature = Feature, Time = Day.AddHours(10), Score = 0.5, Prediction = "1" },
-                new PredictionEvent { Id = "odd1", Feature = Feature, Time = Day.AddHours(10), Score = 0.5, Prediction = "banana" },
-            ], Day.AddHours(10));
+        await _server
+            .Store<IEventSink>()
+            .AppendAsync(
+                [
+                    new PredictionEvent
+                    {
+                        Id = "old1",
+                        Feature = Feature,
+                        Time = Day.AddHours(10),
+                        Score = 0.5,
+                        Prediction = "1",
+                    },
+                    new PredictionEvent
+                    {
+                        Id = "odd1",
+                        Feature = Feature,
+                        Time = Day.AddHours(10),
+                        Score = 0.5,
+                        Prediction = "banana",
+                    },
+                ],
+                Day.AddHours(10)
+            );
         var (status, body) = await DecideAsync(Feature, "old1", """{"decision":"approve"}""");
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("fraud", JsonDocument.Parse(body).RootElement.GetProperty("label").GetString());
@@ -224,17 +272,29 @@ public sealed class EventValidationTests : IAsyncLifetime
         var (corrected, wrong) = await DecideAsync(Feature, "odd1", """{"decision":"correct","label":"banana"}""");
         Assert.Equal(HttpStatusCode.BadRequest, corrected);
         Assert.Contains("fraud, legit", wrong, StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.OK, (await DecideAsync(Feature, "odd1", """{"decision":"correct","label":"legit"}""")).Status);
+        Assert.Equal(
+            HttpStatusCode.OK,
+            (await DecideAsync(Feature, "odd1", """{"decision":"correct","label":"legit"}""")).Status
+        );
         var rows = await RowsAsync();
-        Assert.Equal("legit,fraud", Joined(rows.Ids.Zip(rows.Labels).OrderBy(r => r.First, StringComparer.Ordinal).Select(r => r.Second)));
+        Assert.Equal(
+            "legit,fraud",
+            Joined(rows.Ids.Zip(rows.Labels).OrderBy(r => r.First, StringComparer.Ordinal).Select(r => r.Second))
+        );
     }
 
     [Fact]
     public async Task Review_SameIdInTwoFeatures_IsRoutedAndDecidedInEach()
     {
         Assert.Equal(HttpStatusCode.Accepted, (await PostAsync(Prediction("both"), Prediction("both", Other))).Status);
-        Assert.Equal(HttpStatusCode.OK, (await DecideAsync(Feature, "both", """{"decision":"correct","label":"legit"}""")).Status);
-        Assert.Equal(HttpStatusCode.OK, (await DecideAsync(Other, "both", """{"decision":"correct","label":"fraud"}""")).Status);
+        Assert.Equal(
+            HttpStatusCode.OK,
+            (await DecideAsync(Feature, "both", """{"decision":"correct","label":"legit"}""")).Status
+        );
+        Assert.Equal(
+            HttpStatusCode.OK,
+            (await DecideAsync(Other, "both", """{"decision":"correct","label":"fraud"}""")).Status
+        );
         Assert.Equal("legit", Joined((await RowsAsync(Feature)).Labels));
         Assert.Equal("fraud", Joined((await RowsAsync(Other)).Labels));
     }

@@ -25,7 +25,11 @@ public sealed class HealthTests
         using (var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()))
         {
             Assert.Equal("unhealthy", body.RootElement.GetProperty("status").GetString());
-            Assert.Contains("cannot be written", body.RootElement.GetProperty("reason").GetString(), StringComparison.Ordinal);
+            Assert.Contains(
+                "cannot be written",
+                body.RootElement.GetProperty("reason").GetString(),
+                StringComparison.Ordinal
+            );
         }
 
         blocker.Delete();
@@ -39,12 +43,24 @@ public sealed class HealthTests
         await using var server = await RunningServer.StartAsync(configure: o => o with { Time = clock });
         using var admin = server.Client(KeyRole.Admin);
         using var anonymous = server.Client(null);
-        var put = await admin.PutAsync("/v1/features/payments-fraud/contract", new StringContent(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "payments-fraud.yaml"))));
+        var put = await admin.PutAsync(
+            "/v1/features/payments-fraud/contract",
+            new StringContent(
+                File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "payments-fraud.yaml"))
+            )
+        );
         Assert.Equal(HttpStatusCode.Created, put.StatusCode);
 
         // The loader stops (as it would behind a store that refuses every write); ingest still acknowledges into the log.
         await server.Services.GetRequiredService<LogLoader>().StopAsync(CancellationToken.None);
-        var posted = await admin.PostAsync("/v1/events", new StringContent("""{"type":"prediction","id":"p1","feature":"payments-fraud","time":"2026-03-01T11:00:00Z","score":0.5}""", Encoding.UTF8, "application/json"));
+        var posted = await admin.PostAsync(
+            "/v1/events",
+            new StringContent(
+                """{"type":"prediction","id":"p1","feature":"payments-fraud","time":"2026-03-01T11:00:00Z","score":0.5}""",
+                Encoding.UTF8,
+                "application/json"
+            )
+        );
         Assert.Equal(HttpStatusCode.Accepted, posted.StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/healthz")).StatusCode);
 
@@ -52,6 +68,10 @@ public sealed class HealthTests
         var response = await anonymous.GetAsync("/healthz");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        Assert.Contains("loader has moved no acknowledged event", body.RootElement.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Contains(
+            "loader has moved no acknowledged event",
+            body.RootElement.GetProperty("reason").GetString(),
+            StringComparison.Ordinal
+        );
     }
 }

@@ -14,7 +14,17 @@ public sealed class IngestQueueTests : IDisposable
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     private static PredictionEvent[] Events(string prefix, int count) =>
-        [.. Enumerable.Range(0, count).Select(i => new PredictionEvent { Id = $"{prefix}{i}", Time = DateTimeOffset.UnixEpoch, Feature = "f", Score = 0.5 })];
+        [
+            .. Enumerable
+                .Range(0, count)
+                .Select(i => new PredictionEvent
+                {
+                    Id = $"{prefix}{i}",
+                    Time = DateTimeOffset.UnixEpoch,
+                    Feature = "f",
+                    Score = 0.5,
+                }),
+        ];
 
     [Fact]
     public async Task FullQueue_RefusesAtOnce_QueuedBatchesAreStoredOnceTheWriterRuns()
@@ -25,7 +35,12 @@ public sealed class IngestQueueTests : IDisposable
         using var log = EventLog.Open(Path.Combine(_folder, "log"));
         using var loader = new LogLoader(log, sink, new ServerOptions(), NullLogger<LogLoader>.Instance);
         await loader.StartAsync(CancellationToken.None);
-        using var queue = new IngestQueue(new ServerOptions { IngestQueueCapacity = 2 }, log, loader, NullLogger<IngestQueue>.Instance);
+        using var queue = new IngestQueue(
+            new ServerOptions { IngestQueueCapacity = 2 },
+            log,
+            loader,
+            NullLogger<IngestQueue>.Instance
+        );
         var first = queue.TryEnqueue(Events("a", 10));
         var second = queue.TryEnqueue(Events("b", 5));
         Assert.NotNull(first);
@@ -76,7 +91,14 @@ public sealed class IngestQueueTests : IDisposable
                 var end = log.Append(payload.WrittenSpan, 0);
                 if (i == 19)
                 {
-                    await sink.AppendFromLogAsync([.. log.Read(log.Start, end).SelectMany(f => EventParser.Parse(f.Payload).Events.Select(e => e.Event))], DateTimeOffset.UnixEpoch, end);
+                    await sink.AppendFromLogAsync(
+                        [
+                            .. log.Read(log.Start, end)
+                                .SelectMany(f => EventParser.Parse(f.Payload).Events.Select(e => e.Event)),
+                        ],
+                        DateTimeOffset.UnixEpoch,
+                        end
+                    );
                 }
             }
         }

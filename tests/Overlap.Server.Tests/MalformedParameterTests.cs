@@ -16,9 +16,36 @@ public sealed class MalformedParameterTests
     /// <summary>Values of every kind a careless client or an attacker sends: wrong types, huge and negative numbers, the calendar's ends, odd bytes.</summary>
     private static readonly string[] Malformed =
     [
-        "abc", "", " ", "-1", "0", "-0", "2147483648", "-2147483649", "99999999999999999999", "1e309", "NaN", "Infinity", "0.5",
-        "true", "null", "0001-01-01", "9999-12-31", "9999-12-31T23:59:59.9999999Z", "0001-01-01T00:00:00+14:00", "2026-13-45",
-        "1970-01-01", "2999-12-31", "%00", "a%00b", "%FF%FE", "%ED%A0%80", "%2F", "..", "<a href=x>", "'; drop table events; --",
+        "abc",
+        "",
+        " ",
+        "-1",
+        "0",
+        "-0",
+        "2147483648",
+        "-2147483649",
+        "99999999999999999999",
+        "1e309",
+        "NaN",
+        "Infinity",
+        "0.5",
+        "true",
+        "null",
+        "0001-01-01",
+        "9999-12-31",
+        "9999-12-31T23:59:59.9999999Z",
+        "0001-01-01T00:00:00+14:00",
+        "2026-13-45",
+        "1970-01-01",
+        "2999-12-31",
+        "%00",
+        "a%00b",
+        "%FF%FE",
+        "%ED%A0%80",
+        "%2F",
+        "..",
+        "<a href=x>",
+        "'; drop table events; --",
         new string('9', 1500),
     ];
 
@@ -27,7 +54,12 @@ public sealed class MalformedParameterTests
     {
         await using var server = await RunningServer.StartAsync();
         using var admin = server.Client(KeyRole.Admin);
-        var put = await admin.PutAsync($"/v1/features/{Feature}/contract", new StringContent(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "payments-fraud.yaml"))));
+        var put = await admin.PutAsync(
+            $"/v1/features/{Feature}/contract",
+            new StringContent(
+                File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "payments-fraud.yaml"))
+            )
+        );
         Assert.Equal(HttpStatusCode.Created, put.StatusCode);
         using var document = JsonDocument.Parse(await admin.GetStringAsync("/openapi/v1.json"));
         var failures = new List<string>();
@@ -38,9 +70,16 @@ public sealed class MalformedParameterTests
             {
                 var method = new HttpMethod(operation.Name.ToUpperInvariant());
                 var parameters = operation.Value.TryGetProperty("parameters", out var p)
-                    ? p.EnumerateArray().Select(x => (Name: x.GetProperty("name").GetString()!, In: x.GetProperty("in").GetString()!)).Where(x => x.In is "query" or "path").ToList()
+                    ? p.EnumerateArray()
+                        .Select(x => (Name: x.GetProperty("name").GetString()!, In: x.GetProperty("in").GetString()!))
+                        .Where(x => x.In is "query" or "path")
+                        .ToList()
                     : [];
-                foreach (var feature in path.Name.Contains("{feature}", StringComparison.Ordinal) ? new[] { Feature, "no-such-feature" } : [Feature])
+                foreach (
+                    var feature in path.Name.Contains("{feature}", StringComparison.Ordinal)
+                        ? new[] { Feature, "no-such-feature" }
+                        : [Feature]
+                )
                 {
                     var cases = new List<(string Name, string Value)?> { null };
                     cases.AddRange(parameters.SelectMany(x => Malformed.Select(v => ((string, string)?)(x.Name, v))));
@@ -58,11 +97,18 @@ public sealed class MalformedParameterTests
                         {
                             failures.Add($"{method} {uri} → {(int)response.StatusCode}");
                         }
-                        else if (bad is { } b && response.StatusCode == HttpStatusCode.BadRequest && response.Content.Headers.ContentType?.MediaType == "application/problem+json")
+                        else if (
+                            bad is { } b
+                            && response.StatusCode == HttpStatusCode.BadRequest
+                            && response.Content.Headers.ContentType?.MediaType == "application/problem+json"
+                        )
                         {
                             // A refusal says what is wrong: a detail, not an empty answer.
                             using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-                            if (!problem.RootElement.TryGetProperty("detail", out var detail) || string.IsNullOrWhiteSpace(detail.GetString()))
+                            if (
+                                !problem.RootElement.TryGetProperty("detail", out var detail)
+                                || string.IsNullOrWhiteSpace(detail.GetString())
+                            )
                             {
                                 failures.Add($"{method} {uri} → 400 without a detail");
                             }
@@ -72,7 +118,10 @@ public sealed class MalformedParameterTests
             }
         }
         Assert.True(requests > 500, $"only {requests} requests were sent; is the OpenAPI document complete?");
-        Assert.True(failures.Count == 0, $"{failures.Count} of {requests} requests failed:\n{string.Join('\n', failures.OrderBy(f => f.Contains("→ 5", StringComparison.Ordinal) ? 0 : 1).Take(60))}");
+        Assert.True(
+            failures.Count == 0,
+            $"{failures.Count} of {requests} requests failed:\n{string.Join('\n', failures.OrderBy(f => f.Contains("→ 5", StringComparison.Ordinal) ? 0 : 1).Take(60))}"
+        );
     }
 
     [Theory]
@@ -88,7 +137,12 @@ public sealed class MalformedParameterTests
     {
         await using var server = await RunningServer.StartAsync();
         using var admin = server.Client(KeyRole.Admin);
-        await admin.PutAsync($"/v1/features/{Feature}/contract", new StringContent(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "payments-fraud.yaml"))));
+        await admin.PutAsync(
+            $"/v1/features/{Feature}/contract",
+            new StringContent(
+                File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "payments-fraud.yaml"))
+            )
+        );
         var response = await admin.GetAsync(uri);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
@@ -100,24 +154,44 @@ public sealed class MalformedParameterTests
     {
         await using var server = await RunningServer.StartAsync();
         using var admin = server.Client(KeyRole.Admin);
-        await admin.PutAsync($"/v1/features/{Feature}/contract", new StringContent(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "payments-fraud.yaml"))));
+        await admin.PutAsync(
+            $"/v1/features/{Feature}/contract",
+            new StringContent(
+                File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "payments-fraud.yaml"))
+            )
+        );
         var response = await admin.PostAsync($"/v1/features/{Feature}/alerts/evaluate?window=9999-12-31", null);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("window must be", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     /// <summary>The operation's address with valid path values, and <paramref name="bad"/> in its parameter.</summary>
-    private static string Uri(string template, List<(string Name, string In)> parameters, string feature, (string Name, string Value)? bad)
+    private static string Uri(
+        string template,
+        List<(string Name, string In)> parameters,
+        string feature,
+        (string Name, string Value)? bad
+    )
     {
         var uri = template;
         foreach (var (name, where) in parameters.Where(x => x.In == "path"))
         {
-            var value = bad is { } b && b.Name == name ? b.Value : name == "feature" ? feature : "1";
-            uri = uri.Replace("{" + name + "}", value.Length == 0 ? "%20" : value.Contains('%', StringComparison.Ordinal) ? value : System.Uri.EscapeDataString(value), StringComparison.Ordinal);
+            var value =
+                bad is { } b && b.Name == name ? b.Value
+                : name == "feature" ? feature
+                : "1";
+            uri = uri.Replace(
+                "{" + name + "}",
+                value.Length == 0 ? "%20"
+                    : value.Contains('%', StringComparison.Ordinal) ? value
+                    : System.Uri.EscapeDataString(value),
+                StringComparison.Ordinal
+            );
         }
         if (bad is { } q && parameters.Any(x => x.Name == q.Name && x.In == "query"))
         {
-            uri += $"?{q.Name}={(q.Value.Contains('%', StringComparison.Ordinal) ? q.Value : System.Uri.EscapeDataString(q.Value))}";
+            uri +=
+                $"?{q.Name}={(q.Value.Contains('%', StringComparison.Ordinal) ? q.Value : System.Uri.EscapeDataString(q.Value))}";
         }
         return uri;
     }

@@ -29,7 +29,10 @@ public sealed class MonitoringTests : IAsyncLifetime
     {
         _server = await RunningServer.StartAsync();
         using var admin = _server.Client(KeyRole.Admin);
-        var put = await admin.PutAsync($"/v1/features/{Feature}/contract", new StringContent(await File.ReadAllTextAsync(Path.Combine(Fixtures, "payments-fraud.yaml"))));
+        var put = await admin.PutAsync(
+            $"/v1/features/{Feature}/contract",
+            new StringContent(await File.ReadAllTextAsync(Path.Combine(Fixtures, "payments-fraud.yaml")))
+        );
         Assert.Equal(HttpStatusCode.Created, put.StatusCode);
         var lines = await File.ReadAllLinesAsync(Path.Combine(Fixtures, "payments-fraud-scored.csv"));
         _header = lines[0].Split(',');
@@ -38,14 +41,27 @@ public sealed class MonitoringTests : IAsyncLifetime
         var events = new StringBuilder();
         foreach (var r in _rows)
         {
-            events.Append(CultureInfo.InvariantCulture, $$$"""{"type":"prediction","id":"{{{Get(r, "payment_id")}}}","feature":"{{{Feature}}}","time":"{{{Get(r, "created_at")}}}","score":{{{Get(r, "p_fraud")}}},"latency_ms":{{{Get(r, "latency_ms")}}},"cost":0.002,"attributes":{"channel":"{{{Get(r, "channel")}}}","region":"{{{Get(r, "region")}}}"},"inputs":{"amount":{{{Get(r, "amount")}}},"account_age_days":{{{Get(r, "account_age_days")}}},"items":{{{Get(r, "items")}}},"hour":{{{Get(r, "hour")}}}}}""").Append('\n');
+            events
+                .Append(
+                    CultureInfo.InvariantCulture,
+                    $$$"""{"type":"prediction","id":"{{{Get(r, "payment_id")}}}","feature":"{{{Feature}}}","time":"{{{Get(r, "created_at")}}}","score":{{{Get(r, "p_fraud")}}},"latency_ms":{{{Get(r, "latency_ms")}}},"cost":0.002,"attributes":{"channel":"{{{Get(r, "channel")}}}","region":"{{{Get(r, "region")}}}"},"inputs":{"amount":{{{Get(r, "amount")}}},"account_age_days":{{{Get(r, "account_age_days")}}},"items":{{{Get(r, "items")}}},"hour":{{{Get(r, "hour")}}}}}"""
+                )
+                .Append('\n');
             if (string.CompareOrdinal(Get(r, "created_at"), "2026-01-26") < 0)
             {
-                events.Append(CultureInfo.InvariantCulture, $$"""{"type":"outcome","id":"o-{{Get(r, "payment_id")}}","prediction_id":"{{Get(r, "payment_id")}}","label":"{{Get(r, "outcome")}}","time":"2026-02-15T00:00:00Z"}""").Append('\n');
+                events
+                    .Append(
+                        CultureInfo.InvariantCulture,
+                        $$"""{"type":"outcome","id":"o-{{Get(r, "payment_id")}}","prediction_id":"{{Get(r, "payment_id")}}","label":"{{Get(r, "outcome")}}","time":"2026-02-15T00:00:00Z"}"""
+                    )
+                    .Append('\n');
             }
         }
         using var ingest = _server.Client(KeyRole.Ingest);
-        var response = await ingest.PostAsync("/v1/events", new StringContent(events.ToString(), Encoding.UTF8, "application/x-ndjson"));
+        var response = await ingest.PostAsync(
+            "/v1/events",
+            new StringContent(events.ToString(), Encoding.UTF8, "application/x-ndjson")
+        );
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
     }
 
@@ -72,13 +88,31 @@ public sealed class MonitoringTests : IAsyncLifetime
         {
             var day = window.Start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
             // The same day's rows as a file, in the order the store keeps them (time, then id).
-            var rows = _rows.Where(r => Get(r, "created_at").StartsWith(day, StringComparison.Ordinal))
-                .OrderBy(r => DateTimeOffset.Parse(Get(r, "created_at"), CultureInfo.InvariantCulture)).ThenBy(r => Get(r, "payment_id"), StringComparer.Ordinal).ToList();
+            var rows = _rows
+                .Where(r => Get(r, "created_at").StartsWith(day, StringComparison.Ordinal))
+                .OrderBy(r => DateTimeOffset.Parse(Get(r, "created_at"), CultureInfo.InvariantCulture))
+                .ThenBy(r => Get(r, "payment_id"), StringComparer.Ordinal)
+                .ToList();
             var csv = string.Join('\n', [string.Join(',', _header), .. rows.Select(r => string.Join(',', r))]);
-            var table = TableReader.Read(new MemoryStream(Encoding.UTF8.GetBytes(csv)), DataFormat.Csv, Evaluator.ReadOptions(contract, $"{day}.csv"));
+            var table = TableReader.Read(
+                new MemoryStream(Encoding.UTF8.GetBytes(csv)),
+                DataFormat.Csv,
+                Evaluator.ReadOptions(contract, $"{day}.csv")
+            );
             // Production adds what a file of labelled rows lacks: latency over every prediction, judged like any metric.
-            double[] latencies = [.. rows.Select(r => double.Parse(Get(r, "latency_ms"), CultureInfo.InvariantCulture)).Order()];
-            var offline = Evaluator.Evaluate(contract, table, new EvaluationOptions { Resamples = 200, ProductionMetrics = ProductionMetrics.Latency(latencies, contract.Confidence) });
+            double[] latencies =
+            [
+                .. rows.Select(r => double.Parse(Get(r, "latency_ms"), CultureInfo.InvariantCulture)).Order(),
+            ];
+            var offline = Evaluator.Evaluate(
+                contract,
+                table,
+                new EvaluationOptions
+                {
+                    Resamples = 200,
+                    ProductionMetrics = ProductionMetrics.Latency(latencies, contract.Confidence),
+                }
+            );
             Assert.Equal((200, 200), (window.Predictions, window.Labelled));
             Assert.Equal(ReportJson.Write(offline), ReportJson.Write(window.Evaluation!));
             var latency = window.Evaluation!.Requirements.Single(r => r.Metric == "latency_p95_ms");
@@ -100,8 +134,20 @@ public sealed class MonitoringTests : IAsyncLifetime
         foreach (var window in report.Windows)
         {
             var day = window.Start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-            var current = Table([.. _rows.Where(r => Get(r, "created_at").StartsWith(day, StringComparison.Ordinal))], columns);
-            var offline = DriftAnalyzer.Analyze(reference, current, new DriftOptions { Feature = Feature, Policy = contract.Drift, Columns = columns });
+            var current = Table(
+                [.. _rows.Where(r => Get(r, "created_at").StartsWith(day, StringComparison.Ordinal))],
+                columns
+            );
+            var offline = DriftAnalyzer.Analyze(
+                reference,
+                current,
+                new DriftOptions
+                {
+                    Feature = Feature,
+                    Policy = contract.Drift,
+                    Columns = columns,
+                }
+            );
             Assert.Equal(ReportJson.Write(offline), ReportJson.Write(window.Drift!));
             Assert.Equal(7, window.Drift!.Columns.Count);
         }
@@ -110,7 +156,11 @@ public sealed class MonitoringTests : IAsyncLifetime
     private Table Table(List<string[]> rows, IReadOnlyList<string> columns)
     {
         var csv = string.Join('\n', [string.Join(',', _header), .. rows.Select(r => string.Join(',', r))]);
-        return TableReader.Read(new MemoryStream(Encoding.UTF8.GetBytes(csv)), DataFormat.Csv, new TableReadOptions { Columns = columns, Source = "rows.csv" });
+        return TableReader.Read(
+            new MemoryStream(Encoding.UTF8.GetBytes(csv)),
+            DataFormat.Csv,
+            new TableReadOptions { Columns = columns, Source = "rows.csv" }
+        );
     }
 
     [Fact]
@@ -119,14 +169,31 @@ public sealed class MonitoringTests : IAsyncLifetime
         var report = await MetricsAsync("from=2026-01-20&to=2026-01-31&resamples=200");
         var contract = ContractParser.Parse(await File.ReadAllTextAsync(Path.Combine(Fixtures, "payments-fraud.yaml")));
         // The reference period (January) as the store orders it; its labelled rows fit the calibration.
-        var ordered = _rows.OrderBy(r => DateTimeOffset.Parse(Get(r, "created_at"), CultureInfo.InvariantCulture)).ThenBy(r => Get(r, "payment_id"), StringComparer.Ordinal).ToList();
+        var ordered = _rows
+            .OrderBy(r => DateTimeOffset.Parse(Get(r, "created_at"), CultureInfo.InvariantCulture))
+            .ThenBy(r => Get(r, "payment_id"), StringComparer.Ordinal)
+            .ToList();
         var labelled = ordered.Where(r => string.CompareOrdinal(Get(r, "created_at"), "2026-01-26") < 0).ToList();
-        var calibration = ScoreCalibration.Fit([.. labelled.Select(Score)], [.. labelled.Select(r => Get(r, "outcome") == "fraud" ? (byte)1 : (byte)0)]);
+        var calibration = ScoreCalibration.Fit(
+            [.. labelled.Select(Score)],
+            [.. labelled.Select(r => Get(r, "outcome") == "fraud" ? (byte)1 : (byte)0)]
+        );
         foreach (var window in report.Windows)
         {
             var day = window.Start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-            var scores = ordered.Where(r => Get(r, "created_at").StartsWith(day, StringComparison.Ordinal)).Select(Score).ToArray();
-            var offline = PerformanceEstimator.Estimate(scores, [.. scores.Select(calibration.Probability)], contract.Threshold, contract.Confidence, 200, EvaluationOptions.DefaultSeed, calibration.Recalibrated);
+            var scores = ordered
+                .Where(r => Get(r, "created_at").StartsWith(day, StringComparison.Ordinal))
+                .Select(Score)
+                .ToArray();
+            var offline = PerformanceEstimator.Estimate(
+                scores,
+                [.. scores.Select(calibration.Probability)],
+                contract.Threshold,
+                contract.Confidence,
+                200,
+                EvaluationOptions.DefaultSeed,
+                calibration.Recalibrated
+            );
             // Through the report's JSON, which writes 12 significant digits.
             var served = window.Estimated!;
             Assert.Equal((offline.N, offline.Recalibrated), (served.N, served.Recalibrated));
@@ -153,8 +220,15 @@ public sealed class MonitoringTests : IAsyncLifetime
     {
         using var viewer = _server.Client(KeyRole.Viewer);
         // The windows are computed and stored first, so the month is merged from summaries read back from the store.
-        Assert.Equal(HttpStatusCode.OK, (await viewer.GetAsync($"/v1/features/{Feature}/metrics?from=2026-01-01&to=2026-02-01&resamples=200")).StatusCode);
-        var response = await viewer.GetAsync($"/v1/features/{Feature}/summary?from=2026-01-01&to=2026-02-01&resamples=200");
+        Assert.Equal(
+            HttpStatusCode.OK,
+            (
+                await viewer.GetAsync($"/v1/features/{Feature}/metrics?from=2026-01-01&to=2026-02-01&resamples=200")
+            ).StatusCode
+        );
+        var response = await viewer.GetAsync(
+            $"/v1/features/{Feature}/summary?from=2026-01-01&to=2026-02-01&resamples=200"
+        );
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var json = await response.Content.ReadAsStringAsync();
         var range = ReportJson.ReadRange(json)!;
@@ -165,14 +239,30 @@ public sealed class MonitoringTests : IAsyncLifetime
 
         // Every labelled row of the month in one file, judged by overlap eval.
         var csv = string.Join('\n', [string.Join(',', _header), .. labelled.Select(r => string.Join(',', r))]);
-        var table = TableReader.Read(new MemoryStream(Encoding.UTF8.GetBytes(csv)), DataFormat.Csv, Evaluator.ReadOptions(contract, "january.csv"));
+        var table = TableReader.Read(
+            new MemoryStream(Encoding.UTF8.GetBytes(csv)),
+            DataFormat.Csv,
+            Evaluator.ReadOptions(contract, "january.csv")
+        );
         // Through the report's JSON, as the merged one came.
-        var offline = ReportJson.ReadEvaluation(ReportJson.Write(Evaluator.Evaluate(contract, table, new EvaluationOptions { Resamples = 200 })))!;
+        var offline = ReportJson.ReadEvaluation(
+            ReportJson.Write(Evaluator.Evaluate(contract, table, new EvaluationOptions { Resamples = 200 }))
+        )!;
         var merged = range.Evaluation!;
         Assert.Equal(offline.N, merged.N);
         Assert.Equal(offline.Confusion, merged.Confusion);
         // Counts are exact, so every proportion and its Wilson interval is too, overall and per segment.
-        foreach (var name in new[] { "recall", "precision", "false_positive_rate", "specificity", "accuracy", "positive_rate" })
+        foreach (
+            var name in new[]
+            {
+                "recall",
+                "precision",
+                "false_positive_rate",
+                "specificity",
+                "accuracy",
+                "positive_rate",
+            }
+        )
         {
             Assert.Equal(offline.Metrics[name], merged.Metrics[name]);
         }
@@ -192,24 +282,55 @@ public sealed class MonitoringTests : IAsyncLifetime
         Assert.Equal(offline.Metrics["roc_auc"].CiHigh, merged.Metrics["roc_auc"].CiHigh, 0.01);
         foreach (var requirement in offline.Requirements.Where(r => r.Metric != "latency_p95_ms"))
         {
-            Assert.Equal(requirement.Verdict, merged.Requirements.Single(r => r.Metric == requirement.Metric && r.By == requirement.By).Verdict);
+            Assert.Equal(
+                requirement.Verdict,
+                merged.Requirements.Single(r => r.Metric == requirement.Metric && r.By == requirement.By).Verdict
+            );
         }
 
         // Latency over the whole month from the merged sketches, within half a percent of numpy on every row.
-        using var fixtures = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(Fixtures, "latency_fixtures.json")));
+        using var fixtures = JsonDocument.Parse(
+            await File.ReadAllTextAsync(Path.Combine(Fixtures, "latency_fixtures.json"))
+        );
         var month = fixtures.RootElement.GetProperty("month");
         Assert.Equal(month.GetProperty("n").GetInt64(), range.LatencyMs!.N);
-        Assert.Equal(month.GetProperty("p50").GetDouble(), range.LatencyMs.P50, month.GetProperty("p50").GetDouble() * 0.006);
-        Assert.Equal(month.GetProperty("p95").GetDouble(), range.LatencyMs.P95, month.GetProperty("p95").GetDouble() * 0.006);
-        Assert.Equal(month.GetProperty("p99").GetDouble(), range.LatencyMs.P99, month.GetProperty("p99").GetDouble() * 0.006);
+        Assert.Equal(
+            month.GetProperty("p50").GetDouble(),
+            range.LatencyMs.P50,
+            month.GetProperty("p50").GetDouble() * 0.006
+        );
+        Assert.Equal(
+            month.GetProperty("p95").GetDouble(),
+            range.LatencyMs.P95,
+            month.GetProperty("p95").GetDouble() * 0.006
+        );
+        Assert.Equal(
+            month.GetProperty("p99").GetDouble(),
+            range.LatencyMs.P99,
+            month.GetProperty("p99").GetDouble() * 0.006
+        );
         Assert.NotEqual(Verdict.Skipped, merged.Requirements.Single(r => r.Metric == "latency_p95_ms").Verdict);
 
         // The estimate over every prediction of the month: expected counts are sums, so they are exact.
-        var ordered = _rows.OrderBy(r => DateTimeOffset.Parse(Get(r, "created_at"), CultureInfo.InvariantCulture)).ThenBy(r => Get(r, "payment_id"), StringComparer.Ordinal).ToList();
+        var ordered = _rows
+            .OrderBy(r => DateTimeOffset.Parse(Get(r, "created_at"), CultureInfo.InvariantCulture))
+            .ThenBy(r => Get(r, "payment_id"), StringComparer.Ordinal)
+            .ToList();
         var reference = ordered.Where(r => string.CompareOrdinal(Get(r, "created_at"), "2026-01-26") < 0).ToList();
-        var calibration = ScoreCalibration.Fit([.. reference.Select(Score)], [.. reference.Select(r => Get(r, "outcome") == "fraud" ? (byte)1 : (byte)0)]);
+        var calibration = ScoreCalibration.Fit(
+            [.. reference.Select(Score)],
+            [.. reference.Select(r => Get(r, "outcome") == "fraud" ? (byte)1 : (byte)0)]
+        );
         var scores = ordered.Select(Score).ToArray();
-        var estimate = PerformanceEstimator.Estimate(scores, [.. scores.Select(calibration.Probability)], contract.Threshold, contract.Confidence, 200, EvaluationOptions.DefaultSeed, calibration.Recalibrated);
+        var estimate = PerformanceEstimator.Estimate(
+            scores,
+            [.. scores.Select(calibration.Probability)],
+            contract.Threshold,
+            contract.Confidence,
+            200,
+            EvaluationOptions.DefaultSeed,
+            calibration.Recalibrated
+        );
         Assert.Equal(estimate.N, range.Estimated!.N);
         Assert.Equal(estimate.ExpectedTp, range.Estimated.ExpectedTp, 1e-6);
         Assert.Equal(estimate.ExpectedFp, range.Estimated.ExpectedFp, 1e-6);
@@ -219,14 +340,18 @@ public sealed class MonitoringTests : IAsyncLifetime
         // 200 draws of the same spread, whose ends agree to a fraction of the width.
         var (exact, drawn) = (estimate.Metrics["recall"], range.Estimated.Metrics["recall"]);
         var width = exact.CiHigh - exact.CiLow;
-        Assert.True(Math.Abs(exact.CiLow - drawn.CiLow) < 0.3 * width && Math.Abs(exact.CiHigh - drawn.CiHigh) < 0.3 * width,
-            $"per prediction [{exact.CiLow}, {exact.CiHigh}], merged [{drawn.CiLow}, {drawn.CiHigh}]");
+        Assert.True(
+            Math.Abs(exact.CiLow - drawn.CiLow) < 0.3 * width && Math.Abs(exact.CiHigh - drawn.CiHigh) < 0.3 * width,
+            $"per prediction [{exact.CiLow}, {exact.CiHigh}], merged [{drawn.CiLow}, {drawn.CiHigh}]"
+        );
 
         // Drift was tested in every window with predictions against January itself.
         Assert.Equal(30, range.DriftTestedWindows);
 
         // Asked again with nothing changed, the merge is read back as it was.
-        var again = await viewer.GetStringAsync($"/v1/features/{Feature}/summary?from=2026-01-01&to=2026-02-01&resamples=200");
+        var again = await viewer.GetStringAsync(
+            $"/v1/features/{Feature}/summary?from=2026-01-01&to=2026-02-01&resamples=200"
+        );
         Assert.Equal(json, again);
     }
 
@@ -234,12 +359,22 @@ public sealed class MonitoringTests : IAsyncLifetime
     public async Task Summary_SeesALateLabel_AndChangesOnlyWhatItTouches()
     {
         using var viewer = _server.Client(KeyRole.Viewer);
-        var before = ReportJson.ReadRange(await viewer.GetStringAsync($"/v1/features/{Feature}/summary?from=2026-01-20&to=2026-02-01&resamples=0"))!;
+        var before = ReportJson.ReadRange(
+            await viewer.GetStringAsync($"/v1/features/{Feature}/summary?from=2026-01-20&to=2026-02-01&resamples=0")
+        )!;
         var waiting = _rows.First(r => string.CompareOrdinal(Get(r, "created_at"), "2026-01-27") >= 0);
         using var ingest = _server.Client(KeyRole.Ingest);
-        var outcome = $$"""{"type":"outcome","id":"late-{{Get(waiting, "payment_id")}}","prediction_id":"{{Get(waiting, "payment_id")}}","label":"fraud","time":"2026-02-20T00:00:00Z"}""";
-        Assert.Equal(HttpStatusCode.Accepted, (await ingest.PostAsync("/v1/events", new StringContent(outcome, Encoding.UTF8, "application/x-ndjson"))).StatusCode);
-        var after = ReportJson.ReadRange(await viewer.GetStringAsync($"/v1/features/{Feature}/summary?from=2026-01-20&to=2026-02-01&resamples=0"))!;
+        var outcome =
+            $$"""{"type":"outcome","id":"late-{{Get(waiting, "payment_id")}}","prediction_id":"{{Get(waiting, "payment_id")}}","label":"fraud","time":"2026-02-20T00:00:00Z"}""";
+        Assert.Equal(
+            HttpStatusCode.Accepted,
+            (
+                await ingest.PostAsync("/v1/events", new StringContent(outcome, Encoding.UTF8, "application/x-ndjson"))
+            ).StatusCode
+        );
+        var after = ReportJson.ReadRange(
+            await viewer.GetStringAsync($"/v1/features/{Feature}/summary?from=2026-01-20&to=2026-02-01&resamples=0")
+        )!;
         Assert.Equal(before.Labelled + 1, after.Labelled);
         Assert.Equal(before.Predictions, after.Predictions);
         var (b, a) = (before.Evaluation!.Confusion!, after.Evaluation!.Confusion!);
@@ -272,10 +407,16 @@ public sealed class MonitoringTests : IAsyncLifetime
         }
         // Asking again routes nothing new; an ingest key may not read the queue.
         using var again = JsonDocument.Parse(await viewer.GetStringAsync($"/v1/features/{Feature}/review"));
-        Assert.Equal(uncertain.Count + sampled, again.RootElement.GetProperty("counts").GetProperty("pending").GetInt64());
+        Assert.Equal(
+            uncertain.Count + sampled,
+            again.RootElement.GetProperty("counts").GetProperty("pending").GetInt64()
+        );
         using var ingest = _server.Client(KeyRole.Ingest);
         Assert.Equal(HttpStatusCode.Forbidden, (await ingest.GetAsync($"/v1/features/{Feature}/review")).StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, (await viewer.GetAsync($"/v1/features/{Feature}/review?status=maybe")).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.BadRequest,
+            (await viewer.GetAsync($"/v1/features/{Feature}/review?status=maybe")).StatusCode
+        );
     }
 
     [Fact]
@@ -286,35 +427,74 @@ public sealed class MonitoringTests : IAsyncLifetime
         using var viewer = _server.Client(KeyRole.Viewer);
         using var queue = JsonDocument.Parse(await viewer.GetStringAsync($"/v1/features/{Feature}/review?limit=500"));
         // Two routed payments of 28 January, a day whose labels have not come yet.
-        var waiting = queue.RootElement.GetProperty("items").EnumerateArray()
-            .Where(i => i.GetProperty("prediction_time").GetString()!.StartsWith("2026-01-28", StringComparison.Ordinal))
-            .Select(i => (Id: i.GetProperty("prediction_id").GetString()!, Score: i.GetProperty("score").GetDouble())).Take(2).ToList();
+        var waiting = queue
+            .RootElement.GetProperty("items")
+            .EnumerateArray()
+            .Where(i =>
+                i.GetProperty("prediction_time").GetString()!.StartsWith("2026-01-28", StringComparison.Ordinal)
+            )
+            .Select(i => (Id: i.GetProperty("prediction_id").GetString()!, Score: i.GetProperty("score").GetDouble()))
+            .Take(2)
+            .ToList();
         Assert.Equal(2, waiting.Count);
         var (first, second) = (waiting[0].Id, waiting[1].Id);
         var before = (await MetricsAsync("from=2026-01-28&to=2026-01-29&resamples=0")).Windows.Single();
         Assert.Equal(0, before.Labelled);
 
         // A viewer sees but may not decide; deciding needs the claim; the claim is one reviewer's at a time.
-        Assert.Equal(HttpStatusCode.Forbidden, (await viewer.PostAsync($"/v1/features/{Feature}/review/{first}/claim", null)).StatusCode);
-        var correct = JsonContent("""{"decision":"correct","label":"legit","category":"merchant_error","note":"a <b>duplicate</b> charge, not fraud"}""");
-        Assert.Equal(HttpStatusCode.Conflict, (await reviewer.PostAsync($"/v1/features/{Feature}/review/{first}/decision", correct)).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await reviewer.PostAsync($"/v1/features/{Feature}/review/{first}/claim", null)).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.Forbidden,
+            (await viewer.PostAsync($"/v1/features/{Feature}/review/{first}/claim", null)).StatusCode
+        );
+        var correct = JsonContent(
+            """{"decision":"correct","label":"legit","category":"merchant_error","note":"a <b>duplicate</b> charge, not fraud"}"""
+        );
+        Assert.Equal(
+            HttpStatusCode.Conflict,
+            (await reviewer.PostAsync($"/v1/features/{Feature}/review/{first}/decision", correct)).StatusCode
+        );
+        Assert.Equal(
+            HttpStatusCode.OK,
+            (await reviewer.PostAsync($"/v1/features/{Feature}/review/{first}/claim", null)).StatusCode
+        );
         var taken = await other.PostAsync($"/v1/features/{Feature}/review/{first}/claim", null);
         Assert.Equal(HttpStatusCode.Conflict, taken.StatusCode);
-        Assert.Contains("Another reviewer holds this item", await taken.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        var bad = await reviewer.PostAsync($"/v1/features/{Feature}/review/{first}/decision", JsonContent("""{"decision":"correct","label":"maybe"}"""));
+        Assert.Contains(
+            "Another reviewer holds this item",
+            await taken.Content.ReadAsStringAsync(),
+            StringComparison.Ordinal
+        );
+        var bad = await reviewer.PostAsync(
+            $"/v1/features/{Feature}/review/{first}/decision",
+            JsonContent("""{"decision":"correct","label":"maybe"}""")
+        );
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Contains("fraud, legit", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         var decided = await reviewer.PostAsync($"/v1/features/{Feature}/review/{first}/decision", correct);
         Assert.Equal(HttpStatusCode.OK, decided.StatusCode);
-        Assert.Equal("legit", JsonDocument.Parse(await decided.Content.ReadAsStringAsync()).RootElement.GetProperty("label").GetString());
+        Assert.Equal(
+            "legit",
+            JsonDocument.Parse(await decided.Content.ReadAsStringAsync()).RootElement.GetProperty("label").GetString()
+        );
         // A decided item is closed.
-        Assert.Equal(HttpStatusCode.Conflict, (await other.PostAsync($"/v1/features/{Feature}/review/{first}/claim", null)).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.Conflict,
+            (await other.PostAsync($"/v1/features/{Feature}/review/{first}/claim", null)).StatusCode
+        );
 
         // Approving the second: the model's own decision (score against the 0.15 threshold) becomes its label.
-        Assert.Equal(HttpStatusCode.OK, (await other.PostAsync($"/v1/features/{Feature}/review/{second}/claim", null)).StatusCode);
-        var approved = await other.PostAsync($"/v1/features/{Feature}/review/{second}/decision", JsonContent("""{"decision":"approve"}"""));
-        Assert.Equal(waiting[1].Score >= 0.15 ? "fraud" : "legit", JsonDocument.Parse(await approved.Content.ReadAsStringAsync()).RootElement.GetProperty("label").GetString());
+        Assert.Equal(
+            HttpStatusCode.OK,
+            (await other.PostAsync($"/v1/features/{Feature}/review/{second}/claim", null)).StatusCode
+        );
+        var approved = await other.PostAsync(
+            $"/v1/features/{Feature}/review/{second}/decision",
+            JsonContent("""{"decision":"approve"}""")
+        );
+        Assert.Equal(
+            waiting[1].Score >= 0.15 ? "fraud" : "legit",
+            JsonDocument.Parse(await approved.Content.ReadAsStringAsync()).RootElement.GetProperty("label").GetString()
+        );
 
         // The window now has two labelled payments, and the decisions are outcomes marked as reviewed by a person.
         var after = (await MetricsAsync("from=2026-01-28&to=2026-01-29&resamples=0")).Windows.Single();
@@ -326,8 +506,14 @@ public sealed class MonitoringTests : IAsyncLifetime
         var perDay = counts.RootElement.GetProperty("decided_per_day").EnumerateArray().ToList();
         Assert.Equal(14, perDay.Count);
         Assert.Equal([.. Enumerable.Repeat(0L, 13), 2L], perDay.Select(d => d.GetProperty("decided").GetInt64()));
-        Assert.Equal(HttpStatusCode.NotFound, (await reviewer.PostAsync($"/v1/features/{Feature}/review/no-such-payment/claim", null)).StatusCode);
-        var malformed = await reviewer.PostAsync($"/v1/features/{Feature}/review/{second}/decision", JsonContent("{decision: approve"));
+        Assert.Equal(
+            HttpStatusCode.NotFound,
+            (await reviewer.PostAsync($"/v1/features/{Feature}/review/no-such-payment/claim", null)).StatusCode
+        );
+        var malformed = await reviewer.PostAsync(
+            $"/v1/features/{Feature}/review/{second}/decision",
+            JsonContent("{decision: approve")
+        );
         Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
         Assert.Contains("decision", await malformed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
@@ -335,7 +521,11 @@ public sealed class MonitoringTests : IAsyncLifetime
         // and overlap eval reads the export as it is.
         var export = await viewer.GetStringAsync($"/v1/features/{Feature}/export?regression=true");
         var contract = ContractParser.Parse(await File.ReadAllTextAsync(Path.Combine(Fixtures, "payments-fraud.yaml")));
-        var table = TableReader.Read(new MemoryStream(Encoding.UTF8.GetBytes(export)), DataFormat.Csv, Evaluator.ReadOptions(contract, "regression.csv"));
+        var table = TableReader.Read(
+            new MemoryStream(Encoding.UTF8.GetBytes(export)),
+            DataFormat.Csv,
+            Evaluator.ReadOptions(contract, "regression.csv")
+        );
         Assert.Equal(1, table.RowCount);
         Assert.Equal(first, table.Find("payment_id")!.Text(0));
         Assert.Equal("legit", table.Find("outcome")!.Text(0));
@@ -353,7 +543,12 @@ public sealed class MonitoringTests : IAsyncLifetime
         var item = (await reviews.ListReviewItemsAsync(Feature, ReviewStatus.Pending, 1))[0];
         var now = TimeProvider.System.GetUtcNow();
         await reviews.ClaimReviewItemAsync(Feature, item.PredictionId, "ana", now, now.AddMinutes(10));
-        Assert.True(await reviews.DecideReviewItemAsync(new ReviewDecision(Feature, item.PredictionId, "ana", "correct", "fraud", null, null, now), ReviewStatus.Decided));
+        Assert.True(
+            await reviews.DecideReviewItemAsync(
+                new ReviewDecision(Feature, item.PredictionId, "ana", "correct", "fraud", null, null, now),
+                ReviewStatus.Decided
+            )
+        );
         var before = await _server.CountAsync(Feature);
 
         var folder = _server.Folder;
@@ -373,24 +568,46 @@ public sealed class MonitoringTests : IAsyncLifetime
     public async Task Export_LabelledRows_AreTheNextEvaluationSet(string format, DataFormat dataFormat)
     {
         using var viewer = _server.Client(KeyRole.Viewer);
-        var response = await viewer.GetAsync($"/v1/features/{Feature}/export?labelled=true&format={format}&from=2026-01-20");
+        var response = await viewer.GetAsync(
+            $"/v1/features/{Feature}/export?labelled=true&format={format}&from=2026-01-20"
+        );
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var bytes = await response.Content.ReadAsByteArrayAsync();
         var contract = ContractParser.Parse(await File.ReadAllTextAsync(Path.Combine(Fixtures, "payments-fraud.yaml")));
         // Read back as overlap eval reads a file: the same verdicts and figures as the rows it came from.
-        var exported = TableReader.Read(new MemoryStream(bytes), dataFormat, Evaluator.ReadOptions(contract, $"export.{format}"));
-        var rows = _rows.Where(r => string.CompareOrdinal(Get(r, "created_at"), "2026-01-20") >= 0 && string.CompareOrdinal(Get(r, "created_at"), "2026-01-26") < 0)
-            .OrderBy(r => DateTimeOffset.Parse(Get(r, "created_at"), CultureInfo.InvariantCulture)).ThenBy(r => Get(r, "payment_id"), StringComparer.Ordinal).ToList();
+        var exported = TableReader.Read(
+            new MemoryStream(bytes),
+            dataFormat,
+            Evaluator.ReadOptions(contract, $"export.{format}")
+        );
+        var rows = _rows
+            .Where(r =>
+                string.CompareOrdinal(Get(r, "created_at"), "2026-01-20") >= 0
+                && string.CompareOrdinal(Get(r, "created_at"), "2026-01-26") < 0
+            )
+            .OrderBy(r => DateTimeOffset.Parse(Get(r, "created_at"), CultureInfo.InvariantCulture))
+            .ThenBy(r => Get(r, "payment_id"), StringComparer.Ordinal)
+            .ToList();
         Assert.Equal(rows.Count, exported.RowCount);
         var csv = string.Join('\n', [string.Join(',', _header), .. rows.Select(r => string.Join(',', r))]);
-        var original = TableReader.Read(new MemoryStream(Encoding.UTF8.GetBytes(csv)), DataFormat.Csv, Evaluator.ReadOptions(contract, "original.csv"));
+        var original = TableReader.Read(
+            new MemoryStream(Encoding.UTF8.GetBytes(csv)),
+            DataFormat.Csv,
+            Evaluator.ReadOptions(contract, "original.csv")
+        );
         var options = new EvaluationOptions { Resamples = 100 };
-        Assert.Equal(ReportJson.Write(Evaluator.Evaluate(contract, original, options)), ReportJson.Write(Evaluator.Evaluate(contract, exported, options)));
+        Assert.Equal(
+            ReportJson.Write(Evaluator.Evaluate(contract, original, options)),
+            ReportJson.Write(Evaluator.Evaluate(contract, exported, options))
+        );
         // Every watched input is there too, as numbers where they are numbers.
         var all = TableReader.Read(new MemoryStream(bytes), dataFormat, new TableReadOptions { Source = "export" });
         Assert.IsType<NumericColumn>(all.Find("amount"));
         Assert.IsType<CategoricalColumn>(all.Find("channel"));
-        Assert.Equal(rows.Select(r => Get(r, "payment_id")), Enumerable.Range(0, all.RowCount).Select(all.Find("payment_id")!.Text));
+        Assert.Equal(
+            rows.Select(r => Get(r, "payment_id")),
+            Enumerable.Range(0, all.RowCount).Select(all.Find("payment_id")!.Text)
+        );
     }
 
     [Fact]
@@ -412,16 +629,30 @@ public sealed class MonitoringTests : IAsyncLifetime
         Assert.Equal(ReportJson.Write(first), ReportJson.Write(again));
 
         // A late label for a payment of 2 January (relabelled as fraud) changes that window alone.
-        var payment = _rows.First(r => Get(r, "created_at").StartsWith("2026-01-02", StringComparison.Ordinal) && Get(r, "outcome") == "legit");
+        var payment = _rows.First(r =>
+            Get(r, "created_at").StartsWith("2026-01-02", StringComparison.Ordinal) && Get(r, "outcome") == "legit"
+        );
         using (var ingest = _server.Client(KeyRole.Ingest))
         {
-            var late = $$$"""[{"type":"outcome","id":"late-1","prediction_id":"{{{Get(payment, "payment_id")}}}","label":"fraud","time":"2026-03-01T00:00:00Z"}]""";
-            Assert.Equal(HttpStatusCode.Accepted, (await ingest.PostAsync("/v1/events", new StringContent(late, Encoding.UTF8, "application/json"))).StatusCode);
+            var late =
+                $$$"""[{"type":"outcome","id":"late-1","prediction_id":"{{{Get(payment, "payment_id")}}}","label":"fraud","time":"2026-03-01T00:00:00Z"}]""";
+            Assert.Equal(
+                HttpStatusCode.Accepted,
+                (
+                    await ingest.PostAsync("/v1/events", new StringContent(late, Encoding.UTF8, "application/json"))
+                ).StatusCode
+            );
         }
         var after = await MetricsAsync("from=2026-01-01&to=2026-01-04&resamples=100");
-        Assert.Equal([first.Windows[0].ComputedAt, first.Windows[2].ComputedAt], new[] { after.Windows[0].ComputedAt, after.Windows[2].ComputedAt });
+        Assert.Equal(
+            [first.Windows[0].ComputedAt, first.Windows[2].ComputedAt],
+            new[] { after.Windows[0].ComputedAt, after.Windows[2].ComputedAt }
+        );
         Assert.NotEqual(first.Windows[1].ComputedAt, after.Windows[1].ComputedAt);
-        Assert.Equal(first.Windows[1].Evaluation!.Confusion!.Tp + first.Windows[1].Evaluation!.Confusion!.Fn + 1, after.Windows[1].Evaluation!.Confusion!.Tp + after.Windows[1].Evaluation!.Confusion!.Fn);
+        Assert.Equal(
+            first.Windows[1].Evaluation!.Confusion!.Tp + first.Windows[1].Evaluation!.Confusion!.Fn + 1,
+            after.Windows[1].Evaluation!.Confusion!.Tp + after.Windows[1].Evaluation!.Confusion!.Fn
+        );
         // Other settings are other reports.
         var fewer = await MetricsAsync("from=2026-01-01&to=2026-01-04&resamples=0");
         Assert.NotEqual(after.Windows[0].ComputedAt, fewer.Windows[0].ComputedAt);
@@ -431,10 +662,14 @@ public sealed class MonitoringTests : IAsyncLifetime
     public async Task Latency_PercentilesMatchNumpy_CostIsSummed()
     {
         var report = await MetricsAsync("from=2026-01-01&to=2026-01-04&resamples=0");
-        using var fixtures = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(Fixtures, "latency_fixtures.json")));
+        using var fixtures = JsonDocument.Parse(
+            await File.ReadAllTextAsync(Path.Combine(Fixtures, "latency_fixtures.json"))
+        );
         foreach (var window in report.Windows)
         {
-            var expected = fixtures.RootElement.GetProperty("days").GetProperty(window.Start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            var expected = fixtures
+                .RootElement.GetProperty("days")
+                .GetProperty(window.Start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
             Assert.Equal(expected.GetProperty("n").GetInt64(), window.LatencyMs!.N);
             Assert.Equal(expected.GetProperty("p50").GetDouble(), window.LatencyMs.P50, 1e-9);
             Assert.Equal(expected.GetProperty("p95").GetDouble(), window.LatencyMs.P95, 1e-9);
@@ -463,7 +698,9 @@ public sealed class MonitoringTests : IAsyncLifetime
     {
         using var viewer = _server.Client(KeyRole.Viewer);
         var response = await viewer.GetAsync($"/v1/features/{Feature}/metrics?{query}");
-        var summary = await viewer.GetAsync($"/v1/features/{Feature}/summary?{query.Replace("2020-01-01", "1990-01-01", StringComparison.Ordinal)}");
+        var summary = await viewer.GetAsync(
+            $"/v1/features/{Feature}/summary?{query.Replace("2020-01-01", "1990-01-01", StringComparison.Ordinal)}"
+        );
         Assert.Equal(HttpStatusCode.BadRequest, summary.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains(mention, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);

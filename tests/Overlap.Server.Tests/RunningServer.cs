@@ -24,7 +24,8 @@ internal sealed class RunningServer : IAsyncDisposable
 
     public Uri Address { get; }
 
-    public T Store<T>() where T : notnull => _app.Services.GetRequiredService<T>();
+    public T Store<T>()
+        where T : notnull => _app.Services.GetRequiredService<T>();
 
     /// <summary>The server's services, for tests that look inside.</summary>
     public IServiceProvider Services => _app.Services;
@@ -33,15 +34,27 @@ internal sealed class RunningServer : IAsyncDisposable
     public async Task<EventCounts> CountAsync(string feature)
     {
         using var viewer = Client(KeyRole.Viewer);
-        using var json = System.Text.Json.JsonDocument.Parse(await viewer.GetStringAsync($"/v1/features/{feature}/counts"));
+        using var json = System.Text.Json.JsonDocument.Parse(
+            await viewer.GetStringAsync($"/v1/features/{feature}/counts")
+        );
         var c = json.RootElement;
-        return new EventCounts(c.GetProperty("predictions").GetInt64(), c.GetProperty("outcomes").GetInt64(), c.GetProperty("feedback").GetInt64(), c.GetProperty("business").GetInt64(), c.GetProperty("labelled").GetInt64());
+        return new EventCounts(
+            c.GetProperty("predictions").GetInt64(),
+            c.GetProperty("outcomes").GetInt64(),
+            c.GetProperty("feedback").GetInt64(),
+            c.GetProperty("business").GetInt64(),
+            c.GetProperty("labelled").GetInt64()
+        );
     }
 
     /// <summary>The key of a role, for clients that send it themselves.</summary>
     public string Key(KeyRole role) => _keys[role];
 
-    public static async Task<RunningServer> StartAsync(string? folder = null, string urls = "http://127.0.0.1:0", Func<ServerOptions, ServerOptions>? configure = null)
+    public static async Task<RunningServer> StartAsync(
+        string? folder = null,
+        string urls = "http://127.0.0.1:0",
+        Func<ServerOptions, ServerOptions>? configure = null
+    )
     {
         folder ??= Directory.CreateTempSubdirectory("overlap-server-").FullName;
         var options = new ServerOptions { DataFolder = folder, Urls = urls };

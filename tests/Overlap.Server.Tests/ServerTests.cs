@@ -23,14 +23,16 @@ public sealed class ServerTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
-    private static string ContractText() => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "payments-fraud.yaml"));
+    private static string ContractText() =>
+        File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "payments-fraud.yaml"));
 
     private static string Prediction(string id, string score = "0.5", string feature = Feature) =>
         $$$"""{"type":"prediction","id":"{{{id}}}","feature":"{{{feature}}}","time":"2026-11-23T10:00:00Z","score":{{{score}}},"attributes":{"channel":"web"}}""";
 
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
-    private static async Task<JsonElement> Body(HttpResponseMessage response) => JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+    private static async Task<JsonElement> Body(HttpResponseMessage response) =>
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
 
     private async Task<long> PredictionsStored() => (await _server.CountAsync(Feature)).Predictions;
 
@@ -41,17 +43,27 @@ public sealed class ServerTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/healthz")).StatusCode);
         var refused = await anonymous.GetAsync($"/v1/features/{Feature}/contract");
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
-        Assert.Contains("overlap keys create", (await Body(refused)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains(
+            "overlap keys create",
+            (await Body(refused)).GetProperty("detail").GetString(),
+            StringComparison.Ordinal
+        );
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/openapi/v1.json")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/v1/no/such/path")).StatusCode);
         // A page of the dashboard (any other path) sends a browser to sign in first.
-        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = _server.Address };
+        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false })
+        {
+            BaseAddress = _server.Address,
+        };
         var page = await browser.GetAsync("/no/such/path");
         Assert.Equal(HttpStatusCode.Found, page.StatusCode);
         Assert.StartsWith("/signin?ReturnUrl=", page.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
         using var forged = new HttpClient { BaseAddress = _server.Address };
         forged.DefaultRequestHeaders.Add("X-Api-Key", "ovl_not-a-key");
-        Assert.Equal(HttpStatusCode.Unauthorized, (await forged.PostAsync("/v1/events", Json("[" + Prediction("x") + "]"))).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.Unauthorized,
+            (await forged.PostAsync("/v1/events", Json("[" + Prediction("x") + "]"))).StatusCode
+        );
         Assert.Equal(0, await PredictionsStored());
     }
 
@@ -60,7 +72,12 @@ public sealed class ServerTests : IAsyncLifetime
     [InlineData(KeyRole.Viewer, HttpStatusCode.Forbidden, HttpStatusCode.OK, HttpStatusCode.Forbidden)]
     [InlineData(KeyRole.Reviewer, HttpStatusCode.Forbidden, HttpStatusCode.OK, HttpStatusCode.Forbidden)]
     [InlineData(KeyRole.Admin, HttpStatusCode.Accepted, HttpStatusCode.OK, HttpStatusCode.Created)]
-    public async Task EachRole_MayDoOnlyWhatItIsFor(KeyRole role, HttpStatusCode ingest, HttpStatusCode read, HttpStatusCode putContract)
+    public async Task EachRole_MayDoOnlyWhatItIsFor(
+        KeyRole role,
+        HttpStatusCode ingest,
+        HttpStatusCode read,
+        HttpStatusCode putContract
+    )
     {
         using var client = _server.Client(role);
         Assert.Equal(ingest, (await client.PostAsync("/v1/events", Json("[" + Prediction("r1") + "]"))).StatusCode);
@@ -69,8 +86,14 @@ public sealed class ServerTests : IAsyncLifetime
         Assert.Equal(read, (await client.GetAsync($"/v1/features/{Feature}/metrics?resamples=0")).StatusCode);
         Assert.Equal(read, (await client.GetAsync($"/v1/features/{Feature}/alerts")).StatusCode);
         Assert.Equal(read, (await client.GetAsync($"/v1/features/{Feature}/export")).StatusCode);
-        Assert.Equal(putContract == HttpStatusCode.Created ? HttpStatusCode.OK : HttpStatusCode.Forbidden, (await client.PostAsync($"/v1/features/{Feature}/alerts/evaluate", null)).StatusCode);
-        Assert.Equal(putContract, (await client.PutAsync($"/v1/features/{Feature}/contract", new StringContent(ContractText()))).StatusCode);
+        Assert.Equal(
+            putContract == HttpStatusCode.Created ? HttpStatusCode.OK : HttpStatusCode.Forbidden,
+            (await client.PostAsync($"/v1/features/{Feature}/alerts/evaluate", null)).StatusCode
+        );
+        Assert.Equal(
+            putContract,
+            (await client.PutAsync($"/v1/features/{Feature}/contract", new StringContent(ContractText()))).StatusCode
+        );
     }
 
     [Fact]
@@ -78,20 +101,37 @@ public sealed class ServerTests : IAsyncLifetime
     {
         using var admin = _server.Client(KeyRole.Admin);
         var changed = ContractText().Replace("threshold: 0.15", "threshold: 0.2", StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.Created, (await admin.PutAsync($"/v1/features/{Feature}/contract", new StringContent(changed))).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.Created,
+            (await admin.PutAsync($"/v1/features/{Feature}/contract", new StringContent(changed))).StatusCode
+        );
         var latest = await Body(await admin.GetAsync($"/v1/features/{Feature}/contract"));
-        Assert.Equal((2, "Admin tester"), (latest.GetProperty("version").GetInt32(), latest.GetProperty("changed_by").GetString()));
+        Assert.Equal(
+            (2, "Admin tester"),
+            (latest.GetProperty("version").GetInt32(), latest.GetProperty("changed_by").GetString())
+        );
         Assert.Contains("threshold: 0.2", latest.GetProperty("yaml").GetString(), StringComparison.Ordinal);
         var first = await Body(await admin.GetAsync($"/v1/features/{Feature}/contract?version=1"));
         Assert.Contains("threshold: 0.15", first.GetProperty("yaml").GetString(), StringComparison.Ordinal);
         var versions = await Body(await admin.GetAsync($"/v1/features/{Feature}/contract/versions"));
         Assert.Equal([1, 2], versions.EnumerateArray().Select(v => v.GetProperty("version").GetInt32()));
-        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/v1/features/{Feature}/contract?version=9")).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.NotFound,
+            (await admin.GetAsync($"/v1/features/{Feature}/contract?version=9")).StatusCode
+        );
 
-        var broken = await admin.PutAsync($"/v1/features/{Feature}/contract", new StringContent(changed.Replace("threshold: 0.2", "threshold: high", StringComparison.Ordinal)));
+        var broken = await admin.PutAsync(
+            $"/v1/features/{Feature}/contract",
+            new StringContent(changed.Replace("threshold: 0.2", "threshold: high", StringComparison.Ordinal))
+        );
         Assert.Equal(HttpStatusCode.BadRequest, broken.StatusCode);
-        var line = changed.Split('\n').ToList().FindIndex(l => l.StartsWith("threshold:", StringComparison.Ordinal)) + 1;
-        Assert.StartsWith($"the contract for 'payments-fraud':{line}: ", (await Body(broken)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var line =
+            changed.Split('\n').ToList().FindIndex(l => l.StartsWith("threshold:", StringComparison.Ordinal)) + 1;
+        Assert.StartsWith(
+            $"the contract for 'payments-fraud':{line}: ",
+            (await Body(broken)).GetProperty("detail").GetString(),
+            StringComparison.Ordinal
+        );
         var elsewhere = await admin.PutAsync("/v1/features/other/contract", new StringContent(ContractText()));
         Assert.Equal(HttpStatusCode.BadRequest, elsewhere.StatusCode);
         Assert.Equal("The contract names another feature", (await Body(elsewhere)).GetProperty("title").GetString());
@@ -102,19 +142,39 @@ public sealed class ServerTests : IAsyncLifetime
     public async Task Events_BadOnesAnsweredByIndex_GoodOnesKept_RepeatsAreNoOps()
     {
         using var ingest = _server.Client(KeyRole.Ingest);
-        var batch = "[" + string.Join(',', Prediction("p1"), Prediction("p2", "\"NaN\""), Prediction("p3", feature: "unknown-feature"), """{"type":"prediction","id":"p4","feature":"payments-fraud","score":0.2}""", Prediction("p5", "0.1")) + "]";
+        var batch =
+            "["
+            + string.Join(
+                ',',
+                Prediction("p1"),
+                Prediction("p2", "\"NaN\""),
+                Prediction("p3", feature: "unknown-feature"),
+                """{"type":"prediction","id":"p4","feature":"payments-fraud","score":0.2}""",
+                Prediction("p5", "0.1")
+            )
+            + "]";
         var response = await ingest.PostAsync("/v1/events", Json(batch));
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var body = await Body(response);
         Assert.Equal(2, body.GetProperty("accepted").GetInt32());
-        Assert.Equal([1, 2, 3], body.GetProperty("rejected").EnumerateArray().Select(r => r.GetProperty("index").GetInt32()));
-        Assert.Contains("PUT /v1/features/unknown-feature/contract", body.GetProperty("rejected")[1].GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal(
+            [1, 2, 3],
+            body.GetProperty("rejected").EnumerateArray().Select(r => r.GetProperty("index").GetInt32())
+        );
+        Assert.Contains(
+            "PUT /v1/features/unknown-feature/contract",
+            body.GetProperty("rejected")[1].GetProperty("error").GetString(),
+            StringComparison.Ordinal
+        );
         Assert.Equal(2, await PredictionsStored());
 
         // The same batch again, as a retrying client would send it: nothing new is stored.
         Assert.Equal(HttpStatusCode.Accepted, (await ingest.PostAsync("/v1/events", Json(batch))).StatusCode);
         var outcome = """{"type":"outcome","id":"o1","prediction_id":"p1","label":1,"time":"2026-11-25T10:00:00Z"}""";
-        Assert.Equal(HttpStatusCode.Accepted, (await ingest.PostAsync("/v1/events", Json(outcome + "\n" + outcome + "\n"))).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.Accepted,
+            (await ingest.PostAsync("/v1/events", Json(outcome + "\n" + outcome + "\n"))).StatusCode
+        );
         Assert.Equal(new EventCounts(2, 1, 0, 0, 1), await _server.CountAsync(Feature));
     }
 
@@ -151,7 +211,10 @@ public sealed class ServerTests : IAsyncLifetime
         {
             Assert.Equal(title, (await Body(response)).GetProperty("title").GetString());
         }
-        Assert.Equal(HttpStatusCode.Accepted, (await ingest.PostAsync("/v1/events", Json("[" + Prediction("after") + "]"))).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.Accepted,
+            (await ingest.PostAsync("/v1/events", Json("[" + Prediction("after") + "]"))).StatusCode
+        );
         Assert.Equal(1, await PredictionsStored());
     }
 
@@ -166,7 +229,10 @@ public sealed class ServerTests : IAsyncLifetime
             builder.Append(i == 0 ? string.Empty : ",").Append(Prediction($"big-{i}"));
         }
         // Expect: 100-continue lets the server refuse on the declared length before the client sends 20 MB.
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/events") { Content = Json(builder.Append(']').ToString()) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/events")
+        {
+            Content = Json(builder.Append(']').ToString()),
+        };
         request.Headers.ExpectContinue = true;
         var response = await ingest.SendAsync(request);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
@@ -179,7 +245,20 @@ public sealed class ServerTests : IAsyncLifetime
     {
         using var ingest = _server.Client(KeyRole.Ingest);
         const string id = "x'); DROP TABLE predictions; --";
-        var response = await ingest.PostAsJsonAsync("/v1/events", new[] { new Dictionary<string, object> { ["type"] = "prediction", ["id"] = id, ["feature"] = Feature, ["time"] = "2026-11-23T10:00:00Z", ["attributes"] = new Dictionary<string, string> { ["channel"] = "'; DELETE FROM outcomes; --" } } });
+        var response = await ingest.PostAsJsonAsync(
+            "/v1/events",
+            new[]
+            {
+                new Dictionary<string, object>
+                {
+                    ["type"] = "prediction",
+                    ["id"] = id,
+                    ["feature"] = Feature,
+                    ["time"] = "2026-11-23T10:00:00Z",
+                    ["attributes"] = new Dictionary<string, string> { ["channel"] = "'; DELETE FROM outcomes; --" },
+                },
+            }
+        );
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.Equal(1, await PredictionsStored());
     }
@@ -189,7 +268,10 @@ public sealed class ServerTests : IAsyncLifetime
     {
         using (var ingest = _server.Client(KeyRole.Ingest))
         {
-            Assert.Equal(HttpStatusCode.Accepted, (await ingest.PostAsync("/v1/events", Json("[" + Prediction("kept") + "]"))).StatusCode);
+            Assert.Equal(
+                HttpStatusCode.Accepted,
+                (await ingest.PostAsync("/v1/events", Json("[" + Prediction("kept") + "]"))).StatusCode
+            );
         }
         var folder = _server.Folder;
         await _server.StopKeepingDataAsync();

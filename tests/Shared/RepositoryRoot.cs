@@ -7,7 +7,8 @@ internal static class RepositoryRoot
     public static string Path { get; } = Find();
 
     /// <summary>A file of the repository, by its path from the root with '/' separators.</summary>
-    public static string File(string relative) => System.IO.Path.Combine(Path, relative.Replace('/', System.IO.Path.DirectorySeparatorChar));
+    public static string File(string relative) =>
+        System.IO.Path.Combine(Path, relative.Replace('/', System.IO.Path.DirectorySeparatorChar));
 
     private static string Find()
     {

@@ -8,7 +8,9 @@ internal static class RestoreGraph
     /// <summary>The names of every package and project in the restore graph of <paramref name="project"/> (its folder from the root, such as <c>src/Overlap.Client</c>), direct or transitive.</summary>
     public static HashSet<string> Libraries(string project)
     {
-        using var document = JsonDocument.Parse(File.ReadAllBytes(RepositoryRoot.File(project + "/obj/project.assets.json")));
+        using var document = JsonDocument.Parse(
+            File.ReadAllBytes(RepositoryRoot.File(project + "/obj/project.assets.json"))
+        );
         var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var library in document.RootElement.GetProperty("libraries").EnumerateObject())
         {

@@ -8,12 +8,18 @@ namespace Overlap.Tests.Shared;
 internal static class ServeProcess
 {
     /// <summary>Starts <c>dotnet overlap.dll</c> with <paramref name="args"/>; stderr is drained, and stdout too unless the caller reads it.</summary>
-    public static Process Start(IEnumerable<string> args, bool drainOutput = true) => Start("overlap.dll", args, drainOutput);
+    public static Process Start(IEnumerable<string> args, bool drainOutput = true) =>
+        Start("overlap.dll", args, drainOutput);
 
     /// <summary>Starts <c>dotnet <paramref name="assembly"/></c> (a program beside the test, such as the spam-filter sample's <c>SpamDemo.dll</c>) with <paramref name="args"/>.</summary>
     public static Process Start(string assembly, IEnumerable<string> args, bool drainOutput = true)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, assembly));
         foreach (var arg in args)
         {
@@ -44,9 +50,7 @@ internal static class ServeProcess
                     return;
                 }
             }
-            catch (HttpRequestException)
-            {
-            }
+            catch (HttpRequestException) { }
             await Task.Delay(100);
         }
         Assert.Fail("overlap serve did not answer /healthz within 30 s");

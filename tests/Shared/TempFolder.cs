@@ -5,7 +5,8 @@ internal sealed class TempFolder : IDisposable
 {
     public TempFolder() => Directory.CreateDirectory(Path);
 
-    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "overlap-tests-" + Guid.NewGuid().ToString("N"));
+    public string Path { get; } =
+        System.IO.Path.Combine(System.IO.Path.GetTempPath(), "overlap-tests-" + Guid.NewGuid().ToString("N"));
 
     public string Write(string name, string content)
     {
@@ -22,8 +23,6 @@ internal sealed class TempFolder : IDisposable
         {
             Directory.Delete(Path, recursive: true);
         }
-        catch (IOException)
-        {
-        }
+        catch (IOException) { }
     }
 }

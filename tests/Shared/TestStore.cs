@@ -6,16 +6,17 @@ namespace Overlap.Tests.Shared;
 /// <summary>A test's store, opened the way the server opens it (<see cref="StorageServices.AddOverlapStorage"/>); each capability is <see cref="Get{T}"/>.</summary>
 internal sealed class TestStore(StorageOptions options) : IAsyncDisposable
 {
-    private readonly ServiceProvider _services = new ServiceCollection().AddOverlapStorage(options).BuildServiceProvider();
+    private readonly ServiceProvider _services = new ServiceCollection()
+        .AddOverlapStorage(options)
+        .BuildServiceProvider();
 
     /// <summary>The store in a data folder, as <c>overlap serve --data</c> opens it.</summary>
     public TestStore(string folder)
-        : this(new StorageOptions { Location = folder })
-    {
-    }
+        : this(new StorageOptions { Location = folder }) { }
 
     /// <summary>One capability of the store (opening it on first use).</summary>
-    public T Get<T>() where T : notnull => _services.GetRequiredService<T>();
+    public T Get<T>()
+        where T : notnull => _services.GetRequiredService<T>();
 
     /// <inheritdoc />
     public ValueTask DisposeAsync() => _services.DisposeAsync();

@@ -12,11 +12,38 @@ internal static class HtmlText
 {
     private static readonly HashSet<string> Blocks = new(StringComparer.OrdinalIgnoreCase)
     {
-        "br", "p", "div", "tr", "td", "th", "li", "ul", "ol", "table", "h1", "h2", "h3", "h4", "h5", "h6",
-        "blockquote", "pre", "hr", "title", "center", "dd", "dt", "dl",
+        "br",
+        "p",
+        "div",
+        "tr",
+        "td",
+        "th",
+        "li",
+        "ul",
+        "ol",
+        "table",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "pre",
+        "hr",
+        "title",
+        "center",
+        "dd",
+        "dt",
+        "dl",
     };
 
-    private static readonly HashSet<string> Hidden = new(StringComparer.OrdinalIgnoreCase) { "script", "style", "head" };
+    private static readonly HashSet<string> Hidden = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "script",
+        "style",
+        "head",
+    };
 
     public static string Convert(string html)
     {

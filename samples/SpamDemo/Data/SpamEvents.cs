@@ -23,7 +23,13 @@ public static class SpamEvents
     /// <param name="modelVersion">The model's version, e.g. <c>v1</c>.</param>
     /// <param name="time">When it is sent (the replay's clock); the message's own date when null.</param>
     /// <param name="threshold">The contract's threshold: the decision is spam at or above it.</param>
-    public static PredictionEvent Prediction(SpamMessage message, double score, string modelVersion, DateTimeOffset? time = null, double threshold = 0.8)
+    public static PredictionEvent Prediction(
+        SpamMessage message,
+        double score,
+        string modelVersion,
+        DateTimeOffset? time = null,
+        double threshold = 0.8
+    )
     {
         ArgumentNullException.ThrowIfNull(message);
         var inputs = new Dictionary<string, object>
@@ -39,13 +45,17 @@ public static class SpamEvents
         return new PredictionEvent
         {
             Id = message.Id,
-            Time = time ?? message.Date ?? throw new ArgumentException($"{message.Id} has no date; pass the time", nameof(time)),
+            Time = time
+                ?? message.Date
+                ?? throw new ArgumentException($"{message.Id} has no date; pass the time", nameof(time)),
             Feature = Feature,
             ModelVersion = modelVersion,
             Score = score,
             Prediction = score >= threshold ? "spam" : "ham",
             InputsJson = JsonSerializer.Serialize(inputs),
-            AttributesJson = JsonSerializer.Serialize(new Dictionary<string, string> { ["sender_domain_type"] = message.SenderDomainType }),
+            AttributesJson = JsonSerializer.Serialize(
+                new Dictionary<string, string> { ["sender_domain_type"] = message.SenderDomainType }
+            ),
         };
     }
 
@@ -53,6 +63,13 @@ public static class SpamEvents
     public static OutcomeEvent Outcome(SpamMessage message, DateTimeOffset time, string source = "user")
     {
         ArgumentNullException.ThrowIfNull(message);
-        return new OutcomeEvent { Id = message.Id + "/outcome", Time = time, PredictionId = message.Id, Label = message.Label, Source = source };
+        return new OutcomeEvent
+        {
+            Id = message.Id + "/outcome",
+            Time = time,
+            PredictionId = message.Id,
+            Label = message.Label,
+            Source = source,
+        };
     }
 }

@@ -9,7 +9,11 @@ namespace Overlap.Demo.Data;
 /// <param name="Train">The early messages the model learns from, in date order.</param>
 /// <param name="Holdout">The early messages kept out of training, in date order.</param>
 /// <param name="Production">Every later message, in date order: what the replay sends.</param>
-public sealed record SpamSplit(IReadOnlyList<SpamMessage> Train, IReadOnlyList<SpamMessage> Holdout, IReadOnlyList<SpamMessage> Production)
+public sealed record SpamSplit(
+    IReadOnlyList<SpamMessage> Train,
+    IReadOnlyList<SpamMessage> Holdout,
+    IReadOnlyList<SpamMessage> Production
+)
 {
     /// <summary>
     /// The first date of the early period (training and held-out mail). Forged dates in spam reach back to 1997; the

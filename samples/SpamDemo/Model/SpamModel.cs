@@ -33,8 +33,11 @@ public sealed class SpamModel
     public string Version => Info.Version;
 
     /// <summary>Trains on the messages with their true labels.</summary>
-    public static SpamModel Train(IEnumerable<SpamMessage> messages, string version, SpamModelOptions? options = null) =>
-        Train(messages.Select(SpamExample.From), version, options);
+    public static SpamModel Train(
+        IEnumerable<SpamMessage> messages,
+        string version,
+        SpamModelOptions? options = null
+    ) => Train(messages.Select(SpamExample.From), version, options);
 
     /// <summary>Trains on labelled examples.</summary>
     /// <exception cref="ArgumentException">The examples do not hold both spam and legitimate mail.</exception>
@@ -47,28 +50,37 @@ public sealed class SpamModel
         var spam = rows.Count(r => r.Label);
         if (spam == 0 || spam == rows.Count)
         {
-            throw new ArgumentException($"training needs spam and legitimate examples; got {spam} spam of {rows.Count}", nameof(examples));
+            throw new ArgumentException(
+                $"training needs spam and legitimate examples; got {spam} spam of {rows.Count}",
+                nameof(examples)
+            );
         }
         var ml = new MLContext(seed: options.Seed);
         var data = ml.Data.LoadFromEnumerable(rows);
-        var pipeline = ml.Transforms.Text.FeaturizeText("SubjectFeatures", nameof(SpamRow.Subject))
+        var pipeline = ml
+            .Transforms.Text.FeaturizeText("SubjectFeatures", nameof(SpamRow.Subject))
             .Append(ml.Transforms.Text.FeaturizeText("BodyFeatures", nameof(SpamRow.Body)))
             .Append(ml.Transforms.Concatenate("Features", "SubjectFeatures", "BodyFeatures"))
             .AppendCacheCheckpoint(ml)
-            .Append(ml.BinaryClassification.Trainers.SdcaLogisticRegression(new SdcaLogisticRegressionBinaryTrainer.Options
-            {
-                LabelColumnName = nameof(SpamRow.Label),
-                FeatureColumnName = "Features",
-                L2Regularization = options.L2Regularization,
-                MaximumNumberOfIterations = options.Iterations,
-                NumberOfThreads = 1,
-            }));
+            .Append(
+                ml.BinaryClassification.Trainers.SdcaLogisticRegression(
+                    new SdcaLogisticRegressionBinaryTrainer.Options
+                    {
+                        LabelColumnName = nameof(SpamRow.Label),
+                        FeatureColumnName = "Features",
+                        L2Regularization = options.L2Regularization,
+                        MaximumNumberOfIterations = options.Iterations,
+                        NumberOfThreads = 1,
+                    }
+                )
+            );
         var model = pipeline.Fit(data);
         return new SpamModel(ml, model, new SpamModelInfo(version, rows.Count, spam, options));
     }
 
     /// <summary>A new model with the same pipeline and options, trained on <paramref name="examples"/> (e.g. v2 on production labels).</summary>
-    public SpamModel Retrain(IEnumerable<SpamExample> examples, string version) => Train(examples, version, Info.Options);
+    public SpamModel Retrain(IEnumerable<SpamExample> examples, string version) =>
+        Train(examples, version, Info.Options);
 
     /// <summary>The probability that <paramref name="message"/> is spam. Thread-safe; for many messages <see cref="ScoreAll"/> is faster.</summary>
     public double Score(SpamMessage message)
@@ -88,7 +100,10 @@ public sealed class SpamModel
         ArgumentNullException.ThrowIfNull(messages);
         var rows = messages.Select(m => SpamRow.From(SpamExample.From(m), Info.Options.MaxBodyChars)).ToList();
         var scored = _model.Transform(_ml.Data.LoadFromEnumerable(rows));
-        return [.. _ml.Data.CreateEnumerable<SpamScore>(scored, reuseRowObject: true).Select(s => (double)s.Probability)];
+        return
+        [
+            .. _ml.Data.CreateEnumerable<SpamScore>(scored, reuseRowObject: true).Select(s => (double)s.Probability),
+        ];
     }
 
     /// <summary>
@@ -127,12 +142,13 @@ public sealed class SpamModel
 
         public bool Label { get; set; }
 
-        public static SpamRow From(SpamExample example, int maxBodyChars) => new()
-        {
-            Subject = example.Subject,
-            Body = example.Body.Length > maxBodyChars ? example.Body[..maxBodyChars] : example.Body,
-            Label = example.IsSpam,
-        };
+        public static SpamRow From(SpamExample example, int maxBodyChars) =>
+            new()
+            {
+                Subject = example.Subject,
+                Body = example.Body.Length > maxBodyChars ? example.Body[..maxBodyChars] : example.Body,
+                Label = example.IsSpam,
+            };
     }
 
     /// <summary>The column ML.NET writes.</summary>

@@ -21,7 +21,9 @@ internal sealed class AccessStore : IAsyncDisposable
     /// <summary>Opens the store in <paramref name="folder"/>; with <paramref name="mustExist"/>, a folder without one is an error.</summary>
     public static AccessStore Open(string folder, bool mustExist)
     {
-        var services = new ServiceCollection().AddOverlapStorage(new StorageOptions { Location = folder, MustExist = mustExist }).BuildServiceProvider();
+        var services = new ServiceCollection()
+            .AddOverlapStorage(new StorageOptions { Location = folder, MustExist = mustExist })
+            .BuildServiceProvider();
         try
         {
             return new AccessStore(services, services.GetRequiredService<IUserStore>());
@@ -34,8 +36,10 @@ internal sealed class AccessStore : IAsyncDisposable
         catch (StoreUnavailableException e) when (e.InUse)
         {
             services.Dispose();
-            throw new UserException(ExitCodes.Unavailable,
-                $"the store in {folder} is in use by a running 'overlap serve'; while it runs, manage keys and users with its admin API (/v1/admin/keys, /v1/admin/users; see docs/api.md) or the dashboard's Access page (/admin/access), or stop it first");
+            throw new UserException(
+                ExitCodes.Unavailable,
+                $"the store in {folder} is in use by a running 'overlap serve'; while it runs, manage keys and users with its admin API (/v1/admin/keys, /v1/admin/users; see docs/api.md) or the dashboard's Access page (/admin/access), or stop it first"
+            );
         }
         catch
         {

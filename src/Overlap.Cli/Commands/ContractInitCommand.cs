@@ -19,66 +19,169 @@ internal static class ContractInitCommand
 
     public static Command Create(CliIo io)
     {
-        var data = new Option<string>("--data", "-d") { Description = "A data file whose columns the contract names: .csv, .jsonl or .parquet (optionally .gz).", Required = true };
-        var output = new Option<string>("--output", "-o") { Description = "Where to write the contract.", DefaultValueFactory = _ => "overlap.yaml" };
-        var feature = new Option<string?>("--feature") { Description = "The feature's name: lowercase letters, digits and dashes (default: the data file's folder)." };
-        var task = new Option<string?>("--task") { Description = "binary, multiclass or regression (default: guessed from the label column)." };
+        var data = new Option<string>("--data", "-d")
+        {
+            Description = "A data file whose columns the contract names: .csv, .jsonl or .parquet (optionally .gz).",
+            Required = true,
+        };
+        var output = new Option<string>("--output", "-o")
+        {
+            Description = "Where to write the contract.",
+            DefaultValueFactory = _ => "overlap.yaml",
+        };
+        var feature = new Option<string?>("--feature")
+        {
+            Description = "The feature's name: lowercase letters, digits and dashes (default: the data file's folder).",
+        };
+        var task = new Option<string?>("--task")
+        {
+            Description = "binary, multiclass or regression (default: guessed from the label column).",
+        };
         var label = new Option<string?>("--label") { Description = "The column with the true outcome." };
-        var score = new Option<string?>("--score") { Description = "The column with the model's probability of the positive label (binary)." };
-        var prediction = new Option<string?>("--prediction") { Description = "The column with the model's output (needed for multiclass and regression)." };
+        var score = new Option<string?>("--score")
+        {
+            Description = "The column with the model's probability of the positive label (binary).",
+        };
+        var prediction = new Option<string?>("--prediction")
+        {
+            Description = "The column with the model's output (needed for multiclass and regression).",
+        };
         var id = new Option<string?>("--id") { Description = "The column with one id per row." };
         var time = new Option<string?>("--time") { Description = "The column with when each prediction was made." };
-        var positive = new Option<string?>("--positive") { Description = "The label value of the case the model should catch (binary)." };
-        var negative = new Option<string?>("--negative") { Description = "The label value of the other case (binary)." };
-        var segments = new Option<string?>("--segments") { Description = "Columns to break the figures down by, comma-separated." };
-        var force = new Option<bool>("--force") { Description = "Overwrite the output file if it exists." };
-        var command = new Command("init", "Draft a commented contract from a data file's columns; asks on a terminal, takes flags, guesses from column names otherwise.")
+        var positive = new Option<string?>("--positive")
         {
-            data, output, feature, task, label, score, prediction, id, time, positive, negative, segments, force,
+            Description = "The label value of the case the model should catch (binary).",
+        };
+        var negative = new Option<string?>("--negative")
+        {
+            Description = "The label value of the other case (binary).",
+        };
+        var segments = new Option<string?>("--segments")
+        {
+            Description = "Columns to break the figures down by, comma-separated.",
+        };
+        var force = new Option<bool>("--force") { Description = "Overwrite the output file if it exists." };
+        var command = new Command(
+            "init",
+            "Draft a commented contract from a data file's columns; asks on a terminal, takes flags, guesses from column names otherwise."
+        )
+        {
+            data,
+            output,
+            feature,
+            task,
+            label,
+            score,
+            prediction,
+            id,
+            time,
+            positive,
+            negative,
+            segments,
+            force,
         };
         command.SetAction(parse =>
         {
             var outputPath = parse.GetValue(output)!;
             if (File.Exists(outputPath) && !parse.GetValue(force))
             {
-                throw new UserException(ExitCodes.CantCreate, $"{outputPath} already exists; give --force to overwrite it, or -o another file");
+                throw new UserException(
+                    ExitCodes.CantCreate,
+                    $"{outputPath} already exists; give --force to overwrite it, or -o another file"
+                );
             }
             var dataPath = parse.GetValue(data)!;
             var table = InputFiles.ReadTable(dataPath, new TableReadOptions { Source = dataPath });
             var names = table.Columns.Select(c => c.Name).ToList();
             var ask = new Asker(io, names);
-            var featureName = ask.Value("feature name", parse.GetValue(feature),
-                ContractDraft.Slug(Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(dataPath))) ?? string.Empty) ?? "my-feature", column: false);
-            var labelColumn = ask.Value("label column (the true outcome)", parse.GetValue(label), Guess(names, LabelNames, prefix: "is_"))
-                ?? throw new UserException(ExitCodes.Usage, $"cannot tell which column holds the true outcome; give --label, one of: {string.Join(", ", names)}");
+            var featureName = ask.Value(
+                "feature name",
+                parse.GetValue(feature),
+                ContractDraft.Slug(Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(dataPath))) ?? string.Empty)
+                    ?? "my-feature",
+                column: false
+            );
+            var labelColumn = ask.Value(
+                "label column (the true outcome)",
+                parse.GetValue(label),
+                Guess(names, LabelNames, prefix: "is_")
+            )
+                ?? throw new UserException(
+                    ExitCodes.Usage,
+                    $"cannot tell which column holds the true outcome; give --label, one of: {string.Join(", ", names)}"
+                );
             var values = Distinct(table.Find(labelColumn)!, 51);
-            var taskKind = ParseTask(ask.Value("task (binary, multiclass or regression)", parse.GetValue(task), GuessTask(table.Find(labelColumn)!, values).ToString().ToLowerInvariant(), column: false)!);
+            var taskKind = ParseTask(
+                ask.Value(
+                    "task (binary, multiclass or regression)",
+                    parse.GetValue(task),
+                    GuessTask(table.Find(labelColumn)!, values).ToString().ToLowerInvariant(),
+                    column: false
+                )!
+            );
             var others = names.Where(n => n != labelColumn).ToList();
-            var scoreColumn = taskKind == TaskKind.Binary ? ask.Value("score column (probability of the positive label)", parse.GetValue(score), Guess(others, ScoreNames, prefix: "p_")) : null;
-            var predictionColumn = ask.Value("prediction column (the model's output)", parse.GetValue(prediction), Guess(others, PredictionNames, prefix: "predicted_"));
+            var scoreColumn =
+                taskKind == TaskKind.Binary
+                    ? ask.Value(
+                        "score column (probability of the positive label)",
+                        parse.GetValue(score),
+                        Guess(others, ScoreNames, prefix: "p_")
+                    )
+                    : null;
+            var predictionColumn = ask.Value(
+                "prediction column (the model's output)",
+                parse.GetValue(prediction),
+                Guess(others, PredictionNames, prefix: "predicted_")
+            );
             if (taskKind == TaskKind.Binary && scoreColumn is null && predictionColumn is null)
             {
-                throw new UserException(ExitCodes.Usage, $"a binary contract needs a score or a prediction column; give --score or --prediction, one of: {string.Join(", ", others)}");
+                throw new UserException(
+                    ExitCodes.Usage,
+                    $"a binary contract needs a score or a prediction column; give --score or --prediction, one of: {string.Join(", ", others)}"
+                );
             }
             if (taskKind != TaskKind.Binary && predictionColumn is null)
             {
-                throw new UserException(ExitCodes.Usage, $"a {taskKind.ToString().ToLowerInvariant()} contract needs the model's output; give --prediction, one of: {string.Join(", ", others)}");
+                throw new UserException(
+                    ExitCodes.Usage,
+                    $"a {taskKind.ToString().ToLowerInvariant()} contract needs the model's output; give --prediction, one of: {string.Join(", ", others)}"
+                );
             }
             var idColumn = ask.Value("id column", parse.GetValue(id), Guess(others, IdNames, suffix: "_id"));
             var timeColumn = ask.Value("time column", parse.GetValue(time), Guess(others, TimeNames, suffix: "_at"));
-            string? positiveValue = null, negativeValue = null;
+            string? positiveValue = null,
+                negativeValue = null;
             if (taskKind == TaskKind.Binary)
             {
                 var (pos, neg) = GuessLabels(table.Find(labelColumn)!, values);
-                positiveValue = ask.Value("positive label value (the case to catch)", parse.GetValue(positive), pos, column: false);
-                negativeValue = ask.Value("negative label value", parse.GetValue(negative), neg ?? values.FirstOrDefault(v => v != positiveValue), column: false);
+                positiveValue = ask.Value(
+                    "positive label value (the case to catch)",
+                    parse.GetValue(positive),
+                    pos,
+                    column: false
+                );
+                negativeValue = ask.Value(
+                    "negative label value",
+                    parse.GetValue(negative),
+                    neg ?? values.FirstOrDefault(v => v != positiveValue),
+                    column: false
+                );
                 if (positiveValue is null || negativeValue is null)
                 {
-                    throw new UserException(ExitCodes.Usage, $"the label column '{labelColumn}' does not hold two values to tell apart; give --positive and --negative");
+                    throw new UserException(
+                        ExitCodes.Usage,
+                        $"the label column '{labelColumn}' does not hold two values to tell apart; give --positive and --negative"
+                    );
                 }
             }
-            var roles = new HashSet<string?>([labelColumn, scoreColumn, predictionColumn, idColumn, timeColumn], StringComparer.Ordinal);
-            var segmentColumns = (parse.GetValue(segments) ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var roles = new HashSet<string?>(
+                [labelColumn, scoreColumn, predictionColumn, idColumn, timeColumn],
+                StringComparer.Ordinal
+            );
+            var segmentColumns = (parse.GetValue(segments) ?? string.Empty).Split(
+                ',',
+                StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries
+            );
             foreach (var s in segmentColumns)
             {
                 ask.Check(s, "--segments");
@@ -96,25 +199,37 @@ internal static class ContractInitCommand
                 Negative = negativeValue,
                 Classes = taskKind == TaskKind.Multiclass ? values : [],
                 Segments = segmentColumns,
-                SegmentCandidates = table.Columns.Where(c => c.Kind == ColumnKind.Categorical && !roles.Contains(c.Name) && Distinct(c, 21).Count is >= 2 and <= 20).Select(c => c.Name).ToList(),
+                SegmentCandidates = table
+                    .Columns.Where(c =>
+                        c.Kind == ColumnKind.Categorical
+                        && !roles.Contains(c.Name)
+                        && Distinct(c, 21).Count is >= 2 and <= 20
+                    )
+                    .Select(c => c.Name)
+                    .ToList(),
                 DataFile = Path.GetFileName(dataPath),
             };
             var yaml = draft.ToYaml();
             // What init writes must validate; a refusal here is a bad answer (a feature name, say), reported as any contract's.
             var contract = ContractParser.Parse(yaml, outputPath);
             Output.ReportWriter.WriteFile(outputPath, yaml);
-            io.ErrWriter.WriteLine($"wrote {outputPath}: a {taskKind.ToString().ToLowerInvariant()} contract for '{contract.Feature}' with {contract.Requirements.Count} placeholder requirements; set their bars, then run 'overlap contract validate {outputPath}'");
+            io.ErrWriter.WriteLine(
+                $"wrote {outputPath}: a {taskKind.ToString().ToLowerInvariant()} contract for '{contract.Feature}' with {contract.Requirements.Count} placeholder requirements; set their bars, then run 'overlap contract validate {outputPath}'"
+            );
             return ExitCodes.Pass;
         });
         return command;
     }
 
-    private static TaskKind ParseTask(string text) => ContractParser.TaskFrom(text)
+    private static TaskKind ParseTask(string text) =>
+        ContractParser.TaskFrom(text)
         ?? throw new UserException(ExitCodes.Usage, $"--task is '{text}'; use binary, multiclass or regression");
 
     // Two values: binary; a number with many values: regression; otherwise classes.
     private static TaskKind GuessTask(Column label, IReadOnlyList<string> values) =>
-        values.Count == 2 ? TaskKind.Binary : label.Kind == ColumnKind.Numeric && values.Count > 20 ? TaskKind.Regression : TaskKind.Multiclass;
+        values.Count == 2 ? TaskKind.Binary
+        : label.Kind == ColumnKind.Numeric && values.Count > 20 ? TaskKind.Regression
+        : TaskKind.Multiclass;
 
     // A well-known positive word first; else the rarer value, the case a model is usually asked to catch.
     private static (string? Positive, string? Negative) GuessLabels(Column label, IReadOnlyList<string> values)
@@ -145,7 +260,12 @@ internal static class ContractInitCommand
         return [.. seen];
     }
 
-    private static string? Guess(IReadOnlyList<string> names, string[] exact, string? prefix = null, string? suffix = null) =>
+    private static string? Guess(
+        IReadOnlyList<string> names,
+        string[] exact,
+        string? prefix = null,
+        string? suffix = null
+    ) =>
         names.FirstOrDefault(n => exact.Contains(n.ToLowerInvariant()))
         ?? names.FirstOrDefault(n => prefix is not null && n.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
         ?? names.FirstOrDefault(n => suffix is not null && n.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
@@ -161,7 +281,10 @@ internal static class ContractInitCommand
             {
                 io.ErrWriter.Write($"{question}{(guess is null ? " (empty for none)" : $" [{guess}]")}: ");
                 var line = io.In.ReadLine()?.Trim();
-                answer = string.IsNullOrEmpty(line) ? guess : line == "-" ? null : line;
+                answer =
+                    string.IsNullOrEmpty(line) ? guess
+                    : line == "-" ? null
+                    : line;
             }
             answer ??= flag ?? (io.CanAsk ? null : guess);
             if (column && answer is not null)
@@ -176,7 +299,10 @@ internal static class ContractInitCommand
             if (!columns.Contains(name))
             {
                 var near = Overlap.Core.Text.Suggestions.Nearest(name, columns);
-                throw new UserException(ExitCodes.Usage, $"{what}: the data has no column '{name}'; {(near is null ? "its columns are: " + string.Join(", ", columns) : $"did you mean '{near}'?")}");
+                throw new UserException(
+                    ExitCodes.Usage,
+                    $"{what}: the data has no column '{name}'; {(near is null ? "its columns are: " + string.Join(", ", columns) : $"did you mean '{near}'?")}"
+                );
             }
         }
     }

@@ -13,72 +13,151 @@ internal static class DriftCommand
 {
     public static Command Create(CliIo io)
     {
-        var reference = new Option<string>("--reference") { Description = "The reference data (.csv, .jsonl or .parquet, optionally .gz).", Required = true };
-        var current = new Option<string>("--current") { Description = "The current data to compare with it.", Required = true };
-        var contract = new Option<string?>("--contract", "-c") { Description = "A contract (overlap.yaml): its feature name, drift policy and feature columns are used." };
-        var columns = new Option<string?>("--columns") { Description = "Columns to test, comma-separated (default: the contract's features, or every column)." };
-        var test = new Option<string>("--test") { Description = $"{DriftTests.WordList} for every column (default: the contract's policy, else auto)." };
-        var minSamples = new Option<int?>("--min-samples") { Description = $"Non-missing values each side needs before a column is judged (default: the contract's monitoring.min_samples, else {DriftOptions.DefaultMinSamples}); below it the column is 'not enough data'." };
-        var format = new Option<string>("--format", "-f") { Description = "What to print: text, json, markdown, junit or html.", DefaultValueFactory = _ => "text" };
-        var output = new Option<string[]>("--output", "-o") { Description = "Also write the report to this file, in the format its extension names; may repeat.", AllowMultipleArgumentsPerToken = false };
-        var command = new Command("drift", "Compare current data with a reference, column by column; exit 1 when the data set has drifted.")
+        var reference = new Option<string>("--reference")
         {
-            reference, current, contract, columns, test, minSamples, format, output,
+            Description = "The reference data (.csv, .jsonl or .parquet, optionally .gz).",
+            Required = true,
         };
-        command.SetAction(async (parse, cancellationToken) =>
+        var current = new Option<string>("--current")
         {
-            var printFormat = ParseFormat(parse.GetValue(format)!);
-            var outputs = (parse.GetValue(output) ?? []).Select(path => (path, ReportFormats.FromPath(path) ?? printFormat)).ToList();
-            var contractPath = parse.GetValue(contract);
-            var parsedContract = contractPath is null ? null : InputFiles.ReadContract(contractPath);
-            var policy = Policy(parse.GetValue(test), parsedContract);
-            var minimum = parse.GetValue(minSamples) ?? parsedContract?.Monitoring?.MinSamples ?? DriftOptions.DefaultMinSamples;
-            if (minimum < 1)
+            Description = "The current data to compare with it.",
+            Required = true,
+        };
+        var contract = new Option<string?>("--contract", "-c")
+        {
+            Description = "A contract (overlap.yaml): its feature name, drift policy and feature columns are used.",
+        };
+        var columns = new Option<string?>("--columns")
+        {
+            Description = "Columns to test, comma-separated (default: the contract's features, or every column).",
+        };
+        var test = new Option<string>("--test")
+        {
+            Description = $"{DriftTests.WordList} for every column (default: the contract's policy, else auto).",
+        };
+        var minSamples = new Option<int?>("--min-samples")
+        {
+            Description =
+                $"Non-missing values each side needs before a column is judged (default: the contract's monitoring.min_samples, else {DriftOptions.DefaultMinSamples}); below it the column is 'not enough data'.",
+        };
+        var format = new Option<string>("--format", "-f")
+        {
+            Description = "What to print: text, json, markdown, junit or html.",
+            DefaultValueFactory = _ => "text",
+        };
+        var output = new Option<string[]>("--output", "-o")
+        {
+            Description = "Also write the report to this file, in the format its extension names; may repeat.",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var command = new Command(
+            "drift",
+            "Compare current data with a reference, column by column; exit 1 when the data set has drifted."
+        )
+        {
+            reference,
+            current,
+            contract,
+            columns,
+            test,
+            minSamples,
+            format,
+            output,
+        };
+        command.SetAction(
+            async (parse, cancellationToken) =>
             {
-                throw new UserException(ExitCodes.Usage, $"--min-samples {minimum} is too small; give at least 1 (the default is {DriftOptions.DefaultMinSamples})");
+                var printFormat = ParseFormat(parse.GetValue(format)!);
+                var outputs = (parse.GetValue(output) ?? [])
+                    .Select(path => (path, ReportFormats.FromPath(path) ?? printFormat))
+                    .ToList();
+                var contractPath = parse.GetValue(contract);
+                var parsedContract = contractPath is null ? null : InputFiles.ReadContract(contractPath);
+                var policy = Policy(parse.GetValue(test), parsedContract);
+                var minimum = parse.GetValue(minSamples)
+                    ?? parsedContract?.Monitoring?.MinSamples
+                    ?? DriftOptions.DefaultMinSamples;
+                if (minimum < 1)
+                {
+                    throw new UserException(
+                        ExitCodes.Usage,
+                        $"--min-samples {minimum} is too small; give at least 1 (the default is {DriftOptions.DefaultMinSamples})"
+                    );
+                }
+                // The two files are read at the same time, one per core; errors surface unwrapped, reference first.
+                var referencePath = parse.GetValue(reference)!;
+                var currentPath = parse.GetValue(current)!;
+                var readReference = Task.Run(
+                    () =>
+                        InputFiles.ReadTable(
+                            referencePath,
+                            new TableReadOptions { Source = referencePath },
+                            "reference data"
+                        ),
+                    cancellationToken
+                );
+                var readCurrent = Task.Run(
+                    () =>
+                        InputFiles.ReadTable(
+                            currentPath,
+                            new TableReadOptions { Source = currentPath },
+                            "current data"
+                        ),
+                    cancellationToken
+                );
+                var referenceTable = await readReference.ConfigureAwait(false);
+                var currentTable = await readCurrent.ConfigureAwait(false);
+                var options = new DriftOptions
+                {
+                    Feature = parsedContract?.Feature,
+                    Policy = policy,
+                    Columns = Columns(parse.GetValue(columns), parsedContract, referenceTable),
+                    MinSamples = minimum,
+                    Roles = parsedContract is null ? null : DriftOptions.RolesOf(parsedContract),
+                };
+                var report = DriftAnalyzer.Analyze(referenceTable, currentTable, options);
+                report = report with
+                {
+                    // Core says a guessed skip is overridden by naming the column; here that is --columns.
+                    Skipped =
+                    [
+                        .. report.Skipped.Select(s =>
+                            s.Overridable ? s with { Reason = $"{s.Reason} (--columns)" } : s
+                        ),
+                    ],
+                    Provenance = CliProvenance.For(
+                        io,
+                        contractPath,
+                        [
+                            InputFiles.Describe("reference", referencePath, referenceTable.RowCount),
+                            InputFiles.Describe("current", currentPath, currentTable.RowCount),
+                        ]
+                    ),
+                };
+                foreach (var (path, fileFormat) in outputs)
+                {
+                    ReportWriter.WriteFile(path, ReportWriter.Render(report, fileFormat));
+                }
+                if (printFormat == ReportFormat.Text)
+                {
+                    TextReport.Write(io.OutConsole, report);
+                }
+                else
+                {
+                    io.Out.Write(ReportWriter.Render(report, printFormat));
+                }
+                return report.DatasetDrift ? ExitCodes.Fail : ExitCodes.Pass;
             }
-            // The two files are read at the same time, one per core; errors surface unwrapped, reference first.
-            var referencePath = parse.GetValue(reference)!;
-            var currentPath = parse.GetValue(current)!;
-            var readReference = Task.Run(() => InputFiles.ReadTable(referencePath, new TableReadOptions { Source = referencePath }, "reference data"), cancellationToken);
-            var readCurrent = Task.Run(() => InputFiles.ReadTable(currentPath, new TableReadOptions { Source = currentPath }, "current data"), cancellationToken);
-            var referenceTable = await readReference.ConfigureAwait(false);
-            var currentTable = await readCurrent.ConfigureAwait(false);
-            var options = new DriftOptions
-            {
-                Feature = parsedContract?.Feature,
-                Policy = policy,
-                Columns = Columns(parse.GetValue(columns), parsedContract, referenceTable),
-                MinSamples = minimum,
-                Roles = parsedContract is null ? null : DriftOptions.RolesOf(parsedContract),
-            };
-            var report = DriftAnalyzer.Analyze(referenceTable, currentTable, options);
-            report = report with
-            {
-                // Core says a guessed skip is overridden by naming the column; here that is --columns.
-                Skipped = [.. report.Skipped.Select(s => s.Overridable ? s with { Reason = $"{s.Reason} (--columns)" } : s)],
-                Provenance = CliProvenance.For(io, contractPath,
-                    [InputFiles.Describe("reference", referencePath, referenceTable.RowCount), InputFiles.Describe("current", currentPath, currentTable.RowCount)]),
-            };
-            foreach (var (path, fileFormat) in outputs)
-            {
-                ReportWriter.WriteFile(path, ReportWriter.Render(report, fileFormat));
-            }
-            if (printFormat == ReportFormat.Text)
-            {
-                TextReport.Write(io.OutConsole, report);
-            }
-            else
-            {
-                io.Out.Write(ReportWriter.Render(report, printFormat));
-            }
-            return report.DatasetDrift ? ExitCodes.Fail : ExitCodes.Pass;
-        });
+        );
         return command;
     }
 
-    private static ReportFormat ParseFormat(string name) => ReportFormats.Parse(name)
-        ?? throw new UserException(ExitCodes.Usage, $"unknown --format '{name}'; use text, json, markdown, junit or html");
+    private static ReportFormat ParseFormat(string name) =>
+        ReportFormats.Parse(name)
+        ?? throw new UserException(
+            ExitCodes.Usage,
+            $"unknown --format '{name}'; use text, json, markdown, junit or html"
+        );
 
     private static DriftPolicy Policy(string? test, Contract? contract)
     {
@@ -100,18 +179,27 @@ internal static class DriftCommand
     {
         if (columns is not null)
         {
-            var names = columns.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal).ToList();
+            var names = columns
+                .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Distinct(StringComparer.Ordinal)
+                .ToList();
             if (names.Count == 0)
             {
-                throw new UserException(ExitCodes.Usage, "--columns names no column; give a comma-separated list such as amount,channel");
+                throw new UserException(
+                    ExitCodes.Usage,
+                    "--columns names no column; give a comma-separated list such as amount,channel"
+                );
             }
             foreach (var name in names.Where(n => !reference.Has(n)))
             {
                 var known = reference.Columns.Select(c => c.Name);
                 var nearest = Suggestions.Nearest(name, known);
-                throw new UserException(ExitCodes.DataError, nearest is null
-                    ? $"--columns names '{name}', which the reference data does not have; it has: {string.Join(", ", known)}"
-                    : $"--columns names '{name}', which the reference data does not have; did you mean '{nearest}'?");
+                throw new UserException(
+                    ExitCodes.DataError,
+                    nearest is null
+                        ? $"--columns names '{name}', which the reference data does not have; it has: {string.Join(", ", known)}"
+                        : $"--columns names '{name}', which the reference data does not have; did you mean '{nearest}'?"
+                );
             }
             return names;
         }

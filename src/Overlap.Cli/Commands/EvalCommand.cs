@@ -14,76 +14,156 @@ internal static class EvalCommand
 {
     public static Command Create(CliIo io, bool gate)
     {
-        var contract = new Option<string>("--contract", "-c") { Description = "The quality contract (overlap.yaml).", Required = true };
-        var data = new Option<string>("--data", "-d") { Description = "Scored examples: .csv, .jsonl or .parquet (optionally .gz).", Required = true };
-        var baseline = new Option<string?>("--baseline") { Description = "The same examples scored by the current model, to compare with (paired tests)." };
-        var format = new Option<string>("--format", "-f") { Description = "What to print on stdout: text, json, markdown, junit or html.", DefaultValueFactory = _ => "text" };
-        var output = new Option<string[]>("--output", "-o") { Description = "Also write a report file; the format follows the extension (.json, .md, .xml, .html, .txt). Repeatable.", AllowMultipleArgumentsPerToken = false };
-        var inconclusive = new Option<string>("--inconclusive") { Description = "How an inconclusive verdict exits: inconclusive (2), pass (0) or fail (1).", DefaultValueFactory = _ => "inconclusive" };
-        var resamples = new Option<int>("--resamples") { Description = "Bootstrap resamples for non-proportion metrics.", DefaultValueFactory = _ => 1000 };
-        var seed = new Option<ulong>("--seed") { Description = "Bootstrap seed; the same seed repeats a run exactly.", DefaultValueFactory = _ => EvaluationOptions.DefaultSeed };
+        var contract = new Option<string>("--contract", "-c")
+        {
+            Description = "The quality contract (overlap.yaml).",
+            Required = true,
+        };
+        var data = new Option<string>("--data", "-d")
+        {
+            Description = "Scored examples: .csv, .jsonl or .parquet (optionally .gz).",
+            Required = true,
+        };
+        var baseline = new Option<string?>("--baseline")
+        {
+            Description = "The same examples scored by the current model, to compare with (paired tests).",
+        };
+        var format = new Option<string>("--format", "-f")
+        {
+            Description = "What to print on stdout: text, json, markdown, junit or html.",
+            DefaultValueFactory = _ => "text",
+        };
+        var output = new Option<string[]>("--output", "-o")
+        {
+            Description =
+                "Also write a report file; the format follows the extension (.json, .md, .xml, .html, .txt). Repeatable.",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var inconclusive = new Option<string>("--inconclusive")
+        {
+            Description = "How an inconclusive verdict exits: inconclusive (2), pass (0) or fail (1).",
+            DefaultValueFactory = _ => "inconclusive",
+        };
+        var resamples = new Option<int>("--resamples")
+        {
+            Description = "Bootstrap resamples for non-proportion metrics.",
+            DefaultValueFactory = _ => 1000,
+        };
+        var seed = new Option<ulong>("--seed")
+        {
+            Description = "Bootstrap seed; the same seed repeats a run exactly.",
+            DefaultValueFactory = _ => EvaluationOptions.DefaultSeed,
+        };
         var description = gate
             ? "Judge a release against its contract: exit 0 pass, 1 fail, 2 not enough data yet. Appends the Markdown report to GITHUB_STEP_SUMMARY when set."
             : "Evaluate scored examples against a contract: every metric with its interval, per segment, thresholds, calibration, verdicts and statements.";
-        var command = new Command(gate ? "gate" : "eval", description) { contract, data, baseline, format, output, inconclusive, resamples, seed };
-        command.SetAction((parse, cancellationToken) =>
+        var command = new Command(gate ? "gate" : "eval", description)
         {
-            var stdoutFormat = ParseFormat(parse.GetValue(format)!);
-            var outputs = (parse.GetValue(output) ?? []).Select(path => (Path: path, Format: ReportFormats.FromPath(path)
-                ?? throw new UserException(ExitCodes.Usage, $"cannot tell the report format of '{path}' from its extension; use .json, .md, .xml, .html or .txt"))).ToList();
-            var whenInconclusive = parse.GetValue(inconclusive) switch
+            contract,
+            data,
+            baseline,
+            format,
+            output,
+            inconclusive,
+            resamples,
+            seed,
+        };
+        command.SetAction(
+            (parse, cancellationToken) =>
             {
-                "inconclusive" => ExitCodes.Inconclusive,
-                "pass" => ExitCodes.Pass,
-                "fail" => ExitCodes.Fail,
-                var other => throw new UserException(ExitCodes.Usage, $"--inconclusive is '{other}'; use inconclusive, pass or fail"),
-            };
-            var n = parse.GetValue(resamples);
-            if (n is < 100 or > 100_000)
-            {
-                throw new UserException(ExitCodes.Usage, $"--resamples is {n}; use between 100 and 100000 (1000 is the default)");
+                var stdoutFormat = ParseFormat(parse.GetValue(format)!);
+                var outputs = (parse.GetValue(output) ?? [])
+                    .Select(path =>
+                        (
+                            Path: path,
+                            Format: ReportFormats.FromPath(path)
+                                ?? throw new UserException(
+                                    ExitCodes.Usage,
+                                    $"cannot tell the report format of '{path}' from its extension; use .json, .md, .xml, .html or .txt"
+                                )
+                        )
+                    )
+                    .ToList();
+                var whenInconclusive = parse.GetValue(inconclusive) switch
+                {
+                    "inconclusive" => ExitCodes.Inconclusive,
+                    "pass" => ExitCodes.Pass,
+                    "fail" => ExitCodes.Fail,
+                    var other => throw new UserException(
+                        ExitCodes.Usage,
+                        $"--inconclusive is '{other}'; use inconclusive, pass or fail"
+                    ),
+                };
+                var n = parse.GetValue(resamples);
+                if (n is < 100 or > 100_000)
+                {
+                    throw new UserException(
+                        ExitCodes.Usage,
+                        $"--resamples is {n}; use between 100 and 100000 (1000 is the default)"
+                    );
+                }
+                var contractPath = parse.GetValue(contract)!;
+                var parsed = InputFiles.ReadContract(contractPath);
+                var dataPath = parse.GetValue(data)!;
+                var table = InputFiles.ReadTable(dataPath, Evaluator.ReadOptions(parsed, dataPath));
+                var baselinePath = parse.GetValue(baseline);
+                var baselineTable = baselinePath is null
+                    ? null
+                    : InputFiles.ReadTable(
+                        baselinePath,
+                        Evaluator.BaselineReadOptions(parsed, baselinePath),
+                        "baseline file"
+                    );
+                cancellationToken.ThrowIfCancellationRequested();
+                var report = Evaluator.Evaluate(
+                    parsed,
+                    table,
+                    new EvaluationOptions
+                    {
+                        Resamples = n,
+                        Seed = parse.GetValue(seed),
+                        Baseline = baselineTable,
+                    }
+                );
+                List<DataFileProvenance> files = [InputFiles.Describe("data", dataPath, table.RowCount)];
+                if (baselinePath is not null)
+                {
+                    files.Add(InputFiles.Describe("baseline", baselinePath, baselineTable!.RowCount));
+                }
+                report = report with
+                {
+                    Provenance = CliProvenance.For(io, contractPath, files, parse.GetValue(seed), n),
+                };
+                foreach (var (path, fmt) in outputs)
+                {
+                    ReportWriter.WriteFile(path, ReportWriter.Render(report, fmt));
+                }
+                if (stdoutFormat == ReportFormat.Text)
+                {
+                    TextReport.Write(io.OutConsole, report, terse: gate);
+                }
+                else
+                {
+                    io.Out.Write(ReportWriter.Render(report, stdoutFormat));
+                }
+                if (gate && Environment.GetEnvironmentVariable("GITHUB_STEP_SUMMARY") is { Length: > 0 } summary)
+                {
+                    AppendStepSummary(io, summary, MarkdownReport.Write(report));
+                }
+                foreach (var (path, _) in outputs)
+                {
+                    io.ErrWriter.WriteLine($"wrote {path}");
+                }
+                return Task.FromResult(
+                    report.Verdict switch
+                    {
+                        Verdict.Pass => ExitCodes.Pass,
+                        Verdict.Fail => ExitCodes.Fail,
+                        _ => whenInconclusive,
+                    }
+                );
             }
-            var contractPath = parse.GetValue(contract)!;
-            var parsed = InputFiles.ReadContract(contractPath);
-            var dataPath = parse.GetValue(data)!;
-            var table = InputFiles.ReadTable(dataPath, Evaluator.ReadOptions(parsed, dataPath));
-            var baselinePath = parse.GetValue(baseline);
-            var baselineTable = baselinePath is null ? null : InputFiles.ReadTable(baselinePath, Evaluator.BaselineReadOptions(parsed, baselinePath), "baseline file");
-            cancellationToken.ThrowIfCancellationRequested();
-            var report = Evaluator.Evaluate(parsed, table, new EvaluationOptions { Resamples = n, Seed = parse.GetValue(seed), Baseline = baselineTable });
-            List<DataFileProvenance> files = [InputFiles.Describe("data", dataPath, table.RowCount)];
-            if (baselinePath is not null)
-            {
-                files.Add(InputFiles.Describe("baseline", baselinePath, baselineTable!.RowCount));
-            }
-            report = report with { Provenance = CliProvenance.For(io, contractPath, files, parse.GetValue(seed), n) };
-            foreach (var (path, fmt) in outputs)
-            {
-                ReportWriter.WriteFile(path, ReportWriter.Render(report, fmt));
-            }
-            if (stdoutFormat == ReportFormat.Text)
-            {
-                TextReport.Write(io.OutConsole, report, terse: gate);
-            }
-            else
-            {
-                io.Out.Write(ReportWriter.Render(report, stdoutFormat));
-            }
-            if (gate && Environment.GetEnvironmentVariable("GITHUB_STEP_SUMMARY") is { Length: > 0 } summary)
-            {
-                AppendStepSummary(io, summary, MarkdownReport.Write(report));
-            }
-            foreach (var (path, _) in outputs)
-            {
-                io.ErrWriter.WriteLine($"wrote {path}");
-            }
-            return Task.FromResult(report.Verdict switch
-            {
-                Verdict.Pass => ExitCodes.Pass,
-                Verdict.Fail => ExitCodes.Fail,
-                _ => whenInconclusive,
-            });
-        });
+        );
         return command;
     }
 
@@ -94,12 +174,16 @@ internal static class EvalCommand
         {
             File.AppendAllText(path, markdown + Environment.NewLine);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+        catch (Exception e)
+            when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
         {
-            io.ErrWriter.WriteLine($"warning: cannot append the report to GITHUB_STEP_SUMMARY ({path}): {e.Message.TrimEnd('.')}; the verdict's exit code is unchanged");
+            io.ErrWriter.WriteLine(
+                $"warning: cannot append the report to GITHUB_STEP_SUMMARY ({path}): {e.Message.TrimEnd('.')}; the verdict's exit code is unchanged"
+            );
         }
     }
 
-    public static ReportFormat ParseFormat(string name) => ReportFormats.Parse(name)
+    public static ReportFormat ParseFormat(string name) =>
+        ReportFormats.Parse(name)
         ?? throw new UserException(ExitCodes.Usage, $"--format is '{name}'; use text, json, markdown, junit or html");
 }

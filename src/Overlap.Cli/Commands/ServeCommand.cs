@@ -19,40 +19,66 @@ internal static partial class ServeCommand
         var data = DataOption();
         var urls = UrlsOption("Where to listen (port 0 picks a free one).");
         var allow = WebhookAllowOption();
-        var command = new Command("serve", "Run the Overlap server (ingest, contracts, monitoring) on the embedded store in --data.") { data, urls, allow };
-        command.SetAction(async (parse, cancellationToken) =>
+        var command = new Command(
+            "serve",
+            "Run the Overlap server (ingest, contracts, monitoring) on the embedded store in --data."
+        )
         {
-            var options = new ServerOptions { DataFolder = parse.GetValue(data)!, Urls = parse.GetValue(urls)!, WebhookAllow = parse.GetValue(allow) ?? [] };
-            var app = await OverlapServer.BuildAsync(options, cancellationToken).ConfigureAwait(false);
-            await using (app.ConfigureAwait(false))
+            data,
+            urls,
+            allow,
+        };
+        command.SetAction(
+            async (parse, cancellationToken) =>
             {
-                try
+                var options = new ServerOptions
                 {
-                    await app.StartAsync(cancellationToken).ConfigureAwait(false);
-                }
-                catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+                    DataFolder = parse.GetValue(data)!,
+                    Urls = parse.GetValue(urls)!,
+                    WebhookAllow = parse.GetValue(allow) ?? [],
+                };
+                var app = await OverlapServer.BuildAsync(options, cancellationToken).ConfigureAwait(false);
+                await using (app.ConfigureAwait(false))
                 {
-                    throw new UserException(ExitCodes.Unavailable, $"{options.Urls} is in use by another program; pick a free address with --urls, e.g. --urls http://127.0.0.1:5081");
+                    try
+                    {
+                        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (IOException e)
+                        when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+                    {
+                        throw new UserException(
+                            ExitCodes.Unavailable,
+                            $"{options.Urls} is in use by another program; pick a free address with --urls, e.g. --urls http://127.0.0.1:5081"
+                        );
+                    }
+                    await io
+                        .ErrWriter.WriteLineAsync(
+                            $"Overlap is serving at {string.Join(", ", OverlapServer.Addresses(app))} (data in {Path.GetFullPath(options.DataFolder)}). Ctrl-C stops it."
+                        )
+                        .ConfigureAwait(false);
+                    try
+                    {
+                        await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+                    }
+                    if (OverlapServer.StoppedBy(app.Services) is { } failure)
+                    {
+                        // The host stops itself when background work fails; that is a failure of the server, never a clean exit.
+                        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Overlap.Serve");
+                        LogStopped(logger, failure.Service, failure.Exception);
+                        throw new UserException(
+                            ExitCodes.Software,
+                            $"the server stopped because its {failure.Service} failed: {failure.Exception.Message.TrimEnd('.')}; the log above has the details. Start it again, and report it if it keeps happening."
+                        );
+                    }
                 }
-                await io.ErrWriter.WriteLineAsync($"Overlap is serving at {string.Join(", ", OverlapServer.Addresses(app))} (data in {Path.GetFullPath(options.DataFolder)}). Ctrl-C stops it.").ConfigureAwait(false);
-                try
-                {
-                    await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
-                }
-                finally
-                {
-                    await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
-                }
-                if (OverlapServer.StoppedBy(app.Services) is { } failure)
-                {
-                    // The host stops itself when background work fails; that is a failure of the server, never a clean exit.
-                    var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Overlap.Serve");
-                    LogStopped(logger, failure.Service, failure.Exception);
-                    throw new UserException(ExitCodes.Software, $"the server stopped because its {failure.Service} failed: {failure.Exception.Message.TrimEnd('.')}; the log above has the details. Start it again, and report it if it keeps happening.");
-                }
+                return ExitCodes.Pass;
             }
-            return ExitCodes.Pass;
-        });
+        );
         return command;
     }
 
@@ -61,7 +87,8 @@ internal static partial class ServeCommand
     {
         var allow = new Option<string[]>("--webhook-allow")
         {
-            Description = "A host or address range (e.g. hooks.internal, 10.0.0.0/8) alert webhooks may reach although it is loopback, private or this server; repeat for more. By default webhooks reach only public addresses.",
+            Description =
+                "A host or address range (e.g. hooks.internal, 10.0.0.0/8) alert webhooks may reach although it is loopback, private or this server; repeat for more. By default webhooks reach only public addresses.",
             Arity = ArgumentArity.OneOrMore,
             AllowMultipleArgumentsPerToken = false,
         };
@@ -79,12 +106,21 @@ internal static partial class ServeCommand
     }
 
     /// <summary>The <c>--data</c> option every server-side command shares.</summary>
-    public static Option<string> DataOption() => new("--data") { Description = "The folder holding the store (created when missing).", DefaultValueFactory = _ => "overlap-data" };
+    public static Option<string> DataOption() =>
+        new("--data")
+        {
+            Description = "The folder holding the store (created when missing).",
+            DefaultValueFactory = _ => "overlap-data",
+        };
 
     /// <summary>The <c>--urls</c> option of the commands that serve, checked when parsed so a bad address is a usage error, not a stack trace.</summary>
     public static Option<string> UrlsOption(string description)
     {
-        var urls = new Option<string>("--urls") { Description = description, DefaultValueFactory = _ => "http://127.0.0.1:5080" };
+        var urls = new Option<string>("--urls")
+        {
+            Description = description,
+            DefaultValueFactory = _ => "http://127.0.0.1:5080",
+        };
         urls.Validators.Add(result =>
         {
             var value = result.GetValueOrDefault<string>() ?? "";
@@ -99,7 +135,9 @@ internal static partial class ServeCommand
                 }
                 catch (FormatException)
                 {
-                    result.AddError($"--urls '{url}' is not an address to listen on; write a scheme, host and port such as http://127.0.0.1:5080 (several separated by ;)");
+                    result.AddError(
+                        $"--urls '{url}' is not an address to listen on; write a scheme, host and port such as http://127.0.0.1:5080 (several separated by ;)"
+                    );
                     return;
                 }
             }

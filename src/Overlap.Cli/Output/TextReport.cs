@@ -20,7 +20,10 @@ internal static class TextReport
     public static void Write(IAnsiConsole console, EvaluationReport report, bool terse)
     {
         var colour = Colour(report.Verdict);
-        console.MarkupLine(Inv, $"[bold {colour}]{VerdictText.Headline(report.Verdict)}[/]  [bold]{Markup.Escape(report.Feature)}[/]  {Phrasing.Count(report.N, "example")}{(report.Threshold is { } t ? string.Create(Inv, $", threshold {t:0.###}") : string.Empty)}, {Phrasing.Confidence(report.Confidence)} confidence");
+        console.MarkupLine(
+            Inv,
+            $"[bold {colour}]{VerdictText.Headline(report.Verdict)}[/]  [bold]{Markup.Escape(report.Feature)}[/]  {Phrasing.Count(report.N, "example")}{(report.Threshold is { } t ? string.Create(Inv, $", threshold {t:0.###}") : string.Empty)}, {Phrasing.Confidence(report.Confidence)} confidence"
+        );
         console.WriteLine();
         foreach (var s in report.Statements)
         {
@@ -35,13 +38,26 @@ internal static class TextReport
         table.AddColumn("why");
         foreach (var r in report.Requirements)
         {
-            var why = r.Reason ?? (r.MoreExamplesNeeded is { } more ? $"~{Phrasing.Count(more, "more labelled example")} would settle it" : r.Segment is { } seg ? $"decided by {seg}" : "—");
+            var why = r.Reason
+                ?? (
+                    r.MoreExamplesNeeded is { } more
+                        ? $"~{Phrasing.Count(more, "more labelled example")} would settle it"
+                    : r.Segment is { } seg ? $"decided by {seg}"
+                    : "—"
+                );
             table.AddRow(
                 Markup.Escape(VerdictText.Bar(r)),
                 $"[{Colour(r.Verdict)}]{VerdictText.Word(r.Verdict)}[/]",
                 FigureText.Value(r.Value ?? double.NaN),
-                Markup.Escape(FigureText.Interval(r.CiLow ?? double.NaN, r.CiHigh ?? double.NaN, r.Value is null ? "see why" : null)),
-                Markup.Escape(why));
+                Markup.Escape(
+                    FigureText.Interval(
+                        r.CiLow ?? double.NaN,
+                        r.CiHigh ?? double.NaN,
+                        r.Value is null ? "see why" : null
+                    )
+                ),
+                Markup.Escape(why)
+            );
         }
         if (report.Requirements.Count > 0)
         {
@@ -59,7 +75,12 @@ internal static class TextReport
         metrics.AddColumn(new TableColumn("n").RightAligned());
         foreach (var (name, m) in report.Metrics)
         {
-            metrics.AddRow(name, FigureText.Value(m.Value), Markup.Escape(FigureText.Interval(m.CiLow, m.CiHigh, m.Reason)), m.N.ToString("#,0", Inv));
+            metrics.AddRow(
+                name,
+                FigureText.Value(m.Value),
+                Markup.Escape(FigureText.Interval(m.CiLow, m.CiHigh, m.Reason)),
+                m.N.ToString("#,0", Inv)
+            );
         }
         console.Write(metrics);
         if (report.Confusion is { } c)
@@ -89,7 +110,10 @@ internal static class TextReport
     public static void Write(IAnsiConsole console, DriftReport report)
     {
         var colour = report.DatasetDrift ? "red" : "green";
-        console.MarkupLine(Inv, $"[bold {colour}]{(report.DatasetDrift ? "DRIFTED" : report.Columns.Count > 0 && report.NotJudged == report.Columns.Count ? "NOT ENOUGH DATA" : "NO DATASET DRIFT")}[/]  {Phrasing.Count(report.ReferenceRows, "reference row")}, {Phrasing.Count(report.CurrentRows, "current row")}");
+        console.MarkupLine(
+            Inv,
+            $"[bold {colour}]{(report.DatasetDrift ? "DRIFTED" : report.Columns.Count > 0 && report.NotJudged == report.Columns.Count ? "NOT ENOUGH DATA" : "NO DATASET DRIFT")}[/]  {Phrasing.Count(report.ReferenceRows, "reference row")}, {Phrasing.Count(report.CurrentRows, "current row")}"
+        );
         console.WriteLine();
         foreach (var s in report.Statements)
         {
@@ -113,14 +137,22 @@ internal static class TextReport
                 Fmt(col.Statistic),
                 col.PValue is { } p ? Fmt(p) : "—",
                 Fmt(col.Threshold),
-                col.DriftVerdict switch { true => "[red]yes[/]", false => "no", null => "[yellow]not judged[/]" });
+                col.DriftVerdict switch
+                {
+                    true => "[red]yes[/]",
+                    false => "no",
+                    null => "[yellow]not judged[/]",
+                }
+            );
         }
         console.Write(table);
         console.WriteLine();
         console.MarkupLine("What the figures mean:");
         foreach (var col in report.Columns)
         {
-            console.MarkupLine($"  • {Markup.Escape(col.Column)}: {Markup.Escape(col.Meaning ?? col.Reason ?? "no statistic")}");
+            console.MarkupLine(
+                $"  • {Markup.Escape(col.Column)}: {Markup.Escape(col.Meaning ?? col.Reason ?? "no statistic")}"
+            );
         }
         Footer(console, report.Provenance);
     }
@@ -139,26 +171,29 @@ internal static class TextReport
         }
     }
 
-    private static string Colour(Verdict verdict) => verdict switch
-    {
-        Verdict.Pass => "green",
-        Verdict.Fail => "red",
-        Verdict.Inconclusive => "yellow",
-        _ => "grey",
-    };
+    private static string Colour(Verdict verdict) =>
+        verdict switch
+        {
+            Verdict.Pass => "green",
+            Verdict.Fail => "red",
+            Verdict.Inconclusive => "yellow",
+            _ => "grey",
+        };
 
     private static string Fmt(double v) => double.IsFinite(v) ? v.ToString("0.####", Inv) : "—";
 
     private static string Capture(Action<IAnsiConsole> write)
     {
         var writer = new StringWriter(Inv);
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(writer),
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-        });
+        var console = AnsiConsole.Create(
+            new AnsiConsoleSettings
+            {
+                Out = new AnsiConsoleOutput(writer),
+                Ansi = AnsiSupport.No,
+                ColorSystem = ColorSystemSupport.NoColors,
+                Interactive = InteractionSupport.No,
+            }
+        );
         console.Profile.Width = 120;
         write(console);
         return writer.ToString();

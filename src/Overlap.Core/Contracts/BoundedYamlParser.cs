@@ -20,7 +20,10 @@ internal sealed class BoundedYamlParser(string text) : IParser
     public ParsingEvent? Current => _inner.Current;
 
     /// <summary>The innermost flow collection (<c>{</c> or <c>[</c>) opened and not closed yet, if any.</summary>
-    public ParsingEvent? OpenFlow => _open.FirstOrDefault(e => e is MappingStart { Style: MappingStyle.Flow } or SequenceStart { Style: SequenceStyle.Flow });
+    public ParsingEvent? OpenFlow =>
+        _open.FirstOrDefault(e =>
+            e is MappingStart { Style: MappingStyle.Flow } or SequenceStart { Style: SequenceStyle.Flow }
+        );
 
     /// <summary>Where the parser has read up to: the end of the last event it gave.</summary>
     public Mark LastEnd { get; private set; } = Mark.Empty;
@@ -39,7 +42,11 @@ internal sealed class BoundedYamlParser(string text) : IParser
                 _open.Push(current);
                 if (_open.Count > MaxDepth)
                 {
-                    throw new YamlException(current.Start, current.End, $"the contract is nested more than {MaxDepth} levels deep; a contract needs a few levels, so flatten it");
+                    throw new YamlException(
+                        current.Start,
+                        current.End,
+                        $"the contract is nested more than {MaxDepth} levels deep; a contract needs a few levels, so flatten it"
+                    );
                 }
                 break;
             case MappingEnd or SequenceEnd when _open.Count > 0:

@@ -40,29 +40,51 @@ public static class ContractComparison
         }
         if (before.OptimizeThreshold != after.OptimizeThreshold)
         {
-            changes.Add(after.OptimizeThreshold
-                ? $"The threshold is now the one with the lowest expected cost (was {Phrasing.Number(before.Threshold)})."
-                : $"The threshold is now {Phrasing.Number(after.Threshold)} (was the one with the lowest expected cost).");
+            changes.Add(
+                after.OptimizeThreshold
+                    ? $"The threshold is now the one with the lowest expected cost (was {Phrasing.Number(before.Threshold)})."
+                    : $"The threshold is now {Phrasing.Number(after.Threshold)} (was the one with the lowest expected cost)."
+            );
         }
         else if (!after.OptimizeThreshold && before.Threshold != after.Threshold)
         {
-            changes.Add($"The decision threshold moved from {Phrasing.Number(before.Threshold)} to {Phrasing.Number(after.Threshold)}.");
+            changes.Add(
+                $"The decision threshold moved from {Phrasing.Number(before.Threshold)} to {Phrasing.Number(after.Threshold)}."
+            );
         }
         if (before.Confidence != after.Confidence)
         {
-            changes.Add($"Intervals are now judged at {Phrasing.Confidence(after.Confidence)} confidence (was {Phrasing.Confidence(before.Confidence)}).");
+            changes.Add(
+                $"Intervals are now judged at {Phrasing.Confidence(after.Confidence)} confidence (was {Phrasing.Confidence(before.Confidence)})."
+            );
         }
         if (before.Costs.Given != after.Costs.Given)
         {
             var c = after.Costs;
-            changes.Add(c.Given
-                ? $"Error costs are now written down: a false positive costs {Phrasing.Number(c.FalsePositive)} {c.Currency}, a false negative {Phrasing.Number(c.FalseNegative)} {c.Currency}."
-                : "Error costs are no longer written down: both kinds of error count the same.");
+            changes.Add(
+                c.Given
+                    ? $"Error costs are now written down: a false positive costs {Phrasing.Number(c.FalsePositive)} {c.Currency}, a false negative {Phrasing.Number(c.FalseNegative)} {c.Currency}."
+                    : "Error costs are no longer written down: both kinds of error count the same."
+            );
         }
         else
         {
-            Cost(changes, "false positive", before.Costs.FalsePositive, after.Costs.FalsePositive, before.Costs.Currency, after.Costs.Currency);
-            Cost(changes, "false negative", before.Costs.FalseNegative, after.Costs.FalseNegative, before.Costs.Currency, after.Costs.Currency);
+            Cost(
+                changes,
+                "false positive",
+                before.Costs.FalsePositive,
+                after.Costs.FalsePositive,
+                before.Costs.Currency,
+                after.Costs.Currency
+            );
+            Cost(
+                changes,
+                "false negative",
+                before.Costs.FalseNegative,
+                after.Costs.FalseNegative,
+                before.Costs.Currency,
+                after.Costs.Currency
+            );
         }
         return changes;
     }
@@ -86,11 +108,20 @@ public static class ContractComparison
         return $"{what} from {Phrasing.Number(was.Value)} to {Phrasing.Number(value)} ({(stricter ? "stricter" : "looser")}).";
     }
 
-    private static void Cost(List<string> changes, string error, double was, double now, string wasCurrency, string nowCurrency)
+    private static void Cost(
+        List<string> changes,
+        string error,
+        double was,
+        double now,
+        string wasCurrency,
+        string nowCurrency
+    )
     {
         if (was != now || wasCurrency != nowCurrency)
         {
-            changes.Add($"The cost of a {error} went from {Phrasing.Number(was)} {wasCurrency} to {Phrasing.Number(now)} {nowCurrency}.");
+            changes.Add(
+                $"The cost of a {error} went from {Phrasing.Number(was)} {wasCurrency} to {Phrasing.Number(now)} {nowCurrency}."
+            );
         }
     }
 }

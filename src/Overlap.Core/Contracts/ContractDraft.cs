@@ -56,19 +56,34 @@ public sealed partial record ContractDraft
         y.AppendLine("# overlap.yaml: what \"good enough\" means for this feature (every key: docs/contract.md).");
         if (DataFile is not null)
         {
-            y.AppendLine(CultureInfo.InvariantCulture, $"# Drafted by 'overlap contract init' from {DataFile}; check each line, then run 'overlap contract validate'.");
+            y.AppendLine(
+                CultureInfo.InvariantCulture,
+                $"# Drafted by 'overlap contract init' from {DataFile}; check each line, then run 'overlap contract validate'."
+            );
         }
-        y.AppendLine(CultureInfo.InvariantCulture, $"feature: {Feature}            # lowercase letters, digits and dashes");
+        y.AppendLine(
+            CultureInfo.InvariantCulture,
+            $"feature: {Feature}            # lowercase letters, digits and dashes"
+        );
         y.AppendLine("description: What this feature does, in one sentence a stakeholder understands.");
-        y.AppendLine(CultureInfo.InvariantCulture, $"task: {Task.ToString().ToLowerInvariant()}               # binary | multiclass | regression");
+        y.AppendLine(
+            CultureInfo.InvariantCulture,
+            $"task: {Task.ToString().ToLowerInvariant()}               # binary | multiclass | regression"
+        );
         switch (Task)
         {
             case TaskKind.Binary:
                 y.AppendLine("# The label value of the case the model should catch, and of the other case.");
-                y.AppendLine(CultureInfo.InvariantCulture, $"labels: {{ positive: {Quote(Positive!)}, negative: {Quote(Negative!)} }}");
+                y.AppendLine(
+                    CultureInfo.InvariantCulture,
+                    $"labels: {{ positive: {Quote(Positive!)}, negative: {Quote(Negative!)} }}"
+                );
                 break;
             case TaskKind.Multiclass:
-                y.AppendLine(CultureInfo.InvariantCulture, $"labels: {{ classes: [{string.Join(", ", Classes.Select(Quote))}] }}");
+                y.AppendLine(
+                    CultureInfo.InvariantCulture,
+                    $"labels: {{ classes: [{string.Join(", ", Classes.Select(Quote))}] }}"
+                );
                 break;
         }
         y.AppendLine("columns:");
@@ -76,30 +91,47 @@ public sealed partial record ContractDraft
         Column(y, "time", Time, "when the prediction was made");
         Column(y, "label", Label, "the true outcome");
         Column(y, "score", Score, "the model's probability of the positive label");
-        Column(y, "prediction", Prediction, Task == TaskKind.Binary ? "the model's decision (default: score >= threshold)" : "the model's output");
+        Column(
+            y,
+            "prediction",
+            Prediction,
+            Task == TaskKind.Binary ? "the model's decision (default: score >= threshold)" : "the model's output"
+        );
         if (Segments.Count > 0)
         {
-            y.AppendLine(CultureInfo.InvariantCulture, $"  segments: [{string.Join(", ", Segments.Select(Quote))}]   # figures are broken down by these");
+            y.AppendLine(
+                CultureInfo.InvariantCulture,
+                $"  segments: [{string.Join(", ", Segments.Select(Quote))}]   # figures are broken down by these"
+            );
         }
         else if (SegmentCandidates.Count > 0)
         {
-            y.AppendLine(CultureInfo.InvariantCulture, $"  # segments: [{string.Join(", ", SegmentCandidates.Select(Quote))}]   # break figures down by these columns");
+            y.AppendLine(
+                CultureInfo.InvariantCulture,
+                $"  # segments: [{string.Join(", ", SegmentCandidates.Select(Quote))}]   # break figures down by these columns"
+            );
         }
         if (Task == TaskKind.Binary && Score is not null)
         {
-            y.AppendLine("threshold: 0.5                # score at or above which the model says positive; or 'optimize'");
+            y.AppendLine(
+                "threshold: 0.5                # score at or above which the model says positive; or 'optimize'"
+            );
             y.AppendLine("# What each kind of mistake costs, so the cost-optimal threshold can be found.");
             y.AppendLine("costs: { false_positive: 1, false_negative: 1, currency: USD }");
         }
         y.AppendLine("confidence: 0.95              # every figure comes with an interval at this confidence");
-        y.AppendLine("# Starting bars: placeholders, set them to what the product needs. A verdict is judged on the interval.");
+        y.AppendLine(
+            "# Starting bars: placeholders, set them to what the product needs. A verdict is judged on the interval."
+        );
         y.AppendLine("requirements:");
-        foreach (var line in Task switch
-        {
-            TaskKind.Binary => (string[])["{ metric: recall, min: 0.8 }", "{ metric: precision, min: 0.5 }"],
-            TaskKind.Multiclass => ["{ metric: accuracy, min: 0.8 }", "{ metric: macro_f1, min: 0.7 }"],
-            _ => ["{ metric: r2, min: 0.5 }"],
-        })
+        foreach (
+            var line in Task switch
+            {
+                TaskKind.Binary => (string[])["{ metric: recall, min: 0.8 }", "{ metric: precision, min: 0.5 }"],
+                TaskKind.Multiclass => ["{ metric: accuracy, min: 0.8 }", "{ metric: macro_f1, min: 0.7 }"],
+                _ => ["{ metric: r2, min: 0.5 }"],
+            }
+        )
         {
             y.AppendLine(CultureInfo.InvariantCulture, $"  - {line}");
         }
@@ -123,9 +155,12 @@ public sealed partial record ContractDraft
     }
 
     // Plain when YAML reads it back as the same text; double-quoted otherwise (numbers stay text either way in a contract).
-    private static string Quote(string value) => PlainSafe().IsMatch(value)
-        ? value
-        : "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+    private static string Quote(string value) =>
+        PlainSafe().IsMatch(value)
+            ? value
+            : "\""
+                + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)
+                + "\"";
 
     [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$")]
     private static partial Regex PlainSafe();

@@ -25,7 +25,15 @@ internal sealed class ContractErrors
         }
     }
 
-    public void Try(Action read) => Try(() => { read(); return true; }, false);
+    public void Try(Action read) =>
+        Try(
+            () =>
+            {
+                read();
+                return true;
+            },
+            false
+        );
 
     public void ThrowIfAny()
     {

@@ -21,7 +21,12 @@ public sealed class ContractException : Exception
 
     /// <summary>Several refusals of one contract at once; the message has one line per refusal, the place and problem are the first's.</summary>
     public ContractException(IReadOnlyList<ContractException> errors)
-        : base(string.Join(Environment.NewLine, (errors ?? throw new ArgumentNullException(nameof(errors))).Select(e => e.Message)))
+        : base(
+            string.Join(
+                Environment.NewLine,
+                (errors ?? throw new ArgumentNullException(nameof(errors))).Select(e => e.Message)
+            )
+        )
     {
         if (errors.Count == 0)
         {

@@ -31,13 +31,22 @@ public static class ContractExplainer
                 var rule = contract.OptimizeThreshold
                     ? "at the score threshold with the lowest expected cost on the evaluation data"
                     : $"when that score is {Phrasing.Number(contract.Threshold)} or more";
-                sb.AppendLine(inv, $"  For each {w.Example} the model gives the chance that it is a {w.Positive}; the {w.Example} is {w.Action} {rule}.");
+                sb.AppendLine(
+                    inv,
+                    $"  For each {w.Example} the model gives the chance that it is a {w.Positive}; the {w.Example} is {w.Action} {rule}."
+                );
                 break;
             case TaskKind.Multiclass:
-                sb.AppendLine(inv, $"  For each {w.Example} the model picks one of: {string.Join(", ", contract.Labels.Classes)}.");
+                sb.AppendLine(
+                    inv,
+                    $"  For each {w.Example} the model picks one of: {string.Join(", ", contract.Labels.Classes)}."
+                );
                 break;
             default:
-                sb.AppendLine(inv, $"  For each {w.Example} the model predicts a number (column '{contract.Columns.Prediction}').");
+                sb.AppendLine(
+                    inv,
+                    $"  For each {w.Example} the model predicts a number (column '{contract.Columns.Prediction}')."
+                );
                 break;
         }
         sb.AppendLine();
@@ -49,10 +58,14 @@ public static class ContractExplainer
         }
         foreach (var r in contract.Requirements)
         {
-            var production = MetricCatalog.Find(r.Metric)?.ProductionOnly == true ? " Checked on production traffic." : string.Empty;
+            var production =
+                MetricCatalog.Find(r.Metric)?.ProductionOnly == true ? " Checked on production traffic." : string.Empty;
             sb.AppendLine(inv, $"  - {Phrasing.Promise(r, w)}{production}");
         }
-        sb.AppendLine(inv, $"  A promise counts as kept only when the whole {confidence} interval clears the bar, and as broken only when the whole interval misses it; otherwise the answer is \"not enough data yet\", with how many more labelled {Phrasing.Plural(w.Example)} would settle it.");
+        sb.AppendLine(
+            inv,
+            $"  A promise counts as kept only when the whole {confidence} interval clears the bar, and as broken only when the whole interval misses it; otherwise the answer is \"not enough data yet\", with how many more labelled {Phrasing.Plural(w.Example)} would settle it."
+        );
         if (contract.Task == TaskKind.Binary)
         {
             sb.AppendLine();
@@ -60,17 +73,30 @@ public static class ContractExplainer
             var c = contract.Costs;
             if (!c.Given)
             {
-                sb.AppendLine("  Not written down: both kinds of error count the same. Add 'costs' so overlap can find the cheapest threshold.");
+                sb.AppendLine(
+                    "  Not written down: both kinds of error count the same. Add 'costs' so overlap can find the cheapest threshold."
+                );
             }
             else
             {
-                sb.AppendLine(inv, $"  A {w.Negative} {w.Action} by mistake costs {Phrasing.Number(c.FalsePositive)} {c.Currency}; a missed {w.Positive} costs {Phrasing.Number(c.FalseNegative)} {c.Currency}.");
+                sb.AppendLine(
+                    inv,
+                    $"  A {w.Negative} {w.Action} by mistake costs {Phrasing.Number(c.FalsePositive)} {c.Currency}; a missed {w.Positive} costs {Phrasing.Number(c.FalseNegative)} {c.Currency}."
+                );
                 if (c.FalsePositive > 0 && c.FalseNegative > 0)
                 {
                     var ratio = c.FalsePositive / c.FalseNegative;
-                    sb.AppendLine(ratio >= 1
-                        ? string.Create(inv, $"  One false alarm costs as much as {Phrasing.Number(ratio)} missed {Phrasing.Plural(w.Positive)}.")
-                        : string.Create(inv, $"  One missed {w.Positive} costs as much as {Phrasing.Number(1 / ratio)} false alarms."));
+                    sb.AppendLine(
+                        ratio >= 1
+                            ? string.Create(
+                                inv,
+                                $"  One false alarm costs as much as {Phrasing.Number(ratio)} missed {Phrasing.Plural(w.Positive)}."
+                            )
+                            : string.Create(
+                                inv,
+                                $"  One missed {w.Positive} costs as much as {Phrasing.Number(1 / ratio)} false alarms."
+                            )
+                    );
                 }
             }
         }
@@ -78,16 +104,27 @@ public static class ContractExplainer
         {
             sb.AppendLine();
             sb.AppendLine("In production");
-            sb.AppendLine(inv, $"  Judged every {(m.Window == TimeSpan.FromDays(1) ? "day" : Duration(m.Window))}, on windows with at least {m.MinSamples} labelled {Phrasing.Plural(w.Example)} before a verdict can raise an alert.");
+            sb.AppendLine(
+                inv,
+                $"  Judged every {(m.Window == TimeSpan.FromDays(1) ? "day" : Duration(m.Window))}, on windows with at least {m.MinSamples} labelled {Phrasing.Plural(w.Example)} before a verdict can raise an alert."
+            );
             if (m.Reference is { } r)
             {
-                sb.AppendLine(r.Data is not null
-                    ? string.Create(inv, $"  Inputs are compared for drift with the reference data in {r.Data}.")
-                    : string.Create(inv, $"  Inputs are compared for drift with the reference period {r.From:yyyy-MM-dd} to {r.To:yyyy-MM-dd}."));
+                sb.AppendLine(
+                    r.Data is not null
+                        ? string.Create(inv, $"  Inputs are compared for drift with the reference data in {r.Data}.")
+                        : string.Create(
+                            inv,
+                            $"  Inputs are compared for drift with the reference period {r.From:yyyy-MM-dd} to {r.To:yyyy-MM-dd}."
+                        )
+                );
             }
             if (m.LabelDelay is { } delay)
             {
-                sb.AppendLine(inv, $"  True labels arrive within {Duration(delay)}; until then performance is estimated from the model's scores.");
+                sb.AppendLine(
+                    inv,
+                    $"  True labels arrive within {Duration(delay)}; until then performance is estimated from the model's scores."
+                );
             }
             if (m.RetrainWhen is { } rw)
             {
@@ -104,7 +141,10 @@ public static class ContractExplainer
             }
             if (m.AlertWebhooks.Count > 0)
             {
-                sb.AppendLine(inv, $"  Alerts go to {m.AlertWebhooks.Count} webhook{(m.AlertWebhooks.Count == 1 ? string.Empty : "s")}.");
+                sb.AppendLine(
+                    inv,
+                    $"  Alerts go to {m.AlertWebhooks.Count} webhook{(m.AlertWebhooks.Count == 1 ? string.Empty : "s")}."
+                );
             }
         }
         if (contract.Review is { } review)
@@ -114,16 +154,23 @@ public static class ContractExplainer
             var parts = new List<string>();
             if (review.When != "random sample only")
             {
-                parts.Add($"{Phrasing.Plural(w.Example)} whose {review.When.Replace("score", "score is", StringComparison.Ordinal)} go to a person");
+                parts.Add(
+                    $"{Phrasing.Plural(w.Example)} whose {review.When.Replace("score", "score is", StringComparison.Ordinal)} go to a person"
+                );
             }
             if (review.Sample > 0)
             {
-                parts.Add($"{Phrasing.Percent(review.Sample)} of all {Phrasing.Plural(w.Example)} are picked at random for review, so the labels are not biased toward hard cases");
+                parts.Add(
+                    $"{Phrasing.Percent(review.Sample)} of all {Phrasing.Plural(w.Example)} are picked at random for review, so the labels are not biased toward hard cases"
+                );
             }
             sb.AppendLine(inv, $"  {Phrasing.Capitalize(string.Join("; ", parts))}.");
             if (review.SecondOpinion > 0)
             {
-                sb.AppendLine(inv, $"  {Phrasing.Capitalize(Phrasing.Percent(review.SecondOpinion))} of the cases sent to a person get a second reviewer, to measure how far reviewers agree; when the two disagree, the case is escalated.");
+                sb.AppendLine(
+                    inv,
+                    $"  {Phrasing.Capitalize(Phrasing.Percent(review.SecondOpinion))} of the cases sent to a person get a second reviewer, to measure how far reviewers agree; when the two disagree, the case is escalated."
+                );
             }
             if (review.EscalateAfter is { } esc)
             {

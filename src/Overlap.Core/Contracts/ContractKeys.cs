@@ -8,13 +8,38 @@ namespace Overlap.Core.Contracts;
 internal static class ContractKeys
 {
     public static readonly string[] TopLevel =
-        ["feature", "task", "description", "owners", "labels", "columns", "threshold", "costs", "words", "confidence", "requirements", "monitoring", "review", "drift"];
+    [
+        "feature",
+        "task",
+        "description",
+        "owners",
+        "labels",
+        "columns",
+        "threshold",
+        "costs",
+        "words",
+        "confidence",
+        "requirements",
+        "monitoring",
+        "review",
+        "drift",
+    ];
 
     public static readonly string[] Tasks = ["binary", "multiclass", "regression"];
 
     public static readonly string[] Labels = ["positive", "negative", "classes"];
 
-    public static readonly string[] Columns = ["id", "time", "label", "score", "prediction", "latency_ms", "segments", "features"];
+    public static readonly string[] Columns =
+    [
+        "id",
+        "time",
+        "label",
+        "score",
+        "prediction",
+        "latency_ms",
+        "segments",
+        "features",
+    ];
 
     public static readonly string[] Costs = ["false_positive", "false_negative", "currency"];
 
@@ -22,7 +47,15 @@ internal static class ContractKeys
 
     public static readonly string[] Requirement = ["metric", "min", "max", "max_gap", "by", "description"];
 
-    public static readonly string[] Monitoring = ["window", "reference", "min_samples", "label_delay", "retrain_when", "alerts"];
+    public static readonly string[] Monitoring =
+    [
+        "window",
+        "reference",
+        "min_samples",
+        "label_delay",
+        "retrain_when",
+        "alerts",
+    ];
 
     public static readonly string[] Reference = ["from", "to", "data"];
 
@@ -30,7 +63,14 @@ internal static class ContractKeys
 
     public static readonly string[] Alert = ["webhook"];
 
-    public static readonly string[] Review = ["when", "sample", "second_opinion", "escalate_after", "failure_categories"];
+    public static readonly string[] Review =
+    [
+        "when",
+        "sample",
+        "second_opinion",
+        "escalate_after",
+        "failure_categories",
+    ];
 
     public static readonly string[] Drift = ["test", "columns"];
 

@@ -18,7 +18,11 @@ public static partial class ContractParser
         ArgumentNullException.ThrowIfNull(text);
         if (string.IsNullOrWhiteSpace(text))
         {
-            throw new ContractException(source, 0, "the contract is empty; start from the example in docs/contract.md, or draft one from scored examples");
+            throw new ContractException(
+                source,
+                0,
+                "the contract is empty; start from the example in docs/contract.md, or draft one from scored examples"
+            );
         }
         var stream = new YamlStream();
         var parser = new BoundedYamlParser(text);
@@ -37,7 +41,11 @@ public static partial class ContractParser
         }
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
         {
-            throw new ContractException(source, 1, "the contract must be a mapping of keys such as 'feature:', 'task:' and 'requirements:'");
+            throw new ContractException(
+                source,
+                1,
+                "the contract must be a mapping of keys such as 'feature:', 'task:' and 'requirements:'"
+            );
         }
         return Read(new YamlMap(root, source, "the contract", ContractKeys.TopLevel));
     }
@@ -55,10 +63,22 @@ public static partial class ContractParser
         if (parser.OpenFlow is { } open)
         {
             var (opener, closer) = open is YamlDotNet.Core.Events.MappingStart ? ('{', '}') : ('[', ']');
-            return new ContractException(source, line, column, string.Create(CultureInfo.InvariantCulture,
-                $"not valid YAML: the '{opener}' opened at line {open.Start.Line}, column {open.Start.Column} is not closed; end it with '{closer}' and put ',' between its entries"));
+            return new ContractException(
+                source,
+                line,
+                column,
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"not valid YAML: the '{opener}' opened at line {open.Start.Line}, column {open.Start.Column} is not closed; end it with '{closer}' and put ',' between its entries"
+                )
+            );
         }
-        return new ContractException(source, line, column, $"not valid YAML: {reason}; check the indentation and that every 'key: value' has a space after the colon");
+        return new ContractException(
+            source,
+            line,
+            column,
+            $"not valid YAML: {reason}; check the indentation and that every 'key: value' has a space after the colon"
+        );
     }
 
     // Each section is read on its own, so every refusal is reported at once; what depends on the task or the
@@ -120,25 +140,31 @@ public static partial class ContractParser
     {
         var featureNode = map.Require("feature", "feature: spam-filter");
         var feature = map.Scalar(featureNode, "feature");
-        return SlugPattern().IsMatch(feature) ? feature
-            : throw map.Error(featureNode, $"'feature' is '{feature}'; use lowercase letters, digits and dashes, such as spam-filter");
+        return SlugPattern().IsMatch(feature)
+            ? feature
+            : throw map.Error(
+                featureNode,
+                $"'feature' is '{feature}'; use lowercase letters, digits and dashes, such as spam-filter"
+            );
     }
 
     private static TaskKind? ReadTask(YamlMap map)
     {
         var taskNode = map.Require("task", "task: binary");
         var text = map.Scalar(taskNode, "task");
-        return TaskFrom(text) ?? throw map.Error(taskNode, $"'task' is '{text}'; write binary, multiclass or regression");
+        return TaskFrom(text)
+            ?? throw map.Error(taskNode, $"'task' is '{text}'; write binary, multiclass or regression");
     }
 
     /// <summary>The task a contract's <c>task:</c> value names, or null.</summary>
-    public static TaskKind? TaskFrom(string text) => text switch
-    {
-        "binary" => TaskKind.Binary,
-        "multiclass" => TaskKind.Multiclass,
-        "regression" => TaskKind.Regression,
-        _ => null,
-    };
+    public static TaskKind? TaskFrom(string text) =>
+        text switch
+        {
+            "binary" => TaskKind.Binary,
+            "multiclass" => TaskKind.Multiclass,
+            "regression" => TaskKind.Regression,
+            _ => null,
+        };
 
     private static double ReadConfidence(YamlMap map)
     {
@@ -166,7 +192,10 @@ public static partial class ContractParser
         {
             if (map.Take("labels") is { } node)
             {
-                throw map.Error(node, "a regression contract has no 'labels'; remove the key (the label column holds the true number)");
+                throw map.Error(
+                    node,
+                    "a regression contract has no 'labels'; remove the key (the label column holds the true number)"
+                );
             }
             return new ContractLabels();
         }
@@ -181,7 +210,8 @@ public static partial class ContractParser
             else
             {
                 var m = map.Map("labels", ContractKeys.Labels)!;
-                classes = m.Strings("classes") ?? throw m.Error("'labels' needs 'classes', such as classes: [billing, technical, sales]");
+                classes = m.Strings("classes")
+                    ?? throw m.Error("'labels' needs 'classes', such as classes: [billing, technical, sales]");
                 m.Finish();
             }
             if (classes!.Count < 2 || classes.Distinct(StringComparer.Ordinal).Count() != classes.Count)
@@ -192,12 +222,23 @@ public static partial class ContractParser
         }
         var labelsNode = map.Require("labels", "labels: { positive: spam, negative: ham }");
         var lm = map.Map("labels", ContractKeys.Labels)!;
-        var positive = lm.String("positive") ?? throw map.Error(labelsNode, "'labels' needs 'positive', the label value of the case the model should catch, such as positive: spam");
-        var negative = lm.String("negative") ?? throw map.Error(labelsNode, "'labels' needs 'negative', the label value of the other case, such as negative: ham");
+        var positive = lm.String("positive")
+            ?? throw map.Error(
+                labelsNode,
+                "'labels' needs 'positive', the label value of the case the model should catch, such as positive: spam"
+            );
+        var negative = lm.String("negative")
+            ?? throw map.Error(
+                labelsNode,
+                "'labels' needs 'negative', the label value of the other case, such as negative: ham"
+            );
         lm.Finish();
         if (positive == negative)
         {
-            throw map.Error(labelsNode, $"'labels.positive' and 'labels.negative' are both '{positive}'; they must differ");
+            throw map.Error(
+                labelsNode,
+                $"'labels.positive' and 'labels.negative' are both '{positive}'; they must differ"
+            );
         }
         return new ContractLabels { Positive = positive, Negative = negative };
     }
@@ -206,16 +247,23 @@ public static partial class ContractParser
     {
         var node = map.Require("columns", "columns: { label: is_spam, score: p_spam }");
         var m = map.Map("columns", ContractKeys.Columns)!;
-        var label = m.String("label") ?? throw map.Error(node, "'columns' needs 'label', the column with the true outcome");
+        var label = m.String("label")
+            ?? throw map.Error(node, "'columns' needs 'label', the column with the true outcome");
         var score = m.String("score");
         var prediction = m.String("prediction");
         if (task == TaskKind.Binary && score is null && prediction is null)
         {
-            throw map.Error(node, "a binary contract needs 'columns.score' (the probability of the positive label) or 'columns.prediction'");
+            throw map.Error(
+                node,
+                "a binary contract needs 'columns.score' (the probability of the positive label) or 'columns.prediction'"
+            );
         }
         if (task != TaskKind.Binary && prediction is null)
         {
-            throw map.Error(node, $"a {task.ToString().ToLowerInvariant()} contract needs 'columns.prediction', the column with the model's output");
+            throw map.Error(
+                node,
+                $"a {task.ToString().ToLowerInvariant()} contract needs 'columns.prediction', the column with the model's output"
+            );
         }
         var columns = new ContractColumns
         {
@@ -286,7 +334,12 @@ public static partial class ContractParser
     }
 
     // Each requirement is checked on its own; with the columns unreadable, the checks against them are left out.
-    private static List<Requirement> ReadRequirements(YamlMap map, TaskKind task, ContractColumns? columns, ContractErrors errors)
+    private static List<Requirement> ReadRequirements(
+        YamlMap map,
+        TaskKind task,
+        ContractColumns? columns,
+        ContractErrors errors
+    )
     {
         var seq = errors.Try(() => map.Sequence("requirements"), null);
         var list = new List<Requirement>();
@@ -317,15 +370,24 @@ public static partial class ContractParser
         if (info is null)
         {
             var near = Text.Suggestions.Nearest(metric, MetricCatalog.All.Select(x => x.Name));
-            throw m.Error(metricNode, $"unknown metric '{metric}'; {(near is null ? "use one of: " + string.Join(", ", MetricCatalog.NamesFor(task)) : $"did you mean '{near}'?")}");
+            throw m.Error(
+                metricNode,
+                $"unknown metric '{metric}'; {(near is null ? "use one of: " + string.Join(", ", MetricCatalog.NamesFor(task)) : $"did you mean '{near}'?")}"
+            );
         }
         if (!info.Tasks.Contains(task))
         {
-            throw m.Error(metricNode, $"'{metric}' does not fit a {task.ToString().ToLowerInvariant()} task; use one of: {string.Join(", ", MetricCatalog.NamesFor(task))}");
+            throw m.Error(
+                metricNode,
+                $"'{metric}' does not fit a {task.ToString().ToLowerInvariant()} task; use one of: {string.Join(", ", MetricCatalog.NamesFor(task))}"
+            );
         }
         if (info.NeedsScore && columns is { Score: null })
         {
-            throw m.Error(metricNode, $"'{metric}' needs the model's score; add 'columns.score' or drop the requirement");
+            throw m.Error(
+                metricNode,
+                $"'{metric}' needs the model's score; add 'columns.score' or drop the requirement"
+            );
         }
         var upper = info.Bounded ? 1.0 : double.MaxValue;
         var lower = info.Name == "r2" ? double.MinValue : 0;
@@ -347,7 +409,9 @@ public static partial class ContractParser
         m.Finish();
         if (bounds.Count != 1)
         {
-            throw m.Error($"a requirement has exactly one of 'min', 'max' or 'max_gap'; this one has {(bounds.Count == 0 ? "none" : string.Join(" and ", bounds.Select(b => b.Bound.ToString().ToLowerInvariant())))}; write one requirement per bar");
+            throw m.Error(
+                $"a requirement has exactly one of 'min', 'max' or 'max_gap'; this one has {(bounds.Count == 0 ? "none" : string.Join(" and ", bounds.Select(b => b.Bound.ToString().ToLowerInvariant())))}; write one requirement per bar"
+            );
         }
         if (bounds[0].Bound == Bound.MaxGap && by is null)
         {
@@ -355,9 +419,18 @@ public static partial class ContractParser
         }
         if (by is not null && columns is not null && !columns.Segments.Contains(by))
         {
-            throw m.Error($"'by: {by}' names a column that is not in 'columns.segments'; add it there, such as segments: [{string.Join(", ", columns.Segments.Append(by))}]");
+            throw m.Error(
+                $"'by: {by}' names a column that is not in 'columns.segments'; add it there, such as segments: [{string.Join(", ", columns.Segments.Append(by))}]"
+            );
         }
-        return new Requirement { Metric = metric, Bound = bounds[0].Bound, Value = bounds[0].Value, By = by, Line = m.Line };
+        return new Requirement
+        {
+            Metric = metric,
+            Bound = bounds[0].Bound,
+            Value = bounds[0].Value,
+            By = by,
+            Line = m.Line,
+        };
     }
 
     private static MonitoringPolicy? ReadMonitoring(YamlMap map)
@@ -395,11 +468,17 @@ public static partial class ContractParser
             {
                 if (a is not YamlMappingNode an)
                 {
-                    throw m.Error(a, "each alert is a mapping such as { webhook: \"https://hooks.example.com/overlap\" }");
+                    throw m.Error(
+                        a,
+                        "each alert is a mapping such as { webhook: \"https://hooks.example.com/overlap\" }"
+                    );
                 }
                 var am = new YamlMap(an, ErrorSource(map), "an alert", ContractKeys.Alert);
                 var hook = am.String("webhook") ?? throw am.Error("an alert needs 'webhook: <https address>'");
-                if (!Uri.TryCreate(hook, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+                if (
+                    !Uri.TryCreate(hook, UriKind.Absolute, out var uri)
+                    || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)
+                )
                 {
                     throw am.Error($"'webhook' must be an http(s) address, not '{hook}'");
                 }
@@ -447,10 +526,17 @@ public static partial class ContractParser
         var (low, high) = (double.NegativeInfinity, double.PositiveInfinity);
         if (when is not null)
         {
-            (low, high) = ParseWhen(when) ?? throw m.Error(whenNode!, $"'when' is '{when}'; write a score rule such as \"score between 0.35 and 0.65\", \"score < 0.2\" or \"score >= 0.9\"");
+            (low, high) = ParseWhen(when)
+                ?? throw m.Error(
+                    whenNode!,
+                    $"'when' is '{when}'; write a score rule such as \"score between 0.35 and 0.65\", \"score < 0.2\" or \"score >= 0.9\""
+                );
             if (task != TaskKind.Binary)
             {
-                throw m.Error(whenNode!, "a score rule in 'review.when' needs a binary task with a score; use 'sample' alone for other tasks");
+                throw m.Error(
+                    whenNode!,
+                    "a score rule in 'review.when' needs a binary task with a score; use 'sample' alone for other tasks"
+                );
             }
         }
         var sample = m.Number("sample", 0, 1, "a share between 0 and 1, such as 0.02") ?? 0;
@@ -464,7 +550,12 @@ public static partial class ContractParser
             ScoreLow = when is null ? double.PositiveInfinity : low,
             ScoreHigh = when is null ? double.NegativeInfinity : high,
             Sample = sample,
-            SecondOpinion = m.Number("second_opinion", 0, 1, "a share between 0 and 1 of routed cases a second reviewer also decides, such as 0.1") ?? 0,
+            SecondOpinion = m.Number(
+                "second_opinion",
+                0,
+                1,
+                "a share between 0 and 1 of routed cases a second reviewer also decides, such as 0.1"
+            ) ?? 0,
             EscalateAfter = m.Duration("escalate_after"),
             FailureCategories = m.Strings("failure_categories") ?? [],
         };
@@ -478,7 +569,10 @@ public static partial class ContractParser
         var between = BetweenPattern().Match(when);
         if (between.Success)
         {
-            return TryNumber(between.Groups[1].Value, out var a) && TryNumber(between.Groups[2].Value, out var b) && a <= b ? (a, b) : null;
+            return
+                TryNumber(between.Groups[1].Value, out var a) && TryNumber(between.Groups[2].Value, out var b) && a <= b
+                ? (a, b)
+                : null;
         }
         var compare = ComparePattern().Match(when);
         if (!compare.Success)
@@ -525,7 +619,12 @@ public static partial class ContractParser
     private static string CheckTest(YamlMap m, YamlNode node)
     {
         var test = m.Scalar(node, "test");
-        return ContractKeys.DriftTests.Contains(test) ? test : throw m.Error(node, $"unknown drift test '{test}'; use one of: {string.Join(", ", ContractKeys.DriftTests)}");
+        return ContractKeys.DriftTests.Contains(test)
+            ? test
+            : throw m.Error(
+                node,
+                $"unknown drift test '{test}'; use one of: {string.Join(", ", ContractKeys.DriftTests)}"
+            );
     }
 
     private static string ErrorSource(YamlMap map) => map.Error("x").Source;

@@ -14,7 +14,15 @@ public static class Durations
             return null;
         }
         var unit = text[^1];
-        if (!double.TryParse(text.AsSpan(0, text.Length - 1), NumberStyles.Float, CultureInfo.InvariantCulture, out var amount) || amount <= 0)
+        if (
+            !double.TryParse(
+                text.AsSpan(0, text.Length - 1),
+                NumberStyles.Float,
+                CultureInfo.InvariantCulture,
+                out var amount
+            )
+            || amount <= 0
+        )
         {
             return null;
         }

@@ -22,140 +22,209 @@ public static class MetricCatalog
     [
         new(BinaryMetricNames.Accuracy, Classification, "share of decisions that are right")
         {
-            HigherIsBetter = true, Interval = MetricInterval.Wilson, Bounded = true,
-            Basis = PlanBasis.Examples, Successes = c => c.Tp + c.Tn,
+            HigherIsBetter = true,
+            Interval = MetricInterval.Wilson,
+            Bounded = true,
+            Basis = PlanBasis.Examples,
+            Successes = c => c.Tp + c.Tn,
             Promise = (w, atLeast, bar) => $"decide {atLeast} {bar} of {Plural(w.Example)} correctly",
             Result = (w, v) => $"decides {Frequency(v)} {Plural(w.Example)} correctly",
         },
         new(BinaryMetricNames.Precision, Binary, "share of flagged cases that are truly positive")
         {
-            HigherIsBetter = true, Interval = MetricInterval.Wilson, Bounded = true,
-            Basis = PlanBasis.Flagged, Successes = c => c.Tp, Pass = WeightedPass.Precision, PairedOrder = 6,
+            HigherIsBetter = true,
+            Interval = MetricInterval.Wilson,
+            Bounded = true,
+            Basis = PlanBasis.Flagged,
+            Successes = c => c.Tp,
+            Pass = WeightedPass.Precision,
+            PairedOrder = 6,
             Undefined = (w, these) => $"none of {these} was {w.Action}",
-            Promise = (w, atLeast, bar) => $"of the {Plural(w.Example)} {w.Action}, {atLeast} {bar} must really be {Plural(w.Positive)}",
-            Result = (w, v) => $"of every 100 {Plural(w.Example)} {w.Action}, {Math.Round(v * 100).ToString("0", CultureInfo.InvariantCulture)} really are {Plural(w.Positive)}",
+            Promise = (w, atLeast, bar) =>
+                $"of the {Plural(w.Example)} {w.Action}, {atLeast} {bar} must really be {Plural(w.Positive)}",
+            Result = (w, v) =>
+                $"of every 100 {Plural(w.Example)} {w.Action}, {Math.Round(v * 100).ToString("0", CultureInfo.InvariantCulture)} really are {Plural(w.Positive)}",
         },
         new(BinaryMetricNames.Recall, Binary, "share of positive cases that are caught")
         {
-            HigherIsBetter = true, Interval = MetricInterval.Wilson, Bounded = true,
-            Basis = PlanBasis.Positives, Successes = c => c.Tp, Pass = WeightedPass.Recall, PairedOrder = 5,
+            HigherIsBetter = true,
+            Interval = MetricInterval.Wilson,
+            Bounded = true,
+            Basis = PlanBasis.Positives,
+            Successes = c => c.Tp,
+            Pass = WeightedPass.Recall,
+            PairedOrder = 5,
             Undefined = NoPositive,
             Promise = (w, atLeast, bar) => $"catch {atLeast} {bar} of {Plural(w.Positive)}",
             Result = (w, v) => $"catches {Frequency(v)} {Plural(w.Positive)}",
         },
         new(BinaryMetricNames.Specificity, Binary, "share of negative cases left alone")
         {
-            HigherIsBetter = true, Interval = MetricInterval.Wilson, Bounded = true,
-            Basis = PlanBasis.Negatives, Successes = c => c.Tn,
+            HigherIsBetter = true,
+            Interval = MetricInterval.Wilson,
+            Bounded = true,
+            Basis = PlanBasis.Negatives,
+            Successes = c => c.Tn,
             Undefined = NoNegative,
             Promise = (w, atLeast, bar) => $"leave {atLeast} {bar} of {Plural(w.Negative)} alone",
             Result = (w, v) => $"leaves {Frequency(v)} {Plural(w.Negative)} alone",
         },
         new(BinaryMetricNames.FalsePositiveRate, Binary, "share of negative cases wrongly flagged")
         {
-            Interval = MetricInterval.Wilson, Bounded = true,
-            Basis = PlanBasis.Negatives, Successes = c => c.Fp, Pass = WeightedPass.FalsePositiveRate, PairedOrder = 7,
+            Interval = MetricInterval.Wilson,
+            Bounded = true,
+            Basis = PlanBasis.Negatives,
+            Successes = c => c.Fp,
+            Pass = WeightedPass.FalsePositiveRate,
+            PairedOrder = 7,
             Undefined = NoNegative,
             Promise = (w, atLeast, bar) => $"{atLeast} {bar} of {Plural(w.Negative)} may be {w.Action} by mistake",
             Result = (w, v) => $"{Frequency(v)} {Plural(w.Negative)} {(v < 0.2 ? "is" : "are")} {w.Action} by mistake",
         },
         new(BinaryMetricNames.FalseNegativeRate, Binary, "share of positive cases missed")
         {
-            Interval = MetricInterval.Wilson, Bounded = true,
-            Basis = PlanBasis.Positives, Successes = c => c.Fn,
+            Interval = MetricInterval.Wilson,
+            Bounded = true,
+            Basis = PlanBasis.Positives,
+            Successes = c => c.Fn,
             Undefined = NoPositive,
             Promise = (w, atLeast, bar) => $"miss {atLeast} {bar} of {Plural(w.Positive)}",
             Result = (w, v) => $"misses {Frequency(v)} {Plural(w.Positive)}",
         },
         new(BinaryMetricNames.PositiveRate, Binary, "share of all cases flagged")
         {
-            HigherIsBetter = true, HasDirection = false, Interval = MetricInterval.Wilson, Bounded = true,
-            Basis = PlanBasis.Examples, Successes = c => c.Tp + c.Fp,
+            HigherIsBetter = true,
+            HasDirection = false,
+            Interval = MetricInterval.Wilson,
+            Bounded = true,
+            Basis = PlanBasis.Examples,
+            Successes = c => c.Tp + c.Fp,
             Promise = (w, atLeast, bar) => $"{atLeast} {bar} of all {Plural(w.Example)} may be {w.Action}",
             Result = (w, v) => $"{Frequency(v)} {Plural(w.Example)} {(v < 0.2 ? "is" : "are")} {w.Action}",
         },
         new(BinaryMetricNames.F1, Binary, "harmonic mean of precision and recall")
         {
-            HigherIsBetter = true, Interval = MetricInterval.Bootstrap, Bounded = true, ProseName = "F1",
-            Pass = WeightedPass.F1, PairedOrder = 4,
+            HigherIsBetter = true,
+            Interval = MetricInterval.Bootstrap,
+            Bounded = true,
+            ProseName = "F1",
+            Pass = WeightedPass.F1,
+            PairedOrder = 4,
             Undefined = (w, these) => $"nothing among {these} was both {w.Positive} and {w.Action}",
         },
         new(BinaryMetricNames.RocAuc, Binary, "chance a positive case scores above a negative one")
         {
-            HigherIsBetter = true, Interval = MetricInterval.Bootstrap, Bounded = true, NeedsScore = true, ProseName = "ROC AUC",
-            Pass = WeightedPass.RocAuc, PairedOrder = 0,
-            Undefined = (w, these) => $"{these} are all of one kind ({Plural(w.Positive)} or {Plural(w.Negative)} only)",
+            HigherIsBetter = true,
+            Interval = MetricInterval.Bootstrap,
+            Bounded = true,
+            NeedsScore = true,
+            ProseName = "ROC AUC",
+            Pass = WeightedPass.RocAuc,
+            PairedOrder = 0,
+            Undefined = (w, these) =>
+                $"{these} are all of one kind ({Plural(w.Positive)} or {Plural(w.Negative)} only)",
         },
         new(BinaryMetricNames.PrAuc, Binary, "average precision over all thresholds")
         {
-            HigherIsBetter = true, Interval = MetricInterval.Bootstrap, Bounded = true, NeedsScore = true, ProseName = "PR AUC",
-            Pass = WeightedPass.PrAuc, PairedOrder = 1,
+            HigherIsBetter = true,
+            Interval = MetricInterval.Bootstrap,
+            Bounded = true,
+            NeedsScore = true,
+            ProseName = "PR AUC",
+            Pass = WeightedPass.PrAuc,
+            PairedOrder = 1,
             Undefined = NoPositive,
         },
         new(BinaryMetricNames.Brier, Binary, "mean squared error of the score")
         {
-            Interval = MetricInterval.Bootstrap, Bounded = true, NeedsScore = true,
-            Pass = WeightedPass.BrierScore, PairedOrder = 2,
+            Interval = MetricInterval.Bootstrap,
+            Bounded = true,
+            NeedsScore = true,
+            Pass = WeightedPass.BrierScore,
+            PairedOrder = 2,
         },
         new(BinaryMetricNames.LogLoss, Binary, "mean negative log-likelihood of the score")
         {
-            Interval = MetricInterval.Bootstrap, NeedsScore = true,
-            Pass = WeightedPass.LogLoss, PairedOrder = 3,
+            Interval = MetricInterval.Bootstrap,
+            NeedsScore = true,
+            Pass = WeightedPass.LogLoss,
+            PairedOrder = 3,
         },
         new(BinaryMetricNames.Ece, Binary, "expected calibration error of the score")
         {
-            Interval = MetricInterval.Bootstrap, Bounded = true, NeedsScore = true, ProseName = "calibration error (ECE)",
+            Interval = MetricInterval.Bootstrap,
+            Bounded = true,
+            NeedsScore = true,
+            ProseName = "calibration error (ECE)",
             Pass = WeightedPass.Ece,
         },
         new(MulticlassMetricNames.MacroF1, Multiclass, "F1 averaged over classes")
         {
-            HigherIsBetter = true, Interval = MetricInterval.Bootstrap, Bounded = true,
+            HigherIsBetter = true,
+            Interval = MetricInterval.Bootstrap,
+            Bounded = true,
         },
         new(MulticlassMetricNames.WeightedF1, Multiclass, "F1 averaged over classes, weighted by support")
         {
-            HigherIsBetter = true, Interval = MetricInterval.Bootstrap, Bounded = true,
+            HigherIsBetter = true,
+            Interval = MetricInterval.Bootstrap,
+            Bounded = true,
         },
         new(MulticlassMetricNames.MacroPrecision, Multiclass, "precision averaged over classes")
         {
-            HigherIsBetter = true, Interval = MetricInterval.Bootstrap, Bounded = true,
+            HigherIsBetter = true,
+            Interval = MetricInterval.Bootstrap,
+            Bounded = true,
         },
         new(MulticlassMetricNames.MacroRecall, Multiclass, "recall averaged over classes")
         {
-            HigherIsBetter = true, Interval = MetricInterval.Bootstrap, Bounded = true,
+            HigherIsBetter = true,
+            Interval = MetricInterval.Bootstrap,
+            Bounded = true,
         },
         new(RegressionMetricNames.Mae, Regression, "mean absolute error")
         {
-            Interval = MetricInterval.Bootstrap, ProseName = "mean absolute error",
+            Interval = MetricInterval.Bootstrap,
+            ProseName = "mean absolute error",
         },
         new(RegressionMetricNames.Rmse, Regression, "root mean squared error")
         {
-            Interval = MetricInterval.Bootstrap, ProseName = "RMSE",
+            Interval = MetricInterval.Bootstrap,
+            ProseName = "RMSE",
         },
         new(RegressionMetricNames.R2, Regression, "share of variance explained")
         {
-            HigherIsBetter = true, Interval = MetricInterval.Bootstrap, ProseName = "R²",
+            HigherIsBetter = true,
+            Interval = MetricInterval.Bootstrap,
+            ProseName = "R²",
             Undefined = (_, these) => $"every outcome among {these} is the same",
         },
         new(RegressionMetricNames.Mape, Regression, "mean absolute percentage error, as a fraction")
         {
-            Interval = MetricInterval.Bootstrap, ProseName = "mean absolute percentage error",
+            Interval = MetricInterval.Bootstrap,
+            ProseName = "mean absolute percentage error",
             Undefined = (_, these) => $"an outcome among {these} is 0, and a percentage of 0 has no meaning",
         },
         new(RegressionMetricNames.MedianAe, Regression, "median absolute error")
         {
-            Interval = MetricInterval.Bootstrap, ProseName = "median absolute error",
+            Interval = MetricInterval.Bootstrap,
+            ProseName = "median absolute error",
         },
         Latency("latency_p50_ms", 0.50, "median latency in milliseconds", "half"),
         Latency("latency_p95_ms", 0.95, "95th percentile latency in milliseconds", "95%"),
         Latency("latency_p99_ms", 0.99, "99th percentile latency in milliseconds", "99%"),
         new("cost_per_1000", Any, "cost of 1,000 predictions")
         {
-            Interval = MetricInterval.Production, ProductionOnly = true,
+            Interval = MetricInterval.Production,
+            ProductionOnly = true,
             Promise = (_, atLeast, bar) => $"cost {atLeast} {bar} per 1,000 predictions",
         },
     ];
 
-    private static readonly Dictionary<string, MetricInfo> ByName = Declared.ToDictionary(m => m.Name, StringComparer.Ordinal);
+    private static readonly Dictionary<string, MetricInfo> ByName = Declared.ToDictionary(
+        m => m.Name,
+        StringComparer.Ordinal
+    );
 
     /// <summary>All known metrics, in report order.</summary>
     public static IReadOnlyList<MetricInfo> All => Declared;
@@ -164,8 +233,7 @@ public static class MetricCatalog
     public static MetricInfo? Find(string name) => ByName.GetValueOrDefault(name);
 
     /// <summary>The names that fit a task, for messages.</summary>
-    public static IEnumerable<string> NamesFor(TaskKind task) =>
-        Declared.Where(m => m.Fits(task)).Select(m => m.Name);
+    public static IEnumerable<string> NamesFor(TaskKind task) => Declared.Where(m => m.Fits(task)).Select(m => m.Name);
 
     /// <summary>The metrics judged on labelled examples of a task with the given interval, in report order.</summary>
     internal static IReadOnlyList<string> Judged(TaskKind task, MetricInterval interval) =>
@@ -174,7 +242,10 @@ public static class MetricCatalog
     private static MetricInfo Latency(string name, double quantile, string description, string share) =>
         new(name, Any, description)
         {
-            Interval = MetricInterval.Production, ProductionOnly = true, Unit = "ms", LatencyQuantile = quantile,
+            Interval = MetricInterval.Production,
+            ProductionOnly = true,
+            Unit = "ms",
+            LatencyQuantile = quantile,
             Promise = (_, _, bar) => $"answer {share} of requests within {bar} ms",
             Result = (_, v) => $"{share} of requests are answered within {Number(Math.Round(v))} ms",
         };

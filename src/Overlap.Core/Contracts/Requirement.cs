@@ -19,10 +19,11 @@ public sealed record Requirement
     public int Line { get; init; }
 
     /// <summary>The YAML key of the bound: min, max or max_gap.</summary>
-    public string BoundKey => Bound switch
-    {
-        Bound.Min => "min",
-        Bound.Max => "max",
-        _ => "max_gap",
-    };
+    public string BoundKey =>
+        Bound switch
+        {
+            Bound.Min => "min",
+            Bound.Max => "max",
+            _ => "max_gap",
+        };
 }

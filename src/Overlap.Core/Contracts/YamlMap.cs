@@ -37,14 +37,21 @@ internal sealed class YamlMap
     {
         if (_keys is not null && !_keys.Contains(key))
         {
-            throw new InvalidOperationException($"The parser reads '{key}' in {_where}, which ContractKeys does not list; add it there (and to docs/contract.md and docs/overlap.schema.json).");
+            throw new InvalidOperationException(
+                $"The parser reads '{key}' in {_where}, which ContractKeys does not list; add it there (and to docs/contract.md and docs/overlap.schema.json)."
+            );
         }
         _known.Add(key);
         foreach (var (k, v) in _node.Children)
         {
             if (k is YamlScalarNode s && s.Value == key)
             {
-                return v is YamlScalarNode { Value: null or "" or "~" or "null" } && v.Tag.IsEmpty && ((YamlScalarNode)v).Style == YamlDotNet.Core.ScalarStyle.Plain ? null : v;
+                return
+                    v is YamlScalarNode { Value: null or "" or "~" or "null" }
+                    && v.Tag.IsEmpty
+                    && ((YamlScalarNode)v).Style == YamlDotNet.Core.ScalarStyle.Plain
+                    ? null
+                    : v;
             }
         }
         return null;
@@ -72,22 +79,37 @@ internal sealed class YamlMap
         return node is null ? null : Scalar(node, key);
     }
 
-    public string Scalar(YamlNode node, string key) => node switch
-    {
-        YamlScalarNode s => s.Value ?? string.Empty,
-        _ => throw Error(node, $"'{key}' must be a single value, not a list or mapping"),
-    };
+    public string Scalar(YamlNode node, string key) =>
+        node switch
+        {
+            YamlScalarNode s => s.Value ?? string.Empty,
+            _ => throw Error(node, $"'{key}' must be a single value, not a list or mapping"),
+        };
 
-    public double? Number(string key, double min = double.NegativeInfinity, double max = double.PositiveInfinity, string? hint = null)
+    public double? Number(
+        string key,
+        double min = double.NegativeInfinity,
+        double max = double.PositiveInfinity,
+        string? hint = null
+    )
     {
         var node = Take(key);
         return node is null ? null : Number(node, key, min, max, hint);
     }
 
-    public double Number(YamlNode node, string key, double min = double.NegativeInfinity, double max = double.PositiveInfinity, string? hint = null)
+    public double Number(
+        YamlNode node,
+        string key,
+        double min = double.NegativeInfinity,
+        double max = double.PositiveInfinity,
+        string? hint = null
+    )
     {
         var text = Scalar(node, key);
-        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
+        if (
+            !double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+            || !double.IsFinite(value)
+        )
         {
             throw Error(node, $"'{key}' must be a number, not '{text}'{(hint is null ? string.Empty : "; " + hint)}");
         }
@@ -122,7 +144,8 @@ internal sealed class YamlMap
             return null;
         }
         var text = Scalar(node, key).Trim();
-        return Durations.Parse(text) ?? throw Error(node, $"'{key}' must be a duration such as 30m, 1h, 1d or 7d, not '{text}'");
+        return Durations.Parse(text)
+            ?? throw Error(node, $"'{key}' must be a duration such as 30m, 1h, 1d or 7d, not '{text}'");
     }
 
     public IReadOnlyList<string>? Strings(string key)
@@ -168,7 +191,9 @@ internal sealed class YamlMap
             {
                 var name = (k as YamlScalarNode)?.Value ?? "?";
                 var near = Suggestions.Nearest(name, _known);
-                var hint = near is null ? $"the keys allowed here are: {string.Join(", ", _known)}" : $"did you mean '{near}'?";
+                var hint = near is null
+                    ? $"the keys allowed here are: {string.Join(", ", _known)}"
+                    : $"did you mean '{near}'?";
                 errors.Add(Error(k, $"unknown key '{name}' in {_where}; {hint}"));
             }
         }

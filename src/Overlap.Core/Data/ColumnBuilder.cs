@@ -82,7 +82,10 @@ internal sealed class ColumnBuilder
         }
         if (IsNumeric)
         {
-            if (FastNumber.TryParse(text, out var value) || double.TryParse(text, NumberStyle, CultureInfo.InvariantCulture, out value))
+            if (
+                FastNumber.TryParse(text, out var value)
+                || double.TryParse(text, NumberStyle, CultureInfo.InvariantCulture, out value)
+            )
             {
                 Check(value);
                 AppendNumber(value);
@@ -166,9 +169,10 @@ internal sealed class ColumnBuilder
         return true;
     }
 
-    public Column Build() => IsNumeric
-        ? new NumericColumn(Name, _numbers, _count)
-        : new CategoricalColumn(Name, _codes!, _count, _categories!);
+    public Column Build() =>
+        IsNumeric
+            ? new NumericColumn(Name, _numbers, _count)
+            : new CategoricalColumn(Name, _codes!, _count, _categories!);
 
     private string RoleName => _rule.Role is null ? $"value in column '{Name}'" : $"{_rule.Role} (column '{Name}')";
 
@@ -182,7 +186,9 @@ internal sealed class ColumnBuilder
 
     private string? OutOfRange(double value)
     {
-        return _rule.Admits(value) ? null : $"{NumericColumn.Format(value)} is out of range; the {RoleName} must be between {_rule.Range}";
+        return _rule.Admits(value)
+            ? null
+            : $"{NumericColumn.Format(value)} is out of range; the {RoleName} must be between {_rule.Range}";
     }
 
     /// <summary>
@@ -199,11 +205,16 @@ internal sealed class ColumnBuilder
                 break;
             case string s when !IsMissingToken(s.AsSpan().Trim()):
                 var text = s.AsSpan().Trim();
-                if (FastNumber.TryParse(text, out number) || double.TryParse(text, NumberStyle, CultureInfo.InvariantCulture, out number))
+                if (
+                    FastNumber.TryParse(text, out number)
+                    || double.TryParse(text, NumberStyle, CultureInfo.InvariantCulture, out number)
+                )
                 {
                     break;
                 }
-                return _rule.Kind == ColumnKind.Numeric ? $"'{Shorten(text)}' is not a number; the {RoleName} must be numeric" : null;
+                return _rule.Kind == ColumnKind.Numeric
+                    ? $"'{Shorten(text)}' is not a number; the {RoleName} must be numeric"
+                    : null;
         }
         if (double.IsNaN(number))
         {
@@ -220,7 +231,8 @@ internal sealed class ColumnBuilder
         || text.Equals("None", StringComparison.Ordinal)
         || text.Equals("NaN", StringComparison.OrdinalIgnoreCase);
 
-    private static string Shorten(ReadOnlySpan<char> text) => text.Length <= 40 ? text.ToString() : string.Concat(text[..37], "...");
+    private static string Shorten(ReadOnlySpan<char> text) =>
+        text.Length <= 40 ? text.ToString() : string.Concat(text[..37], "...");
 
     private void AppendNumber(double value)
     {

@@ -6,10 +6,17 @@ namespace Overlap.Core.Data;
 /// <param name="Min">For numeric columns, the smallest value allowed.</param>
 /// <param name="Max">For numeric columns, the largest value allowed.</param>
 /// <param name="Role">How the column is named in errors ("score", "label").</param>
-public sealed record ColumnRule(ColumnKind? Kind = null, bool Required = false, double Min = double.NegativeInfinity, double Max = double.PositiveInfinity, string? Role = null)
+public sealed record ColumnRule(
+    ColumnKind? Kind = null,
+    bool Required = false,
+    double Min = double.NegativeInfinity,
+    double Max = double.PositiveInfinity,
+    string? Role = null
+)
 {
     /// <summary>Whether a present number meets the rule: inside [<see cref="Min"/>, <see cref="Max"/>], and finite in a column forced numeric.</summary>
-    public bool Admits(double value) => !(value < Min || value > Max || (double.IsInfinity(value) && Kind == ColumnKind.Numeric));
+    public bool Admits(double value) =>
+        !(value < Min || value > Max || (double.IsInfinity(value) && Kind == ColumnKind.Numeric));
 
     /// <summary>The allowed range in words ("0 to 1").</summary>
     public string Range => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Min} to {Max}");

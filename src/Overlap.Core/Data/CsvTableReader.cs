@@ -31,7 +31,9 @@ internal static class CsvTableReader
         }
         if (header.Count == 0 || (header.Count == 1 && header[0].Length == 0))
         {
-            throw new DataException($"{options.Source} is empty: a CSV file needs a header row naming its columns, then one row per example");
+            throw new DataException(
+                $"{options.Source} is empty: a CSV file needs a header row naming its columns, then one row per example"
+            );
         }
         var builders = TableReaderSupport.CreateBuilders(header, options);
         if (input.EstimateRecords(stream) is var expected and > 0)
@@ -50,7 +52,9 @@ internal static class CsvTableReader
             }
             if (fields.Count != header.Count)
             {
-                throw new DataException($"{options.Source}, line {line}: {fields.Count} fields where the header has {header.Count}; quote values that contain '{(char)separator}' and check the row is complete");
+                throw new DataException(
+                    $"{options.Source}, line {line}: {fields.Count} fields where the header has {header.Count}; quote values that contain '{(char)separator}' and check the row is complete"
+                );
             }
             for (var i = 0; i < builders.Length; i++)
             {
@@ -127,7 +131,9 @@ internal static class CsvTableReader
         /// <summary>The value of a field, quotes removed and doubled quotes made single.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public ReadOnlySpan<byte> Value(Field field) =>
-            field.Escaped ? Unescape(_buffer.AsSpan(field.Start, field.Length)) : _buffer.AsSpan(field.Start, field.Length);
+            field.Escaped
+                ? Unescape(_buffer.AsSpan(field.Start, field.Length))
+                : _buffer.AsSpan(field.Start, field.Length);
 
         private ReadOnlySpan<byte> Unescape(ReadOnlySpan<byte> raw)
         {
@@ -237,9 +243,11 @@ internal static class CsvTableReader
                 var end = stop < 0 ? span.Length : i + stop;
                 var atLineEnd = stop < 0 || span[end] == Newline;
                 var fieldEnd = atLineEnd && end > start && span[end - 1] == Return ? end - 1 : end;
-                fields.Add(quoted
-                    ? new Field(start + 1, Math.Max(valueEnd, start + 1) - start - 1, true, escaped)
-                    : new Field(start, fieldEnd - start, false, false));
+                fields.Add(
+                    quoted
+                        ? new Field(start + 1, Math.Max(valueEnd, start + 1) - start - 1, true, escaped)
+                        : new Field(start, fieldEnd - start, false, false)
+                );
                 if (atLineEnd)
                 {
                     next = stop < 0 ? span.Length : end + 1;
@@ -315,9 +323,13 @@ internal static class CsvTableReader
             {
                 _position = 3;
             }
-            else if (head.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || head.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]))
+            else if (
+                head.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || head.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF])
+            )
             {
-                throw new DataException($"{source} is UTF-16 text; save it as UTF-8 (in Excel: CSV UTF-8) and run again");
+                throw new DataException(
+                    $"{source} is UTF-16 text; save it as UTF-8 (in Excel: CSV UTF-8) and run again"
+                );
             }
         }
 

@@ -8,18 +8,12 @@ public sealed class DataException : Exception
 {
     /// <summary>Creates the error with a one-line message.</summary>
     public DataException(string message)
-        : base(message)
-    {
-    }
+        : base(message) { }
 
     /// <summary>Creates the error with a one-line message and its cause.</summary>
     public DataException(string message, Exception inner)
-        : base(message, inner)
-    {
-    }
+        : base(message, inner) { }
 
     /// <summary>Creates an empty error (for serializers).</summary>
-    public DataException()
-    {
-    }
+    public DataException() { }
 }

@@ -12,7 +12,22 @@ internal static class FastNumber
 {
     private static readonly double[] PowersOfTen =
     [
-        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+        1e0,
+        1e1,
+        1e2,
+        1e3,
+        1e4,
+        1e5,
+        1e6,
+        1e7,
+        1e8,
+        1e9,
+        1e10,
+        1e11,
+        1e12,
+        1e13,
+        1e14,
+        1e15,
     ];
 
     /// <summary>True, with the value, when <paramref name="text"/> is a plain decimal of at most 15 digits.</summary>

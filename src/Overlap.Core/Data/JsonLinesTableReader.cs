@@ -38,7 +38,9 @@ internal static class JsonLinesTableReader
                 var reader = new Utf8JsonReader(line, new JsonReaderOptions { AllowTrailingCommas = true });
                 if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
                 {
-                    throw new DataException($"{options.Source}, line {lineNumber}: expected a JSON object such as {{\"score\": 0.9, \"label\": 1}}; each line must hold one object");
+                    throw new DataException(
+                        $"{options.Source}, line {lineNumber}: expected a JSON object such as {{\"score\": 0.9, \"label\": 1}}; each line must hold one object"
+                    );
                 }
                 while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
@@ -107,7 +109,9 @@ internal static class JsonLinesTableReader
             }
             catch (JsonException e)
             {
-                throw new DataException($"{options.Source}, line {lineNumber}: not valid JSON ({FirstSentence(e.Message)}); each line must be one complete JSON object");
+                throw new DataException(
+                    $"{options.Source}, line {lineNumber}: not valid JSON ({FirstSentence(e.Message)}); each line must be one complete JSON object"
+                );
             }
             catch (ColumnValueException e)
             {
@@ -115,17 +119,23 @@ internal static class JsonLinesTableReader
             }
             catch (FormatException e)
             {
-                throw new DataException($"{options.Source}, line {lineNumber}: a number is out of range ({FirstSentence(e.Message)})");
+                throw new DataException(
+                    $"{options.Source}, line {lineNumber}: a number is out of range ({FirstSentence(e.Message)})"
+                );
             }
             catch (InvalidOperationException e)
             {
-                throw new DataException($"{options.Source}, line {lineNumber}: unreadable value ({FirstSentence(e.Message)})");
+                throw new DataException(
+                    $"{options.Source}, line {lineNumber}: unreadable value ({FirstSentence(e.Message)})"
+                );
             }
             rows++;
         }
         if (rows == 0)
         {
-            throw new DataException($"{options.Source} is empty: a JSON Lines file needs one JSON object per line, one line per example");
+            throw new DataException(
+                $"{options.Source} is empty: a JSON Lines file needs one JSON object per line, one line per example"
+            );
         }
         var names = builders.ConvertAll(b => b.Name);
         _ = TableReaderSupport.CreateBuilders(names, options);

@@ -1,6 +1,6 @@
 using System.Globalization;
-using Parquet;
 using System.Numerics;
+using Parquet;
 using Parquet.Schema;
 
 namespace Overlap.Core.Data;
@@ -30,9 +30,18 @@ internal static class ParquetTableReader
         {
             reader = await ParquetReader.CreateAsync(stream).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or InvalidOperationException or NotSupportedException or ArgumentException)
+        catch (Exception e)
+            when (e
+                    is IOException
+                        or InvalidDataException
+                        or InvalidOperationException
+                        or NotSupportedException
+                        or ArgumentException
+            )
         {
-            throw new DataException($"{options.Source} is not a readable Parquet file ({e.Message.TrimEnd('.')}); export it again or use CSV or JSON Lines");
+            throw new DataException(
+                $"{options.Source} is not a readable Parquet file ({e.Message.TrimEnd('.')}); export it again or use CSV or JSON Lines"
+            );
         }
         await using (reader.ConfigureAwait(false))
         {
@@ -80,13 +89,25 @@ internal static class ParquetTableReader
             _ when type == typeof(sbyte) => AppendNumbersAsync<sbyte>(group, field, rows, builder),
             _ when type == typeof(decimal) => AppendNumbersAsync<decimal>(group, field, rows, builder),
             _ when type == typeof(bool) => AppendBooleansAsync(group, field, rows, builder),
-            _ when type == typeof(string) || type == typeof(ReadOnlyMemory<char>) => AppendStringsAsync(group, field, rows, builder),
+            _ when type == typeof(string) || type == typeof(ReadOnlyMemory<char>) => AppendStringsAsync(
+                group,
+                field,
+                rows,
+                builder
+            ),
             _ when type == typeof(DateTime) => AppendDatesAsync(group, field, rows, builder),
-            _ => throw new ColumnValueException($"column '{field.Name}' has the Parquet type {type.Name}, which overlap does not read; cast it to a number or a string"),
+            _ => throw new ColumnValueException(
+                $"column '{field.Name}' has the Parquet type {type.Name}, which overlap does not read; cast it to a number or a string"
+            ),
         };
     }
 
-    private static async Task AppendNumbersAsync<T>(ParquetRowGroupReader group, DataField field, int rows, ColumnBuilder builder)
+    private static async Task AppendNumbersAsync<T>(
+        ParquetRowGroupReader group,
+        DataField field,
+        int rows,
+        ColumnBuilder builder
+    )
         where T : struct, INumberBase<T>
     {
         if (field.IsNullable)
@@ -109,7 +130,12 @@ internal static class ParquetTableReader
         }
     }
 
-    private static async Task AppendBooleansAsync(ParquetRowGroupReader group, DataField field, int rows, ColumnBuilder builder)
+    private static async Task AppendBooleansAsync(
+        ParquetRowGroupReader group,
+        DataField field,
+        int rows,
+        ColumnBuilder builder
+    )
     {
         var values = new bool?[rows];
         await group.ReadAsync<bool>(field, values.AsMemory(), null).ConfigureAwait(false);
@@ -126,7 +152,12 @@ internal static class ParquetTableReader
         }
     }
 
-    private static async Task AppendDatesAsync(ParquetRowGroupReader group, DataField field, int rows, ColumnBuilder builder)
+    private static async Task AppendDatesAsync(
+        ParquetRowGroupReader group,
+        DataField field,
+        int rows,
+        ColumnBuilder builder
+    )
     {
         var values = new DateTime?[rows];
         await group.ReadAsync<DateTime>(field, values.AsMemory(), null).ConfigureAwait(false);
@@ -143,7 +174,12 @@ internal static class ParquetTableReader
         }
     }
 
-    private static async Task AppendStringsAsync(ParquetRowGroupReader group, DataField field, int rows, ColumnBuilder builder)
+    private static async Task AppendStringsAsync(
+        ParquetRowGroupReader group,
+        DataField field,
+        int rows,
+        ColumnBuilder builder
+    )
     {
         var values = new string?[rows];
         await group.ReadAsync(field, values.AsMemory(), null).ConfigureAwait(false);

@@ -50,7 +50,10 @@ public sealed class TableBuilder
                         _builders[i]!.AddText(s);
                         break;
                     default:
-                        throw new ArgumentException($"column '{Columns[i]}' got a {values[i]!.GetType().Name}; give a double or a string", nameof(values));
+                        throw new ArgumentException(
+                            $"column '{Columns[i]}' got a {values[i]!.GetType().Name}; give a double or a string",
+                            nameof(values)
+                        );
                 }
             }
             catch (ColumnValueException e)

@@ -12,7 +12,9 @@ internal static class TableReaderSupport
         {
             if (!seen.Add(name))
             {
-                throw new DataException($"{options.Source}: the column '{name}' appears twice in the header; give every column a distinct name");
+                throw new DataException(
+                    $"{options.Source}: the column '{name}' appears twice in the header; give every column a distinct name"
+                );
             }
         }
         if (options.Columns is not null)
@@ -23,7 +25,9 @@ internal static class TableReaderSupport
                 {
                     var role = options.Rules.GetValueOrDefault(wanted)?.Role;
                     var named = role is null ? string.Empty : $", the contract's {role} column";
-                    throw new DataException($"{options.Source}: no column named '{wanted}'{named}{Suggest(wanted, header)}; the columns are: {string.Join(", ", header)}; rename the column or fix the contract");
+                    throw new DataException(
+                        $"{options.Source}: no column named '{wanted}'{named}{Suggest(wanted, header)}; the columns are: {string.Join(", ", header)}; rename the column or fix the contract"
+                    );
                 }
             }
         }

@@ -24,7 +24,10 @@ internal static class CategoricalDrift
         var test = forced is { } kind ? DriftTests.Of(kind) : DriftTests.Default(ColumnKind.Categorical, referenceRows);
         if (test.OnCounts is null)
         {
-            throw new ArgumentException($"the {test.Name} test is for numbers; categories take {DriftTests.NamesFor(ColumnKind.Categorical)}", nameof(forced));
+            throw new ArgumentException(
+                $"the {test.Name} test is for numbers; categories take {DriftTests.NamesFor(ColumnKind.Categorical)}",
+                nameof(forced)
+            );
         }
         var (statistic, pValue) = test.OnCounts(referenceCounts, currentCounts);
         return test.Judge(statistic, pValue);

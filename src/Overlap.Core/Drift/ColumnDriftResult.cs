@@ -6,4 +6,10 @@ namespace Overlap.Core.Drift;
 /// <param name="PValue">The p-value for ks and chi_square; null for the distances.</param>
 /// <param name="Threshold">The p-value's alpha, or the bar the statistic must reach.</param>
 /// <param name="Drift">True when the column drifted.</param>
-internal sealed record ColumnDriftResult(DriftTestKind Test, double Statistic, double? PValue, double Threshold, bool Drift);
+internal sealed record ColumnDriftResult(
+    DriftTestKind Test,
+    double Statistic,
+    double? PValue,
+    double Threshold,
+    bool Drift
+);

@@ -32,17 +32,44 @@ public static class DriftAnalyzer
             // The contract's id, time, label, score and prediction are not inputs: they move by construction or are what is judged.
             if (options.Roles?.GetValueOrDefault(name) is { } role)
             {
-                skipped.Add(new SkippedColumn(name, $"the contract names it as the {role} column, so it is not an input; drift is judged on inputs only"));
+                skipped.Add(
+                    new SkippedColumn(
+                        name,
+                        $"the contract names it as the {role} column, so it is not an input; drift is judged on inputs only"
+                    )
+                );
             }
             else if (!reference.Has(name))
             {
                 schema.Add(new SchemaChange(name, "missing_column", $"'{name}' is not in the reference data"));
-                unjudged.Add(SchemaEntry(name, null, current.Find(name), drift: false, "not in the reference data, so there is nothing to compare it with; add it to the reference or leave it out"));
+                unjudged.Add(
+                    SchemaEntry(
+                        name,
+                        null,
+                        current.Find(name),
+                        drift: false,
+                        "not in the reference data, so there is nothing to compare it with; add it to the reference or leave it out"
+                    )
+                );
             }
             else if (!current.Has(name))
             {
-                schema.Add(new SchemaChange(name, "missing_column", $"'{name}' is in the reference but missing from the current data"));
-                unjudged.Add(SchemaEntry(name, reference.Find(name), null, drift: true, "missing from the current data (the reference has it): whatever reads this column gets nothing, so it counts as drift"));
+                schema.Add(
+                    new SchemaChange(
+                        name,
+                        "missing_column",
+                        $"'{name}' is in the reference but missing from the current data"
+                    )
+                );
+                unjudged.Add(
+                    SchemaEntry(
+                        name,
+                        reference.Find(name),
+                        null,
+                        drift: true,
+                        "missing from the current data (the reference has it): whatever reads this column gets nothing, so it counts as drift"
+                    )
+                );
             }
             else
             {
@@ -53,7 +80,9 @@ public static class DriftAnalyzer
         {
             foreach (var c in current.Columns.Where(c => !reference.Has(c.Name)))
             {
-                schema.Add(new SchemaChange(c.Name, "new_column", $"'{c.Name}' is new: the reference has no such column"));
+                schema.Add(
+                    new SchemaChange(c.Name, "new_column", $"'{c.Name}' is new: the reference has no such column")
+                );
             }
         }
         // Identifiers and timestamps differ between any two periods by construction; test them only when named explicitly.
@@ -73,9 +102,15 @@ public static class DriftAnalyzer
         {
             // Checked here, not inside Parallel.For, so a bad request surfaces as one DataException rather than an AggregateException.
             forced[i] = Forced(tested[i], options.Policy);
-            if (forced[i] is { } kind && !DriftTests.Of(kind).Takes(ColumnKind.Categorical) && !(reference.Find(tested[i]) is NumericColumn && current.Find(tested[i]) is NumericColumn))
+            if (
+                forced[i] is { } kind
+                && !DriftTests.Of(kind).Takes(ColumnKind.Categorical)
+                && !(reference.Find(tested[i]) is NumericColumn && current.Find(tested[i]) is NumericColumn)
+            )
             {
-                throw new DataException($"column '{tested[i]}' holds categories, so the {DriftTests.Name(kind)} test cannot run on it; use {DriftTests.NamesFor(ColumnKind.Categorical)} for it");
+                throw new DataException(
+                    $"column '{tested[i]}' holds categories, so the {DriftTests.Name(kind)} test cannot run on it; use {DriftTests.NamesFor(ColumnKind.Categorical)} for it"
+                );
             }
         }
         var tests = new ColumnDrift[tested.Count];
@@ -83,7 +118,14 @@ public static class DriftAnalyzer
         Parallel.For(0, tested.Count, i =>
         {
             changes[i] = [];
-            tests[i] = AnalyzeColumn(reference.Find(tested[i])!, current.Find(tested[i])!, forced[i], options.NullShareJump, minSamples, changes[i]);
+            tests[i] = AnalyzeColumn(
+                reference.Find(tested[i])!,
+                current.Find(tested[i])!,
+                forced[i],
+                options.NullShareJump,
+                minSamples,
+                changes[i]
+            );
         });
         foreach (var c in changes)
         {
@@ -97,7 +139,10 @@ public static class DriftAnalyzer
         var share = judged == 0 ? 0 : (double)drifted / judged;
         var breaks = results.Where(r => r.Drift && r.Test == DriftTests.Schema).ToList();
         var datasetDrift = breaks.Count > 0 || (judged > 0 && share >= 0.5);
-        var statements = new List<string> { Headline(results.Count, judged, drifted, share, datasetDrift, breaks, minSamples) };
+        var statements = new List<string>
+        {
+            Headline(results.Count, judged, drifted, share, datasetDrift, breaks, minSamples),
+        };
         statements.AddRange(results.Where(r => r.Drift).Select(r => $"'{r.Column}' drifted: {r.Meaning ?? r.Reason}."));
         statements.AddRange(schema.Select(s => $"Schema: {s.Detail}."));
         statements.AddRange(skipped.Select(k => $"Not tested: '{k.Column}', {k.Reason}."));
@@ -117,56 +162,112 @@ public static class DriftAnalyzer
         };
     }
 
-    private static string Headline(int columns, int judged, int drifted, double share, bool datasetDrift, List<ColumnDrift> breaks, int minSamples)
+    private static string Headline(
+        int columns,
+        int judged,
+        int drifted,
+        double share,
+        bool datasetDrift,
+        List<ColumnDrift> breaks,
+        int minSamples
+    )
     {
         if (columns == 0)
         {
             return "No column could be tested: the two data sets share none of the columns asked for.";
         }
         var notJudged = columns - judged;
-        var unjudged = notJudged == 0 ? string.Empty : string.Create(CultureInfo.InvariantCulture,
-            $"; {notJudged} column{(notJudged == 1 ? string.Empty : "s")} could not be judged (fewer than {minSamples} values on a side, or not in the reference)");
+        var unjudged =
+            notJudged == 0
+                ? string.Empty
+                : string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"; {notJudged} column{(notJudged == 1 ? string.Empty : "s")} could not be judged (fewer than {minSamples} values on a side, or not in the reference)"
+                );
         if (judged == 0)
         {
-            return string.Create(CultureInfo.InvariantCulture, $"None of the {columns} columns could be judged (fewer than {minSamples} values on a side, or not in the reference), so whether the data set drifted cannot be said yet; send more data or lower min_samples.");
+            return string.Create(
+                CultureInfo.InvariantCulture,
+                $"None of the {columns} columns could be judged (fewer than {minSamples} values on a side, or not in the reference), so whether the data set drifted cannot be said yet; send more data or lower min_samples."
+            );
         }
-        var verdict = breaks.Count > 0
-            ? "the data set as a whole has drifted: " + string.Join(", ", breaks.Select(b => b.Reason!.StartsWith("missing", StringComparison.Ordinal) ? $"'{b.Column}' is missing from the current data" : $"'{b.Column}' changed type"))
-            : datasetDrift ? "the data set as a whole has drifted" : "the data set as a whole has not drifted";
-        return string.Create(CultureInfo.InvariantCulture, $"{drifted} of {judged} columns drifted ({Phrasing.Percent(share)}){unjudged}; {verdict}.");
+        var verdict =
+            breaks.Count > 0
+                ? "the data set as a whole has drifted: "
+                    + string.Join(
+                        ", ",
+                        breaks.Select(b =>
+                            b.Reason!.StartsWith("missing", StringComparison.Ordinal)
+                                ? $"'{b.Column}' is missing from the current data"
+                                : $"'{b.Column}' changed type"
+                        )
+                    )
+            : datasetDrift ? "the data set as a whole has drifted"
+            : "the data set as a whole has not drifted";
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"{drifted} of {judged} columns drifted ({Phrasing.Percent(share)}){unjudged}; {verdict}."
+        );
     }
 
     /// <summary>A column judged by its schema alone (absent from one side, or of another type now): no statistic, the reason instead.</summary>
-    private static ColumnDrift SchemaEntry(string name, Column? reference, Column? current, bool drift, string reason) => new()
-    {
-        Column = name,
-        Kind = (reference ?? current) is { } c ? Kind(c.Kind) : "unknown",
-        Test = DriftTests.Schema,
-        Statistic = double.NaN,
-        Threshold = double.NaN,
-        Drift = drift,
-        Reason = reason,
-        ReferenceN = Present(reference),
-        CurrentN = Present(current),
-    };
+    private static ColumnDrift SchemaEntry(
+        string name,
+        Column? reference,
+        Column? current,
+        bool drift,
+        string reason
+    ) =>
+        new()
+        {
+            Column = name,
+            Kind = (reference ?? current) is { } c ? Kind(c.Kind) : "unknown",
+            Test = DriftTests.Schema,
+            Statistic = double.NaN,
+            Threshold = double.NaN,
+            Drift = drift,
+            Reason = reason,
+            ReferenceN = Present(reference),
+            CurrentN = Present(current),
+        };
 
     private static int Present(Column? column) => column is null ? 0 : column.Count - column.MissingCount;
 
-    private static ColumnDrift AnalyzeColumn(Column reference, Column current, DriftTestKind? forced, double nullShareJump, int minSamples, List<SchemaChange> schema)
+    private static ColumnDrift AnalyzeColumn(
+        Column reference,
+        Column current,
+        DriftTestKind? forced,
+        double nullShareJump,
+        int minSamples,
+        List<SchemaChange> schema
+    )
     {
         var name = reference.Name;
         var refMissing = reference.Count == 0 ? 0 : (double)reference.MissingCount / reference.Count;
         var curMissing = current.Count == 0 ? 0 : (double)current.MissingCount / current.Count;
         if (Math.Abs(curMissing - refMissing) >= nullShareJump)
         {
-            schema.Add(new SchemaChange(name, "null_share_jump", $"'{name}' is missing in {Phrasing.Percent(curMissing)} of current rows against {Phrasing.Percent(refMissing)} of reference rows"));
+            schema.Add(
+                new SchemaChange(
+                    name,
+                    "null_share_jump",
+                    $"'{name}' is missing in {Phrasing.Percent(curMissing)} of current rows against {Phrasing.Percent(refMissing)} of reference rows"
+                )
+            );
         }
         // A type change is drift, and the values are not compared as if they meant the same (a side with no values has no type to speak of).
         if (reference.Kind != current.Kind && Present(reference) > 0 && Present(current) > 0)
         {
-            var detail = $"was {TypeWord(reference.Kind)} in the reference and is {TypeWord(current.Kind)} now{Example(reference, current)}";
+            var detail =
+                $"was {TypeWord(reference.Kind)} in the reference and is {TypeWord(current.Kind)} now{Example(reference, current)}";
             schema.Add(new SchemaChange(name, "type_changed", $"'{name}' {detail}"));
-            return SchemaEntry(name, reference, current, drift: true, $"{detail}: a schema change, which counts as drift; its values are not compared as if they meant the same");
+            return SchemaEntry(
+                name,
+                reference,
+                current,
+                drift: true,
+                $"{detail}: a schema change, which counts as drift; its values are not compared as if they meant the same"
+            );
         }
         var column = TestColumn(reference, current, forced, schema);
         if (column.ReferenceN >= minSamples && column.CurrentN >= minSamples)
@@ -179,12 +280,19 @@ public static class DriftAnalyzer
             PValue = null,
             Drift = false,
             Meaning = null,
-            Reason = string.Create(CultureInfo.InvariantCulture,
-                $"not enough data: {column.CurrentN:#,0} value{(column.CurrentN == 1 ? string.Empty : "s")} in the current data and {column.ReferenceN:#,0} in the reference, and at least {minSamples:#,0} on each side are needed to judge drift (min_samples)"),
+            Reason = string.Create(
+                CultureInfo.InvariantCulture,
+                $"not enough data: {column.CurrentN:#,0} value{(column.CurrentN == 1 ? string.Empty : "s")} in the current data and {column.ReferenceN:#,0} in the reference, and at least {minSamples:#,0} on each side are needed to judge drift (min_samples)"
+            ),
         };
     }
 
-    private static ColumnDrift TestColumn(Column reference, Column current, DriftTestKind? forced, List<SchemaChange> schema)
+    private static ColumnDrift TestColumn(
+        Column reference,
+        Column current,
+        DriftTestKind? forced,
+        List<SchemaChange> schema
+    )
     {
         var name = reference.Name;
         if (reference is NumericColumn rn && current is NumericColumn cn)
@@ -194,7 +302,13 @@ public static class DriftAnalyzer
             var curBuffer = ArrayPool<double>.Shared.Rent(cn.Count);
             try
             {
-                return AnalyzeNumeric(name, refBuffer.AsSpan(0, rn.SortPresentValuesInto(refBuffer)), curBuffer.AsSpan(0, cn.SortPresentValuesInto(curBuffer)), forced, schema);
+                return AnalyzeNumeric(
+                    name,
+                    refBuffer.AsSpan(0, rn.SortPresentValuesInto(refBuffer)),
+                    curBuffer.AsSpan(0, cn.SortPresentValuesInto(curBuffer)),
+                    forced,
+                    schema
+                );
             }
             finally
             {
@@ -211,16 +325,28 @@ public static class DriftAnalyzer
     private static string Example(Column reference, Column current)
     {
         var text = (reference as CategoricalColumn) ?? (current as CategoricalColumn);
-        var odd = text?.Categories.FirstOrDefault(v => !double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out _));
+        var odd = text?.Categories.FirstOrDefault(v =>
+            !double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out _)
+        );
         return odd is null ? string.Empty : $" (for example '{odd}')";
     }
 
-    private static ColumnDrift AnalyzeNumeric(string name, ReadOnlySpan<double> refSorted, ReadOnlySpan<double> curSorted, DriftTestKind? forced, List<SchemaChange> schema)
+    private static ColumnDrift AnalyzeNumeric(
+        string name,
+        ReadOnlySpan<double> refSorted,
+        ReadOnlySpan<double> curSorted,
+        DriftTestKind? forced,
+        List<SchemaChange> schema
+    )
     {
         // Few distinct values make a number a category (DESIGN.md), unless a numeric test is forced on it.
         var test = forced is { } kind ? DriftTests.Of(kind) : null;
-        var categorical = test?.Takes(ColumnKind.Numeric) == false
-            || ((test is null || test.Takes(ColumnKind.Categorical)) && CountDistinctUpTo(refSorted, LowCardinality + 1) <= LowCardinality);
+        var categorical =
+            test?.Takes(ColumnKind.Numeric) == false
+            || (
+                (test is null || test.Takes(ColumnKind.Categorical))
+                && CountDistinctUpTo(refSorted, LowCardinality + 1) <= LowCardinality
+            );
         if (!categorical)
         {
             var result = NumericDrift.Run(refSorted, curSorted, forced);
@@ -231,10 +357,17 @@ public static class DriftAnalyzer
         return BuildCategorical(name, "numeric", rc, cc, labels, forced);
     }
 
-    private static void ReportUnseen(string name, long[] refCounts, long[] curCounts, List<string> labels, List<SchemaChange> schema)
+    private static void ReportUnseen(
+        string name,
+        long[] refCounts,
+        long[] curCounts,
+        List<string> labels,
+        List<SchemaChange> schema
+    )
     {
         var unseen = new List<string>();
-        long unseenRows = 0, currentRows = 0;
+        long unseenRows = 0,
+            currentRows = 0;
         for (var i = 0; i < labels.Count; i++)
         {
             currentRows += curCounts[i];
@@ -247,31 +380,58 @@ public static class DriftAnalyzer
         if (unseen.Count > 0)
         {
             var shown = string.Join(", ", unseen.Take(5).Select(u => $"'{u}'"));
-            var more = unseen.Count > 5 ? string.Create(CultureInfo.InvariantCulture, $" and {unseen.Count - 5} more") : string.Empty;
-            schema.Add(new SchemaChange(name, "unseen_categories", string.Create(CultureInfo.InvariantCulture, $"'{name}' has {unseen.Count} value{(unseen.Count == 1 ? string.Empty : "s")} never seen in the reference ({shown}{more}), in {Phrasing.Percent((double)unseenRows / Math.Max(1, currentRows))} of current rows")));
+            var more =
+                unseen.Count > 5
+                    ? string.Create(CultureInfo.InvariantCulture, $" and {unseen.Count - 5} more")
+                    : string.Empty;
+            schema.Add(
+                new SchemaChange(
+                    name,
+                    "unseen_categories",
+                    string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"'{name}' has {unseen.Count} value{(unseen.Count == 1 ? string.Empty : "s")} never seen in the reference ({shown}{more}), in {Phrasing.Percent((double)unseenRows / Math.Max(1, currentRows))} of current rows"
+                    )
+                )
+            );
         }
     }
 
-    private static ColumnDrift BuildCategorical(string name, string kind, long[] refCounts, long[] curCounts, IReadOnlyList<string> labels, DriftTestKind? forced)
+    private static ColumnDrift BuildCategorical(
+        string name,
+        string kind,
+        long[] refCounts,
+        long[] curCounts,
+        IReadOnlyList<string> labels,
+        DriftTestKind? forced
+    )
     {
         var result = CategoricalDrift.Run(refCounts, curCounts, forced);
         return Build(name, kind, result, Sum(refCounts), Sum(curCounts), Shares(refCounts, curCounts, labels));
     }
 
-    private static ColumnDrift Build(string name, string kind, ColumnDriftResult result, long refN, long curN, DistributionSummary distribution) => new()
-    {
-        Column = name,
-        Kind = kind,
-        Test = DriftTests.Name(result.Test),
-        Statistic = result.Statistic,
-        PValue = result.PValue,
-        Threshold = result.Threshold,
-        Drift = result.Drift,
-        Meaning = DriftMeaning.Of(result),
-        ReferenceN = refN,
-        CurrentN = curN,
-        Distribution = distribution,
-    };
+    private static ColumnDrift Build(
+        string name,
+        string kind,
+        ColumnDriftResult result,
+        long refN,
+        long curN,
+        DistributionSummary distribution
+    ) =>
+        new()
+        {
+            Column = name,
+            Kind = kind,
+            Test = DriftTests.Name(result.Test),
+            Statistic = result.Statistic,
+            PValue = result.PValue,
+            Threshold = result.Threshold,
+            Drift = result.Drift,
+            Meaning = DriftMeaning.Of(result),
+            ReferenceN = refN,
+            CurrentN = curN,
+            Distribution = distribution,
+        };
 
     private static string Kind(ColumnKind kind) => kind == ColumnKind.Numeric ? "numeric" : "categorical";
 
@@ -284,8 +444,11 @@ public static class DriftAnalyzer
     private static DriftTestKind? Forced(string column, DriftPolicy policy)
     {
         var word = policy.Columns.GetValueOrDefault(column) ?? policy.Test;
-        return DriftTests.TryParse(word, out var kind) ? kind
-            : throw new DataException($"unknown drift test '{word}' for column '{column}'; use one of: {string.Join(", ", DriftTests.Words)}");
+        return DriftTests.TryParse(word, out var kind)
+            ? kind
+            : throw new DataException(
+                $"unknown drift test '{word}' for column '{column}'; use one of: {string.Join(", ", DriftTests.Words)}"
+            );
     }
 
     private static long Sum(long[] counts)
@@ -312,15 +475,22 @@ public static class DriftAnalyzer
     }
 
     /// <summary>Counts of each distinct value in either sample, by one merge of the sorted arrays: O(n) whatever the number of distinct values.</summary>
-    private static (long[] Ref, long[] Cur, List<string> Labels) CountValues(ReadOnlySpan<double> refSorted, ReadOnlySpan<double> curSorted)
+    private static (long[] Ref, long[] Cur, List<string> Labels) CountValues(
+        ReadOnlySpan<double> refSorted,
+        ReadOnlySpan<double> curSorted
+    )
     {
         var r = new List<long>();
         var c = new List<long>();
         var labels = new List<string>();
-        int i = 0, j = 0;
+        int i = 0,
+            j = 0;
         while (i < refSorted.Length || j < curSorted.Length)
         {
-            var v = i < refSorted.Length && (j >= curSorted.Length || refSorted[i] <= curSorted[j]) ? refSorted[i] : curSorted[j];
+            var v =
+                i < refSorted.Length && (j >= curSorted.Length || refSorted[i] <= curSorted[j])
+                    ? refSorted[i]
+                    : curSorted[j];
             var start = i;
             while (i < refSorted.Length && refSorted[i] == v)
             {
@@ -400,7 +570,12 @@ public static class DriftAnalyzer
         const int bins = 20;
         if (refSorted.Length == 0 || curSorted.Length == 0)
         {
-            return new DistributionSummary { Bins = [], Reference = [], Current = [] };
+            return new DistributionSummary
+            {
+                Bins = [],
+                Reference = [],
+                Current = [],
+            };
         }
         var lo = Math.Min(Bootstrap.Quantile(refSorted, 0.01), Bootstrap.Quantile(curSorted, 0.01));
         var hi = Math.Max(Bootstrap.Quantile(refSorted, 0.99), Bootstrap.Quantile(curSorted, 0.99));
@@ -425,7 +600,12 @@ public static class DriftAnalyzer
         }
         // Lower edges to three significant digits: enough to read a chart's axis, short enough to fit under a bar.
         var labels = Enumerable.Range(0, bins).Select(i => Phrasing.Number(Significant(lo + (i * width), 3))).ToList();
-        return new DistributionSummary { Bins = labels, Reference = Count(refSorted), Current = Count(curSorted) };
+        return new DistributionSummary
+        {
+            Bins = labels,
+            Reference = Count(refSorted),
+            Current = Count(curSorted),
+        };
     }
 
     private static DistributionSummary Shares(long[] refCounts, long[] curCounts, IReadOnlyList<string> labels)
@@ -453,7 +633,8 @@ public static class DriftAnalyzer
         }
         if (order.Length > top)
         {
-            long restRef = 0, restCur = 0;
+            long restRef = 0,
+                restCur = 0;
             for (var k = top; k < order.Length; k++)
             {
                 restRef += refCounts[order[k]];
@@ -463,7 +644,12 @@ public static class DriftAnalyzer
             r.Add(restRef / refTotal);
             c.Add(restCur / curTotal);
         }
-        return new DistributionSummary { Bins = bins, Reference = r, Current = c };
+        return new DistributionSummary
+        {
+            Bins = bins,
+            Reference = r,
+            Current = c,
+        };
     }
 
     private static double Significant(double value, int digits)
@@ -473,7 +659,9 @@ public static class DriftAnalyzer
             return value;
         }
         var decimals = digits - 1 - (int)Math.Floor(Math.Log10(Math.Abs(value)));
-        return decimals >= 0 ? Math.Round(value, Math.Min(decimals, 15)) : Math.Round(value / Math.Pow(10, -decimals)) * Math.Pow(10, -decimals);
+        return decimals >= 0
+            ? Math.Round(value, Math.Min(decimals, 15))
+            : Math.Round(value / Math.Pow(10, -decimals)) * Math.Pow(10, -decimals);
     }
 
     /// <summary>
@@ -490,9 +678,24 @@ public static class DriftAnalyzer
             var present = c.Count - c.MissingCount;
             if (present >= 100 && c.Categories.Count >= 0.9 * present)
             {
-                return string.Create(CultureInfo.InvariantCulture, $"an identifier ({c.Categories.Count:#,0} distinct values in {present:#,0} reference rows); to test it anyway, name it among the columns to test");
+                return string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"an identifier ({c.Categories.Count:#,0} distinct values in {present:#,0} reference rows); to test it anyway, name it among the columns to test"
+                );
             }
-            if (c.Categories.Count >= 20 && c.Categories.Take(5).All(v => v.Length >= 8 && DateTimeOffset.TryParse(v, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out _)))
+            if (
+                c.Categories.Count >= 20
+                && c.Categories.Take(5)
+                    .All(v =>
+                        v.Length >= 8
+                        && DateTimeOffset.TryParse(
+                            v,
+                            CultureInfo.InvariantCulture,
+                            DateTimeStyles.AssumeUniversal,
+                            out _
+                        )
+                    )
+            )
             {
                 return "a timestamp, which moves on by construction; compare time windows instead, or to test it anyway, name it among the columns to test";
             }

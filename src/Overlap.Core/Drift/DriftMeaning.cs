@@ -12,6 +12,8 @@ internal static class DriftMeaning
         {
             return null;
         }
-        return DriftTests.Of(result.Test).Meaning?.Invoke(result, Phrasing.Number(result.Statistic), Phrasing.Number(result.Threshold));
+        return DriftTests
+            .Of(result.Test)
+            .Meaning?.Invoke(result, Phrasing.Number(result.Statistic), Phrasing.Number(result.Threshold));
     }
 }

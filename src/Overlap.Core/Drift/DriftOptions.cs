@@ -32,7 +32,17 @@ public sealed record DriftOptions
         ArgumentNullException.ThrowIfNull(contract);
         var roles = new Dictionary<string, string>(StringComparer.Ordinal);
         var c = contract.Columns;
-        foreach (var (column, role) in new[] { (c.Id, "id"), (c.Time, "time"), (c.Label, "label"), (c.Score, "score"), (c.Prediction, "prediction"), (c.LatencyMs, "latency") })
+        foreach (
+            var (column, role) in new[]
+            {
+                (c.Id, "id"),
+                (c.Time, "time"),
+                (c.Label, "label"),
+                (c.Score, "score"),
+                (c.Prediction, "prediction"),
+                (c.LatencyMs, "latency"),
+            }
+        )
         {
             if (column is not null)
             {

@@ -57,9 +57,12 @@ public sealed class DriftTestInfo
     internal Func<ColumnDriftResult, string, string, string>? Meaning { get; init; }
 
     /// <summary>Judges a statistic and its p-value against the threshold.</summary>
-    internal ColumnDriftResult Judge(double statistic, double? pValue) => new(
-        Kind, statistic, pValue, Threshold, HasPValue ? pValue < Threshold : statistic >= Threshold);
+    internal ColumnDriftResult Judge(double statistic, double? pValue) =>
+        new(Kind, statistic, pValue, Threshold, HasPValue ? pValue < Threshold : statistic >= Threshold);
 }
 
 /// <summary>A drift statistic and its p-value (null for a distance) on two sorted samples.</summary>
-internal delegate (double Statistic, double? PValue) NumericStatistic(ReadOnlySpan<double> referenceSorted, ReadOnlySpan<double> currentSorted);
+internal delegate (double Statistic, double? PValue) NumericStatistic(
+    ReadOnlySpan<double> referenceSorted,
+    ReadOnlySpan<double> currentSorted
+);

@@ -41,7 +41,10 @@ public static class DriftTests
         new(DriftTestKind.Ks, "ks", "Kolmogorov–Smirnov")
         {
             Measures = "Kolmogorov–Smirnov D, with its p-value",
-            Threshold = Alpha, HasPValue = true, Columns = Numbers, DefaultForSmallReference = true,
+            Threshold = Alpha,
+            HasPValue = true,
+            Columns = Numbers,
+            DefaultForSmallReference = true,
             OnNumbers = static (r, c) =>
             {
                 if (r.IsEmpty || c.IsEmpty)
@@ -51,40 +54,53 @@ public static class DriftTests
                 var ks = KolmogorovSmirnov.TwoSample(r, c);
                 return (ks.Statistic, ks.PValue);
             },
-            Meaning = (result, s, _) => $"Kolmogorov–Smirnov D = {s} (the largest gap between the two samples' cumulative shares), {PValue(result, "the two samples are unlikely to come from one distribution", "no evidence that the distribution changed")}",
+            Meaning = (result, s, _) =>
+                $"Kolmogorov–Smirnov D = {s} (the largest gap between the two samples' cumulative shares), {PValue(result, "the two samples are unlikely to come from one distribution", "no evidence that the distribution changed")}",
         },
         new(DriftTestKind.Wasserstein, "wasserstein", "Wasserstein distance (over the reference's standard deviation)")
         {
             Measures = "Wasserstein-1 distance in reference standard deviations",
-            Threshold = DistanceThreshold, Columns = Numbers, DefaultForSmallReference = false,
-            OnNumbers = static (r, c) => (Wasserstein.Distance(r, c) / Math.Max(NumericDrift.PopulationStd(r), NumericDrift.MinimumStd), null),
-            Meaning = (result, s, bar) => $"Wasserstein distance {s} reference standard deviations (drift at {bar}): the typical value moved by about {Spread(result.Statistic)} of the reference's usual spread",
+            Threshold = DistanceThreshold,
+            Columns = Numbers,
+            DefaultForSmallReference = false,
+            OnNumbers = static (r, c) =>
+                (Wasserstein.Distance(r, c) / Math.Max(NumericDrift.PopulationStd(r), NumericDrift.MinimumStd), null),
+            Meaning = (result, s, bar) =>
+                $"Wasserstein distance {s} reference standard deviations (drift at {bar}): the typical value moved by about {Spread(result.Statistic)} of the reference's usual spread",
         },
         new(DriftTestKind.ChiSquare, "chi_square", "Chi-square")
         {
             Measures = "Pearson chi-square, with its p-value",
-            Threshold = Alpha, HasPValue = true, Columns = Categories, DefaultForSmallReference = true,
+            Threshold = Alpha,
+            HasPValue = true,
+            Columns = Categories,
+            DefaultForSmallReference = true,
             OnCounts = static (r, c) =>
             {
                 var chi = ChiSquare.Homogeneity(r, c);
                 return (chi.Statistic, chi.PValue);
             },
-            Meaning = (result, s, _) => $"chi-square {s} (how far the category counts are from what equal shares would give), {PValue(result, "the category shares are unlikely to be the same in both", "no evidence that the category shares changed")}",
+            Meaning = (result, s, _) =>
+                $"chi-square {s} (how far the category counts are from what equal shares would give), {PValue(result, "the category shares are unlikely to be the same in both", "no evidence that the category shares changed")}",
         },
         new(DriftTestKind.JensenShannon, "jensen_shannon", "Jensen–Shannon distance")
         {
             Measures = "Jensen–Shannon distance of the category shares",
-            Threshold = DistanceThreshold, Columns = Categories, DefaultForSmallReference = false,
+            Threshold = DistanceThreshold,
+            Columns = Categories,
+            DefaultForSmallReference = false,
             OnCounts = static (r, c) => (JensenShannon.Distance(r, c), null),
             Meaning = (_, s, bar) => $"Jensen–Shannon distance {s} (0 = same shares, 1 = no overlap; drift at {bar})",
         },
         new(DriftTestKind.Psi, "psi", "PSI")
         {
             Measures = "population stability index",
-            Threshold = PsiThreshold, Columns = [ColumnKind.Numeric, ColumnKind.Categorical],
+            Threshold = PsiThreshold,
+            Columns = [ColumnKind.Numeric, ColumnKind.Categorical],
             OnNumbers = static (r, c) => (Psi.Numeric(r, c), null),
             OnCounts = static (r, c) => (Psi.Categorical(r, c), null),
-            Meaning = (_, s, bar) => $"population stability index {s} (under {Phrasing.Number(PsiWarn)} stable, {Phrasing.Number(PsiWarn)} to {bar} a moderate shift worth watching, {bar} or more drift)",
+            Meaning = (_, s, bar) =>
+                $"population stability index {s} (under {Phrasing.Number(PsiWarn)} stable, {Phrasing.Number(PsiWarn)} to {bar} a moderate shift worth watching, {bar} or more drift)",
         },
     ];
 
@@ -95,26 +111,34 @@ public static class DriftTests
     public static DriftTestInfo Of(DriftTestKind kind) => All.Single(t => t.Kind == kind);
 
     /// <summary>The test of this name, or null.</summary>
-    public static DriftTestInfo? Find(string name) => All.FirstOrDefault(t => string.Equals(t.Name, name, StringComparison.Ordinal));
+    public static DriftTestInfo? Find(string name) =>
+        All.FirstOrDefault(t => string.Equals(t.Name, name, StringComparison.Ordinal));
 
     /// <summary>The report and contract name of a test: ks, wasserstein, chi_square, jensen_shannon or psi.</summary>
     public static string Name(DriftTestKind kind) => Of(kind).Name;
 
     /// <summary>The default test for a column kind and a reference of this many rows.</summary>
     public static DriftTestInfo Default(ColumnKind kind, long referenceRows) =>
-        All.Single(t => t.Takes(kind) && t.Columns.Count == 1 && t.DefaultForSmallReference == (referenceRows <= LargeReference));
+        All.Single(t =>
+            t.Takes(kind) && t.Columns.Count == 1 && t.DefaultForSmallReference == (referenceRows <= LargeReference)
+        );
 
     /// <summary>The names of the tests that take a column kind, for messages: "chi_square, jensen_shannon or psi".</summary>
-    public static string NamesFor(ColumnKind kind) => Either(All.Where(t => t.Takes(kind)).Select(t => t.Name).ToList());
+    public static string NamesFor(ColumnKind kind) =>
+        Either(All.Where(t => t.Takes(kind)).Select(t => t.Name).ToList());
 
     /// <summary>Every word, for messages: "auto, ks, wasserstein, chi_square, jensen_shannon or psi".</summary>
     public static string WordList => Either(Words);
 
     /// <summary>Parses a test name; <c>auto</c> gives null (the defaults).</summary>
     /// <exception cref="ArgumentException">The name is none of <see cref="Words"/>.</exception>
-    public static DriftTestKind? Parse(string name) => TryParse(name, out var kind)
-        ? kind
-        : throw new ArgumentException($"unknown drift test '{name}'; use one of: {string.Join(", ", Words)}", nameof(name));
+    public static DriftTestKind? Parse(string name) =>
+        TryParse(name, out var kind)
+            ? kind
+            : throw new ArgumentException(
+                $"unknown drift test '{name}'; use one of: {string.Join(", ", Words)}",
+                nameof(name)
+            );
 
     /// <summary>Parses a test name (any case); true with a null kind for <c>auto</c>, false for an unknown name.</summary>
     public static bool TryParse(string name, out DriftTestKind? kind)
@@ -129,9 +153,11 @@ public static class DriftTests
         names.Count == 1 ? names[0] : $"{string.Join(", ", names.Take(names.Count - 1))} or {names[^1]}";
 
     // Shares of a spread read better as a percentage up to about twice the spread, then as "times".
-    private static string Spread(double sds) => sds < 1.995 ? Phrasing.Percent(sds) : $"{Phrasing.Number(Math.Round(sds, 1))} times";
+    private static string Spread(double sds) =>
+        sds < 1.995 ? Phrasing.Percent(sds) : $"{Phrasing.Number(Math.Round(sds, 1))} times";
 
-    private static string PValue(ColumnDriftResult result, string drifted, string stable) => result.PValue is { } p
-        ? $"{Phrasing.PValue(p)} ({(result.Drift ? "below" : "at or above")} {Phrasing.Number(result.Threshold)}: {(result.Drift ? drifted : stable)})"
-        : "no p-value";
+    private static string PValue(ColumnDriftResult result, string drifted, string stable) =>
+        result.PValue is { } p
+            ? $"{Phrasing.PValue(p)} ({(result.Drift ? "below" : "at or above")} {Phrasing.Number(result.Threshold)}: {(result.Drift ? drifted : stable)})"
+            : "no p-value";
 }

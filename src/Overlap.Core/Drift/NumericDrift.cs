@@ -20,12 +20,21 @@ internal static class NumericDrift
     /// tested: statistic NaN, no p-value, no drift.
     /// </summary>
     /// <exception cref="ArgumentException">A categorical test (chi_square, jensen_shannon) was forced on numbers.</exception>
-    public static ColumnDriftResult Run(ReadOnlySpan<double> referenceSorted, ReadOnlySpan<double> currentSorted, DriftTestKind? forced)
+    public static ColumnDriftResult Run(
+        ReadOnlySpan<double> referenceSorted,
+        ReadOnlySpan<double> currentSorted,
+        DriftTestKind? forced
+    )
     {
-        var test = forced is { } kind ? DriftTests.Of(kind) : DriftTests.Default(ColumnKind.Numeric, referenceSorted.Length);
+        var test = forced is { } kind
+            ? DriftTests.Of(kind)
+            : DriftTests.Default(ColumnKind.Numeric, referenceSorted.Length);
         if (test.OnNumbers is null)
         {
-            throw new ArgumentException($"the {test.Name} test is for categories; numbers take {DriftTests.NamesFor(ColumnKind.Numeric)}", nameof(forced));
+            throw new ArgumentException(
+                $"the {test.Name} test is for categories; numbers take {DriftTests.NamesFor(ColumnKind.Numeric)}",
+                nameof(forced)
+            );
         }
         var (statistic, pValue) = test.OnNumbers(referenceSorted, currentSorted);
         return test.Judge(statistic, pValue);
@@ -38,7 +47,8 @@ internal static class NumericDrift
         {
             return double.NaN;
         }
-        double mean = 0, m2 = 0;
+        double mean = 0,
+            m2 = 0;
         for (var i = 0; i < values.Length; i++)
         {
             var delta = values[i] - mean;

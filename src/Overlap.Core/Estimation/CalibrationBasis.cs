@@ -30,18 +30,50 @@ public sealed record CalibrationBasis
     public required string Statement { get; init; }
 
     /// <summary>The basis of a calibration fitted on <paramref name="rows"/> labelled predictions of a period; <paramref name="fittedBy"/> set when an admin recalibrated.</summary>
-    public static CalibrationBasis Of(ScoreCalibration calibration, DateTimeOffset? from, DateTimeOffset? to, long rows, string? fittedBy = null, DateTimeOffset? fittedAt = null)
+    public static CalibrationBasis Of(
+        ScoreCalibration calibration,
+        DateTimeOffset? from,
+        DateTimeOffset? to,
+        long rows,
+        string? fittedBy = null,
+        DateTimeOffset? fittedAt = null
+    )
     {
         ArgumentNullException.ThrowIfNull(calibration);
-        var source = from is null || rows == 0 ? "none" : fittedBy is null ? "reference" : "recalibrated";
-        var period = from is { } f && to is { } t ? string.Create(CultureInfo.InvariantCulture, $"{f:yyyy-MM-dd} to {t.AddTicks(-1):yyyy-MM-dd}") : "";
-        var how = calibration.Recalibrated ? "calibrated (isotonic)" : "taken as they are (calibrating them did not help)";
+        var source =
+            from is null || rows == 0 ? "none"
+            : fittedBy is null ? "reference"
+            : "recalibrated";
+        var period =
+            from is { } f && to is { } t
+                ? string.Create(CultureInfo.InvariantCulture, $"{f:yyyy-MM-dd} to {t.AddTicks(-1):yyyy-MM-dd}")
+                : "";
+        var how = calibration.Recalibrated
+            ? "calibrated (isotonic)"
+            : "taken as they are (calibrating them did not help)";
         var statement = source switch
         {
-            "none" => "Estimates take the scores as probabilities: there are no labelled predictions in a reference period to calibrate them on.",
-            "reference" => string.Create(CultureInfo.InvariantCulture, $"Estimates use scores {how} on the {rows:#,0} labelled predictions of the reference period, {period}."),
-            _ => string.Create(CultureInfo.InvariantCulture, $"Estimates use scores {how} on the {rows:#,0} labelled predictions from {period}, recalibrated by {fittedBy} on {fittedAt:yyyy-MM-dd HH:mm} UTC."),
+            "none" =>
+                "Estimates take the scores as probabilities: there are no labelled predictions in a reference period to calibrate them on.",
+            "reference" => string.Create(
+                CultureInfo.InvariantCulture,
+                $"Estimates use scores {how} on the {rows:#,0} labelled predictions of the reference period, {period}."
+            ),
+            _ => string.Create(
+                CultureInfo.InvariantCulture,
+                $"Estimates use scores {how} on the {rows:#,0} labelled predictions from {period}, recalibrated by {fittedBy} on {fittedAt:yyyy-MM-dd HH:mm} UTC."
+            ),
         };
-        return new CalibrationBasis { Source = source, From = from, To = to, Rows = rows, Isotonic = calibration.Recalibrated, FittedBy = fittedBy, FittedAt = fittedAt, Statement = statement };
+        return new CalibrationBasis
+        {
+            Source = source,
+            From = from,
+            To = to,
+            Rows = rows,
+            Isotonic = calibration.Recalibrated,
+            FittedBy = fittedBy,
+            FittedAt = fittedAt,
+            Statement = statement,
+        };
     }
 }

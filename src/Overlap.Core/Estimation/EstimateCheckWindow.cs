@@ -8,4 +8,12 @@ namespace Overlap.Core.Estimation;
 /// <param name="RealisedHigh">The realised interval's upper end.</param>
 /// <param name="Error">Estimated minus realised.</param>
 /// <param name="Excluded">True when the realised interval does not hold the estimate.</param>
-public sealed record EstimateCheckWindow(DateTimeOffset Start, double Estimated, double Realised, double RealisedLow, double RealisedHigh, double Error, bool Excluded);
+public sealed record EstimateCheckWindow(
+    DateTimeOffset Start,
+    double Estimated,
+    double Realised,
+    double RealisedLow,
+    double RealisedHigh,
+    double Error,
+    bool Excluded
+);

@@ -29,7 +29,9 @@ internal sealed class IsotonicCalibrator
     {
         if (scores.Length != labels.Length || scores.IsEmpty)
         {
-            throw new ArgumentException($"isotonic calibration needs as many labels as scores and at least one of each ({scores.Length} scores, {labels.Length} labels)");
+            throw new ArgumentException(
+                $"isotonic calibration needs as many labels as scores and at least one of each ({scores.Length} scores, {labels.Length} labels)"
+            );
         }
         var order = new int[scores.Length];
         var keys = scores.ToArray();

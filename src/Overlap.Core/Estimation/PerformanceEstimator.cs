@@ -1,6 +1,6 @@
 using Overlap.Core.Metrics;
-using MetricValue = Overlap.Core.Evaluation.MetricValue;
 using Overlap.Core.Statistics;
+using MetricValue = Overlap.Core.Evaluation.MetricValue;
 
 namespace Overlap.Core.Estimation;
 
@@ -17,7 +17,15 @@ internal static class PerformanceEstimator
 {
     /// <summary>The metrics estimated.</summary>
     public static IReadOnlyList<string> MetricNames { get; } =
-        [BinaryMetricNames.Precision, BinaryMetricNames.Recall, BinaryMetricNames.FalsePositiveRate, BinaryMetricNames.Specificity, BinaryMetricNames.Accuracy, BinaryMetricNames.F1, BinaryMetricNames.RocAuc];
+    [
+        BinaryMetricNames.Precision,
+        BinaryMetricNames.Recall,
+        BinaryMetricNames.FalsePositiveRate,
+        BinaryMetricNames.Specificity,
+        BinaryMetricNames.Accuracy,
+        BinaryMetricNames.F1,
+        BinaryMetricNames.RocAuc,
+    ];
 
     /// <summary>Estimates a window's performance.</summary>
     /// <param name="scores">The raw scores: they decide (score ≥ threshold) and rank.</param>
@@ -27,11 +35,22 @@ internal static class PerformanceEstimator
     /// <param name="draws">Label draws for the intervals (0: no intervals).</param>
     /// <param name="seed">Seeds the draws, so an estimate is reproducible.</param>
     /// <param name="recalibrated">Recorded in the result.</param>
-    public static EstimatedPerformance Estimate(ReadOnlySpan<double> scores, ReadOnlySpan<double> probabilities, double threshold, double confidence, int draws, ulong seed, bool recalibrated)
+    public static EstimatedPerformance Estimate(
+        ReadOnlySpan<double> scores,
+        ReadOnlySpan<double> probabilities,
+        double threshold,
+        double confidence,
+        int draws,
+        ulong seed,
+        bool recalibrated
+    )
     {
         if (scores.Length != probabilities.Length)
         {
-            throw new ArgumentException($"{probabilities.Length} probabilities for {scores.Length} scores", nameof(probabilities));
+            throw new ArgumentException(
+                $"{probabilities.Length} probabilities for {scores.Length} scores",
+                nameof(probabilities)
+            );
         }
         var counts = new long[scores.Length];
         counts.AsSpan().Fill(1);
@@ -51,16 +70,36 @@ internal static class PerformanceEstimator
     /// (mean Σ p, variance Σ p(1 − p)) or, when that variance is small, a Poisson draw of the rarer outcome. A row of one
     /// prediction is drawn as a Bernoulli, exactly as the per-prediction estimate does.
     /// </summary>
-    public static EstimatedPerformance Estimate(ReadOnlySpan<double> scores, ReadOnlySpan<long> counts, ReadOnlySpan<double> probabilitySums, ReadOnlySpan<double> probabilitySquares, double threshold, double confidence, int draws, ulong seed, bool recalibrated)
+    public static EstimatedPerformance Estimate(
+        ReadOnlySpan<double> scores,
+        ReadOnlySpan<long> counts,
+        ReadOnlySpan<double> probabilitySums,
+        ReadOnlySpan<double> probabilitySquares,
+        double threshold,
+        double confidence,
+        int draws,
+        ulong seed,
+        bool recalibrated
+    )
     {
-        if (counts.Length != scores.Length || probabilitySums.Length != scores.Length || probabilitySquares.Length != scores.Length)
+        if (
+            counts.Length != scores.Length
+            || probabilitySums.Length != scores.Length
+            || probabilitySquares.Length != scores.Length
+        )
         {
-            throw new ArgumentException("one count, probability sum and square sum per score is needed", nameof(counts));
+            throw new ArgumentException(
+                "one count, probability sum and square sum per score is needed",
+                nameof(counts)
+            );
         }
         var rows = scores.Length;
         var decisions = new bool[rows];
         var negatives = new double[rows];
-        double tp = 0, fp = 0, fn = 0, tn = 0;
+        double tp = 0,
+            fp = 0,
+            fn = 0,
+            tn = 0;
         long n = 0;
         for (var i = 0; i < rows; i++)
         {
@@ -88,7 +127,10 @@ internal static class PerformanceEstimator
         for (var r = 0; r < draws; r++)
         {
             var rng = new Xoshiro256(seed ^ (0x9E3779B97F4A7C15UL * (ulong)(r + 1)));
-            double dtp = 0, dfp = 0, dfn = 0, dtn = 0;
+            double dtp = 0,
+                dfp = 0,
+                dfn = 0,
+                dtn = 0;
             for (var i = 0; i < rows; i++)
             {
                 positives[i] = DrawPositives(ref rng, counts[i], probabilitySums[i], probabilitySquares[i]);
@@ -117,7 +159,16 @@ internal static class PerformanceEstimator
             var interval = draws > 0 ? Bootstrap.Percentile(replicates[name], confidence) : Interval.Unknown;
             metrics[name] = new MetricValue(point[name], interval.Low, interval.High, n);
         }
-        return new EstimatedPerformance { N = n, Recalibrated = recalibrated, ExpectedTp = tp, ExpectedFp = fp, ExpectedFn = fn, ExpectedTn = tn, Metrics = metrics };
+        return new EstimatedPerformance
+        {
+            N = n,
+            Recalibrated = recalibrated,
+            ExpectedTp = tp,
+            ExpectedFp = fp,
+            ExpectedFn = fn,
+            ExpectedTn = tn,
+            Metrics = metrics,
+        };
     }
 
     /// <summary>Rows of at most this many predictions draw each prediction (at the row's mean probability).</summary>
@@ -153,15 +204,16 @@ internal static class PerformanceEstimator
             : count - Math.Min(PoissonDraw.Sample(ref rng, count - sum), count);
     }
 
-    private static Dictionary<string, double> FromCounts(double tp, double fp, double fn, double tn) => new(StringComparer.Ordinal)
-    {
-        [BinaryMetricNames.Precision] = Ratio(tp, tp + fp),
-        [BinaryMetricNames.Recall] = Ratio(tp, tp + fn),
-        [BinaryMetricNames.FalsePositiveRate] = Ratio(fp, fp + tn),
-        [BinaryMetricNames.Specificity] = Ratio(tn, fp + tn),
-        [BinaryMetricNames.Accuracy] = Ratio(tp + tn, tp + fp + fn + tn),
-        [BinaryMetricNames.F1] = Ratio(2 * tp, (2 * tp) + fp + fn),
-    };
+    private static Dictionary<string, double> FromCounts(double tp, double fp, double fn, double tn) =>
+        new(StringComparer.Ordinal)
+        {
+            [BinaryMetricNames.Precision] = Ratio(tp, tp + fp),
+            [BinaryMetricNames.Recall] = Ratio(tp, tp + fn),
+            [BinaryMetricNames.FalsePositiveRate] = Ratio(fp, fp + tn),
+            [BinaryMetricNames.Specificity] = Ratio(tn, fp + tn),
+            [BinaryMetricNames.Accuracy] = Ratio(tp + tn, tp + fp + fn + tn),
+            [BinaryMetricNames.F1] = Ratio(2 * tp, (2 * tp) + fp + fn),
+        };
 
     private static double Ratio(double a, double b) => b > 0 ? a / b : double.NaN;
 
@@ -179,13 +231,21 @@ internal static class PerformanceEstimator
     }
 
     /// <summary>The area under the ROC curve with each row counted <paramref name="positives"/> positive and <paramref name="negatives"/> negative; with 0/1 counts, the ROC AUC.</summary>
-    private static double CurveArea(ReadOnlySpan<double> scores, int[] order, ReadOnlySpan<double> positives, ReadOnlySpan<double> negatives)
+    private static double CurveArea(
+        ReadOnlySpan<double> scores,
+        int[] order,
+        ReadOnlySpan<double> positives,
+        ReadOnlySpan<double> negatives
+    )
     {
-        double tp = 0, fp = 0, area = 0;
+        double tp = 0,
+            fp = 0,
+            area = 0;
         var i = 0;
         while (i < order.Length)
         {
-            double groupTp = 0, groupFp = 0;
+            double groupTp = 0,
+                groupFp = 0;
             var score = scores[order[i]];
             for (; i < order.Length && scores[order[i]] == score; i++)
             {

@@ -63,7 +63,9 @@ public sealed class ScoreCalibration
             }
         }
         var calibrated = Calibration.Compute(heldOut, labels, 0.95).Ece;
-        return calibrated < raw ? new ScoreCalibration(IsotonicCalibrator.Fit(scores, labels), raw, calibrated) : new ScoreCalibration(null, raw, calibrated);
+        return calibrated < raw
+            ? new ScoreCalibration(IsotonicCalibrator.Fit(scores, labels), raw, calibrated)
+            : new ScoreCalibration(null, raw, calibrated);
     }
 
     /// <summary>The probability for a score.</summary>

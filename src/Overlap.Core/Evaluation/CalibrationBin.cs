@@ -8,4 +8,12 @@ namespace Overlap.Core.Evaluation;
 /// <param name="Observed">The share of them that are positive.</param>
 /// <param name="CiLow">Wilson lower bound of the share.</param>
 /// <param name="CiHigh">Wilson upper bound of the share.</param>
-public sealed record CalibrationBin(double Low, double High, long N, double MeanScore, double Observed, double CiLow, double CiHigh);
+public sealed record CalibrationBin(
+    double Low,
+    double High,
+    long N,
+    double MeanScore,
+    double Observed,
+    double CiLow,
+    double CiHigh
+);

@@ -28,13 +28,18 @@ internal static class EvaluationInputs
         rules[c.Label] = new ColumnRule(classification ? null : ColumnKind.Numeric, Role: "label");
         if (c.Score is { } score)
         {
-            rules[score] = contract.Task == TaskKind.Binary
-                ? new ColumnRule(ColumnKind.Numeric, Required: true, Min: 0, Max: 1, Role: "score")
-                : new ColumnRule(ColumnKind.Numeric, Required: true, Role: "score");
+            rules[score] =
+                contract.Task == TaskKind.Binary
+                    ? new ColumnRule(ColumnKind.Numeric, Required: true, Min: 0, Max: 1, Role: "score")
+                    : new ColumnRule(ColumnKind.Numeric, Required: true, Role: "score");
         }
         if (c.Prediction is { } prediction)
         {
-            rules[prediction] = new ColumnRule(contract.Task == TaskKind.Regression ? ColumnKind.Numeric : null, Required: true, Role: "prediction");
+            rules[prediction] = new ColumnRule(
+                contract.Task == TaskKind.Regression ? ColumnKind.Numeric : null,
+                Required: true,
+                Role: "prediction"
+            );
         }
         foreach (var s in withSegments ? c.Segments : [])
         {
@@ -45,7 +50,12 @@ internal static class EvaluationInputs
             rules.TryAdd(id, new ColumnRule(ColumnKind.Categorical, Role: "id"));
         }
         var columns = new List<string>(rules.Keys);
-        return new TableReadOptions { Columns = columns, Rules = rules, Source = source };
+        return new TableReadOptions
+        {
+            Columns = columns,
+            Rules = rules,
+            Source = source,
+        };
     }
 
     /// <summary>The rows whose label is present, in order.</summary>
@@ -105,7 +115,8 @@ internal static class EvaluationInputs
             {
                 return known;
             }
-            var value = BinaryValue(text, labels, decision) ?? throw new DataException(UnknownLabel(column.Name, text, row, labels, role, source));
+            var value = BinaryValue(text, labels, decision)
+                ?? throw new DataException(UnknownLabel(column.Name, text, row, labels, role, source));
             map[text] = value;
             return value;
         }
@@ -121,7 +132,9 @@ internal static class EvaluationInputs
                 var code = codes[rows[i]];
                 if (code < 0)
                 {
-                    throw new DataException($"{source}: data row {rows[i] + 1} has no {role} (column '{column.Name}'); every labelled example needs one");
+                    throw new DataException(
+                        $"{source}: data row {rows[i] + 1} has no {role} (column '{column.Name}'); every labelled example needs one"
+                    );
                 }
                 if (byCode[code] < 0)
                 {
@@ -137,9 +150,14 @@ internal static class EvaluationInputs
             var v = numbers[rows[i]];
             if (double.IsNaN(v))
             {
-                throw new DataException($"{source}: data row {rows[i] + 1} has no {role} (column '{column.Name}'); every labelled example needs one");
+                throw new DataException(
+                    $"{source}: data row {rows[i] + 1} has no {role} (column '{column.Name}'); every labelled example needs one"
+                );
             }
-            result[i] = v == 1 && labels.Positive is null ? (byte)1 : v == 0 && labels.Positive is null ? (byte)0 : Decide(NumericColumn.Format(v), rows[i]);
+            result[i] =
+                v == 1 && labels.Positive is null ? (byte)1
+                : v == 0 && labels.Positive is null ? (byte)0
+                : Decide(NumericColumn.Format(v), rows[i]);
         }
         return result;
     }
@@ -165,19 +183,28 @@ internal static class EvaluationInputs
     }
 
     /// <summary>Whether a label or prediction is one the contract accounts for (regression values are checked as numbers by the column rules).</summary>
-    public static bool Named(Contract contract, string text) => contract.Task switch
-    {
-        TaskKind.Binary => BinaryValue(text, contract.Labels) is not null,
-        TaskKind.Multiclass => contract.Labels.Classes.Count == 0 || contract.Labels.Classes.Contains(text, StringComparer.Ordinal),
-        _ => true,
-    };
+    public static bool Named(Contract contract, string text) =>
+        contract.Task switch
+        {
+            TaskKind.Binary => BinaryValue(text, contract.Labels) is not null,
+            TaskKind.Multiclass => contract.Labels.Classes.Count == 0
+                || contract.Labels.Classes.Contains(text, StringComparer.Ordinal),
+            _ => true,
+        };
 
     /// <summary>
     /// A class column as codes into <paramref name="classes"/>. The contract's <c>labels.classes</c>, when
     /// given, fixes the classes and their order and any other value is refused; otherwise the classes are the
     /// distinct values met, sorted.
     /// </summary>
-    public static int[] Classes(Column column, int[] rows, IReadOnlyList<string> classes, string role, string source, ContractLabels labels)
+    public static int[] Classes(
+        Column column,
+        int[] rows,
+        IReadOnlyList<string> classes,
+        string role,
+        string source,
+        ContractLabels labels
+    )
     {
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < classes.Count; i++)
@@ -188,7 +215,9 @@ internal static class EvaluationInputs
         for (var i = 0; i < rows.Length; i++)
         {
             var text = column.Text(rows[i])
-                ?? throw new DataException($"{source}: data row {rows[i] + 1} has no {role} (column '{column.Name}'); every labelled example needs one");
+                ?? throw new DataException(
+                    $"{source}: data row {rows[i] + 1} has no {role} (column '{column.Name}'); every labelled example needs one"
+                );
             if (!index.TryGetValue(text, out var code))
             {
                 throw new DataException(UnknownLabel(column.Name, text, rows[i], labels, role, source));
@@ -291,7 +320,12 @@ internal static class EvaluationInputs
                     present[codes[r]] = true;
                 }
             }
-            var values = Enumerable.Range(0, present.Length).Where(k => present[k]).Select(k => c.Categories[k]).Order(StringComparer.Ordinal).ToList();
+            var values = Enumerable
+                .Range(0, present.Length)
+                .Where(k => present[k])
+                .Select(k => c.Categories[k])
+                .Order(StringComparer.Ordinal)
+                .ToList();
             var remap = new int[c.Categories.Count];
             Array.Fill(remap, -1);
             for (var k = 0; k < values.Count; k++)
@@ -315,7 +349,9 @@ internal static class EvaluationInputs
                 sorted.Add(numbers[r]);
                 if (sorted.Count > 1000)
                 {
-                    throw new DataException($"segment column '{column.Name}' has more than 1,000 distinct numbers; a segment splits traffic into a few groups, so bucket it first (for example into bands) or drop it from columns.segments");
+                    throw new DataException(
+                        $"segment column '{column.Name}' has more than 1,000 distinct numbers; a segment splits traffic into a few groups, so bucket it first (for example into bands) or drop it from columns.segments"
+                    );
                 }
             }
         }
@@ -341,16 +377,28 @@ internal static class EvaluationInputs
         return -1;
     }
 
-    private static string UnknownLabel(string column, string value, int row, ContractLabels labels, string role, string source)
+    private static string UnknownLabel(
+        string column,
+        string value,
+        int row,
+        ContractLabels labels,
+        string role,
+        string source
+    )
     {
-        var named = labels.Classes.Count > 0
-            ? "the classes " + string.Join(", ", labels.Classes.Select(c => $"'{c}'"))
+        var named =
+            labels.Classes.Count > 0 ? "the classes " + string.Join(", ", labels.Classes.Select(c => $"'{c}'"))
+            : labels.Positive is null ? "no labels, so only 1/0, true/false or yes/no are understood"
+            : labels.Negative is null ? $"the positive label '{labels.Positive}'"
+            : $"the labels '{labels.Positive}' and '{labels.Negative}'";
+        var fix =
+            labels.Classes.Count > 0 ? "add it to labels.classes or fix the data"
             : labels.Positive is null
-                ? "no labels, so only 1/0, true/false or yes/no are understood"
-                : labels.Negative is null ? $"the positive label '{labels.Positive}'" : $"the labels '{labels.Positive}' and '{labels.Negative}'";
-        var fix = labels.Classes.Count > 0
-            ? "add it to labels.classes or fix the data"
-            : labels.Positive is null ? "name them in the contract, e.g. labels: { positive: <value>, negative: <value> }" : "fix the data or the contract's labels";
-        return string.Create(CultureInfo.InvariantCulture, $"{source}: data row {row + 1} has {role} '{value}' in column '{column}', but the contract names {named}; {fix}");
+                ? "name them in the contract, e.g. labels: { positive: <value>, negative: <value> }"
+            : "fix the data or the contract's labels";
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"{source}: data row {row + 1} has {role} '{value}' in column '{column}', but the contract names {named}; {fix}"
+        );
     }
 }

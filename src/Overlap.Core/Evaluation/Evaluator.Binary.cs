@@ -7,7 +7,12 @@ namespace Overlap.Core.Evaluation;
 
 public static partial class Evaluator
 {
-    private static EvaluationReport EvaluateBinary(Contract contract, Table table, int[] rows, EvaluationOptions options)
+    private static EvaluationReport EvaluateBinary(
+        Contract contract,
+        Table table,
+        int[] rows,
+        EvaluationOptions options
+    )
     {
         var sample = BinarySampleOf(contract, table, rows, contract.Columns.Label, options.Frequencies);
         var hasScore = contract.Columns.Score is not null;
@@ -31,12 +36,32 @@ public static partial class Evaluator
             // The optimum is found on the data first (no bootstrap needed), then everything is judged there; the
             // cheapest threshold that keeps the requirements when one does, so the choice never breaks the contract.
             var probe = BinaryEvaluator.Evaluate(sample, binary with { Resamples = 0 });
-            binary = binary with { Threshold = Math.Min(1, (probe.Thresholds.Kept ?? probe.Thresholds.Optimum).Threshold) };
+            binary = binary with
+            {
+                Threshold = Math.Min(1, (probe.Thresholds.Kept ?? probe.Thresholds.Optimum).Threshold),
+            };
         }
         var result = BinaryEvaluator.Evaluate(sample, binary);
         bool Keep(string metric) => hasScore || MetricCatalog.Find(metric)?.NeedsScore != true;
 
-        var segments = SegmentResults(result.Segments.Select(c => (c.Column, c.Values.Select(g => (g.Value!, new SegmentResult { N = g.N, Metrics = Report(g.Metrics, Keep, contract.Words), Confusion = Counts(g.Confusion) })))));
+        var segments = SegmentResults(
+            result.Segments.Select(c =>
+                (
+                    c.Column,
+                    c.Values.Select(g =>
+                        (
+                            g.Value!,
+                            new SegmentResult
+                            {
+                                N = g.N,
+                                Metrics = Report(g.Metrics, Keep, contract.Words),
+                                Confusion = Counts(g.Confusion),
+                            }
+                        )
+                    )
+                )
+            )
+        );
 
         var t = result.Thresholds;
         var usesThreshold = sample.Predictions.IsEmpty;
@@ -47,7 +72,8 @@ public static partial class Evaluator
                 CostPer1000 = t.Current.CostPer1000,
                 OptimalThreshold = t.Optimum.Threshold,
                 OptimalCostPer1000 = t.Optimum.CostPer1000,
-                OptimalEffects = bars.Count == 0 ? null : [.. bars.Select(r => Effect(r, t.Optimum.Confusion, contract))],
+                OptimalEffects =
+                    bars.Count == 0 ? null : [.. bars.Select(r => Effect(r, t.Optimum.Confusion, contract))],
                 ConstrainedThreshold = t.Kept?.Threshold,
                 ConstrainedCostPer1000 = t.Kept?.CostPer1000,
                 ConstrainedReason = t.Kept is null ? NoThresholdKeeps : null,
@@ -72,14 +98,14 @@ public static partial class Evaluator
             Statements = [],
             Cost = cost,
             ThresholdSweep = hasScore ? t.Sweep : null,
-            Calibration = hasScore ? new CalibrationSummary { Ece = result.Calibration.Ece, Bins = [.. result.Calibration.Bins.Select(Bin)] } : null,
-            Curves = hasScore
-                ? new CurveSet
+            Calibration = hasScore
+                ? new CalibrationSummary
                 {
-                    Roc = t.Roc,
-                    PrecisionRecall = t.PrecisionRecall,
+                    Ece = result.Calibration.Ece,
+                    Bins = [.. result.Calibration.Bins.Select(Bin)],
                 }
                 : null,
+            Curves = hasScore ? new CurveSet { Roc = t.Roc, PrecisionRecall = t.PrecisionRecall } : null,
         };
         if (options.Baseline is { } baselineTable)
         {
@@ -100,10 +126,22 @@ public static partial class Evaluator
     }
 
     /// <summary>Labels, scores, decisions and segments of the labelled rows.</summary>
-    private static BinarySample BinarySampleOf(Contract contract, Table table, int[] rows, string labelColumn, IReadOnlyList<int>? frequencies = null)
+    private static BinarySample BinarySampleOf(
+        Contract contract,
+        Table table,
+        int[] rows,
+        string labelColumn,
+        IReadOnlyList<int>? frequencies = null
+    )
     {
         var source = table.Source;
-        var labels = EvaluationInputs.Binary(Require(table, labelColumn, "label"), rows, contract.Labels, "label", source);
+        var labels = EvaluationInputs.Binary(
+            Require(table, labelColumn, "label"),
+            rows,
+            contract.Labels,
+            "label",
+            source
+        );
         var predictions = contract.Columns.Prediction is { } p
             ? EvaluationInputs.Binary(Require(table, p, "prediction"), rows, contract.Labels, "prediction", source)
             : null;
@@ -118,14 +156,25 @@ public static partial class Evaluator
             scores = [.. predictions!.Select(d => (double)d)];
         }
         int[]? weights = frequencies is null ? null : [.. rows.Select(r => frequencies[r])];
-        return new BinarySample(scores, labels, predictions ?? default, Segments(contract, table, rows), weights ?? default);
+        return new BinarySample(
+            scores,
+            labels,
+            predictions ?? default,
+            Segments(contract, table, rows),
+            weights ?? default
+        );
     }
 
-    private const string NoThresholdKeeps = "no threshold keeps every requirement on this data: the bars on rates cannot all be met at one threshold with these examples";
+    private const string NoThresholdKeeps =
+        "no threshold keeps every requirement on this data: the bars on rates cannot all be met at one threshold with these examples";
 
     /// <summary>The overall min/max requirements on a rate the threshold moves (recall, precision, …).</summary>
     private static List<Requirement> ThresholdBars(Contract contract) =>
-        [.. contract.Requirements.Where(r => r.By is null && r.Bound is Bound.Min or Bound.Max && Confusion.Rates.Contains(r.Metric))];
+        [
+            .. contract.Requirements.Where(r =>
+                r.By is null && r.Bound is Bound.Min or Bound.Max && Confusion.Rates.Contains(r.Metric)
+            ),
+        ];
 
     /// <summary>A requirement at the decisions <paramref name="c"/>: its rate and Wilson interval, judged as the contract judges.</summary>
     private static ThresholdEffect Effect(Requirement r, Confusion c, Contract contract)
@@ -147,7 +196,8 @@ public static partial class Evaluator
 
     private static ConfusionCounts Counts(Confusion c) => new(c.Tp, c.Fp, c.Fn, c.Tn);
 
-    private static CalibrationBin Bin(ReliabilityBin b) => new(b.Low, b.High, b.Count, b.MeanScore, b.ObservedRate, b.Interval.Low, b.Interval.High);
+    private static CalibrationBin Bin(ReliabilityBin b) =>
+        new(b.Low, b.High, b.Count, b.MeanScore, b.ObservedRate, b.Interval.Low, b.Interval.High);
 
     /// <summary>The sentences that open a binary report: what it catches, what it costs, where the optimum is.</summary>
     private static List<string> BinaryLead(Contract contract, EvaluationReport report, BinaryResult result)
@@ -159,28 +209,56 @@ public static partial class Evaluator
         var precision = report.Metrics[BinaryMetricNames.Precision];
         if (!double.IsNaN(recall.Value))
         {
-            var caught = Phrasing.Result(BinaryMetricNames.Recall, recall.Value, recall.CiLow, recall.CiHigh, contract.Confidence, w).TrimEnd('.');
+            var caught = Phrasing
+                .Result(BinaryMetricNames.Recall, recall.Value, recall.CiLow, recall.CiHigh, contract.Confidence, w)
+                .TrimEnd('.');
             if (!double.IsNaN(fpr.Value))
             {
-                var mistaken = Phrasing.Result(BinaryMetricNames.FalsePositiveRate, fpr.Value, fpr.CiLow, fpr.CiHigh, contract.Confidence, w);
+                var mistaken = Phrasing.Result(
+                    BinaryMetricNames.FalsePositiveRate,
+                    fpr.Value,
+                    fpr.CiLow,
+                    fpr.CiHigh,
+                    contract.Confidence,
+                    w
+                );
                 caught += "; " + char.ToLowerInvariant(mistaken[0]) + mistaken[1..];
             }
             lead.Add(caught.EndsWith('.') ? caught : caught + ".");
         }
         if (!double.IsNaN(precision.Value))
         {
-            lead.Add(Phrasing.Result(BinaryMetricNames.Precision, precision.Value, precision.CiLow, precision.CiHigh, contract.Confidence, w));
+            lead.Add(
+                Phrasing.Result(
+                    BinaryMetricNames.Precision,
+                    precision.Value,
+                    precision.CiLow,
+                    precision.CiHigh,
+                    contract.Confidence,
+                    w
+                )
+            );
         }
         if (report.Cost is { } cost && contract.Costs.Given)
         {
             var per = $"per 1,000 {Phrasing.Plural(w.Example)}";
-            var here = string.Create(Inv, $"At threshold {Phrase(cost.Threshold)}, mistakes cost about {Money(cost.CostPer1000)} {cost.Currency} {per}");
+            var here = string.Create(
+                Inv,
+                $"At threshold {Phrase(cost.Threshold)}, mistakes cost about {Money(cost.CostPer1000)} {cost.Currency} {per}"
+            );
             var broken = cost.OptimalEffects?.Where(e => !e.Kept).ToList() ?? [];
             if (cost.OptimalCostPer1000 < cost.CostPer1000 - 1e-9)
             {
                 var saving = 1 - (cost.OptimalCostPer1000 / cost.CostPer1000);
-                var optimum = string.Create(Inv, $"{here}; threshold {Phrase(cost.OptimalThreshold)} would cost {Money(cost.OptimalCostPer1000)} {cost.Currency} ({Phrasing.Percent(saving)} less) on this data");
-                lead.Add(broken.Count == 0 ? optimum + "." : $"{optimum}, but {string.Join(" and ", broken.Select(e => e.Said()))}, so it would break the contract.");
+                var optimum = string.Create(
+                    Inv,
+                    $"{here}; threshold {Phrase(cost.OptimalThreshold)} would cost {Money(cost.OptimalCostPer1000)} {cost.Currency} ({Phrasing.Percent(saving)} less) on this data"
+                );
+                lead.Add(
+                    broken.Count == 0
+                        ? optimum + "."
+                        : $"{optimum}, but {string.Join(" and ", broken.Select(e => e.Said()))}, so it would break the contract."
+                );
             }
             else
             {
@@ -188,9 +266,14 @@ public static partial class Evaluator
             }
             if (cost.ConstrainedThreshold is { } kept && broken.Count > 0)
             {
-                lead.Add(Math.Abs(kept - cost.Threshold) < 1e-12
-                    ? "The contract's own threshold is the cheapest that keeps every requirement."
-                    : string.Create(Inv, $"The cheapest threshold that keeps every requirement is {Phrase(kept)}, at about {Money(cost.ConstrainedCostPer1000!.Value)} {cost.Currency} {per}."));
+                lead.Add(
+                    Math.Abs(kept - cost.Threshold) < 1e-12
+                        ? "The contract's own threshold is the cheapest that keeps every requirement."
+                        : string.Create(
+                            Inv,
+                            $"The cheapest threshold that keeps every requirement is {Phrase(kept)}, at about {Money(cost.ConstrainedCostPer1000!.Value)} {cost.Currency} {per}."
+                        )
+                );
             }
             else if (cost.ConstrainedReason is { } why)
             {
@@ -199,9 +282,17 @@ public static partial class Evaluator
         }
         if (result.Overall.N > 0 && report.Calibration is { } cal && !double.IsNaN(cal.Ece))
         {
-            lead.Add(cal.Ece <= 0.02
-                ? string.Create(Inv, $"Scores are well calibrated: a score of 0.3 means about a 30% chance (calibration error {Phrase(cal.Ece)}).")
-                : string.Create(Inv, $"Scores are off from the observed rates by {Phrasing.Percent(cal.Ece)} on average (calibration error); read a score as a ranking, not a probability."));
+            lead.Add(
+                cal.Ece <= 0.02
+                    ? string.Create(
+                        Inv,
+                        $"Scores are well calibrated: a score of 0.3 means about a 30% chance (calibration error {Phrase(cal.Ece)})."
+                    )
+                    : string.Create(
+                        Inv,
+                        $"Scores are off from the observed rates by {Phrasing.Percent(cal.Ece)} on average (calibration error); read a score as a ranking, not a probability."
+                    )
+            );
         }
         return lead;
     }

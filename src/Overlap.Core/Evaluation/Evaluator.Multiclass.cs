@@ -7,7 +7,12 @@ namespace Overlap.Core.Evaluation;
 
 public static partial class Evaluator
 {
-    private static EvaluationReport EvaluateMulticlass(Contract contract, Table table, int[] rows, EvaluationOptions options)
+    private static EvaluationReport EvaluateMulticlass(
+        Contract contract,
+        Table table,
+        int[] rows,
+        EvaluationOptions options
+    )
     {
         var label = Require(table, contract.Columns.Label, "label");
         var prediction = Require(table, contract.Columns.Prediction!, "prediction");
@@ -16,15 +21,31 @@ public static partial class Evaluator
             EvaluationInputs.Classes(label, rows, classes, "label", table.Source, contract.Labels),
             EvaluationInputs.Classes(prediction, rows, classes, "prediction", table.Source, contract.Labels),
             classes,
-            Segments(contract, table, rows));
-        var result = MulticlassEvaluator.Evaluate(sample, new MulticlassOptions
-        {
-            Confidence = contract.Confidence,
-            Resamples = options.Resamples,
-            Seed = options.Seed,
-            MaxDegreeOfParallelism = options.MaxDegreeOfParallelism,
-        });
-        var segments = SegmentResults(result.Segments.Select(c => (c.Column, c.Values.Select(g => (g.Value!, new SegmentResult { N = g.N, Metrics = Report(g.Metrics, _ => true, contract.Words) })))));
+            Segments(contract, table, rows)
+        );
+        var result = MulticlassEvaluator.Evaluate(
+            sample,
+            new MulticlassOptions
+            {
+                Confidence = contract.Confidence,
+                Resamples = options.Resamples,
+                Seed = options.Seed,
+                MaxDegreeOfParallelism = options.MaxDegreeOfParallelism,
+            }
+        );
+        var segments = SegmentResults(
+            result.Segments.Select(c =>
+                (
+                    c.Column,
+                    c.Values.Select(g =>
+                        (
+                            g.Value!,
+                            new SegmentResult { N = g.N, Metrics = Report(g.Metrics, _ => true, contract.Words) }
+                        )
+                    )
+                )
+            )
+        );
         var perClass = new Dictionary<string, IReadOnlyDictionary<string, MetricValue>>(StringComparer.Ordinal);
         foreach (var c in result.Overall.Classes)
         {
@@ -58,24 +79,43 @@ public static partial class Evaluator
         var w = contract.Words;
         var lead = new List<string>();
         var accuracy = report.Metrics[MulticlassMetricNames.Accuracy];
-        lead.Add(Phrasing.Result(MulticlassMetricNames.Accuracy, accuracy.Value, accuracy.CiLow, accuracy.CiHigh, contract.Confidence, w));
-        var weakest = result.Overall.Classes.Where(c => c.Support > 0 && !double.IsNaN(c[MulticlassMetricNames.Recall].Value))
-            .OrderBy(c => c[MulticlassMetricNames.Recall].Value).FirstOrDefault();
+        lead.Add(
+            Phrasing.Result(
+                MulticlassMetricNames.Accuracy,
+                accuracy.Value,
+                accuracy.CiLow,
+                accuracy.CiHigh,
+                contract.Confidence,
+                w
+            )
+        );
+        var weakest = result
+            .Overall.Classes.Where(c => c.Support > 0 && !double.IsNaN(c[MulticlassMetricNames.Recall].Value))
+            .OrderBy(c => c[MulticlassMetricNames.Recall].Value)
+            .FirstOrDefault();
         if (weakest is not null)
         {
             var r = weakest[MulticlassMetricNames.Recall];
-            var ci = $" ({Phrasing.Range(MulticlassMetricNames.Recall, r.Interval.Low, r.Interval.High)} at {Phrasing.Confidence(contract.Confidence)} confidence)";
-            lead.Add($"Hardest class: '{weakest.Class}', where {Phrasing.Frequency(r.Value)} '{weakest.Class}' {Phrasing.Plural(w.Example)} get the right answer{ci}.");
+            var ci =
+                $" ({Phrasing.Range(MulticlassMetricNames.Recall, r.Interval.Low, r.Interval.High)} at {Phrasing.Confidence(contract.Confidence)} confidence)";
+            lead.Add(
+                $"Hardest class: '{weakest.Class}', where {Phrasing.Frequency(r.Value)} '{weakest.Class}' {Phrasing.Plural(w.Example)} get the right answer{ci}."
+            );
         }
         var confused = MostConfused(result.Overall.Confusion, result.Classes);
         if (confused is { } pair)
         {
-            lead.Add($"The most common mistake: '{pair.Actual}' taken for '{pair.Predicted}' ({Phrasing.Count(pair.Count, w.Example)}).");
+            lead.Add(
+                $"The most common mistake: '{pair.Actual}' taken for '{pair.Predicted}' ({Phrasing.Count(pair.Count, w.Example)})."
+            );
         }
         return lead;
     }
 
-    private static (string Actual, string Predicted, long Count)? MostConfused(ConfusionMatrix matrix, IReadOnlyList<string> classes)
+    private static (string Actual, string Predicted, long Count)? MostConfused(
+        ConfusionMatrix matrix,
+        IReadOnlyList<string> classes
+    )
     {
         (string, string, long)? best = null;
         for (var a = 0; a < matrix.ClassCount; a++)
@@ -91,7 +131,12 @@ public static partial class Evaluator
         return best;
     }
 
-    private static EvaluationReport EvaluateRegression(Contract contract, Table table, int[] rows, EvaluationOptions options)
+    private static EvaluationReport EvaluateRegression(
+        Contract contract,
+        Table table,
+        int[] rows,
+        EvaluationOptions options
+    )
     {
         var target = Require(table, contract.Columns.Label, "label");
         var prediction = Require(table, contract.Columns.Prediction!, "prediction");
@@ -100,18 +145,39 @@ public static partial class Evaluator
         {
             if (double.IsNaN(predictions[i]))
             {
-                throw new DataException($"{table.Source}: data row {rows[i] + 1} has a label but no prediction (column '{prediction.Name}'); every labelled example needs one");
+                throw new DataException(
+                    $"{table.Source}: data row {rows[i] + 1} has a label but no prediction (column '{prediction.Name}'); every labelled example needs one"
+                );
             }
         }
-        var sample = new RegressionSample(EvaluationInputs.Numbers(target, rows), predictions, Segments(contract, table, rows));
-        var result = RegressionEvaluator.Evaluate(sample, new RegressionOptions
-        {
-            Confidence = contract.Confidence,
-            Resamples = options.Resamples,
-            Seed = options.Seed,
-            MaxDegreeOfParallelism = options.MaxDegreeOfParallelism,
-        });
-        var segments = SegmentResults(result.Segments.Select(c => (c.Column, c.Values.Select(g => (g.Value!, new SegmentResult { N = g.N, Metrics = Report(g.Metrics, _ => true, contract.Words) })))));
+        var sample = new RegressionSample(
+            EvaluationInputs.Numbers(target, rows),
+            predictions,
+            Segments(contract, table, rows)
+        );
+        var result = RegressionEvaluator.Evaluate(
+            sample,
+            new RegressionOptions
+            {
+                Confidence = contract.Confidence,
+                Resamples = options.Resamples,
+                Seed = options.Seed,
+                MaxDegreeOfParallelism = options.MaxDegreeOfParallelism,
+            }
+        );
+        var segments = SegmentResults(
+            result.Segments.Select(c =>
+                (
+                    c.Column,
+                    c.Values.Select(g =>
+                        (
+                            g.Value!,
+                            new SegmentResult { N = g.N, Metrics = Report(g.Metrics, _ => true, contract.Words) }
+                        )
+                    )
+                )
+            )
+        );
         var partial = new EvaluationReport
         {
             Feature = contract.Feature,
@@ -127,14 +193,21 @@ public static partial class Evaluator
         };
         if (options.Baseline is { } baselineTable)
         {
-            partial = partial with { Comparison = CompareRegression(contract, table, rows, baselineTable, sample, options) };
+            partial = partial with
+            {
+                Comparison = CompareRegression(contract, table, rows, baselineTable, sample, options),
+            };
         }
         var m = partial.Metrics;
         var pct = Phrasing.Confidence(contract.Confidence);
         var lead = new List<string>
         {
             $"Estimates are off by {Round(m[RegressionMetricNames.Mae].Value)} on average"
-                + (double.IsNaN(m[RegressionMetricNames.Mae].CiLow) ? string.Empty : $" ({Round(m[RegressionMetricNames.Mae].CiLow)} to {Round(m[RegressionMetricNames.Mae].CiHigh)} at {pct} confidence)")
+                + (
+                    double.IsNaN(m[RegressionMetricNames.Mae].CiLow)
+                        ? string.Empty
+                        : $" ({Round(m[RegressionMetricNames.Mae].CiLow)} to {Round(m[RegressionMetricNames.Mae].CiHigh)} at {pct} confidence)"
+                )
                 + $"; half of them are within {Round(m[RegressionMetricNames.MedianAe].Value)}.",
             double.IsNaN(m[RegressionMetricNames.R2].Value)
                 ? $"How much of the variation the model explains is not known: {Phrasing.Undefined(RegressionMetricNames.R2, contract.Words)}."
@@ -145,5 +218,7 @@ public static partial class Evaluator
 
     /// <summary>A figure to three significant digits, for sentences.</summary>
     private static string Round(double value) =>
-        double.IsFinite(value) && value != 0 ? Phrasing.Number(Math.Round(value, Math.Max(0, 2 - (int)Math.Floor(Math.Log10(Math.Abs(value)))))) : Phrasing.Number(value);
+        double.IsFinite(value) && value != 0
+            ? Phrasing.Number(Math.Round(value, Math.Max(0, 2 - (int)Math.Floor(Math.Log10(Math.Abs(value))))))
+            : Phrasing.Number(value);
 }

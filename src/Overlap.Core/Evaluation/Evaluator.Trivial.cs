@@ -16,10 +16,13 @@ public static partial class Evaluator
         var w = contract.Words;
         double n = c.Tp + c.Fp + c.Fn + c.Tn;
         var negatives = c.Fp + c.Tn >= c.Tp + c.Fn;
-        var rule = negatives ? $"taking every {w.Example} as a {w.Negative}" : $"taking every {w.Example} as a {w.Positive}";
+        var rule = negatives
+            ? $"taking every {w.Example} as a {w.Negative}"
+            : $"taking every {w.Example} as a {w.Positive}";
         if (contract.Costs.Given)
         {
-            double fp = contract.Costs.FalsePositive, fn = contract.Costs.FalseNegative;
+            double fp = contract.Costs.FalsePositive,
+                fn = contract.Costs.FalseNegative;
             // Model cost minus the rule's cost, per example, by cell: TP, FP, FN, TN.
             (double, double)[] cells = negatives
                 ? [(-fn, c.Tp), (fp, c.Fp), (0, c.Fn), (0, c.Tn)]
@@ -31,11 +34,23 @@ public static partial class Evaluator
         (double, double)[] right = negatives
             ? [(1, c.Tp), (-1, c.Fp), (0, c.Fn), (0, c.Tn)]
             : [(0, c.Tp), (0, c.Fp), (-1, c.Fn), (1, c.Tn)];
-        return Trivial(contract, rule, BinaryMetricNames.Accuracy, Math.Max(c.Tp + c.Fn, c.Fp + c.Tn) / n, (c.Tp + c.Tn) / n, right, 1);
+        return Trivial(
+            contract,
+            rule,
+            BinaryMetricNames.Accuracy,
+            Math.Max(c.Tp + c.Fn, c.Fp + c.Tn) / n,
+            (c.Tp + c.Tn) / n,
+            right,
+            1
+        );
     }
 
     /// <summary>A multiclass model's accuracy against always answering the most common class.</summary>
-    private static TrivialBaseline TrivialMulticlass(Contract contract, ConfusionMatrix matrix, IReadOnlyList<string> classes)
+    private static TrivialBaseline TrivialMulticlass(
+        Contract contract,
+        ConfusionMatrix matrix,
+        IReadOnlyList<string> classes
+    )
     {
         var k = matrix.ClassCount;
         var majority = Enumerable.Range(0, k).MaxBy(matrix.Actual);
@@ -48,11 +63,23 @@ public static partial class Evaluator
             }
         }
         double n = matrix.Total;
-        return Trivial(contract, $"always answering '{classes[majority]}', the most common class", MulticlassMetricNames.Accuracy, matrix.Actual(majority) / n, matrix.Correct / n, cells, 1);
+        return Trivial(
+            contract,
+            $"always answering '{classes[majority]}', the most common class",
+            MulticlassMetricNames.Accuracy,
+            matrix.Actual(majority) / n,
+            matrix.Correct / n,
+            cells,
+            1
+        );
     }
 
     /// <summary>A regression model's mean absolute error against always answering the mean of the labels.</summary>
-    private static TrivialBaseline TrivialRegression(Contract contract, ReadOnlySpan<double> targets, ReadOnlySpan<double> predictions)
+    private static TrivialBaseline TrivialRegression(
+        Contract contract,
+        ReadOnlySpan<double> targets,
+        ReadOnlySpan<double> predictions
+    )
     {
         var mean = 0.0;
         foreach (var t in targets)
@@ -61,7 +88,8 @@ public static partial class Evaluator
         }
         mean /= targets.Length;
         var differences = new (double, double)[targets.Length];
-        double model = 0, baseline = 0;
+        double model = 0,
+            baseline = 0;
         for (var i = 0; i < targets.Length; i++)
         {
             var (mine, rule) = (Math.Abs(targets[i] - predictions[i]), Math.Abs(targets[i] - mean));
@@ -69,10 +97,26 @@ public static partial class Evaluator
             model += mine;
             baseline += rule;
         }
-        return Trivial(contract, $"always answering {Phrasing.Number(mean)}, the mean of the labels", RegressionMetricNames.Mae, baseline / targets.Length, model / targets.Length, differences, 1);
+        return Trivial(
+            contract,
+            $"always answering {Phrasing.Number(mean)}, the mean of the labels",
+            RegressionMetricNames.Mae,
+            baseline / targets.Length,
+            model / targets.Length,
+            differences,
+            1
+        );
     }
 
-    private static TrivialBaseline Trivial(Contract contract, string rule, string metric, double baseline, double model, IEnumerable<(double Value, double Count)> differences, double scale)
+    private static TrivialBaseline Trivial(
+        Contract contract,
+        string rule,
+        string metric,
+        double baseline,
+        double model,
+        IEnumerable<(double Value, double Count)> differences,
+        double scale
+    )
     {
         var (_, interval) = MeanInterval.Of(differences, contract.Confidence);
         var (low, high) = (interval.Low * scale, interval.High * scale);
@@ -84,25 +128,27 @@ public static partial class Evaluator
         var proportion = info?.IsProportion == true;
         string Figure(double v) => proportion ? Phrasing.Percent(v) : Phrasing.Number(v);
         // A difference in words: "11.5 points lower" for a share, "72 higher" for a cost or an error.
-        string Amount(double v) => proportion ? Phrasing.Number(Math.Round(Math.Abs(v) * 100, 1)) + " points" : Phrasing.Number(Math.Abs(v));
+        string Amount(double v) =>
+            proportion ? Phrasing.Number(Math.Round(Math.Abs(v) * 100, 1)) + " points" : Phrasing.Number(Math.Abs(v));
         static string Side(double v) => v >= 0 ? "higher" : "lower";
         var level = Phrasing.Confidence(contract.Confidence);
-        var range = !interval.IsKnown
-            ? string.Empty
+        var range =
+            !interval.IsKnown ? string.Empty
             : Math.Sign(low) == Math.Sign(high) || low == 0 || high == 0
                 ? $" ({Amount(low)} to {Amount(high)} {Side(low + high)} at {level} confidence)"
-                : $" (from {Amount(low)} {Side(low)} to {Amount(high)} {Side(high)} at {level} confidence)";
-        var what = metric == "cost_per_1000"
-            ? $"mistakes cost {Figure(model)} {contract.Costs.Currency} per 1,000 {Phrasing.Plural(contract.Words.Example)} against {Figure(baseline)}"
-            : $"{Phrasing.Name(metric)} {Figure(model)} against {Figure(baseline)}";
+            : $" (from {Amount(low)} {Side(low)} to {Amount(high)} {Side(high)} at {level} confidence)";
+        var what =
+            metric == "cost_per_1000"
+                ? $"mistakes cost {Figure(model)} {contract.Costs.Currency} per 1,000 {Phrasing.Plural(contract.Words.Example)} against {Figure(baseline)}"
+                : $"{Phrasing.Name(metric)} {Figure(model)} against {Figure(baseline)}";
         var figures = $"{what} for the simple rule, {Amount(difference)} {Side(difference)}{range}";
-        var statement = beats
-            ? $"The model beats {rule}: {figures}."
+        var statement =
+            beats ? $"The model beats {rule}: {figures}."
             : worse
                 ? $"The model does not beat {rule}: {figures}; on these {Phrasing.Plural(contract.Words.Example)} the simple rule does better."
-                : interval.IsKnown
-                    ? $"The model does not beat {rule}: {figures}; the difference is within noise, so it is not shown to do better than the simple rule."
-                    : $"The model does not beat {rule}: {figures}; too few {Phrasing.Plural(contract.Words.Example)} to tell them apart.";
+            : interval.IsKnown
+                ? $"The model does not beat {rule}: {figures}; the difference is within noise, so it is not shown to do better than the simple rule."
+            : $"The model does not beat {rule}: {figures}; too few {Phrasing.Plural(contract.Words.Example)} to tell them apart.";
         return new TrivialBaseline
         {
             Rule = rule,

@@ -18,12 +18,14 @@ public static partial class Evaluator
     /// <summary>The columns an evaluation reads from a data file, and the rules their values must meet.</summary>
     /// <param name="contract">The contract naming the columns.</param>
     /// <param name="source">The file's name, for error messages.</param>
-    public static TableReadOptions ReadOptions(Contract contract, string source) => EvaluationInputs.ReadOptions(contract, source);
+    public static TableReadOptions ReadOptions(Contract contract, string source) =>
+        EvaluationInputs.ReadOptions(contract, source);
 
     /// <summary>The columns read from a baseline file: the id, the label and the baseline model's score or decision.</summary>
     /// <param name="contract">The contract naming the columns.</param>
     /// <param name="source">The file's name, for error messages.</param>
-    public static TableReadOptions BaselineReadOptions(Contract contract, string source) => EvaluationInputs.ReadOptions(contract, source, withSegments: false);
+    public static TableReadOptions BaselineReadOptions(Contract contract, string source) =>
+        EvaluationInputs.ReadOptions(contract, source, withSegments: false);
 
     /// <summary>
     /// Whether the contract accounts for <paramref name="text"/> as a label or prediction: one of a binary contract's
@@ -48,11 +50,16 @@ public static partial class Evaluator
         var rows = EvaluationInputs.LabelledRows(label);
         if (rows.Length == 0)
         {
-            throw new DataException(table.RowCount == 0
-                ? "the data has a header but no rows; an evaluation needs the scored examples"
-                : $"none of the {table.RowCount:#,0} rows has a label in column '{label.Name}'; an evaluation needs labelled examples");
+            throw new DataException(
+                table.RowCount == 0
+                    ? "the data has a header but no rows; an evaluation needs the scored examples"
+                    : $"none of the {table.RowCount:#,0} rows has a label in column '{label.Name}'; an evaluation needs labelled examples"
+            );
         }
-        if (options.Frequencies is { } frequencies && (contract.Task != TaskKind.Binary || frequencies.Count != table.RowCount))
+        if (
+            options.Frequencies is { } frequencies
+            && (contract.Task != TaskKind.Binary || frequencies.Count != table.RowCount)
+        )
         {
             throw new ArgumentException("Frequencies are for binary tasks, one per row of the table.", nameof(options));
         }
@@ -67,7 +74,14 @@ public static partial class Evaluator
         {
             report = report with
             {
-                Statements = [.. report.Statements, string.Create(Inv, $"{unlabelled:#,0} of {table.RowCount:#,0} rows have no label yet and were left out.")],
+                Statements =
+                [
+                    .. report.Statements,
+                    string.Create(
+                        Inv,
+                        $"{unlabelled:#,0} of {table.RowCount:#,0} rows have no label yet and were left out."
+                    ),
+                ],
             };
         }
         return report with { Statements = [.. report.Statements, .. MissingGroups(report)] };
@@ -75,12 +89,22 @@ public static partial class Evaluator
 
     /// <summary>One sentence per segment column with rows that have no value, so the "(missing)" group is never a surprise.</summary>
     private static IEnumerable<string> MissingGroups(EvaluationReport report) =>
-        report.Segments
-            .Where(s => s.Value.ContainsKey(SegmentResult.Missing))
-            .Select(s => string.Create(Inv, $"{s.Value[SegmentResult.Missing].N:#,0} examples have no value in {s.Key}; they are grouped as '{SegmentResult.Missing}'."));
+        report
+            .Segments.Where(s => s.Value.ContainsKey(SegmentResult.Missing))
+            .Select(s =>
+                string.Create(
+                    Inv,
+                    $"{s.Value[SegmentResult.Missing].N:#,0} examples have no value in {s.Key}; they are grouped as '{SegmentResult.Missing}'."
+                )
+            );
 
     /// <summary>Judges every requirement and assembles the report's common parts.</summary>
-    private static EvaluationReport Finish(Contract contract, EvaluationReport partial, IEnumerable<string> lead, EvaluationOptions options)
+    private static EvaluationReport Finish(
+        Contract contract,
+        EvaluationReport partial,
+        IEnumerable<string> lead,
+        EvaluationOptions options
+    )
     {
         if (options.ProductionMetrics is { Count: > 0 } production)
         {
@@ -91,8 +115,8 @@ public static partial class Evaluator
             }
             partial = partial with { Metrics = metrics };
         }
-        var requirements = contract.Requirements
-            .Select(r => RequirementJudge.Judge(r, contract, partial.Metrics, partial.N, partial.Segments))
+        var requirements = contract
+            .Requirements.Select(r => RequirementJudge.Judge(r, contract, partial.Metrics, partial.N, partial.Segments))
             .ToList();
         var verdict = Judge.Worst(requirements.Select(r => r.Verdict));
         var statements = new List<string>(lead);
@@ -102,7 +126,9 @@ public static partial class Evaluator
             statements.Insert(trivial.Beats ? statements.Count : 0, trivial.Statement);
         }
         statements.Add(Tally(requirements));
-        statements.AddRange(requirements.Where(r => r.Verdict is Verdict.Fail or Verdict.Inconclusive).Select(r => r.Statement));
+        statements.AddRange(
+            requirements.Where(r => r.Verdict is Verdict.Fail or Verdict.Inconclusive).Select(r => r.Statement)
+        );
         return partial with { Verdict = verdict, Requirements = requirements, Statements = statements };
     }
 
@@ -131,26 +157,40 @@ public static partial class Evaluator
     }
 
     private static Column Require(Table table, string name, string role) =>
-        table.Find(name) ?? throw new DataException($"the data has no {role} column '{name}'; rename the column or fix columns.{role} in the contract");
+        table.Find(name)
+        ?? throw new DataException(
+            $"the data has no {role} column '{name}'; rename the column or fix columns.{role} in the contract"
+        );
 
     private static MetricValue Report(MetricEstimate m) => new(m.Value, m.Interval.Low, m.Interval.High, m.N);
 
     /// <summary>The kept metrics, each undefined one with the reason in the contract's words.</summary>
-    private static Dictionary<string, MetricValue> Report(IReadOnlyDictionary<string, MetricEstimate> metrics, Func<string, bool> keep, ContractWords words)
+    private static Dictionary<string, MetricValue> Report(
+        IReadOnlyDictionary<string, MetricEstimate> metrics,
+        Func<string, bool> keep,
+        ContractWords words
+    )
     {
         var result = new Dictionary<string, MetricValue>(StringComparer.Ordinal);
         foreach (var (name, m) in metrics)
         {
             if (keep(name))
             {
-                result[name] = double.IsNaN(m.Value) ? Report(m) with { Reason = Phrasing.Undefined(name, words) } : Report(m);
+                result[name] = double.IsNaN(m.Value)
+                    ? Report(m) with
+                    {
+                        Reason = Phrasing.Undefined(name, words),
+                    }
+                    : Report(m);
             }
         }
         return result;
     }
 
     /// <summary>The report's segments: per column, per value, in the engine's order.</summary>
-    private static Dictionary<string, IReadOnlyDictionary<string, SegmentResult>> SegmentResults(IEnumerable<(string Column, IEnumerable<(string Value, SegmentResult Result)> Values)> columns)
+    private static Dictionary<string, IReadOnlyDictionary<string, SegmentResult>> SegmentResults(
+        IEnumerable<(string Column, IEnumerable<(string Value, SegmentResult Result)> Values)> columns
+    )
     {
         var segments = new Dictionary<string, IReadOnlyDictionary<string, SegmentResult>>(StringComparer.Ordinal);
         foreach (var (column, values) in columns)
@@ -167,7 +207,9 @@ public static partial class Evaluator
 
     private static IReadOnlyList<SegmentColumn> Segments(Contract contract, Table table, int[] rows)
     {
-        var names = contract.Columns.Segments.Concat(contract.Requirements.Select(r => r.By).OfType<string>()).Distinct(StringComparer.Ordinal);
+        var names = contract
+            .Columns.Segments.Concat(contract.Requirements.Select(r => r.By).OfType<string>())
+            .Distinct(StringComparer.Ordinal);
         return [.. names.Select(n => EvaluationInputs.Segment(Require(table, n, "segments"), rows))];
     }
 

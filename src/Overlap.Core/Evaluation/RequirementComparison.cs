@@ -5,4 +5,9 @@ namespace Overlap.Core.Evaluation;
 /// <param name="A">Run A's judgement.</param>
 /// <param name="B">Run B's judgement.</param>
 /// <param name="Changed">True when the verdicts differ.</param>
-public sealed record RequirementComparison(string Requirement, RequirementResult? A, RequirementResult? B, bool Changed);
+public sealed record RequirementComparison(
+    string Requirement,
+    RequirementResult? A,
+    RequirementResult? B,
+    bool Changed
+);

@@ -19,7 +19,8 @@ internal static class RequirementJudge
         Contract contract,
         IReadOnlyDictionary<string, MetricValue> overall,
         long overallN,
-        IReadOnlyDictionary<string, IReadOnlyDictionary<string, SegmentResult>> segments)
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, SegmentResult>> segments
+    )
     {
         var info = MetricCatalog.Find(requirement.Metric);
         var promise = Phrasing.Promise(requirement, contract.Words);
@@ -35,7 +36,10 @@ internal static class RequirementJudge
         };
         if (!overall.ContainsKey(requirement.Metric))
         {
-            var reason = info?.ProductionOnly == true ? "judged in production, not on an offline data set" : "not measured on this data";
+            var reason =
+                info?.ProductionOnly == true
+                    ? "judged in production, not on an offline data set"
+                    : "not measured on this data";
             return common with { Statement = $"{promise} {Phrasing.Capitalize(reason)}.", Reason = reason };
         }
         if (requirement.By is null)
@@ -43,26 +47,51 @@ internal static class RequirementJudge
             var m = overall[requirement.Metric];
             var verdict = Evaluation.Judge.Interval(requirement.Bound, requirement.Value, m.CiLow, m.CiHigh);
             var more = verdict == Verdict.Inconclusive ? MoreExamples(m, overallN, requirement.Value) : null;
-            var result = Phrasing.Result(requirement.Metric, m.Value, m.CiLow, m.CiHigh, contract.Confidence, contract.Words);
+            var result = Phrasing.Result(
+                requirement.Metric,
+                m.Value,
+                m.CiLow,
+                m.CiHigh,
+                contract.Confidence,
+                contract.Words
+            );
             return common with
             {
                 Verdict = verdict,
                 Value = Finite(m.Value),
                 CiLow = Finite(m.CiLow),
                 CiHigh = Finite(m.CiHigh),
-                Reason = double.IsNaN(m.Value) ? Phrasing.Undefined(requirement.Metric, contract.Words) : double.IsNaN(m.CiLow) ? NoInterval : null,
+                Reason =
+                    double.IsNaN(m.Value) ? Phrasing.Undefined(requirement.Metric, contract.Words)
+                    : double.IsNaN(m.CiLow) ? NoInterval
+                    : null,
                 MoreExamplesNeeded = more,
-                Statement = Compose(verdict, promise, double.IsNaN(m.Value) || !double.IsNaN(m.CiLow) ? result : $"{result} {Phrasing.Capitalize(NoInterval)}.", more, requirement, contract, null),
+                Statement = Compose(
+                    verdict,
+                    promise,
+                    double.IsNaN(m.Value) || !double.IsNaN(m.CiLow)
+                        ? result
+                        : $"{result} {Phrasing.Capitalize(NoInterval)}.",
+                    more,
+                    requirement,
+                    contract,
+                    null
+                ),
             };
         }
 
         if (!segments.TryGetValue(requirement.By, out var groups) || groups.Count == 0)
         {
-            return common with { Verdict = Verdict.Inconclusive, Statement = $"{promise} No example has a value for '{requirement.By}', so nothing can be judged yet." };
+            return common with
+            {
+                Verdict = Verdict.Inconclusive,
+                Statement = $"{promise} No example has a value for '{requirement.By}', so nothing can be judged yet.",
+            };
         }
         var higherIsBetter = info?.HigherIsBetter != false;
         var perSegment = new List<SegmentVerdict>(groups.Count);
-        (string Name, MetricValue Figure, double Value, double Low, double High, Verdict Verdict, long N)? decider = null;
+        (string Name, MetricValue Figure, double Value, double Low, double High, Verdict Verdict, long N)? decider =
+            null;
         var point = overall[requirement.Metric].Value;
         foreach (var (name, group) in groups)
         {
@@ -70,10 +99,14 @@ internal static class RequirementJudge
             {
                 continue;
             }
-            double value = m.Value, low = m.CiLow, high = m.CiHigh;
+            double value = m.Value,
+                low = m.CiLow,
+                high = m.CiHigh;
             if (requirement.Bound == Bound.MaxGap)
             {
-                (value, low, high) = higherIsBetter ? (point - m.Value, point - m.CiHigh, point - m.CiLow) : (m.Value - point, m.CiLow - point, m.CiHigh - point);
+                (value, low, high) = higherIsBetter
+                    ? (point - m.Value, point - m.CiHigh, point - m.CiLow)
+                    : (m.Value - point, m.CiLow - point, m.CiHigh - point);
             }
             var verdict = Evaluation.Judge.Interval(requirement.Bound, requirement.Value, low, high);
             perSegment.Add(new SegmentVerdict(name, verdict, value, low, high, m.N));
@@ -85,21 +118,48 @@ internal static class RequirementJudge
         }
         if (decider is not { } d)
         {
-            return common with { Verdict = Verdict.Inconclusive, Statement = $"{promise} No segment has a figure for {Phrasing.Name(requirement.Metric)} yet." };
+            return common with
+            {
+                Verdict = Verdict.Inconclusive,
+                Statement = $"{promise} No segment has a figure for {Phrasing.Name(requirement.Metric)} yet.",
+            };
         }
         var overallVerdict = Evaluation.Judge.Worst(perSegment.Select(s => s.Verdict));
-        long? needed = overallVerdict == Verdict.Inconclusive ? MoreExamples(d.Figure with { Value = d.Value, CiLow = d.Low, CiHigh = d.High }, d.N, requirement.Value) : null;
+        long? needed =
+            overallVerdict == Verdict.Inconclusive
+                ? MoreExamples(
+                    d.Figure with
+                    {
+                        Value = d.Value,
+                        CiLow = d.Low,
+                        CiHigh = d.High,
+                    },
+                    d.N,
+                    requirement.Value
+                )
+                : null;
         var where = $"{requirement.By} = {d.Name}";
-        var figure = requirement.Bound == Bound.MaxGap
-            ? Gap(requirement, info, d.Value, d.Low, d.High, d.Figure, point, where, contract)
-            : Phrasing.Result(requirement.Metric, d.Figure.Value, d.Figure.CiLow, d.Figure.CiHigh, contract.Confidence, contract.Words, where);
+        var figure =
+            requirement.Bound == Bound.MaxGap
+                ? Gap(requirement, info, d.Value, d.Low, d.High, d.Figure, point, where, contract)
+                : Phrasing.Result(
+                    requirement.Metric,
+                    d.Figure.Value,
+                    d.Figure.CiLow,
+                    d.Figure.CiHigh,
+                    contract.Confidence,
+                    contract.Words,
+                    where
+                );
         return common with
         {
             Verdict = overallVerdict,
             Value = Finite(d.Value),
             CiLow = Finite(d.Low),
             CiHigh = Finite(d.High),
-            Reason = double.IsNaN(d.Value) ? $"{where}: {Phrasing.Undefined(requirement.Metric, contract.Words)}" : null,
+            Reason = double.IsNaN(d.Value)
+                ? $"{where}: {Phrasing.Undefined(requirement.Metric, contract.Words)}"
+                : null,
             Segment = d.Name,
             Segments = perSegment,
             MoreExamplesNeeded = needed,
@@ -124,9 +184,16 @@ internal static class RequirementJudge
     private static bool Worse(
         (string Name, MetricValue Figure, double Value, double Low, double High, Verdict Verdict, long N) a,
         (string Name, MetricValue Figure, double Value, double Low, double High, Verdict Verdict, long N) b,
-        Bound bound)
+        Bound bound
+    )
     {
-        static int Rank(Verdict v) => v switch { Verdict.Fail => 2, Verdict.Inconclusive => 1, _ => 0 };
+        static int Rank(Verdict v) =>
+            v switch
+            {
+                Verdict.Fail => 2,
+                Verdict.Inconclusive => 1,
+                _ => 0,
+            };
         if (Rank(a.Verdict) != Rank(b.Verdict))
         {
             return Rank(a.Verdict) > Rank(b.Verdict);
@@ -138,7 +205,17 @@ internal static class RequirementJudge
         return bound == Bound.Min ? a.Value < b.Value : a.Value > b.Value;
     }
 
-    private static string Gap(Requirement requirement, MetricInfo? info, double value, double low, double high, MetricValue segment, double overall, string where, Contract contract)
+    private static string Gap(
+        Requirement requirement,
+        MetricInfo? info,
+        double value,
+        double low,
+        double high,
+        MetricValue segment,
+        double overall,
+        string where,
+        Contract contract
+    )
     {
         if (double.IsNaN(value))
         {
@@ -147,16 +224,33 @@ internal static class RequirementJudge
         var scale = info?.Bounded == true ? 100 : 1;
         var unit = info?.Bounded == true ? " points" : string.Empty;
         var name = Phrasing.Name(requirement.Metric);
-        var ci = double.IsNaN(low) ? string.Empty : string.Create(Inv, $" ({Points(low * scale)} to {Points(high * scale)}{unit} at {Phrasing.Confidence(contract.Confidence)} confidence)");
+        var ci = double.IsNaN(low)
+            ? string.Empty
+            : string.Create(
+                Inv,
+                $" ({Points(low * scale)} to {Points(high * scale)}{unit} at {Phrasing.Confidence(contract.Confidence)} confidence)"
+            );
         // The gap is signed (positive = behind overall); a group ahead of overall is said to be ahead, never "-0.2 below".
         var behind = info?.HigherIsBetter == false ? "worse than" : "below";
         var ahead = info?.HigherIsBetter == false ? "better than" : "above";
         var direction = value >= 0 ? behind : ahead;
-        var gapCi = ci.Length == 0 || value >= 0 ? ci : ci.Replace(" at ", $" {behind} overall at ", StringComparison.Ordinal);
-        return string.Create(Inv, $"Widest gap: {where}, {name} {Phrasing.Number(segment.Value)} against {Phrasing.Number(overall)} overall, {Points(Math.Abs(value) * scale)}{unit} {direction} overall{gapCi}.");
+        var gapCi =
+            ci.Length == 0 || value >= 0 ? ci : ci.Replace(" at ", $" {behind} overall at ", StringComparison.Ordinal);
+        return string.Create(
+            Inv,
+            $"Widest gap: {where}, {name} {Phrasing.Number(segment.Value)} against {Phrasing.Number(overall)} overall, {Points(Math.Abs(value) * scale)}{unit} {direction} overall{gapCi}."
+        );
     }
 
-    private static string Compose(Verdict verdict, string promise, string figure, long? more, Requirement requirement, Contract contract, string? where)
+    private static string Compose(
+        Verdict verdict,
+        string promise,
+        string figure,
+        long? more,
+        Requirement requirement,
+        Contract contract,
+        string? where
+    )
     {
         var head = verdict switch
         {
@@ -170,7 +264,8 @@ internal static class RequirementJudge
             var group = where is null ? string.Empty : $" with {where}";
             // Latency and cost are measured on every prediction, labelled or not.
             var kind = MetricCatalog.Find(requirement.Metric)?.ProductionOnly == true ? "more" : "more labelled";
-            text += $" About {Phrasing.Count(m, $"{kind} {contract.Words.Example}")}{group} would settle it, if the rate holds.";
+            text +=
+                $" About {Phrasing.Count(m, $"{kind} {contract.Words.Example}")}{group} would settle it, if the rate holds.";
         }
         return text;
     }

@@ -30,19 +30,30 @@ public static class RunComparer
         var sides = new Sides(nameA, nameB, confidence, a.Confidence, b.Confidence);
         var paired = PairedOf(a, b);
         var metrics = CompareMetrics(a.Metrics, b.Metrics, sides)
-            .Select(m => paired?.Differences.FirstOrDefault(d => d.Metric == m.Metric) is { } d && m.Difference is not null ? Paired(m, d, paired.Reversed, sides) : m)
+            .Select(m =>
+                paired?.Differences.FirstOrDefault(d => d.Metric == m.Metric) is { } d && m.Difference is not null
+                    ? Paired(m, d, paired.Reversed, sides)
+                    : m
+            )
             .ToList();
         var segments = new List<SegmentComparison>();
-        foreach (var column in a.Segments.Keys.Union(b.Segments.Keys, StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        foreach (
+            var column in a.Segments.Keys.Union(b.Segments.Keys, StringComparer.Ordinal).Order(StringComparer.Ordinal)
+        )
         {
             var valuesA = a.Segments.GetValueOrDefault(column);
             var valuesB = b.Segments.GetValueOrDefault(column);
-            var values = (valuesA?.Keys ?? []).Union(valuesB?.Keys ?? [], StringComparer.Ordinal).Order(StringComparer.Ordinal);
+            var values = (valuesA?.Keys ?? [])
+                .Union(valuesB?.Keys ?? [], StringComparer.Ordinal)
+                .Order(StringComparer.Ordinal);
             foreach (var value in values)
             {
                 var sa = valuesA?.GetValueOrDefault(value);
                 var sb = valuesB?.GetValueOrDefault(value);
-                var compared = sa is not null && sb is not null ? CompareMetrics(sa.Metrics, sb.Metrics, sides with { Segment = $"{column} = {value}" }) : [];
+                var compared =
+                    sa is not null && sb is not null
+                        ? CompareMetrics(sa.Metrics, sb.Metrics, sides with { Segment = $"{column} = {value}" })
+                        : [];
                 segments.Add(new SegmentComparison(column, value, sa?.N, sb?.N, compared));
             }
         }
@@ -62,7 +73,12 @@ public static class RunComparer
     }
 
     /// <summary>A run's paired comparison whose baseline is the other run; Reversed when it is A's, with B as its baseline (then B − A is −difference).</summary>
-    private sealed record PairedRuns(IReadOnlyList<MetricDifference> Differences, long N, string Carrier, bool Reversed);
+    private sealed record PairedRuns(
+        IReadOnlyList<MetricDifference> Differences,
+        long N,
+        string Carrier,
+        bool Reversed
+    );
 
     /// <summary>
     /// The paired comparison that shows both runs are on the same examples: B's, whose baseline has A's figures on A's
@@ -74,18 +90,28 @@ public static class RunComparer
         {
             return new PairedRuns(ofB.Differences, ofB.N, "B", Reversed: false);
         }
-        return a.Comparison is { } ofA && Matches(ofA, baseline: b, candidate: a) ? new PairedRuns(ofA.Differences, ofA.N, "A", Reversed: true) : null;
+        return a.Comparison is { } ofA && Matches(ofA, baseline: b, candidate: a)
+            ? new PairedRuns(ofA.Differences, ofA.N, "A", Reversed: true)
+            : null;
     }
 
     /// <summary>True when every figure the comparison gives for both models is the two runs' own, on as many examples.</summary>
     private static bool Matches(ComparisonReport comparison, EvaluationReport baseline, EvaluationReport candidate)
     {
-        var figures = comparison.Differences.Where(d => double.IsFinite(d.Baseline) && double.IsFinite(d.Candidate)).ToList();
-        return comparison.N == baseline.N && comparison.N == candidate.N && figures.Count > 0
-            && figures.All(d => Same(baseline.Metrics.GetValueOrDefault(d.Metric), d.Baseline) && Same(candidate.Metrics.GetValueOrDefault(d.Metric), d.Candidate));
+        var figures = comparison
+            .Differences.Where(d => double.IsFinite(d.Baseline) && double.IsFinite(d.Candidate))
+            .ToList();
+        return comparison.N == baseline.N
+            && comparison.N == candidate.N
+            && figures.Count > 0
+            && figures.All(d =>
+                Same(baseline.Metrics.GetValueOrDefault(d.Metric), d.Baseline)
+                && Same(candidate.Metrics.GetValueOrDefault(d.Metric), d.Candidate)
+            );
     }
 
-    private static bool Same(MetricValue? figure, double value) => figure is not null && Math.Abs(figure.Value - value) < 1e-9;
+    private static bool Same(MetricValue? figure, double value) =>
+        figure is not null && Math.Abs(figure.Value - value) < 1e-9;
 
     /// <summary>A metric of runs on the same examples, with the paired difference a run's <c>--baseline</c> comparison measured.</summary>
     /// <summary>The data file both runs read, by its SHA-256 in their provenance; null when either does not say or they differ.</summary>
@@ -93,15 +119,27 @@ public static class RunComparer
     {
         var fileA = a.Provenance?.Data.FirstOrDefault(d => d.Role == "data");
         var fileB = b.Provenance?.Data.FirstOrDefault(d => d.Role == "data");
-        return fileA is not null && fileB is not null && fileA.Sha256.Length >= 12 && string.Equals(fileA.Sha256, fileB.Sha256, StringComparison.OrdinalIgnoreCase) ? fileA : null;
+        return
+            fileA is not null
+            && fileB is not null
+            && fileA.Sha256.Length >= 12
+            && string.Equals(fileA.Sha256, fileB.Sha256, StringComparison.OrdinalIgnoreCase)
+            ? fileA
+            : null;
     }
 
     private static MetricComparison Paired(MetricComparison independent, MetricDifference d, bool reversed, Sides sides)
     {
         var difference = independent.Difference!.Value;
-        var interval = d.CiLow is { } l && d.CiHigh is { } h ? (reversed ? new Interval(-h, -l) : new Interval(l, h)) : Interval.Unknown;
+        var interval =
+            d.CiLow is { } l && d.CiHigh is { } h
+                ? (reversed ? new Interval(-h, -l) : new Interval(l, h))
+                : Interval.Unknown;
         var direction = Evaluator.Direction(d.Significant, difference, d.Metric);
-        var test = d.PValue is { } p && interval.IsKnown is false ? $"; {d.Method.Replace('_', ' ')} {Phrasing.PValue(p)}" : string.Empty;
+        var test =
+            d.PValue is { } p && interval.IsKnown is false
+                ? $"; {d.Method.Replace('_', ' ')} {Phrasing.PValue(p)}"
+                : string.Empty;
         return independent with
         {
             CiLow = interval.IsKnown ? interval.Low : null,
@@ -111,28 +149,62 @@ public static class RunComparer
             Approximate = false,
             Significant = d.Significant,
             Direction = direction,
-            Statement = Statement(d.Metric, string.Empty, difference, interval, d.Significant, direction, approximate: false, sides, $" (paired: the same examples scored by both models{test})"),
+            Statement = Statement(
+                d.Metric,
+                string.Empty,
+                difference,
+                interval,
+                d.Significant,
+                direction,
+                approximate: false,
+                sides,
+                $" (paired: the same examples scored by both models{test})"
+            ),
         };
     }
 
     /// <summary>The names of the runs, the comparison's confidence and each run's own, and the segment being compared.</summary>
-    private sealed record Sides(string A, string B, double Confidence, double ConfidenceA, double ConfidenceB, string? Segment = null);
+    private sealed record Sides(
+        string A,
+        string B,
+        double Confidence,
+        double ConfidenceA,
+        double ConfidenceB,
+        string? Segment = null
+    );
 
-    private static List<MetricComparison> CompareMetrics(IReadOnlyDictionary<string, MetricValue> a, IReadOnlyDictionary<string, MetricValue> b, Sides sides) =>
-        [.. a.Keys.Union(b.Keys, StringComparer.Ordinal)
-            .OrderBy(m => Order(a, b, m))
-            .Select(m => CompareMetric(m, a.GetValueOrDefault(m), b.GetValueOrDefault(m), sides))];
+    private static List<MetricComparison> CompareMetrics(
+        IReadOnlyDictionary<string, MetricValue> a,
+        IReadOnlyDictionary<string, MetricValue> b,
+        Sides sides
+    ) =>
+        [
+            .. a
+                .Keys.Union(b.Keys, StringComparer.Ordinal)
+                .OrderBy(m => Order(a, b, m))
+                .Select(m => CompareMetric(m, a.GetValueOrDefault(m), b.GetValueOrDefault(m), sides)),
+        ];
 
     /// <summary>The reports' own metric order (A's first, then what only B has).</summary>
-    private static int Order(IReadOnlyDictionary<string, MetricValue> a, IReadOnlyDictionary<string, MetricValue> b, string metric)
+    private static int Order(
+        IReadOnlyDictionary<string, MetricValue> a,
+        IReadOnlyDictionary<string, MetricValue> b,
+        string metric
+    )
     {
         var i = a.Keys.ToList().IndexOf(metric);
         return i >= 0 ? i : a.Count + b.Keys.ToList().IndexOf(metric);
     }
 
     /// <summary>One metric of two runs: Newcombe for a rate whose counts the report implies, else MOVER on the bootstrap intervals.</summary>
-    public static MetricComparison CompareMetric(string metric, MetricValue? a, MetricValue? b, double confidence, string nameA = "A", string nameB = "B") =>
-        CompareMetric(metric, a, b, new Sides(nameA, nameB, confidence, confidence, confidence));
+    public static MetricComparison CompareMetric(
+        string metric,
+        MetricValue? a,
+        MetricValue? b,
+        double confidence,
+        string nameA = "A",
+        string nameB = "B"
+    ) => CompareMetric(metric, a, b, new Sides(nameA, nameB, confidence, confidence, confidence));
 
     private static MetricComparison CompareMetric(string metric, MetricValue? a, MetricValue? b, Sides sides)
     {
@@ -142,8 +214,15 @@ public static class RunComparer
             var missing = a is null || double.IsNaN(a.Value) ? sides.A : sides.B;
             return new MetricComparison
             {
-                Metric = metric, A = a, B = b, Method = "none", Approximate = false, Significant = false, Direction = "not_comparable",
-                Statement = $"{Phrasing.Capitalize(Phrasing.Name(metric))}{where} cannot be compared: {missing} has no figure for it.",
+                Metric = metric,
+                A = a,
+                B = b,
+                Method = "none",
+                Approximate = false,
+                Significant = false,
+                Direction = "not_comparable",
+                Statement =
+                    $"{Phrasing.Capitalize(Phrasing.Name(metric))}{where} cannot be compared: {missing} has no figure for it.",
             };
         }
         var info = MetricCatalog.Find(metric);
@@ -152,14 +231,24 @@ public static class RunComparer
         string method;
         if (info?.IsProportion == true && Count(a) is { } xa && Count(b) is { } xb)
         {
-            interval = Mover.Difference(a.Value, Wilson.Interval(xa, a.N, sides.Confidence), b.Value, Wilson.Interval(xb, b.N, sides.Confidence));
+            interval = Mover.Difference(
+                a.Value,
+                Wilson.Interval(xa, a.N, sides.Confidence),
+                b.Value,
+                Wilson.Interval(xb, b.N, sides.Confidence)
+            );
             var pValue = TwoProportionTest.PValue(xb, b.N, xa, a.N);
             p = double.IsNaN(pValue) ? null : pValue;
             method = "newcombe";
         }
         else
         {
-            interval = Mover.Difference(a.Value, Rescaled(a, sides.ConfidenceA, sides.Confidence), b.Value, Rescaled(b, sides.ConfidenceB, sides.Confidence));
+            interval = Mover.Difference(
+                a.Value,
+                Rescaled(a, sides.ConfidenceA, sides.Confidence),
+                b.Value,
+                Rescaled(b, sides.ConfidenceB, sides.Confidence)
+            );
             method = "mover_bootstrap";
         }
         var difference = b.Value - a.Value;
@@ -200,7 +289,17 @@ public static class RunComparer
         return new Interval(m.Value - ((m.Value - m.CiLow) * scale), m.Value + ((m.CiHigh - m.Value) * scale));
     }
 
-    private static string Statement(string metric, string where, double difference, Interval interval, bool real, string direction, bool approximate, Sides sides, string paired = "")
+    private static string Statement(
+        string metric,
+        string where,
+        double difference,
+        Interval interval,
+        bool real,
+        string direction,
+        bool approximate,
+        Sides sides,
+        string paired = ""
+    )
     {
         var name = $"{sides.B}'s {Phrasing.Name(metric)}{where}";
         string change;
@@ -212,17 +311,20 @@ public static class RunComparer
         {
             // A fall is said as "lower by 0.04 (0.01 to 0.07)": the interval of the drop, in the same direction as the words.
             var (low, high) = difference > 0 ? (interval.Low, interval.High) : (-interval.High, -interval.Low);
-            change = string.Create(Inv, $"{name} is {(difference > 0 ? "higher" : "lower")} than {sides.A}'s by {Figure(Math.Abs(difference))}");
+            change = string.Create(
+                Inv,
+                $"{name} is {(difference > 0 ? "higher" : "lower")} than {sides.A}'s by {Figure(Math.Abs(difference))}"
+            );
             if (interval.IsKnown)
             {
                 change += string.Create(Inv, $" ({Figure(low)} to {Figure(high)})");
             }
         }
-        var verdict = !interval.IsKnown && paired.Length == 0
-            ? "no interval to judge it by (the reports carry none)"
+        var verdict =
+            !interval.IsKnown && paired.Length == 0 ? "no interval to judge it by (the reports carry none)"
             : real
                 ? $"a real difference{(direction == "better" ? ", for the better" : direction == "worse" ? ", for the worse" : "")}"
-                : "not distinguishable from noise with these examples";
+            : "not distinguishable from noise with these examples";
         var note = approximate && interval.IsKnown ? " (approximate: from the two runs' bootstrap intervals)" : paired;
         return $"{change}: {verdict}{note}.";
     }
@@ -231,9 +333,13 @@ public static class RunComparer
     private static string Figure(double value) =>
         value != 0 && Math.Abs(value) < 0.001 ? value.ToString("0.#####", Inv) : value.ToString("0.000", Inv);
 
-    private static List<RequirementComparison> CompareRequirements(IReadOnlyList<RequirementResult> a, IReadOnlyList<RequirementResult> b)
+    private static List<RequirementComparison> CompareRequirements(
+        IReadOnlyList<RequirementResult> a,
+        IReadOnlyList<RequirementResult> b
+    )
     {
-        var byBar = b.GroupBy(VerdictText.Bar, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var byBar = b.GroupBy(VerdictText.Bar, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         var rows = new List<RequirementComparison>();
         foreach (var r in a)
         {
@@ -242,11 +348,20 @@ public static class RunComparer
             byBar.Remove(bar);
             rows.Add(new RequirementComparison(bar, r, other, other is null || other.Verdict != r.Verdict));
         }
-        rows.AddRange(b.Where(r => byBar.ContainsKey(VerdictText.Bar(r))).Select(r => new RequirementComparison(VerdictText.Bar(r), null, r, true)));
+        rows.AddRange(
+            b.Where(r => byBar.ContainsKey(VerdictText.Bar(r)))
+                .Select(r => new RequirementComparison(VerdictText.Bar(r), null, r, true))
+        );
         return rows;
     }
 
-    private static List<string> Statements(EvaluationReport a, EvaluationReport b, List<MetricComparison> metrics, Sides sides, PairedRuns? paired)
+    private static List<string> Statements(
+        EvaluationReport a,
+        EvaluationReport b,
+        List<MetricComparison> metrics,
+        Sides sides,
+        PairedRuns? paired
+    )
     {
         var statements = new List<string>
         {
@@ -256,44 +371,75 @@ public static class RunComparer
         {
             var carrier = paired.Carrier == "B" ? sides.B : sides.A;
             var other = paired.Carrier == "B" ? sides.A : sides.B;
-            statements.Add(string.Create(Inv, $"Both runs are on the same {paired.N:#,0} examples: {carrier} was evaluated with {other} as its baseline, so the metrics that comparison measured are compared paired, which is sharper than comparing independent samples."));
+            statements.Add(
+                string.Create(
+                    Inv,
+                    $"Both runs are on the same {paired.N:#,0} examples: {carrier} was evaluated with {other} as its baseline, so the metrics that comparison measured are compared paired, which is sharper than comparing independent samples."
+                )
+            );
         }
         var better = metrics.Where(m => m.Direction == "better").Select(m => Phrasing.Name(m.Metric)).ToList();
         var worse = metrics.Where(m => m.Direction == "worse").Select(m => Phrasing.Name(m.Metric)).ToList();
         // A metric with no good direction (positive rate) that really moved is said as higher or lower, never left out.
-        var moved = metrics.Where(m => m.Direction is "higher" or "lower").Select(m => $"{Phrasing.Name(m.Metric)} is really {m.Direction}").ToList();
-        var changed = moved.Count == 0 ? string.Empty : $" ({string.Join(", ", moved)}, which is neither better nor worse in itself)";
+        var moved = metrics
+            .Where(m => m.Direction is "higher" or "lower")
+            .Select(m => $"{Phrasing.Name(m.Metric)} is really {m.Direction}")
+            .ToList();
+        var changed =
+            moved.Count == 0
+                ? string.Empty
+                : $" ({string.Join(", ", moved)}, which is neither better nor worse in itself)";
         var confidence = Phrasing.Confidence(sides.Confidence);
-        statements.Add(better.Count + worse.Count + moved.Count == 0
-            ? $"No difference between the runs is real at {confidence} confidence: with these examples, what differs is noise."
+        statements.Add(
+            better.Count + worse.Count + moved.Count == 0
+                ? $"No difference between the runs is real at {confidence} confidence: with these examples, what differs is noise."
             : better.Count + worse.Count == 0
                 ? $"{sides.B} is neither really better nor really worse than {sides.A} at {confidence} confidence{changed}; every other difference is noise."
-                : $"{sides.B} is really better on {List(better)} and really worse on {List(worse)} at {confidence} confidence{changed}; every other difference is noise.");
+            : $"{sides.B} is really better on {List(better)} and really worse on {List(worse)} at {confidence} confidence{changed}; every other difference is noise."
+        );
         if (paired is null && (b.Comparison is not null || a.Comparison is not null))
         {
-            statements.Add("A run evaluated with a baseline model carries a paired comparison (the same examples scored by two models): for those two models it is the authoritative one, sharper than comparing runs.");
+            statements.Add(
+                "A run evaluated with a baseline model carries a paired comparison (the same examples scored by two models): for those two models it is the authoritative one, sharper than comparing runs."
+            );
         }
         else if (paired is null && SameFile(a, b) is { } file)
         {
-            statements.Add(string.Create(Inv, $"Both runs read the same data file, {file.Name} ({file.Rows:#,0} rows, SHA-256 {file.Sha256[..12]}…): the same examples with the same scores, so what differs is the contract they were judged by (its threshold, bars or columns), not the model."));
+            statements.Add(
+                string.Create(
+                    Inv,
+                    $"Both runs read the same data file, {file.Name} ({file.Rows:#,0} rows, SHA-256 {file.Sha256[..12]}…): the same examples with the same scores, so what differs is the contract they were judged by (its threshold, bars or columns), not the model."
+                )
+            );
         }
-        else if (paired is null && a.N == b.N && a.Confusion is { } ca && b.Confusion is { } cb && ca.Tp + ca.Fn == cb.Tp + cb.Fn)
+        else if (
+            paired is null
+            && a.N == b.N
+            && a.Confusion is { } ca
+            && b.Confusion is { } cb
+            && ca.Tp + ca.Fn == cb.Tp + cb.Fn
+        )
         {
-            statements.Add("The runs have as many examples and positives as each other: if they are the same examples, compare them paired by evaluating B with A as its baseline, which is sharper than these intervals for independent samples.");
+            statements.Add(
+                "The runs have as many examples and positives as each other: if they are the same examples, compare them paired by evaluating B with A as its baseline, which is sharper than these intervals for independent samples."
+            );
         }
         if (metrics.Any(m => m.Approximate && m.CiLow is not null))
         {
-            statements.Add("Rates are compared from their counts (Newcombe's interval); the other metrics from the two runs' bootstrap intervals, which is approximate because a report does not carry its resamples.");
+            statements.Add(
+                "Rates are compared from their counts (Newcombe's interval); the other metrics from the two runs' bootstrap intervals, which is approximate because a report does not carry its resamples."
+            );
         }
         return statements;
     }
 
-    private static string VerdictWords(Verdict verdict) => verdict switch
-    {
-        Verdict.Pass => "meets the contract",
-        Verdict.Fail => "misses the contract",
-        _ => "not settled yet (not enough data)",
-    };
+    private static string VerdictWords(Verdict verdict) =>
+        verdict switch
+        {
+            Verdict.Pass => "meets the contract",
+            Verdict.Fail => "misses the contract",
+            _ => "not settled yet (not enough data)",
+        };
 
     private static string List(List<string> names) => names.Count == 0 ? "nothing" : string.Join(", ", names);
 }

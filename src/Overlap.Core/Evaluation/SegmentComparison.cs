@@ -6,4 +6,10 @@ namespace Overlap.Core.Evaluation;
 /// <param name="NA">Run A's examples with this value (null when none).</param>
 /// <param name="NB">Run B's examples with this value (null when none).</param>
 /// <param name="Metrics">Each metric compared.</param>
-public sealed record SegmentComparison(string Column, string Value, long? NA, long? NB, IReadOnlyList<MetricComparison> Metrics);
+public sealed record SegmentComparison(
+    string Column,
+    string Value,
+    long? NA,
+    long? NB,
+    IReadOnlyList<MetricComparison> Metrics
+);

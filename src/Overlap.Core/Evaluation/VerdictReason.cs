@@ -22,7 +22,9 @@ public static class VerdictReason
         }
         if (evaluation.Verdict == Verdict.Pass)
         {
-            return judged.Count == 1 ? $"pass: {Bar(judged[0])} met" : string.Create(Inv, $"pass: all {judged.Count} requirements met");
+            return judged.Count == 1
+                ? $"pass: {Bar(judged[0])} met"
+                : string.Create(Inv, $"pass: all {judged.Count} requirements met");
         }
         var deciding = judged.Where(r => r.Verdict == evaluation.Verdict).Select(Reason);
         return $"{(evaluation.Verdict == Verdict.Fail ? "fail" : "inconclusive")}: {string.Join("; ", deciding)}";
@@ -40,19 +42,25 @@ public static class VerdictReason
             return $"{what} has no value ({requirement.Reason ?? "nothing to measure it on"})";
         }
         var bar = requirement.Min ?? requirement.Max ?? requirement.MaxGap ?? double.NaN;
-        var side = requirement.Verdict != Verdict.Fail ? "too close to" : requirement.Min is not null ? "below" : "above";
-        var interval = requirement is { CiLow: { } low, CiHigh: { } high } ? $" ({Number(low)} to {Number(high)})" : string.Empty;
+        var side =
+            requirement.Verdict != Verdict.Fail ? "too close to"
+            : requirement.Min is not null ? "below"
+            : "above";
+        var interval = requirement is { CiLow: { } low, CiHigh: { } high }
+            ? $" ({Number(low)} to {Number(high)})"
+            : string.Empty;
         var tail = requirement.Verdict == Verdict.Fail ? string.Empty : " to tell";
         return $"{what} {Number(v)}{interval} {side} {(gap ? "the allowed gap" : "the bar")} {Number(bar)}{tail}";
     }
 
-    private static string Bar(RequirementResult r) => r switch
-    {
-        { Min: { } min } => $"{r.Metric} min {Number(min)}",
-        { Max: { } max } => $"{r.Metric} max {Number(max)}",
-        { MaxGap: { } gap } => $"{r.Metric} max_gap {Number(gap)}",
-        _ => r.Metric,
-    };
+    private static string Bar(RequirementResult r) =>
+        r switch
+        {
+            { Min: { } min } => $"{r.Metric} min {Number(min)}",
+            { Max: { } max } => $"{r.Metric} max {Number(max)}",
+            { MaxGap: { } gap } => $"{r.Metric} max_gap {Number(gap)}",
+            _ => r.Metric,
+        };
 
     private static string Number(double value) => value.ToString("0.###", Inv);
 }

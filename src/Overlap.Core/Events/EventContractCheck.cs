@@ -23,9 +23,19 @@ public static class EventContractCheck
             case PredictionEvent p:
                 if (contract.Task == TaskKind.Binary && p.Score is { } score && score is < 0 or > 1)
                 {
-                    throw new EventFormatException(string.Create(CultureInfo.InvariantCulture, $"'score' is {score}; the contract of '{contract.Feature}' is binary, so a score is the probability of '{contract.Labels.Positive}', between 0 and 1"));
+                    throw new EventFormatException(
+                        string.Create(
+                            CultureInfo.InvariantCulture,
+                            $"'score' is {score}; the contract of '{contract.Feature}' is binary, so a score is the probability of '{contract.Labels.Positive}', between 0 and 1"
+                        )
+                    );
                 }
-                return p.Prediction is { } prediction ? p with { Prediction = Label(contract, prediction, "prediction") } : p;
+                return p.Prediction is { } prediction
+                    ? p with
+                    {
+                        Prediction = Label(contract, prediction, "prediction"),
+                    }
+                    : p;
             case OutcomeEvent o:
                 return o with { Label = Label(contract, o.Label, "label") };
             default:
@@ -61,7 +71,11 @@ public static class EventContractCheck
             case TaskKind.Multiclass:
                 return labels.Classes.Count == 0 || labels.Classes.Contains(text, StringComparer.Ordinal) ? text : null;
             default:
-                return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && double.IsFinite(number) ? text : null;
+                return
+                    double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number)
+                    && double.IsFinite(number)
+                    ? text
+                    : null;
         }
     }
 
@@ -78,9 +92,12 @@ public static class EventContractCheck
     }
 
     private static string Label(Contract contract, string text, string field) =>
-        Normalize(contract, text) ?? throw new EventFormatException(Allowed(contract) is { } allowed
-            ? $"'{field}' is '{Shorten(text)}', which the contract of '{contract.Feature}' does not name; send one of: {allowed}{(contract.Task == TaskKind.Binary ? " (or 1/0, true/false)" : "")}"
-            : $"'{field}' is '{Shorten(text)}'; the contract of '{contract.Feature}' is a regression, so send a finite number");
+        Normalize(contract, text)
+        ?? throw new EventFormatException(
+            Allowed(contract) is { } allowed
+                ? $"'{field}' is '{Shorten(text)}', which the contract of '{contract.Feature}' does not name; send one of: {allowed}{(contract.Task == TaskKind.Binary ? " (or 1/0, true/false)" : "")}"
+                : $"'{field}' is '{Shorten(text)}'; the contract of '{contract.Feature}' is a regression, so send a finite number"
+        );
 
     private static string Shorten(string text) => text.Length <= 40 ? text : string.Concat(text.AsSpan(0, 37), "...");
 }

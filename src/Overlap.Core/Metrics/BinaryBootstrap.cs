@@ -11,7 +11,10 @@ namespace Overlap.Core.Metrics;
 internal static class BinaryBootstrap
 {
     /// <summary>Each bootstrapped metric's reader, in <see cref="BinaryMetricNames.Bootstrapped"/> order: its slot.</summary>
-    private static readonly PassReader[] Slots = [.. BinaryMetricNames.Bootstrapped.Select(n => MetricCatalog.Find(n)!.Pass!)];
+    private static readonly PassReader[] Slots =
+    [
+        .. BinaryMetricNames.Bootstrapped.Select(n => MetricCatalog.Find(n)!.Pass!),
+    ];
 
     /// <summary>How many metrics <see cref="BinaryMetricNames.Bootstrapped"/> holds.</summary>
     public static int MetricCount => Slots.Length;
@@ -25,19 +28,31 @@ internal static class BinaryBootstrap
         // Rows standing for several examples are resampled by the Poisson bootstrap: each row's count is drawn from
         // Poisson(frequency), as many multinomial draws over the examples behind it would give.
         ReplicateFill? fill = data.Weighted ? new PoissonDraw(data.Weights).Fill : null;
-        return ReplicateRunner.Run(data.Length, accumulators, MetricCount, resamples, seed, maxDegreeOfParallelism, () =>
-        {
-            var state = new double[accumulators * WeightedPass.Stride];
-            var lastGroup = new int[accumulators];
-            return (counts, metrics) =>
+        return ReplicateRunner.Run(
+            data.Length,
+            accumulators,
+            MetricCount,
+            resamples,
+            seed,
+            maxDegreeOfParallelism,
+            () =>
             {
-                WeightedPass.Run(data, counts, state, lastGroup);
-                for (var j = 0; j < accumulators; j++)
+                var state = new double[accumulators * WeightedPass.Stride];
+                var lastGroup = new int[accumulators];
+                return (counts, metrics) =>
                 {
-                    Extract(state.AsSpan(j * WeightedPass.Stride, WeightedPass.Stride), metrics.Slice(j * MetricCount, MetricCount));
-                }
-            };
-        }, fill);
+                    WeightedPass.Run(data, counts, state, lastGroup);
+                    for (var j = 0; j < accumulators; j++)
+                    {
+                        Extract(
+                            state.AsSpan(j * WeightedPass.Stride, WeightedPass.Stride),
+                            metrics.Slice(j * MetricCount, MetricCount)
+                        );
+                    }
+                };
+            },
+            fill
+        );
     }
 
     /// <summary>The bootstrapped metrics of one accumulator, in <see cref="BinaryMetricNames.Bootstrapped"/> order.</summary>

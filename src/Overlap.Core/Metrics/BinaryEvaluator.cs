@@ -23,17 +23,35 @@ internal static class BinaryEvaluator
         ArgumentNullException.ThrowIfNull(sample);
         options ??= new BinaryOptions();
         options.Validate();
-        var data = SortedBinaryData.Create(sample.Scores.Span, sample.Labels.Span, sample.Predictions.Span, options.Threshold, sample.Segments, sample.Frequencies.Span);
+        var data = SortedBinaryData.Create(
+            sample.Scores.Span,
+            sample.Labels.Span,
+            sample.Predictions.Span,
+            options.Threshold,
+            sample.Segments,
+            sample.Frequencies.Span
+        );
         var state = PointState(data);
         var resamples = data.Total > 0 ? options.Resamples : 0;
-        var replicates = resamples > 0 ? BinaryBootstrap.Run(data, resamples, options.Seed, options.MaxDegreeOfParallelism) : [];
+        var replicates =
+            resamples > 0 ? BinaryBootstrap.Run(data, resamples, options.Seed, options.MaxDegreeOfParallelism) : [];
 
         GroupMetrics Group(int accumulator, string? value) =>
-            Build(state.AsSpan(accumulator * WeightedPass.Stride, WeightedPass.Stride), value, options.Confidence,
-                replicates.AsSpan(accumulator * BinaryBootstrap.MetricCount * resamples, BinaryBootstrap.MetricCount * resamples), resamples);
+            Build(
+                state.AsSpan(accumulator * WeightedPass.Stride, WeightedPass.Stride),
+                value,
+                options.Confidence,
+                replicates.AsSpan(
+                    accumulator * BinaryBootstrap.MetricCount * resamples,
+                    BinaryBootstrap.MetricCount * resamples
+                ),
+                resamples
+            );
 
         var overall = Group(0, null);
-        var segments = SegmentColumns.Build(sample.Segments, data.Offsets, Group, (name, values) => new SegmentMetrics(name, values));
+        var segments = SegmentColumns.Build(sample.Segments, data.Offsets, Group, (name, values) =>
+            new SegmentMetrics(name, values)
+        );
 
         return new BinaryResult
         {
@@ -41,7 +59,12 @@ internal static class BinaryEvaluator
             Options = options,
             Overall = overall,
             Segments = segments,
-            Calibration = Calibration.Compute(sample.Scores.Span, sample.Labels.Span, options.Confidence, sample.Frequencies.Span),
+            Calibration = Calibration.Compute(
+                sample.Scores.Span,
+                sample.Labels.Span,
+                options.Confidence,
+                sample.Frequencies.Span
+            ),
             Thresholds = ThresholdAnalysis.Analyze(data, overall.Confusion, options),
         };
     }
@@ -54,7 +77,13 @@ internal static class BinaryEvaluator
         return state;
     }
 
-    private static GroupMetrics Build(ReadOnlySpan<double> a, string? value, double confidence, Span<double> replicates, int resamples)
+    private static GroupMetrics Build(
+        ReadOnlySpan<double> a,
+        string? value,
+        double confidence,
+        Span<double> replicates,
+        int resamples
+    )
     {
         var c = WeightedPass.Confusion(a);
         var n = c.Total;
@@ -68,8 +97,19 @@ internal static class BinaryEvaluator
         BinaryBootstrap.Extract(a, points);
         for (var m = 0; m < BinaryBootstrap.MetricCount; m++)
         {
-            metrics[BinaryMetricNames.Bootstrapped[m]] = MetricIntervals.Bootstrapped(points[m], replicates.Slice(m * resamples, resamples), confidence, n);
+            metrics[BinaryMetricNames.Bootstrapped[m]] = MetricIntervals.Bootstrapped(
+                points[m],
+                replicates.Slice(m * resamples, resamples),
+                confidence,
+                n
+            );
         }
-        return new GroupMetrics { Value = value, N = n, Confusion = c, Metrics = metrics };
+        return new GroupMetrics
+        {
+            Value = value,
+            N = n,
+            Confusion = c,
+            Metrics = metrics,
+        };
     }
 }

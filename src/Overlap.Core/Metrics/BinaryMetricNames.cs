@@ -45,10 +45,12 @@ internal static class BinaryMetricNames
     public const string Ece = "ece";
 
     /// <summary>The proportions, whose intervals are Wilson intervals.</summary>
-    public static IReadOnlyList<string> Proportions { get; } = MetricCatalog.Judged(TaskKind.Binary, MetricInterval.Wilson);
+    public static IReadOnlyList<string> Proportions { get; } =
+        MetricCatalog.Judged(TaskKind.Binary, MetricInterval.Wilson);
 
     /// <summary>The metrics whose intervals come from the percentile bootstrap.</summary>
-    public static IReadOnlyList<string> Bootstrapped { get; } = MetricCatalog.Judged(TaskKind.Binary, MetricInterval.Bootstrap);
+    public static IReadOnlyList<string> Bootstrapped { get; } =
+        MetricCatalog.Judged(TaskKind.Binary, MetricInterval.Bootstrap);
 
     /// <summary>Every binary metric, proportions first.</summary>
     public static IReadOnlyList<string> All { get; } = [.. Proportions, .. Bootstrapped];

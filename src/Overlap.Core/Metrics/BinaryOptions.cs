@@ -27,7 +27,10 @@ internal sealed record BinaryOptions : EngineOptions
         base.Validate();
         if (!(CostFalsePositive >= 0) || !(CostFalseNegative >= 0))
         {
-            throw new ArgumentOutOfRangeException(nameof(CostFalsePositive), "Error costs must be non-negative numbers.");
+            throw new ArgumentOutOfRangeException(
+                nameof(CostFalsePositive),
+                "Error costs must be non-negative numbers."
+            );
         }
     }
 }

@@ -24,7 +24,8 @@ internal sealed class BinarySample
         ReadOnlyMemory<byte> labels,
         ReadOnlyMemory<byte> predictions = default,
         IReadOnlyList<SegmentColumn>? segments = null,
-        ReadOnlyMemory<int> frequencies = default)
+        ReadOnlyMemory<int> frequencies = default
+    )
     {
         var n = scores.Length;
         if (labels.Length != n)
@@ -56,7 +57,10 @@ internal sealed class BinarySample
             var negative = frequencies.Span.IndexOfAnyInRange(int.MinValue, -1);
             if (negative >= 0)
             {
-                throw new ArgumentException($"Frequency {frequencies.Span[negative]} at row {negative} is negative.", nameof(frequencies));
+                throw new ArgumentException(
+                    $"Frequency {frequencies.Span[negative]} at row {negative} is negative.",
+                    nameof(frequencies)
+                );
             }
         }
         Scores = scores;

@@ -16,7 +16,12 @@ public static class Calibration
     /// <param name="labels">True label per example (1 positive, 0 negative).</param>
     /// <param name="confidence">Confidence of each bin's Wilson interval.</param>
     /// <param name="frequencies">How many examples each row stands for; empty for one each.</param>
-    public static CalibrationReport Compute(ReadOnlySpan<double> scores, ReadOnlySpan<byte> labels, double confidence, ReadOnlySpan<int> frequencies = default)
+    public static CalibrationReport Compute(
+        ReadOnlySpan<double> scores,
+        ReadOnlySpan<byte> labels,
+        double confidence,
+        ReadOnlySpan<int> frequencies = default
+    )
     {
         if (scores.Length != labels.Length)
         {
@@ -45,7 +50,14 @@ public static class Calibration
             var n = counts[b];
             var mean = n > 0 ? scoreSums[b] / n : double.NaN;
             var observed = n > 0 ? (double)positives[b] / n : double.NaN;
-            bins[b] = new ReliabilityBin(b / 10.0, (b + 1) / 10.0, n, mean, observed, Wilson.Interval(positives[b], n, confidence));
+            bins[b] = new ReliabilityBin(
+                b / 10.0,
+                (b + 1) / 10.0,
+                n,
+                mean,
+                observed,
+                Wilson.Interval(positives[b], n, confidence)
+            );
             if (n > 0)
             {
                 ece += (double)n / total * Math.Abs(observed - mean);

@@ -8,7 +8,12 @@ namespace Overlap.Core.Metrics;
 /// <c>precision</c> and <c>recall</c> (Wilson; NaN and unknown when nothing was predicted as the class or
 /// nothing is of it) and <c>f1</c> (percentile bootstrap; NaN when the class is neither present nor predicted).
 /// </param>
-internal sealed record ClassMetrics(string Class, long Support, long Predicted, IReadOnlyDictionary<string, MetricEstimate> Metrics)
+internal sealed record ClassMetrics(
+    string Class,
+    long Support,
+    long Predicted,
+    IReadOnlyDictionary<string, MetricEstimate> Metrics
+)
 {
     /// <summary>The metric of that name.</summary>
     /// <param name="name">One of <see cref="MulticlassMetricNames.PerClass"/>.</param>

@@ -29,10 +29,13 @@ public readonly record struct Confusion(long Tp, long Fp, long Fn, long Tn)
     /// not such a rate (ROC AUC, F1, …).
     /// </summary>
     public (long Successes, long Trials)? Rate(string metric) =>
-        MetricCatalog.Find(metric) is { Successes: { } successes, Basis: { } basis } ? (successes(this), Planner.Count(basis, this)) : null;
+        MetricCatalog.Find(metric) is { Successes: { } successes, Basis: { } basis }
+            ? (successes(this), Planner.Count(basis, this))
+            : null;
 
     /// <summary>The names of the rates <see cref="Rate"/> knows, in report order.</summary>
-    public static IReadOnlyList<string> Rates { get; } = [.. MetricCatalog.All.Where(m => m.Successes is not null).Select(m => m.Name)];
+    public static IReadOnlyList<string> Rates { get; } =
+    [.. MetricCatalog.All.Where(m => m.Successes is not null).Select(m => m.Name)];
 
     /// <summary>Merges two sets of counts.</summary>
     public static Confusion operator +(Confusion left, Confusion right) =>

@@ -27,7 +27,11 @@ internal abstract record EngineOptions
         ArgumentOutOfRangeException.ThrowIfNegative(Resamples);
         if (MaxDegreeOfParallelism == 0 || MaxDegreeOfParallelism < -1)
         {
-            throw new ArgumentOutOfRangeException(nameof(MaxDegreeOfParallelism), MaxDegreeOfParallelism, "The degree of parallelism must be positive, or -1 for all cores.");
+            throw new ArgumentOutOfRangeException(
+                nameof(MaxDegreeOfParallelism),
+                MaxDegreeOfParallelism,
+                "The degree of parallelism must be positive, or -1 for all cores."
+            );
         }
     }
 }

@@ -14,7 +14,13 @@ internal static class MetricIntervals
     /// point is undefined, the bootstrap was skipped, or there are fewer than two examples (one example resamples to itself, a zero-width interval that would pass any bar).
     /// </summary>
     public static MetricEstimate Bootstrapped(double point, Span<double> replicates, double confidence, long n) =>
-        new(point, !replicates.IsEmpty && !double.IsNaN(point) && n >= 2 ? Bootstrap.Percentile(replicates, confidence) : Interval.Unknown, n);
+        new(
+            point,
+            !replicates.IsEmpty && !double.IsNaN(point) && n >= 2
+                ? Bootstrap.Percentile(replicates, confidence)
+                : Interval.Unknown,
+            n
+        );
 
     /// <summary>numerator / denominator, or NaN when the denominator is not positive.</summary>
     public static double Ratio(double numerator, double denominator) =>

@@ -8,7 +8,10 @@ namespace Overlap.Core.Metrics;
 internal sealed class MulticlassData
 {
     // Per accumulator and class: [Support, Predicted, Hits].
-    public const int Support = 0, Predicted = 1, Hits = 2, CountsPerClass = 3;
+    public const int Support = 0,
+        Predicted = 1,
+        Hits = 2,
+        CountsPerClass = 3;
 
     private MulticlassData(MulticlassSample sample)
     {
@@ -92,7 +95,10 @@ internal sealed class MulticlassData
     public static void Extract(ReadOnlySpan<int> a, int classes, Span<double> into)
     {
         long total = 0;
-        double f1Sum = 0, weightedF1Sum = 0, precisionSum = 0, recallSum = 0;
+        double f1Sum = 0,
+            weightedF1Sum = 0,
+            precisionSum = 0,
+            recallSum = 0;
         for (var k = 0; k < classes; k++)
         {
             var support = a[(k * CountsPerClass) + Support];

@@ -40,18 +40,29 @@ internal static class MulticlassEvaluator
         data.Run(ones, state);
         var matrices = data.ConfusionMatrices();
         var resamples = data.Length > 0 ? options.Resamples : 0;
-        var replicates = resamples > 0
-            ? ReplicateRunner.Run(data.Length, data.AccumulatorCount, metricCount, resamples, options.Seed, options.MaxDegreeOfParallelism, () => Kernel(data))
-            : [];
+        var replicates =
+            resamples > 0
+                ? ReplicateRunner.Run(
+                    data.Length,
+                    data.AccumulatorCount,
+                    metricCount,
+                    resamples,
+                    options.Seed,
+                    options.MaxDegreeOfParallelism,
+                    () => Kernel(data)
+                )
+                : [];
 
-        MulticlassGroupMetrics Group(int accumulator, string? value) => Build(
-            state.AsSpan(accumulator * data.Stride, data.Stride),
-            new ConfusionMatrix(k, matrices[accumulator]),
-            value,
-            sample.Classes,
-            options.Confidence,
-            replicates.AsSpan(accumulator * metricCount * resamples, metricCount * resamples),
-            resamples);
+        MulticlassGroupMetrics Group(int accumulator, string? value) =>
+            Build(
+                state.AsSpan(accumulator * data.Stride, data.Stride),
+                new ConfusionMatrix(k, matrices[accumulator]),
+                value,
+                sample.Classes,
+                options.Confidence,
+                replicates.AsSpan(accumulator * metricCount * resamples, metricCount * resamples),
+                resamples
+            );
 
         return new MulticlassResult
         {
@@ -59,7 +70,9 @@ internal static class MulticlassEvaluator
             Options = options,
             Classes = sample.Classes,
             Overall = Group(0, null),
-            Segments = SegmentColumns.Build(data.Sample.Segments, data.Offsets, Group, (name, values) => new MulticlassSegmentMetrics(name, values)),
+            Segments = SegmentColumns.Build(data.Sample.Segments, data.Offsets, Group, (name, values) =>
+                new MulticlassSegmentMetrics(name, values)
+            ),
         };
     }
 
@@ -82,7 +95,11 @@ internal static class MulticlassEvaluator
             data.Run(counts, state);
             for (var j = 0; j < data.AccumulatorCount; j++)
             {
-                MulticlassData.Extract(state.AsSpan(j * data.Stride, data.Stride), data.ClassCount, metrics.Slice(j * data.MetricCount, data.MetricCount));
+                MulticlassData.Extract(
+                    state.AsSpan(j * data.Stride, data.Stride),
+                    data.ClassCount,
+                    metrics.Slice(j * data.MetricCount, data.MetricCount)
+                );
             }
         };
     }
@@ -94,7 +111,8 @@ internal static class MulticlassEvaluator
         IReadOnlyList<string> classNames,
         double confidence,
         Span<double> replicates,
-        int resamples)
+        int resamples
+    )
     {
         var k = classNames.Count;
         var n = confusion.Total;
@@ -107,7 +125,12 @@ internal static class MulticlassEvaluator
         };
         for (var m = 0; m < MulticlassMetricNames.Averages.Count; m++)
         {
-            metrics[MulticlassMetricNames.Averages[m]] = MetricIntervals.Bootstrapped(points[m], replicates.Slice(m * resamples, resamples), confidence, n);
+            metrics[MulticlassMetricNames.Averages[m]] = MetricIntervals.Bootstrapped(
+                points[m],
+                replicates.Slice(m * resamples, resamples),
+                confidence,
+                n
+            );
         }
 
         var classes = new ClassMetrics[k];
@@ -117,13 +140,30 @@ internal static class MulticlassEvaluator
             var predicted = a[(c * MulticlassData.CountsPerClass) + MulticlassData.Predicted];
             var hits = a[(c * MulticlassData.CountsPerClass) + MulticlassData.Hits];
             var m = MulticlassMetricNames.Averages.Count + c;
-            classes[c] = new ClassMetrics(classNames[c], support, predicted, new Dictionary<string, MetricEstimate>(StringComparer.Ordinal)
-            {
-                [MulticlassMetricNames.Precision] = MetricIntervals.Proportion(hits, predicted, confidence),
-                [MulticlassMetricNames.Recall] = MetricIntervals.Proportion(hits, support, confidence),
-                [MulticlassMetricNames.F1] = MetricIntervals.Bootstrapped(points[m], replicates.Slice(m * resamples, resamples), confidence, n),
-            });
+            classes[c] = new ClassMetrics(
+                classNames[c],
+                support,
+                predicted,
+                new Dictionary<string, MetricEstimate>(StringComparer.Ordinal)
+                {
+                    [MulticlassMetricNames.Precision] = MetricIntervals.Proportion(hits, predicted, confidence),
+                    [MulticlassMetricNames.Recall] = MetricIntervals.Proportion(hits, support, confidence),
+                    [MulticlassMetricNames.F1] = MetricIntervals.Bootstrapped(
+                        points[m],
+                        replicates.Slice(m * resamples, resamples),
+                        confidence,
+                        n
+                    ),
+                }
+            );
         }
-        return new MulticlassGroupMetrics { Value = value, N = n, Confusion = confusion, Metrics = metrics, Classes = classes };
+        return new MulticlassGroupMetrics
+        {
+            Value = value,
+            N = n,
+            Confusion = confusion,
+            Metrics = metrics,
+            Classes = classes,
+        };
     }
 }

@@ -30,7 +30,8 @@ internal static class MulticlassMetricNames
     public const string F1 = BinaryMetricNames.F1;
 
     /// <summary>The group metrics whose intervals come from the percentile bootstrap, in engine order.</summary>
-    public static IReadOnlyList<string> Averages { get; } = MetricCatalog.Judged(TaskKind.Multiclass, MetricInterval.Bootstrap);
+    public static IReadOnlyList<string> Averages { get; } =
+        MetricCatalog.Judged(TaskKind.Multiclass, MetricInterval.Bootstrap);
 
     /// <summary>Every group metric: accuracy, then the averages.</summary>
     public static IReadOnlyList<string> All { get; } = [Accuracy, .. Averages];

@@ -16,7 +16,8 @@ internal sealed class MulticlassSample
         ReadOnlyMemory<int> labels,
         ReadOnlyMemory<int> predictions,
         IReadOnlyList<string> classes,
-        IReadOnlyList<SegmentColumn>? segments = null)
+        IReadOnlyList<SegmentColumn>? segments = null
+    )
     {
         ArgumentNullException.ThrowIfNull(classes);
         if (classes.Count == 0)

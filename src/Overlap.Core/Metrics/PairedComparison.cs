@@ -29,7 +29,10 @@ internal static class PairedComparison
         options.Validate();
         if (!a.Labels.Span.SequenceEqual(b.Labels.Span))
         {
-            throw new ArgumentException("A paired comparison needs the same labels, in the same order, for both models.", nameof(b));
+            throw new ArgumentException(
+                "A paired comparison needs the same labels, in the same order, for both models.",
+                nameof(b)
+            );
         }
         var dataA = SortedBinaryData.Create(a.Scores.Span, a.Labels.Span, a.Predictions.Span, options.Threshold, []);
         var dataB = SortedBinaryData.Create(b.Scores.Span, b.Labels.Span, b.Predictions.Span, options.Threshold, []);
@@ -38,7 +41,10 @@ internal static class PairedComparison
         // Discordant pairs, by original row.
         var rightA = Decisions(dataA);
         var rightB = Decisions(dataB);
-        long onlyA = 0, onlyB = 0, accA = 0, accB = 0;
+        long onlyA = 0,
+            onlyB = 0,
+            accA = 0,
+            accB = 0;
         for (var i = 0; i < n; i++)
         {
             accA += rightA[i] ? 1 : 0;
@@ -95,9 +101,10 @@ internal static class PairedComparison
         for (var m = 0; m < count; m++)
         {
             var difference = pointB[m] - pointA[m];
-            var interval = resamples > 0 && !double.IsNaN(difference)
-                ? Bootstrap.Percentile(differences.AsSpan(m * resamples, resamples), options.Confidence)
-                : Interval.Unknown;
+            var interval =
+                resamples > 0 && !double.IsNaN(difference)
+                    ? Bootstrap.Percentile(differences.AsSpan(m * resamples, resamples), options.Confidence)
+                    : Interval.Unknown;
             result[Metrics[m]] = new PairedDifference(pointA[m], pointB[m], difference, interval);
         }
 

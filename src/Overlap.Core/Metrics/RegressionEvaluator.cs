@@ -40,9 +40,18 @@ internal static class RegressionEvaluator
         var state = new double[data.AccumulatorCount * SortedRegressionData.Stride];
         data.Run(ones, state);
         var resamples = data.Length > 0 ? options.Resamples : 0;
-        var replicates = resamples > 0
-            ? ReplicateRunner.Run(data.Length, data.AccumulatorCount, metricCount, resamples, options.Seed, options.MaxDegreeOfParallelism, () => Kernel(data))
-            : [];
+        var replicates =
+            resamples > 0
+                ? ReplicateRunner.Run(
+                    data.Length,
+                    data.AccumulatorCount,
+                    metricCount,
+                    resamples,
+                    options.Seed,
+                    options.MaxDegreeOfParallelism,
+                    () => Kernel(data)
+                )
+                : [];
 
         RegressionGroupMetrics Group(int accumulator, string? value)
         {
@@ -54,9 +63,19 @@ internal static class RegressionEvaluator
             for (var m = 0; m < metricCount; m++)
             {
                 var slice = replicates.AsSpan(((accumulator * metricCount) + m) * resamples, resamples);
-                metrics[RegressionMetricNames.All[m]] = MetricIntervals.Bootstrapped(points[m], slice, options.Confidence, n);
+                metrics[RegressionMetricNames.All[m]] = MetricIntervals.Bootstrapped(
+                    points[m],
+                    slice,
+                    options.Confidence,
+                    n
+                );
             }
-            return new RegressionGroupMetrics { Value = value, N = n, Metrics = metrics };
+            return new RegressionGroupMetrics
+            {
+                Value = value,
+                N = n,
+                Metrics = metrics,
+            };
         }
 
         return new RegressionResult
@@ -64,7 +83,9 @@ internal static class RegressionEvaluator
             N = data.Length,
             Options = options,
             Overall = Group(0, null),
-            Segments = SegmentColumns.Build(sample.Segments, data.Offsets, Group, (name, values) => new RegressionSegmentMetrics(name, values)),
+            Segments = SegmentColumns.Build(sample.Segments, data.Offsets, Group, (name, values) =>
+                new RegressionSegmentMetrics(name, values)
+            ),
         };
     }
 
@@ -91,7 +112,10 @@ internal static class RegressionEvaluator
             data.Run(counts, state);
             for (var j = 0; j < data.AccumulatorCount; j++)
             {
-                SortedRegressionData.Extract(state.AsSpan(j * SortedRegressionData.Stride, SortedRegressionData.Stride), metrics.Slice(j * metricCount, metricCount));
+                SortedRegressionData.Extract(
+                    state.AsSpan(j * SortedRegressionData.Stride, SortedRegressionData.Stride),
+                    metrics.Slice(j * metricCount, metricCount)
+                );
             }
         };
     }

@@ -21,5 +21,6 @@ internal static class RegressionMetricNames
     public const string MedianAe = "median_ae";
 
     /// <summary>Every regression metric, all with percentile bootstrap intervals, in engine order.</summary>
-    public static IReadOnlyList<string> All { get; } = MetricCatalog.Judged(TaskKind.Regression, MetricInterval.Bootstrap);
+    public static IReadOnlyList<string> All { get; } =
+        MetricCatalog.Judged(TaskKind.Regression, MetricInterval.Bootstrap);
 }

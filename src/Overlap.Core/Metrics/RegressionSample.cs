@@ -14,7 +14,8 @@ internal sealed class RegressionSample
     public RegressionSample(
         ReadOnlyMemory<double> targets,
         ReadOnlyMemory<double> predictions,
-        IReadOnlyList<SegmentColumn>? segments = null)
+        IReadOnlyList<SegmentColumn>? segments = null
+    )
     {
         var n = targets.Length;
         if (predictions.Length != n)

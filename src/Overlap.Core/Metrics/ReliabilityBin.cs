@@ -9,4 +9,11 @@ namespace Overlap.Core.Metrics;
 /// <param name="MeanScore">Their mean score; NaN when the bin is empty.</param>
 /// <param name="ObservedRate">Their share of positives; NaN when the bin is empty.</param>
 /// <param name="Interval">Wilson interval of the observed share.</param>
-public readonly record struct ReliabilityBin(double Low, double High, long Count, double MeanScore, double ObservedRate, Interval Interval);
+public readonly record struct ReliabilityBin(
+    double Low,
+    double High,
+    long Count,
+    double MeanScore,
+    double ObservedRate,
+    Interval Interval
+);

@@ -19,7 +19,16 @@ internal static class ReplicateRunner
     /// <paramref name="createKernel"/> is called once per worker, so a kernel may own its scratch buffers.
     /// <paramref name="fill"/> draws each replicate's counts; by default n draws with replacement over the n rows.
     /// </summary>
-    public static double[] Run(int length, int accumulators, int metricCount, int resamples, ulong seed, int maxDegreeOfParallelism, Func<ReplicateKernel> createKernel, ReplicateFill? fill = null)
+    public static double[] Run(
+        int length,
+        int accumulators,
+        int metricCount,
+        int resamples,
+        ulong seed,
+        int maxDegreeOfParallelism,
+        Func<ReplicateKernel> createKernel,
+        ReplicateFill? fill = null
+    )
     {
         fill ??= Bootstrap.FillCounts;
         var values = new double[accumulators * metricCount * resamples];

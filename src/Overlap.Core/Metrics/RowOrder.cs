@@ -12,7 +12,7 @@ internal static class RowOrder
     {
         Array.Sort(keys, order);
         var n = keys.Length;
-        for (var start = 0; start < n;)
+        for (var start = 0; start < n; )
         {
             var end = start + 1;
             while (end < n && keys[end] == keys[start])

@@ -17,7 +17,10 @@ internal static class SegmentColumns
             }
             if (column.Codes.Length != n)
             {
-                throw new ArgumentException($"Segment column '{column.Name}' has {column.Codes.Length} codes for {n} examples.", paramName);
+                throw new ArgumentException(
+                    $"Segment column '{column.Name}' has {column.Codes.Length} codes for {n} examples.",
+                    paramName
+                );
             }
             var k = column.Values.Count;
             var codes = column.Codes.Span;
@@ -25,7 +28,10 @@ internal static class SegmentColumns
             {
                 if (codes[i] < -1 || codes[i] >= k)
                 {
-                    throw new ArgumentException($"Segment column '{column.Name}' has code {codes[i]} at row {i}; codes run from -1 to {k - 1}.", paramName);
+                    throw new ArgumentException(
+                        $"Segment column '{column.Name}' has code {codes[i]} at row {i}; codes run from -1 to {k - 1}.",
+                        paramName
+                    );
                 }
             }
         }
@@ -56,7 +62,8 @@ internal static class SegmentColumns
         IReadOnlyList<SegmentColumn> segments,
         int[] offsets,
         Func<int, string, TGroup> group,
-        Func<string, TGroup[], TSegment> segment)
+        Func<string, TGroup[], TSegment> segment
+    )
     {
         var result = new TSegment[segments.Count];
         for (var c = 0; c < result.Length; c++)

@@ -72,7 +72,8 @@ internal sealed class SortedBinaryData
         ReadOnlySpan<byte> predictions,
         double threshold,
         IReadOnlyList<SegmentColumn> segments,
-        ReadOnlySpan<int> frequencies = default)
+        ReadOnlySpan<int> frequencies = default
+    )
     {
         var n = scores.Length;
         var d = new SortedBinaryData(n, segments.Count);

@@ -8,8 +8,19 @@ namespace Overlap.Core.Metrics;
 internal sealed class SortedRegressionData
 {
     // Per accumulator: the weighted sums, the target range, then the median walk.
-    public const int Weight = 0, AbsSum = 1, SquaredSum = 2, PercentSum = 3, CentredSum = 4, CentredSquaredSum = 5,
-        TargetMin = 6, TargetMax = 7, LowPosition = 8, HighPosition = 9, Cumulative = 10, LowValue = 11, HighValue = 12;
+    public const int Weight = 0,
+        AbsSum = 1,
+        SquaredSum = 2,
+        PercentSum = 3,
+        CentredSum = 4,
+        CentredSquaredSum = 5,
+        TargetMin = 6,
+        TargetMax = 7,
+        LowPosition = 8,
+        HighPosition = 9,
+        Cumulative = 10,
+        LowValue = 11,
+        HighValue = 12;
 
     public const int Stride = 13;
 
@@ -175,7 +186,11 @@ internal sealed class SortedRegressionData
             {
                 continue;
             }
-            double dw = w, ae = AbsError[i], se = SquaredError[i], pe = PercentError[i], y = Target[i];
+            double dw = w,
+                ae = AbsError[i],
+                se = SquaredError[i],
+                pe = PercentError[i],
+                y = Target[i];
             Add(state, dw, ae, se, pe, y, y - center[0]);
             for (var c = 0; c < Codes.Length; c++)
             {

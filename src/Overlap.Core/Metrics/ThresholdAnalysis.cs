@@ -14,7 +14,8 @@ internal static class ThresholdAnalysis
         var groupScore = new double[groups];
         var cumPos = new long[groups];
         var cumNeg = new long[groups];
-        long pos = 0, neg = 0;
+        long pos = 0,
+            neg = 0;
         var g = -1;
         for (var i = 0; i < data.Length; i++)
         {
@@ -36,9 +37,15 @@ internal static class ThresholdAnalysis
         }
         var n = data.Total;
 
-        Confusion At(int flaggedGroups) => flaggedGroups == 0
-            ? new Confusion(0, 0, pos, neg)
-            : new Confusion(cumPos[flaggedGroups - 1], cumNeg[flaggedGroups - 1], pos - cumPos[flaggedGroups - 1], neg - cumNeg[flaggedGroups - 1]);
+        Confusion At(int flaggedGroups) =>
+            flaggedGroups == 0
+                ? new Confusion(0, 0, pos, neg)
+                : new Confusion(
+                    cumPos[flaggedGroups - 1],
+                    cumNeg[flaggedGroups - 1],
+                    pos - cumPos[flaggedGroups - 1],
+                    neg - cumNeg[flaggedGroups - 1]
+                );
 
         var sweep = new ThresholdPoint[101];
         var flagged = 0;
@@ -55,14 +62,19 @@ internal static class ThresholdAnalysis
         // Exact optimum over "flag nothing" and every distinct score; only a strictly lower cost moves
         // the choice down, so ties stay at the higher threshold. "Flag nothing" is a real threshold: halfway
         // between the highest score and 1 (none when a score is 1, since no threshold in [0, 1] flags nothing then).
-        ThresholdPoint? best = null, kept = null;
+        ThresholdPoint? best = null,
+            kept = null;
         void Consider(ThresholdPoint candidate)
         {
             if (best is null || candidate.Cost < best.Value.Cost)
             {
                 best = candidate;
             }
-            if (options.Keeps is { } keeps && (kept is null || candidate.Cost < kept.Value.Cost) && keeps(candidate.Confusion))
+            if (
+                options.Keeps is { } keeps
+                && (kept is null || candidate.Cost < kept.Value.Cost)
+                && keeps(candidate.Confusion)
+            )
             {
                 kept = candidate;
             }
@@ -112,7 +124,8 @@ internal static class ThresholdAnalysis
             WeightedPass.Ratio(c.Tp, c.Positives),
             WeightedPass.Ratio(c.Fp, c.Negatives),
             cost,
-            WeightedPass.Ratio(1000 * cost, n));
+            WeightedPass.Ratio(1000 * cost, n)
+        );
     }
 
     /// <summary>At most <see cref="MaxCurvePoints"/> evenly spaced points, the first and last always kept.</summary>

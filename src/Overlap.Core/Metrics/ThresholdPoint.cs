@@ -23,7 +23,8 @@ public readonly record struct ThresholdPoint(
     double Recall,
     double FalsePositiveRate,
     double Cost,
-    [property: JsonPropertyName("cost_per_1000")] double CostPer1000)
+    [property: JsonPropertyName("cost_per_1000")] double CostPer1000
+)
 {
     /// <summary>The confusion counts at that threshold.</summary>
     [JsonIgnore]

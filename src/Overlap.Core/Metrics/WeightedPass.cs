@@ -20,10 +20,20 @@ namespace Overlap.Core.Metrics;
 internal static class WeightedPass
 {
     // Results, read by the metric functions below.
-    public const int Tn = 0, Fp = 1, Fn = 2, Tp = 3, Brier = 4, Loss = 5, CumNeg = 6, CumPos = 7, AucNumerator = 8, ApSum = 9;
+    public const int Tn = 0,
+        Fp = 1,
+        Fn = 2,
+        Tp = 3,
+        Brier = 4,
+        Loss = 5,
+        CumNeg = 6,
+        CumPos = 7,
+        AucNumerator = 8,
+        ApSum = 9;
 
     // What the scan has committed so far (the confusion cells Tn..Tp, indexed (label << 1) | decision, run as it goes).
-    public const int CommittedWeight = 10, CommittedPos = 11;
+    public const int CommittedWeight = 10,
+        CommittedPos = 11;
 
     /// <summary>Per ECE bin, the weighted sum of (label − score).</summary>
     public const int Bins = 12;
@@ -49,8 +59,17 @@ internal static class WeightedPass
         }
 
         // The overall accumulator, in locals so the hot loop stays in registers.
-        long w = 0, pos = 0, flagged = 0, flaggedPos = 0, committedW = 0, committedPos = 0;
-        double auc = 0, ap = 0, brier = 0, loss = 0, binResidual = 0;
+        long w = 0,
+            pos = 0,
+            flagged = 0,
+            flaggedPos = 0,
+            committedW = 0,
+            committedPos = 0;
+        double auc = 0,
+            ap = 0,
+            brier = 0,
+            loss = 0,
+            binResidual = 0;
         Span<double> bins = stackalloc double[10];
         bins.Clear();
         var bin = 0;
@@ -65,7 +84,10 @@ internal static class WeightedPass
                     // Commit the group that just ended (the same arithmetic as CommitSegment).
                     var gp = pos - committedPos;
                     var gn = w - committedW - gp;
-                    double dp = gp, dn = gn, cp = committedPos, cn = committedW - committedPos;
+                    double dp = gp,
+                        dn = gn,
+                        cp = committedPos,
+                        cn = committedW - committedPos;
                     auc += (dn * cp) + (0.5 * dp * dn);
                     committedPos = pos;
                     committedW = w;
@@ -143,7 +165,8 @@ internal static class WeightedPass
         }
     }
 
-    public static Confusion Confusion(ReadOnlySpan<double> a) => new((long)a[Tp], (long)a[Fp], (long)a[Fn], (long)a[Tn]);
+    public static Confusion Confusion(ReadOnlySpan<double> a) =>
+        new((long)a[Tp], (long)a[Fp], (long)a[Fn], (long)a[Tn]);
 
     public static double Total(ReadOnlySpan<double> a) => a[Tp] + a[Fp] + a[Fn] + a[Tn];
 

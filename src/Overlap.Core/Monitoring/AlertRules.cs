@@ -20,7 +20,10 @@ public static class AlertRules
     {
         ArgumentNullException.ThrowIfNull(requirement);
         var by = requirement.By is null ? string.Empty : $" by {requirement.By}";
-        return string.Create(CultureInfo.InvariantCulture, $"{requirement.Metric}{by} {requirement.BoundKey} {requirement.Value}");
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"{requirement.Metric}{by} {requirement.BoundKey} {requirement.Value}"
+        );
     }
 
     /// <summary>Every check of a window, requirements in contract order, then drift; all judged on the window.</summary>
@@ -28,7 +31,19 @@ public static class AlertRules
     {
         ArgumentNullException.ThrowIfNull(contract);
         ArgumentNullException.ThrowIfNull(window);
-        return [.. Requirements(contract, window.Evaluation, window.Predictions, window.Labelled, window.Start, window.End, "this window"), Drift(window)];
+        return
+        [
+            .. Requirements(
+                contract,
+                window.Evaluation,
+                window.Predictions,
+                window.Labelled,
+                window.Start,
+                window.End,
+                "this window"
+            ),
+            Drift(window),
+        ];
     }
 
     /// <summary>
@@ -41,11 +56,31 @@ public static class AlertRules
         ArgumentNullException.ThrowIfNull(contract);
         ArgumentNullException.ThrowIfNull(range);
         ArgumentNullException.ThrowIfNull(window);
-        return [.. Requirements(contract, range.Evaluation, range.Predictions, range.Labelled, range.From, range.To, "the days judged"), Drift(window)];
+        return
+        [
+            .. Requirements(
+                contract,
+                range.Evaluation,
+                range.Predictions,
+                range.Labelled,
+                range.From,
+                range.To,
+                "the days judged"
+            ),
+            Drift(window),
+        ];
     }
 
     /// <summary>Each requirement by its verdict on the evaluation of the data from <paramref name="from"/> to <paramref name="to"/>.</summary>
-    private static IEnumerable<CheckResult> Requirements(Contract contract, EvaluationReport? evaluation, long predictions, long labelled, DateTimeOffset from, DateTimeOffset to, string span)
+    private static IEnumerable<CheckResult> Requirements(
+        Contract contract,
+        EvaluationReport? evaluation,
+        long predictions,
+        long labelled,
+        DateTimeOffset from,
+        DateTimeOffset to,
+        string span
+    )
     {
         var minSamples = contract.Monitoring?.MinSamples ?? 200;
         for (var i = 0; i < contract.Requirements.Count; i++)
@@ -54,23 +89,51 @@ public static class AlertRules
             var judged = evaluation?.Requirements.Count > i ? evaluation.Requirements[i] : null;
             var (state, statement) = judged switch
             {
-                null => (AlertState.NoData, predictions == 0 ? $"No predictions in {span}." : $"No labels for {span} yet."),
+                null => (
+                    AlertState.NoData,
+                    predictions == 0 ? $"No predictions in {span}." : $"No labels for {span} yet."
+                ),
                 { Verdict: Verdict.Skipped } => (AlertState.NoData, judged.Statement),
                 { Verdict: Verdict.Pass } => (AlertState.Ok, judged.Statement),
                 { Verdict: Verdict.Inconclusive } => (AlertState.Warning, judged.Statement),
                 _ when labelled >= minSamples => (AlertState.Alert, judged.Statement),
-                _ => (AlertState.Warning, string.Create(CultureInfo.InvariantCulture, $"{judged.Statement} (only {labelled} labelled examples; an alert needs {minSamples})")),
+                _ => (
+                    AlertState.Warning,
+                    string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"{judged.Statement} (only {labelled} labelled examples; an alert needs {minSamples})"
+                    )
+                ),
             };
             yield return new CheckResult(name, state, statement, from, to);
         }
     }
 
     /// <summary>The window's drift as a check.</summary>
-    private static CheckResult Drift(WindowReport window) => window.Drift switch
-    {
-        null => new CheckResult(DriftCheck, AlertState.NoData, "No reference to compare with, or no predictions in this window.", window.Start, window.End),
-        { DatasetDrift: true } d => new CheckResult(DriftCheck, AlertState.Alert, d.Statements[0], window.Start, window.End),
-        { } d when d.Columns.Any(c => c.Drift) => new CheckResult(DriftCheck, AlertState.Warning, d.Statements[0], window.Start, window.End),
-        { } d => new CheckResult(DriftCheck, AlertState.Ok, d.Statements[0], window.Start, window.End),
-    };
+    private static CheckResult Drift(WindowReport window) =>
+        window.Drift switch
+        {
+            null => new CheckResult(
+                DriftCheck,
+                AlertState.NoData,
+                "No reference to compare with, or no predictions in this window.",
+                window.Start,
+                window.End
+            ),
+            { DatasetDrift: true } d => new CheckResult(
+                DriftCheck,
+                AlertState.Alert,
+                d.Statements[0],
+                window.Start,
+                window.End
+            ),
+            { } d when d.Columns.Any(c => c.Drift) => new CheckResult(
+                DriftCheck,
+                AlertState.Warning,
+                d.Statements[0],
+                window.Start,
+                window.End
+            ),
+            { } d => new CheckResult(DriftCheck, AlertState.Ok, d.Statements[0], window.Start, window.End),
+        };
 }

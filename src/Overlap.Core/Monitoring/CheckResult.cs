@@ -6,4 +6,10 @@ namespace Overlap.Core.Monitoring;
 /// <param name="Statement">Why, in plain words.</param>
 /// <param name="JudgedFrom">Where the data the check judged starts (a requirement: the range; drift: the window).</param>
 /// <param name="JudgedTo">Where it ends (exclusive).</param>
-public sealed record CheckResult(string Check, AlertState State, string Statement, DateTimeOffset? JudgedFrom = null, DateTimeOffset? JudgedTo = null);
+public sealed record CheckResult(
+    string Check,
+    AlertState State,
+    string Statement,
+    DateTimeOffset? JudgedFrom = null,
+    DateTimeOffset? JudgedTo = null
+);

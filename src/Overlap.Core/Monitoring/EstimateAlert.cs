@@ -17,7 +17,11 @@ public static class EstimateAlert
         ArgumentNullException.ThrowIfNull(check);
         return check.Reliable switch
         {
-            false => new CheckResult(Check, AlertState.Warning, $"{check.Statement} An admin can recalibrate it on the feature page (or POST /v1/features/{feature}/recalibrate)."),
+            false => new CheckResult(
+                Check,
+                AlertState.Warning,
+                $"{check.Statement} An admin can recalibrate it on the feature page (or POST /v1/features/{feature}/recalibrate)."
+            ),
             true => new CheckResult(Check, AlertState.Ok, check.Statement),
             null => new CheckResult(Check, AlertState.NoData, check.Statement),
         };

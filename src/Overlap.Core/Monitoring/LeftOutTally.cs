@@ -43,9 +43,16 @@ public sealed class LeftOutTally
     }
 
     /// <summary>The counts, largest first (then by reason); null when nothing was left out, so reports omit it.</summary>
-    public IReadOnlyList<LeftOut>? ToList() => _counts.Count == 0
-        ? null
-        : [.. _counts.OrderByDescending(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal).Select(c => new LeftOut(c.Value, c.Key))];
+    public IReadOnlyList<LeftOut>? ToList() =>
+        _counts.Count == 0
+            ? null
+            :
+            [
+                .. _counts
+                    .OrderByDescending(c => c.Value)
+                    .ThenBy(c => c.Key, StringComparer.Ordinal)
+                    .Select(c => new LeftOut(c.Value, c.Key)),
+            ];
 
     /// <summary>
     /// A value as a reason quotes it: at most 40 characters, with a NUL, a lone surrogate or another control

@@ -11,7 +11,10 @@ namespace Overlap.Core.Monitoring;
 internal static class ProductionMetrics
 {
     /// <summary>The latency metrics of <paramref name="sortedLatencies"/> (ascending, no NaN); none when empty.</summary>
-    public static IReadOnlyDictionary<string, MetricValue> Latency(ReadOnlySpan<double> sortedLatencies, double confidence)
+    public static IReadOnlyDictionary<string, MetricValue> Latency(
+        ReadOnlySpan<double> sortedLatencies,
+        double confidence
+    )
     {
         var metrics = new Dictionary<string, MetricValue>(StringComparer.Ordinal);
         if (sortedLatencies.IsEmpty)
@@ -21,7 +24,12 @@ internal static class ProductionMetrics
         foreach (var (name, q) in Percentiles)
         {
             var interval = QuantileInterval.OrderStatistic(sortedLatencies, q, confidence);
-            metrics[name] = new MetricValue(Bootstrap.Quantile(sortedLatencies, q), interval.Low, interval.High, sortedLatencies.Length);
+            metrics[name] = new MetricValue(
+                Bootstrap.Quantile(sortedLatencies, q),
+                interval.Low,
+                interval.High,
+                sortedLatencies.Length
+            );
         }
         return metrics;
     }
@@ -44,5 +52,7 @@ internal static class ProductionMetrics
     }
 
     private static readonly (string Name, double Q)[] Percentiles =
-        [.. MetricCatalog.All.Where(m => m.LatencyQuantile is not null).Select(m => (m.Name, m.LatencyQuantile!.Value))];
+    [
+        .. MetricCatalog.All.Where(m => m.LatencyQuantile is not null).Select(m => (m.Name, m.LatencyQuantile!.Value)),
+    ];
 }

@@ -8,8 +8,11 @@ namespace Overlap.Core.Monitoring;
 public static class RangeMonitor
 {
     /// <summary>What a merged figure may differ by from a re-scan of the rows, as the report says it.</summary>
-    public static string Precision { get; } = string.Create(CultureInfo.InvariantCulture,
-        $"Counts, proportions and their intervals are exact. Scores are kept in bins {WindowSummary.ScoreBin} wide, so ROC and PR AUC, Brier, log loss, ECE and the threshold sweep can differ from a re-scan of the rows by about that much; latency percentiles are within {QuantileSketchAccuracy:P1}.");
+    public static string Precision { get; } =
+        string.Create(
+            CultureInfo.InvariantCulture,
+            $"Counts, proportions and their intervals are exact. Scores are kept in bins {WindowSummary.ScoreBin} wide, so ROC and PR AUC, Brier, log loss, ECE and the threshold sweep can differ from a re-scan of the rows by about that much; latency percentiles are within {QuantileSketchAccuracy:P1}."
+        );
 
     private const double QuantileSketchAccuracy = Statistics.QuantileSketch.DefaultRelativeAccuracy;
 
@@ -18,7 +21,14 @@ public static class RangeMonitor
     /// a binary contract's labelled cells judged by the same <see cref="Evaluator"/> as <c>overlap eval</c>, each cell
     /// standing for its count; and the estimate from every prediction's calibrated score.
     /// </summary>
-    public static RangeReport Summarize(Contract contract, int version, TimeSpan window, WindowSummary merged, EvaluationOptions? options = null, bool recalibrated = false)
+    public static RangeReport Summarize(
+        Contract contract,
+        int version,
+        TimeSpan window,
+        WindowSummary merged,
+        EvaluationOptions? options = null,
+        bool recalibrated = false
+    )
     {
         ArgumentNullException.ThrowIfNull(contract);
         ArgumentNullException.ThrowIfNull(merged);
@@ -27,8 +37,22 @@ public static class RangeMonitor
         EvaluationReport? evaluation = null;
         if (contract.Task == TaskKind.Binary && merged.Cells.Count > 0)
         {
-            var (table, frequencies) = merged.LabelledTable(contract, string.Create(CultureInfo.InvariantCulture, $"{contract.Feature} production, {merged.Start:yyyy-MM-dd HH:mm} to {merged.End:yyyy-MM-dd HH:mm} UTC"));
-            evaluation = Evaluator.Evaluate(contract, table, options with { Frequencies = frequencies, ProductionMetrics = ProductionMetrics.Latency(latency, contract.Confidence) });
+            var (table, frequencies) = merged.LabelledTable(
+                contract,
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{contract.Feature} production, {merged.Start:yyyy-MM-dd HH:mm} to {merged.End:yyyy-MM-dd HH:mm} UTC"
+                )
+            );
+            evaluation = Evaluator.Evaluate(
+                contract,
+                table,
+                options with
+                {
+                    Frequencies = frequencies,
+                    ProductionMetrics = ProductionMetrics.Latency(latency, contract.Confidence),
+                }
+            );
         }
         return new RangeReport
         {
@@ -41,10 +65,26 @@ public static class RangeMonitor
             Predictions = merged.Predictions,
             Labelled = merged.Labelled,
             LeftOut = merged.LeftOut.ToList(),
-            LatencyMs = latency.Count == 0 ? null : new LatencySummary(latency.Count, latency.Quantile(0.50), latency.Quantile(0.95), latency.Quantile(0.99)),
+            LatencyMs =
+                latency.Count == 0
+                    ? null
+                    : new LatencySummary(
+                        latency.Count,
+                        latency.Quantile(0.50),
+                        latency.Quantile(0.95),
+                        latency.Quantile(0.99)
+                    ),
             CostTotal = merged.CostCount == 0 ? null : merged.CostSum,
             CostMean = merged.CostCount == 0 ? null : merged.CostSum / merged.CostCount,
-            Estimated = contract.Task == TaskKind.Binary ? merged.Estimate(contract, recalibrated, Math.Min(options.Resamples, WindowMonitor.EstimateDraws), options.Seed) : null,
+            Estimated =
+                contract.Task == TaskKind.Binary
+                    ? merged.Estimate(
+                        contract,
+                        recalibrated,
+                        Math.Min(options.Resamples, WindowMonitor.EstimateDraws),
+                        options.Seed
+                    )
+                    : null,
             Evaluation = evaluation,
             DriftTestedWindows = merged.DriftTestedWindows,
             DriftedWindows = merged.DriftedWindows,

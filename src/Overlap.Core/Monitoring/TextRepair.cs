@@ -9,7 +9,8 @@ namespace Overlap.Core.Monitoring;
 public static class TextRepair
 {
     /// <summary>The reason counted when a value was repaired.</summary>
-    public static string Reason(string what) => $"{what} held a NUL or a lone surrogate and is shown with U+FFFD in its place (the row is kept)";
+    public static string Reason(string what) =>
+        $"{what} held a NUL or a lone surrogate and is shown with U+FFFD in its place (the row is kept)";
 
     /// <summary>The text with every NUL and lone surrogate (and, with <paramref name="controls"/>, every other control character) replaced by U+FFFD; whether anything was.</summary>
     public static (string Text, bool Repaired) Repair(string text, bool controls = false)
@@ -37,7 +38,8 @@ public static class TextRepair
         return (repaired.ToString(), true);
     }
 
-    private static bool Bad(char c, bool controls) => c == '\0' || char.IsSurrogate(c) || (controls && char.IsControl(c));
+    private static bool Bad(char c, bool controls) =>
+        c == '\0' || char.IsSurrogate(c) || (controls && char.IsControl(c));
 
     private static int FirstBad(string text, bool controls)
     {

@@ -11,7 +11,11 @@ namespace Overlap.Core.Monitoring;
 public static class WindowMonitor
 {
     /// <summary>The windows of <paramref name="length"/> that cover [<paramref name="from"/>, <paramref name="to"/>), aligned to multiples of the length since the Unix epoch (UTC).</summary>
-    public static IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)> Windows(DateTimeOffset from, DateTimeOffset to, TimeSpan length)
+    public static IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)> Windows(
+        DateTimeOffset from,
+        DateTimeOffset to,
+        TimeSpan length
+    )
     {
         if (length <= TimeSpan.Zero)
         {
@@ -63,7 +67,13 @@ public static class WindowMonitor
     /// its inputs are tested for drift as <c>overlap drift</c> tests two files; with a <paramref name="calibration"/> a
     /// binary contract's performance is estimated from the scores (<see cref="PerformanceEstimator"/>).
     /// </summary>
-    public static WindowReport Summarize(Contract contract, ProductionWindow window, EvaluationOptions? options = null, Table? reference = null, ScoreCalibration? calibration = null)
+    public static WindowReport Summarize(
+        Contract contract,
+        ProductionWindow window,
+        EvaluationOptions? options = null,
+        Table? reference = null,
+        ScoreCalibration? calibration = null
+    )
     {
         ArgumentNullException.ThrowIfNull(contract);
         ArgumentNullException.ThrowIfNull(window);
@@ -77,18 +87,51 @@ public static class WindowMonitor
             Predictions = window.Predictions,
             Labelled = window.Labelled.RowCount,
             LeftOut = window.LeftOut,
-            LatencyMs = latencies.Length == 0 ? null : new LatencySummary(latencies.Length, Bootstrap.Quantile(latencies, 0.50), Bootstrap.Quantile(latencies, 0.95), Bootstrap.Quantile(latencies, 0.99)),
+            LatencyMs =
+                latencies.Length == 0
+                    ? null
+                    : new LatencySummary(
+                        latencies.Length,
+                        Bootstrap.Quantile(latencies, 0.50),
+                        Bootstrap.Quantile(latencies, 0.95),
+                        Bootstrap.Quantile(latencies, 0.99)
+                    ),
             CostTotal = costs.Length == 0 ? null : costs.Sum(),
             CostMean = costs.Length == 0 ? null : costs.Average(),
-            Evaluation = window.Labelled.RowCount == 0 ? null : Evaluator.Evaluate(contract, window.Labelled, (options ?? new EvaluationOptions()) with { ProductionMetrics = ProductionMetrics.Latency(latencies, contract.Confidence) }),
+            Evaluation =
+                window.Labelled.RowCount == 0
+                    ? null
+                    : Evaluator.Evaluate(
+                        contract,
+                        window.Labelled,
+                        (options ?? new EvaluationOptions()) with
+                        {
+                            ProductionMetrics = ProductionMetrics.Latency(latencies, contract.Confidence),
+                        }
+                    ),
             Estimated = Estimate(contract, window, calibration, options ?? new EvaluationOptions()),
-            Drift = reference is null || reference.RowCount == 0 || window.Inputs.RowCount == 0
-                ? null
-                : DriftAnalyzer.Analyze(reference, window.Inputs, new DriftOptions { Feature = contract.Feature, Policy = contract.Drift, Columns = DriftColumns(contract) }),
+            Drift =
+                reference is null || reference.RowCount == 0 || window.Inputs.RowCount == 0
+                    ? null
+                    : DriftAnalyzer.Analyze(
+                        reference,
+                        window.Inputs,
+                        new DriftOptions
+                        {
+                            Feature = contract.Feature,
+                            Policy = contract.Drift,
+                            Columns = DriftColumns(contract),
+                        }
+                    ),
         };
     }
 
-    private static EstimatedPerformance? Estimate(Contract contract, ProductionWindow window, ScoreCalibration? calibration, EvaluationOptions options)
+    private static EstimatedPerformance? Estimate(
+        Contract contract,
+        ProductionWindow window,
+        ScoreCalibration? calibration,
+        EvaluationOptions options
+    )
     {
         if (calibration is null || contract.Task != TaskKind.Binary)
         {
@@ -100,7 +143,15 @@ public static class WindowMonitor
             return null;
         }
         var probabilities = scores.Select(calibration.Probability).ToArray();
-        return PerformanceEstimator.Estimate(scores, probabilities, contract.Threshold, contract.Confidence, Math.Min(options.Resamples, EstimateDraws), options.Seed, calibration.Recalibrated);
+        return PerformanceEstimator.Estimate(
+            scores,
+            probabilities,
+            contract.Threshold,
+            contract.Confidence,
+            Math.Min(options.Resamples, EstimateDraws),
+            options.Seed,
+            calibration.Recalibrated
+        );
     }
 
     private static double[] Present(double[] values) => [.. values.Where(v => !double.IsNaN(v))];

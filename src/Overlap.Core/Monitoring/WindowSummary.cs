@@ -23,6 +23,7 @@ public sealed class WindowSummary
     public const double ScoreBin = 0.001;
 
     private const char Separator = '\u001f';
+
     /// <summary>Version 2 adds the left-out counts at the end; version 1 (without them) is still read.</summary>
     private const int FormatVersion = 2;
 
@@ -54,7 +55,10 @@ public sealed class WindowSummary
     internal Dictionary<(int Bin, byte Flags, string Segments), (long Count, double ScoreSum)> Cells { get; } = [];
 
     /// <summary>Every scored prediction per bin: (count, score sum, Σ p, Σ p²) with p the calibrated probability.</summary>
-    internal Dictionary<int, (long Count, double ScoreSum, double ProbabilitySum, double ProbabilitySquares)> Scores { get; } = [];
+    internal Dictionary<
+        int,
+        (long Count, double ScoreSum, double ProbabilitySum, double ProbabilitySquares)
+    > Scores { get; } = [];
 
     /// <summary>Whether the window's inputs drifted (null without a drift test), and how many windows of a merge did.</summary>
     public int DriftedWindows { get; private set; }
@@ -76,12 +80,22 @@ public sealed class WindowSummary
 
     /// <summary>Summarises one window, beside the report computed from the same rows.</summary>
     /// <exception cref="Data.DataException">The labelled rows do not fit the contract (as the window's evaluation would say).</exception>
-    public static WindowSummary Build(Contract contract, ProductionWindow window, WindowReport report, ScoreCalibration? calibration)
+    public static WindowSummary Build(
+        Contract contract,
+        ProductionWindow window,
+        WindowReport report,
+        ScoreCalibration? calibration
+    )
     {
         ArgumentNullException.ThrowIfNull(contract);
         ArgumentNullException.ThrowIfNull(window);
         ArgumentNullException.ThrowIfNull(report);
-        var summary = new WindowSummary { Start = window.Start, End = window.End, Predictions = window.Predictions };
+        var summary = new WindowSummary
+        {
+            Start = window.Start,
+            End = window.End,
+            Predictions = window.Predictions,
+        };
         summary.LeftOut.Add(window.LeftOut);
         foreach (var latency in window.LatencyMs)
         {
@@ -158,16 +172,27 @@ public sealed class WindowSummary
         {
             throw new ArgumentException("at least one summary is needed", nameof(summaries));
         }
-        var merged = new WindowSummary { Start = summaries.Min(s => s.Start), End = summaries.Max(s => s.End), Windows = 0 };
+        var merged = new WindowSummary
+        {
+            Start = summaries.Min(s => s.Start),
+            End = summaries.Max(s => s.End),
+            Windows = 0,
+        };
         foreach (var s in summaries)
         {
             if (s.Cells.Count > 0 && merged.SegmentColumns.Count == 0)
             {
                 merged.SegmentColumns = s.SegmentColumns;
             }
-            else if (s.Cells.Count > 0 && !merged.SegmentColumns.SequenceEqual(s.SegmentColumns, StringComparer.Ordinal))
+            else if (
+                s.Cells.Count > 0
+                && !merged.SegmentColumns.SequenceEqual(s.SegmentColumns, StringComparer.Ordinal)
+            )
             {
-                throw new ArgumentException("summaries of different segment columns (different contract versions) do not merge", nameof(summaries));
+                throw new ArgumentException(
+                    "summaries of different segment columns (different contract versions) do not merge",
+                    nameof(summaries)
+                );
             }
             merged.Windows += s.Windows;
             merged.Predictions += s.Predictions;
@@ -221,16 +246,23 @@ public sealed class WindowSummary
         var negative = labels.Negative ?? (positive == "0" ? "1" : "0");
         var frequencies = new List<int>(Cells.Count);
         var row = new object?[builder.Columns.Count];
-        foreach (var ((bin, flags, segments), (count, sum)) in Cells.OrderBy(c => c.Key.Bin).ThenBy(c => c.Key.Flags).ThenBy(c => c.Key.Segments, StringComparer.Ordinal))
+        foreach (
+            var ((bin, flags, segments), (count, sum)) in Cells
+                .OrderBy(c => c.Key.Bin)
+                .ThenBy(c => c.Key.Flags)
+                .ThenBy(c => c.Key.Segments, StringComparer.Ordinal)
+        )
         {
             var values = SegmentColumns.Count == 0 ? [] : segments.Split(Separator);
             for (var c = 0; c < row.Length; c++)
             {
                 var name = builder.Columns[c];
-                row[c] = name == columns.Label ? ((flags & 1) != 0 ? positive : negative)
+                row[c] =
+                    name == columns.Label ? ((flags & 1) != 0 ? positive : negative)
                     : name == columns.Score ? Representative(sum / count, bin, contract.Threshold)
                     : name == columns.Prediction ? ((flags & 2) != 0 ? positive : negative)
-                    : values[SegmentIndex(name)] is { Length: > 0 } value ? value : null;
+                    : values[SegmentIndex(name)] is { Length: > 0 } value ? value
+                    : null;
             }
             builder.AddRow(row);
             frequencies.Add(checked((int)count));
@@ -247,8 +279,19 @@ public sealed class WindowSummary
             return null;
         }
         var bins = Scores.OrderBy(b => b.Key).ToArray();
-        var scores = bins.Select(b => Representative(b.Value.ScoreSum / b.Value.Count, b.Key, contract.Threshold)).ToArray();
-        return PerformanceEstimator.Estimate(scores, [.. bins.Select(b => b.Value.Count)], [.. bins.Select(b => b.Value.ProbabilitySum)], [.. bins.Select(b => b.Value.ProbabilitySquares)], contract.Threshold, contract.Confidence, draws, seed, recalibrated);
+        var scores = bins.Select(b => Representative(b.Value.ScoreSum / b.Value.Count, b.Key, contract.Threshold))
+            .ToArray();
+        return PerformanceEstimator.Estimate(
+            scores,
+            [.. bins.Select(b => b.Value.Count)],
+            [.. bins.Select(b => b.Value.ProbabilitySum)],
+            [.. bins.Select(b => b.Value.ProbabilitySquares)],
+            contract.Threshold,
+            contract.Confidence,
+            draws,
+            seed,
+            recalibrated
+        );
     }
 
     private int SegmentIndex(string name)
@@ -334,7 +377,11 @@ public sealed class WindowSummary
         {
             return null;
         }
-        var summary = new WindowSummary { Start = new DateTimeOffset(r.ReadInt64(), TimeSpan.Zero), End = new DateTimeOffset(r.ReadInt64(), TimeSpan.Zero) };
+        var summary = new WindowSummary
+        {
+            Start = new DateTimeOffset(r.ReadInt64(), TimeSpan.Zero),
+            End = new DateTimeOffset(r.ReadInt64(), TimeSpan.Zero),
+        };
         summary.Windows = r.ReadInt32();
         summary.Predictions = r.ReadInt64();
         summary.Labelled = r.ReadInt64();

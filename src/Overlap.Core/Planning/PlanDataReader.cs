@@ -24,7 +24,10 @@ public static class PlanDataReader
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(contract);
         var c = contract.Columns;
-        var labels = table.Find(c.Label) ?? throw new DataException($"the data has no label column '{c.Label}'; add it or fix columns.label in the contract");
+        var labels = table.Find(c.Label)
+            ?? throw new DataException(
+                $"the data has no label column '{c.Label}'; add it or fix columns.label in the contract"
+            );
         var rows = EvaluationInputs.LabelledRows(labels);
         var one = new Confusion[rows.Length];
         if (contract.Task == TaskKind.Binary)
@@ -46,7 +49,10 @@ public static class PlanDataReader
         {
             for (var i = 0; i < rows.Length; i++)
             {
-                one[i] = labels.Text(rows[i]) == predictions.Text(rows[i]) ? new Confusion(1, 0, 0, 0) : new Confusion(0, 0, 0, 1);
+                one[i] =
+                    labels.Text(rows[i]) == predictions.Text(rows[i])
+                        ? new Confusion(1, 0, 0, 0)
+                        : new Confusion(0, 0, 0, 1);
             }
         }
         else
@@ -62,7 +68,13 @@ public static class PlanDataReader
         var segments = new Dictionary<string, IReadOnlyList<KeyValuePair<string, Confusion>>>(StringComparer.Ordinal);
         foreach (var name in c.Segments)
         {
-            var column = EvaluationInputs.Segment(table.Find(name) ?? throw new DataException($"the data has no segment column '{name}'; add it or fix columns.segments in the contract"), rows);
+            var column = EvaluationInputs.Segment(
+                table.Find(name)
+                    ?? throw new DataException(
+                        $"the data has no segment column '{name}'; add it or fix columns.segments in the contract"
+                    ),
+                rows
+            );
             var counts = new Confusion[column.Values.Count];
             var codes = column.Codes.Span;
             for (var i = 0; i < rows.Length; i++)
@@ -82,16 +94,32 @@ public static class PlanDataReader
         var c = contract.Columns;
         if (c.Prediction is { } p && table.Find(p) is { } predictions)
         {
-            return [.. EvaluationInputs.Binary(predictions, rows, contract.Labels, "prediction", table.Source).Select(d => d == 1)];
+            return
+            [
+                .. EvaluationInputs
+                    .Binary(predictions, rows, contract.Labels, "prediction", table.Source)
+                    .Select(d => d == 1),
+            ];
         }
-        var score = table.Find(c.Score!) ?? throw new DataException($"the data has no score column '{c.Score}'; add it or fix columns.score in the contract");
+        var score = table.Find(c.Score!)
+            ?? throw new DataException(
+                $"the data has no score column '{c.Score}'; add it or fix columns.score in the contract"
+            );
         var scores = EvaluationInputs.Numbers(score, rows);
         var threshold = contract.Threshold;
         if (contract.OptimizeThreshold)
         {
             // The cost-optimal threshold on the labelled rows, as `overlap eval` picks it.
-            var options = new BinaryOptions { Resamples = 0, CostFalsePositive = contract.Costs.FalsePositive, CostFalseNegative = contract.Costs.FalseNegative };
-            threshold = Math.Min(1, BinaryEvaluator.Evaluate(new BinarySample(scores, truth), options).Thresholds.Optimum.Threshold);
+            var options = new BinaryOptions
+            {
+                Resamples = 0,
+                CostFalsePositive = contract.Costs.FalsePositive,
+                CostFalseNegative = contract.Costs.FalseNegative,
+            };
+            threshold = Math.Min(
+                1,
+                BinaryEvaluator.Evaluate(new BinarySample(scores, truth), options).Thresholds.Optimum.Threshold
+            );
         }
         return [.. scores.Select(s => s >= threshold)];
     }

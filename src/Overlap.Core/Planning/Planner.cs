@@ -26,13 +26,14 @@ public static class Planner
         c.Rate(metric) is { Trials: > 0 } rate ? (double)rate.Successes / rate.Trials : double.NaN;
 
     /// <summary>How many examples of a basis a set of counts holds.</summary>
-    public static long Count(PlanBasis basis, Confusion c) => basis switch
-    {
-        PlanBasis.Positives => c.Positives,
-        PlanBasis.Negatives => c.Negatives,
-        PlanBasis.Flagged => c.PredictedPositives,
-        _ => c.Total,
-    };
+    public static long Count(PlanBasis basis, Confusion c) =>
+        basis switch
+        {
+            PlanBasis.Positives => c.Positives,
+            PlanBasis.Negatives => c.Negatives,
+            PlanBasis.Flagged => c.PredictedPositives,
+            _ => c.Total,
+        };
 
     /// <summary>
     /// Plans every proportion requirement of <paramref name="contract"/> with a min or max bar; the rest are listed
@@ -52,22 +53,42 @@ public static class Planner
             var basis = BasisOf(r.Metric);
             if (info?.ProductionOnly == true)
             {
-                skipped.Add(new SkippedRequirement(r.Metric, r.Line, "measured on production traffic, not on labelled examples"));
+                skipped.Add(
+                    new SkippedRequirement(r.Metric, r.Line, "measured on production traffic, not on labelled examples")
+                );
             }
             else if (basis is null)
             {
-                skipped.Add(new SkippedRequirement(r.Metric, r.Line, "not a proportion; plans size the rates judged with a Wilson interval (accuracy, precision, recall, specificity and the error rates)"));
+                skipped.Add(
+                    new SkippedRequirement(
+                        r.Metric,
+                        r.Line,
+                        "not a proportion; plans size the rates judged with a Wilson interval (accuracy, precision, recall, specificity and the error rates)"
+                    )
+                );
             }
             else if (r.Bound == Bound.MaxGap)
             {
-                skipped.Add(new SkippedRequirement(r.Metric, r.Line, "a max_gap bar compares segments with the overall figure; plan a min or max bar per segment instead"));
+                skipped.Add(
+                    new SkippedRequirement(
+                        r.Metric,
+                        r.Line,
+                        "a max_gap bar compares segments with the overall figure; plan a min or max bar per segment instead"
+                    )
+                );
             }
             else
             {
                 plans.Add(PlanRequirement(r, basis.Value, data, options, confidence, contract.Words));
             }
         }
-        return new SamplePlan { Feature = contract.Feature, DataRows = data?.Overall.Total, Requirements = plans, Skipped = skipped };
+        return new SamplePlan
+        {
+            Feature = contract.Feature,
+            DataRows = data?.Overall.Total,
+            Requirements = plans,
+            Skipped = skipped,
+        };
     }
 
     /// <summary>Plans one metric measured without a bar: how many examples put its interval within ±margin of <paramref name="expected"/>.</summary>
@@ -78,10 +99,18 @@ public static class Planner
     /// <param name="share">Share of all examples the metric counts (prevalence, its complement or the flagged share), or null when unknown.</param>
     /// <param name="words">The words of the statement; defaults when null.</param>
     /// <exception cref="ArgumentException">The metric is not a proportion.</exception>
-    public static RequirementPlan PlanMetric(string metric, double expected, double margin, double confidence, double? share = null, ContractWords? words = null)
+    public static RequirementPlan PlanMetric(
+        string metric,
+        double expected,
+        double margin,
+        double confidence,
+        double? share = null,
+        ContractWords? words = null
+    )
     {
         ArgumentNullException.ThrowIfNull(metric);
-        var basis = BasisOf(metric) ?? throw new ArgumentException($"'{metric}' is not a proportion metric.", nameof(metric));
+        var basis = BasisOf(metric)
+            ?? throw new ArgumentException($"'{metric}' is not a proportion metric.", nameof(metric));
         if (basis == PlanBasis.Examples)
         {
             share = 1;
@@ -106,10 +135,16 @@ public static class Planner
 
     /// <summary>Examples per model to tell <paramref name="baselineRate"/> from <paramref name="candidateRate"/> with a two-sided test.</summary>
     /// <exception cref="ArgumentOutOfRangeException">As <see cref="SampleSize.PerArmExact"/>.</exception>
-    public static ComparisonPlan Compare(double baselineRate, double candidateRate, double alpha = 0.05, double power = 0.8)
+    public static ComparisonPlan Compare(
+        double baselineRate,
+        double candidateRate,
+        double alpha = 0.05,
+        double power = 0.8
+    )
     {
         var perArm = SampleSize.PerArm(baselineRate, candidateRate, alpha, power);
-        var statement = $"To tell a {Phrasing.Percent(baselineRate)} rate from {Phrasing.Percent(candidateRate)} (two-sided test at {Phrasing.Percent(alpha)} significance, {Phrasing.Percent(power)} power) you need about {Phrasing.Number(perArm)} labelled examples for each model — {Phrasing.Number(2 * perArm)} in all.";
+        var statement =
+            $"To tell a {Phrasing.Percent(baselineRate)} rate from {Phrasing.Percent(candidateRate)} (two-sided test at {Phrasing.Percent(alpha)} significance, {Phrasing.Percent(power)} power) you need about {Phrasing.Number(perArm)} labelled examples for each model — {Phrasing.Number(2 * perArm)} in all.";
         return new ComparisonPlan
         {
             BaselineRate = baselineRate,
@@ -123,7 +158,14 @@ public static class Planner
         };
     }
 
-    private static RequirementPlan PlanRequirement(Requirement r, PlanBasis basis, PlanData? data, PlanOptions options, double confidence, ContractWords words)
+    private static RequirementPlan PlanRequirement(
+        Requirement r,
+        PlanBasis basis,
+        PlanData? data,
+        PlanOptions options,
+        double confidence,
+        ContractWords words
+    )
     {
         var observed = data is null ? double.NaN : Observed(r.Metric, data.Overall);
         var fromData = !double.IsNaN(observed);
@@ -146,7 +188,10 @@ public static class Planner
         {
             // Each group is judged on its own interval, so each is sized at its own observed rate and its own
             // distance to the bar (the overall figures stand in for a group with nothing to observe).
-            segments = [.. values.Select(v => Segment(v.Key, v.Value, basis, r, options, confidence, expected, margin))];
+            segments =
+            [
+                .. values.Select(v => Segment(v.Key, v.Value, basis, r, options, confidence, expected, margin)),
+            ];
             var hardest = segments.MaxBy(s => s.Needed)!;
             needed = hardest.Needed;
             // At the current mix, the group that fills most slowly sets the total.
@@ -175,14 +220,28 @@ public static class Planner
         return plan with { Statement = Statement(plan, words, data is not null) };
     }
 
-    private static SegmentPlan Segment(string value, Confusion c, PlanBasis basis, Requirement r, PlanOptions options, double confidence, double fallbackExpected, double fallbackMargin)
+    private static SegmentPlan Segment(
+        string value,
+        Confusion c,
+        PlanBasis basis,
+        Requirement r,
+        PlanOptions options,
+        double confidence,
+        double fallbackExpected,
+        double fallbackMargin
+    )
     {
         var current = Count(basis, c);
         double? share = current > 0 ? (double)current / c.Total : null;
         var observed = Observed(r.Metric, c);
         var expected = double.IsNaN(observed) ? fallbackExpected : observed;
         var gap = Math.Abs(expected - r.Value);
-        var margin = options.Margin ?? (double.IsNaN(observed) ? fallbackMargin : gap > SmallestDataMargin ? Math.Min(gap, 0.5) : DefaultMargin);
+        var margin = options.Margin
+            ?? (
+                double.IsNaN(observed) ? fallbackMargin
+                : gap > SmallestDataMargin ? Math.Min(gap, 0.5)
+                : DefaultMargin
+            );
         var needed = SampleSize.ForWilson(expected, margin, confidence);
         return new SegmentPlan
         {
@@ -205,34 +264,40 @@ public static class Planner
         var noun = Noun(p.Basis, words);
         var examples = Phrasing.Plural(words.Example);
         var points = Math.Round(p.Margin * 100, 2);
-        var within = $"to within ±{Phrasing.Number(points)} point{(points == 1 ? string.Empty : "s")} at {Phrasing.Confidence(p.Confidence)} confidence";
+        var within =
+            $"to within ±{Phrasing.Number(points)} point{(points == 1 ? string.Empty : "s")} at {Phrasing.Confidence(p.Confidence)} confidence";
         var goal = p.Bar is { } bar
             ? $"To judge {Phrasing.Name(p.Metric)} {(p.Bound == "max" ? "≤" : "≥")} {bar.ToString("0.00##", CultureInfo.InvariantCulture)}{(p.By is null ? $" {within}" : p.Segments is { Count: > 0 } ? $" in every {p.By} group at {Phrasing.Confidence(p.Confidence)} confidence," : $" in every {p.By} group {within}")}"
             : $"To measure {Phrasing.Name(p.Metric)} {within}, when it is about {Phrasing.Percent(p.Expected)},";
         var hardest = p.Segments is { Count: > 0 } groups ? groups.MaxBy(g => g.Needed) : null;
-        var each = p.By is null ? string.Empty
+        var each =
+            p.By is null ? string.Empty
             : hardest is null ? " in each group"
             : hardest.Current == 0
                 ? $" in the hardest group, {p.By} = {hardest.Value} (none labelled yet, so sized at {Phrasing.Percent(hardest.Expected)}, to ±{Phrasing.Number(Math.Round(hardest.Margin * 100, 2))} points)"
-                : $" in the hardest group, {p.By} = {hardest.Value} ({Phrasing.Percent(hardest.Expected)} now, sized to ±{Phrasing.Number(Math.Round(hardest.Margin * 100, 2))} points)";
-        var sentence = $"{goal} you need about {Phrasing.Number(p.Needed)} labelled {(p.Needed == 1 ? Noun(p.Basis, words, one: true) : noun)}{each}";
+            : $" in the hardest group, {p.By} = {hardest.Value} ({Phrasing.Percent(hardest.Expected)} now, sized to ±{Phrasing.Number(Math.Round(hardest.Margin * 100, 2))} points)";
+        var sentence =
+            $"{goal} you need about {Phrasing.Number(p.Needed)} labelled {(p.Needed == 1 ? Noun(p.Basis, words, one: true) : noun)}{each}";
         if (p.Basis != PlanBasis.Examples)
         {
-            var mix = p.By is not null && p.Segments is not null ? "in all at the current mix"
-                : p.Share is { } s ? $"{(p.By is null ? string.Empty : "per group ")}at {(fromData ? "the current" : "a")} {Phrasing.Percent(s)} share"
+            var mix =
+                p.By is not null && p.Segments is not null ? "in all at the current mix"
+                : p.Share is { } s
+                    ? $"{(p.By is null ? string.Empty : "per group ")}at {(fromData ? "the current" : "a")} {Phrasing.Percent(s)} share"
                 : string.Empty;
-            sentence += p.ExamplesNeeded is { } total
-                ? $" — about {Phrasing.Number(total)} labelled {examples} {mix}"
+            sentence +=
+                p.ExamplesNeeded is { } total ? $" — about {Phrasing.Number(total)} labelled {examples} {mix}"
                 : p.Basis == PlanBasis.Flagged
                     ? $"; how many {examples} that takes depends on how often they are {words.Action}"
-                    : string.Empty;
+                : string.Empty;
         }
         sentence += ".";
         if (p.Current is { } current && p.By is null)
         {
-            sentence += current >= p.Needed
-                ? $" The data has {Phrasing.Number(current)}: enough."
-                : $" The data has {Phrasing.Number(current)}: {Phrasing.Number(p.Needed - current)} more needed.";
+            sentence +=
+                current >= p.Needed
+                    ? $" The data has {Phrasing.Number(current)}: enough."
+                    : $" The data has {Phrasing.Number(current)}: {Phrasing.Number(p.Needed - current)} more needed.";
         }
         return sentence;
     }

@@ -118,7 +118,11 @@ internal static class SampleSize
         var h = Math.Abs(EffectSize(candidateRate, baselineRate));
         if (h == 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(candidateRate), candidateRate, "The two rates are equal; there is no difference to detect.");
+            throw new ArgumentOutOfRangeException(
+                nameof(candidateRate),
+                candidateRate,
+                "The two rates are equal; there is no difference to detect."
+            );
         }
         double Gap(double n) => Power(h, n, alpha) - power;
         // Power rises with n from alpha (n → 0), so a bracket [tiny, high] is found by doubling.
@@ -128,7 +132,11 @@ internal static class SampleSize
         {
             if (high >= Limit)
             {
-                throw new ArgumentOutOfRangeException(nameof(candidateRate), candidateRate, "The rates are too close to tell apart.");
+                throw new ArgumentOutOfRangeException(
+                    nameof(candidateRate),
+                    candidateRate,
+                    "The rates are too close to tell apart."
+                );
             }
             high *= 2;
         }

@@ -25,7 +25,9 @@ public static class ProvenanceFacts
         }
         else
         {
-            var version = provenance.ContractVersion is { } v ? string.Create(Inv, $"version {v}") : "no version (a file)";
+            var version = provenance.ContractVersion is { } v
+                ? string.Create(Inv, $"version {v}")
+                : "no version (a file)";
             var contract = $"{provenance.Contract ?? "contract"}, {version}";
             facts.Add(("contract", provenance.ContractSha256 is { } hash ? $"{contract}, sha256 {hash}" : contract));
         }

@@ -19,7 +19,9 @@ internal static class Html
             return "—";
         }
         var a = Math.Abs(value);
-        return a >= 1000 ? value.ToString("#,0", Inv) : a >= 10 ? value.ToString("0.#", Inv) : value.ToString("0.###", Inv);
+        return a >= 1000 ? value.ToString("#,0", Inv)
+            : a >= 10 ? value.ToString("0.#", Inv)
+            : value.ToString("0.###", Inv);
     }
 
     /// <summary>A nullable figure; null reads as "—".</summary>
@@ -29,7 +31,8 @@ internal static class Html
     public static string Count(long value) => value.ToString("#,0", Inv);
 
     /// <summary>A share as a percentage with at most one decimal.</summary>
-    public static string Percent(double share) => double.IsFinite(share) ? (share * 100).ToString("0.#", Inv) + "%" : "—";
+    public static string Percent(double share) =>
+        double.IsFinite(share) ? (share * 100).ToString("0.#", Inv) + "%" : "—";
 
     /// <summary>Money or cost per 1,000 with two decimals.</summary>
     public static string Money(double value) => double.IsFinite(value) ? value.ToString("#,0.00", Inv) : "—";
@@ -42,7 +45,8 @@ internal static class Html
     public static string Interval(double? low, double? high) => Interval(low ?? double.NaN, high ?? double.NaN);
 
     /// <summary>A string cut to <paramref name="max"/> characters with an ellipsis.</summary>
-    public static string Clip(string text, int max) => text.Length <= max ? text : string.Concat(text.AsSpan(0, max - 1), "…");
+    public static string Clip(string text, int max) =>
+        text.Length <= max ? text : string.Concat(text.AsSpan(0, max - 1), "…");
 
     /// <summary>A metric name for people: "false_positive_rate" → "false positive rate".</summary>
     public static string MetricName(string metric) => metric.Replace('_', ' ');

@@ -18,20 +18,35 @@ public static partial class HtmlReport
         ArgumentNullException.ThrowIfNull(report);
         var b = new StringBuilder(64 * 1024);
         var undecided = report.Columns.Count > 0 && report.NotJudged == report.Columns.Count;
-        var headline = report.DatasetDrift ? "DRIFT DETECTED" : undecided ? "NOT ENOUGH DATA" : "NO DATASET DRIFT";
+        var headline =
+            report.DatasetDrift ? "DRIFT DETECTED"
+            : undecided ? "NOT ENOUGH DATA"
+            : "NO DATASET DRIFT";
         Open(b, $"{report.Feature ?? "Data"} · {headline} · Overlap drift");
         var drifted = report.Columns.Count(c => c.Drift);
-        var verdict = report.DatasetDrift ? Verdict.Fail : drifted > 0 || undecided ? Verdict.Inconclusive : Verdict.Pass;
-        b.Append("<header class=\"hero v-").Append(VerdictText.Word(verdict)).Append("\">")
+        var verdict =
+            report.DatasetDrift ? Verdict.Fail
+            : drifted > 0 || undecided ? Verdict.Inconclusive
+            : Verdict.Pass;
+        b.Append("<header class=\"hero v-")
+            .Append(VerdictText.Word(verdict))
+            .Append("\">")
             .Append("<div class=\"eyebrow\"><span class=\"logo\"></span>Overlap · drift report</div>")
-            .Append("<div class=\"title-row\"><h1>").Append(Html.E(report.Feature ?? "Data drift")).Append("</h1>")
-            .Append(Pill(verdict, headline).Replace("class=\"pill ", "class=\"pill badge ", StringComparison.Ordinal)).Append("</div><dl class=\"facts\">");
+            .Append("<div class=\"title-row\"><h1>")
+            .Append(Html.E(report.Feature ?? "Data drift"))
+            .Append("</h1>")
+            .Append(Pill(verdict, headline).Replace("class=\"pill ", "class=\"pill badge ", StringComparison.Ordinal))
+            .Append("</div><dl class=\"facts\">");
         Fact(b, "Reference rows", Html.Count(report.ReferenceRows));
         Fact(b, "Current rows", Html.Count(report.CurrentRows));
         Fact(b, "Drifted columns", $"{Html.Count(drifted)} of {Html.Count(report.Columns.Count - report.NotJudged)}");
         if (report.NotJudged > 0)
         {
-            Fact(b, "Not judged", $"{Html.Count(report.NotJudged)} (under {Html.Count(report.MinSamples)} values a side)");
+            Fact(
+                b,
+                "Not judged",
+                $"{Html.Count(report.NotJudged)} (under {Html.Count(report.MinSamples)} values a side)"
+            );
         }
         Fact(b, "Drifted share", Html.Percent(report.DriftedShare));
         Fact(b, "Schema changes", Html.Count(report.Schema.Count));
@@ -41,17 +56,32 @@ public static partial class HtmlReport
 
         if (report.Schema.Count > 0)
         {
-            SectionHead(b, "schema", "Schema changes", "Found before any test: columns that appeared, vanished, changed type or gained missing values.");
+            SectionHead(
+                b,
+                "schema",
+                "Schema changes",
+                "Found before any test: columns that appeared, vanished, changed type or gained missing values."
+            );
             b.Append("<div class=\"card\"><ul class=\"changes\">");
             foreach (var change in report.Schema)
             {
-                b.Append("<li><span class=\"kind\">").Append(Html.E(change.Change.Replace('_', ' '))).Append("</span><b>").Append(Html.E(change.Column))
-                    .Append("</b><span class=\"muted\">").Append(Html.E(change.Detail)).Append("</span></li>");
+                b.Append("<li><span class=\"kind\">")
+                    .Append(Html.E(change.Change.Replace('_', ' ')))
+                    .Append("</span><b>")
+                    .Append(Html.E(change.Column))
+                    .Append("</b><span class=\"muted\">")
+                    .Append(Html.E(change.Detail))
+                    .Append("</span></li>");
             }
             b.Append("</ul></div></section>");
         }
 
-        SectionHead(b, "columns", "Columns", "Drift is judged per column; the data set has drifted when at least half of the judged columns have, or when a column is missing or changed type.");
+        SectionHead(
+            b,
+            "columns",
+            "Columns",
+            "Drift is judged per column; the data set has drifted when at least half of the judged columns have, or when a column is missing or changed type."
+        );
         b.Append("<div class=\"card flush\"><div class=\"scroll\">");
         if (report.Columns.Count == 0)
         {
@@ -59,14 +89,32 @@ public static partial class HtmlReport
         }
         else
         {
-            b.Append("<table><thead><tr><th>Column</th><th>Kind</th><th>Test</th><th class=\"num\">Statistic</th><th class=\"num\">p-value</th><th class=\"num\">Threshold</th><th class=\"num\">Reference n</th><th class=\"num\">Current n</th><th>What it means</th><th>Drift</th></tr></thead><tbody>");
+            b.Append(
+                "<table><thead><tr><th>Column</th><th>Kind</th><th>Test</th><th class=\"num\">Statistic</th><th class=\"num\">p-value</th><th class=\"num\">Threshold</th><th class=\"num\">Reference n</th><th class=\"num\">Current n</th><th>What it means</th><th>Drift</th></tr></thead><tbody>"
+            );
             foreach (var c in report.Columns)
             {
-                b.Append("<tr><td><b>").Append(Html.E(c.Column)).Append("</b></td><td class=\"muted\">").Append(Html.E(c.Kind)).Append("</td><td class=\"mono\">")
-                    .Append(Html.E(c.Test)).Append("</td><td class=\"num\">").Append(Html.Num(c.Statistic)).Append("</td><td class=\"num\">").Append(PValue(c.PValue))
-                    .Append("</td><td class=\"num muted\">").Append(Html.Num(c.Threshold)).Append("</td><td class=\"num muted\">").Append(Html.Count(c.ReferenceN))
-                    .Append("</td><td class=\"num muted\">").Append(Html.Count(c.CurrentN)).Append("</td><td class=\"muted\">").Append(Html.E(c.Meaning ?? c.Reason ?? "—"))
-                    .Append("</td><td>").Append(DriftPill(c.DriftVerdict)).Append("</td></tr>");
+                b.Append("<tr><td><b>")
+                    .Append(Html.E(c.Column))
+                    .Append("</b></td><td class=\"muted\">")
+                    .Append(Html.E(c.Kind))
+                    .Append("</td><td class=\"mono\">")
+                    .Append(Html.E(c.Test))
+                    .Append("</td><td class=\"num\">")
+                    .Append(Html.Num(c.Statistic))
+                    .Append("</td><td class=\"num\">")
+                    .Append(PValue(c.PValue))
+                    .Append("</td><td class=\"num muted\">")
+                    .Append(Html.Num(c.Threshold))
+                    .Append("</td><td class=\"num muted\">")
+                    .Append(Html.Count(c.ReferenceN))
+                    .Append("</td><td class=\"num muted\">")
+                    .Append(Html.Count(c.CurrentN))
+                    .Append("</td><td class=\"muted\">")
+                    .Append(Html.E(c.Meaning ?? c.Reason ?? "—"))
+                    .Append("</td><td>")
+                    .Append(DriftPill(c.DriftVerdict))
+                    .Append("</td></tr>");
             }
             b.Append("</tbody></table>");
         }
@@ -75,19 +123,40 @@ public static partial class HtmlReport
         var charted = report.Columns.Where(c => c.Distribution is { Bins.Count: > 0 }).ToList();
         if (charted.Count > 0)
         {
-            SectionHead(b, "distributions", "Distributions", "Share of rows in each bin or category: reference against current.");
-            b.Append("<div class=\"legend\" style=\"margin:0 4px 12px\"><span><i class=\"sq ref\"></i>reference</span><span><i class=\"sq\"></i>current</span></div><div class=\"grid\">");
+            SectionHead(
+                b,
+                "distributions",
+                "Distributions",
+                "Share of rows in each bin or category: reference against current."
+            );
+            b.Append(
+                "<div class=\"legend\" style=\"margin:0 4px 12px\"><span><i class=\"sq ref\"></i>reference</span><span><i class=\"sq\"></i>current</span></div><div class=\"grid\">"
+            );
             foreach (var c in charted)
             {
-                b.Append("<div class=\"card\"><div class=\"title-row\" style=\"margin:0;justify-content:space-between\"><h3>").Append(Html.E(c.Column)).Append("</h3>")
-                    .Append(DriftPill(c.DriftVerdict)).Append("</div><div class=\"sub\">").Append(Html.E(c.Kind)).Append(" · <span class=\"mono\">").Append(Html.E(c.Test))
-                    .Append("</span> ").Append(Html.Num(c.Statistic));
+                b.Append(
+                        "<div class=\"card\"><div class=\"title-row\" style=\"margin:0;justify-content:space-between\"><h3>"
+                    )
+                    .Append(Html.E(c.Column))
+                    .Append("</h3>")
+                    .Append(DriftPill(c.DriftVerdict))
+                    .Append("</div><div class=\"sub\">")
+                    .Append(Html.E(c.Kind))
+                    .Append(" · <span class=\"mono\">")
+                    .Append(Html.E(c.Test))
+                    .Append("</span> ")
+                    .Append(Html.Num(c.Statistic));
                 if (c.PValue is { } p)
                 {
                     b.Append(" · p ").Append(PValue(p));
                 }
-                b.Append(" · threshold ").Append(Html.Num(c.Threshold)).Append("</div><p class=\"muted\">").Append(Html.E(c.Meaning ?? c.Reason ?? string.Empty)).Append("</p>")
-                    .Append(DistributionChart(c)).Append("</div>");
+                b.Append(" · threshold ")
+                    .Append(Html.Num(c.Threshold))
+                    .Append("</div><p class=\"muted\">")
+                    .Append(Html.E(c.Meaning ?? c.Reason ?? string.Empty))
+                    .Append("</p>")
+                    .Append(DistributionChart(c))
+                    .Append("</div>");
             }
             b.Append("</div></section>");
         }
@@ -95,19 +164,21 @@ public static partial class HtmlReport
         return Close(b);
     }
 
-    private static string DriftPill(bool? drift) => drift switch
-    {
-        true => Pill(Verdict.Fail, "drifted"),
-        false => Pill(Verdict.Pass, "stable"),
-        null => Pill(Verdict.Inconclusive, "not judged"),
-    };
+    private static string DriftPill(bool? drift) =>
+        drift switch
+        {
+            true => Pill(Verdict.Fail, "drifted"),
+            false => Pill(Verdict.Pass, "stable"),
+            null => Pill(Verdict.Inconclusive, "not judged"),
+        };
 
-    private static string PValue(double? p) => p switch
-    {
-        null => "—",
-        { } v when double.IsFinite(v) && v < 0.0001 => "&lt; 0.0001",
-        { } v => Html.Num(v),
-    };
+    private static string PValue(double? p) =>
+        p switch
+        {
+            null => "—",
+            { } v when double.IsFinite(v) && v < 0.0001 => "&lt; 0.0001",
+            { } v => Html.Num(v),
+        };
 
     /// <summary>Reference and current shares per bin, as paired bars (the largest bins when there are many categories).</summary>
     private static string DistributionChart(ColumnDrift c)
@@ -118,18 +189,35 @@ public static partial class HtmlReport
         var dropped = 0;
         if (count > MaxDistributionBins)
         {
-            var keep = indices.OrderByDescending(i => Math.Max(Share(d.Reference[i]), Share(d.Current[i]))).Take(MaxDistributionBins).ToHashSet();
+            var keep = indices
+                .OrderByDescending(i => Math.Max(Share(d.Reference[i]), Share(d.Current[i])))
+                .Take(MaxDistributionBins)
+                .ToHashSet();
             dropped = count - keep.Count;
             indices = indices.Where(keep.Contains).ToList();
         }
-        var max = Svg.NiceMax(indices.SelectMany(i => new[] { Share(d.Reference[i]), Share(d.Current[i]) }).DefaultIfEmpty(0).Max());
-        var s = new Svg(320, 190, $"{c.Column}: reference and current distributions", left: 36, right: 6, top: 8, bottom: 36)
-            .XDomain(0, Math.Max(1, indices.Count)).YDomain(0, max);
+        var max = Svg.NiceMax(
+            indices.SelectMany(i => new[] { Share(d.Reference[i]), Share(d.Current[i]) }).DefaultIfEmpty(0).Max()
+        );
+        var s = new Svg(
+            320,
+            190,
+            $"{c.Column}: reference and current distributions",
+            left: 36,
+            right: 6,
+            top: 8,
+            bottom: 36
+        )
+            .XDomain(0, Math.Max(1, indices.Count))
+            .YDomain(0, max);
         s.Axes([], Svg.Ticks(0, max, 4), Svg.Tick, Html.Percent);
         var group = (s.Right - s.Left) / Math.Max(1, indices.Count);
         var barW = Math.Max(1, Math.Min(18, group * 0.38));
         var every = Math.Max(1, (int)Math.Ceiling(indices.Count / 8.0));
-        var clip = indices.Count <= 4 ? 14 : indices.Count <= 6 ? 10 : 8;
+        var clip =
+            indices.Count <= 4 ? 14
+            : indices.Count <= 6 ? 10
+            : 8;
         for (var k = 0; k < indices.Count; k++)
         {
             var i = indices[k];

@@ -16,15 +16,26 @@ public static partial class HtmlReport
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>")
             .Append("<meta name=\"color-scheme\" content=\"light dark\"/>")
             .Append("<meta name=\"generator\" content=\"Overlap\"/>")
-            .Append("<title>").Append(Html.E(title)).Append("</title><style>").Append(Css).Append("</style></head>\n<body><main class=\"page\">");
+            .Append("<title>")
+            .Append(Html.E(title))
+            .Append("</title><style>")
+            .Append(Css)
+            .Append("</style></head>\n<body><main class=\"page\">");
     }
 
     private static string Close(StringBuilder b) =>
-        b.Append("<footer>Made by Overlap · every figure is shown with its interval; verdicts are judged on the interval, never the point estimate.</footer></main></body></html>\n").ToString();
+        b.Append(
+                "<footer>Made by Overlap · every figure is shown with its interval; verdicts are judged on the interval, never the point estimate.</footer></main></body></html>\n"
+            )
+            .ToString();
 
     private static void SectionHead(StringBuilder b, string id, string title, string? note = null)
     {
-        b.Append("<section id=\"").Append(id).Append("\"><div class=\"section-head\"><h2>").Append(Html.E(title)).Append("</h2>");
+        b.Append("<section id=\"")
+            .Append(id)
+            .Append("\"><div class=\"section-head\"><h2>")
+            .Append(Html.E(title))
+            .Append("</h2>");
         if (note is not null)
         {
             b.Append("<p>").Append(Html.E(note)).Append("</p>");

@@ -7,8 +7,17 @@ namespace Overlap.Core.Reports;
 public static partial class JunitReport
 {
     // JUnit's <properties> is where CI dashboards show a suite's environment.
-    private static XElement? Properties(RunProvenance? provenance) => provenance is null
-        ? null
-        : new XElement("properties", ProvenanceFacts.Of(provenance).Select(f =>
-            new XElement("property", new XAttribute("name", $"overlap.provenance.{f.Key}"), new XAttribute("value", f.Value))));
+    private static XElement? Properties(RunProvenance? provenance) =>
+        provenance is null
+            ? null
+            : new XElement(
+                "properties",
+                ProvenanceFacts
+                    .Of(provenance)
+                    .Select(f => new XElement(
+                        "property",
+                        new XAttribute("name", $"overlap.provenance.{f.Key}"),
+                        new XAttribute("value", f.Value)
+                    ))
+            );
 }

@@ -12,9 +12,15 @@ public static partial class MarkdownReport
     {
         ArgumentNullException.ThrowIfNull(report);
         var sb = new StringBuilder();
-        sb.AppendLine(Inv, $"## Overlap drift{(report.Feature is null ? string.Empty : ": " + Escape(report.Feature))} — {(report.DatasetDrift ? "❌ drifted" : "✅ no dataset drift")}");
+        sb.AppendLine(
+            Inv,
+            $"## Overlap drift{(report.Feature is null ? string.Empty : ": " + Escape(report.Feature))} — {(report.DatasetDrift ? "❌ drifted" : "✅ no dataset drift")}"
+        );
         sb.AppendLine();
-        sb.AppendLine(Inv, $"{Phrasing.Count(report.ReferenceRows, "reference row")}, {Phrasing.Count(report.CurrentRows, "current row")}.");
+        sb.AppendLine(
+            Inv,
+            $"{Phrasing.Count(report.ReferenceRows, "reference row")}, {Phrasing.Count(report.CurrentRows, "current row")}."
+        );
         sb.AppendLine();
         foreach (var s in report.Statements)
         {
@@ -25,8 +31,16 @@ public static partial class MarkdownReport
         sb.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- |");
         foreach (var c in report.Columns)
         {
-            var drift = c.DriftVerdict switch { true => "❌ yes", false => "no", null => "⚠️ not judged" };
-            sb.AppendLine(Inv, $"| {Escape(c.Column)} | {c.Kind} | {c.Test} | {Figure(c.Statistic)} | {(c.PValue is { } p ? p.ToString("0.####", Inv) : "—")} | {Figure(c.Threshold)} | {drift} | {Escape(c.Meaning ?? c.Reason ?? "—")} |");
+            var drift = c.DriftVerdict switch
+            {
+                true => "❌ yes",
+                false => "no",
+                null => "⚠️ not judged",
+            };
+            sb.AppendLine(
+                Inv,
+                $"| {Escape(c.Column)} | {c.Kind} | {c.Test} | {Figure(c.Statistic)} | {(c.PValue is { } p ? p.ToString("0.####", Inv) : "—")} | {Figure(c.Threshold)} | {drift} | {Escape(c.Meaning ?? c.Reason ?? "—")} |"
+            );
         }
         AppendProvenance(sb, report.Provenance);
         return sb.ToString();

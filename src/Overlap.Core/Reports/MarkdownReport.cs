@@ -17,7 +17,10 @@ public static partial class MarkdownReport
         var sb = new StringBuilder();
         sb.AppendLine(Inv, $"## Overlap: {Escape(report.Feature)} — {VerdictText.Mark(report.Verdict)}");
         sb.AppendLine();
-        sb.AppendLine(Inv, $"{report.N:#,0} examples{(report.Threshold is { } t ? string.Create(Inv, $", threshold {t:0.###}") : string.Empty)}, intervals at {Phrasing.Confidence(report.Confidence)} confidence.");
+        sb.AppendLine(
+            Inv,
+            $"{report.N:#,0} examples{(report.Threshold is { } t ? string.Create(Inv, $", threshold {t:0.###}") : string.Empty)}, intervals at {Phrasing.Confidence(report.Confidence)} confidence."
+        );
         sb.AppendLine();
         foreach (var s in report.Statements)
         {
@@ -28,10 +31,22 @@ public static partial class MarkdownReport
         sb.AppendLine("| --- | --- | --- | --- | --- |");
         foreach (var r in report.Requirements)
         {
-            var interval = FigureText.Interval(r.CiLow ?? double.NaN, r.CiHigh ?? double.NaN, r.Value is null ? "—" : null);
+            var interval = FigureText.Interval(
+                r.CiLow ?? double.NaN,
+                r.CiHigh ?? double.NaN,
+                r.Value is null ? "—" : null
+            );
             var value = FigureText.Value(r.Value ?? double.NaN);
-            var note = r.Reason is { } reason ? Escape(reason) : r.MoreExamplesNeeded is { } more ? $"about {Phrasing.Count(more, "more labelled example")} would settle it" : r.Segment is { } seg ? $"decided by {Escape(seg)}" : "—";
-            sb.AppendLine(Inv, $"| `{VerdictText.Bar(r)}` | {VerdictText.Mark(r.Verdict)} | {value} | {interval} | {note} |");
+            var note =
+                r.Reason is { } reason ? Escape(reason)
+                : r.MoreExamplesNeeded is { } more
+                    ? $"about {Phrasing.Count(more, "more labelled example")} would settle it"
+                : r.Segment is { } seg ? $"decided by {Escape(seg)}"
+                : "—";
+            sb.AppendLine(
+                Inv,
+                $"| `{VerdictText.Bar(r)}` | {VerdictText.Mark(r.Verdict)} | {value} | {interval} | {note} |"
+            );
         }
         sb.AppendLine();
         if (report.Cost is { } cost)
@@ -45,7 +60,10 @@ public static partial class MarkdownReport
         sb.AppendLine("| --- | --- | --- | --- |");
         foreach (var (name, m) in report.Metrics)
         {
-            sb.AppendLine(Inv, $"| {name} | {FigureText.Value(m.Value)} | {Escape(FigureText.Interval(m.CiLow, m.CiHigh, m.Reason))} | {m.N:#,0} |");
+            sb.AppendLine(
+                Inv,
+                $"| {name} | {FigureText.Value(m.Value)} | {Escape(FigureText.Interval(m.CiLow, m.CiHigh, m.Reason))} | {m.N:#,0} |"
+            );
         }
         sb.AppendLine();
         sb.AppendLine("</details>");
@@ -58,17 +76,24 @@ public static partial class MarkdownReport
             sb.AppendLine("| --- | --- | --- | --- | --- | --- |");
             foreach (var d in cmp.Differences)
             {
-                var evidence = d.PValue is { } p ? Phrasing.PValue(p) : FigureText.Interval(d.CiLow ?? double.NaN, d.CiHigh ?? double.NaN);
-                var difference = double.IsFinite(d.Difference) ? d.Difference.ToString("+0.####;-0.####;0", Inv) : "not measurable";
-                sb.AppendLine(Inv, $"| {d.Metric} | {FigureText.Value(d.Baseline)} | {FigureText.Value(d.Candidate)} | {difference} | {evidence} | {(d.Significant ? d.Direction.Replace('_', ' ') : "noise")} |");
+                var evidence = d.PValue is { } p
+                    ? Phrasing.PValue(p)
+                    : FigureText.Interval(d.CiLow ?? double.NaN, d.CiHigh ?? double.NaN);
+                var difference = double.IsFinite(d.Difference)
+                    ? d.Difference.ToString("+0.####;-0.####;0", Inv)
+                    : "not measurable";
+                sb.AppendLine(
+                    Inv,
+                    $"| {d.Metric} | {FigureText.Value(d.Baseline)} | {FigureText.Value(d.Candidate)} | {difference} | {evidence} | {(d.Significant ? d.Direction.Replace('_', ' ') : "noise")} |"
+                );
             }
         }
         AppendProvenance(sb, report.Provenance);
         return sb.ToString();
     }
 
-
     private static string Fmt(double v) => double.IsFinite(v) ? v.ToString("0.####", Inv) : "—";
 
-    private static string Escape(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal);
+    private static string Escape(string text) =>
+        text.Replace("|", "\\|", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal);
 }

@@ -7,5 +7,6 @@ namespace Overlap.Core.Reports;
 public static partial class ReportJson
 {
     /// <summary>A drift report as indented JSON.</summary>
-    public static string Write(DriftReport report) => JsonSerializer.Serialize(report, ReportJsonContext.Default.DriftReport);
+    public static string Write(DriftReport report) =>
+        JsonSerializer.Serialize(report, ReportJsonContext.Default.DriftReport);
 }

@@ -10,5 +10,6 @@ public static partial class ReportJson
     public static string Write(SamplePlan plan) => JsonSerializer.Serialize(plan, ReportJsonContext.Default.SamplePlan);
 
     /// <summary>A two-model comparison plan as indented JSON.</summary>
-    public static string Write(ComparisonPlan plan) => JsonSerializer.Serialize(plan, ReportJsonContext.Default.ComparisonPlan);
+    public static string Write(ComparisonPlan plan) =>
+        JsonSerializer.Serialize(plan, ReportJsonContext.Default.ComparisonPlan);
 }

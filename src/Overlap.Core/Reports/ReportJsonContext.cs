@@ -12,7 +12,8 @@ namespace Overlap.Core.Reports;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     WriteIndented = true,
     UseStringEnumConverter = true,
-    Converters = [typeof(FiniteDoubleConverter), typeof(VerdictConverter)])]
+    Converters = [typeof(FiniteDoubleConverter), typeof(VerdictConverter)]
+)]
 [JsonSerializable(typeof(EvaluationReport))]
 [JsonSerializable(typeof(DriftReport))]
 [JsonSerializable(typeof(SamplePlan))]

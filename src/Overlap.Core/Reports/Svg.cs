@@ -21,7 +21,15 @@ internal sealed class Svg
     private double y1 = 1;
 
     /// <summary>A chart of the given view-box size; the plot area is inside the margins.</summary>
-    public Svg(double width, double height, string label, double left = 44, double right = 14, double top = 14, double bottom = 34)
+    public Svg(
+        double width,
+        double height,
+        string label,
+        double left = 44,
+        double right = 14,
+        double top = 14,
+        double bottom = 34
+    )
     {
         this.width = width;
         this.height = height;
@@ -65,7 +73,14 @@ internal sealed class Svg
     public double Y(double v) => Bottom - ((Math.Clamp(v, y0, y1) - y0) / (y1 - y0) * (Bottom - Top));
 
     /// <summary>Grid lines and tick labels on both axes, with optional axis titles.</summary>
-    public Svg Axes(IReadOnlyList<double> xTicks, IReadOnlyList<double> yTicks, Func<double, string> xFormat, Func<double, string> yFormat, string? xTitle = null, string? yTitle = null)
+    public Svg Axes(
+        IReadOnlyList<double> xTicks,
+        IReadOnlyList<double> yTicks,
+        Func<double, string> xFormat,
+        Func<double, string> yFormat,
+        string? xTitle = null,
+        string? yTitle = null
+    )
     {
         foreach (var t in yTicks)
         {
@@ -87,7 +102,9 @@ internal sealed class Svg
         if (yTitle is not null)
         {
             var cy = (Top + Bottom) / 2;
-            Raw($"<text class=\"axis-title\" text-anchor=\"middle\" transform=\"translate(11 {N(cy)}) rotate(-90)\">{Html.E(yTitle)}</text>");
+            Raw(
+                $"<text class=\"axis-title\" text-anchor=\"middle\" transform=\"translate(11 {N(cy)}) rotate(-90)\">{Html.E(yTitle)}</text>"
+            );
         }
         return this;
     }
@@ -130,7 +147,9 @@ internal sealed class Svg
             return this;
         }
         var r = radius > 0 ? $" rx=\"{N(Math.Min(radius, Math.Min(w, h) / 2))}\"" : string.Empty;
-        Raw($"<rect class=\"{cls}\" x=\"{N(x)}\" y=\"{N(y)}\" width=\"{N(w)}\" height=\"{N(h)}\"{r}>{Title(title)}</rect>");
+        Raw(
+            $"<rect class=\"{cls}\" x=\"{N(x)}\" y=\"{N(y)}\" width=\"{N(w)}\" height=\"{N(h)}\"{r}>{Title(title)}</rect>"
+        );
         return this;
     }
 
@@ -177,7 +196,9 @@ internal sealed class Svg
     /// <summary>A label in view-box units.</summary>
     public Svg Text(double x, double y, string text, string cls, string anchor = "start", string? title = null)
     {
-        Raw($"<text class=\"{cls}\" x=\"{N(x)}\" y=\"{N(y)}\" text-anchor=\"{anchor}\">{Title(title)}{Html.E(text)}</text>");
+        Raw(
+            $"<text class=\"{cls}\" x=\"{N(x)}\" y=\"{N(y)}\" text-anchor=\"{anchor}\">{Title(title)}{Html.E(text)}</text>"
+        );
         return this;
     }
 
@@ -204,13 +225,14 @@ internal sealed class Svg
         }
         var raw = (hi - lo) / Math.Max(1, count);
         var magnitude = Math.Pow(10, Math.Floor(Math.Log10(raw)));
-        var step = (raw / magnitude) switch
-        {
-            < 1.5 => 1,
-            < 3.5 => 2,
-            < 7.5 => 5,
-            _ => 10,
-        } * magnitude;
+        var step =
+            (raw / magnitude) switch
+            {
+                < 1.5 => 1,
+                < 3.5 => 2,
+                < 7.5 => 5,
+                _ => 10,
+            } * magnitude;
         var ticks = new List<double>();
         for (var t = Math.Ceiling((lo / step) - 1e-9) * step; t <= hi + (step * 1e-9); t += step)
         {

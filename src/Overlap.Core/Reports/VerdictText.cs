@@ -9,22 +9,24 @@ public static class VerdictText
     public static string Word(Verdict verdict) => verdict.ToString().ToLowerInvariant();
 
     /// <summary>A short headline: "PASS", "FAIL", "NOT ENOUGH DATA YET", "NOT JUDGED OFFLINE".</summary>
-    public static string Headline(Verdict verdict) => verdict switch
-    {
-        Verdict.Pass => "PASS",
-        Verdict.Fail => "FAIL",
-        Verdict.Inconclusive => "NOT ENOUGH DATA YET",
-        _ => "NOT JUDGED HERE",
-    };
+    public static string Headline(Verdict verdict) =>
+        verdict switch
+        {
+            Verdict.Pass => "PASS",
+            Verdict.Fail => "FAIL",
+            Verdict.Inconclusive => "NOT ENOUGH DATA YET",
+            _ => "NOT JUDGED HERE",
+        };
 
     /// <summary>An emoji-free symbol for Markdown tables.</summary>
-    public static string Mark(Verdict verdict) => verdict switch
-    {
-        Verdict.Pass => "✅ pass",
-        Verdict.Fail => "❌ fail",
-        Verdict.Inconclusive => "⚠️ inconclusive",
-        _ => "➖ skipped",
-    };
+    public static string Mark(Verdict verdict) =>
+        verdict switch
+        {
+            Verdict.Pass => "✅ pass",
+            Verdict.Fail => "❌ fail",
+            Verdict.Inconclusive => "⚠️ inconclusive",
+            _ => "➖ skipped",
+        };
 
     /// <summary>A requirement's bar as "recall ≥ 0.9", "false_positive_rate ≤ 0.05", "recall gap ≤ 0.1 by region".</summary>
     public static string Bar(RequirementResult r)

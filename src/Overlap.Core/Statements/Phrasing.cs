@@ -16,11 +16,14 @@ public static class Phrasing
     public static string Percent(double share)
     {
         var p = share * 100;
-        return Math.Abs(p) < 10 && Math.Round(p) != p ? p.ToString("0.#", Invariant) + "%" : p.ToString("0", Invariant) + "%";
+        return Math.Abs(p) < 10 && Math.Round(p) != p
+            ? p.ToString("0.#", Invariant) + "%"
+            : p.ToString("0", Invariant) + "%";
     }
 
     /// <summary>A confidence level to the precision the contract gives it: 0.95 → "95%", 0.9999 → "99.99%".</summary>
-    public static string Confidence(double confidence) => (Math.Round(confidence * 100, 10)).ToString("0.##########", Invariant) + "%";
+    public static string Confidence(double confidence) =>
+        (Math.Round(confidence * 100, 10)).ToString("0.##########", Invariant) + "%";
 
     /// <summary>A count with its noun in the right number: (1, "payment") → "1 payment", (1200, "payment") → "1,200 payments".</summary>
     public static string Count(long count, string noun) =>
@@ -35,7 +38,8 @@ public static class Phrasing
         ArgumentNullException.ThrowIfNull(words);
         var name = Name(metric);
         var these = $"these {Plural(words.Example)}";
-        var why = MetricCatalog.Find(metric)?.Undefined?.Invoke(words, these) ?? $"{these} do not give enough to work with";
+        var why = MetricCatalog.Find(metric)?.Undefined?.Invoke(words, these)
+            ?? $"{these} do not give enough to work with";
         return $"{why}, so {name} cannot be measured";
     }
 
@@ -100,7 +104,15 @@ public static class Phrasing
     }
 
     /// <summary>What a measured metric means, in words ("Catches 89 of every 100 spam emails (81 to 93 at 95% confidence).").</summary>
-    public static string Result(string metric, double value, double low, double high, double confidence, ContractWords words, string? segment = null)
+    public static string Result(
+        string metric,
+        double value,
+        double low,
+        double high,
+        double confidence,
+        ContractWords words,
+        string? segment = null
+    )
     {
         ArgumentNullException.ThrowIfNull(words);
         var where = segment is null ? string.Empty : $"For {segment}: ";
@@ -109,7 +121,9 @@ public static class Phrasing
             var why = Undefined(metric, words);
             return where.Length == 0 ? Capitalize(why) + "." : where + why + ".";
         }
-        var ci = double.IsNaN(low) ? string.Empty : $" ({Range(metric, low, high)} at {Confidence(confidence)} confidence)";
+        var ci = double.IsNaN(low)
+            ? string.Empty
+            : $" ({Range(metric, low, high)} at {Confidence(confidence)} confidence)";
         var core = MetricCatalog.Find(metric)?.Result?.Invoke(words, value) ?? $"{Name(metric)} is {Number(value)}";
         var sentence = Capitalize(core) + ci + ".";
         return where.Length == 0 ? sentence : where + core + ci + ".";
@@ -131,8 +145,7 @@ public static class Phrasing
     public static string Name(string metric) => MetricCatalog.Find(metric)?.ProseName ?? metric.Replace('_', ' ');
 
     /// <summary>A p-value as people read it: "p = 0.0123", or "p &lt; 0.0001" for anything smaller.</summary>
-    public static string PValue(double p) =>
-        p < 0.0001 ? "p < 0.0001" : "p = " + p.ToString("0.####", Invariant);
+    public static string PValue(double p) => p < 0.0001 ? "p < 0.0001" : "p = " + p.ToString("0.####", Invariant);
 
     /// <summary>Upper-cases the first letter.</summary>
     public static string Capitalize(string text) =>

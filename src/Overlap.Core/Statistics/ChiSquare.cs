@@ -41,7 +41,8 @@ internal static class ChiSquare
             }
             var expectedRef = refTotal * column / total;
             var expectedCur = curTotal * column / total;
-            statistic += ((reference[i] - expectedRef) * (reference[i] - expectedRef) / expectedRef)
+            statistic +=
+                ((reference[i] - expectedRef) * (reference[i] - expectedRef) / expectedRef)
                 + ((current[i] - expectedCur) * (current[i] - expectedCur) / expectedCur);
         }
         return new TestResult(statistic, Survival(statistic, categories - 1), false);

@@ -10,7 +10,8 @@ internal static class CountVectors
         {
             throw new ArgumentException("the two count vectors must have the same length (one entry per category)");
         }
-        double a = 0, b = 0;
+        double a = 0,
+            b = 0;
         for (var i = 0; i < first.Length; i++)
         {
             a += first[i];

@@ -16,8 +16,14 @@ internal static class KolmogorovDistribution
     private static readonly double Log2Pi = Math.Log(2 * Math.PI);
     private static readonly double[] StirlingCoefficients =
     [
-        -2.955065359477124183e-2, 6.4102564102564102564e-3, -1.9175269175269175269e-3, 8.4175084175084175084e-4,
-        -5.952380952380952381e-4, 7.9365079365079365079e-4, -2.7777777777777777778e-3, 8.3333333333333333333e-2,
+        -2.955065359477124183e-2,
+        6.4102564102564102564e-3,
+        -1.9175269175269175269e-3,
+        8.4175084175084175084e-4,
+        -5.952380952380952381e-4,
+        7.9365079365079365079e-4,
+        -2.7777777777777777778e-3,
+        8.3333333333333333333e-2,
     ];
 
     /// <summary>P(D_n &gt; x) for a sample of n.</summary>
@@ -125,7 +131,12 @@ internal static class KolmogorovDistribution
             {
                 continue;
             }
-            var logTerm = logNFactorial - LogGamma(v + 1.0) - LogGamma(n - v + 1.0) + ((v - 1) * Math.Log(evn)) + ((n - v) * Math.Log(omevn));
+            var logTerm =
+                logNFactorial
+                - LogGamma(v + 1.0)
+                - LogGamma(n - v + 1.0)
+                + ((v - 1) * Math.Log(evn))
+                + ((n - v) * Math.Log(omevn));
             if (logTerm > -745)
             {
                 sum += Math.Exp(logTerm);
@@ -250,7 +261,8 @@ internal static class KolmogorovDistribution
 
     private static (int J1, int J2) PomeranzBounds(int i, int n, int ll, int ceilf, int roundf)
     {
-        int j1, j2;
+        int j1,
+            j2;
         if (i == 0)
         {
             j1 = -ll - ceilf - 1;
@@ -296,7 +308,9 @@ internal static class KolmogorovDistribution
         var onem2gpower = new double[npwrs];
         gpower[0] = twogpower[0] = onem2gpower[0] = 1.0;
         var exponent = 0;
-        double gOverN = g / n, twoGOverN = 2 * g / n, oneMinusTwoGOverN = (1 - (2 * g)) / n;
+        double gOverN = g / n,
+            twoGOverN = 2 * g / n,
+            oneMinusTwoGOverN = (1 - (2 * g)) / n;
         for (var m = 1; m < npwrs; m++)
         {
             gpower[m] = gpower[m - 1] * gOverN / m;
@@ -306,7 +320,8 @@ internal static class KolmogorovDistribution
         var v0 = new double[npwrs];
         var v1 = new double[npwrs];
         v1[0] = 1;
-        int v0s = 0, v1s = 0;
+        int v0s = 0,
+            v1s = 0;
         var (j1, j2) = PomeranzBounds(0, n, ll, ceilf, roundf);
         for (var i = 1; i < (2 * n) + 2; i++)
         {
@@ -377,7 +392,10 @@ internal static class KolmogorovDistribution
             return 1;
         }
         var z = Math.Sqrt(n) * x;
-        double z2 = z * z, z3 = z2 * z, z4 = z2 * z2, z6 = z4 * z2;
+        double z2 = z * z,
+            z3 = z2 * z,
+            z4 = z2 * z2,
+            z6 = z4 * z2;
         var qlog = -PiSquared / 8 / z2;
         if (qlog < -708)
         {
@@ -398,7 +416,9 @@ internal static class KolmogorovDistribution
         for (var kk = maxk; kk > 0; kk--)
         {
             double m = (2 * kk) - 1;
-            double m2 = m * m, m4 = m2 * m2, m6 = m4 * m2;
+            double m2 = m * m,
+                m4 = m2 * m2,
+                m6 = m4 * m2;
             var qpower = Math.Pow(q, 8 * kk);
             k[0] = (k[0] * qpower) + 1.0;
             k[1] = (k[1] * qpower) + k1a + (k1b * m2);
@@ -414,7 +434,8 @@ internal static class KolmogorovDistribution
         k[2] /= 72 * Math.Pow(z, 7);
         k[3] /= 6480 * Math.Pow(z, 10);
         var q2 = Math.Exp(-PiSquared / 2 / z2);
-        double k2extra = 0, k3extra = 0;
+        double k2extra = 0,
+            k3extra = 0;
         var sqrt3z = Math.Sqrt(3) * z;
         for (var kk = maxk; kk > 0; kk--)
         {

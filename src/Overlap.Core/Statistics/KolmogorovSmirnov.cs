@@ -22,7 +22,8 @@ internal static class KolmogorovSmirnov
             throw new ArgumentException("both samples must hold at least one value");
         }
         var d = Statistic(a, b);
-        int n1 = a.Length, n2 = b.Length;
+        int n1 = a.Length,
+            n2 = b.Length;
         if (Math.Max(n1, n2) <= MaxExactN)
         {
             var g = Gcd(n1, n2);
@@ -39,7 +40,8 @@ internal static class KolmogorovSmirnov
                 return new TestResult(rounded, p, true);
             }
         }
-        double m = Math.Max(n1, n2), n = Math.Min(n1, n2);
+        double m = Math.Max(n1, n2),
+            n = Math.Min(n1, n2);
         var en = m * n / (m + n);
         var pAsymptotic = KolmogorovDistribution.Sf((int)Math.Round(en, MidpointRounding.ToEven), d);
         return new TestResult(d, Math.Clamp(pAsymptotic, 0, 1), false);
@@ -48,9 +50,12 @@ internal static class KolmogorovSmirnov
     /// <summary>The statistic alone: the largest gap between the two empirical CDFs, by one merge.</summary>
     public static double Statistic(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
     {
-        int n1 = a.Length, n2 = b.Length;
-        int i = 0, j = 0;
-        double max = 0, min = 0;
+        int n1 = a.Length,
+            n2 = b.Length;
+        int i = 0,
+            j = 0;
+        double max = 0,
+            min = 0;
         while (i < n1 || j < n2)
         {
             var v = i < n1 && (j >= n2 || a[i] <= b[j]) ? a[i] : b[j];
@@ -94,7 +99,8 @@ internal static class KolmogorovSmirnov
         {
             (m, n) = (n, m);
         }
-        long mg = m / g, ng = n / g;
+        long mg = m / g,
+            ng = n / g;
         var minj = 0;
         var maxj = (int)Math.Min((long)Math.Ceiling((double)h / mg), n + 1);
         var curlen = maxj - minj;

@@ -24,7 +24,8 @@ public static class McNemar
         {
             var k = Math.Min(b, c);
             // P(X ≤ k) for X ~ Bin(n, 1/2): the binomial coefficients are exact in doubles for n < 25.
-            double coefficient = 1, sum = 0;
+            double coefficient = 1,
+                sum = 0;
             for (var i = 0; i <= k; i++)
             {
                 sum += coefficient;

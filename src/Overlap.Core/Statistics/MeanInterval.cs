@@ -8,9 +8,13 @@ namespace Overlap.Core.Statistics;
 /// </summary>
 internal static class MeanInterval
 {
-    public static (double Mean, Interval Interval) Of(IEnumerable<(double Value, double Count)> values, double confidence)
+    public static (double Mean, Interval Interval) Of(
+        IEnumerable<(double Value, double Count)> values,
+        double confidence
+    )
     {
-        double n = 0, sum = 0;
+        double n = 0,
+            sum = 0;
         var list = values.Where(v => v.Count > 0).ToList();
         foreach (var (value, count) in list)
         {

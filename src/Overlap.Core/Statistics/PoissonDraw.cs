@@ -71,7 +71,8 @@ internal sealed class PoissonDraw
     }
 
     /// <summary>One draw for row <paramref name="row"/>.</summary>
-    public int Next(ref Xoshiro256 rng, int row) => (int)Draw(ref rng, _means[row], _constants.AsSpan(row * Stride, Stride));
+    public int Next(ref Xoshiro256 rng, int row) =>
+        (int)Draw(ref rng, _means[row], _constants.AsSpan(row * Stride, Stride));
 
     private static double Draw(ref Xoshiro256 rng, double lam, ReadOnlySpan<double> c)
     {
@@ -101,7 +102,11 @@ internal sealed class PoissonDraw
             }
             return k;
         }
-        double logLam = c[0], b = c[1], a = c[2], logInvAlpha = c[3], vr = c[4];
+        double logLam = c[0],
+            b = c[1],
+            a = c[2],
+            logInvAlpha = c[3],
+            vr = c[4];
         while (true)
         {
             var u = rng.NextDouble() - 0.5;
@@ -116,7 +121,10 @@ internal sealed class PoissonDraw
             {
                 continue;
             }
-            if (Math.Log(v) + logInvAlpha - Math.Log((a / (us * us)) + b) <= -lam + (k * logLam) - SpecialFunctions.GammaLn(k + 1))
+            if (
+                Math.Log(v) + logInvAlpha - Math.Log((a / (us * us)) + b)
+                <= -lam + (k * logLam) - SpecialFunctions.GammaLn(k + 1)
+            )
             {
                 return k;
             }

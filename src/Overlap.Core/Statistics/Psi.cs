@@ -30,12 +30,16 @@ internal static class Psi
             edges[i] = Bootstrap.Quantile(referenceSorted, (i + 1) / (double)Bins);
         }
         var psi = 0.0;
-        int refBelow = 0, curBelow = 0;
+        int refBelow = 0,
+            curBelow = 0;
         for (var bin = 0; bin < Bins; bin++)
         {
             var refUpTo = bin < Bins - 1 ? CountAtMost(referenceSorted, edges[bin]) : referenceSorted.Length;
             var curUpTo = bin < Bins - 1 ? CountAtMost(currentSorted, edges[bin]) : currentSorted.Length;
-            psi += Term((double)(refUpTo - refBelow) / referenceSorted.Length, (double)(curUpTo - curBelow) / currentSorted.Length);
+            psi += Term(
+                (double)(refUpTo - refBelow) / referenceSorted.Length,
+                (double)(curUpTo - curBelow) / currentSorted.Length
+            );
             refBelow = refUpTo;
             curBelow = curUpTo;
         }
@@ -68,7 +72,8 @@ internal static class Psi
     /// <summary>How many sorted values are ≤ x (numpy <c>searchsorted(side='right')</c>).</summary>
     private static int CountAtMost(ReadOnlySpan<double> sorted, double x)
     {
-        int lo = 0, hi = sorted.Length;
+        int lo = 0,
+            hi = sorted.Length;
         while (lo < hi)
         {
             var mid = lo + ((hi - lo) / 2);

@@ -28,7 +28,8 @@ internal static class QuantileInterval
     /// <summary>The least k in [0, n] with P(Binomial(n, q) ≤ k) ≥ p, by bisection on the CDF.</summary>
     public static int BinomialQuantile(double p, int n, double q)
     {
-        int lo = 0, hi = n;
+        int lo = 0,
+            hi = n;
         while (lo < hi)
         {
             var mid = lo + ((hi - lo) / 2);
@@ -56,7 +57,8 @@ internal static class QuantileInterval
         {
             return BinomialQuantile(p, (int)n, q);
         }
-        long lo = 0, hi = n;
+        long lo = 0,
+            hi = n;
         while (lo < hi)
         {
             var mid = lo + ((hi - lo) / 2);

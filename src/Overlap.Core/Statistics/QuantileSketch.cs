@@ -81,7 +81,10 @@ public sealed class QuantileSketch
         ArgumentNullException.ThrowIfNull(other);
         if (other.RelativeAccuracy != RelativeAccuracy)
         {
-            throw new ArgumentException($"a sketch of accuracy {other.RelativeAccuracy} does not merge into one of {RelativeAccuracy}", nameof(other));
+            throw new ArgumentException(
+                $"a sketch of accuracy {other.RelativeAccuracy} does not merge into one of {RelativeAccuracy}",
+                nameof(other)
+            );
         }
         if (other.Count == 0)
         {

@@ -84,8 +84,10 @@ internal static class RadixSort
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong ToKey(ulong bits) => (bits & 0x8000_0000_0000_0000UL) != 0 ? ~bits : bits | 0x8000_0000_0000_0000UL;
+    private static ulong ToKey(ulong bits) =>
+        (bits & 0x8000_0000_0000_0000UL) != 0 ? ~bits : bits | 0x8000_0000_0000_0000UL;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong FromKey(ulong key) => (key & 0x8000_0000_0000_0000UL) != 0 ? key & 0x7FFF_FFFF_FFFF_FFFFUL : ~key;
+    private static ulong FromKey(ulong key) =>
+        (key & 0x8000_0000_0000_0000UL) != 0 ? key & 0x7FFF_FFFF_FFFF_FFFFUL : ~key;
 }

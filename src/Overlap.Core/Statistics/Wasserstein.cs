@@ -13,8 +13,10 @@ public static class Wasserstein
         {
             return double.NaN;
         }
-        int nu = u.Length, nv = v.Length;
-        int i = 0, j = 0;
+        int nu = u.Length,
+            nv = v.Length;
+        int i = 0,
+            j = 0;
         var sum = 0.0;
         var x = Math.Min(u[0], v[0]);
         while (i < nu || j < nv)

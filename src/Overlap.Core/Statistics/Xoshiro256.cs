@@ -6,7 +6,10 @@ namespace Overlap.Core.Statistics;
 /// </summary>
 internal struct Xoshiro256
 {
-    private ulong _s0, _s1, _s2, _s3;
+    private ulong _s0,
+        _s1,
+        _s2,
+        _s3;
 
     public Xoshiro256(ulong seed)
     {

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Overlap.Server.Auth;
 using Overlap.Server.Api;
+using Overlap.Server.Auth;
 
 namespace Overlap.Server.Alerts;
 
@@ -16,15 +16,30 @@ internal static class AlertEndpoints
         return group;
     }
 
-    private static async Task<Ok<AlertsResponse>> ListAsync(string feature, AlertService alerts, CancellationToken cancellationToken) =>
-        TypedResults.Ok(new AlertsResponse(feature, await alerts.StatesAsync(feature, cancellationToken).ConfigureAwait(false), await alerts.HistoryAsync(feature, cancellationToken).ConfigureAwait(false)));
+    private static async Task<Ok<AlertsResponse>> ListAsync(
+        string feature,
+        AlertService alerts,
+        CancellationToken cancellationToken
+    ) =>
+        TypedResults.Ok(
+            new AlertsResponse(
+                feature,
+                await alerts.StatesAsync(feature, cancellationToken).ConfigureAwait(false),
+                await alerts.HistoryAsync(feature, cancellationToken).ConfigureAwait(false)
+            )
+        );
 
-    private static async Task<Results<Ok<AlertEvaluation>, NotFound<ProblemDetails>, BadRequest<ProblemDetails>>> EvaluateAsync(string feature, string? window, AlertService alerts, CancellationToken cancellationToken)
+    private static async Task<
+        Results<Ok<AlertEvaluation>, NotFound<ProblemDetails>, BadRequest<ProblemDetails>>
+    > EvaluateAsync(string feature, string? window, AlertService alerts, CancellationToken cancellationToken)
     {
         DateTimeOffset? start = null;
         if (window is not null && (start = Answers.Time(window)) is null)
         {
-            return Problems.BadRequest("The window is not valid", $"window must be an ISO 8601 date or time {Answers.TimeRange} inside the window to evaluate, e.g. ?window=2026-11-20; leave it out for the window due now");
+            return Problems.BadRequest(
+                "The window is not valid",
+                $"window must be an ISO 8601 date or time {Answers.TimeRange} inside the window to evaluate, e.g. ?window=2026-11-20; leave it out for the window due now"
+            );
         }
         var evaluation = await alerts.EvaluateAsync(feature, start, cancellationToken).ConfigureAwait(false);
         return evaluation is null ? Answers.NoSuchFeature(feature) : TypedResults.Ok(evaluation);

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Overlap.Core.Evaluation;
+using Overlap.Server.Contracts;
 using Overlap.Server.Monitoring;
 using Overlap.Storage;
-using Overlap.Server.Contracts;
 
 namespace Overlap.Server.Alerts;
 
@@ -12,7 +12,14 @@ namespace Overlap.Server.Alerts;
 /// (the window closed, plus the contract's label delay), on the server's clock. It wakes at the next due time of any feature, or after a minute to pick up new
 /// contracts, and evaluates each feature whose due window moved on since it last looked.
 /// </summary>
-internal sealed partial class AlertScheduler(IContractStore store, FeatureMonitor monitor, ContractRegistry contracts, AlertService alerts, ServerOptions options, ILogger<AlertScheduler> logger) : BackgroundService
+internal sealed partial class AlertScheduler(
+    IContractStore store,
+    FeatureMonitor monitor,
+    ContractRegistry contracts,
+    AlertService alerts,
+    ServerOptions options,
+    ILogger<AlertScheduler> logger
+) : BackgroundService
 {
     private static readonly TimeSpan MaxSleep = TimeSpan.FromMinutes(1);
     private readonly Dictionary<string, DateTimeOffset> _evaluated = new(StringComparer.Ordinal);
@@ -73,7 +80,9 @@ internal sealed partial class AlertScheduler(IContractStore store, FeatureMonito
         var closed = AlertService.DueWindow(length, TimeSpan.Zero, now);
         if (!_computed.TryGetValue(feature, out var lastClosed) || lastClosed != closed)
         {
-            await monitor.ReportAsync(contract, version, [(closed, closed + length)], new EvaluationOptions(), stoppingToken).ConfigureAwait(false);
+            await monitor
+                .ReportAsync(contract, version, [(closed, closed + length)], new EvaluationOptions(), stoppingToken)
+                .ConfigureAwait(false);
             _computed[feature] = closed;
         }
         var due = AlertService.DueWindow(length, delay, now);
@@ -87,6 +96,9 @@ internal sealed partial class AlertScheduler(IContractStore store, FeatureMonito
         return next > TimeSpan.Zero ? next : null;
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Evaluating the alerts of {Feature} failed; trying again at the next wake")]
+    [LoggerMessage(
+        Level = LogLevel.Error,
+        Message = "Evaluating the alerts of {Feature} failed; trying again at the next wake"
+    )]
     private static partial void LogEvaluationFailed(ILogger logger, string feature, Exception exception);
 }

@@ -1,8 +1,8 @@
 using Overlap.Core.Monitoring;
 using Overlap.Core.Text;
+using Overlap.Server.Contracts;
 using Overlap.Server.Monitoring;
 using Overlap.Storage;
-using Overlap.Server.Contracts;
 
 namespace Overlap.Server.Alerts;
 
@@ -11,7 +11,13 @@ namespace Overlap.Server.Alerts;
 /// leaving the alert state is sent to the contract's webhooks. The same state twice is not news: nothing is recorded
 /// or sent again (deduplication).
 /// </summary>
-internal sealed class AlertService(IAlertStore store, FeatureMonitor monitor, ContractRegistry features, WebhookDelivery webhooks, ServerOptions options) : IDisposable
+internal sealed class AlertService(
+    IAlertStore store,
+    FeatureMonitor monitor,
+    ContractRegistry features,
+    WebhookDelivery webhooks,
+    ServerOptions options
+) : IDisposable
 {
     /// <summary>Windows before the judged one that the estimate check looks back over (it judges the last few with labels enough among them).</summary>
     private const int EstimateRecentWindows = 7;
@@ -21,11 +27,22 @@ internal sealed class AlertService(IAlertStore store, FeatureMonitor monitor, Co
 
     /// <summary>The feature's current check states.</summary>
     public async Task<IReadOnlyList<AlertStateView>> StatesAsync(string feature, CancellationToken cancellationToken) =>
-        [.. (await store.GetAlertStatesAsync(feature, cancellationToken).ConfigureAwait(false)).Select(AlertStateView.Of)];
+        [
+            .. (await store.GetAlertStatesAsync(feature, cancellationToken).ConfigureAwait(false)).Select(
+                AlertStateView.Of
+            ),
+        ];
 
     /// <summary>The feature's latest <see cref="HistoryLimit"/> state changes, newest first.</summary>
-    public async Task<IReadOnlyList<AlertChangeView>> HistoryAsync(string feature, CancellationToken cancellationToken) =>
-        [.. (await store.ListAlertEventsAsync(feature, HistoryLimit, cancellationToken).ConfigureAwait(false)).Select(AlertChangeView.Of)];
+    public async Task<IReadOnlyList<AlertChangeView>> HistoryAsync(
+        string feature,
+        CancellationToken cancellationToken
+    ) =>
+        [
+            .. (
+                await store.ListAlertEventsAsync(feature, HistoryLimit, cancellationToken).ConfigureAwait(false)
+            ).Select(AlertChangeView.Of),
+        ];
 
     /// <summary>Serialises evaluations so two at once cannot both see the old state and both announce the new one.</summary>
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -37,44 +54,103 @@ internal sealed class AlertService(IAlertStore store, FeatureMonitor monitor, Co
         WindowMonitor.Floor(now - labelDelay, length) - length;
 
     /// <summary>Evaluates a window (by default the one due now); null when the feature has no contract.</summary>
-    public async Task<AlertEvaluation?> EvaluateAsync(string feature, DateTimeOffset? windowStart, CancellationToken cancellationToken)
+    public async Task<AlertEvaluation?> EvaluateAsync(
+        string feature,
+        DateTimeOffset? windowStart,
+        CancellationToken cancellationToken
+    )
     {
         if (features.Current(feature) is not var (contract, version, _))
         {
             return null;
         }
         var length = FeatureMonitor.WindowLength(contract);
-        var start = windowStart is { } asked ? WindowMonitor.Floor(asked, length) : DueWindow(length, contract.Monitoring?.LabelDelay ?? TimeSpan.Zero, options.Time.GetUtcNow());
-        var report = await monitor.ReportAsync(contract, version, [(start, start + length)], FeatureHealth.Evaluation, cancellationToken).ConfigureAwait(false);
+        var start = windowStart is { } asked
+            ? WindowMonitor.Floor(asked, length)
+            : DueWindow(length, contract.Monitoring?.LabelDelay ?? TimeSpan.Zero, options.Time.GetUtcNow());
+        var report = await monitor
+            .ReportAsync(contract, version, [(start, start + length)], FeatureHealth.Evaluation, cancellationToken)
+            .ConfigureAwait(false);
         // Requirements are judged on the 30 days that end with this window, as the overview and the feature page judge
         // them: a requirement that misses there alerts here, even when no single window has min_samples labels.
         var days = WindowMonitor.Windows(start + length - FeatureHealth.Range30Days, start + length, length);
-        var range = await monitor.RangeAsync(contract, version, days, FeatureHealth.Evaluation, cancellationToken).ConfigureAwait(false);
+        var range = await monitor
+            .RangeAsync(contract, version, days, FeatureHealth.Evaluation, cancellationToken)
+            .ConfigureAwait(false);
         var checks = AlertRules.Evaluate(contract, range, report.Windows[0]).ToList();
         // The estimate is judged on the recent windows up to the one judged, as the feature page judges it.
-        var recent = await monitor.ReportAsync(contract, version, WindowMonitor.Windows(start - (EstimateRecentWindows * length), start + length, length), FeatureHealth.Evaluation, cancellationToken).ConfigureAwait(false);
+        var recent = await monitor
+            .ReportAsync(
+                contract,
+                version,
+                WindowMonitor.Windows(start - (EstimateRecentWindows * length), start + length, length),
+                FeatureHealth.Evaluation,
+                cancellationToken
+            )
+            .ConfigureAwait(false);
         if (recent.EstimateCheck is { } estimate)
         {
-            checks.Add(EstimateAlert.Judge(estimate, feature) with { JudgedFrom = start - (EstimateRecentWindows * length), JudgedTo = start + length });
+            checks.Add(
+                EstimateAlert.Judge(estimate, feature) with
+                {
+                    JudgedFrom = start - (EstimateRecentWindows * length),
+                    JudgedTo = start + length,
+                }
+            );
         }
         var hooks = contract.Monitoring?.AlertWebhooks ?? [];
         var changes = new List<AlertEventRecord>();
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var current = (await store.GetAlertStatesAsync(feature, cancellationToken).ConfigureAwait(false)).ToDictionary(s => s.Check, StringComparer.Ordinal);
+            var current = (
+                await store.GetAlertStatesAsync(feature, cancellationToken).ConfigureAwait(false)
+            ).ToDictionary(s => s.Check, StringComparer.Ordinal);
             var now = options.Time.GetUtcNow();
             foreach (var check in checks)
             {
                 var state = check.State;
                 var previous = current.TryGetValue(check.Check, out var known) ? known.State : AlertState.NoData;
-                await store.SaveAlertStateAsync(new AlertStateRecord(feature, check.Check, state, start, check.Statement, now, check.JudgedFrom, check.JudgedTo), cancellationToken).ConfigureAwait(false);
+                await store
+                    .SaveAlertStateAsync(
+                        new AlertStateRecord(
+                            feature,
+                            check.Check,
+                            state,
+                            start,
+                            check.Statement,
+                            now,
+                            check.JudgedFrom,
+                            check.JudgedTo
+                        ),
+                        cancellationToken
+                    )
+                    .ConfigureAwait(false);
                 if (state == previous)
                 {
                     continue;
                 }
                 var paged = hooks.Count > 0 && (state == AlertState.Alert || previous == AlertState.Alert);
-                var change = await store.AddAlertEventAsync(new AlertEventRecord(0, feature, check.Check, state, previous, start, check.Statement, now, paged ? "pending" : "none", 0, null, check.JudgedFrom, check.JudgedTo), cancellationToken).ConfigureAwait(false);
+                var change = await store
+                    .AddAlertEventAsync(
+                        new AlertEventRecord(
+                            0,
+                            feature,
+                            check.Check,
+                            state,
+                            previous,
+                            start,
+                            check.Statement,
+                            now,
+                            paged ? "pending" : "none",
+                            0,
+                            null,
+                            check.JudgedFrom,
+                            check.JudgedTo
+                        ),
+                        cancellationToken
+                    )
+                    .ConfigureAwait(false);
                 changes.Add(change);
                 if (paged)
                 {
@@ -86,7 +162,20 @@ internal sealed class AlertService(IAlertStore store, FeatureMonitor monitor, Co
         {
             _gate.Release();
         }
-        return new AlertEvaluation(feature, start, [.. checks.Select(c => new CheckView(c.Check, WireName.Of(c.State), c.Statement, c.JudgedFrom, c.JudgedTo))], [.. changes.Select(AlertChangeView.Of)]);
+        return new AlertEvaluation(
+            feature,
+            start,
+            [
+                .. checks.Select(c => new CheckView(
+                    c.Check,
+                    WireName.Of(c.State),
+                    c.Statement,
+                    c.JudgedFrom,
+                    c.JudgedTo
+                )),
+            ],
+            [.. changes.Select(AlertChangeView.Of)]
+        );
     }
 
     /// <summary>Releases the gate that keeps one evaluation of a feature at a time.</summary>

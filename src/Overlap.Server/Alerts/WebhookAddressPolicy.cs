@@ -14,7 +14,8 @@ namespace Overlap.Server.Alerts;
 internal sealed class WebhookAddressPolicy
 {
     /// <summary>What a refusal ends with: how to allow it.</summary>
-    public const string HowToAllow = "webhooks may reach only public addresses unless an admin allows this host with --webhook-allow";
+    public const string HowToAllow =
+        "webhooks may reach only public addresses unless an admin allows this host with --webhook-allow";
 
     /// <summary>How long a save waits for a host's name to resolve before leaving the check to delivery.</summary>
     private static readonly TimeSpan SaveResolveTimeout = TimeSpan.FromSeconds(3);
@@ -78,7 +79,9 @@ internal sealed class WebhookAddressPolicy
 
     /// <summary>Why <paramref name="entry"/> cannot be an allow-list entry, or null when it can.</summary>
     public static string? AllowEntryError(string entry) =>
-        IPNetwork.TryParse(entry, out _) || IPAddress.TryParse(entry?.Trim('[', ']'), out _) || Uri.CheckHostName(entry?.TrimEnd('.')) == UriHostNameType.Dns
+        IPNetwork.TryParse(entry, out _)
+        || IPAddress.TryParse(entry?.Trim('[', ']'), out _)
+        || Uri.CheckHostName(entry?.TrimEnd('.')) == UriHostNameType.Dns
             ? null
             : $"'{entry}' is neither a host name (hooks.internal), an address (10.0.0.5) nor a range (10.0.0.0/8)";
 
@@ -121,7 +124,11 @@ internal sealed class WebhookAddressPolicy
         var own = OwnAddresses();
         foreach (var address in addresses)
         {
-            if (_networks.Exists(n => n.Contains(address) || (address.IsIPv4MappedToIPv6 && n.Contains(address.MapToIPv4()))))
+            if (
+                _networks.Exists(n =>
+                    n.Contains(address) || (address.IsIPv4MappedToIPv6 && n.Contains(address.MapToIPv4()))
+                )
+            )
             {
                 continue;
             }
@@ -148,7 +155,10 @@ internal sealed class WebhookAddressPolicy
         {
             addresses = await ResolveAsync(url.IdnHost, timeout.Token).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is SocketException or ArgumentException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception e)
+            when (e is SocketException or ArgumentException
+                || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            )
         {
             return null;
         }
@@ -159,7 +169,10 @@ internal sealed class WebhookAddressPolicy
     /// The delivery client's connect step: resolves the host, refuses before any connection when an address is not
     /// allowed (<see cref="WebhookRefusedException"/>), and otherwise connects to the addresses it checked.
     /// </summary>
-    public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    public async ValueTask<Stream> ConnectAsync(
+        SocketsHttpConnectionContext context,
+        CancellationToken cancellationToken
+    )
     {
         ArgumentNullException.ThrowIfNull(context);
         var host = context.DnsEndPoint.Host;
@@ -171,7 +184,9 @@ internal sealed class WebhookAddressPolicy
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
-            await socket.ConnectAsync([.. addresses], context.DnsEndPoint.Port, cancellationToken).ConfigureAwait(false);
+            await socket
+                .ConnectAsync([.. addresses], context.DnsEndPoint.Port, cancellationToken)
+                .ConfigureAwait(false);
             return new NetworkStream(socket, ownsSocket: true);
         }
         catch
@@ -181,8 +196,13 @@ internal sealed class WebhookAddressPolicy
         }
     }
 
-    private static async Task<IReadOnlyList<IPAddress>> ResolveAsync(string host, CancellationToken cancellationToken) =>
-        IPAddress.TryParse(host.Trim('[', ']'), out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, cancellationToken).ConfigureAwait(false);
+    private static async Task<IReadOnlyList<IPAddress>> ResolveAsync(
+        string host,
+        CancellationToken cancellationToken
+    ) =>
+        IPAddress.TryParse(host.Trim('[', ']'), out var literal)
+            ? [literal]
+            : await Dns.GetHostAddressesAsync(host, cancellationToken).ConfigureAwait(false);
 
     /// <summary>The addresses of this machine's interfaces: a webhook to one of them reaches the server itself.</summary>
     private static HashSet<IPAddress> OwnAddresses()

@@ -6,8 +6,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Overlap.Core.Monitoring;
 using Overlap.Core.Text;
-using Overlap.Storage;
 using Overlap.Server.Contracts;
+using Overlap.Storage;
 
 namespace Overlap.Server.Alerts;
 
@@ -19,7 +19,12 @@ namespace Overlap.Server.Alerts;
 /// at most <see cref="MaxAnswerBytes"/> of the answer are read. No failure of one delivery ends the loop. The body is
 /// Slack-compatible: <c>text</c> carries the message, the other fields carry the same facts for machines.
 /// </summary>
-internal sealed partial class WebhookDelivery(IAlertStore store, ServerOptions options, WebhookAddressPolicy addresses, ILogger<WebhookDelivery> logger) : BackgroundService
+internal sealed partial class WebhookDelivery(
+    IAlertStore store,
+    ServerOptions options,
+    WebhookAddressPolicy addresses,
+    ILogger<WebhookDelivery> logger
+) : BackgroundService
 {
     /// <summary>A receiver's answer matters only by its status; more than this of its body is never read.</summary>
     public const int MaxAnswerBytes = 4096;
@@ -27,20 +32,27 @@ internal sealed partial class WebhookDelivery(IAlertStore store, ServerOptions o
     /// <summary>A reason longer than this (a receiver's long Location) is cut, so the history stays readable.</summary>
     private const int MaxShown = 200;
 
-    private readonly Channel<(AlertEventRecord Alert, IReadOnlyList<string> Urls)> _queue = Channel.CreateUnbounded<(AlertEventRecord, IReadOnlyList<string>)>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly HttpClient _http = new(new SocketsHttpHandler
+    private readonly Channel<(AlertEventRecord Alert, IReadOnlyList<string> Urls)> _queue = Channel.CreateUnbounded<(
+        AlertEventRecord,
+        IReadOnlyList<string>
+    )>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly HttpClient _http = new(
+        new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            // A proxy would be the address checked instead of the receiver's.
+            UseProxy = false,
+            ConnectCallback = addresses.ConnectAsync,
+            ConnectTimeout = options.WebhookTimeout,
+            MaxResponseHeadersLength = 16,
+            // An answer left unread is never drained to reuse the connection: the connection is closed instead.
+            MaxResponseDrainSize = 0,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+        }
+    )
     {
-        AllowAutoRedirect = false,
-        // A proxy would be the address checked instead of the receiver's.
-        UseProxy = false,
-        ConnectCallback = addresses.ConnectAsync,
-        ConnectTimeout = options.WebhookTimeout,
-        MaxResponseHeadersLength = 16,
-        // An answer left unread is never drained to reuse the connection: the connection is closed instead.
-        MaxResponseDrainSize = 0,
-        PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-    })
-    { Timeout = Timeout.InfiniteTimeSpan };
+        Timeout = Timeout.InfiniteTimeSpan,
+    };
 
     public void Enqueue(AlertEventRecord alert, IReadOnlyList<string> urls) => _queue.Writer.TryWrite((alert, urls));
 
@@ -101,7 +113,15 @@ internal sealed partial class WebhookDelivery(IAlertStore store, ServerOptions o
         }
         try
         {
-            await store.SetAlertDeliveryAsync(alert.Id, reasons.Count == 0 ? "delivered" : "failed", attempts, reasons.Count == 0 ? null : string.Join("; ", reasons), CancellationToken.None).ConfigureAwait(false);
+            await store
+                .SetAlertDeliveryAsync(
+                    alert.Id,
+                    reasons.Count == 0 ? "delivered" : "failed",
+                    attempts,
+                    reasons.Count == 0 ? null : string.Join("; ", reasons),
+                    CancellationToken.None
+                )
+                .ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -116,9 +136,23 @@ internal sealed partial class WebhookDelivery(IAlertStore store, ServerOptions o
     }
 
     /// <summary>Tries one address until it takes the alert, a failure is final, or the attempts run out: the attempts made, and why it failed (null when delivered).</summary>
-    private async Task<(int Attempts, string? Reason)> SendAsync(string url, AlertEventRecord alert, CancellationToken cancellationToken)
+    private async Task<(int Attempts, string? Reason)> SendAsync(
+        string url,
+        AlertEventRecord alert,
+        CancellationToken cancellationToken
+    )
     {
-        var body = new WebhookBody(Text(alert), alert.Feature, alert.Check, WireName.Of(alert.State), WireName.Of(alert.Previous), alert.WindowStart, alert.Statement, alert.JudgedFrom, alert.JudgedTo);
+        var body = new WebhookBody(
+            Text(alert),
+            alert.Feature,
+            alert.Check,
+            WireName.Of(alert.State),
+            WireName.Of(alert.Previous),
+            alert.WindowStart,
+            alert.Statement,
+            alert.JudgedFrom,
+            alert.JudgedTo
+        );
         var delay = options.WebhookBackoff;
         var shown = ContractSecrets.MaskUrl(url);
         for (var attempt = 1; ; attempt++)
@@ -139,9 +173,16 @@ internal sealed partial class WebhookDelivery(IAlertStore store, ServerOptions o
     }
 
     /// <summary>One post: delivered, or why not and whether trying again could help.</summary>
-    private async Task<(bool Delivered, bool Final, string Reason)> AttemptAsync(string url, WebhookBody body, CancellationToken cancellationToken)
+    private async Task<(bool Delivered, bool Final, string Reason)> AttemptAsync(
+        string url,
+        WebhookBody body,
+        CancellationToken cancellationToken
+    )
     {
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        if (
+            !Uri.TryCreate(url, UriKind.Absolute, out var uri)
+            || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
+        )
         {
             return (false, true, "a webhook must be an http or https address");
         }
@@ -151,13 +192,19 @@ internal sealed partial class WebhookDelivery(IAlertStore store, ServerOptions o
         {
             using var content = JsonContent.Create(body, ServerJsonContext.Default.WebhookBody);
             using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = content };
-            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attempt.Token).ConfigureAwait(false);
+            using var response = await _http
+                .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attempt.Token)
+                .ConfigureAwait(false);
             await ReadAtMostAsync(response, attempt.Token).ConfigureAwait(false);
             var status = (int)response.StatusCode;
             return status switch
             {
                 >= 200 and < 300 => (true, true, ""),
-                >= 300 and < 400 => (false, true, $"the receiver answered {status} (redirect to {Shown(response.Headers.Location)}); redirects are not followed"),
+                >= 300 and < 400 => (
+                    false,
+                    true,
+                    $"the receiver answered {status} (redirect to {Shown(response.Headers.Location)}); redirects are not followed"
+                ),
                 408 or 429 or >= 500 => (false, false, $"the receiver answered {status}"),
                 _ => (false, true, $"the receiver answered {status}"),
             };
@@ -168,7 +215,11 @@ internal sealed partial class WebhookDelivery(IAlertStore store, ServerOptions o
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return (false, false, $"no answer within {options.WebhookTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s");
+            return (
+                false,
+                false,
+                $"no answer within {options.WebhookTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s"
+            );
         }
         catch (HttpRequestException e)
         {
@@ -190,7 +241,10 @@ internal sealed partial class WebhookDelivery(IAlertStore store, ServerOptions o
             var buffer = new byte[MaxAnswerBytes];
             var read = 0;
             int n;
-            while (read < buffer.Length && (n = await stream.ReadAsync(buffer.AsMemory(read), cancellationToken).ConfigureAwait(false)) > 0)
+            while (
+                read < buffer.Length
+                && (n = await stream.ReadAsync(buffer.AsMemory(read), cancellationToken).ConfigureAwait(false)) > 0
+            )
             {
                 read += n;
             }
@@ -198,20 +252,33 @@ internal sealed partial class WebhookDelivery(IAlertStore store, ServerOptions o
     }
 
     /// <summary>Where a redirect pointed, without a path or query that could carry a secret.</summary>
-    private static string Shown(Uri? location) => location switch
-    {
-        null => "nowhere",
-        { IsAbsoluteUri: false } => "a relative address",
-        { Scheme: "http" or "https" } => ContractSecrets.MaskUrl(location.OriginalString),
-        _ => $"a {location.Scheme}: address",
-    };
+    private static string Shown(Uri? location) =>
+        location switch
+        {
+            null => "nowhere",
+            { IsAbsoluteUri: false } => "a relative address",
+            { Scheme: "http" or "https" } => ContractSecrets.MaskUrl(location.OriginalString),
+            _ => $"a {location.Scheme}: address",
+        };
 
     private static string Cut(string text) => text.Length <= MaxShown ? text : text[..MaxShown] + "…";
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Alert webhook of {Feature} ({Url}) failed on attempt {Attempt}: {Reason}")]
-    private static partial void LogAttemptFailed(ILogger logger, string feature, string url, int attempt, string reason);
+    [LoggerMessage(
+        Level = LogLevel.Warning,
+        Message = "Alert webhook of {Feature} ({Url}) failed on attempt {Attempt}: {Reason}"
+    )]
+    private static partial void LogAttemptFailed(
+        ILogger logger,
+        string feature,
+        string url,
+        int attempt,
+        string reason
+    );
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Recording the delivery of alert {Id} failed; it stays pending in the history")]
+    [LoggerMessage(
+        Level = LogLevel.Error,
+        Message = "Recording the delivery of alert {Id} failed; it stays pending in the history"
+    )]
     private static partial void LogRecordFailed(ILogger logger, long id, Exception exception);
 }
 
@@ -225,4 +292,5 @@ public sealed record WebhookBody(
     DateTimeOffset WindowStart,
     string Statement,
     DateTimeOffset? JudgedFrom,
-    DateTimeOffset? JudgedTo);
+    DateTimeOffset? JudgedTo
+);

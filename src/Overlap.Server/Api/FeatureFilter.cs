@@ -12,10 +12,16 @@ internal static class FeatureFilter
     /// <summary>Refuses a request whose <c>{feature}</c> has no contract.</summary>
     public static TBuilder RequireFeature<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(async (context, next) =>
-        {
-            var feature = context.HttpContext.GetRouteValue("feature") as string ?? "";
-            var contracts = context.HttpContext.RequestServices.GetRequiredService<ContractRegistry>();
-            return contracts.Has(feature) ? await next(context).ConfigureAwait(false) : Answers.NoSuchFeature(feature);
-        }).ProducesProblem(StatusCodes.Status404NotFound);
+        builder
+            .AddEndpointFilter(
+                async (context, next) =>
+                {
+                    var feature = context.HttpContext.GetRouteValue("feature") as string ?? "";
+                    var contracts = context.HttpContext.RequestServices.GetRequiredService<ContractRegistry>();
+                    return contracts.Has(feature)
+                        ? await next(context).ConfigureAwait(false)
+                        : Answers.NoSuchFeature(feature);
+                }
+            )
+            .ProducesProblem(StatusCodes.Status404NotFound);
 }

@@ -16,12 +16,21 @@ internal static class HealthEndpoints
     public static IEndpointConventionBuilder MapHealth(this IEndpointRouteBuilder app) =>
         app.MapGet("/healthz", Check).AllowAnonymous().WithTags("Health");
 
-    private static async Task<Results<Ok<HealthResponse>, JsonHttpResult<HealthResponse>>> Check(ServerOptions options, LogLoader loader, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<HealthResponse>, JsonHttpResult<HealthResponse>>> Check(
+        ServerOptions options,
+        LogLoader loader,
+        CancellationToken cancellationToken
+    )
     {
-        var reason = await WriteProblemAsync(options.DataFolder, cancellationToken).ConfigureAwait(false) ?? loader.Stuck();
+        var reason = await WriteProblemAsync(options.DataFolder, cancellationToken).ConfigureAwait(false)
+            ?? loader.Stuck();
         return reason is null
             ? TypedResults.Ok(new HealthResponse("ok"))
-            : TypedResults.Json(new HealthResponse("unhealthy", reason), ServerJsonContext.Default.HealthResponse, statusCode: StatusCodes.Status503ServiceUnavailable);
+            : TypedResults.Json(
+                new HealthResponse("unhealthy", reason),
+                ServerJsonContext.Default.HealthResponse,
+                statusCode: StatusCodes.Status503ServiceUnavailable
+            );
     }
 
     /// <summary>Why the data folder cannot be written, or null when a probe file was written, synced and removed.</summary>
@@ -30,7 +39,14 @@ internal static class HealthEndpoints
         var path = Path.Combine(folder, ProbeFile);
         try
         {
-            var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.WriteThrough);
+            var stream = new FileStream(
+                path,
+                FileMode.Create,
+                FileAccess.Write,
+                FileShare.None,
+                1,
+                FileOptions.WriteThrough
+            );
             await using (stream.ConfigureAwait(false))
             {
                 await stream.WriteAsync("ok\n"u8.ToArray(), cancellationToken).ConfigureAwait(false);

@@ -11,7 +11,13 @@ namespace Overlap.Server.Api;
 /// (snake_case, a figure that is not finite as null, indented), so the API and the CLI write one shape. Declared in the
 /// OpenAPI document as a <typeparamref name="T"/> response, so the document has the report's schema.
 /// </summary>
-internal sealed class ReportResult<T> : IResult, IStatusCodeHttpResult, IValueHttpResult, IValueHttpResult<T>, IContentTypeHttpResult, IEndpointMetadataProvider
+internal sealed class ReportResult<T>
+    : IResult,
+        IStatusCodeHttpResult,
+        IValueHttpResult,
+        IValueHttpResult<T>,
+        IContentTypeHttpResult,
+        IEndpointMetadataProvider
 {
     private readonly Func<T, string> _write;
 
@@ -43,7 +49,9 @@ internal sealed class ReportResult<T> : IResult, IStatusCodeHttpResult, IValueHt
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(T), ["application/json"]));
+        builder.Metadata.Add(
+            new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(T), ["application/json"])
+        );
     }
 }
 

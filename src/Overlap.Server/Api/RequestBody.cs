@@ -13,7 +13,9 @@ internal static class RequestBody
         {
             return null;
         }
-        var gzip = request.Headers.ContentEncoding.Any(e => string.Equals(e, "gzip", StringComparison.OrdinalIgnoreCase));
+        var gzip = request.Headers.ContentEncoding.Any(e =>
+            string.Equals(e, "gzip", StringComparison.OrdinalIgnoreCase)
+        );
         var source = gzip ? new GZipStream(request.Body, CompressionMode.Decompress, leaveOpen: true) : request.Body;
         await using (source.ConfigureAwait(false))
         {

@@ -6,7 +6,13 @@ namespace Overlap.Server.Api;
 public sealed record IngestResponse(int Accepted, IReadOnlyList<EventError> Rejected);
 
 /// <summary>One version of a contract.</summary>
-public sealed record ContractResponse(string Feature, int Version, string ChangedBy, DateTimeOffset ChangedAt, string Yaml);
+public sealed record ContractResponse(
+    string Feature,
+    int Version,
+    string ChangedBy,
+    DateTimeOffset ChangedAt,
+    string Yaml
+);
 
 /// <summary>A version in a contract's history, without its text.</summary>
 public sealed record ContractVersionSummary(int Version, string ChangedBy, DateTimeOffset ChangedAt);
@@ -15,4 +21,11 @@ public sealed record ContractVersionSummary(int Version, string ChangedBy, DateT
 public sealed record HealthResponse(string Status, string? Reason = null);
 
 /// <summary>How many events a feature has.</summary>
-public sealed record CountsResponse(string Feature, long Predictions, long Outcomes, long Feedback, long Business, long Labelled);
+public sealed record CountsResponse(
+    string Feature,
+    long Predictions,
+    long Outcomes,
+    long Feedback,
+    long Business,
+    long Labelled
+);

@@ -14,7 +14,15 @@ internal sealed class AccessAdmin(IUserStore users, KeyCache cache, UserSessions
     public static AdminKey ToAdmin(ApiKeyRecord key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return new(key.Id, key.Name, key.Role.ToString().ToLowerInvariant(), key.CreatedAt, key.ExpiresAt, key.LastUsedAt, key.RevokedAt);
+        return new(
+            key.Id,
+            key.Name,
+            key.Role.ToString().ToLowerInvariant(),
+            key.CreatedAt,
+            key.ExpiresAt,
+            key.LastUsedAt,
+            key.RevokedAt
+        );
     }
 
     /// <summary>A user as the API and the Access page show them.</summary>
@@ -31,7 +39,12 @@ internal sealed class AccessAdmin(IUserStore users, KeyCache cache, UserSessions
         [.. (await users.ListUsersAsync(cancellationToken).ConfigureAwait(false)).Select(ToAdmin)];
 
     /// <summary>Creates a key of a role given as text, expiring as <c>90d</c> or a date (or never); the key is in the answer only.</summary>
-    public async Task<(NewAdminKey? Created, AccessProblem? Problem)> CreateKeyAsync(string? role, string? name, string? expires, CancellationToken cancellationToken)
+    public async Task<(NewAdminKey? Created, AccessProblem? Problem)> CreateKeyAsync(
+        string? role,
+        string? name,
+        string? expires,
+        CancellationToken cancellationToken
+    )
     {
         if (Role(role) is not { } keyRole)
         {
@@ -44,7 +57,9 @@ internal sealed class AccessAdmin(IUserStore users, KeyCache cache, UserSessions
             return (null, Bad("The expiry is not valid", $"'expires': {problem}."));
         }
         var keyName = string.IsNullOrWhiteSpace(name) ? $"{keyRole.ToString().ToLowerInvariant()} key" : name.Trim();
-        var (key, record) = await ApiKeys.CreateAsync(users, keyRole, keyName, now, expiresAt, cancellationToken).ConfigureAwait(false);
+        var (key, record) = await ApiKeys
+            .CreateAsync(users, keyRole, keyName, now, expiresAt, cancellationToken)
+            .ConfigureAwait(false);
         return (new NewAdminKey(key, ToAdmin(record)), null);
     }
 
@@ -53,11 +68,22 @@ internal sealed class AccessAdmin(IUserStore users, KeyCache cache, UserSessions
     {
         var revoked = await users.RevokeKeyAsync(id, options.Time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         cache.Forget(id);
-        return revoked ? null : new AccessProblem(404, "No such key", $"There is no key '{id}' that is not revoked already; GET /v1/admin/keys lists them.");
+        return revoked
+            ? null
+            : new AccessProblem(
+                404,
+                "No such key",
+                $"There is no key '{id}' that is not revoked already; GET /v1/admin/keys lists them."
+            );
     }
 
     /// <summary>Adds a user with the password given, or a generated one (then in the answer, once).</summary>
-    public async Task<(AdminPassword? Added, AccessProblem? Problem)> AddUserAsync(string? name, string? role, string? password, CancellationToken cancellationToken)
+    public async Task<(AdminPassword? Added, AccessProblem? Problem)> AddUserAsync(
+        string? name,
+        string? role,
+        string? password,
+        CancellationToken cancellationToken
+    )
     {
         name = name?.Trim() ?? "";
         if (Users.NameProblem(name) is { } nameProblem)
@@ -66,7 +92,13 @@ internal sealed class AccessAdmin(IUserStore users, KeyCache cache, UserSessions
         }
         if (Role(role) is not { } userRole || !Users.Roles.Contains(userRole))
         {
-            return (null, Bad("The role is not known", $"'role' is '{role}'; a person is a viewer, reviewer or admin (ingest is for programs, which use keys)."));
+            return (
+                null,
+                Bad(
+                    "The role is not known",
+                    $"'role' is '{role}'; a person is a viewer, reviewer or admin (ingest is for programs, which use keys)."
+                )
+            );
         }
         var (chosen, generated, weakness) = Password(password, name);
         if (weakness is not null)
@@ -77,7 +109,14 @@ internal sealed class AccessAdmin(IUserStore users, KeyCache cache, UserSessions
         var user = new UserRecord(name, userRole, Passwords.Hash(chosen), Passwords.NewStamp(), now, now);
         return await users.AddUserAsync(user, cancellationToken).ConfigureAwait(false)
             ? (new AdminPassword(ToAdmin(user), generated ? chosen : null), null)
-            : (null, new AccessProblem(409, "The name is taken", $"There is already a user '{name}'; choose another name, or give them a new password."));
+            : (
+                null,
+                new AccessProblem(
+                    409,
+                    "The name is taken",
+                    $"There is already a user '{name}'; choose another name, or give them a new password."
+                )
+            );
     }
 
     /// <summary>Removes a user; null when done, else why not.</summary>
@@ -89,7 +128,11 @@ internal sealed class AccessAdmin(IUserStore users, KeyCache cache, UserSessions
     }
 
     /// <summary>Gives a user the password given, or a generated one (then in the answer, once).</summary>
-    public async Task<(AdminPassword? Changed, AccessProblem? Problem)> SetPasswordAsync(string name, string? password, CancellationToken cancellationToken)
+    public async Task<(AdminPassword? Changed, AccessProblem? Problem)> SetPasswordAsync(
+        string name,
+        string? password,
+        CancellationToken cancellationToken
+    )
     {
         if (await users.FindUserAsync(name, cancellationToken).ConfigureAwait(false) is not { } user)
         {
@@ -101,22 +144,31 @@ internal sealed class AccessAdmin(IUserStore users, KeyCache cache, UserSessions
             return (null, Weak(weakness));
         }
         var now = options.Time.GetUtcNow();
-        await users.SetPasswordAsync(user.Name, Passwords.Hash(chosen), Passwords.NewStamp(), now, cancellationToken).ConfigureAwait(false);
+        await users
+            .SetPasswordAsync(user.Name, Passwords.Hash(chosen), Passwords.NewStamp(), now, cancellationToken)
+            .ConfigureAwait(false);
         sessions.Forget(user.Name);
         return (new AdminPassword(ToAdmin(user with { PasswordChangedAt = now }), generated ? chosen : null), null);
     }
 
     /// <summary>A role written as its name ("viewer"), never as a number.</summary>
     private static KeyRole? Role(string? text) =>
-        text is not null && !text.Any(char.IsDigit) && Enum.TryParse<KeyRole>(text, ignoreCase: true, out var role) && Enum.IsDefined(role) ? role : null;
+        text is not null
+        && !text.Any(char.IsDigit)
+        && Enum.TryParse<KeyRole>(text, ignoreCase: true, out var role)
+        && Enum.IsDefined(role)
+            ? role
+            : null;
 
     /// <summary>The password given (with what makes it weak, if anything) or a generated one.</summary>
     private static (string Password, bool Generated, string? Weakness) Password(string? given, string userName) =>
         given is null ? (Passwords.Generate(), true, null) : (given, false, Passwords.Weakness(given, userName));
 
-    private static AccessProblem Weak(string weakness) => Bad("The password is too weak", weakness + "; leave the password out to have one generated.");
+    private static AccessProblem Weak(string weakness) =>
+        Bad("The password is too weak", weakness + "; leave the password out to have one generated.");
 
-    private static AccessProblem NoUser(string name) => new(404, "No such user", $"There is no user '{name}'; GET /v1/admin/users lists them.");
+    private static AccessProblem NoUser(string name) =>
+        new(404, "No such user", $"There is no user '{name}'; GET /v1/admin/users lists them.");
 
     private static AccessProblem Bad(string title, string detail) => new(400, title, detail);
 }

@@ -4,8 +4,8 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Overlap.Storage;
 using Overlap.Server.Api;
+using Overlap.Storage;
 
 namespace Overlap.Server.Auth;
 
@@ -23,8 +23,8 @@ internal sealed class ApiKeyAuthentication(
     KeyCache cache,
     AuthThrottle throttle,
     KeyUsage usage,
-    ServerOptions server)
-    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    ServerOptions server
+) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
 
@@ -36,7 +36,11 @@ internal sealed class ApiKeyAuthentication(
     {
         var key = Request.Headers["X-Api-Key"].FirstOrDefault();
         var authorization = Request.Headers.Authorization.FirstOrDefault();
-        if (key is null && authorization is not null && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        if (
+            key is null
+            && authorization is not null
+            && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+        )
         {
             key = authorization["Bearer ".Length..].Trim();
         }
@@ -76,16 +80,35 @@ internal sealed class ApiKeyAuthentication(
         if (_throttled is { } wait)
         {
             Response.Headers.RetryAfter = AuthThrottle.RetryAfter(wait);
-            return Problems.Write(Context, StatusCodes.Status429TooManyRequests, "Too many failed authentications from this address",
-                $"Try again in {AuthThrottle.Wait(wait)}, with a key that is valid (see 'overlap keys list' or GET /v1/admin/keys).");
+            return Problems.Write(
+                Context,
+                StatusCodes.Status429TooManyRequests,
+                "Too many failed authentications from this address",
+                $"Try again in {AuthThrottle.Wait(wait)}, with a key that is valid (see 'overlap keys list' or GET /v1/admin/keys)."
+            );
         }
         return _refusal is { } refusal
-            ? Problems.Write(Context, StatusCodes.Status401Unauthorized, "This API key no longer works", $"{Capitalised(refusal)}; ask an admin for a new one (overlap keys create, POST /v1/admin/keys or the dashboard's Access page).")
-            : Problems.Write(Context, StatusCodes.Status401Unauthorized, "An API key is needed", "Send it as 'Authorization: Bearer ovl_…' or 'X-Api-Key: ovl_…'; an admin creates one with 'overlap keys create --data DIR --role ROLE', POST /v1/admin/keys or the dashboard's Access page.");
+            ? Problems.Write(
+                Context,
+                StatusCodes.Status401Unauthorized,
+                "This API key no longer works",
+                $"{Capitalised(refusal)}; ask an admin for a new one (overlap keys create, POST /v1/admin/keys or the dashboard's Access page)."
+            )
+            : Problems.Write(
+                Context,
+                StatusCodes.Status401Unauthorized,
+                "An API key is needed",
+                "Send it as 'Authorization: Bearer ovl_…' or 'X-Api-Key: ovl_…'; an admin creates one with 'overlap keys create --data DIR --role ROLE', POST /v1/admin/keys or the dashboard's Access page."
+            );
     }
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        Problems.Write(Context, StatusCodes.Status403Forbidden, "This key's role may not do that", $"The key has the role '{Context.User.FindFirstValue(ClaimTypes.Role)?.ToLowerInvariant()}'; use a key with a role allowed here (see docs/api.md).");
+        Problems.Write(
+            Context,
+            StatusCodes.Status403Forbidden,
+            "This key's role may not do that",
+            $"The key has the role '{Context.User.FindFirstValue(ClaimTypes.Role)?.ToLowerInvariant()}'; use a key with a role allowed here (see docs/api.md)."
+        );
 
     private static string Capitalised(string text) => string.Concat(text[..1].ToUpperInvariant(), text[1..]);
 }

@@ -15,15 +15,34 @@ public static class ApiKeys
     public const string ExpiresClaim = "overlap:key-expires";
 
     /// <summary>Creates a key, stores its hash and role, and returns the key itself (shown once, never stored).</summary>
-    public static async Task<string> CreateAsync(IUserStore store, KeyRole role, string name, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        (await CreateAsync(store, role, name, now, null, cancellationToken).ConfigureAwait(false)).Key;
+    public static async Task<string> CreateAsync(
+        IUserStore store,
+        KeyRole role,
+        string name,
+        DateTimeOffset now,
+        CancellationToken cancellationToken = default
+    ) => (await CreateAsync(store, role, name, now, null, cancellationToken).ConfigureAwait(false)).Key;
 
     /// <summary>Creates a key that stops working at <paramref name="expiresAt"/> (null: never); the key and what is stored of it.</summary>
-    public static async Task<(string Key, ApiKeyRecord Record)> CreateAsync(IUserStore store, KeyRole role, string name, DateTimeOffset now, DateTimeOffset? expiresAt, CancellationToken cancellationToken = default)
+    public static async Task<(string Key, ApiKeyRecord Record)> CreateAsync(
+        IUserStore store,
+        KeyRole role,
+        string name,
+        DateTimeOffset now,
+        DateTimeOffset? expiresAt,
+        CancellationToken cancellationToken = default
+    )
     {
         ArgumentNullException.ThrowIfNull(store);
         var key = Prefix + Base64Url(RandomNumberGenerator.GetBytes(32));
-        var record = new ApiKeyRecord(Base64Url(RandomNumberGenerator.GetBytes(6)), Hash(key), role, name, now, expiresAt);
+        var record = new ApiKeyRecord(
+            Base64Url(RandomNumberGenerator.GetBytes(6)),
+            Hash(key),
+            role,
+            name,
+            now,
+            expiresAt
+        );
         await store.AddKeyAsync(record, cancellationToken).ConfigureAwait(false);
         return (key, record);
     }
@@ -50,13 +69,23 @@ public static class ApiKeys
             return (null, null);
         }
         text = text.Trim();
-        DateTimeOffset? at = Core.Contracts.Durations.Parse(text) is { } span ? now + span
-            : DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var time) ? time
+        DateTimeOffset? at =
+            Core.Contracts.Durations.Parse(text) is { } span ? now + span
+            : DateTimeOffset.TryParse(
+                text,
+                System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.AssumeUniversal,
+                out var time
+            )
+                ? time
             : null;
         return at switch
         {
             null => (null, $"'{text}' is neither a duration such as 90d nor a date such as 2027-01-31"),
-            { } t when t <= now => (null, $"'{text}' is not in the future; give a later date or a duration such as 90d"),
+            { } t when t <= now => (
+                null,
+                $"'{text}' is not in the future; give a later date or a duration such as 90d"
+            ),
             { } t => (t, null),
         };
     }
@@ -65,19 +94,31 @@ public static class ApiKeys
     public static ClaimsPrincipal Principal(ApiKeyRecord record, string scheme)
     {
         ArgumentNullException.ThrowIfNull(record);
-        List<Claim> claims = [new(ClaimTypes.Name, record.Name), new(ClaimTypes.NameIdentifier, record.Id), new(ClaimTypes.Role, record.Role.ToString())];
+        List<Claim> claims =
+        [
+            new(ClaimTypes.Name, record.Name),
+            new(ClaimTypes.NameIdentifier, record.Id),
+            new(ClaimTypes.Role, record.Role.ToString()),
+        ];
         if (record.ExpiresAt is { } expires)
         {
-            claims.Add(new Claim(ExpiresClaim, expires.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            claims.Add(
+                new Claim(
+                    ExpiresClaim,
+                    expires.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)
+                )
+            );
         }
         return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme));
     }
 
     /// <summary>A time as the CLI and the API's messages write it: 2026-11-23 09:00 UTC.</summary>
-    public static string Day(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture);
+    public static string Day(DateTimeOffset time) =>
+        time.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The SHA-256 of a key, as lower-case hex.</summary>
     public static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    private static string Base64Url(byte[] bytes) =>
+        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

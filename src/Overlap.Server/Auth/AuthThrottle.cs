@@ -40,7 +40,8 @@ internal sealed class AuthThrottle(ServerOptions options)
     }
 
     /// <summary>The Retry-After header's value: whole seconds, rounded up.</summary>
-    public static string RetryAfter(TimeSpan wait) => Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    public static string RetryAfter(TimeSpan wait) =>
+        Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static string Key(IPAddress? address)
     {

@@ -31,18 +31,25 @@ internal static class DashboardAuth
         services.AddSingleton<KeyUsage>();
         services.AddSingleton<AccessAdmin>();
         services.AddHostedService(sp => sp.GetRequiredService<KeyUsage>());
-        services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
+        services
+            .AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
             .Configure<SessionTicketStore>((o, sessions) => o.SessionStore = sessions);
-        services.AddDataProtection()
+        services
+            .AddDataProtection()
             .SetApplicationName("overlap")
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(options.DataFolder, "cookie-keys")));
-        return services.AddAuthentication(o =>
+        return services
+            .AddAuthentication(o =>
             {
                 o.DefaultScheme = Selector;
                 o.DefaultChallengeScheme = Selector;
             })
             .AddPolicyScheme(Selector, "An API key or the dashboard's cookie", o =>
-                o.ForwardDefaultSelector = context => IsApi(context.Request) ? ApiKeyAuthentication.SchemeName : CookieAuthenticationDefaults.AuthenticationScheme)
+                o.ForwardDefaultSelector = context =>
+                    IsApi(context.Request)
+                        ? ApiKeyAuthentication.SchemeName
+                        : CookieAuthenticationDefaults.AuthenticationScheme
+            )
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null)
             .AddCookie(CookieAuthenticationDefaults.AuthenticationScheme, o =>
             {
@@ -56,7 +63,8 @@ internal static class DashboardAuth
                 // Secure whenever the dashboard is served over HTTPS; plain HTTP is for loopback.
                 o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 // A user removed, or whose password was set again, is signed out on their next request.
-                o.Events.OnValidatePrincipal = context => context.HttpContext.RequestServices.GetRequiredService<UserSessions>().ValidateAsync(context);
+                o.Events.OnValidatePrincipal = context =>
+                    context.HttpContext.RequestServices.GetRequiredService<UserSessions>().ValidateAsync(context);
             });
     }
 
@@ -70,5 +78,10 @@ internal static class DashboardAuth
 
     /// <summary>A return address inside the dashboard, or the overview (never another site).</summary>
     public static string LocalOrHome(string? returnUrl) =>
-        returnUrl is { Length: > 0 } url && url[0] == '/' && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal) ? url : "/";
+        returnUrl is { Length: > 0 } url
+        && url[0] == '/'
+        && !url.StartsWith("//", StringComparison.Ordinal)
+        && !url.StartsWith("/\\", StringComparison.Ordinal)
+            ? url
+            : "/";
 }

@@ -11,7 +11,9 @@ internal sealed class FailureLog(TimeProvider time, TimeSpan window)
 {
     private const int MaxKeys = 10_000;
 
-    private readonly ConcurrentDictionary<string, List<DateTimeOffset>> _failures = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, List<DateTimeOffset>> _failures = new(
+        StringComparer.OrdinalIgnoreCase
+    );
 
     /// <summary>How long a failure is remembered.</summary>
     public TimeSpan Window => window;

@@ -10,7 +10,8 @@ namespace Overlap.Server.Auth;
 /// Records when each key was last used, off the request path: a request only notes the key in memory, at most once
 /// per <see cref="Every"/> per key, and this background service writes the notes to the store.
 /// </summary>
-internal sealed partial class KeyUsage(IUserStore store, ServerOptions options, ILogger<KeyUsage> logger) : BackgroundService
+internal sealed partial class KeyUsage(IUserStore store, ServerOptions options, ILogger<KeyUsage> logger)
+    : BackgroundService
 {
     /// <summary>How stale a key's last-used time may be.</summary>
     public static readonly TimeSpan Every = TimeSpan.FromMinutes(1);
@@ -20,7 +21,8 @@ internal sealed partial class KeyUsage(IUserStore store, ServerOptions options, 
 
     // Bounded, and a full queue drops the note: a last-used time a minute late matters less than a request's latency.
     private readonly Channel<(string Id, DateTimeOffset At)> _pending = Channel.CreateBounded<(string, DateTimeOffset)>(
-        new BoundedChannelOptions(1024) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+        new BoundedChannelOptions(1024) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true }
+    );
 
     /// <summary>Notes that the key was used now.</summary>
     public void Used(string id)

@@ -7,12 +7,22 @@ namespace Overlap.Server.Auth;
 /// <see cref="PasswordBackoff"/> (per name). An unknown name costs the same hashing as a known one, so the answer's
 /// timing does not tell which names exist.
 /// </summary>
-internal sealed class PasswordSignIn(IUserStore store, AuthThrottle throttle, PasswordBackoff backoff, TrustedDevices devices)
+internal sealed class PasswordSignIn(
+    IUserStore store,
+    AuthThrottle throttle,
+    PasswordBackoff backoff,
+    TrustedDevices devices
+)
 {
     private static readonly Lazy<string> Decoy = new(() => Passwords.Hash(Passwords.Generate()));
 
     /// <summary>The user when the password is right; otherwise why not.</summary>
-    public async Task<PasswordCheck> CheckAsync(HttpContext context, string? name, string? password, CancellationToken cancellationToken)
+    public async Task<PasswordCheck> CheckAsync(
+        HttpContext context,
+        string? name,
+        string? password,
+        CancellationToken cancellationToken
+    )
     {
         ArgumentNullException.ThrowIfNull(context);
         var address = context.Connection.RemoteIpAddress;

@@ -20,7 +20,9 @@ public static class Passwords
     /// <summary>PBKDF2-HMAC-SHA512 iterations: OWASP's figure for SHA-512 (its 600,000 is for SHA-256, whose rounds are cheaper).</summary>
     public const int Iterations = 210_000;
 
-    private static readonly PasswordHasher<string> Hasher = new(Options.Create(new PasswordHasherOptions { IterationCount = Iterations }));
+    private static readonly PasswordHasher<string> Hasher = new(
+        Options.Create(new PasswordHasherOptions { IterationCount = Iterations })
+    );
 
     /// <summary>The letters of a generated password: no look-alikes (0/O, 1/l/I), nothing a shell would mangle.</summary>
     private const string Alphabet = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";

@@ -14,7 +14,9 @@ internal static class Policies
     public static void Add(AuthorizationOptions options)
     {
         options.AddPolicy(Ingest, p => p.RequireRole(nameof(KeyRole.Ingest), nameof(KeyRole.Admin)));
-        options.AddPolicy(Read, p => p.RequireRole(nameof(KeyRole.Viewer), nameof(KeyRole.Reviewer), nameof(KeyRole.Admin)));
+        options.AddPolicy(Read, p =>
+            p.RequireRole(nameof(KeyRole.Viewer), nameof(KeyRole.Reviewer), nameof(KeyRole.Admin))
+        );
         options.AddPolicy(Admin, p => p.RequireRole(nameof(KeyRole.Admin)));
         options.AddPolicy(Review, p => p.RequireRole(nameof(KeyRole.Reviewer), nameof(KeyRole.Admin)));
     }

@@ -27,14 +27,29 @@ internal sealed class SessionTicketStore(IUserStore store, ServerOptions options
         ArgumentNullException.ThrowIfNull(ticket);
         var id = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         var now = options.Time.GetUtcNow();
-        await store.AddSessionAsync(new SessionRecord(ApiKeys.Hash(id), Subject(ticket.Principal), now, Expires(ticket, now), null, TicketSerializer.Default.Serialize(ticket))).ConfigureAwait(false);
+        await store
+            .AddSessionAsync(
+                new SessionRecord(
+                    ApiKeys.Hash(id),
+                    Subject(ticket.Principal),
+                    now,
+                    Expires(ticket, now),
+                    null,
+                    TicketSerializer.Default.Serialize(ticket)
+                )
+            )
+            .ConfigureAwait(false);
         return id;
     }
 
     public Task RenewAsync(string key, AuthenticationTicket ticket)
     {
         ArgumentNullException.ThrowIfNull(ticket);
-        return store.RenewSessionAsync(ApiKeys.Hash(key), Expires(ticket, options.Time.GetUtcNow()), TicketSerializer.Default.Serialize(ticket));
+        return store.RenewSessionAsync(
+            ApiKeys.Hash(key),
+            Expires(ticket, options.Time.GetUtcNow()),
+            TicketSerializer.Default.Serialize(ticket)
+        );
     }
 
     public async Task<AuthenticationTicket?> RetrieveAsync(string key)

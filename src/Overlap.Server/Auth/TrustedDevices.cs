@@ -38,12 +38,16 @@ internal sealed class TrustedDevices(IDataProtectionProvider protection, ServerO
     public void Trust(HttpContext context, string name)
     {
         ArgumentNullException.ThrowIfNull(context);
-        context.Response.Cookies.Append(CookieName, _protector.Protect(name.ToLowerInvariant()), new CookieOptions
-        {
-            HttpOnly = true,
-            SameSite = SameSiteMode.Strict,
-            Secure = context.Request.IsHttps,
-            Expires = options.Time.GetUtcNow() + For,
-        });
+        context.Response.Cookies.Append(
+            CookieName,
+            _protector.Protect(name.ToLowerInvariant()),
+            new CookieOptions
+            {
+                HttpOnly = true,
+                SameSite = SameSiteMode.Strict,
+                Secure = context.Request.IsHttps,
+                Expires = options.Time.GetUtcNow() + For,
+            }
+        );
     }
 }

@@ -17,7 +17,9 @@ internal sealed class UserSessions(IUserStore store, ServerOptions options)
     /// <summary>How long a user looked up is trusted before the store is asked again.</summary>
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(10);
 
-    private readonly ConcurrentDictionary<string, (UserRecord? User, DateTimeOffset Until)> _cache = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, (UserRecord? User, DateTimeOffset Until)> _cache = new(
+        StringComparer.OrdinalIgnoreCase
+    );
 
     /// <summary>The cookie scheme's <c>OnValidatePrincipal</c>.</summary>
     public async Task ValidateAsync(CookieValidatePrincipalContext context)

@@ -28,18 +28,25 @@ public static class Users
             return $"the user name has {name.Length} characters; use at most {MaxNameLength}";
         }
         var bad = name.FirstOrDefault(c => !(char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '@' or '-'));
-        return bad == default ? null : $"the user name '{name}' has '{bad}' in it; use letters, digits and . _ @ - only (an e-mail address will do)";
+        return bad == default
+            ? null
+            : $"the user name '{name}' has '{bad}' in it; use letters, digits and . _ @ - only (an e-mail address will do)";
     }
 
     /// <summary>The signed-in user: name, role and the stamp that must still match the store.</summary>
     public static ClaimsPrincipal Principal(UserRecord user, string scheme)
     {
         ArgumentNullException.ThrowIfNull(user);
-        return new ClaimsPrincipal(new ClaimsIdentity(
-            [
-                new Claim(ClaimTypes.Name, user.Name), new Claim(ClaimTypes.NameIdentifier, "user:" + user.Name.ToLowerInvariant()),
-                new Claim(ClaimTypes.Role, user.Role.ToString()), new Claim(StampClaim, user.Stamp),
-            ],
-            scheme));
+        return new ClaimsPrincipal(
+            new ClaimsIdentity(
+                [
+                    new Claim(ClaimTypes.Name, user.Name),
+                    new Claim(ClaimTypes.NameIdentifier, "user:" + user.Name.ToLowerInvariant()),
+                    new Claim(ClaimTypes.Role, user.Role.ToString()),
+                    new Claim(StampClaim, user.Stamp),
+                ],
+                scheme
+            )
+        );
     }
 }

@@ -28,7 +28,13 @@ internal sealed class ContractRegistry(IContractStore store)
     public IReadOnlyList<string> Names => [.. _contracts.Keys.Order(StringComparer.Ordinal)];
 
     /// <summary>The features whose contract sends cases to people, by name.</summary>
-    public IReadOnlyList<string> WithReview() => [.. _contracts.Where(c => c.Value.Contract.Review is not null).Select(c => c.Key).Order(StringComparer.Ordinal)];
+    public IReadOnlyList<string> WithReview() =>
+        [
+            .. _contracts
+                .Where(c => c.Value.Contract.Review is not null)
+                .Select(c => c.Key)
+                .Order(StringComparer.Ordinal),
+        ];
 
     /// <summary>The feature's current contract; null when it has none.</summary>
     public Contract? Find(string feature) => Current(feature)?.Contract;
@@ -37,7 +43,8 @@ internal sealed class ContractRegistry(IContractStore store)
     public CurrentContract? Current(string feature) => _contracts.GetValueOrDefault(feature);
 
     /// <summary>Every version of the feature's contract, oldest first (none when it has no contract).</summary>
-    public Task<IReadOnlyList<ContractVersion>> VersionsAsync(string feature, CancellationToken cancellationToken) => store.ListContractVersionsAsync(feature, cancellationToken);
+    public Task<IReadOnlyList<ContractVersion>> VersionsAsync(string feature, CancellationToken cancellationToken) =>
+        store.ListContractVersionsAsync(feature, cancellationToken);
 
     /// <summary>Makes <paramref name="saved"/> (parsed as <paramref name="contract"/>) current, unless a later version already is.</summary>
     public void Saved(ContractVersion saved, Contract contract)
@@ -50,7 +57,10 @@ internal sealed class ContractRegistry(IContractStore store)
     /// <summary>Reads the feature's latest version from the store again (a contract written there past the save path).</summary>
     public async Task ReloadAsync(string feature, CancellationToken cancellationToken)
     {
-        if (await store.GetContractAsync(feature, cancellationToken: cancellationToken).ConfigureAwait(false) is { } latest)
+        if (
+            await store.GetContractAsync(feature, cancellationToken: cancellationToken).ConfigureAwait(false) is
+            { } latest
+        )
         {
             Saved(latest, ContractParser.Parse(latest.Yaml, $"{feature} contract, version {latest.Version}"));
         }

@@ -10,10 +10,20 @@ namespace Overlap.Server.Contracts;
 /// <see cref="WebhookAddressPolicy"/> allows. The parsed contract becomes the feature's current one at once
 /// (<see cref="ContractRegistry.Saved"/>): this is the one path that changes it.
 /// </summary>
-internal sealed class ContractSaver(IContractStore store, ContractRegistry features, ServerOptions options, WebhookAddressPolicy addresses)
+internal sealed class ContractSaver(
+    IContractStore store,
+    ContractRegistry features,
+    ServerOptions options,
+    WebhookAddressPolicy addresses
+)
 {
     /// <summary>The saved version, or why nothing was saved.</summary>
-    public async Task<ContractSave> SaveAsync(string feature, string text, string changedBy, CancellationToken cancellationToken)
+    public async Task<ContractSave> SaveAsync(
+        string feature,
+        string text,
+        string changedBy,
+        CancellationToken cancellationToken
+    )
     {
         Contract contract;
         try
@@ -27,17 +37,28 @@ internal sealed class ContractSaver(IContractStore store, ContractRegistry featu
         }
         if (contract.Feature != feature)
         {
-            return ContractSave.Refused("The contract names another feature", $"The contract says 'feature: {contract.Feature}' but is saved as the contract of '{feature}'; make the two the same.");
+            return ContractSave.Refused(
+                "The contract names another feature",
+                $"The contract says 'feature: {contract.Feature}' but is saved as the contract of '{feature}'; make the two the same."
+            );
         }
         var hooks = contract.Monitoring?.AlertWebhooks ?? [];
         for (var i = 0; i < hooks.Count; i++)
         {
-            if (Uri.TryCreate(hooks[i], UriKind.Absolute, out var url) && await addresses.CheckAsync(url, cancellationToken).ConfigureAwait(false) is { } refusal)
+            if (
+                Uri.TryCreate(hooks[i], UriKind.Absolute, out var url)
+                && await addresses.CheckAsync(url, cancellationToken).ConfigureAwait(false) is { } refusal
+            )
             {
-                return ContractSave.Refused("A webhook may not reach that address", $"monitoring.alerts[{i}].webhook {refusal}; {WebhookAddressPolicy.HowToAllow}.");
+                return ContractSave.Refused(
+                    "A webhook may not reach that address",
+                    $"monitoring.alerts[{i}].webhook {refusal}; {WebhookAddressPolicy.HowToAllow}."
+                );
             }
         }
-        var version = await store.PutContractAsync(feature, text, changedBy, options.Time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        var version = await store
+            .PutContractAsync(feature, text, changedBy, options.Time.GetUtcNow(), cancellationToken)
+            .ConfigureAwait(false);
         features.Saved(version, contract);
         return new ContractSave(version, null, null);
     }

@@ -23,7 +23,9 @@ internal static partial class ContractSecrets
 
     /// <summary><paramref name="url"/> with only its scheme, host and port left, or <see cref="Hidden"/>.</summary>
     public static string MaskUrl(string url) =>
-        Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) && uri.Host.Length > 0
+        Uri.TryCreate(url, UriKind.Absolute, out var uri)
+        && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+        && uri.Host.Length > 0
             ? $"{uri.Scheme}://{uri.Host}{(uri.IsDefaultPort ? "" : $":{uri.Port}")}/••••"
             : Hidden;
 
@@ -44,8 +46,13 @@ internal static partial class ContractSecrets
             // YamlDotNet throws more than YamlException on some broken text; whatever it throws, the loose mask hides more, not less.
             return MaskLoosely(yaml);
         }
-        var hunted = spans.Select(s => s.Value).Where(v => v.Length >= MinHunted && !v.Contains('\n', StringComparison.Ordinal)).Distinct(StringComparer.Ordinal).ToList();
-        string Hunt(string text) => hunted.Aggregate(text, (t, secret) => t.Replace(secret, MaskUrl(secret), StringComparison.Ordinal));
+        var hunted = spans
+            .Select(s => s.Value)
+            .Where(v => v.Length >= MinHunted && !v.Contains('\n', StringComparison.Ordinal))
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        string Hunt(string text) =>
+            hunted.Aggregate(text, (t, secret) => t.Replace(secret, MaskUrl(secret), StringComparison.Ordinal));
         var masked = new StringBuilder(yaml.Length);
         var at = 0;
         foreach (var (start, end, value, quote) in spans)
@@ -63,12 +70,17 @@ internal static partial class ContractSecrets
     {
         ArgumentNullException.ThrowIfNull(lines);
         var (before, after) = (Lines(Mask(older)), Lines(Mask(newer)));
-        return [.. lines.Select(l => l.Kind switch
-        {
-            DiffKind.Skipped => l,
-            DiffKind.Added => l with { Text = after[l.NewLine - 1] },
-            _ => l with { Text = before[l.OldLine - 1] },
-        })];
+        return
+        [
+            .. lines.Select(l =>
+                l.Kind switch
+                {
+                    DiffKind.Skipped => l,
+                    DiffKind.Added => l with { Text = after[l.NewLine - 1] },
+                    _ => l with { Text = before[l.OldLine - 1] },
+                }
+            ),
+        ];
     }
 
     private static string[] Lines(string text) => text.ReplaceLineEndings("\n").Split('\n');
@@ -108,7 +120,12 @@ internal static partial class ContractSecrets
                 case Scalar scalar:
                     if (open.Count > 0 && open.Peek() is { Mapping: true, AtKey: false, Secret: true })
                     {
-                        var quote = scalar.Style switch { ScalarStyle.DoubleQuoted => "\"", ScalarStyle.SingleQuoted => "'", _ => "" };
+                        var quote = scalar.Style switch
+                        {
+                            ScalarStyle.DoubleQuoted => "\"",
+                            ScalarStyle.SingleQuoted => "'",
+                            _ => "",
+                        };
                         spans.Add(((int)scalar.Start.Index, (int)scalar.End.Index, scalar.Value, quote));
                     }
                     Completed(scalar.Value);

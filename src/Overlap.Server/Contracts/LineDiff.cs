@@ -68,7 +68,7 @@ internal static class LineDiff
         ArgumentNullException.ThrowIfNull(lines);
         ArgumentOutOfRangeException.ThrowIfNegative(context);
         var shown = new List<DiffLine>(lines.Count);
-        for (var i = 0; i < lines.Count;)
+        for (var i = 0; i < lines.Count; )
         {
             if (lines[i].Kind != DiffKind.Same)
             {
@@ -91,7 +91,9 @@ internal static class LineDiff
             else
             {
                 shown.AddRange(lines.Skip(i).Take(keepHead));
-                shown.Add(new DiffLine(DiffKind.Skipped, "", lines[i + keepHead].OldLine, lines[i + keepHead].NewLine, hidden));
+                shown.Add(
+                    new DiffLine(DiffKind.Skipped, "", lines[i + keepHead].OldLine, lines[i + keepHead].NewLine, hidden)
+                );
                 shown.AddRange(lines.Skip(end - keepTail).Take(keepTail));
             }
             i = end;

@@ -23,42 +23,61 @@ internal static class DashboardAssets
     public static void Map(IEndpointRouteBuilder app)
     {
         app.MapGet("/assets/{version}/{name}", (string name, HttpContext context) =>
-        {
-            if (!Files.TryGetValue(name, out var file))
             {
-                return Results.NotFound();
-            }
-            context.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
-            return Results.Bytes(file.Bytes, file.ContentType);
-        }).AllowAnonymous().ExcludeFromDescription();
+                if (!Files.TryGetValue(name, out var file))
+                {
+                    return Results.NotFound();
+                }
+                context.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
+                return Results.Bytes(file.Bytes, file.ContentType);
+            })
+            .AllowAnonymous()
+            .ExcludeFromDescription();
         app.MapGet("/_framework/blazor.web.js", (HttpContext context) =>
-        {
-            var file = Files["framework/blazor.web.js"];
-            context.Response.Headers.CacheControl = "no-cache";
-            return Results.Bytes(file.Bytes, file.ContentType);
-        }).AllowAnonymous().ExcludeFromDescription();
+            {
+                var file = Files["framework/blazor.web.js"];
+                context.Response.Headers.CacheControl = "no-cache";
+                return Results.Bytes(file.Bytes, file.ContentType);
+            })
+            .AllowAnonymous()
+            .ExcludeFromDescription();
         // The chart library loads its script and its interop module from here, as a Razor class library's assets.
         app.MapGet("/_content/{package}/{name}", (string package, string name, HttpContext context) =>
-        {
-            if (!Files.TryGetValue($"content/{package}/{name}", out var file))
             {
-                return Results.NotFound();
-            }
-            context.Response.Headers.CacheControl = "public, max-age=86400";
-            return Results.Bytes(file.Bytes, file.ContentType);
-        }).AllowAnonymous().ExcludeFromDescription();
+                if (!Files.TryGetValue($"content/{package}/{name}", out var file))
+                {
+                    return Results.NotFound();
+                }
+                context.Response.Headers.CacheControl = "public, max-age=86400";
+                return Results.Bytes(file.Bytes, file.ContentType);
+            })
+            .AllowAnonymous()
+            .ExcludeFromDescription();
     }
 
     private static Dictionary<string, (string, byte[])> Load()
     {
         var files = new Dictionary<string, (string, byte[])>(StringComparer.Ordinal);
-        foreach (var resource in Assembly.GetManifestResourceNames().Where(r => r.StartsWith("dashboard/", StringComparison.Ordinal) || r.StartsWith("framework/", StringComparison.Ordinal) || r.StartsWith("content/", StringComparison.Ordinal)))
+        foreach (
+            var resource in Assembly
+                .GetManifestResourceNames()
+                .Where(r =>
+                    r.StartsWith("dashboard/", StringComparison.Ordinal)
+                    || r.StartsWith("framework/", StringComparison.Ordinal)
+                    || r.StartsWith("content/", StringComparison.Ordinal)
+                )
+        )
         {
             using var stream = Assembly.GetManifestResourceStream(resource)!;
             using var copy = new MemoryStream();
             stream.CopyTo(copy);
-            var name = resource.StartsWith("dashboard/", StringComparison.Ordinal) ? resource["dashboard/".Length..] : resource;
-            var type = name.EndsWith(".css", StringComparison.Ordinal) ? "text/css" : name.EndsWith(".js", StringComparison.Ordinal) ? "text/javascript" : "application/octet-stream";
+            var name = resource.StartsWith("dashboard/", StringComparison.Ordinal)
+                ? resource["dashboard/".Length..]
+                : resource;
+            var type =
+                name.EndsWith(".css", StringComparison.Ordinal) ? "text/css"
+                : name.EndsWith(".js", StringComparison.Ordinal) ? "text/javascript"
+                : "application/octet-stream";
             files[name] = (type, copy.ToArray());
         }
         return files;

@@ -11,14 +11,21 @@ internal static class DashboardEndpoints
     {
         DashboardAssets.Map(app);
         app.MapPost("/signout", async (HttpContext context, IAntiforgery antiforgery) =>
-        {
-            if (!await antiforgery.IsRequestValidAsync(context).ConfigureAwait(false))
             {
-                return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The form had expired", detail: "Reload the page and sign out again.");
-            }
-            await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme).ConfigureAwait(false);
-            return Results.Redirect("/signin");
-        }).AllowAnonymous().DisableAntiforgery().ExcludeFromDescription();
+                if (!await antiforgery.IsRequestValidAsync(context).ConfigureAwait(false))
+                {
+                    return Results.Problem(
+                        statusCode: StatusCodes.Status400BadRequest,
+                        title: "The form had expired",
+                        detail: "Reload the page and sign out again."
+                    );
+                }
+                await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme).ConfigureAwait(false);
+                return Results.Redirect("/signin");
+            })
+            .AllowAnonymous()
+            .DisableAntiforgery()
+            .ExcludeFromDescription();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }
 }

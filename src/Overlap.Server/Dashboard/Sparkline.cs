@@ -11,7 +11,10 @@ public static class Sparkline
     {
         ArgumentNullException.ThrowIfNull(values);
         var present = values.Where(v => v is not null).Select(v => v!.Value).ToList();
-        var svg = new StringBuilder().Append(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" role=\"img\" data-testid=\"sparkline\">");
+        var svg = new StringBuilder().Append(
+            CultureInfo.InvariantCulture,
+            $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" role=\"img\" data-testid=\"sparkline\">"
+        );
         if (present.Count > 0)
         {
             var (low, high) = (present.Min(), present.Max());
@@ -22,11 +25,17 @@ public static class Sparkline
             {
                 if (run.Count == 1)
                 {
-                    svg.Append(CultureInfo.InvariantCulture, $"<circle cx=\"{run[0].Split(',')[0]}\" cy=\"{run[0].Split(',')[1]}\" r=\"1.5\" fill=\"#594ae2\"/>");
+                    svg.Append(
+                        CultureInfo.InvariantCulture,
+                        $"<circle cx=\"{run[0].Split(',')[0]}\" cy=\"{run[0].Split(',')[1]}\" r=\"1.5\" fill=\"#594ae2\"/>"
+                    );
                 }
                 else if (run.Count > 1)
                 {
-                    svg.Append(CultureInfo.InvariantCulture, $"<polyline fill=\"none\" stroke=\"#594ae2\" stroke-width=\"1.5\" points=\"{string.Join(' ', run)}\"/>");
+                    svg.Append(
+                        CultureInfo.InvariantCulture,
+                        $"<polyline fill=\"none\" stroke=\"#594ae2\" stroke-width=\"1.5\" points=\"{string.Join(' ', run)}\"/>"
+                    );
                 }
                 run.Clear();
             }

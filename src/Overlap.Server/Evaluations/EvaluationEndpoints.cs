@@ -4,8 +4,8 @@ using Microsoft.AspNetCore.Mvc;
 using Overlap.Core.Data;
 using Overlap.Core.Evaluation;
 using Overlap.Core.Reports;
-using Overlap.Server.Auth;
 using Overlap.Server.Api;
+using Overlap.Server.Auth;
 
 namespace Overlap.Server.Evaluations;
 
@@ -29,24 +29,58 @@ internal static class EvaluationEndpoints
     /// <summary>Who added a run: the key's name, as for contracts.</summary>
     public static string Who(ClaimsPrincipal user) => user.FindFirstValue(ClaimTypes.Name) ?? "unknown";
 
-    private static async Task<Ok<EvaluationRunView[]>> ListAsync(string feature, EvaluationRuns runs, CancellationToken cancellationToken) =>
-        TypedResults.Ok((await runs.ListAsync(feature, cancellationToken).ConfigureAwait(false)).Select(EvaluationRunView.Of).ToArray());
+    private static async Task<Ok<EvaluationRunView[]>> ListAsync(
+        string feature,
+        EvaluationRuns runs,
+        CancellationToken cancellationToken
+    ) =>
+        TypedResults.Ok(
+            (await runs.ListAsync(feature, cancellationToken).ConfigureAwait(false))
+                .Select(EvaluationRunView.Of)
+                .ToArray()
+        );
 
     private static async Task<Results<Created<EvaluationRunView>, ProblemHttpResult>> UploadAsync(
-        string feature, string? name, [FromQuery(Name = "contract_version")] int? contractVersion, HttpRequest request, ClaimsPrincipal user,
-        EvaluationRuns runs, ServerOptions options, CancellationToken cancellationToken)
+        string feature,
+        string? name,
+        [FromQuery(Name = "contract_version")] int? contractVersion,
+        HttpRequest request,
+        ClaimsPrincipal user,
+        EvaluationRuns runs,
+        ServerOptions options,
+        CancellationToken cancellationToken
+    )
     {
         var upload = await Upload.ReadAsync(request, options.MaxBodyBytes, cancellationToken).ConfigureAwait(false);
         if (upload.Content is null)
         {
             return Refused(upload, "The report cannot be read");
         }
-        return Answer(await runs.AddReportAsync(feature, upload.Content, name ?? upload.Name, contractVersion, Who(user), cancellationToken).ConfigureAwait(false));
+        return Answer(
+            await runs.AddReportAsync(
+                    feature,
+                    upload.Content,
+                    name ?? upload.Name,
+                    contractVersion,
+                    Who(user),
+                    cancellationToken
+                )
+                .ConfigureAwait(false)
+        );
     }
 
     private static async Task<Results<Created<EvaluationRunView>, ProblemHttpResult>> RunAsync(
-        string feature, string? name, string? format, int? resamples, ulong? seed, HttpRequest request, ClaimsPrincipal user,
-        EvaluationRuns runs, ServerOptions options, CancellationToken cancellationToken)
+        string feature,
+        string? name,
+        string? format,
+        int? resamples,
+        ulong? seed,
+        HttpRequest request,
+        ClaimsPrincipal user,
+        EvaluationRuns runs,
+        ServerOptions options,
+        CancellationToken cancellationToken
+    )
     {
         if (Answers.ResamplesProblem(resamples) is { } bad)
         {
@@ -58,23 +92,50 @@ internal static class EvaluationEndpoints
             return Refused(upload, "The data file cannot be read");
         }
         var fileName = upload.FileName ?? "the body";
-        var dataFormat = format is not null ? FormatNamed(format) : upload.FileName is not null ? DataFormats.FromFileName(upload.FileName) : FormatOf(request.ContentType);
+        var dataFormat =
+            format is not null ? FormatNamed(format)
+            : upload.FileName is not null ? DataFormats.FromFileName(upload.FileName)
+            : FormatOf(request.ContentType);
         if (dataFormat is null)
         {
-            return Problems.Status(400, "The data format is unknown",
-                $"Cannot tell the format of {fileName}: send Content-Type text/csv, application/x-ndjson or application/vnd.apache.parquet, add ?format=csv|jsonl|parquet, or upload it as the 'file' part of a multipart form with its file name (.csv, .jsonl, .parquet, optionally .gz).");
+            return Problems.Status(
+                400,
+                "The data format is unknown",
+                $"Cannot tell the format of {fileName}: send Content-Type text/csv, application/x-ndjson or application/vnd.apache.parquet, add ?format=csv|jsonl|parquet, or upload it as the 'file' part of a multipart form with its file name (.csv, .jsonl, .parquet, optionally .gz)."
+            );
         }
-        var added = await runs.RunAsync(feature, upload.Content, fileName, dataFormat.Value, name ?? upload.Name, Who(user),
-            resamples ?? EvaluationOptions.DefaultResamples, seed ?? EvaluationOptions.DefaultSeed, cancellationToken).ConfigureAwait(false);
+        var added = await runs.RunAsync(
+                feature,
+                upload.Content,
+                fileName,
+                dataFormat.Value,
+                name ?? upload.Name,
+                Who(user),
+                resamples ?? EvaluationOptions.DefaultResamples,
+                seed ?? EvaluationOptions.DefaultSeed,
+                cancellationToken
+            )
+            .ConfigureAwait(false);
         return Answer(added);
     }
 
-    private static async Task<Results<ReportResult<EvaluationReport>, ContentHttpResult, NotFound<ProblemDetails>, BadRequest<ProblemDetails>>> GetAsync(
-        string feature, long id, string? format, EvaluationRuns runs, HttpResponse response, CancellationToken cancellationToken)
+    private static async Task<
+        Results<ReportResult<EvaluationReport>, ContentHttpResult, NotFound<ProblemDetails>, BadRequest<ProblemDetails>>
+    > GetAsync(
+        string feature,
+        long id,
+        string? format,
+        EvaluationRuns runs,
+        HttpResponse response,
+        CancellationToken cancellationToken
+    )
     {
         if (format is not (null or "json" or "html"))
         {
-            return Problems.BadRequest("The format is unknown", $"format is '{format}'; use json (the default) or html.");
+            return Problems.BadRequest(
+                "The format is unknown",
+                $"format is '{format}'; use json (the default) or html."
+            );
         }
         if (await runs.ReadAsync(feature, id, cancellationToken).ConfigureAwait(false) is not { } found)
         {
@@ -94,14 +155,21 @@ internal static class EvaluationEndpoints
         return TypedResults.Text(HtmlReport.Write(report), "text/html; charset=utf-8");
     }
 
-    private static async Task<Results<ReportResult<RunComparison>, NotFound<ProblemDetails>, BadRequest<ProblemDetails>>> CompareAsync(
-        string feature, long? a, long? b, EvaluationRuns runs, CancellationToken cancellationToken)
+    private static async Task<
+        Results<ReportResult<RunComparison>, NotFound<ProblemDetails>, BadRequest<ProblemDetails>>
+    > CompareAsync(string feature, long? a, long? b, EvaluationRuns runs, CancellationToken cancellationToken)
     {
         if (a is not { } first || b is not { } second)
         {
-            return Problems.BadRequest("Two runs are needed", $"Name them by id: /v1/features/{feature}/evaluations/compare?a=1&b=2 (GET /v1/features/{feature}/evaluations lists the ids).");
+            return Problems.BadRequest(
+                "Two runs are needed",
+                $"Name them by id: /v1/features/{feature}/evaluations/compare?a=1&b=2 (GET /v1/features/{feature}/evaluations lists the ids)."
+            );
         }
-        if (await runs.CompareAsync(feature, first, second, cancellationToken).ConfigureAwait(false) is not { } comparison)
+        if (
+            await runs.CompareAsync(feature, first, second, cancellationToken).ConfigureAwait(false)
+            is not { } comparison
+        )
         {
             return NoSuchRun(feature, first, second);
         }
@@ -109,23 +177,29 @@ internal static class EvaluationEndpoints
     }
 
     private static NotFound<ProblemDetails> NoSuchRun(string feature, params long[] ids) =>
-        Problems.NotFound("No such evaluation run", $"{feature} has no run {string.Join(" or ", ids)}; GET /v1/features/{feature}/evaluations lists its runs.");
+        Problems.NotFound(
+            "No such evaluation run",
+            $"{feature} has no run {string.Join(" or ", ids)}; GET /v1/features/{feature}/evaluations lists its runs."
+        );
 
-    private static DataFormat? FormatNamed(string format) => format.ToLowerInvariant() switch
-    {
-        "csv" => DataFormat.Csv,
-        "jsonl" or "ndjson" => DataFormat.JsonLines,
-        "parquet" => DataFormat.Parquet,
-        _ => null,
-    };
+    private static DataFormat? FormatNamed(string format) =>
+        format.ToLowerInvariant() switch
+        {
+            "csv" => DataFormat.Csv,
+            "jsonl" or "ndjson" => DataFormat.JsonLines,
+            "parquet" => DataFormat.Parquet,
+            _ => null,
+        };
 
-    private static DataFormat? FormatOf(string? contentType) => contentType?.Split(';')[0].Trim().ToLowerInvariant() switch
-    {
-        "text/csv" => DataFormat.Csv,
-        "application/x-ndjson" or "application/jsonl" or "application/jsonlines" or "application/x-jsonlines" => DataFormat.JsonLines,
-        "application/vnd.apache.parquet" or "application/x-parquet" => DataFormat.Parquet,
-        _ => null,
-    };
+    private static DataFormat? FormatOf(string? contentType) =>
+        contentType?.Split(';')[0].Trim().ToLowerInvariant() switch
+        {
+            "text/csv" => DataFormat.Csv,
+            "application/x-ndjson" or "application/jsonl" or "application/jsonlines" or "application/x-jsonlines" =>
+                DataFormat.JsonLines,
+            "application/vnd.apache.parquet" or "application/x-parquet" => DataFormat.Parquet,
+            _ => null,
+        };
 
     private static Results<Created<EvaluationRunView>, ProblemHttpResult> Answer(RunAdded added) =>
         added.Run is { } run
@@ -134,5 +208,4 @@ internal static class EvaluationEndpoints
 
     private static ProblemHttpResult Refused(Upload upload, string title) =>
         Problems.Status(upload.Status, upload.Status == 413 ? "The file is too large" : title, upload.Problem!);
-
 }

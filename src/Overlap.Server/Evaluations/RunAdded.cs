@@ -9,5 +9,11 @@ internal sealed record RunAdded(EvaluationRun? Run, int Status, string Title, st
 
     public static RunAdded Bad(string title, string detail) => new(null, 400, title, detail);
 
-    public static RunAdded Missing(string feature) => new(null, 404, "No such feature", $"'{feature}' has no contract yet; PUT one at /v1/features/{feature}/contract.");
+    public static RunAdded Missing(string feature) =>
+        new(
+            null,
+            404,
+            "No such feature",
+            $"'{feature}' has no contract yet; PUT one at /v1/features/{feature}/contract."
+        );
 }

@@ -15,8 +15,13 @@ internal sealed record Upload(byte[]? Content, string? FileName, string? Name, i
 {
     public static async Task<Upload> ReadAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
     {
-        var tooLarge = new Upload(null, null, null, StatusCodes.Status413PayloadTooLarge,
-            $"A file is at most {maxBytes / (1024 * 1024)} MiB; evaluate larger sets with overlap eval and upload its JSON report.");
+        var tooLarge = new Upload(
+            null,
+            null,
+            null,
+            StatusCodes.Status413PayloadTooLarge,
+            $"A file is at most {maxBytes / (1024 * 1024)} MiB; evaluate larger sets with overlap eval and upload its JSON report."
+        );
         try
         {
             if (!request.HasFormContentType)
@@ -28,7 +33,13 @@ internal sealed record Upload(byte[]? Content, string? FileName, string? Name, i
             var name = form["name"].ToString().Trim();
             if ((form.Files["file"] ?? (form.Files.Count > 0 ? form.Files[0] : null)) is not { Length: > 0 } file)
             {
-                return new Upload(null, null, null, StatusCodes.Status400BadRequest, "The form has no file: choose a JSON report from overlap eval, or a CSV, JSON Lines or Parquet file of scored examples.");
+                return new Upload(
+                    null,
+                    null,
+                    null,
+                    StatusCodes.Status400BadRequest,
+                    "The form has no file: choose a JSON report from overlap eval, or a CSV, JSON Lines or Parquet file of scored examples."
+                );
             }
             if (file.Length > maxBytes)
             {
@@ -36,13 +47,25 @@ internal sealed record Upload(byte[]? Content, string? FileName, string? Name, i
             }
             using var buffer = new MemoryStream((int)file.Length);
             await file.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
-            return new Upload(buffer.ToArray(), Path.GetFileName(file.FileName), name.Length == 0 ? null : name, StatusCodes.Status200OK, null);
+            return new Upload(
+                buffer.ToArray(),
+                Path.GetFileName(file.FileName),
+                name.Length == 0 ? null : name,
+                StatusCodes.Status200OK,
+                null
+            );
         }
         catch (InvalidDataException e)
         {
-            return new Upload(null, null, null, StatusCodes.Status400BadRequest, request.HasFormContentType
-                ? $"The form cannot be read ({e.Message.TrimEnd('.')}); send multipart/form-data with the file as the part named 'file'."
-                : "The request says 'Content-Encoding: gzip' but the body is not gzip; send it plain or compress it.");
+            return new Upload(
+                null,
+                null,
+                null,
+                StatusCodes.Status400BadRequest,
+                request.HasFormContentType
+                    ? $"The form cannot be read ({e.Message.TrimEnd('.')}); send multipart/form-data with the file as the part named 'file'."
+                    : "The request says 'Content-Encoding: gzip' but the body is not gzip; send it plain or compress it."
+            );
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {

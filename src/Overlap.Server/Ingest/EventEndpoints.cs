@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Overlap.Events;
-using Overlap.Server.Auth;
 using Overlap.Server.Api;
+using Overlap.Server.Auth;
 
 namespace Overlap.Server.Ingest;
 
@@ -19,17 +19,30 @@ internal static class EventEndpoints
         return group;
     }
 
-    private static async Task<Results<Accepted<IngestResponse>, BadRequest<IngestResponse>, ProblemHttpResult>> PostAsync(
-        HttpContext context, IngestQueue queue, IngestCheck check, ServerOptions options, CancellationToken cancellationToken)
+    private static async Task<
+        Results<Accepted<IngestResponse>, BadRequest<IngestResponse>, ProblemHttpResult>
+    > PostAsync(
+        HttpContext context,
+        IngestQueue queue,
+        IngestCheck check,
+        ServerOptions options,
+        CancellationToken cancellationToken
+    )
     {
         byte[]? body;
         try
         {
-            body = await RequestBody.ReadAsync(context.Request, options.MaxBodyBytes, cancellationToken).ConfigureAwait(false);
+            body = await RequestBody
+                .ReadAsync(context.Request, options.MaxBodyBytes, cancellationToken)
+                .ConfigureAwait(false);
         }
         catch (InvalidDataException)
         {
-            return Problems.Status(400, "The body is not gzip", "The request says 'Content-Encoding: gzip' but the body is not gzip; send it plain or compress it.");
+            return Problems.Status(
+                400,
+                "The body is not gzip",
+                "The request says 'Content-Encoding: gzip' but the body is not gzip; send it plain or compress it."
+            );
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
@@ -37,7 +50,11 @@ internal static class EventEndpoints
         }
         if (body is null)
         {
-            return Problems.Status(413, "The batch is too large", $"A batch is at most {options.MaxBodyBytes / (1024 * 1024)} MiB (after gzip is undone); send smaller batches. Nothing from this one was kept.");
+            return Problems.Status(
+                413,
+                "The batch is too large",
+                $"A batch is at most {options.MaxBodyBytes / (1024 * 1024)} MiB (after gzip is undone); send smaller batches. Nothing from this one was kept."
+            );
         }
         EventBatch batch;
         try
@@ -46,7 +63,11 @@ internal static class EventEndpoints
         }
         catch (EventFormatException e)
         {
-            return Problems.Status(400, "The body is not a batch of events", $"{char.ToUpperInvariant(e.Message[0])}{e.Message[1..]}. Nothing from this batch was kept.");
+            return Problems.Status(
+                400,
+                "The body is not a batch of events",
+                $"{char.ToUpperInvariant(e.Message[0])}{e.Message[1..]}. Nothing from this batch was kept."
+            );
         }
         var (good, rejected) = await check.CheckAsync(batch, cancellationToken).ConfigureAwait(false);
         if (good.Count == 0)
@@ -57,7 +78,11 @@ internal static class EventEndpoints
         if (stored is null)
         {
             context.Response.Headers.RetryAfter = "1";
-            return Problems.Status(429, "The write queue is full", "The server is storing other batches; retry this one after the Retry-After seconds. Nothing from it was kept.");
+            return Problems.Status(
+                429,
+                "The write queue is full",
+                "The server is storing other batches; retry this one after the Retry-After seconds. Nothing from it was kept."
+            );
         }
         try
         {
@@ -65,7 +90,11 @@ internal static class EventEndpoints
         }
         catch (StoreFailedException)
         {
-            return Problems.Status(503, "The batch could not be stored", "Storing failed (the server logged why); nothing from this batch was kept. Retry it.");
+            return Problems.Status(
+                503,
+                "The batch could not be stored",
+                "Storing failed (the server logged why); nothing from this batch was kept. Retry it."
+            );
         }
         return TypedResults.Accepted((string?)null, new IngestResponse(good.Count, rejected));
     }

@@ -58,7 +58,14 @@ internal sealed class EventLog : IDisposable
             _current.Flush(flushToDisk: true);
             _current.Dispose();
             _segment++;
-            _current = new FileStream(SegmentPath(_folder, _segment), FileMode.CreateNew, FileAccess.Write, FileShare.Read, 1, FileOptions.None);
+            _current = new FileStream(
+                SegmentPath(_folder, _segment),
+                FileMode.CreateNew,
+                FileAccess.Write,
+                FileShare.Read,
+                1,
+                FileOptions.None
+            );
         }
         var frame = new byte[HeaderBytes + payload.Length];
         BinaryPrimitives.WriteUInt32LittleEndian(frame, Magic);
@@ -88,7 +95,12 @@ internal sealed class EventLog : IDisposable
                 offset = 0;
                 continue;
             }
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var stream = new FileStream(
+                path,
+                FileMode.Open,
+                FileAccess.Read,
+                FileShare.ReadWrite | FileShare.Delete
+            );
             stream.Position = offset;
             var header = new byte[HeaderBytes];
             while (Position(segment, offset) < to && stream.Position + HeaderBytes <= stream.Length)
@@ -129,7 +141,17 @@ internal sealed class EventLog : IDisposable
     private static string SegmentPath(string folder, int segment) => Path.Combine(folder, $"segment-{segment:D10}.log");
 
     private static List<int> Segments(string folder) =>
-        [.. Directory.EnumerateFiles(folder, "segment-*.log").Select(f => int.Parse(Path.GetFileNameWithoutExtension(f)["segment-".Length..], System.Globalization.CultureInfo.InvariantCulture)).Order()];
+        [
+            .. Directory
+                .EnumerateFiles(folder, "segment-*.log")
+                .Select(f =>
+                    int.Parse(
+                        Path.GetFileNameWithoutExtension(f)["segment-".Length..],
+                        System.Globalization.CultureInfo.InvariantCulture
+                    )
+                )
+                .Order(),
+        ];
 
     /// <summary>How many bytes of a segment are whole, checksummed frames.</summary>
     private static long ValidLength(string path)
@@ -141,7 +163,11 @@ internal sealed class EventLog : IDisposable
         {
             stream.ReadExactly(header);
             var length = BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(4));
-            if (BinaryPrimitives.ReadUInt32LittleEndian(header) != Magic || length < 0 || stream.Position + length > stream.Length)
+            if (
+                BinaryPrimitives.ReadUInt32LittleEndian(header) != Magic
+                || length < 0
+                || stream.Position + length > stream.Length
+            )
             {
                 break;
             }

@@ -1,7 +1,7 @@
 using Overlap.Core.Events;
 using Overlap.Events;
-using Overlap.Storage;
 using Overlap.Server.Contracts;
+using Overlap.Storage;
 
 namespace Overlap.Server.Ingest;
 
@@ -14,7 +14,10 @@ namespace Overlap.Server.Ingest;
 internal sealed class IngestCheck(ContractRegistry features, IEventReader store, LogLoader loader)
 {
     /// <summary>The events to store, with their labels as the contracts name them, and why each other one was refused.</summary>
-    public async Task<(List<FeatureEvent> Good, List<EventError> Rejected)> CheckAsync(EventBatch batch, CancellationToken cancellationToken)
+    public async Task<(List<FeatureEvent> Good, List<EventError> Rejected)> CheckAsync(
+        EventBatch batch,
+        CancellationToken cancellationToken
+    )
     {
         var rejected = new List<EventError>(batch.Errors);
         var good = new List<FeatureEvent>(batch.Events.Count);
@@ -25,7 +28,9 @@ internal sealed class IngestCheck(ContractRegistry features, IEventReader store,
             {
                 var feature = FeatureOf(e, owners);
                 var contract = features.Find(feature)
-                    ?? throw new EventFormatException($"unknown feature '{feature}'; put its contract first: PUT /v1/features/{feature}/contract");
+                    ?? throw new EventFormatException(
+                        $"unknown feature '{feature}'; put its contract first: PUT /v1/features/{feature}/contract"
+                    );
                 good.Add(EventContractCheck.Check(WithFeature(e, feature), contract));
             }
             catch (EventFormatException refused)
@@ -38,16 +43,24 @@ internal sealed class IngestCheck(ContractRegistry features, IEventReader store,
     }
 
     /// <summary>The features of the predictions named by events that do not say their feature: this batch's and the store's.</summary>
-    private async Task<Dictionary<string, SortedSet<string>>> OwnersAsync(EventBatch batch, CancellationToken cancellationToken)
+    private async Task<Dictionary<string, SortedSet<string>>> OwnersAsync(
+        EventBatch batch,
+        CancellationToken cancellationToken
+    )
     {
         var owners = new Dictionary<string, SortedSet<string>>(StringComparer.Ordinal);
-        var wanted = batch.Events.Select(x => x.Event switch
-        {
-            OutcomeEvent { Feature: null } o => o.PredictionId,
-            FeedbackEvent { Feature: null } f => f.PredictionId,
-            BusinessEvent { Feature: null, PredictionId: { } id } => id,
-            _ => null,
-        }).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var wanted = batch
+            .Events.Select(x =>
+                x.Event switch
+                {
+                    OutcomeEvent { Feature: null } o => o.PredictionId,
+                    FeedbackEvent { Feature: null } f => f.PredictionId,
+                    BusinessEvent { Feature: null, PredictionId: { } id } => id,
+                    _ => null,
+                }
+            )
+            .OfType<string>()
+            .ToHashSet(StringComparer.Ordinal);
         if (wanted.Count == 0 || features.Names.Count < 2)
         {
             return owners;
@@ -58,7 +71,9 @@ internal sealed class IngestCheck(ContractRegistry features, IEventReader store,
         }
         // A prediction acknowledged a moment ago may still be on its way from the ingest log to the store.
         await loader.CatchUpAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var (id, stored) in await store.FeaturesOfPredictionsAsync(wanted, cancellationToken).ConfigureAwait(false))
+        foreach (
+            var (id, stored) in await store.FeaturesOfPredictionsAsync(wanted, cancellationToken).ConfigureAwait(false)
+        )
         {
             Owners(owners, id).UnionWith(stored);
         }
@@ -85,26 +100,37 @@ internal sealed class IngestCheck(ContractRegistry features, IEventReader store,
         var named = features.Names;
         if (named.Count <= 1)
         {
-            return named.Count == 1 ? named[0] : throw new EventFormatException("no feature has a contract yet; put one first: PUT /v1/features/{feature}/contract");
+            return named.Count == 1
+                ? named[0]
+                : throw new EventFormatException(
+                    "no feature has a contract yet; put one first: PUT /v1/features/{feature}/contract"
+                );
         }
         if (predictionId is null)
         {
-            throw new EventFormatException("a business event needs 'feature' or 'prediction_id', so it can be counted for a feature");
+            throw new EventFormatException(
+                "a business event needs 'feature' or 'prediction_id', so it can be counted for a feature"
+            );
         }
         var found = owners.GetValueOrDefault(predictionId);
         return found switch
         {
             { Count: 1 } => found.Min!,
-            { Count: > 1 } => throw new EventFormatException($"prediction '{predictionId}' is held by features {string.Join(", ", found)} (ids are per feature); say which with 'feature'"),
-            _ => throw new EventFormatException($"no prediction '{predictionId}' is stored yet, and several features have contracts; say which with 'feature'"),
+            { Count: > 1 } => throw new EventFormatException(
+                $"prediction '{predictionId}' is held by features {string.Join(", ", found)} (ids are per feature); say which with 'feature'"
+            ),
+            _ => throw new EventFormatException(
+                $"no prediction '{predictionId}' is stored yet, and several features have contracts; say which with 'feature'"
+            ),
         };
     }
 
-    private static FeatureEvent WithFeature(FeatureEvent e, string feature) => e switch
-    {
-        OutcomeEvent o => o with { Feature = feature },
-        FeedbackEvent f => f with { Feature = feature },
-        BusinessEvent b => b with { Feature = feature },
-        _ => e,
-    };
+    private static FeatureEvent WithFeature(FeatureEvent e, string feature) =>
+        e switch
+        {
+            OutcomeEvent o => o with { Feature = feature },
+            FeedbackEvent f => f with { Feature = feature },
+            BusinessEvent b => b with { Feature = feature },
+            _ => e,
+        };
 }

@@ -2,8 +2,8 @@ using System.Buffers;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Overlap.Events;
 using Overlap.Core.Timestamps;
+using Overlap.Events;
 
 namespace Overlap.Server.Ingest;
 
@@ -12,16 +12,23 @@ namespace Overlap.Server.Ingest;
 /// every request queued at that moment and appends them to the <see cref="EventLog"/> as one fsynced frame (group
 /// commit), then answers each. A full queue refuses at once (the endpoint answers 429) rather than piling up memory.
 /// </summary>
-internal sealed partial class IngestQueue(ServerOptions options, EventLog log, LogLoader loader, ILogger<IngestQueue> logger) : BackgroundService
+internal sealed partial class IngestQueue(
+    ServerOptions options,
+    EventLog log,
+    LogLoader loader,
+    ILogger<IngestQueue> logger
+) : BackgroundService
 {
     /// <summary>The most events one transaction takes.</summary>
     private const int MaxEventsPerCommit = 50_000;
 
-    private readonly Channel<Pending> _channel = Channel.CreateBounded<Pending>(new BoundedChannelOptions(options.IngestQueueCapacity)
-    {
-        SingleReader = true,
-        FullMode = BoundedChannelFullMode.Wait,
-    });
+    private readonly Channel<Pending> _channel = Channel.CreateBounded<Pending>(
+        new BoundedChannelOptions(options.IngestQueueCapacity)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        }
+    );
 
     /// <summary>Queues events; null when the queue is full. The task completes once they are durable, or faults when storing failed.</summary>
     public Task? TryEnqueue(IReadOnlyList<FeatureEvent> events)

@@ -11,7 +11,12 @@ namespace Overlap.Server.Ingest;
 /// how far the log has been loaded (so a restart resumes exactly there). Reads that must see every acknowledged event
 /// wait for it first (<see cref="CatchUpAsync"/>, bounded); fully loaded segments are deleted.
 /// </summary>
-internal sealed partial class LogLoader(EventLog log, IEventSink store, ServerOptions options, ILogger<LogLoader> logger) : BackgroundService
+internal sealed partial class LogLoader(
+    EventLog log,
+    IEventSink store,
+    ServerOptions options,
+    ILogger<LogLoader> logger
+) : BackgroundService
 {
     /// <summary>The most events one load transaction takes.</summary>
     private const int MaxEventsPerLoad = 100_000;
@@ -36,7 +41,10 @@ internal sealed partial class LogLoader(EventLog log, IEventSink store, ServerOp
         var waiting = log.DurableEnd - Interlocked.Read(ref _loaded);
         var since = options.Time.GetUtcNow() - new DateTimeOffset(Interlocked.Read(ref _progressAt), TimeSpan.Zero);
         return waiting > 0 && since > StuckAfter
-            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"the loader has moved no acknowledged event into the store for {since.TotalSeconds:0} s ({waiting} bytes of the ingest log wait); the server log says why")
+            ? string.Create(
+                System.Globalization.CultureInfo.InvariantCulture,
+                $"the loader has moved no acknowledged event into the store for {since.TotalSeconds:0} s ({waiting} bytes of the ingest log wait); the server log says why"
+            )
             : null;
     }
 
@@ -94,11 +102,12 @@ internal sealed partial class LogLoader(EventLog log, IEventSink store, ServerOp
                 if (Interlocked.Read(ref _loaded) < 0)
                 {
                     // Where loading resumes; a store that cannot answer yet is asked again at the next wake.
-                    Interlocked.Exchange(ref _loaded, await store.GetLogPositionAsync(stoppingToken).ConfigureAwait(false) ?? log.Start);
+                    Interlocked.Exchange(
+                        ref _loaded,
+                        await store.GetLogPositionAsync(stoppingToken).ConfigureAwait(false) ?? log.Start
+                    );
                 }
-                while (await LoadOnceAsync(CancellationToken.None).ConfigureAwait(false))
-                {
-                }
+                while (await LoadOnceAsync(CancellationToken.None).ConfigureAwait(false)) { }
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
@@ -122,9 +131,7 @@ internal sealed partial class LogLoader(EventLog log, IEventSink store, ServerOp
         // Load what the ingest queue acknowledged while stopping, so a clean stop leaves the log empty.
         if (Interlocked.Read(ref _loaded) >= 0)
         {
-            while (await LoadOnceAsync(CancellationToken.None).ConfigureAwait(false))
-            {
-            }
+            while (await LoadOnceAsync(CancellationToken.None).ConfigureAwait(false)) { }
         }
     }
 
@@ -158,7 +165,9 @@ internal sealed partial class LogLoader(EventLog log, IEventSink store, ServerOp
                 break;
             }
         }
-        await store.AppendFromLogAsync(events, UnixMicroseconds.ToTime(received), end, cancellationToken).ConfigureAwait(false);
+        await store
+            .AppendFromLogAsync(events, UnixMicroseconds.ToTime(received), end, cancellationToken)
+            .ConfigureAwait(false);
         Interlocked.Exchange(ref _loaded, end);
         Interlocked.Exchange(ref _progressAt, options.Time.GetUtcNow().UtcTicks);
         log.DeleteBefore(end);
@@ -175,6 +184,9 @@ internal sealed partial class LogLoader(EventLog log, IEventSink store, ServerOp
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Loading the ingest log into the store failed; the events are safe in the log and loading will be retried")]
+    [LoggerMessage(
+        Level = LogLevel.Error,
+        Message = "Loading the ingest log into the store failed; the events are safe in the log and loading will be retried"
+    )]
     private static partial void LogLoadFailed(ILogger logger, Exception exception);
 }

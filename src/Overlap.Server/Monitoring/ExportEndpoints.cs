@@ -1,10 +1,10 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Overlap.Server.Api;
 using Overlap.Server.Auth;
+using Overlap.Server.Contracts;
 using Overlap.Server.Ingest;
 using Overlap.Storage;
-using Overlap.Server.Contracts;
-using Overlap.Server.Api;
 
 namespace Overlap.Server.Monitoring;
 
@@ -21,8 +21,21 @@ internal static class ExportEndpoints
         return group;
     }
 
-    private static async Task<Results<FileContentHttpResult, NotFound<ProblemDetails>, BadRequest<ProblemDetails>>> ExportAsync(
-        string feature, bool? labelled, bool? regression, string? format, string? from, string? to, IEventReader events, IReviewStore reviews, ContractRegistry features, LogLoader loader, CancellationToken cancellationToken)
+    private static async Task<
+        Results<FileContentHttpResult, NotFound<ProblemDetails>, BadRequest<ProblemDetails>>
+    > ExportAsync(
+        string feature,
+        bool? labelled,
+        bool? regression,
+        string? format,
+        string? from,
+        string? to,
+        IEventReader events,
+        IReviewStore reviews,
+        ContractRegistry features,
+        LogLoader loader,
+        CancellationToken cancellationToken
+    )
     {
         if (features.Find(feature) is not { } contract)
         {
@@ -37,10 +50,20 @@ internal static class ExportEndpoints
         var end = to is null ? DateTimeOffset.MaxValue : Answers.Time(to);
         if (start is null || end is null || start >= end)
         {
-            return Bad($"from and to must be ISO 8601 dates or times {Answers.TimeRange} with from before to, e.g. ?from=2026-11-01&to=2026-11-08");
+            return Bad(
+                $"from and to must be ISO 8601 dates or times {Answers.TimeRange} with from before to, e.g. ?from=2026-11-01&to=2026-11-08"
+            );
         }
         await loader.CatchUpAsync(cancellationToken).ConfigureAwait(false);
-        var rows = await events.ReadPredictionsAsync(feature, start.Value, end.Value, ProductionWindows.Attributes(contract), cancellationToken: cancellationToken).ConfigureAwait(false);
+        var rows = await events
+            .ReadPredictionsAsync(
+                feature,
+                start.Value,
+                end.Value,
+                ProductionWindows.Attributes(contract),
+                cancellationToken: cancellationToken
+            )
+            .ConfigureAwait(false);
         if (labelled == true)
         {
             rows = ProductionWindows.Labelled(rows);
@@ -54,7 +77,11 @@ internal static class ExportEndpoints
         var name = $"{feature}-{(regression == true ? "regression" : labelled == true ? "labelled" : "all")}";
         return format == "csv"
             ? TypedResults.File(TrainingSetExport.Csv(contract, rows), "text/csv", $"{name}.csv")
-            : TypedResults.File(await TrainingSetExport.ParquetAsync(contract, rows, cancellationToken).ConfigureAwait(false), "application/vnd.apache.parquet", $"{name}.parquet");
+            : TypedResults.File(
+                await TrainingSetExport.ParquetAsync(contract, rows, cancellationToken).ConfigureAwait(false),
+                "application/vnd.apache.parquet",
+                $"{name}.parquet"
+            );
     }
 
     private static BadRequest<ProblemDetails> Bad(string detail) =>

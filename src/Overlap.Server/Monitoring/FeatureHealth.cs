@@ -1,7 +1,7 @@
 using Overlap.Core.Evaluation;
 using Overlap.Core.Monitoring;
-using Overlap.Storage;
 using Overlap.Server.Contracts;
+using Overlap.Storage;
 
 namespace Overlap.Server.Monitoring;
 
@@ -14,7 +14,8 @@ public sealed record FeatureHealth(
     IReadOnlyList<(DateTimeOffset Day, double? Value)> KeyMetric,
     string KeyMetricName,
     IReadOnlyList<Alerts.AlertStateView> OpenAlerts,
-    ReviewQueueCounts? Review = null)
+    ReviewQueueCounts? Review = null
+)
 {
     /// <summary>How far back the overview looks.</summary>
     public static readonly TimeSpan Range30Days = TimeSpan.FromDays(30);
@@ -26,13 +27,14 @@ public sealed record FeatureHealth(
     public string Verdict => VerdictOf(Range);
 
     /// <summary>A range's verdict in words: its evaluation's, or no data when nothing is labelled yet.</summary>
-    public static string VerdictOf(RangeReport range) => (range ?? throw new ArgumentNullException(nameof(range))).Evaluation?.Verdict switch
-    {
-        Core.Evaluation.Verdict.Pass => "meets its contract",
-        Core.Evaluation.Verdict.Fail => "misses its contract",
-        Core.Evaluation.Verdict.Inconclusive => "not settled yet",
-        _ => "no labelled data yet",
-    };
+    public static string VerdictOf(RangeReport range) =>
+        (range ?? throw new ArgumentNullException(nameof(range))).Evaluation?.Verdict switch
+        {
+            Core.Evaluation.Verdict.Pass => "meets its contract",
+            Core.Evaluation.Verdict.Fail => "misses its contract",
+            Core.Evaluation.Verdict.Inconclusive => "not settled yet",
+            _ => "no labelled data yet",
+        };
 
     /// <summary>The metric a feature is followed by: its first overall requirement's, else accuracy.</summary>
     public static string KeyMetricOf(Core.Contracts.Contract contract)
@@ -42,7 +44,10 @@ public sealed record FeatureHealth(
     }
 
     /// <summary>The contract's windows of the last 30 days, up to the end of the one that holds <paramref name="now"/>.</summary>
-    public static IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)> Last30Days(Core.Contracts.Contract contract, DateTimeOffset now)
+    public static IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)> Last30Days(
+        Core.Contracts.Contract contract,
+        DateTimeOffset now
+    )
     {
         var length = FeatureMonitor.WindowLength(contract);
         var end = WindowMonitor.Floor(now, length) + length;
@@ -50,7 +55,14 @@ public sealed record FeatureHealth(
     }
 
     /// <summary>Builds every feature's health, the newest 30 days up to the end of the current window.</summary>
-    internal static async Task<IReadOnlyList<FeatureHealth>> AllAsync(ContractRegistry features, FeatureMonitor monitor, Alerts.AlertService alerts, Review.ReviewQueue queue, DateTimeOffset now, CancellationToken cancellationToken)
+    internal static async Task<IReadOnlyList<FeatureHealth>> AllAsync(
+        ContractRegistry features,
+        FeatureMonitor monitor,
+        Alerts.AlertService alerts,
+        Review.ReviewQueue queue,
+        DateTimeOffset now,
+        CancellationToken cancellationToken
+    )
     {
         var result = new List<FeatureHealth>();
         foreach (var feature in features.Names)
@@ -60,13 +72,30 @@ public sealed record FeatureHealth(
                 continue;
             }
             var windows = Last30Days(contract, now);
-            var range = await monitor.RangeAsync(contract, version, windows, Evaluation, cancellationToken, stale: true).ConfigureAwait(false);
-            var report = await monitor.ReportAsync(contract, version, windows, Evaluation, cancellationToken, stale: true).ConfigureAwait(false);
+            var range = await monitor
+                .RangeAsync(contract, version, windows, Evaluation, cancellationToken, stale: true)
+                .ConfigureAwait(false);
+            var report = await monitor
+                .ReportAsync(contract, version, windows, Evaluation, cancellationToken, stale: true)
+                .ConfigureAwait(false);
             var key = KeyMetricOf(contract);
-            var series = report.Windows.Select(w => (w.Start, w.Evaluation?.Metrics.TryGetValue(key, out var m) == true && !double.IsNaN(m.Value) ? m.Value : (double?)null)).ToList();
-            var open = (await alerts.StatesAsync(feature, cancellationToken).ConfigureAwait(false)).Where(a => a.State == AlertState.Alert).ToList();
+            var series = report
+                .Windows.Select(w =>
+                    (
+                        w.Start,
+                        w.Evaluation?.Metrics.TryGetValue(key, out var m) == true && !double.IsNaN(m.Value)
+                            ? m.Value
+                            : (double?)null
+                    )
+                )
+                .ToList();
+            var open = (await alerts.StatesAsync(feature, cancellationToken).ConfigureAwait(false))
+                .Where(a => a.State == AlertState.Alert)
+                .ToList();
             // The queue is routed by the server every 5 s; the overview only counts it.
-            var review = contract.Review is not null ? await queue.GlanceAsync(feature, cancellationToken).ConfigureAwait(false) : null;
+            var review = contract.Review is not null
+                ? await queue.GlanceAsync(feature, cancellationToken).ConfigureAwait(false)
+                : null;
             result.Add(new FeatureHealth(feature, version, contract.Description, range, series, key, open, review));
         }
         return result;

@@ -14,7 +14,16 @@ namespace Overlap.Server.Monitoring;
 /// judge. What it computed is kept in <see cref="WindowCache"/> and <see cref="RangeCache"/>; a figure a page may see
 /// stale is brought up to date by <see cref="FigureRefresher"/>.
 /// </summary>
-internal sealed partial class FeatureMonitor(IEventReader events, IWindowReportStore reportCache, ICalibrationStore calibrations, LogLoader loader, ServerOptions options, WindowCache windowsKept, RangeCache rangesKept, FigureRefresher refresher)
+internal sealed partial class FeatureMonitor(
+    IEventReader events,
+    IWindowReportStore reportCache,
+    ICalibrationStore calibrations,
+    LogLoader loader,
+    ServerOptions options,
+    WindowCache windowsKept,
+    RangeCache rangesKept,
+    FigureRefresher refresher
+)
 {
     /// <summary>
     /// How old a figure that is still moving (the open window, a range whose data changed) may be when a dashboard page
@@ -39,10 +48,32 @@ internal sealed partial class FeatureMonitor(IEventReader events, IWindowReportS
     /// older than <see cref="FreshFor"/>, or longer for a costly window, in the background while the kept one is shown), not recomputed from
     /// its rows on every view.
     /// </summary>
-    public async Task<MonitoringReport> ReportAsync(Contract contract, int version, IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)> windows, EvaluationOptions evaluation, CancellationToken cancellationToken, bool stale = false)
+    public async Task<MonitoringReport> ReportAsync(
+        Contract contract,
+        int version,
+        IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)> windows,
+        EvaluationOptions evaluation,
+        CancellationToken cancellationToken,
+        bool stale = false
+    )
     {
-        var (reports, _, _) = await WindowsAsync(contract, version, windows, evaluation, summaries: false, stale, cancellationToken).ConfigureAwait(false);
-        var basis = contract.Task == TaskKind.Binary ? (await ReferenceAsync(contract, version, ProductionWindows.Attributes(contract), cancellationToken).ConfigureAwait(false)).Basis : null;
+        var (reports, _, _) = await WindowsAsync(
+                contract,
+                version,
+                windows,
+                evaluation,
+                summaries: false,
+                stale,
+                cancellationToken
+            )
+            .ConfigureAwait(false);
+        var basis =
+            contract.Task == TaskKind.Binary
+                ? (
+                    await ReferenceAsync(contract, version, ProductionWindows.Attributes(contract), cancellationToken)
+                        .ConfigureAwait(false)
+                ).Basis
+                : null;
         return new MonitoringReport
         {
             Feature = contract.Feature,
@@ -61,12 +92,27 @@ internal sealed partial class FeatureMonitor(IEventReader events, IWindowReportS
     /// label in the range changes; with <paramref name="stale"/> (a dashboard page), a kept merge whose data changed since
     /// is answered at once while a fresh one is merged in the background.
     /// </summary>
-    public async Task<RangeReport> RangeAsync(Contract contract, int version, IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)> windows, EvaluationOptions evaluation, CancellationToken cancellationToken, bool stale = false)
+    public async Task<RangeReport> RangeAsync(
+        Contract contract,
+        int version,
+        IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)> windows,
+        EvaluationOptions evaluation,
+        CancellationToken cancellationToken,
+        bool stale = false
+    )
     {
         await loader.CatchUpAsync(cancellationToken).ConfigureAwait(false);
         var key = new RangeKey(contract.Feature, version, windows[0].Start, windows[^1].End, evaluation.Resamples);
-        var change = await events.ChangeInRangeAsync(contract.Feature, key.From, key.To, cancellationToken).ConfigureAwait(false);
-        var (_, calibration, _) = await ReferenceAsync(contract, version, ProductionWindows.Attributes(contract), cancellationToken).ConfigureAwait(false);
+        var change = await events
+            .ChangeInRangeAsync(contract.Feature, key.From, key.To, cancellationToken)
+            .ConfigureAwait(false);
+        var (_, calibration, _) = await ReferenceAsync(
+                contract,
+                version,
+                ProductionWindows.Attributes(contract),
+                cancellationToken
+            )
+            .ConfigureAwait(false);
         if (rangesKept.Find(key) is { } known && ReferenceEquals(known.Calibration, calibration))
         {
             if (known.Change == change)
@@ -77,7 +123,9 @@ internal sealed partial class FeatureMonitor(IEventReader events, IWindowReportS
             {
                 if (known.Report.ComputedAt is not { } at || Due(at, known.Took, options.Time.GetUtcNow()))
                 {
-                    Refresh(key, token => MergeAsync(contract, version, windows, evaluation, key, change, calibration, stale: true, token));
+                    Refresh(key, token =>
+                        MergeAsync(contract, version, windows, evaluation, key, change, calibration, stale: true, token)
+                    );
                 }
                 return known.Report;
             }
@@ -85,21 +133,61 @@ internal sealed partial class FeatureMonitor(IEventReader events, IWindowReportS
         // A new day moves the range on: until the new merge is ready, a page shows the latest range it has.
         if (stale && rangesKept.Latest(key) is { } previous && ReferenceEquals(previous.Calibration, calibration))
         {
-            Refresh(key, token => MergeAsync(contract, version, windows, evaluation, key, change, calibration, stale: true, token));
+            Refresh(key, token =>
+                MergeAsync(contract, version, windows, evaluation, key, change, calibration, stale: true, token)
+            );
             return previous.Report;
         }
-        return await MergeAsync(contract, version, windows, evaluation, key, change, calibration, stale, cancellationToken).ConfigureAwait(false);
+        return await MergeAsync(
+                contract,
+                version,
+                windows,
+                evaluation,
+                key,
+                change,
+                calibration,
+                stale,
+                cancellationToken
+            )
+            .ConfigureAwait(false);
     }
 
     private async Task<RangeReport> MergeAsync(
-        Contract contract, int version, IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)> windows, EvaluationOptions evaluation,
-        RangeKey key, long change, ScoreCalibration calibration, bool stale, CancellationToken cancellationToken)
+        Contract contract,
+        int version,
+        IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)> windows,
+        EvaluationOptions evaluation,
+        RangeKey key,
+        long change,
+        ScoreCalibration calibration,
+        bool stale,
+        CancellationToken cancellationToken
+    )
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var (_, summaries, _) = await WindowsAsync(contract, version, windows, evaluation, summaries: true, stale, cancellationToken).ConfigureAwait(false);
+        var (_, summaries, _) = await WindowsAsync(
+                contract,
+                version,
+                windows,
+                evaluation,
+                summaries: true,
+                stale,
+                cancellationToken
+            )
+            .ConfigureAwait(false);
         var merged = WindowSummary.Merge(summaries);
         var now = options.Time.GetUtcNow();
-        var report = RangeMonitor.Summarize(contract, version, WindowLength(contract), merged, evaluation, calibration.Recalibrated) with { ComputedAt = now };
+        var report = RangeMonitor.Summarize(
+            contract,
+            version,
+            WindowLength(contract),
+            merged,
+            evaluation,
+            calibration.Recalibrated
+        ) with
+        {
+            ComputedAt = now,
+        };
         // A merge that took the open window as last computed is not known to be current: an exact request merges again.
         var current = stale && windows[^1].End > now ? -1 : change;
         rangesKept.Keep(key, new MergedRange(current, calibration, report, clock.Elapsed, key.To));
@@ -110,7 +198,15 @@ internal sealed partial class FeatureMonitor(IEventReader events, IWindowReportS
     /// Each window's report and, when asked, its summary: read back when stored and current, else computed from the rows
     /// (one window at a time, so memory holds a window, never the range) and stored once the window has closed.
     /// </summary>
-    private async Task<(List<WindowReport> Reports, List<WindowSummary> Summaries, long AsOf)> WindowsAsync(Contract contract, int version, IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)> windows, EvaluationOptions evaluation, bool summaries, bool stale, CancellationToken cancellationToken)
+    private async Task<(List<WindowReport> Reports, List<WindowSummary> Summaries, long AsOf)> WindowsAsync(
+        Contract contract,
+        int version,
+        IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)> windows,
+        EvaluationOptions evaluation,
+        bool summaries,
+        bool stale,
+        CancellationToken cancellationToken
+    )
     {
         // Every event acknowledged so far is part of the answer, unless the loader is far behind (then what is loaded).
         await loader.CatchUpAsync(cancellationToken).ConfigureAwait(false);
@@ -118,17 +214,35 @@ internal sealed partial class FeatureMonitor(IEventReader events, IWindowReportS
         var length = WindowLength(contract);
         var asOf = await events.CurrentChangeAsync(feature, cancellationToken).ConfigureAwait(false);
         var now = options.Time.GetUtcNow();
-        var stored = await StoredWindowsAsync(feature, windows, length, version, evaluation.Resamples, summaries, now, cancellationToken).ConfigureAwait(false);
+        var stored = await StoredWindowsAsync(
+                feature,
+                windows,
+                length,
+                version,
+                evaluation.Resamples,
+                summaries,
+                now,
+                cancellationToken
+            )
+            .ConfigureAwait(false);
         var reports = new WindowReport?[windows.Count];
         var kept = new WindowSummary?[windows.Count];
         for (var i = 0; i < windows.Count; i++)
         {
-            if (windows[i].End <= now && stored.TryGetValue(windows[i].Start, out var window) && (!summaries || window.Summary is not null))
+            if (
+                windows[i].End <= now
+                && stored.TryGetValue(windows[i].Start, out var window)
+                && (!summaries || window.Summary is not null)
+            )
             {
                 reports[i] = window.Report;
                 kept[i] = window.Summary;
             }
-            else if (stale && windows[i].End > now && KeptOpenWindow(contract, version, windows[i], evaluation, now) is { } open)
+            else if (
+                stale
+                && windows[i].End > now
+                && KeptOpenWindow(contract, version, windows[i], evaluation, now) is { } open
+            )
             {
                 (reports[i], kept[i]) = (open.Report, open.Summary);
             }
@@ -137,23 +251,51 @@ internal sealed partial class FeatureMonitor(IEventReader events, IWindowReportS
         if (missing.Count > 0)
         {
             var attributes = ProductionWindows.Attributes(contract);
-            var (reference, calibration, _) = await ReferenceAsync(contract, version, attributes, cancellationToken).ConfigureAwait(false);
+            var (reference, calibration, _) = await ReferenceAsync(contract, version, attributes, cancellationToken)
+                .ConfigureAwait(false);
             foreach (var i in missing)
             {
                 var clock = System.Diagnostics.Stopwatch.StartNew();
-                var rows = await events.ReadPredictionsAsync(feature, windows[i].Start, windows[i].End, attributes, cancellationToken: cancellationToken).ConfigureAwait(false);
+                var rows = await events
+                    .ReadPredictionsAsync(
+                        feature,
+                        windows[i].Start,
+                        windows[i].End,
+                        attributes,
+                        cancellationToken: cancellationToken
+                    )
+                    .ConfigureAwait(false);
                 var window = ProductionWindows.Cut(contract, version, rows, [windows[i]]).Single();
-                var computed = WindowMonitor.Summarize(contract, window, evaluation, reference, calibration) with { ComputedAt = now };
+                var computed = WindowMonitor.Summarize(contract, window, evaluation, reference, calibration) with
+                {
+                    ComputedAt = now,
+                };
                 var summary = WindowSummary.Build(contract, window, computed, calibration);
                 reports[i] = computed;
                 kept[i] = summary;
                 if (windows[i].End <= now)
                 {
-                    await reportCache.SaveWindowReportAsync(feature, windows[i].Start, length, version, evaluation.Resamples, asOf, now, ReportJson.Write(computed), summary.ToBytes(), cancellationToken).ConfigureAwait(false);
+                    await reportCache
+                        .SaveWindowReportAsync(
+                            feature,
+                            windows[i].Start,
+                            length,
+                            version,
+                            evaluation.Resamples,
+                            asOf,
+                            now,
+                            ReportJson.Write(computed),
+                            summary.ToBytes(),
+                            cancellationToken
+                        )
+                        .ConfigureAwait(false);
                 }
                 else
                 {
-                    windowsKept.KeepOpen(new OpenWindowKey(feature, version, windows[i].Start, evaluation.Resamples), new OpenWindow(now, computed, summary, clock.Elapsed));
+                    windowsKept.KeepOpen(
+                        new OpenWindowKey(feature, version, windows[i].Start, evaluation.Resamples),
+                        new OpenWindow(now, computed, summary, clock.Elapsed)
+                    );
                 }
             }
         }
@@ -162,14 +304,35 @@ internal sealed partial class FeatureMonitor(IEventReader events, IWindowReportS
 
     /// <summary>The closed windows' current stored reports, parsed: from memory when their stamp is unchanged, else read and parsed.</summary>
     private async Task<Dictionary<DateTimeOffset, (WindowReport Report, WindowSummary? Summary)>> StoredWindowsAsync(
-        string feature, IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)> windows, TimeSpan length, int version, int resamples, bool summaries, DateTimeOffset now, CancellationToken cancellationToken)
+        string feature,
+        IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)> windows,
+        TimeSpan length,
+        int version,
+        int resamples,
+        bool summaries,
+        DateTimeOffset now,
+        CancellationToken cancellationToken
+    )
     {
-        var stamps = await reportCache.CurrentWindowStampsAsync(feature, windows[0].Start, windows[^1].End, length, version, resamples, cancellationToken).ConfigureAwait(false);
+        var stamps = await reportCache
+            .CurrentWindowStampsAsync(
+                feature,
+                windows[0].Start,
+                windows[^1].End,
+                length,
+                version,
+                resamples,
+                cancellationToken
+            )
+            .ConfigureAwait(false);
         var result = new Dictionary<DateTimeOffset, (WindowReport, WindowSummary?)>();
         var missing = new List<DateTimeOffset>();
         foreach (var (start, stamp) in stamps)
         {
-            if (windowsKept.Stored(new ClosedWindowKey(feature, start, length, version, resamples), stamp, summaries) is { } known)
+            if (
+                windowsKept.Stored(new ClosedWindowKey(feature, start, length, version, resamples), stamp, summaries) is
+                { } known
+            )
             {
                 result[start] = known;
             }
@@ -180,13 +343,21 @@ internal sealed partial class FeatureMonitor(IEventReader events, IWindowReportS
         }
         if (missing.Count > 0)
         {
-            var read = await reportCache.WindowReportsAsync(feature, missing, length, version, resamples, summaries, cancellationToken).ConfigureAwait(false);
+            var read = await reportCache
+                .WindowReportsAsync(feature, missing, length, version, resamples, summaries, cancellationToken)
+                .ConfigureAwait(false);
             foreach (var (start, window) in read)
             {
-                var report = ReportJson.ReadWindow(window.Report) ?? throw new InvalidDataException($"the stored report of {feature}'s window at {start:O} is empty");
+                var report = ReportJson.ReadWindow(window.Report)
+                    ?? throw new InvalidDataException($"the stored report of {feature}'s window at {start:O} is empty");
                 var summary = window.Summary is { } bytes ? WindowSummary.FromBytes(bytes) : null;
                 result[start] = (report, summary);
-                windowsKept.KeepStored(new ClosedWindowKey(feature, start, length, version, resamples), window.Stamp, report, summary);
+                windowsKept.KeepStored(
+                    new ClosedWindowKey(feature, start, length, version, resamples),
+                    window.Stamp,
+                    report,
+                    summary
+                );
             }
         }
         return result;
@@ -196,7 +367,13 @@ internal sealed partial class FeatureMonitor(IEventReader events, IWindowReportS
     /// The open window as last computed; when that is older than <see cref="FreshFor"/>, a new computation is queued in the
     /// background (its result is kept for the next view). Null when it was never computed.
     /// </summary>
-    private OpenWindow? KeptOpenWindow(Contract contract, int version, (DateTimeOffset Start, DateTimeOffset End) window, EvaluationOptions evaluation, DateTimeOffset now)
+    private OpenWindow? KeptOpenWindow(
+        Contract contract,
+        int version,
+        (DateTimeOffset Start, DateTimeOffset End) window,
+        EvaluationOptions evaluation,
+        DateTimeOffset now
+    )
     {
         var key = new OpenWindowKey(contract.Feature, version, window.Start, evaluation.Resamples);
         if (windowsKept.Open(key) is not { } kept)
@@ -205,7 +382,9 @@ internal sealed partial class FeatureMonitor(IEventReader events, IWindowReportS
         }
         if (Due(kept.At, kept.Took, now))
         {
-            Refresh(key, token => WindowsAsync(contract, version, [window], evaluation, summaries: true, stale: false, token));
+            Refresh(key, token =>
+                WindowsAsync(contract, version, [window], evaluation, summaries: true, stale: false, token)
+            );
         }
         return kept;
     }
@@ -219,7 +398,17 @@ internal sealed partial class FeatureMonitor(IEventReader events, IWindowReportS
     /// <summary>The most reference predictions read for drift and calibration: a larger period is sampled uniformly.</summary>
     public const int ReferenceSample = 100_000;
 
-    private readonly Dictionary<(string Feature, int Version), (long Change, long CalibrationChange, CalibrationRecord? Recalibration, Table? Inputs, ScoreCalibration Calibration, CalibrationBasis Basis)> _references = [];
+    private readonly Dictionary<
+        (string Feature, int Version),
+        (
+            long Change,
+            long CalibrationChange,
+            CalibrationRecord? Recalibration,
+            Table? Inputs,
+            ScoreCalibration Calibration,
+            CalibrationBasis Basis
+        )
+    > _references = [];
     private readonly Lock _referencesGate = new();
 
     /// <summary>
@@ -228,19 +417,37 @@ internal sealed partial class FeatureMonitor(IEventReader events, IWindowReportS
     /// reference period's labels. A reference file (reference: { data: … }) is for overlap drift; the server compares
     /// with a stored period, sampled to <see cref="ReferenceSample"/> predictions.
     /// </summary>
-    private async Task<(Table? Inputs, ScoreCalibration Calibration, CalibrationBasis Basis)> ReferenceAsync(Contract contract, int version, IReadOnlyList<string> attributes, CancellationToken cancellationToken)
+    private async Task<(Table? Inputs, ScoreCalibration Calibration, CalibrationBasis Basis)> ReferenceAsync(
+        Contract contract,
+        int version,
+        IReadOnlyList<string> attributes,
+        CancellationToken cancellationToken
+    )
     {
-        var recalibration = await calibrations.GetCalibrationAsync(contract.Feature, cancellationToken).ConfigureAwait(false);
-        var reference = contract.Monitoring?.Reference is { From: { } from, To: { } to } ? (From: from, To: to) : ((DateTimeOffset From, DateTimeOffset To)?)null;
+        var recalibration = await calibrations
+            .GetCalibrationAsync(contract.Feature, cancellationToken)
+            .ConfigureAwait(false);
+        var reference = contract.Monitoring?.Reference is { From: { } from, To: { } to }
+            ? (From: from, To: to)
+            : ((DateTimeOffset From, DateTimeOffset To)?)null;
         if (reference is null && recalibration is null)
         {
             return (null, ScoreCalibration.Identity, CalibrationBasis.Of(ScoreCalibration.Identity, null, null, 0));
         }
-        var change = reference is { } r ? await events.ChangeInRangeAsync(contract.Feature, r.From, r.To, cancellationToken).ConfigureAwait(false) : 0;
-        var calibrationChange = recalibration is { } c ? await events.ChangeInRangeAsync(contract.Feature, c.From, c.To, cancellationToken).ConfigureAwait(false) : change;
+        var change = reference is { } r
+            ? await events.ChangeInRangeAsync(contract.Feature, r.From, r.To, cancellationToken).ConfigureAwait(false)
+            : 0;
+        var calibrationChange = recalibration is { } c
+            ? await events.ChangeInRangeAsync(contract.Feature, c.From, c.To, cancellationToken).ConfigureAwait(false)
+            : change;
         lock (_referencesGate)
         {
-            if (_references.TryGetValue((contract.Feature, version), out var known) && known.Change == change && known.CalibrationChange == calibrationChange && known.Recalibration == recalibration)
+            if (
+                _references.TryGetValue((contract.Feature, version), out var known)
+                && known.Change == change
+                && known.CalibrationChange == calibrationChange
+                && known.Recalibration == recalibration
+            )
             {
                 return (known.Inputs, known.Calibration, known.Basis);
             }
@@ -249,27 +456,61 @@ internal sealed partial class FeatureMonitor(IEventReader events, IWindowReportS
         (ScoreCalibration Calibration, int Labelled, int Positives) fit = (ScoreCalibration.Identity, 0, 0);
         if (reference is { } period)
         {
-            var rows = await events.ReadPredictionsAsync(contract.Feature, period.From, period.To, attributes, ReferenceSample, cancellationToken).ConfigureAwait(false);
+            var rows = await events
+                .ReadPredictionsAsync(
+                    contract.Feature,
+                    period.From,
+                    period.To,
+                    attributes,
+                    ReferenceSample,
+                    cancellationToken
+                )
+                .ConfigureAwait(false);
             inputs = ProductionWindows.Inputs(contract, version, rows, $"{contract.Feature} reference period");
             fit = ProductionWindows.Calibration(contract, version, rows);
         }
-        var basis = reference is { } p ? CalibrationBasis.Of(fit.Calibration, p.From, p.To, fit.Labelled) : CalibrationBasis.Of(fit.Calibration, null, null, 0);
+        var basis = reference is { } p
+            ? CalibrationBasis.Of(fit.Calibration, p.From, p.To, fit.Labelled)
+            : CalibrationBasis.Of(fit.Calibration, null, null, 0);
         if (recalibration is { } recalibrated)
         {
-            fit = await FitAsync(contract, version, recalibrated.From, recalibrated.To, cancellationToken).ConfigureAwait(false);
-            basis = CalibrationBasis.Of(fit.Calibration, recalibrated.From, recalibrated.To, fit.Labelled, recalibrated.FittedBy, recalibrated.FittedAt);
+            fit = await FitAsync(contract, version, recalibrated.From, recalibrated.To, cancellationToken)
+                .ConfigureAwait(false);
+            basis = CalibrationBasis.Of(
+                fit.Calibration,
+                recalibrated.From,
+                recalibrated.To,
+                fit.Labelled,
+                recalibrated.FittedBy,
+                recalibrated.FittedAt
+            );
         }
         lock (_referencesGate)
         {
-            _references[(contract.Feature, version)] = (change, calibrationChange, recalibration, inputs, fit.Calibration, basis);
+            _references[(contract.Feature, version)] = (
+                change,
+                calibrationChange,
+                recalibration,
+                inputs,
+                fit.Calibration,
+                basis
+            );
         }
         return (inputs, fit.Calibration, basis);
     }
 
     /// <summary>The calibration fitted on the labelled predictions of [<paramref name="from"/>, <paramref name="to"/>), sampled to <see cref="ReferenceSample"/>.</summary>
-    private async Task<(ScoreCalibration Calibration, int Labelled, int Positives)> FitAsync(Contract contract, int version, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    private async Task<(ScoreCalibration Calibration, int Labelled, int Positives)> FitAsync(
+        Contract contract,
+        int version,
+        DateTimeOffset from,
+        DateTimeOffset to,
+        CancellationToken cancellationToken
+    )
     {
-        var rows = await events.ReadPredictionsAsync(contract.Feature, from, to, [], ReferenceSample, cancellationToken).ConfigureAwait(false);
+        var rows = await events
+            .ReadPredictionsAsync(contract.Feature, from, to, [], ReferenceSample, cancellationToken)
+            .ConfigureAwait(false);
         return ProductionWindows.Calibration(contract, version, rows);
     }
 

@@ -31,8 +31,12 @@ internal sealed class FeaturePage(FeatureMonitor monitor, ContractRegistry featu
             return null;
         }
         var windows = FeatureHealth.Last30Days(contract, options.Time.GetUtcNow());
-        var report = await monitor.ReportAsync(contract, version, windows, FeatureHealth.Evaluation, CancellationToken.None, stale: true).ConfigureAwait(false);
-        var range = await monitor.RangeAsync(contract, version, windows, FeatureHealth.Evaluation, CancellationToken.None, stale: true).ConfigureAwait(false);
+        var report = await monitor
+            .ReportAsync(contract, version, windows, FeatureHealth.Evaluation, CancellationToken.None, stale: true)
+            .ConfigureAwait(false);
+        var range = await monitor
+            .RangeAsync(contract, version, windows, FeatureHealth.Evaluation, CancellationToken.None, stale: true)
+            .ConfigureAwait(false);
         return new FeatureView(contract, report, range);
     }
 }

@@ -24,7 +24,9 @@ internal sealed class FeatureView
         Drift = FeatureCharts.DriftWindows(report);
         Schema = FeatureCharts.SchemaChanges(report);
         Requirements = FeatureCharts.Requirements(contract, report, range);
-        LatencyBar = contract.Requirements.FirstOrDefault(r => r.Metric == "latency_p95_ms" && r.By is null && r.Bound == Bound.Max)?.Value;
+        LatencyBar = contract
+            .Requirements.FirstOrDefault(r => r.Metric == "latency_p95_ms" && r.By is null && r.Bound == Bound.Max)
+            ?.Value;
     }
 
     /// <summary>The latest contract.</summary>

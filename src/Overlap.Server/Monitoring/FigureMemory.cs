@@ -31,7 +31,11 @@ internal sealed class FigureMemory(long limit) : IDisposable
     public void Set<T>(string feature, object key, T value)
     {
         var forget = _features.GetOrAdd(feature, _ => new CancellationTokenSource());
-        _cache.Set(key, value, new MemoryCacheEntryOptions { Size = 1 }.AddExpirationToken(new CancellationChangeToken(forget.Token)));
+        _cache.Set(
+            key,
+            value,
+            new MemoryCacheEntryOptions { Size = 1 }.AddExpirationToken(new CancellationChangeToken(forget.Token))
+        );
     }
 
     /// <summary>Forgets every figure of <paramref name="feature"/>.</summary>

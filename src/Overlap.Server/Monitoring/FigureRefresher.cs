@@ -11,8 +11,10 @@ namespace Overlap.Server.Monitoring;
 /// </summary>
 internal sealed partial class FigureRefresher(ILogger<FigureRefresher> logger) : BackgroundService
 {
-    private readonly Channel<(object Figure, Func<CancellationToken, Task> Compute)> _queue =
-        Channel.CreateUnbounded<(object, Func<CancellationToken, Task>)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<(object Figure, Func<CancellationToken, Task> Compute)> _queue = Channel.CreateUnbounded<(
+        object,
+        Func<CancellationToken, Task>
+    )>(new UnboundedChannelOptions { SingleReader = true });
 
     private readonly Lock _gate = new();
 
@@ -63,6 +65,9 @@ internal sealed partial class FigureRefresher(ILogger<FigureRefresher> logger) :
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Refreshing {Figure} in the background failed; the dashboard shows the previous figure until the next try")]
+    [LoggerMessage(
+        Level = LogLevel.Warning,
+        Message = "Refreshing {Figure} in the background failed; the dashboard shows the previous figure until the next try"
+    )]
     private static partial void LogRefreshFailed(ILogger logger, string figure, Exception exception);
 }

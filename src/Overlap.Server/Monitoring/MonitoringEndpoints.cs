@@ -3,9 +3,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Overlap.Core.Evaluation;
 using Overlap.Core.Monitoring;
+using Overlap.Server.Api;
 using Overlap.Server.Auth;
 using Overlap.Server.Contracts;
-using Overlap.Server.Api;
 
 namespace Overlap.Server.Monitoring;
 
@@ -32,8 +32,18 @@ internal static class MonitoringEndpoints
     /// <summary>The most windows one summary may merge.</summary>
     private const int MaxMergedWindows = 10_000;
 
-    private static async Task<Results<ReportResult<RangeReport>, NotFound<ProblemDetails>, BadRequest<ProblemDetails>>> SummaryAsync(
-        string feature, string? from, string? to, int? resamples, FeatureMonitor monitor, ContractRegistry features, ServerOptions options, CancellationToken cancellationToken)
+    private static async Task<
+        Results<ReportResult<RangeReport>, NotFound<ProblemDetails>, BadRequest<ProblemDetails>>
+    > SummaryAsync(
+        string feature,
+        string? from,
+        string? to,
+        int? resamples,
+        FeatureMonitor monitor,
+        ContractRegistry features,
+        ServerOptions options,
+        CancellationToken cancellationToken
+    )
     {
         if (features.Current(feature) is not var (contract, version, _))
         {
@@ -45,27 +55,44 @@ internal static class MonitoringEndpoints
         {
             return Bad(problem!);
         }
-        var report = await monitor.RangeAsync(contract, version, range.Value.Windows, range.Value.Evaluation, cancellationToken).ConfigureAwait(false);
+        var report = await monitor
+            .RangeAsync(contract, version, range.Value.Windows, range.Value.Evaluation, cancellationToken)
+            .ConfigureAwait(false);
         return Reports.Ok(report);
     }
 
     /// <summary>The windows of [from, to) (by default the <paramref name="fallback"/> up to the end of the current window) and the bootstrap asked for; null with the problem in words.</summary>
-    private static (IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)> Windows, EvaluationOptions Evaluation)? Range(
-        string? from, string? to, TimeSpan length, TimeSpan fallback, ServerOptions options, int maxWindows, int? resamples, out string? problem)
+    private static (
+        IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)> Windows,
+        EvaluationOptions Evaluation
+    )? Range(
+        string? from,
+        string? to,
+        TimeSpan length,
+        TimeSpan fallback,
+        ServerOptions options,
+        int maxWindows,
+        int? resamples,
+        out string? problem
+    )
     {
         problem = null;
         var end = to is null ? WindowMonitor.Floor(options.Time.GetUtcNow(), length) + length : Answers.Time(to);
         var start = from is null ? end - fallback : Answers.Time(from);
         if (end is null || start is null || start >= end)
         {
-            problem = $"from and to must be ISO 8601 times or dates {Answers.TimeRange} with from before to, e.g. ?from=2026-11-01&to=2026-11-08";
+            problem =
+                $"from and to must be ISO 8601 times or dates {Answers.TimeRange} with from before to, e.g. ?from=2026-11-01&to=2026-11-08";
             return null;
         }
         // Counted before the windows are listed, so a range of centuries is refused without listing millions of them.
         var count = ((end.Value - WindowMonitor.Floor(start.Value, length)).Ticks + length.Ticks - 1) / length.Ticks;
         if (count > maxWindows)
         {
-            problem = string.Create(CultureInfo.InvariantCulture, $"{count} windows of {WindowMonitor.Describe(length)} asked for; ask for at most {maxWindows} at a time");
+            problem = string.Create(
+                CultureInfo.InvariantCulture,
+                $"{count} windows of {WindowMonitor.Describe(length)} asked for; ask for at most {maxWindows} at a time"
+            );
             return null;
         }
         var windows = WindowMonitor.Windows(start.Value, end.Value, length);
@@ -77,8 +104,18 @@ internal static class MonitoringEndpoints
         return (windows, resamples is { } r ? new EvaluationOptions { Resamples = r } : new EvaluationOptions());
     }
 
-    private static async Task<Results<ReportResult<MonitoringReport>, NotFound<ProblemDetails>, BadRequest<ProblemDetails>>> MetricsAsync(
-        string feature, string? from, string? to, int? resamples, FeatureMonitor monitor, ContractRegistry features, ServerOptions options, CancellationToken cancellationToken)
+    private static async Task<
+        Results<ReportResult<MonitoringReport>, NotFound<ProblemDetails>, BadRequest<ProblemDetails>>
+    > MetricsAsync(
+        string feature,
+        string? from,
+        string? to,
+        int? resamples,
+        FeatureMonitor monitor,
+        ContractRegistry features,
+        ServerOptions options,
+        CancellationToken cancellationToken
+    )
     {
         if (features.Current(feature) is not var (contract, version, _))
         {
@@ -91,7 +128,9 @@ internal static class MonitoringEndpoints
             return Bad(problem!);
         }
         var (windows, evaluation) = range.Value;
-        var report = await monitor.ReportAsync(contract, version, windows, evaluation, cancellationToken).ConfigureAwait(false);
+        var report = await monitor
+            .ReportAsync(contract, version, windows, evaluation, cancellationToken)
+            .ConfigureAwait(false);
         return Reports.Ok(report);
     }
 

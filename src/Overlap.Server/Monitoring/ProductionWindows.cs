@@ -46,17 +46,31 @@ internal static class ProductionWindows
 
     /// <summary>The attributes of rows [first, last), with NULs and lone surrogates replaced (and counted) once for every reader of them.</summary>
     private static Dictionary<string, string?[]> Repaired(ProductionRows rows, int first, int last, RowScreen screen) =>
-        rows.Attributes.ToDictionary(a => a.Key, a => a.Value[first..last].Select(v => screen.Text(a.Key, v)).ToArray(), StringComparer.Ordinal);
+        rows.Attributes.ToDictionary(
+            a => a.Key,
+            a => a.Value[first..last].Select(v => screen.Text(a.Key, v)).ToArray(),
+            StringComparer.Ordinal
+        );
 
     /// <summary>
     /// The rows cut into <paramref name="windows"/>, judged by contract <paramref name="version"/>: each window's rows and
     /// values that version cannot take are left out and counted in <see cref="ProductionWindow.LeftOut"/> (see <see cref="RowScreen"/>).
     /// </summary>
-    public static IEnumerable<ProductionWindow> Cut(Contract contract, int version, ProductionRows rows, IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)> windows)
+    public static IEnumerable<ProductionWindow> Cut(
+        Contract contract,
+        int version,
+        ProductionRows rows,
+        IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)> windows
+    )
     {
         // Production windows are judged alone (no baseline to pair by id), so the id column, a distinct value per row, stays out.
         var read = Evaluator.ReadOptions(contract, $"{contract.Feature} production");
-        var options = new TableReadOptions { Columns = [.. read.Columns!.Where(c => c != contract.Columns.Id)], Rules = read.Rules, Source = read.Source };
+        var options = new TableReadOptions
+        {
+            Columns = [.. read.Columns!.Where(c => c != contract.Columns.Id)],
+            Rules = read.Rules,
+            Source = read.Source,
+        };
         var row = 0;
         foreach (var (start, end) in windows)
         {
@@ -80,7 +94,11 @@ internal static class ProductionWindows
     /// The calibration for estimating a binary feature's performance: fitted on the labelled reference predictions
     /// (isotonic when it helps), or the scores as they are when the reference has no labels.
     /// </summary>
-    public static (ScoreCalibration Calibration, int Labelled, int Positives) Calibration(Contract contract, int version, ProductionRows reference)
+    public static (ScoreCalibration Calibration, int Labelled, int Positives) Calibration(
+        Contract contract,
+        int version,
+        ProductionRows reference
+    )
     {
         var screen = new RowScreen(contract, version);
         var scores = new List<double>();
@@ -88,7 +106,11 @@ internal static class ProductionWindows
         for (var i = 0; i < reference.Count; i++)
         {
             var score = screen.Score(reference.Scores[i]);
-            if (reference.Labels[i] is { } label && !double.IsNaN(score) && (label == contract.Labels.Positive || label == contract.Labels.Negative))
+            if (
+                reference.Labels[i] is { } label
+                && !double.IsNaN(score)
+                && (label == contract.Labels.Positive || label == contract.Labels.Negative)
+            )
             {
                 scores.Add(score);
                 labels.Add(label == contract.Labels.Positive ? (byte)1 : (byte)0);
@@ -97,7 +119,12 @@ internal static class ProductionWindows
         return (ScoreCalibration.Fit([.. scores], [.. labels]), scores.Count, labels.Count(l => l == 1));
     }
 
-    private static Table Inputs(Contract contract, double[] scores, Dictionary<string, string?[]> attributes, string source)
+    private static Table Inputs(
+        Contract contract,
+        double[] scores,
+        Dictionary<string, string?[]> attributes,
+        string source
+    )
     {
         var columns = WindowMonitor.DriftColumns(contract);
         var builder = new TableBuilder(new TableReadOptions { Columns = columns, Source = source });
@@ -113,10 +140,26 @@ internal static class ProductionWindows
         return builder.Build();
     }
 
-    private static ProductionWindow Window(Contract contract, ProductionRows rows, int first, int last, DateTimeOffset start, DateTimeOffset end, TableReadOptions options, RowScreen screen)
+    private static ProductionWindow Window(
+        Contract contract,
+        ProductionRows rows,
+        int first,
+        int last,
+        DateTimeOffset start,
+        DateTimeOffset end,
+        TableReadOptions options,
+        RowScreen screen
+    )
     {
         var source = $"{contract.Feature} production, {start:yyyy-MM-dd HH:mm} to {end:yyyy-MM-dd HH:mm} UTC";
-        var builder = new TableBuilder(new TableReadOptions { Columns = options.Columns, Rules = options.Rules, Source = source });
+        var builder = new TableBuilder(
+            new TableReadOptions
+            {
+                Columns = options.Columns,
+                Rules = options.Rules,
+                Source = source,
+            }
+        );
         var columns = contract.Columns;
         var values = new object?[builder.Columns.Count];
         var scores = new double[last - first];
@@ -125,14 +168,19 @@ internal static class ProductionWindows
         {
             scores[i - first] = screen.Score(rows.Scores[i]);
             // Only labelled predictions are judged; a binary one without a usable score cannot be.
-            if (screen.Label(rows.Labels[i]) is not { } label || (columns.Score is not null && double.IsNaN(scores[i - first])) || !screen.Prediction(rows.Predictions[i]))
+            if (
+                screen.Label(rows.Labels[i]) is not { } label
+                || (columns.Score is not null && double.IsNaN(scores[i - first]))
+                || !screen.Prediction(rows.Predictions[i])
+            )
             {
                 continue;
             }
             for (var c = 0; c < values.Length; c++)
             {
                 var name = builder.Columns[c];
-                values[c] = name == columns.Label ? label
+                values[c] =
+                    name == columns.Label ? label
                     : name == columns.Score ? scores[i - first]
                     : name == columns.Prediction ? rows.Predictions[i]
                     : name == columns.Id ? rows.Ids[i]

@@ -18,7 +18,8 @@ internal sealed class RangeCache : IDisposable
     public MergedRange? Find(RangeKey key) => _memory.TryGet<MergedRange>(key, out var kept) ? kept : null;
 
     /// <summary>The latest range kept with the same feature, version, resamples and length as <paramref name="key"/>.</summary>
-    public MergedRange? Latest(RangeKey key) => _memory.TryGet<MergedRange>(LatestKey.Of(key), out var kept) ? kept : null;
+    public MergedRange? Latest(RangeKey key) =>
+        _memory.TryGet<MergedRange>(LatestKey.Of(key), out var kept) ? kept : null;
 
     /// <summary>Keeps a merged range; it becomes the latest of its length unless a later one is kept.</summary>
     public void Keep(RangeKey key, MergedRange range)
@@ -44,10 +45,22 @@ internal sealed class RangeCache : IDisposable
 }
 
 /// <summary>A feature's range [<see cref="From"/>, <see cref="To"/>) by contract version and bootstrap resamples.</summary>
-internal readonly record struct RangeKey(string Feature, int Version, DateTimeOffset From, DateTimeOffset To, int Resamples);
+internal readonly record struct RangeKey(
+    string Feature,
+    int Version,
+    DateTimeOffset From,
+    DateTimeOffset To,
+    int Resamples
+);
 
 /// <summary>
 /// A merged range: the change number it reflects (-1 when it took the open window as last computed), the calibration its
 /// estimates used, the report, how long the merge took, and the range's end.
 /// </summary>
-internal sealed record MergedRange(long Change, ScoreCalibration Calibration, RangeReport Report, TimeSpan Took, DateTimeOffset To);
+internal sealed record MergedRange(
+    long Change,
+    ScoreCalibration Calibration,
+    RangeReport Report,
+    TimeSpan Took,
+    DateTimeOffset To
+);

@@ -13,12 +13,26 @@ internal static class RecalibrationPage
     public const string Purpose = "Overlap.Dashboard.Recalibration";
 
     public static void MapRecalibrationPage(this IEndpointRouteBuilder app) =>
-        app.MapPost("/features/{name}/recalibrate", RecalibrateAsync).RequireAuthorization(Policies.Admin).DisableAntiforgery().ExcludeFromDescription();
+        app.MapPost("/features/{name}/recalibrate", RecalibrateAsync)
+            .RequireAuthorization(Policies.Admin)
+            .DisableAntiforgery()
+            .ExcludeFromDescription();
 
-    private static async Task<IResult> RecalibrateAsync(string name, HttpContext context, IAntiforgery antiforgery, IDataProtectionProvider protection, FeatureMonitor monitor, ContractRegistry features, CancellationToken cancellationToken)
+    private static async Task<IResult> RecalibrateAsync(
+        string name,
+        HttpContext context,
+        IAntiforgery antiforgery,
+        IDataProtectionProvider protection,
+        FeatureMonitor monitor,
+        ContractRegistry features,
+        CancellationToken cancellationToken
+    )
     {
         var page = $"/features/{Uri.EscapeDataString(name)}";
-        IResult Back(string message) => Results.Redirect($"{page}?recalibration={Uri.EscapeDataString(EvaluationPageEndpoints.Seal(protection, message, Purpose))}#key-metric");
+        IResult Back(string message) =>
+            Results.Redirect(
+                $"{page}?recalibration={Uri.EscapeDataString(EvaluationPageEndpoints.Seal(protection, message, Purpose))}#key-metric"
+            );
         if (features.Current(name) is not var (contract, version, _) || contract.Task != Core.Contracts.TaskKind.Binary)
         {
             return Results.Redirect(page);
@@ -27,8 +41,12 @@ internal static class RecalibrationPage
         {
             return Back("The page had expired: nothing was recalibrated. Press the button again.");
         }
-        var (from, to) = await monitor.RecalibrationPeriodAsync(contract, version, cancellationToken).ConfigureAwait(false);
-        var (basis, refusal) = await monitor.RecalibrateAsync(contract, version, from, to, EvaluationEndpoints.Who(context.User), cancellationToken).ConfigureAwait(false);
+        var (from, to) = await monitor
+            .RecalibrationPeriodAsync(contract, version, cancellationToken)
+            .ConfigureAwait(false);
+        var (basis, refusal) = await monitor
+            .RecalibrateAsync(contract, version, from, to, EvaluationEndpoints.Who(context.User), cancellationToken)
+            .ConfigureAwait(false);
         return Back(basis is null ? $"Not recalibrated: {refusal}." : $"Recalibrated. {basis.Statement}");
     }
 }

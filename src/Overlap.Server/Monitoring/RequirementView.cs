@@ -14,4 +14,12 @@ namespace Overlap.Server.Monitoring;
 /// <param name="Points">The metric per window, oldest first.</param>
 /// <param name="Segments">The metric per segment over the range, with each segment's bar; null when there is nothing to split.</param>
 /// <param name="Statement">What the section shows, in words, with the figure that decided the verdict.</param>
-public sealed record RequirementView(string Name, RequirementResult Result, string Series, double? Bar, MetricPoint[] Points, SegmentChartData? Segments, string Statement);
+public sealed record RequirementView(
+    string Name,
+    RequirementResult Result,
+    string Series,
+    double? Bar,
+    MetricPoint[] Points,
+    SegmentChartData? Segments,
+    string Statement
+);

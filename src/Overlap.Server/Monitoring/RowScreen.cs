@@ -13,7 +13,9 @@ namespace Overlap.Server.Monitoring;
 /// </summary>
 internal sealed class RowScreen(Contract contract, int version)
 {
-    private readonly ColumnRule? _score = contract.Columns.Score is { } score ? Evaluator.ReadOptions(contract, contract.Feature).Rules![score] : null;
+    private readonly ColumnRule? _score = contract.Columns.Score is { } score
+        ? Evaluator.ReadOptions(contract, contract.Feature).Rules![score]
+        : null;
 
     /// <summary>What was left out or repaired, by reason.</summary>
     public LeftOutTally LeftOut { get; } = new();
@@ -25,7 +27,9 @@ internal sealed class RowScreen(Contract contract, int version)
         {
             return score;
         }
-        LeftOut.Add($"score {LeftOutTally.Show(score)} is outside {_score.Range}, the range contract version {version} allows (the prediction counts, its score does not)");
+        LeftOut.Add(
+            $"score {LeftOutTally.Show(score)} is outside {_score.Range}, the range contract version {version} allows (the prediction counts, its score does not)"
+        );
         return double.NaN;
     }
 

@@ -62,7 +62,9 @@ internal sealed class SendDataExample
     {
         get
         {
-            var b = new StringBuilder($"overlap.LogPrediction(new PredictionEvent\n{{\n    Id = {Literal(PredictionId)},\n    Feature = {Literal(Contract.Feature)},\n    Time = DateTimeOffset.UtcNow,\n");
+            var b = new StringBuilder(
+                $"overlap.LogPrediction(new PredictionEvent\n{{\n    Id = {Literal(PredictionId)},\n    Feature = {Literal(Contract.Feature)},\n    Time = DateTimeOffset.UtcNow,\n"
+            );
             if (Score is { } score)
             {
                 b.Append(Inv, $"    Score = {score},\n");
@@ -92,12 +94,13 @@ internal sealed class SendDataExample
     private string? PredictedLabel => Contract.Columns.Prediction is not null || Score is null ? Label : null;
 
     /// <summary>A label the contract names: the positive one, the first class, or a number for regression.</summary>
-    private string Label => Contract.Task switch
-    {
-        TaskKind.Binary => Contract.Labels.Positive ?? "1",
-        TaskKind.Multiclass => Contract.Labels.Classes.Count > 0 ? Contract.Labels.Classes[0] : "a class",
-        _ => "12.5",
-    };
+    private string Label =>
+        Contract.Task switch
+        {
+            TaskKind.Binary => Contract.Labels.Positive ?? "1",
+            TaskKind.Multiclass => Contract.Labels.Classes.Count > 0 ? Contract.Labels.Classes[0] : "a class",
+            _ => "12.5",
+        };
 
     private void PredictionFields(Utf8JsonWriter w)
     {
@@ -133,18 +136,27 @@ internal sealed class SendDataExample
     }
 
     /// <summary>Each segment the contract breaks figures down by, with a placeholder value to replace by the real one.</summary>
-    private string Attributes() => Json(w =>
-    {
-        foreach (var segment in Contract.Columns.Segments)
+    private string Attributes() =>
+        Json(w =>
         {
-            w.WriteString(segment, $"<{segment}>");
-        }
-    });
+            foreach (var segment in Contract.Columns.Segments)
+            {
+                w.WriteString(segment, $"<{segment}>");
+            }
+        });
 
     private static string Json(Action<Utf8JsonWriter> fields)
     {
         using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        using (
+            var w = new Utf8JsonWriter(
+                stream,
+                new JsonWriterOptions
+                {
+                    Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+                }
+            )
+        )
         {
             w.WriteStartObject();
             fields(w);
@@ -155,5 +167,7 @@ internal sealed class SendDataExample
 
     /// <summary>A C# string literal: a raw one when the text holds a quote or a backslash.</summary>
     private static string Literal(string text) =>
-        text.Contains('"', StringComparison.Ordinal) || text.Contains('\\', StringComparison.Ordinal) ? $"\"\"\"{text}\"\"\"" : $"\"{text}\"";
+        text.Contains('"', StringComparison.Ordinal) || text.Contains('\\', StringComparison.Ordinal)
+            ? $"\"\"\"{text}\"\"\""
+            : $"\"{text}\"";
 }

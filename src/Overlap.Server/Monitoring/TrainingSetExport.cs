@@ -29,12 +29,22 @@ internal static class TrainingSetExport
         return Encoding.UTF8.GetBytes(csv.ToString());
     }
 
-    public static async Task<byte[]> ParquetAsync(Contract contract, ProductionRows rows, CancellationToken cancellationToken)
+    public static async Task<byte[]> ParquetAsync(
+        Contract contract,
+        ProductionRows rows,
+        CancellationToken cancellationToken
+    )
     {
         var columns = Columns(contract, rows);
-        var fields = columns.Select(c => c.Numeric ? (DataField)new DataField<double?>(c.Name) : new DataField<string>(c.Name)).ToArray();
+        var fields = columns
+            .Select(c => c.Numeric ? (DataField)new DataField<double?>(c.Name) : new DataField<string>(c.Name))
+            .ToArray();
         using var output = new MemoryStream();
-        await using (var writer = await ParquetWriter.CreateAsync(new ParquetSchema(fields), output, cancellationToken: cancellationToken).ConfigureAwait(false))
+        await using (
+            var writer = await ParquetWriter
+                .CreateAsync(new ParquetSchema(fields), output, cancellationToken: cancellationToken)
+                .ConfigureAwait(false)
+        )
         {
             using var group = writer.CreateRowGroup();
             for (var c = 0; c < columns.Count; c++)
@@ -53,7 +63,15 @@ internal static class TrainingSetExport
                             defined[i] = 1;
                         }
                     }
-                    await group.WriteAllPartsAsync(fields[c], new ReadOnlyMemory<double>([.. present]), defined, null, cancellationToken).ConfigureAwait(false);
+                    await group
+                        .WriteAllPartsAsync(
+                            fields[c],
+                            new ReadOnlyMemory<double>([.. present]),
+                            defined,
+                            null,
+                            cancellationToken
+                        )
+                        .ConfigureAwait(false);
                 }
                 else
                 {
@@ -72,7 +90,11 @@ internal static class TrainingSetExport
         var columns = new List<ExportColumn>
         {
             new(c.Id ?? "id", false, i => rows.Ids[i]),
-            new(c.Time ?? "time", false, i => UnixMicroseconds.ToTime(rows.TimesUs[i]).ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture)),
+            new(c.Time ?? "time", false, i =>
+                UnixMicroseconds
+                    .ToTime(rows.TimesUs[i])
+                    .ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture)
+            ),
             new(c.Label, regression, i => rows.Labels[i]),
         };
         if (c.Score is { } score)
@@ -90,14 +112,18 @@ internal static class TrainingSetExport
             if (columns.TrueForAll(x => x.Name != name))
             {
                 // A column every present value of which is a number is written as numbers.
-                var numeric = values.All(v => v is null || double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out _)) && values.Any(v => v is not null);
+                var numeric =
+                    values.All(v =>
+                        v is null || double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out _)
+                    ) && values.Any(v => v is not null);
                 columns.Add(new(name, numeric, i => values[i]));
             }
         }
         return columns;
     }
 
-    private static string? Number(double value) => double.IsNaN(value) ? null : value.ToString("R", CultureInfo.InvariantCulture);
+    private static string? Number(double value) =>
+        double.IsNaN(value) ? null : value.ToString("R", CultureInfo.InvariantCulture);
 
     /// <summary>
     /// A cell a spreadsheet would run as a formula (starting with =, +, -, @, tab or carriage return, and not a plain
@@ -105,12 +131,18 @@ internal static class TrainingSetExport
     /// A number such as -0.5 is left as it is, so numeric columns stay numbers.
     /// </summary>
     private static string Neutralise(string value) =>
-        value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r' && !double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _)
+        value.Length > 0
+        && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r'
+        && !double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _)
             ? "'" + value
             : value;
 
-    private static readonly System.Buffers.SearchValues<char> NeedsQuotes = System.Buffers.SearchValues.Create(",\"\n\r\t'");
+    private static readonly System.Buffers.SearchValues<char> NeedsQuotes = System.Buffers.SearchValues.Create(
+        ",\"\n\r\t'"
+    );
 
     private static string Quote(string value) =>
-        value.AsSpan().IndexOfAny(NeedsQuotes) >= 0 ? $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : value;
+        value.AsSpan().IndexOfAny(NeedsQuotes) >= 0
+            ? $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\""
+            : value;
 }

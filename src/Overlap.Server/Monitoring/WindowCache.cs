@@ -16,7 +16,9 @@ internal sealed class WindowCache : IDisposable
 
     /// <summary>The stored report of a closed window, parsed, when it is kept with <paramref name="stamp"/> (and a summary, when one is needed).</summary>
     public (WindowReport Report, WindowSummary? Summary)? Stored(ClosedWindowKey key, long stamp, bool summary) =>
-        _memory.TryGet<StoredWindow>(key, out var kept) && kept.Stamp == stamp && (!summary || kept.Summary is not null) ? (kept.Report, kept.Summary) : null;
+        _memory.TryGet<StoredWindow>(key, out var kept) && kept.Stamp == stamp && (!summary || kept.Summary is not null)
+            ? (kept.Report, kept.Summary)
+            : null;
 
     /// <summary>Keeps a closed window's stored report, parsed, with its stamp.</summary>
     public void KeepStored(ClosedWindowKey key, long stamp, WindowReport report, WindowSummary? summary) =>
@@ -37,7 +39,13 @@ internal sealed class WindowCache : IDisposable
 }
 
 /// <summary>A closed window of a feature, by start, length, contract version and bootstrap resamples.</summary>
-internal readonly record struct ClosedWindowKey(string Feature, DateTimeOffset Start, TimeSpan Length, int Version, int Resamples);
+internal readonly record struct ClosedWindowKey(
+    string Feature,
+    DateTimeOffset Start,
+    TimeSpan Length,
+    int Version,
+    int Resamples
+);
 
 /// <summary>The open window of a feature, by contract version, start and bootstrap resamples.</summary>
 internal readonly record struct OpenWindowKey(string Feature, int Version, DateTimeOffset Start, int Resamples);

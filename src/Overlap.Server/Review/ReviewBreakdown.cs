@@ -12,7 +12,12 @@ namespace Overlap.Server.Review;
 /// <param name="Approved">Of those, the ones that found the model right.</param>
 /// <param name="ByCategory">True when <paramref name="Groups"/> are the contract's failure categories; false when they are answer pairs.</param>
 /// <param name="Groups">Each group of the decisions that found the model wrong, most first, with its count.</param>
-internal sealed record ReviewBreakdown(long Decided, long Approved, bool ByCategory, IReadOnlyList<(string Group, long Count)> Groups)
+internal sealed record ReviewBreakdown(
+    long Decided,
+    long Approved,
+    bool ByCategory,
+    IReadOnlyList<(string Group, long Count)> Groups
+)
 {
     /// <summary>The group of wrong answers whose reviewer gave no category.</summary>
     public const string NoCategory = "no category given";
@@ -21,7 +26,11 @@ internal sealed record ReviewBreakdown(long Decided, long Approved, bool ByCateg
     public long Wrong => Decided - Approved;
 
     /// <summary>The breakdown of <paramref name="settled"/>; <paramref name="modelLabel"/> gives the model's answer of each.</summary>
-    public static ReviewBreakdown Of(Contract contract, IReadOnlyList<SettledReview> settled, Func<SettledReview, string?> modelLabel)
+    public static ReviewBreakdown Of(
+        Contract contract,
+        IReadOnlyList<SettledReview> settled,
+        Func<SettledReview, string?> modelLabel
+    )
     {
         ArgumentNullException.ThrowIfNull(contract);
         ArgumentNullException.ThrowIfNull(settled);
@@ -29,11 +38,26 @@ internal sealed record ReviewBreakdown(long Decided, long Approved, bool ByCateg
         var categories = contract.Review?.FailureCategories ?? [];
         var wrong = settled.Where(r => r.Decision != "approve").ToList();
         var counts = wrong
-            .GroupBy(r => categories.Count > 0 ? r.Category ?? NoCategory : $"{modelLabel(r) ?? "no answer"} → {r.Label ?? "no label"}", StringComparer.Ordinal)
+            .GroupBy(
+                r =>
+                    categories.Count > 0
+                        ? r.Category ?? NoCategory
+                        : $"{modelLabel(r) ?? "no answer"} → {r.Label ?? "no label"}",
+                StringComparer.Ordinal
+            )
             .ToDictionary(g => g.Key, g => (long)g.Count(), StringComparer.Ordinal);
         // Every category the contract names is shown, even one no decision used yet; most first, ties in the contract's order.
-        var names = categories.Count > 0 ? categories.Where(c => c != NoCategory).Append(NoCategory).Where(c => c != NoCategory || counts.ContainsKey(c)) : counts.Keys.Order(StringComparer.Ordinal);
-        var groups = names.Select(name => (name, counts.GetValueOrDefault(name))).OrderByDescending(g => g.Item2).ToList();
+        var names =
+            categories.Count > 0
+                ? categories
+                    .Where(c => c != NoCategory)
+                    .Append(NoCategory)
+                    .Where(c => c != NoCategory || counts.ContainsKey(c))
+                : counts.Keys.Order(StringComparer.Ordinal);
+        var groups = names
+            .Select(name => (name, counts.GetValueOrDefault(name)))
+            .OrderByDescending(g => g.Item2)
+            .ToList();
         return new ReviewBreakdown(settled.Count, settled.Count - wrong.Count, categories.Count > 0, groups);
     }
 }

@@ -4,11 +4,11 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Overlap.Core.Text;
-using Overlap.Server.Auth;
-using Overlap.Storage;
-using Overlap.Server.Ingest;
-using Overlap.Server.Contracts;
 using Overlap.Server.Api;
+using Overlap.Server.Auth;
+using Overlap.Server.Contracts;
+using Overlap.Server.Ingest;
+using Overlap.Storage;
 
 namespace Overlap.Server.Review;
 
@@ -33,28 +33,55 @@ internal static class ReviewEndpoints
     private static string Id(string segment) => Uri.UnescapeDataString(segment);
 
     /// <summary>Who is deciding: the key's id (names may repeat).</summary>
-    private static string Reviewer(HttpContext context) => context.User.FindFirstValue(ClaimTypes.NameIdentifier) ?? "unknown";
+    private static string Reviewer(HttpContext context) =>
+        context.User.FindFirstValue(ClaimTypes.NameIdentifier) ?? "unknown";
 
-    private static async Task<Results<Ok<ReviewItemView>, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> ClaimAsync(
-        string feature, string predictionId, ReviewQueue queue, HttpContext context, CancellationToken cancellationToken)
+    private static async Task<
+        Results<Ok<ReviewItemView>, NotFound<ProblemDetails>, Conflict<ProblemDetails>>
+    > ClaimAsync(
+        string feature,
+        string predictionId,
+        ReviewQueue queue,
+        HttpContext context,
+        CancellationToken cancellationToken
+    )
     {
         predictionId = Id(predictionId);
-        var (item, problem) = await queue.ClaimAsync(feature, predictionId, Reviewer(context), cancellationToken).ConfigureAwait(false);
+        var (item, problem) = await queue
+            .ClaimAsync(feature, predictionId, Reviewer(context), cancellationToken)
+            .ConfigureAwait(false);
         if (item is null)
         {
             return NotRouted(feature, predictionId);
         }
-        return problem is null ? TypedResults.Ok(ReviewItemView.Of(item)) : Problems.Conflict("The item is not yours to decide", problem);
+        return problem is null
+            ? TypedResults.Ok(ReviewItemView.Of(item))
+            : Problems.Conflict("The item is not yours to decide", problem);
     }
 
-    private static async Task<Results<Ok<ReviewDecisionResponse>, NotFound<ProblemDetails>, BadRequest<ProblemDetails>, Conflict<ProblemDetails>>> DecideAsync(
-        string feature, string predictionId, ReviewQueue queue, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, HttpContext context, CancellationToken cancellationToken)
+    private static async Task<
+        Results<
+            Ok<ReviewDecisionResponse>,
+            NotFound<ProblemDetails>,
+            BadRequest<ProblemDetails>,
+            Conflict<ProblemDetails>
+        >
+    > DecideAsync(
+        string feature,
+        string predictionId,
+        ReviewQueue queue,
+        IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
+        HttpContext context,
+        CancellationToken cancellationToken
+    )
     {
         predictionId = Id(predictionId);
         ReviewDecisionRequest? request;
         try
         {
-            request = await context.Request.ReadFromJsonAsync<ReviewDecisionRequest>(json.Value.SerializerOptions, cancellationToken).ConfigureAwait(false);
+            request = await context
+                .Request.ReadFromJsonAsync<ReviewDecisionRequest>(json.Value.SerializerOptions, cancellationToken)
+                .ConfigureAwait(false);
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
@@ -62,10 +89,23 @@ internal static class ReviewEndpoints
         }
         if (request is null)
         {
-            return Problems.BadRequest("The decision is not valid",
-                """send a JSON object such as {"decision": "correct", "label": "fraud", "category": "stolen_card", "note": "…"} with Content-Type: application/json""");
+            return Problems.BadRequest(
+                "The decision is not valid",
+                """send a JSON object such as {"decision": "correct", "label": "fraud", "category": "stolen_card", "note": "…"} with Content-Type: application/json"""
+            );
         }
-        var outcome = await queue.DecideAsync(feature, predictionId, Reviewer(context), request.Decision ?? "", request.Label, request.Category, request.Note, cancellationToken).ConfigureAwait(false);
+        var outcome = await queue
+            .DecideAsync(
+                feature,
+                predictionId,
+                Reviewer(context),
+                request.Decision ?? "",
+                request.Label,
+                request.Category,
+                request.Note,
+                cancellationToken
+            )
+            .ConfigureAwait(false);
         return outcome.Result switch
         {
             DecisionResult.NotRouted => NotRouted(feature, predictionId),
@@ -76,15 +116,31 @@ internal static class ReviewEndpoints
     }
 
     private static NotFound<ProblemDetails> NotRouted(string feature, string predictionId) =>
-        Problems.NotFound("No such review item", $"Prediction '{predictionId}' of {feature} was not routed to review; list the queue with GET /v1/features/{feature}/review.");
+        Problems.NotFound(
+            "No such review item",
+            $"Prediction '{predictionId}' of {feature} was not routed to review; list the queue with GET /v1/features/{feature}/review."
+        );
 
-    private static async Task<Results<Ok<ReviewQueueResponse>, NotFound<ProblemDetails>, BadRequest<ProblemDetails>>> ListAsync(
-        string feature, string? status, int? limit, ReviewQueue queue, ReviewScheduler routing, ContractRegistry features, LogLoader loader, CancellationToken cancellationToken)
+    private static async Task<
+        Results<Ok<ReviewQueueResponse>, NotFound<ProblemDetails>, BadRequest<ProblemDetails>>
+    > ListAsync(
+        string feature,
+        string? status,
+        int? limit,
+        ReviewQueue queue,
+        ReviewScheduler routing,
+        ContractRegistry features,
+        LogLoader loader,
+        CancellationToken cancellationToken
+    )
     {
         var listed = ReviewStatus.Pending;
         if ((status is not null && !WireName.TryParse(status, out listed)) || limit is < 1 or > MaxItems)
         {
-            return Problems.BadRequest("The query is not valid", $"status is pending, second, decided or escalated (or left out for pending); limit is between 1 and {MaxItems}");
+            return Problems.BadRequest(
+                "The query is not valid",
+                $"status is pending, second, decided or escalated (or left out for pending); limit is between 1 and {MaxItems}"
+            );
         }
         await loader.CatchUpAsync(cancellationToken).ConfigureAwait(false);
         // Routing is the scheduler's: the read waits for a pass that covers what was loaded, and writes nothing.
@@ -94,6 +150,15 @@ internal static class ReviewEndpoints
         var items = await queue.ItemsAsync(feature, listed, limit ?? 50, cancellationToken).ConfigureAwait(false);
         var perDay = await queue.DecidedPerDayAsync(feature, cancellationToken).ConfigureAwait(false);
         var agreement = await queue.AgreementAsync(feature, cancellationToken).ConfigureAwait(false);
-        return TypedResults.Ok(new ReviewQueueResponse(feature, routed, ReviewCountsView.Of(counts), perDay, AgreementFigures.Of(agreement), [.. items.Select(ReviewItemView.Of)]));
+        return TypedResults.Ok(
+            new ReviewQueueResponse(
+                feature,
+                routed,
+                ReviewCountsView.Of(counts),
+                perDay,
+                AgreementFigures.Of(agreement),
+                [.. items.Select(ReviewItemView.Of)]
+            )
+        );
     }
 }

@@ -37,15 +37,17 @@ internal static class ReviewFields
         }
     }
 
-    private static string Text(JsonElement value) => value.ValueKind switch
-    {
-        JsonValueKind.String => value.GetString() ?? "",
-        JsonValueKind.Null => "(none)",
-        _ => value.GetRawText(),
-    };
+    private static string Text(JsonElement value) =>
+        value.ValueKind switch
+        {
+            JsonValueKind.String => value.GetString() ?? "",
+            JsonValueKind.Null => "(none)",
+            _ => value.GetRawText(),
+        };
 
     /// <summary>The start of a long value, for the folded line.</summary>
-    public static string Start(string value) => value.Length <= FoldAt ? value : string.Concat(value.AsSpan(0, FoldAt), "…");
+    public static string Start(string value) =>
+        value.Length <= FoldAt ? value : string.Concat(value.AsSpan(0, FoldAt), "…");
 
     /// <summary>
     /// What the model answered, in the contract's words: "fraud: fraudulent payment, held for review" for a binary

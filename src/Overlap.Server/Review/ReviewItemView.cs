@@ -7,15 +7,42 @@ namespace Overlap.Server.Review;
 /// (pending, second, decided, escalated), who holds it and until when, how many opinions it needs, and why it was escalated.
 /// </summary>
 public sealed record ReviewItemView(
-    string PredictionId, string Feature, string Reason, DateTimeOffset RoutedAt, ReviewStatus Status, string? ClaimedBy, DateTimeOffset? ClaimExpires,
-    DateTimeOffset PredictionTime, double? Score, string? Prediction, string? Inputs, string? Attributes, int Opinions, string? EscalatedBecause)
+    string PredictionId,
+    string Feature,
+    string Reason,
+    DateTimeOffset RoutedAt,
+    ReviewStatus Status,
+    string? ClaimedBy,
+    DateTimeOffset? ClaimExpires,
+    DateTimeOffset PredictionTime,
+    double? Score,
+    string? Prediction,
+    string? Inputs,
+    string? Attributes,
+    int Opinions,
+    string? EscalatedBecause
+)
 {
     /// <summary>The view of a stored item.</summary>
     public static ReviewItemView Of(ReviewItem item)
     {
         ArgumentNullException.ThrowIfNull(item);
-        return new(item.PredictionId, item.Feature, item.Reason, item.RoutedAt, item.Status, item.ClaimedBy, item.ClaimExpires,
-            item.PredictionTime, item.Score, item.Prediction, item.Inputs, item.Attributes, item.Opinions, item.EscalatedBecause);
+        return new(
+            item.PredictionId,
+            item.Feature,
+            item.Reason,
+            item.RoutedAt,
+            item.Status,
+            item.ClaimedBy,
+            item.ClaimExpires,
+            item.PredictionTime,
+            item.Score,
+            item.Prediction,
+            item.Inputs,
+            item.Attributes,
+            item.Opinions,
+            item.EscalatedBecause
+        );
     }
 }
 
@@ -23,12 +50,32 @@ public sealed record ReviewItemView(
 /// A queue in figures as the API writes it: pending items and when the oldest was routed, decided and escalated items,
 /// items by reason, items waiting for a second opinion, items whose two opinions disagreed, and every item ever routed.
 /// </summary>
-public sealed record ReviewCountsView(long Pending, DateTimeOffset? OldestPending, long Decided, long Escalated, long Uncertain, long Sampled, long AwaitingSecond, long Disagreements, long Total)
+public sealed record ReviewCountsView(
+    long Pending,
+    DateTimeOffset? OldestPending,
+    long Decided,
+    long Escalated,
+    long Uncertain,
+    long Sampled,
+    long AwaitingSecond,
+    long Disagreements,
+    long Total
+)
 {
     /// <summary>The view of stored counts.</summary>
     public static ReviewCountsView Of(ReviewQueueCounts counts)
     {
         ArgumentNullException.ThrowIfNull(counts);
-        return new(counts.Pending, counts.OldestPending, counts.Decided, counts.Escalated, counts.Uncertain, counts.Sampled, counts.AwaitingSecond, counts.Disagreements, counts.Total);
+        return new(
+            counts.Pending,
+            counts.OldestPending,
+            counts.Decided,
+            counts.Escalated,
+            counts.Uncertain,
+            counts.Sampled,
+            counts.AwaitingSecond,
+            counts.Disagreements,
+            counts.Total
+        );
     }
 }

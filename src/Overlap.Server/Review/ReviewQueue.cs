@@ -2,8 +2,8 @@ using Overlap.Core.Contracts;
 using Overlap.Core.Events;
 using Overlap.Core.Statistics;
 using Overlap.Events;
-using Overlap.Storage;
 using Overlap.Server.Contracts;
+using Overlap.Storage;
 
 namespace Overlap.Server.Review;
 
@@ -11,7 +11,12 @@ namespace Overlap.Server.Review;
 /// The review queue of a feature: routes what arrived since the last look by the latest contract, hands out expiring
 /// locks, and turns decisions into outcomes marked as reviewed by a person (<c>source: review</c>).
 /// </summary>
-internal sealed class ReviewQueue(IReviewStore store, IEventSink events, ContractRegistry features, ServerOptions options)
+internal sealed class ReviewQueue(
+    IReviewStore store,
+    IEventSink events,
+    ContractRegistry features,
+    ServerOptions options
+)
 {
     /// <summary>How long a claim holds an item for its reviewer.</summary>
     public static readonly TimeSpan Lease = TimeSpan.FromMinutes(10);
@@ -27,7 +32,17 @@ internal sealed class ReviewQueue(IReviewStore store, IEventSink events, Contrac
             return false;
         }
         var now = options.Time.GetUtcNow();
-        await store.RouteForReviewAsync(feature, policy.ScoreLow, policy.ScoreHigh, policy.Sample, policy.SecondOpinion, now, cancellationToken).ConfigureAwait(false);
+        await store
+            .RouteForReviewAsync(
+                feature,
+                policy.ScoreLow,
+                policy.ScoreHigh,
+                policy.Sample,
+                policy.SecondOpinion,
+                now,
+                cancellationToken
+            )
+            .ConfigureAwait(false);
         if (policy.EscalateAfter is { } wait)
         {
             await store.EscalateReviewItemsAsync(feature, now - wait, cancellationToken).ConfigureAwait(false);
@@ -39,45 +54,79 @@ internal sealed class ReviewQueue(IReviewStore store, IEventSink events, Contrac
     /// Stores each decision's label as an outcome marked <c>source: review</c> (a second write of the same decision is a
     /// no-op). Also run at start-up for decisions whose outcome a stop cut off (<see cref="IReviewStore.UnrecordedDecisionsAsync"/>).
     /// </summary>
-    public static Task RecordAsync(IEventSink events, IReadOnlyList<ReviewDecision> decisions, CancellationToken cancellationToken) =>
-        events.AppendAsync([.. decisions.Select(d => new OutcomeEvent { Id = d.OutcomeId, Feature = d.Feature, PredictionId = d.PredictionId, Label = d.Label!, Source = "review", Time = d.DecidedAt })],
-            decisions.Count == 0 ? DateTimeOffset.UnixEpoch : decisions.Max(d => d.DecidedAt), cancellationToken);
+    public static Task RecordAsync(
+        IEventSink events,
+        IReadOnlyList<ReviewDecision> decisions,
+        CancellationToken cancellationToken
+    ) =>
+        events.AppendAsync(
+            [
+                .. decisions.Select(d => new OutcomeEvent
+                {
+                    Id = d.OutcomeId,
+                    Feature = d.Feature,
+                    PredictionId = d.PredictionId,
+                    Label = d.Label!,
+                    Source = "review",
+                    Time = d.DecidedAt,
+                }),
+            ],
+            decisions.Count == 0 ? DateTimeOffset.UnixEpoch : decisions.Max(d => d.DecidedAt),
+            cancellationToken
+        );
 
     /// <summary>The model's answer for an item: its decision as sent, or for a binary contract its score against the threshold.</summary>
-    public string? ModelLabel(string feature, ReviewItem item) => features.Find(feature) is { } contract ? ModelLabel(contract, item) : item.Prediction;
+    public string? ModelLabel(string feature, ReviewItem item) =>
+        features.Find(feature) is { } contract ? ModelLabel(contract, item) : item.Prediction;
 
-    private static string? ModelLabel(Contract contract, ReviewItem item) => ModelLabel(contract, item.Prediction, item.Score);
+    private static string? ModelLabel(Contract contract, ReviewItem item) =>
+        ModelLabel(contract, item.Prediction, item.Score);
 
     /// <summary>The model's answer as a label: the prediction it sent, else (binary) its score against the threshold.</summary>
     private static string? ModelLabel(Contract contract, string? prediction, double? score) =>
-        prediction is { } sent
-            ? EventContractCheck.Normalize(contract, sent) ?? sent
-            : contract.Task == TaskKind.Binary && score is { } s
-                ? (s >= contract.Threshold ? contract.Labels.Positive ?? "1" : contract.Labels.Negative ?? "0")
-                : null;
+        prediction is { } sent ? EventContractCheck.Normalize(contract, sent) ?? sent
+        : contract.Task == TaskKind.Binary && score is { } s
+            ? (s >= contract.Threshold ? contract.Labels.Positive ?? "1" : contract.Labels.Negative ?? "0")
+        : null;
 
     /// <summary>The settled decisions in figures: how many found the model wrong, by failure category or by answer.</summary>
     public async Task<ReviewBreakdown?> BreakdownAsync(string feature, CancellationToken cancellationToken) =>
         features.Find(feature) is { } contract
-            ? ReviewBreakdown.Of(contract, await store.SettledReviewsAsync(feature, cancellationToken).ConfigureAwait(false), r => ModelLabel(contract, r.Prediction, r.Score))
+            ? ReviewBreakdown.Of(
+                contract,
+                await store.SettledReviewsAsync(feature, cancellationToken).ConfigureAwait(false),
+                r => ModelLabel(contract, r.Prediction, r.Score)
+            )
             : null;
 
     /// <summary>Claims an item for <paramref name="reviewer"/>; the outcome says whether the lock is theirs and, if not, why.</summary>
-    public async Task<(ReviewItem? Item, string? Problem)> ClaimAsync(string feature, string predictionId, string reviewer, CancellationToken cancellationToken)
+    public async Task<(ReviewItem? Item, string? Problem)> ClaimAsync(
+        string feature,
+        string predictionId,
+        string reviewer,
+        CancellationToken cancellationToken
+    )
     {
         var now = options.Time.GetUtcNow();
-        var item = await store.ClaimReviewItemAsync(feature, predictionId, reviewer, now, now + Lease, cancellationToken).ConfigureAwait(false);
+        var item = await store
+            .ClaimReviewItemAsync(feature, predictionId, reviewer, now, now + Lease, cancellationToken)
+            .ConfigureAwait(false);
         return item switch
         {
             null => (null, null),
             { Status: ReviewStatus.Decided } => (item, "This item is decided already."),
             { ClaimedBy: var by } when by == reviewer => (item, null),
-            { ClaimedBy: not null, ClaimExpires: var until } when until >= now => (item, $"Another reviewer holds this item until {until:HH:mm:ss} UTC; take another one."),
+            { ClaimedBy: not null, ClaimExpires: var until } when until >= now => (
+                item,
+                $"Another reviewer holds this item until {until:HH:mm:ss} UTC; take another one."
+            ),
             _ => (item, "You decided this item already; a second opinion must come from another reviewer."),
         };
     }
 
-    private readonly Dictionary<string, (DateTimeOffset At, ReviewQueueCounts Counts)> _counts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (DateTimeOffset At, ReviewQueueCounts Counts)> _counts = new(
+        StringComparer.Ordinal
+    );
     private readonly Lock _countsGate = new();
 
     /// <summary>
@@ -103,32 +152,62 @@ internal sealed class ReviewQueue(IReviewStore store, IEventSink events, Contrac
     }
 
     /// <summary>The queue in figures, counted now.</summary>
-    public Task<ReviewQueueCounts> CountsAsync(string feature, CancellationToken cancellationToken) => store.CountReviewItemsAsync(feature, cancellationToken);
+    public Task<ReviewQueueCounts> CountsAsync(string feature, CancellationToken cancellationToken) =>
+        store.CountReviewItemsAsync(feature, cancellationToken);
 
     /// <summary>The oldest <paramref name="limit"/> items with <paramref name="status"/>.</summary>
-    public Task<IReadOnlyList<ReviewItem>> ItemsAsync(string feature, ReviewStatus? status, int limit, CancellationToken cancellationToken) =>
-        store.ListReviewItemsAsync(feature, status, limit, cancellationToken);
+    public Task<IReadOnlyList<ReviewItem>> ItemsAsync(
+        string feature,
+        ReviewStatus? status,
+        int limit,
+        CancellationToken cancellationToken
+    ) => store.ListReviewItemsAsync(feature, status, limit, cancellationToken);
 
     /// <summary>Decisions per UTC day over the last <see cref="DecisionDays"/> days, oldest first.</summary>
-    public async Task<IReadOnlyList<DecidedOnDay>> DecidedPerDayAsync(string feature, CancellationToken cancellationToken) =>
-        [.. (await store.DecisionsPerDayAsync(feature, options.Time.GetUtcNow(), DecisionDays, cancellationToken).ConfigureAwait(false)).Select(d => new DecidedOnDay(d.Day, d.Decided))];
+    public async Task<IReadOnlyList<DecidedOnDay>> DecidedPerDayAsync(
+        string feature,
+        CancellationToken cancellationToken
+    ) =>
+        [
+            .. (
+                await store
+                    .DecisionsPerDayAsync(feature, options.Time.GetUtcNow(), DecisionDays, cancellationToken)
+                    .ConfigureAwait(false)
+            ).Select(d => new DecidedOnDay(d.Day, d.Decided)),
+        ];
 
     /// <summary>The days a queue's decisions are counted over.</summary>
     public const int DecisionDays = 14;
 
     /// <summary>Gives up the reviewer's lock on an item, so another reviewer can take it at once.</summary>
-    public Task ReleaseAsync(string feature, string predictionId, string reviewer, CancellationToken cancellationToken) =>
-        store.ReleaseReviewItemAsync(feature, predictionId, reviewer, cancellationToken);
+    public Task ReleaseAsync(
+        string feature,
+        string predictionId,
+        string reviewer,
+        CancellationToken cancellationToken
+    ) => store.ReleaseReviewItemAsync(feature, predictionId, reviewer, cancellationToken);
 
     /// <summary>How far reviewers agree on the items two of them decided, at the contract's confidence.</summary>
     public async Task<ReviewerAgreement> AgreementAsync(string feature, CancellationToken cancellationToken) =>
-        ReviewerAgreement.Of(await store.SecondOpinionsAsync(feature, cancellationToken).ConfigureAwait(false), features.Find(feature)?.Confidence ?? 0.95);
+        ReviewerAgreement.Of(
+            await store.SecondOpinionsAsync(feature, cancellationToken).ConfigureAwait(false),
+            features.Find(feature)?.Confidence ?? 0.95
+        );
 
     /// <summary>
     /// Decides an item the reviewer holds. approve: the model's answer was right; correct: it was wrong and
     /// <paramref name="label"/> is right; reject: it was wrong (binary: the other label). The label becomes an outcome.
     /// </summary>
-    public async Task<DecisionOutcome> DecideAsync(string feature, string predictionId, string reviewer, string decision, string? label, string? category, string? note, CancellationToken cancellationToken)
+    public async Task<DecisionOutcome> DecideAsync(
+        string feature,
+        string predictionId,
+        string reviewer,
+        string decision,
+        string? label,
+        string? category,
+        string? note,
+        CancellationToken cancellationToken
+    )
     {
         var contract = features.Find(feature)!;
         var item = await store.GetReviewItemAsync(feature, predictionId, cancellationToken).ConfigureAwait(false);
@@ -136,9 +215,15 @@ internal sealed class ReviewQueue(IReviewStore store, IEventSink events, Contrac
         {
             return new DecisionOutcome(DecisionResult.NotRouted, null, null);
         }
-        if (contract.Review?.FailureCategories is { Count: > 0 } categories && category is not null && !categories.Contains(category, StringComparer.Ordinal))
+        if (
+            contract.Review?.FailureCategories is { Count: > 0 } categories
+            && category is not null
+            && !categories.Contains(category, StringComparer.Ordinal)
+        )
         {
-            return DecisionOutcome.Invalid($"category must be one of the contract's failure categories: {string.Join(", ", categories)}");
+            return DecisionOutcome.Invalid(
+                $"category must be one of the contract's failure categories: {string.Join(", ", categories)}"
+            );
         }
         var (positive, negative) = (contract.Labels.Positive ?? "1", contract.Labels.Negative ?? "0");
         var model = ModelLabel(contract, item);
@@ -149,7 +234,9 @@ internal sealed class ReviewQueue(IReviewStore store, IEventSink events, Contrac
         switch (decision)
         {
             case "approve" or "reject" when unnamed:
-                return DecisionOutcome.Invalid($"the model's answer '{model}' is not a label of the contract; correct it with the right label, {allowed}");
+                return DecisionOutcome.Invalid(
+                    $"the model's answer '{model}' is not a label of the contract; correct it with the right label, {allowed}"
+                );
             case "approve":
                 outcome = model;
                 break;
@@ -167,7 +254,10 @@ internal sealed class ReviewQueue(IReviewStore store, IEventSink events, Contrac
                 decision = named == model ? "approve" : decision;
                 break;
             case "reject":
-                outcome = contract.Task == TaskKind.Binary && model is not null ? (model == positive ? negative : positive) : null;
+                outcome =
+                    contract.Task == TaskKind.Binary && model is not null
+                        ? (model == positive ? negative : positive)
+                        : null;
                 break;
             default:
                 return DecisionOutcome.Invalid("decision must be approve, correct or reject");
@@ -182,12 +272,21 @@ internal sealed class ReviewQueue(IReviewStore store, IEventSink events, Contrac
         {
             (< 2, _) or (_, >= 2) => ReviewStatus.Decided,
             (_, 0) => ReviewStatus.Second,
-            _ => string.Equals(before[0].Answer, answer, StringComparison.Ordinal) ? ReviewStatus.Decided : ReviewStatus.Escalated,
+            _ => string.Equals(before[0].Answer, answer, StringComparison.Ordinal)
+                ? ReviewStatus.Decided
+                : ReviewStatus.Escalated,
         };
-        var recorded = new ReviewDecision(feature, predictionId, reviewer, decision, outcome, category, note, now) { Final = next == ReviewStatus.Decided };
+        var recorded = new ReviewDecision(feature, predictionId, reviewer, decision, outcome, category, note, now)
+        {
+            Final = next == ReviewStatus.Decided,
+        };
         if (!await store.DecideReviewItemAsync(recorded, next, cancellationToken).ConfigureAwait(false))
         {
-            return new DecisionOutcome(DecisionResult.NotHeld, null, "Claim the item first (or again: a claim lasts 10 minutes, and a decided item is closed).");
+            return new DecisionOutcome(
+                DecisionResult.NotHeld,
+                null,
+                "Claim the item first (or again: a claim lasts 10 minutes, and a decided item is closed)."
+            );
         }
         if (outcome is not null && recorded.Final)
         {
@@ -219,13 +318,27 @@ internal sealed record DecisionOutcome(DecisionResult Result, string? Label, str
 /// <c>GET /v1/features/{feature}/review</c>: the queue in figures, decisions per day (last 14), agreement between
 /// reviewers on the items two of them decided, and its oldest items.
 /// </summary>
-public sealed record ReviewQueueResponse(string Feature, bool Routed, ReviewCountsView Counts, IReadOnlyList<DecidedOnDay> DecidedPerDay, AgreementFigures Agreement, IReadOnlyList<ReviewItemView> Items);
+public sealed record ReviewQueueResponse(
+    string Feature,
+    bool Routed,
+    ReviewCountsView Counts,
+    IReadOnlyList<DecidedOnDay> DecidedPerDay,
+    AgreementFigures Agreement,
+    IReadOnlyList<ReviewItemView> Items
+);
 
 /// <summary>
 /// Agreement between reviewers: items decided by two, how many of those agree, the share with its interval (null with
 /// no such item), and Cohen's kappa (null when it cannot be computed).
 /// </summary>
-public sealed record AgreementFigures(long Items, long Agreeing, double? Share, double? Low, double? High, double? Kappa)
+public sealed record AgreementFigures(
+    long Items,
+    long Agreeing,
+    double? Share,
+    double? Low,
+    double? High,
+    double? Kappa
+)
 {
     /// <summary>The figures of an agreement, with null for what cannot be computed.</summary>
     public static AgreementFigures Of(ReviewerAgreement a) =>

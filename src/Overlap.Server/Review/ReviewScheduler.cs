@@ -9,7 +9,12 @@ namespace Overlap.Server.Review;
 /// <see cref="Period"/> on the server's clock, so the queue fills while nobody looks at it. Routing is this service's
 /// alone: a read of the queue writes nothing, it waits for a pass (<see cref="CatchUpAsync"/>).
 /// </summary>
-internal sealed partial class ReviewScheduler(ReviewQueue queue, ContractRegistry features, ServerOptions options, ILogger<ReviewScheduler> logger) : BackgroundService
+internal sealed partial class ReviewScheduler(
+    ReviewQueue queue,
+    ContractRegistry features,
+    ServerOptions options,
+    ILogger<ReviewScheduler> logger
+) : BackgroundService
 {
     /// <summary>How often the queues are routed.</summary>
     public static readonly TimeSpan Period = TimeSpan.FromSeconds(5);
@@ -80,7 +85,8 @@ internal sealed partial class ReviewScheduler(ReviewQueue queue, ContractRegistr
             try
             {
                 using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                await Task.WhenAny(Task.Delay(Period, options.Time, wait.Token), wake.WaitAsync(wait.Token)).ConfigureAwait(false);
+                await Task.WhenAny(Task.Delay(Period, options.Time, wait.Token), wake.WaitAsync(wait.Token))
+                    .ConfigureAwait(false);
                 await wait.CancelAsync().ConfigureAwait(false);
                 stoppingToken.ThrowIfCancellationRequested();
             }
@@ -91,6 +97,9 @@ internal sealed partial class ReviewScheduler(ReviewQueue queue, ContractRegistr
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Routing the review queue of {Feature} failed; trying again at the next wake")]
+    [LoggerMessage(
+        Level = LogLevel.Error,
+        Message = "Routing the review queue of {Feature} failed; trying again at the next wake"
+    )]
     private static partial void LogRoutingFailed(ILogger logger, string feature, Exception exception);
 }

@@ -5,12 +5,25 @@ namespace Overlap.Storage.DuckDb;
 internal sealed partial class DuckDbStore
 {
     /// <inheritdoc />
-    public async Task<CalibrationRecord?> GetCalibrationAsync(string feature, CancellationToken cancellationToken = default)
+    public async Task<CalibrationRecord?> GetCalibrationAsync(
+        string feature,
+        CancellationToken cancellationToken = default
+    )
     {
         var rows = await QueryAsync(
-            "SELECT feature, from_us, to_us, n, fitted_by, fitted_us FROM calibrations WHERE feature = $feature",
-            r => new CalibrationRecord(r.GetString(0), UnixMicroseconds.ToTime(r.GetInt64(1)), UnixMicroseconds.ToTime(r.GetInt64(2)), r.GetInt64(3), r.GetString(4), UnixMicroseconds.ToTime(r.GetInt64(5))),
-            cancellationToken, ("feature", feature)).ConfigureAwait(false);
+                "SELECT feature, from_us, to_us, n, fitted_by, fitted_us FROM calibrations WHERE feature = $feature",
+                r => new CalibrationRecord(
+                    r.GetString(0),
+                    UnixMicroseconds.ToTime(r.GetInt64(1)),
+                    UnixMicroseconds.ToTime(r.GetInt64(2)),
+                    r.GetInt64(3),
+                    r.GetString(4),
+                    UnixMicroseconds.ToTime(r.GetInt64(5))
+                ),
+                cancellationToken,
+                ("feature", feature)
+            )
+            .ConfigureAwait(false);
         return rows.Count == 0 ? null : rows[0];
     }
 
@@ -19,10 +32,22 @@ internal sealed partial class DuckDbStore
     {
         ArgumentNullException.ThrowIfNull(calibration);
         await WriteAsync(
-            "INSERT OR REPLACE INTO calibrations VALUES ($feature, $from, $to, $n, $by, $at)", cancellationToken,
-            ("feature", calibration.Feature), ("from", UnixMicroseconds.From(calibration.From)), ("to", UnixMicroseconds.From(calibration.To)), ("n", calibration.Rows),
-            ("by", calibration.FittedBy), ("at", UnixMicroseconds.From(calibration.FittedAt))).ConfigureAwait(false);
+                "INSERT OR REPLACE INTO calibrations VALUES ($feature, $from, $to, $n, $by, $at)",
+                cancellationToken,
+                ("feature", calibration.Feature),
+                ("from", UnixMicroseconds.From(calibration.From)),
+                ("to", UnixMicroseconds.From(calibration.To)),
+                ("n", calibration.Rows),
+                ("by", calibration.FittedBy),
+                ("at", UnixMicroseconds.From(calibration.FittedAt))
+            )
+            .ConfigureAwait(false);
         // The stored windows carry estimates made with the calibration before: they are computed again when next read.
-        await WriteAsync("DELETE FROM window_reports WHERE feature = $feature", cancellationToken, ("feature", calibration.Feature)).ConfigureAwait(false);
+        await WriteAsync(
+                "DELETE FROM window_reports WHERE feature = $feature",
+                cancellationToken,
+                ("feature", calibration.Feature)
+            )
+            .ConfigureAwait(false);
     }
 }

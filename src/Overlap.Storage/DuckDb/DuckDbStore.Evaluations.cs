@@ -5,34 +5,85 @@ namespace Overlap.Storage.DuckDb;
 
 internal sealed partial class DuckDbStore
 {
-    private const string RunColumns = "SELECT id, feature, contract_version, name, uploaded_by, uploaded_us, source, n, verdict";
+    private const string RunColumns =
+        "SELECT id, feature, contract_version, name, uploaded_by, uploaded_us, source, n, verdict";
 
     /// <inheritdoc />
-    public async Task<EvaluationRun> AddEvaluationRunAsync(NewEvaluationRun run, CancellationToken cancellationToken = default)
+    public async Task<EvaluationRun> AddEvaluationRunAsync(
+        NewEvaluationRun run,
+        CancellationToken cancellationToken = default
+    )
     {
         ArgumentNullException.ThrowIfNull(run);
         var id = await InsertReturningAsync(
-            "INSERT INTO evaluation_runs (feature, contract_version, name, uploaded_by, uploaded_us, source, n, verdict, report) " +
-            "VALUES ($feature, $version, $name, $by, $at, $source, $n, $verdict, $report) RETURNING id", cancellationToken,
-            ("feature", run.Feature), ("version", (object?)run.ContractVersion ?? DBNull.Value), ("name", run.Name), ("by", run.UploadedBy),
-            ("at", UnixMicroseconds.From(run.UploadedAt)), ("source", run.Source), ("n", run.N), ("verdict", run.Verdict), ("report", run.Report)).ConfigureAwait(false);
+                "INSERT INTO evaluation_runs (feature, contract_version, name, uploaded_by, uploaded_us, source, n, verdict, report) "
+                    + "VALUES ($feature, $version, $name, $by, $at, $source, $n, $verdict, $report) RETURNING id",
+                cancellationToken,
+                ("feature", run.Feature),
+                ("version", (object?)run.ContractVersion ?? DBNull.Value),
+                ("name", run.Name),
+                ("by", run.UploadedBy),
+                ("at", UnixMicroseconds.From(run.UploadedAt)),
+                ("source", run.Source),
+                ("n", run.N),
+                ("verdict", run.Verdict),
+                ("report", run.Report)
+            )
+            .ConfigureAwait(false);
         // The time as stored (to the microsecond), so the run answered now equals the run listed later.
-        return new EvaluationRun(id, run.Feature, run.ContractVersion, run.Name, run.UploadedBy, UnixMicroseconds.Stored(run.UploadedAt), run.Source, run.N, run.Verdict);
+        return new EvaluationRun(
+            id,
+            run.Feature,
+            run.ContractVersion,
+            run.Name,
+            run.UploadedBy,
+            UnixMicroseconds.Stored(run.UploadedAt),
+            run.Source,
+            run.N,
+            run.Verdict
+        );
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<EvaluationRun>> ListEvaluationRunsAsync(string feature, CancellationToken cancellationToken = default) =>
-        QueryAsync($"{RunColumns} FROM evaluation_runs WHERE feature = $feature ORDER BY id DESC", ReadRun, cancellationToken, ("feature", feature));
+    public Task<IReadOnlyList<EvaluationRun>> ListEvaluationRunsAsync(
+        string feature,
+        CancellationToken cancellationToken = default
+    ) =>
+        QueryAsync(
+            $"{RunColumns} FROM evaluation_runs WHERE feature = $feature ORDER BY id DESC",
+            ReadRun,
+            cancellationToken,
+            ("feature", feature)
+        );
 
     /// <inheritdoc />
-    public async Task<(EvaluationRun Run, string Report)?> GetEvaluationRunAsync(string feature, long id, CancellationToken cancellationToken = default)
+    public async Task<(EvaluationRun Run, string Report)?> GetEvaluationRunAsync(
+        string feature,
+        long id,
+        CancellationToken cancellationToken = default
+    )
     {
-        var rows = await QueryAsync($"{RunColumns}, report FROM evaluation_runs WHERE feature = $feature AND id = $id",
-            r => (ReadRun(r), r.GetString(9)), cancellationToken, ("feature", feature), ("id", id)).ConfigureAwait(false);
+        var rows = await QueryAsync(
+                $"{RunColumns}, report FROM evaluation_runs WHERE feature = $feature AND id = $id",
+                r => (ReadRun(r), r.GetString(9)),
+                cancellationToken,
+                ("feature", feature),
+                ("id", id)
+            )
+            .ConfigureAwait(false);
         return rows.Count == 0 ? null : rows[0];
     }
 
-    private static EvaluationRun ReadRun(DbDataReader r) => new(
-        r.GetInt64(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetInt32(2), r.GetString(3), r.GetString(4), UnixMicroseconds.ToTime(r.GetInt64(5)),
-        r.GetString(6), r.GetInt64(7), r.GetString(8));
+    private static EvaluationRun ReadRun(DbDataReader r) =>
+        new(
+            r.GetInt64(0),
+            r.GetString(1),
+            r.IsDBNull(2) ? null : r.GetInt32(2),
+            r.GetString(3),
+            r.GetString(4),
+            UnixMicroseconds.ToTime(r.GetInt64(5)),
+            r.GetString(6),
+            r.GetInt64(7),
+            r.GetString(8)
+        );
 }

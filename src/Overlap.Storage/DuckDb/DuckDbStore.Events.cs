@@ -1,27 +1,44 @@
 using System.Globalization;
-using Overlap.Events;
 using Overlap.Core.Timestamps;
+using Overlap.Events;
 
 namespace Overlap.Storage.DuckDb;
 
 internal sealed partial class DuckDbStore
 {
     /// <inheritdoc />
-    public Task<AppendResult> AppendAsync(IReadOnlyList<FeatureEvent> events, DateTimeOffset receivedAt, CancellationToken cancellationToken = default) =>
-        AppendAsync(events, receivedAt, null, cancellationToken);
+    public Task<AppendResult> AppendAsync(
+        IReadOnlyList<FeatureEvent> events,
+        DateTimeOffset receivedAt,
+        CancellationToken cancellationToken = default
+    ) => AppendAsync(events, receivedAt, null, cancellationToken);
 
     /// <inheritdoc />
-    public Task<AppendResult> AppendFromLogAsync(IReadOnlyList<FeatureEvent> events, DateTimeOffset receivedAt, long logPosition, CancellationToken cancellationToken = default) =>
-        AppendAsync(events, receivedAt, logPosition, cancellationToken);
+    public Task<AppendResult> AppendFromLogAsync(
+        IReadOnlyList<FeatureEvent> events,
+        DateTimeOffset receivedAt,
+        long logPosition,
+        CancellationToken cancellationToken = default
+    ) => AppendAsync(events, receivedAt, logPosition, cancellationToken);
 
     /// <inheritdoc />
     public async Task<long?> GetLogPositionAsync(CancellationToken cancellationToken = default)
     {
-        var rows = await QueryAsync("SELECT position FROM ingest_log WHERE id = 1", r => r.GetInt64(0), cancellationToken).ConfigureAwait(false);
+        var rows = await QueryAsync(
+                "SELECT position FROM ingest_log WHERE id = 1",
+                r => r.GetInt64(0),
+                cancellationToken
+            )
+            .ConfigureAwait(false);
         return rows.Count == 0 ? null : rows[0];
     }
 
-    private async Task<AppendResult> AppendAsync(IReadOnlyList<FeatureEvent> events, DateTimeOffset receivedAt, long? logPosition, CancellationToken cancellationToken)
+    private async Task<AppendResult> AppendAsync(
+        IReadOnlyList<FeatureEvent> events,
+        DateTimeOffset receivedAt,
+        long? logPosition,
+        CancellationToken cancellationToken
+    )
     {
         ArgumentNullException.ThrowIfNull(events);
         if (events.Count == 0 && logPosition is null)
@@ -50,7 +67,8 @@ internal sealed partial class DuckDbStore
                 }
                 using var move = _connection.CreateCommand();
                 move.Transaction = transaction;
-                move.CommandText = $"INSERT OR IGNORE INTO {table} SELECT DISTINCT ON (feature, id) * FROM stage_{table}";
+                move.CommandText =
+                    $"INSERT OR IGNORE INTO {table} SELECT DISTINCT ON (feature, id) * FROM stage_{table}";
                 stored += move.ExecuteNonQuery();
                 if (StoreSchema.MarkChanged.GetValueOrDefault(table) is { } mark)
                 {
@@ -71,7 +89,10 @@ internal sealed partial class DuckDbStore
             }
             if (logPosition is { } position)
             {
-                using var mark = Command("INSERT OR REPLACE INTO ingest_log VALUES (1, $position)", ("position", position));
+                using var mark = Command(
+                    "INSERT OR REPLACE INTO ingest_log VALUES (1, $position)",
+                    ("position", position)
+                );
                 mark.Transaction = transaction;
                 mark.ExecuteNonQuery();
             }
@@ -86,7 +107,13 @@ internal sealed partial class DuckDbStore
 
     private List<(string Table, int Count)> StageAll(IReadOnlyList<FeatureEvent> events, long received)
     {
-        var counts = new Dictionary<string, int> { ["predictions"] = 0, ["outcomes"] = 0, ["feedback"] = 0, ["business"] = 0 };
+        var counts = new Dictionary<string, int>
+        {
+            ["predictions"] = 0,
+            ["outcomes"] = 0,
+            ["feedback"] = 0,
+            ["business"] = 0,
+        };
         using (var predictions = _connection.CreateAppender("stage_predictions"))
         using (var outcomes = _connection.CreateAppender("stage_outcomes"))
         using (var feedback = _connection.CreateAppender("stage_feedback"))
@@ -98,24 +125,58 @@ internal sealed partial class DuckDbStore
                 switch (e)
                 {
                     case PredictionEvent p:
-                        predictions.CreateRow().AppendValue(p.Id).AppendValue(p.Feature).AppendValue(time).AppendValue(p.ModelVersion)
-                            .AppendValue(p.Score).AppendValue(p.Prediction).AppendValue(p.LatencyMs).AppendValue(p.Cost)
-                            .AppendValue(p.InputsJson).AppendValue(p.AttributesJson).AppendValue(received).EndRow();
+                        predictions
+                            .CreateRow()
+                            .AppendValue(p.Id)
+                            .AppendValue(p.Feature)
+                            .AppendValue(time)
+                            .AppendValue(p.ModelVersion)
+                            .AppendValue(p.Score)
+                            .AppendValue(p.Prediction)
+                            .AppendValue(p.LatencyMs)
+                            .AppendValue(p.Cost)
+                            .AppendValue(p.InputsJson)
+                            .AppendValue(p.AttributesJson)
+                            .AppendValue(received)
+                            .EndRow();
                         counts["predictions"]++;
                         break;
                     case OutcomeEvent o:
-                        outcomes.CreateRow().AppendValue(o.Id).AppendValue(o.PredictionId).AppendValue(o.Label).AppendValue(o.Source)
-                            .AppendValue(time).AppendValue(received).AppendValue(o.Feature).EndRow();
+                        outcomes
+                            .CreateRow()
+                            .AppendValue(o.Id)
+                            .AppendValue(o.PredictionId)
+                            .AppendValue(o.Label)
+                            .AppendValue(o.Source)
+                            .AppendValue(time)
+                            .AppendValue(received)
+                            .AppendValue(o.Feature)
+                            .EndRow();
                         counts["outcomes"]++;
                         break;
                     case FeedbackEvent f:
-                        feedback.CreateRow().AppendValue(f.Id).AppendValue(f.PredictionId).AppendValue(f.FeedbackKind)
-                            .AppendValue(time).AppendValue(received).AppendValue(f.Feature).EndRow();
+                        feedback
+                            .CreateRow()
+                            .AppendValue(f.Id)
+                            .AppendValue(f.PredictionId)
+                            .AppendValue(f.FeedbackKind)
+                            .AppendValue(time)
+                            .AppendValue(received)
+                            .AppendValue(f.Feature)
+                            .EndRow();
                         counts["feedback"]++;
                         break;
                     case BusinessEvent b:
-                        business.CreateRow().AppendValue(b.Id).AppendValue(b.Name).AppendValue(b.Value).AppendValue(b.PredictionId)
-                            .AppendValue(b.Feature).AppendValue(time).AppendValue(received).EndRow();
+                        business
+                            .CreateRow()
+                            .AppendValue(b.Id)
+                            .AppendValue(b.Name)
+                            .AppendValue(b.Value)
+                            .AppendValue(b.PredictionId)
+                            .AppendValue(b.Feature)
+                            .AppendValue(time)
+                            .AppendValue(received)
+                            .EndRow();
                         counts["business"]++;
                         break;
                     default:
@@ -127,16 +188,30 @@ internal sealed partial class DuckDbStore
     }
 
     /// <inheritdoc />
-    public async Task<ProductionRows> ReadPredictionsAsync(string feature, DateTimeOffset from, DateTimeOffset to, IReadOnlyList<string> attributes, int? sample = null, CancellationToken cancellationToken = default)
+    public async Task<ProductionRows> ReadPredictionsAsync(
+        string feature,
+        DateTimeOffset from,
+        DateTimeOffset to,
+        IReadOnlyList<string> attributes,
+        int? sample = null,
+        CancellationToken cancellationToken = default
+    )
     {
         ArgumentNullException.ThrowIfNull(attributes);
         // Attribute names are bound as JSON paths, never spliced into the SQL; the sample size is a whole number.
-        var extracts = string.Concat(attributes.Select((_, i) => $", coalesce(json_extract_string(p.attributes, $a{i}), json_extract_string(p.inputs, $a{i}))"));
+        var extracts = string.Concat(
+            attributes.Select(
+                (_, i) => $", coalesce(json_extract_string(p.attributes, $a{i}), json_extract_string(p.inputs, $a{i}))"
+            )
+        );
         // Stored JSON that does not parse (a lone surrogate escape such as \ud800) must not fail the read: such escapes
         // are read as U+FFFD, and what still does not parse is read as no attributes.
-        var range = $"SELECT * REPLACE ({Readable("attributes")} AS attributes, {Readable("inputs")} AS inputs) FROM predictions WHERE feature = $feature AND time_us >= $from AND time_us < $to";
+        var range =
+            $"SELECT * REPLACE ({Readable("attributes")} AS attributes, {Readable("inputs")} AS inputs) FROM predictions WHERE feature = $feature AND time_us >= $from AND time_us < $to";
         // The sample is StableSample's: the rows with the smallest keys of their ids (ties by the id's bytes).
-        var rows = sample is { } size ? $"SELECT * FROM ({range}) ORDER BY {RuleFunctions.SampleKey}(id), id LIMIT {size.ToString(CultureInfo.InvariantCulture)}" : range;
+        var rows = sample is { } size
+            ? $"SELECT * FROM ({range}) ORDER BY {RuleFunctions.SampleKey}(id), id LIMIT {size.ToString(CultureInfo.InvariantCulture)}"
+            : range;
         // Outcomes are joined for the predictions in range only, the latest one winning.
         var sql = $"""
             WITH p AS ({rows}),
@@ -145,8 +220,17 @@ internal sealed partial class DuckDbStore
             FROM p LEFT JOIN o ON o.prediction_id = p.id
             ORDER BY p.time_us, p.id
             """;
-        var parameters = new List<(string, object)> { ("feature", feature), ("from", UnixMicroseconds.From(from)), ("to", UnixMicroseconds.From(to)) };
-        parameters.AddRange(attributes.Select((name, i) => ($"a{i}", (object)$"$.\"{name.Replace("\"", "\\\"", StringComparison.Ordinal)}\"")));
+        var parameters = new List<(string, object)>
+        {
+            ("feature", feature),
+            ("from", UnixMicroseconds.From(from)),
+            ("to", UnixMicroseconds.From(to)),
+        };
+        parameters.AddRange(
+            attributes.Select(
+                (name, i) => ($"a{i}", (object)$"$.\"{name.Replace("\"", "\\\"", StringComparison.Ordinal)}\"")
+            )
+        );
         // Typed reads straight into columns: no boxed value per cell, so a window of a million predictions stays compact.
         var ids = new List<string>();
         var times = new List<long>();
@@ -159,22 +243,28 @@ internal sealed partial class DuckDbStore
         var byName = attributes.Select(_ => new List<string?>()).ToArray();
         // Labels, decisions, versions and attributes repeat a few values a million times: keep one string of each.
         var pool = new TextPool();
-        await QueryAsync(sql, r =>
-        {
-            ids.Add(r.GetString(0));
-            times.Add(r.GetInt64(1));
-            scores.Add(r.IsDBNull(2) ? double.NaN : r.GetDouble(2));
-            predictions.Add(r.IsDBNull(3) ? null : pool.Intern(r.GetString(3)));
-            labels.Add(r.IsDBNull(4) ? null : pool.Intern(r.GetString(4)));
-            latencies.Add(r.IsDBNull(5) ? double.NaN : r.GetDouble(5));
-            costs.Add(r.IsDBNull(6) ? double.NaN : r.GetDouble(6));
-            models.Add(r.IsDBNull(7) ? null : pool.Intern(r.GetString(7)));
-            for (var a = 0; a < byName.Length; a++)
-            {
-                byName[a].Add(r.IsDBNull(8 + a) ? null : pool.Intern(r.GetString(8 + a)));
-            }
-            return 0;
-        }, cancellationToken, [.. parameters]).ConfigureAwait(false);
+        await QueryAsync(
+                sql,
+                r =>
+                {
+                    ids.Add(r.GetString(0));
+                    times.Add(r.GetInt64(1));
+                    scores.Add(r.IsDBNull(2) ? double.NaN : r.GetDouble(2));
+                    predictions.Add(r.IsDBNull(3) ? null : pool.Intern(r.GetString(3)));
+                    labels.Add(r.IsDBNull(4) ? null : pool.Intern(r.GetString(4)));
+                    latencies.Add(r.IsDBNull(5) ? double.NaN : r.GetDouble(5));
+                    costs.Add(r.IsDBNull(6) ? double.NaN : r.GetDouble(6));
+                    models.Add(r.IsDBNull(7) ? null : pool.Intern(r.GetString(7)));
+                    for (var a = 0; a < byName.Length; a++)
+                    {
+                        byName[a].Add(r.IsDBNull(8 + a) ? null : pool.Intern(r.GetString(8 + a)));
+                    }
+                    return 0;
+                },
+                cancellationToken,
+                [.. parameters]
+            )
+            .ConfigureAwait(false);
         return new ProductionRows
         {
             Ids = [.. ids],
@@ -185,7 +275,9 @@ internal sealed partial class DuckDbStore
             LatencyMs = [.. latencies],
             Costs = [.. costs],
             ModelVersions = [.. models],
-            Attributes = attributes.Select((name, a) => (name, a)).ToDictionary(x => x.name, x => byName[x.a].ToArray(), StringComparer.Ordinal),
+            Attributes = attributes
+                .Select((name, a) => (name, a))
+                .ToDictionary(x => x.name, x => byName[x.a].ToArray(), StringComparer.Ordinal),
         };
     }
 
@@ -197,7 +289,10 @@ internal sealed partial class DuckDbStore
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> FeaturesOfPredictionsAsync(IReadOnlyCollection<string> predictionIds, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> FeaturesOfPredictionsAsync(
+        IReadOnlyCollection<string> predictionIds,
+        CancellationToken cancellationToken = default
+    )
     {
         ArgumentNullException.ThrowIfNull(predictionIds);
         if (predictionIds.Count == 0)
@@ -207,36 +302,68 @@ internal sealed partial class DuckDbStore
         // One bound parameter per id: ids are never spliced into the SQL.
         var ids = predictionIds.Distinct(StringComparer.Ordinal).Select((id, i) => ($"i{i}", (object)id)).ToArray();
         var rows = await QueryAsync(
-            $"SELECT id, feature FROM predictions WHERE id IN ({string.Join(", ", ids.Select(p => "$" + p.Item1))}) ORDER BY feature",
-            r => (Id: r.GetString(0), Feature: r.GetString(1)), cancellationToken, ids).ConfigureAwait(false);
-        return rows.GroupBy(r => r.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => (IReadOnlyList<string>)[.. g.Select(r => r.Feature)], StringComparer.Ordinal);
+                $"SELECT id, feature FROM predictions WHERE id IN ({string.Join(", ", ids.Select(p => "$" + p.Item1))}) ORDER BY feature",
+                r => (Id: r.GetString(0), Feature: r.GetString(1)),
+                cancellationToken,
+                ids
+            )
+            .ConfigureAwait(false);
+        return rows.GroupBy(r => r.Id, StringComparer.Ordinal)
+            .ToDictionary(
+                g => g.Key,
+                g => (IReadOnlyList<string>)[.. g.Select(r => r.Feature)],
+                StringComparer.Ordinal
+            );
     }
 
     /// <inheritdoc />
     public async Task<EventCounts> CountAsync(string feature, CancellationToken cancellationToken = default)
     {
         var rows = await QueryAsync(
-            """
-            SELECT
-              (SELECT count(*) FROM predictions WHERE feature = $feature),
-              (SELECT count(*) FROM outcomes o JOIN predictions p ON p.feature = o.feature AND p.id = o.prediction_id WHERE o.feature = $feature),
-              (SELECT count(*) FROM feedback f JOIN predictions p ON p.feature = f.feature AND p.id = f.prediction_id WHERE f.feature = $feature),
-              (SELECT count(*) FROM business b WHERE b.feature = $feature),
-              (SELECT count(DISTINCT o.prediction_id) FROM outcomes o JOIN predictions p ON p.feature = o.feature AND p.id = o.prediction_id WHERE o.feature = $feature)
-            """,
-            r => new EventCounts(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4)),
-            cancellationToken,
-            ("feature", feature)).ConfigureAwait(false);
+                """
+                SELECT
+                  (SELECT count(*) FROM predictions WHERE feature = $feature),
+                  (SELECT count(*) FROM outcomes o JOIN predictions p ON p.feature = o.feature AND p.id = o.prediction_id WHERE o.feature = $feature),
+                  (SELECT count(*) FROM feedback f JOIN predictions p ON p.feature = f.feature AND p.id = f.prediction_id WHERE f.feature = $feature),
+                  (SELECT count(*) FROM business b WHERE b.feature = $feature),
+                  (SELECT count(DISTINCT o.prediction_id) FROM outcomes o JOIN predictions p ON p.feature = o.feature AND p.id = o.prediction_id WHERE o.feature = $feature)
+                """,
+                r => new EventCounts(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4)),
+                cancellationToken,
+                ("feature", feature)
+            )
+            .ConfigureAwait(false);
         return rows[0];
     }
 
     /// <inheritdoc />
     public async Task<long> CurrentChangeAsync(string feature, CancellationToken cancellationToken = default) =>
-        (await QueryAsync("SELECT coalesce(max(change), 0) FROM changed_hours WHERE feature = $feature", r => r.GetInt64(0), cancellationToken, ("feature", feature)).ConfigureAwait(false))[0];
+        (
+            await QueryAsync(
+                    "SELECT coalesce(max(change), 0) FROM changed_hours WHERE feature = $feature",
+                    r => r.GetInt64(0),
+                    cancellationToken,
+                    ("feature", feature)
+                )
+                .ConfigureAwait(false)
+        )[0];
 
     /// <inheritdoc />
-    public async Task<long> ChangeInRangeAsync(string feature, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
-        (await QueryAsync(
-            "SELECT coalesce(max(change), 0) FROM changed_hours WHERE feature = $feature AND hour >= $from // 3600000000 AND hour <= ($to - 1) // 3600000000",
-            r => r.GetInt64(0), cancellationToken, ("feature", feature), ("from", UnixMicroseconds.From(from)), ("to", UnixMicroseconds.From(to))).ConfigureAwait(false))[0];
+    public async Task<long> ChangeInRangeAsync(
+        string feature,
+        DateTimeOffset from,
+        DateTimeOffset to,
+        CancellationToken cancellationToken = default
+    ) =>
+        (
+            await QueryAsync(
+                    "SELECT coalesce(max(change), 0) FROM changed_hours WHERE feature = $feature AND hour >= $from // 3600000000 AND hour <= ($to - 1) // 3600000000",
+                    r => r.GetInt64(0),
+                    cancellationToken,
+                    ("feature", feature),
+                    ("from", UnixMicroseconds.From(from)),
+                    ("to", UnixMicroseconds.From(to))
+                )
+                .ConfigureAwait(false)
+        )[0];
 }

@@ -16,7 +16,15 @@ internal sealed partial class DuckDbStore
     private static readonly string OpenStatuses = $"('{Pending}', '{Second}', '{Escalated}')";
 
     /// <inheritdoc />
-    public async Task<int> RouteForReviewAsync(string feature, double scoreLow, double scoreHigh, double sample, double secondOpinion, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public async Task<int> RouteForReviewAsync(
+        string feature,
+        double scoreLow,
+        double scoreHigh,
+        double sample,
+        double secondOpinion,
+        DateTimeOffset now,
+        CancellationToken cancellationToken = default
+    )
     {
         if (double.IsNaN(sample) || sample < 0 || sample > 1)
         {
@@ -24,7 +32,11 @@ internal sealed partial class DuckDbStore
         }
         if (double.IsNaN(secondOpinion) || secondOpinion < 0 || secondOpinion > 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(secondOpinion), secondOpinion, "a second-opinion share is in [0, 1]");
+            throw new ArgumentOutOfRangeException(
+                nameof(secondOpinion),
+                secondOpinion,
+                "a second-opinion share is in [0, 1]"
+            );
         }
         // Predictions received at or after the last routed receipt time are looked at again: a later load can carry the
         // same receipt time, and the decision is the same for a prediction seen twice (its score and id), while one
@@ -32,7 +44,9 @@ internal sealed partial class DuckDbStore
         // second reviewer decides too are Core's StableSample rules, called from the SQL.
         var low = Math.Max(scoreLow, double.MinValue);
         var high = Math.Min(scoreHigh, double.MaxValue);
-        var sql = string.Create(CultureInfo.InvariantCulture, $"""
+        var sql = string.Create(
+            CultureInfo.InvariantCulture,
+            $"""
             BEGIN TRANSACTION;
             CREATE OR REPLACE TEMP TABLE review_batch AS
               SELECT p.id, p.feature, p.score, p.received_us FROM predictions p
@@ -48,52 +62,120 @@ internal sealed partial class DuckDbStore
             INSERT OR REPLACE INTO review_routing
               SELECT $feature, greatest(coalesce(max(received_us), -1), coalesce((SELECT routed_until_us FROM review_routing WHERE feature = $feature), -1)) FROM review_batch;
             COMMIT;
-            """);
+            """
+        );
         var before = (await CountReviewItemsAsync(feature, cancellationToken).ConfigureAwait(false)).Total;
-        await WriteAsync(sql, cancellationToken, ("feature", feature), ("low", low), ("high", high), ("cut", sample), ("second", secondOpinion), ("now", UnixMicroseconds.From(now))).ConfigureAwait(false);
+        await WriteAsync(
+                sql,
+                cancellationToken,
+                ("feature", feature),
+                ("low", low),
+                ("high", high),
+                ("cut", sample),
+                ("second", secondOpinion),
+                ("now", UnixMicroseconds.From(now))
+            )
+            .ConfigureAwait(false);
         return (int)((await CountReviewItemsAsync(feature, cancellationToken).ConfigureAwait(false)).Total - before);
     }
 
     private const string ItemColumns =
-        "SELECT r.prediction_id, r.feature, r.reason, r.routed_us, r.status, r.claimed_by, r.claim_expires_us, p.time_us, CASE WHEN isfinite(p.score) THEN p.score END AS score, p.prediction, p.inputs, p.attributes, " +
-        "coalesce(r.opinions, 1), r.escalated_because " +
-        "FROM review_items r JOIN predictions p ON p.feature = r.feature AND p.id = r.prediction_id ";
+        "SELECT r.prediction_id, r.feature, r.reason, r.routed_us, r.status, r.claimed_by, r.claim_expires_us, p.time_us, CASE WHEN isfinite(p.score) THEN p.score END AS score, p.prediction, p.inputs, p.attributes, "
+        + "coalesce(r.opinions, 1), r.escalated_because "
+        + "FROM review_items r JOIN predictions p ON p.feature = r.feature AND p.id = r.prediction_id ";
 
-    private static ReviewItem ReadItem(System.Data.Common.DbDataReader r) => new(
-        r.GetString(0), r.GetString(1), r.GetString(2), UnixMicroseconds.ToTime(r.GetInt64(3)), WireName.Parse<ReviewStatus>(r.GetString(4)),
-        r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : UnixMicroseconds.ToTime(r.GetInt64(6)),
-        UnixMicroseconds.ToTime(r.GetInt64(7)), r.IsDBNull(8) ? null : r.GetDouble(8), r.IsDBNull(9) ? null : r.GetString(9),
-        r.IsDBNull(10) ? null : r.GetString(10), r.IsDBNull(11) ? null : r.GetString(11), r.GetInt32(12), r.IsDBNull(13) ? null : r.GetString(13));
+    private static ReviewItem ReadItem(System.Data.Common.DbDataReader r) =>
+        new(
+            r.GetString(0),
+            r.GetString(1),
+            r.GetString(2),
+            UnixMicroseconds.ToTime(r.GetInt64(3)),
+            WireName.Parse<ReviewStatus>(r.GetString(4)),
+            r.IsDBNull(5) ? null : r.GetString(5),
+            r.IsDBNull(6) ? null : UnixMicroseconds.ToTime(r.GetInt64(6)),
+            UnixMicroseconds.ToTime(r.GetInt64(7)),
+            r.IsDBNull(8) ? null : r.GetDouble(8),
+            r.IsDBNull(9) ? null : r.GetString(9),
+            r.IsDBNull(10) ? null : r.GetString(10),
+            r.IsDBNull(11) ? null : r.GetString(11),
+            r.GetInt32(12),
+            r.IsDBNull(13) ? null : r.GetString(13)
+        );
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<ReviewItem>> ListReviewItemsAsync(string feature, ReviewStatus? status, int limit, CancellationToken cancellationToken = default) =>
+    public Task<IReadOnlyList<ReviewItem>> ListReviewItemsAsync(
+        string feature,
+        ReviewStatus? status,
+        int limit,
+        CancellationToken cancellationToken = default
+    ) =>
         QueryAsync(
-            ItemColumns + "WHERE r.feature = $feature AND ($status IS NULL OR r.status = $status) ORDER BY r.routed_us, p.time_us, r.prediction_id LIMIT $limit",
-            ReadItem, cancellationToken, ("feature", feature), ("status", status is { } named ? WireName.Of(named) : DBNull.Value), ("limit", limit));
+            ItemColumns
+                + "WHERE r.feature = $feature AND ($status IS NULL OR r.status = $status) ORDER BY r.routed_us, p.time_us, r.prediction_id LIMIT $limit",
+            ReadItem,
+            cancellationToken,
+            ("feature", feature),
+            ("status", status is { } named ? WireName.Of(named) : DBNull.Value),
+            ("limit", limit)
+        );
 
     /// <inheritdoc />
-    public async Task<ReviewItem?> GetReviewItemAsync(string feature, string predictionId, CancellationToken cancellationToken = default) =>
-        (await QueryAsync(ItemColumns + "WHERE r.feature = $feature AND r.prediction_id = $id", ReadItem, cancellationToken, ("feature", feature), ("id", predictionId)).ConfigureAwait(false))
-        .SingleOrDefault();
+    public async Task<ReviewItem?> GetReviewItemAsync(
+        string feature,
+        string predictionId,
+        CancellationToken cancellationToken = default
+    ) =>
+        (
+            await QueryAsync(
+                    ItemColumns + "WHERE r.feature = $feature AND r.prediction_id = $id",
+                    ReadItem,
+                    cancellationToken,
+                    ("feature", feature),
+                    ("id", predictionId)
+                )
+                .ConfigureAwait(false)
+        ).SingleOrDefault();
 
     /// <inheritdoc />
-    public async Task<ReviewItem?> ClaimReviewItemAsync(string feature, string predictionId, string reviewer, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken = default)
+    public async Task<ReviewItem?> ClaimReviewItemAsync(
+        string feature,
+        string predictionId,
+        string reviewer,
+        DateTimeOffset now,
+        DateTimeOffset until,
+        CancellationToken cancellationToken = default
+    )
     {
         await WriteAsync(
-            $"UPDATE review_items SET claimed_by = $reviewer, claim_expires_us = $until WHERE feature = $feature AND prediction_id = $id AND status IN {OpenStatuses} " +
-            "AND (claimed_by IS NULL OR claimed_by = $reviewer OR claim_expires_us < $now) " +
-            "AND NOT EXISTS (SELECT 1 FROM review_decisions d WHERE d.feature = $feature AND d.prediction_id = $id AND d.reviewer = $reviewer)",
-            cancellationToken, ("feature", feature), ("id", predictionId), ("reviewer", reviewer), ("now", UnixMicroseconds.From(now)), ("until", UnixMicroseconds.From(until))).ConfigureAwait(false);
+                $"UPDATE review_items SET claimed_by = $reviewer, claim_expires_us = $until WHERE feature = $feature AND prediction_id = $id AND status IN {OpenStatuses} "
+                    + "AND (claimed_by IS NULL OR claimed_by = $reviewer OR claim_expires_us < $now) "
+                    + "AND NOT EXISTS (SELECT 1 FROM review_decisions d WHERE d.feature = $feature AND d.prediction_id = $id AND d.reviewer = $reviewer)",
+                cancellationToken,
+                ("feature", feature),
+                ("id", predictionId),
+                ("reviewer", reviewer),
+                ("now", UnixMicroseconds.From(now)),
+                ("until", UnixMicroseconds.From(until))
+            )
+            .ConfigureAwait(false);
         return await GetReviewItemAsync(feature, predictionId, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public async Task<bool> DecideReviewItemAsync(ReviewDecision decision, ReviewStatus next, CancellationToken cancellationToken = default)
+    public async Task<bool> DecideReviewItemAsync(
+        ReviewDecision decision,
+        ReviewStatus next,
+        CancellationToken cancellationToken = default
+    )
     {
         ArgumentNullException.ThrowIfNull(decision);
         if (next is ReviewStatus.Pending || !Enum.IsDefined(next))
         {
-            throw new ArgumentOutOfRangeException(nameof(next), next, "an item goes on to decided, second or escalated");
+            throw new ArgumentOutOfRangeException(
+                nameof(next),
+                next,
+                "an item goes on to decided, second or escalated"
+            );
         }
         // The decision is written before the status changes, while the lock still names the reviewer.
         var sql = $"""
@@ -106,99 +188,229 @@ internal sealed partial class DuckDbStore
               WHERE feature = $feature AND prediction_id = $id AND status IN {OpenStatuses} AND claimed_by = $reviewer AND claim_expires_us >= $now;
             COMMIT;
             """;
-        await WriteAsync(sql, cancellationToken, ("next", WireName.Of(next)), ("final", decision.Final),
-            ("feature", decision.Feature), ("id", decision.PredictionId), ("reviewer", decision.Reviewer), ("decision", decision.Decision),
-            ("label", (object?)decision.Label ?? DBNull.Value), ("category", (object?)decision.Category ?? DBNull.Value), ("note", (object?)decision.Note ?? DBNull.Value),
-            ("now", UnixMicroseconds.From(decision.DecidedAt))).ConfigureAwait(false);
+        await WriteAsync(
+                sql,
+                cancellationToken,
+                ("next", WireName.Of(next)),
+                ("final", decision.Final),
+                ("feature", decision.Feature),
+                ("id", decision.PredictionId),
+                ("reviewer", decision.Reviewer),
+                ("decision", decision.Decision),
+                ("label", (object?)decision.Label ?? DBNull.Value),
+                ("category", (object?)decision.Category ?? DBNull.Value),
+                ("note", (object?)decision.Note ?? DBNull.Value),
+                ("now", UnixMicroseconds.From(decision.DecidedAt))
+            )
+            .ConfigureAwait(false);
         var decided = await QueryAsync(
-            "SELECT count(*) FROM review_decisions WHERE feature = $feature AND prediction_id = $id AND reviewer = $reviewer AND decided_us = $now",
-            r => r.GetInt64(0), cancellationToken, ("feature", decision.Feature), ("id", decision.PredictionId), ("reviewer", decision.Reviewer), ("now", UnixMicroseconds.From(decision.DecidedAt))).ConfigureAwait(false);
+                "SELECT count(*) FROM review_decisions WHERE feature = $feature AND prediction_id = $id AND reviewer = $reviewer AND decided_us = $now",
+                r => r.GetInt64(0),
+                cancellationToken,
+                ("feature", decision.Feature),
+                ("id", decision.PredictionId),
+                ("reviewer", decision.Reviewer),
+                ("now", UnixMicroseconds.From(decision.DecidedAt))
+            )
+            .ConfigureAwait(false);
         return decided[0] > 0;
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<ReviewDecision>> UnrecordedDecisionsAsync(CancellationToken cancellationToken = default) =>
+    public Task<IReadOnlyList<ReviewDecision>> UnrecordedDecisionsAsync(
+        CancellationToken cancellationToken = default
+    ) =>
         QueryAsync(
-            "SELECT d.feature, d.prediction_id, d.reviewer, d.decision, d.label, d.category, d.note, d.decided_us FROM review_decisions d " +
-            // The outcome id is DerivedIds.ReviewOutcome, the rule ReviewDecision.OutcomeId follows.
-            $"WHERE d.label IS NOT NULL AND d.final AND NOT EXISTS (SELECT 1 FROM outcomes o WHERE o.feature = d.feature AND o.prediction_id = d.prediction_id AND o.id = {RuleFunctions.ReviewOutcomeId}(d.prediction_id, d.decided_us))",
-            r => new ReviewDecision(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : r.GetString(6), UnixMicroseconds.ToTime(r.GetInt64(7))),
-            cancellationToken);
+            "SELECT d.feature, d.prediction_id, d.reviewer, d.decision, d.label, d.category, d.note, d.decided_us FROM review_decisions d "
+                +
+                // The outcome id is DerivedIds.ReviewOutcome, the rule ReviewDecision.OutcomeId follows.
+                $"WHERE d.label IS NOT NULL AND d.final AND NOT EXISTS (SELECT 1 FROM outcomes o WHERE o.feature = d.feature AND o.prediction_id = d.prediction_id AND o.id = {RuleFunctions.ReviewOutcomeId}(d.prediction_id, d.decided_us))",
+            r => new ReviewDecision(
+                r.GetString(0),
+                r.GetString(1),
+                r.GetString(2),
+                r.GetString(3),
+                r.GetString(4),
+                r.IsDBNull(5) ? null : r.GetString(5),
+                r.IsDBNull(6) ? null : r.GetString(6),
+                UnixMicroseconds.ToTime(r.GetInt64(7))
+            ),
+            cancellationToken
+        );
 
     /// <inheritdoc />
-    public async Task<IReadOnlySet<string>> RegressionCaseIdsAsync(string feature, CancellationToken cancellationToken = default) =>
-        (await QueryAsync(
-            "SELECT DISTINCT prediction_id FROM review_decisions WHERE feature = $feature AND final AND decision IN ('correct', 'reject')",
-            r => r.GetString(0), cancellationToken, ("feature", feature)).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
+    public async Task<IReadOnlySet<string>> RegressionCaseIdsAsync(
+        string feature,
+        CancellationToken cancellationToken = default
+    ) =>
+        (
+            await QueryAsync(
+                    "SELECT DISTINCT prediction_id FROM review_decisions WHERE feature = $feature AND final AND decision IN ('correct', 'reject')",
+                    r => r.GetString(0),
+                    cancellationToken,
+                    ("feature", feature)
+                )
+                .ConfigureAwait(false)
+        ).ToHashSet(StringComparer.Ordinal);
 
     /// <inheritdoc />
-    public async Task<int> EscalateReviewItemsAsync(string feature, DateTimeOffset before, CancellationToken cancellationToken = default)
+    public async Task<int> EscalateReviewItemsAsync(
+        string feature,
+        DateTimeOffset before,
+        CancellationToken cancellationToken = default
+    )
     {
         var waiting = await QueryAsync(
-            $"SELECT count(*) FROM review_items WHERE feature = $feature AND status IN ('{Pending}', '{Second}') AND routed_us < $before",
-            r => r.GetInt64(0), cancellationToken, ("feature", feature), ("before", UnixMicroseconds.From(before))).ConfigureAwait(false);
+                $"SELECT count(*) FROM review_items WHERE feature = $feature AND status IN ('{Pending}', '{Second}') AND routed_us < $before",
+                r => r.GetInt64(0),
+                cancellationToken,
+                ("feature", feature),
+                ("before", UnixMicroseconds.From(before))
+            )
+            .ConfigureAwait(false);
         if (waiting[0] == 0)
         {
             return 0;
         }
         await WriteAsync(
-            $"UPDATE review_items SET status = '{Escalated}', escalated_because = 'waited' WHERE feature = $feature AND status IN ('{Pending}', '{Second}') AND routed_us < $before",
-            cancellationToken, ("feature", feature), ("before", UnixMicroseconds.From(before))).ConfigureAwait(false);
+                $"UPDATE review_items SET status = '{Escalated}', escalated_because = 'waited' WHERE feature = $feature AND status IN ('{Pending}', '{Second}') AND routed_us < $before",
+                cancellationToken,
+                ("feature", feature),
+                ("before", UnixMicroseconds.From(before))
+            )
+            .ConfigureAwait(false);
         return (int)waiting[0];
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<(DateTimeOffset Day, long Decided)>> DecisionsPerDayAsync(string feature, DateTimeOffset now, int days, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<(DateTimeOffset Day, long Decided)>> DecisionsPerDayAsync(
+        string feature,
+        DateTimeOffset now,
+        int days,
+        CancellationToken cancellationToken = default
+    )
     {
         var today = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero);
         var first = today.AddDays(1 - days);
-        var counts = (await QueryAsync(
-            "SELECT decided_us // 86400000000, count(*) FROM review_decisions WHERE feature = $feature AND decided_us >= $from GROUP BY 1",
-            r => (r.GetInt64(0), r.GetInt64(1)), cancellationToken, ("feature", feature), ("from", UnixMicroseconds.From(first))).ConfigureAwait(false))
-            .ToDictionary(c => c.Item1, c => c.Item2);
-        return [.. Enumerable.Range(0, days).Select(d => first.AddDays(d)).Select(day => (day, counts.GetValueOrDefault(UnixMicroseconds.From(day) / 86_400_000_000)))];
+        var counts = (
+            await QueryAsync(
+                    "SELECT decided_us // 86400000000, count(*) FROM review_decisions WHERE feature = $feature AND decided_us >= $from GROUP BY 1",
+                    r => (r.GetInt64(0), r.GetInt64(1)),
+                    cancellationToken,
+                    ("feature", feature),
+                    ("from", UnixMicroseconds.From(first))
+                )
+                .ConfigureAwait(false)
+        ).ToDictionary(c => c.Item1, c => c.Item2);
+        return
+        [
+            .. Enumerable
+                .Range(0, days)
+                .Select(d => first.AddDays(d))
+                .Select(day => (day, counts.GetValueOrDefault(UnixMicroseconds.From(day) / 86_400_000_000))),
+        ];
     }
 
     /// <inheritdoc />
-    public async Task<ReviewQueueCounts> CountReviewItemsAsync(string feature, CancellationToken cancellationToken = default) =>
-        (await QueryAsync(
-            $"SELECT count(*) FILTER (WHERE status = '{Pending}'), min(routed_us) FILTER (WHERE status = '{Pending}'), count(*) FILTER (WHERE status = '{Decided}'), " +
-            $"count(*) FILTER (WHERE status = '{Escalated}'), count(*) FILTER (WHERE reason = 'uncertain'), count(*) FILTER (WHERE reason = 'sample'), " +
-            $"count(*) FILTER (WHERE status = '{Second}'), count(*) FILTER (WHERE escalated_because = 'disagreement') " +
-            "FROM review_items WHERE feature = $feature",
-            r => new ReviewQueueCounts(r.GetInt64(0), r.IsDBNull(1) ? null : UnixMicroseconds.ToTime(r.GetInt64(1)), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetInt64(5), r.GetInt64(6), r.GetInt64(7)),
+    public async Task<ReviewQueueCounts> CountReviewItemsAsync(
+        string feature,
+        CancellationToken cancellationToken = default
+    ) =>
+        (
+            await QueryAsync(
+                    $"SELECT count(*) FILTER (WHERE status = '{Pending}'), min(routed_us) FILTER (WHERE status = '{Pending}'), count(*) FILTER (WHERE status = '{Decided}'), "
+                        + $"count(*) FILTER (WHERE status = '{Escalated}'), count(*) FILTER (WHERE reason = 'uncertain'), count(*) FILTER (WHERE reason = 'sample'), "
+                        + $"count(*) FILTER (WHERE status = '{Second}'), count(*) FILTER (WHERE escalated_because = 'disagreement') "
+                        + "FROM review_items WHERE feature = $feature",
+                    r => new ReviewQueueCounts(
+                        r.GetInt64(0),
+                        r.IsDBNull(1) ? null : UnixMicroseconds.ToTime(r.GetInt64(1)),
+                        r.GetInt64(2),
+                        r.GetInt64(3),
+                        r.GetInt64(4),
+                        r.GetInt64(5),
+                        r.GetInt64(6),
+                        r.GetInt64(7)
+                    ),
+                    cancellationToken,
+                    ("feature", feature)
+                )
+                .ConfigureAwait(false)
+        )[0];
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ReviewDecision>> ReviewDecisionsAsync(
+        string feature,
+        string predictionId,
+        CancellationToken cancellationToken = default
+    ) =>
+        QueryAsync(
+            "SELECT feature, prediction_id, reviewer, decision, label, category, note, decided_us, final FROM review_decisions "
+                + "WHERE feature = $feature AND prediction_id = $id ORDER BY id",
+            r => new ReviewDecision(
+                r.GetString(0),
+                r.GetString(1),
+                r.GetString(2),
+                r.GetString(3),
+                r.IsDBNull(4) ? null : r.GetString(4),
+                r.IsDBNull(5) ? null : r.GetString(5),
+                r.IsDBNull(6) ? null : r.GetString(6),
+                UnixMicroseconds.ToTime(r.GetInt64(7))
+            )
+            {
+                Final = r.GetBoolean(8),
+            },
             cancellationToken,
-            ("feature", feature)).ConfigureAwait(false))[0];
+            ("feature", feature),
+            ("id", predictionId)
+        );
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<ReviewDecision>> ReviewDecisionsAsync(string feature, string predictionId, CancellationToken cancellationToken = default) =>
+    public Task<IReadOnlyList<(string First, string Second)>> SecondOpinionsAsync(
+        string feature,
+        CancellationToken cancellationToken = default
+    ) =>
         QueryAsync(
-            "SELECT feature, prediction_id, reviewer, decision, label, category, note, decided_us, final FROM review_decisions " +
-            "WHERE feature = $feature AND prediction_id = $id ORDER BY id",
-            r => new ReviewDecision(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5),
-                r.IsDBNull(6) ? null : r.GetString(6), UnixMicroseconds.ToTime(r.GetInt64(7))) { Final = r.GetBoolean(8) },
-            cancellationToken, ("feature", feature), ("id", predictionId));
+            "SELECT first(answer ORDER BY id), last(answer ORDER BY id) FROM ("
+                + "  SELECT prediction_id, id, coalesce(label, decision) AS answer, row_number() OVER (PARTITION BY prediction_id ORDER BY id) AS k "
+                + "  FROM review_decisions WHERE feature = $feature) WHERE k <= 2 GROUP BY prediction_id HAVING count(*) = 2 ORDER BY prediction_id",
+            r => (r.GetString(0), r.GetString(1)),
+            cancellationToken,
+            ("feature", feature)
+        );
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<(string First, string Second)>> SecondOpinionsAsync(string feature, CancellationToken cancellationToken = default) =>
+    public Task<IReadOnlyList<SettledReview>> SettledReviewsAsync(
+        string feature,
+        CancellationToken cancellationToken = default
+    ) =>
         QueryAsync(
-            "SELECT first(answer ORDER BY id), last(answer ORDER BY id) FROM (" +
-            "  SELECT prediction_id, id, coalesce(label, decision) AS answer, row_number() OVER (PARTITION BY prediction_id ORDER BY id) AS k " +
-            "  FROM review_decisions WHERE feature = $feature) WHERE k <= 2 GROUP BY prediction_id HAVING count(*) = 2 ORDER BY prediction_id",
-            r => (r.GetString(0), r.GetString(1)), cancellationToken, ("feature", feature));
+            "SELECT d.prediction_id, d.decision, d.label, d.category, CASE WHEN isfinite(p.score) THEN p.score END, p.prediction FROM review_decisions d "
+                + "JOIN predictions p ON p.feature = d.feature AND p.id = d.prediction_id WHERE d.feature = $feature AND d.final ORDER BY d.id",
+            r => new SettledReview(
+                r.GetString(0),
+                r.GetString(1),
+                r.IsDBNull(2) ? null : r.GetString(2),
+                r.IsDBNull(3) ? null : r.GetString(3),
+                r.IsDBNull(4) ? null : r.GetDouble(4),
+                r.IsDBNull(5) ? null : r.GetString(5)
+            ),
+            cancellationToken,
+            ("feature", feature)
+        );
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<SettledReview>> SettledReviewsAsync(string feature, CancellationToken cancellationToken = default) =>
-        QueryAsync(
-            "SELECT d.prediction_id, d.decision, d.label, d.category, CASE WHEN isfinite(p.score) THEN p.score END, p.prediction FROM review_decisions d " +
-            "JOIN predictions p ON p.feature = d.feature AND p.id = d.prediction_id WHERE d.feature = $feature AND d.final ORDER BY d.id",
-            r => new SettledReview(r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3),
-                r.IsDBNull(4) ? null : r.GetDouble(4), r.IsDBNull(5) ? null : r.GetString(5)),
-            cancellationToken, ("feature", feature));
-
-    /// <inheritdoc />
-    public Task ReleaseReviewItemAsync(string feature, string predictionId, string reviewer, CancellationToken cancellationToken = default) =>
+    public Task ReleaseReviewItemAsync(
+        string feature,
+        string predictionId,
+        string reviewer,
+        CancellationToken cancellationToken = default
+    ) =>
         WriteAsync(
             "UPDATE review_items SET claimed_by = NULL, claim_expires_us = NULL WHERE feature = $feature AND prediction_id = $id AND claimed_by = $reviewer",
-            cancellationToken, ("feature", feature), ("id", predictionId), ("reviewer", reviewer));
+            cancellationToken,
+            ("feature", feature),
+            ("id", predictionId),
+            ("reviewer", reviewer)
+        );
 }

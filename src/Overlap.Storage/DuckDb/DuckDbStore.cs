@@ -12,8 +12,17 @@ namespace Overlap.Storage.DuckDb;
 /// moved with <c>INSERT OR IGNORE</c>, which makes a second delivery of an id a no-op. Times are kept as
 /// <see cref="UnixMicroseconds"/>, so windows are integer arithmetic.
 /// </summary>
-internal sealed partial class DuckDbStore :
-    IEventSink, IEventReader, IContractStore, IReviewStore, IWindowReportStore, IAlertStore, IUserStore, IEvaluationStore, ICalibrationStore, IAsyncDisposable
+internal sealed partial class DuckDbStore
+    : IEventSink,
+        IEventReader,
+        IContractStore,
+        IReviewStore,
+        IWindowReportStore,
+        IAlertStore,
+        IUserStore,
+        IEvaluationStore,
+        ICalibrationStore,
+        IAsyncDisposable
 {
     private readonly DuckDBConnection _connection;
     private readonly SemaphoreSlim _write = new(1, 1);
@@ -34,7 +43,10 @@ internal sealed partial class DuckDbStore :
         var path = Path.Combine(folder, FileName);
         if (mustExist && !File.Exists(path))
         {
-            throw new StoreUnavailableException($"there is no Overlap store in {folder}; point --data at the folder 'overlap serve' uses", missing: true);
+            throw new StoreUnavailableException(
+                $"there is no Overlap store in {folder}; point --data at the folder 'overlap serve' uses",
+                missing: true
+            );
         }
         try
         {
@@ -42,7 +54,10 @@ internal sealed partial class DuckDbStore :
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new StoreUnavailableException($"the data folder {folder} cannot be created ({e.Message.TrimEnd('.')}); choose a folder you can write to with --data", e);
+            throw new StoreUnavailableException(
+                $"the data folder {folder} cannot be created ({e.Message.TrimEnd('.')}); choose a folder you can write to with --data",
+                e
+            );
         }
         var connection = new DuckDBConnection($"Data Source={path}");
         try
@@ -52,12 +67,19 @@ internal sealed partial class DuckDbStore :
         catch (DuckDBException e) when (e.Message.Contains("lock", StringComparison.OrdinalIgnoreCase))
         {
             connection.Dispose();
-            throw new StoreUnavailableException($"the store {path} is in use by another process (a running 'overlap serve'?); stop that process first", e, inUse: true);
+            throw new StoreUnavailableException(
+                $"the store {path} is in use by another process (a running 'overlap serve'?); stop that process first",
+                e,
+                inUse: true
+            );
         }
         catch (DuckDBException e)
         {
             connection.Dispose();
-            throw new StoreUnavailableException($"the store {path} cannot be opened ({e.Message.Split('\n')[0]}); check the folder is writable and the file is an Overlap store", e);
+            throw new StoreUnavailableException(
+                $"the store {path} cannot be opened ({e.Message.Split('\n')[0]}); check the folder is writable and the file is an Overlap store",
+                e
+            );
         }
         RuleFunctions.Register(connection);
         var store = new DuckDbStore(connection);
@@ -101,7 +123,11 @@ internal sealed partial class DuckDbStore :
     }
 
     /// <summary>One statement on the write connection, one writer at a time; how many rows it changed.</summary>
-    private async Task<int> WriteAsync(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    private async Task<int> WriteAsync(
+        string sql,
+        CancellationToken cancellationToken,
+        params (string Name, object Value)[] parameters
+    )
     {
         await _write.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -116,13 +142,20 @@ internal sealed partial class DuckDbStore :
     }
 
     /// <summary>One <c>INSERT … RETURNING</c> of a number (an id, a version) on the write connection, one writer at a time; the number.</summary>
-    private async Task<long> InsertReturningAsync(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    private async Task<long> InsertReturningAsync(
+        string sql,
+        CancellationToken cancellationToken,
+        params (string Name, object Value)[] parameters
+    )
     {
         await _write.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             using var command = Command(sql, parameters);
-            return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+            return Convert.ToInt64(
+                await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false),
+                CultureInfo.InvariantCulture
+            );
         }
         finally
         {
@@ -147,7 +180,12 @@ internal sealed partial class DuckDbStore :
         command.ExecuteNonQuery();
     }
 
-    private async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, Func<DbDataReader, T> read, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    private async Task<IReadOnlyList<T>> QueryAsync<T>(
+        string sql,
+        Func<DbDataReader, T> read,
+        CancellationToken cancellationToken,
+        params (string Name, object Value)[] parameters
+    )
     {
         // DuckDB.NET shares one database instance between connections to the same file in a process.
         var reader = new DuckDBConnection(_connection.ConnectionString);

@@ -25,8 +25,14 @@ internal static class RuleFunctions
     public static void Register(DuckDBConnection connection)
     {
         connection.RegisterScalarFunction<string, ulong>(SampleKey, (string id) => StableSample.Key(id));
-        connection.RegisterScalarFunction<string, double, bool>(Takes, (string id, double share) => StableSample.Takes(id, share));
-        connection.RegisterScalarFunction<string, double, bool>(SecondOpinion, (string id, double share) => StableSample.NeedsSecondOpinion(id, share));
-        connection.RegisterScalarFunction<string, long, string>(ReviewOutcomeId, (string id, long decidedUs) => DerivedIds.ReviewOutcome(id, decidedUs));
+        connection.RegisterScalarFunction<string, double, bool>(Takes, (string id, double share) =>
+            StableSample.Takes(id, share)
+        );
+        connection.RegisterScalarFunction<string, double, bool>(SecondOpinion, (string id, double share) =>
+            StableSample.NeedsSecondOpinion(id, share)
+        );
+        connection.RegisterScalarFunction<string, long, string>(ReviewOutcomeId, (string id, long decidedUs) =>
+            DerivedIds.ReviewOutcome(id, decidedUs)
+        );
     }
 }

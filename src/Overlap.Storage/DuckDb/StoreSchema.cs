@@ -131,17 +131,26 @@ internal static partial class StoreSchema
     /// </summary>
     public static readonly IReadOnlyDictionary<string, string> MarkChanged = new Dictionary<string, string>
     {
-        ["predictions"] = "INSERT OR REPLACE INTO changed_hours SELECT DISTINCT feature, time_us // 3600000000, $change FROM stage_predictions",
-        ["outcomes"] = "INSERT OR REPLACE INTO changed_hours SELECT DISTINCT p.feature, p.time_us // 3600000000, $change FROM stage_outcomes o JOIN predictions p ON p.feature = o.feature AND p.id = o.prediction_id",
+        ["predictions"] =
+            "INSERT OR REPLACE INTO changed_hours SELECT DISTINCT feature, time_us // 3600000000, $change FROM stage_predictions",
+        ["outcomes"] =
+            "INSERT OR REPLACE INTO changed_hours SELECT DISTINCT p.feature, p.time_us // 3600000000, $change FROM stage_outcomes o JOIN predictions p ON p.feature = o.feature AND p.id = o.prediction_id",
     };
 
     /// <summary>
     /// Per table, how an append fills in the feature of an outcome, feedback or business result sent without one (an
     /// older ingest log, a direct writer): the feature of the prediction it names, once predictions are moved; '' when none.
     /// </summary>
-    public static readonly IReadOnlyDictionary<string, string> FillFeature = new[] { "outcomes", "feedback", "business" }.ToDictionary(
+    public static readonly IReadOnlyDictionary<string, string> FillFeature = new[]
+    {
+        "outcomes",
+        "feedback",
+        "business",
+    }.ToDictionary(
         table => table,
-        table => $"UPDATE stage_{table} s SET feature = coalesce((SELECT min(p.feature) FROM predictions p WHERE p.id = s.prediction_id), '') WHERE s.feature IS NULL");
+        table =>
+            $"UPDATE stage_{table} s SET feature = coalesce((SELECT min(p.feature) FROM predictions p WHERE p.id = s.prediction_id), '') WHERE s.feature IS NULL"
+    );
 
     public const string ClearStaging = """
         DELETE FROM stage_predictions; DELETE FROM stage_outcomes; DELETE FROM stage_feedback; DELETE FROM stage_business;

@@ -11,13 +11,20 @@ public sealed class ContractSchemaTests
 {
     /// <summary>The repository's root folder, where Overlap.slnx is.</summary>
     internal static readonly string Root = FindRoot();
-    private static readonly JsonObject Schema = JsonNode.Parse(File.ReadAllText(Path.Combine(Root, "docs", "overlap.schema.json")))!.AsObject();
+    private static readonly JsonObject Schema = JsonNode
+        .Parse(File.ReadAllText(Path.Combine(Root, "docs", "overlap.schema.json")))!
+        .AsObject();
     private static readonly string Doc = File.ReadAllText(Path.Combine(Root, "docs", "contract.md"));
 
     public static TheoryData<string> Examples()
     {
         var data = new TheoryData<string>();
-        foreach (var file in Directory.GetDirectories(Path.Combine(Root, "examples")).Select(d => Path.Combine(d, "overlap.yaml")).Where(File.Exists))
+        foreach (
+            var file in Directory
+                .GetDirectories(Path.Combine(Root, "examples"))
+                .Select(d => Path.Combine(d, "overlap.yaml"))
+                .Where(File.Exists)
+        )
         {
             data.Add(Path.GetRelativePath(Root, file));
         }
@@ -38,7 +45,10 @@ public sealed class ContractSchemaTests
     public void Schema_MetricEnum_IsTheCatalog()
     {
         var names = Enum(Resolve(Schema["$defs"]!["metric"]!));
-        Assert.Equal(MetricCatalog.All.Select(m => m.Name).Order(StringComparer.Ordinal), names.Order(StringComparer.Ordinal));
+        Assert.Equal(
+            MetricCatalog.All.Select(m => m.Name).Order(StringComparer.Ordinal),
+            names.Order(StringComparer.Ordinal)
+        );
     }
 
     [Fact]
@@ -46,12 +56,28 @@ public sealed class ContractSchemaTests
     {
         foreach (var m in MetricCatalog.All)
         {
-            Assert.True(Doc.Contains($"| `{m.Name}` |", StringComparison.Ordinal), $"docs/contract.md has no row for metric '{m.Name}'");
-            var cells = Doc.Split('\n').Single(l => l.StartsWith($"| `{m.Name}` |", StringComparison.Ordinal)).Split('|', StringSplitOptions.TrimEntries);
-            Assert.Equal(m.Interval switch { MetricInterval.Wilson => "Wilson", MetricInterval.Bootstrap => "bootstrap", _ => "—" }, cells[3]);
+            Assert.True(
+                Doc.Contains($"| `{m.Name}` |", StringComparison.Ordinal),
+                $"docs/contract.md has no row for metric '{m.Name}'"
+            );
+            var cells = Doc.Split('\n')
+                .Single(l => l.StartsWith($"| `{m.Name}` |", StringComparison.Ordinal))
+                .Split('|', StringSplitOptions.TrimEntries);
+            Assert.Equal(
+                m.Interval switch
+                {
+                    MetricInterval.Wilson => "Wilson",
+                    MetricInterval.Bootstrap => "bootstrap",
+                    _ => "—",
+                },
+                cells[3]
+            );
             Assert.Equal(m.ProductionOnly ? "yes" : "no", cells[5]);
             Assert.Equal(m.NeedsScore ? "yes" : "no", cells[4]);
-            Assert.Equal(string.Join(", ", m.Tasks.Select(t => t.ToString().ToLowerInvariant())), cells[2].Replace("any", "binary, multiclass, regression", StringComparison.Ordinal));
+            Assert.Equal(
+                string.Join(", ", m.Tasks.Select(t => t.ToString().ToLowerInvariant())),
+                cells[2].Replace("any", "binary, multiclass, regression", StringComparison.Ordinal)
+            );
         }
     }
 
@@ -66,7 +92,10 @@ public sealed class ContractSchemaTests
         Assert.Equal(keys.Order(StringComparer.Ordinal), properties.Order(StringComparer.Ordinal));
         foreach (var key in keys)
         {
-            Assert.False(string.IsNullOrWhiteSpace(Resolve(node["properties"]![key]!)["description"]?.GetValue<string>()), $"schema key {path}.{key} has no description");
+            Assert.False(
+                string.IsNullOrWhiteSpace(Resolve(node["properties"]![key]!)["description"]?.GetValue<string>()),
+                $"schema key {path}.{key} has no description"
+            );
         }
     }
 
@@ -81,7 +110,10 @@ public sealed class ContractSchemaTests
         var text = Doc[start..(end < 0 ? Doc.Length : end)];
         foreach (var key in ContractKeys.All.Single(p => p.Key == path).Value)
         {
-            Assert.True(text.Contains($"`{key}`", StringComparison.Ordinal), $"section '{section}' of docs/contract.md does not document '{key}' ({path})");
+            Assert.True(
+                text.Contains($"`{key}`", StringComparison.Ordinal),
+                $"section '{section}' of docs/contract.md does not document '{key}' ({path})"
+            );
         }
     }
 
@@ -126,7 +158,8 @@ public sealed class ContractSchemaTests
     [InlineData("monitoring: { window: daily }", "does not match")]
     public void Schema_ParserRefusal_IsRefusedToo(string extra, string expected)
     {
-        var yaml = "feature: f\ntask: binary\nlabels: { positive: y, negative: n }\ncolumns: { label: l, score: s }\n" + extra;
+        var yaml =
+            "feature: f\ntask: binary\nlabels: { positive: y, negative: n }\ncolumns: { label: l, score: s }\n" + extra;
         Assert.Throws<ContractException>(() => ContractParser.Parse(yaml));
         Assert.Contains(Validate(ToJson(yaml), Schema, "$"), e => e.Contains(expected, StringComparison.Ordinal));
     }
@@ -176,15 +209,21 @@ public sealed class ContractSchemaTests
         stream.Load(new StringReader(yaml));
         return Convert(stream.Documents[0].RootNode);
 
-        static JsonNode? Convert(YamlNode node) => node switch
-        {
-            YamlMappingNode m => new JsonObject(m.Children.Select(kv => KeyValuePair.Create(((YamlScalarNode)kv.Key).Value!, Convert(kv.Value)))),
-            YamlSequenceNode s => new JsonArray([.. s.Children.Select(Convert)]),
-            YamlScalarNode { Style: YamlDotNet.Core.ScalarStyle.Plain } p when double.TryParse(p.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) => JsonValue.Create(d),
-            YamlScalarNode { Style: YamlDotNet.Core.ScalarStyle.Plain, Value: "true" or "false" } p => JsonValue.Create(p.Value == "true"),
-            YamlScalarNode p => JsonValue.Create(p.Value),
-            _ => null,
-        };
+        static JsonNode? Convert(YamlNode node) =>
+            node switch
+            {
+                YamlMappingNode m => new JsonObject(
+                    m.Children.Select(kv => KeyValuePair.Create(((YamlScalarNode)kv.Key).Value!, Convert(kv.Value)))
+                ),
+                YamlSequenceNode s => new JsonArray([.. s.Children.Select(Convert)]),
+                YamlScalarNode { Style: YamlDotNet.Core.ScalarStyle.Plain } p
+                    when double.TryParse(p.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) =>
+                    JsonValue.Create(d),
+                YamlScalarNode { Style: YamlDotNet.Core.ScalarStyle.Plain, Value: "true" or "false" } p =>
+                    JsonValue.Create(p.Value == "true"),
+                YamlScalarNode p => JsonValue.Create(p.Value),
+                _ => null,
+            };
     }
 
     /// <summary>A validator for the draft 2020-12 keywords overlap.schema.json uses (JsonSchema.Net is not reachable from this machine's package feed).</summary>
@@ -200,7 +239,10 @@ public sealed class ContractSchemaTests
         {
             errors.Add($"{where}: {value?.ToJsonString()} is not {c.ToJsonString()}");
         }
-        if (schema["oneOf"] is JsonArray oneOf && oneOf.Count(b => Validate(value, b!.AsObject(), where).Count == 0) != 1)
+        if (
+            schema["oneOf"] is JsonArray oneOf
+            && oneOf.Count(b => Validate(value, b!.AsObject(), where).Count == 0) != 1
+        )
         {
             errors.Add($"{where}: matches not exactly one branch of oneOf");
         }
@@ -221,7 +263,8 @@ public sealed class ContractSchemaTests
             "array" => kind == System.Text.Json.JsonValueKind.Array,
             "string" => kind == System.Text.Json.JsonValueKind.String,
             "number" => kind == System.Text.Json.JsonValueKind.Number,
-            "integer" => kind == System.Text.Json.JsonValueKind.Number && Math.Floor(value!.GetValue<double>()) == value.GetValue<double>(),
+            "integer" => kind == System.Text.Json.JsonValueKind.Number
+                && Math.Floor(value!.GetValue<double>()) == value.GetValue<double>(),
             _ => throw new InvalidOperationException($"type {type} not handled"),
         };
         if (!ok)
@@ -262,15 +305,22 @@ public sealed class ContractSchemaTests
                 errors.AddRange(Validate(array[i], items, $"{where}[{i}]"));
             }
         }
-        if (kind == System.Text.Json.JsonValueKind.String && schema["pattern"] is { } pattern && !Regex.IsMatch(value!.GetValue<string>(), pattern.GetValue<string>()))
+        if (
+            kind == System.Text.Json.JsonValueKind.String
+            && schema["pattern"] is { } pattern
+            && !Regex.IsMatch(value!.GetValue<string>(), pattern.GetValue<string>())
+        )
         {
             errors.Add($"{where}: '{value}' does not match {pattern}");
         }
         if (kind == System.Text.Json.JsonValueKind.Number)
         {
             var x = value!.GetValue<double>();
-            if ((schema["minimum"] is { } min && x < min.GetValue<double>()) || (schema["maximum"] is { } max && x > max.GetValue<double>())
-                || (schema["exclusiveMinimum"] is { } emin && x <= emin.GetValue<double>()))
+            if (
+                (schema["minimum"] is { } min && x < min.GetValue<double>())
+                || (schema["maximum"] is { } max && x > max.GetValue<double>())
+                || (schema["exclusiveMinimum"] is { } emin && x <= emin.GetValue<double>())
+            )
             {
                 errors.Add($"{where}: {x} is out of range");
             }

@@ -13,7 +13,13 @@ namespace Overlap.Core.Tests.Contracts;
 /// </summary>
 public sealed class MetricCatalogTests
 {
-    private static readonly ContractWords Words = new() { Positive = "spam email", Negative = "good email", Action = "moved", Example = "email" };
+    private static readonly ContractWords Words = new()
+    {
+        Positive = "spam email",
+        Negative = "good email",
+        Action = "moved",
+        Example = "email",
+    };
 
     public static TheoryData<string> Names()
     {
@@ -34,7 +40,16 @@ public sealed class MetricCatalogTests
         Assert.False(string.IsNullOrWhiteSpace(m.Description));
         Assert.Equal(m.ProseName, Phrasing.Name(name));
         Assert.DoesNotContain("_", m.ProseName, StringComparison.Ordinal);
-        var promise = Phrasing.Promise(new Requirement { Metric = name, Bound = Bound.Max, Value = 0.25, Line = 1 }, Words);
+        var promise = Phrasing.Promise(
+            new Requirement
+            {
+                Metric = name,
+                Bound = Bound.Max,
+                Value = 0.25,
+                Line = 1,
+            },
+            Words
+        );
         Assert.Contains(m.IsProportion ? "25%" : "0.25", promise, StringComparison.Ordinal);
         Assert.Contains(m.ProseName, Phrasing.Undefined(name, Words), StringComparison.Ordinal);
         Assert.False(string.IsNullOrWhiteSpace(Phrasing.Result(name, 0.25, 0.2, 0.3, 0.95, Words)));
@@ -52,7 +67,16 @@ public sealed class MetricCatalogTests
             return;
         }
         Assert.NotNull(Planner.BasisOf(name));
-        var promise = Phrasing.Promise(new Requirement { Metric = name, Bound = Bound.Min, Value = 0.9, Line = 1 }, Words);
+        var promise = Phrasing.Promise(
+            new Requirement
+            {
+                Metric = name,
+                Bound = Bound.Min,
+                Value = 0.9,
+                Line = 1,
+            },
+            Words
+        );
         Assert.DoesNotContain("Keep ", promise, StringComparison.Ordinal);
         Assert.Contains("email", promise, StringComparison.Ordinal);
         var c = new Confusion(Tp: 6, Fp: 2, Fn: 3, Tn: 9);
@@ -64,10 +88,16 @@ public sealed class MetricCatalogTests
     [Fact]
     public void EveryBinaryMetric_IsComputedByTheEngine_WithItsInterval()
     {
-        var sample = new BinarySample(new double[] { 0.9, 0.8, 0.7, 0.6, 0.4, 0.3, 0.2, 0.1 }, new byte[] { 1, 1, 0, 1, 0, 1, 0, 0 });
+        var sample = new BinarySample(
+            new double[] { 0.9, 0.8, 0.7, 0.6, 0.4, 0.3, 0.2, 0.1 },
+            new byte[] { 1, 1, 0, 1, 0, 1, 0, 0 }
+        );
         var result = BinaryEvaluator.Evaluate(sample, new BinaryOptions { Resamples = 20 });
         var binary = MetricCatalog.All.Where(m => m.Fits(TaskKind.Binary) && !m.ProductionOnly).ToList();
-        Assert.Equal(binary.Select(m => m.Name).Order(StringComparer.Ordinal), result.Overall.Metrics.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(
+            binary.Select(m => m.Name).Order(StringComparer.Ordinal),
+            result.Overall.Metrics.Keys.Order(StringComparer.Ordinal)
+        );
         Assert.Equal(binary.Count(m => m.Interval == MetricInterval.Bootstrap), BinaryBootstrap.MetricCount);
         foreach (var m in binary)
         {
@@ -84,8 +114,14 @@ public sealed class MetricCatalogTests
     [Fact]
     public void EveryPairedMetric_HasASlot_AndComesOutOfTheComparison()
     {
-        var a = new BinarySample(new double[] { 0.9, 0.8, 0.7, 0.6, 0.4, 0.3, 0.2, 0.1 }, new byte[] { 1, 1, 0, 1, 0, 1, 0, 0 });
-        var b = new BinarySample(new double[] { 0.8, 0.9, 0.3, 0.7, 0.2, 0.6, 0.4, 0.1 }, new byte[] { 1, 1, 0, 1, 0, 1, 0, 0 });
+        var a = new BinarySample(
+            new double[] { 0.9, 0.8, 0.7, 0.6, 0.4, 0.3, 0.2, 0.1 },
+            new byte[] { 1, 1, 0, 1, 0, 1, 0, 0 }
+        );
+        var b = new BinarySample(
+            new double[] { 0.8, 0.9, 0.3, 0.7, 0.2, 0.6, 0.4, 0.1 },
+            new byte[] { 1, 1, 0, 1, 0, 1, 0, 0 }
+        );
         var result = PairedComparison.Compare(a, b, new BinaryOptions { Resamples = 20 });
         var paired = MetricCatalog.All.Where(m => m.PairedOrder is not null).ToList();
         Assert.All(paired, m => Assert.NotNull(m.Pass));
@@ -98,9 +134,15 @@ public sealed class MetricCatalogTests
     [Fact]
     public void EveryMulticlassAndRegressionMetric_IsComputedByItsEngine()
     {
-        var multi = MulticlassEvaluator.Evaluate(new MulticlassSample(new[] { 0, 1, 2, 1, 0, 2 }, new[] { 0, 1, 1, 1, 2, 2 }, ["a", "b", "c"]), new MulticlassOptions { Resamples = 10 });
+        var multi = MulticlassEvaluator.Evaluate(
+            new MulticlassSample(new[] { 0, 1, 2, 1, 0, 2 }, new[] { 0, 1, 1, 1, 2, 2 }, ["a", "b", "c"]),
+            new MulticlassOptions { Resamples = 10 }
+        );
         Assert.Equal(Judged(TaskKind.Multiclass), multi.Overall.Metrics.Keys.Order(StringComparer.Ordinal));
-        var regression = RegressionEvaluator.Evaluate(new RegressionSample(new[] { 1.0, 2, 3, 4, 5 }, new[] { 1.5, 2, 2.5, 4.5, 5 }), new RegressionOptions { Resamples = 10 });
+        var regression = RegressionEvaluator.Evaluate(
+            new RegressionSample(new[] { 1.0, 2, 3, 4, 5 }, new[] { 1.5, 2, 2.5, 4.5, 5 }),
+            new RegressionOptions { Resamples = 10 }
+        );
         Assert.Equal(Judged(TaskKind.Regression), regression.Overall.Metrics.Keys.Order(StringComparer.Ordinal));
     }
 
@@ -110,10 +152,15 @@ public sealed class MetricCatalogTests
         var latency = ProductionMetrics.Latency(new double[] { 10, 20, 30, 40, 50 }, 0.95);
         var declared = MetricCatalog.All.Where(m => m.LatencyQuantile is not null).Select(m => m.Name);
         Assert.Equal(declared, latency.Keys);
-        Assert.All(MetricCatalog.All.Where(m => m.ProductionOnly), m => Assert.Equal(MetricInterval.Production, m.Interval));
+        Assert.All(MetricCatalog.All.Where(m => m.ProductionOnly), m =>
+            Assert.Equal(MetricInterval.Production, m.Interval)
+        );
         Assert.Equal(30, latency["latency_p50_ms"].Value);
     }
 
     private static IOrderedEnumerable<string> Judged(TaskKind task) =>
-        MetricCatalog.All.Where(m => m.Fits(task) && !m.ProductionOnly).Select(m => m.Name).Order(StringComparer.Ordinal);
+        MetricCatalog
+            .All.Where(m => m.Fits(task) && !m.ProductionOnly)
+            .Select(m => m.Name)
+            .Order(StringComparer.Ordinal);
 }

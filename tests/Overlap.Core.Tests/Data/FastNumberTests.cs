@@ -23,7 +23,10 @@ public sealed class FastNumberTests
     public void PlainDecimals_ParseExactlyAsDoubleParse(string text)
     {
         Assert.True(FastNumber.TryParse(text, out var value));
-        Assert.Equal(BitConverter.DoubleToInt64Bits(double.Parse(text, CultureInfo.InvariantCulture)), BitConverter.DoubleToInt64Bits(value));
+        Assert.Equal(
+            BitConverter.DoubleToInt64Bits(double.Parse(text, CultureInfo.InvariantCulture)),
+            BitConverter.DoubleToInt64Bits(value)
+        );
     }
 
     [Theory]
@@ -52,15 +55,29 @@ public sealed class FastNumberTests
         {
             return true;
         }
-        foreach (var text in new[] { x.ToString("R", CultureInfo.InvariantCulture), x.ToString("F" + (decimals % 12), CultureInfo.InvariantCulture), (x / 1000).ToString("G10", CultureInfo.InvariantCulture) })
+        foreach (
+            var text in new[]
+            {
+                x.ToString("R", CultureInfo.InvariantCulture),
+                x.ToString("F" + (decimals % 12), CultureInfo.InvariantCulture),
+                (x / 1000).ToString("G10", CultureInfo.InvariantCulture),
+            }
+        )
         {
-            if (FastNumber.TryParse(text, out var fast) && BitConverter.DoubleToInt64Bits(fast) != BitConverter.DoubleToInt64Bits(double.Parse(text, CultureInfo.InvariantCulture)))
+            if (
+                FastNumber.TryParse(text, out var fast)
+                && BitConverter.DoubleToInt64Bits(fast)
+                    != BitConverter.DoubleToInt64Bits(double.Parse(text, CultureInfo.InvariantCulture))
+            )
             {
                 return false;
             }
             // The UTF-8 path the CSV reader takes accepts exactly the same texts and gives the same bits.
             var fromBytes = FastNumber.TryParse(Encoding.UTF8.GetBytes(text), out var viaBytes);
-            if (fromBytes != FastNumber.TryParse(text, out var viaChars) || BitConverter.DoubleToInt64Bits(viaBytes) != BitConverter.DoubleToInt64Bits(viaChars))
+            if (
+                fromBytes != FastNumber.TryParse(text, out var viaChars)
+                || BitConverter.DoubleToInt64Bits(viaBytes) != BitConverter.DoubleToInt64Bits(viaChars)
+            )
             {
                 return false;
             }

@@ -8,10 +8,18 @@ namespace Overlap.Core.Tests.Data;
 public sealed class TableReaderTests
 {
     private static Table Csv(string text, TableReadOptions? options = null) =>
-        TableReader.Read(new MemoryStream(Encoding.UTF8.GetBytes(text)), DataFormat.Csv, options ?? new TableReadOptions { Source = "t.csv" });
+        TableReader.Read(
+            new MemoryStream(Encoding.UTF8.GetBytes(text)),
+            DataFormat.Csv,
+            options ?? new TableReadOptions { Source = "t.csv" }
+        );
 
     private static Table Jsonl(string text, TableReadOptions? options = null) =>
-        TableReader.Read(new MemoryStream(Encoding.UTF8.GetBytes(text)), DataFormat.JsonLines, options ?? new TableReadOptions { Source = "t.jsonl" });
+        TableReader.Read(
+            new MemoryStream(Encoding.UTF8.GetBytes(text)),
+            DataFormat.JsonLines,
+            options ?? new TableReadOptions { Source = "t.jsonl" }
+        );
 
     [Fact]
     public void Csv_QuotedFieldsWithSeparatorsQuotesAndNewlines_AreReadAsOneValue()
@@ -76,10 +84,18 @@ public sealed class TableReaderTests
             texts.Add(text);
             scores.Add(score);
             kinds.Add(kind);
-            var quoted = text.IndexOfAny([',', '"', '\n']) >= 0 || i % 7 == 0 ? $"\"{text.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : text;
-            csv.Append(CultureInfo.InvariantCulture, $"{i},{quoted},{score:R},{kind}").Append(i % 2 == 0 ? "\r\n" : "\n");
+            var quoted =
+                text.IndexOfAny([',', '"', '\n']) >= 0 || i % 7 == 0
+                    ? $"\"{text.Replace("\"", "\"\"", StringComparison.Ordinal)}\""
+                    : text;
+            csv.Append(CultureInfo.InvariantCulture, $"{i},{quoted},{score:R},{kind}")
+                .Append(i % 2 == 0 ? "\r\n" : "\n");
         }
-        var table = TableReader.Read(new TrickleStream(Encoding.UTF8.GetBytes(csv.ToString()), chunk), DataFormat.Csv, new TableReadOptions { Source = "big.csv" });
+        var table = TableReader.Read(
+            new TrickleStream(Encoding.UTF8.GetBytes(csv.ToString()), chunk),
+            DataFormat.Csv,
+            new TableReadOptions { Source = "big.csv" }
+        );
         Assert.Equal(texts.Count, table.RowCount);
         var textColumn = table.Find("text")!;
         var scoreColumn = (NumericColumn)table.Find("score")!;
@@ -103,7 +119,15 @@ public sealed class TableReaderTests
     [Fact]
     public void Csv_Utf16_IsRefusedWithWhatToDo()
     {
-        var e = Assert.Throws<DataException>(() => TableReader.Read(new MemoryStream(Encoding.Unicode.GetPreamble().Concat(Encoding.Unicode.GetBytes("a,b\n1,2\n")).ToArray()), DataFormat.Csv, new TableReadOptions { Source = "t.csv" }));
+        var e = Assert.Throws<DataException>(() =>
+            TableReader.Read(
+                new MemoryStream(
+                    Encoding.Unicode.GetPreamble().Concat(Encoding.Unicode.GetBytes("a,b\n1,2\n")).ToArray()
+                ),
+                DataFormat.Csv,
+                new TableReadOptions { Source = "t.csv" }
+            )
+        );
         Assert.Equal("t.csv is UTF-16 text; save it as UTF-8 (in Excel: CSV UTF-8) and run again", e.Message);
     }
 
@@ -128,7 +152,11 @@ public sealed class TableReaderTests
 
         public override long Length => throw new NotSupportedException();
 
-        public override long Position { get => _position; set => throw new NotSupportedException(); }
+        public override long Position
+        {
+            get => _position;
+            set => throw new NotSupportedException();
+        }
 
         public override int Read(byte[] buffer, int offset, int count)
         {
@@ -138,9 +166,7 @@ public sealed class TableReaderTests
             return n;
         }
 
-        public override void Flush()
-        {
-        }
+        public override void Flush() { }
 
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
 
@@ -153,41 +179,79 @@ public sealed class TableReaderTests
     public void Csv_WrongFieldCount_NamesTheLine()
     {
         var e = Assert.Throws<DataException>(() => Csv("a,b\n1,2\n3\n"));
-        Assert.Equal("t.csv, line 3: 1 fields where the header has 2; quote values that contain ',' and check the row is complete", e.Message);
+        Assert.Equal(
+            "t.csv, line 3: 1 fields where the header has 2; quote values that contain ',' and check the row is complete",
+            e.Message
+        );
     }
 
     [Fact]
     public void Csv_UnknownColumn_SuggestsTheNearestName()
     {
-        var e = Assert.Throws<DataException>(() => Csv("p_spam,label\n0.1,1\n", new TableReadOptions { Source = "t.csv", Columns = ["p_spma", "label"] }));
-        Assert.Equal("t.csv: no column named 'p_spma' (did you mean 'p_spam'?); the columns are: p_spam, label; rename the column or fix the contract", e.Message);
+        var e = Assert.Throws<DataException>(() =>
+            Csv("p_spam,label\n0.1,1\n", new TableReadOptions { Source = "t.csv", Columns = ["p_spma", "label"] })
+        );
+        Assert.Equal(
+            "t.csv: no column named 'p_spma' (did you mean 'p_spam'?); the columns are: p_spam, label; rename the column or fix the contract",
+            e.Message
+        );
     }
 
     [Fact]
     public void Csv_ScoreOutOfRangeOrText_IsRefusedWithItsLine()
     {
-        var rules = new Dictionary<string, ColumnRule> { ["s"] = new(ColumnKind.Numeric, Required: true, Min: 0, Max: 1, Role: "score") };
+        var rules = new Dictionary<string, ColumnRule>
+        {
+            ["s"] = new(ColumnKind.Numeric, Required: true, Min: 0, Max: 1, Role: "score"),
+        };
         var options = new TableReadOptions { Source = "t.csv", Rules = rules };
         var range = Assert.Throws<DataException>(() => Csv("s\n0.5\n1.5\n", options));
-        Assert.Equal("t.csv, line 3: 1.5 is out of range; the score (column 's') must be between 0 to 1", range.Message);
+        Assert.Equal(
+            "t.csv, line 3: 1.5 is out of range; the score (column 's') must be between 0 to 1",
+            range.Message
+        );
         var text = Assert.Throws<DataException>(() => Csv("s\n0.5\nhigh\n", options));
         Assert.Equal("t.csv, line 3: 'high' is not a number; the score (column 's') must be numeric", text.Message);
-        var missing = Assert.Throws<DataException>(() => Csv("s,t\n0.5,a\n,b\n", new TableReadOptions { Source = "t.csv", Rules = rules, Columns = ["s"] }));
+        var missing = Assert.Throws<DataException>(() =>
+            Csv(
+                "s,t\n0.5,a\n,b\n",
+                new TableReadOptions
+                {
+                    Source = "t.csv",
+                    Rules = rules,
+                    Columns = ["s"],
+                }
+            )
+        );
         Assert.Contains("line 3: the score (column 's') is missing", missing.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Csv_EmptyOrHeaderOnly_SaysWhatIsMissing()
     {
-        Assert.Contains("is empty", Assert.Throws<DataException>(() => Csv(string.Empty)).Message, StringComparison.Ordinal);
-        Assert.Contains("has a header but no rows", Assert.Throws<DataException>(() => Csv("a,b\n")).Message, StringComparison.Ordinal);
-        Assert.Contains("appears twice", Assert.Throws<DataException>(() => Csv("a,a\n1,2\n")).Message, StringComparison.Ordinal);
+        Assert.Contains(
+            "is empty",
+            Assert.Throws<DataException>(() => Csv(string.Empty)).Message,
+            StringComparison.Ordinal
+        );
+        Assert.Contains(
+            "has a header but no rows",
+            Assert.Throws<DataException>(() => Csv("a,b\n")).Message,
+            StringComparison.Ordinal
+        );
+        Assert.Contains(
+            "appears twice",
+            Assert.Throws<DataException>(() => Csv("a,a\n1,2\n")).Message,
+            StringComparison.Ordinal
+        );
     }
 
     [Fact]
     public void JsonLines_KeysVaryingByLine_FillMissingValues()
     {
-        var table = Jsonl("{\"a\": 1, \"b\": \"x\"}\n{\"b\": \"y\", \"c\": true}\n\n{\"a\": 3.5, \"d\": {\"k\": [1]}}\n");
+        var table = Jsonl(
+            "{\"a\": 1, \"b\": \"x\"}\n{\"b\": \"y\", \"c\": true}\n\n{\"a\": 3.5, \"d\": {\"k\": [1]}}\n"
+        );
         Assert.Equal(3, table.RowCount);
         var a = (NumericColumn)table.Find("a")!;
         Assert.Equal(1, a.Values[0]);
@@ -210,7 +274,16 @@ public sealed class TableReaderTests
     [Fact]
     public async Task Parquet_NumbersStringsAndNulls_ReadBack()
     {
-        var rows = Enumerable.Range(0, 2500).Select(i => new Row { Id = i, Score = i / 2500.0, Segment = i % 3 == 0 ? null : "s" + (i % 3), Flag = i % 2 == 0 }).ToList();
+        var rows = Enumerable
+            .Range(0, 2500)
+            .Select(i => new Row
+            {
+                Id = i,
+                Score = i / 2500.0,
+                Segment = i % 3 == 0 ? null : "s" + (i % 3),
+                Flag = i % 2 == 0,
+            })
+            .ToList();
         using var stream = new MemoryStream();
         await ParquetSerializer.SerializeAsync(rows, stream, new Parquet.ParquetOptions { RowGroupSize = 1000 });
         stream.Position = 0;
@@ -228,7 +301,13 @@ public sealed class TableReaderTests
     [Fact]
     public void Parquet_NotParquet_IsAClearError()
     {
-        var e = Assert.Throws<DataException>(() => TableReader.Read(new MemoryStream("a,b\n1,2\n"u8.ToArray()), DataFormat.Parquet, new TableReadOptions { Source = "x.parquet" }));
+        var e = Assert.Throws<DataException>(() =>
+            TableReader.Read(
+                new MemoryStream("a,b\n1,2\n"u8.ToArray()),
+                DataFormat.Parquet,
+                new TableReadOptions { Source = "x.parquet" }
+            )
+        );
         Assert.StartsWith("x.parquet is not a readable Parquet file", e.Message, StringComparison.Ordinal);
     }
 

@@ -39,8 +39,10 @@ public class DriftAnalyzerTests
         var c = DriftFixtures.Get("analyzer").GetProperty(size);
         var r = c.GetProperty("reference");
         var k = c.GetProperty("current");
-        return (TableOf(Num("amount", r.Doubles("amount")), Cat("channel", r.Strings("channel"))),
-                TableOf(Num("amount", k.Doubles("amount")), Cat("channel", k.Strings("channel"))));
+        return (
+            TableOf(Num("amount", r.Doubles("amount")), Cat("channel", r.Strings("channel"))),
+            TableOf(Num("amount", k.Doubles("amount")), Cat("channel", k.Strings("channel")))
+        );
     }
 
     private static ColumnDrift Column(DriftReport report, string name) => report.Columns.Single(c => c.Column == name);
@@ -62,8 +64,16 @@ public class DriftAnalyzerTests
 
         var channel = Column(report, "channel");
         Assert.Equal("chi_square", channel.Test);
-        DriftFixtures.AssertStatistic(expected.GetProperty("channel_chi_square").Number("statistic"), channel.Statistic, "chi2");
-        DriftFixtures.AssertPValue(expected.GetProperty("channel_chi_square").Number("p_value"), channel.PValue!.Value, "chi2 p");
+        DriftFixtures.AssertStatistic(
+            expected.GetProperty("channel_chi_square").Number("statistic"),
+            channel.Statistic,
+            "chi2"
+        );
+        DriftFixtures.AssertPValue(
+            expected.GetProperty("channel_chi_square").Number("p_value"),
+            channel.PValue!.Value,
+            "chi2 p"
+        );
         Assert.True(channel.Drift);
         Assert.True(report.DatasetDrift);
         Assert.Equal(1.0, report.DriftedShare);
@@ -80,7 +90,11 @@ public class DriftAnalyzerTests
         var amount = Column(report, "amount");
         Assert.Equal("wasserstein", amount.Test);
         Assert.Null(amount.PValue);
-        DriftFixtures.AssertStatistic(expected.Number("amount_wasserstein_norm"), amount.Statistic, "wasserstein / std");
+        DriftFixtures.AssertStatistic(
+            expected.Number("amount_wasserstein_norm"),
+            amount.Statistic,
+            "wasserstein / std"
+        );
         Assert.True(amount.Drift);
         Assert.Equal(0.1, amount.Threshold);
 
@@ -222,7 +236,10 @@ public class DriftAnalyzerTests
     public void CategoricalDrift_ForcedPsi_UsesShares()
     {
         var result = CategoricalDrift.Run([500, 300, 200], [700, 300, 0], DriftTestKind.Psi);
-        var expected = DriftFixtures.Cases("psi_categorical").First(c => c.GetProperty("name").GetString() == "vanished").Number("psi");
+        var expected = DriftFixtures
+            .Cases("psi_categorical")
+            .First(c => c.GetProperty("name").GetString() == "vanished")
+            .Number("psi");
         DriftFixtures.AssertStatistic(expected, result.Statistic, "psi");
         Assert.True(result.Drift);
     }
@@ -231,7 +248,8 @@ public class DriftAnalyzerTests
     public void IdentifiersAndTimestamps_AreNotTested_UnlessNamed()
     {
         string?[] Ids(int offset) => [.. Enumerable.Range(offset, 200).Select(i => $"id{i}")];
-        string?[] Times(int day) => [.. Enumerable.Range(0, 200).Select(i => $"2026-01-{day:00}T{i % 24:00}:{i % 60:00}:00Z")];
+        string?[] Times(int day) =>
+            [.. Enumerable.Range(0, 200).Select(i => $"2026-01-{day:00}T{i % 24:00}:{i % 60:00}:00Z")];
         string?[] Plans() => [.. Enumerable.Range(0, 200).Select(i => i % 3 == 0 ? "pro" : "free")];
         var reference = TableOf(Cat("id", Ids(0)), Cat("at", Times(1)), Cat("plan", Plans()));
         var current = TableOf(Cat("id", Ids(1000)), Cat("at", Times(9)), Cat("plan", Plans()));
@@ -239,18 +257,25 @@ public class DriftAnalyzerTests
         var report = DriftAnalyzer.Analyze(reference, current, new DriftOptions());
         Assert.Equal(["plan"], report.Columns.Select(c => c.Column));
         Assert.Equal(["id", "at"], report.Skipped.Select(k => k.Column));
-        Assert.Contains("identifier (200 distinct values in 200 reference rows)", report.Skipped[0].Reason, StringComparison.Ordinal);
+        Assert.Contains(
+            "identifier (200 distinct values in 200 reference rows)",
+            report.Skipped[0].Reason,
+            StringComparison.Ordinal
+        );
         Assert.Contains("timestamp", report.Skipped[1].Reason, StringComparison.Ordinal);
         // Guessed skips say how to override them without naming a CLI flag, and are marked so a caller can name its own.
         Assert.All(report.Skipped, k => Assert.True(k.Overridable));
-        Assert.All(report.Skipped, k => Assert.EndsWith("to test it anyway, name it among the columns to test", k.Reason, StringComparison.Ordinal));
+        Assert.All(report.Skipped, k =>
+            Assert.EndsWith("to test it anyway, name it among the columns to test", k.Reason, StringComparison.Ordinal)
+        );
 
         var named = DriftAnalyzer.Analyze(reference, current, new DriftOptions { Columns = ["id", "at"] });
         Assert.Empty(named.Skipped);
         Assert.Equal(["id", "at"], named.Columns.Select(c => c.Column));
     }
 
-    private static double[] Spread(int n, double shift = 0) => [.. Enumerable.Range(0, n).Select(i => (i * 7 % 101) + shift + 0.5)];
+    private static double[] Spread(int n, double shift = 0) =>
+        [.. Enumerable.Range(0, n).Select(i => (i * 7 % 101) + shift + 0.5)];
 
     [Fact]
     public void Analyze_NumericIdWithoutContract_IsSkippedAsAnId()
@@ -273,7 +298,11 @@ public class DriftAnalyzerTests
     public void Analyze_DistinctContinuousNumbers_AreStillTested()
     {
         double[] Amounts(double shift) => [.. Enumerable.Range(0, 200).Select(i => (i * 1.37) + shift)];
-        var report = DriftAnalyzer.Analyze(TableOf(Num("amount", Amounts(0))), TableOf(Num("amount", Amounts(0.11))), new DriftOptions());
+        var report = DriftAnalyzer.Analyze(
+            TableOf(Num("amount", Amounts(0))),
+            TableOf(Num("amount", Amounts(0.11))),
+            new DriftOptions()
+        );
         Assert.Equal(["amount"], report.Columns.Select(c => c.Column));
         Assert.Empty(report.Skipped);
     }
@@ -281,7 +310,10 @@ public class DriftAnalyzerTests
     [Fact]
     public void Analyze_OneCurrentRow_IsNotEnoughDataAndNotDrift()
     {
-        var reference = TableOf(Num("amount", Spread(500)), Cat("plan", [.. Enumerable.Range(0, 500).Select(i => i % 3 == 0 ? "pro" : "free")]));
+        var reference = TableOf(
+            Num("amount", Spread(500)),
+            Cat("plan", [.. Enumerable.Range(0, 500).Select(i => i % 3 == 0 ? "pro" : "free")])
+        );
         var current = TableOf(Num("amount", [900.0]), Cat("plan", ["enterprise"]));
 
         var report = DriftAnalyzer.Analyze(reference, current, new DriftOptions());
@@ -316,7 +348,12 @@ public class DriftAnalyzerTests
     [Fact]
     public void Analyze_ColumnMissingFromCurrent_IsDatasetDrift()
     {
-        var reference = TableOf(Num("a", Spread(100)), Num("b", Spread(100)), Num("c", Spread(100)), Num("gone", Spread(100)));
+        var reference = TableOf(
+            Num("a", Spread(100)),
+            Num("b", Spread(100)),
+            Num("c", Spread(100)),
+            Num("gone", Spread(100))
+        );
         var current = TableOf(Num("a", Spread(100)), Num("b", Spread(100)), Num("c", Spread(100)));
 
         var report = DriftAnalyzer.Analyze(reference, current, new DriftOptions());
@@ -335,7 +372,12 @@ public class DriftAnalyzerTests
     public void Analyze_NumberTurnedToText_IsDriftAndNotTestedAsCategories()
     {
         double[] zips = [.. Enumerable.Range(0, 100).Select(i => (double)(1000 + (i % 40)))];
-        string?[] text = [.. zips.Select((z, i) => i == 3 ? "unknown" : z.ToString(System.Globalization.CultureInfo.InvariantCulture))];
+        string?[] text =
+        [
+            .. zips.Select(
+                (z, i) => i == 3 ? "unknown" : z.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            ),
+        ];
         var reference = TableOf(Num("zip", zips), Num("a", Spread(100)), Num("b", Spread(100)));
         var current = TableOf(Cat("zip", text), Num("a", Spread(100)), Num("b", Spread(100)));
 
@@ -365,15 +407,31 @@ public class DriftAnalyzerTests
     [Fact]
     public void Analyze_ContractRoleColumns_AreNeverTestedAsInputs()
     {
-        var reference = TableOf(Num("amount", Spread(100)), Cat("outcome", [.. Enumerable.Range(0, 100).Select(i => i % 9 == 0 ? "fraud" : "legit")]), Num("p_fraud", Spread(100)));
-        var current = TableOf(Num("amount", Spread(100)), Cat("outcome", [.. Enumerable.Range(0, 100).Select(i => i % 2 == 0 ? "fraud" : "legit")]), Num("p_fraud", Spread(100, 50)));
+        var reference = TableOf(
+            Num("amount", Spread(100)),
+            Cat("outcome", [.. Enumerable.Range(0, 100).Select(i => i % 9 == 0 ? "fraud" : "legit")]),
+            Num("p_fraud", Spread(100))
+        );
+        var current = TableOf(
+            Num("amount", Spread(100)),
+            Cat("outcome", [.. Enumerable.Range(0, 100).Select(i => i % 2 == 0 ? "fraud" : "legit")]),
+            Num("p_fraud", Spread(100, 50))
+        );
         var roles = new Dictionary<string, string> { ["outcome"] = "label", ["p_fraud"] = "score" };
 
-        var report = DriftAnalyzer.Analyze(reference, current, new DriftOptions { Columns = ["amount", "outcome", "p_fraud"], Roles = roles });
+        var report = DriftAnalyzer.Analyze(
+            reference,
+            current,
+            new DriftOptions { Columns = ["amount", "outcome", "p_fraud"], Roles = roles }
+        );
 
         Assert.Equal(["amount"], report.Columns.Select(c => c.Column));
         Assert.Equal(["outcome", "p_fraud"], report.Skipped.Select(k => k.Column));
-        Assert.Contains("the contract names it as the label column", report.Skipped[0].Reason, StringComparison.Ordinal);
+        Assert.Contains(
+            "the contract names it as the label column",
+            report.Skipped[0].Reason,
+            StringComparison.Ordinal
+        );
         Assert.False(report.DatasetDrift);
     }
 
@@ -384,7 +442,11 @@ public class DriftAnalyzerTests
         var report = DriftAnalyzer.Analyze(small, smallCurrent, new DriftOptions());
         var ks = Column(report, "amount").Meaning!;
         Assert.StartsWith("Kolmogorov–Smirnov D = ", ks, StringComparison.Ordinal);
-        Assert.Contains("(below 0.05: the two samples are unlikely to come from one distribution)", ks, StringComparison.Ordinal);
+        Assert.Contains(
+            "(below 0.05: the two samples are unlikely to come from one distribution)",
+            ks,
+            StringComparison.Ordinal
+        );
         var chi = Column(report, "channel").Meaning!;
         Assert.StartsWith("chi-square ", chi, StringComparison.Ordinal);
         Assert.Contains("below 0.05", chi, StringComparison.Ordinal);
@@ -394,10 +456,23 @@ public class DriftAnalyzerTests
         var amount = Column(report, "amount");
         Assert.Equal(
             $"Wasserstein distance {Overlap.Core.Statements.Phrasing.Number(amount.Statistic)} reference standard deviations (drift at 0.1): the typical value moved by about {Overlap.Core.Statements.Phrasing.Percent(amount.Statistic)} of the reference's usual spread",
-            amount.Meaning);
-        Assert.Contains("(0 = same shares, 1 = no overlap; drift at 0.1)", Column(report, "channel").Meaning, StringComparison.Ordinal);
+            amount.Meaning
+        );
+        Assert.Contains(
+            "(0 = same shares, 1 = no overlap; drift at 0.1)",
+            Column(report, "channel").Meaning,
+            StringComparison.Ordinal
+        );
 
-        var psi = DriftAnalyzer.Analyze(large, largeCurrent, new DriftOptions { Policy = new DriftPolicy { Test = "psi" } });
-        Assert.Contains("under 0.1 stable, 0.1 to 0.25 a moderate shift worth watching, 0.25 or more drift", Column(psi, "amount").Meaning, StringComparison.Ordinal);
+        var psi = DriftAnalyzer.Analyze(
+            large,
+            largeCurrent,
+            new DriftOptions { Policy = new DriftPolicy { Test = "psi" } }
+        );
+        Assert.Contains(
+            "under 0.1 stable, 0.1 to 0.25 a moderate shift worth watching, 0.25 or more drift",
+            Column(psi, "amount").Meaning,
+            StringComparison.Ordinal
+        );
     }
 }

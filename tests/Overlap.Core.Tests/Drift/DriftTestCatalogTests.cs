@@ -12,7 +12,9 @@ namespace Overlap.Core.Tests.Drift;
 /// </summary>
 public sealed class DriftTestCatalogTests
 {
-    private static readonly string DriftDoc = File.ReadAllText(Path.Combine(ContractSchemaTests.Root, "docs", "drift.md"));
+    private static readonly string DriftDoc = File.ReadAllText(
+        Path.Combine(ContractSchemaTests.Root, "docs", "drift.md")
+    );
 
     public static TheoryData<string> Names()
     {
@@ -44,9 +46,18 @@ public sealed class DriftTestCatalogTests
     public void EachColumnKind_HasOneDefault_ForSmallAndLargeReferences()
     {
         Assert.Equal(DriftTestKind.Ks, DriftTests.Default(ColumnKind.Numeric, DriftTests.LargeReference).Kind);
-        Assert.Equal(DriftTestKind.Wasserstein, DriftTests.Default(ColumnKind.Numeric, DriftTests.LargeReference + 1).Kind);
-        Assert.Equal(DriftTestKind.ChiSquare, DriftTests.Default(ColumnKind.Categorical, DriftTests.LargeReference).Kind);
-        Assert.Equal(DriftTestKind.JensenShannon, DriftTests.Default(ColumnKind.Categorical, DriftTests.LargeReference + 1).Kind);
+        Assert.Equal(
+            DriftTestKind.Wasserstein,
+            DriftTests.Default(ColumnKind.Numeric, DriftTests.LargeReference + 1).Kind
+        );
+        Assert.Equal(
+            DriftTestKind.ChiSquare,
+            DriftTests.Default(ColumnKind.Categorical, DriftTests.LargeReference).Kind
+        );
+        Assert.Equal(
+            DriftTestKind.JensenShannon,
+            DriftTests.Default(ColumnKind.Categorical, DriftTests.LargeReference + 1).Kind
+        );
     }
 
     [Theory]
@@ -57,7 +68,11 @@ public sealed class DriftTestCatalogTests
         Assert.False(string.IsNullOrWhiteSpace(t.Title));
         Assert.NotEmpty(t.Columns);
         var bar = t.Threshold.ToString(CultureInfo.InvariantCulture);
-        Assert.Contains($"| `{name}` | {t.Measures} | {(t.HasPValue ? "p < " + bar : "≥ " + bar)} |", DriftDoc, StringComparison.Ordinal);
+        Assert.Contains(
+            $"| `{name}` | {t.Measures} | {(t.HasPValue ? "p < " + bar : "≥ " + bar)} |",
+            DriftDoc,
+            StringComparison.Ordinal
+        );
 
         double[] reference = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
         double[] current = [4, 5, 6, 7, 8, 9, 10, 11, 12, 13];

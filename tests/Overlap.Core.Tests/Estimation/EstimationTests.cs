@@ -24,7 +24,10 @@ public sealed class EstimationTests
     public void Isotonic_MatchesScikitLearn(string name)
     {
         var c = Case(name);
-        var fit = IsotonicCalibrator.Fit(Doubles(c.GetProperty("reference_scores")), [.. c.GetProperty("reference_labels").EnumerateArray().Select(v => (byte)v.GetInt32())]);
+        var fit = IsotonicCalibrator.Fit(
+            Doubles(c.GetProperty("reference_scores")),
+            [.. c.GetProperty("reference_labels").EnumerateArray().Select(v => (byte)v.GetInt32())]
+        );
         var expected = Doubles(c.GetProperty("calibrated"));
         var scores = Doubles(c.GetProperty("current_scores"));
         for (var i = 0; i < scores.Length; i++)
@@ -38,7 +41,15 @@ public sealed class EstimationTests
     public void ExpectedConfusionAndMetrics_MatchNumpy(string name)
     {
         var c = Case(name);
-        var estimate = PerformanceEstimator.Estimate(Doubles(c.GetProperty("current_scores")), Doubles(c.GetProperty("calibrated")), c.GetProperty("threshold").GetDouble(), 0.95, 200, 7, recalibrated: true);
+        var estimate = PerformanceEstimator.Estimate(
+            Doubles(c.GetProperty("current_scores")),
+            Doubles(c.GetProperty("calibrated")),
+            c.GetProperty("threshold").GetDouble(),
+            0.95,
+            200,
+            7,
+            recalibrated: true
+        );
         var expected = c.GetProperty("expected");
         Assert.Equal(expected.GetProperty("tp").GetDouble(), estimate.ExpectedTp, 1e-9);
         Assert.Equal(expected.GetProperty("fp").GetDouble(), estimate.ExpectedFp, 1e-9);
@@ -48,7 +59,10 @@ public sealed class EstimationTests
         {
             var value = estimate.Metrics[metric.Name];
             Assert.Equal(metric.Value.GetDouble(), value.Value, 1e-9);
-            Assert.True(value.CiLow <= value.Value && value.Value <= value.CiHigh, $"{metric.Name}: {value.Value} outside [{value.CiLow}, {value.CiHigh}]");
+            Assert.True(
+                value.CiLow <= value.Value && value.Value <= value.CiHigh,
+                $"{metric.Name}: {value.Value} outside [{value.CiLow}, {value.CiHigh}]"
+            );
         }
     }
 
@@ -78,7 +92,15 @@ public sealed class EstimationTests
         var n = size + 1;
         var scores = Enumerable.Range(0, n).Select(_ => Math.Round(random.NextDouble(), 2)).ToArray();
         var p = scores.Select(s => Math.Clamp(s + (random.NextDouble() - 0.5) * 0.2, 0, 1)).ToArray();
-        var estimate = PerformanceEstimator.Estimate(scores, p, (thresholdStep % 11) / 10.0, 0.9, 20, (ulong)seed, false);
+        var estimate = PerformanceEstimator.Estimate(
+            scores,
+            p,
+            (thresholdStep % 11) / 10.0,
+            0.9,
+            20,
+            (ulong)seed,
+            false
+        );
         var total = estimate.ExpectedTp + estimate.ExpectedFp + estimate.ExpectedFn + estimate.ExpectedTn;
         return Math.Abs(total - n) < 1e-9
             && estimate.Metrics.Values.All(m => double.IsNaN(m.Value) || (m.Value >= -1e-12 && m.Value <= 1 + 1e-12));
@@ -91,7 +113,10 @@ public sealed class EstimationTests
         double[] scores = [0.9, 0.8, 0.8, 0.6, 0.4, 0.3, 0.3, 0.1];
         double[] labels = [1, 1, 0, 1, 0, 1, 0, 0];
         var estimate = PerformanceEstimator.Estimate(scores, labels, 0.5, 0.95, 50, 1, false);
-        Assert.Equal((3.0, 1.0, 1.0, 3.0), (estimate.ExpectedTp, estimate.ExpectedFp, estimate.ExpectedFn, estimate.ExpectedTn));
+        Assert.Equal(
+            (3.0, 1.0, 1.0, 3.0),
+            (estimate.ExpectedTp, estimate.ExpectedFp, estimate.ExpectedFn, estimate.ExpectedTn)
+        );
         // sklearn.metrics.roc_auc_score([1,1,0,1,0,1,0,0], [0.9,0.8,0.8,0.6,0.4,0.3,0.3,0.1]) = 0.75
         Assert.Equal(0.75, estimate.Metrics["roc_auc"].Value, 1e-12);
         Assert.Equal((0.75, 0.75), (estimate.Metrics["roc_auc"].CiLow, estimate.Metrics["roc_auc"].CiHigh));

@@ -13,7 +13,11 @@ namespace Overlap.Core.Tests.Evaluation;
 /// </summary>
 public sealed class TrivialBaselineTests
 {
-    private static readonly JsonElement Fixtures = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "baseline", "trivial_baseline.json"))).RootElement;
+    private static readonly JsonElement Fixtures = JsonDocument
+        .Parse(
+            File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "baseline", "trivial_baseline.json"))
+        )
+        .RootElement;
 
     public static TheoryData<int> Cases() => [.. Enumerable.Range(0, Fixtures.GetProperty("cases").GetArrayLength())];
 
@@ -34,7 +38,10 @@ public sealed class TrivialBaselineTests
         }
         if (c.GetProperty("costs") is { ValueKind: JsonValueKind.Array } costs)
         {
-            yaml.Append(CultureInfo.InvariantCulture, $"costs: {{ false_positive: {costs[0].GetDouble()}, false_negative: {costs[1].GetDouble()} }}\n");
+            yaml.Append(
+                CultureInfo.InvariantCulture,
+                $"costs: {{ false_positive: {costs[0].GetDouble()}, false_negative: {costs[1].GetDouble()} }}\n"
+            );
         }
         var csv = new StringBuilder("y,d\n");
         var labels = c.GetProperty("labels").EnumerateArray().ToList();
@@ -44,7 +51,11 @@ public sealed class TrivialBaselineTests
             csv.Append(CultureInfo.InvariantCulture, $"{Text(labels[i])},{Text(predictions[i])}\n");
         }
         var contract = ContractParser.Parse(yaml.ToString(), "overlap.yaml");
-        var table = TableReader.Read(new MemoryStream(Encoding.UTF8.GetBytes(csv.ToString())), DataFormat.Csv, Evaluator.ReadOptions(contract, "data.csv"));
+        var table = TableReader.Read(
+            new MemoryStream(Encoding.UTF8.GetBytes(csv.ToString())),
+            DataFormat.Csv,
+            Evaluator.ReadOptions(contract, "data.csv")
+        );
         var trivial = Evaluator.Evaluate(contract, table, new EvaluationOptions { Resamples = 50 }).TrivialBaseline!;
 
         Assert.Equal(c.GetProperty("metric").GetString(), trivial.Metric);
@@ -59,5 +70,7 @@ public sealed class TrivialBaselineTests
         Assert.True(Math.Abs(expected - actual) <= 1e-9 * Math.Max(1, Math.Abs(expected)), $"{actual} vs {expected}");
 
     private static string Text(JsonElement e) =>
-        e.ValueKind == JsonValueKind.String ? e.GetString()! : e.GetDouble().ToString("R", CultureInfo.InvariantCulture);
+        e.ValueKind == JsonValueKind.String
+            ? e.GetString()!
+            : e.GetDouble().ToString("R", CultureInfo.InvariantCulture);
 }

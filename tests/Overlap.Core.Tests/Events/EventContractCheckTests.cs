@@ -11,15 +11,33 @@ public sealed class EventContractCheckTests
 
     private static readonly Contract Binary = new()
     {
-        Feature = "spam", Task = TaskKind.Binary, Labels = new ContractLabels { Positive = "spam", Negative = "ham" },
+        Feature = "spam",
+        Task = TaskKind.Binary,
+        Labels = new ContractLabels { Positive = "spam", Negative = "ham" },
         Columns = new ContractColumns { Label = "y", Score = "p" },
     };
 
-    private static readonly Contract Multiclass = Binary with { Task = TaskKind.Multiclass, Labels = new ContractLabels { Classes = ["billing", "sales"] } };
+    private static readonly Contract Multiclass = Binary with
+    {
+        Task = TaskKind.Multiclass,
+        Labels = new ContractLabels { Classes = ["billing", "sales"] },
+    };
 
-    private static readonly Contract Regression = Binary with { Task = TaskKind.Regression, Labels = new ContractLabels() };
+    private static readonly Contract Regression = Binary with
+    {
+        Task = TaskKind.Regression,
+        Labels = new ContractLabels(),
+    };
 
-    private static PredictionEvent Prediction(double? score, string? prediction) => new() { Id = "p", Feature = "spam", Time = Noon, Score = score, Prediction = prediction };
+    private static PredictionEvent Prediction(double? score, string? prediction) =>
+        new()
+        {
+            Id = "p",
+            Feature = "spam",
+            Time = Noon,
+            Score = score,
+            Prediction = prediction,
+        };
 
     [Theory]
     [InlineData("1", "spam")]
@@ -35,17 +53,47 @@ public sealed class EventContractCheckTests
     [InlineData(1.01)]
     [InlineData(7)]
     public void Check_BinaryScoreOutsideZeroToOne_IsRefused(double score) =>
-        Assert.Contains("between 0 and 1", Assert.Throws<EventFormatException>(() => EventContractCheck.Check(Prediction(score, null), Binary)).Message, StringComparison.Ordinal);
+        Assert.Contains(
+            "between 0 and 1",
+            Assert
+                .Throws<EventFormatException>(() => EventContractCheck.Check(Prediction(score, null), Binary))
+                .Message,
+            StringComparison.Ordinal
+        );
 
     [Fact]
     public void Check_LabelsTheContractDoesNotName_AreRefusedNamingTheAllowedOnes()
     {
-        var outcome = new OutcomeEvent { Id = "o", PredictionId = "p", Label = "banana", Time = Noon };
-        Assert.Contains("spam, ham (or 1/0, true/false)", Assert.Throws<EventFormatException>(() => EventContractCheck.Check(outcome, Binary)).Message, StringComparison.Ordinal);
-        Assert.Contains("billing, sales", Assert.Throws<EventFormatException>(() => EventContractCheck.Check(outcome, Multiclass)).Message, StringComparison.Ordinal);
-        Assert.Contains("finite number", Assert.Throws<EventFormatException>(() => EventContractCheck.Check(outcome, Regression)).Message, StringComparison.Ordinal);
-        Assert.Equal("sales", ((OutcomeEvent)EventContractCheck.Check(outcome with { Label = "sales" }, Multiclass)).Label);
-        Assert.Equal("12.5", ((OutcomeEvent)EventContractCheck.Check(outcome with { Label = "12.5" }, Regression)).Label);
+        var outcome = new OutcomeEvent
+        {
+            Id = "o",
+            PredictionId = "p",
+            Label = "banana",
+            Time = Noon,
+        };
+        Assert.Contains(
+            "spam, ham (or 1/0, true/false)",
+            Assert.Throws<EventFormatException>(() => EventContractCheck.Check(outcome, Binary)).Message,
+            StringComparison.Ordinal
+        );
+        Assert.Contains(
+            "billing, sales",
+            Assert.Throws<EventFormatException>(() => EventContractCheck.Check(outcome, Multiclass)).Message,
+            StringComparison.Ordinal
+        );
+        Assert.Contains(
+            "finite number",
+            Assert.Throws<EventFormatException>(() => EventContractCheck.Check(outcome, Regression)).Message,
+            StringComparison.Ordinal
+        );
+        Assert.Equal(
+            "sales",
+            ((OutcomeEvent)EventContractCheck.Check(outcome with { Label = "sales" }, Multiclass)).Label
+        );
+        Assert.Equal(
+            "12.5",
+            ((OutcomeEvent)EventContractCheck.Check(outcome with { Label = "12.5" }, Regression)).Label
+        );
     }
 
     [Fact]

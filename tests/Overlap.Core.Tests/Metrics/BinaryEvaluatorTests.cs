@@ -66,7 +66,10 @@ public sealed class BinaryEvaluatorTests
         }
         var optimum = c.GetProperty("optimum");
         var threshold = optimum.GetProperty("threshold");
-        Assert.Equal(threshold.ValueKind == JsonValueKind.Null ? double.PositiveInfinity : threshold.GetDouble(), result.Thresholds.Optimum.Threshold);
+        Assert.Equal(
+            threshold.ValueKind == JsonValueKind.Null ? double.PositiveInfinity : threshold.GetDouble(),
+            result.Thresholds.Optimum.Threshold
+        );
         Assert.Equal(optimum.GetProperty("cost").GetDouble(), result.Thresholds.Optimum.Cost, Tolerance);
     }
 
@@ -102,7 +105,10 @@ public sealed class BinaryEvaluatorTests
             var naive = Naive(scores, labels, options.Threshold);
             for (var m = 0; m < engine.Length; m++)
             {
-                Assert.True(Close(naive[m], engine[m], 1e-12), $"{name} replicate {replicate} {BinaryMetricNames.Bootstrapped[m]}: naive {naive[m]}, engine {engine[m]}");
+                Assert.True(
+                    Close(naive[m], engine[m], 1e-12),
+                    $"{name} replicate {replicate} {BinaryMetricNames.Bootstrapped[m]}: naive {naive[m]}, engine {engine[m]}"
+                );
             }
         }
     }
@@ -118,11 +124,18 @@ public sealed class BinaryEvaluatorTests
         {
             Assert.Equal(one.Overall[metric].Interval, many.Overall[metric].Interval);
             Assert.True(one.Overall[metric].Interval.IsKnown);
-            Assert.InRange(one.Overall[metric].Value, one.Overall[metric].Interval.Low - 0.05, one.Overall[metric].Interval.High + 0.05);
+            Assert.InRange(
+                one.Overall[metric].Value,
+                one.Overall[metric].Interval.Low - 0.05,
+                one.Overall[metric].Interval.High + 0.05
+            );
         }
         for (var s = 0; s < one.Segments[0].Values.Count; s++)
         {
-            Assert.Equal(one.Segments[0].Values[s][BinaryMetricNames.RocAuc].Interval, many.Segments[0].Values[s][BinaryMetricNames.RocAuc].Interval);
+            Assert.Equal(
+                one.Segments[0].Values[s][BinaryMetricNames.RocAuc].Interval,
+                many.Segments[0].Values[s][BinaryMetricNames.RocAuc].Interval
+            );
         }
     }
 
@@ -130,7 +143,9 @@ public sealed class BinaryEvaluatorTests
     private static double[] Naive(List<double> scores, List<int> labels, double threshold)
     {
         var n = scores.Count;
-        long tp = 0, fp = 0, fn = 0;
+        long tp = 0,
+            fp = 0,
+            fn = 0;
         for (var i = 0; i < n; i++)
         {
             var flagged = scores[i] >= threshold;
@@ -156,7 +171,8 @@ public sealed class BinaryEvaluatorTests
 
         double ap = 0;
         var distinct = scores.Distinct().OrderDescending().ToArray();
-        long cumPos = 0, cumAll = 0;
+        long cumPos = 0,
+            cumAll = 0;
         foreach (var t in distinct)
         {
             var atPos = Enumerable.Range(0, n).Count(i => scores[i] == t && labels[i] == 1);
@@ -167,7 +183,8 @@ public sealed class BinaryEvaluatorTests
         }
         ap = pos > 0 ? ap : double.NaN;
 
-        double brier = 0, loss = 0;
+        double brier = 0,
+            loss = 0;
         var binGap = new double[10];
         for (var i = 0; i < n; i++)
         {
@@ -181,7 +198,8 @@ public sealed class BinaryEvaluatorTests
 
     private static int LowerBound(double[] sorted, double value)
     {
-        int lo = 0, hi = sorted.Length;
+        int lo = 0,
+            hi = sorted.Length;
         while (lo < hi)
         {
             var mid = (lo + hi) / 2;
@@ -201,7 +219,10 @@ public sealed class BinaryEvaluatorTests
     {
         Assert.Equal(expected.GetProperty("n").GetInt64(), actual.N);
         var confusion = expected.GetProperty("confusion");
-        Assert.Equal(new Confusion(Long(confusion, "tp"), Long(confusion, "fp"), Long(confusion, "fn"), Long(confusion, "tn")), actual.Confusion);
+        Assert.Equal(
+            new Confusion(Long(confusion, "tp"), Long(confusion, "fp"), Long(confusion, "fn"), Long(confusion, "tn")),
+            actual.Confusion
+        );
         foreach (var metric in BinaryMetricNames.All)
         {
             var e = expected.GetProperty(metric);
@@ -213,13 +234,25 @@ public sealed class BinaryEvaluatorTests
             }
             if (e.ValueKind == JsonValueKind.Array)
             {
-                Assert.True(Close(e[0].GetDouble(), a.Value, Tolerance), $"{where} {metric}: {e[0].GetDouble()} vs {a.Value}");
-                Assert.True(Close(e[1][0].GetDouble(), a.Interval.Low, Tolerance), $"{where} {metric} low: {e[1][0].GetDouble()} vs {a.Interval.Low}");
-                Assert.True(Close(e[1][1].GetDouble(), a.Interval.High, Tolerance), $"{where} {metric} high: {e[1][1].GetDouble()} vs {a.Interval.High}");
+                Assert.True(
+                    Close(e[0].GetDouble(), a.Value, Tolerance),
+                    $"{where} {metric}: {e[0].GetDouble()} vs {a.Value}"
+                );
+                Assert.True(
+                    Close(e[1][0].GetDouble(), a.Interval.Low, Tolerance),
+                    $"{where} {metric} low: {e[1][0].GetDouble()} vs {a.Interval.Low}"
+                );
+                Assert.True(
+                    Close(e[1][1].GetDouble(), a.Interval.High, Tolerance),
+                    $"{where} {metric} high: {e[1][1].GetDouble()} vs {a.Interval.High}"
+                );
             }
             else
             {
-                Assert.True(Close(e.GetDouble(), a.Value, Tolerance), $"{where} {metric}: {e.GetDouble()} vs {a.Value}");
+                Assert.True(
+                    Close(e.GetDouble(), a.Value, Tolerance),
+                    $"{where} {metric}: {e.GetDouble()} vs {a.Value}"
+                );
             }
         }
     }
@@ -229,13 +262,14 @@ public sealed class BinaryEvaluatorTests
 
     private static long Long(JsonElement e, string name) => e.GetProperty(name).GetInt64();
 
-    private static BinaryOptions Options(JsonElement c) => new()
-    {
-        Threshold = c.GetProperty("threshold").GetDouble(),
-        CostFalsePositive = c.GetProperty("cost_fp").GetDouble(),
-        CostFalseNegative = c.GetProperty("cost_fn").GetDouble(),
-        Confidence = Fixtures.GetProperty("confidence").GetDouble(),
-    };
+    private static BinaryOptions Options(JsonElement c) =>
+        new()
+        {
+            Threshold = c.GetProperty("threshold").GetDouble(),
+            CostFalsePositive = c.GetProperty("cost_fp").GetDouble(),
+            CostFalseNegative = c.GetProperty("cost_fn").GetDouble(),
+            Confidence = Fixtures.GetProperty("confidence").GetDouble(),
+        };
 
     private static (BinarySample Sample, List<SegmentColumn> Segments) Sample(JsonElement c)
     {

@@ -28,12 +28,15 @@ internal static class MetricFixtures
     public static double[] Doubles(JsonElement e) => [.. e.EnumerateArray().Select(x => x.GetDouble())];
 
     public static SegmentColumn[] Columns(JsonElement c) =>
-    [
-        .. c.GetProperty("columns").EnumerateArray().Select(col => new SegmentColumn(
-            col.GetProperty("name").GetString()!,
-            Ints(col.GetProperty("codes")),
-            [.. col.GetProperty("values").EnumerateArray().Select(v => v.GetString()!)])),
-    ];
+        [
+            .. c.GetProperty("columns")
+                .EnumerateArray()
+                .Select(col => new SegmentColumn(
+                    col.GetProperty("name").GetString()!,
+                    Ints(col.GetProperty("codes")),
+                    [.. col.GetProperty("values").EnumerateArray().Select(v => v.GetString()!)]
+                )),
+        ];
 
     /// <summary>Equal within <paramref name="tolerance"/> relative to the expected magnitude (at least 1); NaN equals NaN.</summary>
     public static void Close(double expected, double actual, double tolerance, string what)
@@ -43,7 +46,10 @@ internal static class MetricFixtures
             Assert.True(double.IsNaN(actual), $"{what}: expected NaN, got {actual}");
             return;
         }
-        Assert.True(Math.Abs(expected - actual) <= tolerance * Math.Max(1, Math.Abs(expected)), $"{what}: expected {expected:R}, got {actual:R}");
+        Assert.True(
+            Math.Abs(expected - actual) <= tolerance * Math.Max(1, Math.Abs(expected)),
+            $"{what}: expected {expected:R}, got {actual:R}"
+        );
     }
 
     /// <summary>A Wilson figure: value, interval and n as statsmodels gave them.</summary>
@@ -83,7 +89,12 @@ internal static class MetricFixtures
     /// Checks the overall group and every segment value of a fixture case against the engine's, with
     /// <paramref name="check"/>(expected, actual, label).
     /// </summary>
-    public static void CheckAllGroups<TGroup>(JsonElement c, TGroup overall, IReadOnlyList<(string Column, IReadOnlyList<TGroup> Values)> segments, Action<JsonElement, TGroup, string> check)
+    public static void CheckAllGroups<TGroup>(
+        JsonElement c,
+        TGroup overall,
+        IReadOnlyList<(string Column, IReadOnlyList<TGroup> Values)> segments,
+        Action<JsonElement, TGroup, string> check
+    )
     {
         var name = c.GetProperty("name").GetString()!;
         check(c.GetProperty("overall"), overall, name);

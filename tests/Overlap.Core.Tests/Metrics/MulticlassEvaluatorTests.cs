@@ -14,7 +14,15 @@ public sealed class MulticlassEvaluatorTests
     {
         var c = Case(File, name);
         var classes = c.GetProperty("classes").EnumerateArray().Select(x => x.GetString()!).ToArray();
-        return (new MulticlassSample(Ints(c.GetProperty("labels")), Ints(c.GetProperty("predictions")), classes, Columns(c)), c);
+        return (
+            new MulticlassSample(
+                Ints(c.GetProperty("labels")),
+                Ints(c.GetProperty("predictions")),
+                classes,
+                Columns(c)
+            ),
+            c
+        );
     }
 
     [Theory]
@@ -31,12 +39,21 @@ public sealed class MulticlassEvaluatorTests
     private static void CheckGroup(JsonElement expected, MulticlassGroupMetrics actual, string what)
     {
         Assert.Equal(expected.GetProperty("n").GetInt64(), actual.N);
-        var rows = expected.GetProperty("confusion").EnumerateArray().Select(r => r.EnumerateArray().Select(x => x.GetInt64()).ToArray()).ToArray();
+        var rows = expected
+            .GetProperty("confusion")
+            .EnumerateArray()
+            .Select(r => r.EnumerateArray().Select(x => x.GetInt64()).ToArray())
+            .ToArray();
         Assert.Equal(rows, actual.Confusion.ToRows());
         Wilson(expected.GetProperty("accuracy"), actual[MulticlassMetricNames.Accuracy], what + " accuracy");
         foreach (var metric in MulticlassMetricNames.Averages)
         {
-            Close(Number(expected.GetProperty("metrics").GetProperty(metric)), actual[metric].Value, 1e-9, $"{what} {metric}");
+            Close(
+                Number(expected.GetProperty("metrics").GetProperty(metric)),
+                actual[metric].Value,
+                1e-9,
+                $"{what} {metric}"
+            );
             Assert.Equal(actual.N, actual[metric].N);
         }
         var classes = expected.GetProperty("classes").EnumerateArray().ToArray();
@@ -46,9 +63,18 @@ public sealed class MulticlassEvaluatorTests
             var cls = actual.Classes[k];
             Assert.Equal(classes[k].GetProperty("support").GetInt64(), cls.Support);
             Assert.Equal(classes[k].GetProperty("predicted").GetInt64(), cls.Predicted);
-            Wilson(classes[k].GetProperty("precision"), cls[MulticlassMetricNames.Precision], $"{what} {cls.Class} precision");
+            Wilson(
+                classes[k].GetProperty("precision"),
+                cls[MulticlassMetricNames.Precision],
+                $"{what} {cls.Class} precision"
+            );
             Wilson(classes[k].GetProperty("recall"), cls[MulticlassMetricNames.Recall], $"{what} {cls.Class} recall");
-            Close(Number(classes[k].GetProperty("f1")), cls[MulticlassMetricNames.F1].Value, 1e-9, $"{what} {cls.Class} f1");
+            Close(
+                Number(classes[k].GetProperty("f1")),
+                cls[MulticlassMetricNames.F1].Value,
+                1e-9,
+                $"{what} {cls.Class} f1"
+            );
         }
     }
 
@@ -97,7 +123,10 @@ public sealed class MulticlassEvaluatorTests
             result.AsSpan().Fill(double.NaN);
             return result;
         }
-        double f1Sum = 0, weighted = 0, pSum = 0, rSum = 0;
+        double f1Sum = 0,
+            weighted = 0,
+            pSum = 0,
+            rSum = 0;
         for (var c = 0; c < k; c++)
         {
             var tp = y.Where((t, i) => t == c && p[i] == c).Count();
@@ -136,7 +165,9 @@ public sealed class MulticlassEvaluatorTests
     [Fact]
     public void Evaluate_EmptySample_GivesNaNAndUnknownIntervals()
     {
-        var result = MulticlassEvaluator.Evaluate(new MulticlassSample(Array.Empty<int>(), Array.Empty<int>(), ["a", "b"]));
+        var result = MulticlassEvaluator.Evaluate(
+            new MulticlassSample(Array.Empty<int>(), Array.Empty<int>(), ["a", "b"])
+        );
         Assert.Equal(0, result.N);
         Assert.All(MulticlassMetricNames.All, m => Assert.True(double.IsNaN(result.Overall[m].Value)));
         Assert.False(result.Overall[MulticlassMetricNames.MacroF1].Interval.IsKnown);
@@ -148,11 +179,19 @@ public sealed class MulticlassEvaluatorTests
         Assert.Throws<ArgumentException>(() => new MulticlassSample(new[] { 0, 2 }, new[] { 0, 1 }, ["a", "b"]));
         Assert.Throws<ArgumentException>(() => new MulticlassSample(new[] { 0, 1 }, new[] { 0 }, ["a", "b"]));
         Assert.Throws<ArgumentException>(() => new MulticlassSample(new[] { 0 }, new[] { 0 }, []));
-        Assert.Throws<ArgumentException>(() => new MulticlassSample(new[] { 0 }, new[] { 0 }, ["a"], [new SegmentColumn("s", new[] { 1 }, ["x"])]));
+        Assert.Throws<ArgumentException>(() =>
+            new MulticlassSample(new[] { 0 }, new[] { 0 }, ["a"], [new SegmentColumn("s", new[] { 1 }, ["x"])])
+        );
         var ok = new MulticlassSample(new[] { 0 }, new[] { 0 }, ["a"]);
-        Assert.Throws<ArgumentOutOfRangeException>(() => MulticlassEvaluator.Evaluate(ok, new MulticlassOptions { Confidence = 1 }));
-        Assert.Throws<ArgumentOutOfRangeException>(() => MulticlassEvaluator.Evaluate(ok, new MulticlassOptions { Resamples = -1 }));
-        Assert.Throws<ArgumentOutOfRangeException>(() => MulticlassEvaluator.Evaluate(ok, new MulticlassOptions { MaxDegreeOfParallelism = 0 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() =>
+            MulticlassEvaluator.Evaluate(ok, new MulticlassOptions { Confidence = 1 })
+        );
+        Assert.Throws<ArgumentOutOfRangeException>(() =>
+            MulticlassEvaluator.Evaluate(ok, new MulticlassOptions { Resamples = -1 })
+        );
+        Assert.Throws<ArgumentOutOfRangeException>(() =>
+            MulticlassEvaluator.Evaluate(ok, new MulticlassOptions { MaxDegreeOfParallelism = 0 })
+        );
     }
 
     private static MulticlassSample Random(int[] raw, int k)
@@ -160,7 +199,12 @@ public sealed class MulticlassEvaluatorTests
         var labels = raw.Select(x => (int)((uint)x % (uint)k)).ToArray();
         var predictions = raw.Select((x, i) => (int)((uint)(x / 7 + i) % (uint)k)).ToArray();
         var codes = raw.Select((x, i) => ((i * 31) + x) % 3 == 0 ? -1 : (int)((uint)(i + x) % 2u)).ToArray();
-        return new MulticlassSample(labels, predictions, [.. Enumerable.Range(0, k).Select(c => $"c{c}")], [new SegmentColumn("s", codes, ["u", "v"])]);
+        return new MulticlassSample(
+            labels,
+            predictions,
+            [.. Enumerable.Range(0, k).Select(c => $"c{c}")],
+            [new SegmentColumn("s", codes, ["u", "v"])]
+        );
     }
 
     private static IEnumerable<MulticlassGroupMetrics> AllGroups(MulticlassResult r) =>
@@ -173,13 +217,18 @@ public sealed class MulticlassEvaluatorTests
         var result = MulticlassEvaluator.Evaluate(Random(raw, k), new MulticlassOptions { Resamples = 30 });
         foreach (var g in AllGroups(result))
         {
-            var proportions = g.Classes.SelectMany(c => new[] { c[MulticlassMetricNames.Precision], c[MulticlassMetricNames.Recall] })
+            var proportions = g
+                .Classes.SelectMany(c => new[] { c[MulticlassMetricNames.Precision], c[MulticlassMetricNames.Recall] })
                 .Append(g[MulticlassMetricNames.Accuracy]);
             foreach (var m in proportions.Where(m => !double.IsNaN(m.Value)))
             {
                 Assert.InRange(m.Value, m.Interval.Low - 1e-12, m.Interval.High + 1e-12);
             }
-            foreach (var v in g.Metrics.Values.Concat(g.Classes.SelectMany(c => c.Metrics.Values)).Where(v => !double.IsNaN(v.Value)))
+            foreach (
+                var v in g
+                    .Metrics.Values.Concat(g.Classes.SelectMany(c => c.Metrics.Values))
+                    .Where(v => !double.IsNaN(v.Value))
+            )
             {
                 Assert.InRange(v.Value, 0, 1);
                 if (v.Interval.IsKnown)
@@ -195,12 +244,21 @@ public sealed class MulticlassEvaluatorTests
     public void Property_ResultsIndependentOfParallelism(int[] raw, PositiveInt classes)
     {
         var sample = Random(raw, 1 + (classes.Get % 4));
-        var one = MulticlassEvaluator.Evaluate(sample, new MulticlassOptions { Resamples = 40, MaxDegreeOfParallelism = 1 });
-        var two = MulticlassEvaluator.Evaluate(sample, new MulticlassOptions { Resamples = 40, MaxDegreeOfParallelism = 3 });
+        var one = MulticlassEvaluator.Evaluate(
+            sample,
+            new MulticlassOptions { Resamples = 40, MaxDegreeOfParallelism = 1 }
+        );
+        var two = MulticlassEvaluator.Evaluate(
+            sample,
+            new MulticlassOptions { Resamples = 40, MaxDegreeOfParallelism = 3 }
+        );
         foreach (var (a, b) in AllGroups(one).Zip(AllGroups(two)))
         {
             Assert.Equal(a.Metrics.OrderBy(x => x.Key), b.Metrics.OrderBy(x => x.Key));
-            Assert.Equal(a.Classes.SelectMany(c => c.Metrics.OrderBy(x => x.Key)), b.Classes.SelectMany(c => c.Metrics.OrderBy(x => x.Key)));
+            Assert.Equal(
+                a.Classes.SelectMany(c => c.Metrics.OrderBy(x => x.Key)),
+                b.Classes.SelectMany(c => c.Metrics.OrderBy(x => x.Key))
+            );
         }
     }
 }

@@ -13,7 +13,10 @@ public sealed class RegressionEvaluatorTests
     private static (RegressionSample Sample, JsonElement Case) Load(string name)
     {
         var c = Case(File, name);
-        return (new RegressionSample(Doubles(c.GetProperty("targets")), Doubles(c.GetProperty("predictions")), Columns(c)), c);
+        return (
+            new RegressionSample(Doubles(c.GetProperty("targets")), Doubles(c.GetProperty("predictions")), Columns(c)),
+            c
+        );
     }
 
     [Theory]
@@ -32,7 +35,12 @@ public sealed class RegressionEvaluatorTests
         Assert.Equal(expected.GetProperty("n").GetInt64(), actual.N);
         foreach (var metric in RegressionMetricNames.All)
         {
-            Close(Number(expected.GetProperty("metrics").GetProperty(metric)), actual[metric].Value, 1e-9, $"{what} {metric}");
+            Close(
+                Number(expected.GetProperty("metrics").GetProperty(metric)),
+                actual[metric].Value,
+                1e-9,
+                $"{what} {metric}"
+            );
             Assert.Equal(actual.N, actual[metric].N);
         }
     }
@@ -81,7 +89,12 @@ public sealed class RegressionEvaluatorTests
             var expected = NaiveMetrics(y, p);
             for (var m = 0; m < metricCount; m++)
             {
-                Close(expected[m], engine[(j * metricCount) + m], 1e-12, $"group {j} metric {RegressionMetricNames.All[m]}");
+                Close(
+                    expected[m],
+                    engine[(j * metricCount) + m],
+                    1e-12,
+                    $"group {j} metric {RegressionMetricNames.All[m]}"
+                );
             }
         }
     }
@@ -100,7 +113,10 @@ public sealed class RegressionEvaluatorTests
         var mean = y.Average();
         var sse = y.Select((t, i) => (t - p[i]) * (t - p[i])).Sum();
         var sst = y.Select(t => (t - mean) * (t - mean)).Sum();
-        var r2 = n < 2 ? double.NaN : y.All(t => t == y[0]) ? (sse == 0 ? 1 : 0) : 1 - (sse / sst);
+        var r2 =
+            n < 2 ? double.NaN
+            : y.All(t => t == y[0]) ? (sse == 0 ? 1 : 0)
+            : 1 - (sse / sst);
         var mape = y.Select((t, i) => Math.Abs(p[i] - t) / Math.Max(Math.Abs(t), 2.220446049250313e-16)).Average();
         Array.Sort(errors);
         var median = n % 2 == 1 ? errors[n / 2] : (errors[(n / 2) - 1] + errors[n / 2]) / 2;
@@ -113,9 +129,13 @@ public sealed class RegressionEvaluatorTests
         Assert.Throws<ArgumentException>(() => new RegressionSample(new[] { 1.0, 2.0 }, new[] { 1.0 }));
         Assert.Throws<ArgumentException>(() => new RegressionSample(new[] { double.NaN }, new[] { 1.0 }));
         Assert.Throws<ArgumentException>(() => new RegressionSample(new[] { 1.0 }, new[] { double.PositiveInfinity }));
-        Assert.Throws<ArgumentException>(() => new RegressionSample(new[] { 1.0 }, new[] { 1.0 }, [new SegmentColumn("s", new[] { 0, 1 }, ["a"])]));
+        Assert.Throws<ArgumentException>(() =>
+            new RegressionSample(new[] { 1.0 }, new[] { 1.0 }, [new SegmentColumn("s", new[] { 0, 1 }, ["a"])])
+        );
         var ok = new RegressionSample(new[] { 1.0 }, new[] { 1.0 });
-        Assert.Throws<ArgumentOutOfRangeException>(() => RegressionEvaluator.Evaluate(ok, new RegressionOptions { Confidence = 0 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() =>
+            RegressionEvaluator.Evaluate(ok, new RegressionOptions { Confidence = 0 })
+        );
     }
 
     private static RegressionSample Random(int[] raw)
@@ -135,7 +155,15 @@ public sealed class RegressionEvaluatorTests
         var result = RegressionEvaluator.Evaluate(Random(raw), new RegressionOptions { Resamples = 30 });
         foreach (var g in AllGroups(result))
         {
-            foreach (var name in new[] { RegressionMetricNames.Mae, RegressionMetricNames.Rmse, RegressionMetricNames.Mape, RegressionMetricNames.MedianAe })
+            foreach (
+                var name in new[]
+                {
+                    RegressionMetricNames.Mae,
+                    RegressionMetricNames.Rmse,
+                    RegressionMetricNames.Mape,
+                    RegressionMetricNames.MedianAe,
+                }
+            )
             {
                 var v = g[name];
                 Assert.True(double.IsNaN(v.Value) == (g.N == 0));
@@ -155,8 +183,14 @@ public sealed class RegressionEvaluatorTests
     public void Property_ResultsIndependentOfParallelism(int[] raw)
     {
         var sample = Random(raw);
-        var one = RegressionEvaluator.Evaluate(sample, new RegressionOptions { Resamples = 40, MaxDegreeOfParallelism = 1 });
-        var two = RegressionEvaluator.Evaluate(sample, new RegressionOptions { Resamples = 40, MaxDegreeOfParallelism = 3 });
+        var one = RegressionEvaluator.Evaluate(
+            sample,
+            new RegressionOptions { Resamples = 40, MaxDegreeOfParallelism = 1 }
+        );
+        var two = RegressionEvaluator.Evaluate(
+            sample,
+            new RegressionOptions { Resamples = 40, MaxDegreeOfParallelism = 3 }
+        );
         foreach (var (a, b) in AllGroups(one).Zip(AllGroups(two)))
         {
             Assert.Equal(a.Metrics.OrderBy(x => x.Key), b.Metrics.OrderBy(x => x.Key));

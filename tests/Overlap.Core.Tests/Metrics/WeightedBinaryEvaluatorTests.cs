@@ -9,20 +9,32 @@ namespace Overlap.Core.Tests.Metrics;
 /// </summary>
 public sealed class WeightedBinaryEvaluatorTests
 {
-    private sealed record Case(double[] Scores, byte[] Labels, int[] Codes, string[] Values, int[] Frequencies, JsonElement Expected);
+    private sealed record Case(
+        double[] Scores,
+        byte[] Labels,
+        int[] Codes,
+        string[] Values,
+        int[] Frequencies,
+        JsonElement Expected
+    );
 
     private static Case Load(string name)
     {
         var path = Path.Combine(AppContext.BaseDirectory, "Fixtures", "binary", "weighted_fixtures.json");
         using var document = JsonDocument.Parse(File.ReadAllText(path));
-        var c = document.RootElement.GetProperty("cases").EnumerateArray().Single(e => e.GetProperty("name").GetString() == name).Clone();
+        var c = document
+            .RootElement.GetProperty("cases")
+            .EnumerateArray()
+            .Single(e => e.GetProperty("name").GetString() == name)
+            .Clone();
         return new Case(
             MetricFixtures.Doubles(c.GetProperty("scores")),
             [.. MetricFixtures.Ints(c.GetProperty("labels")).Select(l => (byte)l)],
             MetricFixtures.Ints(c.GetProperty("codes")),
             [.. c.GetProperty("segment_values").EnumerateArray().Select(v => v.GetString()!)],
             MetricFixtures.Ints(c.GetProperty("frequencies")),
-            c);
+            c
+        );
     }
 
     private static BinarySample Weighted(Case c) =>
@@ -31,21 +43,54 @@ public sealed class WeightedBinaryEvaluatorTests
     /// <summary>The same rows, each repeated as many times as its frequency.</summary>
     private static BinarySample Expanded(Case c)
     {
-        var rows = Enumerable.Range(0, c.Scores.Length).SelectMany(i => Enumerable.Repeat(i, c.Frequencies[i])).ToArray();
-        return new BinarySample(rows.Select(i => c.Scores[i]).ToArray(), rows.Select(i => c.Labels[i]).ToArray(), default,
-            [new SegmentColumn("group", rows.Select(i => c.Codes[i]).ToArray(), c.Values)]);
+        var rows = Enumerable
+            .Range(0, c.Scores.Length)
+            .SelectMany(i => Enumerable.Repeat(i, c.Frequencies[i]))
+            .ToArray();
+        return new BinarySample(
+            rows.Select(i => c.Scores[i]).ToArray(),
+            rows.Select(i => c.Labels[i]).ToArray(),
+            default,
+            [new SegmentColumn("group", rows.Select(i => c.Codes[i]).ToArray(), c.Values)]
+        );
     }
 
     private static void Matches(JsonElement expected, GroupMetrics actual, string what)
     {
         Assert.Equal(expected.GetProperty("n").GetInt64(), actual.N);
         var confusion = expected.GetProperty("confusion");
-        Assert.Equal(new Confusion(confusion.GetProperty("tp").GetInt64(), confusion.GetProperty("fp").GetInt64(), confusion.GetProperty("fn").GetInt64(), confusion.GetProperty("tn").GetInt64()), actual.Confusion);
-        foreach (var name in new[] { BinaryMetricNames.Recall, BinaryMetricNames.Precision, BinaryMetricNames.FalsePositiveRate, BinaryMetricNames.Accuracy })
+        Assert.Equal(
+            new Confusion(
+                confusion.GetProperty("tp").GetInt64(),
+                confusion.GetProperty("fp").GetInt64(),
+                confusion.GetProperty("fn").GetInt64(),
+                confusion.GetProperty("tn").GetInt64()
+            ),
+            actual.Confusion
+        );
+        foreach (
+            var name in new[]
+            {
+                BinaryMetricNames.Recall,
+                BinaryMetricNames.Precision,
+                BinaryMetricNames.FalsePositiveRate,
+                BinaryMetricNames.Accuracy,
+            }
+        )
         {
             MetricFixtures.Wilson(expected.GetProperty(name), actual[name], $"{what} {name}");
         }
-        foreach (var name in new[] { BinaryMetricNames.F1, BinaryMetricNames.RocAuc, BinaryMetricNames.PrAuc, BinaryMetricNames.Brier, BinaryMetricNames.LogLoss, BinaryMetricNames.Ece })
+        foreach (
+            var name in new[]
+            {
+                BinaryMetricNames.F1,
+                BinaryMetricNames.RocAuc,
+                BinaryMetricNames.PrAuc,
+                BinaryMetricNames.Brier,
+                BinaryMetricNames.LogLoss,
+                BinaryMetricNames.Ece,
+            }
+        )
         {
             MetricFixtures.Close(expected.GetProperty(name).GetDouble(), actual[name].Value, 1e-9, $"{what} {name}");
         }
@@ -65,14 +110,25 @@ public sealed class WeightedBinaryEvaluatorTests
         {
             Matches(c.Expected.GetProperty("segments").GetProperty(group.Value!), group, $"segment {group.Value}");
         }
-        MetricFixtures.Close(c.Expected.GetProperty("overall").GetProperty("ece").GetDouble(), result.Calibration.Ece, 1e-9, "calibration ece");
+        MetricFixtures.Close(
+            c.Expected.GetProperty("overall").GetProperty("ece").GetDouble(),
+            result.Calibration.Ece,
+            1e-9,
+            "calibration ece"
+        );
     }
 
     [Fact]
     public void Frequencies_equal_the_rows_written_out_for_the_threshold_sweep_calibration_and_optimum()
     {
         var c = Load("small");
-        var options = new BinaryOptions { Threshold = 0.5, Resamples = 0, CostFalsePositive = 5, CostFalseNegative = 1 };
+        var options = new BinaryOptions
+        {
+            Threshold = 0.5,
+            Resamples = 0,
+            CostFalsePositive = 5,
+            CostFalseNegative = 1,
+        };
         var weighted = BinaryEvaluator.Evaluate(Weighted(c), options);
         var expanded = BinaryEvaluator.Evaluate(Expanded(c), options);
 
@@ -101,16 +157,26 @@ public sealed class WeightedBinaryEvaluatorTests
             var width = e.High - e.Low;
             Assert.True(width > 0, name);
             // Two different draws of the same bootstrap distribution: the ends agree to a fraction of the width.
-            Assert.True(Math.Abs(w.Low - e.Low) < 0.2 * width && Math.Abs(w.High - e.High) < 0.2 * width, $"{name}: weighted [{w.Low}, {w.High}] vs rows [{e.Low}, {e.High}]");
+            Assert.True(
+                Math.Abs(w.Low - e.Low) < 0.2 * width && Math.Abs(w.High - e.High) < 0.2 * width,
+                $"{name}: weighted [{w.Low}, {w.High}] vs rows [{e.Low}, {e.High}]"
+            );
         }
         // The same seed repeats a weighted run exactly.
-        Assert.Equal(weighted.Overall[BinaryMetricNames.RocAuc], BinaryEvaluator.Evaluate(Weighted(c), options).Overall[BinaryMetricNames.RocAuc]);
+        Assert.Equal(
+            weighted.Overall[BinaryMetricNames.RocAuc],
+            BinaryEvaluator.Evaluate(Weighted(c), options).Overall[BinaryMetricNames.RocAuc]
+        );
     }
 
     [Fact]
     public void A_negative_or_missing_frequency_is_refused()
     {
-        Assert.Throws<ArgumentException>(() => new BinarySample(new double[] { 0.1, 0.9 }, new byte[] { 0, 1 }, default, null, new[] { 1, -1 }));
-        Assert.Throws<ArgumentException>(() => new BinarySample(new double[] { 0.1, 0.9 }, new byte[] { 0, 1 }, default, null, new[] { 1 }));
+        Assert.Throws<ArgumentException>(() =>
+            new BinarySample(new double[] { 0.1, 0.9 }, new byte[] { 0, 1 }, default, null, new[] { 1, -1 })
+        );
+        Assert.Throws<ArgumentException>(() =>
+            new BinarySample(new double[] { 0.1, 0.9 }, new byte[] { 0, 1 }, default, null, new[] { 1 })
+        );
     }
 }

@@ -45,8 +45,17 @@ public sealed class LeftOutTests
         var b = WindowSummary.Merge([new WindowSummary { Start = Day.AddDays(1), End = Day.AddDays(2) }]);
         b.LeftOut.Add("label 'x' is not a label of contract version 3", 2);
         b.LeftOut.Add("cost Infinity is not a finite number");
-        var merged = WindowSummary.Merge([WindowSummary.FromBytes(a.ToBytes())!, WindowSummary.FromBytes(b.ToBytes())!]);
-        Assert.Equal([new LeftOut(14, "label 'x' is not a label of contract version 3"), new LeftOut(1, "cost Infinity is not a finite number")], merged.LeftOut.ToList());
+        var merged = WindowSummary.Merge([
+            WindowSummary.FromBytes(a.ToBytes())!,
+            WindowSummary.FromBytes(b.ToBytes())!,
+        ]);
+        Assert.Equal(
+            [
+                new LeftOut(14, "label 'x' is not a label of contract version 3"),
+                new LeftOut(1, "cost Infinity is not a finite number"),
+            ],
+            merged.LeftOut.ToList()
+        );
     }
 
     [Fact]
@@ -66,12 +75,17 @@ public sealed class LeftOutTests
     [Fact]
     public void TryAddRow_AValueBreakingItsRule_AddsNothingAndSaysWhy()
     {
-        var builder = new TableBuilder(new TableReadOptions
-        {
-            Columns = ["label", "score"],
-            Rules = new Dictionary<string, ColumnRule> { ["score"] = new(ColumnKind.Numeric, Required: true, Min: 0, Max: 1, Role: "score") },
-            Source = "rows",
-        });
+        var builder = new TableBuilder(
+            new TableReadOptions
+            {
+                Columns = ["label", "score"],
+                Rules = new Dictionary<string, ColumnRule>
+                {
+                    ["score"] = new(ColumnKind.Numeric, Required: true, Min: 0, Max: 1, Role: "score"),
+                },
+                Source = "rows",
+            }
+        );
         Assert.True(builder.TryAddRow(["fraud", 0.5], out var none));
         Assert.Null(none);
         Assert.False(builder.TryAddRow(["legit", 7.0], out var outside));

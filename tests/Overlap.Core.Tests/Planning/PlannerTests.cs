@@ -29,7 +29,10 @@ public sealed class PlannerTests
         Assert.Equal(SampleSize.ForWilson(0.9, 0.02, 0.95), plan.Needed);
         Assert.Equal(PlanBasis.Positives, plan.Basis);
         Assert.Equal((long)Math.Ceiling(plan.Needed / 0.1 - 1e-9), plan.ExamplesNeeded);
-        Assert.Equal("To measure recall to within ±2 points at 95% confidence, when it is about 90%, you need about 868 labelled spam emails — about 8,680 labelled emails at a 10% share.", plan.Statement);
+        Assert.Equal(
+            "To measure recall to within ±2 points at 95% confidence, when it is about 90%, you need about 868 labelled spam emails — about 8,680 labelled emails at a 10% share.",
+            plan.Statement
+        );
     }
 
     [Fact]
@@ -57,7 +60,10 @@ public sealed class PlannerTests
         var data = new PlanData
         {
             Overall = a + b,
-            Segments = new Dictionary<string, IReadOnlyList<KeyValuePair<string, Confusion>>> { ["tld"] = [new("com", a), new("org", b)] },
+            Segments = new Dictionary<string, IReadOnlyList<KeyValuePair<string, Confusion>>>
+            {
+                ["tld"] = [new("com", a), new("org", b)],
+            },
         };
         var plan = Planner.Plan(Contract, data);
         var recall = plan.Requirements[0];
@@ -73,7 +79,10 @@ public sealed class PlannerTests
         Assert.Equal([com, org], byTld.Segments!.Select(s => s.Needed));
         Assert.Equal(Math.Max(com, org), byTld.Needed);
         Assert.Equal([Math.Max(0, com - 70), Math.Max(0, org - 30)], byTld.Segments!.Select(s => s.More));
-        Assert.Equal(Math.Max((long)Math.Ceiling(com * 1000.0 / 70), (long)Math.Ceiling(org * 1000.0 / 30)), byTld.ExamplesNeeded);
+        Assert.Equal(
+            Math.Max((long)Math.Ceiling(com * 1000.0 / 70), (long)Math.Ceiling(org * 1000.0 / 30)),
+            byTld.ExamplesNeeded
+        );
         Assert.Equal((long)Math.Ceiling(org / 0.075 - 1e-9), byTld.Segments![1].ExamplesNeeded);
         Assert.Contains("hardest group, tld = ", byTld.Statement, StringComparison.Ordinal);
     }

@@ -6,7 +6,9 @@ namespace Overlap.Core.Tests.Planning;
 public sealed class SampleSizeTests
 {
     private static JsonElement Fixture(string name) =>
-        JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "planning", "planning.json"))).RootElement.GetProperty(name);
+        JsonDocument
+            .Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "planning", "planning.json")))
+            .RootElement.GetProperty(name);
 
     public static TheoryData<double, double, double, long, double, double> WilsonCases()
     {
@@ -14,8 +16,14 @@ public sealed class SampleSizeTests
         foreach (var c in Fixture("wilson").EnumerateArray())
         {
             var before = c.GetProperty("half_width_at_n_minus_1");
-            data.Add(c.GetProperty("rate").GetDouble(), c.GetProperty("margin").GetDouble(), c.GetProperty("confidence").GetDouble(),
-                c.GetProperty("n").GetInt64(), c.GetProperty("half_width_at_n").GetDouble(), before.ValueKind == JsonValueKind.Null ? double.NaN : before.GetDouble());
+            data.Add(
+                c.GetProperty("rate").GetDouble(),
+                c.GetProperty("margin").GetDouble(),
+                c.GetProperty("confidence").GetDouble(),
+                c.GetProperty("n").GetInt64(),
+                c.GetProperty("half_width_at_n").GetDouble(),
+                before.ValueKind == JsonValueKind.Null ? double.NaN : before.GetDouble()
+            );
         }
         return data;
     }
@@ -25,15 +33,28 @@ public sealed class SampleSizeTests
         var data = new TheoryData<double, double, double, double, double, long>();
         foreach (var c in Fixture("compare").EnumerateArray())
         {
-            data.Add(c.GetProperty("baseline_rate").GetDouble(), c.GetProperty("candidate_rate").GetDouble(), c.GetProperty("alpha").GetDouble(),
-                c.GetProperty("power").GetDouble(), c.GetProperty("per_arm_exact").GetDouble(), c.GetProperty("per_arm").GetInt64());
+            data.Add(
+                c.GetProperty("baseline_rate").GetDouble(),
+                c.GetProperty("candidate_rate").GetDouble(),
+                c.GetProperty("alpha").GetDouble(),
+                c.GetProperty("power").GetDouble(),
+                c.GetProperty("per_arm_exact").GetDouble(),
+                c.GetProperty("per_arm").GetInt64()
+            );
         }
         return data;
     }
 
     [Theory]
     [MemberData(nameof(WilsonCases))]
-    public void ForWilson_StatsmodelsCase_SmallestNWithinMargin(double rate, double margin, double confidence, long n, double halfAtN, double halfBefore)
+    public void ForWilson_StatsmodelsCase_SmallestNWithinMargin(
+        double rate,
+        double margin,
+        double confidence,
+        long n,
+        double halfAtN,
+        double halfBefore
+    )
     {
         Assert.Equal(n, SampleSize.ForWilson(rate, margin, confidence));
         Assert.Equal(halfAtN, SampleSize.WilsonHalfWidth(rate, n, confidence), 1e-9);
@@ -47,7 +68,14 @@ public sealed class SampleSizeTests
 
     [Theory]
     [MemberData(nameof(CompareCases))]
-    public void PerArm_StatsmodelsSolvePower_SameCount(double baseline, double candidate, double alpha, double power, double exact, long perArm)
+    public void PerArm_StatsmodelsSolvePower_SameCount(
+        double baseline,
+        double candidate,
+        double alpha,
+        double power,
+        double exact,
+        long perArm
+    )
     {
         Assert.Equal(exact, SampleSize.PerArmExact(baseline, candidate, alpha, power), exact * 1e-6);
         Assert.Equal(perArm, SampleSize.PerArm(baseline, candidate, alpha, power));

@@ -22,7 +22,7 @@ public sealed class BinaryEngineProperties
         {
             var bits = labelBits.Length == 0 ? i : labelBits[i % labelBits.Length] + i;
             labels[i] = (byte)(bits & 1);
-            codes[i] = ((bits >> 1) % 4) - 1;   // −1 (missing) .. 2
+            codes[i] = ((bits >> 1) % 4) - 1; // −1 (missing) .. 2
         }
         var segment = new SegmentColumn("s", codes, ["a", "b", "c"]);
         return (new BinarySample(scores, labels, default, [segment]), codes);
@@ -54,7 +54,10 @@ public sealed class BinaryEngineProperties
                 {
                     return false;
                 }
-                if (BinaryMetricNames.Proportions.Contains(name) && !(m.Interval.Low <= m.Value + 1e-12 && m.Value <= m.Interval.High + 1e-12))
+                if (
+                    BinaryMetricNames.Proportions.Contains(name)
+                    && !(m.Interval.Low <= m.Value + 1e-12 && m.Value <= m.Interval.High + 1e-12)
+                )
                 {
                     return false;
                 }
@@ -68,8 +71,14 @@ public sealed class BinaryEngineProperties
     {
         var (sample, _) = Make(raw, labelBits);
         var flipped = new BinarySample(sample.Scores.ToArray().Select(s => 1 - s).ToArray(), sample.Labels);
-        var auc = BinaryEvaluator.Evaluate(sample, new BinaryOptions { Resamples = 0 }).Overall[BinaryMetricNames.RocAuc].Value;
-        var other = BinaryEvaluator.Evaluate(flipped, new BinaryOptions { Resamples = 0 }).Overall[BinaryMetricNames.RocAuc].Value;
+        var auc = BinaryEvaluator
+            .Evaluate(sample, new BinaryOptions { Resamples = 0 })
+            .Overall[BinaryMetricNames.RocAuc]
+            .Value;
+        var other = BinaryEvaluator
+            .Evaluate(flipped, new BinaryOptions { Resamples = 0 })
+            .Overall[BinaryMetricNames.RocAuc]
+            .Value;
         return double.IsNaN(auc) ? double.IsNaN(other) : Math.Abs(auc + other - 1) < 1e-12;
     }
 
@@ -77,7 +86,12 @@ public sealed class BinaryEngineProperties
     public bool CostOptimalThreshold_CostsNoMoreThanAnySweepThreshold(byte[] raw, byte[] labelBits, byte fpCost)
     {
         var (sample, _) = Make(raw, labelBits);
-        var options = new BinaryOptions { Resamples = 0, CostFalsePositive = 1 + fpCost, CostFalseNegative = 7 };
+        var options = new BinaryOptions
+        {
+            Resamples = 0,
+            CostFalsePositive = 1 + fpCost,
+            CostFalseNegative = 7,
+        };
         var t = BinaryEvaluator.Evaluate(sample, options).Thresholds;
         return t.Sweep.All(p => t.Optimum.Cost <= p.Cost + 1e-9) && t.Optimum.Cost <= t.Current.Cost + 1e-9;
     }
@@ -92,8 +106,14 @@ public sealed class BinaryEngineProperties
         var high = low + Math.Abs(width);
         var min = Judge.Interval(Bound.Min, bar, low, high);
         var max = Judge.Interval(Bound.Max, bar, low, high);
-        var minOk = low >= bar ? min == Verdict.Pass : high < bar ? min == Verdict.Fail : min == Verdict.Inconclusive;
-        var maxOk = high <= bar ? max == Verdict.Pass : low > bar ? max == Verdict.Fail : max == Verdict.Inconclusive;
+        var minOk =
+            low >= bar ? min == Verdict.Pass
+            : high < bar ? min == Verdict.Fail
+            : min == Verdict.Inconclusive;
+        var maxOk =
+            high <= bar ? max == Verdict.Pass
+            : low > bar ? max == Verdict.Fail
+            : max == Verdict.Inconclusive;
         return minOk && maxOk;
     }
 

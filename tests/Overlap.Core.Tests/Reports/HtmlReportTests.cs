@@ -35,19 +35,31 @@ public sealed partial class HtmlReportTests
         var report = SampleReports.Binary();
         var doc = Parse(HtmlReport.Write(report));
 
-        var rows = doc.Descendants("table").Single(t => Classes(t).Contains("req")).Element("tbody")!.Elements("tr").ToList();
+        var rows = doc.Descendants("table")
+            .Single(t => Classes(t).Contains("req"))
+            .Element("tbody")!
+            .Elements("tr")
+            .ToList();
         Assert.Equal(report.Requirements.Count, rows.Count);
         for (var i = 0; i < rows.Count; i++)
         {
             var q = report.Requirements[i];
             Assert.Contains(VerdictText.Bar(q), rows[i].Value, StringComparison.Ordinal);
-            Assert.Contains(rows[i].Descendants("span"), s => Classes(s).Contains("pill") && s.Value == VerdictText.Word(q.Verdict));
+            Assert.Contains(rows[i].Descendants("span"), s =>
+                Classes(s).Contains("pill") && s.Value == VerdictText.Word(q.Verdict)
+            );
             if (q.MoreExamplesNeeded is { } more)
             {
-                Assert.Contains($"About {more:#,0} more labelled examples would settle it.", rows[i].Value, StringComparison.Ordinal);
+                Assert.Contains(
+                    $"About {more:#,0} more labelled examples would settle it.",
+                    rows[i].Value,
+                    StringComparison.Ordinal
+                );
             }
         }
-        Assert.Contains(report.Requirements, q => q.Verdict == Verdict.Inconclusive && q.MoreExamplesNeeded is not null);
+        Assert.Contains(report.Requirements, q =>
+            q.Verdict == Verdict.Inconclusive && q.MoreExamplesNeeded is not null
+        );
     }
 
     [Fact]
@@ -65,7 +77,10 @@ public sealed partial class HtmlReportTests
         Assert.Contains("recall by sender_tld", charts);
 
         var segmentSection = doc.Descendants("section").Single(s => (string?)s.Attribute("id") == "segments");
-        var labels = segmentSection.Descendants("text").SelectMany(t => new[] { OwnText(t), t.Element("title")?.Value }).ToHashSet();
+        var labels = segmentSection
+            .Descendants("text")
+            .SelectMany(t => new[] { OwnText(t), t.Element("title")?.Value })
+            .ToHashSet();
         foreach (var tld in SampleReports.Tlds)
         {
             Assert.Contains(tld, labels);
@@ -101,8 +116,10 @@ public sealed partial class HtmlReportTests
     {
         string[] pages =
         [
-            HtmlReport.Write(SampleReports.Binary()), HtmlReport.Write(SampleReports.Multiclass()),
-            HtmlReport.Write(SampleReports.Regression()), HtmlReport.Write(SampleReports.Drift()),
+            HtmlReport.Write(SampleReports.Binary()),
+            HtmlReport.Write(SampleReports.Multiclass()),
+            HtmlReport.Write(SampleReports.Regression()),
+            HtmlReport.Write(SampleReports.Drift()),
         ];
         foreach (var html in pages)
         {
@@ -130,9 +147,18 @@ public sealed partial class HtmlReportTests
         {
             Assert.Contains(perClass.Descendants("td"), td => td.Value == cls);
         }
-        Assert.Equal(report.Requirements.Count, doc.Descendants("table").Single(t => Classes(t).Contains("req")).Element("tbody")!.Elements("tr").Count());
-        Assert.Contains("About 41,000 more labelled examples would settle it.", doc.Root!.Value, StringComparison.Ordinal);
-        Assert.DoesNotContain(doc.Descendants("svg"), s => s.Element("title")?.Value.StartsWith("ROC", StringComparison.Ordinal) == true);
+        Assert.Equal(
+            report.Requirements.Count,
+            doc.Descendants("table").Single(t => Classes(t).Contains("req")).Element("tbody")!.Elements("tr").Count()
+        );
+        Assert.Contains(
+            "About 41,000 more labelled examples would settle it.",
+            doc.Root!.Value,
+            StringComparison.Ordinal
+        );
+        Assert.DoesNotContain(doc.Descendants("svg"), s =>
+            s.Element("title")?.Value.StartsWith("ROC", StringComparison.Ordinal) == true
+        );
         Assert.Contains(doc.Descendants("svg"), s => s.Element("title")?.Value == "accuracy by channel");
     }
 
@@ -143,7 +169,10 @@ public sealed partial class HtmlReportTests
         var doc = Parse(HtmlReport.Write(report));
 
         Assert.DoesNotContain(doc.Descendants("table"), t => Classes(t).Contains("matrix"));
-        Assert.Null(doc.Descendants("section").SingleOrDefault(s => (string?)s.Attribute("id") is "curves" or "threshold" or "comparison"));
+        Assert.Null(
+            doc.Descendants("section")
+                .SingleOrDefault(s => (string?)s.Attribute("id") is "curves" or "threshold" or "comparison")
+        );
         Assert.Equal("FAIL", doc.Descendants("span").Single(e => Classes(e).Contains("badge")).Value);
         var labels = doc.Descendants("text").Select(OwnText).ToHashSet();
         foreach (var region in report.Segments["region"].Keys)
@@ -163,16 +192,27 @@ public sealed partial class HtmlReportTests
         Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
         Assert.Equal(SampleReports.HostileFeature, doc.Descendants("h1").Single().Value);
         Assert.Equal("DRIFT DETECTED", doc.Descendants("span").Single(e => Classes(e).Contains("badge")).Value);
-        var rows = doc.Descendants("section").Single(s => (string?)s.Attribute("id") == "columns").Descendants("tbody").Single().Elements("tr").ToList();
+        var rows = doc.Descendants("section")
+            .Single(s => (string?)s.Attribute("id") == "columns")
+            .Descendants("tbody")
+            .Single()
+            .Elements("tr")
+            .ToList();
         Assert.Equal(report.Columns.Select(c => c.Column), rows.Select(r => r.Elements("td").First().Value));
-        Assert.Equal(report.Columns.Select(c => c.Drift ? "drifted" : "stable"), rows.Select(r => r.Elements("td").Last().Value));
+        Assert.Equal(
+            report.Columns.Select(c => c.Drift ? "drifted" : "stable"),
+            rows.Select(r => r.Elements("td").Last().Value)
+        );
         Assert.Contains(rows, r => r.Elements("td").ElementAt(4).Value == "< 0.0001");
         var changes = doc.Descendants("ul").Single(u => Classes(u).Contains("changes")).Elements("li").ToList();
         Assert.Equal(report.Schema.Count, changes.Count);
         Assert.Contains(changes, li => li.Value.Contains("<PT>", StringComparison.Ordinal));
 
         var charted = report.Columns.Where(c => c.Distribution is not null).ToList();
-        var distributions = doc.Descendants("section").Single(s => (string?)s.Attribute("id") == "distributions").Descendants("svg").ToList();
+        var distributions = doc.Descendants("section")
+            .Single(s => (string?)s.Attribute("id") == "distributions")
+            .Descendants("svg")
+            .ToList();
         Assert.Equal(charted.Count, distributions.Count);
         Assert.Contains("16 smaller categories not shown", html, StringComparison.Ordinal);
     }
@@ -180,7 +220,13 @@ public sealed partial class HtmlReportTests
     [Fact]
     public void Write_DriftWithoutDrift_SaysSoCalmly()
     {
-        var report = SampleReports.Drift(null) with { DatasetDrift = false, DriftedShare = 0, Columns = [], Schema = [] };
+        var report = SampleReports.Drift(null) with
+        {
+            DatasetDrift = false,
+            DriftedShare = 0,
+            Columns = [],
+            Schema = [],
+        };
         var doc = Parse(HtmlReport.Write(report));
 
         Assert.Equal("NO DATASET DRIFT", doc.Descendants("span").Single(e => Classes(e).Contains("badge")).Value);
@@ -195,8 +241,10 @@ public sealed partial class HtmlReportTests
     [Fact]
     public void Write_Reports_RenderInHeadlessChromium()
     {
-        var browser = FindBrowser() ?? throw new InvalidOperationException(
-            "Neither chromium nor chromium-browser is on PATH; the HTML report's browser test needs one (Debian: apt-get install -y chromium; scripts/test.sh does this).");
+        var browser = FindBrowser()
+            ?? throw new InvalidOperationException(
+                "Neither chromium nor chromium-browser is on PATH; the HTML report's browser test needs one (Debian: apt-get install -y chromium; scripts/test.sh does this)."
+            );
         var dir = Directory.CreateTempSubdirectory("overlap-html-");
         try
         {
@@ -214,7 +262,10 @@ public sealed partial class HtmlReportTests
 
                 var (width, height, spread) = Inspect(png);
                 Assert.Equal((1280, 2400), (width, height));
-                Assert.True(spread > 0.05, $"{name}: the screenshot is nearly uniform (only {spread:P1} of rows differ from the first), so the page did not render");
+                Assert.True(
+                    spread > 0.05,
+                    $"{name}: the screenshot is nearly uniform (only {spread:P1} of rows differ from the first), so the page did not render"
+                );
             }
             if (Environment.GetEnvironmentVariable("OVERLAP_HTML_OUT") is { Length: > 0 } keep)
             {
@@ -258,11 +309,21 @@ public sealed partial class HtmlReportTests
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[]
-        {
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--hide-scrollbars",
-            $"--user-data-dir={Path.Combine(work, "profile")}", $"--screenshot={png}", "--window-size=1280,2400", new Uri(page).AbsoluteUri,
-        })
+        foreach (
+            var arg in new[]
+            {
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--no-first-run",
+                "--hide-scrollbars",
+                $"--user-data-dir={Path.Combine(work, "profile")}",
+                $"--screenshot={png}",
+                "--window-size=1280,2400",
+                new Uri(page).AbsoluteUri,
+            }
+        )
         {
             start.ArgumentList.Add(arg);
         }
@@ -281,17 +342,27 @@ public sealed partial class HtmlReportTests
     private static (int Width, int Height, double Spread) Inspect(string png)
     {
         var bytes = File.ReadAllBytes(png);
-        Assert.True(bytes.AsSpan(0, 8).SequenceEqual(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }), "not a PNG signature");
+        Assert.True(
+            bytes.AsSpan(0, 8).SequenceEqual(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }),
+            "not a PNG signature"
+        );
         Assert.Equal("IHDR", System.Text.Encoding.ASCII.GetString(bytes, 12, 4));
         var width = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(16));
         var height = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(20));
         var (depth, colour, interlace) = (bytes[24], bytes[25], bytes[28]);
         Assert.Equal(8, depth);
         Assert.Equal(0, interlace);
-        var channels = colour switch { 2 => 3, 6 => 4, 0 => 1, 4 => 2, _ => throw new InvalidDataException($"PNG colour type {colour}") };
+        var channels = colour switch
+        {
+            2 => 3,
+            6 => 4,
+            0 => 1,
+            4 => 2,
+            _ => throw new InvalidDataException($"PNG colour type {colour}"),
+        };
 
         using var idat = new MemoryStream();
-        for (var at = 8; at < bytes.Length;)
+        for (var at = 8; at < bytes.Length; )
         {
             var length = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(at));
             if (System.Text.Encoding.ASCII.GetString(bytes, at + 4, 4) == "IDAT")
@@ -329,16 +400,21 @@ public sealed partial class HtmlReportTests
     {
         for (var i = 0; i < row.Length; i++)
         {
-            int a = i >= bpp ? row[i - bpp] : 0, b = above[i], c = i >= bpp ? above[i - bpp] : 0;
-            row[i] = (byte)(row[i] + filter switch
-            {
-                0 => 0,
-                1 => a,
-                2 => b,
-                3 => (a + b) / 2,
-                4 => Paeth(a, b, c),
-                _ => throw new InvalidDataException($"PNG filter {filter}"),
-            });
+            int a = i >= bpp ? row[i - bpp] : 0,
+                b = above[i],
+                c = i >= bpp ? above[i - bpp] : 0;
+            row[i] = (byte)(
+                row[i]
+                + filter switch
+                {
+                    0 => 0,
+                    1 => a,
+                    2 => b,
+                    3 => (a + b) / 2,
+                    4 => Paeth(a, b, c),
+                    _ => throw new InvalidDataException($"PNG filter {filter}"),
+                }
+            );
         }
     }
 
@@ -346,19 +422,25 @@ public sealed partial class HtmlReportTests
     {
         var p = a + b - c;
         var (pa, pb, pc) = (Math.Abs(p - a), Math.Abs(p - b), Math.Abs(p - c));
-        return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+        return pa <= pb && pa <= pc ? a
+            : pb <= pc ? b
+            : c;
     }
 
     private static XDocument Parse(string html)
     {
         Assert.StartsWith("<!DOCTYPE html>", html, StringComparison.Ordinal);
-        using var reader = XmlReader.Create(new StringReader(html), new XmlReaderSettings { DtdProcessing = DtdProcessing.Ignore });
+        using var reader = XmlReader.Create(
+            new StringReader(html),
+            new XmlReaderSettings { DtdProcessing = DtdProcessing.Ignore }
+        );
         return XDocument.Load(reader);
     }
 
     private static string OwnText(XElement e) => string.Concat(e.Nodes().OfType<XText>().Select(t => t.Value));
 
-    private static string[] Classes(XElement e) => ((string?)e.Attribute("class") ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+    private static string[] Classes(XElement e) =>
+        ((string?)e.Attribute("class") ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries);
 
     [GeneratedRegex("""(?:src|href|xlink:href)\s*=\s*["']?\s*(?:[a-z][a-z0-9+.-]*:)?//""", RegexOptions.IgnoreCase)]
     private static partial Regex ExternalReference();

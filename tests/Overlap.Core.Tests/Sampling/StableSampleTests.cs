@@ -10,13 +10,15 @@ public sealed class StableSampleTests
     [InlineData("a", 0xD24EC4F1A98C6E5BUL)]
     [InlineData("abc", 0x44BC2CF5AD770999UL)]
     [InlineData("Nobody inspects the spammish repetition", 0xFBCEA83C8A378BF1UL)]
-    public void Key_IsXxHash64OfTheUtf8BytesWithSeedZero(string id, ulong expected) => Assert.Equal(expected, StableSample.Key(id));
+    public void Key_IsXxHash64OfTheUtf8BytesWithSeedZero(string id, ulong expected) =>
+        Assert.Equal(expected, StableSample.Key(id));
 
     [Theory]
     [InlineData("", 0.9346749315317059)]
     [InlineData("a", 0.8215144243236395)]
     [InlineData("abc", 0.2684963321493933)]
-    public void Uniform_IsTheTop53BitsOverTwoTo53(string id, double expected) => Assert.Equal(expected, StableSample.Uniform(id));
+    public void Uniform_IsTheTop53BitsOverTwoTo53(string id, double expected) =>
+        Assert.Equal(expected, StableSample.Uniform(id));
 
     [Fact]
     public void Takes_CutsAtTheShare()

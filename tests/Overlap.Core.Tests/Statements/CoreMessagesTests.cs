@@ -15,7 +15,16 @@ public sealed partial class CoreMessagesTests
     {
         var core = Path.Combine(ContractSchemaTests.Root, "src", "Overlap.Core");
         var found = new List<string>();
-        foreach (var file in Directory.EnumerateFiles(core, "*.cs", SearchOption.AllDirectories).Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)))
+        foreach (
+            var file in Directory
+                .EnumerateFiles(core, "*.cs", SearchOption.AllDirectories)
+                .Where(f =>
+                    !f.Contains(
+                        $"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}",
+                        StringComparison.Ordinal
+                    )
+                )
+        )
         {
             var lines = File.ReadAllLines(file);
             for (var i = 0; i < lines.Length; i++)
@@ -32,8 +41,10 @@ public sealed partial class CoreMessagesTests
 
     [Fact]
     public void EmptyContract_IsRefusedWithoutNamingTheCli() =>
-        Assert.Equal("the contract is empty; start from the example in docs/contract.md, or draft one from scored examples",
-            Assert.Throws<ContractException>(() => ContractParser.Parse(" \n")).Problem);
+        Assert.Equal(
+            "the contract is empty; start from the example in docs/contract.md, or draft one from scored examples",
+            Assert.Throws<ContractException>(() => ContractParser.Parse(" \n")).Problem
+        );
 
     // A flag inside a string literal: a quote, then anything but a quote, then --word (CSS custom properties and var(--x) excepted).
     [GeneratedRegex("\"[^\"]*(?<!var\\()(?<![\\w-])--[a-z][a-z0-9-]*(?![a-z0-9-]*:)")]

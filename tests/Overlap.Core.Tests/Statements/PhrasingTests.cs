@@ -16,5 +16,6 @@ public sealed class PhrasingTests
     [InlineData(0.0, "0")]
     [InlineData(12345.6, "12,346")]
     [InlineData(double.NaN, "n/a")]
-    public void Number_KeepsFourSignificantDigits(double value, string expected) => Assert.Equal(expected, Phrasing.Number(value));
+    public void Number_KeepsFourSignificantDigits(double value, string expected) =>
+        Assert.Equal(expected, Phrasing.Number(value));
 }

@@ -16,13 +16,16 @@ internal static class DriftFixtures
 
     public static IEnumerable<JsonElement> Cases(string section) => Get(section).EnumerateArray();
 
-    public static double[] Doubles(this JsonElement e, string name) => [.. e.GetProperty(name).EnumerateArray().Select(x => x.GetDouble())];
+    public static double[] Doubles(this JsonElement e, string name) =>
+        [.. e.GetProperty(name).EnumerateArray().Select(x => x.GetDouble())];
 
-    public static long[] Longs(this JsonElement e, string name) => [.. e.GetProperty(name).EnumerateArray().Select(x => x.GetInt64())];
+    public static long[] Longs(this JsonElement e, string name) =>
+        [.. e.GetProperty(name).EnumerateArray().Select(x => x.GetInt64())];
 
     public static double Number(this JsonElement e, string name) => e.GetProperty(name).GetDouble();
 
-    public static string[] Strings(this JsonElement e, string name) => [.. e.GetProperty(name).EnumerateArray().Select(x => x.GetString()!)];
+    public static string[] Strings(this JsonElement e, string name) =>
+        [.. e.GetProperty(name).EnumerateArray().Select(x => x.GetString()!)];
 
     /// <summary>Relative 1e-9, or absolute 1e-12 for tiny values.</summary>
     public static void AssertPValue(double expected, double actual, string because)

@@ -72,7 +72,11 @@ public class DriftStatisticsTests
     {
         foreach (var c in Cases("jensen_shannon"))
         {
-            AssertStatistic(c.Number("distance"), JensenShannon.Distance(c.Longs("p"), c.Longs("q")), c.GetProperty("name").GetString()!);
+            AssertStatistic(
+                c.Number("distance"),
+                JensenShannon.Distance(c.Longs("p"), c.Longs("q")),
+                c.GetProperty("name").GetString()!
+            );
         }
     }
 
@@ -81,7 +85,11 @@ public class DriftStatisticsTests
     {
         foreach (var c in Cases("psi_numeric"))
         {
-            AssertStatistic(c.Number("psi"), Psi.Numeric(c.Doubles("reference"), c.Doubles("current")), c.GetProperty("name").GetString()!);
+            AssertStatistic(
+                c.Number("psi"),
+                Psi.Numeric(c.Doubles("reference"), c.Doubles("current")),
+                c.GetProperty("name").GetString()!
+            );
         }
     }
 
@@ -90,7 +98,11 @@ public class DriftStatisticsTests
     {
         foreach (var c in Cases("psi_categorical"))
         {
-            AssertStatistic(c.Number("psi"), Psi.Categorical(c.Longs("reference"), c.Longs("current")), c.GetProperty("name").GetString()!);
+            AssertStatistic(
+                c.Number("psi"),
+                Psi.Categorical(c.Longs("reference"), c.Longs("current")),
+                c.GetProperty("name").GetString()!
+            );
         }
     }
 
@@ -134,7 +146,12 @@ public class DriftStatisticsTests
         var y = Sorted([.. b.Get.Select(v => v.Get)]);
         var d1 = KolmogorovSmirnov.TwoSample(x, y);
         var d2 = KolmogorovSmirnov.TwoSample(y, x);
-        return (d1.Statistic is >= 0 and <= 1 && d1.Statistic == d2.Statistic && Math.Abs(d1.PValue - d2.PValue) <= 1e-12 && d1.PValue is >= 0 and <= 1).ToProperty();
+        return (
+            d1.Statistic is >= 0 and <= 1
+            && d1.Statistic == d2.Statistic
+            && Math.Abs(d1.PValue - d2.PValue) <= 1e-12
+            && d1.PValue is >= 0 and <= 1
+        ).ToProperty();
     }
 
     [Property(MaxTest = 200)]
@@ -159,13 +176,22 @@ public class DriftStatisticsTests
     }
 
     [Property(MaxTest = 200)]
-    public Property Psi_NonNegative(NonEmptyArray<NormalFloat> a, NonEmptyArray<NormalFloat> b, NonEmptyArray<PositiveInt> rc, NonEmptyArray<PositiveInt> cc)
+    public Property Psi_NonNegative(
+        NonEmptyArray<NormalFloat> a,
+        NonEmptyArray<NormalFloat> b,
+        NonEmptyArray<PositiveInt> rc,
+        NonEmptyArray<PositiveInt> cc
+    )
     {
         var x = Sorted([.. a.Get.Select(v => v.Get)]);
         var y = Sorted([.. b.Get.Select(v => v.Get)]);
         var length = Math.Min(rc.Get.Length, cc.Get.Length);
         var numeric = x.Length == 0 || y.Length == 0 || Psi.Numeric(x, y) >= 0;
-        var categorical = Psi.Categorical([.. rc.Get.Take(length).Select(v => (long)v.Get)], [.. cc.Get.Take(length).Select(v => (long)v.Get)]) >= -1e-15;
+        var categorical =
+            Psi.Categorical(
+                [.. rc.Get.Take(length).Select(v => (long)v.Get)],
+                [.. cc.Get.Take(length).Select(v => (long)v.Get)]
+            ) >= -1e-15;
         return (numeric && categorical).ToProperty();
     }
 }

@@ -16,11 +16,19 @@ public sealed class PoissonDrawTests
     {
         var path = Path.Combine(AppContext.BaseDirectory, "Fixtures", "quantile", "sketch_fixtures.json");
         using var document = JsonDocument.Parse(File.ReadAllText(path));
-        double[] pmf = [.. document.RootElement.GetProperty("poisson").GetProperty(mean.ToString(System.Globalization.CultureInfo.InvariantCulture)).EnumerateArray().Select(p => p.GetDouble())];
+        double[] pmf =
+        [
+            .. document
+                .RootElement.GetProperty("poisson")
+                .GetProperty(mean.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                .EnumerateArray()
+                .Select(p => p.GetDouble()),
+        ];
         var draw = new PoissonDraw([mean]);
         var rng = new Xoshiro256(42);
         var histogram = new double[pmf.Length + 1];
-        double sum = 0, squares = 0;
+        double sum = 0,
+            squares = 0;
         for (var i = 0; i < Draws; i++)
         {
             var k = draw.Next(ref rng, 0);
@@ -40,8 +48,18 @@ public sealed class PoissonDrawTests
         // Total variation distance over bins about half a standard deviation wide, so sampling noise alone stays far
         // below the bar (with single values for a large mean, noise alone would exceed it).
         var width = Math.Max(1, (int)(Math.Sqrt(mean) / 2));
-        var distance = 0.5 * Enumerable.Range(0, (pmf.Length / width) + 1)
-            .Sum(b => Math.Abs(Enumerable.Range(b * width, width).Where(k => k < pmf.Length).Sum(k => (histogram[k] / Draws) - pmf[k])));
+        var distance =
+            0.5
+            * Enumerable
+                .Range(0, (pmf.Length / width) + 1)
+                .Sum(b =>
+                    Math.Abs(
+                        Enumerable
+                            .Range(b * width, width)
+                            .Where(k => k < pmf.Length)
+                            .Sum(k => (histogram[k] / Draws) - pmf[k])
+                    )
+                );
         distance += 0.5 * histogram[^1] / Draws;
         Assert.True(distance < 0.01, $"total variation distance {distance} from scipy's pmf");
     }
@@ -50,7 +68,9 @@ public sealed class PoissonDrawTests
     public void A_replicate_repeats_from_its_seed_and_differs_from_the_next()
     {
         var draw = new PoissonDraw([0, 1, 5, 40, 1000]);
-        int[] first = new int[5], again = new int[5], next = new int[5];
+        int[] first = new int[5],
+            again = new int[5],
+            next = new int[5];
         draw.Fill(first, 7, 3);
         draw.Fill(again, 7, 3);
         draw.Fill(next, 7, 4);

@@ -23,13 +23,23 @@ public sealed class QuantileIntervalTests
         var q = c.GetProperty("q").GetDouble();
         var confidence = c.GetProperty("confidence").GetDouble();
         var alpha = 1 - confidence;
-        Assert.Equal(c.GetProperty("low_index").GetInt32(), QuantileInterval.BinomialQuantile(alpha / 2, values.Length, q));
-        Assert.Equal(c.GetProperty("high_index").GetInt32(), QuantileInterval.BinomialQuantile(1 - (alpha / 2), values.Length, q) + 1);
+        Assert.Equal(
+            c.GetProperty("low_index").GetInt32(),
+            QuantileInterval.BinomialQuantile(alpha / 2, values.Length, q)
+        );
+        Assert.Equal(
+            c.GetProperty("high_index").GetInt32(),
+            QuantileInterval.BinomialQuantile(1 - (alpha / 2), values.Length, q) + 1
+        );
         var interval = QuantileInterval.OrderStatistic(values, q, confidence);
-        Assert.Equal((c.GetProperty("low").GetDouble(), c.GetProperty("high").GetDouble()), (interval.Low, interval.High));
+        Assert.Equal(
+            (c.GetProperty("low").GetDouble(), c.GetProperty("high").GetDouble()),
+            (interval.Low, interval.High)
+        );
         Assert.Equal(c.GetProperty("point").GetDouble(), Bootstrap.Quantile(values, q), 1e-9);
     }
 
     [Fact]
-    public void NoValues_GiveNoInterval() => Assert.Equal(Interval.Unknown, QuantileInterval.OrderStatistic([], 0.95, 0.95));
+    public void NoValues_GiveNoInterval() =>
+        Assert.Equal(Interval.Unknown, QuantileInterval.OrderStatistic([], 0.95, 0.95));
 }

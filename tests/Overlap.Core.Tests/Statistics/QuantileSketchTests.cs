@@ -16,7 +16,10 @@ public sealed class QuantileSketchTests
 
     private static (double[] Values, JsonElement Case) Latencies(string name)
     {
-        var c = Fixtures().GetProperty("latencies").EnumerateArray().Single(e => e.GetProperty("name").GetString() == name);
+        var c = Fixtures()
+            .GetProperty("latencies")
+            .EnumerateArray()
+            .Single(e => e.GetProperty("name").GetString() == name);
         return ([.. c.GetProperty("values").EnumerateArray().Select(v => v.GetDouble())], c);
     }
 
@@ -41,7 +44,10 @@ public sealed class QuantileSketchTests
     }
 
     private static void Within(double expected, double actual, string what) =>
-        Assert.True(Math.Abs(actual - expected) <= (Alpha * Math.Abs(expected)) + 1e-9, $"{what}: expected {expected} within {Alpha:P1}, got {actual}");
+        Assert.True(
+            Math.Abs(actual - expected) <= (Alpha * Math.Abs(expected)) + 1e-9,
+            $"{what}: expected {expected} within {Alpha:P1}, got {actual}"
+        );
 
     [Theory]
     [InlineData("small")]
@@ -121,8 +127,16 @@ public sealed class QuantileSketchTests
             var q = c.GetProperty("q").GetDouble();
             // Exact at 3·10⁹; at 10¹¹ MathNet's incomplete beta may move a rank by a few parts in 10¹⁰.
             var tolerance = n <= 5_000_000_000 ? 0 : n * 1e-9;
-            Assert.InRange(QuantileInterval.BinomialQuantile(alpha / 2, n, q) - c.GetProperty("low").GetInt64(), -tolerance, tolerance);
-            Assert.InRange(QuantileInterval.BinomialQuantile(1 - (alpha / 2), n, q) - c.GetProperty("high").GetInt64(), -tolerance, tolerance);
+            Assert.InRange(
+                QuantileInterval.BinomialQuantile(alpha / 2, n, q) - c.GetProperty("low").GetInt64(),
+                -tolerance,
+                tolerance
+            );
+            Assert.InRange(
+                QuantileInterval.BinomialQuantile(1 - (alpha / 2), n, q) - c.GetProperty("high").GetInt64(),
+                -tolerance,
+                tolerance
+            );
         }
         // Three billion latencies, half at 10 ms and half at 100 ms: the median's interval straddles the two.
         var sketch = new QuantileSketch();

@@ -17,14 +17,19 @@ public sealed class ReviewerAgreementTests
     }
 
     private static JsonElement Fixture() =>
-        JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "agreement", "agreement.json"))).RootElement.GetProperty("cases");
+        JsonDocument
+            .Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "agreement", "agreement.json")))
+            .RootElement.GetProperty("cases");
 
     [Theory]
     [MemberData(nameof(Cases))]
     public void Agreement_EqualsSklearnKappa_AndStatsmodelsWilson(string name)
     {
         var c = Fixture().EnumerateArray().Single(e => e.GetProperty("name").GetString() == name);
-        var pairs = c.GetProperty("pairs").EnumerateArray().Select(p => (p[0].GetString()!, p[1].GetString()!)).ToList();
+        var pairs = c.GetProperty("pairs")
+            .EnumerateArray()
+            .Select(p => (p[0].GetString()!, p[1].GetString()!))
+            .ToList();
 
         var agreement = ReviewerAgreement.Of(pairs, c.GetProperty("confidence").GetDouble());
 

@@ -8,7 +8,10 @@ public sealed class UnixMicrosecondsTests
     public void From_CountsMicrosecondsSinceTheEpochInUtc()
     {
         Assert.Equal(0, UnixMicroseconds.From(DateTimeOffset.UnixEpoch));
-        Assert.Equal(3_600_000_000, UnixMicroseconds.From(new DateTimeOffset(1970, 1, 1, 2, 0, 0, TimeSpan.FromHours(1))));
+        Assert.Equal(
+            3_600_000_000,
+            UnixMicroseconds.From(new DateTimeOffset(1970, 1, 1, 2, 0, 0, TimeSpan.FromHours(1)))
+        );
         Assert.Equal(-1, UnixMicroseconds.From(DateTimeOffset.UnixEpoch.AddTicks(-10)));
     }
 

@@ -15,7 +15,10 @@ public sealed class SpamCorpusCrossCheckTests(CorpusFixture fixture)
 {
     private static readonly Lazy<Dictionary<string, JsonElement>> Python = new(() =>
     {
-        using var gzip = new GZipStream(File.OpenRead(Fixtures.Path("corpus", "corpus_python.jsonl.gz")), CompressionMode.Decompress);
+        using var gzip = new GZipStream(
+            File.OpenRead(Fixtures.Path("corpus", "corpus_python.jsonl.gz")),
+            CompressionMode.Decompress
+        );
         using var reader = new StreamReader(gzip);
         var rows = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         while (reader.ReadLine() is { } line)
@@ -30,7 +33,12 @@ public sealed class SpamCorpusCrossCheckTests(CorpusFixture fixture)
     {
         Assert.Equal(fixture.Data.Messages.Count, Python.Value.Count);
         // Python's header parser refuses a few dozen malformed messages outright; MimeKit reads them.
-        return [.. fixture.Data.Messages.Select(m => (m, Python.Value[m.Id])).Where(p => !p.Item2.TryGetProperty("error", out _))];
+        return
+        [
+            .. fixture
+                .Data.Messages.Select(m => (m, Python.Value[m.Id]))
+                .Where(p => !p.Item2.TryGetProperty("error", out _)),
+        ];
     }
 
     [Fact]
@@ -49,7 +57,9 @@ public sealed class SpamCorpusCrossCheckTests(CorpusFixture fixture)
     public void Sender_domains_agree_except_where_pythons_parseaddr_gives_up()
     {
         var pairs = Pairs();
-        var differ = pairs.Where(p => p.Python.GetProperty("sender_domain").GetString() != p.Message.SenderDomain).ToList();
+        var differ = pairs
+            .Where(p => p.Python.GetProperty("sender_domain").GetString() != p.Message.SenderDomain)
+            .ToList();
 
         // Measured: 10 of 6,020, each one a From header parseaddr returns empty for while MimeKit finds the address.
         Assert.True(differ.Count <= 12, $"{differ.Count} differ");
@@ -70,7 +80,10 @@ public sealed class SpamCorpusCrossCheckTests(CorpusFixture fixture)
     public void Dates_agree_except_impossible_zones_and_am_pm()
     {
         var pairs = Pairs();
-        int same = 0, impossibleZone = 0, amPm = 0, other = 0;
+        int same = 0,
+            impossibleZone = 0,
+            amPm = 0,
+            other = 0;
         foreach (var (message, python) in pairs)
         {
             var text = python.GetProperty("date").GetString();

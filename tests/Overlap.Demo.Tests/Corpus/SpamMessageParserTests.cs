@@ -6,7 +6,9 @@ namespace Overlap.Demo.Tests.Corpus;
 /// <summary>The parser against Python's <c>email</c> package on hand-written emails (Fixtures/make_email_fixtures.py).</summary>
 public sealed class SpamMessageParserTests
 {
-    private static readonly JsonElement Expected = JsonDocument.Parse(File.ReadAllText(Fixtures.Path("email_expected.json"))).RootElement;
+    private static readonly JsonElement Expected = JsonDocument
+        .Parse(File.ReadAllText(Fixtures.Path("email_expected.json")))
+        .RootElement;
 
     public static TheoryData<string> Emails()
     {
@@ -21,7 +23,10 @@ public sealed class SpamMessageParserTests
     [Fact]
     public void Fixtures_cover_every_committed_email()
     {
-        var files = Directory.GetFiles(Fixtures.Path("emails"), "*.eml").Select(Path.GetFileName).Order(StringComparer.Ordinal);
+        var files = Directory
+            .GetFiles(Fixtures.Path("emails"), "*.eml")
+            .Select(Path.GetFileName)
+            .Order(StringComparer.Ordinal);
         Assert.Equal(files, Expected.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         Assert.True(Expected.EnumerateObject().Count() >= 10);
     }
@@ -31,15 +36,25 @@ public sealed class SpamMessageParserTests
     public void Parse_reads_what_pythons_email_package_reads(string name)
     {
         var expected = Expected.GetProperty(name);
-        var message = SpamMessageParser.Parse(File.ReadAllBytes(Fixtures.Path("emails", name)), "fixtures/" + name, "easy-ham-1");
+        var message = SpamMessageParser.Parse(
+            File.ReadAllBytes(Fixtures.Path("emails", name)),
+            "fixtures/" + name,
+            "easy-ham-1"
+        );
 
         Assert.Equal(expected.GetProperty("subject").GetString(), message.Subject);
         Assert.Equal(expected.GetProperty("date_source").GetString(), message.DateSource.ToString());
         var date = expected.GetProperty("date").GetString();
-        Assert.Equal(date is null ? null : DateTimeOffset.Parse(date, System.Globalization.CultureInfo.InvariantCulture), message.Date);
+        Assert.Equal(
+            date is null ? null : DateTimeOffset.Parse(date, System.Globalization.CultureInfo.InvariantCulture),
+            message.Date
+        );
         if (message.Date is { } d)
         {
-            Assert.Equal(DateTimeOffset.Parse(date!, System.Globalization.CultureInfo.InvariantCulture).Offset, d.Offset);
+            Assert.Equal(
+                DateTimeOffset.Parse(date!, System.Globalization.CultureInfo.InvariantCulture).Offset,
+                d.Offset
+            );
         }
         Assert.Equal(expected.GetProperty("attachments").GetInt32(), message.Attachments);
         Assert.Equal(expected.GetProperty("sender_domain").GetString(), message.SenderDomain);
@@ -60,7 +75,11 @@ public sealed class SpamMessageParserTests
     [Fact]
     public void Parse_takes_the_label_from_the_group_and_counts_links()
     {
-        var message = SpamMessageParser.Parse(File.ReadAllBytes(Fixtures.Path("emails", "html-only.eml")), "spam-1/00001", "spam-1");
+        var message = SpamMessageParser.Parse(
+            File.ReadAllBytes(Fixtures.Path("emails", "html-only.eml")),
+            "spam-1/00001",
+            "spam-1"
+        );
 
         Assert.True(message.IsSpam);
         Assert.Equal("spam", message.Label);
@@ -78,8 +97,14 @@ public sealed class SpamMessageParserTests
 
         Assert.True(message.IsSpam);
         Assert.Equal(0, message.Attachments);
-        Assert.Equal(text.StartsWith("From ", StringComparison.Ordinal) ? MessageDateSource.MboxFromLine : MessageDateSource.None, message.DateSource);
+        Assert.Equal(
+            text.StartsWith("From ", StringComparison.Ordinal)
+                ? MessageDateSource.MboxFromLine
+                : MessageDateSource.None,
+            message.DateSource
+        );
     }
 
-    private static string Words(string text) => string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+    private static string Words(string text) =>
+        string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 }

@@ -37,7 +37,10 @@ public sealed class SpamDemoDataTests(CorpusFixture fixture)
     [Fact]
     public void The_contracts_reference_period_is_the_training_weeks()
     {
-        var contract = ContractParser.Parse(File.ReadAllText(Fixtures.Path("spam-filter", "overlap.yaml")), "overlap.yaml");
+        var contract = ContractParser.Parse(
+            File.ReadAllText(Fixtures.Path("spam-filter", "overlap.yaml")),
+            "overlap.yaml"
+        );
         var reference = contract.Monitoring!.Reference!;
         var early = fixture.Split.Train.Concat(fixture.Split.Holdout).Select(m => m.Date!.Value).Order().ToList();
 
@@ -59,7 +62,10 @@ public sealed class SpamDemoDataTests(CorpusFixture fixture)
         Assert.Equal(5, report.Requirements.Count);
         Assert.Contains(report.Verdict, new[] { Verdict.Pass, Verdict.Inconclusive });
         Assert.Equal(Verdict.Pass, report.Requirements.Single(r => r.Metric == "recall" && r.By is null).Verdict);
-        Assert.Equal(Verdict.Pass, report.Requirements.Single(r => r.Metric == "false_positive_rate" && r.By is null).Verdict);
+        Assert.Equal(
+            Verdict.Pass,
+            report.Requirements.Single(r => r.Metric == "false_positive_rate" && r.By is null).Verdict
+        );
         Assert.Equal(4, report.Segments["sender_domain_type"].Count);
         var lines = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(string.Join(',', SpamDemoData.Columns), lines[0]);
@@ -69,6 +75,8 @@ public sealed class SpamDemoDataTests(CorpusFixture fixture)
     [Fact]
     public void WriteScoredCsv_refuses_scores_that_do_not_match_the_messages()
     {
-        Assert.Throws<ArgumentException>(() => SpamDemoData.WriteScoredCsv(TextWriter.Null, fixture.Split.Holdout, [0.5]));
+        Assert.Throws<ArgumentException>(() =>
+            SpamDemoData.WriteScoredCsv(TextWriter.Null, fixture.Split.Holdout, [0.5])
+        );
     }
 }

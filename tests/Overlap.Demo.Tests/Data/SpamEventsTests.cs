@@ -15,13 +15,19 @@ public sealed class SpamEventsTests(CorpusFixture fixture)
         var score = fixture.ProductionScores[fixture.Split.Production.ToList().IndexOf(message)];
         var at = new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero);
         var buffer = new ArrayBufferWriter<byte>();
-        EventWriter.WriteNdjson([SpamEvents.Prediction(message, score, "v1", at), SpamEvents.Outcome(message, at.AddDays(3))], buffer);
+        EventWriter.WriteNdjson(
+            [SpamEvents.Prediction(message, score, "v1", at), SpamEvents.Outcome(message, at.AddDays(3))],
+            buffer
+        );
 
         var batch = EventParser.Parse(buffer.WrittenMemory);
 
         Assert.Empty(batch.Errors);
         var prediction = Assert.IsType<PredictionEvent>(batch.Events[0].Event);
-        Assert.Equal((message.Id, at, "spam-filter", "v1", score), (prediction.Id, prediction.Time, prediction.Feature, prediction.ModelVersion, prediction.Score));
+        Assert.Equal(
+            (message.Id, at, "spam-filter", "v1", score),
+            (prediction.Id, prediction.Time, prediction.Feature, prediction.ModelVersion, prediction.Score)
+        );
         Assert.Equal(score >= 0.8 ? "spam" : "ham", prediction.Prediction);
         var inputs = JsonDocument.Parse(prediction.InputsJson!).RootElement;
         Assert.Equal(message.Subject.Length, inputs.GetProperty("subject_length").GetInt32());
@@ -29,7 +35,10 @@ public sealed class SpamEventsTests(CorpusFixture fixture)
         Assert.Equal(message.Links, inputs.GetProperty("links").GetInt32());
         Assert.Equal(0, inputs.GetProperty("attachments").GetInt32());
         Assert.Equal(message.Subject, inputs.GetProperty("subject").GetString());
-        Assert.Equal(message.SenderDomainType, JsonDocument.Parse(prediction.AttributesJson!).RootElement.GetProperty("sender_domain_type").GetString());
+        Assert.Equal(
+            message.SenderDomainType,
+            JsonDocument.Parse(prediction.AttributesJson!).RootElement.GetProperty("sender_domain_type").GetString()
+        );
         var outcome = Assert.IsType<OutcomeEvent>(batch.Events[1].Event);
         Assert.Equal((message.Id, "spam", at.AddDays(3)), (outcome.PredictionId, outcome.Label, outcome.Time));
     }

@@ -17,7 +17,9 @@ namespace Overlap.Demo.Tests.Model;
 [Collection("corpus")]
 public sealed class SpamModelTests(CorpusFixture fixture)
 {
-    private static readonly JsonElement Sklearn = JsonDocument.Parse(File.ReadAllText(Fixtures.Path("scores", "auc_expected.json"))).RootElement;
+    private static readonly JsonElement Sklearn = JsonDocument
+        .Parse(File.ReadAllText(Fixtures.Path("scores", "auc_expected.json")))
+        .RootElement;
 
     [Theory]
     [InlineData("holdout")]
@@ -26,7 +28,11 @@ public sealed class SpamModelTests(CorpusFixture fixture)
     {
         var report = Evaluate(File.ReadAllText(Fixtures.Path("scores", slice + ".csv")));
 
-        Assert.Equal(Sklearn.GetProperty(slice).GetProperty("roc_auc").GetDouble(), report.Metrics["roc_auc"].Value, 12);
+        Assert.Equal(
+            Sklearn.GetProperty(slice).GetProperty("roc_auc").GetDouble(),
+            report.Metrics["roc_auc"].Value,
+            12
+        );
         Assert.Equal(Sklearn.GetProperty(slice).GetProperty("n").GetInt64(), report.N);
     }
 
@@ -35,10 +41,14 @@ public sealed class SpamModelTests(CorpusFixture fixture)
     [InlineData("production")]
     public void The_model_trained_here_gives_the_committed_scores(string slice)
     {
-        var (messages, scores) = slice == "holdout"
-            ? (fixture.Split.Holdout, fixture.HoldoutScores)
-            : (fixture.Split.Production, fixture.ProductionScores);
-        var committed = File.ReadAllLines(Fixtures.Path("scores", slice + ".csv")).Skip(1).Select(l => l.Split(',')).ToList();
+        var (messages, scores) =
+            slice == "holdout"
+                ? (fixture.Split.Holdout, fixture.HoldoutScores)
+                : (fixture.Split.Production, fixture.ProductionScores);
+        var committed = File.ReadAllLines(Fixtures.Path("scores", slice + ".csv"))
+            .Skip(1)
+            .Select(l => l.Split(','))
+            .ToList();
 
         Assert.Equal(committed.Select(c => c[0]), messages.Select(m => m.Id));
         var p = SpamDemoData.Columns.ToList().IndexOf("p_spam");
@@ -116,7 +126,9 @@ public sealed class SpamModelTests(CorpusFixture fixture)
         Assert.Equal("v2", v2.Version);
         Assert.Equal(fixture.Model.Info.Options, v2.Info.Options);
         Assert.Equal(fixture.Split.Train.Count + labelled.Count, v2.Info.Examples);
-        var v1Auc = Evaluate(Csv(later, fixture.ProductionScores.Skip(labelled.Count).ToList())).Metrics["roc_auc"].Value;
+        var v1Auc = Evaluate(Csv(later, fixture.ProductionScores.Skip(labelled.Count).ToList()))
+            .Metrics["roc_auc"]
+            .Value;
         var v2Auc = Evaluate(Csv(later, v2.ScoreAll(later))).Metrics["roc_auc"].Value;
         Assert.True(v2Auc > v1Auc, $"v2 {v2Auc} v1 {v1Auc}");
     }
@@ -138,8 +150,15 @@ public sealed class SpamModelTests(CorpusFixture fixture)
 
     internal static EvaluationReport Evaluate(string csv)
     {
-        var contract = ContractParser.Parse(File.ReadAllText(Fixtures.Path("spam-filter", "overlap.yaml")), "overlap.yaml");
-        var table = TableReader.Read(new MemoryStream(Encoding.UTF8.GetBytes(csv)), DataFormat.Csv, Evaluator.ReadOptions(contract, "scored.csv"));
+        var contract = ContractParser.Parse(
+            File.ReadAllText(Fixtures.Path("spam-filter", "overlap.yaml")),
+            "overlap.yaml"
+        );
+        var table = TableReader.Read(
+            new MemoryStream(Encoding.UTF8.GetBytes(csv)),
+            DataFormat.Csv,
+            Evaluator.ReadOptions(contract, "scored.csv")
+        );
         return Evaluator.Evaluate(contract, table);
     }
 }

@@ -13,13 +13,15 @@ public sealed class AdminApiTests : IAsyncLifetime
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero));
     private RunningServer _server = null!;
 
-    public async Task InitializeAsync() => _server = await RunningServer.StartAsync(configure: o => o with { Time = _clock });
+    public async Task InitializeAsync() =>
+        _server = await RunningServer.StartAsync(configure: o => o with { Time = _clock });
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
-    private static async Task<JsonElement> Body(HttpResponseMessage response) => JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+    private static async Task<JsonElement> Body(HttpResponseMessage response) =>
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
 
     private HttpClient WithKey(string key)
     {
@@ -32,7 +34,10 @@ public sealed class AdminApiTests : IAsyncLifetime
     public async Task Keys_AreCreatedListedAndRevoked_WhileTheServerRuns_ARevokedKeyFailingAtOnce()
     {
         using var admin = _server.Client(KeyRole.Admin);
-        var created = await admin.PostAsync("/v1/admin/keys", Json("""{"role": "viewer", "name": "wall screen", "expires": "30d"}"""));
+        var created = await admin.PostAsync(
+            "/v1/admin/keys",
+            Json("""{"role": "viewer", "name": "wall screen", "expires": "30d"}""")
+        );
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var body = await Body(created);
         var key = body.GetProperty("key").GetString()!;
@@ -42,11 +47,15 @@ public sealed class AdminApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await viewer.GetAsync("/v1/features")).StatusCode);
 
         // The last use is written off the request path; it shows within moments.
-        var listed = (await Body(await admin.GetAsync("/v1/admin/keys"))).EnumerateArray().Single(k => k.GetProperty("id").GetString() == id);
+        var listed = (await Body(await admin.GetAsync("/v1/admin/keys")))
+            .EnumerateArray()
+            .Single(k => k.GetProperty("id").GetString() == id);
         for (var i = 0; i < 50 && !listed.TryGetProperty("last_used_at", out _); i++)
         {
             await Task.Delay(100);
-            listed = (await Body(await admin.GetAsync("/v1/admin/keys"))).EnumerateArray().Single(k => k.GetProperty("id").GetString() == id);
+            listed = (await Body(await admin.GetAsync("/v1/admin/keys")))
+                .EnumerateArray()
+                .Single(k => k.GetProperty("id").GetString() == id);
         }
         Assert.Equal("wall screen", listed.GetProperty("name").GetString());
         Assert.Equal("viewer", listed.GetProperty("role").GetString());
@@ -57,7 +66,11 @@ public sealed class AdminApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/v1/admin/keys/{id}")).StatusCode);
         var refused = await viewer.GetAsync("/v1/features");
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
-        Assert.StartsWith("This key was revoked on 2026-11-23 09:00 UTC", (await Body(refused)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith(
+            "This key was revoked on 2026-11-23 09:00 UTC",
+            (await Body(refused)).GetProperty("detail").GetString(),
+            StringComparison.Ordinal
+        );
         Assert.Equal(HttpStatusCode.NotFound, (await admin.DeleteAsync($"/v1/admin/keys/{id}")).StatusCode);
     }
 
@@ -65,7 +78,9 @@ public sealed class AdminApiTests : IAsyncLifetime
     public async Task AKeyPastItsExpiry_IsRefusedWithTheReason_AndItsDashboardSessionEnds()
     {
         using var admin = _server.Client(KeyRole.Admin);
-        var key = (await Body(await admin.PostAsync("/v1/admin/keys", Json("""{"role": "viewer", "expires": "1h"}""")))).GetProperty("key").GetString()!;
+        var key = (await Body(await admin.PostAsync("/v1/admin/keys", Json("""{"role": "viewer", "expires": "1h"}"""))))
+            .GetProperty("key")
+            .GetString()!;
         using var browser = new Browser(_server.Address);
         await browser.SubmitAsync("/signin", "key-form", new Dictionary<string, string> { ["Form.Key"] = key });
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/")).StatusCode);
@@ -74,7 +89,11 @@ public sealed class AdminApiTests : IAsyncLifetime
         _clock.Advance(TimeSpan.FromHours(1));
         var refused = await viewer.GetAsync("/v1/features");
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
-        Assert.StartsWith("This key expired on 2026-11-23 10:00 UTC", (await Body(refused)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith(
+            "This key expired on 2026-11-23 10:00 UTC",
+            (await Body(refused)).GetProperty("detail").GetString(),
+            StringComparison.Ordinal
+        );
         Assert.Equal(HttpStatusCode.Found, (await browser.GetAsync("/")).StatusCode);
     }
 
@@ -84,9 +103,18 @@ public sealed class AdminApiTests : IAsyncLifetime
         using var admin = _server.Client(KeyRole.Admin);
         var body = await Body(await admin.PostAsync("/v1/admin/keys", Json("""{"role": "reviewer"}""")));
         using var browser = new Browser(_server.Address);
-        await browser.SubmitAsync("/signin", "key-form", new Dictionary<string, string> { ["Form.Key"] = body.GetProperty("key").GetString()! });
+        await browser.SubmitAsync(
+            "/signin",
+            "key-form",
+            new Dictionary<string, string> { ["Form.Key"] = body.GetProperty("key").GetString()! }
+        );
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/")).StatusCode);
-        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/v1/admin/keys/{body.GetProperty("details").GetProperty("id").GetString()}")).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.NoContent,
+            (
+                await admin.DeleteAsync($"/v1/admin/keys/{body.GetProperty("details").GetProperty("id").GetString()}")
+            ).StatusCode
+        );
         Assert.Equal(HttpStatusCode.Found, (await browser.GetAsync("/")).StatusCode);
     }
 
@@ -98,24 +126,46 @@ public sealed class AdminApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Created, added.StatusCode);
         var password = (await Body(added)).GetProperty("password").GetString()!;
         Assert.Equal(22, password.Length);
-        Assert.Equal(HttpStatusCode.Conflict, (await admin.PostAsync("/v1/admin/users", Json("""{"name": "CARL", "role": "viewer"}"""))).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.Conflict,
+            (await admin.PostAsync("/v1/admin/users", Json("""{"name": "CARL", "role": "viewer"}"""))).StatusCode
+        );
         var users = await Body(await admin.GetAsync("/v1/admin/users"));
-        Assert.Equal("reviewer", users.EnumerateArray().Single(u => u.GetProperty("name").GetString() == "carl").GetProperty("role").GetString());
+        Assert.Equal(
+            "reviewer",
+            users
+                .EnumerateArray()
+                .Single(u => u.GetProperty("name").GetString() == "carl")
+                .GetProperty("role")
+                .GetString()
+        );
 
         using var carl = new Browser(_server.Address);
-        Assert.Equal(HttpStatusCode.Redirect, (await PasswordSignInTests.SignInAsync(carl, "carl", password)).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.Redirect,
+            (await PasswordSignInTests.SignInAsync(carl, "carl", password)).StatusCode
+        );
         Assert.Equal(HttpStatusCode.OK, (await carl.GetAsync("/")).StatusCode);
-        var reset = await admin.PostAsync("/v1/admin/users/carl/password", Json("""{"password": "a long new passphrase here"}"""));
+        var reset = await admin.PostAsync(
+            "/v1/admin/users/carl/password",
+            Json("""{"password": "a long new passphrase here"}""")
+        );
         Assert.Equal(HttpStatusCode.OK, reset.StatusCode);
         Assert.False((await Body(reset)).TryGetProperty("password", out _));
         Assert.Equal(HttpStatusCode.Found, (await carl.GetAsync("/")).StatusCode);
 
-        Assert.Equal(HttpStatusCode.Redirect, (await PasswordSignInTests.SignInAsync(carl, "carl", "a long new passphrase here")).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.Redirect,
+            (await PasswordSignInTests.SignInAsync(carl, "carl", "a long new passphrase here")).StatusCode
+        );
         Assert.Equal(HttpStatusCode.OK, (await carl.GetAsync("/")).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync("/v1/admin/users/carl")).StatusCode);
         Assert.Equal(HttpStatusCode.Found, (await carl.GetAsync("/")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await admin.DeleteAsync("/v1/admin/users/carl")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsync("/v1/admin/users/carl/password", null)).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.NotFound,
+            (await admin.PostAsync("/v1/admin/users/carl/password", null)).StatusCode
+        );
     }
 
     [Theory]
@@ -126,7 +176,11 @@ public sealed class AdminApiTests : IAsyncLifetime
     [InlineData("/v1/admin/keys", "not json", "The key request is not valid")]
     [InlineData("/v1/admin/users", """{"name": "a b", "role": "viewer"}""", "The user name is not valid")]
     [InlineData("/v1/admin/users", """{"name": "dora", "role": "ingest"}""", "The role is not known")]
-    [InlineData("/v1/admin/users", """{"name": "dora", "role": "viewer", "password": "short"}""", "The password is too weak")]
+    [InlineData(
+        "/v1/admin/users",
+        """{"name": "dora", "role": "viewer", "password": "short"}""",
+        "The password is too weak"
+    )]
     public async Task BadRequests_Get400WithWhatIsWrong(string path, string body, string title)
     {
         using var admin = _server.Client(KeyRole.Admin);
@@ -143,7 +197,10 @@ public sealed class AdminApiTests : IAsyncLifetime
     {
         using var client = _server.Client(role);
         Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("/v1/admin/keys")).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await client.PostAsync("/v1/admin/users", Json("""{"name": "eve", "role": "admin"}"""))).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.Forbidden,
+            (await client.PostAsync("/v1/admin/users", Json("""{"name": "eve", "role": "admin"}"""))).StatusCode
+        );
         Assert.Null(await _server.Store<IUserStore>().FindUserAsync("eve"));
     }
 
@@ -152,7 +209,16 @@ public sealed class AdminApiTests : IAsyncLifetime
     {
         using var admin = _server.Client(KeyRole.Admin);
         var paths = (await Body(await admin.GetAsync("/openapi/v1.json"))).GetProperty("paths");
-        foreach (var path in new[] { "/v1/admin/keys", "/v1/admin/keys/{id}", "/v1/admin/users", "/v1/admin/users/{name}", "/v1/admin/users/{name}/password" })
+        foreach (
+            var path in new[]
+            {
+                "/v1/admin/keys",
+                "/v1/admin/keys/{id}",
+                "/v1/admin/users",
+                "/v1/admin/users/{name}",
+                "/v1/admin/users/{name}/password",
+            }
+        )
         {
             Assert.True(paths.TryGetProperty(path, out _), $"{path} is not in the OpenAPI document");
         }
@@ -162,15 +228,32 @@ public sealed class AdminApiTests : IAsyncLifetime
     public async Task TheAccessPage_CreatesAKeyShownOnce_AndRevokesIt_ForAdminsOnly()
     {
         using var admin = new Browser(_server.Address);
-        await admin.SubmitAsync("/signin", "key-form", new Dictionary<string, string> { ["Form.Key"] = _server.Key(KeyRole.Admin) });
+        await admin.SubmitAsync(
+            "/signin",
+            "key-form",
+            new Dictionary<string, string> { ["Form.Key"] = _server.Key(KeyRole.Admin) }
+        );
         var (status, home) = await admin.PageAsync("/");
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Contains("data-testid=\"nav-access\"", home, StringComparison.Ordinal);
-        var created = WebUtility.HtmlDecode(await (await admin.SubmitAsync("/admin/access", "create-key-form", new Dictionary<string, string>
-        {
-            ["NewKey.Role"] = "ingest", ["NewKey.Name"] = "<b>checkout</b>", ["NewKey.Expires"] = "90d",
-        })).Content.ReadAsStringAsync());
-        var key = System.Text.RegularExpressions.Regex.Match(created, "<code>(ovl_[A-Za-z0-9_-]+)</code>").Groups[1].Value;
+        var created = WebUtility.HtmlDecode(
+            await (
+                await admin.SubmitAsync(
+                    "/admin/access",
+                    "create-key-form",
+                    new Dictionary<string, string>
+                    {
+                        ["NewKey.Role"] = "ingest",
+                        ["NewKey.Name"] = "<b>checkout</b>",
+                        ["NewKey.Expires"] = "90d",
+                    }
+                )
+            ).Content.ReadAsStringAsync()
+        );
+        var key = System
+            .Text.RegularExpressions.Regex.Match(created, "<code>(ovl_[A-Za-z0-9_-]+)</code>")
+            .Groups[1]
+            .Value;
         using var ingest = WithKey(key);
         Assert.NotEqual(HttpStatusCode.Unauthorized, (await ingest.PostAsync("/v1/events", Json("[]"))).StatusCode);
         var record = (await _server.Store<IUserStore>().ListKeysAsync()).Single(k => k.Name == "<b>checkout</b>");
@@ -184,7 +267,11 @@ public sealed class AdminApiTests : IAsyncLifetime
         Assert.NotNull((await _server.Store<IUserStore>().ListKeysAsync()).Single(k => k.Id == record.Id).RevokedAt);
 
         using var viewer = new Browser(_server.Address);
-        await viewer.SubmitAsync("/signin", "key-form", new Dictionary<string, string> { ["Form.Key"] = _server.Key(KeyRole.Viewer) });
+        await viewer.SubmitAsync(
+            "/signin",
+            "key-form",
+            new Dictionary<string, string> { ["Form.Key"] = _server.Key(KeyRole.Viewer) }
+        );
         Assert.DoesNotContain("nav-access", (await viewer.PageAsync("/")).Html, StringComparison.Ordinal);
         Assert.NotEqual(HttpStatusCode.OK, (await viewer.GetAsync("/admin/access")).StatusCode);
     }

@@ -18,7 +18,14 @@ public sealed class HostedKeyTests
     {
         var folder = Directory.CreateTempSubdirectory("overlap-hosted-keys-").FullName;
         var clock = new FakeTimeProvider(new DateTimeOffset(2002, 8, 9, 0, 0, 0, TimeSpan.Zero));
-        var app = await OverlapServer.BuildAsync(new ServerOptions { DataFolder = folder, Urls = "http://127.0.0.1:0", Time = clock });
+        var app = await OverlapServer.BuildAsync(
+            new ServerOptions
+            {
+                DataFolder = folder,
+                Urls = "http://127.0.0.1:0",
+                Time = clock,
+            }
+        );
         try
         {
             await app.StartAsync();
@@ -28,7 +35,9 @@ public sealed class HostedKeyTests
 
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", admin);
             using var keys = JsonDocument.Parse(await http.GetStringAsync("/v1/admin/keys"));
-            var listed = keys.RootElement.EnumerateArray().Single(k => k.GetProperty("name").GetString() == "host admin");
+            var listed = keys
+                .RootElement.EnumerateArray()
+                .Single(k => k.GetProperty("name").GetString() == "host admin");
             Assert.Equal(clock.GetUtcNow(), listed.GetProperty("created_at").GetDateTimeOffset());
             Assert.StartsWith("ovl_", admin, StringComparison.Ordinal);
 

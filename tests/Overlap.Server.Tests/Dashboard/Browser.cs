@@ -12,7 +12,11 @@ namespace Overlap.Server.Tests.Dashboard;
 /// </summary>
 internal sealed partial class Browser(Uri address, IPAddress? from = null) : IDisposable
 {
-    private readonly HttpClient _client = new(Handler(from)) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
+    private readonly HttpClient _client = new(Handler(from))
+    {
+        BaseAddress = address,
+        Timeout = TimeSpan.FromSeconds(30),
+    };
 
     /// <summary>A handler that keeps no cookies, follows no redirects, and binds to <paramref name="from"/> when given (loopback only).</summary>
     public static SocketsHttpHandler Handler(IPAddress? from)
@@ -28,7 +32,10 @@ internal sealed partial class Browser(Uri address, IPAddress? from = null) : IDi
                 {
                     socket.Bind(new IPEndPoint(from, 0));
                     var target = context.DnsEndPoint;
-                    Assert.True(IPAddress.IsLoopback(IPAddress.Parse(target.Host)), "tests connect to loopback addresses only");
+                    Assert.True(
+                        IPAddress.IsLoopback(IPAddress.Parse(target.Host)),
+                        "tests connect to loopback addresses only"
+                    );
                     await socket.ConnectAsync(IPAddress.Parse(target.Host), target.Port, cancellationToken);
                     return new NetworkStream(socket, ownsSocket: true);
                 }
@@ -47,7 +54,8 @@ internal sealed partial class Browser(Uri address, IPAddress? from = null) : IDi
     /// <summary>The Set-Cookie headers of the last response.</summary>
     public IReadOnlyList<string> LastSetCookies { get; private set; } = [];
 
-    public async Task<HttpResponseMessage> GetAsync(string path) => await SendAsync(new HttpRequestMessage(HttpMethod.Get, path));
+    public async Task<HttpResponseMessage> GetAsync(string path) =>
+        await SendAsync(new HttpRequestMessage(HttpMethod.Get, path));
 
     /// <summary>The page's HTML, decoded to the text a person reads where asserted on.</summary>
     public async Task<(HttpStatusCode Status, string Html)> PageAsync(string path)
@@ -57,7 +65,11 @@ internal sealed partial class Browser(Uri address, IPAddress? from = null) : IDi
     }
 
     /// <summary>Loads <paramref name="path"/>, then posts the form marked <c>data-testid=<paramref name="form"/></c> with its hidden fields and <paramref name="fields"/>.</summary>
-    public async Task<HttpResponseMessage> SubmitAsync(string path, string form, IReadOnlyDictionary<string, string> fields)
+    public async Task<HttpResponseMessage> SubmitAsync(
+        string path,
+        string form,
+        IReadOnlyDictionary<string, string> fields
+    )
     {
         var (_, html) = await PageAsync(path);
         var hidden = HiddenFields(html, form);
@@ -80,12 +92,15 @@ internal sealed partial class Browser(Uri address, IPAddress? from = null) : IDi
         var fields = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (Match input in HiddenInput().Matches(match.Groups[1].Value))
         {
-            fields[WebUtility.HtmlDecode(Attribute(input.Value, "name"))] = WebUtility.HtmlDecode(Attribute(input.Value, "value"));
+            fields[WebUtility.HtmlDecode(Attribute(input.Value, "name"))] = WebUtility.HtmlDecode(
+                Attribute(input.Value, "value")
+            );
         }
         return fields;
     }
 
-    private static string Attribute(string tag, string name) => Regex.Match(tag, $"\\b{name}=\"([^\"]*)\"").Groups[1].Value;
+    private static string Attribute(string tag, string name) =>
+        Regex.Match(tag, $"\\b{name}=\"([^\"]*)\"").Groups[1].Value;
 
     [GeneratedRegex("<input[^>]*type=\"hidden\"[^>]*>")]
     private static partial Regex HiddenInput();

@@ -6,8 +6,8 @@ using Overlap.Core.Contracts;
 using Overlap.Core.Data;
 using Overlap.Core.Evaluation;
 using Overlap.Core.Monitoring;
-using Overlap.Storage;
 using Overlap.Server.Monitoring;
+using Overlap.Storage;
 
 namespace Overlap.Server.Tests.Dashboard;
 
@@ -37,25 +37,54 @@ public sealed class FeatureCardTests
         return context;
     }
 
-    private static (FeatureHealth Health, EvaluationReport Evaluation) Health(IReadOnlyList<Overlap.Server.Alerts.AlertStateView> alerts)
+    private static (FeatureHealth Health, EvaluationReport Evaluation) Health(
+        IReadOnlyList<Overlap.Server.Alerts.AlertStateView> alerts
+    )
     {
         var contract = ContractParser.Parse(Contract);
         var csv = new StringBuilder("y,s\n");
         for (var i = 0; i < 200; i++)
         {
             var spam = i % 2 == 0;
-            csv.Append(spam ? "spam," : "ham,").Append(spam ? (i % 10 == 0 ? "0.3" : "0.9") : (i % 7 == 0 ? "0.7" : "0.1")).Append('\n');
+            csv.Append(spam ? "spam," : "ham,")
+                .Append(spam ? (i % 10 == 0 ? "0.3" : "0.9") : (i % 7 == 0 ? "0.7" : "0.1"))
+                .Append('\n');
         }
-        var table = TableReader.Read(new MemoryStream(Encoding.UTF8.GetBytes(csv.ToString())), DataFormat.Csv, Evaluator.ReadOptions(contract, "spam.csv"));
+        var table = TableReader.Read(
+            new MemoryStream(Encoding.UTF8.GetBytes(csv.ToString())),
+            DataFormat.Csv,
+            Evaluator.ReadOptions(contract, "spam.csv")
+        );
         var evaluation = Evaluator.Evaluate(contract, table, new EvaluationOptions { Resamples = 0 });
         var start = new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
         var range = new RangeReport
         {
-            Feature = contract.Feature, ContractVersion = 2, Window = "1d", From = start, To = start.AddDays(30), Windows = 30,
-            Predictions = 12_345, Labelled = 200, Evaluation = evaluation, DriftTestedWindows = 0, DriftedWindows = 0,
-            DriftedColumns = new Dictionary<string, int>(), Precision = RangeMonitor.Precision,
+            Feature = contract.Feature,
+            ContractVersion = 2,
+            Window = "1d",
+            From = start,
+            To = start.AddDays(30),
+            Windows = 30,
+            Predictions = 12_345,
+            Labelled = 200,
+            Evaluation = evaluation,
+            DriftTestedWindows = 0,
+            DriftedWindows = 0,
+            DriftedColumns = new Dictionary<string, int>(),
+            Precision = RangeMonitor.Precision,
         };
-        return (new FeatureHealth(contract.Feature, 2, contract.Description, range, [(start, 0.8), (start.AddDays(1), null), (start.AddDays(2), 0.9)], "recall", alerts), evaluation);
+        return (
+            new FeatureHealth(
+                contract.Feature,
+                2,
+                contract.Description,
+                range,
+                [(start, 0.8), (start.AddDays(1), null), (start.AddDays(2), 0.9)],
+                "recall",
+                alerts
+            ),
+            evaluation
+        );
     }
 
     [Fact]
@@ -68,8 +97,15 @@ public sealed class FeatureCardTests
         Assert.Equal(health.Verdict, card.Find("[data-testid=verdict]").TextContent.Trim());
         var judged = evaluation.Requirements.Where(r => r.Verdict != Verdict.Skipped).Select(r => r.Statement).ToList();
         Assert.Equal(2, judged.Count);
-        Assert.Equal(judged, card.FindAll("[data-testid=requirements] .mud-list-item-text").Select(e => e.TextContent.Trim()));
-        Assert.Contains("12,345 predictions, 200 with a label, over 30 windows of 1d (contract version 2)", card.Find("[data-testid=volume]").TextContent, StringComparison.Ordinal);
+        Assert.Equal(
+            judged,
+            card.FindAll("[data-testid=requirements] .mud-list-item-text").Select(e => e.TextContent.Trim())
+        );
+        Assert.Contains(
+            "12,345 predictions, 200 with a label, over 30 windows of 1d (contract version 2)",
+            card.Find("[data-testid=volume]").TextContent,
+            StringComparison.Ordinal
+        );
         Assert.Empty(card.FindAll("[data-testid=open-alerts]"));
         // Two values with a gap between them: two points, no line across the gap.
         Assert.Equal(2, card.FindAll("[data-testid=sparkline] circle").Count);
@@ -81,7 +117,18 @@ public sealed class FeatureCardTests
     {
         await using var context = Context();
         var judged = new DateTimeOffset(2026, 3, 2, 0, 0, 0, TimeSpan.Zero);
-        var (health, _) = Health([new Overlap.Server.Alerts.AlertStateView("spam-filter", "recall min 0.6", AlertState.Alert, DateTimeOffset.UnixEpoch, "Recall <b>fell</b> to 0.41", DateTimeOffset.UnixEpoch, judged.AddDays(-30), judged)]);
+        var (health, _) = Health([
+            new Overlap.Server.Alerts.AlertStateView(
+                "spam-filter",
+                "recall min 0.6",
+                AlertState.Alert,
+                DateTimeOffset.UnixEpoch,
+                "Recall <b>fell</b> to 0.41",
+                DateTimeOffset.UnixEpoch,
+                judged.AddDays(-30),
+                judged
+            ),
+        ]);
         var card = context.Render<FeatureCard>(p => p.Add(c => c.Health, health));
 
         Assert.Empty(card.FindAll("script"));
@@ -89,6 +136,10 @@ public sealed class FeatureCardTests
         var alert = card.Find("[data-testid=open-alerts]");
         Assert.Empty(alert.QuerySelectorAll("b"));
         // The alert names its requirement and the days it judged, so the overview and the alert say the same thing.
-        Assert.Contains("1 open alert: recall min 0.6 (judged on 2026-01-31 00:00 to 2026-03-02 00:00 UTC): Recall <b>fell</b> to 0.41", alert.TextContent, StringComparison.Ordinal);
+        Assert.Contains(
+            "1 open alert: recall min 0.6 (judged on 2026-01-31 00:00 to 2026-03-02 00:00 UTC): Recall <b>fell</b> to 0.41",
+            alert.TextContent,
+            StringComparison.Ordinal
+        );
     }
 }

@@ -9,26 +9,38 @@ public sealed class FeatureChartsEstimateTests
 {
     private static readonly DateTimeOffset Day0 = new(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
 
-    private static WindowReport Window(int day, bool labelled) => new()
-    {
-        Start = Day0.AddDays(day),
-        End = Day0.AddDays(day + 1),
-        Predictions = 10,
-        Labelled = labelled ? 10 : 0,
-        Estimated = new EstimatedPerformance
+    private static WindowReport Window(int day, bool labelled) =>
+        new()
         {
-            N = 10, Recalibrated = false, ExpectedTp = 1, ExpectedFp = 1, ExpectedFn = 1, ExpectedTn = 1,
-            Metrics = new Dictionary<string, MetricValue> { ["recall"] = new(1, 1, 1, 10) },
-        },
-        Evaluation = !labelled ? null : new EvaluationReport
-        {
-            Feature = "spam", Task = "binary", Verdict = Verdict.Fail, N = 10, Confidence = 0.95,
-            Metrics = new Dictionary<string, MetricValue> { ["recall"] = new(0.5, 0.45, 0.55, 10) },
-            Segments = new Dictionary<string, IReadOnlyDictionary<string, SegmentResult>>(),
-            Requirements = [],
-            Statements = [],
-        },
-    };
+            Start = Day0.AddDays(day),
+            End = Day0.AddDays(day + 1),
+            Predictions = 10,
+            Labelled = labelled ? 10 : 0,
+            Estimated = new EstimatedPerformance
+            {
+                N = 10,
+                Recalibrated = false,
+                ExpectedTp = 1,
+                ExpectedFp = 1,
+                ExpectedFn = 1,
+                ExpectedTn = 1,
+                Metrics = new Dictionary<string, MetricValue> { ["recall"] = new(1, 1, 1, 10) },
+            },
+            Evaluation = !labelled
+                ? null
+                : new EvaluationReport
+                {
+                    Feature = "spam",
+                    Task = "binary",
+                    Verdict = Verdict.Fail,
+                    N = 10,
+                    Confidence = 0.95,
+                    Metrics = new Dictionary<string, MetricValue> { ["recall"] = new(0.5, 0.45, 0.55, 10) },
+                    Segments = new Dictionary<string, IReadOnlyDictionary<string, SegmentResult>>(),
+                    Requirements = [],
+                    Statements = [],
+                },
+        };
 
     [Fact]
     public void UnreliableEstimate_MarksExcludedWindowsAndThoseWithoutLabels_OnlyWhileUnreliable()

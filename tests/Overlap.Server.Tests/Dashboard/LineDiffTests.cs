@@ -34,10 +34,14 @@ public sealed class LineDiffTests
         var lines = LineDiff.Compute("a\nb\nc\n", "a\nB\nc\nd\n");
         Assert.Equal(
             [
-                new DiffLine(DiffKind.Same, "a", 1, 1), new DiffLine(DiffKind.Removed, "b", 2, 0), new DiffLine(DiffKind.Added, "B", 0, 2),
-                new DiffLine(DiffKind.Same, "c", 3, 3), new DiffLine(DiffKind.Added, "d", 0, 4),
+                new DiffLine(DiffKind.Same, "a", 1, 1),
+                new DiffLine(DiffKind.Removed, "b", 2, 0),
+                new DiffLine(DiffKind.Added, "B", 0, 2),
+                new DiffLine(DiffKind.Same, "c", 3, 3),
+                new DiffLine(DiffKind.Added, "d", 0, 4),
             ],
-            lines);
+            lines
+        );
     }
 
     [Fact]
@@ -55,13 +59,16 @@ public sealed class LineDiffTests
         var shown = LineDiff.Collapse(LineDiff.Compute(before, after));
         Assert.Equal(
             ["skip 6 at 1", "l7", "l8", "l9", "-l10", "+ten", "l11", "l12", "l13", "skip 7 at 14"],
-            shown.Select(l => l.Kind switch
-            {
-                DiffKind.Skipped => $"skip {l.Skipped} at {l.OldLine}",
-                DiffKind.Removed => "-" + l.Text,
-                DiffKind.Added => "+" + l.Text,
-                _ => l.Text,
-            }));
+            shown.Select(l =>
+                l.Kind switch
+                {
+                    DiffKind.Skipped => $"skip {l.Skipped} at {l.OldLine}",
+                    DiffKind.Removed => "-" + l.Text,
+                    DiffKind.Added => "+" + l.Text,
+                    _ => l.Text,
+                }
+            )
+        );
     }
 
     [Fact]
@@ -79,14 +86,25 @@ public sealed class LineDiffTests
         var diff = LineDiff.Compute(Text(before), Text(after));
         var old = diff.Where(l => l.Kind != DiffKind.Added).Select(l => l.Text);
         var @new = diff.Where(l => l.Kind != DiffKind.Removed).Select(l => l.Text);
-        var numbered = diff.Where(l => l.Kind != DiffKind.Added).Select(l => l.OldLine).SequenceEqual(Enumerable.Range(1, before.Length))
-            && diff.Where(l => l.Kind != DiffKind.Removed).Select(l => l.NewLine).SequenceEqual(Enumerable.Range(1, after.Length));
-        return old.SequenceEqual(before) && @new.SequenceEqual(after) && numbered
+        var numbered =
+            diff.Where(l => l.Kind != DiffKind.Added)
+                .Select(l => l.OldLine)
+                .SequenceEqual(Enumerable.Range(1, before.Length))
+            && diff.Where(l => l.Kind != DiffKind.Removed)
+                .Select(l => l.NewLine)
+                .SequenceEqual(Enumerable.Range(1, after.Length));
+        return old.SequenceEqual(before)
+            && @new.SequenceEqual(after)
+            && numbered
             && diff.Count(l => l.Kind == DiffKind.Same) == Lcs(before, after);
     }
 
     [Property(MaxTest = 300)]
-    public bool Collapse_KeepsEveryChangeInOrder_AccountsForEveryLine_AndShowsOnlyContext(byte[] rawBefore, byte[] rawAfter, byte contextByte)
+    public bool Collapse_KeepsEveryChangeInOrder_AccountsForEveryLine_AndShowsOnlyContext(
+        byte[] rawBefore,
+        byte[] rawAfter,
+        byte contextByte
+    )
     {
         var context = contextByte % 5;
         var full = LineDiff.Compute(Text(Lines(rawBefore)), Text(Lines(rawAfter)));
@@ -98,10 +116,14 @@ public sealed class LineDiffTests
         // line alone: so at most one such line per run of unchanged lines.
         var changeAt = full.Select((l, i) => (l, i)).Where(x => x.l.Kind != DiffKind.Same).Select(x => x.i).ToList();
         var index = full.Select((l, i) => (l, i)).ToDictionary(x => x.l, x => x.i);
-        var farPerRun = shown.Where(l => l.Kind == DiffKind.Same).Select(l => index[l])
+        var farPerRun = shown
+            .Where(l => l.Kind == DiffKind.Same)
+            .Select(l => index[l])
             .Where(i => changeAt.All(c => Math.Abs(c - i) > context))
             .GroupBy(i => changeAt.Count(c => c < i));
-        return changes.SequenceEqual(shown.Where(l => l.Kind is DiffKind.Added or DiffKind.Removed)) && accounted && noHiddenSingles
+        return changes.SequenceEqual(shown.Where(l => l.Kind is DiffKind.Added or DiffKind.Removed))
+            && accounted
+            && noHiddenSingles
             && farPerRun.All(run => run.Count() <= 1);
     }
 }

@@ -24,17 +24,34 @@ public sealed class PasswordSignInTests : IAsyncLifetime
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
     private static async Task AddUserAsync(IUserStore store, string name, KeyRole role, string password) =>
-        Assert.True(await store.AddUserAsync(new UserRecord(name, role, Passwords.Hash(password), Passwords.NewStamp(), DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch)));
+        Assert.True(
+            await store.AddUserAsync(
+                new UserRecord(
+                    name,
+                    role,
+                    Passwords.Hash(password),
+                    Passwords.NewStamp(),
+                    DateTimeOffset.UnixEpoch,
+                    DateTimeOffset.UnixEpoch
+                )
+            )
+        );
 
     /// <summary>Posts the password form of the sign-in page.</summary>
-    internal static Task<HttpResponseMessage> SignInAsync(Browser browser, string name, string password, string returnUrl = "/") =>
-        browser.SubmitAsync($"/signin?ReturnUrl={Uri.EscapeDataString(returnUrl)}", "password-form", new Dictionary<string, string>
-        {
-            ["Credentials.Name"] = name,
-            ["Credentials.Password"] = password,
-        });
+    internal static Task<HttpResponseMessage> SignInAsync(
+        Browser browser,
+        string name,
+        string password,
+        string returnUrl = "/"
+    ) =>
+        browser.SubmitAsync(
+            $"/signin?ReturnUrl={Uri.EscapeDataString(returnUrl)}",
+            "password-form",
+            new Dictionary<string, string> { ["Credentials.Name"] = name, ["Credentials.Password"] = password }
+        );
 
-    private static async Task<string> TextAsync(HttpResponseMessage response) => WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+    private static async Task<string> TextAsync(HttpResponseMessage response) =>
+        WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
 
     [Fact]
     public async Task TheRightPassword_SetsAnHttpOnlyStrictCookie_WithTheUsersNameAndRole()
@@ -44,7 +61,11 @@ public sealed class PasswordSignInTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal("/features/x/contract", response.Headers.Location!.PathAndQuery);
         var cookie = Assert.Single(browser.LastSetCookies, c => c.StartsWith("overlap=", StringComparison.Ordinal));
-        var flags = cookie.Split(';', StringSplitOptions.TrimEntries).Skip(1).Select(f => f.ToLowerInvariant()).ToList();
+        var flags = cookie
+            .Split(';', StringSplitOptions.TrimEntries)
+            .Skip(1)
+            .Select(f => f.ToLowerInvariant())
+            .ToList();
         Assert.Contains("httponly", flags);
         Assert.Contains("samesite=strict", flags);
         Assert.Contains("path=/", flags);
@@ -64,7 +85,11 @@ public sealed class PasswordSignInTests : IAsyncLifetime
         foreach (var response in new[] { wrong, unknown })
         {
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            Assert.Contains("That name and password do not match.", await TextAsync(response), StringComparison.Ordinal);
+            Assert.Contains(
+                "That name and password do not match.",
+                await TextAsync(response),
+                StringComparison.Ordinal
+            );
         }
         Assert.DoesNotContain("overlap", browser.Cookies.Keys);
         Assert.Equal(HttpStatusCode.Found, (await browser.GetAsync("/")).StatusCode);
@@ -81,10 +106,17 @@ public sealed class PasswordSignInTests : IAsyncLifetime
         var refused = await SignInAsync(browser, "Ana", AnaPassword);
         Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
         Assert.Equal("30", refused.Headers.GetValues("Retry-After").Single());
-        Assert.Contains("Too many wrong passwords for this name. Try again in 30 seconds", await TextAsync(refused), StringComparison.Ordinal);
+        Assert.Contains(
+            "Too many wrong passwords for this name. Try again in 30 seconds",
+            await TextAsync(refused),
+            StringComparison.Ordinal
+        );
         Assert.DoesNotContain("overlap", browser.Cookies.Keys);
         // Another name is not held back.
-        Assert.Equal(HttpStatusCode.Redirect, (await SignInAsync(new Browser(_server.Address), "ben", BenPassword)).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.Redirect,
+            (await SignInAsync(new Browser(_server.Address), "ben", BenPassword)).StatusCode
+        );
         _clock.Advance(PasswordBackoff.First);
         Assert.Equal(HttpStatusCode.Redirect, (await SignInAsync(browser, "ana", AnaPassword)).StatusCode);
     }
@@ -112,7 +144,14 @@ public sealed class PasswordSignInTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await ben.GetAsync("/")).StatusCode);
         var store = _server.Store<IUserStore>();
         Assert.True(await store.RemoveUserAsync("ana"));
-        Assert.True(await store.SetPasswordAsync("ben", Passwords.Hash("a brand new passphrase"), Passwords.NewStamp(), _clock.GetUtcNow()));
+        Assert.True(
+            await store.SetPasswordAsync(
+                "ben",
+                Passwords.Hash("a brand new passphrase"),
+                Passwords.NewStamp(),
+                _clock.GetUtcNow()
+            )
+        );
         // The store is asked again once the short cache has run out.
         _clock.Advance(UserSessions.CacheFor);
         foreach (var browser in new[] { ana, ben })
@@ -131,7 +170,11 @@ public sealed class PasswordSignInTests : IAsyncLifetime
         using var ana = new Browser(_server.Address);
         using var keyed = new Browser(_server.Address);
         await SignInAsync(ana, "ana", AnaPassword);
-        await keyed.SubmitAsync("/signin", "key-form", new Dictionary<string, string> { ["Form.Key"] = _server.Key(KeyRole.Viewer) });
+        await keyed.SubmitAsync(
+            "/signin",
+            "key-form",
+            new Dictionary<string, string> { ["Form.Key"] = _server.Key(KeyRole.Viewer) }
+        );
         Assert.Equal(HttpStatusCode.OK, (await ana.GetAsync("/")).StatusCode);
         var folder = _server.Folder;
         var (anaCookie, keyCookie) = (ana.Cookies["overlap"], keyed.Cookies["overlap"]);
@@ -156,12 +199,15 @@ public sealed class PasswordSignInTests : IAsyncLifetime
     {
         using var browser = new Browser(_server.Address);
         await browser.GetAsync("/signin");
-        var response = await browser.PostAsync("/signin", new Dictionary<string, string>
-        {
-            ["_handler"] = "signin-password",
-            ["Credentials.Name"] = "ana",
-            ["Credentials.Password"] = AnaPassword,
-        });
+        var response = await browser.PostAsync(
+            "/signin",
+            new Dictionary<string, string>
+            {
+                ["_handler"] = "signin-password",
+                ["Credentials.Name"] = "ana",
+                ["Credentials.Password"] = AnaPassword,
+            }
+        );
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.DoesNotContain("overlap", browser.Cookies.Keys);
     }

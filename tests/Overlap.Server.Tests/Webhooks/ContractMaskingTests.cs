@@ -19,12 +19,25 @@ public sealed class ContractMaskingTests : IAsyncLifetime
         using var admin = _server.Client(KeyRole.Admin);
         // A public literal address: saved, and never contacted (no window is judged).
         var v1 = AlertTests.ContractText($"https://203.0.113.10/services/{Secret}");
-        Assert.Equal(HttpStatusCode.Created, (await admin.PutAsync("/v1/features/fraud/contract", new StringContent(v1))).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.Created,
+            (await admin.PutAsync("/v1/features/fraud/contract", new StringContent(v1))).StatusCode
+        );
         var v2 = v1.Replace(Secret, "T00/B00/second-token", StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.Created, (await admin.PutAsync("/v1/features/fraud/contract", new StringContent(v2))).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.Created,
+            (await admin.PutAsync("/v1/features/fraud/contract", new StringContent(v2))).StatusCode
+        );
         foreach (var role in Users.Roles)
         {
-            var user = new UserRecord(role.ToString().ToLowerInvariant() + "-user", role, Passwords.Hash(Password), Passwords.NewStamp(), DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch);
+            var user = new UserRecord(
+                role.ToString().ToLowerInvariant() + "-user",
+                role,
+                Passwords.Hash(Password),
+                Passwords.NewStamp(),
+                DateTimeOffset.UnixEpoch,
+                DateTimeOffset.UnixEpoch
+            );
             Assert.True(await _server.Store<IUserStore>().AddUserAsync(user));
         }
     }
@@ -34,7 +47,10 @@ public sealed class ContractMaskingTests : IAsyncLifetime
     private async Task<string> YamlAsync(KeyRole role, string query)
     {
         using var client = _server.Client(role);
-        return JsonDocument.Parse(await client.GetStringAsync($"/v1/features/fraud/contract{query}")).RootElement.GetProperty("yaml").GetString()!;
+        return JsonDocument
+            .Parse(await client.GetStringAsync($"/v1/features/fraud/contract{query}"))
+            .RootElement.GetProperty("yaml")
+            .GetString()!;
     }
 
     [Theory]
@@ -62,7 +78,12 @@ public sealed class ContractMaskingTests : IAsyncLifetime
     public async Task ContractPage_AsAnyoneButAnAdmin_MasksTheWebhookInTheDiff(KeyRole role)
     {
         using var browser = new Browser(_server.Address);
-        Assert.Equal(HttpStatusCode.Redirect, (await PasswordSignInTests.SignInAsync(browser, role.ToString().ToLowerInvariant() + "-user", Password)).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.Redirect,
+            (
+                await PasswordSignInTests.SignInAsync(browser, role.ToString().ToLowerInvariant() + "-user", Password)
+            ).StatusCode
+        );
         var (status, html) = await browser.PageAsync("/features/fraud/contract?from=1&to=2");
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.DoesNotContain("token", html, StringComparison.Ordinal);
@@ -75,7 +96,10 @@ public sealed class ContractMaskingTests : IAsyncLifetime
     public async Task ContractPage_AsAnAdmin_ShowsTheWebhookInTheDiffAndTheEditor()
     {
         using var browser = new Browser(_server.Address);
-        Assert.Equal(HttpStatusCode.Redirect, (await PasswordSignInTests.SignInAsync(browser, "admin-user", Password)).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.Redirect,
+            (await PasswordSignInTests.SignInAsync(browser, "admin-user", Password)).StatusCode
+        );
         var (_, html) = await browser.PageAsync("/features/fraud/contract?from=1&to=2");
         Assert.Contains(Secret, html, StringComparison.Ordinal);
         Assert.Contains("second-token", html, StringComparison.Ordinal);
@@ -85,9 +109,16 @@ public sealed class ContractMaskingTests : IAsyncLifetime
     public async Task ContractEditor_AWebhookToLoopback_IsRefusedNamingTheWebhookAndWhy()
     {
         using var browser = new Browser(_server.Address);
-        Assert.Equal(HttpStatusCode.Redirect, (await PasswordSignInTests.SignInAsync(browser, "admin-user", Password)).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.Redirect,
+            (await PasswordSignInTests.SignInAsync(browser, "admin-user", Password)).StatusCode
+        );
         var text = AlertTests.ContractText("http://localhost:5080/v1/features");
-        var response = await browser.SubmitAsync("/features/fraud/contract", "edit-form", new Dictionary<string, string> { ["Edit.Yaml"] = text });
+        var response = await browser.SubmitAsync(
+            "/features/fraud/contract",
+            "edit-form",
+            new Dictionary<string, string> { ["Edit.Yaml"] = text }
+        );
         var html = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
         Assert.Contains("A webhook may not reach that address", html, StringComparison.Ordinal);
         Assert.Contains("monitoring.alerts[0].webhook resolves to ", html, StringComparison.Ordinal);

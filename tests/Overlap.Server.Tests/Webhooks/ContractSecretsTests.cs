@@ -20,7 +20,8 @@ public sealed class ContractSecretsTests
     public void Mask_EveryWebhookValue_KeepsSchemeHostAndPort_AndEveryLine()
     {
         var masked = ContractSecrets.Mask(Contract);
-        Assert.Equal("""
+        Assert.Equal(
+            """
             feature: fraud
             # alerts go to https://hooks.example.com/•••• for now
             monitoring:
@@ -29,14 +30,20 @@ public sealed class ContractSecretsTests
                 - { webhook: "https://hooks.example.com/••••" }
                 - webhook: 'http://203.0.113.10:8080/••••'
                 - webhook: https://hooks.example.org/••••
-            """, masked);
+            """,
+            masked
+        );
     }
 
     [Fact]
     public void Mask_JsonAndAValueOverTwoLines_StayMasked_WithTheSameLineCount()
     {
-        const string Json = "{\"feature\": \"fraud\", \"monitoring\": {\"alerts\": [{\"webhook\": \"https://h.example.com/a/b\"}]}}";
-        Assert.Equal("{\"feature\": \"fraud\", \"monitoring\": {\"alerts\": [{\"webhook\": \"https://h.example.com/••••\"}]}}", ContractSecrets.Mask(Json));
+        const string Json =
+            "{\"feature\": \"fraud\", \"monitoring\": {\"alerts\": [{\"webhook\": \"https://h.example.com/a/b\"}]}}";
+        Assert.Equal(
+            "{\"feature\": \"fraud\", \"monitoring\": {\"alerts\": [{\"webhook\": \"https://h.example.com/••••\"}]}}",
+            ContractSecrets.Mask(Json)
+        );
         const string Folded = "alerts:\n  - webhook: \"https://h.example.com/a\n      /secret\"\nnext: 1\n";
         var masked = ContractSecrets.Mask(Folded);
         Assert.DoesNotContain("secret", masked, StringComparison.Ordinal);
@@ -46,7 +53,8 @@ public sealed class ContractSecretsTests
     [Fact]
     public void Mask_TextThatIsNotYaml_MasksEveryAddressAndWebhookValue()
     {
-        const string Broken = "monitoring: {\n  alerts: [ { webhook: \"https://hooks.example.com/secret-token\" ]\nsee http://x.example.com/other-secret";
+        const string Broken =
+            "monitoring: {\n  alerts: [ { webhook: \"https://hooks.example.com/secret-token\" ]\nsee http://x.example.com/other-secret";
         var masked = ContractSecrets.Mask(Broken);
         Assert.DoesNotContain("secret", masked, StringComparison.Ordinal);
         Assert.Contains(ContractSecrets.Hidden, masked, StringComparison.Ordinal);
@@ -57,7 +65,8 @@ public sealed class ContractSecretsTests
     [InlineData("https://hooks.slack.com/services/T/B/X", "https://hooks.slack.com/••••")]
     [InlineData("http://[::1]:9000/x", "http://[::1]:9000/••••")]
     [InlineData("not an address", ContractSecrets.Hidden)]
-    public void MaskUrl_KeepsOnlySchemeHostAndPort(string url, string masked) => Assert.Equal(masked, ContractSecrets.MaskUrl(url));
+    public void MaskUrl_KeepsOnlySchemeHostAndPort(string url, string masked) =>
+        Assert.Equal(masked, ContractSecrets.MaskUrl(url));
 
     [Fact]
     public void MaskDiff_AChangedWebhook_ShowsAsAChangedLine_MaskedOnBothSides()
@@ -66,6 +75,9 @@ public sealed class ContractSecretsTests
         var diff = ContractSecrets.Mask(LineDiff.Compute(Contract, newer), Contract, newer);
         Assert.DoesNotContain(diff, l => l.Text.Contains("token", StringComparison.Ordinal));
         Assert.Equal(2, diff.Count(l => l.Kind == DiffKind.Removed));
-        Assert.Equal("    - { webhook: \"https://hooks.example.com/••••\" }", diff.Single(l => l.Kind == DiffKind.Added && l.NewLine == 6).Text);
+        Assert.Equal(
+            "    - { webhook: \"https://hooks.example.com/••••\" }",
+            diff.Single(l => l.Kind == DiffKind.Added && l.NewLine == 6).Text
+        );
     }
 }

@@ -20,9 +20,15 @@ public sealed class WebhookAddressTests : IAsyncLifetime
     private static async Task<(HttpStatusCode Status, string Detail)> PutAsync(RunningServer server, string hook)
     {
         using var admin = server.Client(KeyRole.Admin);
-        var response = await admin.PutAsync("/v1/features/fraud/contract", new StringContent(AlertTests.ContractText(hook)));
+        var response = await admin.PutAsync(
+            "/v1/features/fraud/contract",
+            new StringContent(AlertTests.ContractText(hook))
+        );
         var body = await response.Content.ReadAsStringAsync();
-        return (response.StatusCode, response.IsSuccessStatusCode ? "" : JsonDocument.Parse(body).RootElement.GetProperty("detail").GetString()!);
+        return (
+            response.StatusCode,
+            response.IsSuccessStatusCode ? "" : JsonDocument.Parse(body).RootElement.GetProperty("detail").GetString()!
+        );
     }
 
     [Theory]
@@ -56,7 +62,8 @@ public sealed class WebhookAddressTests : IAsyncLifetime
     [InlineData("100.128.0.1")]
     [InlineData("2001:db8::1")]
     [InlineData("::ffff:203.0.113.10")]
-    public void Classify_PublicAddress_IsNull(string address) => Assert.Null(WebhookAddressPolicy.Classify(IPAddress.Parse(address)));
+    public void Classify_PublicAddress_IsNull(string address) =>
+        Assert.Null(WebhookAddressPolicy.Classify(IPAddress.Parse(address)));
 
     [Theory]
     [InlineData("http://127.0.0.1/hook", "127.0.0.1, a loopback address")]
@@ -71,13 +78,20 @@ public sealed class WebhookAddressTests : IAsyncLifetime
     [InlineData("http://169.254.169.254/latest/meta-data", "169.254.169.254, a link-local address")]
     [InlineData("http://0.0.0.0:5080/hook", "0.0.0.0, an unspecified address")]
     [InlineData("http://[fd00::1]/hook", "fd00::1, a private address")]
-    public async Task PutContract_WebhookToANonPublicAddress_IsRefused400_NamingTheWebhookAndWhy(string hook, string why)
+    public async Task PutContract_WebhookToANonPublicAddress_IsRefused400_NamingTheWebhookAndWhy(
+        string hook,
+        string why
+    )
     {
         var (status, detail) = await PutAsync(_server, hook);
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.StartsWith("monitoring.alerts[0].webhook resolves to ", detail, StringComparison.Ordinal);
         Assert.Contains(why, detail, StringComparison.Ordinal);
-        Assert.EndsWith("webhooks may reach only public addresses unless an admin allows this host with --webhook-allow.", detail, StringComparison.Ordinal);
+        Assert.EndsWith(
+            "webhooks may reach only public addresses unless an admin allows this host with --webhook-allow.",
+            detail,
+            StringComparison.Ordinal
+        );
         Assert.Empty(await _server.Store<IContractStore>().ListContractVersionsAsync("fraud"));
     }
 
@@ -90,7 +104,12 @@ public sealed class WebhookAddressTests : IAsyncLifetime
     [Fact]
     public async Task PutContract_NonPublicAddressTheAdminAllowed_ByRangeOrByHost_IsSaved()
     {
-        await using var server = await RunningServer.StartAsync(configure: o => o with { WebhookAllow = ["10.0.0.0/8", "localhost", "::1"] });
+        await using var server = await RunningServer.StartAsync(configure: o =>
+            o with
+            {
+                WebhookAllow = ["10.0.0.0/8", "localhost", "::1"],
+            }
+        );
         Assert.Equal(HttpStatusCode.Created, (await PutAsync(server, "https://10.20.30.40/hook")).Status);
         Assert.Equal(HttpStatusCode.Created, (await PutAsync(server, "http://localhost:9000/hook")).Status);
         Assert.Equal(HttpStatusCode.Created, (await PutAsync(server, "http://[::1]:9000/hook")).Status);

@@ -4,8 +4,8 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Overlap.Storage;
 using Overlap.Server.Contracts;
+using Overlap.Storage;
 
 namespace Overlap.Server.Tests.Webhooks;
 
@@ -19,14 +19,22 @@ public sealed class WebhookDeliveryTests
     private const string Feature = "fraud";
 
     /// <summary>A server (allowing loopback receivers unless <paramref name="allowLoopback"/> is false) whose alerts go to <paramref name="hook"/>, with an alerting window judged: the delivery is under way.</summary>
-    private static async Task<RunningServer> AlertAsync(string hook, bool allowLoopback = true, Func<ServerOptions, ServerOptions>? configure = null)
+    private static async Task<RunningServer> AlertAsync(
+        string hook,
+        bool allowLoopback = true,
+        Func<ServerOptions, ServerOptions>? configure = null
+    )
     {
-        var server = await RunningServer.StartAsync(configure: o => (configure ?? (x => x))(o with
-        {
-            WebhookBackoff = TimeSpan.FromMilliseconds(50),
-            WebhookAttempts = 2,
-            WebhookAllow = allowLoopback ? ["127.0.0.1/32"] : [],
-        }));
+        var server = await RunningServer.StartAsync(configure: o =>
+            (configure ?? (x => x))(
+                o with
+                {
+                    WebhookBackoff = TimeSpan.FromMilliseconds(50),
+                    WebhookAttempts = 2,
+                    WebhookAllow = allowLoopback ? ["127.0.0.1/32"] : [],
+                }
+            )
+        );
         if (allowLoopback)
         {
             await AlertTests.PutContractAndEventsAsync(server, hook);
@@ -40,7 +48,10 @@ public sealed class WebhookDeliveryTests
             await AlertTests.PostEventsAsync(server);
         }
         using var admin = server.Client(KeyRole.Admin);
-        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/v1/features/{Feature}/alerts/evaluate?window=2026-03-01", null)).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.OK,
+            (await admin.PostAsync($"/v1/features/{Feature}/alerts/evaluate?window=2026-03-01", null)).StatusCode
+        );
         return server;
     }
 
@@ -51,7 +62,9 @@ public sealed class WebhookDeliveryTests
         var waited = Stopwatch.StartNew();
         while (true)
         {
-            var latest = JsonDocument.Parse(await viewer.GetStringAsync($"/v1/features/{Feature}/alerts")).RootElement.GetProperty("history")[0];
+            var latest = JsonDocument
+                .Parse(await viewer.GetStringAsync($"/v1/features/{Feature}/alerts"))
+                .RootElement.GetProperty("history")[0];
             if (latest.GetProperty("delivery").GetString() != "pending")
             {
                 return latest;
@@ -73,7 +86,10 @@ public sealed class WebhookDeliveryTests
     private static async Task AssertServingAsync(RunningServer server)
     {
         await Task.Delay(1500);
-        Assert.False(server.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested, "the host is stopping");
+        Assert.False(
+            server.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested,
+            "the host is stopping"
+        );
         using var viewer = server.Client(KeyRole.Viewer);
         Assert.Equal(HttpStatusCode.OK, (await viewer.GetAsync("/healthz")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await viewer.GetAsync($"/v1/features/{Feature}/alerts")).StatusCode);
@@ -83,7 +99,11 @@ public sealed class WebhookDeliveryTests
     [InlineData(307, "data:text/plain,hello", "a data: address")]
     [InlineData(302, "file:///etc/passwd", "a file: address")]
     [InlineData(301, "gopher://127.0.0.1:70/x", "a gopher: address")]
-    public async Task Deliver_RedirectToAnotherScheme_FailsWithTheReason_AndTheServerKeepsServing(int status, string location, string shown)
+    public async Task Deliver_RedirectToAnotherScheme_FailsWithTheReason_AndTheServerKeepsServing(
+        int status,
+        string location,
+        string shown
+    )
     {
         await using var receiver = await WebhookReceiver.StartAsync(context =>
         {
@@ -112,7 +132,10 @@ public sealed class WebhookDeliveryTests
             return Task.CompletedTask;
         });
         await using var server = await AlertAsync($"{receiver.Address}/hook");
-        Assert.Equal("the receiver answered 307 (redirect to a relative address); redirects are not followed", await FailedAsync(server));
+        Assert.Equal(
+            "the receiver answered 307 (redirect to a relative address); redirects are not followed",
+            await FailedAsync(server)
+        );
         Assert.Equal(["/hook"], receiver.Paths);
         await AssertServingAsync(server);
     }
@@ -123,7 +146,11 @@ public sealed class WebhookDeliveryTests
         await using var receiver = await WebhookReceiver.StartAsync(_ => Task.CompletedTask);
         await using var server = await AlertAsync($"{receiver.Address}/hook", allowLoopback: false);
         var reason = await FailedAsync(server);
-        Assert.StartsWith("127.0.0.1 resolves to 127.0.0.1, a loopback address; webhooks may reach only public addresses unless an admin allows this host with --webhook-allow", reason, StringComparison.Ordinal);
+        Assert.StartsWith(
+            "127.0.0.1 resolves to 127.0.0.1, a loopback address; webhooks may reach only public addresses unless an admin allows this host with --webhook-allow",
+            reason,
+            StringComparison.Ordinal
+        );
         Assert.Equal(0, receiver.Connections);
         Assert.Empty(receiver.Paths);
         await AssertServingAsync(server);
@@ -132,8 +159,15 @@ public sealed class WebhookDeliveryTests
     [Fact]
     public async Task Deliver_AReceiverThatNeverAnswers_FailsAfterTheTimeout_OnEachAttempt()
     {
-        await using var receiver = await WebhookReceiver.StartAsync(context => Task.Delay(Timeout.Infinite, context.RequestAborted));
-        await using var server = await AlertAsync($"{receiver.Address}/hook", configure: o => o with { WebhookTimeout = TimeSpan.FromMilliseconds(500) });
+        await using var receiver = await WebhookReceiver.StartAsync(context =>
+            Task.Delay(Timeout.Infinite, context.RequestAborted)
+        );
+        await using var server = await AlertAsync($"{receiver.Address}/hook", configure: o =>
+            o with
+            {
+                WebhookTimeout = TimeSpan.FromMilliseconds(500),
+            }
+        );
         Assert.Equal("no answer within 0.5 s", await FailedAsync(server));
         Assert.Equal(2, receiver.Paths.Count);
         await AssertServingAsync(server);
@@ -149,7 +183,14 @@ public sealed class WebhookDeliveryTests
         });
         await using var server = await AlertAsync($"{receiver.Address}/hook");
         var latest = await SettledAsync(server);
-        Assert.Equal(("failed", 2, "the receiver answered 500"), (latest.GetProperty("delivery").GetString(), latest.GetProperty("attempts").GetInt32(), latest.GetProperty("delivery_reason").GetString()));
+        Assert.Equal(
+            ("failed", 2, "the receiver answered 500"),
+            (
+                latest.GetProperty("delivery").GetString(),
+                latest.GetProperty("attempts").GetInt32(),
+                latest.GetProperty("delivery_reason").GetString()
+            )
+        );
         await AssertServingAsync(server);
     }
 
@@ -180,7 +221,10 @@ public sealed class WebhookDeliveryTests
         var latest = await SettledAsync(server);
         Assert.Equal("delivered", latest.GetProperty("delivery").GetString());
         Assert.False(latest.TryGetProperty("delivery_reason", out _));
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"the delivery took {clock.Elapsed.TotalSeconds:0.0} s: the server read the whole answer");
+        Assert.True(
+            clock.Elapsed < TimeSpan.FromSeconds(20),
+            $"the delivery took {clock.Elapsed.TotalSeconds:0.0} s: the server read the whole answer"
+        );
         await AssertServingAsync(server);
     }
 }

@@ -30,11 +30,13 @@ internal sealed class WebhookReceiver : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         WebhookReceiver? receiver = null;
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.Use(next => connection =>
-        {
-            Interlocked.Increment(ref receiver!._connections);
-            return next(connection);
-        })));
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.Use(next =>
+                    connection =>
+                    {
+                        Interlocked.Increment(ref receiver!._connections);
+                        return next(connection);
+                    }
+                )));
         var app = builder.Build();
         receiver = new WebhookReceiver(app);
         app.Run(context =>

@@ -3,9 +3,17 @@ using Overlap.Events;
 namespace Overlap.Storage.Tests.Conformance;
 
 /// <summary>The ingest log position kept with the events it covers, the change numbers of ranges, and which features hold a prediction id.</summary>
-public abstract class LogAndChangeConformance<TBackend> : StoreConformance<TBackend> where TBackend : IConformanceBackend, new()
+public abstract class LogAndChangeConformance<TBackend> : StoreConformance<TBackend>
+    where TBackend : IConformanceBackend, new()
 {
-    private static PredictionEvent Prediction(string id, string feature, DateTimeOffset time) => new() { Id = id, Feature = feature, Time = time, Score = 0.5 };
+    private static PredictionEvent Prediction(string id, string feature, DateTimeOffset time) =>
+        new()
+        {
+            Id = id,
+            Feature = feature,
+            Time = time,
+            Score = 0.5,
+        };
 
     [Fact]
     public async Task The_log_position_moves_with_each_load_and_survives_a_reopen()
@@ -13,9 +21,15 @@ public abstract class LogAndChangeConformance<TBackend> : StoreConformance<TBack
         await using (var store = Open())
         {
             Assert.Null(await store.Sink.GetLogPositionAsync());
-            Assert.Equal(new AppendResult(2, 0), await store.Sink.AppendFromLogAsync([Prediction("a", "f", Noon), Prediction("b", "f", Noon)], Noon, 120));
+            Assert.Equal(
+                new AppendResult(2, 0),
+                await store.Sink.AppendFromLogAsync([Prediction("a", "f", Noon), Prediction("b", "f", Noon)], Noon, 120)
+            );
             // A frame loaded again after a crash stores nothing new, and the position still moves.
-            Assert.Equal(new AppendResult(0, 1), await store.Sink.AppendFromLogAsync([Prediction("a", "f", Noon)], Noon, 180));
+            Assert.Equal(
+                new AppendResult(0, 1),
+                await store.Sink.AppendFromLogAsync([Prediction("a", "f", Noon)], Noon, 180)
+            );
             // An empty load (a frame of refused events) records its position too.
             Assert.Equal(default, await store.Sink.AppendFromLogAsync([], Noon, 200));
             // A direct append leaves the position alone.
@@ -40,7 +54,19 @@ public abstract class LogAndChangeConformance<TBackend> : StoreConformance<TBack
         Assert.Equal(0, await store.Reader.CurrentChangeAsync("other"));
 
         // A label for the noon prediction changes the noon hour only.
-        await store.Sink.AppendAsync([new OutcomeEvent { Id = "o1", PredictionId = "a", Feature = "f", Label = "1", Time = Noon.AddDays(1) }], Noon.AddDays(1));
+        await store.Sink.AppendAsync(
+            [
+                new OutcomeEvent
+                {
+                    Id = "o1",
+                    PredictionId = "a",
+                    Feature = "f",
+                    Label = "1",
+                    Time = Noon.AddDays(1),
+                },
+            ],
+            Noon.AddDays(1)
+        );
         var second = await store.Reader.CurrentChangeAsync("f");
         Assert.True(second > first);
         Assert.Equal(second, await store.Reader.ChangeInRangeAsync("f", Noon, Noon.AddHours(1)));
@@ -51,14 +77,28 @@ public abstract class LogAndChangeConformance<TBackend> : StoreConformance<TBack
     public async Task Features_of_predictions_lists_every_feature_that_holds_the_id()
     {
         await using var store = Open();
-        await store.Sink.AppendAsync([Prediction("a", "spam", Noon), Prediction("a", "fraud", Noon), Prediction("b", "spam", Noon)], Noon);
+        await store.Sink.AppendAsync(
+            [Prediction("a", "spam", Noon), Prediction("a", "fraud", Noon), Prediction("b", "spam", Noon)],
+            Noon
+        );
         var found = await store.Reader.FeaturesOfPredictionsAsync(["a", "b", "nope"]);
         Assert.Equal(["fraud", "spam"], found["a"]);
         Assert.Equal(["spam"], found["b"]);
         Assert.False(found.ContainsKey("nope"));
         Assert.Empty(await store.Reader.FeaturesOfPredictionsAsync([]));
         // An outcome sent without a feature takes its prediction's.
-        await store.Sink.AppendAsync([new OutcomeEvent { Id = "o1", PredictionId = "b", Label = "1", Time = Noon }], Noon);
+        await store.Sink.AppendAsync(
+            [
+                new OutcomeEvent
+                {
+                    Id = "o1",
+                    PredictionId = "b",
+                    Label = "1",
+                    Time = Noon,
+                },
+            ],
+            Noon
+        );
         Assert.Equal(1, (await store.Reader.CountAsync("spam")).Labelled);
     }
 }

@@ -5,7 +5,8 @@ namespace Overlap.Storage.Tests.Conformance;
 /// <see cref="StorageServices.AddOverlapStorage"/>. The tests use only the capability interfaces, so a backend passes
 /// them by honouring the interfaces' contracts, whatever it stores underneath.
 /// </summary>
-public abstract class StoreConformance<TBackend> : IDisposable where TBackend : IConformanceBackend, new()
+public abstract class StoreConformance<TBackend> : IDisposable
+    where TBackend : IConformanceBackend, new()
 {
     /// <summary>Noon, 23 November 2026 (UTC): the tests' clock.</summary>
     protected static readonly DateTimeOffset Noon = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);

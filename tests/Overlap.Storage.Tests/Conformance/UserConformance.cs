@@ -1,7 +1,8 @@
 namespace Overlap.Storage.Tests.Conformance;
 
 /// <summary>Users: unique names regardless of case, removal, password changes, across a reopen.</summary>
-public abstract class UserConformance<TBackend> : StoreConformance<TBackend> where TBackend : IConformanceBackend, new()
+public abstract class UserConformance<TBackend> : StoreConformance<TBackend>
+    where TBackend : IConformanceBackend, new()
 {
     private static UserRecord User(string name, KeyRole role = KeyRole.Viewer, string stamp = "s1") =>
         new(name, role, "hash-of-" + name, stamp, Noon, Noon);
@@ -49,6 +50,9 @@ public abstract class UserConformance<TBackend> : StoreConformance<TBackend> whe
         await store.Users.AddUserAsync(User("ana", KeyRole.Admin));
         Assert.True(await store.Users.SetPasswordAsync("ANA", "new-hash", "s2", Noon.AddDays(2)));
         Assert.False(await store.Users.SetPasswordAsync("nobody", "new-hash", "s2", Noon.AddDays(2)));
-        Assert.Equal(new UserRecord("ana", KeyRole.Admin, "new-hash", "s2", Noon, Noon.AddDays(2)), await store.Users.FindUserAsync("ana"));
+        Assert.Equal(
+            new UserRecord("ana", KeyRole.Admin, "new-hash", "s2", Noon, Noon.AddDays(2)),
+            await store.Users.FindUserAsync("ana")
+        );
     }
 }

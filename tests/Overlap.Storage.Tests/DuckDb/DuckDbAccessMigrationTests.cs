@@ -25,6 +25,9 @@ public sealed class DuckDbAccessMigrationTests : IDisposable
             await command.ExecuteNonQueryAsync();
         }
         await using var store = DuckDbStore.Open(_folder);
-        Assert.Equal(new ApiKeyRecord("k1", "h1", KeyRole.Viewer, "old key", DateTimeOffset.UnixEpoch), await store.FindKeyAsync("h1"));
+        Assert.Equal(
+            new ApiKeyRecord("k1", "h1", KeyRole.Viewer, "old key", DateTimeOffset.UnixEpoch),
+            await store.FindKeyAsync("h1")
+        );
     }
 }

@@ -46,7 +46,14 @@ public sealed class SchemaMigrationTests : IDisposable
         INSERT INTO review_items VALUES ('p2', 'fraud', 'sample', 1795435200000000, 'pending', NULL, NULL, 1, NULL);
         """;
 
-    private static PredictionEvent Prediction(string id, string feature, double score) => new() { Id = id, Feature = feature, Time = Noon, Score = score };
+    private static PredictionEvent Prediction(string id, string feature, double score) =>
+        new()
+        {
+            Id = id,
+            Feature = feature,
+            Time = Noon,
+            Score = score,
+        };
 
     [Fact]
     public async Task Open_StoreWithGlobalIds_KeepsEveryRowUnderTheFeatureKeys()
@@ -70,7 +77,20 @@ public sealed class SchemaMigrationTests : IDisposable
             Assert.Equal("p2", Assert.Single(await store.ListReviewItemsAsync("fraud", null, 10)).PredictionId);
 
             // The same ids for another feature are new events now.
-            var result = await store.AppendAsync([Prediction("p1", "other", 0.3), new OutcomeEvent { Id = "o1", Feature = "other", PredictionId = "p1", Label = "legit", Time = Noon }], Noon);
+            var result = await store.AppendAsync(
+                [
+                    Prediction("p1", "other", 0.3),
+                    new OutcomeEvent
+                    {
+                        Id = "o1",
+                        Feature = "other",
+                        PredictionId = "p1",
+                        Label = "legit",
+                        Time = Noon,
+                    },
+                ],
+                Noon
+            );
             Assert.Equal(new AppendResult(2, 0), result);
         }
         await using (var reopened = DuckDbStore.Open(_folder))
@@ -85,17 +105,46 @@ public sealed class SchemaMigrationTests : IDisposable
     {
         await using var store = DuckDbStore.Open(_folder);
         var result = await store.AppendAsync(
-        [
-            Prediction("p1", "fraud", 0.9),
-            Prediction("p1", "spam", 0.2),
-            new OutcomeEvent { Id = "o1", Feature = "fraud", PredictionId = "p1", Label = "fraud", Time = Noon },
-            new OutcomeEvent { Id = "o1", Feature = "spam", PredictionId = "p1", Label = "ham", Time = Noon },
-            new FeedbackEvent { Id = "f1", Feature = "spam", PredictionId = "p1", FeedbackKind = "thumbs_up", Time = Noon },
-        ], Noon);
+            [
+                Prediction("p1", "fraud", 0.9),
+                Prediction("p1", "spam", 0.2),
+                new OutcomeEvent
+                {
+                    Id = "o1",
+                    Feature = "fraud",
+                    PredictionId = "p1",
+                    Label = "fraud",
+                    Time = Noon,
+                },
+                new OutcomeEvent
+                {
+                    Id = "o1",
+                    Feature = "spam",
+                    PredictionId = "p1",
+                    Label = "ham",
+                    Time = Noon,
+                },
+                new FeedbackEvent
+                {
+                    Id = "f1",
+                    Feature = "spam",
+                    PredictionId = "p1",
+                    FeedbackKind = "thumbs_up",
+                    Time = Noon,
+                },
+            ],
+            Noon
+        );
         Assert.Equal(new AppendResult(5, 0), result);
         Assert.Equal(new EventCounts(1, 1, 0, 0, 1), await store.CountAsync("fraud"));
         Assert.Equal(new EventCounts(1, 1, 1, 0, 1), await store.CountAsync("spam"));
-        Assert.Equal("ham", Assert.Single((await store.ReadPredictionsAsync("spam", Noon.AddDays(-1), Noon.AddDays(1), [])).Labels));
-        Assert.Equal("fraud", Assert.Single((await store.ReadPredictionsAsync("fraud", Noon.AddDays(-1), Noon.AddDays(1), [])).Labels));
+        Assert.Equal(
+            "ham",
+            Assert.Single((await store.ReadPredictionsAsync("spam", Noon.AddDays(-1), Noon.AddDays(1), [])).Labels)
+        );
+        Assert.Equal(
+            "fraud",
+            Assert.Single((await store.ReadPredictionsAsync("fraud", Noon.AddDays(-1), Noon.AddDays(1), [])).Labels)
+        );
     }
 }

@@ -22,30 +22,40 @@ internal static class ChartStyle
     public const string Good = "#00a383";
 
     /// <summary>Responsive, without the mode bar (nothing in it a reader needs).</summary>
-    public static Config Config() => new() { Responsive = true, DisplayModeBar = Plotly.Blazor.ConfigLib.DisplayModeBarEnum.False };
+    public static Config Config() =>
+        new() { Responsive = true, DisplayModeBar = Plotly.Blazor.ConfigLib.DisplayModeBarEnum.False };
 
     /// <summary>A layout with the axes titled in their units and the legend along the top.</summary>
-    public static Plotly.Blazor.Layout Layout(string yTitle, string? xTitle = null) => new()
-    {
-        Margin = new Margin { L = 64, R = 24, T = 24, B = xTitle is null ? 40 : 56 },
-        XAxis = [new XAxis { Title = new Plotly.Blazor.LayoutLib.XAxisLib.Title { Text = xTitle } }],
-        YAxis = [new YAxis { Title = new Plotly.Blazor.LayoutLib.YAxisLib.Title { Text = yTitle } }],
-        Legend = [new Legend { Orientation = Plotly.Blazor.LayoutLib.LegendLib.OrientationEnum.H, Y = 1.12m }],
-    };
+    public static Plotly.Blazor.Layout Layout(string yTitle, string? xTitle = null) =>
+        new()
+        {
+            Margin = new Margin
+            {
+                L = 64,
+                R = 24,
+                T = 24,
+                B = xTitle is null ? 40 : 56,
+            },
+            XAxis = [new XAxis { Title = new Plotly.Blazor.LayoutLib.XAxisLib.Title { Text = xTitle } }],
+            YAxis = [new YAxis { Title = new Plotly.Blazor.LayoutLib.YAxisLib.Title { Text = yTitle } }],
+            Legend = [new Legend { Orientation = Plotly.Blazor.LayoutLib.LegendLib.OrientationEnum.H, Y = 1.12m }],
+        };
 
     /// <summary>Adds a second y axis on the right (traces name it "y2"), with room for its title.</summary>
     public static void RightAxis(Plotly.Blazor.Layout layout, string title)
     {
         ArgumentNullException.ThrowIfNull(layout);
         layout.Margin.R = 72;
-        layout.YAxis.Add(new YAxis
-        {
-            Title = new Plotly.Blazor.LayoutLib.YAxisLib.Title { Text = title },
-            Overlaying = "y",
-            Side = Plotly.Blazor.LayoutLib.YAxisLib.SideEnum.Right,
-            RangeMode = Plotly.Blazor.LayoutLib.YAxisLib.RangeModeEnum.ToZero,
-            ShowGrid = false,
-        });
+        layout.YAxis.Add(
+            new YAxis
+            {
+                Title = new Plotly.Blazor.LayoutLib.YAxisLib.Title { Text = title },
+                Overlaying = "y",
+                Side = Plotly.Blazor.LayoutLib.YAxisLib.SideEnum.Right,
+                RangeMode = Plotly.Blazor.LayoutLib.YAxisLib.RangeModeEnum.ToZero,
+                ShowGrid = false,
+            }
+        );
     }
 
     /// <summary>A figure for a trace, boxed (Plotly draws a gap at null).</summary>

@@ -12,4 +12,16 @@ namespace Overlap.Server.Monitoring.Charts;
 /// <param name="Reference">Share of the reference in each bin.</param>
 /// <param name="Current">Share of the window in each bin.</param>
 /// <param name="Reason">Why the column was not judged, or what its schema change is.</param>
-public sealed record DriftOverlay(string Column, string Kind, string Test, double? Statistic, double? PValue, double Threshold, bool? Drift, string[] Bins, double[] Reference, double[] Current, string? Reason = null);
+public sealed record DriftOverlay(
+    string Column,
+    string Kind,
+    string Test,
+    double? Statistic,
+    double? PValue,
+    double Threshold,
+    bool? Drift,
+    string[] Bins,
+    double[] Reference,
+    double[] Current,
+    string? Reason = null
+);

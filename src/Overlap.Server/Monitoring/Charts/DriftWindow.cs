@@ -6,4 +6,10 @@ namespace Overlap.Server.Monitoring.Charts;
 /// <param name="DriftedShare">The share of tested columns that drifted.</param>
 /// <param name="Summary">The drift report's own summary line ("3 of 6 columns drifted (50%); ...").</param>
 /// <param name="Columns">Each tested column.</param>
-public sealed record DriftWindow(DateTimeOffset Start, bool DatasetDrift, double DriftedShare, string Summary, DriftOverlay[] Columns);
+public sealed record DriftWindow(
+    DateTimeOffset Start,
+    bool DatasetDrift,
+    double DriftedShare,
+    string Summary,
+    DriftOverlay[] Columns
+);

@@ -15,9 +15,22 @@ internal static partial class FeatureCharts
         {
             return null;
         }
-        CostPoint[] points = [.. sweep.Where(p => double.IsFinite(p.CostPer1000)).Select(p => new CostPoint(p.Threshold, p.CostPer1000))];
-        return new TradeOffData(points, cost.Threshold, cost.CostPer1000, cost.OptimalThreshold, cost.OptimalCostPer1000, cost.Currency,
-            cost.OptimalEffects ?? [], cost.ConstrainedThreshold, cost.ConstrainedCostPer1000, cost.ConstrainedReason);
+        CostPoint[] points =
+        [
+            .. sweep.Where(p => double.IsFinite(p.CostPer1000)).Select(p => new CostPoint(p.Threshold, p.CostPer1000)),
+        ];
+        return new TradeOffData(
+            points,
+            cost.Threshold,
+            cost.CostPer1000,
+            cost.OptimalThreshold,
+            cost.OptimalCostPer1000,
+            cost.Currency,
+            cost.OptimalEffects ?? [],
+            cost.ConstrainedThreshold,
+            cost.ConstrainedCostPer1000,
+            cost.ConstrainedReason
+        );
     }
 
     /// <summary>
@@ -27,7 +40,8 @@ internal static partial class FeatureCharts
     public static string TradeOffStatement(TradeOffData data)
     {
         ArgumentNullException.ThrowIfNull(data);
-        var now = $"At the threshold {Threshold(data.Threshold)}, mistakes cost {Money(data.CostPer1000)} {data.Currency} per 1,000 decisions over the last 30 days";
+        var now =
+            $"At the threshold {Threshold(data.Threshold)}, mistakes cost {Money(data.CostPer1000)} {data.Currency} per 1,000 decisions over the last 30 days";
         var saving = data.CostPer1000 - data.OptimalCostPer1000;
         if (saving < 0.005)
         {
@@ -39,13 +53,16 @@ internal static partial class FeatureCharts
         }
         var keeps = data switch
         {
-            { ConstrainedThreshold: { } kept, ConstrainedCostPer1000: { } keptCost } when data.CostPer1000 - keptCost < 0.005 =>
+            { ConstrainedThreshold: { } kept, ConstrainedCostPer1000: { } keptCost }
+                when data.CostPer1000 - keptCost < 0.005 =>
                 $"No threshold that keeps every requirement would have cost less (the cheapest is {Threshold(kept)}).",
             { ConstrainedThreshold: { } kept, ConstrainedCostPer1000: { } keptCost } =>
                 $"The cheapest threshold that keeps every requirement is {Threshold(kept)}: it would have cost {Money(keptCost)} {data.Currency}, {Money(data.CostPer1000 - keptCost)} less per 1,000 decisions.",
-            _ => $"No threshold keeps every requirement: {data.ConstrainedReason ?? "the bars on rates cannot all be met at one threshold with these examples"}.",
+            _ =>
+                $"No threshold keeps every requirement: {data.ConstrainedReason ?? "the bars on rates cannot all be met at one threshold with these examples"}.",
         };
-        var optimum = $"The cheapest of all, {Threshold(data.OptimalThreshold)} at {Money(data.OptimalCostPer1000)} {data.Currency}, would break the contract: {string.Join("; ", data.OptimalEffects!.Select(e => e.Said()))}.";
+        var optimum =
+            $"The cheapest of all, {Threshold(data.OptimalThreshold)} at {Money(data.OptimalCostPer1000)} {data.Currency}, would break the contract: {string.Join("; ", data.OptimalEffects!.Select(e => e.Said()))}.";
         return $"{now}. {keeps} {optimum}";
     }
 }

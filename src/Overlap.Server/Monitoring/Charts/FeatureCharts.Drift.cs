@@ -10,8 +10,18 @@ internal static partial class FeatureCharts
     public static DriftWindow[] DriftWindows(MonitoringReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        return [.. report.Windows.Where(w => w.Drift is not null).Select(w => new DriftWindow(
-            w.Start, w.Drift!.DatasetDrift, w.Drift.DriftedShare, (w.Drift.Statements.Count > 0 ? w.Drift.Statements[0] : ""), [.. w.Drift.Columns.Select(Overlay)]))];
+        return
+        [
+            .. report
+                .Windows.Where(w => w.Drift is not null)
+                .Select(w => new DriftWindow(
+                    w.Start,
+                    w.Drift!.DatasetDrift,
+                    w.Drift.DriftedShare,
+                    (w.Drift.Statements.Count > 0 ? w.Drift.Statements[0] : ""),
+                    [.. w.Drift.Columns.Select(Overlay)]
+                )),
+        ];
     }
 
     /// <summary>A column's test and its distributions; a share that is not a number counts as none.</summary>
@@ -22,11 +32,18 @@ internal static partial class FeatureCharts
         var bins = d is null ? 0 : Math.Min(d.Bins.Count, Math.Min(d.Reference.Count, d.Current.Count));
         static double Share(double v) => double.IsFinite(v) ? v : 0;
         return new DriftOverlay(
-            column.Column, column.Kind, column.Test, Finite(column.Statistic), Finite(column.PValue), column.Threshold, column.DriftVerdict,
+            column.Column,
+            column.Kind,
+            column.Test,
+            Finite(column.Statistic),
+            Finite(column.PValue),
+            column.Threshold,
+            column.DriftVerdict,
             [.. Enumerable.Range(0, bins).Select(i => PlainText(d!.Bins[i]))],
             [.. Enumerable.Range(0, bins).Select(i => Share(d!.Reference[i]))],
             [.. Enumerable.Range(0, bins).Select(i => Share(d!.Current[i]))],
-            column.Reason);
+            column.Reason
+        );
     }
 
     /// <summary>A column's test in words: "Wasserstein distance 0.42 (drift at 0.1 or more): drifted".</summary>
@@ -54,9 +71,17 @@ internal static partial class FeatureCharts
         {
             return "No window was compared with a reference: the contract names no monitoring reference, or its reference period has no predictions. There is no drift or schema check to show.";
         }
-        var columns = range.DriftedColumns.Count == 0
-            ? "no column drifted in any of them"
-            : "columns drifted in " + string.Join(", ", range.DriftedColumns.OrderByDescending(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key} ({c.Value} window{(c.Value == 1 ? "" : "s")})"));
+        var columns =
+            range.DriftedColumns.Count == 0
+                ? "no column drifted in any of them"
+                : "columns drifted in "
+                    + string.Join(
+                        ", ",
+                        range
+                            .DriftedColumns.OrderByDescending(c => c.Value)
+                            .ThenBy(c => c.Key, StringComparer.Ordinal)
+                            .Select(c => $"{c.Key} ({c.Value} window{(c.Value == 1 ? "" : "s")})")
+                    );
         return $"{range.DriftTestedWindows} windows were compared with the reference; {range.DriftedWindows} of them drifted as a data set (at least half of their columns); {columns}.";
     }
 
@@ -64,6 +89,11 @@ internal static partial class FeatureCharts
     public static IReadOnlyList<(DateTimeOffset Start, SchemaChange Change)> SchemaChanges(MonitoringReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        return [.. report.Windows.Where(w => w.Drift is not null).SelectMany(w => w.Drift!.Schema.Select(s => (w.Start, s)))];
+        return
+        [
+            .. report
+                .Windows.Where(w => w.Drift is not null)
+                .SelectMany(w => w.Drift!.Schema.Select(s => (w.Start, s))),
+        ];
     }
 }

@@ -21,14 +21,20 @@ internal static partial class FeatureCharts
             return null;
         }
         var higherIsBetter = MetricCatalog.Find(metric)?.HigherIsBetter ?? true;
-        var overall = contract.Requirements.FirstOrDefault(r => r.Metric == metric && r.By is null && r.Bound != Bound.MaxGap);
+        var overall = contract.Requirements.FirstOrDefault(r =>
+            r.Metric == metric && r.By is null && r.Bound != Bound.MaxGap
+        );
         var points = new List<SegmentPoint>();
         foreach (var (column, values) in evaluation.Segments)
         {
-            var judged = evaluation.Requirements.FirstOrDefault(r => r.Metric == metric && r.By == column && r.Segments is not null);
+            var judged = evaluation.Requirements.FirstOrDefault(r =>
+                r.Metric == metric && r.By == column && r.Segments is not null
+            );
             var bar = judged switch
             {
-                { MaxGap: { } gap } when double.IsFinite(all.Value) => higherIsBetter ? all.Value - gap : all.Value + gap,
+                { MaxGap: { } gap } when double.IsFinite(all.Value) => higherIsBetter
+                    ? all.Value - gap
+                    : all.Value + gap,
                 { Min: { } min } => min,
                 { Max: { } max } => max,
                 null => overall?.Value,
@@ -36,14 +42,35 @@ internal static partial class FeatureCharts
             };
             foreach (var (value, segment) in values.OrderBy(v => v.Key, StringComparer.Ordinal))
             {
-                var m = segment.Metrics.TryGetValue(metric, out var found) ? found : new MetricValue(double.NaN, double.NaN, double.NaN, 0);
+                var m = segment.Metrics.TryGetValue(metric, out var found)
+                    ? found
+                    : new MetricValue(double.NaN, double.NaN, double.NaN, 0);
                 var misses = judged is not null
                     ? judged.Segments!.Any(s => s.Segment == value && s.Verdict == Verdict.Fail)
-                    : overall is not null && Judge.Interval(overall.Bound, overall.Value, m.CiLow, m.CiHigh) == Verdict.Fail;
-                points.Add(new SegmentPoint(column, value, segment.N, Finite(m.Value), Finite(m.CiLow), Finite(m.CiHigh), bar, misses));
+                    : overall is not null
+                        && Judge.Interval(overall.Bound, overall.Value, m.CiLow, m.CiHigh) == Verdict.Fail;
+                points.Add(
+                    new SegmentPoint(
+                        column,
+                        value,
+                        segment.N,
+                        Finite(m.Value),
+                        Finite(m.CiLow),
+                        Finite(m.CiHigh),
+                        bar,
+                        misses
+                    )
+                );
             }
         }
-        return new SegmentChartData(metric, Finite(all.Value), Finite(all.CiLow), Finite(all.CiHigh), [.. points], evaluation.Confidence);
+        return new SegmentChartData(
+            metric,
+            Finite(all.Value),
+            Finite(all.CiLow),
+            Finite(all.CiHigh),
+            [.. points],
+            evaluation.Confidence
+        );
     }
 
     /// <summary>The metric overall with its interval, and which segments miss the contract's bar, in numbers.</summary>
@@ -58,14 +85,21 @@ internal static partial class FeatureCharts
         {
             return overall + " The contract names no segments.";
         }
-        var unnamed = string.Concat(data.Points.Where(p => p.Value == SegmentResult.Missing)
-            .Select(p => $" {Count(p.N)} labelled predictions have no {p.Column}; they are the group {p.Label}."));
+        var unnamed = string.Concat(
+            data.Points.Where(p => p.Value == SegmentResult.Missing)
+                .Select(p => $" {Count(p.N)} labelled predictions have no {p.Column}; they are the group {p.Label}.")
+        );
         var missing = data.Points.Where(p => p.MissesBar).ToList();
         if (missing.Count == 0)
         {
             return $"{overall} No segment's interval lies wholly on the wrong side of the contract's bar.{unnamed}";
         }
-        var list = string.Join("; ", missing.Select(p => $"{p.Label} at {Figure(p.Figure ?? double.NaN, p.Low, p.High)} against a bar of {Phrasing.Number(p.Bar ?? double.NaN)}"));
+        var list = string.Join(
+            "; ",
+            missing.Select(p =>
+                $"{p.Label} at {Figure(p.Figure ?? double.NaN, p.Low, p.High)} against a bar of {Phrasing.Number(p.Bar ?? double.NaN)}"
+            )
+        );
         return $"{overall} {missing.Count} segment{(missing.Count == 1 ? " misses" : "s miss")} the contract's bar with {(missing.Count == 1 ? "its" : "their")} whole interval: {list}.{unnamed}";
     }
 

@@ -23,13 +23,14 @@ internal static partial class FeatureCharts
     public static string Anchor(DateTimeOffset start) => "window-" + start.ToString("yyyy-MM-dd'T'HH-mm", Invariant);
 
     /// <summary>"each day" for a window of 1d, "each hour" for 1h, "each window of 15m" otherwise.</summary>
-    public static string Each(string window) => window switch
-    {
-        "1d" => "each day",
-        "1h" => "each hour",
-        "7d" or "1w" => "each week",
-        _ => $"each window of {window}",
-    };
+    public static string Each(string window) =>
+        window switch
+        {
+            "1d" => "each day",
+            "1h" => "each hour",
+            "7d" or "1w" => "each week",
+            _ => $"each window of {window}",
+        };
 
     /// <summary>
     /// Text from the data (a segment value, a category) as Plotly draws it literally: Plotly reads tags such as
@@ -41,7 +42,9 @@ internal static partial class FeatureCharts
         ArgumentNullException.ThrowIfNull(text);
         return text.AsSpan().IndexOfAny("&<>") < 0
             ? text
-            : text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
+            : text.Replace("&", "&amp;", StringComparison.Ordinal)
+                .Replace("<", "&lt;", StringComparison.Ordinal)
+                .Replace(">", "&gt;", StringComparison.Ordinal);
     }
 
     private static string Count(long n) => n.ToString("#,0", Invariant);

@@ -7,4 +7,11 @@ namespace Overlap.Server.Monitoring.Charts;
 /// <param name="AllHigh">Its interval's upper bound.</param>
 /// <param name="Points">Each segment value, by column then value.</param>
 /// <param name="Confidence">The intervals' confidence (0.95).</param>
-public sealed record SegmentChartData(string Metric, double? All, double? AllLow, double? AllHigh, SegmentPoint[] Points, double Confidence);
+public sealed record SegmentChartData(
+    string Metric,
+    double? All,
+    double? AllLow,
+    double? AllHigh,
+    SegmentPoint[] Points,
+    double Confidence
+);

@@ -9,7 +9,16 @@ namespace Overlap.Server.Monitoring.Charts;
 /// <param name="High">Upper bound of the interval.</param>
 /// <param name="Bar">The contract's bar for this segment: the column's own <c>by:</c> requirement, else the overall one; null when none.</param>
 /// <param name="MissesBar">True when the whole interval lies below a <c>min</c> bar (or above a <c>max</c>): the segment fails it.</param>
-public sealed record SegmentPoint(string Column, string Value, long N, double? Figure, double? Low, double? High, double? Bar, bool MissesBar)
+public sealed record SegmentPoint(
+    string Column,
+    string Value,
+    long N,
+    double? Figure,
+    double? Low,
+    double? High,
+    double? Bar,
+    bool MissesBar
+)
 {
     /// <summary>The label on the chart's axis, "channel = web".</summary>
     public string Label => $"{Column} = {Value}";

@@ -26,11 +26,13 @@ public sealed record TradeOffData(
     IReadOnlyList<ThresholdEffect>? OptimalEffects = null,
     double? ConstrainedThreshold = null,
     double? ConstrainedCostPer1000 = null,
-    string? ConstrainedReason = null)
+    string? ConstrainedReason = null
+)
 {
     /// <summary>True when taking the cost-optimal threshold would break a requirement of the contract.</summary>
     public bool OptimumBreaksContract => OptimalEffects?.Any(e => !e.Kept) == true;
 
     /// <summary>The cost at the threshold the page advises: the optimum when it keeps the contract, else the cheapest that does (else today's).</summary>
-    public double AdvisedCostPer1000 => OptimumBreaksContract ? ConstrainedCostPer1000 ?? CostPer1000 : OptimalCostPer1000;
+    public double AdvisedCostPer1000 =>
+        OptimumBreaksContract ? ConstrainedCostPer1000 ?? CostPer1000 : OptimalCostPer1000;
 }

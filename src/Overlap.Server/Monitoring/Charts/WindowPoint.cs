@@ -12,4 +12,13 @@ namespace Overlap.Server.Monitoring.Charts;
 /// <param name="LatencyP99">99th percentile latency, ms.</param>
 /// <param name="CallCost">What the window's calls cost, summed as the predictions sent it.</param>
 /// <param name="MistakeCostPer1000">What the window's mistakes cost per 1,000 labelled decisions, in the contract's currency.</param>
-public sealed record WindowPoint(DateTimeOffset Start, int Predictions, int Labelled, double? LatencyP50, double? LatencyP95, double? LatencyP99, double? CallCost, double? MistakeCostPer1000);
+public sealed record WindowPoint(
+    DateTimeOffset Start,
+    int Predictions,
+    int Labelled,
+    double? LatencyP50,
+    double? LatencyP95,
+    double? LatencyP99,
+    double? CallCost,
+    double? MistakeCostPer1000
+);
