@@ -166,12 +166,12 @@ internal static class DriftCommand
         {
             return policy;
         }
-        if (!DriftTests.TryParse(test, out _))
+        if (!DriftTests.TryParse(test, out var kind))
         {
             throw new UserException(ExitCodes.Usage, $"unknown --test '{test}'; use {DriftTests.WordList}");
         }
         // --test overrides the contract for every column, its per-column choices included.
-        return new DriftPolicy { Test = test.ToLowerInvariant() };
+        return new DriftPolicy { Test = kind };
     }
 
     /// <summary>--columns, else the contract's features (or every column but its id, time, label, score, prediction and latency), else null (all).</summary>

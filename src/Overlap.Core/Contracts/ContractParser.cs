@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Overlap.Core.Drift;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -603,8 +604,8 @@ public static partial class ContractParser
             return new DriftPolicy();
         }
         var testNode = m.Take("test");
-        var test = testNode is null ? "auto" : CheckTest(m, testNode);
-        var perColumn = new Dictionary<string, string>(StringComparer.Ordinal);
+        var test = testNode is null ? null : CheckTest(m, testNode);
+        var perColumn = new Dictionary<string, DriftTestKind?>(StringComparer.Ordinal);
         if (m.Map("columns") is { } cm)
         {
             foreach (var (key, value) in cm.Entries())
@@ -616,11 +617,11 @@ public static partial class ContractParser
         return new DriftPolicy { Test = test, Columns = perColumn };
     }
 
-    private static string CheckTest(YamlMap m, YamlNode node)
+    private static DriftTestKind? CheckTest(YamlMap m, YamlNode node)
     {
         var test = m.Scalar(node, "test");
-        return ContractKeys.DriftTests.Contains(test)
-            ? test
+        return ContractKeys.DriftTests.Contains(test) && DriftTests.TryParse(test, out var kind)
+            ? kind
             : throw m.Error(
                 node,
                 $"unknown drift test '{test}'; use one of: {string.Join(", ", ContractKeys.DriftTests)}"
