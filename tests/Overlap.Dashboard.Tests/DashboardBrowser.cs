@@ -95,7 +95,12 @@ public sealed class DashboardBrowser(string address) : IAsyncDisposable
         Assert.EndsWith("/signin?ReturnUrl=%2F", page.Url, StringComparison.Ordinal);
         await page.FillAsync("#key", key, new PageFillOptions { Timeout = SignInTimeout });
         await page.ClickAsync("button[type=submit]", new PageClickOptions { Timeout = SignInTimeout });
-        await page.WaitForURLAsync($"{address}/", new PageWaitForURLOptions { Timeout = SignInTimeout });
+        // Signed in once the browser is sent to the overview with its cookie: the overview's own load (a cold 30 days for
+        // every feature) is waited for only by the tests that look at it, each with its own timeout.
+        await page.WaitForURLAsync(
+            $"{address}/",
+            new PageWaitForURLOptions { Timeout = SignInTimeout, WaitUntil = WaitUntilState.Commit }
+        );
     }
 
     /// <summary>A full-page screenshot under <see cref="Screenshots"/>.</summary>
