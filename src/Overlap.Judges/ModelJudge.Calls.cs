@@ -40,11 +40,19 @@ public sealed partial class ModelJudge
                 _budget?.Add(call.Cost ?? 0);
                 return (response, usage + call, "");
             }
-            catch (Exception e) when (!cancellationToken.IsCancellationRequested && Classify(e) is { } found)
+            catch (Exception e)
+                when (!cancellationToken.IsCancellationRequested
+                    && e is ClientResultException or HttpRequestException or TaskCanceledException or TimeoutException
+                )
             {
+                usage += new JudgeUsage(0, 0, 0, _options.Time.GetElapsedTime(started), 1);
+                // Classify throws for a refused key or an unknown model: every other call would fail the same way.
+                if (Classify(e) is not { } found)
+                {
+                    return (null, usage, $"the endpoint refused the request ({Shorten(e.Message)})");
+                }
                 failure = found;
             }
-            usage += new JudgeUsage(0, 0, 0, _options.Time.GetElapsedTime(started), 1);
             var tries = attempt + 1;
             if (attempt >= _options.TransientRetries)
             {
