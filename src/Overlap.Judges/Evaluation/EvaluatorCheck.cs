@@ -75,45 +75,42 @@ public sealed class EvaluatorCheck
 
     private EvaluatorCheckResult Read(EvaluationMetric metric)
     {
+        var interpretation = metric.Interpretation;
         switch (metric)
         {
             case BooleanMetric { Value: { } yes }:
                 return new EvaluatorCheckResult(yes, yes ? 1 : 0, $"{Metric} is {(yes ? "true" : "false")}");
-            case NumericMetric { Value: { } value } when Min is not null || Max is not null:
-                var passed = (Min is null || value >= Min) && (Max is null || value <= Max);
-                return new EvaluatorCheckResult(passed, value, $"{Metric} is {Number(value)}, {Bounds(passed)}");
-            case NumericMetric { Value: { } value } when metric.Interpretation is { } i:
-                return new EvaluatorCheckResult(!i.Failed, value, i.Reason ?? $"{Metric} is {Number(value)}");
-            case BooleanMetric or NumericMetric when HasValue(metric) is false:
+            case BooleanMetric or NumericMetric { Value: null }:
                 return new EvaluatorCheckResult(
                     null,
                     null,
                     $"{Metric} has no value: {metric.Reason ?? "no reason given"}"
                 );
-            case NumericMetric:
-                return new EvaluatorCheckResult(
-                    null,
-                    ((NumericMetric)metric).Value,
-                    $"{Metric} is a number with no threshold: give the check a min or a max"
-                );
-            default:
-                return metric.Interpretation is { } interpretation
-                    ? new EvaluatorCheckResult(!interpretation.Failed, null, interpretation.Reason ?? Metric)
+            case NumericMetric { Value: { } value } when Min is not null || Max is not null:
+                var passed = (Min is null || value >= Min) && (Max is null || value <= Max);
+                return new EvaluatorCheckResult(passed, value, $"{Metric} is {Number(value)}, {Bounds(passed)}");
+            case NumericMetric { Value: { } value }:
+                return interpretation is null
+                    ? new EvaluatorCheckResult(
+                        null,
+                        value,
+                        $"{Metric} is a number with no bar: give the check a min or a max"
+                    )
                     : new EvaluatorCheckResult(
-                        null,
-                        null,
-                        $"{Metric} is neither a number nor yes/no and the evaluator does not interpret it"
+                        !interpretation.Failed,
+                        value,
+                        interpretation.Reason ?? $"{Metric} is {Number(value)}"
                     );
+            default:
+                return interpretation is null
+                    ? new EvaluatorCheckResult(
+                        null,
+                        null,
+                        $"{Metric} is neither a number nor yes/no, and the evaluator does not interpret it"
+                    )
+                    : new EvaluatorCheckResult(!interpretation.Failed, null, interpretation.Reason ?? Metric);
         }
     }
-
-    private static bool HasValue(EvaluationMetric metric) =>
-        metric switch
-        {
-            BooleanMetric b => b.Value is not null,
-            NumericMetric n => n.Value is not null,
-            _ => true,
-        };
 
     private string Bounds(bool passed)
     {
