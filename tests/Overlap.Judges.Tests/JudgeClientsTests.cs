@@ -1,4 +1,5 @@
 using Overlap.Core.Generative;
+using Overlap.Judges.Tests.StandIn;
 
 namespace Overlap.Judges.Tests;
 
@@ -79,5 +80,27 @@ public sealed class JudgeClientsTests
 
         Assert.False(endpoint.HasKey);
         Assert.NotNull(JudgeClients.CreateChatClient(endpoint));
+    }
+
+    [Fact]
+    public async Task CreateJudge_SendsTheKeyFromTheEnvironment_AndTakesTheBudgetFromThePolicy()
+    {
+        await using var standIn = await OpenAiStandIn.StartAsync();
+        var env = Env(
+            ("OVERLAP_JUDGE_ENDPOINT", standIn.Endpoint.ToString()),
+            ("OVERLAP_JUDGE_MODEL", "gpt-4o-mini"),
+            ("OVERLAP_JUDGE_KEY", "sk-secret-2")
+        );
+        var judge = JudgeClients.CreateJudge(Policy with { BudgetPerDay = 5 }, environment: env);
+
+        var answer = await judge.GradeAsync(JudgeFixture.Factual, JudgeFixture.Case("a"));
+
+        Assert.Equal(1, answer.Grade.Grade);
+        Assert.Equal("Bearer sk-secret-2", Assert.Single(standIn.Authorizations));
+        Assert.Equal("gpt-4o-mini", judge.Options.Model);
+        Assert.Equal(5, judge.Options.BudgetPerDay);
+        Assert.Throws<JudgeSetupException>(() =>
+            JudgeClients.CreateJudge(Policy with { BudgetPerDay = 5, Model = "my-own-model" }, environment: env)
+        );
     }
 }

@@ -45,6 +45,9 @@ internal sealed class OpenAiStandIn : IAsyncDisposable
     /// <summary>When each request arrived, from the stand-in's start.</summary>
     public IReadOnlyList<TimeSpan> Arrivals => [.. _requests.Select(r => r.At)];
 
+    /// <summary>The Authorization header of each request, in order of arrival.</summary>
+    public ConcurrentQueue<string> Authorizations { get; } = new();
+
     /// <summary>The most requests that were being answered at once.</summary>
     public int MostAtOnce { get; private set; }
 
@@ -74,6 +77,7 @@ internal sealed class OpenAiStandIn : IAsyncDisposable
         }
         try
         {
+            Authorizations.Enqueue(context.Request.Headers.Authorization.ToString());
             using var document = await JsonDocument.ParseAsync(context.Request.Body);
             var body = document.RootElement.Clone();
             var index = Interlocked.Increment(ref _count) - 1;
