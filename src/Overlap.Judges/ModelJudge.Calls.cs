@@ -58,16 +58,16 @@ public sealed partial class ModelJudge
             {
                 return (null, usage, $"the endpoint failed {Times(tries)} ({failure.What})");
             }
-            var wait = failure.RetryAfter ?? _options.RetryDelay * Math.Pow(2, attempt);
-            if (wait > _options.MaxRetryAfter)
+            if (failure.RetryAfter is { } asked && asked > _options.MaxRetryAfter)
             {
                 return (
                     null,
                     usage,
-                    $"the endpoint failed ({failure.What}) and asked to wait {wait.TotalSeconds:0} s, longer than "
+                    $"the endpoint failed ({failure.What}) and asked to wait {asked.TotalSeconds:0} s, longer than "
                         + $"the {_options.MaxRetryAfter.TotalSeconds:0} s allowed"
                 );
             }
+            var wait = failure.RetryAfter ?? _options.RetryDelay * Math.Pow(2, attempt);
             await Task.Delay(wait, _options.Time, cancellationToken).ConfigureAwait(false);
         }
     }

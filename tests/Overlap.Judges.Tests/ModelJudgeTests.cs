@@ -205,6 +205,28 @@ public sealed class ModelJudgeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GradeAsync_EndpointUnreachable_IsRetriedThenNoVerdict()
+    {
+        var closed = _standIn.Endpoint;
+        await _standIn.DisposeAsync();
+        _standIn = await OpenAiStandIn.StartAsync();
+        var policy = new ModelJudgePolicy { Endpoint = closed.ToString(), Model = "gpt-4o-mini" };
+        var options = new ModelJudgeOptions
+        {
+            Model = "gpt-4o-mini",
+            TransientRetries = 1,
+            RetryDelay = TimeSpan.FromMilliseconds(10),
+        };
+        var judge = new ModelJudge(JudgeClients.CreateChatClient(JudgeClients.Resolve(policy)), options);
+
+        var answer = await judge.GradeAsync(Factual, Case("t1"));
+
+        Assert.Null(answer.Grade.Grade);
+        Assert.StartsWith("no verdict: the endpoint failed 2 times (could not reach it: ", answer.Reason);
+        Assert.Equal(2, answer.Usage.Calls);
+    }
+
+    [Fact]
     public async Task GradeAsync_BadRequest_IsNoVerdictWithoutRetry()
     {
         _standIn.Rule = _ => StandInReply.Failure(400);
