@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Overlap.Judges;
 
 /// <summary>
@@ -27,6 +29,25 @@ public sealed record JudgeUsage(long? InputTokens, long? OutputTokens, double? C
             a.Latency + b.Latency,
             a.Calls + b.Calls
         );
+    }
+
+    /// <summary>
+    /// In words, for a person: "6 calls, 720 input and 90 output tokens, cost 0.0002 USD, 1.2 s waiting"; an unknown
+    /// figure is said to be unknown, never shown as 0.
+    /// </summary>
+    /// <param name="currency">The price table's currency, shown after the cost (for example USD).</param>
+    public string Describe(string? currency = null)
+    {
+        var invariant = CultureInfo.InvariantCulture;
+        var calls = Calls == 1 ? "1 call" : $"{Calls.ToString("#,0", invariant)} calls";
+        var tokens =
+            InputTokens is { } i && OutputTokens is { } o
+                ? $"{i.ToString("#,0", invariant)} input and {o.ToString("#,0", invariant)} output tokens"
+                : "tokens not reported by the endpoint";
+        var cost = Cost is { } c
+            ? $"cost {c.ToString("0.####", invariant)}{(currency is null ? "" : " " + currency)}"
+            : "cost unknown (the price table has no price for the model, or the tokens were not reported)";
+        return $"{calls}, {tokens}, {cost}, {Latency.TotalSeconds.ToString("0.0", invariant)} s waiting";
     }
 
     /// <summary>The two together (for languages without operators).</summary>

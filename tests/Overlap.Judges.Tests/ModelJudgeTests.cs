@@ -85,6 +85,10 @@ public sealed class ModelJudgeTests : IAsyncLifetime
         Assert.Equal((1_000 * 0.15 + 200 * 0.60) / 1_000_000, answer.Usage.Cost!.Value, 15);
         Assert.Equal(1, answer.Usage.Calls);
         Assert.True(answer.Usage.Latency > TimeSpan.Zero);
+        Assert.Equal(
+            "1 call, 1,000 input and 200 output tokens, cost 0.0003 USD, 1.5 s waiting",
+            (answer.Usage with { Latency = TimeSpan.FromSeconds(1.5) }).Describe("USD")
+        );
     }
 
     [Fact]
@@ -95,6 +99,11 @@ public sealed class ModelJudgeTests : IAsyncLifetime
         Assert.Equal(120, answer.Usage.InputTokens);
         Assert.Null(answer.Usage.Cost);
         Assert.Null(Judge(_standIn, model: "llama3.1:8b").Price);
+        Assert.Equal(
+            "1 call, 120 input and 15 output tokens, cost unknown (the price table has no price for the model, or the "
+                + "tokens were not reported), 0.0 s waiting",
+            (answer.Usage with { Latency = TimeSpan.FromMilliseconds(20) }).Describe()
+        );
     }
 
     [Fact]
