@@ -40,7 +40,6 @@ internal static class TextDrift
             Threshold = DomainClassifier.MinAuc,
             ReferenceN = refTexts.Count,
             CurrentN = curTexts.Count,
-            Distribution = descriptors[0].Distribution,
         };
         var needed = Math.Max(minSamples, 4);
         if (refTexts.Count < needed || curTexts.Count < needed)
