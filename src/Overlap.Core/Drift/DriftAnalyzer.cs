@@ -86,10 +86,6 @@ public static class DriftAnalyzer
             }
         }
         var textColumns = new HashSet<string>(options.Policy.Text, StringComparer.Ordinal);
-        if (textColumns.Count > 0 && options.TextEmbedder is null)
-        {
-            throw new ArgumentException("text columns need DriftOptions.TextEmbedder", nameof(options));
-        }
         // Identifiers and timestamps differ between any two periods by construction; test them only when named explicitly.
         if (options.Columns is null)
         {
@@ -129,7 +125,7 @@ public static class DriftAnalyzer
                 (tests[i], texts[i]) = TextDrift.Analyze(
                     reference.Find(tested[i])!,
                     current.Find(tested[i])!,
-                    options.TextEmbedder!,
+                    options.TextEmbedder,
                     Math.Max(4, options.TextSample),
                     minSamples
                 );

@@ -24,7 +24,10 @@ public sealed record DriftOptions
     /// <summary>Non-missing values each side needs before a column is judged; below it the column is "not enough data", neither drift nor stable.</summary>
     public int MinSamples { get; init; } = DefaultMinSamples;
 
-    /// <summary>Turns texts into embeddings for the text columns (<see cref="DriftPolicy.Text"/>); needed when there are any.</summary>
+    /// <summary>
+    /// Turns texts into embeddings for the text columns (<see cref="DriftPolicy.Text"/>). Without one, a text column
+    /// gets its descriptors tested but no verdict of its own (not judged, with the reason).
+    /// </summary>
     public ITextEmbedder? TextEmbedder { get; init; }
 
     /// <summary>Texts <see cref="TextSample"/> embeds per side by default.</summary>

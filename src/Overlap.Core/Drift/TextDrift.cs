@@ -22,7 +22,7 @@ internal static class TextDrift
     public static (ColumnDrift Column, TextColumnDrift Detail) Analyze(
         Column reference,
         Column current,
-        ITextEmbedder embedder,
+        ITextEmbedder? embedder,
         int sampleSize,
         int minSamples
     )
@@ -42,21 +42,26 @@ internal static class TextDrift
             CurrentN = curTexts.Count,
         };
         var needed = Math.Max(minSamples, 4);
-        if (refTexts.Count < needed || curTexts.Count < needed)
+        var reason =
+            refTexts.Count < needed || curTexts.Count < needed
+                ? string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"not enough data: {curTexts.Count:#,0} text{(curTexts.Count == 1 ? string.Empty : "s")} in the current data and {refTexts.Count:#,0} in the reference, and at least {needed:#,0} on each side are needed to judge drift (min_samples)"
+                )
+            : embedder is null
+                ? "not judged here: the wording is compared on sentence embeddings and no embedding model was given (overlap drift has one); the descriptors are tested"
+            : null;
+        if (reason is not null || embedder is null)
         {
-            var reason = string.Create(
-                CultureInfo.InvariantCulture,
-                $"not enough data: {curTexts.Count:#,0} text{(curTexts.Count == 1 ? string.Empty : "s")} in the current data and {refTexts.Count:#,0} in the reference, and at least {needed:#,0} on each side are needed to judge drift (min_samples)"
-            );
             return (
                 column with
                 {
-                    Reason = reason,
+                    Reason = reason!,
                 },
                 new TextColumnDrift
                 {
                     Column = name,
-                    Meaning = reason,
+                    Meaning = reason!,
                     Descriptors = descriptors,
                 }
             );
