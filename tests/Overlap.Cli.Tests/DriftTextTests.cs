@@ -10,10 +10,11 @@ public sealed class DriftTextTests : IDisposable
     public void Dispose() => Directory.Delete(_temp, recursive: true);
 
     /// <summary>A CSV with the texts of a fixture file as its <c>reply</c> column and a steady <c>channel</c>.</summary>
-    private string Csv(string name, string fixture)
+    private string Csv(string name, string fixture, Func<int, bool>? rows = null)
     {
         var lines = File.ReadAllLines(CliRun.RepoFile("tests/Overlap.Embeddings.Tests/Fixtures/" + fixture))
             .Where(l => l.Length > 0)
+            .Where((_, i) => rows?.Invoke(i) ?? true)
             .Select(
                 (l, i) => $"\"{l.Replace("\"", "\"\"", StringComparison.Ordinal)}\",{(i % 2 == 0 ? "email" : "chat")}"
             );
@@ -28,6 +29,7 @@ public sealed class DriftTextTests : IDisposable
         var reference = Csv("reference.csv", "support-replies.txt");
         var current = Csv("current.csv", "recipes.txt");
         var markdown = Path.Combine(_temp, "drift.md");
+        var html = Path.Combine(_temp, "drift.html");
         var (code, stdout, stderr) = await CliRun.RunAsync(
             "drift",
             "--reference",
@@ -41,7 +43,9 @@ public sealed class DriftTextTests : IDisposable
             "--format",
             "json",
             "--output",
-            markdown
+            markdown,
+            "--output",
+            html
         );
         Assert.True(code == 1, stderr);
         using var json = JsonDocument.Parse(stdout);
@@ -66,6 +70,39 @@ public sealed class DriftTextTests : IDisposable
             StringComparison.Ordinal
         );
         Assert.Contains("| reply.unknown_words |", md, StringComparison.Ordinal);
+        var page = await File.ReadAllTextAsync(html);
+        Assert.Contains("Text columns", page, StringComparison.Ordinal);
+        Assert.Contains("<b>reply.language</b>", page, StringComparison.Ordinal);
+        Assert.Contains("the wording has drifted", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Drift_SameKindOfTextInTheTerminal_SaysTheWordingHasNotDriftedAndListsTheDescriptors()
+    {
+        // Two halves of one set of replies: new texts of the same kind, as next week's would be.
+        var reference = Csv("reference.csv", "support-replies.txt", i => i % 2 == 0);
+        var current = Csv("current.csv", "support-replies.txt", i => i % 2 == 1);
+        var (code, stdout, stderr) = await CliRun.RunAsync(
+            "drift",
+            "--reference",
+            reference,
+            "--current",
+            current,
+            "--text",
+            "reply",
+            "--columns",
+            "channel",
+            "--min-samples",
+            "10"
+        );
+        Assert.True(code == 0, stderr);
+        Assert.Contains("reply: the wording has not drifted", stdout, StringComparison.Ordinal);
+        Assert.Contains(
+            "Text column reply (all-MiniLM-L6-v2: 20 reference texts and 20 current texts",
+            stdout,
+            StringComparison.Ordinal
+        );
+        Assert.Contains("reply.length stable", stdout, StringComparison.Ordinal);
     }
 
     [Fact]
