@@ -17,9 +17,9 @@ namespace Overlap.Embeddings;
 /// <see cref="BatchSize"/>, so the model's working memory stays bounded however many texts are passed.</para>
 /// <para>A text longer than the model's window is cut after its first 512 word pieces, start marker included (about
 /// 400 English words), as the package runs the model; the rest does not count. (Python's sentence-transformers cuts
-/// this model at 256, so texts longer than about 200 words embed differently there.) An empty or whitespace-only text is embedded as the empty
-/// string: the model sees only its start and end markers, which gives one fixed unit vector, far from any real
-/// sentence (never a zero vector, so a cosine with it is always defined).</para>
+/// this model at 256, so texts longer than about 200 words embed differently there.) An empty or whitespace-only
+/// text is embedded as the empty string: the model sees only its start and end markers, which gives one fixed unit
+/// vector, far from any real sentence (never a zero vector, so a cosine with it is always defined).</para>
 /// </remarks>
 public sealed class MiniLmEmbedder : ITextEmbedder, IEmbeddingGenerator<string, Embedding<float>>
 {

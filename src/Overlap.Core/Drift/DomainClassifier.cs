@@ -9,8 +9,8 @@ namespace Overlap.Core.Drift;
 /// centroid: a row scores by its dot product with the difference of the two training halves' mean vectors.
 /// </summary>
 /// <remarks>
-/// Drift is an AUC above both Evidently's fixed bar (<see cref="MinAuc"/>) and the 95th percentile of the AUCs the whole
-/// procedure reaches when the rows' labels are shuffled (<see cref="Permutations"/> times, seeded): the
+/// Drift is an AUC above both Evidently's fixed bar (<see cref="MinAuc"/>) and the 95th percentile of the AUCs the
+/// whole procedure reaches when the rows' labels are shuffled (<see cref="Permutations"/> times, seeded): the
 /// percentile guards small samples, where chance alone reaches 0.55 easily; the fixed bar keeps large samples from
 /// calling a difference too small to matter drift. The p-value is the share of shuffled AUCs at or above the observed
 /// one, (1 + k) / (1 + permutations).

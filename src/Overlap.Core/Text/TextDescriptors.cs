@@ -64,8 +64,8 @@ public static class TextDescriptors
     }
 
     /// <summary>
-    /// The share of <paramref name="words"/> that a vocabulary does not know. <paramref name="rowsWithWord"/> gives, per
-    /// word, the number of reference texts it occurs in. A text of the reference itself passes
+    /// The share of <paramref name="words"/> that a vocabulary does not know. <paramref name="rowsWithWord"/> gives,
+    /// per word, the number of reference texts it occurs in. A text of the reference itself passes
     /// <paramref name="ownRow"/> true, so a word counts as unknown when no other reference text has it (leave one
     /// out: otherwise every reference text would know all its own words). NaN when there are no words.
     /// </summary>
