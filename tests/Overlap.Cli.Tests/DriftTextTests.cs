@@ -58,6 +58,8 @@ public sealed class DriftTextTests : IDisposable
         var text = Assert.Single(json.RootElement.GetProperty("text").EnumerateArray());
         Assert.Equal("all-MiniLM-L6-v2", text.GetProperty("model").GetString());
         Assert.Equal(5, text.GetProperty("descriptors").GetArrayLength());
+        Assert.True(text.GetProperty("mmd").GetDouble() > 0);
+        Assert.Equal(0.005, text.GetProperty("mmd_p_value").GetDouble(), 12);
         // channel is a category like any other, alternating the same way on both sides.
         Assert.False(
             columns.Single(c => c.GetProperty("column").GetString() == "channel").GetProperty("drift").GetBoolean()
@@ -70,6 +72,7 @@ public sealed class DriftTextTests : IDisposable
             StringComparison.Ordinal
         );
         Assert.Contains("| reply.unknown_words |", md, StringComparison.Ordinal);
+        Assert.Contains("kernel two-sample test on the same embeddings: MMD² 0.", md, StringComparison.Ordinal);
         var page = await File.ReadAllTextAsync(html);
         Assert.Contains("Text columns", page, StringComparison.Ordinal);
         Assert.Contains("<b>reply.language</b>", page, StringComparison.Ordinal);

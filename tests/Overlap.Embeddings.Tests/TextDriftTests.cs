@@ -44,6 +44,7 @@ public sealed class TextDriftTests
         var text = Assert.Single(report.Text);
         Assert.Equal((20, 20), (text.ReferenceSampled, text.CurrentSampled));
         Assert.Equal("all-MiniLM-L6-v2", text.Model);
+        Assert.InRange(text.MmdPValue, 0.05, 1);
     }
 
     [Fact]
@@ -64,6 +65,7 @@ public sealed class TextDriftTests
             ["reply.length", "reply.words", "reply.unknown_words", "reply.non_ascii_letters", "reply.language"],
             text.Descriptors.Select(d => d.Column)
         );
+        Assert.Equal(1.0 / 200, text.MmdPValue, 12);
         // Recipes use words support replies never do.
         Assert.True(text.Descriptors.Single(d => d.Column == "reply.unknown_words").Drift);
     }

@@ -159,7 +159,7 @@ internal static class TextReport
             console.WriteLine();
             console.MarkupLine(
                 Inv,
-                $"Text column {Markup.Escape(text.Column)}{(text.Model is null ? string.Empty : $" ({Markup.Escape(text.Model)}: {Phrasing.Count(text.ReferenceSampled, "reference text")} and {Phrasing.Count(text.CurrentSampled, "current text")} embedded)")}:"
+                $"Text column {Markup.Escape(text.Column)}{(text.Model is null ? string.Empty : $" ({Markup.Escape(text.Model)}: {Phrasing.Count(text.ReferenceSampled, "reference text")} and {Phrasing.Count(text.CurrentSampled, "current text")} embedded; {Markup.Escape(text.MmdInWords() ?? string.Empty)})")}:"
             );
             foreach (var d in text.Descriptors)
             {

@@ -1,3 +1,6 @@
+using System.Globalization;
+using Overlap.Core.Statements;
+
 namespace Overlap.Core.Drift;
 
 /// <summary>
@@ -27,6 +30,21 @@ public sealed record TextColumnDrift
 
     /// <summary>The AUC drift must exceed: the larger of Evidently's 0.55 and <see cref="ChanceAuc"/>.</summary>
     public double Threshold { get; init; } = double.NaN;
+
+    /// <summary>
+    /// Unbiased MMD² of the two samples' embeddings (Gaussian kernel, median-distance width): a second view of the
+    /// same question, shown beside the classifier's verdict, not deciding it; NaN when not judged.
+    /// </summary>
+    public double Mmd { get; init; } = double.NaN;
+
+    /// <summary>The MMD²'s permutation p-value (199 seeded relabellings); NaN when not judged.</summary>
+    public double MmdPValue { get; init; } = double.NaN;
+
+    /// <summary>The MMD² and its p-value in words, for reports; null when not judged.</summary>
+    public string? MmdInWords() =>
+        double.IsFinite(Mmd) && double.IsFinite(MmdPValue)
+            ? $"kernel two-sample test on the same embeddings: MMD² {Mmd.ToString("0.####", CultureInfo.InvariantCulture)}, {Phrasing.PValue(MmdPValue)}"
+            : null;
 
     /// <summary>True when the wording drifted (<see cref="Auc"/> above <see cref="Threshold"/>).</summary>
     public bool Drift { get; init; }

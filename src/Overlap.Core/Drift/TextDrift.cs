@@ -1,6 +1,7 @@
 using System.Globalization;
 using Overlap.Core.Data;
 using Overlap.Core.Sampling;
+using Overlap.Core.Statistics;
 using Overlap.Core.Text;
 
 namespace Overlap.Core.Drift;
@@ -68,7 +69,10 @@ internal static class TextDrift
         }
         var refSample = Sample(refTexts, sampleSize);
         var curSample = Sample(curTexts, sampleSize);
-        var result = DomainClassifier.Test(embedder.Embed(refSample), embedder.Embed(curSample));
+        var refVectors = embedder.Embed(refSample);
+        var curVectors = embedder.Embed(curSample);
+        var result = DomainClassifier.Test(refVectors, curVectors);
+        var mmd = Mmd.Test(refVectors, curVectors, DomainClassifier.Permutations, seed: 15);
         var meaning = Meaning(result);
         return (
             column with
@@ -87,6 +91,8 @@ internal static class TextDrift
                 CurrentSampled = curSample.Count,
                 Auc = result.Auc,
                 ChanceAuc = result.ChanceAuc,
+                Mmd = mmd.Statistic,
+                MmdPValue = mmd.PValue,
                 Threshold = result.Bar,
                 Drift = result.Drift,
                 Meaning = meaning,

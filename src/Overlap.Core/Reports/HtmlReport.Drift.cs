@@ -200,7 +200,9 @@ public static partial class HtmlReport
                     .Append(" current texts embedded · AUC ")
                     .Append(Html.Num(t.Auc))
                     .Append(" · threshold ")
-                    .Append(Html.Num(t.Threshold));
+                    .Append(Html.Num(t.Threshold))
+                    .Append(" · ")
+                    .Append(Html.E(t.MmdInWords() ?? string.Empty));
             }
             b.Append("</div><p class=\"muted\">")
                 .Append(Html.E(t.Meaning))

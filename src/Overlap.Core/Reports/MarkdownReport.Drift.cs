@@ -46,7 +46,7 @@ public static partial class MarkdownReport
             {
                 sb.AppendLine(
                     Inv,
-                    $"Embeddings from {t.Model}: {Phrasing.Count(t.ReferenceSampled, "reference text")} and {Phrasing.Count(t.CurrentSampled, "current text")} compared."
+                    $"Embeddings from {t.Model}: {Phrasing.Count(t.ReferenceSampled, "reference text")} and {Phrasing.Count(t.CurrentSampled, "current text")} compared; {t.MmdInWords()}."
                 );
                 sb.AppendLine();
             }

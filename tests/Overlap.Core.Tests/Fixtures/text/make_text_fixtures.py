@@ -98,3 +98,29 @@ fixtures = {
 with open(os.path.join(HERE, "text_fixtures.json"), "w", encoding="utf-8") as f:
     json.dump(fixtures, f, indent=1, ensure_ascii=False)
     f.write("\n")
+
+
+def mmd_case(name, x, y):
+    """Unbiased MMD² with a Gaussian kernel whose width is the median pairwise distance of the pooled rows."""
+    x = np.round(np.asarray(x, dtype=np.float32), 4)
+    y = np.round(np.asarray(y, dtype=np.float32), 4)
+    z = np.vstack([x, y]).astype(np.float64)
+    d2 = ((z[:, None, :] - z[None, :, :]) ** 2).sum(-1)
+    iu = np.triu_indices(len(z), 1)
+    sigma = float(np.median(np.sqrt(d2[iu])))
+    k = np.exp(-d2 / (2 * sigma * sigma))
+    n, m = len(x), len(y)
+    kxx, kyy, kxy = k[:n, :n], k[n:, n:], k[:n, n:]
+    mmd2 = ((kxx.sum() - np.trace(kxx)) / (n * (n - 1)) + (kyy.sum() - np.trace(kyy)) / (m * (m - 1))
+            - 2 * kxy.mean())
+    return {"name": name, "x": x.tolist(), "y": y.tolist(), "sigma": sigma, "mmd2": float(mmd2)}
+
+
+fixtures["mmd"] = [
+    mmd_case("same", rng.normal(0, 1, (20, 5)), rng.normal(0, 1, (25, 5))),
+    mmd_case("shifted", rng.normal(0, 1, (20, 5)), rng.normal(1, 1, (25, 5))),
+    mmd_case("odd_total", rng.normal(0, 1, (6, 3)), rng.normal(0, 2, (7, 3))),
+]
+with open(os.path.join(HERE, "text_fixtures.json"), "w", encoding="utf-8") as f:
+    json.dump(fixtures, f, indent=1, ensure_ascii=False)
+    f.write("\n")
