@@ -5,6 +5,7 @@ using Overlap.Core.Data;
 using Overlap.Core.Drift;
 using Overlap.Core.Reports;
 using Overlap.Core.Text;
+using Overlap.Embeddings;
 
 namespace Overlap.Cli.Commands;
 
@@ -35,6 +36,11 @@ internal static class DriftCommand
         {
             Description = $"{DriftTests.WordList} for every column (default: the contract's policy, else auto).",
         };
+        var text = new Option<string?>("--text")
+        {
+            Description =
+                "Free-text columns, comma-separated (added to the contract's drift.text): judged on their sentence embeddings (all-MiniLM-L6-v2, run locally) by a domain classifier, with length, words, unknown words, non-ASCII letters and language beside it.",
+        };
         var minSamples = new Option<int?>("--min-samples")
         {
             Description =
@@ -60,6 +66,7 @@ internal static class DriftCommand
             contract,
             columns,
             test,
+            text,
             minSamples,
             format,
             output,
@@ -107,11 +114,17 @@ internal static class DriftCommand
                 );
                 var referenceTable = await readReference.ConfigureAwait(false);
                 var currentTable = await readCurrent.ConfigureAwait(false);
+                var textColumns = TextColumns(parse.GetValue(text), policy, referenceTable);
+                // Loaded only when there is text to embed: the model takes a second or two and 90 MB.
+                using var embedder = textColumns.Count > 0 ? new MiniLmEmbedder() : null;
+                var tested = Columns(parse.GetValue(columns), parsedContract, referenceTable);
                 var options = new DriftOptions
                 {
                     Feature = parsedContract?.Feature,
-                    Policy = policy,
-                    Columns = Columns(parse.GetValue(columns), parsedContract, referenceTable),
+                    Policy = policy with { Text = textColumns },
+                    TextEmbedder = embedder,
+                    // A text column named on its own is tested even when the columns to test leave it out.
+                    Columns = tested is null ? null : [.. tested.Union(textColumns, StringComparer.Ordinal)],
                     MinSamples = minimum,
                     Roles = parsedContract is null ? null : DriftOptions.RolesOf(parsedContract),
                 };
@@ -170,8 +183,33 @@ internal static class DriftCommand
         {
             throw new UserException(ExitCodes.Usage, $"unknown --test '{test}'; use {DriftTests.WordList}");
         }
-        // --test overrides the contract for every column, its per-column choices included.
-        return new DriftPolicy { Test = kind };
+        // --test overrides the contract for every column, its per-column choices included (its text columns stay).
+        return new DriftPolicy { Test = kind, Text = policy.Text };
+    }
+
+    /// <summary>The contract's text columns and --text's, each checked against the reference data.</summary>
+    private static List<string> TextColumns(string? option, DriftPolicy policy, Table reference)
+    {
+        var named = option?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+        if (named is { Count: 0 })
+        {
+            throw new UserException(
+                ExitCodes.Usage,
+                "--text names no column; give a comma-separated list of text columns such as question,reply"
+            );
+        }
+        var names = policy.Text.Concat(named ?? []).Distinct(StringComparer.Ordinal).ToList();
+        foreach (var name in names.Where(n => !reference.Has(n)))
+        {
+            var known = reference.Columns.Select(c => c.Name).ToList();
+            var nearest = Suggestions.Nearest(name, known);
+            throw new UserException(
+                ExitCodes.DataError,
+                $"'{name}' is named as a text column, but the reference data has no such column"
+                    + (nearest is null ? $"; it has: {string.Join(", ", known)}" : $"; did you mean '{nearest}'?")
+            );
+        }
+        return names;
     }
 
     /// <summary>--columns, else the contract's features (or every column but its id, time, label, score, prediction and latency), else null (all).</summary>

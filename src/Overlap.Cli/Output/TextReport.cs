@@ -154,6 +154,26 @@ internal static class TextReport
                 $"  • {Markup.Escape(col.Column)}: {Markup.Escape(col.Meaning ?? col.Reason ?? "no statistic")}"
             );
         }
+        foreach (var text in report.Text)
+        {
+            console.WriteLine();
+            console.MarkupLine(
+                Inv,
+                $"Text column {Markup.Escape(text.Column)}{(text.Model is null ? string.Empty : $" ({Markup.Escape(text.Model)}: {Phrasing.Count(text.ReferenceSampled, "reference text")} and {Phrasing.Count(text.CurrentSampled, "current text")} embedded; {Markup.Escape(text.MmdInWords() ?? string.Empty)})")}:"
+            );
+            foreach (var d in text.Descriptors)
+            {
+                var verdict = d.DriftVerdict switch
+                {
+                    true => "[red]drifted[/]",
+                    false => "stable",
+                    null => "[yellow]not judged[/]",
+                };
+                console.MarkupLine(
+                    $"  • {Markup.Escape(d.Column)} {verdict}: {Markup.Escape(d.Meaning ?? d.Reason ?? "no statistic")}"
+                );
+            }
+        }
         Footer(console, report.Provenance);
     }
 

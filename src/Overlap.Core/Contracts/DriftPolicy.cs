@@ -14,4 +14,10 @@ public sealed record DriftPolicy
     /// <summary>A test per column name, overriding <see cref="Test"/>.</summary>
     public IReadOnlyDictionary<string, DriftTestKind?> Columns { get; init; } =
         new Dictionary<string, DriftTestKind?>();
+
+    /// <summary>
+    /// Free-text columns (a contract's <c>drift.text</c>, the CLI's <c>--text</c>): judged on their sentence embeddings
+    /// by a domain classifier, with simple descriptors beside it, instead of as categories.
+    /// </summary>
+    public IReadOnlyList<string> Text { get; init; } = [];
 }

@@ -8,10 +8,10 @@ public sealed record ColumnDrift
     /// <summary>The column.</summary>
     public required string Column { get; init; }
 
-    /// <summary>numeric or categorical.</summary>
+    /// <summary>numeric, categorical or text.</summary>
     public required string Kind { get; init; }
 
-    /// <summary>ks, wasserstein, chi_square, jensen_shannon or psi.</summary>
+    /// <summary>ks, wasserstein, chi_square, jensen_shannon, psi, or domain_classifier for a text column (its statistic a ROC AUC).</summary>
     public required string Test { get; init; }
 
     /// <summary>The test's statistic (D, normalised distance, chi-square, JS distance or PSI).</summary>

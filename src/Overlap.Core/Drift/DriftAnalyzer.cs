@@ -85,10 +85,11 @@ public static class DriftAnalyzer
                 );
             }
         }
+        var textColumns = new HashSet<string>(options.Policy.Text, StringComparer.Ordinal);
         // Identifiers and timestamps differ between any two periods by construction; test them only when named explicitly.
         if (options.Columns is null)
         {
-            foreach (var name in candidates)
+            foreach (var name in candidates.Where(n => !textColumns.Contains(n)))
             {
                 if (SkipReason(reference.Find(name)!, current.Find(name)!, minSamples) is { } reason)
                 {
@@ -101,7 +102,7 @@ public static class DriftAnalyzer
         for (var i = 0; i < tested.Count; i++)
         {
             // Checked here, not inside Parallel.For, so a bad request surfaces as one DataException rather than an AggregateException.
-            forced[i] = Forced(tested[i], options.Policy);
+            forced[i] = textColumns.Contains(tested[i]) ? null : Forced(tested[i], options.Policy);
             if (
                 forced[i] is { } kind
                 && !DriftTests.Of(kind).Takes(ColumnKind.Categorical)
@@ -115,9 +116,21 @@ public static class DriftAnalyzer
         }
         var tests = new ColumnDrift[tested.Count];
         var changes = new List<SchemaChange>[tested.Count];
+        var texts = new TextColumnDrift?[tested.Count];
         Parallel.For(0, tested.Count, i =>
         {
             changes[i] = [];
+            if (textColumns.Contains(tested[i]))
+            {
+                (tests[i], texts[i]) = TextDrift.Analyze(
+                    reference.Find(tested[i])!,
+                    current.Find(tested[i])!,
+                    options.TextEmbedder,
+                    Math.Max(4, options.TextSample),
+                    minSamples
+                );
+                return;
+            }
             tests[i] = AnalyzeColumn(
                 reference.Find(tested[i])!,
                 current.Find(tested[i])!,
@@ -144,6 +157,13 @@ public static class DriftAnalyzer
             Headline(results.Count, judged, drifted, share, datasetDrift, breaks, minSamples),
         };
         statements.AddRange(results.Where(r => r.Drift).Select(r => $"'{r.Column}' drifted: {r.Meaning ?? r.Reason}."));
+        var textDetails = texts.OfType<TextColumnDrift>().ToList();
+        statements.AddRange(
+            textDetails.SelectMany(t =>
+                t.Descriptors.Where(d => d.Drift)
+                    .Select(d => $"'{d.Column}' (describing the texts of '{t.Column}') drifted: {d.Meaning}.")
+            )
+        );
         statements.AddRange(schema.Select(s => $"Schema: {s.Detail}."));
         statements.AddRange(skipped.Select(k => $"Not tested: '{k.Column}', {k.Reason}."));
         return new DriftReport
@@ -159,6 +179,7 @@ public static class DriftAnalyzer
             Schema = schema,
             Statements = statements,
             Skipped = skipped,
+            Text = textDetails,
         };
     }
 
@@ -233,7 +254,7 @@ public static class DriftAnalyzer
 
     private static int Present(Column? column) => column is null ? 0 : column.Count - column.MissingCount;
 
-    private static ColumnDrift AnalyzeColumn(
+    internal static ColumnDrift AnalyzeColumn(
         Column reference,
         Column current,
         DriftTestKind? forced,

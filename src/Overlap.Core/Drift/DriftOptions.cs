@@ -1,4 +1,5 @@
 using Overlap.Core.Contracts;
+using Overlap.Core.Text;
 
 namespace Overlap.Core.Drift;
 
@@ -22,6 +23,21 @@ public sealed record DriftOptions
 
     /// <summary>Non-missing values each side needs before a column is judged; below it the column is "not enough data", neither drift nor stable.</summary>
     public int MinSamples { get; init; } = DefaultMinSamples;
+
+    /// <summary>
+    /// Turns texts into embeddings for the text columns (<see cref="DriftPolicy.Text"/>). Without one, a text column
+    /// gets its descriptors tested but no verdict of its own (not judged, with the reason).
+    /// </summary>
+    public ITextEmbedder? TextEmbedder { get; init; }
+
+    /// <summary>Texts <see cref="TextSample"/> embeds per side by default.</summary>
+    public const int DefaultTextSample = 500;
+
+    /// <summary>
+    /// The most texts embedded per side and text column: larger sides are sampled (seeded, by row position), which
+    /// bounds time and memory. The descriptors use every text.
+    /// </summary>
+    public int TextSample { get; init; } = DefaultTextSample;
 
     /// <summary>Columns never tested as inputs, with the role the contract gives them (id, time, label, score, prediction, latency).</summary>
     public IReadOnlyDictionary<string, string>? Roles { get; init; }

@@ -38,6 +38,9 @@ public sealed record DriftReport
     /// <summary>Columns left untested, with why (the contract's id, time, label, score or prediction; identifiers, unless named explicitly).</summary>
     public IReadOnlyList<SkippedColumn> Skipped { get; init; } = [];
 
+    /// <summary>The text columns' details: the embedding test and the descriptors (each also has its entry in <see cref="Columns"/>).</summary>
+    public IReadOnlyList<TextColumnDrift> Text { get; init; } = [];
+
     /// <summary>What produced the report: Overlap's version, the contract, the reference and current files' hashes and time.</summary>
     public RunProvenance? Provenance { get; init; }
 }

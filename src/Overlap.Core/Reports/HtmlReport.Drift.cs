@@ -120,7 +120,11 @@ public static partial class HtmlReport
         }
         b.Append("</div></div></section>");
 
-        var charted = report.Columns.Where(c => c.Distribution is { Bins.Count: > 0 }).ToList();
+        AppendText(b, report.Text);
+        var charted = report
+            .Columns.Concat(report.Text.SelectMany(t => t.Descriptors))
+            .Where(c => c.Distribution is { Bins.Count: > 0 })
+            .ToList();
         if (charted.Count > 0)
         {
             SectionHead(
@@ -162,6 +166,68 @@ public static partial class HtmlReport
         }
         AppendProvenance(b, report.Provenance);
         return Close(b);
+    }
+
+    /// <summary>Each text column: the embedding test in words, then its descriptors' tests.</summary>
+    private static void AppendText(StringBuilder b, IReadOnlyList<TextColumnDrift> texts)
+    {
+        if (texts.Count == 0)
+        {
+            return;
+        }
+        SectionHead(
+            b,
+            "text",
+            "Text columns",
+            "A classifier tries to tell current texts from reference ones by their sentence embeddings (ROC AUC 0.5 is chance); simple descriptors of every text are tested beside it."
+        );
+        foreach (var t in texts)
+        {
+            b.Append(
+                    "<div class=\"card\"><div class=\"title-row\" style=\"margin:0;justify-content:space-between\"><h3>"
+                )
+                .Append(Html.E(t.Column))
+                .Append("</h3>")
+                .Append(DriftPill(double.IsNaN(t.Auc) ? null : t.Drift))
+                .Append("</div><div class=\"sub\">");
+            if (t.Model is not null)
+            {
+                b.Append(Html.E(t.Model))
+                    .Append(" · ")
+                    .Append(Html.Count(t.ReferenceSampled))
+                    .Append(" reference and ")
+                    .Append(Html.Count(t.CurrentSampled))
+                    .Append(" current texts embedded · AUC ")
+                    .Append(Html.Num(t.Auc))
+                    .Append(" · threshold ")
+                    .Append(Html.Num(t.Threshold))
+                    .Append(" · ")
+                    .Append(Html.E(t.MmdInWords() ?? string.Empty));
+            }
+            b.Append("</div><p class=\"muted\">")
+                .Append(Html.E(t.Meaning))
+                .Append(
+                    "</p><table><thead><tr><th>Descriptor</th><th>Test</th><th class=\"num\">Statistic</th><th class=\"num\">Threshold</th><th>What it means</th><th>Drift</th></tr></thead><tbody>"
+                );
+            foreach (var d in t.Descriptors)
+            {
+                b.Append("<tr><td><b>")
+                    .Append(Html.E(d.Column))
+                    .Append("</b></td><td class=\"mono\">")
+                    .Append(Html.E(d.Test))
+                    .Append("</td><td class=\"num\">")
+                    .Append(Html.Num(d.Statistic))
+                    .Append("</td><td class=\"num muted\">")
+                    .Append(Html.Num(d.Threshold))
+                    .Append("</td><td class=\"muted\">")
+                    .Append(Html.E(d.Meaning ?? d.Reason ?? "—"))
+                    .Append("</td><td>")
+                    .Append(DriftPill(d.DriftVerdict))
+                    .Append("</td></tr>");
+            }
+            b.Append("</tbody></table></div>");
+        }
+        b.Append("</section>");
     }
 
     private static string DriftPill(bool? drift) =>
