@@ -105,13 +105,7 @@ internal sealed partial class DuckDbStore
                 )
                 .ConfigureAwait(false)
         );
-        return
-        [
-            .. events
-                .OrderBy(e => e.Time)
-                .ThenBy(e => e.Kind)
-                .ThenBy(e => e.Id, StringComparer.Ordinal),
-        ];
+        return [.. events.OrderBy(e => e.Time).ThenBy(e => e.Kind).ThenBy(e => e.Id, StringComparer.Ordinal)];
     }
 
     private static string? Text(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);

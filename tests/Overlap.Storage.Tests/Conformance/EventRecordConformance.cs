@@ -111,9 +111,11 @@ public abstract class EventRecordConformance<TBackend> : StoreConformance<TBacke
         );
         Assert.Equal(
             "other",
-            Assert.IsType<PredictionEvent>(
-                Assert.Single(await store.Reader.ReadEventsAsync("other", Midnight, Midnight.AddDays(1)))
-            ).Feature
+            Assert
+                .IsType<PredictionEvent>(
+                    Assert.Single(await store.Reader.ReadEventsAsync("other", Midnight, Midnight.AddDays(1)))
+                )
+                .Feature
         );
         Assert.Empty(await store.Reader.ReadEventsAsync("nobody", Midnight, Midnight.AddDays(1)));
     }
