@@ -7,6 +7,7 @@ using Overlap.Events;
 using Overlap.Server.Auth;
 using Overlap.Server.Tests;
 using Overlap.Storage;
+using Overlap.Tests.Shared;
 
 namespace Overlap.Client.Tests.Chat;
 

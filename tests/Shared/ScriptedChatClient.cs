@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Overlap.Client.Tests.Chat;
+namespace Overlap.Tests.Shared;
 
 /// <summary>
 /// A chat client that answers with fixed responses, as a provider would: a response with its id, model and usage, or a
