@@ -30,7 +30,6 @@ internal static class OtlpEndpoints
         var group = app.MapGroup("/v1/otlp").WithTags("OTLP").RequireAuthorization(Policies.Ingest);
         group
             .MapPost("/v1/traces", PostTracesAsync)
-            .Accepts<byte[]>(Protobuf, Json)
             .Produces(StatusCodes.Status200OK, contentType: Protobuf, additionalContentTypes: Json)
             .Produces(StatusCodes.Status400BadRequest, contentType: Protobuf, additionalContentTypes: Json)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
@@ -80,7 +79,7 @@ internal static class OtlpEndpoints
             return OtlpAnswer.Error(
                 StatusCodes.Status413PayloadTooLarge,
                 OtlpAnswer.ResourceExhausted,
-                $"An export is at most {options.MaxBodyBytes / (1024 * 1024)} MiB (after gzip is undone); export smaller batches (the SDK's batch size). Nothing from this one was kept.",
+                $"An export is at most {Size(options.MaxBodyBytes)} (after gzip is undone); export smaller batches (the SDK's batch size). Nothing from this one was kept.",
                 json
             );
         }
@@ -146,6 +145,12 @@ internal static class OtlpEndpoints
         }
         return new OtlpAnswer(StatusCodes.Status200OK, response, json);
     }
+
+    private static string Size(long bytes) =>
+        bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0
+            ? string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024 * 1024)} MiB")
+        : bytes >= 1024 ? string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0:0.#} KiB")
+        : string.Create(CultureInfo.InvariantCulture, $"{bytes} bytes");
 
     private static OtlpAnswer Invalid(string message, bool json) =>
         OtlpAnswer.Error(StatusCodes.Status400BadRequest, OtlpAnswer.InvalidArgument, message, json);
