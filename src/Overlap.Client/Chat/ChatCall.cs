@@ -49,7 +49,9 @@ internal sealed record ChatCall(DateTimeOffset Start, long Timestamp, IList<Chat
                 model is not null && settings.Prices.TryGetValue(model, out var price)
                     ? price.Cost(usage?.InputTokenCount, usage?.OutputTokenCount)
                     : null,
-            ConversationId = response?.ConversationId ?? Options?.ConversationId,
+            ConversationId = (response?.ConversationId ?? Options?.ConversationId) is { } conversation
+                ? LoggedText.Clean(conversation, 1000)
+                : null,
             Output = response is null ? null : LoggedText.Clean(response.Text, settings.MaxOutputLength),
             Error = error?.GetType().Name,
             InputsJson = InputsJson(settings.MaxInputLength),
