@@ -172,6 +172,12 @@ public static partial class EventParser
                 Cost = NonNegative(e, "cost"),
                 InputsJson = Object(e, "inputs"),
                 AttributesJson = Object(e, "attributes"),
+                Output = OptionalText(e, "output"),
+                InputTokens = Count(e, "input_tokens"),
+                OutputTokens = Count(e, "output_tokens"),
+                ConversationId = OptionalText(e, "conversation_id"),
+                Model = OptionalText(e, "model"),
+                Error = OptionalText(e, "error"),
             },
             "outcome" => new OutcomeEvent
             {
@@ -182,14 +188,7 @@ public static partial class EventParser
                 Label = RequiredText(e, "label"),
                 Source = OptionalText(e, "source"),
             },
-            "feedback" => new FeedbackEvent
-            {
-                Id = id,
-                Time = time,
-                PredictionId = RequiredText(e, "prediction_id"),
-                Feature = OptionalFeature(e),
-                FeedbackKind = RequiredText(e, "kind"),
-            },
+            "feedback" => Feedback(e, id, time),
             "business" => new BusinessEvent
             {
                 Id = id,
@@ -203,6 +202,29 @@ public static partial class EventParser
             _ => throw new EventFormatException(
                 $"unknown type '{type}'; use prediction, outcome, feedback or business"
             ),
+        };
+    }
+
+    private static FeedbackEvent Feedback(JsonElement e, string id, DateTimeOffset time)
+    {
+        var kind = RequiredText(e, "kind");
+        var distance = Count(e, "edit_distance");
+        var length = Count(e, "final_length");
+        if ((distance ?? length) is not null && kind != FeedbackKinds.Edited)
+        {
+            throw new EventFormatException(
+                $"'edit_distance' and 'final_length' belong to kind 'edited', not '{kind}'; leave them out or send kind 'edited'"
+            );
+        }
+        return new FeedbackEvent
+        {
+            Id = id,
+            Time = time,
+            PredictionId = RequiredText(e, "prediction_id"),
+            Feature = OptionalFeature(e),
+            FeedbackKind = kind,
+            EditDistance = distance,
+            FinalLength = length,
         };
     }
 
@@ -374,6 +396,18 @@ public static partial class EventParser
                 $"'{name}' is {value.Value.ToString(CultureInfo.InvariantCulture)}; it cannot be negative"
             )
             : value;
+    }
+
+    /// <summary>A count (tokens, characters): a whole number, 0 or more.</summary>
+    private static long? Count(JsonElement e, string name)
+    {
+        if (!e.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+        return value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var count) && count >= 0
+            ? count
+            : throw new EventFormatException($"'{name}' is {Describe(value)}; it must be a whole number, 0 or more");
     }
 
     private static string? Object(JsonElement e, string name)

@@ -43,6 +43,12 @@ public static class EventWriter
                 WriteOptional(w, "cost", p.Cost);
                 WriteRaw(w, "inputs", p.InputsJson);
                 WriteRaw(w, "attributes", p.AttributesJson);
+                WriteOptional(w, "output", p.Output);
+                WriteOptional(w, "input_tokens", p.InputTokens);
+                WriteOptional(w, "output_tokens", p.OutputTokens);
+                WriteOptional(w, "conversation_id", p.ConversationId);
+                WriteOptional(w, "model", p.Model);
+                WriteOptional(w, "error", p.Error);
                 break;
             case OutcomeEvent o:
                 w.WriteString("prediction_id", o.PredictionId);
@@ -54,6 +60,8 @@ public static class EventWriter
                 w.WriteString("prediction_id", f.PredictionId);
                 WriteOptional(w, "feature", f.Feature);
                 w.WriteString("kind", f.FeedbackKind);
+                WriteOptional(w, "edit_distance", f.EditDistance);
+                WriteOptional(w, "final_length", f.FinalLength);
                 break;
             case BusinessEvent b:
                 w.WriteString("name", b.Name);
@@ -76,6 +84,14 @@ public static class EventWriter
     }
 
     private static void WriteOptional(Utf8JsonWriter w, string name, double? value)
+    {
+        if (value is { } v)
+        {
+            w.WriteNumber(name, v);
+        }
+    }
+
+    private static void WriteOptional(Utf8JsonWriter w, string name, long? value)
     {
         if (value is { } v)
         {

@@ -12,8 +12,17 @@ public sealed record FeedbackEvent : FeatureEvent
     /// </summary>
     public string? Feature { get; init; }
 
-    /// <summary>thumbs_up, thumbs_down, regenerated, edited, or a kind of the product's own.</summary>
+    /// <summary>One of <see cref="FeedbackKinds"/> (thumbs_up, thumbs_down, regenerated, edited, copied), or a kind of the product's own.</summary>
     public required string FeedbackKind { get; init; }
+
+    /// <summary>
+    /// For <see cref="FeedbackKinds.Edited"/>: the Levenshtein distance (insertions, deletions and substitutions of
+    /// UTF-16 characters) between the output and the text the user kept.
+    /// </summary>
+    public long? EditDistance { get; init; }
+
+    /// <summary>For <see cref="FeedbackKinds.Edited"/>: the length of the text the user kept, in UTF-16 characters.</summary>
+    public long? FinalLength { get; init; }
 
     /// <inheritdoc />
     public override EventKind Kind => EventKind.Feedback;

@@ -6,7 +6,10 @@ public sealed record PredictionEvent : FeatureEvent
     /// <summary>The feature's slug.</summary>
     public required string Feature { get; init; }
 
-    /// <summary>Which model made it.</summary>
+    /// <summary>
+    /// Which model made it. For a generative feature, the prompt as "name@version" (the version is what follows the last
+    /// '@'), so windows and reviews compare prompt versions; the language model itself is in <see cref="Model"/>.
+    /// </summary>
     public string? ModelVersion { get; init; }
 
     /// <summary>The model's score (a probability for a binary feature).</summary>
@@ -26,6 +29,27 @@ public sealed record PredictionEvent : FeatureEvent
 
     /// <summary>Anything else (segments such as country or channel), a JSON object as text.</summary>
     public string? AttributesJson { get; init; }
+
+    /// <summary>A generative call's output text (the reply, the summary), as the user saw it.</summary>
+    public string? Output { get; init; }
+
+    /// <summary>The tokens the call read (its prompt), as the provider counted them.</summary>
+    public long? InputTokens { get; init; }
+
+    /// <summary>The tokens the call wrote, as the provider counted them.</summary>
+    public long? OutputTokens { get; init; }
+
+    /// <summary>The conversation (chat thread, session) the call belongs to.</summary>
+    public string? ConversationId { get; init; }
+
+    /// <summary>The language model that answered (e.g. gpt-4o-mini), as the provider named it.</summary>
+    public string? Model { get; init; }
+
+    /// <summary>
+    /// Why the call failed, when it did: the exception's type name (e.g. HttpRequestException) or the error type an
+    /// OpenTelemetry span reported. A failed call has no output; it still counts as a call.
+    /// </summary>
+    public string? Error { get; init; }
 
     /// <inheritdoc />
     public override EventKind Kind => EventKind.Prediction;

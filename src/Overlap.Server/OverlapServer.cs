@@ -15,6 +15,7 @@ using Overlap.Server.Dashboard;
 using Overlap.Server.Evaluations;
 using Overlap.Server.Ingest;
 using Overlap.Server.Monitoring;
+using Overlap.Server.Otlp;
 using Overlap.Server.Review;
 using Overlap.Storage;
 
@@ -135,6 +136,7 @@ public static class OverlapServer
         app.MapHealth();
         app.MapContracts();
         app.MapEvents();
+        app.MapOtlp();
         app.MapMonitoring();
         app.MapCalibration();
         app.MapRecalibrationPage();

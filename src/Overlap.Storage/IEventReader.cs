@@ -41,6 +41,19 @@ public interface IEventReader
         CancellationToken cancellationToken = default
     );
 
+    /// <summary>
+    /// Every event of a feature with <paramref name="from"/> ≤ time &lt; <paramref name="to"/>, as it was stored
+    /// (predictions with their generative fields, outcomes, feedback with its edit distance, business results), ordered
+    /// by time, then kind (<see cref="Overlap.Events.EventKind"/> order), then id. Each holds the feature it was stored
+    /// under; times are kept to the microsecond. Meant for exports and checks over a bounded range, not for whole windows.
+    /// </summary>
+    Task<IReadOnlyList<Overlap.Events.FeatureEvent>> ReadEventsAsync(
+        string feature,
+        DateTimeOffset from,
+        DateTimeOffset to,
+        CancellationToken cancellationToken = default
+    );
+
     /// <summary>How many events a feature has.</summary>
     Task<EventCounts> CountAsync(string feature, CancellationToken cancellationToken = default);
 }

@@ -138,6 +138,12 @@ internal sealed partial class DuckDbStore
                             .AppendValue(p.InputsJson)
                             .AppendValue(p.AttributesJson)
                             .AppendValue(received)
+                            .AppendValue(p.Output)
+                            .AppendValue(p.InputTokens)
+                            .AppendValue(p.OutputTokens)
+                            .AppendValue(p.ConversationId)
+                            .AppendValue(p.Model)
+                            .AppendValue(p.Error)
                             .EndRow();
                         counts["predictions"]++;
                         break;
@@ -163,6 +169,8 @@ internal sealed partial class DuckDbStore
                             .AppendValue(time)
                             .AppendValue(received)
                             .AppendValue(f.Feature)
+                            .AppendValue(f.EditDistance)
+                            .AppendValue(f.FinalLength)
                             .EndRow();
                         counts["feedback"]++;
                         break;

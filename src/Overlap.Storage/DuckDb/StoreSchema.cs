@@ -8,6 +8,7 @@ internal static partial class StoreSchema
     private const string Predictions = """
         (id VARCHAR NOT NULL, feature VARCHAR NOT NULL, time_us BIGINT NOT NULL, model_version VARCHAR, score DOUBLE,
           prediction VARCHAR, latency_ms DOUBLE, cost DOUBLE, inputs VARCHAR, attributes VARCHAR, received_us BIGINT NOT NULL,
+          output VARCHAR, input_tokens BIGINT, output_tokens BIGINT, conversation_id VARCHAR, model VARCHAR, error VARCHAR,
           PRIMARY KEY (feature, id))
         """;
 
@@ -18,7 +19,7 @@ internal static partial class StoreSchema
 
     private const string Feedback = """
         (id VARCHAR NOT NULL, prediction_id VARCHAR NOT NULL, kind VARCHAR NOT NULL, time_us BIGINT NOT NULL, received_us BIGINT NOT NULL,
-          feature VARCHAR NOT NULL, PRIMARY KEY (feature, id))
+          feature VARCHAR NOT NULL, edit_distance BIGINT, final_length BIGINT, PRIMARY KEY (feature, id))
         """;
 
     private const string Business = """
@@ -46,7 +47,8 @@ internal static partial class StoreSchema
         CREATE TABLE outcomes_v2 {{Outcomes}};
         INSERT INTO outcomes_v2 SELECT o.*, coalesce((SELECT min(p.feature) FROM predictions p WHERE p.id = o.prediction_id), '') FROM outcomes o;
         CREATE TABLE feedback_v2 {{Feedback}};
-        INSERT INTO feedback_v2 SELECT f.*, coalesce((SELECT min(p.feature) FROM predictions p WHERE p.id = f.prediction_id), '') FROM feedback f;
+        INSERT INTO feedback_v2 SELECT f.id, f.prediction_id, f.kind, f.time_us, f.received_us,
+          coalesce((SELECT min(p.feature) FROM predictions p WHERE p.id = f.prediction_id), ''), f.edit_distance, f.final_length FROM feedback f;
         CREATE TABLE business_v2 {{Business}};
         INSERT INTO business_v2 SELECT b.id, b.name, b.value, b.prediction_id,
           coalesce(b.feature, (SELECT min(p.feature) FROM predictions p WHERE p.id = b.prediction_id), ''), b.time_us, b.received_us FROM business b;
@@ -65,7 +67,22 @@ internal static partial class StoreSchema
         COMMIT;
         """;
 
+    // Columns added after a store was first made: ADD COLUMN appends them in the order the tables above declare them, so
+    // an upgraded table has the same columns in the same order as a new one (MigrateToFeatureIds and the appenders rely
+    // on it). Old rows read them as NULL.
+    private const string AddedColumns = """
+        ALTER TABLE predictions ADD COLUMN IF NOT EXISTS output VARCHAR;
+        ALTER TABLE predictions ADD COLUMN IF NOT EXISTS input_tokens BIGINT;
+        ALTER TABLE predictions ADD COLUMN IF NOT EXISTS output_tokens BIGINT;
+        ALTER TABLE predictions ADD COLUMN IF NOT EXISTS conversation_id VARCHAR;
+        ALTER TABLE predictions ADD COLUMN IF NOT EXISTS model VARCHAR;
+        ALTER TABLE predictions ADD COLUMN IF NOT EXISTS error VARCHAR;
+        ALTER TABLE feedback ADD COLUMN IF NOT EXISTS edit_distance BIGINT;
+        ALTER TABLE feedback ADD COLUMN IF NOT EXISTS final_length BIGINT;
+        """;
+
     // Staging tables take the event tables' columns without their constraints: a feature left out is filled in before the move.
+    // They hold nothing between appends, so they are made again on every open and follow the tables' columns.
     private const string Staging = """
         CREATE TABLE IF NOT EXISTS stage_predictions AS SELECT * FROM predictions LIMIT 0;
         CREATE TABLE IF NOT EXISTS stage_outcomes AS SELECT * FROM outcomes LIMIT 0;
@@ -86,6 +103,7 @@ internal static partial class StoreSchema
         CREATE TABLE IF NOT EXISTS outcomes {{Outcomes}};
         CREATE TABLE IF NOT EXISTS feedback {{Feedback}};
         CREATE TABLE IF NOT EXISTS business {{Business}};
+        {{AddedColumns}}
         CREATE TABLE IF NOT EXISTS alert_states (
           feature VARCHAR NOT NULL, check_name VARCHAR NOT NULL, state VARCHAR NOT NULL, window_start_us BIGINT NOT NULL,
           statement VARCHAR NOT NULL, updated_us BIGINT NOT NULL, PRIMARY KEY (feature, check_name));
@@ -122,6 +140,7 @@ internal static partial class StoreSchema
         CREATE TABLE IF NOT EXISTS ingest_log (id INTEGER PRIMARY KEY, position BIGINT NOT NULL);
         CREATE TABLE IF NOT EXISTS calibrations (
           feature VARCHAR PRIMARY KEY, from_us BIGINT NOT NULL, to_us BIGINT NOT NULL, n BIGINT NOT NULL, fitted_by VARCHAR NOT NULL, fitted_us BIGINT NOT NULL);
+        DROP TABLE IF EXISTS stage_predictions; DROP TABLE IF EXISTS stage_feedback;
         {{Staging}}
         """;
 

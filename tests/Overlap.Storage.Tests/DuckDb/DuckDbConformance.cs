@@ -32,3 +32,5 @@ public sealed class DuckDbKeyConformance : KeyConformance<DuckDbBackend>;
 public sealed class DuckDbEvaluationConformance : EvaluationConformance<DuckDbBackend>;
 
 public sealed class DuckDbCalibrationConformance : CalibrationConformance<DuckDbBackend>;
+
+public sealed class DuckDbEventRecordConformance : EventRecordConformance<DuckDbBackend>;

@@ -100,6 +100,89 @@ public sealed class SchemaMigrationTests : IDisposable
         }
     }
 
+    /// <summary>The prediction and feedback tables (and their staging tables) as made before generative fields.</summary>
+    private const string BeforeGenerative = """
+        CREATE TABLE predictions (id VARCHAR NOT NULL, feature VARCHAR NOT NULL, time_us BIGINT NOT NULL, model_version VARCHAR,
+          score DOUBLE, prediction VARCHAR, latency_ms DOUBLE, cost DOUBLE, inputs VARCHAR, attributes VARCHAR,
+          received_us BIGINT NOT NULL, PRIMARY KEY (feature, id));
+        CREATE TABLE outcomes (id VARCHAR NOT NULL, prediction_id VARCHAR NOT NULL, label VARCHAR NOT NULL, source VARCHAR,
+          time_us BIGINT NOT NULL, received_us BIGINT NOT NULL, feature VARCHAR NOT NULL, PRIMARY KEY (feature, id));
+        CREATE TABLE feedback (id VARCHAR NOT NULL, prediction_id VARCHAR NOT NULL, kind VARCHAR NOT NULL,
+          time_us BIGINT NOT NULL, received_us BIGINT NOT NULL, feature VARCHAR NOT NULL, PRIMARY KEY (feature, id));
+        CREATE TABLE stage_predictions AS SELECT * FROM predictions LIMIT 0;
+        CREATE TABLE stage_feedback AS SELECT * FROM feedback LIMIT 0;
+        INSERT INTO predictions VALUES ('p1', 'fraud', 1795435200000000, 'v1', 0.9, 'fraud', 12, 0.01, NULL, '{"channel":"web"}', 1795435200000000);
+        INSERT INTO feedback VALUES ('f1', 'p1', 'thumbs_down', 1795435200000000, 1795435200000000, 'fraud');
+        """;
+
+    [Fact]
+    public async Task Open_StoreBeforeGenerativeFields_KeepsItsRowsAndTakesTheNewFields()
+    {
+        var connection = new DuckDBConnection($"Data Source={Path.Combine(_folder, DuckDbStore.FileName)}");
+        await using (connection)
+        {
+            await connection.OpenAsync();
+            using var command = connection.CreateCommand();
+            command.CommandText = BeforeGenerative;
+            await command.ExecuteNonQueryAsync();
+        }
+        var call = new PredictionEvent
+        {
+            Id = "c1",
+            Feature = "fraud",
+            Time = Noon.AddMinutes(1),
+            Output = "a reply",
+            InputTokens = 10,
+            OutputTokens = 3,
+            ConversationId = "t1",
+            Model = "m",
+            Error = null,
+        };
+        var edit = new FeedbackEvent
+        {
+            Id = "f2",
+            Feature = "fraud",
+            PredictionId = "c1",
+            Time = Noon.AddMinutes(2),
+            FeedbackKind = FeedbackKinds.Edited,
+            EditDistance = 4,
+            FinalLength = 9,
+        };
+        await using (var store = DuckDbStore.Open(_folder))
+        {
+            Assert.Equal(new AppendResult(2, 0), await store.AppendAsync([call, edit], Noon));
+        }
+        await using var reopened = DuckDbStore.Open(_folder);
+        var read = await reopened.ReadEventsAsync("fraud", Noon.AddDays(-1), Noon.AddDays(1));
+        FeatureEvent[] expected =
+        [
+            new PredictionEvent
+            {
+                Id = "p1",
+                Feature = "fraud",
+                Time = Noon,
+                ModelVersion = "v1",
+                Score = 0.9,
+                Prediction = "fraud",
+                LatencyMs = 12,
+                Cost = 0.01,
+                AttributesJson = """{"channel":"web"}""",
+            },
+            new FeedbackEvent
+            {
+                Id = "f1",
+                Feature = "fraud",
+                PredictionId = "p1",
+                Time = Noon,
+                FeedbackKind = "thumbs_down",
+            },
+            call,
+            edit,
+        ];
+        Assert.Equal(expected, read);
+        Assert.Equal(new EventCounts(2, 0, 2, 0, 0), await reopened.CountAsync("fraud"));
+    }
+
     [Fact]
     public async Task Append_SameIdForTwoFeatures_StoresBoth_AndOutcomesJoinTheirOwnFeature()
     {

@@ -1,0 +1,116 @@
+using System.Data.Common;
+using Overlap.Core.Timestamps;
+using Overlap.Events;
+
+namespace Overlap.Storage.DuckDb;
+
+internal sealed partial class DuckDbStore
+{
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<FeatureEvent>> ReadEventsAsync(
+        string feature,
+        DateTimeOffset from,
+        DateTimeOffset to,
+        CancellationToken cancellationToken = default
+    )
+    {
+        ArgumentNullException.ThrowIfNull(feature);
+        (string, object)[] range =
+        [
+            ("feature", feature),
+            ("from", UnixMicroseconds.From(from)),
+            ("to", UnixMicroseconds.From(to)),
+        ];
+        const string Where = "WHERE feature = $feature AND time_us >= $from AND time_us < $to";
+        var events = new List<FeatureEvent>();
+        events.AddRange(
+            await QueryAsync(
+                    $"""
+                    SELECT id, time_us, feature, model_version, score, prediction, latency_ms, cost, inputs, attributes,
+                      output, input_tokens, output_tokens, conversation_id, model, error FROM predictions {Where}
+                    """,
+                    r => new PredictionEvent
+                    {
+                        Id = r.GetString(0),
+                        Time = UnixMicroseconds.ToTime(r.GetInt64(1)),
+                        Feature = r.GetString(2),
+                        ModelVersion = Text(r, 3),
+                        Score = Number(r, 4),
+                        Prediction = Text(r, 5),
+                        LatencyMs = Number(r, 6),
+                        Cost = Number(r, 7),
+                        InputsJson = Text(r, 8),
+                        AttributesJson = Text(r, 9),
+                        Output = Text(r, 10),
+                        InputTokens = Whole(r, 11),
+                        OutputTokens = Whole(r, 12),
+                        ConversationId = Text(r, 13),
+                        Model = Text(r, 14),
+                        Error = Text(r, 15),
+                    },
+                    cancellationToken,
+                    range
+                )
+                .ConfigureAwait(false)
+        );
+        events.AddRange(
+            await QueryAsync(
+                    $"SELECT id, time_us, feature, prediction_id, label, source FROM outcomes {Where}",
+                    r => new OutcomeEvent
+                    {
+                        Id = r.GetString(0),
+                        Time = UnixMicroseconds.ToTime(r.GetInt64(1)),
+                        Feature = r.GetString(2),
+                        PredictionId = r.GetString(3),
+                        Label = r.GetString(4),
+                        Source = Text(r, 5),
+                    },
+                    cancellationToken,
+                    range
+                )
+                .ConfigureAwait(false)
+        );
+        events.AddRange(
+            await QueryAsync(
+                    $"SELECT id, time_us, feature, prediction_id, kind, edit_distance, final_length FROM feedback {Where}",
+                    r => new FeedbackEvent
+                    {
+                        Id = r.GetString(0),
+                        Time = UnixMicroseconds.ToTime(r.GetInt64(1)),
+                        Feature = r.GetString(2),
+                        PredictionId = r.GetString(3),
+                        FeedbackKind = r.GetString(4),
+                        EditDistance = Whole(r, 5),
+                        FinalLength = Whole(r, 6),
+                    },
+                    cancellationToken,
+                    range
+                )
+                .ConfigureAwait(false)
+        );
+        events.AddRange(
+            await QueryAsync(
+                    $"SELECT id, time_us, feature, prediction_id, name, value FROM business {Where}",
+                    r => new BusinessEvent
+                    {
+                        Id = r.GetString(0),
+                        Time = UnixMicroseconds.ToTime(r.GetInt64(1)),
+                        Feature = r.GetString(2),
+                        PredictionId = Text(r, 3),
+                        Name = r.GetString(4),
+                        Value = r.GetDouble(5),
+                    },
+                    cancellationToken,
+                    range
+                )
+                .ConfigureAwait(false)
+        );
+        return [.. events.OrderBy(e => e.Time).ThenBy(e => e.Kind).ThenBy(e => e.Id, StringComparer.Ordinal)];
+    }
+
+    private static string? Text(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+
+    private static double? Number(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetDouble(i);
+
+    private static long? Whole(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt64(i);
+}
