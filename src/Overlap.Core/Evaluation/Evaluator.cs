@@ -19,7 +19,9 @@ public static partial class Evaluator
     /// <param name="contract">The contract naming the columns.</param>
     /// <param name="source">The file's name, for error messages.</param>
     public static TableReadOptions ReadOptions(Contract contract, string source) =>
-        EvaluationInputs.ReadOptions(contract, source);
+        contract?.Task == TaskKind.Generative
+            ? Generative.GenerativeCases.ReadOptions(contract, source)
+            : EvaluationInputs.ReadOptions(contract!, source);
 
     /// <summary>The columns read from a baseline file: the id, the label and the baseline model's score or decision.</summary>
     /// <param name="contract">The contract naming the columns.</param>
@@ -46,6 +48,11 @@ public static partial class Evaluator
         ArgumentNullException.ThrowIfNull(contract);
         ArgumentNullException.ThrowIfNull(table);
         options ??= new EvaluationOptions();
+        if (contract.Task == TaskKind.Generative)
+        {
+            var generative = EvaluateGenerative(contract, table, options);
+            return generative with { Statements = [.. generative.Statements, .. MissingGroups(generative)] };
+        }
         var label = Require(table, contract.Columns.Label, "label");
         var rows = EvaluationInputs.LabelledRows(label);
         if (rows.Length == 0)
