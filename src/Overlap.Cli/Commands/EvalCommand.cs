@@ -1,5 +1,8 @@
 using System.CommandLine;
 using Overlap.Cli.Output;
+using Overlap.Core.Contracts;
+using Overlap.Core.Generative;
+using Overlap.Core.Text;
 using Overlap.Core.Evaluation;
 using Overlap.Core.Provenance;
 using Overlap.Core.Reports;
@@ -107,6 +110,13 @@ internal static class EvalCommand
                 var dataPath = parse.GetValue(data)!;
                 var table = InputFiles.ReadTable(dataPath, Evaluator.ReadOptions(parsed, dataPath));
                 var baselinePath = parse.GetValue(baseline);
+                if (parsed.Task == TaskKind.Generative && baselinePath is not null)
+                {
+                    throw new UserException(
+                        ExitCodes.Usage,
+                        "--baseline does not compare generative contracts yet; evaluate each output file on its own and compare their acceptable rates"
+                    );
+                }
                 var baselineTable = baselinePath is null
                     ? null
                     : InputFiles.ReadTable(
@@ -123,6 +133,7 @@ internal static class EvalCommand
                         Resamples = n,
                         Seed = parse.GetValue(seed),
                         Baseline = baselineTable,
+                        Generative = parsed.Generative is null ? null : GenerativeInputs(io, parsed, contractPath),
                     }
                 );
                 List<DataFileProvenance> files = [InputFiles.Describe("data", dataPath, table.RowCount)];
@@ -165,6 +176,31 @@ internal static class EvalCommand
             }
         );
         return command;
+    }
+
+    /// <summary>What Core needs beyond the cases: each json_schema check's file (beside the contract) and the embedder.</summary>
+    private static GenerativeOptions GenerativeInputs(CliIo io, Contract contract, string contractPath)
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(contractPath)) ?? ".";
+        var schemas = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var check in contract.Generative!.Checks.Where(c => c.SchemaPath is not null))
+        {
+            schemas[check.SchemaPath!] = InputFiles.ReadText(
+                Path.Combine(folder, check.SchemaPath!),
+                $"JSON schema of check '{check.Name}'"
+            );
+        }
+        ITextEmbedder? embedder = null;
+        if (contract.Generative.Checks.FirstOrDefault(c => c.Kind == OutputCheckKind.SimilarTo) is { } similar)
+        {
+            embedder =
+                io.Embedder()
+                ?? throw new UserException(
+                    ExitCodes.Unavailable,
+                    $"check '{similar.Name}' (similar_to) needs a sentence-embedding model, and none is installed with this overlap; remove the check or use a build with Overlap.Embeddings"
+                );
+        }
+        return new GenerativeOptions { Schemas = schemas, Embedder = embedder };
     }
 
     // The summary is a courtesy to the CI page; a path that cannot be written must not replace the verdict's exit code.
