@@ -249,7 +249,7 @@ public static partial class MetricCatalog
         {
             Interval = MetricInterval.Bootstrap,
             ProseName = "tokens per output",
-            Undefined = (w, these) => $"no {w.Output} among {these} has a token count",
+            Undefined = (w, _) => $"no {w.Output} among these {Plural(w.Output)} has a token count",
             Result = (w, v) => $"a {w.Output} uses {Number(v)} tokens on average",
         },
     ];
@@ -344,7 +344,7 @@ public static partial class MetricCatalog
             Interval = MetricInterval.Wilson,
             Bounded = true,
             ProseName = prose,
-            Undefined = (w, these) => $"no {w.Output} among {these} has every grade it needs",
+            Undefined = (w, _) => $"no {w.Output} among these {Plural(w.Output)} has every grade it needs",
             Promise = (w, atLeast, bar) => $"{atLeast} {bar} of {Plural(w.Output)} must {promise}",
             Result = (w, v) => $"{Frequency(v)} {Plural(w.Output)} {result}",
         };
@@ -373,7 +373,7 @@ public static partial class MetricCatalog
             HigherIsBetter = true,
             Interval = MetricInterval.Bootstrap,
             ProseName = $"mean grade on {criterion}",
-            Undefined = (w, these) => $"no {w.Output} among {these} is graded on {criterion}",
+            Undefined = (w, _) => $"no {w.Output} among these {Plural(w.Output)} is graded on {criterion}",
             Promise = (w, atLeast, bar) => $"{Plural(w.Output)} must average {atLeast} {bar} out of 5 on {criterion}",
             Result = (w, v) => $"{Plural(w.Output)} average {Number(v)} out of 5 on {criterion}",
         };
@@ -384,7 +384,7 @@ public static partial class MetricCatalog
             Interval = MetricInterval.Production,
             ProductionOnly = true,
             Bounded = true,
-            Undefined = (w, these) => $"no feedback on {these}",
+            Undefined = (w, _) => $"no feedback on these {Plural(w.Output)}",
             Promise = (w, atLeast, bar) => $"{atLeast} {bar} of {Plural(w.Output)} may be {done}",
             Result = (w, v) => $"{Frequency(v)} {Plural(w.Output)} {(v < 0.2 ? "is" : "are")} {done}",
         };

@@ -170,7 +170,7 @@ public static class OutputChecks
                     : CheckOutcome.Fail(
                         string.Create(
                             CultureInfo.InvariantCulture,
-                            $"similarity to {check.Column} is {cosine:0.00}, below {check.Min:0.##}"
+                            $"similarity to {check.Column} is {cosine:0.000}, below {check.Min:0.###}"
                         )
                     );
         }
