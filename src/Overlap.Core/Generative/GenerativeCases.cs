@@ -85,6 +85,7 @@ internal sealed class GenerativeCases
         return new TableReadOptions
         {
             Columns = [.. rules.Keys],
+            Optional = [.. spec.Rubric.Select(r => GradeColumn(r.Name))],
             Rules = rules,
             Source = source,
         };
