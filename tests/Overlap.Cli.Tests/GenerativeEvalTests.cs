@@ -1,0 +1,152 @@
+using System.Text.Json;
+using System.Xml.Linq;
+
+namespace Overlap.Cli.Tests;
+
+/// <summary><c>overlap eval</c> and <c>overlap gate</c> on a generative contract: examples/support-replies and hand-made files, through the real entry point.</summary>
+public sealed class GenerativeEvalTests
+{
+    private static readonly string Contract = CliRun.RepoFile("examples/support-replies/overlap.yaml");
+    private static readonly string Cases = CliRun.RepoFile("examples/support-replies/cases.jsonl");
+
+    [Fact]
+    public async Task Example_IsInconclusive_AndWritesEveryReport()
+    {
+        using var f = new TempFolder();
+        var (code, stdout, stderr) = await CliRun.RunAsync(
+            "eval",
+            "--contract",
+            Contract,
+            "--data",
+            Cases,
+            "-o",
+            f.PathOf("r.json"),
+            "-o",
+            f.PathOf("r.md"),
+            "-o",
+            f.PathOf("r.xml"),
+            "-o",
+            f.PathOf("r.html")
+        );
+        Assert.True(code == 2, stderr);
+        Assert.Contains("71 of every 100 drafts are acceptable (55% to 84% at 95% confidence).", stdout, StringComparison.Ordinal);
+        Assert.Contains("Worst outputs", stdout, StringComparison.Ordinal);
+        Assert.Contains("T-1003: We guarantee a refund for every problem", stdout, StringComparison.Ordinal);
+
+        using var json = JsonDocument.Parse(File.ReadAllText(f.PathOf("r.json")));
+        var root = json.RootElement;
+        Assert.Equal(("generative", "inconclusive", 40L), (root.GetProperty("task").GetString(), root.GetProperty("verdict").GetString(), root.GetProperty("n").GetInt64()));
+        var acceptable = root.GetProperty("metrics").GetProperty("acceptable_rate");
+        Assert.Equal(35, acceptable.GetProperty("n").GetInt64());
+        Assert.Equal(0.5494506513681738, acceptable.GetProperty("ci_low").GetDouble(), 12); // statsmodels, Fixtures/generative
+        Assert.Equal(
+            ["chat", "email"],
+            root.GetProperty("segments").GetProperty("channel").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal)
+        );
+        Assert.True(root.GetProperty("segments").GetProperty("tags").TryGetProperty("refund", out _));
+        Assert.Equal("T-1003", root.GetProperty("worst_outputs")[0].GetProperty("id").GetString());
+
+        var markdown = File.ReadAllText(f.PathOf("r.md"));
+        Assert.Contains("### Worst outputs", markdown, StringComparison.Ordinal);
+        Assert.Contains("| `acceptable_rate ≥ 0.6` |", markdown, StringComparison.Ordinal);
+        var junit = XDocument.Load(f.PathOf("r.xml"));
+        Assert.Equal(8, junit.Descendants("testcase").Count());
+        var html = File.ReadAllText(f.PathOf("r.html"));
+        Assert.Contains("Worst outputs", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("NaN", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Gate_WorksUnchanged_AndInconclusiveCanPass()
+    {
+        var (code, stdout, stderr) = await CliRun.RunAsync("gate", "-c", Contract, "-d", Cases, "--inconclusive", "pass");
+        Assert.True(code == 0, stderr);
+        Assert.Contains("NOT ENOUGH DATA YET", stdout, StringComparison.Ordinal);
+    }
+
+    private const string SimilarContract = """
+        feature: f
+        task: generative
+        columns: { id: id, output: out, reference: ref }
+        checks:
+          - { name: close, similar_to: ref, min: 0.9 }
+          - { name: shaped, json_schema: shape.schema.json }
+        requirements:
+          - { metric: check.close.pass_rate, min: 0.05 }
+        """;
+
+    [Fact]
+    public async Task SimilarTo_UsesTheEmbedderFromCliIo_AndSchemasBesideTheContract()
+    {
+        using var f = new TempFolder();
+        var contract = f.Write("overlap.yaml", SimilarContract);
+        f.Write("shape.schema.json", """{ "type": "object" }""");
+        var data = f.Write(
+            "cases.jsonl",
+            """
+            {"id":"a","out":"{\"b\":\"abc\"}","ref":"{\"b\":\"cab\"}"}
+            {"id":"b","out":"[1]","ref":"xyz"}
+            """
+        );
+        var embedder = new TestEmbedder();
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var code = await OverlapCli.RunAsync(
+            ["eval", "-c", contract, "-d", data, "--format", "json"],
+            new CliIo(stdout, stderr) { Embedder = () => embedder }
+        );
+        Assert.True(code == 0, stderr.ToString());
+        Assert.Equal([2, 2], embedder.Batches);
+        using var json = JsonDocument.Parse(stdout.ToString());
+        var metrics = json.RootElement.GetProperty("metrics");
+        Assert.Equal(0.5, metrics.GetProperty("check.close.pass_rate").GetProperty("value").GetDouble());
+        Assert.Equal(0.5, metrics.GetProperty("check.shaped.pass_rate").GetProperty("value").GetDouble());
+    }
+
+    [Fact]
+    public async Task SimilarTo_WithNoEmbedderInstalled_Exits69_SayingWhatToDo()
+    {
+        using var f = new TempFolder();
+        var contract = f.Write("overlap.yaml", SimilarContract);
+        f.Write("shape.schema.json", """{ "type": "object" }""");
+        var data = f.Write("cases.jsonl", """{"id":"a","out":"x","ref":"y"}""" + "\n");
+        var (code, _, stderr) = await CliRun.RunAsync("eval", "-c", contract, "-d", data);
+        Assert.Equal(69, code);
+        CliRun.AssertOneLineError(stderr, "check 'close' (similar_to) needs a sentence-embedding model");
+    }
+
+    [Fact]
+    public async Task MissingSchemaFile_Exits66_NamingIt()
+    {
+        using var f = new TempFolder();
+        var contract = f.Write("overlap.yaml", SimilarContract);
+        var data = f.Write("cases.jsonl", """{"id":"a","out":"x","ref":"y"}""" + "\n");
+        var (code, _, stderr) = await CliRun.RunAsync("eval", "-c", contract, "-d", data);
+        Assert.Equal(66, code);
+        CliRun.AssertOneLineError(stderr, "shape.schema.json", "JSON schema of check 'shaped'");
+    }
+
+    [Theory]
+    [InlineData("{\"id\":\"a\",\"out\":\"x\",\"tokens\":1,\"rubric.tone\":7}", 65, "data row 1 has '7' in column 'rubric.tone'; write a whole grade from 1 to 5")]
+    [InlineData("{\"id\":\"a\",\"out\":\"x\",\"tokens\":-3}", 65, "tokens")]
+    public async Task BadCases_Exit65_WithTheRow(string line, int expected, string mentions)
+    {
+        using var f = new TempFolder();
+        var contract = f.Write(
+            "overlap.yaml",
+            "feature: f\ntask: generative\ncolumns: { id: id, output: out, tokens: tokens }\nrubric:\n  - { name: tone, question: Warm?, scale: 1-5 }\nrequirements:\n  - { metric: rubric.tone.mean, min: 3 }\n"
+        );
+        var data = f.Write("cases.jsonl", line + "\n");
+        var (code, _, stderr) = await CliRun.RunAsync("eval", "-c", contract, "-d", data);
+        Assert.Equal(expected, code);
+        CliRun.AssertOneLineError(stderr, mentions);
+    }
+
+    [Fact]
+    public async Task Baseline_IsRefusedForNow_WithUsage64()
+    {
+        var (code, _, stderr) = await CliRun.RunAsync("eval", "-c", Contract, "-d", Cases, "--baseline", Cases);
+        Assert.Equal(64, code);
+        CliRun.AssertOneLineError(stderr, "--baseline does not compare generative contracts yet");
+    }
+}
