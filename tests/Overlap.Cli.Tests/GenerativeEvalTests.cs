@@ -29,19 +29,34 @@ public sealed class GenerativeEvalTests
             f.PathOf("r.html")
         );
         Assert.True(code == 2, stderr);
-        Assert.Contains("71 of every 100 drafts are acceptable (55% to 84% at 95% confidence).", stdout, StringComparison.Ordinal);
+        Assert.Contains(
+            "71 of every 100 drafts are acceptable (55% to 84% at 95% confidence).",
+            stdout,
+            StringComparison.Ordinal
+        );
         Assert.Contains("Worst outputs", stdout, StringComparison.Ordinal);
         Assert.Contains("T-1003: We guarantee a refund for every problem", stdout, StringComparison.Ordinal);
 
         using var json = JsonDocument.Parse(File.ReadAllText(f.PathOf("r.json")));
         var root = json.RootElement;
-        Assert.Equal(("generative", "inconclusive", 40L), (root.GetProperty("task").GetString(), root.GetProperty("verdict").GetString(), root.GetProperty("n").GetInt64()));
+        Assert.Equal(
+            ("generative", "inconclusive", 40L),
+            (
+                root.GetProperty("task").GetString(),
+                root.GetProperty("verdict").GetString(),
+                root.GetProperty("n").GetInt64()
+            )
+        );
         var acceptable = root.GetProperty("metrics").GetProperty("acceptable_rate");
         Assert.Equal(35, acceptable.GetProperty("n").GetInt64());
         Assert.Equal(0.5494506513681738, acceptable.GetProperty("ci_low").GetDouble(), 12); // statsmodels, Fixtures/generative
         Assert.Equal(
             ["chat", "email"],
-            root.GetProperty("segments").GetProperty("channel").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal)
+            root.GetProperty("segments")
+                .GetProperty("channel")
+                .EnumerateObject()
+                .Select(p => p.Name)
+                .Order(StringComparer.Ordinal)
         );
         Assert.True(root.GetProperty("segments").GetProperty("tags").TryGetProperty("refund", out _));
         Assert.Equal("T-1003", root.GetProperty("worst_outputs")[0].GetProperty("id").GetString());
@@ -59,7 +74,15 @@ public sealed class GenerativeEvalTests
     [Fact]
     public async Task Gate_WorksUnchanged_AndInconclusiveCanPass()
     {
-        var (code, stdout, stderr) = await CliRun.RunAsync("gate", "-c", Contract, "-d", Cases, "--inconclusive", "pass");
+        var (code, stdout, stderr) = await CliRun.RunAsync(
+            "gate",
+            "-c",
+            Contract,
+            "-d",
+            Cases,
+            "--inconclusive",
+            "pass"
+        );
         Assert.True(code == 0, stderr);
         Assert.Contains("NOT ENOUGH DATA YET", stdout, StringComparison.Ordinal);
     }
@@ -127,7 +150,11 @@ public sealed class GenerativeEvalTests
     }
 
     [Theory]
-    [InlineData("{\"id\":\"a\",\"out\":\"x\",\"tokens\":1,\"rubric.tone\":7}", 65, "data row 1 has '7' in column 'rubric.tone'; write a whole grade from 1 to 5")]
+    [InlineData(
+        "{\"id\":\"a\",\"out\":\"x\",\"tokens\":1,\"rubric.tone\":7}",
+        65,
+        "data row 1 has '7' in column 'rubric.tone'; write a whole grade from 1 to 5"
+    )]
     [InlineData("{\"id\":\"a\",\"out\":\"x\",\"tokens\":-3}", 65, "tokens")]
     public async Task BadCases_Exit65_WithTheRow(string line, int expected, string mentions)
     {

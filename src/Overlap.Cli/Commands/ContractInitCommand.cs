@@ -229,7 +229,10 @@ internal static class ContractInitCommand
                 "--task generative is not drafted from data; copy examples/support-replies/overlap.yaml and see docs/generative.md"
             ),
             { } task => task,
-            null => throw new UserException(ExitCodes.Usage, $"--task is '{text}'; use binary, multiclass or regression"),
+            null => throw new UserException(
+                ExitCodes.Usage,
+                $"--task is '{text}'; use binary, multiclass or regression"
+            ),
         };
 
     // Two values: binary; a number with many values: regression; otherwise classes.

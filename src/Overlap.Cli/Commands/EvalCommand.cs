@@ -1,11 +1,11 @@
 using System.CommandLine;
 using Overlap.Cli.Output;
 using Overlap.Core.Contracts;
-using Overlap.Core.Generative;
-using Overlap.Core.Text;
 using Overlap.Core.Evaluation;
+using Overlap.Core.Generative;
 using Overlap.Core.Provenance;
 using Overlap.Core.Reports;
+using Overlap.Core.Text;
 
 namespace Overlap.Cli.Commands;
 
@@ -193,8 +193,7 @@ internal static class EvalCommand
         ITextEmbedder? embedder = null;
         if (contract.Generative.Checks.FirstOrDefault(c => c.Kind == OutputCheckKind.SimilarTo) is { } similar)
         {
-            embedder =
-                io.Embedder()
+            embedder = io.Embedder()
                 ?? throw new UserException(
                     ExitCodes.Unavailable,
                     $"check '{similar.Name}' (similar_to) needs a sentence-embedding model, and none is installed with this overlap; remove the check or use a build with Overlap.Embeddings"

@@ -48,7 +48,23 @@ public sealed record ContractColumns
     /// <summary>Every column named here, in a stable order.</summary>
     public IEnumerable<string> Named()
     {
-        foreach (var c in new[] { Id, Time, Label, Score, Prediction, LatencyMs, Input, Output, Reference, Tags, Tokens, Cost })
+        foreach (
+            var c in new[]
+            {
+                Id,
+                Time,
+                Label,
+                Score,
+                Prediction,
+                LatencyMs,
+                Input,
+                Output,
+                Reference,
+                Tags,
+                Tokens,
+                Cost,
+            }
+        )
         {
             if (!string.IsNullOrEmpty(c))
             {

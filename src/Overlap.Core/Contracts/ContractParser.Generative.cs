@@ -29,7 +29,10 @@ public static partial class ContractParser
             Time = m.String("time"),
             Input = m.String("input"),
             Output = m.String("output")
-                ?? throw map.Error(node, "a generative contract needs 'columns.output', the column with the text to judge"),
+                ?? throw map.Error(
+                    node,
+                    "a generative contract needs 'columns.output', the column with the text to judge"
+                ),
             Reference = m.String("reference"),
             Tags = m.String("tags"),
             Tokens = m.String("tokens"),
@@ -117,7 +120,12 @@ public static partial class ContractParser
         {
             if (item is not YamlMappingNode node)
             {
-                errors.Add(map.Error(item, $"each item of '{key}' is a mapping such as {{ name: short_enough, max_length: 1200 }}"));
+                errors.Add(
+                    map.Error(
+                        item,
+                        $"each item of '{key}' is a mapping such as {{ name: short_enough, max_length: 1200 }}"
+                    )
+                );
                 continue;
             }
             var keys = key == "checks" ? ContractKeys.Check : ContractKeys.Rubric;
@@ -146,7 +154,10 @@ public static partial class ContractParser
     private static OutputCheck ReadCheck(YamlMap m)
     {
         var name = ReadName(m, "{ name: short_enough, max_length: 1200 }");
-        var kinds = ContractKeys.CheckKinds.Select(k => (Key: k, Node: m.Take(k))).Where(k => k.Node is not null).ToList();
+        var kinds = ContractKeys
+            .CheckKinds.Select(k => (Key: k, Node: m.Take(k)))
+            .Where(k => k.Node is not null)
+            .ToList();
         var minNode = m.Take("min");
         m.Take("description");
         m.Finish();
@@ -179,13 +190,12 @@ public static partial class ContractParser
             _ => check with
             {
                 Column = NonEmpty(m, node, key, "reference"),
-                Min =
-                    minNode is null
-                        ? throw m.Error(
-                            node,
-                            $"check '{name}' needs 'min', the lowest cosine similarity that passes, such as min: 0.6"
-                        )
-                        : m.Number(minNode, "min", -1, 1, "a cosine similarity lies between -1 and 1, such as 0.6"),
+                Min = minNode is null
+                    ? throw m.Error(
+                        node,
+                        $"check '{name}' needs 'min', the lowest cosine similarity that passes, such as min: 0.6"
+                    )
+                    : m.Number(minNode, "min", -1, 1, "a cosine similarity lies between -1 and 1, such as 0.6"),
             },
         };
     }
@@ -216,7 +226,10 @@ public static partial class ContractParser
         };
         return texts.Count > 0 && texts.All(t => t.Length > 0)
             ? texts
-            : throw m.Error(node, $"'{key}' needs one or more non-empty texts, such as {key}: [\"guarantee a refund\"]");
+            : throw m.Error(
+                node,
+                $"'{key}' needs one or more non-empty texts, such as {key}: [\"guarantee a refund\"]"
+            );
     }
 
     private static string NonEmpty(YamlMap m, YamlNode node, string key, string example)
@@ -248,7 +261,10 @@ public static partial class ContractParser
         {
             if (scale != RubricScale.OneToFive)
             {
-                throw m.Error(passAtNode, $"'pass_at' belongs to a 1-5 scale; remove it from '{name}' or write scale: 1-5");
+                throw m.Error(
+                    passAtNode,
+                    $"'pass_at' belongs to a 1-5 scale; remove it from '{name}' or write scale: 1-5"
+                );
             }
             var value = m.Number(passAtNode, "pass_at", 1, 5, "the lowest grade that passes, 1 to 5, such as 4");
             passAt =
@@ -381,7 +397,7 @@ public static partial class ContractParser
         var list = names.ToList();
         var near = Text.Suggestions.Nearest(name, list);
         return list.Count == 0
-            ? $"no {what} is named '{name}': the contract's '{section}' is empty; define it there first"
+                ? $"no {what} is named '{name}': the contract's '{section}' is empty; define it there first"
             : near is not null ? $"no {what} is named '{name}'; did you mean '{near}'?"
             : $"no {what} is named '{name}'; define it in '{section}' or use one of: {string.Join(", ", list)}";
     }

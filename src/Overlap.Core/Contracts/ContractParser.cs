@@ -114,7 +114,17 @@ public static partial class ContractParser
             // Unread for want of a task, but known keys: not "unknown key" errors.
             foreach (
                 var key in (string[])
-                    ["labels", "columns", "threshold", "requirements", "review", "checks", "rubric", "acceptable", "judges"]
+                    [
+                        "labels",
+                        "columns",
+                        "threshold",
+                        "requirements",
+                        "review",
+                        "checks",
+                        "rubric",
+                        "acceptable",
+                        "judges",
+                    ]
             )
             {
                 map.Take(key);

@@ -315,7 +315,10 @@ public static partial class MetricCatalog
             }
             var names = m.Name.StartsWith("check.", StringComparison.Ordinal)
                 ? spec.Checks.Select(c => c.Name)
-                : spec.Rubric.Where(r => r.Scale == RubricScale.OneToFive || m.Name.EndsWith("pass_rate", StringComparison.Ordinal))
+                : spec
+                    .Rubric.Where(r =>
+                        r.Scale == RubricScale.OneToFive || m.Name.EndsWith("pass_rate", StringComparison.Ordinal)
+                    )
                     .Select(r => r.Name);
             foreach (var n in names)
             {

@@ -146,13 +146,11 @@ internal sealed class GenerativeCases
     {
         if (check.Kind == OutputCheckKind.SimilarTo)
         {
-            var embedder =
-                options.Embedder
+            var embedder = options.Embedder
                 ?? throw new DataException(
                     $"check '{check.Name}' (similar_to) needs a sentence-embedding model and none is available; install the embeddings or remove the check"
                 );
-            var other =
-                table.Find(check.Column!)
+            var other = table.Find(check.Column!)
                 ?? throw new DataException(
                     $"check '{check.Name}' compares with column '{check.Column}', which {table.Source} does not have; add the column or fix 'similar_to'"
                 );
@@ -190,8 +188,7 @@ internal sealed class GenerativeCases
             {
                 if (column.Text(i) is { } text)
                 {
-                    grades[i] =
-                        ParseGrade(criterion, text)
+                    grades[i] = ParseGrade(criterion, text)
                         ?? throw new DataException(
                             $"{table.Source}: data row {i + 1} has '{text}' in column '{column.Name}'; write {(criterion.Scale == RubricScale.PassFail ? "pass or fail" : "a whole grade from 1 to 5")}, or leave it empty when the output was not graded"
                         );
@@ -238,7 +235,8 @@ internal sealed class GenerativeCases
                 _ => null,
             };
         }
-        return double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var v)
+        return
+            double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var v)
             && v is >= 1 and <= 5
             && v == Math.Floor(v)
             ? (int)v

@@ -58,7 +58,8 @@ public static class OutputChecks
         {
             return JsonSchema.FromText(text, new BuildOptions { SchemaRegistry = new SchemaRegistry() });
         }
-        catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException or FormatException)
+        catch (Exception e)
+            when (e is JsonException or ArgumentException or InvalidOperationException or FormatException)
         {
             throw new ContractException(
                 source,
@@ -219,7 +220,9 @@ public static class OutputChecks
             }
             var first = (result.Details ?? [])
                 .Where(d => d.Errors is { Count: > 0 })
-                .Select(d => $"at {(d.InstanceLocation.ToString() is { Length: > 0 } at ? at : "/")}: {d.Errors!.Values.First()}")
+                .Select(d =>
+                    $"at {(d.InstanceLocation.ToString() is { Length: > 0 } at ? at : "/")}: {d.Errors!.Values.First()}"
+                )
                 .FirstOrDefault();
             return CheckOutcome.Fail("does not fit the JSON schema" + (first is null ? string.Empty : $" ({first})"));
         }

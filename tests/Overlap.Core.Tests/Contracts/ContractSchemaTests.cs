@@ -48,13 +48,18 @@ public sealed class ContractSchemaTests
         var branches = Resolve(Schema["$defs"]!["metric"]!)["anyOf"]!.AsArray();
         var names = Enum(branches[0]!);
         var pattern = branches[1]!["pattern"]!.GetValue<string>();
-        var patterned = MetricCatalog.All.Where(m => m.Name.Contains(MetricCatalog.NamePlaceholder, StringComparison.Ordinal));
+        var patterned = MetricCatalog.All.Where(m =>
+            m.Name.Contains(MetricCatalog.NamePlaceholder, StringComparison.Ordinal)
+        );
         Assert.Equal(
             MetricCatalog.All.Select(m => m.Name).Except(patterned.Select(m => m.Name)).Order(StringComparer.Ordinal),
             names.Order(StringComparer.Ordinal)
         );
         Assert.All(patterned, m =>
-            Assert.Matches(pattern, m.Name.Replace(MetricCatalog.NamePlaceholder, "no_refund", StringComparison.Ordinal))
+            Assert.Matches(
+                pattern,
+                m.Name.Replace(MetricCatalog.NamePlaceholder, "no_refund", StringComparison.Ordinal)
+            )
         );
         Assert.DoesNotMatch(pattern, "check.x.mean");
     }

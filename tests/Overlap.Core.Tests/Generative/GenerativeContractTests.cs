@@ -72,17 +72,35 @@ public sealed class GenerativeContractTests
         Assert.Equal("reply.schema.json", g.Checks[3].SchemaPath);
         Assert.Equal(("reference", 0.6), (g.Checks[4].Column, g.Checks[4].Min));
         Assert.Equal(RubricScale.PassFail, g.Rubric[0].Scale);
-        Assert.Equal((RubricScale.OneToFive, 4, "…", "…"), (g.Rubric[1].Scale, g.Rubric[1].PassAt, g.Rubric[1].GoodExample, g.Rubric[1].RejectedExample));
+        Assert.Equal(
+            (RubricScale.OneToFive, 4, "…", "…"),
+            (g.Rubric[1].Scale, g.Rubric[1].PassAt, g.Rubric[1].GoodExample, g.Rubric[1].RejectedExample)
+        );
         Assert.Null(g.Acceptable);
-        Assert.Equal(["greets", "no_refund_promise", "short_enough", "valid_json", "on_topic", "factual", "tone"], g.AcceptableNames);
+        Assert.Equal(
+            ["greets", "no_refund_promise", "short_enough", "valid_json", "on_topic", "factual", "tone"],
+            g.AcceptableNames
+        );
         Assert.Equal(0.05, g.Judges!.PeopleSample);
         Assert.Equal(0.8, g.Judges.MinAgreement);
         Assert.Equal(
             ("env:OVERLAP_JUDGE_ENDPOINT", "env:OVERLAP_JUDGE_MODEL", "env:OVERLAP_JUDGE_KEY", 0.2, (double?)5.0),
-            (g.Judges.Model!.Endpoint, g.Judges.Model.Model, g.Judges.Model.Key, g.Judges.Model.Sample, g.Judges.Model.BudgetPerDay)
+            (
+                g.Judges.Model!.Endpoint,
+                g.Judges.Model.Model,
+                g.Judges.Model.Key,
+                g.Judges.Model.Sample,
+                g.Judges.Model.BudgetPerDay
+            )
         );
         Assert.Equal(
-            ["acceptable_rate", "check.no_refund_promise.pass_rate", "rubric.factual.pass_rate", "regeneration_rate", "cost_per_1000"],
+            [
+                "acceptable_rate",
+                "check.no_refund_promise.pass_rate",
+                "rubric.factual.pass_rate",
+                "regeneration_rate",
+                "cost_per_1000",
+            ],
             c.Requirements.Select(r => r.Metric)
         );
     }
@@ -90,31 +108,70 @@ public sealed class GenerativeContractTests
     [Fact]
     public void IssueExample_ValidatesAgainstTheSchema()
     {
-        Assert.Empty(ContractSchemaTests.Validate(ContractSchemaTests.ToJson(IssueExample), ContractSchemaTests.Schema, "$"));
+        Assert.Empty(
+            ContractSchemaTests.Validate(ContractSchemaTests.ToJson(IssueExample), ContractSchemaTests.Schema, "$")
+        );
     }
 
     [Fact]
     public void AcceptableList_AndTagsAsBy_AreRead()
     {
         var c = ContractParser.Parse(
-            Head + "acceptable: [greets, factual]\nrequirements:\n  - { metric: acceptable_rate, by: tags, min: 0.8 }\n  - { metric: rubric.tone.mean, min: 4 }\n"
+            Head
+                + "acceptable: [greets, factual]\nrequirements:\n  - { metric: acceptable_rate, by: tags, min: 0.8 }\n  - { metric: rubric.tone.mean, min: 4 }\n"
         );
         Assert.Equal(["greets", "factual"], c.Generative!.Acceptable);
         Assert.Equal("tags", c.Requirements[0].By);
     }
 
     [Theory]
-    [InlineData("requirements:\n  - { metric: check.greet.pass_rate, min: 0.9 }", 10, "no check is named 'greet'; did you mean 'greets'?")]
-    [InlineData("requirements:\n  - { metric: rubric.factul.pass_rate, min: 0.9 }", 10, "no criterion is named 'factul'; did you mean 'factual'?")]
-    [InlineData("requirements:\n  - { metric: rubric.style.pass_rate, min: 0.9 }", 10, "no criterion is named 'style'; define it in 'rubric' or use one of: factual, tone")]
-    [InlineData("requirements:\n  - { metric: rubric.factual.mean, min: 4 }", 10, "needs a 1-5 scale, and 'factual' is pass_fail; use rubric.factual.pass_rate")]
-    [InlineData("requirements:\n  - { metric: acceptible_rate, min: 0.9 }", 10, "unknown metric 'acceptible_rate'; did you mean 'acceptable_rate'?")]
-    [InlineData("requirements:\n  - { metric: recall, min: 0.9 }", 10, "'recall' does not fit a generative task; use one of: ")]
-    [InlineData("requirements:\n  - { metric: acceptable_rate, by: country, min: 0.9 }", 10, "'by: country' names a column that is not in 'columns.segments'")]
-    [InlineData("acceptable: [greets, factul]", 9, "'acceptable' names 'factul', which is no check or criterion; did you mean 'factual'?")]
+    [InlineData(
+        "requirements:\n  - { metric: check.greet.pass_rate, min: 0.9 }",
+        10,
+        "no check is named 'greet'; did you mean 'greets'?"
+    )]
+    [InlineData(
+        "requirements:\n  - { metric: rubric.factul.pass_rate, min: 0.9 }",
+        10,
+        "no criterion is named 'factul'; did you mean 'factual'?"
+    )]
+    [InlineData(
+        "requirements:\n  - { metric: rubric.style.pass_rate, min: 0.9 }",
+        10,
+        "no criterion is named 'style'; define it in 'rubric' or use one of: factual, tone"
+    )]
+    [InlineData(
+        "requirements:\n  - { metric: rubric.factual.mean, min: 4 }",
+        10,
+        "needs a 1-5 scale, and 'factual' is pass_fail; use rubric.factual.pass_rate"
+    )]
+    [InlineData(
+        "requirements:\n  - { metric: acceptible_rate, min: 0.9 }",
+        10,
+        "unknown metric 'acceptible_rate'; did you mean 'acceptable_rate'?"
+    )]
+    [InlineData(
+        "requirements:\n  - { metric: recall, min: 0.9 }",
+        10,
+        "'recall' does not fit a generative task; use one of: "
+    )]
+    [InlineData(
+        "requirements:\n  - { metric: acceptable_rate, by: country, min: 0.9 }",
+        10,
+        "'by: country' names a column that is not in 'columns.segments'"
+    )]
+    [InlineData(
+        "acceptable: [greets, factul]",
+        9,
+        "'acceptable' names 'factul', which is no check or criterion; did you mean 'factual'?"
+    )]
     [InlineData("acceptable: some", 9, "'acceptable' is 'all' or a list of check and criterion names")]
     [InlineData("labels: { positive: a, negative: b }", 9, "a generative contract has no 'labels'")]
-    [InlineData("judges: { model: { model: gpt } }", 9, "'judges.model' needs 'endpoint', such as endpoint: env:OVERLAP_JUDGE_ENDPOINT")]
+    [InlineData(
+        "judges: { model: { model: gpt } }",
+        9,
+        "'judges.model' needs 'endpoint', such as endpoint: env:OVERLAP_JUDGE_ENDPOINT"
+    )]
     [InlineData("judges: { min_agreement: 2 }", 9, "'min_agreement' is 2, outside 0 to 1")]
     [InlineData("judges: { people: { share: 0.1 } }", 9, "unknown key 'share' in 'people'")]
     public void Mistake_IsRefused_WithLineAndWhatToWrite(string extra, int line, string expected)
@@ -158,12 +215,30 @@ public sealed class GenerativeContractTests
     }
 
     [Theory]
-    [InlineData("feature: f\ntask: generative\ncolumns: { input: q }\nchecks: [ { name: a, max_length: 3 } ]\n", "a generative contract needs 'columns.output'")]
-    [InlineData("feature: f\ntask: generative\ncolumns: { output: o, label: l }\nchecks: [ { name: a, max_length: 3 } ]\n", "a generative contract has no 'columns.label'")]
-    [InlineData("feature: f\ntask: generative\ncolumns: { output: o }\n", "a generative contract needs 'checks' or 'rubric'")]
-    [InlineData("feature: f\ntask: binary\nlabels: { positive: y, negative: n }\ncolumns: { label: l, score: s }\nchecks: [ { name: a, max_length: 3 } ]\n", "'checks' is for 'task: generative' only")]
-    [InlineData("feature: f\ntask: binary\nlabels: { positive: y, negative: n }\ncolumns: { label: l, score: s, output: o }\n", "'columns.output' is for 'task: generative' only")]
-    [InlineData("feature: f\ntask: generate\ncolumns: { output: o }\n", "write binary, multiclass, regression or generative")]
+    [InlineData(
+        "feature: f\ntask: generative\ncolumns: { input: q }\nchecks: [ { name: a, max_length: 3 } ]\n",
+        "a generative contract needs 'columns.output'"
+    )]
+    [InlineData(
+        "feature: f\ntask: generative\ncolumns: { output: o, label: l }\nchecks: [ { name: a, max_length: 3 } ]\n",
+        "a generative contract has no 'columns.label'"
+    )]
+    [InlineData(
+        "feature: f\ntask: generative\ncolumns: { output: o }\n",
+        "a generative contract needs 'checks' or 'rubric'"
+    )]
+    [InlineData(
+        "feature: f\ntask: binary\nlabels: { positive: y, negative: n }\ncolumns: { label: l, score: s }\nchecks: [ { name: a, max_length: 3 } ]\n",
+        "'checks' is for 'task: generative' only"
+    )]
+    [InlineData(
+        "feature: f\ntask: binary\nlabels: { positive: y, negative: n }\ncolumns: { label: l, score: s, output: o }\n",
+        "'columns.output' is for 'task: generative' only"
+    )]
+    [InlineData(
+        "feature: f\ntask: generate\ncolumns: { output: o }\n",
+        "write binary, multiclass, regression or generative"
+    )]
     public void WrongTaskOrColumns_IsRefused(string yaml, string expected)
     {
         var e = Assert.Throws<ContractException>(() => ContractParser.Parse(yaml));
@@ -173,18 +248,24 @@ public sealed class GenerativeContractTests
     [Fact]
     public void Schema_RefusesWhatTheParserRefuses()
     {
-        foreach (var (extra, expected) in new[]
-        {
-            ("checks:\n  - { name: two, regex: a, max_length: 3 }", "oneOf"),
-            ("checks:\n  - { name: sim, similar_to: ref }", "oneOf"),
-            ("rubric:\n  - { name: t, question: q, scale: 1-10 }", "not in the enum"),
-            ("judges: { model: { model: gpt } }", "required 'endpoint'"),
-            ("requirements:\n  - { metric: check.x.mean, min: 1 }", "anyOf"),
-        })
+        foreach (
+            var (extra, expected) in new[]
+            {
+                ("checks:\n  - { name: two, regex: a, max_length: 3 }", "oneOf"),
+                ("checks:\n  - { name: sim, similar_to: ref }", "oneOf"),
+                ("rubric:\n  - { name: t, question: q, scale: 1-10 }", "not in the enum"),
+                ("judges: { model: { model: gpt } }", "required 'endpoint'"),
+                ("requirements:\n  - { metric: check.x.mean, min: 1 }", "anyOf"),
+            }
+        )
         {
             var yaml = "feature: f\ntask: generative\ncolumns: { output: o }\n" + extra;
             Assert.Throws<ContractException>(() => ContractParser.Parse(yaml));
-            var errors = ContractSchemaTests.Validate(ContractSchemaTests.ToJson(yaml), ContractSchemaTests.Schema, "$");
+            var errors = ContractSchemaTests.Validate(
+                ContractSchemaTests.ToJson(yaml),
+                ContractSchemaTests.Schema,
+                "$"
+            );
             Assert.Contains(errors, e => e.Contains(expected, StringComparison.Ordinal));
         }
     }
@@ -200,7 +281,12 @@ public sealed class GenerativeContractTests
         Assert.Equal(
             "At least 99.9% of drafts must pass the check no_refund_promise.",
             Phrasing.Promise(
-                new Requirement { Metric = check.Name, Bound = Bound.Min, Value = 0.999 },
+                new Requirement
+                {
+                    Metric = check.Name,
+                    Bound = Bound.Min,
+                    Value = 0.999,
+                },
                 words
             )
         );
@@ -229,7 +315,9 @@ public sealed class GenerativeContractTests
                 "thumbs_down_rate",
                 "tokens_per_output",
             ],
-            MetricCatalog.NamesFor(spec).Where(n => !n.StartsWith("latency", StringComparison.Ordinal) && n != "cost_per_1000")
+            MetricCatalog
+                .NamesFor(spec)
+                .Where(n => !n.StartsWith("latency", StringComparison.Ordinal) && n != "cost_per_1000")
         );
     }
 }

@@ -33,7 +33,11 @@ public sealed class GenerativeEvaluationTests
     private static EvaluationReport Example(EvaluationOptions? options = null)
     {
         var contract = ExampleContract();
-        return Evaluator.Evaluate(contract, Read(contract, File.ReadAllText(Path.Combine(Folder, "cases.jsonl"))), options);
+        return Evaluator.Evaluate(
+            contract,
+            Read(contract, File.ReadAllText(Path.Combine(Folder, "cases.jsonl"))),
+            options
+        );
     }
 
     [Fact]
@@ -44,9 +48,10 @@ public sealed class GenerativeEvaluationTests
         Assert.Equal("generative", report.Task);
         foreach (var group in Fixture.GetProperty("groups").EnumerateObject())
         {
-            var metrics = group.Name == "overall"
-                ? report.Metrics
-                : report.Segments[group.Name.Split('=')[0]][group.Name.Split('=')[1]].Metrics;
+            var metrics =
+                group.Name == "overall"
+                    ? report.Metrics
+                    : report.Segments[group.Name.Split('=')[0]][group.Name.Split('=')[1]].Metrics;
             foreach (var expected in group.Value.EnumerateObject())
             {
                 var what = $"{group.Name} {expected.Name}";
@@ -63,7 +68,10 @@ public sealed class GenerativeEvaluationTests
                 if (expected.Value.TryGetProperty("ci_low", out var low))
                 {
                     Assert.True(Math.Abs(low.GetDouble() - actual.CiLow) < 1e-9, what + " low");
-                    Assert.True(Math.Abs(expected.Value.GetProperty("ci_high").GetDouble() - actual.CiHigh) < 1e-9, what + " high");
+                    Assert.True(
+                        Math.Abs(expected.Value.GetProperty("ci_high").GetDouble() - actual.CiHigh) < 1e-9,
+                        what + " high"
+                    );
                 }
             }
         }
@@ -78,10 +86,16 @@ public sealed class GenerativeEvaluationTests
     {
         var options = new EvaluationOptions { Resamples = 200, Seed = 7 };
         var report = Example(options);
-        var rows = File.ReadAllLines(Path.Combine(Folder, "cases.jsonl")).Select(l => JsonDocument.Parse(l).RootElement);
+        var rows = File.ReadAllLines(Path.Combine(Folder, "cases.jsonl"))
+            .Select(l => JsonDocument.Parse(l).RootElement);
         double[] values = metric switch
         {
-            "rubric.tone.mean" => [.. rows.Select(r => r.GetProperty("rubric.tone")).Where(t => t.ValueKind == JsonValueKind.Number).Select(t => t.GetDouble())],
+            "rubric.tone.mean" =>
+            [
+                .. rows.Select(r => r.GetProperty("rubric.tone"))
+                    .Where(t => t.ValueKind == JsonValueKind.Number)
+                    .Select(t => t.GetDouble()),
+            ],
             "tokens_per_output" => [.. rows.Select(r => r.GetProperty("tokens").GetDouble())],
             "cost_per_1000" => [.. rows.Select(r => r.GetProperty("cost").GetDouble() * 1000)],
             _ => [.. rows.Select(r => r.GetProperty("latency_ms").GetDouble()).Order()],
@@ -193,7 +207,10 @@ public sealed class GenerativeEvaluationTests
         var untrusted = Evaluator.Evaluate(
             contract,
             table,
-            new EvaluationOptions { Generative = new GenerativeOptions { Embedder = embedder, ModelGrades = grades } }
+            new EvaluationOptions
+            {
+                Generative = new GenerativeOptions { Embedder = embedder, ModelGrades = grades },
+            }
         );
         Assert.Equal(1, untrusted.Metrics["rubric.factual.pass_rate"].N); // a person's grade of a only
         Assert.Equal(1, untrusted.Metrics["acceptable_rate"].N);
@@ -221,7 +238,9 @@ public sealed class GenerativeEvaluationTests
     [Fact]
     public void NoGradedOutput_SaysSoInWords_NeverNaN()
     {
-        var contract = ContractParser.Parse(Small.Replace("similar_to: ref, min: 0.9", "max_length: 10", StringComparison.Ordinal));
+        var contract = ContractParser.Parse(
+            Small.Replace("similar_to: ref, min: 0.9", "max_length: 10", StringComparison.Ordinal)
+        );
         var report = Evaluator.Evaluate(contract, Read(contract, """{"id":"a","out":"abc","ref":"x"}""" + "\n"));
         var acceptable = report.Requirements.Single();
         Assert.Equal(Verdict.Inconclusive, acceptable.Verdict);
@@ -234,11 +253,19 @@ public sealed class GenerativeEvaluationTests
     }
 
     [Theory]
-    [InlineData("""{"id":"a","out":"abc","ref":"x","rubric.factual":"maybe"}""", "cases.jsonl: data row 1 has 'maybe' in column 'rubric.factual'; write pass or fail, or leave it empty when the output was not graded")]
-    [InlineData("""{"id":"a","answer":"abc","ref":"x"}""", "cases.jsonl: no column named 'out', the contract's output column; the columns are: id, ref; rename the column or fix the contract")]
+    [InlineData(
+        """{"id":"a","out":"abc","ref":"x","rubric.factual":"maybe"}""",
+        "cases.jsonl: data row 1 has 'maybe' in column 'rubric.factual'; write pass or fail, or leave it empty when the output was not graded"
+    )]
+    [InlineData(
+        """{"id":"a","answer":"abc","ref":"x"}""",
+        "cases.jsonl: no column named 'out', the contract's output column; the columns are: id, ref; rename the column or fix the contract"
+    )]
     public void BadData_IsRefusedWithRowAndFix(string line, string expected)
     {
-        var contract = ContractParser.Parse(Small.Replace("similar_to: ref, min: 0.9", "max_length: 10", StringComparison.Ordinal));
+        var contract = ContractParser.Parse(
+            Small.Replace("similar_to: ref, min: 0.9", "max_length: 10", StringComparison.Ordinal)
+        );
         var e = Assert.Throws<DataException>(() => Evaluator.Evaluate(contract, Read(contract, line + "\n")));
         Assert.Equal(expected, e.Message);
     }
@@ -247,8 +274,14 @@ public sealed class GenerativeEvaluationTests
     public void SimilarTo_WithoutAnEmbedder_IsAClearError()
     {
         var contract = ContractParser.Parse(Small);
-        var e = Assert.Throws<DataException>(() => Evaluator.Evaluate(contract, Read(contract, """{"id":"a","out":"abc","ref":"abc"}""" + "\n")));
-        Assert.StartsWith("check 'close' (similar_to) needs a sentence-embedding model and none is available", e.Message, StringComparison.Ordinal);
+        var e = Assert.Throws<DataException>(() =>
+            Evaluator.Evaluate(contract, Read(contract, """{"id":"a","out":"abc","ref":"abc"}""" + "\n"))
+        );
+        Assert.StartsWith(
+            "check 'close' (similar_to) needs a sentence-embedding model and none is available",
+            e.Message,
+            StringComparison.Ordinal
+        );
     }
 
     [Theory]

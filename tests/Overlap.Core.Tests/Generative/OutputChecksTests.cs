@@ -50,11 +50,17 @@ public sealed class OutputChecksTests
     {
         var contains = Check(OutputCheckKind.Contains) with { Texts = ["refund", "days"] };
         Assert.Equal(CheckOutcome.Pass, OutputChecks.Run(contains, "Your refund takes 3 days."));
-        Assert.Equal(CheckOutcome.Fail("does not contain \"days\""), OutputChecks.Run(contains, "Your refund is on its way."));
+        Assert.Equal(
+            CheckOutcome.Fail("does not contain \"days\""),
+            OutputChecks.Run(contains, "Your refund is on its way.")
+        );
         Assert.Equal(CheckOutcome.Fail("does not contain \"refund\", \"days\""), OutputChecks.Run(contains, ""));
         var not = Check(OutputCheckKind.NotContains) with { Texts = ["guarantee a refund"] };
         Assert.Equal(CheckOutcome.Pass, OutputChecks.Run(not, "We Guarantee A Refund"));
-        Assert.Equal(CheckOutcome.Fail("contains \"guarantee a refund\""), OutputChecks.Run(not, "we guarantee a refund"));
+        Assert.Equal(
+            CheckOutcome.Fail("contains \"guarantee a refund\""),
+            OutputChecks.Run(not, "we guarantee a refund")
+        );
         Assert.Equal(CheckOutcome.Pass, OutputChecks.Run(not, ""));
     }
 
@@ -111,12 +117,7 @@ public sealed class OutputChecksTests
     {
         var embedder = new TestEmbedder();
         var check = Check(OutputCheckKind.SimilarTo) with { Column = "reference", Min = 0.9 };
-        var results = OutputChecks.SimilarTo(
-            check,
-            ["abc", "aab", null, "xyz"],
-            ["cab", "ab", "abc", null],
-            embedder
-        );
+        var results = OutputChecks.SimilarTo(check, ["abc", "aab", null, "xyz"], ["cab", "ab", "abc", null], embedder);
         Assert.Equal([2, 2], embedder.Batches);
         Assert.Equal(CheckOutcome.Pass, results[0]); // same letters: cosine 1
         // (2,1)·(1,1)/(√5·√2) = 3/√10 = 0.9487
