@@ -170,10 +170,25 @@ public sealed class GenerativeEvalTests
     }
 
     [Fact]
-    public async Task Baseline_IsRefusedForNow_WithUsage64()
+    public async Task Baseline_ComparesTheTwoPrompts_InTheReport()
     {
-        var (code, _, stderr) = await CliRun.RunAsync("eval", "-c", Contract, "-d", Cases, "--baseline", Cases);
-        Assert.Equal(64, code);
-        CliRun.AssertOneLineError(stderr, "--baseline does not compare generative contracts yet");
+        var (code, stdout, stderr) = await CliRun.RunAsync(
+            "eval",
+            "-c",
+            Contract,
+            "-d",
+            Cases,
+            "--baseline",
+            CliRun.RepoFile("examples/support-replies/baseline.jsonl"),
+            "--format",
+            "markdown"
+        );
+        Assert.True(code == 2, stderr);
+        Assert.Contains("### Against the baseline", stdout, StringComparison.Ordinal);
+        Assert.Contains(
+            "| acceptable_rate | 0.5429 | 0.7143 | +0.1714 | p = 0.1094 | noise |",
+            stdout,
+            StringComparison.Ordinal
+        );
     }
 }

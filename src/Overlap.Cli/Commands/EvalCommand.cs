@@ -110,13 +110,6 @@ internal static class EvalCommand
                 var dataPath = parse.GetValue(data)!;
                 var table = InputFiles.ReadTable(dataPath, Evaluator.ReadOptions(parsed, dataPath));
                 var baselinePath = parse.GetValue(baseline);
-                if (parsed.Task == TaskKind.Generative && baselinePath is not null)
-                {
-                    throw new UserException(
-                        ExitCodes.Usage,
-                        "--baseline does not compare generative contracts yet; evaluate each output file on its own and compare their acceptable rates"
-                    );
-                }
                 var baselineTable = baselinePath is null
                     ? null
                     : InputFiles.ReadTable(

@@ -58,8 +58,80 @@ public static partial class Evaluator
             Requirements = [],
             Statements = [],
             WorstOutputs = Worst(cases, spec, options.Generative?.WorstCount ?? 10),
+            Comparison = options.Baseline is { } baseline
+                ? GenerativeComparison(contract, table, cases, baseline, options)
+                : null,
         };
         return Finish(contract, partial, Lead(contract, cases, overall), options);
+    }
+
+    /// <summary>
+    /// The candidate's outputs against a baseline's for the same cases (paired by id, else by position): McNemar on
+    /// acceptable over the cases whose acceptable is known on both sides, and the paired bootstrap on each 1–5
+    /// criterion's mean grade over the cases graded on both sides.
+    /// </summary>
+    private static ComparisonReport GenerativeComparison(
+        Contract contract,
+        Table table,
+        GenerativeCases cases,
+        Table baselineTable,
+        EvaluationOptions options
+    )
+    {
+        var all = Enumerable.Range(0, table.RowCount).ToArray();
+        var paired = PairRows(contract, table, all, baselineTable);
+        var baseline = GenerativeCases.Judge(contract, baselineTable, options.Generative ?? new GenerativeOptions());
+        long n = 0,
+            baselineYes = 0,
+            candidateYes = 0,
+            onlyBaseline = 0,
+            onlyCandidate = 0;
+        for (var i = 0; i < all.Length; i++)
+        {
+            if (baseline.Acceptable[paired[i]] is { } b && cases.Acceptable[i] is { } c)
+            {
+                n++;
+                baselineYes += b ? 1 : 0;
+                candidateYes += c ? 1 : 0;
+                onlyBaseline += b && !c ? 1 : 0;
+                onlyCandidate += c && !b ? 1 : 0;
+            }
+        }
+        var differences = new List<MetricDifference>
+        {
+            McNemarAccuracy(
+                onlyBaseline,
+                onlyCandidate,
+                n > 0 ? (double)baselineYes / n : double.NaN,
+                n > 0 ? (double)candidateYes / n : double.NaN,
+                contract.Confidence,
+                "acceptable_rate"
+            ),
+        };
+        foreach (var criterion in contract.Generative!.Rubric.Where(r => r.Scale == RubricScale.OneToFive))
+        {
+            var (a, b) = (baseline.Grades[criterion.Name], cases.Grades[criterion.Name]);
+            var both = all.Where(i => a[paired[i]] is not null && b[i] is not null).ToArray();
+            if (both.Length > 0)
+            {
+                differences.Add(
+                    PairedMeans(
+                        $"rubric.{criterion.Name}.mean",
+                        [.. both.Select(i => (double)a[paired[i]]!.Value)],
+                        [.. both.Select(i => (double)b[i]!.Value)],
+                        x => x,
+                        options,
+                        contract.Confidence
+                    )
+                );
+            }
+        }
+        return new ComparisonReport
+        {
+            N = n,
+            Differences = differences,
+            Statements = ComparisonStatements(differences, contract.Confidence, n),
+        };
     }
 
     private static Dictionary<string, SegmentResult> Groups(

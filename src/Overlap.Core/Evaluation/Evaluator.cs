@@ -27,7 +27,9 @@ public static partial class Evaluator
     /// <param name="contract">The contract naming the columns.</param>
     /// <param name="source">The file's name, for error messages.</param>
     public static TableReadOptions BaselineReadOptions(Contract contract, string source) =>
-        EvaluationInputs.ReadOptions(contract, source, withSegments: false);
+        contract?.Task == TaskKind.Generative
+            ? Generative.GenerativeCases.ReadOptions(contract, source, baseline: true)
+            : EvaluationInputs.ReadOptions(contract!, source, withSegments: false);
 
     /// <summary>
     /// Whether the contract accounts for <paramref name="text"/> as a label or prediction: one of a binary contract's

@@ -42,8 +42,11 @@ internal sealed class GenerativeCases
     /// <summary>How many cases each needed check or criterion left without a result.</summary>
     public Dictionary<string, int> Missing { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>The columns a generative evaluation reads, and their rules.</summary>
-    public static TableReadOptions ReadOptions(Contract contract, string source)
+    /// <summary>
+    /// The columns a generative evaluation reads, and their rules; for a <paramref name="baseline"/> file (the same
+    /// cases from another prompt or model), only the id and output must be there.
+    /// </summary>
+    public static TableReadOptions ReadOptions(Contract contract, string source, bool baseline = false)
     {
         var c = contract.Columns;
         var spec = contract.Generative!;
@@ -85,7 +88,9 @@ internal sealed class GenerativeCases
         return new TableReadOptions
         {
             Columns = [.. rules.Keys],
-            Optional = [.. spec.Rubric.Select(r => GradeColumn(r.Name))],
+            Optional = baseline
+                ? [.. rules.Keys.Where(k => k != c.Output && k != c.Id)]
+                : [.. spec.Rubric.Select(r => GradeColumn(r.Name))],
             Rules = rules,
             Source = source,
         };

@@ -170,6 +170,76 @@ public sealed class GenerativeEvaluationTests
         Assert.Contains(worst, w => w.Id == "T-1029" && w.Output is null);
     }
 
+    [Fact]
+    public void Baseline_IsComparedByMcNemarOnAcceptable_AndPairedBootstrapOnGrades()
+    {
+        var contract = ExampleContract();
+        using var baselineFile = File.OpenRead(Path.Combine(Folder, "baseline.jsonl"));
+        var options = new EvaluationOptions
+        {
+            Resamples = 300,
+            Baseline = TableReader.Read(
+                baselineFile,
+                DataFormat.JsonLines,
+                Evaluator.BaselineReadOptions(contract, "baseline.jsonl")
+            ),
+        };
+        var report = Evaluator.Evaluate(
+            contract,
+            Read(contract, File.ReadAllText(Path.Combine(Folder, "cases.jsonl"))),
+            options
+        );
+        var expected = Fixture.GetProperty("comparison");
+        var comparison = report.Comparison!;
+        Assert.Equal(expected.GetProperty("n").GetInt64(), comparison.N);
+        var acceptable = comparison.Differences.Single(d => d.Metric == "acceptable_rate");
+        var e = expected.GetProperty("acceptable_rate");
+        Assert.Equal(e.GetProperty("baseline").GetDouble(), acceptable.Baseline, 12);
+        Assert.Equal(e.GetProperty("candidate").GetDouble(), acceptable.Candidate, 12);
+        Assert.Equal(e.GetProperty("p_value").GetDouble(), acceptable.PValue!.Value, 12);
+        Assert.Equal(("mcnemar_exact", "no_real_difference"), (acceptable.Method, acceptable.Direction));
+
+        var tone = comparison.Differences.Single(d => d.Metric == "rubric.tone.mean");
+        var t = expected.GetProperty("rubric.tone.mean");
+        Assert.Equal(t.GetProperty("baseline").GetDouble(), tone.Baseline, 12);
+        Assert.Equal(t.GetProperty("candidate").GetDouble(), tone.Candidate, 12);
+        // Each replicate draws the same tickets for both prompts: recompute the differences naively from the draws.
+        var rows = File.ReadAllLines(Path.Combine(Folder, "cases.jsonl"))
+            .Select(l => JsonDocument.Parse(l).RootElement)
+            .ToList();
+        var old = File.ReadAllLines(Path.Combine(Folder, "baseline.jsonl"))
+            .Select(l => JsonDocument.Parse(l).RootElement)
+            .ToList();
+        var pairs = rows.Zip(old)
+            .Where(p =>
+                p.First.GetProperty("rubric.tone").ValueKind == JsonValueKind.Number
+                && p.Second.GetProperty("rubric.tone").ValueKind == JsonValueKind.Number
+            )
+            .Select(p =>
+                (
+                    Old: p.Second.GetProperty("rubric.tone").GetDouble(),
+                    New: p.First.GetProperty("rubric.tone").GetDouble()
+                )
+            )
+            .ToArray();
+        Assert.Equal(t.GetProperty("n").GetInt32(), pairs.Length);
+        var replicates = new double[options.Resamples];
+        for (var r = 0; r < replicates.Length; r++)
+        {
+            var counts = new int[pairs.Length];
+            Bootstrap.FillCounts(counts, options.Seed, r);
+            var drawn = pairs.SelectMany((p, i) => Enumerable.Repeat(p, counts[i])).ToArray();
+            replicates[r] = drawn.Average(p => p.New) - drawn.Average(p => p.Old);
+        }
+        var interval = Bootstrap.Percentile(replicates, 0.95);
+        Assert.Equal(interval.Low, tone.CiLow!.Value, 9);
+        Assert.Equal(interval.High, tone.CiHigh!.Value, 9);
+        Assert.Contains(
+            "Acceptable rate: 0.5429 → 0.7143 (+0.1714, McNemar p = 0.1094): noise.",
+            comparison.Statements
+        );
+    }
+
     private const string Small = """
         feature: f
         task: generative

@@ -5,6 +5,10 @@ Wilson interval with statsmodels' proportion_confint(method="wilson") and every 
 overall, per channel and per tag. Bootstrap intervals are not reproducible across languages (the resampling draws
 differ), so the test checks them replicate by replicate against a naive recomputation instead.
 
+With --baseline (examples/support-replies/baseline.jsonl, the same tickets drafted by an earlier prompt) the
+acceptable outputs are compared by statsmodels' mcnemar (exact below 25 discordant pairs) and the tone grades'
+paired mean difference by numpy (its bootstrap interval is checked like the others).
+
 Run from this folder with /usr/bin/python3 make_generative_fixtures.py; it writes generative.json.
 """
 
@@ -13,10 +17,12 @@ import os
 import re
 
 import numpy as np
+from statsmodels.stats.contingency_tables import mcnemar
 from statsmodels.stats.proportion import proportion_confint
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-CASES = os.path.join(HERE, "..", "..", "..", "..", "examples", "support-replies", "cases.jsonl")
+EXAMPLE = os.path.join(HERE, "..", "..", "..", "..", "examples", "support-replies")
+CASES = os.path.join(EXAMPLE, "cases.jsonl")
 CONFIDENCE = 0.95
 
 
@@ -45,30 +51,37 @@ def tags_of(value):
     return out
 
 
-rows = []
-with open(CASES, encoding="utf-8") as f:
-    for line in f:
-        r = json.loads(line)
-        c = checks(r["draft"])
-        factual = {"pass": True, "fail": False, None: None}[r["rubric.factual"]]
-        tone = r["rubric.tone"]
-        results = dict(c)
-        results["factual"] = factual
-        results["tone"] = None if tone is None else tone >= 4
-        known = all(v is not None for v in results.values())
-        rows.append(
-            {
-                "checks": c,
-                "factual": factual,
-                "tone": tone,
-                "acceptable": all(results.values()) if known else None,
-                "channel": r["channel"],
-                "tags": tags_of(r["tags"]),
-                "tokens": r["tokens"],
-                "cost": r["cost"],
-                "latency": r["latency_ms"],
-            }
-        )
+def read(path):
+    rows = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            rows.append(judge(json.loads(line)))
+    return rows
+
+
+def judge(r):
+    c = checks(r["draft"])
+    factual = {"pass": True, "fail": False, None: None}[r["rubric.factual"]]
+    tone = r["rubric.tone"]
+    results = dict(c)
+    results["factual"] = factual
+    results["tone"] = None if tone is None else tone >= 4
+    known = all(v is not None for v in results.values())
+    return {
+        "id": r["ticket_id"],
+        "checks": c,
+        "factual": factual,
+        "tone": tone,
+        "acceptable": all(results.values()) if known else None,
+        "channel": r["channel"],
+        "tags": tags_of(r.get("tags")),
+        "tokens": r["tokens"],
+        "cost": r["cost"],
+        "latency": r.get("latency_ms"),
+    }
+
+
+rows = read(CASES)
 
 
 def wilson(values):
@@ -103,6 +116,29 @@ for channel in sorted({r["channel"] for r in rows}):
 for tag in sorted({t for r in rows for t in r["tags"]}):
     groups[f"tags={tag}"] = figures([r for r in rows if tag in r["tags"]])
 
+baseline = {r["id"]: r for r in read(os.path.join(EXAMPLE, "baseline.jsonl"))}
+pairs = [(baseline[r["id"]]["acceptable"], r["acceptable"]) for r in rows]
+pairs = [(b, c) for b, c in pairs if b is not None and c is not None]
+only_baseline = sum(1 for b, c in pairs if b and not c)
+only_candidate = sum(1 for b, c in pairs if c and not b)
+table = [[0, only_baseline], [only_candidate, 0]]
+test = mcnemar(table, exact=(only_baseline + only_candidate) < 25)
+tones = [(baseline[r["id"]]["tone"], r["tone"]) for r in rows]
+tones = [(b, c) for b, c in tones if b is not None and c is not None]
+comparison = {
+    "n": len(pairs),
+    "acceptable_rate": {
+        "baseline": sum(1 for b, _ in pairs if b) / len(pairs),
+        "candidate": sum(1 for _, c in pairs if c) / len(pairs),
+        "p_value": float(test.pvalue),
+    },
+    "rubric.tone.mean": {
+        "baseline": float(np.mean([b for b, _ in tones])),
+        "candidate": float(np.mean([c for _, c in tones])),
+        "n": len(tones),
+    },
+}
+
 with open(os.path.join(HERE, "generative.json"), "w", encoding="utf-8") as f:
-    json.dump({"confidence": CONFIDENCE, "n": len(rows), "groups": groups}, f, indent=2)
+    json.dump({"confidence": CONFIDENCE, "n": len(rows), "groups": groups, "comparison": comparison}, f, indent=2)
     f.write("\n")
