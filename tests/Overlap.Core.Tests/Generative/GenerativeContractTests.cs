@@ -106,6 +106,31 @@ public sealed class GenerativeContractTests
     }
 
     [Fact]
+    public void Explain_SaysWhatIsCheckedAndGraded_InTheContractsWords()
+    {
+        var text = ContractExplainer.Explain(
+            ContractParser.Parse(
+                File.ReadAllText(Path.Combine(ContractSchemaTests.Root, "examples", "support-replies", "overlap.yaml"))
+            )
+        );
+        Assert.Contains(
+            "For each ticket the feature writes a draft (column 'draft'). Every draft is checked: greets (regex); no_refund_promise (not_contains); short_enough (max_length); says_something (min_length).",
+            text,
+            StringComparison.Ordinal
+        );
+        Assert.Contains(
+            "People grade tone: \"Is the tone warm and professional?\" (1 to 5, passing at 4).",
+            text,
+            StringComparison.Ordinal
+        );
+        Assert.Contains(
+            "A draft is acceptable when it passes every check and criterion.",
+            text,
+            StringComparison.Ordinal
+        );
+    }
+
+    [Fact]
     public void IssueExample_ValidatesAgainstTheSchema()
     {
         Assert.Empty(
