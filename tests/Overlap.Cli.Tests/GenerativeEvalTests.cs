@@ -72,6 +72,34 @@ public sealed class GenerativeEvalTests
     }
 
     [Fact]
+    public async Task CsvCases_WithQuotedTextAndSemicolonTags_AreReadLikeJsonLines()
+    {
+        using var f = new TempFolder();
+        var contract = f.Write(
+            "overlap.yaml",
+            "feature: f\ntask: generative\ncolumns: { id: id, output: out, tags: tags }\nwords: { output: reply }\nchecks:\n  - { name: polite, contains: [please] }\nrubric:\n  - { name: factual, question: Right? }\nrequirements:\n  - { metric: acceptable_rate, by: tags, min: 0.5 }\n"
+        );
+        var data = f.Write(
+            "cases.csv",
+            "id,out,tags,rubric.factual\n1,\"Yes, please wait\",refund;angry,pass\n2,\"No, \"\"never\"\"\",refund,fail\n3,please,,\n"
+        );
+        var (code, stdout, stderr) = await CliRun.RunAsync("eval", "-c", contract, "-d", data, "--format", "json");
+        Assert.True(code == 2, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        var tags = json.RootElement.GetProperty("segments").GetProperty("tags");
+        Assert.Equal(2, tags.GetProperty("refund").GetProperty("n").GetInt64());
+        Assert.Equal(1, tags.GetProperty("angry").GetProperty("n").GetInt64());
+        var acceptable = json.RootElement.GetProperty("metrics").GetProperty("acceptable_rate");
+        Assert.Equal((0.5, 2L), (acceptable.GetProperty("value").GetDouble(), acceptable.GetProperty("n").GetInt64()));
+        Assert.Equal(
+            "2: No, \"never\"",
+            json.RootElement.GetProperty("worst_outputs")[0].GetProperty("id").GetString()
+                + ": "
+                + json.RootElement.GetProperty("worst_outputs")[0].GetProperty("output").GetString()
+        );
+    }
+
+    [Fact]
     public async Task Gate_WorksUnchanged_AndInconclusiveCanPass()
     {
         var (code, stdout, stderr) = await CliRun.RunAsync(
