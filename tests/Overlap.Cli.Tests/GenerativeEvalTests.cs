@@ -198,6 +198,98 @@ public sealed class GenerativeEvalTests
     }
 
     [Fact]
+    public async Task Matrix_JudgesEachOutputColumn_AsASingleEvaluationWould()
+    {
+        using var f = new TempFolder();
+        // One file with both prompts' drafts: the earlier prompt's in draft_v1, graded in rubric.<name>.draft_v1.
+        var baseline = File.ReadAllLines(CliRun.RepoFile("examples/support-replies/baseline.jsonl"));
+        var merged = File.ReadAllLines(Cases)
+            .Zip(baseline)
+            .Select(p =>
+            {
+                var row = System.Text.Json.Nodes.JsonNode.Parse(p.First)!.AsObject();
+                var old = System.Text.Json.Nodes.JsonNode.Parse(p.Second)!.AsObject();
+                row["draft_v1"] = old["draft"]?.DeepClone();
+                row["rubric.factual.draft_v1"] = old["rubric.factual"]?.DeepClone();
+                row["rubric.tone.draft_v1"] = old["rubric.tone"]?.DeepClone();
+                return row.ToJsonString();
+            });
+        var data = f.Write("matrix.jsonl", string.Join("\n", merged) + "\n");
+        // The earlier prompt's drafts alone, in the contract's own columns, for a single evaluation to compare with.
+        var v1 = f.Write(
+            "v1.jsonl",
+            string.Join(
+                "\n",
+                File.ReadAllLines(data)
+                    .Select(line =>
+                    {
+                        var row = System.Text.Json.Nodes.JsonNode.Parse(line)!.AsObject();
+                        foreach (var key in (string[])["draft", "rubric.factual", "rubric.tone"])
+                        {
+                            row[key] = row[key == "draft" ? "draft_v1" : key + ".draft_v1"]?.DeepClone();
+                        }
+                        return row.ToJsonString();
+                    })
+            ) + "\n"
+        );
+        var (code, stdout, stderr) = await CliRun.RunAsync(
+            "eval",
+            "-c",
+            Contract,
+            "-d",
+            data,
+            "--outputs",
+            "draft_v1,draft",
+            "-o",
+            f.PathOf("matrix.md")
+        );
+        Assert.True(code == 2, stderr);
+        Assert.Equal(stdout, File.ReadAllText(f.PathOf("matrix.md")));
+        Assert.Contains("| | `draft_v1` | `draft` |", stdout, StringComparison.Ordinal);
+
+        async Task<string> Single(string file)
+        {
+            var (_, json, _) = await CliRun.RunAsync("eval", "-c", Contract, "-d", file, "--format", "json");
+            var m = JsonDocument.Parse(json).RootElement.GetProperty("metrics");
+            return string.Join(
+                " ",
+                new[] { "acceptable_rate", "check.greets.pass_rate", "rubric.tone.mean" }.Select(n =>
+                    m.GetProperty(n)
+                        .GetProperty("value")
+                        .GetDouble()
+                        .ToString("0.####", System.Globalization.CultureInfo.InvariantCulture)
+                )
+            );
+        }
+        var row = stdout.Split('\n');
+        string Cells(string metric) =>
+            string.Join(
+                " ",
+                row.Single(l => l.StartsWith($"| {metric} |", StringComparison.Ordinal))
+                    .Split('|', StringSplitOptions.TrimEntries)[2..4]
+                    .Select(c => c.Split(' ')[0])
+            );
+        var matrix = new[] { "acceptable_rate", "check.greets.pass_rate", "rubric.tone.mean" }.Select(Cells).ToList();
+        var old = (await Single(v1)).Split(' ');
+        var current = (await Single(Cases)).Split(' ');
+        Assert.Equal(old.Zip(current, (a, b) => $"{a} {b}"), matrix);
+
+        var (json, _, err) = await CliRun.RunAsync(
+            "eval",
+            "-c",
+            Contract,
+            "-d",
+            data,
+            "--outputs",
+            "draft",
+            "--format",
+            "json"
+        );
+        Assert.Equal(64, json);
+        CliRun.AssertOneLineError(err, "--outputs writes a text or markdown table");
+    }
+
+    [Fact]
     public async Task Baseline_ComparesTheTwoPrompts_InTheReport()
     {
         var (code, stdout, stderr) = await CliRun.RunAsync(

@@ -57,6 +57,11 @@ internal static class EvalCommand
             Description = "Bootstrap seed; the same seed repeats a run exactly.",
             DefaultValueFactory = _ => EvaluationOptions.DefaultSeed,
         };
+        var matrix = new Option<string?>("--outputs")
+        {
+            Description =
+                "Generative only: several output columns (prompt versions × models) judged side by side, comma-separated; prints a table of metrics × outputs (text or markdown).",
+        };
         var description = gate
             ? "Judge a release against its contract: exit 0 pass, 1 fail, 2 not enough data yet. Appends the Markdown report to GITHUB_STEP_SUMMARY when set."
             : "Evaluate scored examples against a contract: every metric with its interval, per segment, thresholds, calibration, verdicts and statements.";
@@ -70,6 +75,7 @@ internal static class EvalCommand
             inconclusive,
             resamples,
             seed,
+            matrix,
         };
         command.SetAction(
             (parse, cancellationToken) =>
@@ -108,6 +114,25 @@ internal static class EvalCommand
                 var contractPath = parse.GetValue(contract)!;
                 var parsed = InputFiles.ReadContract(contractPath);
                 var dataPath = parse.GetValue(data)!;
+                if (parse.GetValue(matrix) is { } columns)
+                {
+                    return Task.FromResult(
+                        Matrix(
+                            io,
+                            parsed,
+                            contractPath,
+                            dataPath,
+                            columns,
+                            stdoutFormat,
+                            outputs,
+                            whenInconclusive,
+                            parse,
+                            n,
+                            seed,
+                            baseline
+                        )
+                    );
+                }
                 var table = InputFiles.ReadTable(dataPath, Evaluator.ReadOptions(parsed, dataPath));
                 var baselinePath = parse.GetValue(baseline);
                 var baselineTable = baselinePath is null
@@ -169,6 +194,71 @@ internal static class EvalCommand
             }
         );
         return command;
+    }
+
+    /// <summary>Matrix mode: each named output column judged by the contract, side by side, as one Markdown table.</summary>
+    private static int Matrix(
+        CliIo io,
+        Contract contract,
+        string contractPath,
+        string dataPath,
+        string columns,
+        ReportFormat format,
+        List<(string Path, ReportFormat Format)> files,
+        int whenInconclusive,
+        ParseResult parse,
+        int resamples,
+        Option<ulong> seed,
+        Option<string?> baseline
+    )
+    {
+        var outputs = columns.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (contract.Task != TaskKind.Generative || outputs.Length == 0)
+        {
+            throw new UserException(
+                ExitCodes.Usage,
+                "--outputs names output columns of a generative contract, such as --outputs draft_v1,draft_v2"
+            );
+        }
+        if (parse.GetValue(baseline) is not null)
+        {
+            throw new UserException(ExitCodes.Usage, "--outputs and --baseline do not go together; use one of them");
+        }
+        if (
+            format is not (ReportFormat.Text or ReportFormat.Markdown)
+            || files.Any(f => f.Format is not (ReportFormat.Text or ReportFormat.Markdown))
+        )
+        {
+            throw new UserException(
+                ExitCodes.Usage,
+                "--outputs writes a text or markdown table (.md or .txt); evaluate one output column at a time for json, junit or html"
+            );
+        }
+        var table = InputFiles.ReadTable(dataPath, Evaluator.MatrixReadOptions(contract, outputs, dataPath));
+        var reports = Evaluator.EvaluateMatrix(
+            contract,
+            table,
+            outputs,
+            new EvaluationOptions
+            {
+                Resamples = resamples,
+                Seed = parse.GetValue(seed),
+                Generative = GenerativeInputs(io, contract, contractPath),
+            }
+        );
+        var markdown = MarkdownReport.WriteMatrix(outputs, reports);
+        foreach (var (path, _) in files)
+        {
+            ReportWriter.WriteFile(path, markdown);
+            io.ErrWriter.WriteLine($"wrote {path}");
+        }
+        io.Out.Write(markdown);
+        return Judge.Worst(reports.Select(r => r.Verdict)) switch
+        {
+            Verdict.Pass => ExitCodes.Pass,
+            Verdict.Fail => ExitCodes.Fail,
+            _ => whenInconclusive,
+        };
     }
 
     /// <summary>What Core needs beyond the cases: each json_schema check's file (beside the contract) and the embedder.</summary>

@@ -97,7 +97,8 @@ internal sealed class GenerativeCases
     }
 
     /// <summary>The data column that holds people's grades on a criterion.</summary>
-    public static string GradeColumn(string criterion) => "rubric." + criterion;
+    public static string GradeColumn(string criterion, string? suffix = null) =>
+        suffix is null ? "rubric." + criterion : $"rubric.{criterion}.{suffix}";
 
     /// <summary>Judges every case of <paramref name="table"/>.</summary>
     /// <exception cref="DataException">A column the contract needs is missing, or a grade is not on its scale.</exception>
@@ -187,7 +188,7 @@ internal sealed class GenerativeCases
     private static int?[] ReadGrades(RubricCriterion criterion, Table table, string?[] ids, GenerativeOptions options)
     {
         var grades = new int?[table.RowCount];
-        if (table.Find(GradeColumn(criterion.Name)) is { } column)
+        if (table.Find(GradeColumn(criterion.Name, options.GradeSuffix)) is { } column)
         {
             for (var i = 0; i < grades.Length; i++)
             {

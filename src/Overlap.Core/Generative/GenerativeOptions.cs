@@ -24,6 +24,12 @@ public sealed record GenerativeOptions
     /// </summary>
     public IReadOnlySet<string> TrustedCriteria { get; init; } = new HashSet<string>();
 
+    /// <summary>
+    /// In a matrix of output columns, the output column whose people's grades are read from
+    /// <c>rubric.&lt;name&gt;.&lt;column&gt;</c>; null reads <c>rubric.&lt;name&gt;</c> (the contract's own output).
+    /// </summary>
+    public string? GradeSuffix { get; init; }
+
     /// <summary>How many of the worst outputs the report lists.</summary>
     public int WorstCount { get; init; } = 10;
 }
