@@ -1,3 +1,4 @@
+using Overlap.Core.Text;
 using Spectre.Console;
 
 namespace Overlap.Cli;
@@ -12,6 +13,12 @@ internal sealed class CliIo(TextWriter stdout, TextWriter stderr, TextReader? st
 
     /// <summary>The clock reports are stamped with.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// Makes the sentence embedder for <c>similar_to</c> checks, called only when a contract has one; null when none is
+    /// available. The seam for the embedding model: <see cref="TextEmbedders.Create"/> by default.
+    /// </summary>
+    public Func<ITextEmbedder?> Embedder { get; init; } = TextEmbedders.Create;
 
     /// <summary>True when a person can answer questions: standard input is the console's, not redirected.</summary>
     public bool CanAsk { get; } = stdin is null && !Console.IsInputRedirected;

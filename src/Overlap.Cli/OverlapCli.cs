@@ -34,15 +34,18 @@ internal static class OverlapCli
     }
 
     /// <summary>Runs with <paramref name="stdin"/> as standard input (null: the console's).</summary>
-    public static async Task<int> RunAsync(
+    public static Task<int> RunAsync(
         string[] args,
         TextReader? stdin,
         TextWriter stdout,
         TextWriter stderr,
         CancellationToken cancellationToken = default
-    )
+    ) => RunAsync(args, new CliIo(stdout, stderr, stdin), cancellationToken);
+
+    /// <summary>Runs writing to <paramref name="io"/> (tests set its clock or embedder).</summary>
+    public static async Task<int> RunAsync(string[] args, CliIo io, CancellationToken cancellationToken = default)
     {
-        var io = new CliIo(stdout, stderr, stdin);
+        var (stdout, stderr) = (io.Out, io.ErrWriter);
         var root = Root(io);
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

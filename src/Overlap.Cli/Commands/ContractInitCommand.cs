@@ -222,8 +222,18 @@ internal static class ContractInitCommand
     }
 
     private static TaskKind ParseTask(string text) =>
-        ContractParser.TaskFrom(text)
-        ?? throw new UserException(ExitCodes.Usage, $"--task is '{text}'; use binary, multiclass or regression");
+        ContractParser.TaskFrom(text) switch
+        {
+            TaskKind.Generative => throw new UserException(
+                ExitCodes.Usage,
+                "--task generative is not drafted from data; copy examples/support-replies/overlap.yaml and see docs/generative.md"
+            ),
+            { } task => task,
+            null => throw new UserException(
+                ExitCodes.Usage,
+                $"--task is '{text}'; use binary, multiclass or regression"
+            ),
+        };
 
     // Two values: binary; a number with many values: regression; otherwise classes.
     private static TaskKind GuessTask(Column label, IReadOnlyList<string> values) =>

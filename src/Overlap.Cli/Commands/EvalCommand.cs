@@ -1,8 +1,11 @@
 using System.CommandLine;
 using Overlap.Cli.Output;
+using Overlap.Core.Contracts;
 using Overlap.Core.Evaluation;
+using Overlap.Core.Generative;
 using Overlap.Core.Provenance;
 using Overlap.Core.Reports;
+using Overlap.Core.Text;
 
 namespace Overlap.Cli.Commands;
 
@@ -54,6 +57,11 @@ internal static class EvalCommand
             Description = "Bootstrap seed; the same seed repeats a run exactly.",
             DefaultValueFactory = _ => EvaluationOptions.DefaultSeed,
         };
+        var matrix = new Option<string?>("--outputs")
+        {
+            Description =
+                "Generative only: several output columns (prompt versions × models) judged side by side, comma-separated; prints a table of metrics × outputs (text or markdown).",
+        };
         var description = gate
             ? "Judge a release against its contract: exit 0 pass, 1 fail, 2 not enough data yet. Appends the Markdown report to GITHUB_STEP_SUMMARY when set."
             : "Evaluate scored examples against a contract: every metric with its interval, per segment, thresholds, calibration, verdicts and statements.";
@@ -67,6 +75,7 @@ internal static class EvalCommand
             inconclusive,
             resamples,
             seed,
+            matrix,
         };
         command.SetAction(
             (parse, cancellationToken) =>
@@ -105,6 +114,25 @@ internal static class EvalCommand
                 var contractPath = parse.GetValue(contract)!;
                 var parsed = InputFiles.ReadContract(contractPath);
                 var dataPath = parse.GetValue(data)!;
+                if (parse.GetValue(matrix) is { } columns)
+                {
+                    return Task.FromResult(
+                        Matrix(
+                            io,
+                            parsed,
+                            contractPath,
+                            dataPath,
+                            columns,
+                            stdoutFormat,
+                            outputs,
+                            whenInconclusive,
+                            parse,
+                            n,
+                            seed,
+                            baseline
+                        )
+                    );
+                }
                 var table = InputFiles.ReadTable(dataPath, Evaluator.ReadOptions(parsed, dataPath));
                 var baselinePath = parse.GetValue(baseline);
                 var baselineTable = baselinePath is null
@@ -123,6 +151,7 @@ internal static class EvalCommand
                         Resamples = n,
                         Seed = parse.GetValue(seed),
                         Baseline = baselineTable,
+                        Generative = parsed.Generative is null ? null : GenerativeInputs(io, parsed, contractPath),
                     }
                 );
                 List<DataFileProvenance> files = [InputFiles.Describe("data", dataPath, table.RowCount)];
@@ -165,6 +194,95 @@ internal static class EvalCommand
             }
         );
         return command;
+    }
+
+    /// <summary>Matrix mode: each named output column judged by the contract, side by side, as one Markdown table.</summary>
+    private static int Matrix(
+        CliIo io,
+        Contract contract,
+        string contractPath,
+        string dataPath,
+        string columns,
+        ReportFormat format,
+        List<(string Path, ReportFormat Format)> files,
+        int whenInconclusive,
+        ParseResult parse,
+        int resamples,
+        Option<ulong> seed,
+        Option<string?> baseline
+    )
+    {
+        var outputs = columns.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (contract.Task != TaskKind.Generative || outputs.Length == 0)
+        {
+            throw new UserException(
+                ExitCodes.Usage,
+                "--outputs names output columns of a generative contract, such as --outputs draft_v1,draft_v2"
+            );
+        }
+        if (parse.GetValue(baseline) is not null)
+        {
+            throw new UserException(ExitCodes.Usage, "--outputs and --baseline do not go together; use one of them");
+        }
+        if (
+            format is not (ReportFormat.Text or ReportFormat.Markdown)
+            || files.Any(f => f.Format is not (ReportFormat.Text or ReportFormat.Markdown))
+        )
+        {
+            throw new UserException(
+                ExitCodes.Usage,
+                "--outputs writes a text or markdown table (.md or .txt); evaluate one output column at a time for json, junit or html"
+            );
+        }
+        var table = InputFiles.ReadTable(dataPath, Evaluator.MatrixReadOptions(contract, outputs, dataPath));
+        var reports = Evaluator.EvaluateMatrix(
+            contract,
+            table,
+            outputs,
+            new EvaluationOptions
+            {
+                Resamples = resamples,
+                Seed = parse.GetValue(seed),
+                Generative = GenerativeInputs(io, contract, contractPath),
+            }
+        );
+        var markdown = MarkdownReport.WriteMatrix(outputs, reports);
+        foreach (var (path, _) in files)
+        {
+            ReportWriter.WriteFile(path, markdown);
+            io.ErrWriter.WriteLine($"wrote {path}");
+        }
+        io.Out.Write(markdown);
+        return Judge.Worst(reports.Select(r => r.Verdict)) switch
+        {
+            Verdict.Pass => ExitCodes.Pass,
+            Verdict.Fail => ExitCodes.Fail,
+            _ => whenInconclusive,
+        };
+    }
+
+    /// <summary>What Core needs beyond the cases: each json_schema check's file (beside the contract) and the embedder.</summary>
+    private static GenerativeOptions GenerativeInputs(CliIo io, Contract contract, string contractPath)
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(contractPath)) ?? ".";
+        var schemas = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var check in contract.Generative!.Checks.Where(c => c.SchemaPath is not null))
+        {
+            schemas[check.SchemaPath!] = InputFiles.ReadText(
+                Path.Combine(folder, check.SchemaPath!),
+                $"JSON schema of check '{check.Name}'"
+            );
+        }
+        ITextEmbedder? embedder = null;
+        if (contract.Generative.Checks.FirstOrDefault(c => c.Kind == OutputCheckKind.SimilarTo) is { } similar)
+        {
+            embedder = io.Embedder()
+                ?? throw new UserException(
+                    ExitCodes.Unavailable,
+                    $"check '{similar.Name}' (similar_to) needs a sentence-embedding model, and none is installed with this overlap; remove the check or use a build with Overlap.Embeddings"
+                );
+        }
+        return new GenerativeOptions { Schemas = schemas, Embedder = embedder };
     }
 
     // The summary is a courtesy to the CI page; a path that cannot be written must not replace the verdict's exit code.

@@ -95,6 +95,21 @@ internal static class TextReport
         {
             console.MarkupLine(Inv, $"  calibration: ECE {Fmt(cal.Ece)}");
         }
+        if (report.WorstOutputs is { Count: > 0 } worst)
+        {
+            console.WriteLine();
+            console.MarkupLine("[bold]Worst outputs[/]");
+            foreach (var w in worst)
+            {
+                console.MarkupLine(
+                    $"  {Markup.Escape(w.Id ?? $"row {w.Row}")}: {Markup.Escape(w.Output is null ? "(no output)" : Clip(w.Output))}"
+                );
+                foreach (var f in w.Failed)
+                {
+                    console.MarkupLine($"      ✗ {Markup.Escape(f)}");
+                }
+            }
+        }
         if (report.Comparison is { } cmp)
         {
             console.WriteLine();
@@ -217,5 +232,11 @@ internal static class TextReport
         console.Profile.Width = 120;
         write(console);
         return writer.ToString();
+    }
+
+    private static string Clip(string text)
+    {
+        var line = text.ReplaceLineEndings(" ");
+        return line.Length > 100 ? line[..100] + "…" : line;
     }
 }

@@ -1,3 +1,5 @@
+using Overlap.Core.Generative;
+
 namespace Overlap.Core.Contracts;
 
 /// <summary>A feature's quality contract (<c>overlap.yaml</c>): what good enough means, written down.</summary>
@@ -44,6 +46,9 @@ public sealed record Contract
 
     /// <summary>Which cases go to a person, if written.</summary>
     public ReviewPolicy? Review { get; init; }
+
+    /// <summary>Generative: the checks, the rubric, what counts as acceptable and who judges; null for other tasks.</summary>
+    public GenerativeSpec? Generative { get; init; }
 
     /// <summary>Drift test choices.</summary>
     public DriftPolicy Drift { get; init; } = new();

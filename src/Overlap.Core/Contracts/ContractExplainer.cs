@@ -42,6 +42,23 @@ public static class ContractExplainer
                     $"  For each {w.Example} the model picks one of: {string.Join(", ", contract.Labels.Classes)}."
                 );
                 break;
+            case TaskKind.Generative:
+                var spec = contract.Generative!;
+                sb.AppendLine(
+                    inv,
+                    $"  For each {w.Example} the feature writes a {w.Output} (column '{contract.Columns.Output}'). Every {w.Output} is checked: {(spec.Checks.Count == 0 ? "no checks" : string.Join("; ", spec.Checks.Select(c => $"{c.Name} ({c.KindKey})")))}."
+                );
+                foreach (var r in spec.Rubric)
+                {
+                    var scale =
+                        r.Scale == Generative.RubricScale.PassFail ? "pass or fail" : $"1 to 5, passing at {r.PassAt}";
+                    sb.AppendLine(inv, $"  People grade {r.Name}: \"{r.Question}\" ({scale}).");
+                }
+                sb.AppendLine(
+                    inv,
+                    $"  A {w.Output} is acceptable when it passes {(spec.Acceptable is null ? "every check and criterion" : string.Join(", ", spec.Acceptable))}."
+                );
+                break;
             default:
                 sb.AppendLine(
                     inv,

@@ -23,9 +23,13 @@ internal static class ContractKeys
         "monitoring",
         "review",
         "drift",
+        "checks",
+        "rubric",
+        "acceptable",
+        "judges",
     ];
 
-    public static readonly string[] Tasks = ["binary", "multiclass", "regression"];
+    public static readonly string[] Tasks = ["binary", "multiclass", "regression", "generative"];
 
     public static readonly string[] Labels = ["positive", "negative", "classes"];
 
@@ -39,11 +43,17 @@ internal static class ContractKeys
         "latency_ms",
         "segments",
         "features",
+        "input",
+        "output",
+        "reference",
+        "tags",
+        "tokens",
+        "cost",
     ];
 
     public static readonly string[] Costs = ["false_positive", "false_negative", "currency"];
 
-    public static readonly string[] Words = ["positive", "negative", "action", "example"];
+    public static readonly string[] Words = ["positive", "negative", "action", "example", "output"];
 
     public static readonly string[] Requirement = ["metric", "min", "max", "max_gap", "by", "description"];
 
@@ -74,6 +84,44 @@ internal static class ContractKeys
 
     public static readonly string[] Drift = ["test", "columns"];
 
+    /// <summary>The keys of a check; one of <see cref="CheckKinds"/> says what it asserts.</summary>
+    public static readonly string[] Check =
+    [
+        "name",
+        "regex",
+        "contains",
+        "not_contains",
+        "max_length",
+        "min_length",
+        "json_schema",
+        "similar_to",
+        "min",
+        "description",
+    ];
+
+    public static readonly string[] CheckKinds =
+    [
+        "regex",
+        "contains",
+        "not_contains",
+        "max_length",
+        "min_length",
+        "json_schema",
+        "similar_to",
+    ];
+
+    public static readonly string[] Rubric = ["name", "question", "scale", "pass_at", "examples"];
+
+    public static readonly string[] RubricExamples = ["good", "rejected"];
+
+    public static readonly string[] Scales = ["pass_fail", "1-5"];
+
+    public static readonly string[] Judges = ["people", "model", "min_agreement"];
+
+    public static readonly string[] JudgesPeople = ["sample"];
+
+    public static readonly string[] JudgesModel = ["endpoint", "model", "key", "sample", "budget_per_day"];
+
     public static readonly IReadOnlyList<string> DriftTests = global::Overlap.Core.Drift.DriftTests.Words;
 
     /// <summary>Each mapping's path in the contract (dots; [] for a list item) and its keys; owners and drift.columns are free-form.</summary>
@@ -91,5 +139,11 @@ internal static class ContractKeys
         new("monitoring.alerts[]", Alert),
         new("review", Review),
         new("drift", Drift),
+        new("checks[]", Check),
+        new("rubric[]", Rubric),
+        new("rubric[].examples", RubricExamples),
+        new("judges", Judges),
+        new("judges.people", JudgesPeople),
+        new("judges.model", JudgesModel),
     ];
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Overlap.Core.Drift;
+using Overlap.Core.Generative;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -103,14 +104,28 @@ public static partial class ContractParser
         var costs = errors.Try(() => ReadCosts(map), new ContractCosts());
         var words = errors.Try(() => ReadWords(map), new ContractWords());
         var confidence = errors.Try(() => ReadConfidence(map), 0.95);
-        var requirements = task is { } kind ? ReadRequirements(map, kind, columns, errors) : [];
+        var generative = task is { } g ? ReadGenerative(map, g, errors) : null;
+        var requirements = task is { } kind ? ReadRequirements(map, kind, columns, generative, errors) : [];
         var monitoring = errors.Try(() => ReadMonitoring(map), null);
         var review = task is { } reviewTask ? errors.Try(() => ReadReview(map, reviewTask), null) : null;
         var drift = errors.Try(() => ReadDrift(map), new DriftPolicy());
         if (task is null)
         {
             // Unread for want of a task, but known keys: not "unknown key" errors.
-            foreach (var key in (string[])["labels", "columns", "threshold", "requirements", "review"])
+            foreach (
+                var key in (string[])
+                    [
+                        "labels",
+                        "columns",
+                        "threshold",
+                        "requirements",
+                        "review",
+                        "checks",
+                        "rubric",
+                        "acceptable",
+                        "judges",
+                    ]
+            )
             {
                 map.Take(key);
             }
@@ -134,6 +149,7 @@ public static partial class ContractParser
             Monitoring = monitoring,
             Review = review,
             Drift = drift,
+            Generative = generative,
         };
     }
 
@@ -154,7 +170,7 @@ public static partial class ContractParser
         var taskNode = map.Require("task", "task: binary");
         var text = map.Scalar(taskNode, "task");
         return TaskFrom(text)
-            ?? throw map.Error(taskNode, $"'task' is '{text}'; write binary, multiclass or regression");
+            ?? throw map.Error(taskNode, $"'task' is '{text}'; write binary, multiclass, regression or generative");
     }
 
     /// <summary>The task a contract's <c>task:</c> value names, or null.</summary>
@@ -164,6 +180,7 @@ public static partial class ContractParser
             "binary" => TaskKind.Binary,
             "multiclass" => TaskKind.Multiclass,
             "regression" => TaskKind.Regression,
+            "generative" => TaskKind.Generative,
             _ => null,
         };
 
@@ -189,13 +206,15 @@ public static partial class ContractParser
 
     private static ContractLabels ReadLabels(YamlMap map, TaskKind task)
     {
-        if (task == TaskKind.Regression)
+        if (task is TaskKind.Regression or TaskKind.Generative)
         {
             if (map.Take("labels") is { } node)
             {
                 throw map.Error(
                     node,
-                    "a regression contract has no 'labels'; remove the key (the label column holds the true number)"
+                    task == TaskKind.Regression
+                        ? "a regression contract has no 'labels'; remove the key (the label column holds the true number)"
+                        : "a generative contract has no 'labels'; remove the key (outputs are judged by 'checks' and 'rubric')"
                 );
             }
             return new ContractLabels();
@@ -246,8 +265,13 @@ public static partial class ContractParser
 
     private static ContractColumns ReadColumns(YamlMap map, TaskKind task)
     {
+        if (task == TaskKind.Generative)
+        {
+            return ReadGenerativeColumns(map);
+        }
         var node = map.Require("columns", "columns: { label: is_spam, score: p_spam }");
         var m = map.Map("columns", ContractKeys.Columns)!;
+        RefuseGenerativeColumns(m);
         var label = m.String("label")
             ?? throw map.Error(node, "'columns' needs 'label', the column with the true outcome");
         var score = m.String("score");
@@ -329,6 +353,7 @@ public static partial class ContractParser
             Negative = m.String("negative") ?? defaults.Negative,
             Action = m.String("action") ?? defaults.Action,
             Example = m.String("example") ?? defaults.Example,
+            Output = m.String("output") ?? defaults.Output,
         };
         m.Finish();
         return words;
@@ -339,6 +364,7 @@ public static partial class ContractParser
         YamlMap map,
         TaskKind task,
         ContractColumns? columns,
+        GenerativeSpec? generative,
         ContractErrors errors
     )
     {
@@ -350,7 +376,10 @@ public static partial class ContractParser
         }
         foreach (var item in seq.Children)
         {
-            if (errors.Try<Requirement?>(() => ReadRequirement(map, item, task, columns), null) is { } requirement)
+            if (
+                errors.Try<Requirement?>(() => ReadRequirement(map, item, task, columns, generative), null) is
+                { } requirement
+            )
             {
                 list.Add(requirement);
             }
@@ -358,7 +387,13 @@ public static partial class ContractParser
         return list;
     }
 
-    private static Requirement ReadRequirement(YamlMap map, YamlNode item, TaskKind task, ContractColumns? columns)
+    private static Requirement ReadRequirement(
+        YamlMap map,
+        YamlNode item,
+        TaskKind task,
+        ContractColumns? columns,
+        GenerativeSpec? generative
+    )
     {
         if (item is not YamlMappingNode node)
         {
@@ -370,17 +405,22 @@ public static partial class ContractParser
         var info = MetricCatalog.Find(metric);
         if (info is null)
         {
-            var near = Text.Suggestions.Nearest(metric, MetricCatalog.All.Select(x => x.Name));
+            var names = MetricNames(task, generative);
+            var near = Text.Suggestions.Nearest(metric, names.Concat(MetricCatalog.All.Select(x => x.Name)));
             throw m.Error(
                 metricNode,
-                $"unknown metric '{metric}'; {(near is null ? "use one of: " + string.Join(", ", MetricCatalog.NamesFor(task)) : $"did you mean '{near}'?")}"
+                $"unknown metric '{metric}'; {(near is null ? "use one of: " + string.Join(", ", names) : $"did you mean '{near}'?")}"
             );
+        }
+        if (info.Tasks.Contains(task) && generative is not null)
+        {
+            CheckGenerativeMetric(m, metricNode, metric, generative);
         }
         if (!info.Tasks.Contains(task))
         {
             throw m.Error(
                 metricNode,
-                $"'{metric}' does not fit a {task.ToString().ToLowerInvariant()} task; use one of: {string.Join(", ", MetricCatalog.NamesFor(task))}"
+                $"'{metric}' does not fit a {task.ToString().ToLowerInvariant()} task; use one of: {string.Join(", ", MetricNames(task, generative))}"
             );
         }
         if (info.NeedsScore && columns is { Score: null })
@@ -418,7 +458,7 @@ public static partial class ContractParser
         {
             throw m.Error("'max_gap' compares segments with the overall figure, so it needs 'by: <segment column>'");
         }
-        if (by is not null && columns is not null && !columns.Segments.Contains(by))
+        if (by is not null && columns is not null && !columns.Segments.Contains(by) && by != columns.Tags)
         {
             throw m.Error(
                 $"'by: {by}' names a column that is not in 'columns.segments'; add it there, such as segments: [{string.Join(", ", columns.Segments.Append(by))}]"

@@ -14,4 +14,7 @@ public sealed record ContractWords
 
     /// <summary>What a single example is called ("email", "ticket").</summary>
     public string Example { get; init; } = "case";
+
+    /// <summary>Generative: what one output is called ("draft"); statements use its plural ("9 in 10 drafts").</summary>
+    public string Output { get; init; } = "output";
 }

@@ -1,4 +1,7 @@
+using System.Collections.Concurrent;
 using System.Globalization;
+using System.Text.RegularExpressions;
+using Overlap.Core.Generative;
 using Overlap.Core.Metrics;
 using Overlap.Core.Planning;
 using static Overlap.Core.Statements.Phrasing;
@@ -10,13 +13,23 @@ namespace Overlap.Core.Contracts;
 /// name lists and bootstrap slots, the planner, the phrasing and the docs' tables are all derived from it; adding a
 /// metric means a declaration here, its computation, and its test (<c>MetricCatalogTests</c> checks every derived place).
 /// </summary>
-public static class MetricCatalog
+public static partial class MetricCatalog
 {
     private static readonly TaskKind[] Binary = [TaskKind.Binary];
     private static readonly TaskKind[] Multiclass = [TaskKind.Multiclass];
     private static readonly TaskKind[] Classification = [TaskKind.Binary, TaskKind.Multiclass];
     private static readonly TaskKind[] Regression = [TaskKind.Regression];
-    private static readonly TaskKind[] Any = [TaskKind.Binary, TaskKind.Multiclass, TaskKind.Regression];
+    private static readonly TaskKind[] Any =
+    [
+        TaskKind.Binary,
+        TaskKind.Multiclass,
+        TaskKind.Regression,
+        TaskKind.Generative,
+    ];
+    private static readonly TaskKind[] Generative = [TaskKind.Generative];
+
+    /// <summary>The stand-in for a check's or criterion's name in the pattern metrics (<c>check.&lt;name&gt;.pass_rate</c>).</summary>
+    public const string NamePlaceholder = "<name>";
 
     private static readonly MetricInfo[] Declared =
     [
@@ -219,6 +232,26 @@ public static class MetricCatalog
             ProductionOnly = true,
             Promise = (_, atLeast, bar) => $"cost {atLeast} {bar} per 1,000 predictions",
         },
+        GenerativeRate(
+            "acceptable_rate",
+            "share of outputs that pass every check and criterion 'acceptable' names",
+            "acceptable rate",
+            "be acceptable",
+            "are acceptable"
+        ),
+        CheckRate(NamePlaceholder),
+        CriterionRate(NamePlaceholder),
+        CriterionMean(NamePlaceholder),
+        Feedback("regeneration_rate", "share of outputs the user asked to regenerate", "regenerated"),
+        Feedback("edit_rate", "share of outputs the user edited before using", "edited"),
+        Feedback("thumbs_down_rate", "share of outputs given a thumbs-down", "given a thumbs-down"),
+        new("tokens_per_output", Generative, "mean tokens used per output")
+        {
+            Interval = MetricInterval.Bootstrap,
+            ProseName = "tokens per output",
+            Undefined = (w, _) => $"no {w.Output} among these {Plural(w.Output)} has a token count",
+            Result = (w, v) => $"a {w.Output} uses {Number(v)} tokens on average",
+        },
     ];
 
     private static readonly Dictionary<string, MetricInfo> ByName = Declared.ToDictionary(
@@ -229,8 +262,70 @@ public static class MetricCatalog
     /// <summary>All known metrics, in report order.</summary>
     public static IReadOnlyList<MetricInfo> All => Declared;
 
-    /// <summary>The metric with this name, or null.</summary>
-    public static MetricInfo? Find(string name) => ByName.GetValueOrDefault(name);
+    private static readonly ConcurrentDictionary<string, MetricInfo?> ByTarget = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The metric with this name, or null. A generative metric on a named check or criterion
+    /// (<c>check.no_refund_promise.pass_rate</c>) gets its own declaration, with the name in its words.
+    /// </summary>
+    public static MetricInfo? Find(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return ByName.TryGetValue(name, out var info) ? info
+            : Target(name) is not { } t ? null
+            : ByTarget.GetOrAdd(
+                name,
+                static (_, t) =>
+                    (t.Kind, t.Statistic) switch
+                    {
+                        ("check", _) => CheckRate(t.Name),
+                        (_, "pass_rate") => CriterionRate(t.Name),
+                        _ => CriterionMean(t.Name),
+                    },
+                t
+            );
+    }
+
+    /// <summary>
+    /// For a generative metric on a named check or criterion, its parts (<c>check</c> or <c>rubric</c>, the name,
+    /// <c>pass_rate</c> or <c>mean</c>); null for every other name.
+    /// </summary>
+    public static (string Kind, string Name, string Statistic)? Target(string metric)
+    {
+        ArgumentNullException.ThrowIfNull(metric);
+        var match = TargetPattern().Match(metric);
+        if (!match.Success || match.Groups[2].Value == NamePlaceholder)
+        {
+            return null;
+        }
+        var (kind, stat) = (match.Groups[1].Value, match.Groups[3].Value);
+        return kind == "check" && stat == "mean" ? null : (kind, match.Groups[2].Value, stat);
+    }
+
+    /// <summary>The metric names a generative contract may use, with its checks' and criteria's names filled in.</summary>
+    public static IEnumerable<string> NamesFor(GenerativeSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        foreach (var m in Declared.Where(m => m.Fits(TaskKind.Generative)))
+        {
+            if (!m.Name.Contains(NamePlaceholder, StringComparison.Ordinal))
+            {
+                yield return m.Name;
+                continue;
+            }
+            var names = m.Name.StartsWith("check.", StringComparison.Ordinal)
+                ? spec.Checks.Select(c => c.Name)
+                : spec
+                    .Rubric.Where(r =>
+                        r.Scale == RubricScale.OneToFive || m.Name.EndsWith("pass_rate", StringComparison.Ordinal)
+                    )
+                    .Select(r => r.Name);
+            foreach (var n in names)
+            {
+                yield return m.Name.Replace(NamePlaceholder, n, StringComparison.Ordinal);
+            }
+        }
+    }
 
     /// <summary>The names that fit a task, for messages.</summary>
     public static IEnumerable<string> NamesFor(TaskKind task) => Declared.Where(m => m.Fits(task)).Select(m => m.Name);
@@ -238,6 +333,67 @@ public static class MetricCatalog
     /// <summary>The metrics judged on labelled examples of a task with the given interval, in report order.</summary>
     internal static IReadOnlyList<string> Judged(TaskKind task, MetricInterval interval) =>
         [.. Declared.Where(m => m.Fits(task) && m.Interval == interval && !m.ProductionOnly).Select(m => m.Name)];
+
+    private static MetricInfo GenerativeRate(
+        string name,
+        string description,
+        string prose,
+        string promise,
+        string result
+    ) =>
+        new(name, Generative, description)
+        {
+            HigherIsBetter = true,
+            Interval = MetricInterval.Wilson,
+            Bounded = true,
+            ProseName = prose,
+            Undefined = (w, _) => $"no {w.Output} among these {Plural(w.Output)} has every grade it needs",
+            Promise = (w, atLeast, bar) => $"{atLeast} {bar} of {Plural(w.Output)} must {promise}",
+            Result = (w, v) => $"{Frequency(v)} {Plural(w.Output)} {result}",
+        };
+
+    private static MetricInfo CheckRate(string check) =>
+        GenerativeRate(
+            $"check.{check}.pass_rate",
+            "share of outputs that pass the check",
+            $"pass rate of check {check}",
+            $"pass the check {check}",
+            $"pass the check {check}"
+        );
+
+    private static MetricInfo CriterionRate(string criterion) =>
+        GenerativeRate(
+            $"rubric.{criterion}.pass_rate",
+            "share of graded outputs that pass the rubric criterion",
+            $"pass rate of {criterion}",
+            $"pass on {criterion}",
+            $"pass on {criterion}"
+        );
+
+    private static MetricInfo CriterionMean(string criterion) =>
+        new($"rubric.{criterion}.mean", Generative, "mean grade on a 1-5 rubric criterion")
+        {
+            HigherIsBetter = true,
+            Interval = MetricInterval.Bootstrap,
+            ProseName = $"mean grade on {criterion}",
+            Undefined = (w, _) => $"no {w.Output} among these {Plural(w.Output)} is graded on {criterion}",
+            Promise = (w, atLeast, bar) => $"{Plural(w.Output)} must average {atLeast} {bar} out of 5 on {criterion}",
+            Result = (w, v) => $"{Plural(w.Output)} average {Number(v)} out of 5 on {criterion}",
+        };
+
+    private static MetricInfo Feedback(string name, string description, string done) =>
+        new(name, Generative, description)
+        {
+            Interval = MetricInterval.Production,
+            ProductionOnly = true,
+            Bounded = true,
+            Undefined = (w, _) => $"no feedback on these {Plural(w.Output)}",
+            Promise = (w, atLeast, bar) => $"{atLeast} {bar} of {Plural(w.Output)} may be {done}",
+            Result = (w, v) => $"{Frequency(v)} {Plural(w.Output)} {(v < 0.2 ? "is" : "are")} {done}",
+        };
+
+    [GeneratedRegex(@"^(check|rubric)\.([A-Za-z0-9_<>-]+)\.(pass_rate|mean)$")]
+    private static partial Regex TargetPattern();
 
     private static MetricInfo Latency(string name, double quantile, string description, string share) =>
         new(name, Any, description)

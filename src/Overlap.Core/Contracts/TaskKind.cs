@@ -11,4 +11,7 @@ public enum TaskKind
 
     /// <summary>A number.</summary>
     Regression,
+
+    /// <summary>Text: each output is judged by checks and a rubric, not against one true label.</summary>
+    Generative,
 }

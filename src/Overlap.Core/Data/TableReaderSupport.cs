@@ -21,7 +21,7 @@ internal static class TableReaderSupport
         {
             foreach (var wanted in options.Columns)
             {
-                if (!seen.Contains(wanted))
+                if (!seen.Contains(wanted) && !options.Optional.Contains(wanted))
                 {
                     var role = options.Rules.GetValueOrDefault(wanted)?.Role;
                     var named = role is null ? string.Empty : $", the contract's {role} column";

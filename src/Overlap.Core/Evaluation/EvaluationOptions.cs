@@ -1,4 +1,5 @@
 using Overlap.Core.Data;
+using Overlap.Core.Generative;
 using Overlap.Core.Statistics;
 
 namespace Overlap.Core.Evaluation;
@@ -32,6 +33,9 @@ public sealed record EvaluationOptions
     /// one each. Proportions and counts are then those of the examples; the bootstrap resamples each row Poisson(f) times.
     /// </summary>
     public IReadOnlyList<int>? Frequencies { get; init; }
+
+    /// <summary>For a generative contract: schemas, the embedder and model-judge grades; null for none of them.</summary>
+    public GenerativeOptions? Generative { get; init; }
 
     /// <summary>Most cores the bootstrap may use; -1 (default) for all. Results do not depend on it.</summary>
     public int MaxDegreeOfParallelism { get; init; } = -1;

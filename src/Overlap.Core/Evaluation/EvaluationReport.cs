@@ -1,3 +1,4 @@
+using Overlap.Core.Generative;
 using Overlap.Core.Metrics;
 using Overlap.Core.Provenance;
 
@@ -9,7 +10,7 @@ public sealed record EvaluationReport
     /// <summary>The feature.</summary>
     public required string Feature { get; init; }
 
-    /// <summary>binary, multiclass or regression.</summary>
+    /// <summary>binary, multiclass, regression or generative.</summary>
     public required string Task { get; init; }
 
     /// <summary>The contract's verdict: the worst of its judged requirements.</summary>
@@ -65,6 +66,9 @@ public sealed record EvaluationReport
 
     /// <summary>The comparison with a baseline model, when one was given.</summary>
     public ComparisonReport? Comparison { get; init; }
+
+    /// <summary>Generative: the outputs that failed the most checks and criteria, worst first, each with why.</summary>
+    public IReadOnlyList<OutputFailure>? WorstOutputs { get; init; }
 
     /// <summary>What produced the report: Overlap's version, the contract, the data files' hashes, seed, resamples and time.</summary>
     public RunProvenance? Provenance { get; init; }

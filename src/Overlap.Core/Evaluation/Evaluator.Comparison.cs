@@ -190,21 +190,22 @@ public static partial class Evaluator
         long onlyCandidateRight,
         double baseline,
         double candidate,
-        double confidence
+        double confidence,
+        string metric = BinaryMetricNames.Accuracy
     )
     {
         var test = McNemar.Test(onlyBaselineRight, onlyCandidateRight);
         var real = test.PValue < 1 - confidence;
         return new MetricDifference
         {
-            Metric = BinaryMetricNames.Accuracy,
+            Metric = metric,
             Baseline = baseline,
             Candidate = candidate,
             Difference = candidate - baseline,
             PValue = test.PValue,
             Method = test.Exact ? "mcnemar_exact" : "mcnemar_chi2",
             Significant = real,
-            Direction = Direction(real, candidate - baseline, BinaryMetricNames.Accuracy),
+            Direction = Direction(real, candidate - baseline, metric),
         };
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Overlap.Core.Contracts;
 using Overlap.Core.Data;
+using Overlap.Core.Generative;
 using Overlap.Core.Metrics;
 using Overlap.Core.Statements;
 
@@ -18,14 +19,24 @@ public static partial class Evaluator
     /// <summary>The columns an evaluation reads from a data file, and the rules their values must meet.</summary>
     /// <param name="contract">The contract naming the columns.</param>
     /// <param name="source">The file's name, for error messages.</param>
-    public static TableReadOptions ReadOptions(Contract contract, string source) =>
-        EvaluationInputs.ReadOptions(contract, source);
+    public static TableReadOptions ReadOptions(Contract contract, string source)
+    {
+        ArgumentNullException.ThrowIfNull(contract);
+        return contract.Task == TaskKind.Generative
+            ? GenerativeCases.ReadOptions(contract, source)
+            : EvaluationInputs.ReadOptions(contract, source);
+    }
 
     /// <summary>The columns read from a baseline file: the id, the label and the baseline model's score or decision.</summary>
     /// <param name="contract">The contract naming the columns.</param>
     /// <param name="source">The file's name, for error messages.</param>
-    public static TableReadOptions BaselineReadOptions(Contract contract, string source) =>
-        EvaluationInputs.ReadOptions(contract, source, withSegments: false);
+    public static TableReadOptions BaselineReadOptions(Contract contract, string source)
+    {
+        ArgumentNullException.ThrowIfNull(contract);
+        return contract.Task == TaskKind.Generative
+            ? GenerativeCases.ReadOptions(contract, source, baseline: true)
+            : EvaluationInputs.ReadOptions(contract, source, withSegments: false);
+    }
 
     /// <summary>
     /// Whether the contract accounts for <paramref name="text"/> as a label or prediction: one of a binary contract's
@@ -46,6 +57,11 @@ public static partial class Evaluator
         ArgumentNullException.ThrowIfNull(contract);
         ArgumentNullException.ThrowIfNull(table);
         options ??= new EvaluationOptions();
+        if (contract.Task == TaskKind.Generative)
+        {
+            var generative = EvaluateGenerative(contract, table, options);
+            return generative with { Statements = [.. generative.Statements, .. MissingGroups(generative)] };
+        }
         var label = Require(table, contract.Columns.Label, "label");
         var rows = EvaluationInputs.LabelledRows(label);
         if (rows.Length == 0)

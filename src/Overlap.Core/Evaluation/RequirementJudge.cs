@@ -264,8 +264,12 @@ internal static class RequirementJudge
             var group = where is null ? string.Empty : $" with {where}";
             // Latency and cost are measured on every prediction, labelled or not.
             var kind = MetricCatalog.Find(requirement.Metric)?.ProductionOnly == true ? "more" : "more labelled";
-            text +=
-                $" About {Phrasing.Count(m, $"{kind} {contract.Words.Example}")}{group} would settle it, if the rate holds.";
+            // A generative figure rests on graded outputs, not labelled examples.
+            var noun =
+                contract.Task == TaskKind.Generative
+                    ? $"more graded {contract.Words.Output}"
+                    : $"{kind} {contract.Words.Example}";
+            text += $" About {Phrasing.Count(m, noun)}{group} would settle it, if the rate holds.";
         }
         return text;
     }

@@ -21,6 +21,7 @@ public static partial class HtmlReport
         RequirementsSection(b, report);
         ComparisonSection(b, report);
         SegmentsSection(b, report);
+        WorstOutputsSection(b, report);
         CostSection(b, report);
         MetricsSection(b, report);
         CurvesSection(b, report);

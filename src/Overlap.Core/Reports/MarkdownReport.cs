@@ -88,6 +88,7 @@ public static partial class MarkdownReport
                 );
             }
         }
+        AppendWorstOutputs(sb, report);
         AppendProvenance(sb, report.Provenance);
         return sb.ToString();
     }

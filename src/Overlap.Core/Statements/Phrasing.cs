@@ -12,10 +12,18 @@ public static class Phrasing
     public static string Plural(string noun) =>
         noun.EndsWith('s') || noun.EndsWith("data", StringComparison.Ordinal) ? noun : noun + "s";
 
-    /// <summary>A share as a whole percentage or with one decimal when small: 0.9 → "90%", 0.012 → "1.2%".</summary>
+    /// <summary>
+    /// A share as a whole percentage, with decimals when small or just short of all: 0.9 → "90%", 0.012 → "1.2%",
+    /// 0.999 → "99.9%" (never "100%" for less than all).
+    /// </summary>
     public static string Percent(double share)
     {
         var p = share * 100;
+        if (p > 99 && p < 100)
+        {
+            var text = p.ToString("0.#", Invariant);
+            return (text == "100" ? p.ToString("0.###", Invariant) : text) + "%";
+        }
         return Math.Abs(p) < 10 && Math.Round(p) != p
             ? p.ToString("0.#", Invariant) + "%"
             : p.ToString("0", Invariant) + "%";

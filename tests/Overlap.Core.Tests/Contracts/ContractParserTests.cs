@@ -237,7 +237,7 @@ public sealed class ContractParserTests
             Refuse("feature: Spam Filter\ntask: binary").Problem
         );
         Assert.Equal(
-            "'task' is 'ranking'; write binary, multiclass or regression",
+            "'task' is 'ranking'; write binary, multiclass, regression or generative",
             Refuse("feature: f\ntask: ranking").Problem
         );
         Assert.Equal(

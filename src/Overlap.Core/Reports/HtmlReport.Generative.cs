@@ -1,0 +1,34 @@
+using System.Text;
+using Overlap.Core.Evaluation;
+
+namespace Overlap.Core.Reports;
+
+// A generative evaluation's worst outputs, each with every check and criterion it failed.
+public static partial class HtmlReport
+{
+    private static void WorstOutputsSection(StringBuilder b, EvaluationReport r)
+    {
+        if (r.WorstOutputs is not { Count: > 0 } worst)
+        {
+            return;
+        }
+        SectionHead(b, "worst", "Worst outputs", "The outputs that failed the most checks and criteria, and why.");
+        b.Append(
+            "<div class=\"card\"><div class=\"scroll\"><table><thead><tr><th>Case</th><th>Output</th><th>Failed</th></tr></thead><tbody>"
+        );
+        foreach (var w in worst)
+        {
+            b.Append("<tr><td>")
+                .Append(Html.E(w.Id ?? $"row {w.Row}"))
+                .Append("</td><td>")
+                .Append(w.Output is null ? "<em>no output</em>" : Html.E(w.Output))
+                .Append("</td><td><ul>");
+            foreach (var f in w.Failed)
+            {
+                b.Append("<li>").Append(Html.E(f)).Append("</li>");
+            }
+            b.Append("</ul></td></tr>");
+        }
+        b.Append("</tbody></table></div></div>");
+    }
+}
