@@ -1,13 +1,14 @@
 using Overlap.Core.Text;
+using Overlap.Embeddings;
 
 namespace Overlap.Cli;
 
-/// <summary>Where the CLI gets its sentence embedder for <c>similar_to</c> checks.</summary>
+/// <summary>Where the CLI gets its sentence embedder for <c>similar_to</c> checks and text drift.</summary>
 internal static class TextEmbedders
 {
     /// <summary>
-    /// The embedder <c>overlap eval</c> uses; null while no embedding model is wired in (a similar_to check then stops
-    /// the evaluation with a message saying so). Point this at the MiniLM embedder of Overlap.Embeddings.
+    /// The local all-MiniLM-L6-v2 model that ships inside the tool (Overlap.Embeddings): it loads on first use, in
+    /// process, with no download, and lives as long as the command.
     /// </summary>
-    public static ITextEmbedder? Create() => null;
+    public static ITextEmbedder? Create() => new MiniLmEmbedder();
 }

@@ -161,9 +161,42 @@ public sealed class GenerativeEvalTests
         var contract = f.Write("overlap.yaml", SimilarContract);
         f.Write("shape.schema.json", """{ "type": "object" }""");
         var data = f.Write("cases.jsonl", """{"id":"a","out":"x","ref":"y"}""" + "\n");
-        var (code, _, stderr) = await CliRun.RunAsync("eval", "-c", contract, "-d", data);
+        using var stderr = new StringWriter();
+        var code = await OverlapCli.RunAsync(
+            ["eval", "-c", contract, "-d", data],
+            new CliIo(TextWriter.Null, stderr) { Embedder = () => null }
+        );
         Assert.Equal(69, code);
-        CliRun.AssertOneLineError(stderr, "check 'close' (similar_to) needs a sentence-embedding model");
+        CliRun.AssertOneLineError(stderr.ToString(), "check 'close' (similar_to) needs a sentence-embedding model");
+    }
+
+    [Fact]
+    public async Task SimilarTo_UsesTheLocalModelShippedWithTheTool()
+    {
+        using var f = new TempFolder();
+        var contract = f.Write(
+            "overlap.yaml",
+            "feature: f\ntask: generative\ncolumns: { id: id, output: out, reference: ref }\nchecks:\n  - { name: close, similar_to: ref, min: 0.5 }\nrequirements:\n  - { metric: acceptable_rate, min: 0.1 }\n"
+        );
+        var data = f.Write(
+            "cases.jsonl",
+            """
+            {"id":"same","out":"Your parcel left our warehouse today.","ref":"The package was shipped today."}
+            {"id":"other","out":"Quarterly revenue grew by ten percent.","ref":"The package was shipped today."}
+            """
+        );
+        var (code, stdout, stderr) = await CliRun.RunAsync("eval", "-c", contract, "-d", data, "--format", "json");
+        Assert.True(code is 0 or 2, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        // all-MiniLM-L6-v2 puts the paraphrase well above 0.5 and the unrelated sentence near 0.
+        Assert.Equal(
+            0.5,
+            json.RootElement.GetProperty("metrics")
+                .GetProperty("check.close.pass_rate")
+                .GetProperty("value")
+                .GetDouble()
+        );
+        Assert.Equal("other", json.RootElement.GetProperty("worst_outputs")[0].GetProperty("id").GetString());
     }
 
     [Fact]

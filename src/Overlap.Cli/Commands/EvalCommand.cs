@@ -62,6 +62,16 @@ internal static class EvalCommand
             Description =
                 "Generative only: several output columns (prompt versions × models) judged side by side, comma-separated; prints a table of metrics × outputs (text or markdown).",
         };
+        var noJudge = new Option<bool>("--no-judge")
+        {
+            Description =
+                "Generative only: do not ask the contract's model judge (judges.model); people's grades and the checks still count.",
+        };
+        var judgeCache = new Option<string?>("--judge-cache")
+        {
+            Description =
+                "Generative only: the folder of the model judge's cached answers (default ~/.cache/overlap/judge); a cached answer costs nothing.",
+        };
         var description = gate
             ? "Judge a release against its contract: exit 0 pass, 1 fail, 2 not enough data yet. Appends the Markdown report to GITHUB_STEP_SUMMARY when set."
             : "Evaluate scored examples against a contract: every metric with its interval, per segment, thresholds, calibration, verdicts and statements.";
@@ -76,9 +86,11 @@ internal static class EvalCommand
             resamples,
             seed,
             matrix,
+            noJudge,
+            judgeCache,
         };
         command.SetAction(
-            (parse, cancellationToken) =>
+            async (parse, cancellationToken) =>
             {
                 var stdoutFormat = ParseFormat(parse.GetValue(format)!);
                 var outputs = (parse.GetValue(output) ?? [])
@@ -116,21 +128,19 @@ internal static class EvalCommand
                 var dataPath = parse.GetValue(data)!;
                 if (parse.GetValue(matrix) is { } columns)
                 {
-                    return Task.FromResult(
-                        Matrix(
-                            io,
-                            parsed,
-                            contractPath,
-                            dataPath,
-                            columns,
-                            stdoutFormat,
-                            outputs,
-                            whenInconclusive,
-                            parse,
-                            n,
-                            seed,
-                            baseline
-                        )
+                    return Matrix(
+                        io,
+                        parsed,
+                        contractPath,
+                        dataPath,
+                        columns,
+                        stdoutFormat,
+                        outputs,
+                        whenInconclusive,
+                        parse,
+                        n,
+                        seed,
+                        baseline
                     );
                 }
                 var table = InputFiles.ReadTable(dataPath, Evaluator.ReadOptions(parsed, dataPath));
@@ -143,6 +153,21 @@ internal static class EvalCommand
                         "baseline file"
                     );
                 cancellationToken.ThrowIfCancellationRequested();
+                GenerativeOptions? generative = null;
+                ModelJudgeSummary? judged = null;
+                if (parsed.Generative is not null)
+                {
+                    (generative, judged) = await EvalJudge
+                        .RunAsync(
+                            parsed,
+                            table,
+                            GenerativeInputs(io, parsed, contractPath),
+                            parse.GetValue(noJudge),
+                            parse.GetValue(judgeCache),
+                            cancellationToken
+                        )
+                        .ConfigureAwait(false);
+                }
                 var report = Evaluator.Evaluate(
                     parsed,
                     table,
@@ -151,7 +176,7 @@ internal static class EvalCommand
                         Resamples = n,
                         Seed = parse.GetValue(seed),
                         Baseline = baselineTable,
-                        Generative = parsed.Generative is null ? null : GenerativeInputs(io, parsed, contractPath),
+                        Generative = generative,
                     }
                 );
                 List<DataFileProvenance> files = [InputFiles.Describe("data", dataPath, table.RowCount)];
@@ -162,6 +187,7 @@ internal static class EvalCommand
                 report = report with
                 {
                     Provenance = CliProvenance.For(io, contractPath, files, parse.GetValue(seed), n),
+                    Judge = judged,
                 };
                 foreach (var (path, fmt) in outputs)
                 {
@@ -183,14 +209,12 @@ internal static class EvalCommand
                 {
                     io.ErrWriter.WriteLine($"wrote {path}");
                 }
-                return Task.FromResult(
-                    report.Verdict switch
-                    {
-                        Verdict.Pass => ExitCodes.Pass,
-                        Verdict.Fail => ExitCodes.Fail,
-                        _ => whenInconclusive,
-                    }
-                );
+                return report.Verdict switch
+                {
+                    Verdict.Pass => ExitCodes.Pass,
+                    Verdict.Fail => ExitCodes.Fail,
+                    _ => whenInconclusive,
+                };
             }
         );
         return command;

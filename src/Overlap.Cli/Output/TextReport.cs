@@ -110,6 +110,15 @@ internal static class TextReport
                 }
             }
         }
+        if (report.Judge is { } judge)
+        {
+            console.WriteLine();
+            console.MarkupLine("[bold]Model judge[/]");
+            foreach (var line in judge.Lines())
+            {
+                console.MarkupLine($"  • {Markup.Escape(line)}");
+            }
+        }
         if (report.Comparison is { } cmp)
         {
             console.WriteLine();

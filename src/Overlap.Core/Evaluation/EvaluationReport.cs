@@ -70,6 +70,9 @@ public sealed record EvaluationReport
     /// <summary>Generative: the outputs that failed the most checks and criteria, worst first, each with why.</summary>
     public IReadOnlyList<OutputFailure>? WorstOutputs { get; init; }
 
+    /// <summary>Generative: what the model judge did and whether it can stand in for people, per criterion.</summary>
+    public Generative.ModelJudgeSummary? Judge { get; init; }
+
     /// <summary>What produced the report: Overlap's version, the contract, the data files' hashes, seed, resamples and time.</summary>
     public RunProvenance? Provenance { get; init; }
 }

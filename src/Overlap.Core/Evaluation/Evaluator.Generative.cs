@@ -9,6 +9,17 @@ namespace Overlap.Core.Evaluation;
 // and every mean or percentile with the seeded percentile bootstrap, overall, per segment value and per tag.
 public static partial class Evaluator
 {
+    /// <summary>
+    /// People's grades in a generative case set's <c>rubric.&lt;name&gt;</c> columns, by output id: what a model judge's
+    /// grades are compared with (<see cref="JudgeAgreement"/>).
+    /// </summary>
+    /// <exception cref="DataException">A grade is not on its criterion's scale.</exception>
+    public static IReadOnlyList<RubricGrade> PeopleGrades(Contract contract, Table table)
+    {
+        ArgumentNullException.ThrowIfNull(contract);
+        return contract.Generative is null ? [] : GenerativeCases.PeopleGrades(contract, table);
+    }
+
     private static EvaluationReport EvaluateGenerative(Contract contract, Table table, EvaluationOptions options)
     {
         if (table.RowCount == 0)

@@ -228,6 +228,35 @@ internal sealed class GenerativeCases
         return grades;
     }
 
+    /// <summary>
+    /// People's grades in <paramref name="table"/>'s <c>rubric.&lt;name&gt;</c> columns, one per graded output and
+    /// criterion, by the output's id (rows without an id are left out: a grade is matched to a model's by id).
+    /// </summary>
+    /// <exception cref="DataException">A grade is not on its criterion's scale.</exception>
+    public static IReadOnlyList<RubricGrade> PeopleGrades(Contract contract, Table table)
+    {
+        var spec = contract.Generative!;
+        var idColumn = contract.Columns.Id is { } idName ? table.Find(idName) : null;
+        var ids = new string?[table.RowCount];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            ids[i] = idColumn?.Text(i);
+        }
+        var grades = new List<RubricGrade>();
+        foreach (var criterion in spec.Rubric)
+        {
+            var read = ReadGrades(criterion, table, ids, new GenerativeOptions());
+            for (var i = 0; i < read.Length; i++)
+            {
+                if (ids[i] is { } id && read[i] is { } grade)
+                {
+                    grades.Add(new RubricGrade(id, criterion.Name, grade, GradeSource.Person));
+                }
+            }
+        }
+        return grades;
+    }
+
     /// <summary>A person's grade as written in the data: pass/fail (also yes/no, true/false, 1/0) or a whole 1–5.</summary>
     internal static int? ParseGrade(RubricCriterion criterion, string text)
     {

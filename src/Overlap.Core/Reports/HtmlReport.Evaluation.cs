@@ -22,6 +22,7 @@ public static partial class HtmlReport
         ComparisonSection(b, report);
         SegmentsSection(b, report);
         WorstOutputsSection(b, report);
+        JudgeSection(b, report);
         CostSection(b, report);
         MetricsSection(b, report);
         CurvesSection(b, report);

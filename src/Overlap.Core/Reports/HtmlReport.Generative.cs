@@ -31,4 +31,19 @@ public static partial class HtmlReport
         }
         b.Append("</tbody></table></div></div>");
     }
+
+    private static void JudgeSection(StringBuilder b, EvaluationReport r)
+    {
+        if (r.Judge is not { } judge)
+        {
+            return;
+        }
+        SectionHead(b, "judge", "Model judge", "What the model judge graded, and whether it can stand in for people.");
+        b.Append("<div class=\"card\"><ul>");
+        foreach (var line in judge.Lines())
+        {
+            b.Append("<li>").Append(Html.E(line)).Append("</li>");
+        }
+        b.Append("</ul></div>");
+    }
 }

@@ -24,4 +24,19 @@ public static partial class MarkdownReport
             sb.AppendLine(Inv, $"| {Escape(w.Id ?? $"row {w.Row}")} | {output} | {failed} |");
         }
     }
+
+    private static void AppendJudge(StringBuilder sb, EvaluationReport report)
+    {
+        if (report.Judge is not { } judge)
+        {
+            return;
+        }
+        sb.AppendLine();
+        sb.AppendLine("### Model judge");
+        sb.AppendLine();
+        foreach (var line in judge.Lines())
+        {
+            sb.AppendLine(Inv, $"- {Escape(line)}");
+        }
+    }
 }

@@ -89,6 +89,7 @@ public static partial class MarkdownReport
             }
         }
         AppendWorstOutputs(sb, report);
+        AppendJudge(sb, report);
         AppendProvenance(sb, report.Provenance);
         return sb.ToString();
     }
