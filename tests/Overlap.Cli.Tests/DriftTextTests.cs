@@ -80,6 +80,45 @@ public sealed class DriftTextTests : IDisposable
     }
 
     [Fact]
+    public async Task Drift_TheContractsDriftText_JudgesTheColumnAsText()
+    {
+        var reference = Csv("reference.csv", "support-replies.txt");
+        var current = Csv("current.csv", "recipes.txt");
+        var contract = Path.Combine(_temp, "overlap.yaml");
+        File.WriteAllText(
+            contract,
+            "feature: replies\ntask: generative\ncolumns: { output: reply, segments: [channel] }\nchecks:\n  - { name: short_enough, max_length: 1200 }\ndrift: { text: [reply] }\n"
+        );
+        var (code, stdout, stderr) = await CliRun.RunAsync(
+            "drift",
+            "--contract",
+            contract,
+            "--reference",
+            reference,
+            "--current",
+            current,
+            "--min-samples",
+            "10",
+            "--format",
+            "json"
+        );
+        Assert.True(code == 1, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        var reply = json
+            .RootElement.GetProperty("columns")
+            .EnumerateArray()
+            .Single(c => c.GetProperty("column").GetString() == "reply");
+        Assert.Equal(
+            ("text", "domain_classifier", true),
+            (
+                reply.GetProperty("kind").GetString(),
+                reply.GetProperty("test").GetString(),
+                reply.GetProperty("drift").GetBoolean()
+            )
+        );
+    }
+
+    [Fact]
     public async Task Drift_SameKindOfTextInTheTerminal_SaysTheWordingHasNotDriftedAndListsTheDescriptors()
     {
         // Two halves of one set of replies: new texts of the same kind, as next week's would be.

@@ -82,7 +82,7 @@ internal static class ContractKeys
         "failure_categories",
     ];
 
-    public static readonly string[] Drift = ["test", "columns"];
+    public static readonly string[] Drift = ["test", "columns", "text"];
 
     /// <summary>The keys of a check; one of <see cref="CheckKinds"/> says what it asserts.</summary>
     public static readonly string[] Check =

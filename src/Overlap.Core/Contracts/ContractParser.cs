@@ -653,8 +653,14 @@ public static partial class ContractParser
                 perColumn[key] = CheckTest(cm, value);
             }
         }
+        var text = m.Strings("text") ?? [];
         m.Finish();
-        return new DriftPolicy { Test = test, Columns = perColumn };
+        return new DriftPolicy
+        {
+            Test = test,
+            Columns = perColumn,
+            Text = text,
+        };
     }
 
     private static DriftTestKind? CheckTest(YamlMap m, YamlNode node)
