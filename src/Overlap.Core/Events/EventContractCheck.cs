@@ -18,6 +18,11 @@ public static class EventContractCheck
     {
         ArgumentNullException.ThrowIfNull(e);
         ArgumentNullException.ThrowIfNull(contract);
+        if (contract.Task == TaskKind.Generative)
+        {
+            // A generative output is free text, and so is what a person says of it: no label list applies.
+            return e;
+        }
         switch (e)
         {
             case PredictionEvent p:

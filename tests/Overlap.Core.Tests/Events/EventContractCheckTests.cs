@@ -99,4 +99,24 @@ public sealed class EventContractCheckTests
     [Fact]
     public void Check_ScoreOfAMulticlassContract_IsNotAProbability() =>
         Assert.Equal(7.0, ((PredictionEvent)EventContractCheck.Check(Prediction(7, "sales"), Multiclass)).Score);
+
+    [Fact]
+    public void Generative_TakesFreeTextPredictionsAndOutcomesAsSent()
+    {
+        var generative = Regression with { Task = TaskKind.Generative };
+        var prediction = Prediction(null, "Hello Sam, a replacement is on its way.") with
+        {
+            Output = "Hello Sam, a replacement is on its way.",
+        };
+        Assert.Equal(prediction, EventContractCheck.Check(prediction, generative));
+        var outcome = new OutcomeEvent
+        {
+            Id = "o",
+            PredictionId = "p",
+            Feature = "spam",
+            Time = Noon,
+            Label = "the agent rewrote the reply",
+        };
+        Assert.Equal(outcome, EventContractCheck.Check(outcome, generative));
+    }
 }
