@@ -75,7 +75,7 @@ public sealed partial class ModelJudge
     private JudgeUsage UsageOf(UsageDetails? usage, TimeSpan latency)
     {
         var (input, output) = (usage?.InputTokenCount, usage?.OutputTokenCount);
-        var cost = Price is { } price && input is { } i && output is { } o ? price.Cost(i, o) : (double?)null;
+        var cost = Price?.Cost(input, output);
         return new JudgeUsage(input, output, cost, latency, 1);
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.AI;
 using Overlap.Core.Generative;
+using Overlap.Events;
 
 namespace Overlap.Judges;
 

@@ -1,3 +1,5 @@
+using Overlap.Events;
+
 namespace Overlap.Judges;
 
 /// <summary>
@@ -33,7 +35,7 @@ public sealed class ModelPrices
         );
 
     /// <summary>The price of a model, or null when the table does not know it.</summary>
-    public ModelPrice? Find(string model) => _prices.GetValueOrDefault(model);
+    public ModelPrice? Find(string model) => _prices.TryGetValue(model, out var price) ? price : null;
 
     /// <summary>This table with one more (or a replaced) model.</summary>
     public ModelPrices With(string model, ModelPrice price) =>

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
+using Overlap.Events;
 using Overlap.Judges.Tests.StandIn;
 using static Overlap.Judges.Tests.JudgeFixture;
 

@@ -1,3 +1,5 @@
+using Overlap.Events;
+
 namespace Overlap.Client;
 
 /// <summary>How <see cref="OverlapChatClient"/> logs each call of a chat client as a prediction.</summary>

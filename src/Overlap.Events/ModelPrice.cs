@@ -1,6 +1,6 @@
-namespace Overlap.Client;
+namespace Overlap.Events;
 
-/// <summary>What a model costs, in the currency of your bill, per million tokens read (input) and written
+/// <summary>What a model costs, in the currency of your bill (or the contract's), per million tokens read (input) and written
 /// (output).</summary>
 /// <param name="InputPerMillion">The price of 1,000,000 input (prompt) tokens.</param>
 /// <param name="OutputPerMillion">The price of 1,000,000 output (completion) tokens.</param>
