@@ -86,6 +86,18 @@ public static class GenerativeWindowMonitor
         {
             return (window, null);
         }
+        // Production stores tokens, cost and latency with every call, whether or not the contract names data columns
+        // for them: the window's cases always carry them, so tokens_per_output, cost_per_1000 and latency are judged.
+        var c = contract.Columns;
+        contract = contract with
+        {
+            Columns = c with
+            {
+                Tokens = c.Tokens ?? "tokens",
+                Cost = c.Cost ?? "cost",
+                LatencyMs = c.LatencyMs ?? "latency_ms",
+            },
+        };
         var table = Cases(contract, spec, outputs, grades);
         var generative = (options.Generative ?? new GenerativeOptions()) with
         {
