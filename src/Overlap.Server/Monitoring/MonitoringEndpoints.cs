@@ -59,6 +59,14 @@ internal static class MonitoringEndpoints
         var report = await monitor
             .RangeAsync(contract, version, range.Value.Windows, range.Value.Evaluation, cancellationToken)
             .ConfigureAwait(false);
+        if (contract.Task == Core.Contracts.TaskKind.Generative)
+        {
+            // The windows' stored reports (computed only where missing), their rates added up.
+            var windows = await monitor
+                .ReportAsync(contract, version, range.Value.Windows, range.Value.Evaluation, cancellationToken)
+                .ConfigureAwait(false);
+            report = report with { Generative = GenerativeRange.Merge(windows.Windows, contract.Confidence) };
+        }
         return Reports.Ok(report);
     }
 

@@ -226,6 +226,13 @@ public sealed class GenerativeWindowTests : IAsyncLifetime
         );
 
         using var viewer = _server.Client(KeyRole.Viewer);
+        var summary = await viewer.GetAsync($"/v1/features/{Feature}/summary?from=2026-11-01&to=2026-11-24");
+        Assert.Equal(HttpStatusCode.OK, summary.StatusCode);
+        var range = ReportJson.ReadRange(await summary.Content.ReadAsStringAsync())!.Generative!;
+        Assert.Equal(10, range.Outputs);
+        Rate(range.Rates["regeneration_rate"], 2, 10);
+        Rate(range.Rates["acceptable_rate"], 7, 10);
+        Rate(range.Rates["rubric.polite.pass_rate"], 8, 10);
         var agreement = await viewer.GetStringAsync($"/v1/features/{Feature}/judge-agreement");
         using var doc = JsonDocument.Parse(agreement);
         var polite = Assert.Single(doc.RootElement.GetProperty("criteria").EnumerateArray());
