@@ -54,6 +54,11 @@ public static class OverlapServer
         builder.Services.AddSingleton<WindowCache>();
         builder.Services.AddSingleton<RangeCache>();
         builder.Services.AddSingleton<FeatureMonitor>();
+        // Generative windows: grades through one seam (none stored by default); the MiniLM embedder for similar_to
+        // checks loads its model on first use, so a server without such checks never loads it.
+        builder.Services.AddSingleton<IRubricGradeSource, NoRubricGrades>();
+        builder.Services.AddSingleton<Overlap.Core.Text.ITextEmbedder, Overlap.Embeddings.MiniLmEmbedder>();
+        builder.Services.AddSingleton<GenerativeWindows>();
         builder.Services.AddSingleton<AlertService>();
         builder.Services.AddSingleton<WebhookAddressPolicy>();
         builder.Services.AddSingleton<WebhookDelivery>();
@@ -91,6 +96,7 @@ public static class OverlapServer
         });
         builder.Services.AddOpenApi();
 
+        options.Services?.Invoke(builder.Services);
         var app = builder.Build();
         try
         {

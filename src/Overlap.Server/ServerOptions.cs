@@ -35,4 +35,10 @@ public sealed record ServerOptions
 
     /// <summary>The clock: the system's, or a fake one in tests.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// Registers services after the server's own, replacing them (for instance a
+    /// <see cref="Monitoring.IRubricGradeSource"/> that reads stored grades); null adds none.
+    /// </summary>
+    public Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? Services { get; init; }
 }

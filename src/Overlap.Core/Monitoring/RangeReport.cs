@@ -27,6 +27,12 @@ public sealed record RangeReport
     /// <summary>How many windows were merged.</summary>
     public required int Windows { get; init; }
 
+    /// <summary>
+    /// A <c>task: generative</c> feature's range: outputs and the rates (feedback, acceptable, checks, criteria) summed
+    /// over its windows, each with its Wilson interval; null for other tasks.
+    /// </summary>
+    public GenerativeRange? Generative { get; init; }
+
     /// <summary>When the merge was made.</summary>
     public DateTimeOffset? ComputedAt { get; init; }
 

@@ -50,6 +50,12 @@ public sealed record WindowReport
     public EvaluationReport? Evaluation { get; init; }
 
     /// <summary>
+    /// A <c>task: generative</c> feature's usage, feedback rates and whose grades count (its checks, rubric and
+    /// requirements are judged in <see cref="Evaluation"/>); null for other tasks.
+    /// </summary>
+    public GenerativeWindow? Generative { get; init; }
+
+    /// <summary>
     /// Which requirement decided the window's verdict, in words ("fail: false_positive_rate 0.12 (0.1 to 0.14) above the
     /// bar 0.05"); null with no labels. Derived from <see cref="Evaluation"/>, so a stored report reads it back too.
     /// </summary>

@@ -39,6 +39,10 @@ public static partial class ReportJson
     public static string Write(RunComparison comparison) =>
         JsonSerializer.Serialize(comparison, ReportJsonContext.Default.RunComparison);
 
+    /// <summary>A model judge's agreement with people per criterion as JSON.</summary>
+    public static string Write(JudgeAgreementReport report) =>
+        JsonSerializer.Serialize(report, ReportJsonContext.Default.JudgeAgreementReport);
+
     /// <summary>Reads a run comparison back (for clients and tests).</summary>
     public static RunComparison? ReadRunComparison(string json) =>
         JsonSerializer.Deserialize(json, ReportJsonContext.Default.RunComparison);

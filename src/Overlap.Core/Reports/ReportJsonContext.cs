@@ -22,4 +22,5 @@ namespace Overlap.Core.Reports;
 [JsonSerializable(typeof(WindowReport))]
 [JsonSerializable(typeof(RangeReport))]
 [JsonSerializable(typeof(RunComparison))]
+[JsonSerializable(typeof(JudgeAgreementReport))]
 internal sealed partial class ReportJsonContext : JsonSerializerContext;

@@ -69,4 +69,7 @@ internal static class Reports
 
     /// <summary>Two evaluation runs compared.</summary>
     public static ReportResult<RunComparison> Ok(RunComparison comparison) => new(comparison, ReportJson.Write);
+
+    /// <summary>A model judge's agreement with people per criterion.</summary>
+    public static ReportResult<JudgeAgreementReport> Ok(JudgeAgreementReport report) => new(report, ReportJson.Write);
 }

@@ -22,7 +22,8 @@ internal sealed partial class FeatureMonitor(
     ServerOptions options,
     WindowCache windowsKept,
     RangeCache rangesKept,
-    FigureRefresher refresher
+    FigureRefresher refresher,
+    GenerativeWindows generative
 )
 {
     /// <summary>
@@ -270,6 +271,12 @@ internal sealed partial class FeatureMonitor(
                 {
                     ComputedAt = now,
                 };
+                if (contract.Task == TaskKind.Generative)
+                {
+                    computed = await generative
+                        .AddAsync(contract, computed, evaluation, cancellationToken)
+                        .ConfigureAwait(false);
+                }
                 var summary = WindowSummary.Build(contract, window, computed, calibration);
                 reports[i] = computed;
                 kept[i] = summary;

@@ -23,6 +23,7 @@ internal static class MonitoringEndpoints
         var group = app.MapGroup("/v1/features/{feature}").WithTags("Monitoring").RequireAuthorization(Policies.Read);
         group.MapGet("/metrics", MetricsAsync);
         group.MapGet("/summary", SummaryAsync);
+        group.MapGet("/judge-agreement", JudgeAgreementAsync);
         return group;
     }
 
@@ -58,6 +59,14 @@ internal static class MonitoringEndpoints
         var report = await monitor
             .RangeAsync(contract, version, range.Value.Windows, range.Value.Evaluation, cancellationToken)
             .ConfigureAwait(false);
+        if (contract.Task == Core.Contracts.TaskKind.Generative)
+        {
+            // The windows' stored reports (computed only where missing), their rates added up.
+            var windows = await monitor
+                .ReportAsync(contract, version, range.Value.Windows, range.Value.Evaluation, cancellationToken)
+                .ConfigureAwait(false);
+            report = report with { Generative = GenerativeRange.Merge(windows.Windows, contract.Confidence) };
+        }
         return Reports.Ok(report);
     }
 
@@ -132,6 +141,44 @@ internal static class MonitoringEndpoints
             .ReportAsync(contract, version, windows, evaluation, cancellationToken)
             .ConfigureAwait(false);
         return Reports.Ok(report);
+    }
+
+    /// <summary>
+    /// A generative feature's model judge against people per rubric criterion over the last 30 days; 400 for a feature
+    /// that is not generative.
+    /// </summary>
+    private static async Task<
+        Results<ReportResult<JudgeAgreementReport>, NotFound<ProblemDetails>, BadRequest<ProblemDetails>>
+    > JudgeAgreementAsync(
+        string feature,
+        ContractRegistry features,
+        GenerativeWindows generative,
+        ServerOptions options,
+        CancellationToken cancellationToken
+    )
+    {
+        if (features.Current(feature) is not var (contract, _, _))
+        {
+            return Answers.NoSuchFeature(feature);
+        }
+        if (contract.Task != Core.Contracts.TaskKind.Generative)
+        {
+            return Problems.BadRequest(
+                "Not a generative feature",
+                $"{feature} is a {contract.Task.ToString().ToLowerInvariant()} feature; a judge's agreement is measured for task: generative features only"
+            );
+        }
+        var now = options.Time.GetUtcNow();
+        var criteria = await generative.TrustAsync(contract, now, cancellationToken).ConfigureAwait(false);
+        return Reports.Ok(
+            new JudgeAgreementReport
+            {
+                Feature = feature,
+                From = now - GenerativeWindows.TrustPeriod,
+                To = now,
+                Criteria = criteria,
+            }
+        );
     }
 
     private static BadRequest<ProblemDetails> Bad(string detail) =>
