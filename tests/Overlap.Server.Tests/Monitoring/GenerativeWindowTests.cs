@@ -237,7 +237,7 @@ public sealed class GenerativeWindowTests : IAsyncLifetime
         using var doc = JsonDocument.Parse(agreement);
         var polite = Assert.Single(doc.RootElement.GetProperty("criteria").EnumerateArray());
         Assert.Equal(40, polite.GetProperty("agreeing").GetInt64());
-        Assert.Equal("CanStandIn", polite.GetProperty("verdict").GetString());
+        Assert.Equal("can_stand_in", polite.GetProperty("verdict").GetString());
         Assert.Equal(trust.Statement, polite.GetProperty("statement").GetString());
     }
 
