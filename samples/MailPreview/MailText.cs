@@ -41,6 +41,9 @@ internal static partial class MailText
     /// <summary>True when the body quotes an earlier message (a line starting with "&gt;").</summary>
     public static bool Quotes(string body) => body.Split('\n').Any(l => l.TrimStart().StartsWith('>'));
 
+    /// <summary>True when the text holds a web or mail address.</summary>
+    public static bool HasAddress(string text) => Address().IsMatch(text);
+
     /// <summary>The number of words (runs of letters or digits).</summary>
     public static int Words(string text) => Word().Count(text);
 
@@ -81,6 +84,9 @@ internal static partial class MailText
 
     [GeneratedRegex(@"(?<=[.!?])\s+(?=[A-Z0-9""'(])")]
     private static partial Regex SentenceEnd();
+
+    [GeneratedRegex(@"https?://|www\.|\S+@\S+\.\w+", RegexOptions.IgnoreCase)]
+    private static partial Regex Address();
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Spaces();

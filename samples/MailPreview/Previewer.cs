@@ -10,7 +10,8 @@ internal enum PreviewStrategy
 
     /// <summary>
     /// Version 2: the sentence closest in meaning to the whole email: every sentence is embedded with the local
-    /// sentence-embedding model, and the one nearest the mean of all of them wins (an extractive summary).
+    /// sentence-embedding model, and the one nearest the mean of all of them wins (an extractive summary). Sentences
+    /// holding a web or mail address are passed over when the email has others.
     /// </summary>
     Central,
 }
@@ -33,7 +34,14 @@ internal sealed class Previewer(ITextEmbedder embedder)
         {
             return "";
         }
-        var chosen = strategy == PreviewStrategy.Lead || sentences.Count == 1 ? sentences[0] : Central(sentences);
+        if (strategy == PreviewStrategy.Lead)
+        {
+            return Cut(sentences[0]);
+        }
+        // Version 2 also passes over sentences that hold a web or mail address, when the email has others.
+        var plain = sentences.Where(s => !MailText.HasAddress(s)).ToList();
+        var candidates = plain.Count > 0 ? plain : sentences;
+        var chosen = candidates.Count == 1 ? candidates[0] : Central(candidates);
         return Cut(chosen);
     }
 

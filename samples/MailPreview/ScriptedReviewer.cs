@@ -50,7 +50,7 @@ internal static partial class ScriptedReviewer
         {
             grade--;
         }
-        if (Address().IsMatch(preview))
+        if (MailText.HasAddress(preview))
         {
             grade--;
         }
@@ -67,7 +67,4 @@ internal static partial class ScriptedReviewer
 
     [GeneratedRegex(@"^(hi|hello|hey|dear|greetings|thanks|thank you)\b", RegexOptions.IgnoreCase)]
     private static partial Regex Greeting();
-
-    [GeneratedRegex(@"https?://|www\.|\S+@\S+\.\w+")]
-    private static partial Regex Address();
 }
