@@ -1,3 +1,4 @@
+using Overlap.Core.Generative;
 using Overlap.Core.Sampling;
 
 namespace Overlap.Storage;
@@ -113,6 +114,17 @@ public interface IReviewStore
         CancellationToken cancellationToken = default
     );
 
+    /// <summary>
+    /// People's rubric grades (<see cref="ReviewDecision.Grades"/>) of the feature's settling decisions on outputs
+    /// predicted in [<paramref name="from"/>, <paramref name="to"/>), by output then criterion.
+    /// </summary>
+    Task<IReadOnlyList<RubricGrade>> ReviewGradesAsync(
+        string feature,
+        DateTimeOffset from,
+        DateTimeOffset to,
+        CancellationToken cancellationToken = default
+    );
+
     /// <summary>Gives up <paramref name="reviewer"/>'s lock on an item (a reviewer who skips it or leaves the page); nothing when they hold none.</summary>
     Task ReleaseReviewItemAsync(
         string feature,
@@ -139,6 +151,12 @@ public sealed record ReviewDecision(
     /// second one, or two opinions that disagree.
     /// </summary>
     public bool Final { get; init; } = true;
+
+    /// <summary>
+    /// A generative output's rubric grades by criterion name: 1 (pass) or 0 (fail) on a pass/fail criterion, 1–5 on a
+    /// 1–5 one; null for a decision on a label.
+    /// </summary>
+    public IReadOnlyDictionary<string, int>? Grades { get; init; }
 
     /// <summary>What the decision says, to compare two opinions: the label, or the decision when it set none.</summary>
     public string Answer => Label ?? Decision;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Overlap.Core.Generative;
 using Overlap.Core.Text;
 using Overlap.Core.Timestamps;
 
@@ -180,8 +181,8 @@ internal sealed partial class DuckDbStore
         // The decision is written before the status changes, while the lock still names the reviewer.
         var sql = $"""
             BEGIN TRANSACTION;
-            INSERT INTO review_decisions (prediction_id, feature, reviewer, decision, label, category, note, decided_us, final)
-              SELECT prediction_id, feature, $reviewer, $decision, $label, $category, $note, $now, $final FROM review_items
+            INSERT INTO review_decisions (prediction_id, feature, reviewer, decision, label, category, note, decided_us, final, grades)
+              SELECT prediction_id, feature, $reviewer, $decision, $label, $category, $note, $now, $final, $grades FROM review_items
               WHERE feature = $feature AND prediction_id = $id AND status IN {OpenStatuses} AND claimed_by = $reviewer AND claim_expires_us >= $now;
             UPDATE review_items SET status = $next, claimed_by = NULL, claim_expires_us = NULL,
                 escalated_because = CASE WHEN $next = '{Escalated}' THEN 'disagreement' ELSE escalated_because END
@@ -200,6 +201,7 @@ internal sealed partial class DuckDbStore
                 ("label", (object?)decision.Label ?? DBNull.Value),
                 ("category", (object?)decision.Category ?? DBNull.Value),
                 ("note", (object?)decision.Note ?? DBNull.Value),
+                ("grades", (object?)StoredGrades.Write(decision.Grades) ?? DBNull.Value),
                 ("now", UnixMicroseconds.From(decision.DecidedAt))
             )
             .ConfigureAwait(false);
@@ -345,7 +347,7 @@ internal sealed partial class DuckDbStore
         CancellationToken cancellationToken = default
     ) =>
         QueryAsync(
-            "SELECT feature, prediction_id, reviewer, decision, label, category, note, decided_us, final FROM review_decisions "
+            "SELECT feature, prediction_id, reviewer, decision, label, category, note, decided_us, final, grades FROM review_decisions "
                 + "WHERE feature = $feature AND prediction_id = $id ORDER BY id",
             r => new ReviewDecision(
                 r.GetString(0),
@@ -359,6 +361,7 @@ internal sealed partial class DuckDbStore
             )
             {
                 Final = r.GetBoolean(8),
+                Grades = r.IsDBNull(9) ? null : StoredGrades.Read(r.GetString(9)),
             },
             cancellationToken,
             ("feature", feature),
@@ -398,6 +401,31 @@ internal sealed partial class DuckDbStore
             cancellationToken,
             ("feature", feature)
         );
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<RubricGrade>> ReviewGradesAsync(
+        string feature,
+        DateTimeOffset from,
+        DateTimeOffset to,
+        CancellationToken cancellationToken = default
+    ) =>
+        [
+            .. (
+                await QueryAsync(
+                        "SELECT d.prediction_id, d.grades FROM review_decisions d JOIN predictions p ON p.feature = d.feature AND p.id = d.prediction_id "
+                            + "WHERE d.feature = $feature AND d.final AND d.grades IS NOT NULL AND p.time_us >= $from AND p.time_us < $to ORDER BY d.prediction_id",
+                        r => (Id: r.GetString(0), Grades: StoredGrades.Read(r.GetString(1))),
+                        cancellationToken,
+                        ("feature", feature),
+                        ("from", UnixMicroseconds.From(from)),
+                        ("to", UnixMicroseconds.From(to))
+                    )
+                    .ConfigureAwait(false)
+            ).SelectMany(d =>
+                d.Grades.OrderBy(g => g.Key, StringComparer.Ordinal)
+                    .Select(g => new RubricGrade(d.Id, g.Key, g.Value, GradeSource.Person))
+            ),
+        ];
 
     /// <inheritdoc />
     public Task ReleaseReviewItemAsync(
