@@ -14,6 +14,7 @@ using Overlap.Server.Contracts;
 using Overlap.Server.Dashboard;
 using Overlap.Server.Evaluations;
 using Overlap.Server.Ingest;
+using Overlap.Server.Judging;
 using Overlap.Server.Monitoring;
 using Overlap.Server.Otlp;
 using Overlap.Server.Review;
@@ -44,6 +45,7 @@ public static class OverlapServer
         builder.Services.AddSingleton(options);
         builder.Services.AddOverlapStorage(new StorageOptions { Location = options.DataFolder });
         builder.Services.AddSingleton<ReviewQueue>();
+        builder.Services.AddSingleton<IRubricGradeSource, StoredRubricGrades>();
         builder.Services.AddSingleton<Evaluations.EvaluationRuns>();
         builder.Services.AddSingleton<ContractRegistry>();
         builder.Services.AddSingleton<ContractSaver>();

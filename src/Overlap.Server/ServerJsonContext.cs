@@ -25,6 +25,7 @@ namespace Overlap.Server;
 [JsonSerializable(typeof(AlertsResponse))]
 [JsonSerializable(typeof(Review.ReviewQueueResponse))]
 [JsonSerializable(typeof(Review.ReviewDecisionRequest))]
+[JsonSerializable(typeof(Review.RubricGradesResponse))]
 [JsonSerializable(typeof(Review.ReviewDecisionResponse))]
 [JsonSerializable(typeof(Review.ReviewItemView))]
 [JsonSerializable(typeof(Evaluations.EvaluationRunView))]

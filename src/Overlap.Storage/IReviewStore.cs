@@ -125,6 +125,12 @@ public interface IReviewStore
         CancellationToken cancellationToken = default
     );
 
+    /// <summary>
+    /// The feature's outputs worth keeping as evaluation cases, oldest first: those with a settling decision's grades, those
+    /// whose two reviewers disagreed, and those the user gave a thumbs_down or regenerated.
+    /// </summary>
+    Task<IReadOnlyList<ReviewedOutput>> ReviewedOutputsAsync(string feature, CancellationToken cancellationToken = default);
+
     /// <summary>Gives up <paramref name="reviewer"/>'s lock on an item (a reviewer who skips it or leaves the page); nothing when they hold none.</summary>
     Task ReleaseReviewItemAsync(
         string feature,
@@ -204,3 +210,18 @@ public sealed record ReviewQueueCounts(
     /// <summary>Every item ever routed.</summary>
     public long Total => Uncertain + Sampled;
 }
+
+/// <summary>
+/// A production output as reviewed: its inputs, output and attributes as sent, the settling decision's rubric grades
+/// (null when none), whether two reviewers disagreed on it, and the user's thumbs_down / regenerated feedback kinds.
+/// </summary>
+public sealed record ReviewedOutput(
+    string PredictionId,
+    DateTimeOffset PredictionTime,
+    string? Inputs,
+    string? Output,
+    string? Attributes,
+    IReadOnlyDictionary<string, int>? Grades,
+    bool Disagreement,
+    IReadOnlyList<string> Feedback
+);

@@ -428,6 +428,35 @@ internal sealed partial class DuckDbStore
         ];
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<ReviewedOutput>> ReviewedOutputsAsync(
+        string feature,
+        CancellationToken cancellationToken = default
+    ) =>
+        QueryAsync(
+            "WITH graded AS (SELECT prediction_id, last(grades ORDER BY id) AS grades FROM review_decisions "
+                + "  WHERE feature = $feature AND final AND grades IS NOT NULL GROUP BY prediction_id), "
+                + "disliked AS (SELECT prediction_id, list(DISTINCT kind ORDER BY kind) AS kinds FROM feedback "
+                + "  WHERE feature = $feature AND kind IN ('thumbs_down', 'regenerated') GROUP BY prediction_id), "
+                + "disputed AS (SELECT prediction_id FROM review_items WHERE feature = $feature AND escalated_because = 'disagreement') "
+                + "SELECT p.id, p.time_us, p.inputs, p.output, p.attributes, g.grades, s.prediction_id IS NOT NULL, coalesce(f.kinds, []) "
+                + "FROM predictions p LEFT JOIN graded g ON g.prediction_id = p.id LEFT JOIN disliked f ON f.prediction_id = p.id "
+                + "LEFT JOIN disputed s ON s.prediction_id = p.id WHERE p.feature = $feature "
+                + "AND (g.grades IS NOT NULL OR f.kinds IS NOT NULL OR s.prediction_id IS NOT NULL) ORDER BY p.time_us, p.id",
+            r => new ReviewedOutput(
+                r.GetString(0),
+                UnixMicroseconds.ToTime(r.GetInt64(1)),
+                r.IsDBNull(2) ? null : r.GetString(2),
+                r.IsDBNull(3) ? null : r.GetString(3),
+                r.IsDBNull(4) ? null : r.GetString(4),
+                r.IsDBNull(5) ? null : StoredGrades.Read(r.GetString(5)),
+                r.GetBoolean(6),
+                [.. r.GetFieldValue<List<string>>(7)]
+            ),
+            cancellationToken,
+            ("feature", feature)
+        );
+
+    /// <inheritdoc />
     public Task ReleaseReviewItemAsync(
         string feature,
         string predictionId,
