@@ -46,6 +46,9 @@ public static class OverlapServer
         builder.Services.AddOverlapStorage(new StorageOptions { Location = options.DataFolder });
         builder.Services.AddSingleton<ReviewQueue>();
         builder.Services.AddSingleton<IRubricGradeSource, StoredRubricGrades>();
+        builder.Services.AddSingleton<JudgeEnvironment>();
+        builder.Services.AddSingleton<ProductionJudge>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ProductionJudge>());
         builder.Services.AddSingleton<Evaluations.EvaluationRuns>();
         builder.Services.AddSingleton<ContractRegistry>();
         builder.Services.AddSingleton<ContractSaver>();
@@ -145,6 +148,7 @@ public static class OverlapServer
         app.MapExport();
         app.MapAlerts();
         app.MapReview();
+        app.MapJudge();
         app.MapEvaluations();
         app.MapEvaluationPages();
         app.MapAdmin();

@@ -26,6 +26,7 @@ namespace Overlap.Server;
 [JsonSerializable(typeof(Review.ReviewQueueResponse))]
 [JsonSerializable(typeof(Review.ReviewDecisionRequest))]
 [JsonSerializable(typeof(Review.RubricGradesResponse))]
+[JsonSerializable(typeof(Judging.JudgeStatusResponse))]
 [JsonSerializable(typeof(Review.ReviewDecisionResponse))]
 [JsonSerializable(typeof(Review.ReviewItemView))]
 [JsonSerializable(typeof(Evaluations.EvaluationRunView))]

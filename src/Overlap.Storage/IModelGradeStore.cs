@@ -20,6 +20,19 @@ public interface IModelGradeStore
     /// <summary>What the feature's judge spent (known costs added up) on grades given during the UTC day that holds <paramref name="day"/>.</summary>
     Task<double> ModelSpendAsync(string feature, DateTimeOffset day, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Up to <paramref name="limit"/> of the feature's outputs the judge has not graded, oldest received first, among
+    /// the share <paramref name="share"/> that <see cref="Core.Sampling.StableSample.Takes"/> picks by the output's id
+    /// followed by <paramref name="salt"/> (so the judge's sample is independent of the people's).
+    /// </summary>
+    Task<IReadOnlyList<OutputToGrade>> OutputsToGradeAsync(
+        string feature,
+        double share,
+        string salt,
+        int limit,
+        CancellationToken cancellationToken = default
+    );
+
     /// <summary>Which of <paramref name="outputIds"/> the judge graded already (on any criterion).</summary>
     Task<IReadOnlySet<string>> ModelGradedAsync(
         string feature,
@@ -46,3 +59,6 @@ public sealed record ModelGrade(
     DateTimeOffset PredictedAt,
     DateTimeOffset GradedAt
 );
+
+/// <summary>A production output waiting for the model judge: its id, when it was predicted, its inputs (JSON) and its text.</summary>
+public sealed record OutputToGrade(string Id, DateTimeOffset PredictedAt, string? Inputs, string Output);

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
-using Overlap.Judges.Tests.StandIn;
+using Overlap.Tests.Shared;
 using static Overlap.Judges.Tests.JudgeFixture;
 
 namespace Overlap.Judges.Tests;

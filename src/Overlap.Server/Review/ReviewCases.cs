@@ -79,7 +79,7 @@ internal static class ReviewCases
         return text.ToString();
     }
 
-    private static JsonDocument? Parse(string? json)
+    public static JsonDocument? Parse(string? json)
     {
         try
         {
@@ -101,7 +101,7 @@ internal static class ReviewCases
     /// What the feature was asked: the input column if the inputs carry it, else the last user message (what
     /// <c>UseOverlap()</c> and OTLP write), else the inputs as JSON.
     /// </summary>
-    private static string? InputText(JsonDocument? inputs, string? column)
+    public static string? InputText(JsonDocument? inputs, string? column)
     {
         if (column is not null && Field(inputs, column) is { } named)
         {

@@ -89,6 +89,32 @@ internal sealed partial class DuckDbStore
     }
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<OutputToGrade>> OutputsToGradeAsync(
+        string feature,
+        double share,
+        string salt,
+        int limit,
+        CancellationToken cancellationToken = default
+    ) =>
+        QueryAsync(
+            $"SELECT p.id, p.time_us, p.inputs, p.output FROM predictions p WHERE p.feature = $feature AND p.output IS NOT NULL "
+                + $"AND {RuleFunctions.Takes}(p.id || $salt, $share) "
+                + "AND NOT EXISTS (SELECT 1 FROM model_grades g WHERE g.feature = p.feature AND g.output_id = p.id) "
+                + "ORDER BY p.received_us, p.id LIMIT $limit",
+            r => new OutputToGrade(
+                r.GetString(0),
+                UnixMicroseconds.ToTime(r.GetInt64(1)),
+                r.IsDBNull(2) ? null : r.GetString(2),
+                r.GetString(3)
+            ),
+            cancellationToken,
+            ("feature", feature),
+            ("salt", salt),
+            ("share", share),
+            ("limit", limit)
+        );
+
+    /// <inheritdoc />
     public async Task<IReadOnlySet<string>> ModelGradedAsync(
         string feature,
         IReadOnlyList<string> outputIds,

@@ -1,4 +1,5 @@
 using Overlap.Core.Generative;
+using Overlap.Core.Sampling;
 using Overlap.Events;
 
 namespace Overlap.Storage.Tests.Conformance;
@@ -116,5 +117,33 @@ public abstract class GradeConformance<TBackend> : StoreConformance<TBackend>
             new HashSet<string> { "o0", "o5" },
             await reopened.ModelGrades.ModelGradedAsync("replies", ["o0", "o5", "o9"])
         );
+    }
+
+    [Fact]
+    public async Task Outputs_to_grade_are_the_salted_stable_sample_without_those_graded()
+    {
+        await using var store = Open();
+        await store.Sink.AppendAsync([.. Enumerable.Range(0, 400).Select(Output)], Noon);
+        var expected = Enumerable
+            .Range(0, 400)
+            .Select(i => $"o{i}")
+            .Where(id => StableSample.Takes(id + "#judge", 0.3))
+            .ToHashSet();
+        var picked = await store.ModelGrades.OutputsToGradeAsync("replies", 0.3, "#judge", 1000);
+        Assert.Equal(expected, picked.Select(o => o.Id).ToHashSet());
+        // Salted: not the sample the people's queue takes of the same ids.
+        Assert.NotEqual(
+            Enumerable.Range(0, 400).Select(i => $"o{i}").Where(id => StableSample.Takes(id, 0.3)).ToHashSet(),
+            expected
+        );
+        var first = picked[0];
+        Assert.Equal((Noon.AddMinutes(int.Parse(first.Id[1..], System.Globalization.CultureInfo.InvariantCulture)), $"reply {first.Id[1..]}"), (first.PredictedAt, first.Output));
+        await store.ModelGrades.AppendModelGradesAsync([
+            Graded(int.Parse(first.Id[1..], System.Globalization.CultureInfo.InvariantCulture), "clarity", 3, 0.1, Noon),
+        ]);
+        var rest = await store.ModelGrades.OutputsToGradeAsync("replies", 0.3, "#judge", 1000);
+        Assert.Equal(expected.Count - 1, rest.Count);
+        Assert.DoesNotContain(first.Id, rest.Select(o => o.Id));
+        Assert.Equal(5, (await store.ModelGrades.OutputsToGradeAsync("replies", 0.3, "#judge", 5)).Count);
     }
 }
