@@ -173,7 +173,8 @@ public sealed record ReviewDecision(
 
 /// <summary>
 /// One routed prediction: why, when, where it stands (pending, second: waiting for a second opinion, escalated,
-/// decided), the model's output, how many opinions it needs, and why it was escalated (waited, disagreement).
+/// decided), the model's output, how many opinions it needs, why it was escalated (waited, disagreement), and a
+/// generative feature's text output.
 /// </summary>
 public sealed record ReviewItem(
     string PredictionId,
@@ -189,7 +190,8 @@ public sealed record ReviewItem(
     string? Inputs,
     string? Attributes,
     int Opinions = 1,
-    string? EscalatedBecause = null
+    string? EscalatedBecause = null,
+    string? Output = null
 );
 
 /// <summary>

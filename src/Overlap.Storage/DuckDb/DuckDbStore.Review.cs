@@ -82,7 +82,7 @@ internal sealed partial class DuckDbStore
 
     private const string ItemColumns =
         "SELECT r.prediction_id, r.feature, r.reason, r.routed_us, r.status, r.claimed_by, r.claim_expires_us, p.time_us, CASE WHEN isfinite(p.score) THEN p.score END AS score, p.prediction, p.inputs, p.attributes, "
-        + "coalesce(r.opinions, 1), r.escalated_because "
+        + "coalesce(r.opinions, 1), r.escalated_because, p.output "
         + "FROM review_items r JOIN predictions p ON p.feature = r.feature AND p.id = r.prediction_id ";
 
     private static ReviewItem ReadItem(System.Data.Common.DbDataReader r) =>
@@ -100,7 +100,8 @@ internal sealed partial class DuckDbStore
             r.IsDBNull(10) ? null : r.GetString(10),
             r.IsDBNull(11) ? null : r.GetString(11),
             r.GetInt32(12),
-            r.IsDBNull(13) ? null : r.GetString(13)
+            r.IsDBNull(13) ? null : r.GetString(13),
+            r.IsDBNull(14) ? null : r.GetString(14)
         );
 
     /// <inheritdoc />
