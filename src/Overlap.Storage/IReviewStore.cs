@@ -129,7 +129,10 @@ public interface IReviewStore
     /// The feature's outputs worth keeping as evaluation cases, oldest first: those with a settling decision's grades, those
     /// whose two reviewers disagreed, and those the user gave a thumbs_down or regenerated.
     /// </summary>
-    Task<IReadOnlyList<ReviewedOutput>> ReviewedOutputsAsync(string feature, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<ReviewedOutput>> ReviewedOutputsAsync(
+        string feature,
+        CancellationToken cancellationToken = default
+    );
 
     /// <summary>Gives up <paramref name="reviewer"/>'s lock on an item (a reviewer who skips it or leaves the page); nothing when they hold none.</summary>
     Task ReleaseReviewItemAsync(

@@ -1,6 +1,6 @@
-using Overlap.Server.Review;
 using System.Collections.Concurrent;
 using Overlap.Core.Contracts;
+using Overlap.Server.Review;
 using Overlap.Storage;
 
 namespace Overlap.Server.Contracts;

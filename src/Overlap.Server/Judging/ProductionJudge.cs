@@ -45,7 +45,13 @@ internal sealed partial class ProductionJudge(
         features.Find(feature)?.Generative?.Judges?.Model is null
             ? null
             : _status.GetValueOrDefault(feature)
-                ?? new JudgeStatus(JudgeState.Starting, "The judge has not looked at this feature yet; it does within seconds.", 0, null, 0);
+                ?? new JudgeStatus(
+                    JudgeState.Starting,
+                    "The judge has not looked at this feature yet; it does within seconds.",
+                    0,
+                    null,
+                    0
+                );
 
     /// <summary>One pass over every feature with a model judge; what the loop runs, and what tests call.</summary>
     public async Task PassAsync(CancellationToken cancellationToken)
@@ -206,7 +212,10 @@ internal sealed partial class ProductionJudge(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "The model judge of {Feature} failed; trying again at the next pass")]
+    [LoggerMessage(
+        Level = LogLevel.Error,
+        Message = "The model judge of {Feature} failed; trying again at the next pass"
+    )]
     private static partial void LogJudgeFailed(ILogger logger, string feature, Exception exception);
 }
 

@@ -21,11 +21,17 @@ internal static class DecisionGrades
         var names = string.Join(", ", rubric.Select(Describe));
         if (sent is null)
         {
-            return (null, $"a generative output is decided by its rubric: send \"grades\" with one grade per criterion ({names})");
+            return (
+                null,
+                $"a generative output is decided by its rubric: send \"grades\" with one grade per criterion ({names})"
+            );
         }
         if (sent.Keys.FirstOrDefault(k => !rubric.Any(c => c.Name == k)) is { } unknown)
         {
-            return (null, $"grades names '{unknown}', which is not a criterion of the rubric; the criteria are {names}");
+            return (
+                null,
+                $"grades names '{unknown}', which is not a criterion of the rubric; the criteria are {names}"
+            );
         }
         var grades = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var criterion in rubric)
@@ -36,7 +42,10 @@ internal static class DecisionGrades
             }
             if (Grade(criterion, value) is not { } grade)
             {
-                return (null, $"the grade of '{criterion.Name}' is {value.GetRawText()}; it must be {Scale(criterion)}");
+                return (
+                    null,
+                    $"the grade of '{criterion.Name}' is {value.GetRawText()}; it must be {Scale(criterion)}"
+                );
             }
             grades[criterion.Name] = grade;
         }
@@ -78,9 +87,8 @@ internal static class DecisionGrades
                 "fail" => 0,
                 _ => null,
             },
-            RubricScale.OneToFive when value.ValueKind == JsonValueKind.Number
-                && value.TryGetInt32(out var n)
-                && n is >= 1 and <= 5 => n,
+            RubricScale.OneToFive
+                when value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var n) && n is >= 1 and <= 5 => n,
             _ => null,
         };
 

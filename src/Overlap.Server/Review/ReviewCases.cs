@@ -94,7 +94,9 @@ internal static class ReviewCases
     /// <summary>A field of a JSON object as text: a string as it is, another value as its JSON.</summary>
     private static string? Field(JsonDocument? json, string name) =>
         json?.RootElement is { ValueKind: JsonValueKind.Object } o && o.TryGetProperty(name, out var v)
-            ? v.ValueKind == JsonValueKind.String ? v.GetString() : v.GetRawText()
+            ? v.ValueKind == JsonValueKind.String
+                ? v.GetString()
+                : v.GetRawText()
             : null;
 
     /// <summary>

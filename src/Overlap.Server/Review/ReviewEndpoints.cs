@@ -161,7 +161,10 @@ internal static class ReviewEndpoints
         var start = from ?? end.AddDays(-30);
         if (start >= end)
         {
-            return Problems.BadRequest("The range is not valid", "from must be before to (both ISO 8601 times, such as 2026-11-23T00:00:00Z)");
+            return Problems.BadRequest(
+                "The range is not valid",
+                "from must be before to (both ISO 8601 times, such as 2026-11-23T00:00:00Z)"
+            );
         }
         var rubric = features.Find(feature) is { } contract ? DecisionGrades.RubricOf(contract) ?? [] : [];
         await loader.CatchUpAsync(cancellationToken).ConfigureAwait(false);

@@ -331,7 +331,6 @@ internal sealed class ReviewQueue(
         }
         return null;
     }
-
 }
 
 /// <summary>How a decision went.</summary>

@@ -19,7 +19,12 @@ internal sealed record ReviewRouting(double ScoreLow, double ScoreHigh, double S
         var review = contract.Review;
         if (contract.Generative is { Judges: { PeopleSample: > 0 } judges })
         {
-            return new(double.PositiveInfinity, double.NegativeInfinity, judges.PeopleSample, review?.SecondOpinion ?? 0);
+            return new(
+                double.PositiveInfinity,
+                double.NegativeInfinity,
+                judges.PeopleSample,
+                review?.SecondOpinion ?? 0
+            );
         }
         return review is null ? null : new(review.ScoreLow, review.ScoreHigh, review.Sample, review.SecondOpinion);
     }

@@ -28,6 +28,8 @@ internal static class StoredGrades
     public static IReadOnlyDictionary<string, int> Read(string stored)
     {
         using var json = JsonDocument.Parse(stored);
-        return json.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt32(), StringComparer.Ordinal);
+        return json
+            .RootElement.EnumerateObject()
+            .ToDictionary(p => p.Name, p => p.Value.GetInt32(), StringComparer.Ordinal);
     }
 }

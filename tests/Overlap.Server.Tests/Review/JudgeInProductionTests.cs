@@ -1,8 +1,8 @@
+using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.Json;
 using Overlap.Core.Sampling;
-using System.Diagnostics;
 using Overlap.Server.Auth;
 using Overlap.Server.Judging;
 using Overlap.Storage;
@@ -42,7 +42,8 @@ public sealed class JudgeInProductionTests : IAsyncLifetime
     {
         _standIn = await OpenAiStandIn.StartAsync();
         // clarity gets 4, informative passes (1).
-        _standIn.Rule = r => StandInReply.Grade(r.LastUser.Contains("Is it clear?", StringComparison.Ordinal) ? 4 : 1, "fine");
+        _standIn.Rule = r =>
+            StandInReply.Grade(r.LastUser.Contains("Is it clear?", StringComparison.Ordinal) ? 4 : 1, "fine");
         Environment.SetEnvironmentVariable($"{_prefix}_ENDPOINT", _standIn.Endpoint.ToString());
         Environment.SetEnvironmentVariable($"{_prefix}_KEY", "sk-test");
         _server = await RunningServer.StartAsync();
@@ -70,7 +71,10 @@ public sealed class JudgeInProductionTests : IAsyncLifetime
             )
         );
         using var ingest = _server.Client(KeyRole.Ingest);
-        var sent = await ingest.PostAsync("/v1/events", new StringContent(events, Encoding.UTF8, "application/x-ndjson"));
+        var sent = await ingest.PostAsync(
+            "/v1/events",
+            new StringContent(events, Encoding.UTF8, "application/x-ndjson")
+        );
         Assert.Equal(HttpStatusCode.Accepted, sent.StatusCode);
         Assert.Equal(Outputs, (await _server.CountAsync("drafts")).Predictions);
     }
@@ -125,13 +129,19 @@ public sealed class JudgeInProductionTests : IAsyncLifetime
         Assert.Equal(2 * expected.Count, stored.Count);
         // Through the one reader of grades, over HTTP.
         using var viewer = _server.Client(KeyRole.Viewer);
-        using var grades = JsonDocument.Parse(await viewer.GetStringAsync("/v1/features/drafts/review/grades?from=2026-11-23T00:00:00Z&to=2026-11-24T00:00:00Z"));
+        using var grades = JsonDocument.Parse(
+            await viewer.GetStringAsync(
+                "/v1/features/drafts/review/grades?from=2026-11-23T00:00:00Z&to=2026-11-24T00:00:00Z"
+            )
+        );
         var model = grades.RootElement.GetProperty("grades").EnumerateArray().ToList();
         Assert.Equal(2 * expected.Count, model.Count);
         Assert.All(model, g => Assert.Equal("model", g.GetProperty("source").GetString()));
         Assert.Equal(
             expected.Count,
-            model.Count(g => g.GetProperty("criterion").GetString() == "informative" && g.GetProperty("grade").GetString() == "pass")
+            model.Count(g =>
+                g.GetProperty("criterion").GetString() == "informative" && g.GetProperty("grade").GetString() == "pass"
+            )
         );
     }
 
@@ -148,7 +158,11 @@ public sealed class JudgeInProductionTests : IAsyncLifetime
         Assert.True(graded.Count < 10, $"{graded.Count} grades stored past a budget of about two answers");
 
         var off = await StatusAsync("unset", s => s.GetProperty("state").GetString() == "off");
-        Assert.Contains($"{_prefix}_MISSING, which is not set", off.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Contains(
+            $"{_prefix}_MISSING, which is not set",
+            off.GetProperty("reason").GetString(),
+            StringComparison.Ordinal
+        );
         using var viewer = _server.Client(KeyRole.Viewer);
         Assert.Equal(HttpStatusCode.NotFound, (await viewer.GetAsync("/v1/features/nope/judge")).StatusCode);
     }

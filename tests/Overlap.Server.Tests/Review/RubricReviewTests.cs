@@ -3,9 +3,9 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Overlap.Core.Contracts;
+using Overlap.Core.Data;
 using Overlap.Core.Evaluation;
 using Overlap.Core.Sampling;
-using Overlap.Core.Data;
 using Overlap.Server.Auth;
 using Overlap.Storage;
 
@@ -45,9 +45,14 @@ public sealed class RubricReviewTests : IAsyncLifetime
     {
         _server = await RunningServer.StartAsync();
         using var admin = _server.Client(KeyRole.Admin);
-        foreach (var (feature, review) in new[] { (Feature, ""), ("twice", "review: { sample: 0.5, second_opinion: 1 }") })
+        foreach (
+            var (feature, review) in new[] { (Feature, ""), ("twice", "review: { sample: 0.5, second_opinion: 1 }") }
+        )
         {
-            var put = await admin.PutAsync($"/v1/features/{feature}/contract", new StringContent(Yaml(feature, review)));
+            var put = await admin.PutAsync(
+                $"/v1/features/{feature}/contract",
+                new StringContent(Yaml(feature, review))
+            );
             Assert.True(put.StatusCode == HttpStatusCode.Created, await put.Content.ReadAsStringAsync());
         }
         var events = string.Join(
@@ -131,9 +136,18 @@ public sealed class RubricReviewTests : IAsyncLifetime
             var (body, problem) in new[]
             {
                 ("""{"grades":{"informative":"pass"}}""", "grades has no grade for 'clarity'"),
-                ("""{"grades":{"informative":"pass","clarity":7}}""", "the grade of 'clarity' is 7; it must be a whole number from 1 to 5"),
-                ("""{"grades":{"informative":1,"clarity":4}}""", "the grade of 'informative' is 1; it must be \"pass\" or \"fail\""),
-                ("""{"grades":{"informative":"pass","clarity":4,"tone":3}}""", "grades names 'tone', which is not a criterion of the rubric"),
+                (
+                    """{"grades":{"informative":"pass","clarity":7}}""",
+                    "the grade of 'clarity' is 7; it must be a whole number from 1 to 5"
+                ),
+                (
+                    """{"grades":{"informative":1,"clarity":4}}""",
+                    "the grade of 'informative' is 1; it must be \"pass\" or \"fail\""
+                ),
+                (
+                    """{"grades":{"informative":"pass","clarity":4,"tone":3}}""",
+                    "grades names 'tone', which is not a criterion of the rubric"
+                ),
                 ("""{"decision":"approve"}""", "a generative output is decided by its rubric: send \"grades\""),
             }
         )
@@ -146,7 +160,14 @@ public sealed class RubricReviewTests : IAsyncLifetime
 
         Assert.Equal(
             HttpStatusCode.OK,
-            (await DecideAsync(ana, Feature, first, """{"grades":{"informative":"fail","clarity":4},"note":"misses it"}""")).Status
+            (
+                await DecideAsync(
+                    ana,
+                    Feature,
+                    first,
+                    """{"grades":{"informative":"fail","clarity":4},"note":"misses it"}"""
+                )
+            ).Status
         );
         Assert.Equal(
             HttpStatusCode.OK,
@@ -160,10 +181,16 @@ public sealed class RubricReviewTests : IAsyncLifetime
         var unrouted = Enumerable.Range(0, Outputs).Select(i => $"r{i}").First(id => !routed.Contains(id));
         using (var ingest = _server.Client(KeyRole.Ingest))
         {
-            var feedback = $$"""{"type":"feedback","id":"f1","prediction_id":"{{unrouted}}","feature":"{{Feature}}","kind":"thumbs_down","time":"2026-11-23T11:00:00Z"}""";
+            var feedback =
+                $$"""{"type":"feedback","id":"f1","prediction_id":"{{unrouted}}","feature":"{{Feature}}","kind":"thumbs_down","time":"2026-11-23T11:00:00Z"}""";
             Assert.Equal(
                 HttpStatusCode.Accepted,
-                (await ingest.PostAsync("/v1/events", new StringContent(feedback, Encoding.UTF8, "application/x-ndjson"))).StatusCode
+                (
+                    await ingest.PostAsync(
+                        "/v1/events",
+                        new StringContent(feedback, Encoding.UTF8, "application/x-ndjson")
+                    )
+                ).StatusCode
             );
         }
 
@@ -182,7 +209,9 @@ public sealed class RubricReviewTests : IAsyncLifetime
                 (second, "informative", "pass"),
                 (third, "clarity", "2"),
                 (third, "informative", "pass"),
-            }.OrderBy(g => g.Item1, StringComparer.Ordinal).ThenBy(g => g.Item2, StringComparer.Ordinal),
+            }
+                .OrderBy(g => g.Item1, StringComparer.Ordinal)
+                .ThenBy(g => g.Item2, StringComparer.Ordinal),
             grades
                 .RootElement.GetProperty("grades")
                 .EnumerateArray()
@@ -204,7 +233,9 @@ public sealed class RubricReviewTests : IAsyncLifetime
         // The export: the two outputs a person failed on a criterion and the one thumbed down, in the contract's columns.
         var export = await ana.GetStringAsync($"/v1/features/{Feature}/review/cases.jsonl");
         var lines = export.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        var rows = lines.Select(l => JsonDocument.Parse(l).RootElement).ToDictionary(r => r.GetProperty("ticket_id").GetString()!);
+        var rows = lines
+            .Select(l => JsonDocument.Parse(l).RootElement)
+            .ToDictionary(r => r.GetProperty("ticket_id").GetString()!);
         Assert.Equal(
             new[] { first, third, unrouted }.Order(StringComparer.Ordinal),
             rows.Keys.Order(StringComparer.Ordinal)
@@ -232,7 +263,10 @@ public sealed class RubricReviewTests : IAsyncLifetime
         var table = TableReader.Read(stream, DataFormat.JsonLines, Evaluator.ReadOptions(contract, "cases.jsonl"));
         var report = Evaluator.Evaluate(contract, table);
         Assert.Equal(3, report.N);
-        Assert.Equal((2L, 0.5), (report.Metrics["rubric.informative.pass_rate"].N, report.Metrics["rubric.informative.pass_rate"].Value));
+        Assert.Equal(
+            (2L, 0.5),
+            (report.Metrics["rubric.informative.pass_rate"].N, report.Metrics["rubric.informative.pass_rate"].Value)
+        );
         Assert.Equal((2L, 3.0), (report.Metrics["rubric.clarity.mean"].N, report.Metrics["rubric.clarity.mean"].Value));
     }
 
@@ -248,15 +282,19 @@ public sealed class RubricReviewTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.OK, r.Status);
             return JsonDocument.Parse(r.Body).RootElement.GetProperty("status").GetString()!;
         }
-        // 4 and 5 both pass clarity: the same verdicts, settled.
-        Assert.Equal("second", Status(await DecideAsync(ana, "twice", agreed, """{"grades":{"informative":"pass","clarity":4}}""")));
-        Assert.Equal("decided", Status(await DecideAsync(ben, "twice", agreed, """{"grades":{"informative":"pass","clarity":5}}""")));
-        // 4 passes clarity, 3 fails it: escalated.
-        Assert.Equal("second", Status(await DecideAsync(ana, "twice", disputed, """{"grades":{"informative":"pass","clarity":4}}""")));
-        Assert.Equal("escalated", Status(await DecideAsync(ben, "twice", disputed, """{"grades":{"informative":"pass","clarity":3}}""")));
+        // 4 and 5 both pass clarity: the same verdicts, settled. 4 passes clarity, 3 fails it: escalated.
+        foreach (var (id, clarity, status) in new[] { (agreed, 5, "decided"), (disputed, 3, "escalated") })
+        {
+            var first = """{"grades":{"informative":"pass","clarity":4}}""";
+            Assert.Equal("second", Status(await DecideAsync(ana, "twice", id, first)));
+            var second = $$$"""{"grades":{"informative":"pass","clarity":{{{clarity}}}}}""";
+            Assert.Equal(status, Status(await DecideAsync(ben, "twice", id, second)));
+        }
         // The dispute is an edge case in the export, without grades (nothing settled it).
         var export = await ana.GetStringAsync("/v1/features/twice/review/cases.jsonl");
-        var row = JsonDocument.Parse(Assert.Single(export.Split('\n', StringSplitOptions.RemoveEmptyEntries))).RootElement;
+        var row = JsonDocument
+            .Parse(Assert.Single(export.Split('\n', StringSplitOptions.RemoveEmptyEntries)))
+            .RootElement;
         Assert.Equal(disputed, row.GetProperty("ticket_id").GetString());
         Assert.Equal(["disagreement"], row.GetProperty("tags").EnumerateArray().Select(t => t.GetString()));
     }

@@ -137,9 +137,21 @@ public abstract class GradeConformance<TBackend> : StoreConformance<TBackend>
             expected
         );
         var first = picked[0];
-        Assert.Equal((Noon.AddMinutes(int.Parse(first.Id[1..], System.Globalization.CultureInfo.InvariantCulture)), $"reply {first.Id[1..]}"), (first.PredictedAt, first.Output));
+        Assert.Equal(
+            (
+                Noon.AddMinutes(int.Parse(first.Id[1..], System.Globalization.CultureInfo.InvariantCulture)),
+                $"reply {first.Id[1..]}"
+            ),
+            (first.PredictedAt, first.Output)
+        );
         await store.ModelGrades.AppendModelGradesAsync([
-            Graded(int.Parse(first.Id[1..], System.Globalization.CultureInfo.InvariantCulture), "clarity", 3, 0.1, Noon),
+            Graded(
+                int.Parse(first.Id[1..], System.Globalization.CultureInfo.InvariantCulture),
+                "clarity",
+                3,
+                0.1,
+                Noon
+            ),
         ]);
         var rest = await store.ModelGrades.OutputsToGradeAsync("replies", 0.3, "#judge", 1000);
         Assert.Equal(expected.Count - 1, rest.Count);
