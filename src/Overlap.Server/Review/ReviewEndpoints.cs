@@ -158,14 +158,16 @@ internal static class ReviewEndpoints
     )
     {
         var end = to ?? options.Time.GetUtcNow();
-        var start = from ?? end.AddDays(-30);
-        if (start >= end)
+        var latest = new DateTimeOffset(9999, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        if (end <= DateTimeOffset.UnixEpoch || end > latest || from < DateTimeOffset.UnixEpoch || from >= end)
         {
             return Problems.BadRequest(
                 "The range is not valid",
-                "from must be before to (both ISO 8601 times, such as 2026-11-23T00:00:00Z)"
+                "from and to are ISO 8601 times after 1970 (such as 2026-11-23T00:00:00Z), from before to"
             );
         }
+        var start = from
+            ?? (end - DateTimeOffset.UnixEpoch > TimeSpan.FromDays(30) ? end.AddDays(-30) : DateTimeOffset.UnixEpoch);
         var rubric = features.Find(feature) is { } contract ? DecisionGrades.RubricOf(contract) ?? [] : [];
         await loader.CatchUpAsync(cancellationToken).ConfigureAwait(false);
         var found = await grades.GradesAsync(feature, start, end, cancellationToken).ConfigureAwait(false);
