@@ -14,6 +14,7 @@ using Overlap.Server.Contracts;
 using Overlap.Server.Dashboard;
 using Overlap.Server.Evaluations;
 using Overlap.Server.Ingest;
+using Overlap.Server.Judging;
 using Overlap.Server.Monitoring;
 using Overlap.Server.Otlp;
 using Overlap.Server.Review;
@@ -44,6 +45,10 @@ public static class OverlapServer
         builder.Services.AddSingleton(options);
         builder.Services.AddOverlapStorage(new StorageOptions { Location = options.DataFolder });
         builder.Services.AddSingleton<ReviewQueue>();
+        builder.Services.AddSingleton<IRubricGradeSource, StoredRubricGrades>();
+        builder.Services.AddSingleton<JudgeEnvironment>();
+        builder.Services.AddSingleton<ProductionJudge>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ProductionJudge>());
         builder.Services.AddSingleton<Evaluations.EvaluationRuns>();
         builder.Services.AddSingleton<ContractRegistry>();
         builder.Services.AddSingleton<ContractSaver>();
@@ -54,9 +59,8 @@ public static class OverlapServer
         builder.Services.AddSingleton<WindowCache>();
         builder.Services.AddSingleton<RangeCache>();
         builder.Services.AddSingleton<FeatureMonitor>();
-        // Generative windows: grades through one seam (none stored by default); the MiniLM embedder for similar_to
-        // checks loads its model on first use, so a server without such checks never loads it.
-        builder.Services.AddSingleton<IRubricGradeSource, NoRubricGrades>();
+        // Generative windows: grades through one seam (StoredRubricGrades, registered above); the MiniLM embedder
+        // for similar_to checks loads its model on first use, so a server without such checks never loads it.
         builder.Services.AddSingleton<Overlap.Core.Text.ITextEmbedder, Overlap.Embeddings.MiniLmEmbedder>();
         builder.Services.AddSingleton<GenerativeWindows>();
         builder.Services.AddSingleton<AlertService>();
@@ -149,6 +153,7 @@ public static class OverlapServer
         app.MapExport();
         app.MapAlerts();
         app.MapReview();
+        app.MapJudge();
         app.MapEvaluations();
         app.MapEvaluationPages();
         app.MapAdmin();

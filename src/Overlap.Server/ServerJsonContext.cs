@@ -25,6 +25,8 @@ namespace Overlap.Server;
 [JsonSerializable(typeof(AlertsResponse))]
 [JsonSerializable(typeof(Review.ReviewQueueResponse))]
 [JsonSerializable(typeof(Review.ReviewDecisionRequest))]
+[JsonSerializable(typeof(Review.RubricGradesResponse))]
+[JsonSerializable(typeof(Judging.JudgeStatusResponse))]
 [JsonSerializable(typeof(Review.ReviewDecisionResponse))]
 [JsonSerializable(typeof(Review.ReviewItemView))]
 [JsonSerializable(typeof(Evaluations.EvaluationRunView))]

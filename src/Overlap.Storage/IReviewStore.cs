@@ -1,3 +1,4 @@
+using Overlap.Core.Generative;
 using Overlap.Core.Sampling;
 
 namespace Overlap.Storage;
@@ -113,6 +114,26 @@ public interface IReviewStore
         CancellationToken cancellationToken = default
     );
 
+    /// <summary>
+    /// People's rubric grades (<see cref="ReviewDecision.Grades"/>) of the feature's settling decisions on outputs
+    /// predicted in [<paramref name="from"/>, <paramref name="to"/>), by output then criterion.
+    /// </summary>
+    Task<IReadOnlyList<RubricGrade>> ReviewGradesAsync(
+        string feature,
+        DateTimeOffset from,
+        DateTimeOffset to,
+        CancellationToken cancellationToken = default
+    );
+
+    /// <summary>
+    /// The feature's outputs worth keeping as evaluation cases, oldest first: those with a settling decision's grades, those
+    /// whose two reviewers disagreed, and those the user gave a thumbs_down or regenerated.
+    /// </summary>
+    Task<IReadOnlyList<ReviewedOutput>> ReviewedOutputsAsync(
+        string feature,
+        CancellationToken cancellationToken = default
+    );
+
     /// <summary>Gives up <paramref name="reviewer"/>'s lock on an item (a reviewer who skips it or leaves the page); nothing when they hold none.</summary>
     Task ReleaseReviewItemAsync(
         string feature,
@@ -140,6 +161,12 @@ public sealed record ReviewDecision(
     /// </summary>
     public bool Final { get; init; } = true;
 
+    /// <summary>
+    /// A generative output's rubric grades by criterion name: 1 (pass) or 0 (fail) on a pass/fail criterion, 1–5 on a
+    /// 1–5 one; null for a decision on a label.
+    /// </summary>
+    public IReadOnlyDictionary<string, int>? Grades { get; init; }
+
     /// <summary>What the decision says, to compare two opinions: the label, or the decision when it set none.</summary>
     public string Answer => Label ?? Decision;
 
@@ -149,7 +176,8 @@ public sealed record ReviewDecision(
 
 /// <summary>
 /// One routed prediction: why, when, where it stands (pending, second: waiting for a second opinion, escalated,
-/// decided), the model's output, how many opinions it needs, and why it was escalated (waited, disagreement).
+/// decided), the model's output, how many opinions it needs, why it was escalated (waited, disagreement), and a
+/// generative feature's text output.
 /// </summary>
 public sealed record ReviewItem(
     string PredictionId,
@@ -165,7 +193,8 @@ public sealed record ReviewItem(
     string? Inputs,
     string? Attributes,
     int Opinions = 1,
-    string? EscalatedBecause = null
+    string? EscalatedBecause = null,
+    string? Output = null
 );
 
 /// <summary>
@@ -186,3 +215,18 @@ public sealed record ReviewQueueCounts(
     /// <summary>Every item ever routed.</summary>
     public long Total => Uncertain + Sampled;
 }
+
+/// <summary>
+/// A production output as reviewed: its inputs, output and attributes as sent, the settling decision's rubric grades
+/// (null when none), whether two reviewers disagreed on it, and the user's thumbs_down / regenerated feedback kinds.
+/// </summary>
+public sealed record ReviewedOutput(
+    string PredictionId,
+    DateTimeOffset PredictionTime,
+    string? Inputs,
+    string? Output,
+    string? Attributes,
+    IReadOnlyDictionary<string, int>? Grades,
+    bool Disagreement,
+    IReadOnlyList<string> Feedback
+);

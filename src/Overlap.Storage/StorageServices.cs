@@ -10,7 +10,7 @@ public static class StorageServices
     /// Registers the backend <paramref name="options"/> names as the singleton behind <see cref="IEventSink"/>,
     /// <see cref="IEventReader"/>, <see cref="IContractStore"/>, <see cref="IReviewStore"/>,
     /// <see cref="IWindowReportStore"/>, <see cref="IAlertStore"/>, <see cref="IUserStore"/>,
-    /// <see cref="IEvaluationStore"/> and <see cref="ICalibrationStore"/>. The store opens when the first of them is
+    /// <see cref="IEvaluationStore"/>, <see cref="ICalibrationStore"/> and <see cref="IModelGradeStore"/>. The store opens when the first of them is
     /// resolved (a store that cannot be opened throws <see cref="StoreUnavailableException"/> there) and closes with the
     /// service provider.
     /// </summary>
@@ -40,7 +40,8 @@ public static class StorageServices
             IAlertStore,
             IUserStore,
             IEvaluationStore,
-            ICalibrationStore
+            ICalibrationStore,
+            IModelGradeStore
     {
         services.AddSingleton(open);
         services.AddSingleton<IEventSink>(sp => sp.GetRequiredService<TStore>());
@@ -52,6 +53,7 @@ public static class StorageServices
         services.AddSingleton<IUserStore>(sp => sp.GetRequiredService<TStore>());
         services.AddSingleton<IEvaluationStore>(sp => sp.GetRequiredService<TStore>());
         services.AddSingleton<ICalibrationStore>(sp => sp.GetRequiredService<TStore>());
+        services.AddSingleton<IModelGradeStore>(sp => sp.GetRequiredService<TStore>());
         return services;
     }
 }

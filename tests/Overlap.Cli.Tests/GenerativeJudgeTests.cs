@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Overlap.Judges.Tests.StandIn;
+using Overlap.Tests.Shared;
 
 namespace Overlap.Cli.Tests;
 

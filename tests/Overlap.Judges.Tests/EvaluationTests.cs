@@ -1,7 +1,7 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.AI.Evaluation;
 using Overlap.Judges.Evaluation;
-using Overlap.Judges.Tests.StandIn;
+using Overlap.Tests.Shared;
 using static Overlap.Judges.Tests.JudgeFixture;
 
 namespace Overlap.Judges.Tests;

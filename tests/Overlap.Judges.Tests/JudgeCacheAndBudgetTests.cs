@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using Overlap.Events;
-using Overlap.Judges.Tests.StandIn;
+using Overlap.Tests.Shared;
 using static Overlap.Judges.Tests.JudgeFixture;
 
 namespace Overlap.Judges.Tests;

@@ -1,5 +1,5 @@
 using Overlap.Core.Generative;
-using Overlap.Judges.Tests.StandIn;
+using Overlap.Tests.Shared;
 
 namespace Overlap.Judges.Tests;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Overlap.Core.Generative;
-using Overlap.Judges.Tests.StandIn;
+using Overlap.Tests.Shared;
 using static Overlap.Judges.Tests.JudgeFixture;
 
 namespace Overlap.Judges.Tests;

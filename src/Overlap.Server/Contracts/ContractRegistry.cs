@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Overlap.Core.Contracts;
+using Overlap.Server.Review;
 using Overlap.Storage;
 
 namespace Overlap.Server.Contracts;
@@ -31,7 +32,7 @@ internal sealed class ContractRegistry(IContractStore store)
     public IReadOnlyList<string> WithReview() =>
         [
             .. _contracts
-                .Where(c => c.Value.Contract.Review is not null)
+                .Where(c => ReviewRouting.Of(c.Value.Contract) is not null)
                 .Select(c => c.Key)
                 .Order(StringComparer.Ordinal),
         ];

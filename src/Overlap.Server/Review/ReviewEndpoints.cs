@@ -23,6 +23,8 @@ internal static class ReviewEndpoints
         group.MapGet("/", ListAsync).RequireAuthorization(Policies.Read);
         group.MapPost("/{predictionId}/claim", ClaimAsync).RequireAuthorization(Policies.Review);
         group.MapPost("/{predictionId}/decision", DecideAsync).RequireAuthorization(Policies.Review);
+        group.MapGet("/cases.jsonl", CasesAsync).RequireAuthorization(Policies.Review);
+        group.MapGet("/grades", GradesAsync).RequireAuthorization(Policies.Read);
         return group;
     }
 
@@ -103,6 +105,7 @@ internal static class ReviewEndpoints
                 request.Label,
                 request.Category,
                 request.Note,
+                request.Grades,
                 cancellationToken
             )
             .ConfigureAwait(false);
@@ -113,6 +116,78 @@ internal static class ReviewEndpoints
             DecisionResult.NotHeld => Problems.Conflict("The item is not yours to decide", outcome.Problem),
             _ => TypedResults.Ok(new ReviewDecisionResponse(predictionId, outcome.Status, outcome.Label)),
         };
+    }
+
+    /// <summary>
+    /// <c>GET …/review/cases.jsonl</c>: rejected outputs and edge cases as new evaluation cases (<see cref="ReviewCases"/>);
+    /// 400 for a feature that is not generative.
+    /// </summary>
+    private static async Task<Results<ContentHttpResult, BadRequest<ProblemDetails>>> CasesAsync(
+        string feature,
+        ContractRegistry features,
+        IReviewStore store,
+        LogLoader loader,
+        CancellationToken cancellationToken
+    )
+    {
+        if (features.Find(feature) is not { Generative: not null } contract)
+        {
+            return Problems.BadRequest(
+                "Not a generative feature",
+                $"{feature} is not a generative feature: its cases come from the model's labels, not from graded outputs; export training rows with GET /v1/features/{feature}/export."
+            );
+        }
+        await loader.CatchUpAsync(cancellationToken).ConfigureAwait(false);
+        var outputs = await store.ReviewedOutputsAsync(feature, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Content(ReviewCases.Write(contract, outputs), "application/x-ndjson; charset=utf-8");
+    }
+
+    /// <summary>
+    /// <c>GET …/review/grades?from=…&amp;to=…</c>: the rubric grades, people's and the model judge's, of outputs predicted
+    /// in [from, to) (the last 30 days when left out).
+    /// </summary>
+    private static async Task<Results<Ok<RubricGradesResponse>, BadRequest<ProblemDetails>>> GradesAsync(
+        string feature,
+        DateTimeOffset? from,
+        DateTimeOffset? to,
+        ContractRegistry features,
+        Monitoring.IRubricGradeSource grades,
+        ServerOptions options,
+        LogLoader loader,
+        CancellationToken cancellationToken
+    )
+    {
+        var end = to ?? options.Time.GetUtcNow();
+        var latest = new DateTimeOffset(9999, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        if (end <= DateTimeOffset.UnixEpoch || end > latest || from < DateTimeOffset.UnixEpoch || from >= end)
+        {
+            return Problems.BadRequest(
+                "The range is not valid",
+                "from and to are ISO 8601 times after 1970 (such as 2026-11-23T00:00:00Z), from before to"
+            );
+        }
+        var start = from
+            ?? (end - DateTimeOffset.UnixEpoch > TimeSpan.FromDays(30) ? end.AddDays(-30) : DateTimeOffset.UnixEpoch);
+        var rubric = features.Find(feature) is { } contract ? DecisionGrades.RubricOf(contract) ?? [] : [];
+        await loader.CatchUpAsync(cancellationToken).ConfigureAwait(false);
+        var found = await grades.GradesAsync(feature, start, end, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(
+            new RubricGradesResponse(
+                feature,
+                start,
+                end,
+                [
+                    .. found.Select(g => new RubricGradeView(
+                        g.OutputId,
+                        g.Criterion,
+                        g.Grade is { } n && rubric.FirstOrDefault(c => c.Name == g.Criterion) is { } criterion
+                            ? DecisionGrades.Shown(criterion, n).ToString()
+                            : g.Grade?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                        g.Source == Core.Generative.GradeSource.Person ? "person" : "model"
+                    )),
+                ]
+            )
+        );
     }
 
     private static NotFound<ProblemDetails> NotRouted(string feature, string predictionId) =>
@@ -145,7 +220,7 @@ internal static class ReviewEndpoints
         await loader.CatchUpAsync(cancellationToken).ConfigureAwait(false);
         // Routing is the scheduler's: the read waits for a pass that covers what was loaded, and writes nothing.
         await routing.CatchUpAsync(cancellationToken).ConfigureAwait(false);
-        var routed = features.Find(feature)?.Review is not null;
+        var routed = features.Find(feature) is { } contract && ReviewRouting.Of(contract) is not null;
         var counts = await queue.CountsAsync(feature, cancellationToken).ConfigureAwait(false);
         var items = await queue.ItemsAsync(feature, listed, limit ?? 50, cancellationToken).ConfigureAwait(false);
         var perDay = await queue.DecidedPerDayAsync(feature, cancellationToken).ConfigureAwait(false);

@@ -22,12 +22,13 @@ internal sealed class ReviewQueue(
     public static readonly TimeSpan Lease = TimeSpan.FromMinutes(10);
 
     /// <summary>
-    /// Routes the feature's new predictions by its contract's <c>review</c> policy and escalates items left pending longer
-    /// than its <c>escalate_after</c>; false when the feature has no policy.
+    /// Routes the feature's new predictions by <see cref="ReviewRouting"/> (the contract's <c>review</c> policy, or a
+    /// generative feature's <c>judges.people.sample</c>) and escalates items left pending longer than
+    /// <c>review.escalate_after</c>; false when nothing routes the feature's outputs to people.
     /// </summary>
     public async Task<bool> RouteAsync(string feature, CancellationToken cancellationToken)
     {
-        if (features.Find(feature)?.Review is not { } policy)
+        if (features.Find(feature) is not { } contract || ReviewRouting.Of(contract) is not { } routing)
         {
             return false;
         }
@@ -35,15 +36,15 @@ internal sealed class ReviewQueue(
         await store
             .RouteForReviewAsync(
                 feature,
-                policy.ScoreLow,
-                policy.ScoreHigh,
-                policy.Sample,
-                policy.SecondOpinion,
+                routing.ScoreLow,
+                routing.ScoreHigh,
+                routing.Sample,
+                routing.SecondOpinion,
                 now,
                 cancellationToken
             )
             .ConfigureAwait(false);
-        if (policy.EscalateAfter is { } wait)
+        if (contract.Review?.EscalateAfter is { } wait)
         {
             await store.EscalateReviewItemsAsync(feature, now - wait, cancellationToken).ConfigureAwait(false);
         }
@@ -206,6 +207,7 @@ internal sealed class ReviewQueue(
         string? label,
         string? category,
         string? note,
+        IReadOnlyDictionary<string, System.Text.Json.JsonElement>? sentGrades,
         CancellationToken cancellationToken
     )
     {
@@ -225,42 +227,22 @@ internal sealed class ReviewQueue(
                 $"category must be one of the contract's failure categories: {string.Join(", ", categories)}"
             );
         }
-        var (positive, negative) = (contract.Labels.Positive ?? "1", contract.Labels.Negative ?? "0");
-        var model = ModelLabel(contract, item);
-        // The outcome a decision writes is always a label the contract names, whatever the stored prediction holds.
-        var unnamed = model is not null && EventContractCheck.Normalize(contract, model) is null;
-        var allowed = EventContractCheck.Allowed(contract) is { } names ? $"one of: {names}" : "a number";
-        string? outcome;
-        switch (decision)
+        var rubric = DecisionGrades.RubricOf(contract);
+        IReadOnlyDictionary<string, int>? grades = null;
+        string? outcome = null;
+        if (rubric is not null)
         {
-            case "approve" or "reject" when unnamed:
-                return DecisionOutcome.Invalid(
-                    $"the model's answer '{model}' is not a label of the contract; correct it with the right label, {allowed}"
-                );
-            case "approve":
-                outcome = model;
-                break;
-            case "correct":
-                if (string.IsNullOrWhiteSpace(label))
-                {
-                    return DecisionOutcome.Invalid("a correction needs the right label");
-                }
-                if (EventContractCheck.Normalize(contract, label) is not { } named)
-                {
-                    return DecisionOutcome.Invalid($"label must be {allowed}");
-                }
-                outcome = named;
-                // A correction to the model's own answer says the model was right.
-                decision = named == model ? "approve" : decision;
-                break;
-            case "reject":
-                outcome =
-                    contract.Task == TaskKind.Binary && model is not null
-                        ? (model == positive ? negative : positive)
-                        : null;
-                break;
-            default:
-                return DecisionOutcome.Invalid("decision must be approve, correct or reject");
+            // A generative output is decided by its grades alone: approve when every criterion passes, else reject.
+            (grades, var problem) = DecisionGrades.Read(rubric, sentGrades);
+            if (grades is null)
+            {
+                return DecisionOutcome.Invalid(problem!);
+            }
+            decision = DecisionGrades.Decision(rubric, grades);
+        }
+        else if (LabelOutcome(contract, item, ref decision, label, out outcome) is { } problem)
+        {
+            return DecisionOutcome.Invalid(problem);
         }
         var now = options.Time.GetUtcNow();
         // An item that needs two opinions waits for a second reviewer after the first; two that agree settle it, two that
@@ -272,13 +254,18 @@ internal sealed class ReviewQueue(
         {
             (< 2, _) or (_, >= 2) => ReviewStatus.Decided,
             (_, 0) => ReviewStatus.Second,
-            _ => string.Equals(before[0].Answer, answer, StringComparison.Ordinal)
+            _ => (
+                rubric is not null && before[0].Grades is { } first
+                    ? DecisionGrades.Agree(rubric, first, grades!)
+                    : string.Equals(before[0].Answer, answer, StringComparison.Ordinal)
+            )
                 ? ReviewStatus.Decided
                 : ReviewStatus.Escalated,
         };
         var recorded = new ReviewDecision(feature, predictionId, reviewer, decision, outcome, category, note, now)
         {
             Final = next == ReviewStatus.Decided,
+            Grades = grades,
         };
         if (!await store.DecideReviewItemAsync(recorded, next, cancellationToken).ConfigureAwait(false))
         {
@@ -293,6 +280,56 @@ internal sealed class ReviewQueue(
             await RecordAsync(events, [recorded], cancellationToken).ConfigureAwait(false);
         }
         return new DecisionOutcome(DecisionResult.Decided, recorded.Final ? outcome : null, null) { Status = next };
+    }
+
+    /// <summary>
+    /// The outcome label a decision on a label records (approve: the model's answer; correct: the label sent; reject:
+    /// binary's other label), or what is wrong with the decision in words (null when nothing is).
+    /// </summary>
+    private static string? LabelOutcome(
+        Contract contract,
+        ReviewItem item,
+        ref string decision,
+        string? label,
+        out string? outcome
+    )
+    {
+        var (positive, negative) = (contract.Labels.Positive ?? "1", contract.Labels.Negative ?? "0");
+        var model = ModelLabel(contract, item);
+        // The outcome a decision writes is always a label the contract names, whatever the stored prediction holds.
+        var unnamed = model is not null && EventContractCheck.Normalize(contract, model) is null;
+        var allowed = EventContractCheck.Allowed(contract) is { } names ? $"one of: {names}" : "a number";
+        outcome = null;
+        switch (decision)
+        {
+            case "approve" or "reject" when unnamed:
+                return $"the model's answer '{model}' is not a label of the contract; correct it with the right label, {allowed}";
+            case "approve":
+                outcome = model;
+                break;
+            case "correct":
+                if (string.IsNullOrWhiteSpace(label))
+                {
+                    return "a correction needs the right label";
+                }
+                if (EventContractCheck.Normalize(contract, label) is not { } named)
+                {
+                    return $"label must be {allowed}";
+                }
+                outcome = named;
+                // A correction to the model's own answer says the model was right.
+                decision = named == model ? "approve" : decision;
+                break;
+            case "reject":
+                outcome =
+                    contract.Task == TaskKind.Binary && model is not null
+                        ? (model == positive ? negative : positive)
+                        : null;
+                break;
+            default:
+                return "decision must be approve, correct or reject";
+        }
+        return null;
     }
 }
 
@@ -350,11 +387,34 @@ public sealed record AgreementFigures(
 /// <summary>How many decisions a UTC day saw.</summary>
 public sealed record DecidedOnDay(DateTimeOffset Day, long Decided);
 
-/// <summary>A decision as sent: approve, correct (with <c>label</c>) or reject, with an optional failure category and note.</summary>
-public sealed record ReviewDecisionRequest(string? Decision, string? Label, string? Category, string? Note);
+/// <summary>
+/// A decision as sent: approve, correct (with <c>label</c>) or reject, with an optional failure category and note; for a
+/// generative output, <c>grades</c> instead of a decision: one per rubric criterion, "pass"/"fail" or 1–5.
+/// </summary>
+public sealed record ReviewDecisionRequest(
+    string? Decision,
+    string? Label,
+    string? Category,
+    string? Note,
+    IReadOnlyDictionary<string, System.Text.Json.JsonElement>? Grades = null
+);
 
 /// <summary>
 /// What a decision did: the item's status (decided, second: waiting for a second opinion, escalated: two opinions
 /// disagree) and the label recorded as the outcome (null when none, or not yet).
 /// </summary>
 public sealed record ReviewDecisionResponse(string PredictionId, ReviewStatus Status, string? Label);
+
+/// <summary><c>GET /v1/features/{feature}/review/grades</c>: the rubric grades of outputs predicted in [from, to).</summary>
+public sealed record RubricGradesResponse(
+    string Feature,
+    DateTimeOffset From,
+    DateTimeOffset To,
+    IReadOnlyList<RubricGradeView> Grades
+);
+
+/// <summary>
+/// One grade: the output, the criterion, the grade ("pass"/"fail" on a pass/fail criterion, "1"–"5" on a 1–5 one, null
+/// when a model judge gave no verdict) and who gave it (person or model).
+/// </summary>
+public sealed record RubricGradeView(string OutputId, string Criterion, string? Grade, string Source);

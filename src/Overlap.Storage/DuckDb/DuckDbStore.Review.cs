@@ -1,4 +1,5 @@
 using System.Globalization;
+using Overlap.Core.Generative;
 using Overlap.Core.Text;
 using Overlap.Core.Timestamps;
 
@@ -81,7 +82,7 @@ internal sealed partial class DuckDbStore
 
     private const string ItemColumns =
         "SELECT r.prediction_id, r.feature, r.reason, r.routed_us, r.status, r.claimed_by, r.claim_expires_us, p.time_us, CASE WHEN isfinite(p.score) THEN p.score END AS score, p.prediction, p.inputs, p.attributes, "
-        + "coalesce(r.opinions, 1), r.escalated_because "
+        + "coalesce(r.opinions, 1), r.escalated_because, p.output "
         + "FROM review_items r JOIN predictions p ON p.feature = r.feature AND p.id = r.prediction_id ";
 
     private static ReviewItem ReadItem(System.Data.Common.DbDataReader r) =>
@@ -99,7 +100,8 @@ internal sealed partial class DuckDbStore
             r.IsDBNull(10) ? null : r.GetString(10),
             r.IsDBNull(11) ? null : r.GetString(11),
             r.GetInt32(12),
-            r.IsDBNull(13) ? null : r.GetString(13)
+            r.IsDBNull(13) ? null : r.GetString(13),
+            r.IsDBNull(14) ? null : r.GetString(14)
         );
 
     /// <inheritdoc />
@@ -180,8 +182,8 @@ internal sealed partial class DuckDbStore
         // The decision is written before the status changes, while the lock still names the reviewer.
         var sql = $"""
             BEGIN TRANSACTION;
-            INSERT INTO review_decisions (prediction_id, feature, reviewer, decision, label, category, note, decided_us, final)
-              SELECT prediction_id, feature, $reviewer, $decision, $label, $category, $note, $now, $final FROM review_items
+            INSERT INTO review_decisions (prediction_id, feature, reviewer, decision, label, category, note, decided_us, final, grades)
+              SELECT prediction_id, feature, $reviewer, $decision, $label, $category, $note, $now, $final, $grades FROM review_items
               WHERE feature = $feature AND prediction_id = $id AND status IN {OpenStatuses} AND claimed_by = $reviewer AND claim_expires_us >= $now;
             UPDATE review_items SET status = $next, claimed_by = NULL, claim_expires_us = NULL,
                 escalated_because = CASE WHEN $next = '{Escalated}' THEN 'disagreement' ELSE escalated_because END
@@ -200,6 +202,7 @@ internal sealed partial class DuckDbStore
                 ("label", (object?)decision.Label ?? DBNull.Value),
                 ("category", (object?)decision.Category ?? DBNull.Value),
                 ("note", (object?)decision.Note ?? DBNull.Value),
+                ("grades", (object?)StoredGrades.Write(decision.Grades) ?? DBNull.Value),
                 ("now", UnixMicroseconds.From(decision.DecidedAt))
             )
             .ConfigureAwait(false);
@@ -345,7 +348,7 @@ internal sealed partial class DuckDbStore
         CancellationToken cancellationToken = default
     ) =>
         QueryAsync(
-            "SELECT feature, prediction_id, reviewer, decision, label, category, note, decided_us, final FROM review_decisions "
+            "SELECT feature, prediction_id, reviewer, decision, label, category, note, decided_us, final, grades FROM review_decisions "
                 + "WHERE feature = $feature AND prediction_id = $id ORDER BY id",
             r => new ReviewDecision(
                 r.GetString(0),
@@ -359,6 +362,7 @@ internal sealed partial class DuckDbStore
             )
             {
                 Final = r.GetBoolean(8),
+                Grades = r.IsDBNull(9) ? null : StoredGrades.Read(r.GetString(9)),
             },
             cancellationToken,
             ("feature", feature),
@@ -394,6 +398,60 @@ internal sealed partial class DuckDbStore
                 r.IsDBNull(3) ? null : r.GetString(3),
                 r.IsDBNull(4) ? null : r.GetDouble(4),
                 r.IsDBNull(5) ? null : r.GetString(5)
+            ),
+            cancellationToken,
+            ("feature", feature)
+        );
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<RubricGrade>> ReviewGradesAsync(
+        string feature,
+        DateTimeOffset from,
+        DateTimeOffset to,
+        CancellationToken cancellationToken = default
+    ) =>
+        [
+            .. (
+                await QueryAsync(
+                        "SELECT d.prediction_id, d.grades FROM review_decisions d JOIN predictions p ON p.feature = d.feature AND p.id = d.prediction_id "
+                            + "WHERE d.feature = $feature AND d.final AND d.grades IS NOT NULL AND p.time_us >= $from AND p.time_us < $to ORDER BY d.prediction_id",
+                        r => (Id: r.GetString(0), Grades: StoredGrades.Read(r.GetString(1))),
+                        cancellationToken,
+                        ("feature", feature),
+                        ("from", UnixMicroseconds.From(from)),
+                        ("to", UnixMicroseconds.From(to))
+                    )
+                    .ConfigureAwait(false)
+            ).SelectMany(d =>
+                d.Grades.OrderBy(g => g.Key, StringComparer.Ordinal)
+                    .Select(g => new RubricGrade(d.Id, g.Key, g.Value, GradeSource.Person))
+            ),
+        ];
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ReviewedOutput>> ReviewedOutputsAsync(
+        string feature,
+        CancellationToken cancellationToken = default
+    ) =>
+        QueryAsync(
+            "WITH graded AS (SELECT prediction_id, last(grades ORDER BY id) AS grades FROM review_decisions "
+                + "  WHERE feature = $feature AND final AND grades IS NOT NULL GROUP BY prediction_id), "
+                + "disliked AS (SELECT prediction_id, list(DISTINCT kind ORDER BY kind) AS kinds FROM feedback "
+                + "  WHERE feature = $feature AND kind IN ('thumbs_down', 'regenerated') GROUP BY prediction_id), "
+                + "disputed AS (SELECT prediction_id FROM review_items WHERE feature = $feature AND escalated_because = 'disagreement') "
+                + "SELECT p.id, p.time_us, p.inputs, p.output, p.attributes, g.grades, s.prediction_id IS NOT NULL, coalesce(f.kinds, []) "
+                + "FROM predictions p LEFT JOIN graded g ON g.prediction_id = p.id LEFT JOIN disliked f ON f.prediction_id = p.id "
+                + "LEFT JOIN disputed s ON s.prediction_id = p.id WHERE p.feature = $feature "
+                + "AND (g.grades IS NOT NULL OR f.kinds IS NOT NULL OR s.prediction_id IS NOT NULL) ORDER BY p.time_us, p.id",
+            r => new ReviewedOutput(
+                r.GetString(0),
+                UnixMicroseconds.ToTime(r.GetInt64(1)),
+                r.IsDBNull(2) ? null : r.GetString(2),
+                r.IsDBNull(3) ? null : r.GetString(3),
+                r.IsDBNull(4) ? null : r.GetString(4),
+                r.IsDBNull(5) ? null : StoredGrades.Read(r.GetString(5)),
+                r.GetBoolean(6),
+                [.. r.GetFieldValue<List<string>>(7)]
             ),
             cancellationToken,
             ("feature", feature)

@@ -22,6 +22,7 @@ internal sealed partial class DuckDbStore
         IUserStore,
         IEvaluationStore,
         ICalibrationStore,
+        IModelGradeStore,
         IAsyncDisposable
 {
     private readonly DuckDBConnection _connection;

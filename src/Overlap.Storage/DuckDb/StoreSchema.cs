@@ -132,6 +132,11 @@ internal static partial class StoreSchema
         ALTER TABLE review_items ADD COLUMN IF NOT EXISTS opinions INTEGER DEFAULT 1;
         ALTER TABLE review_items ADD COLUMN IF NOT EXISTS escalated_because VARCHAR;
         ALTER TABLE review_decisions ADD COLUMN IF NOT EXISTS final BOOLEAN DEFAULT true;
+        ALTER TABLE review_decisions ADD COLUMN IF NOT EXISTS grades VARCHAR;
+        CREATE TABLE IF NOT EXISTS model_grades (
+          feature VARCHAR NOT NULL, output_id VARCHAR NOT NULL, criterion VARCHAR NOT NULL, grade INTEGER, reason VARCHAR NOT NULL,
+          model VARCHAR NOT NULL, input_tokens BIGINT, output_tokens BIGINT, cost DOUBLE, latency_us BIGINT NOT NULL,
+          predicted_us BIGINT NOT NULL, graded_us BIGINT NOT NULL, PRIMARY KEY (feature, output_id, criterion));
         CREATE TABLE IF NOT EXISTS review_routing (feature VARCHAR PRIMARY KEY, routed_until_us BIGINT NOT NULL);
         CREATE SEQUENCE IF NOT EXISTS evaluation_run_ids START 1;
         CREATE TABLE IF NOT EXISTS evaluation_runs (

@@ -25,5 +25,7 @@ public sealed class StoreUnderTest(StorageOptions options) : IAsyncDisposable
 
     public ICalibrationStore Calibrations => _store.Get<ICalibrationStore>();
 
+    public IModelGradeStore ModelGrades => _store.Get<IModelGradeStore>();
+
     public ValueTask DisposeAsync() => _store.DisposeAsync();
 }

@@ -34,3 +34,5 @@ public sealed class DuckDbEvaluationConformance : EvaluationConformance<DuckDbBa
 public sealed class DuckDbCalibrationConformance : CalibrationConformance<DuckDbBackend>;
 
 public sealed class DuckDbEventRecordConformance : EventRecordConformance<DuckDbBackend>;
+
+public sealed class DuckDbGradeConformance : GradeConformance<DuckDbBackend>;

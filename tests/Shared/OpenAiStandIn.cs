@@ -10,7 +10,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Overlap.Judges.Tests.StandIn;
+namespace Overlap.Tests.Shared;
 
 /// <summary>
 /// An in-process stand-in for an OpenAI-compatible endpoint, on Kestrel on a free loopback port. It implements
