@@ -22,15 +22,23 @@ public sealed record ReviewerAgreement(long Cases, long Agreeing, double Share, 
             return new ReviewerAgreement(0, 0, double.NaN, Interval.Unknown, double.NaN);
         }
         var agreeing = pairs.LongCount(p => string.Equals(p.First, p.Second, StringComparison.Ordinal));
-        var first = pairs
-            .GroupBy(p => p.First, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => (double)g.LongCount(), StringComparer.Ordinal);
-        var second = pairs
-            .GroupBy(p => p.Second, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => (double)g.LongCount(), StringComparer.Ordinal);
+        var labels = pairs
+            .SelectMany(p => new[] { p.First, p.Second })
+            .Distinct(StringComparer.Ordinal)
+            .Select((label, i) => (label, i))
+            .ToDictionary(x => x.label, x => x.i, StringComparer.Ordinal);
+        var table = new double[labels.Count, labels.Count];
+        foreach (var (first, second) in pairs)
+        {
+            table[labels[first], labels[second]]++;
+        }
         var observed = (double)agreeing / n;
-        var chance = first.Sum(f => f.Value / n * (second.GetValueOrDefault(f.Key) / n));
-        var kappa = chance >= 1 ? double.NaN : (observed - chance) / (1 - chance);
-        return new ReviewerAgreement(n, agreeing, observed, Wilson.Interval(agreeing, n, confidence), kappa);
+        return new ReviewerAgreement(
+            n,
+            agreeing,
+            observed,
+            Wilson.Interval(agreeing, n, confidence),
+            CohenKappa.Of(table)
+        );
     }
 }
