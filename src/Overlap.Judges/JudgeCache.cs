@@ -77,15 +77,32 @@ public sealed class JudgeCache
         }
     }
 
-    /// <summary>Keeps an answer under a key (written to a temporary file, then moved into place).</summary>
-    public void Write(string key, int grade, string reason)
+    /// <summary>
+    /// Keeps an answer under a key (written to a temporary file, then moved into place). A cache is a saving, not a
+    /// result: a folder that cannot be written (read-only, full, a file in its place) keeps nothing, and the answer
+    /// stands; the next run asks again.
+    /// </summary>
+    /// <returns>True when the answer was kept.</returns>
+    public bool Write(string key, int grade, string reason)
     {
         var path = PathOf(key);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var temporary = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
-        var json = JsonSerializer.SerializeToUtf8Bytes(new CacheEntry(grade, reason));
-        File.WriteAllBytes(temporary, json);
-        File.Move(temporary, path, overwrite: true);
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllBytes(temporary, JsonSerializer.SerializeToUtf8Bytes(new CacheEntry(grade, reason)));
+            File.Move(temporary, path, overwrite: true);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            try
+            {
+                File.Delete(temporary);
+            }
+            catch (Exception again) when (again is IOException or UnauthorizedAccessException) { }
+            return false;
+        }
     }
 
     /// <summary>The file an entry is kept in.</summary>

@@ -52,6 +52,26 @@ public sealed class JudgeCacheAndBudgetTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task ACacheThatCannotBeWritten_CostsTheCacheOnly_NotTheGrade()
+    {
+        // The cache's folder is a file: nothing can be kept there.
+        Directory.CreateDirectory(_folder);
+        var blocked = Path.Combine(_folder, "a-file");
+        await File.WriteAllTextAsync(blocked, "not a folder");
+        _standIn.Rule = _ => StandInReply.Grade(1, "Supported.");
+        var options = new ModelJudgeOptions
+        {
+            Model = "gpt-4o-mini",
+            Cache = new JudgeCache(blocked),
+        };
+
+        var answer = await Judge(_standIn, options).GradeAsync(Factual, Case("a"));
+
+        Assert.Equal(1, answer.Grade.Grade);
+        Assert.False(answer.FromCache);
+    }
+
+    [Fact]
     public async Task Cache_IsKeyedByJudgeAndOutput()
     {
         await Judge(_standIn, Cached()).GradeAsync(Tone, Case("a"));
