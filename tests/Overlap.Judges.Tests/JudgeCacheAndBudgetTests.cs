@@ -59,11 +59,7 @@ public sealed class JudgeCacheAndBudgetTests : IAsyncLifetime, IDisposable
         var blocked = Path.Combine(_folder, "a-file");
         await File.WriteAllTextAsync(blocked, "not a folder");
         _standIn.Rule = _ => StandInReply.Grade(1, "Supported.");
-        var options = new ModelJudgeOptions
-        {
-            Model = "gpt-4o-mini",
-            Cache = new JudgeCache(blocked),
-        };
+        var options = new ModelJudgeOptions { Model = "gpt-4o-mini", Cache = new JudgeCache(blocked) };
 
         var answer = await Judge(_standIn, options).GradeAsync(Factual, Case("a"));
 
