@@ -169,7 +169,10 @@ public sealed class WebhookDeliveryTests
             }
         );
         Assert.Equal("no answer within 0.5 s", await FailedAsync(server));
-        Assert.Equal(2, receiver.Paths.Count);
+        // The server's own count: both attempts were made and timed out. The receiver may see fewer of them, because
+        // under load Kestrel can take longer than the 0.5 s to hand a request to its handler; it never sees more.
+        Assert.Equal(2, (await SettledAsync(server)).GetProperty("attempts").GetInt32());
+        Assert.InRange(receiver.Paths.Count, 0, 2);
         await AssertServingAsync(server);
     }
 
