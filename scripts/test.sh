@@ -8,20 +8,8 @@ if ! command -v dotnet >/dev/null 2>&1; then
   echo "The .NET 10 SDK is needed (https://dot.net); install it and run this again." >&2
   exit 1
 fi
-# Installs a Debian package when its command is missing (on Debian/Ubuntu); elsewhere says what to install.
-install_missing() {
-  local package="$1" why="$2"
-  if command -v apt-get >/dev/null 2>&1; then
-    local sudo=""
-    [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    echo "Installing $package for $why..." >&2
-    { $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q \
-      && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$package"; } >&2 \
-      || echo "Could not install $package; $why will fail until it is installed." >&2
-  else
-    echo "$package is missing and there is no apt-get: install it, or $why will fail." >&2
-  fi
-}
+# install_missing PACKAGE WHY: installs a Debian package when it is missing (on Debian/Ubuntu); elsewhere says what to install.
+source scripts/install-missing.sh
 # The HTML report's browser test and the dashboard's Playwright tests use Debian's headless Chromium (never a
 # downloaded browser).
 if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then
@@ -39,6 +27,23 @@ status=0
 dotnet tool restore >/dev/null || exit $?
 dotnet csharpier check . || { echo "Some files are not laid out as CSharpier would: run dotnet csharpier format ." >&2; exit 1; }
 dotnet build Overlap.slnx -c Release -warnaserror -nologo -v quiet || exit $?
+# The real services the tests use (PostgreSQL, ClickHouse): each scripts/services/NAME.sh installs its Debian package
+# when missing, starts it on loopback with the configs kept beside it ("start DIR", printing the KEY=VALUE lines the
+# tests read from the environment) and stops it ("stop DIR"). A test run without them (dotnet test alone) starts its
+# own through the same script.
+services=$(mktemp -d)
+stop_services() {
+  for script in scripts/services/*.sh; do
+    [ -e "$script" ] && bash "$script" stop "$services/$(basename "$script" .sh)" >/dev/null 2>&1 || true
+  done
+  rm -rf "$services"
+}
+trap 'stop_services; rm -rf "$results"' EXIT
+for script in scripts/services/*.sh; do
+  [ -e "$script" ] || continue
+  lines=$(bash "$script" start "$services/$(basename "$script" .sh)") || { echo "$script could not start its service" >&2; exit 1; }
+  while IFS= read -r line; do [ -n "$line" ] && export "${line?}"; done <<<"$lines"
+done
 if [ "$#" -gt 0 ]; then
   dotnet test Overlap.slnx -c Release --no-build --nologo \
     --logger "trx;LogFilePrefix=run" --results-directory "$results" "$@" || status=$?

@@ -14,6 +14,15 @@ public sealed record StorageOptions
     /// none (commands that only make sense on an existing store, such as listing keys).
     /// </summary>
     public bool MustExist { get; init; }
+
+    /// <summary>For <see cref="StorageBackend.Server"/>: the PostgreSQL connection string of the state store.</summary>
+    public string? Postgres { get; init; }
+
+    /// <summary>For <see cref="StorageBackend.Server"/>: the ClickHouse HTTP address of the event store.</summary>
+    public string? ClickHouse { get; init; }
+
+    /// <summary>For <see cref="StorageBackend.Server"/>: the ClickHouse cluster that holds the events on several shards; null for one server.</summary>
+    public string? ClickHouseCluster { get; init; }
 }
 
 /// <summary>The storage backends Overlap can use.</summary>
@@ -21,4 +30,10 @@ public enum StorageBackend
 {
     /// <summary>One embedded DuckDB file in a data folder.</summary>
     DuckDb,
+
+    /// <summary>
+    /// Beyond one machine: PostgreSQL holds the state (contracts, keys, users, reviews, alerts, evaluations, reports)
+    /// and ClickHouse the events; <see cref="StorageOptions.Location"/> is the folder of this instance's own files.
+    /// </summary>
+    Server,
 }

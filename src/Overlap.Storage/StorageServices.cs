@@ -23,6 +23,7 @@ public static class StorageServices
             StorageBackend.DuckDb => services.AddCapabilities(_ =>
                 DuckDbStore.Open(options.Location, options.MustExist)
             ),
+            StorageBackend.Server => ServerStorage.Add(services, options),
             _ => throw new ArgumentOutOfRangeException(nameof(options), options.Backend, "an unknown storage backend"),
         };
     }
