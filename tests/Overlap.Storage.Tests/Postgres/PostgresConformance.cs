@@ -1,0 +1,41 @@
+using Overlap.Storage.Tests.Conformance;
+
+namespace Overlap.Storage.Tests.Postgres;
+
+/// <summary>
+/// The server backend's state store for the conformance suite: each store a new database on the shared PostgreSQL
+/// server (<see cref="PostgresServer"/>), dropped when the test ends. The event store beside it is the ClickHouse server
+/// <c>OVERLAP_TEST_CLICKHOUSE</c> names, when it names one.
+/// </summary>
+public sealed class PostgresBackend : IConformanceBackend
+{
+    private readonly List<string> _databases = [];
+
+    public StorageOptions NewStore()
+    {
+        var database = PostgresServer.CreateDatabase();
+        _databases.Add(database);
+        return new StorageOptions
+        {
+            Backend = StorageBackend.Server,
+            Location = Path.Combine(Path.GetTempPath(), "overlap-server-instance"),
+            Postgres = database,
+            ClickHouse = Environment.GetEnvironmentVariable("OVERLAP_TEST_CLICKHOUSE") is { Length: > 0 } ch ? ch : null,
+            ClickHouseCluster = Environment.GetEnvironmentVariable("OVERLAP_TEST_CLICKHOUSE_CLUSTER") is { Length: > 0 } c
+                ? c
+                : null,
+        };
+    }
+
+    public void Dispose() => _databases.ForEach(PostgresServer.DropDatabase);
+}
+
+// The state capabilities PostgreSQL holds. CalibrationConformance and GradeConformance also append events and route
+// reviews, so they run where an event store and a review store sit beside PostgreSQL.
+public sealed class PostgresAlertConformance : AlertConformance<PostgresBackend>;
+
+public sealed class PostgresUserConformance : UserConformance<PostgresBackend>;
+
+public sealed class PostgresKeyConformance : KeyConformance<PostgresBackend>;
+
+public sealed class PostgresEvaluationConformance : EvaluationConformance<PostgresBackend>;
