@@ -2,7 +2,7 @@
 # The PostgreSQL server the tests use, on loopback.
 #   postgres.sh start DIR   initdb's a cluster for DIR with the config kept beside this script (a free port), starts
 #                           it, waits until it answers and prints OVERLAP_TEST_POSTGRES=<connection string>
-#   postgres.sh stop DIR    stops it (fast: open sessions are ended) and removes the cluster
+#   postgres.sh stop DIR    stops it (fast: open sessions are ended) and removes the cluster (and DIR, when empty)
 # Installs Debian's postgresql-15 when it is missing. PostgreSQL refuses to run as root: as root, the cluster is made
 # and run by the postgres user in a folder of its own, and DIR keeps only the path to it.
 set -euo pipefail
@@ -105,6 +105,7 @@ stop() {
     rm -f "$dir/cluster"
   fi
   rm -f "$dir/initdb.log"
+  rmdir "$dir" 2>/dev/null || true
 }
 
 case "$action" in

@@ -91,5 +91,6 @@ internal sealed partial class PostgresStore
         );
 
     /// <summary>A JSON document as a <c>json</c> parameter (its text kept as written).</summary>
-    private static NpgsqlParameter<string> Json(string text) => new() { NpgsqlDbType = NpgsqlDbType.Json, TypedValue = text };
+    private static NpgsqlParameter<string> Json(string text) =>
+        new() { NpgsqlDbType = NpgsqlDbType.Json, TypedValue = text };
 }

@@ -31,8 +31,7 @@ internal sealed partial class PostgresStore
                 ("to", to)
             )
             .ConfigureAwait(false);
-        var reader =
-            events()
+        var reader = events()
             ?? throw new InvalidOperationException(
                 "the PostgreSQL state store needs an event store to tell whether a window report is current: "
                     + "configure ClickHouse (--clickhouse) beside --postgres"

@@ -45,17 +45,17 @@ internal sealed partial class PostgresStore
     {
         ArgumentNullException.ThrowIfNull(user);
         return await WriteAsync(
-                "INSERT INTO users VALUES (@key, @name, @role, @hash, @stamp, @created, @changed) ON CONFLICT DO NOTHING",
-                cancellationToken,
-                ("key", NameKey(user.Name)),
-                ("name", user.Name),
-                ("role", RoleName(user.Role)),
-                ("hash", user.PasswordHash),
-                ("stamp", user.Stamp),
-                ("created", user.CreatedAt),
-                ("changed", user.PasswordChangedAt)
-            )
-            .ConfigureAwait(false) == 1;
+                    "INSERT INTO users VALUES (@key, @name, @role, @hash, @stamp, @created, @changed) ON CONFLICT DO NOTHING",
+                    cancellationToken,
+                    ("key", NameKey(user.Name)),
+                    ("name", user.Name),
+                    ("role", RoleName(user.Role)),
+                    ("hash", user.PasswordHash),
+                    ("stamp", user.Stamp),
+                    ("created", user.CreatedAt),
+                    ("changed", user.PasswordChangedAt)
+                )
+                .ConfigureAwait(false) == 1;
     }
 
     /// <inheritdoc />
@@ -163,7 +163,11 @@ internal sealed partial class PostgresStore
         QueryAsync(KeyColumns + "ORDER BY created_at, id COLLATE \"C\"", ReadKey, cancellationToken);
 
     /// <inheritdoc />
-    public Task<bool> RevokeKeyAsync(string id, DateTimeOffset revokedAt, CancellationToken cancellationToken = default) =>
+    public Task<bool> RevokeKeyAsync(
+        string id,
+        DateTimeOffset revokedAt,
+        CancellationToken cancellationToken = default
+    ) =>
         InTransactionAsync(
             async connection =>
             {

@@ -194,10 +194,7 @@ internal sealed partial class PostgresStore(NpgsqlDataSource source, string serv
     }
 
     /// <summary>Statements in one transaction, committed when <paramref name="work"/> returns.</summary>
-    private Task<T> InTransactionAsync<T>(
-        Func<NpgsqlConnection, Task<T>> work,
-        CancellationToken cancellationToken
-    ) =>
+    private Task<T> InTransactionAsync<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken cancellationToken) =>
         WithConnectionAsync(
             async connection =>
             {
@@ -241,8 +238,11 @@ internal sealed partial class PostgresStore(NpgsqlDataSource source, string serv
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private Task<object?> ScalarAsync(string sql, CancellationToken cancellationToken, params (string, object?)[] args) =>
-        WithConnectionAsync(c => ScalarAsync(c, sql, cancellationToken, args), cancellationToken);
+    private Task<object?> ScalarAsync(
+        string sql,
+        CancellationToken cancellationToken,
+        params (string, object?)[] args
+    ) => WithConnectionAsync(c => ScalarAsync(c, sql, cancellationToken, args), cancellationToken);
 
     /// <summary>The rows of one query, each read by <paramref name="read"/>.</summary>
     private Task<IReadOnlyList<T>> QueryAsync<T>(

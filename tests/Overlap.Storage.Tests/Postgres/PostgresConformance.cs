@@ -20,8 +20,11 @@ public sealed class PostgresBackend : IConformanceBackend
             Backend = StorageBackend.Server,
             Location = Path.Combine(Path.GetTempPath(), "overlap-server-instance"),
             Postgres = database,
-            ClickHouse = Environment.GetEnvironmentVariable("OVERLAP_TEST_CLICKHOUSE") is { Length: > 0 } ch ? ch : null,
-            ClickHouseCluster = Environment.GetEnvironmentVariable("OVERLAP_TEST_CLICKHOUSE_CLUSTER") is { Length: > 0 } c
+            ClickHouse = Environment.GetEnvironmentVariable("OVERLAP_TEST_CLICKHOUSE") is { Length: > 0 } ch
+                ? ch
+                : null,
+            ClickHouseCluster = Environment.GetEnvironmentVariable("OVERLAP_TEST_CLICKHOUSE_CLUSTER")
+                is { Length: > 0 } c
                 ? c
                 : null,
         };

@@ -48,11 +48,8 @@ internal static class PostgresServer
         var script = Path.Combine(RepositoryRoot(), "scripts", "services", "postgres.sh");
         var folder = Directory.CreateTempSubdirectory("overlap-postgres-").FullName;
         var output = Run(script, "start", folder);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            Run(script, "stop", folder);
-            Directory.Delete(folder, recursive: true);
-        };
+        // The script's stop removes the folder too.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Run(script, "stop", folder);
         const string Key = "OVERLAP_TEST_POSTGRES=";
         var line = output.Split('\n').FirstOrDefault(l => l.StartsWith(Key, StringComparison.Ordinal));
         return line?[Key.Length..].Trim()
