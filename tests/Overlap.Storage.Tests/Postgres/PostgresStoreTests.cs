@@ -259,4 +259,73 @@ public sealed class PostgresStoreTests : IDisposable
         var plain = await store.WindowReportsAsync("fraud", [Midnight.AddDays(3)], day, 1, 0, summaries: false);
         Assert.Null(plain[Midnight.AddDays(3)].Summary);
     }
+
+    [Fact]
+    public async Task ModelGrades_AppendedByTwoInstancesAtOnce_KeepOneGradePerOutputAndCriterion()
+    {
+        await using var one = PostgresStore.Open(_database, false, () => null);
+        await using var two = PostgresStore.Open(_database, false, () => null);
+        ModelGrade Grade(int output, int grade, double? cost, DateTimeOffset gradedAt) =>
+            new(
+                "replies",
+                $"o{output}",
+                "clarity",
+                grade,
+                "fine",
+                "gpt-test",
+                120,
+                8,
+                cost,
+                TimeSpan.FromMilliseconds(1234.567),
+                Midnight.AddHours(output),
+                gradedAt
+            );
+        // Both instances grade outputs 0 to 9 (one with cost 0.01, the other 0.02), and the late evening of the day
+        // before is spent on another output; a cost that is not a number is kept as unknown.
+        var late = Midnight.AddMinutes(-1);
+        await Task.WhenAll(
+            one.AppendModelGradesAsync([
+                .. Enumerable.Range(0, 10).Select(i => Grade(i, 4, 0.01, Midnight.AddHours(1))),
+            ]),
+            two.AppendModelGradesAsync([
+                .. Enumerable.Range(0, 10).Select(i => Grade(i, 2, 0.02, Midnight.AddHours(1))),
+            ]),
+            one.AppendModelGradesAsync([Grade(20, 3, 0.5, late), Grade(21, 3, double.NaN, Midnight.AddHours(2))])
+        );
+        var grades = await two.ModelGradesAsync("replies", Midnight, Midnight.AddHours(10));
+        Assert.Equal(10, grades.Count);
+        Assert.Equal(
+            [.. Enumerable.Range(0, 10).Select(i => $"o{i}").Order(StringComparer.Ordinal)],
+            grades.Select(g => g.OutputId)
+        );
+        // Whichever instance came first, all ten are its grades, at its cost.
+        var first = grades[0].Grade;
+        Assert.All(grades, g => Assert.Equal((first, first == 4 ? 0.01 : 0.02), (g.Grade, g.Cost!.Value)));
+        Assert.Equal(TimeSpan.FromMilliseconds(1234.567), grades[0].Latency);
+        Assert.Equal(first == 4 ? 0.1 : 0.2, await one.ModelSpendAsync("replies", Midnight.AddHours(23)), 12);
+        Assert.Equal(0.5, await one.ModelSpendAsync("replies", late), 12);
+        var unknown = Assert.Single(
+            await one.ModelGradesAsync("replies", Midnight.AddHours(21), Midnight.AddHours(22))
+        );
+        Assert.Null(unknown.Cost);
+        Assert.Equal(new HashSet<string> { "o3", "o21" }, await two.ModelGradedAsync("replies", ["o3", "o21", "o99"]));
+        Assert.Empty(await two.ModelGradedAsync("other", ["o3"]));
+    }
+
+    [Fact]
+    public async Task SaveCalibration_ReplacesTheFeaturesOne_AndDropsOnlyItsWindowReports()
+    {
+        await using var store = PostgresStore.Open(_database, false, () => null);
+        var day = TimeSpan.FromDays(1);
+        foreach (var feature in (string[])["fraud", "spam"])
+        {
+            await store.SaveWindowReportAsync(feature, Midnight, day, 1, 200, 5, Midnight, "{}", null);
+        }
+        var first = new CalibrationRecord("fraud", Midnight.AddDays(-9), Midnight, 500, "ana", Midnight);
+        await store.SaveCalibrationAsync(first);
+        await store.SaveCalibrationAsync(first with { Rows = 900, FittedBy = "ben" });
+        Assert.Equal(first with { Rows = 900, FittedBy = "ben" }, await store.GetCalibrationAsync("fraud"));
+        Assert.Empty(await store.WindowReportsAsync("fraud", [Midnight], day, 1, 200, summaries: false));
+        Assert.Single(await store.WindowReportsAsync("spam", [Midnight], day, 1, 200, summaries: false));
+    }
 }
