@@ -142,6 +142,11 @@ internal sealed partial class PostgresStore(NpgsqlDataSource source, string serv
                     + "existing one in --postgres",
                 e
             ),
+            PostgresException { SqlState: ['0', '8', ..] or ['5', '7', 'P', ..] } p => new StoreUnavailableException(
+                $"PostgreSQL at {server} ended the connection ({p.MessageText}); check that the server is running, "
+                    + "then try again",
+                e
+            ),
             PostgresException p => new StoreUnavailableException(
                 $"PostgreSQL at {server} refused the Overlap store ({p.MessageText}); check that the user in "
                     + "--postgres may create tables in that database",
@@ -173,25 +178,42 @@ internal sealed partial class PostgresStore(NpgsqlDataSource source, string serv
     /// <inheritdoc />
     public ValueTask DisposeAsync() => source.DisposeAsync();
 
-    /// <summary>One connection from the pool for <paramref name="work"/>; a server that cannot be reached becomes <see cref="StoreUnavailableException"/>.</summary>
+    /// <summary>
+    /// One connection from the pool for <paramref name="work"/>. A server that cannot be reached, or refuses the
+    /// connection (the database dropped, the password changed), or drops it mid-statement, becomes
+    /// <see cref="StoreUnavailableException"/>; an error in a statement is left as it is.
+    /// </summary>
     private async Task<T> WithConnectionAsync<T>(
         Func<NpgsqlConnection, Task<T>> work,
         CancellationToken cancellationToken
     )
     {
+        NpgsqlConnection connection;
         try
         {
-            var connection = await source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await using (connection.ConfigureAwait(false))
-            {
-                return await work(connection).ConfigureAwait(false);
-            }
+            connection = await source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (NpgsqlException e) when (e is not PostgresException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e)
+            when (e is NpgsqlException or TimeoutException && !cancellationToken.IsCancellationRequested)
         {
             throw Unavailable(e, server);
         }
+        await using (connection.ConfigureAwait(false))
+        {
+            try
+            {
+                return await work(connection).ConfigureAwait(false);
+            }
+            catch (NpgsqlException e) when (Lost(e) && !cancellationToken.IsCancellationRequested)
+            {
+                throw Unavailable(e, server);
+            }
+        }
     }
+
+    /// <summary>Whether the connection was lost (broken, or ended by the server: classes 08 and 57P), not a statement refused.</summary>
+    private static bool Lost(NpgsqlException e) =>
+        e is not PostgresException || e is PostgresException { SqlState: ['0', '8', ..] or ['5', '7', 'P', ..] };
 
     /// <summary>Statements in one transaction, committed when <paramref name="work"/> returns.</summary>
     private Task<T> InTransactionAsync<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken cancellationToken) =>

@@ -167,6 +167,25 @@ public sealed class PostgresStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_call_after_the_database_went_away_is_StoreUnavailable_with_words()
+    {
+        await using var store = new TestStore(Options(_database));
+        var contracts = store.Get<IContractStore>();
+        await contracts.PutContractAsync("fraud", "feature: fraud", "ana", Midnight);
+        PostgresServer.DropDatabase(_database);
+        // The pooled connection was ended by the server; the next one finds no database.
+        var ended = await Assert.ThrowsAsync<StoreUnavailableException>(() => contracts.ListFeaturesAsync());
+        Assert.StartsWith($"PostgreSQL at 127.0.0.1:", ended.Message, StringComparison.Ordinal);
+        Assert.Contains(
+            "ended the connection (terminating connection due to administrator command)",
+            ended.Message,
+            StringComparison.Ordinal
+        );
+        var gone = await Assert.ThrowsAsync<StoreUnavailableException>(() => contracts.ListFeaturesAsync());
+        Assert.Contains("has no such database", gone.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task WindowStamps_AreCurrentUntilTheEventStoreChangesAnHourOfTheirWindow()
     {
         var day = TimeSpan.FromDays(1);
