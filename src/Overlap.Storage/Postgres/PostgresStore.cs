@@ -71,7 +71,7 @@ internal sealed partial class PostgresStore(NpgsqlDataSource source, string serv
     /// <summary>Applies the migrations the database lacks, in order, under <see cref="MigrationLock"/>.</summary>
     private static void Migrate(NpgsqlConnection connection, bool mustExist, string server)
     {
-        Execute(connection, $"SELECT pg_advisory_lock({MigrationLock})");
+        Execute(connection, "SELECT pg_advisory_lock(@key)", ("key", MigrationLock));
         try
         {
             var known = Execute(connection, "SELECT to_regclass('schema_migrations') IS NOT NULL") is true;
@@ -117,7 +117,7 @@ internal sealed partial class PostgresStore(NpgsqlDataSource source, string serv
         }
         finally
         {
-            Execute(connection, $"SELECT pg_advisory_unlock({MigrationLock})");
+            Execute(connection, "SELECT pg_advisory_unlock(@key)", ("key", MigrationLock));
         }
     }
 
