@@ -31,6 +31,10 @@ internal sealed partial class PostgresStore
                 ("to", to)
             )
             .ConfigureAwait(false);
+        if (stored.Count == 0)
+        {
+            return new Dictionary<DateTimeOffset, long>();
+        }
         var reader = events()
             ?? throw new InvalidOperationException(
                 "the PostgreSQL state store needs an event store to tell whether a window report is current: "

@@ -4,8 +4,7 @@ namespace Overlap.Storage.Tests.Postgres;
 
 /// <summary>
 /// The server backend's state store for the conformance suite: each store a new database on the shared PostgreSQL
-/// server (<see cref="PostgresServer"/>), dropped when the test ends. The event store beside it is the ClickHouse server
-/// <c>OVERLAP_TEST_CLICKHOUSE</c> names, when it names one.
+/// server (<see cref="PostgresServer"/>), dropped when the test ends.
 /// </summary>
 public sealed class PostgresBackend : IConformanceBackend
 {
@@ -20,13 +19,6 @@ public sealed class PostgresBackend : IConformanceBackend
             Backend = StorageBackend.Server,
             Location = Path.Combine(Path.GetTempPath(), "overlap-server-instance"),
             Postgres = database,
-            ClickHouse = Environment.GetEnvironmentVariable("OVERLAP_TEST_CLICKHOUSE") is { Length: > 0 } ch
-                ? ch
-                : null,
-            ClickHouseCluster = Environment.GetEnvironmentVariable("OVERLAP_TEST_CLICKHOUSE_CLUSTER")
-                is { Length: > 0 } c
-                ? c
-                : null,
         };
     }
 
