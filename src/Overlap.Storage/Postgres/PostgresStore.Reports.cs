@@ -1,0 +1,181 @@
+using Overlap.Core.Timestamps;
+
+namespace Overlap.Storage.Postgres;
+
+internal sealed partial class PostgresStore
+{
+    private const string ReportKey =
+        "feature = @feature AND window_us = @window AND contract_version = @version AND resamples = @resamples";
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyDictionary<DateTimeOffset, long>> CurrentWindowStampsAsync(
+        string feature,
+        DateTimeOffset from,
+        DateTimeOffset to,
+        TimeSpan window,
+        int contractVersion,
+        int resamples,
+        CancellationToken cancellationToken = default
+    )
+    {
+        var stored = await QueryAsync(
+                $"SELECT window_start, as_of, computed_at FROM window_reports WHERE {ReportKey} "
+                    + "AND window_start >= @from AND window_start < @to ORDER BY window_start",
+                r => new StoredStamp(Time(r, 0), r.GetInt64(1), UnixMicroseconds.From(Time(r, 2))),
+                cancellationToken,
+                ("feature", feature),
+                ("window", UnixMicroseconds.Of(window)),
+                ("version", contractVersion),
+                ("resamples", resamples),
+                ("from", from),
+                ("to", to)
+            )
+            .ConfigureAwait(false);
+        if (stored.Count == 0)
+        {
+            return new Dictionary<DateTimeOffset, long>();
+        }
+        var reader = events()
+            ?? throw new InvalidOperationException(
+                "the PostgreSQL state store needs an event store to tell whether a window report is current: "
+                    + "configure ClickHouse (--clickhouse) beside --postgres"
+            );
+        var current = await CurrentWindows
+            .FindAsync(reader, feature, stored, window, cancellationToken)
+            .ConfigureAwait(false);
+        return current.ToDictionary(s => s.Start, s => s.Computed);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyDictionary<DateTimeOffset, StoredWindow>> WindowReportsAsync(
+        string feature,
+        IReadOnlyCollection<DateTimeOffset> starts,
+        TimeSpan window,
+        int contractVersion,
+        int resamples,
+        bool summaries,
+        CancellationToken cancellationToken = default
+    )
+    {
+        ArgumentNullException.ThrowIfNull(starts);
+        if (starts.Count == 0)
+        {
+            return new Dictionary<DateTimeOffset, StoredWindow>();
+        }
+        var rows = await QueryAsync(
+                $"SELECT window_start, report, {(summaries ? "summary" : "NULL::bytea")}, computed_at FROM window_reports "
+                    + $"WHERE {ReportKey} AND window_start = ANY(@starts)",
+                r =>
+                    (
+                        Time(r, 0),
+                        new StoredWindow(
+                            r.GetString(1),
+                            r.IsDBNull(2) ? null : r.GetFieldValue<byte[]>(2),
+                            UnixMicroseconds.From(Time(r, 3))
+                        )
+                    ),
+                cancellationToken,
+                ("feature", feature),
+                ("window", UnixMicroseconds.Of(window)),
+                ("version", contractVersion),
+                ("resamples", resamples),
+                ("starts", starts.Select(UnixMicroseconds.Stored).ToArray())
+            )
+            .ConfigureAwait(false);
+        return rows.ToDictionary(r => r.Item1, r => r.Item2);
+    }
+
+    /// <inheritdoc />
+    public Task SaveWindowReportAsync(
+        string feature,
+        DateTimeOffset start,
+        TimeSpan window,
+        int contractVersion,
+        int resamples,
+        long asOf,
+        DateTimeOffset computedAt,
+        string json,
+        byte[]? summary,
+        CancellationToken cancellationToken = default
+    ) =>
+        WriteAsync(
+            """
+            INSERT INTO window_reports (feature, window_start, window_us, contract_version, resamples, as_of, computed_at,
+              report, summary)
+            VALUES (@feature, @start, @window, @version, @resamples, @asOf, @computed, @report, @summary)
+            ON CONFLICT (feature, window_us, contract_version, resamples, window_start) DO UPDATE SET
+              as_of = excluded.as_of, computed_at = excluded.computed_at, report = excluded.report,
+              summary = excluded.summary
+            """,
+            cancellationToken,
+            ("feature", feature),
+            ("start", start),
+            ("window", UnixMicroseconds.Of(window)),
+            ("version", contractVersion),
+            ("resamples", resamples),
+            ("asOf", asOf),
+            ("computed", computedAt),
+            ("report", Json(json)),
+            ("summary", summary)
+        );
+
+    /// <inheritdoc />
+    public async Task<CalibrationRecord?> GetCalibrationAsync(
+        string feature,
+        CancellationToken cancellationToken = default
+    ) =>
+        (
+            await QueryAsync(
+                    "SELECT feature, period_from, period_to, n, fitted_by, fitted_at FROM calibrations "
+                        + "WHERE feature = @feature",
+                    r => new CalibrationRecord(
+                        r.GetString(0),
+                        Time(r, 1),
+                        Time(r, 2),
+                        r.GetInt64(3),
+                        r.GetString(4),
+                        Time(r, 5)
+                    ),
+                    cancellationToken,
+                    ("feature", feature)
+                )
+                .ConfigureAwait(false)
+        ).SingleOrDefault();
+
+    /// <inheritdoc />
+    public Task SaveCalibrationAsync(CalibrationRecord calibration, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(calibration);
+        return InTransactionAsync(
+            async connection =>
+            {
+                await WriteAsync(
+                        connection,
+                        """
+                        INSERT INTO calibrations VALUES (@feature, @from, @to, @n, @by, @at)
+                        ON CONFLICT (feature) DO UPDATE SET period_from = excluded.period_from,
+                          period_to = excluded.period_to, n = excluded.n, fitted_by = excluded.fitted_by,
+                          fitted_at = excluded.fitted_at
+                        """,
+                        cancellationToken,
+                        ("feature", calibration.Feature),
+                        ("from", calibration.From),
+                        ("to", calibration.To),
+                        ("n", calibration.Rows),
+                        ("by", calibration.FittedBy),
+                        ("at", calibration.FittedAt)
+                    )
+                    .ConfigureAwait(false);
+                // The stored windows carry estimates made with the calibration before: they are computed again when next read.
+                return await WriteAsync(
+                        connection,
+                        "DELETE FROM window_reports WHERE feature = @feature",
+                        cancellationToken,
+                        ("feature", calibration.Feature)
+                    )
+                    .ConfigureAwait(false);
+            },
+            cancellationToken
+        );
+    }
+}
