@@ -7,11 +7,13 @@ namespace Overlap.Storage.Tests.ClickHouse;
 /// <summary>
 /// The two-shard ClickHouse cluster the tests use: the one scripts/test.sh started (named by OVERLAP_TEST_CLICKHOUSE,
 /// OVERLAP_TEST_CLICKHOUSE_SHARD2 and OVERLAP_TEST_CLICKHOUSE_CLUSTER), or, when those are unset (dotnet test alone),
-/// one started once per run through scripts/services/clickhouse.sh and stopped when the run ends.
+/// one started once per run through scripts/services/clickhouse.sh and stopped by <see cref="ClickHouseCluster"/> when
+/// the tests that use it are done.
 /// </summary>
 internal static class ClickHouseServers
 {
     private static readonly Lazy<(string Shard1, string Shard2, string Cluster)> Cluster = new(Start);
+    private static string? _started;
 
     /// <summary>Shard 1's HTTP address.</summary>
     public static string Shard1 => Cluster.Value.Shard1;
@@ -53,12 +55,8 @@ internal static class ClickHouseServers
         }
         var folder = Directory.CreateTempSubdirectory("overlap-clickhouse-").FullName;
         var script = RepositoryRoot.File("scripts/services/clickhouse.sh");
+        _started = folder;
         var lines = Run(script, "start", folder);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            Run(script, "stop", folder);
-            Directory.Delete(folder, recursive: true);
-        };
         var values = lines
             .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(l => l.Split('=', 2))
@@ -69,6 +67,16 @@ internal static class ClickHouseServers
             values["OVERLAP_TEST_CLICKHOUSE_SHARD2"],
             values["OVERLAP_TEST_CLICKHOUSE_CLUSTER"]
         );
+    }
+
+    /// <summary>Stops the servers when this run started them.</summary>
+    public static void StopStarted()
+    {
+        if (Interlocked.Exchange(ref _started, null) is { } folder)
+        {
+            Run(RepositoryRoot.File("scripts/services/clickhouse.sh"), "stop", folder);
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     private static string Run(string script, string action, string folder)
