@@ -28,7 +28,8 @@ internal sealed class ClickHouseException(string message, string statement) : Ex
         {
             text = text[(start + Marker.Length)..];
         }
-        // Older servers append ", e.what() = DB::Exception"; newer ones a version and a stack trace after the first line.
+        // Older servers append ", e.what() = DB::Exception"; newer ones a version and a stack trace after the first
+        // line.
         foreach (var tail in new[] { ", e.what() = ", "\n", " (version " })
         {
             var at = text.IndexOf(tail, StringComparison.Ordinal);

@@ -6,7 +6,8 @@ namespace Overlap.Storage.ClickHouse;
 /// <summary>
 /// ClickHouse's HTTP interface: a query is POSTed as the body, rows go in and come out as <c>RowBinary</c>. Every
 /// failure becomes words a person can act on: a server that cannot be reached is a
-/// <see cref="StoreUnavailableException"/>, a refused query a <see cref="ClickHouseException"/> with ClickHouse's message.
+/// <see cref="StoreUnavailableException"/>, a refused query a <see cref="ClickHouseException"/> with ClickHouse's
+/// message.
 /// </summary>
 internal sealed class ClickHouseHttp : IDisposable
 {
@@ -44,8 +45,13 @@ internal sealed class ClickHouseHttp : IDisposable
             .ConfigureAwait(false);
     }
 
-    /// <summary>Runs a query and reads its rows (<c>FORMAT RowBinary</c> is added) with <paramref name="read"/>.</summary>
-    public async Task<List<T>> QueryAsync<T>(string sql, Func<RowBinaryReader, T> read, CancellationToken cancellationToken)
+    /// <summary>Runs a query and reads its rows (<c>FORMAT RowBinary</c> is added) with <paramref
+    /// name="read"/>.</summary>
+    public async Task<List<T>> QueryAsync<T>(
+        string sql,
+        Func<RowBinaryReader, T> read,
+        CancellationToken cancellationToken
+    )
     {
         var query = sql + "\nFORMAT RowBinary";
         using var response = await SendAsync(_endpoint, new StringContent(query, Encoding.UTF8), sql, cancellationToken)
@@ -63,7 +69,8 @@ internal sealed class ClickHouseHttp : IDisposable
         }
     }
 
-    /// <summary>Inserts rows written as <c>RowBinary</c> into <paramref name="table"/>'s <paramref name="columns"/>.</summary>
+    /// <summary>Inserts rows written as <c>RowBinary</c> into <paramref name="table"/>'s <paramref
+    /// name="columns"/>.</summary>
     public async Task InsertAsync(
         string table,
         string columns,

@@ -1,10 +1,14 @@
 namespace Overlap.Storage.ClickHouse;
 
 /// <summary>
-/// The ClickHouse tables and their versioned migrations. Times are microseconds since the Unix epoch (UTC), JSON objects
-/// text. Event tables are <c>ReplacingMergeTree</c> keyed by (feature, id), so a row written twice (a retried insert, two
-/// instances loading the same event) is one row once merged, and reads that must be exact use <c>FINAL</c>. On a cluster
-/// each table is a <c>_local</c> table on every shard under a <c>Distributed</c> table of the same name, sharded by a hash
+/// The ClickHouse tables and their versioned migrations. Times are microseconds since the Unix epoch (UTC), JSON
+/// objects
+/// text. Event tables are <c>ReplacingMergeTree</c> keyed by (feature, id), so a row written twice (a retried insert,
+/// two
+/// instances loading the same event) is one row once merged, and reads that must be exact use <c>FINAL</c>. On a
+/// cluster
+/// each table is a <c>_local</c> table on every shard under a <c>Distributed</c> table of the same name, sharded by a
+/// hash
 /// of its key: a retried event lands on the shard that already holds it, where the engine removes the copy.
 /// </summary>
 internal static class ClickHouseSchema

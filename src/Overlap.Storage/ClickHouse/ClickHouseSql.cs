@@ -42,7 +42,8 @@ internal static class ClickHouseSql
         return items.Length == 0 ? "''" : items;
     }
 
-    /// <summary>Whether <paramref name="name"/> can name a database or cluster: letters, digits and underscores, not starting with a digit.</summary>
+    /// <summary>Whether <paramref name="name"/> can name a database or cluster: letters, digits and underscores, not
+    /// starting with a digit.</summary>
     public static bool IsPlainName(string name) =>
         name.Length is > 0 and <= 128
         && (char.IsAsciiLetter(name[0]) || name[0] == '_')

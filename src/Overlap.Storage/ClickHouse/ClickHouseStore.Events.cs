@@ -73,7 +73,8 @@ internal sealed partial class ClickHouseStore
         }
     }
 
-    /// <summary>The batch's events not stored yet, each with its feature (filled in from its prediction when sent without one), the first of each key.</summary>
+    /// <summary>The batch's events not stored yet, each with its feature (filled in from its prediction when sent
+    /// without one), the first of each key.</summary>
     private async Task<List<(FeatureEvent Event, string Feature)>> NewEventsAsync(
         IReadOnlyList<FeatureEvent> events,
         CancellationToken cancellationToken
@@ -110,10 +111,12 @@ internal sealed partial class ClickHouseStore
         var result = new List<(FeatureEvent, string)>();
         foreach (var kind in keyed.GroupBy(k => k.Event.Kind))
         {
-            var ids = kind.Select(k => k.Event.Id).Distinct(StringComparer.Ordinal).ToList();
+            // Both key columns in the condition, so the primary index (feature, id) finds the keys without a scan.
+            var features = ClickHouseSql.List(kind.Select(k => k.Feature).Distinct(StringComparer.Ordinal));
+            var ids = ClickHouseSql.List(kind.Select(k => k.Event.Id).Distinct(StringComparer.Ordinal));
             var stored = await _http
                 .QueryAsync(
-                    $"SELECT DISTINCT feature, id FROM {Table(TableOf(kind.Key))} WHERE id IN ({ClickHouseSql.List(ids)})",
+                    $"SELECT DISTINCT feature, id FROM {Table(TableOf(kind.Key))} WHERE feature IN ({features}) AND id IN ({ids})",
                     r => (Feature: r.String(), Id: r.String()),
                     cancellationToken
                 )
@@ -182,11 +185,7 @@ internal sealed partial class ClickHouseStore
                     .Int64(f.FinalLength);
                 break;
             case BusinessEvent b:
-                rows.String(b.Name)
-                    .Float64(b.Value)
-                    .String(b.PredictionId, nullable: true)
-                    .Int64(time)
-                    .Int64(received);
+                rows.String(b.Name).Float64(b.Value).String(b.PredictionId, nullable: true).Int64(time).Int64(received);
                 break;
             default:
                 throw new ArgumentException($"unknown event type {e.GetType().Name}", nameof(e));
@@ -197,7 +196,10 @@ internal sealed partial class ClickHouseStore
     /// Marks the hours whose predictions the batch changed (new predictions; new labels, in their prediction's hour)
     /// with a new change number, after the rows are stored: a report computed at an earlier number is then stale.
     /// </summary>
-    private async Task MarkChangedAsync(List<(FeatureEvent Event, string Feature)> batch, CancellationToken cancellationToken)
+    private async Task MarkChangedAsync(
+        List<(FeatureEvent Event, string Feature)> batch,
+        CancellationToken cancellationToken
+    )
     {
         var hours = batch
             .Where(b => b.Event is PredictionEvent)
@@ -206,10 +208,13 @@ internal sealed partial class ClickHouseStore
         var labelled = batch.Where(b => b.Event is OutcomeEvent).ToList();
         if (labelled.Count > 0)
         {
-            var ids = labelled.Select(b => ((OutcomeEvent)b.Event).PredictionId).Distinct(StringComparer.Ordinal);
+            var features = ClickHouseSql.List(labelled.Select(b => b.Feature).Distinct(StringComparer.Ordinal));
+            var ids = ClickHouseSql.List(
+                labelled.Select(b => ((OutcomeEvent)b.Event).PredictionId).Distinct(StringComparer.Ordinal)
+            );
             var predictions = await _http
                 .QueryAsync(
-                    $"SELECT DISTINCT feature, id, time_us FROM {Table("predictions")} WHERE id IN ({ClickHouseSql.List(ids)})",
+                    $"SELECT DISTINCT feature, id, time_us FROM {Table("predictions")} WHERE feature IN ({features}) AND id IN ({ids})",
                     r => (Feature: r.String(), Id: r.String(), Time: r.Int64()),
                     cancellationToken
                 )
@@ -227,14 +232,19 @@ internal sealed partial class ClickHouseStore
         {
             return;
         }
-        var change = await NextChangeAsync(hours.Select(h => h.Feature).Distinct(StringComparer.Ordinal), cancellationToken)
+        var change = await NextChangeAsync(
+                hours.Select(h => h.Feature).Distinct(StringComparer.Ordinal),
+                cancellationToken
+            )
             .ConfigureAwait(false);
         var rows = new RowBinaryWriter();
         foreach (var (feature, hour) in hours)
         {
             rows.String(feature).Int64(hour).Int64(change);
         }
-        await _http.InsertAsync(Table("changed_hours"), "feature, hour, change", rows, cancellationToken).ConfigureAwait(false);
+        await _http
+            .InsertAsync(Table("changed_hours"), "feature, hour, change", rows, cancellationToken)
+            .ConfigureAwait(false);
     }
 
     /// <summary>

@@ -25,18 +25,17 @@ internal sealed partial class ClickHouseStore
             .QueryAsync(
                 $"SELECT id, time_us, score, prediction, latency_ms, cost, model_version, {json} "
                     + $"FROM {Table("predictions")} FINAL WHERE {range} ORDER BY time_us, id",
-                r =>
-                    new PredictionRow(
-                        r.String(),
-                        r.Int64(),
-                        r.NullableFloat64() ?? double.NaN,
-                        Intern(pool, r.NullableString()),
-                        r.NullableFloat64() ?? double.NaN,
-                        r.NullableFloat64() ?? double.NaN,
-                        Intern(pool, r.NullableString()),
-                        r.NullableString(),
-                        r.NullableString()
-                    ),
+                r => new PredictionRow(
+                    r.String(),
+                    r.Int64(),
+                    r.NullableFloat64() ?? double.NaN,
+                    Intern(pool, r.NullableString()),
+                    r.NullableFloat64() ?? double.NaN,
+                    r.NullableFloat64() ?? double.NaN,
+                    Intern(pool, r.NullableString()),
+                    r.NullableString(),
+                    r.NullableString()
+                ),
                 cancellationToken
             )
             .ConfigureAwait(false);

@@ -14,10 +14,12 @@ namespace Overlap.Storage.ClickHouse;
 /// </summary>
 internal sealed partial class ClickHouseStore : IEventSink, IEventReader, IDisposable
 {
-    /// <summary>The oldest ClickHouse whose SQL the store's queries are written for (Debian's clickhouse-server).</summary>
+    /// <summary>The oldest ClickHouse whose SQL the store's queries are written for (Debian's
+    /// clickhouse-server).</summary>
     public static readonly Version Oldest = new(18, 16);
 
-    /// <summary>The file in the instance's folder that names it in the shared store (its ingest log position is kept by that name).</summary>
+    /// <summary>The file in the instance's folder that names it in the shared store (its ingest log position is kept by
+    /// that name).</summary>
     public const string InstanceFile = "clickhouse-instance";
 
     private readonly ClickHouseHttp _http;
@@ -43,7 +45,8 @@ internal sealed partial class ClickHouseStore : IEventSink, IEventReader, IDispo
     public Version ServerVersion { get; private set; } = Oldest;
 
     /// <summary>
-    /// Opens the store at <paramref name="address"/> (an HTTP address; its <c>database</c> parameter names the database,
+    /// Opens the store at <paramref name="address"/> (an HTTP address; its <c>database</c> parameter names the
+    /// database,
     /// <c>overlap</c> when absent; a user and password may be given in it), creating the database and running the
     /// migrations it has not had. With <paramref name="cluster"/>, tables are made on every shard (<c>ON CLUSTER</c>,
     /// which needs the cluster's ZooKeeper) under Distributed tables. <paramref name="folder"/> is this instance's own
@@ -84,15 +87,18 @@ internal sealed partial class ClickHouseStore : IEventSink, IEventReader, IDispo
         var http = new ClickHouseHttp(uri, TimeSpan.FromSeconds(300));
         try
         {
-            var store = new ClickHouseStore(
-                http,
-                database,
-                cluster,
-                InstanceName(folder),
-                time ?? TimeProvider.System
-            );
+            var store = new ClickHouseStore(http, database, cluster, InstanceName(folder), time ?? TimeProvider.System);
             await store.MigrateAsync(cancellationToken).ConfigureAwait(false);
             return store;
+        }
+        catch (ClickHouseException e)
+        {
+            http.Dispose();
+            // A database or table that cannot be made (no ZooKeeper for ON CLUSTER, no rights) leaves no usable store.
+            throw new StoreUnavailableException(
+                $"the ClickHouse store at {http.Address} cannot be prepared: {e.Message}",
+                e
+            );
         }
         catch
         {
@@ -103,7 +109,9 @@ internal sealed partial class ClickHouseStore : IEventSink, IEventReader, IDispo
 
     private async Task MigrateAsync(CancellationToken cancellationToken)
     {
-        var version = (await _http.QueryAsync("SELECT version()", r => r.String(), cancellationToken).ConfigureAwait(false))[0];
+        var version = (
+            await _http.QueryAsync("SELECT version()", r => r.String(), cancellationToken).ConfigureAwait(false)
+        )[0];
         ServerVersion = ParseVersion(version);
         if (ServerVersion < Oldest)
         {
@@ -157,7 +165,8 @@ internal sealed partial class ClickHouseStore : IEventSink, IEventReader, IDispo
     /// <summary>The name of a table in this store's database (the Distributed one on a cluster).</summary>
     private string Table(string name) => ClickHouseSchema.Name(_database, name);
 
-    /// <summary>The instance's name in the shared store: made once, kept in its folder, so a restart resumes its own log.</summary>
+    /// <summary>The instance's name in the shared store: made once, kept in its folder, so a restart resumes its own
+    /// log.</summary>
     private static string InstanceName(string folder)
     {
         var path = Path.Combine(folder, InstanceFile);
@@ -197,7 +206,8 @@ internal sealed partial class ClickHouseStore : IEventSink, IEventReader, IDispo
     private static Version ParseVersion(string text)
     {
         var parts = text.Split('.');
-        return parts.Length >= 2
+        return
+            parts.Length >= 2
             && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var major)
             && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var minor)
             ? new Version(major, minor)

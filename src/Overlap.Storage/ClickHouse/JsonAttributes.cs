@@ -5,12 +5,15 @@ namespace Overlap.Storage.ClickHouse;
 
 /// <summary>
 /// Named values read out of a stored JSON object (a prediction's attributes or inputs), by the rules the embedded store
-/// applies in SQL: a string is its text, another value its JSON text, a missing key or JSON null is null. Text that does
-/// not parse as it is gets its surrogate escapes (a lone <c>\ud800</c>) read as U+FFFD; what still does not parse has no values.
+/// applies in SQL: a string is its text, another value its JSON text, a missing key or JSON null is null. Text that
+/// does
+/// not parse as it is gets its surrogate escapes (a lone <c>\ud800</c>) read as U+FFFD; what still does not parse has
+/// no values.
 /// </summary>
 internal static partial class JsonAttributes
 {
-    /// <summary>The values of <paramref name="names"/> in <paramref name="json"/>, by position; null where absent.</summary>
+    /// <summary>The values of <paramref name="names"/> in <paramref name="json"/>, by position; null where
+    /// absent.</summary>
     public static string?[] Read(string? json, IReadOnlyList<string> names)
     {
         var values = new string?[names.Count];

@@ -6,7 +6,8 @@ namespace Overlap.Storage.ClickHouse;
 
 /// <summary>
 /// ClickHouse's <c>RowBinary</c> format, both ways: little-endian numbers, strings as a LEB128 length and UTF-8 bytes,
-/// a <c>Nullable</c> value as a byte (1 = NULL) before the value. Doubles travel as their 8 bytes, so a score reads back
+/// a <c>Nullable</c> value as a byte (1 = NULL) before the value. Doubles travel as their 8 bytes, so a score reads
+/// back
 /// bit for bit (text formats of older servers do not promise that).
 /// </summary>
 internal sealed class RowBinaryWriter

@@ -9,7 +9,8 @@ public sealed class ClickHouseCluster : ICollectionFixture<ClickHouseCluster.Ser
 {
     public const string Name = "ClickHouse cluster";
 
-    /// <summary>Stops the servers the run started (none when scripts/test.sh started them) at the collection's end.</summary>
+    /// <summary>Stops the servers the run started (none when scripts/test.sh started them) at the collection's
+    /// end.</summary>
     public sealed class Servers : IDisposable
     {
         public void Dispose() => ClickHouseServers.StopStarted();

@@ -12,7 +12,8 @@ public sealed class ClickHouseBackend : IConformanceBackend
     private readonly List<string> _databases = [];
     private readonly List<string> _folders = [];
 
-    public StorageOptions NewStore() => AddTo(new StorageOptions { Location = NewFolder(), Backend = StorageBackend.Server });
+    public StorageOptions NewStore() =>
+        AddTo(new StorageOptions { Location = NewFolder(), Backend = StorageBackend.Server });
 
     /// <summary>
     /// <paramref name="options"/> with a new ClickHouse database for its events: how a backend that also has a state

@@ -32,7 +32,8 @@ public sealed class ClickHouseStoreTests : IAsyncLifetime
         _folders.ForEach(f => Directory.Delete(f, recursive: true));
     }
 
-    /// <summary>An instance of overlap serve on <paramref name="shard"/>: the test's database there, with its own folder.</summary>
+    /// <summary>An instance of overlap serve on <paramref name="shard"/>: the test's database there, with its own
+    /// folder.</summary>
     private async Task<ClickHouseStore> InstanceAsync(string shard, string? folder = null)
     {
         if (folder is null)
@@ -71,7 +72,8 @@ public sealed class ClickHouseStoreTests : IAsyncLifetime
             Label = label,
         };
 
-    /// <summary>How many rows a table of the test's database holds on each shard, below the Distributed table.</summary>
+    /// <summary>How many rows a table of the test's database holds on each shard, below the Distributed
+    /// table.</summary>
     private async Task<(long Shard1, long Shard2)> LocalRowsAsync(string table) =>
         (
             await ClickHouseServers.CountAsync(
@@ -129,7 +131,10 @@ public sealed class ClickHouseStoreTests : IAsyncLifetime
         }
         var holder = shard1 == 2 ? ClickHouseServers.Shard1 : ClickHouseServers.Shard2;
         await ClickHouseServers.ExecuteAsync(holder, $"OPTIMIZE TABLE `{_database}`.`predictions_local` FINAL");
-        Assert.Equal(1, await ClickHouseServers.CountAsync(holder, $"SELECT count() FROM `{_database}`.`predictions_local`"));
+        Assert.Equal(
+            1,
+            await ClickHouseServers.CountAsync(holder, $"SELECT count() FROM `{_database}`.`predictions_local`")
+        );
     }
 
     [Fact]
