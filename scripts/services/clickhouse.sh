@@ -68,6 +68,16 @@ fill "$here/clickhouse/zoo.cfg" "$dir/zookeeper/zoo.cfg" 0 0 0 0 "$dir/zookeeper
     -cp "/etc/zookeeper/conf:/usr/share/java/zookeeper.jar:/usr/share/java/*" \
     org.apache.zookeeper.server.quorum.QuorumPeerMain "$dir/zookeeper/zoo.cfg" >"$dir/zookeeper/out.log" 2>&1 ) &
 echo $! >"$dir/zookeeper/pid"
+# ClickHouse's DDL worker connects to ZooKeeper as the server starts: wait (up to 60 s) until ZooKeeper answers.
+deadline=$((SECONDS + 60))
+until [ "$( (exec 3<>"/dev/tcp/127.0.0.1/$zk_port" && printf ruok >&3 && timeout 2 cat <&3) 2>/dev/null || true)" = imok ]; do
+  if [ $SECONDS -ge $deadline ]; then
+    echo "ZooKeeper on port $zk_port did not answer within 60 s; see $dir/zookeeper/out.log" >&2
+    stop
+    exit 1
+  fi
+  sleep 0.2
+done
 
 for shard in 1 2; do
   base=$(( (shard - 1) * 3 + 1 ))
@@ -93,7 +103,7 @@ for shard in 1 2; do
   echo $! >"$shard_dir/pid"
 done
 
-# Wait (up to 60 s: the machine may be busy) for both shards' /ping and ZooKeeper's ruok.
+# Wait (up to 60 s: the machine may be busy) for both shards' /ping.
 deadline=$((SECONDS + 60))
 for http in "${ports[1]}" "${ports[4]}"; do
   until [ "$(curl -s --max-time 2 "http://127.0.0.1:$http/ping" || true)" = "Ok." ]; do
@@ -104,14 +114,6 @@ for http in "${ports[1]}" "${ports[4]}"; do
     fi
     sleep 0.2
   done
-done
-until [ "$( (exec 3<>"/dev/tcp/127.0.0.1/$zk_port" && printf ruok >&3 && timeout 2 cat <&3) 2>/dev/null || true)" = imok ]; do
-  if [ $SECONDS -ge $deadline ]; then
-    echo "ZooKeeper on port $zk_port did not answer within 60 s; see $dir/zookeeper/out.log" >&2
-    stop
-    exit 1
-  fi
-  sleep 0.2
 done
 echo "OVERLAP_TEST_CLICKHOUSE=http://127.0.0.1:${ports[1]}"
 echo "OVERLAP_TEST_CLICKHOUSE_SHARD2=http://127.0.0.1:${ports[4]}"
