@@ -219,6 +219,20 @@ public sealed class ClickHouseStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TextThatLooksLikeSql_IsKeyedAndFoundAsText()
+    {
+        var store = await InstanceAsync(ClickHouseServers.Shard1);
+        const string Id = "x'); DROP TABLE predictions; --\\'\n\0";
+        const string Feature = "fr'aud\\";
+        var prediction = Prediction(Id, 1, 0.5) with { Feature = Feature };
+        Assert.Equal(new AppendResult(1, 0), await store.AppendAsync([prediction], Noon));
+        Assert.Equal(new AppendResult(0, 1), await store.AppendAsync([prediction], Noon));
+        Assert.Equal([Feature], (await store.FeaturesOfPredictionsAsync([Id]))[Id]);
+        Assert.Equal([Id], (await store.ReadPredictionsAsync(Feature, Noon, Noon.AddHours(1), [])).Ids);
+        Assert.Equal(1, (await store.CountAsync(Feature)).Predictions);
+    }
+
+    [Fact]
     public async Task Migrations_RunOncePerDatabase()
     {
         await InstanceAsync(ClickHouseServers.Shard1);
