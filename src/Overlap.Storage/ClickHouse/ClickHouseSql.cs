@@ -35,11 +35,11 @@ internal static class ClickHouseSql
     /// <summary>A whole number literal.</summary>
     public static string Literal(long value) => value.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>A list of string literals for <c>IN (…)</c>; never empty (an empty list matches nothing).</summary>
+    /// <summary>A list of string literals for <c>IN (…)</c>; callers give at least one value (SQL has no empty list).</summary>
     public static string List(IEnumerable<string> values)
     {
         var items = string.Join(", ", values.Select(Literal));
-        return items.Length == 0 ? "''" : items;
+        return items.Length > 0 ? items : throw new ArgumentException("an IN list needs a value", nameof(values));
     }
 
     /// <summary>Whether <paramref name="name"/> can name a database or cluster: letters, digits and underscores, not

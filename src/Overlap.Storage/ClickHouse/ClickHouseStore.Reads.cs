@@ -19,6 +19,23 @@ internal sealed partial class ClickHouseStore
         ArgumentNullException.ThrowIfNull(feature);
         ArgumentNullException.ThrowIfNull(attributes);
         var range = Range(feature, from, to);
+        if (sample is { } size)
+        {
+            // StableSample's rule, the same in every store: the rows whose ids have the smallest keys. ClickHouse 18.16
+            // has no XXH64, so only the ids are read first, the sample is picked here, and only its rows are read.
+            var ids = await _http
+                .QueryAsync(
+                    $"SELECT DISTINCT id FROM {Table("predictions")} WHERE {range}",
+                    r => r.String(),
+                    cancellationToken
+                )
+                .ConfigureAwait(false);
+            if (size < ids.Count)
+            {
+                var picked = StableSample.Pick(ids, size);
+                range += picked.Count == 0 ? " AND 0" : $" AND id IN ({ClickHouseSql.List(picked)})";
+            }
+        }
         var json = attributes.Count > 0 ? "attributes, inputs" : "NULL, NULL";
         var pool = new TextPool();
         var rows = await _http
@@ -39,12 +56,6 @@ internal sealed partial class ClickHouseStore
                 cancellationToken
             )
             .ConfigureAwait(false);
-        if (sample is { } size && size < rows.Count)
-        {
-            // StableSample's rule, the same in every store: the rows whose ids have the smallest keys.
-            var taken = StableSample.Pick([.. rows.Select(r => r.Id)], size).ToHashSet(StringComparer.Ordinal);
-            rows = [.. rows.Where(r => taken.Contains(r.Id))];
-        }
         // The latest outcome of each prediction in range (argMax by time), joined here by id.
         var labels = (
             await _http

@@ -189,6 +189,11 @@ public sealed class ClickHouseStoreTests : IAsyncLifetime
         var read = await clickHouse.ReadPredictionsAsync("fraud", Noon, Noon.AddHours(1), [], sample: 7);
         Assert.Equal(7, read.Count);
         Assert.Equal(expected.Ids, read.Ids);
+        Assert.Empty((await clickHouse.ReadPredictionsAsync("fraud", Noon, Noon.AddHours(1), [], sample: 0)).Ids);
+        Assert.Equal(
+            40,
+            (await clickHouse.ReadPredictionsAsync("fraud", Noon, Noon.AddHours(1), [], sample: 99)).Count
+        );
     }
 
     [Fact]
