@@ -1,0 +1,129 @@
+using System.Net.Http.Headers;
+using System.Text;
+
+namespace Overlap.Storage.ClickHouse;
+
+/// <summary>
+/// ClickHouse's HTTP interface: a query is POSTed as the body, rows go in and come out as <c>RowBinary</c>. Every
+/// failure becomes words a person can act on: a server that cannot be reached is a
+/// <see cref="StoreUnavailableException"/>, a refused query a <see cref="ClickHouseException"/> with ClickHouse's
+/// message.
+/// </summary>
+internal sealed class ClickHouseHttp : IDisposable
+{
+    // Inserts into a Distributed table return once every shard has its rows (so a read right after sees them); long
+    // IN lists of ids fit in a query.
+    private const string Settings = "insert_distributed_sync=1&max_query_size=104857600";
+
+    private readonly HttpClient _http;
+    private readonly string _endpoint;
+
+    public ClickHouseHttp(Uri address, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        Address = address.GetLeftPart(UriPartial.Path);
+        _endpoint = Address + (Address.EndsWith('/') ? "" : "/") + "?" + Settings;
+        _http = new HttpClient { Timeout = timeout };
+        if (address.UserInfo.Length > 0)
+        {
+            var parts = address.UserInfo.Split(':', 2);
+            _http.DefaultRequestHeaders.Add("X-ClickHouse-User", Uri.UnescapeDataString(parts[0]));
+            if (parts.Length == 2)
+            {
+                _http.DefaultRequestHeaders.Add("X-ClickHouse-Key", Uri.UnescapeDataString(parts[1]));
+            }
+        }
+    }
+
+    /// <summary>The server's address without its user, password or parameters: safe to show.</summary>
+    public string Address { get; }
+
+    /// <summary>Runs a statement that returns nothing the store reads (DDL, <c>INSERT … VALUES</c>).</summary>
+    public async Task ExecuteAsync(string sql, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(_endpoint, new StringContent(sql, Encoding.UTF8), sql, cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>Runs a query and reads its rows (<c>FORMAT RowBinary</c> is added) with <paramref
+    /// name="read"/>.</summary>
+    public async Task<List<T>> QueryAsync<T>(
+        string sql,
+        Func<RowBinaryReader, T> read,
+        CancellationToken cancellationToken
+    )
+    {
+        var query = sql + "\nFORMAT RowBinary";
+        using var response = await SendAsync(_endpoint, new StringContent(query, Encoding.UTF8), sql, cancellationToken)
+            .ConfigureAwait(false);
+        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            var reader = new RowBinaryReader(stream);
+            var rows = new List<T>();
+            while (await reader.NextRowAsync(cancellationToken).ConfigureAwait(false))
+            {
+                rows.Add(read(reader));
+            }
+            return rows;
+        }
+    }
+
+    /// <summary>Inserts rows written as <c>RowBinary</c> into <paramref name="table"/>'s <paramref
+    /// name="columns"/>.</summary>
+    public async Task InsertAsync(
+        string table,
+        string columns,
+        RowBinaryWriter rows,
+        CancellationToken cancellationToken
+    )
+    {
+        var statement = $"INSERT INTO {table} ({columns}) FORMAT RowBinary";
+        var url = _endpoint + "&query=" + Uri.EscapeDataString(statement);
+        var content = new ReadOnlyMemoryContent(rows.Written);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        using var response = await SendAsync(url, content, statement, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(
+        string url,
+        HttpContent content,
+        string sql,
+        CancellationToken cancellationToken
+    )
+    {
+        HttpResponseMessage response;
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = content };
+            response = await _http
+                .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (HttpRequestException e)
+        {
+            throw Unreachable(e.Message, e);
+        }
+        catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw Unreachable($"no answer within {_http.Timeout.TotalSeconds:0} s", e);
+        }
+        if (response.IsSuccessStatusCode)
+        {
+            return response;
+        }
+        using (response)
+        {
+            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            throw new ClickHouseException(ClickHouseException.Describe(body, (int)response.StatusCode), sql);
+        }
+    }
+
+    private StoreUnavailableException Unreachable(string why, Exception inner) =>
+        new(
+            $"the ClickHouse server at {Address} cannot be reached ({why.TrimEnd('.')}); start it, or point --clickhouse at a running one",
+            inner
+        );
+
+    public void Dispose() => _http.Dispose();
+}

@@ -1,0 +1,134 @@
+namespace Overlap.Storage.ClickHouse;
+
+/// <summary>
+/// The ClickHouse tables and their versioned migrations. Times are microseconds since the Unix epoch (UTC), JSON
+/// objects
+/// text. Event tables are <c>ReplacingMergeTree</c> keyed by (feature, id), so a row written twice (a retried insert,
+/// two
+/// instances loading the same event) is one row once merged, and reads that must be exact use <c>FINAL</c>. On a
+/// cluster
+/// each table is a <c>_local</c> table on every shard under a <c>Distributed</c> table of the same name, sharded by a
+/// hash
+/// of its key: a retried event lands on the shard that already holds it, where the engine removes the copy.
+/// </summary>
+internal static class ClickHouseSchema
+{
+    /// <summary>One table: its columns, the engine of its rows and the key its rows are sharded by.</summary>
+    private sealed record Table(string Name, string Columns, string Engine, string ShardKey);
+
+    private const string ByMonth = "PARTITION BY toYYYYMM(toDateTime(intDiv(time_us, 1000000)))";
+
+    private static readonly Table Migrations = new(
+        "schema_migrations",
+        "version UInt32, applied_us Int64",
+        "ReplacingMergeTree ORDER BY version",
+        "version"
+    );
+
+    /// <summary>
+    /// Each migration, in order: its version and the tables it creates. A migration runs once per database (its version
+    /// is then written to <c>schema_migrations</c>); a later change to a table is a new migration, never an edit here.
+    /// </summary>
+    private static readonly (int Version, Table[] Tables)[] Steps =
+    [
+        (
+            1,
+            [
+                new(
+                    "predictions",
+                    """
+                    feature String, id String, time_us Int64, model_version Nullable(String), score Nullable(Float64),
+                    prediction Nullable(String), latency_ms Nullable(Float64), cost Nullable(Float64),
+                    inputs Nullable(String), attributes Nullable(String), received_us Int64, output Nullable(String),
+                    input_tokens Nullable(Int64), output_tokens Nullable(Int64), conversation_id Nullable(String),
+                    model Nullable(String), error Nullable(String)
+                    """,
+                    $"ReplacingMergeTree {ByMonth} ORDER BY (feature, id)",
+                    "cityHash64(feature, id)"
+                ),
+                new(
+                    "outcomes",
+                    """
+                    feature String, id String, prediction_id String, label String, source Nullable(String),
+                    time_us Int64, received_us Int64
+                    """,
+                    $"ReplacingMergeTree {ByMonth} ORDER BY (feature, id)",
+                    "cityHash64(feature, id)"
+                ),
+                new(
+                    "feedback",
+                    """
+                    feature String, id String, prediction_id String, kind String, time_us Int64, received_us Int64,
+                    edit_distance Nullable(Int64), final_length Nullable(Int64)
+                    """,
+                    $"ReplacingMergeTree {ByMonth} ORDER BY (feature, id)",
+                    "cityHash64(feature, id)"
+                ),
+                new(
+                    "business",
+                    """
+                    feature String, id String, name String, value Float64, prediction_id Nullable(String),
+                    time_us Int64, received_us Int64
+                    """,
+                    $"ReplacingMergeTree {ByMonth} ORDER BY (feature, id)",
+                    "cityHash64(feature, id)"
+                ),
+                // Per feature and hour, the latest change number of an append that added a prediction or a label there.
+                new(
+                    "changed_hours",
+                    "feature String, hour Int64, change Int64",
+                    "ReplacingMergeTree(change) ORDER BY (feature, hour)",
+                    "cityHash64(feature, hour)"
+                ),
+                // Per instance (each overlap serve has its own ingest log), the log position loaded so far.
+                new(
+                    "ingest_log",
+                    "instance String, position Int64",
+                    "ReplacingMergeTree(position) ORDER BY instance",
+                    "cityHash64(instance)"
+                ),
+            ]
+        ),
+    ];
+
+    /// <summary>The latest migration's version.</summary>
+    public static int Latest => Steps[^1].Version;
+
+    /// <summary>The statements that create the database and the migrations table when they are missing.</summary>
+    public static IEnumerable<string> Bootstrap(string database, string? cluster)
+    {
+        yield return $"CREATE DATABASE IF NOT EXISTS `{database}`{OnCluster(cluster)}";
+        foreach (var statement in Create(Migrations, database, cluster))
+        {
+            yield return statement;
+        }
+    }
+
+    /// <summary>The statements of each migration after <paramref name="applied"/>, by version, in order.</summary>
+    public static IEnumerable<(int Version, string[] Statements)> After(
+        IReadOnlySet<int> applied,
+        string database,
+        string? cluster
+    ) =>
+        Steps
+            .Where(s => !applied.Contains(s.Version))
+            .Select(s => (s.Version, s.Tables.SelectMany(t => Create(t, database, cluster)).ToArray()));
+
+    /// <summary>The name queries use for a table: the Distributed one on a cluster, else the table itself.</summary>
+    public static string Name(string database, string table) => $"`{database}`.`{table}`";
+
+    private static IEnumerable<string> Create(Table table, string database, string? cluster)
+    {
+        if (cluster is null)
+        {
+            yield return $"CREATE TABLE IF NOT EXISTS {Name(database, table.Name)} ({table.Columns}) ENGINE = {table.Engine}";
+            yield break;
+        }
+        var local = table.Name + "_local";
+        yield return $"CREATE TABLE IF NOT EXISTS {Name(database, local)}{OnCluster(cluster)} ({table.Columns}) ENGINE = {table.Engine}";
+        yield return $"CREATE TABLE IF NOT EXISTS {Name(database, table.Name)}{OnCluster(cluster)} ({table.Columns}) "
+            + $"ENGINE = Distributed(`{cluster}`, `{database}`, `{local}`, {table.ShardKey})";
+    }
+
+    private static string OnCluster(string? cluster) => cluster is null ? "" : $" ON CLUSTER `{cluster}`";
+}

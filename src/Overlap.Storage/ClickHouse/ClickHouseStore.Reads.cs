@@ -1,0 +1,313 @@
+using Overlap.Core.Sampling;
+using Overlap.Core.Timestamps;
+using Overlap.Events;
+
+namespace Overlap.Storage.ClickHouse;
+
+internal sealed partial class ClickHouseStore
+{
+    /// <inheritdoc />
+    public async Task<ProductionRows> ReadPredictionsAsync(
+        string feature,
+        DateTimeOffset from,
+        DateTimeOffset to,
+        IReadOnlyList<string> attributes,
+        int? sample = null,
+        CancellationToken cancellationToken = default
+    )
+    {
+        ArgumentNullException.ThrowIfNull(feature);
+        ArgumentNullException.ThrowIfNull(attributes);
+        var range = Range(feature, from, to);
+        if (sample is { } size)
+        {
+            // StableSample's rule, the same in every store: the rows whose ids have the smallest keys. ClickHouse 18.16
+            // has no XXH64, so only the ids are read first, the sample is picked here, and only its rows are read.
+            var ids = await _http
+                .QueryAsync(
+                    $"SELECT DISTINCT id FROM {Table("predictions")} WHERE {range}",
+                    r => r.String(),
+                    cancellationToken
+                )
+                .ConfigureAwait(false);
+            if (size < ids.Count)
+            {
+                var picked = StableSample.Pick(ids, size);
+                range += picked.Count == 0 ? " AND 0" : $" AND id IN ({ClickHouseSql.List(picked)})";
+            }
+        }
+        var json = attributes.Count > 0 ? "attributes, inputs" : "NULL, NULL";
+        var pool = new TextPool();
+        var rows = await _http
+            .QueryAsync(
+                $"SELECT id, time_us, score, prediction, latency_ms, cost, model_version, {json} "
+                    + $"FROM {Table("predictions")} FINAL WHERE {range} ORDER BY time_us, id",
+                r => new PredictionRow(
+                    r.String(),
+                    r.Int64(),
+                    r.NullableFloat64() ?? double.NaN,
+                    Intern(pool, r.NullableString()),
+                    r.NullableFloat64() ?? double.NaN,
+                    r.NullableFloat64() ?? double.NaN,
+                    Intern(pool, r.NullableString()),
+                    r.NullableString(),
+                    r.NullableString()
+                ),
+                cancellationToken
+            )
+            .ConfigureAwait(false);
+        // The latest outcome of each prediction in range (argMax by time), joined here by id.
+        var labels = (
+            await _http
+                .QueryAsync(
+                    $"SELECT prediction_id, argMax(label, time_us) FROM {Table("outcomes")} "
+                        + $"WHERE feature = {ClickHouseSql.Literal(feature)} AND prediction_id GLOBAL IN "
+                        + $"(SELECT id FROM {Table("predictions")} WHERE {range}) GROUP BY prediction_id",
+                    r => (Id: r.String(), Label: r.String()),
+                    cancellationToken
+                )
+                .ConfigureAwait(false)
+        ).ToDictionary(l => l.Id, l => pool.Intern(l.Label), StringComparer.Ordinal);
+        var values = rows.Select(r => Values(r, attributes, pool)).ToArray();
+        return new ProductionRows
+        {
+            Ids = [.. rows.Select(r => r.Id)],
+            TimesUs = [.. rows.Select(r => r.TimeUs)],
+            Scores = [.. rows.Select(r => r.Score)],
+            Predictions = [.. rows.Select(r => r.Prediction)],
+            Labels = [.. rows.Select(r => labels.GetValueOrDefault(r.Id))],
+            LatencyMs = [.. rows.Select(r => r.LatencyMs)],
+            Costs = [.. rows.Select(r => r.Cost)],
+            ModelVersions = [.. rows.Select(r => r.ModelVersion)],
+            Attributes = attributes
+                .Select((name, a) => (name, a))
+                .ToDictionary(x => x.name, x => values.Select(v => v[x.a]).ToArray(), StringComparer.Ordinal),
+        };
+    }
+
+    /// <summary>One prediction as read for a window, with its attributes and inputs as stored.</summary>
+    private sealed record PredictionRow(
+        string Id,
+        long TimeUs,
+        double Score,
+        string? Prediction,
+        double LatencyMs,
+        double Cost,
+        string? ModelVersion,
+        string? AttributesJson,
+        string? InputsJson
+    );
+
+    /// <summary>Each named value from the attributes, else from the inputs.</summary>
+    private static string?[] Values(PredictionRow row, IReadOnlyList<string> names, TextPool pool)
+    {
+        var values = JsonAttributes.Read(row.AttributesJson, names);
+        if (values.Any(v => v is null))
+        {
+            var inputs = JsonAttributes.Read(row.InputsJson, names);
+            for (var i = 0; i < values.Length; i++)
+            {
+                values[i] ??= inputs[i];
+            }
+        }
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = Intern(pool, values[i]);
+        }
+        return values;
+    }
+
+    private static string? Intern(TextPool pool, string? text) => text is null ? null : pool.Intern(text);
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> FeaturesOfPredictionsAsync(
+        IReadOnlyCollection<string> predictionIds,
+        CancellationToken cancellationToken = default
+    )
+    {
+        ArgumentNullException.ThrowIfNull(predictionIds);
+        if (predictionIds.Count == 0)
+        {
+            return new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        }
+        var rows = await _http
+            .QueryAsync(
+                $"SELECT DISTINCT id, feature FROM {Table("predictions")} WHERE id IN ({ClickHouseSql.List(predictionIds)})",
+                r => (Id: r.String(), Feature: r.String()),
+                cancellationToken
+            )
+            .ConfigureAwait(false);
+        return rows.GroupBy(r => r.Id, StringComparer.Ordinal)
+            .ToDictionary(
+                g => g.Key,
+                g => (IReadOnlyList<string>)[.. g.Select(r => r.Feature).Order(StringComparer.Ordinal)],
+                StringComparer.Ordinal
+            );
+    }
+
+    /// <inheritdoc />
+    public async Task<EventCounts> CountAsync(string feature, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(feature);
+        // Distinct ids count each event once even before the engine has merged a copy away.
+        var f = $"feature = {ClickHouseSql.Literal(feature)}";
+        var ofPredictions = $"prediction_id GLOBAL IN (SELECT id FROM {Table("predictions")} WHERE {f})";
+        var rows = await _http
+            .QueryAsync(
+                $"""
+                SELECT
+                  (SELECT uniqExact(id) FROM {Table("predictions")} WHERE {f}),
+                  (SELECT uniqExact(id) FROM {Table("outcomes")} WHERE {f} AND {ofPredictions}),
+                  (SELECT uniqExact(id) FROM {Table("feedback")} WHERE {f} AND {ofPredictions}),
+                  (SELECT uniqExact(id) FROM {Table("business")} WHERE {f}),
+                  (SELECT uniqExact(prediction_id) FROM {Table("outcomes")} WHERE {f} AND {ofPredictions})
+                """,
+                r => new EventCounts(
+                    (long)r.UInt64(),
+                    (long)r.UInt64(),
+                    (long)r.UInt64(),
+                    (long)r.UInt64(),
+                    (long)r.UInt64()
+                ),
+                cancellationToken
+            )
+            .ConfigureAwait(false);
+        return rows[0];
+    }
+
+    /// <inheritdoc />
+    public Task<long> CurrentChangeAsync(string feature, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(feature);
+        return LatestChangeAsync($"feature = {ClickHouseSql.Literal(feature)}", cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<long> ChangeInRangeAsync(
+        string feature,
+        DateTimeOffset from,
+        DateTimeOffset to,
+        CancellationToken cancellationToken = default
+    )
+    {
+        ArgumentNullException.ThrowIfNull(feature);
+        var first = FloorHour(UnixMicroseconds.From(from));
+        var last = FloorHour(UnixMicroseconds.From(to) - 1);
+        return LatestChangeAsync(
+            $"feature = {ClickHouseSql.Literal(feature)} AND hour >= {ClickHouseSql.Literal(first)} AND hour <= {ClickHouseSql.Literal(last)}",
+            cancellationToken
+        );
+    }
+
+    private async Task<long> LatestChangeAsync(string where, CancellationToken cancellationToken) =>
+        (
+            await _http
+                .QueryAsync(
+                    $"SELECT max(change) FROM {Table("changed_hours")} WHERE {where}",
+                    r => r.Int64(),
+                    cancellationToken
+                )
+                .ConfigureAwait(false)
+        )[0];
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<FeatureEvent>> ReadEventsAsync(
+        string feature,
+        DateTimeOffset from,
+        DateTimeOffset to,
+        CancellationToken cancellationToken = default
+    )
+    {
+        ArgumentNullException.ThrowIfNull(feature);
+        var range = Range(feature, from, to);
+        var events = new List<FeatureEvent>();
+        events.AddRange(
+            await _http
+                .QueryAsync(
+                    $"""
+                    SELECT id, time_us, feature, model_version, score, prediction, latency_ms, cost, inputs, attributes,
+                      output, input_tokens, output_tokens, conversation_id, model, error
+                    FROM {Table("predictions")} FINAL WHERE {range}
+                    """,
+                    r => new PredictionEvent
+                    {
+                        Id = r.String(),
+                        Time = UnixMicroseconds.ToTime(r.Int64()),
+                        Feature = r.String(),
+                        ModelVersion = r.NullableString(),
+                        Score = r.NullableFloat64(),
+                        Prediction = r.NullableString(),
+                        LatencyMs = r.NullableFloat64(),
+                        Cost = r.NullableFloat64(),
+                        InputsJson = r.NullableString(),
+                        AttributesJson = r.NullableString(),
+                        Output = r.NullableString(),
+                        InputTokens = r.NullableInt64(),
+                        OutputTokens = r.NullableInt64(),
+                        ConversationId = r.NullableString(),
+                        Model = r.NullableString(),
+                        Error = r.NullableString(),
+                    },
+                    cancellationToken
+                )
+                .ConfigureAwait(false)
+        );
+        events.AddRange(
+            await _http
+                .QueryAsync(
+                    $"SELECT id, time_us, feature, prediction_id, label, source FROM {Table("outcomes")} FINAL WHERE {range}",
+                    r => new OutcomeEvent
+                    {
+                        Id = r.String(),
+                        Time = UnixMicroseconds.ToTime(r.Int64()),
+                        Feature = r.String(),
+                        PredictionId = r.String(),
+                        Label = r.String(),
+                        Source = r.NullableString(),
+                    },
+                    cancellationToken
+                )
+                .ConfigureAwait(false)
+        );
+        events.AddRange(
+            await _http
+                .QueryAsync(
+                    $"SELECT id, time_us, feature, prediction_id, kind, edit_distance, final_length FROM {Table("feedback")} FINAL WHERE {range}",
+                    r => new FeedbackEvent
+                    {
+                        Id = r.String(),
+                        Time = UnixMicroseconds.ToTime(r.Int64()),
+                        Feature = r.String(),
+                        PredictionId = r.String(),
+                        FeedbackKind = r.String(),
+                        EditDistance = r.NullableInt64(),
+                        FinalLength = r.NullableInt64(),
+                    },
+                    cancellationToken
+                )
+                .ConfigureAwait(false)
+        );
+        events.AddRange(
+            await _http
+                .QueryAsync(
+                    $"SELECT id, time_us, feature, prediction_id, name, value FROM {Table("business")} FINAL WHERE {range}",
+                    r => new BusinessEvent
+                    {
+                        Id = r.String(),
+                        Time = UnixMicroseconds.ToTime(r.Int64()),
+                        Feature = r.String(),
+                        PredictionId = r.NullableString(),
+                        Name = r.String(),
+                        Value = r.Float64(),
+                    },
+                    cancellationToken
+                )
+                .ConfigureAwait(false)
+        );
+        return [.. events.OrderBy(e => e.Time).ThenBy(e => e.Kind).ThenBy(e => e.Id, StringComparer.Ordinal)];
+    }
+
+    private static string Range(string feature, DateTimeOffset from, DateTimeOffset to) =>
+        $"feature = {ClickHouseSql.Literal(feature)} AND time_us >= {ClickHouseSql.Literal(UnixMicroseconds.From(from))} "
+        + $"AND time_us < {ClickHouseSql.Literal(UnixMicroseconds.From(to))}";
+}

@@ -1,0 +1,222 @@
+using System.Globalization;
+using Overlap.Core.Timestamps;
+
+namespace Overlap.Storage.ClickHouse;
+
+/// <summary>
+/// The event store on ClickHouse (one server, or a cluster of shards), spoken to over its HTTP interface. It holds
+/// predictions, outcomes, feedback and business results, and answers the range reads, counts and change numbers.
+/// ClickHouse has no transactions, so exactly-once rests on keys, not on a commit: an append first asks which of its
+/// (feature, id) keys are stored and inserts only the others; a batch loaded again after a crash (its rows stored, its
+/// log position not) is then all duplicates, and a copy that slips past the check (two instances loading one event at
+/// once) has the same key, lands on the same shard and is removed by <c>ReplacingMergeTree</c>, with <c>FINAL</c>
+/// reading as if it were already merged. The log position is written after the batch it covers.
+/// </summary>
+internal sealed partial class ClickHouseStore : IEventSink, IEventReader, IDisposable
+{
+    /// <summary>The oldest ClickHouse whose SQL the store's queries are written for (Debian's
+    /// clickhouse-server).</summary>
+    public static readonly Version Oldest = new(18, 16);
+
+    /// <summary>The file in the instance's folder that names it in the shared store (its ingest log position is kept by
+    /// that name).</summary>
+    public const string InstanceFile = "clickhouse-instance";
+
+    private readonly ClickHouseHttp _http;
+    private readonly string _database;
+    private readonly string _instance;
+    private readonly TimeProvider _time;
+    private readonly SemaphoreSlim _write = new(1, 1);
+    private long _lastChange;
+
+    private ClickHouseStore(ClickHouseHttp http, string database, string? cluster, string instance, TimeProvider time)
+    {
+        _http = http;
+        _database = database;
+        Cluster = cluster;
+        _instance = instance;
+        _time = time;
+    }
+
+    /// <summary>The cluster the tables are spread over; null on one server.</summary>
+    public string? Cluster { get; }
+
+    /// <summary>The server's version, read at open.</summary>
+    public Version ServerVersion { get; private set; } = Oldest;
+
+    /// <summary>
+    /// Opens the store at <paramref name="address"/> (an HTTP address; its <c>database</c> parameter names the
+    /// database,
+    /// <c>overlap</c> when absent; a user and password may be given in it), creating the database and running the
+    /// migrations it has not had. With <paramref name="cluster"/>, tables are made on every shard (<c>ON CLUSTER</c>,
+    /// which needs the cluster's ZooKeeper) under Distributed tables. <paramref name="folder"/> is this instance's own
+    /// folder, where the name of its ingest log is kept.
+    /// </summary>
+    public static async Task<ClickHouseStore> OpenAsync(
+        string address,
+        string? cluster,
+        string folder,
+        TimeProvider? time = null,
+        CancellationToken cancellationToken = default
+    )
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        ArgumentNullException.ThrowIfNull(folder);
+        if (
+            !Uri.TryCreate(address, UriKind.Absolute, out var uri)
+            || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
+        )
+        {
+            throw new StoreUnavailableException(
+                $"'{address}' is not a ClickHouse HTTP address; give one such as http://127.0.0.1:8123/?database=overlap"
+            );
+        }
+        var database = Parameter(uri, "database") ?? "overlap";
+        if (!ClickHouseSql.IsPlainName(database))
+        {
+            throw new StoreUnavailableException(
+                $"'{database}' cannot name a ClickHouse database here; use letters, digits and underscores"
+            );
+        }
+        if (cluster is not null && !ClickHouseSql.IsPlainName(cluster))
+        {
+            throw new StoreUnavailableException(
+                $"'{cluster}' cannot name a ClickHouse cluster here; use the name in the servers' remote_servers"
+            );
+        }
+        var http = new ClickHouseHttp(uri, TimeSpan.FromSeconds(300));
+        try
+        {
+            var store = new ClickHouseStore(http, database, cluster, InstanceName(folder), time ?? TimeProvider.System);
+            await store.MigrateAsync(cancellationToken).ConfigureAwait(false);
+            return store;
+        }
+        catch (ClickHouseException e)
+        {
+            http.Dispose();
+            // A database or table that cannot be made (no ZooKeeper for ON CLUSTER, no rights) leaves no usable store.
+            throw new StoreUnavailableException(
+                $"the ClickHouse store at {http.Address} cannot be prepared: {e.Message}",
+                e
+            );
+        }
+        catch
+        {
+            http.Dispose();
+            throw;
+        }
+    }
+
+    private async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        var version = (
+            await _http.QueryAsync("SELECT version()", r => r.String(), cancellationToken).ConfigureAwait(false)
+        )[0];
+        ServerVersion = ParseVersion(version);
+        if (ServerVersion < Oldest)
+        {
+            throw new StoreUnavailableException(
+                $"the ClickHouse server at {_http.Address} is version {version}; Overlap needs {Oldest} or later"
+            );
+        }
+        if (Cluster is not null)
+        {
+            var shards = await _http
+                .QueryAsync(
+                    $"SELECT toUInt64(count()) FROM system.clusters WHERE cluster = {ClickHouseSql.Literal(Cluster)}",
+                    r => r.UInt64(),
+                    cancellationToken
+                )
+                .ConfigureAwait(false);
+            if (shards[0] == 0)
+            {
+                throw new StoreUnavailableException(
+                    $"the ClickHouse server at {_http.Address} has no cluster '{Cluster}' in its remote_servers; name one it has with --clickhouse-cluster"
+                );
+            }
+        }
+        foreach (var statement in ClickHouseSchema.Bootstrap(_database, Cluster))
+        {
+            await _http.ExecuteAsync(statement, cancellationToken).ConfigureAwait(false);
+        }
+        var applied = await _http
+            .QueryAsync(
+                $"SELECT DISTINCT toInt64(version) FROM {Table("schema_migrations")}",
+                r => (int)r.Int64(),
+                cancellationToken
+            )
+            .ConfigureAwait(false);
+        foreach (var (step, statements) in ClickHouseSchema.After(applied.ToHashSet(), _database, Cluster))
+        {
+            foreach (var statement in statements)
+            {
+                await _http.ExecuteAsync(statement, cancellationToken).ConfigureAwait(false);
+            }
+            var now = UnixMicroseconds.From(_time.GetUtcNow());
+            await _http
+                .ExecuteAsync(
+                    $"INSERT INTO {Table("schema_migrations")} (version, applied_us) VALUES ({ClickHouseSql.Literal(step)}, {ClickHouseSql.Literal(now)})",
+                    cancellationToken
+                )
+                .ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The name of a table in this store's database (the Distributed one on a cluster).</summary>
+    private string Table(string name) => ClickHouseSchema.Name(_database, name);
+
+    /// <summary>The instance's name in the shared store: made once, kept in its folder, so a restart resumes its own
+    /// log.</summary>
+    private static string InstanceName(string folder)
+    {
+        var path = Path.Combine(folder, InstanceFile);
+        try
+        {
+            if (File.Exists(path) && File.ReadAllText(path).Trim() is { Length: > 0 } known)
+            {
+                return known;
+            }
+            Directory.CreateDirectory(folder);
+            var name = Guid.NewGuid().ToString("N");
+            File.WriteAllText(path, name + "\n");
+            return name;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new StoreUnavailableException(
+                $"the instance folder {folder} cannot be written ({e.Message.TrimEnd('.')}); choose a folder you can write to with --data",
+                e
+            );
+        }
+    }
+
+    private static string? Parameter(Uri uri, string name)
+    {
+        foreach (var pair in uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var parts = pair.Split('=', 2);
+            if (Uri.UnescapeDataString(parts[0]) == name && parts.Length == 2)
+            {
+                return Uri.UnescapeDataString(parts[1]);
+            }
+        }
+        return null;
+    }
+
+    private static Version ParseVersion(string text)
+    {
+        var parts = text.Split('.');
+        return
+            parts.Length >= 2
+            && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var major)
+            && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var minor)
+            ? new Version(major, minor)
+            : new Version(0, 0);
+    }
+
+    public void Dispose()
+    {
+        _http.Dispose();
+        _write.Dispose();
+    }
+}

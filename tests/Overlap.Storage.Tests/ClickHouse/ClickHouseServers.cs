@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using Overlap.Storage.ClickHouse;
+using Overlap.Tests.Shared;
+
+namespace Overlap.Storage.Tests.ClickHouse;
+
+/// <summary>
+/// The two-shard ClickHouse cluster the tests use: the one scripts/test.sh started (named by OVERLAP_TEST_CLICKHOUSE,
+/// OVERLAP_TEST_CLICKHOUSE_SHARD2 and OVERLAP_TEST_CLICKHOUSE_CLUSTER), or, when those are unset (dotnet test alone),
+/// one started once per run through scripts/services/clickhouse.sh and stopped by <see cref="ClickHouseCluster"/> when
+/// the tests that use it are done.
+/// </summary>
+internal static class ClickHouseServers
+{
+    private static readonly Lazy<(string Shard1, string Shard2, string Cluster)> Cluster = new(Start);
+    private static string? _started;
+
+    /// <summary>Shard 1's HTTP address.</summary>
+    public static string Shard1 => Cluster.Value.Shard1;
+
+    /// <summary>Shard 2's HTTP address.</summary>
+    public static string Shard2 => Cluster.Value.Shard2;
+
+    /// <summary>The cluster's name.</summary>
+    public static string Name => Cluster.Value.Cluster;
+
+    /// <summary>A new database name, unique to this run.</summary>
+    public static string NewDatabase() => "overlap_test_" + Guid.NewGuid().ToString("N")[..12];
+
+    /// <summary>The address of a database through one shard.</summary>
+    public static string Address(string shard, string database) => $"{shard.TrimEnd('/')}/?database={database}";
+
+    /// <summary>Runs a statement on a shard (for checks below the store: local tables, dropping databases).</summary>
+    public static async Task ExecuteAsync(string shard, string sql)
+    {
+        using var http = new ClickHouseHttp(new Uri(shard), TimeSpan.FromMinutes(3));
+        await http.ExecuteAsync(sql, CancellationToken.None);
+    }
+
+    /// <summary>Runs a query that returns one whole number on a shard.</summary>
+    public static async Task<long> CountAsync(string shard, string sql)
+    {
+        using var http = new ClickHouseHttp(new Uri(shard), TimeSpan.FromMinutes(3));
+        return (await http.QueryAsync($"SELECT toInt64(({sql}))", r => r.Int64(), CancellationToken.None))[0];
+    }
+
+    private static (string, string, string) Start()
+    {
+        var shard1 = Environment.GetEnvironmentVariable("OVERLAP_TEST_CLICKHOUSE");
+        var shard2 = Environment.GetEnvironmentVariable("OVERLAP_TEST_CLICKHOUSE_SHARD2");
+        var cluster = Environment.GetEnvironmentVariable("OVERLAP_TEST_CLICKHOUSE_CLUSTER");
+        if (shard1 is { Length: > 0 } && shard2 is { Length: > 0 } && cluster is { Length: > 0 })
+        {
+            return (shard1, shard2, cluster);
+        }
+        var folder = Directory.CreateTempSubdirectory("overlap-clickhouse-").FullName;
+        var script = RepositoryRoot.File("scripts/services/clickhouse.sh");
+        _started = folder;
+        var lines = Run(script, "start", folder);
+        var values = lines
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(l => l.Split('=', 2))
+            .Where(p => p.Length == 2)
+            .ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal);
+        return (
+            values["OVERLAP_TEST_CLICKHOUSE"],
+            values["OVERLAP_TEST_CLICKHOUSE_SHARD2"],
+            values["OVERLAP_TEST_CLICKHOUSE_CLUSTER"]
+        );
+    }
+
+    /// <summary>Stops the servers when this run started them.</summary>
+    public static void StopStarted()
+    {
+        if (Interlocked.Exchange(ref _started, null) is { } folder)
+        {
+            Run(RepositoryRoot.File("scripts/services/clickhouse.sh"), "stop", folder);
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static string Run(string script, string action, string folder)
+    {
+        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(script);
+        start.ArgumentList.Add(action);
+        start.ArgumentList.Add(folder);
+        using var process = Process.Start(start)!;
+        var errors = process.StandardError.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{script} {action} failed ({process.ExitCode}): {errors.Result}");
+        }
+        return output;
+    }
+}
