@@ -160,7 +160,7 @@ public sealed partial class GenerativeView
                 requirement is null
                     ? "The contract sets no bar on the acceptable rate."
                     : $"Against the contract's bar ({Phrasing.Promise(Contract.Requirements.First(r => r.Metric == "acceptable_rate" && r.By is null), words).TrimEnd('.')}), "
-                        + $"the window's {requirement.Verdict.ToString().ToLowerInvariant()}: {requirement.Statement}"
+                        + $"it is {Settled(requirement.Verdict)} in that window: {requirement.Statement}"
             );
             return string.Join(" ", parts);
 
@@ -171,6 +171,15 @@ public sealed partial class GenerativeView
                     : $"{who}: {m?.Reason ?? $"no {words.Output} graded on every criterion"}";
         }
     }
+
+    /// <summary>A requirement's verdict as the end of "it is … in that window".</summary>
+    private static string Settled(Core.Evaluation.Verdict verdict) =>
+        verdict switch
+        {
+            Core.Evaluation.Verdict.Pass => "met",
+            Core.Evaluation.Verdict.Fail => "missed",
+            _ => "not settled",
+        };
 
     private static string When(DateTimeOffset start) => FeatureCharts.When(start);
 
