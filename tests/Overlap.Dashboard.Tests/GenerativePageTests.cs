@@ -186,7 +186,7 @@ public sealed class GenerativePageTests(DashboardServer server) : IClassFixture<
         await Assertions.Expect(factualStatement).ToContainTextAsync(factualAgreement.Statement, contains);
         await Assertions
             .Expect(factualStatement)
-            .ToContainTextAsync("grades on factual do not count toward verdicts", contains);
+            .ToContainTextAsync("do not count toward verdicts on factual", contains);
         await Assertions
             .Expect(page.Locator("[data-testid=judge-statement][data-criterion=tone]"))
             .ToHaveTextAsync(toneAgreement.Statement, text);

@@ -97,7 +97,8 @@ public sealed partial class GenerativeView
 
     /// <summary>
     /// One criterion's agreement in words; the model's grades count only where it can stand in for people (the rule
-    /// <see cref="JudgeAgreement.Trusted"/> applies to the window's evaluation), and the row says so when they do not.
+    /// <see cref="JudgeAgreement.Trusted"/> applies to the window's evaluation), and Core's statement says so when they
+    /// do not.
     /// </summary>
     internal static JudgeTrustRow Row(JudgeAgreement a)
     {
@@ -123,10 +124,7 @@ public sealed partial class GenerativeView
         var leniency = double.IsFinite(a.Leniency)
             ? $"{GenerativeText.Points(a.Leniency)} ({GenerativeText.Points(a.LeniencyInterval.Low)} to {GenerativeText.Points(a.LeniencyInterval.High)})"
             : "not measured";
-        var statement = counts
-            ? a.Statement
-            : $"{a.Statement} The model judge's grades on {a.Criterion} do not count toward verdicts: people's grades alone decide it.";
-        return new JudgeTrustRow(a.Criterion, agreement, kappa, leniency, GenerativeText.Verdict(a.Verdict), counts, statement);
+        return new JudgeTrustRow(a.Criterion, agreement, kappa, leniency, GenerativeText.Verdict(a.Verdict), counts, a.Statement);
     }
 
     private (List<CategoryWindow> Windows, List<FailureCategoryCount> Totals, long Reviewed) BuildCategories(
