@@ -96,7 +96,7 @@ public sealed class GenerativePageTests(DashboardServer server) : IClassFixture<
 
     private static string Percent(double share) => Phrasing.Percent(share);
 
-    /// <summary>"70% (48% to 85%)": the share of <paramref name="k"/> in <paramref name="n"/> with Core's Wilson interval.</summary>
+    /// <summary>"70% (48% to 85%)": <paramref name="k"/> of <paramref name="n"/> with Core's Wilson interval.</summary>
     private static string Share(int k, int n)
     {
         var w = Wilson.Interval(k, n, 0.95);
@@ -124,9 +124,11 @@ public sealed class GenerativePageTests(DashboardServer server) : IClassFixture<
         var text = new LocatorAssertionsToHaveTextOptions { Timeout = Timeout };
         var contains = new LocatorAssertionsToContainTextOptions { Timeout = Timeout };
 
-        // 1. Acceptable: people 14 of 20 (d1, d5, d6, d17–d19 fail), the model judge 13 of 20 (d1, d4, d5, d8, d17–d19).
+        // 1. Acceptable: people 14 of 20 (d1, d5, d6, d17–d19 fail), the model 13 of 20 (d1, d4, d5, d8, d17–d19).
         var acceptable = page.GetByTestId("acceptable-statement");
-        await Assertions.Expect(acceptable).ToContainTextAsync($"people found {Share(14, 20)} of the 20 drafts", contains);
+        await Assertions
+            .Expect(acceptable)
+            .ToContainTextAsync($"people found {Share(14, 20)} of the 20 drafts", contains);
         await Assertions
             .Expect(acceptable)
             .ToContainTextAsync($"the model judge found {Share(13, 20)} of the 20 drafts", contains);
@@ -135,7 +137,10 @@ public sealed class GenerativePageTests(DashboardServer server) : IClassFixture<
         await Assertions.Expect(chart.Locator("svg.main-svg").First).ToBeVisibleAsync(new() { Timeout = Timeout });
         var drawn = JsonDocument.Parse(await chart.EvaluateAsync<string>("e => JSON.stringify(e.data)")).RootElement;
         var lines = drawn.EnumerateArray().Where(t => t.TryGetProperty("name", out _)).ToList();
-        Assert.Equal(["by people's grades", "by the model judge's grades"], lines.Select(l => l.GetProperty("name").GetString()));
+        Assert.Equal(
+            ["by people's grades", "by the model judge's grades"],
+            lines.Select(l => l.GetProperty("name").GetString())
+        );
         Assert.Equal(0.70, lines[0].GetProperty("y").EnumerateArray().Last().GetDouble(), 9);
         Assert.Equal(0.65, lines[1].GetProperty("y").EnumerateArray().Last().GetDouble(), 9);
 
@@ -156,10 +161,19 @@ public sealed class GenerativePageTests(DashboardServer server) : IClassFixture<
 
         // 3. The judge against people, from Core's agreement on the same grades.
         var factual = new RubricCriterion { Name = "factual", Question = "Is every fact supported?" };
-        var tone = new RubricCriterion { Name = "tone", Question = "Is the tone warm?", Scale = RubricScale.OneToFive };
+        var tone = new RubricCriterion
+        {
+            Name = "tone",
+            Question = "Is the tone warm?",
+            Scale = RubricScale.OneToFive,
+        };
         var factualAgreement = JudgeAgreement.Of(
             factual,
-            [.. Enumerable.Range(0, Drafts).Select(i => (PeopleFactualFails.Contains(i) ? 0 : 1, ModelFactualFails.Contains(i) ? 0 : 1))],
+            [
+                .. Enumerable
+                    .Range(0, Drafts)
+                    .Select(i => (PeopleFactualFails.Contains(i) ? 0 : 1, ModelFactualFails.Contains(i) ? 0 : 1)),
+            ],
             0.8,
             0.95
         );
@@ -211,7 +225,9 @@ public sealed class GenerativePageTests(DashboardServer server) : IClassFixture<
         await Assertions.Expect(worst.GetByTestId("worst-input")).ToHaveTextAsync("Where is order 1?", text);
         await Assertions.Expect(worst.GetByTestId("worst-text")).ToHaveTextAsync(Text(1), text);
         await Assertions.Expect(worst.GetByTestId("worst-failed")).ToContainTextAsync("factual: graded fail", contains);
-        await Assertions.Expect(worst.GetByTestId("worst-people")).ToHaveTextAsync("People: factual fail, tone 4", text);
+        await Assertions
+            .Expect(worst.GetByTestId("worst-people"))
+            .ToHaveTextAsync("People: factual fail, tone 4", text);
         await Assertions
             .Expect(worst.GetByTestId("worst-model"))
             .ToHaveTextAsync("Model judge: factual fail, tone 4", text);
@@ -243,29 +259,57 @@ public sealed class GenerativePageTests(DashboardServer server) : IClassFixture<
         var start = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero);
         // All in today's window (before now, so none is in the future).
         string When(int i) =>
-            (start + (now - start) * (i + 1) / (Drafts + 2)).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+            (start + (now - start) * (i + 1) / (Drafts + 2)).ToString(
+                "yyyy-MM-dd'T'HH:mm:ss.fff'Z'",
+                CultureInfo.InvariantCulture
+            );
         var lines = new StringBuilder();
         for (var i = 0; i < Drafts; i++)
         {
             lines.Append(
-                CultureInfo.InvariantCulture,
-                $$$"""{"type":"prediction","id":"d{{{i}}}","feature":"{{{Feature}}}","time":"{{{When(i)}}}","output":"{{{Text(i)}}}","inputs":{"question":"Where is order {{{i}}}?"},"input_tokens":100,"output_tokens":20,"cost":0.002,"latency_ms":{{{200 + (i * 10)}}},"conversation_id":"c{{{i / 2}}}"}"""
+                JsonSerializer.Serialize(
+                    new Dictionary<string, object>
+                    {
+                        ["type"] = "prediction",
+                        ["id"] = $"d{i}",
+                        ["feature"] = Feature,
+                        ["time"] = When(i),
+                        ["output"] = Text(i),
+                        ["inputs"] = new Dictionary<string, string> { ["question"] = $"Where is order {i}?" },
+                        ["input_tokens"] = 100,
+                        ["output_tokens"] = 20,
+                        ["cost"] = 0.002,
+                        ["latency_ms"] = 200 + (i * 10),
+                        ["conversation_id"] = $"c{i / 2}",
+                    }
+                )
             );
             lines.Append('\n');
         }
-        foreach (var (id, kind, extra) in new[]
+        foreach (
+            var (id, kind) in new[]
+            {
+                ("d0", "regenerated"),
+                ("d1", "regenerated"),
+                ("d2", "edited"),
+                ("d3", "thumbs_down"),
+            }
+        )
         {
-            ("d0", "regenerated", ""),
-            ("d1", "regenerated", ""),
-            ("d2", "edited", ",\"edit_distance\":5"),
-            ("d3", "thumbs_down", ""),
-        })
-        {
-            lines.Append(
-                CultureInfo.InvariantCulture,
-                $$$"""{"type":"feedback","id":"f-{{{id}}}","prediction_id":"{{{id}}}","feature":"{{{Feature}}}","kind":"{{{kind}}}"{{{extra}}},"time":"{{{When(Drafts)}}}"}"""
-            );
-            lines.Append('\n');
+            var feedback = new Dictionary<string, object>
+            {
+                ["type"] = "feedback",
+                ["id"] = $"f-{id}",
+                ["prediction_id"] = id,
+                ["feature"] = Feature,
+                ["kind"] = kind,
+                ["time"] = When(Drafts),
+            };
+            if (kind == "edited")
+            {
+                feedback["edit_distance"] = 5;
+            }
+            lines.Append(JsonSerializer.Serialize(feedback)).Append('\n');
         }
         var sent = await admin.PostAsync(
             "/v1/events",
@@ -313,7 +357,10 @@ public sealed class GenerativePageTests(DashboardServer server) : IClassFixture<
                 {
                     break;
                 }
-                Assert.True(clock.Elapsed < Wait, $"d{i} could not be claimed: {await claim.Content.ReadAsStringAsync()}");
+                Assert.True(
+                    clock.Elapsed < Wait,
+                    $"d{i} could not be claimed: {await claim.Content.ReadAsStringAsync()}"
+                );
                 await Task.Delay(500);
             }
             var category = Categories.TryGetValue(i, out var c) ? $",\"category\":\"{c}\"" : "";

@@ -96,17 +96,21 @@ public static partial class GenerativeWindowMonitor
                         TrustedCriteria = new HashSet<string>(),
                     }
                 );
-        foreach (var (source, key, who) in new[]
-        {
-            (GradeSource.Person, "people", "people"),
-            (GradeSource.Model, "model", "the model judge"),
-        })
+        foreach (
+            var (source, key, who) in new[]
+            {
+                (GradeSource.Person, "people", "people"),
+                (GradeSource.Model, "model", "the model judge"),
+            }
+        )
         {
             long successes = 0,
                 trials = 0;
             for (var i = 0; i < graded.Count; i++)
             {
-                var acceptable = Acceptable(spec, cases!, i, c => known.TryGetValue((graded[i].Id, c, source), out var g) ? g : null);
+                var acceptable = Acceptable(spec, cases!, i, c =>
+                    known.TryGetValue((graded[i].Id, c, source), out var g) ? g : null
+                );
                 if (acceptable is { } yes)
                 {
                     trials++;
@@ -125,13 +129,17 @@ public static partial class GenerativeWindowMonitor
         return result;
     }
 
-    /// <summary>Whether case <paramref name="row"/> is acceptable with <paramref name="grade"/> deciding the criteria; null when a result is missing.</summary>
+    /// <summary>
+    /// Whether case <paramref name="row"/> is acceptable with <paramref name="grade"/> deciding the criteria; null when
+    /// a result is missing.
+    /// </summary>
     private static bool? Acceptable(GenerativeSpec spec, GenerativeCases cases, int row, Func<string, int?> grade)
     {
         var passed = true;
         foreach (var name in spec.AcceptableNames)
         {
-            bool? result = cases.Checks.TryGetValue(name, out var outcomes) ? outcomes[row].Passed
+            bool? result =
+                cases.Checks.TryGetValue(name, out var outcomes) ? outcomes[row].Passed
                 : grade(name) is { } g ? spec.Rubric.First(r => r.Name == name).Passes(g)
                 : null;
             if (result is not { } known)
@@ -160,7 +168,12 @@ public static partial class GenerativeWindowMonitor
             var shown = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var criterion in spec.Rubric)
             {
-                if (grades.FirstOrDefault(g => g.OutputId == id && g.Criterion == criterion.Name && g.Source == source) is { } g)
+                if (
+                    grades.FirstOrDefault(g =>
+                        g.OutputId == id && g.Criterion == criterion.Name && g.Source == source
+                    ) is
+                    { } g
+                )
                 {
                     shown[criterion.Name] = g.Grade is { } grade ? GradeText(criterion, grade) : "no verdict";
                 }

@@ -9,7 +9,7 @@ public sealed record WorstOutput
     /// <summary>The prediction's id.</summary>
     public required string Id { get; init; }
 
-    /// <summary>The start of the input (the contract's <c>columns.input</c>, else the chat messages); null when none was sent.</summary>
+    /// <summary>The start of the input (<c>columns.input</c>, else the chat messages); null when none came.</summary>
     public string? Input { get; init; }
 
     /// <summary>The start of the output; null when none was sent.</summary>

@@ -52,8 +52,9 @@ internal sealed class GenerativeWindows(
                 ? []
                 :
                 [
-                    .. (await reviews.SettledReviewsAsync(contract.Feature, cancellationToken).ConfigureAwait(false))
-                        .Select(r => (r.PredictionId, r.Category)),
+                    .. (
+                        await reviews.SettledReviewsAsync(contract.Feature, cancellationToken).ConfigureAwait(false)
+                    ).Select(r => (r.PredictionId, r.Category)),
                 ];
         var needsEmbedder = contract.Generative!.Checks.Any(c => c.Kind == OutputCheckKind.SimilarTo);
         var (window, judged) = GenerativeWindowMonitor.Summarize(

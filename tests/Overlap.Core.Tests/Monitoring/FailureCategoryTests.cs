@@ -65,15 +65,12 @@ public sealed class FailureCategoryTests
             [("elsewhere", "rude")]
         );
         Assert.Equal(0, reviewed);
-        Assert.All(
-            categories,
-            c =>
-            {
-                Assert.Equal(0, c.Count);
-                Assert.True(double.IsNaN(c.Share.Value));
-                Assert.Equal("no draft in this window has a settled review yet", c.Share.Reason);
-            }
-        );
+        Assert.All(categories, c =>
+        {
+            Assert.Equal(0, c.Count);
+            Assert.True(double.IsNaN(c.Share.Value));
+            Assert.Equal("no draft in this window has a settled review yet", c.Share.Reason);
+        });
     }
 
     [Fact]

@@ -61,8 +61,18 @@ public sealed class GenerativeViewTests
                 Reviewed = reviewed,
                 FailureCategories =
                 [
-                    new FailureCategoryCount { Category = "rude", Count = rude, Share = Rate(rude, reviewed) },
-                    new FailureCategoryCount { Category = "wrong", Count = wrong, Share = Rate(wrong, reviewed) },
+                    new FailureCategoryCount
+                    {
+                        Category = "rude",
+                        Count = rude,
+                        Share = Rate(rude, reviewed),
+                    },
+                    new FailureCategoryCount
+                    {
+                        Category = "wrong",
+                        Count = wrong,
+                        Share = Rate(wrong, reviewed),
+                    },
                 ],
                 Statements = [],
             },
@@ -113,11 +123,13 @@ public sealed class GenerativeViewTests
     {
         var view = GenerativeView.Of(ContractParser.Parse(Yaml), Report(Window(0, 3, 0, 0, 0)))!;
         Assert.Equal(0, view.Reviewed);
-        Assert.All(view.CategoryTotals, c => Assert.Equal("no draft of the last 30 days has a settled review yet", c.Share.Reason));
+        Assert.All(view.CategoryTotals, c =>
+            Assert.Equal("no draft of the last 30 days has a settled review yet", c.Share.Reason)
+        );
         Assert.Equal(["0 (nothing reviewed)", "0 (nothing reviewed)"], view.CategoryWindows[0].Cells);
     }
 
-    /// <summary>Pairs of (people, model) pass/fail grades: <paramref name="agree"/> alike of <paramref name="n"/>.</summary>
+    /// <summary>(people, model) pass/fail pairs: <paramref name="agree"/> alike of <paramref name="n"/>.</summary>
     private static JudgeAgreement Agreement(int agree, int n) =>
         JudgeAgreement.Of(
             new RubricCriterion { Name = "polite", Question = "Is it polite?" },
@@ -146,7 +158,11 @@ public sealed class GenerativeViewTests
         Assert.Equal(agreement.Statement, row.Statement);
         if (counts)
         {
-            Assert.StartsWith("The model judge can stand in for people on polite", row.Statement, StringComparison.Ordinal);
+            Assert.StartsWith(
+                "The model judge can stand in for people on polite",
+                row.Statement,
+                StringComparison.Ordinal
+            );
             Assert.DoesNotContain("do not count", row.Statement, StringComparison.Ordinal);
         }
         else
@@ -170,7 +186,9 @@ public sealed class GenerativeViewTests
         Assert.All(view.Figures, f => Assert.Equal("no result yet", f.Verdict));
         var shown = string.Join(
             " ",
-            view.Usage.SelectMany(u => new[] { u.Regeneration, u.Edit, u.ThumbsDown, u.Tokens, u.CostPer1000, u.LatencyP95 })
+            view.Usage.SelectMany(u =>
+                    new[] { u.Regeneration, u.Edit, u.ThumbsDown, u.Tokens, u.CostPer1000, u.LatencyP95 }
+                )
                 .Concat(view.Figures.SelectMany(f => new[] { f.Latest, f.Statement, f.Trend }))
                 .Append(view.AcceptableStatement)
         );

@@ -55,11 +55,14 @@ internal static class GenerativeText
             _ => "not enough data yet",
         };
 
-    /// <summary>A difference of shares in percentage points, signed: 0.031 → "+3 points", −0.012 → "−1 point".</summary>
+    /// <summary>A difference of shares in signed percentage points: 0.031 → "+3 points", −0.012 → "−1 point".</summary>
     public static string Points(double difference)
     {
         var points = (int)Math.Round(difference * 100, MidpointRounding.AwayFromZero);
-        var sign = points > 0 ? "+" : points < 0 ? "\u2212" : "";
+        var sign =
+            points > 0 ? "+"
+            : points < 0 ? "\u2212"
+            : "";
         var size = Math.Abs(points);
         return string.Create(CultureInfo.InvariantCulture, $"{sign}{size} {(size == 1 ? "point" : "points")}");
     }

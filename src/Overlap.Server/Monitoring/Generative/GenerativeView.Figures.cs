@@ -19,7 +19,9 @@ public sealed partial class GenerativeView
         }
         foreach (var criterion in Spec.Rubric)
         {
-            list.Add(Figure(report, criterion.Name, "criterion", $"rubric.{criterion.Name}.pass_rate", criterion.Question));
+            list.Add(
+                Figure(report, criterion.Name, "criterion", $"rubric.{criterion.Name}.pass_rate", criterion.Question)
+            );
         }
         return list;
     }
@@ -36,18 +38,44 @@ public sealed partial class GenerativeView
         {
             var why = Latest?.Evaluation?.Metrics.GetValueOrDefault(metric)?.Reason
                 ?? $"no {Contract.Words.Output} of the last 30 days has a result on {name} yet";
-            return new GenerativeFigure(name, kind, metric, about, why, "no result yet", Phrasing.Capitalize(why) + ".", "No trend without a figure.", points);
+            return new GenerativeFigure(
+                name,
+                kind,
+                metric,
+                about,
+                why,
+                "no result yet",
+                Phrasing.Capitalize(why) + ".",
+                "No trend without a figure.",
+                points
+            );
         }
         var (start, m) = measured[^1];
-        var latest = $"{GenerativeText.Figure(metric, m)} of {GenerativeText.Outputs(Contract, m.N)}, {When(start)}"
+        var latest =
+            $"{GenerativeText.Figure(metric, m)} of {GenerativeText.Outputs(Contract, m.N)}, {When(start)}"
             + (m.N < MinSamples ? $"; {GenerativeText.NotEnough(m.N, MinSamples)}" : "");
         var requirement = report
             .Windows.First(w => w.Start == start)
-            .Evaluation!.Requirements.FirstOrDefault(r => r.Metric == metric && r.Verdict != Core.Evaluation.Verdict.Skipped);
+            .Evaluation!.Requirements.FirstOrDefault(r =>
+                r.Metric == metric && r.Verdict != Core.Evaluation.Verdict.Skipped
+            );
         var (verdict, statement) = requirement is null
-            ? ("no requirement", Phrasing.Result(metric, m.Value, m.CiLow, m.CiHigh, Contract.Confidence, Contract.Words))
+            ? (
+                "no requirement",
+                Phrasing.Result(metric, m.Value, m.CiLow, m.CiHigh, Contract.Confidence, Contract.Words)
+            )
             : (requirement.Verdict.ToString().ToLowerInvariant(), requirement.Statement);
-        return new GenerativeFigure(name, kind, metric, about, latest, verdict, statement, Trend(metric, measured), points);
+        return new GenerativeFigure(
+            name,
+            kind,
+            metric,
+            about,
+            latest,
+            verdict,
+            statement,
+            Trend(metric, measured),
+            points
+        );
     }
 
     /// <summary>The latest figure against the one before it, and whether their intervals overlap.</summary>
@@ -91,7 +119,8 @@ public sealed partial class GenerativeView
 
     private static List<JudgeTrustRow> BuildTrust(MonitoringReport report)
     {
-        var trust = report.Windows.LastOrDefault(w => w.Generative is { JudgeTrust.Count: > 0 })?.Generative?.JudgeTrust ?? [];
+        var trust = report.Windows.LastOrDefault(w => w.Generative is { JudgeTrust.Count: > 0 })?.Generative?.JudgeTrust
+            ?? [];
         return [.. trust.Select(Row)];
     }
 
@@ -119,12 +148,22 @@ public sealed partial class GenerativeView
             $"{Phrasing.Percent(a.Share)} of {Phrasing.Count(a.Outputs, "output")} "
             + $"({Phrasing.Percent(a.ShareInterval.Low)} to {Phrasing.Percent(a.ShareInterval.High)})";
         var kappa = double.IsFinite(a.Kappa)
-            ? $"{GenerativeText.TwoDecimals(a.Kappa)} ({GenerativeText.TwoDecimals(a.KappaInterval.Low)} to {GenerativeText.TwoDecimals(a.KappaInterval.High)})"
+            ? $"{GenerativeText.TwoDecimals(a.Kappa)} ({GenerativeText.TwoDecimals(a.KappaInterval.Low)} to "
+                + $"{GenerativeText.TwoDecimals(a.KappaInterval.High)})"
             : "cannot be measured: both gave every output the same verdict";
         var leniency = double.IsFinite(a.Leniency)
-            ? $"{GenerativeText.Points(a.Leniency)} ({GenerativeText.Points(a.LeniencyInterval.Low)} to {GenerativeText.Points(a.LeniencyInterval.High)})"
+            ? $"{GenerativeText.Points(a.Leniency)} ({GenerativeText.Points(a.LeniencyInterval.Low)} to "
+                + $"{GenerativeText.Points(a.LeniencyInterval.High)})"
             : "not measured";
-        return new JudgeTrustRow(a.Criterion, agreement, kappa, leniency, GenerativeText.Verdict(a.Verdict), counts, a.Statement);
+        return new JudgeTrustRow(
+            a.Criterion,
+            agreement,
+            kappa,
+            leniency,
+            GenerativeText.Verdict(a.Verdict),
+            counts,
+            a.Statement
+        );
     }
 
     private (List<CategoryWindow> Windows, List<FailureCategoryCount> Totals, long Reviewed) BuildCategories(
@@ -140,7 +179,9 @@ public sealed partial class GenerativeView
                 IReadOnlyList<string> cells =
                 [
                     .. names.Select(n =>
-                        g.FailureCategories.FirstOrDefault(c => c.Category == n) is { } c ? Cell(c.Count, c.Share) : "not counted"
+                        g.FailureCategories.FirstOrDefault(c => c.Category == n) is { } c
+                            ? Cell(c.Count, c.Share)
+                            : "not counted"
                     ),
                 ];
                 return new CategoryWindow(w.Start, g.Outputs, g.Reviewed, cells);
@@ -150,7 +191,9 @@ public sealed partial class GenerativeView
         var totals = names
             .Select(n =>
             {
-                long count = windows.Sum(w => w.Generative!.FailureCategories.FirstOrDefault(c => c.Category == n)?.Count ?? 0);
+                long count = windows.Sum(w =>
+                    w.Generative!.FailureCategories.FirstOrDefault(c => c.Category == n)?.Count ?? 0
+                );
                 var interval = Core.Statistics.Wilson.Interval(count, reviewed, Contract.Confidence);
                 return new FailureCategoryCount
                 {
@@ -163,7 +206,10 @@ public sealed partial class GenerativeView
                         reviewed
                     )
                     {
-                        Reason = reviewed == 0 ? $"no {Contract.Words.Output} of the last 30 days has a settled review yet" : null,
+                        Reason =
+                            reviewed == 0
+                                ? $"no {Contract.Words.Output} of the last 30 days has a settled review yet"
+                                : null,
                     },
                 };
             })
@@ -174,7 +220,8 @@ public sealed partial class GenerativeView
     /// <summary>"2 (25%, 7% to 59%)", or "0 (nothing reviewed)".</summary>
     internal static string Cell(long count, MetricValue share) =>
         double.IsFinite(share.Value)
-            ? $"{Count(count)} ({Phrasing.Percent(share.Value)}, {Phrasing.Percent(share.CiLow)} to {Phrasing.Percent(share.CiHigh)})"
+            ? $"{Count(count)} ({Phrasing.Percent(share.Value)}, "
+                + $"{Phrasing.Percent(share.CiLow)} to {Phrasing.Percent(share.CiHigh)})"
             : $"{Count(count)} (nothing reviewed)";
 
     private List<UsageWindow> BuildUsage(MonitoringReport report) =>

@@ -82,13 +82,13 @@ public sealed partial class GenerativeView
     /// <summary>Its checks, rubric and judges.</summary>
     public GenerativeSpec Spec { get; }
 
-    /// <summary>The outputs a window needs before its figures are more than a first look (<c>monitoring.min_samples</c>).</summary>
+    /// <summary>The outputs a window needs before its figures are more than a first look: min_samples.</summary>
     public int MinSamples { get; }
 
     /// <summary>The newest window with an output (and so an evaluation); null when there is none.</summary>
     public WindowReport? Latest { get; }
 
-    /// <summary>The acceptable rate per window, oldest first: people's as the first series, the model judge's as the second.</summary>
+    /// <summary>The acceptable rate per window, oldest first: people's first, the model judge's second.</summary>
     public MetricPoint[] Acceptable { get; }
 
     /// <summary>The contract's bar on <c>acceptable_rate</c>, when it sets a minimum.</summary>
@@ -122,8 +122,10 @@ public sealed partial class GenerativeView
     public string Verdict =>
         Latest?.Evaluation?.Verdict switch
         {
-            Core.Evaluation.Verdict.Pass => $"meets its contract in the latest window ({FeatureCharts.When(Latest.Start)})",
-            Core.Evaluation.Verdict.Fail => $"misses its contract in the latest window ({FeatureCharts.When(Latest.Start)})",
+            Core.Evaluation.Verdict.Pass =>
+                $"meets its contract in the latest window ({FeatureCharts.When(Latest.Start)})",
+            Core.Evaluation.Verdict.Fail =>
+                $"misses its contract in the latest window ({FeatureCharts.When(Latest.Start)})",
             Core.Evaluation.Verdict.Inconclusive =>
                 $"not settled yet in the latest window ({FeatureCharts.When(Latest.Start)})",
             _ => $"no {Contract.Words.Output} in the last 30 days",
@@ -156,17 +158,19 @@ public sealed partial class GenerativeView
                     + $"{Side("the model judge", graded.GetValueOrDefault(Model))}.",
             };
             var requirement = Requirements.FirstOrDefault(r => r.Metric == "acceptable_rate" && r.By is null);
+            var bar = Contract.Requirements.FirstOrDefault(r => r.Metric == "acceptable_rate" && r.By is null);
             parts.Add(
-                requirement is null
+                requirement is null || bar is null
                     ? "The contract sets no bar on the acceptable rate."
-                    : $"Against the contract's bar ({Phrasing.Promise(Contract.Requirements.First(r => r.Metric == "acceptable_rate" && r.By is null), words).TrimEnd('.')}), "
+                    : $"Against the contract's bar ({Phrasing.Promise(bar, words).TrimEnd('.')}), "
                         + $"it is {Settled(requirement.Verdict)} in that window: {requirement.Statement}"
             );
             return string.Join(" ", parts);
 
             string Side(string who, MetricValue? m) =>
                 m is { N: > 0 } && double.IsFinite(m.Value)
-                    ? $"{who} found {GenerativeText.Share(m)} of the {GenerativeText.Outputs(Contract, m.N)} they graded on every criterion acceptable"
+                    ? $"{who} found {GenerativeText.Share(m)} of the {GenerativeText.Outputs(Contract, m.N)} "
+                        + "they graded on every criterion acceptable"
                         + (m.N < MinSamples ? $" ({GenerativeText.NotEnough(m.N, MinSamples)})" : "")
                     : $"{who}: {m?.Reason ?? $"no {words.Output} graded on every criterion"}";
         }

@@ -10,7 +10,7 @@ namespace Overlap.Server.Monitoring.Generative;
 /// <param name="Tokens">Tokens per output, with its bootstrap interval.</param>
 /// <param name="CostPer1000">Cost per 1,000 outputs.</param>
 /// <param name="LatencyP95">The 95th percentile latency in milliseconds.</param>
-/// <param name="Note">"not enough data yet (n of N needed)" when the window holds fewer outputs than the contract's <c>min_samples</c>; null otherwise.</param>
+/// <param name="Note">"not enough data yet (n of N needed)" below the contract's <c>min_samples</c>; else null.</param>
 public sealed record UsageWindow(
     DateTimeOffset Start,
     int Outputs,
