@@ -36,6 +36,22 @@ public sealed record GenerativeWindow
     /// </summary>
     public IReadOnlyList<JudgeAgreement> JudgeTrust { get; init; } = [];
 
+    /// <summary>
+    /// <c>acceptable_rate</c> by whose grades decide the criteria, each with its Wilson interval: <c>people</c> over
+    /// the outputs people graded on every criterion, <c>model</c> over those the model judge graded on every criterion
+    /// (whether or not its grades count), checks alike. Empty when the contract has no rubric.
+    /// </summary>
+    public IReadOnlyDictionary<string, MetricValue> AcceptableBy { get; init; } = new Dictionary<string, MetricValue>();
+
+    /// <summary>Outputs of the window with a settled review decision.</summary>
+    public int Reviewed { get; init; }
+
+    /// <summary>Each of the contract's <c>review.failure_categories</c>, in order, over the reviewed ones.</summary>
+    public IReadOnlyList<FailureCategoryCount> FailureCategories { get; init; } = [];
+
+    /// <summary>The window's worst outputs (most failures first, at most five) with their input and grades.</summary>
+    public IReadOnlyList<WorstOutput> WorstOutputs { get; init; } = [];
+
     /// <summary>What a person reads first: usage, and which criteria count the model's grades and why (or why not).</summary>
     public required IReadOnlyList<string> Statements { get; init; }
 }

@@ -13,7 +13,7 @@ namespace Overlap.Core.Monitoring;
 /// generative evaluation judges exactly as <c>overlap eval</c> judges a file (checks on the stored text, people's grades,
 /// the model's where it can stand in), with the feedback rates beside the metrics so requirements on them are judged too.
 /// </summary>
-public static class GenerativeWindowMonitor
+public static partial class GenerativeWindowMonitor
 {
     /// <summary>The feedback kinds a window counts, with the rate each one gives.</summary>
     public static readonly IReadOnlyList<(string Kind, string Rate)> FeedbackRates =
@@ -36,12 +36,15 @@ public static class GenerativeWindowMonitor
     /// <param name="trust">The model judge's agreement with people per criterion over the last 30 days.</param>
     /// <param name="options">The evaluation's settings; its <see cref="EvaluationOptions.Generative"/> gives the
     /// embedder and schemas (the grades and trusted criteria are set here).</param>
+    /// <param name="reviews">The feature's settled review decisions (output id and failure category); those on other
+    /// outputs than the window's are left out.</param>
     public static (GenerativeWindow Window, EvaluationReport? Evaluation) Summarize(
         Contract contract,
         IReadOnlyList<GenerativeOutput> outputs,
         IReadOnlyList<RubricGrade> grades,
         IReadOnlyList<JudgeAgreement> trust,
-        EvaluationOptions options
+        EvaluationOptions options,
+        IReadOnlyList<(string OutputId, string? Category)>? reviews = null
     )
     {
         ArgumentNullException.ThrowIfNull(contract);
@@ -67,6 +70,7 @@ public static class GenerativeWindowMonitor
         }
         var edits = outputs.Where(o => o.EditDistance is not null).Select(o => (double)o.EditDistance!.Value).ToList();
         var trusted = JudgeAgreement.Trusted(trust);
+        var (reviewed, categories) = FailureCategories(contract, outputs, reviews ?? []);
         var window = new GenerativeWindow
         {
             Outputs = outputs.Count,
@@ -80,6 +84,8 @@ public static class GenerativeWindowMonitor
             Feedback = feedback,
             MeanEditDistance = edits.Count == 0 ? null : edits.Average(),
             JudgeTrust = trust,
+            Reviewed = reviewed,
+            FailureCategories = categories,
             Statements = Statements(contract, spec, outputs.Count, trust, trusted),
         };
         if (outputs.Count == 0)
@@ -121,7 +127,14 @@ public static class GenerativeWindowMonitor
                 ProductionMetrics = production,
             }
         );
-        return (window, evaluation);
+        return (
+            window with
+            {
+                AcceptableBy = AcceptableBy(contract, spec, outputs, grades, generative),
+                WorstOutputs = Worst(contract, spec, outputs, grades, evaluation),
+            },
+            evaluation
+        );
     }
 
     private static Dictionary<string, int> Split(

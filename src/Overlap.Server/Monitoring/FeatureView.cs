@@ -2,6 +2,7 @@ using Overlap.Core.Contracts;
 using Overlap.Core.Drift;
 using Overlap.Core.Monitoring;
 using Overlap.Server.Monitoring.Charts;
+using Overlap.Server.Monitoring.Generative;
 
 namespace Overlap.Server.Monitoring;
 
@@ -27,6 +28,7 @@ internal sealed class FeatureView
         LatencyBar = contract
             .Requirements.FirstOrDefault(r => r.Metric == "latency_p95_ms" && r.By is null && r.Bound == Bound.Max)
             ?.Value;
+        Generative = GenerativeView.Of(contract, report);
     }
 
     /// <summary>The latest contract.</summary>
@@ -64,4 +66,7 @@ internal sealed class FeatureView
 
     /// <summary>The contract's bar on the 95th percentile latency, if it sets one.</summary>
     public double? LatencyBar { get; }
+
+    /// <summary>What a generative feature's page shows; null for any other task.</summary>
+    public GenerativeView? Generative { get; }
 }

@@ -12,11 +12,13 @@ namespace Overlap.Server.Monitoring;
 /// <summary>
 /// A generative feature's window figures: its stored outputs with the feedback given on them, the grades from
 /// <see cref="IRubricGradeSource"/> (the model's counting only on criteria where it agreed with people over the last
-/// 30 days), judged by Core's generative evaluation (<see cref="GenerativeWindowMonitor"/>).
+/// 30 days), judged by Core's generative evaluation (<see cref="GenerativeWindowMonitor"/>), and the settled review
+/// decisions on the window's outputs counted by failure category.
 /// </summary>
 internal sealed class GenerativeWindows(
     IEventReader events,
     IRubricGradeSource grades,
+    IReviewStore reviews,
     ITextEmbedder embedder,
     ServerOptions options
 )
@@ -45,6 +47,15 @@ internal sealed class GenerativeWindows(
                     .GradesAsync(contract.Feature, report.Start, report.End, cancellationToken)
                     .ConfigureAwait(false);
         var trust = await TrustAsync(contract, now, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<(string, string?)> settled =
+            outputs.Count == 0 || contract.Review?.FailureCategories is not { Count: > 0 }
+                ? []
+                :
+                [
+                    .. (
+                        await reviews.SettledReviewsAsync(contract.Feature, cancellationToken).ConfigureAwait(false)
+                    ).Select(r => (r.PredictionId, r.Category)),
+                ];
         var needsEmbedder = contract.Generative!.Checks.Any(c => c.Kind == OutputCheckKind.SimilarTo);
         var (window, judged) = GenerativeWindowMonitor.Summarize(
             contract,
@@ -57,7 +68,8 @@ internal sealed class GenerativeWindows(
                 {
                     Embedder = needsEmbedder && outputs.Count > 0 ? embedder : null,
                 },
-            }
+            },
+            settled
         );
         return report with { Generative = window, Evaluation = judged };
     }

@@ -201,6 +201,20 @@ public sealed class GenerativeWindowTests : IAsyncLifetime
         var trust = Assert.Single(g.JudgeTrust);
         Assert.Equal((41L, 40L, JudgeAgreementVerdict.CanStandIn), (trust.Outputs, trust.Agreeing, trust.Verdict));
         Assert.StartsWith("polite: the model judge's grades count beside people's", g.Statements[1]);
+        // Acceptable (short and polite) by each side's grades alone. People graded r0–r6: r0–r5 acceptable, r6 not
+        // polite → 6 of 7. The model graded r0 (not polite), r7 (yes), r8 (too long), r9 (not polite) → 1 of 4.
+        Rate(g.AcceptableBy["people"], 6, 7);
+        Rate(g.AcceptableBy["model"], 1, 4);
+        // The worst: r9 fails both (short; polite by the trusted model), then r6 (polite, people) and r8 (short), in
+        // the order they came; each with the chat messages it was asked and both sides' grades.
+        Assert.Equal(["r9", "r6", "r8"], g.WorstOutputs.Select(o => o.Id));
+        Assert.Equal(2, g.WorstOutputs[0].Failed.Count);
+        Assert.Equal(new Dictionary<string, string> { ["polite"] = "fail" }, g.WorstOutputs[0].ModelGrades);
+        Assert.Empty(g.WorstOutputs[0].PeopleGrades);
+        Assert.Equal(new Dictionary<string, string> { ["polite"] = "fail" }, g.WorstOutputs[1].PeopleGrades);
+        Assert.Contains("Where is my order?", g.WorstOutputs[0].Input, StringComparison.Ordinal);
+        // The contract names no failure category: nothing is counted.
+        Assert.Empty(g.FailureCategories);
 
         var e = window.Evaluation!;
         Rate(e.Metrics["check.short.pass_rate"], 8, 10);

@@ -26,4 +26,10 @@ public enum FeatureChartKind
 
     /// <summary>A failing or unsettled requirement's metric per segment, with each segment's bar.</summary>
     RequirementSegments,
+
+    /// <summary>A generative feature's acceptable rate per window, by people's and the model judge's grades.</summary>
+    GenerativeAcceptable,
+
+    /// <summary>A generative feature's check or criterion pass rate per window (picked by index).</summary>
+    GenerativeFigure,
 }
