@@ -46,6 +46,12 @@ public sealed record GenerativeWindow
     /// <summary>Outputs of the window with a settled review decision.</summary>
     public int Reviewed { get; init; }
 
+    /// <summary>
+    /// How many rubric grades, people's and the model judge's, the window was judged with: a stored window whose
+    /// outputs have since been graded more (or less) is judged again.
+    /// </summary>
+    public int Grades { get; init; }
+
     /// <summary>Each of the contract's <c>review.failure_categories</c>, in order, over the reviewed ones.</summary>
     public IReadOnlyList<FailureCategoryCount> FailureCategories { get; init; } = [];
 

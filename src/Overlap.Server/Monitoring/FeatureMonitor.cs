@@ -234,6 +234,12 @@ internal sealed partial class FeatureMonitor(
                 windows[i].End <= now
                 && stored.TryGetValue(windows[i].Start, out var window)
                 && (!summaries || window.Summary is not null)
+                && (
+                    contract.Task != TaskKind.Generative
+                    || !await generative
+                        .GradedSinceAsync(feature, window.Report, cancellationToken)
+                        .ConfigureAwait(false)
+                )
             )
             {
                 reports[i] = window.Report;

@@ -71,7 +71,17 @@ internal sealed class GenerativeWindows(
             },
             settled
         );
-        return report with { Generative = window, Evaluation = judged };
+        return report with { Generative = window with { Grades = windowGrades.Count }, Evaluation = judged };
+    }
+
+    /// <summary>
+    /// Whether the outputs of a stored window's report have been graded since it was judged (people or the model judge
+    /// gave grades, which add no event): then it is judged again.
+    /// </summary>
+    public async Task<bool> GradedSinceAsync(string feature, WindowReport stored, CancellationToken cancellationToken)
+    {
+        var now = await grades.GradesAsync(feature, stored.Start, stored.End, cancellationToken).ConfigureAwait(false);
+        return now.Count != (stored.Generative?.Grades ?? 0);
     }
 
     /// <summary>

@@ -193,7 +193,7 @@ internal sealed partial class ClickHouseStore
     }
 
     /// <summary>
-    /// Marks the hours whose predictions the batch changed (new predictions; new labels, in their prediction's hour)
+    /// Marks the hours whose predictions the batch changed (new predictions; new labels and feedback, in their prediction's hour)
     /// with a new change number, after the rows are stored: a report computed at an earlier number is then stale.
     /// </summary>
     private async Task MarkChangedAsync(
@@ -205,13 +205,19 @@ internal sealed partial class ClickHouseStore
             .Where(b => b.Event is PredictionEvent)
             .Select(b => (b.Feature, Hour: FloorHour(UnixMicroseconds.From(b.Event.Time))))
             .ToHashSet();
-        var labelled = batch.Where(b => b.Event is OutcomeEvent).ToList();
+        // Labels and feedback change their prediction's hour (a generative window counts the feedback on its outputs).
+        static string? Named(FeatureEvent e) =>
+            e switch
+            {
+                OutcomeEvent o => o.PredictionId,
+                FeedbackEvent f => f.PredictionId,
+                _ => null,
+            };
+        var labelled = batch.Where(b => Named(b.Event) is not null).ToList();
         if (labelled.Count > 0)
         {
             var features = ClickHouseSql.List(labelled.Select(b => b.Feature).Distinct(StringComparer.Ordinal));
-            var ids = ClickHouseSql.List(
-                labelled.Select(b => ((OutcomeEvent)b.Event).PredictionId).Distinct(StringComparer.Ordinal)
-            );
+            var ids = ClickHouseSql.List(labelled.Select(b => Named(b.Event)!).Distinct(StringComparer.Ordinal));
             var predictions = await _http
                 .QueryAsync(
                     $"SELECT DISTINCT feature, id, time_us FROM {Table("predictions")} WHERE feature IN ({features}) AND id IN ({ids})",
@@ -222,7 +228,7 @@ internal sealed partial class ClickHouseStore
             var times = predictions.ToLookup(p => (p.Feature, p.Id), p => p.Time);
             foreach (var (e, feature) in labelled)
             {
-                foreach (var time in times[(feature, ((OutcomeEvent)e).PredictionId)])
+                foreach (var time in times[(feature, Named(e)!)])
                 {
                     hours.Add((feature, FloorHour(time)));
                 }

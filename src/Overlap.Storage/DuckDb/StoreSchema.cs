@@ -150,7 +150,8 @@ internal static partial class StoreSchema
         """;
 
     /// <summary>
-    /// Per table, how an append marks the hours whose predictions it changed (new predictions, new labels), with the
+    /// Per table, how an append marks the hours whose predictions it changed (new predictions, new labels, feedback on
+    /// an output, which a generative window counts), with the
     /// append's change number: a stored window report is current while no hour of its window changed after it.
     /// </summary>
     public static readonly IReadOnlyDictionary<string, string> MarkChanged = new Dictionary<string, string>
@@ -159,6 +160,8 @@ internal static partial class StoreSchema
             "INSERT OR REPLACE INTO changed_hours SELECT DISTINCT feature, time_us // 3600000000, $change FROM stage_predictions",
         ["outcomes"] =
             "INSERT OR REPLACE INTO changed_hours SELECT DISTINCT p.feature, p.time_us // 3600000000, $change FROM stage_outcomes o JOIN predictions p ON p.feature = o.feature AND p.id = o.prediction_id",
+        ["feedback"] =
+            "INSERT OR REPLACE INTO changed_hours SELECT DISTINCT p.feature, p.time_us // 3600000000, $change FROM stage_feedback f JOIN predictions p ON p.feature = f.feature AND p.id = f.prediction_id",
     };
 
     /// <summary>

@@ -256,6 +256,39 @@ public sealed class GenerativeWindowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ClosedWindow_GradedAfterItWasStored_IsJudgedAgain()
+    {
+        for (var i = 0; i < 4; i++)
+        {
+            await CallAsync($"g{i}", "Sure, it ships today.", $"t-{i}");
+        }
+        await _client.FlushAsync();
+        await _server.CountAsync(Feature);
+        _grades.Window.Add(new RubricGrade("g0", "polite", 1, GradeSource.Person));
+        var first = Assert.Single(
+            ReportJson.ReadMonitoring(await MetricsJsonAsync("2026-11-23", "2026-11-24"))!.Windows
+        );
+        Assert.Equal(
+            (1L, 1.0),
+            (first.Generative!.AcceptableBy["people"].N, first.Generative.AcceptableBy["people"].Value)
+        );
+
+        // The window is closed and stored. A reviewer grades two more of its outputs; no event arrives, yet the
+        // window's figures must count the new grades: 2 of 3 acceptable by people's grades.
+        _grades.Window.AddRange([
+            new RubricGrade("g1", "polite", 1, GradeSource.Person),
+            new RubricGrade("g2", "polite", 0, GradeSource.Person),
+        ]);
+        var second = Assert.Single(
+            ReportJson.ReadMonitoring(await MetricsJsonAsync("2026-11-23", "2026-11-24"))!.Windows
+        );
+        var people = second.Generative!.AcceptableBy["people"];
+        Assert.Equal(3L, people.N);
+        Assert.Equal(2.0 / 3, people.Value, 9);
+        Assert.Equal(3, second.Generative.Grades);
+    }
+
+    [Fact]
     public async Task EmptyWindow_IsSaidInWords_WithoutNaN()
     {
         var json = await MetricsJsonAsync("2026-11-20", "2026-11-21");

@@ -61,5 +61,5 @@ public sealed class ClickHouseEventRecordConformance : EventRecordConformance<Cl
 [Collection(ClickHouseCluster.Name)]
 public sealed class ClickHouseLogAndChangeConformance : LogAndChangeConformance<ClickHouseBackend>;
 
-// EventConformance needs state capabilities beside the events (contracts, keys, window reports): it runs on the Server
-// backend once the PostgreSQL state store is beside this one, with ClickHouseBackend.AddTo adding the event store.
+// EventConformance needs state capabilities beside the events (contracts, keys, window reports): it runs on the
+// server backend as a whole (Server/ServerConformance.cs), with ClickHouseBackend.AddTo adding the event store.

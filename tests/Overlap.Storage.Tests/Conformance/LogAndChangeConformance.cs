@@ -42,7 +42,7 @@ public abstract class LogAndChangeConformance<TBackend> : StoreConformance<TBack
     }
 
     [Fact]
-    public async Task Change_numbers_move_for_the_hours_that_got_a_prediction_or_a_label()
+    public async Task Change_numbers_move_for_the_hours_that_got_a_prediction_a_label_or_feedback()
     {
         await using var store = Open();
         Assert.Equal(0, await store.Reader.CurrentChangeAsync("f"));
@@ -71,6 +71,27 @@ public abstract class LogAndChangeConformance<TBackend> : StoreConformance<TBack
         Assert.True(second > first);
         Assert.Equal(second, await store.Reader.ChangeInRangeAsync("f", Noon, Noon.AddHours(1)));
         Assert.Equal(first, await store.Reader.ChangeInRangeAsync("f", Noon.AddHours(5), Noon.AddHours(6)));
+
+        // Feedback on the later prediction (a user regenerated it a day on) changes that prediction's hour only: a
+        // generative window counts the feedback on its outputs.
+        await store.Sink.AppendAsync(
+            [
+                new FeedbackEvent
+                {
+                    Id = "fb1",
+                    PredictionId = "b",
+                    Feature = "f",
+                    FeedbackKind = "regenerated",
+                    Time = Noon.AddDays(1).AddHours(5),
+                },
+            ],
+            Noon.AddDays(1).AddHours(5)
+        );
+        var third = await store.Reader.CurrentChangeAsync("f");
+        Assert.True(third > second);
+        Assert.Equal(third, await store.Reader.ChangeInRangeAsync("f", Noon.AddHours(5), Noon.AddHours(6)));
+        Assert.Equal(second, await store.Reader.ChangeInRangeAsync("f", Noon, Noon.AddHours(1)));
+        Assert.Equal(0, await store.Reader.ChangeInRangeAsync("f", Noon.AddDays(1), Noon.AddDays(2)));
     }
 
     [Fact]

@@ -26,7 +26,8 @@ public sealed class PostgresBackend : IConformanceBackend
 }
 
 // The state capabilities PostgreSQL holds. CalibrationConformance and GradeConformance also append events and route
-// reviews, so they run where an event store and a review store sit beside PostgreSQL.
+// reviews: CalibrationConformance runs on the server backend as a whole (Server/ServerConformance.cs); GradeConformance
+// waits for a review store on it.
 public sealed class PostgresAlertConformance : AlertConformance<PostgresBackend>;
 
 public sealed class PostgresUserConformance : UserConformance<PostgresBackend>;
