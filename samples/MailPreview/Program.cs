@@ -18,6 +18,9 @@ internal static class Program
 {
     private const string Marker = ".overlap-mail-preview";
 
+    /// <summary>With <c>--serve</c>, the review items left for the person browsing the dashboard to grade.</summary>
+    private const int LeftForYou = 5;
+
     /// <summary>Runs the scenario; 0 when it ran (whatever the verdict), 1 when it could not, 64 for bad options.</summary>
     public static async Task<int> Main(string[] args)
     {
@@ -70,6 +73,8 @@ internal static class Program
                         DataFolder = Path.Combine(folder, "data"),
                         ReportFolder = folder,
                         Urls = urls,
+                        OfflineReport = Path.Combine(folder, "eval.json"),
+                        LeavePending = serve ? LeftForYou : 0,
                     },
                     cancel.Token
                 )
@@ -88,6 +93,9 @@ internal static class Program
                 }
                 if (serve)
                 {
+                    Console.WriteLine(
+                        $"The reviewers left the newest {LeftForYou} previews in the review queue for you to grade."
+                    );
                     Console.WriteLine(
                         $"The dashboard is at {production.Address}; sign in with this admin key (Ctrl+C stops it):"
                     );

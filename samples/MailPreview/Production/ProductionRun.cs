@@ -21,6 +21,12 @@ internal sealed record ProductionOptions
     /// <summary>Where the server's summary and per-day figures are written.</summary>
     public required string ReportFolder { get; init; }
 
+    /// <summary>The offline half's report (<c>eval.json</c>), stored on the server as an evaluation run; null for none.</summary>
+    public string? OfflineReport { get; init; }
+
+    /// <summary>How many of the newest review items the scripted reviewers leave for a person to grade.</summary>
+    public int LeavePending { get; init; }
+
     /// <summary>How long to wait for a configured model judge to grade its sample.</summary>
     public TimeSpan JudgeWait { get; init; } = TimeSpan.FromMinutes(2);
 }
@@ -42,6 +48,9 @@ internal static class ProductionRun
 {
     /// <summary>The feature's name, as in the contract.</summary>
     public const string Feature = "mail-preview";
+
+    /// <summary>The name the offline evaluation is stored under on the server.</summary>
+    public const string OfflineRunName = "version 2 against version 1, before release";
 
     /// <summary>What the application tells the model; the previewer reads only the email.</summary>
     public const string Instructions = "Write a one-line preview of this email for the inbox list.";
@@ -102,8 +111,27 @@ internal static class ProductionRun
                     .EnsureAsync(put, "registering the contract", cancellationToken)
                     .ConfigureAwait(false);
             }
+            if (options.OfflineReport is { } report)
+            {
+                using var content = new StringContent(
+                    await File.ReadAllTextAsync(report, cancellationToken).ConfigureAwait(false),
+                    System.Text.Encoding.UTF8,
+                    "application/json"
+                );
+                using var upload = await http.PostAsync(
+                        $"/v1/features/{Feature}/evaluations?name={Uri.EscapeDataString(OfflineRunName)}",
+                        content,
+                        cancellationToken
+                    )
+                    .ConfigureAwait(false);
+                await ScenarioHttp
+                    .EnsureAsync(upload, "storing the offline evaluation", cancellationToken)
+                    .ConfigureAwait(false);
+            }
             var replayed = await ReplayAsync(mail, embedder, address, ingest, cancellationToken).ConfigureAwait(false);
-            var reviews = await ReviewPanel.GradeAsync(address, reviewers, cancellationToken).ConfigureAwait(false);
+            var reviews = await ReviewPanel
+                .GradeAsync(address, reviewers, options.LeavePending, cancellationToken)
+                .ConfigureAwait(false);
             var findings = await Findings
                 .ReadAsync(http, from, to, reviews, options.JudgeWait, options.ReportFolder, cancellationToken)
                 .ConfigureAwait(false);

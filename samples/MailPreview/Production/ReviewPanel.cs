@@ -25,10 +25,14 @@ internal sealed record ReviewerGrade(
 /// </summary>
 internal static class ReviewPanel
 {
-    /// <summary>Grades every item the contract's people sample sent to review; returns the decisions made.</summary>
+    /// <summary>
+    /// Grades every item the contract's people sample sent to review but the newest <paramref name="leave"/>; returns
+    /// the decisions made.
+    /// </summary>
     public static async Task<IReadOnlyList<ReviewerGrade>> GradeAsync(
         Uri address,
         IReadOnlyList<(string Name, string Key)> reviewers,
+        int leave,
         CancellationToken cancellationToken
     )
     {
@@ -43,11 +47,12 @@ internal static class ReviewPanel
                     .GetJsonAsync(clients[0].Http, $"{path}?limit=500", cancellationToken)
                     .ConfigureAwait(false);
                 var items = queue.RootElement.GetProperty("items");
-                if (items.GetArrayLength() == 0)
+                if (items.GetArrayLength() <= leave)
                 {
                     return grades;
                 }
-                foreach (var item in items.EnumerateArray())
+                // Oldest first: the newest items are the ones left.
+                foreach (var item in items.EnumerateArray().Take(items.GetArrayLength() - leave))
                 {
                     var (name, http) = clients[grades.Count % clients.Count];
                     grades.Add(await DecideAsync(http, name, path, item, cancellationToken).ConfigureAwait(false));
