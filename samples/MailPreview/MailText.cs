@@ -44,6 +44,13 @@ internal static partial class MailText
     /// <summary>True when the text holds a web or mail address.</summary>
     public static bool HasAddress(string text) => Address().IsMatch(text);
 
+    /// <summary>
+    /// True for a sentence that says nothing about the email: a greeting or sign-off of eight words or fewer ("Hi all,
+    /// a quick one.", "Thanks in advance for any help."), or mailing-list boilerplate (unsubscribing, list info).
+    /// </summary>
+    public static bool IsGreetingOrBoilerplate(string sentence) =>
+        (Salutation().IsMatch(sentence) && Words(sentence) <= 8) || ListFooter().IsMatch(sentence);
+
     /// <summary>The number of words (runs of letters or digits).</summary>
     public static int Words(string text) => Word().Count(text);
 
@@ -87,6 +94,15 @@ internal static partial class MailText
 
     [GeneratedRegex(@"https?://|www\.|\S+@\S+\.\w+", RegexOptions.IgnoreCase)]
     private static partial Regex Address();
+
+    [GeneratedRegex(
+        @"^(hi|hello|hey|dear|greetings|thanks|thank you|cheers|regards|best wishes)\b",
+        RegexOptions.IgnoreCase
+    )]
+    private static partial Regex Salutation();
+
+    [GeneratedRegex(@"unsubscribe|mailing list|listinfo|list info|sponsored by", RegexOptions.IgnoreCase)]
+    private static partial Regex ListFooter();
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Spaces();

@@ -19,12 +19,17 @@ internal static class OfflineRun
     /// <param name="Report">Version 2 judged against the contract, compared with version 1 on the same mail.</param>
     public sealed record Result(IReadOnlyList<PreviewCase> Cases, EvaluationReport Report);
 
-    /// <summary>The contract, as committed in examples/mail-preview and embedded in the sample.</summary>
-    public static Contract Contract()
+    /// <summary>The contract's text, as committed in examples/mail-preview and embedded in the sample.</summary>
+    public static string ContractYaml { get; } = ReadContract();
+
+    /// <summary>The contract, parsed.</summary>
+    public static Contract Contract() => ContractParser.Parse(ContractYaml, "mail-preview contract");
+
+    private static string ReadContract()
     {
         using var stream = typeof(OfflineRun).Assembly.GetManifestResourceStream("mail-preview.yaml")!;
         using var reader = new StreamReader(stream);
-        return ContractParser.Parse(reader.ReadToEnd(), "mail-preview contract");
+        return reader.ReadToEnd();
     }
 
     /// <summary>

@@ -21,6 +21,11 @@ internal sealed class PreviewChatClient(Previewer previewer, PreviewStrategy str
         var preview = previewer.Preview(body, strategy);
         var response = new ChatResponse(new ChatMessage(ChatRole.Assistant, preview))
         {
+            // A hosted model names its response itself; here the conversation (the email) and the version name it,
+            // so a replay gives each preview the same id on every run.
+            ResponseId = options?.ConversationId is { } conversation
+                ? $"{conversation}.{Previewer.VersionOf(strategy)}"
+                : null,
             ModelId = Previewer.VersionOf(strategy),
             ConversationId = options?.ConversationId,
             FinishReason = ChatFinishReason.Stop,

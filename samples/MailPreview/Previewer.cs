@@ -9,9 +9,11 @@ internal enum PreviewStrategy
     Lead,
 
     /// <summary>
-    /// Version 2: the sentence closest in meaning to the whole email: every sentence is embedded with the local
-    /// sentence-embedding model, and the one nearest the mean of all of them wins (an extractive summary). Sentences
-    /// holding a web or mail address are passed over when the email has others.
+    /// Version 2, written after version 1's reviews: the sentence closest in meaning to the whole email (every sentence
+    /// is embedded with the local sentence-embedding model, and the one nearest the mean of all of them wins: an
+    /// extractive summary), chosen among the sentences that hold no web or mail address, are not a greeting, sign-off
+    /// or mailing-list boilerplate, and fit the preview uncut. A filter that would leave no sentence is skipped, so an
+    /// email always gets a preview when it has a sentence.
     /// </summary>
     Central,
 }
@@ -38,12 +40,35 @@ internal sealed class Previewer(ITextEmbedder embedder)
         {
             return Cut(sentences[0]);
         }
-        // Version 2 also passes over sentences that hold a web or mail address, when the email has others.
-        var plain = sentences.Where(s => !MailText.HasAddress(s)).ToList();
-        var candidates = plain.Count > 0 ? plain : sentences;
+        var candidates = Candidates(sentences);
         var chosen = candidates.Count == 1 ? candidates[0] : Central(candidates);
         return Cut(chosen);
     }
+
+    /// <summary>
+    /// Version 2's candidates: each filter in turn (no address, no greeting or boilerplate, uncut) applies only when
+    /// some sentence passes it and every filter before it.
+    /// </summary>
+    public static IReadOnlyList<string> Candidates(IReadOnlyList<string> sentences)
+    {
+        IReadOnlyList<string> kept = sentences;
+        foreach (var passes in Filters)
+        {
+            var narrower = kept.Where(passes).ToList();
+            if (narrower.Count > 0)
+            {
+                kept = narrower;
+            }
+        }
+        return kept;
+    }
+
+    private static readonly Func<string, bool>[] Filters =
+    [
+        s => !MailText.HasAddress(s),
+        s => !MailText.IsGreetingOrBoilerplate(s),
+        s => s.Length <= MaxLength,
+    ];
 
     private string Central(IReadOnlyList<string> sentences)
     {

@@ -12,6 +12,9 @@ namespace Overlap.Samples.MailPreview;
 /// eight words and sharing no word of four letters or more with the subject; passes otherwise.</para>
 /// <para><b>clarity</b> (1–5): starts at 5 and loses a point for each of: longer than 100 characters, cut short
 /// ("…"), holding a web or mail address, more than a quarter of its characters neither letters nor spaces; at least 1.</para>
+/// <para><b>failure category</b> (in production, for a preview that fails either criterion): the first of <c>empty</c>,
+/// <c>link</c> (a web or mail address), <c>boilerplate</c>, <c>greeting</c>, <c>off_topic</c> (uninformative for
+/// another reason), <c>cut_short</c> (ends with "…"), <c>hard_to_read</c> that applies.</para>
 /// </remarks>
 internal static partial class ScriptedReviewer
 {
@@ -33,6 +36,26 @@ internal static partial class ScriptedReviewer
         var subjectWords = MailText.WordList(subject).Where(w => w.Length >= 4).ToHashSet();
         return MailText.WordList(preview).Any(subjectWords.Contains) ? 1 : 0;
     }
+
+    /// <summary>The failure category of a preview that fails a criterion (see the remarks); null when it passes both.</summary>
+    public static string? Category(string preview, string subject)
+    {
+        var informative = Informative(preview, subject) == 1;
+        if (informative && Clarity(preview) >= ClarityPassesAt)
+        {
+            return null;
+        }
+        return preview.Length == 0 ? "empty"
+            : MailText.HasAddress(preview) ? "link"
+            : Boilerplate().IsMatch(preview) ? "boilerplate"
+            : !informative && Greeting().IsMatch(preview) ? "greeting"
+            : !informative ? "off_topic"
+            : preview.EndsWith('…') ? "cut_short"
+            : "hard_to_read";
+    }
+
+    /// <summary>The lowest clarity grade that passes, as the contract's <c>pass_at</c>.</summary>
+    public const int ClarityPassesAt = 4;
 
     /// <summary>A grade from 1 to 5 for how easy the preview is to read at a glance.</summary>
     public static int Clarity(string preview)

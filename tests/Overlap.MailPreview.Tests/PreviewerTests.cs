@@ -53,4 +53,29 @@ public class PreviewerTests
     [Fact]
     public void No_sentence_of_four_words_gives_an_empty_preview() =>
         Assert.Equal("", new Previewer(new TopicEmbedder()).Preview("Thanks!\n\nRob", PreviewStrategy.Central));
+
+    [Fact]
+    public void Version_two_passes_over_addresses_greetings_boilerplate_and_long_sentences()
+    {
+        var longOne = "This sentence goes on " + string.Join(' ', Enumerable.Repeat("and on", 30)) + ".";
+        Assert.Equal(
+            ["The mirror moved to a new host."],
+            Previewer.Candidates([
+                "Hi all, a quick one.",
+                "See http://mirror.example.org for the files.",
+                "The mirror moved to a new host.",
+                "To unsubscribe from this mailing list, write to the admin.",
+                longOne,
+            ])
+        );
+        // A filter that would leave nothing is skipped: here only the address filter applies.
+        Assert.Equal(
+            ["Hello everyone, thanks for the help."],
+            Previewer.Candidates([
+                "See http://mirror.example.org for the files.",
+                "Hello everyone, thanks for the help.",
+            ])
+        );
+        Assert.Equal([longOne], Previewer.Candidates([longOne]));
+    }
 }

@@ -4,7 +4,8 @@ namespace Overlap.Server.Review;
 
 /// <summary>
 /// A review item as the API writes it: the prediction, why it was routed (uncertain, sampled) and when, its status
-/// (pending, second, decided, escalated), who holds it and until when, how many opinions it needs, and why it was escalated.
+/// (pending, second, decided, escalated), who holds it and until when, how many opinions it needs, why it was escalated,
+/// and a generative feature's output text (what the reviewer grades).
 /// </summary>
 public sealed record ReviewItemView(
     string PredictionId,
@@ -20,7 +21,8 @@ public sealed record ReviewItemView(
     string? Inputs,
     string? Attributes,
     int Opinions,
-    string? EscalatedBecause
+    string? EscalatedBecause,
+    string? Output = null
 )
 {
     /// <summary>The view of a stored item.</summary>
@@ -41,7 +43,8 @@ public sealed record ReviewItemView(
             item.Inputs,
             item.Attributes,
             item.Opinions,
-            item.EscalatedBecause
+            item.EscalatedBecause,
+            item.Output
         );
     }
 }
