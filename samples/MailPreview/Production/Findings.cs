@@ -49,10 +49,9 @@ internal sealed record Findings(
     {
         var feature = $"/v1/features/{ProductionRun.Feature}";
         var judge = await JudgeAsync(http, feature, judgeWait, cancellationToken).ConfigureAwait(false);
-        // 1,001 resamples rather than the default 1,000: the server keeps each closed window's report by its resamples
-        // and recomputes it when predictions or labels change, but not when a grade or feedback arrives, so a report its
-        // alert check stored during the replay would miss the reviewers' grades; this asks for figures of its own.
-        var range = $"from={from:yyyy-MM-dd}&to={to:yyyy-MM-dd}&resamples=1001";
+        // A window stored while the replay ran is computed again once the reviewers' grades and the readers' feedback
+        // on its outputs arrive, so these are the figures with every grade.
+        var range = $"from={from:yyyy-MM-dd}&to={to:yyyy-MM-dd}";
         using var summary = await ScenarioHttp
             .GetJsonAsync(http, $"{feature}/summary?{range}", cancellationToken)
             .ConfigureAwait(false);
