@@ -12,7 +12,11 @@ public sealed record MatrixCell(string Value, string Interval, Verdict? Verdict)
 /// <param name="Name">The metric's name (<c>acceptable_rate</c>, <c>check.greets.pass_rate</c>, …).</param>
 /// <param name="Bar">The requirement's bar ("acceptable_rate ≥ 0.6"), or null when no requirement is on the row.</param>
 /// <param name="Cells">One cell per output column, in the matrix's order.</param>
-public sealed record MatrixRow(string Name, string? Bar, IReadOnlyList<MatrixCell> Cells);
+/// <param name="Requirement">
+/// True for a row of a requirement no metric row carries (by segment, a gap, production-only): its cells are the
+/// requirement's figure, not the metric's overall one.
+/// </param>
+public sealed record MatrixRow(string Name, string? Bar, IReadOnlyList<MatrixCell> Cells, bool Requirement = false);
 
 /// <summary>
 /// The rows every view of a matrix run shows (Markdown, HTML, the dashboard): the acceptable rate, each check, each
@@ -25,7 +29,17 @@ public static class MatrixTable
     public static IReadOnlyList<MatrixRow> Rows(EvaluationReport matrix)
     {
         ArgumentNullException.ThrowIfNull(matrix);
-        if (matrix.Outputs is not { Count: > 0 } columns)
+        return matrix.Outputs is { Count: > 0 } columns ? Rows(columns) : [];
+    }
+
+    /// <summary>
+    /// The rows of reports side by side, one column each (a single run is a matrix of one column); the reports are
+    /// expected to be judged by the same contract, and the first one's requirements name the rows.
+    /// </summary>
+    public static IReadOnlyList<MatrixRow> Rows(IReadOnlyList<OutputColumnReport> columns)
+    {
+        ArgumentNullException.ThrowIfNull(columns);
+        if (columns.Count == 0)
         {
             return [];
         }
@@ -80,7 +94,8 @@ public static class MatrixTable
                                 )
                                 : new MatrixCell("—", "not measured", null)
                         ),
-                    ]
+                    ],
+                    Requirement: true
                 )
             );
         }
