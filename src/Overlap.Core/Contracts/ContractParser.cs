@@ -583,7 +583,12 @@ public static partial class ContractParser
         var sample = m.Number("sample", 0, 1, "a share between 0 and 1, such as 0.02") ?? 0;
         // A generative feature's outputs reach people by judges.people.sample; its review section only adds how they
         // are reviewed (second opinions, escalation, failure categories).
-        if (task == TaskKind.Generative && when is null && sample == 0 && generative?.Judges is not { PeopleSample: > 0 })
+        if (
+            task == TaskKind.Generative
+            && when is null
+            && sample == 0
+            && generative?.Judges is not { PeopleSample: > 0 }
+        )
         {
             throw m.Error(
                 "a generative contract sends outputs to people by 'judges.people.sample', which is not set; add judges: { people: { sample: 0.05 } } (the share of outputs to review)"
