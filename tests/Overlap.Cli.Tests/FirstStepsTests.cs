@@ -32,6 +32,80 @@ public sealed class FirstStepsTests
     }
 
     [Fact]
+    public async Task ContractInit_Generative_DraftsTheTemplateFromTheCaseFile_AndItEvaluatesTheCases()
+    {
+        using var folder = new TempFolder();
+        var written = folder.PathOf("overlap.yaml");
+        var cases = CliRun.RepoFile("examples/support-replies/cases.jsonl");
+        var (code, _, stderr) = await CliRun.RunAsync(
+            "contract",
+            "init",
+            "-d",
+            cases,
+            "-o",
+            written,
+            "--task",
+            "generative"
+        );
+        Assert.True(code == 0, stderr);
+        Assert.Contains(
+            "a generative contract for 'support-replies' with 4 checks, 2 rubric criteria",
+            stderr,
+            StringComparison.Ordinal
+        );
+        var yaml = File.ReadAllText(written);
+        foreach (
+            var line in (string[])
+                [
+                    "task: generative",
+                    "  id: ticket_id",
+                    "  input: question",
+                    "  output: draft",
+                    "  reference: agent_reply",
+                ]
+        )
+        {
+            Assert.Contains(line, yaml, StringComparison.Ordinal);
+        }
+        var eval = await CliRun.RunAsync(
+            "eval",
+            "-c",
+            written,
+            "-d",
+            cases,
+            "-f",
+            "json",
+            "--no-judge",
+            "--resamples",
+            "100"
+        );
+        Assert.True(eval.Code is 0 or 1 or 2, eval.Err);
+        using var json = JsonDocument.Parse(eval.Out);
+        Assert.Equal(
+            ("generative", 40L),
+            (json.RootElement.GetProperty("task").GetString(), json.RootElement.GetProperty("n").GetInt64())
+        );
+        // People's tone grades in the file's rubric.tone column are read by the template's 'tone' criterion.
+        Assert.Equal(
+            35,
+            json.RootElement.GetProperty("metrics").GetProperty("rubric.tone.mean").GetProperty("n").GetInt64()
+        );
+        Assert.Equal(
+            [
+                "check.no_promise.pass_rate",
+                "check.on_topic.pass_rate",
+                "check.says_something.pass_rate",
+                "check.short_enough.pass_rate",
+            ],
+            json.RootElement.GetProperty("metrics")
+                .EnumerateObject()
+                .Select(m => m.Name)
+                .Where(n => n.StartsWith("check.", StringComparison.Ordinal))
+                .Order(StringComparer.Ordinal)
+        );
+    }
+
+    [Fact]
     public async Task ContractInit_GuessesFromColumnNames_AndTheContractEvaluatesTheData()
     {
         using var folder = new TempFolder();

@@ -15,6 +15,9 @@ internal static class ContractInitCommand
     private static readonly string[] LabelNames = ["label", "outcome", "target", "actual", "truth", "y", "class"];
     private static readonly string[] ScoreNames = ["score", "probability", "prob", "proba"];
     private static readonly string[] PredictionNames = ["prediction", "predicted", "pred", "decision", "y_pred"];
+    private static readonly string[] OutputNames = ["output", "draft", "reply", "response", "completion", "summary"];
+    private static readonly string[] InputNames = ["input", "question", "prompt", "query", "message", "ticket"];
+    private static readonly string[] ReferenceNames = ["reference", "expected", "ideal", "gold", "agent_reply"];
     private static readonly string[] PositiveWords = ["1", "true", "yes", "positive", "spam", "fraud", "bad", "churn"];
 
     public static Command Create(CliIo io)
@@ -35,7 +38,8 @@ internal static class ContractInitCommand
         };
         var task = new Option<string?>("--task")
         {
-            Description = "binary, multiclass or regression (default: guessed from the label column).",
+            Description =
+                "binary, multiclass, regression (default: guessed from the label column) or generative (text outputs: a template with checks, a rubric and judges).",
         };
         var label = new Option<string?>("--label") { Description = "The column with the true outcome." };
         var score = new Option<string?>("--score")
@@ -44,7 +48,8 @@ internal static class ContractInitCommand
         };
         var prediction = new Option<string?>("--prediction")
         {
-            Description = "The column with the model's output (needed for multiclass and regression).",
+            Description =
+                "The column with the model's output (needed for multiclass and regression; generative: the output text).",
         };
         var id = new Option<string?>("--id") { Description = "The column with one id per row." };
         var time = new Option<string?>("--time") { Description = "The column with when each prediction was made." };
@@ -101,6 +106,19 @@ internal static class ContractInitCommand
                     ?? "my-feature",
                 column: false
             );
+            if (parse.GetValue(task) is { } named && ContractParser.TaskFrom(named) == TaskKind.Generative)
+            {
+                return Generative(
+                    io,
+                    ask,
+                    names,
+                    featureName!,
+                    dataPath,
+                    outputPath,
+                    parse.GetValue(prediction),
+                    parse.GetValue(id)
+                );
+            }
             var labelColumn = ask.Value(
                 "label column (the true outcome)",
                 parse.GetValue(label),
@@ -221,17 +239,54 @@ internal static class ContractInitCommand
         return command;
     }
 
+    /// <summary>
+    /// <c>--task generative</c>: the case file's output column (from --prediction, asked, or guessed from its name),
+    /// its id, input and reference columns when their names tell, written into the generative template.
+    /// </summary>
+    private static int Generative(
+        CliIo io,
+        Asker ask,
+        List<string> names,
+        string feature,
+        string dataPath,
+        string outputPath,
+        string? outputFlag,
+        string? idFlag
+    )
+    {
+        var output = ask.Value("output column (the text the feature wrote)", outputFlag, Guess(names, OutputNames))
+            ?? throw new UserException(
+                ExitCodes.Usage,
+                $"cannot tell which column holds the output text; give --prediction, one of: {string.Join(", ", names)}"
+            );
+        var others = names.Where(n => n != output).ToList();
+        var yaml = ContractDraft.GenerativeYaml(
+            feature,
+            output,
+            Guess(others, InputNames),
+            Guess(others, ReferenceNames),
+            ask.Value("id column", idFlag, Guess(others, IdNames, suffix: "_id")),
+            Path.GetFileName(dataPath)
+        );
+        var contract = ContractParser.Parse(yaml, outputPath);
+        Output.ReportWriter.WriteFile(outputPath, yaml);
+        io.ErrWriter.WriteLine(
+            $"wrote {outputPath}: a generative contract for '{contract.Feature}' with {contract.Generative!.Checks.Count} checks, {contract.Generative.Rubric.Count} rubric criteria and {contract.Requirements.Count} placeholder requirements; edit them, then run 'overlap contract validate {outputPath}'"
+        );
+        return ExitCodes.Pass;
+    }
+
     private static TaskKind ParseTask(string text) =>
         ContractParser.TaskFrom(text) switch
         {
             TaskKind.Generative => throw new UserException(
                 ExitCodes.Usage,
-                "--task generative is not drafted from data; copy examples/support-replies/overlap.yaml and see docs/generative.md"
+                "a generative contract is drafted from the output column and needs no label; run overlap contract init --data FILE --task generative"
             ),
             { } task => task,
             null => throw new UserException(
                 ExitCodes.Usage,
-                $"--task is '{text}'; use binary, multiclass or regression"
+                $"--task is '{text}'; use binary, multiclass, regression or generative"
             ),
         };
 

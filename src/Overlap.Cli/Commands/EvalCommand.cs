@@ -60,7 +60,7 @@ internal static class EvalCommand
         var matrix = new Option<string?>("--outputs")
         {
             Description =
-                "Generative only: several output columns (prompt versions × models) judged side by side, comma-separated; prints a table of metrics × outputs (text or markdown).",
+                "Generative only: several output columns (prompt versions × models) judged side by side, comma-separated, each by the checks, the rubric and the model judge; every format shows the matrix, and the exit code is the worst column's verdict.",
         };
         var noJudge = new Option<bool>("--no-judge")
         {
@@ -128,19 +128,25 @@ internal static class EvalCommand
                 var dataPath = parse.GetValue(data)!;
                 if (parse.GetValue(matrix) is { } columns)
                 {
-                    return Matrix(
-                        io,
-                        parsed,
-                        contractPath,
-                        dataPath,
-                        columns,
-                        stdoutFormat,
-                        outputs,
-                        whenInconclusive,
-                        parse,
-                        n,
-                        seed,
-                        baseline
+                    if (parse.GetValue(baseline) is not null)
+                    {
+                        throw new UserException(
+                            ExitCodes.Usage,
+                            "--outputs and --baseline do not go together; use one of them"
+                        );
+                    }
+                    var run = new Run(io, gate, parsed, contractPath, stdoutFormat, outputs, n, parse.GetValue(seed));
+                    return ExitFor(
+                        await MatrixAsync(
+                                run,
+                                dataPath,
+                                columns,
+                                parse.GetValue(noJudge),
+                                parse.GetValue(judgeCache),
+                                cancellationToken
+                            )
+                            .ConfigureAwait(false),
+                        whenInconclusive
                     );
                 }
                 var table = InputFiles.ReadTable(dataPath, Evaluator.ReadOptions(parsed, dataPath));
@@ -189,53 +195,72 @@ internal static class EvalCommand
                     Provenance = CliProvenance.For(io, contractPath, files, parse.GetValue(seed), n),
                     Judge = judged,
                 };
-                foreach (var (path, fmt) in outputs)
-                {
-                    ReportWriter.WriteFile(path, ReportWriter.Render(report, fmt));
-                }
-                if (stdoutFormat == ReportFormat.Text)
-                {
-                    TextReport.Write(io.OutConsole, report, terse: gate);
-                }
-                else
-                {
-                    io.Out.Write(ReportWriter.Render(report, stdoutFormat));
-                }
-                if (gate && Environment.GetEnvironmentVariable("GITHUB_STEP_SUMMARY") is { Length: > 0 } summary)
-                {
-                    AppendStepSummary(io, summary, MarkdownReport.Write(report));
-                }
-                foreach (var (path, _) in outputs)
-                {
-                    io.ErrWriter.WriteLine($"wrote {path}");
-                }
-                return report.Verdict switch
-                {
-                    Verdict.Pass => ExitCodes.Pass,
-                    Verdict.Fail => ExitCodes.Fail,
-                    _ => whenInconclusive,
-                };
+                Emit(new Run(io, gate, parsed, contractPath, stdoutFormat, outputs, n, parse.GetValue(seed)), report);
+                return ExitFor(report, whenInconclusive);
             }
         );
         return command;
     }
 
-    /// <summary>Matrix mode: each named output column judged by the contract, side by side, as one Markdown table.</summary>
-    private static int Matrix(
-        CliIo io,
-        Contract contract,
-        string contractPath,
+    /// <summary>What every way of running shares: where and how to write the report, and how it was made.</summary>
+    private sealed record Run(
+        CliIo Io,
+        bool Gate,
+        Contract Contract,
+        string ContractPath,
+        ReportFormat Format,
+        List<(string Path, ReportFormat Format)> Files,
+        int Resamples,
+        ulong Seed
+    );
+
+    /// <summary>Writes the report files, then stdout (terse for the gate), then the gate's step summary.</summary>
+    private static void Emit(Run run, EvaluationReport report)
+    {
+        foreach (var (path, fmt) in run.Files)
+        {
+            ReportWriter.WriteFile(path, ReportWriter.Render(report, fmt));
+        }
+        if (run.Format == ReportFormat.Text)
+        {
+            TextReport.Write(run.Io.OutConsole, report, terse: run.Gate);
+        }
+        else
+        {
+            run.Io.Out.Write(ReportWriter.Render(report, run.Format));
+        }
+        if (run.Gate && Environment.GetEnvironmentVariable("GITHUB_STEP_SUMMARY") is { Length: > 0 } summary)
+        {
+            AppendStepSummary(run.Io, summary, MarkdownReport.Write(report));
+        }
+        foreach (var (path, _) in run.Files)
+        {
+            run.Io.ErrWriter.WriteLine($"wrote {path}");
+        }
+    }
+
+    private static int ExitFor(EvaluationReport report, int whenInconclusive) =>
+        report.Verdict switch
+        {
+            Verdict.Pass => ExitCodes.Pass,
+            Verdict.Fail => ExitCodes.Fail,
+            _ => whenInconclusive,
+        };
+
+    /// <summary>
+    /// Matrix mode: each named output column judged by the contract (and its model judge, one judge for all columns)
+    /// side by side, as one report whose verdict is the worst column's; every format and the gate take it.
+    /// </summary>
+    private static async Task<EvaluationReport> MatrixAsync(
+        Run run,
         string dataPath,
         string columns,
-        ReportFormat format,
-        List<(string Path, ReportFormat Format)> files,
-        int whenInconclusive,
-        ParseResult parse,
-        int resamples,
-        Option<ulong> seed,
-        Option<string?> baseline
+        bool noJudge,
+        string? judgeCache,
+        CancellationToken cancellationToken
     )
     {
+        var contract = run.Contract;
         var outputs = columns.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         if (contract.Task != TaskKind.Generative || outputs.Length == 0)
         {
@@ -244,45 +269,47 @@ internal static class EvalCommand
                 "--outputs names output columns of a generative contract, such as --outputs draft_v1,draft_v2"
             );
         }
-        if (parse.GetValue(baseline) is not null)
-        {
-            throw new UserException(ExitCodes.Usage, "--outputs and --baseline do not go together; use one of them");
-        }
-        if (
-            format is not (ReportFormat.Text or ReportFormat.Markdown)
-            || files.Any(f => f.Format is not (ReportFormat.Text or ReportFormat.Markdown))
-        )
+        if (outputs.Distinct(StringComparer.Ordinal).Count() != outputs.Length)
         {
             throw new UserException(
                 ExitCodes.Usage,
-                "--outputs writes a text or markdown table (.md or .txt); evaluate one output column at a time for json, junit or html"
+                $"--outputs names a column twice ({columns}); name each output column once"
             );
         }
         var table = InputFiles.ReadTable(dataPath, Evaluator.MatrixReadOptions(contract, outputs, dataPath));
-        var reports = Evaluator.EvaluateMatrix(
+        cancellationToken.ThrowIfCancellationRequested();
+        var shared = GenerativeInputs(run.Io, contract, run.ContractPath);
+        var judged = await EvalJudge
+            .RunColumnsAsync(contract, table, outputs, shared, noJudge, judgeCache, cancellationToken)
+            .ConfigureAwait(false);
+        var report = Evaluator.EvaluateMatrix(
             contract,
             table,
             outputs,
             new EvaluationOptions
             {
-                Resamples = resamples,
-                Seed = parse.GetValue(seed),
-                Generative = GenerativeInputs(io, contract, contractPath),
-            }
+                Resamples = run.Resamples,
+                Seed = run.Seed,
+                Generative = shared,
+            },
+            [.. judged.Select(j => j.Options)]
         );
-        var markdown = MarkdownReport.WriteMatrix(outputs, reports);
-        foreach (var (path, _) in files)
+        report = report with
         {
-            ReportWriter.WriteFile(path, markdown);
-            io.ErrWriter.WriteLine($"wrote {path}");
-        }
-        io.Out.Write(markdown);
-        return Judge.Worst(reports.Select(r => r.Verdict)) switch
-        {
-            Verdict.Pass => ExitCodes.Pass,
-            Verdict.Fail => ExitCodes.Fail,
-            _ => whenInconclusive,
+            Outputs =
+            [
+                .. report.Outputs!.Select((c, i) => c with { Report = c.Report with { Judge = judged[i].Summary } }),
+            ],
+            Provenance = CliProvenance.For(
+                run.Io,
+                run.ContractPath,
+                [InputFiles.Describe("data", dataPath, table.RowCount)],
+                run.Seed,
+                run.Resamples
+            ),
         };
+        Emit(run, report);
+        return report;
     }
 
     /// <summary>What Core needs beyond the cases: each json_schema check's file (beside the contract) and the embedder.</summary>

@@ -26,16 +26,43 @@ internal static class EvalJudge
         bool skip,
         string? cacheFolder,
         CancellationToken cancellationToken
+    ) =>
+        (
+            await RunColumnsAsync(
+                    contract,
+                    table,
+                    [contract.Columns.Output!],
+                    options,
+                    skip,
+                    cacheFolder,
+                    cancellationToken
+                )
+                .ConfigureAwait(false)
+        )[0];
+
+    /// <summary>
+    /// The same for each output column of a matrix, in order, by one judge: the cache, the day's budget and the reason
+    /// it did not run are shared, and each column's grades are compared with people's grades of that column
+    /// (<c>rubric.&lt;name&gt;</c> for the contract's own output, <c>rubric.&lt;name&gt;.&lt;column&gt;</c> for another).
+    /// </summary>
+    public static async Task<IReadOnlyList<(GenerativeOptions Options, ModelJudgeSummary? Summary)>> RunColumnsAsync(
+        Contract contract,
+        Table table,
+        IReadOnlyList<string> outputs,
+        GenerativeOptions options,
+        bool skip,
+        string? cacheFolder,
+        CancellationToken cancellationToken
     )
     {
         var spec = contract.Generative!;
         if (spec.Judges?.Model is not { } policy || spec.Rubric.Count == 0)
         {
-            return (options, null);
+            return [.. outputs.Select(_ => (options, (ModelJudgeSummary?)null))];
         }
         if (skip)
         {
-            return (options, new ModelJudgeSummary { Model = policy.Model, NotRun = "--no-judge was given" });
+            return NotRun(outputs, options, policy, "--no-judge was given");
         }
         ModelJudge judge;
         try
@@ -51,38 +78,58 @@ internal static class EvalJudge
         }
         catch (JudgeSetupException e)
         {
-            return (options, new ModelJudgeSummary { Model = policy.Model, NotRun = e.Message });
+            return NotRun(outputs, options, policy, e.Message);
         }
-        JudgeRun run;
-        try
+        var results = new List<(GenerativeOptions, ModelJudgeSummary?)>(outputs.Count);
+        foreach (var output in outputs)
         {
-            run = await judge.GradeAsync(spec.Rubric, Cases(contract, table), cancellationToken).ConfigureAwait(false);
+            var column = Evaluator.ForOutput(contract, output);
+            JudgeRun run;
+            try
+            {
+                run = await judge
+                    .GradeAsync(spec.Rubric, Cases(column, table), cancellationToken)
+                    .ConfigureAwait(false);
+            }
+            catch (JudgeSetupException e)
+            {
+                throw new UserException(ExitCodes.Unavailable, e.Message);
+            }
+            var agreements = JudgeAgreement.Of(
+                spec.Rubric,
+                Evaluator.PeopleGrades(contract, table, Evaluator.GradeSuffix(contract, output)).Concat(run.Grades),
+                spec.Judges.MinAgreement,
+                contract.Confidence
+            );
+            var trusted = JudgeAgreement.Trusted(agreements);
+            var summary = new ModelJudgeSummary
+            {
+                Model = judge.Options.Model,
+                Asked = run.Answers.Count,
+                Graded = run.Answers.Count - run.NoVerdict,
+                NoVerdict = run.NoVerdict,
+                FromCache = run.FromCache,
+                SkippedForBudget = run.SkippedForBudget,
+                Usage = run.Usage.Describe(contract.Costs.Currency),
+                Agreements = agreements,
+                Counted = [.. spec.Rubric.Select(c => c.Name).Where(trusted.Contains)],
+            };
+            results.Add((options with { ModelGrades = run.Grades, TrustedCriteria = trusted }, summary));
         }
-        catch (JudgeSetupException e)
-        {
-            throw new UserException(ExitCodes.Unavailable, e.Message);
-        }
-        var agreements = JudgeAgreement.Of(
-            spec.Rubric,
-            Evaluator.PeopleGrades(contract, table).Concat(run.Grades),
-            spec.Judges.MinAgreement,
-            contract.Confidence
-        );
-        var trusted = JudgeAgreement.Trusted(agreements);
-        var summary = new ModelJudgeSummary
-        {
-            Model = judge.Options.Model,
-            Asked = run.Answers.Count,
-            Graded = run.Answers.Count - run.NoVerdict,
-            NoVerdict = run.NoVerdict,
-            FromCache = run.FromCache,
-            SkippedForBudget = run.SkippedForBudget,
-            Usage = run.Usage.Describe(contract.Costs.Currency),
-            Agreements = agreements,
-            Counted = [.. spec.Rubric.Select(c => c.Name).Where(trusted.Contains)],
-        };
-        return (options with { ModelGrades = run.Grades, TrustedCriteria = trusted }, summary);
+        return results;
     }
+
+    private static List<(GenerativeOptions, ModelJudgeSummary?)> NotRun(
+        IReadOnlyList<string> outputs,
+        GenerativeOptions options,
+        ModelJudgePolicy policy,
+        string reason
+    ) =>
+        [
+            .. outputs.Select(_ =>
+                (options, (ModelJudgeSummary?)new ModelJudgeSummary { Model = policy.Model, NotRun = reason })
+            ),
+        ];
 
     private static List<JudgeCase> Cases(Contract contract, Table table)
     {

@@ -19,6 +19,11 @@ internal static class TextReport
 
     public static void Write(IAnsiConsole console, EvaluationReport report, bool terse)
     {
+        if (report.Outputs is { Count: > 0 })
+        {
+            WriteMatrix(console, report, terse);
+            return;
+        }
         var colour = Colour(report.Verdict);
         console.MarkupLine(
             Inv,
@@ -126,6 +131,60 @@ internal static class TextReport
             foreach (var s in cmp.Statements)
             {
                 console.MarkupLine($"  • {Markup.Escape(s)}");
+            }
+        }
+        Footer(console, report.Provenance);
+    }
+
+    /// <summary>
+    /// A matrix run: the verdict of the whole, one line per output column (its verdict and acceptable rate), then
+    /// (unless terse) the table of every figure by column, and what the model judge did on each column.
+    /// </summary>
+    private static void WriteMatrix(IAnsiConsole console, EvaluationReport report, bool terse)
+    {
+        var columns = report.Outputs!;
+        console.MarkupLine(
+            Inv,
+            $"[bold {Colour(report.Verdict)}]{VerdictText.Headline(report.Verdict)}[/]  [bold]{Markup.Escape(report.Feature)}[/]  {columns.Count} outputs side by side, {Phrasing.Count(report.N, "case")}, {Phrasing.Confidence(report.Confidence)} confidence"
+        );
+        console.WriteLine();
+        foreach (var c in columns)
+        {
+            console.MarkupLine(
+                $"  [{Colour(c.Report.Verdict)}]{VerdictText.Headline(c.Report.Verdict)}[/]  {Markup.Escape(c.Output)}: {Markup.Escape(c.Report.Statements.Count > 0 ? c.Report.Statements[0] : "")}"
+            );
+        }
+        if (!terse)
+        {
+            console.WriteLine();
+            var table = new Table().Border(TableBorder.Rounded).Expand();
+            table.AddColumn("");
+            foreach (var c in columns)
+            {
+                table.AddColumn(Markup.Escape(c.Output));
+            }
+            foreach (var row in MatrixTable.Rows(report))
+            {
+                table.AddRow([
+                    Markup.Escape(row.Bar ?? row.Name),
+                    .. row.Cells.Select(cell =>
+                        (
+                            cell.Verdict is { } v
+                                ? $"[{Colour(v)}]{Markup.Escape(cell.Value)}[/]"
+                                : Markup.Escape(cell.Value)
+                        ) + $"\n[dim]{Markup.Escape(cell.Interval)}[/]"
+                    ),
+                ]);
+            }
+            console.Write(table);
+            foreach (var c in columns.Where(c => c.Report.Judge is not null))
+            {
+                console.WriteLine();
+                console.MarkupLine($"[bold]Model judge on {Markup.Escape(c.Output)}[/]");
+                foreach (var line in c.Report.Judge!.Lines())
+                {
+                    console.MarkupLine($"  • {Markup.Escape(line)}");
+                }
             }
         }
         Footer(console, report.Provenance);

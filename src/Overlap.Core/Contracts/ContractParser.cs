@@ -107,7 +107,7 @@ public static partial class ContractParser
         var generative = task is { } g ? ReadGenerative(map, g, errors) : null;
         var requirements = task is { } kind ? ReadRequirements(map, kind, columns, generative, errors) : [];
         var monitoring = errors.Try(() => ReadMonitoring(map), null);
-        var review = task is { } reviewTask ? errors.Try(() => ReadReview(map, reviewTask), null) : null;
+        var review = task is { } reviewTask ? errors.Try(() => ReadReview(map, reviewTask, generative), null) : null;
         var drift = errors.Try(() => ReadDrift(map), new DriftPolicy());
         if (task is null)
         {
@@ -555,7 +555,7 @@ public static partial class ContractParser
         return value;
     }
 
-    private static ReviewPolicy? ReadReview(YamlMap map, TaskKind task)
+    private static ReviewPolicy? ReadReview(YamlMap map, TaskKind task, GenerativeSpec? generative)
     {
         var m = map.Map("review", ContractKeys.Review);
         if (m is null)
@@ -581,7 +581,20 @@ public static partial class ContractParser
             }
         }
         var sample = m.Number("sample", 0, 1, "a share between 0 and 1, such as 0.02") ?? 0;
-        if (when is null && sample == 0)
+        // A generative feature's outputs reach people by judges.people.sample; its review section only adds how they
+        // are reviewed (second opinions, escalation, failure categories).
+        if (
+            task == TaskKind.Generative
+            && when is null
+            && sample == 0
+            && generative?.Judges is not { PeopleSample: > 0 }
+        )
+        {
+            throw m.Error(
+                "a generative contract sends outputs to people by 'judges.people.sample', which is not set; add judges: { people: { sample: 0.05 } } (the share of outputs to review)"
+            );
+        }
+        if (task != TaskKind.Generative && when is null && sample == 0)
         {
             throw m.Error("'review' needs 'when' (a score rule) or 'sample' (a random share), or both");
         }

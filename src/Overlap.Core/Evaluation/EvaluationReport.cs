@@ -73,6 +73,13 @@ public sealed record EvaluationReport
     /// <summary>Generative: what the model judge did and whether it can stand in for people, per criterion.</summary>
     public Generative.ModelJudgeSummary? Judge { get; init; }
 
+    /// <summary>
+    /// A matrix run (<c>overlap eval --outputs</c>): one full report per output column, in the order given. The
+    /// report's own verdict is the worst of theirs, its statements one per column, and its metrics, segments and
+    /// requirements are empty (each column has its own). Null for a single evaluation.
+    /// </summary>
+    public IReadOnlyList<OutputColumnReport>? Outputs { get; init; }
+
     /// <summary>What produced the report: Overlap's version, the contract, the data files' hashes, seed, resamples and time.</summary>
     public RunProvenance? Provenance { get; init; }
 }

@@ -11,13 +11,14 @@ public static partial class Evaluator
 {
     /// <summary>
     /// People's grades in a generative case set's <c>rubric.&lt;name&gt;</c> columns, by output id: what a model judge's
-    /// grades are compared with (<see cref="JudgeAgreement"/>).
+    /// grades are compared with (<see cref="JudgeAgreement"/>). With <paramref name="gradeSuffix"/>, a matrix column's
+    /// grades in <c>rubric.&lt;name&gt;.&lt;suffix&gt;</c> (<see cref="GradeSuffix"/>).
     /// </summary>
     /// <exception cref="DataException">A grade is not on its criterion's scale.</exception>
-    public static IReadOnlyList<RubricGrade> PeopleGrades(Contract contract, Table table)
+    public static IReadOnlyList<RubricGrade> PeopleGrades(Contract contract, Table table, string? gradeSuffix = null)
     {
         ArgumentNullException.ThrowIfNull(contract);
-        return contract.Generative is null ? [] : GenerativeCases.PeopleGrades(contract, table);
+        return contract.Generative is null ? [] : GenerativeCases.PeopleGrades(contract, table, gradeSuffix);
     }
 
     private static EvaluationReport EvaluateGenerative(Contract contract, Table table, EvaluationOptions options)

@@ -230,10 +230,11 @@ internal sealed class GenerativeCases
 
     /// <summary>
     /// People's grades in <paramref name="table"/>'s <c>rubric.&lt;name&gt;</c> columns, one per graded output and
-    /// criterion, by the output's id (rows without an id are left out: a grade is matched to a model's by id).
+    /// criterion, by the output's id (rows without an id are left out: a grade is matched to a model's by id); with
+    /// <paramref name="gradeSuffix"/>, from the <c>rubric.&lt;name&gt;.&lt;suffix&gt;</c> columns of a matrix column.
     /// </summary>
     /// <exception cref="DataException">A grade is not on its criterion's scale.</exception>
-    public static IReadOnlyList<RubricGrade> PeopleGrades(Contract contract, Table table)
+    public static IReadOnlyList<RubricGrade> PeopleGrades(Contract contract, Table table, string? gradeSuffix = null)
     {
         var spec = contract.Generative!;
         var idColumn = contract.Columns.Id is { } idName ? table.Find(idName) : null;
@@ -245,7 +246,7 @@ internal sealed class GenerativeCases
         var grades = new List<RubricGrade>();
         foreach (var criterion in spec.Rubric)
         {
-            var read = ReadGrades(criterion, table, ids, new GenerativeOptions());
+            var read = ReadGrades(criterion, table, ids, new GenerativeOptions { GradeSuffix = gradeSuffix });
             for (var i = 0; i < read.Length; i++)
             {
                 if (ids[i] is { } id && read[i] is { } grade)

@@ -56,6 +56,10 @@ public static class AlertRules
         ArgumentNullException.ThrowIfNull(contract);
         ArgumentNullException.ThrowIfNull(range);
         ArgumentNullException.ThrowIfNull(window);
+        if (range.Evaluation is null && range.Generative is { } generative)
+        {
+            return [.. Generative(contract, range, generative), Drift(window)];
+        }
         return
         [
             .. Requirements(
@@ -69,6 +73,51 @@ public static class AlertRules
             ),
             Drift(window),
         ];
+    }
+
+    /// <summary>
+    /// A generative range's requirements: each overall rate (acceptable_rate, a check's or criterion's pass rate, a
+    /// feedback rate) judged on the range's summed counts, as the overview shows them; <c>min_samples</c> counts the
+    /// outputs behind that rate. Means, percentiles and requirements by segment do not add up across windows, so they
+    /// are not alerted on (no data, said so).
+    /// </summary>
+    private static IEnumerable<CheckResult> Generative(Contract contract, RangeReport range, GenerativeRange generative)
+    {
+        var minSamples = contract.Monitoring?.MinSamples ?? 200;
+        var noSegments = new Dictionary<string, IReadOnlyDictionary<string, SegmentResult>>(StringComparer.Ordinal);
+        foreach (var requirement in contract.Requirements)
+        {
+            var name = Name(requirement);
+            if (requirement.By is not null || !generative.Rates.TryGetValue(requirement.Metric, out var rate))
+            {
+                yield return new CheckResult(
+                    name,
+                    AlertState.NoData,
+                    generative.Outputs == 0
+                        ? "No outputs in the days judged."
+                        : $"{requirement.Metric}{(requirement.By is null ? "" : " by " + requirement.By)} is read per window, not over the days judged; see the feature page.",
+                    range.From,
+                    range.To
+                );
+                continue;
+            }
+            var judged = RequirementJudge.Judge(requirement, contract, generative.Rates, rate.N, noSegments);
+            var (state, statement) = judged.Verdict switch
+            {
+                Verdict.Skipped => (AlertState.NoData, judged.Statement),
+                Verdict.Pass => (AlertState.Ok, judged.Statement),
+                Verdict.Inconclusive => (AlertState.Warning, judged.Statement),
+                _ when rate.N >= minSamples => (AlertState.Alert, judged.Statement),
+                _ => (
+                    AlertState.Warning,
+                    string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"{judged.Statement} (only {rate.N} outputs with a result; an alert needs {minSamples})"
+                    )
+                ),
+            };
+            yield return new CheckResult(name, state, statement, range.From, range.To);
+        }
     }
 
     /// <summary>Each requirement by its verdict on the evaluation of the data from <paramref name="from"/> to <paramref name="to"/>.</summary>

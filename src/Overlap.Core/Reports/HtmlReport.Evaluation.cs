@@ -10,11 +10,15 @@ public static partial class HtmlReport
     /// <summary>
     /// The evaluation as one self-contained HTML page: the verdict and statements, every requirement
     /// with its interval against the bar, and the charts that exist for the task (curves, calibration,
-    /// cost by threshold, segments, confusion matrix).
+    /// cost by threshold, segments, confusion matrix). A matrix run is written by <see cref="WriteMatrix"/>.
     /// </summary>
     public static string Write(EvaluationReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
+        if (report.Outputs is { Count: > 0 })
+        {
+            return WriteMatrix(report);
+        }
         var b = new StringBuilder(96 * 1024);
         Open(b, $"{report.Feature} · {VerdictText.Headline(report.Verdict)} · Overlap");
         Hero(b, report);

@@ -7,16 +7,26 @@ namespace Overlap.Core.Reports;
 /// <summary>Reports as JUnit XML: one test case per requirement (or per drift column), for CI dashboards.</summary>
 public static partial class JunitReport
 {
-    /// <summary>An evaluation: failures for failed requirements, skipped for inconclusive and production-only ones.</summary>
+    /// <summary>
+    /// An evaluation: failures for failed requirements, skipped for inconclusive and production-only ones. A matrix run
+    /// gives one test case per output column and requirement, the column in the class name
+    /// (<c>overlap.feature.column</c>).
+    /// </summary>
     public static string Write(EvaluationReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        var cases = report
-            .Requirements.Select(r =>
+        var judged = report.Outputs is { Count: > 0 } columns
+            ? columns.Select(c => (Class: $"overlap.{report.Feature}.{c.Output}", c.Report.Requirements)).ToList()
+            : [(Class: $"overlap.{report.Feature}", report.Requirements)];
+        var requirements = judged.SelectMany(j => j.Requirements).ToList();
+        var cases = judged
+            .SelectMany(j => j.Requirements.Select(r => (j.Class, Requirement: r)))
+            .Select(x =>
             {
+                var r = x.Requirement;
                 var element = new XElement(
                     "testcase",
-                    new XAttribute("classname", $"overlap.{report.Feature}"),
+                    new XAttribute("classname", x.Class),
                     new XAttribute("name", VerdictText.Bar(r))
                 );
                 switch (r.Verdict)
@@ -38,8 +48,8 @@ public static partial class JunitReport
         return Suite(
             $"overlap.{report.Feature}",
             cases,
-            report.Requirements.Count(r => r.Verdict == Verdict.Fail),
-            report.Requirements.Count(r => r.Verdict is Verdict.Inconclusive or Verdict.Skipped),
+            requirements.Count(r => r.Verdict == Verdict.Fail),
+            requirements.Count(r => r.Verdict is Verdict.Inconclusive or Verdict.Skipped),
             report.Provenance
         );
     }

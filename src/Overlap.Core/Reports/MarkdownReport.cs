@@ -10,10 +10,14 @@ public static partial class MarkdownReport
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    /// <summary>An evaluation as Markdown.</summary>
+    /// <summary>An evaluation as Markdown; a matrix run as its table (<see cref="WriteMatrix"/>).</summary>
     public static string Write(EvaluationReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
+        if (report.Outputs is { Count: > 0 })
+        {
+            return WriteMatrix(report);
+        }
         var sb = new StringBuilder();
         sb.AppendLine(Inv, $"## Overlap: {Escape(report.Feature)} — {VerdictText.Mark(report.Verdict)}");
         sb.AppendLine();

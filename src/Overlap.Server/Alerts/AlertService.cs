@@ -1,3 +1,4 @@
+using Overlap.Core.Contracts;
 using Overlap.Core.Monitoring;
 using Overlap.Core.Text;
 using Overlap.Server.Contracts;
@@ -77,6 +78,14 @@ internal sealed class AlertService(
         var range = await monitor
             .RangeAsync(contract, version, days, FeatureHealth.Evaluation, cancellationToken)
             .ConfigureAwait(false);
+        if (contract.Task == TaskKind.Generative)
+        {
+            // A generative range's rates are its windows' counts added up, as GET /summary has them.
+            var windows = await monitor
+                .ReportAsync(contract, version, days, FeatureHealth.Evaluation, cancellationToken)
+                .ConfigureAwait(false);
+            range = range with { Generative = GenerativeRange.Merge(windows.Windows, contract.Confidence) };
+        }
         var checks = AlertRules.Evaluate(contract, range, report.Windows[0]).ToList();
         // The estimate is judged on the recent windows up to the one judged, as the feature page judges it.
         var recent = await monitor

@@ -92,8 +92,9 @@ public sealed record FeatureHealth(
             var open = (await alerts.StatesAsync(feature, cancellationToken).ConfigureAwait(false))
                 .Where(a => a.State == AlertState.Alert)
                 .ToList();
-            // The queue is routed by the server every 5 s; the overview only counts it.
-            var review = contract.Review is not null
+            // The queue is routed by the server every 5 s; the overview only counts it. A feature has a queue when
+            // anything routes to it: its review policy, or a generative feature's judges.people.sample.
+            var review = Overlap.Server.Review.ReviewRouting.Of(contract) is not null
                 ? await queue.GlanceAsync(feature, cancellationToken).ConfigureAwait(false)
                 : null;
             result.Add(new FeatureHealth(feature, version, contract.Description, range, series, key, open, review));

@@ -38,7 +38,7 @@ internal sealed class GenerativeWindows(
     )
     {
         var now = options.Time.GetUtcNow();
-        var outputs = await OutputsAsync(contract.Feature, report.Start, report.End, now, cancellationToken)
+        var outputs = await OutputsAsync(contract, report.Start, report.End, now, cancellationToken)
             .ConfigureAwait(false);
         var windowGrades =
             outputs.Count == 0
@@ -111,7 +111,7 @@ internal sealed class GenerativeWindows(
     }
 
     private async Task<List<GenerativeOutput>> OutputsAsync(
-        string feature,
+        Contract contract,
         DateTimeOffset from,
         DateTimeOffset to,
         DateTimeOffset now,
@@ -120,7 +120,7 @@ internal sealed class GenerativeWindows(
     {
         var until = to + FeedbackGrace < now ? to + FeedbackGrace : now;
         var stored = await events
-            .ReadEventsAsync(feature, from, until > to ? until : to, cancellationToken)
+            .ReadEventsAsync(contract.Feature, from, until > to ? until : to, cancellationToken)
             .ConfigureAwait(false);
         var kinds = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
         var edits = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -154,19 +154,36 @@ internal sealed class GenerativeWindows(
                             : (p.InputTokens ?? 0) + (p.OutputTokens ?? 0),
                     Cost = p.Cost,
                     LatencyMs = p.LatencyMs,
-                    Fields = Fields(p),
+                    Fields = Fields(p, contract.Columns.Input),
                     Feedback = kinds.GetValueOrDefault(p.Id) ?? [],
                     EditDistance = edits.TryGetValue(p.Id, out var d) ? d : null,
                 }),
         ];
     }
 
-    private static Dictionary<string, string?> Fields(PredictionEvent p)
+    /// <summary>
+    /// The output's attributes and inputs by name; the contract's input column, when the inputs do not carry it, is
+    /// what the call was asked (the last user message <c>UseOverlap()</c> and OTLP record), so checks, the worst outputs
+    /// and the judge read the same text.
+    /// </summary>
+    private static Dictionary<string, string?> Fields(PredictionEvent p, string? inputColumn)
     {
         var fields = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var (name, value) in ReviewFields.Pairs(p.AttributesJson).Concat(ReviewFields.Pairs(p.InputsJson)))
         {
             fields.TryAdd(name, value);
+        }
+        if (inputColumn is not null && !fields.ContainsKey(inputColumn) && p.InputsJson is { } inputs)
+        {
+            try
+            {
+                using var document = System.Text.Json.JsonDocument.Parse(inputs);
+                fields[inputColumn] = ReviewCases.InputText(document, inputColumn);
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                // Inputs that are not JSON have no messages to read: the column stays absent.
+            }
         }
         return fields;
     }

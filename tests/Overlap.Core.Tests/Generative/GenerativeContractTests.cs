@@ -345,4 +345,23 @@ public sealed class GenerativeContractTests
                 .Where(n => !n.StartsWith("latency", StringComparison.Ordinal) && n != "cost_per_1000")
         );
     }
+
+    [Fact]
+    public void Review_OfAGenerativeContractRoutedByPeopleSample_NeedsNoSampleOrWhen()
+    {
+        var contract = ContractParser.Parse(
+            Head
+                + "judges:\n  people: { sample: 0.05 }\n"
+                + "review:\n  failure_categories: [wrong_fact, rude]\n  second_opinion: 0.1\n"
+        );
+        Assert.Equal(["wrong_fact", "rude"], contract.Review!.FailureCategories);
+        Assert.Equal((0.0, 0.1), (contract.Review.Sample, contract.Review.SecondOpinion));
+        Assert.Equal(0.05, contract.Generative!.Judges!.PeopleSample);
+
+        // Without judges.people.sample nothing reaches people, and the refusal says where the share goes.
+        var e = Assert.Throws<ContractException>(() =>
+            ContractParser.Parse(Head + "review:\n  failure_categories: [wrong_fact]\n")
+        );
+        Assert.Contains("judges.people.sample", e.Message, StringComparison.Ordinal);
+    }
 }
