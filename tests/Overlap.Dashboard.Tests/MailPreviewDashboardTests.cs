@@ -105,6 +105,12 @@ public sealed class MailPreviewDashboardTests : IAsyncLifetime
         // The feature page over the replayed days.
         await page.GotoAsync("/features/mail-preview", new PageGotoOptions { Timeout = Timeout });
         await Assertions.Expect(page.Locator("body")).ToContainTextAsync("preview", new() { Timeout = Timeout });
+        // Plotly draws the charts after the page's text: the acceptable rate's and one per check and criterion.
+        await page.WaitForFunctionAsync(
+            "() => document.querySelectorAll('.js-plotly-plot').length >= 3",
+            null,
+            new PageWaitForFunctionOptions { Timeout = Timeout }
+        );
         await ShotAsync(page, "generative-feature.png");
 
         // The offline evaluation (version 2 against version 1) among the runs.
