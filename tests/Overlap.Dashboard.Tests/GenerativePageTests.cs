@@ -132,7 +132,7 @@ public sealed class GenerativePageTests(DashboardServer server) : IClassFixture<
         await Assertions
             .Expect(acceptable)
             .ToContainTextAsync($"the model judge found {Share(13, 20)} of the 20 drafts", contains);
-        await Assertions.Expect(acceptable).ToContainTextAsync("it is not settled in that window", contains);
+        await Assertions.Expect(acceptable).ToContainTextAsync("Not settled yet: At least", contains);
         var chart = page.Locator("[data-testid=acceptable-chart] .js-plotly-plot");
         await Assertions.Expect(chart.Locator("svg.main-svg").First).ToBeVisibleAsync(new() { Timeout = Timeout });
         var drawn = JsonDocument.Parse(await chart.EvaluateAsync<string>("e => JSON.stringify(e.data)")).RootElement;

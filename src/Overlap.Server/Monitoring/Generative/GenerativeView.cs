@@ -3,7 +3,6 @@ using Overlap.Core.Contracts;
 using Overlap.Core.Evaluation;
 using Overlap.Core.Generative;
 using Overlap.Core.Monitoring;
-using Overlap.Core.Statements;
 using Overlap.Server.Monitoring.Charts;
 
 namespace Overlap.Server.Monitoring.Generative;
@@ -158,13 +157,8 @@ public sealed partial class GenerativeView
                     + $"{Side("the model judge", graded.GetValueOrDefault(Model))}.",
             };
             var requirement = Requirements.FirstOrDefault(r => r.Metric == "acceptable_rate" && r.By is null);
-            var bar = Contract.Requirements.FirstOrDefault(r => r.Metric == "acceptable_rate" && r.By is null);
-            parts.Add(
-                requirement is null || bar is null
-                    ? "The contract sets no bar on the acceptable rate."
-                    : $"Against the contract's bar ({Phrasing.Promise(bar, words).TrimEnd('.')}), "
-                        + $"it is {Settled(requirement.Verdict)} in that window: {requirement.Statement}"
-            );
+            // The requirement's statement says the verdict, the bar and the figure (or why there is none) on its own.
+            parts.Add(requirement?.Statement ?? "The contract sets no bar on the acceptable rate.");
             return string.Join(" ", parts);
 
             string Side(string who, MetricValue? m) =>
@@ -175,15 +169,6 @@ public sealed partial class GenerativeView
                     : $"{who}: {m?.Reason ?? $"no {words.Output} graded on every criterion"}";
         }
     }
-
-    /// <summary>A requirement's verdict as the end of "it is … in that window".</summary>
-    private static string Settled(Core.Evaluation.Verdict verdict) =>
-        verdict switch
-        {
-            Core.Evaluation.Verdict.Pass => "met",
-            Core.Evaluation.Verdict.Fail => "missed",
-            _ => "not settled",
-        };
 
     private static string When(DateTimeOffset start) => FeatureCharts.When(start);
 
