@@ -1,3 +1,4 @@
+using System.Globalization;
 using Overlap.Core.Evaluation;
 using Overlap.Core.Monitoring;
 using Overlap.Server.Contracts;
@@ -26,15 +27,32 @@ public sealed record FeatureHealth(
     /// <summary>The contract's verdict over the range: the evaluation's, or no data when nothing is labelled yet.</summary>
     public string Verdict => VerdictOf(Range);
 
-    /// <summary>A range's verdict in words: its evaluation's, or no data when nothing is labelled yet.</summary>
+    /// <summary>
+    /// A range's verdict in words: its evaluation's, or no data when nothing is labelled yet; for a generative feature
+    /// (judged window by window, not over the range) the share of its outputs found acceptable.
+    /// </summary>
     public static string VerdictOf(RangeReport range) =>
-        (range ?? throw new ArgumentNullException(nameof(range))).Evaluation?.Verdict switch
-        {
-            Core.Evaluation.Verdict.Pass => "meets its contract",
-            Core.Evaluation.Verdict.Fail => "misses its contract",
-            Core.Evaluation.Verdict.Inconclusive => "not settled yet",
-            _ => "no labelled data yet",
-        };
+        (range ?? throw new ArgumentNullException(nameof(range))) is { Evaluation: null, Generative: { } generative }
+            ? generative.Outputs == 0
+                ? "no outputs yet"
+                : Acceptable(generative) is { } acceptable
+                    ? string.Create(CultureInfo.InvariantCulture, $"{acceptable.Value * 100:0}% acceptable")
+                    : "not graded yet"
+            : range.Evaluation?.Verdict switch
+            {
+                Core.Evaluation.Verdict.Pass => "meets its contract",
+                Core.Evaluation.Verdict.Fail => "misses its contract",
+                Core.Evaluation.Verdict.Inconclusive => "not settled yet",
+                _ => "no labelled data yet",
+            };
+
+    /// <summary>The range's acceptable rate, when some output was judged on it.</summary>
+    public static MetricValue? Acceptable(GenerativeRange range) =>
+        (range ?? throw new ArgumentNullException(nameof(range))).Rates.GetValueOrDefault("acceptable_rate")
+            is { N: > 0 } m
+        && double.IsFinite(m.Value)
+            ? m
+            : null;
 
     /// <summary>The metric a feature is followed by: its first overall requirement's, else accuracy.</summary>
     public static string KeyMetricOf(Core.Contracts.Contract contract)

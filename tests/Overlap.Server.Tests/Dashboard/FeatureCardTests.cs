@@ -113,6 +113,52 @@ public sealed class FeatureCardTests
     }
 
     [Fact]
+    public async Task A_generative_feature_is_told_by_its_outputs_and_acceptable_rate_not_by_labels()
+    {
+        await using var context = Context();
+        var start = new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
+        // 130 of 160 outputs acceptable: the Wilson interval is statsmodels' (checked in Core's tests).
+        var wilson = Overlap.Core.Statistics.Wilson.Interval(130, 160, 0.95);
+        var range = new RangeReport
+        {
+            Feature = "mail-preview",
+            ContractVersion = 1,
+            Window = "1d",
+            From = start,
+            To = start.AddDays(30),
+            Windows = 30,
+            Predictions = 160,
+            Labelled = 0,
+            Generative = new GenerativeRange
+            {
+                Outputs = 160,
+                ByModelVersion = new Dictionary<string, int> { ["preview@2"] = 160 },
+                ByModel = new Dictionary<string, int>(),
+                Rates = new Dictionary<string, MetricValue>
+                {
+                    ["acceptable_rate"] = new(130.0 / 160, wilson.Low, wilson.High, 160),
+                },
+            },
+            DriftTestedWindows = 0,
+            DriftedWindows = 0,
+            DriftedColumns = new Dictionary<string, int>(),
+            Precision = RangeMonitor.Precision,
+        };
+        var health = new FeatureHealth("mail-preview", 1, null, range, [], "acceptable_rate", []);
+        var card = context.Render<FeatureCard>(p => p.Add(c => c.Health, health));
+
+        Assert.Equal("81% acceptable", card.Find("[data-testid=verdict]").TextContent.Trim());
+        var volume = card.Find("[data-testid=volume]").TextContent;
+        Assert.Contains(
+            "160 outputs over 30 windows of 1d (contract version 1); 81% of them acceptable "
+                + $"({wilson.Low * 100:0}% to {wilson.High * 100:0}%)",
+            volume,
+            StringComparison.Ordinal
+        );
+        Assert.DoesNotContain("label", volume, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task User_text_is_escaped_never_run()
     {
         await using var context = Context();
