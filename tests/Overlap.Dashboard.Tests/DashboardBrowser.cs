@@ -106,4 +106,18 @@ public sealed class DashboardBrowser(string address) : IAsyncDisposable
     /// <summary>A full-page screenshot under <see cref="Screenshots"/>.</summary>
     public static Task ScreenshotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, name), FullPage = true });
+
+    /// <summary>
+    /// A screenshot for a walkthrough: taken like <see cref="ScreenshotAsync"/>, and copied to the folder
+    /// OVERLAP_WALKTHROUGH_SHOTS names when it is set (docs/images).
+    /// </summary>
+    public static async Task WalkthroughShotAsync(IPage page, string name)
+    {
+        await ScreenshotAsync(page, name);
+        if (Environment.GetEnvironmentVariable("OVERLAP_WALKTHROUGH_SHOTS") is { Length: > 0 } folder)
+        {
+            Directory.CreateDirectory(folder);
+            File.Copy(Path.Combine(Screenshots, name), Path.Combine(folder, name), overwrite: true);
+        }
+    }
 }

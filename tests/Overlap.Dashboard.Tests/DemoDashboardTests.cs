@@ -54,16 +54,6 @@ public sealed class DemoDashboardTests : IAsyncLifetime
         }
     }
 
-    private static async Task ShotAsync(IPage page, string name)
-    {
-        await DashboardBrowser.ScreenshotAsync(page, name);
-        if (Environment.GetEnvironmentVariable("OVERLAP_WALKTHROUGH_SHOTS") is { Length: > 0 } folder)
-        {
-            Directory.CreateDirectory(folder);
-            File.Copy(Path.Combine(DashboardBrowser.Screenshots, name), Path.Combine(folder, name), overwrite: true);
-        }
-    }
-
     [Fact]
     public async Task TheDemosDashboard_ShowsTheSpamFiltersStory()
     {
@@ -73,19 +63,19 @@ public sealed class DemoDashboardTests : IAsyncLifetime
         // The overview: the spam filter judged over its last 30 days, with its requirements in plain words.
         var card = page.Locator("[data-testid=feature][data-feature=spam-filter]");
         await Assertions.Expect(card).ToContainTextAsync("spam email");
-        await ShotAsync(page, "demo-overview.png");
+        await DashboardBrowser.WalkthroughShotAsync(page, "demo-overview.png");
 
         // The feature page: the weeks, the drift and the retrain advice the replay led to.
         await page.GotoAsync("/features/spam-filter");
         await Assertions.Expect(page.Locator("[data-testid=window-table]")).ToContainTextAsync("2002-");
         await Assertions.Expect(page.Locator("[data-testid=drift]")).ToContainTextAsync("drifted");
         await page.WaitForFunctionAsync("() => document.querySelectorAll('.js-plotly-plot').length >= 3");
-        await ShotAsync(page, "demo-feature.png");
+        await DashboardBrowser.WalkthroughShotAsync(page, "demo-feature.png");
 
         // The alerts the replay fired.
         await page.GotoAsync("/features/spam-filter/alerts");
         await Assertions.Expect(page.Locator("body")).ToContainTextAsync("recall min 0.8");
-        await ShotAsync(page, "demo-alerts.png");
+        await DashboardBrowser.WalkthroughShotAsync(page, "demo-alerts.png");
 
         // The review queue: the reviewers' decisions per day and their agreement.
         await page.GotoAsync("/features/spam-filter/review");
@@ -93,12 +83,12 @@ public sealed class DemoDashboardTests : IAsyncLifetime
         await Assertions
             .Expect(page.Locator("[data-testid=agreement]"))
             .ToContainTextAsync(new Regex("Reviewers agree on \\d+ of \\d+"));
-        await ShotAsync(page, "demo-review.png");
+        await DashboardBrowser.WalkthroughShotAsync(page, "demo-review.png");
 
         // v1 and v2 among the evaluation runs.
         await page.GotoAsync("/features/spam-filter/evaluations");
         await Assertions.Expect(page.Locator("body")).ToContainTextAsync("v2 on the latest 30%");
-        await ShotAsync(page, "demo-evaluations.png");
+        await DashboardBrowser.WalkthroughShotAsync(page, "demo-evaluations.png");
         Assert.True(browser.Errors.Count == 0, string.Join('\n', browser.Errors));
     }
 }

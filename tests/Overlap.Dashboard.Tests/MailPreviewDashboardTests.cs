@@ -69,16 +69,6 @@ public sealed class MailPreviewDashboardTests : IAsyncLifetime
         }
     }
 
-    private static async Task ShotAsync(IPage page, string name)
-    {
-        await DashboardBrowser.ScreenshotAsync(page, name);
-        if (Environment.GetEnvironmentVariable("OVERLAP_WALKTHROUGH_SHOTS") is { Length: > 0 } folder)
-        {
-            Directory.CreateDirectory(folder);
-            File.Copy(Path.Combine(DashboardBrowser.Screenshots, name), Path.Combine(folder, name), overwrite: true);
-        }
-    }
-
     [Fact]
     public async Task TheScenariosDashboard_ShowsThePreviewsStory()
     {
@@ -96,7 +86,7 @@ public sealed class MailPreviewDashboardTests : IAsyncLifetime
         await Assertions
             .Expect(page.GetByTestId("criterion").Nth(1).GetByTestId("grade"))
             .ToHaveTextAsync("4", new() { Timeout = Timeout });
-        await ShotAsync(page, "generative-review.png");
+        await DashboardBrowser.WalkthroughShotAsync(page, "generative-review.png");
         await page.Keyboard.PressAsync("Enter");
         await Assertions
             .Expect(page.GetByTestId("review-message"))
@@ -111,14 +101,14 @@ public sealed class MailPreviewDashboardTests : IAsyncLifetime
             null,
             new PageWaitForFunctionOptions { Timeout = Timeout }
         );
-        await ShotAsync(page, "generative-feature.png");
+        await DashboardBrowser.WalkthroughShotAsync(page, "generative-feature.png");
 
         // The offline evaluation (version 2 against version 1) among the runs.
         await page.GotoAsync("/features/mail-preview/evaluations", new PageGotoOptions { Timeout = Timeout });
         await Assertions
             .Expect(page.Locator("body"))
             .ToContainTextAsync("version 2 against version 1", new() { Timeout = Timeout });
-        await ShotAsync(page, "generative-evaluations.png");
+        await DashboardBrowser.WalkthroughShotAsync(page, "generative-evaluations.png");
         Assert.True(browser.Errors.Count == 0, string.Join('\n', browser.Errors));
     }
 }
