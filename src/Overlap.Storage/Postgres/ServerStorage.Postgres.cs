@@ -23,5 +23,6 @@ internal static partial class ServerStorage
         services.AddSingleton<IWindowReportStore>(sp => sp.GetRequiredService<PostgresStore>());
         services.AddSingleton<ICalibrationStore>(sp => sp.GetRequiredService<PostgresStore>());
         services.AddSingleton<IModelGradeStore>(sp => sp.GetRequiredService<PostgresStore>());
+        services.AddSingleton<IReviewStore>(sp => sp.GetRequiredService<PostgresStore>());
     }
 }
