@@ -14,6 +14,9 @@ internal sealed class CliIo(TextWriter stdout, TextWriter stderr, TextReader? st
     /// <summary>The clock reports are stamped with.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
+    /// <summary>The environment variables (the process's, or a test's).</summary>
+    public Func<string, string?> Environment { get; init; } = System.Environment.GetEnvironmentVariable;
+
     /// <summary>
     /// Makes the sentence embedder for <c>similar_to</c> checks, called only when a contract has one; null when none is
     /// available. The seam for the embedding model: <see cref="TextEmbedders.Create"/> by default.
@@ -41,7 +44,7 @@ internal sealed class CliIo(TextWriter stdout, TextWriter stderr, TextReader? st
             {
                 Out = new AnsiConsoleOutput(writer),
                 Ansi =
-                    interactive && Environment.GetEnvironmentVariable("NO_COLOR") is null
+                    interactive && System.Environment.GetEnvironmentVariable("NO_COLOR") is null
                         ? AnsiSupport.Detect
                         : AnsiSupport.No,
                 ColorSystem = interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,

@@ -43,7 +43,7 @@ public static class OverlapServer
         // warning that they are not encrypted again at rest would be logged on every first start and says nothing new.
         builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
         builder.Services.AddSingleton(options);
-        builder.Services.AddOverlapStorage(new StorageOptions { Location = options.DataFolder });
+        builder.Services.AddOverlapStorage(options.Storage);
         builder.Services.AddSingleton<ReviewQueue>();
         builder.Services.AddSingleton<IRubricGradeSource, StoredRubricGrades>();
         builder.Services.AddSingleton<JudgeEnvironment>();

@@ -3,8 +3,33 @@ namespace Overlap.Server;
 /// <summary>How <c>overlap serve</c> runs.</summary>
 public sealed record ServerOptions
 {
-    /// <summary>The data folder: the store (see <see cref="Overlap.Storage.StorageOptions"/>) and the ingest log.</summary>
+    /// <summary>
+    /// The data folder: the ingest log, and the embedded store unless <see cref="Postgres"/> and
+    /// <see cref="ClickHouse"/> name the servers (see <see cref="Overlap.Storage.StorageOptions"/>).
+    /// </summary>
     public string DataFolder { get; init; } = "overlap-data";
+
+    /// <summary>A PostgreSQL connection string for the state (contracts, users, keys, review, reports); with <see cref="ClickHouse"/>.</summary>
+    public string? Postgres { get; init; }
+
+    /// <summary>A ClickHouse HTTP address for the events (predictions, outcomes, feedback); with <see cref="Postgres"/>.</summary>
+    public string? ClickHouse { get; init; }
+
+    /// <summary>The ClickHouse cluster to spread events over; null for one server.</summary>
+    public string? ClickHouseCluster { get; init; }
+
+    /// <summary>The store these options name: PostgreSQL and ClickHouse when both are given, else the embedded one.</summary>
+    public Overlap.Storage.StorageOptions Storage =>
+        Postgres is null && ClickHouse is null
+            ? new() { Location = DataFolder }
+            : new()
+            {
+                Backend = Overlap.Storage.StorageBackend.Server,
+                Location = DataFolder,
+                Postgres = Postgres,
+                ClickHouse = ClickHouse,
+                ClickHouseCluster = ClickHouseCluster,
+            };
 
     /// <summary>Where to listen, e.g. http://127.0.0.1:5080 (port 0 picks a free port).</summary>
     public string Urls { get; init; } = "http://127.0.0.1:5080";

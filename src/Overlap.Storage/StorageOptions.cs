@@ -23,6 +23,33 @@ public sealed record StorageOptions
 
     /// <summary>For <see cref="StorageBackend.Server"/>: the ClickHouse cluster that holds the events on several shards; null for one server.</summary>
     public string? ClickHouseCluster { get; init; }
+
+    /// <summary>
+    /// Where the data is, in words a log line may carry: the folder, or the PostgreSQL host, port and database and the
+    /// ClickHouse address (and cluster), never a password.
+    /// </summary>
+    public string Describe()
+    {
+        if (Backend == StorageBackend.DuckDb)
+        {
+            return $"data in {Path.GetFullPath(Location)}";
+        }
+        string postgres;
+        try
+        {
+            var settings = new Npgsql.NpgsqlConnectionStringBuilder(Postgres);
+            postgres = $"{settings.Host}:{settings.Port}/{settings.Database ?? settings.Username}";
+        }
+        catch (ArgumentException)
+        {
+            postgres = "(a connection string that does not parse)";
+        }
+        var clickHouse = Uri.TryCreate(ClickHouse, UriKind.Absolute, out var address)
+            ? address.GetComponents(UriComponents.SchemeAndServer, UriFormat.Unescaped)
+            : "(an address that does not parse)";
+        var cluster = ClickHouseCluster is null ? "" : $" (cluster {ClickHouseCluster})";
+        return $"state in PostgreSQL {postgres}, events in ClickHouse {clickHouse}{cluster}";
+    }
 }
 
 /// <summary>The storage backends Overlap can use.</summary>

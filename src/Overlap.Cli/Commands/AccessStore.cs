@@ -18,12 +18,11 @@ internal sealed class AccessStore : IAsyncDisposable
     /// <summary>The users, keys and sessions.</summary>
     public IUserStore Users { get; }
 
-    /// <summary>Opens the store in <paramref name="folder"/>; with <paramref name="mustExist"/>, a folder without one is an error.</summary>
-    public static AccessStore Open(string folder, bool mustExist)
+    /// <summary>Opens the store <paramref name="options"/> name; with <see cref="StorageOptions.MustExist"/>, a place without one is an error.</summary>
+    public static AccessStore Open(StorageOptions options)
     {
-        var services = new ServiceCollection()
-            .AddOverlapStorage(new StorageOptions { Location = folder, MustExist = mustExist })
-            .BuildServiceProvider();
+        var folder = options.Location;
+        var services = new ServiceCollection().AddOverlapStorage(options).BuildServiceProvider();
         try
         {
             return new AccessStore(services, services.GetRequiredService<IUserStore>());

@@ -24,7 +24,7 @@ internal static class KeysCommand
 
     private static Command CreateKey(CliIo io, TimeProvider time)
     {
-        var data = ServeCommand.DataOption();
+        var data = new StoreChoice();
         var role = new Option<string>("--role")
         {
             Description = "What the key may do: ingest, viewer, reviewer or admin.",
@@ -45,11 +45,11 @@ internal static class KeysCommand
             "Create an API key; the key is printed once, alone on stdout, and only its hash is stored."
         )
         {
-            data,
             role,
             name,
             expires,
         };
+        data.AddTo(create);
         create.SetAction(
             async (parse, cancellationToken) =>
             {
@@ -60,7 +60,7 @@ internal static class KeysCommand
                 {
                     throw new UserException(ExitCodes.Usage, $"--expires: {problem}");
                 }
-                var access = AccessStore.Open(parse.GetValue(data)!, mustExist: false);
+                var access = AccessStore.Open(data.Resolve(parse, io.Environment, mustExist: false));
                 await using (access.ConfigureAwait(false))
                 {
                     var store = access.Users;
@@ -84,18 +84,17 @@ internal static class KeysCommand
 
     private static Command List(CliIo io, TimeProvider time)
     {
-        var data = ServeCommand.DataOption();
+        var data = new StoreChoice();
         var list = new Command(
             "list",
             "List the keys: id, name, role, created, expires, last used (never the key itself)."
         )
-        {
-            data,
-        };
+        { };
+        data.AddTo(list);
         list.SetAction(
             async (parse, cancellationToken) =>
             {
-                var access = AccessStore.Open(parse.GetValue(data)!, mustExist: true);
+                var access = AccessStore.Open(data.Resolve(parse, io.Environment, mustExist: true));
                 await using (access.ConfigureAwait(false))
                 {
                     var store = access.Users;
@@ -145,7 +144,7 @@ internal static class KeysCommand
 
     private static Command Revoke(CliIo io, TimeProvider time)
     {
-        var data = ServeCommand.DataOption();
+        var data = new StoreChoice();
         var id = new Argument<string>("ID") { Description = "The key's id, as 'overlap keys list' shows it." };
         var revoke = new Command(
             "revoke",
@@ -153,13 +152,13 @@ internal static class KeysCommand
         )
         {
             id,
-            data,
         };
+        data.AddTo(revoke);
         revoke.SetAction(
             async (parse, cancellationToken) =>
             {
                 var keyId = parse.GetValue(id)!;
-                var access = AccessStore.Open(parse.GetValue(data)!, mustExist: true);
+                var access = AccessStore.Open(data.Resolve(parse, io.Environment, mustExist: true));
                 await using (access.ConfigureAwait(false))
                 {
                     var store = access.Users;

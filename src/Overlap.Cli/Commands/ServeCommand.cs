@@ -8,32 +8,37 @@ using Overlap.Server;
 namespace Overlap.Cli.Commands;
 
 /// <summary>
-/// <c>overlap serve [--data DIR] [--urls URL]</c>: the server on the embedded store, until Ctrl-C or SIGTERM, which drain
-/// the ingest queue and the loader and exit 0. A failure that stops the server on its own is logged with its cause and
+/// <c>overlap serve [--data DIR] [--postgres CONN --clickhouse URL [--clickhouse-cluster NAME]] [--urls URL]</c>: the
+/// server on the embedded store, or on PostgreSQL and ClickHouse (see <see cref="StoreChoice"/>), until Ctrl-C or
+/// SIGTERM, which drain the ingest queue and the loader and exit 0. A failure that stops the server on its own is logged with its cause and
 /// exits 70, never 0.
 /// </summary>
 internal static partial class ServeCommand
 {
     public static Command Create(CliIo io)
     {
-        var data = DataOption();
+        var data = new StoreChoice();
         var urls = UrlsOption("Where to listen (port 0 picks a free one).");
         var allow = WebhookAllowOption();
         var command = new Command(
             "serve",
-            "Run the Overlap server (ingest, contracts, monitoring) on the embedded store in --data."
+            "Run the Overlap server (ingest, contracts, monitoring) on the embedded store in --data, or on PostgreSQL and ClickHouse."
         )
         {
-            data,
             urls,
             allow,
         };
+        data.AddTo(command);
         command.SetAction(
             async (parse, cancellationToken) =>
             {
+                var storage = data.Resolve(parse, io.Environment, mustExist: false);
                 var options = new ServerOptions
                 {
-                    DataFolder = parse.GetValue(data)!,
+                    DataFolder = storage.Location,
+                    Postgres = storage.Postgres,
+                    ClickHouse = storage.ClickHouse,
+                    ClickHouseCluster = storage.ClickHouseCluster,
                     Urls = parse.GetValue(urls)!,
                     WebhookAllow = parse.GetValue(allow) ?? [],
                 };
@@ -54,7 +59,7 @@ internal static partial class ServeCommand
                     }
                     await io
                         .ErrWriter.WriteLineAsync(
-                            $"Overlap is serving at {string.Join(", ", OverlapServer.Addresses(app))} (data in {Path.GetFullPath(options.DataFolder)}). Ctrl-C stops it."
+                            $"Overlap is serving at {string.Join(", ", OverlapServer.Addresses(app))} ({Where(options)}). Ctrl-C stops it."
                         )
                         .ConfigureAwait(false);
                     try
@@ -82,6 +87,12 @@ internal static partial class ServeCommand
         return command;
     }
 
+    /// <summary>Where the data is, for the start line: the folder, or the servers (without passwords) and the folder of the ingest log.</summary>
+    private static string Where(ServerOptions options) =>
+        options.Postgres is null
+            ? $"data in {Path.GetFullPath(options.DataFolder)}"
+            : $"{options.Storage.Describe()}, ingest log in {Path.GetFullPath(options.DataFolder)}";
+
     /// <summary><c>--webhook-allow HOST|CIDR</c>, repeatable: in-house receivers alerts may reach although their addresses are not public.</summary>
     private static Option<string[]> WebhookAllowOption()
     {
@@ -104,14 +115,6 @@ internal static partial class ServeCommand
         });
         return allow;
     }
-
-    /// <summary>The <c>--data</c> option every server-side command shares.</summary>
-    public static Option<string> DataOption() =>
-        new("--data")
-        {
-            Description = "The folder holding the store (created when missing).",
-            DefaultValueFactory = _ => "overlap-data",
-        };
 
     /// <summary>The <c>--urls</c> option of the commands that serve, checked when parsed so a bad address is a usage error, not a stack trace.</summary>
     public static Option<string> UrlsOption(string description)

@@ -37,7 +37,7 @@ internal static class UsersCommand
 
     private static Command Add(CliIo io, TimeProvider time)
     {
-        var data = ServeCommand.DataOption();
+        var data = new StoreChoice();
         var name = NameArgument();
         var role = new Option<string>("--role")
         {
@@ -55,8 +55,8 @@ internal static class UsersCommand
             name,
             role,
             stdin,
-            data,
         };
+        data.AddTo(add);
         add.SetAction(
             async (parse, cancellationToken) =>
             {
@@ -64,7 +64,7 @@ internal static class UsersCommand
                 var userRole = Enum.Parse<KeyRole>(parse.GetValue(role)!, ignoreCase: true);
                 var (password, generated) = await PasswordAsync(io, parse.GetValue(stdin), userName)
                     .ConfigureAwait(false);
-                var access = AccessStore.Open(parse.GetValue(data)!, mustExist: false);
+                var access = AccessStore.Open(data.Resolve(parse, io.Environment, mustExist: false));
                 await using (access.ConfigureAwait(false))
                 {
                     var store = access.Users;
@@ -107,12 +107,13 @@ internal static class UsersCommand
 
     private static Command List(CliIo io)
     {
-        var data = ServeCommand.DataOption();
-        var list = new Command("list", "List the users with their role and when their password was last set.") { data };
+        var data = new StoreChoice();
+        var list = new Command("list", "List the users with their role and when their password was last set.");
+        data.AddTo(list);
         list.SetAction(
             async (parse, cancellationToken) =>
             {
-                var access = AccessStore.Open(parse.GetValue(data)!, mustExist: true);
+                var access = AccessStore.Open(data.Resolve(parse, io.Environment, mustExist: true));
                 await using (access.ConfigureAwait(false))
                 {
                     var store = access.Users;
@@ -146,14 +147,15 @@ internal static class UsersCommand
 
     private static Command Remove(CliIo io)
     {
-        var data = ServeCommand.DataOption();
+        var data = new StoreChoice();
         var name = NameArgument();
-        var remove = new Command("remove", "Remove a user; their sessions end at once.") { name, data };
+        var remove = new Command("remove", "Remove a user; their sessions end at once.") { name };
+        data.AddTo(remove);
         remove.SetAction(
             async (parse, cancellationToken) =>
             {
                 var userName = parse.GetValue(name)!;
-                var access = AccessStore.Open(parse.GetValue(data)!, mustExist: true);
+                var access = AccessStore.Open(data.Resolve(parse, io.Environment, mustExist: true));
                 await using (access.ConfigureAwait(false))
                 {
                     var store = access.Users;
@@ -171,7 +173,7 @@ internal static class UsersCommand
 
     private static Command SetPassword(CliIo io, TimeProvider time)
     {
-        var data = ServeCommand.DataOption();
+        var data = new StoreChoice();
         var name = NameArgument();
         var stdin = PasswordStdinOption();
         var set = new Command(
@@ -181,13 +183,13 @@ internal static class UsersCommand
         {
             name,
             stdin,
-            data,
         };
+        data.AddTo(set);
         set.SetAction(
             async (parse, cancellationToken) =>
             {
                 var userName = parse.GetValue(name)!;
-                var access = AccessStore.Open(parse.GetValue(data)!, mustExist: true);
+                var access = AccessStore.Open(data.Resolve(parse, io.Environment, mustExist: true));
                 await using (access.ConfigureAwait(false))
                 {
                     var store = access.Users;
