@@ -52,4 +52,7 @@ public sealed record Contract
 
     /// <summary>Drift test choices.</summary>
     public DriftPolicy Drift { get; init; } = new();
+
+    /// <summary>The experiments: new model versions tried against the one in use on live traffic.</summary>
+    public IReadOnlyList<ExperimentSpec> Experiments { get; init; } = [];
 }

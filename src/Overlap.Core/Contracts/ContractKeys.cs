@@ -27,6 +27,7 @@ internal static class ContractKeys
         "rubric",
         "acceptable",
         "judges",
+        "experiments",
     ];
 
     public static readonly string[] Tasks = ["binary", "multiclass", "regression", "generative"];
@@ -122,6 +123,23 @@ internal static class ContractKeys
 
     public static readonly string[] JudgesModel = ["endpoint", "model", "key", "sample", "budget_per_day"];
 
+    public static readonly string[] Experiment =
+    [
+        "name",
+        "control",
+        "treatment",
+        "split",
+        "unit",
+        "salt",
+        "primary",
+        "guardrails",
+        "power",
+        "max_duration",
+        "shadow",
+    ];
+
+    public static readonly string[] ExperimentMetric = ["metric", "business", "min_effect", "margin", "better"];
+
     public static readonly IReadOnlyList<string> DriftTests = global::Overlap.Core.Drift.DriftTests.Words;
 
     /// <summary>Each mapping's path in the contract (dots; [] for a list item) and its keys; owners and drift.columns are free-form.</summary>
@@ -145,5 +163,8 @@ internal static class ContractKeys
         new("judges", Judges),
         new("judges.people", JudgesPeople),
         new("judges.model", JudgesModel),
+        new("experiments[]", Experiment),
+        new("experiments[].primary[]", ExperimentMetric),
+        new("experiments[].guardrails[]", ExperimentMetric),
     ];
 }

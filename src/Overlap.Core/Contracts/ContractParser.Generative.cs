@@ -73,8 +73,21 @@ public static partial class ContractParser
             }
             return null;
         }
-        var checks = errors.Try(() => ReadItems(map, "checks", ReadCheck), []);
-        var rubric = errors.Try(() => ReadItems(map, "rubric", ReadCriterion), []);
+        var checks = errors.Try(
+            () => ReadItems(map, "checks", ContractKeys.Check, "{ name: short_enough, max_length: 1200 }", ReadCheck),
+            []
+        );
+        var rubric = errors.Try(
+            () =>
+                ReadItems(
+                    map,
+                    "rubric",
+                    ContractKeys.Rubric,
+                    "{ name: short_enough, max_length: 1200 }",
+                    ReadCriterion
+                ),
+            []
+        );
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (name, line) in checks.Select(c => (c.Name, c.Line)).Concat(rubric.Select(r => (r.Name, r.Line))))
         {
@@ -108,7 +121,14 @@ public static partial class ContractParser
         };
     }
 
-    private static List<T> ReadItems<T>(YamlMap map, string key, Func<YamlMap, T> read)
+    /// <summary>The items of list <paramref name="key"/>, each a mapping with <paramref name="keys"/>, every refusal reported at once.</summary>
+    private static List<T> ReadItems<T>(
+        YamlMap map,
+        string key,
+        IReadOnlyCollection<string> keys,
+        string example,
+        Func<YamlMap, T> read
+    )
     {
         var list = new List<T>();
         if (map.Sequence(key) is not { } seq)
@@ -120,15 +140,9 @@ public static partial class ContractParser
         {
             if (item is not YamlMappingNode node)
             {
-                errors.Add(
-                    map.Error(
-                        item,
-                        $"each item of '{key}' is a mapping such as {{ name: short_enough, max_length: 1200 }}"
-                    )
-                );
+                errors.Add(map.Error(item, $"each item of '{key}' is a mapping such as {example}"));
                 continue;
             }
-            var keys = key == "checks" ? ContractKeys.Check : ContractKeys.Rubric;
             var itemMap = new YamlMap(node, ErrorSource(map), $"an item of '{key}'", keys);
             if (errors.Try<object?>(() => read(itemMap), null) is T value)
             {

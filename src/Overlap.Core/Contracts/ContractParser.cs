@@ -109,6 +109,9 @@ public static partial class ContractParser
         var monitoring = errors.Try(() => ReadMonitoring(map), null);
         var review = task is { } reviewTask ? errors.Try(() => ReadReview(map, reviewTask, generative), null) : null;
         var drift = errors.Try(() => ReadDrift(map), new DriftPolicy());
+        IReadOnlyList<ExperimentSpec> experiments = task is { } experimentTask
+            ? errors.Try(() => ReadExperiments(map, experimentTask), [])
+            : [];
         if (task is null)
         {
             // Unread for want of a task, but known keys: not "unknown key" errors.
@@ -124,6 +127,7 @@ public static partial class ContractParser
                         "rubric",
                         "acceptable",
                         "judges",
+                        "experiments",
                     ]
             )
             {
@@ -150,6 +154,7 @@ public static partial class ContractParser
             Review = review,
             Drift = drift,
             Generative = generative,
+            Experiments = experiments,
         };
     }
 
