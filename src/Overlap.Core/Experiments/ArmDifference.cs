@@ -50,15 +50,19 @@ public sealed record ArmDifference(double Control, double Treatment, Interval Fi
             );
         }
         var (pt, pc) = ((double)treatmentSuccesses / treatmentTrials, (double)controlSuccesses / controlTrials);
-        var t = Wilson.Interval(treatmentSuccesses, treatmentTrials, confidence);
-        var c = Wilson.Interval(controlSuccesses, controlTrials, confidence);
-        var d = pt - pc;
-        var fixedHorizon = new Interval(
-            d - Math.Sqrt(((pt - t.Low) * (pt - t.Low)) + ((c.High - pc) * (c.High - pc))),
-            d + Math.Sqrt(((t.High - pt) * (t.High - pt)) + ((pc - c.Low) * (pc - c.Low)))
+        var fixedHorizon = Mover.Difference(
+            pc,
+            Wilson.Interval(controlSuccesses, controlTrials, confidence),
+            pt,
+            Wilson.Interval(treatmentSuccesses, treatmentTrials, confidence)
         );
         var variance = (pt * (1 - pt) / treatmentTrials) + (pc * (1 - pc) / controlTrials);
-        return new ArmDifference(pc, pt, fixedHorizon, ConfidenceSequence.Around(d, variance, mixture, confidence));
+        return new ArmDifference(
+            pc,
+            pt,
+            fixedHorizon,
+            ConfidenceSequence.Around(pt - pc, variance, mixture, confidence)
+        );
     }
 
     /// <summary>
