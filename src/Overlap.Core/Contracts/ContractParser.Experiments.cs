@@ -180,6 +180,13 @@ public static partial class ContractParser
                     $"'{name}' has no better direction (higher is not better or worse), so an experiment cannot say whether it improved; pick another metric"
                 );
             }
+            if (!Experiments.ExperimentMetrics.Comparable(info))
+            {
+                throw m.Error(
+                    metricNode,
+                    $"'{name}' cannot be compared between arms yet; use a rate such as recall or false_positive_rate, a latency quantile such as latency_p95_ms, cost_per_1000, or a business event"
+                );
+            }
             if (betterNode is not null)
             {
                 throw m.Error(

@@ -120,6 +120,10 @@ public sealed class ExperimentContractTests
         "experiments:\n  - { name: v2, control: nb@1, treatment: nb@2, primary: [{ metric: recall, min_effect: 0.03 }], guardrail: [] }",
         "unknown key 'guardrail' in an item of 'experiments'; did you mean 'guardrails'?"
     )]
+    [InlineData(
+        "experiments:\n  - { name: v2, control: nb@1, treatment: nb@2, primary: [{ metric: roc_auc, min_effect: 0.01 }] }",
+        "'roc_auc' cannot be compared between arms yet; use a rate such as recall"
+    )]
     public void Experiment_Refusals_SayWhatIsWrongAndWhatToDo(string experiments, string expected) =>
         Assert.Contains(expected, Refusal(experiments), StringComparison.Ordinal);
 

@@ -6,6 +6,9 @@
   the normal-mixture confidence sequence (Johari et al. 2017) written out from its formula with numpy.
 - means: statsmodels' CompareMeans(...).tconfint_diff(usevar="unequal") on generated samples, with each arm's mean,
   sample variance (ddof=1) and count, and the confidence sequence on the same variance.
+- latency: a latency quantile per arm (numpy's linear percentile), each arm's order-statistic interval (bounds from
+  scipy.stats.binom.ppf), their MOVER difference, and the confidence sequence on the variance that interval implies.
+- plan: per-arm sample size for a rate's min_effect, statsmodels' NormalIndPower().solve_power on Cohen's h.
 - assignment: the arm of a unit, from hashlib's SHA-256 of salt + "\\n" + unit, the rule ArmAssignment states.
 
 Run with Debian's python3-scipy and python3-statsmodels:  /usr/bin/python3 make_experiment_fixtures.py
@@ -18,7 +21,9 @@ import os
 import numpy as np
 import scipy
 import statsmodels
-from scipy.stats import chisquare
+from scipy.stats import binom, chisquare, norm
+from statsmodels.stats.power import NormalIndPower
+from statsmodels.stats.proportion import proportion_effectsize
 from statsmodels.stats.proportion import confint_proportions_2indep
 from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
 
@@ -70,6 +75,39 @@ for nt, nc, shift, confidence, tau in [(400, 380, 5.0, 0.95, 10.0), (2000, 2100,
         "confidence": confidence, "mixture": tau, "fixed": [float(low), float(high)], "always_valid": [d - half, d + half],
     })
 
+def order_interval(values, q, confidence):
+    s = np.sort(values)
+    n = len(s)
+    alpha = 1 - confidence
+    low = int(binom.ppf(alpha / 2, n, q))
+    high = int(binom.ppf(1 - alpha / 2, n, q)) + 1
+    return s[min(max(low, 1), n) - 1], s[min(max(high, 1), n) - 1]
+
+
+latency = []
+for nc, nt, shift, q, confidence, tau in [(300, 320, 85.0, 0.95, 0.95, 50.0), (500, 480, 0.0, 0.5, 0.95, 10.0)]:
+    c = np.round(rng.lognormal(mean=5.0, sigma=0.4, size=nc), 1)
+    t = np.round(rng.lognormal(mean=5.0, sigma=0.4, size=nt) + shift, 1)
+    qc, qt = float(np.percentile(c, q * 100)), float(np.percentile(t, q * 100))
+    lc, hc = order_interval(c, q, confidence)
+    lt, ht = order_interval(t, q, confidence)
+    d = qt - qc
+    low = d - math.sqrt((qt - lt) ** 2 + (hc - qc) ** 2)
+    high = d + math.sqrt((ht - qt) ** 2 + (qc - lc) ** 2)
+    z = norm.ppf(1 - (1 - confidence) / 2)
+    variance = ((high - low) / (2 * z)) ** 2
+    half = cs_half_width(variance, tau, confidence)
+    latency.append({
+        "control": c.tolist(), "treatment": t.tolist(), "q": q, "confidence": confidence, "mixture": tau,
+        "quantiles": [qc, qt], "fixed": [low, high], "always_valid": [d - half, d + half],
+    })
+
+plan = []
+for baseline, effect, confidence, power in [(0.80, 0.03, 0.95, 0.8), (0.62, 0.05, 0.95, 0.9), (0.05, 0.01, 0.9, 0.8)]:
+    h = proportion_effectsize(baseline + effect, baseline)
+    n = NormalIndPower().solve_power(effect_size=h, alpha=1 - confidence, power=power, ratio=1, alternative="two-sided")
+    plan.append({"baseline": baseline, "min_effect": effect, "confidence": confidence, "power": power, "per_arm": math.ceil(n - 1e-9)})
+
 assignment = []
 for salt, weights in [("spam-v2-rollout", [1, 1]), ("fraud-2027", [0.9, 0.1]), ("three-way", [1, 1, 1])]:
     for i in range(40):
@@ -86,7 +124,8 @@ for salt, weights in [("spam-v2-rollout", [1, 1]), ("fraud-2027", [0.9, 0.1]), (
 
 out = {
     "versions": {"scipy": scipy.__version__, "statsmodels": statsmodels.__version__, "numpy": np.__version__},
-    "split": split, "proportions": proportions, "means": means, "assignment": assignment,
+    "split": split, "proportions": proportions, "means": means, "latency": latency, "plan": plan,
+    "assignment": assignment,
 }
 with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "experiments.json"), "w") as f:
     json.dump(out, f, indent=1)
