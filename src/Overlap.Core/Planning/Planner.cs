@@ -302,7 +302,7 @@ public static class Planner
         return sentence;
     }
 
-    private static string Noun(PlanBasis basis, ContractWords words, bool one = false)
+    internal static string Noun(PlanBasis basis, ContractWords words, bool one = false)
     {
         string Number(string noun) => one ? noun : Phrasing.Plural(noun);
         return basis switch

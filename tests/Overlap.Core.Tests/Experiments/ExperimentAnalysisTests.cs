@@ -233,4 +233,75 @@ public sealed class ExperimentAnalysisTests
         );
         Assert.Equal((ExperimentDecision.Rollback, "max_duration"), (late.Decision, late.Reasons.Single()));
     }
+
+    private static string N(double value) => Overlap.Core.Statements.Phrasing.Number(value);
+
+    private static string Points(Overlap.Core.Statistics.Interval i) =>
+        $"{(i.Low < 0 ? "−" : "+")}{N(Math.Abs(i.Low) * 100)} to {(i.High < 0 ? "−" : "+")}{N(Math.Abs(i.High) * 100)} points";
+
+    [Fact]
+    public void Statements_SayTheDecisionAndTheFiguresThatMadeIt()
+    {
+        var contract = Contract(RecallAndGuardrails);
+        var spec = contract.Experiments[0];
+        var fast = Enumerable.Range(0, 2000).Select(i => 100.0 + (i % 100)).ToList();
+        var slow = fast.Select(v => v + 200).ToList();
+        var (good, better) = (new Confusion(3_200, 160, 800, 15_840), new Confusion(3_600, 158, 400, 15_842));
+
+        var rollout = ExperimentAnalysis.Analyze(
+            contract,
+            spec,
+            Arm("nb@1", 20_000, good, fast),
+            Arm("nb@2", 20_000, better, fast),
+            TimeSpan.FromDays(7)
+        );
+        var recall = rollout.Primary[0].Difference;
+        var fpr = rollout.Guardrails[0].Difference;
+        Assert.Equal(
+            $"Roll out nb@2: recall is 10 points higher ({Points(recall.AlwaysValid)}, always-valid 95%); no guardrail is worse than its margin "
+                + $"(false positive rate −0.0125 points ({Points(fpr.FixedHorizon)}), inside the 1 point margin; "
+                + $"latency p95 ms 0 ms (−{N(-rollout.Guardrails[1].Difference.FixedHorizon.Low)} to +{N(rollout.Guardrails[1].Difference.FixedHorizon.High)} ms), inside the 50 ms margin); planned for "
+                + $"{rollout.NeededPerArm:#,0} positive cases per arm.",
+            ExperimentStatements.Decision(rollout, contract)
+        );
+
+        var rollback = ExperimentAnalysis.Analyze(
+            contract,
+            spec,
+            Arm("nb@1", 20_000, good, fast),
+            Arm("nb@2", 20_000, better, slow),
+            TimeSpan.FromDays(7)
+        );
+        var latency = rollback.Guardrails[1].Difference.AlwaysValid;
+        Assert.Equal(
+            $"Roll back nb@2: latency p95 ms is 200 ms higher (+{N(latency.Low)} to +{N(latency.High)} ms, always-valid 95%), beyond the 50 ms guardrail; keep nb@1.",
+            ExperimentStatements.Decision(rollback, contract)
+        );
+
+        var stop = ExperimentAnalysis.Analyze(
+            contract,
+            spec,
+            Arm("nb@1", 5_400, good),
+            Arm("nb@2", 4_600, better),
+            TimeSpan.FromDays(7)
+        );
+        Assert.Equal(
+            "Stop: the split is 54/46 where 50/50 was planned (p < 0.0001); something assigns or logs arms wrongly, and no comparison can be trusted until it is found.",
+            ExperimentStatements.Decision(stop, contract)
+        );
+
+        var few = new Confusion(40, 2, 10, 98);
+        var running = ExperimentAnalysis.Analyze(
+            contract,
+            spec,
+            Arm("nb@1", 150, few),
+            Arm("nb@2", 150, few),
+            TimeSpan.FromDays(2)
+        );
+        Assert.Equal(
+            $"Keep running: about {Math.Round(running.DaysLeft!.Value)} days more at today's traffic ({running.NeededPerArm:#,0} positive cases per arm are needed to detect the smallest effect worth detecting); an arm has fewer than 100 for recall.",
+            ExperimentStatements.Decision(running, contract)
+        );
+        Assert.DoesNotContain("NaN", ExperimentStatements.Decision(running, contract), StringComparison.Ordinal);
+    }
 }
