@@ -1,0 +1,122 @@
+using Overlap.Events;
+using Overlap.Storage.DuckDb;
+using Overlap.Storage.Postgres;
+
+namespace Overlap.Storage.Tests.Postgres;
+
+/// <summary>
+/// The review queue shared by two servers: two PostgreSQL stores on one database (each its own connection pool, as two
+/// <c>overlap serve</c> processes have), over one event store (a real DuckDB file here).
+/// </summary>
+public sealed class PostgresReviewTests : IDisposable
+{
+    private static readonly DateTimeOffset Noon = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
+    private readonly string _database = PostgresServer.CreateDatabase();
+    private readonly string _events = Directory.CreateTempSubdirectory("overlap-pg-review-").FullName;
+
+    public void Dispose()
+    {
+        PostgresServer.DropDatabase(_database);
+        Directory.Delete(_events, recursive: true);
+    }
+
+    private static IEnumerable<PredictionEvent> Uncertain(int count) =>
+        Enumerable
+            .Range(0, count)
+            .Select(i => new PredictionEvent
+            {
+                Id = $"p{i}",
+                Feature = "spam",
+                Time = Noon.AddSeconds(i),
+                Score = 0.5,
+                Prediction = "spam",
+            });
+
+    [Fact]
+    public async Task Two_servers_claiming_the_same_item_at_once_never_both_win_and_see_each_others_decisions()
+    {
+        await using var events = DuckDbStore.Open(_events);
+        await using var one = PostgresStore.Open(_database, false, () => events);
+        await using var two = PostgresStore.Open(_database, false, () => events);
+        await events.AppendAsync([.. Uncertain(60)], Noon);
+        Assert.Equal(60, await one.RouteForReviewAsync("spam", 0.4, 0.6, 0, 0, Noon));
+        Assert.Equal(60, (await two.CountReviewItemsAsync("spam")).Pending);
+
+        var at = Noon.AddMinutes(1);
+        var wins = new Dictionary<string, int> { ["ana"] = 0, ["ben"] = 0 };
+        for (var i = 0; i < 60; i++)
+        {
+            var id = $"p{i}";
+            // Both claims start together; whichever PostgreSQL lets through first holds the item, the other sees it held.
+            using var start = new Barrier(2);
+            var claims = await Task.WhenAll(
+                Task.Run(() =>
+                {
+                    start.SignalAndWait();
+                    return one.ClaimReviewItemAsync("spam", id, "ana", at, at.AddMinutes(10));
+                }),
+                Task.Run(() =>
+                {
+                    start.SignalAndWait();
+                    return two.ClaimReviewItemAsync("spam", id, "ben", at, at.AddMinutes(10));
+                })
+            );
+            var winner = claims[0]!.ClaimedBy;
+            Assert.Equal(winner, claims[1]!.ClaimedBy);
+            Assert.Contains(winner, wins.Keys);
+            wins[winner!]++;
+
+            // The loser cannot decide; the winner decides through its own server and the other server sees it.
+            var (mine, theirs, loser) = winner == "ana" ? (one, two, "ben") : (two, one, "ana");
+            Assert.False(
+                await theirs.DecideReviewItemAsync(
+                    new ReviewDecision("spam", id, loser, "approve", "spam", null, null, at),
+                    ReviewStatus.Decided
+                )
+            );
+            var decision = new ReviewDecision("spam", id, winner!, "correct", "ham", "newsletter", null, at);
+            Assert.True(await mine.DecideReviewItemAsync(decision, ReviewStatus.Decided));
+            Assert.Equal([decision], await theirs.ReviewDecisionsAsync("spam", id));
+            var seen = await theirs.GetReviewItemAsync("spam", id);
+            Assert.Equal((ReviewStatus.Decided, (string?)null), (seen!.Status, seen.ClaimedBy));
+        }
+        Assert.Equal(60, wins["ana"] + wins["ben"]);
+        var counts = await one.CountReviewItemsAsync("spam");
+        Assert.Equal((0L, 60L), (counts.Pending, counts.Decided));
+        // Every decision's outcome is still to be recorded, whichever server is asked.
+        Assert.Equal(60, (await two.UnrecordedDecisionsAsync()).Count);
+    }
+
+    [Fact]
+    public async Task Two_servers_routing_at_once_route_each_prediction_once()
+    {
+        await using var events = DuckDbStore.Open(_events);
+        await using var one = PostgresStore.Open(_database, false, () => events);
+        await using var two = PostgresStore.Open(_database, false, () => events);
+        // More than one page of predictions, so the two routers interleave their pages.
+        await events.AppendAsync([.. Uncertain(5000)], Noon);
+        var routed = await Task.WhenAll(
+            Task.Run(() => one.RouteForReviewAsync("spam", 0.4, 0.6, 0, 0, Noon)),
+            Task.Run(() => two.RouteForReviewAsync("spam", 0.4, 0.6, 0, 0, Noon))
+        );
+        Assert.Equal(5000, routed.Sum());
+        Assert.Equal(5000, (await one.CountReviewItemsAsync("spam")).Uncertain);
+
+        // Predictions received within the look-back before the last routed receipt time (an instance that loaded its
+        // log late) are routed too; those routed already are not routed again.
+        await events.AppendAsync(
+            [
+                new PredictionEvent
+                {
+                    Id = "late",
+                    Feature = "spam",
+                    Time = Noon,
+                    Score = 0.5,
+                },
+            ],
+            Noon - PostgresStore.RoutingLookBack / 2
+        );
+        Assert.Equal(1, await two.RouteForReviewAsync("spam", 0.4, 0.6, 0, 0, Noon.AddMinutes(1)));
+        Assert.Equal(0, await one.RouteForReviewAsync("spam", 0.4, 0.6, 0, 0, Noon.AddMinutes(2)));
+    }
+}
