@@ -119,4 +119,129 @@ public sealed class PostgresReviewTests : IDisposable
         Assert.Equal(1, await two.RouteForReviewAsync("spam", 0.4, 0.6, 0, 0, Noon.AddMinutes(1)));
         Assert.Equal(0, await one.RouteForReviewAsync("spam", 0.4, 0.6, 0, 0, Noon.AddMinutes(2)));
     }
+
+    [Fact]
+    public async Task Reviewed_outputs_and_recorded_outcomes_are_what_the_embedded_store_gives()
+    {
+        var reference = Directory.CreateTempSubdirectory("overlap-pg-review-reference-").FullName;
+        try
+        {
+            await using var events = DuckDbStore.Open(_events);
+            await using var postgres = PostgresStore.Open(_database, false, () => events);
+            await using var duckDb = DuckDbStore.Open(reference);
+            var fromPostgres = await ReviewAsync(events, postgres);
+            var fromDuckDb = await ReviewAsync(duckDb, duckDb);
+
+            // o0 graded, o1 disputed, o2 and o5 (never routed) disliked; o3's thumbs_up and o4 are not cases.
+            Assert.Equal(
+                [
+                    ("o0", Noon, """{"q":"0"}""", "reply 0", false, "", 4),
+                    ("o1", Noon.AddMinutes(1), """{"q":"1"}""", "reply 1", true, "", -1),
+                    ("o2", Noon.AddMinutes(2), """{"q":"2"}""", "reply 2", false, "thumbs_down", -1),
+                    ("o5", Noon.AddMinutes(5), """{"q":"5"}""", "reply 5", false, "regenerated thumbs_down", -1),
+                ],
+                fromPostgres.Outputs.Select(o =>
+                    (
+                        o.PredictionId,
+                        o.PredictionTime,
+                        o.Inputs,
+                        o.Output,
+                        o.Disagreement,
+                        string.Join(' ', o.Feedback),
+                        o.Grades?["clarity"] ?? -1
+                    )
+                )
+            );
+            Assert.Equal(
+                fromDuckDb.Outputs.Select(o => (o.PredictionId, o.Disagreement, string.Join(' ', o.Feedback))),
+                fromPostgres.Outputs.Select(o => (o.PredictionId, o.Disagreement, string.Join(' ', o.Feedback)))
+            );
+            // The settling decision on o0 has its outcome stored; o1's (cleo's, after the disagreement) does not.
+            Assert.Equal(["o1"], fromPostgres.Unrecorded.Select(d => d.PredictionId));
+            Assert.Equal(fromDuckDb.Unrecorded, fromPostgres.Unrecorded);
+            Assert.Equal(fromDuckDb.Regressions, fromPostgres.Regressions);
+        }
+        finally
+        {
+            Directory.Delete(reference, recursive: true);
+        }
+    }
+
+    /// <summary>The same review of six outputs, through any event sink and review store.</summary>
+    private static async Task<(
+        IReadOnlyList<ReviewedOutput> Outputs,
+        IReadOnlyList<ReviewDecision> Unrecorded,
+        IReadOnlySet<string> Regressions
+    )> ReviewAsync(IEventSink sink, IReviewStore reviews)
+    {
+        PredictionEvent Output(int i) =>
+            new()
+            {
+                Id = $"o{i}",
+                Feature = "replies",
+                Time = Noon.AddMinutes(i),
+                InputsJson = $$"""{"q":"{{i}}"}""",
+                Output = $"reply {i}",
+            };
+        await sink.AppendAsync([.. Enumerable.Range(0, 5).Select(Output)], Noon);
+        await reviews.RouteForReviewAsync("replies", double.PositiveInfinity, double.NegativeInfinity, 1, 0, Noon);
+        await sink.AppendAsync([Output(5)], Noon.AddMinutes(10));
+        var at = Noon.AddHours(1);
+        async Task DecideAsync(string id, string reviewer, string label, ReviewStatus next, int? clarity = null)
+        {
+            at = at.AddMinutes(1);
+            await reviews.ClaimReviewItemAsync("replies", id, reviewer, at, at.AddMinutes(10));
+            var decision = new ReviewDecision("replies", id, reviewer, "correct", label, null, null, at)
+            {
+                Final = next == ReviewStatus.Decided,
+                Grades = clarity is { } c ? new Dictionary<string, int> { ["clarity"] = c } : null,
+            };
+            Assert.True(await reviews.DecideReviewItemAsync(decision, next));
+            if (id == "o0")
+            {
+                await sink.AppendAsync(
+                    [
+                        new OutcomeEvent
+                        {
+                            Id = decision.OutcomeId,
+                            Feature = "replies",
+                            PredictionId = id,
+                            Label = label,
+                            Source = "review",
+                            Time = at,
+                        },
+                    ],
+                    at
+                );
+            }
+        }
+        await DecideAsync("o0", "ana", "good", ReviewStatus.Decided, clarity: 4);
+        await DecideAsync("o1", "ana", "good", ReviewStatus.Second);
+        await DecideAsync("o1", "ben", "bad", ReviewStatus.Escalated);
+        await DecideAsync("o1", "cleo", "bad", ReviewStatus.Decided);
+        FeedbackEvent Feedback(string id, string on, string kind) =>
+            new()
+            {
+                Id = id,
+                Feature = "replies",
+                PredictionId = on,
+                FeedbackKind = kind,
+                Time = Noon.AddHours(2),
+            };
+        await sink.AppendAsync(
+            [
+                Feedback("f1", "o2", "thumbs_down"),
+                Feedback("f2", "o5", "thumbs_down"),
+                Feedback("f3", "o5", "regenerated"),
+                Feedback("f4", "o5", "thumbs_down"),
+                Feedback("f5", "o3", "thumbs_up"),
+            ],
+            Noon.AddHours(2)
+        );
+        return (
+            await reviews.ReviewedOutputsAsync("replies"),
+            await reviews.UnrecordedDecisionsAsync(),
+            await reviews.RegressionCaseIdsAsync("replies")
+        );
+    }
 }
