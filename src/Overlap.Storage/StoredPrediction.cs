@@ -5,7 +5,9 @@ namespace Overlap.Storage;
 /// then its id (ordinal) as the tie-break. <see cref="Start"/> is before every prediction.
 /// </summary>
 /// <param name="Received">When the store took the prediction (to the microsecond).</param>
-/// <param name="Id">The prediction's id; the empty string is before every id received at <paramref name="Received"/>.</param>
+/// <param name="Id">
+/// The prediction's id; the empty string is before every id received at <paramref name="Received"/>.
+/// </param>
 public readonly record struct ReceivedPosition(DateTimeOffset Received, string Id)
 {
     /// <summary>Before every prediction.</summary>

@@ -15,8 +15,8 @@ internal sealed partial class DuckDbStore
         ArgumentNullException.ThrowIfNull(feature);
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
         return QueryAsync(
-            "SELECT id, time_us, received_us, CASE WHEN isfinite(score) THEN score END, prediction, inputs, attributes, "
-                + "output FROM predictions WHERE feature = $feature "
+            "SELECT id, time_us, received_us, CASE WHEN isfinite(score) THEN score END, prediction, inputs, "
+                + "attributes, output FROM predictions WHERE feature = $feature "
                 + "AND (received_us > $received OR (received_us = $received AND id > $id)) "
                 + "ORDER BY received_us, id LIMIT $limit",
             r => new StoredPrediction(

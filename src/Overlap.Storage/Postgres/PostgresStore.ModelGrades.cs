@@ -170,7 +170,10 @@ internal sealed partial class PostgresStore
             var candidates = page.Where(p => p.Output is not null && StableSample.Takes(p.Id + salt, share)).ToList();
             var graded = await ModelGradedAsync(feature, [.. candidates.Select(p => p.Id)], cancellationToken)
                 .ConfigureAwait(false);
-            var waiting = candidates.Where(p => !graded.Contains(p.Id)).Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
+            var waiting = candidates
+                .Where(p => !graded.Contains(p.Id))
+                .Select(p => p.Id)
+                .ToHashSet(StringComparer.Ordinal);
             foreach (var p in page)
             {
                 if (waiting.Contains(p.Id))

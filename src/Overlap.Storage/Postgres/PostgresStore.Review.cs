@@ -35,7 +35,8 @@ internal sealed partial class PostgresStore : IReviewStore
     private IEventReader EventReader() =>
         events()
         ?? throw new InvalidOperationException(
-            "the review queue on PostgreSQL reads predictions from the event store; start the server with --clickhouse too"
+            "the review queue on PostgreSQL reads predictions from the event store; start the server with "
+                + "--clickhouse too"
         );
 
     /// <inheritdoc />
@@ -94,7 +95,14 @@ internal sealed partial class PostgresStore : IReviewStore
                         var inserted =
                             picked.Count == 0
                                 ? 0
-                                : await InsertItemsAsync(connection, feature, picked, secondOpinion, now, cancellationToken)
+                                : await InsertItemsAsync(
+                                        connection,
+                                        feature,
+                                        picked,
+                                        secondOpinion,
+                                        now,
+                                        cancellationToken
+                                    )
                                     .ConfigureAwait(false);
                         await WriteAsync(
                                 connection,
@@ -120,11 +128,11 @@ internal sealed partial class PostgresStore : IReviewStore
         return routed;
     }
 
-    /// <summary>Whether a score is in [low, high]; infinite bounds become the largest finite ones, as in DuckDB's SQL.</summary>
+    /// <summary>Whether a score is in [low, high]; infinite bounds are the largest finite ones, as in DuckDB.</summary>
     private static bool InBand(double? score, double low, double high) =>
         score is { } s && s >= Math.Max(low, double.MinValue) && s <= Math.Min(high, double.MaxValue);
 
-    /// <summary>Inserts the picked predictions as pending items (one routed already is kept as it is); how many were new.</summary>
+    /// <summary>Inserts the picked predictions as pending items (one routed already stays); how many are new.</summary>
     private static Task<int> InsertItemsAsync(
         NpgsqlConnection connection,
         string feature,
@@ -293,9 +301,9 @@ internal sealed partial class PostgresStore : IReviewStore
                     }
                     await WriteAsync(
                             connection,
-                            "INSERT INTO review_decisions (feature, prediction_id, reviewer, decision, label, category, "
-                                + "note, decided_at, final, grades) VALUES (@feature, @id, @reviewer, @decision, @label, "
-                                + "@category, @note, @now, @final, @grades)",
+                            "INSERT INTO review_decisions (feature, prediction_id, reviewer, decision, label, "
+                                + "category, note, decided_at, final, grades) VALUES (@feature, @id, @reviewer, "
+                                + "@decision, @label, @category, @note, @now, @final, @grades)",
                             cancellationToken,
                             ("feature", decision.Feature),
                             ("id", decision.PredictionId),
@@ -375,7 +383,12 @@ internal sealed partial class PostgresStore : IReviewStore
         {
             // The outcome carries the decision's time, so one microsecond of the feature's events holds it if stored.
             var at = await reader
-                .ReadEventsAsync(decision.Feature, decision.DecidedAt, decision.DecidedAt.AddTicks(10), cancellationToken)
+                .ReadEventsAsync(
+                    decision.Feature,
+                    decision.DecidedAt,
+                    decision.DecidedAt.AddTicks(10),
+                    cancellationToken
+                )
                 .ConfigureAwait(false);
             if (at.Any(e => e is OutcomeEvent && e.Id == decision.OutcomeId))
             {
@@ -468,7 +481,8 @@ internal sealed partial class PostgresStore : IReviewStore
     ) =>
         (
             await QueryAsync(
-                    "SELECT count(*) FILTER (WHERE status = @pending), min(routed_at) FILTER (WHERE status = @pending), "
+                    "SELECT count(*) FILTER (WHERE status = @pending), "
+                        + "min(routed_at) FILTER (WHERE status = @pending), "
                         + "count(*) FILTER (WHERE status = @decided), count(*) FILTER (WHERE status = @escalated), "
                         + "count(*) FILTER (WHERE reason = 'uncertain'), count(*) FILTER (WHERE reason = 'sample'), "
                         + "count(*) FILTER (WHERE status = @second), "
@@ -556,9 +570,10 @@ internal sealed partial class PostgresStore : IReviewStore
             .. (
                 await QueryAsync(
                         "SELECT d.prediction_id, d.grades FROM review_decisions d JOIN review_items i "
-                            + "ON i.feature = d.feature AND i.prediction_id = d.prediction_id WHERE d.feature = @feature "
-                            + "AND d.final AND d.grades IS NOT NULL AND i.prediction_time >= @from "
-                            + "AND i.prediction_time < @to ORDER BY d.prediction_id COLLATE \"C\", d.id",
+                            + "ON i.feature = d.feature AND i.prediction_id = d.prediction_id "
+                            + "WHERE d.feature = @feature AND d.final AND d.grades IS NOT NULL "
+                            + "AND i.prediction_time >= @from AND i.prediction_time < @to "
+                            + "ORDER BY d.prediction_id COLLATE \"C\", d.id",
                         r => (Id: r.GetString(0), Grades: StoredGrades.Read(r.GetString(1))),
                         cancellationToken,
                         ("feature", feature),
@@ -623,7 +638,10 @@ internal sealed partial class PostgresStore : IReviewStore
                 {
                     var feedback = disliked.GetValueOrDefault(p.Id) ?? [];
                     return items.TryGetValue(p.Id, out var item)
-                        ? item with { Feedback = feedback }
+                        ? item with
+                        {
+                            Feedback = feedback,
+                        }
                         : new ReviewedOutput(
                             p.Id,
                             p.Time,

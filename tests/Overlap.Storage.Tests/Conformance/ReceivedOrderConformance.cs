@@ -39,13 +39,7 @@ public abstract class ReceivedOrderConformance<TBackend> : StoreConformance<TBac
 
         var all = await store.Reader.PredictionsAfterAsync("replies", ReceivedPosition.Start, 100);
         Assert.Equal(
-            [
-                ("p10", Noon),
-                ("p2", Noon),
-                ("p9", Noon),
-                ("p1", Noon.AddMinutes(5)),
-                ("p11", Noon.AddMinutes(5)),
-            ],
+            [("p10", Noon), ("p2", Noon), ("p9", Noon), ("p1", Noon.AddMinutes(5)), ("p11", Noon.AddMinutes(5))],
             all.Select(p => (p.Id, p.Received))
         );
         var p9 = all[2];
@@ -70,8 +64,9 @@ public abstract class ReceivedOrderConformance<TBackend> : StoreConformance<TBac
         // From a receipt time: everything received then or later; from a position: strictly after it.
         Assert.Equal(
             ["p1", "p11"],
-            (await store.Reader.PredictionsAfterAsync("replies", ReceivedPosition.Before(Noon.AddMinutes(1)), 10))
-                .Select(p => p.Id)
+            (
+                await store.Reader.PredictionsAfterAsync("replies", ReceivedPosition.Before(Noon.AddMinutes(1)), 10)
+            ).Select(p => p.Id)
         );
         Assert.Equal(
             ["p9", "p1", "p11"],

@@ -47,7 +47,7 @@ public sealed class PostgresReviewTests : IDisposable
         for (var i = 0; i < 60; i++)
         {
             var id = $"p{i}";
-            // Both claims start together; whichever PostgreSQL lets through first holds the item, the other sees it held.
+            // Both claims start together; the one PostgreSQL lets through first holds the item, the other sees it held.
             using var start = new Barrier(2);
             var claims = await Task.WhenAll(
                 Task.Run(() =>
