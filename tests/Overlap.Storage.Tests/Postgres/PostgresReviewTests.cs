@@ -20,6 +20,20 @@ public sealed class PostgresReviewTests : IDisposable
         Directory.Delete(_events, recursive: true);
     }
 
+    /// <summary>Where the judge's picks of "replies" resume, as stored.</summary>
+    private (DateTimeOffset Received, string Id) JudgePosition()
+    {
+        using var connection = new Npgsql.NpgsqlConnection(_database + ";Pooling=false");
+        connection.Open();
+        using var command = new Npgsql.NpgsqlCommand(
+            "SELECT received_at, prediction_id FROM judge_positions WHERE feature = 'replies'",
+            connection
+        );
+        using var reader = command.ExecuteReader();
+        Assert.True(reader.Read());
+        return (reader.GetFieldValue<DateTimeOffset>(0), reader.GetString(1));
+    }
+
     private static IEnumerable<PredictionEvent> Uncertain(int count) =>
         Enumerable
             .Range(0, count)
@@ -243,5 +257,64 @@ public sealed class PostgresReviewTests : IDisposable
             await reviews.UnrecordedDecisionsAsync(),
             await reviews.RegressionCaseIdsAsync("replies")
         );
+    }
+
+    [Fact]
+    public async Task The_judges_picks_resume_after_the_outputs_graded_and_any_server_sees_the_same()
+    {
+        await using var events = DuckDbStore.Open(_events);
+        await using var one = PostgresStore.Open(_database, false, () => events);
+        await using var two = PostgresStore.Open(_database, false, () => events);
+        await events.AppendAsync(
+            [
+                .. Enumerable
+                    .Range(0, 10)
+                    .Select(i => new PredictionEvent
+                    {
+                        Id = $"o{i}",
+                        Feature = "replies",
+                        Time = Noon.AddMinutes(i),
+                        Output = $"reply {i}",
+                    }),
+            ],
+            Noon
+        );
+        ModelGrade Grade(string id) =>
+            new("replies", id, "clarity", 3, "fine", "gpt-test", 1, 1, 0.01, TimeSpan.Zero, Noon, Noon.AddHours(1));
+        async Task<string> PicksAsync(PostgresStore store, double share, int limit) =>
+            string.Join(' ', (await store.OutputsToGradeAsync("replies", share, "#judge", limit)).Select(o => o.Id));
+
+        // Every output (share 1), oldest received first (ids in ordinal order); graded ones are left out wherever
+        // they are.
+        Assert.Equal("o0 o1 o2", await PicksAsync(one, 1, 3));
+        await one.AppendModelGradesAsync([Grade("o1"), Grade("o2")]);
+        Assert.Equal("o0 o3 o4", await PicksAsync(two, 1, 3));
+        await two.AppendModelGradesAsync([Grade("o0"), Grade("o3"), Grade("o4")]);
+        Assert.Equal("o5 o6 o7 o8 o9", await PicksAsync(one, 1, 10));
+        // A smaller share picks among all the outputs again, by Core's rule on the id and the salt.
+        var expected = Enumerable
+            .Range(0, 10)
+            .Select(i => $"o{i}")
+            .Where(id => Core.Sampling.StableSample.Takes(id + "#judge", 0.5))
+            .Where(id => id is not ("o0" or "o1" or "o2" or "o3" or "o4"));
+        Assert.Equal(string.Join(' ', expected), await PicksAsync(two, 0.5, 10));
+        // Once all are graded the picks resume after the last; an output stored a little late (within the
+        // look-back) is picked all the same.
+        await one.AppendModelGradesAsync([.. new[] { "o5", "o6", "o7", "o8", "o9" }.Select(Grade)]);
+        Assert.Equal("", await PicksAsync(one, 1, 10));
+        Assert.Equal((Noon, "o9"), JudgePosition());
+        await events.AppendAsync(
+            [
+                new PredictionEvent
+                {
+                    Id = "late",
+                    Feature = "replies",
+                    Time = Noon,
+                    Output = "late reply",
+                },
+            ],
+            Noon - PostgresStore.RoutingLookBack / 2
+        );
+        Assert.Equal("late", await PicksAsync(two, 1, 10));
     }
 }
