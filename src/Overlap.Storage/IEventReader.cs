@@ -56,4 +56,16 @@ public interface IEventReader
 
     /// <summary>How many events a feature has.</summary>
     Task<EventCounts> CountAsync(string feature, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> of a feature's predictions received after <paramref name="after"/> (by the time
+    /// the store took them, then by id, ordinal), in that order, each once: what the review queue routes and the model
+    /// judge grades, read a page at a time by passing the last one's <see cref="StoredPrediction.Position"/>.
+    /// </summary>
+    Task<IReadOnlyList<StoredPrediction>> PredictionsAfterAsync(
+        string feature,
+        ReceivedPosition after,
+        int limit,
+        CancellationToken cancellationToken = default
+    );
 }

@@ -60,6 +60,32 @@ internal static class PostgresSchema
             CREATE INDEX model_grades_by_grading_time ON model_grades (feature, graded_at);
             """
         ),
+        new(
+            2,
+            "the review queue and the routing and judging positions",
+            """
+            CREATE TABLE review_items (
+              feature text NOT NULL, prediction_id text NOT NULL, reason text NOT NULL, routed_at timestamptz NOT NULL,
+              status text NOT NULL, claimed_by text, claim_expires timestamptz, opinions integer NOT NULL,
+              escalated_because text, prediction_time timestamptz NOT NULL, received_at timestamptz NOT NULL,
+              score double precision, prediction text, inputs text, attributes text, output text,
+              PRIMARY KEY (feature, prediction_id));
+            CREATE INDEX review_items_by_status ON review_items (feature, status, routed_at);
+            CREATE TABLE review_decisions (
+              id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, feature text NOT NULL, prediction_id text NOT NULL,
+              reviewer text NOT NULL, decision text NOT NULL, label text, category text, note text,
+              decided_at timestamptz NOT NULL, final boolean NOT NULL, grades text,
+              recorded boolean NOT NULL DEFAULT false);
+            CREATE INDEX review_decisions_by_item ON review_decisions (feature, prediction_id, id);
+            CREATE INDEX review_decisions_by_time ON review_decisions (feature, decided_at);
+            CREATE INDEX review_decisions_unrecorded ON review_decisions (id)
+              WHERE final AND label IS NOT NULL AND NOT recorded;
+            CREATE TABLE review_routing (feature text PRIMARY KEY, routed_until timestamptz NOT NULL);
+            CREATE TABLE judge_positions (
+              feature text NOT NULL, salt text NOT NULL, share double precision NOT NULL,
+              received_at timestamptz NOT NULL, prediction_id text NOT NULL, PRIMARY KEY (feature, salt));
+            """
+        ),
     ];
 
     /// <summary>The version a store is at once every migration ran.</summary>

@@ -1,4 +1,5 @@
 using Npgsql;
+using Overlap.Core.Sampling;
 
 namespace Overlap.Storage.Postgres;
 
@@ -130,17 +131,87 @@ internal sealed partial class PostgresStore
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<OutputToGrade>> OutputsToGradeAsync(
+    /// <remarks>
+    /// The outputs are read from the event store in the order it received them, from where every picked output was
+    /// graded already (kept per feature and salt in <c>judge_positions</c>, less <see cref="RoutingLookBack"/> so an
+    /// output stored a little late is still picked); the ones graded are found in <c>model_grades</c>.
+    /// </remarks>
+    public async Task<IReadOnlyList<OutputToGrade>> OutputsToGradeAsync(
         string feature,
         double share,
         string salt,
         int limit,
         CancellationToken cancellationToken = default
-    ) =>
-        // The outputs are predictions, which live in the event store; IEventReader has no read of sampled outputs by
-        // arrival yet, so the server backend cannot pick them here (see the report of issue 16's PostgreSQL part).
-        throw new NotSupportedException(
-            "picking outputs for the model judge needs the event store's predictions, which the PostgreSQL state store "
-                + "does not hold; the model judge runs on the embedded store for now"
-        );
+    )
+    {
+        ArgumentNullException.ThrowIfNull(feature);
+        ArgumentNullException.ThrowIfNull(salt);
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        var reader = EventReader();
+        var stored = await QueryAsync(
+                "SELECT received_at, prediction_id FROM judge_positions WHERE feature = @feature AND salt = @salt "
+                    + "AND share = @share",
+                r => new ReceivedPosition(Time(r, 0), r.GetString(1)),
+                cancellationToken,
+                ("feature", feature),
+                ("salt", salt),
+                ("share", share)
+            )
+            .ConfigureAwait(false);
+        var done = stored.Count == 0 ? ReceivedPosition.Start : stored[0];
+        var after = stored.Count == 0 ? done : ReceivedPosition.Before(done.Received - RoutingLookBack);
+        var picked = new List<OutputToGrade>();
+        var allGraded = true;
+        while (picked.Count < limit)
+        {
+            var page = await reader
+                .PredictionsAfterAsync(feature, after, PredictionPage, cancellationToken)
+                .ConfigureAwait(false);
+            var candidates = page.Where(p => p.Output is not null && StableSample.Takes(p.Id + salt, share)).ToList();
+            var graded = await ModelGradedAsync(feature, [.. candidates.Select(p => p.Id)], cancellationToken)
+                .ConfigureAwait(false);
+            var waiting = candidates
+                .Where(p => !graded.Contains(p.Id))
+                .Select(p => p.Id)
+                .ToHashSet(StringComparer.Ordinal);
+            foreach (var p in page)
+            {
+                if (waiting.Contains(p.Id))
+                {
+                    allGraded = false;
+                    if (picked.Count < limit)
+                    {
+                        picked.Add(new OutputToGrade(p.Id, p.Time, p.Inputs, p.Output!));
+                    }
+                }
+                else if (allGraded && Later(p.Position, done))
+                {
+                    done = p.Position;
+                }
+            }
+            if (page.Count < PredictionPage)
+            {
+                break;
+            }
+            after = page[^1].Position;
+        }
+        await WriteAsync(
+                "INSERT INTO judge_positions (feature, salt, share, received_at, prediction_id) "
+                    + "VALUES (@feature, @salt, @share, @received, @id) ON CONFLICT (feature, salt) DO UPDATE "
+                    + "SET share = excluded.share, received_at = excluded.received_at, "
+                    + "prediction_id = excluded.prediction_id",
+                cancellationToken,
+                ("feature", feature),
+                ("salt", salt),
+                ("share", share),
+                ("received", done.Received),
+                ("id", done.Id)
+            )
+            .ConfigureAwait(false);
+        return picked;
+    }
+
+    /// <summary>Whether <paramref name="a"/> comes after <paramref name="b"/> in the order of receipt.</summary>
+    private static bool Later(ReceivedPosition a, ReceivedPosition b) =>
+        a.Received > b.Received || (a.Received == b.Received && string.CompareOrdinal(a.Id, b.Id) > 0);
 }

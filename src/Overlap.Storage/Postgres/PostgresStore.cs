@@ -7,9 +7,10 @@ namespace Overlap.Storage.Postgres;
 
 /// <summary>
 /// The state store on PostgreSQL: contracts, users, keys and sessions, alert state, evaluation runs, window reports,
-/// recalibrations and model grades, shared by every <c>overlap serve</c> instance that names the same database. Each
-/// call takes a pooled connection from one <see cref="NpgsqlDataSource"/>; values always travel as parameters. Whether a
-/// stored window report is still current depends on the events, so that question goes to the event store
+/// recalibrations, model grades and the review queue, shared by every <c>overlap serve</c> instance that names the same
+/// database. Each call takes a pooled connection from one <see cref="NpgsqlDataSource"/>; values always travel as
+/// parameters. Whether a stored window report is still current, which predictions to route for review or to the model
+/// judge, and whether a decision's outcome is stored depend on the events, so those questions go to the event store
 /// (<see cref="IEventReader"/>, resolved when first needed).
 /// </summary>
 internal sealed partial class PostgresStore(NpgsqlDataSource source, string server, Func<IEventReader?> events)

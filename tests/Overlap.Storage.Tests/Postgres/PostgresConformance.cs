@@ -25,9 +25,8 @@ public sealed class PostgresBackend : IConformanceBackend
     public void Dispose() => _databases.ForEach(PostgresServer.DropDatabase);
 }
 
-// The state capabilities PostgreSQL holds. CalibrationConformance and GradeConformance also append events and route
-// reviews: CalibrationConformance runs on the server backend as a whole (Server/ServerConformance.cs); GradeConformance
-// waits for a review store on it.
+// The state capabilities PostgreSQL holds. CalibrationConformance, ReviewConformance and GradeConformance also append
+// events and route reviews: they run on the server backend as a whole (Server/ServerConformance.cs).
 public sealed class PostgresAlertConformance : AlertConformance<PostgresBackend>;
 
 public sealed class PostgresUserConformance : UserConformance<PostgresBackend>;

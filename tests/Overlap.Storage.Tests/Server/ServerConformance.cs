@@ -27,3 +27,12 @@ public sealed class ServerEventConformance : EventConformance<ServerBackend>;
 
 [Collection(ClickHouseCluster.Name)]
 public sealed class ServerCalibrationConformance : CalibrationConformance<ServerBackend>;
+
+[Collection(ClickHouseCluster.Name)]
+public sealed class ServerReceivedOrderConformance : ReceivedOrderConformance<ServerBackend>;
+
+[Collection(ClickHouseCluster.Name)]
+public sealed class ServerReviewConformance : ReviewConformance<ServerBackend>;
+
+[Collection(ClickHouseCluster.Name)]
+public sealed class ServerGradeConformance : GradeConformance<ServerBackend>;

@@ -1,0 +1,39 @@
+using Overlap.Core.Timestamps;
+
+namespace Overlap.Storage.DuckDb;
+
+internal sealed partial class DuckDbStore
+{
+    /// <inheritdoc />
+    public Task<IReadOnlyList<StoredPrediction>> PredictionsAfterAsync(
+        string feature,
+        ReceivedPosition after,
+        int limit,
+        CancellationToken cancellationToken = default
+    )
+    {
+        ArgumentNullException.ThrowIfNull(feature);
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        return QueryAsync(
+            "SELECT id, time_us, received_us, CASE WHEN isfinite(score) THEN score END, prediction, inputs, "
+                + "attributes, output FROM predictions WHERE feature = $feature "
+                + "AND (received_us > $received OR (received_us = $received AND id > $id)) "
+                + "ORDER BY received_us, id LIMIT $limit",
+            r => new StoredPrediction(
+                r.GetString(0),
+                UnixMicroseconds.ToTime(r.GetInt64(1)),
+                UnixMicroseconds.ToTime(r.GetInt64(2)),
+                r.IsDBNull(3) ? null : r.GetDouble(3),
+                r.IsDBNull(4) ? null : r.GetString(4),
+                r.IsDBNull(5) ? null : r.GetString(5),
+                r.IsDBNull(6) ? null : r.GetString(6),
+                r.IsDBNull(7) ? null : r.GetString(7)
+            ),
+            cancellationToken,
+            ("feature", feature),
+            ("received", UnixMicroseconds.From(after.Received)),
+            ("id", after.Id ?? ""),
+            ("limit", limit)
+        );
+    }
+}
