@@ -7,8 +7,8 @@ namespace Overlap.Storage.ClickHouse;
 /// be exact use <c>FINAL</c>. On a cluster each table is a <c>_local</c> table on every server under a
 /// <c>Distributed</c> table of the same name, sharded by a hash of its key: a retried event lands on the shard that
 /// already holds it, where the engine removes the copy. When the servers name their shard and replica (the
-/// <c>{shard}</c> and <c>{replica}</c> macros), the local tables are <c>ReplicatedReplacingMergeTree</c>: the replicas of
-/// a shard copy each other through ZooKeeper, and an insert block sent again is dropped before any merge.
+/// <c>{shard}</c> and <c>{replica}</c> macros), the local tables are <c>ReplicatedReplacingMergeTree</c>: the
+/// replicas of a shard copy each other through ZooKeeper, and an insert block sent again is dropped before any merge.
 /// </summary>
 internal static class ClickHouseSchema
 {
@@ -134,7 +134,8 @@ internal static class ClickHouseSchema
     /// <summary>The name queries use for a table: the Distributed one on a cluster, else the table itself.</summary>
     public static string Name(string database, string table) => $"`{database}`.`{table}`";
 
-    /// <summary>The name of a table's rows on one server: the <c>_local</c> table on a cluster, else the table.</summary>
+    /// <summary>The name of a table's rows on one server: the <c>_local</c> table on a cluster, else the
+    /// table.</summary>
     public static string Local(string table, string? cluster) => cluster is null ? table : table + "_local";
 
     /// <summary>Whether a local table's engine (as <c>system.tables</c> names it) replicates.</summary>
@@ -152,8 +153,8 @@ internal static class ClickHouseSchema
             + $"ENGINE = {engine} {table.Layout}";
         if (cluster is not null)
         {
-            yield return $"CREATE TABLE IF NOT EXISTS {Name(database, table.Name)}{OnCluster(cluster)} ({table.Columns}) "
-                + $"ENGINE = Distributed(`{cluster}`, `{database}`, `{local}`, {table.ShardKey})";
+            yield return $"CREATE TABLE IF NOT EXISTS {Name(database, table.Name)}{OnCluster(cluster)} "
+                + $"({table.Columns}) ENGINE = Distributed(`{cluster}`, `{database}`, `{local}`, {table.ShardKey})";
         }
     }
 

@@ -123,7 +123,8 @@ internal sealed partial class ClickHouseStore
             var stored = (
                 await _http
                     .QueryAsync(
-                        $"SELECT DISTINCT feature, id FROM {Table(TableOf(kind.Key))} WHERE feature IN ({features}) AND id IN ({ids})",
+                        $"SELECT DISTINCT feature, id FROM {Table(TableOf(kind.Key))} "
+                            + $"WHERE feature IN ({features}) AND id IN ({ids})",
                         r => (Feature: r.String(), Id: r.String()),
                         cancellationToken
                     )
@@ -143,11 +144,11 @@ internal sealed partial class ClickHouseStore
     /// of the kind's events in the batch's order, the stored ones too: it depends on the batch alone, never on what the
     /// key check saw, so a batch sent again (the loader retrying a failed load, or loading the same log frames after a
     /// crash) gives the same bytes, and the Distributed table's split gives each shard the same block as the first
-    /// time. A replicated shard keeps the hashes of its latest blocks (<c>replicated_deduplication_window</c>) and drops
-    /// a block it already has, before any merge; a shard whose block failed the first time stores it now. So the
+    /// time. A replicated shard keeps the hashes of its latest blocks (<c>replicated_deduplication_window</c>) and
+    /// drops a block it already has, before any merge; a shard whose block failed the first time stores it now. So the
     /// position written after the batch covers rows each stored once, however often the batch was tried; a copy beyond
-    /// the window, or on unreplicated tables, is a row with the same key that <c>FINAL</c> reads once and a merge
-    /// removes.
+    /// the window, or on unreplicated tables, or of an event another batch stored (a kind partly stored is sent whole),
+    /// is a row with the same key that <c>FINAL</c> reads once and a merge removes.
     /// </summary>
     private async Task InsertAsync(
         List<(FeatureEvent Event, string Feature, bool IsNew)> batch,

@@ -7,13 +7,16 @@ internal sealed partial class ClickHouseStore
     /// <summary>
     /// Merges the event tables' closed partitions: those of calendar months (UTC) that ended before
     /// <paramref name="now"/>'s month and still have more than one part on some server. Each is merged into one part
-    /// per shard with <c>OPTIMIZE TABLE … PARTITION ID … FINAL</c> (<c>ON CLUSTER</c> on a cluster), which keeps one row
-    /// per key, so a read of an ended month counts right without <c>FINAL</c>. Meant to be called periodically by any
-    /// instance: it is idempotent, and when nothing changed it costs one read of the servers' part lists. An event that
-    /// arrives late for an ended month adds a part, and the next call merges that partition again. Returns the number of
-    /// partitions merged.
+    /// per shard with <c>OPTIMIZE TABLE … PARTITION ID … FINAL</c> (<c>ON CLUSTER</c> on a cluster), which keeps one
+    /// row per key, so a read of an ended month counts right without <c>FINAL</c>. Meant to be called periodically by
+    /// any instance: it is idempotent, and when nothing changed it costs one read of the servers' part lists. An event
+    /// that arrives late for an ended month adds a part, and the next call merges that partition again. Returns the
+    /// number of partitions merged.
     /// </summary>
-    public async Task<int> OptimizeClosedPartitionsAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
+    public async Task<int> OptimizeClosedPartitionsAsync(
+        DateTimeOffset now,
+        CancellationToken cancellationToken = default
+    )
     {
         var utc = now.ToUniversalTime();
         var current = (utc.Year * 100) + utc.Month;
@@ -28,7 +31,9 @@ internal sealed partial class ClickHouseStore
                   SELECT table, partition_id, hostName() AS host, replaceRegexpOne(path, '[^/]+/$', '') AS folder,
                     count() AS parts
                   FROM {parts}
-                  WHERE database = {ClickHouseSql.Literal(_database)} AND active AND table IN ({ClickHouseSql.List(locals)})
+                  WHERE database = {ClickHouseSql.Literal(_database)} AND active AND table IN ({ClickHouseSql.List(
+                    locals
+                )})
                   GROUP BY table, partition_id, host, folder
                 ) WHERE parts > 1 GROUP BY table, partition_id ORDER BY table, partition_id
                 """,

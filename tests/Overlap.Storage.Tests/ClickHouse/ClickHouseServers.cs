@@ -5,8 +5,8 @@ using Overlap.Tests.Shared;
 namespace Overlap.Storage.Tests.ClickHouse;
 
 /// <summary>
-/// The two-shard ClickHouse cluster the tests use (shard 1 with two replicas): the one scripts/test.sh started (named by
-/// OVERLAP_TEST_CLICKHOUSE, OVERLAP_TEST_CLICKHOUSE_REPLICA, OVERLAP_TEST_CLICKHOUSE_SHARD2 and
+/// The two-shard ClickHouse cluster the tests use (shard 1 with two replicas): the one scripts/test.sh started (named
+/// by OVERLAP_TEST_CLICKHOUSE, OVERLAP_TEST_CLICKHOUSE_REPLICA, OVERLAP_TEST_CLICKHOUSE_SHARD2 and
 /// OVERLAP_TEST_CLICKHOUSE_CLUSTER), or, when those are unset (dotnet test alone),
 /// one started once per run through scripts/services/clickhouse.sh and stopped by <see cref="ClickHouseCluster"/> when
 /// the tests that use it are done.

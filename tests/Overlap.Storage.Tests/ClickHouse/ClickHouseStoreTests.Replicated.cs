@@ -78,18 +78,28 @@ public sealed partial class ClickHouseStoreTests
         await OnReplicaAsync("SYSTEM STOP FETCHES", "outcomes");
         try
         {
-            Assert.Equal(new AppendResult(60, 0), await first.AppendFromLogAsync(batch, Noon, 10));
+            // A client sent ten of the predictions before (another batch); then the whole batch is loaded. Its
+            // predictions are partly stored, so all 40 are sent (the block is the batch's, whatever is stored).
+            Assert.Equal(new AppendResult(10, 0), await first.AppendAsync(batch[..10], Noon));
+            Assert.Equal(new AppendResult(50, 10), await first.AppendFromLogAsync(batch, Noon, 10));
             var predictions = await LocalRowsAsync("predictions");
             var outcomes = await LocalRowsAsync("outcomes");
-            Assert.Equal((40L, 20L), (predictions.Shard1 + predictions.Shard2, outcomes.Shard1 + outcomes.Shard2));
+            Assert.Equal((50L, 20L), (predictions.Shard1 + predictions.Shard2, outcomes.Shard1 + outcomes.Shard2));
 
             // Through the other shard's server, the key check sees every event: nothing is sent.
             Assert.Equal(new AppendResult(0, 60), await otherShard.AppendFromLogAsync(batch, Noon, 10));
             // Through the lagging replica, shard 1's events look new, so the batch is sent again, as the same blocks:
-            // both shards drop them, and right after, the stored rows (no FINAL, no merge) are still one per event.
-            var resent = await lagging.AppendFromLogAsync(batch, Noon, 10);
-            var onShard1 = (int)(predictions.Shard1 + outcomes.Shard1);
-            Assert.Equal(new AppendResult(onShard1, 60 - onShard1), resent);
+            // both shards drop them, and right after, the stored rows (no FINAL, no merge) are the same.
+            var onShard1 = await ClickHouseServers.CountAsync(
+                ClickHouseServers.Shard1,
+                $"SELECT (SELECT uniqExact(id) FROM `{_database}`.`predictions_local`) "
+                    + $"+ (SELECT uniqExact(id) FROM `{_database}`.`outcomes_local`)"
+            );
+            Assert.True(onShard1 > 0, "no event landed on shard 1");
+            Assert.Equal(
+                new AppendResult((int)onShard1, 60 - (int)onShard1),
+                await lagging.AppendFromLogAsync(batch, Noon, 10)
+            );
             Assert.Equal(predictions, await LocalRowsAsync("predictions"));
             Assert.Equal(outcomes, await LocalRowsAsync("outcomes"));
             Assert.Equal(0, await RowsOnReplicaAsync("predictions"));
@@ -112,7 +122,10 @@ public sealed partial class ClickHouseStoreTests
         // Shard 2's outcomes table loses a column the insert names: the key checks pass and the predictions are stored,
         // the outcomes insert fails (shard 1 may have stored its block of it), and the position is not written.
         var outcomesOnShard2 = $"`{_database}`.`outcomes_local`";
-        await ClickHouseServers.ExecuteAsync(ClickHouseServers.Shard2, $"ALTER TABLE {outcomesOnShard2} DROP COLUMN source");
+        await ClickHouseServers.ExecuteAsync(
+            ClickHouseServers.Shard2,
+            $"ALTER TABLE {outcomesOnShard2} DROP COLUMN source"
+        );
         try
         {
             await Assert.ThrowsAsync<ClickHouseException>(() => store.AppendFromLogAsync(batch, Noon, 50));
@@ -131,7 +144,10 @@ public sealed partial class ClickHouseStoreTests
 
         // The loader sends the same batch again: the predictions are found stored and not sent; the outcomes are sent
         // as the same block, and shard 1 drops its copy.
-        Assert.Equal(new AppendResult(20 - (int)shard1, 40 + (int)shard1), await store.AppendFromLogAsync(batch, Noon, 50));
+        Assert.Equal(
+            new AppendResult(20 - (int)shard1, 40 + (int)shard1),
+            await store.AppendFromLogAsync(batch, Noon, 50)
+        );
         Assert.Equal(50, await store.GetLogPositionAsync());
         Assert.Equal(40, (await LocalRowsAsync("predictions")) is var (e, f) ? e + f : -1);
         Assert.Equal(20, (await LocalRowsAsync("outcomes")) is var (g, h) ? g + h : -1);
@@ -157,7 +173,9 @@ public sealed partial class ClickHouseStoreTests
                     ", ",
                     Enumerable
                         .Range(0, keys)
-                        .Select(i => $"('fraud', 'm{month.Month}-{i}', {UnixMicroseconds.From(month.AddHours(i))}, {copy})")
+                        .Select(i =>
+                            $"('fraud', 'm{month.Month}-{i}', {UnixMicroseconds.From(month.AddHours(i))}, {copy})"
+                        )
                 );
                 await ClickHouseServers.ExecuteAsync(
                     ClickHouseServers.Shard1,
