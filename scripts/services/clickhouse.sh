@@ -57,9 +57,9 @@ if [ "$(id -u)" -eq 0 ] && id clickhouse >/dev/null 2>&1; then
   user=clickhouse
 fi
 
-# Each server's ports: HTTP, TCP and interserver at ports[base..base+2]. Servers: shard 1 replica r1, shard 2 replica
-# r1, shard 1 replica r2 (as "shard:replica" pairs, in the order of their ports).
-servers=(1:r1 2:r1 1:r2)
+# Each server's ports: HTTP, TCP and interserver at ports[base..base+2]. Servers as "shard:replica:folder", in the order
+# of their ports: shard 1 replica r1, shard 2 replica r1, shard 1 replica r2.
+servers=(1:r1:shard1 2:r1:shard2 1:r2:shard1-replica2)
 fill() { # template, output, shard, http, tcp, interserver, server dir, replica
   sed -e "s|@DIR@|$7|g" -e "s|@HTTP_PORT@|$4|g" -e "s|@TCP_PORT@|$5|g" -e "s|@INTERSERVER_PORT@|$6|g" \
     -e "s|@SHARD1_TCP_PORT@|${ports[2]}|g" -e "s|@SHARD2_TCP_PORT@|${ports[5]}|g" \
@@ -86,9 +86,9 @@ until [ "$( (exec 3<>"/dev/tcp/127.0.0.1/$zk_port" && printf ruok >&3 && timeout
 done
 
 for i in 0 1 2; do
-  shard=${servers[$i]%%:*} replica=${servers[$i]##*:}
+  IFS=: read -r shard replica folder <<<"${servers[$i]}"
   base=$(( i * 3 + 1 ))
-  shard_dir="$dir/shard$shard$replica"
+  shard_dir="$dir/$folder"
   mkdir -p "$shard_dir/data" "$shard_dir/tmp" "$shard_dir/user_files" "$shard_dir/format_schemas"
   fill "$here/clickhouse/config.xml" "$shard_dir/config.xml" "$shard" "${ports[$base]}" "${ports[$((base + 1))]}" \
     "${ports[$((base + 2))]}" "$shard_dir" "$replica"
@@ -100,7 +100,7 @@ if [ -n "$user" ]; then
   chmod o+x "$(dirname "$dir")" "$dir"
 fi
 for each in "${servers[@]}"; do
-  shard_dir="$dir/shard${each%%:*}${each##*:}"
+  shard_dir="$dir/${each##*:}"
   if [ -n "$user" ]; then
     ( cd "$shard_dir" && exec setpriv --reuid="$user" --regid="$user" --init-groups \
         "$server" --config-file="$shard_dir/config.xml" >"$shard_dir/out.log" 2>&1 ) &
