@@ -20,7 +20,7 @@ internal sealed partial class ClickHouseStore
     {
         var utc = now.ToUniversalTime();
         var current = (utc.Year * 100) + utc.Month;
-        var locals = ClickHouseSchema.EventTables.Select(t => ClickHouseSchema.Local(t, Cluster)).ToList();
+        var locals = ClickHouseSql.List(ClickHouseSchema.EventTables.Select(t => ClickHouseSchema.Local(t, Cluster)));
         var parts = Cluster is null ? "system.parts" : $"cluster({ClickHouseSql.Literal(Cluster)}, system.parts)";
         // Parts are counted per server (its host and the table's folder there: servers on one machine share a host
         // name), so one part on each of two shards is not taken for two parts to merge.
@@ -31,9 +31,7 @@ internal sealed partial class ClickHouseStore
                   SELECT table, partition_id, hostName() AS host, replaceRegexpOne(path, '[^/]+/$', '') AS folder,
                     count() AS parts
                   FROM {parts}
-                  WHERE database = {ClickHouseSql.Literal(_database)} AND active AND table IN ({ClickHouseSql.List(
-                    locals
-                )})
+                  WHERE database = {ClickHouseSql.Literal(_database)} AND active AND table IN ({locals})
                   GROUP BY table, partition_id, host, folder
                 ) WHERE parts > 1 GROUP BY table, partition_id ORDER BY table, partition_id
                 """,

@@ -62,6 +62,18 @@ public sealed partial class ClickHouseStoreTests
         );
         _stores.Add(single);
         Assert.False(single.Replicated);
+        // Its ended months are merged too (no ON CLUSTER): two copies of one October prediction become one row.
+        var table = $"`{_database}_single`.`predictions`";
+        foreach (var received in new[] { 1, 2 })
+        {
+            await ClickHouseServers.ExecuteAsync(
+                ClickHouseServers.Shard2,
+                $"INSERT INTO {table} (feature, id, time_us, received_us) "
+                    + $"VALUES ('fraud', 'old', 1790000000000000, {received})"
+            );
+        }
+        Assert.Equal(1, await single.OptimizeClosedPartitionsAsync(Noon));
+        Assert.Equal(1, await ClickHouseServers.CountAsync(ClickHouseServers.Shard2, $"SELECT count() FROM {table}"));
         await ClickHouseServers.ExecuteAsync(ClickHouseServers.Shard2, $"DROP DATABASE `{_database}_single`");
     }
 
