@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# A two-shard ClickHouse cluster on loopback for the tests, from the configs in scripts/services/clickhouse/.
-#   clickhouse.sh start DIR   starts ZooKeeper (for CREATE ... ON CLUSTER) and two ClickHouse servers with their files
-#                             under DIR, waits until both answer /ping, and prints the KEY=VALUE lines tests read:
-#                             OVERLAP_TEST_CLICKHOUSE (shard 1's HTTP address), OVERLAP_TEST_CLICKHOUSE_SHARD2 (shard
-#                             2's) and OVERLAP_TEST_CLICKHOUSE_CLUSTER (the cluster both shards name: overlap_test).
+# A ClickHouse cluster on loopback for the tests, from the configs in scripts/services/clickhouse/: two shards, the first
+# with two replicas (three servers), replicated through one ZooKeeper.
+#   clickhouse.sh start DIR   starts ZooKeeper (DDL ON CLUSTER and replication) and the three servers with their files
+#                             under DIR, waits until all answer /ping, and prints the KEY=VALUE lines tests read:
+#                             OVERLAP_TEST_CLICKHOUSE (shard 1's first replica's HTTP address),
+#                             OVERLAP_TEST_CLICKHOUSE_REPLICA (shard 1's second replica's), OVERLAP_TEST_CLICKHOUSE_SHARD2
+#                             (shard 2's) and OVERLAP_TEST_CLICKHOUSE_CLUSTER (the cluster all name: overlap_test).
 #   clickhouse.sh stop DIR    stops what start started in DIR.
 # Ports are picked free at start. Run as root (CI), the servers run as the clickhouse user when it exists.
 set -euo pipefail
@@ -39,7 +41,7 @@ server=$(command -v clickhouse-server || echo /usr/sbin/clickhouse-server)
 # Free ports: bind port 0 and read what the system gave, all at once so they differ.
 read -r -a ports <<<"$(python3 - <<'PY'
 import socket
-socks = [socket.socket() for _ in range(7)]
+socks = [socket.socket() for _ in range(10)]
 for s in socks:
     s.bind(("127.0.0.1", 0))
 print(" ".join(str(s.getsockname()[1]) for s in socks))
@@ -55,15 +57,19 @@ if [ "$(id -u)" -eq 0 ] && id clickhouse >/dev/null 2>&1; then
   user=clickhouse
 fi
 
-fill() { # template, output, shard, http, tcp, interserver, shard dir
+# Each server's ports: HTTP, TCP and interserver at ports[base..base+2]. Servers as "shard:replica:folder", in the order
+# of their ports: shard 1 replica r1, shard 2 replica r1, shard 1 replica r2.
+servers=(1:r1:shard1 2:r1:shard2 1:r2:shard1-replica2)
+fill() { # template, output, shard, http, tcp, interserver, server dir, replica
   sed -e "s|@DIR@|$7|g" -e "s|@HTTP_PORT@|$4|g" -e "s|@TCP_PORT@|$5|g" -e "s|@INTERSERVER_PORT@|$6|g" \
     -e "s|@SHARD1_TCP_PORT@|${ports[2]}|g" -e "s|@SHARD2_TCP_PORT@|${ports[5]}|g" \
-    -e "s|@ZOOKEEPER_PORT@|$zk_port|g" -e "s|@SHARD@|$3|g" "$1" >"$2"
+    -e "s|@SHARD1_REPLICA2_TCP_PORT@|${ports[8]}|g" \
+    -e "s|@ZOOKEEPER_PORT@|$zk_port|g" -e "s|@SHARD@|$3|g" -e "s|@REPLICA@|$8|g" "$1" >"$2"
 }
 
 # ZooKeeper, in the foreground of its own background process.
 mkdir -p "$dir/zookeeper/data"
-fill "$here/clickhouse/zoo.cfg" "$dir/zookeeper/zoo.cfg" 0 0 0 0 "$dir/zookeeper"
+fill "$here/clickhouse/zoo.cfg" "$dir/zookeeper/zoo.cfg" 0 0 0 0 "$dir/zookeeper" -
 ( cd "$dir/zookeeper" && exec java -Xmx256m -Dzookeeper.log.dir="$dir/zookeeper" \
     -cp "/etc/zookeeper/conf:/usr/share/java/zookeeper.jar:/usr/share/java/*" \
     org.apache.zookeeper.server.quorum.QuorumPeerMain "$dir/zookeeper/zoo.cfg" >"$dir/zookeeper/out.log" 2>&1 ) &
@@ -79,12 +85,13 @@ until [ "$( (exec 3<>"/dev/tcp/127.0.0.1/$zk_port" && printf ruok >&3 && timeout
   sleep 0.2
 done
 
-for shard in 1 2; do
-  base=$(( (shard - 1) * 3 + 1 ))
-  shard_dir="$dir/shard$shard"
+for i in 0 1 2; do
+  IFS=: read -r shard replica folder <<<"${servers[$i]}"
+  base=$(( i * 3 + 1 ))
+  shard_dir="$dir/$folder"
   mkdir -p "$shard_dir/data" "$shard_dir/tmp" "$shard_dir/user_files" "$shard_dir/format_schemas"
   fill "$here/clickhouse/config.xml" "$shard_dir/config.xml" "$shard" "${ports[$base]}" "${ports[$((base + 1))]}" \
-    "${ports[$((base + 2))]}" "$shard_dir"
+    "${ports[$((base + 2))]}" "$shard_dir" "$replica"
   cp "$here/clickhouse/users.xml" "$shard_dir/users.xml"
 done
 if [ -n "$user" ]; then
@@ -92,8 +99,8 @@ if [ -n "$user" ]; then
   # The folder holding DIR may be private to root (mktemp -d): let the server user pass through it.
   chmod o+x "$(dirname "$dir")" "$dir"
 fi
-for shard in 1 2; do
-  shard_dir="$dir/shard$shard"
+for each in "${servers[@]}"; do
+  shard_dir="$dir/${each##*:}"
   if [ -n "$user" ]; then
     ( cd "$shard_dir" && exec setpriv --reuid="$user" --regid="$user" --init-groups \
         "$server" --config-file="$shard_dir/config.xml" >"$shard_dir/out.log" 2>&1 ) &
@@ -103,9 +110,9 @@ for shard in 1 2; do
   echo $! >"$shard_dir/pid"
 done
 
-# Wait (up to 60 s: the machine may be busy) for both shards' /ping.
+# Wait (up to 60 s: the machine may be busy) for every server's /ping.
 deadline=$((SECONDS + 60))
-for http in "${ports[1]}" "${ports[4]}"; do
+for http in "${ports[1]}" "${ports[4]}" "${ports[7]}"; do
   until [ "$(curl -s --max-time 2 "http://127.0.0.1:$http/ping" || true)" = "Ok." ]; do
     if [ $SECONDS -ge $deadline ]; then
       echo "ClickHouse on port $http did not answer /ping within 60 s; see $dir/shard*/server.err.log" >&2
@@ -116,5 +123,6 @@ for http in "${ports[1]}" "${ports[4]}"; do
   done
 done
 echo "OVERLAP_TEST_CLICKHOUSE=http://127.0.0.1:${ports[1]}"
+echo "OVERLAP_TEST_CLICKHOUSE_REPLICA=http://127.0.0.1:${ports[7]}"
 echo "OVERLAP_TEST_CLICKHOUSE_SHARD2=http://127.0.0.1:${ports[4]}"
 echo "OVERLAP_TEST_CLICKHOUSE_CLUSTER=overlap_test"

@@ -11,9 +11,11 @@ namespace Overlap.Storage.ClickHouse;
 /// </summary>
 internal sealed class ClickHouseHttp : IDisposable
 {
-    // Inserts into a Distributed table return once every shard has its rows (so a read right after sees them); long
-    // IN lists of ids fit in a query.
-    private const string Settings = "insert_distributed_sync=1&max_query_size=104857600";
+    // Inserts into a Distributed table return once every shard has its rows (so a 200 means stored, and a read right
+    // after sees them); reads and writes go to each shard's first healthy replica (in_order), so every instance reads
+    // the replica that was written, not one still fetching the newest parts (the other replicas take over when it is
+    // down); long IN lists of ids fit in a query.
+    private const string Settings = "insert_distributed_sync=1&load_balancing=in_order&max_query_size=104857600";
 
     private readonly HttpClient _http;
     private readonly string _endpoint;
@@ -53,6 +55,19 @@ internal sealed class ClickHouseHttp : IDisposable
         CancellationToken cancellationToken
     )
     {
+        var rows = new List<T>();
+        await ReadAsync(sql, r => rows.Add(read(r)), cancellationToken).ConfigureAwait(false);
+        return rows;
+    }
+
+    /// <summary>
+    /// Runs a query (<c>FORMAT RowBinary</c> is added) and hands each row to <paramref name="read"/> as it arrives:
+    /// the answer streams through a 64 KiB buffer and is never held whole, so a read of millions of rows holds only
+    /// what <paramref name="read"/> keeps.
+    /// </summary>
+    public async Task ReadAsync(string sql, Action<RowBinaryReader> read, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(read);
         var query = sql + "\nFORMAT RowBinary";
         using var response = await SendAsync(_endpoint, new StringContent(query, Encoding.UTF8), sql, cancellationToken)
             .ConfigureAwait(false);
@@ -60,12 +75,10 @@ internal sealed class ClickHouseHttp : IDisposable
         await using (stream.ConfigureAwait(false))
         {
             var reader = new RowBinaryReader(stream);
-            var rows = new List<T>();
             while (await reader.NextRowAsync(cancellationToken).ConfigureAwait(false))
             {
-                rows.Add(read(reader));
+                read(reader);
             }
-            return rows;
         }
     }
 

@@ -2,32 +2,42 @@ namespace Overlap.Storage.ClickHouse;
 
 /// <summary>
 /// The ClickHouse tables and their versioned migrations. Times are microseconds since the Unix epoch (UTC), JSON
-/// objects
-/// text. Event tables are <c>ReplacingMergeTree</c> keyed by (feature, id), so a row written twice (a retried insert,
-/// two
-/// instances loading the same event) is one row once merged, and reads that must be exact use <c>FINAL</c>. On a
-/// cluster
-/// each table is a <c>_local</c> table on every shard under a <c>Distributed</c> table of the same name, sharded by a
-/// hash
-/// of its key: a retried event lands on the shard that already holds it, where the engine removes the copy.
+/// objects text. Event tables are <c>ReplacingMergeTree</c> keyed by (feature, id) and partitioned by month, so a row
+/// written twice (a retried insert, two instances loading the same event) is one row once merged, and reads that must
+/// be exact use <c>FINAL</c>. On a cluster each table is a <c>_local</c> table on every server under a
+/// <c>Distributed</c> table of the same name, sharded by a hash of its key: a retried event lands on the shard that
+/// already holds it, where the engine removes the copy. When the servers name their shard and replica (the
+/// <c>{shard}</c> and <c>{replica}</c> macros), the local tables are <c>ReplicatedReplacingMergeTree</c>: the
+/// replicas of a shard copy each other through ZooKeeper, and an insert block sent again is dropped before any merge.
 /// </summary>
 internal static class ClickHouseSchema
 {
-    /// <summary>One table: its columns, the engine of its rows and the key its rows are sharded by.</summary>
-    private sealed record Table(string Name, string Columns, string Engine, string ShardKey);
+    /// <summary>
+    /// One table: its columns, the version column <c>ReplacingMergeTree</c> keeps the largest of (null: the last row
+    /// inserted), its partitioning and order, and the key its rows are sharded by.
+    /// </summary>
+    private sealed record Table(string Name, string Columns, string? Version, string Layout, string ShardKey);
 
+    /// <summary>The event tables' partitioning: by calendar month (UTC) of the event's time, so a window of days reads
+    /// one or two partitions and a month that has ended is a partition that can be merged once and left.</summary>
     private const string ByMonth = "PARTITION BY toYYYYMM(toDateTime(intDiv(time_us, 1000000)))";
+
+    /// <summary>The event tables, partitioned by month (<see cref="ByMonth"/>).</summary>
+    public static readonly IReadOnlyList<string> EventTables = ["predictions", "outcomes", "feedback", "business"];
 
     private static readonly Table Migrations = new(
         "schema_migrations",
         "version UInt32, applied_us Int64",
-        "ReplacingMergeTree ORDER BY version",
+        null,
+        "ORDER BY version",
         "version"
     );
 
     /// <summary>
     /// Each migration, in order: its version and the tables it creates. A migration runs once per database (its version
     /// is then written to <c>schema_migrations</c>); a later change to a table is a new migration, never an edit here.
+    /// Migration 1 makes replicated tables when the cluster has replicas: it was changed to do so before the server
+    /// backend shipped, so no store has migration 1's earlier, unreplicated tables.
     /// </summary>
     private static readonly (int Version, Table[] Tables)[] Steps =
     [
@@ -43,7 +53,8 @@ internal static class ClickHouseSchema
                     input_tokens Nullable(Int64), output_tokens Nullable(Int64), conversation_id Nullable(String),
                     model Nullable(String), error Nullable(String)
                     """,
-                    $"ReplacingMergeTree {ByMonth} ORDER BY (feature, id)",
+                    null,
+                    $"{ByMonth} ORDER BY (feature, id)",
                     "cityHash64(feature, id)"
                 ),
                 new(
@@ -52,7 +63,8 @@ internal static class ClickHouseSchema
                     feature String, id String, prediction_id String, label String, source Nullable(String),
                     time_us Int64, received_us Int64
                     """,
-                    $"ReplacingMergeTree {ByMonth} ORDER BY (feature, id)",
+                    null,
+                    $"{ByMonth} ORDER BY (feature, id)",
                     "cityHash64(feature, id)"
                 ),
                 new(
@@ -61,7 +73,8 @@ internal static class ClickHouseSchema
                     feature String, id String, prediction_id String, kind String, time_us Int64, received_us Int64,
                     edit_distance Nullable(Int64), final_length Nullable(Int64)
                     """,
-                    $"ReplacingMergeTree {ByMonth} ORDER BY (feature, id)",
+                    null,
+                    $"{ByMonth} ORDER BY (feature, id)",
                     "cityHash64(feature, id)"
                 ),
                 new(
@@ -70,21 +83,24 @@ internal static class ClickHouseSchema
                     feature String, id String, name String, value Float64, prediction_id Nullable(String),
                     time_us Int64, received_us Int64
                     """,
-                    $"ReplacingMergeTree {ByMonth} ORDER BY (feature, id)",
+                    null,
+                    $"{ByMonth} ORDER BY (feature, id)",
                     "cityHash64(feature, id)"
                 ),
                 // Per feature and hour, the latest change number of an append that added a prediction or a label there.
                 new(
                     "changed_hours",
                     "feature String, hour Int64, change Int64",
-                    "ReplacingMergeTree(change) ORDER BY (feature, hour)",
+                    "change",
+                    "ORDER BY (feature, hour)",
                     "cityHash64(feature, hour)"
                 ),
                 // Per instance (each overlap serve has its own ingest log), the log position loaded so far.
                 new(
                     "ingest_log",
                     "instance String, position Int64",
-                    "ReplacingMergeTree(position) ORDER BY instance",
+                    "position",
+                    "ORDER BY instance",
                     "cityHash64(instance)"
                 ),
             ]
@@ -95,10 +111,10 @@ internal static class ClickHouseSchema
     public static int Latest => Steps[^1].Version;
 
     /// <summary>The statements that create the database and the migrations table when they are missing.</summary>
-    public static IEnumerable<string> Bootstrap(string database, string? cluster)
+    public static IEnumerable<string> Bootstrap(string database, string? cluster, bool replicated)
     {
         yield return $"CREATE DATABASE IF NOT EXISTS `{database}`{OnCluster(cluster)}";
-        foreach (var statement in Create(Migrations, database, cluster))
+        foreach (var statement in Create(Migrations, database, cluster, replicated))
         {
             yield return statement;
         }
@@ -108,27 +124,41 @@ internal static class ClickHouseSchema
     public static IEnumerable<(int Version, string[] Statements)> After(
         IReadOnlySet<int> applied,
         string database,
-        string? cluster
+        string? cluster,
+        bool replicated
     ) =>
         Steps
             .Where(s => !applied.Contains(s.Version))
-            .Select(s => (s.Version, s.Tables.SelectMany(t => Create(t, database, cluster)).ToArray()));
+            .Select(s => (s.Version, s.Tables.SelectMany(t => Create(t, database, cluster, replicated)).ToArray()));
 
     /// <summary>The name queries use for a table: the Distributed one on a cluster, else the table itself.</summary>
     public static string Name(string database, string table) => $"`{database}`.`{table}`";
 
-    private static IEnumerable<string> Create(Table table, string database, string? cluster)
+    /// <summary>The name of a table's rows on one server: the <c>_local</c> table on a cluster, else the
+    /// table.</summary>
+    public static string Local(string table, string? cluster) => cluster is null ? table : table + "_local";
+
+    /// <summary>Whether a local table's engine (as <c>system.tables</c> names it) replicates.</summary>
+    public static bool IsReplicated(string engine) => engine.StartsWith("Replicated", StringComparison.Ordinal);
+
+    private static IEnumerable<string> Create(Table table, string database, string? cluster, bool replicated)
     {
-        if (cluster is null)
+        var local = Local(table.Name, cluster);
+        // Each shard's replicas share one ZooKeeper path; the servers fill in their own {shard} and {replica}.
+        var engine = replicated
+            ? $"ReplicatedReplacingMergeTree('/clickhouse/tables/{{shard}}/{database}/{local}', '{{replica}}'"
+                + (table.Version is null ? ")" : $", {table.Version})")
+            : "ReplacingMergeTree" + (table.Version is null ? "" : $"({table.Version})");
+        yield return $"CREATE TABLE IF NOT EXISTS {Name(database, local)}{OnCluster(cluster)} ({table.Columns}) "
+            + $"ENGINE = {engine} {table.Layout}";
+        if (cluster is not null)
         {
-            yield return $"CREATE TABLE IF NOT EXISTS {Name(database, table.Name)} ({table.Columns}) ENGINE = {table.Engine}";
-            yield break;
+            yield return $"CREATE TABLE IF NOT EXISTS {Name(database, table.Name)}{OnCluster(cluster)} "
+                + $"({table.Columns}) ENGINE = Distributed(`{cluster}`, `{database}`, `{local}`, {table.ShardKey})";
         }
-        var local = table.Name + "_local";
-        yield return $"CREATE TABLE IF NOT EXISTS {Name(database, local)}{OnCluster(cluster)} ({table.Columns}) ENGINE = {table.Engine}";
-        yield return $"CREATE TABLE IF NOT EXISTS {Name(database, table.Name)}{OnCluster(cluster)} ({table.Columns}) "
-            + $"ENGINE = Distributed(`{cluster}`, `{database}`, `{local}`, {table.ShardKey})";
     }
 
-    private static string OnCluster(string? cluster) => cluster is null ? "" : $" ON CLUSTER `{cluster}`";
+    /// <summary>The clause that runs a statement on every server of <paramref name="cluster"/>; none on one
+    /// server.</summary>
+    public static string OnCluster(string? cluster) => cluster is null ? "" : $" ON CLUSTER `{cluster}`";
 }

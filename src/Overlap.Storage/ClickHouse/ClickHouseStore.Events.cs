@@ -55,9 +55,12 @@ internal sealed partial class ClickHouseStore
         await _write.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var batch = await NewEventsAsync(events, cancellationToken).ConfigureAwait(false);
+            var batch = await KeyedAsync(events, cancellationToken).ConfigureAwait(false);
             await InsertAsync(batch, received, cancellationToken).ConfigureAwait(false);
-            await MarkChangedAsync(batch, cancellationToken).ConfigureAwait(false);
+            // The hours of every event in the batch are marked, the ones found stored too: an earlier try that stored
+            // them may have failed before marking them (the number only moves more often than needed).
+            await MarkChangedAsync([.. batch.Select(b => (b.Event, b.Feature))], cancellationToken)
+                .ConfigureAwait(false);
             if (logPosition is { } position)
             {
                 var row = new RowBinaryWriter().String(_instance).Int64(position);
@@ -65,7 +68,8 @@ internal sealed partial class ClickHouseStore
                     .InsertAsync(Table("ingest_log"), "instance, position", row, cancellationToken)
                     .ConfigureAwait(false);
             }
-            return new AppendResult(batch.Count, events.Count - batch.Count);
+            var added = batch.Count(b => b.IsNew);
+            return new AppendResult(added, events.Count - added);
         }
         finally
         {
@@ -73,9 +77,11 @@ internal sealed partial class ClickHouseStore
         }
     }
 
-    /// <summary>The batch's events not stored yet, each with its feature (filled in from its prediction when sent
-    /// without one), the first of each key.</summary>
-    private async Task<List<(FeatureEvent Event, string Feature)>> NewEventsAsync(
+    /// <summary>
+    /// The batch's events, the first of each key, each with its feature (filled in from its prediction when sent
+    /// without one) and whether its key is not stored yet.
+    /// </summary>
+    private async Task<List<(FeatureEvent Event, string Feature, bool IsNew)>> KeyedAsync(
         IReadOnlyList<FeatureEvent> events,
         CancellationToken cancellationToken
     )
@@ -108,35 +114,52 @@ internal sealed partial class ClickHouseStore
         var keyed = events
             .Select(e => (Event: e, Feature: FeatureOf(e) ?? fill.GetValueOrDefault(PredictionIdOf(e) ?? "", "")))
             .ToList();
-        var result = new List<(FeatureEvent, string)>();
+        var result = new List<(FeatureEvent, string, bool)>();
         foreach (var kind in keyed.GroupBy(k => k.Event.Kind))
         {
             // Both key columns in the condition, so the primary index (feature, id) finds the keys without a scan.
             var features = ClickHouseSql.List(kind.Select(k => k.Feature).Distinct(StringComparer.Ordinal));
             var ids = ClickHouseSql.List(kind.Select(k => k.Event.Id).Distinct(StringComparer.Ordinal));
-            var stored = await _http
-                .QueryAsync(
-                    $"SELECT DISTINCT feature, id FROM {Table(TableOf(kind.Key))} WHERE feature IN ({features}) AND id IN ({ids})",
-                    r => (Feature: r.String(), Id: r.String()),
-                    cancellationToken
-                )
-                .ConfigureAwait(false);
-            var seen = stored.ToHashSet();
-            result.AddRange(kind.Where(k => seen.Add((k.Feature, k.Event.Id))));
+            var stored = (
+                await _http
+                    .QueryAsync(
+                        $"SELECT DISTINCT feature, id FROM {Table(TableOf(kind.Key))} "
+                            + $"WHERE feature IN ({features}) AND id IN ({ids})",
+                        r => (Feature: r.String(), Id: r.String()),
+                        cancellationToken
+                    )
+                    .ConfigureAwait(false)
+            ).ToHashSet();
+            var first = new HashSet<(string, string)>();
+            result.AddRange(
+                kind.Where(k => first.Add((k.Feature, k.Event.Id)))
+                    .Select(k => (k.Event, k.Feature, !stored.Contains((k.Feature, k.Event.Id))))
+            );
         }
         return result;
     }
 
+    /// <summary>
+    /// Inserts the batch, one block per kind of event, skipping a kind whose events are all stored. A block holds all
+    /// of the kind's events in the batch's order, the stored ones too: it depends on the batch alone, never on what the
+    /// key check saw, so a batch sent again (the loader retrying a failed load, or loading the same log frames after a
+    /// crash) gives the same bytes, and the Distributed table's split gives each shard the same block as the first
+    /// time. A replicated shard keeps the hashes of its latest blocks (<c>replicated_deduplication_window</c>) and
+    /// drops a block it already has, before any merge; a shard whose block failed the first time stores it now. So the
+    /// position written after the batch covers rows each stored once, however often the batch was tried; a copy beyond
+    /// the window, or on unreplicated tables, or of an event another batch stored (a kind partly stored is sent whole),
+    /// is a row with the same key that <c>FINAL</c> reads once and a merge removes.
+    /// </summary>
     private async Task InsertAsync(
-        List<(FeatureEvent Event, string Feature)> batch,
+        List<(FeatureEvent Event, string Feature, bool IsNew)> batch,
         long received,
         CancellationToken cancellationToken
     )
     {
-        foreach (var kind in batch.GroupBy(b => b.Event.Kind))
+        foreach (var kind in batch.GroupBy(b => b.Event.Kind).Where(g => g.Any(b => b.IsNew)))
         {
             var rows = new RowBinaryWriter();
-            foreach (var (e, feature) in kind)
+            foreach (var (e, feature, _) in kind)
             {
                 rows.String(feature).String(e.Id);
                 Write(rows, e, received);

@@ -23,36 +23,49 @@ internal sealed partial class ClickHouseStore
         {
             // StableSample's rule, the same in every store: the rows whose ids have the smallest keys. ClickHouse 18.16
             // has no XXH64, so only the ids are read first, the sample is picked here, and only its rows are read.
-            var ids = await _http
+            var all = await _http
                 .QueryAsync(
                     $"SELECT DISTINCT id FROM {Table("predictions")} WHERE {range}",
                     r => r.String(),
                     cancellationToken
                 )
                 .ConfigureAwait(false);
-            if (size < ids.Count)
+            if (size < all.Count)
             {
-                var picked = StableSample.Pick(ids, size);
+                var picked = StableSample.Pick(all, size);
                 range += picked.Count == 0 ? " AND 0" : $" AND id IN ({ClickHouseSql.List(picked)})";
             }
         }
         var json = attributes.Count > 0 ? "attributes, inputs" : "NULL, NULL";
         var pool = new TextPool();
-        var rows = await _http
-            .QueryAsync(
+        // Each row goes into the columns as it streams in; its attributes and inputs JSON is read there and dropped.
+        List<string> ids = [];
+        List<long> times = [];
+        List<double> scores = [];
+        List<string?> predictions = [];
+        List<double> latencies = [];
+        List<double> costs = [];
+        List<string?> versions = [];
+        var values = attributes.Select(_ => new List<string?>()).ToArray();
+        await _http
+            .ReadAsync(
                 $"SELECT id, time_us, score, prediction, latency_ms, cost, model_version, {json} "
                     + $"FROM {Table("predictions")} FINAL WHERE {range} ORDER BY time_us, id",
-                r => new PredictionRow(
-                    r.String(),
-                    r.Int64(),
-                    r.NullableFloat64() ?? double.NaN,
-                    Intern(pool, r.NullableString()),
-                    r.NullableFloat64() ?? double.NaN,
-                    r.NullableFloat64() ?? double.NaN,
-                    Intern(pool, r.NullableString()),
-                    r.NullableString(),
-                    r.NullableString()
-                ),
+                r =>
+                {
+                    ids.Add(r.String());
+                    times.Add(r.Int64());
+                    scores.Add(r.NullableFloat64() ?? double.NaN);
+                    predictions.Add(Intern(pool, r.NullableString()));
+                    latencies.Add(r.NullableFloat64() ?? double.NaN);
+                    costs.Add(r.NullableFloat64() ?? double.NaN);
+                    versions.Add(Intern(pool, r.NullableString()));
+                    var row = Values(r.NullableString(), r.NullableString(), attributes, pool);
+                    for (var a = 0; a < row.Length; a++)
+                    {
+                        values[a].Add(row[a]);
+                    }
+                },
                 cancellationToken
             )
             .ConfigureAwait(false);
@@ -68,43 +81,34 @@ internal sealed partial class ClickHouseStore
                 )
                 .ConfigureAwait(false)
         ).ToDictionary(l => l.Id, l => pool.Intern(l.Label), StringComparer.Ordinal);
-        var values = rows.Select(r => Values(r, attributes, pool)).ToArray();
         return new ProductionRows
         {
-            Ids = [.. rows.Select(r => r.Id)],
-            TimesUs = [.. rows.Select(r => r.TimeUs)],
-            Scores = [.. rows.Select(r => r.Score)],
-            Predictions = [.. rows.Select(r => r.Prediction)],
-            Labels = [.. rows.Select(r => labels.GetValueOrDefault(r.Id))],
-            LatencyMs = [.. rows.Select(r => r.LatencyMs)],
-            Costs = [.. rows.Select(r => r.Cost)],
-            ModelVersions = [.. rows.Select(r => r.ModelVersion)],
+            Ids = [.. ids],
+            TimesUs = [.. times],
+            Scores = [.. scores],
+            Predictions = [.. predictions],
+            Labels = [.. ids.Select(id => labels.GetValueOrDefault(id))],
+            LatencyMs = [.. latencies],
+            Costs = [.. costs],
+            ModelVersions = [.. versions],
             Attributes = attributes
                 .Select((name, a) => (name, a))
-                .ToDictionary(x => x.name, x => values.Select(v => v[x.a]).ToArray(), StringComparer.Ordinal),
+                .ToDictionary(x => x.name, x => values[x.a].ToArray(), StringComparer.Ordinal),
         };
     }
 
-    /// <summary>One prediction as read for a window, with its attributes and inputs as stored.</summary>
-    private sealed record PredictionRow(
-        string Id,
-        long TimeUs,
-        double Score,
-        string? Prediction,
-        double LatencyMs,
-        double Cost,
-        string? ModelVersion,
-        string? AttributesJson,
-        string? InputsJson
-    );
-
-    /// <summary>Each named value from the attributes, else from the inputs.</summary>
-    private static string?[] Values(PredictionRow row, IReadOnlyList<string> names, TextPool pool)
+    /// <summary>Each named value from a prediction's attributes, else from its inputs (both JSON as stored).</summary>
+    private static string?[] Values(
+        string? attributesJson,
+        string? inputsJson,
+        IReadOnlyList<string> names,
+        TextPool pool
+    )
     {
-        var values = JsonAttributes.Read(row.AttributesJson, names);
+        var values = JsonAttributes.Read(attributesJson, names);
         if (values.Any(v => v is null))
         {
-            var inputs = JsonAttributes.Read(row.InputsJson, names);
+            var inputs = JsonAttributes.Read(inputsJson, names);
             for (var i = 0; i < values.Length; i++)
             {
                 values[i] ??= inputs[i];

@@ -4,13 +4,16 @@ using Overlap.Core.Timestamps;
 namespace Overlap.Storage.ClickHouse;
 
 /// <summary>
-/// The event store on ClickHouse (one server, or a cluster of shards), spoken to over its HTTP interface. It holds
-/// predictions, outcomes, feedback and business results, and answers the range reads, counts and change numbers.
-/// ClickHouse has no transactions, so exactly-once rests on keys, not on a commit: an append first asks which of its
-/// (feature, id) keys are stored and inserts only the others; a batch loaded again after a crash (its rows stored, its
-/// log position not) is then all duplicates, and a copy that slips past the check (two instances loading one event at
-/// once) has the same key, lands on the same shard and is removed by <c>ReplacingMergeTree</c>, with <c>FINAL</c>
-/// reading as if it were already merged. The log position is written after the batch it covers.
+/// The event store on ClickHouse (one server, or a cluster of shards, replicated or not), spoken to over its HTTP
+/// interface. It holds predictions, outcomes, feedback and business results, and answers the range reads, counts and
+/// change numbers. ClickHouse has no transactions, so exactly-once rests on keys and identical blocks, not on a commit:
+/// an append first asks which of its (feature, id) keys are stored and inserts nothing of a kind whose events all are;
+/// a batch loaded again after a crash (its rows stored, its log position not) is then all duplicates. A batch sent
+/// again after a partial failure is inserted as the same blocks, which replicated shards drop (see
+/// <see cref="InsertAsync"/>), and a copy that slips past both (two instances loading one event at once) has the same
+/// key, lands on the same shard and is removed by <c>ReplacingMergeTree</c>, with <c>FINAL</c> reading as if it were
+/// already merged and <see cref="OptimizeClosedPartitionsAsync"/> merging months that have ended. The log position is
+/// written after the batch it covers.
 /// </summary>
 internal sealed partial class ClickHouseStore : IEventSink, IEventReader, IDisposable
 {
@@ -40,6 +43,14 @@ internal sealed partial class ClickHouseStore : IEventSink, IEventReader, IDispo
 
     /// <summary>The cluster the tables are spread over; null on one server.</summary>
     public string? Cluster { get; }
+
+    /// <summary>
+    /// Whether the tables are replicated (<c>ReplicatedReplacingMergeTree</c>), as the store found them at open. New
+    /// tables are replicated when there is a cluster and the server names its shard and replica in its <c>macros</c>
+    /// (the cluster's ZooKeeper is already needed for <c>ON CLUSTER</c>): the servers' configs say the topology, so an
+    /// option of Overlap's own could only disagree with them. Tables made earlier keep the engine they were made with.
+    /// </summary>
+    public bool Replicated { get; private set; }
 
     /// <summary>The server's version, read at open.</summary>
     public Version ServerVersion { get; private set; } = Oldest;
@@ -135,7 +146,8 @@ internal sealed partial class ClickHouseStore : IEventSink, IEventReader, IDispo
                 );
             }
         }
-        foreach (var statement in ClickHouseSchema.Bootstrap(_database, Cluster))
+        var replicated = Cluster is not null && await HasReplicaMacrosAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var statement in ClickHouseSchema.Bootstrap(_database, Cluster, replicated))
         {
             await _http.ExecuteAsync(statement, cancellationToken).ConfigureAwait(false);
         }
@@ -146,7 +158,7 @@ internal sealed partial class ClickHouseStore : IEventSink, IEventReader, IDispo
                 cancellationToken
             )
             .ConfigureAwait(false);
-        foreach (var (step, statements) in ClickHouseSchema.After(applied.ToHashSet(), _database, Cluster))
+        foreach (var (step, statements) in ClickHouseSchema.After(applied.ToHashSet(), _database, Cluster, replicated))
         {
             foreach (var statement in statements)
             {
@@ -160,6 +172,33 @@ internal sealed partial class ClickHouseStore : IEventSink, IEventReader, IDispo
                 )
                 .ConfigureAwait(false);
         }
+        Replicated = await TablesReplicateAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Whether this server names its shard and replica (the macros replicated tables are made with).</summary>
+    private async Task<bool> HasReplicaMacrosAsync(CancellationToken cancellationToken) =>
+        (
+            await _http
+                .QueryAsync(
+                    "SELECT toUInt64(count()) FROM system.macros WHERE macro IN ('shard', 'replica')",
+                    r => r.UInt64(),
+                    cancellationToken
+                )
+                .ConfigureAwait(false)
+        )[0] == 2;
+
+    /// <summary>Reads back whether the tables replicate: their engine, as the server holds it.</summary>
+    private async Task<bool> TablesReplicateAsync(CancellationToken cancellationToken)
+    {
+        var engines = await _http
+            .QueryAsync(
+                $"SELECT engine FROM system.tables WHERE database = {ClickHouseSql.Literal(_database)} "
+                    + $"AND name = {ClickHouseSql.Literal(ClickHouseSchema.Local("predictions", Cluster))}",
+                r => r.String(),
+                cancellationToken
+            )
+            .ConfigureAwait(false);
+        return engines.Count == 1 && ClickHouseSchema.IsReplicated(engines[0]);
     }
 
     /// <summary>The name of a table in this store's database (the Distributed one on a cluster).</summary>

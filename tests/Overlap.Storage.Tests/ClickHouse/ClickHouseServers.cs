@@ -5,18 +5,22 @@ using Overlap.Tests.Shared;
 namespace Overlap.Storage.Tests.ClickHouse;
 
 /// <summary>
-/// The two-shard ClickHouse cluster the tests use: the one scripts/test.sh started (named by OVERLAP_TEST_CLICKHOUSE,
-/// OVERLAP_TEST_CLICKHOUSE_SHARD2 and OVERLAP_TEST_CLICKHOUSE_CLUSTER), or, when those are unset (dotnet test alone),
+/// The two-shard ClickHouse cluster the tests use (shard 1 with two replicas): the one scripts/test.sh started (named
+/// by OVERLAP_TEST_CLICKHOUSE, OVERLAP_TEST_CLICKHOUSE_REPLICA, OVERLAP_TEST_CLICKHOUSE_SHARD2 and
+/// OVERLAP_TEST_CLICKHOUSE_CLUSTER), or, when those are unset (dotnet test alone),
 /// one started once per run through scripts/services/clickhouse.sh and stopped by <see cref="ClickHouseCluster"/> when
 /// the tests that use it are done.
 /// </summary>
 internal static class ClickHouseServers
 {
-    private static readonly Lazy<(string Shard1, string Shard2, string Cluster)> Cluster = new(Start);
+    private static readonly Lazy<(string Shard1, string Replica, string Shard2, string Cluster)> Cluster = new(Start);
     private static string? _started;
 
     /// <summary>Shard 1's HTTP address.</summary>
     public static string Shard1 => Cluster.Value.Shard1;
+
+    /// <summary>The HTTP address of shard 1's second replica.</summary>
+    public static string Replica => Cluster.Value.Replica;
 
     /// <summary>Shard 2's HTTP address.</summary>
     public static string Shard2 => Cluster.Value.Shard2;
@@ -44,14 +48,20 @@ internal static class ClickHouseServers
         return (await http.QueryAsync($"SELECT toInt64(({sql}))", r => r.Int64(), CancellationToken.None))[0];
     }
 
-    private static (string, string, string) Start()
+    private static (string, string, string, string) Start()
     {
         var shard1 = Environment.GetEnvironmentVariable("OVERLAP_TEST_CLICKHOUSE");
+        var replica = Environment.GetEnvironmentVariable("OVERLAP_TEST_CLICKHOUSE_REPLICA");
         var shard2 = Environment.GetEnvironmentVariable("OVERLAP_TEST_CLICKHOUSE_SHARD2");
         var cluster = Environment.GetEnvironmentVariable("OVERLAP_TEST_CLICKHOUSE_CLUSTER");
-        if (shard1 is { Length: > 0 } && shard2 is { Length: > 0 } && cluster is { Length: > 0 })
+        if (
+            shard1 is { Length: > 0 }
+            && replica is { Length: > 0 }
+            && shard2 is { Length: > 0 }
+            && cluster is { Length: > 0 }
+        )
         {
-            return (shard1, shard2, cluster);
+            return (shard1, replica, shard2, cluster);
         }
         var folder = Directory.CreateTempSubdirectory("overlap-clickhouse-").FullName;
         var script = RepositoryRoot.File("scripts/services/clickhouse.sh");
@@ -64,6 +74,7 @@ internal static class ClickHouseServers
             .ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal);
         return (
             values["OVERLAP_TEST_CLICKHOUSE"],
+            values["OVERLAP_TEST_CLICKHOUSE_REPLICA"],
             values["OVERLAP_TEST_CLICKHOUSE_SHARD2"],
             values["OVERLAP_TEST_CLICKHOUSE_CLUSTER"]
         );

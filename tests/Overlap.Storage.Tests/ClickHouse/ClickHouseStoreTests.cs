@@ -12,7 +12,7 @@ namespace Overlap.Storage.Tests.ClickHouse;
 /// server that cannot be reached or refuses a statement is said so in words.
 /// </summary>
 [Collection(ClickHouseCluster.Name)]
-public sealed class ClickHouseStoreTests : IAsyncLifetime
+public sealed partial class ClickHouseStoreTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset Noon = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
 
@@ -104,18 +104,18 @@ public sealed class ClickHouseStoreTests : IAsyncLifetime
     [Fact]
     public async Task CopyPastTheKeyCheck_LandsOnTheSameShard_AndIsReadOnce()
     {
-        // Two instances loading the same event at the same moment both find it missing and both insert it: the copies
-        // share (feature, id), so the sharding hash sends both to one shard, where FINAL reads them as one row and a
-        // merge keeps one.
+        // Two instances loading the same event at the same moment both find it missing and both insert it (received at
+        // different times, so not as the same block): the copies share (feature, id), so the sharding hash sends both
+        // to one shard, where FINAL reads them as one row and a merge keeps one.
         var first = await InstanceAsync(ClickHouseServers.Shard1);
         var second = await InstanceAsync(ClickHouseServers.Shard2);
         var columns = "feature, id, time_us, received_us, score";
-        foreach (var shard in new[] { ClickHouseServers.Shard1, ClickHouseServers.Shard2 })
+        foreach (var (shard, received) in new[] { (ClickHouseServers.Shard1, 1), (ClickHouseServers.Shard2, 2) })
         {
             await ClickHouseServers.ExecuteAsync(
                 shard,
                 $"INSERT INTO `{_database}`.`predictions` ({columns}) VALUES "
-                    + $"('fraud', 'twice', {UnixMicroseconds.From(Noon)}, 0, 0.25)"
+                    + $"('fraud', 'twice', {UnixMicroseconds.From(Noon)}, {received}, 0.25)"
             );
         }
         var (shard1, shard2) = await LocalRowsAsync("predictions");
