@@ -68,6 +68,7 @@ public static class OverlapServer
         builder.Services.AddSingleton<WebhookDelivery>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<WebhookDelivery>());
         builder.Services.AddHostedService<AlertScheduler>();
+        builder.Services.AddHostedService<EventMaintenanceService>();
         builder.Services.AddSingleton<ReviewScheduler>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ReviewScheduler>());
         // Opened when the loader first needs it, after the store (which makes the data folder, or says why it cannot).

@@ -4,6 +4,10 @@ namespace Overlap.Storage.ClickHouse;
 
 internal sealed partial class ClickHouseStore
 {
+    /// <inheritdoc />
+    public Task<int> MaintainAsync(DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        OptimizeClosedPartitionsAsync(now, cancellationToken);
+
     /// <summary>
     /// Merges the event tables' closed partitions: those of calendar months (UTC) that ended before
     /// <paramref name="now"/>'s month and still have more than one part on some server. Each is merged into one part

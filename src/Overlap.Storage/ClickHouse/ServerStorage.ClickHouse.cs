@@ -19,5 +19,6 @@ internal static partial class ServerStorage
         );
         services.AddSingleton<IEventSink>(sp => sp.GetRequiredService<ClickHouseStore>());
         services.AddSingleton<IEventReader>(sp => sp.GetRequiredService<ClickHouseStore>());
+        services.AddSingleton<IEventMaintenance>(sp => sp.GetRequiredService<ClickHouseStore>());
     }
 }
