@@ -56,4 +56,20 @@ public interface IEventReader
 
     /// <summary>How many events a feature has.</summary>
     Task<EventCounts> CountAsync(string feature, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The rows of <see cref="ReadPredictionsAsync"/> (no sample) read in consecutive chunks of at most about
+    /// <paramref name="chunkRows"/> predictions each, so a large window is never held whole: the chunks are time slices
+    /// cut on whole minutes (a single minute holding more than <paramref name="chunkRows"/> is a chunk of its own), and
+    /// their rows, one after the other, are exactly the rows of the whole read, in the same order. An empty range yields
+    /// no chunk.
+    /// </summary>
+    IAsyncEnumerable<ProductionRows> ReadPredictionChunksAsync(
+        string feature,
+        DateTimeOffset from,
+        DateTimeOffset to,
+        IReadOnlyList<string> attributes,
+        int chunkRows,
+        CancellationToken cancellationToken = default
+    );
 }

@@ -36,3 +36,5 @@ public sealed class DuckDbCalibrationConformance : CalibrationConformance<DuckDb
 public sealed class DuckDbEventRecordConformance : EventRecordConformance<DuckDbBackend>;
 
 public sealed class DuckDbGradeConformance : GradeConformance<DuckDbBackend>;
+
+public sealed class DuckDbChunkConformance : ChunkConformance<DuckDbBackend>;

@@ -27,3 +27,6 @@ public sealed class ServerEventConformance : EventConformance<ServerBackend>;
 
 [Collection(ClickHouseCluster.Name)]
 public sealed class ServerCalibrationConformance : CalibrationConformance<ServerBackend>;
+
+[Collection(ClickHouseCluster.Name)]
+public sealed class ServerChunkConformance : ChunkConformance<ServerBackend>;
