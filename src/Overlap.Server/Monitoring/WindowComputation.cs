@@ -78,7 +78,7 @@ internal static class WindowComputation
             var sample = new InputSample(DriftSample, attributes);
             void Add(ProductionRows chunk)
             {
-                var part = ProductionWindows.Cut(contract, version, chunk, [window]).Single();
+                var part = ProductionWindows.Cut(contract, version, chunk, [window], inputs: false).Single();
                 summary.Add(WindowSummary.Build(contract, part, calibration));
                 sample.Add(chunk);
             }
