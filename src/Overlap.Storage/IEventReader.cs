@@ -58,6 +58,7 @@ public interface IEventReader
     Task<EventCounts> CountAsync(string feature, CancellationToken cancellationToken = default);
 
     /// <summary>
+<<<<<<< HEAD
     /// Up to <paramref name="limit"/> of a feature's predictions received after <paramref name="after"/> (by the time
     /// the store took them, then by id, ordinal), in that order, each once: what the review queue routes and the model
     /// judge grades, read a page at a time by passing the last one's <see cref="StoredPrediction.Position"/>.
@@ -66,6 +67,20 @@ public interface IEventReader
         string feature,
         ReceivedPosition after,
         int limit,
+=======
+    /// The rows of <see cref="ReadPredictionsAsync"/> (no sample) read in consecutive chunks of at most about
+    /// <paramref name="chunkRows"/> predictions each, so a large window is never held whole: the chunks are time slices
+    /// cut on whole minutes (a single minute holding more than <paramref name="chunkRows"/> is a chunk of its own), and
+    /// their rows, one after the other, are exactly the rows of the whole read, in the same order. An empty range yields
+    /// no chunk.
+    /// </summary>
+    IAsyncEnumerable<ProductionRows> ReadPredictionChunksAsync(
+        string feature,
+        DateTimeOffset from,
+        DateTimeOffset to,
+        IReadOnlyList<string> attributes,
+        int chunkRows,
+>>>>>>> h16/window
         CancellationToken cancellationToken = default
     );
 }

@@ -110,20 +110,65 @@ public static class WindowMonitor
                         }
                     ),
             Estimated = Estimate(contract, window, calibration, options ?? new EvaluationOptions()),
-            Drift =
-                reference is null || reference.RowCount == 0 || window.Inputs.RowCount == 0
-                    ? null
-                    : DriftAnalyzer.Analyze(
-                        reference,
-                        window.Inputs,
-                        new DriftOptions
-                        {
-                            Feature = contract.Feature,
-                            Policy = contract.Drift,
-                            Columns = DriftColumns(contract),
-                        }
-                    ),
+            Drift = Drift(contract, reference, window.Inputs),
         };
+    }
+
+    /// <summary>
+    /// Summarises one window from its <paramref name="summary"/> (its rows added chunk by chunk) as
+    /// <see cref="RangeMonitor"/> judges a range: counts, proportions and their Wilson intervals exactly as from the rows;
+    /// figures that depend on a score's place inside its bin (AUC, Brier, log loss, ECE, the sweep) within about
+    /// <see cref="WindowSummary.ScoreBin"/>; latency percentiles from the sketch; bootstrap intervals over the cells.
+    /// <paramref name="drift"/> is the window's drift test (on a sample of its inputs), recorded in the summary too.
+    /// </summary>
+    public static WindowReport Summarize(
+        Contract contract,
+        WindowSummary summary,
+        EvaluationOptions? options,
+        DriftReport? drift,
+        bool recalibrated
+    )
+    {
+        ArgumentNullException.ThrowIfNull(contract);
+        ArgumentNullException.ThrowIfNull(summary);
+        summary.RecordDrift(drift);
+        var range = RangeMonitor.Summarize(contract, 0, summary.End - summary.Start, summary, options, recalibrated);
+        return new WindowReport
+        {
+            Start = summary.Start,
+            End = summary.End,
+            Predictions = checked((int)summary.Predictions),
+            Labelled = checked((int)summary.Labelled),
+            LeftOut = range.LeftOut,
+            LatencyMs = range.LatencyMs,
+            CostTotal = range.CostTotal,
+            CostMean = range.CostMean,
+            Evaluation = range.Evaluation,
+            Estimated = range.Estimated,
+            Drift = drift,
+        };
+    }
+
+    /// <summary>
+    /// The drift test of a window's <paramref name="inputs"/> against the <paramref name="reference"/> period's, as
+    /// <c>overlap drift</c> tests two files; null without a reference or without inputs.
+    /// </summary>
+    public static DriftReport? Drift(Contract contract, Table? reference, Table inputs)
+    {
+        ArgumentNullException.ThrowIfNull(contract);
+        ArgumentNullException.ThrowIfNull(inputs);
+        return reference is null || reference.RowCount == 0 || inputs.RowCount == 0
+            ? null
+            : DriftAnalyzer.Analyze(
+                reference,
+                inputs,
+                new DriftOptions
+                {
+                    Feature = contract.Feature,
+                    Policy = contract.Drift,
+                    Columns = DriftColumns(contract),
+                }
+            );
     }
 
     private static EstimatedPerformance? Estimate(

@@ -87,9 +87,36 @@ public sealed class WindowSummary
         ScoreCalibration? calibration
     )
     {
+        ArgumentNullException.ThrowIfNull(report);
+        var summary = Build(contract, window, calibration);
+        summary.RecordDrift(report.Drift);
+        return summary;
+    }
+
+    /// <summary>Records the window's drift test (none when <paramref name="drift"/> is null).</summary>
+    public void RecordDrift(Drift.DriftReport? drift)
+    {
+        if (drift is null)
+        {
+            return;
+        }
+        DriftTestedWindows = 1;
+        DriftedWindows = drift.DatasetDrift ? 1 : 0;
+        foreach (var column in drift.Columns.Where(c => c.Drift))
+        {
+            DriftedColumns[column.Column] = 1;
+        }
+    }
+
+    /// <summary>
+    /// Summarises the rows of <paramref name="window"/> without a drift test: a whole window, or one chunk of a window
+    /// read in chunks (see <see cref="Add"/>).
+    /// </summary>
+    /// <exception cref="Data.DataException">The labelled rows do not fit the contract (as the window's evaluation would say).</exception>
+    public static WindowSummary Build(Contract contract, ProductionWindow window, ScoreCalibration? calibration)
+    {
         ArgumentNullException.ThrowIfNull(contract);
         ArgumentNullException.ThrowIfNull(window);
-        ArgumentNullException.ThrowIfNull(report);
         var summary = new WindowSummary
         {
             Start = window.Start,
@@ -107,15 +134,6 @@ public sealed class WindowSummary
             {
                 summary.CostSum += cost;
                 summary.CostCount++;
-            }
-        }
-        if (report.Drift is { } drift)
-        {
-            summary.DriftTestedWindows = 1;
-            summary.DriftedWindows = drift.DatasetDrift ? 1 : 0;
-            foreach (var column in drift.Columns.Where(c => c.Drift))
-            {
-                summary.DriftedColumns[column.Column] = 1;
             }
         }
         if (contract.Task != TaskKind.Binary)
@@ -180,45 +198,54 @@ public sealed class WindowSummary
         };
         foreach (var s in summaries)
         {
-            if (s.Cells.Count > 0 && merged.SegmentColumns.Count == 0)
-            {
-                merged.SegmentColumns = s.SegmentColumns;
-            }
-            else if (
-                s.Cells.Count > 0
-                && !merged.SegmentColumns.SequenceEqual(s.SegmentColumns, StringComparer.Ordinal)
-            )
-            {
-                throw new ArgumentException(
-                    "summaries of different segment columns (different contract versions) do not merge",
-                    nameof(summaries)
-                );
-            }
+            merged.Add(s);
             merged.Windows += s.Windows;
-            merged.Predictions += s.Predictions;
-            merged.Labelled += s.Labelled;
-            merged.CostSum += s.CostSum;
-            merged.CostCount += s.CostCount;
-            merged.Latency.Merge(s.Latency);
             merged.DriftedWindows += s.DriftedWindows;
             merged.DriftTestedWindows += s.DriftTestedWindows;
-            merged.LeftOut.Add(s.LeftOut.ToList());
             foreach (var (column, windows) in s.DriftedColumns)
             {
                 merged.DriftedColumns[column] = merged.DriftedColumns.GetValueOrDefault(column) + windows;
             }
-            foreach (var (key, (count, sum)) in s.Cells)
-            {
-                var (c, total) = merged.Cells.GetValueOrDefault(key);
-                merged.Cells[key] = (c + count, total + sum);
-            }
-            foreach (var (bin, (count, sum, probabilities, squares)) in s.Scores)
-            {
-                var (c, total, p, q) = merged.Scores.GetValueOrDefault(bin);
-                merged.Scores[bin] = (c + count, total + sum, p + probabilities, q + squares);
-            }
         }
         return merged;
+    }
+
+    /// <summary>
+    /// Adds the rows <paramref name="part"/> summarises (a chunk of this window, built by
+    /// <see cref="Build(Contract, ProductionWindow, ScoreCalibration?)"/>): its counts, sums, latencies and cells. The
+    /// number of windows and the drift tests are not added: a chunk is part of one window.
+    /// </summary>
+    /// <exception cref="ArgumentException">The part's cells have other segment columns (another contract version).</exception>
+    public void Add(WindowSummary part)
+    {
+        ArgumentNullException.ThrowIfNull(part);
+        if (part.Cells.Count > 0 && SegmentColumns.Count == 0)
+        {
+            SegmentColumns = part.SegmentColumns;
+        }
+        else if (part.Cells.Count > 0 && !SegmentColumns.SequenceEqual(part.SegmentColumns, StringComparer.Ordinal))
+        {
+            throw new ArgumentException(
+                "summaries of different segment columns (different contract versions) do not merge",
+                nameof(part)
+            );
+        }
+        Predictions += part.Predictions;
+        Labelled += part.Labelled;
+        CostSum += part.CostSum;
+        CostCount += part.CostCount;
+        Latency.Merge(part.Latency);
+        LeftOut.Add(part.LeftOut.ToList());
+        foreach (var (key, (count, sum)) in part.Cells)
+        {
+            var (c, total) = Cells.GetValueOrDefault(key);
+            Cells[key] = (c + count, total + sum);
+        }
+        foreach (var (bin, (count, sum, probabilities, squares)) in part.Scores)
+        {
+            var (c, total, p, q) = Scores.GetValueOrDefault(bin);
+            Scores[bin] = (c + count, total + sum, p + probabilities, q + squares);
+        }
     }
 
     /// <summary>

@@ -21,6 +21,12 @@ internal sealed partial class LogLoader(
     /// <summary>The most events one load transaction takes.</summary>
     private const int MaxEventsPerLoad = 100_000;
 
+    /// <summary>
+    /// The most bytes of the log one load reads (whole frames; one larger frame is read alone): generative events carry
+    /// prompts and outputs, so a load of <see cref="MaxEventsPerLoad"/> of them could otherwise hold gigabytes.
+    /// </summary>
+    private const long MaxBytesPerLoad = 16 * 1024 * 1024;
+
     private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
     private readonly Lock _gate = new();
     private TaskCompletionSource _progress = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -141,7 +147,7 @@ internal sealed partial class LogLoader(
         base.Dispose();
     }
 
-    /// <summary>Loads up to <see cref="MaxEventsPerLoad"/> events; false when there was nothing to load.</summary>
+    /// <summary>Loads up to <see cref="MaxEventsPerLoad"/> events or <see cref="MaxBytesPerLoad"/> bytes of the log; false when there was nothing to load.</summary>
     private async Task<bool> LoadOnceAsync(CancellationToken cancellationToken)
     {
         var from = Interlocked.Read(ref _loaded);
@@ -155,12 +161,14 @@ internal sealed partial class LogLoader(
         var events = new List<FeatureEvent>();
         var end = from;
         long received = 0;
+        long bytes = 0;
         foreach (var (frameEnd, receivedUs, payload) in log.Read(from, to))
         {
             events.AddRange(EventParser.Parse(payload).Events.Select(e => e.Event));
             end = frameEnd;
             received = receivedUs;
-            if (events.Count >= MaxEventsPerLoad)
+            bytes += payload.Length;
+            if (events.Count >= MaxEventsPerLoad || bytes >= MaxBytesPerLoad)
             {
                 break;
             }

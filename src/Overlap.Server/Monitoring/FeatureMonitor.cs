@@ -263,27 +263,25 @@ internal sealed partial class FeatureMonitor(
             foreach (var i in missing)
             {
                 var clock = System.Diagnostics.Stopwatch.StartNew();
-                var rows = await events
-                    .ReadPredictionsAsync(
-                        feature,
-                        windows[i].Start,
-                        windows[i].End,
-                        attributes,
-                        cancellationToken: cancellationToken
+                var (computed, summary) = await WindowComputation
+                    .ComputeAsync(
+                        events,
+                        contract,
+                        version,
+                        windows[i],
+                        evaluation,
+                        reference,
+                        calibration,
+                        cancellationToken
                     )
                     .ConfigureAwait(false);
-                var window = ProductionWindows.Cut(contract, version, rows, [windows[i]]).Single();
-                var computed = WindowMonitor.Summarize(contract, window, evaluation, reference, calibration) with
-                {
-                    ComputedAt = now,
-                };
+                computed = computed with { ComputedAt = now };
                 if (contract.Task == TaskKind.Generative)
                 {
                     computed = await generative
                         .AddAsync(contract, computed, evaluation, cancellationToken)
                         .ConfigureAwait(false);
                 }
-                var summary = WindowSummary.Build(contract, window, computed, calibration);
                 reports[i] = computed;
                 kept[i] = summary;
                 if (windows[i].End <= now)

@@ -55,12 +55,15 @@ internal static class ProductionWindows
     /// <summary>
     /// The rows cut into <paramref name="windows"/>, judged by contract <paramref name="version"/>: each window's rows and
     /// values that version cannot take are left out and counted in <see cref="ProductionWindow.LeftOut"/> (see <see cref="RowScreen"/>).
+    /// Without <paramref name="inputs"/>, <see cref="ProductionWindow.Inputs"/> is left empty (a chunk of a large window,
+    /// whose drift is tested on a sample).
     /// </summary>
     public static IEnumerable<ProductionWindow> Cut(
         Contract contract,
         int version,
         ProductionRows rows,
-        IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)> windows
+        IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)> windows,
+        bool inputs = true
     )
     {
         // Production windows are judged alone (no baseline to pair by id), so the id column, a distinct value per row, stays out.
@@ -86,7 +89,17 @@ internal static class ProductionWindows
             {
                 row++;
             }
-            yield return Window(contract, rows, first, row, start, end, options, new RowScreen(contract, version));
+            yield return Window(
+                contract,
+                rows,
+                first,
+                row,
+                start,
+                end,
+                options,
+                new RowScreen(contract, version),
+                inputs
+            );
         }
     }
 
@@ -148,7 +161,8 @@ internal static class ProductionWindows
         DateTimeOffset start,
         DateTimeOffset end,
         TableReadOptions options,
-        RowScreen screen
+        RowScreen screen,
+        bool inputs
     )
     {
         var source = $"{contract.Feature} production, {start:yyyy-MM-dd HH:mm} to {end:yyyy-MM-dd HH:mm} UTC";
@@ -194,7 +208,7 @@ internal static class ProductionWindows
         }
         return new ProductionWindow
         {
-            Inputs = Inputs(contract, scores, attributes, source),
+            Inputs = inputs ? Inputs(contract, scores, attributes, source) : Inputs(contract, [], attributes, source),
             Start = start,
             End = end,
             Predictions = last - first,

@@ -36,3 +36,6 @@ public sealed class ServerReviewConformance : ReviewConformance<ServerBackend>;
 
 [Collection(ClickHouseCluster.Name)]
 public sealed class ServerGradeConformance : GradeConformance<ServerBackend>;
+
+[Collection(ClickHouseCluster.Name)]
+public sealed class ServerChunkConformance : ChunkConformance<ServerBackend>;

@@ -1,0 +1,117 @@
+using Overlap.Core.Contracts;
+using Overlap.Core.Data;
+using Overlap.Core.Estimation;
+using Overlap.Core.Evaluation;
+using Overlap.Core.Monitoring;
+using Overlap.Storage;
+
+namespace Overlap.Server.Monitoring;
+
+/// <summary>
+/// Computes one window's report and summary from the store. A window of a binary feature with more than
+/// <see cref="ChunkRows"/> predictions is read in chunks of that many and judged from its cells (the way a 30-day range
+/// is, see <see cref="WindowMonitor.Summarize(Contract, WindowSummary, EvaluationOptions?, Core.Drift.DriftReport?, bool)"/>),
+/// its drift tested on a sample of <see cref="DriftSample"/> of its predictions, so memory holds a chunk and the cells,
+/// never the window; a smaller window, and every window of another task, is judged from its rows.
+/// </summary>
+internal static class WindowComputation
+{
+    /// <summary>The most predictions read at once, and the most a window judged from its rows holds.</summary>
+    public const int ChunkRows = 100_000;
+
+    /// <summary>How many predictions of a window judged from its cells its drift test compares with the reference.</summary>
+    public const int DriftSample = 100_000;
+
+    /// <summary>The report of <paramref name="window"/> (not stamped with a time) and its summary.</summary>
+    public static async Task<(WindowReport Report, WindowSummary Summary)> ComputeAsync(
+        IEventReader events,
+        Contract contract,
+        int version,
+        (DateTimeOffset Start, DateTimeOffset End) window,
+        EvaluationOptions evaluation,
+        Table? reference,
+        ScoreCalibration calibration,
+        CancellationToken cancellationToken,
+        int chunkRows = ChunkRows
+    )
+    {
+        var attributes = ProductionWindows.Attributes(contract);
+        if (contract.Task != TaskKind.Binary)
+        {
+            var rows = await events
+                .ReadPredictionsAsync(contract.Feature, window.Start, window.End, attributes, null, cancellationToken)
+                .ConfigureAwait(false);
+            return FromRows(contract, version, rows, window, evaluation, reference, calibration);
+        }
+        var chunks = events
+            .ReadPredictionChunksAsync(
+                contract.Feature,
+                window.Start,
+                window.End,
+                attributes,
+                chunkRows,
+                cancellationToken
+            )
+            .GetAsyncEnumerator(cancellationToken);
+        await using (chunks.ConfigureAwait(false))
+        {
+            if (!await chunks.MoveNextAsync().ConfigureAwait(false))
+            {
+                var none = await events
+                    .ReadPredictionsAsync(
+                        contract.Feature,
+                        window.Start,
+                        window.End,
+                        attributes,
+                        null,
+                        cancellationToken
+                    )
+                    .ConfigureAwait(false);
+                return FromRows(contract, version, none, window, evaluation, reference, calibration);
+            }
+            var first = chunks.Current;
+            if (!await chunks.MoveNextAsync().ConfigureAwait(false))
+            {
+                return FromRows(contract, version, first, window, evaluation, reference, calibration);
+            }
+            var summary = new WindowSummary { Start = window.Start, End = window.End };
+            var sample = new InputSample(DriftSample, attributes);
+            void Add(ProductionRows chunk)
+            {
+                var part = ProductionWindows.Cut(contract, version, chunk, [window], inputs: false).Single();
+                summary.Add(WindowSummary.Build(contract, part, calibration));
+                sample.Add(chunk);
+            }
+            Add(first);
+            do
+            {
+                Add(chunks.Current);
+            } while (await chunks.MoveNextAsync().ConfigureAwait(false));
+            var inputs = ProductionWindows.Inputs(
+                contract,
+                version,
+                sample.Rows(),
+                $"{contract.Feature} production, {window.Start:yyyy-MM-dd HH:mm} to {window.End:yyyy-MM-dd HH:mm} UTC"
+            );
+            var drift = WindowMonitor.Drift(contract, reference, inputs);
+            var report = WindowMonitor.Summarize(contract, summary, evaluation, drift, calibration.Recalibrated);
+            return (report, summary);
+        }
+    }
+
+    /// <summary>The row path: the window's rows judged as <c>overlap eval</c> judges a file, and summarised beside.</summary>
+    private static (WindowReport Report, WindowSummary Summary) FromRows(
+        Contract contract,
+        int version,
+        ProductionRows rows,
+        (DateTimeOffset Start, DateTimeOffset End) window,
+        EvaluationOptions evaluation,
+        Table? reference,
+        ScoreCalibration calibration
+    )
+    {
+        var cut = ProductionWindows.Cut(contract, version, rows, [window]).Single();
+        var report = WindowMonitor.Summarize(contract, cut, evaluation, reference, calibration);
+        return (report, WindowSummary.Build(contract, cut, report, calibration));
+    }
+}
