@@ -12,8 +12,11 @@ namespace Overlap.Storage.ClickHouse;
 internal sealed class ClickHouseHttp : IDisposable
 {
     // Inserts into a Distributed table return once every shard has its rows (so a read right after sees them); long
-    // IN lists of ids fit in a query.
-    private const string Settings = "insert_distributed_sync=1&max_query_size=104857600";
+    // IN lists of ids fit in a query: its size, and its elements (a loader batch of 100,000 events names 100,000 ids,
+    // over the default limit of 50,000 that stopped loading under load).
+    private const string Settings =
+        "insert_distributed_sync=1&max_query_size=104857600"
+        + "&max_ast_elements=10000000&max_expanded_ast_elements=10000000";
 
     private readonly HttpClient _http;
     private readonly string _endpoint;
