@@ -104,9 +104,8 @@ internal static class ClickHouseHistory
         using var response = await http.PostAsync(new Uri(shard + "/"), content).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
-            throw new InvalidOperationException(
-                $"ClickHouse {shard} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync().ConfigureAwait(false)}"
-            );
+            var error = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+            throw new InvalidOperationException($"ClickHouse {shard} answered {(int)response.StatusCode}: {error}");
         }
     }
 }

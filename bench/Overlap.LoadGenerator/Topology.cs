@@ -6,7 +6,8 @@ using System.Net.Sockets;
 
 /// <summary>
 /// What the load runs against: one <c>overlap serve</c> on the embedded store in a fresh folder, or the trial topology
-/// (<c>scripts/trial-cluster.sh</c>: PostgreSQL, a two-shard ClickHouse cluster and two instances). Disposing stops it all.
+/// (<c>scripts/trial-cluster.sh</c>: PostgreSQL, a two-shard ClickHouse cluster and two instances). Disposing stops
+/// it all.
 /// </summary>
 internal sealed class Topology : IDisposable
 {
@@ -83,7 +84,8 @@ internal sealed class Topology : IDisposable
         return topology;
     }
 
-    /// <summary>The memory lines: each instance's peak, and on the trial topology ClickHouse's and PostgreSQL's.</summary>
+    /// <summary>The memory lines: each instance's peak, and on the trial topology ClickHouse's and
+    /// PostgreSQL's.</summary>
     public IEnumerable<string> Memory()
     {
         for (var i = 0; i < Instances.Count; i++)
@@ -101,7 +103,8 @@ internal sealed class Topology : IDisposable
                 File.ReadAllText(Path.Combine(clickhouse, shard, "pid")).Trim(),
                 CultureInfo.InvariantCulture
             );
-            yield return $"ClickHouse {shard} peak resident {Status(pid, "VmHWM"):N0} MiB, now {Status(pid, "VmRSS"):N0} MiB";
+            yield return $"ClickHouse {shard} peak resident {Status(pid, "VmHWM"):N0} MiB, "
+                + $"now {Status(pid, "VmRSS"):N0} MiB";
         }
         var postgres = Path.Combine(_folder, "postgres");
         var cluster = Path.Combine(postgres, "cluster");
@@ -228,7 +231,8 @@ internal sealed class Topology : IDisposable
         }
     }
 
-    /// <summary>Runs a command to its end and returns its output; a failure stops the run with its error output.</summary>
+    /// <summary>Runs a command to its end and returns its output; a failure stops the run with its error
+    /// output.</summary>
     private static string Run(string file, string[] arguments)
     {
         using var process = Launch(file, arguments, echo: false);

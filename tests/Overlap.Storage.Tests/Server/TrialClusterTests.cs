@@ -45,10 +45,9 @@ public sealed class TrialClusterTests
             var events = new StringBuilder();
             for (var i = 0; i < 40; i++)
             {
-                events.Append(
-                    Culture,
-                    $"{{\"type\":\"prediction\",\"id\":\"t{i}\",\"feature\":\"payments-fraud\",\"time\":\"2026-12-01T10:{i:00}:00Z\",\"score\":{i / 40.0}}}\n"
-                );
+                events
+                    .Append(Culture, $"{{\"type\":\"prediction\",\"id\":\"t{i}\",\"feature\":\"payments-fraud\",")
+                    .Append(Culture, $"\"time\":\"2026-12-01T10:{i:00}:00Z\",\"score\":{i / 40.0}}}\n");
             }
             for (var i = 0; i < 10; i++)
             {
