@@ -1,19 +1,24 @@
 // Load generator for `overlap serve`: loopback only, bounded in events and time.
 //
 //   dotnet build src/Overlap.Cli -c Release
-//   dotnet run -c Release --project bench/Overlap.LoadGenerator -- [--events 3000000] [--seconds 60] [--batch 500] [--concurrency 8]
+//   dotnet run -c Release --project bench/Overlap.LoadGenerator -- [--topology embedded|cluster] [--events 3000000]
+//     [--seconds 60] [--batch 500] [--concurrency 8] [--paced N] [--per-day N [--days 30] [--cold-limit 3600]]
 //
-// It starts a real `overlap serve` (the Release build) on a fresh data folder and a free loopback port, creates a key,
-// puts a contract, then runs two phases:
-//   1. throughput: `concurrency` senders post NDJSON batches of `batch` predictions as fast as the server acknowledges
-//      them (202, durable), until `events` are stored or `seconds` pass: sustained events/s;
-//   2. latency: batches paced at half the DESIGN.md target (25,000 events/s) for `seconds / 3`: acknowledgement latency
-//      percentiles (send to 202);
+// --topology embedded (the default) starts a real `overlap serve` (the Release build) on a fresh data folder and a free
+// loopback port and creates a key; --topology cluster starts scripts/trial-cluster.sh (PostgreSQL, a two-shard
+// ClickHouse cluster, two instances) and spreads the senders over both instances. It puts a contract, then:
+//   1. throughput: `concurrency` senders post NDJSON batches of `batch` predictions as fast as the instances
+//      acknowledge them (202, durable), until `events` are stored or `seconds` pass: sustained events/s, per instance
+//      and together; then the time until the store holds them all (end to end);
+//   2. latency: batches paced at half the DESIGN.md target per instance (25,000 events/s each), or at half the rate
+//      phase 1 sustained when that is lower (--paced to set it)
+//      for `seconds / 3`: acknowledgement latency percentiles (send to 202);
 //   3. with --per-day N (and --days D, default 30): N labelled predictions a day for the D days up to yesterday (UTC;
-//      the contract's reference is moved to the first 7 of them), then the metrics endpoint over those D windows, once
-//      cold (computed from the rows) and 20 times warm (read back), the 30-day summary, and each dashboard page's
-//      server time (the whole HTML answer on loopback).
-// It prints the server's peak resident memory (VmHWM) after both.
+//      the contract's reference is moved to the first 7 of them), sent through the server on the embedded store and
+//      written straight into ClickHouse on the cluster (ClickHouseHistory); then one window cold, the metrics endpoint
+//      over the D windows once cold and 20 times warm, the D-day summary, and each dashboard page's time (the whole
+//      HTML answer on loopback). A cold window that takes longer than --cold-limit seconds skips the rest.
+// It ends with each instance's peak resident memory (VmHWM), and on the cluster ClickHouse's and PostgreSQL's.
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -28,28 +33,20 @@ var batch = Arg("--batch", 500);
 var concurrency = Arg("--concurrency", 8);
 const int HalfTarget = 25_000;
 
-var root = FindRoot();
-var overlap = Path.Combine(root, "src", "Overlap.Cli", "bin", "Release", "net10.0", "overlap.dll");
-if (!File.Exists(overlap))
+var topologyName = args.SkipWhile(a => a != "--topology").Skip(1).FirstOrDefault() ?? "embedded";
+if (topologyName is not ("embedded" or "cluster"))
 {
-    Console.Error.WriteLine($"error: {overlap} is missing; run 'dotnet build src/Overlap.Cli -c Release' first");
-    return 66;
+    Console.Error.WriteLine($"error: --topology is embedded or cluster, not {topologyName}");
+    return 64;
 }
-var data = Directory.CreateTempSubdirectory("overlap-load-").FullName;
-try
+var root = FindRoot();
 {
-    var key = Run(overlap, "keys", "create", "--data", data, "--role", "admin").Trim();
-    var port = FreePort();
-    using var server = Start(overlap, ["serve", "--data", data, "--urls", $"http://127.0.0.1:{port}"]);
-    // However this run ends, the server goes with it.
-    using var stop = new Killer(server);
-    using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency * 2 })
-    {
-        BaseAddress = new Uri($"http://127.0.0.1:{port}"),
-        Timeout = TimeSpan.FromMinutes(60),
-    };
-    http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-    await WaitHealthyAsync(http);
+    using var target =
+        topologyName == "cluster"
+            ? await Topology.ClusterAsync(root, concurrency * 2)
+            : await Topology.EmbeddedAsync(root, concurrency * 2);
+    var clients = target.Clients;
+    var http = clients[0];
     var contract = await File.ReadAllTextAsync(Path.Combine(root, "examples", "payments-fraud", "overlap.yaml"));
     var perDay = Arg("--per-day", 0);
     var days = Arg("--days", 30);
@@ -66,12 +63,17 @@ try
             StringComparison.Ordinal
         );
     }
-    (
-        await http.PutAsync("/v1/features/payments-fraud/contract", new StringContent(contract))
-    ).EnsureSuccessStatusCode();
+    // Through each instance: an instance learns of a contract from its own PUT or when it starts (until the
+    // instances share their caches), and the senders post to both.
+    foreach (var client in clients)
+    {
+        (
+            await client.PutAsync("/v1/features/payments-fraud/contract", new StringContent(contract))
+        ).EnsureSuccessStatusCode();
+    }
 
     Console.WriteLine(
-        $"overlap serve on 127.0.0.1:{port}, {Environment.ProcessorCount} cores, batches of {batch:N0}, {concurrency} senders"
+        $"{topologyName}: {string.Join(", ", clients.Select(c => c.BaseAddress))}, {Environment.ProcessorCount} cores, batches of {batch:N0}, {concurrency} senders spread over {clients.Count} instance(s)"
     );
     var next = 0L;
     byte[] Body() => Batch(Interlocked.Add(ref next, batch) - batch, batch);
@@ -79,20 +81,23 @@ try
     // Phase 1: throughput.
     var stored = 0L;
     var refused = 0L;
+    var storedBy = new long[clients.Count];
     var clock = Stopwatch.StartNew();
     var limit = TimeSpan.FromSeconds(seconds);
     await Task.WhenAll(
         Enumerable
             .Range(0, concurrency)
-            .Select(_ =>
+            .Select(sender =>
                 Task.Run(async () =>
                 {
+                    var instance = sender % clients.Count;
                     while (Interlocked.Read(ref stored) < events && clock.Elapsed < limit)
                     {
-                        using var response = await http.PostAsync("/v1/events", Content(Body()));
+                        using var response = await clients[instance].PostAsync("/v1/events", Content(Body()));
                         if (response.StatusCode == HttpStatusCode.Accepted)
                         {
                             Interlocked.Add(ref stored, batch);
+                            Interlocked.Add(ref storedBy[instance], batch);
                         }
                         else
                         {
@@ -108,9 +113,24 @@ try
     Console.WriteLine(
         $"throughput   {stored:N0} events acknowledged in {throughputSeconds:F1} s: {rate:N0} events/s sustained (target >= 50,000); {refused:N0} batches answered 429/5xx"
     );
-    // Acknowledged means durable in the ingest log; counting waits until the store has loaded all of it.
+    for (var i = 0; i < clients.Count; i++)
+    {
+        Console.WriteLine(
+            $"  instance {i + 1} {storedBy[i]:N0} acknowledged: {storedBy[i] / throughputSeconds:N0} events/s"
+        );
+    }
+    // Acknowledged means durable in an ingest log; the run waits until the store holds all of it (every instance's
+    // loader has moved its log), asking the other instance than the one most events went to.
     clock.Restart();
-    await http.GetStringAsync("/v1/features/payments-fraud/counts");
+    while (
+        JsonDocument
+            .Parse(await Answer(clients[^1], "/v1/features/payments-fraud/counts"))
+            .RootElement.GetProperty("predictions")
+            .GetInt64() < stored
+    )
+    {
+        await Task.Delay(200);
+    }
     var loadedRate = stored / (throughputSeconds + clock.Elapsed.TotalSeconds);
     Console.WriteLine(
         $"loaded       into the store {clock.Elapsed.TotalSeconds:F1} s after the last acknowledgement: {loadedRate:N0} events/s end to end"
@@ -118,7 +138,10 @@ try
 
     // Phase 2: latency at half the target rate, paced.
     var latencies = new List<double>();
-    var interval = TimeSpan.FromSeconds((double)batch / HalfTarget);
+    // Half the target per instance, or half the sustained rate just measured when that is lower (a machine that cannot
+    // sustain the target would only queue).
+    var paced = Arg("--paced", (int)Math.Min(HalfTarget * clients.Count, rate / 2));
+    var interval = TimeSpan.FromSeconds((double)batch / paced);
     var phase = TimeSpan.FromSeconds(Math.Max(5, seconds / 3));
     var pending = new List<Task>();
     clock.Restart();
@@ -130,11 +153,12 @@ try
             await Task.Delay(due - clock.Elapsed);
         }
         var body = Body();
+        var to = clients[i % clients.Count];
         pending.Add(
             Task.Run(async () =>
             {
                 var sent = Stopwatch.StartNew();
-                using var response = await http.PostAsync("/v1/events", Content(body));
+                using var response = await to.PostAsync("/v1/events", Content(body));
                 var ms = sent.Elapsed.TotalMilliseconds;
                 if (response.StatusCode == HttpStatusCode.Accepted)
                 {
@@ -149,10 +173,18 @@ try
     await Task.WhenAll(pending);
     latencies.Sort();
     Console.WriteLine(
-        $"latency      {latencies.Count:N0} batches at {HalfTarget:N0} events/s: acknowledgement p50 {Percentile(latencies, 0.50):F1} ms, p95 {Percentile(latencies, 0.95):F1} ms, p99 {Percentile(latencies, 0.99):F1} ms (target p99 <= 50 ms)"
+        $"latency      {latencies.Count:N0} batches at {paced:N0} events/s over {clients.Count} instance(s): acknowledgement p50 {Percentile(latencies, 0.50):F1} ms, p95 {Percentile(latencies, 0.95):F1} ms, p99 {Percentile(latencies, 0.99):F1} ms (target p99 <= 50 ms)"
     );
     // Phase 3 (optional): query latency over 30 daily windows of labelled predictions.
-    if (perDay > 0)
+    if (perDay > 0 && target.IsCluster)
+    {
+        // Hundreds of millions of events would take hours to send: the history is written in ClickHouse directly.
+        var written = await ClickHouseHistory.WriteAsync(target.Shards, perDay, days, historyStart);
+        Console.WriteLine(
+            $"history      {(long)days * perDay:N0} labelled predictions (and as many outcomes) over {days} days written into ClickHouse in {written:F0} s"
+        );
+    }
+    else if (perDay > 0)
     {
         var queryClock = Stopwatch.StartNew();
         await Task.WhenAll(
@@ -189,6 +221,28 @@ try
             await Task.Delay(1000);
         }
         Console.WriteLine($"history      in the store {queryClock.Elapsed.TotalSeconds:F0} s later");
+    }
+    var queries = perDay > 0;
+    if (queries)
+    {
+        var coldLimit = TimeSpan.FromSeconds(Arg("--cold-limit", 3600));
+        // One window first (the last day), cold: what each of the 30 costs.
+        var lastDay = historyStart.AddDays(days - 1);
+        var one = await Timed(
+            http,
+            $"/v1/features/payments-fraud/metrics?from={lastDay:yyyy-MM-dd}&to={lastDay.AddDays(1):yyyy-MM-dd}",
+            coldLimit
+        );
+        Console.WriteLine($"query cold   one window of {perDay:N0}: {one}");
+        if (one.StartsWith("did not", StringComparison.Ordinal))
+        {
+            Console.WriteLine("             the 30-window queries are skipped: one window did not finish");
+            queries = false;
+        }
+    }
+    if (queries)
+    {
+        var queryClock = Stopwatch.StartNew();
         var span = $"from={historyStart:yyyy-MM-dd}&to={historyStart.AddDays(days):yyyy-MM-dd}";
         var range = $"/v1/features/payments-fraud/metrics?{span}";
         queryClock.Restart();
@@ -260,16 +314,35 @@ try
             );
         }
     }
-    Console.WriteLine($"memory       server peak resident {PeakMib(server):N0} MiB (target <= 1,024 MiB)");
-    var count = await http.GetStringAsync("/v1/features/payments-fraud/counts");
-    Console.WriteLine($"stored       {count}");
-    server.Kill(entireProcessTree: true);
-    await server.WaitForExitAsync();
+    foreach (var line in target.Memory())
+    {
+        Console.WriteLine($"memory       {line}");
+    }
+    Console.WriteLine(
+        $"stored       {await Timed(http, "/v1/features/payments-fraud/counts", TimeSpan.FromMinutes(10))}"
+    );
     return 0;
 }
-finally
+
+// How long one GET took (and its status when not 200), or that it did not finish within the limit.
+static async Task<string> Timed(HttpClient http, string path, TimeSpan limit)
 {
-    Directory.Delete(data, recursive: true);
+    using var cancel = new CancellationTokenSource(limit);
+    var clock = Stopwatch.StartNew();
+    try
+    {
+        using var response = await http.GetAsync(path, cancel.Token);
+        var body = await response.Content.ReadAsStringAsync(cancel.Token);
+        var status = response.IsSuccessStatusCode
+            ? ""
+            : $" answered {(int)response.StatusCode}: {body[..Math.Min(body.Length, 300)]}";
+        return $"{clock.Elapsed.TotalSeconds:F1} s{status}"
+            + (path.EndsWith("/counts", StringComparison.Ordinal) ? $" {body}" : "");
+    }
+    catch (OperationCanceledException)
+    {
+        return $"did not finish in {limit.TotalSeconds:F0} s";
+    }
 }
 
 static ByteArrayContent Content(byte[] body)
@@ -356,86 +429,6 @@ static double Percentile(List<double> sorted, double q)
     return sorted[lower] + ((position - lower) * (sorted[upper] - sorted[lower]));
 }
 
-static double PeakMib(Process process)
-{
-    foreach (var line in File.ReadLines($"/proc/{process.Id}/status"))
-    {
-        if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
-        {
-            return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture)
-                / 1024;
-        }
-    }
-    return double.NaN;
-}
-
-static string Run(string dll, params string[] args)
-{
-    using var process = Start(dll, args, echo: false);
-    var output = process.StandardOutput.ReadToEnd();
-    process.WaitForExit();
-    return process.ExitCode == 0
-        ? output
-        : throw new InvalidOperationException($"overlap {string.Join(' ', args)} exited {process.ExitCode}");
-}
-
-static Process Start(string dll, string[] args, bool echo = true)
-{
-    var start = new ProcessStartInfo("dotnet")
-    {
-        RedirectStandardOutput = true,
-        RedirectStandardError = true,
-        UseShellExecute = false,
-    };
-    start.ArgumentList.Add(dll);
-    foreach (var a in args)
-    {
-        start.ArgumentList.Add(a);
-    }
-    var process = Process.Start(start)!;
-    // What the server logs (warnings and errors only) is shown, so a failed request can be explained; both pipes are
-    // drained so the server never blocks on a full one.
-    void Echo(object sender, DataReceivedEventArgs e)
-    {
-        if (e.Data is { } line)
-        {
-            Console.Error.WriteLine($"server: {line}");
-        }
-    }
-    process.ErrorDataReceived += Echo;
-    process.BeginErrorReadLine();
-    if (echo)
-    {
-        process.OutputDataReceived += Echo;
-        process.BeginOutputReadLine();
-    }
-    return process;
-}
-
-static async Task WaitHealthyAsync(HttpClient http)
-{
-    for (var i = 0; i < 300; i++)
-    {
-        try
-        {
-            if ((await http.GetAsync("/healthz")).IsSuccessStatusCode)
-            {
-                return;
-            }
-        }
-        catch (HttpRequestException) { }
-        await Task.Delay(100);
-    }
-    throw new TimeoutException("overlap serve did not become healthy in 30 s");
-}
-
-static int FreePort()
-{
-    using var listener = new TcpListener(IPAddress.Loopback, 0);
-    listener.Start();
-    return ((IPEndPoint)listener.LocalEndpoint).Port;
-}
-
 static string FindRoot()
 {
     var dir = new DirectoryInfo(AppContext.BaseDirectory);
@@ -457,17 +450,4 @@ internal static class Segments
 {
     public static readonly string[] Channels = ["web", "app", "pos"];
     public static readonly string[] Regions = ["eu", "us", "apac", "latam"];
-}
-
-/// <summary>Kills the server when the run ends, normally or by an exception.</summary>
-internal sealed class Killer(Process server) : IDisposable
-{
-    public void Dispose()
-    {
-        if (!server.HasExited)
-        {
-            server.Kill(entireProcessTree: true);
-            server.WaitForExit();
-        }
-    }
 }

@@ -14,8 +14,11 @@ internal sealed class ClickHouseHttp : IDisposable
     // Inserts into a Distributed table return once every shard has its rows (so a 200 means stored, and a read right
     // after sees them); reads and writes go to each shard's first healthy replica (in_order), so every instance reads
     // the replica that was written, not one still fetching the newest parts (the other replicas take over when it is
-    // down); long IN lists of ids fit in a query.
-    private const string Settings = "insert_distributed_sync=1&load_balancing=in_order&max_query_size=104857600";
+    // down); long IN lists of ids fit in a query: its size, and its elements (a loader batch of 100,000 events names
+    // 100,000 ids, over the default limit of 50,000 that stopped loading under load).
+    private const string Settings =
+        "insert_distributed_sync=1&load_balancing=in_order&max_query_size=104857600"
+        + "&max_ast_elements=10000000&max_expanded_ast_elements=10000000";
 
     private readonly HttpClient _http;
     private readonly string _endpoint;
