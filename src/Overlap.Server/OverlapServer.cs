@@ -13,6 +13,7 @@ using Overlap.Server.Auth;
 using Overlap.Server.Contracts;
 using Overlap.Server.Dashboard;
 using Overlap.Server.Evaluations;
+using Overlap.Server.Experiments;
 using Overlap.Server.Ingest;
 using Overlap.Server.Judging;
 using Overlap.Server.Monitoring;
@@ -59,6 +60,7 @@ public static class OverlapServer
         builder.Services.AddSingleton<WindowCache>();
         builder.Services.AddSingleton<RangeCache>();
         builder.Services.AddSingleton<FeatureMonitor>();
+        builder.Services.AddSingleton<ExperimentReader>();
         // Generative windows: grades through one seam (StoredRubricGrades, registered above); the MiniLM embedder
         // for similar_to checks loads its model on first use, so a server without such checks never loads it.
         builder.Services.AddSingleton<Overlap.Core.Text.ITextEmbedder, Overlap.Embeddings.MiniLmEmbedder>();
@@ -154,6 +156,7 @@ public static class OverlapServer
         app.MapExport();
         app.MapAlerts();
         app.MapReview();
+        app.MapExperiments();
         app.MapJudge();
         app.MapEvaluations();
         app.MapEvaluationPages();

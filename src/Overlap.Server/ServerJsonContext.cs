@@ -14,6 +14,9 @@ namespace Overlap.Server;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull
 )]
 [JsonSerializable(typeof(ProblemDetails))]
+[JsonSerializable(typeof(Experiments.ExperimentSummary[]))]
+[JsonSerializable(typeof(Experiments.ExperimentResponse))]
+[JsonSerializable(typeof(Experiments.AssignResponse))]
 [JsonSerializable(typeof(IngestResponse))]
 [JsonSerializable(typeof(EventError))]
 [JsonSerializable(typeof(ContractResponse))]

@@ -37,6 +37,16 @@ public readonly record struct Confusion(long Tp, long Fp, long Fn, long Tn)
     public static IReadOnlyList<string> Rates { get; } =
     [.. MetricCatalog.All.Where(m => m.Successes is not null).Select(m => m.Name)];
 
+    /// <summary>One example's cell: a true positive, false positive, false negative or true negative.</summary>
+    public static Confusion One(bool positive, bool flagged) =>
+        (positive, flagged) switch
+        {
+            (true, true) => new Confusion(1, 0, 0, 0),
+            (false, true) => new Confusion(0, 1, 0, 0),
+            (true, false) => new Confusion(0, 0, 1, 0),
+            _ => new Confusion(0, 0, 0, 1),
+        };
+
     /// <summary>Merges two sets of counts.</summary>
     public static Confusion operator +(Confusion left, Confusion right) =>
         new(left.Tp + right.Tp, left.Fp + right.Fp, left.Fn + right.Fn, left.Tn + right.Tn);

@@ -36,13 +36,7 @@ public static class PlanDataReader
             var flagged = Decisions(table, contract, rows, truth);
             for (var i = 0; i < rows.Length; i++)
             {
-                one[i] = (truth[i] == 1, flagged[i]) switch
-                {
-                    (true, true) => new Confusion(1, 0, 0, 0),
-                    (false, true) => new Confusion(0, 1, 0, 0),
-                    (true, false) => new Confusion(0, 0, 1, 0),
-                    _ => new Confusion(0, 0, 0, 1),
-                };
+                one[i] = Confusion.One(truth[i] == 1, flagged[i]);
             }
         }
         else if (contract.Task == TaskKind.Multiclass && c.Prediction is { } p && table.Find(p) is { } predictions)

@@ -1,0 +1,180 @@
+using Overlap.Core.Contracts;
+using Overlap.Core.Experiments;
+using Overlap.Core.Metrics;
+using Overlap.Events;
+using Overlap.Server.Contracts;
+using Overlap.Server.Monitoring;
+using Overlap.Storage;
+
+namespace Overlap.Server.Experiments;
+
+/// <summary>An experiment found in a feature's contract.</summary>
+/// <param name="Contract">The feature's current contract.</param>
+/// <param name="Spec">The experiment as the contract declares it.</param>
+internal sealed record FoundExperiment(Contract Contract, ExperimentSpec Spec);
+
+/// <summary>
+/// Finds experiments in the contracts and gathers each arm's figures from the stored predictions: the predictions since
+/// the experiment first appeared in the contract, by model version; units (predictions, or the values of the unit
+/// attribute) counted per arm; labels only for predictions whose labels had time to arrive (older than the contract's
+/// <c>label_delay</c>); business events summed per unit.
+/// </summary>
+internal sealed class ExperimentReader(ContractRegistry contracts, IEventReader events, ServerOptions options)
+{
+    /// <summary>The experiment named <paramref name="name"/>, the features that have one (more than one: ambiguous).</summary>
+    public IReadOnlyList<FoundExperiment> Find(string name) =>
+        [
+            .. contracts
+                .Names.Select(contracts.Find)
+                .Where(c => c is not null)
+                .SelectMany(c => c!.Experiments.Where(e => e.Name == name).Select(e => new FoundExperiment(c!, e))),
+        ];
+
+    /// <summary>Every experiment of every contract.</summary>
+    public IReadOnlyList<FoundExperiment> All() =>
+        [
+            .. contracts
+                .Names.Select(contracts.Find)
+                .Where(c => c is not null)
+                .SelectMany(c => c!.Experiments.Select(e => new FoundExperiment(c!, e))),
+        ];
+
+    /// <summary>The experiment judged now.</summary>
+    public async Task<ExperimentReport> AnalyzeAsync(FoundExperiment found, CancellationToken cancellationToken)
+    {
+        var (contract, spec) = (found.Contract, found.Spec);
+        var now = options.Time.GetUtcNow();
+        var start = await StartAsync(contract.Feature, spec.Name, cancellationToken).ConfigureAwait(false) ?? now;
+        var attributes = ProductionWindows.Attributes(contract).ToList();
+        if (spec.Unit != ExperimentSpec.PredictionUnit && !attributes.Contains(spec.Unit))
+        {
+            attributes.Add(spec.Unit);
+        }
+        var rows = await events
+            .ReadPredictionsAsync(
+                contract.Feature,
+                start,
+                now.AddTicks(1),
+                attributes,
+                cancellationToken: cancellationToken
+            )
+            .ConfigureAwait(false);
+        var business = spec
+            .Primary.Concat(spec.Guardrails)
+            .Select(m => m.Business)
+            .Where(b => b is not null)
+            .Select(b => b!)
+            .ToHashSet(StringComparer.Ordinal);
+        var values =
+            business.Count == 0
+                ? []
+                : await BusinessValuesAsync(contract.Feature, business, start, now, cancellationToken)
+                    .ConfigureAwait(false);
+        var labelledBefore = now - (contract.Monitoring?.LabelDelay ?? TimeSpan.Zero);
+        var control = Arm(contract, spec, rows, spec.Control, labelledBefore, business, values);
+        var treatment = Arm(contract, spec, rows, spec.Treatment, labelledBefore, business, values);
+        return ExperimentAnalysis.Analyze(contract, spec, control, treatment, now - start);
+    }
+
+    /// <summary>When the experiment first appeared in the feature's contract: the time of that version.</summary>
+    private async Task<DateTimeOffset?> StartAsync(string feature, string name, CancellationToken cancellationToken)
+    {
+        var versions = await contracts.VersionsAsync(feature, cancellationToken).ConfigureAwait(false);
+        foreach (var version in versions.OrderBy(v => v.Version))
+        {
+            try
+            {
+                if (ContractParser.Parse(version.Yaml).Experiments.Any(e => e.Name == name))
+                {
+                    return version.ChangedAt;
+                }
+            }
+            catch (ContractException)
+            {
+                // An old version an older parser accepted and this one refuses cannot have held the experiment.
+            }
+        }
+        return null;
+    }
+
+    /// <summary>(business event, prediction id) → the sum of its values, for the events sent with a prediction id.</summary>
+    private async Task<Dictionary<(string Name, string Prediction), double>> BusinessValuesAsync(
+        string feature,
+        HashSet<string> names,
+        DateTimeOffset from,
+        DateTimeOffset to,
+        CancellationToken cancellationToken
+    )
+    {
+        var found = new Dictionary<(string, string), double>();
+        foreach (
+            var e in await events
+                .ReadEventsAsync(feature, from, to.AddTicks(1), cancellationToken)
+                .ConfigureAwait(false)
+        )
+        {
+            if (e is BusinessEvent { PredictionId: { } prediction } b && names.Contains(b.Name))
+            {
+                found[(b.Name, prediction)] = found.GetValueOrDefault((b.Name, prediction)) + b.Value;
+            }
+        }
+        return found;
+    }
+
+    private static ArmSample Arm(
+        Contract contract,
+        ExperimentSpec spec,
+        ProductionRows rows,
+        string version,
+        DateTimeOffset labelledBefore,
+        HashSet<string> business,
+        Dictionary<(string Name, string Prediction), double> values
+    )
+    {
+        var units = new HashSet<string>(StringComparer.Ordinal);
+        var perUnit = business.ToDictionary(b => b, _ => new Dictionary<string, double>(StringComparer.Ordinal));
+        var labelled = default(Confusion);
+        var latency = new List<double>();
+        var costs = new List<double>();
+        var unitValues =
+            spec.Unit == ExperimentSpec.PredictionUnit ? rows.Ids : rows.Attributes.GetValueOrDefault(spec.Unit);
+        var cutoff = labelledBefore.ToUnixTimeMilliseconds() * 1000;
+        for (var i = 0; i < rows.Count; i++)
+        {
+            if (rows.ModelVersions[i] != version || unitValues?[i] is not { } unit)
+            {
+                continue;
+            }
+            units.Add(unit);
+            foreach (var name in business)
+            {
+                var sums = perUnit[name];
+                sums[unit] = sums.GetValueOrDefault(unit) + values.GetValueOrDefault((name, rows.Ids[i]));
+            }
+            if (!double.IsNaN(rows.LatencyMs[i]))
+            {
+                latency.Add(rows.LatencyMs[i]);
+            }
+            if (!double.IsNaN(rows.Costs[i]))
+            {
+                costs.Add(rows.Costs[i]);
+            }
+            if (contract.Task == TaskKind.Binary && rows.Labels[i] is { } label && rows.TimesUs[i] < cutoff)
+            {
+                var flagged = double.IsNaN(rows.Scores[i])
+                    ? rows.Predictions[i] == contract.Labels.Positive
+                    : rows.Scores[i] >= contract.Threshold;
+                labelled += Confusion.One(label == contract.Labels.Positive, flagged);
+            }
+        }
+        return new ArmSample
+        {
+            Version = version,
+            Units = units.Count,
+            Labelled = labelled,
+            LatencyMs = latency,
+            Cost = Moments.Of(costs),
+            Business = perUnit.ToDictionary(p => p.Key, p => Moments.Of(p.Value.Values), StringComparer.Ordinal),
+        };
+    }
+}

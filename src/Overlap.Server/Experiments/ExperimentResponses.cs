@@ -1,0 +1,123 @@
+using Overlap.Core.Experiments;
+using Overlap.Core.Statistics;
+
+namespace Overlap.Server.Experiments;
+
+/// <summary>An experiment's decision: what a deployment pipeline gates on (<c>decision</c>) and why, in words.</summary>
+/// <param name="Experiment">The experiment's name.</param>
+/// <param name="Feature">The feature whose contract declares it.</param>
+/// <param name="Control">The control's model version.</param>
+/// <param name="Treatment">The treatment's model version.</param>
+/// <param name="Decision"><c>rollout</c>, <c>rollback</c>, <c>running</c> or <c>stop</c>.</param>
+/// <param name="Statement">The decision and the figures that made it, in words.</param>
+/// <param name="Reasons">What decided it: metric names, <c>split</c> or <c>max_duration</c>.</param>
+/// <param name="ElapsedDays">Days since the experiment first appeared in the contract.</param>
+/// <param name="DaysLeft">Days until the planned sample size at today's traffic; null when unknown.</param>
+internal sealed record ExperimentSummary(
+    string Experiment,
+    string Feature,
+    string Control,
+    string Treatment,
+    string Decision,
+    string Statement,
+    IReadOnlyList<string> Reasons,
+    double ElapsedDays,
+    double? DaysLeft
+)
+{
+    public static ExperimentSummary Of(FoundExperiment found, ExperimentReport report) =>
+        new(
+            report.Experiment,
+            found.Contract.Feature,
+            report.Control,
+            report.Treatment,
+            report.Decision.ToString().ToLowerInvariant(),
+            ExperimentStatements.Decision(report, found.Contract),
+            report.Reasons,
+            Math.Round(report.Elapsed.TotalDays, 3),
+            report.DaysLeft is { } d ? Math.Round(d, 2) : null
+        );
+}
+
+/// <summary>The whole analysis: the decision, the split check, and every figure with both intervals.</summary>
+/// <param name="Summary">The decision (as <c>/decision</c> answers it).</param>
+/// <param name="Confidence">The confidence of every interval.</param>
+/// <param name="Split">The split check; null for a shadow experiment.</param>
+/// <param name="Primary">The primary metrics.</param>
+/// <param name="Guardrails">The guardrails.</param>
+/// <param name="NeededPerArm">What the primary metrics count, needed per arm for the planned power.</param>
+internal sealed record ExperimentResponse(
+    ExperimentSummary Summary,
+    double Confidence,
+    SplitResponse? Split,
+    IReadOnlyList<FigureResponse> Primary,
+    IReadOnlyList<FigureResponse> Guardrails,
+    long? NeededPerArm
+)
+{
+    public static ExperimentResponse Of(FoundExperiment found, ExperimentReport report) =>
+        new(
+            ExperimentSummary.Of(found, report),
+            report.Confidence,
+            report.Split is { } s ? new SplitResponse(s.PValue, s.Mismatch, s.Planned, s.Observed) : null,
+            [.. report.Primary.Select(FigureResponse.Of)],
+            [.. report.Guardrails.Select(FigureResponse.Of)],
+            report.NeededPerArm
+        );
+}
+
+/// <summary>The split check: its p-value, whether it failed (p &lt; 0.001), and the planned and observed shares.</summary>
+internal sealed record SplitResponse(
+    double PValue,
+    bool Mismatch,
+    IReadOnlyList<double> Planned,
+    IReadOnlyList<double> Observed
+);
+
+/// <summary>One metric: each arm's figure, the difference with both intervals (null when unknown), and the verdict.</summary>
+internal sealed record FigureResponse(
+    string Metric,
+    double? Control,
+    double? Treatment,
+    double? Difference,
+    double[]? FixedHorizon,
+    double[]? AlwaysValid,
+    double? MinEffect,
+    double? Margin,
+    string Verdict,
+    string Statement
+)
+{
+    public static FigureResponse Of(ExperimentFigure figure)
+    {
+        var d = figure.Difference;
+        return new FigureResponse(
+            figure.Metric.Name,
+            Known(d.Control),
+            Known(d.Treatment),
+            Known(d.Estimate),
+            Pair(d.FixedHorizon),
+            Pair(d.AlwaysValid),
+            figure.Metric.MinEffect,
+            figure.Metric.Margin,
+            VerdictWord(figure.Verdict),
+            ExperimentStatements.Change(figure, "always-valid")
+        );
+    }
+
+    private static double? Known(double value) => double.IsFinite(value) ? value : null;
+
+    private static double[]? Pair(Interval interval) => interval.IsKnown ? [interval.Low, interval.High] : null;
+
+    private static string VerdictWord(FigureVerdict verdict) =>
+        verdict switch
+        {
+            FigureVerdict.NotEnoughData => "not_enough_data",
+            FigureVerdict.WithinMargin => "within_margin",
+            FigureVerdict.BeyondMargin => "beyond_margin",
+            _ => verdict.ToString().ToLowerInvariant(),
+        };
+}
+
+/// <summary>The arm of a unit.</summary>
+internal sealed record AssignResponse(string Experiment, string Feature, string Unit, string Arm, string Version);

@@ -1,0 +1,229 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
+using Overlap.Core.Contracts;
+using Overlap.Core.Experiments;
+using Overlap.Core.Metrics;
+using Overlap.Events.Experiments;
+using Overlap.Storage;
+
+namespace Overlap.Server.Tests.Experiments;
+
+/// <summary>
+/// Experiments on a running server with a fake clock: the arm a unit is assigned, the analysis of predictions sent
+/// through the ingest API, and the decision a deployment pipeline gates on — a better model rolled out, a slower one
+/// rolled back on its latency guardrail.
+/// </summary>
+public sealed class ExperimentEndpointTests : IAsyncLifetime
+{
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 1, 9, 0, 0, TimeSpan.Zero));
+    private RunningServer _server = null!;
+
+    public async Task InitializeAsync() =>
+        _server = await RunningServer.StartAsync(configure: o => o with { Time = _clock });
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    private static string Contract(string feature, string experiment) =>
+        $$"""
+            feature: {{feature}}
+            task: binary
+            labels: { positive: spam, negative: ham }
+            columns: { label: is_spam, score: p_spam }
+            words: { positive: spam email, negative: legitimate email, action: moved to spam, example: email }
+            experiments:
+              - name: {{experiment}}
+                control: nb@1
+                treatment: nb@2
+                primary: [{ metric: recall, min_effect: 0.03 }]
+                guardrails:
+                  - { metric: false_positive_rate, margin: 0.05 }
+                  - { metric: latency_p95_ms, margin: 50 }
+            """;
+
+    /// <summary>
+    /// 4,000 emails from Nov 2 to Nov 10, each assigned by its id; a third are spam. The control catches 80% of spam,
+    /// the treatment 95%; both flag 5% of legitimate mail; the treatment answers <paramref name="slower"/> ms later.
+    /// Returns each arm's true counts as sent.
+    /// </summary>
+    private async Task<Dictionary<string, Confusion>> SendAsync(string feature, string experiment, double slower)
+    {
+        var random = new Random(7);
+        var lines = new StringBuilder();
+        var sent = new Dictionary<string, Confusion> { ["nb@1"] = default, ["nb@2"] = default };
+        for (var i = 0; i < 4_000; i++)
+        {
+            var id = $"{feature}-{i}";
+            var version = ArmAssignment.Arm(experiment, id, [50, 50]) == 0 ? "nb@1" : "nb@2";
+            var spam = random.NextDouble() < 1.0 / 3;
+            var caught = spam ? random.NextDouble() < (version == "nb@1" ? 0.80 : 0.95) : random.NextDouble() < 0.05;
+            sent[version] += Confusion.One(spam, caught);
+            var time = new DateTimeOffset(2026, 11, 2, 0, 0, 0, TimeSpan.Zero).AddMinutes(i * 3);
+            var latency = 80 + (40 * random.NextDouble()) + (version == "nb@2" ? slower : 0);
+            lines.AppendLine(
+                JsonSerializer.Serialize(
+                    new Dictionary<string, object>
+                    {
+                        ["type"] = "prediction",
+                        ["id"] = id,
+                        ["feature"] = feature,
+                        ["time"] = time.ToString("O"),
+                        ["score"] = caught ? 0.9 : 0.1,
+                        ["model_version"] = version,
+                        ["latency_ms"] = Math.Round(latency, 1),
+                    }
+                )
+            );
+            lines.AppendLine(
+                JsonSerializer.Serialize(
+                    new Dictionary<string, object>
+                    {
+                        ["type"] = "outcome",
+                        ["id"] = $"o-{id}",
+                        ["prediction_id"] = id,
+                        ["feature"] = feature,
+                        ["label"] = spam ? "spam" : "ham",
+                        ["time"] = time.AddHours(1).ToString("O"),
+                    }
+                )
+            );
+        }
+        using var ingest = _server.Client(KeyRole.Ingest);
+        var content = new StringContent(lines.ToString(), Encoding.UTF8);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/x-ndjson");
+        var response = await ingest.PostAsync("/v1/events", content);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Contains("\"accepted\":8000", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        return sent;
+    }
+
+    private async Task PutAsync(string feature, string experiment)
+    {
+        using var admin = _server.Client(KeyRole.Admin);
+        var put = await admin.PutAsync(
+            $"/v1/features/{feature}/contract",
+            new StringContent(Contract(feature, experiment), Encoding.UTF8, "application/yaml")
+        );
+        Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
+    }
+
+    private static async Task<JsonElement> Json(HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {text}");
+        return JsonDocument.Parse(text).RootElement;
+    }
+
+    [Fact]
+    public async Task BetterModel_RollsOut_SlowerModel_RollsBack_AsTheAnalysisOfWhatWasSent()
+    {
+        await PutAsync("spam-filter", "spam-v2");
+        await PutAsync("spam-slow", "spam-v3");
+        _clock.SetUtcNow(new DateTimeOffset(2026, 11, 11, 9, 0, 0, TimeSpan.Zero));
+        var sent = await SendAsync("spam-filter", "spam-v2", slower: 0);
+        await SendAsync("spam-slow", "spam-v3", slower: 200);
+        using var viewer = _server.Client(KeyRole.Viewer);
+
+        var analysis = await Json(await viewer.GetAsync("/v1/experiments/spam-v2"));
+        var recall = analysis.GetProperty("primary")[0];
+        var (control, treatment) = (sent["nb@1"], sent["nb@2"]);
+        var expected = ArmDifference.OfProportions(
+            treatment.Tp,
+            treatment.Positives,
+            control.Tp,
+            control.Positives,
+            0.95,
+            0.03
+        );
+        Assert.Equal((double)control.Tp / control.Positives, recall.GetProperty("control").GetDouble(), 12);
+        Assert.Equal((double)treatment.Tp / treatment.Positives, recall.GetProperty("treatment").GetDouble(), 12);
+        Assert.Equal(expected.AlwaysValid.Low, recall.GetProperty("always_valid")[0].GetDouble(), 12);
+        Assert.Equal(expected.FixedHorizon.High, recall.GetProperty("fixed_horizon")[1].GetDouble(), 12);
+        Assert.Equal("better", recall.GetProperty("verdict").GetString());
+        var split = analysis.GetProperty("split");
+        Assert.False(split.GetProperty("mismatch").GetBoolean());
+        Assert.Equal((double)control.Total / 4_000, split.GetProperty("observed")[0].GetDouble(), 12);
+
+        var rollout = await Json(await viewer.GetAsync("/v1/experiments/spam-v2/decision"));
+        Assert.Equal("rollout", rollout.GetProperty("decision").GetString());
+        Assert.Equal(10.0, rollout.GetProperty("elapsed_days").GetDouble());
+        Assert.StartsWith(
+            "Roll out nb@2: recall is ",
+            rollout.GetProperty("statement").GetString(),
+            StringComparison.Ordinal
+        );
+
+        var rollback = await Json(await viewer.GetAsync("/v1/experiments/spam-v3/decision"));
+        Assert.Equal("rollback", rollback.GetProperty("decision").GetString());
+        Assert.Equal(["latency_p95_ms"], rollback.GetProperty("reasons").EnumerateArray().Select(r => r.GetString()));
+        Assert.Contains(
+            "beyond the 50 ms guardrail; keep nb@1.",
+            rollback.GetProperty("statement").GetString(),
+            StringComparison.Ordinal
+        );
+
+        var all = await Json(await viewer.GetAsync("/v1/experiments"));
+        Assert.Equal(
+            [("spam-filter", "spam-v2", "rollout"), ("spam-slow", "spam-v3", "rollback")],
+            all.EnumerateArray()
+                .Select(e =>
+                    (
+                        e.GetProperty("feature").GetString(),
+                        e.GetProperty("experiment").GetString(),
+                        e.GetProperty("decision").GetString()
+                    )
+                )
+        );
+    }
+
+    [Fact]
+    public async Task Assign_AgreesWithTheSdkRule_ForAnyKey_AndRefusesInWords()
+    {
+        await PutAsync("spam-filter", "spam-v2");
+        using var ingest = _server.Client(KeyRole.Ingest);
+        foreach (var unit in new[] { "user-1", "user-2", "msg-<9@example.com>", "ünïcode" })
+        {
+            var answer = await Json(
+                await ingest.GetAsync($"/v1/experiments/spam-v2/assign?unit={Uri.EscapeDataString(unit)}")
+            );
+            var arm = ArmAssignment.Arm("spam-v2", unit, [50, 50]);
+            Assert.Equal(arm == 0 ? "control" : "treatment", answer.GetProperty("arm").GetString());
+            Assert.Equal(arm == 0 ? "nb@1" : "nb@2", answer.GetProperty("version").GetString());
+            Assert.Equal(unit, answer.GetProperty("unit").GetString());
+        }
+        var missing = await ingest.GetAsync("/v1/experiments/spam-v2/assign");
+        Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
+        Assert.Contains("assign?unit=user-42", await missing.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var unknown = await ingest.GetAsync("/v1/experiments/nope/assign?unit=u");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Contains(
+            "no contract declares an experiment named 'nope'",
+            await unknown.Content.ReadAsStringAsync(),
+            StringComparison.Ordinal
+        );
+        // An ingest key may assign, not read the analysis.
+        Assert.Equal(HttpStatusCode.Forbidden, (await ingest.GetAsync("/v1/experiments/spam-v2/decision")).StatusCode);
+        using var anonymous = _server.Client(null);
+        Assert.Equal(
+            HttpStatusCode.Unauthorized,
+            (await anonymous.GetAsync("/v1/experiments/spam-v2/assign?unit=u")).StatusCode
+        );
+    }
+
+    [Fact]
+    public async Task TheSameExperimentNameInTwoContracts_IsAConflictSayingWhich()
+    {
+        await PutAsync("spam-filter", "shared");
+        await PutAsync("spam-slow", "shared");
+        using var viewer = _server.Client(KeyRole.Viewer);
+        var answer = await viewer.GetAsync("/v1/experiments/shared/decision");
+        Assert.Equal(HttpStatusCode.Conflict, answer.StatusCode);
+        Assert.Contains(
+            "the contracts of spam-filter and spam-slow each declare an experiment named 'shared'",
+            await answer.Content.ReadAsStringAsync(),
+            StringComparison.Ordinal
+        );
+    }
+}
