@@ -58,7 +58,6 @@ public interface IEventReader
     Task<EventCounts> CountAsync(string feature, CancellationToken cancellationToken = default);
 
     /// <summary>
-<<<<<<< HEAD
     /// Up to <paramref name="limit"/> of a feature's predictions received after <paramref name="after"/> (by the time
     /// the store took them, then by id, ordinal), in that order, each once: what the review queue routes and the model
     /// judge grades, read a page at a time by passing the last one's <see cref="StoredPrediction.Position"/>.
@@ -67,7 +66,10 @@ public interface IEventReader
         string feature,
         ReceivedPosition after,
         int limit,
-=======
+        CancellationToken cancellationToken = default
+    );
+
+    /// <summary>
     /// The rows of <see cref="ReadPredictionsAsync"/> (no sample) read in consecutive chunks of at most about
     /// <paramref name="chunkRows"/> predictions each, so a large window is never held whole: the chunks are time slices
     /// cut on whole minutes (a single minute holding more than <paramref name="chunkRows"/> is a chunk of its own), and
@@ -80,7 +82,6 @@ public interface IEventReader
         DateTimeOffset to,
         IReadOnlyList<string> attributes,
         int chunkRows,
->>>>>>> h16/window
         CancellationToken cancellationToken = default
     );
 }

@@ -37,8 +37,6 @@ public sealed class DuckDbEventRecordConformance : EventRecordConformance<DuckDb
 
 public sealed class DuckDbGradeConformance : GradeConformance<DuckDbBackend>;
 
-<<<<<<< HEAD
 public sealed class DuckDbReceivedOrderConformance : ReceivedOrderConformance<DuckDbBackend>;
-=======
+
 public sealed class DuckDbChunkConformance : ChunkConformance<DuckDbBackend>;
->>>>>>> h16/window
