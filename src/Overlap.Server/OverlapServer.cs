@@ -51,6 +51,10 @@ public static class OverlapServer
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ProductionJudge>());
         builder.Services.AddSingleton<Evaluations.EvaluationRuns>();
         builder.Services.AddSingleton<ContractRegistry>();
+        if (options.SharedStore)
+        {
+            builder.Services.AddHostedService<ContractRefresher>();
+        }
         builder.Services.AddSingleton<ContractSaver>();
         builder.Services.AddSingleton<KeyCache>();
         // Registered before the schedulers and the loader, so it stops after them: its pieces of work end before theirs.
@@ -142,6 +146,21 @@ public static class OverlapServer
         app.UseBindingProblems();
         app.UseAuthentication();
         app.UseAuthorization();
+        if (options.SharedStore)
+        {
+            // A feature a request names may have been given its contract through another instance a moment ago.
+            var contracts = app.Services.GetRequiredService<ContractRegistry>();
+            app.Use(
+                async (context, next) =>
+                {
+                    if ((context.GetRouteValue("feature") ?? context.GetRouteValue("name")) is string feature)
+                    {
+                        await contracts.KnowAsync(feature, context.RequestAborted).ConfigureAwait(false);
+                    }
+                    await next(context).ConfigureAwait(false);
+                }
+            );
+        }
         app.UseAntiforgery();
         app.MapHealth();
         app.MapContracts();

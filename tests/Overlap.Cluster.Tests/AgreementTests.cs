@@ -97,7 +97,7 @@ public sealed partial class AgreementTests
             var (statusB, htmlB) = await PageWhenComputedAsync(onB, page);
             Assert.Equal(HttpStatusCode.OK, statusA);
             Assert.Equal(HttpStatusCode.OK, statusB);
-            Assert.Equal(WithoutTimes(htmlA), WithoutTimes(htmlB));
+            AssertSame(page, WithoutTimes(htmlA), WithoutTimes(htmlB));
         }
     }
 
@@ -113,8 +113,23 @@ public sealed partial class AgreementTests
             Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(i == 0 ? "A" : "B")} {path}: {body}");
             bodies.Add(sort ? string.Join('\n', body.Split('\n').Order(StringComparer.Ordinal)) : WithoutTook(body));
         }
-        Assert.Equal(bodies[0], bodies[1]);
+        AssertSame(path, bodies[0], bodies[1]);
         return bodies[0];
+    }
+
+    /// <summary>Fails unless A's and B's answers are the same, showing where they part.</summary>
+    private static void AssertSame(string path, string a, string b)
+    {
+        var at = 0;
+        while (at < Math.Min(a.Length, b.Length) && a[at] == b[at])
+        {
+            at++;
+        }
+        var from = Math.Max(0, at - 300);
+        Assert.True(
+            a == b,
+            $"A and B answer {path} differently at {at}:\nA: {a[from..Math.Min(a.Length, at + 80)]}\nB: {b[from..Math.Min(b.Length, at + 80)]}"
+        );
     }
 
     /// <summary>A page once its figures are computed (a page may first show the last figures while it computes).</summary>

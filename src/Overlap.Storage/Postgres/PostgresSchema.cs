@@ -60,6 +60,14 @@ internal static class PostgresSchema
             CREATE INDEX model_grades_by_grading_time ON model_grades (feature, graded_at);
             """
         ),
+        new(
+            2,
+            "the dashboard's cookie keys",
+            """
+            CREATE TABLE cookie_keys (
+              name text PRIMARY KEY, xml text NOT NULL, added timestamptz NOT NULL DEFAULT now());
+            """
+        ),
     ];
 
     /// <summary>The version a store is at once every migration ran.</summary>
