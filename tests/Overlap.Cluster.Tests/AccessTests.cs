@@ -48,7 +48,12 @@ public sealed class AccessTests
         const string Password = "correct horse battery staple";
         var user = await adminA.PostAsJsonAsync(
             "/v1/admin/users",
-            new { name = "ana", role = "viewer", password = Password }
+            new
+            {
+                name = "ana",
+                role = "viewer",
+                password = Password,
+            }
         );
         Assert.Equal(HttpStatusCode.Created, user.StatusCode);
         using var ana = new Browser(both.Address(1));
@@ -73,7 +78,10 @@ public sealed class AccessTests
         Assert.Equal(HttpStatusCode.OK, (await keyedOnB.GetAsync("/")).StatusCode);
 
         // Her password set again through A: her session ends on B within the bound.
-        var set = await adminA.PostAsJsonAsync("/v1/admin/users/ana/password", new { password = "a new passphrase, long" });
+        var set = await adminA.PostAsJsonAsync(
+            "/v1/admin/users/ana/password",
+            new { password = "a new passphrase, long" }
+        );
         Assert.True(set.IsSuccessStatusCode, await set.Content.ReadAsStringAsync());
         var ended = await WithinBoundAsync(async () => (await ana.GetAsync("/")).StatusCode);
         Assert.Equal(HttpStatusCode.Found, ended);

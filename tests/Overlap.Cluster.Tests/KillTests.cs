@@ -81,7 +81,10 @@ public sealed class KillTests
         var lost = acknowledged.Keys.Where(id => !stored.Contains(id)).ToList();
         Assert.True(lost.Count == 0, $"{lost.Count} acknowledged events are not stored, e.g. {lost.FirstOrDefault()}");
         var invented = stored.Where(id => !sentIds.Contains(id)).ToList();
-        Assert.True(invented.Count == 0, $"{invented.Count} stored events were never sent, e.g. {invented.FirstOrDefault()}");
+        Assert.True(
+            invented.Count == 0,
+            $"{invented.Count} stored events were never sent, e.g. {invented.FirstOrDefault()}"
+        );
 
         // A client sending everything again, half through each instance: each event is stored once.
         var again = 0;
@@ -112,7 +115,9 @@ public sealed class KillTests
         }
         using (var again = both.Client(0))
         {
-            answers[0] = await (await again.GetAsync($"/v1/features/{Traffic.Feature}/counts")).Content.ReadAsStringAsync();
+            answers[0] = await (
+                await again.GetAsync($"/v1/features/{Traffic.Feature}/counts")
+            ).Content.ReadAsStringAsync();
         }
         Assert.Equal(answers[0], answers[1]);
     }

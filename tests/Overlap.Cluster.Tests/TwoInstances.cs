@@ -82,10 +82,13 @@ internal sealed class TwoInstances : IAsyncDisposable
         return output;
     }
 
-    /// <summary>Starts instance <paramref name="i"/> (again, on the same data folder) and waits until it is healthy.</summary>
+    /// <summary>Starts instance <paramref name="i"/> (again: on the same data folder and port) and waits until it is healthy.</summary>
     public async Task StartAsync(int i)
     {
-        _ports[i] = ServeProcess.FreePort();
+        if (_ports[i] == 0)
+        {
+            _ports[i] = ServeProcess.FreePort(); // started again, it listens where it did (behind a balancer)
+        }
         _servers[i] = ServeProcess.Start(["serve", "--urls", Address(i).ToString().TrimEnd('/'), .. StoreArgs(i)]);
         using var client = Client(i);
         await ServeProcess.WaitUntilHealthyAsync(client, _servers[i]!);
@@ -111,7 +114,9 @@ internal sealed class TwoInstances : IAsyncDisposable
         await KillAsync(0);
         await KillAsync(1);
         ClusterServices.PostgresAdmin($"DROP DATABASE IF EXISTS {Database} WITH (FORCE)");
-        await ClusterServices.ClickHouseAsync($"DROP DATABASE IF EXISTS `{Database}` ON CLUSTER `{ClusterServices.Cluster}`");
+        await ClusterServices.ClickHouseAsync(
+            $"DROP DATABASE IF EXISTS `{Database}` ON CLUSTER `{ClusterServices.Cluster}`"
+        );
         _folders.Dispose();
     }
 }

@@ -18,9 +18,6 @@ internal sealed class StoredCookieKeys(ICookieKeyStore store) : IXmlRepository
     public void StoreElement(XElement element, string friendlyName)
     {
         ArgumentNullException.ThrowIfNull(element);
-        store
-            .AddCookieKeyAsync(friendlyName, element.ToString(SaveOptions.DisableFormatting))
-            .GetAwaiter()
-            .GetResult();
+        store.AddCookieKeyAsync(friendlyName, element.ToString(SaveOptions.DisableFormatting)).GetAwaiter().GetResult();
     }
 }

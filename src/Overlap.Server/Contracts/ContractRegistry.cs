@@ -79,8 +79,8 @@ internal sealed class ContractRegistry(IContractStore store, ServerOptions optio
     public async Task ReloadAsync(string feature, CancellationToken cancellationToken)
     {
         if (
-            await store.GetContractAsync(feature, cancellationToken: cancellationToken).ConfigureAwait(false) is
-                { } latest
+            await store.GetContractAsync(feature, cancellationToken: cancellationToken).ConfigureAwait(false)
+                is { } latest
             && Current(feature)?.Version != latest.Version
         )
         {
