@@ -57,7 +57,15 @@ internal sealed class ApiKeyAuthentication(
         var hash = ApiKeys.Hash(key);
         if (cache.Find(hash) is not { } record)
         {
-            record = await store.FindKeyAsync(hash, Context.RequestAborted).ConfigureAwait(false);
+            try
+            {
+                record = await store.FindKeyAsync(hash, Context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (StoreUnavailableException) when (cache.Find(hash, evenStale: true) is { } kept)
+            {
+                // The shared store is down: a key read before keeps working (ingest goes on into the log).
+                record = kept;
+            }
             if (record is null)
             {
                 throttle.Failed(address);
@@ -124,9 +132,13 @@ internal sealed class KeyCache(ServerOptions options)
         StringComparer.Ordinal
     );
 
-    /// <summary>The key with this hash as kept; null when it is not kept, or no longer trusted without asking the store.</summary>
-    public ApiKeyRecord? Find(string hash) =>
-        _keys.TryGetValue(hash, out var kept) && (!options.SharedStore || kept.Until > options.Time.GetUtcNow())
+    /// <summary>
+    /// The key with this hash as kept; null when it is not kept, or (unless <paramref name="evenStale"/>, for when the
+    /// store cannot be read) no longer trusted without asking the store.
+    /// </summary>
+    public ApiKeyRecord? Find(string hash, bool evenStale = false) =>
+        _keys.TryGetValue(hash, out var kept)
+        && (evenStale || !options.SharedStore || kept.Until > options.Time.GetUtcNow())
             ? kept.Record
             : null;
 
