@@ -68,7 +68,8 @@ public sealed partial class AgreementTests
         Assert.Equal(Predictions * 2 / 3, (int)summary["labelled"]!);
 
         var export = await BothAsync(both, $"/v1/features/{Traffic.Feature}/export?labelled=true&{Range}", sort: true);
-        Assert.Equal(Predictions * 2 / 3, export.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        // The CSV's header and one line per labelled prediction.
+        Assert.Equal(1 + Predictions * 2 / 3, export.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
 
         var evaluate = await a.PostAsync(
             $"/v1/features/{Traffic.Feature}/alerts/evaluate?window=2026-11-22",
