@@ -159,15 +159,20 @@ public sealed partial class AgreementTests
     /// <summary>A JSON answer without when it was computed and how long that took.</summary>
     private static string WithoutTook(string json) => TookField().Replace(json, "");
 
-    /// <summary>A page without times of day, durations and antiforgery tokens (they differ between any two requests).</summary>
+    /// <summary>A page without times of day, durations, element ids, sealed state and antiforgery tokens (they differ between any two requests).</summary>
     private static string WithoutTimes(string html) =>
-        Token().Replace(Times().Replace(TookField().Replace(html, ""), "TIME"), "TOKEN");
+        Guid().Replace(Token().Replace(Times().Replace(TookField().Replace(html, ""), "TIME"), "TOKEN"), "ID");
 
     [GeneratedRegex("\"(took_ms|computed_at)\": ?(\"[^\"]*\"|[0-9.]+),?")]
     private static partial Regex TookField();
 
     [GeneratedRegex(@"\d{1,2}:\d{2}(:\d{2})?( UTC)?|\d+(\.\d+)? ?(ms|s) ago|\b\d+ (second|minute)s? ago")]
     private static partial Regex Times();
+
+    [GeneratedRegex(
+        "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\\b(id|for|aria-[a-z]+)=\"[^\"]*\"|<!--Blazor.*?-->"
+    )]
+    private static partial Regex Guid();
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"[^\"]*\"")]
     private static partial Regex Token();
