@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -52,6 +53,10 @@ public static class OverlapServer
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ProductionJudge>());
         builder.Services.AddSingleton<Evaluations.EvaluationRuns>();
         builder.Services.AddSingleton<ContractRegistry>();
+        if (options.SharedStore)
+        {
+            builder.Services.AddHostedService<ContractRefresher>();
+        }
         builder.Services.AddSingleton<ContractSaver>();
         builder.Services.AddSingleton<KeyCache>();
         // Registered before the schedulers and the loader, so it stops after them: its pieces of work end before theirs.
@@ -133,18 +138,45 @@ public static class OverlapServer
         }
         app.UseExceptionHandler(error =>
             error.Run(context =>
-                Problems.Write(
+            {
+                if (context.Features.Get<IExceptionHandlerFeature>()?.Error is StoreUnavailableException down)
+                {
+                    // PostgreSQL or ClickHouse cannot be reached: nothing the client sent is wrong, so it may retry.
+                    context.Response.Headers.RetryAfter = "5";
+                    return Problems.Write(
+                        context,
+                        StatusCodes.Status503ServiceUnavailable,
+                        "The store cannot be reached",
+                        $"{char.ToUpperInvariant(down.Message[0])}{down.Message[1..]}. Retry in a few seconds; events this server acknowledged are kept in its ingest log and loaded once the store is back."
+                    );
+                }
+                return Problems.Write(
                     context,
                     StatusCodes.Status500InternalServerError,
                     "Something went wrong on the server",
                     "The server logged what happened; nothing in this request was half-applied. Retry, and report it if it keeps happening."
-                )
-            )
+                );
+            })
         );
         app.UseStatusCodePages();
         app.UseBindingProblems();
         app.UseAuthentication();
         app.UseAuthorization();
+        if (options.SharedStore)
+        {
+            // A feature a request names may have been given its contract through another instance a moment ago.
+            var contracts = app.Services.GetRequiredService<ContractRegistry>();
+            app.Use(
+                async (context, next) =>
+                {
+                    if ((context.GetRouteValue("feature") ?? context.GetRouteValue("name")) is string feature)
+                    {
+                        await contracts.KnowAsync(feature, context.RequestAborted).ConfigureAwait(false);
+                    }
+                    await next(context).ConfigureAwait(false);
+                }
+            );
+        }
         app.UseAntiforgery();
         app.MapHealth();
         app.MapContracts();

@@ -31,6 +31,16 @@ public sealed record ServerOptions
                 ClickHouseCluster = ClickHouseCluster,
             };
 
+    /// <summary>
+    /// Whether other <c>overlap serve</c> instances may change the store while this one runs (the server backend): what
+    /// this instance keeps in memory of the stored state (contracts, keys, users) is then checked against the store, at
+    /// most <see cref="SharedStateFreshFor"/> apart, and read again at once when it is missing.
+    /// </summary>
+    public bool SharedStore => Postgres is not null;
+
+    /// <summary>With a <see cref="SharedStore"/>, how long a change made through another instance may go unseen here.</summary>
+    public TimeSpan SharedStateFreshFor { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Where to listen, e.g. http://127.0.0.1:5080 (port 0 picks a free port).</summary>
     public string Urls { get; init; } = "http://127.0.0.1:5080";
 

@@ -55,15 +55,23 @@ internal sealed class ApiKeyAuthentication(
             return AuthenticateResult.Fail("too many failed authentications from this address");
         }
         var hash = ApiKeys.Hash(key);
-        if (!cache.Keys.TryGetValue(hash, out var record))
+        if (cache.Find(hash) is not { } record)
         {
-            record = await store.FindKeyAsync(hash, Context.RequestAborted).ConfigureAwait(false);
+            try
+            {
+                record = await store.FindKeyAsync(hash, Context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (StoreUnavailableException) when (cache.Find(hash, evenStale: true) is { } kept)
+            {
+                // The shared store is down: a key read before keeps working (ingest goes on into the log).
+                record = kept;
+            }
             if (record is null)
             {
                 throttle.Failed(address);
                 return AuthenticateResult.Fail("unknown API key");
             }
-            cache.Keys[hash] = record;
+            cache.Keep(hash, record);
         }
         if (ApiKeys.Refusal(record, server.Time.GetUtcNow()) is { } refusal)
         {
@@ -113,19 +121,39 @@ internal sealed class ApiKeyAuthentication(
     private static string Capitalised(string text) => string.Concat(text[..1].ToUpperInvariant(), text[1..]);
 }
 
-/// <summary>Keys already looked up, by hash; a key revoked on this server is forgotten at once.</summary>
-internal sealed class KeyCache
+/// <summary>
+/// Keys already looked up, by hash; a key revoked on this server is forgotten at once. On a shared store
+/// (<see cref="ServerOptions.SharedStore"/>) a key is read again once it was kept <see cref="ServerOptions.SharedStateFreshFor"/>,
+/// so one revoked through another instance (or <c>overlap keys revoke</c>) stops working here within that time.
+/// </summary>
+internal sealed class KeyCache(ServerOptions options)
 {
-    public ConcurrentDictionary<string, ApiKeyRecord> Keys { get; } = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (ApiKeyRecord Record, DateTimeOffset Until)> _keys = new(
+        StringComparer.Ordinal
+    );
+
+    /// <summary>
+    /// The key with this hash as kept; null when it is not kept, or (unless <paramref name="evenStale"/>, for when the
+    /// store cannot be read) no longer trusted without asking the store.
+    /// </summary>
+    public ApiKeyRecord? Find(string hash, bool evenStale = false) =>
+        _keys.TryGetValue(hash, out var kept)
+        && (evenStale || !options.SharedStore || kept.Until > options.Time.GetUtcNow())
+            ? kept.Record
+            : null;
+
+    /// <summary>Keeps a key just read from the store.</summary>
+    public void Keep(string hash, ApiKeyRecord record) =>
+        _keys[hash] = (record, options.Time.GetUtcNow() + options.SharedStateFreshFor);
 
     /// <summary>Drops the key with this id, so its next use reads the store again.</summary>
     public void Forget(string id)
     {
-        foreach (var (hash, record) in Keys)
+        foreach (var (hash, kept) in _keys)
         {
-            if (record.Id == id)
+            if (kept.Record.Id == id)
             {
-                Keys.TryRemove(hash, out _);
+                _keys.TryRemove(hash, out _);
             }
         }
     }

@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.DependencyInjection;
+using Overlap.Storage;
 
 namespace Overlap.Server.Auth;
 
@@ -19,7 +21,7 @@ internal static class DashboardAuth
     /// <summary>How long a sign-in lasts without use.</summary>
     public static readonly TimeSpan Idle = TimeSpan.FromHours(8);
 
-    /// <summary>Adds the key scheme, the cookie scheme and the selector between them; cookie keys live in the data folder.</summary>
+    /// <summary>Adds the key scheme, the cookie scheme and the selector between them; cookie keys live in the data folder (in the shared state store on the server backend).</summary>
     public static AuthenticationBuilder Add(IServiceCollection services, ServerOptions options)
     {
         services.AddSingleton<PasswordSignIn>();
@@ -34,10 +36,18 @@ internal static class DashboardAuth
         services
             .AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
             .Configure<SessionTicketStore>((o, sessions) => o.SessionStore = sessions);
-        services
-            .AddDataProtection()
-            .SetApplicationName("overlap")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(options.DataFolder, "cookie-keys")));
+        var protection = services.AddDataProtection().SetApplicationName("overlap");
+        if (options.SharedStore)
+        {
+            // Every instance on the shared store seals and opens cookies with the same keys, kept in that store.
+            services
+                .AddOptions<KeyManagementOptions>()
+                .Configure<ICookieKeyStore>((o, store) => o.XmlRepository = new StoredCookieKeys(store));
+        }
+        else
+        {
+            protection.PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(options.DataFolder, "cookie-keys")));
+        }
         return services
             .AddAuthentication(o =>
             {

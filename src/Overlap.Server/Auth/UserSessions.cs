@@ -69,7 +69,8 @@ internal sealed class UserSessions(IUserStore store, ServerOptions options)
             return cached.User;
         }
         var user = await store.FindUserAsync(name, cancellationToken).ConfigureAwait(false);
-        _cache[name] = (user, now + CacheFor);
+        // On a shared store a change made through another instance counts here within SharedStateFreshFor.
+        _cache[name] = (user, now + (options.SharedStore ? options.SharedStateFreshFor : CacheFor));
         return user;
     }
 }

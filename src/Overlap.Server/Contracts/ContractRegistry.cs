@@ -8,9 +8,12 @@ namespace Overlap.Server.Contracts;
 /// <summary>
 /// Each feature's current contract, parsed, with its version: the one place the server asks for it (ingest checks every
 /// event against it, monitoring, alerts, review, export and the pages judge by it). Loaded from the store when the server
-/// starts and replaced by the one save path (<see cref="ContractSaver"/>), so it is never parsed again per request.
+/// starts and replaced by the one save path (<see cref="ContractSaver"/>), so it is never parsed again per request. On a
+/// shared store (<see cref="ServerOptions.SharedStore"/>) another instance may put a contract: a feature not known here is
+/// read from the store when a request names it (<see cref="KnowAsync"/>), and <see cref="ContractRefresher"/> reads every
+/// feature's latest version again every <see cref="ServerOptions.SharedStateFreshFor"/>.
 /// </summary>
-internal sealed class ContractRegistry(IContractStore store)
+internal sealed class ContractRegistry(IContractStore store, ServerOptions options)
 {
     private readonly ConcurrentDictionary<string, CurrentContract> _contracts = new(StringComparer.Ordinal);
 
@@ -24,6 +27,20 @@ internal sealed class ContractRegistry(IContractStore store)
     }
 
     public bool Has(string feature) => _contracts.ContainsKey(feature);
+
+    /// <summary>
+    /// Whether the feature has a contract; on a shared store a feature not known here is read from the store first (it
+    /// may have been put through another instance a moment ago).
+    /// </summary>
+    public async ValueTask<bool> KnowAsync(string feature, CancellationToken cancellationToken)
+    {
+        if (Has(feature) || !options.SharedStore)
+        {
+            return Has(feature);
+        }
+        await ReloadAsync(feature, cancellationToken).ConfigureAwait(false);
+        return Has(feature);
+    }
 
     /// <summary>The features with a contract, by name.</summary>
     public IReadOnlyList<string> Names => [.. _contracts.Keys.Order(StringComparer.Ordinal)];
@@ -55,12 +72,16 @@ internal sealed class ContractRegistry(IContractStore store)
         _contracts.AddOrUpdate(saved.Feature, current, (_, known) => known.Version > current.Version ? known : current);
     }
 
-    /// <summary>Reads the feature's latest version from the store again (a contract written there past the save path).</summary>
+    /// <summary>
+    /// Reads the feature's latest version from the store again (a contract written there past the save path, or through
+    /// another instance); it is parsed only when its version is not the one known here.
+    /// </summary>
     public async Task ReloadAsync(string feature, CancellationToken cancellationToken)
     {
         if (
-            await store.GetContractAsync(feature, cancellationToken: cancellationToken).ConfigureAwait(false) is
-            { } latest
+            await store.GetContractAsync(feature, cancellationToken: cancellationToken).ConfigureAwait(false)
+                is { } latest
+            && Current(feature)?.Version != latest.Version
         )
         {
             Saved(latest, ContractParser.Parse(latest.Yaml, $"{feature} contract, version {latest.Version}"));

@@ -27,7 +27,8 @@ internal sealed class IngestCheck(ContractRegistry features, IEventReader store,
             try
             {
                 var feature = FeatureOf(e, owners);
-                var contract = features.Find(feature)
+                var known = await features.KnowAsync(feature, cancellationToken).ConfigureAwait(false);
+                var contract = (known ? features.Find(feature) : null)
                     ?? throw new EventFormatException(
                         $"unknown feature '{feature}'; put its contract first: PUT /v1/features/{feature}/contract"
                     );

@@ -286,6 +286,10 @@ internal sealed partial class FeatureMonitor(
                 kept[i] = summary;
                 if (windows[i].End <= now)
                 {
+                    // The report as it is stored and read back (its figures rounded as written), so this answer and
+                    // every later one, from any instance, are the same.
+                    var written = ReportJson.Write(computed);
+                    reports[i] = ReportJson.ReadWindow(written) ?? computed;
                     await reportCache
                         .SaveWindowReportAsync(
                             feature,
@@ -295,7 +299,7 @@ internal sealed partial class FeatureMonitor(
                             evaluation.Resamples,
                             asOf,
                             now,
-                            ReportJson.Write(computed),
+                            written,
                             summary.ToBytes(),
                             cancellationToken
                         )

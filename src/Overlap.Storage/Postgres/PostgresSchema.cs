@@ -86,6 +86,14 @@ internal static class PostgresSchema
               received_at timestamptz NOT NULL, prediction_id text NOT NULL, PRIMARY KEY (feature, salt));
             """
         ),
+        new(
+            3,
+            "the dashboard's cookie keys",
+            """
+            CREATE TABLE cookie_keys (
+              name text PRIMARY KEY, xml text NOT NULL, added timestamptz NOT NULL DEFAULT now());
+            """
+        ),
     ];
 
     /// <summary>The version a store is at once every migration ran.</summary>

@@ -24,5 +24,6 @@ internal static partial class ServerStorage
         services.AddSingleton<ICalibrationStore>(sp => sp.GetRequiredService<PostgresStore>());
         services.AddSingleton<IModelGradeStore>(sp => sp.GetRequiredService<PostgresStore>());
         services.AddSingleton<IReviewStore>(sp => sp.GetRequiredService<PostgresStore>());
+        services.AddSingleton<ICookieKeyStore>(sp => sp.GetRequiredService<PostgresStore>());
     }
 }
