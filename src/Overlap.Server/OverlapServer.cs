@@ -34,6 +34,14 @@ public static class OverlapServer
     )
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (options.Postgres is null != options.ClickHouse is null)
+        {
+            // Each store alone serves its half (the conformance tests open them so); a server needs both halves.
+            throw new ArgumentException(
+                "the server backend needs both a PostgreSQL connection string (state) and a ClickHouse address (events)",
+                nameof(options)
+            );
+        }
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(options.Urls);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxBodyBytes);

@@ -10,13 +10,6 @@ internal static partial class ServerStorage
 {
     public static IServiceCollection Add(IServiceCollection services, StorageOptions options)
     {
-        if (options.Postgres is null || options.ClickHouse is null)
-        {
-            throw new ArgumentException(
-                "the server backend needs both a PostgreSQL connection string (state) and a ClickHouse address (events)",
-                nameof(options)
-            );
-        }
         if (options.Postgres is not null)
         {
             AddPostgres(services, options);
