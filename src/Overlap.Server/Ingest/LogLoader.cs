@@ -32,6 +32,13 @@ internal sealed partial class LogLoader(
     private TaskCompletionSource _progress = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _loaded = -1;
 
+    /// <summary>
+    /// Where a load that failed stopped (−1 when none did): the retry loads exactly the same frames, so the event store
+    /// receives the same insert blocks and a replicated ClickHouse drops the copy by their hash (frames that arrived
+    /// since wait for the next load).
+    /// </summary>
+    private long _retryEnd = -1;
+
     /// <summary>When the loader last moved on or found nothing to load (ticks of <see cref="ServerOptions.Time"/>).</summary>
     private long _progressAt = options.Time.GetUtcNow().UtcTicks;
 
@@ -151,7 +158,7 @@ internal sealed partial class LogLoader(
     private async Task<bool> LoadOnceAsync(CancellationToken cancellationToken)
     {
         var from = Interlocked.Read(ref _loaded);
-        var to = log.DurableEnd;
+        var to = _retryEnd > from ? _retryEnd : log.DurableEnd;
         if (from >= to)
         {
             Interlocked.Exchange(ref _progressAt, options.Time.GetUtcNow().UtcTicks);
@@ -173,9 +180,11 @@ internal sealed partial class LogLoader(
                 break;
             }
         }
+        _retryEnd = end;
         await store
             .AppendFromLogAsync(events, UnixMicroseconds.ToTime(received), end, cancellationToken)
             .ConfigureAwait(false);
+        _retryEnd = -1;
         Interlocked.Exchange(ref _loaded, end);
         Interlocked.Exchange(ref _progressAt, options.Time.GetUtcNow().UtcTicks);
         log.DeleteBefore(end);
