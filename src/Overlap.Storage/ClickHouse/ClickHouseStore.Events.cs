@@ -140,15 +140,15 @@ internal sealed partial class ClickHouseStore
     }
 
     /// <summary>
-    /// Inserts the batch, one block per kind of event, skipping a kind whose events are all stored. A block holds all
-    /// of the kind's events in the batch's order, the stored ones too: it depends on the batch alone, never on what the
-    /// key check saw, so a batch sent again (the loader retrying a failed load, or loading the same log frames after a
-    /// crash) gives the same bytes, and the Distributed table's split gives each shard the same block as the first
-    /// time. A replicated shard keeps the hashes of its latest blocks (<c>replicated_deduplication_window</c>) and
-    /// drops a block it already has, before any merge; a shard whose block failed the first time stores it now. So the
-    /// position written after the batch covers rows each stored once, however often the batch was tried; a copy beyond
-    /// the window, or on unreplicated tables, or of an event another batch stored (a kind partly stored is sent whole),
-    /// is a row with the same key that <c>FINAL</c> reads once and a merge removes.
+    /// Inserts the batch's events whose keys are not stored, one block per kind of event, in the batch's order. A stored
+    /// event is never sent again: the first delivery of an id is the one kept (a copy sent later with other fields, or
+    /// another time and so another monthly partition, would otherwise win or be read twice). A batch sent again after
+    /// a failure (the loader retries the same log frames) still gives each shard the same block as the first time: an
+    /// insert into the Distributed table is atomic per shard, so a shard's events are either all stored (found by the
+    /// key check, and not sent) or none are (sent as the same block, which a replicated shard that already has it drops
+    /// before any merge). What slips past both (a key check read from a replica that has not caught up, two instances
+    /// loading one event at once) is a row with the same key and content on the same shard: <c>FINAL</c> reads it once
+    /// and a merge removes it.
     /// </summary>
     private async Task InsertAsync(
         List<(FeatureEvent Event, string Feature, bool IsNew)> batch,
@@ -156,7 +156,7 @@ internal sealed partial class ClickHouseStore
         CancellationToken cancellationToken
     )
     {
-        foreach (var kind in batch.GroupBy(b => b.Event.Kind).Where(g => g.Any(b => b.IsNew)))
+        foreach (var kind in batch.Where(b => b.IsNew).GroupBy(b => b.Event.Kind))
         {
             var rows = new RowBinaryWriter();
             foreach (var (e, feature, _) in kind)

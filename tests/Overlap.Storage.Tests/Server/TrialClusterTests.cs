@@ -32,14 +32,15 @@ public sealed class TrialClusterTests
             using var second = Client(trial["OVERLAP_TRIAL_INSTANCE_2"], trial["OVERLAP_TRIAL_KEY"]);
             Assert.NotEqual(first.BaseAddress, second.BaseAddress);
             var contract = await File.ReadAllTextAsync(RepositoryRoot.File("examples/payments-fraud/overlap.yaml"));
-            // On this branch an instance learns of a contract from its own PUT or when it starts (the instances'
-            // shared caches are another change), so the contract is put through each; the events go through one.
-            foreach (var client in (HttpClient[])[first, second])
-            {
-                using var put = await client.PutAsync(
+            // The contract goes through the second instance and the events through the first: the first reads the
+            // contract from PostgreSQL when the events name its feature.
+            using (
+                var put = await second.PutAsync(
                     new Uri("/v1/features/payments-fraud/contract", UriKind.Relative),
                     new StringContent(contract)
-                );
+                )
+            )
+            {
                 Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
             }
             var events = new StringBuilder();
