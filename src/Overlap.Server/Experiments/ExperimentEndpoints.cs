@@ -15,7 +15,9 @@ namespace Overlap.Server.Experiments;
 /// <item><c>GET /v1/experiments/{e}/decision</c>: rollout, rollback, running or stop, with the statement and reasons,
 /// for a deployment pipeline;</item>
 /// <item><c>GET /v1/experiments/{e}/assign?unit=…</c>: the arm of a unit, as the SDK's <c>Assign</c> computes it (any
-/// key, so an application with an ingest key may ask).</item>
+/// key, so an application with an ingest key may ask);</item>
+/// <item><c>GET /v1/experiments/{e}/rule</c>: the salt, split and versions, so the SDK assigns units itself (any
+/// key).</item>
 /// </list>
 /// </summary>
 internal static class ExperimentEndpoints
@@ -27,6 +29,7 @@ internal static class ExperimentEndpoints
         read.MapGet("/{experiment}", AnalysisAsync);
         read.MapGet("/{experiment}/decision", DecisionAsync);
         app.MapGet("/v1/experiments/{experiment}/assign", Assign).WithTags("Experiments").RequireAuthorization();
+        app.MapGet("/v1/experiments/{experiment}/rule", Rule).WithTags("Experiments").RequireAuthorization();
     }
 
     private static async Task<Ok<ExperimentSummary[]>> ListAsync(
@@ -74,7 +77,7 @@ internal static class ExperimentEndpoints
     }
 
     private static Results<
-        Ok<AssignResponse>,
+        Ok<ExperimentArm>,
         NotFound<ProblemDetails>,
         Conflict<ProblemDetails>,
         BadRequest<ProblemDetails>
@@ -92,17 +95,20 @@ internal static class ExperimentEndpoints
         {
             return missing is null ? ambiguous! : missing;
         }
-        var spec = found.Spec;
-        var arm = spec.Shadow ? 0 : ArmAssignment.Arm(spec.Salt, unit, spec.Split);
-        return TypedResults.Ok(
-            new AssignResponse(
-                spec.Name,
-                found.Contract.Feature,
-                unit,
-                arm == 0 ? "control" : "treatment",
-                arm == 0 ? spec.Control : spec.Treatment
-            )
-        );
+        return TypedResults.Ok(found.Rule.Assign(unit));
+    }
+
+    private static Results<Ok<ExperimentRule>, NotFound<ProblemDetails>, Conflict<ProblemDetails>> Rule(
+        string experiment,
+        ExperimentReader reader
+    )
+    {
+        var (found, missing, ambiguous) = One(reader, experiment);
+        if (found is null)
+        {
+            return missing is null ? ambiguous! : missing;
+        }
+        return TypedResults.Ok(found.Rule);
     }
 
     /// <summary>The one experiment of that name, or 404 (none) or 409 (in several features' contracts).</summary>
