@@ -28,6 +28,7 @@ internal static class OverlapCli
         root.Subcommands.Add(PlanCommand.Create(io));
         root.Subcommands.Add(ContractCommand.Create(io));
         root.Subcommands.Add(ServeCommand.Create(io));
+        root.Subcommands.Add(ExperimentCommand.Create(io));
         root.Subcommands.Add(KeysCommand.Create(io, TimeProvider.System));
         root.Subcommands.Add(UsersCommand.Create(io, TimeProvider.System));
         return root;
