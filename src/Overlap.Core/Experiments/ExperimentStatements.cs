@@ -114,7 +114,8 @@ public static partial class ExperimentStatements
             waiting.Count > 0
                 ? $"an arm has fewer than {ConfidenceSequence.MinimumPerArm} for {string.Join(", ", waiting.Select(w => w.Metric.Metric is { } m ? Phrasing.Name(m) : w.Metric.Name))}"
                 : "no metric is decided yet at always-valid confidence";
-        return $"{what}:{days}{plan}; {why}.";
+        var known = days + plan;
+        return known.Length == 0 ? $"{what}: {why}." : $"{what}:{known}; {why}.";
     }
 
     private static string Size(ExperimentReport report, Contract contract)
