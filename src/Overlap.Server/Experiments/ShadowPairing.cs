@@ -1,6 +1,5 @@
 using Overlap.Core.Contracts;
 using Overlap.Core.Experiments;
-using Overlap.Core.Metrics;
 using Overlap.Events.Experiments;
 using Overlap.Storage;
 
