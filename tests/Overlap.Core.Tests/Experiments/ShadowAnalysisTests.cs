@@ -149,7 +149,10 @@ public sealed class ShadowAnalysisTests
             "Promote nb@2: in shadow, on the same 2,000 labelled emails, recall is 5.25 points higher (+2.413 to +8.087 points, always-valid 95%)",
             statement
         );
-        Assert.Contains("false positive rate +0.1667 points (−0.423 to +0.8185 points), inside the 2 points margin", statement);
+        Assert.Contains(
+            "false positive rate +0.1667 points (−0.423 to +0.8185 points), inside the 2 points margin",
+            statement
+        );
         Assert.EndsWith(" 3 shadow predictions had no served prediction and are left out.", statement);
         Assert.DoesNotContain("NaN", statement);
     }
