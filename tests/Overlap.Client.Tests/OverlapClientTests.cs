@@ -94,6 +94,49 @@ public sealed class OverlapClientTests
     }
 
     [Fact]
+    public async Task LogShadowPrediction_StoresTheChallengersAnswer_UnderTheServedIdAtShadow()
+    {
+        await using var server = await RunningServer.StartAsync();
+        await PutContractAsync(server);
+        var client = new OverlapClient(
+            new OverlapClientOptions { Endpoint = server.Address, ApiKey = server.Key(KeyRole.Ingest) }
+        );
+        var served = Prediction(7) with { ModelVersion = "gbm@1", Cost = 0.002 };
+        client.LogPrediction(served);
+        client.LogShadowPrediction(served, "gbm@2", score: 0.91, latencyMs: 35);
+        client.LogShadowPrediction(null!, "gbm@2", score: 0.5);
+        client.LogOutcome(
+            new OutcomeEvent
+            {
+                Id = "o7",
+                Time = Noon.AddDays(1),
+                PredictionId = "p7",
+                Label = "1",
+            }
+        );
+        await client.DisposeAsync();
+
+        // The null served prediction is dropped and counted; the other three arrive.
+        Assert.Equal(new OverlapClientStats(4, 3, 0, 1, 0), client.Stats);
+        Assert.Equal(new EventCounts(2, 1, 0, 0, 1), await server.CountAsync(Feature));
+        var rows = await server
+            .Store<IEventReader>()
+            .ReadPredictionsAsync(Feature, Noon, Noon.AddMinutes(1), ["channel"]);
+        var shadow = Array.IndexOf(rows.Ids, "p7@shadow");
+        var original = Array.IndexOf(rows.Ids, "p7");
+        Assert.True(shadow >= 0 && original >= 0, string.Join(", ", rows.Ids));
+        Assert.Equal(("gbm@2", 0.91, 35.0), (rows.ModelVersions[shadow], rows.Scores[shadow], rows.LatencyMs[shadow]));
+        Assert.Equal(("gbm@1", 0.07), (rows.ModelVersions[original], rows.Scores[original]));
+        // Copied from the served prediction: its time and attributes; its cost is the served model's, so not copied.
+        Assert.Equal(rows.TimesUs[original], rows.TimesUs[shadow]);
+        Assert.Equal("web", rows.Attributes["channel"][shadow]);
+        Assert.True(double.IsNaN(rows.Costs[shadow]));
+        // The label is sent once, for the served id (the store keeps the contract's name for label 1).
+        Assert.Equal("fraud", rows.Labels[original]);
+        Assert.Null(rows.Labels[shadow]);
+    }
+
+    [Fact]
     public async Task RefusedEvents_AreCountedAndNotRetried()
     {
         await using var server = await RunningServer.StartAsync();

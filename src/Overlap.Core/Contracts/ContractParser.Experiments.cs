@@ -95,6 +95,12 @@ public static partial class ContractParser
             MaxDuration = m.Duration("max_duration") ?? TimeSpan.FromDays(28),
             Shadow = shadow,
         };
+        if (shadow && spec.Primary.Concat(spec.Guardrails).FirstOrDefault(x => x.Business is not null) is { } business)
+        {
+            throw m.Error(
+                $"a shadow experiment never serves its treatment, so no business event ('{business.Business}') can follow from it; compare contract metrics (recall, false_positive_rate, latency_p95_ms…) or run an A/B experiment"
+            );
+        }
         m.Finish();
         return spec;
     }

@@ -72,7 +72,7 @@ public static class ExperimentMetrics
 /// fixed-horizon and always-valid intervals, the plan (units needed per arm, days left at today's traffic) and the
 /// decision with its reasons in words (see docs/experiments.md).
 /// </summary>
-public static class ExperimentAnalysis
+public static partial class ExperimentAnalysis
 {
     /// <summary>Analyses <paramref name="spec"/> of <paramref name="contract"/> after <paramref name="elapsed"/> of running.</summary>
     public static ExperimentReport Analyze(
@@ -87,12 +87,26 @@ public static class ExperimentAnalysis
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(control);
         ArgumentNullException.ThrowIfNull(treatment);
-        var confidence = contract.Confidence;
         var split = spec.Shadow ? null : SampleRatio.Check([control.Units, treatment.Units], spec.Split);
-        var primary = spec.Primary.Select(m => Figure(m, control, treatment, confidence, primary: true)).ToList();
-        var guardrails = spec
-            .Guardrails.Select(m => Figure(m, control, treatment, confidence, primary: false))
-            .ToList();
+        return Report(contract, spec, control, treatment, elapsed, split, (m, primary) =>
+            Figure(m, control, treatment, contract.Confidence, primary)
+        );
+    }
+
+    /// <summary>The report from each metric's figure: the plan, days left and the decision.</summary>
+    private static ExperimentReport Report(
+        Contract contract,
+        ExperimentSpec spec,
+        ArmSample control,
+        ArmSample treatment,
+        TimeSpan elapsed,
+        SplitCheck? split,
+        Func<ExperimentMetric, bool, ExperimentFigure> figure
+    )
+    {
+        var confidence = contract.Confidence;
+        var primary = spec.Primary.Select(m => figure(m, true)).ToList();
+        var guardrails = spec.Guardrails.Select(m => figure(m, false)).ToList();
         var plans = spec
             .Primary.Select(m => Plan(m, control, treatment, confidence, spec.Power))
             .Where(p => p is not null)
@@ -131,15 +145,25 @@ public static class ExperimentAnalysis
         bool primary
     )
     {
-        var scale = metric.MinEffect ?? metric.Margin ?? 0;
-        var difference = Difference(metric, control, treatment, confidence, scale);
-        var enough = Enough(metric, control, treatment);
+        var difference = Difference(metric, control, treatment, confidence, Scale(metric));
+        return Judge(metric, difference, Enough(metric, control, treatment), primary);
+    }
+
+    /// <summary>The figure of a difference: its verdict at always-valid confidence, or not enough data.</summary>
+    private static ExperimentFigure Judge(ExperimentMetric metric, ArmDifference difference, bool enough, bool primary)
+    {
         var verdict =
             !enough || !difference.AlwaysValid.IsKnown ? FigureVerdict.NotEnoughData
             : primary ? PrimaryVerdict(metric, difference)
             : GuardrailVerdict(metric, difference);
         return new ExperimentFigure(metric, difference, verdict);
     }
+
+    /// <summary>The metric's min_effect or margin: the scale of its mixture τ.</summary>
+    private static double Scale(ExperimentMetric metric) => metric.MinEffect ?? metric.Margin ?? 0;
+
+    /// <summary>τ of a rate: its min_effect or margin, or one point when that is 0.</summary>
+    private static double RateMixture(double scale) => scale > 0 ? scale : 0.01;
 
     private static ArmDifference Difference(
         ExperimentMetric metric,
@@ -169,7 +193,7 @@ public static class ExperimentAnalysis
                 c?.Successes ?? 0,
                 c?.Trials ?? 0,
                 confidence,
-                scale > 0 ? scale : 0.01
+                RateMixture(scale)
             );
         }
         if (info.LatencyQuantile is { } q)
@@ -401,7 +425,14 @@ public enum FigureVerdict
 /// <param name="Metric">The metric as the contract names it.</param>
 /// <param name="Difference">Treatment − control with both intervals.</param>
 /// <param name="Verdict">The verdict at always-valid confidence.</param>
-public sealed record ExperimentFigure(ExperimentMetric Metric, ArmDifference Difference, FigureVerdict Verdict);
+public sealed record ExperimentFigure(ExperimentMetric Metric, ArmDifference Difference, FigureVerdict Verdict)
+{
+    /// <summary>
+    /// In a shadow experiment, for a rate whose pairs both count (accuracy, recall, false positive rate…): McNemar's
+    /// test on the discordant pairs; null otherwise.
+    /// </summary>
+    public DiscordantPairs? Discordant { get; init; }
+}
 
 /// <summary>An experiment judged: its figures, plan and decision.</summary>
 public sealed record ExperimentReport
@@ -420,6 +451,9 @@ public sealed record ExperimentReport
 
     /// <summary>The split check; null for a shadow experiment (one arm is served).</summary>
     public SplitCheck? Split { get; init; }
+
+    /// <summary>For a shadow experiment, how its predictions were paired; null for an A/B experiment.</summary>
+    public ShadowCounts? Shadow { get; init; }
 
     /// <summary>The primary metrics.</summary>
     public required IReadOnlyList<ExperimentFigure> Primary { get; init; }

@@ -6,7 +6,7 @@ using Overlap.Core.Statements;
 namespace Overlap.Core.Experiments;
 
 /// <summary>An experiment's decision and figures in plain words, from the contract's words.</summary>
-public static class ExperimentStatements
+public static partial class ExperimentStatements
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
@@ -15,7 +15,11 @@ public static class ExperimentStatements
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(contract);
-        var level = $"always-valid {Phrasing.Confidence(report.Confidence)}";
+        if (report.Shadow is not null)
+        {
+            return ShadowDecision(report, contract);
+        }
+        var level = Level(report);
         switch (report.Decision)
         {
             case ExperimentDecision.Stop:
@@ -24,34 +28,46 @@ public static class ExperimentStatements
                     + $"({Phrasing.PValue(split.PValue)}); something assigns or logs arms wrongly, and no comparison "
                     + "can be trusted until it is found.";
             case ExperimentDecision.Rollout:
-                var better = string.Join("; ", report.Primary.Select(p => Change(p, level)));
-                var guards =
-                    report.Guardrails.Count == 0
-                        ? string.Empty
-                        : "; no guardrail is worse than its margin ("
-                            + string.Join(
-                                "; ",
-                                report.Guardrails.Select(g =>
-                                    Change(g, null) + $", inside the {Amount(g.Metric, g.Metric.Margin!.Value)} margin"
-                                )
-                            )
-                            + ")";
-                return $"Roll out {report.Treatment}: {better}{guards}{Size(report, contract)}.";
+                return $"Roll out {report.Treatment}: {Better(report, level)}{Guards(report)}{Size(report, contract)}.";
             case ExperimentDecision.Rollback when report.Reasons.SequenceEqual(["max_duration"]):
                 return $"Roll back {report.Treatment}: after {Days(report.Elapsed.TotalDays)} it was not shown to be "
-                    + $"better ({string.Join("; ", report.Primary.Select(p => Change(p, level)))}); keep {report.Control}.";
+                    + $"better ({Better(report, level)}); keep {report.Control}.";
             case ExperimentDecision.Rollback:
-                var causes = report
-                    .Guardrails.Where(g => g.Verdict == FigureVerdict.BeyondMargin)
-                    .Select(g =>
-                        Change(g, level) + $", beyond the {Amount(g.Metric, g.Metric.Margin!.Value)} guardrail"
-                    )
-                    .Concat(report.Primary.Where(p => p.Verdict == FigureVerdict.Worse).Select(p => Change(p, level)));
-                return $"Roll back {report.Treatment}: {string.Join("; ", causes)}; keep {report.Control}.";
+                return $"Roll back {report.Treatment}: {Causes(report, level)}; keep {report.Control}.";
             default:
-                return Running(report, contract);
+                return Running(report, contract, "Keep running");
         }
     }
+
+    /// <summary>The level of the intervals a decision reads: "always-valid 95%".</summary>
+    private static string Level(ExperimentReport report) => $"always-valid {Phrasing.Confidence(report.Confidence)}";
+
+    /// <summary>Every primary metric's change at <paramref name="level"/>.</summary>
+    private static string Better(ExperimentReport report, string level) =>
+        string.Join("; ", report.Primary.Select(p => Change(p, level)));
+
+    /// <summary>"; no guardrail is worse than its margin (…)", or nothing without guardrails.</summary>
+    private static string Guards(ExperimentReport report) =>
+        report.Guardrails.Count == 0
+            ? string.Empty
+            : "; no guardrail is worse than its margin ("
+                + string.Join(
+                    "; ",
+                    report.Guardrails.Select(g =>
+                        Change(g, null) + $", inside the {Amount(g.Metric, g.Metric.Margin!.Value)} margin"
+                    )
+                )
+                + ")";
+
+    /// <summary>What made a rollback: the guardrails beyond their margin and the primary metrics that are worse.</summary>
+    private static string Causes(ExperimentReport report, string level) =>
+        string.Join(
+            "; ",
+            report
+                .Guardrails.Where(g => g.Verdict == FigureVerdict.BeyondMargin)
+                .Select(g => Change(g, level) + $", beyond the {Amount(g.Metric, g.Metric.Margin!.Value)} guardrail")
+                .Concat(report.Primary.Where(p => p.Verdict == FigureVerdict.Worse).Select(p => Change(p, level)))
+        );
 
     /// <summary>
     /// One figure: "recall is 4 points higher (+1 to +7 points, always-valid 95%)", or without a level the
@@ -79,7 +95,8 @@ public static class ExperimentStatements
         return $"{name} is {Amount(figure.Metric, Math.Abs(d.Estimate))} {direction} ({range}, {level})";
     }
 
-    private static string Running(ExperimentReport report, Contract contract)
+    /// <summary>"{what}: about N more days …; why it is not decided yet."</summary>
+    private static string Running(ExperimentReport report, Contract contract, string what)
     {
         var waiting = report
             .Primary.Concat(report.Guardrails)
@@ -97,7 +114,8 @@ public static class ExperimentStatements
             waiting.Count > 0
                 ? $"an arm has fewer than {ConfidenceSequence.MinimumPerArm} for {string.Join(", ", waiting.Select(w => w.Metric.Metric is { } m ? Phrasing.Name(m) : w.Metric.Name))}"
                 : "no metric is decided yet at always-valid confidence";
-        return days.Length + plan.Length == 0 ? $"Keep running: {why}." : $"Keep running:{days}{plan}; {why}.";
+        var known = days + plan;
+        return known.Length == 0 ? $"{what}: {why}." : $"{what}:{known}; {why}.";
     }
 
     private static string Size(ExperimentReport report, Contract contract)

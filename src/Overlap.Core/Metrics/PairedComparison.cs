@@ -1,4 +1,5 @@
 using Overlap.Core.Contracts;
+using Overlap.Core.Planning;
 using Overlap.Core.Statistics;
 
 namespace Overlap.Core.Metrics;
@@ -14,19 +15,39 @@ internal static class PairedComparison
     public static IReadOnlyList<string> Metrics { get; } = [.. Compared().Select(m => m.Name)];
 
     /// <summary>Each compared metric's reader, in <see cref="Metrics"/> order.</summary>
-    private static readonly PassReader[] Readers = [.. Compared().Select(m => m.Pass!)];
+    private static readonly PassReader[] Readers = [.. Compared().Select(m => Reader(m)!)];
 
     /// <summary>Compares model B with model A.</summary>
     /// <param name="a">Model A's scores (and decisions, if given) with the labels.</param>
     /// <param name="b">Model B's scores (and decisions) with the same labels in the same order.</param>
     /// <param name="options">Threshold (for scores without decisions), confidence and bootstrap; defaults when null.</param>
-    /// <exception cref="ArgumentException">The two samples do not have the same labels.</exception>
-    public static PairedComparisonResult Compare(BinarySample a, BinarySample b, BinaryOptions? options = null)
+    /// <param name="metrics">
+    /// The metrics to compare: any binary metric the weighted pass reads, or any rate of the decisions (accuracy,
+    /// specificity…); <see cref="Metrics"/> when null.
+    /// </param>
+    /// <exception cref="ArgumentException">The two samples do not have the same labels, or a metric cannot be compared.</exception>
+    public static PairedComparisonResult Compare(
+        BinarySample a,
+        BinarySample b,
+        BinaryOptions? options = null,
+        IReadOnlyList<string>? metrics = null
+    )
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
         options ??= new BinaryOptions();
         options.Validate();
+        var names = metrics ?? Metrics;
+        var readers = metrics is null
+            ? Readers
+            :
+            [
+                .. metrics.Select(m =>
+                    MetricCatalog.Find(m) is { } info && info.Fits(TaskKind.Binary) && Reader(info) is { } reader
+                        ? reader
+                        : throw new ArgumentException($"'{m}' cannot be compared pairwise.", nameof(metrics))
+                ),
+            ];
         if (!a.Labels.Span.SequenceEqual(b.Labels.Span))
         {
             throw new ArgumentException(
@@ -53,11 +74,11 @@ internal static class PairedComparison
             onlyB += !rightA[i] && rightB[i] ? 1 : 0;
         }
 
-        var count = Metrics.Count;
+        var count = names.Count;
         Span<double> pointA = stackalloc double[count];
         Span<double> pointB = stackalloc double[count];
-        Extract(BinaryEvaluator.PointState(dataA), pointA);
-        Extract(BinaryEvaluator.PointState(dataB), pointB);
+        Extract(readers, BinaryEvaluator.PointState(dataA), pointA);
+        Extract(readers, BinaryEvaluator.PointState(dataB), pointB);
 
         var resamples = n > 0 ? options.Resamples : 0;
         var differences = new double[count * resamples];
@@ -87,8 +108,8 @@ internal static class PairedComparison
                     }
                     WeightedPass.Run(dataA, weightsA, stateA, lastGroup);
                     WeightedPass.Run(dataB, weightsB, stateB, lastGroup);
-                    Extract(stateA, valuesA);
-                    Extract(stateB, valuesB);
+                    Extract(readers, stateA, valuesA);
+                    Extract(readers, stateB, valuesB);
                     for (var m = 0; m < count; m++)
                     {
                         differences[(m * resamples) + r] = valuesB[m] - valuesA[m];
@@ -105,7 +126,7 @@ internal static class PairedComparison
                 resamples > 0 && !double.IsNaN(difference)
                     ? Bootstrap.Percentile(differences.AsSpan(m * resamples, resamples), options.Confidence)
                     : Interval.Unknown;
-            result[Metrics[m]] = new PairedDifference(pointA[m], pointB[m], difference, interval);
+            result[names[m]] = new PairedDifference(pointA[m], pointB[m], difference, interval);
         }
 
         return new PairedComparisonResult
@@ -136,11 +157,27 @@ internal static class PairedComparison
     private static IEnumerable<MetricInfo> Compared() =>
         MetricCatalog.All.Where(m => m.PairedOrder is not null).OrderBy(m => m.PairedOrder);
 
-    private static void Extract(ReadOnlySpan<double> a, Span<double> into)
+    /// <summary>
+    /// A metric's reader: its own slot, or for a rate of the decisions its successes over its trials in the pass's
+    /// confusion counts (the weights are whole draw counts, so the counts are exact); null for neither.
+    /// </summary>
+    private static PassReader? Reader(MetricInfo info) =>
+        info.Pass
+        ?? (
+            info is { Successes: { } successes, Basis: { } basis }
+                ? a =>
+                {
+                    var confusion = WeightedPass.Confusion(a);
+                    return WeightedPass.Ratio(successes(confusion), Planner.Count(basis, confusion));
+                }
+                : null
+        );
+
+    private static void Extract(PassReader[] readers, ReadOnlySpan<double> a, Span<double> into)
     {
-        for (var m = 0; m < Readers.Length; m++)
+        for (var m = 0; m < readers.Length; m++)
         {
-            into[m] = Readers[m](a);
+            into[m] = readers[m](a);
         }
     }
 }

@@ -77,6 +77,10 @@ internal sealed class ExperimentReader(ContractRegistry contracts, IEventReader 
                 : await BusinessValuesAsync(contract.Feature, business, start, now, cancellationToken)
                     .ConfigureAwait(false);
         var labelledBefore = now - (contract.Monitoring?.LabelDelay ?? TimeSpan.Zero);
+        if (spec.Shadow)
+        {
+            return ShadowPairing.Analyze(contract, spec, rows, labelledBefore, now - start);
+        }
         var control = Arm(contract, spec, rows, spec.Control, labelledBefore, business, values);
         var treatment = Arm(contract, spec, rows, spec.Treatment, labelledBefore, business, values);
         return ExperimentAnalysis.Analyze(contract, spec, control, treatment, now - start);
@@ -167,10 +171,7 @@ internal sealed class ExperimentReader(ContractRegistry contracts, IEventReader 
             }
             if (contract.Task == TaskKind.Binary && rows.Labels[i] is { } label && rows.TimesUs[i] < cutoff)
             {
-                var flagged = double.IsNaN(rows.Scores[i])
-                    ? rows.Predictions[i] == contract.Labels.Positive
-                    : rows.Scores[i] >= contract.Threshold;
-                labelled += Confusion.One(label == contract.Labels.Positive, flagged);
+                labelled += Confusion.One(label == contract.Labels.Positive, ShadowPairing.Flagged(contract, rows, i));
             }
         }
         return new ArmSample

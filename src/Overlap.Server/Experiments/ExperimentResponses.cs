@@ -46,13 +46,15 @@ internal sealed record ExperimentSummary(
 /// <param name="Primary">The primary metrics.</param>
 /// <param name="Guardrails">The guardrails.</param>
 /// <param name="NeededPerArm">What the primary metrics count, needed per arm for the planned power.</param>
+/// <param name="Shadow">For a shadow experiment, how its predictions were paired; null for an A/B experiment.</param>
 internal sealed record ExperimentResponse(
     ExperimentSummary Summary,
     double Confidence,
     SplitResponse? Split,
     IReadOnlyList<FigureResponse> Primary,
     IReadOnlyList<FigureResponse> Guardrails,
-    long? NeededPerArm
+    long? NeededPerArm,
+    ShadowResponse? Shadow
 )
 {
     public static ExperimentResponse Of(FoundExperiment found, ExperimentReport report) =>
@@ -62,9 +64,25 @@ internal sealed record ExperimentResponse(
             report.Split is { } s ? new SplitResponse(s.PValue, s.Mismatch, s.Planned, s.Observed) : null,
             [.. report.Primary.Select(FigureResponse.Of)],
             [.. report.Guardrails.Select(FigureResponse.Of)],
-            report.NeededPerArm
+            report.NeededPerArm,
+            report.Shadow is { } c
+                ? new ShadowResponse(c.Pairs, c.Labelled, c.ShadowWithoutServed, c.ServedWithoutShadow)
+                : null
         );
 }
+
+/// <summary>
+/// A shadow experiment's pairing: the served predictions with their shadow, those whose label had time to arrive,
+/// the shadow predictions left out for want of their served prediction, and the served ones with no shadow.
+/// </summary>
+internal sealed record ShadowResponse(long Pairs, long Labelled, long ShadowWithoutServed, long ServedWithoutShadow);
+
+/// <summary>
+/// McNemar's test of a rate in a shadow experiment: the pairs the rate counts, the discordant ones (only the control's
+/// decision a success, only the treatment's), the p-value, and <c>mcnemar_exact</c> (below 25 discordant pairs) or
+/// <c>mcnemar_chi2</c>.
+/// </summary>
+internal sealed record McNemarResponse(long Pairs, long ControlOnly, long TreatmentOnly, double PValue, string Method);
 
 /// <summary>The split check: its p-value, whether it failed (p &lt; 0.001), and the planned and observed shares.</summary>
 internal sealed record SplitResponse(
@@ -74,7 +92,10 @@ internal sealed record SplitResponse(
     IReadOnlyList<double> Observed
 );
 
-/// <summary>One metric: each arm's figure, the difference with both intervals (null when unknown), and the verdict.</summary>
+/// <summary>
+/// One metric: each arm's figure, the difference with both intervals (null when unknown), the verdict, and in a shadow
+/// experiment McNemar's test where the rate's pairs allow it.
+/// </summary>
 internal sealed record FigureResponse(
     string Metric,
     double? Control,
@@ -85,7 +106,8 @@ internal sealed record FigureResponse(
     double? MinEffect,
     double? Margin,
     string Verdict,
-    string Statement
+    string Statement,
+    McNemarResponse? Mcnemar
 )
 {
     public static FigureResponse Of(ExperimentFigure figure)
@@ -101,7 +123,16 @@ internal sealed record FigureResponse(
             figure.Metric.MinEffect,
             figure.Metric.Margin,
             VerdictWord(figure.Verdict),
-            ExperimentStatements.Change(figure, "always-valid")
+            ExperimentStatements.Change(figure, "always-valid"),
+            figure.Discordant is { } x
+                ? new McNemarResponse(
+                    x.Pairs,
+                    x.ControlOnly,
+                    x.TreatmentOnly,
+                    x.Test.PValue,
+                    x.Test.Exact ? "mcnemar_exact" : "mcnemar_chi2"
+                )
+                : null
         );
     }
 

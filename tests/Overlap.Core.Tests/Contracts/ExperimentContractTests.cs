@@ -45,7 +45,7 @@ public sealed class ExperimentContractTests
                 control: nb@1
                 treatment: nb@3
                 shadow: true
-                primary: [{ business: conversion, min_effect: 0.01 }]
+                primary: [{ metric: accuracy, min_effect: 0.01 }]
             """
         );
         var (v2, shadow) = (contract.Experiments[0], contract.Experiments[1]);
@@ -69,7 +69,7 @@ public sealed class ExperimentContractTests
         Assert.Equal([50.0, 50.0], shadow.Split);
         Assert.Equal((0.8, TimeSpan.FromDays(28)), (shadow.Power, shadow.MaxDuration));
         Assert.Equal(
-            ("conversion", true, 0.01),
+            ("accuracy", true, 0.01),
             (shadow.Primary[0].Name, shadow.Primary[0].HigherIsBetter, shadow.Primary[0].MinEffect!.Value)
         );
     }
@@ -82,6 +82,10 @@ public sealed class ExperimentContractTests
     [InlineData(
         "experiments:\n  - { name: v2, control: nb@1, treatment: nb@2, shadow: true, split: [50, 50], primary: [{ metric: recall, min_effect: 0.03 }] }",
         "a shadow experiment serves only the control and scores the treatment on the same traffic, so it has no 'split'"
+    )]
+    [InlineData(
+        "experiments:\n  - { name: v2, control: nb@1, treatment: nb@2, shadow: true, primary: [{ metric: recall, min_effect: 0.03 }], guardrails: [{ business: refunds, margin: 0, better: lower }] }",
+        "a shadow experiment never serves its treatment, so no business event ('refunds') can follow from it"
     )]
     [InlineData("experiments:\n  - { name: v2, control: nb@1, treatment: nb@2 }", "needs 'primary'")]
     [InlineData(

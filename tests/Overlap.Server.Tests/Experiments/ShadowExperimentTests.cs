@@ -1,0 +1,251 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
+using Overlap.Events.Experiments;
+using Overlap.Storage;
+
+namespace Overlap.Server.Tests.Experiments;
+
+/// <summary>
+/// A shadow experiment on a running server with a fake clock: served predictions of the control, the treatment's
+/// shadow predictions ("@shadow" ids) and outcomes for the served ids only, sent through the ingest API, give the
+/// paired analysis scipy, statsmodels and scikit-learn give for the same pairs (the Core fixture's "shadow" case) and
+/// a promote decision; pairs whose label has not had time to arrive, shadow predictions with no served prediction and
+/// served predictions with no shadow are left out and counted.
+/// </summary>
+public sealed class ShadowExperimentTests : IAsyncLifetime
+{
+    private static readonly JsonElement Case = JsonDocument
+        .Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "experiments", "experiments.json")))
+        .RootElement.GetProperty("shadow")
+        .Clone();
+
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 1, 9, 0, 0, TimeSpan.Zero));
+    private RunningServer _server = null!;
+
+    public async Task InitializeAsync() =>
+        _server = await RunningServer.StartAsync(configure: o => o with { Time = _clock });
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    private const string Contract = """
+        feature: spam-filter
+        task: binary
+        labels: { positive: spam, negative: ham }
+        columns: { label: is_spam, score: p_spam }
+        words: { positive: spam email, negative: legitimate email, action: moved to spam, example: email }
+        monitoring:
+          window: 1d
+          label_delay: 2d
+        experiments:
+          - name: challenger
+            control: nb@1
+            treatment: nb@2
+            shadow: true
+            primary:
+              - { metric: recall, min_effect: 0.03 }
+              - { metric: accuracy, min_effect: 0.02 }
+            guardrails:
+              - { metric: false_positive_rate, margin: 0.02 }
+              - { metric: precision, margin: 0.02 }
+              - { metric: latency_p95_ms, margin: 50 }
+        """;
+
+    private static string Line(Dictionary<string, object> e) => JsonSerializer.Serialize(e);
+
+    private static Dictionary<string, object> Prediction(
+        string id,
+        DateTimeOffset time,
+        string version,
+        double score,
+        double? latency
+    )
+    {
+        var e = new Dictionary<string, object>
+        {
+            ["type"] = "prediction",
+            ["id"] = id,
+            ["feature"] = "spam-filter",
+            ["time"] = time.ToString("O"),
+            ["score"] = score,
+            ["model_version"] = version,
+        };
+        if (latency is { } l)
+        {
+            e["latency_ms"] = l;
+        }
+        return e;
+    }
+
+    private static Dictionary<string, object> Outcome(string predictionId, DateTimeOffset time, bool spam) =>
+        new()
+        {
+            ["type"] = "outcome",
+            ["id"] = $"o-{predictionId}",
+            ["prediction_id"] = predictionId,
+            ["feature"] = "spam-filter",
+            ["label"] = spam ? "spam" : "ham",
+            ["time"] = time.AddHours(1).ToString("O"),
+        };
+
+    /// <summary>
+    /// The fixture's 2,000 pairs from Nov 2 (labels in time); 30 more pairs on Nov 10, inside the 2-day label delay;
+    /// 3 shadow predictions with no served one; 2 served predictions with no shadow.
+    /// </summary>
+    private async Task SendAsync()
+    {
+        var ids = Case.GetProperty("ids").EnumerateArray().Select(x => x.GetString()!).ToArray();
+        double[] Doubles(string name) => [.. Case.GetProperty(name).EnumerateArray().Select(x => x.GetDouble())];
+        var labels = Case.GetProperty("labels").EnumerateArray().Select(x => x.GetInt32() == 1).ToArray();
+        var (served, shadow) = (Doubles("served_scores"), Doubles("shadow_scores"));
+        var (servedLatency, shadowLatency) = (Doubles("served_latency"), Doubles("shadow_latency"));
+        var lines = new List<string>();
+        var start = new DateTimeOffset(2026, 11, 2, 0, 0, 0, TimeSpan.Zero);
+        // Sent in reverse, so the pairing cannot lean on the order the store keeps.
+        for (var i = ids.Length - 1; i >= 0; i--)
+        {
+            var time = start.AddMinutes(i * 4);
+            lines.Add(Line(Prediction(ids[i], time, "nb@1", served[i], servedLatency[i])));
+            lines.Add(Line(Prediction(ShadowPrediction.Id(ids[i]), time, "nb@2", shadow[i], shadowLatency[i])));
+            lines.Add(Line(Outcome(ids[i], time, labels[i])));
+        }
+        var late = new DateTimeOffset(2026, 11, 10, 0, 0, 0, TimeSpan.Zero);
+        for (var i = 0; i < 30; i++)
+        {
+            // Labelled, but too late to count: the treatment misses every one, which would sink its recall if counted.
+            var id = $"late-{i}";
+            lines.Add(Line(Prediction(id, late.AddMinutes(i), "nb@1", 0.9, null)));
+            lines.Add(Line(Prediction(ShadowPrediction.Id(id), late.AddMinutes(i), "nb@2", 0.1, null)));
+            lines.Add(Line(Outcome(id, late.AddMinutes(i), spam: true)));
+        }
+        for (var i = 0; i < 3; i++)
+        {
+            lines.Add(Line(Prediction(ShadowPrediction.Id($"lost-{i}"), start.AddMinutes(i), "nb@2", 0.7, 5000)));
+        }
+        for (var i = 0; i < 2; i++)
+        {
+            lines.Add(Line(Prediction($"alone-{i}", start.AddMinutes(i), "nb@1", 0.2, 5000)));
+            lines.Add(Line(Outcome($"alone-{i}", start.AddMinutes(i), spam: true)));
+        }
+        using var ingest = _server.Client(KeyRole.Ingest);
+        var content = new StringContent(string.Join("\n", lines) + "\n", Encoding.UTF8);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/x-ndjson");
+        var response = await ingest.PostAsync("/v1/events", content);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Contains(
+            string.Create(CultureInfo.InvariantCulture, $"\"accepted\":{lines.Count}"),
+            body,
+            StringComparison.Ordinal
+        );
+    }
+
+    private static async Task<JsonElement> Json(HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {text}");
+        return JsonDocument.Parse(text).RootElement;
+    }
+
+    private static void Close(JsonElement expected, JsonElement actual, double tolerance = 1e-9)
+    {
+        Assert.True(
+            Math.Abs(expected.GetDouble() - actual.GetDouble())
+                <= tolerance * Math.Max(1, Math.Abs(expected.GetDouble())),
+            $"expected {expected.GetDouble():R}, got {actual.GetDouble():R}"
+        );
+    }
+
+    [Fact]
+    public async Task ShadowPairs_GiveThePairedAnalysisOfTheFixture_AndPromote_LeavingOutWhatCannotBePaired()
+    {
+        using (var admin = _server.Client(KeyRole.Admin))
+        {
+            var put = await admin.PutAsync(
+                "/v1/features/spam-filter/contract",
+                new StringContent(Contract, Encoding.UTF8, "application/yaml")
+            );
+            Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
+        }
+        _clock.SetUtcNow(new DateTimeOffset(2026, 11, 11, 9, 0, 0, TimeSpan.Zero));
+        await SendAsync();
+        using var viewer = _server.Client(KeyRole.Viewer);
+
+        var analysis = await Json(await viewer.GetAsync("/v1/experiments/challenger"));
+        // No split to check (null fields are left out of the answer).
+        Assert.False(analysis.TryGetProperty("split", out _));
+        var shadow = analysis.GetProperty("shadow");
+        Assert.Equal(
+            (2030, 2000, 3, 2),
+            (
+                shadow.GetProperty("pairs").GetInt32(),
+                shadow.GetProperty("labelled").GetInt32(),
+                shadow.GetProperty("shadow_without_served").GetInt32(),
+                shadow.GetProperty("served_without_shadow").GetInt32()
+            )
+        );
+        var figures = analysis
+            .GetProperty("primary")
+            .EnumerateArray()
+            .Concat(analysis.GetProperty("guardrails").EnumerateArray())
+            .ToDictionary(f => f.GetProperty("metric").GetString()!);
+        foreach (var name in new[] { "recall", "accuracy", "false_positive_rate", "precision" })
+        {
+            var (expected, actual) = (Case.GetProperty("metrics").GetProperty(name), figures[name]);
+            Close(expected.GetProperty("control"), actual.GetProperty("control"));
+            Close(expected.GetProperty("treatment"), actual.GetProperty("treatment"));
+            Close(expected.GetProperty("difference"), actual.GetProperty("difference"));
+            for (var k = 0; k < 2; k++)
+            {
+                Close(expected.GetProperty("fixed")[k], actual.GetProperty("fixed_horizon")[k], 1e-12);
+                Close(expected.GetProperty("always_valid")[k], actual.GetProperty("always_valid")[k]);
+            }
+            var mcnemar = expected.GetProperty("mcnemar");
+            if (mcnemar.ValueKind == JsonValueKind.Null)
+            {
+                Assert.False(actual.TryGetProperty("mcnemar", out _));
+                continue;
+            }
+            var test = actual.GetProperty("mcnemar");
+            Assert.Equal(mcnemar.GetProperty("control_only").GetInt64(), test.GetProperty("control_only").GetInt64());
+            Assert.Equal(
+                mcnemar.GetProperty("treatment_only").GetInt64(),
+                test.GetProperty("treatment_only").GetInt64()
+            );
+            Close(mcnemar.GetProperty("p"), test.GetProperty("p_value"));
+            Assert.Equal(
+                mcnemar.GetProperty("exact").GetBoolean() ? "mcnemar_exact" : "mcnemar_chi2",
+                test.GetProperty("method").GetString()
+            );
+        }
+        var latency = Case.GetProperty("latency_p95_ms");
+        Close(latency.GetProperty("control"), figures["latency_p95_ms"].GetProperty("control"));
+        Close(latency.GetProperty("treatment"), figures["latency_p95_ms"].GetProperty("treatment"));
+        Close(latency.GetProperty("always_valid")[1], figures["latency_p95_ms"].GetProperty("always_valid")[1]);
+
+        var decision = await Json(await viewer.GetAsync("/v1/experiments/challenger/decision"));
+        Assert.Equal("rollout", decision.GetProperty("decision").GetString());
+        Assert.Equal(
+            ["recall", "accuracy"],
+            decision.GetProperty("reasons").EnumerateArray().Select(r => r.GetString())
+        );
+        var statement = decision.GetProperty("statement").GetString()!;
+        Assert.StartsWith(
+            "Promote nb@2: in shadow, on the same 2,000 labelled emails, recall is 5.25 points higher (+2.413 to +8.087 points, always-valid 95%)",
+            statement,
+            StringComparison.Ordinal
+        );
+        Assert.EndsWith(
+            " 3 shadow predictions had no served prediction and are left out.",
+            statement,
+            StringComparison.Ordinal
+        );
+
+        // The assign endpoint serves the control to every unit of a shadow experiment.
+        var assign = await Json(await viewer.GetAsync("/v1/experiments/challenger/assign?unit=m0001"));
+        Assert.Equal("nb@1", assign.GetProperty("version").GetString());
+    }
+}
