@@ -122,7 +122,8 @@ public static class ExperimentStatements
         {
             return $"No unit has reached either arm yet; the split check compares the arms' counts with the planned {Shares(split.Planned)} once they do.";
         }
-        var found = $"The split is {Shares(split.Observed)} where {Shares(split.Planned)} was planned ({Phrasing.PValue(split.PValue)})";
+        var found =
+            $"The split is {Shares(split.Observed)} where {Shares(split.Planned)} was planned ({Phrasing.PValue(split.PValue)})";
         return split.Mismatch
             ? $"{found}: further from the plan than chance allows (the check fails below p = {SampleRatio.Alpha.ToString("0.###", Invariant)}), so something assigns or logs arms wrongly and no comparison can be trusted until it is found."
             : $"{found}: as close as chance allows (the check fails only below p = {SampleRatio.Alpha.ToString("0.###", Invariant)}), so the arms can be compared.";
@@ -145,7 +146,8 @@ public static class ExperimentStatements
             FigureVerdict.Better => $"Better: the always-valid interval lies wholly {better} zero.",
             FigureVerdict.Worse => $"Worse: the always-valid interval lies wholly {worse} zero.",
             FigureVerdict.WithinMargin => $"Inside the {margin} margin: the always-valid interval stays short of it.",
-            FigureVerdict.BeyondMargin => $"Beyond the {margin} margin: the always-valid interval lies wholly past it on the worse side.",
+            FigureVerdict.BeyondMargin =>
+                $"Beyond the {margin} margin: the always-valid interval lies wholly past it on the worse side.",
             _ when primary => "Not decided yet: the always-valid interval still reaches both sides of zero.",
             _ => $"Not decided yet: the always-valid interval still reaches past the {margin} margin.",
         };
@@ -161,16 +163,24 @@ public static class ExperimentStatements
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(contract);
         var first = spec.Primary[0];
-        var basis = first.Metric is { } m && MetricCatalog.Find(m)?.Basis is { } b ? Planner.Noun(b, contract.Words) : "units";
+        var basis =
+            first.Metric is { } m && MetricCatalog.Find(m)?.Basis is { } b ? Planner.Noun(b, contract.Words) : "units";
         var elapsed = report.Elapsed.TotalDays;
-        var ran = $"It has run {(elapsed < 1 ? "less than a day" : Days(elapsed))} of at most {Days(spec.MaxDuration.TotalDays)}.";
+        var ran =
+            $"It has run {(elapsed < 1 ? "less than a day" : Days(elapsed))} of at most {Days(spec.MaxDuration.TotalDays)}.";
         if (report.NeededPerArm is not { } needed)
         {
             return $"{ran} No sample size yet: it is planned from the control arm's {first.Name} once it has a figure (a latency quantile is never planned).";
         }
-        var effect = first.MinEffect is { } e ? $" {Amount(first, e)} {(first.HigherIsBetter ? "better" : "lower")}" : string.Empty;
-        var days = report.DaysLeft is { } left
-            ? left <= 0 ? " Both arms have reached it." : $" At today's traffic that takes about {Days(left)} more."
+        var effect = first.MinEffect is { } e
+            ? $" {Amount(first, e)} {(first.HigherIsBetter ? "better" : "lower")}"
+            : string.Empty;
+        var days =
+            report.Decision != ExperimentDecision.Running
+                ? " The decision came at always-valid confidence before that, so there is no need to wait for it."
+            : report.DaysLeft is { } left
+                ? left <= 0 ? " Both arms have reached it."
+                    : $" At today's traffic that takes about {Days(left)} more."
             : string.Empty;
         return $"{ran} Each arm needs {needed.ToString("#,0", Invariant)} {basis} to detect {Phrasing.Name(first.Name)}{effect} with {Phrasing.Percent(spec.Power)} power.{days}";
     }

@@ -32,4 +32,9 @@ internal sealed record ExperimentHistory(DateTimeOffset Started, IReadOnlyList<E
 /// <param name="ControlUnits">The units the control arm had then.</param>
 /// <param name="TreatmentUnits">The units the treatment arm had then.</param>
 /// <param name="Report">The analysis as it read then.</param>
-internal sealed record ExperimentMoment(DateTimeOffset At, long ControlUnits, long TreatmentUnits, ExperimentReport Report);
+internal sealed record ExperimentMoment(
+    DateTimeOffset At,
+    long ControlUnits,
+    long TreatmentUnits,
+    ExperimentReport Report
+);

@@ -20,7 +20,9 @@ internal sealed class ExperimentViews(ExperimentReader reader, LogLoader loader)
         var list = new List<ExperimentSummary>();
         foreach (var found in reader.All())
         {
-            list.Add(ExperimentSummary.Of(found, await reader.AnalyzeAsync(found, cancellationToken).ConfigureAwait(false)));
+            list.Add(
+                ExperimentSummary.Of(found, await reader.AnalyzeAsync(found, cancellationToken).ConfigureAwait(false))
+            );
         }
         return list;
     }
