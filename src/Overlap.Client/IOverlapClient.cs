@@ -23,6 +23,19 @@ public interface IOverlapClient : IAsyncDisposable
     /// <summary>What happened to the events so far.</summary>
     OverlapClientStats Stats { get; }
 
+    /// <summary>
+    /// The arm of an experiment <paramref name="unit"/> is in, as the server assigns it (see
+    /// <see cref="OverlapClient.AssignAsync"/>). A client of another kind that does not assign says so.
+    /// </summary>
+    Task<Overlap.Events.Experiments.ExperimentArm> AssignAsync(
+        string experiment,
+        string unit,
+        CancellationToken cancellationToken = default
+    ) =>
+        throw new NotSupportedException(
+            $"{GetType().Name} does not assign experiments; use OverlapClient (services.AddOverlap registers one)"
+        );
+
     /// <summary>Waits until every event logged before the call is sent, rejected or dropped.</summary>
     Task FlushAsync(CancellationToken cancellationToken = default);
 }

@@ -125,6 +125,7 @@ public sealed partial class OverlapClient : IOverlapClient
             LogLost(_logger, stats.Sent, stats.Rejected, stats.Dropped);
         }
         _abort.Dispose();
+        _rulesGate.Dispose();
         if (_ownsHttp)
         {
             _http.Dispose();

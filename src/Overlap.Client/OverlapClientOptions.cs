@@ -33,6 +33,12 @@ public sealed class OverlapClientOptions
     /// <summary>How long disposing waits for queued events to be sent before dropping the rest.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long an experiment's assignment rule (<see cref="OverlapClient.AssignAsync"/>) is used before it is asked for
+    /// again, so a changed split or an experiment taken out of the contract reaches the application.
+    /// </summary>
+    public TimeSpan ExperimentRefresh { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>The clock used for event times and waits; a fake one in tests.</summary>
     public TimeProvider Time { get; set; } = TimeProvider.System;
 

@@ -83,6 +83,7 @@ public static class OverlapServer
         builder.Services.AddSingleton<WebhookDelivery>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<WebhookDelivery>());
         builder.Services.AddHostedService<AlertScheduler>();
+        builder.Services.AddHostedService<Experiments.ExperimentWatcher>();
         builder.Services.AddHostedService<EventMaintenanceService>();
         builder.Services.AddSingleton<ReviewScheduler>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ReviewScheduler>());

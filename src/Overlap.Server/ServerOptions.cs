@@ -50,6 +50,12 @@ public sealed record ServerOptions
     /// <summary>How many ingest batches may wait for the writer; when full, ingest is answered 429 with Retry-After.</summary>
     public int IngestQueueCapacity { get; init; } = 512;
 
+    /// <summary>
+    /// How often every experiment is judged in the background; a change of its decision (a rollback above all) is
+    /// recorded as an alert state and sent to the contract's webhooks.
+    /// </summary>
+    public TimeSpan ExperimentCheckInterval { get; init; } = TimeSpan.FromMinutes(10);
+
     /// <summary>How many times an alert webhook is tried before it is recorded as failed.</summary>
     public int WebhookAttempts { get; init; } = 5;
 

@@ -210,7 +210,7 @@ public static class ExperimentStatements
             waiting.Count > 0
                 ? $"an arm has fewer than {ConfidenceSequence.MinimumPerArm} for {string.Join(", ", waiting.Select(w => w.Metric.Metric is { } m ? Phrasing.Name(m) : w.Metric.Name))}"
                 : "no metric is decided yet at always-valid confidence";
-        return $"Keep running:{days}{plan}; {why}.";
+        return days.Length + plan.Length == 0 ? $"Keep running: {why}." : $"Keep running:{days}{plan}; {why}.";
     }
 
     private static string Size(ExperimentReport report, Contract contract)

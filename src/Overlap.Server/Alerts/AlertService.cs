@@ -107,7 +107,43 @@ internal sealed class AlertService(
                 }
             );
         }
-        var hooks = contract.Monitoring?.AlertWebhooks ?? [];
+        var changes = await RecordAsync(
+                feature,
+                start,
+                [.. checks.Select(c => (c, (WebhookExperiment?)null))],
+                contract.Monitoring?.AlertWebhooks ?? [],
+                cancellationToken
+            )
+            .ConfigureAwait(false);
+        return new AlertEvaluation(
+            feature,
+            start,
+            [
+                .. checks.Select(c => new CheckView(
+                    c.Check,
+                    WireName.Of(c.State),
+                    c.Statement,
+                    c.JudgedFrom,
+                    c.JudgedTo
+                )),
+            ],
+            [.. changes.Select(AlertChangeView.Of)]
+        );
+    }
+
+    /// <summary>
+    /// Saves each check's state (<paramref name="start"/> is the window it judged). A change is recorded in the history
+    /// and, when it enters or leaves the alert state or is an experiment's, sent to <paramref name="hooks"/> with the
+    /// experiment's facts. Returns the changes.
+    /// </summary>
+    public async Task<List<AlertEventRecord>> RecordAsync(
+        string feature,
+        DateTimeOffset start,
+        IReadOnlyList<(CheckResult Check, WebhookExperiment? Experiment)> checks,
+        IReadOnlyList<string> hooks,
+        CancellationToken cancellationToken
+    )
+    {
         var changes = new List<AlertEventRecord>();
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -116,7 +152,7 @@ internal sealed class AlertService(
                 await store.GetAlertStatesAsync(feature, cancellationToken).ConfigureAwait(false)
             ).ToDictionary(s => s.Check, StringComparer.Ordinal);
             var now = options.Time.GetUtcNow();
-            foreach (var check in checks)
+            foreach (var (check, experiment) in checks)
             {
                 var state = check.State;
                 var previous = current.TryGetValue(check.Check, out var known) ? known.State : AlertState.NoData;
@@ -139,7 +175,10 @@ internal sealed class AlertService(
                 {
                     continue;
                 }
-                var paged = hooks.Count > 0 && (state == AlertState.Alert || previous == AlertState.Alert);
+                // Entering or leaving the alert state is news; every change of an experiment's decision is.
+                var paged =
+                    hooks.Count > 0
+                    && (experiment is not null || state == AlertState.Alert || previous == AlertState.Alert);
                 var change = await store
                     .AddAlertEventAsync(
                         new AlertEventRecord(
@@ -163,7 +202,7 @@ internal sealed class AlertService(
                 changes.Add(change);
                 if (paged)
                 {
-                    webhooks.Enqueue(change, hooks);
+                    webhooks.Enqueue(change, hooks, experiment);
                 }
             }
         }
@@ -171,20 +210,7 @@ internal sealed class AlertService(
         {
             _gate.Release();
         }
-        return new AlertEvaluation(
-            feature,
-            start,
-            [
-                .. checks.Select(c => new CheckView(
-                    c.Check,
-                    WireName.Of(c.State),
-                    c.Statement,
-                    c.JudgedFrom,
-                    c.JudgedTo
-                )),
-            ],
-            [.. changes.Select(AlertChangeView.Of)]
-        );
+        return changes;
     }
 
     /// <summary>Releases the gate that keeps one evaluation of a feature at a time.</summary>

@@ -32,10 +32,13 @@ internal sealed partial class WebhookDelivery(
     /// <summary>A reason longer than this (a receiver's long Location) is cut, so the history stays readable.</summary>
     private const int MaxShown = 200;
 
-    private readonly Channel<(AlertEventRecord Alert, IReadOnlyList<string> Urls)> _queue = Channel.CreateUnbounded<(
-        AlertEventRecord,
-        IReadOnlyList<string>
-    )>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<(
+        AlertEventRecord Alert,
+        IReadOnlyList<string> Urls,
+        WebhookExperiment? Experiment
+    )> _queue = Channel.CreateUnbounded<(AlertEventRecord, IReadOnlyList<string>, WebhookExperiment?)>(
+        new UnboundedChannelOptions { SingleReader = true }
+    );
     private readonly HttpClient _http = new(
         new SocketsHttpHandler
         {
@@ -54,12 +57,18 @@ internal sealed partial class WebhookDelivery(
         Timeout = Timeout.InfiniteTimeSpan,
     };
 
-    public void Enqueue(AlertEventRecord alert, IReadOnlyList<string> urls) => _queue.Writer.TryWrite((alert, urls));
+    /// <summary>Queues a change for its webhooks; an experiment's change carries the experiment's facts.</summary>
+    public void Enqueue(AlertEventRecord alert, IReadOnlyList<string> urls, WebhookExperiment? experiment = null) =>
+        _queue.Writer.TryWrite((alert, urls, experiment));
 
     /// <summary>The message a person reads in the channel.</summary>
-    public static string Text(AlertEventRecord alert)
+    public static string Text(AlertEventRecord alert, WebhookExperiment? experiment = null)
     {
         ArgumentNullException.ThrowIfNull(alert);
+        if (experiment is not null)
+        {
+            return $"[{experiment.Decision.ToUpperInvariant()}] {alert.Feature}: experiment {experiment.Name} ({experiment.Treatment} against {experiment.Control}). {alert.Statement}";
+        }
         var judged = Judged(alert.WindowStart, alert.JudgedFrom, alert.JudgedTo);
         return alert.State == AlertState.Alert
             ? $"[ALERT] {alert.Feature}: {alert.Check} ({judged}). {alert.Statement}"
@@ -79,11 +88,13 @@ internal sealed partial class WebhookDelivery(
     {
         try
         {
-            await foreach (var (alert, urls) in _queue.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+            await foreach (
+                var (alert, urls, experiment) in _queue.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false)
+            )
             {
                 try
                 {
-                    await DeliverAsync(alert, urls, stoppingToken).ConfigureAwait(false);
+                    await DeliverAsync(alert, urls, experiment, stoppingToken).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
@@ -98,13 +109,18 @@ internal sealed partial class WebhookDelivery(
     }
 
     /// <summary>Sends one change to each of its webhooks and records the outcome; whatever goes wrong is logged and recorded, never thrown.</summary>
-    private async Task DeliverAsync(AlertEventRecord alert, IReadOnlyList<string> urls, CancellationToken stoppingToken)
+    private async Task DeliverAsync(
+        AlertEventRecord alert,
+        IReadOnlyList<string> urls,
+        WebhookExperiment? experiment,
+        CancellationToken stoppingToken
+    )
     {
         var attempts = 0;
         var reasons = new List<string>();
         for (var i = 0; i < urls.Count; i++)
         {
-            var (tries, reason) = await SendAsync(urls[i], alert, stoppingToken).ConfigureAwait(false);
+            var (tries, reason) = await SendAsync(urls[i], alert, experiment, stoppingToken).ConfigureAwait(false);
             attempts += tries;
             if (reason is not null)
             {
@@ -139,11 +155,12 @@ internal sealed partial class WebhookDelivery(
     private async Task<(int Attempts, string? Reason)> SendAsync(
         string url,
         AlertEventRecord alert,
+        WebhookExperiment? experiment,
         CancellationToken cancellationToken
     )
     {
         var body = new WebhookBody(
-            Text(alert),
+            Text(alert, experiment),
             alert.Feature,
             alert.Check,
             WireName.Of(alert.State),
@@ -152,7 +169,10 @@ internal sealed partial class WebhookDelivery(
             alert.Statement,
             alert.JudgedFrom,
             alert.JudgedTo
-        );
+        )
+        {
+            Experiment = experiment,
+        };
         var delay = options.WebhookBackoff;
         var shown = ContractSecrets.MaskUrl(url);
         for (var attempt = 1; ; attempt++)
@@ -293,4 +313,23 @@ public sealed record WebhookBody(
     string Statement,
     DateTimeOffset? JudgedFrom,
     DateTimeOffset? JudgedTo
+)
+{
+    /// <summary>An experiment's decision, for a deployment tool to act on; absent for other checks.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public WebhookExperiment? Experiment { get; init; }
+}
+
+/// <summary>What a deployment tool needs from an experiment's change: which experiment, and what to do.</summary>
+/// <param name="Name">The experiment's name.</param>
+/// <param name="Decision"><c>rollout</c>, <c>rollback</c>, <c>running</c> or <c>stop</c>.</param>
+/// <param name="Control">The control's model version.</param>
+/// <param name="Treatment">The treatment's model version.</param>
+/// <param name="Reasons">What decided it: metric names, <c>split</c> or <c>max_duration</c>.</param>
+public sealed record WebhookExperiment(
+    string Name,
+    string Decision,
+    string Control,
+    string Treatment,
+    IReadOnlyList<string> Reasons
 );

@@ -15,8 +15,12 @@ namespace Overlap.Server.Experiments;
 /// <item><c>GET /v1/experiments/{e}/history</c>: the analysis day by day since the start (ExperimentEndpoints.History.cs);</item>
 /// <item><c>GET /v1/experiments/{e}/decision</c>: rollout, rollback, running or stop, with the statement and reasons,
 /// for a deployment pipeline;</item>
+/// <item><c>GET /v1/experiments/{e}/gate?pass=rollout</c>: 200 when the decision is one of <c>pass</c>, 409 with the
+/// decision otherwise, for a tool that gates on a status code (Flagger's webhooks, <c>curl --fail</c>);</item>
 /// <item><c>GET /v1/experiments/{e}/assign?unit=…</c>: the arm of a unit, as the SDK's <c>Assign</c> computes it (any
-/// key, so an application with an ingest key may ask).</item>
+/// key, so an application with an ingest key may ask);</item>
+/// <item><c>GET /v1/experiments/{e}/rule</c>: the salt, split and versions, so the SDK assigns units itself (any
+/// key).</item>
 /// </list>
 /// </summary>
 internal static partial class ExperimentEndpoints
@@ -28,7 +32,9 @@ internal static partial class ExperimentEndpoints
         read.MapGet("/{experiment}", AnalysisAsync);
         read.MapGet("/{experiment}/decision", DecisionAsync);
         read.MapGet("/{experiment}/history", HistoryAsync);
+        read.MapGet("/{experiment}/gate", GateAsync);
         app.MapGet("/v1/experiments/{experiment}/assign", Assign).WithTags("Experiments").RequireAuthorization();
+        app.MapGet("/v1/experiments/{experiment}/rule", Rule).WithTags("Experiments").RequireAuthorization();
     }
 
     private static async Task<Ok<ExperimentSummary[]>> ListAsync(
@@ -75,8 +81,46 @@ internal static partial class ExperimentEndpoints
         return TypedResults.Ok(ExperimentSummary.Of(found, report));
     }
 
+    private static async Task<
+        Results<Ok<ExperimentSummary>, NotFound<ProblemDetails>, Conflict<ProblemDetails>, BadRequest<ProblemDetails>>
+    > GateAsync(
+        string experiment,
+        string? pass,
+        ExperimentReader reader,
+        LogLoader loader,
+        CancellationToken cancellationToken
+    )
+    {
+        var wanted = (pass ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var unknown = wanted.Where(w => !Decisions.Contains(w, StringComparer.Ordinal)).ToList();
+        if (wanted.Length == 0 || unknown.Count > 0)
+        {
+            return Problems.BadRequest(
+                "No decision to pass on",
+                (unknown.Count > 0 ? $"'{string.Join(", ", unknown)}' is not a decision; " : "")
+                    + $"name the decisions that open the gate: /v1/experiments/{experiment}/gate?pass=rollout (any of {string.Join(", ", Decisions)}, comma-separated)"
+            );
+        }
+        var (found, missing, ambiguous) = One(reader, experiment);
+        if (found is null)
+        {
+            return missing is null ? ambiguous! : missing;
+        }
+        await loader.CatchUpAsync(cancellationToken).ConfigureAwait(false);
+        var summary = ExperimentSummary.Of(
+            found,
+            await reader.AnalyzeAsync(found, cancellationToken).ConfigureAwait(false)
+        );
+        return wanted.Contains(summary.Decision, StringComparer.Ordinal)
+            ? TypedResults.Ok(summary)
+            : Problems.Conflict($"The decision is {summary.Decision}", summary.Statement);
+    }
+
+    /// <summary>The decisions, as the API words them.</summary>
+    private static readonly string[] Decisions = ["rollout", "rollback", "running", "stop"];
+
     private static Results<
-        Ok<AssignResponse>,
+        Ok<ExperimentArm>,
         NotFound<ProblemDetails>,
         Conflict<ProblemDetails>,
         BadRequest<ProblemDetails>
@@ -94,17 +138,20 @@ internal static partial class ExperimentEndpoints
         {
             return missing is null ? ambiguous! : missing;
         }
-        var spec = found.Spec;
-        var arm = spec.Shadow ? 0 : ArmAssignment.Arm(spec.Salt, unit, spec.Split);
-        return TypedResults.Ok(
-            new AssignResponse(
-                spec.Name,
-                found.Contract.Feature,
-                unit,
-                arm == 0 ? "control" : "treatment",
-                arm == 0 ? spec.Control : spec.Treatment
-            )
-        );
+        return TypedResults.Ok(found.Rule.Assign(unit));
+    }
+
+    private static Results<Ok<ExperimentRule>, NotFound<ProblemDetails>, Conflict<ProblemDetails>> Rule(
+        string experiment,
+        ExperimentReader reader
+    )
+    {
+        var (found, missing, ambiguous) = One(reader, experiment);
+        if (found is null)
+        {
+            return missing is null ? ambiguous! : missing;
+        }
+        return TypedResults.Ok(found.Rule);
     }
 
     /// <summary>The one experiment of that name, or 404 (none) or 409 (in several features' contracts).</summary>

@@ -2,6 +2,7 @@ using Overlap.Core.Contracts;
 using Overlap.Core.Experiments;
 using Overlap.Core.Metrics;
 using Overlap.Events;
+using Overlap.Events.Experiments;
 using Overlap.Server.Contracts;
 using Overlap.Server.Monitoring;
 using Overlap.Storage;
@@ -11,7 +12,12 @@ namespace Overlap.Server.Experiments;
 /// <summary>An experiment found in a feature's contract.</summary>
 /// <param name="Contract">The feature's current contract.</param>
 /// <param name="Spec">The experiment as the contract declares it.</param>
-internal sealed record FoundExperiment(Contract Contract, ExperimentSpec Spec);
+internal sealed record FoundExperiment(Contract Contract, ExperimentSpec Spec)
+{
+    /// <summary>How units are assigned to its arms, as the SDK receives it.</summary>
+    public ExperimentRule Rule =>
+        new(Spec.Name, Contract.Feature, Spec.Salt, Spec.Split, Spec.Control, Spec.Treatment, Spec.Unit, Spec.Shadow);
+}
 
 /// <summary>
 /// Finds experiments in the contracts and gathers each arm's figures from the stored predictions: the predictions since

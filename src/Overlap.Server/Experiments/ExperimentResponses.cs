@@ -118,6 +118,3 @@ internal sealed record FigureResponse(
             _ => verdict.ToString().ToLowerInvariant(),
         };
 }
-
-/// <summary>The arm of a unit.</summary>
-internal sealed record AssignResponse(string Experiment, string Feature, string Unit, string Arm, string Version);

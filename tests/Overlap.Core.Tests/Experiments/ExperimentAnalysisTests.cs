@@ -303,5 +303,18 @@ public sealed class ExperimentAnalysisTests
             ExperimentStatements.Decision(running, contract)
         );
         Assert.DoesNotContain("NaN", ExperimentStatements.Decision(running, contract), StringComparison.Ordinal);
+
+        // Before any traffic there is no plan and no day count: the statement is still a sentence.
+        var empty = ExperimentAnalysis.Analyze(
+            contract,
+            spec,
+            Arm("nb@1", 0, default),
+            Arm("nb@2", 0, default),
+            TimeSpan.Zero
+        );
+        Assert.Equal(
+            "Keep running: an arm has fewer than 100 for recall, false positive rate.",
+            ExperimentStatements.Decision(empty, contract)
+        );
     }
 }

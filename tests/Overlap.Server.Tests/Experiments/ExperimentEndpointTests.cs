@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -7,6 +9,7 @@ using Overlap.Core.Contracts;
 using Overlap.Core.Experiments;
 using Overlap.Core.Metrics;
 using Overlap.Events.Experiments;
+using Overlap.Server.Tests.Webhooks;
 using Overlap.Storage;
 
 namespace Overlap.Server.Tests.Experiments;
@@ -22,11 +25,19 @@ public sealed class ExperimentEndpointTests : IAsyncLifetime
     private RunningServer _server = null!;
 
     public async Task InitializeAsync() =>
-        _server = await RunningServer.StartAsync(configure: o => o with { Time = _clock });
+        _server = await RunningServer.StartAsync(configure: o =>
+            o with
+            {
+                Time = _clock,
+                ExperimentCheckInterval = TimeSpan.FromHours(1),
+                WebhookAllow = ["127.0.0.1/32"],
+                WebhookBackoff = TimeSpan.FromMilliseconds(50),
+            }
+        );
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
-    private static string Contract(string feature, string experiment) =>
+    private static string Contract(string feature, string experiment, string? hook = null) =>
         $$"""
             feature: {{feature}}
             task: binary
@@ -41,6 +52,7 @@ public sealed class ExperimentEndpointTests : IAsyncLifetime
                 guardrails:
                   - { metric: false_positive_rate, margin: 0.05 }
                   - { metric: latency_p95_ms, margin: 50 }
+            {{(hook is null ? "" : $"monitoring: {{ alerts: [ {{ webhook: \"{hook}\" }} ] }}")}}
             """;
 
     /// <summary>
@@ -99,12 +111,12 @@ public sealed class ExperimentEndpointTests : IAsyncLifetime
         return sent;
     }
 
-    private async Task PutAsync(string feature, string experiment)
+    private async Task PutAsync(string feature, string experiment, string? hook = null)
     {
         using var admin = _server.Client(KeyRole.Admin);
         var put = await admin.PutAsync(
             $"/v1/features/{feature}/contract",
-            new StringContent(Contract(feature, experiment), Encoding.UTF8, "application/yaml")
+            new StringContent(Contract(feature, experiment, hook), Encoding.UTF8, "application/yaml")
         );
         Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
     }
@@ -225,5 +237,118 @@ public sealed class ExperimentEndpointTests : IAsyncLifetime
             await answer.Content.ReadAsStringAsync(),
             StringComparison.Ordinal
         );
+    }
+
+    [Fact]
+    public async Task Rollback_FiresTheWebhookOnce_WithTheDecision_AndTheGateAnswersByStatus()
+    {
+        var bodies = new ConcurrentQueue<JsonElement>();
+        await using var receiver = await WebhookReceiver.StartAsync(async context =>
+        {
+            bodies.Enqueue((await JsonDocument.ParseAsync(context.Request.Body)).RootElement.Clone());
+            context.Response.StatusCode = 204;
+        });
+        await PutAsync("spam-slow", "spam-v3", receiver.Address + "/deploy");
+        // Ten days pass with no traffic: the watcher's first look finds the experiment running, and says so.
+        _clock.SetUtcNow(new DateTimeOffset(2026, 11, 11, 9, 0, 0, TimeSpan.Zero));
+        var running = await EventuallyAsync(() => bodies.TryPeek(out var b) ? b : (JsonElement?)null);
+        Assert.Equal(
+            "[RUNNING] spam-slow: experiment spam-v3 (nb@2 against nb@1). Keep running: an arm has fewer than 100 for recall, false positive rate, latency p95 ms.",
+            running.GetProperty("text").GetString()
+        );
+        Assert.Equal(
+            ("warning", "no_data"),
+            (running.GetProperty("state").GetString(), running.GetProperty("previous").GetString())
+        );
+        await SendAsync("spam-slow", "spam-v3", slower: 200);
+        using var viewer = _server.Client(KeyRole.Viewer);
+
+        // A pipeline that gates on a status code: 409 while the decision is not one it passes on, 200 when it is.
+        var closed = await viewer.GetAsync("/v1/experiments/spam-v3/gate?pass=rollout");
+        Assert.Equal(HttpStatusCode.Conflict, closed.StatusCode);
+        var problem = JsonDocument.Parse(await closed.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("The decision is rollback", problem.GetProperty("title").GetString());
+        Assert.StartsWith(
+            "Roll back nb@2: latency p95",
+            problem.GetProperty("detail").GetString(),
+            StringComparison.Ordinal
+        );
+        var open = await Json(await viewer.GetAsync("/v1/experiments/spam-v3/gate?pass=rollback,stop"));
+        Assert.Equal("rollback", open.GetProperty("decision").GetString());
+        var none = await viewer.GetAsync("/v1/experiments/spam-v3/gate");
+        Assert.Equal(HttpStatusCode.BadRequest, none.StatusCode);
+        Assert.Contains("gate?pass=rollout", await none.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var wrong = await viewer.GetAsync("/v1/experiments/spam-v3/gate?pass=rollout,maybe");
+        Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
+        Assert.Contains("'maybe' is not a decision", await wrong.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // Nothing more is sent before the watcher looks again; an hour later it judges the traffic and the webhook
+        // fires with the rollback.
+        Assert.Single(bodies);
+        _clock.Advance(TimeSpan.FromHours(1));
+        var body = await EventuallyAsync(() => bodies.Skip(1).Select(b => (JsonElement?)b).FirstOrDefault());
+        Assert.Equal(["/deploy", "/deploy"], receiver.Paths);
+        Assert.StartsWith(
+            "[ROLLBACK] spam-slow: experiment spam-v3 (nb@2 against nb@1). Roll back nb@2: latency p95",
+            body.GetProperty("text").GetString(),
+            StringComparison.Ordinal
+        );
+        Assert.Equal("experiment spam-v3", body.GetProperty("check").GetString());
+        Assert.Equal(
+            ("alert", "warning"),
+            (body.GetProperty("state").GetString(), body.GetProperty("previous").GetString())
+        );
+        var experiment = body.GetProperty("experiment");
+        Assert.Equal(
+            ("spam-v3", "rollback", "nb@1", "nb@2"),
+            (
+                experiment.GetProperty("name").GetString(),
+                experiment.GetProperty("decision").GetString(),
+                experiment.GetProperty("control").GetString(),
+                experiment.GetProperty("treatment").GetString()
+            )
+        );
+        Assert.Equal(["latency_p95_ms"], experiment.GetProperty("reasons").EnumerateArray().Select(r => r.GetString()));
+
+        // The decision is kept as the feature's alert check, and its change is in the history, delivered.
+        var delivered = await EventuallyAsync(async () =>
+        {
+            var alerts = await Json(await viewer.GetAsync("/v1/features/spam-slow/alerts"));
+            var latest = alerts.GetProperty("history")[0];
+            return latest.GetProperty("delivery").GetString() == "delivered" ? latest : (JsonElement?)null;
+        });
+        Assert.Equal("experiment spam-v3", delivered.GetProperty("check").GetString());
+
+        // The next look finds the same decision: nothing new is recorded or sent.
+        _clock.Advance(TimeSpan.FromHours(1));
+        var judgedAgain = _clock.GetUtcNow();
+        await EventuallyAsync(async () =>
+        {
+            var alerts = await Json(await viewer.GetAsync("/v1/features/spam-slow/alerts"));
+            return alerts
+                .GetProperty("states")
+                .EnumerateArray()
+                .Any(a => a.GetProperty("updated_at").GetDateTimeOffset() == judgedAgain)
+                ? alerts
+                : (JsonElement?)null;
+        });
+        Assert.Equal(2, bodies.Count);
+    }
+
+    private static Task<JsonElement> EventuallyAsync(Func<JsonElement?> probe) =>
+        EventuallyAsync(() => Task.FromResult(probe()));
+
+    private static async Task<JsonElement> EventuallyAsync(Func<Task<JsonElement?>> probe)
+    {
+        var waited = Stopwatch.StartNew();
+        while (true)
+        {
+            if (await probe() is { } found)
+            {
+                return found;
+            }
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(30), "nothing came within 30 s");
+            await Task.Delay(50);
+        }
     }
 }

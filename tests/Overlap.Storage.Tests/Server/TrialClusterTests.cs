@@ -60,13 +60,18 @@ public sealed class TrialClusterTests
             body.Headers.ContentType = new MediaTypeHeaderValue("application/x-ndjson");
             using var posted = await first.PostAsync(new Uri("/v1/events", UriKind.Relative), body);
             Assert.Equal(HttpStatusCode.Accepted, posted.StatusCode);
+            Assert.Contains("\"accepted\":50", await posted.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
             // Acknowledged means in the first instance's ingest log; its loader moves it into ClickHouse, where the
-            // second instance reads it.
-            var counts = await EventuallyAsync(second, c => c.GetProperty("predictions").GetInt64() == 40);
-            Assert.Equal(10, counts.GetProperty("outcomes").GetInt64());
-            Assert.Equal(10, counts.GetProperty("labelled").GetInt64());
-            var again = await EventuallyAsync(first, c => c.GetProperty("predictions").GetInt64() == 40);
+            // second instance reads it. The loader may move the predictions and the outcomes in separate loads, so
+            // the wait is for all of them.
+            static bool All(JsonElement c) =>
+                c.GetProperty("predictions").GetInt64() == 40
+                && c.GetProperty("outcomes").GetInt64() == 10
+                && c.GetProperty("labelled").GetInt64() == 10;
+            var counts = await EventuallyAsync(second, All);
+            Assert.Equal((40, 10, 10), Counts(counts));
+            var again = await EventuallyAsync(first, All);
             Assert.Equal(counts.ToString(), again.ToString());
         }
         finally
@@ -110,6 +115,13 @@ public sealed class TrialClusterTests
 
     /// <summary>The feature's counts once <paramref name="done"/> holds (within 60 s), read through
     /// <paramref name="client"/>.</summary>
+    private static (long, long, long) Counts(JsonElement c) =>
+        (
+            c.GetProperty("predictions").GetInt64(),
+            c.GetProperty("outcomes").GetInt64(),
+            c.GetProperty("labelled").GetInt64()
+        );
+
     private static async Task<JsonElement> EventuallyAsync(HttpClient client, Func<JsonElement, bool> done)
     {
         var deadline = Stopwatch.StartNew();
