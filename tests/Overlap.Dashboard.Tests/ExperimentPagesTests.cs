@@ -62,6 +62,12 @@ public sealed class ExperimentPagesTests : IAsyncLifetime
             new StringContent(ExperimentMail.Contract(Feature, Experiment, 0.05))
         );
         Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
+        // A second experiment, on a feature that has had no traffic yet.
+        var idle = await admin.PutAsync(
+            "/v1/features/spam-idle/contract",
+            new StringContent(ExperimentMail.Contract("spam-idle", "idle-v2", 0.05))
+        );
+        Assert.True(idle.IsSuccessStatusCode, await idle.Content.ReadAsStringAsync());
         _clock.Pinned = null;
         var ingested = await admin.PostAsync(
             "/v1/events",
@@ -170,6 +176,44 @@ public sealed class ExperimentPagesTests : IAsyncLifetime
         var text = await page.Locator("body").InnerTextAsync(new() { Timeout = 5_000 });
         Assert.DoesNotContain("NaN", text, StringComparison.Ordinal);
         Assert.DoesNotContain("Infinity", text, StringComparison.Ordinal);
+        Assert.Empty(_browser.Errors);
+    }
+
+    [Fact]
+    public async Task AnExperimentWithoutTraffic_SaysWhatItWaitsFor_AndAnUnknownNameSaysSo()
+    {
+        var page = await _browser.SignedInAsync(_viewerKey);
+        await page.GotoAsync("/experiments/idle-v2", new PageGotoOptions { Timeout = Timeout });
+        await Assertions
+            .Expect(page.GetByTestId("decision"))
+            .ToContainTextAsync("Keep running", new() { Timeout = Timeout });
+        await Assertions
+            .Expect(page.GetByTestId("split"))
+            .ToContainTextAsync("No unit has reached either arm yet", new() { Timeout = 5_000 });
+        await Assertions
+            .Expect(page.Locator("[data-testid=figure][data-metric=recall]").GetByTestId("difference"))
+            .ToHaveTextAsync("no figure yet", new() { Timeout = 5_000 });
+        await Assertions
+            .Expect(page.Locator("[data-testid=figure][data-metric=recall]").GetByTestId("meaning"))
+            .ToHaveTextAsync(
+                "No figure yet: an arm has nothing to measure it on (it needs labelled predictions whose labels had time to arrive).",
+                new() { Timeout = 5_000 }
+            );
+        await Assertions
+            .Expect(page.GetByTestId("plan"))
+            .ToContainTextAsync("No sample size yet", new() { Timeout = 5_000 });
+        await Assertions
+            .Expect(page.GetByTestId("no-difference"))
+            .ToContainTextAsync("No figure for recall yet in both arms", new() { Timeout = Timeout });
+        var text = await page.Locator("body").InnerTextAsync(new() { Timeout = 5_000 });
+        Assert.DoesNotContain("NaN", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("n/a", text, StringComparison.Ordinal);
+        await DashboardBrowser.ScreenshotAsync(page, "experiment-idle.png");
+
+        await page.GotoAsync("/experiments/nope", new PageGotoOptions { Timeout = Timeout });
+        await Assertions
+            .Expect(page.GetByTestId("no-such-experiment"))
+            .ToContainTextAsync("No contract declares an experiment named 'nope'", new() { Timeout = Timeout });
         Assert.Empty(_browser.Errors);
     }
 }

@@ -140,7 +140,7 @@ public static class ExperimentStatements
         return figure.Verdict switch
         {
             FigureVerdict.NotEnoughData when double.IsNaN(figure.Difference.Estimate) =>
-                $"No figure yet: an arm has no {Counted(metric)} yet.",
+                $"No figure yet: an arm has nothing to measure it on (it needs {Counted(metric)}).",
             FigureVerdict.NotEnoughData =>
                 $"Not enough data yet: an always-valid verdict needs {ConfidenceSequence.MinimumPerArm} {Counted(metric)} in each arm.",
             FigureVerdict.Better => $"Better: the always-valid interval lies wholly {better} zero.",
