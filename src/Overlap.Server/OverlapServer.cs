@@ -108,6 +108,7 @@ public static class OverlapServer
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         builder.Services.AddScoped<FeaturePage>();
+        builder.Services.AddScoped<Experiments.ExperimentViews>();
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddAuthorization(o =>
         {

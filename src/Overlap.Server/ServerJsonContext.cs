@@ -16,6 +16,7 @@ namespace Overlap.Server;
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(Experiments.ExperimentSummary[]))]
 [JsonSerializable(typeof(Experiments.ExperimentResponse))]
+[JsonSerializable(typeof(Experiments.ExperimentHistoryResponse))]
 [JsonSerializable(typeof(Overlap.Events.Experiments.ExperimentArm))]
 [JsonSerializable(typeof(Overlap.Events.Experiments.ExperimentRule))]
 [JsonSerializable(typeof(IngestResponse))]

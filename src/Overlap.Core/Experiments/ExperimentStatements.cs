@@ -2,6 +2,7 @@ using System.Globalization;
 using Overlap.Core.Contracts;
 using Overlap.Core.Planning;
 using Overlap.Core.Statements;
+using Overlap.Core.Statistics;
 
 namespace Overlap.Core.Experiments;
 
@@ -82,18 +83,130 @@ public static partial class ExperimentStatements
         {
             return $"{name} has no figure in one arm yet";
         }
-        var interval = level is null ? d.FixedHorizon : d.AlwaysValid;
-        var unit = Unit(figure.Metric);
-        var range = interval.IsKnown
-            ? $"{Signed(figure.Metric, interval.Low)} to {Signed(figure.Metric, interval.High)}{unit}"
-            : "no interval yet";
+        var range = Range(figure.Metric, level is null ? d.FixedHorizon : d.AlwaysValid);
         if (level is null)
         {
-            return $"{name} {Signed(figure.Metric, d.Estimate)}{unit} ({range})";
+            return $"{name} {Difference(figure.Metric, d.Estimate)} ({range})";
         }
         var direction = d.Estimate >= 0 ? "higher" : "lower";
         return $"{name} is {Amount(figure.Metric, Math.Abs(d.Estimate))} {direction} ({range}, {level})";
     }
+
+    /// <summary>One arm's figure in the metric's units: "80.1%" for a rate, "95 ms" for a latency; "no figure yet" when unknown.</summary>
+    public static string Figure(ExperimentMetric metric, double value)
+    {
+        ArgumentNullException.ThrowIfNull(metric);
+        return double.IsNaN(value) ? "no figure yet"
+            : IsRate(metric) ? Phrasing.Number(value * 100) + "%"
+            : Phrasing.Number(value) + Unit(metric);
+    }
+
+    /// <summary>A difference (treatment − control) in the metric's units, signed: "+4 points", "−12 ms"; "no figure yet" when unknown.</summary>
+    public static string Difference(ExperimentMetric metric, double value)
+    {
+        ArgumentNullException.ThrowIfNull(metric);
+        return double.IsNaN(value) ? "no figure yet" : Signed(metric, value) + Unit(metric);
+    }
+
+    /// <summary>An interval of a difference: "+1 to +7 points"; "no interval yet" when unknown.</summary>
+    public static string Range(ExperimentMetric metric, Interval interval)
+    {
+        ArgumentNullException.ThrowIfNull(metric);
+        return interval.IsKnown
+            ? $"{Signed(metric, interval.Low)} to {Signed(metric, interval.High)}{Unit(metric)}"
+            : "no interval yet";
+    }
+
+    /// <summary>
+    /// What a difference is drawn in: hundredths for a rate (a figure × 100, in points), the metric's own unit otherwise;
+    /// the unit's name ("points", "ms", or empty).
+    /// </summary>
+    public static (double Scale, string Unit) Scale(ExperimentMetric metric)
+    {
+        ArgumentNullException.ThrowIfNull(metric);
+        return (IsRate(metric) ? 100 : 1, Unit(metric).Trim());
+    }
+
+    /// <summary>
+    /// The split check in words: "The split is 51/49 where 50/50 was planned (p = 0.43): as close as chance allows, so
+    /// the arms can be compared." or why no comparison can be trusted.
+    /// </summary>
+    public static string Split(SplitCheck split)
+    {
+        ArgumentNullException.ThrowIfNull(split);
+        if (split.Observed.All(o => o == 0))
+        {
+            return $"No unit has reached either arm yet; the split check compares the arms' counts with the planned {Shares(split.Planned)} once they do.";
+        }
+        var found =
+            $"The split is {Shares(split.Observed)} where {Shares(split.Planned)} was planned ({Phrasing.PValue(split.PValue)})";
+        return split.Mismatch
+            ? $"{found}: further from the plan than chance allows (the check fails below p = {SampleRatio.Alpha.ToString("0.###", Invariant)}), so something assigns or logs arms wrongly and no comparison can be trusted until it is found."
+            : $"{found}: as close as chance allows (the check fails only below p = {SampleRatio.Alpha.ToString("0.###", Invariant)}), so the arms can be compared.";
+    }
+
+    /// <summary>What a figure's verdict means, in one sentence: better or worse, inside or beyond its margin, or what it still needs.</summary>
+    public static string Meaning(ExperimentFigure figure, bool primary)
+    {
+        ArgumentNullException.ThrowIfNull(figure);
+        var metric = figure.Metric;
+        var margin = metric.Margin is { } m ? Amount(metric, m) : null;
+        var better = metric.HigherIsBetter ? "above" : "below";
+        var worse = metric.HigherIsBetter ? "below" : "above";
+        return figure.Verdict switch
+        {
+            FigureVerdict.NotEnoughData when double.IsNaN(figure.Difference.Estimate) =>
+                $"No figure yet: an arm has nothing to measure it on (it needs {Counted(metric)}).",
+            FigureVerdict.NotEnoughData =>
+                $"Not enough data yet: an always-valid verdict needs {ConfidenceSequence.MinimumPerArm} {Counted(metric)} in each arm.",
+            FigureVerdict.Better => $"Better: the always-valid interval lies wholly {better} zero.",
+            FigureVerdict.Worse => $"Worse: the always-valid interval lies wholly {worse} zero.",
+            FigureVerdict.WithinMargin => $"Inside the {margin} margin: the always-valid interval stays short of it.",
+            FigureVerdict.BeyondMargin =>
+                $"Beyond the {margin} margin: the always-valid interval lies wholly past it on the worse side.",
+            _ when primary => "Not decided yet: the always-valid interval still reaches both sides of zero.",
+            _ => $"Not decided yet: the always-valid interval still reaches past the {margin} margin.",
+        };
+    }
+
+    /// <summary>
+    /// The plan in words: what each arm needs for the planned power, how long the experiment has run, and the days left
+    /// at today's traffic.
+    /// </summary>
+    public static string Plan(ExperimentReport report, ExperimentSpec spec, Contract contract)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(contract);
+        var first = spec.Primary[0];
+        var basis =
+            first.Metric is { } m && MetricCatalog.Find(m)?.Basis is { } b ? Planner.Noun(b, contract.Words) : "units";
+        var elapsed = report.Elapsed.TotalDays;
+        var ran =
+            $"It has run {(elapsed < 1 ? "less than a day" : Days(elapsed))} of at most {Days(spec.MaxDuration.TotalDays)}.";
+        if (report.NeededPerArm is not { } needed)
+        {
+            return $"{ran} No sample size yet: it is planned from the control arm's {first.Name} once it has a figure (a latency quantile is never planned).";
+        }
+        var effect = first.MinEffect is { } e
+            ? $" {Amount(first, e)} {(first.HigherIsBetter ? "better" : "lower")}"
+            : string.Empty;
+        var days =
+            report.Decision != ExperimentDecision.Running
+                ? " The decision came at always-valid confidence before that, so there is no need to wait for it."
+            : report.DaysLeft is { } left
+                ? left <= 0 ? " Both arms have reached it."
+                    : $" At today's traffic that takes about {Days(left)} more."
+            : string.Empty;
+        return $"{ran} Each arm needs {needed.ToString("#,0", Invariant)} {basis} to detect {Phrasing.Name(first.Name)}{effect} with {Phrasing.Percent(spec.Power)} power.{days}";
+    }
+
+    /// <summary>What a metric's verdict counts in each arm, in words.</summary>
+    private static string Counted(ExperimentMetric metric) =>
+        metric.Business is not null ? "units"
+        : IsRate(metric) ? "labelled predictions whose labels had time to arrive"
+        : metric.Metric is { } m && MetricCatalog.Find(m)?.LatencyQuantile is not null ? "latencies"
+        : "costs";
 
     /// <summary>"{what}: about N more days …; why it is not decided yet."</summary>
     private static string Running(ExperimentReport report, Contract contract, string what)

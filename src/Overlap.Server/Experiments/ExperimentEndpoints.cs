@@ -12,6 +12,7 @@ namespace Overlap.Server.Experiments;
 /// <list type="bullet">
 /// <item><c>GET /v1/experiments</c>: every experiment of every contract with its decision;</item>
 /// <item><c>GET /v1/experiments/{e}</c>: the analysis (arms, split check, every figure with both intervals, the plan);</item>
+/// <item><c>GET /v1/experiments/{e}/history</c>: the analysis day by day since the start (ExperimentEndpoints.History.cs);</item>
 /// <item><c>GET /v1/experiments/{e}/decision</c>: rollout, rollback, running or stop, with the statement and reasons,
 /// for a deployment pipeline;</item>
 /// <item><c>GET /v1/experiments/{e}/gate?pass=rollout</c>: 200 when the decision is one of <c>pass</c>, 409 with the
@@ -22,7 +23,7 @@ namespace Overlap.Server.Experiments;
 /// key).</item>
 /// </list>
 /// </summary>
-internal static class ExperimentEndpoints
+internal static partial class ExperimentEndpoints
 {
     public static void MapExperiments(this IEndpointRouteBuilder app)
     {
@@ -30,6 +31,7 @@ internal static class ExperimentEndpoints
         read.MapGet("/", ListAsync);
         read.MapGet("/{experiment}", AnalysisAsync);
         read.MapGet("/{experiment}/decision", DecisionAsync);
+        read.MapGet("/{experiment}/history", HistoryAsync);
         read.MapGet("/{experiment}/gate", GateAsync);
         app.MapGet("/v1/experiments/{experiment}/assign", Assign).WithTags("Experiments").RequireAuthorization();
         app.MapGet("/v1/experiments/{experiment}/rule", Rule).WithTags("Experiments").RequireAuthorization();

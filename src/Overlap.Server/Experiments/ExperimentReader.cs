@@ -25,7 +25,7 @@ internal sealed record FoundExperiment(Contract Contract, ExperimentSpec Spec)
 /// attribute) counted per arm; labels only for predictions whose labels had time to arrive (older than the contract's
 /// <c>label_delay</c>); business events summed per unit.
 /// </summary>
-internal sealed class ExperimentReader(ContractRegistry contracts, IEventReader events, ServerOptions options)
+internal sealed partial class ExperimentReader(ContractRegistry contracts, IEventReader events, ServerOptions options)
 {
     /// <summary>The experiment named <paramref name="name"/>, the features that have one (more than one: ambiguous).</summary>
     public IReadOnlyList<FoundExperiment> Find(string name) =>
