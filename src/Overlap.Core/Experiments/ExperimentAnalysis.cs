@@ -455,6 +455,12 @@ public sealed record ExperimentReport
     /// <summary>For a shadow experiment, how its predictions were paired; null for an A/B experiment.</summary>
     public ShadowCounts? Shadow { get; init; }
 
+    /// <summary>
+    /// The figures within each value of the contract's segments, so a treatment better overall but worse for one group
+    /// shows; they inform, the decision is taken on the whole experiment.
+    /// </summary>
+    public IReadOnlyList<ExperimentSegment> Segments { get; init; } = [];
+
     /// <summary>The primary metrics.</summary>
     public required IReadOnlyList<ExperimentFigure> Primary { get; init; }
 
@@ -476,3 +482,19 @@ public sealed record ExperimentReport
     /// <summary>What decided it: metric names, <c>split</c> or <c>max_duration</c>.</summary>
     public required IReadOnlyList<string> Reasons { get; init; }
 }
+
+/// <summary>An experiment's figures within one value of a segment.</summary>
+/// <param name="Attribute">The segment's attribute.</param>
+/// <param name="Value">Its value.</param>
+/// <param name="ControlUnits">The control's units with that value.</param>
+/// <param name="TreatmentUnits">The treatment's units with that value.</param>
+/// <param name="Primary">The primary metrics within the segment.</param>
+/// <param name="Guardrails">The guardrails within the segment.</param>
+public sealed record ExperimentSegment(
+    string Attribute,
+    string Value,
+    long ControlUnits,
+    long TreatmentUnits,
+    IReadOnlyList<ExperimentFigure> Primary,
+    IReadOnlyList<ExperimentFigure> Guardrails
+);

@@ -29,7 +29,8 @@ public static partial class ExperimentStatements
                     + $"({Phrasing.PValue(split.PValue)}); something assigns or logs arms wrongly, and no comparison "
                     + "can be trusted until it is found.";
             case ExperimentDecision.Rollout:
-                return $"Roll out {report.Treatment}: {Better(report, level)}{Guards(report)}{Size(report, contract)}.";
+                return $"Roll out {report.Treatment}: {Better(report, level)}{Guards(report)}{Size(report, contract)}."
+                    + LeftBehind(report);
             case ExperimentDecision.Rollback when report.Reasons.SequenceEqual(["max_duration"]):
                 return $"Roll back {report.Treatment}: after {Days(report.Elapsed.TotalDays)} it was not shown to be "
                     + $"better ({Better(report, level)}); keep {report.Control}.";
@@ -38,6 +39,24 @@ public static partial class ExperimentStatements
             default:
                 return Running(report, contract, "Keep running");
         }
+    }
+
+    /// <summary>
+    /// " But for channel = app, recall is 15 points lower (…)": the segments where a primary metric is worse or a
+    /// guardrail beyond its margin, at always-valid confidence, so a rollout does not hide a group left behind.
+    /// </summary>
+    private static string LeftBehind(ExperimentReport report)
+    {
+        var worse = report
+            .Segments.SelectMany(s =>
+                s.Primary.Where(f => f.Verdict == FigureVerdict.Worse)
+                    .Concat(s.Guardrails.Where(f => f.Verdict == FigureVerdict.BeyondMargin))
+                    .Select(f => $"for {s.Attribute} = {s.Value}, {Change(f, "always-valid")}")
+            )
+            .ToList();
+        return worse.Count == 0
+            ? string.Empty
+            : $" But {string.Join("; ", worse)}: look at {(worse.Count == 1 ? "that group" : "those groups")} before rolling out to everyone.";
     }
 
     /// <summary>The level of the intervals a decision reads: "always-valid 95%".</summary>

@@ -83,7 +83,57 @@ internal sealed partial class ExperimentReader(ContractRegistry contracts, IEven
         }
         var control = Arm(contract, spec, rows, spec.Control, labelledBefore, business, values);
         var treatment = Arm(contract, spec, rows, spec.Treatment, labelledBefore, business, values);
-        return ExperimentAnalysis.Analyze(contract, spec, control, treatment, now - start);
+        var report = ExperimentAnalysis.Analyze(contract, spec, control, treatment, now - start);
+        return report with { Segments = Segments(contract, spec, rows, labelledBefore, business, values, now - start) };
+    }
+
+    /// <summary>The most values of one segment analysed on their own (the most frequent first).</summary>
+    public const int MaxSegmentValues = 20;
+
+    /// <summary>The figures within each value of each of the contract's segments.</summary>
+    private static List<ExperimentSegment> Segments(
+        Contract contract,
+        ExperimentSpec spec,
+        ProductionRows rows,
+        DateTimeOffset labelledBefore,
+        HashSet<string> business,
+        Dictionary<(string Name, string Prediction), double> values,
+        TimeSpan elapsed
+    )
+    {
+        var segments = new List<ExperimentSegment>();
+        foreach (var attribute in contract.Columns.Segments)
+        {
+            if (rows.Attributes.GetValueOrDefault(attribute) is not { } column)
+            {
+                continue;
+            }
+            var frequent = column
+                .Where(v => v is not null)
+                .GroupBy(v => v!, StringComparer.Ordinal)
+                .OrderByDescending(g => g.Count())
+                .ThenBy(g => g.Key, StringComparer.Ordinal)
+                .Take(MaxSegmentValues)
+                .Select(g => g.Key);
+            foreach (var value in frequent)
+            {
+                var within = ProductionWindows.Where(rows, i => column[i] == value);
+                var control = Arm(contract, spec, within, spec.Control, labelledBefore, business, values);
+                var treatment = Arm(contract, spec, within, spec.Treatment, labelledBefore, business, values);
+                var report = ExperimentAnalysis.Analyze(contract, spec, control, treatment, elapsed);
+                segments.Add(
+                    new ExperimentSegment(
+                        attribute,
+                        value,
+                        control.Units,
+                        treatment.Units,
+                        report.Primary,
+                        report.Guardrails
+                    )
+                );
+            }
+        }
+        return segments;
     }
 
     /// <summary>When the experiment first appeared in the feature's contract: the time of that version.</summary>

@@ -47,6 +47,7 @@ internal sealed record ExperimentSummary(
 /// <param name="Guardrails">The guardrails.</param>
 /// <param name="NeededPerArm">What the primary metrics count, needed per arm for the planned power.</param>
 /// <param name="Shadow">For a shadow experiment, how its predictions were paired; null for an A/B experiment.</param>
+/// <param name="Segments">The figures within each value of the contract's segments (at most 20 values each).</param>
 internal sealed record ExperimentResponse(
     ExperimentSummary Summary,
     double Confidence,
@@ -54,7 +55,8 @@ internal sealed record ExperimentResponse(
     IReadOnlyList<FigureResponse> Primary,
     IReadOnlyList<FigureResponse> Guardrails,
     long? NeededPerArm,
-    ShadowResponse? Shadow
+    ShadowResponse? Shadow,
+    IReadOnlyList<SegmentFiguresResponse> Segments
 )
 {
     public static ExperimentResponse Of(FoundExperiment found, ExperimentReport report) =>
@@ -67,9 +69,29 @@ internal sealed record ExperimentResponse(
             report.NeededPerArm,
             report.Shadow is { } c
                 ? new ShadowResponse(c.Pairs, c.Labelled, c.ShadowWithoutServed, c.ServedWithoutShadow)
-                : null
+                : null,
+            [
+                .. report.Segments.Select(g => new SegmentFiguresResponse(
+                    g.Attribute,
+                    g.Value,
+                    g.ControlUnits,
+                    g.TreatmentUnits,
+                    [.. g.Primary.Select(FigureResponse.Of)],
+                    [.. g.Guardrails.Select(FigureResponse.Of)]
+                )),
+            ]
         );
 }
+
+/// <summary>An experiment's figures within one value of a segment: they inform; the decision is the whole experiment's.</summary>
+internal sealed record SegmentFiguresResponse(
+    string Attribute,
+    string Value,
+    long ControlUnits,
+    long TreatmentUnits,
+    IReadOnlyList<FigureResponse> Primary,
+    IReadOnlyList<FigureResponse> Guardrails
+);
 
 /// <summary>
 /// A shadow experiment's pairing: the served predictions with their shadow, those whose label had time to arrive,
