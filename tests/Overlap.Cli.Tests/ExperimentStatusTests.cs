@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Overlap.Server;
+using Overlap.Tests.Shared;
 
 namespace Overlap.Cli.Tests;
 
@@ -44,43 +45,19 @@ public sealed class ExperimentStatusTests
     /// </summary>
     private static string Traffic(DateTimeOffset time)
     {
-        var lines = new StringBuilder();
+        var emails = new List<ExperimentMail.Email>();
         foreach (var (version, caught, slower) in new[] { ("nb@1", 160, 0), ("nb@2", 196, 0), ("nb@3", 196, 200) })
         {
             for (var i = 0; i < 600; i++)
             {
-                var id = $"{version}-{i}";
                 var spam = i < 200;
                 var flagged = spam ? i < caught : i < 220;
-                lines.AppendLine(
-                    JsonSerializer.Serialize(
-                        new Dictionary<string, object>
-                        {
-                            ["type"] = "prediction",
-                            ["id"] = id,
-                            ["feature"] = "spam-filter",
-                            ["time"] = time.ToString("O"),
-                            ["score"] = flagged ? 0.9 : 0.1,
-                            ["model_version"] = version,
-                            ["latency_ms"] = 80 + (i % 40) + slower,
-                        }
-                    )
-                );
-                lines.AppendLine(
-                    JsonSerializer.Serialize(
-                        new Dictionary<string, object>
-                        {
-                            ["type"] = "outcome",
-                            ["id"] = $"o-{id}",
-                            ["prediction_id"] = id,
-                            ["label"] = spam ? "spam" : "ham",
-                            ["time"] = time.ToString("O"),
-                        }
-                    )
+                emails.Add(
+                    new ExperimentMail.Email($"{version}-{i}", time, version, spam, flagged, 80 + (i % 40) + slower)
                 );
             }
         }
-        return lines.ToString();
+        return ExperimentMail.Ndjson("spam-filter", emails, TimeSpan.Zero);
     }
 
     [Fact]

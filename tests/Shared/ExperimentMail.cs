@@ -19,7 +19,8 @@ internal static class ExperimentMail
         string Version,
         bool Spam,
         bool Caught,
-        double LatencyMs
+        double LatencyMs,
+        string? Channel = null
     );
 
     /// <summary>Recall must rise by <paramref name="minEffect"/>; false alarms may not rise by 5 points, latency p95 by 50 ms.</summary>
@@ -76,20 +77,21 @@ internal static class ExperimentMail
         var lines = new StringBuilder();
         foreach (var e in emails)
         {
-            lines.AppendLine(
-                JsonSerializer.Serialize(
-                    new
-                    {
-                        type = "prediction",
-                        id = e.Id,
-                        feature,
-                        time = e.Time.ToString("O", CultureInfo.InvariantCulture),
-                        score = e.Caught ? 0.9 : 0.1,
-                        model_version = e.Version,
-                        latency_ms = e.LatencyMs,
-                    }
-                )
-            );
+            var prediction = new Dictionary<string, object>
+            {
+                ["type"] = "prediction",
+                ["id"] = e.Id,
+                ["feature"] = feature,
+                ["time"] = e.Time.ToString("O", CultureInfo.InvariantCulture),
+                ["score"] = e.Caught ? 0.9 : 0.1,
+                ["model_version"] = e.Version,
+                ["latency_ms"] = e.LatencyMs,
+            };
+            if (e.Channel is { } channel)
+            {
+                prediction["attributes"] = new Dictionary<string, string> { ["channel"] = channel };
+            }
+            lines.AppendLine(JsonSerializer.Serialize(prediction));
             lines.AppendLine(
                 JsonSerializer.Serialize(
                     new

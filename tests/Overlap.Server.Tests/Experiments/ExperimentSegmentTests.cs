@@ -6,6 +6,7 @@ using Overlap.Core.Experiments;
 using Overlap.Core.Metrics;
 using Overlap.Events.Experiments;
 using Overlap.Storage;
+using Overlap.Tests.Shared;
 
 namespace Overlap.Server.Tests.Experiments;
 
@@ -46,7 +47,7 @@ public sealed class ExperimentSegmentTests
         // nb@2 catches more spam on the web (95% against 70%) but less in the app (55% against 70%): better overall.
         var random = new Random(11);
         var sent = new Dictionary<(string Channel, string Version), Confusion>();
-        var lines = new StringBuilder();
+        var emails = new List<ExperimentMail.Email>();
         for (var i = 0; i < 6_000; i++)
         {
             var id = $"m{i}";
@@ -60,36 +61,12 @@ public sealed class ExperimentSegmentTests
             var caught = spam ? random.NextDouble() < rate : random.NextDouble() < 0.05;
             sent[(channel, version)] = sent.GetValueOrDefault((channel, version)) + Confusion.One(spam, caught);
             var time = new DateTimeOffset(2026, 11, 2, 0, 0, 0, TimeSpan.Zero).AddMinutes(i);
-            lines.AppendLine(
-                JsonSerializer.Serialize(
-                    new Dictionary<string, object>
-                    {
-                        ["type"] = "prediction",
-                        ["id"] = id,
-                        ["feature"] = "spam-filter",
-                        ["time"] = time.ToString("O"),
-                        ["score"] = caught ? 0.9 : 0.1,
-                        ["model_version"] = version,
-                        ["attributes"] = new Dictionary<string, string> { ["channel"] = channel },
-                    }
-                )
-            );
-            lines.AppendLine(
-                JsonSerializer.Serialize(
-                    new Dictionary<string, object>
-                    {
-                        ["type"] = "outcome",
-                        ["id"] = $"o-{id}",
-                        ["prediction_id"] = id,
-                        ["label"] = spam ? "spam" : "ham",
-                        ["time"] = time.AddHours(1).ToString("O"),
-                    }
-                )
-            );
+            emails.Add(new ExperimentMail.Email(id, time, version, spam, caught, 100, channel));
         }
+        var lines = ExperimentMail.Ndjson("spam-filter", emails, TimeSpan.FromHours(1));
         using (var ingest = server.Client(KeyRole.Ingest))
         {
-            var content = new StringContent(lines.ToString(), Encoding.UTF8);
+            var content = new StringContent(lines, Encoding.UTF8);
             content.Headers.ContentType = new MediaTypeHeaderValue("application/x-ndjson");
             var posted = await ingest.PostAsync("/v1/events", content);
             Assert.Contains("\"accepted\":12000", await posted.Content.ReadAsStringAsync(), StringComparison.Ordinal);
