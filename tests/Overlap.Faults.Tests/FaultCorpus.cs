@@ -42,6 +42,12 @@ internal sealed class FaultCorpus(int seed)
             requirements:
               - { metric: recall, min: 0.8 }
             monitoring: { window: 1d, min_samples: 20 }
+            experiments:
+              - name: {{feature}}-trial
+                control: v1
+                treatment: v2
+                primary: [{ metric: recall, min_effect: 0.05 }]
+                guardrails: [{ metric: latency_p95_ms, margin: 100 }]
             """;
 
     /// <summary>A batch of up to <paramref name="size"/> events, a fifth of them bad, or now and then a body that is not a batch.</summary>
@@ -84,6 +90,8 @@ internal sealed class FaultCorpus(int seed)
         // Ids are shared between the features on purpose: the same id for two features is two events.
         var id = $"p{_random.Next(4000)}";
         var score = Math.Round(_random.NextDouble(), 4).ToString(CultureInfo.InvariantCulture);
+        // The arm of the contract's experiment, from the id (the random draws stay as they were).
+        var version = int.Parse(id.AsSpan(1), CultureInfo.InvariantCulture) % 2 == 0 ? "v1" : "v2";
         string[] decisions =
         [
             "",
@@ -106,7 +114,7 @@ internal sealed class FaultCorpus(int seed)
             "",
         ];
         var json =
-            $$$"""{"type":"prediction","id":"{{{id}}}","feature":"{{{feature}}}","time":"{{{Time()}}}","score":{{{score}}}{{{decisions[_random.Next(decisions.Length)]}}},"latency_ms":{{{_random.Next(1, 900)}}},"attributes":{"channel":"{{{channels[_random.Next(channels.Length)]}}}"}}""";
+            $$$"""{"type":"prediction","id":"{{{id}}}","feature":"{{{feature}}}","time":"{{{Time()}}}","score":{{{score}}}{{{decisions[_random.Next(decisions.Length)]}}},"latency_ms":{{{_random.Next(1, 900)}}},"model_version":"{{{version}}}","attributes":{"channel":"{{{channels[_random.Next(channels.Length)]}}}"}}""";
         return (Encoding.UTF8.GetBytes(json), new FuzzLine(feature, id, null));
     }
 

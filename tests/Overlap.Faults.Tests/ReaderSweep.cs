@@ -18,6 +18,7 @@ internal static class ReaderSweep
         "/features/{0}/alerts",
         "/features/{0}/evaluations",
         "/features/{0}/review",
+        "/experiments/{0}-trial",
     ];
 
     public static async Task AssertEveryReaderAnswersAsync(Uri address, string adminKey, IReadOnlyList<string> features)
@@ -53,6 +54,7 @@ internal static class ReaderSweep
                 .SelectMany(f =>
                     FeaturePages.Select(p => string.Format(System.Globalization.CultureInfo.InvariantCulture, p, f))
                 )
+                .Prepend("/experiments")
                 .Prepend("/")
         )
         {
@@ -80,7 +82,8 @@ internal static class ReaderSweep
             {
                 var filled = path
                     .Name.Replace("{feature}", feature, StringComparison.Ordinal)
-                    .Replace("{name}", feature, StringComparison.Ordinal);
+                    .Replace("{name}", feature, StringComparison.Ordinal)
+                    .Replace("{experiment}", feature + "-trial", StringComparison.Ordinal);
                 // Any other parameter (an id, a run) gets a plausible value; a 404 is an answer, a 5xx is not.
                 filled = System.Text.RegularExpressions.Regex.Replace(filled, "\\{[^}]+\\}", "1");
                 paths.Add(filled);
