@@ -168,7 +168,7 @@ public sealed class ExperimentPagesTests : IAsyncLifetime
             .ClickAsync(new() { Timeout = Timeout });
         await Assertions
             .Expect(chart)
-            .ToHaveAttributeAsync("data-metric", "latency p95 ms", new() { Timeout = Timeout });
+            .ToHaveAttributeAsync("data-metric", "latency p95", new() { Timeout = Timeout });
         await Assertions.Expect(chart.Locator("svg.main-svg").First).ToBeVisibleAsync(new() { Timeout = Timeout });
         await Assertions.Expect(chart).ToContainTextAsync("guardrail's margin: +50 ms", new() { Timeout = 5_000 });
         await DashboardBrowser.ScreenshotAsync(page, "experiment.png");

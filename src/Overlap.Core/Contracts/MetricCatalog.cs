@@ -398,6 +398,8 @@ public static partial class MetricCatalog
     private static MetricInfo Latency(string name, double quantile, string description, string share) =>
         new(name, Any, description)
         {
+            // "latency p95": the unit follows each figure ("200 ms"), not the name.
+            ProseName = name.Replace("_ms", "", StringComparison.Ordinal).Replace('_', ' '),
             Interval = MetricInterval.Production,
             ProductionOnly = true,
             Unit = "ms",

@@ -260,7 +260,7 @@ public sealed class ExperimentAnalysisTests
         Assert.Equal(
             $"Roll out nb@2: recall is 10 points higher ({Points(recall.AlwaysValid)}, always-valid 95%); no guardrail is worse than its margin "
                 + $"(false positive rate −0.0125 points ({Points(fpr.FixedHorizon)}), inside the 1 point margin; "
-                + $"latency p95 ms 0 ms (−{N(-rollout.Guardrails[1].Difference.FixedHorizon.Low)} to +{N(rollout.Guardrails[1].Difference.FixedHorizon.High)} ms), inside the 50 ms margin); planned for "
+                + $"latency p95 0 ms (−{N(-rollout.Guardrails[1].Difference.FixedHorizon.Low)} to +{N(rollout.Guardrails[1].Difference.FixedHorizon.High)} ms), inside the 50 ms margin); planned for "
                 + $"{rollout.NeededPerArm:#,0} positive cases per arm.",
             ExperimentStatements.Decision(rollout, contract)
         );
@@ -274,7 +274,7 @@ public sealed class ExperimentAnalysisTests
         );
         var latency = rollback.Guardrails[1].Difference.AlwaysValid;
         Assert.Equal(
-            $"Roll back nb@2: latency p95 ms is 200 ms higher (+{N(latency.Low)} to +{N(latency.High)} ms, always-valid 95%), beyond the 50 ms guardrail; keep nb@1.",
+            $"Roll back nb@2: latency p95 is 200 ms higher (+{N(latency.Low)} to +{N(latency.High)} ms, always-valid 95%), beyond the 50 ms guardrail; keep nb@1.",
             ExperimentStatements.Decision(rollback, contract)
         );
 

@@ -253,7 +253,7 @@ public sealed class ExperimentEndpointTests : IAsyncLifetime
         _clock.SetUtcNow(new DateTimeOffset(2026, 11, 11, 9, 0, 0, TimeSpan.Zero));
         var running = await EventuallyAsync(() => bodies.TryPeek(out var b) ? b : (JsonElement?)null);
         Assert.Equal(
-            "[RUNNING] spam-slow: experiment spam-v3 (nb@2 against nb@1). Keep running: an arm has fewer than 100 for recall, false positive rate, latency p95 ms.",
+            "[RUNNING] spam-slow: experiment spam-v3 (nb@2 against nb@1). Keep running: an arm has fewer than 100 for recall, false positive rate, latency p95.",
             running.GetProperty("text").GetString()
         );
         Assert.Equal(
