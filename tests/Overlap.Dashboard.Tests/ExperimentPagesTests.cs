@@ -166,9 +166,7 @@ public sealed class ExperimentPagesTests : IAsyncLifetime
             .ToHaveCountAsync(11, new() { Timeout = 5_000 });
         await page.Locator("[data-testid=chart-metric][data-metric=latency_p95_ms]")
             .ClickAsync(new() { Timeout = Timeout });
-        await Assertions
-            .Expect(chart)
-            .ToHaveAttributeAsync("data-metric", "latency p95", new() { Timeout = Timeout });
+        await Assertions.Expect(chart).ToHaveAttributeAsync("data-metric", "latency p95", new() { Timeout = Timeout });
         await Assertions.Expect(chart.Locator("svg.main-svg").First).ToBeVisibleAsync(new() { Timeout = Timeout });
         await Assertions.Expect(chart).ToContainTextAsync("guardrail's margin: +50 ms", new() { Timeout = 5_000 });
         await DashboardBrowser.ScreenshotAsync(page, "experiment.png");
