@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using Npgsql;
+using Overlap.Tests.Shared;
 
 namespace Overlap.Cluster.Tests;
 
@@ -65,64 +65,11 @@ internal static class ClusterServices
             {
                 continue;
             }
-            var script = RepositoryRoot.File($"scripts/services/{service}.sh");
-            var folder = Directory.CreateTempSubdirectory($"overlap-{service}-").FullName;
-            foreach (var line in Run(script, "start", folder).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            foreach (var (key, value) in ServiceScript.Start(service, stopWithThisProcess: true).Values)
             {
-                var pair = line.Trim().Split('=', 2);
-                if (pair.Length == 2)
-                {
-                    values[pair[0]] = pair[1];
-                }
+                values[key] = value;
             }
-            StopWhenThisProcessEnds(script, folder);
         }
         return values;
-    }
-
-    /// <summary>Stops a service once this process is gone, however it ends (a watcher in a session of its own).</summary>
-    private static void StopWhenThisProcessEnds(string script, string folder)
-    {
-        const string Watch = """
-            exec </dev/null >/dev/null 2>&1
-            while kill -0 "$1" 2>/dev/null; do sleep 1; done
-            bash "$2" stop "$3"
-            exec rm -rf "$3"
-            """;
-        var watcher = new ProcessStartInfo("setsid")
-        {
-            ArgumentList =
-            {
-                "-f",
-                "bash",
-                "-c",
-                Watch,
-                "overlap-cluster-watch",
-                Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                script,
-                folder,
-            },
-        };
-        using var started = Process.Start(watcher)!;
-        started.WaitForExit();
-    }
-
-    private static string Run(string script, string action, string folder)
-    {
-        var start = new ProcessStartInfo("bash")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            ArgumentList = { script, action, folder },
-        };
-        using var process = Process.Start(start)!;
-        var errors = process.StandardError.ReadToEndAsync();
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{script} {action} failed ({process.ExitCode}): {errors.Result}");
-        }
-        return output;
     }
 }

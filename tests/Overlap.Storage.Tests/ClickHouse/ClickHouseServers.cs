@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Overlap.Storage.ClickHouse;
 using Overlap.Tests.Shared;
 
@@ -63,15 +62,9 @@ internal static class ClickHouseServers
         {
             return (shard1, replica, shard2, cluster);
         }
-        var folder = Directory.CreateTempSubdirectory("overlap-clickhouse-").FullName;
-        var script = RepositoryRoot.File("scripts/services/clickhouse.sh");
+        // Stopped by StopStarted when the run ends (the servers' folders are large).
+        var (values, _, folder) = ServiceScript.Start("clickhouse", stopWithThisProcess: false);
         _started = folder;
-        var lines = Run(script, "start", folder);
-        var values = lines
-            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(l => l.Split('=', 2))
-            .Where(p => p.Length == 2)
-            .ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal);
         return (
             values["OVERLAP_TEST_CLICKHOUSE"],
             values["OVERLAP_TEST_CLICKHOUSE_REPLICA"],
@@ -85,25 +78,8 @@ internal static class ClickHouseServers
     {
         if (Interlocked.Exchange(ref _started, null) is { } folder)
         {
-            Run(RepositoryRoot.File("scripts/services/clickhouse.sh"), "stop", folder);
+            ServiceScript.Run(RepositoryRoot.File("scripts/services/clickhouse.sh"), "stop", folder);
             Directory.Delete(folder, recursive: true);
         }
-    }
-
-    private static string Run(string script, string action, string folder)
-    {
-        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(script);
-        start.ArgumentList.Add(action);
-        start.ArgumentList.Add(folder);
-        using var process = Process.Start(start)!;
-        var errors = process.StandardError.ReadToEndAsync();
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{script} {action} failed ({process.ExitCode}): {errors.Result}");
-        }
-        return output;
     }
 }

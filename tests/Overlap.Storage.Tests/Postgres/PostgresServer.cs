@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using Npgsql;
+using Overlap.Tests.Shared;
 
 namespace Overlap.Storage.Tests.Postgres;
 
@@ -45,74 +45,8 @@ internal static class PostgresServer
         {
             return named;
         }
-        var script = Path.Combine(RepositoryRoot(), "scripts", "services", "postgres.sh");
-        var folder = Directory.CreateTempSubdirectory("overlap-postgres-").FullName;
-        var output = Run(script, "start", folder);
-        StopWhenThisProcessEnds(script, folder);
-        const string Key = "OVERLAP_TEST_POSTGRES=";
-        var line = output.Split('\n').FirstOrDefault(l => l.StartsWith(Key, StringComparison.Ordinal));
-        return line?[Key.Length..].Trim()
-            ?? throw new InvalidOperationException($"{script} printed no {Key} line: {output}");
-    }
-
-    /// <summary>
-    /// Stops the server (and removes its folder) once this process is gone, however it ends: the test host may be
-    /// killed rather than exit, and then no exit handler runs. The watcher is a session of its own, outside this
-    /// process's tree, with nothing of ours open.
-    /// </summary>
-    private static void StopWhenThisProcessEnds(string script, string folder)
-    {
-        const string Watch = """
-            exec </dev/null >/dev/null 2>&1
-            while kill -0 "$1" 2>/dev/null; do sleep 1; done
-            exec bash "$2" stop "$3"
-            """;
-        var watcher = new ProcessStartInfo("setsid")
-        {
-            ArgumentList =
-            {
-                "-f",
-                "bash",
-                "-c",
-                Watch,
-                "overlap-postgres-watch",
-                Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                script,
-                folder,
-            },
-        };
-        using var started = Process.Start(watcher)!;
-        started.WaitForExit();
-    }
-
-    private static string Run(string script, string action, string folder)
-    {
-        var start = new ProcessStartInfo("bash")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            ArgumentList = { script, action, folder },
-        };
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{script} {action} failed ({process.ExitCode}): {stderr.Result}");
-        }
-        return stdout;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Overlap.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException("Overlap.slnx not found above " + AppContext.BaseDirectory);
+        var (values, script, _) = ServiceScript.Start("postgres", stopWithThisProcess: true);
+        return values.GetValueOrDefault("OVERLAP_TEST_POSTGRES")
+            ?? throw new InvalidOperationException($"{script} printed no OVERLAP_TEST_POSTGRES line");
     }
 }
