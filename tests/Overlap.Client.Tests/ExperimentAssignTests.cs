@@ -72,7 +72,7 @@ public sealed class ExperimentAssignTests
             Assert.Equal(("spam-v2", "spam-filter", unit), (arm.Experiment, arm.Feature, arm.Unit));
             treated += arm.IsTreatment ? 1 : 0;
         }
-        // 20% of 300 is 60, with a binomial standard deviation of about 6.9: 4 of them either side.
+        // 20% of 300 is 60, with a binomial standard deviation of about 6.9: four standard deviations either side.
         Assert.InRange(treated, 60 - 28, 60 + 28);
 
         var rule = await client.GetExperimentRuleAsync("spam-v2");
