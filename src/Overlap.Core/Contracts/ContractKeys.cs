@@ -136,6 +136,7 @@ internal static class ContractKeys
         "power",
         "max_duration",
         "shadow",
+        "ended",
     ];
 
     public static readonly string[] ExperimentMetric = ["metric", "business", "min_effect", "margin", "better"];

@@ -94,6 +94,7 @@ public static partial class ContractParser
             ) ?? 0.8,
             MaxDuration = m.Duration("max_duration") ?? TimeSpan.FromDays(28),
             Shadow = shadow,
+            Ended = Date(m, "ended"),
         };
         if (shadow && spec.Primary.Concat(spec.Guardrails).FirstOrDefault(x => x.Business is not null) is { } business)
         {

@@ -42,6 +42,12 @@ public sealed record ExperimentSpec
     /// </summary>
     public bool Shadow { get; init; }
 
+    /// <summary>
+    /// When the team acted on the decision and the experiment ended (its arms no longer served side by side), or null
+    /// while it runs. An ended experiment is judged as of this time, once, and no longer watched.
+    /// </summary>
+    public DateTimeOffset? Ended { get; init; }
+
     /// <summary>The <see cref="Unit"/> that assigns each prediction on its own.</summary>
     public const string PredictionUnit = "prediction";
 }

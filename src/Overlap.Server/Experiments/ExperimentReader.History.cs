@@ -18,7 +18,7 @@ internal sealed partial class ExperimentReader
     public async Task<ExperimentHistory> HistoryAsync(FoundExperiment found, CancellationToken cancellationToken)
     {
         var (contract, spec) = (found.Contract, found.Spec);
-        var now = options.Time.GetUtcNow();
+        var now = AsOf(spec);
         var start = await StartAsync(contract.Feature, spec.Name, cancellationToken).ConfigureAwait(false) ?? now;
         if (start > now)
         {

@@ -49,7 +49,7 @@ internal sealed partial class ExperimentReader(ContractRegistry contracts, IEven
     public async Task<ExperimentReport> AnalyzeAsync(FoundExperiment found, CancellationToken cancellationToken)
     {
         var (contract, spec) = (found.Contract, found.Spec);
-        var now = options.Time.GetUtcNow();
+        var now = AsOf(spec);
         var start = await StartAsync(contract.Feature, spec.Name, cancellationToken).ConfigureAwait(false) ?? now;
         var attributes = ProductionWindows.Attributes(contract).ToList();
         if (spec.Unit != ExperimentSpec.PredictionUnit && !attributes.Contains(spec.Unit))
@@ -86,6 +86,10 @@ internal sealed partial class ExperimentReader(ContractRegistry contracts, IEven
         var report = ExperimentAnalysis.Analyze(contract, spec, control, treatment, now - start);
         return report with { Segments = Segments(contract, spec, rows, labelledBefore, business, values, now - start) };
     }
+
+    /// <summary>The moment an experiment is judged at: now, or when it ended.</summary>
+    private DateTimeOffset AsOf(ExperimentSpec spec) =>
+        spec.Ended is { } ended && ended < options.Time.GetUtcNow() ? ended : options.Time.GetUtcNow();
 
     /// <summary>The most values of one segment analysed on their own (the most frequent first).</summary>
     public const int MaxSegmentValues = 20;

@@ -13,6 +13,7 @@ namespace Overlap.Server.Experiments;
 /// <param name="Reasons">What decided it: metric names, <c>split</c> or <c>max_duration</c>.</param>
 /// <param name="ElapsedDays">Days since the experiment first appeared in the contract.</param>
 /// <param name="DaysLeft">Days until the planned sample size at today's traffic; null when unknown.</param>
+/// <param name="Ended">When the experiment ended (the contract's <c>ended</c>), judged as of then; null while it runs.</param>
 internal sealed record ExperimentSummary(
     string Experiment,
     string Feature,
@@ -22,7 +23,8 @@ internal sealed record ExperimentSummary(
     string Statement,
     IReadOnlyList<string> Reasons,
     double ElapsedDays,
-    double? DaysLeft
+    double? DaysLeft,
+    DateTimeOffset? Ended
 )
 {
     public static ExperimentSummary Of(FoundExperiment found, ExperimentReport report) =>
@@ -32,10 +34,16 @@ internal sealed record ExperimentSummary(
             report.Control,
             report.Treatment,
             report.Decision.ToString().ToLowerInvariant(),
-            ExperimentStatements.Decision(report, found.Contract),
+            found.Spec.Ended is { } ended
+                ? string.Create(
+                    System.Globalization.CultureInfo.InvariantCulture,
+                    $"Ended on {ended.UtcDateTime:yyyy-MM-dd HH:mm} UTC, on this decision: {ExperimentStatements.Decision(report, found.Contract)}"
+                )
+                : ExperimentStatements.Decision(report, found.Contract),
             report.Reasons,
             Math.Round(report.Elapsed.TotalDays, 3),
-            report.DaysLeft is { } d ? Math.Round(d, 2) : null
+            found.Spec.Ended is null && report.DaysLeft is { } d ? Math.Round(d, 2) : null,
+            found.Spec.Ended
         );
 }
 

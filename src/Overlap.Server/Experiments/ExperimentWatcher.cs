@@ -11,7 +11,8 @@ namespace Overlap.Server.Experiments;
 /// Judges every experiment every <see cref="ServerOptions.ExperimentCheckInterval"/> on the server's clock and keeps its
 /// decision as the feature's alert check "experiment NAME": <c>rollback</c> and <c>stop</c> are the alert state,
 /// <c>rollout</c> is ok, <c>running</c> a warning (not clear yet). A change of decision is recorded in the alert history
-/// and sent to the contract's webhooks with the experiment's facts, so a deployment tool can roll back on it.
+/// and sent to the contract's webhooks with the experiment's facts, so a deployment tool can roll back on it. An
+/// experiment the contract says has <c>ended</c> is no longer judged.
 /// </summary>
 internal sealed partial class ExperimentWatcher(
     ExperimentReader reader,
@@ -41,7 +42,8 @@ internal sealed partial class ExperimentWatcher(
             try
             {
                 await Task.Delay(options.ExperimentCheckInterval, options.Time, stoppingToken).ConfigureAwait(false);
-                experiments = reader.All();
+                // An ended experiment keeps the decision it was ended on; nothing more is judged or paged.
+                experiments = [.. reader.All().Where(e => e.Spec.Ended is null)];
                 if (experiments.Count == 0)
                 {
                     continue;

@@ -37,7 +37,7 @@ public sealed class ExperimentEndpointTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
-    private static string Contract(string feature, string experiment, string? hook = null) =>
+    private static string Contract(string feature, string experiment, string? hook = null, string? ended = null) =>
         $$"""
             feature: {{feature}}
             task: binary
@@ -52,6 +52,7 @@ public sealed class ExperimentEndpointTests : IAsyncLifetime
                 guardrails:
                   - { metric: false_positive_rate, margin: 0.05 }
                   - { metric: latency_p95_ms, margin: 50 }
+            {{(ended is null ? "" : $"    ended: {ended}")}}
             {{(hook is null ? "" : $"monitoring: {{ alerts: [ {{ webhook: \"{hook}\" }} ] }}")}}
             """;
 
@@ -111,12 +112,12 @@ public sealed class ExperimentEndpointTests : IAsyncLifetime
         return sent;
     }
 
-    private async Task PutAsync(string feature, string experiment, string? hook = null)
+    private async Task PutAsync(string feature, string experiment, string? hook = null, string? ended = null)
     {
         using var admin = _server.Client(KeyRole.Admin);
         var put = await admin.PutAsync(
             $"/v1/features/{feature}/contract",
-            new StringContent(Contract(feature, experiment, hook), Encoding.UTF8, "application/yaml")
+            new StringContent(Contract(feature, experiment, hook, ended), Encoding.UTF8, "application/yaml")
         );
         Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
     }
@@ -188,6 +189,68 @@ public sealed class ExperimentEndpointTests : IAsyncLifetime
                     )
                 )
         );
+    }
+
+    [Fact]
+    public async Task AnEndedExperiment_KeepsTheDecisionItEndedOn_ThoughAllTrafficNowGoesToTheTreatment()
+    {
+        await PutAsync("spam-filter", "spam-v2");
+        _clock.SetUtcNow(new DateTimeOffset(2026, 11, 11, 9, 0, 0, TimeSpan.Zero));
+        await SendAsync("spam-filter", "spam-v2", slower: 0);
+        using var viewer = _server.Client(KeyRole.Viewer);
+        var decided = await Json(await viewer.GetAsync("/v1/experiments/spam-v2"));
+        Assert.Equal("rollout", decided.GetProperty("summary").GetProperty("decision").GetString());
+
+        // The team rolls nb@2 out to everyone and says so in the contract; a day of traffic, all on nb@2, follows.
+        await PutAsync("spam-filter", "spam-v2", ended: "2026-11-11T09:00:00Z");
+        var lines = new StringBuilder();
+        for (var i = 0; i < 500; i++)
+        {
+            lines.AppendLine(
+                JsonSerializer.Serialize(
+                    new Dictionary<string, object>
+                    {
+                        ["type"] = "prediction",
+                        ["id"] = $"after-{i}",
+                        ["feature"] = "spam-filter",
+                        ["time"] = new DateTimeOffset(2026, 11, 11, 10, 0, 0, TimeSpan.Zero)
+                            .AddMinutes(i)
+                            .ToString("O"),
+                        ["score"] = 0.9,
+                        ["model_version"] = "nb@2",
+                    }
+                )
+            );
+        }
+        using (var ingest = _server.Client(KeyRole.Ingest))
+        {
+            var content = new StringContent(lines.ToString(), Encoding.UTF8);
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/x-ndjson");
+            Assert.Equal(HttpStatusCode.Accepted, (await ingest.PostAsync("/v1/events", content)).StatusCode);
+        }
+        _clock.SetUtcNow(new DateTimeOffset(2026, 11, 12, 9, 0, 0, TimeSpan.Zero));
+
+        // Judged as of its end: the same figures and decision, the statement says when it ended.
+        var ended = await Json(await viewer.GetAsync("/v1/experiments/spam-v2"));
+        var summary = ended.GetProperty("summary");
+        Assert.Equal("rollout", summary.GetProperty("decision").GetString());
+        Assert.Equal(
+            new DateTimeOffset(2026, 11, 11, 9, 0, 0, TimeSpan.Zero),
+            summary.GetProperty("ended").GetDateTimeOffset()
+        );
+        Assert.Equal(
+            "Ended on 2026-11-11 09:00 UTC, on this decision: "
+                + decided.GetProperty("summary").GetProperty("statement").GetString(),
+            summary.GetProperty("statement").GetString()
+        );
+        Assert.Equal(decided.GetProperty("split").ToString(), ended.GetProperty("split").ToString());
+        Assert.Equal(decided.GetProperty("primary").ToString(), ended.GetProperty("primary").ToString());
+
+        // Had it not ended, the day on nb@2 alone would read as a broken split.
+        await PutAsync("spam-filter", "spam-v2");
+        var unended = await Json(await viewer.GetAsync("/v1/experiments/spam-v2/decision"));
+        Assert.Equal("stop", unended.GetProperty("decision").GetString());
+        Assert.False(unended.TryGetProperty("ended", out _));
     }
 
     [Fact]
