@@ -63,8 +63,23 @@ internal sealed record ReplayOptions
     /// <summary>True labels of mail sent before the replay (the reference period), which can be routed to review too.</summary>
     public IReadOnlyDictionary<string, string> EarlierLabels { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>The model version the predictions carry.</summary>
+    /// <summary>The model version the predictions carry, when no <see cref="MailServer"/> serves them.</summary>
     public string ModelVersion { get; init; } = "v1";
+
+    /// <summary>Serves each email (which model, its score, how long it took); null to send the score the mail carries.</summary>
+    public IMailServer? MailServer { get; init; }
+
+    /// <summary>Called after each hour of the server's clock, once the hour's events are in (the release manager's turn).</summary>
+    public Func<DateTimeOffset, CancellationToken, Task>? AfterHour { get; init; }
+}
+
+/// <summary>How one email was served: by which model version, its score and the time scoring took.</summary>
+internal sealed record ServedMail(string ModelVersion, double Score, double? LatencyMs);
+
+/// <summary>The mail server's model: scores an email with the model version it serves now.</summary>
+internal interface IMailServer
+{
+    Task<ServedMail> ServeAsync(ReplayMail mail, CancellationToken cancellationToken);
 }
 
 /// <summary>What the replay did, in figures.</summary>
@@ -133,14 +148,18 @@ internal static class DemoReplay
             while (sent < ordered.Count && ordered[sent].Time < now)
             {
                 var m = ordered[sent++];
+                var served = options.MailServer is { } server
+                    ? await server.ServeAsync(m, cancellationToken).ConfigureAwait(false)
+                    : new ServedMail(options.ModelVersion, m.Score, null);
                 client.LogPrediction(
                     new PredictionEvent
                     {
                         Id = m.Id,
                         Feature = options.Feature,
                         Time = m.Time,
-                        Score = m.Score,
-                        ModelVersion = options.ModelVersion,
+                        Score = served.Score,
+                        ModelVersion = served.ModelVersion,
+                        LatencyMs = served.LatencyMs,
                         InputsJson = m.InputsJson,
                         AttributesJson = m.AttributesJson,
                     }
@@ -166,6 +185,10 @@ internal static class DemoReplay
             {
                 // The reviewers' working day ends at five; they are away for the last days, whose items wait for the person trying the demo.
                 reviewed += await reviewers.WorkAsync(options.ReviewsPerDay, cancellationToken).ConfigureAwait(false);
+            }
+            if (options.AfterHour is { } afterHour)
+            {
+                await afterHour(now, cancellationToken).ConfigureAwait(false);
             }
             progress?.Report((double)step / steps);
             var behind = (pause * step) - clock.Elapsed;

@@ -134,6 +134,27 @@ internal static class DemoReport
                 console.MarkupLine("  " + Markup.Escape(statement));
             }
         }
+        foreach (var e in s.Experiments)
+        {
+            console.MarkupLine(
+                Markup.Escape(
+                    string.Create(
+                        inv,
+                        $"Experiment {e.Name}, {e.Treatment} against {e.Control} on live mail from {e.Started:yyyy-MM-dd HH:mm}: {e.Statement}"
+                    )
+                )
+            );
+            console.MarkupLine(
+                Markup.Escape(
+                    e.Served is { } served
+                        ? string.Create(
+                            inv,
+                            $"  Decided on {e.Decided:yyyy-MM-dd HH:mm}; the webhook reached the deployment tool, which now serves {served} to every email."
+                        )
+                        : "  Still running when the replay ended."
+                )
+            );
+        }
         console.MarkupLine(Markup.Escape($"Reports (HTML and JSON) and summary.json are in {reports}."));
     }
 }

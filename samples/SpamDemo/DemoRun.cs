@@ -67,7 +67,10 @@ internal sealed class DemoRun(DemoOptions options, IDemoProgress progress)
     /// <summary>How narrow a window's realised interval must be for its estimate to be compared with it.</summary>
     public const double SettledWidth = EstimateChecker.SettledWidth;
 
-    /// <summary>The last 30% of the replayed mail is kept out of v2's training: v1 and v2 are compared on it.</summary>
+    /// <summary>
+    /// The last 30% of the replayed mail is kept out of v2's training: v2 is trained when it begins and tried against v1
+    /// on it as a live experiment, and the two are compared offline on it at the end.
+    /// </summary>
     private const double ComparisonShare = 0.3;
 
     private static string ReadContract()
@@ -121,6 +124,10 @@ internal sealed class DemoRun(DemoOptions options, IDemoProgress progress)
                     DataFolder = options.DataFolder,
                     Urls = options.Urls,
                     Time = clock,
+                    // The deployment tool the experiments' webhooks reach runs beside the server, on loopback.
+                    WebhookAllow = ["127.0.0.1/32"],
+                    // Experiments are judged once a day, at midnight, as a pipeline that promotes daily would.
+                    ExperimentCheckInterval = DemoReleases.CheckInterval,
                 },
                 cancellationToken
             )
@@ -160,26 +167,50 @@ internal sealed class DemoRun(DemoOptions options, IDemoProgress progress)
             await SendReferenceAsync(address, ingest, split.Holdout, holdoutScores, cancellationToken)
                 .ConfigureAwait(false);
 
+            var first = (int)Math.Round(production.Count * (1 - ComparisonShare));
+            var v2From = production[first].Date!.Value;
             progress.Step(
-                $"Replaying {production.Count:N0} later emails through the SDK, labels 3 days later, reviewers daily"
-            );
-            var productionScores = v1.ScoreAll(production);
-            var mails = production
-                .Select(
-                    (m, i) =>
-                    {
-                        var e = SpamEvents.Prediction(m, productionScores[i], "v1", threshold: contract.Threshold);
-                        return new ReplayMail(
-                            m.Id,
-                            m.Date!.Value,
-                            productionScores[i],
-                            m.Label,
-                            e.InputsJson!,
-                            e.AttributesJson!
-                        );
-                    }
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"Replaying {production.Count:N0} later emails through the SDK, labels 3 days later, reviewers daily; from {v2From:yyyy-MM-dd}, v2 against v1 as an experiment"
                 )
+            );
+            var mails = production
+                .Select(m =>
+                {
+                    var e = SpamEvents.Prediction(m, 0, "v1", threshold: contract.Threshold);
+                    return new ReplayMail(m.Id, m.Date!.Value, double.NaN, m.Label, e.InputsJson!, e.AttributesJson!);
+                })
                 .ToList();
+            await using var sdk = new Overlap.Client.OverlapClient(
+                new Overlap.Client.OverlapClientOptions { Endpoint = address, ApiKey = ingest }
+            );
+            var mail = new DemoMailServer(production.ToDictionary(m => m.Id, StringComparer.Ordinal), sdk);
+            mail.Add(v1);
+            mail.Serve(v1.Version);
+            await using var deploy = await DemoDeployTool.StartAsync(mail, cancellationToken).ConfigureAwait(false);
+            var training = new List<SpamExample>();
+            var releases = new DemoReleases(
+                http,
+                mail,
+                deploy,
+                v2From,
+                async token =>
+                {
+                    var learned = await LabelledAsync(http, contract, production.Take(first), token)
+                        .ConfigureAwait(false);
+                    training.AddRange([.. split.Train.Select(SpamExample.From), .. learned]);
+                    var v2 = v1.Retrain(training, "v2");
+                    v2.Save(Path.Combine(models, "spam-v2.zip"));
+                    return v2;
+                },
+                v2 =>
+                {
+                    var v3 = BrokenRetrain(v2, training, "v3");
+                    v3.Save(Path.Combine(models, "spam-v3.zip"));
+                    return v3;
+                }
+            );
             var replay = await DemoReplay
                 .RunAsync(
                     mails,
@@ -193,12 +224,17 @@ internal sealed class DemoRun(DemoOptions options, IDemoProgress progress)
                         LabelDelay = contract.Monitoring?.LabelDelay ?? TimeSpan.FromDays(3),
                         Budget = options.ReplayTime,
                         EarlierLabels = split.Holdout.ToDictionary(m => m.Id, m => m.Label, StringComparer.Ordinal),
+                        // The corpus thins out in its last days (a few emails a day): five days leave the review page work.
+                        ReviewersAway = TimeSpan.FromDays(5),
+                        MailServer = mail,
+                        AfterHour = releases.AfterHourAsync,
                     },
                     new Progress<double>(progress.Report),
                     cancellationToken
                 )
                 .ConfigureAwait(false);
 
+            await releases.FinishAsync(cancellationToken).ConfigureAwait(false);
             progress.Step("Reading what Overlap found");
             var summary = await SummarizeAsync(http, contract, replay, before, cancellationToken).ConfigureAwait(false);
             if (summary.EstimateCheck is { Reliable: false })
@@ -209,13 +245,21 @@ internal sealed class DemoRun(DemoOptions options, IDemoProgress progress)
                 summary = await RecalibrateAsync(http, replay, summary, cancellationToken).ConfigureAwait(false);
             }
 
-            progress.Step(
-                "Retraining v2 on the labels production gathered, and comparing it with v1 on the same later mail"
-            );
+            progress.Step("Comparing v2 with v1 offline on the same later mail v2 never learned from");
             summary = summary with
             {
-                Retrained = await RetrainAsync(http, contract, v1, split, production, models, cancellationToken)
+                Retrained = await CompareAsync(
+                        http,
+                        contract,
+                        v1,
+                        releases.V2!,
+                        training.Count - split.Train.Count,
+                        production.Skip(first).ToList(),
+                        cancellationToken
+                    )
                     .ConfigureAwait(false),
+                Experiments = releases.Experiments,
+                Deployments = deploy.Actions,
             };
             await File.WriteAllTextAsync(
                     Path.Combine(options.ReportFolder, "summary.json"),
@@ -437,17 +481,13 @@ internal sealed class DemoRun(DemoOptions options, IDemoProgress progress)
         metrics is not null && metrics.TryGetValue(metric, out var m) && double.IsFinite(m.Value) ? m.Value : null;
 
     /// <summary>
-    /// v2: v1's training mail plus the production mail whose label the server holds (users' reports and reviewers'
-    /// decisions, from the labelled export), except the latest 30% of it, on which v1 and v2 are compared as paired models.
-    /// Both runs are uploaded to the server's evaluations.
+    /// The <paramref name="messages"/> whose label the server holds now (users' reports and reviewers' decisions, from
+    /// the labelled export), as training examples with that label.
     /// </summary>
-    private async Task<RetrainFigures> RetrainAsync(
+    private static async Task<List<SpamExample>> LabelledAsync(
         HttpClient http,
         Contract contract,
-        SpamModel v1,
-        SpamSplit split,
-        IReadOnlyList<SpamMessage> production,
-        string models,
+        IEnumerable<SpamMessage> messages,
         CancellationToken cancellationToken
     )
     {
@@ -462,19 +502,50 @@ internal sealed class DemoRun(DemoOptions options, IDemoProgress progress)
             Evaluator.ReadOptions(contract, "export.csv")
         );
         var (ids, labels) = (table.Find(contract.Columns.Id!)!, table.Find(contract.Columns.Label)!);
-        var labelled = Enumerable
-            .Range(0, table.RowCount)
-            .Where(i => ids.Text(i) is not null && labels.Text(i) is not null)
-            .ToDictionary(i => ids.Text(i)!, i => labels.Text(i)!, StringComparer.Ordinal);
-        var first = (int)Math.Round(production.Count * (1 - ComparisonShare));
-        var comparison = production.Skip(first).ToList();
-        var learned = production
-            .Take(first)
-            .Where(m => labelled.ContainsKey(m.Id))
-            .Select(m => SpamExample.From(m, labelled[m.Id] == "spam"))
-            .ToList();
-        var v2 = v1.Retrain([.. split.Train.Select(SpamExample.From), .. learned], "v2");
-        v2.Save(Path.Combine(models, "spam-v2.zip"));
+        var labelled = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < table.RowCount; i++)
+        {
+            if (ids.Text(i) is { } id && labels.Text(i) is { } label)
+            {
+                labelled.TryAdd(id, label);
+            }
+        }
+        return
+        [
+            .. messages
+                .Where(m => labelled.ContainsKey(m.Id))
+                .Select(m => SpamExample.From(m, labelled[m.Id] == "spam")),
+        ];
+    }
+
+    /// <summary>How many times over the broken v3 counts each spam example, and one legitimate email in how many it keeps.</summary>
+    internal const int BrokenSpamCopies = 10;
+
+    /// <summary>
+    /// v3, broken on purpose: v2's examples with a resampling step gone wrong (each spam email counted
+    /// <see cref="BrokenSpamCopies"/> times, one legitimate email in <see cref="BrokenSpamCopies"/> kept), so its scores
+    /// run high and it moves far too much legitimate mail to the spam folder.
+    /// </summary>
+    internal static SpamModel BrokenRetrain(SpamModel model, IReadOnlyList<SpamExample> examples, string version) =>
+        model.Retrain(
+            [
+                .. examples.Where(e => !e.IsSpam).Where((_, i) => i % BrokenSpamCopies == 0),
+                .. Enumerable.Repeat(examples.Where(e => e.IsSpam), BrokenSpamCopies).SelectMany(e => e),
+            ],
+            version
+        );
+
+    /// <summary>v1 and v2 compared as paired models on the same later mail v2 never learned from; both runs are uploaded to the server's evaluations.</summary>
+    private async Task<RetrainFigures> CompareAsync(
+        HttpClient http,
+        Contract contract,
+        SpamModel v1,
+        SpamModel v2,
+        int learned,
+        IReadOnlyList<SpamMessage> comparison,
+        CancellationToken cancellationToken
+    )
+    {
         var v1Scores = v1.ScoreAll(comparison);
         var v1Report = Evaluate(contract, comparison, v1Scores, baseline: null, "v1-on-later-mail");
         var v2Report = Evaluate(contract, comparison, v2.ScoreAll(comparison), v1Scores, "v2-vs-v1");
@@ -496,7 +567,7 @@ internal sealed class DemoRun(DemoOptions options, IDemoProgress progress)
                 .ConfigureAwait(false);
         }
         return new RetrainFigures(
-            learned.Count,
+            learned,
             comparison.Count,
             v2Report.Comparison?.Differences ?? [],
             v2Report.Comparison?.Statements ?? []
@@ -576,6 +647,12 @@ internal sealed record DemoSummary
 
     /// <summary>The estimate check after the recalibration.</summary>
     public EstimateCheck? EstimateAfterRecalibration { get; init; }
+
+    /// <summary>The experiments run on the replayed mail (v2 against v1, then v3 against v2), as the server decided them.</summary>
+    public IReadOnlyList<ExperimentFigures> Experiments { get; init; } = [];
+
+    /// <summary>What the deployment tool did on the server's webhooks.</summary>
+    public IReadOnlyList<DeployAction> Deployments { get; init; } = [];
 }
 
 [JsonSourceGenerationOptions(

@@ -89,6 +89,21 @@ public sealed class DemoDashboardTests : IAsyncLifetime
         await page.GotoAsync("/features/spam-filter/evaluations");
         await Assertions.Expect(page.Locator("body")).ToContainTextAsync("v2 on the latest 30%");
         await DashboardBrowser.WalkthroughShotAsync(page, "demo-evaluations.png");
+
+        // The experiment the demo started on the later mail: v2 against v1, its two arms, the figures and the decision.
+        await page.GotoAsync("/experiments");
+        await Assertions.Expect(page.Locator("body")).ToContainTextAsync("spam-v2");
+        await page.GotoAsync("/experiments/spam-v2");
+        await Assertions.Expect(page.Locator("[data-testid=arm]")).ToHaveCountAsync(2);
+        await Assertions
+            .Expect(page.Locator("[data-testid=decision]"))
+            .ToContainTextAsync(
+                new Regex("^(Ended on .+, on this decision: )?(Keep running|Roll out v2|Roll back v2|Stop)")
+            );
+        await Assertions
+            .Expect(page.Locator("[data-testid=figure][data-metric=false_positive_rate]"))
+            .ToContainTextAsync("points");
+        await DashboardBrowser.WalkthroughShotAsync(page, "demo-experiment.png");
         Assert.True(browser.Errors.Count == 0, string.Join('\n', browser.Errors));
     }
 }

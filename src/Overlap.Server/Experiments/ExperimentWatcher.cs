@@ -8,7 +8,8 @@ using Overlap.Server.Ingest;
 namespace Overlap.Server.Experiments;
 
 /// <summary>
-/// Judges every experiment every <see cref="ServerOptions.ExperimentCheckInterval"/> on the server's clock and keeps its
+/// Judges every experiment every <see cref="ServerOptions.ExperimentCheckInterval"/> on the server's clock (at its
+/// whole multiples: every 10 minutes is :00, :10, :20…) and keeps its
 /// decision as the feature's alert check "experiment NAME": <c>rollback</c> and <c>stop</c> are the alert state,
 /// <c>rollout</c> is ok, <c>running</c> a warning (not clear yet). A change of decision is recorded in the alert history
 /// and sent to the contract's webhooks with the experiment's facts, so a deployment tool can roll back on it. An
@@ -41,7 +42,12 @@ internal sealed partial class ExperimentWatcher(
             IReadOnlyList<FoundExperiment> experiments;
             try
             {
-                await Task.Delay(options.ExperimentCheckInterval, options.Time, stoppingToken).ConfigureAwait(false);
+                await Task.Delay(
+                        UntilNextMark(options.Time.GetUtcNow(), options.ExperimentCheckInterval),
+                        options.Time,
+                        stoppingToken
+                    )
+                    .ConfigureAwait(false);
                 // An ended experiment keeps the decision it was ended on; nothing more is judged or paged.
                 experiments = [.. reader.All().Where(e => e.Spec.Ended is null)];
                 if (experiments.Count == 0)
@@ -72,6 +78,17 @@ internal sealed partial class ExperimentWatcher(
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// How long from <paramref name="now"/> to the next whole multiple of <paramref name="interval"/> on the clock (every
+    /// 10 minutes: at :00, :10, :20…), so experiments are judged at the same moments whenever the server started.
+    /// </summary>
+    public static TimeSpan UntilNextMark(DateTimeOffset now, TimeSpan interval)
+    {
+        var ticks = Math.Max(interval.Ticks, TimeSpan.TicksPerSecond);
+        var next = ((now.UtcTicks / ticks) + 1) * ticks;
+        return TimeSpan.FromTicks(next - now.UtcTicks);
     }
 
     /// <summary>Judges one experiment now and records its decision.</summary>

@@ -253,6 +253,23 @@ public sealed class ExperimentEndpointTests : IAsyncLifetime
         Assert.False(unended.TryGetProperty("ended", out _));
     }
 
+    [Theory]
+    [InlineData("2026-11-11T09:37:12Z", 10 * 60, 2 * 60 + 48)]
+    [InlineData("2026-11-11T10:00:00Z", 10 * 60, 10 * 60)]
+    [InlineData("2026-11-11T09:30:00Z", 24 * 3600, (14 * 3600) + (30 * 60))]
+    public void TheWatcher_JudgesOnTheMarksOfTheClock_WheneverTheServerStarted(
+        string now,
+        int everySeconds,
+        int waitSeconds
+    ) =>
+        Assert.Equal(
+            TimeSpan.FromSeconds(waitSeconds),
+            ExperimentWatcher.UntilNextMark(
+                DateTimeOffset.Parse(now, System.Globalization.CultureInfo.InvariantCulture),
+                TimeSpan.FromSeconds(everySeconds)
+            )
+        );
+
     [Fact]
     public async Task Assign_AgreesWithTheSdkRule_ForAnyKey_AndRefusesInWords()
     {
