@@ -12,7 +12,10 @@ namespace Overlap.Tests.Shared;
 /// </summary>
 internal static class ExperimentMail
 {
-    /// <summary>One email as sent: when, to which version, whether it was spam, whether it was caught, how fast.</summary>
+    /// <summary>
+    /// One email as sent: when, to which version, whether it was spam, whether it was caught, how fast; its score, else
+    /// 0.9 when caught and 0.1 when not.
+    /// </summary>
     public sealed record Email(
         string Id,
         DateTimeOffset Time,
@@ -20,7 +23,8 @@ internal static class ExperimentMail
         bool Spam,
         bool Caught,
         double LatencyMs,
-        string? Channel = null
+        string? Channel = null,
+        double? Score = null
     );
 
     /// <summary>Recall must rise by <paramref name="minEffect"/>; false alarms may not rise by 5 points, latency p95 by 50 ms.</summary>
@@ -83,7 +87,7 @@ internal static class ExperimentMail
                 ["id"] = e.Id,
                 ["feature"] = feature,
                 ["time"] = e.Time.ToString("O", CultureInfo.InvariantCulture),
-                ["score"] = e.Caught ? 0.9 : 0.1,
+                ["score"] = e.Score ?? (e.Caught ? 0.9 : 0.1),
                 ["model_version"] = e.Version,
                 ["latency_ms"] = e.LatencyMs,
             };

@@ -71,6 +71,14 @@ internal sealed partial class ExperimentReader
                 )
             );
         }
+        // Estimates inform about now only: the last moment carries them, as AnalyzeAsync's report does.
+        if (!spec.Shadow)
+        {
+            moments[^1] = moments[^1] with
+            {
+                Report = moments[^1].Report with { Estimated = Estimates(contract, spec, rows, now - delay) },
+            };
+        }
         return new ExperimentHistory(start, moments);
     }
 

@@ -84,8 +84,69 @@ internal sealed partial class ExperimentReader(ContractRegistry contracts, IEven
         var control = Arm(contract, spec, rows, spec.Control, labelledBefore, business, values);
         var treatment = Arm(contract, spec, rows, spec.Treatment, labelledBefore, business, values);
         var report = ExperimentAnalysis.Analyze(contract, spec, control, treatment, now - start);
-        return report with { Segments = Segments(contract, spec, rows, labelledBefore, business, values, now - start) };
+        return report with
+        {
+            Segments = Segments(contract, spec, rows, labelledBefore, business, values, now - start),
+            Estimated = Estimates(contract, spec, rows, labelledBefore),
+        };
     }
+
+    /// <summary>
+    /// Per arm of a binary A/B experiment (control, then treatment), what its scored predictions not counted as labelled
+    /// are estimated to show, from its scores calibrated on its own labelled predictions; the calibration needs as many
+    /// labelled predictions as an admin's recalibration does (<see cref="FeatureMonitor.MinRecalibrationRows"/>).
+    /// </summary>
+    private static IReadOnlyList<ArmEstimate> Estimates(
+        Contract contract,
+        ExperimentSpec spec,
+        ProductionRows rows,
+        DateTimeOffset labelledBefore
+    )
+    {
+        if (contract.Task != TaskKind.Binary)
+        {
+            return [];
+        }
+        var cutoff = Cutoff(labelledBefore);
+        return
+        [
+            .. new[] { spec.Control, spec.Treatment }.Select(version =>
+            {
+                var (labelledScores, labels, awaiting) = (new List<double>(), new List<byte>(), new List<double>());
+                for (var i = 0; i < rows.Count; i++)
+                {
+                    if (rows.ModelVersions[i] != version || !double.IsFinite(rows.Scores[i]))
+                    {
+                        continue;
+                    }
+                    if (Counted(contract, rows, i, cutoff))
+                    {
+                        labelledScores.Add(rows.Scores[i]);
+                        labels.Add(rows.Labels[i] == contract.Labels.Positive ? (byte)1 : (byte)0);
+                    }
+                    else
+                    {
+                        awaiting.Add(rows.Scores[i]);
+                    }
+                }
+                var scores = new ArmScores
+                {
+                    Version = version,
+                    LabelledScores = labelledScores,
+                    Labels = labels,
+                    AwaitingScores = awaiting,
+                };
+                return ArmEstimator.Estimate(contract, spec, scores, FeatureMonitor.MinRecalibrationRows);
+            }),
+        ];
+    }
+
+    /// <summary>Labels count for predictions before this time, in the rows' microseconds.</summary>
+    private static long Cutoff(DateTimeOffset labelledBefore) => labelledBefore.ToUnixTimeMilliseconds() * 1000;
+
+    /// <summary>Whether prediction <paramref name="i"/> counts as labelled: a binary feature's, labelled, and old enough for its label to have arrived.</summary>
+    private static bool Counted(Contract contract, ProductionRows rows, int i, long cutoff) =>
+        contract.Task == TaskKind.Binary && rows.Labels[i] is not null && rows.TimesUs[i] < cutoff;
 
     /// <summary>The most values of one segment analysed on their own (the most frequent first).</summary>
     public const int MaxSegmentValues = 20;
@@ -198,7 +259,7 @@ internal sealed partial class ExperimentReader(ContractRegistry contracts, IEven
         var costs = new List<double>();
         var unitValues =
             spec.Unit == ExperimentSpec.PredictionUnit ? rows.Ids : rows.Attributes.GetValueOrDefault(spec.Unit);
-        var cutoff = labelledBefore.ToUnixTimeMilliseconds() * 1000;
+        var cutoff = Cutoff(labelledBefore);
         for (var i = 0; i < rows.Count; i++)
         {
             if (rows.ModelVersions[i] != version || unitValues?[i] is not { } unit)
@@ -219,9 +280,12 @@ internal sealed partial class ExperimentReader(ContractRegistry contracts, IEven
             {
                 costs.Add(rows.Costs[i]);
             }
-            if (contract.Task == TaskKind.Binary && rows.Labels[i] is { } label && rows.TimesUs[i] < cutoff)
+            if (Counted(contract, rows, i, cutoff))
             {
-                labelled += Confusion.One(label == contract.Labels.Positive, ShadowPairing.Flagged(contract, rows, i));
+                labelled += Confusion.One(
+                    rows.Labels[i] == contract.Labels.Positive,
+                    ShadowPairing.Flagged(contract, rows, i)
+                );
             }
         }
         return new ArmSample

@@ -143,13 +143,6 @@ public sealed class ShadowExperimentTests : IAsyncLifetime
         );
     }
 
-    private static async Task<JsonElement> Json(HttpResponseMessage response)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {text}");
-        return JsonDocument.Parse(text).RootElement;
-    }
-
     private static void Close(JsonElement expected, JsonElement actual, double tolerance = 1e-9)
     {
         Assert.True(
@@ -162,19 +155,12 @@ public sealed class ShadowExperimentTests : IAsyncLifetime
     [Fact]
     public async Task ShadowPairs_GiveThePairedAnalysisOfTheFixture_AndPromote_LeavingOutWhatCannotBePaired()
     {
-        using (var admin = _server.Client(KeyRole.Admin))
-        {
-            var put = await admin.PutAsync(
-                "/v1/features/spam-filter/contract",
-                new StringContent(Contract, Encoding.UTF8, "application/yaml")
-            );
-            Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
-        }
+        await ExperimentApi.PutContractAsync(_server, "spam-filter", Contract);
         _clock.SetUtcNow(new DateTimeOffset(2026, 11, 11, 9, 0, 0, TimeSpan.Zero));
         await SendAsync();
         using var viewer = _server.Client(KeyRole.Viewer);
 
-        var analysis = await Json(await viewer.GetAsync("/v1/experiments/challenger"));
+        var analysis = await ExperimentApi.Json(await viewer.GetAsync("/v1/experiments/challenger"));
         // No split to check (null fields are left out of the answer).
         Assert.False(analysis.TryGetProperty("split", out _));
         var shadow = analysis.GetProperty("shadow");
@@ -226,7 +212,7 @@ public sealed class ShadowExperimentTests : IAsyncLifetime
         Close(latency.GetProperty("treatment"), figures["latency_p95_ms"].GetProperty("treatment"));
         Close(latency.GetProperty("always_valid")[1], figures["latency_p95_ms"].GetProperty("always_valid")[1]);
 
-        var decision = await Json(await viewer.GetAsync("/v1/experiments/challenger/decision"));
+        var decision = await ExperimentApi.Json(await viewer.GetAsync("/v1/experiments/challenger/decision"));
         Assert.Equal("rollout", decision.GetProperty("decision").GetString());
         Assert.Equal(
             ["recall", "accuracy"],
@@ -245,7 +231,7 @@ public sealed class ShadowExperimentTests : IAsyncLifetime
         );
 
         // The assign endpoint serves the control to every unit of a shadow experiment.
-        var assign = await Json(await viewer.GetAsync("/v1/experiments/challenger/assign?unit=m0001"));
+        var assign = await ExperimentApi.Json(await viewer.GetAsync("/v1/experiments/challenger/assign?unit=m0001"));
         Assert.Equal("nb@1", assign.GetProperty("version").GetString());
     }
 }
