@@ -75,8 +75,11 @@ internal static class ExperimentMail
         return emails;
     }
 
-    /// <summary>The emails as the ingest API takes them: each prediction, and its outcome <paramref name="labelAfter"/> later.</summary>
-    public static string Ndjson(string feature, IEnumerable<Email> emails, TimeSpan labelAfter)
+    /// <summary>
+    /// The emails as the ingest API takes them: each prediction, and its outcome <paramref name="labelAfter"/> later
+    /// (none when null: the emails await their labels).
+    /// </summary>
+    public static string Ndjson(string feature, IEnumerable<Email> emails, TimeSpan? labelAfter)
     {
         var lines = new StringBuilder();
         foreach (var e in emails)
@@ -96,6 +99,10 @@ internal static class ExperimentMail
                 prediction["attributes"] = new Dictionary<string, string> { ["channel"] = channel };
             }
             lines.AppendLine(JsonSerializer.Serialize(prediction));
+            if (labelAfter is not { } after)
+            {
+                continue;
+            }
             lines.AppendLine(
                 JsonSerializer.Serialize(
                     new
@@ -105,7 +112,7 @@ internal static class ExperimentMail
                         prediction_id = e.Id,
                         feature,
                         label = e.Spam ? "spam" : "ham",
-                        time = (e.Time + labelAfter).ToString("O", CultureInfo.InvariantCulture),
+                        time = (e.Time + after).ToString("O", CultureInfo.InvariantCulture),
                     }
                 )
             );
