@@ -11,6 +11,9 @@ public sealed record ArmEstimate
     /// <summary>The arm's model version.</summary>
     public required string Version { get; init; }
 
+    /// <summary>Whether the arm's predictions were scored in shadow (not served), as a shadow experiment's treatment is.</summary>
+    public bool Shadow { get; init; }
+
     /// <summary>The scored predictions awaiting labels: what is estimated.</summary>
     public required long Awaiting { get; init; }
 

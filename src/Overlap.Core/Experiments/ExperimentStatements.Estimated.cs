@@ -16,11 +16,12 @@ public static partial class ExperimentStatements
         ArgumentNullException.ThrowIfNull(arm);
         ArgumentNullException.ThrowIfNull(contract);
         var words = contract.Words;
+        var by = arm.Shadow ? "scored in shadow by" : "served by";
         if (arm.Awaiting == 0)
         {
-            return $"No scored {words.Example} served by {arm.Version} is awaiting its label: there is nothing to estimate.";
+            return $"No scored {words.Example} {by} {arm.Version} is awaiting its label: there is nothing to estimate.";
         }
-        var awaiting = $"Not yet labelled: {Phrasing.Count(arm.Awaiting, words.Example)} served by {arm.Version}.";
+        var awaiting = $"Not yet labelled: {Phrasing.Count(arm.Awaiting, words.Example)} {by} {arm.Version}.";
         const string Waits = "The decision waits for their labels.";
         var labelled = Phrasing.Count(arm.CalibrationRows, $"labelled {words.Example}");
         if (!arm.Calibrated)
@@ -46,7 +47,10 @@ public static partial class ExperimentStatements
         var v = metric.Value;
         if (double.IsNaN(v.Value))
         {
-            return $"{Phrasing.Name(metric.Metric)} cannot be estimated (the calibrated scores leave nothing to count it on)";
+            var these = $"these {Phrasing.Plural(words.Example)}";
+            var why = MetricCatalog.Find(metric.Metric)?.Undefined?.Invoke(words, these)
+                ?? $"{these} give nothing to count it on";
+            return $"{why}, so {Phrasing.Name(metric.Metric)} cannot be estimated";
         }
         var result = MetricCatalog.Find(metric.Metric)?.Result?.Invoke(words, v.Value)
             ?? $"{Phrasing.Name(metric.Metric)} is {Phrasing.Number(v.Value)}";

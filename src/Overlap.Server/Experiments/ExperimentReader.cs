@@ -45,8 +45,15 @@ internal sealed partial class ExperimentReader(ContractRegistry contracts, IEven
                 .SelectMany(c => c!.Experiments.Select(e => new FoundExperiment(c!, e))),
         ];
 
-    /// <summary>The experiment judged now.</summary>
-    public async Task<ExperimentReport> AnalyzeAsync(FoundExperiment found, CancellationToken cancellationToken)
+    /// <summary>
+    /// The experiment judged now; with <paramref name="estimate"/>, each arm's predictions awaiting labels estimated too
+    /// (<see cref="ExperimentReport.Estimated"/>), which only what shows them pays for.
+    /// </summary>
+    public async Task<ExperimentReport> AnalyzeAsync(
+        FoundExperiment found,
+        bool estimate,
+        CancellationToken cancellationToken
+    )
     {
         var (contract, spec) = (found.Contract, found.Spec);
         var now = options.Time.GetUtcNow();
@@ -79,7 +86,7 @@ internal sealed partial class ExperimentReader(ContractRegistry contracts, IEven
         var labelledBefore = now - (contract.Monitoring?.LabelDelay ?? TimeSpan.Zero);
         if (spec.Shadow)
         {
-            return ShadowPairing.Analyze(contract, spec, rows, labelledBefore, now - start);
+            return ShadowPairing.Analyze(contract, spec, rows, labelledBefore, now - start, estimate);
         }
         var control = Arm(contract, spec, rows, spec.Control, labelledBefore, business, values);
         var treatment = Arm(contract, spec, rows, spec.Treatment, labelledBefore, business, values);
@@ -87,14 +94,13 @@ internal sealed partial class ExperimentReader(ContractRegistry contracts, IEven
         return report with
         {
             Segments = Segments(contract, spec, rows, labelledBefore, business, values, now - start),
-            Estimated = Estimates(contract, spec, rows, labelledBefore),
+            Estimated = estimate ? Estimates(contract, spec, rows, labelledBefore) : [],
         };
     }
 
     /// <summary>
     /// Per arm of a binary A/B experiment (control, then treatment), what its scored predictions not counted as labelled
-    /// are estimated to show, from its scores calibrated on its own labelled predictions; the calibration needs as many
-    /// labelled predictions as an admin's recalibration does (<see cref="FeatureMonitor.MinRecalibrationRows"/>).
+    /// are estimated to show, from its scores calibrated on its own labelled predictions.
     /// </summary>
     private static IReadOnlyList<ArmEstimate> Estimates(
         Contract contract,
@@ -108,44 +114,63 @@ internal sealed partial class ExperimentReader(ContractRegistry contracts, IEven
             return [];
         }
         var cutoff = Cutoff(labelledBefore);
+        IEnumerable<(int Label, int Scored)> Own(string version) =>
+            Enumerable.Range(0, rows.Count).Where(i => rows.ModelVersions[i] == version).Select(i => (i, i));
         return
         [
-            .. new[] { spec.Control, spec.Treatment }.Select(version =>
-            {
-                var (labelledScores, labels, awaiting) = (new List<double>(), new List<byte>(), new List<double>());
-                for (var i = 0; i < rows.Count; i++)
-                {
-                    if (rows.ModelVersions[i] != version || !double.IsFinite(rows.Scores[i]))
-                    {
-                        continue;
-                    }
-                    if (Counted(contract, rows, i, cutoff))
-                    {
-                        labelledScores.Add(rows.Scores[i]);
-                        labels.Add(rows.Labels[i] == contract.Labels.Positive ? (byte)1 : (byte)0);
-                    }
-                    else
-                    {
-                        awaiting.Add(rows.Scores[i]);
-                    }
-                }
-                var scores = new ArmScores
-                {
-                    Version = version,
-                    LabelledScores = labelledScores,
-                    Labels = labels,
-                    AwaitingScores = awaiting,
-                };
-                return ArmEstimator.Estimate(contract, spec, scores, FeatureMonitor.MinRecalibrationRows);
-            }),
+            Estimate(contract, spec, rows, spec.Control, Own(spec.Control), cutoff),
+            Estimate(contract, spec, rows, spec.Treatment, Own(spec.Treatment), cutoff),
         ];
     }
 
+    /// <summary>
+    /// One arm's estimate: of <paramref name="predictions"/> (the row whose label counts, the row whose score is
+    /// estimated: the same row in an A/B arm, the served and the shadow row in a shadow experiment), those with a score
+    /// whose label counts calibrate, the others await labels. The calibration needs as many labelled predictions as an
+    /// admin's recalibration does (<see cref="FeatureMonitor.MinRecalibrationRows"/>).
+    /// </summary>
+    internal static ArmEstimate Estimate(
+        Contract contract,
+        ExperimentSpec spec,
+        ProductionRows rows,
+        string version,
+        IEnumerable<(int Label, int Scored)> predictions,
+        long cutoff
+    )
+    {
+        var (labelledScores, labels, awaiting) = (new List<double>(), new List<byte>(), new List<double>());
+        foreach (var (label, scored) in predictions)
+        {
+            var score = rows.Scores[scored];
+            if (!double.IsFinite(score))
+            {
+                continue;
+            }
+            if (Counted(contract, rows, label, cutoff))
+            {
+                labelledScores.Add(score);
+                labels.Add(rows.Labels[label] == contract.Labels.Positive ? (byte)1 : (byte)0);
+            }
+            else
+            {
+                awaiting.Add(score);
+            }
+        }
+        var scores = new ArmScores
+        {
+            Version = version,
+            LabelledScores = labelledScores,
+            Labels = labels,
+            AwaitingScores = awaiting,
+        };
+        return ArmEstimator.Estimate(contract, spec, scores, FeatureMonitor.MinRecalibrationRows);
+    }
+
     /// <summary>Labels count for predictions before this time, in the rows' microseconds.</summary>
-    private static long Cutoff(DateTimeOffset labelledBefore) => labelledBefore.ToUnixTimeMilliseconds() * 1000;
+    internal static long Cutoff(DateTimeOffset labelledBefore) => labelledBefore.ToUnixTimeMilliseconds() * 1000;
 
     /// <summary>Whether prediction <paramref name="i"/> counts as labelled: a binary feature's, labelled, and old enough for its label to have arrived.</summary>
-    private static bool Counted(Contract contract, ProductionRows rows, int i, long cutoff) =>
+    internal static bool Counted(Contract contract, ProductionRows rows, int i, long cutoff) =>
         contract.Task == TaskKind.Binary && rows.Labels[i] is not null && rows.TimesUs[i] < cutoff;
 
     /// <summary>The most values of one segment analysed on their own (the most frequent first).</summary>

@@ -49,8 +49,8 @@ internal sealed record ExperimentSummary(
 /// <param name="Shadow">For a shadow experiment, how its predictions were paired; null for an A/B experiment.</param>
 /// <param name="Segments">The figures within each value of the contract's segments (at most 20 values each).</param>
 /// <param name="Estimated">
-/// Per arm of a binary A/B experiment (control, then treatment), what its predictions still awaiting labels are
-/// estimated to show from its own calibrated scores; empty otherwise. Estimates inform: the decision is taken on the
+/// Per arm of a binary experiment (control, then treatment; the two sides of a shadow experiment's pairs), what its
+/// predictions still awaiting labels are estimated to show from its own calibrated scores; empty otherwise. Estimates inform: the decision is taken on the
 /// labelled figures alone.
 /// </param>
 internal sealed record ExperimentResponse(
