@@ -4,6 +4,8 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using Overlap.Core.Experiments;
+using Overlap.Core.Statements;
 using Overlap.Server;
 using Overlap.Server.Auth;
 using Overlap.Storage;
@@ -30,6 +32,7 @@ public sealed class ExperimentPagesTests : IAsyncLifetime
     private string _viewerKey = "";
     private DashboardBrowser _browser = null!;
     private readonly Dictionary<string, int> _sent = new() { ["nb@1"] = 0, ["nb@2"] = 0 };
+    private readonly Dictionary<string, int> _awaiting = new() { ["nb@1"] = 0, ["nb@2"] = 0 };
 
     /// <summary>The system's clock, or a moment it is pinned to.</summary>
     private sealed class PinnedClock : TimeProvider
@@ -96,8 +99,8 @@ public sealed class ExperimentPagesTests : IAsyncLifetime
     }
 
     /// <summary>
-    /// 2,400 emails, one every 5 minutes from an hour after the start, labelled an hour later; the control catches 80% of
-    /// spam, the treatment 95%.
+    /// 2,400 emails, one every 5 minutes from an hour after the start, labelled an hour later but for the last
+    /// <see cref="Unlabelled"/>, which await their labels; the control catches 80% of spam, the treatment 95%.
     /// </summary>
     private string Mail(DateTimeOffset start)
     {
@@ -113,8 +116,22 @@ public sealed class ExperimentPagesTests : IAsyncLifetime
         {
             _sent[e.Version]++;
         }
-        return ExperimentMail.Ndjson(Feature, emails, TimeSpan.FromHours(1));
+        foreach (var e in emails[^Unlabelled..])
+        {
+            _awaiting[e.Version]++;
+        }
+        return ExperimentMail.Ndjson(Feature, emails[..^Unlabelled], TimeSpan.FromHours(1))
+            + ExperimentMail.Ndjson(Feature, emails[^Unlabelled..], labelAfter: null);
     }
+
+    /// <summary>The experiment's primary metric, as its contract declares it.</summary>
+    private static readonly Overlap.Core.Contracts.ExperimentMetric RecallMetric = Overlap
+        .Core.Contracts.ContractParser.Parse(ExperimentMail.Contract(Feature, Experiment, 0.05))
+        .Experiments[0]
+        .Primary[0];
+
+    /// <summary>The last emails sent, whose labels have not come.</summary>
+    private const int Unlabelled = 400;
 
     [Fact]
     public async Task ListAndExperimentPage_ShowTheDecision_TheArmsCounts_AndTheDifferenceChart()
@@ -156,6 +173,44 @@ public sealed class ExperimentPagesTests : IAsyncLifetime
         await Assertions
             .Expect(page.Locator("[data-testid=figure][data-metric=recall]").GetByTestId("meaning"))
             .ToHaveTextAsync("Better: the always-valid interval lies wholly above zero.", new() { Timeout = 5_000 });
+
+        // The emails awaiting their labels: counted per arm and estimated, marked as estimates, beside the labelled figures.
+        using var analysis = JsonDocument.Parse(await viewer.GetStringAsync($"/v1/experiments/{Experiment}"));
+        foreach (var (arm, version, i) in new[] { ("control", "nb@1", 0), ("treatment", "nb@2", 1) })
+        {
+            var estimate = page.Locator($"[data-testid=estimate][data-arm={arm}]");
+            await Assertions
+                .Expect(estimate.GetByTestId("awaiting"))
+                .ToHaveTextAsync(
+                    _awaiting[version].ToString("#,0", CultureInfo.InvariantCulture),
+                    new() { Timeout = 5_000 }
+                );
+            // The estimate with its interval, then the arm's labelled recall as the figures table gives it.
+            var json = analysis.RootElement;
+            var recall = json.GetProperty("estimated")[i].GetProperty("metrics")[0];
+            Assert.Equal("recall", recall.GetProperty("metric").GetString());
+            var labelled = json.GetProperty("primary")[0].GetProperty(arm).GetDouble();
+            await Assertions
+                .Expect(estimate.Locator("[data-testid=estimated][data-metric=recall]"))
+                .ToHaveTextAsync(
+                    $"estimated {Phrasing.Percent(recall.GetProperty("value").GetDouble())} "
+                        + $"({Phrasing.Percent(recall.GetProperty("ci_low").GetDouble())} to {Phrasing.Percent(recall.GetProperty("ci_high").GetDouble())}); "
+                        + $"labelled {ExperimentStatements.Figure(RecallMetric, labelled)}",
+                    new() { Timeout = 5_000 }
+                );
+            var said = analysis.RootElement.GetProperty("estimated")[i].GetProperty("statement").GetString()!;
+            Assert.StartsWith(
+                $"Not yet labelled: {_awaiting[version]} emails served by {version}. Estimated from its scores",
+                said,
+                StringComparison.Ordinal
+            );
+            await Assertions
+                .Expect(page.Locator($"[data-testid=estimate-statement][data-arm={arm}]"))
+                .ToHaveTextAsync(said, new() { Timeout = 5_000 });
+        }
+        await Assertions
+            .Expect(page.GetByTestId("estimates").Locator("th").Filter(new() { HasText = "recall" }))
+            .ToHaveTextAsync("recall (estimated)", new() { Timeout = 5_000 });
 
         var chart = page.GetByTestId("difference-chart");
         await Assertions.Expect(chart).ToHaveAttributeAsync("data-metric", "recall", new() { Timeout = Timeout });

@@ -12,7 +12,10 @@ namespace Overlap.Tests.Shared;
 /// </summary>
 internal static class ExperimentMail
 {
-    /// <summary>One email as sent: when, to which version, whether it was spam, whether it was caught, how fast.</summary>
+    /// <summary>
+    /// One email as sent: when, to which version, whether it was spam, whether it was caught, how fast; its score, else
+    /// 0.9 when caught and 0.1 when not.
+    /// </summary>
     public sealed record Email(
         string Id,
         DateTimeOffset Time,
@@ -20,7 +23,8 @@ internal static class ExperimentMail
         bool Spam,
         bool Caught,
         double LatencyMs,
-        string? Channel = null
+        string? Channel = null,
+        double? Score = null
     );
 
     /// <summary>Recall must rise by <paramref name="minEffect"/>; false alarms may not rise by 5 points, latency p95 by 50 ms.</summary>
@@ -71,8 +75,11 @@ internal static class ExperimentMail
         return emails;
     }
 
-    /// <summary>The emails as the ingest API takes them: each prediction, and its outcome <paramref name="labelAfter"/> later.</summary>
-    public static string Ndjson(string feature, IEnumerable<Email> emails, TimeSpan labelAfter)
+    /// <summary>
+    /// The emails as the ingest API takes them: each prediction, and its outcome <paramref name="labelAfter"/> later
+    /// (none when null: the emails await their labels).
+    /// </summary>
+    public static string Ndjson(string feature, IEnumerable<Email> emails, TimeSpan? labelAfter)
     {
         var lines = new StringBuilder();
         foreach (var e in emails)
@@ -83,7 +90,7 @@ internal static class ExperimentMail
                 ["id"] = e.Id,
                 ["feature"] = feature,
                 ["time"] = e.Time.ToString("O", CultureInfo.InvariantCulture),
-                ["score"] = e.Caught ? 0.9 : 0.1,
+                ["score"] = e.Score ?? (e.Caught ? 0.9 : 0.1),
                 ["model_version"] = e.Version,
                 ["latency_ms"] = e.LatencyMs,
             };
@@ -92,6 +99,10 @@ internal static class ExperimentMail
                 prediction["attributes"] = new Dictionary<string, string> { ["channel"] = channel };
             }
             lines.AppendLine(JsonSerializer.Serialize(prediction));
+            if (labelAfter is not { } after)
+            {
+                continue;
+            }
             lines.AppendLine(
                 JsonSerializer.Serialize(
                     new
@@ -101,7 +112,7 @@ internal static class ExperimentMail
                         prediction_id = e.Id,
                         feature,
                         label = e.Spam ? "spam" : "ham",
-                        time = (e.Time + labelAfter).ToString("O", CultureInfo.InvariantCulture),
+                        time = (e.Time + after).ToString("O", CultureInfo.InvariantCulture),
                     }
                 )
             );

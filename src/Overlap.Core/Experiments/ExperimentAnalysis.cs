@@ -461,6 +461,13 @@ public sealed record ExperimentReport
     /// </summary>
     public IReadOnlyList<ExperimentSegment> Segments { get; init; } = [];
 
+    /// <summary>
+    /// Per arm (control, then treatment) of a binary feature, what its predictions still awaiting labels are estimated
+    /// to show from its own calibrated scores (<see cref="ArmEstimator"/>); they inform, the decision is taken on the
+    /// labelled figures alone. Empty when not estimated.
+    /// </summary>
+    public IReadOnlyList<ArmEstimate> Estimated { get; init; } = [];
+
     /// <summary>The primary metrics.</summary>
     public required IReadOnlyList<ExperimentFigure> Primary { get; init; }
 

@@ -17,7 +17,7 @@ internal static partial class ExperimentEndpoints
             return missing is null ? ambiguous! : missing;
         }
         await loader.CatchUpAsync(cancellationToken).ConfigureAwait(false);
-        var history = await reader.HistoryAsync(found, cancellationToken).ConfigureAwait(false);
+        var history = await reader.HistoryAsync(found, estimate: false, cancellationToken).ConfigureAwait(false);
         return TypedResults.Ok(ExperimentHistoryResponse.Of(found, history));
     }
 }

@@ -47,7 +47,7 @@ internal static partial class ExperimentEndpoints
         var list = new List<ExperimentSummary>();
         foreach (var found in reader.All())
         {
-            var report = await reader.AnalyzeAsync(found, cancellationToken).ConfigureAwait(false);
+            var report = await reader.AnalyzeAsync(found, estimate: false, cancellationToken).ConfigureAwait(false);
             list.Add(ExperimentSummary.Of(found, report));
         }
         return TypedResults.Ok(list.ToArray());
@@ -63,7 +63,7 @@ internal static partial class ExperimentEndpoints
             return missing is null ? ambiguous! : missing;
         }
         await loader.CatchUpAsync(cancellationToken).ConfigureAwait(false);
-        var report = await reader.AnalyzeAsync(found, cancellationToken).ConfigureAwait(false);
+        var report = await reader.AnalyzeAsync(found, estimate: true, cancellationToken).ConfigureAwait(false);
         return TypedResults.Ok(ExperimentResponse.Of(found, report));
     }
 
@@ -77,7 +77,7 @@ internal static partial class ExperimentEndpoints
             return missing is null ? ambiguous! : missing;
         }
         await loader.CatchUpAsync(cancellationToken).ConfigureAwait(false);
-        var report = await reader.AnalyzeAsync(found, cancellationToken).ConfigureAwait(false);
+        var report = await reader.AnalyzeAsync(found, estimate: false, cancellationToken).ConfigureAwait(false);
         return TypedResults.Ok(ExperimentSummary.Of(found, report));
     }
 
@@ -109,7 +109,7 @@ internal static partial class ExperimentEndpoints
         await loader.CatchUpAsync(cancellationToken).ConfigureAwait(false);
         var summary = ExperimentSummary.Of(
             found,
-            await reader.AnalyzeAsync(found, cancellationToken).ConfigureAwait(false)
+            await reader.AnalyzeAsync(found, estimate: false, cancellationToken).ConfigureAwait(false)
         );
         return wanted.Contains(summary.Decision, StringComparer.Ordinal)
             ? TypedResults.Ok(summary)

@@ -13,9 +13,13 @@ internal sealed partial class ExperimentReader
     /// are read once, and the analysis is run once per day on those up to the end of that day, as
     /// <see cref="AnalyzeAsync"/> would have run it then (labels count for predictions older than the contract's
     /// <c>label_delay</c> at that moment; the labels are the ones stored now). The last moment is now, and equals
-    /// <see cref="AnalyzeAsync"/>.
+    /// <see cref="AnalyzeAsync"/>; with <paramref name="estimate"/>, the last moment carries its estimates as it does.
     /// </summary>
-    public async Task<ExperimentHistory> HistoryAsync(FoundExperiment found, CancellationToken cancellationToken)
+    public async Task<ExperimentHistory> HistoryAsync(
+        FoundExperiment found,
+        bool estimate,
+        CancellationToken cancellationToken
+    )
     {
         var (contract, spec) = (found.Contract, found.Spec);
         var now = AsOf(spec);
@@ -70,6 +74,14 @@ internal sealed partial class ExperimentReader
                     ExperimentAnalysis.Analyze(contract, spec, control, treatment, at - start)
                 )
             );
+        }
+        // Estimates inform about now only: the last moment carries them, as AnalyzeAsync's report does.
+        if (estimate && !spec.Shadow)
+        {
+            moments[^1] = moments[^1] with
+            {
+                Report = moments[^1].Report with { Estimated = Estimates(contract, spec, rows, now - delay) },
+            };
         }
         return new ExperimentHistory(start, moments);
     }

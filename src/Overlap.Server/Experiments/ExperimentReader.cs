@@ -45,8 +45,15 @@ internal sealed partial class ExperimentReader(ContractRegistry contracts, IEven
                 .SelectMany(c => c!.Experiments.Select(e => new FoundExperiment(c!, e))),
         ];
 
-    /// <summary>The experiment judged now.</summary>
-    public async Task<ExperimentReport> AnalyzeAsync(FoundExperiment found, CancellationToken cancellationToken)
+    /// <summary>
+    /// The experiment judged now; with <paramref name="estimate"/>, each arm's predictions awaiting labels estimated too
+    /// (<see cref="ExperimentReport.Estimated"/>), which only what shows them pays for.
+    /// </summary>
+    public async Task<ExperimentReport> AnalyzeAsync(
+        FoundExperiment found,
+        bool estimate,
+        CancellationToken cancellationToken
+    )
     {
         var (contract, spec) = (found.Contract, found.Spec);
         var now = AsOf(spec);
@@ -79,17 +86,96 @@ internal sealed partial class ExperimentReader(ContractRegistry contracts, IEven
         var labelledBefore = now - (contract.Monitoring?.LabelDelay ?? TimeSpan.Zero);
         if (spec.Shadow)
         {
-            return ShadowPairing.Analyze(contract, spec, rows, labelledBefore, now - start);
+            return ShadowPairing.Analyze(contract, spec, rows, labelledBefore, now - start, estimate);
         }
         var control = Arm(contract, spec, rows, spec.Control, labelledBefore, business, values);
         var treatment = Arm(contract, spec, rows, spec.Treatment, labelledBefore, business, values);
         var report = ExperimentAnalysis.Analyze(contract, spec, control, treatment, now - start);
-        return report with { Segments = Segments(contract, spec, rows, labelledBefore, business, values, now - start) };
+        return report with
+        {
+            Segments = Segments(contract, spec, rows, labelledBefore, business, values, now - start),
+            Estimated = estimate ? Estimates(contract, spec, rows, labelledBefore) : [],
+        };
     }
 
     /// <summary>The moment an experiment is judged at: now, or when it ended.</summary>
     private DateTimeOffset AsOf(ExperimentSpec spec) =>
         spec.Ended is { } ended && ended < options.Time.GetUtcNow() ? ended : options.Time.GetUtcNow();
+
+    /// <summary>
+    /// Per arm of a binary A/B experiment (control, then treatment), what its scored predictions not counted as labelled
+    /// are estimated to show, from its scores calibrated on its own labelled predictions.
+    /// </summary>
+    private static IReadOnlyList<ArmEstimate> Estimates(
+        Contract contract,
+        ExperimentSpec spec,
+        ProductionRows rows,
+        DateTimeOffset labelledBefore
+    )
+    {
+        if (contract.Task != TaskKind.Binary)
+        {
+            return [];
+        }
+        var cutoff = Cutoff(labelledBefore);
+        IEnumerable<(int Label, int Scored)> Own(string version) =>
+            Enumerable.Range(0, rows.Count).Where(i => rows.ModelVersions[i] == version).Select(i => (i, i));
+        return
+        [
+            Estimate(contract, spec, rows, spec.Control, Own(spec.Control), cutoff),
+            Estimate(contract, spec, rows, spec.Treatment, Own(spec.Treatment), cutoff),
+        ];
+    }
+
+    /// <summary>
+    /// One arm's estimate: of <paramref name="predictions"/> (the row whose label counts, the row whose score is
+    /// estimated: the same row in an A/B arm, the served and the shadow row in a shadow experiment), those with a score
+    /// whose label counts calibrate, the others await labels. The calibration needs as many labelled predictions as an
+    /// admin's recalibration does (<see cref="FeatureMonitor.MinRecalibrationRows"/>).
+    /// </summary>
+    internal static ArmEstimate Estimate(
+        Contract contract,
+        ExperimentSpec spec,
+        ProductionRows rows,
+        string version,
+        IEnumerable<(int Label, int Scored)> predictions,
+        long cutoff
+    )
+    {
+        var (labelledScores, labels, awaiting) = (new List<double>(), new List<byte>(), new List<double>());
+        foreach (var (label, scored) in predictions)
+        {
+            var score = rows.Scores[scored];
+            if (!double.IsFinite(score))
+            {
+                continue;
+            }
+            if (Counted(contract, rows, label, cutoff))
+            {
+                labelledScores.Add(score);
+                labels.Add(rows.Labels[label] == contract.Labels.Positive ? (byte)1 : (byte)0);
+            }
+            else
+            {
+                awaiting.Add(score);
+            }
+        }
+        var scores = new ArmScores
+        {
+            Version = version,
+            LabelledScores = labelledScores,
+            Labels = labels,
+            AwaitingScores = awaiting,
+        };
+        return ArmEstimator.Estimate(contract, spec, scores, FeatureMonitor.MinRecalibrationRows);
+    }
+
+    /// <summary>Labels count for predictions before this time, in the rows' microseconds.</summary>
+    internal static long Cutoff(DateTimeOffset labelledBefore) => labelledBefore.ToUnixTimeMilliseconds() * 1000;
+
+    /// <summary>Whether prediction <paramref name="i"/> counts as labelled: a binary feature's, labelled, and old enough for its label to have arrived.</summary>
+    internal static bool Counted(Contract contract, ProductionRows rows, int i, long cutoff) =>
+        contract.Task == TaskKind.Binary && rows.Labels[i] is not null && rows.TimesUs[i] < cutoff;
 
     /// <summary>The most values of one segment analysed on their own (the most frequent first).</summary>
     public const int MaxSegmentValues = 20;
@@ -202,7 +288,7 @@ internal sealed partial class ExperimentReader(ContractRegistry contracts, IEven
         var costs = new List<double>();
         var unitValues =
             spec.Unit == ExperimentSpec.PredictionUnit ? rows.Ids : rows.Attributes.GetValueOrDefault(spec.Unit);
-        var cutoff = labelledBefore.ToUnixTimeMilliseconds() * 1000;
+        var cutoff = Cutoff(labelledBefore);
         for (var i = 0; i < rows.Count; i++)
         {
             if (rows.ModelVersions[i] != version || unitValues?[i] is not { } unit)
@@ -223,9 +309,12 @@ internal sealed partial class ExperimentReader(ContractRegistry contracts, IEven
             {
                 costs.Add(rows.Costs[i]);
             }
-            if (contract.Task == TaskKind.Binary && rows.Labels[i] is { } label && rows.TimesUs[i] < cutoff)
+            if (Counted(contract, rows, i, cutoff))
             {
-                labelled += Confusion.One(label == contract.Labels.Positive, ShadowPairing.Flagged(contract, rows, i));
+                labelled += Confusion.One(
+                    rows.Labels[i] == contract.Labels.Positive,
+                    ShadowPairing.Flagged(contract, rows, i)
+                );
             }
         }
         return new ArmSample

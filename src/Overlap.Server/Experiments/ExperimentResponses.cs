@@ -56,6 +56,11 @@ internal sealed record ExperimentSummary(
 /// <param name="NeededPerArm">What the primary metrics count, needed per arm for the planned power.</param>
 /// <param name="Shadow">For a shadow experiment, how its predictions were paired; null for an A/B experiment.</param>
 /// <param name="Segments">The figures within each value of the contract's segments (at most 20 values each).</param>
+/// <param name="Estimated">
+/// Per arm of a binary experiment (control, then treatment; the two sides of a shadow experiment's pairs), what its
+/// predictions still awaiting labels are estimated to show from its own calibrated scores; empty otherwise. Estimates inform: the decision is taken on the
+/// labelled figures alone.
+/// </param>
 internal sealed record ExperimentResponse(
     ExperimentSummary Summary,
     double Confidence,
@@ -64,7 +69,8 @@ internal sealed record ExperimentResponse(
     IReadOnlyList<FigureResponse> Guardrails,
     long? NeededPerArm,
     ShadowResponse? Shadow,
-    IReadOnlyList<SegmentFiguresResponse> Segments
+    IReadOnlyList<SegmentFiguresResponse> Segments,
+    IReadOnlyList<ArmEstimateResponse> Estimated
 )
 {
     public static ExperimentResponse Of(FoundExperiment found, ExperimentReport report) =>
@@ -87,9 +93,66 @@ internal sealed record ExperimentResponse(
                     [.. g.Primary.Select(FigureResponse.Of)],
                     [.. g.Guardrails.Select(FigureResponse.Of)]
                 )),
-            ]
+            ],
+            [.. report.Estimated.Select((e, i) => ArmEstimateResponse.Of(i == 0 ? "control" : "treatment", e, found))]
         );
 }
+
+/// <summary>
+/// One arm's predictions awaiting labels, estimated (CBPE) from the arm's scores calibrated on its own labelled
+/// predictions: how many await, what the calibration rests on (or why there is none: fewer than
+/// <c>minimum_rows</c> labelled, or one label only), each metric's estimate with its interval, and the statement.
+/// </summary>
+/// <param name="Arm"><c>control</c> or <c>treatment</c>.</param>
+/// <param name="Version">The arm's model version.</param>
+/// <param name="Awaiting">Its scored predictions not (yet) counted as labelled: what is estimated.</param>
+/// <param name="CalibrationRows">Its labelled predictions the calibration is fitted on.</param>
+/// <param name="CalibrationPositives">How many of them are positive.</param>
+/// <param name="MinimumRows">The fewest labelled predictions, with both labels, a calibration is fitted on.</param>
+/// <param name="Calibrated">Whether the arm has enough of them; without, nothing is estimated.</param>
+/// <param name="Isotonic">Whether the scores are recalibrated (isotonic) or taken as they are (calibrating did not help).</param>
+/// <param name="Metrics">The estimates; empty when nothing is estimated.</param>
+/// <param name="Statement">The estimate, or why there is none, in words, marked as an estimate.</param>
+internal sealed record ArmEstimateResponse(
+    string Arm,
+    string Version,
+    long Awaiting,
+    long CalibrationRows,
+    long CalibrationPositives,
+    int MinimumRows,
+    bool Calibrated,
+    bool Isotonic,
+    IReadOnlyList<EstimatedMetricResponse> Metrics,
+    string Statement
+)
+{
+    public static ArmEstimateResponse Of(string arm, ArmEstimate estimate, FoundExperiment found) =>
+        new(
+            arm,
+            estimate.Version,
+            estimate.Awaiting,
+            estimate.CalibrationRows,
+            estimate.CalibrationPositives,
+            estimate.MinimumRows,
+            estimate.Calibrated,
+            estimate.Isotonic,
+            [
+                .. estimate.Metrics.Select(m => new EstimatedMetricResponse(
+                    m.Metric,
+                    Known(m.Value.Value),
+                    Known(m.Value.CiLow),
+                    Known(m.Value.CiHigh),
+                    m.Value.N
+                )),
+            ],
+            ExperimentStatements.Estimated(estimate, found.Contract)
+        );
+
+    private static double? Known(double value) => FigureResponse.Known(value);
+}
+
+/// <summary>An estimated metric: its estimate and interval (null when it cannot be estimated) and the predictions it covers.</summary>
+internal sealed record EstimatedMetricResponse(string Metric, double? Value, double? CiLow, double? CiHigh, long N);
 
 /// <summary>An experiment's figures within one value of a segment: they inform; the decision is the whole experiment's.</summary>
 internal sealed record SegmentFiguresResponse(
@@ -166,7 +229,8 @@ internal sealed record FigureResponse(
         );
     }
 
-    private static double? Known(double value) => double.IsFinite(value) ? value : null;
+    /// <summary>A figure for JSON: null when not finite.</summary>
+    public static double? Known(double value) => double.IsFinite(value) ? value : null;
 
     private static double[]? Pair(Interval interval) => interval.IsKnown ? [interval.Low, interval.High] : null;
 

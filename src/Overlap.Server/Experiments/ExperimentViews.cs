@@ -21,7 +21,10 @@ internal sealed class ExperimentViews(ExperimentReader reader, LogLoader loader)
         foreach (var found in reader.All())
         {
             list.Add(
-                ExperimentSummary.Of(found, await reader.AnalyzeAsync(found, cancellationToken).ConfigureAwait(false))
+                ExperimentSummary.Of(
+                    found,
+                    await reader.AnalyzeAsync(found, estimate: false, cancellationToken).ConfigureAwait(false)
+                )
             );
         }
         return list;
@@ -53,7 +56,7 @@ internal sealed class ExperimentViews(ExperimentReader reader, LogLoader loader)
             );
         }
         await loader.CatchUpAsync(CancellationToken.None).ConfigureAwait(false);
-        var history = await reader.HistoryAsync(found[0], CancellationToken.None).ConfigureAwait(false);
+        var history = await reader.HistoryAsync(found[0], estimate: true, CancellationToken.None).ConfigureAwait(false);
         return (new ExperimentView(found[0], history), null);
     }
 }

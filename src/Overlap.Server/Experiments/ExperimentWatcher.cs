@@ -94,7 +94,7 @@ internal sealed partial class ExperimentWatcher(
     /// <summary>Judges one experiment now and records its decision.</summary>
     public async Task JudgeAsync(FoundExperiment found, CancellationToken cancellationToken)
     {
-        var report = await reader.AnalyzeAsync(found, cancellationToken).ConfigureAwait(false);
+        var report = await reader.AnalyzeAsync(found, estimate: false, cancellationToken).ConfigureAwait(false);
         var summary = ExperimentSummary.Of(found, report);
         var now = options.Time.GetUtcNow();
         var start = now - report.Elapsed;

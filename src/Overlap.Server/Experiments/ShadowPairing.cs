@@ -13,13 +13,17 @@ namespace Overlap.Server.Experiments;
 /// </summary>
 internal static class ShadowPairing
 {
-    /// <summary>The shadow experiment <paramref name="spec"/> judged on <paramref name="rows"/>.</summary>
+    /// <summary>
+    /// The shadow experiment <paramref name="spec"/> judged on <paramref name="rows"/>; with <paramref name="estimate"/>,
+    /// each side's pairs awaiting labels estimated from its own scores, calibrated on its labelled pairs.
+    /// </summary>
     public static ExperimentReport Analyze(
         Contract contract,
         ExperimentSpec spec,
         ProductionRows rows,
         DateTimeOffset labelledBefore,
-        TimeSpan elapsed
+        TimeSpan elapsed,
+        bool estimate
     )
     {
         var served = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -49,17 +53,17 @@ internal static class ShadowPairing
         }
         // By served id, so the paired bootstrap draws the same resamples however the store ordered the rows.
         pairs.Sort((a, b) => string.CompareOrdinal(a.Id, b.Id));
-        var cutoff = labelledBefore.ToUnixTimeMilliseconds() * 1000;
+        var cutoff = ExperimentReader.Cutoff(labelledBefore);
         var labelled = new List<LabelledPair>();
         if (contract.Task == TaskKind.Binary)
         {
             foreach (var (_, s, t) in pairs)
             {
-                if (rows.Labels[s] is { } label && rows.TimesUs[s] < cutoff)
+                if (ExperimentReader.Counted(contract, rows, s, cutoff))
                 {
                     labelled.Add(
                         new LabelledPair(
-                            label == contract.Labels.Positive,
+                            rows.Labels[s] == contract.Labels.Positive,
                             Flagged(contract, rows, s),
                             Flagged(contract, rows, t)
                         )
@@ -74,7 +78,25 @@ internal static class ShadowPairing
             Labelled = labelled,
             Counts = new ShadowCounts(pairs.Count, labelled.Count, orphans, served.Count - pairs.Count),
         };
-        return ExperimentAnalysis.AnalyzeShadow(contract, spec, sample, elapsed);
+        var report = ExperimentAnalysis.AnalyzeShadow(contract, spec, sample, elapsed);
+        if (!estimate || contract.Task != TaskKind.Binary)
+        {
+            return report;
+        }
+        // The shadow takes the served prediction's label; each side's scores are calibrated on their own.
+        var servedSide = pairs.Select(p => (Label: p.Served, Scored: p.Served));
+        var shadowSide = pairs.Select(p => (Label: p.Served, Scored: p.Shadow));
+        return report with
+        {
+            Estimated =
+            [
+                ExperimentReader.Estimate(contract, spec, rows, spec.Control, servedSide, cutoff),
+                ExperimentReader.Estimate(contract, spec, rows, spec.Treatment, shadowSide, cutoff) with
+                {
+                    Shadow = true,
+                },
+            ],
+        };
     }
 
     /// <summary>Whether a binary prediction flagged its example: its score at the threshold, else its decision.</summary>

@@ -122,13 +122,6 @@ public sealed class ExperimentEndpointTests : IAsyncLifetime
         Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
     }
 
-    private static async Task<JsonElement> Json(HttpResponseMessage response)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {text}");
-        return JsonDocument.Parse(text).RootElement;
-    }
-
     [Fact]
     public async Task BetterModel_RollsOut_SlowerModel_RollsBack_AsTheAnalysisOfWhatWasSent()
     {
@@ -139,7 +132,7 @@ public sealed class ExperimentEndpointTests : IAsyncLifetime
         await SendAsync("spam-slow", "spam-v3", slower: 200);
         using var viewer = _server.Client(KeyRole.Viewer);
 
-        var analysis = await Json(await viewer.GetAsync("/v1/experiments/spam-v2"));
+        var analysis = await ExperimentApi.Json(await viewer.GetAsync("/v1/experiments/spam-v2"));
         var recall = analysis.GetProperty("primary")[0];
         var (control, treatment) = (sent["nb@1"], sent["nb@2"]);
         var expected = ArmDifference.OfProportions(
@@ -159,7 +152,7 @@ public sealed class ExperimentEndpointTests : IAsyncLifetime
         Assert.False(split.GetProperty("mismatch").GetBoolean());
         Assert.Equal((double)control.Total / 4_000, split.GetProperty("observed")[0].GetDouble(), 12);
 
-        var rollout = await Json(await viewer.GetAsync("/v1/experiments/spam-v2/decision"));
+        var rollout = await ExperimentApi.Json(await viewer.GetAsync("/v1/experiments/spam-v2/decision"));
         Assert.Equal("rollout", rollout.GetProperty("decision").GetString());
         Assert.Equal(10.0, rollout.GetProperty("elapsed_days").GetDouble());
         Assert.StartsWith(
@@ -168,7 +161,7 @@ public sealed class ExperimentEndpointTests : IAsyncLifetime
             StringComparison.Ordinal
         );
 
-        var rollback = await Json(await viewer.GetAsync("/v1/experiments/spam-v3/decision"));
+        var rollback = await ExperimentApi.Json(await viewer.GetAsync("/v1/experiments/spam-v3/decision"));
         Assert.Equal("rollback", rollback.GetProperty("decision").GetString());
         Assert.Equal(["latency_p95_ms"], rollback.GetProperty("reasons").EnumerateArray().Select(r => r.GetString()));
         Assert.Contains(
@@ -177,7 +170,7 @@ public sealed class ExperimentEndpointTests : IAsyncLifetime
             StringComparison.Ordinal
         );
 
-        var all = await Json(await viewer.GetAsync("/v1/experiments"));
+        var all = await ExperimentApi.Json(await viewer.GetAsync("/v1/experiments"));
         Assert.Equal(
             [("spam-filter", "spam-v2", "rollout"), ("spam-slow", "spam-v3", "rollback")],
             all.EnumerateArray()
@@ -198,7 +191,7 @@ public sealed class ExperimentEndpointTests : IAsyncLifetime
         _clock.SetUtcNow(new DateTimeOffset(2026, 11, 11, 9, 0, 0, TimeSpan.Zero));
         await SendAsync("spam-filter", "spam-v2", slower: 0);
         using var viewer = _server.Client(KeyRole.Viewer);
-        var decided = await Json(await viewer.GetAsync("/v1/experiments/spam-v2"));
+        var decided = await ExperimentApi.Json(await viewer.GetAsync("/v1/experiments/spam-v2"));
         Assert.Equal("rollout", decided.GetProperty("summary").GetProperty("decision").GetString());
 
         // The team rolls nb@2 out to everyone and says so in the contract; a day of traffic, all on nb@2, follows.
@@ -222,16 +215,11 @@ public sealed class ExperimentEndpointTests : IAsyncLifetime
                 )
             );
         }
-        using (var ingest = _server.Client(KeyRole.Ingest))
-        {
-            var content = new StringContent(lines.ToString(), Encoding.UTF8);
-            content.Headers.ContentType = new MediaTypeHeaderValue("application/x-ndjson");
-            Assert.Equal(HttpStatusCode.Accepted, (await ingest.PostAsync("/v1/events", content)).StatusCode);
-        }
+        await ExperimentApi.SendAsync(_server, lines.ToString());
         _clock.SetUtcNow(new DateTimeOffset(2026, 11, 12, 9, 0, 0, TimeSpan.Zero));
 
         // Judged as of its end: the same figures and decision, the statement says when it ended.
-        var ended = await Json(await viewer.GetAsync("/v1/experiments/spam-v2"));
+        var ended = await ExperimentApi.Json(await viewer.GetAsync("/v1/experiments/spam-v2"));
         var summary = ended.GetProperty("summary");
         Assert.Equal("rollout", summary.GetProperty("decision").GetString());
         Assert.Equal(
@@ -248,7 +236,7 @@ public sealed class ExperimentEndpointTests : IAsyncLifetime
 
         // Had it not ended, the day on nb@2 alone would read as a broken split.
         await PutAsync("spam-filter", "spam-v2");
-        var unended = await Json(await viewer.GetAsync("/v1/experiments/spam-v2/decision"));
+        var unended = await ExperimentApi.Json(await viewer.GetAsync("/v1/experiments/spam-v2/decision"));
         Assert.Equal("stop", unended.GetProperty("decision").GetString());
         Assert.False(unended.TryGetProperty("ended", out _));
     }
@@ -264,7 +252,7 @@ public sealed class ExperimentEndpointTests : IAsyncLifetime
     ) =>
         Assert.Equal(
             TimeSpan.FromSeconds(waitSeconds),
-            ExperimentWatcher.UntilNextMark(
+            Overlap.Server.Experiments.ExperimentWatcher.UntilNextMark(
                 DateTimeOffset.Parse(now, System.Globalization.CultureInfo.InvariantCulture),
                 TimeSpan.FromSeconds(everySeconds)
             )
@@ -277,7 +265,7 @@ public sealed class ExperimentEndpointTests : IAsyncLifetime
         using var ingest = _server.Client(KeyRole.Ingest);
         foreach (var unit in new[] { "user-1", "user-2", "msg-<9@example.com>", "ünïcode" })
         {
-            var answer = await Json(
+            var answer = await ExperimentApi.Json(
                 await ingest.GetAsync($"/v1/experiments/spam-v2/assign?unit={Uri.EscapeDataString(unit)}")
             );
             var arm = ArmAssignment.Arm("spam-v2", unit, [50, 50]);
@@ -353,7 +341,7 @@ public sealed class ExperimentEndpointTests : IAsyncLifetime
             problem.GetProperty("detail").GetString(),
             StringComparison.Ordinal
         );
-        var open = await Json(await viewer.GetAsync("/v1/experiments/spam-v3/gate?pass=rollback,stop"));
+        var open = await ExperimentApi.Json(await viewer.GetAsync("/v1/experiments/spam-v3/gate?pass=rollback,stop"));
         Assert.Equal("rollback", open.GetProperty("decision").GetString());
         var none = await viewer.GetAsync("/v1/experiments/spam-v3/gate");
         Assert.Equal(HttpStatusCode.BadRequest, none.StatusCode);
@@ -393,7 +381,7 @@ public sealed class ExperimentEndpointTests : IAsyncLifetime
         // The decision is kept as the feature's alert check, and its change is in the history, delivered.
         var delivered = await EventuallyAsync(async () =>
         {
-            var alerts = await Json(await viewer.GetAsync("/v1/features/spam-slow/alerts"));
+            var alerts = await ExperimentApi.Json(await viewer.GetAsync("/v1/features/spam-slow/alerts"));
             var latest = alerts.GetProperty("history")[0];
             return latest.GetProperty("delivery").GetString() == "delivered" ? latest : (JsonElement?)null;
         });
@@ -404,7 +392,7 @@ public sealed class ExperimentEndpointTests : IAsyncLifetime
         var judgedAgain = _clock.GetUtcNow();
         await EventuallyAsync(async () =>
         {
-            var alerts = await Json(await viewer.GetAsync("/v1/features/spam-slow/alerts"));
+            var alerts = await ExperimentApi.Json(await viewer.GetAsync("/v1/features/spam-slow/alerts"));
             return alerts
                 .GetProperty("states")
                 .EnumerateArray()

@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
 using Overlap.Core.Contracts;
@@ -43,14 +41,7 @@ public sealed class ExperimentHistoryTests : IAsyncLifetime
             (0.80, 0.92),
             seed: 11
         );
-        using var ingest = _server.Client(KeyRole.Ingest);
-        var content = new StringContent(
-            ExperimentMail.Ndjson("spam-filter", sent, TimeSpan.FromHours(2)),
-            Encoding.UTF8
-        );
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/x-ndjson");
-        var response = await ingest.PostAsync("/v1/events", content);
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        await ExperimentApi.SendAsync(_server, ExperimentMail.Ndjson("spam-filter", sent, TimeSpan.FromHours(2)));
         return sent;
     }
 
@@ -70,13 +61,6 @@ public sealed class ExperimentHistoryTests : IAsyncLifetime
             Labelled = labelled,
             LatencyMs = [.. mine.Select(s => s.LatencyMs)],
         };
-    }
-
-    private static async Task<JsonElement> Json(HttpResponseMessage response)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {text}");
-        return JsonDocument.Parse(text).RootElement;
     }
 
     private static void AssertFigure(ExperimentFigure expected, JsonElement actual)
@@ -119,20 +103,13 @@ public sealed class ExperimentHistoryTests : IAsyncLifetime
     [Fact]
     public async Task History_IsTheAnalysisOfWhatWasSentUpToEachDay_AndEndsOnTodaysAnalysis()
     {
-        using (var admin = _server.Client(KeyRole.Admin))
-        {
-            var put = await admin.PutAsync(
-                "/v1/features/spam-filter/contract",
-                new StringContent(Yaml, Encoding.UTF8, "application/yaml")
-            );
-            Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
-        }
+        await ExperimentApi.PutContractAsync(_server, "spam-filter", Yaml);
         var now = new DateTimeOffset(2026, 11, 11, 9, 0, 0, TimeSpan.Zero);
         _clock.SetUtcNow(now);
         var sent = await SendAsync();
         using var viewer = _server.Client(KeyRole.Viewer);
 
-        var history = await Json(await viewer.GetAsync("/v1/experiments/spam-v2/history"));
+        var history = await ExperimentApi.Json(await viewer.GetAsync("/v1/experiments/spam-v2/history"));
         Assert.Equal("spam-filter", history.GetProperty("feature").GetString());
         Assert.Equal(Start, history.GetProperty("started").GetDateTimeOffset());
         var points = history.GetProperty("points").EnumerateArray().ToList();
@@ -167,7 +144,7 @@ public sealed class ExperimentHistoryTests : IAsyncLifetime
             points[^1].GetProperty("control_units").GetInt64() + points[^1].GetProperty("treatment_units").GetInt64()
         );
 
-        var analysis = await Json(await viewer.GetAsync("/v1/experiments/spam-v2"));
+        var analysis = await ExperimentApi.Json(await viewer.GetAsync("/v1/experiments/spam-v2"));
         Assert.Equal(analysis.GetProperty("primary").GetRawText(), points[^1].GetProperty("primary").GetRawText());
         Assert.Equal(
             analysis.GetProperty("guardrails").GetRawText(),

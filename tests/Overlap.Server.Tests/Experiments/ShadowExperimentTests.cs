@@ -143,13 +143,6 @@ public sealed class ShadowExperimentTests : IAsyncLifetime
         );
     }
 
-    private static async Task<JsonElement> Json(HttpResponseMessage response)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {text}");
-        return JsonDocument.Parse(text).RootElement;
-    }
-
     private static void Close(JsonElement expected, JsonElement actual, double tolerance = 1e-9)
     {
         Assert.True(
@@ -162,19 +155,12 @@ public sealed class ShadowExperimentTests : IAsyncLifetime
     [Fact]
     public async Task ShadowPairs_GiveThePairedAnalysisOfTheFixture_AndPromote_LeavingOutWhatCannotBePaired()
     {
-        using (var admin = _server.Client(KeyRole.Admin))
-        {
-            var put = await admin.PutAsync(
-                "/v1/features/spam-filter/contract",
-                new StringContent(Contract, Encoding.UTF8, "application/yaml")
-            );
-            Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
-        }
+        await ExperimentApi.PutContractAsync(_server, "spam-filter", Contract);
         _clock.SetUtcNow(new DateTimeOffset(2026, 11, 11, 9, 0, 0, TimeSpan.Zero));
         await SendAsync();
         using var viewer = _server.Client(KeyRole.Viewer);
 
-        var analysis = await Json(await viewer.GetAsync("/v1/experiments/challenger"));
+        var analysis = await ExperimentApi.Json(await viewer.GetAsync("/v1/experiments/challenger"));
         // No split to check (null fields are left out of the answer).
         Assert.False(analysis.TryGetProperty("split", out _));
         var shadow = analysis.GetProperty("shadow");
@@ -226,7 +212,75 @@ public sealed class ShadowExperimentTests : IAsyncLifetime
         Close(latency.GetProperty("treatment"), figures["latency_p95_ms"].GetProperty("treatment"));
         Close(latency.GetProperty("always_valid")[1], figures["latency_p95_ms"].GetProperty("always_valid")[1]);
 
-        var decision = await Json(await viewer.GetAsync("/v1/experiments/challenger/decision"));
+        // The 30 late pairs await their labels: each side is estimated from its own scores, calibrated on its side of
+        // the labelled pairs (the shadow taking the served label), in the order the pairs are analysed (by served id).
+        var contract = Overlap.Core.Contracts.ContractParser.Parse(Contract);
+        var ids = Case.GetProperty("ids").EnumerateArray().Select(x => x.GetString()!).ToArray();
+        var order = Enumerable.Range(0, ids.Length).OrderBy(i => ids[i], StringComparer.Ordinal).ToArray();
+        var labels = Case.GetProperty("labels").EnumerateArray().Select(x => (byte)x.GetInt32()).ToArray();
+        var estimated = analysis.GetProperty("estimated");
+        foreach (
+            var (side, version, late, i) in new[]
+            {
+                ("served_scores", "nb@1", 0.9, 0),
+                ("shadow_scores", "nb@2", 0.1, 1),
+            }
+        )
+        {
+            var scores = Case.GetProperty(side).EnumerateArray().Select(x => x.GetDouble()).ToArray();
+            var expected = Overlap.Core.Experiments.ArmEstimator.Estimate(
+                contract,
+                contract.Experiments[0],
+                new Overlap.Core.Experiments.ArmScores
+                {
+                    Version = version,
+                    LabelledScores = [.. order.Select(k => scores[k])],
+                    Labels = [.. order.Select(k => labels[k])],
+                    AwaitingScores = [.. Enumerable.Repeat(late, 30)],
+                },
+                Overlap.Server.Monitoring.FeatureMonitor.MinRecalibrationRows
+            );
+            var e = estimated[i];
+            Assert.Equal(version, e.GetProperty("version").GetString());
+            Assert.Equal(
+                (30, 2000),
+                (e.GetProperty("awaiting").GetInt32(), e.GetProperty("calibration_rows").GetInt32())
+            );
+            Assert.Equal(labels.Count(l => l == 1), e.GetProperty("calibration_positives").GetInt32());
+            var metrics = e.GetProperty("metrics").EnumerateArray().ToList();
+            Assert.Equal(
+                ["recall", "accuracy", "false_positive_rate", "precision"],
+                metrics.Select(m => m.GetProperty("metric").GetString())
+            );
+            foreach (var (m, want) in metrics.Zip(expected.Metrics))
+            {
+                if (double.IsNaN(want.Value.Value))
+                {
+                    Assert.False(m.TryGetProperty("value", out _), $"{version} {want.Metric} should be absent");
+                }
+                else
+                {
+                    Assert.Equal(want.Value.Value, m.GetProperty("value").GetDouble(), 12);
+                }
+            }
+            Assert.Equal(
+                Overlap.Core.Experiments.ExperimentStatements.Estimated(expected with { Shadow = i == 1 }, contract),
+                e.GetProperty("statement").GetString()
+            );
+        }
+        // The shadow flags none of its 30: its precision cannot be estimated, and the statement says so in words.
+        Assert.Contains(
+            "Not yet labelled: 30 emails scored in shadow by nb@2.",
+            estimated[1].GetProperty("statement").GetString(),
+            StringComparison.Ordinal
+        );
+        Assert.Contains(
+            "precision cannot be estimated",
+            estimated[1].GetProperty("statement").GetString(),
+            StringComparison.Ordinal
+        );
+
+        var decision = await ExperimentApi.Json(await viewer.GetAsync("/v1/experiments/challenger/decision"));
         Assert.Equal("rollout", decision.GetProperty("decision").GetString());
         Assert.Equal(
             ["recall", "accuracy"],
@@ -245,7 +299,7 @@ public sealed class ShadowExperimentTests : IAsyncLifetime
         );
 
         // The assign endpoint serves the control to every unit of a shadow experiment.
-        var assign = await Json(await viewer.GetAsync("/v1/experiments/challenger/assign?unit=m0001"));
+        var assign = await ExperimentApi.Json(await viewer.GetAsync("/v1/experiments/challenger/assign?unit=m0001"));
         Assert.Equal("nb@1", assign.GetProperty("version").GetString());
     }
 }
