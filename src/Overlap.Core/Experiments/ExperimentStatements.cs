@@ -32,8 +32,7 @@ public static partial class ExperimentStatements
                 return $"Roll out {report.Treatment}: {Better(report, level)}{Guards(report)}{Size(report, contract)}."
                     + LeftBehind(report);
             case ExperimentDecision.Rollback when report.Reasons.SequenceEqual(["max_duration"]):
-                return $"Roll back {report.Treatment}: after {Days(report.Elapsed.TotalDays)} it was not shown to be "
-                    + $"better ({Better(report, level)}); keep {report.Control}.";
+                return TimedOut(report, level);
             case ExperimentDecision.Rollback:
                 return $"Roll back {report.Treatment}: {Causes(report, level)}; keep {report.Control}.";
             default:
@@ -65,6 +64,28 @@ public static partial class ExperimentStatements
     /// <summary>Every primary metric's change at <paramref name="level"/>.</summary>
     private static string Better(ExperimentReport report, string level) =>
         string.Join("; ", report.Primary.Select(p => Change(p, level)));
+
+    /// <summary>
+    /// The rollback when time ran out, naming what was not shown: the primary metrics not shown to be better, or, when
+    /// every one is, the guardrails not shown to stay inside their margins.
+    /// </summary>
+    private static string TimedOut(ExperimentReport report, string level)
+    {
+        var days = Days(report.Elapsed.TotalDays);
+        if (report.Primary.All(p => p.Verdict == FigureVerdict.Better))
+        {
+            var unclear = report
+                .Guardrails.Where(g => g.Verdict != FigureVerdict.WithinMargin)
+                .Select(g =>
+                    $"{Change(g, level)}, not shown to be inside the {Amount(g.Metric, g.Metric.Margin!.Value)} margin"
+                );
+            return $"Roll back {report.Treatment}: it is better ({Better(report, level)}), but after {days} not every "
+                + $"guardrail was shown to hold ({string.Join("; ", unclear)}); keep {report.Control}.";
+        }
+        var unsettled = report.Primary.Where(p => p.Verdict != FigureVerdict.Better).Select(p => Change(p, level));
+        return $"Roll back {report.Treatment}: after {days} it was not shown to be better "
+            + $"({string.Join("; ", unsettled)}); keep {report.Control}.";
+    }
 
     /// <summary>"; no guardrail is worse than its margin (…)", or nothing without guardrails.</summary>
     private static string Guards(ExperimentReport report) =>

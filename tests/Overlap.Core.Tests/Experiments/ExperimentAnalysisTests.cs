@@ -234,6 +234,37 @@ public sealed class ExperimentAnalysisTests
         Assert.Equal((ExperimentDecision.Rollback, "max_duration"), (late.Decision, late.Reasons.Single()));
     }
 
+    [Fact]
+    public void TimeRunningOut_OnABetterModel_NamesTheGuardrailThatWasNotShownToHold_NotThePrimaryMetric()
+    {
+        var contract = Contract(RecallAndGuardrails);
+        var latency = Enumerable.Range(0, 150).Select(i => 100.0 + i).ToList();
+        // Recall clearly better on 1,000 spam emails per arm; too few legitimate emails to place the false positive rate.
+        var (control, treatment) = (
+            Arm("nb@1", 1_122, new Confusion(800, 2, 200, 120), latency),
+            Arm("nb@2", 1_122, new Confusion(950, 3, 50, 119), latency)
+        );
+        var late = ExperimentAnalysis.Analyze(
+            contract,
+            contract.Experiments[0],
+            control,
+            treatment,
+            TimeSpan.FromDays(28)
+        );
+        Assert.Equal((ExperimentDecision.Rollback, "max_duration"), (late.Decision, late.Reasons.Single()));
+        Assert.Equal(FigureVerdict.Better, late.Primary[0].Verdict);
+        Assert.Equal([FigureVerdict.Unclear, FigureVerdict.WithinMargin], late.Guardrails.Select(g => g.Verdict));
+        var statement = ExperimentStatements.Decision(late, contract);
+        var fpr = late.Guardrails[0].Difference.AlwaysValid;
+        Assert.Equal(
+            $"Roll back nb@2: it is better ({ExperimentStatements.Change(late.Primary[0], "always-valid 95%")}), but after "
+                + "28 days not every guardrail was shown to hold (false positive rate is "
+                + $"{N(Math.Abs(late.Guardrails[0].Difference.Estimate) * 100)} points higher ({Points(fpr)}, always-valid 95%), "
+                + "not shown to be inside the 1 point margin); keep nb@1.",
+            statement
+        );
+    }
+
     private static string N(double value) => Overlap.Core.Statements.Phrasing.Number(value);
 
     private static string Points(Overlap.Core.Statistics.Interval i) =>
