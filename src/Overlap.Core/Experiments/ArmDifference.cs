@@ -57,11 +57,15 @@ public sealed record ArmDifference(double Control, double Treatment, Interval Fi
             Wilson.Interval(treatmentSuccesses, treatmentTrials, confidence)
         );
         var variance = (pt * (1 - pt) / treatmentTrials) + (pc * (1 - pc) / controlTrials);
+        // A difference of two rates lies in [−1, 1]; a wide always-valid interval (few units, a small τ) is cut there.
+        var alwaysValid = ConfidenceSequence.Around(pt - pc, variance, mixture, confidence);
         return new ArmDifference(
             pc,
             pt,
             fixedHorizon,
-            ConfidenceSequence.Around(pt - pc, variance, mixture, confidence)
+            alwaysValid.IsKnown
+                ? new Interval(Math.Max(-1, alwaysValid.Low), Math.Min(1, alwaysValid.High))
+                : alwaysValid
         );
     }
 

@@ -94,6 +94,19 @@ public sealed class ExperimentStatisticsTests
     }
 
     [Fact]
+    public void ProportionDifference_AnAlwaysValidIntervalWiderThanRatesAllow_IsCutAtMinusOneAndOne()
+    {
+        // Recall on 4 and 3 spam emails with a 5-point τ: the formula's half-width is far beyond what a rate can move.
+        var (pt, pc) = (2.0 / 4, 2.0 / 3);
+        var half = ConfidenceSequence.HalfWidth((pt * (1 - pt) / 4) + (pc * (1 - pc) / 3), 0.05, 0.95);
+        Assert.True(pt - pc - half < -1 && pt - pc + half > 1, $"half-width {half}");
+        var difference = ArmDifference.OfProportions(2, 4, 2, 3, 0.95, 0.05);
+        Assert.Equal((-1.0, 1.0), (difference.AlwaysValid.Low, difference.AlwaysValid.High));
+        // An interval inside [−1, 1] is left as the formula gives it (the fixtures above).
+        Assert.Equal(pt - pc, difference.Estimate, 12);
+    }
+
+    [Fact]
     public void AlwaysValidInterval_IsWiderThanTheFixedHorizonOne()
     {
         var difference = ArmDifference.OfProportions(93, 1204, 45, 1204, 0.95, 0.02);
