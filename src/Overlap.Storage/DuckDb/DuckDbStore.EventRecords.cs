@@ -21,13 +21,13 @@ internal sealed partial class DuckDbStore
             ("from", UnixMicroseconds.From(from)),
             ("to", UnixMicroseconds.From(to)),
         ];
-        const string Where = "WHERE feature = $feature AND time_us >= $from AND time_us < $to";
+        string From(string table) => $"FROM {StoreSchema.FirstReceived(table, InRange)}";
         var events = new List<FeatureEvent>();
         events.AddRange(
             await QueryAsync(
                     $"""
                     SELECT id, time_us, feature, model_version, score, prediction, latency_ms, cost, inputs, attributes,
-                      output, input_tokens, output_tokens, conversation_id, model, error FROM predictions {Where}
+                      output, input_tokens, output_tokens, conversation_id, model, error {From("predictions")}
                     """,
                     r => new PredictionEvent
                     {
@@ -55,7 +55,7 @@ internal sealed partial class DuckDbStore
         );
         events.AddRange(
             await QueryAsync(
-                    $"SELECT id, time_us, feature, prediction_id, label, source FROM outcomes {Where}",
+                    $"SELECT id, time_us, feature, prediction_id, label, source {From("outcomes")}",
                     r => new OutcomeEvent
                     {
                         Id = r.GetString(0),
@@ -72,7 +72,7 @@ internal sealed partial class DuckDbStore
         );
         events.AddRange(
             await QueryAsync(
-                    $"SELECT id, time_us, feature, prediction_id, kind, edit_distance, final_length FROM feedback {Where}",
+                    $"SELECT id, time_us, feature, prediction_id, kind, edit_distance, final_length {From("feedback")}",
                     r => new FeedbackEvent
                     {
                         Id = r.GetString(0),
@@ -90,7 +90,7 @@ internal sealed partial class DuckDbStore
         );
         events.AddRange(
             await QueryAsync(
-                    $"SELECT id, time_us, feature, prediction_id, name, value FROM business {Where}",
+                    $"SELECT id, time_us, feature, prediction_id, name, value {From("business")}",
                     r => new BusinessEvent
                     {
                         Id = r.GetString(0),

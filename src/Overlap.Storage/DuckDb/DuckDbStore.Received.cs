@@ -16,8 +16,10 @@ internal sealed partial class DuckDbStore
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
         return QueryAsync(
             "SELECT id, time_us, received_us, CASE WHEN isfinite(score) THEN score END, prediction, inputs, "
-                + "attributes, output FROM predictions WHERE feature = $feature "
+                + "attributes, output FROM predictions p WHERE feature = $feature "
                 + "AND (received_us > $received OR (received_us = $received AND id > $id)) "
+                // A second delivery beyond the dedup horizon is a later row of the same id: only the first is read.
+                + "AND NOT EXISTS (SELECT 1 FROM predictions q WHERE q.feature = $feature AND q.id = p.id AND q.received_us < p.received_us) "
                 + "ORDER BY received_us, id LIMIT $limit",
             r => new StoredPrediction(
                 r.GetString(0),
