@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using DuckDB.NET.Data;
 
 namespace Overlap.Faults.Tests;
 
@@ -92,5 +93,21 @@ public sealed class RedeliveryBeyondHorizonTests
         await ReaderSweep.AssertEveryReaderAnswersAsync(server.Address, server.AdminKey, FaultCorpus.Features);
         server.AssertAlive("after every reader was visited");
         Assert.Equal(first, await ReadAllAsync(viewer));
+
+        // The late repeats were stored: each id has two rows, which the readers above counted once.
+        await server.KillAsync();
+        var connection = new DuckDBConnection($"Data Source={Path.Combine(server.Folder, "overlap.duckdb")}");
+        await using (connection)
+        {
+            await connection.OpenAsync();
+            foreach (var table in (string[])["predictions", "outcomes", "feedback"])
+            {
+                using var command = connection.CreateCommand();
+                command.CommandText = $"SELECT count(*), count(DISTINCT (feature, id)) FROM {table}";
+                using var reader = await command.ExecuteReaderAsync();
+                Assert.True(await reader.ReadAsync());
+                Assert.Equal((160L, 80L), (reader.GetInt64(0), reader.GetInt64(1)));
+            }
+        }
     }
 }
