@@ -226,13 +226,13 @@ internal static partial class StoreSchema
 
     /// <summary>
     /// SQL (a parenthesized subquery) for the rows of an event table that <paramref name="condition"/> selects, each
-    /// (feature, id) once: its first received row. Within the dedup horizon an id is stored once; a delivery beyond it is
-    /// a second row, which every reader reads through this so that no id is counted, joined or keyed twice. The condition
-    /// should narrow the rows first (a feature and a time range, or the ids a small table names), so that only those are
-    /// grouped.
+    /// (feature, id) once: the row with the earliest time, and of copies at the same time (a retry) the first received.
+    /// Within the dedup horizon an id is stored once; a delivery beyond it is a second row, which no reader may count,
+    /// join or key twice. Grouping costs several times a plain read, so this is for readers of a few rows: the condition
+    /// narrows them first (to the ids a small table names); the large reads drop repeats as they read.
     /// </summary>
     public static string FirstReceived(string table, string condition) =>
-        $"(SELECT DISTINCT ON (feature, id) * FROM {table} WHERE {condition} ORDER BY feature, id, received_us)";
+        $"(SELECT DISTINCT ON (feature, id) * FROM {table} WHERE {condition} ORDER BY feature, id, time_us, received_us)";
 
     public const string ClearStaging = """
         DELETE FROM stage_predictions; DELETE FROM stage_outcomes; DELETE FROM stage_feedback; DELETE FROM stage_business;

@@ -280,4 +280,27 @@ public sealed class DedupHorizonTests : IDisposable
         Assert.Equal(("p1", "answer 0.9"), (reviewed.PredictionId, reviewed.Output));
         Assert.Equal([FeedbackKinds.ThumbsDown], reviewed.Feedback);
     }
+
+    [Fact]
+    public async Task Reads_IdStoredTwiceAtTwoTimes_ReadItOnce_AtTheEarlierTime()
+    {
+        await using var store = DuckDbStore.Open(_folder, dedupHorizon: TimeSpan.FromDays(1));
+        await store.AppendAsync([Prediction("p3", 0.7, output: "first") with { Time = Noon.AddHours(1) }], Noon);
+        // Sent again two days later, with an earlier time: every reader takes the earlier time's row, the same one.
+        await store.AppendAsync(
+            [Prediction("p3", 0.3, output: "second") with { Time = Noon.AddMinutes(30) }],
+            Noon.AddDays(2)
+        );
+        var from = Noon.AddDays(-1);
+        var to = Noon.AddDays(1);
+
+        Assert.Equal(new EventCounts(1, 0, 0, 0, 0), await store.CountAsync("fraud"));
+        var rows = await store.ReadPredictionsAsync("fraud", from, to, []);
+        Assert.Equal([("p3", 0.3)], rows.Ids.Zip(rows.Scores));
+        var events = await store.ReadEventsAsync("fraud", from, to);
+        Assert.Equal(0.3, Assert.IsType<PredictionEvent>(Assert.Single(events)).Score);
+        var received = await store.PredictionsAfterAsync("fraud", ReceivedPosition.Start, 100);
+        Assert.Equal([("p3", 0.3)], received.Select(p => (p.Id, p.Score ?? double.NaN)));
+        Assert.Equal("second", Assert.Single(await store.OutputsToGradeAsync("fraud", 1, "salt", 10)).Output);
+    }
 }
