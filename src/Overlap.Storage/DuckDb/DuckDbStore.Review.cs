@@ -42,7 +42,8 @@ internal sealed partial class DuckDbStore
         // Predictions received at or after the last routed receipt time are looked at again: a later load can carry the
         // same receipt time, and the decision is the same for a prediction seen twice (its score and id), while one
         // already routed stays as it is. Infinite bounds become the largest finite ones. The sample and the items a
-        // second reviewer decides too are Core's StableSample rules, called from the SQL.
+        // second reviewer decides too are Core's StableSample rules, called from the SQL. An id stored twice (a repeat
+        // beyond the dedup horizon) is looked at once, as StoreSchema.FirstReceived picks it.
         var low = Math.Max(scoreLow, double.MinValue);
         var high = Math.Min(scoreHigh, double.MaxValue);
         var sql = string.Create(
@@ -53,7 +54,7 @@ internal sealed partial class DuckDbStore
               SELECT DISTINCT ON (p.id) p.id, p.feature, p.score, p.received_us FROM predictions p
               WHERE p.feature = $feature
                 AND p.received_us >= coalesce((SELECT routed_until_us FROM review_routing WHERE feature = $feature), -1)
-              ORDER BY p.id, p.received_us;
+              ORDER BY p.id, p.time_us, p.received_us;
             INSERT INTO review_items (prediction_id, feature, reason, routed_us, status, claimed_by, claim_expires_us, opinions, escalated_because)
               SELECT id, feature, CASE WHEN score >= $low AND score <= $high THEN 'uncertain' ELSE 'sample' END, $now, '{Pending}', NULL, NULL,
                 CASE WHEN {RuleFunctions.SecondOpinion}(id, $second) THEN 2 ELSE 1 END, NULL
