@@ -18,10 +18,13 @@ public sealed record ServerOptions
     /// <summary>The ClickHouse cluster to spread events over; null for one server.</summary>
     public string? ClickHouseCluster { get; init; }
 
+    /// <summary>For the embedded store: how long an event id is remembered (see <see cref="Overlap.Storage.StorageOptions.DedupHorizon"/>).</summary>
+    public TimeSpan DedupHorizon { get; init; } = Overlap.Storage.StorageOptions.DefaultDedupHorizon;
+
     /// <summary>The store these options name: PostgreSQL and ClickHouse when both are given, else the embedded one.</summary>
     public Overlap.Storage.StorageOptions Storage =>
         Postgres is null && ClickHouse is null
-            ? new() { Location = DataFolder }
+            ? new() { Location = DataFolder, DedupHorizon = DedupHorizon }
             : new()
             {
                 Backend = Overlap.Storage.StorageBackend.Server,

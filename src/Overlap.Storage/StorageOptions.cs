@@ -15,6 +15,21 @@ public sealed record StorageOptions
     /// </summary>
     public bool MustExist { get; init; }
 
+    /// <summary>
+    /// How long the embedded store remembers an event id: an event whose id (for the same feature and kind) was received
+    /// less than this before it is not stored again. Older ids are not looked at, so what an append reads stays bounded
+    /// as the history grows; a delivery beyond the horizon is stored a second time, and every reader counts such an id
+    /// once (its first received row). The server backend keeps ClickHouse's own promise and ignores this.
+    /// </summary>
+    public TimeSpan DedupHorizon { get; init; } = DefaultDedupHorizon;
+
+    /// <summary>
+    /// Seven days of receipt time: a retry comes seconds to hours after the first delivery, and a client that buffered
+    /// through an outage of a weekend resends within days; a week covers both, and an append still reads the ids of a
+    /// week, not of the whole history. (A frame the ingest log loads again after a crash keeps its first receipt time.)
+    /// </summary>
+    public static readonly TimeSpan DefaultDedupHorizon = TimeSpan.FromDays(7);
+
     /// <summary>For <see cref="StorageBackend.Server"/>: the PostgreSQL connection string of the state store.</summary>
     public string? Postgres { get; init; }
 

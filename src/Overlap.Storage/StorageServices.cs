@@ -21,7 +21,7 @@ public static class StorageServices
         return options.Backend switch
         {
             StorageBackend.DuckDb => services.AddCapabilities(_ =>
-                DuckDbStore.Open(options.Location, options.MustExist)
+                DuckDbStore.Open(options.Location, options.MustExist, options.DedupHorizon)
             ),
             StorageBackend.Server => ServerStorage.Add(services, options),
             _ => throw new ArgumentOutOfRangeException(nameof(options), options.Backend, "an unknown storage backend"),

@@ -60,4 +60,46 @@ public sealed class ServeCommandTests
         );
         Assert.DoesNotContain("   at ", err, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task DedupHorizon_NotADuration_IsAUsageError()
+    {
+        using var folder = new TempFolder();
+        var (code, output, err) = await CliRun.RunAsync(
+            "serve",
+            "--data",
+            folder.Path,
+            "--urls",
+            "http://127.0.0.1:0",
+            "--dedup-horizon",
+            "7"
+        );
+        Assert.Equal(64, code);
+        Assert.Empty(output);
+        Assert.StartsWith(
+            "error: --dedup-horizon '7' is not a duration; write a positive number and a unit s, m, h, d or w, such as 7d",
+            err,
+            StringComparison.Ordinal
+        );
+        Assert.DoesNotContain("   at ", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DedupHorizon_WithTheServerBackend_IsAUsageError()
+    {
+        using var folder = new TempFolder();
+        var (code, _, err) = await CliRun.RunAsync(
+            "serve",
+            "--data",
+            folder.Path,
+            "--postgres",
+            "Host=127.0.0.1;Port=1;Username=u;Database=d",
+            "--clickhouse",
+            "http://127.0.0.1:1",
+            "--dedup-horizon",
+            "14d"
+        );
+        Assert.Equal(64, code);
+        CliRun.AssertOneLineError(err, "--dedup-horizon is for the embedded store in --data");
+    }
 }

@@ -8,7 +8,7 @@ using Overlap.Server;
 namespace Overlap.Cli.Commands;
 
 /// <summary>
-/// <c>overlap serve [--data DIR] [--postgres CONN --clickhouse URL [--clickhouse-cluster NAME]] [--urls URL]</c>: the
+/// <c>overlap serve [--data DIR [--dedup-horizon SPAN]] [--postgres CONN --clickhouse URL [--clickhouse-cluster NAME]] [--urls URL]</c>: the
 /// server on the embedded store, or on PostgreSQL and ClickHouse (see <see cref="StoreChoice"/>), until Ctrl-C or
 /// SIGTERM, which drain the ingest queue and the loader and exit 0. A failure that stops the server on its own is logged with its cause and
 /// exits 70, never 0.
@@ -20,6 +20,7 @@ internal static partial class ServeCommand
         var data = new StoreChoice();
         var urls = UrlsOption("Where to listen (port 0 picks a free one).");
         var allow = WebhookAllowOption();
+        var horizon = DedupHorizonOption();
         var command = new Command(
             "serve",
             "Run the Overlap server (ingest, contracts, monitoring) on the embedded store in --data, or on PostgreSQL and ClickHouse."
@@ -27,12 +28,21 @@ internal static partial class ServeCommand
         {
             urls,
             allow,
+            horizon,
         };
         data.AddTo(command);
         command.SetAction(
             async (parse, cancellationToken) =>
             {
                 var storage = data.Resolve(parse, io.Environment, mustExist: false);
+                var dedupHorizon = parse.GetValue(horizon);
+                if (dedupHorizon is not null && storage.Backend != Overlap.Storage.StorageBackend.DuckDb)
+                {
+                    throw new UserException(
+                        ExitCodes.Usage,
+                        "--dedup-horizon is for the embedded store in --data; with --postgres and --clickhouse, ClickHouse removes repeated ids itself, so leave it out"
+                    );
+                }
                 var options = new ServerOptions
                 {
                     DataFolder = storage.Location,
@@ -41,6 +51,7 @@ internal static partial class ServeCommand
                     ClickHouseCluster = storage.ClickHouseCluster,
                     Urls = parse.GetValue(urls)!,
                     WebhookAllow = parse.GetValue(allow) ?? [],
+                    DedupHorizon = dedupHorizon ?? Overlap.Storage.StorageOptions.DefaultDedupHorizon,
                 };
                 var app = await OverlapServer.BuildAsync(options, cancellationToken).ConfigureAwait(false);
                 await using (app.ConfigureAwait(false))
@@ -92,6 +103,29 @@ internal static partial class ServeCommand
         options.Postgres is null
             ? $"data in {Path.GetFullPath(options.DataFolder)}"
             : $"{options.Storage.Describe()}, ingest log in {Path.GetFullPath(options.DataFolder)}";
+
+    /// <summary><c>--dedup-horizon SPAN</c>: how long the embedded store remembers an event id, as contracts write durations.</summary>
+    private static Option<TimeSpan?> DedupHorizonOption()
+    {
+        var horizon = new Option<TimeSpan?>("--dedup-horizon")
+        {
+            Description =
+                "How long the embedded store remembers an event id (e.g. 7d, 36h): a repeat received within it is a no-op, one received later is stored again and counted once. Default: 7d.",
+            CustomParser = result =>
+            {
+                var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+                if (Overlap.Core.Contracts.Durations.Parse(text.Trim()) is { } span)
+                {
+                    return span;
+                }
+                result.AddError(
+                    $"--dedup-horizon '{text}' is not a duration; write a positive number and a unit s, m, h, d or w, such as 7d"
+                );
+                return null;
+            },
+        };
+        return horizon;
+    }
 
     /// <summary><c>--webhook-allow HOST|CIDR</c>, repeatable: in-house receivers alerts may reach although their addresses are not public.</summary>
     private static Option<string[]> WebhookAllowOption()

@@ -21,33 +21,39 @@ internal sealed partial class DuckDbStore
             ("from", UnixMicroseconds.From(from)),
             ("to", UnixMicroseconds.From(to)),
         ];
-        const string Where = "WHERE feature = $feature AND time_us >= $from AND time_us < $to";
-        var events = new List<FeatureEvent>();
+        // Each row with its receipt time last, so that an id stored again beyond the dedup horizon is read once below.
+        string From(string table) => $", received_us FROM {table} WHERE {InRange}";
+        var events = new List<(FeatureEvent Event, long Received)>();
         events.AddRange(
             await QueryAsync(
                     $"""
                     SELECT id, time_us, feature, model_version, score, prediction, latency_ms, cost, inputs, attributes,
-                      output, input_tokens, output_tokens, conversation_id, model, error FROM predictions {Where}
+                      output, input_tokens, output_tokens, conversation_id, model, error {From("predictions")}
                     """,
-                    r => new PredictionEvent
-                    {
-                        Id = r.GetString(0),
-                        Time = UnixMicroseconds.ToTime(r.GetInt64(1)),
-                        Feature = r.GetString(2),
-                        ModelVersion = Text(r, 3),
-                        Score = Number(r, 4),
-                        Prediction = Text(r, 5),
-                        LatencyMs = Number(r, 6),
-                        Cost = Number(r, 7),
-                        InputsJson = Text(r, 8),
-                        AttributesJson = Text(r, 9),
-                        Output = Text(r, 10),
-                        InputTokens = Whole(r, 11),
-                        OutputTokens = Whole(r, 12),
-                        ConversationId = Text(r, 13),
-                        Model = Text(r, 14),
-                        Error = Text(r, 15),
-                    },
+                    r =>
+                        (
+                            (FeatureEvent)
+                                new PredictionEvent
+                                {
+                                    Id = r.GetString(0),
+                                    Time = UnixMicroseconds.ToTime(r.GetInt64(1)),
+                                    Feature = r.GetString(2),
+                                    ModelVersion = Text(r, 3),
+                                    Score = Number(r, 4),
+                                    Prediction = Text(r, 5),
+                                    LatencyMs = Number(r, 6),
+                                    Cost = Number(r, 7),
+                                    InputsJson = Text(r, 8),
+                                    AttributesJson = Text(r, 9),
+                                    Output = Text(r, 10),
+                                    InputTokens = Whole(r, 11),
+                                    OutputTokens = Whole(r, 12),
+                                    ConversationId = Text(r, 13),
+                                    Model = Text(r, 14),
+                                    Error = Text(r, 15),
+                                },
+                            r.GetInt64(r.FieldCount - 1)
+                        ),
                     cancellationToken,
                     range
                 )
@@ -55,16 +61,21 @@ internal sealed partial class DuckDbStore
         );
         events.AddRange(
             await QueryAsync(
-                    $"SELECT id, time_us, feature, prediction_id, label, source FROM outcomes {Where}",
-                    r => new OutcomeEvent
-                    {
-                        Id = r.GetString(0),
-                        Time = UnixMicroseconds.ToTime(r.GetInt64(1)),
-                        Feature = r.GetString(2),
-                        PredictionId = r.GetString(3),
-                        Label = r.GetString(4),
-                        Source = Text(r, 5),
-                    },
+                    $"SELECT id, time_us, feature, prediction_id, label, source {From("outcomes")}",
+                    r =>
+                        (
+                            (FeatureEvent)
+                                new OutcomeEvent
+                                {
+                                    Id = r.GetString(0),
+                                    Time = UnixMicroseconds.ToTime(r.GetInt64(1)),
+                                    Feature = r.GetString(2),
+                                    PredictionId = r.GetString(3),
+                                    Label = r.GetString(4),
+                                    Source = Text(r, 5),
+                                },
+                            r.GetInt64(r.FieldCount - 1)
+                        ),
                     cancellationToken,
                     range
                 )
@@ -72,17 +83,22 @@ internal sealed partial class DuckDbStore
         );
         events.AddRange(
             await QueryAsync(
-                    $"SELECT id, time_us, feature, prediction_id, kind, edit_distance, final_length FROM feedback {Where}",
-                    r => new FeedbackEvent
-                    {
-                        Id = r.GetString(0),
-                        Time = UnixMicroseconds.ToTime(r.GetInt64(1)),
-                        Feature = r.GetString(2),
-                        PredictionId = r.GetString(3),
-                        FeedbackKind = r.GetString(4),
-                        EditDistance = Whole(r, 5),
-                        FinalLength = Whole(r, 6),
-                    },
+                    $"SELECT id, time_us, feature, prediction_id, kind, edit_distance, final_length {From("feedback")}",
+                    r =>
+                        (
+                            (FeatureEvent)
+                                new FeedbackEvent
+                                {
+                                    Id = r.GetString(0),
+                                    Time = UnixMicroseconds.ToTime(r.GetInt64(1)),
+                                    Feature = r.GetString(2),
+                                    PredictionId = r.GetString(3),
+                                    FeedbackKind = r.GetString(4),
+                                    EditDistance = Whole(r, 5),
+                                    FinalLength = Whole(r, 6),
+                                },
+                            r.GetInt64(r.FieldCount - 1)
+                        ),
                     cancellationToken,
                     range
                 )
@@ -90,22 +106,51 @@ internal sealed partial class DuckDbStore
         );
         events.AddRange(
             await QueryAsync(
-                    $"SELECT id, time_us, feature, prediction_id, name, value FROM business {Where}",
-                    r => new BusinessEvent
-                    {
-                        Id = r.GetString(0),
-                        Time = UnixMicroseconds.ToTime(r.GetInt64(1)),
-                        Feature = r.GetString(2),
-                        PredictionId = Text(r, 3),
-                        Name = r.GetString(4),
-                        Value = r.GetDouble(5),
-                    },
+                    $"SELECT id, time_us, feature, prediction_id, name, value {From("business")}",
+                    r =>
+                        (
+                            (FeatureEvent)
+                                new BusinessEvent
+                                {
+                                    Id = r.GetString(0),
+                                    Time = UnixMicroseconds.ToTime(r.GetInt64(1)),
+                                    Feature = r.GetString(2),
+                                    PredictionId = Text(r, 3),
+                                    Name = r.GetString(4),
+                                    Value = r.GetDouble(5),
+                                },
+                            r.GetInt64(r.FieldCount - 1)
+                        ),
                     cancellationToken,
                     range
                 )
                 .ConfigureAwait(false)
         );
-        return [.. events.OrderBy(e => e.Time).ThenBy(e => e.Kind).ThenBy(e => e.Id, StringComparer.Ordinal)];
+        return
+        [
+            .. FirstOfEachId(events).OrderBy(e => e.Time).ThenBy(e => e.Kind).ThenBy(e => e.Id, StringComparer.Ordinal),
+        ];
+    }
+
+    /// <summary>
+    /// Each event once by kind and id, as <see cref="StoreSchema.FirstReceived"/> picks it: the earliest time, the first
+    /// received of copies at the same time. Kept in a dictionary as read: grouping in SQL costs several times the read.
+    /// </summary>
+    private static IEnumerable<FeatureEvent> FirstOfEachId(List<(FeatureEvent Event, long Received)> rows)
+    {
+        var first = new Dictionary<(EventKind, string), (FeatureEvent Event, long Received)>(rows.Count);
+        foreach (var row in rows)
+        {
+            var key = (row.Event.Kind, row.Event.Id);
+            if (
+                !first.TryGetValue(key, out var kept)
+                || (row.Event.Time, row.Received).CompareTo((kept.Event.Time, kept.Received)) < 0
+            )
+            {
+                first[key] = row;
+            }
+        }
+        return first.Values.Select(r => r.Event);
     }
 
     private static string? Text(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);

@@ -97,9 +97,12 @@ internal sealed partial class DuckDbStore
         CancellationToken cancellationToken = default
     ) =>
         QueryAsync(
-            $"SELECT p.id, p.time_us, p.inputs, p.output FROM predictions p WHERE p.feature = $feature AND p.output IS NOT NULL "
-                + $"AND {RuleFunctions.Takes}(p.id || $salt, $share) "
-                + "AND NOT EXISTS (SELECT 1 FROM model_grades g WHERE g.feature = p.feature AND g.output_id = p.id) "
+            "SELECT p.id, p.time_us, p.inputs, p.output FROM "
+                + StoreSchema.FirstReceived(
+                    "predictions",
+                    $"feature = $feature AND output IS NOT NULL AND {RuleFunctions.Takes}(id || $salt, $share)"
+                )
+                + " p WHERE NOT EXISTS (SELECT 1 FROM model_grades g WHERE g.feature = p.feature AND g.output_id = p.id) "
                 + "ORDER BY p.received_us, p.id LIMIT $limit",
             r => new OutputToGrade(
                 r.GetString(0),

@@ -16,8 +16,11 @@ internal sealed partial class DuckDbStore
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
         return QueryAsync(
             "SELECT id, time_us, received_us, CASE WHEN isfinite(score) THEN score END, prediction, inputs, "
-                + "attributes, output FROM predictions WHERE feature = $feature "
+                + "attributes, output FROM predictions p WHERE feature = $feature "
                 + "AND (received_us > $received OR (received_us = $received AND id > $id)) "
+                // An id stored again beyond the dedup horizon is read once, as StoreSchema.FirstReceived picks it.
+                + "AND NOT EXISTS (SELECT 1 FROM predictions q WHERE q.feature = $feature AND q.id = p.id "
+                + "AND (q.time_us < p.time_us OR (q.time_us = p.time_us AND q.received_us < p.received_us))) "
                 + "ORDER BY received_us, id LIMIT $limit",
             r => new StoredPrediction(
                 r.GetString(0),

@@ -42,7 +42,8 @@ internal sealed partial class DuckDbStore
         // Predictions received at or after the last routed receipt time are looked at again: a later load can carry the
         // same receipt time, and the decision is the same for a prediction seen twice (its score and id), while one
         // already routed stays as it is. Infinite bounds become the largest finite ones. The sample and the items a
-        // second reviewer decides too are Core's StableSample rules, called from the SQL.
+        // second reviewer decides too are Core's StableSample rules, called from the SQL. An id stored twice (a repeat
+        // beyond the dedup horizon) is looked at once, as StoreSchema.FirstReceived picks it.
         var low = Math.Max(scoreLow, double.MinValue);
         var high = Math.Min(scoreHigh, double.MaxValue);
         var sql = string.Create(
@@ -50,9 +51,10 @@ internal sealed partial class DuckDbStore
             $"""
             BEGIN TRANSACTION;
             CREATE OR REPLACE TEMP TABLE review_batch AS
-              SELECT p.id, p.feature, p.score, p.received_us FROM predictions p
+              SELECT DISTINCT ON (p.id) p.id, p.feature, p.score, p.received_us FROM predictions p
               WHERE p.feature = $feature
-                AND p.received_us >= coalesce((SELECT routed_until_us FROM review_routing WHERE feature = $feature), -1);
+                AND p.received_us >= coalesce((SELECT routed_until_us FROM review_routing WHERE feature = $feature), -1)
+              ORDER BY p.id, p.time_us, p.received_us;
             INSERT INTO review_items (prediction_id, feature, reason, routed_us, status, claimed_by, claim_expires_us, opinions, escalated_because)
               SELECT id, feature, CASE WHEN score >= $low AND score <= $high THEN 'uncertain' ELSE 'sample' END, $now, '{Pending}', NULL, NULL,
                 CASE WHEN {RuleFunctions.SecondOpinion}(id, $second) THEN 2 ELSE 1 END, NULL
@@ -80,10 +82,16 @@ internal sealed partial class DuckDbStore
         return (int)((await CountReviewItemsAsync(feature, cancellationToken).ConfigureAwait(false)).Total - before);
     }
 
-    private const string ItemColumns =
+    // The predictions of the feature's review items, each once (all uses name r.feature = $feature).
+    private static readonly string ItemColumns =
         "SELECT r.prediction_id, r.feature, r.reason, r.routed_us, r.status, r.claimed_by, r.claim_expires_us, p.time_us, CASE WHEN isfinite(p.score) THEN p.score END AS score, p.prediction, p.inputs, p.attributes, "
         + "coalesce(r.opinions, 1), r.escalated_because, p.output "
-        + "FROM review_items r JOIN predictions p ON p.feature = r.feature AND p.id = r.prediction_id ";
+        + "FROM review_items r JOIN "
+        + StoreSchema.FirstReceived(
+            "predictions",
+            "feature = $feature AND id IN (SELECT prediction_id FROM review_items WHERE feature = $feature)"
+        )
+        + " p ON p.feature = r.feature AND p.id = r.prediction_id ";
 
     private static ReviewItem ReadItem(System.Data.Common.DbDataReader r) =>
         new(
@@ -389,8 +397,12 @@ internal sealed partial class DuckDbStore
         CancellationToken cancellationToken = default
     ) =>
         QueryAsync(
-            "SELECT d.prediction_id, d.decision, d.label, d.category, CASE WHEN isfinite(p.score) THEN p.score END, p.prediction FROM review_decisions d "
-                + "JOIN predictions p ON p.feature = d.feature AND p.id = d.prediction_id WHERE d.feature = $feature AND d.final ORDER BY d.id",
+            "SELECT d.prediction_id, d.decision, d.label, d.category, CASE WHEN isfinite(p.score) THEN p.score END, p.prediction FROM review_decisions d JOIN "
+                + StoreSchema.FirstReceived(
+                    "predictions",
+                    "feature = $feature AND id IN (SELECT prediction_id FROM review_decisions WHERE feature = $feature AND final)"
+                )
+                + " p ON p.feature = d.feature AND p.id = d.prediction_id WHERE d.feature = $feature AND d.final ORDER BY d.id",
             r => new SettledReview(
                 r.GetString(0),
                 r.GetString(1),
@@ -413,8 +425,14 @@ internal sealed partial class DuckDbStore
         [
             .. (
                 await QueryAsync(
-                        "SELECT d.prediction_id, d.grades FROM review_decisions d JOIN predictions p ON p.feature = d.feature AND p.id = d.prediction_id "
-                            + "WHERE d.feature = $feature AND d.final AND d.grades IS NOT NULL AND p.time_us >= $from AND p.time_us < $to ORDER BY d.prediction_id",
+                        "SELECT d.prediction_id, d.grades FROM review_decisions d JOIN "
+                            + StoreSchema.FirstReceived(
+                                "predictions",
+                                InRange
+                                    + " AND id IN (SELECT prediction_id FROM review_decisions WHERE feature = $feature AND final AND grades IS NOT NULL)"
+                            )
+                            + " p ON p.feature = d.feature AND p.id = d.prediction_id "
+                            + "WHERE d.feature = $feature AND d.final AND d.grades IS NOT NULL ORDER BY d.prediction_id",
                         r => (Id: r.GetString(0), Grades: StoredGrades.Read(r.GetString(1))),
                         cancellationToken,
                         ("feature", feature),
@@ -440,7 +458,13 @@ internal sealed partial class DuckDbStore
                 + "  WHERE feature = $feature AND kind IN ('thumbs_down', 'regenerated') GROUP BY prediction_id), "
                 + "disputed AS (SELECT prediction_id FROM review_items WHERE feature = $feature AND escalated_because = 'disagreement') "
                 + "SELECT p.id, p.time_us, p.inputs, p.output, p.attributes, g.grades, s.prediction_id IS NOT NULL, coalesce(f.kinds, []) "
-                + "FROM predictions p LEFT JOIN graded g ON g.prediction_id = p.id LEFT JOIN disliked f ON f.prediction_id = p.id "
+                + "FROM "
+                + StoreSchema.FirstReceived(
+                    "predictions",
+                    "feature = $feature AND id IN (SELECT prediction_id FROM graded UNION ALL SELECT prediction_id FROM disliked "
+                        + "UNION ALL SELECT prediction_id FROM disputed)"
+                )
+                + " p LEFT JOIN graded g ON g.prediction_id = p.id LEFT JOIN disliked f ON f.prediction_id = p.id "
                 + "LEFT JOIN disputed s ON s.prediction_id = p.id WHERE p.feature = $feature "
                 + "AND (g.grades IS NOT NULL OR f.kinds IS NOT NULL OR s.prediction_id IS NOT NULL) ORDER BY p.time_us, p.id",
             r => new ReviewedOutput(

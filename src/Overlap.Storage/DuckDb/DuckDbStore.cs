@@ -9,7 +9,8 @@ namespace Overlap.Storage.DuckDb;
 /// The embedded store: one DuckDB file, implementing every storage capability. Writes go through one connection, one
 /// transaction per append (DuckDB commits through its write-ahead log, so a committed append survives a crash); reads
 /// use their own connections to the same database. Events are appended into staging tables with DuckDB's appender and
-/// moved with <c>INSERT OR IGNORE</c>, which makes a second delivery of an id a no-op. Times are kept as
+/// moved less those whose id was received within the dedup horizon, which makes a second delivery of an id within it a
+/// no-op. Times are kept as
 /// <see cref="UnixMicroseconds"/>, so windows are integer arithmetic.
 /// </summary>
 internal sealed partial class DuckDbStore
@@ -27,20 +28,29 @@ internal sealed partial class DuckDbStore
 {
     private readonly DuckDBConnection _connection;
     private readonly SemaphoreSlim _write = new(1, 1);
+    private readonly long _horizonUs;
     private bool _disposed;
 
-    private DuckDbStore(DuckDBConnection connection) => _connection = connection;
+    private DuckDbStore(DuckDBConnection connection, TimeSpan dedupHorizon)
+    {
+        _connection = connection;
+        _horizonUs = dedupHorizon.Ticks / TimeSpan.TicksPerMicrosecond;
+    }
 
     /// <summary>The file name inside the data folder.</summary>
     public const string FileName = "overlap.duckdb";
 
     /// <summary>
-    /// Opens (creating when new, unless <paramref name="mustExist"/>) the store in <paramref name="folder"/>. Opening a
-    /// DuckDB file is synchronous work (the native library has no asynchronous open), so this is not a task.
+    /// Opens (creating when new, unless <paramref name="mustExist"/>) the store in <paramref name="folder"/>. An event
+    /// whose id (for its feature and kind) was received less than <paramref name="dedupHorizon"/> before it is not
+    /// stored again (<see cref="StorageOptions.DefaultDedupHorizon"/> when null). Opening a DuckDB file is synchronous
+    /// work (the native library has no asynchronous open), so this is not a task.
     /// </summary>
-    public static DuckDbStore Open(string folder, bool mustExist = false)
+    public static DuckDbStore Open(string folder, bool mustExist = false, TimeSpan? dedupHorizon = null)
     {
         ArgumentNullException.ThrowIfNull(folder);
+        var horizon = dedupHorizon ?? StorageOptions.DefaultDedupHorizon;
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(horizon, TimeSpan.Zero, nameof(dedupHorizon));
         var path = Path.Combine(folder, FileName);
         if (mustExist && !File.Exists(path))
         {
@@ -83,7 +93,7 @@ internal sealed partial class DuckDbStore
             );
         }
         RuleFunctions.Register(connection);
-        var store = new DuckDbStore(connection);
+        var store = new DuckDbStore(connection, horizon);
         store.Execute(StoreSchema.Create);
         using (var global = store.Command(StoreSchema.IsGlobalIds))
         {
@@ -92,13 +102,20 @@ internal sealed partial class DuckDbStore
                 store.Execute(StoreSchema.MigrateToFeatureIds);
             }
         }
+        using (var keyed = store.Command(StoreSchema.HasEventKeys))
+        {
+            if (keyed.ExecuteScalar() is true)
+            {
+                store.Execute(StoreSchema.DropEventKeys);
+            }
+        }
         store.Execute(StoreSchema.Access);
         // Staged rows of an append that never committed were never acknowledged: drop them.
         store.Execute(StoreSchema.ClearStaging);
-        // DuckDB would take 80% of the machine for its buffers. 384 MB kept the server near 500 MiB in all, but the
-        // primary-key indexes on event ids grow with the history (an id seen before is a no-op, ever), and at about
-        // 30 million stored events they no longer fit: the loader failed with out-of-memory. 1 GB holds the indexes of
-        // about 60 million events; beyond that the ids need partitioning (see bench/README.md).
+        // DuckDB would take 80% of the machine for its buffers. 384 MB kept the server near 500 MiB in all, until the
+        // primary-key indexes on event ids, which grew with the history, no longer fit at about 30 million stored events.
+        // The event tables have no key now (an id is checked against the dedup horizon's rows only), so nothing in
+        // memory grows with the history; the limit of 1 GB is kept for the reads of large windows.
         store.Execute("SET memory_limit = '1GB'");
         return store;
     }
