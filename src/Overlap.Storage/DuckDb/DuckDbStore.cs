@@ -115,8 +115,9 @@ internal sealed partial class DuckDbStore
         // DuckDB would take 80% of the machine for its buffers. 384 MB kept the server near 500 MiB in all, until the
         // primary-key indexes on event ids, which grew with the history, no longer fit at about 30 million stored events.
         // The event tables have no key now (an id is checked against the dedup horizon's rows only), so nothing in
-        // memory grows with the history; the limit of 1 GB is kept for the reads of large windows.
-        store.Execute("SET memory_limit = '1GB'");
+        // memory grows with the history, and 512 MB is enough: larger joins and aggregates spill to the store's temporary
+        // folder. At 2 days × 1,000,000 labelled predictions the server's peak fell from 1,549 MiB (1 GB) to 1,222 MiB.
+        store.Execute("SET memory_limit = '512MB'");
         return store;
     }
 
