@@ -23,6 +23,8 @@ internal sealed partial class DuckDbStore
         ];
         // Each row with its receipt time last, so that an id stored again beyond the dedup horizon is read once below.
         string From(string table) => $", received_us FROM {table} WHERE {InRange}";
+        static Func<DbDataReader, (FeatureEvent, long)> Received(Func<DbDataReader, FeatureEvent> read) =>
+            r => (read(r), r.GetInt64(r.FieldCount - 1));
         var events = new List<(FeatureEvent Event, long Received)>();
         events.AddRange(
             await QueryAsync(
@@ -30,30 +32,25 @@ internal sealed partial class DuckDbStore
                     SELECT id, time_us, feature, model_version, score, prediction, latency_ms, cost, inputs, attributes,
                       output, input_tokens, output_tokens, conversation_id, model, error {From("predictions")}
                     """,
-                    r =>
-                        (
-                            (FeatureEvent)
-                                new PredictionEvent
-                                {
-                                    Id = r.GetString(0),
-                                    Time = UnixMicroseconds.ToTime(r.GetInt64(1)),
-                                    Feature = r.GetString(2),
-                                    ModelVersion = Text(r, 3),
-                                    Score = Number(r, 4),
-                                    Prediction = Text(r, 5),
-                                    LatencyMs = Number(r, 6),
-                                    Cost = Number(r, 7),
-                                    InputsJson = Text(r, 8),
-                                    AttributesJson = Text(r, 9),
-                                    Output = Text(r, 10),
-                                    InputTokens = Whole(r, 11),
-                                    OutputTokens = Whole(r, 12),
-                                    ConversationId = Text(r, 13),
-                                    Model = Text(r, 14),
-                                    Error = Text(r, 15),
-                                },
-                            r.GetInt64(r.FieldCount - 1)
-                        ),
+                    Received(r => new PredictionEvent
+                    {
+                        Id = r.GetString(0),
+                        Time = UnixMicroseconds.ToTime(r.GetInt64(1)),
+                        Feature = r.GetString(2),
+                        ModelVersion = Text(r, 3),
+                        Score = Number(r, 4),
+                        Prediction = Text(r, 5),
+                        LatencyMs = Number(r, 6),
+                        Cost = Number(r, 7),
+                        InputsJson = Text(r, 8),
+                        AttributesJson = Text(r, 9),
+                        Output = Text(r, 10),
+                        InputTokens = Whole(r, 11),
+                        OutputTokens = Whole(r, 12),
+                        ConversationId = Text(r, 13),
+                        Model = Text(r, 14),
+                        Error = Text(r, 15),
+                    }),
                     cancellationToken,
                     range
                 )
@@ -62,20 +59,15 @@ internal sealed partial class DuckDbStore
         events.AddRange(
             await QueryAsync(
                     $"SELECT id, time_us, feature, prediction_id, label, source {From("outcomes")}",
-                    r =>
-                        (
-                            (FeatureEvent)
-                                new OutcomeEvent
-                                {
-                                    Id = r.GetString(0),
-                                    Time = UnixMicroseconds.ToTime(r.GetInt64(1)),
-                                    Feature = r.GetString(2),
-                                    PredictionId = r.GetString(3),
-                                    Label = r.GetString(4),
-                                    Source = Text(r, 5),
-                                },
-                            r.GetInt64(r.FieldCount - 1)
-                        ),
+                    Received(r => new OutcomeEvent
+                    {
+                        Id = r.GetString(0),
+                        Time = UnixMicroseconds.ToTime(r.GetInt64(1)),
+                        Feature = r.GetString(2),
+                        PredictionId = r.GetString(3),
+                        Label = r.GetString(4),
+                        Source = Text(r, 5),
+                    }),
                     cancellationToken,
                     range
                 )
@@ -84,21 +76,16 @@ internal sealed partial class DuckDbStore
         events.AddRange(
             await QueryAsync(
                     $"SELECT id, time_us, feature, prediction_id, kind, edit_distance, final_length {From("feedback")}",
-                    r =>
-                        (
-                            (FeatureEvent)
-                                new FeedbackEvent
-                                {
-                                    Id = r.GetString(0),
-                                    Time = UnixMicroseconds.ToTime(r.GetInt64(1)),
-                                    Feature = r.GetString(2),
-                                    PredictionId = r.GetString(3),
-                                    FeedbackKind = r.GetString(4),
-                                    EditDistance = Whole(r, 5),
-                                    FinalLength = Whole(r, 6),
-                                },
-                            r.GetInt64(r.FieldCount - 1)
-                        ),
+                    Received(r => new FeedbackEvent
+                    {
+                        Id = r.GetString(0),
+                        Time = UnixMicroseconds.ToTime(r.GetInt64(1)),
+                        Feature = r.GetString(2),
+                        PredictionId = r.GetString(3),
+                        FeedbackKind = r.GetString(4),
+                        EditDistance = Whole(r, 5),
+                        FinalLength = Whole(r, 6),
+                    }),
                     cancellationToken,
                     range
                 )
@@ -107,20 +94,15 @@ internal sealed partial class DuckDbStore
         events.AddRange(
             await QueryAsync(
                     $"SELECT id, time_us, feature, prediction_id, name, value {From("business")}",
-                    r =>
-                        (
-                            (FeatureEvent)
-                                new BusinessEvent
-                                {
-                                    Id = r.GetString(0),
-                                    Time = UnixMicroseconds.ToTime(r.GetInt64(1)),
-                                    Feature = r.GetString(2),
-                                    PredictionId = Text(r, 3),
-                                    Name = r.GetString(4),
-                                    Value = r.GetDouble(5),
-                                },
-                            r.GetInt64(r.FieldCount - 1)
-                        ),
+                    Received(r => new BusinessEvent
+                    {
+                        Id = r.GetString(0),
+                        Time = UnixMicroseconds.ToTime(r.GetInt64(1)),
+                        Feature = r.GetString(2),
+                        PredictionId = Text(r, 3),
+                        Name = r.GetString(4),
+                        Value = r.GetDouble(5),
+                    }),
                     cancellationToken,
                     range
                 )
