@@ -22,12 +22,7 @@ internal sealed partial class ExperimentReader
     )
     {
         var (contract, spec) = (found.Contract, found.Spec);
-        var now = AsOf(spec);
-        var start = await StartAsync(contract.Feature, spec.Name, cancellationToken).ConfigureAwait(false) ?? now;
-        if (start > now)
-        {
-            start = now;
-        }
+        var (start, now) = await SpanAsync(contract, spec, cancellationToken).ConfigureAwait(false);
         var rows = await events
             .ReadPredictionsAsync(
                 contract.Feature,

@@ -56,8 +56,7 @@ internal sealed partial class ExperimentReader(ContractRegistry contracts, IEven
     )
     {
         var (contract, spec) = (found.Contract, found.Spec);
-        var now = AsOf(spec);
-        var start = await StartAsync(contract.Feature, spec.Name, cancellationToken).ConfigureAwait(false) ?? now;
+        var (start, now) = await SpanAsync(contract, spec, cancellationToken).ConfigureAwait(false);
         var attributes = ProductionWindows.Attributes(contract).ToList();
         if (spec.Unit != ExperimentSpec.PredictionUnit && !attributes.Contains(spec.Unit))
         {
@@ -98,9 +97,21 @@ internal sealed partial class ExperimentReader(ContractRegistry contracts, IEven
         };
     }
 
-    /// <summary>The moment an experiment is judged at: now, or when it ended.</summary>
-    private DateTimeOffset AsOf(ExperimentSpec spec) =>
-        spec.Ended is { } ended && ended < options.Time.GetUtcNow() ? ended : options.Time.GetUtcNow();
+    /// <summary>
+    /// What an experiment is judged over: from when it first appeared in the contract to now, or to when it ended (an end
+    /// written before that appearance ends it as it starts, with nothing to judge).
+    /// </summary>
+    private async Task<(DateTimeOffset Start, DateTimeOffset AsOf)> SpanAsync(
+        Contract contract,
+        ExperimentSpec spec,
+        CancellationToken cancellationToken
+    )
+    {
+        var now = options.Time.GetUtcNow();
+        var asOf = spec.Ended is { } ended && ended < now ? ended : now;
+        var start = await StartAsync(contract.Feature, spec.Name, cancellationToken).ConfigureAwait(false) ?? asOf;
+        return (start > asOf ? asOf : start, asOf);
+    }
 
     /// <summary>
     /// Per arm of a binary A/B experiment (control, then treatment), what its scored predictions not counted as labelled

@@ -239,6 +239,21 @@ public sealed class ExperimentEndpointTests : IAsyncLifetime
         var unended = await ExperimentApi.Json(await viewer.GetAsync("/v1/experiments/spam-v2/decision"));
         Assert.Equal("stop", unended.GetProperty("decision").GetString());
         Assert.False(unended.TryGetProperty("ended", out _));
+
+        // An end written before the experiment first appeared in a contract ends it as it starts: nothing to judge, no
+        // negative days.
+        await PutAsync("spam-slow", "spam-v3", ended: "2026-10-01T00:00:00Z");
+        var early = await ExperimentApi.Json(await viewer.GetAsync("/v1/experiments/spam-v3/decision"));
+        Assert.Equal(
+            ("running", 0.0),
+            (early.GetProperty("decision").GetString(), early.GetProperty("elapsed_days").GetDouble())
+        );
+        Assert.StartsWith(
+            "Ended on 2026-10-01 00:00 UTC, on this decision: Keep running",
+            early.GetProperty("statement").GetString(),
+            StringComparison.Ordinal
+        );
+        Assert.Equal(HttpStatusCode.OK, (await viewer.GetAsync("/v1/experiments/spam-v3/history")).StatusCode);
     }
 
     [Theory]
