@@ -178,6 +178,7 @@ internal sealed class DemoRun(DemoOptions options, IDemoProgress progress)
             var mails = production
                 .Select(m =>
                 {
+                    // Only the inputs and attributes are taken: the mail server below scores each email as it is served.
                     var e = SpamEvents.Prediction(m, 0, "v1", threshold: contract.Threshold);
                     return new ReplayMail(m.Id, m.Date!.Value, double.NaN, m.Label, e.InputsJson!, e.AttributesJson!);
                 })
