@@ -46,10 +46,12 @@ cluster_home() {
   fi
 }
 
+# Below Linux's ephemeral range (32768 and up), where the kernel hands out ports to outgoing and port-0 sockets of the
+# tests running beside this one: a port found free there could be taken before PostgreSQL binds it.
 free_port() {
   local port
   for _ in $(seq 1 50); do
-    port=$((20000 + RANDOM % 40000))
+    port=$((20000 + RANDOM % 12000))
     if ! (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
       echo "$port"
       return 0
@@ -70,10 +72,19 @@ start() {
     rm -rf "$data"
     as_owner "$bin/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 --no-instructions \
       >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; echo "initdb failed in $data" >&2; exit 1; }
-    port=$(free_port)
-    as_owner cp "$here/postgres/postgresql.conf" "$data/postgresql.conf"
-    echo "port = $port" | as_owner tee -a "$data/postgresql.conf" >/dev/null
-    if ! as_owner "$bin/pg_ctl" start -D "$data" -l "$home/postgres.log" -w -t 60 >/dev/null; then
+    # A port found free can still be taken before the server binds it: then another is tried, up to five.
+    local started=""
+    for _ in 1 2 3 4 5; do
+      port=$(free_port)
+      as_owner cp "$here/postgres/postgresql.conf" "$data/postgresql.conf"
+      echo "port = $port" | as_owner tee -a "$data/postgresql.conf" >/dev/null
+      if as_owner "$bin/pg_ctl" start -D "$data" -l "$home/postgres.log" -w -t 60 >/dev/null; then
+        started=yes
+        break
+      fi
+      grep -q "Address already in use" "$home/postgres.log" 2>/dev/null || break
+    done
+    if [ -z "$started" ]; then
       cat "$home/postgres.log" >&2 || true
       echo "PostgreSQL did not start in $data (log above)" >&2
       exit 1
