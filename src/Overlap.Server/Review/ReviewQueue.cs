@@ -33,7 +33,7 @@ internal sealed class ReviewQueue(
             return false;
         }
         var now = options.Time.GetUtcNow();
-        await store
+        var changed = await store
             .RouteForReviewAsync(
                 feature,
                 routing.ScoreLow,
@@ -46,7 +46,13 @@ internal sealed class ReviewQueue(
             .ConfigureAwait(false);
         if (contract.Review?.EscalateAfter is { } wait)
         {
-            await store.EscalateReviewItemsAsync(feature, now - wait, cancellationToken).ConfigureAwait(false);
+            changed += await store
+                .EscalateReviewItemsAsync(feature, now - wait, cancellationToken)
+                .ConfigureAwait(false);
+        }
+        if (changed > 0)
+        {
+            Forget(feature);
         }
         return true;
     }
@@ -164,6 +170,15 @@ internal sealed class ReviewQueue(
         CancellationToken cancellationToken
     ) => store.ListReviewItemsAsync(feature, status, limit, cancellationToken);
 
+    /// <summary>Drops the kept glance at a queue this server just changed, so the next page shows the change.</summary>
+    private void Forget(string feature)
+    {
+        lock (_countsGate)
+        {
+            _counts.Remove(feature);
+        }
+    }
+
     /// <summary>Decisions per UTC day over the last <see cref="DecisionDays"/> days, oldest first.</summary>
     public async Task<IReadOnlyList<DecidedOnDay>> DecidedPerDayAsync(
         string feature,
@@ -275,6 +290,7 @@ internal sealed class ReviewQueue(
                 "Claim the item first (or again: a claim lasts 10 minutes, and a decided item is closed)."
             );
         }
+        Forget(feature);
         if (outcome is not null && recorded.Final)
         {
             await RecordAsync(events, [recorded], cancellationToken).ConfigureAwait(false);
