@@ -28,6 +28,7 @@ internal static class ContractKeys
         "acceptable",
         "judges",
         "experiments",
+        "usage",
     ];
 
     public static readonly string[] Tasks = ["binary", "multiclass", "regression", "generative"];
@@ -67,6 +68,8 @@ internal static class ContractKeys
         "retrain_when",
         "alerts",
     ];
+
+    public static readonly string[] Usage = ["user", "activation_within"];
 
     public static readonly string[] Reference = ["from", "to", "data"];
 
@@ -157,6 +160,7 @@ internal static class ContractKeys
         new("monitoring.retrain_when", RetrainWhen),
         new("monitoring.alerts[]", Alert),
         new("review", Review),
+        new("usage", Usage),
         new("drift", Drift),
         new("checks[]", Check),
         new("rubric[]", Rubric),
