@@ -406,7 +406,7 @@ public static partial class MetricCatalog
         new(name, Any, description)
         {
             HigherIsBetter = true,
-            Interval = MetricInterval.Production,
+            Interval = MetricInterval.Wilson,
             ProductionOnly = true,
             OnUsers = true,
             Bounded = true,

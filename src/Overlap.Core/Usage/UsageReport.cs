@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Overlap.Core.Evaluation;
 
 namespace Overlap.Core.Usage;
@@ -6,9 +7,11 @@ namespace Overlap.Core.Usage;
 public enum UsagePeriod
 {
     /// <summary>A UTC day.</summary>
+    [JsonStringEnumMemberName("day")]
     Day,
 
     /// <summary>A UTC week starting on Monday.</summary>
+    [JsonStringEnumMemberName("week")]
     Week,
 }
 

@@ -190,7 +190,10 @@ public sealed class UsageTallyTests
         // Week-1 retention (32% to 43%) is below 0.5 at 95% confidence.
         Assert.True(Fixture.GetProperty("retention_week1").GetProperty("high").GetDouble() < 0.5);
         Assert.Equal(Verdict.Fail, report.Requirements[1].Verdict);
-        Assert.StartsWith("Not met:", report.Requirements[1].Statement, StringComparison.Ordinal);
+        Assert.Equal(
+            "Not met: At least 50% of new users must use it again the week after they start. 37 of every 100 new users use it again the week after they start (32% to 43% at 95% confidence).",
+            report.Requirements[1].Statement
+        );
         Assert.All(report.Statements, s => Assert.DoesNotContain("NaN", s, StringComparison.Ordinal));
         Assert.Contains(report.Statements, s =>
             s.StartsWith("8 weeks from 2026-01-05: 965 payments from 320 users.", StringComparison.Ordinal)
@@ -216,5 +219,16 @@ public sealed class UsageTallyTests
             )
         );
         Assert.Contains("whole days from 1d to 90d", days.Message, StringComparison.Ordinal);
+        var experiment = Assert.Throws<ContractException>(() =>
+            ContractParser.Parse(
+                ContractText
+                    + "\nexperiments:\n  - { name: v2, control: a, treatment: b, primary: [{ metric: activation_rate, min_effect: 0.05 }] }\n"
+            )
+        );
+        Assert.Contains(
+            "'activation_rate' cannot be compared between arms yet",
+            experiment.Message,
+            StringComparison.Ordinal
+        );
     }
 }
