@@ -327,8 +327,11 @@ public sealed class UsageTally
         return new ShareFigure(count, of, (double)count / of, interval.Low, interval.High);
     }
 
-    /// <summary>A mean of <paramref name="n"/> values from their sum and sum of squares, with its t interval.</summary>
-    internal static MeanFigure Mean(long n, double sum, double squares, double confidence)
+    /// <summary>
+    /// A mean of <paramref name="n"/> values from their sum and sum of squares, with its t interval; when no value is
+    /// negative (money spent, events counted) the interval is cut at 0, as a mean of such values cannot be below it.
+    /// </summary>
+    internal static MeanFigure Mean(long n, double sum, double squares, double confidence, bool nonNegative = false)
     {
         if (n <= 0)
         {
@@ -342,7 +345,7 @@ public sealed class UsageTally
             return new MeanFigure(n, mean, null, null);
         }
         var half = StudentT.InvCDF(0, 1, n - 1, 1 - ((1 - confidence) / 2)) * Math.Sqrt(variance / n);
-        return new MeanFigure(n, mean, mean - half, mean + half);
+        return new MeanFigure(n, mean, nonNegative ? Math.Max(0, mean - half) : mean - half, mean + half);
     }
 
     private sealed class PeriodTally
@@ -362,7 +365,7 @@ public sealed class UsageTally
     private sealed class BusinessTally
     {
         private long _n;
-        private readonly Dictionary<string, (long Converted, double Sum, double Squares)> _byName = new(
+        private readonly Dictionary<string, (long Converted, double Sum, double Squares, bool Negative)> _byName = new(
             StringComparer.Ordinal
         );
 
@@ -371,8 +374,8 @@ public sealed class UsageTally
             _n++;
             foreach (var (name, value) in followed?.Values ?? [])
             {
-                var (converted, sum, squares) = _byName.GetValueOrDefault(name);
-                _byName[name] = (converted + 1, sum + value, squares + (value * value));
+                var (converted, sum, squares, negative) = _byName.GetValueOrDefault(name);
+                _byName[name] = (converted + 1, sum + value, squares + (value * value), negative || value < 0);
             }
         }
 
@@ -381,10 +384,10 @@ public sealed class UsageTally
                 name => name,
                 name =>
                 {
-                    var (converted, sum, squares) = _byName.GetValueOrDefault(name);
+                    var (converted, sum, squares, negative) = _byName.GetValueOrDefault(name);
                     return new BusinessFigure(
                         Share(converted, _n, confidence),
-                        Mean(_n, sum, squares, confidence),
+                        Mean(_n, sum, squares, confidence, nonNegative: !negative),
                         sum
                     );
                 },

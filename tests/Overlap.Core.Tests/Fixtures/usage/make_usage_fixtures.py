@@ -14,7 +14,7 @@ Definitions (docs/usage.md states the same):
   statsmodels' Wilson interval;
 - a business event's conversion: the share of predictions followed by at least one event of that name (Wilson); its
   value per prediction: the sum of its values on each prediction (0 for none), averaged, with the t interval
-  (DescrStatsW.tconfint_mean); each also by the model's decision and, over the range, by model version;
+  (DescrStatsW.tconfint_mean), cut at 0 when no value is negative; each also by the model's decision and, over the range, by model version;
 - money (binary): among the week's labelled predictions, false positives x the contract's false_positive cost plus false
   negatives x its false_negative cost;
 - activation: a new user whose first UTC day and the 7 days after it have all ended is activated when they use the
@@ -107,6 +107,8 @@ def mean_t(values):
     out = {"n": int(len(values)), "value": float(values.mean())}
     if len(values) >= 2 and values.std(ddof=1) > 0:
         low, high = DescrStatsW(values).tconfint_mean(alpha=1 - CONFIDENCE)
+        if values.min() >= 0:
+            low = max(low, 0.0)  # a mean of values that cannot be negative is not below 0
         out.update({"low": float(low), "high": float(high)})
     return out
 
