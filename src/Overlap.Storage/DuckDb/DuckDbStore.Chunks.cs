@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using DuckDB.NET.Data;
 using Overlap.Core.Timestamps;
 
 namespace Overlap.Storage.DuckDb;
@@ -36,28 +35,16 @@ internal sealed partial class DuckDbStore
         var (sql, parameters) = PredictionQuery(feature, from, to, attributes, null);
         var slice = 0;
         var rows = new PredictionColumns(attributes);
-        var reader = new DuckDBConnection(_connection.ConnectionString);
-        await using (reader.ConfigureAwait(false))
+        await foreach (var row in RowsAsync(sql, parameters, cancellationToken).ConfigureAwait(false))
         {
-            await reader.OpenAsync(cancellationToken).ConfigureAwait(false);
-            using var command = reader.CreateCommand();
-            command.CommandText = sql;
-            foreach (var (name, value) in parameters)
+            var time = row.GetInt64(1);
+            while (slice < slices.Count - 1 && time >= UnixMicroseconds.From(slices[slice].To))
             {
-                command.Parameters.Add(new DuckDBParameter(name, value));
+                yield return rows.Build();
+                rows = new PredictionColumns(attributes);
+                slice++;
             }
-            using var result = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await result.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                var time = result.GetInt64(1);
-                while (slice < slices.Count - 1 && time >= UnixMicroseconds.From(slices[slice].To))
-                {
-                    yield return rows.Build();
-                    rows = new PredictionColumns(attributes);
-                    slice++;
-                }
-                rows.Add(result);
-            }
+            rows.Add(row);
         }
         // Every slice is yielded, as a read of each would be (one emptied since the minutes were counted is empty).
         for (; slice < slices.Count; slice++)
