@@ -112,6 +112,9 @@ public static partial class ContractParser
         IReadOnlyList<ExperimentSpec> experiments = task is { } experimentTask
             ? errors.Try(() => ReadExperiments(map, experimentTask), [])
             : [];
+        var fairness = task is { } fairnessTask
+            ? errors.Try(() => ReadFairness(map, fairnessTask, columns), null)
+            : null;
         if (task is null)
         {
             // Unread for want of a task, but known keys: not "unknown key" errors.
@@ -128,6 +131,7 @@ public static partial class ContractParser
                         "acceptable",
                         "judges",
                         "experiments",
+                        "fairness",
                     ]
             )
             {
@@ -155,6 +159,7 @@ public static partial class ContractParser
             Drift = drift,
             Generative = generative,
             Experiments = experiments,
+            Fairness = fairness,
         };
     }
 
