@@ -164,10 +164,8 @@ internal static class FairnessJudge
         var hi = Who(f.Attributes, f.Highest!.Value);
         var low = RateOf(f.Lowest, f.Rate) ?? double.NaN;
         var high = RateOf(f.Highest, f.Rate) ?? double.NaN;
-        var interval = f.Interval.IsKnown
-            ? $" ({Phrasing.Number(f.Interval.Low)} to {Phrasing.Number(f.Interval.High)})"
-            : string.Empty;
-        var value = Phrasing.Number(f.Value);
+        var interval = f.Interval.IsKnown ? $" ({Short(f.Interval.Low)} to {Short(f.Interval.High)})" : string.Empty;
+        var value = Short(f.Value);
         var text = f.Measure.Name switch
         {
             "selection_rate_ratio" =>
@@ -185,6 +183,9 @@ internal static class FairnessJudge
         };
         return text + Tail(requirement, verdict) + ".";
     }
+
+    /// <summary>A ratio or difference for prose, to two decimals ("0.72"), as a reader compares it with a bar such as 0.8.</summary>
+    internal static string Short(double value) => Phrasing.Number(Math.Round(value, 2));
 
     private static string Tail(FairnessRequirement? requirement, Verdict? verdict)
     {

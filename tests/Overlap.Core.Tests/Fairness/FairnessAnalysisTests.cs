@@ -98,7 +98,7 @@ public sealed class FairnessAnalysisTests
             (fourFifths.Metric, fourFifths.By, fourFifths.Verdict)
         );
         Assert.Equal(
-            $"Applicants with sex = F are shortlisted {Overlap.Core.Statements.Phrasing.Number(sex.GetProperty("measures").GetProperty("selection_rate_ratio").GetDouble())} times as often as those with sex = M ({Overlap.Core.Statements.Phrasing.Number(ratio.Low)} to {Overlap.Core.Statements.Phrasing.Number(ratio.High)}): below the four-fifths bar.",
+            $"Applicants with sex = F are shortlisted {Short(sex.GetProperty("measures").GetProperty("selection_rate_ratio").GetDouble())} times as often as those with sex = M ({Short(ratio.Low)} to {Short(ratio.High)}): below the four-fifths bar.",
             fourFifths.Statement
         );
         Assert.Equal(Verdict.Fail, report.Verdict);
@@ -130,6 +130,8 @@ public sealed class FairnessAnalysisTests
         var i = grouping.GetProperty("intervals").GetProperty(metric);
         return (i[0].GetDouble(), i[1].GetDouble());
     }
+
+    private static string Short(double value) => Overlap.Core.Statements.Phrasing.Number(Math.Round(value, 2));
 
     private static void Near(JsonElement expected, double actual)
     {

@@ -1,0 +1,165 @@
+using System.Text.Json;
+
+namespace Overlap.Cli.Tests;
+
+/// <summary>
+/// <c>overlap eval</c> with a fairness section, end to end on the data set that
+/// tests/Overlap.Core.Tests/Fixtures/fairness/make_fairness_fixtures.py writes and computes the reference figures of.
+/// </summary>
+public sealed class FairnessEvalTests : IDisposable
+{
+    private const string ContractText = """
+        feature: hiring-screen
+        task: binary
+        labels: { positive: "yes", negative: "no" }
+        columns: { id: id, label: hired, score: p_hire }
+        words: { example: applicant, positive: suitable applicant, negative: unsuitable applicant, action: shortlisted }
+        requirements:
+          - { metric: recall, min: 0.5 }
+        fairness:
+          attributes: [sex, race]
+          intersections: [[sex, race]]
+          requirements:
+            - { metric: selection_rate_ratio, by: sex, min: 0.8 }
+            - { metric: equal_opportunity_difference, by: [sex, race], max: 0.5 }
+        """;
+
+    private static readonly string Data = CliRun.RepoFile(
+        "tests/Overlap.Core.Tests/Fixtures/fairness/fairness_data.csv"
+    );
+    private static readonly string Reference = CliRun.RepoFile(
+        "tests/Overlap.Core.Tests/Fixtures/fairness/fairness_fixtures.json"
+    );
+    private readonly string _dir = Directory.CreateTempSubdirectory("overlap-fairness-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string Contract()
+    {
+        var path = Path.Combine(_dir, "overlap.yaml");
+        File.WriteAllText(path, ContractText);
+        return path;
+    }
+
+    [Fact]
+    public async Task Eval_FourFifthsBarMissed_FailsWithTheFiguresInEveryFormat()
+    {
+        var markdown = Path.Combine(_dir, "report.md");
+        var junit = Path.Combine(_dir, "report.xml");
+        var html = Path.Combine(_dir, "report.html");
+        var (code, stdout, stderr) = await CliRun.RunAsync(
+            "eval",
+            "--contract",
+            Contract(),
+            "--data",
+            Data,
+            "--format",
+            "json",
+            "--resamples",
+            "200",
+            "-o",
+            markdown,
+            "-o",
+            junit,
+            "-o",
+            html
+        );
+        Assert.True(code == 1, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        var root = json.RootElement;
+        Assert.Equal("fail", root.GetProperty("verdict").GetString());
+        var requirements = root.GetProperty("requirements").EnumerateArray().ToList();
+        Assert.Equal(
+            [
+                ("recall", null, "pass"),
+                ("selection_rate_ratio", "sex", "fail"),
+                ("equal_opportunity_difference", "sex × race", "inconclusive"),
+            ],
+            requirements.Select(r =>
+                (
+                    r.GetProperty("metric").GetString(),
+                    r.TryGetProperty("by", out var by) && by.ValueKind == JsonValueKind.String ? by.GetString() : null,
+                    r.GetProperty("verdict").GetString()
+                )
+            )
+        );
+
+        using var reference = JsonDocument.Parse(File.ReadAllText(Reference));
+        var expected = reference.RootElement.GetProperty("groupings");
+        var groupings = root.GetProperty("fairness").GetProperty("groupings");
+        Assert.Equal(
+            ["sex", "race", "sex × race"],
+            groupings.EnumerateArray().Select(g => g.GetProperty("by").GetString())
+        );
+        for (var g = 0; g < 3; g++)
+        {
+            foreach (var m in groupings[g].GetProperty("measures").EnumerateArray())
+            {
+                var name = m.GetProperty("metric").GetString()!;
+                // The JSON report keeps 12 significant digits.
+                Assert.Equal(
+                    expected[g].GetProperty("measures").GetProperty(name).GetDouble(),
+                    m.GetProperty("value").GetDouble(),
+                    1e-9
+                );
+                Assert.False(string.IsNullOrWhiteSpace(m.GetProperty("statement").GetString()));
+            }
+        }
+        var ratio = requirements[1];
+        Assert.Equal(
+            expected[0].GetProperty("measures").GetProperty("selection_rate_ratio").GetDouble(),
+            ratio.GetProperty("value").GetDouble(),
+            1e-9
+        );
+        Assert.StartsWith(
+            "Applicants with sex = F are shortlisted 0.54 times as often as those with sex = M (",
+            ratio.GetProperty("statement").GetString(),
+            StringComparison.Ordinal
+        );
+        Assert.EndsWith(
+            "): below the four-fifths bar.",
+            ratio.GetProperty("statement").GetString(),
+            StringComparison.Ordinal
+        );
+        Assert.Contains(
+            "Not enough data to judge it: sex = F and race = c has only 9 suitable applicants (the contract asks for at least 30 per group), so about 21 more are needed.",
+            requirements[2].GetProperty("statement").GetString(),
+            StringComparison.Ordinal
+        );
+        Assert.Equal(21, requirements[2].GetProperty("more_examples_needed").GetInt64());
+
+        var md = await File.ReadAllTextAsync(markdown);
+        Assert.Contains("### Fairness", md, StringComparison.Ordinal);
+        Assert.Contains("#### By sex × race", md, StringComparison.Ordinal);
+        Assert.Contains("| F & c | 35 |", md, StringComparison.Ordinal);
+        var xml = await File.ReadAllTextAsync(junit);
+        Assert.Contains("selection_rate_ratio", xml, StringComparison.Ordinal);
+        Assert.Contains("<failure", xml, StringComparison.Ordinal);
+        var page = await File.ReadAllTextAsync(html);
+        Assert.Contains("id=\"fairness\"", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("NaN", md + xml + page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Eval_AttributeMissingFromTheData_IsAOneLineError()
+    {
+        var contract = Path.Combine(_dir, "overlap.yaml");
+        File.WriteAllText(
+            contract,
+            ContractText
+                .Replace("[sex, race]", "[sex, region]", StringComparison.Ordinal)
+                .Replace("by: [sex, region]", "by: sex", StringComparison.Ordinal)
+        );
+        var (code, _, stderr) = await CliRun.RunAsync(
+            "eval",
+            "--contract",
+            contract,
+            "--data",
+            Data,
+            "--resamples",
+            "100"
+        );
+        Assert.NotEqual(0, code);
+        CliRun.AssertOneLineError(stderr, "region");
+    }
+}
