@@ -44,8 +44,12 @@ public static class RangeMonitor
                     $"{contract.Feature} production, {merged.Start:yyyy-MM-dd HH:mm} to {merged.End:yyyy-MM-dd HH:mm} UTC"
                 )
             );
+            // The cells keep segment values, not sensitive attributes: fairness is reported per window, not over a range.
             evaluation = Evaluator.Evaluate(
-                contract,
+                contract with
+                {
+                    Fairness = null,
+                },
                 table,
                 options with
                 {
