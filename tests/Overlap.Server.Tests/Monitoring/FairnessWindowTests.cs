@@ -127,7 +127,7 @@ public sealed class FairnessWindowTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Summary_OverTheRange_StillJudgesTheOtherRequirements()
+    public async Task Summary_OverTheRange_JudgesFairnessFromTheMergedCells()
     {
         using var viewer = _server.Client(KeyRole.Viewer);
         var response = await viewer.GetAsync(
@@ -137,8 +137,29 @@ public sealed class FairnessWindowTests : IAsyncLifetime
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         var evaluation = json.RootElement.GetProperty("evaluation");
         Assert.Equal(
-            ["recall"],
+            ["recall", "selection_rate_ratio"],
             evaluation.GetProperty("requirements").EnumerateArray().Select(r => r.GetProperty("metric").GetString())
         );
+        // The cells keep the counts exactly, so every figure built on counts is the reference's.
+        using var reference = JsonDocument.Parse(
+            await File.ReadAllTextAsync(Path.Combine(Fixtures, "fairness_fixtures.json"))
+        );
+        var expected = reference.RootElement.GetProperty("groupings");
+        var groupings = evaluation.GetProperty("fairness").GetProperty("groupings");
+        for (var g = 0; g < 3; g++)
+        {
+            foreach (var m in groupings[g].GetProperty("measures").EnumerateArray())
+            {
+                var name = m.GetProperty("metric").GetString()!;
+                if (name != "calibration_error_difference")
+                {
+                    Assert.Equal(
+                        expected[g].GetProperty("measures").GetProperty(name).GetDouble(),
+                        m.GetProperty("value").GetDouble(),
+                        1e-9
+                    );
+                }
+            }
+        }
     }
 }
