@@ -124,4 +124,33 @@ public sealed class FairnessContractTests
             StringComparison.Ordinal
         );
     }
+
+    [Fact]
+    public void Explain_FairnessBars_AreSaidAsPromises()
+    {
+        var text = ContractExplainer.Explain(
+            ContractParser.Parse(
+                Head
+                    + "words: { example: applicant, positive: suitable applicant, negative: unsuitable applicant, action: shortlisted }\n"
+                    + "fairness:\n  attributes: [sex, race]\n  intersections: [[sex, race]]\n  requirements:\n"
+                    + "    - { metric: selection_rate_ratio, by: sex, min: 0.8 }\n"
+                    + "    - { metric: equal_opportunity_difference, by: [sex, race], max: 0.1 }\n"
+            )
+        );
+        Assert.Contains(
+            "  Decisions are compared between the groups of sex, race, sex × race; a bar is judged only when every group has at least 30 applicants behind the rate it compares.",
+            text,
+            StringComparison.Ordinal
+        );
+        Assert.Contains(
+            "  - Between the groups of sex, the least shortlisted group is shortlisted at least 0.8 times as often as the most shortlisted (the four-fifths rule).",
+            text,
+            StringComparison.Ordinal
+        );
+        Assert.Contains(
+            "  - Between the groups of sex × race, the shares of suitable applicants shortlisted differ by at most 0.1.",
+            text,
+            StringComparison.Ordinal
+        );
+    }
 }
