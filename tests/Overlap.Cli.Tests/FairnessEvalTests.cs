@@ -91,20 +91,7 @@ public sealed class FairnessEvalTests : IDisposable
             ["sex", "race", "sex × race"],
             groupings.EnumerateArray().Select(g => g.GetProperty("by").GetString())
         );
-        for (var g = 0; g < 3; g++)
-        {
-            foreach (var m in groupings[g].GetProperty("measures").EnumerateArray())
-            {
-                var name = m.GetProperty("metric").GetString()!;
-                // The JSON report keeps 12 significant digits.
-                Assert.Equal(
-                    expected[g].GetProperty("measures").GetProperty(name).GetDouble(),
-                    m.GetProperty("value").GetDouble(),
-                    1e-9
-                );
-                Assert.False(string.IsNullOrWhiteSpace(m.GetProperty("statement").GetString()));
-            }
-        }
+        AssertReferenceMeasures(groupings);
         var ratio = requirements[1];
         Assert.Equal(
             expected[0].GetProperty("measures").GetProperty("selection_rate_ratio").GetDouble(),
@@ -207,5 +194,68 @@ public sealed class FairnessEvalTests : IDisposable
             requirements[3].GetProperty("statement").GetString(),
             StringComparison.Ordinal
         );
+    }
+
+    [Fact]
+    public async Task Eval_AttributesFromTheirOwnFile_AreJoinedByIdAndGiveTheSameFigures()
+    {
+        // The scored file without sex and race; the attributes in another file, in another order, joined by id.
+        var lines = File.ReadAllLines(Data);
+        var scored = Path.Combine(_dir, "scored.csv");
+        File.WriteAllLines(scored, lines.Select(l => string.Join(',', l.Split(',')[..3])));
+        var attributes = Path.Combine(_dir, "people.csv");
+        File.WriteAllLines(
+            attributes,
+            ["id,sex,race", .. lines.Skip(1).Reverse().Select(l => l.Split(',')).Select(r => $"{r[0]},{r[3]},{r[4]}")]
+        );
+        var contract = Contract();
+        Task<(int Code, string Out, string Err)> Run() =>
+            CliRun.RunAsync(
+                "eval",
+                "--contract",
+                contract,
+                "--data",
+                scored,
+                "--attributes",
+                attributes,
+                "--format",
+                "json",
+                "--resamples",
+                "100"
+            );
+        var (code, stdout, stderr) = await Run();
+        Assert.True(code == 1, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        AssertReferenceMeasures(json.RootElement.GetProperty("fairness").GetProperty("groupings"));
+        Assert.Contains(json.RootElement.GetProperty("provenance").GetProperty("data").EnumerateArray(), f =>
+            f.GetProperty("role").GetString() == "attributes" && f.GetProperty("rows").GetInt64() == 700
+        );
+
+        // An id twice in the attributes file is refused in one line.
+        File.AppendAllLines(attributes, ["5,F,a"]);
+        var (twice, _, error) = await Run();
+        Assert.NotEqual(0, twice);
+        CliRun.AssertOneLineError(error, "id '5' twice");
+    }
+
+    /// <summary>Every measure of every grouping is the reference script's, and has a statement.</summary>
+    private static void AssertReferenceMeasures(JsonElement groupings)
+    {
+        using var reference = JsonDocument.Parse(File.ReadAllText(Reference));
+        var expected = reference.RootElement.GetProperty("groupings");
+        for (var g = 0; g < 3; g++)
+        {
+            foreach (var m in groupings[g].GetProperty("measures").EnumerateArray())
+            {
+                var name = m.GetProperty("metric").GetString()!;
+                // The JSON report keeps 12 significant digits.
+                Assert.Equal(
+                    expected[g].GetProperty("measures").GetProperty(name).GetDouble(),
+                    m.GetProperty("value").GetDouble(),
+                    1e-9
+                );
+                Assert.False(string.IsNullOrWhiteSpace(m.GetProperty("statement").GetString()));
+            }
+        }
     }
 }
