@@ -121,13 +121,13 @@ public static class AttributeJoin
         if (contract.Fairness is not { } fairness)
         {
             throw new DataException(
-                "--attributes adds the sensitive attributes a contract's fairness section names, and this contract has none; add fairness: { attributes: [...] }"
+                "an attributes file adds the sensitive attributes a contract's fairness section names, and this contract has none; add fairness: { attributes: [...] }"
             );
         }
         return (
             contract.Columns.Id
                 ?? throw new DataException(
-                    "--attributes joins the attributes file to the data by id, and the contract names no id column; set columns.id"
+                    "an attributes file is joined to the data by id, and the contract names no id column; set columns.id"
                 ),
             fairness.Attributes
         );
