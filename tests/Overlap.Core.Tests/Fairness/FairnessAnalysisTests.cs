@@ -102,6 +102,9 @@ public sealed class FairnessAnalysisTests
             fourFifths.Statement
         );
         Assert.Equal(Verdict.Fail, report.Verdict);
+        var reason = VerdictReason.Of(report)!;
+        Assert.StartsWith("fail: selection_rate_ratio by sex 0.5", reason, StringComparison.Ordinal);
+        Assert.Contains(" below the bar 0.8", reason, StringComparison.Ordinal);
 
         var calibration = fairness[1];
         Assert.True(Interval(sex, "calibration_error_difference").High <= 0.2);
