@@ -29,6 +29,7 @@ internal static class ContractKeys
         "judges",
         "experiments",
         "fairness",
+        "usage",
     ];
 
     public static readonly string[] Tasks = ["binary", "multiclass", "regression", "generative"];
@@ -68,6 +69,8 @@ internal static class ContractKeys
         "retrain_when",
         "alerts",
     ];
+
+    public static readonly string[] Usage = ["user", "activation_within"];
 
     public static readonly string[] Reference = ["from", "to", "data"];
 
@@ -162,6 +165,7 @@ internal static class ContractKeys
         new("monitoring.retrain_when", RetrainWhen),
         new("monitoring.alerts[]", Alert),
         new("review", Review),
+        new("usage", Usage),
         new("drift", Drift),
         new("checks[]", Check),
         new("rubric[]", Rubric),
