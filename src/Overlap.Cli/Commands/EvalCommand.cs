@@ -2,6 +2,7 @@ using System.CommandLine;
 using Overlap.Cli.Output;
 using Overlap.Core.Contracts;
 using Overlap.Core.Evaluation;
+using Overlap.Core.Fairness;
 using Overlap.Core.Generative;
 using Overlap.Core.Provenance;
 using Overlap.Core.Reports;
@@ -30,6 +31,11 @@ internal static class EvalCommand
         var baseline = new Option<string?>("--baseline")
         {
             Description = "The same examples scored by the current model, to compare with (paired tests).",
+        };
+        var attributesFile = new Option<string?>("--attributes")
+        {
+            Description =
+                "Binary with a fairness section: a file of the contract's id and sensitive attributes, joined to the data by id (the attributes need not be in the scored file).",
         };
         var format = new Option<string>("--format", "-f")
         {
@@ -80,6 +86,7 @@ internal static class EvalCommand
             contract,
             data,
             baseline,
+            attributesFile,
             format,
             output,
             inconclusive,
@@ -149,7 +156,23 @@ internal static class EvalCommand
                         whenInconclusive
                     );
                 }
-                var table = InputFiles.ReadTable(dataPath, Evaluator.ReadOptions(parsed, dataPath));
+                var attributesPath = parse.GetValue(attributesFile);
+                var readOptions = Evaluator.ReadOptions(parsed, dataPath);
+                var table = InputFiles.ReadTable(
+                    dataPath,
+                    attributesPath is null ? readOptions : AttributeJoin.WithoutAttributes(parsed, readOptions)
+                );
+                var attributeRows = 0;
+                if (attributesPath is not null)
+                {
+                    var attributeTable = InputFiles.ReadTable(
+                        attributesPath,
+                        AttributeJoin.ReadOptions(parsed, attributesPath),
+                        "attributes file"
+                    );
+                    attributeRows = attributeTable.RowCount;
+                    table = AttributeJoin.Join(parsed, table, attributeTable);
+                }
                 var baselinePath = parse.GetValue(baseline);
                 var baselineTable = baselinePath is null
                     ? null
@@ -186,6 +209,10 @@ internal static class EvalCommand
                     }
                 );
                 List<DataFileProvenance> files = [InputFiles.Describe("data", dataPath, table.RowCount)];
+                if (attributesPath is not null)
+                {
+                    files.Add(InputFiles.Describe("attributes", attributesPath, attributeRows));
+                }
                 if (baselinePath is not null)
                 {
                     files.Add(InputFiles.Describe("baseline", baselinePath, baselineTable!.RowCount));

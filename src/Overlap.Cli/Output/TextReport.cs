@@ -100,6 +100,20 @@ internal static class TextReport
         {
             console.MarkupLine(Inv, $"  calibration: ECE {Fmt(cal.Ece)}");
         }
+        if (report.Fairness is { } fairness)
+        {
+            console.WriteLine();
+            console.MarkupLine("[bold]Fairness[/]");
+            foreach (var g in fairness.Groupings)
+            {
+                foreach (var m in g.Measures)
+                {
+                    console.MarkupLine(
+                        $"  by {Markup.Escape(g.By)}: {m.Metric} {FigureText.Value(m.Value)} ({Markup.Escape(FigureText.Interval(m.CiLow, m.CiHigh, m.Reason))}), {Markup.Escape(FairnessText.Verdict(m))}"
+                    );
+                }
+            }
+        }
         if (report.WorstOutputs is { Count: > 0 } worst)
         {
             console.WriteLine();

@@ -58,4 +58,7 @@ public sealed record Contract
 
     /// <summary>The experiments: new model versions tried against the one in use on live traffic.</summary>
     public IReadOnlyList<ExperimentSpec> Experiments { get; init; } = [];
+
+    /// <summary>The fairness section: sensitive attributes and the bars between their groups; null when not written.</summary>
+    public FairnessPolicy? Fairness { get; init; }
 }

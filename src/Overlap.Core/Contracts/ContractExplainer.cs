@@ -83,6 +83,19 @@ public static class ContractExplainer
             inv,
             $"  A promise counts as kept only when the whole {confidence} interval clears the bar, and as broken only when the whole interval misses it; otherwise the answer is \"not enough data yet\", with how many more labelled {Phrasing.Plural(w.Example)} would settle it."
         );
+        if (contract.Fairness is { } fairness)
+        {
+            sb.AppendLine();
+            sb.AppendLine("Fairness between groups");
+            sb.AppendLine(
+                inv,
+                $"  Decisions are compared between the groups of {string.Join(", ", fairness.Groupings().Select(FairnessPolicy.Name))}; a bar is judged only when every group has at least {fairness.MinGroupSize:#,0} {Phrasing.Plural(w.Example)} behind the rate it compares."
+            );
+            foreach (var r in fairness.Requirements)
+            {
+                sb.AppendLine(inv, $"  - {FairnessPromise(r, w)}");
+            }
+        }
         if (contract.Task == TaskKind.Binary)
         {
             sb.AppendLine();
@@ -214,5 +227,27 @@ public static class ContractExplainer
             return span.TotalHours == 1 ? "1 hour" : string.Create(inv, $"{span.TotalHours} hours");
         }
         return string.Create(inv, $"{span.TotalMinutes} minutes");
+    }
+
+    /// <summary>A fairness bar as a promise: "Between the groups of sex, the least-flagged is flagged at least 0.8 times as often as the most-flagged (the four-fifths rule)."</summary>
+    private static string FairnessPromise(FairnessRequirement r, ContractWords w)
+    {
+        var by = FairnessPolicy.Name(r.By);
+        var bound = r.Bound == Bound.Min ? "at least" : "at most";
+        var bar = Phrasing.Number(r.Value);
+        return r.Metric switch
+        {
+            "selection_rate_ratio" =>
+                $"Between the groups of {by}, the least {w.Action} group is {w.Action} {bound} {bar} times as often as the most {w.Action}{(r.Bound == Bound.Min && Math.Abs(r.Value - 0.8) < 1e-12 ? " (the four-fifths rule)" : string.Empty)}.",
+            "selection_rate_difference" =>
+                $"Between the groups of {by}, the shares {w.Action} differ by {bound} {bar}.",
+            "equal_opportunity_difference" =>
+                $"Between the groups of {by}, the shares of {Phrasing.Plural(w.Positive)} {w.Action} differ by {bound} {bar}.",
+            "false_positive_rate_difference" =>
+                $"Between the groups of {by}, the shares of {Phrasing.Plural(w.Negative)} {w.Action} by mistake differ by {bound} {bar}.",
+            "equalized_odds_difference" =>
+                $"Between the groups of {by}, the larger of the gaps in the shares of {Phrasing.Plural(w.Positive)} and of {Phrasing.Plural(w.Negative)} {w.Action} is {bound} {bar}.",
+            _ => $"Between the groups of {by}, the calibration errors of the scores differ by {bound} {bar}.",
+        };
     }
 }

@@ -28,6 +28,7 @@ internal static class ContractKeys
         "acceptable",
         "judges",
         "experiments",
+        "fairness",
         "usage",
     ];
 
@@ -144,6 +145,10 @@ internal static class ContractKeys
 
     public static readonly string[] ExperimentMetric = ["metric", "business", "min_effect", "margin", "better"];
 
+    public static readonly string[] Fairness = ["attributes", "intersections", "min_group_size", "requirements"];
+
+    public static readonly string[] FairnessRequirement = ["metric", "by", "min", "max", "description"];
+
     public static readonly IReadOnlyList<string> DriftTests = global::Overlap.Core.Drift.DriftTests.Words;
 
     /// <summary>Each mapping's path in the contract (dots; [] for a list item) and its keys; owners and drift.columns are free-form.</summary>
@@ -171,5 +176,7 @@ internal static class ContractKeys
         new("experiments[]", Experiment),
         new("experiments[].primary[]", ExperimentMetric),
         new("experiments[].guardrails[]", ExperimentMetric),
+        new("fairness", Fairness),
+        new("fairness.requirements[]", FairnessRequirement),
     ];
 }

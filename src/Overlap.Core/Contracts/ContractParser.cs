@@ -114,6 +114,9 @@ public static partial class ContractParser
         IReadOnlyList<ExperimentSpec> experiments = task is { } experimentTask
             ? errors.Try(() => ReadExperiments(map, experimentTask), [])
             : [];
+        var fairness = task is { } fairnessTask
+            ? errors.Try(() => ReadFairness(map, fairnessTask, columns), null)
+            : null;
         if (task is null)
         {
             // Unread for want of a task, but known keys: not "unknown key" errors.
@@ -130,6 +133,7 @@ public static partial class ContractParser
                         "acceptable",
                         "judges",
                         "experiments",
+                        "fairness",
                     ]
             )
             {
@@ -157,6 +161,7 @@ public static partial class ContractParser
             Drift = drift,
             Generative = generative,
             Experiments = experiments,
+            Fairness = fairness,
             Usage = usage,
         };
     }

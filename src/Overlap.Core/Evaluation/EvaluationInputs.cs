@@ -45,6 +45,10 @@ internal static class EvaluationInputs
         {
             rules.TryAdd(s, new ColumnRule(Role: "segment"));
         }
+        foreach (var a in withSegments ? contract.Fairness?.Attributes ?? [] : [])
+        {
+            rules.TryAdd(a, new ColumnRule(Role: "fairness attribute"));
+        }
         if (c.Id is { } id)
         {
             rules.TryAdd(id, new ColumnRule(ColumnKind.Categorical, Role: "id"));
@@ -307,7 +311,7 @@ internal static class EvaluationInputs
     }
 
     /// <summary>A segment column at the given rows: codes into the values present there (sorted), −1 for missing.</summary>
-    private static SegmentColumn Present(Column column, int[] rows)
+    internal static SegmentColumn Present(Column column, int[] rows)
     {
         if (column is CategoricalColumn c)
         {

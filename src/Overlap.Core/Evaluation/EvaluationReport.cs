@@ -82,4 +82,7 @@ public sealed record EvaluationReport
 
     /// <summary>What produced the report: Overlap's version, the contract, the data files' hashes, seed, resamples and time.</summary>
     public RunProvenance? Provenance { get; init; }
+
+    /// <summary>How the decisions compare between the groups of the contract's sensitive attributes; null without a fairness section.</summary>
+    public Fairness.FairnessReport? Fairness { get; init; }
 }

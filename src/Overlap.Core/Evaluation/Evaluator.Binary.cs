@@ -1,5 +1,6 @@
 using Overlap.Core.Contracts;
 using Overlap.Core.Data;
+using Overlap.Core.Fairness;
 using Overlap.Core.Metrics;
 using Overlap.Core.Statements;
 
@@ -107,6 +108,19 @@ public static partial class Evaluator
                 : null,
             Curves = hasScore ? new CurveSet { Roc = t.Roc, PrecisionRecall = t.PrecisionRecall } : null,
         };
+        if (contract.Fairness is { } fairness)
+        {
+            partial = partial with
+            {
+                Fairness = FairnessAnalysis.Run(
+                    contract,
+                    sample,
+                    FairnessAttributes(fairness, table, rows),
+                    binary,
+                    hasScore
+                ),
+            };
+        }
         if (options.Baseline is { } baselineTable)
         {
             partial = partial with { Comparison = CompareBinary(contract, table, rows, baselineTable, sample, binary) };
@@ -164,6 +178,25 @@ public static partial class Evaluator
             weights ?? default
         );
     }
+
+    /// <summary>Each sensitive attribute at the evaluated rows, with no group for a missing value (such rows are in no group).</summary>
+    private static Dictionary<string, SegmentColumn> FairnessAttributes(
+        FairnessPolicy fairness,
+        Table table,
+        int[] rows
+    ) =>
+        fairness.Attributes.ToDictionary(
+            a => a,
+            a =>
+                EvaluationInputs.Present(
+                    table.Find(a)
+                        ?? throw new DataException(
+                            $"the data has no column '{a}', which fairness.attributes names; add the column (it need not be a model input) or fix fairness.attributes in the contract"
+                        ),
+                    rows
+                ),
+            StringComparer.Ordinal
+        );
 
     private const string NoThresholdKeeps =
         "no threshold keeps every requirement on this data: the bars on rates cannot all be met at one threshold with these examples";

@@ -133,6 +133,7 @@ public static partial class Evaluator
         }
         var requirements = contract
             .Requirements.Select(r => RequirementJudge.Judge(r, contract, partial.Metrics, partial.N, partial.Segments))
+            .Concat(FairnessRequirements(contract, partial))
             .ToList();
         var verdict = Judge.Worst(requirements.Select(r => r.Verdict));
         var statements = new List<string>(lead);
@@ -146,6 +147,26 @@ public static partial class Evaluator
             requirements.Where(r => r.Verdict is Verdict.Fail or Verdict.Inconclusive).Select(r => r.Statement)
         );
         return partial with { Verdict = verdict, Requirements = requirements, Statements = statements };
+    }
+
+    /// <summary>The contract's fairness bars as judged in the report's fairness section, after its other requirements.</summary>
+    private static IEnumerable<RequirementResult> FairnessRequirements(Contract contract, EvaluationReport report)
+    {
+        if (contract.Fairness is not { } policy || report.Fairness is not { } fairness)
+        {
+            yield break;
+        }
+        foreach (var requirement in policy.Requirements)
+        {
+            var grouping = fairness.Groupings.First(g =>
+                g.Attributes.SequenceEqual(requirement.By, StringComparer.Ordinal)
+            );
+            var result = grouping.Measures.FirstOrDefault(m => m.Metric == requirement.Metric);
+            if (result is not null)
+            {
+                yield return Fairness.FairnessJudge.Requirement(result, requirement);
+            }
+        }
     }
 
     private static string Tally(IReadOnlyList<RequirementResult> requirements)

@@ -36,7 +36,10 @@ public static class VerdictReason
         ArgumentNullException.ThrowIfNull(requirement);
         var gap = requirement.MaxGap is not null;
         var metric = gap ? requirement.Metric + " gap" : requirement.Metric;
-        var what = requirement.Segment is { } s ? $"{metric} for {requirement.By} = {s}" : metric;
+        var what =
+            requirement.Segment is { } s ? $"{metric} for {requirement.By} = {s}"
+            : requirement.By is { } by ? $"{metric} by {by}"
+            : metric;
         if (requirement.Value is not { } v)
         {
             return $"{what} has no value ({requirement.Reason ?? "nothing to measure it on"})";

@@ -44,8 +44,9 @@ public static class RangeMonitor
                     $"{contract.Feature} production, {merged.Start:yyyy-MM-dd HH:mm} to {merged.End:yyyy-MM-dd HH:mm} UTC"
                 )
             );
+            // Summaries stored before the cells kept the sensitive attributes cannot be judged for fairness.
             evaluation = Evaluator.Evaluate(
-                contract,
+                merged.KeepsFairness(contract) ? contract : contract with { Fairness = null },
                 table,
                 options with
                 {

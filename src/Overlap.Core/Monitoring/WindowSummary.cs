@@ -1,6 +1,7 @@
 using Overlap.Core.Contracts;
 using Overlap.Core.Estimation;
 using Overlap.Core.Evaluation;
+using Overlap.Core.Metrics;
 using Overlap.Core.Statistics;
 
 namespace Overlap.Core.Monitoring;
@@ -159,16 +160,22 @@ public sealed class WindowSummary
         {
             return summary;
         }
-        summary.SegmentColumns = [.. sample.Segments.Select(s => s.Name)];
+        // The sensitive attributes are kept in the cells beside the segments, so a range can be judged for fairness too.
+        IReadOnlyList<SegmentColumn> kept =
+        [
+            .. sample.Segments,
+            .. FairnessColumns(contract, window.Labelled, sample.Segments.Select(s => s.Name).ToHashSet()),
+        ];
+        summary.SegmentColumns = [.. kept.Select(s => s.Name)];
         var scores = sample.Scores.Span;
         var labels = sample.Labels.Span;
         var decisions = sample.Predictions.Span;
-        var values = new string[sample.Segments.Count];
+        var values = new string[kept.Count];
         for (var i = 0; i < sample.Count; i++)
         {
             for (var c = 0; c < values.Length; c++)
             {
-                var column = sample.Segments[c];
+                var column = kept[c];
                 var code = column.Codes.Span[i];
                 // A prediction without the segment (the attribute was never sent) is kept with the value missing.
                 values[c] = code < 0 ? "" : column.Values[code];
@@ -181,6 +188,31 @@ public sealed class WindowSummary
         summary.Labelled = sample.Count;
         return summary;
     }
+
+    /// <summary>The contract's sensitive attributes at the labelled rows, each not already a segment column.</summary>
+    private static IEnumerable<SegmentColumn> FairnessColumns(
+        Contract contract,
+        Data.Table labelled,
+        HashSet<string> segments
+    )
+    {
+        if (contract.Fairness is not { } fairness || labelled.Find(contract.Columns.Label) is not { } label)
+        {
+            yield break;
+        }
+        var rows = EvaluationInputs.LabelledRows(label);
+        foreach (var attribute in fairness.Attributes.Where(a => !segments.Contains(a)))
+        {
+            if (labelled.Find(attribute) is { } column)
+            {
+                yield return EvaluationInputs.Present(column, rows);
+            }
+        }
+    }
+
+    /// <summary>Whether the cells keep every sensitive attribute of <paramref name="contract"/> (summaries stored before they did do not).</summary>
+    internal bool KeepsFairness(Contract contract) =>
+        contract.Fairness is { } f && f.Attributes.All(a => SegmentColumns.Contains(a));
 
     /// <summary>The merge of <paramref name="summaries"/> (at least one) over [first start, last end).</summary>
     public static WindowSummary Merge(IReadOnlyList<WindowSummary> summaries)

@@ -25,6 +25,7 @@ public static partial class HtmlReport
         RequirementsSection(b, report);
         ComparisonSection(b, report);
         SegmentsSection(b, report);
+        FairnessSection(b, report);
         WorstOutputsSection(b, report);
         JudgeSection(b, report);
         CostSection(b, report);

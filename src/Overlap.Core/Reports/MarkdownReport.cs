@@ -92,6 +92,7 @@ public static partial class MarkdownReport
                 );
             }
         }
+        AppendFairness(sb, report);
         AppendWorstOutputs(sb, report);
         AppendJudge(sb, report);
         AppendProvenance(sb, report.Provenance);

@@ -11,9 +11,14 @@ namespace Overlap.Server.Monitoring;
 /// <summary>Cuts stored predictions into the contract's windows, with the labelled ones as a table in the contract's columns.</summary>
 internal static class ProductionWindows
 {
-    /// <summary>The attributes a contract needs from each prediction: its segments and watched features.</summary>
+    /// <summary>The attributes a contract needs from each prediction: its segments, watched features and sensitive attributes.</summary>
     public static IReadOnlyList<string> Attributes(Contract contract) =>
-        [.. contract.Columns.Segments.Concat(contract.Columns.Features ?? []).Distinct(StringComparer.Ordinal)];
+        [
+            .. contract
+                .Columns.Segments.Concat(contract.Columns.Features ?? [])
+                .Concat(contract.Fairness?.Attributes ?? [])
+                .Distinct(StringComparer.Ordinal),
+        ];
 
     /// <summary>The rows that have a label.</summary>
     public static ProductionRows Labelled(ProductionRows rows) => Where(rows, i => rows.Labels[i] is not null);

@@ -74,7 +74,7 @@ internal sealed class SendDataExample
                 b.Append(Inv, $"    Prediction = {Literal(predicted)},\n");
             }
             b.Append("    LatencyMs = 42,\n");
-            if (Contract.Columns.Segments.Count > 0)
+            if (AttributeNames.Count > 0)
             {
                 b.Append(Inv, $"    AttributesJson = {Literal(Attributes())},\n");
             }
@@ -118,7 +118,7 @@ internal sealed class SendDataExample
         }
         // Production latency comes from the event, whatever the contract's columns: the volume chart draws it.
         w.WriteNumber("latency_ms", 42);
-        if (Contract.Columns.Segments.Count > 0)
+        if (AttributeNames.Count > 0)
         {
             w.WritePropertyName("attributes");
             w.WriteRawValue(Attributes());
@@ -135,11 +135,15 @@ internal sealed class SendDataExample
         w.WriteString("time", Time);
     }
 
-    /// <summary>Each segment the contract breaks figures down by, with a placeholder value to replace by the real one.</summary>
+    /// <summary>The segments the contract breaks figures down by, then its sensitive attributes.</summary>
+    private IReadOnlyList<string> AttributeNames =>
+        [.. Contract.Columns.Segments.Concat(Contract.Fairness?.Attributes ?? []).Distinct(StringComparer.Ordinal)];
+
+    /// <summary>Each segment and sensitive attribute, with a placeholder value to replace by the real one.</summary>
     private string Attributes() =>
         Json(w =>
         {
-            foreach (var segment in Contract.Columns.Segments)
+            foreach (var segment in AttributeNames)
             {
                 w.WriteString(segment, $"<{segment}>");
             }

@@ -25,6 +25,10 @@ public sealed class SendDataExampleTests
                 "feature: router\ntask: multiclass\nlabels: { classes: [billing, technical] }\ncolumns: { id: id, label: queue, prediction: predicted, segments: [language] }\nrequirements:\n  - { metric: accuracy, min: 0.8 }\n"
             },
             {
+                "fairness",
+                "feature: hiring\ntask: binary\nlabels: { positive: hired, negative: rejected }\ncolumns: { id: id, label: outcome, score: p }\nrequirements:\n  - { metric: recall, min: 0.7 }\nfairness: { attributes: [sex] }\n"
+            },
+            {
                 "regression",
                 "feature: eta\ntask: regression\ncolumns: { id: id, label: minutes, prediction: predicted }\nrequirements:\n  - { metric: mae, max: 5 }\n"
             },
@@ -76,11 +80,16 @@ public sealed class SendDataExampleTests
             example.SdkOutcome,
             StringComparison.Ordinal
         );
-        Assert.Equal(kind == "binary", example.SdkPrediction.Contains("Score = 0.87", StringComparison.Ordinal));
         Assert.Equal(
-            contract.Columns.Segments.Count > 0,
+            kind is "binary" or "fairness",
+            example.SdkPrediction.Contains("Score = 0.87", StringComparison.Ordinal)
+        );
+        Assert.Equal(
+            contract.Columns.Segments.Count > 0 || contract.Fairness is not null,
             example.Prediction.Contains("\"attributes\":", StringComparison.Ordinal)
         );
+        // A sensitive attribute is sent like a segment, so the fairness section has its groups.
+        Assert.Equal(kind == "fairness", example.Prediction.Contains("\"sex\":\"<sex>\"", StringComparison.Ordinal));
     }
 
     [Fact]
