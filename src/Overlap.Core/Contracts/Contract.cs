@@ -55,4 +55,7 @@ public sealed record Contract
 
     /// <summary>The experiments: new model versions tried against the one in use on live traffic.</summary>
     public IReadOnlyList<ExperimentSpec> Experiments { get; init; } = [];
+
+    /// <summary>What the store may keep of each event's fields and for how long; null keeps everything for good.</summary>
+    public PrivacyPolicy? Privacy { get; init; }
 }

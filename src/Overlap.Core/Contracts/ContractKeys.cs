@@ -28,6 +28,7 @@ internal static class ContractKeys
         "acceptable",
         "judges",
         "experiments",
+        "privacy",
     ];
 
     public static readonly string[] Tasks = ["binary", "multiclass", "regression", "generative"];
@@ -141,9 +142,11 @@ internal static class ContractKeys
 
     public static readonly string[] ExperimentMetric = ["metric", "business", "min_effect", "margin", "better"];
 
+    public static readonly string[] Privacy = ["default", "fields", "subject", "retention"];
+
     public static readonly IReadOnlyList<string> DriftTests = global::Overlap.Core.Drift.DriftTests.Words;
 
-    /// <summary>Each mapping's path in the contract (dots; [] for a list item) and its keys; owners and drift.columns are free-form.</summary>
+    /// <summary>Each mapping's path in the contract (dots; [] for a list item) and its keys; owners, drift.columns and privacy.fields are free-form.</summary>
     public static readonly IReadOnlyList<KeyValuePair<string, string[]>> All =
     [
         new(string.Empty, TopLevel),
@@ -167,5 +170,6 @@ internal static class ContractKeys
         new("experiments[]", Experiment),
         new("experiments[].primary[]", ExperimentMetric),
         new("experiments[].guardrails[]", ExperimentMetric),
+        new("privacy", Privacy),
     ];
 }

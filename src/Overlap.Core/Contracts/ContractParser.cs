@@ -112,6 +112,7 @@ public static partial class ContractParser
         IReadOnlyList<ExperimentSpec> experiments = task is { } experimentTask
             ? errors.Try(() => ReadExperiments(map, experimentTask), [])
             : [];
+        var privacy = errors.Try(() => ReadPrivacy(map), null);
         if (task is null)
         {
             // Unread for want of a task, but known keys: not "unknown key" errors.
@@ -155,6 +156,7 @@ public static partial class ContractParser
             Drift = drift,
             Generative = generative,
             Experiments = experiments,
+            Privacy = privacy,
         };
     }
 
