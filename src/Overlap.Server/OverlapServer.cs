@@ -94,6 +94,7 @@ public static class OverlapServer
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LogLoader>());
         builder.Services.AddSingleton<IngestQueue>();
         builder.Services.AddSingleton<IngestCheck>();
+        builder.Services.AddSingleton(_ => Privacy.PrivacyKeys.Load(options));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IngestQueue>());
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
