@@ -19,6 +19,7 @@ using Overlap.Server.Ingest;
 using Overlap.Server.Judging;
 using Overlap.Server.Monitoring;
 using Overlap.Server.Otlp;
+using Overlap.Server.Privacy;
 using Overlap.Server.Review;
 using Overlap.Storage;
 
@@ -197,6 +198,7 @@ public static class OverlapServer
         app.MapCalibration();
         app.MapRecalibrationPage();
         app.MapExport();
+        app.MapSubjects();
         app.MapAlerts();
         app.MapReview();
         app.MapExperiments();
