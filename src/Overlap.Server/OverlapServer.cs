@@ -86,6 +86,7 @@ public static class OverlapServer
         builder.Services.AddHostedService<AlertScheduler>();
         builder.Services.AddHostedService<Experiments.ExperimentWatcher>();
         builder.Services.AddHostedService<EventMaintenanceService>();
+        builder.Services.AddHostedService<RetentionService>();
         builder.Services.AddSingleton<ReviewScheduler>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ReviewScheduler>());
         // Opened when the loader first needs it, after the store (which makes the data folder, or says why it cannot).
