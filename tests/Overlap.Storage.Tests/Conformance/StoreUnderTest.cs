@@ -27,5 +27,9 @@ public sealed class StoreUnderTest(StorageOptions options) : IAsyncDisposable
 
     public IModelGradeStore ModelGrades => _store.Get<IModelGradeStore>();
 
+    /// <summary>Any other capability the backend registers.</summary>
+    public T Get<T>()
+        where T : notnull => _store.Get<T>();
+
     public ValueTask DisposeAsync() => _store.DisposeAsync();
 }
