@@ -25,5 +25,6 @@ internal static partial class ServerStorage
         services.AddSingleton<IModelGradeStore>(sp => sp.GetRequiredService<PostgresStore>());
         services.AddSingleton<IReviewStore>(sp => sp.GetRequiredService<PostgresStore>());
         services.AddSingleton<ICookieKeyStore>(sp => sp.GetRequiredService<PostgresStore>());
+        services.AddSingleton<ISubjectState>(sp => sp.GetRequiredService<PostgresStore>());
     }
 }
