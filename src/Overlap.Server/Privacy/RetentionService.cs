@@ -24,7 +24,8 @@ internal sealed partial class RetentionService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (services.GetService<IRawRetention>() is not { } store)
+        var stores = services.GetServices<IRawRetention>().ToList();
+        if (stores.Count == 0)
         {
             return;
         }
@@ -33,7 +34,7 @@ internal sealed partial class RetentionService(
             try
             {
                 await Task.Delay(Period, options.Time, stoppingToken).ConfigureAwait(false);
-                await RunAsync(store, stoppingToken).ConfigureAwait(false);
+                await RunAsync(stores, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -46,8 +47,8 @@ internal sealed partial class RetentionService(
         }
     }
 
-    /// <summary>Clears what every contract's retention says is due now.</summary>
-    public async Task RunAsync(IRawRetention store, CancellationToken cancellationToken)
+    /// <summary>Clears what every contract's retention says is due now, in every store that keeps raw values.</summary>
+    public async Task RunAsync(IReadOnlyList<IRawRetention> stores, CancellationToken cancellationToken)
     {
         var now = options.Time.GetUtcNow();
         foreach (var feature in features.Names)
@@ -56,7 +57,11 @@ internal sealed partial class RetentionService(
             {
                 continue;
             }
-            var cleared = await store.ClearRawAsync(feature, now - retention, cancellationToken).ConfigureAwait(false);
+            long cleared = 0;
+            foreach (var store in stores)
+            {
+                cleared += await store.ClearRawAsync(feature, now - retention, cancellationToken).ConfigureAwait(false);
+            }
             if (cleared > 0)
             {
                 LogCleared(logger, cleared, feature, retention.TotalDays);
@@ -66,7 +71,7 @@ internal sealed partial class RetentionService(
 
     [LoggerMessage(
         Level = LogLevel.Information,
-        Message = "Cleared the inputs and outputs of {Count} predictions of {Feature} older than its retention ({Days} days)."
+        Message = "Cleared the inputs and outputs of {Count} stored predictions and review items of {Feature} older than its retention ({Days} days)."
     )]
     private static partial void LogCleared(ILogger logger, long count, string feature, double days);
 

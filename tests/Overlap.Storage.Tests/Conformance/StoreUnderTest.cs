@@ -31,5 +31,9 @@ public sealed class StoreUnderTest(StorageOptions options) : IAsyncDisposable
     public T Get<T>()
         where T : notnull => _store.Get<T>();
 
+    /// <summary>Every registration of a capability (retention: each store that keeps raw values).</summary>
+    public IReadOnlyList<T> All<T>()
+        where T : notnull => _store.All<T>();
+
     public ValueTask DisposeAsync() => _store.DisposeAsync();
 }

@@ -121,10 +121,33 @@ public abstract class SubjectConformance<TBackend> : StoreConformance<TBackend>
     {
         await using var store = Open();
         await store.Sink.AppendAsync(Events(), Noon.AddHours(3));
-        var retention = store.Get<IRawRetention>();
+        await store.Reviews.RouteForReviewAsync(
+            "spam",
+            double.NegativeInfinity,
+            double.PositiveInfinity,
+            1,
+            0,
+            Noon.AddHours(3)
+        );
+        async Task<long> ClearAsync()
+        {
+            long cleared = 0;
+            foreach (var retention in store.All<IRawRetention>())
+            {
+                cleared += await retention.ClearRawAsync("spam", Noon.AddMinutes(1));
+            }
+            return cleared;
+        }
 
-        Assert.Equal(1, await retention.ClearRawAsync("spam", Noon.AddMinutes(1)));
-        Assert.Equal(0, await retention.ClearRawAsync("spam", Noon.AddMinutes(1)));
+        // The prediction a1, and (on a store that copies them) its review item's inputs.
+        Assert.InRange(await ClearAsync(), 1, 2);
+        Assert.Equal(0, await ClearAsync());
+        var item = await store.Reviews.GetReviewItemAsync("spam", "a1");
+        Assert.Equal(
+            (null, """{"user_id":"hmac:0123456789abcdef0123456789abcdef","country":"es"}""", 0.5),
+            (item!.Inputs, item.Attributes, item.Score)
+        );
+        Assert.Equal("""{"text":"about r1"}""", (await store.Reviews.GetReviewItemAsync("spam", "r1"))!.Inputs);
         var spam = (await store.Reader.ReadEventsAsync("spam", Midnight, Midnight.AddDays(1)))
             .OfType<PredictionEvent>()
             .OrderBy(p => p.Id, StringComparer.Ordinal)
