@@ -75,6 +75,7 @@ public static class OverlapServer
         builder.Services.AddSingleton<RangeCache>();
         builder.Services.AddSingleton<FeatureMonitor>();
         builder.Services.AddSingleton<ExperimentReader>();
+        builder.Services.AddSingleton<Monitoring.Usage.UsageReader>();
         // Generative windows: grades through one seam (StoredRubricGrades, registered above); the MiniLM embedder
         // for similar_to checks loads its model on first use, so a server without such checks never loads it.
         builder.Services.AddSingleton<Overlap.Core.Text.ITextEmbedder, Overlap.Embeddings.MiniLmEmbedder>();
@@ -199,6 +200,7 @@ public static class OverlapServer
         app.MapCalibration();
         app.MapRecalibrationPage();
         app.MapExport();
+        Monitoring.Usage.UsageEndpoints.MapUsage(app);
         app.MapSubjects();
         app.MapAlerts();
         app.MapReview();

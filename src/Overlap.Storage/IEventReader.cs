@@ -54,6 +54,19 @@ public interface IEventReader
         CancellationToken cancellationToken = default
     );
 
+    /// <summary>
+    /// The events of <see cref="ReadEventsAsync(string, DateTimeOffset, DateTimeOffset, CancellationToken)"/> of the
+    /// given kinds only: what follows predictions (feedback and business results) can be read over weeks this way
+    /// without reading the predictions themselves.
+    /// </summary>
+    Task<IReadOnlyList<Overlap.Events.FeatureEvent>> ReadEventsAsync(
+        string feature,
+        DateTimeOffset from,
+        DateTimeOffset to,
+        IReadOnlySet<Overlap.Events.EventKind> kinds,
+        CancellationToken cancellationToken = default
+    );
+
     /// <summary>How many events a feature has.</summary>
     Task<EventCounts> CountAsync(string feature, CancellationToken cancellationToken = default);
 
@@ -84,4 +97,20 @@ public interface IEventReader
         int chunkRows,
         CancellationToken cancellationToken = default
     );
+}
+
+/// <summary>Sets of event kinds for <see cref="IEventReader.ReadEventsAsync(string, DateTimeOffset, DateTimeOffset, IReadOnlySet{Overlap.Events.EventKind}, CancellationToken)"/>.</summary>
+public static class EventKinds
+{
+    /// <summary>Every kind.</summary>
+    public static readonly IReadOnlySet<Overlap.Events.EventKind> All = new HashSet<Overlap.Events.EventKind>(
+        Enum.GetValues<Overlap.Events.EventKind>()
+    );
+
+    /// <summary>What follows a prediction from its users: feedback and business results.</summary>
+    public static readonly IReadOnlySet<Overlap.Events.EventKind> Responses = new HashSet<Overlap.Events.EventKind>
+    {
+        Overlap.Events.EventKind.Feedback,
+        Overlap.Events.EventKind.Business,
+    };
 }

@@ -53,6 +53,9 @@ public sealed record Contract
     /// <summary>Drift test choices.</summary>
     public DriftPolicy Drift { get; init; } = new();
 
+    /// <summary>Who uses the feature: the user attribute and the activation period, if written.</summary>
+    public UsagePolicy? Usage { get; init; }
+
     /// <summary>The experiments: new model versions tried against the one in use on live traffic.</summary>
     public IReadOnlyList<ExperimentSpec> Experiments { get; init; } = [];
 

@@ -28,6 +28,7 @@ internal static class ContractKeys
         "acceptable",
         "judges",
         "experiments",
+        "usage",
         "privacy",
     ];
 
@@ -68,6 +69,8 @@ internal static class ContractKeys
         "retrain_when",
         "alerts",
     ];
+
+    public static readonly string[] Usage = ["user", "activation_within"];
 
     public static readonly string[] Reference = ["from", "to", "data"];
 
@@ -160,6 +163,7 @@ internal static class ContractKeys
         new("monitoring.retrain_when", RetrainWhen),
         new("monitoring.alerts[]", Alert),
         new("review", Review),
+        new("usage", Usage),
         new("drift", Drift),
         new("checks[]", Check),
         new("rubric[]", Rubric),

@@ -109,6 +109,8 @@ public static partial class ContractParser
         var monitoring = errors.Try(() => ReadMonitoring(map), null);
         var review = task is { } reviewTask ? errors.Try(() => ReadReview(map, reviewTask, generative), null) : null;
         var drift = errors.Try(() => ReadDrift(map), new DriftPolicy());
+        var usage = errors.Try(() => ReadUsage(map), null);
+        errors.Try(() => CheckUserMetrics(map, requirements, usage));
         IReadOnlyList<ExperimentSpec> experiments = task is { } experimentTask
             ? errors.Try(() => ReadExperiments(map, experimentTask), [])
             : [];
@@ -156,6 +158,7 @@ public static partial class ContractParser
             Drift = drift,
             Generative = generative,
             Experiments = experiments,
+            Usage = usage,
             Privacy = privacy,
         };
     }

@@ -252,6 +252,16 @@ public static partial class MetricCatalog
             Undefined = (w, _) => $"no {w.Output} among these {Plural(w.Output)} has a token count",
             Result = (w, v) => $"a {w.Output} uses {Number(v)} tokens on average",
         },
+        UserRate(
+            "activation_rate",
+            "share of new users who use the feature again on a later day within usage.activation_within",
+            "come back within their first days"
+        ),
+        UserRate(
+            "retention_rate",
+            "share of a week's new users who use the feature in the following week",
+            "use it again the week after they start"
+        ),
     ];
 
     private static readonly Dictionary<string, MetricInfo> ByName = Declared.ToDictionary(
@@ -390,6 +400,19 @@ public static partial class MetricCatalog
             Undefined = (w, _) => $"no feedback on these {Plural(w.Output)}",
             Promise = (w, atLeast, bar) => $"{atLeast} {bar} of {Plural(w.Output)} may be {done}",
             Result = (w, v) => $"{Frequency(v)} {Plural(w.Output)} {(v < 0.2 ? "is" : "are")} {done}",
+        };
+
+    private static MetricInfo UserRate(string name, string description, string done) =>
+        new(name, Any, description)
+        {
+            HigherIsBetter = true,
+            Interval = MetricInterval.Wilson,
+            ProductionOnly = true,
+            OnUsers = true,
+            Bounded = true,
+            Undefined = (_, _) => "no new user has been seen long enough to tell",
+            Promise = (_, atLeast, bar) => $"{atLeast} {bar} of new users must {done}",
+            Result = (_, v) => $"{Frequency(v)} new users {done}",
         };
 
     [GeneratedRegex(@"^(check|rubric)\.([A-Za-z0-9_<>-]+)\.(pass_rate|mean)$")]

@@ -48,6 +48,9 @@ public sealed class MetricInfo
     /// <summary>True when only production traffic carries it (latency, cost).</summary>
     public bool ProductionOnly { get; init; }
 
+    /// <summary>True when it is measured on the feature's users over weeks (activation, retention), not on predictions.</summary>
+    public bool OnUsers { get; init; }
+
     /// <summary>True when it needs the model's score, not just its decision.</summary>
     public bool NeedsScore { get; init; }
 

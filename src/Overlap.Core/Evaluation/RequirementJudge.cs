@@ -37,9 +37,9 @@ internal static class RequirementJudge
         if (!overall.ContainsKey(requirement.Metric))
         {
             var reason =
-                info?.ProductionOnly == true
-                    ? "judged in production, not on an offline data set"
-                    : "not measured on this data";
+                info?.OnUsers == true ? "judged on the feature's users over weeks of use, not on a window or a data set"
+                : info?.ProductionOnly == true ? "judged in production, not on an offline data set"
+                : "not measured on this data";
             return common with { Statement = $"{promise} {Phrasing.Capitalize(reason)}.", Reason = reason };
         }
         if (requirement.By is null)
@@ -264,11 +264,12 @@ internal static class RequirementJudge
             var group = where is null ? string.Empty : $" with {where}";
             // Latency and cost are measured on every prediction, labelled or not.
             var kind = MetricCatalog.Find(requirement.Metric)?.ProductionOnly == true ? "more" : "more labelled";
-            // A generative figure rests on graded outputs, not labelled examples.
+            // A user metric rests on new users; a generative figure rests on graded outputs, not labelled examples.
+            var info = MetricCatalog.Find(requirement.Metric);
             var noun =
-                contract.Task == TaskKind.Generative
-                    ? $"more graded {contract.Words.Output}"
-                    : $"{kind} {contract.Words.Example}";
+                info?.OnUsers == true ? "more new user"
+                : contract.Task == TaskKind.Generative ? $"more graded {contract.Words.Output}"
+                : $"{kind} {contract.Words.Example}";
             text += $" About {Phrasing.Count(m, noun)}{group} would settle it, if the rate holds.";
         }
         return text;

@@ -43,6 +43,10 @@ public static partial class ReportJson
     public static string Write(JudgeAgreementReport report) =>
         JsonSerializer.Serialize(report, ReportJsonContext.Default.JudgeAgreementReport);
 
+    /// <summary>A feature's users and business impact.</summary>
+    public static string Write(Overlap.Core.Usage.UsageReport report) =>
+        JsonSerializer.Serialize(report, ReportJsonContext.Default.UsageReport);
+
     /// <summary>Reads a run comparison back (for clients and tests).</summary>
     public static RunComparison? ReadRunComparison(string json) =>
         JsonSerializer.Deserialize(json, ReportJsonContext.Default.RunComparison);

@@ -23,4 +23,5 @@ namespace Overlap.Core.Reports;
 [JsonSerializable(typeof(RangeReport))]
 [JsonSerializable(typeof(RunComparison))]
 [JsonSerializable(typeof(JudgeAgreementReport))]
+[JsonSerializable(typeof(Overlap.Core.Usage.UsageReport))]
 internal sealed partial class ReportJsonContext : JsonSerializerContext;

@@ -72,4 +72,8 @@ internal static class Reports
 
     /// <summary>A model judge's agreement with people per criterion.</summary>
     public static ReportResult<JudgeAgreementReport> Ok(JudgeAgreementReport report) => new(report, ReportJson.Write);
+
+    /// <summary>A feature's users and business impact.</summary>
+    public static ReportResult<Overlap.Core.Usage.UsageReport> Ok(Overlap.Core.Usage.UsageReport report) =>
+        new(report, ReportJson.Write);
 }

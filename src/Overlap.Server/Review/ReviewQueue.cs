@@ -91,10 +91,7 @@ internal sealed class ReviewQueue(
 
     /// <summary>The model's answer as a label: the prediction it sent, else (binary) its score against the threshold.</summary>
     private static string? ModelLabel(Contract contract, string? prediction, double? score) =>
-        prediction is { } sent ? EventContractCheck.Normalize(contract, sent) ?? sent
-        : contract.Task == TaskKind.Binary && score is { } s
-            ? (s >= contract.Threshold ? contract.Labels.Positive ?? "1" : contract.Labels.Negative ?? "0")
-        : null;
+        Overlap.Core.Monitoring.ProductionDecision.Of(contract, prediction, score);
 
     /// <summary>The settled decisions in figures: how many found the model wrong, by failure category or by answer.</summary>
     public async Task<ReviewBreakdown?> BreakdownAsync(string feature, CancellationToken cancellationToken) =>

@@ -215,99 +215,121 @@ internal sealed partial class ClickHouseStore
         )[0];
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<FeatureEvent>> ReadEventsAsync(
+    public Task<IReadOnlyList<FeatureEvent>> ReadEventsAsync(
         string feature,
         DateTimeOffset from,
         DateTimeOffset to,
         CancellationToken cancellationToken = default
+    ) => ReadEventsAsync(feature, from, to, EventKinds.All, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<FeatureEvent>> ReadEventsAsync(
+        string feature,
+        DateTimeOffset from,
+        DateTimeOffset to,
+        IReadOnlySet<EventKind> kinds,
+        CancellationToken cancellationToken = default
     )
     {
+        ArgumentNullException.ThrowIfNull(kinds);
         ArgumentNullException.ThrowIfNull(feature);
         var range = Range(feature, from, to);
         var events = new List<FeatureEvent>();
-        events.AddRange(
-            await _http
-                .QueryAsync(
-                    $"""
-                    SELECT id, time_us, feature, model_version, score, prediction, latency_ms, cost, inputs, attributes,
-                      output, input_tokens, output_tokens, conversation_id, model, error
-                    FROM {Table("predictions")} FINAL WHERE {range}
-                    """,
-                    r => new PredictionEvent
-                    {
-                        Id = r.String(),
-                        Time = UnixMicroseconds.ToTime(r.Int64()),
-                        Feature = r.String(),
-                        ModelVersion = r.NullableString(),
-                        Score = r.NullableFloat64(),
-                        Prediction = r.NullableString(),
-                        LatencyMs = r.NullableFloat64(),
-                        Cost = r.NullableFloat64(),
-                        InputsJson = r.NullableString(),
-                        AttributesJson = r.NullableString(),
-                        Output = r.NullableString(),
-                        InputTokens = r.NullableInt64(),
-                        OutputTokens = r.NullableInt64(),
-                        ConversationId = r.NullableString(),
-                        Model = r.NullableString(),
-                        Error = r.NullableString(),
-                    },
-                    cancellationToken
-                )
-                .ConfigureAwait(false)
-        );
-        events.AddRange(
-            await _http
-                .QueryAsync(
-                    $"SELECT id, time_us, feature, prediction_id, label, source FROM {Table("outcomes")} FINAL WHERE {range}",
-                    r => new OutcomeEvent
-                    {
-                        Id = r.String(),
-                        Time = UnixMicroseconds.ToTime(r.Int64()),
-                        Feature = r.String(),
-                        PredictionId = r.String(),
-                        Label = r.String(),
-                        Source = r.NullableString(),
-                    },
-                    cancellationToken
-                )
-                .ConfigureAwait(false)
-        );
-        events.AddRange(
-            await _http
-                .QueryAsync(
-                    $"SELECT id, time_us, feature, prediction_id, kind, edit_distance, final_length FROM {Table("feedback")} FINAL WHERE {range}",
-                    r => new FeedbackEvent
-                    {
-                        Id = r.String(),
-                        Time = UnixMicroseconds.ToTime(r.Int64()),
-                        Feature = r.String(),
-                        PredictionId = r.String(),
-                        FeedbackKind = r.String(),
-                        EditDistance = r.NullableInt64(),
-                        FinalLength = r.NullableInt64(),
-                    },
-                    cancellationToken
-                )
-                .ConfigureAwait(false)
-        );
-        events.AddRange(
-            await _http
-                .QueryAsync(
-                    $"SELECT id, time_us, feature, prediction_id, name, value FROM {Table("business")} FINAL WHERE {range}",
-                    r => new BusinessEvent
-                    {
-                        Id = r.String(),
-                        Time = UnixMicroseconds.ToTime(r.Int64()),
-                        Feature = r.String(),
-                        PredictionId = r.NullableString(),
-                        Name = r.String(),
-                        Value = r.Float64(),
-                    },
-                    cancellationToken
-                )
-                .ConfigureAwait(false)
-        );
+        if (kinds.Contains(EventKind.Prediction))
+        {
+            events.AddRange(
+                await _http
+                    .QueryAsync(
+                        $"""
+                        SELECT id, time_us, feature, model_version, score, prediction, latency_ms, cost, inputs, attributes,
+                          output, input_tokens, output_tokens, conversation_id, model, error
+                        FROM {Table("predictions")} FINAL WHERE {range}
+                        """,
+                        r => new PredictionEvent
+                        {
+                            Id = r.String(),
+                            Time = UnixMicroseconds.ToTime(r.Int64()),
+                            Feature = r.String(),
+                            ModelVersion = r.NullableString(),
+                            Score = r.NullableFloat64(),
+                            Prediction = r.NullableString(),
+                            LatencyMs = r.NullableFloat64(),
+                            Cost = r.NullableFloat64(),
+                            InputsJson = r.NullableString(),
+                            AttributesJson = r.NullableString(),
+                            Output = r.NullableString(),
+                            InputTokens = r.NullableInt64(),
+                            OutputTokens = r.NullableInt64(),
+                            ConversationId = r.NullableString(),
+                            Model = r.NullableString(),
+                            Error = r.NullableString(),
+                        },
+                        cancellationToken
+                    )
+                    .ConfigureAwait(false)
+            );
+        }
+        if (kinds.Contains(EventKind.Outcome))
+        {
+            events.AddRange(
+                await _http
+                    .QueryAsync(
+                        $"SELECT id, time_us, feature, prediction_id, label, source FROM {Table("outcomes")} FINAL WHERE {range}",
+                        r => new OutcomeEvent
+                        {
+                            Id = r.String(),
+                            Time = UnixMicroseconds.ToTime(r.Int64()),
+                            Feature = r.String(),
+                            PredictionId = r.String(),
+                            Label = r.String(),
+                            Source = r.NullableString(),
+                        },
+                        cancellationToken
+                    )
+                    .ConfigureAwait(false)
+            );
+        }
+        if (kinds.Contains(EventKind.Feedback))
+        {
+            events.AddRange(
+                await _http
+                    .QueryAsync(
+                        $"SELECT id, time_us, feature, prediction_id, kind, edit_distance, final_length FROM {Table("feedback")} FINAL WHERE {range}",
+                        r => new FeedbackEvent
+                        {
+                            Id = r.String(),
+                            Time = UnixMicroseconds.ToTime(r.Int64()),
+                            Feature = r.String(),
+                            PredictionId = r.String(),
+                            FeedbackKind = r.String(),
+                            EditDistance = r.NullableInt64(),
+                            FinalLength = r.NullableInt64(),
+                        },
+                        cancellationToken
+                    )
+                    .ConfigureAwait(false)
+            );
+        }
+        if (kinds.Contains(EventKind.Business))
+        {
+            events.AddRange(
+                await _http
+                    .QueryAsync(
+                        $"SELECT id, time_us, feature, prediction_id, name, value FROM {Table("business")} FINAL WHERE {range}",
+                        r => new BusinessEvent
+                        {
+                            Id = r.String(),
+                            Time = UnixMicroseconds.ToTime(r.Int64()),
+                            Feature = r.String(),
+                            PredictionId = r.NullableString(),
+                            Name = r.String(),
+                            Value = r.Float64(),
+                        },
+                        cancellationToken
+                    )
+                    .ConfigureAwait(false)
+            );
+        }
         return [.. events.OrderBy(e => e.Time).ThenBy(e => e.Kind).ThenBy(e => e.Id, StringComparer.Ordinal)];
     }
 

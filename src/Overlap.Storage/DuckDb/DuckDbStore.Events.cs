@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using Overlap.Core.Timestamps;
 using Overlap.Events;
@@ -204,6 +205,35 @@ internal sealed partial class DuckDbStore
     )
     {
         ArgumentNullException.ThrowIfNull(attributes);
+        var (sql, parameters) = PredictionQuery(feature, from, to, attributes, sample);
+        var rows = new PredictionColumns(attributes);
+        await QueryAsync(
+                sql,
+                r =>
+                {
+                    rows.Add(r);
+                    return 0;
+                },
+                cancellationToken,
+                parameters
+            )
+            .ConfigureAwait(false);
+        return rows.Build();
+    }
+
+    /// <summary>
+    /// The SQL (and its parameters) of a read of predictions in [<paramref name="from"/>, <paramref name="to"/>) with
+    /// their latest outcomes: id, time, score, prediction, label, latency, cost, model version, then each attribute,
+    /// ordered by time, id and receipt (a prediction stored twice is two rows, read once by <see cref="PredictionColumns"/>).
+    /// </summary>
+    private static (string Sql, (string Name, object Value)[] Parameters) PredictionQuery(
+        string feature,
+        DateTimeOffset from,
+        DateTimeOffset to,
+        IReadOnlyList<string> attributes,
+        int? sample
+    )
+    {
         // Attribute names are bound as JSON paths, never spliced into the SQL; the sample size is a whole number.
         var extracts = string.Concat(
             attributes.Select(
@@ -218,13 +248,13 @@ internal sealed partial class DuckDbStore
         var rows = sample is { } size
             ? $"SELECT * FROM ({range}) ORDER BY {RuleFunctions.SampleKey}(id), id LIMIT {size.ToString(CultureInfo.InvariantCulture)}"
             : range;
-        // Outcomes are joined for the predictions in range only, the latest one winning (of copies of one outcome, stored
-        // again beyond the dedup horizon, the first received). A prediction stored twice is two rows here, read once
-        // below through a set of the ids read: grouping a window's rows by id in SQL (DISTINCT ON, a window function)
-        // took 4 to 15 times as long as the plain read of 2 million rows.
+        // Outcomes are read for the predictions in range only (a semi-join: a third less than joining them), the latest
+        // one winning (of copies of one outcome, stored again beyond the dedup horizon, the first received). Grouping a
+        // window's rows by id in SQL (DISTINCT ON, a window function) took 4 to 15 times as long as the plain read of 2
+        // million rows, so a prediction stored twice is left to the reader.
         var sql = $"""
             WITH p AS ({rows}),
-            o AS (SELECT o.prediction_id, arg_max(o.label, [o.time_us, -o.received_us]) AS label FROM outcomes o JOIN p ON p.id = o.prediction_id WHERE o.feature = $feature GROUP BY o.prediction_id)
+            o AS (SELECT o.prediction_id, arg_max(o.label, [o.time_us, -o.received_us]) AS label FROM outcomes o WHERE o.feature = $feature AND o.prediction_id IN (SELECT id FROM p) GROUP BY o.prediction_id)
             SELECT p.id, p.time_us, p.score, p.prediction, o.label, p.latency_ms, p.cost, p.model_version{extracts}
             FROM p LEFT JOIN o ON o.prediction_id = p.id
             ORDER BY p.time_us, p.id, p.received_us
@@ -240,61 +270,64 @@ internal sealed partial class DuckDbStore
                 (name, i) => ($"a{i}", (object)$"$.\"{name.Replace("\"", "\\\"", StringComparison.Ordinal)}\"")
             )
         );
-        // Typed reads straight into columns: no boxed value per cell, so a window of a million predictions stays compact.
-        var ids = new List<string>();
-        var times = new List<long>();
-        var scores = new List<double>();
-        var predictions = new List<string?>();
-        var labels = new List<string?>();
-        var latencies = new List<double>();
-        var costs = new List<double>();
-        var models = new List<string?>();
-        var byName = attributes.Select(_ => new List<string?>()).ToArray();
-        // Labels, decisions, versions and attributes repeat a few values a million times: keep one string of each.
-        var pool = new TextPool();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        await QueryAsync(
-                sql,
-                r =>
-                {
-                    // Each id once: the row with the earliest time, the first received of copies at the same time.
-                    var id = r.GetString(0);
-                    if (!seen.Add(id))
-                    {
-                        return 0;
-                    }
-                    ids.Add(id);
-                    times.Add(r.GetInt64(1));
-                    scores.Add(r.IsDBNull(2) ? double.NaN : r.GetDouble(2));
-                    predictions.Add(r.IsDBNull(3) ? null : pool.Intern(r.GetString(3)));
-                    labels.Add(r.IsDBNull(4) ? null : pool.Intern(r.GetString(4)));
-                    latencies.Add(r.IsDBNull(5) ? double.NaN : r.GetDouble(5));
-                    costs.Add(r.IsDBNull(6) ? double.NaN : r.GetDouble(6));
-                    models.Add(r.IsDBNull(7) ? null : pool.Intern(r.GetString(7)));
-                    for (var a = 0; a < byName.Length; a++)
-                    {
-                        byName[a].Add(r.IsDBNull(8 + a) ? null : pool.Intern(r.GetString(8 + a)));
-                    }
-                    return 0;
-                },
-                cancellationToken,
-                [.. parameters]
-            )
-            .ConfigureAwait(false);
-        return new ProductionRows
+        return (sql, [.. parameters]);
+    }
+
+    /// <summary>
+    /// The rows of a <see cref="PredictionQuery"/> gathered column by column: typed reads, no boxed value per cell, one
+    /// string kept for each repeated label, decision, version and attribute value, each id once (the row with the
+    /// earliest time, the first received of copies at the same time).
+    /// </summary>
+    private sealed class PredictionColumns(IReadOnlyList<string> attributes)
+    {
+        private readonly List<string> _ids = [];
+        private readonly List<long> _times = [];
+        private readonly List<double> _scores = [];
+        private readonly List<string?> _predictions = [];
+        private readonly List<string?> _labels = [];
+        private readonly List<double> _latencies = [];
+        private readonly List<double> _costs = [];
+        private readonly List<string?> _models = [];
+        private readonly List<string?>[] _byName = [.. attributes.Select(_ => new List<string?>())];
+        private readonly TextPool _pool = new();
+        private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+
+        public void Add(DbDataReader r)
         {
-            Ids = [.. ids],
-            TimesUs = [.. times],
-            Scores = [.. scores],
-            Predictions = [.. predictions],
-            Labels = [.. labels],
-            LatencyMs = [.. latencies],
-            Costs = [.. costs],
-            ModelVersions = [.. models],
-            Attributes = attributes
-                .Select((name, a) => (name, a))
-                .ToDictionary(x => x.name, x => byName[x.a].ToArray(), StringComparer.Ordinal),
-        };
+            var id = r.GetString(0);
+            if (!_seen.Add(id))
+            {
+                return;
+            }
+            _ids.Add(id);
+            _times.Add(r.GetInt64(1));
+            _scores.Add(r.IsDBNull(2) ? double.NaN : r.GetDouble(2));
+            _predictions.Add(r.IsDBNull(3) ? null : _pool.Intern(r.GetString(3)));
+            _labels.Add(r.IsDBNull(4) ? null : _pool.Intern(r.GetString(4)));
+            _latencies.Add(r.IsDBNull(5) ? double.NaN : r.GetDouble(5));
+            _costs.Add(r.IsDBNull(6) ? double.NaN : r.GetDouble(6));
+            _models.Add(r.IsDBNull(7) ? null : _pool.Intern(r.GetString(7)));
+            for (var a = 0; a < _byName.Length; a++)
+            {
+                _byName[a].Add(r.IsDBNull(8 + a) ? null : _pool.Intern(r.GetString(8 + a)));
+            }
+        }
+
+        public ProductionRows Build() =>
+            new()
+            {
+                Ids = [.. _ids],
+                TimesUs = [.. _times],
+                Scores = [.. _scores],
+                Predictions = [.. _predictions],
+                Labels = [.. _labels],
+                LatencyMs = [.. _latencies],
+                Costs = [.. _costs],
+                ModelVersions = [.. _models],
+                Attributes = attributes
+                    .Select((name, a) => (name, a))
+                    .ToDictionary(x => x.name, x => _byName[x.a].ToArray(), StringComparer.Ordinal),
+            };
     }
 
     /// <summary>The condition of a read of one feature's events in [$from, $to) of event time (of a table with no alias).</summary>

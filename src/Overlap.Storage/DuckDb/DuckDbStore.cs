@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using DuckDB.NET.Data;
 using Overlap.Core.Timestamps;
 
@@ -206,6 +207,21 @@ internal sealed partial class DuckDbStore
         params (string Name, object Value)[] parameters
     )
     {
+        var rows = new List<T>();
+        await foreach (var row in RowsAsync(sql, parameters, cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(read(row));
+        }
+        return rows;
+    }
+
+    /// <summary>The rows of a query as they arrive (the same reader, moved on), on a connection of its own.</summary>
+    private async IAsyncEnumerable<DbDataReader> RowsAsync(
+        string sql,
+        (string Name, object Value)[] parameters,
+        [EnumeratorCancellation] CancellationToken cancellationToken
+    )
+    {
         // DuckDB.NET shares one database instance between connections to the same file in a process.
         var reader = new DuckDBConnection(_connection.ConnectionString);
         await using (reader.ConfigureAwait(false))
@@ -220,13 +236,11 @@ internal sealed partial class DuckDbStore
                     command.Parameters.Add(new DuckDBParameter(name, value));
                 }
             }
-            var rows = new List<T>();
             using var result = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await result.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                rows.Add(read(result));
+                yield return result;
             }
-            return rows;
         }
     }
 }

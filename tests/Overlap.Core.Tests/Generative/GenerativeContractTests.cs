@@ -339,6 +339,8 @@ public sealed class GenerativeContractTests
                 "edit_rate",
                 "thumbs_down_rate",
                 "tokens_per_output",
+                "activation_rate",
+                "retention_rate",
             ],
             MetricCatalog
                 .NamesFor(spec)

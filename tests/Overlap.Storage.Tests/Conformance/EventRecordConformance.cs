@@ -119,4 +119,30 @@ public abstract class EventRecordConformance<TBackend> : StoreConformance<TBacke
         );
         Assert.Empty(await store.Reader.ReadEventsAsync("nobody", Midnight, Midnight.AddDays(1)));
     }
+
+    [Fact]
+    public async Task ReadEvents_OfSomeKinds_ReadsOnlyThose_InTheSameOrder()
+    {
+        var sent = Events(Noon);
+        await using var store = Open();
+        await store.Sink.AppendAsync(sent, Noon);
+        Assert.Equal(
+            [sent[3], sent[2], sent[5]],
+            await store.Reader.ReadEventsAsync(
+                "reply-drafter",
+                Midnight,
+                Midnight.AddDays(1),
+                new HashSet<EventKind> { EventKind.Feedback, EventKind.Business }
+            )
+        );
+        Assert.Equal(
+            [sent[4]],
+            await store.Reader.ReadEventsAsync(
+                "reply-drafter",
+                Midnight,
+                Midnight.AddDays(1),
+                new HashSet<EventKind> { EventKind.Outcome }
+            )
+        );
+    }
 }
