@@ -19,6 +19,7 @@ using Overlap.Server.Ingest;
 using Overlap.Server.Judging;
 using Overlap.Server.Monitoring;
 using Overlap.Server.Otlp;
+using Overlap.Server.Privacy;
 using Overlap.Server.Review;
 using Overlap.Storage;
 
@@ -86,6 +87,7 @@ public static class OverlapServer
         builder.Services.AddHostedService<AlertScheduler>();
         builder.Services.AddHostedService<Experiments.ExperimentWatcher>();
         builder.Services.AddHostedService<EventMaintenanceService>();
+        builder.Services.AddHostedService<RetentionService>();
         builder.Services.AddSingleton<ReviewScheduler>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ReviewScheduler>());
         // Opened when the loader first needs it, after the store (which makes the data folder, or says why it cannot).
@@ -95,6 +97,7 @@ public static class OverlapServer
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LogLoader>());
         builder.Services.AddSingleton<IngestQueue>();
         builder.Services.AddSingleton<IngestCheck>();
+        builder.Services.AddSingleton(_ => Privacy.PrivacyKeys.Load(options));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IngestQueue>());
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
@@ -198,6 +201,7 @@ public static class OverlapServer
         app.MapRecalibrationPage();
         app.MapExport();
         Monitoring.Usage.UsageEndpoints.MapUsage(app);
+        app.MapSubjects();
         app.MapAlerts();
         app.MapReview();
         app.MapExperiments();

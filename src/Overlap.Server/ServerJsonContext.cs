@@ -20,6 +20,7 @@ namespace Overlap.Server;
 [JsonSerializable(typeof(Overlap.Events.Experiments.ExperimentArm))]
 [JsonSerializable(typeof(Overlap.Events.Experiments.ExperimentRule))]
 [JsonSerializable(typeof(IngestResponse))]
+[JsonSerializable(typeof(Privacy.SubjectResponse))]
 [JsonSerializable(typeof(EventError))]
 [JsonSerializable(typeof(ContractResponse))]
 [JsonSerializable(typeof(ContractVersionSummary[]))]

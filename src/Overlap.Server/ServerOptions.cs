@@ -21,6 +21,13 @@ public sealed record ServerOptions
     /// <summary>For the embedded store: how long an event id is remembered (see <see cref="Overlap.Storage.StorageOptions.DedupHorizon"/>).</summary>
     public TimeSpan DedupHorizon { get; init; } = Overlap.Storage.StorageOptions.DefaultDedupHorizon;
 
+    /// <summary>
+    /// The secret for fields a contract's <c>privacy:</c> hashes (at least 16 characters; <c>OVERLAP_PRIVACY_KEY</c> for
+    /// <c>overlap serve</c>); null keeps a random one in the data folder's <c>privacy.key</c>. Instances that share a
+    /// store must be given the same one, or the same person's events would not link.
+    /// </summary>
+    public string? PrivacyKey { get; init; }
+
     /// <summary>The store these options name: PostgreSQL and ClickHouse when both are given, else the embedded one.</summary>
     public Overlap.Storage.StorageOptions Storage =>
         Postgres is null && ClickHouse is null

@@ -10,7 +10,8 @@ public static class StorageServices
     /// Registers the backend <paramref name="options"/> names as the singleton behind <see cref="IEventSink"/>,
     /// <see cref="IEventReader"/>, <see cref="IContractStore"/>, <see cref="IReviewStore"/>,
     /// <see cref="IWindowReportStore"/>, <see cref="IAlertStore"/>, <see cref="IUserStore"/>,
-    /// <see cref="IEvaluationStore"/>, <see cref="ICalibrationStore"/> and <see cref="IModelGradeStore"/>. The store opens when the first of them is
+    /// <see cref="IEvaluationStore"/>, <see cref="ICalibrationStore"/>, <see cref="IModelGradeStore"/>,
+    /// <see cref="ISubjectEvents"/>, <see cref="ISubjectState"/> and <see cref="IRawRetention"/>. The store opens when the first of them is
     /// resolved (a store that cannot be opened throws <see cref="StoreUnavailableException"/> there) and closes with the
     /// service provider.
     /// </summary>
@@ -20,9 +21,11 @@ public static class StorageServices
         ArgumentNullException.ThrowIfNull(options);
         return options.Backend switch
         {
-            StorageBackend.DuckDb => services.AddCapabilities(_ =>
-                DuckDbStore.Open(options.Location, options.MustExist, options.DedupHorizon)
-            ),
+            StorageBackend.DuckDb => services
+                .AddCapabilities(_ => DuckDbStore.Open(options.Location, options.MustExist, options.DedupHorizon))
+                .AddSingleton<ISubjectEvents>(sp => sp.GetRequiredService<DuckDbStore>())
+                .AddSingleton<ISubjectState>(sp => sp.GetRequiredService<DuckDbStore>())
+                .AddSingleton<IRawRetention>(sp => sp.GetRequiredService<DuckDbStore>()),
             StorageBackend.Server => ServerStorage.Add(services, options),
             _ => throw new ArgumentOutOfRangeException(nameof(options), options.Backend, "an unknown storage backend"),
         };

@@ -8,6 +8,8 @@ public sealed class OpenApiTests
 {
     [Theory]
     [InlineData("/v1/features/{feature}/metrics", "get", "200", "feature", "contract_version", "window", "windows")]
+    [InlineData("/v1/subjects/{id}", "delete", "200", "subject", "erased", "predictions", "by", "statement")]
+    [InlineData("/v1/subjects/{id}", "get", "200", "subject", "outcomes", "review_items", "items")]
     [InlineData(
         "/v1/features/{feature}/summary",
         "get",

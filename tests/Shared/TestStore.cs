@@ -18,6 +18,10 @@ internal sealed class TestStore(StorageOptions options) : IAsyncDisposable
     public T Get<T>()
         where T : notnull => _services.GetRequiredService<T>();
 
+    /// <summary>Every registration of a capability several stores of the backend provide.</summary>
+    public IReadOnlyList<T> All<T>()
+        where T : notnull => [.. _services.GetServices<T>()];
+
     /// <inheritdoc />
     public ValueTask DisposeAsync() => _services.DisposeAsync();
 }

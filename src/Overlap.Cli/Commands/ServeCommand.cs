@@ -52,6 +52,7 @@ internal static partial class ServeCommand
                     Urls = parse.GetValue(urls)!,
                     WebhookAllow = parse.GetValue(allow) ?? [],
                     DedupHorizon = dedupHorizon ?? Overlap.Storage.StorageOptions.DefaultDedupHorizon,
+                    PrivacyKey = io.Environment("OVERLAP_PRIVACY_KEY"),
                 };
                 var app = await OverlapServer.BuildAsync(options, cancellationToken).ConfigureAwait(false);
                 await using (app.ConfigureAwait(false))

@@ -61,4 +61,7 @@ public sealed record Contract
 
     /// <summary>The fairness section: sensitive attributes and the bars between their groups; null when not written.</summary>
     public FairnessPolicy? Fairness { get; init; }
+
+    /// <summary>What the store may keep of each event's fields and for how long; null keeps everything for good.</summary>
+    public PrivacyPolicy? Privacy { get; init; }
 }

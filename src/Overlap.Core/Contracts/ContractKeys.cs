@@ -30,6 +30,7 @@ internal static class ContractKeys
         "experiments",
         "fairness",
         "usage",
+        "privacy",
     ];
 
     public static readonly string[] Tasks = ["binary", "multiclass", "regression", "generative"];
@@ -149,9 +150,11 @@ internal static class ContractKeys
 
     public static readonly string[] FairnessRequirement = ["metric", "by", "min", "max", "description"];
 
+    public static readonly string[] Privacy = ["default", "fields", "subject", "retention"];
+
     public static readonly IReadOnlyList<string> DriftTests = global::Overlap.Core.Drift.DriftTests.Words;
 
-    /// <summary>Each mapping's path in the contract (dots; [] for a list item) and its keys; owners and drift.columns are free-form.</summary>
+    /// <summary>Each mapping's path in the contract (dots; [] for a list item) and its keys; owners, drift.columns and privacy.fields are free-form.</summary>
     public static readonly IReadOnlyList<KeyValuePair<string, string[]>> All =
     [
         new(string.Empty, TopLevel),
@@ -178,5 +181,6 @@ internal static class ContractKeys
         new("experiments[].guardrails[]", ExperimentMetric),
         new("fairness", Fairness),
         new("fairness.requirements[]", FairnessRequirement),
+        new("privacy", Privacy),
     ];
 }

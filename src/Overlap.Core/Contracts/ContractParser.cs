@@ -117,6 +117,7 @@ public static partial class ContractParser
         var fairness = task is { } fairnessTask
             ? errors.Try(() => ReadFairness(map, fairnessTask, columns), null)
             : null;
+        var privacy = errors.Try(() => ReadPrivacy(map), null);
         if (task is null)
         {
             // Unread for want of a task, but known keys: not "unknown key" errors.
@@ -163,6 +164,7 @@ public static partial class ContractParser
             Experiments = experiments,
             Fairness = fairness,
             Usage = usage,
+            Privacy = privacy,
         };
     }
 

@@ -17,6 +17,9 @@ internal sealed class EventLog : IDisposable
     private const int OffsetBits = 40;
     private readonly string _folder;
     private readonly long _segmentBytes;
+
+    // Append and Rotate both replace the current segment: the one writer and an erasure take turns.
+    private readonly Lock _writing = new();
     private FileStream _current;
     private int _segment;
     private long _durableEnd;
@@ -53,20 +56,50 @@ internal sealed class EventLog : IDisposable
     /// <summary>Appends one frame and fsyncs it; returns the position after it. Only one writer may call this.</summary>
     public long Append(ReadOnlySpan<byte> payload, long receivedUs)
     {
-        if (_current.Length > 0 && _current.Length + HeaderBytes + payload.Length > _segmentBytes)
+        lock (_writing)
         {
-            _current.Flush(flushToDisk: true);
-            _current.Dispose();
-            _segment++;
-            _current = new FileStream(
-                SegmentPath(_folder, _segment),
-                FileMode.CreateNew,
-                FileAccess.Write,
-                FileShare.Read,
-                1,
-                FileOptions.None
-            );
+            if (_current.Length > 0 && _current.Length + HeaderBytes + payload.Length > _segmentBytes)
+            {
+                NextSegment();
+            }
+            return Write(payload, receivedUs);
         }
+    }
+
+    /// <summary>
+    /// Starts a new segment now (when the current one holds anything) and returns where it starts: once the loader has
+    /// loaded past every frame before it, <see cref="DeleteBefore"/> with it removes every earlier segment, so an erasure
+    /// leaves no copy of what it erased in the log.
+    /// </summary>
+    public long Rotate()
+    {
+        lock (_writing)
+        {
+            if (_current.Length > 0)
+            {
+                NextSegment();
+            }
+            return Position(_segment, 0);
+        }
+    }
+
+    private void NextSegment()
+    {
+        _current.Flush(flushToDisk: true);
+        _current.Dispose();
+        _segment++;
+        _current = new FileStream(
+            SegmentPath(_folder, _segment),
+            FileMode.CreateNew,
+            FileAccess.Write,
+            FileShare.Read,
+            1,
+            FileOptions.None
+        );
+    }
+
+    private long Write(ReadOnlySpan<byte> payload, long receivedUs)
+    {
         var frame = new byte[HeaderBytes + payload.Length];
         BinaryPrimitives.WriteUInt32LittleEndian(frame, Magic);
         BinaryPrimitives.WriteInt32LittleEndian(frame.AsSpan(4), payload.Length);

@@ -7,11 +7,17 @@ namespace Overlap.Server.Ingest;
 
 /// <summary>
 /// The checks an event meets at the door beyond its own shape: its feature has a contract, and its values are ones that
-/// contract names (<see cref="EventContractCheck"/>). An outcome, feedback or business result sent without a feature
+/// contract names (<see cref="EventContractCheck"/>); then the contract's privacy rules are applied
+/// (<see cref="Overlap.Core.Privacy.EventPrivacy"/>), so nothing they forbid reaches the log. An outcome, feedback or business result sent without a feature
 /// takes the feature of the prediction it names, looked up in the batch and the store; ids are unique per feature, so
 /// an id that two features hold needs the feature said.
 /// </summary>
-internal sealed class IngestCheck(ContractRegistry features, IEventReader store, LogLoader loader)
+internal sealed class IngestCheck(
+    ContractRegistry features,
+    IEventReader store,
+    LogLoader loader,
+    Overlap.Core.Privacy.PrivacyKey privacyKey
+)
 {
     /// <summary>The events to store, with their labels as the contracts name them, and why each other one was refused.</summary>
     public async Task<(List<FeatureEvent> Good, List<EventError> Rejected)> CheckAsync(
@@ -32,7 +38,14 @@ internal sealed class IngestCheck(ContractRegistry features, IEventReader store,
                     ?? throw new EventFormatException(
                         $"unknown feature '{feature}'; put its contract first: PUT /v1/features/{feature}/contract"
                     );
-                good.Add(EventContractCheck.Check(WithFeature(e, feature), contract));
+                // The contract's privacy rules apply here, before the ingest log: what they drop never reaches disk.
+                good.Add(
+                    Overlap.Core.Privacy.EventPrivacy.Apply(
+                        EventContractCheck.Check(WithFeature(e, feature), contract),
+                        contract.Privacy,
+                        privacyKey
+                    )
+                );
             }
             catch (EventFormatException refused)
             {

@@ -257,6 +257,12 @@ internal sealed partial class ClickHouseStore
                 }
             }
         }
+        await MarkHoursAsync(hours, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Marks <paramref name="hours"/> (feature, hour since the epoch) with a new change number; none, nothing.</summary>
+    private async Task MarkHoursAsync(HashSet<(string Feature, long Hour)> hours, CancellationToken cancellationToken)
+    {
         if (hours.Count == 0)
         {
             return;

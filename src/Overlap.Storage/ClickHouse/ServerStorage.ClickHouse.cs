@@ -20,5 +20,7 @@ internal static partial class ServerStorage
         services.AddSingleton<IEventSink>(sp => sp.GetRequiredService<ClickHouseStore>());
         services.AddSingleton<IEventReader>(sp => sp.GetRequiredService<ClickHouseStore>());
         services.AddSingleton<IEventMaintenance>(sp => sp.GetRequiredService<ClickHouseStore>());
+        services.AddSingleton<ISubjectEvents>(sp => sp.GetRequiredService<ClickHouseStore>());
+        services.AddSingleton<IRawRetention>(sp => sp.GetRequiredService<ClickHouseStore>());
     }
 }

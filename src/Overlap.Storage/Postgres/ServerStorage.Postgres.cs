@@ -25,5 +25,8 @@ internal static partial class ServerStorage
         services.AddSingleton<IModelGradeStore>(sp => sp.GetRequiredService<PostgresStore>());
         services.AddSingleton<IReviewStore>(sp => sp.GetRequiredService<PostgresStore>());
         services.AddSingleton<ICookieKeyStore>(sp => sp.GetRequiredService<PostgresStore>());
+        services.AddSingleton<ISubjectState>(sp => sp.GetRequiredService<PostgresStore>());
+        // Beside ClickHouse's: the review items' copy of the inputs (the retention job runs every one registered).
+        services.AddSingleton<IRawRetention>(sp => sp.GetRequiredService<PostgresStore>());
     }
 }

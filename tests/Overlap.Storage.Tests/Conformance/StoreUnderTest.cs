@@ -27,5 +27,13 @@ public sealed class StoreUnderTest(StorageOptions options) : IAsyncDisposable
 
     public IModelGradeStore ModelGrades => _store.Get<IModelGradeStore>();
 
+    /// <summary>Any other capability the backend registers.</summary>
+    public T Get<T>()
+        where T : notnull => _store.Get<T>();
+
+    /// <summary>Every registration of a capability (retention: each store that keeps raw values).</summary>
+    public IReadOnlyList<T> All<T>()
+        where T : notnull => _store.All<T>();
+
     public ValueTask DisposeAsync() => _store.DisposeAsync();
 }

@@ -40,3 +40,5 @@ public sealed class DuckDbGradeConformance : GradeConformance<DuckDbBackend>;
 public sealed class DuckDbReceivedOrderConformance : ReceivedOrderConformance<DuckDbBackend>;
 
 public sealed class DuckDbChunkConformance : ChunkConformance<DuckDbBackend>;
+
+public sealed class DuckDbSubjectConformance : SubjectConformance<DuckDbBackend>;

@@ -39,3 +39,6 @@ public sealed class ServerGradeConformance : GradeConformance<ServerBackend>;
 
 [Collection(ClickHouseCluster.Name)]
 public sealed class ServerChunkConformance : ChunkConformance<ServerBackend>;
+
+[Collection(ClickHouseCluster.Name)]
+public sealed class ServerSubjectConformance : SubjectConformance<ServerBackend>;
