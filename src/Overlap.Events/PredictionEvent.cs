@@ -51,6 +51,9 @@ public sealed record PredictionEvent : FeatureEvent
     /// </summary>
     public string? Error { get; init; }
 
+    /// <summary>What the contract's workflow did with the call (route, attempts, failed checks), when a guard ran it.</summary>
+    public WorkflowTrace? Workflow { get; init; }
+
     /// <inheritdoc />
     public override EventKind Kind => EventKind.Prediction;
 }
