@@ -103,7 +103,7 @@ public sealed class RubricReviewPageTests(DashboardServer server) : IClassFixtur
             [
                 "reviewer | change | review decision on g1 | 200 | graded informative fail, clarity 3",
                 $"reviewer | read | opened the review queue of {Feature} | 200 | -",
-                $"admin | change | PUT /v1/features/{Feature}/contract | 201 | -",
+                $"admin | change | PUT /v1/features/{Feature}/contract | 201 | saved as version 1",
             ],
             audit
                 .RootElement.GetProperty("entries")

@@ -49,7 +49,15 @@ internal sealed class AuditMiddleware(RequestDelegate next, AuditTrail trail)
             {
                 var target = mark?.Target?.Invoke(context)
                     ?? $"{context.Request.Method} {context.Request.Path}{Query(context)}";
-                var feature = (context.GetRouteValue("feature") ?? context.GetRouteValue("name")) as string;
+                // The API names a feature {feature}; the dashboard's own endpoints (/features/{name}/…) {name}, which in the
+                // admin API is a user's.
+                var feature =
+                    context.GetRouteValue("feature") as string
+                    ?? (
+                        context.Request.Path.StartsWithSegments("/features", StringComparison.Ordinal)
+                            ? context.GetRouteValue("name") as string
+                            : null
+                    );
                 await trail
                     .RecordAsync(
                         context.User,

@@ -41,7 +41,8 @@ public sealed class AuditLogTests : IAsyncLifetime
             e.GetProperty("action").GetString(),
             e.GetProperty("target").GetString(),
             e.TryGetProperty("feature", out var f) ? f.GetString() : "-",
-            e.GetProperty("status").GetInt32()
+            e.GetProperty("status").GetInt32(),
+            e.TryGetProperty("detail", out var d) ? d.GetString()![..Math.Min(20, d.GetString()!.Length)] : "-"
         );
 
     [Fact]
@@ -90,13 +91,13 @@ public sealed class AuditLogTests : IAsyncLifetime
         var entries = page.GetProperty("entries").EnumerateArray().ToList();
         Assert.Equal(
             [
-                "key Admin tester | admin | delete | DELETE /v1/admin/keys/no-such-key | - | 404",
-                $"key Admin tester | admin | delete | {ana} | - | 200",
-                $"key Admin tester | admin | read | {ana} | - | 200",
-                $"key Viewer tester | viewer | delete | {ana} | - | 403",
-                "key Reviewer tester | reviewer | read | GET /v1/features/spam-filter/review | spam-filter | 200",
-                "key Viewer tester | viewer | export | GET /v1/features/spam-filter/export?from=2026-11-23&to=2026-11-24 | spam-filter | 200",
-                "key Admin tester | admin | change | PUT /v1/features/spam-filter/contract | spam-filter | 201",
+                "key Admin tester | admin | delete | DELETE /v1/admin/keys/no-such-key | - | 404 | -",
+                $"key Admin tester | admin | delete | {ana} | - | 200 | Erased: 1 prediction",
+                $"key Admin tester | admin | read | {ana} | - | 200 | -",
+                $"key Viewer tester | viewer | delete | {ana} | - | 403 | -",
+                "key Reviewer tester | reviewer | read | GET /v1/features/spam-filter/review | spam-filter | 200 | -",
+                "key Viewer tester | viewer | export | GET /v1/features/spam-filter/export?from=2026-11-23&to=2026-11-24 | spam-filter | 200 | -",
+                "key Admin tester | admin | change | PUT /v1/features/spam-filter/contract | spam-filter | 201 | saved as version 1",
             ],
             entries.Select(Line)
         );
@@ -171,5 +172,68 @@ public sealed class AuditLogTests : IAsyncLifetime
             (entries[0].Actor, entries[0].Action, entries[0].Target, entries[0].Status)
         );
         Assert.Single(entries);
+    }
+
+    [Fact]
+    public async Task TheAuditPage_ListsTheEntriesForAdmins_Filtered_AndRecordsItsOwnOpening()
+    {
+        using var api = _server.Client(KeyRole.Admin);
+        using (
+            var put = await api.PutAsync(
+                "/v1/features/spam-filter/contract",
+                new StringContent(PrivacyAtTheDoorTests.SpamContract)
+            )
+        )
+        {
+            Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+        }
+        Assert.Equal(HttpStatusCode.NotFound, (await api.DeleteAsync("/v1/admin/users/nobody")).StatusCode);
+        using var admin = new Overlap.Server.Tests.Dashboard.Browser(_server.Address);
+        await admin.SubmitAsync(
+            "/signin",
+            "key-form",
+            new Dictionary<string, string> { ["Form.Key"] = _server.Key(KeyRole.Admin) }
+        );
+        var (status, home) = await admin.PageAsync("/");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("data-testid=\"nav-audit\"", home, StringComparison.Ordinal);
+
+        (status, var page) = await admin.PageAsync("/admin/audit?action=delete");
+        Assert.Equal(HttpStatusCode.OK, status);
+        var rows = System
+            .Text.RegularExpressions.Regex.Matches(
+                page,
+                "<tr data-id=\"[0-9]+\">(.*?)</tr>",
+                System.Text.RegularExpressions.RegexOptions.Singleline
+            )
+            .Select(row =>
+                string.Join(
+                    "|",
+                    System
+                        .Text.RegularExpressions.Regex.Matches(row.Groups[1].Value, "<td>(.*?)</td>")
+                        .Select(td => System.Text.RegularExpressions.Regex.Replace(td.Groups[1].Value, "<[^>]+>", ""))
+                )
+            )
+            .ToList();
+        Assert.Equal(
+            "2026-11-24 12:00:00|key Admin tester|admin|delete|DELETE /v1/admin/users/nobody||404|",
+            Assert.Single(rows)
+        );
+        (status, page) = await admin.PageAsync("/admin/audit");
+        Assert.Contains("opened the audit log", page, StringComparison.Ordinal);
+        Assert.Contains("PUT /v1/features/spam-filter/contract", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("audit-older", page, StringComparison.Ordinal);
+        (status, page) = await admin.PageAsync("/admin/audit?action=erase");
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("Choose an action among read, export, change, delete", page, StringComparison.Ordinal);
+
+        using var viewer = new Overlap.Server.Tests.Dashboard.Browser(_server.Address);
+        await viewer.SubmitAsync(
+            "/signin",
+            "key-form",
+            new Dictionary<string, string> { ["Form.Key"] = _server.Key(KeyRole.Viewer) }
+        );
+        Assert.DoesNotContain("nav-audit", (await viewer.PageAsync("/")).Html, StringComparison.Ordinal);
+        Assert.NotEqual(HttpStatusCode.OK, (await viewer.GetAsync("/admin/audit")).StatusCode);
     }
 }
