@@ -12,7 +12,7 @@ public sealed partial class WorkflowContractTests
     internal const string Generative =
         "feature: replies\ntask: generative\ncolumns: { input: question, output: draft }\n"
         + "checks:\n  - { name: no_refund_promise, not_contains: [\"guarantee a refund\"] }\n"
-        + "  - { name: short_enough, max_length: 1200 }\n  - { name: greets, regex: \"^Hi\" }\n"
+        + "  - { name: short_enough, max_length: 1200 }\n  - { name: greets, regex: \"Hi\" }\n"
         + "  - { name: on_topic, similar_to: question, min: 0.5 }\n";
 
     [Fact]
