@@ -1,4 +1,5 @@
 using Microsoft.Extensions.AI;
+using Overlap.Client;
 using Overlap.Events;
 
 namespace Overlap.Guard;
@@ -22,6 +23,38 @@ public static class OverlapGuardChatExtensions
         var options = new OverlapGuardChatOptions();
         configure?.Invoke(options);
         return builder.Use(inner => new OverlapGuardChatClient(inner, guard, options));
+    }
+
+    /// <summary>
+    /// Adds <see cref="OverlapGuardChatClient"/> guarded by the contract in the file <paramref name="contractPath"/> (its
+    /// JSON schemas read beside it), logging through the <see cref="IOverlapClient"/> registered with
+    /// <c>services.AddOverlap(…)</c>. The contract is read when the pipeline is built.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">When the pipeline is built with no IOverlapClient registered.</exception>
+    public static ChatClientBuilder UseOverlapGuard(
+        this ChatClientBuilder builder,
+        string contractPath,
+        Action<OverlapGuardChatOptions>? configure = null
+    )
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(contractPath);
+        var options = new OverlapGuardChatOptions();
+        configure?.Invoke(options);
+        return builder.Use(
+            (inner, services) =>
+                new OverlapGuardChatClient(
+                    inner,
+                    OverlapGuard.FromFile(
+                        contractPath,
+                        services.GetService(typeof(IOverlapClient)) as IOverlapClient
+                            ?? throw new InvalidOperationException(
+                                "UseOverlapGuard needs an IOverlapClient: register one with services.AddOverlap(…), or pass an OverlapGuard"
+                            )
+                    ),
+                    options
+                )
+        );
     }
 
     /// <summary>What the guard did with the call that gave this response; null when it did not pass through <c>UseOverlapGuard</c>.</summary>

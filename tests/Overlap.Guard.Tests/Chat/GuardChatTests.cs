@@ -284,6 +284,42 @@ public sealed class GuardChatTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ContractPath_WithTheRegisteredClient_GuardsAndLogs()
+    {
+        var folder = Directory.CreateTempSubdirectory("guard-").FullName;
+        File.Copy(Fixture("replies.yaml"), Path.Combine(folder, "overlap.yaml"));
+        File.Copy(Fixture("reply.schema.json"), Path.Combine(folder, "reply.schema.json"));
+        var model = new StandInModel(_server.Time, NotJson, Valid);
+        using var chat = new ChatClientBuilder(model)
+            .UseOverlapGuard(Path.Combine(folder, "overlap.yaml"), o =>
+            {
+                o.Logging.Time = _server.Time;
+                o.AddFallback("canned-reply", _ => new ChatResponse());
+            })
+            .Build(new Services(_server.Client));
+
+        var response = await chat.GetResponseAsync(Ask("Where is my parcel?"));
+
+        Assert.Equal(Valid, response.Text);
+        var (stored, trace) = await LoggedAsync(response);
+        Assert.Equal(("retry", 2, Valid), (trace.Route, trace.Attempts, stored.Output));
+        Assert.Equal(
+            "UseOverlapGuard needs an IOverlapClient: register one with services.AddOverlap(…), or pass an OverlapGuard",
+            Assert
+                .Throws<InvalidOperationException>(() =>
+                    new ChatClientBuilder(model).UseOverlapGuard(Path.Combine(folder, "overlap.yaml")).Build()
+                )
+                .Message
+        );
+    }
+
+    /// <summary>A service provider with the SDK client registered, as <c>services.AddOverlap(…)</c> leaves it.</summary>
+    private sealed class Services(IOverlapClient client) : IServiceProvider
+    {
+        public object? GetService(Type serviceType) => serviceType == typeof(IOverlapClient) ? client : null;
+    }
+
+    [Fact]
     public void Pipeline_WithUseOverlapInside_IsRefused_AndAnUnregisteredFallbackToo()
     {
         var guard = OverlapGuard.Create(
