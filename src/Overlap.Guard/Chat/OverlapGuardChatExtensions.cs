@@ -20,8 +20,7 @@ public static class OverlapGuardChatExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(guard);
-        var options = new OverlapGuardChatOptions();
-        configure?.Invoke(options);
+        var options = Options(configure);
         return builder.Use(inner => new OverlapGuardChatClient(inner, guard, options));
     }
 
@@ -39,8 +38,7 @@ public static class OverlapGuardChatExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(contractPath);
-        var options = new OverlapGuardChatOptions();
-        configure?.Invoke(options);
+        var options = Options(configure);
         return builder.Use(
             (inner, services) =>
                 new OverlapGuardChatClient(
@@ -55,6 +53,13 @@ public static class OverlapGuardChatExtensions
                     options
                 )
         );
+    }
+
+    private static OverlapGuardChatOptions Options(Action<OverlapGuardChatOptions>? configure)
+    {
+        var options = new OverlapGuardChatOptions();
+        configure?.Invoke(options);
+        return options;
     }
 
     /// <summary>What the guard did with the call that gave this response; null when it did not pass through <c>UseOverlapGuard</c>.</summary>
