@@ -112,6 +112,44 @@ public sealed partial class WorkflowContractTests
         Assert.Null(ContractParser.Parse(Binary).Workflow);
     }
 
+    [Fact]
+    public void Explain_DocExamples_SayWhatHappensWhenACallFallsShort()
+    {
+        var scored = ContractExplainer.Explain(
+            ContractParser.Parse(
+                Binary
+                    + "words: { example: email, positive: spam email, negative: legitimate email, action: moved to the spam folder }\n"
+                    + "costs: { false_positive: 5, false_negative: 0.1, currency: USD }\n"
+                    + "review: { when: \"score between 0.5 and 0.8\" }\n"
+                    + DocExample(0)
+            )
+        );
+        Assert.EndsWith(
+            """
+            When a call falls short (enforced as it happens)
+              Before the model is asked, each email must have body_length, sender_domain_type present; links from 0 to 500; body_length at least 1; sender_domain_type one of freemail, com_net, edu_org, other. One that does not is refused.
+              Any email whose score is between 0.5 and 0.8 is not decided by the model: a person decides.
+              One person's review costs 1.5 USD.
+              If the guard itself fails, the call goes on unguarded.
+
+            """.ReplaceLineEndings("\n"),
+            scored.ReplaceLineEndings("\n"),
+            StringComparison.Ordinal
+        );
+        var generative = ContractExplainer.Explain(ContractParser.Parse(Generative + DocExample(1)));
+        Assert.EndsWith(
+            """
+            When a call falls short (enforced as it happens)
+              Before the model is asked, each case must have question 5 to 4,000 characters in latin script. One that does not is answered by the application's fallback 'canned-reply'.
+              Each output must pass no_refund_promise, short_enough and be JSON valid against reply.schema.json. One that does not is asked for again with the failure added to the prompt, up to 2 attempts in all, and then goes to a person (high priority).
+              If the guard itself fails, the call is answered by the application's fallback 'canned-reply'.
+
+            """.ReplaceLineEndings("\n"),
+            generative.ReplaceLineEndings("\n"),
+            StringComparison.Ordinal
+        );
+    }
+
     [Theory]
     [InlineData(
         Binary,
