@@ -254,6 +254,65 @@ public sealed class GuardChatTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task InputTheGuardCannotRead_ClosedFallsBackWithoutTheModel_OpenAsksTheModelUnguarded()
+    {
+        var options = new ChatOptions
+        {
+            AdditionalProperties = new() { ["overlap.input.question"] = new Unreadable() },
+        };
+        const string Why =
+            "the guard failed (FormatException: cannot be read as text); the contract's on_guard_error is ";
+
+        var closedModel = new StandInModel(_server.Time, Valid);
+        using var closed = Pipeline(closedModel);
+        var fallback = await closed.GetResponseAsync(Ask("Where is my parcel?"), options);
+        Assert.Empty(closedModel.Asked);
+        Assert.Equal(Canned, fallback.Text);
+        Assert.Equal(
+            new WorkflowTrace
+            {
+                Route = "fallback",
+                Attempts = 0,
+                Reason = Why + "closed; answered by the fallback 'canned-reply'",
+            },
+            fallback.GetOverlapWorkflow()! with
+            {
+                FailedChecks = [],
+            }
+        );
+        Assert.Empty(fallback.GetOverlapWorkflow()!.FailedChecks);
+
+        var openModel = new StandInModel(_server.Time, NotJson);
+        using var open = Pipeline(openModel, edit: c =>
+            c.Replace("on_guard_error: closed", "on_guard_error: open", StringComparison.Ordinal)
+        );
+        var unguarded = await open.GetResponseAsync(Ask("Where is my parcel?"), options);
+        Assert.Single(openModel.Asked);
+        Assert.Equal(NotJson, unguarded.Text);
+        var (stored, trace) = await LoggedAsync(unguarded);
+        Assert.Equal(
+            new WorkflowTrace
+            {
+                Route = "direct",
+                Attempts = 1,
+                Reason = Why + "open",
+            },
+            trace with
+            {
+                FailedChecks = [],
+            }
+        );
+        Assert.Empty(trace.FailedChecks);
+        Assert.Equal(CostPerAttempt, stored.Cost!.Value, 12);
+    }
+
+    /// <summary>A named input whose text cannot be read.</summary>
+    private sealed class Unreadable
+    {
+        public override string ToString() => throw new FormatException("cannot be read as text");
+    }
+
+    [Fact]
     public async Task ModelThatThrows_IsLoggedWithItsErrorAndRethrownUnchanged()
     {
         var model = new StandInModel(_server.Time) { Failure = new HttpRequestException("provider down") };
