@@ -94,6 +94,17 @@ internal static class PostgresSchema
               name text PRIMARY KEY, xml text NOT NULL, added timestamptz NOT NULL DEFAULT now());
             """
         ),
+        new(
+            4,
+            "the audit log",
+            """
+            CREATE TABLE audit_log (
+              id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, at timestamptz NOT NULL, actor text NOT NULL,
+              role text NOT NULL, action text NOT NULL, target text NOT NULL, feature text, status integer NOT NULL,
+              detail text);
+            CREATE INDEX audit_log_by_feature ON audit_log (feature, id DESC);
+            """
+        ),
     ];
 
     /// <summary>The version a store is at once every migration ran.</summary>
