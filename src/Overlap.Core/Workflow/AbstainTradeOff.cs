@@ -15,14 +15,14 @@ namespace Overlap.Core.Workflow;
 /// <param name="FalsePositives">Negatives the model still flags (outside the band).</param>
 /// <param name="FalseNegatives">Positives the model still misses (outside the band).</param>
 /// <param name="CostPer1000">Review cost of the band plus the cost of the errors left, per 1,000 cases.</param>
-public sealed record AbstainBand(
+public sealed record BandCost(
     double? Low,
     double? High,
     long Reviewed,
     double ShareReviewed,
     long FalsePositives,
     long FalseNegatives,
-    double CostPer1000
+    [property: System.Text.Json.Serialization.JsonPropertyName("cost_per_1000")] double CostPer1000
 );
 
 /// <summary>
@@ -36,17 +36,20 @@ public sealed record AbstainBand(
 /// <param name="None">Every case decided by the model.</param>
 /// <param name="Current">The contract's band, when it has one.</param>
 /// <param name="Optimal">The band that costs least (the narrowest of equal cost); no band when none pays.</param>
-/// <param name="Curve">Bands from threshold − w to threshold + w for w = 0.01, 0.02, …, 0.50 (cut at 0 and 1).</param>
+/// <param name="Curve">Bands from threshold − w to threshold + w for w = 0.01, 0.02, …, 0.50 (cut at 0 and 1, rounded to 10 decimals).</param>
 public sealed record AbstainTradeOff(
     double Threshold,
     double ReviewCost,
     long N,
-    AbstainBand None,
-    AbstainBand? Current,
-    AbstainBand Optimal,
-    IReadOnlyList<(double Width, AbstainBand Band)> Curve
+    BandCost None,
+    BandCost? Current,
+    BandCost Optimal,
+    IReadOnlyList<BandPoint> Curve
 )
 {
+    /// <summary>What the band that costs least does, in the contract's words (see <see cref="Say"/>).</summary>
+    public string? Statement { get; init; }
+
     /// <summary>
     /// Computes the trade-off on <paramref name="scores"/> and <paramref name="labels"/> (1 positive, 0 negative; at least
     /// one case). Each side of the threshold is chosen on its own, since a case below it costs the same whatever is
@@ -56,6 +59,7 @@ public sealed record AbstainTradeOff(
     public static AbstainTradeOff Compute(
         ReadOnlySpan<double> scores,
         ReadOnlySpan<byte> labels,
+        ReadOnlySpan<int> frequencies,
         double threshold,
         double falsePositiveCost,
         double falseNegativeCost,
@@ -63,47 +67,62 @@ public sealed record AbstainTradeOff(
         (double Low, double High)? current
     )
     {
-        if (scores.Length == 0 || scores.Length != labels.Length)
+        if (
+            scores.Length == 0
+            || scores.Length != labels.Length
+            || (!frequencies.IsEmpty && frequencies.Length != scores.Length)
+        )
         {
-            throw new ArgumentException("one label for each score, and at least one case", nameof(labels));
+            throw new ArgumentException(
+                "one label (and frequency) for each score, and at least one case",
+                nameof(labels)
+            );
         }
-        var n = scores.Length;
-        var below = new List<(double Score, byte Label)>();
-        var above = new List<(double Score, byte Label)>();
-        for (var i = 0; i < n; i++)
+        var below = new List<(double Score, byte Label, long Count)>();
+        var above = new List<(double Score, byte Label, long Count)>();
+        for (var i = 0; i < scores.Length; i++)
         {
-            (scores[i] >= threshold ? above : below).Add((scores[i], labels[i]));
+            var count = frequencies.IsEmpty ? 1 : frequencies[i];
+            if (count > 0)
+            {
+                (scores[i] >= threshold ? above : below).Add((scores[i], labels[i], count));
+            }
         }
         below.Sort((a, b) => a.Score.CompareTo(b.Score));
         above.Sort((a, b) => a.Score.CompareTo(b.Score));
 
         // Below: reviewing from the case at index k up (k = count: none) leaves the positives before k missed.
         var missedBefore = 0L;
-        var belowPositives = below.Count(c => c.Label == 1);
+        var belowCases = below.Sum(c => c.Count);
+        var before = 0L;
+        var belowPositives = below.Sum(c => c.Label * c.Count);
         (int Cut, double Cost) bestLow = (below.Count, falseNegativeCost * belowPositives);
         for (var k = 0; k < below.Count; k++)
         {
             if (k == 0 || below[k].Score != below[k - 1].Score)
             {
-                var cost = (reviewCost * (below.Count - k)) + (falseNegativeCost * missedBefore);
+                var cost = (reviewCost * (belowCases - before)) + (falseNegativeCost * missedBefore);
                 // The narrowest of equal cost: a later cut reviews fewer, so it wins a tie.
                 if (cost < bestLow.Cost || (cost == bestLow.Cost && k > bestLow.Cut))
                 {
                     bestLow = (k, cost);
                 }
             }
-            missedBefore += below[k].Label;
+            missedBefore += below[k].Label * below[k].Count;
+            before += below[k].Count;
         }
         // Above: reviewing up to the case before index j (j = 0: none) leaves the negatives from j flagged.
-        var aboveNegatives = above.Count(c => c.Label == 0);
-        var flaggedFrom = (long)aboveNegatives;
+        var aboveNegatives = above.Sum(c => (1 - c.Label) * c.Count);
+        var flaggedFrom = aboveNegatives;
+        var reviewedUpTo = 0L;
         (int Cut, double Cost) bestHigh = (0, falsePositiveCost * aboveNegatives);
         for (var j = 1; j <= above.Count; j++)
         {
-            flaggedFrom -= 1 - above[j - 1].Label;
+            flaggedFrom -= (1 - above[j - 1].Label) * above[j - 1].Count;
+            reviewedUpTo += above[j - 1].Count;
             if (j == above.Count || above[j].Score != above[j - 1].Score)
             {
-                var cost = (reviewCost * j) + (falsePositiveCost * flaggedFrom);
+                var cost = (reviewCost * reviewedUpTo) + (falsePositiveCost * flaggedFrom);
                 if (cost < bestHigh.Cost)
                 {
                     bestHigh = (j, cost);
@@ -114,10 +133,11 @@ public sealed record AbstainTradeOff(
         var highReviews = bestHigh.Cut > 0;
         var optimal =
             !lowReviews && !highReviews
-                ? Band(scores, labels, threshold, falsePositiveCost, falseNegativeCost, reviewCost, null)
+                ? Band(scores, labels, frequencies, threshold, falsePositiveCost, falseNegativeCost, reviewCost, null)
                 : Band(
                     scores,
                     labels,
+                    frequencies,
                     threshold,
                     falsePositiveCost,
                     falseNegativeCost,
@@ -127,21 +147,22 @@ public sealed record AbstainTradeOff(
                         highReviews ? above[bestHigh.Cut - 1].Score : below[^1].Score
                     )
                 );
-        var curve = new List<(double, AbstainBand)>(50);
+        var curve = new List<BandPoint>(50);
         for (var w = 1; w <= 50; w++)
         {
             var width = w / 100.0;
             curve.Add(
-                (
+                new BandPoint(
                     width,
                     Band(
                         scores,
                         labels,
+                        frequencies,
                         threshold,
                         falsePositiveCost,
                         falseNegativeCost,
                         reviewCost,
-                        (Math.Max(0, threshold - width), Math.Min(1, threshold + width))
+                        (Math.Max(0, Math.Round(threshold - width, 10)), Math.Min(1, Math.Round(threshold + width, 10)))
                     )
                 )
             );
@@ -149,10 +170,10 @@ public sealed record AbstainTradeOff(
         return new AbstainTradeOff(
             threshold,
             reviewCost,
-            n,
-            Band(scores, labels, threshold, falsePositiveCost, falseNegativeCost, reviewCost, null),
+            belowCases + above.Sum(c => c.Count),
+            Band(scores, labels, frequencies, threshold, falsePositiveCost, falseNegativeCost, reviewCost, null),
             current is { } band
-                ? Band(scores, labels, threshold, falsePositiveCost, falseNegativeCost, reviewCost, band)
+                ? Band(scores, labels, frequencies, threshold, falsePositiveCost, falseNegativeCost, reviewCost, band)
                 : null,
             optimal,
             curve
@@ -164,7 +185,7 @@ public sealed record AbstainTradeOff(
     /// 0.2232 to a person (511 payments, 8.5%, at 1.5 EUR each) would cost 227.1 EUR per 1,000 payments instead of 284.7
     /// with every payment decided by the model: 32 fewer fraudulent payments missed and 156 fewer false flags."
     /// </summary>
-    public string Statement(ContractWords words, string currency)
+    public string Say(ContractWords words, string currency)
     {
         ArgumentNullException.ThrowIfNull(words);
         var examples = Phrasing.Plural(words.Example);
@@ -191,10 +212,11 @@ public sealed record AbstainTradeOff(
         return statement;
     }
 
-    /// <summary>The counts and cost of one band (null: no band) on the cases.</summary>
-    public static AbstainBand Band(
+    /// <summary>The counts and cost of one band (null: no band) on the cases (each standing for its frequency; empty: one).</summary>
+    public static BandCost Band(
         ReadOnlySpan<double> scores,
         ReadOnlySpan<byte> labels,
+        ReadOnlySpan<int> frequencies,
         double threshold,
         double falsePositiveCost,
         double falseNegativeCost,
@@ -204,25 +226,27 @@ public sealed record AbstainTradeOff(
     {
         long reviewed = 0,
             fp = 0,
-            fn = 0;
+            fn = 0,
+            n = 0;
         for (var i = 0; i < scores.Length; i++)
         {
             var s = scores[i];
+            long count = frequencies.IsEmpty ? 1 : frequencies[i];
+            n += count;
             if (band is { } b && s >= b.Low && s <= b.High)
             {
-                reviewed++;
+                reviewed += count;
             }
             else if (s >= threshold)
             {
-                fp += 1 - labels[i];
+                fp += (1 - labels[i]) * count;
             }
             else
             {
-                fn += labels[i];
+                fn += labels[i] * count;
             }
         }
-        var n = scores.Length;
-        return new AbstainBand(
+        return new BandCost(
             band?.Low,
             band?.High,
             reviewed,
@@ -233,3 +257,6 @@ public sealed record AbstainTradeOff(
         );
     }
 }
+
+/// <summary>A band from threshold − <see cref="Width"/> to threshold + <see cref="Width"/>, and what it costs.</summary>
+public sealed record BandPoint(double Width, BandCost Band);

@@ -142,10 +142,7 @@ public sealed class WorkflowGuardTests
             [
                 new GuardFailure("no_refund_promise", "contains \"guarantee a refund\""),
                 new GuardFailure("greets", "does not match /Hi/"),
-                new GuardFailure(
-                    "format",
-                    "not valid JSON ('T' is an invalid start of a value)"
-                ),
+                new GuardFailure("format", "not valid JSON ('T' is an invalid start of a value)"),
             ],
             guard.CheckOutput("Thanks, we guarantee a refund")
         );

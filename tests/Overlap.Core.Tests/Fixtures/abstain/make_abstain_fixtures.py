@@ -8,7 +8,7 @@ x the positives decided negative; per 1,000 cases, divided by all cases. The ban
 trying every pair of cut points (each distinct score below t as `low`, each distinct score at or above t as `high`, and
 no band on either side), the narrowest of equal cost; the C# code finds it another way (each side on its own).
 Also: the cost with no band, with the example contract's review band (0.4 to 0.6), and with bands t - w to t + w for
-w = 0.01, 0.02, ..., 0.50 (cut at 0 and 1).
+w = 0.01, 0.02, ..., 0.50 (cut at 0 and 1, rounded to 10 decimals).
 
 Run with Debian's python3-numpy and python3-pandas:  /usr/bin/python3 make_abstain_fixtures.py
 """
@@ -82,7 +82,7 @@ assert abs(optimal["cost_per_1000"] - 1000.0 * best / n) < 1e-9, (optimal, best)
 curve = []
 for k in range(1, 51):
     w = k / 100.0
-    curve.append(band(max(0.0, T - w), min(1.0, T + w)) | {"width": w})
+    curve.append(band(max(0.0, round(T - w, 10)), min(1.0, round(T + w, 10))) | {"width": w})
 
 result = {
     "source": "examples/payments-fraud/scored.csv",
