@@ -37,9 +37,26 @@ public sealed class MonitoringTests : IAsyncLifetime
         var lines = await File.ReadAllLinesAsync(Path.Combine(Fixtures, "payments-fraud-scored.csv"));
         _header = lines[0].Split(',');
         _rows = [.. lines.Skip(1).Select(l => l.Split(','))];
-        // Every payment as a prediction; outcomes for all but the last five days, which are still waiting for labels.
+        var events = Events(_header, _rows);
+        using var ingest = _server.Client(KeyRole.Ingest);
+        var response = await ingest.PostAsync(
+            "/v1/events",
+            new StringContent(events, Encoding.UTF8, "application/x-ndjson")
+        );
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+    }
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    /// <summary>
+    /// Every payment of the example as a prediction, with outcomes for all but the last five days (still waiting for
+    /// labels), as NDJSON.
+    /// </summary>
+    internal static string Events(string[] header, List<string[]> rows)
+    {
+        string Get(string[] row, string column) => row[Array.IndexOf(header, column)];
         var events = new StringBuilder();
-        foreach (var r in _rows)
+        foreach (var r in rows)
         {
             events
                 .Append(
@@ -57,15 +74,8 @@ public sealed class MonitoringTests : IAsyncLifetime
                     .Append('\n');
             }
         }
-        using var ingest = _server.Client(KeyRole.Ingest);
-        var response = await ingest.PostAsync(
-            "/v1/events",
-            new StringContent(events.ToString(), Encoding.UTF8, "application/x-ndjson")
-        );
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        return events.ToString();
     }
-
-    public async Task DisposeAsync() => await _server.DisposeAsync();
 
     private string Get(string[] row, string column) => row[Array.IndexOf(_header, column)];
 
@@ -213,6 +223,38 @@ public sealed class MonitoringTests : IAsyncLifetime
             }
         }
         Assert.Contains(report.Windows, w => w.Evaluation is null && w.Estimated is not null);
+    }
+
+    /// <summary>Puts the example contract with a workflow whose review of a case costs 1.5 EUR.</summary>
+    private static async Task PutWithReviewCostAsync(RunningServer server)
+    {
+        using var admin = server.Client(KeyRole.Admin);
+        var yaml = await File.ReadAllTextAsync(Path.Combine(Fixtures, "payments-fraud.yaml"));
+        using var put = await admin.PutAsync(
+            $"/v1/features/{Feature}/contract",
+            new StringContent(yaml + "\nworkflow:\n  review_cost: 1.5\n")
+        );
+        Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+    }
+
+    [Fact]
+    public async Task WithAReviewCost_TheMonthPricesTheAbstainBand_FromTheSameErrorsAsItsConfusion()
+    {
+        await PutWithReviewCostAsync(_server);
+        using var viewer = _server.Client(KeyRole.Viewer);
+        var range = ReportJson.ReadRange(
+            await viewer.GetStringAsync($"/v1/features/{Feature}/summary?from=2026-01-01&to=2026-02-01&resamples=0")
+        )!;
+        var evaluation = range.Evaluation!;
+        var abstain = evaluation.Abstain!;
+        // With no band, the errors are the month's: the same false flags and misses as its confusion counts.
+        Assert.Equal(
+            (evaluation.Confusion!.Fp, evaluation.Confusion.Fn, range.Labelled),
+            (abstain.None.FalsePositives, abstain.None.FalseNegatives, abstain.N)
+        );
+        Assert.Equal((0.4, 0.6), (abstain.Current!.Low, abstain.Current.High));
+        Assert.True(abstain.Optimal.CostPer1000 < abstain.None.CostPer1000, abstain.Statement);
+        Assert.StartsWith("Sending payments scored ", abstain.Statement, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -705,5 +747,54 @@ public sealed class MonitoringTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains(mention, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, (await viewer.GetAsync("/v1/features/nothing/metrics")).StatusCode);
+    }
+
+    [Fact]
+    public async Task TheFeaturePage_SaysWhatPeopleInsteadOfTheModelWouldCost()
+    {
+        // The page shows the 30 days up to the end of the current window by the server's clock: 3 January to 2 February.
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(
+            new DateTimeOffset(2026, 2, 1, 0, 0, 0, TimeSpan.Zero)
+        );
+        await using var server = await RunningServer.StartAsync(configure: o => o with { Time = clock });
+        await PutWithReviewCostAsync(server);
+        using var ingest = server.Client(KeyRole.Ingest);
+        using (
+            var sent = await ingest.PostAsync(
+                "/v1/events",
+                new StringContent(Events(_header, _rows), Encoding.UTF8, "application/x-ndjson")
+            )
+        )
+        {
+            Assert.Equal(HttpStatusCode.Accepted, sent.StatusCode);
+        }
+        await server.CountAsync(Feature);
+        using var browser = new Overlap.Server.Tests.Dashboard.Browser(server.Address);
+        await browser.SubmitAsync(
+            "/signin",
+            "key-form",
+            new Dictionary<string, string> { ["Form.Key"] = server.Key(KeyRole.Viewer) }
+        );
+        var (status, page) = await browser.PageAsync($"/features/{Feature}");
+        Assert.Equal(HttpStatusCode.OK, status);
+        using var viewer = server.Client(KeyRole.Viewer);
+        var range = ReportJson.ReadRange(
+            await viewer.GetStringAsync($"/v1/features/{Feature}/summary?from=2026-01-03&to=2026-02-02")
+        )!;
+        var statement = range.Evaluation!.Abstain!.Statement!;
+        Assert.StartsWith("Sending payments scored ", statement, StringComparison.Ordinal);
+        var shown = System.Text.RegularExpressions.Regex.Match(
+            page,
+            "data-testid=\"abstain-statement\"[^>]*>(?:<[^>]+>)*([^<]*)"
+        );
+        Assert.True(
+            shown.Success,
+            page.Contains("data-testid=\"threshold\"", StringComparison.Ordinal)
+                ? "no abstain section"
+                : "no threshold section either"
+        );
+        Assert.Equal(statement, System.Net.WebUtility.HtmlDecode(shown.Groups[1].Value));
+        // No band, the contract's band, the cheapest, and three widths around the threshold.
+        Assert.Equal(6, System.Text.RegularExpressions.Regex.Count(page, "data-testid=\"abstain-band\""));
     }
 }
