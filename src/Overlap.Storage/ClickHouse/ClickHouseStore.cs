@@ -160,8 +160,15 @@ internal sealed partial class ClickHouseStore : IEventSink, IEventReader, IEvent
             .ConfigureAwait(false);
         foreach (var (step, statements) in ClickHouseSchema.After(applied.ToHashSet(), _database, Cluster, replicated))
         {
-            foreach (var statement in statements)
+            foreach (var (statement, done) in statements)
             {
+                if (
+                    done is not null
+                    && (await _http.QueryAsync(done, r => r.UInt64(), cancellationToken).ConfigureAwait(false))[0] > 0
+                )
+                {
+                    continue;
+                }
                 await _http.ExecuteAsync(statement, cancellationToken).ConfigureAwait(false);
             }
             var now = UnixMicroseconds.From(_time.GetUtcNow());

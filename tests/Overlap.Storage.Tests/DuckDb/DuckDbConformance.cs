@@ -42,3 +42,5 @@ public sealed class DuckDbReceivedOrderConformance : ReceivedOrderConformance<Du
 public sealed class DuckDbChunkConformance : ChunkConformance<DuckDbBackend>;
 
 public sealed class DuckDbSubjectConformance : SubjectConformance<DuckDbBackend>;
+
+public sealed class DuckDbWorkflowConformance : WorkflowConformance<DuckDbBackend>;
