@@ -112,4 +112,27 @@ public abstract class WorkflowConformance<TBackend> : StoreConformance<TBackend>
             read.Select(p => p.Workflow)
         );
     }
+
+    [Fact]
+    public async Task ClearRaw_ClearsTheReason_KeepsTheRouteAndChecks()
+    {
+        await using var store = Open();
+        await store.Sink.AppendAsync(Predictions(Noon), Noon);
+        foreach (var retention in store.All<IRawRetention>())
+        {
+            await retention.ClearRawAsync("reply-drafter", Noon.AddSeconds(1));
+        }
+        var read = await store.Reader.ReadEventsAsync("reply-drafter", Midnight, Midnight.AddDays(1));
+        IEnumerable<WorkflowTrace?> expected =
+        [
+            Retried with
+            {
+                Reason = null,
+            },
+            Escalated,
+            new WorkflowTrace { Route = "reject", Attempts = 0 },
+            null,
+        ];
+        Assert.Equal(expected, read.Cast<PredictionEvent>().Select(p => p.Workflow));
+    }
 }
