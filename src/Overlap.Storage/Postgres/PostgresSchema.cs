@@ -94,6 +94,13 @@ internal static class PostgresSchema
               name text PRIMARY KEY, xml text NOT NULL, added timestamptz NOT NULL DEFAULT now());
             """
         ),
+        new(
+            4,
+            "why the workflow's guard sent a call to people",
+            """
+            ALTER TABLE review_items ADD COLUMN workflow_reason text;
+            """
+        ),
     ];
 
     /// <summary>The version a store is at once every migration ran.</summary>

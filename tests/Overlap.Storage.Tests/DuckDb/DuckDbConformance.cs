@@ -44,3 +44,5 @@ public sealed class DuckDbChunkConformance : ChunkConformance<DuckDbBackend>;
 public sealed class DuckDbSubjectConformance : SubjectConformance<DuckDbBackend>;
 
 public sealed class DuckDbWorkflowConformance : WorkflowConformance<DuckDbBackend>;
+
+public sealed class DuckDbWorkflowReviewConformance : WorkflowReviewConformance<DuckDbBackend>;
