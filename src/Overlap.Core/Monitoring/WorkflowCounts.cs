@@ -29,6 +29,30 @@ public sealed class WorkflowCounts
     /// <summary>Calls answered by the model with an output that passed: routes direct and retry.</summary>
     public long Answered => Route(WorkflowRoutes.Direct) + Route(WorkflowRoutes.Retry);
 
+    /// <summary>Counts as a report kept them (<see cref="WorkflowReport"/>), to merge windows.</summary>
+    public static WorkflowCounts Of(
+        long guarded,
+        long retried,
+        long attempts,
+        long attemptSquares,
+        IReadOnlyDictionary<string, long> routes
+    )
+    {
+        ArgumentNullException.ThrowIfNull(routes);
+        var counts = new WorkflowCounts
+        {
+            Guarded = guarded,
+            Retried = retried,
+            Attempts = attempts,
+            AttemptSquares = attemptSquares,
+        };
+        foreach (var (route, count) in routes)
+        {
+            counts._routes[route] = count;
+        }
+        return counts;
+    }
+
     /// <summary>Counts one call.</summary>
     public void Add(WorkflowTrace trace)
     {

@@ -150,12 +150,31 @@ public static class WorkflowMonitor
         {
             Guarded = overall.Guarded,
             Routes = Routes(overall),
+            Retried = overall.Retried,
+            Attempts = overall.Attempts,
+            AttemptSquares = overall.AttemptSquares,
             Metrics = metrics,
             Segments = segments,
             FailedChecks = checks,
             Requirements = requirements,
             Statements = Statements(contract, overall, metrics, checks, requirements),
         };
+    }
+
+    /// <summary>
+    /// The windows' workflow reports merged into one over their range: routes, rates and failed checks overall (the
+    /// windows' requirements stay with each window); null when no window had a guarded call.
+    /// </summary>
+    public static WorkflowReport? Merge(Contract contract, IEnumerable<WorkflowReport?> windows)
+    {
+        ArgumentNullException.ThrowIfNull(contract);
+        ArgumentNullException.ThrowIfNull(windows);
+        var tally = new WorkflowTally();
+        foreach (var window in windows.OfType<WorkflowReport>())
+        {
+            tally.Add(window);
+        }
+        return Summarize(contract with { Requirements = [] }, tally);
     }
 
     /// <summary>

@@ -15,6 +15,15 @@ public sealed record WorkflowReport
     /// <summary>Calls per route, every route in the documented order (0 for a route none took).</summary>
     public required IReadOnlyDictionary<string, long> Routes { get; init; }
 
+    /// <summary>Calls the model was asked more than once (the count behind <c>retry_rate</c>).</summary>
+    public long Retried { get; init; }
+
+    /// <summary>The attempts of every call, summed (with <see cref="AttemptSquares"/>, what windows merge by).</summary>
+    public long Attempts { get; init; }
+
+    /// <summary>The squares of every call's attempts, summed.</summary>
+    public long AttemptSquares { get; init; }
+
     /// <summary>
     /// The workflow metrics (<c>retry_rate</c>, <c>fallback_rate</c>, <c>escalation_rate</c>, <c>abstention_rate</c>,
     /// <c>rejection_rate</c>, <c>passed_after_retry_rate</c> with Wilson intervals; <c>attempts_per_call</c> with a t interval).

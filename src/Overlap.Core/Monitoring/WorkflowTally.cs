@@ -40,6 +40,23 @@ public sealed class WorkflowTally
         }
     }
 
+    /// <summary>
+    /// Adds a stored window's report: its overall counts and failed checks (its segments keep no attempt counts, so a
+    /// merge of windows is judged overall only).
+    /// </summary>
+    public void Add(WorkflowReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        Overall.Add(
+            WorkflowCounts.Of(report.Guarded, report.Retried, report.Attempts, report.AttemptSquares, report.Routes)
+        );
+        foreach (var check in report.FailedChecks)
+        {
+            var (c, a) = _checks.GetValueOrDefault(check.Check);
+            _checks[check.Check] = (c + check.Calls, a + check.PassedAfterRetry);
+        }
+    }
+
     /// <summary>Adds another tally's counts to this one.</summary>
     public void Add(WorkflowTally other)
     {

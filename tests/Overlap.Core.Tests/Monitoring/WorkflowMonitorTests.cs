@@ -247,4 +247,19 @@ public sealed class WorkflowMonitorTests
             StringComparison.Ordinal
         );
     }
+
+    [Fact]
+    public void Merge_OfWindowReports_IsTheWholeOverall()
+    {
+        var calls = Calls().ToList();
+        var whole = WorkflowMonitor.Summarize(Contract, Tally(calls))!;
+        var first = WorkflowMonitor.Summarize(Contract, Tally(calls.Take(700)));
+        var second = WorkflowMonitor.Summarize(Contract, Tally(calls.Skip(700)));
+        var merged = WorkflowMonitor.Merge(Contract, [first, null, second])!;
+        Assert.Equal(whole.Metrics, merged.Metrics);
+        Assert.Equal(whole.Routes, merged.Routes);
+        Assert.Equal(whole.FailedChecks, merged.FailedChecks);
+        Assert.Empty(merged.Requirements);
+        Assert.Null(WorkflowMonitor.Merge(Contract, [null]));
+    }
 }
