@@ -459,8 +459,11 @@ public static partial class MetricCatalog
     /// What a guarded call is called in statements: a generative feature's output word ("draft") when the contract
     /// names one, else its example word ("email").
     /// </summary>
-    internal static string Guarded(ContractWords words) =>
-        words.Output != DefaultWords.Output ? words.Output : words.Example;
+    public static string Guarded(ContractWords words)
+    {
+        ArgumentNullException.ThrowIfNull(words);
+        return words.Output != DefaultWords.Output ? words.Output : words.Example;
+    }
 
     private static readonly ContractWords DefaultWords = new();
 
