@@ -190,6 +190,21 @@ public sealed class WorkflowSectionTests(DashboardServer server) : IClassFixture
         await Assertions
             .Expect(outcomes.Nth(1).Locator("td"))
             .ToHaveTextAsync(["escalated by the workflow", "labelled fraud", "2"], text);
+
+        // The next call waiting for a reviewer shows why the guard sent it.
+        var review = await _browser.SignedInAsync(server.ReviewerKey);
+        await review.GotoAsync($"/features/{Feature}/review", new PageGotoOptions { Timeout = Timeout });
+        await Assertions
+            .Expect(review.GetByTestId("item-status"))
+            .ToContainTextAsync(
+                new System.Text.RegularExpressions.Regex(
+                    "Routed as (an escalation from|a case) the contract's workflow"
+                ),
+                contains
+            );
+        await Assertions
+            .Expect(review.GetByTestId("workflow-reason"))
+            .ToHaveTextAsync("The workflow's reason: amount above the limit a model may decide", text);
     }
 
     /// <summary>A reviewer claims the call (once the queue has routed it) and records <paramref name="label"/>.</summary>
