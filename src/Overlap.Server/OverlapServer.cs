@@ -56,6 +56,7 @@ public static class OverlapServer
         builder.Services.AddSingleton(options);
         builder.Services.AddOverlapStorage(options.Storage);
         builder.Services.AddSingleton<ReviewQueue>();
+        builder.Services.AddSingleton<AuditTrail>();
         builder.Services.AddSingleton<IRubricGradeSource, StoredRubricGrades>();
         builder.Services.AddSingleton<JudgeEnvironment>();
         builder.Services.AddSingleton<ProductionJudge>();
@@ -175,6 +176,7 @@ public static class OverlapServer
         app.UseStatusCodePages();
         app.UseBindingProblems();
         app.UseAuthentication();
+        app.UseMiddleware<Audit.AuditMiddleware>();
         app.UseAuthorization();
         if (options.SharedStore)
         {
@@ -209,6 +211,7 @@ public static class OverlapServer
         app.MapEvaluations();
         app.MapEvaluationPages();
         app.MapAdmin();
+        Audit.AuditEndpoints.MapAudit(app);
         app.MapOpenApi().RequireAuthorization(Policies.Read);
         app.MapDashboard();
         // The ingest queue drains into the log and the loader empties it before the host stops; the log and the store

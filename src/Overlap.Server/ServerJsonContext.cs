@@ -21,6 +21,7 @@ namespace Overlap.Server;
 [JsonSerializable(typeof(Overlap.Events.Experiments.ExperimentRule))]
 [JsonSerializable(typeof(IngestResponse))]
 [JsonSerializable(typeof(Privacy.SubjectResponse))]
+[JsonSerializable(typeof(Audit.AuditPage))]
 [JsonSerializable(typeof(EventError))]
 [JsonSerializable(typeof(ContractResponse))]
 [JsonSerializable(typeof(ContractVersionSummary[]))]

@@ -11,7 +11,7 @@ public static class StorageServices
     /// <see cref="IEventReader"/>, <see cref="IContractStore"/>, <see cref="IReviewStore"/>,
     /// <see cref="IWindowReportStore"/>, <see cref="IAlertStore"/>, <see cref="IUserStore"/>,
     /// <see cref="IEvaluationStore"/>, <see cref="ICalibrationStore"/>, <see cref="IModelGradeStore"/>,
-    /// <see cref="ISubjectEvents"/>, <see cref="ISubjectState"/> and <see cref="IRawRetention"/>. The store opens when the first of them is
+    /// <see cref="ISubjectEvents"/>, <see cref="ISubjectState"/>, <see cref="IAuditStore"/> and <see cref="IRawRetention"/>. The store opens when the first of them is
     /// resolved (a store that cannot be opened throws <see cref="StoreUnavailableException"/> there) and closes with the
     /// service provider.
     /// </summary>
@@ -25,6 +25,7 @@ public static class StorageServices
                 .AddCapabilities(_ => DuckDbStore.Open(options.Location, options.MustExist, options.DedupHorizon))
                 .AddSingleton<ISubjectEvents>(sp => sp.GetRequiredService<DuckDbStore>())
                 .AddSingleton<ISubjectState>(sp => sp.GetRequiredService<DuckDbStore>())
+                .AddSingleton<IAuditStore>(sp => sp.GetRequiredService<DuckDbStore>())
                 .AddSingleton<IRawRetention>(sp => sp.GetRequiredService<DuckDbStore>()),
             StorageBackend.Server => ServerStorage.Add(services, options),
             _ => throw new ArgumentOutOfRangeException(nameof(options), options.Backend, "an unknown storage backend"),

@@ -126,6 +126,20 @@ public sealed class KeysCommandTests
         (code, _, err) = await CliRun.RunAsync("keys", "revoke", "nope", "--data", folder.Path);
         Assert.Equal(65, code);
         CliRun.AssertOneLineError(err, "there is no key 'nope'", "overlap keys list");
+        // The store's audit log has what the command line did, and not what it refused.
+        await using (var opened = new TestStore(folder.Path))
+        {
+            var me = $"command line ({Environment.UserName})";
+            Assert.Equal(
+                [
+                    $"{me} | delete | revoked key {id} | 204",
+                    $"{me} | change | created key 'viewer key' (viewer), id {id} | 201",
+                ],
+                (await opened.Get<IAuditStore>().ReadAuditAsync(new AuditQuery())).Select(e =>
+                    $"{e.Actor} | {e.Action} | {e.Target} | {e.Status}"
+                )
+            );
+        }
     }
 
     [Fact]

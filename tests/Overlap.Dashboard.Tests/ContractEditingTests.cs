@@ -104,6 +104,37 @@ public sealed class ContractEditingTests(DashboardServer server) : IClassFixture
         );
         Assert.Equal(403, status);
         Assert.Equal(versions, await VersionsAsync());
+        // The refused save is in the audit log, under the viewer's name.
+        Assert.Contains(
+            $"ben | viewer | change | edited the contract of {Feature} | 403 | only an admin may change a contract",
+            await AuditAsync("ben")
+        );
+    }
+
+    /// <summary>The audit log's entries about the feature by <paramref name="actor"/>, each as one line.</summary>
+    private async Task<List<string>> AuditAsync(string actor)
+    {
+        using var admin = server.Client(server.AdminKey);
+        using var page = System.Text.Json.JsonDocument.Parse(
+            await admin.GetStringAsync($"/v1/audit?feature={Feature}&actor={actor}")
+        );
+        return
+        [
+            .. page
+                .RootElement.GetProperty("entries")
+                .EnumerateArray()
+                .Select(e =>
+                    string.Join(
+                        " | ",
+                        e.GetProperty("actor").GetString(),
+                        e.GetProperty("role").GetString(),
+                        e.GetProperty("action").GetString(),
+                        e.GetProperty("target").GetString(),
+                        e.GetProperty("status").GetInt32(),
+                        e.TryGetProperty("detail", out var d) ? d.GetString() : "-"
+                    )
+                ),
+        ];
     }
 
     [Fact]
@@ -182,6 +213,10 @@ public sealed class ContractEditingTests(DashboardServer server) : IClassFixture
             )
         );
         Assert.Equal(edited, latest.RootElement.GetProperty("yaml").GetString());
+        Assert.Contains(
+            $"ana | admin | change | edited the contract of {Feature} | 200 | saved as version 2",
+            await AuditAsync("ana")
+        );
         Assert.True(_errors.Count == 0, string.Join('\n', _errors));
     }
 

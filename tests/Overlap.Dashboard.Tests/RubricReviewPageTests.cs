@@ -96,5 +96,28 @@ public sealed class RubricReviewPageTests(DashboardServer server) : IClassFixtur
                     )
                 )
         );
+
+        // The audit log: the reviewer opened the queue (its cases' outputs), then graded; the admin put the contract.
+        using var audit = JsonDocument.Parse(await admin.GetStringAsync($"/v1/audit?feature={Feature}"));
+        Assert.Equal(
+            [
+                "reviewer | change | review decision on g1 | 200 | graded informative fail, clarity 3",
+                $"reviewer | read | opened the review queue of {Feature} | 200 | -",
+                $"admin | change | PUT /v1/features/{Feature}/contract | 201 | saved as version 1",
+            ],
+            audit
+                .RootElement.GetProperty("entries")
+                .EnumerateArray()
+                .Select(e =>
+                    string.Join(
+                        " | ",
+                        e.GetProperty("role").GetString(),
+                        e.GetProperty("action").GetString(),
+                        e.GetProperty("target").GetString(),
+                        e.GetProperty("status").GetInt32(),
+                        e.TryGetProperty("detail", out var d) ? d.GetString() : "-"
+                    )
+                )
+        );
     }
 }

@@ -56,6 +56,8 @@ internal static class ReaderSweep
                 )
                 .Prepend("/experiments")
                 .Prepend("/")
+                // Last, so it shows the entries the sweep itself left: hostile feature names and paths among them.
+                .Append("/admin/audit")
         )
         {
             var (status, html) = await browser.PageAsync(page);

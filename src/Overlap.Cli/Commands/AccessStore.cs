@@ -18,6 +18,33 @@ internal sealed class AccessStore : IAsyncDisposable
     /// <summary>The users, keys and sessions.</summary>
     public IUserStore Users { get; }
 
+    /// <summary>
+    /// Records a change made from the command line in the store's audit log, as the server records its admin API's:
+    /// the actor is the command line and the account that ran it (whoever can run it can open the store).
+    /// </summary>
+    public Task RecordAsync(
+        TimeProvider time,
+        string action,
+        string target,
+        int status,
+        CancellationToken cancellationToken
+    ) =>
+        _services.GetService<IAuditStore>() is { } audit
+            ? audit.AppendAuditAsync(
+                new NewAuditEntry(
+                    time.GetUtcNow(),
+                    $"command line ({Environment.UserName})",
+                    "admin",
+                    action,
+                    target,
+                    null,
+                    status,
+                    null
+                ),
+                cancellationToken
+            )
+            : Task.CompletedTask;
+
     /// <summary>Opens the store <paramref name="options"/> name; with <see cref="StorageOptions.MustExist"/>, a place without one is an error.</summary>
     public static AccessStore Open(StorageOptions options)
     {

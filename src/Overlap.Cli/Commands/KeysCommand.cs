@@ -68,6 +68,15 @@ internal static class KeysCommand
                     var (key, record) = await ApiKeys
                         .CreateAsync(store, keyRole, keyName, now, expiresAt, cancellationToken)
                         .ConfigureAwait(false);
+                    await access
+                        .RecordAsync(
+                            time,
+                            AuditActions.Change,
+                            $"created key '{keyName}' ({RoleName(keyRole)}), id {record.Id}",
+                            201,
+                            cancellationToken
+                        )
+                        .ConfigureAwait(false);
                     await io.Out.WriteLineAsync(key).ConfigureAwait(false);
                     var until = expiresAt is { } at ? $", expiring {ApiKeys.Day(at)}" : "";
                     await io
@@ -174,6 +183,9 @@ internal static class KeysCommand
                                 : $"the key '{keyId}' was revoked already, on {ApiKeys.Day(known.RevokedAt!.Value)}"
                         );
                     }
+                    await access
+                        .RecordAsync(time, AuditActions.Delete, $"revoked key {keyId}", 204, cancellationToken)
+                        .ConfigureAwait(false);
                 }
                 await io
                     .ErrWriter.WriteLineAsync(

@@ -19,7 +19,7 @@ internal static class UsersCommand
         {
             Add(io, time),
             List(io),
-            Remove(io),
+            Remove(io, time),
             SetPassword(io, time),
         };
         return command;
@@ -91,6 +91,15 @@ internal static class UsersCommand
                             $"there is already a user '{userName}'; choose another name"
                         );
                     }
+                    await access
+                        .RecordAsync(
+                            time,
+                            AuditActions.Change,
+                            $"added user '{userName}' ({KeysCommand.RoleName(userRole)})",
+                            201,
+                            cancellationToken
+                        )
+                        .ConfigureAwait(false);
                 }
                 await ReportAsync(
                         io,
@@ -145,7 +154,7 @@ internal static class UsersCommand
         return list;
     }
 
-    private static Command Remove(CliIo io)
+    private static Command Remove(CliIo io, TimeProvider time)
     {
         var data = new StoreChoice();
         var name = NameArgument();
@@ -163,6 +172,9 @@ internal static class UsersCommand
                     {
                         throw await UnknownAsync(store, userName, cancellationToken).ConfigureAwait(false);
                     }
+                    await access
+                        .RecordAsync(time, AuditActions.Delete, $"removed user '{userName}'", 204, cancellationToken)
+                        .ConfigureAwait(false);
                 }
                 await io.ErrWriter.WriteLineAsync($"Removed {userName}.").ConfigureAwait(false);
                 return ExitCodes.Pass;
@@ -203,6 +215,15 @@ internal static class UsersCommand
                             Passwords.Hash(password),
                             Passwords.NewStamp(),
                             time.GetUtcNow(),
+                            cancellationToken
+                        )
+                        .ConfigureAwait(false);
+                    await access
+                        .RecordAsync(
+                            time,
+                            AuditActions.Change,
+                            $"set a new password for user '{user.Name}'",
+                            200,
                             cancellationToken
                         )
                         .ConfigureAwait(false);

@@ -96,6 +96,10 @@ internal static class TextReport
         {
             console.MarkupLine($"  cost: {Markup.Escape(FigureText.Cost(cost))}");
         }
+        if (report.Abstain is { Statement: { } abstain })
+        {
+            console.MarkupLine($"  people instead of the model: {Markup.Escape(abstain)}");
+        }
         if (report.Calibration is { } cal)
         {
             console.MarkupLine(Inv, $"  calibration: ECE {Fmt(cal.Ece)}");

@@ -64,4 +64,7 @@ public sealed record Contract
 
     /// <summary>What the store may keep of each event's fields and for how long; null keeps everything for good.</summary>
     public PrivacyPolicy? Privacy { get; init; }
+
+    /// <summary>What the guard does at run time: input and output expectations and the route of each failure; null when not written.</summary>
+    public WorkflowPolicy? Workflow { get; init; }
 }

@@ -5,7 +5,7 @@ using Overlap.Core.Statements;
 namespace Overlap.Core.Contracts;
 
 /// <summary>Writes a contract out as plain English for a stakeholder who does not read YAML.</summary>
-public static class ContractExplainer
+public static partial class ContractExplainer
 {
     /// <summary>The contract as paragraphs of plain text.</summary>
     public static string Explain(Contract contract)
@@ -209,6 +209,15 @@ public static class ContractExplainer
             if (review.FailureCategories.Count > 0)
             {
                 sb.AppendLine(inv, $"  Reviewers file failures as: {string.Join(", ", review.FailureCategories)}.");
+            }
+        }
+        if (contract.Workflow is { } workflow)
+        {
+            sb.AppendLine();
+            sb.AppendLine("When a call falls short (enforced as it happens)");
+            foreach (var line in WorkflowLines(contract, workflow))
+            {
+                sb.AppendLine(inv, $"  {line}");
             }
         }
         return sb.ToString();

@@ -31,6 +31,7 @@ internal static class ContractKeys
         "fairness",
         "usage",
         "privacy",
+        "workflow",
     ];
 
     public static readonly string[] Tasks = ["binary", "multiclass", "regression", "generative"];
@@ -152,9 +153,48 @@ internal static class ContractKeys
 
     public static readonly string[] Privacy = ["default", "fields", "subject", "retention"];
 
+    public static readonly string[] Workflow =
+    [
+        "input",
+        "output",
+        "retry",
+        "fallback",
+        "escalate",
+        "abstain",
+        "on_guard_error",
+        "review_cost",
+    ];
+
+    public static readonly string[] WorkflowInput =
+    [
+        "required",
+        "ranges",
+        "categories",
+        "max_unseen_share",
+        "text",
+        "on_failure",
+    ];
+
+    /// <summary>The keys of each entry of <c>workflow.input.ranges</c> (a free-form mapping of input → range).</summary>
+    public static readonly string[] WorkflowRange = ["min", "max"];
+
+    public static readonly string[] WorkflowText = ["field", "min_length", "max_length", "script"];
+
+    public static readonly string[] WorkflowOutput = ["checks", "format", "on_failure"];
+
+    public static readonly string[] WorkflowFormat = ["json_schema", "labels"];
+
+    public static readonly string[] WorkflowRetry = ["max_attempts", "add_to_prompt", "then"];
+
+    public static readonly string[] WorkflowEscalate = ["reason", "priority"];
+
+    public static readonly string[] EscalatePriorities = ["low", "normal", "high", "urgent"];
+
+    public static readonly IReadOnlyList<string> Scripts = global::Overlap.Core.Workflow.TextScripts.Names;
+
     public static readonly IReadOnlyList<string> DriftTests = global::Overlap.Core.Drift.DriftTests.Words;
 
-    /// <summary>Each mapping's path in the contract (dots; [] for a list item) and its keys; owners, drift.columns and privacy.fields are free-form.</summary>
+    /// <summary>Each mapping's path in the contract (dots; [] for a list item) and its keys; owners, drift.columns, privacy.fields and workflow.input's ranges and categories are free-form.</summary>
     public static readonly IReadOnlyList<KeyValuePair<string, string[]>> All =
     [
         new(string.Empty, TopLevel),
@@ -182,5 +222,12 @@ internal static class ContractKeys
         new("fairness", Fairness),
         new("fairness.requirements[]", FairnessRequirement),
         new("privacy", Privacy),
+        new("workflow", Workflow),
+        new("workflow.input", WorkflowInput),
+        new("workflow.input.text", WorkflowText),
+        new("workflow.output", WorkflowOutput),
+        new("workflow.output.format", WorkflowFormat),
+        new("workflow.retry", WorkflowRetry),
+        new("workflow.escalate", WorkflowEscalate),
     ];
 }

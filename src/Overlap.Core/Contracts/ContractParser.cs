@@ -118,6 +118,9 @@ public static partial class ContractParser
             ? errors.Try(() => ReadFairness(map, fairnessTask, columns), null)
             : null;
         var privacy = errors.Try(() => ReadPrivacy(map), null);
+        var workflow = task is { } workflowTask
+            ? errors.Try(() => ReadWorkflow(map, workflowTask, columns, generative, review), null)
+            : null;
         if (task is null)
         {
             // Unread for want of a task, but known keys: not "unknown key" errors.
@@ -135,6 +138,7 @@ public static partial class ContractParser
                         "judges",
                         "experiments",
                         "fairness",
+                        "workflow",
                     ]
             )
             {
@@ -165,6 +169,7 @@ public static partial class ContractParser
             Fairness = fairness,
             Usage = usage,
             Privacy = privacy,
+            Workflow = workflow,
         };
     }
 

@@ -85,4 +85,10 @@ public sealed record EvaluationReport
 
     /// <summary>How the decisions compare between the groups of the contract's sensitive attributes; null without a fairness section.</summary>
     public Fairness.FairnessReport? Fairness { get; init; }
+
+    /// <summary>
+    /// What sending a band of scores to people would cost and save, priced with the contract's costs and its workflow's
+    /// <c>review_cost</c>; null without a review cost, a score, or with decisions sent instead of a threshold.
+    /// </summary>
+    public Workflow.AbstainTradeOff? Abstain { get; init; }
 }

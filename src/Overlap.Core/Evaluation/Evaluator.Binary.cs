@@ -8,6 +8,27 @@ namespace Overlap.Core.Evaluation;
 
 public static partial class Evaluator
 {
+    /// <summary>The abstain band's trade-off on the sample, with its statement in the contract's words.</summary>
+    private static Workflow.AbstainTradeOff AbstainOf(
+        Contract contract,
+        BinarySample sample,
+        double threshold,
+        double reviewCost
+    )
+    {
+        var tradeOff = Workflow.AbstainTradeOff.Compute(
+            sample.Scores.Span,
+            sample.Labels.Span,
+            sample.Frequencies.Span,
+            threshold,
+            contract.Costs.FalsePositive,
+            contract.Costs.FalseNegative,
+            reviewCost,
+            contract.Workflow?.Abstain is { } band ? (band.Low, band.High) : null
+        );
+        return tradeOff with { Statement = tradeOff.Say(contract.Words, contract.Costs.Currency) };
+    }
+
     private static EvaluationReport EvaluateBinary(
         Contract contract,
         Table table,
@@ -98,6 +119,10 @@ public static partial class Evaluator
             Requirements = [],
             Statements = [],
             Cost = cost,
+            Abstain =
+                hasScore && usesThreshold && contract.Workflow?.ReviewCost is { } reviewCost
+                    ? AbstainOf(contract, sample, binary.Threshold, reviewCost)
+                    : null,
             ThresholdSweep = hasScore ? t.Sweep : null,
             Calibration = hasScore
                 ? new CalibrationSummary

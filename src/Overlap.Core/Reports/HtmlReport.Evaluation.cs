@@ -328,6 +328,12 @@ public static partial class HtmlReport
                 b.Append("<span>saves <b>").Append(Html.Money(saving)).Append("</b> per 1,000</span>");
             }
             b.Append("</div><div class=\"sub\">").Append(Html.E(FigureText.Cost(cost))).Append("</div>");
+            if (r.Abstain is { Statement: { } abstain })
+            {
+                b.Append("<div class=\"sub\" data-testid=\"abstain\"><b>People instead of the model.</b> ")
+                    .Append(Html.E(abstain))
+                    .Append("</div>");
+            }
             b.Append(
                     "<div class=\"legend\"><span><i></i>expected cost</span><span><i class=\"ink\"></i>contract threshold</span><span><i class=\"pass\"></i>cost-optimal threshold</span></div>"
                 )

@@ -58,6 +58,11 @@ public static partial class MarkdownReport
             sb.AppendLine(Inv, $"**Cost**: {Escape(FigureText.Cost(cost))}");
             sb.AppendLine();
         }
+        if (report.Abstain is { Statement: { } abstain })
+        {
+            sb.AppendLine(Inv, $"**People instead of the model**: {Escape(abstain)}");
+            sb.AppendLine();
+        }
         sb.AppendLine("<details><summary>All metrics</summary>");
         sb.AppendLine();
         sb.AppendLine("| metric | value | interval | n |");

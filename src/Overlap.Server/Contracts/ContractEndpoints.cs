@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -66,6 +67,12 @@ internal static class ContractEndpoints
                 cancellationToken
             )
             .ConfigureAwait(false);
+        AuditTrail.Detail(
+            request.HttpContext,
+            saved.Saved is { } stored
+                ? string.Create(CultureInfo.InvariantCulture, $"saved as version {stored.Version}")
+                : saved.Title!
+        );
         return saved.Saved is { } version
             ? TypedResults.Created($"/v1/features/{feature}/contract?version={version.Version}", ToResponse(version))
             : Problems.BadRequest(saved.Title!, saved.Detail!);

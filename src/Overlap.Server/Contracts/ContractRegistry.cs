@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
 using Overlap.Core.Contracts;
 using Overlap.Server.Review;
 using Overlap.Storage;
@@ -12,10 +13,18 @@ namespace Overlap.Server.Contracts;
 /// shared store (<see cref="ServerOptions.SharedStore"/>) another instance may put a contract: a feature not known here is
 /// read from the store when a request names it (<see cref="KnowAsync"/>), and <see cref="ContractRefresher"/> reads every
 /// feature's latest version again every <see cref="ServerOptions.SharedStateFreshFor"/>.
+/// A stored version this server cannot read (written by a newer server, or past the save path) never stops it: the
+/// feature keeps the newest version it can read, or, with none, is left out (its events are refused saying why) until
+/// an admin puts a contract again; <see cref="Unreadable"/> says which, for the pages and the log.
 /// </summary>
-internal sealed class ContractRegistry(IContractStore store, ServerOptions options)
+internal sealed partial class ContractRegistry(
+    IContractStore store,
+    ServerOptions options,
+    ILogger<ContractRegistry> logger
+)
 {
     private readonly ConcurrentDictionary<string, CurrentContract> _contracts = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, UnreadableContract> _unreadable = new(StringComparer.Ordinal);
 
     /// <summary>Reads the latest version of every feature's contract from the store (once, when the server starts).</summary>
     public async Task LoadAsync(CancellationToken cancellationToken)
@@ -58,6 +67,11 @@ internal sealed class ContractRegistry(IContractStore store, ServerOptions optio
     /// <summary>The feature's current contract with its version and text; null when it has none.</summary>
     public CurrentContract? Current(string feature) => _contracts.GetValueOrDefault(feature);
 
+    /// <summary>
+    /// The feature's latest stored version when this server cannot read it, with why; null when it reads the latest.
+    /// </summary>
+    public UnreadableContract? Unreadable(string feature) => _unreadable.GetValueOrDefault(feature);
+
     /// <summary>Every version of the feature's contract, oldest first (none when it has no contract).</summary>
     public Task<IReadOnlyList<ContractVersion>> VersionsAsync(string feature, CancellationToken cancellationToken) =>
         store.ListContractVersionsAsync(feature, cancellationToken);
@@ -68,6 +82,10 @@ internal sealed class ContractRegistry(IContractStore store, ServerOptions optio
         ArgumentNullException.ThrowIfNull(saved);
         var current = new CurrentContract(contract, saved.Version, saved.Yaml);
         _contracts.AddOrUpdate(saved.Feature, current, (_, known) => known.Version > current.Version ? known : current);
+        if (_unreadable.TryGetValue(saved.Feature, out var unreadable) && unreadable.Version <= saved.Version)
+        {
+            _unreadable.TryRemove(saved.Feature, out _);
+        }
     }
 
     /// <summary>
@@ -78,14 +96,67 @@ internal sealed class ContractRegistry(IContractStore store, ServerOptions optio
     {
         if (
             await store.GetContractAsync(feature, cancellationToken: cancellationToken).ConfigureAwait(false)
-                is { } latest
-            && Current(feature)?.Version != latest.Version
+                is not { } latest
+            || Current(feature)?.Version == latest.Version
+            || Unreadable(feature)?.Version == latest.Version
         )
         {
-            Saved(latest, ContractParser.Parse(latest.Yaml, $"{feature} contract, version {latest.Version}"));
+            return;
+        }
+        if (Read(latest, out var why) is { } contract)
+        {
+            Saved(latest, contract);
+            return;
+        }
+        _unreadable[feature] = new UnreadableContract(latest.Version, why!);
+        if (Current(feature) is { } kept)
+        {
+            LogKept(logger, feature, latest.Version, why!, kept.Version);
+            return;
+        }
+        // Nothing of the feature is current here (the server is starting): the newest older version it can read.
+        var versions = await store.ListContractVersionsAsync(feature, cancellationToken).ConfigureAwait(false);
+        foreach (var older in versions.Where(v => v.Version < latest.Version).OrderByDescending(v => v.Version))
+        {
+            if (Read(older, out _) is { } readable)
+            {
+                Saved(older, readable);
+                LogKept(logger, feature, latest.Version, why!, older.Version);
+                return;
+            }
+        }
+        LogLeftOut(logger, feature, latest.Version, why!);
+    }
+
+    private static Contract? Read(ContractVersion version, out string? why)
+    {
+        try
+        {
+            why = null;
+            return ContractParser.Parse(version.Yaml, $"{version.Feature} contract, version {version.Version}");
+        }
+        catch (ContractException e)
+        {
+            why = e.Message;
+            return null;
         }
     }
+
+    [LoggerMessage(
+        Level = LogLevel.Error,
+        Message = "The contract of {Feature}, version {Version}, cannot be read by this server ({Reason}); it keeps version {Kept}. Put a contract this server reads to replace it."
+    )]
+    private static partial void LogKept(ILogger logger, string feature, int version, string reason, int kept);
+
+    [LoggerMessage(
+        Level = LogLevel.Error,
+        Message = "The contract of {Feature}, version {Version}, cannot be read by this server ({Reason}), and no older version can; its events are refused until an admin puts a contract this server reads."
+    )]
+    private static partial void LogLeftOut(ILogger logger, string feature, int version, string reason);
 }
+
+/// <summary>A stored contract version this server cannot read, and the parser's reason.</summary>
+internal sealed record UnreadableContract(int Version, string Reason);
 
 /// <summary>A feature's current contract: parsed, its version number, and the text it was parsed from.</summary>
 internal sealed record CurrentContract(Contract Contract, int Version, string Yaml);

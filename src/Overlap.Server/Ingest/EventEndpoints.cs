@@ -14,7 +14,7 @@ internal static class EventEndpoints
 {
     public static RouteGroupBuilder MapEvents(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/events").WithTags("Events").RequireAuthorization(Policies.Ingest);
+        var group = app.MapGroup("/v1/events").WithTags("Events").RequireAuthorization(Policies.Ingest).NotAudited();
         group.MapPost("/", PostAsync);
         return group;
     }

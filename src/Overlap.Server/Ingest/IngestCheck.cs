@@ -36,7 +36,9 @@ internal sealed class IngestCheck(
                 var known = await features.KnowAsync(feature, cancellationToken).ConfigureAwait(false);
                 var contract = (known ? features.Find(feature) : null)
                     ?? throw new EventFormatException(
-                        $"unknown feature '{feature}'; put its contract first: PUT /v1/features/{feature}/contract"
+                        features.Unreadable(feature) is { } unreadable
+                            ? $"the contract of '{feature}' (version {unreadable.Version}) cannot be read by this server ({unreadable.Reason}); an admin must put a contract it reads: PUT /v1/features/{feature}/contract"
+                            : $"unknown feature '{feature}'; put its contract first: PUT /v1/features/{feature}/contract"
                     );
                 // The contract's privacy rules apply here, before the ingest log: what they drop never reaches disk.
                 good.Add(

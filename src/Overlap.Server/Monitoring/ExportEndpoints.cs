@@ -17,7 +17,7 @@ internal static class ExportEndpoints
     public static RouteGroupBuilder MapExport(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1/features/{feature}").WithTags("Monitoring").RequireAuthorization(Policies.Read);
-        group.MapGet("/export", ExportAsync);
+        group.MapGet("/export", ExportAsync).Audited(AuditActions.Export);
         return group;
     }
 

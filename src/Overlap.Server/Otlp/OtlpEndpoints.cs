@@ -27,7 +27,7 @@ internal static class OtlpEndpoints
 
     public static RouteGroupBuilder MapOtlp(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/otlp").WithTags("OTLP").RequireAuthorization(Policies.Ingest);
+        var group = app.MapGroup("/v1/otlp").WithTags("OTLP").RequireAuthorization(Policies.Ingest).NotAudited();
         group
             .MapPost("/v1/traces", PostTracesAsync)
             .Produces(StatusCodes.Status200OK, contentType: Protobuf, additionalContentTypes: Json)

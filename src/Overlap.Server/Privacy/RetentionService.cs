@@ -16,6 +16,7 @@ internal sealed partial class RetentionService(
     IServiceProvider services,
     ContractRegistry features,
     ServerOptions options,
+    AuditTrail audit,
     ILogger<RetentionService> logger
 ) : BackgroundService
 {
@@ -65,6 +66,18 @@ internal sealed partial class RetentionService(
             if (cleared > 0)
             {
                 LogCleared(logger, cleared, feature, retention.TotalDays);
+                await audit
+                    .RecordSystemAsync(
+                        AuditActions.Delete,
+                        $"inputs and outputs of {feature} older than its retention",
+                        feature,
+                        string.Create(
+                            System.Globalization.CultureInfo.InvariantCulture,
+                            $"cleared {(cleared == 1 ? "1 prediction or review item" : $"{cleared} predictions and review items")} from before {(now - retention):yyyy-MM-dd HH:mm} UTC ({retention.TotalDays:0.##} days)"
+                        ),
+                        cancellationToken
+                    )
+                    .ConfigureAwait(false);
             }
         }
     }

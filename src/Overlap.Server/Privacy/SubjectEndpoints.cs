@@ -20,8 +20,9 @@ internal static class SubjectEndpoints
     public static RouteGroupBuilder MapSubjects(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1/subjects").WithTags("Privacy").RequireAuthorization(Policies.Admin);
-        group.MapGet("/{id}", FindAsync);
-        group.MapDelete("/{id}", EraseAsync);
+        // The log names the subject by its hashed id, as the store does: never by the id that was asked for.
+        group.MapGet("/{id}", FindAsync).Audited(AuditActions.Read, Subject);
+        group.MapDelete("/{id}", EraseAsync).Audited(AuditActions.Delete, Subject);
         return group;
     }
 
@@ -56,6 +57,7 @@ internal static class SubjectEndpoints
         RangeCache ranges,
         IServiceProvider services,
         ServerOptions options,
+        HttpContext context,
         CancellationToken cancellationToken
     )
     {
@@ -83,8 +85,24 @@ internal static class SubjectEndpoints
             windows.Forget(feature);
             ranges.Forget(feature);
         }
-        return TypedResults.Ok(Response(hash, erased: true, options.Time.GetUtcNow(), Who(user), erased, forgot));
+        var receipt = Response(hash, erased: true, options.Time.GetUtcNow(), Who(user), erased, forgot);
+        AuditTrail.Detail(context, receipt.Statement);
+        return TypedResults.Ok(receipt);
     }
+
+    // The audit log names a subject by a reference derived from its hashed id, never by the id nor by the hash: the hash
+    // is what the store keys the subject's events by, and an erasure leaves no copy of it behind. Whoever knows the id
+    // finds the reference in the answer of GET /v1/subjects/{id}.
+    private static string Subject(HttpContext context) =>
+        $"subject {AuditReference(EventPrivacy.SubjectHash(context.GetRouteValue("id") as string ?? "", (PrivacyKey)context.RequestServices.GetService(typeof(PrivacyKey))!))}";
+
+    /// <summary>The name the audit log gives the subject whose hashed id is <paramref name="hash"/>.</summary>
+    internal static string AuditReference(string hash) =>
+        Convert.ToHexStringLower(
+            System.Security.Cryptography.SHA256.HashData(
+                System.Text.Encoding.UTF8.GetBytes("overlap audit log\n" + hash)
+            )
+        )[..16];
 
     private static (ISubjectEvents, ISubjectState)? Stores(IServiceProvider services) =>
         services.GetService(typeof(ISubjectEvents)) is ISubjectEvents events
@@ -145,7 +163,8 @@ internal static class SubjectEndpoints
             state.ModelGrades,
             state.WindowReports,
             [.. events.Predictions.Select(p => new SubjectPredictionResponse(p.Feature, p.Id, p.Time))],
-            statement
+            statement,
+            AuditReference(hash)
         );
     }
 }

@@ -5,7 +5,8 @@ public sealed record SubjectPredictionResponse(string Feature, string Id, DateTi
 
 /// <summary>
 /// What is held about a subject (<c>GET /v1/subjects/{id}</c>) or what an erasure removed (<c>DELETE</c>, the receipt):
-/// counts per kind, the predictions themselves, when, by whom, and a sentence saying it.
+/// counts per kind, the predictions themselves, when, by whom, a sentence saying it, and the reference the audit log names
+/// the subject by (<c>subject AUDITREF</c>).
 /// </summary>
 public sealed record SubjectResponse(
     string Subject,
@@ -21,5 +22,6 @@ public sealed record SubjectResponse(
     long ModelGrades,
     long WindowReports,
     IReadOnlyList<SubjectPredictionResponse> Items,
-    string Statement
+    string Statement,
+    string AuditRef
 );

@@ -20,10 +20,10 @@ internal static class ReviewEndpoints
     public static RouteGroupBuilder MapReview(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1/features/{feature}/review").WithTags("Review").RequireFeature();
-        group.MapGet("/", ListAsync).RequireAuthorization(Policies.Read);
+        group.MapGet("/", ListAsync).RequireAuthorization(Policies.Read).Audited(AuditActions.Read);
         group.MapPost("/{predictionId}/claim", ClaimAsync).RequireAuthorization(Policies.Review);
         group.MapPost("/{predictionId}/decision", DecideAsync).RequireAuthorization(Policies.Review);
-        group.MapGet("/cases.jsonl", CasesAsync).RequireAuthorization(Policies.Review);
+        group.MapGet("/cases.jsonl", CasesAsync).RequireAuthorization(Policies.Review).Audited(AuditActions.Export);
         group.MapGet("/grades", GradesAsync).RequireAuthorization(Policies.Read);
         return group;
     }

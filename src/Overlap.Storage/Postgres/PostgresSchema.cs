@@ -96,6 +96,17 @@ internal static class PostgresSchema
         ),
         new(
             4,
+            "the audit log",
+            """
+            CREATE TABLE audit_log (
+              id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, at timestamptz NOT NULL, actor text NOT NULL,
+              role text NOT NULL, action text NOT NULL, target text NOT NULL, feature text, status integer NOT NULL,
+              detail text);
+            CREATE INDEX audit_log_by_feature ON audit_log (feature, id DESC);
+            """
+        ),
+        new(
+            5,
             "why the workflow's guard sent a call to people",
             """
             ALTER TABLE review_items ADD COLUMN workflow_reason text;

@@ -26,6 +26,7 @@ internal static partial class ServerStorage
         services.AddSingleton<IReviewStore>(sp => sp.GetRequiredService<PostgresStore>());
         services.AddSingleton<ICookieKeyStore>(sp => sp.GetRequiredService<PostgresStore>());
         services.AddSingleton<ISubjectState>(sp => sp.GetRequiredService<PostgresStore>());
+        services.AddSingleton<IAuditStore>(sp => sp.GetRequiredService<PostgresStore>());
         // Beside ClickHouse's: the review items' copy of the inputs (the retention job runs every one registered).
         services.AddSingleton<IRawRetention>(sp => sp.GetRequiredService<PostgresStore>());
     }

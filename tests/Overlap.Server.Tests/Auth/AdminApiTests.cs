@@ -265,6 +265,16 @@ public sealed class AdminApiTests : IAsyncLifetime
         fields["Revoke.Id"] = record.Id;
         Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync("/admin/access", fields)).StatusCode);
         Assert.NotNull((await _server.Store<IUserStore>().ListKeysAsync()).Single(k => k.Id == record.Id).RevokedAt);
+        // The page's forms are in the audit log with the status the API would have answered (the page answers 200).
+        Assert.Equal(
+            [
+                $"key Admin tester | delete | revoked key {record.Id} | 204",
+                "key Admin tester | change | created key '<b>checkout</b>' (ingest) | 201",
+            ],
+            (await _server.Store<IAuditStore>().ReadAuditAsync(new AuditQuery())).Select(e =>
+                $"{e.Actor} | {e.Action} | {e.Target} | {e.Status}"
+            )
+        );
 
         using var viewer = new Browser(_server.Address);
         await viewer.SubmitAsync(

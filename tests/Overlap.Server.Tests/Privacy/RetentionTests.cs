@@ -75,5 +75,16 @@ public sealed class RetentionTests
         Assert.Equal(before, await WindowAsync());
         // A feature without retention keeps its inputs.
         Assert.NotNull(Assert.Single(await StoredAsync("helpdesk")).InputsJson);
+        // Each clearing is in the audit log as the server's own deletion: one run an hour, each clearing the prediction
+        // that had just passed two days.
+        Assert.Equal(
+            new[] { 2, 1, 0 }.Select(h =>
+                $"overlap | system | delete | inputs and outputs of spam-filter older than its retention | spam-filter | "
+                + $"cleared 1 prediction or review item from before 2026-11-23 0{h}:30 UTC (2 days)"
+            ),
+            (await server.Store<IAuditStore>().ReadAuditAsync(new AuditQuery { Action = AuditActions.Delete })).Select(
+                e => $"{e.Actor} | {e.Role} | {e.Action} | {e.Target} | {e.Feature} | {e.Detail}"
+            )
+        );
     }
 }

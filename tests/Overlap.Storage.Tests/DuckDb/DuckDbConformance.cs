@@ -46,3 +46,5 @@ public sealed class DuckDbSubjectConformance : SubjectConformance<DuckDbBackend>
 public sealed class DuckDbWorkflowConformance : WorkflowConformance<DuckDbBackend>;
 
 public sealed class DuckDbWorkflowReviewConformance : WorkflowReviewConformance<DuckDbBackend>;
+
+public sealed class DuckDbAuditConformance : AuditConformance<DuckDbBackend>;

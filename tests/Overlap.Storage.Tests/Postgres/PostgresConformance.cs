@@ -33,4 +33,6 @@ public sealed class PostgresUserConformance : UserConformance<PostgresBackend>;
 
 public sealed class PostgresKeyConformance : KeyConformance<PostgresBackend>;
 
+public sealed class PostgresAuditConformance : AuditConformance<PostgresBackend>;
+
 public sealed class PostgresEvaluationConformance : EvaluationConformance<PostgresBackend>;
