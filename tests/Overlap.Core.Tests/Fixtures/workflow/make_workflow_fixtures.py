@@ -5,7 +5,7 @@ The calls (generated here with a fixed seed, written into the fixture so the tes
 calls of a reply drafter, each with the route the contract's guard took, how many times the model was asked, the checks
 that failed on the way, and a segment value (channel: email, chat, or none).
 
-Definitions (docs/api.md, "Workflow figures", states the same):
+Definitions (docs/workflow.md, "The figures", states the same):
 - guarded calls: the predictions with a workflow trace; each rate is a share of them, with statsmodels'
   proportion_confint(method="wilson") at the contract's confidence;
 - retry_rate: calls asked more than once (attempts >= 2), whatever route they ended on;
