@@ -178,6 +178,7 @@ public static partial class EventParser
                 ConversationId = OptionalText(e, "conversation_id"),
                 Model = OptionalText(e, "model"),
                 Error = OptionalText(e, "error"),
+                Workflow = Workflow(e),
             },
             "outcome" => new OutcomeEvent
             {
@@ -226,6 +227,113 @@ public static partial class EventParser
             EditDistance = distance,
             FinalLength = length,
         };
+    }
+
+    /// <summary>
+    /// A prediction's <c>workflow</c> object (what the contract's guard did with the call), or null when it is absent:
+    /// a known route, attempts from 0 to <see cref="WorkflowTrace.MaxAttempts"/> (1 when left out), the failed checks as
+    /// a list of short names, and a reason of bounded length.
+    /// </summary>
+    private static WorkflowTrace? Workflow(JsonElement e)
+    {
+        if (!e.TryGetProperty("workflow", out var w) || w.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+        if (w.ValueKind != JsonValueKind.Object)
+        {
+            throw new EventFormatException(
+                $"'workflow' is {Describe(w)}; send an object such as {{\"route\":\"retry\",\"attempts\":2,\"failed_checks\":[\"json_format\"],\"reason\":\"...\"}}"
+            );
+        }
+        var route = OptionalText(w, "route");
+        if (string.IsNullOrEmpty(route))
+        {
+            throw new EventFormatException(
+                $"'workflow.route' is missing; say which route the call took: {string.Join(", ", WorkflowRoutes.All)}"
+            );
+        }
+        if (!WorkflowRoutes.All.Contains(route, StringComparer.Ordinal))
+        {
+            throw new EventFormatException(
+                $"'workflow.route' is '{Shorten(route)}'; use one of {string.Join(", ", WorkflowRoutes.All)}"
+            );
+        }
+        long attempts = 1;
+        if (w.TryGetProperty("attempts", out var a) && a.ValueKind != JsonValueKind.Null)
+        {
+            attempts =
+                a.ValueKind == JsonValueKind.Number
+                && a.TryGetInt64(out var n)
+                && n is >= 0 and <= WorkflowTrace.MaxAttempts
+                    ? n
+                    : throw new EventFormatException(
+                        string.Create(
+                            CultureInfo.InvariantCulture,
+                            $"'workflow.attempts' is {Describe(a)}; it must be a whole number from 0 to {WorkflowTrace.MaxAttempts} (how many times the model was asked)"
+                        )
+                    );
+        }
+        var reason = OptionalText(w, "reason");
+        if (reason?.Length > WorkflowTrace.MaxReasonLength)
+        {
+            throw new EventFormatException(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"'workflow.reason' is {reason.Length:#,0} characters long; keep it to {WorkflowTrace.MaxReasonLength:#,0}"
+                )
+            );
+        }
+        return new WorkflowTrace
+        {
+            Route = route,
+            Attempts = (int)attempts,
+            FailedChecks = FailedChecks(w),
+            Reason = reason,
+        };
+    }
+
+    private static string[] FailedChecks(JsonElement w)
+    {
+        if (!w.TryGetProperty("failed_checks", out var list) || list.ValueKind == JsonValueKind.Null)
+        {
+            return [];
+        }
+        const string Shape = "send a list of check names, such as [\"json_format\"]";
+        if (list.ValueKind != JsonValueKind.Array)
+        {
+            throw new EventFormatException($"'workflow.failed_checks' is {Describe(list)}; {Shape}");
+        }
+        if (list.GetArrayLength() > WorkflowTrace.MaxFailedChecks)
+        {
+            throw new EventFormatException(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"'workflow.failed_checks' lists {list.GetArrayLength()} checks; send at most {WorkflowTrace.MaxFailedChecks}"
+                )
+            );
+        }
+        var names = new string[list.GetArrayLength()];
+        var i = 0;
+        foreach (var item in list.EnumerateArray())
+        {
+            var at = string.Create(CultureInfo.InvariantCulture, $"'workflow.failed_checks[{i}]'");
+            if (item.ValueKind != JsonValueKind.String || item.GetString() is not { Length: > 0 } name)
+            {
+                throw new EventFormatException($"{at} is {Describe(item)}; {Shape}");
+            }
+            if (name.Length > WorkflowTrace.MaxCheckNameLength)
+            {
+                throw new EventFormatException(
+                    string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"{at} is {name.Length} characters long; a check's name is at most {WorkflowTrace.MaxCheckNameLength}"
+                    )
+                );
+            }
+            names[i++] = name;
+        }
+        return names;
     }
 
     /// <summary>The index of the first byte that is not valid UTF-8, or null when all are.</summary>

@@ -49,6 +49,7 @@ public static class EventWriter
                 WriteOptional(w, "conversation_id", p.ConversationId);
                 WriteOptional(w, "model", p.Model);
                 WriteOptional(w, "error", p.Error);
+                WriteWorkflow(w, p.Workflow);
                 break;
             case OutcomeEvent o:
                 w.WriteString("prediction_id", o.PredictionId);
@@ -72,6 +73,25 @@ public static class EventWriter
             default:
                 throw new ArgumentException($"unknown event type {e.GetType().Name}", nameof(e));
         }
+        w.WriteEndObject();
+    }
+
+    private static void WriteWorkflow(Utf8JsonWriter w, WorkflowTrace? workflow)
+    {
+        if (workflow is null)
+        {
+            return;
+        }
+        w.WriteStartObject("workflow");
+        w.WriteString("route", workflow.Route);
+        w.WriteNumber("attempts", workflow.Attempts);
+        w.WriteStartArray("failed_checks");
+        foreach (var check in workflow.FailedChecks)
+        {
+            w.WriteStringValue(check);
+        }
+        w.WriteEndArray();
+        WriteOptional(w, "reason", workflow.Reason);
         w.WriteEndObject();
     }
 

@@ -18,6 +18,40 @@ public sealed record WorkflowTrace
 
     /// <summary>Why the route was taken, in the contract's words (for example the failed check's message).</summary>
     public string? Reason { get; init; }
+
+    /// <summary>The most attempts a trace may report: a guard retries a few times, never hundreds.</summary>
+    public const int MaxAttempts = 100;
+
+    /// <summary>The most failed checks a trace may list.</summary>
+    public const int MaxFailedChecks = 50;
+
+    /// <summary>The longest name of a failed check, in characters.</summary>
+    public const int MaxCheckNameLength = 100;
+
+    /// <summary>The longest reason, in characters.</summary>
+    public const int MaxReasonLength = 2000;
+
+    /// <summary>Two traces are equal when their route, attempts, reason and failed checks (in order) are.</summary>
+    public bool Equals(WorkflowTrace? other) =>
+        other is not null
+        && Route == other.Route
+        && Attempts == other.Attempts
+        && Reason == other.Reason
+        && FailedChecks.SequenceEqual(other.FailedChecks, StringComparer.Ordinal);
+
+    /// <inheritdoc />
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        hash.Add(Route, StringComparer.Ordinal);
+        hash.Add(Attempts);
+        hash.Add(Reason, StringComparer.Ordinal);
+        foreach (var check in FailedChecks)
+        {
+            hash.Add(check, StringComparer.Ordinal);
+        }
+        return hash.ToHashCode();
+    }
 }
 
 /// <summary>The routes a guarded call can take.</summary>

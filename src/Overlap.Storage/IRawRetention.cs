@@ -1,7 +1,8 @@
 namespace Overlap.Storage;
 
 /// <summary>
-/// Clears what a contract's <c>privacy.retention</c> limits: the inputs and output text of a feature's predictions older
+/// Clears what a contract's <c>privacy.retention</c> limits: the inputs, output text and workflow reason (free text that
+/// may quote them) of a feature's predictions older
 /// than a moment, while their id, time, score, prediction, attributes (the segments) and what follows from them stay, and
 /// the stored window reports stay current, so the figures outlive the data.
 /// </summary>

@@ -194,7 +194,8 @@ public sealed record ReviewItem(
     string? Attributes,
     int Opinions = 1,
     string? EscalatedBecause = null,
-    string? Output = null
+    string? Output = null,
+    string? WorkflowReason = null
 );
 
 /// <summary>
@@ -209,11 +210,12 @@ public sealed record ReviewQueueCounts(
     long Uncertain,
     long Sampled,
     long AwaitingSecond = 0,
-    long Disagreements = 0
+    long Disagreements = 0,
+    long Workflow = 0
 )
 {
     /// <summary>Every item ever routed.</summary>
-    public long Total => Uncertain + Sampled;
+    public long Total => Uncertain + Sampled + Workflow;
 }
 
 /// <summary>

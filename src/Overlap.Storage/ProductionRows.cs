@@ -30,6 +30,9 @@ public sealed record ProductionRows
     /// <summary>Model versions; null where none was sent.</summary>
     public required string?[] ModelVersions { get; init; }
 
+    /// <summary>What the contract's workflow did with each call (route, attempts, failed checks; no reason); null where no guard ran it.</summary>
+    public required Overlap.Events.WorkflowTrace?[] Workflows { get; init; }
+
     /// <summary>Each asked-for attribute's values as text (null where absent), by name.</summary>
     public required IReadOnlyDictionary<string, string?[]> Attributes { get; init; }
 

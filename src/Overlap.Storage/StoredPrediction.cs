@@ -20,7 +20,7 @@ public readonly record struct ReceivedPosition(DateTimeOffset Received, string I
 /// <summary>
 /// A prediction as stored, with what the review queue and the model judge need: its id and time, when the store took
 /// it, the model's score (null when none or not finite) and answer, the inputs and attributes (JSON as sent), and a
-/// generative feature's output text.
+/// generative feature's output text, and what the contract's workflow did with the call (null when no guard ran it).
 /// </summary>
 public sealed record StoredPrediction(
     string Id,
@@ -30,7 +30,8 @@ public sealed record StoredPrediction(
     string? Prediction,
     string? Inputs,
     string? Attributes,
-    string? Output
+    string? Output,
+    Overlap.Events.WorkflowTrace? Workflow = null
 )
 {
     /// <summary>Where this prediction stands in the order of receipt.</summary>

@@ -187,6 +187,13 @@ public static partial class ContractParser
                     $"'{name}' has no better direction (higher is not better or worse), so an experiment cannot say whether it improved; pick another metric"
                 );
             }
+            if (info.OnWorkflow)
+            {
+                throw m.Error(
+                    metricNode,
+                    $"'{name}' is counted from the contract's guard, which experiments do not compare between arms yet; watch it per window with a requirement such as {{ metric: {name}, max: 0.05 }}, and compare arms on a rate such as recall, a latency quantile, cost_per_1000 or a business event"
+                );
+            }
             if (!Experiments.ExperimentMetrics.Comparable(info))
             {
                 throw m.Error(

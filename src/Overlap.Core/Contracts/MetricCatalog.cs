@@ -252,6 +252,59 @@ public static partial class MetricCatalog
             Undefined = (w, _) => $"no {w.Output} among these {Plural(w.Output)} has a token count",
             Result = (w, v) => $"a {w.Output} uses {Number(v)} tokens on average",
         },
+        WorkflowRate(
+            "retry_rate",
+            "share of guarded calls whose first answer failed a check and was asked again",
+            c => (c.Retried, c.Guarded),
+            "need a second try",
+            "needed a second try"
+        ),
+        WorkflowRate(
+            "fallback_rate",
+            "share of guarded calls answered by the contract's fallback instead of the model",
+            c => (c.Route(Overlap.Events.WorkflowRoutes.Fallback), c.Guarded),
+            "fall back to the alternative",
+            "fell back to the alternative"
+        ),
+        WorkflowRate(
+            "escalation_rate",
+            "share of guarded calls escalated to the review queue",
+            c => (c.Route(Overlap.Events.WorkflowRoutes.Escalate), c.Guarded),
+            "go to a person",
+            "went to a person"
+        ),
+        WorkflowRate(
+            "abstention_rate",
+            "share of guarded calls whose score fell in the uncertain band and went to a person",
+            c => (c.Route(Overlap.Events.WorkflowRoutes.Abstain), c.Guarded),
+            "be left to a person",
+            "were left to a person"
+        ),
+        WorkflowRate(
+            "rejection_rate",
+            "share of guarded calls refused because the input failed the contract's expectations",
+            c => (c.Route(Overlap.Events.WorkflowRoutes.Reject), c.Guarded),
+            "be refused for their input",
+            "were refused for their input"
+        ),
+        WorkflowRate(
+            "passed_after_retry_rate",
+            "share of answered outputs (direct or retried) that passed only after a retry",
+            c => (c.Route(Overlap.Events.WorkflowRoutes.Retry), c.Answered),
+            "pass only after a retry",
+            "passed only after a retry",
+            answered: true
+        ),
+        new("attempts_per_call", Any, "mean times the model was asked per guarded call")
+        {
+            Interval = MetricInterval.Production,
+            ProductionOnly = true,
+            OnWorkflow = true,
+            ProseName = "attempts per call",
+            Undefined = (w, _) => $"no {Guarded(w)} went through the contract's guard",
+            Promise = (w, atLeast, bar) => $"{Plural(Guarded(w))} must take {atLeast} {bar} attempts on average",
+            Result = (w, v) => $"a {Guarded(w)} takes {Number(v)} attempts on average",
+        },
         UserRate(
             "activation_rate",
             "share of new users who use the feature again on a later day within usage.activation_within",
@@ -401,6 +454,44 @@ public static partial class MetricCatalog
             Promise = (w, atLeast, bar) => $"{atLeast} {bar} of {Plural(w.Output)} may be {done}",
             Result = (w, v) => $"{Frequency(v)} {Plural(w.Output)} {(v < 0.2 ? "is" : "are")} {done}",
         };
+
+    /// <summary>
+    /// What a guarded call is called in statements: a generative feature's output word ("draft") when the contract
+    /// names one, else its example word ("email").
+    /// </summary>
+    public static string Guarded(ContractWords words)
+    {
+        ArgumentNullException.ThrowIfNull(words);
+        return words.Output != DefaultWords.Output ? words.Output : words.Example;
+    }
+
+    private static readonly ContractWords DefaultWords = new();
+
+    private static MetricInfo WorkflowRate(
+        string name,
+        string description,
+        Func<Monitoring.WorkflowCounts, (long, long)> share,
+        string promise,
+        string result,
+        bool answered = false
+    )
+    {
+        var among = answered ? "answered " : "";
+        return new(name, Any, description)
+        {
+            Interval = MetricInterval.Wilson,
+            ProductionOnly = true,
+            OnWorkflow = true,
+            Bounded = true,
+            WorkflowShare = share,
+            Undefined = (w, _) =>
+                answered
+                    ? $"no {Guarded(w)} that went through the contract's guard was answered by the model"
+                    : $"no {Guarded(w)} went through the contract's guard",
+            Promise = (w, atLeast, bar) => $"{atLeast} {bar} of {among}{Plural(Guarded(w))} may {promise}",
+            Result = (w, v) => $"{Frequency(v)} {among}{Plural(Guarded(w))} {result}",
+        };
+    }
 
     private static MetricInfo UserRate(string name, string description, string done) =>
         new(name, Any, description)

@@ -51,6 +51,15 @@ public sealed class MetricInfo
     /// <summary>True when it is measured on the feature's users over weeks (activation, retention), not on predictions.</summary>
     public bool OnUsers { get; init; }
 
+    /// <summary>
+    /// True when it is counted from the workflow traces a contract's guard logs with each call (retry, fallback,
+    /// escalation rates…), over the guarded predictions of a window: production only, and needing no label.
+    /// </summary>
+    public bool OnWorkflow { get; init; }
+
+    /// <summary>For a workflow rate, its successes and trials in a group of guarded calls; otherwise null.</summary>
+    internal Func<Monitoring.WorkflowCounts, (long Successes, long Trials)>? WorkflowShare { get; init; }
+
     /// <summary>True when it needs the model's score, not just its decision.</summary>
     public bool NeedsScore { get; init; }
 

@@ -29,6 +29,13 @@ public sealed record EvaluationOptions
     public IReadOnlyDictionary<string, MetricValue>? ProductionMetrics { get; init; }
 
     /// <summary>
+    /// Metrics measured outside the labelled rows per segment value (the workflow rates of each value's guarded calls),
+    /// by segment column then value: added to the report's segments so a <c>by:</c> requirement on them is judged per
+    /// segment. Null offline.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, SegmentResult>>? ProductionSegments { get; init; }
+
+    /// <summary>
     /// How many examples each row of the table stands for (a binary feature's merged window summaries), or null when
     /// one each. Proportions and counts are then those of the examples; the bootstrap resamples each row Poisson(f) times.
     /// </summary>

@@ -131,6 +131,10 @@ public static partial class Evaluator
             }
             partial = partial with { Metrics = metrics };
         }
+        if (options.ProductionSegments is { Count: > 0 } bySegment)
+        {
+            partial = partial with { Segments = WithProductionSegments(partial.Segments, bySegment) };
+        }
         var requirements = contract
             .Requirements.Select(r => RequirementJudge.Judge(r, contract, partial.Metrics, partial.N, partial.Segments))
             .Concat(FairnessRequirements(contract, partial))
@@ -147,6 +151,37 @@ public static partial class Evaluator
             requirements.Where(r => r.Verdict is Verdict.Fail or Verdict.Inconclusive).Select(r => r.Statement)
         );
         return partial with { Verdict = verdict, Requirements = requirements, Statements = statements };
+    }
+
+    /// <summary>
+    /// The segment results with production's per-segment metrics added: a value the labelled rows also hold keeps its N
+    /// and gains the metrics; a value only production has comes in as production gave it.
+    /// </summary>
+    private static Dictionary<string, IReadOnlyDictionary<string, SegmentResult>> WithProductionSegments(
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, SegmentResult>> segments,
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, SegmentResult>> production
+    )
+    {
+        var merged = segments.ToDictionary(s => s.Key, s => s.Value, StringComparer.Ordinal);
+        foreach (var (column, values) in production)
+        {
+            var groups = merged.TryGetValue(column, out var had)
+                ? had.ToDictionary(g => g.Key, g => g.Value, StringComparer.Ordinal)
+                : new Dictionary<string, SegmentResult>(StringComparer.Ordinal);
+            foreach (var (value, result) in values)
+            {
+                groups[value] = groups.TryGetValue(value, out var group)
+                    ? group with
+                    {
+                        Metrics = group
+                            .Metrics.Concat(result.Metrics.Where(m => !group.Metrics.ContainsKey(m.Key)))
+                            .ToDictionary(m => m.Key, m => m.Value, StringComparer.Ordinal),
+                    }
+                    : result;
+            }
+            merged[column] = groups;
+        }
+        return merged;
     }
 
     /// <summary>The contract's fairness bars as judged in the report's fairness section, after its other requirements.</summary>

@@ -38,6 +38,8 @@ internal static class RequirementJudge
         {
             var reason =
                 info?.OnUsers == true ? "judged on the feature's users over weeks of use, not on a window or a data set"
+                : info?.OnWorkflow == true
+                    ? "counted in production from the workflow the contract's guard logs with each call, not on an offline data set"
                 : info?.ProductionOnly == true ? "judged in production, not on an offline data set"
                 : "not measured on this data";
             return common with { Statement = $"{promise} {Phrasing.Capitalize(reason)}.", Reason = reason };

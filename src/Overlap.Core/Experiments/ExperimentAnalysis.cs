@@ -55,13 +55,15 @@ public static class ExperimentMetrics
 {
     /// <summary>
     /// Whether <paramref name="info"/> can be compared between arms: a rate (recall, false_positive_rate…), a latency
-    /// quantile, or cost_per_1000. Metrics of scores as a whole (ROC AUC, Brier) and of users over weeks (activation)
-    /// are not compared yet.
+    /// quantile, or cost_per_1000. Metrics of scores as a whole (ROC AUC, Brier), of users over weeks (activation) and
+    /// of the guard's workflow traces (retry, fallback rates) are not compared yet.
     /// </summary>
     public static bool Comparable(MetricInfo info)
     {
         ArgumentNullException.ThrowIfNull(info);
-        return (info.IsProportion && !info.OnUsers) || info.LatencyQuantile is not null || info.Name == CostPer1000;
+        return (info.IsProportion && !info.OnUsers && !info.OnWorkflow)
+            || info.LatencyQuantile is not null
+            || info.Name == CostPer1000;
     }
 
     /// <summary>The cost metric's name.</summary>

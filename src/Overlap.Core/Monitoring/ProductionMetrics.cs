@@ -51,6 +51,27 @@ internal static class ProductionMetrics
         return metrics;
     }
 
+    /// <summary>
+    /// The production metrics the caller measured (<paramref name="given"/>: a window's workflow rates) with
+    /// <paramref name="measured"/> (the latency metrics) added.
+    /// </summary>
+    public static IReadOnlyDictionary<string, MetricValue> With(
+        IReadOnlyDictionary<string, MetricValue>? given,
+        IReadOnlyDictionary<string, MetricValue> measured
+    )
+    {
+        if (given is not { Count: > 0 })
+        {
+            return measured;
+        }
+        var all = new Dictionary<string, MetricValue>(given, StringComparer.Ordinal);
+        foreach (var (name, value) in measured)
+        {
+            all[name] = value;
+        }
+        return all;
+    }
+
     private static readonly (string Name, double Q)[] Percentiles =
     [
         .. MetricCatalog.All.Where(m => m.LatencyQuantile is not null).Select(m => (m.Name, m.LatencyQuantile!.Value)),

@@ -51,7 +51,10 @@ public static class RangeMonitor
                 options with
                 {
                     Frequencies = frequencies,
-                    ProductionMetrics = ProductionMetrics.Latency(latency, contract.Confidence),
+                    ProductionMetrics = ProductionMetrics.With(
+                        options.ProductionMetrics,
+                        ProductionMetrics.Latency(latency, contract.Confidence)
+                    ),
                 }
             );
         }

@@ -106,7 +106,10 @@ public static class WindowMonitor
                         window.Labelled,
                         (options ?? new EvaluationOptions()) with
                         {
-                            ProductionMetrics = ProductionMetrics.Latency(latencies, contract.Confidence),
+                            ProductionMetrics = ProductionMetrics.With(
+                                options?.ProductionMetrics,
+                                ProductionMetrics.Latency(latencies, contract.Confidence)
+                            ),
                         }
                     ),
             Estimated = Estimate(contract, window, calibration, options ?? new EvaluationOptions()),

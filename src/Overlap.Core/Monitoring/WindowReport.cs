@@ -56,6 +56,12 @@ public sealed record WindowReport
     public GenerativeWindow? Generative { get; init; }
 
     /// <summary>
+    /// What the contract's workflow did with the window's guarded calls (routes, retry, fallback, escalation and
+    /// abstention rates, failed checks); null when no call went through a guard.
+    /// </summary>
+    public WorkflowReport? Workflow { get; init; }
+
+    /// <summary>
     /// Which requirement decided the window's verdict, in words ("fail: false_positive_rate 0.12 (0.1 to 0.14) above the
     /// bar 0.05"); null with no labels. Derived from <see cref="Evaluation"/>, so a stored report reads it back too.
     /// </summary>

@@ -7,7 +7,7 @@ namespace Overlap.Core.Privacy;
 
 /// <summary>
 /// Applies a contract's <see cref="PrivacyPolicy"/> to an event at the door, before anything is written: each input and
-/// attribute of a prediction, and its output text, is kept, dropped, hashed with the <see cref="PrivacyKey"/> or
+/// attribute of a prediction, and its output text (and the workflow's reason, under the output's policy), is kept, dropped, hashed with the <see cref="PrivacyKey"/> or
 /// redacted (<see cref="PersonalData"/>). Outcomes, feedback and business results carry labels, kinds and amounts, no
 /// field a policy names, and pass unchanged.
 /// </summary>
@@ -27,6 +27,14 @@ public static class EventPrivacy
             InputsJson = Fields(p.InputsJson, policy, key),
             AttributesJson = Fields(p.AttributesJson, policy, key),
             Output = p.Output is null ? null : Value(p.Output, policy.For(PrivacyPolicy.OutputField), key),
+            // The workflow's reason is free text that may quote the output (a failed check's message): it takes the
+            // output's policy, so a redacted output is not read back through the reason.
+            Workflow = p.Workflow is { Reason: { } reason } workflow
+                ? workflow with
+                {
+                    Reason = Value(reason, policy.For(PrivacyPolicy.OutputField), key),
+                }
+                : p.Workflow,
         };
     }
 

@@ -54,14 +54,12 @@ internal sealed partial class ContractRegistry(
     /// <summary>The features with a contract, by name.</summary>
     public IReadOnlyList<string> Names => [.. _contracts.Keys.Order(StringComparer.Ordinal)];
 
-    /// <summary>The features whose contract sends cases to people, by name.</summary>
-    public IReadOnlyList<string> WithReview() =>
-        [
-            .. _contracts
-                .Where(c => ReviewRouting.Of(c.Value.Contract) is not null)
-                .Select(c => c.Key)
-                .Order(StringComparer.Ordinal),
-        ];
+    /// <summary>
+    /// The features whose queues are routed, by name: every feature with a contract, since the calls its workflow guard
+    /// escalates or abstains on reach people whether or not the contract has a review section
+    /// (<see cref="ReviewRouting.Guarded"/>).
+    /// </summary>
+    public IReadOnlyList<string> WithReview() => Names;
 
     /// <summary>The feature's current contract; null when it has none.</summary>
     public Contract? Find(string feature) => Current(feature)?.Contract;

@@ -279,7 +279,12 @@ internal sealed partial class FeatureMonitor(
                 if (contract.Task == TaskKind.Generative)
                 {
                     computed = await generative
-                        .AddAsync(contract, computed, evaluation, cancellationToken)
+                        .AddAsync(
+                            contract,
+                            computed,
+                            WorkflowMonitor.Options(contract, computed.Workflow, evaluation),
+                            cancellationToken
+                        )
                         .ConfigureAwait(false);
                 }
                 reports[i] = computed;

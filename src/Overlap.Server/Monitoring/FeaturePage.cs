@@ -7,7 +7,12 @@ namespace Overlap.Server.Monitoring;
 /// charts all draw from it. The charts are interactive, and what they draw stays on the server: their parameters,
 /// which travel through the browser, are only the feature's name and which chart.
 /// </summary>
-internal sealed class FeaturePage(FeatureMonitor monitor, ContractRegistry features, ServerOptions options)
+internal sealed class FeaturePage(
+    FeatureMonitor monitor,
+    ContractRegistry features,
+    ServerOptions options,
+    Overlap.Storage.IReviewStore reviews
+)
 {
     private readonly Dictionary<string, Task<FeatureView?>> _views = new(StringComparer.Ordinal);
 
@@ -37,6 +42,38 @@ internal sealed class FeaturePage(FeatureMonitor monitor, ContractRegistry featu
         var range = await monitor
             .RangeAsync(contract, version, windows, FeatureHealth.Evaluation, CancellationToken.None, stale: true)
             .ConfigureAwait(false);
-        return new FeatureView(contract, report, range);
+        var reviewed = report.Windows.Any(w => w.Workflow is not null)
+            ? await WorkflowReviewedAsync(feature).ConfigureAwait(false)
+            : [];
+        return new FeatureView(contract, report, range, reviewed);
+    }
+
+    /// <summary>The most decided review items the workflow section reads.</summary>
+    private const int MaxReviewed = 10_000;
+
+    /// <summary>
+    /// The decided review items the contract's workflow sent to people (reason escalate or abstain; the latest
+    /// <see cref="MaxReviewed"/> decided items are looked at), each with what the reviewer made of it: the label
+    /// recorded, else the decision.
+    /// </summary>
+    private async Task<IReadOnlyList<(string Route, string Outcome)>> WorkflowReviewedAsync(string feature)
+    {
+        var decided = await reviews
+            .ListReviewItemsAsync(feature, Overlap.Storage.ReviewStatus.Decided, MaxReviewed)
+            .ConfigureAwait(false);
+        var sent = decided
+            .Where(i => Overlap.Storage.ReviewReasons.Workflow.Contains(i.Reason))
+            .ToDictionary(i => i.PredictionId, i => i.Reason, StringComparer.Ordinal);
+        if (sent.Count == 0)
+        {
+            return [];
+        }
+        var settled = await reviews.SettledReviewsAsync(feature).ConfigureAwait(false);
+        return
+        [
+            .. settled
+                .Where(s => sent.ContainsKey(s.PredictionId))
+                .Select(s => (sent[s.PredictionId], s.Label is { } label ? $"labelled {label}" : s.Decision)),
+        ];
     }
 }

@@ -9,7 +9,12 @@ namespace Overlap.Server.Monitoring;
 /// <summary>What the feature page shows of the last 30 days: the windows and their merge, and what the charts draw of them.</summary>
 internal sealed class FeatureView
 {
-    public FeatureView(Contract contract, MonitoringReport report, RangeReport range)
+    public FeatureView(
+        Contract contract,
+        MonitoringReport report,
+        RangeReport range,
+        IReadOnlyList<(string Route, string Outcome)>? reviewed = null
+    )
     {
         ArgumentNullException.ThrowIfNull(contract);
         ArgumentNullException.ThrowIfNull(report);
@@ -29,7 +34,11 @@ internal sealed class FeatureView
             .Requirements.FirstOrDefault(r => r.Metric == "latency_p95_ms" && r.By is null && r.Bound == Bound.Max)
             ?.Value;
         Generative = GenerativeView.Of(contract, report);
+        Workflow = Overlap.Server.Monitoring.Workflow.WorkflowView.Of(contract, report, reviewed ?? []);
     }
+
+    /// <summary>What the contract's workflow guard did; null when no window had a guarded call.</summary>
+    public Overlap.Server.Monitoring.Workflow.WorkflowView? Workflow { get; }
 
     /// <summary>The latest contract.</summary>
     public Contract Contract { get; }

@@ -81,6 +81,8 @@ internal sealed class InputSample(int size, IReadOnlyList<string> attributes)
             LatencyMs = [.. rows.Select(r => r.LatencyMs)],
             Costs = [.. rows.Select(r => r.Cost)],
             ModelVersions = [.. rows.Select(r => r.ModelVersion)],
+            // The sample feeds the drift test only: the workflow is counted over every row, not over the sample.
+            Workflows = new Overlap.Events.WorkflowTrace?[rows.Length],
             Attributes = attributes
                 .Select((name, a) => (name, a))
                 .ToDictionary(x => x.name, x => rows.Select(r => r.Attributes[x.a]).ToArray(), StringComparer.Ordinal),

@@ -38,6 +38,7 @@ internal static class ProductionWindows
             LatencyMs = Pick(rows.LatencyMs),
             Costs = Pick(rows.Costs),
             ModelVersions = Pick(rows.ModelVersions),
+            Workflows = Pick(rows.Workflows),
             Attributes = rows.Attributes.ToDictionary(a => a.Key, a => Pick(a.Value), StringComparer.Ordinal),
         };
     }

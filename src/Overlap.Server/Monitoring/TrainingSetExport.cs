@@ -10,7 +10,8 @@ namespace Overlap.Server.Monitoring;
 
 /// <summary>
 /// Production predictions as the next training or evaluation set: one row per prediction in the contract's column
-/// names (id, time, label, score, prediction, latency, segments, features) plus model_version, as CSV or Parquet, so
+/// names (id, time, label, score, prediction, latency, segments, features) plus model_version (and, when a guard ran
+/// any of them, the workflow's route, attempts and failed checks joined by ';'), as CSV or Parquet, so
 /// <c>overlap eval --contract overlap.yaml --data export.csv</c> reads it as it is.
 /// </summary>
 internal static class TrainingSetExport
@@ -107,6 +108,20 @@ internal static class TrainingSetExport
         }
         columns.Add(new(c.LatencyMs ?? "latency_ms", true, i => Number(rows.LatencyMs[i])));
         columns.Add(new("model_version", false, i => rows.ModelVersions[i]));
+        if (rows.Workflows.Any(w => w is not null))
+        {
+            // What the contract's guard did with each call; empty for calls no guard ran. The reason stays out: it is
+            // free text, shown on the review item of an escalated or abstained case.
+            columns.Add(new("workflow_route", false, i => rows.Workflows[i]?.Route));
+            columns.Add(
+                new("workflow_attempts", true, i => rows.Workflows[i]?.Attempts.ToString(CultureInfo.InvariantCulture))
+            );
+            columns.Add(
+                new("workflow_failed_checks", false, i =>
+                    rows.Workflows[i] is { } w ? string.Join(';', w.FailedChecks) : null
+                )
+            );
+        }
         foreach (var (name, values) in rows.Attributes)
         {
             if (columns.TrueForAll(x => x.Name != name))

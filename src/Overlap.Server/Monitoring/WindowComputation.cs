@@ -76,8 +76,10 @@ internal static class WindowComputation
             }
             var summary = new WindowSummary { Start = window.Start, End = window.End };
             var sample = new InputSample(DriftSample, attributes);
+            var tally = new WorkflowTally();
             void Add(ProductionRows chunk)
             {
+                WorkflowRows.Add(contract, chunk, tally);
                 var part = ProductionWindows.Cut(contract, version, chunk, [window], inputs: false).Single();
                 summary.Add(WindowSummary.Build(contract, part, calibration));
                 sample.Add(chunk);
@@ -94,8 +96,15 @@ internal static class WindowComputation
                 $"{contract.Feature} production, {window.Start:yyyy-MM-dd HH:mm} to {window.End:yyyy-MM-dd HH:mm} UTC"
             );
             var drift = WindowMonitor.Drift(contract, reference, inputs);
-            var report = WindowMonitor.Summarize(contract, summary, evaluation, drift, calibration.Recalibrated);
-            return (report, summary);
+            var workflow = WorkflowMonitor.Summarize(contract, tally);
+            var report = WindowMonitor.Summarize(
+                contract,
+                summary,
+                WorkflowMonitor.Options(contract, workflow, evaluation),
+                drift,
+                calibration.Recalibrated
+            );
+            return (report with { Workflow = workflow }, summary);
         }
     }
 
@@ -111,7 +120,19 @@ internal static class WindowComputation
     )
     {
         var cut = ProductionWindows.Cut(contract, version, rows, [window]).Single();
-        var report = WindowMonitor.Summarize(contract, cut, evaluation, reference, calibration);
+        var tally = new WorkflowTally();
+        WorkflowRows.Add(contract, rows, tally);
+        var workflow = WorkflowMonitor.Summarize(contract, tally);
+        var report = WindowMonitor.Summarize(
+            contract,
+            cut,
+            WorkflowMonitor.Options(contract, workflow, evaluation),
+            reference,
+            calibration
+        ) with
+        {
+            Workflow = workflow,
+        };
         return (report, WindowSummary.Build(contract, cut, report, calibration));
     }
 }

@@ -108,6 +108,7 @@ internal static class SpanPredictions
         WriteNumber(w, "output_tokens", Find(a, "gen_ai.usage.output_tokens"));
         WriteText(w, "conversation_id", Find(a, "gen_ai.conversation.id")?.StringValue);
         WriteNumber(w, "cost", Find(overlap, "overlap.cost"));
+        WriteWorkflow(w, overlap);
         if (Find(a, "gen_ai.output.messages")?.StringValue is { } output)
         {
             w.WriteString("output", OutputText(output));
@@ -252,6 +253,40 @@ internal static class SpanPredictions
             AnyValue.ValueOneofCase.BoolValue => value.BoolValue ? "true" : "false",
             _ => null,
         };
+
+    /// <summary>
+    /// The <c>workflow</c> object from <c>overlap.workflow.route</c>, <c>.attempts</c>, <c>.failed_checks</c> (a list of
+    /// strings) and <c>.reason</c>, when the span names a route; written as sent, so the event parser refuses a bad one
+    /// naming the field.
+    /// </summary>
+    private static void WriteWorkflow(Utf8JsonWriter w, List<KeyValue> overlap)
+    {
+        if (Find(overlap, "overlap.workflow.route") is not { } route)
+        {
+            return;
+        }
+        w.WriteStartObject("workflow");
+        w.WriteString("route", Text(route) ?? "");
+        WriteNumber(w, "attempts", Find(overlap, "overlap.workflow.attempts"));
+        if (Find(overlap, "overlap.workflow.failed_checks") is { } checks)
+        {
+            if (checks.ValueCase == AnyValue.ValueOneofCase.ArrayValue)
+            {
+                w.WriteStartArray("failed_checks");
+                foreach (var check in checks.ArrayValue.Values)
+                {
+                    w.WriteStringValue(Text(check) ?? "");
+                }
+                w.WriteEndArray();
+            }
+            else
+            {
+                w.WriteString("failed_checks", Text(checks) ?? "");
+            }
+        }
+        WriteText(w, "reason", Text(Find(overlap, "overlap.workflow.reason")));
+        w.WriteEndObject();
+    }
 
     private static void WriteText(Utf8JsonWriter w, string name, string? value)
     {

@@ -5,7 +5,8 @@ namespace Overlap.Server.Review;
 /// <summary>
 /// A review item as the API writes it: the prediction, why it was routed (uncertain, sampled) and when, its status
 /// (pending, second, decided, escalated), who holds it and until when, how many opinions it needs, why it was escalated,
-/// and a generative feature's output text (what the reviewer grades).
+/// a generative feature's output text (what the reviewer grades), and, for a call the contract's workflow guard sent to
+/// people (reason escalate or abstain), the guard's reason.
 /// </summary>
 public sealed record ReviewItemView(
     string PredictionId,
@@ -22,7 +23,8 @@ public sealed record ReviewItemView(
     string? Attributes,
     int Opinions,
     string? EscalatedBecause,
-    string? Output = null
+    string? Output = null,
+    string? WorkflowReason = null
 )
 {
     /// <summary>The view of a stored item.</summary>
@@ -44,14 +46,16 @@ public sealed record ReviewItemView(
             item.Attributes,
             item.Opinions,
             item.EscalatedBecause,
-            item.Output
+            item.Output,
+            item.WorkflowReason
         );
     }
 }
 
 /// <summary>
 /// A queue in figures as the API writes it: pending items and when the oldest was routed, decided and escalated items,
-/// items by reason, items waiting for a second opinion, items whose two opinions disagreed, and every item ever routed.
+/// items by reason (uncertain, sampled, sent by the workflow's guard), items waiting for a second opinion, items whose
+/// two opinions disagreed, and every item ever routed.
 /// </summary>
 public sealed record ReviewCountsView(
     long Pending,
@@ -62,7 +66,8 @@ public sealed record ReviewCountsView(
     long Sampled,
     long AwaitingSecond,
     long Disagreements,
-    long Total
+    long Total,
+    long Workflow = 0
 )
 {
     /// <summary>The view of stored counts.</summary>
@@ -78,7 +83,8 @@ public sealed record ReviewCountsView(
             counts.Sampled,
             counts.AwaitingSecond,
             counts.Disagreements,
-            counts.Total
+            counts.Total,
+            counts.Workflow
         );
     }
 }

@@ -28,10 +28,11 @@ internal sealed class ReviewQueue(
     /// </summary>
     public async Task<bool> RouteAsync(string feature, CancellationToken cancellationToken)
     {
-        if (features.Find(feature) is not { } contract || ReviewRouting.Of(contract) is not { } routing)
+        if (features.Find(feature) is not { } contract)
         {
             return false;
         }
+        var routing = ReviewRouting.Guarded(contract);
         var now = options.Time.GetUtcNow();
         var changed = await store
             .RouteForReviewAsync(

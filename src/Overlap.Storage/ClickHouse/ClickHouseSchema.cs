@@ -18,6 +18,12 @@ internal static class ClickHouseSchema
     /// </summary>
     private sealed record Table(string Name, string Columns, string? Version, string Layout, string ShardKey);
 
+    /// <summary>
+    /// One migration: the tables it creates, and the columns it adds to tables an earlier one made (appended, nullable,
+    /// so old rows read them as null and every replica and Distributed table gets the same columns).
+    /// </summary>
+    private sealed record Step(int Version, Table[] Tables, (string Table, string Column)[]? Added = null);
+
     /// <summary>The event tables' partitioning: by calendar month (UTC) of the event's time, so a window of days reads
     /// one or two partitions and a month that has ended is a partition that can be merged once and left.</summary>
     private const string ByMonth = "PARTITION BY toYYYYMM(toDateTime(intDiv(time_us, 1000000)))";
@@ -39,9 +45,9 @@ internal static class ClickHouseSchema
     /// Migration 1 makes replicated tables when the cluster has replicas: it was changed to do so before the server
     /// backend shipped, so no store has migration 1's earlier, unreplicated tables.
     /// </summary>
-    private static readonly (int Version, Table[] Tables)[] Steps =
+    private static readonly Step[] Steps =
     [
-        (
+        new(
             1,
             [
                 new(
@@ -105,6 +111,17 @@ internal static class ClickHouseSchema
                 ),
             ]
         ),
+        // What the contract's workflow did with a call (WorkflowColumns): route, attempts, failed checks, reason.
+        new(
+            2,
+            [],
+            [
+                ("predictions", "workflow_route Nullable(String)"),
+                ("predictions", "workflow_attempts Nullable(Int64)"),
+                ("predictions", "workflow_failed_checks Nullable(String)"),
+                ("predictions", "workflow_reason Nullable(String)"),
+            ]
+        ),
     ];
 
     /// <summary>The latest migration's version.</summary>
@@ -120,8 +137,11 @@ internal static class ClickHouseSchema
         }
     }
 
-    /// <summary>The statements of each migration after <paramref name="applied"/>, by version, in order.</summary>
-    public static IEnumerable<(int Version, string[] Statements)> After(
+    /// <summary>
+    /// The statements of each migration after <paramref name="applied"/>, by version, in order, each with a query that
+    /// counts more than 0 when its work is already done (a column another instance, or a run cut short, added), or null.
+    /// </summary>
+    public static IEnumerable<(int Version, (string Sql, string? Done)[] Statements)> After(
         IReadOnlySet<int> applied,
         string database,
         string? cluster,
@@ -129,7 +149,59 @@ internal static class ClickHouseSchema
     ) =>
         Steps
             .Where(s => !applied.Contains(s.Version))
-            .Select(s => (s.Version, s.Tables.SelectMany(t => Create(t, database, cluster, replicated)).ToArray()));
+            .Select(s =>
+                (
+                    s.Version,
+                    s.Tables.SelectMany(t => Create(t, database, cluster, replicated))
+                        .Select(sql => (sql, (string?)null))
+                        .Concat(Add(s, database, cluster))
+                        .ToArray()
+                )
+            );
+
+    /// <summary>
+    /// The statements that add a step's columns, each with the query that finds its work already done (ClickHouse 18.16
+    /// has no <c>ADD COLUMN IF NOT EXISTS</c>; a run cut short, or another instance, may have added them). The local
+    /// table takes <c>ALTER … ADD COLUMN</c> (ON CLUSTER runs it once per shard of a replicated table, whose replicas
+    /// copy it). 18.16 refuses ALTER ON CLUSTER on a Distributed table over replicated shards, so on a cluster the
+    /// Distributed table, which holds no rows (inserts are synchronous), is dropped and made again with every column.
+    /// </summary>
+    private static IEnumerable<(string Sql, string? Done)> Add(Step step, string database, string? cluster)
+    {
+        string Has(string table, string column) =>
+            $"SELECT count() FROM system.columns WHERE database = {ClickHouseSql.Literal(database)} "
+            + $"AND table = {ClickHouseSql.Literal(table)} "
+            + $"AND name = {ClickHouseSql.Literal(column[..column.IndexOf(' ', StringComparison.Ordinal)])}";
+        var added = step.Added ?? [];
+        foreach (var (table, column) in added)
+        {
+            var local = Local(table, cluster);
+            yield return (
+                $"ALTER TABLE {Name(database, local)}{OnCluster(cluster)} ADD COLUMN {column}",
+                Has(local, column)
+            );
+        }
+        if (cluster is null)
+        {
+            yield break;
+        }
+        foreach (var table in added.Select(a => a.Table).Distinct(StringComparer.Ordinal))
+        {
+            var made = Steps.SelectMany(s => s.Tables).Single(t => t.Name == table);
+            var columns = string.Join(
+                ", ",
+                Steps
+                    .Where(s => s.Version <= step.Version)
+                    .SelectMany(s => s.Added ?? [])
+                    .Where(a => a.Table == table)
+                    .Select(a => a.Column)
+                    .Prepend(made.Columns)
+            );
+            var done = Has(table, added.Last(a => a.Table == table).Column);
+            yield return ($"DROP TABLE IF EXISTS {Name(database, table)}{OnCluster(cluster)}", done);
+            yield return (Distributed(made with { Columns = columns }, database, cluster), done);
+        }
+    }
 
     /// <summary>The name queries use for a table: the Distributed one on a cluster, else the table itself.</summary>
     public static string Name(string database, string table) => $"`{database}`.`{table}`";
@@ -153,10 +225,13 @@ internal static class ClickHouseSchema
             + $"ENGINE = {engine} {table.Layout}";
         if (cluster is not null)
         {
-            yield return $"CREATE TABLE IF NOT EXISTS {Name(database, table.Name)}{OnCluster(cluster)} "
-                + $"({table.Columns}) ENGINE = Distributed(`{cluster}`, `{database}`, `{local}`, {table.ShardKey})";
+            yield return Distributed(table, database, cluster);
         }
     }
+
+    private static string Distributed(Table table, string database, string cluster) =>
+        $"CREATE TABLE IF NOT EXISTS {Name(database, table.Name)}{OnCluster(cluster)} ({table.Columns}) "
+        + $"ENGINE = Distributed(`{cluster}`, `{database}`, `{Local(table.Name, cluster)}`, {table.ShardKey})";
 
     /// <summary>The clause that runs a statement on every server of <paramref name="cluster"/>; none on one
     /// server.</summary>

@@ -190,7 +190,11 @@ internal sealed partial class ClickHouseStore
                     .Int64(p.OutputTokens)
                     .String(p.ConversationId, nullable: true)
                     .String(p.Model, nullable: true)
-                    .String(p.Error, nullable: true);
+                    .String(p.Error, nullable: true)
+                    .String(p.Workflow?.Route, nullable: true)
+                    .Int64(p.Workflow is { } w ? w.Attempts : null)
+                    .String(WorkflowColumns.Checks(p.Workflow), nullable: true)
+                    .String(p.Workflow?.Reason, nullable: true);
                 break;
             case OutcomeEvent o:
                 rows.String(o.PredictionId)
@@ -340,7 +344,8 @@ internal sealed partial class ClickHouseStore
         {
             EventKind.Prediction =>
                 "time_us, model_version, score, prediction, latency_ms, cost, inputs, attributes, received_us, output, "
-                    + "input_tokens, output_tokens, conversation_id, model, error",
+                    + "input_tokens, output_tokens, conversation_id, model, error, "
+                    + WorkflowColumns.Names,
             EventKind.Outcome => "prediction_id, label, source, time_us, received_us",
             EventKind.Feedback => "prediction_id, kind, time_us, received_us, edit_distance, final_length",
             EventKind.Business => "name, value, prediction_id, time_us, received_us",

@@ -46,10 +46,12 @@ internal sealed partial class ClickHouseStore
         List<double> latencies = [];
         List<double> costs = [];
         List<string?> versions = [];
+        List<WorkflowTrace?> workflows = [];
         var values = attributes.Select(_ => new List<string?>()).ToArray();
         await _http
             .ReadAsync(
-                $"SELECT id, time_us, score, prediction, latency_ms, cost, model_version, {json} "
+                "SELECT id, time_us, score, prediction, latency_ms, cost, model_version, "
+                    + $"workflow_route, workflow_attempts, workflow_failed_checks, {json} "
                     + $"FROM {Table("predictions")} FINAL WHERE {range} ORDER BY time_us, id",
                 r =>
                 {
@@ -60,6 +62,9 @@ internal sealed partial class ClickHouseStore
                     latencies.Add(r.NullableFloat64() ?? double.NaN);
                     costs.Add(r.NullableFloat64() ?? double.NaN);
                     versions.Add(Intern(pool, r.NullableString()));
+                    workflows.Add(
+                        WorkflowColumns.Read(r.NullableString(), r.NullableInt64(), r.NullableString(), null, pool)
+                    );
                     var row = Values(r.NullableString(), r.NullableString(), attributes, pool);
                     for (var a = 0; a < row.Length; a++)
                     {
@@ -91,6 +96,7 @@ internal sealed partial class ClickHouseStore
             LatencyMs = [.. latencies],
             Costs = [.. costs],
             ModelVersions = [.. versions],
+            Workflows = [.. workflows],
             Attributes = attributes
                 .Select((name, a) => (name, a))
                 .ToDictionary(x => x.name, x => values[x.a].ToArray(), StringComparer.Ordinal),
@@ -242,7 +248,8 @@ internal sealed partial class ClickHouseStore
                     .QueryAsync(
                         $"""
                         SELECT id, time_us, feature, model_version, score, prediction, latency_ms, cost, inputs, attributes,
-                          output, input_tokens, output_tokens, conversation_id, model, error
+                          output, input_tokens, output_tokens, conversation_id, model, error,
+                          workflow_route, workflow_attempts, workflow_failed_checks, workflow_reason
                         FROM {Table("predictions")} FINAL WHERE {range}
                         """,
                         r => new PredictionEvent
@@ -263,6 +270,12 @@ internal sealed partial class ClickHouseStore
                             ConversationId = r.NullableString(),
                             Model = r.NullableString(),
                             Error = r.NullableString(),
+                            Workflow = WorkflowColumns.Read(
+                                r.NullableString(),
+                                r.NullableInt64(),
+                                r.NullableString(),
+                                r.NullableString()
+                            ),
                         },
                         cancellationToken
                     )

@@ -26,7 +26,8 @@ internal sealed partial class ClickHouseStore
         var id = ClickHouseSql.Literal(after.Id ?? "");
         return await _http
             .QueryAsync(
-                "SELECT id, time_us, received_us, score, prediction, inputs, attributes, output "
+                "SELECT id, time_us, received_us, score, prediction, inputs, attributes, output, "
+                    + $"{WorkflowColumns.Names} "
                     + $"FROM {Table("predictions")} FINAL WHERE feature = {ClickHouseSql.Literal(feature)} "
                     + $"AND (received_us > {received} OR (received_us = {received} AND id > {id})) "
                     + $"ORDER BY received_us, id LIMIT {ClickHouseSql.Literal(limit)}",
@@ -38,7 +39,8 @@ internal sealed partial class ClickHouseStore
                     r.NullableString(),
                     r.NullableString(),
                     r.NullableString(),
-                    r.NullableString()
+                    r.NullableString(),
+                    WorkflowColumns.Read(r.NullableString(), r.NullableInt64(), r.NullableString(), r.NullableString())
                 ),
                 cancellationToken
             )

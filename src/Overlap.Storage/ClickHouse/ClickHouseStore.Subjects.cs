@@ -82,7 +82,7 @@ internal sealed partial class ClickHouseStore : ISubjectEvents, IRawRetention
         ArgumentNullException.ThrowIfNull(feature);
         var where =
             $"feature = {ClickHouseSql.Literal(feature)} AND time_us < {ClickHouseSql.Literal(UnixMicroseconds.From(before))} "
-            + "AND (inputs IS NOT NULL OR output IS NOT NULL)";
+            + "AND (inputs IS NOT NULL OR output IS NOT NULL OR workflow_reason IS NOT NULL)";
         var due = (
             await _http
                 .QueryAsync(
@@ -94,7 +94,11 @@ internal sealed partial class ClickHouseStore : ISubjectEvents, IRawRetention
         )[0];
         if (due > 0)
         {
-            await MutateAsync("predictions", $"UPDATE inputs = NULL, output = NULL WHERE {where}", cancellationToken)
+            await MutateAsync(
+                    "predictions",
+                    $"UPDATE inputs = NULL, output = NULL, workflow_reason = NULL WHERE {where}",
+                    cancellationToken
+                )
                 .ConfigureAwait(false);
         }
         return due;

@@ -160,9 +160,27 @@ internal sealed partial class ClickHouseStore : IEventSink, IEventReader, IEvent
             .ConfigureAwait(false);
         foreach (var (step, statements) in ClickHouseSchema.After(applied.ToHashSet(), _database, Cluster, replicated))
         {
-            foreach (var statement in statements)
+            foreach (var (statement, done) in statements)
             {
-                await _http.ExecuteAsync(statement, cancellationToken).ConfigureAwait(false);
+                async Task<bool> DoneAsync() =>
+                    done is not null
+                    && (await _http.QueryAsync(done, r => r.UInt64(), cancellationToken).ConfigureAwait(false))[0] > 0;
+                if (await DoneAsync().ConfigureAwait(false))
+                {
+                    continue;
+                }
+                try
+                {
+                    await _http.ExecuteAsync(statement, cancellationToken).ConfigureAwait(false);
+                }
+                catch (ClickHouseException) when (done is not null)
+                {
+                    // Another instance opening the same database at the same time may have made it meanwhile.
+                    if (!await DoneAsync().ConfigureAwait(false))
+                    {
+                        throw;
+                    }
+                }
             }
             var now = UnixMicroseconds.From(_time.GetUtcNow());
             await _http

@@ -42,7 +42,10 @@ internal sealed partial class DuckDbStore
                 await QueryAsync(
                         $"""
                         SELECT id, time_us, feature, model_version, score, prediction, latency_ms, cost, inputs, attributes,
-                          output, input_tokens, output_tokens, conversation_id, model, error {From("predictions")}
+                          output, input_tokens, output_tokens, conversation_id, model, error,
+                          workflow_route, workflow_attempts, workflow_failed_checks, workflow_reason {From(
+                            "predictions"
+                        )}
                         """,
                         Received(r => new PredictionEvent
                         {
@@ -62,6 +65,7 @@ internal sealed partial class DuckDbStore
                             ConversationId = Text(r, 13),
                             Model = Text(r, 14),
                             Error = Text(r, 15),
+                            Workflow = WorkflowColumns.Read(Text(r, 16), Whole(r, 17), Text(r, 18), Text(r, 19)),
                         }),
                         cancellationToken,
                         range

@@ -143,6 +143,10 @@ internal sealed partial class DuckDbStore
                             .AppendValue(p.ConversationId)
                             .AppendValue(p.Model)
                             .AppendValue(p.Error)
+                            .AppendValue(p.Workflow?.Route)
+                            .AppendValue(p.Workflow is { } w ? w.Attempts : (long?)null)
+                            .AppendValue(WorkflowColumns.Checks(p.Workflow))
+                            .AppendValue(p.Workflow?.Reason)
                             .EndRow();
                         counts["predictions"]++;
                         break;
@@ -223,7 +227,8 @@ internal sealed partial class DuckDbStore
 
     /// <summary>
     /// The SQL (and its parameters) of a read of predictions in [<paramref name="from"/>, <paramref name="to"/>) with
-    /// their latest outcomes: id, time, score, prediction, label, latency, cost, model version, then each attribute,
+    /// their latest outcomes: id, time, score, prediction, label, latency, cost, model version, the workflow's route,
+    /// attempts and failed checks, then each attribute,
     /// ordered by time, id and receipt (a prediction stored twice is two rows, read once by <see cref="PredictionColumns"/>).
     /// </summary>
     private static (string Sql, (string Name, object Value)[] Parameters) PredictionQuery(
@@ -255,7 +260,8 @@ internal sealed partial class DuckDbStore
         var sql = $"""
             WITH p AS ({rows}),
             o AS (SELECT o.prediction_id, arg_max(o.label, [o.time_us, -o.received_us]) AS label FROM outcomes o WHERE o.feature = $feature AND o.prediction_id IN (SELECT id FROM p) GROUP BY o.prediction_id)
-            SELECT p.id, p.time_us, p.score, p.prediction, o.label, p.latency_ms, p.cost, p.model_version{extracts}
+            SELECT p.id, p.time_us, p.score, p.prediction, o.label, p.latency_ms, p.cost, p.model_version,
+              p.workflow_route, p.workflow_attempts, p.workflow_failed_checks{extracts}
             FROM p LEFT JOIN o ON o.prediction_id = p.id
             ORDER BY p.time_us, p.id, p.received_us
             """;
@@ -288,6 +294,7 @@ internal sealed partial class DuckDbStore
         private readonly List<double> _latencies = [];
         private readonly List<double> _costs = [];
         private readonly List<string?> _models = [];
+        private readonly List<WorkflowTrace?> _workflows = [];
         private readonly List<string?>[] _byName = [.. attributes.Select(_ => new List<string?>())];
         private readonly TextPool _pool = new();
         private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
@@ -307,9 +314,21 @@ internal sealed partial class DuckDbStore
             _latencies.Add(r.IsDBNull(5) ? double.NaN : r.GetDouble(5));
             _costs.Add(r.IsDBNull(6) ? double.NaN : r.GetDouble(6));
             _models.Add(r.IsDBNull(7) ? null : _pool.Intern(r.GetString(7)));
+            // The reason is not read: windows count routes and checks, the review queue reads reasons one by one.
+            _workflows.Add(
+                r.IsDBNull(8)
+                    ? null
+                    : WorkflowColumns.Read(
+                        r.GetString(8),
+                        r.IsDBNull(9) ? null : r.GetInt64(9),
+                        r.IsDBNull(10) ? null : r.GetString(10),
+                        null,
+                        _pool
+                    )
+            );
             for (var a = 0; a < _byName.Length; a++)
             {
-                _byName[a].Add(r.IsDBNull(8 + a) ? null : _pool.Intern(r.GetString(8 + a)));
+                _byName[a].Add(r.IsDBNull(11 + a) ? null : _pool.Intern(r.GetString(11 + a)));
             }
         }
 
@@ -324,6 +343,7 @@ internal sealed partial class DuckDbStore
                 LatencyMs = [.. _latencies],
                 Costs = [.. _costs],
                 ModelVersions = [.. _models],
+                Workflows = [.. _workflows],
                 Attributes = attributes
                     .Select((name, a) => (name, a))
                     .ToDictionary(x => x.name, x => _byName[x.a].ToArray(), StringComparer.Ordinal),

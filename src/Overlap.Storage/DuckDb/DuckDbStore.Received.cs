@@ -16,7 +16,8 @@ internal sealed partial class DuckDbStore
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
         return QueryAsync(
             "SELECT id, time_us, received_us, CASE WHEN isfinite(score) THEN score END, prediction, inputs, "
-                + "attributes, output FROM predictions p WHERE feature = $feature "
+                + "attributes, output, workflow_route, workflow_attempts, workflow_failed_checks, workflow_reason "
+                + "FROM predictions p WHERE feature = $feature "
                 + "AND (received_us > $received OR (received_us = $received AND id > $id)) "
                 // An id stored again beyond the dedup horizon is read once, as StoreSchema.FirstReceived picks it.
                 + "AND NOT EXISTS (SELECT 1 FROM predictions q WHERE q.feature = $feature AND q.id = p.id "
@@ -30,7 +31,13 @@ internal sealed partial class DuckDbStore
                 r.IsDBNull(4) ? null : r.GetString(4),
                 r.IsDBNull(5) ? null : r.GetString(5),
                 r.IsDBNull(6) ? null : r.GetString(6),
-                r.IsDBNull(7) ? null : r.GetString(7)
+                r.IsDBNull(7) ? null : r.GetString(7),
+                WorkflowColumns.Read(
+                    r.IsDBNull(8) ? null : r.GetString(8),
+                    r.IsDBNull(9) ? null : r.GetInt64(9),
+                    r.IsDBNull(10) ? null : r.GetString(10),
+                    r.IsDBNull(11) ? null : r.GetString(11)
+                )
             ),
             cancellationToken,
             ("feature", feature),

@@ -51,15 +51,15 @@ internal sealed partial class DuckDbStore
             $"""
             BEGIN TRANSACTION;
             CREATE OR REPLACE TEMP TABLE review_batch AS
-              SELECT DISTINCT ON (p.id) p.id, p.feature, p.score, p.received_us FROM predictions p
+              SELECT DISTINCT ON (p.id) p.id, p.feature, p.score, p.received_us, p.workflow_route FROM predictions p
               WHERE p.feature = $feature
                 AND p.received_us >= coalesce((SELECT routed_until_us FROM review_routing WHERE feature = $feature), -1)
               ORDER BY p.id, p.time_us, p.received_us;
             INSERT INTO review_items (prediction_id, feature, reason, routed_us, status, claimed_by, claim_expires_us, opinions, escalated_because)
-              SELECT id, feature, CASE WHEN score >= $low AND score <= $high THEN 'uncertain' ELSE 'sample' END, $now, '{Pending}', NULL, NULL,
+              SELECT id, feature, CASE WHEN workflow_route IN {WorkflowRouted} THEN workflow_route WHEN score >= $low AND score <= $high THEN 'uncertain' ELSE 'sample' END, $now, '{Pending}', NULL, NULL,
                 CASE WHEN {RuleFunctions.SecondOpinion}(id, $second) THEN 2 ELSE 1 END, NULL
               FROM review_batch
-              WHERE ((score >= $low AND score <= $high) OR {RuleFunctions.Takes}(id, $cut))
+              WHERE (workflow_route IN {WorkflowRouted} OR (score >= $low AND score <= $high) OR {RuleFunctions.Takes}(id, $cut))
                 AND id NOT IN (SELECT prediction_id FROM review_items WHERE feature = $feature)
             ON CONFLICT DO NOTHING;
             INSERT OR REPLACE INTO review_routing
@@ -85,7 +85,7 @@ internal sealed partial class DuckDbStore
     // The predictions of the feature's review items, each once (all uses name r.feature = $feature).
     private static readonly string ItemColumns =
         "SELECT r.prediction_id, r.feature, r.reason, r.routed_us, r.status, r.claimed_by, r.claim_expires_us, p.time_us, CASE WHEN isfinite(p.score) THEN p.score END AS score, p.prediction, p.inputs, p.attributes, "
-        + "coalesce(r.opinions, 1), r.escalated_because, p.output "
+        + "coalesce(r.opinions, 1), r.escalated_because, p.output, p.workflow_reason "
         + "FROM review_items r JOIN "
         + StoreSchema.FirstReceived(
             "predictions",
@@ -109,8 +109,13 @@ internal sealed partial class DuckDbStore
             r.IsDBNull(11) ? null : r.GetString(11),
             r.GetInt32(12),
             r.IsDBNull(13) ? null : r.GetString(13),
-            r.IsDBNull(14) ? null : r.GetString(14)
+            r.IsDBNull(14) ? null : r.GetString(14),
+            r.IsDBNull(15) ? null : r.GetString(15)
         );
+
+    /// <summary>The routes whose calls the guard sent to people, as an SQL list: see <see cref="ReviewReasons"/>.</summary>
+    private static readonly string WorkflowRouted =
+        $"({string.Join(", ", ReviewReasons.Workflow.Select(r => $"'{r}'"))})";
 
     /// <inheritdoc />
     public Task<IReadOnlyList<ReviewItem>> ListReviewItemsAsync(
@@ -331,7 +336,8 @@ internal sealed partial class DuckDbStore
             await QueryAsync(
                     $"SELECT count(*) FILTER (WHERE status = '{Pending}'), min(routed_us) FILTER (WHERE status = '{Pending}'), count(*) FILTER (WHERE status = '{Decided}'), "
                         + $"count(*) FILTER (WHERE status = '{Escalated}'), count(*) FILTER (WHERE reason = 'uncertain'), count(*) FILTER (WHERE reason = 'sample'), "
-                        + $"count(*) FILTER (WHERE status = '{Second}'), count(*) FILTER (WHERE escalated_because = 'disagreement') "
+                        + $"count(*) FILTER (WHERE status = '{Second}'), count(*) FILTER (WHERE escalated_because = 'disagreement'), "
+                        + $"count(*) FILTER (WHERE reason IN {WorkflowRouted}) "
                         + "FROM review_items WHERE feature = $feature",
                     r => new ReviewQueueCounts(
                         r.GetInt64(0),
@@ -341,7 +347,8 @@ internal sealed partial class DuckDbStore
                         r.GetInt64(4),
                         r.GetInt64(5),
                         r.GetInt64(6),
-                        r.GetInt64(7)
+                        r.GetInt64(7),
+                        r.GetInt64(8)
                     ),
                     cancellationToken,
                     ("feature", feature)

@@ -10,7 +10,8 @@ internal static partial class StoreSchema
     private const string Predictions = """
         (id VARCHAR NOT NULL, feature VARCHAR NOT NULL, time_us BIGINT NOT NULL, model_version VARCHAR, score DOUBLE,
           prediction VARCHAR, latency_ms DOUBLE, cost DOUBLE, inputs VARCHAR, attributes VARCHAR, received_us BIGINT NOT NULL,
-          output VARCHAR, input_tokens BIGINT, output_tokens BIGINT, conversation_id VARCHAR, model VARCHAR, error VARCHAR)
+          output VARCHAR, input_tokens BIGINT, output_tokens BIGINT, conversation_id VARCHAR, model VARCHAR, error VARCHAR,
+          workflow_route VARCHAR, workflow_attempts BIGINT, workflow_failed_checks VARCHAR, workflow_reason VARCHAR)
         """;
 
     private const string Outcomes = """
@@ -107,6 +108,10 @@ internal static partial class StoreSchema
         ALTER TABLE predictions ADD COLUMN IF NOT EXISTS conversation_id VARCHAR;
         ALTER TABLE predictions ADD COLUMN IF NOT EXISTS model VARCHAR;
         ALTER TABLE predictions ADD COLUMN IF NOT EXISTS error VARCHAR;
+        ALTER TABLE predictions ADD COLUMN IF NOT EXISTS workflow_route VARCHAR;
+        ALTER TABLE predictions ADD COLUMN IF NOT EXISTS workflow_attempts BIGINT;
+        ALTER TABLE predictions ADD COLUMN IF NOT EXISTS workflow_failed_checks VARCHAR;
+        ALTER TABLE predictions ADD COLUMN IF NOT EXISTS workflow_reason VARCHAR;
         ALTER TABLE feedback ADD COLUMN IF NOT EXISTS edit_distance BIGINT;
         ALTER TABLE feedback ADD COLUMN IF NOT EXISTS final_length BIGINT;
         """;

@@ -105,6 +105,13 @@ internal static class PostgresSchema
             CREATE INDEX audit_log_by_feature ON audit_log (feature, id DESC);
             """
         ),
+        new(
+            5,
+            "why the workflow's guard sent a call to people",
+            """
+            ALTER TABLE review_items ADD COLUMN workflow_reason text;
+            """
+        ),
     ];
 
     /// <summary>The version a store is at once every migration ran.</summary>

@@ -14,8 +14,9 @@ internal sealed partial class PostgresStore : IRawRetention
     {
         ArgumentNullException.ThrowIfNull(feature);
         return await WriteAsync(
-                "UPDATE review_items SET inputs = NULL, output = NULL WHERE feature = @feature "
-                    + "AND prediction_time < @before AND (inputs IS NOT NULL OR output IS NOT NULL)",
+                "UPDATE review_items SET inputs = NULL, output = NULL, workflow_reason = NULL WHERE feature = @feature "
+                    + "AND prediction_time < @before "
+                    + "AND (inputs IS NOT NULL OR output IS NOT NULL OR workflow_reason IS NOT NULL)",
                 cancellationToken,
                 ("feature", feature),
                 ("before", before.UtcDateTime)

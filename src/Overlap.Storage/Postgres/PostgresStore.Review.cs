@@ -85,8 +85,11 @@ internal sealed partial class PostgresStore : IReviewStore
                 break;
             }
             // The same rules as every store: the uncertain band, then Core's stable sample of the others.
-            var picked = page.Select(p => (Prediction: p, Uncertain: InBand(p.Score, scoreLow, scoreHigh)))
-                .Where(p => p.Uncertain || StableSample.Takes(p.Prediction.Id, sample))
+            var picked = page.Select(p =>
+                    (Prediction: p, Reason: ReviewReasons.Of(p, InBand(p.Score, scoreLow, scoreHigh), sample))
+                )
+                .Where(p => p.Reason is not null)
+                .Select(p => (p.Prediction, Reason: p.Reason!))
                 .ToList();
             var received = page.Max(p => p.Received);
             routed += await InTransactionAsync(
@@ -136,7 +139,7 @@ internal sealed partial class PostgresStore : IReviewStore
     private static Task<int> InsertItemsAsync(
         NpgsqlConnection connection,
         string feature,
-        List<(StoredPrediction Prediction, bool Uncertain)> picked,
+        List<(StoredPrediction Prediction, string Reason)> picked,
         double secondOpinion,
         DateTimeOffset now,
         CancellationToken cancellationToken
@@ -144,18 +147,18 @@ internal sealed partial class PostgresStore : IReviewStore
         WriteAsync(
             connection,
             "INSERT INTO review_items (feature, prediction_id, reason, routed_at, status, opinions, prediction_time, "
-                + "received_at, score, prediction, inputs, attributes, output) "
+                + "received_at, score, prediction, inputs, attributes, output, workflow_reason) "
                 + "SELECT @feature, u.id, u.reason, @now, @pending, u.opinions, u.time, u.received, u.score, "
-                + "u.prediction, u.inputs, u.attributes, u.output FROM unnest(@ids, @reasons, @opinions, @times, "
-                + "@receiveds, @scores, @predictions, @inputs, @attributes, @outputs) "
-                + "AS u(id, reason, opinions, time, received, score, prediction, inputs, attributes, output) "
+                + "u.prediction, u.inputs, u.attributes, u.output, u.workflow FROM unnest(@ids, @reasons, @opinions, "
+                + "@times, @receiveds, @scores, @predictions, @inputs, @attributes, @outputs, @workflows) "
+                + "AS u(id, reason, opinions, time, received, score, prediction, inputs, attributes, output, workflow) "
                 + "ON CONFLICT DO NOTHING",
             cancellationToken,
             ("feature", feature),
             ("now", now),
             ("pending", PendingStatus),
             ("ids", picked.Select(p => p.Prediction.Id).ToArray()),
-            ("reasons", picked.Select(p => p.Uncertain ? "uncertain" : "sample").ToArray()),
+            ("reasons", picked.Select(p => p.Reason).ToArray()),
             (
                 "opinions",
                 picked.Select(p => StableSample.NeedsSecondOpinion(p.Prediction.Id, secondOpinion) ? 2 : 1).ToArray()
@@ -166,12 +169,13 @@ internal sealed partial class PostgresStore : IReviewStore
             ("predictions", picked.Select(p => p.Prediction.Prediction).ToArray()),
             ("inputs", picked.Select(p => p.Prediction.Inputs).ToArray()),
             ("attributes", picked.Select(p => p.Prediction.Attributes).ToArray()),
-            ("outputs", picked.Select(p => p.Prediction.Output).ToArray())
+            ("outputs", picked.Select(p => p.Prediction.Output).ToArray()),
+            ("workflows", picked.Select(p => p.Prediction.Workflow?.Reason).ToArray())
         );
 
     private const string ItemColumns =
         "SELECT prediction_id, feature, reason, routed_at, status, claimed_by, claim_expires, prediction_time, score, "
-        + "prediction, inputs, attributes, opinions, escalated_because, output FROM review_items ";
+        + "prediction, inputs, attributes, opinions, escalated_because, output, workflow_reason FROM review_items ";
 
     private static ReviewItem ReadItem(DbDataReader r) =>
         new(
@@ -189,7 +193,8 @@ internal sealed partial class PostgresStore : IReviewStore
             OptionalText(r, 11),
             r.GetInt32(12),
             OptionalText(r, 13),
-            OptionalText(r, 14)
+            OptionalText(r, 14),
+            OptionalText(r, 15)
         );
 
     /// <inheritdoc />
@@ -486,7 +491,8 @@ internal sealed partial class PostgresStore : IReviewStore
                         + "count(*) FILTER (WHERE status = @decided), count(*) FILTER (WHERE status = @escalated), "
                         + "count(*) FILTER (WHERE reason = 'uncertain'), count(*) FILTER (WHERE reason = 'sample'), "
                         + "count(*) FILTER (WHERE status = @second), "
-                        + "count(*) FILTER (WHERE escalated_because = 'disagreement') "
+                        + "count(*) FILTER (WHERE escalated_because = 'disagreement'), "
+                        + "count(*) FILTER (WHERE reason = ANY(@workflow)) "
                         + "FROM review_items WHERE feature = @feature",
                     r => new ReviewQueueCounts(
                         r.GetInt64(0),
@@ -496,9 +502,11 @@ internal sealed partial class PostgresStore : IReviewStore
                         r.GetInt64(4),
                         r.GetInt64(5),
                         r.GetInt64(6),
-                        r.GetInt64(7)
+                        r.GetInt64(7),
+                        r.GetInt64(8)
                     ),
                     cancellationToken,
+                    ("workflow", ReviewReasons.Workflow.ToArray()),
                     ("pending", PendingStatus),
                     ("decided", DecidedStatus),
                     ("escalated", EscalatedStatus),

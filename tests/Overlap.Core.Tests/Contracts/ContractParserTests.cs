@@ -96,7 +96,7 @@ public sealed class ContractParserTests
     [InlineData(
         "requirements:\n  - { metric: mae, max: 3 }",
         3,
-        "'mae' does not fit a binary task; use one of: accuracy, precision, recall, specificity, false_positive_rate, false_negative_rate, positive_rate, f1, roc_auc, pr_auc, brier, log_loss, ece, latency_p50_ms, latency_p95_ms, latency_p99_ms, cost_per_1000, activation_rate, retention_rate"
+        "'mae' does not fit a binary task; use one of: accuracy, precision, recall, specificity, false_positive_rate, false_negative_rate, positive_rate, f1, roc_auc, pr_auc, brier, log_loss, ece, latency_p50_ms, latency_p95_ms, latency_p99_ms, cost_per_1000, retry_rate, fallback_rate, escalation_rate, abstention_rate, rejection_rate, passed_after_retry_rate, attempts_per_call, activation_rate, retention_rate"
     )]
     [InlineData(
         "requirements:\n  - { metric: recall, min: 0.9, max: 0.99 }",

@@ -158,9 +158,14 @@ public sealed class MetricCatalogTests
         var latency = ProductionMetrics.Latency(new double[] { 10, 20, 30, 40, 50 }, 0.95);
         var declared = MetricCatalog.All.Where(m => m.LatencyQuantile is not null).Select(m => m.Name);
         Assert.Equal(declared, latency.Keys);
-        // Production figures bring their own intervals; a share of users is a Wilson proportion.
+        // Production figures bring their own intervals; a share of users, or of guarded calls, is a Wilson proportion.
         Assert.All(MetricCatalog.All.Where(m => m.ProductionOnly), m =>
-            Assert.Equal(m.OnUsers ? MetricInterval.Wilson : MetricInterval.Production, m.Interval)
+            Assert.Equal(
+                m.OnUsers || (m.OnWorkflow && m.Name != "attempts_per_call")
+                    ? MetricInterval.Wilson
+                    : MetricInterval.Production,
+                m.Interval
+            )
         );
         Assert.Equal(30, latency["latency_p50_ms"].Value);
     }

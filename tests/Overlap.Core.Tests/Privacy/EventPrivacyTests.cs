@@ -154,4 +154,25 @@ public sealed class EventPrivacyTests
         Assert.Equal("hmac:413c252fd5ab887cdc053a89fa2945d1", Key.Hash("u-42"));
         Assert.Equal("hmac:72b1b0f8ff6c6624c5ba7cacf87e020e", Key.Hash("ana@example.com"));
     }
+
+    [Theory]
+    [InlineData("output: redact", "the draft wrote to [email]; a person answers")]
+    [InlineData("output: drop", null)]
+    [InlineData("output: keep", "the draft wrote to ana@example.com; a person answers")]
+    public void Apply_WorkflowReason_TakesTheOutputsPolicy(string rule, string? reason)
+    {
+        var policy = Policy($"privacy:\n  fields: {{ question: drop, {rule} }}");
+        var sent = Prediction("""{"question":"hi"}""", "{}", "Write to ana@example.com") with
+        {
+            Workflow = new WorkflowTrace
+            {
+                Route = WorkflowRoutes.Escalate,
+                Attempts = 2,
+                FailedChecks = ["no_email"],
+                Reason = "the draft wrote to ana@example.com; a person answers",
+            },
+        };
+        var kept = Assert.IsType<PredictionEvent>(EventPrivacy.Apply(sent, policy, Key));
+        Assert.Equal(sent.Workflow with { Reason = reason }, kept.Workflow);
+    }
 }

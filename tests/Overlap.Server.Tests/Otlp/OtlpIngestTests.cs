@@ -200,6 +200,49 @@ public sealed class OtlpIngestTests : IAsyncLifetime
         PostAsync(Encoding.UTF8.GetBytes(json), "application/json");
 
     [Fact]
+    public async Task Json_WorkflowAttributes_BecomeTheWorkflowObject_ABadRouteIsRefusedNamingIt()
+    {
+        var body = JsonExport(
+            Feature,
+            JsonSpan(
+                "eee19b7ec3c1b181",
+                attributes: """
+                ,{"key":"overlap.workflow.route","value":{"stringValue":"retry"}},
+                 {"key":"overlap.workflow.attempts","value":{"intValue":"2"}},
+                 {"key":"overlap.workflow.failed_checks","value":{"arrayValue":{"values":[{"stringValue":"json_format"}]}}},
+                 {"key":"overlap.workflow.reason","value":{"stringValue":"the first draft was not JSON"}}
+                """
+            ),
+            JsonSpan(
+                "eee19b7ec3c1b182",
+                attributes: """,{"key":"overlap.workflow.route","value":{"stringValue":"retried"}}"""
+            )
+        );
+
+        var (status, _, answer) = await PostJsonAsync(body);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var response = ExportTraceServiceResponse.Parser.ParseJson(Encoding.UTF8.GetString(answer));
+        Assert.Equal(1, response.PartialSuccess.RejectedSpans);
+        Assert.EndsWith(
+            "'workflow.route' is 'retried'; use one of direct, retry, fallback, escalate, abstain, reject",
+            response.PartialSuccess.ErrorMessage,
+            StringComparison.Ordinal
+        );
+        var stored = Assert.IsType<PredictionEvent>(Assert.Single(await StoredAsync(Day, Day.AddDays(30))));
+        Assert.Equal(
+            new WorkflowTrace
+            {
+                Route = WorkflowRoutes.Retry,
+                Attempts = 2,
+                FailedChecks = ["json_format"],
+                Reason = "the first draft was not JSON",
+            },
+            stored.Workflow
+        );
+    }
+
+    [Fact]
     public async Task Json_GenerativeSpansStored_OthersSkipped_RefusalsCountedWithReasons_ResendIsANoOp()
     {
         var body = JsonExport(

@@ -63,3 +63,6 @@ public sealed class ClickHouseLogAndChangeConformance : LogAndChangeConformance<
 
 // EventConformance needs state capabilities beside the events (contracts, keys, window reports): it runs on the
 // server backend as a whole (Server/ServerConformance.cs), with ClickHouseBackend.AddTo adding the event store.
+
+[Collection(ClickHouseCluster.Name)]
+public sealed class ClickHouseWorkflowConformance : WorkflowConformance<ClickHouseBackend>;

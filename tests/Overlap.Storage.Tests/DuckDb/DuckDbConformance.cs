@@ -43,4 +43,8 @@ public sealed class DuckDbChunkConformance : ChunkConformance<DuckDbBackend>;
 
 public sealed class DuckDbSubjectConformance : SubjectConformance<DuckDbBackend>;
 
+public sealed class DuckDbWorkflowConformance : WorkflowConformance<DuckDbBackend>;
+
+public sealed class DuckDbWorkflowReviewConformance : WorkflowReviewConformance<DuckDbBackend>;
+
 public sealed class DuckDbAuditConformance : AuditConformance<DuckDbBackend>;

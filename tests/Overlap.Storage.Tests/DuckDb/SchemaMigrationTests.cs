@@ -137,6 +137,14 @@ public sealed class SchemaMigrationTests : IDisposable
             ConversationId = "t1",
             Model = "m",
             Error = null,
+            // The workflow columns came later still: an old store gains them on open, its old rows read null.
+            Workflow = new WorkflowTrace
+            {
+                Route = WorkflowRoutes.Fallback,
+                Attempts = 3,
+                FailedChecks = ["json_format"],
+                Reason = "no valid draft",
+            },
         };
         var edit = new FeedbackEvent
         {

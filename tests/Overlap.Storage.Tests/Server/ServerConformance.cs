@@ -42,3 +42,6 @@ public sealed class ServerChunkConformance : ChunkConformance<ServerBackend>;
 
 [Collection(ClickHouseCluster.Name)]
 public sealed class ServerSubjectConformance : SubjectConformance<ServerBackend>;
+
+[Collection(ClickHouseCluster.Name)]
+public sealed class ServerWorkflowReviewConformance : WorkflowReviewConformance<ServerBackend>;

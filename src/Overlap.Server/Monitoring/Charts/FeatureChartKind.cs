@@ -32,4 +32,7 @@ public enum FeatureChartKind
 
     /// <summary>A generative feature's check or criterion pass rate per window (picked by index).</summary>
     GenerativeFigure,
+
+    /// <summary>The calls the contract's guard ran per window, by route.</summary>
+    Workflow,
 }
