@@ -120,6 +120,7 @@ public sealed class OverlapGuardTests : IAsyncLifetime
             Assert.Equal(decision.Label, p.Prediction);
             Assert.Equal("v1", p.ModelVersion);
             Assert.Equal(decision.Trace, sent[id].Workflow);
+            Assert.Equal(decision.Trace, p.Workflow);
         }
     }
 

@@ -62,13 +62,15 @@ public sealed class GuardChatTests : IAsyncLifetime
     private static ChatMessage[] Ask(string question) =>
         [new(ChatRole.System, "You draft replies as JSON."), new(ChatRole.User, question)];
 
-    /// <summary>The one prediction stored for <paramref name="response"/>, and the trace the SDK was handed with it.</summary>
+    /// <summary>The one prediction stored for <paramref name="response"/>, and the trace the SDK was handed with it (stored the same).</summary>
     private async Task<(PredictionEvent Stored, WorkflowTrace Trace)> LoggedAsync(ChatResponse response)
     {
         var id = response.GetOverlapPredictionId()!;
         var stored = await _server.StoredAsync();
         var sent = Assert.Single(_server.Client.Predictions, p => p.Id == id);
         Assert.Equal(response.GetOverlapWorkflow(), sent.Workflow);
+        // The server stores the trace as sent: route, attempts, failed checks and reason.
+        Assert.Equal(sent.Workflow, stored[id].Workflow);
         return (stored[id], sent.Workflow!);
     }
 
