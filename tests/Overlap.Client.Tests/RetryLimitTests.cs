@@ -51,7 +51,8 @@ public sealed class RetryLimitTests
                     FlushInterval = TimeSpan.FromMilliseconds(20),
                     InitialBackoff = TimeSpan.FromMilliseconds(20),
                     MaxBackoff = TimeSpan.FromMilliseconds(100),
-                    RetryLimit = TimeSpan.FromSeconds(1),
+                    // Long enough for several retries even on a loaded machine (one CI run saw a single retry in 1 s).
+                    RetryLimit = TimeSpan.FromSeconds(3),
                 }
             );
             for (var i = 0; i < 3; i++)
