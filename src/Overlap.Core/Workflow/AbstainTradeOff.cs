@@ -200,8 +200,8 @@ public sealed record AbstainTradeOff(
             + $"({Phrasing.Count(Optimal.Reviewed, words.Example)}, {Phrasing.Percent(Optimal.ShareReviewed)}, at "
             + $"{Phrasing.Number(ReviewCost)} {currency} each) would cost {Phrasing.Number(Optimal.CostPer1000)} {currency} "
             + $"per 1,000 {examples} instead of {Phrasing.Number(None.CostPer1000)} with every {words.Example} decided by "
-            + $"the model: {Phrasing.Count(None.FalseNegatives - Optimal.FalseNegatives, words.Positive)} fewer missed "
-            + $"and {Phrasing.Count(None.FalsePositives - Optimal.FalsePositives, "false flag")} fewer.";
+            + $"the model: {Fewer(None.FalseNegatives - Optimal.FalseNegatives, words.Positive)} missed and "
+            + $"{Fewer(None.FalsePositives - Optimal.FalsePositives, "false flag")}.";
         if (Current is { Low: { } l, High: { } h } current)
         {
             statement +=
@@ -210,6 +210,14 @@ public sealed record AbstainTradeOff(
                 + $"({Phrasing.Percent(current.ShareReviewed)} of {examples} to people).";
         }
         return statement;
+    }
+
+    // "32 fewer fraudulent payments", "1 fewer false flag".
+    private static string Fewer(long count, string noun)
+    {
+        var counted = Phrasing.Count(count, noun);
+        var space = counted.IndexOf(' ', StringComparison.Ordinal);
+        return $"{counted[..space]} fewer {counted[(space + 1)..]}";
     }
 
     /// <summary>The counts and cost of one band (null: no band) on the cases (each standing for its frequency; empty: one).</summary>

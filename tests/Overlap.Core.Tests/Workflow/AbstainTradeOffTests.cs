@@ -183,8 +183,8 @@ public sealed class AbstainTradeOffTests
         // The figures are the fixture's: 511 of 6,000 reviewed; 50 → 18 missed, 229 → 73 false flags; 284.7 → 227.1.
         Assert.Equal(
             "Sending payments scored 0.09525 to 0.2232 to a person (511 payments, 8.5%, at 1.5 EUR each) would cost "
-                + "227.1 EUR per 1,000 payments instead of 284.7 with every payment decided by the model: 32 fraudulent "
-                + "payments fewer missed and 156 false flags fewer. The contract's band, 0.4 to 0.6, costs 301.1 EUR per "
+                + "227.1 EUR per 1,000 payments instead of 284.7 with every payment decided by the model: 32 fewer fraudulent "
+                + "payments missed and 156 fewer false flags. The contract's band, 0.4 to 0.6, costs 301.1 EUR per "
                 + "1,000 (1.4% of payments to people).",
             tradeOff.Say(words, "EUR")
         );
