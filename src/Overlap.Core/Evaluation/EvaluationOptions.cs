@@ -41,6 +41,13 @@ public sealed record EvaluationOptions
     /// </summary>
     public IReadOnlyList<int>? Frequencies { get; init; }
 
+    /// <summary>
+    /// Every prediction's decision by the contract's sensitive attributes (production): fairness takes each group's
+    /// selection rate from these rather than from the labelled rows, which need not be a fair sample of what the model
+    /// decided. Null offline, where every row is labelled.
+    /// </summary>
+    public Fairness.SelectionCells? Selections { get; init; }
+
     /// <summary>For a generative contract: schemas, the embedder and model-judge grades; null for none of them.</summary>
     public GenerativeOptions? Generative { get; init; }
 

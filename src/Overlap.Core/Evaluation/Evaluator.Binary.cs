@@ -142,7 +142,8 @@ public static partial class Evaluator
                     sample,
                     FairnessAttributes(fairness, table, rows),
                     binary,
-                    hasScore
+                    hasScore,
+                    options.Selections is { } cells && cells.Covers(fairness) ? cells : null
                 ),
             };
         }

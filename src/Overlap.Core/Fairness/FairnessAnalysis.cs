@@ -16,24 +16,47 @@ namespace Overlap.Core.Fairness;
 /// The groupings are segment columns of one <see cref="SortedBinaryData"/>, so the point figures are one
 /// <see cref="WeightedPass"/> and each percentile bootstrap replicate another (the same multinomial draw counts from
 /// (seed, replicate) as every other bootstrapped metric; Poisson counts for rows with frequencies). Every measure of every
-/// grouping is computed from the same replicate, so the measures of a run are consistent with each other.
+/// grouping is computed from the same replicate, so the measures of a run are consistent with each other. Production's
+/// selection cells are resampled beside the labelled rows in each replicate, each cell Poisson(its size) times.
 /// </remarks>
 internal static class FairnessAnalysis
 {
     private static readonly IReadOnlyList<FairnessMeasure> Measures = FairnessMeasure.All;
 
-    /// <summary>The fairness report of <paramref name="sample"/>'s examples, grouped by <paramref name="attributes"/> (one column per attribute, −1 where missing).</summary>
+    /// <summary>Mixed into the seed of the selection cells' Poisson draws, so they are not the labelled rows' draws again.</summary>
+    private const ulong SelectionStream = 0xD1B54A32D192ED03UL;
+
+    /// <summary>
+    /// The fairness report of <paramref name="sample"/>'s examples, grouped by <paramref name="attributes"/> (one column
+    /// per attribute, −1 where missing). With <paramref name="selections"/> (production: every prediction's decision by
+    /// its attributes) each group's selection rate is taken over those, the other rates over the labelled examples; a
+    /// group with predictions but no labelled example has a selection rate alone.
+    /// </summary>
     public static FairnessReport Run(
         Contract contract,
         BinarySample sample,
         IReadOnlyDictionary<string, SegmentColumn> attributes,
         BinaryOptions options,
-        bool hasScore
+        bool hasScore,
+        SelectionCells? selections = null
     )
     {
         var policy = contract.Fairness!;
         var groupings = policy.Groupings();
-        var columns = groupings.Select(g => Combine(g, attributes)).ToList();
+        var cells = selections?.Cells() ?? [];
+        var n = sample.Count;
+        // With selection cells, each attribute is coded over the labelled rows followed by the cells, so both share one
+        // list of groups; the labelled part goes to the pass, the cells' part to the selection counts.
+        var coded = selections is null
+            ? attributes
+            : attributes.ToDictionary(
+                a => a.Key,
+                a => Joint(a.Value, cells, IndexOf(selections.Attributes, a.Key)),
+                StringComparer.Ordinal
+            );
+        var combined = groupings.Select(g => Combine(g, coded)).ToList();
+        var columns = combined.Select(c => c with { Codes = c.Codes[..n] }).ToList();
+        var cellGroups = combined.Select(c => c.Codes[n..]).ToList();
         var grouped = new BinarySample(sample.Scores, sample.Labels, sample.Predictions, columns, sample.Frequencies);
         var data = SortedBinaryData.Create(
             grouped.Scores.Span,
@@ -44,19 +67,29 @@ internal static class FairnessAnalysis
             grouped.Frequencies.Span
         );
         var point = BinaryEvaluator.PointState(data);
+        var selected = selections is null ? null : new Selection(cells, cellGroups, columns);
+        selected?.Count(cells.Select(c => c.Count).ToArray());
         var resamples = data.Total > 1 ? options.Resamples : 0;
-        var replicates = resamples > 0 ? Replicates(data, columns, resamples, options) : [];
+        var replicates = resamples > 0 ? Replicates(data, columns, cells, cellGroups, resamples, options) : [];
 
         var result = new List<FairnessGrouping>();
         for (var g = 0; g < groupings.Count; g++)
         {
-            var state = new GroupingState(point, data.Offsets[g], columns[g].Values.Count);
+            var state = new GroupingState(
+                point,
+                data.Offsets[g],
+                columns[g].Values.Count,
+                selected is null ? default : selected.Of(g)
+            );
             var groups = new List<(int Code, FairnessGroup Group)>();
             for (var k = 0; k < state.Count; k++)
             {
                 var a = state.Accumulator(k);
                 var c = WeightedPass.Confusion(a);
-                if (c.Total == 0)
+                var (predictions, flagged) = selected is null
+                    ? (c.Total, c.PredictedPositives)
+                    : ((long)state.Predictions(k), (long)state.Flagged(k));
+                if (c.Total == 0 && predictions == 0)
                 {
                     continue;
                 }
@@ -69,14 +102,12 @@ internal static class FairnessAnalysis
                             N = c.Total,
                             Positives = c.Positives,
                             Negatives = c.Negatives,
-                            SelectionRate = Value(
-                                MetricIntervals.Proportion(c.PredictedPositives, c.Total, options.Confidence)
-                            ),
+                            SelectionRate = Value(MetricIntervals.Proportion(flagged, predictions, options.Confidence)),
                             TruePositiveRate = Value(MetricIntervals.Proportion(c.Tp, c.Positives, options.Confidence)),
                             FalsePositiveRate = Value(
                                 MetricIntervals.Proportion(c.Fp, c.Negatives, options.Confidence)
                             ),
-                            CalibrationError = hasScore ? WeightedPass.Ece(a) : null,
+                            CalibrationError = hasScore && c.Total > 0 ? WeightedPass.Ece(a) : null,
                         }
                     )
                 );
@@ -133,13 +164,26 @@ internal static class FairnessAnalysis
     private static double[] Replicates(
         SortedBinaryData data,
         IReadOnlyList<SegmentColumn> columns,
+        IReadOnlyList<(string?[] Values, bool Flagged, long Count)> cells,
+        IReadOnlyList<ReadOnlyMemory<int>> cellGroups,
         int resamples,
         BinaryOptions options
     )
     {
         ReplicateFill? fill = data.Weighted ? new PoissonDraw(data.Weights).Fill : null;
+        if (cells.Count > 0)
+        {
+            // The labelled rows are drawn as without cells; each cell of c predictions is resampled Poisson(c) times.
+            var rows = fill ?? Bootstrap.FillCounts;
+            var draw = new PoissonDraw([.. cells.Select(c => checked((int)c.Count))]);
+            fill = (counts, seed, replicate) =>
+            {
+                rows(counts[..data.Length], seed, replicate);
+                draw.Fill(counts[data.Length..], seed ^ SelectionStream, replicate);
+            };
+        }
         return ReplicateRunner.Run(
-            data.Length,
+            data.Length + cells.Count,
             columns.Count,
             Measures.Count,
             resamples,
@@ -149,12 +193,19 @@ internal static class FairnessAnalysis
             {
                 var state = new double[data.AccumulatorCount * WeightedPass.Stride];
                 var lastGroup = new int[data.AccumulatorCount];
+                var selected = cells.Count == 0 ? null : new Selection(cells, cellGroups, columns);
                 return (counts, metrics) =>
                 {
-                    WeightedPass.Run(data, counts, state, lastGroup);
+                    WeightedPass.Run(data, counts[..data.Length], state, lastGroup);
+                    selected?.Count(counts[data.Length..]);
                     for (var g = 0; g < columns.Count; g++)
                     {
-                        var grouping = new GroupingState(state, data.Offsets[g], columns[g].Values.Count);
+                        var grouping = new GroupingState(
+                            state,
+                            data.Offsets[g],
+                            columns[g].Values.Count,
+                            selected is null ? default : selected.Of(g)
+                        );
                         for (var m = 0; m < Measures.Count; m++)
                         {
                             metrics[(g * Measures.Count) + m] = Measure(grouping, Measures[m], out _, out _, out _);
@@ -203,7 +254,7 @@ internal static class FairnessAnalysis
         var (min, max, defined) = (double.PositiveInfinity, double.NegativeInfinity, 0);
         for (var k = 0; k < state.Count; k++)
         {
-            var r = Rate(state.Accumulator(k), rate);
+            var r = state.Rate(k, rate);
             if (double.IsNaN(r))
             {
                 continue;
@@ -289,14 +340,122 @@ internal static class FairnessAnalysis
         return new SegmentColumn(FairnessPolicy.Name(attributes), codes, values);
     }
 
-    /// <summary>The accumulators of one grouping's groups within a pass's state.</summary>
-    private readonly ref struct GroupingState(ReadOnlySpan<double> state, int offset, int count)
+    /// <summary>
+    /// Attribute <paramref name="index"/> of the selection cells coded together with the labelled rows' column: codes for
+    /// the labelled rows, then one per cell, into the values of both (sorted).
+    /// </summary>
+    private static SegmentColumn Joint(
+        SegmentColumn labelled,
+        IReadOnlyList<(string?[] Values, bool Flagged, long Count)> cells,
+        int index
+    )
+    {
+        var values = labelled
+            .Values.Concat(cells.Select(c => c.Values[index]).OfType<string>())
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        var position = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var k = 0; k < values.Count; k++)
+        {
+            position[values[k]] = k;
+        }
+        var n = labelled.Codes.Length;
+        var codes = new int[n + cells.Count];
+        var own = labelled.Codes.Span;
+        for (var i = 0; i < n; i++)
+        {
+            codes[i] = own[i] < 0 ? -1 : position[labelled.Values[own[i]]];
+        }
+        for (var j = 0; j < cells.Count; j++)
+        {
+            codes[n + j] = cells[j].Values[index] is { } value ? position[value] : -1;
+        }
+        return new SegmentColumn(labelled.Name, codes, values);
+    }
+
+    private static int IndexOf(IReadOnlyList<string> list, string item)
+    {
+        for (var i = 0; i < list.Count; i++)
+        {
+            if (list[i] == item)
+            {
+                return i;
+            }
+        }
+        throw new ArgumentException($"the selection cells do not count the sensitive attribute '{item}'", nameof(item));
+    }
+
+    /// <summary>Per grouping and group, how many predictions the selection cells put there and how many of them were flagged.</summary>
+    private sealed class Selection(
+        IReadOnlyList<(string?[] Values, bool Flagged, long Count)> cells,
+        IReadOnlyList<ReadOnlyMemory<int>> cellGroups,
+        IReadOnlyList<SegmentColumn> columns
+    )
+    {
+        private readonly double[][] _counts = [.. columns.Select(c => new double[c.Values.Count * 2])];
+
+        /// <summary>Fills the counts from <paramref name="weights"/>: how many times each cell counts (its size, or a replicate's draw).</summary>
+        public void Count(ReadOnlySpan<long> weights)
+        {
+            for (var g = 0; g < _counts.Length; g++)
+            {
+                var into = _counts[g];
+                Array.Clear(into);
+                var codes = cellGroups[g].Span;
+                for (var j = 0; j < cells.Count; j++)
+                {
+                    if (codes[j] >= 0)
+                    {
+                        into[codes[j] * 2] += weights[j];
+                        into[(codes[j] * 2) + 1] += cells[j].Flagged ? weights[j] : 0;
+                    }
+                }
+            }
+        }
+
+        /// <inheritdoc cref="Count(ReadOnlySpan{long})"/>
+        public void Count(ReadOnlySpan<int> weights)
+        {
+            Span<long> wide = weights.Length <= 256 ? stackalloc long[weights.Length] : new long[weights.Length];
+            for (var j = 0; j < weights.Length; j++)
+            {
+                wide[j] = weights[j];
+            }
+            Count(wide);
+        }
+
+        /// <summary>Grouping <paramref name="g"/>'s counts: (predictions, flagged) per group.</summary>
+        public ReadOnlySpan<double> Of(int g) => _counts[g];
+    }
+
+    /// <summary>
+    /// The accumulators of one grouping's groups within a pass's state, and (production) each group's predictions and
+    /// flagged predictions from the selection cells, which then give its selection rate.
+    /// </summary>
+    private readonly ref struct GroupingState(
+        ReadOnlySpan<double> state,
+        int offset,
+        int count,
+        ReadOnlySpan<double> selection
+    )
     {
         private readonly ReadOnlySpan<double> _state = state;
+        private readonly ReadOnlySpan<double> _selection = selection;
 
         public int Count { get; } = count;
 
         public ReadOnlySpan<double> Accumulator(int k) =>
             _state.Slice((offset + k) * WeightedPass.Stride, WeightedPass.Stride);
+
+        public double Predictions(int k) => _selection[k * 2];
+
+        public double Flagged(int k) => _selection[(k * 2) + 1];
+
+        /// <summary>Group <paramref name="k"/>'s rate; NaN when it has nothing to measure it on.</summary>
+        public double Rate(int k, GroupRate rate) =>
+            rate == GroupRate.SelectionRate && !_selection.IsEmpty
+                ? WeightedPass.Ratio(Flagged(k), Predictions(k))
+                : FairnessAnalysis.Rate(Accumulator(k), rate);
     }
 }

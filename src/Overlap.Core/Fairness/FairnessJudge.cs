@@ -123,6 +123,8 @@ internal static class FairnessJudge
             {
                 GroupRate.TruePositiveRate => g.Positives,
                 GroupRate.FalsePositiveRate => g.Negatives,
+                // In production the selection rate is over every prediction of the group, labelled or not.
+                GroupRate.SelectionRate => g.SelectionRate.N,
                 _ => g.N,
             }
         );

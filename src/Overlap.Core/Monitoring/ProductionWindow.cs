@@ -32,6 +32,12 @@ public sealed record ProductionWindow
     /// <summary>What of the window's stored rows could not be used, by reason (see <see cref="Monitoring.LeftOut"/>); null when nothing.</summary>
     public IReadOnlyList<LeftOut>? LeftOut { get; init; }
 
+    /// <summary>
+    /// Every prediction's decision by the contract's sensitive attributes, for the selection rates fairness compares
+    /// (they need no label); null when the contract has no fairness section.
+    /// </summary>
+    public Fairness.SelectionCells? Selections { get; init; }
+
     /// <summary>Every prediction's watched inputs and score (<see cref="WindowMonitor.DriftColumns"/>), for drift.</summary>
     public required Table Inputs { get; init; }
 }

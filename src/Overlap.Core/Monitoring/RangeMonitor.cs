@@ -51,6 +51,7 @@ public static class RangeMonitor
                 options with
                 {
                     Frequencies = frequencies,
+                    Selections = merged.Selections,
                     ProductionMetrics = ProductionMetrics.With(
                         options.ProductionMetrics,
                         ProductionMetrics.Latency(latency, contract.Confidence)

@@ -106,6 +106,7 @@ public static class WindowMonitor
                         window.Labelled,
                         (options ?? new EvaluationOptions()) with
                         {
+                            Selections = window.Selections,
                             ProductionMetrics = ProductionMetrics.With(
                                 options?.ProductionMetrics,
                                 ProductionMetrics.Latency(latencies, contract.Confidence)

@@ -25,8 +25,11 @@ public sealed class WindowSummary
 
     private const char Separator = '\u001f';
 
-    /// <summary>Version 2 adds the left-out counts at the end; version 1 (without them) is still read.</summary>
-    private const int FormatVersion = 2;
+    /// <summary>
+    /// Version 3 adds the selection cells at the end, version 2 the left-out counts before them; versions 1 and 2 are
+    /// still read (without selection cells, so a range holding them leaves fairness out).
+    /// </summary>
+    private const int FormatVersion = 3;
 
     /// <summary>Where the window starts (inclusive).</summary>
     public required DateTimeOffset Start { get; init; }
@@ -72,6 +75,15 @@ public sealed class WindowSummary
 
     /// <summary>What the windows left out of their figures, by reason.</summary>
     public LeftOutTally LeftOut { get; } = new();
+
+    /// <summary>
+    /// Every prediction's decision by the contract's sensitive attributes, merged; null when the contract has no
+    /// fairness section, or when a window merged here had predictions but no cells (summarised before they were kept).
+    /// </summary>
+    public Fairness.SelectionCells? Selections => _selectionsIncomplete ? null : _selections;
+
+    private Fairness.SelectionCells? _selections;
+    private bool _selectionsIncomplete;
 
     /// <summary>How many windows were merged into this summary.</summary>
     public int Windows { get; private set; } = 1;
@@ -125,6 +137,7 @@ public sealed class WindowSummary
             Predictions = window.Predictions,
         };
         summary.LeftOut.Add(window.LeftOut);
+        summary.AddSelections(window.Predictions, window.Selections);
         foreach (var latency in window.LatencyMs)
         {
             summary.Latency.Add(latency);
@@ -212,7 +225,32 @@ public sealed class WindowSummary
 
     /// <summary>Whether the cells keep every sensitive attribute of <paramref name="contract"/> (summaries stored before they did do not).</summary>
     internal bool KeepsFairness(Contract contract) =>
-        contract.Fairness is { } f && f.Attributes.All(a => SegmentColumns.Contains(a));
+        contract.Fairness is { } f
+        && f.Attributes.All(a => SegmentColumns.Contains(a))
+        && Selections is { } cells
+        && cells.Covers(f);
+
+    /// <summary>Adds the selection cells of <paramref name="predictions"/> more predictions; cells missing from any of them leave the merge without.</summary>
+    private void AddSelections(long predictions, Fairness.SelectionCells? cells)
+    {
+        if (predictions == 0)
+        {
+            return;
+        }
+        if (
+            cells is null
+            || (
+                _selections is not null
+                && !_selections.Attributes.SequenceEqual(cells.Attributes, StringComparer.Ordinal)
+            )
+        )
+        {
+            _selectionsIncomplete = true;
+            return;
+        }
+        _selections ??= new Fairness.SelectionCells(cells.Attributes);
+        _selections.Add(cells);
+    }
 
     /// <summary>The merge of <paramref name="summaries"/> (at least one) over [first start, last end).</summary>
     public static WindowSummary Merge(IReadOnlyList<WindowSummary> summaries)
@@ -262,6 +300,7 @@ public sealed class WindowSummary
                 nameof(part)
             );
         }
+        AddSelections(part.Predictions, part.Selections);
         Predictions += part.Predictions;
         Labelled += part.Labelled;
         CostSum += part.CostSum;
@@ -422,17 +461,20 @@ public sealed class WindowSummary
                 w.Write(item.Reason);
                 w.Write(item.Count);
             }
+            w.Write(_selectionsIncomplete);
+            w.Write(_selections is not null);
+            _selections?.Write(w);
         }
         return stream.ToArray();
     }
 
-    /// <summary>Reads what <see cref="ToBytes"/> wrote, in this format version or version 1; null when written by another.</summary>
+    /// <summary>Reads what <see cref="ToBytes"/> wrote, in this format version or an earlier one; null when written by another.</summary>
     public static WindowSummary? FromBytes(byte[] bytes)
     {
         ArgumentNullException.ThrowIfNull(bytes);
         using var r = new BinaryReader(new MemoryStream(bytes));
         var version = r.ReadInt32();
-        if (version is not (1 or FormatVersion))
+        if (version is not (1 or 2 or FormatVersion))
         {
             return null;
         }
@@ -470,6 +512,15 @@ public sealed class WindowSummary
         for (var i = version == 1 ? 0 : r.ReadInt32(); i > 0; i--)
         {
             summary.LeftOut.Add(r.ReadString(), r.ReadInt64());
+        }
+        if (version >= 3)
+        {
+            summary._selectionsIncomplete = r.ReadBoolean();
+            summary._selections = r.ReadBoolean() ? Fairness.SelectionCells.Read(r) : null;
+        }
+        else
+        {
+            summary._selectionsIncomplete = summary.Predictions > 0;
         }
         return summary;
     }

@@ -2,6 +2,7 @@ using Overlap.Core.Contracts;
 using Overlap.Core.Data;
 using Overlap.Core.Estimation;
 using Overlap.Core.Evaluation;
+using Overlap.Core.Fairness;
 using Overlap.Core.Monitoring;
 using Overlap.Core.Timestamps;
 using Overlap.Storage;
@@ -159,6 +160,66 @@ internal static class ProductionWindows
         return builder.Build();
     }
 
+    /// <summary>
+    /// Every prediction's sensitive attributes and score or decision, read with the contract's column rules (as the
+    /// labelled rows are, so a group's value reads the same in both): what fairness counts selection rates on. Null when
+    /// the contract has no fairness section or is not binary.
+    /// </summary>
+    private static SelectionRows? Selections(Contract contract, TableReadOptions options, string source)
+    {
+        if (contract.Fairness is not { } fairness || contract.Task != TaskKind.Binary)
+        {
+            return null;
+        }
+        var columns = contract.Columns;
+        List<string> names = [.. fairness.Attributes];
+        foreach (var decision in new[] { columns.Score, columns.Prediction })
+        {
+            if (decision is not null && !names.Contains(decision))
+            {
+                names.Add(decision);
+            }
+        }
+        var rules = options
+            .Rules.Where(r => names.Contains(r.Key))
+            .ToDictionary(r => r.Key, r => r.Value with { Required = false }, StringComparer.Ordinal);
+        return new SelectionRows(
+            contract,
+            new TableBuilder(
+                new TableReadOptions
+                {
+                    Columns = names,
+                    Rules = rules,
+                    Source = source,
+                }
+            )
+        );
+    }
+
+    /// <summary>The rows <see cref="Selections"/> reads, added one prediction at a time.</summary>
+    private sealed class SelectionRows(Contract contract, TableBuilder builder)
+    {
+        private readonly object?[] _values = new object?[builder.Columns.Count];
+
+        public void Add(ProductionRows rows, int row, double score, Dictionary<string, string?[]> attributes, int at)
+        {
+            var columns = contract.Columns;
+            for (var c = 0; c < _values.Length; c++)
+            {
+                var name = builder.Columns[c];
+                _values[c] =
+                    name == columns.Score ? score
+                    : name == columns.Prediction ? rows.Predictions[row]
+                    : attributes.TryGetValue(name, out var attribute) ? attribute[at]
+                    : null;
+            }
+            // A value a column rule refuses (an attribute declared numeric that is not) leaves the prediction uncounted.
+            builder.TryAddRow(_values, out _);
+        }
+
+        public SelectionCells? Cells(Contract contract) => SelectionCells.Of(contract, builder.Build());
+    }
+
     private static ProductionWindow Window(
         Contract contract,
         ProductionRows rows,
@@ -184,9 +245,11 @@ internal static class ProductionWindows
         var values = new object?[builder.Columns.Count];
         var scores = new double[last - first];
         var attributes = Repaired(rows, first, last, screen);
+        var selections = Selections(contract, options, source);
         for (var i = first; i < last; i++)
         {
             scores[i - first] = screen.Score(rows.Scores[i]);
+            selections?.Add(rows, i, scores[i - first], attributes, i - first);
             // Only labelled predictions are judged; a binary one without a usable score cannot be.
             if (
                 screen.Label(rows.Labels[i]) is not { } label
@@ -222,6 +285,7 @@ internal static class ProductionWindows
             LatencyMs = [.. rows.LatencyMs[first..last].Select(screen.Latency)],
             Costs = [.. rows.Costs[first..last].Select(screen.Cost)],
             Labelled = builder.Build(),
+            Selections = selections?.Cells(contract),
             LeftOut = screen.LeftOut.ToList(),
         };
     }

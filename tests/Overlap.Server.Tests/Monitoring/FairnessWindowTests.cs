@@ -35,11 +35,32 @@ public sealed class FairnessWindowTests : IAsyncLifetime
     private static readonly string Fixtures = Path.Combine(AppContext.BaseDirectory, "Fixtures", "fairness");
     private RunningServer _server = null!;
 
+    /// <summary>The same screen where people label only the predictions scored in the reference script's review band.</summary>
+    private const string Reviewed = "hiring-reviewed";
+
     public async Task InitializeAsync()
     {
         _server = await RunningServer.StartAsync();
+        using (
+            var reference = JsonDocument.Parse(
+                await File.ReadAllTextAsync(Path.Combine(Fixtures, "fairness_fixtures.json"))
+            )
+        )
+        {
+            var band = reference.RootElement.GetProperty("production").GetProperty("band");
+            await SendAsync(Feature, _ => true);
+            await SendAsync(Reviewed, score => score >= band[0].GetDouble() && score < band[1].GetDouble());
+        }
+    }
+
+    /// <summary>Sends the reference rows as predictions of <paramref name="feature"/>, with outcomes for those whose score <paramref name="labelled"/> keeps.</summary>
+    private async Task SendAsync(string feature, Func<double, bool> labelled)
+    {
         using var admin = _server.Client(KeyRole.Admin);
-        var put = await admin.PutAsync($"/v1/features/{Feature}/contract", new StringContent(ContractText));
+        var put = await admin.PutAsync(
+            $"/v1/features/{feature}/contract",
+            new StringContent(ContractText.Replace(Feature, feature, StringComparison.Ordinal))
+        );
         Assert.Equal(HttpStatusCode.Created, put.StatusCode);
         var lines = await File.ReadAllLinesAsync(Path.Combine(Fixtures, "fairness_data.csv"));
         var events = new StringBuilder();
@@ -53,13 +74,17 @@ public sealed class FairnessWindowTests : IAsyncLifetime
             var inputs = race.Length == 0 ? "{}" : $$"""{"race":"{{race}}"}""";
             events
                 .Append(
-                    $$"""{"type":"prediction","id":"a{{id}}","feature":"{{Feature}}","time":"{{time}}","score":{{score}},"attributes":{"sex":"{{sex}}"},"inputs":{{inputs}}}"""
-                )
-                .Append('\n')
-                .Append(
-                    $$"""{"type":"outcome","id":"o{{id}}","prediction_id":"a{{id}}","label":"{{hired}}","time":"2026-01-20T00:00:00Z"}"""
+                    $$"""{"type":"prediction","id":"a{{id}}{{feature}}","feature":"{{feature}}","time":"{{time}}","score":{{score}},"attributes":{"sex":"{{sex}}"},"inputs":{{inputs}}}"""
                 )
                 .Append('\n');
+            if (labelled(double.Parse(score, CultureInfo.InvariantCulture)))
+            {
+                events
+                    .Append(
+                        $$"""{"type":"outcome","id":"o{{id}}{{feature}}","prediction_id":"a{{id}}{{feature}}","label":"{{hired}}","time":"2026-01-20T00:00:00Z"}"""
+                    )
+                    .Append('\n');
+            }
         }
         using var ingest = _server.Client(KeyRole.Ingest);
         var response = await ingest.PostAsync(
@@ -161,5 +186,72 @@ public sealed class FairnessWindowTests : IAsyncLifetime
                 }
             }
         }
+    }
+
+    [Theory]
+    [InlineData("metrics")]
+    [InlineData("summary")]
+    public async Task LabelsFromAReviewBand_SelectionRatesStillCoverEveryPrediction(string endpoint)
+    {
+        using var viewer = _server.Client(KeyRole.Viewer);
+        var response = await viewer.GetAsync(
+            $"/v1/features/{Reviewed}/{endpoint}?from=2026-01-05&to=2026-01-06&resamples=200"
+        );
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var evaluation =
+            endpoint == "metrics"
+                ? json.RootElement.GetProperty("windows")[0].GetProperty("evaluation")
+                : json.RootElement.GetProperty("evaluation");
+        using var reference = JsonDocument.Parse(
+            await File.ReadAllTextAsync(Path.Combine(Fixtures, "fairness_fixtures.json"))
+        );
+        var production = reference.RootElement.GetProperty("production");
+        Assert.Equal(production.GetProperty("labelled").GetInt32(), evaluation.GetProperty("n").GetInt32());
+        var expected = production.GetProperty("groupings");
+        var groupings = evaluation.GetProperty("fairness").GetProperty("groupings");
+        for (var g = 0; g < 3; g++)
+        {
+            // Each group's selection rate is over all its predictions; its other rates over its labelled ones.
+            var groups = groupings[g].GetProperty("groups").EnumerateArray().ToList();
+            var want = expected[g].GetProperty("groups").EnumerateObject().ToList();
+            Assert.Equal(want.Select(x => x.Name), groups.Select(x => x.GetProperty("value").GetString()));
+            for (var k = 0; k < groups.Count; k++)
+            {
+                var selection = groups[k].GetProperty("selection_rate");
+                Assert.Equal(
+                    want[k].Value.GetProperty("selection_rate").GetDouble(),
+                    selection.GetProperty("value").GetDouble(),
+                    1e-9
+                );
+                Assert.Equal(
+                    want[k].Value.GetProperty("predictions").GetDouble(),
+                    selection.GetProperty("n").GetDouble()
+                );
+                Assert.Equal(want[k].Value.GetProperty("n").GetDouble(), groups[k].GetProperty("n").GetDouble());
+            }
+            foreach (var m in groupings[g].GetProperty("measures").EnumerateArray())
+            {
+                var name = m.GetProperty("metric").GetString()!;
+                var value = m.GetProperty("value").GetDouble();
+                // The window judged from its rows has the calibration error exactly; a merged range within its bins.
+                var tolerance = name == "calibration_error_difference" && endpoint == "summary" ? 0.01 : 1e-9;
+                Assert.Equal(expected[g].GetProperty("measures").GetProperty(name).GetDouble(), value, tolerance);
+                Assert.InRange(
+                    value,
+                    m.GetProperty("ci_low").GetDouble() - 1e-9,
+                    m.GetProperty("ci_high").GetDouble() + 1e-9
+                );
+            }
+        }
+        // The labelled rows alone would have said something else: the figure the measure used to report.
+        var ratio = groupings[0].GetProperty("measures")[0];
+        var labelledOnly = expected[0].GetProperty("labelled_only_selection_rate_ratio").GetDouble();
+        Assert.True(Math.Abs(labelledOnly - ratio.GetProperty("value").GetDouble()) > 0.1, $"{labelledOnly}");
+        Assert.StartsWith(
+            "Applicants with sex = F are shortlisted 0.54 times as often as those with sex = M (",
+            ratio.GetProperty("statement").GetString(),
+            StringComparison.Ordinal
+        );
     }
 }

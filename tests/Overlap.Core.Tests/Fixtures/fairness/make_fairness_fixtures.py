@@ -188,8 +188,53 @@ for attributes in GROUPINGS:
         }
     )
 
+# Production with labels from a review band: people label only the predictions scored in [0.3, 0.7), so the labelled
+# rows are a biased sample of what the model decided. The selection rate needs no label and is taken over every
+# prediction; the rates that need one (true and false positive rates, calibration) over the labelled rows alone.
+BAND = [0.3, 0.7]
+in_band = (scores >= BAND[0]) & (scores < BAND[1])
+
+
+def production_grouped(attributes):
+    k = keys(attributes)
+    values = sorted({v for v in k if v is not None})
+    out = {}
+    for v in values:
+        every = k == v
+        rates = group_rates(every & in_band, in_band.astype(np.int64))
+        rates["selection_rate"] = float(flagged[every].mean())
+        rates["predictions"] = float(every.sum())
+        out[v] = rates
+    return out
+
+
+def labelled_only(attributes):
+    k = keys(attributes)
+    sel = {}
+    for v in sorted({v for v in k if v is not None}):
+        mask = (k == v) & in_band
+        if mask.sum() > 0:
+            sel[v] = float(flagged[mask].mean())
+    return spread(list(sel.values()), True)
+
+
+result["production"] = {"band": BAND, "labelled": int(in_band.sum()), "groupings": []}
+for attributes in GROUPINGS:
+    groups = production_grouped(attributes)
+    result["production"]["groupings"].append(
+        {
+            "attributes": attributes,
+            "groups": {k: {kk: (None if vv is None else float(vv)) for kk, vv in g.items()} for k, g in groups.items()},
+            "measures": {k: (None if v is None else float(v)) for k, v in measures(groups).items()},
+            # What the labelled rows alone would say: the biased figure the production measure must not report.
+            "labelled_only_selection_rate_ratio": labelled_only(attributes),
+        }
+    )
+
 with open(os.path.join(HERE, "fairness_fixtures.json"), "w") as f:
     json.dump(result, f, indent=1)
 print(json.dumps(result["groupings"][0]["measures"], indent=1))
 print(json.dumps(result["groupings"][0]["intervals"], indent=1))
 print({k: v["n"] for k, v in result["groupings"][2]["groups"].items()})
+print(json.dumps(result["production"]["groupings"][0]["measures"], indent=1))
+print(result["production"]["labelled"], result["production"]["groupings"][0]["labelled_only_selection_rate_ratio"])
