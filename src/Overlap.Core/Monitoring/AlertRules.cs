@@ -36,6 +36,7 @@ public static class AlertRules
             .. Requirements(
                 contract,
                 window.Evaluation,
+                window.Workflow,
                 window.Predictions,
                 window.Labelled,
                 window.Start,
@@ -58,13 +59,14 @@ public static class AlertRules
         ArgumentNullException.ThrowIfNull(window);
         if (range.Evaluation is null && range.Generative is { } generative)
         {
-            return [.. Generative(contract, range, generative), Drift(window)];
+            return [.. Generative(contract, range, generative, range.Workflow), Drift(window)];
         }
         return
         [
             .. Requirements(
                 contract,
                 range.Evaluation,
+                range.Workflow,
                 range.Predictions,
                 range.Labelled,
                 range.From,
@@ -81,13 +83,26 @@ public static class AlertRules
     /// outputs behind that rate. Means, percentiles and requirements by segment do not add up across windows, so they
     /// are not alerted on (no data, said so).
     /// </summary>
-    private static IEnumerable<CheckResult> Generative(Contract contract, RangeReport range, GenerativeRange generative)
+    private static IEnumerable<CheckResult> Generative(
+        Contract contract,
+        RangeReport range,
+        GenerativeRange generative,
+        WorkflowReport? workflow
+    )
     {
         var minSamples = contract.Monitoring?.MinSamples ?? 200;
         var noSegments = new Dictionary<string, IReadOnlyDictionary<string, SegmentResult>>(StringComparer.Ordinal);
         foreach (var requirement in contract.Requirements)
         {
             var name = Name(requirement);
+            if (
+                Workflow(contract, requirement, workflow, minSamples, range.From, range.To, "the days judged") is
+                { } guarded
+            )
+            {
+                yield return guarded;
+                continue;
+            }
             if (requirement.By is not null || !generative.Rates.TryGetValue(requirement.Metric, out var rate))
             {
                 yield return new CheckResult(
@@ -102,20 +117,7 @@ public static class AlertRules
                 continue;
             }
             var judged = RequirementJudge.Judge(requirement, contract, generative.Rates, rate.N, noSegments);
-            var (state, statement) = judged.Verdict switch
-            {
-                Verdict.Skipped => (AlertState.NoData, judged.Statement),
-                Verdict.Pass => (AlertState.Ok, judged.Statement),
-                Verdict.Inconclusive => (AlertState.Warning, judged.Statement),
-                _ when rate.N >= minSamples => (AlertState.Alert, judged.Statement),
-                _ => (
-                    AlertState.Warning,
-                    string.Create(
-                        CultureInfo.InvariantCulture,
-                        $"{judged.Statement} (only {rate.N} outputs with a result; an alert needs {minSamples})"
-                    )
-                ),
-            };
+            var (state, statement) = State(judged, rate.N, minSamples, "outputs with a result");
             yield return new CheckResult(name, state, statement, range.From, range.To);
         }
     }
@@ -124,6 +126,7 @@ public static class AlertRules
     private static IEnumerable<CheckResult> Requirements(
         Contract contract,
         EvaluationReport? evaluation,
+        WorkflowReport? workflow,
         long predictions,
         long labelled,
         DateTimeOffset from,
@@ -135,28 +138,82 @@ public static class AlertRules
         for (var i = 0; i < contract.Requirements.Count; i++)
         {
             var name = Name(contract.Requirements[i]);
-            var judged = evaluation?.Requirements.Count > i ? evaluation.Requirements[i] : null;
-            var (state, statement) = judged switch
+            if (Workflow(contract, contract.Requirements[i], workflow, minSamples, from, to, span) is { } guarded)
             {
-                null => (
-                    AlertState.NoData,
-                    predictions == 0 ? $"No predictions in {span}." : $"No labels for {span} yet."
-                ),
-                { Verdict: Verdict.Skipped } => (AlertState.NoData, judged.Statement),
-                { Verdict: Verdict.Pass } => (AlertState.Ok, judged.Statement),
-                { Verdict: Verdict.Inconclusive } => (AlertState.Warning, judged.Statement),
-                _ when labelled >= minSamples => (AlertState.Alert, judged.Statement),
-                _ => (
-                    AlertState.Warning,
-                    string.Create(
-                        CultureInfo.InvariantCulture,
-                        $"{judged.Statement} (only {labelled} labelled examples; an alert needs {minSamples})"
-                    )
-                ),
-            };
+                yield return guarded;
+                continue;
+            }
+            var judged = evaluation?.Requirements.Count > i ? evaluation.Requirements[i] : null;
+            var (state, statement) = judged is null
+                ? (AlertState.NoData, predictions == 0 ? $"No predictions in {span}." : $"No labels for {span} yet.")
+                : State(judged, labelled, minSamples, "labelled examples");
             yield return new CheckResult(name, state, statement, from, to);
         }
     }
+
+    /// <summary>
+    /// A requirement on a workflow metric, judged on the guard's calls whether or not any has a label (the figures need
+    /// none): by its verdict in <paramref name="workflow"/>, an alert once <c>min_samples</c> calls were guarded. Null
+    /// for a requirement on another metric.
+    /// </summary>
+    private static CheckResult? Workflow(
+        Contract contract,
+        Requirement requirement,
+        WorkflowReport? workflow,
+        int minSamples,
+        DateTimeOffset from,
+        DateTimeOffset to,
+        string span
+    )
+    {
+        if (MetricCatalog.Find(requirement.Metric)?.OnWorkflow != true)
+        {
+            return null;
+        }
+        var name = Name(requirement);
+        // The report judges the contract's workflow requirements in contract order.
+        var index = contract
+            .Requirements.Where(r => MetricCatalog.Find(r.Metric)?.OnWorkflow == true)
+            .ToList()
+            .IndexOf(requirement);
+        if (workflow is null || index < 0 || index >= workflow.Requirements.Count)
+        {
+            return new CheckResult(
+                name,
+                AlertState.NoData,
+                $"No call went through the contract's guard in {span}.",
+                from,
+                to
+            );
+        }
+        var (state, statement) = State(workflow.Requirements[index], workflow.Guarded, minSamples, "guarded calls");
+        return new CheckResult(name, state, statement, from, to);
+    }
+
+    /// <summary>
+    /// A judged requirement's state: pass ok, inconclusive a warning, a miss an alert once <paramref name="count"/>
+    /// (the <paramref name="noun"/> behind it) reaches <paramref name="minSamples"/> and a warning that says so before.
+    /// </summary>
+    private static (AlertState State, string Statement) State(
+        RequirementResult judged,
+        long count,
+        int minSamples,
+        string noun
+    ) =>
+        judged.Verdict switch
+        {
+            Verdict.Skipped => (AlertState.NoData, judged.Statement),
+            Verdict.Pass => (AlertState.Ok, judged.Statement),
+            Verdict.Inconclusive => (AlertState.Warning, judged.Statement),
+            _ when count >= minSamples => (AlertState.Alert, judged.Statement),
+            _ => (
+                AlertState.Warning,
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{judged.Statement} (only {count} {noun}; an alert needs {minSamples})"
+                )
+            ),
+        };
 
     /// <summary>The window's drift as a check.</summary>
     private static CheckResult Drift(WindowReport window) =>

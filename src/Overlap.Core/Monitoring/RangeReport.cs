@@ -33,6 +33,12 @@ public sealed record RangeReport
     /// </summary>
     public GenerativeRange? Generative { get; init; }
 
+    /// <summary>
+    /// What the contract's guard did over the range: its windows' guarded calls merged, with the contract's requirements
+    /// on workflow metrics judged on the merged counts; null (omitted) when no call was guarded.
+    /// </summary>
+    public WorkflowReport? Workflow { get; init; }
+
     /// <summary>When the merge was made.</summary>
     public DateTimeOffset? ComputedAt { get; init; }
 

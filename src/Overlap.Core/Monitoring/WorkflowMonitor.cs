@@ -121,6 +121,9 @@ public static class WorkflowMonitor
                                 Guarded = v.Value.Guarded,
                                 Routes = Routes(v.Value),
                                 Metrics = Metrics(v.Value, contract.Confidence, words),
+                                Retried = v.Value.Retried,
+                                Attempts = v.Value.Attempts,
+                                AttemptSquares = v.Value.AttemptSquares,
                             },
                             StringComparer.Ordinal
                         ),
@@ -165,7 +168,15 @@ public static class WorkflowMonitor
     /// The windows' workflow reports merged into one over their range: routes, rates and failed checks overall (the
     /// windows' requirements stay with each window); null when no window had a guarded call.
     /// </summary>
-    public static WorkflowReport? Merge(Contract contract, IEnumerable<WorkflowReport?> windows)
+    public static WorkflowReport? Merge(Contract contract, IEnumerable<WorkflowReport?> windows) =>
+        Merge(contract, windows, judge: false);
+
+    /// <summary>
+    /// The windows' workflow reports merged into one over their range, with the contract's requirements on workflow
+    /// metrics judged on the merged counts (per segment too, when every window kept its segments' counts): what a range
+    /// such as the 30-day summary and its alerts judge. Null when no window had a guarded call.
+    /// </summary>
+    public static WorkflowReport? Merge(Contract contract, IEnumerable<WorkflowReport?> windows, bool judge)
     {
         ArgumentNullException.ThrowIfNull(contract);
         ArgumentNullException.ThrowIfNull(windows);
@@ -174,7 +185,7 @@ public static class WorkflowMonitor
         {
             tally.Add(window);
         }
-        return Summarize(contract with { Requirements = [] }, tally);
+        return Summarize(judge ? contract : contract with { Requirements = [] }, tally);
     }
 
     /// <summary>

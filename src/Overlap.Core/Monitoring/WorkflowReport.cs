@@ -55,6 +55,15 @@ public sealed record WorkflowSegment
 
     /// <summary>The workflow metrics over these calls.</summary>
     public required IReadOnlyDictionary<string, MetricValue> Metrics { get; init; }
+
+    /// <summary>Calls asked more than once; null in reports stored before segments kept it (they do not merge).</summary>
+    public long? Retried { get; init; }
+
+    /// <summary>The attempts of these calls, summed; null in reports stored before segments kept it.</summary>
+    public long? Attempts { get; init; }
+
+    /// <summary>The squares of these calls' attempts, summed; null in reports stored before segments kept it.</summary>
+    public long? AttemptSquares { get; init; }
 }
 
 /// <summary>

@@ -12,6 +12,7 @@ public sealed class WorkflowTally
 {
     private readonly Dictionary<string, Dictionary<string, WorkflowCounts>> _segments = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (long Calls, long PassedAfterRetry)> _checks = new(StringComparer.Ordinal);
+    private bool _segmentsIncomplete;
 
     /// <summary>The counts over every guarded call.</summary>
     public WorkflowCounts Overall { get; } = new();
@@ -41,8 +42,8 @@ public sealed class WorkflowTally
     }
 
     /// <summary>
-    /// Adds a stored window's report: its overall counts and failed checks (its segments keep no attempt counts, so a
-    /// merge of windows is judged overall only).
+    /// Adds a stored window's report: its overall counts, its segments' counts and its failed checks. A report stored
+    /// before its segments kept their attempt counts leaves the merge without segments (judged overall only).
     /// </summary>
     public void Add(WorkflowReport report)
     {
@@ -50,6 +51,30 @@ public sealed class WorkflowTally
         Overall.Add(
             WorkflowCounts.Of(report.Guarded, report.Retried, report.Attempts, report.AttemptSquares, report.Routes)
         );
+        var segments = report
+            .Segments.SelectMany(c => c.Value.Select(v => (Column: c.Key, Name: v.Key, Segment: v.Value)))
+            .ToList();
+        if (_segmentsIncomplete || segments.Any(s => s.Segment.Attempts is null))
+        {
+            _segmentsIncomplete = true;
+            _segments.Clear();
+        }
+        else
+        {
+            foreach (var (column, value, segment) in segments)
+            {
+                Group(column, value)
+                    .Add(
+                        WorkflowCounts.Of(
+                            segment.Guarded,
+                            segment.Retried ?? 0,
+                            segment.Attempts ?? 0,
+                            segment.AttemptSquares ?? 0,
+                            segment.Routes
+                        )
+                    );
+            }
+        }
         foreach (var check in report.FailedChecks)
         {
             var (c, a) = _checks.GetValueOrDefault(check.Check);

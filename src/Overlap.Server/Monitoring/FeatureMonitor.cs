@@ -166,7 +166,7 @@ internal sealed partial class FeatureMonitor(
     )
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var (_, summaries, _) = await WindowsAsync(
+        var (reports, summaries, _) = await WindowsAsync(
                 contract,
                 version,
                 windows,
@@ -178,16 +178,19 @@ internal sealed partial class FeatureMonitor(
             .ConfigureAwait(false);
         var merged = WindowSummary.Merge(summaries);
         var now = options.Time.GetUtcNow();
+        // The guard's figures merge from the windows' reports; requirements on them are judged on the range as the rest.
+        var workflow = WorkflowMonitor.Merge(contract, reports.Select(r => r.Workflow), judge: true);
         var report = RangeMonitor.Summarize(
             contract,
             version,
             WindowLength(contract),
             merged,
-            evaluation,
+            WorkflowMonitor.Options(contract, workflow, evaluation),
             calibration.Recalibrated
         ) with
         {
             ComputedAt = now,
+            Workflow = workflow,
         };
         // A merge that took the open window as last computed is not known to be current: an exact request merges again.
         var current = stale && windows[^1].End > now ? -1 : change;

@@ -67,30 +67,9 @@ public sealed class WorkflowWindowTests
         }
     }
 
-    [Fact]
-    public async Task GuardedCalls_GiveTheWindowsWorkflowFigures_JudgeItsBars_AndReachPeople()
+    /// <summary>The fixture's calls, counted: routes, every workflow metric with its interval, the chat channel's fallback rate and the check that failed most.</summary>
+    private static void AssertFigures(JsonElement workflow)
     {
-        await using var server = await RunningServer.StartAsync(configure: o =>
-            o with
-            {
-                Time = new FakeTimeProvider(Noon.AddDays(1)),
-            }
-        );
-        using var admin = server.Client(KeyRole.Admin);
-        Assert.Equal(
-            HttpStatusCode.Created,
-            (await admin.PutAsync("/v1/features/reply-drafter/contract", new StringContent(Contract))).StatusCode
-        );
-        var body = string.Join('\n', Lines("reply-drafter", Noon.AddHours(-11)));
-        var sent = await admin.PostAsync("/v1/events", new StringContent(body, Encoding.UTF8, "application/x-ndjson"));
-        Assert.Equal(HttpStatusCode.Accepted, sent.StatusCode);
-
-        using var viewer = server.Client(KeyRole.Viewer);
-        using var json = JsonDocument.Parse(
-            await viewer.GetStringAsync("/v1/features/reply-drafter/metrics?from=2026-11-23&to=2026-11-24&resamples=0")
-        );
-        var window = Assert.Single(json.RootElement.GetProperty("windows").EnumerateArray());
-        var workflow = window.GetProperty("workflow");
         var expected = Fixture.GetProperty("overall");
         Assert.Equal(2400, workflow.GetProperty("guarded").GetInt64());
         foreach (var route in expected.GetProperty("routes").EnumerateObject())
@@ -121,6 +100,34 @@ public sealed class WorkflowWindowTests
             Fixture.GetProperty("failed_checks")[0].GetProperty("check").GetString(),
             workflow.GetProperty("failed_checks")[0].GetProperty("check").GetString()
         );
+    }
+
+    [Fact]
+    public async Task GuardedCalls_GiveTheWindowsWorkflowFigures_JudgeItsBars_AndReachPeople()
+    {
+        await using var server = await RunningServer.StartAsync(configure: o =>
+            o with
+            {
+                Time = new FakeTimeProvider(Noon.AddDays(1)),
+            }
+        );
+        using var admin = server.Client(KeyRole.Admin);
+        Assert.Equal(
+            HttpStatusCode.Created,
+            (await admin.PutAsync("/v1/features/reply-drafter/contract", new StringContent(Contract))).StatusCode
+        );
+        var body = string.Join('\n', Lines("reply-drafter", Noon.AddHours(-11)));
+        var sent = await admin.PostAsync("/v1/events", new StringContent(body, Encoding.UTF8, "application/x-ndjson"));
+        Assert.Equal(HttpStatusCode.Accepted, sent.StatusCode);
+
+        using var viewer = server.Client(KeyRole.Viewer);
+        using var json = JsonDocument.Parse(
+            await viewer.GetStringAsync("/v1/features/reply-drafter/metrics?from=2026-11-23&to=2026-11-24&resamples=0")
+        );
+        var window = Assert.Single(json.RootElement.GetProperty("windows").EnumerateArray());
+        var workflow = window.GetProperty("workflow");
+        AssertFigures(workflow);
+        var expected = Fixture.GetProperty("overall");
 
         // The window's evaluation judges the workflow bars with the rest, as statsmodels' intervals say.
         var requirements = window.GetProperty("evaluation").GetProperty("requirements").EnumerateArray().ToList();
@@ -175,6 +182,108 @@ public sealed class WorkflowWindowTests
         Assert.Equal(
             first.GetProperty("attempts").GetInt32().ToString(CultureInfo.InvariantCulture),
             row[Array.IndexOf(header, "workflow_attempts")]
+        );
+    }
+
+    [Fact]
+    public async Task TheSummary_MergesTheWindowsGuardFigures_AndJudgesTheWorkflowBarsOnThem()
+    {
+        await using var server = await RunningServer.StartAsync(configure: o =>
+            o with
+            {
+                Time = new FakeTimeProvider(Noon.AddDays(1)),
+            }
+        );
+        using var admin = server.Client(KeyRole.Admin);
+        // Six-hour windows: the same 2,400 calls (01:00 to 07:40) fall in two of them, and the day's summary merges both.
+        var contract = Contract.Replace("feature: reply-drafter", "feature: reply-drafter\nmonitoring: { window: 6h }");
+        Assert.Equal(
+            HttpStatusCode.Created,
+            (await admin.PutAsync("/v1/features/reply-drafter/contract", new StringContent(contract))).StatusCode
+        );
+        var body = string.Join('\n', Lines("reply-drafter", Noon.AddHours(-11)));
+        var sent = await admin.PostAsync("/v1/events", new StringContent(body, Encoding.UTF8, "application/x-ndjson"));
+        Assert.Equal(HttpStatusCode.Accepted, sent.StatusCode);
+
+        using var viewer = server.Client(KeyRole.Viewer);
+        using var windows = JsonDocument.Parse(
+            await viewer.GetStringAsync("/v1/features/reply-drafter/metrics?from=2026-11-23&to=2026-11-24&resamples=0")
+        );
+        Assert.Equal(
+            2,
+            windows.RootElement.GetProperty("windows").EnumerateArray().Count(w => w.TryGetProperty("workflow", out _))
+        );
+        using var json = JsonDocument.Parse(
+            await viewer.GetStringAsync("/v1/features/reply-drafter/summary?from=2026-11-23&to=2026-11-24&resamples=0")
+        );
+        var workflow = json.RootElement.GetProperty("workflow");
+        // The segments merge too, so a bar by channel is judged on the day as on one window.
+        AssertFigures(workflow);
+        var requirements = workflow.GetProperty("requirements").EnumerateArray().ToList();
+        Assert.Equal(
+            Fixture.GetProperty("requirements").EnumerateArray().Select(r => r.GetProperty("verdict").GetString()),
+            requirements.Select(r => r.GetProperty("verdict").GetString())
+        );
+        Assert.Contains(
+            "1 in 11 drafts needed a second try (7.7% to 10% at 95% confidence).",
+            workflow.GetProperty("statements").EnumerateArray().Select(s => s.GetString())
+        );
+    }
+
+    [Fact]
+    public async Task AScoredFeatureWithoutLabels_AlertsOnItsWorkflowBar()
+    {
+        await using var server = await RunningServer.StartAsync(configure: o =>
+            o with
+            {
+                Time = new FakeTimeProvider(Noon.AddDays(10)),
+            }
+        );
+        using var admin = server.Client(KeyRole.Admin);
+        const string scored = """
+            feature: fraud-guard
+            task: binary
+            labels: { positive: fraud, negative: legit }
+            columns: { id: id, label: outcome, score: p_fraud }
+            words: { example: payment }
+            requirements:
+              - { metric: abstention_rate, max: 0.05 }
+            monitoring: { window: 1d, min_samples: 100 }
+            """;
+        Assert.Equal(
+            HttpStatusCode.Created,
+            (await admin.PutAsync("/v1/features/fraud-guard/contract", new StringContent(scored))).StatusCode
+        );
+        // 300 guarded payments and no outcome yet: 30 scored inside the uncertain band were left to a person.
+        var lines = Enumerable
+            .Range(0, 300)
+            .Select(i =>
+            {
+                var abstained = i % 10 == 0;
+                var score = abstained ? 0.5 : 0.05;
+                var route = abstained ? "abstain" : "direct";
+                var reason = abstained ? ",\"reason\":\"the score is in the uncertain band\"" : "";
+                return string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{{\"type\":\"prediction\",\"id\":\"p{i}\",\"feature\":\"fraud-guard\",\"time\":\"{Noon.AddSeconds(i * 60):yyyy-MM-ddTHH:mm:ssZ}\",\"score\":{score},\"workflow\":{{\"route\":\"{route}\",\"attempts\":1,\"failed_checks\":[]{reason}}}}}"
+                );
+            });
+        var sent = await admin.PostAsync(
+            "/v1/events",
+            new StringContent(string.Join('\n', lines), Encoding.UTF8, "application/x-ndjson")
+        );
+        Assert.Equal(HttpStatusCode.Accepted, sent.StatusCode);
+
+        var evaluated = await admin.PostAsync("/v1/features/fraud-guard/alerts/evaluate?window=2026-11-23", null);
+        Assert.Equal(HttpStatusCode.OK, evaluated.StatusCode);
+        using var json = JsonDocument.Parse(await evaluated.Content.ReadAsStringAsync());
+        var check = json.RootElement.GetProperty("checks")[0];
+        Assert.Equal("abstention_rate max 0.05", check.GetProperty("check").GetString());
+        // 30 of 300 is 10%, Wilson 7.1% to 14% at 95%: above the bar however the interval falls, with 300 calls >= 100.
+        Assert.Equal("alert", check.GetProperty("state").GetString());
+        Assert.Equal(
+            "Not met: At most 5% of payments may be left to a person. 1 in 10 payments were left to a person (7.1% to 14% at 95% confidence).",
+            check.GetProperty("statement").GetString()
         );
     }
 }
