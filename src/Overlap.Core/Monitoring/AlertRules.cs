@@ -149,6 +149,22 @@ public static class AlertRules
                 : State(judged, labelled, minSamples, "labelled examples");
             yield return new CheckResult(name, state, statement, from, to);
         }
+        // The fairness bars follow the contract's requirements in the evaluation, in the fairness section's order.
+        foreach (var requirement in contract.Fairness?.Requirements ?? [])
+        {
+            var by = FairnessPolicy.Name(requirement.By);
+            var name = string.Create(
+                CultureInfo.InvariantCulture,
+                $"{requirement.Metric} by {by} {(requirement.Bound == Bound.Min ? "min" : "max")} {requirement.Value}"
+            );
+            var judged = evaluation
+                ?.Requirements.Skip(contract.Requirements.Count)
+                .FirstOrDefault(r => r.Metric == requirement.Metric && r.By == by);
+            var (state, statement) = judged is null
+                ? (AlertState.NoData, predictions == 0 ? $"No predictions in {span}." : $"No labels for {span} yet.")
+                : State(judged, labelled, minSamples, "labelled examples");
+            yield return new CheckResult(name, state, statement, from, to);
+        }
     }
 
     /// <summary>

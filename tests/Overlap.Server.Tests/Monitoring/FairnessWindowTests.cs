@@ -254,4 +254,27 @@ public sealed class FairnessWindowTests : IAsyncLifetime
             StringComparison.Ordinal
         );
     }
+
+    [Fact]
+    public async Task AFairnessBarMissed_IsAnAlert()
+    {
+        using var admin = _server.Client(KeyRole.Admin);
+        var evaluated = await admin.PostAsync($"/v1/features/{Reviewed}/alerts/evaluate?window=2026-01-05", null);
+        Assert.Equal(HttpStatusCode.OK, evaluated.StatusCode);
+        using var json = JsonDocument.Parse(await evaluated.Content.ReadAsStringAsync());
+        var checks = json.RootElement.GetProperty("checks").EnumerateArray().ToList();
+        // The contract's requirement, then its fairness bar, then drift and the estimate.
+        Assert.Equal(
+            ["recall min 0.5", "selection_rate_ratio by sex min 0.8", "data drift", "estimate reliability"],
+            checks.Select(c => c.GetProperty("check").GetString())
+        );
+        var ratio = checks[1];
+        // Judged on every prediction (0.54 for women against men), with the reviewed band's 338 labels behind the window.
+        Assert.Equal("alert", ratio.GetProperty("state").GetString());
+        Assert.StartsWith(
+            "Applicants with sex = F are shortlisted 0.54 times as often as those with sex = M (",
+            ratio.GetProperty("statement").GetString(),
+            StringComparison.Ordinal
+        );
+    }
 }
