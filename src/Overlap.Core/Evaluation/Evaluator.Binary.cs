@@ -205,6 +205,67 @@ public static partial class Evaluator
         );
     }
 
+    /// <summary>
+    /// The fairness of production predictions that have no label yet: each group's selection rate over
+    /// <paramref name="selections"/> with its interval, the measures on it judged against the contract's fairness bars,
+    /// and the measures that need labels left undefined (saying why). Null when the contract has no fairness section, is
+    /// not binary, or the cells count no prediction or other attributes.
+    /// </summary>
+    public static UnlabelledFairness? FairnessWithoutLabels(
+        Contract contract,
+        SelectionCells? selections,
+        EvaluationOptions? options = null
+    )
+    {
+        ArgumentNullException.ThrowIfNull(contract);
+        if (
+            contract.Fairness is not { } fairness
+            || contract.Task != TaskKind.Binary
+            || selections is not { Total: > 0 }
+            || !selections.Covers(fairness)
+        )
+        {
+            return null;
+        }
+        options ??= new EvaluationOptions();
+        var none = new BinarySample(Array.Empty<double>(), Array.Empty<byte>());
+        var attributes = fairness.Attributes.ToDictionary(
+            a => a,
+            a => new SegmentColumn(a, Array.Empty<int>(), []),
+            StringComparer.Ordinal
+        );
+        var binary = new BinaryOptions
+        {
+            Threshold = contract.Threshold,
+            Confidence = contract.Confidence,
+            Resamples = options.Resamples,
+            Seed = options.Seed,
+            MaxDegreeOfParallelism = options.MaxDegreeOfParallelism,
+        };
+        var report = FairnessAnalysis.Run(
+            contract,
+            none,
+            attributes,
+            binary,
+            contract.Columns.Score is not null,
+            selections
+        );
+        var partial = new EvaluationReport
+        {
+            Feature = contract.Feature,
+            Task = "binary",
+            Verdict = Verdict.Pass,
+            N = 0,
+            Confidence = contract.Confidence,
+            Metrics = new Dictionary<string, MetricValue>(),
+            Segments = new Dictionary<string, IReadOnlyDictionary<string, SegmentResult>>(),
+            Requirements = [],
+            Statements = [],
+            Fairness = report,
+        };
+        return new UnlabelledFairness(report, [.. FairnessRequirements(contract, partial)]);
+    }
+
     /// <summary>Each sensitive attribute at the evaluated rows, with no group for a missing value (such rows are in no group).</summary>
     private static Dictionary<string, SegmentColumn> FairnessAttributes(
         FairnessPolicy fairness,

@@ -69,7 +69,8 @@ internal static class FairnessAnalysis
         var point = BinaryEvaluator.PointState(data);
         var selected = selections is null ? null : new Selection(cells, cellGroups, columns);
         selected?.Count(cells.Select(c => c.Count).ToArray());
-        var resamples = data.Total > 1 ? options.Resamples : 0;
+        // Production's selection cells can be judged without a label; the labelled rows need two to resample.
+        var resamples = data.Total > 1 || selections?.Total > 1 ? options.Resamples : 0;
         var replicates = resamples > 0 ? Replicates(data, columns, cells, cellGroups, resamples, options) : [];
 
         var result = new List<FairnessGrouping>();

@@ -215,6 +215,11 @@ internal static class FairnessJudge
         {
             return $"the data has {(f.Groups.Count == 0 ? "no group" : "only one group")} of {by}, so {name} cannot be measured";
         }
+        if (f.Measure.Rates.Any(r => r != GroupRate.SelectionRate) && f.Groups.All(g => g.N == 0))
+        {
+            // Production before the first outcome: the groups are there, their labels are not.
+            return $"no {w.Example} has a label yet, so {name} cannot be measured";
+        }
         if (f.Measure.IsRatio)
         {
             return $"no {w.Example} in any group of {by} is {w.Action}, so {name} cannot be measured";

@@ -36,6 +36,7 @@ public static class AlertRules
             .. Requirements(
                 contract,
                 window.Evaluation,
+                window.FairnessWithoutLabels,
                 window.Workflow,
                 window.Predictions,
                 window.Labelled,
@@ -66,6 +67,7 @@ public static class AlertRules
             .. Requirements(
                 contract,
                 range.Evaluation,
+                range.FairnessWithoutLabels,
                 range.Workflow,
                 range.Predictions,
                 range.Labelled,
@@ -126,6 +128,7 @@ public static class AlertRules
     private static IEnumerable<CheckResult> Requirements(
         Contract contract,
         EvaluationReport? evaluation,
+        Fairness.UnlabelledFairness? unlabelled,
         WorkflowReport? workflow,
         long predictions,
         long labelled,
@@ -157,11 +160,17 @@ public static class AlertRules
                 CultureInfo.InvariantCulture,
                 $"{requirement.Metric} by {by} {(requirement.Bound == Bound.Min ? "min" : "max")} {requirement.Value}"
             );
-            var judged = evaluation
-                ?.Requirements.Skip(contract.Requirements.Count)
-                .FirstOrDefault(r => r.Metric == requirement.Metric && r.By == by);
-            var (state, statement) = judged is null
-                ? (AlertState.NoData, predictions == 0 ? $"No predictions in {span}." : $"No labels for {span} yet.")
+            // Without labels, the bars judged on the selection rates of every prediction (the others undefined).
+            var judged = (
+                evaluation?.Requirements.Skip(contract.Requirements.Count) ?? unlabelled?.Requirements
+            )?.FirstOrDefault(r => r.Metric == requirement.Metric && r.By == by);
+            var (state, statement) =
+                judged is null
+                    ? (
+                        AlertState.NoData,
+                        predictions == 0 ? $"No predictions in {span}." : $"No labels for {span} yet."
+                    )
+                : evaluation is null ? State(judged, predictions, minSamples, "predictions")
                 : State(judged, labelled, minSamples, "labelled examples");
             yield return new CheckResult(name, state, statement, from, to);
         }

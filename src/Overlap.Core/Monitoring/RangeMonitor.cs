@@ -91,6 +91,9 @@ public static class RangeMonitor
                     )
                     : null,
             Evaluation = evaluation,
+            FairnessWithoutLabels = evaluation is null
+                ? Evaluator.FairnessWithoutLabels(contract, merged.Selections, options)
+                : null,
             DriftTestedWindows = merged.DriftTestedWindows,
             DriftedWindows = merged.DriftedWindows,
             DriftedColumns = merged.DriftedColumns,

@@ -39,6 +39,12 @@ public sealed record RangeReport
     /// </summary>
     public WorkflowReport? Workflow { get; init; }
 
+    /// <summary>
+    /// Fairness before any label: with no labelled prediction (so no <c>evaluation</c>), each group's selection rate over
+    /// every prediction and the contract's fairness bars judged on it; null otherwise (then in the evaluation's fairness).
+    /// </summary>
+    public Fairness.UnlabelledFairness? FairnessWithoutLabels { get; init; }
+
     /// <summary>When the merge was made.</summary>
     public DateTimeOffset? ComputedAt { get; init; }
 

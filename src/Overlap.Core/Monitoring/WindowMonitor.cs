@@ -114,6 +114,10 @@ public static class WindowMonitor
                         }
                     ),
             Estimated = Estimate(contract, window, calibration, options ?? new EvaluationOptions()),
+            FairnessWithoutLabels =
+                window.Labelled.RowCount == 0
+                    ? Evaluator.FairnessWithoutLabels(contract, window.Selections, options)
+                    : null,
             Drift = Drift(contract, reference, window.Inputs),
         };
     }
@@ -149,6 +153,7 @@ public static class WindowMonitor
             CostMean = range.CostMean,
             Evaluation = range.Evaluation,
             Estimated = range.Estimated,
+            FairnessWithoutLabels = range.FairnessWithoutLabels,
             Drift = drift,
         };
     }

@@ -56,6 +56,12 @@ public sealed record WindowReport
     public GenerativeWindow? Generative { get; init; }
 
     /// <summary>
+    /// Fairness before any label: with no labelled prediction (so no <c>evaluation</c>), each group's selection rate over
+    /// every prediction and the contract's fairness bars judged on it; null otherwise (then in the evaluation's fairness).
+    /// </summary>
+    public Fairness.UnlabelledFairness? FairnessWithoutLabels { get; init; }
+
+    /// <summary>
     /// What the contract's workflow did with the window's guarded calls (routes, retry, fallback, escalation and
     /// abstention rates, failed checks); null when no call went through a guard.
     /// </summary>

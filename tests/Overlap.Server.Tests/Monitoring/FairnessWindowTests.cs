@@ -38,6 +38,9 @@ public sealed class FairnessWindowTests : IAsyncLifetime
     /// <summary>The same screen where people label only the predictions scored in the reference script's review band.</summary>
     private const string Reviewed = "hiring-reviewed";
 
+    /// <summary>The same screen before any outcome has arrived.</summary>
+    private const string Unlabelled = "hiring-unlabelled";
+
     public async Task InitializeAsync()
     {
         _server = await RunningServer.StartAsync();
@@ -50,6 +53,7 @@ public sealed class FairnessWindowTests : IAsyncLifetime
             var band = reference.RootElement.GetProperty("production").GetProperty("band");
             await SendAsync(Feature, _ => true);
             await SendAsync(Reviewed, score => score >= band[0].GetDouble() && score < band[1].GetDouble());
+            await SendAsync(Unlabelled, _ => false);
         }
     }
 
@@ -276,5 +280,73 @@ public sealed class FairnessWindowTests : IAsyncLifetime
             ratio.GetProperty("statement").GetString(),
             StringComparison.Ordinal
         );
+    }
+
+    [Theory]
+    [InlineData("metrics")]
+    [InlineData("summary")]
+    public async Task BeforeAnyLabel_TheSelectionRatesAreJudgedOnEveryPrediction(string endpoint)
+    {
+        using var viewer = _server.Client(KeyRole.Viewer);
+        using var json = JsonDocument.Parse(
+            await viewer.GetStringAsync(
+                $"/v1/features/{Unlabelled}/{endpoint}?from=2026-01-05&to=2026-01-06&resamples=200"
+            )
+        );
+        var root = endpoint == "metrics" ? json.RootElement.GetProperty("windows")[0] : json.RootElement;
+        Assert.False(
+            root.TryGetProperty("evaluation", out var evaluation) && evaluation.ValueKind != JsonValueKind.Null
+        );
+        var fairness = root.GetProperty("fairness_without_labels");
+        using var reference = JsonDocument.Parse(
+            await File.ReadAllTextAsync(Path.Combine(Fixtures, "fairness_fixtures.json"))
+        );
+        var expected = reference.RootElement.GetProperty("production").GetProperty("groupings");
+        var groupings = fairness.GetProperty("report").GetProperty("groupings");
+        for (var g = 0; g < 3; g++)
+        {
+            var measures = groupings[g].GetProperty("measures").EnumerateArray().ToList();
+            foreach (var name in new[] { "selection_rate_ratio", "selection_rate_difference" })
+            {
+                var m = measures.Single(x => x.GetProperty("metric").GetString() == name);
+                var value = m.GetProperty("value").GetDouble();
+                Assert.Equal(expected[g].GetProperty("measures").GetProperty(name).GetDouble(), value, 1e-9);
+                Assert.InRange(
+                    value,
+                    m.GetProperty("ci_low").GetDouble() - 1e-9,
+                    m.GetProperty("ci_high").GetDouble() + 1e-9
+                );
+            }
+            // A rate that needs a label has no value yet, and says so rather than showing NaN.
+            var odds = measures.Single(x => x.GetProperty("metric").GetString() == "equal_opportunity_difference");
+            Assert.Equal(JsonValueKind.Null, odds.GetProperty("value").ValueKind);
+            Assert.Contains(
+                "No applicant has a label yet, so equal opportunity difference cannot be measured",
+                odds.GetProperty("statement").GetString(),
+                StringComparison.Ordinal
+            );
+        }
+        var bar = Assert.Single(fairness.GetProperty("requirements").EnumerateArray());
+        Assert.Equal(
+            ("selection_rate_ratio", "fail"),
+            (bar.GetProperty("metric").GetString(), bar.GetProperty("verdict").GetString())
+        );
+
+        if (endpoint == "summary")
+        {
+            using var admin = _server.Client(KeyRole.Admin);
+            var evaluated = await admin.PostAsync($"/v1/features/{Unlabelled}/alerts/evaluate?window=2026-01-05", null);
+            using var alerts = JsonDocument.Parse(await evaluated.Content.ReadAsStringAsync());
+            var checks = alerts.RootElement.GetProperty("checks").EnumerateArray().ToList();
+            Assert.Equal(
+                ("no_data", "No labels for the days judged yet."),
+                (checks[0].GetProperty("state").GetString(), checks[0].GetProperty("statement").GetString())
+            );
+            // 700 predictions are enough to alert on a bar that needs no label.
+            Assert.Equal(
+                ("selection_rate_ratio by sex min 0.8", "alert"),
+                (checks[1].GetProperty("check").GetString(), checks[1].GetProperty("state").GetString())
+            );
+        }
     }
 }
