@@ -226,19 +226,31 @@ public class ProductionRunTests
                 @"^\d+ in \d+ previews needed a second try \(.+ to .+ at 95% confidence\)\.$"
             )
         );
-        var checksLine = Assert.Single(lines, l =>
-            l.StartsWith("Checks that sent previews back for a second try", StringComparison.Ordinal)
-        );
+        // The check that failed most, by the script's counts (ties by name), is the one the server's statement names.
+        var ranked = failedChecks
+            .OrderByDescending(f => f.Value.Calls)
+            .ThenBy(f => f.Key, StringComparer.Ordinal)
+            .ToList();
+        var top = ranked[0];
         Assert.Contains(
-            $"{guard.Range.FailedChecks[0].Check} in {guard.Range.FailedChecks[0].Calls} previews",
-            checksLine,
-            StringComparison.Ordinal
+            $"The check that failed most was {top.Key}, in {top.Value.Calls} {(top.Value.Calls == 1 ? "preview" : "previews")}; {top.Value.Passed} of them then passed on a retry.",
+            lines
         );
-        Assert.EndsWith(
-            $"The {fellBack.Count} {(fellBack.Count == 1 ? "preview" : "previews")} that failed the second try too showed the first-line fallback instead: the email's first sentence, cut to 140 characters.",
-            checksLine,
-            StringComparison.Ordinal
-        );
+        var fallbackLine =
+            $"The {fellBack.Count} {(fellBack.Count == 1 ? "preview" : "previews")} that failed the second try too showed the first-line fallback instead: the email's first sentence, cut to 140 characters.";
+        if (ranked.Count > 1)
+        {
+            var other = ranked[1];
+            var checksLine = Assert.Single(lines, l =>
+                l.StartsWith("Other checks that sent previews back for a second try: ", StringComparison.Ordinal)
+            );
+            Assert.Contains($"{other.Key} in {other.Value.Calls} ", checksLine, StringComparison.Ordinal);
+            Assert.EndsWith(fallbackLine, checksLine, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Contains(fallbackLine, lines);
+        }
 
         Assert.All(lines, l => Assert.DoesNotContain("NaN", l, StringComparison.Ordinal));
         Assert.StartsWith("What to do:", lines[^1], StringComparison.Ordinal);

@@ -34,7 +34,8 @@ internal sealed record GuardFindings(WorkflowReport Range, IReadOnlyList<(DateOn
 
     /// <summary>
     /// The guard's figures in plain words: the routes and rates in the contract's words (the server's statements over
-    /// the days together), then the checks that sent previews back and what became of them.
+    /// the days together, which name the check that failed most), then the other checks that sent previews back and
+    /// what the previews that failed twice showed.
     /// </summary>
     public IEnumerable<string> Lines(string fallback)
     {
@@ -47,17 +48,26 @@ internal sealed record GuardFindings(WorkflowReport Range, IReadOnlyList<(DateOn
             yield break;
         }
         var c = CultureInfo.InvariantCulture;
-        var checks = Range.FailedChecks.Select(f =>
-            string.Create(
-                c,
-                $"{f.Check} in {f.Calls} {(f.Calls == 1 ? "preview" : "previews")} ({(f.PassedAfterRetry == 0 ? "none" : f.PassedAfterRetry == f.Calls ? "all" : f.PassedAfterRetry.ToString(c))} then passed on the retry)"
+        var others = Range
+            .FailedChecks.Skip(1)
+            .Select(f =>
+                string.Create(
+                    c,
+                    $"{f.Check} in {f.Calls} {(f.Calls == 1 ? "preview" : "previews")} ({(f.PassedAfterRetry == 0 ? "none" : f.PassedAfterRetry == f.Calls ? "all" : f.PassedAfterRetry.ToString(c))} then passed on the retry)"
+                )
             )
-        );
+            .ToList();
         var fellBack = Range.Routes.GetValueOrDefault(Overlap.Events.WorkflowRoutes.Fallback);
-        yield return string.Create(
-            c,
-            $"Checks that sent previews back for a second try, most first: {string.Join(", ", checks)}. {(fellBack == 0 ? "No preview failed its second try." : $"The {fellBack} {(fellBack == 1 ? "preview" : "previews")} that failed the second try too showed the {fallback} fallback instead: the email's first sentence, cut to 140 characters.")}"
-        );
+        var then =
+            fellBack == 0
+                ? "No preview failed its second try."
+                : string.Create(
+                    c,
+                    $"The {fellBack} {(fellBack == 1 ? "preview" : "previews")} that failed the second try too showed the {fallback} fallback instead: the email's first sentence, cut to 140 characters."
+                );
+        yield return others.Count == 0
+            ? then
+            : $"Other checks that sent previews back for a second try: {string.Join(", ", others)}. {then}";
     }
 
     /// <summary>A window's <c>workflow</c> object as the server wrote it.</summary>
