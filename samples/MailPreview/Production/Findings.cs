@@ -22,8 +22,9 @@ internal sealed record DayFigure(
 
 /// <summary>
 /// What production showed, read from the server (<c>/summary</c> for the replayed days as one, <c>/metrics</c> per day,
-/// <c>/judge</c>; the first two written to <c>production-summary.json</c> and <c>production-metrics.json</c>) and from
-/// the reviewers' decisions, and said in plain words by <see cref="Lines"/>.
+/// <c>/judge</c>; the first two written to <c>production-summary.json</c> and <c>production-metrics.json</c>), from the
+/// windows' workflow (what the contract's guard did, <see cref="Guard"/>) and from the reviewers' decisions, and said in
+/// plain words by <see cref="Lines"/>.
 /// </summary>
 internal sealed record Findings(
     int Outputs,
@@ -33,7 +34,8 @@ internal sealed record Findings(
     IReadOnlyList<DayFigure> Days,
     IReadOnlyList<(string Category, int Count)> Categories,
     int Reviewed,
-    string Judge
+    string Judge,
+    GuardFindings? Guard
 )
 {
     /// <summary>Reads the findings of the days [<paramref name="from"/>, <paramref name="to"/>).</summary>
@@ -132,7 +134,8 @@ internal sealed record Findings(
             days,
             categories,
             reviews.Count,
-            judge
+            judge,
+            GuardFindings.Read(metrics.RootElement, OfflineRun.Contract())
         );
     }
 
@@ -161,6 +164,10 @@ internal sealed record Findings(
                     $"{Describe(f)}: {Percent(f.Value)} ({Percent(f.Low)} to {Percent(f.High)}, n = {f.N}); watched, no bar."
                 );
             }
+        }
+        foreach (var line in Guard?.Lines(ProductionRun.FirstLine) ?? [])
+        {
+            yield return line;
         }
         yield return Categories.Count == 0
             ? "The reviewers failed no preview."

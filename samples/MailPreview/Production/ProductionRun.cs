@@ -4,6 +4,8 @@ using Microsoft.Extensions.AI;
 using Overlap.Client;
 using Overlap.Core.Text;
 using Overlap.Demo.Corpus;
+using Overlap.Events;
+using Overlap.Guard;
 using Overlap.Server;
 using Overlap.Storage;
 
@@ -31,8 +33,11 @@ internal sealed record ProductionOptions
     public TimeSpan JudgeWait { get; init; } = TimeSpan.FromMinutes(2);
 }
 
-/// <summary>One replayed email: the prediction id Overlap logged, the email and version 2's preview of it.</summary>
-internal sealed record ReplayedPreview(string Id, SpamMessage Message, string Preview)
+/// <summary>
+/// One replayed email: the prediction id Overlap logged, the email, the preview the inbox shows (version 2's, or the
+/// first-line fallback's) and what the contract's guard did with the call.
+/// </summary>
+internal sealed record ReplayedPreview(string Id, SpamMessage Message, string Preview, WorkflowTrace Workflow)
 {
     /// <summary>What the scripted reader did with the preview.</summary>
     public ReaderReaction Reaction { get; } = ScriptedReader.React(Message.Id, Preview, Message.Subject);
@@ -40,8 +45,9 @@ internal sealed record ReplayedPreview(string Id, SpamMessage Message, string Pr
 
 /// <summary>
 /// The scenario after release: a real Overlap server on the embedded store, the contract registered, later mail
-/// previewed by version 2 through a Microsoft.Extensions.AI pipeline with <c>UseOverlap()</c> (each call logged over
-/// HTTP at its email's date), the scripted readers' feedback sent with the SDK's helpers, the scripted reviewers
+/// previewed by version 2 through a Microsoft.Extensions.AI pipeline guarded by the contract's workflow with
+/// <c>UseOverlapGuard()</c> (a preview that fails a check is asked for again, then replaced by the first-line fallback;
+/// each call logged over HTTP at its email's date with what the guard did), the scripted readers' feedback sent with the SDK's helpers, the scripted reviewers
 /// grading the sampled outputs through the review API, and the findings read back from the server.
 /// </summary>
 internal static class ProductionRun
@@ -54,6 +60,9 @@ internal static class ProductionRun
 
     /// <summary>What the application tells the model; the previewer reads only the email.</summary>
     public const string Instructions = "Write a one-line preview of this email for the inbox list.";
+
+    /// <summary>The fallback the contract's workflow names.</summary>
+    public const string FirstLine = "first-line";
 
     /// <summary>The running server and what the production half did and found; the caller stops the server.</summary>
     public sealed record Result(
@@ -160,8 +169,9 @@ internal static class ProductionRun
     ) => OverlapServer.CreateKeyAsync(app, role, name, cancellationToken);
 
     /// <summary>
-    /// The mail application: each email previewed through the pipeline with <c>UseOverlap()</c> at its date, its folder
-    /// and subject sent as attributes (the segment, and what <c>on_topic</c> compares with), then the reader's feedback.
+    /// The mail application: each email previewed through the pipeline with <c>UseOverlapGuard()</c> at its date, its
+    /// folder and subject sent as attributes (the segment, and what <c>on_topic</c> compares with), then the reader's
+    /// feedback on the preview the inbox shows.
     /// </summary>
     private static async Task<List<ReplayedPreview>> ReplayAsync(
         IReadOnlyList<SpamMessage> mail,
@@ -182,15 +192,16 @@ internal static class ProductionRun
         );
         await using (overlap.ConfigureAwait(false))
         {
-            using var chat = new ChatClientBuilder(
-                new PreviewChatClient(new Previewer(embedder), PreviewStrategy.Central)
-            )
-                .UseOverlap(Feature, o =>
+            var previewer = new Previewer(embedder);
+            // The guard replaces UseOverlap(): it logs each call once, with all its attempts and the route it took.
+            var guard = new OverlapGuard(OfflineRun.Contract(), overlap, new OverlapGuardOptions { Time = clock });
+            using var chat = new ChatClientBuilder(new PreviewChatClient(previewer, PreviewStrategy.Central))
+                .UseOverlapGuard(guard, o =>
                 {
-                    o.Client = overlap;
-                    o.PromptName = "preview";
-                    o.PromptVersion = "2";
-                    o.Time = clock;
+                    o.Logging.PromptName = "preview";
+                    o.Logging.PromptVersion = "2";
+                    o.Logging.Time = clock;
+                    o.AddFallback(FirstLine, c => FirstLineAnswer(previewer, c));
                 })
                 .Build();
             var replayed = new List<ReplayedPreview>(mail.Count);
@@ -212,7 +223,12 @@ internal static class ProductionRun
                         cancellationToken
                     )
                     .ConfigureAwait(false);
-                var preview = new ReplayedPreview(response.GetOverlapPredictionId()!, m, response.Text);
+                var preview = new ReplayedPreview(
+                    response.GetOverlapPredictionId()!,
+                    m,
+                    response.Text,
+                    response.GetOverlapWorkflow()!
+                );
                 replayed.Add(preview);
                 SendFeedback(overlap, preview);
             }
@@ -226,6 +242,19 @@ internal static class ProductionRun
             }
             return replayed;
         }
+    }
+
+    /// <summary>
+    /// The contract's <c>first-line</c> fallback, a rule: the email's first sentence cut to the preview's length (what
+    /// most mail clients show, and version 1 did). The call keeps the id the model's last answer gave it.
+    /// </summary>
+    public static ChatResponse FirstLineAnswer(Previewer previewer, GuardFallbackContext context)
+    {
+        var body = context.Messages.FirstOrDefault(m => m.Role == ChatRole.User)?.Text ?? "";
+        return new ChatResponse(new ChatMessage(ChatRole.Assistant, previewer.Preview(body, PreviewStrategy.Lead)))
+        {
+            ResponseId = context.LastAnswer?.ResponseId,
+        };
     }
 
     /// <summary>The reader's reaction, two minutes after the email arrived.</summary>
