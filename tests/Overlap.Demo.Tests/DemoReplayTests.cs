@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Time.Testing;
+using Overlap.Core.Contracts;
 using Overlap.Server;
 using Overlap.Storage;
 
@@ -80,6 +81,7 @@ public sealed class DemoReplayTests
             server.Options = new ReplayOptions
             {
                 Feature = "mail",
+                Contract = ContractParser.Parse(Contract),
                 Server = address,
                 IngestKey = ingest,
                 ReviewerKeys = reviewers,
