@@ -221,7 +221,7 @@ internal static class DemoReplay
     /// set, so the contract's expectations on the sender's kind of domain apply; the server reads a segment from a
     /// prediction's attributes, else from its inputs.
     /// </summary>
-    private static Dictionary<string, object?> Inputs(ReplayMail mail)
+    internal static Dictionary<string, object?> Inputs(ReplayMail mail)
     {
         var inputs = new Dictionary<string, object?>(StringComparer.Ordinal);
         foreach (var json in (string[])[mail.InputsJson, mail.AttributesJson])
