@@ -2,9 +2,12 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.Extensions.Time.Testing;
 using Overlap.Client;
+using Overlap.Core.Contracts;
 using Overlap.Events;
+using Overlap.Guard;
 
 namespace Overlap.Demo;
 
@@ -28,6 +31,9 @@ internal sealed record ReplayMail(
 internal sealed record ReplayOptions
 {
     public required string Feature { get; init; }
+
+    /// <summary>The feature's contract, whose workflow the mail server's guard enforces on every email.</summary>
+    public required Contract Contract { get; init; }
 
     public required Uri Server { get; init; }
 
@@ -66,36 +72,41 @@ internal sealed record ReplayOptions
     /// <summary>The model version the predictions carry, when no <see cref="MailServer"/> serves them.</summary>
     public string ModelVersion { get; init; } = "v1";
 
-    /// <summary>Serves each email (which model, its score, how long it took); null to send the score the mail carries.</summary>
+    /// <summary>Serves each email (which model scores it, and its score); null to use the score the mail carries.</summary>
     public IMailServer? MailServer { get; init; }
 
     /// <summary>Called after each hour of the server's clock, once the hour's events are in (the release manager's turn).</summary>
     public Func<DateTimeOffset, CancellationToken, Task>? AfterHour { get; init; }
 }
 
-/// <summary>How one email was served: by which model version, its score and the time scoring took.</summary>
-internal sealed record ServedMail(string ModelVersion, double Score, double? LatencyMs);
-
-/// <summary>The mail server's model: scores an email with the model version it serves now.</summary>
+/// <summary>The mail server's models: which version serves an email now, and its score by that version.</summary>
 internal interface IMailServer
 {
-    Task<ServedMail> ServeAsync(ReplayMail mail, CancellationToken cancellationToken);
+    /// <summary>The model version that serves <paramref name="mail"/> (its experiment arm, while one runs).</summary>
+    Task<string> VersionAsync(ReplayMail mail, CancellationToken cancellationToken);
+
+    /// <summary>The score model <paramref name="version"/> gives <paramref name="mail"/>.</summary>
+    double Score(ReplayMail mail, string version);
 }
 
+/// <summary>What the mail server's guard did with one email: the model version asked, its score (none when the input was refused) and the route.</summary>
+internal sealed record GuardedMail(string Id, DateTimeOffset Time, string ModelVersion, double? Score, string Route);
+
 /// <summary>What the replay did, in figures.</summary>
-internal sealed record ReplayResult(
-    int Predictions,
-    int Outcomes,
-    int Reviewed,
-    DateTimeOffset From,
-    DateTimeOffset To
-);
+internal sealed record ReplayResult(int Predictions, int Outcomes, int Reviewed, DateTimeOffset From, DateTimeOffset To)
+{
+    /// <summary>Each email as the guard decided it, in the order sent (not in summary.json: the demo writes it as replayed.csv).</summary>
+    [JsonIgnore]
+    public IReadOnlyList<GuardedMail> Guarded { get; init; } = [];
+}
 
 /// <summary>
 /// Replays emails in date order into a running server through the .NET SDK, on the server's own clock moved an hour at a
-/// time (so windows close, labels fall due and alerts are judged as they would in production, only faster): predictions
-/// when they arrive, true labels after the label delay, and a scripted pair of reviewers working the review queue each
-/// day from the true labels, with a small slip rate, until <see cref="ReplayOptions.ReviewersAway"/> before the last email.
+/// time (so windows close, labels fall due and alerts are judged as they would in production, only faster): each email
+/// decided when it arrives by the contract's guard (<see cref="OverlapGuard.Decide(IReadOnlyDictionary{string, object?}, Func{IReadOnlyDictionary{string, object?}, double}, string?)"/>,
+/// which checks its inputs, scores it, leaves a score in the abstain band to a person and logs the prediction with its
+/// route), true labels after the label delay, and a scripted pair of reviewers working the review queue each day from
+/// the true labels, with a small slip rate, until <see cref="ReplayOptions.ReviewersAway"/> before the last email.
 /// </summary>
 internal static class DemoReplay
 {
@@ -139,6 +150,11 @@ internal static class DemoReplay
             }
         );
         using var reviewers = new ReviewerPanel(options, truth);
+        // One guard per model version, as a mail server would hold one per model it serves; each logs the email's own
+        // arrival time (the replay's) and times the guard and the scoring together as the prediction's latency.
+        var arrival = new ArrivalTime();
+        var guards = new Dictionary<string, OverlapGuard>(StringComparer.Ordinal);
+        var guarded = new List<GuardedMail>(ordered.Count);
         var (sent, labelled, reviewed) = (0, 0, 0);
         var clock = Stopwatch.StartNew();
         for (var step = 1; step <= steps; step++)
@@ -148,22 +164,22 @@ internal static class DemoReplay
             while (sent < ordered.Count && ordered[sent].Time < now)
             {
                 var m = ordered[sent++];
-                var served = options.MailServer is { } server
-                    ? await server.ServeAsync(m, cancellationToken).ConfigureAwait(false)
-                    : new ServedMail(options.ModelVersion, m.Score, null);
-                client.LogPrediction(
-                    new PredictionEvent
-                    {
-                        Id = m.Id,
-                        Feature = options.Feature,
-                        Time = m.Time,
-                        Score = served.Score,
-                        ModelVersion = served.ModelVersion,
-                        LatencyMs = served.LatencyMs,
-                        InputsJson = m.InputsJson,
-                        AttributesJson = m.AttributesJson,
-                    }
-                );
+                var mail = options.MailServer;
+                var version = mail is null
+                    ? options.ModelVersion
+                    : await mail.VersionAsync(m, cancellationToken).ConfigureAwait(false);
+                if (!guards.TryGetValue(version, out var guard))
+                {
+                    guard = new OverlapGuard(
+                        options.Contract,
+                        client,
+                        new OverlapGuardOptions { ModelVersion = version, Time = arrival }
+                    );
+                    guards[version] = guard;
+                }
+                arrival.Now = m.Time;
+                var decision = guard.Decide(Inputs(m), _ => mail?.Score(m, version) ?? m.Score, m.Id);
+                guarded.Add(new GuardedMail(m.Id, m.Time, version, decision.Score, decision.Route));
             }
             while (labelled < labels.Count && labels[labelled].Time + options.LabelDelay < now)
             {
@@ -197,7 +213,34 @@ internal static class DemoReplay
                 await Task.Delay(behind, cancellationToken).ConfigureAwait(false);
             }
         }
-        return new ReplayResult(sent, labelled, reviewed, start, end);
+        return new ReplayResult(sent, labelled, reviewed, start, end) { Guarded = guarded };
+    }
+
+    /// <summary>
+    /// What the guard checks and logs as the email's inputs: the watched inputs and the attributes (the segments) in one
+    /// set, so the contract's expectations on the sender's kind of domain apply; the server reads a segment from a
+    /// prediction's attributes, else from its inputs.
+    /// </summary>
+    internal static Dictionary<string, object?> Inputs(ReplayMail mail)
+    {
+        var inputs = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var json in (string[])[mail.InputsJson, mail.AttributesJson])
+        {
+            using var document = JsonDocument.Parse(json);
+            foreach (var property in document.RootElement.EnumerateObject())
+            {
+                inputs[property.Name] = property.Value.Clone();
+            }
+        }
+        return inputs;
+    }
+
+    /// <summary>The replay's clock for the guards: the arrival time of the email being decided, and real elapsed time for latency.</summary>
+    private sealed class ArrivalTime : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; }
+
+        public override DateTimeOffset GetUtcNow() => Now;
     }
 
     private static DateTimeOffset Floor(DateTimeOffset t) =>

@@ -28,6 +28,14 @@ internal static class DemoReport
                 )
             )
         );
+        if (s.Guard is { } guard)
+        {
+            console.MarkupLine(Markup.Escape(guard.Statement));
+        }
+        if (s.AbstainPriced is { } priced)
+        {
+            console.MarkupLine(Markup.Escape(priced));
+        }
         var table = new Table().AddColumns(
             "Window",
             "Emails",

@@ -14,7 +14,8 @@ namespace Overlap.Demo;
 /// <summary>
 /// The mail server's models: it serves one model version to every email, or, while an experiment runs, the version
 /// the .NET SDK assigns to the email's message id (<see cref="OverlapClient.AssignAsync"/>, the same rule as the
-/// server's). Each email is scored on its own, and the time that took is sent as the prediction's latency.
+/// server's). Each email is scored on its own, inside the contract's guard, which sends the time the guard and the
+/// scoring took as the prediction's latency.
 /// </summary>
 internal sealed class DemoMailServer(IReadOnlyDictionary<string, SpamMessage> messages, OverlapClient sdk) : IMailServer
 {
@@ -56,20 +57,15 @@ internal sealed class DemoMailServer(IReadOnlyDictionary<string, SpamMessage> me
         }
     }
 
-    public async Task<ServedMail> ServeAsync(ReplayMail mail, CancellationToken cancellationToken)
+    public async Task<string> VersionAsync(ReplayMail mail, CancellationToken cancellationToken)
     {
         var (version, experiment) = State;
-        if (experiment is not null)
-        {
-            version = (
-                await sdk.AssignAsync(experiment, mail.Id, cancellationToken).ConfigureAwait(false)
-            ).ModelVersion;
-        }
-        var model = _models[version];
-        var watch = Stopwatch.StartNew();
-        var score = model.Score(messages[mail.Id]);
-        return new ServedMail(version, score, Math.Round(watch.Elapsed.TotalMilliseconds, 3));
+        return experiment is null
+            ? version
+            : (await sdk.AssignAsync(experiment, mail.Id, cancellationToken).ConfigureAwait(false)).ModelVersion;
     }
+
+    public double Score(ReplayMail mail, string version) => _models[version].Score(messages[mail.Id]);
 }
 
 /// <summary>What the deployment tool did on one webhook: the experiment's decision and the version it then served.</summary>

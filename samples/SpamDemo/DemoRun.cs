@@ -218,6 +218,7 @@ internal sealed class DemoRun(DemoOptions options, IDemoProgress progress)
                     new ReplayOptions
                     {
                         Feature = SpamEvents.Feature,
+                        Contract = contract,
                         Server = address,
                         IngestKey = ingest,
                         ReviewerKeys = reviewers,
@@ -236,6 +237,12 @@ internal sealed class DemoRun(DemoOptions options, IDemoProgress progress)
                 .ConfigureAwait(false);
 
             await releases.FinishAsync(cancellationToken).ConfigureAwait(false);
+            await WriteGuardedAsync(
+                    Path.Combine(options.ReportFolder, "replayed.csv"),
+                    replay.Guarded,
+                    cancellationToken
+                )
+                .ConfigureAwait(false);
             progress.Step("Reading what Overlap found");
             var summary = await SummarizeAsync(http, contract, replay, before, cancellationToken).ConfigureAwait(false);
             if (summary.EstimateCheck is { Reliable: false })
@@ -278,6 +285,24 @@ internal sealed class DemoRun(DemoOptions options, IDemoProgress progress)
     }
 
     private static DateTimeOffset Floor(DateTimeOffset t) => new(t.UtcDateTime.Date, TimeSpan.Zero);
+
+    /// <summary>Each replayed email as the guard decided it: the model version asked, its score and the route (<c>replayed.csv</c>).</summary>
+    private static async Task WriteGuardedAsync(
+        string path,
+        IReadOnlyList<GuardedMail> guarded,
+        CancellationToken cancellationToken
+    )
+    {
+        var csv = new StringBuilder("message_id,received_at,model_version,p_spam,route\n");
+        foreach (var g in guarded)
+        {
+            csv.Append(
+                CultureInfo.InvariantCulture,
+                $"{g.Id},{g.Time:yyyy-MM-ddTHH:mm:ssZ},{g.ModelVersion},{g.Score?.ToString("R", CultureInfo.InvariantCulture)},{g.Route}\n"
+            );
+        }
+        await File.WriteAllTextAsync(path, csv.ToString(), cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>
     /// The later mail up to its first silence of more than a week: a few messages carry dates months later (clocks set
@@ -419,6 +444,13 @@ internal sealed class DemoRun(DemoOptions options, IDemoProgress progress)
         var agreement = review.RootElement.GetProperty("agreement");
         return new DemoSummary
         {
+            Guard = GuardFigures.Of(contract, WorkflowMonitor.Merge(contract, metrics.Windows.Select(w => w.Workflow))),
+            AbstainPriced = before.Abstain is { Statement: { } priced } tradeOff
+                ? string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"Priced on the {tradeOff.N:N0} held-out emails before release: {priced}"
+                )
+                : null,
             BeforeRelease = new VerdictFigures(
                 before.Verdict.ToString().ToLowerInvariant(),
                 Value(before.Metrics, "recall"),
@@ -616,6 +648,12 @@ internal sealed record DemoSummary
     public required string KeyMetric { get; init; }
 
     public required IReadOnlyList<WindowFigures> Windows { get; init; }
+
+    /// <summary>What the mail server's guard did with the replayed emails, as the server's windows counted it; null when no email went through it.</summary>
+    public GuardFigures? Guard { get; init; }
+
+    /// <summary>The abstain band priced on the held-out early mail before release (with the contract's <c>review_cost</c>).</summary>
+    public string? AbstainPriced { get; init; }
 
     /// <summary>Mean distance between the estimated and the realised key metric over the settled windows.</summary>
     public double? EstimateGap { get; init; }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 
 namespace Overlap.Demo.Tests;
@@ -57,6 +58,41 @@ public sealed class DemoProgramTests
         var windows = s.GetProperty("windows").EnumerateArray().ToList();
         // The windows hold them all, plus the reference mail of the first window's days before the replay began.
         Assert.InRange(windows.Sum(w => w.GetProperty("predictions").GetInt32()), predictions, predictions + 100);
+
+        // The guard: every replayed email went through it, and those whose served score lies in the contract's abstain
+        // band were left to a person, counted here from the scores the demo wrote (replayed.csv), not from its routes;
+        // no real email failed the input expectations. The printout says so, and prices the band.
+        var guard = s.GetProperty("guard");
+        var served = File.ReadAllLines(Path.Combine(data, "reports", "replayed.csv"))
+            .Skip(1)
+            .Select(l => double.Parse(l.Split(',')[3], CultureInfo.InvariantCulture))
+            .ToList();
+        var band = JsonDocument
+            .Parse(File.ReadAllText(Fixtures.Path("guard", "guard_expected.json")))
+            .RootElement.GetProperty("band");
+        var (low, high) = (band.GetProperty("low").GetDouble(), band.GetProperty("high").GetDouble());
+        var inBand = served.Count(p => p >= low && p <= high);
+        Assert.Equal(predictions, served.Count);
+        Assert.Equal(
+            (predictions, inBand, 0L),
+            (
+                guard.GetProperty("guarded").GetInt32(),
+                guard.GetProperty("routes").GetProperty("abstain").GetInt32(),
+                guard.GetProperty("routes").GetProperty("reject").GetInt64()
+            )
+        );
+        Assert.InRange(inBand, 50, predictions / 5);
+        Assert.Equal((double)inBand / predictions, guard.GetProperty("abstention_rate").GetDouble(), 12);
+        var printed = System.Text.RegularExpressions.Regex.Replace(err, @"\s+", " ");
+        Assert.Contains(guard.GetProperty("statement").GetString()!, printed, StringComparison.Ordinal);
+        Assert.StartsWith(
+            $"The guard left {inBand:N0} of {predictions:N0} emails (",
+            guard.GetProperty("statement").GetString(),
+            StringComparison.Ordinal
+        );
+        var priced = s.GetProperty("abstain_priced").GetString()!;
+        Assert.StartsWith("Priced on the 473 held-out emails before release: Sending emails scored ", priced);
+        Assert.Contains(priced, printed, StringComparison.Ordinal);
 
         // Drift: later campaigns change the mail, and the data set drifts in some windows.
         Assert.Contains(windows, w => w.GetProperty("drifted").GetBoolean());

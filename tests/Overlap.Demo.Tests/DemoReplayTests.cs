@@ -1,11 +1,5 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Http.Headers;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Time.Testing;
-using Overlap.Server;
-using Overlap.Storage;
 
 namespace Overlap.Demo.Tests;
 
@@ -35,78 +29,12 @@ public sealed class DemoReplayTests
           second_opinion: 0.5
         """;
 
-    /// <summary>A real server on a fake clock at the start of the mail, with the contract, an admin, an ingest and three reviewer keys.</summary>
-    private sealed class ReplayServer : IAsyncDisposable
-    {
-        public static readonly DateTimeOffset Start = new(2002, 3, 1, 0, 0, 0, TimeSpan.Zero);
-        private readonly TempFolder _folder = new();
-        private WebApplication? _app;
-
-        public FakeTimeProvider Clock { get; } = new(Start);
-
-        public HttpClient Admin { get; private set; } = null!;
-
-        public ReplayOptions Options { get; private set; } = null!;
-
-        public static async Task<ReplayServer> StartAsync()
-        {
-            var server = new ReplayServer();
-            server._app = await OverlapServer.BuildAsync(
-                new ServerOptions
-                {
-                    DataFolder = server._folder.Path,
-                    Urls = "http://127.0.0.1:0",
-                    Time = server.Clock,
-                }
-            );
-            await server._app.StartAsync();
-            var admin = await OverlapServer.CreateKeyAsync(server._app, KeyRole.Admin, "admin");
-            var ingest = await OverlapServer.CreateKeyAsync(server._app, KeyRole.Ingest, "replay");
-            string[] reviewers =
-            [
-                .. await Task.WhenAll(
-                    new[] { "ana", "ben", "lead" }.Select(n =>
-                        OverlapServer.CreateKeyAsync(server._app, KeyRole.Reviewer, n)
-                    )
-                ),
-            ];
-            var address = new Uri(OverlapServer.Addresses(server._app)[0]);
-            server.Admin = new HttpClient { BaseAddress = address };
-            server.Admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", admin);
-            Assert.Equal(
-                HttpStatusCode.Created,
-                (await server.Admin.PutAsync("/v1/features/mail/contract", new StringContent(Contract))).StatusCode
-            );
-            server.Options = new ReplayOptions
-            {
-                Feature = "mail",
-                Server = address,
-                IngestKey = ingest,
-                ReviewerKeys = reviewers,
-                Clock = server.Clock,
-                LabelDelay = TimeSpan.FromDays(2),
-                LabelledShare = 0.8,
-                ReviewsPerDay = 10,
-                Budget = TimeSpan.FromSeconds(3),
-            };
-            return server;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            Admin?.Dispose();
-            if (_app is not null)
-            {
-                await _app.DisposeAsync();
-            }
-            _folder.Dispose();
-        }
-    }
+    private static readonly DateTimeOffset Start = new(2002, 3, 1, 0, 0, 0, TimeSpan.Zero);
 
     /// <summary>Twelve days of mail, 60 a day; the last four days' spam is longer (a new campaign).</summary>
     private static List<ReplayMail> Mails()
     {
-        var start = ReplayServer.Start;
+        var start = Start;
         var random = new Random(7);
         return
         [
@@ -133,7 +61,7 @@ public sealed class DemoReplayTests
     [Fact]
     public async Task Replay_ReviewersWhoKeepUp_StopBeforeTheLastDays_SoTheirItemsWaitInTheQueue()
     {
-        await using var server = await ReplayServer.StartAsync();
+        await using var server = await ReplayServer.StartAsync("mail", Contract, Start);
         var mails = Mails();
         // Reviewers fast enough to empty the queue every day: without a pause at the end, nothing would be left to try.
         var result = await DemoReplay.RunAsync(
@@ -159,7 +87,7 @@ public sealed class DemoReplayTests
     [Fact]
     public async Task Replay_SendsEveryMailAndDueLabel_AndReviewersWorkTheQueue_OnTheServersClock()
     {
-        await using var server = await ReplayServer.StartAsync();
+        await using var server = await ReplayServer.StartAsync("mail", Contract, Start);
         var (clock, http, options) = (server.Clock, server.Admin, server.Options);
         var mails = Mails();
         var seen = new List<double>();
