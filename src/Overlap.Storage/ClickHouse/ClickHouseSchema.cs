@@ -141,7 +141,56 @@ internal static class ClickHouseSchema
     /// The statements of each migration after <paramref name="applied"/>, by version, in order, each with a query that
     /// counts more than 0 when its work is already done (a column another instance, or a run cut short, added), or null.
     /// </summary>
+    /// <remarks>
+    /// A new database (no migration applied) gets every table at once with the columns later migrations add, and those
+    /// migrations are recorded with no statement: ClickHouse 18.16's <c>ALTER … ON CLUSTER</c> on a replicated table
+    /// races between the replicas of a shard ("Node exists … /executed"), which can stop a replica's DDL worker for good,
+    /// so only a database made by an earlier version runs the ALTERs, once.
+    /// </remarks>
     public static IEnumerable<(int Version, (string Sql, string? Done)[] Statements)> After(
+        IReadOnlySet<int> applied,
+        string database,
+        string? cluster,
+        bool replicated
+    )
+    {
+        if (!applied.Contains(Steps[0].Version))
+        {
+            var tables = Steps.SelectMany(s => s.Tables).Select(t => t with { Columns = Columns(t, Latest) });
+            yield return (
+                Steps[0].Version,
+                [
+                    .. tables
+                        .SelectMany(t => Create(t, database, cluster, replicated))
+                        .Select(sql => (sql, (string?)null)),
+                ]
+            );
+            foreach (var later in Steps.Skip(1))
+            {
+                yield return (later.Version, []);
+            }
+            yield break;
+        }
+        foreach (var step in Upgrade(applied, database, cluster, replicated))
+        {
+            yield return step;
+        }
+    }
+
+    /// <summary>The columns of <paramref name="made"/> once every migration up to <paramref name="version"/> has added its own.</summary>
+    private static string Columns(Table made, int version) =>
+        string.Join(
+            ", ",
+            Steps
+                .Where(s => s.Version <= version)
+                .SelectMany(s => s.Added ?? [])
+                .Where(a => a.Table == made.Name)
+                .Select(a => a.Column)
+                .Prepend(made.Columns)
+        );
+
+    /// <summary>The statements of each migration after <paramref name="applied"/> (a database an earlier version made).</summary>
+    private static IEnumerable<(int Version, (string Sql, string? Done)[] Statements)> Upgrade(
         IReadOnlySet<int> applied,
         string database,
         string? cluster,
@@ -188,15 +237,7 @@ internal static class ClickHouseSchema
         foreach (var table in added.Select(a => a.Table).Distinct(StringComparer.Ordinal))
         {
             var made = Steps.SelectMany(s => s.Tables).Single(t => t.Name == table);
-            var columns = string.Join(
-                ", ",
-                Steps
-                    .Where(s => s.Version <= step.Version)
-                    .SelectMany(s => s.Added ?? [])
-                    .Where(a => a.Table == table)
-                    .Select(a => a.Column)
-                    .Prepend(made.Columns)
-            );
+            var columns = Columns(made, step.Version);
             var done = Has(table, added.Last(a => a.Table == table).Column);
             yield return ($"DROP TABLE IF EXISTS {Name(database, table)}{OnCluster(cluster)}", done);
             yield return (Distributed(made with { Columns = columns }, database, cluster), done);

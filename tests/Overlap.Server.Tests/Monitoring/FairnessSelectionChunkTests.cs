@@ -4,6 +4,7 @@ using Overlap.Core.Contracts;
 using Overlap.Core.Estimation;
 using Overlap.Core.Evaluation;
 using Overlap.Core.Monitoring;
+using Overlap.Core.Reports;
 using Overlap.Events;
 using Overlap.Server.Monitoring;
 using Overlap.Storage;
@@ -181,5 +182,34 @@ public sealed class FairnessSelectionChunkTests : IAsyncLifetime
             summary.Selections!.Write(w);
         }
         return stream.ToArray().Length;
+    }
+
+    [Fact]
+    public async Task FairnessWithoutLabels_ReadsBackFromAStoredWindowReport()
+    {
+        var (report, summary) = await Compute(chunkRows: 700);
+        var unlabelled = Evaluator.FairnessWithoutLabels(
+            _contract,
+            summary.Selections,
+            new EvaluationOptions { Resamples = 50 }
+        )!;
+        var stored = report with { Evaluation = null, FairnessWithoutLabels = unlabelled };
+        var read = ReportJson.ReadWindow(ReportJson.Write(stored))!.FairnessWithoutLabels!;
+        var expected = _reference.RootElement.GetProperty("production").GetProperty("groupings");
+        for (var g = 0; g < read.Report.Groupings.Count; g++)
+        {
+            var ratio = read.Report.Groupings[g].Measures.Single(m => m.Metric == "selection_rate_ratio");
+            Assert.Equal(
+                expected[g].GetProperty("measures").GetProperty("selection_rate_ratio").GetDouble(),
+                ratio.Value,
+                1e-9
+            );
+            Assert.Equal(
+                unlabelled.Report.Groupings[g].Groups.Select(x => x.SelectionRate.N),
+                read.Report.Groupings[g].Groups.Select(x => x.SelectionRate.N)
+            );
+        }
+        // The contract has no fairness bar, so none is judged.
+        Assert.Empty(read.Requirements);
     }
 }
