@@ -226,6 +226,15 @@ public sealed class AuditLogTests : IAsyncLifetime
         (status, page) = await admin.PageAsync("/admin/audit?action=erase");
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Contains("Choose an action among read, export, change, delete", page, StringComparison.Ordinal);
+        // A page link edited by hand says what is wrong with it, not with the action.
+        (status, page) = await admin.PageAsync("/admin/audit?before=last");
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains(
+            "before=last is not an entry of the audit log: page with the link below the table, or start again from the newest entries.",
+            page,
+            StringComparison.Ordinal
+        );
+        Assert.DoesNotContain("Choose an action", page, StringComparison.Ordinal);
 
         using var viewer = new Overlap.Server.Tests.Dashboard.Browser(_server.Address);
         await viewer.SubmitAsync(
