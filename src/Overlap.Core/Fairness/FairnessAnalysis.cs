@@ -68,7 +68,8 @@ internal static class FairnessAnalysis
         );
         var point = BinaryEvaluator.PointState(data);
         var selected = selections is null ? null : new Selection(cells, cellGroups, columns);
-        selected?.Count(cells.Select(c => c.Count).ToArray());
+        // A cell is resampled as Poisson(its size), so its size fits the draws' int counts.
+        selected?.Count(cells.Select(c => checked((int)c.Count)).ToArray());
         // Production's selection cells can be judged without a label; the labelled rows need two to resample.
         var resamples = data.Total > 1 || selections?.Total > 1 ? options.Resamples : 0;
         var replicates = resamples > 0 ? Replicates(data, columns, cells, cellGroups, resamples, options) : [];
@@ -397,7 +398,7 @@ internal static class FairnessAnalysis
         private readonly double[][] _counts = [.. columns.Select(c => new double[c.Values.Count * 2])];
 
         /// <summary>Fills the counts from <paramref name="weights"/>: how many times each cell counts (its size, or a replicate's draw).</summary>
-        public void Count(ReadOnlySpan<long> weights)
+        public void Count(ReadOnlySpan<int> weights)
         {
             for (var g = 0; g < _counts.Length; g++)
             {
@@ -413,17 +414,6 @@ internal static class FairnessAnalysis
                     }
                 }
             }
-        }
-
-        /// <inheritdoc cref="Count(ReadOnlySpan{long})"/>
-        public void Count(ReadOnlySpan<int> weights)
-        {
-            Span<long> wide = weights.Length <= 256 ? stackalloc long[weights.Length] : new long[weights.Length];
-            for (var j = 0; j < weights.Length; j++)
-            {
-                wide[j] = weights[j];
-            }
-            Count(wide);
         }
 
         /// <summary>Grouping <paramref name="g"/>'s counts: (predictions, flagged) per group.</summary>
