@@ -87,7 +87,9 @@ public interface IEventReader
     /// <paramref name="chunkRows"/> predictions each, so a large window is never held whole: the chunks are time slices
     /// cut on whole minutes (a single minute holding more than <paramref name="chunkRows"/> is a chunk of its own), and
     /// their rows, one after the other, are exactly the rows of the whole read, in the same order. An empty range yields
-    /// no chunk.
+    /// no chunk. An attribute also in <paramref name="screened"/> is one the caller only screens for a NUL (see
+    /// <c>TextRepair</c>): a store may read it as missing wherever its stored text cannot hold a NUL, sparing the reads of
+    /// values nobody looks at; a store that ignores the hint reads it as any other.
     /// </summary>
     IAsyncEnumerable<ProductionRows> ReadPredictionChunksAsync(
         string feature,
@@ -95,6 +97,7 @@ public interface IEventReader
         DateTimeOffset to,
         IReadOnlyList<string> attributes,
         int chunkRows,
+        IReadOnlySet<string>? screened = null,
         CancellationToken cancellationToken = default
     );
 }

@@ -138,9 +138,18 @@ public sealed class WindowSummary
         };
         summary.LeftOut.Add(window.LeftOut);
         summary.AddSelections(window.Predictions, window.Selections);
+        // Latencies repeat (they are sent rounded): each distinct value is added to the sketch once, with its count.
+        var latencies = new Dictionary<double, long>();
         foreach (var latency in window.LatencyMs)
         {
-            summary.Latency.Add(latency);
+            if (!double.IsNaN(latency))
+            {
+                latencies[latency] = latencies.GetValueOrDefault(latency) + 1;
+            }
+        }
+        foreach (var (latency, count) in latencies)
+        {
+            summary.Latency.Add(latency, count);
         }
         foreach (var cost in window.Costs)
         {
@@ -183,24 +192,62 @@ public sealed class WindowSummary
         var scores = sample.Scores.Span;
         var labels = sample.Labels.Span;
         var decisions = sample.Predictions.Span;
+        // Rows are counted under a number for their combination of segment codes (each code + 1, in mixed radix), and
+        // each combination is named once at the end: no text is built or hashed per row.
+        var radices = kept.Select(k => (long)k.Values.Count + 1).ToArray();
+        if (radices.Aggregate(1.0, (product, r) => product * r) > long.MaxValue / 2.0)
+        {
+            radices = [];
+        }
+        var counted = new Dictionary<(int Bin, byte Flags, long Combination), (long Count, double ScoreSum)>();
         var values = new string[kept.Count];
         for (var i = 0; i < sample.Count; i++)
         {
+            var decided = decisions.IsEmpty ? scores[i] >= t : decisions[i] == 1;
+            var flags = (byte)(labels[i] | (decided ? 2 : 0));
+            if (radices.Length == kept.Count)
+            {
+                long combination = 0;
+                for (var c = 0; c < radices.Length; c++)
+                {
+                    combination = (combination * radices[c]) + kept[c].Codes.Span[i] + 1;
+                }
+                var at = (Bin(scores[i], t), flags, combination);
+                var (n, s) = counted.GetValueOrDefault(at);
+                counted[at] = (n + 1, s + scores[i]);
+                continue;
+            }
             for (var c = 0; c < values.Length; c++)
             {
-                var column = kept[c];
-                var code = column.Codes.Span[i];
-                // A prediction without the segment (the attribute was never sent) is kept with the value missing.
-                values[c] = code < 0 ? "" : column.Values[code];
+                values[c] = Value(kept[c], kept[c].Codes.Span[i]);
             }
-            var decided = decisions.IsEmpty ? scores[i] >= t : decisions[i] == 1;
-            var key = (Bin(scores[i], t), (byte)(labels[i] | (decided ? 2 : 0)), string.Join(Separator, values));
+            var key = (Bin(scores[i], t), flags, string.Join(Separator, values));
             var (count, sum) = summary.Cells.GetValueOrDefault(key);
             summary.Cells[key] = (count + 1, sum + scores[i]);
+        }
+        var names = new Dictionary<long, string>();
+        foreach (var ((bin, flags, combination), (n, s)) in counted)
+        {
+            if (!names.TryGetValue(combination, out var joined))
+            {
+                var rest = combination;
+                for (var c = values.Length - 1; c >= 0; c--)
+                {
+                    values[c] = Value(kept[c], (int)(rest % radices[c]) - 1);
+                    rest /= radices[c];
+                }
+                names[combination] = joined = string.Join(Separator, values);
+            }
+            var key = (bin, flags, joined);
+            var (count, sum) = summary.Cells.GetValueOrDefault(key);
+            summary.Cells[key] = (count + n, sum + s);
         }
         summary.Labelled = sample.Count;
         return summary;
     }
+
+    /// <summary>A cell's value of a segment column at a code: a prediction without the segment (the attribute was never sent) is kept with the value missing.</summary>
+    private static string Value(SegmentColumn column, int code) => code < 0 ? "" : column.Values[code];
 
     /// <summary>The contract's sensitive attributes at the labelled rows, each not already a segment column.</summary>
     private static IEnumerable<SegmentColumn> FairnessColumns(

@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Overlap.Core.Contracts;
 using Overlap.Core.Data;
 using Overlap.Core.Estimation;
@@ -43,21 +44,60 @@ internal static class WindowComputation
                 .ConfigureAwait(false);
             return FromRows(contract, version, rows, window, evaluation, reference, calibration);
         }
-        var chunks = events
-            .ReadPredictionChunksAsync(
-                contract.Feature,
-                window.Start,
-                window.End,
-                attributes,
-                chunkRows,
-                cancellationToken
-            )
-            .GetAsyncEnumerator(cancellationToken);
-        await using (chunks.ConfigureAwait(false))
-        {
-            if (!await chunks.MoveNextAsync().ConfigureAwait(false))
+        // Features are only tested for drift, on a sample read apart: the chunks read them only to count the values
+        // repaired, so the store may skip their extraction where no repair can be needed.
+        var cellAttributes = contract
+            .Columns.Segments.Concat(contract.Fairness?.Attributes ?? [])
+            .ToHashSet(StringComparer.Ordinal);
+        var screened = attributes.Where(a => !cellAttributes.Contains(a)).ToHashSet(StringComparer.Ordinal);
+        // The store reads the next chunk while this one is summarised: a bounded hand-over of one chunk, so memory
+        // holds at most three (one read, one waiting, one summarised).
+        var handOver = Channel.CreateBounded<ProductionRows>(
+            new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true }
+        );
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var reading = Task.Run(
+            async () =>
             {
-                var none = await events
+                try
+                {
+                    await foreach (
+                        var chunk in events
+                            .ReadPredictionChunksAsync(
+                                contract.Feature,
+                                window.Start,
+                                window.End,
+                                attributes,
+                                chunkRows,
+                                screened,
+                                stop.Token
+                            )
+                            .ConfigureAwait(false)
+                    )
+                    {
+                        await handOver.Writer.WriteAsync(chunk, stop.Token).ConfigureAwait(false);
+                    }
+                    handOver.Writer.Complete();
+                }
+                catch (Exception e)
+                {
+                    handOver.Writer.Complete(e);
+                }
+            },
+            CancellationToken.None
+        );
+        try
+        {
+            var chunks = handOver.Reader;
+            ProductionRows? first = null;
+            if (
+                !await chunks.WaitToReadAsync(cancellationToken).ConfigureAwait(false)
+                || (first = await chunks.ReadAsync(cancellationToken).ConfigureAwait(false)) is null
+                || !await chunks.WaitToReadAsync(cancellationToken).ConfigureAwait(false)
+            )
+            {
+                // No chunk, or one that is the whole window: read it again with its features, for the row path.
+                var rows = await events
                     .ReadPredictionsAsync(
                         contract.Feature,
                         window.Start,
@@ -67,32 +107,35 @@ internal static class WindowComputation
                         cancellationToken
                     )
                     .ConfigureAwait(false);
-                return FromRows(contract, version, none, window, evaluation, reference, calibration);
-            }
-            var first = chunks.Current;
-            if (!await chunks.MoveNextAsync().ConfigureAwait(false))
-            {
-                return FromRows(contract, version, first, window, evaluation, reference, calibration);
+                return FromRows(contract, version, rows, window, evaluation, reference, calibration);
             }
             var summary = new WindowSummary { Start = window.Start, End = window.End };
-            var sample = new InputSample(DriftSample, attributes);
             var tally = new WorkflowTally();
             void Add(ProductionRows chunk)
             {
                 WorkflowRows.Add(contract, chunk, tally);
                 var part = ProductionWindows.Cut(contract, version, chunk, [window], inputs: false).Single();
                 summary.Add(WindowSummary.Build(contract, part, calibration));
-                sample.Add(chunk);
             }
             Add(first);
-            do
+            await foreach (var chunk in chunks.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
-                Add(chunks.Current);
-            } while (await chunks.MoveNextAsync().ConfigureAwait(false));
+                Add(chunk);
+            }
+            var sample = await events
+                .ReadPredictionsAsync(
+                    contract.Feature,
+                    window.Start,
+                    window.End,
+                    attributes,
+                    DriftSample,
+                    cancellationToken
+                )
+                .ConfigureAwait(false);
             var inputs = ProductionWindows.Inputs(
                 contract,
                 version,
-                sample.Rows(),
+                sample,
                 $"{contract.Feature} production, {window.Start:yyyy-MM-dd HH:mm} to {window.End:yyyy-MM-dd HH:mm} UTC"
             );
             var drift = WindowMonitor.Drift(contract, reference, inputs);
@@ -105,6 +148,11 @@ internal static class WindowComputation
                 calibration.Recalibrated
             );
             return (report with { Workflow = workflow }, summary);
+        }
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            await reading.ConfigureAwait(false);
         }
     }
 

@@ -7,7 +7,8 @@ internal sealed partial class ClickHouseStore
     /// <inheritdoc />
     /// <remarks>
     /// The minutes are counted without FINAL (a re-sent prediction not merged yet counts twice), which only makes a
-    /// chunk smaller; each chunk is read as <see cref="ReadPredictionsAsync"/> reads, with FINAL.
+    /// chunk smaller; each chunk is read as <see cref="ReadPredictionsAsync"/> reads, with FINAL. <paramref name="screened"/>
+    /// attributes are read as any other.
     /// </remarks>
     public async IAsyncEnumerable<ProductionRows> ReadPredictionChunksAsync(
         string feature,
@@ -15,6 +16,7 @@ internal sealed partial class ClickHouseStore
         DateTimeOffset to,
         IReadOnlyList<string> attributes,
         int chunkRows,
+        IReadOnlySet<string>? screened = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default
     )
     {

@@ -12,6 +12,7 @@ internal sealed partial class DuckDbStore
         DateTimeOffset to,
         IReadOnlyList<string> attributes,
         int chunkRows,
+        IReadOnlySet<string>? screened = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default
     )
     {
@@ -32,7 +33,7 @@ internal sealed partial class DuckDbStore
         }
         // One query for the whole range, cut into the slices as its rows arrive in time order: the outcomes are
         // aggregated once for the range, not once a slice (a cold window of a million read in about half the time).
-        var (sql, parameters) = PredictionQuery(feature, from, to, attributes, null);
+        var (sql, parameters) = PredictionQuery(feature, from, to, attributes, null, screened);
         var slice = 0;
         var rows = new PredictionColumns(attributes);
         await foreach (var row in RowsAsync(sql, parameters, cancellationToken).ConfigureAwait(false))

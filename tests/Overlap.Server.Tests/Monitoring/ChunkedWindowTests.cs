@@ -156,23 +156,46 @@ public sealed class ChunkedWindowTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task TheDriftSample_IsTheStoresSampledRead()
+    public async Task AWindowJudgedFromItsCells_TestsDriftOnTheStoresSample_AsTheRowsPathTestsItsRows()
     {
+        // The first ten days are the reference; the window's 6,000 fit in the drift sample, so both paths test the same rows.
         var reader = _store.Get<IEventReader>();
         var attributes = ProductionWindows.Attributes(_contract);
-        var sample = new InputSample(700, attributes);
-        await foreach (
-            var chunk in reader.ReadPredictionChunksAsync(_contract.Feature, Month.Start, Month.End, attributes, 500)
-        )
+        var early = await reader.ReadPredictionsAsync(
+            _contract.Feature,
+            Month.Start,
+            Month.Start.AddDays(10),
+            attributes,
+            null
+        );
+        var reference = ProductionWindows.Inputs(_contract, 1, early, "reference");
+        (WindowReport Report, WindowSummary Summary) Compute(int chunkRows) =>
+            WindowComputation
+                .ComputeAsync(
+                    reader,
+                    _contract,
+                    1,
+                    Month,
+                    new EvaluationOptions(),
+                    reference,
+                    ScoreCalibration.Identity,
+                    CancellationToken.None,
+                    chunkRows
+                )
+                .GetAwaiter()
+                .GetResult();
+        var rows = Compute(6000).Report.Drift!;
+        var cells = Compute(500).Report.Drift!;
+        Assert.Equal(
+            ["account_age_days", "amount", "channel", "hour", "items", "p_fraud", "region"],
+            cells.Columns.Select(c => c.Column).Order(StringComparer.Ordinal)
+        );
+        foreach (var column in rows.Columns)
         {
-            sample.Add(chunk);
+            var other = cells.Columns.Single(c => c.Column == column.Column);
+            Assert.Equal(column.Statistic, other.Statistic, 1e-12);
+            Assert.Equal(column.Drift, other.Drift);
         }
-        var kept = sample.Rows();
-        var read = await reader.ReadPredictionsAsync(_contract.Feature, Month.Start, Month.End, attributes, 700);
-        Assert.Equal(700, kept.Count);
-        Assert.Equal(read.Ids, kept.Ids);
-        Assert.Equal(read.Scores, kept.Scores);
-        Assert.Equal(read.Attributes["channel"], kept.Attributes["channel"]);
     }
 
     private static ConfusionCounts Counts(JsonElement e) =>

@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Overlap.Core.Contracts;
+using Overlap.Core.Evaluation;
+using Overlap.Events;
+using Overlap.Server.Monitoring;
+using Overlap.Storage;
+
+namespace Overlap.Benchmarks;
+
+/// <summary>
+/// The cold window on the embedded store, timed in process: one day of N labelled predictions (the load generator's
+/// shape: two attributes, one input) stored once in a data folder, then the reference sample read and the day's window
+/// computed from the store as the server does when a window is first asked for, each timed, with the process's peak
+/// resident memory.
+/// <code>
+/// dotnet run -c Release --project bench/Overlap.Benchmarks -- window --data DIR [--rows 1000000] [--repeat 3]
+/// </code>
+/// The first run fills DIR (about a minute for a million); later runs reuse it.
+/// </summary>
+internal static class WindowRun
+{
+    private static readonly DateTimeOffset Day = new(2026, 1, 10, 0, 0, 0, TimeSpan.Zero);
+    private static readonly string[] Channels = ["web", "app", "pos"];
+    private static readonly string[] Regions = ["eu", "us", "apac", "latam"];
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        string Arg(string name, string fallback) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() ?? fallback;
+        var folder = Arg("--data", "");
+        if (folder.Length == 0)
+        {
+            Console.Error.WriteLine("error: --data DIR is required (a folder to keep the generated day in)");
+            return 64;
+        }
+        var rows = int.Parse(Arg("--rows", "1000000"), CultureInfo.InvariantCulture);
+        var repeat = int.Parse(Arg("--repeat", "3"), CultureInfo.InvariantCulture);
+        var root = FindRoot();
+        var yaml = await File.ReadAllTextAsync(Path.Combine(root, "examples", "payments-fraud", "overlap.yaml"));
+        var contract = ContractParser.Parse(yaml);
+        Directory.CreateDirectory(folder);
+        await using var services = new ServiceCollection()
+            .AddOverlapStorage(new StorageOptions { Location = folder })
+            .BuildServiceProvider();
+        var marker = Path.Combine(folder, $"window-{rows}.done");
+        if (!File.Exists(marker))
+        {
+            var fill = Stopwatch.StartNew();
+            await FillAsync(services.GetRequiredService<IEventSink>(), contract.Feature, rows);
+            await File.WriteAllTextAsync(marker, "");
+            Console.WriteLine($"filled       {rows:N0} labelled predictions in {fill.Elapsed.TotalSeconds:F1} s");
+        }
+        var events = services.GetRequiredService<IEventReader>();
+        var window = (Day, Day.AddDays(1));
+        var attributes = ProductionWindows.Attributes(contract);
+        for (var run = 0; run < repeat; run++)
+        {
+            var clock = Stopwatch.StartNew();
+            var reference = await events.ReadPredictionsAsync(
+                contract.Feature,
+                window.Item1,
+                window.Item2,
+                attributes,
+                FeatureMonitor.ReferenceSample
+            );
+            var inputs = ProductionWindows.Inputs(contract, 1, reference, "reference");
+            var (calibration, _, _) = ProductionWindows.Calibration(contract, 1, reference);
+            var referenceSeconds = clock.Elapsed.TotalSeconds;
+            clock.Restart();
+            var (report, _) = await WindowComputation.ComputeAsync(
+                events,
+                contract,
+                1,
+                window,
+                new EvaluationOptions(),
+                inputs,
+                calibration,
+                CancellationToken.None
+            );
+            Console.WriteLine(
+                $"run {run + 1}        reference sample {referenceSeconds:F2} s, window of {report.Predictions:N0} ({report.Labelled:N0} labelled) {clock.Elapsed.TotalSeconds:F2} s; peak resident {PeakMiB():N0} MiB, managed now {GC.GetTotalMemory(false) / 1048576:N0} MiB"
+            );
+        }
+        return 0;
+    }
+
+    private static async Task FillAsync(IEventSink sink, string feature, int rows)
+    {
+        const int Batch = 100_000;
+        for (var first = 0; first < rows; first += Batch)
+        {
+            var random = new Random(first);
+            var batch = new List<FeatureEvent>(2 * Batch);
+            for (var n = first; n < Math.Min(rows, first + Batch); n++)
+            {
+                var time = Day.AddSeconds(n * 86_400.0 / rows);
+                var score = Math.Round(Math.Pow(random.NextDouble(), 3), 6);
+                batch.Add(
+                    new PredictionEvent
+                    {
+                        Id = $"h{n}",
+                        Feature = feature,
+                        Time = time,
+                        Score = score,
+                        LatencyMs = Math.Round(20 + (random.NextDouble() * 100), 1),
+                        InputsJson = string.Create(
+                            CultureInfo.InvariantCulture,
+                            $"{{\"amount\":{Math.Round(random.NextDouble() * 500, 2)}}}"
+                        ),
+                        AttributesJson = $"{{\"channel\":\"{Channels[n % 3]}\",\"region\":\"{Regions[n % 4]}\"}}",
+                    }
+                );
+                batch.Add(
+                    new OutcomeEvent
+                    {
+                        Id = $"o{n}",
+                        PredictionId = $"h{n}",
+                        Feature = feature,
+                        Label = random.NextDouble() < score ? "fraud" : "legit",
+                        Time = Day.AddDays(1),
+                    }
+                );
+            }
+            await sink.AppendAsync(batch, Day.AddDays(2));
+        }
+    }
+
+    private static long PeakMiB()
+    {
+        foreach (var line in File.ReadLines("/proc/self/status"))
+        {
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+            {
+                return long.Parse(line[6..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024;
+            }
+        }
+        return 0;
+    }
+
+    private static string FindRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Overlap.slnx")))
+        {
+            directory = directory.Parent;
+        }
+        return directory?.FullName ?? throw new DirectoryNotFoundException("Overlap.slnx not found above the program");
+    }
+}
