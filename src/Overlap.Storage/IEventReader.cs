@@ -87,9 +87,7 @@ public interface IEventReader
     /// <paramref name="chunkRows"/> predictions each, so a large window is never held whole: the chunks are time slices
     /// cut on whole minutes (a single minute holding more than <paramref name="chunkRows"/> is a chunk of its own), and
     /// their rows, one after the other, are exactly the rows of the whole read, in the same order. An empty range yields
-    /// no chunk. An attribute also in <paramref name="screened"/> is one the caller only screens for a NUL (see
-    /// <c>TextRepair</c>): a store may read it as missing wherever its stored text cannot hold a NUL, sparing the reads of
-    /// values nobody looks at; a store that ignores the hint reads it as any other.
+    /// no chunk.
     /// </summary>
     IAsyncEnumerable<ProductionRows> ReadPredictionChunksAsync(
         string feature,
@@ -97,6 +95,23 @@ public interface IEventReader
         DateTimeOffset to,
         IReadOnlyList<string> attributes,
         int chunkRows,
+        CancellationToken cancellationToken = default
+    );
+
+    /// <summary>
+    /// The rows of <see cref="ReadPredictionsAsync"/> (no sample) in batches of at most <paramref name="batchRows"/>, in
+    /// no particular order: every prediction of the range once (of copies stored beyond the dedup horizon, the one that
+    /// read keeps), so a reader that only adds rows up (a window judged from its cells) never makes the store sort or
+    /// hold the range. An empty range yields no batch. An attribute also in <paramref name="screened"/> is one the caller
+    /// only screens for a NUL (see <c>TextRepair</c>): a store may read it as missing wherever its stored text cannot
+    /// hold a NUL, sparing the extraction of values nobody looks at; a store that ignores the hint reads it in full.
+    /// </summary>
+    IAsyncEnumerable<ProductionRows> ReadPredictionBatchesAsync(
+        string feature,
+        DateTimeOffset from,
+        DateTimeOffset to,
+        IReadOnlyList<string> attributes,
+        int batchRows,
         IReadOnlySet<string>? screened = null,
         CancellationToken cancellationToken = default
     );

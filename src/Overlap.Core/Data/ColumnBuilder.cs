@@ -203,6 +203,9 @@ internal sealed class ColumnBuilder
             case double d:
                 number = d;
                 break;
+            // Text taken as a category by a column of no kind is never refused: no number to parse.
+            case string s when !IsNumeric && _rule.Kind != ColumnKind.Numeric && !IsMissingToken(s.AsSpan().Trim()):
+                return null;
             case string s when !IsMissingToken(s.AsSpan().Trim()):
                 var text = s.AsSpan().Trim();
                 if (

@@ -10,10 +10,11 @@ namespace Overlap.Server.Monitoring;
 
 /// <summary>
 /// Computes one window's report and summary from the store. A window of a binary feature with more than
-/// <see cref="ChunkRows"/> predictions is read in chunks of that many and judged from its cells (the way a 30-day range
-/// is, see <see cref="WindowMonitor.Summarize(Contract, WindowSummary, EvaluationOptions?, Core.Drift.DriftReport?, bool)"/>),
-/// its drift tested on a sample of <see cref="DriftSample"/> of its predictions, so memory holds a chunk and the cells,
-/// never the window; a smaller window, and every window of another task, is judged from its rows.
+/// <see cref="ChunkRows"/> predictions is read in batches of that many, in no order (so the store neither sorts nor holds
+/// it), and judged from its cells (the way a 30-day range is, see
+/// <see cref="WindowMonitor.Summarize(Contract, WindowSummary, EvaluationOptions?, Core.Drift.DriftReport?, bool)"/>),
+/// its drift tested on the store's sample of <see cref="DriftSample"/> of its predictions, so memory holds a few batches
+/// and the cells, never the window; a smaller window, and every window of another task, is judged from its rows.
 /// </summary>
 internal static class WindowComputation
 {
@@ -63,7 +64,7 @@ internal static class WindowComputation
                 {
                     await foreach (
                         var chunk in events
-                            .ReadPredictionChunksAsync(
+                            .ReadPredictionBatchesAsync(
                                 contract.Feature,
                                 window.Start,
                                 window.End,

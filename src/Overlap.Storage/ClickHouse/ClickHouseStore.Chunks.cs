@@ -7,8 +7,7 @@ internal sealed partial class ClickHouseStore
     /// <inheritdoc />
     /// <remarks>
     /// The minutes are counted without FINAL (a re-sent prediction not merged yet counts twice), which only makes a
-    /// chunk smaller; each chunk is read as <see cref="ReadPredictionsAsync"/> reads, with FINAL. <paramref name="screened"/>
-    /// attributes are read as any other.
+    /// chunk smaller; each chunk is read as <see cref="ReadPredictionsAsync"/> reads, with FINAL.
     /// </remarks>
     public async IAsyncEnumerable<ProductionRows> ReadPredictionChunksAsync(
         string feature,
@@ -16,7 +15,6 @@ internal sealed partial class ClickHouseStore
         DateTimeOffset to,
         IReadOnlyList<string> attributes,
         int chunkRows,
-        IReadOnlySet<string>? screened = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default
     )
     {
@@ -35,4 +33,16 @@ internal sealed partial class ClickHouseStore
                 .ConfigureAwait(false);
         }
     }
+
+    /// <inheritdoc />
+    /// <remarks>The chunks of <see cref="ReadPredictionChunksAsync"/>, in time order; screened attributes are read in full.</remarks>
+    public IAsyncEnumerable<ProductionRows> ReadPredictionBatchesAsync(
+        string feature,
+        DateTimeOffset from,
+        DateTimeOffset to,
+        IReadOnlyList<string> attributes,
+        int batchRows,
+        IReadOnlySet<string>? screened = null,
+        CancellationToken cancellationToken = default
+    ) => ReadPredictionChunksAsync(feature, from, to, attributes, batchRows, cancellationToken);
 }

@@ -12,7 +12,6 @@ internal sealed partial class DuckDbStore
         DateTimeOffset to,
         IReadOnlyList<string> attributes,
         int chunkRows,
-        IReadOnlySet<string>? screened = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default
     )
     {
@@ -33,7 +32,7 @@ internal sealed partial class DuckDbStore
         }
         // One query for the whole range, cut into the slices as its rows arrive in time order: the outcomes are
         // aggregated once for the range, not once a slice (a cold window of a million read in about half the time).
-        var (sql, parameters) = PredictionQuery(feature, from, to, attributes, null, screened);
+        var (sql, parameters) = PredictionQuery(feature, from, to, attributes, null, null, ordered: true);
         var slice = 0;
         var rows = new PredictionColumns(attributes);
         await foreach (var row in RowsAsync(sql, parameters, cancellationToken).ConfigureAwait(false))
@@ -52,6 +51,42 @@ internal sealed partial class DuckDbStore
         {
             yield return rows.Build();
             rows = new PredictionColumns(attributes);
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// One streamed query with no sort: DuckDB hands rows over as its scan and joins produce them, so neither a sort of
+    /// the range nor its whole result is held (a cold window of a million needed over 256 MB of DuckDB's memory sorted).
+    /// Copies of an id are found by a grouping of the range's ids, and only the one the ordered read keeps is read.
+    /// </remarks>
+    public async IAsyncEnumerable<ProductionRows> ReadPredictionBatchesAsync(
+        string feature,
+        DateTimeOffset from,
+        DateTimeOffset to,
+        IReadOnlyList<string> attributes,
+        int batchRows,
+        IReadOnlySet<string>? screened = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default
+    )
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchRows, 1);
+        var (sql, parameters) = PredictionQuery(feature, from, to, attributes, null, screened, ordered: false);
+        var rows = new PredictionColumns(attributes, batchRows);
+        var count = 0;
+        await foreach (var row in RowsAsync(sql, parameters, cancellationToken).ConfigureAwait(false))
+        {
+            if (count == batchRows)
+            {
+                yield return rows.Build();
+                (rows, count) = (new PredictionColumns(attributes, batchRows), 0);
+            }
+            rows.Add(row);
+            count++;
+        }
+        if (count > 0)
+        {
+            yield return rows.Build();
         }
     }
 }

@@ -209,7 +209,7 @@ internal sealed partial class DuckDbStore
     )
     {
         ArgumentNullException.ThrowIfNull(attributes);
-        var (sql, parameters) = PredictionQuery(feature, from, to, attributes, sample, null);
+        var (sql, parameters) = PredictionQuery(feature, from, to, attributes, sample, null, ordered: true);
         var rows = new PredictionColumns(attributes);
         await QueryAsync(
                 sql,
@@ -231,7 +231,8 @@ internal sealed partial class DuckDbStore
     /// attempts and failed checks, then each attribute,
     /// ordered by time, id and receipt (a prediction stored twice is two rows, read once by <see cref="PredictionColumns"/>).
     /// An attribute in <paramref name="screened"/> is extracted only from rows whose JSON may hold a NUL, and is missing
-    /// elsewhere (see <see cref="IEventReader.ReadPredictionChunksAsync"/>): JSON extraction is most of the read's time.
+    /// elsewhere (see <see cref="IEventReader.ReadPredictionBatchesAsync"/>): JSON extraction is most of the read's time.
+    /// Not <paramref name="ordered"/>, the rows come in no order, each id once (the copy the ordered read keeps first).
     /// </summary>
     private static (string Sql, (string Name, object Value)[] Parameters) PredictionQuery(
         string feature,
@@ -239,7 +240,8 @@ internal sealed partial class DuckDbStore
         DateTimeOffset to,
         IReadOnlyList<string> attributes,
         int? sample,
-        IReadOnlySet<string>? screened
+        IReadOnlySet<string>? screened,
+        bool ordered
     )
     {
         // Attribute names are bound as JSON paths, never spliced into the SQL; the sample size is a whole number.
@@ -259,7 +261,7 @@ internal sealed partial class DuckDbStore
         // The sample is StableSample's: the rows with the smallest keys of their ids (ties by the id's bytes), taken
         // before the JSON is checked, so only the sample's is.
         var rows =
-            $"SELECT * REPLACE ({Readable("attributes")} AS attributes, {Readable("inputs")} AS inputs) FROM "
+            $"SELECT {(ordered ? "" : "rowid AS row_id, ")}* REPLACE ({Readable("attributes")} AS attributes, {Readable("inputs")} AS inputs) FROM "
             + (
                 sample is { } size
                     ? $"(SELECT * FROM predictions WHERE {InRange} ORDER BY {RuleFunctions.SampleKey}(id), id LIMIT {size.ToString(CultureInfo.InvariantCulture)})"
@@ -269,13 +271,19 @@ internal sealed partial class DuckDbStore
         // one winning (of copies of one outcome, stored again beyond the dedup horizon, the first received). Grouping a
         // window's rows by id in SQL (DISTINCT ON, a window function) took 4 to 15 times as long as the plain read of 2
         // million rows, so a prediction stored twice is left to the reader.
+        // Unordered, copies of an id (rare: stored again beyond the dedup horizon) are found by grouping the range's ids,
+        // and each keeps its row with the earliest time, then the first received, as the ordered read does.
+        var copies = ordered
+            ? ""
+            : $"d AS (SELECT id, arg_min(rowid, [time_us, received_us]) AS first FROM predictions WHERE {InRange} GROUP BY id HAVING count(*) > 1),";
+        var first = ordered ? "" : " LEFT JOIN d ON d.id = p.id WHERE d.id IS NULL OR p.row_id = d.first";
         var sql = $"""
-            WITH p AS ({rows}),
+            WITH p AS ({rows}), {copies}
             o AS (SELECT o.prediction_id, arg_max(o.label, [o.time_us, -o.received_us]) AS label FROM outcomes o WHERE o.feature = $feature AND o.prediction_id IN (SELECT id FROM p) GROUP BY o.prediction_id)
             SELECT p.id, p.time_us, p.score, p.prediction, o.label, p.latency_ms, p.cost, p.model_version,
               p.workflow_route, p.workflow_attempts, p.workflow_failed_checks{extracts}
-            FROM p LEFT JOIN o ON o.prediction_id = p.id
-            ORDER BY p.time_us, p.id, p.received_us
+            FROM p LEFT JOIN o ON o.prediction_id = p.id{first}
+            {(ordered ? "ORDER BY p.time_us, p.id, p.received_us" : "")}
             """;
         var parameters = new List<(string, object)>
         {
@@ -296,20 +304,22 @@ internal sealed partial class DuckDbStore
     /// string kept for each repeated label, decision, version and attribute value, each id once (the row with the
     /// earliest time, the first received of copies at the same time).
     /// </summary>
-    private sealed class PredictionColumns(IReadOnlyList<string> attributes)
+    /// <param name="attributes">The attributes read, in the query's order.</param>
+    /// <param name="capacity">How many rows are expected (so the columns never grow by copying), 0 when not known.</param>
+    private sealed class PredictionColumns(IReadOnlyList<string> attributes, int capacity = 0)
     {
-        private readonly List<string> _ids = [];
-        private readonly List<long> _times = [];
-        private readonly List<double> _scores = [];
-        private readonly List<string?> _predictions = [];
-        private readonly List<string?> _labels = [];
-        private readonly List<double> _latencies = [];
-        private readonly List<double> _costs = [];
-        private readonly List<string?> _models = [];
-        private readonly List<WorkflowTrace?> _workflows = [];
-        private readonly List<string?>[] _byName = [.. attributes.Select(_ => new List<string?>())];
+        private readonly List<string> _ids = new(capacity);
+        private readonly List<long> _times = new(capacity);
+        private readonly List<double> _scores = new(capacity);
+        private readonly List<string?> _predictions = new(capacity);
+        private readonly List<string?> _labels = new(capacity);
+        private readonly List<double> _latencies = new(capacity);
+        private readonly List<double> _costs = new(capacity);
+        private readonly List<string?> _models = new(capacity);
+        private readonly List<WorkflowTrace?> _workflows = new(capacity);
+        private readonly List<string?>[] _byName = [.. attributes.Select(_ => new List<string?>(capacity))];
         private readonly TextPool _pool = new();
-        private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _seen = new(capacity, StringComparer.Ordinal);
 
         public void Add(DbDataReader r)
         {

@@ -229,6 +229,9 @@ internal sealed partial class DuckDbStore
             await reader.OpenAsync(cancellationToken).ConfigureAwait(false);
             using var command = reader.CreateCommand();
             command.CommandText = sql;
+            // Rows are fetched as they are read, not materialised first: a window's million rows are never held whole
+            // outside DuckDB's buffer manager (which spills).
+            command.UseStreamingMode = true;
             foreach (var (name, value) in parameters)
             {
                 if (sql.Contains($"${name}", StringComparison.Ordinal))

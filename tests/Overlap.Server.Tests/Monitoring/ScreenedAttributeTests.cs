@@ -76,12 +76,12 @@ public sealed class ScreenedAttributeTests : IAsyncLifetime
     [Fact]
     public async Task TheEmbeddedStore_ReadsAScreenedAttributeOnlyWhereItsTextMayHoldANul()
     {
-        var notes = new List<string?>();
-        var amounts = new List<string?>();
+        var notes = new Dictionary<string, string?>();
+        var amounts = new Dictionary<string, string?>();
         await foreach (
-            var chunk in _store
+            var batch in _store
                 .Get<IEventReader>()
-                .ReadPredictionChunksAsync(
+                .ReadPredictionBatchesAsync(
                     Contract.Feature,
                     Day,
                     Day.AddDays(1),
@@ -91,14 +91,17 @@ public sealed class ScreenedAttributeTests : IAsyncLifetime
                 )
         )
         {
-            notes.AddRange(chunk.Attributes["note"]);
-            amounts.AddRange(chunk.Attributes["amount"]);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                notes.Add(batch.Ids[i], batch.Attributes["note"][i]);
+                amounts.Add(batch.Ids[i], batch.Attributes["amount"][i]);
+            }
         }
         Assert.Equal(1000, notes.Count);
-        Assert.Equal([5, 10, 700], notes.Select((n, i) => (n, i)).Where(x => x.n is not null).Select(x => x.i));
-        Assert.Equal("a\0b", notes[10]);
-        Assert.Equal("plain", notes[5]);
-        Assert.Equal(["5", "10", "700"], amounts.Where(a => a is not null));
+        Assert.Equal(["p10", "p5", "p700"], notes.Where(n => n.Value is not null).Select(n => n.Key).Order());
+        Assert.Equal("a\0b", notes["p10"]);
+        Assert.Equal("plain", notes["p5"]);
+        Assert.Equal(["10", "5", "700"], amounts.Where(a => a.Value is not null).Select(a => a.Value).Order());
     }
 
     [Fact]

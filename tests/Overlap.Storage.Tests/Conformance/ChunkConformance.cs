@@ -108,5 +108,36 @@ public abstract class ChunkConformance<TBackend> : StoreConformance<TBackend>
         {
             Assert.Fail("an empty range yields no chunk");
         }
+
+        // In batches, in no particular order: the same rows, each once, each batch at most the size.
+        var batches = new List<ProductionRows>();
+        await foreach (var batch in store.Reader.ReadPredictionBatchesAsync("fraud", from, to, ["country"], 40))
+        {
+            batches.Add(batch);
+        }
+        Assert.All(batches, b => Assert.InRange(b.Count, 1, 40));
+        var rows = batches
+            .SelectMany(b =>
+                Enumerable
+                    .Range(0, b.Count)
+                    .Select(i => (b.Ids[i], b.TimesUs[i], b.Scores[i], b.Labels[i], b.Attributes["country"][i]))
+            )
+            .OrderBy(r => r.Item1, StringComparer.Ordinal)
+            .ToList();
+        Assert.Equal(
+            Enumerable
+                .Range(0, whole.Count)
+                .Select(i =>
+                    (whole.Ids[i], whole.TimesUs[i], whole.Scores[i], whole.Labels[i], whole.Attributes["country"][i])
+                )
+                .OrderBy(r => r.Item1, StringComparer.Ordinal),
+            rows
+        );
+        await foreach (
+            var _ in store.Reader.ReadPredictionBatchesAsync("fraud", Noon.AddDays(1), Noon.AddDays(2), [], 40)
+        )
+        {
+            Assert.Fail("an empty range yields no batch");
+        }
     }
 }

@@ -242,6 +242,12 @@ public sealed class DedupHorizonTests : IDisposable
             chunks.AddRange(chunk.Ids);
         }
         Assert.Equal(["p1", "p2"], chunks);
+        var batches = new List<(string, double)>();
+        await foreach (var batch in store.ReadPredictionBatchesAsync("fraud", from, to, [], batchRows: 1))
+        {
+            batches.AddRange(batch.Ids.Zip(batch.Scores));
+        }
+        Assert.Equal([("p1", 0.9), ("p2", 0.5)], batches.Order());
 
         var events = await store.ReadEventsAsync("fraud", from, to);
         Assert.Equal(["b1", "f1", "o1", "p1", "p2"], events.Select(e => e.Id).Order(StringComparer.Ordinal));

@@ -62,7 +62,7 @@ internal sealed class UsageReader(IEventReader events, LogLoader loader, ServerO
                     to,
                     attributes,
                     WindowComputation.ChunkRows,
-                    cancellationToken: cancellationToken
+                    cancellationToken
                 )
                 .ConfigureAwait(false)
         )
