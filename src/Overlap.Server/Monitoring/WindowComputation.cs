@@ -45,13 +45,69 @@ internal static class WindowComputation
                 .ConfigureAwait(false);
             return FromRows(contract, version, rows, window, evaluation, reference, calibration);
         }
-        // Features are only tested for drift, on a sample read apart: the chunks read them only to count the values
+        if (
+            await SummarizeAsync(events, contract, version, window, calibration, cancellationToken, chunkRows)
+                .ConfigureAwait(false)
+            is not var (summary, tally)
+        )
+        {
+            // No more than one batch: the row path, with every attribute read.
+            var rows = await events
+                .ReadPredictionsAsync(contract.Feature, window.Start, window.End, attributes, null, cancellationToken)
+                .ConfigureAwait(false);
+            return FromRows(contract, version, rows, window, evaluation, reference, calibration);
+        }
+        var sample = await events
+            .ReadPredictionsAsync(
+                contract.Feature,
+                window.Start,
+                window.End,
+                attributes,
+                DriftSample,
+                cancellationToken
+            )
+            .ConfigureAwait(false);
+        var inputs = ProductionWindows.Inputs(
+            contract,
+            version,
+            sample,
+            $"{contract.Feature} production, {window.Start:yyyy-MM-dd HH:mm} to {window.End:yyyy-MM-dd HH:mm} UTC"
+        );
+        var drift = WindowMonitor.Drift(contract, reference, inputs);
+        var workflow = WorkflowMonitor.Summarize(contract, tally);
+        var report = WindowMonitor.Summarize(
+            contract,
+            summary,
+            WorkflowMonitor.Options(contract, workflow, evaluation),
+            drift,
+            calibration.Recalibrated
+        );
+        return (report with { Workflow = workflow }, summary);
+    }
+
+    /// <summary>
+    /// The mergeable summary of a binary feature's <paramref name="window"/> (without its drift test) and the count of
+    /// its guarded calls, built batch by batch as the store reads them; null when the window is at most one batch (the
+    /// caller judges it from its rows).
+    /// </summary>
+    public static async Task<(WindowSummary Summary, WorkflowTally Tally)?> SummarizeAsync(
+        IEventReader events,
+        Contract contract,
+        int version,
+        (DateTimeOffset Start, DateTimeOffset End) window,
+        ScoreCalibration calibration,
+        CancellationToken cancellationToken,
+        int chunkRows = ChunkRows
+    )
+    {
+        var attributes = ProductionWindows.Attributes(contract);
+        // Features are only tested for drift, on a sample read apart: the batches read them only to count the values
         // repaired, so the store may skip their extraction where no repair can be needed.
         var cellAttributes = contract
             .Columns.Segments.Concat(contract.Fairness?.Attributes ?? [])
             .ToHashSet(StringComparer.Ordinal);
         var screened = attributes.Where(a => !cellAttributes.Contains(a)).ToHashSet(StringComparer.Ordinal);
-        // The store reads the next chunk while this one is summarised: a bounded hand-over of one chunk, so memory
+        // The store reads the next batch while this one is summarised: a bounded hand-over of one batch, so memory
         // holds at most three (one read, one waiting, one summarised).
         var handOver = Channel.CreateBounded<ProductionRows>(
             new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true }
@@ -63,7 +119,7 @@ internal static class WindowComputation
                 try
                 {
                     await foreach (
-                        var chunk in events
+                        var batch in events
                             .ReadPredictionBatchesAsync(
                                 contract.Feature,
                                 window.Start,
@@ -76,7 +132,7 @@ internal static class WindowComputation
                             .ConfigureAwait(false)
                     )
                     {
-                        await handOver.Writer.WriteAsync(chunk, stop.Token).ConfigureAwait(false);
+                        await handOver.Writer.WriteAsync(batch, stop.Token).ConfigureAwait(false);
                     }
                     handOver.Writer.Complete();
                 }
@@ -89,66 +145,30 @@ internal static class WindowComputation
         );
         try
         {
-            var chunks = handOver.Reader;
+            var batches = handOver.Reader;
             ProductionRows? first = null;
             if (
-                !await chunks.WaitToReadAsync(cancellationToken).ConfigureAwait(false)
-                || (first = await chunks.ReadAsync(cancellationToken).ConfigureAwait(false)) is null
-                || !await chunks.WaitToReadAsync(cancellationToken).ConfigureAwait(false)
+                !await batches.WaitToReadAsync(cancellationToken).ConfigureAwait(false)
+                || (first = await batches.ReadAsync(cancellationToken).ConfigureAwait(false)) is null
+                || !await batches.WaitToReadAsync(cancellationToken).ConfigureAwait(false)
             )
             {
-                // No chunk, or one that is the whole window: read it again with its features, for the row path.
-                var rows = await events
-                    .ReadPredictionsAsync(
-                        contract.Feature,
-                        window.Start,
-                        window.End,
-                        attributes,
-                        null,
-                        cancellationToken
-                    )
-                    .ConfigureAwait(false);
-                return FromRows(contract, version, rows, window, evaluation, reference, calibration);
+                return null;
             }
             var summary = new WindowSummary { Start = window.Start, End = window.End };
             var tally = new WorkflowTally();
-            void Add(ProductionRows chunk)
+            void Add(ProductionRows batch)
             {
-                WorkflowRows.Add(contract, chunk, tally);
-                var part = ProductionWindows.Cut(contract, version, chunk, [window], inputs: false).Single();
+                WorkflowRows.Add(contract, batch, tally);
+                var part = ProductionWindows.Cut(contract, version, batch, [window], inputs: false).Single();
                 summary.Add(WindowSummary.Build(contract, part, calibration));
             }
             Add(first);
-            await foreach (var chunk in chunks.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            await foreach (var batch in batches.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
-                Add(chunk);
+                Add(batch);
             }
-            var sample = await events
-                .ReadPredictionsAsync(
-                    contract.Feature,
-                    window.Start,
-                    window.End,
-                    attributes,
-                    DriftSample,
-                    cancellationToken
-                )
-                .ConfigureAwait(false);
-            var inputs = ProductionWindows.Inputs(
-                contract,
-                version,
-                sample,
-                $"{contract.Feature} production, {window.Start:yyyy-MM-dd HH:mm} to {window.End:yyyy-MM-dd HH:mm} UTC"
-            );
-            var drift = WindowMonitor.Drift(contract, reference, inputs);
-            var workflow = WorkflowMonitor.Summarize(contract, tally);
-            var report = WindowMonitor.Summarize(
-                contract,
-                summary,
-                WorkflowMonitor.Options(contract, workflow, evaluation),
-                drift,
-                calibration.Recalibrated
-            );
-            return (report with { Workflow = workflow }, summary);
+            return (summary, tally);
         }
         finally
         {
