@@ -56,8 +56,8 @@ internal sealed partial class DuckDbStore
 
     /// <inheritdoc />
     /// <remarks>
-    /// One streamed query with no sort: DuckDB hands rows over as its scan and joins produce them, so neither a sort of
-    /// the range nor its whole result is held (a cold window of a million needed over 256 MB of DuckDB's memory sorted).
+    /// One streamed query with no sort: DuckDB hands rows over as its scan and joins produce them (fetched as they are
+    /// read, never materialised), so neither a sort of the range nor its whole result is held (a cold window of a million needed over 256 MB of DuckDB's memory sorted).
     /// Copies of an id are found by a grouping of the range's ids, and only the one the ordered read keeps is read.
     /// </remarks>
     public async IAsyncEnumerable<ProductionRows> ReadPredictionBatchesAsync(
@@ -74,7 +74,7 @@ internal sealed partial class DuckDbStore
         var (sql, parameters) = PredictionQuery(feature, from, to, attributes, null, screened, ordered: false);
         var rows = new PredictionColumns(attributes, batchRows);
         var count = 0;
-        await foreach (var row in RowsAsync(sql, parameters, cancellationToken).ConfigureAwait(false))
+        await foreach (var row in RowsAsync(sql, parameters, cancellationToken, stream: true).ConfigureAwait(false))
         {
             if (count == batchRows)
             {

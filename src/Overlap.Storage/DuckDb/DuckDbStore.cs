@@ -216,11 +216,15 @@ internal sealed partial class DuckDbStore
         return rows;
     }
 
-    /// <summary>The rows of a query as they arrive (the same reader, moved on), on a connection of its own.</summary>
+    /// <summary>
+    /// The rows of a query as they arrive (the same reader, moved on), on a connection of its own; with
+    /// <paramref name="stream"/>, fetched from DuckDB as they are read rather than materialised first.
+    /// </summary>
     private async IAsyncEnumerable<DbDataReader> RowsAsync(
         string sql,
         (string Name, object Value)[] parameters,
-        [EnumeratorCancellation] CancellationToken cancellationToken
+        [EnumeratorCancellation] CancellationToken cancellationToken,
+        bool stream = false
     )
     {
         // DuckDB.NET shares one database instance between connections to the same file in a process.
@@ -230,9 +234,7 @@ internal sealed partial class DuckDbStore
             await reader.OpenAsync(cancellationToken).ConfigureAwait(false);
             using var command = reader.CreateCommand();
             command.CommandText = sql;
-            // Rows are fetched as they are read, not materialised first: a window's million rows are never held whole
-            // outside DuckDB's buffer manager (which spills).
-            command.UseStreamingMode = true;
+            command.UseStreamingMode = stream;
             foreach (var (name, value) in parameters)
             {
                 if (sql.Contains($"${name}", StringComparison.Ordinal))
