@@ -57,8 +57,9 @@ internal sealed partial class DuckDbStore
     /// <inheritdoc />
     /// <remarks>
     /// One streamed query with no sort: DuckDB hands rows over as its scan and joins produce them (fetched as they are
-    /// read, never materialised), so neither a sort of the range nor its whole result is held (a cold window of a million needed over 256 MB of DuckDB's memory sorted).
-    /// Copies of an id are found by a grouping of the range's ids, and only the one the ordered read keeps is read.
+    /// read, never materialised), so neither a sort of the range nor its whole result is held (sorted, a cold window of
+    /// a million needed over 256 MB of DuckDB's memory). Copies of an id are found by a grouping of the range's ids, and
+    /// only the one the ordered read keeps is read.
     /// </remarks>
     public async IAsyncEnumerable<ProductionRows> ReadPredictionBatchesAsync(
         string feature,
