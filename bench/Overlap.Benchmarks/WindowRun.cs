@@ -23,8 +23,6 @@ namespace Overlap.Benchmarks;
 internal static class WindowRun
 {
     private static readonly DateTimeOffset Day = new(2026, 1, 10, 0, 0, 0, TimeSpan.Zero);
-    private static readonly string[] Channels = ["web", "app", "pos"];
-    private static readonly string[] Regions = ["eu", "us", "apac", "latam"];
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -78,7 +76,7 @@ internal static class WindowRun
                 CancellationToken.None
             );
             var summarySeconds = clock.Elapsed.TotalSeconds;
-            var summaryPeak = PeakMiB();
+            var summaryPeak = LabelledDays.MiB("VmHWM");
             clock.Restart();
             var (report, _) = await WindowComputation.ComputeAsync(
                 events,
@@ -91,7 +89,7 @@ internal static class WindowRun
                 CancellationToken.None
             );
             Console.WriteLine(
-                $"run {run + 1}        reference sample {referenceSeconds:F2} s; summary of {summarised?.Summary.Predictions ?? 0:N0} {summarySeconds:F2} s (peak resident {summaryPeak:N0} MiB); report of {report.Predictions:N0} ({report.Labelled:N0} labelled) {clock.Elapsed.TotalSeconds:F2} s; peak resident {PeakMiB():N0} MiB, managed now {GC.GetTotalMemory(false) / 1048576:N0} MiB"
+                $"run {run + 1}        reference sample {referenceSeconds:F2} s; summary of {summarised?.Summary.Predictions ?? 0:N0} {summarySeconds:F2} s (peak resident {summaryPeak:N0} MiB); report of {report.Predictions:N0} ({report.Labelled:N0} labelled) {clock.Elapsed.TotalSeconds:F2} s; peak resident {LabelledDays.MiB("VmHWM"):N0} MiB, managed now {GC.GetTotalMemory(false) / 1048576:N0} MiB"
             );
         }
         return 0;
@@ -102,52 +100,11 @@ internal static class WindowRun
         const int Batch = 100_000;
         for (var first = 0; first < rows; first += Batch)
         {
-            var random = new Random(first);
-            var batch = new List<FeatureEvent>(2 * Batch);
-            for (var n = first; n < Math.Min(rows, first + Batch); n++)
-            {
-                var time = Day.AddSeconds(n * 86_400.0 / rows);
-                var score = Math.Round(Math.Pow(random.NextDouble(), 3), 6);
-                batch.Add(
-                    new PredictionEvent
-                    {
-                        Id = $"h{n}",
-                        Feature = feature,
-                        Time = time,
-                        Score = score,
-                        LatencyMs = Math.Round(20 + (random.NextDouble() * 100), 1),
-                        InputsJson = string.Create(
-                            CultureInfo.InvariantCulture,
-                            $"{{\"amount\":{Math.Round(random.NextDouble() * 500, 2)}}}"
-                        ),
-                        AttributesJson = $"{{\"channel\":\"{Channels[n % 3]}\",\"region\":\"{Regions[n % 4]}\"}}",
-                    }
-                );
-                batch.Add(
-                    new OutcomeEvent
-                    {
-                        Id = $"o{n}",
-                        PredictionId = $"h{n}",
-                        Feature = feature,
-                        Label = random.NextDouble() < score ? "fraud" : "legit",
-                        Time = Day.AddDays(1),
-                    }
-                );
-            }
-            await sink.AppendAsync(batch, Day.AddDays(2));
+            await sink.AppendAsync(
+                LabelledDays.Batch(feature, Day, first, Math.Min(Batch, rows - first), rows, outcomeFeature: true),
+                Day.AddDays(2)
+            );
         }
-    }
-
-    private static long PeakMiB()
-    {
-        foreach (var line in File.ReadLines("/proc/self/status"))
-        {
-            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
-            {
-                return long.Parse(line[6..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024;
-            }
-        }
-        return 0;
     }
 
     private static string FindRoot()

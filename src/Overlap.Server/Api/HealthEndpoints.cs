@@ -6,7 +6,8 @@ namespace Overlap.Server.Api;
 /// <summary>
 /// <c>GET /healthz</c>: the one endpoint open without a key. 200 <c>ok</c> when the data folder takes a write (a small
 /// file written, synced and removed) and the loader keeps up; 503 <c>unhealthy</c> with the reason otherwise, so a load
-/// balancer stops sending traffic to a server that would acknowledge nothing or show stale figures.
+/// balancer stops sending traffic to a server that would acknowledge nothing or show stale figures. Both say how many
+/// bytes of acknowledged events wait in the ingest log for the loader (0 once everything acknowledged is stored).
 /// </summary>
 internal static class HealthEndpoints
 {
@@ -24,10 +25,11 @@ internal static class HealthEndpoints
     {
         var reason = await WriteProblemAsync(options.DataFolder, cancellationToken).ConfigureAwait(false)
             ?? loader.Stuck();
+        var waiting = loader.WaitingBytes();
         return reason is null
-            ? TypedResults.Ok(new HealthResponse("ok"))
+            ? TypedResults.Ok(new HealthResponse("ok", WaitingBytes: waiting))
             : TypedResults.Json(
-                new HealthResponse("unhealthy", reason),
+                new HealthResponse("unhealthy", reason, waiting),
                 ServerJsonContext.Default.HealthResponse,
                 statusCode: StatusCodes.Status503ServiceUnavailable
             );

@@ -54,13 +54,21 @@ internal sealed partial class DuckDbStore
             using var transaction = _connection.BeginTransaction();
             long? change = null;
             var stored = 0;
-            foreach (var (table, count) in staged)
+            foreach (var (table, count, withoutFeature) in staged)
             {
                 if (count == 0)
                 {
                     continue;
                 }
-                if (StoreSchema.FillFeature.GetValueOrDefault(table) is { } fill)
+                var mark = StoreSchema.MarkChanged.GetValueOrDefault(table);
+                // Business results name a prediction only to take its feature; outcomes and feedback also mark its hour.
+                if (StoreSchema.FindLinks.GetValueOrDefault(table) is { } links && (withoutFeature || mark is not null))
+                {
+                    using var find = Command(links);
+                    find.Transaction = transaction;
+                    find.ExecuteNonQuery();
+                }
+                if (withoutFeature && StoreSchema.FillFeature.GetValueOrDefault(table) is { } fill)
                 {
                     using var missing = Command(fill);
                     missing.Transaction = transaction;
@@ -69,7 +77,7 @@ internal sealed partial class DuckDbStore
                 using var move = Command(StoreSchema.MoveNew(table), ("since", received - _horizonUs));
                 move.Transaction = transaction;
                 stored += move.ExecuteNonQuery();
-                if (StoreSchema.MarkChanged.GetValueOrDefault(table) is { } mark)
+                if (mark is not null)
                 {
                     if (change is null)
                     {
@@ -83,7 +91,7 @@ internal sealed partial class DuckDbStore
                 }
                 using var clear = _connection.CreateCommand();
                 clear.Transaction = transaction;
-                clear.CommandText = $"DELETE FROM stage_{table}";
+                clear.CommandText = $"DELETE FROM stage_{table}; DELETE FROM stage_links";
                 clear.ExecuteNonQuery();
             }
             if (logPosition is { } position)
@@ -104,7 +112,14 @@ internal sealed partial class DuckDbStore
         }
     }
 
-    private List<(string Table, int Count)> StageAll(IReadOnlyList<FeatureEvent> events, long received)
+    /// <summary>
+    /// Appends the events to the staging tables; per table (predictions first: the others are joined to them once
+    /// moved), how many rows it staged and whether any of them came without a feature.
+    /// </summary>
+    private List<(string Table, int Count, bool WithoutFeature)> StageAll(
+        IReadOnlyList<FeatureEvent> events,
+        long received
+    )
     {
         var counts = new Dictionary<string, int>
         {
@@ -113,6 +128,7 @@ internal sealed partial class DuckDbStore
             ["feedback"] = 0,
             ["business"] = 0,
         };
+        var withoutFeature = new HashSet<string>(StringComparer.Ordinal);
         using (var predictions = _connection.CreateAppender("stage_predictions"))
         using (var outcomes = _connection.CreateAppender("stage_outcomes"))
         using (var feedback = _connection.CreateAppender("stage_feedback"))
@@ -162,6 +178,10 @@ internal sealed partial class DuckDbStore
                             .AppendValue(o.Feature)
                             .EndRow();
                         counts["outcomes"]++;
+                        if (o.Feature is null)
+                        {
+                            withoutFeature.Add("outcomes");
+                        }
                         break;
                     case FeedbackEvent f:
                         feedback
@@ -176,6 +196,10 @@ internal sealed partial class DuckDbStore
                             .AppendValue(f.FinalLength)
                             .EndRow();
                         counts["feedback"]++;
+                        if (f.Feature is null)
+                        {
+                            withoutFeature.Add("feedback");
+                        }
                         break;
                     case BusinessEvent b:
                         business
@@ -189,13 +213,17 @@ internal sealed partial class DuckDbStore
                             .AppendValue(received)
                             .EndRow();
                         counts["business"]++;
+                        if (b.Feature is null)
+                        {
+                            withoutFeature.Add("business");
+                        }
                         break;
                     default:
                         throw new ArgumentException($"unknown event type {e.GetType().Name}", nameof(events));
                 }
             }
         }
-        return [.. counts.Select(c => (c.Key, c.Value))];
+        return [.. counts.Select(c => (c.Key, c.Value, withoutFeature.Contains(c.Key)))];
     }
 
     /// <inheritdoc />
@@ -414,13 +442,19 @@ internal sealed partial class DuckDbStore
     public async Task<EventCounts> CountAsync(string feature, CancellationToken cancellationToken = default)
     {
         var rows = await QueryAsync(
+                // Every count reads the feature's whole history (ids stored twice beyond the dedup horizon count once):
+                // the outcomes and the predictions they label are counted in one join, not one each.
                 """
                 SELECT
                   (SELECT count(DISTINCT id) FROM predictions WHERE feature = $feature),
-                  (SELECT count(DISTINCT o.id) FROM outcomes o SEMI JOIN predictions p ON p.feature = o.feature AND p.id = o.prediction_id WHERE o.feature = $feature),
+                  o.outcomes,
                   (SELECT count(DISTINCT f.id) FROM feedback f SEMI JOIN predictions p ON p.feature = f.feature AND p.id = f.prediction_id WHERE f.feature = $feature),
                   (SELECT count(DISTINCT b.id) FROM business b WHERE b.feature = $feature),
-                  (SELECT count(DISTINCT o.prediction_id) FROM outcomes o SEMI JOIN predictions p ON p.feature = o.feature AND p.id = o.prediction_id WHERE o.feature = $feature)
+                  o.labelled
+                FROM (
+                  SELECT count(DISTINCT o.id) AS outcomes, count(DISTINCT o.prediction_id) AS labelled
+                  FROM outcomes o SEMI JOIN predictions p ON p.feature = o.feature AND p.id = o.prediction_id WHERE o.feature = $feature
+                ) o
                 """,
                 r => new EventCounts(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4)),
                 cancellationToken,

@@ -123,6 +123,7 @@ internal static partial class StoreSchema
         CREATE TABLE IF NOT EXISTS stage_outcomes AS SELECT * FROM outcomes LIMIT 0;
         CREATE TABLE IF NOT EXISTS stage_feedback AS SELECT * FROM feedback LIMIT 0;
         CREATE TABLE IF NOT EXISTS stage_business AS SELECT * FROM business LIMIT 0;
+        CREATE TABLE IF NOT EXISTS stage_links (feature VARCHAR, id VARCHAR, hour BIGINT);
         """;
 
     public const string Create = $$"""
@@ -194,24 +195,36 @@ internal static partial class StoreSchema
         ["predictions"] =
             "INSERT OR REPLACE INTO changed_hours SELECT DISTINCT feature, time_us // 3600000000, $change FROM stage_predictions",
         ["outcomes"] =
-            "INSERT OR REPLACE INTO changed_hours SELECT DISTINCT p.feature, p.time_us // 3600000000, $change FROM stage_outcomes o JOIN predictions p ON p.feature = o.feature AND p.id = o.prediction_id",
+            "INSERT OR REPLACE INTO changed_hours SELECT DISTINCT l.feature, l.hour, $change FROM stage_outcomes o JOIN stage_links l ON l.feature = o.feature AND l.id = o.prediction_id",
         ["feedback"] =
-            "INSERT OR REPLACE INTO changed_hours SELECT DISTINCT p.feature, p.time_us // 3600000000, $change FROM stage_feedback f JOIN predictions p ON p.feature = f.feature AND p.id = f.prediction_id",
+            "INSERT OR REPLACE INTO changed_hours SELECT DISTINCT l.feature, l.hour, $change FROM stage_feedback f JOIN stage_links l ON l.feature = f.feature AND l.id = f.prediction_id",
     };
+
+    /// <summary>The event tables whose rows name a prediction: outcomes, feedback, business results.</summary>
+    private static readonly string[] NamingTables = ["outcomes", "feedback", "business"];
+
+    /// <summary>Each of <see cref="NamingTables"/> with its SQL.</summary>
+    private static Dictionary<string, string> PerNamingTable(Func<string, string> sql) =>
+        NamingTables.ToDictionary(table => table, sql);
+
+    /// <summary>
+    /// Per table whose rows name a prediction, how an append finds the stored predictions its staged rows name, of every
+    /// feature, with the hour of each, into <c>stage_links</c>, once predictions are moved: <see cref="FillFeature"/> and
+    /// <see cref="MarkChanged"/> then join the small staged rows to these few links instead of each joining them to every
+    /// stored prediction (one scan of the predictions' ids per load, not two). The staged side is the hash join's build
+    /// side, so memory follows the batch, not the history.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> FindLinks = PerNamingTable(table =>
+        $"INSERT INTO stage_links SELECT DISTINCT p.feature, p.id, p.time_us // 3600000000 FROM predictions p WHERE p.id IN (SELECT prediction_id FROM stage_{table} WHERE prediction_id IS NOT NULL)"
+    );
 
     /// <summary>
     /// Per table, how an append fills in the feature of an outcome, feedback or business result sent without one (an
-    /// older ingest log, a direct writer): the feature of the prediction it names, once predictions are moved; '' when none.
+    /// older ingest log, a direct writer): the feature of the prediction it names (found by <see cref="FindLinks"/>, once
+    /// predictions are moved); '' when none.
     /// </summary>
-    public static readonly IReadOnlyDictionary<string, string> FillFeature = new[]
-    {
-        "outcomes",
-        "feedback",
-        "business",
-    }.ToDictionary(
-        table => table,
-        table =>
-            $"UPDATE stage_{table} s SET feature = coalesce((SELECT min(p.feature) FROM predictions p WHERE p.id = s.prediction_id), '') WHERE s.feature IS NULL"
+    public static readonly IReadOnlyDictionary<string, string> FillFeature = PerNamingTable(table =>
+        $"UPDATE stage_{table} s SET feature = coalesce((SELECT min(l.feature) FROM stage_links l WHERE l.id = s.prediction_id), '') WHERE s.feature IS NULL"
     );
 
     /// <summary>
@@ -241,5 +254,6 @@ internal static partial class StoreSchema
 
     public const string ClearStaging = """
         DELETE FROM stage_predictions; DELETE FROM stage_outcomes; DELETE FROM stage_feedback; DELETE FROM stage_business;
+        DELETE FROM stage_links;
         """;
 }

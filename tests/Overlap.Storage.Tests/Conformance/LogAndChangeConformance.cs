@@ -107,7 +107,8 @@ public abstract class LogAndChangeConformance<TBackend> : StoreConformance<TBack
         Assert.Equal(["spam"], found["b"]);
         Assert.False(found.ContainsKey("nope"));
         Assert.Empty(await store.Reader.FeaturesOfPredictionsAsync([]));
-        // An outcome sent without a feature takes its prediction's.
+        var before = await store.Reader.CurrentChangeAsync("spam");
+        // An outcome sent without a feature takes its prediction's, and its label marks that prediction's hour.
         await store.Sink.AppendAsync(
             [
                 new OutcomeEvent
@@ -121,5 +122,25 @@ public abstract class LogAndChangeConformance<TBackend> : StoreConformance<TBack
             Noon
         );
         Assert.Equal(1, (await store.Reader.CountAsync("spam")).Labelled);
+        var labelled = await store.Reader.CurrentChangeAsync("spam");
+        Assert.True(labelled > before);
+        Assert.Equal(labelled, await store.Reader.ChangeInRangeAsync("spam", Noon, Noon.AddHours(1)));
+        Assert.Equal(0, await store.Reader.ChangeInRangeAsync("fraud", Noon.AddHours(1), Noon.AddHours(2)));
+        // A business result sent without a feature takes that of the prediction it names.
+        await store.Sink.AppendAsync(
+            [
+                new BusinessEvent
+                {
+                    Id = "b1",
+                    PredictionId = "b",
+                    Name = "refund",
+                    Value = 12.5,
+                    Time = Noon,
+                },
+            ],
+            Noon
+        );
+        Assert.Equal(1, (await store.Reader.CountAsync("spam")).Business);
+        Assert.Equal(0, (await store.Reader.CountAsync("fraud")).Business);
     }
 }
