@@ -15,14 +15,12 @@ internal sealed partial class DuckDbStore
         [EnumeratorCancellation] CancellationToken cancellationToken = default
     )
     {
-        var minutes = await QueryAsync(
-                $"SELECT time_us // {PredictionChunks.MinuteUs} AS m, count(*) FROM predictions "
-                    + "WHERE feature = $feature AND time_us >= $from AND time_us < $to GROUP BY m ORDER BY m",
+        var minutes = await RangeQueryAsync(
+                $"SELECT time_us // {PredictionChunks.MinuteUs} AS m, count(*) FROM predictions WHERE {InRange} GROUP BY m ORDER BY m",
                 r => (r.GetInt64(0), r.GetInt64(1)),
-                cancellationToken,
-                ("feature", feature),
-                ("from", UnixMicroseconds.From(from)),
-                ("to", UnixMicroseconds.From(to))
+                feature,
+                (from, to),
+                cancellationToken
             )
             .ConfigureAwait(false);
         var slices = PredictionChunks.Slices(minutes, from, to, chunkRows);
@@ -72,7 +70,14 @@ internal sealed partial class DuckDbStore
     )
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchRows, 1);
-        var (sql, parameters) = PredictionQuery(feature, from, to, attributes, null, screened, ordered: false);
+        // Two rows of one id were received at least the smallest dedup horizon apart: a range received within less
+        // holds none, and its million ids need not be grouped to find them.
+        const string Copies =
+            $"SELECT (coalesce(max(received_us) - min(received_us), 0) >= (SELECT min(smallest_us) FROM dedup_horizon)) IS NOT false FROM predictions WHERE {InRange}";
+        var received = await RangeQueryAsync(Copies, r => r.GetBoolean(0), feature, (from, to), cancellationToken)
+            .ConfigureAwait(false);
+        var copies = received[0];
+        var (sql, parameters) = PredictionQuery(feature, from, to, attributes, null, screened, ordered: false, copies);
         var rows = new PredictionColumns(attributes, batchRows);
         var count = 0;
         await foreach (var row in RowsAsync(sql, parameters, cancellationToken, stream: true).ConfigureAwait(false))

@@ -111,6 +111,16 @@ internal sealed partial class DuckDbStore
             }
         }
         store.Execute(StoreSchema.Access);
+        using (var transaction = connection.BeginTransaction())
+        {
+            foreach (var sql in StoreSchema.KeepSmallestHorizon)
+            {
+                using var keep = store.Command(sql, ("horizon", store._horizonUs));
+                keep.Transaction = transaction;
+                keep.ExecuteNonQuery();
+            }
+            transaction.Commit();
+        }
         // Staged rows of an append that never committed were never acknowledged: drop them.
         store.Execute(StoreSchema.ClearStaging);
         // DuckDB would take 80% of the machine for its buffers. 384 MB kept the server near 500 MiB in all, until the

@@ -179,6 +179,7 @@ internal static partial class StoreSchema
           id BIGINT PRIMARY KEY DEFAULT nextval('evaluation_run_ids'), feature VARCHAR NOT NULL, contract_version INTEGER, name VARCHAR NOT NULL,
           uploaded_by VARCHAR NOT NULL, uploaded_us BIGINT NOT NULL, source VARCHAR NOT NULL, n BIGINT NOT NULL, verdict VARCHAR NOT NULL, report VARCHAR NOT NULL);
         CREATE TABLE IF NOT EXISTS ingest_log (id INTEGER PRIMARY KEY, position BIGINT NOT NULL);
+        CREATE TABLE IF NOT EXISTS dedup_horizon (id INTEGER PRIMARY KEY, smallest_us BIGINT NOT NULL);
         CREATE TABLE IF NOT EXISTS calibrations (
           feature VARCHAR PRIMARY KEY, from_us BIGINT NOT NULL, to_us BIGINT NOT NULL, n BIGINT NOT NULL, fitted_by VARCHAR NOT NULL, fitted_us BIGINT NOT NULL);
         DROP TABLE IF EXISTS stage_predictions; DROP TABLE IF EXISTS stage_feedback;
@@ -251,6 +252,18 @@ internal static partial class StoreSchema
     /// </summary>
     public static string FirstReceived(string table, string condition) =>
         $"(SELECT DISTINCT ON (feature, id) * FROM {table} WHERE {condition} ORDER BY feature, id, time_us, received_us)";
+
+    /// <summary>
+    /// Keeps the smallest dedup horizon the store was ever opened with (<c>$horizon</c>, in microseconds): two rows of
+    /// one id were received at least that far apart, so a range whose rows were all received closer together holds no
+    /// copies. A store that already holds predictions when this is first recorded was filled under horizons no one
+    /// wrote down: 0, which never skips the copies check.
+    /// </summary>
+    public static readonly string[] KeepSmallestHorizon =
+    [
+        "INSERT INTO dedup_horizon SELECT 1, CASE WHEN EXISTS (SELECT 1 FROM predictions) THEN 0 ELSE $horizon::BIGINT END WHERE NOT EXISTS (SELECT 1 FROM dedup_horizon)",
+        "UPDATE dedup_horizon SET smallest_us = least(smallest_us, $horizon::BIGINT)",
+    ];
 
     public const string ClearStaging = """
         DELETE FROM stage_predictions; DELETE FROM stage_outcomes; DELETE FROM stage_feedback; DELETE FROM stage_business;

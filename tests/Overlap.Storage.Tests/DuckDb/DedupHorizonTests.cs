@@ -312,4 +312,68 @@ public sealed class DedupHorizonTests : IDisposable
         Assert.Equal([("p3", 0.3)], received.Select(p => (p.Id, p.Score ?? double.NaN)));
         Assert.Equal("second", Assert.Single(await store.OutputsToGradeAsync("fraud", 1, "salt", 10)).Output);
     }
+
+    private async Task<long> SmallestHorizonUsAsync() =>
+        (long)(await QueryAsync("SELECT smallest_us FROM dedup_horizon"))[0][0]!;
+
+    private static async Task<List<(string, double)>> BatchesAsync(DuckDbStore store)
+    {
+        var read = new List<(string, double)>();
+        await foreach (
+            var batch in store.ReadPredictionBatchesAsync("fraud", Noon.AddDays(-1), Noon.AddDays(1), [], batchRows: 1)
+        )
+        {
+            read.AddRange(batch.Ids.Zip(batch.Scores));
+        }
+        return read;
+    }
+
+    [Fact]
+    public async Task Open_KeepsTheSmallestHorizonEverUsed()
+    {
+        await using (DuckDbStore.Open(_folder, dedupHorizon: TimeSpan.FromDays(2))) { }
+        Assert.Equal(2 * 86_400_000_000L, await SmallestHorizonUsAsync());
+        await using (DuckDbStore.Open(_folder, dedupHorizon: TimeSpan.FromHours(1))) { }
+        Assert.Equal(3_600_000_000L, await SmallestHorizonUsAsync());
+        await using (DuckDbStore.Open(_folder)) { }
+        Assert.Equal(3_600_000_000L, await SmallestHorizonUsAsync());
+    }
+
+    [Fact]
+    public async Task ReadPredictionBatches_CopiesStoredUnderAnEarlierShorterHorizon_AreReadOnce()
+    {
+        // Stored twice two hours apart under a one-hour horizon; the store is then opened with the default week, within
+        // which the two receipts lie: the read must still look for copies.
+        await using (var first = DuckDbStore.Open(_folder, dedupHorizon: TimeSpan.FromHours(1)))
+        {
+            await first.AppendAsync([Prediction("p1", 0.9), Prediction("p2", 0.5)], Noon);
+            await first.AppendAsync([Prediction("p1", 0.2)], Noon.AddHours(2));
+        }
+        await using var store = DuckDbStore.Open(_folder);
+        Assert.Equal([("p1", 0.9), ("p2", 0.5)], (await BatchesAsync(store)).Order());
+    }
+
+    [Fact]
+    public async Task ReadPredictionBatches_StoreFilledBeforeHorizonsWereKept_LooksForCopies()
+    {
+        await using (var first = DuckDbStore.Open(_folder, dedupHorizon: TimeSpan.FromHours(1)))
+        {
+            await first.AppendAsync([Prediction("p1", 0.9)], Noon);
+            await first.AppendAsync([Prediction("p1", 0.2)], Noon.AddHours(2));
+        }
+        // As a store made before this record: its predictions were stored under horizons no one wrote down.
+        await QueryAsync("DROP TABLE dedup_horizon");
+        await using var store = DuckDbStore.Open(_folder);
+        Assert.Equal(0L, await SmallestHorizonUsAsync());
+        Assert.Equal([("p1", 0.9)], await BatchesAsync(store));
+    }
+
+    [Fact]
+    public async Task ReadPredictionBatches_RangeReceivedWithinTheHorizon_ReadsEachRowOnce()
+    {
+        await using var store = DuckDbStore.Open(_folder, dedupHorizon: TimeSpan.FromHours(1));
+        await store.AppendAsync([Prediction("p1", 0.9), Prediction("p2", 0.5)], Noon);
+        await store.AppendAsync([Prediction("p1", 0.2), Prediction("p3", 0.1)], Noon.AddMinutes(30));
+        Assert.Equal([("p1", 0.9), ("p2", 0.5), ("p3", 0.1)], (await BatchesAsync(store)).Order());
+    }
 }
