@@ -1,3 +1,4 @@
+using System.Globalization;
 using Overlap.Core.Generative;
 using Overlap.Core.Text;
 using Overlap.Core.Timestamps;
@@ -43,60 +44,42 @@ internal sealed partial class DuckDbStore
         // already routed stays as it is. Infinite bounds become the largest finite ones. The sample and the items a
         // second reviewer decides too are Core's StableSample rules, called from the SQL. An id stored twice (a repeat
         // beyond the dedup horizon) is looked at once, as StoreSchema.FirstReceived picks it.
-        // Each pass reads only the predictions received since the last one, and what it routes is checked against the
-        // feature's items one by one (NOT EXISTS, whose hash table is built on the few routed now), so a pass costs what
-        // arrived since the last, not the whole queue: matching them against every item ever routed (NOT IN), and
-        // counting the queue before and after, made each pass, which holds the writer, grow with the history.
         var low = Math.Max(scoreLow, double.MinValue);
         var high = Math.Min(scoreHigh, double.MaxValue);
-        const string Since = "coalesce((SELECT routed_until_us FROM review_routing WHERE feature = $feature), -1)";
-        var batch = $"""
+        var sql = string.Create(
+            CultureInfo.InvariantCulture,
+            $"""
+            BEGIN TRANSACTION;
             CREATE OR REPLACE TEMP TABLE review_batch AS
               SELECT DISTINCT ON (p.id) p.id, p.feature, p.score, p.received_us, p.workflow_route FROM predictions p
-              WHERE p.feature = $feature AND p.received_us >= {Since}
-              ORDER BY p.id, p.time_us, p.received_us
-            """;
-        var route = $"""
+              WHERE p.feature = $feature
+                AND p.received_us >= coalesce((SELECT routed_until_us FROM review_routing WHERE feature = $feature), -1)
+              ORDER BY p.id, p.time_us, p.received_us;
             INSERT INTO review_items (prediction_id, feature, reason, routed_us, status, claimed_by, claim_expires_us, opinions, escalated_because)
               SELECT id, feature, CASE WHEN workflow_route IN {WorkflowRouted} THEN workflow_route WHEN score >= $low AND score <= $high THEN 'uncertain' ELSE 'sample' END, $now, '{Pending}', NULL, NULL,
                 CASE WHEN {RuleFunctions.SecondOpinion}(id, $second) THEN 2 ELSE 1 END, NULL
-              FROM review_batch b
+              FROM review_batch
               WHERE (workflow_route IN {WorkflowRouted} OR (score >= $low AND score <= $high) OR {RuleFunctions.Takes}(id, $cut))
-                AND NOT EXISTS (SELECT 1 FROM review_items r WHERE r.feature = b.feature AND r.prediction_id = b.id)
-            ON CONFLICT DO NOTHING
-            """;
-        var mark = $"""
+                AND id NOT IN (SELECT prediction_id FROM review_items WHERE feature = $feature)
+            ON CONFLICT DO NOTHING;
             INSERT OR REPLACE INTO review_routing
-              SELECT $feature, greatest(coalesce(max(received_us), -1), {Since}) FROM review_batch
-            """;
-        await _write.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            using var transaction = _connection.BeginTransaction();
-            int Run(string sql, params (string Name, object Value)[] parameters)
-            {
-                using var command = Command(sql, parameters);
-                command.Transaction = transaction;
-                return command.ExecuteNonQuery();
-            }
-            Run(batch, ("feature", feature));
-            var routed = Run(
-                route,
+              SELECT $feature, greatest(coalesce(max(received_us), -1), coalesce((SELECT routed_until_us FROM review_routing WHERE feature = $feature), -1)) FROM review_batch;
+            COMMIT;
+            """
+        );
+        var before = (await CountReviewItemsAsync(feature, cancellationToken).ConfigureAwait(false)).Total;
+        await WriteAsync(
+                sql,
+                cancellationToken,
+                ("feature", feature),
                 ("low", low),
                 ("high", high),
                 ("cut", sample),
                 ("second", secondOpinion),
                 ("now", UnixMicroseconds.From(now))
-            );
-            Run(mark, ("feature", feature));
-            Run("DROP TABLE review_batch");
-            transaction.Commit();
-            return routed;
-        }
-        finally
-        {
-            _write.Release();
-        }
+            )
+            .ConfigureAwait(false);
+        return (int)((await CountReviewItemsAsync(feature, cancellationToken).ConfigureAwait(false)).Total - before);
     }
 
     // The predictions of the feature's review items, each once (all uses name r.feature = $feature).
