@@ -5,8 +5,9 @@ using System.Globalization;
 /// the labelled predictions and outcomes the generator would send (<c>h{n}</c> / <c>o{n}</c>, scores cubed uniforms,
 /// a label drawn from the score, the channel and region by n), made by <c>INSERT … SELECT … FROM numbers(…)</c> into
 /// each shard's <c>_local</c> table (half the numbers each, so the shards work in parallel), in the columns
-/// ClickHouseStore writes; then every hour of the range is marked changed, as an append does, so reads compute the
-/// windows from these rows.
+/// ClickHouseStore writes, each received a second after its time (as if sent live, so the review queue, which had
+/// routed everything received before the history was written, does not page through it); then every hour of the range
+/// is marked changed, as an append does, so reads compute the windows from these rows.
 /// </summary>
 internal static class ClickHouseHistory
 {
@@ -35,9 +36,9 @@ internal static class ClickHouseHistory
                             for (var from = 0L; from < mine; from += Chunk)
                             {
                                 var numbers = Numbers(from, Math.Min(Chunk, mine - from), shards.Length, k);
-                                await ExecuteAsync(http, shard, Predictions(numbers, startUs, nowUs, perDay))
+                                await ExecuteAsync(http, shard, Predictions(numbers, startUs, perDay))
                                     .ConfigureAwait(false);
-                                await ExecuteAsync(http, shard, Outcomes(numbers, startUs, nowUs, perDay))
+                                await ExecuteAsync(http, shard, Outcomes(numbers, startUs, perDay))
                                     .ConfigureAwait(false);
                             }
                         })
@@ -70,7 +71,7 @@ internal static class ClickHouseHistory
             """
         );
 
-    private static string Predictions(string numbers, long startUs, long nowUs, long perDay) =>
+    private static string Predictions(string numbers, long startUs, long perDay) =>
         string.Create(
             CultureInfo.InvariantCulture,
             $"""
@@ -82,18 +83,19 @@ internal static class ClickHouseHistory
               concat('{"{"}"amount":', toString(round(a * 500, 2)), '{"}"}'),
               concat('{"{"}"channel":"', arrayElement(['web', 'app', 'pos'], n % 3 + 1), '","region":"',
                 arrayElement(['eu', 'us', 'apac', 'latam'], n % 4 + 1), '"{"}"}'),
-              toInt64({nowUs}), NULL, NULL, NULL, NULL, NULL, NULL
+              toInt64({startUs} + intDiv(n, {perDay}) * {DayUs} + intDiv((n % {perDay}) * {DayUs}, {perDay}) + 1000000),
+              NULL, NULL, NULL, NULL, NULL, NULL
             FROM {numbers}
             """
         );
 
-    private static string Outcomes(string numbers, long startUs, long nowUs, long perDay) =>
+    private static string Outcomes(string numbers, long startUs, long perDay) =>
         string.Create(
             CultureInfo.InvariantCulture,
             $"""
             INSERT INTO overlap.outcomes_local (feature, id, prediction_id, label, source, time_us, received_us)
             SELECT '{Feature}', concat('o', toString(n)), concat('h', toString(n)), if(u < s, 'fraud', 'legit'), NULL,
-              toInt64({startUs} + (intDiv(n, {perDay}) + 1) * {DayUs}), toInt64({nowUs})
+              toInt64({startUs} + (intDiv(n, {perDay}) + 1) * {DayUs}), toInt64({startUs} + (intDiv(n, {perDay}) + 1) * {DayUs} + 1000000)
             FROM {numbers}
             """
         );

@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Overlap.Storage.ClickHouse;
@@ -71,6 +72,21 @@ internal sealed class ClickHouseHttp : IDisposable
     public async Task ReadAsync(string sql, Action<RowBinaryReader> read, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(read);
+        await foreach (var row in RowsAsync(sql, cancellationToken).ConfigureAwait(false))
+        {
+            read(row);
+        }
+    }
+
+    /// <summary>
+    /// Runs a query (<c>FORMAT RowBinary</c> is added) and yields the reader at each row as it arrives (the row must be
+    /// read before the next is asked for), so a caller can hand rows on in batches while the answer streams.
+    /// </summary>
+    public async IAsyncEnumerable<RowBinaryReader> RowsAsync(
+        string sql,
+        [EnumeratorCancellation] CancellationToken cancellationToken
+    )
+    {
         var query = sql + "\nFORMAT RowBinary";
         using var response = await SendAsync(_endpoint, new StringContent(query, Encoding.UTF8), sql, cancellationToken)
             .ConfigureAwait(false);
@@ -80,7 +96,7 @@ internal sealed class ClickHouseHttp : IDisposable
             var reader = new RowBinaryReader(stream);
             while (await reader.NextRowAsync(cancellationToken).ConfigureAwait(false))
             {
-                read(reader);
+                yield return reader;
             }
         }
     }

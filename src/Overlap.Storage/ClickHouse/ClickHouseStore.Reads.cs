@@ -25,7 +25,7 @@ internal sealed partial class ClickHouseStore
             // has no XXH64, so only the ids are read first, the sample is picked here, and only its rows are read.
             var all = await _http
                 .QueryAsync(
-                    $"SELECT DISTINCT id FROM {Table("predictions")} WHERE {range}",
+                    $"SELECT DISTINCT id FROM {Table("predictions")} {range}",
                     r => r.String(),
                     cancellationToken
                 )
@@ -36,41 +36,13 @@ internal sealed partial class ClickHouseStore
                 range += picked.Count == 0 ? " AND 0" : $" AND id IN ({ClickHouseSql.List(picked)})";
             }
         }
-        var json = attributes.Count > 0 ? "attributes, inputs" : "NULL, NULL";
         var pool = new TextPool();
+        var rows = new PredictionColumns(attributes, pool, labelled: false);
         // Each row goes into the columns as it streams in; its attributes and inputs JSON is read there and dropped.
-        List<string> ids = [];
-        List<long> times = [];
-        List<double> scores = [];
-        List<string?> predictions = [];
-        List<double> latencies = [];
-        List<double> costs = [];
-        List<string?> versions = [];
-        List<WorkflowTrace?> workflows = [];
-        var values = attributes.Select(_ => new List<string?>()).ToArray();
         await _http
             .ReadAsync(
-                "SELECT id, time_us, score, prediction, latency_ms, cost, model_version, "
-                    + $"workflow_route, workflow_attempts, workflow_failed_checks, {json} "
-                    + $"FROM {Table("predictions")} FINAL WHERE {range} ORDER BY time_us, id",
-                r =>
-                {
-                    ids.Add(r.String());
-                    times.Add(r.Int64());
-                    scores.Add(r.NullableFloat64() ?? double.NaN);
-                    predictions.Add(Intern(pool, r.NullableString()));
-                    latencies.Add(r.NullableFloat64() ?? double.NaN);
-                    costs.Add(r.NullableFloat64() ?? double.NaN);
-                    versions.Add(Intern(pool, r.NullableString()));
-                    workflows.Add(
-                        WorkflowColumns.Read(r.NullableString(), r.NullableInt64(), r.NullableString(), null, pool)
-                    );
-                    var row = Values(r.NullableString(), r.NullableString(), attributes, pool);
-                    for (var a = 0; a < row.Length; a++)
-                    {
-                        values[a].Add(row[a]);
-                    }
-                },
+                $"SELECT {PredictionColumns.Names(attributes)} FROM {Table("predictions")} FINAL {range} ORDER BY time_us, id",
+                rows.Add,
                 cancellationToken
             )
             .ConfigureAwait(false);
@@ -79,28 +51,80 @@ internal sealed partial class ClickHouseStore
             await _http
                 .QueryAsync(
                     $"SELECT prediction_id, argMax(label, time_us) FROM {Table("outcomes")} "
-                        + $"WHERE feature = {ClickHouseSql.Literal(feature)} AND prediction_id GLOBAL IN "
-                        + $"(SELECT id FROM {Table("predictions")} WHERE {range}) GROUP BY prediction_id",
+                        + $"PREWHERE prediction_id GLOBAL IN (SELECT id FROM {Table("predictions")} {range}) "
+                        + $"WHERE feature = {ClickHouseSql.Literal(feature)} GROUP BY prediction_id",
                     r => (Id: r.String(), Label: r.String()),
                     cancellationToken
                 )
                 .ConfigureAwait(false)
         ).ToDictionary(l => l.Id, l => pool.Intern(l.Label), StringComparer.Ordinal);
-        return new ProductionRows
+        return rows.Build(labels.GetValueOrDefault);
+    }
+
+    /// <summary>
+    /// The columns of a read of predictions, filled a row at a time as the answer streams in: the row's id, time,
+    /// score, prediction, latency, cost, model version, workflow, the JSON its attributes are read from (then
+    /// dropped) and, when labelled, its label.
+    /// </summary>
+    private sealed class PredictionColumns(IReadOnlyList<string> attributes, TextPool pool, bool labelled)
+    {
+        private readonly List<string> _ids = [];
+        private readonly List<long> _times = [];
+        private readonly List<double> _scores = [];
+        private readonly List<string?> _predictions = [];
+        private readonly List<double> _latencies = [];
+        private readonly List<double> _costs = [];
+        private readonly List<string?> _versions = [];
+        private readonly List<WorkflowTrace?> _workflows = [];
+        private readonly List<string?> _labels = [];
+        private readonly List<string?>[] _values = [.. attributes.Select(_ => new List<string?>())];
+
+        /// <summary>The columns <see cref="Add"/> reads, in its order (a labelled read adds <c>label</c>).</summary>
+        public static string Names(IReadOnlyList<string> attributes) =>
+            "id, time_us, score, prediction, latency_ms, cost, model_version, "
+            + "workflow_route, workflow_attempts, workflow_failed_checks, "
+            + (attributes.Count > 0 ? "attributes, inputs" : "NULL, NULL");
+
+        public int Count => _ids.Count;
+
+        public void Add(RowBinaryReader r)
         {
-            Ids = [.. ids],
-            TimesUs = [.. times],
-            Scores = [.. scores],
-            Predictions = [.. predictions],
-            Labels = [.. ids.Select(id => labels.GetValueOrDefault(id))],
-            LatencyMs = [.. latencies],
-            Costs = [.. costs],
-            ModelVersions = [.. versions],
-            Workflows = [.. workflows],
-            Attributes = attributes
-                .Select((name, a) => (name, a))
-                .ToDictionary(x => x.name, x => values[x.a].ToArray(), StringComparer.Ordinal),
-        };
+            _ids.Add(r.String());
+            _times.Add(r.Int64());
+            _scores.Add(r.NullableFloat64() ?? double.NaN);
+            _predictions.Add(Intern(pool, r.NullableString()));
+            _latencies.Add(r.NullableFloat64() ?? double.NaN);
+            _costs.Add(r.NullableFloat64() ?? double.NaN);
+            _versions.Add(Intern(pool, r.NullableString()));
+            _workflows.Add(WorkflowColumns.Read(r.NullableString(), r.NullableInt64(), r.NullableString(), null, pool));
+            var row = Values(r.NullableString(), r.NullableString(), attributes, pool);
+            for (var a = 0; a < row.Length; a++)
+            {
+                _values[a].Add(row[a]);
+            }
+            if (labelled)
+            {
+                _labels.Add(Intern(pool, r.NullableString()));
+            }
+        }
+
+        /// <summary>The rows read; their labels read with them, else from <paramref name="labelOf"/>.</summary>
+        public ProductionRows Build(Func<string, string?>? labelOf = null) =>
+            new()
+            {
+                Ids = [.. _ids],
+                TimesUs = [.. _times],
+                Scores = [.. _scores],
+                Predictions = [.. _predictions],
+                Labels = labelled ? [.. _labels] : [.. _ids.Select(id => labelOf?.Invoke(id))],
+                LatencyMs = [.. _latencies],
+                Costs = [.. _costs],
+                ModelVersions = [.. _versions],
+                Workflows = [.. _workflows],
+                Attributes = attributes
+                    .Select((name, a) => (name, a))
+                    .ToDictionary(x => x.name, x => _values[x.a].ToArray(), StringComparer.Ordinal),
+            };
     }
 
     /// <summary>Each named value from a prediction's attributes, else from its inputs (both JSON as stored).</summary>
@@ -250,7 +274,7 @@ internal sealed partial class ClickHouseStore
                         SELECT id, time_us, feature, model_version, score, prediction, latency_ms, cost, inputs, attributes,
                           output, input_tokens, output_tokens, conversation_id, model, error,
                           workflow_route, workflow_attempts, workflow_failed_checks, workflow_reason
-                        FROM {Table("predictions")} FINAL WHERE {range}
+                        FROM {Table("predictions")} FINAL {range}
                         """,
                         r => new PredictionEvent
                         {
@@ -287,7 +311,7 @@ internal sealed partial class ClickHouseStore
             events.AddRange(
                 await _http
                     .QueryAsync(
-                        $"SELECT id, time_us, feature, prediction_id, label, source FROM {Table("outcomes")} FINAL WHERE {range}",
+                        $"SELECT id, time_us, feature, prediction_id, label, source FROM {Table("outcomes")} FINAL {range}",
                         r => new OutcomeEvent
                         {
                             Id = r.String(),
@@ -307,7 +331,7 @@ internal sealed partial class ClickHouseStore
             events.AddRange(
                 await _http
                     .QueryAsync(
-                        $"SELECT id, time_us, feature, prediction_id, kind, edit_distance, final_length FROM {Table("feedback")} FINAL WHERE {range}",
+                        $"SELECT id, time_us, feature, prediction_id, kind, edit_distance, final_length FROM {Table("feedback")} FINAL {range}",
                         r => new FeedbackEvent
                         {
                             Id = r.String(),
@@ -328,7 +352,7 @@ internal sealed partial class ClickHouseStore
             events.AddRange(
                 await _http
                     .QueryAsync(
-                        $"SELECT id, time_us, feature, prediction_id, name, value FROM {Table("business")} FINAL WHERE {range}",
+                        $"SELECT id, time_us, feature, prediction_id, name, value FROM {Table("business")} FINAL {range}",
                         r => new BusinessEvent
                         {
                             Id = r.String(),
@@ -346,7 +370,16 @@ internal sealed partial class ClickHouseStore
         return [.. events.OrderBy(e => e.Time).ThenBy(e => e.Kind).ThenBy(e => e.Id, StringComparer.Ordinal)];
     }
 
+    /// <summary>
+    /// The rows of <paramref name="feature"/> whose time is in [from, to), as the end of a <c>FROM</c>: the time in
+    /// <c>PREWHERE</c>, the feature in <c>WHERE</c> (more conditions may follow with <c>AND</c>). The tables are ordered
+    /// by (feature, id), so a time range cannot use their index: without PREWHERE a <c>FINAL</c> read merged every row of
+    /// the month before filtering (a two-hour slice of 14 million rows took 5.6 s on one shard, 0.56 s with it).
+    /// PREWHERE filters before FINAL merges, which differs only where copies of one key have different times; the
+    /// loader never sends a stored id again, so the only copies are one batch loaded twice, identical.
+    /// </summary>
     private static string Range(string feature, DateTimeOffset from, DateTimeOffset to) =>
-        $"feature = {ClickHouseSql.Literal(feature)} AND time_us >= {ClickHouseSql.Literal(UnixMicroseconds.From(from))} "
-        + $"AND time_us < {ClickHouseSql.Literal(UnixMicroseconds.From(to))}";
+        $"PREWHERE time_us >= {ClickHouseSql.Literal(UnixMicroseconds.From(from))} "
+        + $"AND time_us < {ClickHouseSql.Literal(UnixMicroseconds.From(to))} "
+        + $"WHERE feature = {ClickHouseSql.Literal(feature)}";
 }

@@ -138,6 +138,41 @@ public sealed partial class ClickHouseStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PageAfterAPosition_CopiesNotMergedYetAhead_StillHoldsTheLimitInReceiptOrder()
+    {
+        // A page's last receipt time is looked up without FINAL: the copy of 'c1' (loaded twice, not merged) makes
+        // the third row's time 20 where, read once, it is 30, so the merged read up to 20 has two rows; the page is read
+        // again without the bound rather than come back short (a short page tells the caller it reached the end).
+        var store = await InstanceAsync(ClickHouseServers.Shard1);
+        var columns = "feature, id, time_us, received_us, score";
+        // The copy differs in its score so that a replicated table's block dedup does not drop its insert.
+        foreach (
+            var (id, received, score) in new[]
+            {
+                ("c1", 10, 0.25),
+                ("c1", 10, 0.5),
+                ("a2", 20, 0.25),
+                ("a3", 30, 0.25),
+                ("a4", 40, 0.25),
+            }
+        )
+        {
+            await ClickHouseServers.ExecuteAsync(
+                ClickHouseServers.Shard1,
+                $"INSERT INTO `{_database}`.`predictions` ({columns}) VALUES "
+                    + $"('fraud', '{id}', {UnixMicroseconds.From(Noon)}, {received}, {score})"
+            );
+        }
+        Assert.Equal(5, await LocalRowsAsync("predictions") is var (a, b) ? a + b : -1);
+
+        var page = await store.PredictionsAfterAsync("fraud", ReceivedPosition.Start, 3);
+        Assert.Equal(["c1", "a2", "a3"], page.Select(p => p.Id));
+        var next = await store.PredictionsAfterAsync("fraud", page[^1].Position, 3);
+        Assert.Equal(["a4"], next.Select(p => p.Id));
+        Assert.Equal(["a2", "a3"], (await store.PredictionsAfterAsync("fraud", page[0].Position, 2)).Select(p => p.Id));
+    }
+
+    [Fact]
     public async Task Window_ReadFromEitherShard_GivesTheSameFigures()
     {
         var first = await InstanceAsync(ClickHouseServers.Shard1);

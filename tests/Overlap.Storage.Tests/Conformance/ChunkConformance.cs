@@ -109,7 +109,8 @@ public abstract class ChunkConformance<TBackend> : StoreConformance<TBackend>
             Assert.Fail("an empty range yields no chunk");
         }
 
-        // In batches, in no particular order: the same rows, each once, each batch at most the size.
+        // In batches, in no particular order: the same rows (labels, latencies and versions too), each once, each batch at
+        // most the size.
         var batches = new List<ProductionRows>();
         await foreach (var batch in store.Reader.ReadPredictionBatchesAsync("fraud", from, to, ["country"], 40))
         {
@@ -120,7 +121,17 @@ public abstract class ChunkConformance<TBackend> : StoreConformance<TBackend>
             .SelectMany(b =>
                 Enumerable
                     .Range(0, b.Count)
-                    .Select(i => (b.Ids[i], b.TimesUs[i], b.Scores[i], b.Labels[i], b.Attributes["country"][i]))
+                    .Select(i =>
+                        (
+                            b.Ids[i],
+                            b.TimesUs[i],
+                            b.Scores[i],
+                            b.Labels[i],
+                            b.Attributes["country"][i],
+                            b.LatencyMs[i],
+                            b.ModelVersions[i]
+                        )
+                    )
             )
             .OrderBy(r => r.Item1, StringComparer.Ordinal)
             .ToList();
@@ -128,7 +139,15 @@ public abstract class ChunkConformance<TBackend> : StoreConformance<TBackend>
             Enumerable
                 .Range(0, whole.Count)
                 .Select(i =>
-                    (whole.Ids[i], whole.TimesUs[i], whole.Scores[i], whole.Labels[i], whole.Attributes["country"][i])
+                    (
+                        whole.Ids[i],
+                        whole.TimesUs[i],
+                        whole.Scores[i],
+                        whole.Labels[i],
+                        whole.Attributes["country"][i],
+                        whole.LatencyMs[i],
+                        whole.ModelVersions[i]
+                    )
                 )
                 .OrderBy(r => r.Item1, StringComparer.Ordinal),
             rows
