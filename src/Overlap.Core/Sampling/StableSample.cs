@@ -42,16 +42,63 @@ public static class StableSample
     {
         ArgumentNullException.ThrowIfNull(ids);
         ArgumentOutOfRangeException.ThrowIfNegative(size);
-        var taken = ids.Select((id, i) => (Key: Key(id), Bytes: Encoding.UTF8.GetBytes(id), Index: i))
-            .OrderBy(x => x.Key)
-            .ThenBy(x => x.Bytes, ByteOrder.Instance)
+        var taken = ids.Select((id, i) => (Rank: Rank.Of(id), Index: i))
+            .OrderBy(x => x.Rank)
             .Take(size)
             .Select(x => x.Index)
             .Order();
         return [.. taken.Select(i => ids[i])];
     }
 
-    /// <summary>Byte strings in lexicographic order (unsigned bytes, a prefix first).</summary>
+    /// <summary>
+    /// The sample of at most <paramref name="size"/> of distinct <paramref name="ids"/> picked as they stream in, by
+    /// <see cref="Pick"/>'s rule, holding only the <paramref name="size"/> best so far (a range of millions of ids is
+    /// never held whole), in no particular order, with how many ids there were.
+    /// </summary>
+    public static async Task<(IReadOnlySet<string> Picked, long Count)> PickAsync(
+        IAsyncEnumerable<string> ids,
+        int size,
+        CancellationToken cancellationToken = default
+    )
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        ArgumentOutOfRangeException.ThrowIfNegative(size);
+        // A heap whose top is the worst of those taken: a new id replaces it when its rank is smaller.
+        var taken = new PriorityQueue<string, Rank>(Comparer<Rank>.Create((a, b) => b.CompareTo(a)));
+        var count = 0L;
+        await foreach (var id in ids.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            count++;
+            if (size == 0)
+            {
+                continue;
+            }
+            var rank = Rank.Of(id);
+            if (taken.Count < size)
+            {
+                taken.Enqueue(id, rank);
+            }
+            else if (taken.TryPeek(out _, out var worst) && rank.CompareTo(worst) < 0)
+            {
+                taken.EnqueueDequeue(id, rank);
+            }
+        }
+        return (taken.UnorderedItems.Select(x => x.Element).ToHashSet(StringComparer.Ordinal), count);
+    }
+
+    /// <summary>An id's place in a sample's order: its key, then (for two ids with the same key) its UTF-8 bytes.</summary>
+    private readonly record struct Rank(ulong Key, byte[] Bytes) : IComparable<Rank>
+    {
+        public static Rank Of(string id)
+        {
+            var bytes = Encoding.UTF8.GetBytes(id);
+            return new(XxHash64.HashToUInt64(bytes), bytes);
+        }
+
+        public int CompareTo(Rank other) =>
+            Key != other.Key ? Key.CompareTo(other.Key) : ByteOrder.Instance.Compare(Bytes, other.Bytes);
+    }
+
     private sealed class ByteOrder : IComparer<byte[]>
     {
         public static readonly ByteOrder Instance = new();

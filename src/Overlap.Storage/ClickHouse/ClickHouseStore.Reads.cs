@@ -22,17 +22,17 @@ internal sealed partial class ClickHouseStore
         if (sample is { } size)
         {
             // StableSample's rule, the same in every store: the rows whose ids have the smallest keys. ClickHouse 18.16
-            // has no XXH64, so only the ids are read first, the sample is picked here, and only its rows are read.
-            var all = await _http
-                .QueryAsync(
-                    $"SELECT DISTINCT id FROM {Table("predictions")} {range}",
-                    r => r.String(),
+            // has no XXH64, so only the ids are read first, the sample is picked here as they stream in (holding the
+            // sample, not the range's millions of ids), and only its rows are read.
+            var (picked, count) = await StableSample
+                .PickAsync(
+                    IdsAsync($"SELECT DISTINCT id FROM {Table("predictions")} {range}", cancellationToken),
+                    size,
                     cancellationToken
                 )
                 .ConfigureAwait(false);
-            if (size < all.Count)
+            if (size < count)
             {
-                var picked = StableSample.Pick(all, size);
                 range += picked.Count == 0 ? " AND 0" : $" AND id IN ({ClickHouseSql.List(picked)})";
             }
         }
@@ -59,6 +59,18 @@ internal sealed partial class ClickHouseStore
                 .ConfigureAwait(false)
         ).ToDictionary(l => l.Id, l => pool.Intern(l.Label), StringComparer.Ordinal);
         return rows.Build(labels.GetValueOrDefault);
+    }
+
+    /// <summary>The first column of each row of <paramref name="sql"/>, as text, as the answer streams in.</summary>
+    private async IAsyncEnumerable<string> IdsAsync(
+        string sql,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken
+    )
+    {
+        await foreach (var row in _http.RowsAsync(sql, cancellationToken).ConfigureAwait(false))
+        {
+            yield return row.String();
+        }
     }
 
     /// <summary>

@@ -50,4 +50,24 @@ public sealed class StableSampleTests
         Assert.Equal(["", "a", "abc"], StableSample.Pick(["", "a", "abc"], 5));
         Assert.Empty(StableSample.Pick(["", "a"], 0));
     }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(250)]
+    [InlineData(4999)]
+    [InlineData(5000)]
+    [InlineData(9000)]
+    public async Task PickAsync_AsIdsStreamIn_TakesWhatPickTakes(int size)
+    {
+        // The ids in an order unrelated to their keys; the streamed pick holds only the sample while it reads.
+        var ids = Enumerable.Range(0, 5000).Select(i => $"p-{(i * 7919) % 5000}").ToList();
+        var (picked, count) = await StableSample.PickAsync(ids.ToAsyncEnumerable(), size);
+        Assert.Equal(5000, count);
+        Assert.Equal(Math.Min(size, 5000), picked.Count);
+        Assert.Equal(StableSample.Pick(ids, size).Order(StringComparer.Ordinal), picked.Order(StringComparer.Ordinal));
+        var (none, zero) = await StableSample.PickAsync(AsyncEnumerable.Empty<string>(), size);
+        Assert.Empty(none);
+        Assert.Equal(0, zero);
+    }
 }
