@@ -23,7 +23,6 @@ internal static class ClickHouseHistory
         using var http = new HttpClient { Timeout = TimeSpan.FromHours(3) };
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var startUs = start.ToUnixTimeMilliseconds() * 1000;
-        var nowUs = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds() * 1000;
         var total = perDay * days;
         // Chunks of at most 10 million numbers per statement bound each insert's memory (2 GB a query here).
         const long Chunk = 10_000_000;
@@ -47,6 +46,9 @@ internal static class ClickHouseHistory
             .ConfigureAwait(false);
         var hours = days * 24L;
         var firstHour = startUs / 3_600_000_000;
+        // The change is marked once every row is in, with a number taken then: a window the server computed while the
+        // rows were being written (its alert scheduler judges yesterday on its own) is older and is computed again.
+        var nowUs = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds() * 1000;
         await ExecuteAsync(
                 http,
                 shards[0],
