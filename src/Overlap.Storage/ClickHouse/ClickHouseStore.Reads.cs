@@ -388,7 +388,8 @@ internal sealed partial class ClickHouseStore
     /// by (feature, id), so a time range cannot use their index: without PREWHERE a <c>FINAL</c> read merged every row of
     /// the month before filtering (a two-hour slice of 14 million rows took 5.6 s on one shard, 0.56 s with it).
     /// PREWHERE filters before FINAL merges, which differs only where copies of one key have different times; the
-    /// loader never sends a stored id again, so the only copies are one batch loaded twice, identical.
+    /// loader never sends a stored id again, so the only copies are one event loaded twice (by two instances at once,
+    /// or a batch retried), with the same time.
     /// </summary>
     private static string Range(string feature, DateTimeOffset from, DateTimeOffset to) =>
         $"PREWHERE time_us >= {ClickHouseSql.Literal(UnixMicroseconds.From(from))} "
