@@ -16,9 +16,11 @@ namespace Overlap.Benchmarks;
 /// evaluation with its bootstrap) computed as the server does when a window is first asked for, each timed, with the
 /// process's peak resident memory.
 /// <code>
-/// dotnet run -c Release --project bench/Overlap.Benchmarks -- window --data DIR [--rows 1000000] [--repeat 3]
+/// dotnet run -c Release --project bench/Overlap.Benchmarks -- window --data DIR [--rows 1000000] [--repeat 3] [--reference-days 1]
 /// </code>
-/// The first run fills DIR (about a minute for a million); later runs reuse it.
+/// The first run fills DIR (about a minute for a million); later runs reuse it. With <c>--reference-days 7</c> the
+/// reference sample is read over the week that ends with the window, as the server reads a contract's 7-day reference
+/// (a store that holds the days before the window: copies of it shifted back a day at a time, say).
 /// </summary>
 internal static class WindowRun
 {
@@ -35,6 +37,7 @@ internal static class WindowRun
         }
         var rows = int.Parse(Arg("--rows", "1000000"), CultureInfo.InvariantCulture);
         var repeat = int.Parse(Arg("--repeat", "3"), CultureInfo.InvariantCulture);
+        var referenceDays = int.Parse(Arg("--reference-days", "1"), CultureInfo.InvariantCulture);
         var root = FindRoot();
         var yaml = await File.ReadAllTextAsync(Path.Combine(root, "examples", "payments-fraud", "overlap.yaml"));
         var contract = ContractParser.Parse(yaml);
@@ -58,7 +61,7 @@ internal static class WindowRun
             var clock = Stopwatch.StartNew();
             var reference = await events.ReadPredictionsAsync(
                 contract.Feature,
-                window.Item1,
+                window.Item2.AddDays(-referenceDays),
                 window.Item2,
                 attributes,
                 FeatureMonitor.ReferenceSample
@@ -66,6 +69,7 @@ internal static class WindowRun
             var inputs = ProductionWindows.Inputs(contract, 1, reference, "reference");
             var (calibration, _, _) = ProductionWindows.Calibration(contract, 1, reference);
             var referenceSeconds = clock.Elapsed.TotalSeconds;
+            var referencePeak = LabelledDays.MiB("VmHWM");
             clock.Restart();
             var summarised = await WindowComputation.SummarizeAsync(
                 events,
@@ -89,7 +93,7 @@ internal static class WindowRun
                 CancellationToken.None
             );
             Console.WriteLine(
-                $"run {run + 1}        reference sample {referenceSeconds:F2} s; summary of {summarised?.Summary.Predictions ?? 0:N0} {summarySeconds:F2} s (peak resident {summaryPeak:N0} MiB); report of {report.Predictions:N0} ({report.Labelled:N0} labelled) {clock.Elapsed.TotalSeconds:F2} s; peak resident {LabelledDays.MiB("VmHWM"):N0} MiB, managed now {GC.GetTotalMemory(false) / 1048576:N0} MiB"
+                $"run {run + 1}        reference sample {referenceSeconds:F2} s (peak resident {referencePeak:N0} MiB); summary of {summarised?.Summary.Predictions ?? 0:N0} {summarySeconds:F2} s (peak resident {summaryPeak:N0} MiB); report of {report.Predictions:N0} ({report.Labelled:N0} labelled) {clock.Elapsed.TotalSeconds:F2} s; peak resident {LabelledDays.MiB("VmHWM"):N0} MiB, managed now {GC.GetTotalMemory(false) / 1048576:N0} MiB"
             );
         }
         return 0;

@@ -288,14 +288,16 @@ internal sealed partial class DuckDbStore
         );
         // Stored JSON that does not parse (a lone surrogate escape such as \ud800) must not fail the read: such escapes
         // are read as U+FFFD, and what still does not parse is read as no attributes.
-        // The sample is StableSample's: the rows with the smallest keys of their ids (ties by the id's bytes), taken
-        // before the JSON is checked, so only the sample's is.
+        // The sample is StableSample's: the predictions whose ids have the smallest keys (ties by the id's bytes), each
+        // id one of the sample however many rows it has, picked before the JSON is checked, so only the sample's is.
+        // The ids are picked alone and their rows read after: sorting whole rows for the smallest keys held the JSON of
+        // every candidate row and took about 200 MB more of the process for a 7-day reference of 7,000,000.
         var rows =
-            $"SELECT {(ordered ? "" : "rowid AS row_id, ")}* REPLACE ({Readable("attributes")} AS attributes, {Readable("inputs")} AS inputs) FROM "
+            $"SELECT {(ordered ? "" : "rowid AS row_id, ")}* REPLACE ({Readable("attributes")} AS attributes, {Readable("inputs")} AS inputs) FROM predictions WHERE {InRange}"
             + (
                 sample is { } size
-                    ? $"(SELECT * FROM predictions WHERE {InRange} ORDER BY {RuleFunctions.SampleKey}(id), id LIMIT {size.ToString(CultureInfo.InvariantCulture)})"
-                    : $"predictions WHERE {InRange}"
+                    ? $" AND id IN (SELECT id FROM (SELECT DISTINCT id FROM predictions WHERE {InRange}) ORDER BY {RuleFunctions.SampleKey}(id), id LIMIT {size.ToString(CultureInfo.InvariantCulture)})"
+                    : ""
             );
         // Outcomes are read for the predictions in range only (a semi-join: a third less than joining them), the latest
         // one winning (of copies of one outcome, stored again beyond the dedup horizon, the first received). Grouping a

@@ -43,24 +43,28 @@ internal sealed partial class DuckDbStore
         // same receipt time, and the decision is the same for a prediction seen twice (its score and id), while one
         // already routed stays as it is. Infinite bounds become the largest finite ones. The sample and the items a
         // second reviewer decides too are Core's StableSample rules, called from the SQL. An id stored twice (a repeat
-        // beyond the dedup horizon) is looked at once, as StoreSchema.FirstReceived picks it.
+        // beyond the dedup horizon) is looked at once in a page, as StoreSchema.FirstReceived picks it, and is never
+        // routed twice.
+        // The backlog is routed a page at a time (whole receipt times, about RoutePageRows predictions), each page its
+        // own transaction that moves the position: one statement over a backlog of 30,000,000 predictions ran out of
+        // DuckDB's 512 MB, and an item already routed is checked among the page's ids only, not the whole queue.
         var low = Math.Max(scoreLow, double.MinValue);
         var high = Math.Min(scoreHigh, double.MaxValue);
+        var page = RoutePageRows.ToString(CultureInfo.InvariantCulture);
         var sql = string.Create(
             CultureInfo.InvariantCulture,
             $"""
             BEGIN TRANSACTION;
             CREATE OR REPLACE TEMP TABLE review_batch AS
               SELECT DISTINCT ON (p.id) p.id, p.feature, p.score, p.received_us, p.workflow_route FROM predictions p
-              WHERE p.feature = $feature
-                AND p.received_us >= coalesce((SELECT routed_until_us FROM review_routing WHERE feature = $feature), -1)
+              WHERE p.feature = $feature AND p.received_us >= $from AND ($until IS NULL OR p.received_us < $until)
               ORDER BY p.id, p.time_us, p.received_us;
             INSERT INTO review_items (prediction_id, feature, reason, routed_us, status, claimed_by, claim_expires_us, opinions, escalated_because)
               SELECT id, feature, CASE WHEN workflow_route IN {WorkflowRouted} THEN workflow_route WHEN score >= $low AND score <= $high THEN 'uncertain' ELSE 'sample' END, $now, '{Pending}', NULL, NULL,
                 CASE WHEN {RuleFunctions.SecondOpinion}(id, $second) THEN 2 ELSE 1 END, NULL
               FROM review_batch
               WHERE (workflow_route IN {WorkflowRouted} OR (score >= $low AND score <= $high) OR {RuleFunctions.Takes}(id, $cut))
-                AND id NOT IN (SELECT prediction_id FROM review_items WHERE feature = $feature)
+                AND id NOT IN (SELECT prediction_id FROM review_items WHERE feature = $feature AND prediction_id IN (SELECT id FROM review_batch))
             ON CONFLICT DO NOTHING;
             INSERT OR REPLACE INTO review_routing
               SELECT $feature, greatest(coalesce(max(received_us), -1), coalesce((SELECT routed_until_us FROM review_routing WHERE feature = $feature), -1)) FROM review_batch;
@@ -68,19 +72,54 @@ internal sealed partial class DuckDbStore
             """
         );
         var before = (await CountReviewItemsAsync(feature, cancellationToken).ConfigureAwait(false)).Total;
-        await WriteAsync(
-                sql,
-                cancellationToken,
-                ("feature", feature),
-                ("low", low),
-                ("high", high),
-                ("cut", sample),
-                ("second", secondOpinion),
-                ("now", UnixMicroseconds.From(now))
-            )
-            .ConfigureAwait(false);
+        var from = (
+            await QueryAsync(
+                    "SELECT coalesce((SELECT routed_until_us FROM review_routing WHERE feature = $feature), -1)",
+                    r => r.GetInt64(0),
+                    cancellationToken,
+                    ("feature", feature)
+                )
+                .ConfigureAwait(false)
+        )[0];
+        while (true)
+        {
+            // The page ends before the receipt time of the prediction RoutePageRows on; a receipt time that holds more
+            // than a page is a page of its own; the last page has no end.
+            var bound = (
+                await QueryAsync(
+                        $"SELECT received_us FROM predictions WHERE feature = $feature AND received_us >= $from ORDER BY received_us LIMIT 1 OFFSET {page}",
+                        r => (long?)r.GetInt64(0),
+                        cancellationToken,
+                        ("feature", feature),
+                        ("from", from)
+                    )
+                    .ConfigureAwait(false)
+            ).SingleOrDefault();
+            long? until = bound is { } end ? Math.Max(end, from + 1) : null;
+            await WriteAsync(
+                    sql,
+                    cancellationToken,
+                    ("feature", feature),
+                    ("from", from),
+                    ("until", until is { } u ? u : DBNull.Value),
+                    ("low", low),
+                    ("high", high),
+                    ("cut", sample),
+                    ("second", secondOpinion),
+                    ("now", UnixMicroseconds.From(now))
+                )
+                .ConfigureAwait(false);
+            if (until is not { } next)
+            {
+                break;
+            }
+            from = next;
+        }
         return (int)((await CountReviewItemsAsync(feature, cancellationToken).ConfigureAwait(false)).Total - before);
     }
+
+    /// <summary>About how many predictions one page of the review routing looks at (see <see cref="RouteForReviewAsync"/>).</summary>
+    internal int RoutePageRows { get; set; } = 100_000;
 
     // The predictions of the feature's review items, each once (all uses name r.feature = $feature).
     private static readonly string ItemColumns =

@@ -153,8 +153,13 @@ internal sealed partial class DuckDbStore
         }
     }
 
-    /// <summary>One statement on the write connection, one writer at a time; how many rows it changed.</summary>
-    private async Task<int> WriteAsync(
+    /// <summary>
+    /// One statement on the write connection, one writer at a time, or several in a <c>BEGIN TRANSACTION; … COMMIT;</c>
+    /// of their own; how many rows it changed. When it fails (out of memory, cancelled, a constraint), a transaction it
+    /// began is rolled back before the connection goes to the next writer: left open and aborted, it failed every later
+    /// write of the server ("Current transaction is aborted").
+    /// </summary>
+    internal async Task<int> WriteAsync(
         string sql,
         CancellationToken cancellationToken,
         params (string Name, object Value)[] parameters
@@ -166,9 +171,27 @@ internal sealed partial class DuckDbStore
             using var command = Command(sql, parameters);
             return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
+        catch (Exception)
+        {
+            RollBackOpenTransaction();
+            throw;
+        }
         finally
         {
             _write.Release();
+        }
+    }
+
+    /// <summary>Rolls back a transaction a failed statement left open on the write connection; nothing when none is.</summary>
+    private void RollBackOpenTransaction()
+    {
+        try
+        {
+            Execute("ROLLBACK");
+        }
+        catch (DuckDBException)
+        {
+            // No transaction was open (the statement failed before BEGIN, or in one of its own).
         }
     }
 

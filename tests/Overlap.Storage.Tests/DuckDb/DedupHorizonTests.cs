@@ -1,4 +1,5 @@
 using DuckDB.NET.Data;
+using Overlap.Core.Sampling;
 using Overlap.Events;
 using Overlap.Storage.DuckDb;
 
@@ -288,6 +289,22 @@ public sealed class DedupHorizonTests : IDisposable
         var reviewed = Assert.Single(await store.ReviewedOutputsAsync("fraud"));
         Assert.Equal(("p1", "answer 0.9"), (reviewed.PredictionId, reviewed.Output));
         Assert.Equal([FeedbackKinds.ThumbsDown], reviewed.Feedback);
+    }
+
+    [Fact]
+    public async Task Sample_IdStoredThrice_IsOnePredictionOfTheSample()
+    {
+        // Of p1, p2 and p3, p3 has the smallest sampling key and p2 the next (StableSample.Key).
+        await using var store = DuckDbStore.Open(_folder, dedupHorizon: TimeSpan.FromDays(1));
+        await store.AppendAsync([Prediction("p1", 0.1), Prediction("p2", 0.2), Prediction("p3", 0.3)], Noon);
+        await store.AppendAsync([Prediction("p3", 0.3)], Noon.AddDays(2));
+        await store.AppendAsync([Prediction("p3", 0.3)], Noon.AddDays(4));
+        Assert.True(StableSample.Key("p3") < StableSample.Key("p2") && StableSample.Key("p2") < StableSample.Key("p1"));
+
+        // A sample counts predictions, not stored rows: p3's three rows are one of the two asked for, as ClickHouse's
+        // sample (its distinct ids) picks them.
+        var sample = await store.ReadPredictionsAsync("fraud", Noon.AddDays(-1), Noon.AddDays(1), [], sample: 2);
+        Assert.Equal(["p2", "p3"], sample.Ids);
     }
 
     [Fact]
