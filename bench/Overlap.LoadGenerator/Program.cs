@@ -75,6 +75,7 @@ var root = FindRoot();
     byte[] Body() => Batch(Interlocked.Add(ref next, batch) - batch, batch);
 
     // Phase 1: throughput.
+    target.Phase("throughput");
     var stored = 0L;
     var refused = 0L;
     var storedBy = new long[clients.Count];
@@ -136,6 +137,7 @@ var root = FindRoot();
     );
 
     // Phase 2: latency at half the target rate, paced.
+    target.Phase("paced latency");
     var latencies = new List<double>();
     // Half the target per instance, or half the sustained rate just measured when that is lower (a machine that cannot
     // sustain the target would only queue).
@@ -178,6 +180,7 @@ var root = FindRoot();
     if (perDay > 0 && target.IsCluster)
     {
         // Hundreds of millions of events would take hours to send: the history is written in ClickHouse directly.
+        target.Phase("writing the history");
         var written = await ClickHouseHistory.WriteAsync(target.Shards, perDay, days, historyStart);
         Console.WriteLine(
             $"history      {(long)days * perDay:N0} labelled predictions (and as many outcomes) over {days} days written into ClickHouse in {written:F0} s"
@@ -185,6 +188,7 @@ var root = FindRoot();
     }
     else if (perDay > 0)
     {
+        target.Phase("sending the history");
         var queryClock = Stopwatch.StartNew();
         await Task.WhenAll(
             Enumerable
@@ -210,8 +214,10 @@ var root = FindRoot();
         // The cold query is timed once everything sent is in the store (a read waits at most 10 s for the loader):
         // the loader's backlog is polled on /healthz, and the count checked once at the end (it reads every stored id).
         queryClock.Restart();
+        target.Phase("loading the rest");
         await WaitLoaded(clients, TimeSpan.FromSeconds(1));
         Console.WriteLine($"history      in the store {queryClock.Elapsed.TotalSeconds:F0} s later");
+        target.Phase("counts");
         queryClock.Restart();
         var labelled = JsonDocument
             .Parse(await Answer(http, "/v1/features/payments-fraud/counts"))
@@ -233,6 +239,7 @@ var root = FindRoot();
         var coldLimit = TimeSpan.FromSeconds(Arg("--cold-limit", 3600));
         // One window first (the last day), cold: what each of the 30 costs.
         var lastDay = historyStart.AddDays(days - 1);
+        target.Phase("one cold window");
         var one = await Timed(
             http,
             $"/v1/features/payments-fraud/metrics?from={lastDay:yyyy-MM-dd}&to={lastDay.AddDays(1):yyyy-MM-dd}",
@@ -250,11 +257,13 @@ var root = FindRoot();
         var queryClock = Stopwatch.StartNew();
         var span = $"from={historyStart:yyyy-MM-dd}&to={historyStart.AddDays(days):yyyy-MM-dd}";
         var range = $"/v1/features/payments-fraud/metrics?{span}";
+        target.Phase($"{days} cold windows");
         queryClock.Restart();
         await http.GetStringAsync(range);
         Console.WriteLine(
             $"query cold   {days} windows computed from the rows in {queryClock.Elapsed.TotalSeconds:F1} s (bootstrap of 1,000 per window)"
         );
+        target.Phase("warm reads and pages");
         var timings = new List<double>();
         for (var i = 0; i < 20; i++)
         {
@@ -319,7 +328,7 @@ var root = FindRoot();
             );
         }
     }
-    foreach (var line in target.Memory())
+    foreach (var line in target.MemoryByPhase().Concat(target.Memory()))
     {
         Console.WriteLine($"memory       {line}");
     }

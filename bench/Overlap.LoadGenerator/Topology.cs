@@ -30,6 +30,58 @@ internal sealed class Topology : IDisposable
     /// <summary>Each instance's process id, in the order of <see cref="Clients"/>.</summary>
     public List<int> Instances { get; } = [];
 
+    private readonly List<(string Phase, List<double>[] Samples)> _phases = [];
+    private Timer? _sampler;
+
+    /// <summary>
+    /// From now on, each instance's resident memory (sampled every second) counts toward <paramref name="name"/>, until
+    /// the next phase: where in a run the memory goes, for <see cref="MemoryByPhase"/>.
+    /// </summary>
+    public void Phase(string name)
+    {
+        lock (_phases)
+        {
+            _phases.Add((name, [.. Instances.Select(_ => new List<double>())]));
+        }
+        _sampler ??= new Timer(
+            _ =>
+            {
+                lock (_phases)
+                {
+                    var samples = _phases[^1].Samples;
+                    for (var i = 0; i < Instances.Count; i++)
+                    {
+                        samples[i].Add(Status(Instances[i], "VmRSS"));
+                    }
+                }
+            },
+            null,
+            TimeSpan.Zero,
+            TimeSpan.FromSeconds(1)
+        );
+    }
+
+    /// <summary>Per phase and instance: the resident memory's median, 90th percentile and greatest sample, in MiB.</summary>
+    public IEnumerable<string> MemoryByPhase()
+    {
+        lock (_phases)
+        {
+            foreach (var (phase, samples) in _phases)
+            {
+                for (var i = 0; i < samples.Length; i++)
+                {
+                    var sorted = samples[i].Order().ToList();
+                    if (sorted.Count > 0)
+                    {
+                        yield return $"instance {i + 1} {phase, -22} resident median {sorted[sorted.Count / 2]:N0}, "
+                            + $"90th percentile {sorted[sorted.Count * 9 / 10]:N0}, greatest {sorted[^1]:N0} MiB "
+                            + $"({sorted.Count} samples)";
+                    }
+                }
+            }
+        }
+    }
+
     /// <summary>True for the trial topology (PostgreSQL and ClickHouse), false for the embedded store.</summary>
     public bool IsCluster => _embedded is null;
 
@@ -120,6 +172,7 @@ internal sealed class Topology : IDisposable
 
     public void Dispose()
     {
+        _sampler?.Dispose();
         foreach (var client in Clients)
         {
             client.Dispose();

@@ -1,6 +1,6 @@
 namespace Overlap.Storage;
 
-/// <summary>The store cannot be opened: missing, locked by another process, unreadable, or not an Overlap store. The message says what to do.</summary>
+/// <summary>The store cannot be opened (missing, locked by another process, unreadable, or not an Overlap store), cannot be reached, or cannot serve a request now (the embedded store short of memory for it). The message says what to do.</summary>
 public sealed class StoreUnavailableException(
     string message,
     Exception? inner = null,

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using DuckDB.NET.Data;
+using DuckDB.NET.Native;
 using Overlap.Core.Timestamps;
 
 namespace Overlap.Storage.DuckDb;
@@ -123,13 +124,15 @@ internal sealed partial class DuckDbStore
         }
         // Staged rows of an append that never committed were never acknowledged: drop them.
         store.Execute(StoreSchema.ClearStaging);
-        // DuckDB would take 80% of the machine for its buffers. 384 MB kept the server near 500 MiB in all, until the
-        // primary-key indexes on event ids, which grew with the history, no longer fit at about 30 million stored events.
-        // The event tables have no key now (an id is checked against the dedup horizon's rows only), so nothing in
-        // memory grows with the history, and 512 MB is enough: larger joins and aggregates spill to the store's temporary
-        // folder. At 2 days × 1,000,000 labelled predictions the server's peak fell from 1,549 MiB (1 GB) to 1,222 MiB.
-        // 384 MB is not enough while loading at 3 × 1,000,000 (a load ran out of memory beside a count of distinct ids).
-        store.Execute("SET memory_limit = '512MB'");
+        // DuckDB would take 80% of the machine for its buffers. The event tables have no key (an id is checked against
+        // the dedup horizon's rows only), so nothing in memory grows with the history; larger joins and aggregates
+        // spill to the store's temporary folder. DuckDB's cache of the store's blocks fills its limit within minutes of
+        // loading, and the process holds about 100 to 200 MB more than the limit besides (allocations it does not
+        // count), so the limit is most of the server's peak: at 30 days × 1,000,000 labelled predictions a day the
+        // peak was 1,192 MiB at 512 MB and 1,069 MiB at 384 MB. A load ran out of memory at 384 MB beside a count of
+        // distinct ids when loads also grouped every stored id (before the dedup horizon and the link lookup); since,
+        // 4 days of backfill with /counts asked in a loop and the review pass every 5 s load at 384 MB.
+        store.Execute($"SET memory_limit = '{MemoryLimit}'");
         return store;
     }
 
@@ -153,6 +156,9 @@ internal sealed partial class DuckDbStore
         }
     }
 
+    /// <summary>How much memory DuckDB may take for its cache and work (see <see cref="Open"/>).</summary>
+    internal const string MemoryLimit = "384MB";
+
     /// <summary>
     /// One statement on the write connection, one writer at a time, or several in a <c>BEGIN TRANSACTION; … COMMIT;</c>
     /// of their own; how many rows it changed. When it fails (out of memory, cancelled, a constraint), a transaction it
@@ -171,9 +177,13 @@ internal sealed partial class DuckDbStore
             using var command = Command(sql, parameters);
             return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception)
+        catch (Exception e)
         {
             RollBackOpenTransaction();
+            if (e is DuckDBException { ErrorType: DuckDBErrorType.OutOfMemory } duck)
+            {
+                throw ShortOfMemory(duck);
+            }
             throw;
         }
         finally
@@ -275,11 +285,46 @@ internal sealed partial class DuckDbStore
                     command.Parameters.Add(new DuckDBParameter(name, value));
                 }
             }
-            using var result = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await result.ReadAsync(cancellationToken).ConfigureAwait(false))
+            DbDataReader result;
+            try
             {
-                yield return result;
+                result = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (DuckDBException e) when (e.ErrorType == DuckDBErrorType.OutOfMemory)
+            {
+                throw ShortOfMemory(e);
+            }
+            using (result)
+            {
+                while (true)
+                {
+                    bool more;
+                    try
+                    {
+                        more = await result.ReadAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (DuckDBException e) when (e.ErrorType == DuckDBErrorType.OutOfMemory)
+                    {
+                        throw ShortOfMemory(e);
+                    }
+                    if (!more)
+                    {
+                        break;
+                    }
+                    yield return result;
+                }
             }
         }
     }
+
+    /// <summary>
+    /// A request DuckDB could not find memory for within its limit (other work held it): the store cannot serve it now,
+    /// which the server answers with 503 and Retry-After, not as a fault of the server or of the request.
+    /// </summary>
+    private static StoreUnavailableException ShortOfMemory(DuckDBException e) =>
+        new(
+            $"the embedded store ran short of memory for this request ({MemoryLimit} for DuckDB, in use by other work at "
+                + "the moment); retry in a few seconds, and do not poll reads of the whole history such as /counts",
+            e
+        );
 }

@@ -20,8 +20,21 @@ internal sealed partial class PostgresStore : IReviewStore
     /// </summary>
     internal static readonly TimeSpan RoutingLookBack = TimeSpan.FromMinutes(1);
 
-    /// <summary>How many predictions routing and the judge's picking read from the event store at a time.</summary>
+    /// <summary>How many predictions the judge's picking reads from the event store at a time.</summary>
     private const int PredictionPage = 2000;
+
+    /// <summary>
+    /// How many predictions routing reads from the event store at a time. On ClickHouse a page first finds its last
+    /// receipt time over every stored row (the tables are ordered by id), about 0.4 s at 30,000,000: pages of 2,000
+    /// kept both shards busy for half an hour after a burst of 2,000,000.
+    /// </summary>
+    private const int RoutingPage = 20_000;
+
+    /// <summary>
+    /// The advisory lock (two keys, as SQL naming <c>@feature</c>) an instance holds while it routes a feature's queue;
+    /// another instance that finds it held skips its pass (the holder routes what both would have).
+    /// </summary>
+    internal const string RoutingLock = "hashtext('overlap review routing'), hashtext(@feature)";
 
     private static readonly string PendingStatus = WireName.Of(ReviewStatus.Pending);
     private static readonly string SecondStatus = WireName.Of(ReviewStatus.Second);
@@ -64,6 +77,64 @@ internal sealed partial class PostgresStore : IReviewStore
             );
         }
         var reader = EventReader();
+        return await WithConnectionAsync(
+                async held =>
+                {
+                    if (!await LockAsync(held, "pg_try_advisory_lock").ConfigureAwait(false))
+                    {
+                        return 0;
+                    }
+                    try
+                    {
+                        // The same rules as every store: the uncertain band, then Core's stable sample of the others.
+                        return await RouteAsync(
+                                reader,
+                                feature,
+                                p => ReviewReasons.Of(p, InBand(p.Score, scoreLow, scoreHigh), sample),
+                                p => StableSample.NeedsSecondOpinion(p.Id, secondOpinion) ? 2 : 1,
+                                now,
+                                cancellationToken
+                            )
+                            .ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        try
+                        {
+                            await LockAsync(held, "pg_advisory_unlock").ConfigureAwait(false);
+                        }
+                        catch (NpgsqlException)
+                        {
+                            // The session ended, and its lock with it.
+                        }
+                    }
+                },
+                cancellationToken
+            )
+            .ConfigureAwait(false);
+
+        async Task<bool> LockAsync(NpgsqlConnection connection, string function)
+        {
+            await using var command = new NpgsqlCommand($"SELECT {function}({RoutingLock})", connection);
+            command.Parameters.AddWithValue("feature", feature);
+            // Unlocking runs even when the pass was cancelled: the lock must not outlive it on a pooled connection.
+            return (bool)(await command.ExecuteScalarAsync(CancellationToken.None).ConfigureAwait(false))!;
+        }
+    }
+
+    /// <summary>
+    /// One routing pass over the predictions received since the feature's position, a page at a time: each prediction
+    /// with a <paramref name="reason"/> becomes a pending item for <paramref name="opinions"/> reviewers.
+    /// </summary>
+    private async Task<int> RouteAsync(
+        IEventReader reader,
+        string feature,
+        Func<StoredPrediction, string?> reason,
+        Func<StoredPrediction, int> opinions,
+        DateTimeOffset now,
+        CancellationToken cancellationToken
+    )
+    {
         var until = (
             await QueryAsync(
                     "SELECT routed_until FROM review_routing WHERE feature = @feature",
@@ -78,16 +149,13 @@ internal sealed partial class PostgresStore : IReviewStore
         while (true)
         {
             var page = await reader
-                .PredictionsAfterAsync(feature, after, PredictionPage, cancellationToken)
+                .PredictionsAfterAsync(feature, after, RoutingPage, cancellationToken)
                 .ConfigureAwait(false);
             if (page.Count == 0)
             {
                 break;
             }
-            // The same rules as every store: the uncertain band, then Core's stable sample of the others.
-            var picked = page.Select(p =>
-                    (Prediction: p, Reason: ReviewReasons.Of(p, InBand(p.Score, scoreLow, scoreHigh), sample))
-                )
+            var picked = page.Select(p => (Prediction: p, Reason: reason(p)))
                 .Where(p => p.Reason is not null)
                 .Select(p => (p.Prediction, Reason: p.Reason!))
                 .ToList();
@@ -98,14 +166,7 @@ internal sealed partial class PostgresStore : IReviewStore
                         var inserted =
                             picked.Count == 0
                                 ? 0
-                                : await InsertItemsAsync(
-                                        connection,
-                                        feature,
-                                        picked,
-                                        secondOpinion,
-                                        now,
-                                        cancellationToken
-                                    )
+                                : await InsertItemsAsync(connection, feature, picked, opinions, now, cancellationToken)
                                     .ConfigureAwait(false);
                         await WriteAsync(
                                 connection,
@@ -122,7 +183,7 @@ internal sealed partial class PostgresStore : IReviewStore
                     cancellationToken
                 )
                 .ConfigureAwait(false);
-            if (page.Count < PredictionPage)
+            if (page.Count < RoutingPage)
             {
                 break;
             }
@@ -140,7 +201,7 @@ internal sealed partial class PostgresStore : IReviewStore
         NpgsqlConnection connection,
         string feature,
         List<(StoredPrediction Prediction, string Reason)> picked,
-        double secondOpinion,
+        Func<StoredPrediction, int> opinions,
         DateTimeOffset now,
         CancellationToken cancellationToken
     ) =>
@@ -159,10 +220,7 @@ internal sealed partial class PostgresStore : IReviewStore
             ("pending", PendingStatus),
             ("ids", picked.Select(p => p.Prediction.Id).ToArray()),
             ("reasons", picked.Select(p => p.Reason).ToArray()),
-            (
-                "opinions",
-                picked.Select(p => StableSample.NeedsSecondOpinion(p.Prediction.Id, secondOpinion) ? 2 : 1).ToArray()
-            ),
+            ("opinions", picked.Select(p => opinions(p.Prediction)).ToArray()),
             ("times", picked.Select(p => Core.Timestamps.UnixMicroseconds.Stored(p.Prediction.Time)).ToArray()),
             ("receiveds", picked.Select(p => Core.Timestamps.UnixMicroseconds.Stored(p.Prediction.Received)).ToArray()),
             ("scores", picked.Select(p => p.Prediction.Score).ToArray()),

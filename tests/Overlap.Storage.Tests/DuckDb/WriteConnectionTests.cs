@@ -43,6 +43,37 @@ public sealed class WriteConnectionTests : IDisposable
     }
 
     [Fact]
+    public async Task Request_DuckDbFindsNoMemoryFor_IsTheStoreUnavailableForNow_AndAnswersOnceItCan()
+    {
+        await using var store = DuckDbStore.Open(_folder);
+        await store.AppendAsync([.. Enumerable.Range(0, 100_000).Select(i => Prediction($"p{i}", 0.5))], Noon);
+        // Another connection in the process shares the store's database, and its memory limit (as other work would
+        // hold its memory).
+        await using var side = new DuckDBConnection($"Data Source={Path.Combine(_folder, DuckDbStore.FileName)}");
+        await side.OpenAsync();
+        async Task LimitAsync(string limit)
+        {
+            using var command = side.CreateCommand();
+            command.CommandText = $"SET memory_limit = '{limit}'";
+            await command.ExecuteNonQueryAsync();
+        }
+        await LimitAsync("256KB");
+
+        // Before, DuckDB's out-of-memory error reached the server as a fault of its own (500); a read and a write
+        // are now the store unavailable for the moment (503 with Retry-After), saying what to do.
+        var read = await Assert.ThrowsAsync<StoreUnavailableException>(() => store.CountAsync("spam"));
+        Assert.StartsWith("the embedded store ran short of memory for this request", read.Message);
+        Assert.Contains("retry in a few seconds", read.Message);
+        await Assert.ThrowsAsync<StoreUnavailableException>(() =>
+            store.RouteForReviewAsync("spam", 0.4, 0.6, 0, 0, Noon)
+        );
+
+        await LimitAsync(DuckDbStore.MemoryLimit);
+        Assert.Equal(100_000, (await store.CountAsync("spam")).Predictions);
+        Assert.Equal(100_000, await store.RouteForReviewAsync("spam", 0.4, 0.6, 0, 0, Noon));
+    }
+
+    [Fact]
     public async Task RouteForReview_BacklogOfSeveralPages_RoutesWhatOnePassRoutes_Once()
     {
         // 12 predictions received at one time (more than a page of 5: a page of its own), then 9 loads of 2.

@@ -107,7 +107,7 @@ public sealed class PostgresReviewTests : IDisposable
         await using var events = DuckDbStore.Open(_events);
         await using var one = PostgresStore.Open(_database, false, () => events);
         await using var two = PostgresStore.Open(_database, false, () => events);
-        // More than one page of predictions, so the two routers interleave their pages.
+        // Whichever takes the feature's routing lock first routes them; the other skips its pass or finds none left.
         await events.AppendAsync([.. Uncertain(5000)], Noon);
         var routed = await Task.WhenAll(
             Task.Run(() => one.RouteForReviewAsync("spam", 0.4, 0.6, 0, 0, Noon)),
@@ -132,6 +132,35 @@ public sealed class PostgresReviewTests : IDisposable
         );
         Assert.Equal(1, await two.RouteForReviewAsync("spam", 0.4, 0.6, 0, 0, Noon.AddMinutes(1)));
         Assert.Equal(0, await one.RouteForReviewAsync("spam", 0.4, 0.6, 0, 0, Noon.AddMinutes(2)));
+    }
+
+    [Fact]
+    public async Task A_server_routing_a_feature_holds_it_and_the_other_skips_its_pass()
+    {
+        await using var events = DuckDbStore.Open(_events);
+        await using var store = PostgresStore.Open(_database, false, () => events);
+        await events.AppendAsync([.. Uncertain(30)], Noon);
+        // Another instance's pass holds spam's routing lock: this one reads nothing and routes nothing (before, both
+        // read and routed the same backlog, page by page).
+        await using (var other = new Npgsql.NpgsqlConnection(_database + ";Pooling=false"))
+        {
+            await other.OpenAsync();
+            await using var take = new Npgsql.NpgsqlCommand(
+                $"SELECT pg_advisory_lock({PostgresStore.RoutingLock})",
+                other
+            );
+            take.Parameters.AddWithValue("feature", "spam");
+            await take.ExecuteNonQueryAsync();
+            Assert.Equal(0, await store.RouteForReviewAsync("spam", 0.4, 0.6, 0, 0, Noon));
+            Assert.Equal(0, (await store.CountReviewItemsAsync("spam")).Total);
+            // Another feature's lock is its own.
+            await events.AppendAsync([.. Uncertain(1).Select(p => p with { Id = "h1", Feature = "ham" })], Noon);
+            Assert.Equal(1, await store.RouteForReviewAsync("ham", 0.4, 0.6, 0, 0, Noon));
+        }
+        // The holder's session ended, and its lock with it; a pass of this instance let go of the lock it took.
+        Assert.Equal(30, await store.RouteForReviewAsync("spam", 0.4, 0.6, 0, 0, Noon));
+        await events.AppendAsync([.. Uncertain(31).Skip(30)], Noon.AddSeconds(1));
+        Assert.Equal(1, await store.RouteForReviewAsync("spam", 0.4, 0.6, 0, 0, Noon.AddSeconds(1)));
     }
 
     [Fact]
