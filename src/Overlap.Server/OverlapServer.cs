@@ -156,12 +156,13 @@ public static class OverlapServer
             {
                 if (context.Features.Get<IExceptionHandlerFeature>()?.Error is StoreUnavailableException down)
                 {
-                    // PostgreSQL or ClickHouse cannot be reached: nothing the client sent is wrong, so it may retry.
+                    // PostgreSQL or ClickHouse cannot be reached, or the embedded store has no memory for the request
+                    // now: nothing the client sent is wrong, so it may retry.
                     context.Response.Headers.RetryAfter = "5";
                     return Problems.Write(
                         context,
                         StatusCodes.Status503ServiceUnavailable,
-                        "The store cannot be reached",
+                        down.Busy ? "The store is busy" : "The store cannot be reached",
                         $"{char.ToUpperInvariant(down.Message[0])}{down.Message[1..]}. Retry in a few seconds; events this server acknowledged are kept in its ingest log and loaded once the store is back."
                     );
                 }

@@ -5,9 +5,13 @@ public sealed class StoreUnavailableException(
     string message,
     Exception? inner = null,
     bool inUse = false,
-    bool missing = false
+    bool missing = false,
+    bool busy = false
 ) : Exception(message, inner)
 {
+    /// <summary>Whether the store is there but cannot serve this request now (short of memory for it): retry shortly.</summary>
+    public bool Busy { get; } = busy;
+
     /// <summary>Whether another process (a running <c>overlap serve</c>) holds the store.</summary>
     public bool InUse { get; } = inUse;
 

@@ -325,6 +325,7 @@ internal sealed partial class DuckDbStore
         new(
             $"the embedded store ran short of memory for this request ({MemoryLimit} for DuckDB, in use by other work at "
                 + "the moment); retry in a few seconds, and do not poll reads of the whole history such as /counts",
-            e
+            e,
+            busy: true
         );
 }
