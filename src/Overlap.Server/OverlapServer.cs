@@ -163,7 +163,12 @@ public static class OverlapServer
                         context,
                         StatusCodes.Status503ServiceUnavailable,
                         down.Busy ? "The store is busy" : "The store cannot be reached",
-                        $"{char.ToUpperInvariant(down.Message[0])}{down.Message[1..]}. Retry in a few seconds; events this server acknowledged are kept in its ingest log and loaded once the store is back."
+                        $"{char.ToUpperInvariant(down.Message[0])}{down.Message[1..]}. "
+                            + (
+                                down.Busy
+                                    ? "Nothing in this request was applied."
+                                    : "Retry in a few seconds; events this server acknowledged are kept in its ingest log and loaded once the store is back."
+                            )
                     );
                 }
                 return Problems.Write(

@@ -59,6 +59,11 @@ public sealed class StoreBusyTests
                 problem.RootElement.GetProperty("detail").GetString(),
                 StringComparison.Ordinal
             );
+            Assert.EndsWith(
+                "retry in a few seconds, and do not poll reads of the whole history such as /counts. Nothing in this request was applied.",
+                problem.RootElement.GetProperty("detail").GetString(),
+                StringComparison.Ordinal
+            );
         }
 
         limit.CommandText = "SET memory_limit = '384MB'";

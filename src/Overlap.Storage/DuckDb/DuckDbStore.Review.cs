@@ -47,7 +47,7 @@ internal sealed partial class DuckDbStore
         // routed twice.
         // The backlog is routed a page at a time (whole receipt times, about RoutePageRows predictions), each page its
         // own transaction that moves the position: one statement over a backlog of 30,000,000 predictions ran out of
-        // DuckDB's 512 MB, and an item already routed is checked among the page's ids only, not the whole queue.
+        // DuckDB's memory, and an item already routed is checked among the page's ids only, not the whole queue.
         var low = Math.Max(scoreLow, double.MinValue);
         var high = Math.Min(scoreHigh, double.MaxValue);
         var page = RoutePageRows.ToString(CultureInfo.InvariantCulture);

@@ -129,7 +129,7 @@ internal sealed partial class DuckDbStore
         // spill to the store's temporary folder. DuckDB's cache of the store's blocks fills its limit within minutes of
         // loading, and the process holds about 100 to 200 MB more than the limit besides (allocations it does not
         // count), so the limit is most of the server's peak: at 30 days × 1,000,000 labelled predictions a day the
-        // peak was 1,192 MiB at 512 MB and 1,069 MiB at 384 MB. A load ran out of memory at 384 MB beside a count of
+        // peak was 1,156 MiB at 512 MB and 985 MiB at 384 MB (one session). A load ran out of memory at 384 MB beside a count of
         // distinct ids when loads also grouped every stored id (before the dedup horizon and the link lookup); since,
         // 4 days of backfill with /counts asked in a loop and the review pass every 5 s load at 384 MB.
         store.Execute($"SET memory_limit = '{MemoryLimit}'");
