@@ -74,6 +74,12 @@ internal sealed partial class DuckDbStore
                     missing.Transaction = transaction;
                     missing.ExecuteNonQuery();
                 }
+                if (table == "outcomes")
+                {
+                    using var hour = Command(StoreSchema.FillPredictionHour);
+                    hour.Transaction = transaction;
+                    hour.ExecuteNonQuery();
+                }
                 using var move = Command(StoreSchema.MoveNew(table), ("since", received - _horizonUs));
                 move.Transaction = transaction;
                 stored += move.ExecuteNonQuery();
@@ -176,6 +182,7 @@ internal sealed partial class DuckDbStore
                             .AppendValue(time)
                             .AppendValue(received)
                             .AppendValue(o.Feature)
+                            .AppendNullValue()
                             .EndRow();
                         counts["outcomes"]++;
                         if (o.Feature is null)
@@ -310,6 +317,9 @@ internal sealed partial class DuckDbStore
         // alone), which is also faster; a sample, which sorts the range, is materialised as before.
         // Orders are one 128-bit number (time, then receipt) rather than a list: a list per group state took about a
         // fifth of the process's peak in a cold window's read.
+        // Only outcomes stored with an hour of the range, or with none, are read (StoreSchema.FillPredictionHour): the
+        // zone maps skip the other row groups. An outcome names the hours its prediction was stored at when it came; an
+        // id sent again beyond the dedup horizon, at another hour, after its outcome, is read unlabelled in that hour.
         var group = !ordered && copies;
         var grouped = group
             ? $"d AS (SELECT id, arg_min(rowid, {TimeThenReceipt("")}) AS first FROM predictions WHERE {InRange} GROUP BY id HAVING count(*) > 1),"
@@ -320,7 +330,9 @@ internal sealed partial class DuckDbStore
             o AS (SELECT o.prediction_id, arg_max(o.label, {TimeThenReceipt(
                 "o.",
                 latestFirst: true
-            )}) AS label FROM outcomes o WHERE o.feature = $feature AND o.prediction_id IN (SELECT id FROM p) GROUP BY o.prediction_id)
+            )}) AS label FROM outcomes o WHERE o.feature = $feature
+              AND (o.prediction_hour IS NULL OR o.prediction_hour BETWEEN $from_hour AND $to_hour)
+              AND o.prediction_id IN (SELECT id FROM p) GROUP BY o.prediction_id)
             SELECT p.id, p.time_us, p.score, p.prediction, o.label, p.latency_ms, p.cost, p.model_version,
               p.workflow_route, p.workflow_attempts, p.workflow_failed_checks{extracts}
             FROM p LEFT JOIN o ON o.prediction_id = p.id{first}
@@ -331,6 +343,10 @@ internal sealed partial class DuckDbStore
             ("feature", feature),
             ("from", UnixMicroseconds.From(from)),
             ("to", UnixMicroseconds.From(to)),
+            // The hours (as the loader's time_us // 3600000000, which truncates as C# does) an outcome of the range's
+            // predictions was stored with (StoreSchema.FillPredictionHour).
+            ("from_hour", UnixMicroseconds.From(from) / HourUs),
+            ("to_hour", (UnixMicroseconds.From(to) - 1) / HourUs),
         };
         parameters.AddRange(
             attributes.Select(
@@ -423,6 +439,9 @@ internal sealed partial class DuckDbStore
 
     /// <summary>The condition of a read of one feature's events in [$from, $to) of event time (of a table with no alias).</summary>
     private const string InRange = "feature = $feature AND time_us >= $from AND time_us < $to";
+
+    /// <summary>An hour in microseconds, as the SQL's hours are counted.</summary>
+    private const long HourUs = 3_600_000_000;
 
     /// <summary>SQL for a JSON text column as json_extract can read it: as stored when valid, else with lone surrogate escapes as U+FFFD, else null.</summary>
     private static string Readable(string column)

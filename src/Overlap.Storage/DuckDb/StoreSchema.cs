@@ -16,7 +16,7 @@ internal static partial class StoreSchema
 
     private const string Outcomes = """
         (id VARCHAR NOT NULL, prediction_id VARCHAR NOT NULL, label VARCHAR NOT NULL, source VARCHAR,
-          time_us BIGINT NOT NULL, received_us BIGINT NOT NULL, feature VARCHAR NOT NULL)
+          time_us BIGINT NOT NULL, received_us BIGINT NOT NULL, feature VARCHAR NOT NULL, prediction_hour BIGINT)
         """;
 
     private const string Feedback = """
@@ -47,7 +47,8 @@ internal static partial class StoreSchema
         CREATE TABLE predictions_v2 {{Predictions}};
         INSERT INTO predictions_v2 SELECT * FROM predictions;
         CREATE TABLE outcomes_v2 {{Outcomes}};
-        INSERT INTO outcomes_v2 SELECT o.*, coalesce((SELECT min(p.feature) FROM predictions p WHERE p.id = o.prediction_id), '') FROM outcomes o;
+        INSERT INTO outcomes_v2 SELECT o.id, o.prediction_id, o.label, o.source, o.time_us, o.received_us,
+          coalesce((SELECT min(p.feature) FROM predictions p WHERE p.id = o.prediction_id), ''), NULL FROM outcomes o;
         CREATE TABLE feedback_v2 {{Feedback}};
         INSERT INTO feedback_v2 SELECT f.id, f.prediction_id, f.kind, f.time_us, f.received_us,
           coalesce((SELECT min(p.feature) FROM predictions p WHERE p.id = f.prediction_id), ''), f.edit_distance, f.final_length FROM feedback f;
@@ -114,6 +115,7 @@ internal static partial class StoreSchema
         ALTER TABLE predictions ADD COLUMN IF NOT EXISTS workflow_reason VARCHAR;
         ALTER TABLE feedback ADD COLUMN IF NOT EXISTS edit_distance BIGINT;
         ALTER TABLE feedback ADD COLUMN IF NOT EXISTS final_length BIGINT;
+        ALTER TABLE outcomes ADD COLUMN IF NOT EXISTS prediction_hour BIGINT;
         """;
 
     // Staging tables take the event tables' columns without their constraints: a feature left out is filled in before the move.
@@ -182,7 +184,7 @@ internal static partial class StoreSchema
         CREATE TABLE IF NOT EXISTS dedup_horizon (id INTEGER PRIMARY KEY, smallest_us BIGINT NOT NULL);
         CREATE TABLE IF NOT EXISTS calibrations (
           feature VARCHAR PRIMARY KEY, from_us BIGINT NOT NULL, to_us BIGINT NOT NULL, n BIGINT NOT NULL, fitted_by VARCHAR NOT NULL, fitted_us BIGINT NOT NULL);
-        DROP TABLE IF EXISTS stage_predictions; DROP TABLE IF EXISTS stage_feedback;
+        DROP TABLE IF EXISTS stage_predictions; DROP TABLE IF EXISTS stage_outcomes; DROP TABLE IF EXISTS stage_feedback;
         {{Staging}}
         """;
 
@@ -227,6 +229,15 @@ internal static partial class StoreSchema
     public static readonly IReadOnlyDictionary<string, string> FillFeature = PerNamingTable(table =>
         $"UPDATE stage_{table} s SET feature = coalesce((SELECT min(l.feature) FROM stage_links l WHERE l.id = s.prediction_id), '') WHERE s.feature IS NULL"
     );
+
+    /// <summary>
+    /// How an append gives each staged outcome the hour of the prediction it names (found by <see cref="FindLinks"/>), once
+    /// its feature is known: the window reads then skip, by the row groups' zone maps, the outcomes of every other hour
+    /// instead of reading each stored outcome's id (at 30,000,000 outcomes, 1.5 s of a window's 3). NULL, which every read
+    /// takes, when no prediction is stored yet or the id is stored at several hours.
+    /// </summary>
+    public const string FillPredictionHour =
+        "UPDATE stage_outcomes s SET prediction_hour = (SELECT CASE WHEN count(DISTINCT l.hour) = 1 THEN min(l.hour) END FROM stage_links l WHERE l.feature = s.feature AND l.id = s.prediction_id)";
 
     /// <summary>
     /// How an append moves the staged rows of <paramref name="table"/>: one row per (feature, id) of the batch, less

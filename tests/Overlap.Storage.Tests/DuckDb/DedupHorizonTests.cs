@@ -128,10 +128,11 @@ public sealed class DedupHorizonTests : IDisposable
             Assert.Equal((4L, 9L), (f1.EditDistance, f1.FinalLength));
         }
         Assert.Empty(await EventKeysAndIndexesAsync());
-        // Same columns, same order as before and as a new store makes them: the keyed store's, then the workflow's,
-        // which came after it and are added on open.
+        // Same columns, same order as before and as a new store makes them: the keyed store's, then the workflow's and
+        // the outcome's prediction hour, which came after it and are added on open.
         keyedColumns[Array.IndexOf(EventTables, "predictions")]
             .AddRange(["workflow_route", "workflow_attempts", "workflow_failed_checks", "workflow_reason"]);
+        keyedColumns[Array.IndexOf(EventTables, "outcomes")].Add("prediction_hour");
         Assert.Equal(keyedColumns, await Task.WhenAll(EventTables.Select(ColumnsAsync)));
         var oids = await QueryAsync(
             "SELECT table_name, table_oid FROM duckdb_tables() WHERE table_name IN ('predictions', 'outcomes', 'feedback', 'business') ORDER BY table_name"
