@@ -33,6 +33,14 @@ public interface IModelGradeStore
         CancellationToken cancellationToken = default
     );
 
+    /// <summary>
+    /// Holds the feature's grading for the caller until the returned hold is disposed, so that of several servers over
+    /// one store one judge picks and grades a feature's outputs at a time (two would pay for the same answers, and each
+    /// would check the day's budget before the other's cost was stored); null when another caller holds it now (that
+    /// one grades what both would have). A holder that dies lets go with its connection.
+    /// </summary>
+    Task<IAsyncDisposable?> HoldGradingAsync(string feature, CancellationToken cancellationToken = default);
+
     /// <summary>Which of <paramref name="outputIds"/> the judge graded already (on any criterion).</summary>
     Task<IReadOnlySet<string>> ModelGradedAsync(
         string feature,

@@ -94,6 +94,33 @@ internal sealed partial class ProductionJudge(
         {
             return new JudgeStatus(JudgeState.Off, $"Not grading: {problem}", 0, policy.BudgetPerDay, graded);
         }
+        // Of several servers over one store, one grades a feature at a time: the others would pay for the same answers.
+        var hold = await grades.HoldGradingAsync(feature, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await GradeAsync(feature, contract, policy, judge, graded, hold is not null, cancellationToken)
+                .ConfigureAwait(false);
+        }
+        finally
+        {
+            if (hold is not null)
+            {
+                await hold.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>A pass over the feature; it grades only when this server <paramref name="holds"/> its grading.</summary>
+    private async Task<JudgeStatus> GradeAsync(
+        string feature,
+        Contract contract,
+        Core.Generative.ModelJudgePolicy policy,
+        ModelJudge judge,
+        long graded,
+        bool holds,
+        CancellationToken cancellationToken
+    )
+    {
         var now = options.Time.GetUtcNow();
         var spent = await grades.ModelSpendAsync(feature, now, cancellationToken).ConfigureAwait(false);
         if (policy.BudgetPerDay is { } budget && spent >= budget)
@@ -106,9 +133,11 @@ internal sealed partial class ProductionJudge(
                 graded
             );
         }
-        var outputs = await grades
-            .OutputsToGradeAsync(feature, policy.Sample, Salt, Batch, cancellationToken)
-            .ConfigureAwait(false);
+        var outputs = holds
+            ? await grades
+                .OutputsToGradeAsync(feature, policy.Sample, Salt, Batch, cancellationToken)
+                .ConfigureAwait(false)
+            : [];
         if (outputs.Count > 0)
         {
             var cases = outputs
@@ -157,7 +186,8 @@ internal sealed partial class ProductionJudge(
         }
         return new JudgeStatus(
             JudgeState.Grading,
-            $"Grading {policy.Sample:0.##%} of new outputs with {judge.Options.Model}.",
+            $"Grading {policy.Sample:0.##%} of new outputs with {judge.Options.Model}"
+                + (holds ? "." : " (another server graded them on this pass)."),
             spent,
             policy.BudgetPerDay,
             graded

@@ -118,6 +118,34 @@ internal sealed partial class DuckDbStore
         );
 
     /// <inheritdoc />
+    /// <remarks>One process opens the file, so the holds are this store's own: one per feature at a time.</remarks>
+    public Task<IAsyncDisposable?> HoldGradingAsync(string feature, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(feature);
+        var gate = _gradingHolds.GetOrAdd(feature, _ => new SemaphoreSlim(1, 1));
+        return Task.FromResult<IAsyncDisposable?>(gate.Wait(0, CancellationToken.None) ? new Release(gate) : null);
+    }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> _gradingHolds = new(
+        StringComparer.Ordinal
+    );
+
+    /// <summary>A hold on a feature's grading: disposed once, it lets the gate go.</summary>
+    private sealed class Release(SemaphoreSlim gate) : IAsyncDisposable
+    {
+        private int _released;
+
+        public ValueTask DisposeAsync()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                gate.Release();
+            }
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    /// <inheritdoc />
     public async Task<IReadOnlySet<string>> ModelGradedAsync(
         string feature,
         IReadOnlyList<string> outputIds,

@@ -131,6 +131,14 @@ internal sealed partial class PostgresStore
     }
 
     /// <inheritdoc />
+    /// <remarks>A session-level advisory lock per feature, on a connection the hold keeps open.</remarks>
+    public Task<IAsyncDisposable?> HoldGradingAsync(string feature, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(feature);
+        return HoldAsync(GradingLock, feature, cancellationToken);
+    }
+
+    /// <inheritdoc />
     /// <remarks>
     /// The outputs are read from the event store in the order it received them, from where every picked output was
     /// graded already (kept per feature and salt in <c>judge_positions</c>, less <see cref="RoutingLookBack"/> so an

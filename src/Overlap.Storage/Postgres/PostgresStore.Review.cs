@@ -36,6 +36,9 @@ internal sealed partial class PostgresStore : IReviewStore
     /// </summary>
     internal const string RoutingLock = "hashtext('overlap review routing'), hashtext(@feature)";
 
+    /// <summary>The advisory lock an instance holds while its judge picks and grades a feature's outputs.</summary>
+    internal const string GradingLock = "hashtext('overlap model grading'), hashtext(@feature)";
+
     private static readonly string PendingStatus = WireName.Of(ReviewStatus.Pending);
     private static readonly string SecondStatus = WireName.Of(ReviewStatus.Second);
     private static readonly string EscalatedStatus = WireName.Of(ReviewStatus.Escalated);
@@ -77,48 +80,92 @@ internal sealed partial class PostgresStore : IReviewStore
             );
         }
         var reader = EventReader();
-        return await WithConnectionAsync(
-                async held =>
-                {
-                    if (!await LockAsync(held, "pg_try_advisory_lock").ConfigureAwait(false))
-                    {
-                        return 0;
-                    }
-                    try
-                    {
-                        // The same rules as every store: the uncertain band, then Core's stable sample of the others.
-                        return await RouteAsync(
-                                reader,
-                                feature,
-                                p => ReviewReasons.Of(p, InBand(p.Score, scoreLow, scoreHigh), sample),
-                                p => StableSample.NeedsSecondOpinion(p.Id, secondOpinion) ? 2 : 1,
-                                now,
-                                cancellationToken
-                            )
-                            .ConfigureAwait(false);
-                    }
-                    finally
-                    {
-                        try
-                        {
-                            await LockAsync(held, "pg_advisory_unlock").ConfigureAwait(false);
-                        }
-                        catch (NpgsqlException)
-                        {
-                            // The session ended, and its lock with it.
-                        }
-                    }
-                },
-                cancellationToken
-            )
-            .ConfigureAwait(false);
-
-        async Task<bool> LockAsync(NpgsqlConnection connection, string function)
+        var hold = await HoldAsync(RoutingLock, feature, cancellationToken).ConfigureAwait(false);
+        if (hold is null)
         {
-            await using var command = new NpgsqlCommand($"SELECT {function}({RoutingLock})", connection);
-            command.Parameters.AddWithValue("feature", feature);
-            // Unlocking runs even when the pass was cancelled: the lock must not outlive it on a pooled connection.
-            return (bool)(await command.ExecuteScalarAsync(CancellationToken.None).ConfigureAwait(false))!;
+            return 0;
+        }
+        await using (hold.ConfigureAwait(false))
+        {
+            // The same rules as every store: the uncertain band, then Core's stable sample of the others.
+            return await RouteAsync(
+                    reader,
+                    feature,
+                    p => ReviewReasons.Of(p, InBand(p.Score, scoreLow, scoreHigh), sample),
+                    p => StableSample.NeedsSecondOpinion(p.Id, secondOpinion) ? 2 : 1,
+                    now,
+                    cancellationToken
+                )
+                .ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Takes the advisory <paramref name="lockKeys"/> (SQL naming <c>@feature</c>) for <paramref name="feature"/> on a
+    /// connection of its own, kept open until the returned hold is disposed; null, with the connection given back, when
+    /// another session holds it.
+    /// </summary>
+    private async Task<IAsyncDisposable?> HoldAsync(
+        string lockKeys,
+        string feature,
+        CancellationToken cancellationToken
+    )
+    {
+        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (await LockAsync(connection, "pg_try_advisory_lock", lockKeys, feature).ConfigureAwait(false))
+            {
+                return new AdvisoryHold(connection, lockKeys, feature);
+            }
+        }
+        catch (NpgsqlException e) when (Lost(e) && !cancellationToken.IsCancellationRequested)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw Unavailable(e, server);
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        await connection.DisposeAsync().ConfigureAwait(false);
+        return null;
+    }
+
+    private static async Task<bool> LockAsync(
+        NpgsqlConnection connection,
+        string function,
+        string lockKeys,
+        string feature
+    )
+    {
+        await using var command = new NpgsqlCommand($"SELECT {function}({lockKeys})", connection);
+        command.Parameters.AddWithValue("feature", feature);
+        // Unlocking runs even when the pass was cancelled: the lock must not outlive it on a pooled connection.
+        return (bool)(await command.ExecuteScalarAsync(CancellationToken.None).ConfigureAwait(false))!;
+    }
+
+    /// <summary>An advisory lock held on its own connection: disposed, it unlocks and gives the connection back.</summary>
+    private sealed class AdvisoryHold(NpgsqlConnection connection, string lockKeys, string feature) : IAsyncDisposable
+    {
+        private int _released;
+
+        public async ValueTask DisposeAsync()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 1)
+            {
+                return;
+            }
+            try
+            {
+                await LockAsync(connection, "pg_advisory_unlock", lockKeys, feature).ConfigureAwait(false);
+            }
+            catch (NpgsqlException)
+            {
+                // The session ended, and its lock with it.
+            }
+            await connection.DisposeAsync().ConfigureAwait(false);
         }
     }
 

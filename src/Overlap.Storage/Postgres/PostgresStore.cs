@@ -189,16 +189,7 @@ internal sealed partial class PostgresStore(NpgsqlDataSource source, string serv
         CancellationToken cancellationToken
     )
     {
-        NpgsqlConnection connection;
-        try
-        {
-            connection = await source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e)
-            when (e is NpgsqlException or TimeoutException && !cancellationToken.IsCancellationRequested)
-        {
-            throw Unavailable(e, server);
-        }
+        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             try
@@ -209,6 +200,20 @@ internal sealed partial class PostgresStore(NpgsqlDataSource source, string serv
             {
                 throw Unavailable(e, server);
             }
+        }
+    }
+
+    /// <summary>A connection from the pool; a server that cannot be reached is <see cref="StoreUnavailableException"/>.</summary>
+    private async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+            when (e is NpgsqlException or TimeoutException && !cancellationToken.IsCancellationRequested)
+        {
+            throw Unavailable(e, server);
         }
     }
 

@@ -23,6 +23,7 @@ public sealed class JudgeInProductionTests : IAsyncLifetime
     private readonly string _prefix = "OVERLAP_TEST_" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
     private RunningServer _server = null!;
     private OpenAiStandIn _standIn = null!;
+    private IAsyncDisposable? _held;
 
     private string Yaml(string feature, string budget, string endpointVariable) =>
         $$"""
@@ -47,6 +48,9 @@ public sealed class JudgeInProductionTests : IAsyncLifetime
         Environment.SetEnvironmentVariable($"{_prefix}_ENDPOINT", _standIn.Endpoint.ToString());
         Environment.SetEnvironmentVariable($"{_prefix}_KEY", "sk-test");
         _server = await RunningServer.StartAsync();
+        // As another server over the same store would, this test holds "held"'s grading from the start.
+        _held = await _server.Store<IModelGradeStore>().HoldGradingAsync("held");
+        Assert.NotNull(_held);
         using var admin = _server.Client(KeyRole.Admin);
         foreach (
             var (feature, yaml) in new[]
@@ -54,6 +58,7 @@ public sealed class JudgeInProductionTests : IAsyncLifetime
                 ("drafts", Yaml("drafts", "", $"{_prefix}_ENDPOINT")),
                 ("thrifty", Yaml("thrifty", ", budget_per_day: 0.00005", $"{_prefix}_ENDPOINT")),
                 ("unset", Yaml("unset", "", $"{_prefix}_MISSING")),
+                ("held", Yaml("held", "", $"{_prefix}_ENDPOINT")),
             }
         )
         {
@@ -62,7 +67,7 @@ public sealed class JudgeInProductionTests : IAsyncLifetime
         }
         var events = string.Join(
             '\n',
-            new[] { "drafts", "thrifty", "unset" }.SelectMany(feature =>
+            new[] { "drafts", "thrifty", "unset", "held" }.SelectMany(feature =>
                 Enumerable
                     .Range(0, Outputs)
                     .Select(i =>
@@ -81,6 +86,10 @@ public sealed class JudgeInProductionTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        if (_held is not null)
+        {
+            await _held.DisposeAsync();
+        }
         await _server.DisposeAsync();
         await _standIn.DisposeAsync();
         Environment.SetEnvironmentVariable($"{_prefix}_ENDPOINT", null);
@@ -165,5 +174,35 @@ public sealed class JudgeInProductionTests : IAsyncLifetime
         );
         using var viewer = _server.Client(KeyRole.Viewer);
         Assert.Equal(HttpStatusCode.NotFound, (await viewer.GetAsync("/v1/features/nope/judge")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_feature_whose_grading_another_server_holds_is_not_graded_here_until_it_lets_go()
+    {
+        // Before, every server's judge picked and paid for the same outputs.
+        var waiting = await StatusAsync("held", s =>
+            s.GetProperty("reason").GetString()!.Contains("another server", StringComparison.Ordinal)
+        );
+        Assert.Equal(
+            "Grading 50% of new outputs with gpt-4o-mini (another server graded them on this pass).",
+            waiting.GetProperty("reason").GetString()
+        );
+        // Graded "drafts" meanwhile shows passes ran; none of "held"'s outputs was graded.
+        await StatusAsync("drafts", s => s.GetProperty("graded").GetInt64() > 0);
+        var store = _server.Store<IModelGradeStore>();
+        Assert.Empty(await store.ModelGradesAsync("held", DateTimeOffset.UnixEpoch, DateTimeOffset.MaxValue));
+
+        await _held!.DisposeAsync();
+        _held = null;
+        var expected = Enumerable
+            .Range(0, Outputs)
+            .Select(i => $"d{i}")
+            .Count(id => StableSample.Takes(id + ProductionJudge.Salt, 0.5));
+        var graded = await StatusAsync("held", s => s.GetProperty("graded").GetInt64() >= expected);
+        Assert.Equal("Grading 50% of new outputs with gpt-4o-mini.", graded.GetProperty("reason").GetString());
+        Assert.Equal(
+            2 * expected,
+            (await store.ModelGradesAsync("held", DateTimeOffset.UnixEpoch, DateTimeOffset.MaxValue)).Count
+        );
     }
 }

@@ -158,4 +158,25 @@ public abstract class GradeConformance<TBackend> : StoreConformance<TBackend>
         Assert.DoesNotContain(first.Id, rest.Select(o => o.Id));
         Assert.Equal(5, (await store.ModelGrades.OutputsToGradeAsync("replies", 0.3, "#judge", 5)).Count);
     }
+
+    [Fact]
+    public async Task One_caller_holds_a_features_grading_at_a_time()
+    {
+        await using var store = Open();
+        var held = await store.ModelGrades.HoldGradingAsync("replies");
+        Assert.NotNull(held);
+        // Asked again while held: not given (on PostgreSQL each hold is its own session, as another server's would be).
+        Assert.Null(await store.ModelGrades.HoldGradingAsync("replies"));
+        // Another feature's grading is its own.
+        var other = await store.ModelGrades.HoldGradingAsync("summaries");
+        Assert.NotNull(other);
+        await held.DisposeAsync();
+        // Let go, it can be held again; letting go twice is harmless.
+        await held.DisposeAsync();
+        var again = await store.ModelGrades.HoldGradingAsync("replies");
+        Assert.NotNull(again);
+        Assert.Null(await store.ModelGrades.HoldGradingAsync("replies"));
+        await again.DisposeAsync();
+        await other.DisposeAsync();
+    }
 }

@@ -172,6 +172,48 @@ public sealed class PostgresReviewTests : IDisposable
     }
 
     [Fact]
+    public async Task One_servers_judge_grades_a_feature_at_a_time_and_a_dead_holder_lets_go()
+    {
+        await using var events = DuckDbStore.Open(_events);
+        await using var one = PostgresStore.Open(_database, false, () => events);
+        await using var two = PostgresStore.Open(_database, false, () => events);
+        var held = await one.HoldGradingAsync("replies");
+        Assert.NotNull(held);
+        // Before, both servers' judges picked and paid for the same outputs.
+        Assert.Null(await two.HoldGradingAsync("replies"));
+        // Routing is another lock: held grading does not stop it.
+        await events.AppendAsync([.. Uncertain(3)], Noon);
+        Assert.Equal(3, await two.RouteForReviewAsync("spam", 0.4, 0.6, 0, 0, Noon));
+
+        // The holder's session dies (its process was killed): the lock goes with it, and the other server takes over.
+        await using (var admin = new Npgsql.NpgsqlConnection(_database + ";Pooling=false"))
+        {
+            await admin.OpenAsync();
+            await using var kill = new Npgsql.NpgsqlCommand(
+                "SELECT pg_terminate_backend(l.pid) FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted "
+                    + "AND l.classid::int = hashtext('overlap model grading') AND l.objid::int = hashtext('replies')",
+                admin
+            );
+            Assert.True((bool)(await kill.ExecuteScalarAsync())!);
+        }
+        IAsyncDisposable? taken = null;
+        for (var i = 0; i < 100 && taken is null; i++)
+        {
+            // The server ends the session a moment after it is told to.
+            taken = await two.HoldGradingAsync("replies");
+            await Task.Delay(taken is null ? 50 : 0);
+        }
+        Assert.NotNull(taken);
+        // The dead holder lets go without an error; the new one holds until it lets go.
+        await held.DisposeAsync();
+        Assert.Null(await one.HoldGradingAsync("replies"));
+        await taken.DisposeAsync();
+        var back = await one.HoldGradingAsync("replies");
+        Assert.NotNull(back);
+        await back.DisposeAsync();
+    }
+
+    [Fact]
     public async Task Reviewed_outputs_and_recorded_outcomes_are_what_the_embedded_store_gives()
     {
         var reference = Directory.CreateTempSubdirectory("overlap-pg-review-reference-").FullName;
