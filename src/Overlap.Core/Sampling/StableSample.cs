@@ -51,9 +51,11 @@ public static class StableSample
     }
 
     /// <summary>
-    /// The sample of at most <paramref name="size"/> of distinct <paramref name="ids"/> picked as they stream in, by
-    /// <see cref="Pick"/>'s rule, holding only the <paramref name="size"/> best so far (a range of millions of ids is
-    /// never held whole), in no particular order, with how many ids there were.
+    /// The sample of at most <paramref name="size"/> of <paramref name="ids"/> picked as they stream in, by
+    /// <see cref="Pick"/>'s rule over the distinct ids, holding only the <paramref name="size"/> best so far (a range of
+    /// millions of ids is never held whole, nor made distinct first), in no particular order, with how many ids came
+    /// (an id that came twice counted twice). An id that comes again is taken once: if it is among those taken it is
+    /// there already, and if it was passed over or dropped, the worst taken has only got better since.
     /// </summary>
     public static async Task<(IReadOnlySet<string> Picked, long Count)> PickAsync(
         IAsyncEnumerable<string> ids,
@@ -65,11 +67,12 @@ public static class StableSample
         ArgumentOutOfRangeException.ThrowIfNegative(size);
         // A heap whose top is the worst of those taken: a new id replaces it when its rank is smaller.
         var taken = new PriorityQueue<string, Rank>(Comparer<Rank>.Create((a, b) => b.CompareTo(a)));
+        var held = new HashSet<string>(StringComparer.Ordinal);
         var count = 0L;
         await foreach (var id in ids.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
             count++;
-            if (size == 0)
+            if (size == 0 || held.Contains(id))
             {
                 continue;
             }
@@ -77,13 +80,15 @@ public static class StableSample
             if (taken.Count < size)
             {
                 taken.Enqueue(id, rank);
+                held.Add(id);
             }
             else if (taken.TryPeek(out _, out var worst) && rank.CompareTo(worst) < 0)
             {
-                taken.EnqueueDequeue(id, rank);
+                held.Remove(taken.EnqueueDequeue(id, rank));
+                held.Add(id);
             }
         }
-        return (taken.UnorderedItems.Select(x => x.Element).ToHashSet(StringComparer.Ordinal), count);
+        return (held, count);
     }
 
     /// <summary>An id's place in a sample's order: its key, then (for two ids with the same key) its UTF-8 bytes.</summary>

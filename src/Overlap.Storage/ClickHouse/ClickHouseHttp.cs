@@ -94,10 +94,26 @@ internal sealed class ClickHouseHttp : IDisposable
         await using (stream.ConfigureAwait(false))
         {
             var reader = new RowBinaryReader(stream);
-            while (await reader.NextRowAsync(cancellationToken).ConfigureAwait(false))
+            while (await Next(reader, sql, cancellationToken).ConfigureAwait(false))
             {
                 yield return reader;
             }
+        }
+    }
+
+    /// <summary>Whether another row follows; an error ClickHouse sent after part of the answer is its refusal.</summary>
+    private static async Task<bool> Next(RowBinaryReader reader, string sql, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await reader.NextRowAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (RowBinaryReader.StoppedException e)
+        {
+            throw new ClickHouseException(
+                ClickHouseException.Describe(e.Message, 200) + " (after part of the answer was sent)",
+                sql
+            );
         }
     }
 

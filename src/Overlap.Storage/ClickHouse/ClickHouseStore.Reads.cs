@@ -24,10 +24,12 @@ internal sealed partial class ClickHouseStore
         {
             // StableSample's rule, the same in every store: the rows whose ids have the smallest keys. ClickHouse 18.16
             // has no XXH64, so only the ids are read first, the sample is picked here as they stream in (holding the
-            // sample, not the range's millions of ids), and only its rows are read.
+            // sample, not the range's millions of ids), and only its rows are read. The ids are not made distinct in
+            // ClickHouse: at 10,000,000 a day, DISTINCT over a 7-day reference's 70,000,000 ids passed the 2 GB a
+            // query mid-answer; the pick takes an id that comes twice (a copy not merged yet) once.
             var (picked, count) = await StableSample
                 .PickAsync(
-                    IdsAsync($"SELECT DISTINCT id FROM {Table("predictions")} {range}", cancellationToken),
+                    IdsAsync($"SELECT id FROM {Table("predictions")} {range}", cancellationToken),
                     size,
                     cancellationToken
                 )

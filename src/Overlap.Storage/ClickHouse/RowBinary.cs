@@ -87,11 +87,12 @@ internal sealed class RowBinaryReader(Stream stream)
     /// Whether another row follows; before it is read, up to 32 KiB are buffered so a usual row is read without waiting
     /// (a longer row is read on as it comes).
     /// </summary>
+    /// <exception cref="StoppedException">ClickHouse stopped the query after part of its answer was sent.</exception>
     public async ValueTask<bool> NextRowAsync(CancellationToken cancellationToken)
     {
         if (_end - _start >= 1 << 15 || _ended)
         {
-            return _start < _end;
+            return More();
         }
         Array.Copy(_buffer, _start, _buffer, 0, _end - _start);
         _end -= _start;
@@ -106,8 +107,31 @@ internal sealed class RowBinaryReader(Stream stream)
             }
             _end += read;
         }
+        return More();
+    }
+
+    /// <summary>
+    /// Whether a row follows. ClickHouse sends an answer as it is made, so an error met after the first rows went out
+    /// (a query over its memory limit) cannot change the status any more: its text follows the last whole row instead.
+    /// Read as rows it would end inside one, or worse make rows of its letters; so once the answer has ended and the
+    /// rest is buffered, rest that begins as ClickHouse's error text ("Code: 241, …" or "Code: 241. DB::Exception: …")
+    /// is that error.
+    /// </summary>
+    private bool More()
+    {
+        if (_ended && _end - _start > 7)
+        {
+            var rest = _buffer.AsSpan(_start, _end - _start);
+            if (rest.StartsWith("Code: "u8) && char.IsAsciiDigit((char)rest[6]) && rest.IndexOf("DB::Exception"u8) > 0)
+            {
+                throw new StoppedException(Encoding.UTF8.GetString(rest));
+            }
+        }
         return _start < _end;
     }
+
+    /// <summary>ClickHouse stopped a query after part of its answer was sent; the message is the error it sent.</summary>
+    internal sealed class StoppedException(string error) : Exception(error);
 
     public string String()
     {

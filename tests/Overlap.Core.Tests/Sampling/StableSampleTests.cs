@@ -70,4 +70,31 @@ public sealed class StableSampleTests
         Assert.Empty(none);
         Assert.Equal(0, zero);
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(250)]
+    [InlineData(4999)]
+    [InlineData(9000)]
+    public async Task PickAsync_IdsThatComeAgain_AreTakenOnce_AsPickTakesTheDistinctIds(int size)
+    {
+        // Each id comes once, then a third of them again later (copies a store has not merged yet): before, a repeat
+        // was taken twice, so the sample held fewer distinct ids than asked for, or one id twice.
+        var distinct = Enumerable.Range(0, 5000).Select(i => $"p-{(i * 7919) % 5000}").ToList();
+        var ids = distinct.Concat(distinct.Where((_, i) => i % 3 == 0)).ToList();
+        var (picked, count) = await StableSample.PickAsync(ids.ToAsyncEnumerable(), size);
+        Assert.Equal(ids.Count, count);
+        Assert.Equal(
+            StableSample.Pick(distinct, size).Order(StringComparer.Ordinal),
+            picked.Order(StringComparer.Ordinal)
+        );
+        // A repeat straight after itself, and the whole stream twice over.
+        var (twice, _) = await StableSample.PickAsync(
+            distinct.SelectMany(id => new[] { id, id }).ToAsyncEnumerable(),
+            size
+        );
+        Assert.Equal(picked.Order(StringComparer.Ordinal), twice.Order(StringComparer.Ordinal));
+        var (again, _) = await StableSample.PickAsync(distinct.Concat(distinct).ToAsyncEnumerable(), size);
+        Assert.Equal(picked.Order(StringComparer.Ordinal), again.Order(StringComparer.Ordinal));
+    }
 }

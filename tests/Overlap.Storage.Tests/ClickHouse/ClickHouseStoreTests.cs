@@ -1,3 +1,4 @@
+using System.Globalization;
 using Overlap.Core.Timestamps;
 using Overlap.Events;
 using Overlap.Storage.ClickHouse;
@@ -326,5 +327,29 @@ public sealed partial class ClickHouseStoreTests : IAsyncLifetime
             "ClickHouse refused a statement: Database overlap_no_such_database doesn't exist (code 81)",
             error.Message
         );
+    }
+
+    [Fact]
+    public async Task ErrorAfterPartOfTheAnswer_IsClickHousesRefusal_NotRowsMadeOfItsText()
+    {
+        // The first blocks stream out before the error: its status is 200 already, and the error's text follows the last
+        // whole row. Before, the reader ended inside a row ("ClickHouse's answer ended inside a row", a 500 with no
+        // reason; seen at 10,000,000 predictions a day) or could read the text's letters as rows.
+        using var http = new ClickHouseHttp(new Uri(ClickHouseServers.Shard1), TimeSpan.FromMinutes(1));
+        var read = new List<string>();
+        var error = await Assert.ThrowsAsync<ClickHouseException>(() =>
+            http.ReadAsync(
+                "SELECT toString(number) FROM system.numbers WHERE throwIf(number >= 3000000) = 0 LIMIT 4000000",
+                r => read.Add(r.String()),
+                CancellationToken.None
+            )
+        );
+        Assert.Equal(
+            "ClickHouse refused a statement: Value passed to 'throwIf' function is non zero (code 395) (after part of the answer was sent)",
+            error.Message
+        );
+        // Every row read was a whole row of the answer, in order.
+        Assert.NotEmpty(read);
+        Assert.Equal(Enumerable.Range(0, read.Count).Select(i => i.ToString(CultureInfo.InvariantCulture)), read);
     }
 }
