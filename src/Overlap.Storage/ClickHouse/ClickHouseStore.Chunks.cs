@@ -19,6 +19,27 @@ internal sealed partial class ClickHouseStore
     )
     {
         ArgumentNullException.ThrowIfNull(feature);
+        foreach (
+            var (start, end) in await SlicesAsync(feature, from, to, chunkRows, cancellationToken).ConfigureAwait(false)
+        )
+        {
+            yield return await ReadPredictionsAsync(feature, start, end, attributes, null, cancellationToken)
+                .ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The range cut on whole minutes into slices of at most <paramref name="sliceRows"/> predictions (counted without
+    /// FINAL: a re-sent prediction not merged yet counts twice, which only makes a slice smaller).
+    /// </summary>
+    private async Task<IReadOnlyList<(DateTimeOffset From, DateTimeOffset To)>> SlicesAsync(
+        string feature,
+        DateTimeOffset from,
+        DateTimeOffset to,
+        int sliceRows,
+        CancellationToken cancellationToken
+    )
+    {
         var minutes = await _http
             .QueryAsync(
                 $"SELECT intDiv(time_us, {PredictionChunks.MinuteUs}) AS m, toInt64(count()) "
@@ -27,19 +48,22 @@ internal sealed partial class ClickHouseStore
                 cancellationToken
             )
             .ConfigureAwait(false);
-        foreach (var (start, end) in PredictionChunks.Slices(minutes, from, to, chunkRows))
-        {
-            yield return await ReadPredictionsAsync(feature, start, end, attributes, null, cancellationToken)
-                .ConfigureAwait(false);
-        }
+        return PredictionChunks.Slices(minutes, from, to, sliceRows);
     }
+
+    /// <summary>
+    /// The most predictions one query of <see cref="ReadPredictionBatchesAsync"/> reads: at 10,000,000 a day, one query
+    /// for the day (its label join and the set of its ids) passed ClickHouse's 2 GB a query.
+    /// </summary>
+    internal int WindowSliceRows { get; set; } = 2_000_000;
 
     /// <inheritdoc />
     /// <remarks>
-    /// One streamed query, cut into batches as its rows arrive: the range's predictions read with <c>FINAL</c> and
-    /// joined in ClickHouse to the latest label of each (one scan of the outcomes for the range, where a read in time
-    /// chunks scanned them once a chunk and merged the month's rows for each: a cold window of 1,000,000 on the
-    /// cluster took 240 s). Nothing is sorted; the instance holds one batch. Screened attributes are read in full.
+    /// A streamed query per slice of at most <see cref="WindowSliceRows"/> predictions (one for a window of a million),
+    /// cut into batches as its rows arrive: the slice's predictions read with <c>FINAL</c> and joined in ClickHouse to
+    /// the latest label of each (one scan of the outcomes for the slice, where a read in chunks of 100,000 scanned them
+    /// once a chunk and merged the month's rows for each: a cold window of 1,000,000 on the cluster took 240 s). Nothing
+    /// is sorted; the instance holds one batch. Screened attributes are read in full.
     /// </remarks>
     public async IAsyncEnumerable<ProductionRows> ReadPredictionBatchesAsync(
         string feature,
@@ -54,23 +78,27 @@ internal sealed partial class ClickHouseStore
         ArgumentNullException.ThrowIfNull(feature);
         ArgumentNullException.ThrowIfNull(attributes);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchRows, 1);
-        var range = Range(feature, from, to);
-        // A prediction with no outcome gets the join's default, which for a Nullable label is NULL.
-        var sql =
-            $"SELECT {PredictionColumns.Names(attributes)}, label FROM "
-            + $"(SELECT * FROM {Table("predictions")} FINAL {range}) ANY LEFT JOIN "
-            + $"(SELECT prediction_id AS id, toNullable(argMax(label, time_us)) AS label FROM {Table("outcomes")} "
-            + $"PREWHERE prediction_id GLOBAL IN (SELECT id FROM {Table("predictions")} {range}) "
-            + $"WHERE feature = {ClickHouseSql.Literal(feature)} GROUP BY prediction_id) USING id";
         var pool = new TextPool();
         var rows = new PredictionColumns(attributes, pool, labelled: true);
-        await foreach (var row in _http.RowsAsync(sql, cancellationToken).ConfigureAwait(false))
+        var slices = await SlicesAsync(feature, from, to, WindowSliceRows, cancellationToken).ConfigureAwait(false);
+        foreach (var (start, end) in slices)
         {
-            rows.Add(row);
-            if (rows.Count == batchRows)
+            var range = Range(feature, start, end);
+            // A prediction with no outcome gets the join's default, which for a Nullable label is NULL.
+            var sql =
+                $"SELECT {PredictionColumns.Names(attributes)}, label FROM "
+                + $"(SELECT * FROM {Table("predictions")} FINAL {range}) ANY LEFT JOIN "
+                + $"(SELECT prediction_id AS id, toNullable(argMax(label, time_us)) AS label FROM {Table("outcomes")} "
+                + $"PREWHERE prediction_id GLOBAL IN (SELECT id FROM {Table("predictions")} {range}) "
+                + $"WHERE feature = {ClickHouseSql.Literal(feature)} GROUP BY prediction_id) USING id";
+            await foreach (var row in _http.RowsAsync(sql, cancellationToken).ConfigureAwait(false))
             {
-                yield return rows.Build();
-                rows = new PredictionColumns(attributes, pool, labelled: true);
+                rows.Add(row);
+                if (rows.Count == batchRows)
+                {
+                    yield return rows.Build();
+                    rows = new PredictionColumns(attributes, pool, labelled: true);
+                }
             }
         }
         if (rows.Count > 0)
