@@ -40,7 +40,10 @@ public sealed class SelectionCells
     /// it sent, or its score at the contract's threshold; one with neither is not counted. Null when the contract has no
     /// fairness section or is not binary.
     /// </summary>
-    public static SelectionCells? Of(Contract contract, Table predictions)
+    /// <param name="contract">The contract.</param>
+    /// <param name="predictions">The predictions, a row each (or a row per group of them).</param>
+    /// <param name="counts">How many predictions each row stands for; null when one each.</param>
+    public static SelectionCells? Of(Contract contract, Table predictions, long[]? counts = null)
     {
         ArgumentNullException.ThrowIfNull(contract);
         ArgumentNullException.ThrowIfNull(predictions);
@@ -71,7 +74,7 @@ public sealed class SelectionCells
                 var code = columns[c].Codes.Span[i];
                 values[c] = code < 0 ? null : columns[c].Values[code];
             }
-            cells.Add(values, decided, 1);
+            cells.Add(values, decided, counts?[i] ?? 1);
         }
         return cells;
     }

@@ -147,6 +147,11 @@ public sealed class WindowSummary
                 latencies[latency] = latencies.GetValueOrDefault(latency) + 1;
             }
         }
+        var groups = window.Groups;
+        foreach (var (latency, count) in groups?.Latencies ?? [])
+        {
+            latencies[latency] = latencies.GetValueOrDefault(latency) + count;
+        }
         foreach (var (latency, count) in latencies)
         {
             summary.Latency.Add(latency, count);
@@ -159,9 +164,11 @@ public sealed class WindowSummary
                 summary.CostCount++;
             }
         }
+        summary.CostSum += groups?.CostSum ?? 0;
+        summary.CostCount += groups?.CostCount ?? 0;
         if (contract.Task != TaskKind.Binary)
         {
-            summary.Labelled = window.Labelled.RowCount;
+            summary.Labelled = groups?.Labelled.Sum() ?? window.Labelled.RowCount;
             return summary;
         }
         var t = contract.Threshold;
@@ -171,11 +178,12 @@ public sealed class WindowSummary
             {
                 if (!double.IsNaN(score))
                 {
-                    var p = calibration.Probability(score);
-                    var bin = Bin(score, t);
-                    var (count, sum, probabilities, squares) = summary.Scores.GetValueOrDefault(bin);
-                    summary.Scores[bin] = (count + 1, sum + score, probabilities + p, squares + (p * p));
+                    summary.AddScores(t, score, 1, score, score * score, calibration, exact: true);
                 }
+            }
+            foreach (var (score, count, sum, squares) in groups?.Scores ?? [])
+            {
+                summary.AddScores(t, score, count, sum, squares, calibration, groups!.ExactScores);
             }
         }
         if (Evaluator.LabelledBinarySample(contract, window.Labelled) is not { } sample)
@@ -201,8 +209,15 @@ public sealed class WindowSummary
         }
         var counted = new Dictionary<(int Bin, byte Flags, long Combination), (long Count, double ScoreSum)>();
         var values = new string[kept.Count];
+        if (groups is not null && groups.Labelled.Length != sample.Count)
+        {
+            throw new InvalidOperationException(
+                $"{groups.Labelled.Length} group counts for {sample.Count} labelled rows: every labelled row must be judged"
+            );
+        }
         for (var i = 0; i < sample.Count; i++)
         {
+            var (rows, scoreSum) = groups is null ? (1L, scores[i]) : (groups.Labelled[i], groups.LabelledScoreSums[i]);
             var decided = decisions.IsEmpty ? scores[i] >= t : decisions[i] == 1;
             var flags = (byte)(labels[i] | (decided ? 2 : 0));
             if (radices.Length == kept.Count)
@@ -214,7 +229,7 @@ public sealed class WindowSummary
                 }
                 var at = (Bin(scores[i], t), flags, combination);
                 var (n, s) = counted.GetValueOrDefault(at);
-                counted[at] = (n + 1, s + scores[i]);
+                counted[at] = (n + rows, s + scoreSum);
                 continue;
             }
             for (var c = 0; c < values.Length; c++)
@@ -223,7 +238,7 @@ public sealed class WindowSummary
             }
             var key = (Bin(scores[i], t), flags, string.Join(Separator, values));
             var (count, sum) = summary.Cells.GetValueOrDefault(key);
-            summary.Cells[key] = (count + 1, sum + scores[i]);
+            summary.Cells[key] = (count + rows, sum + scoreSum);
         }
         var names = new Dictionary<long, string>();
         foreach (var ((bin, flags, combination), (n, s)) in counted)
@@ -242,8 +257,35 @@ public sealed class WindowSummary
             var (count, sum) = summary.Cells.GetValueOrDefault(key);
             summary.Cells[key] = (count + n, sum + s);
         }
-        summary.Labelled = sample.Count;
+        summary.Labelled = groups?.Labelled.Sum() ?? sample.Count;
         return summary;
+    }
+
+    /// <summary>
+    /// Adds <paramref name="count"/> scored predictions in the bin of <paramref name="score"/>, whose scores sum to
+    /// <paramref name="sum"/> and their squares to <paramref name="squares"/>: their calibrated probabilities are those
+    /// of the one value when <paramref name="exact"/> (all are <paramref name="score"/>), else the scores themselves
+    /// (which only a calibration that leaves scores as they are allows).
+    /// </summary>
+    private void AddScores(
+        double threshold,
+        double score,
+        long count,
+        double sum,
+        double squares,
+        ScoreCalibration calibration,
+        bool exact
+    )
+    {
+        if (!exact && calibration.Recalibrated)
+        {
+            throw new ArgumentException("scores summed across values cannot be recalibrated", nameof(exact));
+        }
+        var p = calibration.Probability(score);
+        var (probabilities, probabilitySquares) = exact ? (count * p, count * p * p) : (sum, squares);
+        var bin = Bin(score, threshold);
+        var (n, s, ps, qs) = Scores.GetValueOrDefault(bin);
+        Scores[bin] = (n + count, s + sum, ps + probabilities, qs + probabilitySquares);
     }
 
     /// <summary>A cell's value of a segment column at a code: a prediction without the segment (the attribute was never sent) is kept with the value missing.</summary>

@@ -53,18 +53,18 @@ public sealed class WorkflowCounts
         return counts;
     }
 
-    /// <summary>Counts one call.</summary>
-    public void Add(WorkflowTrace trace)
+    /// <summary>Counts one call, or <paramref name="count"/> alike.</summary>
+    public void Add(WorkflowTrace trace, long count = 1)
     {
         ArgumentNullException.ThrowIfNull(trace);
-        Guarded++;
-        _routes[trace.Route] = Route(trace.Route) + 1;
+        Guarded += count;
+        _routes[trace.Route] = Route(trace.Route) + count;
         if (trace.Attempts > 1)
         {
-            Retried++;
+            Retried += count;
         }
-        Attempts += trace.Attempts;
-        AttemptSquares += (long)trace.Attempts * trace.Attempts;
+        Attempts += count * trace.Attempts;
+        AttemptSquares += count * trace.Attempts * trace.Attempts;
     }
 
     /// <summary>Adds another group's counts to these.</summary>

@@ -23,21 +23,21 @@ public sealed class WorkflowTally
     /// <summary>Per check name, the calls it failed in (once per call, however often it failed) and of those the ones that passed on a retry.</summary>
     public IReadOnlyDictionary<string, (long Calls, long PassedAfterRetry)> Checks => _checks;
 
-    /// <summary>Counts one call with its segment values (column, value; null when the call has none).</summary>
-    public void Add(WorkflowTrace trace, IEnumerable<(string Column, string? Value)> segments)
+    /// <summary>Counts one call (or <paramref name="count"/> alike) with its segment values (column, value; null when the call has none).</summary>
+    public void Add(WorkflowTrace trace, IEnumerable<(string Column, string? Value)> segments, long count = 1)
     {
         ArgumentNullException.ThrowIfNull(trace);
         ArgumentNullException.ThrowIfNull(segments);
-        Overall.Add(trace);
+        Overall.Add(trace, count);
         foreach (var (column, value) in segments)
         {
-            Group(column, value ?? SegmentResult.Missing).Add(trace);
+            Group(column, value ?? SegmentResult.Missing).Add(trace, count);
         }
-        var passed = trace.Route == WorkflowRoutes.Retry ? 1 : 0;
+        var passed = trace.Route == WorkflowRoutes.Retry ? count : 0;
         foreach (var check in trace.FailedChecks.Distinct(StringComparer.Ordinal))
         {
             var (calls, after) = _checks.GetValueOrDefault(check);
-            _checks[check] = (calls + 1, after + passed);
+            _checks[check] = (calls + count, after + passed);
         }
     }
 

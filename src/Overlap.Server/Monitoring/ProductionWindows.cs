@@ -48,14 +48,25 @@ internal static class ProductionWindows
     public static Table Inputs(Contract contract, int version, ProductionRows rows, string source)
     {
         var screen = new RowScreen(contract, version);
-        return Inputs(contract, [.. rows.Scores.Select(screen.Score)], Repaired(rows, 0, rows.Count, screen), source);
+        return Inputs(
+            contract,
+            [.. rows.Scores.Select(s => screen.Score(s))],
+            Repaired(rows, 0, rows.Count, screen),
+            source
+        );
     }
 
-    /// <summary>The attributes of rows [first, last), with NULs and lone surrogates replaced (and counted) once for every reader of them.</summary>
-    private static Dictionary<string, string?[]> Repaired(ProductionRows rows, int first, int last, RowScreen screen) =>
+    /// <summary>The attributes of rows [first, last), with NULs and lone surrogates replaced (and counted, by the predictions each row stands for) once for every reader of them.</summary>
+    private static Dictionary<string, string?[]> Repaired(
+        ProductionRows rows,
+        int first,
+        int last,
+        RowScreen screen,
+        long[]? counts = null
+    ) =>
         rows.Attributes.ToDictionary(
             a => a.Key,
-            a => a.Value[first..last].Select(v => screen.Text(a.Key, v)).ToArray(),
+            a => a.Value[first..last].Select((v, i) => screen.Text(a.Key, v, counts?[first + i] ?? 1)).ToArray(),
             StringComparer.Ordinal
         );
 
@@ -109,6 +120,44 @@ internal static class ProductionWindows
             );
         }
     }
+
+    /// <summary>
+    /// The part of a window a store read in groups (<see cref="IPredictionGroupReader"/>), judged by contract
+    /// <paramref name="version"/> as <see cref="Cut"/> judges rows, each group counting for the predictions it holds:
+    /// a window to summarise (see <see cref="ProductionWindow.Groups"/>), without inputs.
+    /// </summary>
+    public static ProductionWindow CutGroups(
+        Contract contract,
+        int version,
+        PredictionGroups groups,
+        (DateTimeOffset Start, DateTimeOffset End) window
+    )
+    {
+        ArgumentNullException.ThrowIfNull(groups);
+        var read = Evaluator.ReadOptions(contract, $"{contract.Feature} production");
+        var options = new TableReadOptions
+        {
+            Columns = [.. read.Columns!.Where(c => c != contract.Columns.Id)],
+            Rules = read.Rules,
+            Source = read.Source,
+        };
+        return Window(
+            contract,
+            groups.Rows,
+            0,
+            groups.Rows.Count,
+            window.Start,
+            window.End,
+            options,
+            new RowScreen(contract, version),
+            inputs: false,
+            groups
+        );
+    }
+
+    /// <summary>The range of scores <paramref name="contract"/> admits (what a store groups by bin, see <see cref="PredictionGrouping"/>).</summary>
+    public static (double Min, double Max) ScoreRange(Contract contract, int version) =>
+        new RowScreen(contract, version).ScoreRange;
 
     /// <summary>
     /// The calibration for estimating a binary feature's performance: fitted on the labelled reference predictions
@@ -201,7 +250,16 @@ internal static class ProductionWindows
     {
         private readonly object?[] _values = new object?[builder.Columns.Count];
 
-        public void Add(ProductionRows rows, int row, double score, Dictionary<string, string?[]> attributes, int at)
+        private readonly List<long> _counts = [];
+
+        public void Add(
+            ProductionRows rows,
+            int row,
+            double score,
+            Dictionary<string, string?[]> attributes,
+            int at,
+            long count
+        )
         {
             var columns = contract.Columns;
             for (var c = 0; c < _values.Length; c++)
@@ -214,10 +272,13 @@ internal static class ProductionWindows
                     : null;
             }
             // A value a column rule refuses (an attribute declared numeric that is not) leaves the prediction uncounted.
-            builder.TryAddRow(_values, out _);
+            if (builder.TryAddRow(_values, out _))
+            {
+                _counts.Add(count);
+            }
         }
 
-        public SelectionCells? Cells(Contract contract) => SelectionCells.Of(contract, builder.Build());
+        public SelectionCells? Cells(Contract contract) => SelectionCells.Of(contract, builder.Build(), [.. _counts]);
     }
 
     private static ProductionWindow Window(
@@ -229,7 +290,8 @@ internal static class ProductionWindows
         DateTimeOffset end,
         TableReadOptions options,
         RowScreen screen,
-        bool inputs
+        bool inputs,
+        PredictionGroups? groups = null
     )
     {
         var source = $"{contract.Feature} production, {start:yyyy-MM-dd HH:mm} to {end:yyyy-MM-dd HH:mm} UTC";
@@ -244,17 +306,26 @@ internal static class ProductionWindows
         var columns = contract.Columns;
         var values = new object?[builder.Columns.Count];
         var scores = new double[last - first];
-        var attributes = Repaired(rows, first, last, screen);
+        var counts = groups?.Counts;
+        var attributes = Repaired(rows, first, last, screen, counts);
         var selections = Selections(contract, options, source);
+        List<long> labelledCounts = [];
+        List<double> labelledSums = [];
+        List<(double, long, double, double)> scored = [];
         for (var i = first; i < last; i++)
         {
-            scores[i - first] = screen.Score(rows.Scores[i]);
-            selections?.Add(rows, i, scores[i - first], attributes, i - first);
+            var count = counts?[i] ?? 1;
+            scores[i - first] = screen.Score(rows.Scores[i], count);
+            selections?.Add(rows, i, scores[i - first], attributes, i - first, count);
+            if (groups is not null && !double.IsNaN(scores[i - first]))
+            {
+                scored.Add((scores[i - first], count, groups.ScoreSums[i], groups.ScoreSquares[i]));
+            }
             // Only labelled predictions are judged; a binary one without a usable score cannot be.
             if (
-                screen.Label(rows.Labels[i]) is not { } label
+                screen.Label(rows.Labels[i], count) is not { } label
                 || (columns.Score is not null && double.IsNaN(scores[i - first]))
-                || !screen.Prediction(rows.Predictions[i])
+                || !screen.Prediction(rows.Predictions[i], count)
             )
             {
                 continue;
@@ -272,8 +343,57 @@ internal static class ProductionWindows
             }
             if (!builder.TryAddRow(values, out var refusal))
             {
-                screen.Refused(refusal!);
+                screen.Refused(refusal!, count);
             }
+            else if (groups is not null)
+            {
+                labelledCounts.Add(count);
+                labelledSums.Add(groups.ScoreSums[i]);
+            }
+        }
+        if (groups is not null)
+        {
+            var exact = groups.ScoreValues.Count > 0;
+            var summed = new WindowGroups
+            {
+                Labelled = [.. labelledCounts],
+                LabelledScoreSums = [.. labelledSums],
+                Scores = exact
+                    ?
+                    [
+                        .. groups.ScoreValues.Select(v =>
+                            (v.Score, v.Count, v.Count * v.Score, v.Count * v.Score * v.Score)
+                        ),
+                    ]
+                    : scored,
+                ExactScores = exact,
+                Latencies =
+                [
+                    .. groups
+                        .Latencies.Select(l => (screen.Latency(l.LatencyMs, l.Count), l.Count))
+                        .Where(l => !double.IsNaN(l.Item1)),
+                ],
+                CostSum = groups.CostSum,
+                CostCount = groups.CostCount,
+            };
+            foreach (var (cost, count) in groups.NonFiniteCosts)
+            {
+                screen.Cost(cost, count);
+            }
+            return new ProductionWindow
+            {
+                Inputs = Inputs(contract, [], attributes, source),
+                Start = start,
+                End = end,
+                Predictions = checked((int)counts!.Sum()),
+                Scores = [],
+                LatencyMs = [],
+                Costs = [],
+                Labelled = builder.Build(),
+                Selections = selections?.Cells(contract),
+                LeftOut = screen.LeftOut.ToList(),
+                Groups = summed,
+            };
         }
         return new ProductionWindow
         {
@@ -282,8 +402,8 @@ internal static class ProductionWindows
             End = end,
             Predictions = last - first,
             Scores = scores,
-            LatencyMs = [.. rows.LatencyMs[first..last].Select(screen.Latency)],
-            Costs = [.. rows.Costs[first..last].Select(screen.Cost)],
+            LatencyMs = [.. rows.LatencyMs[first..last].Select(l => screen.Latency(l))],
+            Costs = [.. rows.Costs[first..last].Select(c => screen.Cost(c))],
             Labelled = builder.Build(),
             Selections = selections?.Cells(contract),
             LeftOut = screen.LeftOut.ToList(),

@@ -107,6 +107,21 @@ internal static class WindowComputation
             .Columns.Segments.Concat(contract.Fairness?.Attributes ?? [])
             .ToHashSet(StringComparer.Ordinal);
         var screened = attributes.Where(a => !cellAttributes.Contains(a)).ToHashSet(StringComparer.Ordinal);
+        if (events is IPredictionGroupReader grouped)
+        {
+            return await SummarizeGroupsAsync(
+                    grouped,
+                    contract,
+                    version,
+                    window,
+                    calibration,
+                    [.. attributes.Where(cellAttributes.Contains)],
+                    [.. screened],
+                    chunkRows,
+                    cancellationToken
+                )
+                .ConfigureAwait(false);
+        }
         // The store reads the next batch while this one is summarised: a bounded hand-over of one batch, so memory
         // holds at most three (one read, one waiting, one summarised).
         var handOver = Channel.CreateBounded<ProductionRows>(
@@ -175,6 +190,50 @@ internal static class WindowComputation
             await stop.CancelAsync().ConfigureAwait(false);
             await reading.ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// The summary of a window from a store that groups its predictions itself (<see cref="IPredictionGroupReader"/>):
+    /// each part's groups judged as rows are, each counting for the predictions it holds. Null when the window holds at
+    /// most <paramref name="chunkRows"/> predictions (the caller judges it from its rows, as for any store).
+    /// </summary>
+    private static async Task<(WindowSummary Summary, WorkflowTally Tally)?> SummarizeGroupsAsync(
+        IPredictionGroupReader grouped,
+        Contract contract,
+        int version,
+        (DateTimeOffset Start, DateTimeOffset End) window,
+        ScoreCalibration calibration,
+        IReadOnlyList<string> cellAttributes,
+        IReadOnlyList<string> screened,
+        int chunkRows,
+        CancellationToken cancellationToken
+    )
+    {
+        var (min, max) = ProductionWindows.ScoreRange(contract, version);
+        var grouping = new PredictionGrouping
+        {
+            Attributes = cellAttributes,
+            Screened = screened,
+            Threshold = contract.Threshold,
+            BinWidth = WindowSummary.ScoreBin,
+            ScoreMin = min,
+            ScoreMax = max,
+            ScoreValues = calibration.Recalibrated,
+        };
+        var summary = new WindowSummary { Start = window.Start, End = window.End };
+        var tally = new WorkflowTally();
+        await foreach (
+            var part in grouped
+                .ReadPredictionGroupsAsync(contract.Feature, window.Start, window.End, grouping, cancellationToken)
+                .ConfigureAwait(false)
+        )
+        {
+            WorkflowRows.Add(contract, part.Rows, tally, part.Counts);
+            summary.Add(
+                WindowSummary.Build(contract, ProductionWindows.CutGroups(contract, version, part, window), calibration)
+            );
+        }
+        return summary.Predictions <= chunkRows ? null : (summary, tally);
     }
 
     /// <summary>The row path: the window's rows judged as <c>overlap eval</c> judges a file, and summarised beside.</summary>

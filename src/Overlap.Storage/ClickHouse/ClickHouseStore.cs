@@ -15,7 +15,12 @@ namespace Overlap.Storage.ClickHouse;
 /// already merged and <see cref="OptimizeClosedPartitionsAsync"/> merging months that have ended. The log position is
 /// written after the batch it covers.
 /// </summary>
-internal sealed partial class ClickHouseStore : IEventSink, IEventReader, IEventMaintenance, IDisposable
+internal sealed partial class ClickHouseStore
+    : IEventSink,
+        IEventReader,
+        IPredictionGroupReader,
+        IEventMaintenance,
+        IDisposable
 {
     /// <summary>The oldest ClickHouse whose SQL the store's queries are written for (Debian's
     /// clickhouse-server).</summary>
