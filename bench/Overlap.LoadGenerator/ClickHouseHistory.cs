@@ -39,6 +39,8 @@ internal static class ClickHouseHistory
                                     .ConfigureAwait(false);
                                 await ExecuteAsync(http, shard, Outcomes(numbers, startUs, perDay))
                                     .ConfigureAwait(false);
+                                await ExecuteAsync(http, shard, OutcomeHours(numbers, startUs, perDay))
+                                    .ConfigureAwait(false);
                             }
                         })
                 )
@@ -98,6 +100,20 @@ internal static class ClickHouseHistory
             INSERT INTO overlap.outcomes_local (feature, id, prediction_id, label, source, time_us, received_us)
             SELECT '{Feature}', concat('o', toString(n)), concat('h', toString(n)), if(u < s, 'fraud', 'legit'), NULL,
               toInt64({startUs} + (intDiv(n, {perDay}) + 1) * {DayUs}), toInt64({startUs} + (intDiv(n, {perDay}) + 1) * {DayUs} + 1000000)
+            FROM {numbers}
+            """
+        );
+
+    /// <summary>The same outcomes under their predictions' hours, as the store writes them (<c>outcome_hours</c>).</summary>
+    private static string OutcomeHours(string numbers, long startUs, long perDay) =>
+        string.Create(
+            CultureInfo.InvariantCulture,
+            $"""
+            INSERT INTO overlap.outcome_hours_local (feature, prediction_hour, prediction_id, id, label, time_us)
+            SELECT '{Feature}',
+              intDiv(toInt64({startUs} + intDiv(n, {perDay}) * {DayUs} + intDiv((n % {perDay}) * {DayUs}, {perDay})), 3600000000),
+              concat('h', toString(n)), concat('o', toString(n)), if(u < s, 'fraud', 'legit'),
+              toInt64({startUs} + (intDiv(n, {perDay}) + 1) * {DayUs})
             FROM {numbers}
             """
         );

@@ -21,6 +21,25 @@ public interface IEventReader
         CancellationToken cancellationToken = default
     );
 
+    /// <summary>
+    /// The rows of <see cref="ReadPredictionsAsync"/> without their labels (every label null): what a drift test reads,
+    /// which compares inputs and scores only. A store where the labels cost a scan of every stored outcome (ClickHouse)
+    /// skips it; any other reads them and drops them.
+    /// </summary>
+    async Task<ProductionRows> ReadUnlabelledPredictionsAsync(
+        string feature,
+        DateTimeOffset from,
+        DateTimeOffset to,
+        IReadOnlyList<string> attributes,
+        int? sample = null,
+        CancellationToken cancellationToken = default
+    )
+    {
+        var rows = await ReadPredictionsAsync(feature, from, to, attributes, sample, cancellationToken)
+            .ConfigureAwait(false);
+        return rows with { Labels = new string?[rows.Count] };
+    }
+
     /// <summary>The latest change number among the hours of [<paramref name="from"/>, <paramref name="to"/>): whether anything there changed since.</summary>
     Task<long> ChangeInRangeAsync(
         string feature,

@@ -57,8 +57,9 @@ internal static class WindowComputation
                 .ConfigureAwait(false);
             return FromRows(contract, version, rows, window, evaluation, reference, calibration);
         }
+        // Drift compares inputs and scores only: the sample is read without its labels.
         var sample = await events
-            .ReadPredictionsAsync(
+            .ReadUnlabelledPredictionsAsync(
                 contract.Feature,
                 window.Start,
                 window.End,

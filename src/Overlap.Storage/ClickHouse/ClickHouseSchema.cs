@@ -22,7 +22,20 @@ internal static class ClickHouseSchema
     /// One migration: the tables it creates, and the columns it adds to tables an earlier one made (appended, nullable,
     /// so old rows read them as null and every replica and Distributed table gets the same columns).
     /// </summary>
-    private sealed record Step(int Version, Table[] Tables, (string Table, string Column)[]? Added = null);
+    /// <param name="Version">The migration's number.</param>
+    /// <param name="Tables">The tables it creates.</param>
+    /// <param name="Added">The columns it adds to tables an earlier one made.</param>
+    /// <param name="Backfill">
+    /// What it copies into its new tables from a database an earlier version made, as SQL with <c>{database}</c> in
+    /// place of the database's name (a new database has nothing to copy). Run once, after the tables are made; run again
+    /// after a cut-short try, it copies rows whose keys are stored, which the engine keeps once.
+    /// </param>
+    private sealed record Step(
+        int Version,
+        Table[] Tables,
+        (string Table, string Column)[]? Added = null,
+        string? Backfill = null
+    );
 
     /// <summary>The event tables' partitioning: by calendar month (UTC) of the event's time, so a window of days reads
     /// one or two partitions and a month that has ended is a partition that can be merged once and left.</summary>
@@ -122,6 +135,24 @@ internal static class ClickHouseSchema
                 ("predictions", "workflow_reason Nullable(String)"),
             ]
         ),
+        // Each outcome again, under the hour of the prediction it labels (-1 when the prediction was not stored when the
+        // outcome was loaded): a window's labels are then read from its own hours by the table's order, where a read of
+        // `outcomes` (ordered by outcome id) scanned every outcome of the feature. Outcomes stored before are copied
+        // under -1, read by every window as before.
+        new(
+            3,
+            [
+                new(
+                    "outcome_hours",
+                    "feature String, prediction_hour Int64, prediction_id String, id String, label String, time_us Int64",
+                    null,
+                    "PARTITION BY intDiv(prediction_hour, 24 * 31) ORDER BY (feature, prediction_hour, prediction_id, id)",
+                    "cityHash64(feature, id)"
+                ),
+            ],
+            Backfill: "INSERT INTO `{database}`.`outcome_hours` (feature, prediction_hour, prediction_id, id, label, time_us) "
+                + "SELECT feature, -1, prediction_id, id, label, time_us FROM `{database}`.`outcomes`"
+        ),
     ];
 
     /// <summary>The latest migration's version.</summary>
@@ -204,6 +235,11 @@ internal static class ClickHouseSchema
                     s.Tables.SelectMany(t => Create(t, database, cluster, replicated))
                         .Select(sql => (sql, (string?)null))
                         .Concat(Add(s, database, cluster))
+                        .Concat(
+                            s.Backfill is { } backfill
+                                ? [(backfill.Replace("{database}", database, StringComparison.Ordinal), (string?)null)]
+                                : []
+                        )
                         .ToArray()
                 )
             );

@@ -88,9 +88,7 @@ internal sealed partial class ClickHouseStore
             var sql =
                 $"SELECT {PredictionColumns.Names(attributes)}, label FROM "
                 + $"(SELECT * FROM {Table("predictions")} FINAL {range}) ANY LEFT JOIN "
-                + $"(SELECT prediction_id AS id, toNullable(argMax(label, time_us)) AS label FROM {Table("outcomes")} "
-                + $"PREWHERE prediction_id GLOBAL IN (SELECT id FROM {Table("predictions")} {range}) "
-                + $"WHERE feature = {ClickHouseSql.Literal(feature)} GROUP BY prediction_id) USING id";
+                + $"({Labels(feature, start, end, $"SELECT id FROM {Table("predictions")} {range}", nullable: true)}) USING id";
             await foreach (var row in _http.RowsAsync(sql, cancellationToken).ConfigureAwait(false))
             {
                 rows.Add(row);

@@ -56,10 +56,11 @@ internal sealed partial class ClickHouseStore
         try
         {
             var batch = await KeyedAsync(events, cancellationToken).ConfigureAwait(false);
-            await InsertAsync(batch, received, cancellationToken).ConfigureAwait(false);
+            var times = await PredictionTimesAsync(batch, cancellationToken).ConfigureAwait(false);
+            await InsertAsync(batch, received, times, cancellationToken).ConfigureAwait(false);
             // The hours of every event in the batch are marked, the ones found stored too: an earlier try that stored
             // them may have failed before marking them (the number only moves more often than needed).
-            await MarkChangedAsync([.. batch.Select(b => (b.Event, b.Feature))], cancellationToken)
+            await MarkChangedAsync([.. batch.Select(b => (b.Event, b.Feature))], times, cancellationToken)
                 .ConfigureAwait(false);
             if (logPosition is { } position)
             {
@@ -150,14 +151,44 @@ internal sealed partial class ClickHouseStore
     /// loading one event at once) is a row with the same key and content on the same shard: <c>FINAL</c> reads it once
     /// and a merge removes it.
     /// </summary>
+    /// <remarks>
+    /// New outcomes go into <c>outcome_hours</c> first, under their prediction's hour: a try that stops between the two
+    /// inserts leaves the outcomes unstored, so the next try sends both again (the copy in <c>outcome_hours</c> has the
+    /// same key and is kept once), and a stored outcome always has its row there.
+    /// </remarks>
     private async Task InsertAsync(
         List<(FeatureEvent Event, string Feature, bool IsNew)> batch,
         long received,
+        ILookup<(string Feature, string Id), long> times,
         CancellationToken cancellationToken
     )
     {
         foreach (var kind in batch.Where(b => b.IsNew).GroupBy(b => b.Event.Kind))
         {
+            if (kind.Key == EventKind.Outcome)
+            {
+                var hours = new RowBinaryWriter();
+                foreach (var (e, feature, _) in kind)
+                {
+                    var o = (OutcomeEvent)e;
+                    var time = times[(feature, o.PredictionId)].DefaultIfEmpty(long.MinValue).Min();
+                    hours
+                        .String(feature)
+                        .Int64(time == long.MinValue ? -1 : FloorHour(time))
+                        .String(o.PredictionId)
+                        .String(o.Id)
+                        .String(o.Label)
+                        .Int64(UnixMicroseconds.From(o.Time));
+                }
+                await _http
+                    .InsertAsync(
+                        Table("outcome_hours"),
+                        "feature, prediction_hour, prediction_id, id, label, time_us",
+                        hours,
+                        cancellationToken
+                    )
+                    .ConfigureAwait(false);
+            }
             var rows = new RowBinaryWriter();
             foreach (var (e, feature, _) in kind)
             {
@@ -225,6 +256,7 @@ internal sealed partial class ClickHouseStore
     /// </summary>
     private async Task MarkChangedAsync(
         List<(FeatureEvent Event, string Feature)> batch,
+        ILookup<(string Feature, string Id), long> times,
         CancellationToken cancellationToken
     )
     {
@@ -233,35 +265,60 @@ internal sealed partial class ClickHouseStore
             .Select(b => (b.Feature, Hour: FloorHour(UnixMicroseconds.From(b.Event.Time))))
             .ToHashSet();
         // Labels and feedback change their prediction's hour (a generative window counts the feedback on its outputs).
-        static string? Named(FeatureEvent e) =>
-            e switch
-            {
-                OutcomeEvent o => o.PredictionId,
-                FeedbackEvent f => f.PredictionId,
-                _ => null,
-            };
-        var labelled = batch.Where(b => Named(b.Event) is not null).ToList();
-        if (labelled.Count > 0)
+        foreach (var (e, feature) in batch)
         {
-            var features = ClickHouseSql.List(labelled.Select(b => b.Feature).Distinct(StringComparer.Ordinal));
-            var ids = ClickHouseSql.List(labelled.Select(b => Named(b.Event)!).Distinct(StringComparer.Ordinal));
-            var predictions = await _http
-                .QueryAsync(
-                    $"SELECT DISTINCT feature, id, time_us FROM {Table("predictions")} WHERE feature IN ({features}) AND id IN ({ids})",
-                    r => (Feature: r.String(), Id: r.String(), Time: r.Int64()),
-                    cancellationToken
-                )
-                .ConfigureAwait(false);
-            var times = predictions.ToLookup(p => (p.Feature, p.Id), p => p.Time);
-            foreach (var (e, feature) in labelled)
+            if (Named(e) is { } predictionId)
             {
-                foreach (var time in times[(feature, Named(e)!)])
+                foreach (var time in times[(feature, predictionId)])
                 {
                     hours.Add((feature, FloorHour(time)));
                 }
             }
         }
         await MarkHoursAsync(hours, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The prediction an outcome or a piece of feedback names; null for other events.</summary>
+    private static string? Named(FeatureEvent e) =>
+        e switch
+        {
+            OutcomeEvent o => o.PredictionId,
+            FeedbackEvent f => f.PredictionId,
+            _ => null,
+        };
+
+    /// <summary>
+    /// The times of the predictions the batch's outcomes and feedback name, by (feature, id): as stored, else as sent in
+    /// the batch (not stored yet); none for a prediction neither holds.
+    /// </summary>
+    private async Task<ILookup<(string Feature, string Id), long>> PredictionTimesAsync(
+        List<(FeatureEvent Event, string Feature, bool IsNew)> batch,
+        CancellationToken cancellationToken
+    )
+    {
+        var named = batch
+            .Where(b => Named(b.Event) is not null)
+            .Select(b => (b.Feature, Id: Named(b.Event)!))
+            .ToHashSet();
+        if (named.Count == 0)
+        {
+            return Array.Empty<((string, string), long)>().ToLookup(t => t.Item1, t => t.Item2);
+        }
+        var features = ClickHouseSql.List(named.Select(n => n.Feature).Distinct(StringComparer.Ordinal));
+        var ids = ClickHouseSql.List(named.Select(n => n.Id).Distinct(StringComparer.Ordinal));
+        var stored = await _http
+            .QueryAsync(
+                $"SELECT DISTINCT feature, id, time_us FROM {Table("predictions")} WHERE feature IN ({features}) AND id IN ({ids})",
+                r => (Key: (Feature: r.String(), Id: r.String()), Time: r.Int64()),
+                cancellationToken
+            )
+            .ConfigureAwait(false);
+        var found = stored.Select(s => s.Key).ToHashSet();
+        var sent = batch
+            .Where(b => b.Event is PredictionEvent && named.Contains((b.Feature, b.Event.Id)))
+            .Where(b => !found.Contains((b.Feature, b.Event.Id)))
+            .Select(b => (Key: (b.Feature, b.Event.Id), Time: UnixMicroseconds.From(b.Event.Time)));
+        return stored.Concat(sent).ToLookup(t => t.Key, t => t.Time);
     }
 
     /// <summary>Marks <paramref name="hours"/> (feature, hour since the epoch) with a new change number; none, nothing.</summary>

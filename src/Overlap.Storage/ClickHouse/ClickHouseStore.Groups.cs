@@ -86,10 +86,7 @@ internal sealed partial class ClickHouseStore
         var predictions =
             $"SELECT id, score, prediction, workflow_route, workflow_attempts, workflow_failed_checks, attributes, inputs "
             + $"FROM {Table("predictions")} FINAL {range}";
-        var labels =
-            $"SELECT prediction_id AS id, toNullable(argMax(label, time_us)) AS label FROM {Table("outcomes")} "
-            + $"PREWHERE prediction_id GLOBAL IN (SELECT id FROM {Table("predictions")} {range}) "
-            + $"WHERE feature = {ClickHouseSql.Literal(feature)} GROUP BY prediction_id";
+        var labels = Labels(feature, from, to, $"SELECT id FROM {Table("predictions")} {range}", nullable: true);
         var sql = $"""
             SELECT min(score), toInt64(count()), sum(ifNull(score, 0)), sum(ifNull(score * score, 0)),
               label, prediction, workflow_route, workflow_attempts, workflow_failed_checks{string.Concat(

@@ -8,13 +8,34 @@ namespace Overlap.Storage.ClickHouse;
 internal sealed partial class ClickHouseStore
 {
     /// <inheritdoc />
-    public async Task<ProductionRows> ReadPredictionsAsync(
+    public Task<ProductionRows> ReadPredictionsAsync(
         string feature,
         DateTimeOffset from,
         DateTimeOffset to,
         IReadOnlyList<string> attributes,
         int? sample = null,
         CancellationToken cancellationToken = default
+    ) => ReadAsync(feature, from, to, attributes, sample, labelled: true, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<ProductionRows> ReadUnlabelledPredictionsAsync(
+        string feature,
+        DateTimeOffset from,
+        DateTimeOffset to,
+        IReadOnlyList<string> attributes,
+        int? sample = null,
+        CancellationToken cancellationToken = default
+    ) => ReadAsync(feature, from, to, attributes, sample, labelled: false, cancellationToken);
+
+    /// <summary>The rows of <see cref="ReadPredictionsAsync"/>, with their labels (read under the predictions' hours, see <see cref="Labels"/>) or without.</summary>
+    private async Task<ProductionRows> ReadAsync(
+        string feature,
+        DateTimeOffset from,
+        DateTimeOffset to,
+        IReadOnlyList<string> attributes,
+        int? sample,
+        bool labelled,
+        CancellationToken cancellationToken
     )
     {
         ArgumentNullException.ThrowIfNull(feature);
@@ -49,13 +70,15 @@ internal sealed partial class ClickHouseStore
                 cancellationToken
             )
             .ConfigureAwait(false);
+        if (!labelled)
+        {
+            return rows.Build(_ => null);
+        }
         // The latest outcome of each prediction in range (argMax by time), joined here by id.
         var labels = (
             await _http
                 .QueryAsync(
-                    $"SELECT prediction_id, argMax(label, time_us) FROM {Table("outcomes")} "
-                        + $"PREWHERE prediction_id GLOBAL IN (SELECT id FROM {Table("predictions")} {range}) "
-                        + $"WHERE feature = {ClickHouseSql.Literal(feature)} GROUP BY prediction_id",
+                    Labels(feature, from, to, $"SELECT id FROM {Table("predictions")} {range}", nullable: false),
                     r => (Id: r.String(), Label: r.String()),
                     cancellationToken
                 )
@@ -416,6 +439,24 @@ internal sealed partial class ClickHouseStore
             );
         }
         return [.. events.OrderBy(e => e.Time).ThenBy(e => e.Kind).ThenBy(e => e.Id, StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// A query of the latest label (by outcome time) of each prediction of <paramref name="feature"/> in [from, to) that
+    /// <paramref name="predictionIds"/> (a query of ids) returns, as (id, label): read from <c>outcome_hours</c> by the
+    /// predictions' hours (and the outcomes loaded before their prediction, under -1), not from a scan of every outcome
+    /// of the feature. With <paramref name="nullable"/>, the label is Nullable (a join then gives NULL where none).
+    /// </summary>
+    private string Labels(string feature, DateTimeOffset from, DateTimeOffset to, string predictionIds, bool nullable)
+    {
+        var first = ClickHouseSql.Literal(FloorHour(UnixMicroseconds.From(from)));
+        var last = ClickHouseSql.Literal(FloorHour(UnixMicroseconds.From(to) - 1));
+        var label = nullable ? "toNullable(argMax(label, time_us))" : "argMax(label, time_us)";
+        return $"SELECT prediction_id AS id, {label} AS label FROM {Table("outcome_hours")} "
+            + $"PREWHERE prediction_id GLOBAL IN ({predictionIds}) "
+            + $"WHERE feature = {ClickHouseSql.Literal(feature)} "
+            + $"AND (prediction_hour = -1 OR (prediction_hour >= {first} AND prediction_hour <= {last})) "
+            + "GROUP BY prediction_id";
     }
 
     /// <summary>

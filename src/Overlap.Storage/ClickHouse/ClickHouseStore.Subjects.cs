@@ -53,7 +53,7 @@ internal sealed partial class ClickHouseStore : ISubjectEvents, IRawRetention
             return found;
         }
         var keys = Keys(found.Predictions);
-        foreach (var table in new[] { "outcomes", "feedback", "business" })
+        foreach (var table in new[] { "outcome_hours", "outcomes", "feedback", "business" })
         {
             await MutateAsync(
                     table,

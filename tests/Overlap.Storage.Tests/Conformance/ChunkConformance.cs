@@ -95,6 +95,18 @@ public abstract class ChunkConformance<TBackend> : StoreConformance<TBackend>
         Assert.Equal("0", whole.Labels[Array.IndexOf(whole.Ids, "m05-00")]);
         Assert.Equal(78, whole.Labels.Count(l => l is not null));
 
+        // Without labels (what a drift test reads): the same rows, whole or sampled, every label null.
+        foreach (var sample in new int?[] { null, 50 })
+        {
+            var labelled = await store.Reader.ReadPredictionsAsync("fraud", from, to, ["country"], sample);
+            var unlabelled = await store.Reader.ReadUnlabelledPredictionsAsync("fraud", from, to, ["country"], sample);
+            Assert.Equal(sample ?? 210, unlabelled.Count);
+            Assert.Equal(labelled.Ids, unlabelled.Ids);
+            Assert.Equal(labelled.Scores, unlabelled.Scores);
+            Assert.Equal(labelled.Attributes["country"], unlabelled.Attributes["country"]);
+            Assert.All(unlabelled.Labels, Assert.Null);
+        }
+
         // A chunk larger than the window is the whole read; an empty range has no chunk.
         var one = new List<ProductionRows>();
         await foreach (var chunk in store.Reader.ReadPredictionChunksAsync("fraud", from, to, ["country"], 1000))
