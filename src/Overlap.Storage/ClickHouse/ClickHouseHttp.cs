@@ -110,10 +110,7 @@ internal sealed class ClickHouseHttp : IDisposable
         }
         catch (RowBinaryReader.StoppedException e)
         {
-            throw new ClickHouseException(
-                ClickHouseException.Describe(e.Message, 200) + " (after part of the answer was sent)",
-                sql
-            );
+            throw Refused(e.Message, 200, sql, " (after part of the answer was sent)");
         }
     }
 
@@ -163,8 +160,26 @@ internal sealed class ClickHouseHttp : IDisposable
         using (response)
         {
             var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            throw new ClickHouseException(ClickHouseException.Describe(body, (int)response.StatusCode), sql);
+            throw Refused(body, (int)response.StatusCode, sql, "");
         }
+    }
+
+    /// <summary>
+    /// ClickHouse's refusal: a <see cref="ClickHouseException"/>, or, when it ran short of memory for the query (code
+    /// 241, its per-query or server limit), a busy store: the request was sound and may be retried, so the server answers
+    /// 503 with Retry-After rather than 500.
+    /// </summary>
+    private static Exception Refused(string body, int status, string sql, string after)
+    {
+        var refusal = new ClickHouseException(ClickHouseException.Describe(body, status) + after, sql);
+        return body.TrimStart().StartsWith("Code: 241,", StringComparison.Ordinal)
+            ? new StoreUnavailableException(
+                $"ClickHouse ran short of memory for a query of this request ({refusal.Message[(refusal.Message.IndexOf(": ", StringComparison.Ordinal) + 2)..]}); "
+                    + "retry in a few seconds, and if it keeps happening give the ClickHouse servers more memory or a larger max_memory_usage (docs/operations.md, sizing)",
+                refusal,
+                busy: true
+            )
+            : refusal;
     }
 
     private StoreUnavailableException Unreachable(string why, Exception inner) =>

@@ -354,6 +354,32 @@ public sealed partial class ClickHouseStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ShortOfMemory_IsABusyStore_NotARefusal()
+    {
+        // Code 241 (seen at 10,000,000 predictions a day, answered 500): the request was sound, the server lacked memory
+        // for it now, so it is a busy store (503 with Retry-After), in ClickHouse's words.
+        // The test servers' user small_memory gets 20 MB a query (scripts/services/clickhouse/users.xml).
+        var small = new UriBuilder(ClickHouseServers.Shard1) { UserName = "small_memory" }.Uri;
+        using var http = new ClickHouseHttp(small, TimeSpan.FromMinutes(1));
+        var busy = await Assert.ThrowsAsync<StoreUnavailableException>(() =>
+            http.ReadAsync(
+                "SELECT toString(groupArray(number)) FROM numbers(10000000)",
+                r => r.String(),
+                CancellationToken.None
+            )
+        );
+        Assert.True(busy.Busy);
+        Assert.StartsWith(
+            "ClickHouse ran short of memory for a query of this request (Memory limit (for query) exceeded",
+            busy.Message,
+            StringComparison.Ordinal
+        );
+        Assert.Contains("(code 241)", busy.Message, StringComparison.Ordinal);
+        Assert.Contains("max_memory_usage", busy.Message, StringComparison.Ordinal);
+        Assert.IsType<ClickHouseException>(busy.InnerException);
+    }
+
+    [Fact]
     public async Task WindowBatches_ReadInSlicesOfAFewMinutes_AreTheSameRowsAndLabels_InFullBatches()
     {
         // At 10,000,000 a day one query for the day passed ClickHouse's 2 GB a query; a window is now read a slice of
