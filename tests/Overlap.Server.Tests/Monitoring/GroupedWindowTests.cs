@@ -81,7 +81,8 @@ public sealed class GroupedWindowTests : IAsyncLifetime
         var (address, cluster) = Cluster.Value;
         using var http = new HttpClient();
         using var drop = new StringContent($"DROP DATABASE IF EXISTS `{_database}` ON CLUSTER `{cluster}`");
-        (await http.PostAsync(new Uri(address), drop)).EnsureSuccessStatusCode();
+        using var dropped = await http.PostAsync(new Uri(address), drop);
+        dropped.EnsureSuccessStatusCode();
         Directory.Delete(_folder, recursive: true);
     }
 
