@@ -48,4 +48,18 @@ public interface IWindowReportStore
         byte[]? summary,
         CancellationToken cancellationToken = default
     );
+
+    /// <summary>
+    /// Waits until no other computation of this window holds it (in this server or, on a shared store, in any other),
+    /// then holds it until the returned hold is disposed: a closed window is computed by one server at a time, and one
+    /// that waited reads the report the other stored instead of computing it again.
+    /// </summary>
+    Task<IAsyncDisposable> HoldWindowAsync(
+        string feature,
+        DateTimeOffset start,
+        TimeSpan window,
+        int contractVersion,
+        int resamples,
+        CancellationToken cancellationToken = default
+    );
 }

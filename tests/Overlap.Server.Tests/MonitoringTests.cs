@@ -88,6 +88,40 @@ public sealed class MonitoringTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ClosedWindowsAskedForAtOnce_AreComputedOnce_AndEveryAnswerIsTheStoredReport()
+    {
+        // Four requests at once for a week of closed windows. Before, each request computed every window itself and
+        // stored it over the others' (at 10,000,000 predictions a day, minutes of work each, done four times).
+        using var viewer = _server.Client(KeyRole.Viewer);
+        var answers = await Task.WhenAll(
+            Enumerable
+                .Range(0, 4)
+                .Select(_ => viewer.GetStringAsync($"/v1/features/{Feature}/metrics?from=2026-01-01&to=2026-01-08"))
+        );
+        var reports = answers.Select(a => ReportJson.ReadMonitoring(a)!).ToList();
+        Assert.Equal(7, reports[0].Windows.Count);
+        Assert.All(reports, r =>
+            Assert.Equal(reports[0].Windows.Select(w => w.ComputedAt), r.Windows.Select(w => w.ComputedAt))
+        );
+        Assert.All(answers, a => Assert.Equal(answers[0], a));
+        // What every request answered is the computation the store kept, each window computed once.
+        var stamps = await _server
+            .Store<IWindowReportStore>()
+            .CurrentWindowStampsAsync(
+                Feature,
+                reports[0].Windows[0].Start,
+                reports[0].Windows[^1].End,
+                TimeSpan.FromDays(1),
+                reports[0].ContractVersion,
+                new EvaluationOptions().Resamples
+            );
+        Assert.Equal(
+            reports[0].Windows.Select(w => Overlap.Core.Timestamps.UnixMicroseconds.From(w.ComputedAt!.Value)),
+            reports[0].Windows.Select(w => stamps[w.Start])
+        );
+    }
+
+    [Fact]
     public async Task LabelledWindows_AreJudgedExactlyAsOverlapEvalJudgesTheSameRows()
     {
         var report = await MetricsAsync("from=2026-01-01&to=2026-01-04&resamples=200");

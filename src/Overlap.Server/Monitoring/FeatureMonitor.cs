@@ -218,24 +218,31 @@ internal sealed partial class FeatureMonitor(
         var length = WindowLength(contract);
         var asOf = await events.CurrentChangeAsync(feature, cancellationToken).ConfigureAwait(false);
         var now = options.Time.GetUtcNow();
-        var stored = await StoredWindowsAsync(
+        Task<Dictionary<DateTimeOffset, (WindowReport Report, WindowSummary? Summary)>> StoredAsync(
+            IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)> these
+        ) =>
+            StoredWindowsAsync(
                 feature,
-                windows,
+                these,
                 length,
                 version,
                 evaluation.Resamples,
                 summaries,
                 now,
                 cancellationToken
-            )
-            .ConfigureAwait(false);
+            );
+        var stored = await StoredAsync(windows).ConfigureAwait(false);
         var reports = new WindowReport?[windows.Count];
         var kept = new WindowSummary?[windows.Count];
-        for (var i = 0; i < windows.Count; i++)
+        // A closed window's stored report answers when it has what is asked and no output was graded since.
+        async Task<bool> UsableAsync(
+            Dictionary<DateTimeOffset, (WindowReport Report, WindowSummary? Summary)> found,
+            int i
+        )
         {
             if (
                 windows[i].End <= now
-                && stored.TryGetValue(windows[i].Start, out var window)
+                && found.TryGetValue(windows[i].Start, out var window)
                 && (!summaries || window.Summary is not null)
                 && (
                     contract.Task != TaskKind.Generative
@@ -247,8 +254,17 @@ internal sealed partial class FeatureMonitor(
             {
                 reports[i] = window.Report;
                 kept[i] = window.Summary;
+                return true;
             }
-            else if (
+            return false;
+        }
+        for (var i = 0; i < windows.Count; i++)
+        {
+            if (await UsableAsync(stored, i).ConfigureAwait(false))
+            {
+                continue;
+            }
+            if (
                 stale
                 && windows[i].End > now
                 && KeptOpenWindow(contract, version, windows[i], evaluation, now) is { } open
@@ -260,11 +276,45 @@ internal sealed partial class FeatureMonitor(
         var missing = Enumerable.Range(0, windows.Count).Where(i => reports[i] is null).ToList();
         if (missing.Count > 0)
         {
-            var attributes = ProductionWindows.Attributes(contract);
-            var (reference, calibration, _) = await ReferenceAsync(contract, version, attributes, cancellationToken)
-                .ConfigureAwait(false);
+            // The reference (a sample of a stored period) is read when a window is computed here, not by a server
+            // that finds every window it waited for stored by another.
+            (Table? Inputs, ScoreCalibration Calibration)? basis = null;
             foreach (var i in missing)
             {
+                // A closed window is computed by one server at a time: one that waited for another's computation
+                // reads the report it stored.
+                await using var hold =
+                    windows[i].End <= now
+                        ? await reportCache
+                            .HoldWindowAsync(
+                                feature,
+                                windows[i].Start,
+                                length,
+                                version,
+                                evaluation.Resamples,
+                                cancellationToken
+                            )
+                            .ConfigureAwait(false)
+                        : null;
+                if (
+                    hold is not null
+                    && await UsableAsync(await StoredAsync([windows[i]]).ConfigureAwait(false), i).ConfigureAwait(false)
+                )
+                {
+                    continue;
+                }
+                if (basis is null)
+                {
+                    var (inputs, fitted, _) = await ReferenceAsync(
+                            contract,
+                            version,
+                            ProductionWindows.Attributes(contract),
+                            cancellationToken
+                        )
+                        .ConfigureAwait(false);
+                    basis = (inputs, fitted);
+                }
+                var (reference, calibration) = basis.Value;
                 var clock = System.Diagnostics.Stopwatch.StartNew();
                 var (computed, summary) = await WindowComputation
                     .ComputeAsync(

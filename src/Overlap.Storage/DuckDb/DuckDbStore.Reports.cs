@@ -5,6 +5,40 @@ namespace Overlap.Storage.DuckDb;
 
 internal sealed partial class DuckDbStore
 {
+    /// <summary>
+    /// The gates of <see cref="HoldWindowAsync"/>: one process opens the file, so a window is held in this store alone.
+    /// A window takes the gate its key hashes to, so the gates stay few however many windows there are; two windows
+    /// that share a gate are computed one after the other, never at once.
+    /// </summary>
+    private readonly SemaphoreSlim[] _windowGates = [.. Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1))];
+
+    /// <inheritdoc />
+    public async Task<IAsyncDisposable> HoldWindowAsync(
+        string feature,
+        DateTimeOffset start,
+        TimeSpan window,
+        int contractVersion,
+        int resamples,
+        CancellationToken cancellationToken = default
+    )
+    {
+        ArgumentNullException.ThrowIfNull(feature);
+        var gate = _windowGates[
+            (int)(
+                (uint)
+                    HashCode.Combine(
+                        StringComparer.Ordinal.GetHashCode(feature),
+                        start,
+                        window,
+                        contractVersion,
+                        resamples
+                    ) % (uint)_windowGates.Length
+            )
+        ];
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return new Release(gate);
+    }
+
     /// <inheritdoc />
     public async Task<IReadOnlyDictionary<DateTimeOffset, long>> CurrentWindowStampsAsync(
         string feature,

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Overlap.Core.Timestamps;
 
 namespace Overlap.Storage.Postgres;
@@ -6,6 +7,35 @@ internal sealed partial class PostgresStore
 {
     private const string ReportKey =
         "feature = @feature AND window_us = @window AND contract_version = @version AND resamples = @resamples";
+
+    /// <summary>
+    /// The advisory lock (two keys, as SQL naming <c>@feature</c>, here the window's whole key) a server holds while it
+    /// computes a closed window; another that wants the same window waits for it, then reads the stored report.
+    /// </summary>
+    internal const string WindowLock = "hashtext('overlap window computation'), hashtext(@feature)";
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// A session-level advisory lock on a connection of its own, kept until the hold is disposed (or the session ends,
+    /// when the server holding it dies). The wait has no command timeout: at 10,000,000 predictions a day the holder
+    /// computes for minutes; the caller's cancellation (a request that went away) ends it.
+    /// </remarks>
+    public async Task<IAsyncDisposable> HoldWindowAsync(
+        string feature,
+        DateTimeOffset start,
+        TimeSpan window,
+        int contractVersion,
+        int resamples,
+        CancellationToken cancellationToken = default
+    )
+    {
+        ArgumentNullException.ThrowIfNull(feature);
+        var key = string.Create(
+            CultureInfo.InvariantCulture,
+            $"{feature}\n{UnixMicroseconds.From(start)}\n{UnixMicroseconds.Of(window)}\n{contractVersion}\n{resamples}"
+        );
+        return (await HoldAsync(WindowLock, key, cancellationToken, wait: true).ConfigureAwait(false))!;
+    }
 
     /// <inheritdoc />
     public async Task<IReadOnlyDictionary<DateTimeOffset, long>> CurrentWindowStampsAsync(

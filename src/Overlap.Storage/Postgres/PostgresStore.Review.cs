@@ -103,17 +103,29 @@ internal sealed partial class PostgresStore : IReviewStore
     /// <summary>
     /// Takes the advisory <paramref name="lockKeys"/> (SQL naming <c>@feature</c>) for <paramref name="feature"/> on a
     /// connection of its own, kept open until the returned hold is disposed; null, with the connection given back, when
-    /// another session holds it.
+    /// another session holds it. With <paramref name="wait"/>, waits until the other session lets go instead (without a
+    /// command timeout: the holder may compute for minutes; <paramref name="cancellationToken"/> ends the wait).
     /// </summary>
     private async Task<IAsyncDisposable?> HoldAsync(
         string lockKeys,
         string feature,
-        CancellationToken cancellationToken
+        CancellationToken cancellationToken,
+        bool wait = false
     )
     {
         var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            if (wait)
+            {
+                await using var command = new NpgsqlCommand($"SELECT pg_advisory_lock({lockKeys})", connection)
+                {
+                    CommandTimeout = 0,
+                };
+                command.Parameters.AddWithValue("feature", feature);
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                return new AdvisoryHold(connection, lockKeys, feature);
+            }
             if (await LockAsync(connection, "pg_try_advisory_lock", lockKeys, feature).ConfigureAwait(false))
             {
                 return new AdvisoryHold(connection, lockKeys, feature);

@@ -48,3 +48,5 @@ public sealed class DuckDbWorkflowConformance : WorkflowConformance<DuckDbBacken
 public sealed class DuckDbWorkflowReviewConformance : WorkflowReviewConformance<DuckDbBackend>;
 
 public sealed class DuckDbAuditConformance : AuditConformance<DuckDbBackend>;
+
+public sealed class DuckDbWindowHoldConformance : WindowHoldConformance<DuckDbBackend>;

@@ -29,6 +29,8 @@ public sealed class PostgresBackend : IConformanceBackend
 // events and route reviews: they run on the server backend as a whole (Server/ServerConformance.cs).
 public sealed class PostgresAlertConformance : AlertConformance<PostgresBackend>;
 
+public sealed class PostgresWindowHoldConformance : WindowHoldConformance<PostgresBackend>;
+
 public sealed class PostgresUserConformance : UserConformance<PostgresBackend>;
 
 public sealed class PostgresKeyConformance : KeyConformance<PostgresBackend>;

@@ -191,7 +191,9 @@ public sealed class PostgresReviewTests : IDisposable
             await admin.OpenAsync();
             await using var kill = new Npgsql.NpgsqlCommand(
                 "SELECT pg_terminate_backend(l.pid) FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted "
-                    + "AND l.classid::int = hashtext('overlap model grading') AND l.objid::int = hashtext('replies')",
+                    + "AND l.classid::int = hashtext('overlap model grading') AND l.objid::int = hashtext('replies') "
+                    // Advisory locks are the cluster's: other tests' databases hold theirs at the same time.
+                    + "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())",
                 admin
             );
             Assert.True((bool)(await kill.ExecuteScalarAsync())!);
@@ -211,6 +213,44 @@ public sealed class PostgresReviewTests : IDisposable
         var back = await one.HoldGradingAsync("replies");
         Assert.NotNull(back);
         await back.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_window_one_server_computes_is_waited_for_by_another_and_a_dead_holder_lets_go()
+    {
+        await using var events = DuckDbStore.Open(_events);
+        await using var one = PostgresStore.Open(_database, false, () => events);
+        await using var two = PostgresStore.Open(_database, false, () => events);
+        var day = TimeSpan.FromDays(1);
+        var midnight = new DateTimeOffset(Noon.Date, TimeSpan.Zero);
+        var held = await one.HoldWindowAsync("spam", midnight, day, 1, 1000);
+        // Before, the other server computed the same window at once (minutes each at 10,000,000 predictions a day).
+        var waiting = two.HoldWindowAsync("spam", midnight, day, 1, 1000);
+        // Another window, or the same one of another contract version, is not held.
+        await (await two.HoldWindowAsync("spam", midnight.AddDays(-1), day, 1, 1000)).DisposeAsync();
+        await (await two.HoldWindowAsync("spam", midnight, day, 2, 1000)).DisposeAsync();
+        Assert.False(waiting.IsCompleted);
+
+        // The holder's session dies (its process was killed): the lock goes with it, and the waiting server has it.
+        await using (var admin = new Npgsql.NpgsqlConnection(_database + ";Pooling=false"))
+        {
+            await admin.OpenAsync();
+            await using var kill = new Npgsql.NpgsqlCommand(
+                "SELECT pg_terminate_backend(l.pid) FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted "
+                    + "AND l.classid::int = hashtext('overlap window computation') "
+                    + "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+                admin
+            );
+            Assert.True((bool)(await kill.ExecuteScalarAsync())!);
+        }
+        var taken = await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+        // The dead holder lets go without an error; the new one holds until it lets go.
+        await held.DisposeAsync();
+        var after = one.HoldWindowAsync("spam", midnight, day, 1, 1000);
+        await Task.Delay(300);
+        Assert.False(after.IsCompleted);
+        await taken.DisposeAsync();
+        await (await after.WaitAsync(TimeSpan.FromSeconds(10))).DisposeAsync();
     }
 
     [Fact]
