@@ -30,63 +30,19 @@ internal static class ClickHouseSchema
     /// place of the database's name (a new database has nothing to copy). Run once, after the tables are made; run again
     /// after a cut-short try, it copies rows whose keys are stored, which the engine keeps once.
     /// </param>
-    /// <param name="Replaces">
-    /// The table the step's one table takes the place of, once the backfill has copied its rows: the old table is dropped
-    /// and the new one renamed to its name, so every query reads the same name before and after. With it, the function
-    /// the new table's partition key calls (as <c>system.tables</c> shows it), by which a swap already made is known.
-    /// </param>
     private sealed record Step(
         int Version,
         Table[] Tables,
         (string Table, string Column)[]? Added = null,
-        string? Backfill = null,
-        (string Table, string PartitionedBy)? Replaces = null
+        string? Backfill = null
     );
 
     /// <summary>The event tables' partitioning: by calendar month (UTC) of the event's time, so a window of days reads
     /// one or two partitions and a month that has ended is a partition that can be merged once and left.</summary>
     private const string ByMonth = "PARTITION BY toYYYYMM(toDateTime(intDiv(time_us, 1000000)))";
 
-    /// <summary>
-    /// The predictions' partitioning since migration 4: by day (UTC) of the prediction's time. A window of a day then
-    /// reads its day's parts only: with a month in one partition ordered by (feature, id), every part held rows of
-    /// every day, so a day's query read the whole month's columns (measured on one server at 30,000,000 predictions:
-    /// a day's grouping 2.5–3.3 s by month, 0.5–0.7 s by day; its ids 1.1–1.5 s, 0.05 s). A lookup of ids sent in a
-    /// batch looks in every day's part instead of every month's (5,000 random ids: 1.0 s by month, 1.5 s by day).
-    /// </summary>
-    private const string ByDay = "PARTITION BY toYYYYMMDD(toDateTime(intDiv(time_us, 1000000)))";
-
-    /// <summary>The event tables: predictions partitioned by day (<see cref="ByDay"/>), the others by month (<see cref="ByMonth"/>).</summary>
+    /// <summary>The event tables, partitioned by month (<see cref="ByMonth"/>).</summary>
     public static readonly IReadOnlyList<string> EventTables = ["predictions", "outcomes", "feedback", "business"];
-
-    /// <summary>The predictions' columns as migration 1 made them.</summary>
-    private const string PredictionColumns = """
-        feature String, id String, time_us Int64, model_version Nullable(String), score Nullable(Float64),
-        prediction Nullable(String), latency_ms Nullable(Float64), cost Nullable(Float64),
-        inputs Nullable(String), attributes Nullable(String), received_us Int64, output Nullable(String),
-        input_tokens Nullable(Int64), output_tokens Nullable(Int64), conversation_id Nullable(String),
-        model Nullable(String), error Nullable(String)
-        """;
-
-    /// <summary>What the contract's workflow did with a call (WorkflowColumns): migration 2's columns of the predictions.</summary>
-    private static readonly (string Table, string Column)[] WorkflowColumns =
-    [
-        ("predictions", "workflow_route Nullable(String)"),
-        ("predictions", "workflow_attempts Nullable(Int64)"),
-        ("predictions", "workflow_failed_checks Nullable(String)"),
-        ("predictions", "workflow_reason Nullable(String)"),
-    ];
-
-    /// <summary>The predictions' columns once migration 2 added the workflow's, as a definition and as a list of names.</summary>
-    private static readonly string PredictionColumnsWithWorkflow = string.Join(
-        ", ",
-        WorkflowColumns.Select(c => c.Column).Prepend(PredictionColumns)
-    );
-
-    private static readonly string PredictionNames = string.Join(
-        ", ",
-        PredictionColumnsWithWorkflow.Split(',').Select(c => c.Trim().Split(' ')[0])
-    );
 
     private static readonly Table Migrations = new(
         "schema_migrations",
@@ -109,7 +65,13 @@ internal static class ClickHouseSchema
             [
                 new(
                     "predictions",
-                    PredictionColumns,
+                    """
+                    feature String, id String, time_us Int64, model_version Nullable(String), score Nullable(Float64),
+                    prediction Nullable(String), latency_ms Nullable(Float64), cost Nullable(Float64),
+                    inputs Nullable(String), attributes Nullable(String), received_us Int64, output Nullable(String),
+                    input_tokens Nullable(Int64), output_tokens Nullable(Int64), conversation_id Nullable(String),
+                    model Nullable(String), error Nullable(String)
+                    """,
                     null,
                     $"{ByMonth} ORDER BY (feature, id)",
                     "cityHash64(feature, id)"
@@ -163,7 +125,16 @@ internal static class ClickHouseSchema
             ]
         ),
         // What the contract's workflow did with a call (WorkflowColumns): route, attempts, failed checks, reason.
-        new(2, [], WorkflowColumns),
+        new(
+            2,
+            [],
+            [
+                ("predictions", "workflow_route Nullable(String)"),
+                ("predictions", "workflow_attempts Nullable(Int64)"),
+                ("predictions", "workflow_failed_checks Nullable(String)"),
+                ("predictions", "workflow_reason Nullable(String)"),
+            ]
+        ),
         // Each outcome again, under the hour of the prediction it labels (-1 when the prediction was not stored when the
         // outcome was loaded): a window's labels are then read from its own hours by the table's order, where a read of
         // `outcomes` (ordered by outcome id) scanned every outcome of the feature. Outcomes stored before are copied
@@ -181,23 +152,6 @@ internal static class ClickHouseSchema
             ],
             Backfill: "INSERT INTO `{database}`.`outcome_hours` (feature, prediction_hour, prediction_id, id, label, time_us) "
                 + "SELECT feature, -1, prediction_id, id, label, time_us FROM `{database}`.`outcomes`"
-        ),
-        // The predictions partitioned by day (ByDay) instead of by month: made as predictions_by_day, filled with every
-        // stored prediction, then put in the place of predictions (the month-partitioned table is dropped).
-        new(
-            4,
-            [
-                new(
-                    "predictions_by_day",
-                    PredictionColumnsWithWorkflow,
-                    null,
-                    $"{ByDay} ORDER BY (feature, id)",
-                    "cityHash64(feature, id)"
-                ),
-            ],
-            Backfill: $"INSERT INTO `{{database}}`.`predictions_by_day` ({PredictionNames}) "
-                + $"SELECT {PredictionNames} FROM `{{database}}`.`predictions`",
-            Replaces: ("predictions", "toYYYYMMDD")
         ),
     ];
 
@@ -233,9 +187,14 @@ internal static class ClickHouseSchema
     {
         if (!applied.Contains(Steps[0].Version))
         {
+            var tables = Steps.SelectMany(s => s.Tables).Select(t => t with { Columns = Columns(t, Latest) });
             yield return (
                 Steps[0].Version,
-                [.. MadeBy(Latest, database, cluster, replicated).Select(sql => (sql, (string?)null))]
+                [
+                    .. tables
+                        .SelectMany(t => Create(t, database, cluster, replicated))
+                        .Select(sql => (sql, (string?)null)),
+                ]
             );
             foreach (var later in Steps.Skip(1))
             {
@@ -249,53 +208,17 @@ internal static class ClickHouseSchema
         }
     }
 
-    /// <summary>
-    /// The statements that make the tables as they are once every migration up to <paramref name="version"/> has run: a
-    /// new database (every migration's tables at once), or, in tests, a database as an earlier version left it.
-    /// </summary>
-    internal static IEnumerable<string> MadeBy(int version, string database, string? cluster, bool replicated) =>
-        TablesAt(version).SelectMany(t => Create(t, database, cluster, replicated));
-
-    /// <summary>
-    /// The tables once every migration up to <paramref name="version"/> has run, each with its columns then: a table
-    /// that replaced another under that one's name, with the columns later migrations added.
-    /// </summary>
-    private static List<Table> TablesAt(int version)
-    {
-        var tables = new List<(Table Table, int Made)>();
-        foreach (var step in Steps.Where(s => s.Version <= version))
-        {
-            foreach (var table in step.Tables)
-            {
-                if (step.Replaces is { } replaced)
-                {
-                    tables.RemoveAll(t => t.Table.Name == replaced.Table);
-                    tables.Add((table with { Name = replaced.Table }, step.Version));
-                }
-                else
-                {
-                    tables.Add((table, step.Version));
-                }
-            }
-        }
-        return
-        [
-            .. tables.Select(t =>
-                t.Table with
-                {
-                    Columns = string.Join(
-                        ", ",
-                        Steps
-                            .Where(s => s.Version > t.Made && s.Version <= version)
-                            .SelectMany(s => s.Added ?? [])
-                            .Where(a => a.Table == t.Table.Name)
-                            .Select(a => a.Column)
-                            .Prepend(t.Table.Columns)
-                    ),
-                }
-            ),
-        ];
-    }
+    /// <summary>The columns of <paramref name="made"/> once every migration up to <paramref name="version"/> has added its own.</summary>
+    private static string Columns(Table made, int version) =>
+        string.Join(
+            ", ",
+            Steps
+                .Where(s => s.Version <= version)
+                .SelectMany(s => s.Added ?? [])
+                .Where(a => a.Table == made.Name)
+                .Select(a => a.Column)
+                .Prepend(made.Columns)
+        );
 
     /// <summary>The statements of each migration after <paramref name="applied"/> (a database an earlier version made).</summary>
     private static IEnumerable<(int Version, (string Sql, string? Done)[] Statements)> Upgrade(
@@ -309,71 +232,17 @@ internal static class ClickHouseSchema
             .Select(s =>
                 (
                     s.Version,
-                    s.Replaces is { } replaced
-                        ? [.. Replace(s, replaced.Table, replaced.PartitionedBy, database, cluster, replicated)]
-                        : s
-                            .Tables.SelectMany(t => Create(t, database, cluster, replicated))
-                            .Select(sql => (sql, (string?)null))
-                            .Concat(Add(s, database, cluster))
-                            .Concat(
-                                s.Backfill is { } backfill
-                                    ?
-                                    [
-                                        (
-                                            backfill.Replace("{database}", database, StringComparison.Ordinal),
-                                            (string?)null
-                                        ),
-                                    ]
-                                    : []
-                            )
-                            .ToArray()
+                    s.Tables.SelectMany(t => Create(t, database, cluster, replicated))
+                        .Select(sql => (sql, (string?)null))
+                        .Concat(Add(s, database, cluster))
+                        .Concat(
+                            s.Backfill is { } backfill
+                                ? [(backfill.Replace("{database}", database, StringComparison.Ordinal), (string?)null)]
+                                : []
+                        )
+                        .ToArray()
                 )
             );
-
-    /// <summary>
-    /// The statements of a step whose table takes the place of <paramref name="old"/>: make it, copy the old table's rows
-    /// in, drop the old table and rename the new one to its name (on a cluster, the local tables, and the Distributed
-    /// table made again over the renamed one). Each statement but the last two is skipped once the swap is made (the
-    /// table under the old name is partitioned by <paramref name="partitionedBy"/>), and the copy also once the old
-    /// table is gone (dropped after a copy that finished), so a run cut short at any point, or two instances migrating
-    /// at once, finish it without losing a row: nothing is dropped before a whole copy.
-    /// </summary>
-    private static IEnumerable<(string Sql, string? Done)> Replace(
-        Step step,
-        string old,
-        string partitionedBy,
-        string database,
-        string? cluster,
-        bool replicated
-    )
-    {
-        var made = step.Tables.Single();
-        var oldLocal = Local(old, cluster);
-        var where =
-            $"FROM system.tables WHERE database = {ClickHouseSql.Literal(database)} AND name = {ClickHouseSql.Literal(oldLocal)}";
-        var swapped = $"like(partition_key, {ClickHouseSql.Literal("%" + partitionedBy + "%")})";
-        var isSwapped = $"SELECT toUInt64(countIf({swapped})) {where}";
-        var isCopied = $"SELECT toUInt64(countIf({swapped}) + (count() = 0)) {where}";
-        foreach (var sql in Create(made, database, cluster, replicated))
-        {
-            yield return (sql, isSwapped);
-        }
-        yield return (step.Backfill!.Replace("{database}", database, StringComparison.Ordinal), isCopied);
-        yield return ($"DROP TABLE IF EXISTS {Name(database, oldLocal)}{OnCluster(cluster)}", isSwapped);
-        if (cluster is not null)
-        {
-            yield return ($"DROP TABLE IF EXISTS {Name(database, old)}{OnCluster(cluster)}", isSwapped);
-        }
-        yield return (
-            $"RENAME TABLE {Name(database, Local(made.Name, cluster))} TO {Name(database, oldLocal)}{OnCluster(cluster)}",
-            isSwapped
-        );
-        if (cluster is not null)
-        {
-            yield return ($"DROP TABLE IF EXISTS {Name(database, made.Name)}{OnCluster(cluster)}", null);
-            yield return (Distributed(made with { Name = old }, database, cluster), null);
-        }
-    }
 
     /// <summary>
     /// The statements that add a step's columns, each with the query that finds its work already done (ClickHouse 18.16
@@ -403,10 +272,11 @@ internal static class ClickHouseSchema
         }
         foreach (var table in added.Select(a => a.Table).Distinct(StringComparer.Ordinal))
         {
-            var made = TablesAt(step.Version).Single(t => t.Name == table);
+            var made = Steps.SelectMany(s => s.Tables).Single(t => t.Name == table);
+            var columns = Columns(made, step.Version);
             var done = Has(table, added.Last(a => a.Table == table).Column);
             yield return ($"DROP TABLE IF EXISTS {Name(database, table)}{OnCluster(cluster)}", done);
-            yield return (Distributed(made, database, cluster), done);
+            yield return (Distributed(made with { Columns = columns }, database, cluster), done);
         }
     }
 

@@ -9,12 +9,12 @@ internal sealed partial class ClickHouseStore
         OptimizeClosedPartitionsAsync(now, cancellationToken);
 
     /// <summary>
-    /// Merges the event tables' closed partitions: those of calendar months (UTC), or days for the predictions, that
-    /// ended before <paramref name="now"/>'s and still have more than one part on some server. Each is merged into one part
+    /// Merges the event tables' closed partitions: those of calendar months (UTC) that ended before
+    /// <paramref name="now"/>'s month and still have more than one part on some server. Each is merged into one part
     /// per shard with <c>OPTIMIZE TABLE … PARTITION ID … FINAL</c> (<c>ON CLUSTER</c> on a cluster), which keeps one
-    /// row per key, so a read of an ended month or day counts right without <c>FINAL</c>. Meant to be called periodically by
+    /// row per key, so a read of an ended month counts right without <c>FINAL</c>. Meant to be called periodically by
     /// any instance: it is idempotent, and when nothing changed it costs one read of the servers' part lists. An event
-    /// that arrives late for an ended month or day adds a part, and the next call merges that partition again. Returns the
+    /// that arrives late for an ended month adds a part, and the next call merges that partition again. Returns the
     /// number of partitions merged.
     /// </summary>
     public async Task<int> OptimizeClosedPartitionsAsync(
@@ -23,9 +23,7 @@ internal sealed partial class ClickHouseStore
     )
     {
         var utc = now.ToUniversalTime();
-        // A partition's id is its month (yyyyMM) or, for the predictions, its day (yyyyMMdd): closed when it ended.
-        var month = (utc.Year * 100) + utc.Month;
-        var day = (month * 100) + utc.Day;
+        var current = (utc.Year * 100) + utc.Month;
         var locals = ClickHouseSql.List(ClickHouseSchema.EventTables.Select(t => ClickHouseSchema.Local(t, Cluster)));
         var parts = Cluster is null ? "system.parts" : $"cluster({ClickHouseSql.Literal(Cluster)}, system.parts)";
         // Parts are counted per server (its host and the table's folder there: servers on one machine share a host
@@ -46,8 +44,8 @@ internal sealed partial class ClickHouseStore
             )
             .ConfigureAwait(false);
         var closed = open.Where(p =>
-                int.TryParse(p.Partition, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
-                && id < (p.Partition.Length == 8 ? day : month)
+                int.TryParse(p.Partition, NumberStyles.None, CultureInfo.InvariantCulture, out var month)
+                && month < current
             )
             .ToList();
         foreach (var (table, partition) in closed)

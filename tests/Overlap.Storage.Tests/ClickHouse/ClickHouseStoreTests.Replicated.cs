@@ -181,7 +181,7 @@ public sealed partial class ClickHouseStoreTests
         var october = new DateTimeOffset(2026, 10, 5, 0, 0, 0, TimeSpan.Zero);
         var november = new DateTimeOffset(2026, 11, 20, 0, 0, 0, TimeSpan.Zero);
         var december = new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero);
-        var now = new DateTimeOffset(2026, 12, 1, 11, 0, 0, TimeSpan.Zero);
+        var now = new DateTimeOffset(2026, 12, 3, 11, 0, 0, TimeSpan.Zero);
         // Each key written three times, as three inserts that differ in their received time (copies past the key check,
         // which block dedup cannot drop): 30 keys in October, 20 in November, 10 in December, so 180 rows stored before
         // any merge.
@@ -205,22 +205,21 @@ public sealed partial class ClickHouseStoreTests
         }
         Assert.Equal(180, (await LocalRowsAsync("predictions")) is var (a, b) ? a + b : -1);
 
-        // The predictions are partitioned by day: October's keys span the 5th and 6th, November's the 20th, December's
-        // the 1st. The three days that have ended are merged; 1 December is still open.
-        Assert.Equal(3, await store.OptimizeClosedPartitionsAsync(now));
+        // October and November have ended: their partitions are merged (one table, two months); December is open.
+        Assert.Equal(2, await store.OptimizeClosedPartitionsAsync(now));
         Assert.Equal(30, await RowsInMonthAsync(202610));
         Assert.Equal(20, await RowsInMonthAsync(202611));
         Assert.Equal(30, await RowsInMonthAsync(202612));
         Assert.Equal(60, (await store.CountAsync("fraud")).Predictions);
 
-        // Nothing changed: nothing to do. A late event for 5 October opens that partition again, once.
+        // Nothing changed: nothing to do. A late event for October opens that partition again, once.
         Assert.Equal(0, await store.OptimizeClosedPartitionsAsync(now));
-        await store.AppendAsync([Prediction("late", 0, 0.5) with { Time = october.AddHours(2.5) }], now);
+        await store.AppendAsync([Prediction("late", 0, 0.5) with { Time = october.AddDays(3) }], now);
         Assert.Equal(1, await store.OptimizeClosedPartitionsAsync(now));
         Assert.Equal(31, await RowsInMonthAsync(202610));
         Assert.Equal(0, await store.OptimizeClosedPartitionsAsync(now));
-        // A day later 1 December has ended too.
-        Assert.Equal(1, await store.OptimizeClosedPartitionsAsync(now.AddDays(1)));
+        // A month later December has ended too.
+        Assert.Equal(1, await store.OptimizeClosedPartitionsAsync(now.AddMonths(1)));
         Assert.Equal(10, await RowsInMonthAsync(202612));
     }
 
