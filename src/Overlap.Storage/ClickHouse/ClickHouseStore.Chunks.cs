@@ -84,11 +84,18 @@ internal sealed partial class ClickHouseStore
         foreach (var (start, end) in slices)
         {
             var range = Range(feature, start, end);
+            var labels = await JoinedLabelsAsync(
+                    feature,
+                    start,
+                    end,
+                    $"SELECT id FROM {Table("predictions")} {range}",
+                    cancellationToken
+                )
+                .ConfigureAwait(false);
             // A prediction with no outcome gets the join's default, which for a Nullable label is NULL.
             var sql =
                 $"SELECT {PredictionColumns.Names(attributes)}, label FROM "
-                + $"(SELECT * FROM {Table("predictions")} FINAL {range}) ANY LEFT JOIN "
-                + $"({Labels(feature, start, end, $"SELECT id FROM {Table("predictions")} {range}", nullable: true)}) USING id";
+                + $"(SELECT * FROM {Table("predictions")} FINAL {range}) ANY LEFT JOIN ({labels}) USING id";
             await foreach (var row in _http.RowsAsync(sql, cancellationToken).ConfigureAwait(false))
             {
                 rows.Add(row);

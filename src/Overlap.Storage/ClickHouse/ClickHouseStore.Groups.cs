@@ -86,7 +86,14 @@ internal sealed partial class ClickHouseStore
         var predictions =
             $"SELECT id, score, prediction, workflow_route, workflow_attempts, workflow_failed_checks, attributes, inputs "
             + $"FROM {Table("predictions")} FINAL {range}";
-        var labels = Labels(feature, from, to, $"SELECT id FROM {Table("predictions")} {range}", nullable: true);
+        var labels = await JoinedLabelsAsync(
+                feature,
+                from,
+                to,
+                $"SELECT id FROM {Table("predictions")} {range}",
+                cancellationToken
+            )
+            .ConfigureAwait(false);
         var sql = $"""
             SELECT min(score), toInt64(count()), sum(ifNull(score, 0)), sum(ifNull(score * score, 0)),
               label, prediction, workflow_route, workflow_attempts, workflow_failed_checks{string.Concat(

@@ -460,6 +460,52 @@ internal sealed partial class ClickHouseStore
     }
 
     /// <summary>
+    /// A query of the latest label of each prediction of <paramref name="feature"/> in [from, to), as (id, Nullable
+    /// label), for a join in ClickHouse (<c>ANY LEFT JOIN … USING id</c>) to the predictions that
+    /// <paramref name="predictionIds"/> returns. An outcome in <c>outcome_hours</c> is filed under its prediction's hour,
+    /// so the outcomes of the window's hours are read by their hours alone, without the set of the window's ids that
+    /// <see cref="Labels"/> sends to every shard (measured on one server for a day of 1,000,000: 2.0 to 2.7 s with the
+    /// set, 0.8 s without); a prediction of those hours outside [from, to) joins to nothing. The outcomes filed under no
+    /// hour (-1: loaded before their prediction) are named by their prediction ids when there are at most
+    /// <see cref="UnfiledLabelLimit"/> of them in the feature; more (a store upgraded from before the hours, whose
+    /// outcomes were all filed under -1), the labels are read as <see cref="Labels"/> reads them.
+    /// </summary>
+    private async Task<string> JoinedLabelsAsync(
+        string feature,
+        DateTimeOffset from,
+        DateTimeOffset to,
+        string predictionIds,
+        CancellationToken cancellationToken
+    )
+    {
+        var f = ClickHouseSql.Literal(feature);
+        var unfiled = await _http
+            .QueryAsync(
+                $"SELECT DISTINCT prediction_id FROM {Table("outcome_hours")} WHERE feature = {f} AND prediction_hour = -1 "
+                    + $"LIMIT {(UnfiledLabelLimit + 1).ToString(CultureInfo.InvariantCulture)}",
+                r => r.String(),
+                cancellationToken
+            )
+            .ConfigureAwait(false);
+        if (unfiled.Count > UnfiledLabelLimit)
+        {
+            return Labels(feature, from, to, predictionIds, nullable: true);
+        }
+        var first = ClickHouseSql.Literal(FloorHour(UnixMicroseconds.From(from)));
+        var last = ClickHouseSql.Literal(FloorHour(UnixMicroseconds.From(to) - 1));
+        var hours = $"(prediction_hour >= {first} AND prediction_hour <= {last})";
+        var filed =
+            unfiled.Count == 0
+                ? hours
+                : $"({hours} OR (prediction_hour = -1 AND prediction_id IN ({ClickHouseSql.List(unfiled)})))";
+        return $"SELECT prediction_id AS id, toNullable(argMax(label, time_us)) AS label FROM {Table("outcome_hours")} "
+            + $"WHERE feature = {f} AND {filed} GROUP BY prediction_id";
+    }
+
+    /// <summary>The most prediction ids of outcomes filed under no hour that <see cref="JoinedLabelsAsync"/> names in its query.</summary>
+    internal int UnfiledLabelLimit { get; set; } = 10_000;
+
+    /// <summary>
     /// The rows of <paramref name="feature"/> whose time is in [from, to), as the end of a <c>FROM</c>: the time in
     /// <c>PREWHERE</c>, the feature in <c>WHERE</c> (more conditions may follow with <c>AND</c>). The tables are ordered
     /// by (feature, id), so a time range cannot use their index: without PREWHERE a <c>FINAL</c> read merged every row of

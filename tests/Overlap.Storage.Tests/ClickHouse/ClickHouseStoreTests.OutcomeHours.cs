@@ -37,6 +37,38 @@ public sealed partial class ClickHouseStoreTests
         Assert.Equal(new string?[] { "1", "0" }, firstHour.Labels);
     }
 
+    /// <summary>
+    /// A window's batches (and its groups) join the predictions to labels read by the window's hours, and name the
+    /// outcomes filed under no hour by their predictions' ids while they are few; with more than the limit (0 here),
+    /// by the set of the window's ids as before. Either way each prediction gets its latest label, and a label of a
+    /// prediction in the window's last hour but after its end labels nothing.
+    /// </summary>
+    [Theory]
+    [InlineData(10_000)]
+    [InlineData(0)]
+    public async Task ABatchRead_JoinsLabelsByHour_AndTheOnesFiledUnderNoHour(int unfiledLimit)
+    {
+        var store = await InstanceAsync(ClickHouseServers.Shard1);
+        store.UnfiledLabelLimit = unfiledLimit;
+        // p1's outcome comes before p1 (filed under no hour); p2 and its outcome in one batch; p3's two outcomes after
+        // it; p4 is in the read's last hour, after its end.
+        await store.AppendAsync([Outcome("p1", 0, "1")], Noon.AddDays(1));
+        await store.AppendAsync([Prediction("p1", 5, 0.9), Prediction("p2", 65, 0.2), Outcome("p2", 1, "0")], Noon);
+        await store.AppendAsync([Prediction("p3", 10, 0.7), Prediction("p4", 70, 0.1)], Noon);
+        await store.AppendAsync([Outcome("p3", 2, "1"), Outcome("p3", 3, "0"), Outcome("p4", 4, "1")], Noon.AddDays(1));
+        Assert.Equal(1, await OutcomeHoursAsync(-1));
+
+        var read = new List<(string, string?)>();
+        await foreach (var batch in store.ReadPredictionBatchesAsync("fraud", Noon, Noon.AddMinutes(66), [], 2))
+        {
+            read.AddRange(batch.Ids.Zip(batch.Labels));
+        }
+        Assert.Equal(
+            [("p1", "1"), ("p2", "0"), ("p3", "0")],
+            read.OrderBy(r => r.Item1, StringComparer.Ordinal).ToList()
+        );
+    }
+
     [Fact]
     public async Task ADatabaseMadeBeforeOutcomeHours_HasItsOutcomesCopiedUnderNoHour_WhenItOpens()
     {
