@@ -171,6 +171,23 @@ public sealed class PostgresReviewTests : IDisposable
         Assert.Equal(1, await store.RouteForReviewAsync("spam", 0.4, 0.6, 0, 0, Noon.AddSeconds(1)));
     }
 
+    /// <summary>
+    /// Ends the session that holds the advisory lock <paramref name="which"/> (SQL on <c>pg_locks l</c>) in the test's
+    /// database, as a killed server's session ends. Advisory locks are the cluster's: other tests' databases hold theirs
+    /// at the same time, so only this database's holder is ended.
+    /// </summary>
+    private async Task TerminateHolderAsync(string which)
+    {
+        await using var admin = new Npgsql.NpgsqlConnection(_database + ";Pooling=false");
+        await admin.OpenAsync();
+        await using var kill = new Npgsql.NpgsqlCommand(
+            "SELECT pg_terminate_backend(l.pid) FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted "
+                + $"AND {which} AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+            admin
+        );
+        Assert.True((bool)(await kill.ExecuteScalarAsync())!);
+    }
+
     [Fact]
     public async Task One_servers_judge_grades_a_feature_at_a_time_and_a_dead_holder_lets_go()
     {
@@ -186,18 +203,9 @@ public sealed class PostgresReviewTests : IDisposable
         Assert.Equal(3, await two.RouteForReviewAsync("spam", 0.4, 0.6, 0, 0, Noon));
 
         // The holder's session dies (its process was killed): the lock goes with it, and the other server takes over.
-        await using (var admin = new Npgsql.NpgsqlConnection(_database + ";Pooling=false"))
-        {
-            await admin.OpenAsync();
-            await using var kill = new Npgsql.NpgsqlCommand(
-                "SELECT pg_terminate_backend(l.pid) FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted "
-                    + "AND l.classid::int = hashtext('overlap model grading') AND l.objid::int = hashtext('replies') "
-                    // Advisory locks are the cluster's: other tests' databases hold theirs at the same time.
-                    + "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())",
-                admin
-            );
-            Assert.True((bool)(await kill.ExecuteScalarAsync())!);
-        }
+        await TerminateHolderAsync(
+            "l.classid::int = hashtext('overlap model grading') AND l.objid::int = hashtext('replies')"
+        );
         IAsyncDisposable? taken = null;
         for (var i = 0; i < 100 && taken is null; i++)
         {
@@ -232,17 +240,7 @@ public sealed class PostgresReviewTests : IDisposable
         Assert.False(waiting.IsCompleted);
 
         // The holder's session dies (its process was killed): the lock goes with it, and the waiting server has it.
-        await using (var admin = new Npgsql.NpgsqlConnection(_database + ";Pooling=false"))
-        {
-            await admin.OpenAsync();
-            await using var kill = new Npgsql.NpgsqlCommand(
-                "SELECT pg_terminate_backend(l.pid) FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted "
-                    + "AND l.classid::int = hashtext('overlap window computation') "
-                    + "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())",
-                admin
-            );
-            Assert.True((bool)(await kill.ExecuteScalarAsync())!);
-        }
+        await TerminateHolderAsync("l.classid::int = hashtext('overlap window computation')");
         var taken = await waiting.WaitAsync(TimeSpan.FromSeconds(10));
         // The dead holder lets go without an error; the new one holds until it lets go.
         await held.DisposeAsync();
