@@ -3,7 +3,8 @@
 # ZooKeeper) for events, and N `overlap serve` instances sharing them, each with its own ingest log.
 #   trial-cluster.sh start DIR [--instances N]   starts it all under DIR (N defaults to 2) and prints KEY=VALUE lines:
 #       OVERLAP_TRIAL_POSTGRES      the connection string of the database the instances use (overlap)
-#       OVERLAP_TRIAL_CLICKHOUSE    shard 1's HTTP address with ?database=overlap (the instances' --clickhouse)
+#       OVERLAP_TRIAL_CLICKHOUSE    shard 1's HTTP address with ?database=overlap (the instances' --clickhouse has
+#                                   shard 2's after it)
 #       OVERLAP_TRIAL_CLICKHOUSE_SHARD2, OVERLAP_TRIAL_CLICKHOUSE_CLUSTER (overlap_test)
 #       OVERLAP_TRIAL_KEY           an admin API key
 #       OVERLAP_TRIAL_INSTANCES     the instances' addresses, comma separated (put a load balancer in front of them)
@@ -85,7 +86,8 @@ clickhouse="$(value OVERLAP_TEST_CLICKHOUSE "$ch_lines")/?database=overlap"
 shard2=$(value OVERLAP_TEST_CLICKHOUSE_SHARD2 "$ch_lines")
 cluster=$(value OVERLAP_TEST_CLICKHOUSE_CLUSTER "$ch_lines")
 
-export OVERLAP_POSTGRES="$postgres" OVERLAP_CLICKHOUSE="$clickhouse" OVERLAP_CLICKHOUSE_CLUSTER="$cluster"
+# Shard 2's server too: an erasure on replicated shards runs on one server of each (docs/operations.md).
+export OVERLAP_POSTGRES="$postgres" OVERLAP_CLICKHOUSE="$clickhouse,$shard2" OVERLAP_CLICKHOUSE_CLUSTER="$cluster"
 # The first command migrates both stores (under PostgreSQL's advisory lock) and makes the key.
 key=$(dotnet "$cli" keys create --data "$dir/instance-1/data" --role admin --name trial | tail -n 1)
 

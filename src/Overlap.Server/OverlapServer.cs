@@ -98,7 +98,13 @@ public static class OverlapServer
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LogLoader>());
         builder.Services.AddSingleton<IngestQueue>();
         builder.Services.AddSingleton<IngestCheck>();
-        builder.Services.AddSingleton(_ => Privacy.PrivacyKeys.Load(options));
+        builder.Services.AddSingleton(sp =>
+            Privacy.PrivacyKeys.Load(
+                options,
+                sp.GetService<IPrivacyKeyStore>(),
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger("Overlap.Privacy")
+            )
+        );
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IngestQueue>());
         builder.Services.ConfigureHttpJsonOptions(o =>
         {

@@ -59,11 +59,14 @@ internal sealed class TwoInstances : IAsyncDisposable
         return client;
     }
 
+    /// <summary>Instance <paramref name="i"/>'s data folder (its ingest log).</summary>
+    public string Folder(int i) => Path.Combine(_folders.Path, i == 0 ? "a" : "b");
+
     /// <summary>The options that put instance <paramref name="i"/> on the shared stores.</summary>
     public IEnumerable<string> StoreArgs(int i) =>
         [
             "--data",
-            Path.Combine(_folders.Path, i == 0 ? "a" : "b"),
+            Folder(i),
             "--postgres",
             Postgres,
             "--clickhouse",

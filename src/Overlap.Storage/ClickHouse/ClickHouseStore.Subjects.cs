@@ -53,16 +53,19 @@ internal sealed partial class ClickHouseStore : ISubjectEvents, IRawRetention
             return found;
         }
         var keys = Keys(found.Predictions);
+        // Every shard must be reachable before the first table is touched, so an erasure is done whole or not begun.
+        var servers = await MutatingServersAsync(cancellationToken).ConfigureAwait(false);
         foreach (var table in new[] { "outcome_hours", "outcomes", "feedback", "business" })
         {
             await MutateAsync(
+                    servers,
                     table,
                     $"DELETE WHERE (feature, ifNull(prediction_id, '')) IN ({keys})",
                     cancellationToken
                 )
                 .ConfigureAwait(false);
         }
-        await MutateAsync("predictions", $"DELETE WHERE (feature, id) IN ({keys})", cancellationToken)
+        await MutateAsync(servers, "predictions", $"DELETE WHERE (feature, id) IN ({keys})", cancellationToken)
             .ConfigureAwait(false);
         await MarkHoursAsync(
                 [.. found.Predictions.Select(p => (p.Feature, FloorHour(UnixMicroseconds.From(p.Time))))],
@@ -95,6 +98,7 @@ internal sealed partial class ClickHouseStore : ISubjectEvents, IRawRetention
         if (due > 0)
         {
             await MutateAsync(
+                    await MutatingServersAsync(cancellationToken).ConfigureAwait(false),
                     "predictions",
                     $"UPDATE inputs = NULL, output = NULL, workflow_reason = NULL WHERE {where}",
                     cancellationToken
@@ -112,17 +116,32 @@ internal sealed partial class ClickHouseStore : ISubjectEvents, IRawRetention
 
     /// <summary>
     /// One <c>ALTER TABLE … DELETE|UPDATE</c> mutation on the shards' tables (ClickHouse 18.16 has no synchronous
-    /// mutations), then waits until every server has finished it.
+    /// mutations), then waits until every server has finished it. On replicated shards it is sent to each of
+    /// <paramref name="servers"/> (one per shard) without <c>ON CLUSTER</c>, and each shard's other replicas take it
+    /// from ZooKeeper: 18.16's distributed DDL runs an ALTER of a replicated table with a race between the replicas of a
+    /// shard ("Node exists … /executed") that can stop a replica's DDL worker for good, after which every
+    /// <c>ON CLUSTER</c> statement waits out its timeout. Otherwise (one server, or shards without replicas) it is one
+    /// statement, <c>ON CLUSTER</c> on a cluster.
     /// </summary>
-    private async Task MutateAsync(string table, string mutation, CancellationToken cancellationToken)
+    private async Task MutateAsync(
+        IReadOnlyList<ClickHouseHttp> servers,
+        string table,
+        string mutation,
+        CancellationToken cancellationToken
+    )
     {
         var local = ClickHouseSchema.Local(table, Cluster);
-        await _http
-            .ExecuteAsync(
-                $"ALTER TABLE {ClickHouseSchema.Name(_database, local)}{ClickHouseSchema.OnCluster(Cluster)} {mutation}",
-                cancellationToken
-            )
-            .ConfigureAwait(false);
+        var name = ClickHouseSchema.Name(_database, local);
+        if (servers.Count == 0)
+        {
+            await _http
+                .ExecuteAsync($"ALTER TABLE {name}{ClickHouseSchema.OnCluster(Cluster)} {mutation}", cancellationToken)
+                .ConfigureAwait(false);
+        }
+        foreach (var server in servers)
+        {
+            await server.ExecuteAsync($"ALTER TABLE {name} {mutation}", cancellationToken).ConfigureAwait(false);
+        }
         var mutations = Cluster is null
             ? "system.mutations"
             : $"cluster({ClickHouseSql.Literal(Cluster)}, system.mutations)";
@@ -151,5 +170,65 @@ internal sealed partial class ClickHouseStore : ISubjectEvents, IRawRetention
             }
             await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// On replicated shards, one server of each shard to send a mutation to, in the order of the shards' ZooKeeper
+    /// paths: of the store's addresses (the first, then the others it was given), the first that answers for the shard.
+    /// Empty when the tables do not replicate (the mutation then goes <c>ON CLUSTER</c>, or to the one server). A shard
+    /// none of the addresses reaches is a <see cref="StoreUnavailableException"/> that names it and says what to give.
+    /// </summary>
+    private async Task<IReadOnlyList<ClickHouseHttp>> MutatingServersAsync(CancellationToken cancellationToken)
+    {
+        if (!Replicated || Cluster is null)
+        {
+            return [];
+        }
+        var local = ClickHouseSchema.Local("predictions", Cluster);
+        var where = $"WHERE database = {ClickHouseSql.Literal(_database)} AND table = {ClickHouseSql.Literal(local)}";
+        var shards = await _http
+            .QueryAsync(
+                $"SELECT DISTINCT zookeeper_path FROM cluster({ClickHouseSql.Literal(Cluster)}, system.replicas) {where} ORDER BY zookeeper_path",
+                r => r.String(),
+                cancellationToken
+            )
+            .ConfigureAwait(false);
+        var chosen = new Dictionary<string, ClickHouseHttp>(StringComparer.Ordinal);
+        var unreachable = new List<string>();
+        foreach (var server in _others.Prepend(_http))
+        {
+            if (shards.All(chosen.ContainsKey))
+            {
+                break;
+            }
+            try
+            {
+                var paths = await server
+                    .QueryAsync(
+                        $"SELECT zookeeper_path FROM system.replicas {where}",
+                        r => r.String(),
+                        cancellationToken
+                    )
+                    .ConfigureAwait(false);
+                foreach (var path in paths)
+                {
+                    chosen.TryAdd(path, server);
+                }
+            }
+            catch (StoreUnavailableException)
+            {
+                unreachable.Add(server.Address);
+            }
+        }
+        var missing = shards.Where(s => !chosen.ContainsKey(s)).ToList();
+        if (missing.Count > 0)
+        {
+            throw new StoreUnavailableException(
+                $"erasing from the replicated ClickHouse cluster '{Cluster}' runs on one server of each shard, and no address this server was given reaches the shard of {string.Join(" and ", missing)}"
+                    + (unreachable.Count > 0 ? $" ({string.Join(", ", unreachable)} did not answer)" : "")
+                    + "; give a server of every shard to --clickhouse, separated by commas, and restart"
+            );
+        }
+        return [.. shards.Select(s => chosen[s])];
     }
 }

@@ -31,15 +31,24 @@ internal sealed partial class ClickHouseStore
     public const string InstanceFile = "clickhouse-instance";
 
     private readonly ClickHouseHttp _http;
+    private readonly IReadOnlyList<ClickHouseHttp> _others;
     private readonly string _database;
     private readonly string _instance;
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _write = new(1, 1);
     private long _lastChange;
 
-    private ClickHouseStore(ClickHouseHttp http, string database, string? cluster, string instance, TimeProvider time)
+    private ClickHouseStore(
+        ClickHouseHttp http,
+        IReadOnlyList<ClickHouseHttp> others,
+        string database,
+        string? cluster,
+        string instance,
+        TimeProvider time
+    )
     {
         _http = http;
+        _others = others;
         _database = database;
         Cluster = cluster;
         _instance = instance;
@@ -62,11 +71,12 @@ internal sealed partial class ClickHouseStore
 
     /// <summary>
     /// Opens the store at <paramref name="address"/> (an HTTP address; its <c>database</c> parameter names the
-    /// database,
-    /// <c>overlap</c> when absent; a user and password may be given in it), creating the database and running the
-    /// migrations it has not had. With <paramref name="cluster"/>, tables are made on every shard (<c>ON CLUSTER</c>,
-    /// which needs the cluster's ZooKeeper) under Distributed tables. <paramref name="folder"/> is this instance's own
-    /// folder, where the name of its ingest log is kept.
+    /// database, <c>overlap</c> when absent; a user and password may be given in it), creating the database and running
+    /// the migrations it has not had. With <paramref name="cluster"/>, tables are made on every shard (<c>ON CLUSTER</c>,
+    /// which needs the cluster's ZooKeeper) under Distributed tables, and <paramref name="address"/> may name more
+    /// servers of the cluster after the first, separated by commas: every read and write goes through the first; an
+    /// erasure on replicated shards runs on one server of each shard (see <see cref="MutateAsync"/>).
+    /// <paramref name="folder"/> is this instance's own folder, where the name of its ingest log is kept.
     /// </summary>
     public static async Task<ClickHouseStore> OpenAsync(
         string address,
@@ -78,20 +88,27 @@ internal sealed partial class ClickHouseStore
     {
         ArgumentNullException.ThrowIfNull(address);
         ArgumentNullException.ThrowIfNull(folder);
-        if (
-            !Uri.TryCreate(address, UriKind.Absolute, out var uri)
-            || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
-        )
+        var uris = address
+            .Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(ParseAddress)
+            .ToList();
+        if (uris.Count == 0)
         {
             throw new StoreUnavailableException(
-                $"'{address}' is not a ClickHouse HTTP address; give one such as http://127.0.0.1:8123/?database=overlap"
+                "no ClickHouse address was given; give one such as http://127.0.0.1:8123/?database=overlap"
             );
         }
-        var database = Parameter(uri, "database") ?? "overlap";
+        var database = Parameter(uris[0], "database") ?? "overlap";
         if (!ClickHouseSql.IsPlainName(database))
         {
             throw new StoreUnavailableException(
                 $"'{database}' cannot name a ClickHouse database here; use letters, digits and underscores"
+            );
+        }
+        if (uris.Skip(1).FirstOrDefault(u => Parameter(u, "database") is { } other && other != database) is { } odd)
+        {
+            throw new StoreUnavailableException(
+                $"the ClickHouse addresses name different databases ('{database}' and '{Parameter(odd, "database")}'); the first names the store's database, so leave it out of the others"
             );
         }
         if (cluster is not null && !ClickHouseSql.IsPlainName(cluster))
@@ -100,28 +117,49 @@ internal sealed partial class ClickHouseStore
                 $"'{cluster}' cannot name a ClickHouse cluster here; use the name in the servers' remote_servers"
             );
         }
-        var http = new ClickHouseHttp(uri, TimeSpan.FromSeconds(300));
+        if (cluster is null && uris.Count > 1)
+        {
+            throw new StoreUnavailableException(
+                "several ClickHouse addresses are the servers of one cluster: name it with --clickhouse-cluster, or give one address"
+            );
+        }
+        var servers = uris.Select(u => new ClickHouseHttp(u, TimeSpan.FromSeconds(300))).ToList();
         try
         {
-            var store = new ClickHouseStore(http, database, cluster, InstanceName(folder), time ?? TimeProvider.System);
+            var store = new ClickHouseStore(
+                servers[0],
+                servers[1..],
+                database,
+                cluster,
+                InstanceName(folder),
+                time ?? TimeProvider.System
+            );
             await store.MigrateAsync(cancellationToken).ConfigureAwait(false);
             return store;
         }
         catch (ClickHouseException e)
         {
-            http.Dispose();
+            servers.ForEach(s => s.Dispose());
             // A database or table that cannot be made (no ZooKeeper for ON CLUSTER, no rights) leaves no usable store.
             throw new StoreUnavailableException(
-                $"the ClickHouse store at {http.Address} cannot be prepared: {e.Message}",
+                $"the ClickHouse store at {servers[0].Address} cannot be prepared: {e.Message}",
                 e
             );
         }
         catch
         {
-            http.Dispose();
+            servers.ForEach(s => s.Dispose());
             throw;
         }
     }
+
+    private static Uri ParseAddress(string address) =>
+        Uri.TryCreate(address, UriKind.Absolute, out var uri)
+        && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+            ? uri
+            : throw new StoreUnavailableException(
+                $"'{address}' is not a ClickHouse HTTP address; give one such as http://127.0.0.1:8123/?database=overlap"
+            );
 
     private async Task MigrateAsync(CancellationToken cancellationToken)
     {
@@ -279,6 +317,10 @@ internal sealed partial class ClickHouseStore
     public void Dispose()
     {
         _http.Dispose();
+        foreach (var other in _others)
+        {
+            other.Dispose();
+        }
         _write.Dispose();
     }
 }

@@ -112,6 +112,15 @@ internal static class PostgresSchema
             ALTER TABLE review_items ADD COLUMN workflow_reason text;
             """
         ),
+        new(
+            6,
+            "the privacy key every instance hashes with",
+            """
+            CREATE TABLE privacy_key (
+              one boolean PRIMARY KEY DEFAULT true CHECK (one), key text NOT NULL,
+              added timestamptz NOT NULL DEFAULT now());
+            """
+        ),
     ];
 
     /// <summary>The version a store is at once every migration ran.</summary>

@@ -25,6 +25,7 @@ internal static partial class ServerStorage
         services.AddSingleton<IModelGradeStore>(sp => sp.GetRequiredService<PostgresStore>());
         services.AddSingleton<IReviewStore>(sp => sp.GetRequiredService<PostgresStore>());
         services.AddSingleton<ICookieKeyStore>(sp => sp.GetRequiredService<PostgresStore>());
+        services.AddSingleton<IPrivacyKeyStore>(sp => sp.GetRequiredService<PostgresStore>());
         services.AddSingleton<ISubjectState>(sp => sp.GetRequiredService<PostgresStore>());
         services.AddSingleton<IAuditStore>(sp => sp.GetRequiredService<PostgresStore>());
         // Beside ClickHouse's: the review items' copy of the inputs (the retention job runs every one registered).

@@ -4,7 +4,7 @@ namespace Overlap.Storage.Tests.ClickHouse;
 
 /// <summary>
 /// The ClickHouse event store for the conformance suite, on the two-shard test cluster: each store a new database made
-/// on every shard (ON CLUSTER) by the store's own migrations, reached through shard 1, with its own instance folder;
+/// on every shard (ON CLUSTER) by the store's own migrations, reached through shard 1 (and given shard 2's address for erasures), with its own instance folder;
 /// the databases and folders are dropped when the backend is disposed.
 /// </summary>
 public sealed class ClickHouseBackend : IConformanceBackend
@@ -27,7 +27,8 @@ public sealed class ClickHouseBackend : IConformanceBackend
         return options with
         {
             Backend = StorageBackend.Server,
-            ClickHouse = ClickHouseServers.Address(ClickHouseServers.Shard1, database),
+            // Shard 2's server too: an erasure on replicated shards runs on one server of each.
+            ClickHouse = $"{ClickHouseServers.Address(ClickHouseServers.Shard1, database)},{ClickHouseServers.Shard2}",
             ClickHouseCluster = ClickHouseServers.Name,
         };
     }

@@ -34,8 +34,8 @@ public sealed partial class ClickHouseStoreTests : IAsyncLifetime
     }
 
     /// <summary>An instance of overlap serve on <paramref name="shard"/>: the test's database there, with its own
-    /// folder.</summary>
-    private async Task<ClickHouseStore> InstanceAsync(string shard, string? folder = null)
+    /// folder; <paramref name="others"/> are the addresses of the cluster's other servers it is given.</summary>
+    private async Task<ClickHouseStore> InstanceAsync(string shard, string? folder = null, params string[] others)
     {
         if (folder is null)
         {
@@ -43,7 +43,7 @@ public sealed partial class ClickHouseStoreTests : IAsyncLifetime
             _folders.Add(folder);
         }
         var store = await ClickHouseStore.OpenAsync(
-            ClickHouseServers.Address(shard, _database),
+            string.Join(",", others.Prepend(ClickHouseServers.Address(shard, _database))),
             ClickHouseServers.Name,
             folder
         );

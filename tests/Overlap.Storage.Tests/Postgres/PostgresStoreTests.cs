@@ -51,6 +51,30 @@ public sealed class PostgresStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task ThePrivacyKey_IsStoredByTheFirstInstance_AndEveryInstanceGetsThatOne()
+    {
+        // Six instances asking at once, each with its own candidate: one is stored, and all six get it.
+        var stores = Enumerable.Range(0, 6).Select(_ => new TestStore(Options(_database))).ToList();
+        try
+        {
+            var keys = await Task.WhenAll(
+                stores.Select((s, i) => s.Get<IPrivacyKeyStore>().PrivacyKeyAsync($"candidate-{i}"))
+            );
+            Assert.Single(keys.Distinct());
+            Assert.Matches("^candidate-[0-5]$", keys[0]);
+            // Asked again, later, with another candidate: the stored one.
+            Assert.Equal(keys[0], await stores[0].Get<IPrivacyKeyStore>().PrivacyKeyAsync("later"));
+        }
+        finally
+        {
+            foreach (var store in stores)
+            {
+                await store.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
     public async Task Open_AnEmptyDatabase_AppliesEveryMigrationOnce_AndOpeningAgainChangesNothing()
     {
         await using (var store = new TestStore(Options(_database)))

@@ -11,8 +11,9 @@ namespace Overlap.Storage.Tests.Server;
 
 /// <summary>
 /// <c>scripts/trial-cluster.sh</c> as an operator runs it: the whole topology (PostgreSQL, two ClickHouse shards with
-/// ZooKeeper, two <c>overlap serve</c>) starts, events posted through one instance are read through the other, and
-/// <c>stop</c> leaves nothing running. In the ClickHouse collection so it never shares the two cores with those tests.
+/// ZooKeeper, two <c>overlap serve</c>) starts, events posted through one instance are read through the other, a
+/// person's events erased through the other are gone from both shards' replicas, and <c>stop</c> leaves nothing
+/// running. In the ClickHouse collection so it never shares the two cores with those tests.
 /// </summary>
 [Collection(ClickHouseCluster.Name)]
 public sealed class TrialClusterTests
@@ -31,7 +32,9 @@ public sealed class TrialClusterTests
             using var first = Client(trial["OVERLAP_TRIAL_INSTANCE_1"], trial["OVERLAP_TRIAL_KEY"]);
             using var second = Client(trial["OVERLAP_TRIAL_INSTANCE_2"], trial["OVERLAP_TRIAL_KEY"]);
             Assert.NotEqual(first.BaseAddress, second.BaseAddress);
-            var contract = await File.ReadAllTextAsync(RepositoryRoot.File("examples/payments-fraud/overlap.yaml"));
+            var contract =
+                await File.ReadAllTextAsync(RepositoryRoot.File("examples/payments-fraud/overlap.yaml"))
+                + "\nprivacy:\n  subject: user_id\n";
             // The contract goes through the second instance and the events through the first: the first reads the
             // contract from PostgreSQL when the events name its feature.
             using (
@@ -48,7 +51,8 @@ public sealed class TrialClusterTests
             {
                 events
                     .Append(Culture, $"{{\"type\":\"prediction\",\"id\":\"t{i}\",\"feature\":\"payments-fraud\",")
-                    .Append(Culture, $"\"time\":\"2026-12-01T10:{i:00}:00Z\",\"score\":{i / 40.0}}}\n");
+                    .Append(Culture, $"\"time\":\"2026-12-01T10:{i:00}:00Z\",\"score\":{i / 40.0},")
+                    .Append(Culture, $"\"attributes\":{{\"user_id\":\"u{i % 4}\"}}}}\n");
             }
             for (var i = 0; i < 10; i++)
             {
@@ -73,6 +77,21 @@ public sealed class TrialClusterTests
             Assert.Equal((40, 10, 10), Counts(counts));
             var again = await EventuallyAsync(first, All);
             Assert.Equal(counts.ToString(), again.ToString());
+
+            // u1's ten predictions (t1, t5, …, t37) and the outcomes of t1, t5 and t9, erased through the second
+            // instance: its --clickhouse names a server of each shard, so the erasure reaches both.
+            using var erased = await second.DeleteAsync(new Uri("/v1/subjects/u1", UriKind.Relative));
+            var receipt = await erased.Content.ReadAsStringAsync();
+            Assert.True(erased.IsSuccessStatusCode, receipt);
+            using var answer = JsonDocument.Parse(receipt);
+            Assert.Equal(
+                (10, 3),
+                (
+                    answer.RootElement.GetProperty("predictions").GetInt32(),
+                    answer.RootElement.GetProperty("outcomes").GetInt32()
+                )
+            );
+            Assert.Equal((30, 7, 7), Counts(await EventuallyAsync(first, c => Counts(c) == (30, 7, 7))));
         }
         finally
         {
