@@ -5,15 +5,15 @@ namespace Overlap.Storage.DuckDb;
 
 internal sealed partial class DuckDbStore
 {
-    /// <summary>
-    /// The gates of <see cref="HoldWindowAsync"/>: one process opens the file, so a window is held in this store alone.
-    /// A window takes the gate its key hashes to, so the gates stay few however many windows there are; two windows
-    /// that share a gate are computed one after the other, never at once.
-    /// </summary>
-    private readonly SemaphoreSlim[] _windowGates = [.. Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1))];
+    /// <summary>The gates of <see cref="HoldWindowAsync"/>: one process opens the file, so a window is held in this
+    /// store alone.</summary>
+    private readonly WindowGates _windowGates = new();
+
+    /// <summary>How many windows are held or waited for now.</summary>
+    internal int HeldWindows => _windowGates.Count;
 
     /// <inheritdoc />
-    public async Task<IAsyncDisposable> HoldWindowAsync(
+    public Task<IAsyncDisposable> HoldWindowAsync(
         string feature,
         DateTimeOffset start,
         TimeSpan window,
@@ -23,20 +23,10 @@ internal sealed partial class DuckDbStore
     )
     {
         ArgumentNullException.ThrowIfNull(feature);
-        var gate = _windowGates[
-            (int)(
-                (uint)
-                    HashCode.Combine(
-                        StringComparer.Ordinal.GetHashCode(feature),
-                        start,
-                        window,
-                        contractVersion,
-                        resamples
-                    ) % (uint)_windowGates.Length
-            )
-        ];
-        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return new Release(gate);
+        return _windowGates.EnterAsync(
+            WindowGates.Key(feature, start, window, contractVersion, resamples),
+            cancellationToken
+        );
     }
 
     /// <inheritdoc />

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Overlap.Core.Timestamps;
 
 namespace Overlap.Storage.Postgres;
@@ -14,11 +13,15 @@ internal sealed partial class PostgresStore
     /// </summary>
     internal const string WindowLock = "hashtext('overlap window computation'), hashtext(@feature)";
 
+    /// <summary>This process's gates in front of <see cref="WindowLock"/>.</summary>
+    private readonly WindowGates _windowGates = new();
+
     /// <inheritdoc />
     /// <remarks>
     /// A session-level advisory lock on a connection of its own, kept until the hold is disposed (or the session ends,
-    /// when the server holding it dies). The wait has no command timeout: at 10,000,000 predictions a day the holder
-    /// computes for minutes; the caller's cancellation (a request that went away) ends it.
+    /// when the server holding it dies), taken by one request of this process at a time (<see cref="WindowGates"/>). The
+    /// wait has no command timeout: at 10,000,000 predictions a day the holder computes for minutes; the caller's
+    /// cancellation (a request that went away) ends it.
     /// </remarks>
     public async Task<IAsyncDisposable> HoldWindowAsync(
         string feature,
@@ -30,11 +33,38 @@ internal sealed partial class PostgresStore
     )
     {
         ArgumentNullException.ThrowIfNull(feature);
-        var key = string.Create(
-            CultureInfo.InvariantCulture,
-            $"{feature}\n{UnixMicroseconds.From(start)}\n{UnixMicroseconds.Of(window)}\n{contractVersion}\n{resamples}"
-        );
-        return (await HoldAsync(WindowLock, key, cancellationToken, wait: true).ConfigureAwait(false))!;
+        var key = WindowGates.Key(feature, start, window, contractVersion, resamples);
+        // Requests here for one window wait on this process's gate, so only one of them holds a connection to wait on
+        // the lock another server holds (a cold window asked for by many pages at once would otherwise take a pooled
+        // connection each for minutes).
+        var gate = await _windowGates.EnterAsync(key, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var held = (await HoldAsync(WindowLock, key, cancellationToken, wait: true).ConfigureAwait(false))!;
+            return new Both(held, gate);
+        }
+        catch
+        {
+            await gate.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>The lock on the store, then this process's gate, let go in that order (the gate even when the lock's
+    /// session has died).</summary>
+    private sealed class Both(IAsyncDisposable held, IAsyncDisposable gate) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await held.DisposeAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                await gate.DisposeAsync().ConfigureAwait(false);
+            }
+        }
     }
 
     /// <inheritdoc />

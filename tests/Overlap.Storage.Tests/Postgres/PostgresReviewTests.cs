@@ -223,20 +223,29 @@ public sealed class PostgresReviewTests : IDisposable
         await back.DisposeAsync();
     }
 
+    /// <summary>A day's window of spam (the day of <see cref="Noon"/>, or <paramref name="daysBack"/> before it) held
+    /// through <paramref name="server"/>.</summary>
+    private static Task<IAsyncDisposable> HoldDayAsync(PostgresStore server, int daysBack = 0, int version = 1) =>
+        server.HoldWindowAsync(
+            "spam",
+            new DateTimeOffset(Noon.Date, TimeSpan.Zero).AddDays(-daysBack),
+            TimeSpan.FromDays(1),
+            version,
+            1000
+        );
+
     [Fact]
     public async Task A_window_one_server_computes_is_waited_for_by_another_and_a_dead_holder_lets_go()
     {
         await using var events = DuckDbStore.Open(_events);
         await using var one = PostgresStore.Open(_database, false, () => events);
         await using var two = PostgresStore.Open(_database, false, () => events);
-        var day = TimeSpan.FromDays(1);
-        var midnight = new DateTimeOffset(Noon.Date, TimeSpan.Zero);
-        var held = await one.HoldWindowAsync("spam", midnight, day, 1, 1000);
+        var held = await HoldDayAsync(one);
         // Before, the other server computed the same window at once (minutes each at 10,000,000 predictions a day).
-        var waiting = two.HoldWindowAsync("spam", midnight, day, 1, 1000);
+        var waiting = HoldDayAsync(two);
         // Another window, or the same one of another contract version, is not held.
-        await (await two.HoldWindowAsync("spam", midnight.AddDays(-1), day, 1, 1000)).DisposeAsync();
-        await (await two.HoldWindowAsync("spam", midnight, day, 2, 1000)).DisposeAsync();
+        await (await HoldDayAsync(two, daysBack: 1)).DisposeAsync();
+        await (await HoldDayAsync(two, version: 2)).DisposeAsync();
         Assert.False(waiting.IsCompleted);
 
         // The holder's session dies (its process was killed): the lock goes with it, and the waiting server has it.
@@ -244,11 +253,50 @@ public sealed class PostgresReviewTests : IDisposable
         var taken = await waiting.WaitAsync(TimeSpan.FromSeconds(10));
         // The dead holder lets go without an error; the new one holds until it lets go.
         await held.DisposeAsync();
-        var after = one.HoldWindowAsync("spam", midnight, day, 1, 1000);
+        var after = HoldDayAsync(one);
         await Task.Delay(300);
         Assert.False(after.IsCompleted);
         await taken.DisposeAsync();
         await (await after.WaitAsync(TimeSpan.FromSeconds(10))).DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Requests_of_one_server_for_a_window_another_computes_wait_on_one_connection()
+    {
+        await using var events = DuckDbStore.Open(_events);
+        await using var one = PostgresStore.Open(_database, false, () => events);
+        await using var two = PostgresStore.Open(_database, false, () => events);
+        var held = await HoldDayAsync(one);
+        var pending = Enumerable.Range(0, 8).Select(_ => HoldDayAsync(two)).ToList();
+        await Task.Delay(500);
+        // Before, each of the eight waited on the lock with a pooled connection of its own.
+        Assert.Equal(1, await WindowLockWaitersAsync());
+
+        // Let go, the eight have the window one after the other.
+        await held.DisposeAsync();
+        while (pending.Count > 0)
+        {
+            var next = await Task.WhenAny(pending).WaitAsync(TimeSpan.FromSeconds(10));
+            pending.Remove(next);
+            await Task.Delay(100);
+            Assert.DoesNotContain(pending, p => p.IsCompleted);
+            await (await next).DisposeAsync();
+        }
+        Assert.Equal(0, await WindowLockWaitersAsync());
+    }
+
+    /// <summary>The sessions of the test's database waiting for a window's lock.</summary>
+    private async Task<long> WindowLockWaitersAsync()
+    {
+        await using var admin = new Npgsql.NpgsqlConnection(_database + ";Pooling=false");
+        await admin.OpenAsync();
+        await using var count = new Npgsql.NpgsqlCommand(
+            "SELECT count(*) FROM pg_locks l WHERE l.locktype = 'advisory' AND NOT l.granted "
+                + "AND l.classid::int = hashtext('overlap window computation') "
+                + "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+            admin
+        );
+        return (long)(await count.ExecuteScalarAsync())!;
     }
 
     [Fact]
