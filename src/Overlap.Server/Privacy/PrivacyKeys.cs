@@ -35,12 +35,9 @@ internal static partial class PrivacyKeys
                 .PrivacyKeyAsync(own ?? Convert.ToBase64String(PrivacyKey.NewKey()))
                 .GetAwaiter()
                 .GetResult();
-            if (own is not null && own != stored)
+            if (own is not null && own != stored && log is not null)
             {
-                if (log is not null)
-                {
-                    KeyDiffers(log, path);
-                }
+                KeyDiffers(log, path);
             }
             return new PrivacyKey(Convert.FromBase64String(stored));
         }

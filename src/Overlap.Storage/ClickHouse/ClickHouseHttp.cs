@@ -27,7 +27,8 @@ internal sealed class ClickHouseHttp : IDisposable
     public ClickHouseHttp(Uri address, TimeSpan timeout)
     {
         ArgumentNullException.ThrowIfNull(address);
-        Address = address.GetLeftPart(UriPartial.Path);
+        // Without the user info: the password stays out of every message that names the server.
+        Address = address.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped);
         _endpoint = Address + (Address.EndsWith('/') ? "" : "/") + "?" + Settings;
         _http = new HttpClient { Timeout = timeout };
         if (address.UserInfo.Length > 0)

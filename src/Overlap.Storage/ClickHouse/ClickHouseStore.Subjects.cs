@@ -217,7 +217,12 @@ internal sealed partial class ClickHouseStore : ISubjectEvents, IRawRetention
             }
             catch (StoreUnavailableException)
             {
-                unreachable.Add(server.Address);
+                unreachable.Add($"{server.Address} did not answer");
+            }
+            catch (ClickHouseException e)
+            {
+                // A server that refuses the store's user (or is not of this cluster's version of the database).
+                unreachable.Add($"{server.Address} refused: {e.Message}");
             }
         }
         var missing = shards.Where(s => !chosen.ContainsKey(s)).ToList();
@@ -225,7 +230,7 @@ internal sealed partial class ClickHouseStore : ISubjectEvents, IRawRetention
         {
             throw new StoreUnavailableException(
                 $"erasing from the replicated ClickHouse cluster '{Cluster}' runs on one server of each shard, and no address this server was given reaches the shard of {string.Join(" and ", missing)}"
-                    + (unreachable.Count > 0 ? $" ({string.Join(", ", unreachable)} did not answer)" : "")
+                    + (unreachable.Count > 0 ? $" ({string.Join("; ", unreachable)})" : "")
                     + "; give a server of every shard to --clickhouse, separated by commas, and restart"
             );
         }

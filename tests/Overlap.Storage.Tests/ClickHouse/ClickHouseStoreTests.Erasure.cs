@@ -91,14 +91,24 @@ public sealed partial class ClickHouseStoreTests
     [Fact]
     public async Task AnErasure_OnAReplicatedCluster_WithNoAddressOfAShard_SaysWhatToGive_AndErasesNothing()
     {
-        // Shard 1's two replicas are given, shard 2 is not.
-        var store = await InstanceAsync(ClickHouseServers.Shard1, null, ClickHouseServers.Replica);
+        // Shard 1's two replicas are given, and shard 2 only with a user its server does not know.
+        var stranger = new UriBuilder(ClickHouseServers.Shard2) { UserName = "nobody", Password = "x" }.Uri;
+        var store = await InstanceAsync(ClickHouseServers.Shard1, null, ClickHouseServers.Replica, stranger.ToString());
         Assert.Equal(new AppendResult(31, 0), await store.AppendAsync(SubjectBatch(), Noon));
 
         var error = await Assert.ThrowsAsync<StoreUnavailableException>(() => store.EraseSubjectAsync(Subject));
         Assert.Contains("one server of each shard", error.Message, StringComparison.Ordinal);
         Assert.Contains("--clickhouse", error.Message, StringComparison.Ordinal);
         Assert.Contains($"/{_database}/predictions_local", error.Message, StringComparison.Ordinal);
+        Assert.True(
+            error.Message.Contains(
+                $"{ClickHouseServers.Shard2.TrimEnd('/')}/ refused: ClickHouse refused a statement: Unknown user nobody",
+                StringComparison.Ordinal
+            ),
+            error.Message
+        );
+        // The address is named without its user and password.
+        Assert.DoesNotContain("nobody:x", error.Message, StringComparison.Ordinal);
         Assert.Equal(new EventCounts(21, 10, 0, 0, 10), await store.CountAsync("fraud"));
         Assert.Equal(20, (await store.FindSubjectAsync(Subject)).Predictions.Count);
         await Assert.ThrowsAsync<StoreUnavailableException>(() => store.ClearRawAsync("fraud", Noon.AddDays(1)));
