@@ -27,6 +27,10 @@ internal sealed class WindowGates
             $"{feature}\n{UnixMicroseconds.From(start)}\n{UnixMicroseconds.Of(window)}\n{contractVersion}\n{resamples}"
         );
 
+    /// <summary>The key of a feature's calibration fit for a contract version (<see cref="ICalibrationStore.HoldFitAsync"/>): no window's key.</summary>
+    public static string FitKey(string feature, int contractVersion) =>
+        string.Create(CultureInfo.InvariantCulture, $"{feature}\nfit\n{contractVersion}");
+
     /// <summary>The number of gates held or waited for (for tests: it goes back to 0).</summary>
     public int Count
     {

@@ -1,8 +1,10 @@
 using System.Net;
 using System.Text.Json;
+using DuckDB.NET.Data;
 using Microsoft.Extensions.Time.Testing;
 using Overlap.Core.Monitoring;
 using Overlap.Core.Reports;
+using Overlap.Events;
 using Overlap.Storage;
 using Overlap.Tests.Shared;
 
@@ -141,6 +143,56 @@ public sealed class EstimateReliabilityTests : IAsyncLifetime
         var restarted = await MetricsAsync();
         Assert.Equal("recalibrated", restarted.Calibration!.Source);
         Assert.True(restarted.EstimateCheck!.Reliable);
+    }
+
+    [Fact]
+    public async Task A_restarted_server_reads_the_stored_calibration_and_fits_again_once_a_reference_label_changes()
+    {
+        Assert.Equal(800, (await MetricsAsync()).Calibration!.Rows);
+        var folder = _server.Folder;
+        await _server.StopKeepingDataAsync();
+        // The fit is stored: written over with another count, the restarted server shows that count, so it read the
+        // stored fit rather than the reference sample (at 10,000,000 predictions a day, minutes of reading).
+        await using (var side = new DuckDBConnection($"Data Source={Path.Combine(folder, "overlap.duckdb")}"))
+        {
+            await side.OpenAsync();
+            await using var command = side.CreateCommand();
+            command.CommandText =
+                "UPDATE fitted_calibrations SET n = 4242 WHERE feature = 'spam' AND contract_version = 1";
+            Assert.Equal(1, await command.ExecuteNonQueryAsync());
+        }
+        _server = await RunningServer.StartAsync(folder, configure: o => o with { Time = _clock });
+        var restarted = await MetricsAsync();
+        Assert.Equal(4242, restarted.Calibration!.Rows);
+        Assert.Equal(
+            "Estimates use scores calibrated (isotonic) on the 4,242 labelled predictions of the reference period, 2026-03-01 to 2026-03-04.",
+            restarted.Calibration.Statement
+        );
+
+        // A labelled prediction added to the reference period: the stored fit rests on the period before, so it is
+        // fitted again, on 801.
+        await _server
+            .Store<IEventSink>()
+            .AppendAsync(
+                [
+                    new PredictionEvent
+                    {
+                        Id = "late-ref",
+                        Feature = Feature,
+                        Time = Day0.AddHours(1),
+                        Score = 0.8,
+                    },
+                    new OutcomeEvent
+                    {
+                        Id = "o-late-ref",
+                        PredictionId = "late-ref",
+                        Label = "spam",
+                        Time = Day0.AddHours(2),
+                    },
+                ],
+                Now
+            );
+        Assert.Equal(801, (await MetricsAsync()).Calibration!.Rows);
     }
 
     [Fact]

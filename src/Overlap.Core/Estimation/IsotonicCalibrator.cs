@@ -17,6 +17,26 @@ internal sealed class IsotonicCalibrator
         _y = y;
     }
 
+    /// <summary>A fit read back from its points (<see cref="Scores"/>, <see cref="Probabilities"/>).</summary>
+    /// <exception cref="FormatException">The points are not a fit: none, of different counts, or scores not ascending.</exception>
+    public static IsotonicCalibrator Of(double[] scores, double[] probabilities)
+    {
+        if (scores.Length == 0 || scores.Length != probabilities.Length)
+        {
+            throw new FormatException(
+                $"an isotonic fit needs as many probabilities as scores, at least one ({scores.Length} scores, {probabilities.Length} probabilities)"
+            );
+        }
+        for (var i = 1; i < scores.Length; i++)
+        {
+            if (!(scores[i] > scores[i - 1]))
+            {
+                throw new FormatException($"an isotonic fit's scores ascend; score {i} does not");
+            }
+        }
+        return new IsotonicCalibrator(scores, probabilities);
+    }
+
     /// <summary>The distinct scores seen in fitting, ascending.</summary>
     public IReadOnlyList<double> Scores => _x;
 

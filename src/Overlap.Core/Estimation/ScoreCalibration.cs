@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using Overlap.Core.Metrics;
 
 namespace Overlap.Core.Estimation;
@@ -70,4 +71,65 @@ public sealed class ScoreCalibration
 
     /// <summary>The probability for a score.</summary>
     public double Probability(double score) => _isotonic?.Predict(score) ?? score;
+
+    /// <summary>The version of <see cref="ToBytes"/>'s layout, its first byte.</summary>
+    private const byte Layout = 1;
+
+    /// <summary>
+    /// The calibration as bytes, for a store to keep so another server (or this one after a restart) reads it instead of
+    /// fitting it again: the layout version, whether isotonic regression is used, both ECEs, then the fitted points
+    /// (scores, then probabilities), little-endian. <see cref="FromBytes"/> reads it back.
+    /// </summary>
+    public byte[] ToBytes()
+    {
+        var points = _isotonic?.Scores.Count ?? 0;
+        var bytes = new byte[2 + 8 + 8 + 4 + (16 * points)];
+        bytes[0] = Layout;
+        bytes[1] = _isotonic is null ? (byte)0 : (byte)1;
+        BinaryPrimitives.WriteDoubleLittleEndian(bytes.AsSpan(2), EceRaw);
+        BinaryPrimitives.WriteDoubleLittleEndian(bytes.AsSpan(10), EceCalibrated);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(18), points);
+        for (var i = 0; i < points; i++)
+        {
+            BinaryPrimitives.WriteDoubleLittleEndian(bytes.AsSpan(22 + (8 * i)), _isotonic!.Scores[i]);
+            BinaryPrimitives.WriteDoubleLittleEndian(bytes.AsSpan(22 + (8 * (points + i))), _isotonic.Probabilities[i]);
+        }
+        return bytes;
+    }
+
+    /// <summary>The calibration <see cref="ToBytes"/> wrote: the same probabilities and ECEs.</summary>
+    /// <exception cref="FormatException">The bytes are not a calibration of this layout.</exception>
+    public static ScoreCalibration FromBytes(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length < 22 || bytes[0] != Layout || bytes[1] > 1)
+        {
+            throw new FormatException(
+                $"not a stored score calibration of layout {Layout} ({bytes.Length} bytes, layout {(bytes.IsEmpty ? "none" : bytes[0])})"
+            );
+        }
+        var eceRaw = BinaryPrimitives.ReadDoubleLittleEndian(bytes[2..]);
+        var eceCalibrated = BinaryPrimitives.ReadDoubleLittleEndian(bytes[10..]);
+        var points = BinaryPrimitives.ReadInt32LittleEndian(bytes[18..]);
+        var isotonic = bytes[1] == 1;
+        if (points < 0 || bytes.Length != 22 + (16L * points) || isotonic != points > 0)
+        {
+            throw new FormatException(
+                $"a stored score calibration of {bytes.Length} bytes cannot hold {points} fitted points"
+            );
+        }
+        if (!isotonic)
+        {
+            return double.IsNaN(eceRaw) && double.IsNaN(eceCalibrated)
+                ? Identity
+                : new ScoreCalibration(null, eceRaw, eceCalibrated);
+        }
+        var scores = new double[points];
+        var probabilities = new double[points];
+        for (var i = 0; i < points; i++)
+        {
+            scores[i] = BinaryPrimitives.ReadDoubleLittleEndian(bytes[(22 + (8 * i))..]);
+            probabilities[i] = BinaryPrimitives.ReadDoubleLittleEndian(bytes[(22 + (8 * (points + i)))..]);
+        }
+        return new ScoreCalibration(IsotonicCalibrator.Of(scores, probabilities), eceRaw, eceCalibrated);
+    }
 }

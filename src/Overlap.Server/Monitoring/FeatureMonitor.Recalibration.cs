@@ -80,20 +80,10 @@ internal sealed partial class FeatureMonitor
         // Every figure kept in memory carries the old calibration's estimates.
         windowsKept.Forget(contract.Feature);
         rangesKept.Forget(contract.Feature);
-        lock (_referencesGate)
-        {
-            foreach (var key in _references.Keys.Where(k => k.Feature == contract.Feature).ToList())
-            {
-                _references.Remove(key);
-            }
-        }
-        var (_, _, basis) = await ReferenceAsync(
-                contract,
-                version,
-                ProductionWindows.Attributes(contract),
-                cancellationToken
-            )
-            .ConfigureAwait(false);
+        ForgetReferences(contract.Feature);
+        var basis = (
+            await ReferenceAsync(contract, version, inputs: false, cancellationToken).ConfigureAwait(false)
+        ).Basis;
         return (basis, null);
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Overlap.Core.Contracts;
 using Overlap.Core.Data;
 using Overlap.Core.Estimation;
@@ -23,7 +24,8 @@ internal sealed partial class FeatureMonitor(
     WindowCache windowsKept,
     RangeCache rangesKept,
     FigureRefresher refresher,
-    GenerativeWindows generative
+    GenerativeWindows generative,
+    ILogger<FeatureMonitor> logger
 )
 {
     /// <summary>
@@ -71,8 +73,7 @@ internal sealed partial class FeatureMonitor(
         var basis =
             contract.Task == TaskKind.Binary
                 ? (
-                    await ReferenceAsync(contract, version, ProductionWindows.Attributes(contract), cancellationToken)
-                        .ConfigureAwait(false)
+                    await ReferenceAsync(contract, version, inputs: false, cancellationToken).ConfigureAwait(false)
                 ).Basis
                 : null;
         return new MonitoringReport
@@ -107,13 +108,9 @@ internal sealed partial class FeatureMonitor(
         var change = await events
             .ChangeInRangeAsync(contract.Feature, key.From, key.To, cancellationToken)
             .ConfigureAwait(false);
-        var (_, calibration, _) = await ReferenceAsync(
-                contract,
-                version,
-                ProductionWindows.Attributes(contract),
-                cancellationToken
-            )
-            .ConfigureAwait(false);
+        var calibration = (
+            await ReferenceAsync(contract, version, inputs: false, cancellationToken).ConfigureAwait(false)
+        ).Calibration;
         if (rangesKept.Find(key) is { } known && ReferenceEquals(known.Calibration, calibration))
         {
             if (known.Change == change)
@@ -305,14 +302,9 @@ internal sealed partial class FeatureMonitor(
                 }
                 if (basis is null)
                 {
-                    var (inputs, fitted, _) = await ReferenceAsync(
-                            contract,
-                            version,
-                            ProductionWindows.Attributes(contract),
-                            cancellationToken
-                        )
+                    var fitted = await ReferenceAsync(contract, version, inputs: true, cancellationToken)
                         .ConfigureAwait(false);
-                    basis = (inputs, fitted);
+                    basis = (fitted.Inputs, fitted.Calibration);
                 }
                 var (reference, calibration) = basis.Value;
                 var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -467,125 +459,6 @@ internal sealed partial class FeatureMonitor(
     /// and is awaited before the store closes), unless the same figure is queued or being computed already.
     /// </summary>
     private void Refresh(object figure, Func<CancellationToken, Task> compute) => refresher.TryQueue(figure, compute);
-
-    /// <summary>The most reference predictions read for drift and calibration: a larger period is sampled uniformly.</summary>
-    public const int ReferenceSample = 100_000;
-
-    private readonly Dictionary<
-        (string Feature, int Version),
-        (
-            long Change,
-            long CalibrationChange,
-            CalibrationRecord? Recalibration,
-            Table? Inputs,
-            ScoreCalibration Calibration,
-            CalibrationBasis Basis
-        )
-    > _references = [];
-    private readonly Lock _referencesGate = new();
-
-    /// <summary>
-    /// The reference period's inputs (for drift) and the score calibration, kept per contract version until a prediction
-    /// or label in either period changes: fitted on the period an admin recalibrated on when there is one, else on the
-    /// reference period's labels. A reference file (reference: { data: … }) is for overlap drift; the server compares
-    /// with a stored period, sampled to <see cref="ReferenceSample"/> predictions.
-    /// </summary>
-    private async Task<(Table? Inputs, ScoreCalibration Calibration, CalibrationBasis Basis)> ReferenceAsync(
-        Contract contract,
-        int version,
-        IReadOnlyList<string> attributes,
-        CancellationToken cancellationToken
-    )
-    {
-        var recalibration = await calibrations
-            .GetCalibrationAsync(contract.Feature, cancellationToken)
-            .ConfigureAwait(false);
-        var reference = contract.Monitoring?.Reference is { From: { } from, To: { } to }
-            ? (From: from, To: to)
-            : ((DateTimeOffset From, DateTimeOffset To)?)null;
-        if (reference is null && recalibration is null)
-        {
-            return (null, ScoreCalibration.Identity, CalibrationBasis.Of(ScoreCalibration.Identity, null, null, 0));
-        }
-        var change = reference is { } r
-            ? await events.ChangeInRangeAsync(contract.Feature, r.From, r.To, cancellationToken).ConfigureAwait(false)
-            : 0;
-        var calibrationChange = recalibration is { } c
-            ? await events.ChangeInRangeAsync(contract.Feature, c.From, c.To, cancellationToken).ConfigureAwait(false)
-            : change;
-        lock (_referencesGate)
-        {
-            if (
-                _references.TryGetValue((contract.Feature, version), out var known)
-                && known.Change == change
-                && known.CalibrationChange == calibrationChange
-                && known.Recalibration == recalibration
-            )
-            {
-                return (known.Inputs, known.Calibration, known.Basis);
-            }
-        }
-        Table? inputs = null;
-        (ScoreCalibration Calibration, int Labelled, int Positives) fit = (ScoreCalibration.Identity, 0, 0);
-        if (reference is { } period)
-        {
-            var rows = await events
-                .ReadPredictionsAsync(
-                    contract.Feature,
-                    period.From,
-                    period.To,
-                    attributes,
-                    ReferenceSample,
-                    cancellationToken
-                )
-                .ConfigureAwait(false);
-            inputs = ProductionWindows.Inputs(contract, version, rows, $"{contract.Feature} reference period");
-            fit = ProductionWindows.Calibration(contract, version, rows);
-        }
-        var basis = reference is { } p
-            ? CalibrationBasis.Of(fit.Calibration, p.From, p.To, fit.Labelled)
-            : CalibrationBasis.Of(fit.Calibration, null, null, 0);
-        if (recalibration is { } recalibrated)
-        {
-            fit = await FitAsync(contract, version, recalibrated.From, recalibrated.To, cancellationToken)
-                .ConfigureAwait(false);
-            basis = CalibrationBasis.Of(
-                fit.Calibration,
-                recalibrated.From,
-                recalibrated.To,
-                fit.Labelled,
-                recalibrated.FittedBy,
-                recalibrated.FittedAt
-            );
-        }
-        lock (_referencesGate)
-        {
-            _references[(contract.Feature, version)] = (
-                change,
-                calibrationChange,
-                recalibration,
-                inputs,
-                fit.Calibration,
-                basis
-            );
-        }
-        return (inputs, fit.Calibration, basis);
-    }
-
-    /// <summary>The calibration fitted on the labelled predictions of [<paramref name="from"/>, <paramref name="to"/>), sampled to <see cref="ReferenceSample"/>.</summary>
-    private async Task<(ScoreCalibration Calibration, int Labelled, int Positives)> FitAsync(
-        Contract contract,
-        int version,
-        DateTimeOffset from,
-        DateTimeOffset to,
-        CancellationToken cancellationToken
-    )
-    {
-        var rows = await events
-            .ReadPredictionsAsync(contract.Feature, from, to, [], ReferenceSample, cancellationToken)
-            .ConfigureAwait(false);
-        return ProductionWindows.Calibration(contract, version, rows);
-    }
 
     /// <summary>The contract's window, a day when it sets none.</summary>
     public static TimeSpan WindowLength(Contract contract) => contract.Monitoring?.Window ?? TimeSpan.FromDays(1);

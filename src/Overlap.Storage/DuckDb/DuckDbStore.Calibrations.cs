@@ -50,4 +50,57 @@ internal sealed partial class DuckDbStore
             )
             .ConfigureAwait(false);
     }
+
+    /// <inheritdoc />
+    public async Task<FittedCalibration?> GetFittedCalibrationAsync(
+        string feature,
+        int contractVersion,
+        string fit,
+        CancellationToken cancellationToken = default
+    )
+    {
+        var rows = await QueryAsync(
+                "SELECT calibration, n FROM fitted_calibrations WHERE feature = $feature AND contract_version = $version AND fit = $fit",
+                r => new FittedCalibration(Bytes(r.GetValue(0)), r.GetInt64(1)),
+                cancellationToken,
+                ("feature", feature),
+                ("version", contractVersion),
+                ("fit", fit)
+            )
+            .ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    /// <inheritdoc />
+    public Task SaveFittedCalibrationAsync(
+        string feature,
+        int contractVersion,
+        string fit,
+        FittedCalibration fitted,
+        CancellationToken cancellationToken = default
+    )
+    {
+        ArgumentNullException.ThrowIfNull(fitted);
+        return WriteAsync(
+            "INSERT OR REPLACE INTO fitted_calibrations VALUES ($feature, $version, $fit, $calibration, $n)",
+            cancellationToken,
+            ("feature", feature),
+            ("version", contractVersion),
+            ("fit", fit),
+            ("calibration", fitted.Calibration),
+            ("n", fitted.Rows)
+        );
+    }
+
+    /// <inheritdoc />
+    /// <remarks>One process opens the file, so a fit is held in this process alone (the window gates, under a key no window has).</remarks>
+    public Task<IAsyncDisposable> HoldFitAsync(
+        string feature,
+        int contractVersion,
+        CancellationToken cancellationToken = default
+    )
+    {
+        ArgumentNullException.ThrowIfNull(feature);
+        return _windowGates.EnterAsync(WindowGates.FitKey(feature, contractVersion), cancellationToken);
+    }
 }

@@ -184,6 +184,9 @@ internal static partial class StoreSchema
         CREATE TABLE IF NOT EXISTS dedup_horizon (id INTEGER PRIMARY KEY, smallest_us BIGINT NOT NULL);
         CREATE TABLE IF NOT EXISTS calibrations (
           feature VARCHAR PRIMARY KEY, from_us BIGINT NOT NULL, to_us BIGINT NOT NULL, n BIGINT NOT NULL, fitted_by VARCHAR NOT NULL, fitted_us BIGINT NOT NULL);
+        CREATE TABLE IF NOT EXISTS fitted_calibrations (
+          feature VARCHAR NOT NULL, contract_version INTEGER NOT NULL, fit VARCHAR NOT NULL, calibration BLOB NOT NULL, n BIGINT NOT NULL,
+          PRIMARY KEY (feature, contract_version));
         DROP TABLE IF EXISTS stage_predictions; DROP TABLE IF EXISTS stage_outcomes; DROP TABLE IF EXISTS stage_feedback;
         {{Staging}}
         """;

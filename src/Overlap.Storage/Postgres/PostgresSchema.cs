@@ -121,6 +121,15 @@ internal static class PostgresSchema
               added timestamptz NOT NULL DEFAULT now());
             """
         ),
+        new(
+            7,
+            "the score calibration one instance fitted, for the others to read",
+            """
+            CREATE TABLE fitted_calibrations (
+              feature text NOT NULL, contract_version integer NOT NULL, fit text NOT NULL, calibration bytea NOT NULL,
+              n bigint NOT NULL, PRIMARY KEY (feature, contract_version));
+            """
+        ),
     ];
 
     /// <summary>The version a store is at once every migration ran.</summary>

@@ -33,14 +33,30 @@ internal sealed partial class PostgresStore
     )
     {
         ArgumentNullException.ThrowIfNull(feature);
-        var key = WindowGates.Key(feature, start, window, contractVersion, resamples);
-        // Requests here for one window wait on this process's gate, so only one of them holds a connection to wait on
-        // the lock another server holds (a cold window asked for by many pages at once would otherwise take a pooled
-        // connection each for minutes).
+        return await HoldGatedAsync(
+                WindowLock,
+                WindowGates.Key(feature, start, window, contractVersion, resamples),
+                cancellationToken
+            )
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Holds <paramref name="key"/> under the advisory lock <paramref name="lockKeys"/> (waiting for it), behind this
+    /// process's gate for the key: requests here for one key wait on the gate, so only one of them holds a connection to
+    /// wait on the lock another server holds (a cold window asked for by many pages at once would otherwise take a pooled
+    /// connection each for minutes).
+    /// </summary>
+    private async Task<IAsyncDisposable> HoldGatedAsync(
+        string lockKeys,
+        string key,
+        CancellationToken cancellationToken
+    )
+    {
         var gate = await _windowGates.EnterAsync(key, cancellationToken).ConfigureAwait(false);
         try
         {
-            var held = (await HoldAsync(WindowLock, key, cancellationToken, wait: true).ConfigureAwait(false))!;
+            var held = (await HoldAsync(lockKeys, key, cancellationToken, wait: true).ConfigureAwait(false))!;
             return new Both(held, gate);
         }
         catch
@@ -48,6 +64,65 @@ internal sealed partial class PostgresStore
             await gate.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>The advisory lock (as <see cref="WindowLock"/>) a server holds while it fits a feature's score calibration.</summary>
+    internal const string FitLock = "hashtext('overlap calibration fit'), hashtext(@feature)";
+
+    /// <inheritdoc />
+    public Task<IAsyncDisposable> HoldFitAsync(
+        string feature,
+        int contractVersion,
+        CancellationToken cancellationToken = default
+    )
+    {
+        ArgumentNullException.ThrowIfNull(feature);
+        return HoldGatedAsync(FitLock, WindowGates.FitKey(feature, contractVersion), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<FittedCalibration?> GetFittedCalibrationAsync(
+        string feature,
+        int contractVersion,
+        string fit,
+        CancellationToken cancellationToken = default
+    ) =>
+        (
+            await QueryAsync(
+                    "SELECT calibration, n FROM fitted_calibrations "
+                        + "WHERE feature = @feature AND contract_version = @version AND fit = @fit",
+                    r => new FittedCalibration(r.GetFieldValue<byte[]>(0), r.GetInt64(1)),
+                    cancellationToken,
+                    ("feature", feature),
+                    ("version", contractVersion),
+                    ("fit", fit)
+                )
+                .ConfigureAwait(false)
+        ).SingleOrDefault();
+
+    /// <inheritdoc />
+    public Task SaveFittedCalibrationAsync(
+        string feature,
+        int contractVersion,
+        string fit,
+        FittedCalibration fitted,
+        CancellationToken cancellationToken = default
+    )
+    {
+        ArgumentNullException.ThrowIfNull(fitted);
+        return WriteAsync(
+            """
+            INSERT INTO fitted_calibrations VALUES (@feature, @version, @fit, @calibration, @n)
+            ON CONFLICT (feature, contract_version) DO UPDATE SET fit = excluded.fit,
+              calibration = excluded.calibration, n = excluded.n
+            """,
+            cancellationToken,
+            ("feature", feature),
+            ("version", contractVersion),
+            ("fit", fit),
+            ("calibration", fitted.Calibration),
+            ("n", fitted.Rows)
+        );
     }
 
     /// <summary>The lock on the store, then this process's gate, let go in that order (the gate even when the lock's

@@ -85,6 +85,50 @@ public sealed class EstimationTests
         Assert.False(ScoreCalibration.Fit([0.1, 0.9], [0, 1]).Recalibrated);
     }
 
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void A_stored_calibration_reads_back_as_scikit_learns_fit(string name)
+    {
+        var c = Case(name);
+        var reference = Doubles(c.GetProperty("reference_scores"));
+        var labels = c.GetProperty("reference_labels").EnumerateArray().Select(v => (byte)v.GetInt32()).ToArray();
+        var fitted = ScoreCalibration.Fit(reference, labels);
+        var read = ScoreCalibration.FromBytes(fitted.ToBytes());
+        Assert.Equal(fitted.Recalibrated, read.Recalibrated);
+        Assert.Equal(fitted.EceRaw, read.EceRaw);
+        Assert.Equal(fitted.EceCalibrated, read.EceCalibrated);
+        var expected = Doubles(c.GetProperty("calibrated"));
+        var scores = Doubles(c.GetProperty("current_scores"));
+        for (var i = 0; i < scores.Length; i++)
+        {
+            Assert.Equal(fitted.Probability(scores[i]), read.Probability(scores[i]));
+            if (read.Recalibrated)
+            {
+                Assert.Equal(expected[i], read.Probability(scores[i]), 1e-12);
+            }
+        }
+    }
+
+    [Fact]
+    public void Stored_calibrations_that_are_not_one_are_refused_and_identity_reads_back_as_itself()
+    {
+        Assert.Same(ScoreCalibration.Identity, ScoreCalibration.FromBytes(ScoreCalibration.Identity.ToBytes()));
+        var random = new Random(5);
+        var scores = Enumerable.Range(0, 2000).Select(_ => random.NextDouble()).ToArray();
+        var fitted = ScoreCalibration.Fit(scores, [.. scores.Select(s => (byte)(random.NextDouble() < s * s ? 1 : 0))]);
+        Assert.True(fitted.Recalibrated);
+        var bytes = fitted.ToBytes();
+        Assert.Throws<FormatException>(() => ScoreCalibration.FromBytes([]));
+        Assert.Throws<FormatException>(() => ScoreCalibration.FromBytes(bytes.AsSpan(0, bytes.Length - 8)));
+        var otherLayout = bytes.ToArray();
+        otherLayout[0] = 2;
+        Assert.Throws<FormatException>(() => ScoreCalibration.FromBytes(otherLayout));
+        // The first fitted score written over the third: not ascending, so not a fit.
+        var swapped = bytes.ToArray();
+        swapped.AsSpan(22, 8).CopyTo(swapped.AsSpan(22 + 16, 8));
+        Assert.Throws<FormatException>(() => ScoreCalibration.FromBytes(swapped));
+    }
+
     [Property(MaxTest = 200)]
     public bool Estimates_AreProportions_AndCountsSumToN(int seed, byte size, byte thresholdStep)
     {
