@@ -45,7 +45,7 @@ internal sealed class StoreChoice
     private readonly Option<string?> _clickHouse = new("--clickhouse")
     {
         Description =
-            $"A ClickHouse HTTP address (http://host:8123, user and password as URL user info) for predictions, outcomes and feedback; needs --postgres. On a replicated cluster, add a server of every other shard after it, separated by commas: erasure runs on one server of each shard. Also ${ClickHouseVariable}.",
+            $"A ClickHouse HTTP address (http://host:8123, user and password as URL user info) for predictions, outcomes and feedback; needs --postgres. On a replicated cluster, add a server of every other shard after it, separated by commas: erasure, and an upgrade that adds columns, run on one server of each shard. Also ${ClickHouseVariable}.",
     };
 
     private readonly Option<string?> _cluster = new("--clickhouse-cluster")

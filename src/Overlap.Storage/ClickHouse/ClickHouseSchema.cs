@@ -178,7 +178,7 @@ internal static class ClickHouseSchema
     /// races between the replicas of a shard ("Node exists … /executed"), which can stop a replica's DDL worker for good,
     /// so only a database made by an earlier version runs the ALTERs, once.
     /// </remarks>
-    public static IEnumerable<(int Version, (string Sql, string? Done)[] Statements)> After(
+    public static IEnumerable<(int Version, MigrationStatement[] Statements)> After(
         IReadOnlySet<int> applied,
         string database,
         string? cluster,
@@ -193,7 +193,7 @@ internal static class ClickHouseSchema
                 [
                     .. tables
                         .SelectMany(t => Create(t, database, cluster, replicated))
-                        .Select(sql => (sql, (string?)null)),
+                        .Select(sql => new MigrationStatement(sql)),
                 ]
             );
             foreach (var later in Steps.Skip(1))
@@ -221,7 +221,7 @@ internal static class ClickHouseSchema
         );
 
     /// <summary>The statements of each migration after <paramref name="applied"/> (a database an earlier version made).</summary>
-    private static IEnumerable<(int Version, (string Sql, string? Done)[] Statements)> Upgrade(
+    private static IEnumerable<(int Version, MigrationStatement[] Statements)> Upgrade(
         IReadOnlySet<int> applied,
         string database,
         string? cluster,
@@ -233,11 +233,16 @@ internal static class ClickHouseSchema
                 (
                     s.Version,
                     s.Tables.SelectMany(t => Create(t, database, cluster, replicated))
-                        .Select(sql => (sql, (string?)null))
-                        .Concat(Add(s, database, cluster))
+                        .Select(sql => new MigrationStatement(sql))
+                        .Concat(Add(s, database, cluster, replicated))
                         .Concat(
                             s.Backfill is { } backfill
-                                ? [(backfill.Replace("{database}", database, StringComparison.Ordinal), (string?)null)]
+                                ?
+                                [
+                                    new MigrationStatement(
+                                        backfill.Replace("{database}", database, StringComparison.Ordinal)
+                                    ),
+                                ]
                                 : []
                         )
                         .ToArray()
@@ -247,23 +252,28 @@ internal static class ClickHouseSchema
     /// <summary>
     /// The statements that add a step's columns, each with the query that finds its work already done (ClickHouse 18.16
     /// has no <c>ADD COLUMN IF NOT EXISTS</c>; a run cut short, or another instance, may have added them). The local
-    /// table takes <c>ALTER … ADD COLUMN</c> (ON CLUSTER runs it once per shard of a replicated table, whose replicas
-    /// copy it). 18.16 refuses ALTER ON CLUSTER on a Distributed table over replicated shards, so on a cluster the
-    /// Distributed table, which holds no rows (inserts are synchronous), is dropped and made again with every column.
+    /// table takes <c>ALTER … ADD COLUMN</c>: on replicated shards once per shard, on one of its servers without
+    /// <c>ON CLUSTER</c> (the shard's other replicas take it from ZooKeeper), since 18.16's distributed DDL runs an ALTER
+    /// of a replicated table with a race between the replicas of a shard ("Node exists … /executed") that can stop a
+    /// replica's DDL worker for good; on shards without replicas <c>ON CLUSTER</c>. 18.16 refuses ALTER ON CLUSTER on a
+    /// Distributed table over replicated shards, so on a cluster the Distributed table, which holds no rows (inserts are
+    /// synchronous), is dropped and made again with every column.
     /// </summary>
-    private static IEnumerable<(string Sql, string? Done)> Add(Step step, string database, string? cluster)
+    private static IEnumerable<MigrationStatement> Add(Step step, string database, string? cluster, bool replicated)
     {
         string Has(string table, string column) =>
             $"SELECT count() FROM system.columns WHERE database = {ClickHouseSql.Literal(database)} "
             + $"AND table = {ClickHouseSql.Literal(table)} "
             + $"AND name = {ClickHouseSql.Literal(column[..column.IndexOf(' ', StringComparison.Ordinal)])}";
         var added = step.Added ?? [];
+        var perShard = cluster is not null && replicated;
         foreach (var (table, column) in added)
         {
             var local = Local(table, cluster);
-            yield return (
-                $"ALTER TABLE {Name(database, local)}{OnCluster(cluster)} ADD COLUMN {column}",
-                Has(local, column)
+            yield return new MigrationStatement(
+                $"ALTER TABLE {Name(database, local)}{(perShard ? "" : OnCluster(cluster))} ADD COLUMN {column}",
+                Has(local, column),
+                perShard
             );
         }
         if (cluster is null)
@@ -275,8 +285,11 @@ internal static class ClickHouseSchema
             var made = Steps.SelectMany(s => s.Tables).Single(t => t.Name == table);
             var columns = Columns(made, step.Version);
             var done = Has(table, added.Last(a => a.Table == table).Column);
-            yield return ($"DROP TABLE IF EXISTS {Name(database, table)}{OnCluster(cluster)}", done);
-            yield return (Distributed(made with { Columns = columns }, database, cluster), done);
+            yield return new MigrationStatement(
+                $"DROP TABLE IF EXISTS {Name(database, table)}{OnCluster(cluster)}",
+                done
+            );
+            yield return new MigrationStatement(Distributed(made with { Columns = columns }, database, cluster), done);
         }
     }
 
@@ -314,3 +327,10 @@ internal static class ClickHouseSchema
     /// server.</summary>
     public static string OnCluster(string? cluster) => cluster is null ? "" : $" ON CLUSTER `{cluster}`";
 }
+
+/// <summary>
+/// One statement of a migration: its SQL; a query that counts more than 0 when its work is already done (a column another
+/// instance, or a run cut short, added), or null; and whether it is sent to one server of each shard (an ALTER of a
+/// replicated table, see <see cref="ClickHouseSchema"/>), with its done query asked of that server.
+/// </summary>
+internal sealed record MigrationStatement(string Sql, string? Done = null, bool PerShard = false);

@@ -178,17 +178,28 @@ internal sealed partial class ClickHouseStore : ISubjectEvents, IRawRetention
     /// Empty when the tables do not replicate (the mutation then goes <c>ON CLUSTER</c>, or to the one server). A shard
     /// none of the addresses reaches is a <see cref="StoreUnavailableException"/> that names it and says what to give.
     /// </summary>
-    private async Task<IReadOnlyList<ClickHouseHttp>> MutatingServersAsync(CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<ClickHouseHttp>> MutatingServersAsync(CancellationToken cancellationToken) =>
+        !Replicated || Cluster is null
+            ? []
+            : await ShardServersAsync("erasing from", cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// One server of each shard of the replicated cluster, in the order of the shards' ZooKeeper paths: of the store's
+    /// addresses (the first, then the others it was given), the first that answers for the shard. A shard none of them
+    /// reaches is a <see cref="StoreUnavailableException"/> that names it, says what needs it (<paramref name="doing"/>)
+    /// and what to give.
+    /// </summary>
+    private async Task<IReadOnlyList<ClickHouseHttp>> ShardServersAsync(
+        string doing,
+        CancellationToken cancellationToken
+    )
     {
-        if (!Replicated || Cluster is null)
-        {
-            return [];
-        }
-        var local = ClickHouseSchema.Local("predictions", Cluster);
+        var cluster = Cluster ?? throw new InvalidOperationException("only a cluster has shards");
+        var local = ClickHouseSchema.Local("predictions", cluster);
         var where = $"WHERE database = {ClickHouseSql.Literal(_database)} AND table = {ClickHouseSql.Literal(local)}";
         var shards = await _http
             .QueryAsync(
-                $"SELECT DISTINCT zookeeper_path FROM cluster({ClickHouseSql.Literal(Cluster)}, system.replicas) {where} ORDER BY zookeeper_path",
+                $"SELECT DISTINCT zookeeper_path FROM cluster({ClickHouseSql.Literal(cluster)}, system.replicas) {where} ORDER BY zookeeper_path",
                 r => r.String(),
                 cancellationToken
             )
@@ -229,7 +240,7 @@ internal sealed partial class ClickHouseStore : ISubjectEvents, IRawRetention
         if (missing.Count > 0)
         {
             throw new StoreUnavailableException(
-                $"erasing from the replicated ClickHouse cluster '{Cluster}' runs on one server of each shard, and no address this server was given reaches the shard of {string.Join(" and ", missing)}"
+                $"{doing} the replicated ClickHouse cluster '{Cluster}' runs on one server of each shard, and no address this server was given reaches the shard of {string.Join(" and ", missing)}"
                     + (unreachable.Count > 0 ? $" ({string.Join("; ", unreachable)})" : "")
                     + "; give a server of every shard to --clickhouse, separated by commas, and restart"
             );

@@ -74,8 +74,9 @@ internal sealed partial class ClickHouseStore
     /// database, <c>overlap</c> when absent; a user and password may be given in it), creating the database and running
     /// the migrations it has not had. With <paramref name="cluster"/>, tables are made on every shard (<c>ON CLUSTER</c>,
     /// which needs the cluster's ZooKeeper) under Distributed tables, and <paramref name="address"/> may name more
-    /// servers of the cluster after the first, separated by commas: every read and write goes through the first; an
-    /// erasure on replicated shards runs on one server of each shard (see <see cref="MutateAsync"/>).
+    /// servers of the cluster after the first, separated by commas: every read and write goes through the first; on
+    /// replicated shards an erasure, and an upgrade that adds columns, run on one server of each shard (see
+    /// <see cref="MutateAsync"/>).
     /// <paramref name="folder"/> is this instance's own folder, where the name of its ingest log is kept.
     /// </summary>
     public static async Task<ClickHouseStore> OpenAsync(
@@ -201,28 +202,20 @@ internal sealed partial class ClickHouseStore
                 cancellationToken
             )
             .ConfigureAwait(false);
+        IReadOnlyList<ClickHouseHttp>? shardServers = null;
         foreach (var (step, statements) in ClickHouseSchema.After(applied.ToHashSet(), _database, Cluster, replicated))
         {
-            foreach (var (statement, done) in statements)
+            foreach (var statement in statements)
             {
-                async Task<bool> DoneAsync() =>
-                    done is not null
-                    && (await _http.QueryAsync(done, r => r.UInt64(), cancellationToken).ConfigureAwait(false))[0] > 0;
-                if (await DoneAsync().ConfigureAwait(false))
+                IReadOnlyList<ClickHouseHttp> servers = [_http];
+                if (statement.PerShard)
                 {
-                    continue;
+                    servers = shardServers ??= await ShardServersAsync("upgrading the tables of", cancellationToken)
+                        .ConfigureAwait(false);
                 }
-                try
+                foreach (var server in servers)
                 {
-                    await _http.ExecuteAsync(statement, cancellationToken).ConfigureAwait(false);
-                }
-                catch (ClickHouseException) when (done is not null)
-                {
-                    // Another instance opening the same database at the same time may have made it meanwhile.
-                    if (!await DoneAsync().ConfigureAwait(false))
-                    {
-                        throw;
-                    }
+                    await RunAsync(server, statement, cancellationToken).ConfigureAwait(false);
                 }
             }
             var now = UnixMicroseconds.From(_time.GetUtcNow());
@@ -234,6 +227,34 @@ internal sealed partial class ClickHouseStore
                 .ConfigureAwait(false);
         }
         Replicated = await TablesReplicateAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs a migration's statement on <paramref name="server"/> unless its work is done there already.</summary>
+    private static async Task RunAsync(
+        ClickHouseHttp server,
+        MigrationStatement statement,
+        CancellationToken cancellationToken
+    )
+    {
+        async Task<bool> DoneAsync() =>
+            statement.Done is { } done
+            && (await server.QueryAsync(done, r => r.UInt64(), cancellationToken).ConfigureAwait(false))[0] > 0;
+        if (await DoneAsync().ConfigureAwait(false))
+        {
+            return;
+        }
+        try
+        {
+            await server.ExecuteAsync(statement.Sql, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ClickHouseException) when (statement.Done is not null)
+        {
+            // Another instance opening the same database at the same time may have made it meanwhile.
+            if (!await DoneAsync().ConfigureAwait(false))
+            {
+                throw;
+            }
+        }
     }
 
     /// <summary>Whether this server names its shard and replica (the macros replicated tables are made with).</summary>
