@@ -5,6 +5,7 @@ using Microsoft.Extensions.Time.Testing;
 using Overlap.Core.Monitoring;
 using Overlap.Core.Reports;
 using Overlap.Events;
+using Overlap.Server.Alerts;
 using Overlap.Storage;
 using Overlap.Tests.Shared;
 
@@ -193,6 +194,29 @@ public sealed class EstimateReliabilityTests : IAsyncLifetime
                 Now
             );
         Assert.Equal(801, (await MetricsAsync()).Calibration!.Rows);
+    }
+
+    [Fact]
+    public async Task A_stored_calibration_is_read_while_another_request_holds_the_fit()
+    {
+        Assert.Equal(800, (await MetricsAsync()).Calibration!.Rows);
+        var folder = _server.Folder;
+        await _server.StopKeepingDataAsync();
+        // Without the alert scheduler, which would otherwise read the calibration in the background first.
+        _server = await RunningServer.StartAsync(folder, configure: o =>
+            o with
+            {
+                Time = _clock,
+                Services = s => s.Remove(s.Single(d => d.ImplementationType == typeof(AlertScheduler))),
+            }
+        );
+        // Held as a window's computation holds it while it reads the reference's inputs (minutes at 10,000,000 a day):
+        // a read of stored windows needs only the calibration, which is stored, so it does not wait.
+        await using (await _server.Store<ICalibrationStore>().HoldFitAsync(Feature, 1))
+        {
+            var read = await MetricsAsync().WaitAsync(TimeSpan.FromSeconds(20));
+            Assert.Equal(800, read.Calibration!.Rows);
+        }
     }
 
     [Fact]

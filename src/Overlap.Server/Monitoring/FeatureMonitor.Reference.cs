@@ -73,6 +73,17 @@ internal sealed partial class FeatureMonitor
         {
             return kept;
         }
+        // The calibration alone, stored: read without waiting for a hold, which another request may keep for minutes
+        // while it reads the reference's inputs for a window.
+        if (
+            !inputs
+            && await StoredAsync(reference, recalibration, feature, version, key, cancellationToken)
+                .ConfigureAwait(false)
+                is { } stored
+        )
+        {
+            return Keep(feature, version, stored);
+        }
         // One request fits at a time (in this server and, on a shared store, in every other): one that waited finds
         // the fit kept here or stored.
         await using var hold = await calibrations
@@ -85,16 +96,14 @@ internal sealed partial class FeatureMonitor
         }
         var calibration = kept?.Calibration;
         var basis = kept?.Basis;
-        if (calibration is null)
+        if (
+            calibration is null
+            && await StoredAsync(reference, recalibration, feature, version, key, cancellationToken)
+                .ConfigureAwait(false)
+                is { } found
+        )
         {
-            var stored = await calibrations
-                .GetFittedCalibrationAsync(feature, version, key, cancellationToken)
-                .ConfigureAwait(false);
-            if (stored is not null && Read(stored.Calibration) is { } read)
-            {
-                calibration = read;
-                basis = BasisOf(read, reference, recalibration, stored.Rows);
-            }
+            (calibration, basis) = (found.Calibration, found.Basis);
         }
         // The reference period is read for its inputs, and for the calibration when it is fitted there (no recalibration)
         // and was not stored: one read gives both.
@@ -146,6 +155,44 @@ internal sealed partial class FeatureMonitor
             _references[(feature, version)] = result;
         }
         return result;
+    }
+
+    /// <summary>The calibration stored for <paramref name="key"/> (without the reference's inputs, unless there is no reference period), or null.</summary>
+    private async Task<Reference?> StoredAsync(
+        (DateTimeOffset From, DateTimeOffset To)? reference,
+        CalibrationRecord? recalibration,
+        string feature,
+        int version,
+        string key,
+        CancellationToken cancellationToken
+    )
+    {
+        var stored = await calibrations
+            .GetFittedCalibrationAsync(feature, version, key, cancellationToken)
+            .ConfigureAwait(false);
+        return stored is not null && Read(stored.Calibration) is { } read
+            ? new Reference(
+                key,
+                read,
+                BasisOf(read, reference, recalibration, stored.Rows),
+                null,
+                HasInputs: reference is null
+            )
+            : null;
+    }
+
+    /// <summary>Keeps <paramref name="read"/> unless a reference on the same key is kept already (one that may hold the inputs); the one kept.</summary>
+    private Reference Keep(string feature, int version, Reference read)
+    {
+        lock (_referencesGate)
+        {
+            if (_references.TryGetValue((feature, version), out var known) && known.Key == read.Key)
+            {
+                return known;
+            }
+            _references[(feature, version)] = read;
+            return read;
+        }
     }
 
     /// <summary>The reference kept here for the contract version, when it rests on <paramref name="key"/>.</summary>
