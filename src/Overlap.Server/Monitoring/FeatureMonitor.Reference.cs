@@ -147,7 +147,16 @@ internal sealed partial class FeatureMonitor
                     cancellationToken
                 )
                 .ConfigureAwait(false);
-            LogFitted(logger, feature, version, fit.Value.Labelled, clock.Elapsed.TotalSeconds);
+            // Said when it was slow enough for a reader to wonder why a request took long (a reference of millions of
+            // predictions); a quick fit, which happens whenever a label comes into the period, is a debug line.
+            LogFitted(
+                logger,
+                clock.Elapsed >= SlowFit ? LogLevel.Information : LogLevel.Debug,
+                feature,
+                version,
+                fit.Value.Labelled,
+                clock.Elapsed.TotalSeconds
+            );
         }
         var result = new Reference(key, calibration, basis!, table, hasInputs);
         lock (_referencesGate)
@@ -271,11 +280,20 @@ internal sealed partial class FeatureMonitor
         return ProductionWindows.Calibration(contract, version, rows);
     }
 
+    /// <summary>A fit that takes this long or longer is logged as information, a quicker one at debug.</summary>
+    private static readonly TimeSpan SlowFit = TimeSpan.FromSeconds(10);
+
     [LoggerMessage(
-        Level = LogLevel.Information,
         Message = "Fitted the score calibration of {Feature} (contract version {Version}) on {Labelled} labelled predictions in {Seconds:0.0} s; it is stored for every instance"
     )]
-    private static partial void LogFitted(ILogger logger, string feature, int version, int labelled, double seconds);
+    private static partial void LogFitted(
+        ILogger logger,
+        LogLevel level,
+        string feature,
+        int version,
+        int labelled,
+        double seconds
+    );
 
     [LoggerMessage(
         Level = LogLevel.Warning,
