@@ -218,69 +218,6 @@ internal sealed partial class ClickHouseStore
     }
 
     /// <inheritdoc />
-    public async Task<EventCounts> CountAsync(string feature, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(feature);
-        // Distinct ids count each event once even before the engine has merged a copy away. The events that name a
-        // prediction count when it is stored, which takes the set of the feature's prediction ids to every shard
-        // (GLOBAL IN): at 32,000,000 that set and the distinct ids passed ClickHouse's 2 GB a query (code 241). The
-        // count is made in parts by a hash of the prediction's id, each with the set of its part only, and added up:
-        // each prediction, label and piece of feedback is in one part (an outcome id sent again naming another
-        // prediction counts in both parts until the engine merges its copies).
-        var f = $"feature = {ClickHouseSql.Literal(feature)}";
-        var stored = await _http
-            .QueryAsync(
-                $"SELECT count() FROM {Table("predictions")} WHERE {f}",
-                r => (long)r.UInt64(),
-                cancellationToken
-            )
-            .ConfigureAwait(false);
-        var parts = (int)Math.Max(1, (stored[0] + CountPartRows - 1) / CountPartRows);
-        var counts = new EventCounts(0, 0, 0, 0, 0);
-        for (var part = 0; part < parts; part++)
-        {
-            string In(string column) =>
-                parts == 1
-                    ? ""
-                    : $" AND cityHash64({column}) % {parts} = {part.ToString(CultureInfo.InvariantCulture)}";
-            var named =
-                $"{In("prediction_id")} AND prediction_id GLOBAL IN (SELECT id FROM {Table("predictions")} WHERE {f}{In("id")})";
-            var rows = await _http
-                .QueryAsync(
-                    $"""
-                    SELECT
-                      (SELECT uniqExact(id) FROM {Table("predictions")} WHERE {f}{In("id")}),
-                      (SELECT uniqExact(id) FROM {Table("outcomes")} WHERE {f}{named}),
-                      (SELECT uniqExact(id) FROM {Table("feedback")} WHERE {f}{named}),
-                      (SELECT uniqExact(id) FROM {Table("business")} WHERE {f}{In("id")}),
-                      (SELECT uniqExact(prediction_id) FROM {Table("outcomes")} WHERE {f}{named})
-                    """,
-                    r => new EventCounts(
-                        (long)r.UInt64(),
-                        (long)r.UInt64(),
-                        (long)r.UInt64(),
-                        (long)r.UInt64(),
-                        (long)r.UInt64()
-                    ),
-                    cancellationToken
-                )
-                .ConfigureAwait(false);
-            var c = rows[0];
-            counts = new EventCounts(
-                counts.Predictions + c.Predictions,
-                counts.Outcomes + c.Outcomes,
-                counts.Feedback + c.Feedback,
-                counts.Business + c.Business,
-                counts.Labelled + c.Labelled
-            );
-        }
-        return counts;
-    }
-
-    /// <summary>How many stored predictions a part of <see cref="CountAsync"/> takes at most (about 200 MB of ids for its set).</summary>
-    internal long CountPartRows { get; set; } = 4_000_000;
-
-    /// <inheritdoc />
     public Task<long> CurrentChangeAsync(string feature, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(feature);

@@ -343,5 +343,6 @@ internal sealed partial class ClickHouseStore
             other.Dispose();
         }
         _write.Dispose();
+        _counted.Dispose();
     }
 }

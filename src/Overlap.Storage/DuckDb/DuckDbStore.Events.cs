@@ -479,7 +479,28 @@ internal sealed partial class DuckDbStore
     }
 
     /// <inheritdoc />
-    public async Task<EventCounts> CountAsync(string feature, CancellationToken cancellationToken = default)
+    /// <remarks>The counts but the business results are made once per change of the feature (<see cref="KeptCounts"/>):
+    /// each reads the feature's whole history.</remarks>
+    public Task<EventCounts> CountAsync(string feature, CancellationToken cancellationToken = default) =>
+        _counted.CountAsync(
+            feature,
+            ct => CurrentChangeAsync(feature, ct),
+            ct => CountNamedAsync(feature, ct),
+            async ct =>
+                (
+                    await QueryAsync(
+                            "SELECT count(DISTINCT id) FROM business WHERE feature = $feature",
+                            r => r.GetInt64(0),
+                            ct,
+                            ("feature", feature)
+                        )
+                        .ConfigureAwait(false)
+                )[0],
+            cancellationToken
+        );
+
+    /// <summary>The counts of <see cref="CountAsync(string, CancellationToken)"/> but the business results (0 there).</summary>
+    private async Task<EventCounts> CountNamedAsync(string feature, CancellationToken cancellationToken)
     {
         var rows = await QueryAsync(
                 // Every count reads the feature's whole history (ids stored twice beyond the dedup horizon count once):
@@ -489,14 +510,13 @@ internal sealed partial class DuckDbStore
                   (SELECT count(DISTINCT id) FROM predictions WHERE feature = $feature),
                   o.outcomes,
                   (SELECT count(DISTINCT f.id) FROM feedback f SEMI JOIN predictions p ON p.feature = f.feature AND p.id = f.prediction_id WHERE f.feature = $feature),
-                  (SELECT count(DISTINCT b.id) FROM business b WHERE b.feature = $feature),
                   o.labelled
                 FROM (
                   SELECT count(DISTINCT o.id) AS outcomes, count(DISTINCT o.prediction_id) AS labelled
                   FROM outcomes o SEMI JOIN predictions p ON p.feature = o.feature AND p.id = o.prediction_id WHERE o.feature = $feature
                 ) o
                 """,
-                r => new EventCounts(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4)),
+                r => new EventCounts(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), 0, r.GetInt64(3)),
                 cancellationToken,
                 ("feature", feature)
             )

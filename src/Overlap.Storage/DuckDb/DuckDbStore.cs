@@ -30,6 +30,7 @@ internal sealed partial class DuckDbStore
 {
     private readonly DuckDBConnection _connection;
     private readonly SemaphoreSlim _write = new(1, 1);
+    private readonly KeptCounts _counted = new();
     private readonly long _horizonUs;
     private bool _disposed;
 
@@ -153,6 +154,7 @@ internal sealed partial class DuckDbStore
         {
             _write.Release();
             _write.Dispose();
+            _counted.Dispose();
         }
     }
 

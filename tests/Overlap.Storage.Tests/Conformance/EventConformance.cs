@@ -76,6 +76,45 @@ public abstract class EventConformance<TBackend> : StoreConformance<TBackend>
     }
 
     [Fact]
+    public async Task Counts_FollowEveryAppend_OutcomesAndFeedbackCountOnceTheirPredictionIsStored()
+    {
+        await using var store = Open();
+        var feedback = new FeedbackEvent
+        {
+            Id = "f1",
+            Time = Noon,
+            Feature = "fraud",
+            PredictionId = "p1",
+            FeedbackKind = "thumbs_up",
+        };
+        // A label and feedback that came before their prediction count once it is stored; a label after it adds an
+        // outcome to the same labelled prediction; a business result counts on its own. Each count is asked after each
+        // append, so a count kept from before an append is seen.
+        await store.Sink.AppendAsync([Outcome("o1", "p1", "0") with { Feature = "fraud" }, feedback], Noon);
+        Assert.Equal(new EventCounts(0, 0, 0, 0, 0), await store.Reader.CountAsync("fraud"));
+        await store.Sink.AppendAsync([Prediction("p1", 0.4), Prediction("p2", 0.6)], Noon);
+        Assert.Equal(new EventCounts(2, 1, 1, 0, 1), await store.Reader.CountAsync("fraud"));
+        await store.Sink.AppendAsync([Outcome("o2", "p1", "1")], Noon);
+        Assert.Equal(new EventCounts(2, 2, 1, 0, 1), await store.Reader.CountAsync("fraud"));
+        await store.Sink.AppendAsync([Outcome("o3", "p2", "1")], Noon);
+        Assert.Equal(new EventCounts(2, 3, 1, 0, 2), await store.Reader.CountAsync("fraud"));
+        await store.Sink.AppendAsync(
+            [
+                new BusinessEvent
+                {
+                    Id = "b1",
+                    Time = Noon,
+                    Feature = "fraud",
+                    Name = "refund",
+                    Value = 3,
+                },
+            ],
+            Noon
+        );
+        Assert.Equal(new EventCounts(2, 3, 1, 1, 2), await store.Reader.CountAsync("fraud"));
+    }
+
+    [Fact]
     public async Task Contracts_KeepEveryVersionWithWhoAndWhen()
     {
         await using var store = Open();
