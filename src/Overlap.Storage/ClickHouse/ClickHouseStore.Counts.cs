@@ -65,19 +65,16 @@ internal sealed partial class ClickHouseStore
     /// </summary>
     private async Task<(long Outcomes, long Labelled)> CountFiledAsync(string f, CancellationToken cancellationToken)
     {
-        var outcomes = await CountOfAsync(
-                $"SELECT count() FROM {Table("outcome_hours")} FINAL WHERE {f} AND prediction_hour >= 0",
-                cancellationToken
-            )
-            .ConfigureAwait(false);
+        // One pass gives both the outcomes and, per hour, the rows the parts of the labelled count are planned on.
         var hours = await _http
             .QueryAsync(
-                $"SELECT prediction_hour, count() FROM {Table("outcome_hours")} WHERE {f} AND prediction_hour >= 0 "
+                $"SELECT prediction_hour, count() FROM {Table("outcome_hours")} FINAL WHERE {f} AND prediction_hour >= 0 "
                     + "GROUP BY prediction_hour ORDER BY prediction_hour",
                 r => (Hour: r.Int64(), Rows: (long)r.UInt64()),
                 cancellationToken
             )
             .ConfigureAwait(false);
+        var outcomes = hours.Sum(h => h.Rows);
         long labelled = 0;
         foreach (var (first, last, modulus) in HourParts(hours, CountPartRows))
         {

@@ -69,9 +69,10 @@ public sealed partial class ClickHouseStoreTests
         // made in ceil(n / 4,000,000) parts, and each part read every prediction id of the feature again, for its own
         // ids and for the sets its outcomes and feedback were checked against. Here 200,000 predictions over 100 hours,
         // each with an outcome filed under its hour, are counted in parts of 20,000: a shard reads its predictions
-        // and outcomes at most four times over (once to count them, once to plan the parts, the rest for the outcomes
-        // and feedback that came before their prediction, and whole granules of 8,192 rows at the edges of a part's
-        // hours), where a read of every prediction per part read them 33 times over.
+        // and outcomes 3.4 times over (each once to count them, the outcomes' prediction ids again for the labelled
+        // count, with whole granules of 8,192 rows at the edges of a part's hours, and the predictions and outcomes once
+        // more for the outcomes and feedback that came before their prediction), where a read of every prediction per
+        // part read them 33 times over.
         var address = ClickHouseServers.Address(ClickHouseServers.Shard1.Replace("://", "://logged@"), _database);
         var folder = Directory.CreateTempSubdirectory("overlap-clickhouse-instance-").FullName;
         _folders.Add(folder);
