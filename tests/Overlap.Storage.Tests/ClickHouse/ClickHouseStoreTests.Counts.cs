@@ -73,11 +73,7 @@ public sealed partial class ClickHouseStoreTests
         // count, with whole granules of 8,192 rows at the edges of a part's hours, and the predictions and outcomes once
         // more for the outcomes and feedback that came before their prediction), where a read of every prediction per
         // part read them 33 times over.
-        var address = ClickHouseServers.Address(ClickHouseServers.Shard1.Replace("://", "://logged@"), _database);
-        var folder = Directory.CreateTempSubdirectory("overlap-clickhouse-instance-").FullName;
-        _folders.Add(folder);
-        var store = await ClickHouseStore.OpenAsync(address, ClickHouseServers.Name, folder);
-        _stores.Add(store);
+        var store = await LoggedInstanceAsync();
         const int N = 200_000;
         var noon = UnixMicroseconds.From(Noon).ToString(CultureInfo.InvariantCulture);
         var time = $"toInt64({noon} + number * 1800000)";

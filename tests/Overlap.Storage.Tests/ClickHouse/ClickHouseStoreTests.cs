@@ -51,6 +51,21 @@ public sealed partial class ClickHouseStoreTests : IAsyncLifetime
         return store;
     }
 
+    /// <summary>An instance on shard 1 as the test servers' <c>logged</c> user, whose queries go to
+    /// <c>system.query_log</c> (a test of how many rows a read takes).</summary>
+    private async Task<ClickHouseStore> LoggedInstanceAsync()
+    {
+        var folder = Directory.CreateTempSubdirectory("overlap-clickhouse-instance-").FullName;
+        _folders.Add(folder);
+        var store = await ClickHouseStore.OpenAsync(
+            ClickHouseServers.Address(ClickHouseServers.Shard1.Replace("://", "://logged@"), _database),
+            ClickHouseServers.Name,
+            folder
+        );
+        _stores.Add(store);
+        return store;
+    }
+
     private static PredictionEvent Prediction(string id, int minute, double score) =>
         new()
         {
