@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace Overlap.Storage;
 
 /// <summary>
@@ -5,17 +7,21 @@ namespace Overlap.Storage;
 /// results, kept with the feature's change number (<see cref="IEventReader.CurrentChangeAsync"/>, which every append of a
 /// prediction, a label or feedback on a stored prediction, and every erasure, moves), so a count asked again with
 /// nothing loaded in between reads the business results only (they change no hour, so they are counted every time).
-/// One count runs at a time; a call that waited for another reads what that one kept.
+/// One count of a feature runs at a time (counts of other features run beside it); a call that waited for another
+/// reads what that one kept. The gates are never disposed (they hold no handle), so a count that ends while its store
+/// closes still lets go of its gate.
 /// </summary>
-internal sealed class KeptCounts : IDisposable
+internal sealed class KeptCounts
 {
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly Dictionary<string, (long Change, EventCounts Counts)> _kept = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _gates = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (long Change, EventCounts Counts)> _kept = new(
+        StringComparer.Ordinal
+    );
 
     /// <summary>
     /// The counts of <paramref name="feature"/>: those but the business results from <paramref name="named"/> when the
-    /// change number <paramref name="change"/> reads differs from the one kept (or is 0: nothing marked, as in a store
-    /// written below the store), the business results from <paramref name="business"/>.
+    /// change number <paramref name="change"/> reads differs from the one kept (or is 0: nothing marked
+    /// yet), the business results from <paramref name="business"/>.
     /// </summary>
     public async Task<EventCounts> CountAsync(
         string feature,
@@ -25,7 +31,8 @@ internal sealed class KeptCounts : IDisposable
         CancellationToken cancellationToken
     )
     {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var gate = _gates.GetOrAdd(feature, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             // The change number is read first: whatever is loaded while the rows are counted moves it again.
@@ -39,9 +46,7 @@ internal sealed class KeptCounts : IDisposable
         }
         finally
         {
-            _gate.Release();
+            gate.Release();
         }
     }
-
-    public void Dispose() => _gate.Dispose();
 }

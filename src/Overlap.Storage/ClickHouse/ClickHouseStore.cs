@@ -343,6 +343,5 @@ internal sealed partial class ClickHouseStore
             other.Dispose();
         }
         _write.Dispose();
-        _counted.Dispose();
     }
 }

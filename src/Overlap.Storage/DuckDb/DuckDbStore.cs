@@ -154,7 +154,6 @@ internal sealed partial class DuckDbStore
         {
             _write.Release();
             _write.Dispose();
-            _counted.Dispose();
         }
     }
 
