@@ -22,7 +22,13 @@ public sealed partial class ClickHouseStoreTests
             $"INSERT INTO `{_database}`.`predictions` (feature, id, time_us, received_us, score) "
                 + $"SELECT 'fraud', concat('old', toString(number)), {old}, {old}, 0.5 FROM numbers(200000)"
         );
-        // Parts are stamped to the second: the position is taken in a later second than the old rows' part.
+        // Shard 1's second replica stamps the part when it fetches it: wait for that. Parts are stamped to the second:
+        // the position is taken in a later second than the old rows' part (and a later month keeps the new rows' part
+        // from being merged with it).
+        await ClickHouseServers.ExecuteAsync(
+            ClickHouseServers.Replica,
+            $"SYSTEM SYNC REPLICA `{_database}`.`predictions_local`"
+        );
         await Task.Delay(TimeSpan.FromSeconds(2.2));
         var position = TimeProvider.System.GetUtcNow();
         var later = UnixMicroseconds.From(position.AddSeconds(1)).ToString(CultureInfo.InvariantCulture);
