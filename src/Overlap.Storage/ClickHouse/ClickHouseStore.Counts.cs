@@ -157,6 +157,7 @@ internal sealed partial class ClickHouseStore
         return feedback;
     }
 
+    /// <summary>The one whole number a query answers (a count).</summary>
     private async Task<long> CountOfAsync(string sql, CancellationToken cancellationToken) =>
         (await _http.QueryAsync(sql, r => (long)r.UInt64(), cancellationToken).ConfigureAwait(false))[0];
 

@@ -31,15 +31,11 @@ internal sealed partial class ClickHouseStore : ISubjectEvents, IRawRetention
         for (var i = 0; i < tables.Length; i++)
         {
             // A repeat not yet merged away is one event: counted by its (feature, id) once.
-            counts[i] = (
-                await _http
-                    .QueryAsync(
-                        $"SELECT uniqExact(feature, id) FROM {Table(tables[i])} WHERE (feature, ifNull(prediction_id, '')) IN ({keys})",
-                        r => (long)r.UInt64(),
-                        cancellationToken
-                    )
-                    .ConfigureAwait(false)
-            )[0];
+            counts[i] = await CountOfAsync(
+                    $"SELECT uniqExact(feature, id) FROM {Table(tables[i])} WHERE (feature, ifNull(prediction_id, '')) IN ({keys})",
+                    cancellationToken
+                )
+                .ConfigureAwait(false);
         }
         return new SubjectEvents(predictions, counts[0], counts[1], counts[2]);
     }
@@ -86,15 +82,11 @@ internal sealed partial class ClickHouseStore : ISubjectEvents, IRawRetention
         var where =
             $"feature = {ClickHouseSql.Literal(feature)} AND time_us < {ClickHouseSql.Literal(UnixMicroseconds.From(before))} "
             + "AND (inputs IS NOT NULL OR output IS NOT NULL OR workflow_reason IS NOT NULL)";
-        var due = (
-            await _http
-                .QueryAsync(
-                    $"SELECT uniqExact(feature, id) FROM {Table("predictions")} WHERE {where}",
-                    r => (long)r.UInt64(),
-                    cancellationToken
-                )
-                .ConfigureAwait(false)
-        )[0];
+        var due = await CountOfAsync(
+                $"SELECT uniqExact(feature, id) FROM {Table("predictions")} WHERE {where}",
+                cancellationToken
+            )
+            .ConfigureAwait(false);
         if (due > 0)
         {
             await MutateAsync(
